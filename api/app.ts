@@ -1,0 +1,46 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import type { Deps } from './deps';
+import type { App, AppEnv } from './http/context';
+import { validationHook } from './http/openapi';
+import { errorHandler, requestContext } from './http/middleware';
+import { notFoundHandler } from './http/not-found';
+import { ProblemError } from './http/problem';
+import { registerDocs, registerSecuritySchemes } from './modules/docs/routes';
+import { registerHealth } from './modules/health/routes';
+import { registerCatalog } from './modules/catalog/routes';
+import { registerCalendar } from './modules/calendar/routes';
+import { registerOrganizations } from './modules/organizations/routes';
+import { registerMembers } from './modules/members/routes';
+import { registerApiKeys } from './modules/api-keys/routes';
+import { registerAdmin } from './modules/admin/routes';
+
+/** Builds the whole HTTP application from its dependencies; the same on every runtime. */
+export function createApp(deps: Deps): App {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+  app.use('*', requestContext(deps));
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: deps.config.maxJsonBodyBytes,
+      onError: () => {
+        throw new ProblemError('payload_too_large', `The body is larger than ${deps.config.maxJsonBodyBytes} bytes.`);
+      },
+    }),
+  );
+
+  registerSecuritySchemes(app);
+  registerHealth(app);
+  registerCatalog(app);
+  registerCalendar(app);
+  registerOrganizations(app);
+  registerMembers(app);
+  registerApiKeys(app);
+  if (deps.config.adminToken) registerAdmin(app);
+  registerDocs(app);
+
+  app.notFound(notFoundHandler(app));
+  app.onError(errorHandler(deps));
+  return app;
+}

@@ -1,0 +1,24 @@
+import type { Context } from 'hono';
+import type { Sql } from './db/sql';
+import type { Config } from './config';
+import type { Clock } from './lib/clock';
+import type { Logger } from './http/logger';
+
+/** Files of the self-hosted API reference, read by whichever runtime serves the app. */
+export interface DocsAssets {
+  get(name: 'swagger-ui.css' | 'swagger-ui-bundle.js'): Promise<string | undefined>;
+}
+
+export interface Deps {
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  /**
+   * The database for one request. On Node this is the shared pool; on Workers a client is made
+   * per request (Hyperdrive pools the real connections) and closed after the response.
+   */
+  db(c: Context): Sql;
+  docsAssets: DocsAssets;
+  /** The caller's network address, for limits on public routes; 'unknown' when the runtime cannot tell. */
+  clientAddress(c: Context): string;
+}

@@ -1,0 +1,75 @@
+import type { MiddlewareHandler } from 'hono';
+import type { AppEnv } from './context';
+import { ProblemError } from './problem';
+import { sha256Hex } from '../lib/encoding';
+import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from './write-machinery.queries';
+
+const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
+const RETENTION_MS = 24 * 3600_000;
+/** How long an in-flight claim holds before another attempt may take it over (the first one died). */
+const IN_FLIGHT_LEASE_MS = 60_000;
+
+/**
+ * `Idempotency-Key` for writes: the first response is stored (scoped to the credential) and
+ * replayed to retries; the same key with another request is refused. Server errors are not
+ * stored, so they can be retried with the same key.
+ */
+export function idempotency(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const key = c.req.header('idempotency-key');
+    if (key === undefined) return next();
+    if (!KEY_FORMAT.test(key)) {
+      throw new ProblemError('validation_failed', 'Idempotency-Key must be 1 to 255 printable ASCII characters.', {
+        errors: [{ pointer: '/Idempotency-Key', in: 'header', detail: 'Use 1 to 255 printable ASCII characters, such as a UUID.' }],
+      });
+    }
+    const principal = c.get('principal');
+    const credentialId = principal?.credentialId ?? 'anonymous';
+    const sql = c.get('sql');
+    const now = c.get('deps').clock.now();
+    const body = new Uint8Array(await c.req.arrayBuffer());
+    const fingerprint = await sha256Hex(new Uint8Array([...new TextEncoder().encode(`${c.req.method} ${c.req.path}\n`), ...body]));
+
+    const existing = await claimIdempotencyKey(sql, {
+      credentialId,
+      key,
+      fingerprint,
+      now,
+      lockedUntil: new Date(now.getTime() + IN_FLIGHT_LEASE_MS),
+      expiresAt: new Date(now.getTime() + RETENTION_MS),
+    });
+    if (existing) {
+      if (existing.fingerprint !== fingerprint) {
+        throw new ProblemError('idempotency_conflict', 'This Idempotency-Key was already used with a different request.');
+      }
+      if (existing.state === 'in_flight') {
+        throw new ProblemError('idempotency_in_flight', 'A request with this Idempotency-Key is still being processed.', {
+          headers: { 'retry-after': '1' },
+        });
+      }
+      return c.body(existing.response_body ?? '', existing.response_status as 200, {
+        'content-type': existing.response_content_type ?? 'application/json',
+        'idempotent-replayed': 'true',
+      });
+    }
+
+    try {
+      await next();
+    } catch (error) {
+      await releaseIdempotencyKey(sql, credentialId, key);
+      throw error;
+    }
+    if (c.res.status >= 500 || c.error) {
+      await releaseIdempotencyKey(sql, credentialId, key);
+      return;
+    }
+    const responseBody = await c.res.clone().text();
+    await completeIdempotencyKey(sql, {
+      credentialId,
+      key,
+      status: c.res.status,
+      body: responseBody,
+      contentType: c.res.headers.get('content-type'),
+    });
+  };
+}

@@ -1,0 +1,79 @@
+import type { MiddlewareHandler } from 'hono';
+import { routePath } from 'hono/route';
+import { HTTPException } from 'hono/http-exception';
+import type { Deps } from '../deps';
+import type { AppEnv } from './context';
+import { newId } from '../lib/ids';
+import { ProblemError, problemResponse } from './problem';
+
+const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+
+/**
+ * First middleware of every request: request id, the request's database handle, and one
+ * structured log line with the route pattern (never the concrete path, which may hold personal
+ * data such as an id number).
+ */
+export function requestContext(deps: Deps): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const started = performance.now();
+    const supplied = c.req.header('request-id');
+    const requestId = supplied && CLIENT_REQUEST_ID.test(supplied) ? supplied : newId('rid');
+    c.set('requestId', requestId);
+    c.set('deps', deps);
+    c.set('sql', deps.db(c));
+    await next();
+    c.header('Request-Id', requestId);
+    const status = c.res.status;
+    deps.logger.log(status >= 500 ? 'error' : 'info', 'request', {
+      request_id: requestId,
+      method: c.req.method,
+      route: routePath(c),
+      status,
+      duration_ms: Math.round((performance.now() - started) * 10) / 10,
+    });
+  };
+}
+
+const HTTP_EXCEPTION_CODES: Record<number, ProblemError['code']> = {
+  400: 'validation_failed',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  412: 'precondition_failed',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+};
+
+/** Maps anything thrown to a problem; unexpected errors are logged in full and answered as 500 with no internals. */
+export function toProblem(error: unknown): ProblemError | undefined {
+  if (error instanceof ProblemError) return error;
+  if (error instanceof HTTPException) {
+    if (error.status === 400 && /json/i.test(error.message)) {
+      return new ProblemError('malformed_json', 'The request body is not valid JSON.');
+    }
+    if (error.status === 400 && /formdata/i.test(error.message)) {
+      return new ProblemError('validation_failed', 'The multipart body could not be parsed.');
+    }
+    const code = HTTP_EXCEPTION_CODES[error.status];
+    if (code) return new ProblemError(code);
+  }
+  return undefined;
+}
+
+export function errorHandler(deps: Deps) {
+  return (error: Error, c: Parameters<MiddlewareHandler<AppEnv>>[0]): Response => {
+    const requestId = c.get('requestId') ?? newId('rid');
+    const problem = toProblem(error);
+    if (problem) return problemResponse(problem, requestId);
+    deps.logger.log('error', 'unhandled error', {
+      request_id: requestId,
+      error: error.name,
+      message: error.message,
+      stack: error.stack,
+    });
+    return problemResponse(new ProblemError('internal', 'Something failed on our side. Quote the request id if you contact support.'), requestId);
+  };
+}

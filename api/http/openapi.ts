@@ -1,0 +1,116 @@
+import { createRoute, z, type RouteConfig } from '@hono/zod-openapi';
+import type { Hook } from '@hono/zod-openapi';
+import { PROBLEM_CODES, type ProblemCode } from './problem-codes';
+import { ProblemError, type ParameterLocation, type ProblemFieldError } from './problem';
+
+export const ProblemSchema = z
+  .object({
+    type: z.string().openapi({ example: 'https://docs.puente.es/problems/validation_failed' }),
+    title: z.string().openapi({ example: 'The request is not valid' }),
+    status: z.number().int().openapi({ example: 400 }),
+    detail: z.string().openapi({ example: 'The request has 1 invalid field.' }),
+    code: z.enum(Object.keys(PROBLEM_CODES) as [ProblemCode, ...ProblemCode[]]),
+    request_id: z.string().openapi({ example: 'rid_3kTMd9Qx1uWv8ZbNcE4fGh' }),
+    errors: z
+      .array(
+        z.object({
+          pointer: z.string().openapi({ description: 'JSON pointer to the field at fault.', example: '/nif' }),
+          in: z.enum(['body', 'query', 'path', 'header']),
+          detail: z.string().openapi({ example: 'The check letter should be Z for 12345678.' }),
+        }),
+      )
+      .optional(),
+  })
+  .passthrough()
+  .openapi('Problem', { description: 'An RFC 9457 problem. Switch on `code`, which is stable.' });
+
+/** Names of the security schemes declared in the document. */
+type SecurityRequirement = Record<string, string[]>;
+export const SECURITY: Record<'apiKey' | 'apiKeyWithConsent' | 'agencyKey' | 'citizen' | 'admin' | 'none', SecurityRequirement[]> = {
+  apiKey: [{ ApiKey: [] }],
+  apiKeyWithConsent: [{ ApiKey: [], Consent: [] }],
+  agencyKey: [{ AgencyKey: [] }],
+  citizen: [{ CitizenToken: [] }],
+  admin: [{ AdminToken: [] }],
+  none: [],
+};
+
+type ProblemOptions = { problems?: readonly ProblemCode[] };
+
+/**
+ * createRoute plus the problems the operation can answer, so every operation documents each
+ * `code` a client may have to handle. Common ones are added from the route's shape.
+ */
+export function defineRoute<const R extends RouteConfig>(route: R & ProblemOptions): R {
+  const { problems = [], ...config } = route;
+  const codes = new Set<ProblemCode>(problems);
+  const request = config.request;
+  if (request?.params || request?.query || request?.body || request?.headers) codes.add('validation_failed');
+  if (request?.body) {
+    codes.add('unsupported_media_type');
+    codes.add('payload_too_large');
+    if (Object.keys(request.body.content).some((t) => t.includes('json'))) codes.add('malformed_json');
+  }
+  if (config.security && config.security.length > 0) {
+    codes.add('unauthorized');
+    codes.add('rate_limited');
+  }
+  codes.add('internal');
+
+  const byStatus = new Map<number, ProblemCode[]>();
+  for (const code of codes) {
+    const status = PROBLEM_CODES[code].status;
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  const responses: Record<string, unknown> = { ...config.responses };
+  for (const [status, list] of [...byStatus].sort((a, b) => a[0] - b[0])) {
+    if (responses[String(status)]) continue;
+    responses[String(status)] = {
+      description: `Problem. Possible codes: ${list.map((c) => `\`${c}\``).join(', ')}.`,
+      content: { 'application/problem+json': { schema: ProblemSchema } },
+    };
+  }
+  return createRoute({ ...config, responses } as R);
+}
+
+const TARGET_LOCATION: Record<string, ParameterLocation> = {
+  json: 'body',
+  form: 'body',
+  query: 'query',
+  param: 'path',
+  header: 'header',
+  cookie: 'header',
+};
+
+function escapePointerToken(token: PropertyKey): string {
+  return String(token).replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+export function toPointer(path: readonly PropertyKey[]): string {
+  return path.length === 0 ? '' : '/' + path.map(escapePointerToken).join('/');
+}
+
+export function zodIssuesToErrors(issues: readonly z.core.$ZodIssue[], where: ParameterLocation): ProblemFieldError[] {
+  const errors: ProblemFieldError[] = [];
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        errors.push({ pointer: toPointer([...issue.path, key]), in: where, detail: 'Unknown field; it is not part of this request.' });
+      }
+      continue;
+    }
+    errors.push({ pointer: toPointer(issue.path), in: where, detail: issue.message });
+  }
+  return errors;
+}
+
+export function validationProblem(errors: ProblemFieldError[]): ProblemError {
+  const detail = errors.length === 1 ? `Invalid ${errors[0]!.in} field ${errors[0]!.pointer || '(root)'}: ${errors[0]!.detail}` : `The request has ${errors.length} invalid fields.`;
+  return new ProblemError('validation_failed', detail, { errors });
+}
+
+/** Turns zod validation failures of any request part into one 400 problem with pointers. */
+export const validationHook: Hook<unknown, any, string, unknown> = (result) => {
+  if (result.success) return;
+  throw validationProblem(zodIssuesToErrors(result.error.issues, TARGET_LOCATION[result.target] ?? 'body'));
+};

@@ -1,0 +1,130 @@
+import type { App } from '../../http/context';
+import { defineRoute, SECURITY } from '../../http/openapi';
+import { stacks } from '../../http/stacks';
+import { decodeCursor, toPage } from '../../http/pagination';
+import { OrganizationSchema } from '../organizations/schemas';
+import { listOrganizations } from '../organizations/queries';
+import { toOrganization } from '../organizations/mappers';
+import {
+  AgencyKeySchema,
+  CreateAgencyKeyBody,
+  ListOrganizationsQuery,
+  OrganizationPageSchema,
+  OrganizationParams,
+  SuspendOrganizationBody,
+  VerifyOrganizationBody,
+} from './schemas';
+import { issueAgencyKey, reinstateOrganization, suspendOrganization, verifyOrganization } from './service';
+
+const TAG = 'Admin';
+const ORG_RESPONSE = { 200: { description: 'The organisation.', content: { 'application/json': { schema: OrganizationSchema } } } };
+
+const listOrganizationsRoute = defineRoute({
+  method: 'get',
+  path: '/v1/admin/organizations',
+  operationId: 'adminListOrganizations',
+  tags: [TAG],
+  summary: 'List organisations (platform administration)',
+  security: SECURITY.admin,
+  middleware: stacks.admin(),
+  request: { query: ListOrganizationsQuery },
+  problems: ['invalid_cursor'],
+  responses: { 200: { description: 'A page of organisations, oldest first.', content: { 'application/json': { schema: OrganizationPageSchema } } } },
+});
+
+const verifyRoute = defineRoute({
+  method: 'post',
+  path: '/v1/admin/organizations/{id}/verify',
+  operationId: 'adminVerifyOrganization',
+  tags: [TAG],
+  summary: 'Verify an organisation',
+  description: 'Records who checked which evidence, and when. Live keys become available.',
+  security: SECURITY.admin,
+  middleware: stacks.admin(),
+  request: { params: OrganizationParams, body: { content: { 'application/json': { schema: VerifyOrganizationBody } }, required: true } },
+  problems: ['not_found', 'invalid_state_transition'],
+  responses: ORG_RESPONSE,
+});
+
+const suspendRoute = defineRoute({
+  method: 'post',
+  path: '/v1/admin/organizations/{id}/suspend',
+  operationId: 'adminSuspendOrganization',
+  tags: [TAG],
+  summary: 'Suspend an organisation',
+  description: 'Every key of the organisation answers 403 `organization_suspended` from the next request on, and its delegations are suspended.',
+  security: SECURITY.admin,
+  middleware: stacks.admin(),
+  request: { params: OrganizationParams, body: { content: { 'application/json': { schema: SuspendOrganizationBody } }, required: true } },
+  problems: ['not_found', 'invalid_state_transition'],
+  responses: ORG_RESPONSE,
+});
+
+const reinstateRoute = defineRoute({
+  method: 'post',
+  path: '/v1/admin/organizations/{id}/reinstate',
+  operationId: 'adminReinstateOrganization',
+  tags: [TAG],
+  summary: 'Reinstate a suspended organisation',
+  description: 'Keys work again. Suspended delegations stay suspended: citizens must grant them again.',
+  security: SECURITY.admin,
+  middleware: stacks.admin(),
+  request: { params: OrganizationParams },
+  problems: ['not_found', 'invalid_state_transition'],
+  responses: ORG_RESPONSE,
+});
+
+const agencyKeyRoute = defineRoute({
+  method: 'post',
+  path: '/v1/admin/agency-keys',
+  operationId: 'adminCreateAgencyKey',
+  tags: [TAG],
+  summary: 'Issue an agency back-office key',
+  security: SECURITY.admin,
+  middleware: stacks.admin(),
+  request: { body: { content: { 'application/json': { schema: CreateAgencyKeyBody } }, required: true } },
+  responses: { 201: { description: 'The key, with its secret (shown once).', content: { 'application/json': { schema: AgencyKeySchema } } } },
+});
+
+/** Platform administration exists only when PUENTE_ADMIN_TOKEN is configured. */
+export function registerAdmin(app: App): void {
+  app.openapi(listOrganizationsRoute, async (c) => {
+    const { limit, cursor, status } = c.req.valid('query');
+    const after = cursor ? (decodeCursor('admin_organizations', cursor, 2) as [string, string]) : undefined;
+    const rows = await listOrganizations(c.get('sql'), { status, after, limit });
+    return c.json(toPage(rows, limit, 'admin_organizations', (r) => [r.created_at.toISOString(), r.id], toOrganization), 200);
+  });
+
+  app.openapi(verifyRoute, async (c) => {
+    const { verified_by, note } = c.req.valid('json');
+    const row = await verifyOrganization(c.get('sql'), c.req.valid('param').id, verified_by, note, c.get('deps').clock.now());
+    return c.json(toOrganization(row), 200);
+  });
+
+  app.openapi(suspendRoute, async (c) => {
+    const row = await suspendOrganization(c.get('sql'), c.req.valid('param').id, c.req.valid('json').reason, c.get('deps').clock.now());
+    return c.json(toOrganization(row), 200);
+  });
+
+  app.openapi(reinstateRoute, async (c) => {
+    const row = await reinstateOrganization(c.get('sql'), c.req.valid('param').id, c.get('deps').clock.now());
+    return c.json(toOrganization(row), 200);
+  });
+
+  app.openapi(agencyKeyRoute, async (c) => {
+    const { managing_body, office } = c.req.valid('json');
+    const { row, secret } = await issueAgencyKey(c.get('sql'), managing_body, office, c.get('deps').clock.now());
+    return c.json(
+      {
+        id: row.id,
+        object: 'agency_key' as const,
+        managing_body: row.managing_body as typeof managing_body,
+        office: row.office,
+        display_prefix: row.display_prefix,
+        created_at: row.created_at.toISOString(),
+        secret,
+      },
+      201,
+    );
+  });
+}

@@ -1,0 +1,57 @@
+import { z } from '@hono/zod-openapi';
+import { paginationQuery, pageSchema } from '../../http/pagination';
+import { OrganizationSchema } from '../organizations/schemas';
+
+export const OrganizationParams = z.object({
+  id: z.string().max(64).openapi({ param: { name: 'id', in: 'path', required: true }, example: 'org_4mT9sQ2xPz8LkV1bN7cW3d' }),
+});
+
+export const ListOrganizationsQuery = z
+  .object({ ...paginationQuery, status: z.enum(['pending_verification', 'verified', 'suspended']).optional() })
+  .strict();
+export const OrganizationPageSchema = pageSchema(OrganizationSchema, 'OrganizationList');
+
+export const VerifyOrganizationBody = z
+  .object({
+    verified_by: z.string().min(2).max(200).openapi({ description: 'Who checked the evidence.', example: 'ops@puente.es' }),
+    note: z.string().min(5).max(2000).openapi({ description: 'The evidence checked.', example: 'Colegiación 2841 comprobada en el censo del Colegio de Gestores de Madrid.' }),
+  })
+  .strict()
+  .openapi('VerifyOrganizationRequest', { example: { verified_by: 'ops@puente.es', note: 'Colegiación 2841 comprobada en el censo del Colegio de Gestores de Madrid.' } });
+
+export const SuspendOrganizationBody = z
+  .object({ reason: z.string().min(5).max(2000).openapi({ example: 'Baja como ejerciente comunicada por el Colegio.' }) })
+  .strict()
+  .openapi('SuspendOrganizationRequest', { example: { reason: 'Baja como ejerciente comunicada por el Colegio.' } });
+
+export const MANAGING_BODIES = ['INSS', 'ISM', 'IMSERSO', 'SEPE', 'MUTUA', 'CCAA'] as const;
+
+export const CreateAgencyKeyBody = z
+  .object({
+    managing_body: z.enum(MANAGING_BODIES),
+    office: z.string().min(2).max(200).openapi({ example: 'Dirección Provincial del INSS de Madrid' }),
+  })
+  .strict()
+  .openapi('CreateAgencyKeyRequest', { example: { managing_body: 'INSS', office: 'Dirección Provincial del INSS de Madrid' } });
+
+export const AgencyKeySchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('agency_key'),
+    managing_body: z.enum(MANAGING_BODIES),
+    office: z.string(),
+    display_prefix: z.string(),
+    created_at: z.string(),
+    secret: z.string().openapi({ description: 'Shown once.' }),
+  })
+  .openapi('AgencyKeyWithSecret', {
+    example: {
+      id: 'agk_5Jd8Qw1Rt4Yu7Io0Pa3SdF',
+      object: 'agency_key',
+      managing_body: 'INSS',
+      office: 'Dirección Provincial del INSS de Madrid',
+      display_prefix: 'ak_live_Qm4x…7Lp2',
+      created_at: '2026-03-02T09:00:00.000Z',
+      secret: 'ak_live_Qm4xR8tV2yB6nM0kJ4hG8fD2sA6pO0iU4yT8rE2w7Lp2',
+    },
+  });

@@ -1,0 +1,51 @@
+import type { Sql } from '../../db/sql';
+import { transaction } from '../../db/sql';
+import { ProblemError } from '../../http/problem';
+import { newId } from '../../lib/ids';
+import { displayPrefix, hashSecret, newSecret } from '../../lib/secrets';
+import { findOrganization, markReinstated, markSuspended, markVerified, type OrganizationRow } from '../organizations/queries';
+import { insertAgencyKey } from './queries';
+
+async function transition(
+  sql: Sql,
+  id: string,
+  allowedFrom: string[],
+  apply: (tx: Sql) => Promise<OrganizationRow | undefined>,
+): Promise<OrganizationRow> {
+  return transaction(sql, async (tx) => {
+    const current = await findOrganization(tx, id);
+    if (!current) throw new ProblemError('not_found', 'No such organisation.');
+    if (!allowedFrom.includes(current.status)) {
+      throw new ProblemError('invalid_state_transition', `The organisation is ${current.status}; this action needs ${allowedFrom.join(' or ')}.`, {
+        extensions: { current_state: current.status, allowed_from: allowedFrom },
+      });
+    }
+    return (await apply(tx))!;
+  });
+}
+
+export function verifyOrganization(sql: Sql, id: string, by: string, note: string, at: Date): Promise<OrganizationRow> {
+  return transition(sql, id, ['pending_verification'], (tx) => markVerified(tx, id, by, note, at));
+}
+
+export function suspendOrganization(sql: Sql, id: string, reason: string, at: Date): Promise<OrganizationRow> {
+  return transition(sql, id, ['pending_verification', 'verified'], (tx) => markSuspended(tx, id, reason, at));
+}
+
+export function reinstateOrganization(sql: Sql, id: string, at: Date): Promise<OrganizationRow> {
+  return transition(sql, id, ['suspended'], (tx) => markReinstated(tx, id, at));
+}
+
+export async function issueAgencyKey(sql: Sql, managingBody: string, office: string, at: Date) {
+  const secret = newSecret('ak_live');
+  const row = await insertAgencyKey(sql, {
+    id: newId('agk'),
+    managing_body: managingBody,
+    office,
+    secret_hash: await hashSecret(secret),
+    display_prefix: displayPrefix(secret),
+    created_at: at,
+    created_by: 'admin',
+  });
+  return { row, secret };
+}

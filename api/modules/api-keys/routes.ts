@@ -1,0 +1,104 @@
+import type { App } from '../../http/context';
+import { defineRoute, SECURITY } from '../../http/openapi';
+import { organizationPrincipal } from '../../http/auth';
+import { stacks } from '../../http/stacks';
+import { decodeCursor, toPage } from '../../http/pagination';
+import { ProblemError } from '../../http/problem';
+import { findOrganization } from '../organizations/queries';
+import { findMember } from '../members/queries';
+import { ApiKeyPageSchema, ApiKeyParams, ApiKeySchema, ApiKeyWithSecretSchema, CreateApiKeyBody, ListApiKeysQuery } from './schemas';
+import { findApiKey, listApiKeys, revokeApiKey } from './queries';
+import { issueApiKey } from './service';
+import { toApiKey } from './mappers';
+
+const AUTH_PROBLEMS = ['organization_suspended', 'live_mode_unavailable', 'forbidden'] as const;
+
+const createKeyRoute = defineRoute({
+  method: 'post',
+  path: '/v1/api-keys',
+  operationId: 'createApiKey',
+  tags: ['API keys'],
+  summary: 'Create an API key',
+  description:
+    'Answers the secret once; only its hash is kept. A live key (`livemode: true`) needs a verified organisation. Needs the admin or owner role.',
+  security: SECURITY.apiKey,
+  middleware: stacks.orgWrite('admin'),
+  request: { body: { content: { 'application/json': { schema: CreateApiKeyBody } }, required: true } },
+  problems: [...AUTH_PROBLEMS, 'idempotency_conflict', 'idempotency_in_flight'],
+  responses: { 201: { description: 'The key, with its secret.', content: { 'application/json': { schema: ApiKeyWithSecretSchema } } } },
+});
+
+const listKeysRoute = defineRoute({
+  method: 'get',
+  path: '/v1/api-keys',
+  operationId: 'listApiKeys',
+  tags: ['API keys'],
+  summary: 'List API keys',
+  description: 'Keys of both modes, without their secrets.',
+  security: SECURITY.apiKey,
+  middleware: stacks.orgRead('admin'),
+  request: { query: ListApiKeysQuery },
+  problems: [...AUTH_PROBLEMS, 'invalid_cursor'],
+  responses: { 200: { description: 'A page of keys, oldest first.', content: { 'application/json': { schema: ApiKeyPageSchema } } } },
+});
+
+const revokeKeyRoute = defineRoute({
+  method: 'delete',
+  path: '/v1/api-keys/{id}',
+  operationId: 'revokeApiKey',
+  tags: ['API keys'],
+  summary: 'Revoke an API key',
+  description: 'Takes effect on the very next request, on every instance. Revoking twice is harmless.',
+  security: SECURITY.apiKey,
+  middleware: stacks.orgWrite('admin'),
+  request: { params: ApiKeyParams },
+  problems: [...AUTH_PROBLEMS, 'not_found'],
+  responses: { 200: { description: 'The revoked key.', content: { 'application/json': { schema: ApiKeySchema } } } },
+});
+
+export function registerApiKeys(app: App): void {
+  app.openapi(createKeyRoute, async (c) => {
+    const principal = organizationPrincipal(c);
+    const body = c.req.valid('json');
+    const sql = c.get('sql');
+    if (body.livemode) {
+      const organization = await findOrganization(sql, principal.organizationId);
+      if (organization?.status !== 'verified') {
+        throw new ProblemError('live_mode_unavailable', 'Live keys can be created once the organisation has been verified.', {
+          errors: [{ pointer: '/livemode', in: 'body', detail: 'The organisation is not verified yet.' }],
+        });
+      }
+    }
+    const memberId = body.member_id ?? principal.memberId;
+    const member = await findMember(sql, principal.organizationId, memberId);
+    if (!member || member.status !== 'active') {
+      throw new ProblemError('validation_failed', 'No active member with that id.', {
+        errors: [{ pointer: '/member_id', in: 'body', detail: 'Must be an active member of this organisation.' }],
+      });
+    }
+    const { row, secret } = await issueApiKey(sql, {
+      organizationId: principal.organizationId,
+      memberId,
+      livemode: body.livemode,
+      name: body.name,
+      createdBy: principal.memberId,
+      now: c.get('deps').clock.now(),
+    });
+    return c.json({ ...toApiKey(row), secret }, 201);
+  });
+
+  app.openapi(listKeysRoute, async (c) => {
+    const principal = organizationPrincipal(c);
+    const { limit, cursor } = c.req.valid('query');
+    const after = cursor ? (decodeCursor('api_keys', cursor, 2) as [string, string]) : undefined;
+    const rows = await listApiKeys(c.get('sql'), { organizationId: principal.organizationId, after, limit });
+    return c.json(toPage(rows, limit, 'api_keys', (r) => [r.created_at.toISOString(), r.id], toApiKey), 200);
+  });
+
+  app.openapi(revokeKeyRoute, async (c) => {
+    const principal = organizationPrincipal(c);
+    const row = await revokeApiKey(c.get('sql'), principal.organizationId, c.req.valid('param').id, principal.memberId, c.get('deps').clock.now());
+    if (!row) throw new ProblemError('not_found', 'No such API key.');
+    return c.json(toApiKey(row), 200);
+  });
+}

@@ -1,0 +1,43 @@
+import type { App } from '../../http/context';
+import { defineRoute, SECURITY } from '../../http/openapi';
+import { ProblemError } from '../../http/problem';
+import { ProcedureTypeListSchema, ProcedureTypeParams, ProcedureTypeSchema } from './schemas';
+import { findProcedureType, listProcedureTypes } from './queries';
+import { toProcedureType } from './mappers';
+
+const listRoute = defineRoute({
+  method: 'get',
+  path: '/v1/procedure-types',
+  operationId: 'listProcedureTypes',
+  tags: ['Procedure types'],
+  summary: 'List the procedure catalogue',
+  description: 'Every benefit procedure Puente can file, with its required documents, legal maximum term and the confidence of each fact. Public.',
+  security: SECURITY.none,
+  responses: { 200: { description: 'The whole catalogue (one page).', content: { 'application/json': { schema: ProcedureTypeListSchema } } } },
+});
+
+const retrieveRoute = defineRoute({
+  method: 'get',
+  path: '/v1/procedure-types/{code}',
+  operationId: 'retrieveProcedureType',
+  tags: ['Procedure types'],
+  summary: 'Retrieve one procedure type',
+  security: SECURITY.none,
+  request: { params: ProcedureTypeParams },
+  problems: ['not_found'],
+  responses: { 200: { description: 'The procedure type.', content: { 'application/json': { schema: ProcedureTypeSchema } } } },
+});
+
+export function registerCatalog(app: App): void {
+  app.openapi(listRoute, async (c) => {
+    const rows = await listProcedureTypes(c.get('sql'));
+    return c.json({ data: rows.map(toProcedureType), has_more: false as const, next_cursor: null }, 200);
+  });
+
+  app.openapi(retrieveRoute, async (c) => {
+    const { code } = c.req.valid('param');
+    const row = await findProcedureType(c.get('sql'), code.toUpperCase());
+    if (!row) throw new ProblemError('not_found', `There is no procedure type with code "${code}".`);
+    return c.json(toProcedureType(row), 200);
+  });
+}

@@ -1,0 +1,112 @@
+import type { App } from '../../http/context';
+import { ProblemError } from '../../http/problem';
+import { PROBLEM_CODES } from '../../http/problem-codes';
+
+export const API_TITLE = 'Puente API';
+export const API_VERSION = '2026-11-01';
+
+const TAGS = [
+  { name: 'Service', description: 'Health and service metadata.' },
+  { name: 'Procedure types', description: 'The catalogue of benefit procedures, their documents and legal terms.' },
+  { name: 'Calendar', description: 'Administrative deadlines in días hábiles (Ley 39/2015, art. 30).' },
+  { name: 'Organization', description: 'Registration and the caller\'s representative organisation.' },
+  { name: 'Members', description: 'The professionals of an organisation and their roles.' },
+  { name: 'API keys', description: 'Secret keys, test and live; shown once, stored hashed.' },
+  { name: 'Admin', description: 'Platform administration (`PUENTE_ADMIN_TOKEN`).' },
+];
+
+function problemTable(): string {
+  const rows = Object.entries(PROBLEM_CODES).map(([code, p]) => `| \`${code}\` | ${p.status} | ${p.description} |`);
+  return ['| code | status | meaning |', '|---|---|---|', ...rows].join('\n');
+}
+
+export function registerSecuritySchemes(app: App): void {
+  const registry = app.openAPIRegistry;
+  registry.registerComponent('securitySchemes', 'ApiKey', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An organisation API key: `sk_test_…` (test mode) or `sk_live_…` (live mode).',
+  });
+  registry.registerComponent('securitySchemes', 'Consent', {
+    type: 'apiKey',
+    in: 'header',
+    name: 'Puente-Consent',
+    description: 'A consent token minted from an active delegation; required on every operation on a client\'s data.',
+  });
+  registry.registerComponent('securitySchemes', 'AgencyKey', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An agency back-office key, `ak_live_…`.',
+  });
+  registry.registerComponent('securitySchemes', 'CitizenToken', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'An OIDC ID token of the citizen, issued by the configured identity provider.',
+  });
+  registry.registerComponent('securitySchemes', 'AdminToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'The platform administrator token (`PUENTE_ADMIN_TOKEN`).',
+  });
+}
+
+export function buildOpenApiDocument(app: App, tags = TAGS) {
+  return app.getOpenAPI31Document({
+    openapi: '3.1.0',
+    info: {
+      title: API_TITLE,
+      version: API_VERSION,
+      description:
+        'File and track Spanish Social Security benefit procedures on behalf of citizens, under consent they grant, can inspect and can revoke.\n\n' +
+        'Every error is an RFC 9457 `application/problem+json` body with a stable `code`:\n\n' +
+        problemTable(),
+      license: { name: 'Proprietary' },
+    },
+    servers: [{ url: '/', description: 'This server' }],
+    tags,
+  });
+}
+
+function docsPage(): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${API_TITLE} reference</title>
+<link rel="stylesheet" href="/docs/assets/swagger-ui.css">
+</head>
+<body>
+<main id="reference"></main>
+<script src="/docs/assets/swagger-ui-bundle.js"></script>
+<script src="/docs/assets/init.js"></script>
+</body>
+</html>`;
+}
+
+const INIT_SCRIPT = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#reference', deepLinking: true, tryItOutEnabled: true, persistAuthorization: true });`;
+
+const ASSET_TYPES = {
+  'swagger-ui.css': 'text/css; charset=utf-8',
+  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
+} as const;
+
+/** The reference page and its assets are served from this process, so it works on closed networks. */
+export function registerDocs(app: App): void {
+  let document: string | undefined;
+  app.get('/openapi.json', (c) => {
+    document ??= JSON.stringify(buildOpenApiDocument(app));
+    return c.body(document, 200, { 'content-type': 'application/json; charset=utf-8' });
+  });
+  app.get('/docs', (c) => c.html(docsPage()));
+  app.get('/docs/assets/init.js', (c) => c.body(INIT_SCRIPT, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
+  app.get('/docs/assets/:file', async (c) => {
+    const file = c.req.param('file');
+    if (!(file in ASSET_TYPES)) throw new ProblemError('not_found', 'No such documentation asset.');
+    const name = file as keyof typeof ASSET_TYPES;
+    const content = await c.get('deps').docsAssets.get(name);
+    if (content === undefined) throw new ProblemError('not_found', 'No such documentation asset.');
+    return c.body(content, 200, { 'content-type': ASSET_TYPES[name], 'cache-control': 'public, max-age=86400' });
+  });
+}

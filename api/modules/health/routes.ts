@@ -1,0 +1,58 @@
+import { z } from '@hono/zod-openapi';
+import type { App } from '../../http/context';
+import { defineRoute, SECURITY } from '../../http/openapi';
+
+const HealthSchema = z
+  .object({
+    status: z.enum(['ok', 'degraded']),
+    version: z.string(),
+    uptime_seconds: z.number(),
+    database: z.object({
+      status: z.enum(['ok', 'unavailable']),
+      latency_ms: z.number().nullable(),
+    }),
+  })
+  .openapi('Health', {
+    example: { status: 'ok', version: '0.1.0', uptime_seconds: 42, database: { status: 'ok', latency_ms: 0.8 } },
+  });
+
+const getHealth = defineRoute({
+  method: 'get',
+  path: '/health',
+  operationId: 'getHealth',
+  tags: ['Service'],
+  summary: 'Process and database status',
+  description: 'Answers 200 when the database answers, 503 otherwise. Needs no credential; meant for load balancers.',
+  security: SECURITY.none,
+  responses: {
+    200: { description: 'Healthy', content: { 'application/json': { schema: HealthSchema } } },
+    503: { description: 'The database is unavailable', content: { 'application/json': { schema: HealthSchema } } },
+  },
+});
+
+export const VERSION = '0.1.0';
+const startedAt = Date.now();
+
+export function registerHealth(app: App): void {
+  app.openapi(getHealth, async (c) => {
+    const sql = c.get('sql');
+    const started = performance.now();
+    let latency: number | null = null;
+    try {
+      await sql`select 1`;
+      latency = Math.round((performance.now() - started) * 100) / 100;
+    } catch (error) {
+      c.get('deps').logger.log('error', 'health check: database unavailable', {
+        request_id: c.get('requestId'),
+        message: error instanceof Error ? error.message : String(error),
+      });
+    }
+    const body = {
+      status: latency === null ? ('degraded' as const) : ('ok' as const),
+      version: VERSION,
+      uptime_seconds: Math.round((Date.now() - startedAt) / 1000),
+      database: { status: latency === null ? ('unavailable' as const) : ('ok' as const), latency_ms: latency },
+    };
+    return latency === null ? c.json(body, 503) : c.json(body, 200);
+  });
+}

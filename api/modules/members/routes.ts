@@ -1,0 +1,110 @@
+import type { App } from '../../http/context';
+import { defineRoute, SECURITY } from '../../http/openapi';
+import { organizationPrincipal } from '../../http/auth';
+import { stacks } from '../../http/stacks';
+import { decodeCursor, toPage } from '../../http/pagination';
+import { ProblemError } from '../../http/problem';
+import { CreateMemberBody, ListMembersQuery, MemberPageSchema, MemberParams, MemberSchema } from './schemas';
+import { findMember, listMembers } from './queries';
+import { addMember, removeMember } from './service';
+import { toMember } from './mappers';
+
+const AUTH_PROBLEMS = ['organization_suspended', 'live_mode_unavailable', 'forbidden'] as const;
+
+const createMemberRoute = defineRoute({
+  method: 'post',
+  path: '/v1/members',
+  operationId: 'createMember',
+  tags: ['Members'],
+  summary: 'Add a member',
+  description: 'Adds a professional of the organisation. Needs the admin or owner role.',
+  security: SECURITY.apiKey,
+  middleware: stacks.orgWrite('admin'),
+  request: { body: { content: { 'application/json': { schema: CreateMemberBody } }, required: true } },
+  problems: [...AUTH_PROBLEMS, 'duplicate', 'idempotency_conflict', 'idempotency_in_flight'],
+  responses: { 201: { description: 'The new member.', content: { 'application/json': { schema: MemberSchema } } } },
+});
+
+const listRoute = defineRoute({
+  method: 'get',
+  path: '/v1/members',
+  operationId: 'listMembers',
+  tags: ['Members'],
+  summary: 'List members',
+  security: SECURITY.apiKey,
+  middleware: stacks.orgRead(),
+  request: { query: ListMembersQuery },
+  problems: [...AUTH_PROBLEMS, 'invalid_cursor'],
+  responses: { 200: { description: 'A page of members, oldest first.', content: { 'application/json': { schema: MemberPageSchema } } } },
+});
+
+const retrieveRoute = defineRoute({
+  method: 'get',
+  path: '/v1/members/{id}',
+  operationId: 'retrieveMember',
+  tags: ['Members'],
+  summary: 'Retrieve a member',
+  security: SECURITY.apiKey,
+  middleware: stacks.orgRead(),
+  request: { params: MemberParams },
+  problems: [...AUTH_PROBLEMS, 'not_found'],
+  responses: { 200: { description: 'The member.', content: { 'application/json': { schema: MemberSchema } } } },
+});
+
+const deleteRoute = defineRoute({
+  method: 'delete',
+  path: '/v1/members/{id}',
+  operationId: 'deleteMember',
+  tags: ['Members'],
+  summary: 'Remove a member',
+  description: 'The member can no longer act; every key bound to them is revoked at once. The record stays, for the audit trail.',
+  security: SECURITY.apiKey,
+  middleware: stacks.orgWrite('admin'),
+  request: { params: MemberParams },
+  problems: [...AUTH_PROBLEMS, 'not_found', 'conflict'],
+  responses: { 200: { description: 'The removed member.', content: { 'application/json': { schema: MemberSchema } } } },
+});
+
+export function registerMembers(app: App): void {
+  app.openapi(createMemberRoute, async (c) => {
+    const principal = organizationPrincipal(c);
+    const body = c.req.valid('json');
+    const row = await addMember(c.get('sql'), {
+      organizationId: principal.organizationId,
+      actorMemberId: principal.memberId,
+      name: body.name,
+      idNumber: body.id_number,
+      email: body.email,
+      role: body.role,
+      colegioNumber: body.colegio_number,
+      now: c.get('deps').clock.now(),
+    });
+    return c.json(toMember(row), 201);
+  });
+
+  app.openapi(listRoute, async (c) => {
+    const principal = organizationPrincipal(c);
+    const { limit, cursor, status } = c.req.valid('query');
+    const after = cursor ? (decodeCursor('members', cursor, 2) as [string, string]) : undefined;
+    const rows = await listMembers(c.get('sql'), { organizationId: principal.organizationId, status, after, limit });
+    return c.json(toPage(rows, limit, 'members', (r) => [r.created_at.toISOString(), r.id], toMember), 200);
+  });
+
+  app.openapi(retrieveRoute, async (c) => {
+    const principal = organizationPrincipal(c);
+    const row = await findMember(c.get('sql'), principal.organizationId, c.req.valid('param').id);
+    if (!row) throw new ProblemError('not_found', 'No such member.');
+    return c.json(toMember(row), 200);
+  });
+
+  app.openapi(deleteRoute, async (c) => {
+    const principal = organizationPrincipal(c);
+    const row = await removeMember(c.get('sql'), {
+      organizationId: principal.organizationId,
+      actorMemberId: principal.memberId,
+      memberId: c.req.valid('param').id,
+      now: c.get('deps').clock.now(),
+    });
+    return c.json(toMember(row), 200);
+  });
+}

@@ -1,0 +1,76 @@
+import { z } from '@hono/zod-openapi';
+import type { App } from '../../http/context';
+import { defineRoute, SECURITY } from '../../http/openapi';
+import { organizationPrincipal } from '../../http/auth';
+import { stacks } from '../../http/stacks';
+import { rateLimit } from '../../http/rate-limit';
+import { idempotency } from '../../http/idempotency';
+import { ProblemError } from '../../http/problem';
+import { ApiKeyWithSecretSchema } from '../api-keys/schemas';
+import { toApiKey } from '../api-keys/mappers';
+import { MemberSchema } from '../members/schemas';
+import { toMember } from '../members/mappers';
+import { OrganizationSchema, RegisterOrganizationBody } from './schemas';
+import { findOrganization } from './queries';
+import { registerOrganization } from './service';
+import { toOrganization } from './mappers';
+
+const RegistrationSchema = z
+  .object({
+    organization: OrganizationSchema,
+    owner: MemberSchema,
+    test_key: ApiKeyWithSecretSchema,
+  })
+  .openapi('OrganizationRegistration');
+
+const registerRoute = defineRoute({
+  method: 'post',
+  path: '/v1/organizations',
+  operationId: 'registerOrganization',
+  tags: ['Organization'],
+  summary: 'Register a representative organisation',
+  description:
+    'Public sign-up. The organisation starts `pending_verification` and gets, once, a test-mode key to build its integration; live keys exist only after a platform administrator verifies it. Rate-limited per client address.',
+  security: SECURITY.none,
+  middleware: [
+    rateLimit('registration', (c) => c.get('deps').config.registrationRateLimit, (c) => c.get('deps').clientAddress(c)),
+    idempotency(),
+  ],
+  request: { body: { content: { 'application/json': { schema: RegisterOrganizationBody } }, required: true } },
+  problems: ['duplicate', 'rate_limited'],
+  responses: { 201: { description: 'Registered. Store `test_key.secret` now: it is never shown again.', content: { 'application/json': { schema: RegistrationSchema } } } },
+});
+
+const retrieveRoute = defineRoute({
+  method: 'get',
+  path: '/v1/organization',
+  operationId: 'retrieveOrganization',
+  tags: ['Organization'],
+  summary: 'Retrieve the caller\'s organisation',
+  security: SECURITY.apiKey,
+  middleware: stacks.orgRead(),
+  problems: ['organization_suspended', 'live_mode_unavailable', 'forbidden'],
+  responses: { 200: { description: 'The organisation of the API key.', content: { 'application/json': { schema: OrganizationSchema } } } },
+});
+
+export function registerOrganizations(app: App): void {
+  app.openapi(registerRoute, async (c) => {
+    const input = c.req.valid('json');
+    const { organization, owner, testKey } = await registerOrganization(c.get('sql'), input, c.get('deps').clock.now());
+    return c.json(
+      {
+        organization: toOrganization(organization),
+        owner: toMember(owner),
+        test_key: { ...toApiKey(testKey.row), secret: testKey.secret },
+      },
+      201,
+    );
+  });
+
+  app.openapi(retrieveRoute, async (c) => {
+    const principal = organizationPrincipal(c);
+    const row = await findOrganization(c.get('sql'), principal.organizationId);
+    if (!row) throw new ProblemError('not_found');
+    return c.json(toOrganization(row), 200);
+  });
+}

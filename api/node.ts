@@ -1,0 +1,60 @@
+import type { Server } from 'node:http';
+import { serve } from '@hono/node-server';
+import { createApp } from './app';
+import { configFromEnv } from './config';
+import { jsonLogger } from './http/logger';
+import { migrate, nodeDeps, openDatabase, embeddedDataDir } from './node/runtime';
+import { ensureDemoOrganization } from './modules/organizations/demo';
+
+const SHUTDOWN_GRACE_MS = 4_000;
+
+async function main(): Promise<void> {
+  const config = configFromEnv(process.env);
+  const logger = jsonLogger(config.logLevel);
+  const database = await openDatabase(process.env);
+  await migrate(database, logger);
+  const demo = config.env === 'production' ? undefined : await ensureDemoOrganization(database.sql, new Date());
+
+  const app = createApp(nodeDeps(config, database, logger));
+  const port = Number(process.env.PORT ?? 3000);
+  const server: Server = serve({ fetch: app.fetch, port, hostname: process.env.HOST ?? '0.0.0.0' }, () => {
+    logger.log('info', 'listening', {
+      port,
+      database: database.kind === 'embedded' ? `embedded (${embeddedDataDir(process.env)})` : 'postgres',
+      env: config.env,
+    });
+    const lines = [
+      `Puente is running on ${config.baseUrl}`,
+      `  API reference: ${config.baseUrl}/docs`,
+      `  OpenAPI:       ${config.baseUrl}/openapi.json`,
+    ];
+    if (demo) lines.push(`  Demo test key: ${demo.testKey}  (Gestoría Demo Puente S.L., test mode)`);
+    process.stdout.write(`\n${lines.join('\n')}\n\n`);
+  }) as Server;
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.log('info', 'shutting down', { signal });
+    // Hard stop if draining takes too long: the database must still be closed within 5 s.
+    const force = setTimeout(() => {
+      server.closeAllConnections();
+    }, SHUTDOWN_GRACE_MS);
+    force.unref();
+    server.closeIdleConnections();
+    server.close(async () => {
+      clearTimeout(force);
+      await database.close();
+      logger.log('info', 'stopped', {});
+      process.exit(0);
+    });
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'failed to start', error: error instanceof Error ? error.message : String(error) }));
+  process.exit(1);
+});

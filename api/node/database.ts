@@ -1,0 +1,53 @@
+import postgres from 'postgres';
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import type { Sql } from '../db/sql';
+
+export interface Database {
+  sql: Sql;
+  /** 'postgres' when DATABASE_URL is set, 'embedded' for the PGlite default. */
+  kind: 'postgres' | 'embedded';
+  /** The PGlite instance behind the embedded default (for dumps and tests). */
+  pglite?: PGlite;
+  close(): Promise<void>;
+}
+
+const CLIENT_OPTIONS = { onnotice: () => {}, connection: { application_name: 'puente' } } as const;
+
+export function connectPostgres(url: string, max = 10): Database {
+  const sql = postgres(url, { ...CLIENT_OPTIONS, max }) as unknown as Sql;
+  return { sql, kind: 'postgres', close: () => sql.end({ timeout: 5 }) };
+}
+
+/**
+ * The embedded default: PGlite (PostgreSQL compiled to WASM) with its data on disk, served on a
+ * loopback socket so the app talks to it through the same driver as to a real server. PGlite
+ * has a single connection, hence `max: 1`.
+ */
+export async function openEmbedded(options: { dataDir?: string; loadDataDir?: Blob } = {}): Promise<Database> {
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const db = await PGlite.create({ dataDir: options.dataDir, loadDataDir: options.loadDataDir });
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
+  await server.start();
+  const [, port] = server.getServerConn().split(':');
+  const sql = postgres({
+    ...CLIENT_OPTIONS,
+    host: '127.0.0.1',
+    port: Number(port),
+    database: 'postgres',
+    username: 'postgres',
+    max: 1,
+    fetch_types: false,
+  }) as unknown as Sql;
+  return {
+    sql,
+    kind: 'embedded',
+    pglite: db,
+    async close() {
+      await sql.end({ timeout: 5 });
+      await server.stop();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import { join } from 'node:path';
+import type { Context } from 'hono';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { Config } from '../config';
+import type { Deps } from '../deps';
+import type { Logger } from '../http/logger';
+import { applyMigrations } from '../db/migrate';
+import { systemClock, type Clock } from '../lib/clock';
+import { connectPostgres, openEmbedded, type Database } from './database';
+import { readMigrationFiles } from './migration-files';
+import { nodeDocsAssets } from './docs-assets';
+
+export function embeddedDataDir(env: NodeJS.ProcessEnv): string {
+  return env.PUENTE_DATA_DIR ?? join(process.cwd(), '.puente', 'data');
+}
+
+/** Opens the database the environment asks for: DATABASE_URL, or the embedded default. */
+export async function openDatabase(env: NodeJS.ProcessEnv): Promise<Database> {
+  if (env.DATABASE_URL) return connectPostgres(env.DATABASE_URL, Number(env.DATABASE_POOL_SIZE ?? 10));
+  return openEmbedded({ dataDir: embeddedDataDir(env) });
+}
+
+export async function migrate(database: Database, logger: Logger): Promise<void> {
+  const report = await applyMigrations(database.sql, readMigrationFiles());
+  if (report.applied.length > 0) logger.log('info', 'migrations applied', { applied: report.applied });
+}
+
+export function nodeDeps(config: Config, database: Database, logger: Logger, clock: Clock = systemClock): Deps {
+  return { config, clock, logger, db: () => database.sql, docsAssets: nodeDocsAssets(), clientAddress: nodeClientAddress };
+}
+
+function nodeClientAddress(c: Context): string {
+  if (process.env.PUENTE_TRUST_PROXY === '1') {
+    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+    if (forwarded) return forwarded;
+  }
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}

@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from '@hono/zod-openapi';
+import { createTestApp, type TestApp } from '../support/app';
+import { defineRoute } from '../../api/http/openapi';
+
+let t: TestApp;
+
+const ProbeBody = z.object({ name: z.string().min(2), nested: z.object({ count: z.number().int() }).strict() }).strict();
+
+beforeAll(async () => {
+  t = await createTestApp({ config: { maxJsonBodyBytes: 2048 } });
+  // A probe route registered through the same machinery every module uses.
+  t.app.openapi(
+    defineRoute({
+      method: 'post',
+      path: '/v1/probe',
+      operationId: 'probe',
+      request: { body: { content: { 'application/json': { schema: ProbeBody } }, required: true } },
+      responses: { 200: { description: 'ok', content: { 'application/json': { schema: z.object({ ok: z.boolean() }) } } } },
+    }),
+    (c) => c.json({ ok: true }, 200),
+  );
+  t.app.get('/v1/boom', async (c) => {
+    await c.get('sql')`select * from table_that_does_not_exist`;
+    return c.text('unreachable');
+  });
+});
+afterAll(() => t.close());
+
+async function problem(res: Response) {
+  expect(res.headers.get('content-type')).toBe('application/problem+json');
+  const requestId = res.headers.get('request-id');
+  expect(requestId).toBeTruthy();
+  const body = (await res.json()) as Record<string, any>;
+  expect(body.request_id).toBe(requestId);
+  expect(body.status).toBe(res.status);
+  expect(body.type).toMatch(/^https:\/\/.+\/problems\/[a-z_]+$/);
+  return body;
+}
+
+describe('HTTP contract', () => {
+  it('answers unknown routes with a 404 problem', async () => {
+    const res = await t.request('/v1/nothing-here');
+    expect(res.status).toBe(404);
+    expect((await problem(res)).code).toBe('not_found');
+  });
+
+  it('answers a known path with the wrong method with 405 and Allow', async () => {
+    const res = await t.request('/v1/procedure-types', { method: 'DELETE' });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toContain('GET');
+    expect((await problem(res)).code).toBe('method_not_allowed');
+  });
+
+  it('points at every invalid and unknown field', async () => {
+    const res = await t.request('/v1/probe', { method: 'POST', json: { name: 'x', nested: { count: 1.5, extra: true }, admin: true } });
+    expect(res.status).toBe(400);
+    const body = await problem(res);
+    expect(body.code).toBe('validation_failed');
+    const pointers = body.errors.map((e: { pointer: string }) => e.pointer).sort();
+    expect(pointers).toEqual(['/admin', '/name', '/nested/count', '/nested/extra']);
+    expect(body.errors.every((e: { in: string }) => e.in === 'body')).toBe(true);
+  });
+
+  it('rejects malformed JSON', async () => {
+    const res = await t.request('/v1/probe', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name": ' });
+    expect(res.status).toBe(400);
+    expect((await problem(res)).code).toBe('malformed_json');
+  });
+
+  it('rejects a body of the wrong content type with 415', async () => {
+    const res = await t.request('/v1/probe', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'name=abc' });
+    expect(res.status).toBe(415);
+    expect((await problem(res)).code).toBe('unsupported_media_type');
+  });
+
+  it('rejects an oversized body with 413', async () => {
+    const res = await t.request('/v1/probe', { method: 'POST', json: { name: 'x'.repeat(5000), nested: { count: 1 } } });
+    expect(res.status).toBe(413);
+    expect((await problem(res)).code).toBe('payload_too_large');
+  });
+
+  it('answers an unexpected failure with 500 and no internals', async () => {
+    const res = await t.request('/v1/boom');
+    expect(res.status).toBe(500);
+    const body = await problem(res);
+    expect(body.code).toBe('internal');
+    const text = JSON.stringify(body);
+    expect(text).not.toMatch(/table_that_does_not_exist|select|stack|at .*\.ts/i);
+    // The details go to the log instead, tied to the same request id.
+    const logged = t.logs.map((l) => JSON.parse(l)).find((l) => l.msg === 'unhandled error');
+    expect(logged.request_id).toBe(body.request_id);
+    expect(logged.message).toContain('table_that_does_not_exist');
+  });
+
+  it('accepts a well-formed client request id and echoes it', async () => {
+    const res = await t.request('/v1/procedure-types', { headers: { 'request-id': 'client-trace-0001' } });
+    expect(res.headers.get('request-id')).toBe('client-trace-0001');
+    const bad = await t.request('/v1/procedure-types', { headers: { 'request-id': 'bad id with spaces' } });
+    expect(bad.headers.get('request-id')).toMatch(/^rid_[0-9A-Za-z]{22}$/);
+  });
+
+  it('writes one structured log line per request with the route pattern, not the path', async () => {
+    await t.request('/v1/procedure-types/JUB', { headers: { 'request-id': 'log-line-check-1' } });
+    const line = t.logs.map((l) => JSON.parse(l)).find((l) => l.request_id === 'log-line-check-1' && l.msg === 'request');
+    expect(line).toMatchObject({ level: 'info', method: 'GET', route: '/v1/procedure-types/:code', status: 200 });
+    expect(typeof line.duration_ms).toBe('number');
+  });
+});

@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../api/app';
+import { configFromEnv } from '../../api/config';
+import { memoryLogger } from '../../api/http/logger';
+import { nodeDeps } from '../../api/node/runtime';
+import { createTestApp, type TestApp } from '../support/app';
+import { auth, dni, expectProblem, registerOrg, registrationBody } from '../support/fixtures';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(() => t.close());
+
+describe('Idempotency-Key', () => {
+  it('replays the first response for the same key and body, creating one row', async () => {
+    const org = await registerOrg(t);
+    const send = () =>
+      t.request('/v1/members', { method: 'POST', headers: auth(org.testKey, { 'idempotency-key': 'member-5001' }), json: { name: 'Ana Gil', id_number: dni(5001), role: 'agent' } });
+    const first = await send();
+    const second = await send();
+    expect(first.status).toBe(201);
+    expect(second.status).toBe(201);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    expect(await second.text()).toBe(await first.text());
+    const [row] = await t.sql<{ n: number }[]>`select count(*)::int as n from members where organization_id = ${org.id} and name = 'Ana Gil'`;
+    expect(row!.n).toBe(1);
+  });
+
+  it('refuses the same key with a different body (422)', async () => {
+    const org = await registerOrg(t);
+    const headers = auth(org.testKey, { 'idempotency-key': 'member-5002' });
+    expect((await t.request('/v1/members', { method: 'POST', headers, json: { name: 'Ana Gil', id_number: dni(5002), role: 'agent' } })).status).toBe(201);
+    const other = await t.request('/v1/members', { method: 'POST', headers, json: { name: 'Ana Gil', id_number: dni(5003), role: 'agent' } });
+    await expectProblem(other, 422, 'idempotency_conflict');
+  });
+
+  it('scopes keys to the credential', async () => {
+    const a = await registerOrg(t);
+    const b = await registerOrg(t);
+    const body = { name: 'Ana Gil', id_number: dni(5004), role: 'agent' };
+    expect((await t.request('/v1/members', { method: 'POST', headers: auth(a.testKey, { 'idempotency-key': 'shared' }), json: body })).status).toBe(201);
+    const res = await t.request('/v1/members', { method: 'POST', headers: auth(b.testKey, { 'idempotency-key': 'shared' }), json: body });
+    expect(res.status).toBe(201);
+    expect(res.headers.get('idempotent-replayed')).toBeNull();
+  });
+
+  it('lets exactly one of many parallel duplicates execute', async () => {
+    const org = await registerOrg(t);
+    const body = registrationBody();
+    const responses = await Promise.all(
+      Array.from({ length: 8 }, () => t.request('/v1/organizations', { method: 'POST', headers: { 'idempotency-key': `reg-${body.nif}` }, json: body })),
+    );
+    const executed = responses.filter((r) => r.status === 201 && r.headers.get('idempotent-replayed') === null);
+    const others = responses.filter((r) => !executed.includes(r));
+    expect(executed).toHaveLength(1);
+    for (const r of others) {
+      expect([201, 409]).toContain(r.status);
+      if (r.status === 201) expect(r.headers.get('idempotent-replayed')).toBe('true');
+      else expect(((await r.json()) as any).code).toBe('idempotency_in_flight');
+    }
+    const [row] = await t.sql<{ n: number }[]>`select count(*)::int as n from organizations where nif = ${body.nif}`;
+    expect(row!.n).toBe(1);
+    void org;
+  });
+
+  it('refuses keys longer than 255 characters', async () => {
+    const res = await t.request('/v1/organizations', { method: 'POST', headers: { 'idempotency-key': 'k'.repeat(256) }, json: registrationBody() });
+    const body = await expectProblem(res, 400, 'validation_failed');
+    expect(body.errors[0]).toMatchObject({ in: 'header' });
+  });
+});
+
+describe('rate limiting', () => {
+  it('answers 429 with Retry-After and RateLimit headers, counted across instances', async () => {
+    const limited = await createTestApp({ database: t.database, config: { rateLimit: { limit: 3, windowSeconds: 60 } } });
+    const other = createApp(nodeDeps(configFromEnv({ PUENTE_ENV: 'test' }, { rateLimit: { limit: 3, windowSeconds: 60 } }), t.database, memoryLogger(), limited.clock));
+    const org = await registerOrg(limited);
+    const ok = await limited.request('/v1/organization', { headers: auth(org.testKey) });
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('ratelimit-policy')).toContain('q=3');
+    expect(ok.headers.get('ratelimit')).toMatch(/r=2/);
+    expect((await other.request('/v1/organization', { headers: auth(org.testKey) })).status).toBe(200);
+    expect((await limited.request('/v1/organization', { headers: auth(org.testKey) })).status).toBe(200);
+    const refused = await other.request('/v1/organization', { headers: auth(org.testKey) });
+    await expectProblem(refused, 429, 'rate_limited');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    limited.clock.advance(61_000);
+    expect((await limited.request('/v1/organization', { headers: auth(org.testKey) })).status).toBe(200);
+  });
+});

@@ -1,0 +1,177 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../api/app';
+import { createTestApp, type TestApp } from '../support/app';
+import { ADMIN_TOKEN, auth, expectProblem, registerOrg, registerVerifiedOrg, registrationBody } from '../support/fixtures';
+import { configFromEnv } from '../../api/config';
+import { nodeDeps } from '../../api/node/runtime';
+import { memoryLogger } from '../../api/http/logger';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp({ config: { adminToken: ADMIN_TOKEN } });
+});
+afterAll(() => t.close());
+
+describe('registration', () => {
+  it('refuses an invalid NIF with a pointer to the field and the rule', async () => {
+    const res = await t.request('/v1/organizations', { method: 'POST', json: registrationBody({ nif: 'B12345678' }) });
+    const body = await expectProblem(res, 400, 'validation_failed');
+    expect(body.errors).toHaveLength(1);
+    expect(body.errors[0]).toMatchObject({ pointer: '/nif', in: 'body' });
+    expect(body.errors[0].detail.length).toBeGreaterThan(10);
+  });
+
+  it('requires the statutes declaration for third-sector bodies', async () => {
+    const res = await t.request('/v1/organizations', {
+      method: 'POST',
+      json: registrationBody({
+        kind: 'third_sector',
+        nif: 'G12345674',
+        professional_standing: { registry: 'Registro Nacional de Asociaciones', registration_number: '612345', statutes_allow_representation: false },
+      }),
+    });
+    const body = await expectProblem(res, 400, 'validation_failed');
+    expect(body.errors.map((e: { pointer: string }) => e.pointer)).toContain('/professional_standing/statutes_allow_representation');
+  });
+
+  it('registers a pending organisation with a working test key, once per NIF', async () => {
+    const input = registrationBody();
+    const res = await t.request('/v1/organizations', { method: 'POST', json: input });
+    expect(res.status).toBe(201);
+    const body = (await res.json()) as Record<string, any>;
+    expect(body.organization).toMatchObject({ status: 'pending_verification', nif: input.nif, kind: 'gestoria' });
+    expect(body.owner.role).toBe('owner');
+    expect(body.test_key.secret).toMatch(/^sk_test_[0-9A-Za-z]{43}$/);
+    expect(body.test_key.livemode).toBe(false);
+
+    const me = await t.request('/v1/organization', { headers: auth(body.test_key.secret) });
+    expect(me.status).toBe(200);
+    expect(((await me.json()) as { id: string }).id).toBe(body.organization.id);
+
+    const again = await t.request('/v1/organizations', { method: 'POST', json: { ...registrationBody(), nif: input.nif } });
+    const dup = await expectProblem(again, 409, 'duplicate');
+    expect(dup.errors[0].pointer).toBe('/nif');
+    expect(JSON.stringify(dup)).not.toContain(body.organization.id);
+  });
+
+  it('accepts a sole practitioner registering with a personal NIF', async () => {
+    const res = await t.request('/v1/organizations', { method: 'POST', json: registrationBody({ nif: '54362315K', kind: 'graduado_social' }) });
+    expect(res.status).toBe(201);
+  });
+});
+
+describe('live keys and verification', () => {
+  it('only lets a verified organisation create live keys', async () => {
+    const org = await registerOrg(t);
+    const early = await t.request('/v1/api-keys', { method: 'POST', headers: auth(org.testKey), json: { name: 'prod', livemode: true } });
+    await expectProblem(early, 403, 'live_mode_unavailable');
+
+    const verify = await t.request(`/v1/admin/organizations/${org.id}/verify`, {
+      method: 'POST',
+      headers: auth(ADMIN_TOKEN),
+      json: { verified_by: 'ops@puente.test', note: 'Colegiación comprobada en el censo.' },
+    });
+    expect(verify.status).toBe(200);
+    expect(((await verify.json()) as any).verification).toMatchObject({ verified_by: 'ops@puente.test', note: 'Colegiación comprobada en el censo.' });
+
+    const live = await t.request('/v1/api-keys', { method: 'POST', headers: auth(org.testKey), json: { name: 'prod', livemode: true } });
+    expect(live.status).toBe(201);
+    const key = (await live.json()) as { secret: string; livemode: boolean };
+    expect(key.secret).toMatch(/^sk_live_/);
+    expect((await t.request('/v1/organization', { headers: auth(key.secret) })).status).toBe(200);
+
+    const twice = await t.request(`/v1/admin/organizations/${org.id}/verify`, {
+      method: 'POST',
+      headers: auth(ADMIN_TOKEN),
+      json: { verified_by: 'ops@puente.test', note: 'Otra vez comprobada.' },
+    });
+    await expectProblem(twice, 409, 'invalid_state_transition');
+  });
+});
+
+describe('API keys', () => {
+  it('never shows secrets in lists or logs, and stores only a hash', async () => {
+    const org = await registerOrg(t);
+    const created = (await (await t.request('/v1/api-keys', { method: 'POST', headers: auth(org.testKey), json: { name: 'sync' } })).json()) as any;
+    const list = await t.request('/v1/api-keys', { headers: auth(org.testKey) });
+    const text = await list.text();
+    expect(JSON.parse(text).data).toHaveLength(2);
+    expect(text).not.toContain(created.secret);
+    expect(text).not.toContain(org.testKey);
+    expect(JSON.parse(text).data[1].display_prefix).toMatch(/^sk_test_.{4}….{4}$/);
+    expect(t.logs.join('\n')).not.toContain(created.secret);
+    expect(t.logs.join('\n')).not.toContain(org.testKey);
+    const rows = await t.sql`select * from api_keys where organization_id = ${org.id}`;
+    expect(JSON.stringify(rows)).not.toContain(created.secret);
+  });
+
+  it('records last use, and a revoked key fails on the very next request', async () => {
+    const org = await registerOrg(t);
+    const created = (await (await t.request('/v1/api-keys', { method: 'POST', headers: auth(org.testKey), json: { name: 'temp' } })).json()) as any;
+    expect((await t.request('/v1/organization', { headers: auth(created.secret) })).status).toBe(200);
+    const listed = (await (await t.request('/v1/api-keys', { headers: auth(org.testKey) })).json()) as any;
+    expect(listed.data.find((k: any) => k.id === created.id).last_used_at).not.toBeNull();
+
+    const revoke = await t.request(`/v1/api-keys/${created.id}`, { method: 'DELETE', headers: auth(org.testKey) });
+    expect(revoke.status).toBe(200);
+    await expectProblem(await t.request('/v1/organization', { headers: auth(created.secret) }), 401, 'unauthorized');
+  });
+
+  it('refuses missing, malformed and unknown credentials with 401', async () => {
+    await expectProblem(await t.request('/v1/organization'), 401, 'unauthorized');
+    await expectProblem(await t.request('/v1/organization', { headers: auth('nonsense') }), 401, 'unauthorized');
+    await expectProblem(await t.request('/v1/organization', { headers: auth('sk_test_' + 'a'.repeat(43)) }), 401, 'unauthorized');
+  });
+});
+
+describe('suspension', () => {
+  it('blocks every key of a suspended organisation at once, on every instance, until reinstated', async () => {
+    const org = await registerVerifiedOrg(t);
+    // A second app instance on the same database, as another server behind the load balancer.
+    const other = createApp(nodeDeps(configFromEnv({ PUENTE_ENV: 'test' }), t.database, memoryLogger(), t.clock));
+    const suspend = await t.request(`/v1/admin/organizations/${org.id}/suspend`, {
+      method: 'POST',
+      headers: auth(ADMIN_TOKEN),
+      json: { reason: 'Baja como ejerciente comunicada por el Colegio.' },
+    });
+    expect(suspend.status).toBe(200);
+    for (const key of [org.testKey, org.liveKey]) {
+      await expectProblem(await t.request('/v1/organization', { headers: auth(key) }), 403, 'organization_suspended');
+      await expectProblem(await other.request('/v1/organization', { headers: auth(key) }), 403, 'organization_suspended');
+    }
+    const reinstate = await t.request(`/v1/admin/organizations/${org.id}/reinstate`, { method: 'POST', headers: auth(ADMIN_TOKEN) });
+    expect(((await reinstate.json()) as any).status).toBe('verified');
+    expect((await other.request('/v1/organization', { headers: auth(org.liveKey) })).status).toBe(200);
+  });
+});
+
+describe('platform administration', () => {
+  it('refuses a missing or wrong admin token', async () => {
+    await expectProblem(await t.request('/v1/admin/organizations'), 401, 'unauthorized');
+    await expectProblem(await t.request('/v1/admin/organizations', { headers: auth('wrong-token') }), 401, 'unauthorized');
+    const org = await registerOrg(t);
+    await expectProblem(await t.request('/v1/admin/organizations', { headers: auth(org.testKey) }), 401, 'unauthorized');
+  });
+
+  it('lists organisations by status with keyset pagination', async () => {
+    await registerOrg(t);
+    await registerOrg(t);
+    const first = (await (await t.request('/v1/admin/organizations?status=pending_verification&limit=1', { headers: auth(ADMIN_TOKEN) })).json()) as any;
+    expect(first.data).toHaveLength(1);
+    expect(first.has_more).toBe(true);
+    const second = (await (await t.request(`/v1/admin/organizations?status=pending_verification&limit=1&cursor=${first.next_cursor}`, { headers: auth(ADMIN_TOKEN) })).json()) as any;
+    expect(second.data[0].id).not.toBe(first.data[0].id);
+    expect(second.data[0].status).toBe('pending_verification');
+  });
+
+  it('issues agency keys', async () => {
+    const res = await t.request('/v1/admin/agency-keys', { method: 'POST', headers: auth(ADMIN_TOKEN), json: { managing_body: 'INSS', office: 'Dirección Provincial de Madrid' } });
+    expect(res.status).toBe(201);
+    expect(((await res.json()) as any).secret).toMatch(/^ak_live_[0-9A-Za-z]{43}$/);
+  });
+
+  it('does not exist at all without PUENTE_ADMIN_TOKEN', async () => {
+    const plain = createApp(nodeDeps(configFromEnv({ PUENTE_ENV: 'test' }), t.database, memoryLogger(), t.clock));
+    await expectProblem(await plain.request('/v1/admin/organizations', { headers: auth(ADMIN_TOKEN) }), 404, 'not_found');
+  });
+});

@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createConfig, lintFromString } from '@redocly/openapi-core';
+import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { createTestApp, type TestApp } from '../support/app';
+import { generateOpenApiDocument, serialiseDocument } from '../../api/scripts/openapi-document';
+
+const committedText = readFileSync(new URL('../../openapi/openapi.json', import.meta.url), 'utf8');
+const generated = generateOpenApiDocument() as Record<string, any>;
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp({ config: { adminToken: 'admin-token-for-tests' } });
+});
+afterAll(() => t.close());
+
+type Operation = { operationId?: string; parameters?: Array<Record<string, any>>; responses?: Record<string, any>; security?: unknown[]; tags?: string[]; requestBody?: any };
+
+function operations(doc: Record<string, any>): Array<[string, string, Operation]> {
+  const out: Array<[string, string, Operation]> = [];
+  for (const [path, item] of Object.entries<Record<string, Operation>>(doc.paths)) {
+    for (const [method, op] of Object.entries(item)) {
+      if (['get', 'post', 'put', 'patch', 'delete'].includes(method)) out.push([method, path, op]);
+    }
+  }
+  return out;
+}
+
+describe('OpenAPI document', () => {
+  it('is committed and current (run `npm run openapi` after changing a route)', () => {
+    expect(committedText).toBe(serialiseDocument(generated));
+  });
+
+  it('is served at /openapi.json exactly as committed', async () => {
+    const res = await t.request('/openapi.json');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual(JSON.parse(committedText));
+  });
+
+  it('passes a standard OpenAPI linter with no errors', async () => {
+    const config = await createConfig({ extends: ['recommended'] });
+    const problems = await lintFromString({ source: committedText, absoluteRef: 'openapi.json', config });
+    const errors = problems.filter((p) => p.severity === 'error');
+    expect(errors.map((e) => `${e.ruleId}: ${e.message} @ ${e.location[0]?.pointer}`)).toEqual([]);
+  });
+
+  it('gives every operation an operationId, a tag, declared security and required path params', () => {
+    const ids = new Set<string>();
+    for (const [method, path, op] of operations(generated)) {
+      const where = `${method.toUpperCase()} ${path}`;
+      expect(op.operationId, where).toMatch(/^[a-z][A-Za-z]+$/);
+      expect(ids.has(op.operationId!), `duplicate operationId ${op.operationId}`).toBe(false);
+      ids.add(op.operationId!);
+      expect(op.tags?.length, where).toBe(1);
+      expect(Array.isArray(op.security), `${where} declares its security`).toBe(true);
+      for (const p of op.parameters ?? []) if (p.in === 'path') expect(p.required, `${where} ${p.name}`).toBe(true);
+      expect(Object.keys(op.responses ?? {}).some((s) => s.startsWith('2')), where).toBe(true);
+      expect(op.responses?.['500'], `${where} documents its 500 problem`).toBeDefined();
+    }
+  });
+
+  it('declares its security schemes', () => {
+    expect(Object.keys(generated.components.securitySchemes).sort()).toEqual(['AdminToken', 'AgencyKey', 'ApiKey', 'CitizenToken', 'Consent']);
+  });
+
+  it('has examples that validate against their own schemas', () => {
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats(ajv);
+    ajv.addSchema({ $id: 'doc', components: generated.components });
+    const fix = (schema: unknown): unknown => JSON.parse(JSON.stringify(schema).replace(/"#\/components\//g, '"doc#/components/'));
+    let checked = 0;
+    for (const [name, schema] of Object.entries<Record<string, any>>(generated.components.schemas)) {
+      if (schema.example === undefined) continue;
+      const validate = ajv.compile(fix(schema) as object);
+      expect(validate(schema.example), `${name}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+      checked++;
+    }
+    for (const [method, path, op] of operations(generated)) {
+      const body = op.requestBody?.content?.['application/json'];
+      if (body?.example !== undefined) {
+        const validate = ajv.compile(fix(body.schema) as object);
+        expect(validate(body.example), `${method} ${path}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,46 @@
+import { createApp } from '../../api/app';
+import { configFromEnv, type Config } from '../../api/config';
+import { memoryLogger } from '../../api/http/logger';
+import { ManualClock } from '../../api/lib/clock';
+import { nodeDeps } from '../../api/node/runtime';
+import type { App } from '../../api/http/context';
+import type { Database } from '../../api/node/database';
+import type { Sql } from '../../api/db/sql';
+import { openTestDatabase } from './database';
+
+export interface TestApp {
+  app: App;
+  sql: Sql;
+  database: Database;
+  clock: ManualClock;
+  logs: string[];
+  config: Config;
+  /** Sends a request through the real app (routing, middleware, database). */
+  request(path: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export async function createTestApp(options: { config?: Partial<Config>; now?: string; database?: Database } = {}): Promise<TestApp> {
+  const database = options.database ?? (await openTestDatabase());
+  const config = configFromEnv({ PUENTE_ENV: 'test', PUENTE_BASE_URL: 'http://puente.test' }, options.config);
+  const logger = memoryLogger();
+  const clock = new ManualClock(new Date(options.now ?? '2026-03-02T09:00:00Z'));
+  const app = createApp({ ...nodeDeps(config, database, logger, clock) });
+  return {
+    app,
+    sql: database.sql,
+    database,
+    clock,
+    logs: logger.lines,
+    config,
+    request(path, init = {}) {
+      const { json, ...rest } = init;
+      const headers = new Headers(rest.headers);
+      if (json !== undefined) headers.set('content-type', 'application/json');
+      return Promise.resolve(
+        app.request(path, { ...rest, headers, body: json !== undefined ? JSON.stringify(json) : rest.body }),
+      );
+    },
+    close: () => database.close(),
+  };
+}

@@ -1,0 +1,27 @@
+import { readFileSync } from 'node:fs';
+import postgres from 'postgres';
+import { inject } from 'vitest';
+import { connectPostgres, openEmbedded, type Database } from '../../api/node/database';
+
+/** A migrated database of this test file's own: a PGlite restored from the template dump, or a PostgreSQL clone of the template. */
+export async function openTestDatabase(): Promise<Database> {
+  const template = inject('databaseTemplate');
+  if (inject('databaseMode') === 'embedded') {
+    return openEmbedded({ loadDataDir: new Blob([readFileSync(template)]) });
+  }
+  const url = process.env.DATABASE_URL!;
+  const name = `puente_t_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  const admin = postgres(url, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name} template ${template}`);
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  const db = connectPostgres(target.toString(), 10);
+  return {
+    ...db,
+    async close() {
+      await db.close();
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}

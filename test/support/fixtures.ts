@@ -1,0 +1,84 @@
+import { expect } from 'vitest';
+import type { TestApp } from './app';
+
+export const ADMIN_TOKEN = 'admin-token-for-tests-0123456789';
+
+/** Valid entity NIFs (CIF) for test organisations: letter + 7 digits + control. */
+export function entityNif(seed: number, letter = 'B'): string {
+  const digits = String(seed % 10_000_000).padStart(7, '0');
+  let a = 0;
+  let b = 0;
+  for (let i = 0; i < 7; i++) {
+    const d = Number(digits[i]);
+    if (i % 2 === 1) a += d;
+    else {
+      const doubled = d * 2;
+      b += Math.floor(doubled / 10) + (doubled % 10);
+    }
+  }
+  const control = (10 - ((a + b) % 10)) % 10;
+  return `${letter}${digits}${letter === 'G' || letter === 'B' ? control : 'JABCDEFGHI'[control]}`;
+}
+
+/** Valid DNI for a number. */
+export function dni(n: number): string {
+  const digits = String(n % 100_000_000).padStart(8, '0');
+  return digits + 'TRWAGMYFPDXBNJZSQVHLCKE'[Number(digits) % 23];
+}
+
+let counter = Math.floor(Math.random() * 1_000_000);
+
+export function registrationBody(overrides: Record<string, unknown> = {}) {
+  counter++;
+  return {
+    legal_name: `Gestoría Prueba ${counter} S.L.`,
+    nif: entityNif(counter),
+    kind: 'gestoria',
+    professional_standing: { colegio: 'Colegio Oficial de Gestores Administrativos de Madrid', registration_number: String(1000 + (counter % 9000)), practising: true },
+    contact_email: `contacto${counter}@gestoria.test`,
+    owner: { name: 'Lucía Martínez Pardo', id_number: dni(counter * 7 + 3), email: `lucia${counter}@gestoria.test` },
+    ...overrides,
+  };
+}
+
+export interface RegisteredOrg {
+  id: string;
+  ownerId: string;
+  testKey: string;
+  /** Set once the organisation has been verified and a live key created. */
+  liveKey?: string;
+}
+
+export function auth(key: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { authorization: `Bearer ${key}`, ...extra };
+}
+
+export async function registerOrg(t: TestApp, overrides: Record<string, unknown> = {}): Promise<RegisteredOrg> {
+  const res = await t.request('/v1/organizations', { method: 'POST', json: registrationBody(overrides) });
+  expect(res.status, await res.clone().text()).toBe(201);
+  const body = (await res.json()) as { organization: { id: string }; owner: { id: string }; test_key: { secret: string } };
+  return { id: body.organization.id, ownerId: body.owner.id, testKey: body.test_key.secret };
+}
+
+/** Registers, verifies (as the platform admin) and creates a live key. Needs an app with ADMIN_TOKEN. */
+export async function registerVerifiedOrg(t: TestApp, overrides: Record<string, unknown> = {}): Promise<Required<RegisteredOrg>> {
+  const org = await registerOrg(t, overrides);
+  const verify = await t.request(`/v1/admin/organizations/${org.id}/verify`, {
+    method: 'POST',
+    headers: auth(ADMIN_TOKEN),
+    json: { verified_by: 'ops@puente.test', note: 'Colegiación comprobada.' },
+  });
+  expect(verify.status).toBe(200);
+  const live = await t.request('/v1/api-keys', { method: 'POST', headers: auth(org.testKey), json: { name: 'live', livemode: true } });
+  expect(live.status, await live.clone().text()).toBe(201);
+  return { ...org, liveKey: ((await live.json()) as { secret: string }).secret };
+}
+
+export async function expectProblem(res: Response, status: number, code: string): Promise<Record<string, any>> {
+  const text = await res.text();
+  expect(res.status, text).toBe(status);
+  expect(res.headers.get('content-type')).toBe('application/problem+json');
+  const body = JSON.parse(text) as Record<string, any>;
+  expect(body.code, text).toBe(code);
+  return body;
+}
