@@ -14,6 +14,13 @@ import { registerOrganizations } from './modules/organizations/routes';
 import { registerMembers } from './modules/members/routes';
 import { registerApiKeys } from './modules/api-keys/routes';
 import { registerAdmin } from './modules/admin/routes';
+import { registerDelegationRequests } from './modules/delegation-requests/routes';
+import { registerDelegations } from './modules/delegations/routes';
+import { registerConsent } from './modules/consent/routes';
+import { registerSandbox } from './modules/sandbox/routes';
+import { registerCitizen } from './modules/citizen/routes';
+import { registerCitizenPages } from './modules/citizen/pages';
+import { registerDevIdentityProvider } from './modules/dev-idp/routes';
 
 /** Builds the whole HTTP application from its dependencies; the same on every runtime. */
 export function createApp(deps: Deps): App {
@@ -37,7 +44,14 @@ export function createApp(deps: Deps): App {
   registerOrganizations(app);
   registerMembers(app);
   registerApiKeys(app);
+  registerDelegationRequests(app);
+  registerDelegations(app);
+  registerConsent(app);
+  registerSandbox(app);
+  registerCitizen(app);
+  registerCitizenPages(app);
   if (deps.config.adminToken) registerAdmin(app);
+  if (deps.config.devIdentityProvider) registerDevIdentityProvider(app);
   registerDocs(app);
 
   app.notFound(notFoundHandler(app));

@@ -13,6 +13,20 @@ export interface Config {
   rateLimit: { limit: number; windowSeconds: number };
   /** Public sign-ups per window for each client address. */
   registrationRateLimit: { limit: number; windowSeconds: number };
+  /** Encrypts secrets at rest (signing keys). Required in production. */
+  secretKey: string;
+  consent: {
+    issuer: string;
+    audience: string;
+    defaultLifetimeSeconds: number;
+    maxLifetimeSeconds: number;
+  };
+  /** Days a delegation request waits for the citizen before it expires. */
+  delegationRequestTtlDays: number;
+  /** An external OpenID Connect provider for citizens (Cl@ve or a broker in front of it). */
+  oidc?: { issuer: string; audience: string; jwksUrl: string; idNumberClaim: string; nameClaim: string; algorithms: string[] };
+  /** The built-in development identity provider: on outside production unless disabled. */
+  devIdentityProvider: boolean;
 }
 
 export type EnvSource = Record<string, string | undefined>;
@@ -30,7 +44,7 @@ export function configFromEnv(env: EnvSource, overrides: Partial<Config> = {}): 
   }
   return {
     env: mode,
-    baseUrl: (env.PUENTE_BASE_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
+    baseUrl: baseUrl(env, port),
     adminToken: env.PUENTE_ADMIN_TOKEN || undefined,
     logLevel: logLevel as Config['logLevel'],
     maxJsonBodyBytes: positiveInt(env, 'PUENTE_MAX_JSON_BYTES', 1_048_576),
@@ -39,8 +53,49 @@ export function configFromEnv(env: EnvSource, overrides: Partial<Config> = {}): 
       limit: positiveInt(env, 'PUENTE_REGISTRATION_RATE_LIMIT', 20),
       windowSeconds: positiveInt(env, 'PUENTE_REGISTRATION_RATE_LIMIT_WINDOW', 3600),
     },
+    secretKey: secretKey(env, mode),
+    consent: {
+      issuer: baseUrl(env, port),
+      audience: `${baseUrl(env, port)}/v1`,
+      defaultLifetimeSeconds: positiveInt(env, 'PUENTE_CONSENT_TOKEN_TTL', 600),
+      maxLifetimeSeconds: 3600,
+    },
+    delegationRequestTtlDays: positiveInt(env, 'PUENTE_DELEGATION_REQUEST_TTL_DAYS', 21),
+    oidc: env.PUENTE_OIDC_ISSUER
+      ? {
+          issuer: env.PUENTE_OIDC_ISSUER,
+          audience: required(env, 'PUENTE_OIDC_AUDIENCE'),
+          jwksUrl: required(env, 'PUENTE_OIDC_JWKS_URL'),
+          idNumberClaim: env.PUENTE_OIDC_ID_CLAIM ?? 'dni',
+          nameClaim: env.PUENTE_OIDC_NAME_CLAIM ?? 'name',
+          algorithms: (env.PUENTE_OIDC_ALGORITHMS ?? 'RS256,ES256,EdDSA').split(',').map((a) => a.trim()),
+        }
+      : undefined,
+    devIdentityProvider: env.PUENTE_DEV_IDP ? env.PUENTE_DEV_IDP === '1' : mode !== 'production',
     ...overrides,
   };
+}
+
+function baseUrl(env: EnvSource, port: string): string {
+  return (env.PUENTE_BASE_URL ?? `http://localhost:${port}`).replace(/\/$/, '');
+}
+
+function required(env: EnvSource, name: string): string {
+  const value = env[name];
+  if (!value) throw new Error(`${name} is required`);
+  return value;
+}
+
+const DEVELOPMENT_SECRET = 'puente-development-secret-not-for-production';
+
+function secretKey(env: EnvSource, mode: Environment): string {
+  const value = env.PUENTE_SECRET_KEY;
+  if (value) {
+    if (value.length < 32) throw new Error('PUENTE_SECRET_KEY must be at least 32 characters');
+    return value;
+  }
+  if (mode === 'production') throw new Error('PUENTE_SECRET_KEY is required in production');
+  return DEVELOPMENT_SECRET;
 }
 
 function positiveInt(env: EnvSource, name: string, fallback: number): number {

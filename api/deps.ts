@@ -3,6 +3,7 @@ import type { Sql } from './db/sql';
 import type { Config } from './config';
 import type { Clock } from './lib/clock';
 import type { Logger } from './http/logger';
+import type { SigningKeyStore } from './modules/consent/keys';
 
 /** Files of the self-hosted API reference, read by whichever runtime serves the app. */
 export interface DocsAssets {
@@ -19,6 +20,8 @@ export interface Deps {
    */
   db(c: Context): Sql;
   docsAssets: DocsAssets;
+  /** Keys that sign consent tokens (and the development identity provider's ID tokens). */
+  signingKeys: SigningKeyStore;
   /** The caller's network address, for limits on public routes; 'unknown' when the runtime cannot tell. */
   clientAddress(c: Context): string;
 }

@@ -1,10 +1,11 @@
+import { SigningKeyStore } from './modules/consent/keys';
 import postgres from 'postgres';
 import type { Context, ExecutionContext } from 'hono';
 import { createApp } from './app';
 import { configFromEnv, type EnvSource } from './config';
 import { jsonLogger } from './http/logger';
 import { systemClock } from './lib/clock';
-import type { Sql } from './db/sql';
+import { CLIENT_TYPES, type Sql } from './db/sql';
 import type { App } from './http/context';
 import swaggerCss from 'swagger-ui-dist/swagger-ui.css';
 import swaggerBundle from 'swagger-ui-dist/swagger-ui-bundle.js';
@@ -26,6 +27,7 @@ function buildApp(env: WorkerEnv): App {
     clock: systemClock,
     logger: jsonLogger(config.logLevel),
     db: (c: Context) => (c.env as RequestBindings).sql,
+    signingKeys: new SigningKeyStore(config.secretKey),
     clientAddress: (c: Context) => c.req.header('cf-connecting-ip') ?? 'unknown',
     docsAssets: {
       async get(name) {
@@ -39,7 +41,7 @@ export default {
   async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
     app ??= buildApp(env);
     // Hyperdrive pools the real connections: a client per request, closed once the response is built.
-    const sql = postgres(env.HYPERDRIVE.connectionString, { max: 5, fetch_types: false, onnotice: () => {} }) as unknown as Sql;
+    const sql = postgres(env.HYPERDRIVE.connectionString, { max: 5, fetch_types: false, onnotice: () => {}, types: CLIENT_TYPES }) as unknown as Sql;
     const bindings: RequestBindings = { ...env, sql };
     const response = await app.fetch(request, bindings, ctx);
     ctx.waitUntil(sql.end({ timeout: 5 }));

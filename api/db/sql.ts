@@ -15,3 +15,49 @@ export function asSql(tx: TransactionSql): Sql {
 export function transaction<T>(sql: Sql, work: (tx: Sql) => Promise<T>): Promise<T> {
   return sql.begin((tx) => work(asSql(tx))) as Promise<T>;
 }
+
+/**
+ * A text[] parameter as an array literal. postgres.js serialises arrays only when it has fetched
+ * type information, which Hyperdrive and the embedded database run without; send the literal
+ * and cast it (`${textArray(xs)}::text[]`).
+ */
+export function textArray(values: readonly string[]): string {
+  return `{${values.map((v) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
+}
+
+/** Parses a one-dimensional text[] literal such as `{a,"b c",NULL}`. */
+export function parseTextArray(literal: string): (string | null)[] {
+  if (literal === '{}') return [];
+  const out: (string | null)[] = [];
+  let i = 1;
+  while (i < literal.length - 1) {
+    let value = '';
+    if (literal[i] === '"') {
+      i++;
+      while (literal[i] !== '"') {
+        if (literal[i] === '\\') i++;
+        value += literal[i++];
+      }
+      i++;
+      out.push(value);
+    } else {
+      while (i < literal.length - 1 && literal[i] !== ',') value += literal[i++];
+      out.push(value === 'NULL' ? null : value);
+    }
+    i++; // the comma
+  }
+  return out;
+}
+
+/**
+ * Types every client registers, so results parse the same with or without fetched type
+ * information (Hyperdrive and the embedded database run without it).
+ */
+export const CLIENT_TYPES = {
+  textArray: {
+    to: 1009,
+    from: [1009, 1015],
+    serialize: (values: readonly string[]) => textArray(values),
+    parse: (literal: string) => parseTextArray(literal),
+  },
+};

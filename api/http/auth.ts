@@ -3,6 +3,7 @@ import type { AppEnv } from './context';
 import { ProblemError } from './problem';
 import { constantTimeEqual, hashSecret } from '../lib/secrets';
 import { findAgencyKeyPrincipal, findApiKeyPrincipal } from './auth.queries';
+import type { CitizenPrincipal } from '../modules/citizen/identity';
 
 export type MemberRole = 'owner' | 'admin' | 'agent' | 'viewer';
 
@@ -29,7 +30,7 @@ export interface AdminPrincipal {
   credentialId: 'admin';
 }
 
-export type Principal = OrganizationPrincipal | AgencyPrincipal | AdminPrincipal;
+export type Principal = OrganizationPrincipal | AgencyPrincipal | AdminPrincipal | CitizenPrincipal;
 
 const API_KEY = /^sk_(live|test)_[0-9A-Za-z]{43}$/;
 const AGENCY_KEY = /^ak_live_[0-9A-Za-z]{43}$/;

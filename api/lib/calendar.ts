@@ -1,4 +1,5 @@
 import { COVERED_YEARS, HOLIDAYS, type Holiday, type RegionCode } from './holidays';
+import { addDays, addMonths as addMonthsToDate } from './dates';
 
 /** Raised whenever a computation touches a year without holiday data: never guess. */
 export class CalendarUnavailableError extends Error {
@@ -23,24 +24,13 @@ export interface DeadlineResult {
 const BY_DATE = new Map<string, Holiday[]>();
 for (const h of HOLIDAYS) BY_DATE.set(h.date, [...(BY_DATE.get(h.date) ?? []), h]);
 
-const DAY_MS = 86_400_000;
-
 export function isIsoDate(s: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
   const d = new Date(`${s}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }
 
-function toDate(s: string): Date {
-  return new Date(`${s}T00:00:00Z`);
-}
-function toIso(d: Date): string {
-  return d.toISOString().slice(0, 10);
-}
-
-export function addCalendarDays(from: string, n: number): string {
-  return toIso(new Date(toDate(from).getTime() + n * DAY_MS));
-}
+export const addCalendarDays = addDays;
 
 function coverage(date: string): { provisional: boolean } {
   const year = Number(date.slice(0, 4));
@@ -57,7 +47,7 @@ export function nonWorkingReason(date: string, region?: RegionCode): SkippedDay 
   if (nationalDay) return { date, reason: 'national_holiday', name: nationalDay.name };
   const regionalDay = region ? holidays.find((h) => h.scope === 'regional' && h.regions?.includes(region)) : undefined;
   if (regionalDay) return { date, reason: 'regional_holiday', name: regionalDay.name };
-  const weekday = toDate(date).getUTCDay();
+  const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
   if (weekday === 6) return { date, reason: 'saturday' };
   if (weekday === 0) return { date, reason: 'sunday' };
   return null;
@@ -92,12 +82,7 @@ export function addBusinessDays(from: string, n: number, region?: RegionCode): D
 
 /** Months count date to date; a missing day is the month's last; a non-working end rolls forward. */
 export function addMonths(from: string, n: number, region?: RegionCode): DeadlineResult {
-  const start = toDate(from);
-  const targetMonthIndex = start.getUTCMonth() + n;
-  const year = start.getUTCFullYear() + Math.floor(targetMonthIndex / 12);
-  const month = ((targetMonthIndex % 12) + 12) % 12;
-  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
-  let current = toIso(new Date(Date.UTC(year, month, Math.min(start.getUTCDate(), lastDay))));
+  let current = addMonthsToDate(from, n);
   let provisional = coverage(from).provisional || coverage(current).provisional;
   const skipped: SkippedDay[] = [];
   for (let reason = nonWorkingReason(current, region); reason; reason = nonWorkingReason(current, region)) {

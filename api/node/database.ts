@@ -2,7 +2,7 @@ import postgres from 'postgres';
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import type { Sql } from '../db/sql';
+import { CLIENT_TYPES, type Sql } from '../db/sql';
 
 export interface Database {
   sql: Sql;
@@ -13,7 +13,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-const CLIENT_OPTIONS = { onnotice: () => {}, connection: { application_name: 'puente' } } as const;
+const CLIENT_OPTIONS = { onnotice: () => {}, connection: { application_name: 'puente' }, types: CLIENT_TYPES } as const;
 
 export function connectPostgres(url: string, max = 10): Database {
   const sql = postgres(url, { ...CLIENT_OPTIONS, max }) as unknown as Sql;

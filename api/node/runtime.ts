@@ -1,3 +1,4 @@
+import { SigningKeyStore } from '../modules/consent/keys';
 import { join } from 'node:path';
 import type { Context } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
@@ -26,7 +27,7 @@ export async function migrate(database: Database, logger: Logger): Promise<void>
 }
 
 export function nodeDeps(config: Config, database: Database, logger: Logger, clock: Clock = systemClock): Deps {
-  return { config, clock, logger, db: () => database.sql, docsAssets: nodeDocsAssets(), clientAddress: nodeClientAddress };
+  return { config, clock, logger, db: () => database.sql, docsAssets: nodeDocsAssets(), clientAddress: nodeClientAddress, signingKeys: new SigningKeyStore(config.secretKey) };
 }
 
 function nodeClientAddress(c: Context): string {

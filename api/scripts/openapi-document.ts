@@ -1,3 +1,4 @@
+import { SigningKeyStore } from '../modules/consent/keys';
 import { createApp } from '../app';
 import { configFromEnv } from '../config';
 import { jsonLogger } from '../http/logger';
@@ -18,6 +19,7 @@ export function generateOpenApiDocument(): unknown {
     },
     docsAssets: { get: async () => undefined },
     clientAddress: () => 'unknown',
+    signingKeys: new SigningKeyStore('document-generation-has-no-keys-000000'),
   });
   return buildOpenApiDocument(app);
 }

@@ -82,3 +82,63 @@ export async function expectProblem(res: Response, status: number, code: string)
   expect(body.code, text).toBe(code);
   return body;
 }
+
+export function delegationRequestBody(idNumber: string, overrides: Record<string, unknown> = {}) {
+  return {
+    citizen: { id_number: idNumber, name: 'Carmen López García', contact: 'carmen@example.es' },
+    scope: { procedure_types: ['JUB'], subjects: [], capacities: ['consult', 'file', 'respond'] },
+    valid_until: '2027-12-31',
+    message: 'Para tramitar su pensión de jubilación.',
+    ...overrides,
+  };
+}
+
+let citizenCounter = 20_000_000 + Math.floor(Math.random() * 1_000_000);
+export function newCitizenId(): string {
+  return dni(citizenCounter++);
+}
+
+export async function createRequest(t: TestApp, key: string, body: Record<string, unknown>): Promise<{ id: string; approval_url: string; code: string }> {
+  const res = await t.request('/v1/delegation-requests', { method: 'POST', headers: auth(key), json: body });
+  expect(res.status, await res.clone().text()).toBe(201);
+  return (await res.json()) as { id: string; approval_url: string; code: string };
+}
+
+/** An ID token from the built-in development identity provider. */
+export async function citizenToken(t: TestApp, idNumber: string, name = 'Carmen López García'): Promise<string> {
+  const res = await t.request('/dev-idp/token', { method: 'POST', json: { id_number: idNumber, name } });
+  expect(res.status, await res.clone().text()).toBe(200);
+  return ((await res.json()) as { id_token: string }).id_token;
+}
+
+/**
+ * A delegation granted to `key`'s organisation: in test mode the sandbox plays the citizen, in
+ * live mode the citizen accepts through their own API with a development ID token.
+ */
+export async function grantDelegation(
+  t: TestApp,
+  key: string,
+  options: { idNumber?: string; scope?: Record<string, unknown>; validUntil?: string } = {},
+): Promise<{ delegationId: string; requestId: string; idNumber: string; citizenToken?: string }> {
+  const idNumber = options.idNumber ?? newCitizenId();
+  const request = await createRequest(
+    t,
+    key,
+    delegationRequestBody(idNumber, { ...(options.scope ? { scope: options.scope } : {}), ...(options.validUntil ? { valid_until: options.validUntil } : {}) }),
+  );
+  if (key.startsWith('sk_test_')) {
+    const res = await t.request(`/v1/sandbox/delegation-requests/${request.id}/accept`, { method: 'POST', headers: auth(key) });
+    expect(res.status, await res.clone().text()).toBe(200);
+    return { delegationId: ((await res.json()) as { delegation_id: string }).delegation_id, requestId: request.id, idNumber };
+  }
+  const token = await citizenToken(t, idNumber);
+  const res = await t.request(`/v1/me/delegation-requests/${request.id}/accept`, { method: 'POST', headers: auth(token) });
+  expect(res.status, await res.clone().text()).toBe(200);
+  return { delegationId: ((await res.json()) as { delegation_id: string }).delegation_id, requestId: request.id, idNumber, citizenToken: token };
+}
+
+export async function mintToken(t: TestApp, key: string, delegationId: string, body: Record<string, unknown> = {}): Promise<string> {
+  const res = await t.request(`/v1/delegations/${delegationId}/consent-tokens`, { method: 'POST', headers: auth(key), json: body });
+  expect(res.status, await res.clone().text()).toBe(201);
+  return ((await res.json()) as { token: string }).token;
+}

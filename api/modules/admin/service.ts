@@ -5,6 +5,7 @@ import { newId } from '../../lib/ids';
 import { displayPrefix, hashSecret, newSecret } from '../../lib/secrets';
 import { findOrganization, markReinstated, markSuspended, markVerified, type OrganizationRow } from '../organizations/queries';
 import { insertAgencyKey } from './queries';
+import { suspendDelegationsFor } from '../delegations/service';
 
 async function transition(
   sql: Sql,
@@ -29,7 +30,11 @@ export function verifyOrganization(sql: Sql, id: string, by: string, note: strin
 }
 
 export function suspendOrganization(sql: Sql, id: string, reason: string, at: Date): Promise<OrganizationRow> {
-  return transition(sql, id, ['pending_verification', 'verified'], (tx) => markSuspended(tx, id, reason, at));
+  return transition(sql, id, ['pending_verification', 'verified'], async (tx) => {
+    const row = await markSuspended(tx, id, reason, at);
+    await suspendDelegationsFor(tx, id, reason, at);
+    return row;
+  });
 }
 
 export function reinstateOrganization(sql: Sql, id: string, at: Date): Promise<OrganizationRow> {

@@ -10,6 +10,19 @@ export const PROCEDURE_TYPE_CODES = [
   'JUB', 'IP', 'IT_PD', 'NCM', 'CCL', 'CUME', 'REM', 'VIU', 'ORF', 'FFA', 'ADF', 'IMV', 'CAPI', 'AHC', 'TSE', 'PNC', 'RP',
 ] as const;
 
+export type ProcedureTypeCode = (typeof PROCEDURE_TYPE_CODES)[number];
+export type Subject = (typeof SUBJECTS)[number];
+
+/** The subject (materia) of each type, as in the catalogue; a test keeps the two in step. */
+export const SUBJECT_OF: Record<ProcedureTypeCode, Subject> = {
+  JUB: 'pensions', VIU: 'pensions', ORF: 'pensions', FFA: 'pensions', ADF: 'pensions', PNC: 'pensions',
+  IP: 'disability', IT_PD: 'disability',
+  NCM: 'family', CCL: 'family', CUME: 'family', REM: 'family', AHC: 'family',
+  IMV: 'minimum_income', CAPI: 'minimum_income',
+  TSE: 'health',
+  RP: 'appeals',
+};
+
 export const SubjectSchema = z.enum(SUBJECTS).openapi('Subject', { description: 'Subject (materia) of a procedure, as used in delegation scopes.' });
 export const DocumentKindSchema = z.enum(DOCUMENT_KINDS).openapi('DocumentKind');
 export const ProcedureTypeCodeSchema = z.enum(PROCEDURE_TYPE_CODES).openapi('ProcedureTypeCode');

@@ -12,6 +12,11 @@ const TAGS = [
   { name: 'Organization', description: 'Registration and the caller\'s representative organisation.' },
   { name: 'Members', description: 'The professionals of an organisation and their roles.' },
   { name: 'API keys', description: 'Secret keys, test and live; shown once, stored hashed.' },
+  { name: 'Delegation requests', description: 'Asking a citizen for the power to act on their behalf.' },
+  { name: 'Delegations', description: 'Powers citizens have granted, and the consent tokens minted from them.' },
+  { name: 'Consent', description: 'Verifying consent tokens: published keys and introspection.' },
+  { name: 'Citizen', description: 'What a signed-in citizen sees and does: requests, delegations, the access log.' },
+  { name: 'Sandbox', description: 'Test-mode helpers that play the citizen and the caseworker.' },
   { name: 'Admin', description: 'Platform administration (`PUENTE_ADMIN_TOKEN`).' },
 ];
 

@@ -1,0 +1,36 @@
+import { z } from '@hono/zod-openapi';
+import { paginationQuery, pageSchema } from '../../http/pagination';
+
+export const AccessLogEntrySchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('access_log_entry'),
+    occurred_at: z.string(),
+    organization: z.object({ id: z.string(), legal_name: z.string() }),
+    member: z.object({ id: z.string(), name: z.string() }).nullable().openapi({ description: 'The professional who acted.' }),
+    delegation_id: z.string().nullable(),
+    livemode: z.boolean(),
+    action: z.string().openapi({ description: 'What was done, e.g. `consent_token.minted`, `procedure.read`, `procedure.submitted`.' }),
+    resource: z.object({ type: z.string(), id: z.string() }).nullable(),
+    request_id: z.string().nullable(),
+  })
+  .openapi('AccessLogEntry', {
+    example: {
+      id: 'acl_2Ws4Ed6Rf8Tg0Yh2Uj4Ik6',
+      object: 'access_log_entry',
+      occurred_at: '2026-03-02T10:15:03.000Z',
+      organization: { id: 'org_4mT9sQ2xPz8LkV1bN7cW3d', legal_name: 'Gestoría Martínez y Asociados S.L.' },
+      member: { id: 'mem_8Fq2LwP0sZ4nR7tY1xB5cV', name: 'Lucía Martínez Pardo' },
+      delegation_id: 'dlg_3Gh5Jk7Lm9Np1Qr3St5Uv7',
+      livemode: true,
+      action: 'consent_token.minted',
+      resource: { type: 'delegation', id: 'dlg_3Gh5Jk7Lm9Np1Qr3St5Uv7' },
+      request_id: 'rid_3kTMd9Qx1uWv8ZbNcE4fGh',
+    },
+  });
+export type AccessLogEntryResponse = z.infer<typeof AccessLogEntrySchema>;
+
+export const ListAccessLogQuery = z
+  .object({ ...paginationQuery, delegation_id: z.string().max(64).optional() })
+  .strict();
+export const AccessLogPageSchema = pageSchema(AccessLogEntrySchema, 'AccessLogList');

@@ -1,0 +1,188 @@
+import type { Context } from 'hono';
+import type { App, AppEnv } from '../../http/context';
+import { defineRoute, SECURITY } from '../../http/openapi';
+import { credentialRateLimit } from '../../http/rate-limit';
+import { idempotency } from '../../http/idempotency';
+import { decodeCursor, toPage } from '../../http/pagination';
+import { ProblemError } from '../../http/problem';
+import { isoDay } from '../../lib/dates';
+import { DelegationRequestPageSchema, DelegationRequestParams, DelegationRequestSchema, ListDelegationRequestsQuery } from '../delegation-requests/schemas';
+import { findDelegationRequest, listDelegationRequests } from '../delegation-requests/queries';
+import { acceptDelegationRequest, rejectDelegationRequest } from '../delegation-requests/service';
+import { toDelegationRequest } from '../delegation-requests/mappers';
+import { DelegationPageSchema, DelegationParams, DelegationSchema, ListDelegationsQuery } from '../delegations/schemas';
+import { findDelegation, listDelegations } from '../delegations/queries';
+import { revokeDelegation } from '../delegations/service';
+import { toDelegation } from '../delegations/mappers';
+import { AccessLogPageSchema, ListAccessLogQuery } from '../access-log/schemas';
+import { listAccessLog } from '../access-log/queries';
+import { toAccessLogEntry } from '../access-log/mappers';
+import { citizenPrincipal, requireCitizen } from './identity';
+
+const TAG = 'Citizen';
+const READ = [requireCitizen(), credentialRateLimit()];
+const WRITE = [requireCitizen(), credentialRateLimit(), idempotency()];
+const PROBLEMS = ['citizen_token_invalid'] as const;
+
+/** Citizens see live requests; outside production also test-mode ones, so the sandbox flow can be tried by hand. */
+export function citizenLivemodeFilter(c: Context<AppEnv>): boolean | undefined {
+  return c.get('deps').config.env === 'production' ? true : undefined;
+}
+
+const listMyRequests = defineRoute({
+  method: 'get',
+  path: '/v1/me/delegation-requests',
+  operationId: 'listMyDelegationRequests',
+  tags: [TAG],
+  summary: 'Requests addressed to me',
+  security: SECURITY.citizen,
+  middleware: READ,
+  request: { query: ListDelegationRequestsQuery },
+  problems: [...PROBLEMS, 'invalid_cursor'],
+  responses: { 200: { description: 'A page of requests for the signed-in citizen.', content: { 'application/json': { schema: DelegationRequestPageSchema } } } },
+});
+
+const acceptMyRequest = defineRoute({
+  method: 'post',
+  path: '/v1/me/delegation-requests/{id}/accept',
+  operationId: 'acceptMyDelegationRequest',
+  tags: [TAG],
+  summary: 'Accept a request: grant the delegation',
+  security: SECURITY.citizen,
+  middleware: WRITE,
+  request: { params: DelegationRequestParams },
+  problems: [...PROBLEMS, 'not_found', 'invalid_state_transition', 'delegation_request_expired', 'conflict'],
+  responses: { 200: { description: 'The accepted request; `delegation_id` names the new delegation.', content: { 'application/json': { schema: DelegationRequestSchema } } } },
+});
+
+const rejectMyRequest = defineRoute({
+  method: 'post',
+  path: '/v1/me/delegation-requests/{id}/reject',
+  operationId: 'rejectMyDelegationRequest',
+  tags: [TAG],
+  summary: 'Reject a request',
+  security: SECURITY.citizen,
+  middleware: WRITE,
+  request: { params: DelegationRequestParams },
+  problems: [...PROBLEMS, 'not_found', 'invalid_state_transition', 'delegation_request_expired'],
+  responses: { 200: { description: 'The rejected request.', content: { 'application/json': { schema: DelegationRequestSchema } } } },
+});
+
+const listMyDelegations = defineRoute({
+  method: 'get',
+  path: '/v1/me/delegations',
+  operationId: 'listMyDelegations',
+  tags: [TAG],
+  summary: 'Delegations I have granted',
+  security: SECURITY.citizen,
+  middleware: READ,
+  request: { query: ListDelegationsQuery },
+  problems: [...PROBLEMS, 'invalid_cursor'],
+  responses: { 200: { description: 'A page of delegations.', content: { 'application/json': { schema: DelegationPageSchema } } } },
+});
+
+const revokeMyDelegation = defineRoute({
+  method: 'post',
+  path: '/v1/me/delegations/{id}/revoke',
+  operationId: 'revokeMyDelegation',
+  tags: [TAG],
+  summary: 'Revoke a delegation',
+  description: 'Takes effect on the organisation\'s very next request: consent tokens minted before stop working at once.',
+  security: SECURITY.citizen,
+  middleware: WRITE,
+  request: { params: DelegationParams },
+  problems: [...PROBLEMS, 'not_found', 'invalid_state_transition'],
+  responses: { 200: { description: 'The revoked delegation.', content: { 'application/json': { schema: DelegationSchema } } } },
+});
+
+const myAccessLog = defineRoute({
+  method: 'get',
+  path: '/v1/me/access-log',
+  operationId: 'listMyAccessLog',
+  tags: [TAG],
+  summary: 'Every access made on my behalf',
+  description: 'Append-only: who (organisation and member) did what, when, under which delegation. Newest first.',
+  security: SECURITY.citizen,
+  middleware: READ,
+  request: { query: ListAccessLogQuery },
+  problems: [...PROBLEMS, 'invalid_cursor'],
+  responses: { 200: { description: 'A page of access-log entries.', content: { 'application/json': { schema: AccessLogPageSchema } } } },
+});
+
+export async function myRequest(c: Context<AppEnv>, id: string) {
+  const principal = citizenPrincipal(c);
+  const row = await findDelegationRequest(c.get('sql'), { id, citizenId: principal.citizenId, livemode: citizenLivemodeFilter(c) }, c.get('deps').clock.now());
+  if (!row) throw new ProblemError('not_found', 'No such delegation request.');
+  return row;
+}
+
+export function registerCitizen(app: App): void {
+  app.openapi(listMyRequests, async (c) => {
+    const principal = citizenPrincipal(c);
+    const { limit, cursor, status } = c.req.valid('query');
+    const after = cursor ? (decodeCursor('my_delegation_requests', cursor, 2) as [string, string]) : undefined;
+    const rows = await listDelegationRequests(c.get('sql'), {
+      citizenId: principal.citizenId,
+      livemode: citizenLivemodeFilter(c),
+      status,
+      after,
+      limit,
+      now: c.get('deps').clock.now(),
+    });
+    const baseUrl = c.get('deps').config.baseUrl;
+    return c.json(toPage(rows, limit, 'my_delegation_requests', (r) => [r.created_at.toISOString(), r.id], (r) => toDelegationRequest(r, baseUrl)), 200);
+  });
+
+  app.openapi(acceptMyRequest, async (c) => {
+    const row = await myRequest(c, c.req.valid('param').id);
+    const now = c.get('deps').clock.now();
+    await acceptDelegationRequest(c.get('sql'), {
+      requestId: row.id,
+      organizationId: row.organization_id,
+      citizenId: row.citizen_id,
+      livemode: row.livemode,
+      scope: row.scope,
+      validUntil: row.valid_until,
+      now,
+    });
+    return c.json(toDelegationRequest((await findDelegationRequest(c.get('sql'), { id: row.id }, now))!, c.get('deps').config.baseUrl), 200);
+  });
+
+  app.openapi(rejectMyRequest, async (c) => {
+    const row = await myRequest(c, c.req.valid('param').id);
+    const now = c.get('deps').clock.now();
+    await rejectDelegationRequest(c.get('sql'), row.id, now);
+    return c.json(toDelegationRequest((await findDelegationRequest(c.get('sql'), { id: row.id }, now))!, c.get('deps').config.baseUrl), 200);
+  });
+
+  app.openapi(listMyDelegations, async (c) => {
+    const principal = citizenPrincipal(c);
+    const { limit, cursor, status } = c.req.valid('query');
+    const after = cursor ? (decodeCursor('my_delegations', cursor, 2) as [string, string]) : undefined;
+    const rows = await listDelegations(c.get('sql'), {
+      citizenId: principal.citizenId,
+      livemode: citizenLivemodeFilter(c),
+      status,
+      after,
+      limit,
+      today: isoDay(c.get('deps').clock.now()),
+    });
+    return c.json(toPage(rows, limit, 'my_delegations', (r) => [r.created_at.toISOString(), r.id], toDelegation), 200);
+  });
+
+  app.openapi(revokeMyDelegation, async (c) => {
+    const principal = citizenPrincipal(c);
+    const id = c.req.valid('param').id;
+    const now = c.get('deps').clock.now();
+    await revokeDelegation(c.get('sql'), principal.citizenId, id, now);
+    return c.json(toDelegation((await findDelegation(c.get('sql'), { id, citizenId: principal.citizenId }, isoDay(now)))!), 200);
+  });
+
+  app.openapi(myAccessLog, async (c) => {
+    const principal = citizenPrincipal(c);
+    const { limit, cursor, delegation_id } = c.req.valid('query');
+    const before = cursor ? decodeCursor('my_access_log', cursor, 1)[0] : undefined;
+    const rows = await listAccessLog(c.get('sql'), { citizenId: principal.citizenId, delegationId: delegation_id, before, limit });
+    return c.json(toPage(rows, limit, 'my_access_log', (r) => [r.seq], toAccessLogEntry), 200);
+  });
+}

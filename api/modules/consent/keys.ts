@@ -1,0 +1,87 @@
+import { exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
+import type { Sql } from '../../db/sql';
+import { transaction } from '../../db/sql';
+import { SecretBox } from '../../lib/crypto-box';
+import { randomToken } from '../../lib/ids';
+import { findCurrentKey, findKey, insertCurrentKey, listPublishedKeys, retireCurrentKey, type KeyPurpose } from './keys.queries';
+
+export const SIGNING_ALG = 'EdDSA';
+const CURRENT_KEY_CACHE_MS = 60_000;
+
+export interface SigningKey {
+  kid: string;
+  privateKey: CryptoKey;
+}
+
+/**
+ * Ed25519 signing keys kept in the database (private halves encrypted), shared by every
+ * instance. The current key is cached for a minute; after a rotation an instance may sign with
+ * the previous key that long, which verifiers still accept because both are published.
+ */
+export class SigningKeyStore {
+  private readonly box: SecretBox;
+  private readonly current = new Map<KeyPurpose, { key: SigningKey; loadedAt: number }>();
+  private readonly publicKeys = new Map<string, CryptoKey>();
+
+  constructor(secret: string) {
+    this.box = new SecretBox(secret);
+  }
+
+  async signingKey(sql: Sql, purpose: KeyPurpose, now: Date): Promise<SigningKey> {
+    const cached = this.current.get(purpose);
+    if (cached && Date.now() - cached.loadedAt < CURRENT_KEY_CACHE_MS) return cached.key;
+    let row = await findCurrentKey(sql, purpose);
+    if (!row) {
+      await this.createKey(sql, purpose, now);
+      row = (await findCurrentKey(sql, purpose))!;
+    }
+    const jwk = JSON.parse(await this.box.open(row.private_jwk_encrypted)) as JWK;
+    const key = { kid: row.kid, privateKey: (await importJWK(jwk, SIGNING_ALG)) as CryptoKey };
+    this.current.set(purpose, { key, loadedAt: Date.now() });
+    return key;
+  }
+
+  /** Public key for a `kid`; keys never change, so they are cached for good. Unknown kid → undefined. */
+  async verificationKey(sql: Sql, purpose: KeyPurpose, kid: string): Promise<CryptoKey | undefined> {
+    const cached = this.publicKeys.get(kid);
+    if (cached) return cached;
+    const row = await findKey(sql, kid);
+    if (!row || row.purpose !== purpose) return undefined;
+    const key = (await importJWK(row.public_jwk as JWK, SIGNING_ALG)) as CryptoKey;
+    this.publicKeys.set(kid, key);
+    return key;
+  }
+
+  async jwks(sql: Sql, purpose: KeyPurpose, now: Date): Promise<{ keys: JWK[] }> {
+    let rows = await listPublishedKeys(sql, purpose);
+    if (rows.length === 0) {
+      await this.signingKey(sql, purpose, now);
+      rows = await listPublishedKeys(sql, purpose);
+    }
+    return { keys: rows.map((r) => ({ ...(r.public_jwk as JWK), kid: r.kid, alg: SIGNING_ALG, use: 'sig' })) };
+  }
+
+  async rotate(sql: Sql, purpose: KeyPurpose, now: Date): Promise<string> {
+    const kid = await transaction(sql, async (tx) => {
+      await retireCurrentKey(tx, purpose, now);
+      return this.createKey(tx, purpose, now);
+    });
+    this.current.delete(purpose);
+    return kid;
+  }
+
+  private async createKey(sql: Sql, purpose: KeyPurpose, now: Date): Promise<string> {
+    const { publicKey, privateKey } = await generateKeyPair(SIGNING_ALG, { crv: 'Ed25519', extractable: true });
+    const kid = `${purpose === 'consent' ? 'ck' : 'idp'}_${now.toISOString().slice(0, 10).replace(/-/g, '')}_${randomToken(8)}`;
+    const publicJwk = await exportJWK(publicKey);
+    const privateJwk = await exportJWK(privateKey);
+    await insertCurrentKey(sql, {
+      kid,
+      purpose,
+      public_jwk: { kty: publicJwk.kty, crv: publicJwk.crv, x: publicJwk.x },
+      private_jwk_encrypted: await this.box.seal(JSON.stringify(privateJwk)),
+      created_at: now,
+    });
+    return kid;
+  }
+}

@@ -1,0 +1,114 @@
+import type { Config } from '../../config';
+import type { Sql } from '../../db/sql';
+import { ProblemError } from '../../http/problem';
+import type { OrganizationPrincipal } from '../../http/auth';
+import { isoDay } from '../../lib/dates';
+import { newId } from '../../lib/ids';
+import { insertAccessLog } from '../access-log/queries';
+import { findDelegation } from '../delegations/queries';
+import type { Capacity } from '../delegations/scope';
+import type { ProcedureTypeCode } from '../catalog/schemas';
+import { findOrganization } from '../organizations/queries';
+import type { SigningKeyStore } from './keys';
+import { mintConsentToken, verifyConsentToken, type ConsentClaims } from './tokens';
+
+export interface MintRequest {
+  lifetime_seconds?: number;
+  procedure_types?: ProcedureTypeCode[];
+  capacities?: Capacity[];
+}
+
+/** Mints a consent token from an active delegation, narrowed if asked, and logs it for the citizen. */
+export async function mintForDelegation(
+  deps: { sql: Sql; config: Config; keys: SigningKeyStore; requestId: string },
+  principal: OrganizationPrincipal,
+  delegationId: string,
+  request: MintRequest,
+  now: Date,
+): Promise<{ token: string; claims: ConsentClaims }> {
+  const { sql, config } = deps;
+  const delegation = await findDelegation(sql, { id: delegationId, organizationId: principal.organizationId, livemode: principal.livemode }, isoDay(now));
+  if (!delegation) throw new ProblemError('not_found', 'No such delegation.');
+  const organization = await findOrganization(sql, principal.organizationId);
+  if (delegation.status !== 'active' || organization?.status === 'suspended') {
+    throw new ProblemError('delegation_inactive', `The delegation is ${delegation.status}; no consent token can be minted from it.`, {
+      extensions: { delegation_id: delegation.id },
+    });
+  }
+  const capacities = (request.capacities ?? delegation.capacities) as Capacity[];
+  const procedureTypes = (request.procedure_types ?? delegation.procedure_types) as ProcedureTypeCode[];
+  const extraCapacity = capacities.find((cap) => !delegation.capacities.includes(cap));
+  const extraType = procedureTypes.find((t) => !delegation.procedure_types.includes(t));
+  if (extraCapacity || extraType) {
+    throw new ProblemError('scope_insufficient', `The delegation does not cover ${extraCapacity ?? extraType}.`, {
+      errors: [{ pointer: extraCapacity ? '/capacities' : '/procedure_types', in: 'body', detail: 'Must be within the delegation\'s scope.' }],
+    });
+  }
+  if (principal.role === 'viewer' && capacities.some((cap) => cap !== 'consult')) {
+    throw new ProblemError('forbidden', 'Viewers may only mint tokens limited to the consult capacity.', {
+      errors: [{ pointer: '/capacities', in: 'body', detail: 'Pass ["consult"].' }],
+    });
+  }
+  const minted = await mintConsentToken(deps.keys, sql, config, {
+    citizenId: delegation.citizen_id,
+    organizationId: principal.organizationId,
+    memberId: principal.memberId,
+    delegationId: delegation.id,
+    livemode: principal.livemode,
+    detail: { type: 'puente_delegation', procedure_types: [...new Set(procedureTypes)], capacities: [...new Set(capacities)] },
+    lifetimeSeconds: request.lifetime_seconds ?? config.consent.defaultLifetimeSeconds,
+    now,
+  });
+  await insertAccessLog(sql, {
+    id: newId('acl'),
+    citizenId: delegation.citizen_id,
+    delegationId: delegation.id,
+    organizationId: principal.organizationId,
+    memberId: principal.memberId,
+    livemode: principal.livemode,
+    action: 'consent_token.minted',
+    resourceType: 'delegation',
+    resourceId: delegation.id,
+    requestId: deps.requestId,
+    at: now,
+  });
+  return minted;
+}
+
+export interface Introspection {
+  active: boolean;
+  reason: string | null;
+  claims: ConsentClaims | null;
+  delegationStatus: string | null;
+}
+
+/**
+ * Answers whether a token is usable now: signature and claims, and the delegation in the
+ * database. An organisation may only introspect its own tokens; others see `active: false`.
+ */
+export async function introspect(
+  deps: { sql: Sql; config: Config; keys: SigningKeyStore },
+  token: string,
+  caller: { organizationId?: string },
+  now: Date,
+): Promise<Introspection> {
+  let claims: ConsentClaims;
+  try {
+    claims = await verifyConsentToken(deps.keys, deps.sql, deps.config, token, now);
+  } catch (error) {
+    if (error instanceof ProblemError) return { active: false, reason: error.code, claims: null, delegationStatus: null };
+    throw error;
+  }
+  if (caller.organizationId && claims.act.sub !== caller.organizationId) {
+    return { active: false, reason: 'consent_actor_mismatch', claims: null, delegationStatus: null };
+  }
+  const delegation = await findDelegation(deps.sql, { id: claims.dlg, organizationId: claims.act.sub }, isoDay(now));
+  const organization = delegation ? await findOrganization(deps.sql, delegation.organization_id) : undefined;
+  const active = delegation?.status === 'active' && delegation.citizen_id === claims.sub && organization?.status !== 'suspended';
+  return {
+    active,
+    reason: active ? null : 'delegation_inactive',
+    claims,
+    delegationStatus: delegation?.status ?? null,
+  };
+}

@@ -1,0 +1,124 @@
+import type { App } from '../../http/context';
+import { defineRoute, SECURITY } from '../../http/openapi';
+import { organizationPrincipal } from '../../http/auth';
+import { stacks } from '../../http/stacks';
+import { decodeCursor, toPage } from '../../http/pagination';
+import { ProblemError } from '../../http/problem';
+import {
+  CreateDelegationRequestBody,
+  DelegationRequestPageSchema,
+  DelegationRequestParams,
+  DelegationRequestSchema,
+  ListDelegationRequestsQuery,
+} from './schemas';
+import { findDelegationRequest, listDelegationRequests } from './queries';
+import { cancelDelegationRequest, createDelegationRequest } from './service';
+import { toDelegationRequest } from './mappers';
+
+const TAG = 'Delegation requests';
+const AUTH_PROBLEMS = ['organization_suspended', 'live_mode_unavailable', 'forbidden'] as const;
+const ONE = { 200: { description: 'The delegation request.', content: { 'application/json': { schema: DelegationRequestSchema } } } };
+
+const createRequestRoute = defineRoute({
+  method: 'post',
+  path: '/v1/delegation-requests',
+  operationId: 'createDelegationRequest',
+  tags: [TAG],
+  summary: 'Ask a citizen for a delegation',
+  description:
+    'The citizen gets an approval link and a short code; they sign in, see who asks and for what, and accept or reject. ' +
+    'Expires if not answered (21 days by default). A pending request for the same citizen and scope answers 409 with its id.',
+  security: SECURITY.apiKey,
+  middleware: stacks.orgWrite('agent'),
+  request: { body: { content: { 'application/json': { schema: CreateDelegationRequestBody } }, required: true } },
+  problems: [...AUTH_PROBLEMS, 'duplicate', 'idempotency_conflict', 'idempotency_in_flight'],
+  responses: { 201: { description: 'The pending request.', content: { 'application/json': { schema: DelegationRequestSchema } } } },
+});
+
+const listRequestsRoute = defineRoute({
+  method: 'get',
+  path: '/v1/delegation-requests',
+  operationId: 'listDelegationRequests',
+  tags: [TAG],
+  summary: 'List delegation requests',
+  security: SECURITY.apiKey,
+  middleware: stacks.orgRead(),
+  request: { query: ListDelegationRequestsQuery },
+  problems: [...AUTH_PROBLEMS, 'invalid_cursor'],
+  responses: { 200: { description: 'A page of requests, oldest first.', content: { 'application/json': { schema: DelegationRequestPageSchema } } } },
+});
+
+const retrieveRequestRoute = defineRoute({
+  method: 'get',
+  path: '/v1/delegation-requests/{id}',
+  operationId: 'retrieveDelegationRequest',
+  tags: [TAG],
+  summary: 'Retrieve a delegation request',
+  security: SECURITY.apiKey,
+  middleware: stacks.orgRead(),
+  request: { params: DelegationRequestParams },
+  problems: [...AUTH_PROBLEMS, 'not_found'],
+  responses: ONE,
+});
+
+const cancelRequestRoute = defineRoute({
+  method: 'post',
+  path: '/v1/delegation-requests/{id}/cancel',
+  operationId: 'cancelDelegationRequest',
+  tags: [TAG],
+  summary: 'Cancel a pending delegation request',
+  security: SECURITY.apiKey,
+  middleware: stacks.orgWrite('agent'),
+  request: { params: DelegationRequestParams },
+  problems: [...AUTH_PROBLEMS, 'not_found', 'invalid_state_transition', 'delegation_request_expired'],
+  responses: ONE,
+});
+
+export function registerDelegationRequests(app: App): void {
+  app.openapi(createRequestRoute, async (c) => {
+    const principal = organizationPrincipal(c);
+    const { config, clock } = c.get('deps');
+    const now = clock.now();
+    const sql = c.get('sql');
+    const id = await createDelegationRequest(sql, config, principal, c.req.valid('json'), now);
+    const row = (await findDelegationRequest(sql, { id }, now))!;
+    return c.json(toDelegationRequest(row, config.baseUrl), 201);
+  });
+
+  app.openapi(listRequestsRoute, async (c) => {
+    const principal = organizationPrincipal(c);
+    const { limit, cursor, status } = c.req.valid('query');
+    const after = cursor ? (decodeCursor('delegation_requests', cursor, 2) as [string, string]) : undefined;
+    const rows = await listDelegationRequests(c.get('sql'), {
+      organizationId: principal.organizationId,
+      livemode: principal.livemode,
+      status,
+      after,
+      limit,
+      now: c.get('deps').clock.now(),
+    });
+    const baseUrl = c.get('deps').config.baseUrl;
+    return c.json(toPage(rows, limit, 'delegation_requests', (r) => [r.created_at.toISOString(), r.id], (r) => toDelegationRequest(r, baseUrl)), 200);
+  });
+
+  app.openapi(retrieveRequestRoute, async (c) => {
+    const principal = organizationPrincipal(c);
+    const row = await findDelegationRequest(
+      c.get('sql'),
+      { id: c.req.valid('param').id, organizationId: principal.organizationId, livemode: principal.livemode },
+      c.get('deps').clock.now(),
+    );
+    if (!row) throw new ProblemError('not_found', 'No such delegation request.');
+    return c.json(toDelegationRequest(row, c.get('deps').config.baseUrl), 200);
+  });
+
+  app.openapi(cancelRequestRoute, async (c) => {
+    const principal = organizationPrincipal(c);
+    const sql = c.get('sql');
+    const now = c.get('deps').clock.now();
+    const where = { id: c.req.valid('param').id, organizationId: principal.organizationId, livemode: principal.livemode };
+    if (!(await findDelegationRequest(sql, where, now))) throw new ProblemError('not_found', 'No such delegation request.');
+    await cancelDelegationRequest(sql, where.id, principal.memberId, now);
+    return c.json(toDelegationRequest((await findDelegationRequest(sql, where, now))!, c.get('deps').config.baseUrl), 200);
+  });
+}

@@ -1,0 +1,140 @@
+import type { Config } from '../../config';
+import type { Sql } from '../../db/sql';
+import { transaction } from '../../db/sql';
+import { fieldProblem, ProblemError } from '../../http/problem';
+import { newId } from '../../lib/ids';
+import { addMonths, isoDay } from '../../lib/dates';
+import { ensureCitizen } from '../citizen/queries';
+import { findOrganization } from '../organizations/queries';
+import { insertDelegation } from '../delegations/queries';
+import { coveredTypes, normalizeScope, scopeKey, SCOPE_VERSION, type Scope } from '../delegations/scope';
+import {
+  endDelegationRequest,
+  expireRequest,
+  findPendingDuplicate,
+  insertDelegationRequest,
+  lockDelegationRequest,
+} from './queries';
+
+const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTVWXYZ23456789';
+
+/** Eight characters without look-alikes (0/O, 1/I/L), grouped for reading aloud. */
+export function humanCode(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(8));
+  const chars = [...bytes].map((b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join('');
+  return `${chars.slice(0, 4)}-${chars.slice(4)}`;
+}
+
+export interface NewRequestInput {
+  citizen: { id_number: string; name?: string; contact?: string };
+  scope: Scope;
+  valid_until: string;
+  message?: string;
+}
+
+/** A power lasts at most 5 years (Ley 39/2015, art. 6). */
+export function checkValidity(validUntil: string, today: string): void {
+  if (validUntil <= today) throw fieldProblem('/valid_until', 'Must be a date after today.');
+  const limit = addMonths(today, 60);
+  if (validUntil > limit) throw fieldProblem('/valid_until', `A delegation lasts at most 5 years: the latest possible end is ${limit}.`);
+}
+
+export async function createDelegationRequest(
+  sql: Sql,
+  config: Config,
+  actor: { organizationId: string; memberId: string; livemode: boolean },
+  input: NewRequestInput,
+  now: Date,
+): Promise<string> {
+  checkValidity(input.valid_until, isoDay(now));
+  const scope = normalizeScope(input.scope);
+  const key = scopeKey(scope);
+  return transaction(sql, async (tx) => {
+    const citizenId = await ensureCitizen(tx, input.citizen.id_number, input.citizen.name ?? null, now);
+    const row = {
+      id: newId('dlr'),
+      organization_id: actor.organizationId,
+      livemode: actor.livemode,
+      citizen_id: citizenId,
+      citizen_name: input.citizen.name ?? null,
+      citizen_contact: input.citizen.contact ?? null,
+      scope,
+      scope_key: key,
+      scope_version: SCOPE_VERSION,
+      valid_until: input.valid_until,
+      message: input.message ?? null,
+      code: humanCode(),
+      created_at: now,
+      created_by_member_id: actor.memberId,
+      expires_at: new Date(now.getTime() + config.delegationRequestTtlDays * 86_400_000),
+    };
+    if (await insertDelegationRequest(tx, row)) return row.id;
+    const duplicate = await findPendingDuplicate(tx, { organizationId: actor.organizationId, livemode: actor.livemode, citizenId, scopeKey: key, now });
+    if (duplicate?.expired) {
+      await expireRequest(tx, duplicate.id);
+      if (await insertDelegationRequest(tx, row)) return row.id;
+    }
+    throw new ProblemError('duplicate', `A pending request for this citizen and scope already exists: ${duplicate?.id}.`, {
+      extensions: { existing_id: duplicate?.id ?? null },
+    });
+  });
+}
+
+async function lockPending(tx: Sql, id: string, now: Date): Promise<void> {
+  const current = await lockDelegationRequest(tx, id);
+  if (!current) throw new ProblemError('not_found', 'No such delegation request.');
+  if (current.status === 'pending' && current.expires_at <= now) {
+    await expireRequest(tx, id);
+    throw new ProblemError('delegation_request_expired', 'The request expired before it was answered; ask for a new one.');
+  }
+  if (current.status !== 'pending') {
+    throw new ProblemError('invalid_state_transition', `The request is already ${current.status}.`, {
+      extensions: { current_state: current.status, allowed_from: ['pending'] },
+    });
+  }
+}
+
+/** The citizen (or, in test mode, the sandbox playing them) accepts: the request becomes a delegation. */
+export async function acceptDelegationRequest(
+  sql: Sql,
+  args: { requestId: string; organizationId: string; citizenId: string; livemode: boolean; scope: Scope; validUntil: string; now: Date },
+): Promise<string> {
+  return transaction(sql, async (tx) => {
+    await lockPending(tx, args.requestId, args.now);
+    const organization = await findOrganization(tx, args.organizationId);
+    if (organization?.status === 'suspended') {
+      throw new ProblemError('conflict', 'The organisation is suspended and cannot receive new delegations.');
+    }
+    const delegationId = newId('dlg');
+    await insertDelegation(tx, {
+      id: delegationId,
+      organization_id: args.organizationId,
+      livemode: args.livemode,
+      citizen_id: args.citizenId,
+      request_id: args.requestId,
+      scope: args.scope,
+      scope_version: SCOPE_VERSION,
+      procedure_types: coveredTypes(args.scope),
+      capacities: args.scope.capacities,
+      valid_from: isoDay(args.now),
+      valid_until: args.validUntil,
+      created_at: args.now,
+    });
+    await endDelegationRequest(tx, { id: args.requestId, status: 'accepted', by: 'citizen', memberId: null, delegationId, at: args.now });
+    return delegationId;
+  });
+}
+
+export async function rejectDelegationRequest(sql: Sql, requestId: string, now: Date): Promise<void> {
+  await transaction(sql, async (tx) => {
+    await lockPending(tx, requestId, now);
+    await endDelegationRequest(tx, { id: requestId, status: 'rejected', by: 'citizen', memberId: null, delegationId: null, at: now });
+  });
+}
+
+export async function cancelDelegationRequest(sql: Sql, requestId: string, memberId: string, now: Date): Promise<void> {
+  await transaction(sql, async (tx) => {
+    await lockPending(tx, requestId, now);
+    await endDelegationRequest(tx, { id: requestId, status: 'cancelled', by: 'organization', memberId, delegationId: null, at: now });
+  });
+}

@@ -1,0 +1,111 @@
+import { textArray, type Sql } from '../../db/sql';
+import type { Scope } from './scope';
+
+export interface DelegationRow {
+  id: string;
+  organization_id: string;
+  organization_name: string;
+  livemode: boolean;
+  citizen_id: string;
+  citizen_id_number: string;
+  request_id: string;
+  scope: Scope;
+  scope_version: number;
+  procedure_types: string[];
+  capacities: string[];
+  valid_from: string;
+  valid_until: string;
+  status: string;
+  created_at: Date;
+  ended_at: Date | null;
+  ended_by: string | null;
+  ended_reason: string | null;
+  version: number;
+}
+
+/** `expired` is derived from the date, so a delegation past its end is never treated as active. */
+function selectDelegations(sql: Sql, today: string) {
+  return sql`
+    select d.id, d.organization_id, o.legal_name as organization_name, d.livemode, d.citizen_id, c.id_number as citizen_id_number,
+      d.request_id, d.scope, d.scope_version, d.procedure_types, d.capacities,
+      to_char(d.valid_from, 'YYYY-MM-DD') as valid_from, to_char(d.valid_until, 'YYYY-MM-DD') as valid_until,
+      case when d.status = 'active' and d.valid_until < ${today}::date then 'expired' else d.status end as status,
+      d.created_at,
+      case when d.status = 'active' and d.valid_until < ${today}::date then (d.valid_until + 1)::timestamptz else d.ended_at end as ended_at,
+      case when d.status = 'active' and d.valid_until < ${today}::date then 'expiry' else d.ended_by end as ended_by,
+      d.ended_reason, d.version
+    from delegations d join citizens c on c.id = d.citizen_id join organizations o on o.id = d.organization_id`;
+}
+
+export async function insertDelegation(
+  sql: Sql,
+  d: {
+    id: string; organization_id: string; livemode: boolean; citizen_id: string; request_id: string; scope: Scope; scope_version: number;
+    procedure_types: string[]; capacities: string[]; valid_from: string; valid_until: string; created_at: Date;
+  },
+): Promise<void> {
+  await sql`
+    insert into delegations (id, organization_id, livemode, citizen_id, request_id, scope, scope_version, procedure_types, capacities,
+      valid_from, valid_until, created_at)
+    values (${d.id}, ${d.organization_id}, ${d.livemode}, ${d.citizen_id}, ${d.request_id}, ${sql.json(d.scope as never)}, ${d.scope_version},
+      ${textArray(d.procedure_types)}::text[], ${textArray(d.capacities)}::text[], ${d.valid_from}, ${d.valid_until}, ${d.created_at})`;
+}
+
+export async function findDelegation(
+  sql: Sql,
+  where: { id: string; organizationId?: string; livemode?: boolean; citizenId?: string },
+  today: string,
+): Promise<DelegationRow | undefined> {
+  const [row] = await sql<DelegationRow[]>`
+    ${selectDelegations(sql, today)}
+    where d.id = ${where.id}
+      ${where.organizationId !== undefined ? sql`and d.organization_id = ${where.organizationId}` : sql``}
+      ${where.livemode !== undefined ? sql`and d.livemode = ${where.livemode}` : sql``}
+      ${where.citizenId !== undefined ? sql`and d.citizen_id = ${where.citizenId}` : sql``}`;
+  return row;
+}
+
+export async function listDelegations(
+  sql: Sql,
+  args: { organizationId?: string; livemode?: boolean; citizenId?: string; status?: string; after?: [string, string]; limit: number; today: string },
+): Promise<DelegationRow[]> {
+  const statusFilter =
+    args.status === 'active'
+      ? sql`and d.status = 'active' and d.valid_until >= ${args.today}::date`
+      : args.status === 'expired'
+        ? sql`and (d.status = 'expired' or (d.status = 'active' and d.valid_until < ${args.today}::date))`
+        : args.status
+          ? sql`and d.status = ${args.status}`
+          : sql``;
+  return sql<DelegationRow[]>`
+    ${selectDelegations(sql, args.today)}
+    where true
+      ${args.organizationId !== undefined ? sql`and d.organization_id = ${args.organizationId}` : sql``}
+      ${args.livemode !== undefined ? sql`and d.livemode = ${args.livemode}` : sql``}
+      ${args.citizenId !== undefined ? sql`and d.citizen_id = ${args.citizenId}` : sql``}
+      ${statusFilter}
+      ${args.after ? sql`and (d.created_at, d.id) > (${args.after[0]}::timestamptz, ${args.after[1]})` : sql``}
+    order by d.created_at, d.id
+    limit ${args.limit + 1}`;
+}
+
+/** Ends an active delegation; answers false when it was not active (any more). */
+export async function endDelegation(
+  sql: Sql,
+  args: { id: string; status: 'revoked' | 'renounced' | 'suspended'; by: 'citizen' | 'organization' | 'platform'; memberId: string | null; reason: string | null; at: Date },
+): Promise<boolean> {
+  const rows = await sql`
+    update delegations set status = ${args.status}, ended_at = ${args.at}, ended_by = ${args.by}, ended_by_member_id = ${args.memberId},
+      ended_reason = ${args.reason}, version = version + 1
+    where id = ${args.id} and status = 'active'
+    returning id`;
+  return rows.length > 0;
+}
+
+export async function suspendDelegationsOfOrganization(sql: Sql, organizationId: string, reason: string, at: Date): Promise<string[]> {
+  const rows = await sql<{ id: string }[]>`
+    update delegations set status = 'suspended', ended_at = ${at}, ended_by = 'platform', ended_reason = ${reason}, version = version + 1
+    where organization_id = ${organizationId} and status = 'active'
+    returning id`;
+  return rows.map((r) => r.id);
+}

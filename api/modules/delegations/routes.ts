@@ -1,0 +1,143 @@
+import type { App } from '../../http/context';
+import { defineRoute, SECURITY } from '../../http/openapi';
+import { organizationPrincipal } from '../../http/auth';
+import { stacks } from '../../http/stacks';
+import { decodeCursor, toPage } from '../../http/pagination';
+import { ProblemError } from '../../http/problem';
+import { isoDay } from '../../lib/dates';
+import { mintForDelegation } from '../consent/service';
+import {
+  ConsentTokenSchema,
+  DelegationPageSchema,
+  DelegationParams,
+  DelegationSchema,
+  ListDelegationsQuery,
+  MintConsentTokenBody,
+  RenounceDelegationBody,
+} from './schemas';
+import { findDelegation, listDelegations } from './queries';
+import { renounceDelegation } from './service';
+import { toDelegation } from './mappers';
+
+const TAG = 'Delegations';
+const AUTH_PROBLEMS = ['organization_suspended', 'live_mode_unavailable', 'forbidden'] as const;
+const ONE = { 200: { description: 'The delegation.', content: { 'application/json': { schema: DelegationSchema } } } };
+
+const listDelegationsRoute = defineRoute({
+  method: 'get',
+  path: '/v1/delegations',
+  operationId: 'listDelegations',
+  tags: [TAG],
+  summary: 'List delegations granted to the organisation',
+  security: SECURITY.apiKey,
+  middleware: stacks.orgRead(),
+  request: { query: ListDelegationsQuery },
+  problems: [...AUTH_PROBLEMS, 'invalid_cursor'],
+  responses: { 200: { description: 'A page of delegations, oldest first.', content: { 'application/json': { schema: DelegationPageSchema } } } },
+});
+
+const retrieveDelegationRoute = defineRoute({
+  method: 'get',
+  path: '/v1/delegations/{id}',
+  operationId: 'retrieveDelegation',
+  tags: [TAG],
+  summary: 'Retrieve a delegation',
+  security: SECURITY.apiKey,
+  middleware: stacks.orgRead(),
+  request: { params: DelegationParams },
+  problems: [...AUTH_PROBLEMS, 'not_found'],
+  responses: ONE,
+});
+
+const renounceRoute = defineRoute({
+  method: 'post',
+  path: '/v1/delegations/{id}/renounce',
+  operationId: 'renounceDelegation',
+  tags: [TAG],
+  summary: 'Renounce a delegation',
+  description: 'The representative gives up the power; it ends at once.',
+  security: SECURITY.apiKey,
+  middleware: stacks.orgWrite('admin'),
+  request: { params: DelegationParams, body: { content: { 'application/json': { schema: RenounceDelegationBody } }, required: false } },
+  problems: [...AUTH_PROBLEMS, 'not_found', 'invalid_state_transition'],
+  responses: ONE,
+});
+
+const mintRoute = defineRoute({
+  method: 'post',
+  path: '/v1/delegations/{id}/consent-tokens',
+  operationId: 'createConsentToken',
+  tags: [TAG],
+  summary: 'Mint a consent token',
+  description:
+    'A short-lived JWS (EdDSA, 10 minutes by default) proving the citizen\'s consent, to send as `Puente-Consent`. ' +
+    'Every use is re-checked against the delegation in the database, so revocation takes effect on the very next request. Recorded in the citizen\'s access log.',
+  security: SECURITY.apiKey,
+  middleware: stacks.orgWrite('viewer'),
+  request: { params: DelegationParams, body: { content: { 'application/json': { schema: MintConsentTokenBody } }, required: false } },
+  problems: [...AUTH_PROBLEMS, 'not_found', 'delegation_inactive', 'scope_insufficient'],
+  responses: { 201: { description: 'The token.', content: { 'application/json': { schema: ConsentTokenSchema } } } },
+});
+
+export function registerDelegations(app: App): void {
+  app.openapi(listDelegationsRoute, async (c) => {
+    const principal = organizationPrincipal(c);
+    const { limit, cursor, status } = c.req.valid('query');
+    const after = cursor ? (decodeCursor('delegations', cursor, 2) as [string, string]) : undefined;
+    const rows = await listDelegations(c.get('sql'), {
+      organizationId: principal.organizationId,
+      livemode: principal.livemode,
+      status,
+      after,
+      limit,
+      today: isoDay(c.get('deps').clock.now()),
+    });
+    return c.json(toPage(rows, limit, 'delegations', (r) => [r.created_at.toISOString(), r.id], toDelegation), 200);
+  });
+
+  app.openapi(retrieveDelegationRoute, async (c) => {
+    const principal = organizationPrincipal(c);
+    const row = await findDelegation(
+      c.get('sql'),
+      { id: c.req.valid('param').id, organizationId: principal.organizationId, livemode: principal.livemode },
+      isoDay(c.get('deps').clock.now()),
+    );
+    if (!row) throw new ProblemError('not_found', 'No such delegation.');
+    return c.json(toDelegation(row), 200);
+  });
+
+  app.openapi(renounceRoute, async (c) => {
+    const principal = organizationPrincipal(c);
+    const id = c.req.valid('param').id;
+    // The body is optional: without a JSON content type the validator leaves it unset.
+    const reason = (c.req.valid('json') as { reason?: string } | undefined)?.reason ?? null;
+    const now = c.get('deps').clock.now();
+    await renounceDelegation(c.get('sql'), principal, id, reason, now);
+    const row = (await findDelegation(c.get('sql'), { id, organizationId: principal.organizationId }, isoDay(now)))!;
+    return c.json(toDelegation(row), 200);
+  });
+
+  app.openapi(mintRoute, async (c) => {
+    const principal = organizationPrincipal(c);
+    const { config, signingKeys, clock } = c.get('deps');
+    const body = (c.req.valid('json') as Record<string, never> | undefined) ?? {};
+    const { token, claims } = await mintForDelegation(
+      { sql: c.get('sql'), config, keys: signingKeys, requestId: c.get('requestId') },
+      principal,
+      c.req.valid('param').id,
+      body,
+      clock.now(),
+    );
+    return c.json(
+      {
+        object: 'consent_token' as const,
+        token,
+        token_id: claims.jti,
+        delegation_id: claims.dlg,
+        expires_at: new Date(claims.exp * 1000).toISOString(),
+        authorization_details: claims.authorization_details,
+      },
+      201,
+    );
+  });
+}

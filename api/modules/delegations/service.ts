@@ -1,0 +1,51 @@
+import type { Sql } from '../../db/sql';
+import { transaction } from '../../db/sql';
+import { ProblemError } from '../../http/problem';
+import { isoDay } from '../../lib/dates';
+import { endDelegation, findDelegation, suspendDelegationsOfOrganization } from './queries';
+
+type Owner = { citizenId: string } | { organizationId: string; livemode: boolean };
+
+async function end(
+  sql: Sql,
+  id: string,
+  owner: Owner,
+  change: { status: 'revoked' | 'renounced'; by: 'citizen' | 'organization'; memberId: string | null; reason: string | null },
+  now: Date,
+): Promise<void> {
+  await transaction(sql, async (tx) => {
+    const current = await findDelegation(tx, { id, ...owner }, isoDay(now));
+    if (!current) throw new ProblemError('not_found', 'No such delegation.');
+    if (current.status !== 'active' || !(await endDelegation(tx, { id, ...change, at: now }))) {
+      throw new ProblemError('invalid_state_transition', `The delegation is already ${current.status}.`, {
+        extensions: { current_state: current.status, allowed_from: ['active'] },
+      });
+    }
+  });
+}
+
+/** The citizen withdraws the power; it takes effect on the organisation's very next request. */
+export function revokeDelegation(sql: Sql, citizenId: string, id: string, now: Date): Promise<void> {
+  return end(sql, id, { citizenId }, { status: 'revoked', by: 'citizen', memberId: null, reason: null }, now);
+}
+
+/** The representative gives up the power (renuncia). */
+export function renounceDelegation(
+  sql: Sql,
+  actor: { organizationId: string; livemode: boolean; memberId: string },
+  id: string,
+  reason: string | null,
+  now: Date,
+): Promise<void> {
+  return end(
+    sql,
+    id,
+    { organizationId: actor.organizationId, livemode: actor.livemode },
+    { status: 'renounced', by: 'organization', memberId: actor.memberId, reason },
+    now,
+  );
+}
+
+export function suspendDelegationsFor(sql: Sql, organizationId: string, reason: string, now: Date): Promise<string[]> {
+  return suspendDelegationsOfOrganization(sql, organizationId, `Organisation suspended: ${reason}`, now);
+}

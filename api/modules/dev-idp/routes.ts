@@ -1,0 +1,27 @@
+import { z } from '@hono/zod-openapi';
+import type { App } from '../../http/context';
+import { validationProblem, zodIssuesToErrors } from '../../http/openapi';
+import { personalIdField } from '../../http/fields';
+import { issueDevIdToken } from '../citizen/identity';
+
+const TokenRequest = z.object({ id_number: personalIdField(), name: z.string().min(2).max(200) }).strict();
+
+/**
+ * A development stand-in for Cl@ve: it signs ID tokens for whatever id number it is given, so it
+ * is off in production unless explicitly enabled. Not part of the public API document.
+ */
+export function registerDevIdentityProvider(app: App): void {
+  app.get('/dev-idp/jwks.json', async (c) => {
+    const { signingKeys, clock } = c.get('deps');
+    return c.json(await signingKeys.jwks(c.get('sql'), 'dev_idp', clock.now()));
+  });
+
+  app.post('/dev-idp/token', async (c) => {
+    const parsed = TokenRequest.safeParse(await c.req.json().catch(() => null));
+    if (!parsed.success) throw validationProblem(zodIssuesToErrors(parsed.error.issues, 'body'));
+    const { config, signingKeys, clock } = c.get('deps');
+    const idToken = await issueDevIdToken(signingKeys, c.get('sql'), config, parsed.data.id_number, parsed.data.name, clock.now());
+    c.header('x-puente-development', 'This identity provider is for development only.');
+    return c.json({ id_token: idToken, token_type: 'Bearer', expires_in: 3600 });
+  });
+}

@@ -1,0 +1,74 @@
+import type { Context } from 'hono';
+import type { App, AppEnv } from '../../http/context';
+import { defineRoute, SECURITY } from '../../http/openapi';
+import { organizationPrincipal } from '../../http/auth';
+import { stacks } from '../../http/stacks';
+import { ProblemError } from '../../http/problem';
+import { DelegationRequestParams, DelegationRequestSchema } from '../delegation-requests/schemas';
+import { findDelegationRequest } from '../delegation-requests/queries';
+import { acceptDelegationRequest, rejectDelegationRequest } from '../delegation-requests/service';
+import { toDelegationRequest } from '../delegation-requests/mappers';
+
+const TAG = 'Sandbox';
+const ONE = { 200: { description: 'The request after the simulated answer.', content: { 'application/json': { schema: DelegationRequestSchema } } } };
+const PROBLEMS = ['organization_suspended', 'forbidden', 'not_found', 'invalid_state_transition', 'delegation_request_expired'] as const;
+
+const acceptRoute = defineRoute({
+  method: 'post',
+  path: '/v1/sandbox/delegation-requests/{id}/accept',
+  operationId: 'sandboxAcceptDelegationRequest',
+  tags: [TAG],
+  summary: 'Play the citizen: accept a test-mode request',
+  description: 'Test keys only. Creates the delegation exactly as a citizen\'s acceptance would.',
+  security: SECURITY.apiKey,
+  middleware: stacks.orgWrite('agent'),
+  request: { params: DelegationRequestParams },
+  problems: PROBLEMS,
+  responses: ONE,
+});
+
+const rejectRoute = defineRoute({
+  method: 'post',
+  path: '/v1/sandbox/delegation-requests/{id}/reject',
+  operationId: 'sandboxRejectDelegationRequest',
+  tags: [TAG],
+  summary: 'Play the citizen: reject a test-mode request',
+  security: SECURITY.apiKey,
+  middleware: stacks.orgWrite('agent'),
+  request: { params: DelegationRequestParams },
+  problems: PROBLEMS,
+  responses: ONE,
+});
+
+/** Sandbox helpers exist for test keys only; a live key gets 403, never a simulated citizen. */
+async function testModeRequest(c: Context<AppEnv>, id: string) {
+  const principal = organizationPrincipal(c);
+  if (principal.livemode) throw new ProblemError('forbidden', 'Sandbox helpers work only with test keys (sk_test_…).');
+  const row = await findDelegationRequest(c.get('sql'), { id, organizationId: principal.organizationId, livemode: false }, c.get('deps').clock.now());
+  if (!row) throw new ProblemError('not_found', 'No such delegation request.');
+  return row;
+}
+
+export function registerSandbox(app: App): void {
+  app.openapi(acceptRoute, async (c) => {
+    const row = await testModeRequest(c, c.req.valid('param').id);
+    const now = c.get('deps').clock.now();
+    await acceptDelegationRequest(c.get('sql'), {
+      requestId: row.id,
+      organizationId: row.organization_id,
+      citizenId: row.citizen_id,
+      livemode: false,
+      scope: row.scope,
+      validUntil: row.valid_until,
+      now,
+    });
+    return c.json(toDelegationRequest((await findDelegationRequest(c.get('sql'), { id: row.id }, now))!, c.get('deps').config.baseUrl), 200);
+  });
+
+  app.openapi(rejectRoute, async (c) => {
+    const row = await testModeRequest(c, c.req.valid('param').id);
+    const now = c.get('deps').clock.now();
+    await rejectDelegationRequest(c.get('sql'), row.id, now);
+    return c.json(toDelegationRequest((await findDelegationRequest(c.get('sql'), { id: row.id }, now))!, c.get('deps').config.baseUrl), 200);
+  });
+}
