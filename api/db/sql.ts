@@ -57,7 +57,7 @@ export const CLIENT_TYPES = {
   textArray: {
     to: 1009,
     from: [1009, 1015],
-    serialize: (values: readonly string[]) => textArray(values),
+    serialize: (values: readonly string[] | string) => (typeof values === 'string' ? values : textArray(values)),
     parse: (literal: string) => parseTextArray(literal),
   },
 };

@@ -35,7 +35,7 @@ export async function authorizeConsent(c: Context<AppEnv>, requirement: ConsentR
   const principal = organizationPrincipal(c);
   const token = c.req.header(CONSENT_HEADER);
   if (!token) throw new ProblemError('consent_required', 'Send a consent token minted from the client\'s delegation in the `Puente-Consent` header.');
-  const { deps } = { deps: c.get('deps') };
+  const deps = c.get('deps');
   const now = deps.clock.now();
   const sql = c.get('sql');
   const claims = await verifyConsentToken(deps.signingKeys, sql, deps.config, token, now);
@@ -62,7 +62,7 @@ export async function authorizeConsent(c: Context<AppEnv>, requirement: ConsentR
       memberId: principal.memberId,
       action: requirement.action,
       resourceType: requirement.resourceType ?? null,
-      resourceId: requirement.resourceId ?? null,
+      resourceId: requirement.resourceId ?? (requirement.resourceType === 'delegation' ? claims.dlg : null),
       requestId: c.get('requestId'),
       at: now,
     },

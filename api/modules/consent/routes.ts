@@ -6,6 +6,59 @@ import { credentialRateLimit } from '../../http/rate-limit';
 import { z } from '@hono/zod-openapi';
 import { IntrospectBody, IntrospectionSchema } from '../delegations/schemas';
 import { introspect } from './service';
+import { authorizeConsent } from './authorize';
+import { stacks } from '../../http/stacks';
+import { CapacitySchema } from '../delegations/scope';
+import { ProcedureTypeCodeSchema } from '../catalog/schemas';
+
+const CurrentConsentQuery = z
+  .object({
+    capacity: CapacitySchema.default('consult').openapi({ description: 'The capacity to check (default `consult`).' }),
+    procedure_type: ProcedureTypeCodeSchema.optional().openapi({ description: 'A procedure type the action would concern.' }),
+  })
+  .strict();
+
+const CurrentConsentSchema = z
+  .object({
+    object: z.literal('consent_check'),
+    delegation_id: z.string(),
+    citizen_id: z.string(),
+    capacity: CapacitySchema,
+    procedure_type: ProcedureTypeCodeSchema.nullable(),
+    token_id: z.string(),
+    expires_at: z.string(),
+  })
+  .openapi('ConsentCheck', {
+    example: {
+      object: 'consent_check',
+      delegation_id: 'dlg_3Gh5Jk7Lm9Np1Qr3St5Uv7',
+      citizen_id: 'cit_9Zx8Yw7Vu6Ts5Rq4Po3Nm2',
+      capacity: 'file',
+      procedure_type: 'JUB',
+      token_id: 'ctk_5Rt7Yu9Io1Pa3Sd5Fg7Hj9',
+      expires_at: '2026-03-02T10:22:00.000Z',
+    },
+  });
+
+const currentRoute = defineRoute({
+  method: 'get',
+  path: '/v1/consent-tokens/current',
+  operationId: 'checkConsentToken',
+  tags: ['Consent'],
+  summary: 'Check the consent token you are sending',
+  description:
+    'Runs exactly the check every operation on a client\'s data runs (token, organisation, mode, scope, and the delegation in the database) for a capacity and, optionally, a procedure type. ' +
+    'Answers 200 when that action would be allowed. The check is recorded in the citizen\'s access log.',
+  security: SECURITY.apiKeyWithConsent,
+  middleware: stacks.orgRead(),
+  request: { query: CurrentConsentQuery },
+  problems: [
+    'organization_suspended', 'live_mode_unavailable', 'forbidden', 'consent_required', 'consent_invalid', 'consent_signature_invalid',
+    'consent_key_unknown', 'consent_algorithm_not_allowed', 'consent_expired', 'consent_not_yet_valid', 'consent_audience_mismatch',
+    'consent_issuer_mismatch', 'consent_actor_mismatch', 'consent_mode_mismatch', 'delegation_inactive', 'scope_insufficient',
+  ],
+  responses: { 200: { description: 'The action would be allowed.', content: { 'application/json': { schema: CurrentConsentSchema } } } },
+});
 
 const JwksSchema = z
   .object({ keys: z.array(z.object({ kty: z.string(), crv: z.string(), x: z.string(), kid: z.string(), alg: z.string(), use: z.string() })) })
@@ -47,6 +100,23 @@ const introspectRoute = defineRoute({
 });
 
 export function registerConsent(app: App): void {
+  app.openapi(currentRoute, async (c) => {
+    const { capacity, procedure_type } = c.req.valid('query');
+    const consent = await authorizeConsent(c, { capacity, procedureType: procedure_type, action: 'consent.checked', resourceType: 'delegation' });
+    return c.json(
+      {
+        object: 'consent_check' as const,
+        delegation_id: consent.delegationId,
+        citizen_id: consent.citizenId,
+        capacity,
+        procedure_type: procedure_type ?? null,
+        token_id: consent.claims.jti,
+        expires_at: new Date(consent.claims.exp * 1000).toISOString(),
+      },
+      200,
+    );
+  });
+
   app.openapi(jwksRoute, async (c) => {
     const { signingKeys, clock } = c.get('deps');
     const jwks = await signingKeys.jwks(c.get('sql'), 'consent', clock.now());
