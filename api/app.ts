@@ -20,22 +20,26 @@ import { registerConsent } from './modules/consent/routes';
 import { registerSandbox } from './modules/sandbox/routes';
 import { registerCitizen } from './modules/citizen/routes';
 import { registerCitizenPages } from './modules/citizen/pages';
+import { registerProcedures } from './modules/procedures/routes';
+import { registerAgency } from './modules/agency/routes';
+import { registerEvents } from './modules/events/routes';
+import { registerWebhooks } from './modules/webhooks/routes';
 import { registerDevIdentityProvider } from './modules/dev-idp/routes';
+import { registerDevIdentityProviderPages } from './modules/dev-idp/pages';
 
 /** Builds the whole HTTP application from its dependencies; the same on every runtime. */
 export function createApp(deps: Deps): App {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   app.use('*', requestContext(deps));
-  app.use(
-    '/v1/*',
-    bodyLimit({
-      maxSize: deps.config.maxJsonBodyBytes,
-      onError: () => {
-        throw new ProblemError('payload_too_large', `The body is larger than ${deps.config.maxJsonBodyBytes} bytes.`);
-      },
-    }),
-  );
+  const jsonBodyLimit = bodyLimit({
+    maxSize: deps.config.maxJsonBodyBytes,
+    onError: () => {
+      throw new ProblemError('payload_too_large', `The body is larger than ${deps.config.maxJsonBodyBytes} bytes.`);
+    },
+  });
+  // Uploads (multipart) carry their own, larger limit on their route.
+  app.use('/v1/*', (c, next) => (c.req.header('content-type')?.startsWith('multipart/form-data') ? next() : jsonBodyLimit(c, next)));
 
   registerSecuritySchemes(app);
   registerHealth(app);
@@ -47,11 +51,18 @@ export function createApp(deps: Deps): App {
   registerDelegationRequests(app);
   registerDelegations(app);
   registerConsent(app);
+  registerProcedures(app);
+  registerAgency(app);
+  registerEvents(app);
+  registerWebhooks(app);
   registerSandbox(app);
   registerCitizen(app);
   registerCitizenPages(app);
   if (deps.config.adminToken) registerAdmin(app);
-  if (deps.config.devIdentityProvider) registerDevIdentityProvider(app);
+  if (deps.config.devIdentityProvider) {
+    registerDevIdentityProvider(app);
+    registerDevIdentityProviderPages(app);
+  }
   registerDocs(app);
 
   app.notFound(notFoundHandler(app));

@@ -27,6 +27,13 @@ export interface Config {
   oidc?: { issuer: string; audience: string; jwksUrl: string; idNumberClaim: string; nameClaim: string; algorithms: string[] };
   /** The built-in development identity provider: on outside production unless disabled. */
   devIdentityProvider: boolean;
+  webhooks: {
+    /** Endpoint URLs must be https (production). */
+    requireHttps: boolean;
+    /** Allow loopback and private targets: for local development and tests only. */
+    allowPrivateTargets: boolean;
+    timeoutMs: number;
+  };
 }
 
 export type EnvSource = Record<string, string | undefined>;
@@ -72,6 +79,11 @@ export function configFromEnv(env: EnvSource, overrides: Partial<Config> = {}): 
         }
       : undefined,
     devIdentityProvider: env.PUENTE_DEV_IDP ? env.PUENTE_DEV_IDP === '1' : mode !== 'production',
+    webhooks: {
+      requireHttps: mode === 'production',
+      allowPrivateTargets: env.PUENTE_WEBHOOKS_ALLOW_PRIVATE === '1' && mode !== 'production',
+      timeoutMs: 15_000,
+    },
     ...overrides,
   };
 }

@@ -22,6 +22,8 @@ export interface Deps {
   docsAssets: DocsAssets;
   /** Keys that sign consent tokens (and the development identity provider's ID tokens). */
   signingKeys: SigningKeyStore;
+  /** Resolves a host name to its addresses (to refuse webhook targets on private networks); [] when the runtime cannot. */
+  resolveHost(hostname: string): Promise<string[]>;
   /** The caller's network address, for limits on public routes; 'unknown' when the runtime cannot tell. */
   clientAddress(c: Context): string;
 }

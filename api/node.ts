@@ -5,6 +5,7 @@ import { configFromEnv } from './config';
 import { jsonLogger } from './http/logger';
 import { migrate, nodeDeps, openDatabase, embeddedDataDir } from './node/runtime';
 import { ensureDemoOrganization } from './modules/organizations/demo';
+import { startBackgroundWork } from './node/background';
 
 const SHUTDOWN_GRACE_MS = 4_000;
 
@@ -15,7 +16,10 @@ async function main(): Promise<void> {
   await migrate(database, logger);
   const demo = config.env === 'production' ? undefined : await ensureDemoOrganization(database.sql, new Date());
 
-  const app = createApp(nodeDeps(config, database, logger));
+  const deps = nodeDeps(config, database, logger);
+  const app = createApp(deps);
+  // One delivery worker and the scheduler run in-process; `npm run worker` adds more.
+  const background = process.env.PUENTE_BACKGROUND === '0' ? undefined : startBackgroundWork(database.sql, deps);
   const port = Number(process.env.PORT ?? 3000);
   const server: Server = serve({ fetch: app.fetch, port, hostname: process.env.HOST ?? '0.0.0.0' }, () => {
     logger.log('info', 'listening', {
@@ -45,6 +49,7 @@ async function main(): Promise<void> {
     server.closeIdleConnections();
     server.close(async () => {
       clearTimeout(force);
+      await background?.stop();
       await database.close();
       logger.log('info', 'stopped', {});
       process.exit(0);

@@ -28,6 +28,8 @@ function buildApp(env: WorkerEnv): App {
     logger: jsonLogger(config.logLevel),
     db: (c: Context) => (c.env as RequestBindings).sql,
     signingKeys: new SigningKeyStore(config.secretKey),
+    // Workers cannot reach private networks; literal addresses are still checked by the app.
+    resolveHost: async () => [],
     clientAddress: (c: Context) => c.req.header('cf-connecting-ip') ?? 'unknown',
     docsAssets: {
       async get(name) {

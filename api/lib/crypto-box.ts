@@ -27,3 +27,15 @@ export class SecretBox {
     return new TextDecoder().decode(plain);
   }
 }
+
+const boxes = new Map<string, SecretBox>();
+
+/** One box per secret, so the key is derived once per process. */
+export function secretBox(secret: string): SecretBox {
+  let box = boxes.get(secret);
+  if (!box) {
+    box = new SecretBox(secret);
+    boxes.set(secret, box);
+  }
+  return box;
+}

@@ -2,6 +2,7 @@ import { SigningKeyStore } from '../modules/consent/keys';
 import { join } from 'node:path';
 import type { Context } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
+import { lookup } from 'node:dns/promises';
 import type { Config } from '../config';
 import type { Deps } from '../deps';
 import type { Logger } from '../http/logger';
@@ -27,7 +28,7 @@ export async function migrate(database: Database, logger: Logger): Promise<void>
 }
 
 export function nodeDeps(config: Config, database: Database, logger: Logger, clock: Clock = systemClock): Deps {
-  return { config, clock, logger, db: () => database.sql, docsAssets: nodeDocsAssets(), clientAddress: nodeClientAddress, signingKeys: new SigningKeyStore(config.secretKey) };
+  return { config, clock, logger, db: () => database.sql, docsAssets: nodeDocsAssets(), clientAddress: nodeClientAddress, resolveHost: nodeResolveHost, signingKeys: new SigningKeyStore(config.secretKey) };
 }
 
 function nodeClientAddress(c: Context): string {
@@ -39,5 +40,13 @@ function nodeClientAddress(c: Context): string {
     return getConnInfo(c).remote.address ?? 'unknown';
   } catch {
     return 'unknown';
+  }
+}
+
+async function nodeResolveHost(hostname: string): Promise<string[]> {
+  try {
+    return (await lookup(hostname, { all: true, verbatim: true })).map((a) => a.address);
+  } catch {
+    return [];
   }
 }

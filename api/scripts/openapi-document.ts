@@ -19,6 +19,7 @@ export function generateOpenApiDocument(): unknown {
     },
     docsAssets: { get: async () => undefined },
     clientAddress: () => 'unknown',
+    resolveHost: async () => [],
     signingKeys: new SigningKeyStore('document-generation-has-no-keys-000000'),
   });
   return buildOpenApiDocument(app);

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app';
-import { ADMIN_TOKEN, auth, createRequest, delegationRequestBody, dni, grantDelegation, newCitizenId, registerVerifiedOrg, type RegisteredOrg } from '../support/fixtures';
+import { ADMIN_TOKEN, auth, createRequest, delegationRequestBody, dni, grantDelegation, mintToken, newCitizenId, registerVerifiedOrg, type RegisteredOrg } from '../support/fixtures';
 import { generateOpenApiDocument } from '../../api/scripts/openapi-document';
+import { consentHeaders, createDraft, FORMS, PDF_BYTES, uploadAll } from '../support/procedures';
 
 /**
  * For every organisation route that takes an id, another organisation's id must answer 404
@@ -11,7 +12,27 @@ import { generateOpenApiDocument } from '../../api/scripts/openapi-document';
  */
 type Fixture = (t: TestApp, owner: RegisteredOrg) => Promise<Record<string, string>>;
 /** Resources that exist per mode: a live key must not see test-mode ids. */
-const MODE_SCOPED = ['/v1/delegation-requests/', '/v1/delegations/'];
+const MODE_SCOPED = ['/v1/delegation-requests/', '/v1/delegations/', '/v1/procedures/', '/v1/events/', '/v1/webhook-endpoints/'];
+
+/** Bodies that pass validation, so only the ownership check can answer. */
+const BODIES: Record<string, unknown> = {
+  'PATCH /v1/procedures/{id}': { form: {} },
+  'POST /v1/sandbox/procedures/{id}/advance': { action: 'admit' },
+  'PATCH /v1/webhook-endpoints/{id}': { enabled: true },
+};
+
+/** A submitted JUB with a document and an open requirement: one fixture for every procedure route. */
+async function procedureFixture(t: TestApp, owner: RegisteredOrg): Promise<Record<string, string>> {
+  const granted = await grantDelegation(t, owner.testKey);
+  const token = await mintToken(t, owner.testKey, granted.delegationId);
+  const draft = await createDraft(t, owner.testKey, token, 'JUB', FORMS.JUB);
+  await uploadAll(t, owner.testKey, token, draft.id, ['DNI_NIE', 'IBAN_CERT']);
+  await t.request(`/v1/procedures/${draft.id}/submit`, { method: 'POST', headers: consentHeaders(owner.testKey, token) });
+  const required = await t.request(`/v1/sandbox/procedures/${draft.id}/advance`, { method: 'POST', headers: auth(owner.testKey), json: { action: 'require', kinds: ['OTHER'] } });
+  const procedure = (await required.json()) as { requirements: Array<{ id: string }> };
+  const docs = (await (await t.request(`/v1/procedures/${draft.id}/documents`, { headers: consentHeaders(owner.testKey, token) })).json()) as { data: Array<{ id: string }> };
+  return { id: draft.id, requirement_id: procedure.requirements[0]!.id, document_id: docs.data[0]!.id };
+}
 
 let n = 7000;
 const FIXTURES: Record<string, Fixture> = {
@@ -26,6 +47,19 @@ const FIXTURES: Record<string, Fixture> = {
   '/v1/delegation-requests/{id}': async (t, owner) => ({ id: (await createRequest(t, owner.testKey, delegationRequestBody(newCitizenId()))).id }),
   '/v1/sandbox/delegation-requests/{id}': async (t, owner) => ({ id: (await createRequest(t, owner.testKey, delegationRequestBody(newCitizenId()))).id }),
   '/v1/delegations/{id}': async (t, owner) => ({ id: (await grantDelegation(t, owner.testKey)).delegationId }),
+  '/v1/procedures/{id}': procedureFixture,
+  '/v1/events/{id}': async (t, owner) => {
+    await grantDelegation(t, owner.testKey);
+    const feed = (await (await t.request('/v1/events', { headers: auth(owner.testKey) })).json()) as { data: Array<{ id: string }> };
+    return { id: feed.data[0]!.id };
+  },
+  '/v1/webhook-endpoints/{id}': async (t, owner) => {
+    const res = await t.request('/v1/webhook-endpoints', { method: 'POST', headers: auth(owner.testKey), json: { url: 'https://hooks.example.com/puente' } });
+    const endpoint = (await res.json()) as { id: string };
+    const queued = await t.request(`/v1/webhook-endpoints/${endpoint.id}/test`, { method: 'POST', headers: auth(owner.testKey) });
+    return { id: endpoint.id, delivery_id: ((await queued.json()) as { id: string }).id };
+  },
+  '/v1/sandbox/procedures/{id}': procedureFixture,
 };
 
 const doc = generateOpenApiDocument() as { paths: Record<string, Record<string, { security?: Array<Record<string, unknown>> }>> };
@@ -52,7 +86,14 @@ function fixtureFor(path: string): Fixture {
 async function call(method: string, path: string, params: Record<string, string>, key: string): Promise<Response> {
   const url = path.replace(/\{([a-z_]+)\}/g, (_, name: string) => params[name] ?? 'unknown');
   const init: RequestInit & { json?: unknown } = { method, headers: auth(key) };
-  if (method === 'POST' || method === 'PATCH') init.json = {};
+  if (method === 'POST' && path.endsWith('/documents')) {
+    const form = new FormData();
+    form.set('kind', 'OTHER');
+    form.set('file', new Blob([PDF_BYTES], { type: 'application/pdf' }), 'x.pdf');
+    init.body = form;
+  } else if (method === 'POST' || method === 'PATCH') {
+    init.json = BODIES[`${method} ${path}`] ?? {};
+  }
   return t.request(url, init);
 }
 afterAll(() => t.close());

@@ -4,6 +4,27 @@ import { ProblemError } from '../../http/problem';
 import { ProcedureTypeListSchema, ProcedureTypeParams, ProcedureTypeSchema } from './schemas';
 import { findProcedureType, listProcedureTypes } from './queries';
 import { toProcedureType } from './mappers';
+import { formJsonSchema } from '../procedures/forms';
+import { z } from '@hono/zod-openapi';
+import type { ProcedureTypeCode } from './schemas';
+
+const formRoute = defineRoute({
+  method: 'get',
+  path: '/v1/procedure-types/{code}/form',
+  operationId: 'retrieveProcedureTypeForm',
+  tags: ['Procedure types'],
+  summary: 'The application form of a type, as JSON Schema',
+  description: 'JSON Schema (2020-12) of the complete `form` a procedure of this type needs at submission, so case software can render and pre-validate it.',
+  security: SECURITY.none,
+  request: { params: ProcedureTypeParams },
+  problems: ['not_found'],
+  responses: {
+    200: {
+      description: 'The JSON Schema.',
+      content: { 'application/schema+json': { schema: z.record(z.string(), z.unknown()).openapi('JsonSchema') } },
+    },
+  },
+});
 
 const listRoute = defineRoute({
   method: 'get',
@@ -32,6 +53,14 @@ export function registerCatalog(app: App): void {
   app.openapi(listRoute, async (c) => {
     const rows = await listProcedureTypes(c.get('sql'));
     return c.json({ data: rows.map(toProcedureType), has_more: false as const, next_cursor: null }, 200);
+  });
+
+  app.openapi(formRoute, async (c) => {
+    const { code } = c.req.valid('param');
+    const row = await findProcedureType(c.get('sql'), code.toUpperCase());
+    if (!row) throw new ProblemError('not_found', `There is no procedure type with code "${code}".`);
+    c.header('content-type', 'application/schema+json');
+    return c.json(formJsonSchema(row.code as ProcedureTypeCode) as Record<string, never>, 200);
   });
 
   app.openapi(retrieveRoute, async (c) => {

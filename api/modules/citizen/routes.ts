@@ -18,6 +18,12 @@ import { AccessLogPageSchema, ListAccessLogQuery } from '../access-log/schemas';
 import { listAccessLog } from '../access-log/queries';
 import { toAccessLogEntry } from '../access-log/mappers';
 import { citizenPrincipal, requireCitizen } from './identity';
+import { ProcedureParams, ProcedurePageSchema, TimelineSchema } from '../procedures/schemas';
+import { findProcedure, listCitizenProcedures } from '../procedures/queries';
+import { toProcedure, toTimelineEntry } from '../procedures/mappers';
+import { listTimeline } from '../procedures/timeline.queries';
+import { paginationQuery } from '../../http/pagination';
+import { z } from '@hono/zod-openapi';
 
 const TAG = 'Citizen';
 const READ = [requireCitizen(), credentialRateLimit()];
@@ -109,6 +115,32 @@ const myAccessLog = defineRoute({
   responses: { 200: { description: 'A page of access-log entries.', content: { 'application/json': { schema: AccessLogPageSchema } } } },
 });
 
+const listMyProcedures = defineRoute({
+  method: 'get',
+  path: '/v1/me/procedures',
+  operationId: 'listMyProcedures',
+  tags: [TAG],
+  summary: 'Procedures filed on my behalf',
+  security: SECURITY.citizen,
+  middleware: READ,
+  request: { query: z.object({ ...paginationQuery }).strict() },
+  problems: [...PROBLEMS, 'invalid_cursor'],
+  responses: { 200: { description: 'A page of procedures, oldest first.', content: { 'application/json': { schema: ProcedurePageSchema } } } },
+});
+
+const myProcedureTimeline = defineRoute({
+  method: 'get',
+  path: '/v1/me/procedures/{id}/timeline',
+  operationId: 'listMyProcedureTimeline',
+  tags: [TAG],
+  summary: 'The timeline of one of my procedures',
+  security: SECURITY.citizen,
+  middleware: READ,
+  request: { params: ProcedureParams },
+  problems: [...PROBLEMS, 'not_found'],
+  responses: { 200: { description: 'Every change, oldest first.', content: { 'application/json': { schema: TimelineSchema } } } },
+});
+
 export async function myRequest(c: Context<AppEnv>, id: string) {
   const principal = citizenPrincipal(c);
   const row = await findDelegationRequest(c.get('sql'), { id, citizenId: principal.citizenId, livemode: citizenLivemodeFilter(c) }, c.get('deps').clock.now());
@@ -176,6 +208,30 @@ export function registerCitizen(app: App): void {
     const now = c.get('deps').clock.now();
     await revokeDelegation(c.get('sql'), principal.citizenId, id, now);
     return c.json(toDelegation((await findDelegation(c.get('sql'), { id, citizenId: principal.citizenId }, isoDay(now)))!), 200);
+  });
+
+  app.openapi(listMyProcedures, async (c) => {
+    const principal = citizenPrincipal(c);
+    const { limit, cursor } = c.req.valid('query');
+    const after = cursor ? (decodeCursor('my_procedures', cursor, 2) as [string, string]) : undefined;
+    const rows = await listCitizenProcedures(c.get('sql'), { citizenId: principal.citizenId, livemode: citizenLivemodeFilter(c), after, limit });
+    const today = isoDay(c.get('deps').clock.now());
+    return c.json(toPage(rows, limit, 'my_procedures', (r) => [r.created_at.toISOString(), r.id], (r) => toProcedure(r, today)), 200);
+  });
+
+  app.openapi(myProcedureTimeline, async (c) => {
+    const principal = citizenPrincipal(c);
+    const row = await findProcedure(c.get('sql'), { id: c.req.valid('param').id, citizenId: principal.citizenId, livemode: citizenLivemodeFilter(c) });
+    if (!row) throw new ProblemError('not_found', 'No such procedure.');
+    const entries = await listTimeline(c.get('sql'), row.id);
+    return c.json(
+      {
+        data: entries.map(toTimelineEntry),
+        has_more: false as const,
+        next_cursor: null,
+      },
+      200,
+    );
   });
 
   app.openapi(myAccessLog, async (c) => {

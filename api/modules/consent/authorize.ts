@@ -24,6 +24,8 @@ export interface ConsentRequirement {
   action: string;
   resourceType?: string;
   resourceId?: string;
+  /** When acting on an existing resource: its citizen. A token for anybody else answers 404. */
+  citizenId?: string;
 }
 
 /**
@@ -44,6 +46,9 @@ export async function authorizeConsent(c: Context<AppEnv>, requirement: ConsentR
   }
   if (claims.livemode !== principal.livemode) {
     throw new ProblemError('consent_mode_mismatch', `This is a ${claims.livemode ? 'live' : 'test'} token; use it with a ${claims.livemode ? 'live' : 'test'} key.`);
+  }
+  if (requirement.citizenId !== undefined && requirement.citizenId !== claims.sub) {
+    throw new ProblemError('not_found', `No such ${requirement.resourceType ?? 'resource'}.`);
   }
   const detail = claims.authorization_details[0]!;
   if (!detail.capacities.includes(requirement.capacity) || (requirement.procedureType && !detail.procedure_types.includes(requirement.procedureType as never))) {

@@ -74,8 +74,11 @@ export async function findPendingDuplicate(
 }
 
 /** Persists expiry of requests whose time ran out (reads already show them as expired). */
-export async function expireRequest(sql: Sql, id: string): Promise<void> {
-  await sql`update delegation_requests set status = 'expired', ended_at = expires_at, ended_by = 'system' where id = ${id} and status = 'pending'`;
+export async function expireRequest(sql: Sql, id: string): Promise<{ organization_id: string; livemode: boolean; expires_at: Date } | undefined> {
+  const [row] = await sql<{ organization_id: string; livemode: boolean; expires_at: Date }[]>`
+    update delegation_requests set status = 'expired', ended_at = expires_at, ended_by = 'system' where id = ${id} and status = 'pending'
+    returning organization_id, livemode, expires_at`;
+  return row;
 }
 
 export async function findDelegationRequest(
@@ -93,9 +96,21 @@ export async function findDelegationRequest(
 }
 
 /** Locks a request for a state change. */
-export async function lockDelegationRequest(sql: Sql, id: string): Promise<{ status: string; expires_at: Date } | undefined> {
-  const [row] = await sql<{ status: string; expires_at: Date }[]>`select status, expires_at from delegation_requests where id = ${id} for update`;
+export async function lockDelegationRequest(
+  sql: Sql,
+  id: string,
+): Promise<{ status: string; expires_at: Date; organization_id: string; livemode: boolean } | undefined> {
+  const [row] = await sql<{ status: string; expires_at: Date; organization_id: string; livemode: boolean }[]>`
+    select status, expires_at, organization_id, livemode from delegation_requests where id = ${id} for update`;
   return row;
+}
+
+/** Pending requests whose waiting time has run out, closed and answered for their events. */
+export function expireDueRequests(sql: Sql, now: Date): Promise<Array<{ id: string; organization_id: string; livemode: boolean; expires_at: Date }>> {
+  return sql`
+    update delegation_requests set status = 'expired', ended_at = expires_at, ended_by = 'system'
+    where status = 'pending' and expires_at <= ${now}
+    returning id, organization_id, livemode, expires_at`;
 }
 
 export async function listDelegationRequests(

@@ -8,6 +8,7 @@ import { ensureCitizen } from '../citizen/queries';
 import { findOrganization } from '../organizations/queries';
 import { insertDelegation } from '../delegations/queries';
 import { coveredTypes, normalizeScope, scopeKey, SCOPE_VERSION, type Scope } from '../delegations/scope';
+import { emit } from '../events/emit';
 import {
   endDelegationRequest,
   expireRequest,
@@ -71,7 +72,7 @@ export async function createDelegationRequest(
     if (await insertDelegationRequest(tx, row)) return row.id;
     const duplicate = await findPendingDuplicate(tx, { organizationId: actor.organizationId, livemode: actor.livemode, citizenId, scopeKey: key, now });
     if (duplicate?.expired) {
-      await expireRequest(tx, duplicate.id);
+      await expireWithEvent(tx, duplicate.id);
       if (await insertDelegationRequest(tx, row)) return row.id;
     }
     throw new ProblemError('duplicate', `A pending request for this citizen and scope already exists: ${duplicate?.id}.`, {
@@ -80,11 +81,26 @@ export async function createDelegationRequest(
   });
 }
 
-async function lockPending(tx: Sql, id: string, now: Date): Promise<void> {
+/** Closes a request whose time ran out and records `delegation_request.expired` (once, whoever notices first). */
+export async function expireWithEvent(tx: Sql, id: string): Promise<void> {
+  const expired = await expireRequest(tx, id);
+  if (expired) {
+    await emit(tx, {
+      organizationId: expired.organization_id,
+      livemode: expired.livemode,
+      type: 'delegation_request.expired',
+      data: { delegation_request_id: id, status: 'expired' },
+      at: expired.expires_at,
+      dedupeKey: `delegation_request.expired:${id}`,
+    });
+  }
+}
+
+async function lockPending(tx: Sql, id: string, now: Date): Promise<{ organization_id: string; livemode: boolean }> {
   const current = await lockDelegationRequest(tx, id);
   if (!current) throw new ProblemError('not_found', 'No such delegation request.');
   if (current.status === 'pending' && current.expires_at <= now) {
-    await expireRequest(tx, id);
+    await expireWithEvent(tx, id);
     throw new ProblemError('delegation_request_expired', 'The request expired before it was answered; ask for a new one.');
   }
   if (current.status !== 'pending') {
@@ -92,6 +108,7 @@ async function lockPending(tx: Sql, id: string, now: Date): Promise<void> {
       extensions: { current_state: current.status, allowed_from: ['pending'] },
     });
   }
+  return current;
 }
 
 /** The citizen (or, in test mode, the sandbox playing them) accepts: the request becomes a delegation. */
@@ -121,20 +138,29 @@ export async function acceptDelegationRequest(
       created_at: args.now,
     });
     await endDelegationRequest(tx, { id: args.requestId, status: 'accepted', by: 'citizen', memberId: null, delegationId, at: args.now });
+    await emit(tx, {
+      organizationId: args.organizationId,
+      livemode: args.livemode,
+      type: 'delegation_request.accepted',
+      data: { delegation_request_id: args.requestId, status: 'accepted', delegation_id: delegationId },
+      at: args.now,
+    });
     return delegationId;
   });
 }
 
 export async function rejectDelegationRequest(sql: Sql, requestId: string, now: Date): Promise<void> {
   await transaction(sql, async (tx) => {
-    await lockPending(tx, requestId, now);
+    const request = await lockPending(tx, requestId, now);
     await endDelegationRequest(tx, { id: requestId, status: 'rejected', by: 'citizen', memberId: null, delegationId: null, at: now });
+    await emit(tx, { organizationId: request.organization_id, livemode: request.livemode, type: 'delegation_request.rejected', data: { delegation_request_id: requestId, status: 'rejected' }, at: now });
   });
 }
 
 export async function cancelDelegationRequest(sql: Sql, requestId: string, memberId: string, now: Date): Promise<void> {
   await transaction(sql, async (tx) => {
-    await lockPending(tx, requestId, now);
+    const request = await lockPending(tx, requestId, now);
     await endDelegationRequest(tx, { id: requestId, status: 'cancelled', by: 'organization', memberId, delegationId: null, at: now });
+    await emit(tx, { organizationId: request.organization_id, livemode: request.livemode, type: 'delegation_request.cancelled', data: { delegation_request_id: requestId, status: 'cancelled' }, at: now });
   });
 }

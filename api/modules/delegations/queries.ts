@@ -102,10 +102,17 @@ export async function endDelegation(
   return rows.length > 0;
 }
 
-export async function suspendDelegationsOfOrganization(sql: Sql, organizationId: string, reason: string, at: Date): Promise<string[]> {
-  const rows = await sql<{ id: string }[]>`
+export function suspendDelegationsOfOrganization(sql: Sql, organizationId: string, reason: string, at: Date): Promise<Array<{ id: string; livemode: boolean }>> {
+  return sql<Array<{ id: string; livemode: boolean }>>`
     update delegations set status = 'suspended', ended_at = ${at}, ended_by = 'platform', ended_reason = ${reason}, version = version + 1
     where organization_id = ${organizationId} and status = 'active'
-    returning id`;
-  return rows.map((r) => r.id);
+    returning id, livemode`;
+}
+
+/** Active delegations past their last day, closed for good and answered for their events. */
+export function expireDueDelegations(sql: Sql, today: string, at: Date): Promise<Array<{ id: string; organization_id: string; livemode: boolean }>> {
+  return sql<Array<{ id: string; organization_id: string; livemode: boolean }>>`
+    update delegations set status = 'expired', ended_at = ${at}, ended_by = 'expiry', version = version + 1
+    where status = 'active' and valid_until < ${today}::date
+    returning id, organization_id, livemode`;
 }

@@ -3,6 +3,7 @@ import { transaction } from '../../db/sql';
 import { ProblemError } from '../../http/problem';
 import { isoDay } from '../../lib/dates';
 import { endDelegation, findDelegation, suspendDelegationsOfOrganization } from './queries';
+import { emit } from '../events/emit';
 
 type Owner = { citizenId: string } | { organizationId: string; livemode: boolean };
 
@@ -21,6 +22,13 @@ async function end(
         extensions: { current_state: current.status, allowed_from: ['active'] },
       });
     }
+    await emit(tx, {
+      organizationId: current.organization_id,
+      livemode: current.livemode,
+      type: change.status === 'revoked' ? 'delegation.revoked' : 'delegation.renounced',
+      data: { delegation_id: id, status: change.status, ended_by: change.by },
+      at: now,
+    });
   });
 }
 
@@ -46,6 +54,10 @@ export function renounceDelegation(
   );
 }
 
-export function suspendDelegationsFor(sql: Sql, organizationId: string, reason: string, now: Date): Promise<string[]> {
-  return suspendDelegationsOfOrganization(sql, organizationId, `Organisation suspended: ${reason}`, now);
+export async function suspendDelegationsFor(sql: Sql, organizationId: string, reason: string, now: Date): Promise<string[]> {
+  const suspended = await suspendDelegationsOfOrganization(sql, organizationId, `Organisation suspended: ${reason}`, now);
+  for (const d of suspended) {
+    await emit(sql, { organizationId, livemode: d.livemode, type: 'delegation.suspended', data: { delegation_id: d.id, status: 'suspended', ended_by: 'platform' }, at: now });
+  }
+  return suspended.map((d) => d.id);
 }

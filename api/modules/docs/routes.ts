@@ -16,6 +16,10 @@ const TAGS = [
   { name: 'Delegations', description: 'Powers citizens have granted, and the consent tokens minted from them.' },
   { name: 'Consent', description: 'Verifying consent tokens: published keys and introspection.' },
   { name: 'Citizen', description: 'What a signed-in citizen sees and does: requests, delegations, the access log.' },
+  { name: 'Procedures', description: 'Benefit procedures filed for clients: forms, documents, submission, requirements, receipts.' },
+  { name: 'Agency', description: 'The managing body\'s back office: admit, require documents, resolve.' },
+  { name: 'Events', description: 'Everything that happened, as a feed: the source of truth behind webhooks.' },
+  { name: 'Webhook endpoints', description: 'Where events are pushed, signed per Standard Webhooks, with retries and a delivery log.' },
   { name: 'Sandbox', description: 'Test-mode helpers that play the citizen and the caseworker.' },
   { name: 'Admin', description: 'Platform administration (`PUENTE_ADMIN_TOKEN`).' },
 ];

@@ -8,6 +8,13 @@ import { DelegationRequestParams, DelegationRequestSchema } from '../delegation-
 import { findDelegationRequest } from '../delegation-requests/queries';
 import { acceptDelegationRequest, rejectDelegationRequest } from '../delegation-requests/service';
 import { toDelegationRequest } from '../delegation-requests/mappers';
+import { ProcedureParams, ProcedureSchema } from '../procedures/schemas';
+import { findProcedure } from '../procedures/queries';
+import { admitProcedure, issueRequirement, resolveProcedure } from '../procedures/service';
+import { toProcedure } from '../procedures/mappers';
+import { SandboxAdvanceBody } from '../agency/schemas';
+import { isoDay } from '../../lib/dates';
+import type { Actor } from '../procedures/timeline.queries';
 
 const TAG = 'Sandbox';
 const ONE = { 200: { description: 'The request after the simulated answer.', content: { 'application/json': { schema: DelegationRequestSchema } } } };
@@ -40,6 +47,22 @@ const rejectRoute = defineRoute({
   responses: ONE,
 });
 
+const advanceRoute = defineRoute({
+  method: 'post',
+  path: '/v1/sandbox/procedures/{id}/advance',
+  operationId: 'sandboxAdvanceProcedure',
+  tags: [TAG],
+  summary: 'Play the caseworker on a test-mode procedure',
+  description: 'Test keys only: `admit`, `require` (documents), `approve`, `partially_approve` or `deny`, with the same rules and effects as the agency back office.',
+  security: SECURITY.apiKey,
+  middleware: stacks.orgWrite('agent'),
+  request: { params: ProcedureParams, body: { content: { 'application/json': { schema: SandboxAdvanceBody } }, required: true } },
+  problems: ['organization_suspended', 'forbidden', 'not_found', 'invalid_state_transition', 'calendar_unavailable'],
+  responses: { 200: { description: 'The procedure after the simulated action.', content: { 'application/json': { schema: ProcedureSchema } } } },
+});
+
+const SANDBOX_CASEWORKER: Actor = { type: 'caseworker', id: null, name: 'Sandbox caseworker' };
+
 /** Sandbox helpers exist for test keys only; a live key gets 403, never a simulated citizen. */
 async function testModeRequest(c: Context<AppEnv>, id: string) {
   const principal = organizationPrincipal(c);
@@ -50,6 +73,30 @@ async function testModeRequest(c: Context<AppEnv>, id: string) {
 }
 
 export function registerSandbox(app: App): void {
+  app.openapi(advanceRoute, async (c) => {
+    const principal = organizationPrincipal(c);
+    if (principal.livemode) throw new ProblemError('forbidden', 'Sandbox helpers work only with test keys (sk_test_…).');
+    const sql = c.get('sql');
+    const row = await findProcedure(sql, { id: c.req.valid('param').id, organizationId: principal.organizationId, livemode: false });
+    if (!row) throw new ProblemError('not_found', 'No such procedure.');
+    const body = c.req.valid('json');
+    const now = c.get('deps').clock.now();
+    const defaultText = { approve: 'Resolución estimatoria (sandbox).', partially_approve: 'Resolución estimatoria parcial (sandbox).', deny: 'Resolución desestimatoria (sandbox).' };
+    switch (body.action) {
+      case 'admit':
+        await admitProcedure(sql, row.id, SANDBOX_CASEWORKER, now);
+        break;
+      case 'require':
+        await issueRequirement(sql, row.id, { kinds: body.kinds ?? ['OTHER'], message: body.message ?? 'Requerimiento de subsanación (sandbox).', actor: SANDBOX_CASEWORKER, now });
+        break;
+      default: {
+        const outcome = body.action === 'approve' ? 'approved' : body.action === 'deny' ? 'denied' : 'partially_approved';
+        await resolveProcedure(sql, row.id, SANDBOX_CASEWORKER, { outcome, text: body.message ?? defaultText[body.action], amount: body.amount ?? null }, now);
+      }
+    }
+    return c.json(toProcedure((await findProcedure(sql, { id: row.id }))!, isoDay(now)), 200);
+  });
+
   app.openapi(acceptRoute, async (c) => {
     const row = await testModeRequest(c, c.req.valid('param').id);
     const now = c.get('deps').clock.now();

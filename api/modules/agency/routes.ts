@@ -1,0 +1,133 @@
+import type { App } from '../../http/context';
+import { defineRoute, SECURITY } from '../../http/openapi';
+import { agencyPrincipal } from '../../http/auth';
+import { stacks } from '../../http/stacks';
+import { decodeCursor, toPage } from '../../http/pagination';
+import { ProblemError } from '../../http/problem';
+import { isoDay } from '../../lib/dates';
+import { ProcedureParams, ProcedureSchema } from '../procedures/schemas';
+import { findAgencyProcedure, findProcedure, listAgencyQueue } from '../procedures/queries';
+import { admitProcedure, issueRequirement, resolveProcedure } from '../procedures/service';
+import { toProcedure } from '../procedures/mappers';
+import { listDocuments } from '../documents/queries';
+import { toDocument } from '../documents/mappers';
+import type { Actor } from '../procedures/timeline.queries';
+import { AgencyProcedureSchema, AgencyQueueQuery, AgencyQueueSchema, IssueRequirementBody, ResolveBody } from './schemas';
+
+const TAG = 'Agency';
+const ONE = { 200: { description: 'The procedure after the action.', content: { 'application/json': { schema: ProcedureSchema } } } };
+
+const queueRoute = defineRoute({
+  method: 'get',
+  path: '/v1/agency/procedures',
+  operationId: 'agencyListProcedures',
+  tags: [TAG],
+  summary: 'The back-office queue',
+  description: 'Live procedures of the managing body of the key, oldest filing first.',
+  security: SECURITY.agencyKey,
+  middleware: stacks.agencyRead(),
+  request: { query: AgencyQueueQuery },
+  problems: ['invalid_cursor'],
+  responses: { 200: { description: 'A page of procedures.', content: { 'application/json': { schema: AgencyQueueSchema } } } },
+});
+
+const retrieveRoute = defineRoute({
+  method: 'get',
+  path: '/v1/agency/procedures/{id}',
+  operationId: 'agencyRetrieveProcedure',
+  tags: [TAG],
+  summary: 'A procedure with its documents',
+  security: SECURITY.agencyKey,
+  middleware: stacks.agencyRead(),
+  request: { params: ProcedureParams },
+  problems: ['not_found'],
+  responses: { 200: { description: 'The procedure.', content: { 'application/json': { schema: AgencyProcedureSchema } } } },
+});
+
+const admitRoute = defineRoute({
+  method: 'post',
+  path: '/v1/agency/procedures/{id}/admit',
+  operationId: 'agencyAdmitProcedure',
+  tags: [TAG],
+  summary: 'Admit for review',
+  security: SECURITY.agencyKey,
+  middleware: stacks.agencyWrite(),
+  request: { params: ProcedureParams },
+  problems: ['not_found', 'invalid_state_transition'],
+  responses: ONE,
+});
+
+const requireRoute = defineRoute({
+  method: 'post',
+  path: '/v1/agency/procedures/{id}/requirements',
+  operationId: 'agencyIssueRequirement',
+  tags: [TAG],
+  summary: 'Issue a requerimiento de subsanación',
+  description: 'The applicant has 10 días hábiles from notification (in their community) to cure it, extendable once by 5; the resolution clock is suspended meanwhile.',
+  security: SECURITY.agencyKey,
+  middleware: stacks.agencyWrite(),
+  request: { params: ProcedureParams, body: { content: { 'application/json': { schema: IssueRequirementBody } }, required: true } },
+  problems: ['not_found', 'invalid_state_transition', 'calendar_unavailable'],
+  responses: ONE,
+});
+
+const resolveRoute = defineRoute({
+  method: 'post',
+  path: '/v1/agency/procedures/{id}/resolve',
+  operationId: 'agencyResolveProcedure',
+  tags: [TAG],
+  summary: 'Resolve: approve, partially approve or deny',
+  security: SECURITY.agencyKey,
+  middleware: stacks.agencyWrite(),
+  request: { params: ProcedureParams, body: { content: { 'application/json': { schema: ResolveBody } }, required: true } },
+  problems: ['not_found', 'invalid_state_transition'],
+  responses: ONE,
+});
+
+export function registerAgency(app: App): void {
+  const actorOf = (c: Parameters<typeof agencyPrincipal>[0]): Actor => {
+    const p = agencyPrincipal(c);
+    return { type: 'caseworker', id: p.agencyKeyId, name: `${p.managingBody} · ${p.office}` };
+  };
+  const load = async (c: Parameters<typeof agencyPrincipal>[0], id: string) => {
+    const row = await findAgencyProcedure(c.get('sql'), id, agencyPrincipal(c).managingBody);
+    if (!row) throw new ProblemError('not_found', 'No such procedure in this body\'s queue.');
+    return row;
+  };
+  const answer = async (c: Parameters<typeof agencyPrincipal>[0], id: string) =>
+    toProcedure((await findProcedure(c.get('sql'), { id }))!, isoDay(c.get('deps').clock.now()));
+
+  app.openapi(queueRoute, async (c) => {
+    const { limit, cursor, status } = c.req.valid('query');
+    const after = cursor ? (decodeCursor('agency_queue', cursor, 2) as [string, string]) : undefined;
+    const rows = await listAgencyQueue(c.get('sql'), { managingBody: agencyPrincipal(c).managingBody, status, after, limit });
+    const today = isoDay(c.get('deps').clock.now());
+    return c.json(toPage(rows, limit, 'agency_queue', (r) => [r.submitted_at!.toISOString(), r.id], (r) => toProcedure(r, today)), 200);
+  });
+
+  app.openapi(retrieveRoute, async (c) => {
+    const row = await load(c, c.req.valid('param').id);
+    const documents = await listDocuments(c.get('sql'), row.id);
+    return c.json({ ...toProcedure(row, isoDay(c.get('deps').clock.now())), documents: documents.map(toDocument) }, 200);
+  });
+
+  app.openapi(admitRoute, async (c) => {
+    const row = await load(c, c.req.valid('param').id);
+    await admitProcedure(c.get('sql'), row.id, actorOf(c), c.get('deps').clock.now());
+    return c.json(await answer(c, row.id), 200);
+  });
+
+  app.openapi(requireRoute, async (c) => {
+    const row = await load(c, c.req.valid('param').id);
+    const { kinds, message } = c.req.valid('json');
+    await issueRequirement(c.get('sql'), row.id, { kinds, message, actor: actorOf(c), now: c.get('deps').clock.now() });
+    return c.json(await answer(c, row.id), 200);
+  });
+
+  app.openapi(resolveRoute, async (c) => {
+    const row = await load(c, c.req.valid('param').id);
+    const { outcome, text, amount } = c.req.valid('json');
+    await resolveProcedure(c.get('sql'), row.id, actorOf(c), { outcome, text, amount: amount ?? null }, c.get('deps').clock.now());
+    return c.json(await answer(c, row.id), 200);
+  });
+}

@@ -1,0 +1,31 @@
+export type AcceptedType = 'application/pdf' | 'image/png' | 'image/jpeg';
+
+const SIGNATURES: Array<[AcceptedType, number[]]> = [
+  ['application/pdf', [0x25, 0x50, 0x44, 0x46, 0x2d]], // %PDF-
+  ['image/png', [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]],
+  ['image/jpeg', [0xff, 0xd8, 0xff]],
+];
+
+/** What the bytes really are, from their magic numbers; never trust the declared type alone. */
+export function sniffType(bytes: Uint8Array): AcceptedType | undefined {
+  return SIGNATURES.find(([, sig]) => sig.every((b, i) => bytes[i] === b))?.[0];
+}
+
+/** A file name safe to store and to send back in Content-Disposition: no paths, no control characters. */
+export function safeFilename(name: string, type: AcceptedType): string {
+  const base = name.split(/[\\/]/).pop() ?? '';
+  const cleaned = base
+    .normalize('NFC')
+    .replace(/[\u0000-\u001f\u007f-\u009f"<>:|?*]/g, '')
+    .replace(/^\.+/, '')
+    .trim()
+    .slice(0, 150);
+  const extension = type === 'application/pdf' ? '.pdf' : type === 'image/png' ? '.png' : '.jpg';
+  return cleaned.length > 0 ? cleaned : `documento${extension}`;
+}
+
+/** RFC 6266 / 5987 header value for any file name, ASCII fallback plus UTF-8. */
+export function contentDisposition(filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+}

@@ -1,0 +1,37 @@
+import type { Sql } from '../../db/sql';
+
+export interface DocumentRow {
+  id: string;
+  procedure_id: string;
+  kind: string;
+  filename: string;
+  content_type: string;
+  size_bytes: number;
+  sha256: string;
+  storage_key: string;
+  requirement_id: string | null;
+  uploaded_by_member_id: string | null;
+  created_at: Date;
+}
+
+const COLUMNS = 'id, procedure_id, kind, filename, content_type, size_bytes, sha256, storage_key, requirement_id, uploaded_by_member_id, created_at';
+
+export async function insertDocument(
+  sql: Sql,
+  d: DocumentRow & { organization_id: string; livemode: boolean },
+): Promise<void> {
+  await sql`
+    insert into documents (id, procedure_id, organization_id, livemode, kind, filename, content_type, size_bytes, sha256, storage_key,
+      requirement_id, uploaded_by_member_id, created_at)
+    values (${d.id}, ${d.procedure_id}, ${d.organization_id}, ${d.livemode}, ${d.kind}, ${d.filename}, ${d.content_type}, ${d.size_bytes},
+      ${d.sha256}, ${d.storage_key}, ${d.requirement_id}, ${d.uploaded_by_member_id}, ${d.created_at})`;
+}
+
+export function listDocuments(sql: Sql, procedureId: string): Promise<DocumentRow[]> {
+  return sql<DocumentRow[]>`select ${sql.unsafe(COLUMNS)} from documents where procedure_id = ${procedureId} order by created_at, id`;
+}
+
+export async function findDocument(sql: Sql, procedureId: string, id: string): Promise<DocumentRow | undefined> {
+  const [row] = await sql<DocumentRow[]>`select ${sql.unsafe(COLUMNS)} from documents where procedure_id = ${procedureId} and id = ${id}`;
+  return row;
+}

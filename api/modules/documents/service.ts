@@ -1,0 +1,66 @@
+import type { Sql } from '../../db/sql';
+import { transaction } from '../../db/sql';
+import { fieldProblem, ProblemError } from '../../http/problem';
+import { sha256Hex } from '../../lib/encoding';
+import { newId } from '../../lib/ids';
+import { findProcedure, touchProcedure } from '../procedures/queries';
+import { assertTransition } from '../procedures/state-machine';
+import { recordTimeline } from '../procedures/timeline.queries';
+import { safeFilename, sniffType } from './files';
+import { insertDocument, type DocumentRow } from './queries';
+import type { DocumentStorage } from './storage';
+
+/**
+ * Stores a document after checking what it really is and its size against the procedure type's
+ * cap. Bytes and metadata go in one transaction: a refused or failed upload stores nothing.
+ */
+export async function addDocument(
+  sql: Sql,
+  storage: DocumentStorage,
+  args: { procedureId: string; kind: string; file: File; declaredType: string; memberId: string; capBytes: number; now: Date },
+): Promise<DocumentRow> {
+  const bytes = new Uint8Array(await args.file.arrayBuffer());
+  if (bytes.length === 0) throw fieldProblem('/file', 'The file is empty.');
+  if (bytes.length > args.capBytes) {
+    throw new ProblemError('payload_too_large', `The file is ${bytes.length} bytes; this procedure type accepts at most ${args.capBytes} bytes per file.`, {
+      errors: [{ pointer: '/file', in: 'body', detail: `At most ${args.capBytes} bytes.` }],
+    });
+  }
+  const actual = sniffType(bytes);
+  if (!actual) throw new ProblemError('unsupported_media_type', 'Only PDF, PNG and JPEG files are accepted.', { errors: [{ pointer: '/file', in: 'body', detail: 'Not a PDF, PNG or JPEG file.' }] });
+  if (args.declaredType && args.declaredType !== 'application/octet-stream' && args.declaredType !== actual) {
+    throw new ProblemError('unsupported_media_type', `The file was declared as ${args.declaredType} but its content is ${actual}.`, {
+      errors: [{ pointer: '/file', in: 'body', detail: 'Declared type and content do not match.' }],
+    });
+  }
+  const sha256 = await sha256Hex(bytes);
+  return transaction(sql, async (tx) => {
+    const procedure = (await findProcedure(tx, { id: args.procedureId }, { forUpdate: true }))!;
+    assertTransition(procedure.status, 'add_document');
+    const openRequirement = procedure.requirements.find((r) => r.status === 'open');
+    const row: DocumentRow = {
+      id: newId('doc'),
+      procedure_id: procedure.id,
+      kind: args.kind,
+      filename: safeFilename(args.file.name, actual),
+      content_type: actual,
+      size_bytes: bytes.length,
+      sha256,
+      storage_key: `${procedure.id}/${newId('doc')}`,
+      requirement_id: procedure.status === 'action_required' ? (openRequirement?.id ?? null) : null,
+      uploaded_by_member_id: args.memberId,
+      created_at: args.now,
+    };
+    await storage.put(tx, row.storage_key, bytes);
+    await insertDocument(tx, { ...row, organization_id: procedure.organization_id, livemode: procedure.livemode });
+    await touchProcedure(tx, procedure.id, args.now);
+    await recordTimeline(tx, {
+      procedureId: procedure.id,
+      at: args.now,
+      actor: { type: 'member', id: args.memberId, name: null },
+      action: 'document_added',
+      details: { document_id: row.id, kind: row.kind, sha256, size_bytes: row.size_bytes },
+    });
+    return row;
+  });
+}

@@ -1,0 +1,58 @@
+import type { Sql } from '../../db/sql';
+
+export interface EventRow {
+  seq: string;
+  id: string;
+  organization_id: string;
+  livemode: boolean;
+  type: string;
+  data: Record<string, unknown>;
+  created_at: Date;
+}
+
+/**
+ * Writes the event and one pending delivery per enabled endpoint that wants it, in the caller's
+ * transaction: the change and its notification commit together or not at all.
+ */
+export async function insertEvent(
+  sql: Sql,
+  e: { id: string; organizationId: string; livemode: boolean; type: string; data: Record<string, unknown>; dedupeKey: string | null; at: Date },
+  deliveryId: () => string,
+): Promise<boolean> {
+  const inserted = await sql`
+    insert into events (id, organization_id, livemode, type, data, dedupe_key, created_at)
+    values (${e.id}, ${e.organizationId}, ${e.livemode}, ${e.type}, ${sql.json(e.data as never)}, ${e.dedupeKey}, ${e.at})
+    on conflict (dedupe_key) do nothing
+    returning id`;
+  if (inserted.length === 0) return false;
+  const endpoints = await sql<{ id: string }[]>`
+    select id from webhook_endpoints
+    where organization_id = ${e.organizationId} and livemode = ${e.livemode} and enabled and deleted_at is null
+      and (cardinality(event_types) = 0 or ${e.type} = any(event_types) or ${e.type.split('.')[0] + '.*'} = any(event_types))`;
+  for (const endpoint of endpoints) {
+    await sql`
+      insert into webhook_deliveries (id, endpoint_id, event_id, next_attempt_at, created_at)
+      values (${deliveryId()}, ${endpoint.id}, ${e.id}, ${e.at}, ${e.at})`;
+  }
+  return true;
+}
+
+export function listEvents(
+  sql: Sql,
+  args: { organizationId: string; livemode: boolean; type?: string; since: Date; afterSeq?: string; limit: number },
+): Promise<EventRow[]> {
+  return sql<EventRow[]>`
+    select seq::text as seq, id, organization_id, livemode, type, data, created_at from events
+    where organization_id = ${args.organizationId} and livemode = ${args.livemode} and created_at >= ${args.since}
+      ${args.type ? (args.type.endsWith('.*') ? sql`and type like ${args.type.slice(0, -1) + '%'}` : sql`and type = ${args.type}`) : sql``}
+      ${args.afterSeq ? sql`and seq > ${args.afterSeq}::bigint` : sql``}
+    order by seq
+    limit ${args.limit + 1}`;
+}
+
+export async function findEvent(sql: Sql, organizationId: string, livemode: boolean, id: string): Promise<EventRow | undefined> {
+  const [row] = await sql<EventRow[]>`
+    select seq::text as seq, id, organization_id, livemode, type, data, created_at from events
+    where id = ${id} and organization_id = ${organizationId} and livemode = ${livemode}`;
+  return row;
+}

@@ -1,0 +1,63 @@
+import type { App } from '../../http/context';
+import { defineRoute, SECURITY } from '../../http/openapi';
+import { organizationPrincipal } from '../../http/auth';
+import { stacks } from '../../http/stacks';
+import { decodeCursor, encodeCursor, toPage } from '../../http/pagination';
+import { ProblemError } from '../../http/problem';
+import { EventPageSchema, EventParams, EventSchema, ListEventsQuery } from './schemas';
+import { findEvent, listEvents, type EventRow } from './queries';
+
+export const EVENT_RETENTION_DAYS = 30;
+const AUTH = ['organization_suspended', 'live_mode_unavailable', 'forbidden'] as const;
+
+export function toEvent(row: EventRow) {
+  return { id: row.id, object: 'event' as const, type: row.type, livemode: row.livemode, created_at: row.created_at.toISOString(), data: row.data };
+}
+
+const listEventsRoute = defineRoute({
+  method: 'get',
+  path: '/v1/events',
+  operationId: 'listEvents',
+  tags: ['Events'],
+  summary: 'The event feed',
+  description: `Every event of the last ${EVENT_RETENTION_DAYS} days, oldest first: the source of truth for clients that poll. Keep the last \`next_cursor\` and pass it next time to get only what is new.`,
+  security: SECURITY.apiKey,
+  middleware: stacks.orgRead(),
+  request: { query: ListEventsQuery },
+  problems: [...AUTH, 'invalid_cursor'],
+  responses: { 200: { description: 'A page of events.', content: { 'application/json': { schema: EventPageSchema } } } },
+});
+
+const retrieveEventRoute = defineRoute({
+  method: 'get',
+  path: '/v1/events/{id}',
+  operationId: 'retrieveEvent',
+  tags: ['Events'],
+  summary: 'Retrieve an event',
+  security: SECURITY.apiKey,
+  middleware: stacks.orgRead(),
+  request: { params: EventParams },
+  problems: [...AUTH, 'not_found'],
+  responses: { 200: { description: 'The event.', content: { 'application/json': { schema: EventSchema } } } },
+});
+
+export function registerEvents(app: App): void {
+  app.openapi(listEventsRoute, async (c) => {
+    const principal = organizationPrincipal(c);
+    const { limit, cursor, type } = c.req.valid('query');
+    const afterSeq = cursor ? decodeCursor('events', cursor, 1)[0] : undefined;
+    const since = new Date(c.get('deps').clock.now().getTime() - EVENT_RETENTION_DAYS * 86_400_000);
+    const rows = await listEvents(c.get('sql'), { organizationId: principal.organizationId, livemode: principal.livemode, type, since, afterSeq, limit });
+    const page = toPage(rows, limit, 'events', (r) => [r.seq], toEvent);
+    // A poller always gets a cursor to resume from, even on the last page.
+    const last = rows.slice(0, limit).at(-1);
+    return c.json({ ...page, next_cursor: page.next_cursor ?? (last ? encodeCursor('events', [last.seq]) : (cursor ?? null)) }, 200);
+  });
+
+  app.openapi(retrieveEventRoute, async (c) => {
+    const principal = organizationPrincipal(c);
+    const row = await findEvent(c.get('sql'), principal.organizationId, principal.livemode, c.req.valid('param').id);
+    if (!row) throw new ProblemError('not_found', 'No such event.');
+    return c.json(toEvent(row), 200);
+  });
+}

@@ -1,0 +1,76 @@
+import type { Sql } from '../../db/sql';
+import { transaction } from '../../db/sql';
+import { addBusinessDays, CalendarUnavailableError } from '../../lib/calendar';
+import { isoDay } from '../../lib/dates';
+import type { RegionCode } from '../../lib/holidays';
+import { expireDueRequests } from '../delegation-requests/queries';
+import { expireDueDelegations } from '../delegations/queries';
+import { findProcedure } from '../procedures/queries';
+import { deadlinesOf } from '../procedures/mappers';
+import { madridDay } from '../procedures/service';
+import { emit } from './emit';
+import { listClockCandidates } from './scheduler.queries';
+
+/** Días hábiles before a requirement's deadline when the representative is warned. */
+export const DEADLINE_WARNING_DAYS = 3;
+
+export interface SchedulerReport {
+  expiredRequests: number;
+  expiredDelegations: number;
+  presumedDenials: number;
+  deadlineWarnings: number;
+}
+
+/**
+ * Time-driven facts: expiries, silence (desestimación presunta) and requirement deadlines. Every
+ * event carries a dedupe key and every state change is a conditional UPDATE, so any number of
+ * processes may run this at once without emitting anything twice.
+ */
+export async function runScheduler(sql: Sql, now: Date): Promise<SchedulerReport> {
+  const report: SchedulerReport = { expiredRequests: 0, expiredDelegations: 0, presumedDenials: 0, deadlineWarnings: 0 };
+  await transaction(sql, async (tx) => {
+    for (const r of await expireDueRequests(tx, now)) {
+      report.expiredRequests++;
+      await emit(tx, { organizationId: r.organization_id, livemode: r.livemode, type: 'delegation_request.expired', data: { delegation_request_id: r.id, status: 'expired' }, at: now, dedupeKey: `delegation_request.expired:${r.id}` });
+    }
+    for (const d of await expireDueDelegations(tx, isoDay(now), now)) {
+      report.expiredDelegations++;
+      await emit(tx, { organizationId: d.organization_id, livemode: d.livemode, type: 'delegation.expired', data: { delegation_id: d.id, status: 'expired', ended_by: 'expiry' }, at: now, dedupeKey: `delegation.expired:${d.id}` });
+    }
+  });
+
+  const today = madridDay(now);
+  for (const { id } of await listClockCandidates(sql)) {
+    const row = await findProcedure(sql, { id });
+    if (!row) continue;
+    const deadlines = deadlinesOf(row, today);
+    const base = { organizationId: row.organization_id, livemode: row.livemode, at: now };
+    if (deadlines.presumed_denied_at && deadlines.presumed_denied_at <= today) {
+      const emitted = await emit(sql, {
+        ...base,
+        type: 'procedure.presumed_denied',
+        data: { procedure_id: row.id, type: row.type, status: row.status, presumed_denied_at: deadlines.presumed_denied_at, prior_claim_deadline: deadlines.prior_claim_deadline },
+        dedupeKey: `procedure.presumed_denied:${row.id}`,
+      });
+      if (emitted) report.presumedDenials++;
+    }
+    const open = row.requirements.find((r) => r.status === 'open');
+    if (open && open.deadline >= today) {
+      try {
+        const warnFrom = addBusinessDays(today, DEADLINE_WARNING_DAYS, (row.region ?? undefined) as RegionCode | undefined).deadline;
+        if (warnFrom >= open.deadline) {
+          const emitted = await emit(sql, {
+            ...base,
+            type: 'procedure.requirement_deadline_approaching',
+            data: { procedure_id: row.id, type: row.type, status: row.status, requirement_id: open.id, deadline: open.deadline },
+            dedupeKey: `procedure.requirement_deadline_approaching:${open.id}:${open.deadline}`,
+          });
+          if (emitted) report.deadlineWarnings++;
+        }
+      } catch (error) {
+        if (!(error instanceof CalendarUnavailableError)) throw error;
+      }
+    }
+  }
+  return report;
+}

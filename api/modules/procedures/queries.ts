@@ -1,0 +1,196 @@
+import { textArray, type Sql } from '../../db/sql';
+
+export interface ProcedureRow {
+  id: string;
+  organization_id: string;
+  livemode: boolean;
+  citizen_id: string;
+  citizen_id_number: string;
+  delegation_id: string;
+  type: string;
+  status: string;
+  form: Record<string, unknown>;
+  region: string | null;
+  original_procedure_id: string | null;
+  registry_entry_number: string | null;
+  submitted_at: Date | null;
+  registered_on: string | null;
+  max_resolution_base: string | null;
+  filing_consent_jti: string | null;
+  created_by_member_id: string;
+  submitted_by_member_id: string | null;
+  resolved_at: Date | null;
+  resolution_text: string | null;
+  resolution_amount: string | null;
+  withdrawn_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+  version: number;
+  max_term_value: number;
+  max_term_unit: 'business_days' | 'months';
+  required_documents: string[][];
+  document_kinds: string[];
+  requirements: RequirementJson[];
+}
+
+/** Requirements as read with their procedure (dates as text). */
+export interface RequirementJson {
+  id: string;
+  kinds: string[];
+  message: string;
+  notified_at: string;
+  notified_on: string;
+  deadline: string;
+  extended: boolean;
+  status: 'open' | 'answered' | 'expired';
+  answered_at: string | null;
+  answered_on: string | null;
+  response_message: string | null;
+}
+
+const SELECT = (sql: Sql) => sql`
+  select p.id, p.organization_id, p.livemode, p.citizen_id, c.id_number as citizen_id_number, p.delegation_id, p.type, p.status, p.form,
+    p.region, p.original_procedure_id, p.registry_entry_number, p.submitted_at, to_char(p.registered_on, 'YYYY-MM-DD') as registered_on,
+    to_char(p.max_resolution_base, 'YYYY-MM-DD') as max_resolution_base, p.filing_consent_jti, p.created_by_member_id,
+    p.submitted_by_member_id, p.resolved_at, p.resolution_text, p.resolution_amount::text as resolution_amount, p.withdrawn_at,
+    p.created_at, p.updated_at, p.version, pt.max_term_value, pt.max_term_unit, pt.required_documents,
+    array(select distinct d.kind from documents d where d.procedure_id = p.id) as document_kinds,
+    coalesce((
+      select json_agg(json_build_object(
+        'id', r.id, 'kinds', r.kinds, 'message', r.message, 'notified_at', r.notified_at, 'notified_on', r.notified_on,
+        'deadline', r.deadline, 'extended', r.extended, 'status', r.status, 'answered_at', r.answered_at,
+        'answered_on', r.answered_on, 'response_message', r.response_message) order by r.created_at, r.id)
+      from requirements r where r.procedure_id = p.id), '[]') as requirements
+  from procedures p join citizens c on c.id = p.citizen_id join procedure_types pt on pt.code = p.type`;
+
+export async function insertProcedure(
+  sql: Sql,
+  p: {
+    id: string; organization_id: string; livemode: boolean; citizen_id: string; delegation_id: string; type: string; form: unknown;
+    region: string | null; original_procedure_id: string | null; created_by_member_id: string; at: Date;
+  },
+): Promise<void> {
+  await sql`
+    insert into procedures (id, organization_id, livemode, citizen_id, delegation_id, type, form, region, original_procedure_id,
+      created_by_member_id, created_at, updated_at)
+    values (${p.id}, ${p.organization_id}, ${p.livemode}, ${p.citizen_id}, ${p.delegation_id}, ${p.type}, ${sql.json(p.form as never)},
+      ${p.region}, ${p.original_procedure_id}, ${p.created_by_member_id}, ${p.at}, ${p.at})`;
+}
+
+export async function findProcedure(
+  sql: Sql,
+  where: { id: string; organizationId?: string; livemode?: boolean; citizenId?: string },
+  options: { forUpdate?: boolean } = {},
+): Promise<ProcedureRow | undefined> {
+  const [row] = await sql<ProcedureRow[]>`
+    ${SELECT(sql)}
+    where p.id = ${where.id}
+      ${where.organizationId !== undefined ? sql`and p.organization_id = ${where.organizationId}` : sql``}
+      ${where.livemode !== undefined ? sql`and p.livemode = ${where.livemode}` : sql``}
+      ${where.citizenId !== undefined ? sql`and p.citizen_id = ${where.citizenId}` : sql``}
+    ${options.forUpdate ? sql`for update of p` : sql``}`;
+  return row;
+}
+
+export async function updateDraft(sql: Sql, id: string, form: unknown, region: string | null, expectedVersion: number, at: Date): Promise<boolean> {
+  const rows = await sql`
+    update procedures set form = ${sql.json(form as never)}, region = ${region}, updated_at = ${at}, version = version + 1
+    where id = ${id} and version = ${expectedVersion} and status = 'draft'
+    returning id`;
+  return rows.length > 0;
+}
+
+export async function markSubmitted(
+  sql: Sql,
+  args: { id: string; memberId: string; at: Date; registeredOn: string; maxBase: string; token: string; jti: string },
+): Promise<string> {
+  const [row] = await sql<{ registry_entry_number: string }[]>`
+    update procedures set status = 'submitted', submitted_at = ${args.at}, submitted_by_member_id = ${args.memberId},
+      registered_on = ${args.registeredOn}, max_resolution_base = ${args.maxBase}, filing_consent_token = ${args.token},
+      filing_consent_jti = ${args.jti},
+      registry_entry_number = 'REG-' || to_char(${args.at}::timestamptz at time zone 'Europe/Madrid', 'YYYY') || '-' || lpad(nextval('registry_entry_seq')::text, 8, '0'),
+      updated_at = ${args.at}, version = version + 1
+    where id = ${args.id} and status = 'draft'
+    returning registry_entry_number`;
+  return row!.registry_entry_number;
+}
+
+export async function setStatus(
+  sql: Sql,
+  args: { id: string; from: readonly string[]; to: string; at: Date; resolution?: { text: string; amount: number | null } },
+): Promise<boolean> {
+  const rows = await sql`
+    update procedures set status = ${args.to}, updated_at = ${args.at}, version = version + 1
+      ${args.resolution ? sql`, resolved_at = ${args.at}, resolution_text = ${args.resolution.text}, resolution_amount = ${args.resolution.amount}` : sql``}
+      ${args.to === 'withdrawn' ? sql`, withdrawn_at = ${args.at}` : sql``}
+    where id = ${args.id} and status = any(${textArray(args.from)}::text[])
+    returning id`;
+  return rows.length > 0;
+}
+
+export async function touchProcedure(sql: Sql, id: string, at: Date): Promise<void> {
+  await sql`update procedures set updated_at = ${at}, version = version + 1 where id = ${id}`;
+}
+
+/**
+ * The organisation's procedures whose citizen it still represents: an active delegation that
+ * covers consulting the type. A revoked client's files drop out of the list at once.
+ */
+export async function listProcedures(
+  sql: Sql,
+  args: {
+    organizationId: string; livemode: boolean; today: string; status?: string; type?: string; updatedSince?: Date;
+    after?: [string, string]; limit: number;
+  },
+): Promise<ProcedureRow[]> {
+  return sql<ProcedureRow[]>`
+    ${SELECT(sql)}
+    where p.organization_id = ${args.organizationId} and p.livemode = ${args.livemode}
+      and exists (
+        select 1 from delegations d
+        where d.organization_id = p.organization_id and d.citizen_id = p.citizen_id and d.livemode = p.livemode
+          and d.status = 'active' and d.valid_until >= ${args.today}::date
+          and 'consult' = any(d.capacities) and p.type = any(d.procedure_types))
+      ${args.status ? sql`and p.status = ${args.status}` : sql``}
+      ${args.type ? sql`and p.type = ${args.type}` : sql``}
+      ${args.updatedSince ? sql`and p.updated_at >= ${args.updatedSince}` : sql``}
+      ${args.after ? sql`and (p.updated_at, p.id) < (${args.after[0]}::timestamptz, ${args.after[1]})` : sql``}
+    order by p.updated_at desc, p.id desc
+    limit ${args.limit + 1}`;
+}
+
+export async function listCitizenProcedures(sql: Sql, args: { citizenId: string; livemode?: boolean; after?: [string, string]; limit: number }): Promise<ProcedureRow[]> {
+  return sql<ProcedureRow[]>`
+    ${SELECT(sql)}
+    where p.citizen_id = ${args.citizenId}
+      ${args.livemode !== undefined ? sql`and p.livemode = ${args.livemode}` : sql``}
+      ${args.after ? sql`and (p.created_at, p.id) > (${args.after[0]}::timestamptz, ${args.after[1]})` : sql``}
+    order by p.created_at, p.id
+    limit ${args.limit + 1}`;
+}
+
+/** The agency's queue: live procedures of the bodies it manages, oldest first. */
+export async function listAgencyQueue(
+  sql: Sql,
+  args: { managingBody: string; status?: string; after?: [string, string]; limit: number },
+): Promise<ProcedureRow[]> {
+  return sql<ProcedureRow[]>`
+    ${SELECT(sql)}
+    where p.livemode and p.status <> 'draft' and ${args.managingBody} = any(pt.managing_bodies)
+      ${args.status ? sql`and p.status = ${args.status}` : sql``}
+      ${args.after ? sql`and (p.submitted_at, p.id) > (${args.after[0]}::timestamptz, ${args.after[1]})` : sql``}
+    order by p.submitted_at, p.id
+    limit ${args.limit + 1}`;
+}
+
+export async function findAgencyProcedure(sql: Sql, id: string, managingBody: string): Promise<ProcedureRow | undefined> {
+  const [row] = await sql<ProcedureRow[]>`
+    ${SELECT(sql)}
+    where p.id = ${id} and p.livemode and p.status <> 'draft' and ${managingBody} = any(pt.managing_bodies)`;
+  return row;
+}
+
+export async function filingConsentToken(sql: Sql, id: string): Promise<string | null> {
+  const [row] = await sql<{ filing_consent_token: string | null }[]>`select filing_consent_token from procedures where id = ${id}`;
+  return row?.filing_consent_token ?? null;
+}

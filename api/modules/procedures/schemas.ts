@@ -1,0 +1,153 @@
+import { z } from '@hono/zod-openapi';
+import { paginationQuery, pageSchema } from '../../http/pagination';
+import { DocumentKindSchema, ProcedureTypeCodeSchema } from '../catalog/schemas';
+import { RegionSchema } from '../calendar/schemas';
+import { PROCEDURE_STATUSES, RESOLUTIONS } from './state-machine';
+
+const FormObject = z.record(z.string(), z.unknown()).openapi({
+  description: 'The application form of the procedure type; its JSON Schema is at `GET /v1/procedure-types/{code}/form`. Drafts may be incomplete.',
+});
+
+const JUB_FORM_EXAMPLE = {
+  applicant: {
+    contact: { email: 'carmen.lopez@example.es', phone: '+34612345678' },
+    address: { street: 'Calle de Alcalá 123, 4º B', postal_code: '28009', municipality: 'Madrid', province: 'Madrid', region: 'MD' },
+    iban: 'ES9121000418450200051332',
+  },
+  regime: 'general',
+  modality: 'ordinaria',
+  requested_start_date: '2026-06-01',
+};
+
+export const CreateProcedureBody = z
+  .object({
+    type: ProcedureTypeCodeSchema,
+    form: FormObject.default({}),
+    original_procedure_id: z.string().max(64).optional().openapi({ description: 'For an `RP` (reclamación previa): the procedure whose resolution is contested.' }),
+  })
+  .strict()
+  .openapi('CreateProcedureRequest', { example: { type: 'JUB', form: JUB_FORM_EXAMPLE } });
+
+export const UpdateProcedureBody = z
+  .object({ form: FormObject })
+  .strict()
+  .openapi('UpdateProcedureRequest', { example: { form: JUB_FORM_EXAMPLE } });
+
+export const RequirementSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('requirement'),
+    kinds: z.array(DocumentKindSchema),
+    message: z.string(),
+    notified_at: z.string(),
+    deadline: z.string().openapi({ format: 'date', description: '10 días hábiles from notification (15 with the extension).' }),
+    extended: z.boolean(),
+    status: z.enum(['open', 'answered', 'expired']),
+    answered_at: z.string().nullable(),
+    response_message: z.string().nullable(),
+  })
+  .openapi('Requirement');
+
+export const PROCEDURE_EXAMPLE = {
+  id: 'prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0',
+  object: 'procedure',
+  livemode: true,
+  type: 'JUB',
+  status: 'in_review',
+  citizen: { id: 'cit_9Zx8Yw7Vu6Ts5Rq4Po3Nm2', id_number: '12345678Z' },
+  delegation_id: 'dlg_3Gh5Jk7Lm9Np1Qr3St5Uv7',
+  form: JUB_FORM_EXAMPLE,
+  region: 'MD',
+  original_procedure_id: null,
+  registry_entry_number: 'REG-2026-00001234',
+  submitted_at: '2026-03-02T10:30:00.000Z',
+  registered_on: '2026-03-02',
+  deadlines: { clock: 'running', max_resolution_date: '2026-07-09', presumed_denied_at: null, requirement_deadline: null, prior_claim_deadline: null },
+  resolution: null,
+  requirements: [],
+  missing_documents: [],
+  created_by: 'mem_8Fq2LwP0sZ4nR7tY1xB5cV',
+  submitted_by: 'mem_8Fq2LwP0sZ4nR7tY1xB5cV',
+  created_at: '2026-03-02T10:20:00.000Z',
+  updated_at: '2026-03-03T08:00:00.000Z',
+  version: 4,
+};
+
+export const ProcedureSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('procedure'),
+    livemode: z.boolean(),
+    type: ProcedureTypeCodeSchema,
+    status: z.enum(PROCEDURE_STATUSES),
+    citizen: z.object({ id: z.string(), id_number: z.string() }),
+    delegation_id: z.string(),
+    form: FormObject,
+    region: RegionSchema.nullable(),
+    original_procedure_id: z.string().nullable(),
+    registry_entry_number: z.string().nullable(),
+    submitted_at: z.string().nullable(),
+    registered_on: z.string().nullable().openapi({ format: 'date', description: 'The day the legal clock counts from (next working day when filed on a non-working day).' }),
+    deadlines: z.object({
+      clock: z.enum(['not_started', 'running', 'suspended', 'stopped']),
+      max_resolution_date: z.string().nullable().openapi({ description: 'Legal maximum date to resolve and notify, suspensions included; null while suspended.' }),
+      presumed_denied_at: z.string().nullable().openapi({ description: 'Set once silence applies (desestimación presunta); the body may still resolve later.' }),
+      requirement_deadline: z.string().nullable(),
+      prior_claim_deadline: z.string().nullable().openapi({ description: 'After a denial: last day to file a reclamación previa (30 días hábiles).' }),
+    }),
+    resolution: z
+      .object({ outcome: z.enum(RESOLUTIONS), text: z.string(), amount: z.number().nullable(), resolved_at: z.string() })
+      .nullable(),
+    requirements: z.array(RequirementSchema),
+    missing_documents: z.array(z.object({ any_of: z.array(DocumentKindSchema) })).openapi({ description: 'Required document groups with no document yet.' }),
+    created_by: z.string(),
+    submitted_by: z.string().nullable(),
+    created_at: z.string(),
+    updated_at: z.string(),
+    version: z.number().int(),
+  })
+  .openapi('Procedure', { example: PROCEDURE_EXAMPLE });
+export type Procedure = z.infer<typeof ProcedureSchema>;
+
+export const ProcedureParams = z.object({
+  id: z.string().max(64).openapi({ param: { name: 'id', in: 'path', required: true }, example: 'prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0' }),
+});
+
+export const ListProceduresQuery = z
+  .object({
+    ...paginationQuery,
+    status: z.enum(PROCEDURE_STATUSES).optional(),
+    type: ProcedureTypeCodeSchema.optional(),
+    updated_since: z.iso.datetime({ offset: true }).optional().openapi({ description: 'Only procedures changed at or after this time.' }),
+  })
+  .strict();
+export const ProcedurePageSchema = pageSchema(ProcedureSchema, 'ProcedureList');
+
+export const TimelineEntrySchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('timeline_entry'),
+    occurred_at: z.string(),
+    actor: z.object({ type: z.enum(['member', 'caseworker', 'citizen', 'system']), id: z.string().nullable(), name: z.string().nullable() }),
+    action: z.string(),
+    from_status: z.string().nullable(),
+    to_status: z.string().nullable(),
+    details: z.record(z.string(), z.unknown()),
+  })
+  .openapi('TimelineEntry');
+
+export const TimelineSchema = z
+  .object({ data: z.array(TimelineEntrySchema), has_more: z.literal(false), next_cursor: z.null() })
+  .openapi('Timeline');
+
+export const RequirementResponseBody = z
+  .object({
+    message: z.string().max(4000).optional().openapi({ description: 'Explanation for the caseworker.' }),
+    request_extension: z.boolean().optional().openapi({ description: 'Ask once for 5 more días hábiles instead of answering now.' }),
+  })
+  .strict()
+  .openapi('RequirementResponseRequest', { example: { message: 'Adjuntamos el certificado de empresa solicitado.' } });
+
+export const RequirementParams = ProcedureParams.extend({
+  requirement_id: z.string().max(64).openapi({ param: { name: 'requirement_id', in: 'path', required: true }, example: 'req_1Qa3Ws5Ed7Rf9Tg1Yh3Uj5' }),
+});

@@ -1,0 +1,295 @@
+import type { Sql } from '../../db/sql';
+import { transaction } from '../../db/sql';
+import { ProblemError, type ProblemFieldError } from '../../http/problem';
+import { CalendarUnavailableError } from '../../lib/calendar';
+import type { RegionCode } from '../../lib/holidays';
+import { newId } from '../../lib/ids';
+import type { ProcedureTypeCode } from '../catalog/schemas';
+import { applicantRegion, draftFormSchema, validateCompleteForm } from './forms';
+import { maxResolutionBase, registrationDay, requirementDeadline } from './deadlines';
+import { assertTransition, nextStatus, type Resolution } from './state-machine';
+import { findProcedure, insertProcedure, markSubmitted, setStatus, touchProcedure, updateDraft, type ProcedureRow } from './queries';
+import { answerRequirement, extendRequirement, findRequirement, insertRequirement } from './requirements.queries';
+import { recordTimeline, type Actor } from './timeline.queries';
+import { zodIssuesToErrors } from '../../http/openapi';
+import { listDocuments } from '../documents/queries';
+import { emit } from '../events/emit';
+
+/** The calendar day in Spain: a filing at 23:30 UTC in summer is already the next day in Madrid. */
+export function madridDay(at: Date): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Madrid', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+}
+
+function withCalendar<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof CalendarUnavailableError) {
+      throw new ProblemError('calendar_unavailable', `There is no holiday data for ${error.year}; the legal deadline cannot be computed.`);
+    }
+    throw error;
+  }
+}
+
+function checkDraftForm(type: ProcedureTypeCode, form: unknown): Record<string, unknown> {
+  const parsed = draftFormSchema(type).safeParse(form);
+  if (!parsed.success) {
+    const errors = zodIssuesToErrors(parsed.error.issues, 'body').map((e) => ({ ...e, pointer: `/form${e.pointer}` }));
+    throw new ProblemError('validation_failed', `The ${type} form has ${errors.length} invalid field(s).`, { errors });
+  }
+  return form as Record<string, unknown>;
+}
+
+/** `procedure.status_changed` for every change of state, plus the specific event when there is one. */
+async function emitStatusChange(
+  tx: Sql,
+  row: Pick<ProcedureRow, 'id' | 'organization_id' | 'livemode' | 'type'>,
+  from: string,
+  to: string,
+  at: Date,
+  extra: Record<string, unknown> = {},
+): Promise<void> {
+  await emit(tx, {
+    organizationId: row.organization_id,
+    livemode: row.livemode,
+    type: 'procedure.status_changed',
+    data: { procedure_id: row.id, type: row.type, previous_status: from, status: to, ...extra },
+    at,
+  });
+}
+
+export async function createProcedure(
+  sql: Sql,
+  args: {
+    organizationId: string; livemode: boolean; memberId: string; citizenId: string; delegationId: string; type: ProcedureTypeCode;
+    form: unknown; originalProcedureId?: string; now: Date;
+  },
+): Promise<string> {
+  const form = checkDraftForm(args.type, args.form);
+  if ((args.type === 'RP') !== (args.originalProcedureId !== undefined)) {
+    throw new ProblemError('validation_failed', 'original_procedure_id is required for RP (reclamación previa) and only for it.', {
+      errors: [{ pointer: '/original_procedure_id', in: 'body', detail: args.type === 'RP' ? 'Name the contested procedure.' : 'Only RP procedures take it.' }],
+    });
+  }
+  return transaction(sql, async (tx) => {
+    if (args.originalProcedureId) {
+      const original = await findProcedure(tx, { id: args.originalProcedureId, organizationId: args.organizationId, livemode: args.livemode, citizenId: args.citizenId });
+      if (!original) {
+        throw new ProblemError('validation_failed', 'No such procedure of this client.', {
+          errors: [{ pointer: '/original_procedure_id', in: 'body', detail: 'Must be a procedure of the same client.' }],
+        });
+      }
+      if (!['denied', 'partially_approved', 'submitted', 'in_review'].includes(original.status)) {
+        throw new ProblemError('unprocessable', `A reclamación previa contests a resolution or a silence; the original procedure is ${original.status}.`);
+      }
+    }
+    const id = newId('prc');
+    await insertProcedure(tx, {
+      id,
+      organization_id: args.organizationId,
+      livemode: args.livemode,
+      citizen_id: args.citizenId,
+      delegation_id: args.delegationId,
+      type: args.type,
+      form,
+      region: applicantRegion(form) ?? null,
+      original_procedure_id: args.originalProcedureId ?? null,
+      created_by_member_id: args.memberId,
+      at: args.now,
+    });
+    await recordTimeline(tx, { procedureId: id, at: args.now, actor: { type: 'member', id: args.memberId, name: null }, action: 'created', to: 'draft' });
+    return id;
+  });
+}
+
+export async function updateProcedureForm(sql: Sql, row: ProcedureRow, form: unknown, memberId: string, now: Date): Promise<void> {
+  assertTransition(row.status, 'update');
+  const checked = checkDraftForm(row.type as ProcedureTypeCode, form);
+  await transaction(sql, async (tx) => {
+    if (!(await updateDraft(tx, row.id, checked, applicantRegion(checked) ?? null, row.version, now))) {
+      throw new ProblemError('precondition_failed', 'The procedure changed while you were editing it; read it again.');
+    }
+    await recordTimeline(tx, { procedureId: row.id, at: now, actor: { type: 'member', id: memberId, name: null }, action: 'form_updated' });
+  });
+}
+
+export function missingDocumentGroups(row: Pick<ProcedureRow, 'required_documents' | 'document_kinds'>): string[][] {
+  return row.required_documents.filter((group) => !group.some((kind) => row.document_kinds.includes(kind)));
+}
+
+/**
+ * Files a draft: complete form and every required document, else 422 listing what is missing
+ * and nothing changes. Assigns the registry entry, the registration day and the legal maximum
+ * date, and keeps the consent token that authorised it.
+ */
+export async function submitProcedure(sql: Sql, args: { id: string; memberId: string; consentToken: string; consentJti: string; now: Date }): Promise<void> {
+  await transaction(sql, async (tx) => {
+    const row = (await findProcedure(tx, { id: args.id }, { forUpdate: true }))!;
+    assertTransition(row.status, 'submit');
+    const type = row.type as ProcedureTypeCode;
+    const errors: ProblemFieldError[] = [];
+    const complete = validateCompleteForm(type, row.form);
+    if (!complete.ok) errors.push(...complete.errors.map((e) => ({ ...e, in: 'body' as const })));
+    const missing = missingDocumentGroups(row);
+    for (const group of missing) {
+      errors.push({ pointer: '/documents', in: 'body', detail: `Missing a document of kind ${group.join(' or ')}.` });
+    }
+    if (errors.length > 0) {
+      throw new ProblemError('unprocessable', `The procedure cannot be submitted yet: ${errors.length} problem(s).`, {
+        errors,
+        extensions: { missing_documents: missing.map((g) => ({ any_of: g })) },
+      });
+    }
+    const region = (applicantRegion(row.form) ?? undefined) as RegionCode | undefined;
+    const { registeredOn, maxBase } = withCalendar(() => {
+      const registered = registrationDay(madridDay(args.now), region);
+      return { registeredOn: registered, maxBase: maxResolutionBase(registered, { value: row.max_term_value, unit: row.max_term_unit }, region) };
+    });
+    const entry = await markSubmitted(tx, { id: row.id, memberId: args.memberId, at: args.now, registeredOn, maxBase, token: args.consentToken, jti: args.consentJti });
+    await recordTimeline(tx, {
+      procedureId: row.id,
+      at: args.now,
+      actor: { type: 'member', id: args.memberId, name: null },
+      action: 'submitted',
+      from: 'draft',
+      to: 'submitted',
+      details: { registry_entry_number: entry, registered_on: registeredOn, max_resolution_date: maxBase, consent_token_id: args.consentJti },
+    });
+    await emit(tx, {
+      organizationId: row.organization_id,
+      livemode: row.livemode,
+      type: 'procedure.submitted',
+      data: { procedure_id: row.id, type: row.type, status: 'submitted', registry_entry_number: entry, max_resolution_date: maxBase },
+      at: args.now,
+    });
+    await emitStatusChange(tx, row, 'draft', 'submitted', args.now);
+  });
+}
+
+async function transition(
+  sql: Sql,
+  id: string,
+  action: 'admit' | 'withdraw' | 'resolve',
+  actor: Actor,
+  now: Date,
+  options: { resolution?: { outcome: Resolution; text: string; amount: number | null }; details?: Record<string, unknown> } = {},
+): Promise<void> {
+  await transaction(sql, async (tx) => {
+    const row = (await findProcedure(tx, { id }, { forUpdate: true }))!;
+    assertTransition(row.status, action);
+    const to = nextStatus(action, options.resolution?.outcome)!;
+    await setStatus(tx, {
+      id,
+      from: [row.status],
+      to,
+      at: now,
+      resolution: options.resolution ? { text: options.resolution.text, amount: options.resolution.amount } : undefined,
+    });
+    await recordTimeline(tx, { procedureId: id, at: now, actor, action: action === 'resolve' ? 'resolved' : `${action}${action.endsWith('e') ? 'd' : 'ed'}`, from: row.status, to, details: options.details });
+    await emitStatusChange(tx, row, row.status, to, now);
+    if (options.resolution) {
+      await emit(tx, {
+        organizationId: row.organization_id,
+        livemode: row.livemode,
+        type: 'procedure.resolved',
+        data: { procedure_id: id, type: row.type, status: to, outcome: options.resolution.outcome, amount: options.resolution.amount },
+        at: now,
+      });
+    }
+  });
+}
+
+export const admitProcedure = (sql: Sql, id: string, actor: Actor, now: Date) => transition(sql, id, 'admit', actor, now);
+export const withdrawProcedure = (sql: Sql, id: string, actor: Actor, now: Date) => transition(sql, id, 'withdraw', actor, now);
+export const resolveProcedure = (sql: Sql, id: string, actor: Actor, resolution: { outcome: Resolution; text: string; amount: number | null }, now: Date) =>
+  transition(sql, id, 'resolve', actor, now, { resolution, details: { outcome: resolution.outcome, amount: resolution.amount } });
+
+/**
+ * A requerimiento de subsanación (art. 68): 10 días hábiles from notification in the applicant's
+ * community; the resolution clock stops until it is answered.
+ */
+export async function issueRequirement(sql: Sql, id: string, args: { kinds: string[]; message: string; actor: Actor; now: Date }): Promise<string> {
+  return transaction(sql, async (tx) => {
+    const row = (await findProcedure(tx, { id }, { forUpdate: true }))!;
+    assertTransition(row.status, 'require');
+    const notifiedOn = madridDay(args.now);
+    const deadline = withCalendar(() => requirementDeadline(notifiedOn, false, (row.region ?? undefined) as RegionCode | undefined));
+    const requirementId = newId('req');
+    await insertRequirement(tx, {
+      id: requirementId,
+      procedure_id: id,
+      kinds: args.kinds,
+      message: args.message,
+      notified_at: args.now,
+      notified_on: notifiedOn,
+      deadline,
+      issued_by: args.actor.id ?? args.actor.type,
+    });
+    await setStatus(tx, { id, from: [row.status], to: 'action_required', at: args.now });
+    await recordTimeline(tx, {
+      procedureId: id,
+      at: args.now,
+      actor: args.actor,
+      action: 'requirement_issued',
+      from: row.status,
+      to: 'action_required',
+      details: { requirement_id: requirementId, kinds: args.kinds, deadline },
+    });
+    await emit(tx, {
+      organizationId: row.organization_id,
+      livemode: row.livemode,
+      type: 'procedure.requirement_issued',
+      data: { procedure_id: id, type: row.type, status: 'action_required', requirement_id: requirementId, kinds: args.kinds, deadline },
+      at: args.now,
+    });
+    await emitStatusChange(tx, row, row.status, 'action_required', args.now, { requirement_id: requirementId });
+    return requirementId;
+  });
+}
+
+/** The representative answers (documents already uploaded), or asks once for 5 more días hábiles. */
+export async function respondToRequirement(
+  sql: Sql,
+  args: { procedureId: string; requirementId: string; message: string | null; extension: boolean; memberId: string; now: Date },
+): Promise<void> {
+  await transaction(sql, async (tx) => {
+    const row = (await findProcedure(tx, { id: args.procedureId }, { forUpdate: true }))!;
+    const requirement = await findRequirement(tx, args.procedureId, args.requirementId);
+    if (!requirement) throw new ProblemError('not_found', 'No such requirement.');
+    if (requirement.status !== 'open') {
+      throw new ProblemError('invalid_state_transition', `The requirement is already ${requirement.status}.`, { extensions: { current_state: requirement.status, allowed_from: ['open'] } });
+    }
+    const actor: Actor = { type: 'member', id: args.memberId, name: null };
+    if (args.extension) {
+      assertTransition(row.status, 'extend_requirement');
+      if (requirement.extended) throw new ProblemError('conflict', 'The extension of 5 días hábiles can be asked only once.');
+      const deadline = withCalendar(() => requirementDeadline(requirement.notified_on, true, (row.region ?? undefined) as RegionCode | undefined));
+      await extendRequirement(tx, requirement.id, deadline);
+      await touchProcedure(tx, row.id, args.now);
+      await recordTimeline(tx, { procedureId: row.id, at: args.now, actor, action: 'requirement_extended', details: { requirement_id: requirement.id, deadline } });
+      return;
+    }
+    assertTransition(row.status, 'answer_requirement');
+    // Only documents uploaded in answer to this requirement count: the defective ones are already on file.
+    const answered = (await listDocuments(tx, row.id)).filter((d) => d.requirement_id === requirement.id).map((d) => d.kind);
+    const missing = requirement.kinds.filter((kind) => !answered.includes(kind));
+    if (missing.length > 0) {
+      throw new ProblemError('unprocessable', `Upload the required documents first: ${missing.join(', ')}.`, {
+        errors: missing.map((kind) => ({ pointer: '/documents', in: 'body' as const, detail: `Missing a document of kind ${kind}.` })),
+      });
+    }
+    await answerRequirement(tx, requirement.id, args.message, args.now, madridDay(args.now));
+    await setStatus(tx, { id: row.id, from: ['action_required'], to: 'in_review', at: args.now });
+    await recordTimeline(tx, {
+      procedureId: row.id,
+      at: args.now,
+      actor,
+      action: 'requirement_answered',
+      from: 'action_required',
+      to: 'in_review',
+      details: { requirement_id: requirement.id },
+    });
+    await emitStatusChange(tx, row, 'action_required', 'in_review', args.now, { requirement_id: requirement.id });
+  });
+}
+

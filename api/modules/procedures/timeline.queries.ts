@@ -1,0 +1,38 @@
+import type { Sql } from '../../db/sql';
+import { newId } from '../../lib/ids';
+
+export type ActorType = 'member' | 'caseworker' | 'citizen' | 'system';
+export interface Actor {
+  type: ActorType;
+  id: string | null;
+  name: string | null;
+}
+
+export interface TimelineRow {
+  id: string;
+  occurred_at: Date;
+  actor_type: ActorType;
+  actor_id: string | null;
+  actor_name: string | null;
+  action: string;
+  from_status: string | null;
+  to_status: string | null;
+  details: Record<string, unknown>;
+}
+
+export async function recordTimeline(
+  sql: Sql,
+  e: { procedureId: string; at: Date; actor: Actor; action: string; from?: string | null; to?: string | null; details?: Record<string, unknown> },
+): Promise<void> {
+  await sql`
+    insert into procedure_timeline (id, procedure_id, occurred_at, actor_type, actor_id, actor_name, action, from_status, to_status, details)
+    values (${newId('tl')}, ${e.procedureId}, ${e.at}, ${e.actor.type}, ${e.actor.id},
+      ${e.actor.name ?? (e.actor.type === 'member' && e.actor.id ? sql`(select name from members where id = ${e.actor.id})` : null)},
+      ${e.action}, ${e.from ?? null}, ${e.to ?? null}, ${sql.json((e.details ?? {}) as never)})`;
+}
+
+export function listTimeline(sql: Sql, procedureId: string): Promise<TimelineRow[]> {
+  return sql<TimelineRow[]>`
+    select id, occurred_at, actor_type, actor_id, actor_name, action, from_status, to_status, details
+    from procedure_timeline where procedure_id = ${procedureId} order by seq`;
+}

@@ -1,0 +1,114 @@
+import type { Deps } from '../../deps';
+import type { Sql } from '../../db/sql';
+import { transaction } from '../../db/sql';
+import { secretBox } from '../../lib/crypto-box';
+import { checkWebhookUrl } from './url-policy';
+import { signPayload } from './signing';
+import { claimDueDeliveries, disableEndpoint, recordAttempt, type ClaimedDelivery } from './queries';
+
+/** Seconds to wait after attempt n (1-based) fails: about three days in all. */
+export const RETRY_SCHEDULE = [5, 300, 1800, 7200, 18_000, 36_000, 36_000, 50_400, 72_000, 50_400];
+export const MAX_ATTEMPTS = RETRY_SCHEDULE.length + 1;
+const LEASE_SECONDS = 60;
+
+export function retryDelaySeconds(attempt: number, retryAfterSeconds: number | undefined, random = Math.random): number {
+  const base = RETRY_SCHEDULE[Math.min(attempt, RETRY_SCHEDULE.length) - 1]!;
+  const jittered = base * (0.8 + 0.4 * random());
+  return Math.min(86_400, Math.max(jittered, retryAfterSeconds ?? 0));
+}
+
+function parseRetryAfter(value: string | null, now: Date): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value)) return Number(value);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, (at - now.getTime()) / 1000);
+}
+
+/** The body every endpoint receives: thin, with ids and the new state (Standard Webhooks). */
+export function webhookBody(d: Pick<ClaimedDelivery, 'event_id' | 'event_type' | 'event_data' | 'event_livemode' | 'event_created_at'>): string {
+  return JSON.stringify({ id: d.event_id, type: d.event_type, timestamp: new Date(d.event_created_at).toISOString(), livemode: d.event_livemode, data: d.event_data });
+}
+
+export async function signatureHeader(d: ClaimedDelivery, secretKey: string, body: string, timestamp: number, now: Date): Promise<string> {
+  const box = secretBox(secretKey);
+  const signatures = [await signPayload(await box.open(d.secret_encrypted), d.event_id, timestamp, body)];
+  // During a rotation the old secret keeps signing for 24 h, so receivers can switch at their pace.
+  if (d.previous_secret_encrypted && d.previous_secret_expires_at && new Date(d.previous_secret_expires_at) > now) {
+    signatures.push(await signPayload(await box.open(d.previous_secret_encrypted), d.event_id, timestamp, body));
+  }
+  return signatures.join(' ');
+}
+
+type Outcome = { statusCode: number | null; error: string | null; retryAfter?: number };
+
+async function send(deps: Pick<Deps, 'config' | 'resolveHost'>, d: ClaimedDelivery, body: string, signature: string, timestamp: number, fetcher: typeof fetch): Promise<Outcome> {
+  try {
+    await checkWebhookUrl(d.url, deps.config, deps.resolveHost);
+  } catch {
+    return { statusCode: null, error: 'target address not allowed' };
+  }
+  try {
+    const res = await fetcher(d.url, {
+      method: 'POST',
+      redirect: 'manual',
+      signal: AbortSignal.timeout(deps.config.webhooks.timeoutMs),
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'Puente-Webhooks/1',
+        'webhook-id': d.event_id,
+        'webhook-timestamp': String(timestamp),
+        'webhook-signature': signature,
+      },
+      body,
+    });
+    await res.body?.cancel().catch(() => undefined);
+    return { statusCode: res.status, error: res.ok ? null : `HTTP ${res.status}`, retryAfter: parseRetryAfter(res.headers.get('retry-after'), new Date()) };
+  } catch (error) {
+    const name = error instanceof Error ? error.name : 'Error';
+    return { statusCode: null, error: name === 'TimeoutError' ? 'timed out' : 'connection failed' };
+  }
+}
+
+/**
+ * One pass of a delivery worker: claim due deliveries, send each once, record the attempt and
+ * schedule the next. Safe to run in any number of processes at once.
+ */
+export async function deliverDue(
+  sql: Sql,
+  deps: Pick<Deps, 'config' | 'clock' | 'resolveHost' | 'logger'>,
+  options: { batch?: number; fetch?: typeof fetch } = {},
+): Promise<number> {
+  const claimed = await claimDueDeliveries(sql, deps.clock.now(), LEASE_SECONDS, options.batch ?? 20);
+  await Promise.all(
+    claimed.map(async (d) => {
+      const now = deps.clock.now();
+      if (!d.enabled) {
+        await recordAttempt(sql, { deliveryId: d.id, at: now, statusCode: null, latencyMs: 0, error: 'endpoint disabled', outcome: 'failed', nextAttemptAt: null });
+        return;
+      }
+      const timestamp = Math.floor(now.getTime() / 1000);
+      const body = webhookBody(d);
+      const signature = await signatureHeader(d, deps.config.secretKey, body, timestamp, now);
+      const started = performance.now();
+      const result = await send(deps, d, body, signature, timestamp, options.fetch ?? fetch);
+      const latencyMs = Math.round(performance.now() - started);
+      const at = deps.clock.now();
+      const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
+      if (ok) {
+        await recordAttempt(sql, { deliveryId: d.id, at, statusCode: result.statusCode, latencyMs, error: null, outcome: 'succeeded', nextAttemptAt: null });
+      } else if (result.statusCode === 410) {
+        await transaction(sql, async (tx) => {
+          await recordAttempt(tx, { deliveryId: d.id, at, statusCode: 410, latencyMs, error: 'endpoint answered 410 Gone', outcome: 'failed', nextAttemptAt: null });
+          await disableEndpoint(tx, d.endpoint_id, 'The endpoint answered 410 Gone.', at);
+        });
+      } else if (d.attempts >= MAX_ATTEMPTS) {
+        await recordAttempt(sql, { deliveryId: d.id, at, statusCode: result.statusCode, latencyMs, error: result.error, outcome: 'exhausted', nextAttemptAt: null });
+      } else {
+        const next = new Date(at.getTime() + retryDelaySeconds(d.attempts, result.retryAfter) * 1000);
+        await recordAttempt(sql, { deliveryId: d.id, at, statusCode: result.statusCode, latencyMs, error: result.error, outcome: 'retry', nextAttemptAt: next });
+      }
+      deps.logger.log(ok ? 'info' : 'warn', 'webhook delivery', { delivery_id: d.id, event_type: d.event_type, attempt: d.attempts, status: result.statusCode, latency_ms: latencyMs });
+    }),
+  );
+  return claimed.length;
+}

@@ -1,0 +1,189 @@
+import { textArray, type Sql } from '../../db/sql';
+
+export interface EndpointRow {
+  id: string;
+  organization_id: string;
+  livemode: boolean;
+  url: string;
+  description: string | null;
+  event_types: string[];
+  enabled: boolean;
+  disabled_reason: string | null;
+  secret_encrypted: string;
+  previous_secret_encrypted: string | null;
+  previous_secret_expires_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+  version: number;
+}
+
+export async function insertEndpoint(
+  sql: Sql,
+  e: { id: string; organization_id: string; livemode: boolean; url: string; description: string | null; event_types: string[]; secret_encrypted: string; at: Date },
+): Promise<void> {
+  await sql`
+    insert into webhook_endpoints (id, organization_id, livemode, url, description, event_types, secret_encrypted, created_at, updated_at)
+    values (${e.id}, ${e.organization_id}, ${e.livemode}, ${e.url}, ${e.description}, ${textArray(e.event_types)}::text[], ${e.secret_encrypted}, ${e.at}, ${e.at})`;
+}
+
+export async function findEndpoint(sql: Sql, where: { id: string; organizationId: string; livemode: boolean }): Promise<EndpointRow | undefined> {
+  const [row] = await sql<EndpointRow[]>`
+    select * from webhook_endpoints
+    where id = ${where.id} and organization_id = ${where.organizationId} and livemode = ${where.livemode} and deleted_at is null`;
+  return row;
+}
+
+export function listEndpoints(sql: Sql, args: { organizationId: string; livemode: boolean; after?: [string, string]; limit: number }): Promise<EndpointRow[]> {
+  return sql<EndpointRow[]>`
+    select * from webhook_endpoints
+    where organization_id = ${args.organizationId} and livemode = ${args.livemode} and deleted_at is null
+      ${args.after ? sql`and (created_at, id) > (${args.after[0]}::timestamptz, ${args.after[1]})` : sql``}
+    order by created_at, id limit ${args.limit + 1}`;
+}
+
+export async function updateEndpoint(
+  sql: Sql,
+  id: string,
+  change: { url?: string; description?: string | null; event_types?: string[]; enabled?: boolean },
+  at: Date,
+): Promise<void> {
+  await sql`
+    update webhook_endpoints set
+      url = coalesce(${change.url ?? null}, url),
+      description = ${change.description === undefined ? sql`description` : change.description},
+      event_types = ${change.event_types ? sql`${textArray(change.event_types)}::text[]` : sql`event_types`},
+      enabled = coalesce(${change.enabled ?? null}::boolean, enabled),
+      disabled_reason = case when ${change.enabled ?? null}::boolean then null else disabled_reason end,
+      updated_at = ${at}, version = version + 1
+    where id = ${id}`;
+}
+
+export async function softDeleteEndpoint(sql: Sql, id: string, at: Date): Promise<void> {
+  await sql`update webhook_endpoints set deleted_at = ${at}, enabled = false, updated_at = ${at} where id = ${id}`;
+  await sql`update webhook_deliveries set status = 'failed', last_error = 'endpoint deleted' where endpoint_id = ${id} and status = 'pending'`;
+}
+
+export async function rotateSecret(sql: Sql, id: string, newSecretEncrypted: string, previousUntil: Date, at: Date): Promise<void> {
+  await sql`
+    update webhook_endpoints set previous_secret_encrypted = secret_encrypted, previous_secret_expires_at = ${previousUntil},
+      secret_encrypted = ${newSecretEncrypted}, updated_at = ${at}, version = version + 1
+    where id = ${id}`;
+}
+
+export interface DeliveryRow {
+  id: string;
+  endpoint_id: string;
+  event_id: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: Date;
+  last_status_code: number | null;
+  last_error: string | null;
+  last_latency_ms: number | null;
+  created_at: Date;
+  delivered_at: Date | null;
+  event_type: string;
+}
+
+export function listDeliveries(sql: Sql, args: { endpointId: string; before?: [string, string]; limit: number }): Promise<DeliveryRow[]> {
+  return sql<DeliveryRow[]>`
+    select d.id, d.endpoint_id, d.event_id, d.status, d.attempts, d.next_attempt_at, d.last_status_code, d.last_error, d.last_latency_ms,
+      d.created_at, d.delivered_at, e.type as event_type
+    from webhook_deliveries d join events e on e.id = d.event_id
+    where d.endpoint_id = ${args.endpointId}
+      ${args.before ? sql`and (d.created_at, d.id) < (${args.before[0]}::timestamptz, ${args.before[1]})` : sql``}
+    order by d.created_at desc, d.id desc limit ${args.limit + 1}`;
+}
+
+export function listAttempts(sql: Sql, deliveryIds: readonly string[]) {
+  if (deliveryIds.length === 0) return Promise.resolve([]);
+  return sql<Array<{ delivery_id: string; attempted_at: Date; status_code: number | null; latency_ms: number; error: string | null }>>`
+    select delivery_id, attempted_at, status_code, latency_ms, error from webhook_attempts
+    where delivery_id = any(${textArray(deliveryIds)}::text[]) order by id`;
+}
+
+export async function findDelivery(sql: Sql, endpointId: string, id: string): Promise<DeliveryRow | undefined> {
+  const [row] = await sql<DeliveryRow[]>`
+    select d.id, d.endpoint_id, d.event_id, d.status, d.attempts, d.next_attempt_at, d.last_status_code, d.last_error, d.last_latency_ms,
+      d.created_at, d.delivered_at, e.type as event_type
+    from webhook_deliveries d join events e on e.id = d.event_id
+    where d.endpoint_id = ${endpointId} and d.id = ${id}`;
+  return row;
+}
+
+/** Manual redelivery: due now, whatever happened before. */
+export async function requeueDelivery(sql: Sql, id: string, at: Date): Promise<void> {
+  await sql`update webhook_deliveries set status = 'pending', next_attempt_at = ${at}, locked_until = null where id = ${id}`;
+}
+
+export interface ClaimedDelivery {
+  id: string;
+  attempts: number;
+  event_id: string;
+  event_type: string;
+  event_data: Record<string, unknown>;
+  event_livemode: boolean;
+  event_created_at: Date;
+  endpoint_id: string;
+  url: string;
+  enabled: boolean;
+  secret_encrypted: string;
+  previous_secret_encrypted: string | null;
+  previous_secret_expires_at: Date | null;
+}
+
+/**
+ * Claims due deliveries for this worker: rows already claimed by another worker are skipped, and
+ * the claim is a lease, so a worker that dies mid-delivery leaves them to be retried.
+ */
+export function claimDueDeliveries(sql: Sql, now: Date, leaseSeconds: number, limit: number): Promise<ClaimedDelivery[]> {
+  return sql<ClaimedDelivery[]>`
+    with due as (
+      select id from webhook_deliveries
+      where status = 'pending' and next_attempt_at <= ${now} and (locked_until is null or locked_until < ${now})
+      order by next_attempt_at
+      limit ${limit}
+      for update skip locked
+    ), claimed as (
+      update webhook_deliveries d set locked_until = ${now}::timestamptz + make_interval(secs => ${leaseSeconds}), attempts = d.attempts + 1
+      from due where d.id = due.id
+      returning d.id, d.attempts, d.event_id, d.endpoint_id
+    )
+    select c.id, c.attempts, c.event_id, e.type as event_type, e.data as event_data, e.livemode as event_livemode, e.created_at as event_created_at,
+      c.endpoint_id, w.url, w.enabled and w.deleted_at is null as enabled, w.secret_encrypted, w.previous_secret_encrypted, w.previous_secret_expires_at
+    from claimed c join events e on e.id = c.event_id join webhook_endpoints w on w.id = c.endpoint_id`;
+}
+
+export async function recordAttempt(
+  sql: Sql,
+  a: {
+    deliveryId: string; at: Date; statusCode: number | null; latencyMs: number; error: string | null;
+    outcome: 'succeeded' | 'retry' | 'failed' | 'exhausted'; nextAttemptAt: Date | null;
+  },
+): Promise<void> {
+  await sql`insert into webhook_attempts (delivery_id, attempted_at, status_code, latency_ms, error) values (${a.deliveryId}, ${a.at}, ${a.statusCode}, ${a.latencyMs}, ${a.error})`;
+  await sql`
+    update webhook_deliveries set
+      status = ${a.outcome === 'retry' ? 'pending' : a.outcome},
+      next_attempt_at = coalesce(${a.nextAttemptAt}, next_attempt_at),
+      locked_until = null,
+      last_status_code = ${a.statusCode}, last_error = ${a.error}, last_latency_ms = ${a.latencyMs},
+      delivered_at = ${a.outcome === 'succeeded' ? a.at : null}
+    where id = ${a.deliveryId}`;
+}
+
+export async function disableEndpoint(sql: Sql, id: string, reason: string, at: Date): Promise<void> {
+  await sql`update webhook_endpoints set enabled = false, disabled_reason = ${reason}, updated_at = ${at}, version = version + 1 where id = ${id}`;
+  await sql`update webhook_deliveries set status = 'failed', last_error = ${reason}, locked_until = null where endpoint_id = ${id} and status = 'pending'`;
+}
+
+/** An event for one endpoint only, outside the fan-out: the endpoint's "send a test" button. */
+export async function insertTestEvent(sql: Sql, args: { eventId: string; deliveryId: string; endpoint: EndpointRow; at: Date }): Promise<void> {
+  await sql`
+    insert into events (id, organization_id, livemode, type, data, created_at)
+    values (${args.eventId}, ${args.endpoint.organization_id}, ${args.endpoint.livemode}, 'webhook_endpoint.test',
+      ${sql.json({ webhook_endpoint_id: args.endpoint.id } as never)}, ${args.at})`;
+  await sql`
+    insert into webhook_deliveries (id, endpoint_id, event_id, next_attempt_at, created_at)
+    values (${args.deliveryId}, ${args.endpoint.id}, ${args.eventId}, ${args.at}, ${args.at})`;
+}

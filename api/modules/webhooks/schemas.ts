@@ -1,0 +1,119 @@
+import { z } from '@hono/zod-openapi';
+import { paginationQuery, pageSchema } from '../../http/pagination';
+import { EVENT_TYPES } from '../events/emit';
+
+const EventTypeFilter = z
+  .string()
+  .refine((t) => (EVENT_TYPES as readonly string[]).includes(t) || (t.endsWith('.*') && EVENT_TYPES.some((e) => e.startsWith(t.slice(0, -1)))), {
+    message: 'Unknown event type.',
+  })
+  .openapi({ example: 'procedure.*' });
+
+export const WebhookEndpointSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('webhook_endpoint'),
+    livemode: z.boolean(),
+    url: z.string(),
+    description: z.string().nullable(),
+    event_types: z.array(z.string()).openapi({ description: 'Types delivered (`procedure.*` matches a family); empty means every type.' }),
+    enabled: z.boolean(),
+    disabled_reason: z.string().nullable(),
+    secret_rotation: z.object({ previous_secret_valid_until: z.string() }).nullable(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .openapi('WebhookEndpoint', {
+    example: {
+      id: 'whe_2Bn4Mq6Wr8Ty0Ui2Op4As6',
+      object: 'webhook_endpoint',
+      livemode: true,
+      url: 'https://expedientes.gestoriamartinez.es/hooks/puente',
+      description: 'Sincronización del gestor de expedientes',
+      event_types: ['procedure.*', 'delegation.revoked'],
+      enabled: true,
+      disabled_reason: null,
+      secret_rotation: null,
+      created_at: '2026-03-02T09:00:00.000Z',
+      updated_at: '2026-03-02T09:00:00.000Z',
+    },
+  });
+
+export const WebhookEndpointWithSecretSchema = WebhookEndpointSchema.extend({
+  secret: z.string().openapi({ description: 'The signing secret (`whsec_…`). Shown when created or rotated only.' }),
+}).openapi('WebhookEndpointWithSecret', {
+  example: {
+    id: 'whe_2Bn4Mq6Wr8Ty0Ui2Op4As6',
+    object: 'webhook_endpoint',
+    livemode: true,
+    url: 'https://expedientes.gestoriamartinez.es/hooks/puente',
+    description: 'Sincronización del gestor de expedientes',
+    event_types: ['procedure.*', 'delegation.revoked'],
+    enabled: true,
+    disabled_reason: null,
+    secret_rotation: null,
+    created_at: '2026-03-02T09:00:00.000Z',
+    updated_at: '2026-03-02T09:00:00.000Z',
+    secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw6bQ0O0ea8Qg=',
+  },
+});
+
+export const CreateWebhookEndpointBody = z
+  .object({
+    url: z.string().max(2000).openapi({ example: 'https://expedientes.gestoriamartinez.es/hooks/puente' }),
+    description: z.string().max(500).optional(),
+    event_types: z.array(EventTypeFilter).max(50).default([]),
+  })
+  .strict()
+  .openapi('CreateWebhookEndpointRequest', {
+    example: { url: 'https://expedientes.gestoriamartinez.es/hooks/puente', description: 'Sincronización del gestor de expedientes', event_types: ['procedure.*', 'delegation.revoked'] },
+  });
+
+export const UpdateWebhookEndpointBody = z
+  .object({
+    url: z.string().max(2000).optional(),
+    description: z.string().max(500).nullable().optional(),
+    event_types: z.array(EventTypeFilter).max(50).optional(),
+    enabled: z.boolean().optional(),
+  })
+  .strict()
+  .openapi('UpdateWebhookEndpointRequest', { example: { enabled: true, event_types: ['procedure.*'] } });
+
+export const WebhookEndpointParams = z.object({
+  id: z.string().max(64).openapi({ param: { name: 'id', in: 'path', required: true }, example: 'whe_2Bn4Mq6Wr8Ty0Ui2Op4As6' }),
+});
+export const DeliveryParams = WebhookEndpointParams.extend({
+  delivery_id: z.string().max(64).openapi({ param: { name: 'delivery_id', in: 'path', required: true }, example: 'whd_8Kj6Hg4Fd2Sa0Po8Iu6Yt4' }),
+});
+
+export const WebhookEndpointPageSchema = pageSchema(WebhookEndpointSchema, 'WebhookEndpointList');
+export const ListQuery = z.object({ ...paginationQuery }).strict();
+
+export const DeliverySchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('webhook_delivery'),
+    endpoint_id: z.string(),
+    event_id: z.string(),
+    event_type: z.string(),
+    status: z.enum(['pending', 'succeeded', 'failed', 'exhausted']),
+    attempts: z.array(z.object({ attempted_at: z.string(), status_code: z.number().int().nullable(), latency_ms: z.number().int(), error: z.string().nullable() })),
+    next_attempt_at: z.string().nullable(),
+    delivered_at: z.string().nullable(),
+    created_at: z.string(),
+  })
+  .openapi('WebhookDelivery', {
+    example: {
+      id: 'whd_8Kj6Hg4Fd2Sa0Po8Iu6Yt4',
+      object: 'webhook_delivery',
+      endpoint_id: 'whe_2Bn4Mq6Wr8Ty0Ui2Op4As6',
+      event_id: 'evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5',
+      event_type: 'procedure.status_changed',
+      status: 'succeeded',
+      attempts: [{ attempted_at: '2026-03-02T10:30:01.000Z', status_code: 200, latency_ms: 84, error: null }],
+      next_attempt_at: null,
+      delivered_at: '2026-03-02T10:30:01.000Z',
+      created_at: '2026-03-02T10:30:00.000Z',
+    },
+  });
+export const DeliveryPageSchema = pageSchema(DeliverySchema, 'WebhookDeliveryList');

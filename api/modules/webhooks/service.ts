@@ -1,0 +1,49 @@
+import type { Deps } from '../../deps';
+import type { Sql } from '../../db/sql';
+import { transaction } from '../../db/sql';
+import { secretBox } from '../../lib/crypto-box';
+import { newId } from '../../lib/ids';
+import { checkWebhookUrl } from './url-policy';
+import { newWebhookSecret } from './signing';
+import { insertEndpoint, insertTestEvent, rotateSecret, type EndpointRow } from './queries';
+
+export const PREVIOUS_SECRET_GRACE_MS = 24 * 3600_000;
+
+export async function createEndpoint(
+  sql: Sql,
+  deps: Pick<Deps, 'config' | 'resolveHost'>,
+  args: { organizationId: string; livemode: boolean; url: string; description?: string; eventTypes: string[]; now: Date },
+): Promise<{ id: string; secret: string }> {
+  const url = await checkWebhookUrl(args.url, deps.config, deps.resolveHost);
+  const secret = newWebhookSecret();
+  const id = newId('whe');
+  await insertEndpoint(sql, {
+    id,
+    organization_id: args.organizationId,
+    livemode: args.livemode,
+    url: url.toString(),
+    description: args.description ?? null,
+    event_types: [...new Set(args.eventTypes)],
+    secret_encrypted: await secretBox(deps.config.secretKey).seal(secret),
+    at: args.now,
+  });
+  return { id, secret };
+}
+
+/** A new secret; the old one keeps signing alongside it for 24 hours. */
+export async function rotateEndpointSecret(sql: Sql, secretKey: string, endpoint: EndpointRow, now: Date): Promise<string> {
+  const secret = newWebhookSecret();
+  await rotateSecret(sql, endpoint.id, await secretBox(secretKey).seal(secret), new Date(now.getTime() + PREVIOUS_SECRET_GRACE_MS), now);
+  return secret;
+}
+
+export async function endpointSecret(secretKey: string, endpoint: EndpointRow): Promise<string> {
+  return secretBox(secretKey).open(endpoint.secret_encrypted);
+}
+
+/** Sends a `webhook_endpoint.test` event to this endpoint only (through the normal delivery path). */
+export async function sendTestEvent(sql: Sql, endpoint: EndpointRow, now: Date): Promise<string> {
+  const eventId = newId('evt');
+  await transaction(sql, (tx) => insertTestEvent(tx, { eventId, deliveryId: newId('whd'), endpoint, at: now }));
+  return eventId;
+}

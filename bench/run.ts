@@ -1,0 +1,180 @@
+// npm run bench [-- --embedded] : every figure is measured against floors taken in the same run.
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import autocannon from 'autocannon';
+import postgres from 'postgres';
+import { encodeCursor } from '../api/http/pagination';
+import { FORMS, PDF_BYTES } from '../test/support/procedures';
+
+const embedded = process.argv.includes('--embedded');
+const duration = Number(process.env.BENCH_DURATION ?? 10);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const sizes = (process.env.BENCH_SIZES ?? '10000,100000,1000000').split(',').map(Number);
+const adminToken = 'bench-admin-token-0123456789abcdef';
+const baseDbUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+async function freshDatabase(): Promise<string> {
+  const admin = postgres(baseDbUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe('drop database if exists puente_bench with (force)');
+  await admin.unsafe('create database puente_bench');
+  await admin.end();
+  const url = new URL(baseDbUrl);
+  url.pathname = '/puente_bench';
+  return url.toString();
+}
+
+const dbUrl = embedded ? undefined : await freshDatabase();
+const dataDir = embedded ? `/tmp/puente-bench-${Date.now()}` : undefined;
+const child = spawn(process.execPath, ['--import', 'tsx', 'bench/server.ts'], {
+  env: { ...process.env, DATABASE_URL: dbUrl ?? '', PUENTE_DATA_DIR: dataDir, PUENTE_ADMIN_TOKEN: adminToken, PUENTE_ENV: 'development', DATABASE_POOL_SIZE: '10' },
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+const ready = await new Promise<{ ports: { bare: number; db: number; app: number }; pid: number }>((resolve, reject) => {
+  let buffer = '';
+  child.stdout!.on('data', (d) => {
+    buffer += d;
+    const line = buffer.split('\n').find((l) => l.includes('"ready"'));
+    if (line) resolve(JSON.parse(line));
+  });
+  child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+});
+const api = `http://127.0.0.1:${ready.ports.app}`;
+
+let peakRss = 0;
+const rssTimer = setInterval(() => {
+  try {
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${ready.pid}/status`, 'utf8'))?.[1] ?? 0);
+    peakRss = Math.max(peakRss, kb * 1024);
+  } catch {
+    /* process gone */
+  }
+}, 200);
+
+async function call(method: string, path: string, headers: Record<string, string> = {}, body?: unknown): Promise<any> {
+  const init: RequestInit = { method, headers: { ...headers } };
+  if (body instanceof FormData) init.body = body;
+  else if (body !== undefined) {
+    init.body = JSON.stringify(body);
+    (init.headers as Record<string, string>)['content-type'] = 'application/json';
+  }
+  const res = await fetch(api + path, init);
+  const text = await res.text();
+  if (res.status >= 300) throw new Error(`${method} ${path} → ${res.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+// Fixtures through the API: an organisation, a delegation, a long-lived consent token, one procedure.
+const registration = await call('POST', '/v1/organizations', {}, {
+  legal_name: 'Gestoría Banco de Pruebas S.L.', nif: 'B00000000', kind: 'gestoria',
+  professional_standing: { colegio: 'Colegio de Gestores de Madrid', registration_number: '9999', practising: true },
+  contact_email: 'bench@puente.test', owner: { name: 'Banco Pruebas', id_number: '12345678Z' },
+}).catch(async () => undefined);
+const key: string = registration?.test_key.secret;
+const orgId: string = registration?.organization.id;
+const auth = { authorization: `Bearer ${key}` };
+const request = await call('POST', '/v1/delegation-requests', auth, {
+  citizen: { id_number: '11111111H', name: 'Carmen López' },
+  scope: { procedure_types: ['JUB'], subjects: [], capacities: ['consult', 'file', 'respond'] },
+  valid_until: '2027-12-31',
+});
+const accepted = await call('POST', `/v1/sandbox/delegation-requests/${request.id}/accept`, auth);
+const delegationId: string = accepted.delegation_id;
+const token: string = (await call('POST', `/v1/delegations/${delegationId}/consent-tokens`, auth, { lifetime_seconds: 3600 })).token;
+const consented = { ...auth, 'puente-consent': token };
+const procedure = await call('POST', '/v1/procedures', consented, { type: 'JUB', form: FORMS.JUB });
+
+interface Result { name: string; rps: number; p50: number; p99: number; errors: number; non2xx: number }
+const results: Result[] = [];
+
+async function load(name: string, url: string, options: Partial<autocannon.Options> = {}): Promise<Result> {
+  const r = await autocannon({ url, connections, duration, ...options });
+  const result = { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx };
+  results.push(result);
+  console.error(`${name}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms${result.non2xx ? `, ${result.non2xx} non-2xx` : ''}`);
+  return result;
+}
+
+const floorBare = await load('floor (a): bare Hono JSON', `http://127.0.0.1:${ready.ports.bare}/`);
+const floorDb = await load('floor (b): Hono + select 1', `http://127.0.0.1:${ready.ports.db}/`);
+await load('consented read GET /v1/procedures/{id}', `${api}/v1/procedures/${procedure.id}`, { headers: consented });
+await load('mint consent token', `${api}/v1/delegations/${delegationId}/consent-tokens`, { method: 'POST', headers: auth });
+
+// Lists: seed organisations with N procedures each, with SQL (not through the API).
+if (!embedded) {
+  const sql = postgres(dbUrl!, { max: 1, onnotice: () => {} });
+  for (const size of sizes) {
+    const seededOrg = `org_bench${size}`;
+    const keyRow = await call('POST', '/v1/api-keys', auth, { name: `bench ${size}` });
+    await sql`update api_keys set organization_id = ${orgId} where id = ${keyRow.id}`;
+    const [{ citizen_id }] = (await sql`select d.citizen_id, m.id as member_id from delegations d join members m on m.organization_id = d.organization_id where d.id = ${delegationId} limit 1`) as unknown as [{ citizen_id: string }];
+    await sql.begin(async (tx) => {
+      await tx`insert into organizations (id, legal_name, nif, kind, colegio, registration_number, practising, contact_email, status, created_at, updated_at)
+        select ${seededOrg}, 'Bench ' || ${size}, 'X' || ${size}, 'gestoria', 'Colegio', '1', true, 'b@puente.test', 'verified', now(), now()`;
+      await tx`insert into members (id, organization_id, name, id_number, role, created_at) values (${'mem_bench' + size}, ${seededOrg}, 'Bench', '00000000T', 'owner', now())`;
+      await tx`insert into delegation_requests (id, organization_id, livemode, citizen_id, scope, scope_key, scope_version, valid_until, code, status, created_at, created_by_member_id, expires_at)
+        values (${'dlr_bench' + size}, ${seededOrg}, false, ${citizen_id}, ${tx.json({ procedure_types: ['JUB'], subjects: [], capacities: ['consult'] } as never)}, ${'bench' + size}, 1, '2027-12-31', ${'B' + size}, 'accepted', now(), ${'mem_bench' + size}, now())`;
+      await tx`insert into delegations (id, organization_id, livemode, citizen_id, request_id, scope, scope_version, procedure_types, capacities, valid_from, valid_until, created_at)
+        values (${'dlg_bench' + size}, ${seededOrg}, false, ${citizen_id}, ${'dlr_bench' + size}, ${tx.json({ procedure_types: ['JUB'], subjects: [], capacities: ['consult'] } as never)}, 1, '{JUB}', '{consult}', '2026-01-01', '2027-12-31', now())`;
+      await tx`insert into procedures (id, organization_id, livemode, citizen_id, delegation_id, type, status, form, created_by_member_id, created_at, updated_at)
+        select 'prc_bench' || ${size} || '_' || g, ${seededOrg}, false, ${citizen_id}, ${'dlg_bench' + size}, 'JUB', 'draft', '{}'::jsonb, ${'mem_bench' + size},
+               now() - (g || ' seconds')::interval, now() - (g || ' seconds')::interval
+        from generate_series(1, ${size}) g`;
+      await tx`update api_keys set organization_id = ${seededOrg}, member_id = ${'mem_bench' + size} where id = ${keyRow.id}`;
+    });
+    await sql`analyze procedures`;
+    const listAuth = { authorization: `Bearer ${keyRow.secret}` };
+    const [deep] = await sql`select updated_at, id from procedures where organization_id = ${seededOrg} and livemode = false order by updated_at desc, id desc offset ${size - 100} limit 1`;
+    const cursor = encodeCursor('procedures', [new Date(deep!.updated_at).toISOString(), deep!.id]);
+    await load(`list first page, ${size} procedures`, `${api}/v1/procedures?limit=20`, { headers: listAuth });
+    await load(`list page at depth ${size - 100}, ${size} procedures`, `${api}/v1/procedures?limit=20&cursor=${cursor}`, { headers: listAuth });
+  }
+  await sql.end();
+}
+
+// Filing: create, upload a 100 kB PDF, submit; complete filings per second with 10 in flight.
+const pdf = new Uint8Array(100 * 1024);
+pdf.set(PDF_BYTES);
+let filings = 0;
+const filingStart = performance.now();
+const filingLatencies: number[] = [];
+await Promise.all(
+  Array.from({ length: 10 }, async () => {
+    while (performance.now() - filingStart < duration * 1000) {
+      const t0 = performance.now();
+      const p = await call('POST', '/v1/procedures', consented, { type: 'JUB', form: FORMS.JUB });
+      for (const kind of ['DNI_NIE', 'IBAN_CERT']) {
+        const form = new FormData();
+        form.set('kind', kind);
+        form.set('file', new Blob([kind === 'DNI_NIE' ? pdf : PDF_BYTES], { type: 'application/pdf' }), `${kind}.pdf`);
+        await call('POST', `/v1/procedures/${p.id}/documents`, consented, form);
+      }
+      await call('POST', `/v1/procedures/${p.id}/submit`, consented);
+      filingLatencies.push(performance.now() - t0);
+      filings++;
+    }
+  }),
+);
+const filingSeconds = (performance.now() - filingStart) / 1000;
+filingLatencies.sort((a, b) => a - b);
+results.push({ name: 'filing: create + 100 kB upload + submit (10 in flight)', rps: filings / filingSeconds, p50: Math.round(filingLatencies[Math.floor(filingLatencies.length * 0.5)]!), p99: Math.round(filingLatencies[Math.floor(filingLatencies.length * 0.99)]!), errors: 0, non2xx: 0 });
+
+clearInterval(rssTimer);
+child.kill('SIGTERM');
+
+const table = results.map((r) => ({
+  scenario: r.name,
+  'req/s': Math.round(r.rps),
+  'p50 ms': r.p50,
+  'p99 ms': r.p99,
+  'ratio to (b)': (r.rps / floorDb.rps).toFixed(2),
+  errors: r.errors + r.non2xx,
+}));
+console.table(table);
+console.log(`peak server RSS: ${(peakRss / 1024 / 1024).toFixed(0)} MB; floor (a) ${Math.round(floorBare.rps)} req/s`);
+const machine = { cpus: cpus().length, model: cpus()[0]?.model, memory_gb: Math.round(totalmem() / 2 ** 30), node: process.version, database: embedded ? 'embedded (PGlite)' : 'PostgreSQL 127.0.0.1:5432' };
+mkdirSync('bench/results', { recursive: true });
+const file = `bench/results/${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
+writeFileSync(file, JSON.stringify({ machine, connections, duration_s: duration, peak_rss_bytes: peakRss, results: table }, null, 2));
+console.log(`wrote ${file}`);
+process.exit(0);

@@ -1,0 +1,35 @@
+// The processes under test, in one process so floors and app share the same conditions:
+// (a) bare Hono JSON, (b) Hono + one `select 1` through postgres.js, (c) the Puente app.
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import type { AddressInfo } from 'node:net';
+import { createApp } from '../api/app';
+import { configFromEnv } from '../api/config';
+import { jsonLogger } from '../api/http/logger';
+import { migrate, nodeDeps, openDatabase } from '../api/node/runtime';
+
+const config = configFromEnv({ ...process.env, LOG_LEVEL: 'error', PUENTE_RATE_LIMIT: '100000000' });
+const logger = jsonLogger('error');
+const database = await openDatabase(process.env);
+await migrate(database, logger);
+
+const bare = new Hono().get('/', (c) => c.json({ ok: true }));
+const withDb = new Hono().get('/', async (c) => {
+  await database.sql`select 1`;
+  return c.json({ ok: true });
+});
+const app = createApp(nodeDeps(config, database, logger));
+
+function listen(fetch: (r: Request) => Response | Promise<Response>): Promise<number> {
+  return new Promise((resolve) => {
+    const server = serve({ fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => resolve(info.port));
+    void server;
+  });
+}
+
+const ports = { bare: await listen(bare.fetch), db: await listen(withDb.fetch), app: await listen(app.fetch) };
+process.stdout.write(`${JSON.stringify({ ready: true, ports, pid: process.pid })}\n`);
+process.on('SIGTERM', async () => {
+  await database.close();
+  process.exit(0);
+});

@@ -1,0 +1,254 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addBusinessDays } from '../../api/lib/calendar';
+import { createTestApp, type TestApp } from '../support/app';
+import { ADMIN_TOKEN, auth, citizenToken, expectProblem, grantDelegation, mintToken, registerOrg, registerVerifiedOrg } from '../support/fixtures';
+import { consentHeaders, createDraft, FORMS, PDF_BYTES, PNG_BYTES, upload, uploadAll } from '../support/procedures';
+
+let t: TestApp;
+let agencyKey: string;
+beforeAll(async () => {
+  // Monday 2 March 2026, 10:00 in Madrid.
+  t = await createTestApp({ config: { adminToken: ADMIN_TOKEN }, now: '2026-03-02T09:00:00Z' });
+  const res = await t.request('/v1/admin/agency-keys', { method: 'POST', headers: auth(ADMIN_TOKEN), json: { managing_body: 'INSS', office: 'Dirección Provincial de Madrid' } });
+  agencyKey = ((await res.json()) as { secret: string }).secret;
+});
+afterAll(() => t.close());
+
+const day = 86_400_000;
+const get = async (path: string, headers: Record<string, string>) => (await (await t.request(path, { headers })).json()) as Record<string, any>;
+
+describe('pension family (JUB) through the sandbox', () => {
+  it('files, is required, answers, is denied, and gets the prior-claim deadline', async () => {
+    const start = t.clock.now();
+    const org = await registerOrg(t);
+    const granted = await grantDelegation(t, org.testKey, { scope: { procedure_types: ['JUB', 'RP'], subjects: [], capacities: ['consult', 'file', 'respond', 'withdraw'] } });
+    let token = await mintToken(t, org.testKey, granted.delegationId, { lifetime_seconds: 3600 });
+    let h = consentHeaders(org.testKey, token);
+    // Consent tokens live minutes; after each jump of the clock the firm mints a fresh one.
+    const refresh = async () => {
+      token = await mintToken(t, org.testKey, granted.delegationId, { lifetime_seconds: 3600 });
+      h = consentHeaders(org.testKey, token);
+    };
+
+    const draft = await createDraft(t, org.testKey, token, 'JUB', { applicant: FORMS.JUB.applicant });
+    expect(draft).toMatchObject({ status: 'draft', type: 'JUB', deadlines: { clock: 'not_started' } });
+    expect(draft.missing_documents).toEqual([{ any_of: ['DNI_NIE'] }, { any_of: ['IBAN_CERT'] }]);
+
+    // Incomplete: 422 listing the form fields and the missing documents; the draft is untouched.
+    const early = await t.request(`/v1/procedures/${draft.id}/submit`, { method: 'POST', headers: h });
+    const problem = await expectProblem(early, 422, 'unprocessable');
+    const pointers = problem.errors.map((e: any) => e.pointer);
+    expect(pointers).toContain('/form/regime');
+    expect(pointers.filter((p: string) => p === '/documents')).toHaveLength(2);
+    expect((await get(`/v1/procedures/${draft.id}`, h)).version).toBe(draft.version);
+
+    // PATCH with a stale ETag is refused; with the current one it applies.
+    const read = await t.request(`/v1/procedures/${draft.id}`, { headers: h });
+    const etag = read.headers.get('etag')!;
+    const patched = await t.request(`/v1/procedures/${draft.id}`, { method: 'PATCH', headers: { ...h, 'if-match': etag }, json: { form: FORMS.JUB } });
+    expect(patched.status).toBe(200);
+    await expectProblem(await t.request(`/v1/procedures/${draft.id}`, { method: 'PATCH', headers: { ...h, 'if-match': etag }, json: { form: FORMS.JUB } }), 412, 'precondition_failed');
+
+    await uploadAll(t, org.testKey, token, draft.id, ['DNI_NIE', 'IBAN_CERT']);
+    const submitted = (await (await t.request(`/v1/procedures/${draft.id}/submit`, { method: 'POST', headers: h })).json()) as any;
+    expect(submitted.status).toBe('submitted');
+    expect(submitted.registry_entry_number).toMatch(/^REG-2026-\d{8}$/);
+    expect(submitted.registered_on).toBe('2026-03-02');
+    const base = addBusinessDays('2026-03-02', 90, 'MD').deadline;
+    expect(submitted.deadlines).toMatchObject({ clock: 'running', max_resolution_date: base });
+
+    // The caseworker (sandbox) asks for a company certificate on Tuesday 10 March.
+    t.clock.set('2026-03-10T09:00:00Z');
+    const required = (await (await t.request(`/v1/sandbox/procedures/${draft.id}/advance`, { method: 'POST', headers: auth(org.testKey), json: { action: 'require', kinds: ['COMPANY_CERT'], message: 'Falta el certificado de empresa.' } })).json()) as any;
+    expect(required.status).toBe('action_required');
+    // 10 días hábiles from 10 March, no holidays in between in Madrid.
+    expect(required.deadlines).toMatchObject({ clock: 'suspended', requirement_deadline: '2026-03-24', max_resolution_date: null });
+    const requirementId = required.requirements[0].id;
+
+    // Answering without the document is refused; with it, the clock resumes, extended by the 5 working days lost.
+    t.clock.set('2026-03-17T09:00:00Z');
+    await refresh();
+    await expectProblem(await t.request(`/v1/procedures/${draft.id}/requirements/${requirementId}/response`, { method: 'POST', headers: h, json: { message: 'Adjunto.' } }), 422, 'unprocessable');
+    expect((await upload(t, org.testKey, token, draft.id, 'COMPANY_CERT')).status).toBe(201);
+    const answered = (await (await t.request(`/v1/procedures/${draft.id}/requirements/${requirementId}/response`, { method: 'POST', headers: h, json: { message: 'Adjunto el certificado.' } })).json()) as any;
+    expect(answered.status).toBe('in_review');
+    expect(answered.deadlines.max_resolution_date).toBe(addBusinessDays(base, 5, 'MD').deadline);
+
+    t.clock.set('2026-04-01T09:00:00Z');
+    await refresh();
+    const denied = (await (await t.request(`/v1/sandbox/procedures/${draft.id}/advance`, { method: 'POST', headers: auth(org.testKey), json: { action: 'deny', message: 'No reúne el periodo mínimo de cotización.' } })).json()) as any;
+    expect(denied.status).toBe('denied');
+    expect(denied.resolution).toMatchObject({ outcome: 'denied' });
+    // 30 días hábiles from 1 April in Madrid: Holy Thursday and Good Friday do not count.
+    expect(denied.deadlines.prior_claim_deadline).toBe(addBusinessDays('2026-04-01', 30, 'MD').deadline);
+    expect(denied.deadlines.prior_claim_deadline).toBe('2026-05-18');
+
+    // The reclamación previa is a new RP procedure linked to the original.
+    const rp = await t.request('/v1/procedures', { method: 'POST', headers: h, json: { type: 'RP', form: {}, original_procedure_id: draft.id } });
+    expect(rp.status, await rp.clone().text()).toBe(201);
+    expect(((await rp.json()) as any).original_procedure_id).toBe(draft.id);
+
+    const timeline = await get(`/v1/procedures/${draft.id}/timeline`, h);
+    expect(timeline.data.map((e: any) => e.action)).toEqual([
+      'created', 'form_updated', 'document_added', 'document_added', 'submitted', 'requirement_issued', 'document_added', 'requirement_answered', 'resolved',
+    ]);
+    expect(timeline.data[0].actor).toMatchObject({ type: 'member', id: org.ownerId, name: 'Lucía Martínez Pardo' });
+    expect(timeline.data[5].actor.type).toBe('caseworker');
+    t.clock.set(start);
+  });
+});
+
+describe('live filing through the agency back office', () => {
+  for (const [type, docs, region] of [
+    ['NCM', ['DNI_NIE', 'BIRTH_CERT', 'MEDICAL_REPORT', 'COMPANY_CERT', 'IBAN_CERT'], 'MD'],
+    ['IMV', ['DNI_NIE', 'RESIDENCE_PROOF', 'EMPADRONAMIENTO', 'LIBRO_FAMILIA'], 'MD'],
+  ] as const) {
+    it(`${type}: files on a Saturday, is admitted, required, answered and approved`, async () => {
+      t.clock.set('2026-03-07T10:00:00Z'); // Saturday
+      const org = await registerVerifiedOrg(t);
+      const granted = await grantDelegation(t, org.liveKey, { scope: { procedure_types: [type], subjects: [], capacities: ['consult', 'file', 'respond'] } });
+      let token = await mintToken(t, org.liveKey, granted.delegationId, { lifetime_seconds: 3600 });
+      let h = consentHeaders(org.liveKey, token);
+      const draft = await createDraft(t, org.liveKey, token, type, FORMS[type]);
+      await uploadAll(t, org.liveKey, token, draft.id, [...docs]);
+      const submitted = (await (await t.request(`/v1/procedures/${draft.id}/submit`, { method: 'POST', headers: h })).json()) as any;
+      // Filed on a Saturday: counts from Monday.
+      expect(submitted.registered_on).toBe('2026-03-09');
+      const expectedMax = type === 'IMV' ? '2026-09-09' : addBusinessDays('2026-03-09', 30, region).deadline;
+      expect(submitted.deadlines.max_resolution_date).toBe(expectedMax);
+
+      const queue = await get('/v1/agency/procedures', auth(agencyKey));
+      expect(queue.data.map((p: any) => p.id)).toContain(draft.id);
+      const seen = await get(`/v1/agency/procedures/${draft.id}`, auth(agencyKey));
+      expect(seen.documents).toHaveLength(docs.length);
+
+      t.clock.set('2026-03-10T09:00:00Z');
+      token = await mintToken(t, org.liveKey, granted.delegationId, { lifetime_seconds: 3600 });
+      h = consentHeaders(org.liveKey, token);
+      expect((await t.request(`/v1/agency/procedures/${draft.id}/admit`, { method: 'POST', headers: auth(agencyKey) })).status).toBe(200);
+      const required = (await (await t.request(`/v1/agency/procedures/${draft.id}/requirements`, { method: 'POST', headers: auth(agencyKey), json: { kinds: ['DNI_NIE'], message: 'El DNI aportado está caducado; aporte uno vigente.' } })).json()) as any;
+      expect(required.deadlines.requirement_deadline).toBe('2026-03-24');
+      const requirementId = required.requirements[0].id;
+
+      // One extension of 5 días hábiles, once.
+      const extended = (await (await t.request(`/v1/procedures/${draft.id}/requirements/${requirementId}/response`, { method: 'POST', headers: h, json: { request_extension: true } })).json()) as any;
+      expect(extended.requirements[0]).toMatchObject({ extended: true, deadline: '2026-03-31' });
+      await expectProblem(await t.request(`/v1/procedures/${draft.id}/requirements/${requirementId}/response`, { method: 'POST', headers: h, json: { request_extension: true } }), 409, 'conflict');
+
+      expect((await upload(t, org.liveKey, token, draft.id, 'DNI_NIE')).status).toBe(201);
+      const answered = await t.request(`/v1/procedures/${draft.id}/requirements/${requirementId}/response`, { method: 'POST', headers: h, json: { message: 'Se aporta DNI vigente.' } });
+      expect(answered.status).toBe(200);
+      const approved = (await (await t.request(`/v1/agency/procedures/${draft.id}/resolve`, { method: 'POST', headers: auth(agencyKey), json: { outcome: 'approved', text: 'Se reconoce la prestación solicitada.', amount: 658.81 } })).json()) as any;
+      expect(approved).toMatchObject({ status: 'approved', resolution: { outcome: 'approved', amount: 658.81 } });
+      await expectProblem(await t.request(`/v1/agency/procedures/${draft.id}/admit`, { method: 'POST', headers: auth(agencyKey) }), 409, 'invalid_state_transition');
+
+      const citizen = auth(await citizenToken(t, granted.idNumber));
+      const citizenView = await get('/v1/me/procedures', citizen);
+      expect(citizenView.data.map((p: any) => p.id)).toContain(draft.id);
+      const citizenTimeline = await get(`/v1/me/procedures/${draft.id}/timeline`, citizen);
+      expect(citizenTimeline.data.at(-1).action).toBe('resolved');
+    });
+  }
+});
+
+describe('documents', () => {
+  it('checks real content, size caps and returns exact bytes; refusals store nothing', async () => {
+    const org = await registerOrg(t);
+    const granted = await grantDelegation(t, org.testKey, { scope: { procedure_types: ['NCM'], subjects: [], capacities: ['consult', 'file'] } });
+    const token = await mintToken(t, org.testKey, granted.delegationId);
+    const draft = await createDraft(t, org.testKey, token, 'NCM', FORMS.NCM);
+
+    await expectProblem(await upload(t, org.testKey, token, draft.id, 'DNI_NIE', PNG_BYTES, { type: 'application/pdf', name: 'dni.pdf' }), 415, 'unsupported_media_type');
+    await expectProblem(await upload(t, org.testKey, token, draft.id, 'DNI_NIE', new TextEncoder().encode('MZ\x90\x00 not a document')), 415, 'unsupported_media_type');
+    const big = new Uint8Array(4 * 1024 * 1024 + 1);
+    big.set(PDF_BYTES.slice(0, 5));
+    await expectProblem(await upload(t, org.testKey, token, draft.id, 'DNI_NIE', big), 413, 'payload_too_large');
+    const [count] = await t.sql<{ n: number }[]>`select (select count(*) from documents where procedure_id = ${draft.id})::int + (select count(*) from document_blobs where storage_key like ${draft.id + '/%'})::int as n`;
+    expect(count!.n).toBe(0);
+
+    const ok = await upload(t, org.testKey, token, draft.id, 'DNI_NIE', PNG_BYTES, { type: 'image/png', name: '../../etc/dni\u0000\u0007.png' });
+    expect(ok.status).toBe(201);
+    const doc = (await ok.json()) as any;
+    expect(doc).toMatchObject({ content_type: 'image/png', size_bytes: PNG_BYTES.length, filename: 'dni.png' });
+    const content = await t.request(`/v1/procedures/${draft.id}/documents/${doc.id}/content`, { headers: consentHeaders(org.testKey, token) });
+    expect(content.headers.get('content-type')).toBe('image/png');
+    expect(content.headers.get('content-disposition')).toContain('dni.png');
+    expect(new Uint8Array(await content.arrayBuffer())).toEqual(PNG_BYTES);
+  });
+});
+
+describe('submission', () => {
+  it('two concurrent submits of one draft: exactly one succeeds; entry numbers never repeat', async () => {
+    const org = await registerOrg(t);
+    const granted = await grantDelegation(t, org.testKey);
+    const token = await mintToken(t, org.testKey, granted.delegationId);
+    const h = consentHeaders(org.testKey, token);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const draft = await createDraft(t, org.testKey, token, 'JUB', FORMS.JUB);
+      await uploadAll(t, org.testKey, token, draft.id, ['DNI_NIE', 'IBAN_CERT']);
+      ids.push(draft.id);
+    }
+    const results = await Promise.all([ids[0], ids[0], ids[1], ids[2]].map((id) => t.request(`/v1/procedures/${id}/submit`, { method: 'POST', headers: h })));
+    const firstTwo = results.slice(0, 2).map((r) => r.status).sort();
+    expect(firstTwo).toEqual([200, 409]);
+    const entries = (await Promise.all(ids.map((id) => get(`/v1/procedures/${id}`, h)))).map((p) => p.registry_entry_number);
+    expect(new Set(entries).size).toBe(3);
+  });
+
+  it('produces a receipt PDF with the entry number and document hashes', async () => {
+    const org = await registerOrg(t);
+    const granted = await grantDelegation(t, org.testKey);
+    const token = await mintToken(t, org.testKey, granted.delegationId);
+    const h = consentHeaders(org.testKey, token);
+    const draft = await createDraft(t, org.testKey, token, 'JUB', FORMS.JUB);
+    await expectProblem(await t.request(`/v1/procedures/${draft.id}/receipt`, { headers: h }), 409, 'invalid_state_transition');
+    await uploadAll(t, org.testKey, token, draft.id, ['DNI_NIE', 'IBAN_CERT']);
+    const submitted = (await (await t.request(`/v1/procedures/${draft.id}/submit`, { method: 'POST', headers: h })).json()) as any;
+    const docs = (await get(`/v1/procedures/${draft.id}/documents`, h)).data;
+    const receipt = await t.request(`/v1/procedures/${draft.id}/receipt`, { headers: h });
+    expect(receipt.status).toBe(200);
+    expect(receipt.headers.get('content-type')).toBe('application/pdf');
+    const text = new TextDecoder('latin1').decode(await receipt.arrayBuffer());
+    expect(text.startsWith('%PDF-')).toBe(true);
+    expect(text.trimEnd().endsWith('%%EOF')).toBe(true);
+    expect(text).toContain(submitted.registry_entry_number);
+    for (const d of docs) expect(text.replace(/\)\s*Tj\s*[^(]*\(/g, '')).toContain(d.sha256.slice(0, 16));
+  });
+});
+
+describe('revocation hides procedures and blocks every action', () => {
+  it('the list drops the client and every consented call answers delegation_inactive', async () => {
+    const org = await registerVerifiedOrg(t);
+    const granted = await grantDelegation(t, org.liveKey);
+    const token = await mintToken(t, org.liveKey, granted.delegationId);
+    const h = consentHeaders(org.liveKey, token);
+    const draft = await createDraft(t, org.liveKey, token, 'JUB', FORMS.JUB);
+    expect((await get('/v1/procedures', auth(org.liveKey))).data.map((p: any) => p.id)).toContain(draft.id);
+
+    await t.request(`/v1/me/delegations/${granted.delegationId}/revoke`, { method: 'POST', headers: auth(granted.citizenToken!) });
+    expect((await get('/v1/procedures', auth(org.liveKey))).data.map((p: any) => p.id)).not.toContain(draft.id);
+    for (const [method, path] of [
+      ['GET', `/v1/procedures/${draft.id}`],
+      ['GET', `/v1/procedures/${draft.id}/timeline`],
+      ['GET', `/v1/procedures/${draft.id}/documents`],
+      ['POST', `/v1/procedures/${draft.id}/submit`],
+    ] as const) {
+      await expectProblem(await t.request(path, { method, headers: h }), 403, 'delegation_inactive');
+    }
+    await expectProblem(await t.request(`/v1/procedures/${draft.id}`, { method: 'PATCH', headers: h, json: { form: FORMS.JUB } }), 403, 'delegation_inactive');
+    await expectProblem(await upload(t, org.liveKey, token, draft.id, 'DNI_NIE'), 403, 'delegation_inactive');
+  });
+});
+
+describe('capacities', () => {
+  it('withdrawing needs the withdraw capacity; a JUB token cannot file an IMV', async () => {
+    const org = await registerOrg(t);
+    const granted = await grantDelegation(t, org.testKey);
+    const token = await mintToken(t, org.testKey, granted.delegationId);
+    const draft = await createDraft(t, org.testKey, token, 'JUB', FORMS.JUB);
+    await expectProblem(await t.request(`/v1/procedures/${draft.id}/withdraw`, { method: 'POST', headers: consentHeaders(org.testKey, token) }), 403, 'scope_insufficient');
+    await expectProblem(await t.request('/v1/procedures', { method: 'POST', headers: consentHeaders(org.testKey, token), json: { type: 'IMV', form: {} } }), 403, 'scope_insufficient');
+  });
+});
+void day;

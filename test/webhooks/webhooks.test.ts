@@ -1,0 +1,217 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Webhook } from 'standardwebhooks';
+import { createApp } from '../../api/app';
+import { configFromEnv } from '../../api/config';
+import { memoryLogger } from '../../api/http/logger';
+import { nodeDeps } from '../../api/node/runtime';
+import { startBackgroundWork } from '../../api/node/background';
+import { deliverDue } from '../../api/modules/webhooks/delivery';
+import { claimDueDeliveries } from '../../api/modules/webhooks/queries';
+import { createTestApp, type TestApp } from '../support/app';
+import { ADMIN_TOKEN, auth, createRequest, delegationRequestBody, expectProblem, grantDelegation, newCitizenId, registerOrg, registerVerifiedOrg } from '../support/fixtures';
+import { startReceiver } from '../support/receiver';
+
+let t: TestApp;
+beforeAll(async () => {
+  // Signatures are checked against the real time by the standardwebhooks package.
+  t = await createTestApp({ now: new Date().toISOString(), config: { adminToken: ADMIN_TOKEN, webhooks: { requireHttps: false, allowPrivateTargets: true, timeoutMs: 2000 } } });
+});
+afterAll(() => t.close());
+
+const deps = () => ({ config: t.config, clock: t.clock, logger: memoryLogger(), resolveHost: async () => [] });
+
+async function endpoint(key: string, url: string, eventTypes: string[] = []) {
+  const res = await t.request('/v1/webhook-endpoints', { method: 'POST', headers: auth(key), json: { url, event_types: eventTypes } });
+  expect(res.status, await res.clone().text()).toBe(201);
+  return (await res.json()) as { id: string; secret: string };
+}
+
+function verifyAll(secret: string, received: Array<{ headers: Record<string, unknown>; body: string }>) {
+  const wh = new Webhook(secret);
+  return received.map((r) => wh.verify(r.body, r.headers as Record<string, string>) as { type: string; data: Record<string, unknown> });
+}
+
+async function drain() {
+  while ((await deliverDue(t.sql, deps())) > 0) {
+    /* until nothing is due */
+  }
+}
+
+describe('events and webhooks', () => {
+  it('delivers every event signed per Standard Webhooks, verifiable with the standardwebhooks package', async () => {
+    const receiver = await startReceiver();
+    try {
+      const org = await registerOrg(t);
+      const hook = await endpoint(org.testKey, receiver.url);
+      expect(hook.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+      const granted = await grantDelegation(t, org.testKey);
+      await t.request(`/v1/delegations/${granted.delegationId}/renounce`, { method: 'POST', headers: auth(org.testKey) });
+      await drain();
+      const events = verifyAll(hook.secret, receiver.received);
+      expect(events.map((e) => e.type)).toEqual(['delegation_request.accepted', 'delegation.renounced']);
+      expect(events[1]!.data).toMatchObject({ delegation_id: granted.delegationId, status: 'renounced' });
+      expect(receiver.received[0]!.headers['webhook-id']).toMatch(/^evt_/);
+
+      const feed = (await (await t.request('/v1/events', { headers: auth(org.testKey) })).json()) as any;
+      expect(feed.data.map((e: any) => e.type)).toEqual(['delegation_request.accepted', 'delegation.renounced']);
+      const more = (await (await t.request(`/v1/events?cursor=${feed.next_cursor}`, { headers: auth(org.testKey) })).json()) as any;
+      expect(more.data).toEqual([]);
+      const log = (await (await t.request(`/v1/webhook-endpoints/${hook.id}/deliveries`, { headers: auth(org.testKey) })).json()) as any;
+      expect(log.data.every((d: any) => d.status === 'succeeded' && d.attempts[0].status_code === 200)).toBe(true);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('filters by event type and keeps test and live events apart', async () => {
+    const receiver = await startReceiver();
+    try {
+      const org = await registerOrg(t);
+      await endpoint(org.testKey, receiver.url, ['delegation.*']);
+      const granted = await grantDelegation(t, org.testKey);
+      await t.request(`/v1/delegations/${granted.delegationId}/renounce`, { method: 'POST', headers: auth(org.testKey) });
+      await drain();
+      expect(receiver.received.map((r) => JSON.parse(r.body).type)).toEqual(['delegation.renounced']);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('retries with backoff honouring Retry-After, and logs every attempt', async () => {
+    const receiver = await startReceiver((_, n) => (n === 1 ? { status: 503, headers: { 'retry-after': '120' } } : { status: 200 }));
+    try {
+      const org = await registerOrg(t);
+      const hook = await endpoint(org.testKey, receiver.url);
+      await t.request(`/v1/webhook-endpoints/${hook.id}/test`, { method: 'POST', headers: auth(org.testKey) });
+      await drain();
+      expect(receiver.received).toHaveLength(1);
+      let log = (await (await t.request(`/v1/webhook-endpoints/${hook.id}/deliveries`, { headers: auth(org.testKey) })).json()) as any;
+      expect(log.data[0].status).toBe('pending');
+      expect(new Date(log.data[0].next_attempt_at).getTime() - t.clock.now().getTime()).toBeGreaterThanOrEqual(119_000);
+      t.clock.advance(121_000);
+      await drain();
+      log = (await (await t.request(`/v1/webhook-endpoints/${hook.id}/deliveries`, { headers: auth(org.testKey) })).json()) as any;
+      expect(log.data[0].status).toBe('succeeded');
+      expect(log.data[0].attempts.map((a: any) => a.status_code)).toEqual([503, 200]);
+      // The same message id on every attempt, so receivers can deduplicate.
+      expect(receiver.received[0]!.headers['webhook-id']).toBe(receiver.received[1]!.headers['webhook-id']);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('disables the endpoint when it answers 410 Gone', async () => {
+    const receiver = await startReceiver(() => ({ status: 410 }));
+    try {
+      const org = await registerOrg(t);
+      const hook = await endpoint(org.testKey, receiver.url);
+      await t.request(`/v1/webhook-endpoints/${hook.id}/test`, { method: 'POST', headers: auth(org.testKey) });
+      await drain();
+      const seen = (await (await t.request(`/v1/webhook-endpoints/${hook.id}`, { headers: auth(org.testKey) })).json()) as any;
+      expect(seen).toMatchObject({ enabled: false });
+      expect(seen.disabled_reason).toContain('410');
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('signs with the old secret too for 24 hours after a rotation', async () => {
+    const receiver = await startReceiver();
+    try {
+      const org = await registerOrg(t);
+      const hook = await endpoint(org.testKey, receiver.url);
+      const rotated = (await (await t.request(`/v1/webhook-endpoints/${hook.id}/rotate-secret`, { method: 'POST', headers: auth(org.testKey) })).json()) as any;
+      expect(rotated.secret).not.toBe(hook.secret);
+      await t.request(`/v1/webhook-endpoints/${hook.id}/test`, { method: 'POST', headers: auth(org.testKey) });
+      await drain();
+      expect(verifyAll(hook.secret, receiver.received)).toHaveLength(1);
+      expect(verifyAll(rotated.secret, receiver.received)).toHaveLength(1);
+      expect(String(receiver.received[0]!.headers['webhook-signature']).split(' ')).toHaveLength(2);
+      t.clock.advance(25 * 3600_000);
+      await t.request(`/v1/webhook-endpoints/${hook.id}/test`, { method: 'POST', headers: auth(org.testKey) });
+      await drain();
+      t.clock.advance(-25 * 3600_000);
+      // After 24 hours only the new secret signs.
+      expect(String(receiver.received[1]!.headers['webhook-signature']).split(' ')).toHaveLength(1);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('redelivers what a worker claimed but never finished (it died): nothing is lost', async () => {
+    const receiver = await startReceiver();
+    try {
+      const org = await registerOrg(t);
+      await endpoint(org.testKey, receiver.url);
+      await createRequest(t, org.testKey, delegationRequestBody(newCitizenId())).then((r) =>
+        t.request(`/v1/sandbox/delegation-requests/${r.id}/accept`, { method: 'POST', headers: auth(org.testKey) }),
+      );
+      // A worker claims the delivery and dies before sending it.
+      const claimed = await claimDueDeliveries(t.sql, t.clock.now(), 60, 100);
+      expect(claimed.length).toBeGreaterThan(0);
+      await drain();
+      expect(receiver.received).toHaveLength(0);
+      t.clock.advance(61_000);
+      await drain();
+      expect(receiver.received.length).toBe(claimed.length);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('two workers never deliver the same attempt at the same time', async () => {
+    const receiver = await startReceiver(() => ({ status: 200, delayMs: 50 }));
+    try {
+      const org = await registerOrg(t);
+      await endpoint(org.testKey, receiver.url);
+      for (let i = 0; i < 6; i++) await grantDelegation(t, org.testKey);
+      await Promise.all([deliverDue(t.sql, deps()), deliverDue(t.sql, deps()), deliverDue(t.sql, deps())]);
+      await drain();
+      const ids = receiver.received.map((r) => r.headers['webhook-id']);
+      expect(ids).toHaveLength(6);
+      expect(new Set(ids).size).toBe(6);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it("delivers a citizen's revocation to the firm within seconds", async () => {
+    const receiver = await startReceiver();
+    const work = startBackgroundWork(t.sql, deps(), { scheduler: false });
+    try {
+      const org = await registerVerifiedOrg(t);
+      const hook = await endpoint(org.liveKey, receiver.url, ['delegation.revoked']);
+      const granted = await grantDelegation(t, org.liveKey);
+      const revokedAt = Date.now();
+      await t.request(`/v1/me/delegations/${granted.delegationId}/revoke`, { method: 'POST', headers: auth(granted.citizenToken!) });
+      for (let i = 0; i < 50 && receiver.received.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(receiver.received).toHaveLength(1);
+      expect(receiver.received[0]!.at - revokedAt).toBeLessThan(5000);
+      expect(verifyAll(hook.secret, receiver.received)[0]).toMatchObject({ type: 'delegation.revoked', data: { delegation_id: granted.delegationId } });
+    } finally {
+      await work.stop();
+      await receiver.close();
+    }
+  });
+});
+
+describe('webhook URL policy', () => {
+  it('refuses loopback, private and metadata targets in production, literally or through DNS', async () => {
+    const config = configFromEnv({ PUENTE_ENV: 'production', PUENTE_SECRET_KEY: 'a-production-secret-of-at-least-32-chars', PUENTE_BASE_URL: 'http://puente.test' });
+    const prod = createApp({
+      ...nodeDeps(config, t.database, memoryLogger(), t.clock),
+      resolveHost: async (host) => (host === 'internal.example.com' ? ['10.1.2.3'] : host === 'v6.example.com' ? ['fd00:ec2::254'] : ['93.184.216.34']),
+    });
+    const org = await registerOrg(t);
+    for (const url of [
+      'https://127.0.0.1/hook', 'https://169.254.169.254/latest/meta-data', 'https://[::1]/hook', 'https://10.0.0.8/x',
+      'https://internal.example.com/hook', 'https://v6.example.com/hook', 'https://localhost/hook', 'http://hooks.example.com/x',
+    ]) {
+      const res = await prod.request('/v1/webhook-endpoints', { method: 'POST', headers: { ...auth(org.testKey), 'content-type': 'application/json' }, body: JSON.stringify({ url }) });
+      const problem = await expectProblem(res, 400, 'validation_failed');
+      expect(problem.errors[0].pointer, url).toBe('/url');
+    }
+    const ok = await prod.request('/v1/webhook-endpoints', { method: 'POST', headers: { ...auth(org.testKey), 'content-type': 'application/json' }, body: JSON.stringify({ url: 'https://hooks.example.com/puente' }) });
+    expect(ok.status).toBe(201);
+  });
+});
