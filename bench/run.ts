@@ -5,7 +5,7 @@ import { cpus, totalmem } from 'node:os';
 import autocannon from 'autocannon';
 import postgres from 'postgres';
 import { encodeCursor } from '../api/http/pagination';
-import { FORMS, PDF_BYTES } from '../test/support/procedures';
+import { FORMS, PDF_BYTES } from '../test/support/forms';
 
 const embedded = process.argv.includes('--embedded');
 const duration = Number(process.env.BENCH_DURATION ?? 10);

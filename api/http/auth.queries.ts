@@ -1,6 +1,7 @@
 import type { Sql } from '../db/sql';
 
 export interface ApiKeyPrincipalRow {
+  rate_limit_hits: number;
   key_id: string;
   organization_id: string;
   organization_status: string;
@@ -15,7 +16,12 @@ export interface ApiKeyPrincipalRow {
  * Resolves a key in one round trip and, at most once a minute, records its use: the write is
  * folded into the same statement so authentication never costs a second query.
  */
-export async function findApiKeyPrincipal(sql: Sql, secretHash: string, now: Date): Promise<ApiKeyPrincipalRow | undefined> {
+export async function findApiKeyPrincipal(
+  sql: Sql,
+  secretHash: string,
+  now: Date,
+  rateLimit: { windowStart: Date; shard: number },
+): Promise<ApiKeyPrincipalRow | undefined> {
   const rows = await sql<ApiKeyPrincipalRow[]>`
     with key as (
       select k.id, k.organization_id, k.member_id, k.livemode, k.revoked_at is not null as revoked, k.last_used_at
@@ -25,9 +31,18 @@ export async function findApiKeyPrincipal(sql: Sql, secretHash: string, now: Dat
       where id = (select id from key where not revoked)
         and (last_used_at is null or last_used_at < ${now}::timestamptz - interval '60 seconds')
       returning id
+    ), hit as (
+      insert into rate_limit_windows (bucket, window_start, shard, hits)
+      select 'credential:' || id, ${rateLimit.windowStart}, ${rateLimit.shard}, 1 from key where not revoked
+      on conflict (bucket, window_start, shard) do update set hits = rate_limit_windows.hits + 1
+      returning hits
     )
     select key.id as key_id, key.organization_id, o.status as organization_status, key.member_id,
-           m.role as member_role, m.status as member_status, key.livemode, key.revoked
+           m.role as member_role, m.status as member_status, key.livemode, key.revoked,
+           (coalesce((select hits from hit), 0) + coalesce((
+             select sum(r.hits) from rate_limit_windows r
+             where r.bucket = 'credential:' || key.id and r.window_start = ${rateLimit.windowStart} and r.shard <> ${rateLimit.shard}), 0))::int
+             as rate_limit_hits
     from key
     join organizations o on o.id = key.organization_id
     join members m on m.id = key.member_id`;

@@ -3,6 +3,8 @@ import type { AppEnv } from './context';
 import { ProblemError } from './problem';
 import { constantTimeEqual, hashSecret } from '../lib/secrets';
 import { findAgencyKeyPrincipal, findApiKeyPrincipal } from './auth.queries';
+import { RATE_LIMIT_SHARDS } from './write-machinery.queries';
+import { windowStartOf } from './rate-limit';
 import type { CitizenPrincipal } from '../modules/citizen/identity';
 
 export type MemberRole = 'owner' | 'admin' | 'agent' | 'viewer';
@@ -52,7 +54,10 @@ export function requireApiKey(): MiddlewareHandler<AppEnv> {
     const token = bearerToken(c);
     if (!token) throw unauthorized('Send an API key as `Authorization: Bearer sk_test_…` or `sk_live_…`.');
     if (!API_KEY.test(token)) throw unauthorized('The credential is not a Puente API key.');
-    const row = await findApiKeyPrincipal(c.get('sql'), await hashSecret(token), c.get('deps').clock.now());
+    const { clock, config } = c.get('deps');
+    const now = clock.now();
+    const shard = Math.floor(Math.random() * RATE_LIMIT_SHARDS);
+    const row = await findApiKeyPrincipal(c.get('sql'), await hashSecret(token), now, { windowStart: windowStartOf(now, config.rateLimit.windowSeconds), shard });
     if (!row || row.revoked || row.member_status !== 'active') throw unauthorized('The API key is unknown or has been revoked.');
     if (row.organization_status === 'suspended') {
       throw new ProblemError('organization_suspended', 'This organisation is suspended; its keys are refused until it is reinstated.');
@@ -60,6 +65,7 @@ export function requireApiKey(): MiddlewareHandler<AppEnv> {
     if (row.livemode && row.organization_status !== 'verified') {
       throw new ProblemError('live_mode_unavailable', 'Live keys work only once the organisation is verified.');
     }
+    c.set('countedHits', { bucket: 'credential', hits: row.rate_limit_hits });
     c.set('principal', {
       type: 'organization',
       credentialId: row.key_id,

@@ -8,6 +8,8 @@ export interface AppVariables {
   sql: Sql;
   requestId: string;
   principal?: Principal;
+  /** Set when authentication counted the request against the credential's rate limit. */
+  countedHits?: { bucket: string; hits: number };
 }
 
 export type AppEnv = { Variables: AppVariables };

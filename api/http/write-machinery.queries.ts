@@ -1,11 +1,22 @@
 import type { Sql } from '../db/sql';
 
-/** Counts one hit in the current fixed window and answers the running total. */
+export const RATE_LIMIT_SHARDS = 16;
+
+/**
+ * Counts one hit in the current fixed window and answers the total so far. The hit goes to a
+ * random shard row so concurrent requests of one credential do not queue on a single row lock;
+ * the total adds the other shards as committed when the statement started.
+ */
 export async function hitRateLimit(sql: Sql, bucket: string, windowStart: Date): Promise<number> {
+  const shard = Math.floor(Math.random() * RATE_LIMIT_SHARDS);
   const [row] = await sql<{ hits: number }[]>`
-    insert into rate_limit_windows (bucket, window_start, hits) values (${bucket}, ${windowStart}, 1)
-    on conflict (bucket, window_start) do update set hits = rate_limit_windows.hits + 1
-    returning hits`;
+    with hit as (
+      insert into rate_limit_windows (bucket, window_start, shard, hits) values (${bucket}, ${windowStart}, ${shard}, 1)
+      on conflict (bucket, window_start, shard) do update set hits = rate_limit_windows.hits + 1
+      returning hits
+    )
+    select ((select hits from hit) + coalesce((
+      select sum(hits) from rate_limit_windows where bucket = ${bucket} and window_start = ${windowStart} and shard <> ${shard}), 0))::int as hits`;
   return row!.hits;
 }
 

@@ -66,8 +66,12 @@ const doc = generateOpenApiDocument() as { paths: Record<string, Record<string, 
 const routesWithIds = Object.entries(doc.paths).flatMap(([path, item]) =>
   Object.entries(item)
     .filter(([, op]) => op.security?.some((s) => 'ApiKey' in s) && /\{[a-z_]+\}/.test(path))
-    .map(([method]) => ({ method: method.toUpperCase(), path })),
+    .map(([method, op]) => ({ method: method.toUpperCase(), path, consent: op.security!.some((s) => 'Consent' in s) })),
 );
+
+/** Each caller's own valid consent token, so a refusal can only come from the ownership check. */
+const consentOf = new Map<string, string>();
+const FULL_SCOPE = { procedure_types: ['JUB'], subjects: [], capacities: ['consult', 'file', 'respond', 'withdraw'] };
 
 let t: TestApp;
 let victim: Required<RegisteredOrg>;
@@ -76,6 +80,10 @@ beforeAll(async () => {
   t = await createTestApp({ config: { adminToken: ADMIN_TOKEN } });
   victim = await registerVerifiedOrg(t);
   attacker = await registerVerifiedOrg(t);
+  for (const key of [attacker.testKey, victim.liveKey]) {
+    const own = await grantDelegation(t, key, { scope: FULL_SCOPE });
+    consentOf.set(key, await mintToken(t, key, own.delegationId, { lifetime_seconds: 3600 }));
+  }
 });
 
 function fixtureFor(path: string): Fixture {
@@ -83,9 +91,9 @@ function fixtureFor(path: string): Fixture {
   return FIXTURES[key]!;
 }
 
-async function call(method: string, path: string, params: Record<string, string>, key: string): Promise<Response> {
+async function call(method: string, path: string, params: Record<string, string>, key: string, consent: boolean): Promise<Response> {
   const url = path.replace(/\{([a-z_]+)\}/g, (_, name: string) => params[name] ?? 'unknown');
-  const init: RequestInit & { json?: unknown } = { method, headers: auth(key) };
+  const init: RequestInit & { json?: unknown } = { method, headers: auth(key, consent ? { 'puente-consent': consentOf.get(key)! } : {}) };
   if (method === 'POST' && path.endsWith('/documents')) {
     const form = new FormData();
     form.set('kind', 'OTHER');
@@ -106,18 +114,18 @@ describe('tenant isolation', () => {
     expect(missing).toEqual([]);
   });
 
-  it.each(routesWithIds)('$method $path answers 404 to another organisation', async ({ method, path }) => {
+  it.each(routesWithIds)('$method $path answers 404 to another organisation', async ({ method, path, consent }) => {
     const params = await fixtureFor(path)(t, victim);
-    const res = await call(method, path, params, attacker.testKey);
+    const res = await call(method, path, params, attacker.testKey, consent);
     // A body-validation failure would hide whether the lookup is scoped, so only 404 passes.
     expect(res.status, `${method} ${path}: ${await res.clone().text()}`).toBe(404);
   });
 
   it.each(routesWithIds.filter((r) => MODE_SCOPED.some((p) => r.path.startsWith(p))))(
     '$method $path answers 404 to a live key for a test-mode id',
-    async ({ method, path }) => {
+    async ({ method, path, consent }) => {
       const params = await fixtureFor(path)(t, victim);
-      const res = await call(method, path, params, victim.liveKey);
+      const res = await call(method, path, params, victim.liveKey, consent);
       expect(res.status, `${method} ${path}: ${await res.clone().text()}`).toBe(404);
     },
   );

@@ -2,37 +2,8 @@ import { expect } from 'vitest';
 import type { TestApp } from './app';
 import { auth } from './fixtures';
 
-export const APPLICANT = {
-  contact: { email: 'carmen.lopez@example.es', phone: '+34612345678' },
-  address: { street: 'Calle de Alcalá 123, 4º B', postal_code: '28009', municipality: 'Madrid', province: 'Madrid', region: 'MD' },
-  iban: 'ES9121000418450200051332',
-};
-
-export const FORMS = {
-  JUB: { applicant: APPLICANT, regime: 'general', modality: 'ordinaria', requested_start_date: '2026-06-01' },
-  NCM: {
-    applicant: APPLICANT,
-    child: { birth_date: '2026-02-20', name: 'Lucía' },
-    event: 'nacimiento',
-    leave_start_date: '2026-02-20',
-    employer_nif: 'B00000000',
-  },
-  IMV: {
-    applicant: APPLICANT,
-    household: {
-      members: [
-        { id_number: '12345678Z', full_name: 'Carmen López García', birth_date: '1980-05-04', relationship: 'solicitante' },
-        { id_number: '11111111H', full_name: 'Pablo López López', birth_date: '2012-09-01', relationship: 'hijo' },
-      ],
-    },
-    housing_regime: 'alquiler',
-    annual_income_previous_year: 4200,
-  },
-} as const;
-
-/** Smallest files whose first bytes say what they are. */
-export const PDF_BYTES = new TextEncoder().encode('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
-export const PNG_BYTES = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+export { APPLICANT, FORMS, PDF_BYTES, PNG_BYTES } from './forms';
+import { FORMS, PDF_BYTES } from './forms';
 
 export function consentHeaders(key: string, token: string, extra: Record<string, string> = {}) {
   return auth(key, { 'puente-consent': token, ...extra });

@@ -33,28 +33,52 @@ export interface ConsentRequirement {
  * organisation and mode whose scope covers the action, and, read from the database on this very
  * request, a delegation that is still active and covers it. Writes the access-log entry.
  */
-export async function authorizeConsent(c: Context<AppEnv>, requirement: ConsentRequirement): Promise<ConsentContext> {
+/**
+ * The token half of the check (no database): signature and claims, the calling organisation and
+ * mode, and the token's own scope for the capacity (and type, when known).
+ */
+export async function verifyConsentHeader(c: Context<AppEnv>, capacity: Capacity, procedureType?: string): Promise<{ token: string; claims: ConsentClaims }> {
   const principal = organizationPrincipal(c);
   const token = c.req.header(CONSENT_HEADER);
   if (!token) throw new ProblemError('consent_required', 'Send a consent token minted from the client\'s delegation in the `Puente-Consent` header.');
   const deps = c.get('deps');
-  const now = deps.clock.now();
-  const sql = c.get('sql');
-  const claims = await verifyConsentToken(deps.signingKeys, sql, deps.config, token, now);
+  const claims = await verifyConsentToken(deps.signingKeys, c.get('sql'), deps.config, token, deps.clock.now());
   if (claims.act.sub !== principal.organizationId) {
     throw new ProblemError('consent_actor_mismatch', 'The consent token was minted for another organisation.');
   }
   if (claims.livemode !== principal.livemode) {
     throw new ProblemError('consent_mode_mismatch', `This is a ${claims.livemode ? 'live' : 'test'} token; use it with a ${claims.livemode ? 'live' : 'test'} key.`);
   }
+  const detail = claims.authorization_details[0]!;
+  if (!detail.capacities.includes(capacity) || (procedureType && !detail.procedure_types.includes(procedureType as never))) {
+    throw scopeProblem({ capacity, procedureType });
+  }
+  return { token, claims };
+}
+
+/** Turns the database verdict into the right refusal, or nothing when allowed. */
+export function assertVerdict(verdict: { status: string; active: boolean; covers: boolean } | undefined, claims: ConsentClaims, requirement: Pick<ConsentRequirement, 'capacity' | 'procedureType'>): void {
+  if (!verdict || !verdict.active) {
+    throw new ProblemError('delegation_inactive', `The delegation is ${verdict && verdict.status !== 'active' ? verdict.status : 'no longer active'}; the client's data cannot be accessed.`, {
+      extensions: { delegation_id: claims.dlg },
+    });
+  }
+  if (!verdict.covers) throw scopeProblem(requirement);
+}
+
+/**
+ * The check every operation on a client's data runs: a valid consent token for the calling
+ * organisation and mode whose scope covers the action, and, read from the database on this very
+ * request, a delegation that is still active and covers it. Writes the access-log entry.
+ */
+export async function authorizeConsent(c: Context<AppEnv>, requirement: ConsentRequirement): Promise<ConsentContext> {
+  const principal = organizationPrincipal(c);
+  const { token, claims } = await verifyConsentHeader(c, requirement.capacity, requirement.procedureType);
   if (requirement.citizenId !== undefined && requirement.citizenId !== claims.sub) {
     throw new ProblemError('not_found', `No such ${requirement.resourceType ?? 'resource'}.`);
   }
-  const detail = claims.authorization_details[0]!;
-  if (!detail.capacities.includes(requirement.capacity) || (requirement.procedureType && !detail.procedure_types.includes(requirement.procedureType as never))) {
-    throw scopeProblem(requirement);
-  }
-  const verdict = await checkDelegationAndLog(sql, {
+  const now = c.get('deps').clock.now();
+  const verdict = await checkDelegationAndLog(c.get('sql'), {
     delegationId: claims.dlg,
     organizationId: principal.organizationId,
     citizenId: claims.sub,
@@ -72,16 +96,11 @@ export async function authorizeConsent(c: Context<AppEnv>, requirement: ConsentR
       at: now,
     },
   });
-  if (!verdict || !verdict.active) {
-    throw new ProblemError('delegation_inactive', `The delegation is ${verdict && verdict.status !== 'active' ? verdict.status : 'no longer active'}; the client's data cannot be accessed.`, {
-      extensions: { delegation_id: claims.dlg },
-    });
-  }
-  if (!verdict.covers) throw scopeProblem(requirement);
+  assertVerdict(verdict, claims, requirement);
   return { token, claims, delegationId: claims.dlg, citizenId: claims.sub };
 }
 
-function scopeProblem(requirement: ConsentRequirement): ProblemError {
+function scopeProblem(requirement: Pick<ConsentRequirement, 'capacity' | 'procedureType'>): ProblemError {
   return new ProblemError(
     'scope_insufficient',
     `The delegation does not cover ${requirement.capacity}${requirement.procedureType ? ` for ${requirement.procedureType}` : ''}.`,

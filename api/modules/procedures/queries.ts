@@ -146,11 +146,14 @@ export async function listProcedures(
   return sql<ProcedureRow[]>`
     ${SELECT(sql)}
     where p.organization_id = ${args.organizationId} and p.livemode = ${args.livemode}
-      and exists (
-        select 1 from delegations d
+      -- A scalar subquery, not EXISTS: the planner then walks the index in order and stops at
+      -- the page size, instead of joining every procedure of the organisation first.
+      and coalesce((
+        select true from delegations d
         where d.organization_id = p.organization_id and d.citizen_id = p.citizen_id and d.livemode = p.livemode
           and d.status = 'active' and d.valid_until >= ${args.today}::date
-          and 'consult' = any(d.capacities) and p.type = any(d.procedure_types))
+          and 'consult' = any(d.capacities) and p.type = any(d.procedure_types)
+        limit 1), false)
       ${args.status ? sql`and p.status = ${args.status}` : sql``}
       ${args.type ? sql`and p.type = ${args.type}` : sql``}
       ${args.updatedSince ? sql`and p.updated_at >= ${args.updatedSince}` : sql``}
@@ -193,4 +196,49 @@ export async function findAgencyProcedure(sql: Sql, id: string, managingBody: st
 export async function filingConsentToken(sql: Sql, id: string): Promise<string | null> {
   const [row] = await sql<{ filing_consent_token: string | null }[]>`select filing_consent_token from procedures where id = ${id}`;
   return row?.filing_consent_token ?? null;
+}
+
+export interface ConsentedProcedureRow extends ProcedureRow {
+  delegation_status: string | null;
+  delegation_active: boolean;
+  delegation_covers: boolean;
+}
+
+/**
+ * The hot path of every consented operation on a procedure, in one statement (one round trip):
+ * the procedure, the delegation check on this very request, and the access-log entry, written
+ * only when the delegation is active, covers the capacity and the procedure's type, and the
+ * procedure belongs to the token's citizen.
+ */
+export async function findProcedureUnderConsent(
+  sql: Sql,
+  args: {
+    id: string; organizationId: string; livemode: boolean; delegationId: string; citizenId: string; capacity: string;
+    tokenTypes: readonly string[]; today: string;
+    log: { id: string; memberId: string; action: string; requestId: string; at: Date };
+  },
+): Promise<ConsentedProcedureRow | undefined> {
+  const [row] = await sql<ConsentedProcedureRow[]>`
+    with target as (
+      select id, citizen_id, type from procedures
+      where id = ${args.id} and organization_id = ${args.organizationId} and livemode = ${args.livemode}
+    ), verdict as (
+      select d.status,
+        (d.status = 'active' and d.valid_until >= ${args.today}::date and o.status <> 'suspended' and d.livemode = ${args.livemode}) as active,
+        (${args.capacity} = any(d.capacities) and t.type = any(d.procedure_types) and t.type = any(${textArray(args.tokenTypes)}::text[])) as covers
+      from delegations d join organizations o on o.id = d.organization_id
+      join target t on t.citizen_id = d.citizen_id
+      where d.id = ${args.delegationId} and d.organization_id = ${args.organizationId} and d.citizen_id = ${args.citizenId}
+    ), logged as (
+      insert into access_log (id, citizen_id, delegation_id, organization_id, member_id, livemode, action, resource_type, resource_id, request_id, occurred_at)
+      select ${args.log.id}, ${args.citizenId}, ${args.delegationId}, ${args.organizationId}, ${args.log.memberId}, ${args.livemode},
+             ${args.log.action}, 'procedure', ${args.id}, ${args.log.requestId}, ${args.log.at}
+      from verdict where active and covers
+      returning 1
+    )
+    select q.*, v.status as delegation_status, coalesce(v.active, false) as delegation_active, coalesce(v.covers, false) as delegation_covers,
+      (select count(*) from logged) as logged
+    from (${SELECT(sql)} where p.id = ${args.id} and p.organization_id = ${args.organizationId} and p.livemode = ${args.livemode}) q
+    left join verdict v on true`;
+  return row;
 }
