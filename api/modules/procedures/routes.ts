@@ -181,14 +181,15 @@ const uploadRoute = defineRoute({
   summary: 'Attach a document',
   description: 'multipart/form-data with `kind` and `file`. PDF, PNG or JPEG only, recognised by content; the size cap depends on the procedure type. SHA-256 recorded.',
   security: SECURITY.apiKeyWithConsent,
+  // The size limit wraps the body stream, so it must come before anything reads the body (idempotency does).
   middleware: [
-    ...stacks.orgWrite('agent'),
     bodyLimit({
       maxSize: MAX_UPLOAD_BYTES,
       onError: () => {
         throw new ProblemError('payload_too_large', 'The upload is larger than any procedure type accepts.');
       },
     }),
+    ...stacks.orgWrite('agent'),
   ],
   request: { params: ProcedureParams, body: { content: { 'multipart/form-data': { schema: UploadDocumentBody } }, required: true } },
   problems: [...AUTH, ...CONSENT, 'not_found', 'invalid_state_transition'],

@@ -166,6 +166,8 @@ export async function submitProcedure(sql: Sql, args: { id: string; memberId: st
   });
 }
 
+const TIMELINE_ACTION = { admit: 'admitted', withdraw: 'withdrawn', resolve: 'resolved' } as const;
+
 async function transition(
   sql: Sql,
   id: string,
@@ -185,7 +187,7 @@ async function transition(
       at: now,
       resolution: options.resolution ? { text: options.resolution.text, amount: options.resolution.amount } : undefined,
     });
-    await recordTimeline(tx, { procedureId: id, at: now, actor, action: action === 'resolve' ? 'resolved' : `${action}${action.endsWith('e') ? 'd' : 'ed'}`, from: row.status, to, details: options.details });
+    await recordTimeline(tx, { procedureId: id, at: now, actor, action: TIMELINE_ACTION[action], from: row.status, to, details: options.details });
     await emitStatusChange(tx, row, row.status, to, now);
     if (options.resolution) {
       await emit(tx, {

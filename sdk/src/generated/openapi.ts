@@ -1,0 +1,8216 @@
+// Generated from openapi/openapi.json by `npm run sdk:generate`. Do not edit.
+/* eslint-disable */
+export interface paths {
+    "/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Process and database status
+         * @description Answers 200 when the database answers, 503 otherwise. Needs no credential; meant for load balancers.
+         */
+        get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/procedure-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the procedure catalogue
+         * @description Every benefit procedure Puente can file, with its required documents, legal maximum term and the confidence of each fact. Public.
+         */
+        get: operations["listProcedureTypes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/procedure-types/{code}/form": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The application form of a type, as JSON Schema
+         * @description JSON Schema (2020-12) of the complete `form` a procedure of this type needs at submission, so case software can render and pre-validate it.
+         */
+        get: operations["retrieveProcedureTypeForm"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/procedure-types/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve one procedure type */
+        get: operations["retrieveProcedureType"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/calendar/deadline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Compute an administrative deadline
+         * @description Adds días hábiles (weekends and holidays skipped) or months (date to date) to a date, rolling a non-working last day forward (Ley 39/2015, art. 30). Pass exactly one of `business_days` or `months`. A year without holiday data answers 422 `calendar_unavailable`.
+         */
+        get: operations["computeDeadline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/organizations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register a representative organisation
+         * @description Public sign-up. The organisation starts `pending_verification` and gets, once, a test-mode key to build its integration; live keys exist only after a platform administrator verifies it. Rate-limited per client address.
+         */
+        post: operations["registerOrganization"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/organization": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve the caller's organisation */
+        get: operations["retrieveOrganization"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List members */
+        get: operations["listMembers"];
+        put?: never;
+        /**
+         * Add a member
+         * @description Adds a professional of the organisation. Needs the admin or owner role.
+         */
+        post: operations["createMember"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/members/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve a member */
+        get: operations["retrieveMember"];
+        put?: never;
+        post?: never;
+        /**
+         * Remove a member
+         * @description The member can no longer act; every key bound to them is revoked at once. The record stays, for the audit trail.
+         */
+        delete: operations["deleteMember"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List API keys
+         * @description Keys of both modes, without their secrets.
+         */
+        get: operations["listApiKeys"];
+        put?: never;
+        /**
+         * Create an API key
+         * @description Answers the secret once; only its hash is kept. A live key (`livemode: true`) needs a verified organisation. Needs the admin or owner role.
+         */
+        post: operations["createApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/api-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke an API key
+         * @description Takes effect on the very next request, on every instance. Revoking twice is harmless.
+         */
+        delete: operations["revokeApiKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/delegation-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List delegation requests */
+        get: operations["listDelegationRequests"];
+        put?: never;
+        /**
+         * Ask a citizen for a delegation
+         * @description The citizen gets an approval link and a short code; they sign in, see who asks and for what, and accept or reject. Expires if not answered (21 days by default). A pending request for the same citizen and scope answers 409 with its id.
+         */
+        post: operations["createDelegationRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/delegation-requests/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve a delegation request */
+        get: operations["retrieveDelegationRequest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/delegation-requests/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a pending delegation request */
+        post: operations["cancelDelegationRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/delegations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List delegations granted to the organisation */
+        get: operations["listDelegations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/delegations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve a delegation */
+        get: operations["retrieveDelegation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/delegations/{id}/renounce": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Renounce a delegation
+         * @description The representative gives up the power; it ends at once.
+         */
+        post: operations["renounceDelegation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/delegations/{id}/consent-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mint a consent token
+         * @description A short-lived JWS (EdDSA, 10 minutes by default) proving the citizen's consent, to send as `Puente-Consent`. Every use is re-checked against the delegation in the database, so revocation takes effect on the very next request. Recorded in the citizen's access log.
+         */
+        post: operations["createConsentToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/consent-tokens/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Check the consent token you are sending
+         * @description Runs exactly the check every operation on a client's data runs (token, organisation, mode, scope, and the delegation in the database) for a capacity and, optionally, a procedure type. Answers 200 when that action would be allowed. The check is recorded in the citizen's access log.
+         */
+        get: operations["checkConsentToken"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/.well-known/jwks.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Public keys that sign consent tokens
+         * @description The current key and the previous one. Anyone holding them can verify, now or later, that a filing was made under a consent token Puente signed.
+         */
+        get: operations["getJwks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/consent-tokens/introspect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Is this consent token usable now?
+         * @description Checks the signature and claims and, in the database, the delegation behind it. Agency keys may introspect any token; an organisation only its own (others answer `active: false`).
+         */
+        post: operations["introspectConsentToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/procedures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the organisation's procedures
+         * @description Only procedures of clients the organisation still represents (an active delegation covering the type); most recently changed first. No consent token needed.
+         */
+        get: operations["listProcedures"];
+        put?: never;
+        /**
+         * Start a procedure (draft) for the client of the consent token
+         * @description Needs the `file` capacity for the type. The form may be incomplete; submission checks it in full.
+         */
+        post: operations["createProcedure"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/procedures/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Retrieve a procedure
+         * @description With its deadlines computed for today. Answers an `ETag` to send as `If-Match` when updating.
+         */
+        get: operations["retrieveProcedure"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Replace the form of a draft
+         * @description Drafts only. Send the `ETag` of your last read as `If-Match` to avoid overwriting someone else's change (412 if it moved).
+         */
+        patch: operations["updateProcedure"];
+        trace?: never;
+    };
+    "/v1/procedures/{id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * File the procedure
+         * @description Checks the complete form and every required document (422 listing what is missing, and nothing changes). Assigns the registry entry number, the registration day (the next working day when filed on a non-working one) and the legal maximum date for the applicant's community, and keeps the consent token that authorised it.
+         */
+        post: operations["submitProcedure"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/procedures/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw (desistimiento)
+         * @description Needs the `withdraw` capacity, which the citizen must have granted explicitly.
+         */
+        post: operations["withdrawProcedure"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/procedures/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every change of a procedure */
+        get: operations["listProcedureTimeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/procedures/{id}/receipt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The filing receipt (justificante de presentación), as PDF */
+        get: operations["retrieveProcedureReceipt"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/procedures/{id}/requirements/{requirement_id}/response": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer a requirement (or ask once for 5 more días hábiles)
+         * @description Upload the required documents first (while the procedure is `action_required`); answering resumes the resolution clock. Needs the `respond` capacity.
+         */
+        post: operations["respondToRequirement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/procedures/{id}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a procedure's documents */
+        get: operations["listDocuments"];
+        put?: never;
+        /**
+         * Attach a document
+         * @description multipart/form-data with `kind` and `file`. PDF, PNG or JPEG only, recognised by content; the size cap depends on the procedure type. SHA-256 recorded.
+         */
+        post: operations["uploadDocument"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/procedures/{id}/documents/{document_id}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a document's exact bytes */
+        get: operations["downloadDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/agency/procedures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The back-office queue
+         * @description Live procedures of the managing body of the key, oldest filing first.
+         */
+        get: operations["agencyListProcedures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/agency/procedures/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A procedure with its documents */
+        get: operations["agencyRetrieveProcedure"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/agency/procedures/{id}/admit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Admit for review */
+        post: operations["agencyAdmitProcedure"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/agency/procedures/{id}/requirements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue a requerimiento de subsanación
+         * @description The applicant has 10 días hábiles from notification (in their community) to cure it, extendable once by 5; the resolution clock is suspended meanwhile.
+         */
+        post: operations["agencyIssueRequirement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/agency/procedures/{id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resolve: approve, partially approve or deny */
+        post: operations["agencyResolveProcedure"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The event feed
+         * @description Every event of the last 30 days, oldest first: the source of truth for clients that poll. Keep the last `next_cursor` and pass it next time to get only what is new.
+         */
+        get: operations["listEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/events/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve an event */
+        get: operations["retrieveEvent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List webhook endpoints */
+        get: operations["listWebhookEndpoints"];
+        put?: never;
+        /**
+         * Add a webhook endpoint
+         * @description Events are signed per Standard Webhooks with the returned `whsec_` secret. URLs must be https in production and resolve to public addresses.
+         */
+        post: operations["createWebhookEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve a webhook endpoint */
+        get: operations["retrieveWebhookEndpoint"];
+        put?: never;
+        post?: never;
+        /** Delete a webhook endpoint */
+        delete: operations["deleteWebhookEndpoint"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a webhook endpoint
+         * @description Change the URL, the event types, or enable it again after it was disabled.
+         */
+        patch: operations["updateWebhookEndpoint"];
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate the signing secret
+         * @description The old secret keeps signing (a second signature) for 24 hours.
+         */
+        post: operations["rotateWebhookEndpointSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test event
+         * @description Queues a `webhook_endpoint.test` event for this endpoint only; see its delivery in the log.
+         */
+        post: operations["testWebhookEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The delivery log
+         * @description Newest first, with every attempt: status code, latency, error.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}/deliveries/{delivery_id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deliver again now */
+        post: operations["retryWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/procedures/{id}/advance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Play the caseworker on a test-mode procedure
+         * @description Test keys only: `admit`, `require` (documents), `approve`, `partially_approve` or `deny`, with the same rules and effects as the agency back office.
+         */
+        post: operations["sandboxAdvanceProcedure"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/delegation-requests/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Play the citizen: accept a test-mode request
+         * @description Test keys only. Creates the delegation exactly as a citizen's acceptance would.
+         */
+        post: operations["sandboxAcceptDelegationRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/delegation-requests/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Play the citizen: reject a test-mode request */
+        post: operations["sandboxRejectDelegationRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/delegation-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Requests addressed to me */
+        get: operations["listMyDelegationRequests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/delegation-requests/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept a request: grant the delegation */
+        post: operations["acceptMyDelegationRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/delegation-requests/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject a request */
+        post: operations["rejectMyDelegationRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/delegations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Delegations I have granted */
+        get: operations["listMyDelegations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/delegations/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke a delegation
+         * @description Takes effect on the organisation's very next request: consent tokens minted before stop working at once.
+         */
+        post: operations["revokeMyDelegation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/procedures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Procedures filed on my behalf */
+        get: operations["listMyProcedures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/procedures/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The timeline of one of my procedures */
+        get: operations["listMyProcedureTimeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/access-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every access made on my behalf
+         * @description Append-only: who (organisation and member) did what, when, under which delegation. Newest first.
+         */
+        get: operations["listMyAccessLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/organizations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List organisations (platform administration) */
+        get: operations["adminListOrganizations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/organizations/{id}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify an organisation
+         * @description Records who checked which evidence, and when. Live keys become available.
+         */
+        post: operations["adminVerifyOrganization"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/organizations/{id}/suspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Suspend an organisation
+         * @description Every key of the organisation answers 403 `organization_suspended` from the next request on, and its delegations are suspended.
+         */
+        post: operations["adminSuspendOrganization"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/organizations/{id}/reinstate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reinstate a suspended organisation
+         * @description Keys work again. Suspended delegations stay suspended: citizens must grant them again.
+         */
+        post: operations["adminReinstateOrganization"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/agency-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issue an agency back-office key */
+        post: operations["adminCreateAgencyKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        /**
+         * @example {
+         *       "status": "ok",
+         *       "version": "0.1.0",
+         *       "uptime_seconds": 42,
+         *       "database": {
+         *         "status": "ok",
+         *         "latency_ms": 0.8
+         *       }
+         *     }
+         */
+        Health: {
+            /** @enum {string} */
+            status: "ok" | "degraded";
+            version: string;
+            uptime_seconds: number;
+            database: {
+                /** @enum {string} */
+                status: "ok" | "unavailable";
+                latency_ms: number | null;
+            };
+        };
+        /** @description An RFC 9457 problem. Switch on `code`, which is stable. */
+        Problem: {
+            /** @example https://docs.puente.es/problems/validation_failed */
+            type: string;
+            /** @example The request is not valid */
+            title: string;
+            /** @example 400 */
+            status: number;
+            /** @example The request has 1 invalid field. */
+            detail: string;
+            /** @enum {string} */
+            code: "validation_failed" | "malformed_json" | "invalid_cursor" | "citizen_token_invalid" | "unauthorized" | "forbidden" | "organization_suspended" | "live_mode_unavailable" | "consent_required" | "consent_invalid" | "consent_signature_invalid" | "consent_key_unknown" | "consent_algorithm_not_allowed" | "consent_issuer_mismatch" | "consent_mode_mismatch" | "consent_expired" | "consent_not_yet_valid" | "consent_audience_mismatch" | "consent_actor_mismatch" | "delegation_inactive" | "scope_insufficient" | "not_found" | "method_not_allowed" | "conflict" | "invalid_state_transition" | "duplicate" | "idempotency_in_flight" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "idempotency_conflict" | "delegation_request_expired" | "calendar_unavailable" | "unprocessable" | "rate_limited" | "internal" | "service_unavailable";
+            /** @example rid_3kTMd9Qx1uWv8ZbNcE4fGh */
+            request_id: string;
+            errors?: {
+                /**
+                 * @description JSON pointer to the field at fault.
+                 * @example /nif
+                 */
+                pointer: string;
+                /** @enum {string} */
+                in: "body" | "query" | "path" | "header";
+                /** @example The check letter should be Z for 12345678. */
+                detail: string;
+            }[];
+        } & {
+            [key: string]: unknown;
+        };
+        ProcedureTypeList: {
+            data: components["schemas"]["ProcedureType"][];
+            /** @enum {boolean} */
+            has_more: false;
+            next_cursor: null;
+        };
+        /**
+         * @example {
+         *       "object": "procedure_type",
+         *       "code": "JUB",
+         *       "name": {
+         *         "es": "Pensión de jubilación contributiva",
+         *         "en": "Contributory retirement pension"
+         *       },
+         *       "managing_bodies": [
+         *         "INSS",
+         *         "ISM"
+         *       ],
+         *       "subject": "pensions",
+         *       "required_documents": [
+         *         {
+         *           "any_of": [
+         *             "DNI_NIE"
+         *           ]
+         *         },
+         *         {
+         *           "any_of": [
+         *             "IBAN_CERT"
+         *           ]
+         *         }
+         *       ],
+         *       "max_resolution_term": {
+         *         "value": 90,
+         *         "unit": "business_days"
+         *       },
+         *       "silence_effect": "negative",
+         *       "legal_source": "Ley 39/2015 arts. 21 y 24; TRLGSS (RDL 8/2015).",
+         *       "confidence": "C",
+         *       "confidence_note": null,
+         *       "attachment_cap_bytes": 10485760,
+         *       "attachment_cap_observed": false
+         *     }
+         */
+        ProcedureType: {
+            /** @enum {string} */
+            object: "procedure_type";
+            code: components["schemas"]["ProcedureTypeCode"];
+            name: {
+                es: string;
+                en: string;
+            };
+            managing_bodies: string[];
+            subject: components["schemas"]["Subject"];
+            /** @description Each entry must be satisfied by at least one document of one of its kinds. */
+            required_documents: {
+                any_of: components["schemas"]["DocumentKind"][];
+            }[];
+            max_resolution_term: {
+                value: number;
+                /** @enum {string} */
+                unit: "business_days" | "months";
+            };
+            /**
+             * @description What the absence of a notified resolution by the maximum date means.
+             * @enum {string}
+             */
+            silence_effect: "negative" | "positive";
+            legal_source: string;
+            /**
+             * @description C confirmed by an official text or two sources; S one secondary source; U unconfirmed.
+             * @enum {string}
+             */
+            confidence: "C" | "S" | "U";
+            confidence_note: string | null;
+            attachment_cap_bytes: number;
+            /** @description True when the cap was observed on the official e-service; otherwise a default. */
+            attachment_cap_observed: boolean;
+        };
+        /** @enum {string} */
+        ProcedureTypeCode: "JUB" | "IP" | "IT_PD" | "NCM" | "CCL" | "CUME" | "REM" | "VIU" | "ORF" | "FFA" | "ADF" | "IMV" | "CAPI" | "AHC" | "TSE" | "PNC" | "RP";
+        /**
+         * @description Subject (materia) of a procedure, as used in delegation scopes.
+         * @enum {string}
+         */
+        Subject: "pensions" | "disability" | "family" | "minimum_income" | "health" | "appeals";
+        /** @enum {string} */
+        DocumentKind: "DNI_NIE" | "IBAN_CERT" | "LIBRO_FAMILIA" | "BIRTH_CERT" | "DEATH_CERT" | "MARRIAGE_CERT" | "PARTNERSHIP_CERT" | "EMPADRONAMIENTO" | "MEDICAL_REPORT" | "COMPANY_CERT" | "QUOTA_PROOF" | "RESIDENCE_PROOF" | "INCOME_PROOF" | "DISABILITY_RESOLUTION" | "COURT_RULING" | "FUNERAL_INVOICE" | "REPRESENTATION_PROOF" | "OTHER";
+        JsonSchema: {
+            [key: string]: unknown;
+        };
+        /**
+         * @example {
+         *       "object": "deadline",
+         *       "from": "2026-03-27",
+         *       "deadline": "2026-04-14",
+         *       "unit": "business_days",
+         *       "amount": 10,
+         *       "region": "MD",
+         *       "provisional": false,
+         *       "skipped": [
+         *         {
+         *           "date": "2026-03-28",
+         *           "reason": "saturday",
+         *           "name": null
+         *         },
+         *         {
+         *           "date": "2026-03-29",
+         *           "reason": "sunday",
+         *           "name": null
+         *         },
+         *         {
+         *           "date": "2026-04-02",
+         *           "reason": "regional_holiday",
+         *           "name": "Jueves Santo"
+         *         },
+         *         {
+         *           "date": "2026-04-03",
+         *           "reason": "national_holiday",
+         *           "name": "Viernes Santo"
+         *         },
+         *         {
+         *           "date": "2026-04-04",
+         *           "reason": "saturday",
+         *           "name": null
+         *         },
+         *         {
+         *           "date": "2026-04-05",
+         *           "reason": "sunday",
+         *           "name": null
+         *         },
+         *         {
+         *           "date": "2026-04-11",
+         *           "reason": "saturday",
+         *           "name": null
+         *         },
+         *         {
+         *           "date": "2026-04-12",
+         *           "reason": "sunday",
+         *           "name": null
+         *         }
+         *       ]
+         *     }
+         */
+        Deadline: {
+            /** @enum {string} */
+            object: "deadline";
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            deadline: string;
+            /** @enum {string} */
+            unit: "business_days" | "months";
+            amount: number;
+            region: components["schemas"]["Region"];
+            /** @description True when a year involved only has provisional holiday data. */
+            provisional: boolean;
+            skipped: {
+                /** Format: date */
+                date: string;
+                /** @enum {string} */
+                reason: "saturday" | "sunday" | "national_holiday" | "regional_holiday";
+                name: string | null;
+            }[];
+        };
+        /**
+         * @description Autonomous community, ISO 3166-2:ES subdivision code without the `ES-` prefix.
+         * @example MD
+         * @enum {string|null}
+         */
+        Region: "AN" | "AR" | "AS" | "CN" | "CB" | "CL" | "CM" | "CT" | "EX" | "GA" | "IB" | "RI" | "MD" | "MC" | "NC" | "PV" | "VC" | "CE" | "ML" | null;
+        OrganizationRegistration: {
+            organization: components["schemas"]["Organization"];
+            owner: components["schemas"]["Member"];
+            test_key: components["schemas"]["ApiKeyWithSecret"];
+        };
+        /**
+         * @example {
+         *       "id": "org_4mT9sQ2xPz8LkV1bN7cW3d",
+         *       "object": "organization",
+         *       "legal_name": "Gestoría Martínez y Asociados S.L.",
+         *       "nif": "B00000000",
+         *       "kind": "gestoria",
+         *       "status": "verified",
+         *       "professional_standing": {
+         *         "colegio": "Colegio Oficial de Gestores Administrativos de Madrid",
+         *         "registry": null,
+         *         "registration_number": "2841",
+         *         "practising": true,
+         *         "statutes_allow_representation": null
+         *       },
+         *       "contact_email": "contacto@gestoriamartinez.es",
+         *       "verification": {
+         *         "verified_at": "2026-03-03T10:15:00.000Z",
+         *         "verified_by": "ops@puente.es",
+         *         "note": "Colegiación comprobada en el censo del Colegio."
+         *       },
+         *       "suspension": null,
+         *       "created_at": "2026-03-02T09:00:00.000Z"
+         *     }
+         */
+        Organization: {
+            id: string;
+            /** @enum {string} */
+            object: "organization";
+            legal_name: string;
+            nif: string;
+            /** @enum {string} */
+            kind: "gestoria" | "law_firm" | "graduado_social" | "third_sector";
+            /** @enum {string} */
+            status: "pending_verification" | "verified" | "suspended";
+            professional_standing: {
+                colegio: string | null;
+                registry: string | null;
+                registration_number: string;
+                practising: boolean | null;
+                statutes_allow_representation: boolean | null;
+            };
+            contact_email: string;
+            verification: {
+                verified_at: string;
+                verified_by: string;
+                note: string;
+            } | null;
+            suspension: {
+                suspended_at: string;
+                reason: string;
+            } | null;
+            created_at: string;
+        };
+        /**
+         * @example {
+         *       "id": "mem_8Fq2LwP0sZ4nR7tY1xB5cV",
+         *       "object": "member",
+         *       "name": "Lucía Martínez Pardo",
+         *       "id_number": "12345678Z",
+         *       "email": "lucia@gestoriamartinez.es",
+         *       "role": "owner",
+         *       "colegio_number": "2841",
+         *       "status": "active",
+         *       "created_at": "2026-03-02T09:00:00.000Z",
+         *       "removed_at": null
+         *     }
+         */
+        Member: {
+            id: string;
+            /** @enum {string} */
+            object: "member";
+            name: string;
+            id_number: string;
+            email: string | null;
+            /** @enum {string} */
+            role: "owner" | "admin" | "agent" | "viewer";
+            colegio_number: string | null;
+            /** @enum {string} */
+            status: "active" | "removed";
+            created_at: string;
+            removed_at: string | null;
+        };
+        /**
+         * @example {
+         *       "id": "key_2bN6vX9qLm3Tp0sR8wZ1yK",
+         *       "object": "api_key",
+         *       "name": "Case-management sync",
+         *       "livemode": false,
+         *       "display_prefix": "sk_test_Ab3d…9xQz",
+         *       "member_id": "mem_8Fq2LwP0sZ4nR7tY1xB5cV",
+         *       "created_by": "mem_8Fq2LwP0sZ4nR7tY1xB5cV",
+         *       "created_at": "2026-03-02T09:00:00.000Z",
+         *       "last_used_at": null,
+         *       "revoked_at": null,
+         *       "secret": "sk_test_Ab3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5bC7d9xQz"
+         *     }
+         */
+        ApiKeyWithSecret: components["schemas"]["ApiKey"] & {
+            /**
+             * @description The key itself. Shown once: store it now.
+             * @example sk_test_Ab3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5bC7d9xQz
+             */
+            secret: string;
+        };
+        /**
+         * @example {
+         *       "id": "key_2bN6vX9qLm3Tp0sR8wZ1yK",
+         *       "object": "api_key",
+         *       "name": "Case-management sync",
+         *       "livemode": false,
+         *       "display_prefix": "sk_test_Ab3d…9xQz",
+         *       "member_id": "mem_8Fq2LwP0sZ4nR7tY1xB5cV",
+         *       "created_by": "mem_8Fq2LwP0sZ4nR7tY1xB5cV",
+         *       "created_at": "2026-03-02T09:00:00.000Z",
+         *       "last_used_at": "2026-03-02T09:05:12.000Z",
+         *       "revoked_at": null
+         *     }
+         */
+        ApiKey: {
+            id: string;
+            /** @enum {string} */
+            object: "api_key";
+            name: string;
+            livemode: boolean;
+            /** @description Enough to recognise the key; the secret is shown only once, at creation. */
+            display_prefix: string;
+            /** @description The member the key acts as; every write records it. */
+            member_id: string;
+            /** @description Member who created the key. */
+            created_by: string | null;
+            created_at: string;
+            last_used_at: string | null;
+            revoked_at: string | null;
+        };
+        /**
+         * @example {
+         *       "legal_name": "Gestoría Martínez y Asociados S.L.",
+         *       "nif": "B00000000",
+         *       "kind": "gestoria",
+         *       "professional_standing": {
+         *         "colegio": "Colegio Oficial de Gestores Administrativos de Madrid",
+         *         "registration_number": "2841",
+         *         "practising": true
+         *       },
+         *       "contact_email": "contacto@gestoriamartinez.es",
+         *       "owner": {
+         *         "name": "Lucía Martínez Pardo",
+         *         "id_number": "12345678Z",
+         *         "email": "lucia@gestoriamartinez.es",
+         *         "colegio_number": "2841"
+         *       }
+         *     }
+         */
+        RegisterOrganizationRequest: {
+            /** @enum {string} */
+            kind: "gestoria" | "law_firm" | "graduado_social";
+            /** @example Gestoría Martínez y Asociados S.L. */
+            legal_name: string;
+            /**
+             * @description NIF of the organisation (entity NIF, or DNI/NIE of a sole practitioner).
+             * @example B00000000
+             */
+            nif: string;
+            /**
+             * Format: email
+             * @example contacto@gestoriamartinez.es
+             */
+            contact_email: string;
+            owner: {
+                /** @example Lucía Martínez Pardo */
+                name: string;
+                /**
+                 * @description DNI, NIE or personal NIF; spaces, dots and dashes are ignored.
+                 * @example 12345678Z
+                 */
+                id_number: string;
+                /**
+                 * Format: email
+                 * @example contacto@gestoriamartinez.es
+                 */
+                email?: string;
+                /** @example 2841 */
+                colegio_number?: string;
+            };
+            professional_standing: components["schemas"]["ColegioStanding"];
+        } | {
+            /** @enum {string} */
+            kind: "third_sector";
+            /** @example Gestoría Martínez y Asociados S.L. */
+            legal_name: string;
+            /**
+             * @description NIF of the organisation (entity NIF, or DNI/NIE of a sole practitioner).
+             * @example B00000000
+             */
+            nif: string;
+            /**
+             * Format: email
+             * @example contacto@gestoriamartinez.es
+             */
+            contact_email: string;
+            owner: {
+                /** @example Lucía Martínez Pardo */
+                name: string;
+                /**
+                 * @description DNI, NIE or personal NIF; spaces, dots and dashes are ignored.
+                 * @example 12345678Z
+                 */
+                id_number: string;
+                /**
+                 * Format: email
+                 * @example contacto@gestoriamartinez.es
+                 */
+                email?: string;
+                /** @example 2841 */
+                colegio_number?: string;
+            };
+            professional_standing: components["schemas"]["ThirdSectorStanding"];
+        };
+        ColegioStanding: {
+            /** @example Colegio Oficial de Gestores Administrativos de Madrid */
+            colegio: string;
+            /**
+             * @description Número de colegiado.
+             * @example 2841
+             */
+            registration_number: string;
+            /** @description Ejerciente: only practising professionals may represent. */
+            practising: boolean;
+        };
+        ThirdSectorStanding: {
+            /** @example Registro Nacional de Asociaciones */
+            registry: string;
+            /** @example 612345 */
+            registration_number: string;
+            /**
+             * @description Declaration that the statutes allow the body to represent people (Ley 39/2015, art. 5). Mandatory.
+             * @enum {boolean}
+             */
+            statutes_allow_representation: true;
+        };
+        /**
+         * @example {
+         *       "name": "Javier Ortega Ruiz",
+         *       "id_number": "11111111H",
+         *       "email": "javier@gestoriamartinez.es",
+         *       "role": "agent",
+         *       "colegio_number": "3107"
+         *     }
+         */
+        CreateMemberRequest: {
+            name: string;
+            /**
+             * @description DNI, NIE or personal NIF; spaces, dots and dashes are ignored.
+             * @example 12345678Z
+             */
+            id_number: string;
+            /**
+             * Format: email
+             * @example contacto@gestoriamartinez.es
+             */
+            email?: string;
+            /**
+             * @description There is one owner per organisation, set at registration.
+             * @enum {string}
+             */
+            role: "admin" | "agent" | "viewer";
+            colegio_number?: string;
+        };
+        MemberList: {
+            data: components["schemas"]["Member"][];
+            has_more: boolean;
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        /**
+         * @example {
+         *       "name": "Case-management sync",
+         *       "livemode": false
+         *     }
+         */
+        CreateApiKeyRequest: {
+            /** @example Case-management sync */
+            name: string;
+            /**
+             * @description Live keys can be created once the organisation is verified.
+             * @default false
+             */
+            livemode: boolean;
+            /** @description Member the key acts as; defaults to the caller's member. */
+            member_id?: string;
+        };
+        ApiKeyList: {
+            data: components["schemas"]["ApiKey"][];
+            has_more: boolean;
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        /**
+         * @example {
+         *       "id": "dlr_7Hk2Lm9Np4Qr6St8Uv0Wx1",
+         *       "object": "delegation_request",
+         *       "livemode": false,
+         *       "organization": {
+         *         "id": "org_4mT9sQ2xPz8LkV1bN7cW3d",
+         *         "legal_name": "Gestoría Martínez y Asociados S.L.",
+         *         "nif": "B00000000",
+         *         "kind": "gestoria",
+         *         "verified": true,
+         *         "professional_standing": {
+         *           "colegio": "Colegio Oficial de Gestores Administrativos de Madrid",
+         *           "registry": null,
+         *           "registration_number": "2841"
+         *         }
+         *       },
+         *       "citizen": {
+         *         "id_number": "12345678Z",
+         *         "name": "Carmen López García",
+         *         "contact": "carmen.lopez@example.es"
+         *       },
+         *       "scope": {
+         *         "procedure_types": [
+         *           "JUB"
+         *         ],
+         *         "subjects": [],
+         *         "capacities": [
+         *           "consult",
+         *           "file",
+         *           "respond"
+         *         ]
+         *       },
+         *       "scope_version": 1,
+         *       "valid_until": "2027-12-31",
+         *       "message": "Para tramitar su pensión de jubilación.",
+         *       "code": "K7MQ-4XPR",
+         *       "approval_url": "https://puente.example.es/ciudadania/solicitudes/dlr_7Hk2Lm9Np4Qr6St8Uv0Wx1",
+         *       "status": "pending",
+         *       "created_by": "mem_8Fq2LwP0sZ4nR7tY1xB5cV",
+         *       "created_at": "2026-03-02T09:00:00.000Z",
+         *       "expires_at": "2026-03-23T09:00:00.000Z",
+         *       "ended_at": null,
+         *       "ended_by": null,
+         *       "delegation_id": null
+         *     }
+         */
+        DelegationRequest: {
+            id: string;
+            /** @enum {string} */
+            object: "delegation_request";
+            livemode: boolean;
+            organization: components["schemas"]["OrganizationSummary"];
+            citizen: {
+                id_number: string;
+                name: string | null;
+                contact: string | null;
+            };
+            scope: components["schemas"]["Scope"];
+            scope_version: number;
+            /** Format: date */
+            valid_until: string;
+            message: string | null;
+            /** @description Short code the citizen can type or read over the phone. */
+            code: string;
+            /** @description Where the citizen signs in to accept or reject. */
+            approval_url: string;
+            /** @enum {string} */
+            status: "pending" | "accepted" | "rejected" | "cancelled" | "expired";
+            /** @description Member who made the request. */
+            created_by: string;
+            created_at: string;
+            expires_at: string;
+            ended_at: string | null;
+            /** @enum {string|null} */
+            ended_by: "citizen" | "organization" | "system" | null;
+            delegation_id: string | null;
+        };
+        OrganizationSummary: {
+            id: string;
+            legal_name: string;
+            nif: string;
+            /** @enum {string} */
+            kind: "gestoria" | "law_firm" | "graduado_social" | "third_sector";
+            verified: boolean;
+            professional_standing: {
+                colegio: string | null;
+                registry: string | null;
+                registration_number: string;
+            };
+        };
+        /**
+         * @example {
+         *       "procedure_types": [
+         *         "JUB"
+         *       ],
+         *       "subjects": [
+         *         "family"
+         *       ],
+         *       "capacities": [
+         *         "consult",
+         *         "file",
+         *         "respond"
+         *       ]
+         *     }
+         */
+        Scope: {
+            /** @default [] */
+            procedure_types: components["schemas"]["ProcedureTypeCode"][];
+            /** @default [] */
+            subjects: components["schemas"]["Subject"][];
+            capacities: components["schemas"]["Capacity"][];
+        };
+        /**
+         * @description `consult` reads procedures and documents; `file` creates and submits; `respond` answers requirements; `withdraw` desists or renounces.
+         * @enum {string}
+         */
+        Capacity: "consult" | "file" | "respond" | "withdraw";
+        /**
+         * @example {
+         *       "citizen": {
+         *         "id_number": "12345678Z",
+         *         "name": "Carmen López García",
+         *         "contact": "carmen.lopez@example.es"
+         *       },
+         *       "scope": {
+         *         "procedure_types": [
+         *           "JUB"
+         *         ],
+         *         "subjects": [],
+         *         "capacities": [
+         *           "consult",
+         *           "file",
+         *           "respond"
+         *         ]
+         *       },
+         *       "valid_until": "2027-12-31",
+         *       "message": "Para tramitar su pensión de jubilación, como acordamos en la reunión del lunes."
+         *     }
+         */
+        CreateDelegationRequest: {
+            citizen: {
+                /**
+                 * @description DNI, NIE or personal NIF; spaces, dots and dashes are ignored.
+                 * @example 12345678Z
+                 */
+                id_number: string;
+                name?: string;
+                /** @description Email or phone where the citizen expects the approval link. */
+                contact?: string;
+            };
+            scope: components["schemas"]["Scope"];
+            /**
+             * Format: date
+             * @description Last day of the power; at most 5 years from today.
+             * @example 2026-03-27
+             */
+            valid_until: string;
+            /** @description Shown to the citizen on the approval page. */
+            message?: string;
+        };
+        DelegationRequestList: {
+            data: components["schemas"]["DelegationRequest"][];
+            has_more: boolean;
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        DelegationList: {
+            data: components["schemas"]["Delegation"][];
+            has_more: boolean;
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        /**
+         * @example {
+         *       "id": "dlg_3Gh5Jk7Lm9Np1Qr3St5Uv7",
+         *       "object": "delegation",
+         *       "livemode": false,
+         *       "organization": {
+         *         "id": "org_4mT9sQ2xPz8LkV1bN7cW3d",
+         *         "legal_name": "Gestoría Martínez y Asociados S.L."
+         *       },
+         *       "citizen": {
+         *         "id": "cit_9Zx8Yw7Vu6Ts5Rq4Po3Nm2",
+         *         "id_number": "12345678Z"
+         *       },
+         *       "request_id": "dlr_7Hk2Lm9Np4Qr6St8Uv0Wx1",
+         *       "scope": {
+         *         "procedure_types": [
+         *           "JUB"
+         *         ],
+         *         "subjects": [],
+         *         "capacities": [
+         *           "consult",
+         *           "file",
+         *           "respond"
+         *         ]
+         *       },
+         *       "scope_version": 1,
+         *       "covered_procedure_types": [
+         *         "JUB"
+         *       ],
+         *       "valid_from": "2026-03-02",
+         *       "valid_until": "2027-12-31",
+         *       "status": "active",
+         *       "created_at": "2026-03-02T10:12:00.000Z",
+         *       "ended_at": null,
+         *       "ended_by": null,
+         *       "ended_reason": null
+         *     }
+         */
+        Delegation: {
+            id: string;
+            /** @enum {string} */
+            object: "delegation";
+            livemode: boolean;
+            organization: {
+                id: string;
+                legal_name: string;
+            };
+            citizen: {
+                /** @description Pseudonymous citizen id, the `sub` of consent tokens. */
+                id: string;
+                id_number: string;
+            };
+            request_id: string;
+            scope: components["schemas"]["Scope"];
+            scope_version: number;
+            /** @description Every procedure type the scope covers, subjects expanded. */
+            covered_procedure_types: components["schemas"]["ProcedureTypeCode"][];
+            /** Format: date */
+            valid_from: string;
+            /** Format: date */
+            valid_until: string;
+            /** @enum {string} */
+            status: "active" | "revoked" | "renounced" | "expired" | "suspended";
+            created_at: string;
+            ended_at: string | null;
+            /** @enum {string|null} */
+            ended_by: "citizen" | "organization" | "platform" | "expiry" | null;
+            ended_reason: string | null;
+        };
+        /**
+         * @example {
+         *       "reason": "El cliente ha cambiado de gestoría."
+         *     }
+         */
+        RenounceDelegationRequest: {
+            reason?: string;
+        };
+        /**
+         * @example {
+         *       "object": "consent_token",
+         *       "token": "eyJhbGciOiJFZERTQSIsImtpZCI6ImNrXzIwMjYwMzAyX2FCY0RlRmdIIiwidHlwIjoicHVlbnRlLWNvbnNlbnQrand0In0.eyJzdWIiOiJjaXRfOVp4OFl3N1Z1NlRzNVJxNFBvM05tMiJ9.c2lnbmF0dXJl",
+         *       "token_id": "ctk_5Rt7Yu9Io1Pa3Sd5Fg7Hj9",
+         *       "delegation_id": "dlg_3Gh5Jk7Lm9Np1Qr3St5Uv7",
+         *       "expires_at": "2026-03-02T10:22:00.000Z",
+         *       "authorization_details": [
+         *         {
+         *           "type": "puente_delegation",
+         *           "procedure_types": [
+         *             "JUB"
+         *           ],
+         *           "capacities": [
+         *             "consult",
+         *             "file"
+         *           ]
+         *         }
+         *       ]
+         *     }
+         */
+        ConsentToken: {
+            /** @enum {string} */
+            object: "consent_token";
+            /** @description Send it as `Puente-Consent` on every operation on this client's data. */
+            token: string;
+            /** @description The token's `jti`. */
+            token_id: string;
+            delegation_id: string;
+            expires_at: string;
+            authorization_details: {
+                /** @enum {string} */
+                type: "puente_delegation";
+                procedure_types: components["schemas"]["ProcedureTypeCode"][];
+                capacities: components["schemas"]["Capacity"][];
+            }[];
+        };
+        /**
+         * @example {
+         *       "lifetime_seconds": 600,
+         *       "capacities": [
+         *         "consult",
+         *         "file"
+         *       ]
+         *     }
+         */
+        MintConsentTokenRequest: {
+            /** @description Default 600 (10 minutes). */
+            lifetime_seconds?: number;
+            /** @description Narrow the token to these types (within the delegation). */
+            procedure_types?: components["schemas"]["ProcedureTypeCode"][];
+            /** @description Narrow the token to these capacities (within the delegation). */
+            capacities?: components["schemas"]["Capacity"][];
+        };
+        /**
+         * @example {
+         *       "object": "consent_check",
+         *       "delegation_id": "dlg_3Gh5Jk7Lm9Np1Qr3St5Uv7",
+         *       "citizen_id": "cit_9Zx8Yw7Vu6Ts5Rq4Po3Nm2",
+         *       "capacity": "file",
+         *       "procedure_type": "JUB",
+         *       "token_id": "ctk_5Rt7Yu9Io1Pa3Sd5Fg7Hj9",
+         *       "expires_at": "2026-03-02T10:22:00.000Z"
+         *     }
+         */
+        ConsentCheck: {
+            /** @enum {string} */
+            object: "consent_check";
+            delegation_id: string;
+            citizen_id: string;
+            capacity: components["schemas"]["Capacity"];
+            procedure_type: components["schemas"]["ProcedureTypeCode"] & (string | null);
+            token_id: string;
+            expires_at: string;
+        };
+        /**
+         * @example {
+         *       "keys": [
+         *         {
+         *           "kty": "OKP",
+         *           "crv": "Ed25519",
+         *           "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo",
+         *           "kid": "ck_20260302_aBcDeFgH",
+         *           "alg": "EdDSA",
+         *           "use": "sig"
+         *         }
+         *       ]
+         *     }
+         */
+        JsonWebKeySet: {
+            keys: {
+                kty: string;
+                crv: string;
+                x: string;
+                kid: string;
+                alg: string;
+                use: string;
+            }[];
+        };
+        /**
+         * @example {
+         *       "active": true,
+         *       "reason": null,
+         *       "sub": "cit_9Zx8Yw7Vu6Ts5Rq4Po3Nm2",
+         *       "dlg": "dlg_3Gh5Jk7Lm9Np1Qr3St5Uv7",
+         *       "act": {
+         *         "sub": "org_4mT9sQ2xPz8LkV1bN7cW3d",
+         *         "member": "mem_8Fq2LwP0sZ4nR7tY1xB5cV"
+         *       },
+         *       "livemode": false,
+         *       "authorization_details": [
+         *         {
+         *           "type": "puente_delegation",
+         *           "procedure_types": [
+         *             "JUB"
+         *           ],
+         *           "capacities": [
+         *             "consult",
+         *             "file"
+         *           ]
+         *         }
+         *       ],
+         *       "iat": 1772445720,
+         *       "exp": 1772446320,
+         *       "jti": "ctk_5Rt7Yu9Io1Pa3Sd5Fg7Hj9",
+         *       "delegation_status": "active"
+         *     }
+         */
+        ConsentTokenIntrospection: {
+            active: boolean;
+            /** @description Why the token is not active (a problem code), or null. */
+            reason: string | null;
+            sub: string | null;
+            dlg: string | null;
+            act: {
+                sub: string;
+                member: string;
+            } | null;
+            livemode: boolean | null;
+            authorization_details: {
+                /** @enum {string} */
+                type: "puente_delegation";
+                procedure_types: components["schemas"]["ProcedureTypeCode"][];
+                capacities: components["schemas"]["Capacity"][];
+            }[] | null;
+            iat: number | null;
+            exp: number | null;
+            jti: string | null;
+            /** @enum {string|null} */
+            delegation_status: "active" | "revoked" | "renounced" | "expired" | "suspended" | null;
+        };
+        /**
+         * @example {
+         *       "token": "eyJhbGciOiJFZERTQSIsImtpZCI6ImNrXzIwMjYwMzAyX2FCY0RlRmdIIiwidHlwIjoicHVlbnRlLWNvbnNlbnQrand0In0.e30.c2ln"
+         *     }
+         */
+        IntrospectConsentTokenRequest: {
+            token: string;
+        };
+        /**
+         * @example {
+         *       "id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
+         *       "object": "procedure",
+         *       "livemode": true,
+         *       "type": "JUB",
+         *       "status": "in_review",
+         *       "citizen": {
+         *         "id": "cit_9Zx8Yw7Vu6Ts5Rq4Po3Nm2",
+         *         "id_number": "12345678Z"
+         *       },
+         *       "delegation_id": "dlg_3Gh5Jk7Lm9Np1Qr3St5Uv7",
+         *       "form": {
+         *         "applicant": {
+         *           "contact": {
+         *             "email": "carmen.lopez@example.es",
+         *             "phone": "+34612345678"
+         *           },
+         *           "address": {
+         *             "street": "Calle de Alcalá 123, 4º B",
+         *             "postal_code": "28009",
+         *             "municipality": "Madrid",
+         *             "province": "Madrid",
+         *             "region": "MD"
+         *           },
+         *           "iban": "ES9121000418450200051332"
+         *         },
+         *         "regime": "general",
+         *         "modality": "ordinaria",
+         *         "requested_start_date": "2026-06-01"
+         *       },
+         *       "region": "MD",
+         *       "original_procedure_id": null,
+         *       "registry_entry_number": "REG-2026-00001234",
+         *       "submitted_at": "2026-03-02T10:30:00.000Z",
+         *       "registered_on": "2026-03-02",
+         *       "deadlines": {
+         *         "clock": "running",
+         *         "max_resolution_date": "2026-07-09",
+         *         "presumed_denied_at": null,
+         *         "requirement_deadline": null,
+         *         "prior_claim_deadline": null
+         *       },
+         *       "resolution": null,
+         *       "requirements": [],
+         *       "missing_documents": [],
+         *       "created_by": "mem_8Fq2LwP0sZ4nR7tY1xB5cV",
+         *       "submitted_by": "mem_8Fq2LwP0sZ4nR7tY1xB5cV",
+         *       "created_at": "2026-03-02T10:20:00.000Z",
+         *       "updated_at": "2026-03-03T08:00:00.000Z",
+         *       "version": 4
+         *     }
+         */
+        Procedure: {
+            id: string;
+            /** @enum {string} */
+            object: "procedure";
+            livemode: boolean;
+            type: components["schemas"]["ProcedureTypeCode"];
+            /** @enum {string} */
+            status: "draft" | "submitted" | "in_review" | "action_required" | "approved" | "partially_approved" | "denied" | "withdrawn" | "lapsed";
+            citizen: {
+                id: string;
+                id_number: string;
+            };
+            delegation_id: string;
+            /** @description The application form of the procedure type; its JSON Schema is at `GET /v1/procedure-types/{code}/form`. Drafts may be incomplete. */
+            form: {
+                [key: string]: unknown;
+            };
+            region: components["schemas"]["Region"];
+            original_procedure_id: string | null;
+            registry_entry_number: string | null;
+            submitted_at: string | null;
+            /**
+             * Format: date
+             * @description The day the legal clock counts from (next working day when filed on a non-working day).
+             */
+            registered_on: string | null;
+            deadlines: {
+                /** @enum {string} */
+                clock: "not_started" | "running" | "suspended" | "stopped";
+                /** @description Legal maximum date to resolve and notify, suspensions included; null while suspended. */
+                max_resolution_date: string | null;
+                /** @description Set once silence applies (desestimación presunta); the body may still resolve later. */
+                presumed_denied_at: string | null;
+                requirement_deadline: string | null;
+                /** @description After a denial: last day to file a reclamación previa (30 días hábiles). */
+                prior_claim_deadline: string | null;
+            };
+            resolution: {
+                /** @enum {string} */
+                outcome: "approved" | "partially_approved" | "denied";
+                text: string;
+                amount: number | null;
+                resolved_at: string;
+            } | null;
+            requirements: components["schemas"]["Requirement"][];
+            /** @description Required document groups with no document yet. */
+            missing_documents: {
+                any_of: components["schemas"]["DocumentKind"][];
+            }[];
+            created_by: string;
+            submitted_by: string | null;
+            created_at: string;
+            updated_at: string;
+            version: number;
+        };
+        Requirement: {
+            id: string;
+            /** @enum {string} */
+            object: "requirement";
+            kinds: components["schemas"]["DocumentKind"][];
+            message: string;
+            notified_at: string;
+            /**
+             * Format: date
+             * @description 10 días hábiles from notification (15 with the extension).
+             */
+            deadline: string;
+            extended: boolean;
+            /** @enum {string} */
+            status: "open" | "answered" | "expired";
+            answered_at: string | null;
+            response_message: string | null;
+        };
+        /**
+         * @example {
+         *       "type": "JUB",
+         *       "form": {
+         *         "applicant": {
+         *           "contact": {
+         *             "email": "carmen.lopez@example.es",
+         *             "phone": "+34612345678"
+         *           },
+         *           "address": {
+         *             "street": "Calle de Alcalá 123, 4º B",
+         *             "postal_code": "28009",
+         *             "municipality": "Madrid",
+         *             "province": "Madrid",
+         *             "region": "MD"
+         *           },
+         *           "iban": "ES9121000418450200051332"
+         *         },
+         *         "regime": "general",
+         *         "modality": "ordinaria",
+         *         "requested_start_date": "2026-06-01"
+         *       }
+         *     }
+         */
+        CreateProcedureRequest: {
+            type: components["schemas"]["ProcedureTypeCode"];
+            /**
+             * @description The application form of the procedure type; its JSON Schema is at `GET /v1/procedure-types/{code}/form`. Drafts may be incomplete.
+             * @default {}
+             */
+            form: {
+                [key: string]: unknown;
+            };
+            /** @description For an `RP` (reclamación previa): the procedure whose resolution is contested. */
+            original_procedure_id?: string;
+        };
+        ProcedureList: {
+            data: components["schemas"]["Procedure"][];
+            has_more: boolean;
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        /**
+         * @example {
+         *       "form": {
+         *         "applicant": {
+         *           "contact": {
+         *             "email": "carmen.lopez@example.es",
+         *             "phone": "+34612345678"
+         *           },
+         *           "address": {
+         *             "street": "Calle de Alcalá 123, 4º B",
+         *             "postal_code": "28009",
+         *             "municipality": "Madrid",
+         *             "province": "Madrid",
+         *             "region": "MD"
+         *           },
+         *           "iban": "ES9121000418450200051332"
+         *         },
+         *         "regime": "general",
+         *         "modality": "ordinaria",
+         *         "requested_start_date": "2026-06-01"
+         *       }
+         *     }
+         */
+        UpdateProcedureRequest: {
+            /** @description The application form of the procedure type; its JSON Schema is at `GET /v1/procedure-types/{code}/form`. Drafts may be incomplete. */
+            form: {
+                [key: string]: unknown;
+            };
+        };
+        Timeline: {
+            data: components["schemas"]["TimelineEntry"][];
+            /** @enum {boolean} */
+            has_more: false;
+            next_cursor: null;
+        };
+        TimelineEntry: {
+            id: string;
+            /** @enum {string} */
+            object: "timeline_entry";
+            occurred_at: string;
+            actor: {
+                /** @enum {string} */
+                type: "member" | "caseworker" | "citizen" | "system";
+                id: string | null;
+                name: string | null;
+            };
+            action: string;
+            from_status: string | null;
+            to_status: string | null;
+            details: {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * @example {
+         *       "message": "Adjuntamos el certificado de empresa solicitado."
+         *     }
+         */
+        RequirementResponseRequest: {
+            /** @description Explanation for the caseworker. */
+            message?: string;
+            /** @description Ask once for 5 more días hábiles instead of answering now. */
+            request_extension?: boolean;
+        };
+        /**
+         * @example {
+         *       "id": "doc_4Rf6Tg8Yh0Uj2Ik4Ol6Pz8",
+         *       "object": "document",
+         *       "procedure_id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
+         *       "kind": "DNI_NIE",
+         *       "filename": "dni-carmen-lopez.pdf",
+         *       "content_type": "application/pdf",
+         *       "size_bytes": 182311,
+         *       "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+         *       "requirement_id": null,
+         *       "uploaded_by": "mem_8Fq2LwP0sZ4nR7tY1xB5cV",
+         *       "created_at": "2026-03-02T10:25:00.000Z"
+         *     }
+         */
+        Document: {
+            id: string;
+            /** @enum {string} */
+            object: "document";
+            procedure_id: string;
+            kind: components["schemas"]["DocumentKind"];
+            filename: string;
+            /** @enum {string} */
+            content_type: "application/pdf" | "image/png" | "image/jpeg";
+            size_bytes: number;
+            /** @description Hex SHA-256 of the exact bytes stored; shown on the filing receipt. */
+            sha256: string;
+            /** @description The requirement this document answers, if uploaded while one was open. */
+            requirement_id: string | null;
+            uploaded_by: string | null;
+            created_at: string;
+        };
+        UploadDocumentRequest: {
+            kind: components["schemas"]["DocumentKind"];
+            /**
+             * Format: binary
+             * @description PDF, PNG or JPEG; checked by content, not by name. Size cap per procedure type.
+             */
+            file?: string;
+        };
+        DocumentList: {
+            data: components["schemas"]["Document"][];
+            /** @enum {boolean} */
+            has_more: false;
+            next_cursor: null;
+        };
+        AgencyProcedureQueue: {
+            data: components["schemas"]["Procedure"][];
+            has_more: boolean;
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        /**
+         * @example {
+         *       "id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
+         *       "object": "procedure",
+         *       "livemode": true,
+         *       "type": "JUB",
+         *       "status": "in_review",
+         *       "citizen": {
+         *         "id": "cit_9Zx8Yw7Vu6Ts5Rq4Po3Nm2",
+         *         "id_number": "12345678Z"
+         *       },
+         *       "delegation_id": "dlg_3Gh5Jk7Lm9Np1Qr3St5Uv7",
+         *       "form": {
+         *         "applicant": {
+         *           "contact": {
+         *             "email": "carmen.lopez@example.es",
+         *             "phone": "+34612345678"
+         *           },
+         *           "address": {
+         *             "street": "Calle de Alcalá 123, 4º B",
+         *             "postal_code": "28009",
+         *             "municipality": "Madrid",
+         *             "province": "Madrid",
+         *             "region": "MD"
+         *           },
+         *           "iban": "ES9121000418450200051332"
+         *         },
+         *         "regime": "general",
+         *         "modality": "ordinaria",
+         *         "requested_start_date": "2026-06-01"
+         *       },
+         *       "region": "MD",
+         *       "original_procedure_id": null,
+         *       "registry_entry_number": "REG-2026-00001234",
+         *       "submitted_at": "2026-03-02T10:30:00.000Z",
+         *       "registered_on": "2026-03-02",
+         *       "deadlines": {
+         *         "clock": "running",
+         *         "max_resolution_date": "2026-07-09",
+         *         "presumed_denied_at": null,
+         *         "requirement_deadline": null,
+         *         "prior_claim_deadline": null
+         *       },
+         *       "resolution": null,
+         *       "requirements": [],
+         *       "missing_documents": [],
+         *       "created_by": "mem_8Fq2LwP0sZ4nR7tY1xB5cV",
+         *       "submitted_by": "mem_8Fq2LwP0sZ4nR7tY1xB5cV",
+         *       "created_at": "2026-03-02T10:20:00.000Z",
+         *       "updated_at": "2026-03-03T08:00:00.000Z",
+         *       "version": 4,
+         *       "documents": [
+         *         {
+         *           "id": "doc_4Rf6Tg8Yh0Uj2Ik4Ol6Pz8",
+         *           "object": "document",
+         *           "procedure_id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
+         *           "kind": "DNI_NIE",
+         *           "filename": "dni-carmen-lopez.pdf",
+         *           "content_type": "application/pdf",
+         *           "size_bytes": 182311,
+         *           "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+         *           "requirement_id": null,
+         *           "uploaded_by": "mem_8Fq2LwP0sZ4nR7tY1xB5cV",
+         *           "created_at": "2026-03-02T10:25:00.000Z"
+         *         }
+         *       ]
+         *     }
+         */
+        AgencyProcedure: components["schemas"]["Procedure"] & {
+            documents: components["schemas"]["Document"][];
+        };
+        /**
+         * @example {
+         *       "kinds": [
+         *         "COMPANY_CERT"
+         *       ],
+         *       "message": "Falta el certificado de empresa con la fecha de cese en la actividad. Aporte el documento firmado por la empresa."
+         *     }
+         */
+        IssueRequirementRequest: {
+            /** @description Missing or defective document kinds. */
+            kinds: components["schemas"]["DocumentKind"][];
+            message: string;
+        };
+        /**
+         * @example {
+         *       "outcome": "approved",
+         *       "text": "Se reconoce el derecho a la pensión de jubilación con efectos desde el 1 de junio de 2026.",
+         *       "amount": 1456.32
+         *     }
+         */
+        ResolveProcedureRequest: {
+            /** @enum {string} */
+            outcome: "approved" | "partially_approved" | "denied";
+            /** @description The resolution as notified. */
+            text: string;
+            /** @description Monthly amount in euros, when granted. */
+            amount?: number;
+        };
+        EventList: {
+            data: components["schemas"]["Event"][];
+            has_more: boolean;
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        /**
+         * @example {
+         *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+         *       "object": "event",
+         *       "type": "procedure.status_changed",
+         *       "livemode": true,
+         *       "created_at": "2026-03-10T09:00:00.000Z",
+         *       "data": {
+         *         "procedure_id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
+         *         "type": "JUB",
+         *         "previous_status": "in_review",
+         *         "status": "action_required"
+         *       }
+         *     }
+         */
+        Event: {
+            id: string;
+            /** @enum {string} */
+            object: "event";
+            type: string;
+            livemode: boolean;
+            created_at: string;
+            /** @description Ids and the new state; fetch the resource for the rest. */
+            data: {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * @example {
+         *       "id": "whe_2Bn4Mq6Wr8Ty0Ui2Op4As6",
+         *       "object": "webhook_endpoint",
+         *       "livemode": true,
+         *       "url": "https://expedientes.gestoriamartinez.es/hooks/puente",
+         *       "description": "Sincronización del gestor de expedientes",
+         *       "event_types": [
+         *         "procedure.*",
+         *         "delegation.revoked"
+         *       ],
+         *       "enabled": true,
+         *       "disabled_reason": null,
+         *       "secret_rotation": null,
+         *       "created_at": "2026-03-02T09:00:00.000Z",
+         *       "updated_at": "2026-03-02T09:00:00.000Z",
+         *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw6bQ0O0ea8Qg="
+         *     }
+         */
+        WebhookEndpointWithSecret: components["schemas"]["WebhookEndpoint"] & {
+            /** @description The signing secret (`whsec_…`). Shown when created or rotated only. */
+            secret: string;
+        };
+        /**
+         * @example {
+         *       "id": "whe_2Bn4Mq6Wr8Ty0Ui2Op4As6",
+         *       "object": "webhook_endpoint",
+         *       "livemode": true,
+         *       "url": "https://expedientes.gestoriamartinez.es/hooks/puente",
+         *       "description": "Sincronización del gestor de expedientes",
+         *       "event_types": [
+         *         "procedure.*",
+         *         "delegation.revoked"
+         *       ],
+         *       "enabled": true,
+         *       "disabled_reason": null,
+         *       "secret_rotation": null,
+         *       "created_at": "2026-03-02T09:00:00.000Z",
+         *       "updated_at": "2026-03-02T09:00:00.000Z"
+         *     }
+         */
+        WebhookEndpoint: {
+            id: string;
+            /** @enum {string} */
+            object: "webhook_endpoint";
+            livemode: boolean;
+            url: string;
+            description: string | null;
+            /** @description Types delivered (`procedure.*` matches a family); empty means every type. */
+            event_types: string[];
+            enabled: boolean;
+            disabled_reason: string | null;
+            secret_rotation: {
+                previous_secret_valid_until: string;
+            } | null;
+            created_at: string;
+            updated_at: string;
+        };
+        /**
+         * @example {
+         *       "url": "https://expedientes.gestoriamartinez.es/hooks/puente",
+         *       "description": "Sincronización del gestor de expedientes",
+         *       "event_types": [
+         *         "procedure.*",
+         *         "delegation.revoked"
+         *       ]
+         *     }
+         */
+        CreateWebhookEndpointRequest: {
+            /** @example https://expedientes.gestoriamartinez.es/hooks/puente */
+            url: string;
+            description?: string;
+            /** @default [] */
+            event_types: string[];
+        };
+        WebhookEndpointList: {
+            data: components["schemas"]["WebhookEndpoint"][];
+            has_more: boolean;
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        /**
+         * @example {
+         *       "enabled": true,
+         *       "event_types": [
+         *         "procedure.*"
+         *       ]
+         *     }
+         */
+        UpdateWebhookEndpointRequest: {
+            url?: string;
+            description?: string | null;
+            event_types?: string[];
+            enabled?: boolean;
+        };
+        /**
+         * @example {
+         *       "id": "whd_8Kj6Hg4Fd2Sa0Po8Iu6Yt4",
+         *       "object": "webhook_delivery",
+         *       "endpoint_id": "whe_2Bn4Mq6Wr8Ty0Ui2Op4As6",
+         *       "event_id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+         *       "event_type": "procedure.status_changed",
+         *       "status": "succeeded",
+         *       "attempts": [
+         *         {
+         *           "attempted_at": "2026-03-02T10:30:01.000Z",
+         *           "status_code": 200,
+         *           "latency_ms": 84,
+         *           "error": null
+         *         }
+         *       ],
+         *       "next_attempt_at": null,
+         *       "delivered_at": "2026-03-02T10:30:01.000Z",
+         *       "created_at": "2026-03-02T10:30:00.000Z"
+         *     }
+         */
+        WebhookDelivery: {
+            id: string;
+            /** @enum {string} */
+            object: "webhook_delivery";
+            endpoint_id: string;
+            event_id: string;
+            event_type: string;
+            /** @enum {string} */
+            status: "pending" | "succeeded" | "failed" | "exhausted";
+            attempts: {
+                attempted_at: string;
+                status_code: number | null;
+                latency_ms: number;
+                error: string | null;
+            }[];
+            next_attempt_at: string | null;
+            delivered_at: string | null;
+            created_at: string;
+        };
+        WebhookDeliveryList: {
+            data: components["schemas"]["WebhookDelivery"][];
+            has_more: boolean;
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        /**
+         * @example {
+         *       "action": "require",
+         *       "kinds": [
+         *         "COMPANY_CERT"
+         *       ],
+         *       "message": "Falta el certificado de empresa."
+         *     }
+         */
+        SandboxAdvanceRequest: {
+            /** @enum {string} */
+            action: "admit" | "require" | "approve" | "partially_approve" | "deny";
+            /** @description For `require`: the document kinds (default OTHER). */
+            kinds?: components["schemas"]["DocumentKind"][];
+            message?: string;
+            amount?: number;
+        };
+        AccessLogList: {
+            data: components["schemas"]["AccessLogEntry"][];
+            has_more: boolean;
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        /**
+         * @example {
+         *       "id": "acl_2Ws4Ed6Rf8Tg0Yh2Uj4Ik6",
+         *       "object": "access_log_entry",
+         *       "occurred_at": "2026-03-02T10:15:03.000Z",
+         *       "organization": {
+         *         "id": "org_4mT9sQ2xPz8LkV1bN7cW3d",
+         *         "legal_name": "Gestoría Martínez y Asociados S.L."
+         *       },
+         *       "member": {
+         *         "id": "mem_8Fq2LwP0sZ4nR7tY1xB5cV",
+         *         "name": "Lucía Martínez Pardo"
+         *       },
+         *       "delegation_id": "dlg_3Gh5Jk7Lm9Np1Qr3St5Uv7",
+         *       "livemode": true,
+         *       "action": "consent_token.minted",
+         *       "resource": {
+         *         "type": "delegation",
+         *         "id": "dlg_3Gh5Jk7Lm9Np1Qr3St5Uv7"
+         *       },
+         *       "request_id": "rid_3kTMd9Qx1uWv8ZbNcE4fGh"
+         *     }
+         */
+        AccessLogEntry: {
+            id: string;
+            /** @enum {string} */
+            object: "access_log_entry";
+            occurred_at: string;
+            organization: {
+                id: string;
+                legal_name: string;
+            };
+            /** @description The professional who acted. */
+            member: {
+                id: string;
+                name: string;
+            } | null;
+            delegation_id: string | null;
+            livemode: boolean;
+            /** @description What was done, e.g. `consent_token.minted`, `procedure.read`, `procedure.submitted`. */
+            action: string;
+            resource: {
+                type: string;
+                id: string;
+            } | null;
+            request_id: string | null;
+        };
+        OrganizationList: {
+            data: components["schemas"]["Organization"][];
+            has_more: boolean;
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        /**
+         * @example {
+         *       "verified_by": "ops@puente.es",
+         *       "note": "Colegiación 2841 comprobada en el censo del Colegio de Gestores de Madrid."
+         *     }
+         */
+        VerifyOrganizationRequest: {
+            /**
+             * @description Who checked the evidence.
+             * @example ops@puente.es
+             */
+            verified_by: string;
+            /**
+             * @description The evidence checked.
+             * @example Colegiación 2841 comprobada en el censo del Colegio de Gestores de Madrid.
+             */
+            note: string;
+        };
+        /**
+         * @example {
+         *       "reason": "Baja como ejerciente comunicada por el Colegio."
+         *     }
+         */
+        SuspendOrganizationRequest: {
+            /** @example Baja como ejerciente comunicada por el Colegio. */
+            reason: string;
+        };
+        /**
+         * @example {
+         *       "id": "agk_5Jd8Qw1Rt4Yu7Io0Pa3SdF",
+         *       "object": "agency_key",
+         *       "managing_body": "INSS",
+         *       "office": "Dirección Provincial del INSS de Madrid",
+         *       "display_prefix": "ak_live_Qm4x…7Lp2",
+         *       "created_at": "2026-03-02T09:00:00.000Z",
+         *       "secret": "ak_live_Qm4xR8tV2yB6nM0kJ4hG8fD2sA6pO0iU4yT8rE2w7Lp2"
+         *     }
+         */
+        AgencyKeyWithSecret: {
+            id: string;
+            /** @enum {string} */
+            object: "agency_key";
+            /** @enum {string} */
+            managing_body: "INSS" | "ISM" | "IMSERSO" | "SEPE" | "MUTUA" | "CCAA";
+            office: string;
+            display_prefix: string;
+            created_at: string;
+            /** @description Shown once. */
+            secret: string;
+        };
+        /**
+         * @example {
+         *       "managing_body": "INSS",
+         *       "office": "Dirección Provincial del INSS de Madrid"
+         *     }
+         */
+        CreateAgencyKeyRequest: {
+            /** @enum {string} */
+            managing_body: "INSS" | "ISM" | "IMSERSO" | "SEPE" | "MUTUA" | "CCAA";
+            /** @example Dirección Provincial del INSS de Madrid */
+            office: string;
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    getHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Healthy */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    listProcedureTypes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The whole catalogue (one page). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProcedureTypeList"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retrieveProcedureTypeForm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The JSON Schema. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/schema+json": components["schemas"]["JsonSchema"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retrieveProcedureType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The procedure type. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProcedureType"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    computeDeadline: {
+        parameters: {
+            query: {
+                /** @description Day of the notification, publication or filing; counting starts the next day. */
+                from: string;
+                /** @description Días hábiles to add. */
+                business_days?: number;
+                /** @description Months to add, date to date. */
+                months?: number;
+                /** @description Community whose regional holidays also count as non-working. */
+                region?: components["schemas"]["Region"] & unknown;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deadline and every day skipped. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Deadline"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `calendar_unavailable`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    registerOrganization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterOrganizationRequest"];
+            };
+        };
+        responses: {
+            /** @description Registered. Store `test_key.secret` now: it is never shown again. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationRegistration"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `duplicate`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retrieveOrganization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The organisation of the API key. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Organization"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMembers: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1 to 100. */
+                limit?: number;
+                /** @description Opaque cursor from a previous page's `next_cursor`. */
+                cursor?: string;
+                status?: "active" | "removed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of members, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberList"];
+                };
+            };
+            /** @description Problem. Possible codes: `invalid_cursor`, `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateMemberRequest"];
+            };
+        };
+        responses: {
+            /** @description The new member. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Member"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `duplicate`, `idempotency_in_flight`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `idempotency_conflict`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retrieveMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The member. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Member"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The removed member. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Member"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `conflict`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listApiKeys: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1 to 100. */
+                limit?: number;
+                /** @description Opaque cursor from a previous page's `next_cursor`. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of keys, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyList"];
+                };
+            };
+            /** @description Problem. Possible codes: `invalid_cursor`, `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateApiKeyRequest"];
+            };
+        };
+        responses: {
+            /** @description The key, with its secret. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyWithSecret"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `idempotency_in_flight`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `idempotency_conflict`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revokeApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The revoked key. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listDelegationRequests: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1 to 100. */
+                limit?: number;
+                /** @description Opaque cursor from a previous page's `next_cursor`. */
+                cursor?: string;
+                status?: "pending" | "accepted" | "rejected" | "cancelled" | "expired";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of requests, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelegationRequestList"];
+                };
+            };
+            /** @description Problem. Possible codes: `invalid_cursor`, `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createDelegationRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateDelegationRequest"];
+            };
+        };
+        responses: {
+            /** @description The pending request. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelegationRequest"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `duplicate`, `idempotency_in_flight`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `idempotency_conflict`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retrieveDelegationRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delegation request. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelegationRequest"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancelDelegationRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delegation request. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelegationRequest"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `invalid_state_transition`, `delegation_request_expired`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listDelegations: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1 to 100. */
+                limit?: number;
+                /** @description Opaque cursor from a previous page's `next_cursor`. */
+                cursor?: string;
+                status?: "active" | "revoked" | "renounced" | "expired" | "suspended";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of delegations, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelegationList"];
+                };
+            };
+            /** @description Problem. Possible codes: `invalid_cursor`, `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retrieveDelegation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delegation. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Delegation"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    renounceDelegation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RenounceDelegationRequest"];
+            };
+        };
+        responses: {
+            /** @description The delegation. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Delegation"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `invalid_state_transition`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createConsentToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["MintConsentTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description The token. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentToken"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `delegation_inactive`, `scope_insufficient`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    checkConsentToken: {
+        parameters: {
+            query?: {
+                /** @description The capacity to check (default `consult`). */
+                capacity?: components["schemas"]["Capacity"] & unknown;
+                /** @description A procedure type the action would concern. */
+                procedure_type?: components["schemas"]["ProcedureTypeCode"] & unknown;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The action would be allowed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentCheck"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `delegation_inactive`, `scope_insufficient`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getJwks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A JSON Web Key Set. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JsonWebKeySet"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    introspectConsentToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IntrospectConsentTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description The verdict and, when the signature verifies, the claims. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentTokenIntrospection"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listProcedures: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1 to 100. */
+                limit?: number;
+                /** @description Opaque cursor from a previous page's `next_cursor`. */
+                cursor?: string;
+                status?: "draft" | "submitted" | "in_review" | "action_required" | "approved" | "partially_approved" | "denied" | "withdrawn" | "lapsed";
+                type?: components["schemas"]["ProcedureTypeCode"];
+                /** @description Only procedures changed at or after this time. */
+                updated_since?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of procedures. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProcedureList"];
+                };
+            };
+            /** @description Problem. Possible codes: `invalid_cursor`, `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createProcedure: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateProcedureRequest"];
+            };
+        };
+        responses: {
+            /** @description The draft. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Procedure"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `delegation_inactive`, `scope_insufficient`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `idempotency_in_flight`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unprocessable`, `idempotency_conflict`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retrieveProcedure: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The procedure. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Procedure"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `delegation_inactive`, `scope_insufficient`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateProcedure: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateProcedureRequest"];
+            };
+        };
+        responses: {
+            /** @description The procedure. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Procedure"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `delegation_inactive`, `scope_insufficient`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `invalid_state_transition`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `precondition_failed`. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    submitProcedure: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The procedure. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Procedure"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `delegation_inactive`, `scope_insufficient`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `invalid_state_transition`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unprocessable`, `calendar_unavailable`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    withdrawProcedure: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The procedure. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Procedure"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `delegation_inactive`, `scope_insufficient`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `invalid_state_transition`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listProcedureTimeline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The timeline, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Timeline"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `delegation_inactive`, `scope_insufficient`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retrieveProcedureReceipt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The receipt. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `delegation_inactive`, `scope_insufficient`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `invalid_state_transition`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    respondToRequirement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                requirement_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequirementResponseRequest"];
+            };
+        };
+        responses: {
+            /** @description The procedure. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Procedure"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `delegation_inactive`, `scope_insufficient`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `invalid_state_transition`, `conflict`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unprocessable`, `calendar_unavailable`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listDocuments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every document, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentList"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `delegation_inactive`, `scope_insufficient`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    uploadDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["UploadDocumentRequest"];
+            };
+        };
+        responses: {
+            /** @description The stored document. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Document"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `delegation_inactive`, `scope_insufficient`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `invalid_state_transition`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    downloadDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                document_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file as uploaded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                    "image/png": string;
+                    "image/jpeg": string;
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `delegation_inactive`, `scope_insufficient`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    agencyListProcedures: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1 to 100. */
+                limit?: number;
+                /** @description Opaque cursor from a previous page's `next_cursor`. */
+                cursor?: string;
+                /** @description Default `submitted`: the intake queue. */
+                status?: "draft" | "submitted" | "in_review" | "action_required" | "approved" | "partially_approved" | "denied" | "withdrawn" | "lapsed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of procedures. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgencyProcedureQueue"];
+                };
+            };
+            /** @description Problem. Possible codes: `invalid_cursor`, `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    agencyRetrieveProcedure: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The procedure. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgencyProcedure"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    agencyAdmitProcedure: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The procedure after the action. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Procedure"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `invalid_state_transition`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    agencyIssueRequirement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IssueRequirementRequest"];
+            };
+        };
+        responses: {
+            /** @description The procedure after the action. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Procedure"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `invalid_state_transition`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `calendar_unavailable`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    agencyResolveProcedure: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResolveProcedureRequest"];
+            };
+        };
+        responses: {
+            /** @description The procedure after the action. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Procedure"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `invalid_state_transition`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listEvents: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1 to 100. */
+                limit?: number;
+                /** @description Opaque cursor from a previous page's `next_cursor`. */
+                cursor?: string;
+                /** @description An event type, or a family such as `procedure.*`. */
+                type?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of events. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventList"];
+                };
+            };
+            /** @description Problem. Possible codes: `invalid_cursor`, `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retrieveEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Event"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWebhookEndpoints: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1 to 100. */
+                limit?: number;
+                /** @description Opaque cursor from a previous page's `next_cursor`. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of endpoints. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointList"];
+                };
+            };
+            /** @description Problem. Possible codes: `invalid_cursor`, `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookEndpointRequest"];
+            };
+        };
+        responses: {
+            /** @description The endpoint and its signing secret. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointWithSecret"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retrieveWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookEndpointRequest"];
+            };
+        };
+        responses: {
+            /** @description The endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rotateWebhookEndpointSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint and its signing secret. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointWithSecret"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    testWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `conflict`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1 to 100. */
+                limit?: number;
+                /** @description Opaque cursor from a previous page's `next_cursor`. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of deliveries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryList"];
+                };
+            };
+            /** @description Problem. Possible codes: `invalid_cursor`, `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retryWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                delivery_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued again. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `conflict`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sandboxAdvanceProcedure: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SandboxAdvanceRequest"];
+            };
+        };
+        responses: {
+            /** @description The procedure after the simulated action. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Procedure"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `organization_suspended`, `forbidden`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `invalid_state_transition`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `calendar_unavailable`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sandboxAcceptDelegationRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request after the simulated answer. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelegationRequest"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `organization_suspended`, `forbidden`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `invalid_state_transition`, `delegation_request_expired`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sandboxRejectDelegationRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request after the simulated answer. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelegationRequest"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `organization_suspended`, `forbidden`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `invalid_state_transition`, `delegation_request_expired`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMyDelegationRequests: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1 to 100. */
+                limit?: number;
+                /** @description Opaque cursor from a previous page's `next_cursor`. */
+                cursor?: string;
+                status?: "pending" | "accepted" | "rejected" | "cancelled" | "expired";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of requests for the signed-in citizen. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelegationRequestList"];
+                };
+            };
+            /** @description Problem. Possible codes: `invalid_cursor`, `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `citizen_token_invalid`, `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    acceptMyDelegationRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The accepted request; `delegation_id` names the new delegation. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelegationRequest"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `citizen_token_invalid`, `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `invalid_state_transition`, `delegation_request_expired`, `conflict`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rejectMyDelegationRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rejected request. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelegationRequest"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `citizen_token_invalid`, `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `invalid_state_transition`, `delegation_request_expired`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMyDelegations: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1 to 100. */
+                limit?: number;
+                /** @description Opaque cursor from a previous page's `next_cursor`. */
+                cursor?: string;
+                status?: "active" | "revoked" | "renounced" | "expired" | "suspended";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of delegations. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelegationList"];
+                };
+            };
+            /** @description Problem. Possible codes: `invalid_cursor`, `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `citizen_token_invalid`, `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revokeMyDelegation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The revoked delegation. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Delegation"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `citizen_token_invalid`, `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `invalid_state_transition`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMyProcedures: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1 to 100. */
+                limit?: number;
+                /** @description Opaque cursor from a previous page's `next_cursor`. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of procedures, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProcedureList"];
+                };
+            };
+            /** @description Problem. Possible codes: `invalid_cursor`, `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `citizen_token_invalid`, `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMyProcedureTimeline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every change, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Timeline"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `citizen_token_invalid`, `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMyAccessLog: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1 to 100. */
+                limit?: number;
+                /** @description Opaque cursor from a previous page's `next_cursor`. */
+                cursor?: string;
+                delegation_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of access-log entries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessLogList"];
+                };
+            };
+            /** @description Problem. Possible codes: `invalid_cursor`, `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `citizen_token_invalid`, `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adminListOrganizations: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1 to 100. */
+                limit?: number;
+                /** @description Opaque cursor from a previous page's `next_cursor`. */
+                cursor?: string;
+                status?: "pending_verification" | "verified" | "suspended";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of organisations, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationList"];
+                };
+            };
+            /** @description Problem. Possible codes: `invalid_cursor`, `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adminVerifyOrganization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerifyOrganizationRequest"];
+            };
+        };
+        responses: {
+            /** @description The organisation. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Organization"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `invalid_state_transition`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adminSuspendOrganization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SuspendOrganizationRequest"];
+            };
+        };
+        responses: {
+            /** @description The organisation. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Organization"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `invalid_state_transition`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adminReinstateOrganization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The organisation. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Organization"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `invalid_state_transition`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adminCreateAgencyKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAgencyKeyRequest"];
+            };
+        };
+        responses: {
+            /** @description The key, with its secret (shown once). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgencyKeyWithSecret"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+}

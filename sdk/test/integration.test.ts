@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DelegationInactiveError, NotFoundError, Puente, UnprocessableEntityError } from '../src';
+import { createTestApp, type TestApp } from '../../test/support/app';
+import { registrationBody } from '../../test/support/fixtures';
+import { FORMS, PDF_BYTES } from '../../test/support/forms';
+
+let t: TestApp;
+let fetchThroughApp: typeof fetch;
+beforeAll(async () => {
+  t = await createTestApp();
+  // The real app (routing, validation, database), without a socket.
+  fetchThroughApp = ((input: RequestInfo | URL, init?: RequestInit) => Promise.resolve(t.app.request(String(input), init))) as typeof fetch;
+});
+afterAll(() => t.close());
+
+describe('SDK against the real API', () => {
+  it('registers, files a JUB under consent, follows it, and stops when the client revokes', async () => {
+    const anonymous = new Puente({ baseUrl: 'http://puente.test', fetch: fetchThroughApp });
+    const registration = await anonymous.organization.register(registrationBody() as never);
+    const puente = new Puente({ apiKey: registration.test_key.secret, baseUrl: 'http://puente.test', fetch: fetchThroughApp });
+
+    const request = await puente.delegationRequests.create({
+      citizen: { id_number: '12345678Z', name: 'Carmen López García' },
+      scope: { procedure_types: ['JUB'], subjects: [], capacities: ['consult', 'file', 'respond'] },
+      valid_until: '2027-12-31',
+    });
+    const accepted = await puente.sandbox.acceptDelegationRequest(request.id);
+    const client = puente.forClient(accepted.delegation_id!);
+
+    const draft = await client.procedures.create({ type: 'JUB', form: FORMS.JUB as never });
+    await client.procedures.documents.upload(draft.id, { kind: 'DNI_NIE', file: PDF_BYTES, filename: 'dni.pdf' });
+    await expect(client.procedures.submit(draft.id)).rejects.toBeInstanceOf(UnprocessableEntityError);
+    await client.procedures.documents.upload(draft.id, { kind: 'IBAN_CERT', file: new Blob([PDF_BYTES as BlobPart]), filename: 'iban.pdf' });
+    const submitted = await client.procedures.submit(draft.id);
+    expect(submitted.registry_entry_number).toMatch(/^REG-/);
+
+    await puente.sandbox.advanceProcedure(draft.id, { action: 'admit' });
+    const timeline = await client.procedures.timeline(draft.id);
+    expect(timeline.data.map((e) => e.action)).toContain('admitted');
+    const receipt = await client.procedures.receipt(draft.id);
+    expect(new TextDecoder().decode((await receipt.arrayBuffer()).slice(0, 5))).toBe('%PDF-');
+    const docs = await client.procedures.documents.list(draft.id);
+    const bytes = new Uint8Array(await (await client.procedures.documents.download(draft.id, docs.data[0]!.id)).arrayBuffer());
+    expect(bytes).toEqual(PDF_BYTES);
+
+    const listed: string[] = [];
+    for await (const p of puente.procedures.list({ limit: 1 })) listed.push(p.id);
+    expect(listed).toEqual([draft.id]);
+
+    await puente.delegations.renounce(accepted.delegation_id!);
+    await expect(client.procedures.retrieve(draft.id)).rejects.toBeInstanceOf(DelegationInactiveError);
+    await expect(puente.members.retrieve('mem_doesnotexist0000000000')).rejects.toBeInstanceOf(NotFoundError);
+  });
+});
