@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from './context';
 import { ProblemError } from './problem';
 import { sha256Hex } from '../lib/encoding';
+import { secretBox } from '../lib/crypto-box';
 import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from './write-machinery.queries';
 
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
@@ -47,7 +48,8 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
           headers: { 'retry-after': '1' },
         });
       }
-      return c.body(existing.response_body ?? '', existing.response_status as 200, {
+      const stored = existing.response_body ? await secretBox(c.get('deps').config.secretKey).open(existing.response_body) : '';
+      return c.body(stored, existing.response_status as 200, {
         'content-type': existing.response_content_type ?? 'application/json',
         'idempotent-replayed': 'true',
       });
@@ -63,7 +65,8 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
       await releaseIdempotencyKey(sql, credentialId, key);
       return;
     }
-    const responseBody = await c.res.clone().text();
+    // Stored encrypted: first responses can carry secrets shown once (new API keys, webhook secrets).
+    const responseBody = await secretBox(c.get('deps').config.secretKey).seal(await c.res.clone().text());
     await completeIdempotencyKey(sql, {
       credentialId,
       key,

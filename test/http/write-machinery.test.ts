@@ -90,3 +90,15 @@ describe('rate limiting', () => {
     expect((await limited.request('/v1/organization', { headers: auth(org.testKey) })).status).toBe(200);
   });
 });
+
+describe('stored responses', () => {
+  it('keeps replayable responses encrypted: a new key secret is never stored in the clear', async () => {
+    const org = await registerOrg(t);
+    const res = await t.request('/v1/api-keys', { method: 'POST', headers: auth(org.testKey, { 'idempotency-key': 'secret-key-1' }), json: { name: 'ci' } });
+    const secret = ((await res.json()) as { secret: string }).secret;
+    const rows = await t.sql`select response_body from idempotency_keys where key = 'secret-key-1'`;
+    expect(JSON.stringify(rows)).not.toContain(secret);
+    const replay = await t.request('/v1/api-keys', { method: 'POST', headers: auth(org.testKey, { 'idempotency-key': 'secret-key-1' }), json: { name: 'ci' } });
+    expect(((await replay.json()) as { secret: string }).secret).toBe(secret);
+  });
+});

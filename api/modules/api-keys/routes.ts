@@ -79,7 +79,7 @@ export function registerApiKeys(app: App): void {
     const { row, secret } = await issueApiKey(sql, {
       organizationId: principal.organizationId,
       memberId,
-      livemode: body.livemode,
+      livemode: body.livemode ?? false,
       name: body.name,
       createdBy: principal.memberId,
       now: c.get('deps').clock.now(),

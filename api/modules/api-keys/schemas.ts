@@ -39,7 +39,7 @@ export const ApiKeyWithSecretSchema = ApiKeySchema.extend({
 export const CreateApiKeyBody = z
   .object({
     name: z.string().min(1).max(100).openapi({ example: 'Case-management sync' }),
-    livemode: z.boolean().default(false).openapi({ description: 'Live keys can be created once the organisation is verified.' }),
+    livemode: z.boolean().optional().openapi({ description: 'Default false. Live keys can be created once the organisation is verified.' }),
     member_id: z.string().max(64).optional().openapi({ description: 'Member the key acts as; defaults to the caller\'s member.' }),
   })
   .strict()

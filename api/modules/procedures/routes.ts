@@ -246,7 +246,7 @@ export function registerProcedures(app: App): void {
       citizenId: consent.citizenId,
       delegationId: consent.delegationId,
       type: body.type,
-      form: body.form,
+      form: body.form ?? {},
       originalProcedureId: body.original_procedure_id,
       now: c.get('deps').clock.now(),
     });

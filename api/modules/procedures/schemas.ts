@@ -22,7 +22,7 @@ const JUB_FORM_EXAMPLE = {
 export const CreateProcedureBody = z
   .object({
     type: ProcedureTypeCodeSchema,
-    form: FormObject.default({}),
+    form: FormObject.optional(),
     original_procedure_id: z.string().max(64).optional().openapi({ description: 'For an `RP` (reclamación previa): the procedure whose resolution is contested.' }),
   })
   .strict()

@@ -100,7 +100,7 @@ export function registerWebhooks(app: App): void {
     const principal = organizationPrincipal(c);
     const body = c.req.valid('json');
     const { id, secret } = await createEndpoint(c.get('sql'), c.get('deps'), {
-      organizationId: principal.organizationId, livemode: principal.livemode, url: body.url, description: body.description, eventTypes: body.event_types, now: now(c),
+      organizationId: principal.organizationId, livemode: principal.livemode, url: body.url, description: body.description, eventTypes: body.event_types ?? [], now: now(c),
     });
     return c.json({ ...toWebhookEndpoint((await ownEndpoint(c, id)), now(c)), secret }, 201);
   });

@@ -62,7 +62,7 @@ export const CreateWebhookEndpointBody = z
   .object({
     url: z.string().max(2000).openapi({ example: 'https://expedientes.gestoriamartinez.es/hooks/puente' }),
     description: z.string().max(500).optional(),
-    event_types: z.array(EventTypeFilter).max(50).default([]),
+    event_types: z.array(EventTypeFilter).max(50).optional().openapi({ description: 'Types to deliver; omit or leave empty for every type.' }),
   })
   .strict()
   .openapi('CreateWebhookEndpointRequest', {

@@ -1644,11 +1644,8 @@ export interface components {
         CreateApiKeyRequest: {
             /** @example Case-management sync */
             name: string;
-            /**
-             * @description Live keys can be created once the organisation is verified.
-             * @default false
-             */
-            livemode: boolean;
+            /** @description Default false. Live keys can be created once the organisation is verified. */
+            livemode?: boolean;
             /** @description Member the key acts as; defaults to the caller's member. */
             member_id?: string;
         };
@@ -2219,11 +2216,8 @@ export interface components {
          */
         CreateProcedureRequest: {
             type: components["schemas"]["ProcedureTypeCode"];
-            /**
-             * @description The application form of the procedure type; its JSON Schema is at `GET /v1/procedure-types/{code}/form`. Drafts may be incomplete.
-             * @default {}
-             */
-            form: {
+            /** @description The application form of the procedure type; its JSON Schema is at `GET /v1/procedure-types/{code}/form`. Drafts may be incomplete. */
+            form?: {
                 [key: string]: unknown;
             };
             /** @description For an `RP` (reclamación previa): the procedure whose resolution is contested. */
@@ -2555,8 +2549,8 @@ export interface components {
             /** @example https://expedientes.gestoriamartinez.es/hooks/puente */
             url: string;
             description?: string;
-            /** @default [] */
-            event_types: string[];
+            /** @description Types to deliver; omit or leave empty for every type. */
+            event_types?: string[];
         };
         WebhookEndpointList: {
             data: components["schemas"]["WebhookEndpoint"][];
