@@ -26,5 +26,5 @@ describe('npm start on the embedded default', () => {
     expect(types.data).toHaveLength(17);
     const again = await second.stop('SIGINT');
     expect(again.code).toBe(0);
-  }, 60_000);
+  }, 150_000);
 });

@@ -23,7 +23,7 @@ export interface ServerProcess {
 }
 
 /** Starts `api/node.ts` as `npm start` does, and waits until /health answers. */
-export async function startServer(env: Record<string, string | undefined>, timeoutMs = 30_000): Promise<ServerProcess> {
+export async function startServer(env: Record<string, string | undefined>, timeoutMs = 60_000): Promise<ServerProcess> {
   const port = await freePort();
   const started = Date.now();
   const child = spawn(process.execPath, ['--import', 'tsx', 'api/node.ts'], {
