@@ -3,7 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { Deps } from './deps';
 import type { App, AppEnv } from './http/context';
 import { validationHook } from './http/openapi';
-import { errorHandler, requestContext } from './http/middleware';
+import { errorHandler, refuseNulCharacters, requestContext } from './http/middleware';
 import { notFoundHandler } from './http/not-found';
 import { ProblemError } from './http/problem';
 import { registerDocs, registerSecuritySchemes } from './modules/docs/routes';
@@ -32,6 +32,7 @@ export function createApp(deps: Deps): App {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   app.use('*', requestContext(deps));
+  app.use('*', refuseNulCharacters());
   const jsonBodyLimit = bodyLimit({
     maxSize: deps.config.maxJsonBodyBytes,
     onError: () => {

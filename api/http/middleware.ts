@@ -77,3 +77,22 @@ export function errorHandler(deps: Deps) {
     return problemResponse(new ProblemError('internal', 'Something failed on our side. Quote the request id if you contact support.'), requestId);
   };
 }
+
+/**
+ * PostgreSQL text cannot hold NUL characters; refuse them in the path and query up front, as a
+ * validation error, rather than let a query fail.
+ */
+export function refuseNulCharacters(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(new URL(c.req.url).pathname + new URL(c.req.url).search);
+    } catch {
+      throw new ProblemError('validation_failed', 'The URL is not validly percent-encoded.');
+    }
+    if (decoded.includes('\u0000')) {
+      throw new ProblemError('validation_failed', 'The URL contains a NUL character.', { errors: [{ pointer: '', in: 'query', detail: 'NUL characters are not allowed.' }] });
+    }
+    await next();
+  };
+}

@@ -7,6 +7,9 @@ export const RegionSchema = z.enum(REGION_CODES).openapi('Region', {
   example: 'MD',
 });
 
+/** Nullable fields need the enum inline: a nullable reference to a component loses its null. */
+export const NullableRegionSchema = z.enum(REGION_CODES).nullable().openapi({ description: 'Autonomous community (ISO 3166-2:ES), or null.' });
+
 export const IsoDateSchema = z
   .string()
   .refine(isIsoDate, { message: 'Must be a calendar date in the form YYYY-MM-DD.' })
@@ -31,7 +34,7 @@ export const DeadlineSchema = z
     deadline: z.string().openapi({ format: 'date' }),
     unit: z.enum(['business_days', 'months']),
     amount: z.number().int(),
-    region: RegionSchema.nullable(),
+    region: NullableRegionSchema,
     provisional: z.boolean().openapi({ description: 'True when a year involved only has provisional holiday data.' }),
     skipped: z.array(
       z.object({

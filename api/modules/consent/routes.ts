@@ -9,7 +9,7 @@ import { introspect } from './service';
 import { authorizeConsent } from './authorize';
 import { stacks } from '../../http/stacks';
 import { CapacitySchema } from '../delegations/scope';
-import { ProcedureTypeCodeSchema } from '../catalog/schemas';
+import { PROCEDURE_TYPE_CODES, ProcedureTypeCodeSchema } from '../catalog/schemas';
 
 const CurrentConsentQuery = z
   .object({
@@ -24,7 +24,7 @@ const CurrentConsentSchema = z
     delegation_id: z.string(),
     citizen_id: z.string(),
     capacity: CapacitySchema,
-    procedure_type: ProcedureTypeCodeSchema.nullable(),
+    procedure_type: z.enum(PROCEDURE_TYPE_CODES).nullable(),
     token_id: z.string(),
     expires_at: z.string(),
   })

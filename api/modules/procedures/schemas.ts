@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { paginationQuery, pageSchema } from '../../http/pagination';
 import { DocumentKindSchema, ProcedureTypeCodeSchema } from '../catalog/schemas';
-import { RegionSchema } from '../calendar/schemas';
+import { NullableRegionSchema } from '../calendar/schemas';
 import { PROCEDURE_STATUSES, RESOLUTIONS } from './state-machine';
 
 const FormObject = z.record(z.string(), z.unknown()).openapi({
@@ -83,7 +83,7 @@ export const ProcedureSchema = z
     citizen: z.object({ id: z.string(), id_number: z.string() }),
     delegation_id: z.string(),
     form: FormObject,
-    region: RegionSchema.nullable(),
+    region: NullableRegionSchema,
     original_procedure_id: z.string().nullable(),
     registry_entry_number: z.string().nullable(),
     submitted_at: z.string().nullable(),

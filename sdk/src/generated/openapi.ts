@@ -1338,7 +1338,11 @@ export interface components {
             /** @enum {string} */
             unit: "business_days" | "months";
             amount: number;
-            region: components["schemas"]["Region"];
+            /**
+             * @description Autonomous community (ISO 3166-2:ES), or null.
+             * @enum {string|null}
+             */
+            region: "AN" | "AR" | "AS" | "CN" | "CB" | "CL" | "CM" | "CT" | "EX" | "GA" | "IB" | "RI" | "MD" | "MC" | "NC" | "PV" | "VC" | "CE" | "ML" | null;
             /** @description True when a year involved only has provisional holiday data. */
             provisional: boolean;
             skipped: {
@@ -1350,11 +1354,11 @@ export interface components {
             }[];
         };
         /**
-         * @description Autonomous community, ISO 3166-2:ES subdivision code without the `ES-` prefix.
+         * @description Community whose regional holidays also count as non-working.
          * @example MD
-         * @enum {string|null}
+         * @enum {string}
          */
-        Region: "AN" | "AR" | "AS" | "CN" | "CB" | "CL" | "CM" | "CT" | "EX" | "GA" | "IB" | "RI" | "MD" | "MC" | "NC" | "PV" | "VC" | "CE" | "ML" | null;
+        Region: "AN" | "AR" | "AS" | "CN" | "CB" | "CL" | "CM" | "CT" | "EX" | "GA" | "IB" | "RI" | "MD" | "MC" | "NC" | "PV" | "VC" | "CE" | "ML";
         OrganizationRegistration: {
             organization: components["schemas"]["Organization"];
             owner: components["schemas"]["Member"];
@@ -1976,7 +1980,8 @@ export interface components {
             delegation_id: string;
             citizen_id: string;
             capacity: components["schemas"]["Capacity"];
-            procedure_type: components["schemas"]["ProcedureTypeCode"] & (string | null);
+            /** @enum {string|null} */
+            procedure_type: "JUB" | "IP" | "IT_PD" | "NCM" | "CCL" | "CUME" | "REM" | "VIU" | "ORF" | "FFA" | "ADF" | "IMV" | "CAPI" | "AHC" | "TSE" | "PNC" | "RP" | null;
             token_id: string;
             expires_at: string;
         };
@@ -2134,7 +2139,11 @@ export interface components {
             form: {
                 [key: string]: unknown;
             };
-            region: components["schemas"]["Region"];
+            /**
+             * @description Autonomous community (ISO 3166-2:ES), or null.
+             * @enum {string|null}
+             */
+            region: "AN" | "AR" | "AS" | "CN" | "CB" | "CL" | "CM" | "CT" | "EX" | "GA" | "IB" | "RI" | "MD" | "MC" | "NC" | "PV" | "VC" | "CE" | "ML" | null;
             original_procedure_id: string | null;
             registry_entry_number: string | null;
             submitted_at: string | null;
@@ -2940,7 +2949,7 @@ export interface operations {
                 /** @description Months to add, date to date. */
                 months?: number;
                 /** @description Community whose regional holidays also count as non-working. */
-                region?: components["schemas"]["Region"] & unknown;
+                region?: components["schemas"]["Region"];
             };
             header?: never;
             path?: never;
