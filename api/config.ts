@@ -21,6 +21,8 @@ export interface Config {
     defaultLifetimeSeconds: number;
     maxLifetimeSeconds: number;
   };
+  /** How long a request holds its Idempotency-Key before a retry may take it over (its process died). */
+  idempotencyLeaseSeconds: number;
   /** Days a delegation request waits for the citizen before it expires. */
   delegationRequestTtlDays: number;
   /** An external OpenID Connect provider for citizens (Cl@ve or a broker in front of it). */
@@ -68,6 +70,7 @@ export function configFromEnv(env: EnvSource, overrides: Partial<Config> = {}): 
       maxLifetimeSeconds: 3600,
     },
     delegationRequestTtlDays: positiveInt(env, 'PUENTE_DELEGATION_REQUEST_TTL_DAYS', 21),
+    idempotencyLeaseSeconds: positiveInt(env, 'PUENTE_IDEMPOTENCY_LEASE_SECONDS', 60),
     oidc: env.PUENTE_OIDC_ISSUER
       ? {
           issuer: env.PUENTE_OIDC_ISSUER,

@@ -2,6 +2,7 @@
 // retirement pension (JUB) with its documents, let the sandbox caseworker handle it, print the
 // timeline and save the filing receipt.  npm run example:quickstart
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { toFile } from '@puente/sdk';
 import { connect, samplePdf } from './connect';
 
 const puente = await connect();
@@ -33,7 +34,7 @@ const draft = await carmen.procedures.create({
   },
 });
 for (const kind of ['DNI_NIE', 'IBAN_CERT'] as const) {
-  await carmen.procedures.documents.upload(draft.id, { kind, file: samplePdf(kind), filename: `${kind.toLowerCase()}.pdf` });
+  await carmen.procedures.documents.upload(draft.id, { kind, file: await toFile(samplePdf(kind), `${kind.toLowerCase()}.pdf`) });
 }
 const submitted = await carmen.procedures.submit(draft.id);
 console.log(`Filed ${submitted.registry_entry_number}; the INSS must resolve by ${submitted.deadlines.max_resolution_date}`);
@@ -42,7 +43,7 @@ await puente.sandbox.advanceProcedure(draft.id, { action: 'admit' });
 const required = await puente.sandbox.advanceProcedure(draft.id, { action: 'require', kinds: ['COMPANY_CERT'], message: 'Aporte el certificado de empresa.' });
 const requirement = required.requirements.at(-1)!;
 console.log(`Requirement ${requirement.id}: answer by ${requirement.deadline}`);
-await carmen.procedures.documents.upload(draft.id, { kind: 'COMPANY_CERT', file: samplePdf('certificado'), filename: 'certificado-empresa.pdf' });
+await carmen.procedures.documents.upload(draft.id, { kind: 'COMPANY_CERT', file: await toFile(samplePdf('certificado'), 'certificado-empresa.pdf') });
 await carmen.procedures.requirements.respond(draft.id, requirement.id, { message: 'Adjuntamos el certificado de empresa.' });
 const approved = await puente.sandbox.advanceProcedure(draft.id, { action: 'approve', amount: 1456.32 });
 console.log(`Resolution: ${approved.resolution?.outcome} (${approved.resolution?.amount} €/month)`);

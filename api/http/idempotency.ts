@@ -7,8 +7,6 @@ import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } fr
 
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
 const RETENTION_MS = 24 * 3600_000;
-/** How long an in-flight claim holds before another attempt may take it over (the first one died). */
-const IN_FLIGHT_LEASE_MS = 60_000;
 
 /**
  * `Idempotency-Key` for writes: the first response is stored (scoped to the credential) and
@@ -36,7 +34,7 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
       key,
       fingerprint,
       now,
-      lockedUntil: new Date(now.getTime() + IN_FLIGHT_LEASE_MS),
+      lockedUntil: new Date(now.getTime() + c.get('deps').config.idempotencyLeaseSeconds * 1000),
       expiresAt: new Date(now.getTime() + RETENTION_MS),
     });
     if (existing) {

@@ -1,23 +1,127 @@
-// Regenerates src/generated/ from the committed OpenAPI document: types (openapi-typescript) and
-// the method and path of every operation.
+// Regenerates src/generated/ from the committed OpenAPI document:
+//   openapi.ts     the types (openapi-typescript), binary fields typed as Blob;
+//   operations.ts  for every operation: how to call it, its SDK method name, and the typed
+//                  signature of every resource namespace.
+// Method names come from the tag and the operationId (`Members` + `createMember` →
+// `members.create`); NAMES below overrides the few that read better otherwise.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
+import ts from 'typescript';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const document = JSON.parse(readFileSync(here('../../openapi/openapi.json'), 'utf8'));
 const banner = '// Generated from openapi/openapi.json by `npm run sdk:generate`. Do not edit.\n';
 
-const ast = await openapiTS(document);
-writeFileSync(here('../src/generated/openapi.ts'), banner + '/* eslint-disable */\n' + astToString(ast));
+/** Curated names; the examples and docs use these. */
+const NAMES = {
+  listProcedureTimeline: 'procedures.timeline',
+  retrieveProcedureReceipt: 'procedures.receipt',
+  uploadDocument: 'procedures.documents.upload',
+  listDocuments: 'procedures.documents.list',
+  downloadDocument: 'procedures.documents.download',
+  respondToRequirement: 'procedures.requirements.respond',
+};
+/** Members of the client that are not operations. */
+const RESERVED = new Set(['webhooks', 'forClient', 'constructor']);
 
-const operations = {};
-for (const [path, item] of Object.entries(document.paths)) {
-  for (const [method, op] of Object.entries(item)) operations[op.operationId] = { method: method.toUpperCase(), path };
+const BLOB = ts.factory.createTypeReferenceNode('Blob');
+const ast = await openapiTS(document, {
+  transform: (schema) => (schema.format === 'binary' ? BLOB : undefined),
+});
+writeFileSync(here('../src/generated/openapi.ts'), `${banner}/* eslint-disable */\n${astToString(ast)}`);
+
+const words = (text) => text.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+/g).map((w) => w.toLowerCase());
+const camel = (ws) => ws.map((w, i) => (i === 0 ? w : w[0].toUpperCase() + w.slice(1))).join('');
+const singular = (w) => w.replace(/s$/, '');
+
+function mechanicalName(tag, operationId) {
+  const namespace = camel(tag.toLowerCase().split(/\s+/));
+  const tagWords = tag.toLowerCase().split(/\s+/);
+  let ws = words(operationId);
+  if (ws[0] === namespace && ws.length > 2) ws = ws.slice(1); // adminListOrganizations
+  const [verb, ...rest] = ws;
+  if (rest[0] === 'my') rest.shift(); // listMyDelegations, under the Citizen tag
+  let i = 0;
+  while (i < rest.length && i < tagWords.length && (rest[i] === tagWords[i] || rest[i] === singular(tagWords[i]))) i++;
+  const method = camel([verb, ...rest.slice(i)]);
+  return `${namespace}.${method === 'delete' ? 'del' : method}`;
 }
-const sorted = Object.fromEntries(Object.entries(operations).sort(([a], [b]) => a.localeCompare(b)));
+
+const resolve = (node) => (node?.$ref ? resolve(node.$ref.split('/').slice(1).reduce((n, k) => n[k], document)) : node);
+
+const specs = {};
+const methods = {};
+const tree = {};
+for (const [path, item] of Object.entries(document.paths)) {
+  for (const [httpMethod, op] of Object.entries(item)) {
+    if (httpMethod === 'parameters' || httpMethod.startsWith('x-')) continue;
+    const id = op.operationId;
+    if (!id || !op.tags?.[0]) throw new Error(`${httpMethod.toUpperCase()} ${path} needs an operationId and a tag`);
+    const name = NAMES[id] ?? mechanicalName(op.tags[0], id);
+    if (RESERVED.has(name.split('.')[0])) throw new Error(`${id}: "${name}" clashes with a client member; add it to NAMES`);
+    if (Object.values(methods).includes(name)) throw new Error(`${id}: "${name}" is taken; add it to NAMES`);
+    methods[id] = name;
+
+    const params = [...(item.parameters ?? []), ...(op.parameters ?? [])].map(resolve);
+    const query = params.filter((p) => p.in === 'query');
+    const requestBody = resolve(op.requestBody);
+    const successCode = Object.keys(op.responses).find((code) => code.startsWith('2'));
+    const success = resolve(op.responses[successCode]);
+    const mediaTypes = Object.keys(success?.content ?? {});
+    const json = mediaTypes.find((t) => t.includes('json'));
+    const spec = { method: httpMethod.toUpperCase(), path };
+    if (requestBody) spec.body = Object.keys(requestBody.content).some((t) => t.startsWith('multipart/')) ? 'multipart' : 'json';
+    if (query.length) spec.query = true;
+    if (query.some((p) => p.name === 'cursor') && json && resolve(success.content[json].schema)?.properties?.has_more) spec.paginated = true;
+    if (mediaTypes.length && !json) spec.binary = true;
+    if ((op.security ?? document.security ?? []).some((requirement) => 'Consent' in requirement)) spec.consent = true;
+    specs[id] = spec;
+
+    // The signature: path params in order, then the body, then the query, then options.
+    const args = [...path.matchAll(/\{(\w+)\}/g)].map(([, p]) => ({ name: camel(words(p)), type: 'string', optional: false }));
+    if (requestBody) args.push({ name: 'body', type: `Body<'${id}'>`, optional: !requestBody.required });
+    if (query.length) args.push({ name: 'query', type: `Query<'${id}'>`, optional: !query.some((p) => p.required) });
+    for (let i = args.length - 2; i >= 0; i--) if (!args[i + 1].optional) args[i].optional = false;
+    args.push({ name: 'options', type: 'RequestOptions', optional: true });
+    const result = spec.paginated ? `PagePromise<Result<'${id}'>>` : spec.binary ? 'Promise<Response>' : `Promise<Result<'${id}'>>`;
+    const doc = [op.summary, op.description].filter(Boolean).join('\n\n').replaceAll('*/', '*\\/').split('\n');
+    const signature = `${args.map((a) => `${a.name}${a.optional ? '?' : ''}: ${a.type}`).join(', ')}`;
+    const keys = name.split('.');
+    let node = tree;
+    for (const key of keys.slice(0, -1)) node = node[key] ??= {};
+    node[keys.at(-1)] = `/**\n${doc.map((l) => ` * ${l}`.trimEnd()).join('\n')}\n * @see operation \`${id}\`\n */\n${keys.at(-1)}(${signature}): ${result};`;
+  }
+}
+
+const indent = (text, n) => text.split('\n').map((l) => (l ? ' '.repeat(n) + l : l)).join('\n');
+const emit = (node) =>
+  Object.entries(node)
+    .map(([key, value]) => (typeof value === 'string' ? value : `${key}: {\n${indent(emit(value), 2)}\n};`))
+    .join('\n');
+const sorted = (object) => Object.fromEntries(Object.entries(object).sort(([a], [b]) => a.localeCompare(b)));
+const quote = (value) => (typeof value === 'string' ? `'${value}'` : String(value));
+const literal = (object) =>
+  `{\n${Object.entries(object)
+    .map(([k, v]) => `  ${k}: ${typeof v === 'object' ? `{ ${Object.entries(v).map(([kk, vv]) => `${kk}: ${quote(vv)}`).join(', ')} }` : quote(v)},`)
+    .join('\n')}\n}`;
+
 writeFileSync(
   here('../src/generated/operations.ts'),
-  `${banner}export const OPERATIONS = ${JSON.stringify(sorted, null, 2)} as const;\n\nexport type OperationId = keyof typeof OPERATIONS;\n`,
+  `${banner}import type { PagePromise } from '../pagination';
+import type { RequestOptions } from '../transport';
+import type { Body, OperationSpec, Query, Result } from '../types';
+
+/** How to call each operation of the API. */
+export const OPERATIONS = ${literal(sorted(specs))} as const satisfies Record<string, OperationSpec>;
+
+/** Every operation of the API and the client method that calls it. */
+export const operationMethods = ${literal(sorted(methods))} as const;
+
+/** The resource namespaces of the client. */
+export interface Resources {
+${indent(emit(tree), 2)}
+}
+`,
 );
-console.log(`generated ${Object.keys(sorted).length} operations`);
+console.log(`generated ${Object.keys(specs).length} operations`);

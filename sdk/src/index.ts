@@ -1,7 +1,8 @@
 export { Puente, operationMethods } from './client';
-export type { Body, Delegation, DelegationRequest, Event, Procedure, Query, Result, Schemas, Uploadable } from './client';
-export type { ClientOptions, RequestOptions } from './transport';
-export type { PageData, PagePromise } from './pagination';
-export { unwrap, type EventType, type WebhookEvent } from './webhooks';
 export * from './errors';
+export { PagePromise, type PageData } from './pagination';
+export type { ClientOptions, RequestOptions } from './transport';
+export type { Body, OperationId, Query, Result, Schemas } from './types';
+export { toFile, type Uploadable } from './uploads';
+export { unwrap, type WebhookEvent, type WebhookHeaders } from './webhooks';
 export type { components, operations, paths } from './generated/openapi';

@@ -1,25 +1,30 @@
 import { ConnectionError, errorFor, TimeoutError, type Problem } from './errors';
 
 export interface ClientOptions {
-  /** `sk_test_…`, `sk_live_…`, an agency key, a citizen ID token or the admin token. */
+  /** `sk_test_…` / `sk_live_…`, an agency key, a citizen ID token or the admin token. */
   apiKey?: string;
+  /** Default `http://localhost:3000`. */
   baseUrl?: string;
+  /** Default `globalThis.fetch`, looked up on every request. */
   fetch?: typeof fetch;
-  /** Milliseconds per attempt (default 60 000). */
+  /** Milliseconds per attempt; default 60 000. */
   timeout?: number;
-  /** Retries after the first attempt, for connection errors, 408, 429 and 5xx (default 2). */
+  /** Retries after the first attempt, on connection errors, 408, 429 and 5xx; default 2. */
   maxRetries?: number;
   defaultHeaders?: Record<string, string>;
-  /** First backoff delay in ms (default 500; doubles up to 8 000, with jitter). */
+  /** @internal First backoff delay; default 500 ms, doubling up to 16× (8 s). */
   retryBaseDelayMs?: number;
 }
 
 export interface RequestOptions {
+  /** Milliseconds per attempt. */
   timeout?: number;
   signal?: AbortSignal;
   maxRetries?: number;
-  /** Overrides the automatic key of POST requests. */
+  /** POSTs get a random one by default, kept across retries; pass your own to dedupe across processes. */
   idempotencyKey?: string;
+  /** The `ETag` of your last read: the update fails with PreconditionFailedError if it moved. */
+  ifMatch?: string;
   headers?: Record<string, string>;
 }
 
@@ -28,110 +33,140 @@ export interface Call {
   path: string;
   query?: Record<string, unknown>;
   body?: unknown;
-  /** Return the raw Response (downloads) instead of parsed JSON. */
-  raw?: boolean;
+  multipart?: boolean;
+  /** Resolve to the Response (for PDFs and images) instead of parsed JSON. */
+  binary?: boolean;
 }
 
-const RETRYABLE = (status: number) => status === 408 || status === 429 || status >= 500;
+/** Retry-After hints beyond this are ignored in favour of the usual backoff. */
+const MAX_RETRY_AFTER_MS = 60_000;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
-function retryAfterMs(headers: Headers): number | undefined {
-  const value = headers.get('retry-after');
+const retryable = (status: number) => status === 408 || status === 429 || status >= 500;
+
+function retryAfterMs(value: string | null): number | undefined {
   if (!value) return undefined;
-  if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+  const ms = /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) * 1000 : Date.parse(value) - Date.now();
+  return Number.isNaN(ms) ? undefined : Math.max(0, ms);
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
+    const done = () => {
+      signal?.removeEventListener('abort', abort);
+      resolve();
+    };
+    const abort = () => {
       clearTimeout(timer);
-      reject(signal.reason);
-    }, { once: true });
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', abort, { once: true });
   });
 }
 
-export class Transport {
-  readonly baseUrl: string;
-  private readonly fetcher: typeof fetch;
+function toFormData(body: Record<string, unknown>): FormData {
+  const form = new FormData();
+  for (const [key, value] of Object.entries(body)) {
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (item === undefined || item === null) continue;
+      if (item instanceof Blob) form.append(key, item, (item as Partial<File>).name ?? key);
+      else form.append(key, typeof item === 'object' ? JSON.stringify(item) : String(item));
+    }
+  }
+  return form;
+}
 
-  constructor(readonly options: ClientOptions) {
-    this.baseUrl = (options.baseUrl ?? 'http://localhost:3000').replace(/\/$/, '');
-    // Read lazily: test tools patch globalThis.fetch after the client is created.
-    this.fetcher = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+export class Transport {
+  private readonly options: ClientOptions;
+  private readonly baseUrl: string;
+
+  constructor(options: ClientOptions) {
+    this.options = options;
+    this.baseUrl = (options.baseUrl ?? 'http://localhost:3000').replace(/\/+$/, '');
   }
 
-  url(path: string, query?: Record<string, unknown>): string {
+  private url(path: string, query?: Record<string, unknown>): string {
     const url = new URL(this.baseUrl + path);
     for (const [key, value] of Object.entries(query ?? {})) {
-      if (value === undefined || value === null) continue;
-      url.searchParams.set(key, String(value));
+      for (const item of Array.isArray(value) ? value : [value]) {
+        if (item !== undefined && item !== null) url.searchParams.append(key, String(item));
+      }
     }
     return url.toString();
   }
 
   async request<T>(call: Call, options: RequestOptions = {}): Promise<T> {
+    const { signal } = options;
     const headers = new Headers({ accept: 'application/json', ...this.options.defaultHeaders, ...options.headers });
     if (this.options.apiKey && !headers.has('authorization')) headers.set('authorization', `Bearer ${this.options.apiKey}`);
+    if (options.ifMatch) headers.set('if-match', options.ifMatch);
     let body: BodyInit | undefined;
-    if (call.body instanceof FormData) body = call.body;
+    if (call.body !== undefined && call.multipart) body = toFormData(call.body as Record<string, unknown>);
     else if (call.body !== undefined) {
       body = JSON.stringify(call.body);
       headers.set('content-type', 'application/json');
     }
-    // The same key on every retry of this call, so the server executes it at most once.
+    // One key for every attempt of this call, so the server acts at most once.
     if (call.method === 'POST' && !headers.has('idempotency-key')) headers.set('idempotency-key', options.idempotencyKey ?? crypto.randomUUID());
 
+    const url = this.url(call.path, call.query);
+    const fetcher = this.options.fetch ?? globalThis.fetch;
     const maxRetries = options.maxRetries ?? this.options.maxRetries ?? 2;
-    const timeout = options.timeout ?? this.options.timeout ?? 60_000;
-    const base = this.options.retryBaseDelayMs ?? 500;
+    const timeout = Math.min(options.timeout ?? this.options.timeout ?? 60_000, MAX_TIMER_MS);
+    const baseDelay = this.options.retryBaseDelayMs ?? 500;
+    const backoff = (attempt: number, hint?: number) =>
+      hint !== undefined && hint <= MAX_RETRY_AFTER_MS ? hint : Math.min(baseDelay * 2 ** attempt, baseDelay * 16) * (1 - Math.random() * 0.25);
+
     for (let attempt = 0; ; attempt++) {
+      signal?.throwIfAborted();
       const controller = new AbortController();
-      const onAbort = () => controller.abort(options.signal?.reason);
-      options.signal?.addEventListener('abort', onAbort, { once: true });
+      const abort = () => controller.abort(signal?.reason);
+      signal?.addEventListener('abort', abort, { once: true });
       let timedOut = false;
       const timer = setTimeout(() => {
         timedOut = true;
         controller.abort();
       }, timeout);
+
       let response: Response;
+      let text = '';
       try {
-        response = await this.fetcher(this.url(call.path, call.query), { method: call.method, headers, body, signal: controller.signal });
-      } catch (error) {
-        if (options.signal?.aborted) throw options.signal.reason ?? error;
-        const failure = timedOut ? new TimeoutError(`Request timed out after ${timeout} ms`, { cause: error }) : new ConnectionError('Could not reach Puente', { cause: error });
-        if (attempt >= maxRetries) throw failure;
-        await sleep(this.backoff(attempt, base, undefined), options.signal);
+        response = await fetcher(url, { method: call.method, headers, body, signal: controller.signal });
+        // The timeout covers reading the body too, except a binary one the caller streams.
+        if (!(response.ok && call.binary)) text = await response.text();
+      } catch (cause) {
+        if (signal?.aborted) throw signal.reason;
+        const error = timedOut
+          ? new TimeoutError(`${call.method} ${call.path} timed out after ${timeout} ms`, { cause })
+          : new ConnectionError(`${call.method} ${call.path}: could not reach the API`, { cause });
+        if (attempt >= maxRetries) throw error;
+        await sleep(backoff(attempt), signal);
         continue;
       } finally {
         clearTimeout(timer);
-        options.signal?.removeEventListener('abort', onAbort);
+        signal?.removeEventListener('abort', abort);
       }
+
       if (response.ok) {
-        if (call.raw) return response as T;
-        if (response.status === 204) return undefined as T;
-        const type = response.headers.get('content-type') ?? '';
-        return (type.includes('json') ? await response.json() : await response.text()) as T;
+        if (call.binary) return response as T;
+        const json = (response.headers.get('content-type') ?? '').includes('json');
+        return (text === '' ? undefined : json ? JSON.parse(text) : text) as T;
       }
-      if (RETRYABLE(response.status) && attempt < maxRetries) {
-        await response.arrayBuffer().catch(() => undefined);
-        await sleep(this.backoff(attempt, base, retryAfterMs(response.headers)), options.signal);
+      if (retryable(response.status) && attempt < maxRetries) {
+        await sleep(backoff(attempt, retryAfterMs(response.headers.get('retry-after'))), signal);
         continue;
       }
-      let problem: Problem | undefined;
-      try {
-        problem = (await response.json()) as Problem;
-      } catch {
-        problem = undefined;
-      }
-      throw errorFor(response.status, problem, response.headers);
+      const problem = parseJson(text) as Problem | undefined;
+      throw errorFor(response.status, problem && typeof problem === 'object' && 'code' in problem ? problem : undefined, response.headers);
     }
-  }
-
-  private backoff(attempt: number, base: number, retryAfter: number | undefined): number {
-    const exponential = Math.min(base * 2 ** attempt, 16 * base);
-    const jittered = exponential * (0.75 + Math.random() * 0.5);
-    return Math.max(jittered, retryAfter ?? 0);
   }
 }

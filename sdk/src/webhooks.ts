@@ -1,61 +1,82 @@
 import { WebhookVerificationError } from './errors';
 
-/** Every event type Puente sends. */
-export type EventType =
-  | 'delegation_request.accepted' | 'delegation_request.rejected' | 'delegation_request.expired' | 'delegation_request.cancelled'
-  | 'delegation.revoked' | 'delegation.renounced' | 'delegation.expired' | 'delegation.suspended'
-  | 'procedure.submitted' | 'procedure.status_changed' | 'procedure.requirement_issued' | 'procedure.requirement_deadline_approaching'
-  | 'procedure.resolved' | 'procedure.presumed_denied' | 'webhook_endpoint.test';
-
-export type WebhookEvent = {
-  [K in EventType]: { id: string; type: K; timestamp: string; livemode: boolean; data: Record<string, unknown> };
-}[EventType];
-
-function base64ToBytes(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text);
-  const out = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
-  return out;
+/** A delivered event. Typed generically until the document describes each event. */
+export interface WebhookEvent {
+  id?: string;
+  /** Dot-separated, e.g. `procedure.status_changed`. */
+  type: string;
+  timestamp: string;
+  data: Record<string, unknown>;
+  [field: string]: unknown;
 }
 
-function header(headers: Headers | Record<string, string | string[] | undefined>, name: string): string | undefined {
+export type WebhookHeaders = Headers | Record<string, string | string[] | undefined>;
+
+function header(headers: WebhookHeaders, name: string): string | undefined {
   if (headers instanceof Headers) return headers.get(name) ?? undefined;
-  const value = headers[name] ?? headers[name.toLowerCase()];
+  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
+  const value = key === undefined ? undefined : headers[key];
   return Array.isArray(value) ? value[0] : value;
 }
 
+function fromBase64(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+function equalInConstantTime(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let difference = 0;
+  for (let i = 0; i < a.length; i++) difference |= a[i]! ^ b[i]!;
+  return difference === 0;
+}
+
 /**
- * Verifies a Standard Webhooks delivery (HMAC-SHA256 over "id.timestamp.body" with the
- * endpoint's `whsec_` secret, timestamp within the tolerance) and returns the typed event.
- * Pass the raw body exactly as received.
+ * Verifies a Standard Webhooks delivery and returns its event: `webhook-signature` must hold a
+ * `v1,<base64 HMAC-SHA256 of "id.timestamp.body">` made with the endpoint's `whsec_` secret, and
+ * `webhook-timestamp` must be within `toleranceSeconds` of now (replays). Pass the body exactly as
+ * received, before any JSON parsing. Throws WebhookVerificationError otherwise.
  */
-export async function unwrap(
+export async function unwrap<Event extends WebhookEvent = WebhookEvent>(
   rawBody: string,
-  headers: Headers | Record<string, string | string[] | undefined>,
+  headers: WebhookHeaders,
   secret: string,
-  options: { toleranceSeconds?: number; now?: Date } = {},
-): Promise<WebhookEvent> {
+  { toleranceSeconds = 300 }: { toleranceSeconds?: number } = {},
+): Promise<Event> {
   const id = header(headers, 'webhook-id');
   const timestamp = header(headers, 'webhook-timestamp');
   const signatures = header(headers, 'webhook-signature');
   if (!id || !timestamp || !signatures) throw new WebhookVerificationError('Missing webhook-id, webhook-timestamp or webhook-signature header');
-  const seconds = Number(timestamp);
-  const now = Math.floor((options.now ?? new Date()).getTime() / 1000);
-  const tolerance = options.toleranceSeconds ?? 300;
-  if (!Number.isInteger(seconds) || Math.abs(now - seconds) > tolerance) throw new WebhookVerificationError('Timestamp outside the tolerance window');
-  const key = await crypto.subtle.importKey('raw', base64ToBytes(secret.replace(/^whsec_/, '')), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
-  const signed = new TextEncoder().encode(`${id}.${timestamp}.${rawBody}`);
-  for (const candidate of signatures.split(' ')) {
-    const [version, value] = candidate.split(',');
-    if (version !== 'v1' || !value) continue;
-    let mac: Uint8Array<ArrayBuffer>;
-    try {
-      mac = base64ToBytes(value);
-    } catch {
-      continue;
-    }
-    // crypto.subtle.verify compares in constant time.
-    if (await crypto.subtle.verify('HMAC', key, mac, signed)) return JSON.parse(rawBody) as WebhookEvent;
+  if (!/^\d+$/.test(timestamp) || Math.abs(Date.now() / 1000 - Number(timestamp)) > toleranceSeconds) {
+    throw new WebhookVerificationError('The webhook-timestamp is outside the tolerance window');
   }
-  throw new WebhookVerificationError('No signature matches');
+
+  let keyBytes: Uint8Array<ArrayBuffer>;
+  try {
+    keyBytes = fromBase64(secret.replace(/^whsec_/, ''));
+  } catch {
+    throw new WebhookVerificationError('The secret is not a whsec_<base64> value');
+  }
+  const key = await crypto.subtle.importKey('raw', keyBytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const expected = new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(`${id}.${timestamp}.${rawBody}`)));
+
+  // Several signatures appear while a secret rotates; any one may match.
+  const valid = signatures.split(' ').some((entry) => {
+    const [version, value] = entry.split(',', 2);
+    if (version !== 'v1' || !value) return false;
+    try {
+      return equalInConstantTime(fromBase64(value), expected);
+    } catch {
+      return false;
+    }
+  });
+  if (!valid) throw new WebhookVerificationError('No webhook-signature matches');
+
+  try {
+    return JSON.parse(rawBody) as Event;
+  } catch {
+    throw new WebhookVerificationError('The body is not JSON');
+  }
 }

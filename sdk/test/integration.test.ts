@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DelegationInactiveError, NotFoundError, Puente, UnprocessableEntityError } from '../src';
+import { DelegationInactiveError, NotFoundError, Puente, toFile, UnprocessableEntityError } from '../src';
 import { createTestApp, type TestApp } from '../../test/support/app';
 import { registrationBody } from '../../test/support/fixtures';
 import { FORMS, PDF_BYTES } from '../../test/support/forms';
@@ -28,9 +28,10 @@ describe('SDK against the real API', () => {
     const client = puente.forClient(accepted.delegation_id!);
 
     const draft = await client.procedures.create({ type: 'JUB', form: FORMS.JUB as never });
-    await client.procedures.documents.upload(draft.id, { kind: 'DNI_NIE', file: PDF_BYTES, filename: 'dni.pdf' });
+    const dni = await client.procedures.documents.upload(draft.id, { kind: 'DNI_NIE', file: await toFile(PDF_BYTES, 'dni.pdf') });
+    expect(dni.filename).toBe('dni.pdf');
     await expect(client.procedures.submit(draft.id)).rejects.toBeInstanceOf(UnprocessableEntityError);
-    await client.procedures.documents.upload(draft.id, { kind: 'IBAN_CERT', file: new Blob([PDF_BYTES as BlobPart]), filename: 'iban.pdf' });
+    await client.procedures.documents.upload(draft.id, { kind: 'IBAN_CERT', file: new File([PDF_BYTES], 'iban.pdf', { type: 'application/pdf' }) });
     const submitted = await client.procedures.submit(draft.id);
     expect(submitted.registry_entry_number).toMatch(/^REG-/);
 

@@ -1,7 +1,25 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import { AuthenticationError, BadRequestError, ConnectionError, DelegationInactiveError, InternalServerError, NotFoundError, Puente, RateLimitError, TimeoutError } from '../src';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  APIError,
+  AuthenticationError,
+  BadRequestError,
+  ConflictError,
+  ConnectionError,
+  DelegationInactiveError,
+  InternalServerError,
+  NotFoundError,
+  PayloadTooLargeError,
+  PermissionDeniedError,
+  PreconditionFailedError,
+  Puente,
+  RateLimitError,
+  TimeoutError,
+  UnprocessableEntityError,
+  UnsupportedMediaTypeError,
+  type ClientOptions,
+} from '../src';
 
 const BASE = 'http://puente.test';
 const server = setupServer();
@@ -9,58 +27,124 @@ beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
-const client = (options: Record<string, unknown> = {}) => new Puente({ apiKey: 'sk_test_abc', baseUrl: BASE, retryBaseDelayMs: 5, ...options });
-const problem = (status: number, code: string, extra: Record<string, unknown> = {}) =>
-  HttpResponse.json({ type: `https://docs.puente.es/problems/${code}`, title: code, status, detail: `${code} detail`, code, request_id: 'rid_test', ...extra }, {
-    status,
-    headers: { 'content-type': 'application/problem+json', 'request-id': 'rid_test' },
+// Tiny backoff so retries are fast; the public default stays 500 ms → 8 s.
+const client = (options: ClientOptions = {}) => new Puente({ apiKey: 'sk_test_abc', baseUrl: BASE, retryBaseDelayMs: 20, ...options });
+const problem = (status: number, code: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
+  HttpResponse.json(
+    { type: `https://docs.puente.es/problems/${code}`, title: code, status, detail: `${code} detail`, code, request_id: 'rid_body', ...extra },
+    { status, headers: { 'content-type': 'application/problem+json', 'request-id': 'rid_header', ...headers } },
+  );
+const member = { name: 'Ana Gil Pérez', id_number: '12345678Z', role: 'agent' } as const;
+const slow = (ms: number) => async () => (await new Promise((r) => setTimeout(r, ms)), HttpResponse.json({ id: 'org_1' }));
+
+describe('requests', () => {
+  it('sends the key, JSON, query params and URL-encoded path params', async () => {
+    let seen: Request | undefined;
+    server.use(http.get(`${BASE}/v1/members/*`, ({ request }) => ((seen = request), HttpResponse.json({ id: 'x' }))));
+    await client({ defaultHeaders: { 'x-team': 'a' } }).members.retrieve('mem/1 ?', { headers: { 'x-trace': 't' } });
+    expect(seen!.url).toBe(`${BASE}/v1/members/mem%2F1%20%3F`);
+    expect(seen!.headers.get('authorization')).toBe('Bearer sk_test_abc');
+    expect(seen!.headers.get('x-team')).toBe('a');
+    expect(seen!.headers.get('x-trace')).toBe('t');
+    expect(seen!.headers.get('idempotency-key')).toBeNull();
+
+    server.use(http.get(`${BASE}/v1/calendar/deadline`, ({ request }) => HttpResponse.json({ url: request.url })));
+    const result = (await client().calendar.computeDeadline({ from: '2026-03-02', business_days: 10 })) as unknown as { url: string };
+    expect(new URL(result.url).search).toBe('?from=2026-03-02&business_days=10');
   });
+
+  it('refuses an empty path parameter instead of calling another route', () => {
+    expect(() => client().members.retrieve('')).toThrow(TypeError);
+  });
+
+  it('returns binary responses as the Response', async () => {
+    server.use(http.get(`${BASE}/v1/procedures/prc_1/receipt`, () => new HttpResponse('%PDF-1.4', { headers: { 'content-type': 'application/pdf' } })));
+    const receipt = await client().procedures.receipt('prc_1');
+    expect(await receipt.text()).toBe('%PDF-1.4');
+  });
+
+  it('sends multipart bodies with the file name', async () => {
+    let form: FormData | undefined;
+    server.use(http.post(`${BASE}/v1/procedures/prc_1/documents`, async ({ request }) => ((form = await request.formData()), HttpResponse.json({ id: 'doc_1' }, { status: 201 }))));
+    await client().procedures.documents.upload('prc_1', { kind: 'DNI_NIE', file: new File(['%PDF-1.4'], 'dni.pdf', { type: 'application/pdf' }) });
+    expect(form!.get('kind')).toBe('DNI_NIE');
+    expect((form!.get('file') as File).name).toBe('dni.pdf');
+  });
+});
 
 describe('retries', () => {
-  it('retries 5xx and succeeds, sending the same Idempotency-Key each time', async () => {
-    const keys: string[] = [];
-    let n = 0;
+  it('retries 503 with growing backoff, with one Idempotency-Key for every attempt', async () => {
+    const attempts: Array<{ key: string | null; at: number }> = [];
     server.use(
       http.post(`${BASE}/v1/members`, ({ request }) => {
-        keys.push(request.headers.get('idempotency-key')!);
-        return ++n < 3 ? problem(503, 'service_unavailable') : HttpResponse.json({ id: 'mem_1' }, { status: 201 });
+        attempts.push({ key: request.headers.get('idempotency-key'), at: Date.now() });
+        return attempts.length < 3 ? problem(503, 'service_unavailable') : HttpResponse.json({ id: 'mem_1' }, { status: 201 });
       }),
     );
-    const member = await client().members.create({ name: 'Ana Gil', id_number: '12345678Z', role: 'agent' });
-    expect(member.id).toBe('mem_1');
-    expect(keys).toHaveLength(3);
-    expect(new Set(keys).size).toBe(1);
-    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+    const created = await client({ retryBaseDelayMs: 40 }).members.create(member);
+    expect(created.id).toBe('mem_1');
+    expect(attempts).toHaveLength(3);
+    expect(new Set(attempts.map((a) => a.key)).size).toBe(1);
+    expect(attempts[0]!.key).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    // 40 ms then 80 ms, each jittered down by at most 25%.
+    expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(28);
+    expect(attempts[2]!.at - attempts[1]!.at).toBeGreaterThanOrEqual(58);
   });
 
-  it('uses a new key for a new call and honours an explicit one', async () => {
-    const keys: string[] = [];
-    server.use(http.post(`${BASE}/v1/members`, ({ request }) => (keys.push(request.headers.get('idempotency-key')!), HttpResponse.json({ id: 'm' }, { status: 201 }))));
-    const c = client();
-    await c.members.create({ name: 'Ana Gil', id_number: '12345678Z', role: 'agent' });
-    await c.members.create({ name: 'Ana Gil', id_number: '12345678Z', role: 'agent' });
-    await c.members.create({ name: 'Ana Gil', id_number: '12345678Z', role: 'agent' }, { idempotencyKey: 'mine-1' });
+  it('uses a new key for each call, and the caller’s key when given', async () => {
+    const keys: Array<string | null> = [];
+    server.use(http.post(`${BASE}/v1/members`, ({ request }) => (keys.push(request.headers.get('idempotency-key')), HttpResponse.json({ id: 'm' }, { status: 201 }))));
+    const puente = client();
+    await puente.members.create(member);
+    await puente.members.create(member);
+    await puente.members.create(member, { idempotencyKey: 'import-2026-03-02-row-17' });
     expect(keys[0]).not.toBe(keys[1]);
-    expect(keys[2]).toBe('mine-1');
+    expect(keys[2]).toBe('import-2026-03-02-row-17');
   });
 
-  it('honours Retry-After on 429', async () => {
+  it('retries connection errors, then throws ConnectionError', async () => {
     let n = 0;
+    server.use(http.get(`${BASE}/v1/organization`, () => (n++, HttpResponse.error())));
+    await expect(client().organization.retrieve()).rejects.toBeInstanceOf(ConnectionError);
+    expect(n).toBe(3);
+
+    n = 0;
+    server.use(http.get(`${BASE}/v1/organization`, () => (++n === 1 ? HttpResponse.error() : HttpResponse.json({ id: 'org_1' }))));
+    await expect(client().organization.retrieve()).resolves.toMatchObject({ id: 'org_1' });
+  });
+
+  it('retries 408 and 429, honouring Retry-After in seconds', async () => {
     const times: number[] = [];
     server.use(
       http.get(`${BASE}/v1/organization`, () => {
         times.push(Date.now());
-        return ++n === 1 ? problem(429, 'rate_limited', {}) && new HttpResponse(null, { status: 429, headers: { 'retry-after': '1' } }) : HttpResponse.json({ id: 'org_1' });
+        if (times.length === 1) return problem(408, 'timeout');
+        if (times.length === 2) return problem(429, 'rate_limited', {}, { 'retry-after': '1' });
+        return HttpResponse.json({ id: 'org_1' });
       }),
     );
     await client().organization.retrieve();
-    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(950);
+    expect(times).toHaveLength(3);
+    expect(times[2]! - times[1]!).toBeGreaterThanOrEqual(950);
   });
 
-  it('does not retry 4xx other than 408 and 429', async () => {
+  it('honours Retry-After as an HTTP date, and ignores hints over a minute', async () => {
+    const times: number[] = [];
+    const retryAfter = new Date(Date.now() + 2000).toUTCString(); // whole seconds: 1–2 s from now
+    server.use(http.get(`${BASE}/v1/organization`, () => (times.push(Date.now()), times.length === 1 ? problem(503, 'service_unavailable', {}, { 'retry-after': retryAfter }) : HttpResponse.json({}))));
+    await client().organization.retrieve();
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(900);
+
+    times.length = 0;
+    server.use(http.get(`${BASE}/v1/organization`, () => (times.push(Date.now()), times.length === 1 ? problem(503, 'service_unavailable', {}, { 'retry-after': '3600' }) : HttpResponse.json({}))));
+    await client().organization.retrieve();
+    expect(times[1]! - times[0]!).toBeLessThan(500);
+  });
+
+  it.each([400, 401, 403, 404, 409, 412, 422])('does not retry %i', async (status) => {
     let n = 0;
-    server.use(http.get(`${BASE}/v1/members/mem_x`, () => (n++, problem(404, 'not_found'))));
-    await expect(client().members.retrieve('mem_x')).rejects.toBeInstanceOf(NotFoundError);
+    server.use(http.post(`${BASE}/v1/members`, () => (n++, problem(status, 'whatever'))));
+    await expect(client().members.create(member)).rejects.toBeInstanceOf(APIError);
     expect(n).toBe(1);
   });
 
@@ -69,64 +153,145 @@ describe('retries', () => {
     server.use(http.get(`${BASE}/v1/organization`, () => (n++, problem(500, 'internal'))));
     await expect(client({ maxRetries: 1 }).organization.retrieve()).rejects.toBeInstanceOf(InternalServerError);
     expect(n).toBe(2);
-  });
-
-  it('retries connection errors, then throws ConnectionError', async () => {
-    let n = 0;
-    server.use(http.get(`${BASE}/v1/organization`, () => (n++, HttpResponse.error())));
-    await expect(client().organization.retrieve()).rejects.toBeInstanceOf(ConnectionError);
-    expect(n).toBe(3);
+    n = 0;
+    await expect(client().organization.retrieve({ maxRetries: 0 })).rejects.toBeInstanceOf(InternalServerError);
+    expect(n).toBe(1);
   });
 });
 
 describe('timeouts and cancellation', () => {
-  it('throws TimeoutError when the server is too slow', async () => {
-    server.use(http.get(`${BASE}/v1/organization`, async () => (await new Promise((r) => setTimeout(r, 200)), HttpResponse.json({}))));
+  it('throws TimeoutError when every attempt is too slow', async () => {
+    let n = 0;
+    server.use(http.get(`${BASE}/v1/organization`, async () => (n++, slow(300)())));
+    const error = await client({ timeout: 30 }).organization.retrieve().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(n).toBe(3);
     await expect(client({ maxRetries: 0 }).organization.retrieve({ timeout: 30 })).rejects.toBeInstanceOf(TimeoutError);
   });
 
-  it('stops when the caller aborts', async () => {
-    server.use(http.get(`${BASE}/v1/organization`, async () => (await new Promise((r) => setTimeout(r, 200)), HttpResponse.json({}))));
+  it('rethrows the caller’s abort as is, without retrying', async () => {
+    let n = 0;
+    server.use(http.get(`${BASE}/v1/organization`, async () => (n++, slow(300)())));
     const controller = new AbortController();
-    setTimeout(() => controller.abort(new Error('user cancelled')), 20);
-    await expect(client().organization.retrieve({ signal: controller.signal })).rejects.toThrow('user cancelled');
+    const reason = new Error('user cancelled');
+    setTimeout(() => controller.abort(reason), 30);
+    await expect(client().organization.retrieve({ signal: controller.signal })).rejects.toBe(reason);
+    expect(n).toBe(1);
+  });
+
+  it('sends nothing when the signal is already aborted, and stops during a backoff', async () => {
+    let n = 0;
+    server.use(http.get(`${BASE}/v1/organization`, () => (n++, problem(503, 'service_unavailable', {}, { 'retry-after': '5' }))));
+    await expect(client().organization.retrieve({ signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+    expect(n).toBe(0);
+    const started = Date.now();
+    const controller = new AbortController();
+    setTimeout(() => controller.abort('navigated away'), 100);
+    await expect(client().organization.retrieve({ signal: controller.signal })).rejects.toBe('navigated away');
+    expect(n).toBe(1);
+    expect(Date.now() - started).toBeLessThan(2000);
   });
 });
 
 describe('errors', () => {
-  it('carry status, code, request id and the problem with pointers', async () => {
-    server.use(http.post(`${BASE}/v1/members`, () => problem(400, 'validation_failed', { errors: [{ pointer: '/id_number', in: 'body', detail: 'bad' }] })));
-    const error = await client().members.create({ name: 'X Y', id_number: '1', role: 'agent' }).catch((e: unknown) => e);
+  it('carry status, code, request id, headers and the problem with its pointers', async () => {
+    const errors = [{ pointer: '/id_number', in: 'body', detail: 'The check letter should be Z for 12345678.' }];
+    server.use(http.post(`${BASE}/v1/members`, () => problem(400, 'validation_failed', { errors })));
+    const error = await client().members.create(member).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BadRequestError);
-    expect(error).toMatchObject({ status: 400, code: 'validation_failed', requestId: 'rid_test' });
-    expect((error as BadRequestError).problem?.errors?.[0]?.pointer).toBe('/id_number');
+    expect(error).toMatchObject({ status: 400, code: 'validation_failed', requestId: 'rid_header', name: 'BadRequestError' });
+    expect((error as BadRequestError).problem?.errors).toEqual(errors);
+    expect((error as BadRequestError).headers.get('content-type')).toBe('application/problem+json');
+    expect((error as BadRequestError).message).toContain('validation_failed');
   });
 
-  it('map 401, 429 and delegation_inactive to their classes', async () => {
-    server.use(
-      http.get(`${BASE}/v1/organization`, () => problem(401, 'unauthorized')),
-      http.get(`${BASE}/v1/delegations/dlg_1`, () => problem(403, 'delegation_inactive')),
-    );
-    await expect(client().organization.retrieve()).rejects.toBeInstanceOf(AuthenticationError);
-    await expect(client().delegations.retrieve('dlg_1')).rejects.toBeInstanceOf(DelegationInactiveError);
-    server.use(http.get(`${BASE}/v1/organization`, () => problem(429, 'rate_limited')));
-    await expect(client({ maxRetries: 0 }).organization.retrieve()).rejects.toBeInstanceOf(RateLimitError);
+  it.each([
+    [400, BadRequestError],
+    [401, AuthenticationError],
+    [403, PermissionDeniedError],
+    [404, NotFoundError],
+    [409, ConflictError],
+    [412, PreconditionFailedError],
+    [413, PayloadTooLargeError],
+    [415, UnsupportedMediaTypeError],
+    [422, UnprocessableEntityError],
+    [429, RateLimitError],
+    [500, InternalServerError],
+    [503, InternalServerError],
+  ] as const)('map %i to its class', async (status, ErrorClass) => {
+    server.use(http.get(`${BASE}/v1/organization`, () => problem(status, 'some_code')));
+    await expect(client({ maxRetries: 0 }).organization.retrieve()).rejects.toBeInstanceOf(ErrorClass);
+  });
+
+  it('map delegation_inactive to DelegationInactiveError, a PermissionDeniedError', async () => {
+    server.use(http.get(`${BASE}/v1/delegations/dlg_1`, () => problem(403, 'delegation_inactive')));
+    const error = await client().delegations.retrieve('dlg_1').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DelegationInactiveError);
+    expect(error).toBeInstanceOf(PermissionDeniedError);
+  });
+
+  it('take the request id from the body when the header is missing, and survive non-problem bodies', async () => {
+    server.use(http.get(`${BASE}/v1/organization`, () => HttpResponse.json({ type: 'about:blank', title: 't', status: 404, detail: 'd', code: 'not_found', request_id: 'rid_body' }, { status: 404 })));
+    await expect(client().organization.retrieve()).rejects.toMatchObject({ requestId: 'rid_body', code: 'not_found' });
+    server.use(http.get(`${BASE}/v1/organization`, () => new HttpResponse('<html>Bad gateway</html>', { status: 502, headers: { 'content-type': 'text/html' } })));
+    await expect(client({ maxRetries: 0 }).organization.retrieve()).rejects.toMatchObject({ status: 502, code: 'unknown', problem: undefined });
   });
 });
 
 describe('pagination', () => {
-  it('walks every page with for await, and awaiting gives the first page', async () => {
+  const pages = () => {
+    const cursors: Array<string | null> = [];
     server.use(
       http.get(`${BASE}/v1/members`, ({ request }) => {
         const cursor = new URL(request.url).searchParams.get('cursor');
-        const page = cursor === null ? 0 : Number(cursor);
-        return HttpResponse.json({ data: [{ id: `mem_${page}a` }, { id: `mem_${page}b` }], has_more: page < 2, next_cursor: page < 2 ? String(page + 1) : null });
+        cursors.push(cursor);
+        const page = cursor === null ? 0 : Number(cursor.replace('cur_', ''));
+        return HttpResponse.json({ data: [{ id: `mem_${page}a` }, { id: `mem_${page}b` }], has_more: page < 2, next_cursor: page < 2 ? `cur_${page + 1}` : null });
       }),
     );
+    return cursors;
+  };
+
+  it('walks all three pages with for await, following next_cursor', async () => {
+    const cursors = pages();
     const ids: string[] = [];
-    for await (const member of client().members.list({ limit: 2 })) ids.push(member.id);
+    for await (const m of client().members.list({ limit: 2, status: 'active' })) ids.push(m.id);
     expect(ids).toEqual(['mem_0a', 'mem_0b', 'mem_1a', 'mem_1b', 'mem_2a', 'mem_2b']);
-    const first = await client().members.list();
-    expect(first.has_more).toBe(true);
+    expect(cursors).toEqual([null, 'cur_1', 'cur_2']);
+  });
+
+  it('awaited, gives the first page only, once', async () => {
+    const cursors = pages();
+    const list = client().members.list();
+    const first = await list;
+    expect(first).toMatchObject({ has_more: true, next_cursor: 'cur_1' });
+    expect(first.data).toHaveLength(2);
+    await list;
+    expect(cursors).toEqual([null]);
+  });
+});
+
+describe('forClient', () => {
+  it('mints one consent token and sends it only on operations that need one', async () => {
+    let minted = 0;
+    const consent: Array<string | null> = [];
+    server.use(
+      http.post(`${BASE}/v1/delegations/dlg_1/consent-tokens`, () =>
+        HttpResponse.json({ token: `ct_${++minted}`, expires_at: new Date(Date.now() + 600_000).toISOString() }, { status: 201 }),
+      ),
+      http.get(`${BASE}/v1/procedures/prc_1`, ({ request }) => (consent.push(request.headers.get('puente-consent')), HttpResponse.json({ id: 'prc_1' }))),
+      http.get(`${BASE}/v1/organization`, ({ request }) => (consent.push(request.headers.get('puente-consent')), HttpResponse.json({ id: 'org_1' }))),
+    );
+    const carmen = client().forClient('dlg_1');
+    await carmen.procedures.retrieve('prc_1');
+    await carmen.procedures.retrieve('prc_1');
+    await carmen.organization.retrieve();
+    expect(consent).toEqual(['ct_1', 'ct_1', null]);
+    expect(minted).toBe(1);
+
+    server.use(http.get(`${BASE}/v1/procedures/prc_1`, () => problem(403, 'delegation_inactive')));
+    await expect(carmen.procedures.retrieve('prc_1')).rejects.toBeInstanceOf(DelegationInactiveError);
+    await expect(carmen.procedures.retrieve('prc_1')).rejects.toBeInstanceOf(DelegationInactiveError);
+    expect(minted).toBe(2);
   });
 });

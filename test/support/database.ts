@@ -4,7 +4,7 @@ import { inject } from 'vitest';
 import { connectPostgres, openEmbedded, type Database } from '../../api/node/database';
 
 /** A migrated database of this test file's own: a PGlite restored from the template dump, or a PostgreSQL clone of the template. */
-export async function openTestDatabase(): Promise<Database> {
+export async function openTestDatabase(): Promise<Database & { url?: string }> {
   const template = inject('databaseTemplate');
   if (inject('databaseMode') === 'embedded') {
     return openEmbedded({ loadDataDir: new Blob([readFileSync(template)]) });
@@ -18,6 +18,7 @@ export async function openTestDatabase(): Promise<Database> {
   const db = connectPostgres(target.toString(), 10);
   return {
     ...db,
+    url: target.toString(),
     async close() {
       await db.close();
       await admin.unsafe(`drop database if exists ${name} with (force)`);

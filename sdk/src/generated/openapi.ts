@@ -2340,7 +2340,7 @@ export interface components {
              * Format: binary
              * @description PDF, PNG or JPEG; checked by content, not by name. Size cap per procedure type.
              */
-            file?: string;
+            file?: Blob;
         };
         DocumentList: {
             data: components["schemas"]["Document"][];
@@ -5235,7 +5235,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/pdf": string;
+                    "application/pdf": Blob;
                 };
             };
             /** @description Problem. Possible codes: `validation_failed`. */
@@ -5621,9 +5621,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/pdf": string;
-                    "image/png": string;
-                    "image/jpeg": string;
+                    "application/pdf": Blob;
+                    "image/png": Blob;
+                    "image/jpeg": Blob;
                 };
             };
             /** @description Problem. Possible codes: `validation_failed`. */

@@ -1,281 +1,613 @@
 // Generated from openapi/openapi.json by `npm run sdk:generate`. Do not edit.
+import type { PagePromise } from '../pagination';
+import type { RequestOptions } from '../transport';
+import type { Body, OperationSpec, Query, Result } from '../types';
+
+/** How to call each operation of the API. */
 export const OPERATIONS = {
-  "acceptMyDelegationRequest": {
-    "method": "POST",
-    "path": "/v1/me/delegation-requests/{id}/accept"
-  },
-  "adminCreateAgencyKey": {
-    "method": "POST",
-    "path": "/v1/admin/agency-keys"
-  },
-  "adminListOrganizations": {
-    "method": "GET",
-    "path": "/v1/admin/organizations"
-  },
-  "adminReinstateOrganization": {
-    "method": "POST",
-    "path": "/v1/admin/organizations/{id}/reinstate"
-  },
-  "adminSuspendOrganization": {
-    "method": "POST",
-    "path": "/v1/admin/organizations/{id}/suspend"
-  },
-  "adminVerifyOrganization": {
-    "method": "POST",
-    "path": "/v1/admin/organizations/{id}/verify"
-  },
-  "agencyAdmitProcedure": {
-    "method": "POST",
-    "path": "/v1/agency/procedures/{id}/admit"
-  },
-  "agencyIssueRequirement": {
-    "method": "POST",
-    "path": "/v1/agency/procedures/{id}/requirements"
-  },
-  "agencyListProcedures": {
-    "method": "GET",
-    "path": "/v1/agency/procedures"
-  },
-  "agencyResolveProcedure": {
-    "method": "POST",
-    "path": "/v1/agency/procedures/{id}/resolve"
-  },
-  "agencyRetrieveProcedure": {
-    "method": "GET",
-    "path": "/v1/agency/procedures/{id}"
-  },
-  "cancelDelegationRequest": {
-    "method": "POST",
-    "path": "/v1/delegation-requests/{id}/cancel"
-  },
-  "checkConsentToken": {
-    "method": "GET",
-    "path": "/v1/consent-tokens/current"
-  },
-  "computeDeadline": {
-    "method": "GET",
-    "path": "/v1/calendar/deadline"
-  },
-  "createApiKey": {
-    "method": "POST",
-    "path": "/v1/api-keys"
-  },
-  "createConsentToken": {
-    "method": "POST",
-    "path": "/v1/delegations/{id}/consent-tokens"
-  },
-  "createDelegationRequest": {
-    "method": "POST",
-    "path": "/v1/delegation-requests"
-  },
-  "createMember": {
-    "method": "POST",
-    "path": "/v1/members"
-  },
-  "createProcedure": {
-    "method": "POST",
-    "path": "/v1/procedures"
-  },
-  "createWebhookEndpoint": {
-    "method": "POST",
-    "path": "/v1/webhook-endpoints"
-  },
-  "deleteMember": {
-    "method": "DELETE",
-    "path": "/v1/members/{id}"
-  },
-  "deleteWebhookEndpoint": {
-    "method": "DELETE",
-    "path": "/v1/webhook-endpoints/{id}"
-  },
-  "downloadDocument": {
-    "method": "GET",
-    "path": "/v1/procedures/{id}/documents/{document_id}/content"
-  },
-  "getHealth": {
-    "method": "GET",
-    "path": "/health"
-  },
-  "getJwks": {
-    "method": "GET",
-    "path": "/.well-known/jwks.json"
-  },
-  "introspectConsentToken": {
-    "method": "POST",
-    "path": "/v1/consent-tokens/introspect"
-  },
-  "listApiKeys": {
-    "method": "GET",
-    "path": "/v1/api-keys"
-  },
-  "listDelegationRequests": {
-    "method": "GET",
-    "path": "/v1/delegation-requests"
-  },
-  "listDelegations": {
-    "method": "GET",
-    "path": "/v1/delegations"
-  },
-  "listDocuments": {
-    "method": "GET",
-    "path": "/v1/procedures/{id}/documents"
-  },
-  "listEvents": {
-    "method": "GET",
-    "path": "/v1/events"
-  },
-  "listMembers": {
-    "method": "GET",
-    "path": "/v1/members"
-  },
-  "listMyAccessLog": {
-    "method": "GET",
-    "path": "/v1/me/access-log"
-  },
-  "listMyDelegationRequests": {
-    "method": "GET",
-    "path": "/v1/me/delegation-requests"
-  },
-  "listMyDelegations": {
-    "method": "GET",
-    "path": "/v1/me/delegations"
-  },
-  "listMyProcedures": {
-    "method": "GET",
-    "path": "/v1/me/procedures"
-  },
-  "listMyProcedureTimeline": {
-    "method": "GET",
-    "path": "/v1/me/procedures/{id}/timeline"
-  },
-  "listProcedures": {
-    "method": "GET",
-    "path": "/v1/procedures"
-  },
-  "listProcedureTimeline": {
-    "method": "GET",
-    "path": "/v1/procedures/{id}/timeline"
-  },
-  "listProcedureTypes": {
-    "method": "GET",
-    "path": "/v1/procedure-types"
-  },
-  "listWebhookDeliveries": {
-    "method": "GET",
-    "path": "/v1/webhook-endpoints/{id}/deliveries"
-  },
-  "listWebhookEndpoints": {
-    "method": "GET",
-    "path": "/v1/webhook-endpoints"
-  },
-  "registerOrganization": {
-    "method": "POST",
-    "path": "/v1/organizations"
-  },
-  "rejectMyDelegationRequest": {
-    "method": "POST",
-    "path": "/v1/me/delegation-requests/{id}/reject"
-  },
-  "renounceDelegation": {
-    "method": "POST",
-    "path": "/v1/delegations/{id}/renounce"
-  },
-  "respondToRequirement": {
-    "method": "POST",
-    "path": "/v1/procedures/{id}/requirements/{requirement_id}/response"
-  },
-  "retrieveDelegation": {
-    "method": "GET",
-    "path": "/v1/delegations/{id}"
-  },
-  "retrieveDelegationRequest": {
-    "method": "GET",
-    "path": "/v1/delegation-requests/{id}"
-  },
-  "retrieveEvent": {
-    "method": "GET",
-    "path": "/v1/events/{id}"
-  },
-  "retrieveMember": {
-    "method": "GET",
-    "path": "/v1/members/{id}"
-  },
-  "retrieveOrganization": {
-    "method": "GET",
-    "path": "/v1/organization"
-  },
-  "retrieveProcedure": {
-    "method": "GET",
-    "path": "/v1/procedures/{id}"
-  },
-  "retrieveProcedureReceipt": {
-    "method": "GET",
-    "path": "/v1/procedures/{id}/receipt"
-  },
-  "retrieveProcedureType": {
-    "method": "GET",
-    "path": "/v1/procedure-types/{code}"
-  },
-  "retrieveProcedureTypeForm": {
-    "method": "GET",
-    "path": "/v1/procedure-types/{code}/form"
-  },
-  "retrieveWebhookEndpoint": {
-    "method": "GET",
-    "path": "/v1/webhook-endpoints/{id}"
-  },
-  "retryWebhookDelivery": {
-    "method": "POST",
-    "path": "/v1/webhook-endpoints/{id}/deliveries/{delivery_id}/retry"
-  },
-  "revokeApiKey": {
-    "method": "DELETE",
-    "path": "/v1/api-keys/{id}"
-  },
-  "revokeMyDelegation": {
-    "method": "POST",
-    "path": "/v1/me/delegations/{id}/revoke"
-  },
-  "rotateWebhookEndpointSecret": {
-    "method": "POST",
-    "path": "/v1/webhook-endpoints/{id}/rotate-secret"
-  },
-  "sandboxAcceptDelegationRequest": {
-    "method": "POST",
-    "path": "/v1/sandbox/delegation-requests/{id}/accept"
-  },
-  "sandboxAdvanceProcedure": {
-    "method": "POST",
-    "path": "/v1/sandbox/procedures/{id}/advance"
-  },
-  "sandboxRejectDelegationRequest": {
-    "method": "POST",
-    "path": "/v1/sandbox/delegation-requests/{id}/reject"
-  },
-  "submitProcedure": {
-    "method": "POST",
-    "path": "/v1/procedures/{id}/submit"
-  },
-  "testWebhookEndpoint": {
-    "method": "POST",
-    "path": "/v1/webhook-endpoints/{id}/test"
-  },
-  "updateProcedure": {
-    "method": "PATCH",
-    "path": "/v1/procedures/{id}"
-  },
-  "updateWebhookEndpoint": {
-    "method": "PATCH",
-    "path": "/v1/webhook-endpoints/{id}"
-  },
-  "uploadDocument": {
-    "method": "POST",
-    "path": "/v1/procedures/{id}/documents"
-  },
-  "withdrawProcedure": {
-    "method": "POST",
-    "path": "/v1/procedures/{id}/withdraw"
-  }
+  acceptMyDelegationRequest: { method: 'POST', path: '/v1/me/delegation-requests/{id}/accept' },
+  adminCreateAgencyKey: { method: 'POST', path: '/v1/admin/agency-keys', body: 'json' },
+  adminListOrganizations: { method: 'GET', path: '/v1/admin/organizations', query: true, paginated: true },
+  adminReinstateOrganization: { method: 'POST', path: '/v1/admin/organizations/{id}/reinstate' },
+  adminSuspendOrganization: { method: 'POST', path: '/v1/admin/organizations/{id}/suspend', body: 'json' },
+  adminVerifyOrganization: { method: 'POST', path: '/v1/admin/organizations/{id}/verify', body: 'json' },
+  agencyAdmitProcedure: { method: 'POST', path: '/v1/agency/procedures/{id}/admit' },
+  agencyIssueRequirement: { method: 'POST', path: '/v1/agency/procedures/{id}/requirements', body: 'json' },
+  agencyListProcedures: { method: 'GET', path: '/v1/agency/procedures', query: true, paginated: true },
+  agencyResolveProcedure: { method: 'POST', path: '/v1/agency/procedures/{id}/resolve', body: 'json' },
+  agencyRetrieveProcedure: { method: 'GET', path: '/v1/agency/procedures/{id}' },
+  cancelDelegationRequest: { method: 'POST', path: '/v1/delegation-requests/{id}/cancel' },
+  checkConsentToken: { method: 'GET', path: '/v1/consent-tokens/current', query: true, consent: true },
+  computeDeadline: { method: 'GET', path: '/v1/calendar/deadline', query: true },
+  createApiKey: { method: 'POST', path: '/v1/api-keys', body: 'json' },
+  createConsentToken: { method: 'POST', path: '/v1/delegations/{id}/consent-tokens', body: 'json' },
+  createDelegationRequest: { method: 'POST', path: '/v1/delegation-requests', body: 'json' },
+  createMember: { method: 'POST', path: '/v1/members', body: 'json' },
+  createProcedure: { method: 'POST', path: '/v1/procedures', body: 'json', consent: true },
+  createWebhookEndpoint: { method: 'POST', path: '/v1/webhook-endpoints', body: 'json' },
+  deleteMember: { method: 'DELETE', path: '/v1/members/{id}' },
+  deleteWebhookEndpoint: { method: 'DELETE', path: '/v1/webhook-endpoints/{id}' },
+  downloadDocument: { method: 'GET', path: '/v1/procedures/{id}/documents/{document_id}/content', binary: true, consent: true },
+  getHealth: { method: 'GET', path: '/health' },
+  getJwks: { method: 'GET', path: '/.well-known/jwks.json' },
+  introspectConsentToken: { method: 'POST', path: '/v1/consent-tokens/introspect', body: 'json' },
+  listApiKeys: { method: 'GET', path: '/v1/api-keys', query: true, paginated: true },
+  listDelegationRequests: { method: 'GET', path: '/v1/delegation-requests', query: true, paginated: true },
+  listDelegations: { method: 'GET', path: '/v1/delegations', query: true, paginated: true },
+  listDocuments: { method: 'GET', path: '/v1/procedures/{id}/documents', consent: true },
+  listEvents: { method: 'GET', path: '/v1/events', query: true, paginated: true },
+  listMembers: { method: 'GET', path: '/v1/members', query: true, paginated: true },
+  listMyAccessLog: { method: 'GET', path: '/v1/me/access-log', query: true, paginated: true },
+  listMyDelegationRequests: { method: 'GET', path: '/v1/me/delegation-requests', query: true, paginated: true },
+  listMyDelegations: { method: 'GET', path: '/v1/me/delegations', query: true, paginated: true },
+  listMyProcedures: { method: 'GET', path: '/v1/me/procedures', query: true, paginated: true },
+  listMyProcedureTimeline: { method: 'GET', path: '/v1/me/procedures/{id}/timeline' },
+  listProcedures: { method: 'GET', path: '/v1/procedures', query: true, paginated: true },
+  listProcedureTimeline: { method: 'GET', path: '/v1/procedures/{id}/timeline', consent: true },
+  listProcedureTypes: { method: 'GET', path: '/v1/procedure-types' },
+  listWebhookDeliveries: { method: 'GET', path: '/v1/webhook-endpoints/{id}/deliveries', query: true, paginated: true },
+  listWebhookEndpoints: { method: 'GET', path: '/v1/webhook-endpoints', query: true, paginated: true },
+  registerOrganization: { method: 'POST', path: '/v1/organizations', body: 'json' },
+  rejectMyDelegationRequest: { method: 'POST', path: '/v1/me/delegation-requests/{id}/reject' },
+  renounceDelegation: { method: 'POST', path: '/v1/delegations/{id}/renounce', body: 'json' },
+  respondToRequirement: { method: 'POST', path: '/v1/procedures/{id}/requirements/{requirement_id}/response', body: 'json', consent: true },
+  retrieveDelegation: { method: 'GET', path: '/v1/delegations/{id}' },
+  retrieveDelegationRequest: { method: 'GET', path: '/v1/delegation-requests/{id}' },
+  retrieveEvent: { method: 'GET', path: '/v1/events/{id}' },
+  retrieveMember: { method: 'GET', path: '/v1/members/{id}' },
+  retrieveOrganization: { method: 'GET', path: '/v1/organization' },
+  retrieveProcedure: { method: 'GET', path: '/v1/procedures/{id}', consent: true },
+  retrieveProcedureReceipt: { method: 'GET', path: '/v1/procedures/{id}/receipt', binary: true, consent: true },
+  retrieveProcedureType: { method: 'GET', path: '/v1/procedure-types/{code}' },
+  retrieveProcedureTypeForm: { method: 'GET', path: '/v1/procedure-types/{code}/form' },
+  retrieveWebhookEndpoint: { method: 'GET', path: '/v1/webhook-endpoints/{id}' },
+  retryWebhookDelivery: { method: 'POST', path: '/v1/webhook-endpoints/{id}/deliveries/{delivery_id}/retry' },
+  revokeApiKey: { method: 'DELETE', path: '/v1/api-keys/{id}' },
+  revokeMyDelegation: { method: 'POST', path: '/v1/me/delegations/{id}/revoke' },
+  rotateWebhookEndpointSecret: { method: 'POST', path: '/v1/webhook-endpoints/{id}/rotate-secret' },
+  sandboxAcceptDelegationRequest: { method: 'POST', path: '/v1/sandbox/delegation-requests/{id}/accept' },
+  sandboxAdvanceProcedure: { method: 'POST', path: '/v1/sandbox/procedures/{id}/advance', body: 'json' },
+  sandboxRejectDelegationRequest: { method: 'POST', path: '/v1/sandbox/delegation-requests/{id}/reject' },
+  submitProcedure: { method: 'POST', path: '/v1/procedures/{id}/submit', consent: true },
+  testWebhookEndpoint: { method: 'POST', path: '/v1/webhook-endpoints/{id}/test' },
+  updateProcedure: { method: 'PATCH', path: '/v1/procedures/{id}', body: 'json', consent: true },
+  updateWebhookEndpoint: { method: 'PATCH', path: '/v1/webhook-endpoints/{id}', body: 'json' },
+  uploadDocument: { method: 'POST', path: '/v1/procedures/{id}/documents', body: 'multipart', consent: true },
+  withdrawProcedure: { method: 'POST', path: '/v1/procedures/{id}/withdraw', consent: true },
+} as const satisfies Record<string, OperationSpec>;
+
+/** Every operation of the API and the client method that calls it. */
+export const operationMethods = {
+  acceptMyDelegationRequest: 'citizen.acceptDelegationRequest',
+  adminCreateAgencyKey: 'admin.createAgencyKey',
+  adminListOrganizations: 'admin.listOrganizations',
+  adminReinstateOrganization: 'admin.reinstateOrganization',
+  adminSuspendOrganization: 'admin.suspendOrganization',
+  adminVerifyOrganization: 'admin.verifyOrganization',
+  agencyAdmitProcedure: 'agency.admitProcedure',
+  agencyIssueRequirement: 'agency.issueRequirement',
+  agencyListProcedures: 'agency.listProcedures',
+  agencyResolveProcedure: 'agency.resolveProcedure',
+  agencyRetrieveProcedure: 'agency.retrieveProcedure',
+  cancelDelegationRequest: 'delegationRequests.cancel',
+  checkConsentToken: 'consent.checkToken',
+  computeDeadline: 'calendar.computeDeadline',
+  createApiKey: 'apiKeys.create',
+  createConsentToken: 'delegations.createConsentToken',
+  createDelegationRequest: 'delegationRequests.create',
+  createMember: 'members.create',
+  createProcedure: 'procedures.create',
+  createWebhookEndpoint: 'webhookEndpoints.create',
+  deleteMember: 'members.del',
+  deleteWebhookEndpoint: 'webhookEndpoints.del',
+  downloadDocument: 'procedures.documents.download',
+  getHealth: 'service.getHealth',
+  getJwks: 'consent.getJwks',
+  introspectConsentToken: 'consent.introspectToken',
+  listApiKeys: 'apiKeys.list',
+  listDelegationRequests: 'delegationRequests.list',
+  listDelegations: 'delegations.list',
+  listDocuments: 'procedures.documents.list',
+  listEvents: 'events.list',
+  listMembers: 'members.list',
+  listMyAccessLog: 'citizen.listAccessLog',
+  listMyDelegationRequests: 'citizen.listDelegationRequests',
+  listMyDelegations: 'citizen.listDelegations',
+  listMyProcedures: 'citizen.listProcedures',
+  listMyProcedureTimeline: 'citizen.listProcedureTimeline',
+  listProcedures: 'procedures.list',
+  listProcedureTimeline: 'procedures.timeline',
+  listProcedureTypes: 'procedureTypes.list',
+  listWebhookDeliveries: 'webhookEndpoints.listDeliveries',
+  listWebhookEndpoints: 'webhookEndpoints.list',
+  registerOrganization: 'organization.register',
+  rejectMyDelegationRequest: 'citizen.rejectDelegationRequest',
+  renounceDelegation: 'delegations.renounce',
+  respondToRequirement: 'procedures.requirements.respond',
+  retrieveDelegation: 'delegations.retrieve',
+  retrieveDelegationRequest: 'delegationRequests.retrieve',
+  retrieveEvent: 'events.retrieve',
+  retrieveMember: 'members.retrieve',
+  retrieveOrganization: 'organization.retrieve',
+  retrieveProcedure: 'procedures.retrieve',
+  retrieveProcedureReceipt: 'procedures.receipt',
+  retrieveProcedureType: 'procedureTypes.retrieve',
+  retrieveProcedureTypeForm: 'procedureTypes.retrieveForm',
+  retrieveWebhookEndpoint: 'webhookEndpoints.retrieve',
+  retryWebhookDelivery: 'webhookEndpoints.retryDelivery',
+  revokeApiKey: 'apiKeys.revoke',
+  revokeMyDelegation: 'citizen.revokeDelegation',
+  rotateWebhookEndpointSecret: 'webhookEndpoints.rotateSecret',
+  sandboxAcceptDelegationRequest: 'sandbox.acceptDelegationRequest',
+  sandboxAdvanceProcedure: 'sandbox.advanceProcedure',
+  sandboxRejectDelegationRequest: 'sandbox.rejectDelegationRequest',
+  submitProcedure: 'procedures.submit',
+  testWebhookEndpoint: 'webhookEndpoints.test',
+  updateProcedure: 'procedures.update',
+  updateWebhookEndpoint: 'webhookEndpoints.update',
+  uploadDocument: 'procedures.documents.upload',
+  withdrawProcedure: 'procedures.withdraw',
 } as const;
 
-export type OperationId = keyof typeof OPERATIONS;
+/** The resource namespaces of the client. */
+export interface Resources {
+  service: {
+    /**
+     * Process and database status
+     *
+     * Answers 200 when the database answers, 503 otherwise. Needs no credential; meant for load balancers.
+     * @see operation `getHealth`
+     */
+    getHealth(options?: RequestOptions): Promise<Result<'getHealth'>>;
+  };
+  procedureTypes: {
+    /**
+     * List the procedure catalogue
+     *
+     * Every benefit procedure Puente can file, with its required documents, legal maximum term and the confidence of each fact. Public.
+     * @see operation `listProcedureTypes`
+     */
+    list(options?: RequestOptions): Promise<Result<'listProcedureTypes'>>;
+    /**
+     * The application form of a type, as JSON Schema
+     *
+     * JSON Schema (2020-12) of the complete `form` a procedure of this type needs at submission, so case software can render and pre-validate it.
+     * @see operation `retrieveProcedureTypeForm`
+     */
+    retrieveForm(code: string, options?: RequestOptions): Promise<Result<'retrieveProcedureTypeForm'>>;
+    /**
+     * Retrieve one procedure type
+     * @see operation `retrieveProcedureType`
+     */
+    retrieve(code: string, options?: RequestOptions): Promise<Result<'retrieveProcedureType'>>;
+  };
+  calendar: {
+    /**
+     * Compute an administrative deadline
+     *
+     * Adds días hábiles (weekends and holidays skipped) or months (date to date) to a date, rolling a non-working last day forward (Ley 39/2015, art. 30). Pass exactly one of `business_days` or `months`. A year without holiday data answers 422 `calendar_unavailable`.
+     * @see operation `computeDeadline`
+     */
+    computeDeadline(query: Query<'computeDeadline'>, options?: RequestOptions): Promise<Result<'computeDeadline'>>;
+  };
+  organization: {
+    /**
+     * Register a representative organisation
+     *
+     * Public sign-up. The organisation starts `pending_verification` and gets, once, a test-mode key to build its integration; live keys exist only after a platform administrator verifies it. Rate-limited per client address.
+     * @see operation `registerOrganization`
+     */
+    register(body: Body<'registerOrganization'>, options?: RequestOptions): Promise<Result<'registerOrganization'>>;
+    /**
+     * Retrieve the caller's organisation
+     * @see operation `retrieveOrganization`
+     */
+    retrieve(options?: RequestOptions): Promise<Result<'retrieveOrganization'>>;
+  };
+  members: {
+    /**
+     * Add a member
+     *
+     * Adds a professional of the organisation. Needs the admin or owner role.
+     * @see operation `createMember`
+     */
+    create(body: Body<'createMember'>, options?: RequestOptions): Promise<Result<'createMember'>>;
+    /**
+     * List members
+     * @see operation `listMembers`
+     */
+    list(query?: Query<'listMembers'>, options?: RequestOptions): PagePromise<Result<'listMembers'>>;
+    /**
+     * Retrieve a member
+     * @see operation `retrieveMember`
+     */
+    retrieve(id: string, options?: RequestOptions): Promise<Result<'retrieveMember'>>;
+    /**
+     * Remove a member
+     *
+     * The member can no longer act; every key bound to them is revoked at once. The record stays, for the audit trail.
+     * @see operation `deleteMember`
+     */
+    del(id: string, options?: RequestOptions): Promise<Result<'deleteMember'>>;
+  };
+  apiKeys: {
+    /**
+     * Create an API key
+     *
+     * Answers the secret once; only its hash is kept. A live key (`livemode: true`) needs a verified organisation. Needs the admin or owner role.
+     * @see operation `createApiKey`
+     */
+    create(body: Body<'createApiKey'>, options?: RequestOptions): Promise<Result<'createApiKey'>>;
+    /**
+     * List API keys
+     *
+     * Keys of both modes, without their secrets.
+     * @see operation `listApiKeys`
+     */
+    list(query?: Query<'listApiKeys'>, options?: RequestOptions): PagePromise<Result<'listApiKeys'>>;
+    /**
+     * Revoke an API key
+     *
+     * Takes effect on the very next request, on every instance. Revoking twice is harmless.
+     * @see operation `revokeApiKey`
+     */
+    revoke(id: string, options?: RequestOptions): Promise<Result<'revokeApiKey'>>;
+  };
+  delegationRequests: {
+    /**
+     * Ask a citizen for a delegation
+     *
+     * The citizen gets an approval link and a short code; they sign in, see who asks and for what, and accept or reject. Expires if not answered (21 days by default). A pending request for the same citizen and scope answers 409 with its id.
+     * @see operation `createDelegationRequest`
+     */
+    create(body: Body<'createDelegationRequest'>, options?: RequestOptions): Promise<Result<'createDelegationRequest'>>;
+    /**
+     * List delegation requests
+     * @see operation `listDelegationRequests`
+     */
+    list(query?: Query<'listDelegationRequests'>, options?: RequestOptions): PagePromise<Result<'listDelegationRequests'>>;
+    /**
+     * Retrieve a delegation request
+     * @see operation `retrieveDelegationRequest`
+     */
+    retrieve(id: string, options?: RequestOptions): Promise<Result<'retrieveDelegationRequest'>>;
+    /**
+     * Cancel a pending delegation request
+     * @see operation `cancelDelegationRequest`
+     */
+    cancel(id: string, options?: RequestOptions): Promise<Result<'cancelDelegationRequest'>>;
+  };
+  delegations: {
+    /**
+     * List delegations granted to the organisation
+     * @see operation `listDelegations`
+     */
+    list(query?: Query<'listDelegations'>, options?: RequestOptions): PagePromise<Result<'listDelegations'>>;
+    /**
+     * Retrieve a delegation
+     * @see operation `retrieveDelegation`
+     */
+    retrieve(id: string, options?: RequestOptions): Promise<Result<'retrieveDelegation'>>;
+    /**
+     * Renounce a delegation
+     *
+     * The representative gives up the power; it ends at once.
+     * @see operation `renounceDelegation`
+     */
+    renounce(id: string, body?: Body<'renounceDelegation'>, options?: RequestOptions): Promise<Result<'renounceDelegation'>>;
+    /**
+     * Mint a consent token
+     *
+     * A short-lived JWS (EdDSA, 10 minutes by default) proving the citizen's consent, to send as `Puente-Consent`. Every use is re-checked against the delegation in the database, so revocation takes effect on the very next request. Recorded in the citizen's access log.
+     * @see operation `createConsentToken`
+     */
+    createConsentToken(id: string, body?: Body<'createConsentToken'>, options?: RequestOptions): Promise<Result<'createConsentToken'>>;
+  };
+  consent: {
+    /**
+     * Check the consent token you are sending
+     *
+     * Runs exactly the check every operation on a client's data runs (token, organisation, mode, scope, and the delegation in the database) for a capacity and, optionally, a procedure type. Answers 200 when that action would be allowed. The check is recorded in the citizen's access log.
+     * @see operation `checkConsentToken`
+     */
+    checkToken(query?: Query<'checkConsentToken'>, options?: RequestOptions): Promise<Result<'checkConsentToken'>>;
+    /**
+     * Public keys that sign consent tokens
+     *
+     * The current key and the previous one. Anyone holding them can verify, now or later, that a filing was made under a consent token Puente signed.
+     * @see operation `getJwks`
+     */
+    getJwks(options?: RequestOptions): Promise<Result<'getJwks'>>;
+    /**
+     * Is this consent token usable now?
+     *
+     * Checks the signature and claims and, in the database, the delegation behind it. Agency keys may introspect any token; an organisation only its own (others answer `active: false`).
+     * @see operation `introspectConsentToken`
+     */
+    introspectToken(body: Body<'introspectConsentToken'>, options?: RequestOptions): Promise<Result<'introspectConsentToken'>>;
+  };
+  procedures: {
+    /**
+     * Start a procedure (draft) for the client of the consent token
+     *
+     * Needs the `file` capacity for the type. The form may be incomplete; submission checks it in full.
+     * @see operation `createProcedure`
+     */
+    create(body: Body<'createProcedure'>, options?: RequestOptions): Promise<Result<'createProcedure'>>;
+    /**
+     * List the organisation's procedures
+     *
+     * Only procedures of clients the organisation still represents (an active delegation covering the type); most recently changed first. No consent token needed.
+     * @see operation `listProcedures`
+     */
+    list(query?: Query<'listProcedures'>, options?: RequestOptions): PagePromise<Result<'listProcedures'>>;
+    /**
+     * Retrieve a procedure
+     *
+     * With its deadlines computed for today. Answers an `ETag` to send as `If-Match` when updating.
+     * @see operation `retrieveProcedure`
+     */
+    retrieve(id: string, options?: RequestOptions): Promise<Result<'retrieveProcedure'>>;
+    /**
+     * Replace the form of a draft
+     *
+     * Drafts only. Send the `ETag` of your last read as `If-Match` to avoid overwriting someone else's change (412 if it moved).
+     * @see operation `updateProcedure`
+     */
+    update(id: string, body: Body<'updateProcedure'>, options?: RequestOptions): Promise<Result<'updateProcedure'>>;
+    /**
+     * File the procedure
+     *
+     * Checks the complete form and every required document (422 listing what is missing, and nothing changes). Assigns the registry entry number, the registration day (the next working day when filed on a non-working one) and the legal maximum date for the applicant's community, and keeps the consent token that authorised it.
+     * @see operation `submitProcedure`
+     */
+    submit(id: string, options?: RequestOptions): Promise<Result<'submitProcedure'>>;
+    /**
+     * Withdraw (desistimiento)
+     *
+     * Needs the `withdraw` capacity, which the citizen must have granted explicitly.
+     * @see operation `withdrawProcedure`
+     */
+    withdraw(id: string, options?: RequestOptions): Promise<Result<'withdrawProcedure'>>;
+    /**
+     * Every change of a procedure
+     * @see operation `listProcedureTimeline`
+     */
+    timeline(id: string, options?: RequestOptions): Promise<Result<'listProcedureTimeline'>>;
+    /**
+     * The filing receipt (justificante de presentación), as PDF
+     * @see operation `retrieveProcedureReceipt`
+     */
+    receipt(id: string, options?: RequestOptions): Promise<Response>;
+    requirements: {
+      /**
+       * Answer a requirement (or ask once for 5 more días hábiles)
+       *
+       * Upload the required documents first (while the procedure is `action_required`); answering resumes the resolution clock. Needs the `respond` capacity.
+       * @see operation `respondToRequirement`
+       */
+      respond(id: string, requirementId: string, body: Body<'respondToRequirement'>, options?: RequestOptions): Promise<Result<'respondToRequirement'>>;
+    };
+    documents: {
+      /**
+       * Attach a document
+       *
+       * multipart/form-data with `kind` and `file`. PDF, PNG or JPEG only, recognised by content; the size cap depends on the procedure type. SHA-256 recorded.
+       * @see operation `uploadDocument`
+       */
+      upload(id: string, body: Body<'uploadDocument'>, options?: RequestOptions): Promise<Result<'uploadDocument'>>;
+      /**
+       * List a procedure's documents
+       * @see operation `listDocuments`
+       */
+      list(id: string, options?: RequestOptions): Promise<Result<'listDocuments'>>;
+      /**
+       * Download a document's exact bytes
+       * @see operation `downloadDocument`
+       */
+      download(id: string, documentId: string, options?: RequestOptions): Promise<Response>;
+    };
+  };
+  agency: {
+    /**
+     * The back-office queue
+     *
+     * Live procedures of the managing body of the key, oldest filing first.
+     * @see operation `agencyListProcedures`
+     */
+    listProcedures(query?: Query<'agencyListProcedures'>, options?: RequestOptions): PagePromise<Result<'agencyListProcedures'>>;
+    /**
+     * A procedure with its documents
+     * @see operation `agencyRetrieveProcedure`
+     */
+    retrieveProcedure(id: string, options?: RequestOptions): Promise<Result<'agencyRetrieveProcedure'>>;
+    /**
+     * Admit for review
+     * @see operation `agencyAdmitProcedure`
+     */
+    admitProcedure(id: string, options?: RequestOptions): Promise<Result<'agencyAdmitProcedure'>>;
+    /**
+     * Issue a requerimiento de subsanación
+     *
+     * The applicant has 10 días hábiles from notification (in their community) to cure it, extendable once by 5; the resolution clock is suspended meanwhile.
+     * @see operation `agencyIssueRequirement`
+     */
+    issueRequirement(id: string, body: Body<'agencyIssueRequirement'>, options?: RequestOptions): Promise<Result<'agencyIssueRequirement'>>;
+    /**
+     * Resolve: approve, partially approve or deny
+     * @see operation `agencyResolveProcedure`
+     */
+    resolveProcedure(id: string, body: Body<'agencyResolveProcedure'>, options?: RequestOptions): Promise<Result<'agencyResolveProcedure'>>;
+  };
+  events: {
+    /**
+     * The event feed
+     *
+     * Every event of the last 30 days, oldest first: the source of truth for clients that poll. Keep the last `next_cursor` and pass it next time to get only what is new.
+     * @see operation `listEvents`
+     */
+    list(query?: Query<'listEvents'>, options?: RequestOptions): PagePromise<Result<'listEvents'>>;
+    /**
+     * Retrieve an event
+     * @see operation `retrieveEvent`
+     */
+    retrieve(id: string, options?: RequestOptions): Promise<Result<'retrieveEvent'>>;
+  };
+  webhookEndpoints: {
+    /**
+     * Add a webhook endpoint
+     *
+     * Events are signed per Standard Webhooks with the returned `whsec_` secret. URLs must be https in production and resolve to public addresses.
+     * @see operation `createWebhookEndpoint`
+     */
+    create(body: Body<'createWebhookEndpoint'>, options?: RequestOptions): Promise<Result<'createWebhookEndpoint'>>;
+    /**
+     * List webhook endpoints
+     * @see operation `listWebhookEndpoints`
+     */
+    list(query?: Query<'listWebhookEndpoints'>, options?: RequestOptions): PagePromise<Result<'listWebhookEndpoints'>>;
+    /**
+     * Retrieve a webhook endpoint
+     * @see operation `retrieveWebhookEndpoint`
+     */
+    retrieve(id: string, options?: RequestOptions): Promise<Result<'retrieveWebhookEndpoint'>>;
+    /**
+     * Update a webhook endpoint
+     *
+     * Change the URL, the event types, or enable it again after it was disabled.
+     * @see operation `updateWebhookEndpoint`
+     */
+    update(id: string, body: Body<'updateWebhookEndpoint'>, options?: RequestOptions): Promise<Result<'updateWebhookEndpoint'>>;
+    /**
+     * Delete a webhook endpoint
+     * @see operation `deleteWebhookEndpoint`
+     */
+    del(id: string, options?: RequestOptions): Promise<Result<'deleteWebhookEndpoint'>>;
+    /**
+     * Rotate the signing secret
+     *
+     * The old secret keeps signing (a second signature) for 24 hours.
+     * @see operation `rotateWebhookEndpointSecret`
+     */
+    rotateSecret(id: string, options?: RequestOptions): Promise<Result<'rotateWebhookEndpointSecret'>>;
+    /**
+     * Send a test event
+     *
+     * Queues a `webhook_endpoint.test` event for this endpoint only; see its delivery in the log.
+     * @see operation `testWebhookEndpoint`
+     */
+    test(id: string, options?: RequestOptions): Promise<Result<'testWebhookEndpoint'>>;
+    /**
+     * The delivery log
+     *
+     * Newest first, with every attempt: status code, latency, error.
+     * @see operation `listWebhookDeliveries`
+     */
+    listDeliveries(id: string, query?: Query<'listWebhookDeliveries'>, options?: RequestOptions): PagePromise<Result<'listWebhookDeliveries'>>;
+    /**
+     * Deliver again now
+     * @see operation `retryWebhookDelivery`
+     */
+    retryDelivery(id: string, deliveryId: string, options?: RequestOptions): Promise<Result<'retryWebhookDelivery'>>;
+  };
+  sandbox: {
+    /**
+     * Play the caseworker on a test-mode procedure
+     *
+     * Test keys only: `admit`, `require` (documents), `approve`, `partially_approve` or `deny`, with the same rules and effects as the agency back office.
+     * @see operation `sandboxAdvanceProcedure`
+     */
+    advanceProcedure(id: string, body: Body<'sandboxAdvanceProcedure'>, options?: RequestOptions): Promise<Result<'sandboxAdvanceProcedure'>>;
+    /**
+     * Play the citizen: accept a test-mode request
+     *
+     * Test keys only. Creates the delegation exactly as a citizen's acceptance would.
+     * @see operation `sandboxAcceptDelegationRequest`
+     */
+    acceptDelegationRequest(id: string, options?: RequestOptions): Promise<Result<'sandboxAcceptDelegationRequest'>>;
+    /**
+     * Play the citizen: reject a test-mode request
+     * @see operation `sandboxRejectDelegationRequest`
+     */
+    rejectDelegationRequest(id: string, options?: RequestOptions): Promise<Result<'sandboxRejectDelegationRequest'>>;
+  };
+  citizen: {
+    /**
+     * Requests addressed to me
+     * @see operation `listMyDelegationRequests`
+     */
+    listDelegationRequests(query?: Query<'listMyDelegationRequests'>, options?: RequestOptions): PagePromise<Result<'listMyDelegationRequests'>>;
+    /**
+     * Accept a request: grant the delegation
+     * @see operation `acceptMyDelegationRequest`
+     */
+    acceptDelegationRequest(id: string, options?: RequestOptions): Promise<Result<'acceptMyDelegationRequest'>>;
+    /**
+     * Reject a request
+     * @see operation `rejectMyDelegationRequest`
+     */
+    rejectDelegationRequest(id: string, options?: RequestOptions): Promise<Result<'rejectMyDelegationRequest'>>;
+    /**
+     * Delegations I have granted
+     * @see operation `listMyDelegations`
+     */
+    listDelegations(query?: Query<'listMyDelegations'>, options?: RequestOptions): PagePromise<Result<'listMyDelegations'>>;
+    /**
+     * Revoke a delegation
+     *
+     * Takes effect on the organisation's very next request: consent tokens minted before stop working at once.
+     * @see operation `revokeMyDelegation`
+     */
+    revokeDelegation(id: string, options?: RequestOptions): Promise<Result<'revokeMyDelegation'>>;
+    /**
+     * Procedures filed on my behalf
+     * @see operation `listMyProcedures`
+     */
+    listProcedures(query?: Query<'listMyProcedures'>, options?: RequestOptions): PagePromise<Result<'listMyProcedures'>>;
+    /**
+     * The timeline of one of my procedures
+     * @see operation `listMyProcedureTimeline`
+     */
+    listProcedureTimeline(id: string, options?: RequestOptions): Promise<Result<'listMyProcedureTimeline'>>;
+    /**
+     * Every access made on my behalf
+     *
+     * Append-only: who (organisation and member) did what, when, under which delegation. Newest first.
+     * @see operation `listMyAccessLog`
+     */
+    listAccessLog(query?: Query<'listMyAccessLog'>, options?: RequestOptions): PagePromise<Result<'listMyAccessLog'>>;
+  };
+  admin: {
+    /**
+     * List organisations (platform administration)
+     * @see operation `adminListOrganizations`
+     */
+    listOrganizations(query?: Query<'adminListOrganizations'>, options?: RequestOptions): PagePromise<Result<'adminListOrganizations'>>;
+    /**
+     * Verify an organisation
+     *
+     * Records who checked which evidence, and when. Live keys become available.
+     * @see operation `adminVerifyOrganization`
+     */
+    verifyOrganization(id: string, body: Body<'adminVerifyOrganization'>, options?: RequestOptions): Promise<Result<'adminVerifyOrganization'>>;
+    /**
+     * Suspend an organisation
+     *
+     * Every key of the organisation answers 403 `organization_suspended` from the next request on, and its delegations are suspended.
+     * @see operation `adminSuspendOrganization`
+     */
+    suspendOrganization(id: string, body: Body<'adminSuspendOrganization'>, options?: RequestOptions): Promise<Result<'adminSuspendOrganization'>>;
+    /**
+     * Reinstate a suspended organisation
+     *
+     * Keys work again. Suspended delegations stay suspended: citizens must grant them again.
+     * @see operation `adminReinstateOrganization`
+     */
+    reinstateOrganization(id: string, options?: RequestOptions): Promise<Result<'adminReinstateOrganization'>>;
+    /**
+     * Issue an agency back-office key
+     * @see operation `adminCreateAgencyKey`
+     */
+    createAgencyKey(body: Body<'adminCreateAgencyKey'>, options?: RequestOptions): Promise<Result<'adminCreateAgencyKey'>>;
+  };
+}
