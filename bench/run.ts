@@ -27,7 +27,7 @@ async function freshDatabase(): Promise<string> {
 const dbUrl = embedded ? undefined : await freshDatabase();
 const dataDir = embedded ? `/tmp/puente-bench-${Date.now()}` : undefined;
 const child = spawn(process.execPath, ['--import', 'tsx', 'bench/server.ts'], {
-  env: { ...process.env, DATABASE_URL: dbUrl ?? '', PUENTE_DATA_DIR: dataDir, PUENTE_ADMIN_TOKEN: adminToken, PUENTE_ENV: 'development', DATABASE_POOL_SIZE: '10' },
+  env: { ...process.env, PUENTE_WEBHOOKS_ALLOW_PRIVATE: '1', DATABASE_URL: dbUrl ?? '', PUENTE_DATA_DIR: dataDir, PUENTE_ADMIN_TOKEN: adminToken, PUENTE_ENV: 'development', DATABASE_POOL_SIZE: '10' },
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 const ready = await new Promise<{ ports: { bare: number; db: number; app: number }; pid: number }>((resolve, reject) => {
@@ -158,6 +158,33 @@ await Promise.all(
 const filingSeconds = (performance.now() - filingStart) / 1000;
 filingLatencies.sort((a, b) => a - b);
 results.push({ name: 'filing: create + 100 kB upload + submit (10 in flight)', rps: filings / filingSeconds, p50: Math.round(filingLatencies[Math.floor(filingLatencies.length * 0.5)]!), p99: Math.round(filingLatencies[Math.floor(filingLatencies.length * 0.99)]!), errors: 0, non2xx: 0 });
+
+// Webhooks: deliveries per second to a local receiver, and commit-to-delivery latency.
+const { createServer } = await import('node:http');
+const arrivals: number[] = [];
+const receiver = createServer((req, res) => {
+  let body = '';
+  req.on('data', (d) => (body += d));
+  req.on('end', () => {
+    arrivals.push(Date.now() - Date.parse(JSON.parse(body).timestamp));
+    res.writeHead(204).end();
+  });
+});
+await new Promise<void>((ok) => receiver.listen(0, '127.0.0.1', ok));
+const receiverPort = (receiver.address() as { port: number }).port;
+const hook = await call('POST', '/v1/webhook-endpoints', auth, { url: `http://127.0.0.1:${receiverPort}/hooks` });
+const webhookCount = Number(process.env.BENCH_WEBHOOKS ?? 1000);
+const webhookStart = performance.now();
+for (let i = 0; i < webhookCount; i += 50) {
+  await Promise.all(Array.from({ length: Math.min(50, webhookCount - i) }, () => call('POST', `/v1/webhook-endpoints/${hook.id}/test`, auth)));
+}
+while (arrivals.length < webhookCount && performance.now() - webhookStart < 120_000) await new Promise((r) => setTimeout(r, 50));
+const webhookSeconds = (performance.now() - webhookStart) / 1000;
+arrivals.sort((a, b) => a - b);
+const p95 = arrivals[Math.floor(arrivals.length * 0.95)] ?? -1;
+results.push({ name: `webhooks: ${arrivals.length}/${webhookCount} delivered (latency = commit to receipt)`, rps: arrivals.length / webhookSeconds, p50: arrivals[Math.floor(arrivals.length * 0.5)] ?? -1, p99: arrivals[Math.floor(arrivals.length * 0.99)] ?? -1, errors: webhookCount - arrivals.length, non2xx: 0 });
+console.error(`webhooks: ${(arrivals.length / webhookSeconds).toFixed(0)} deliveries/s, p95 commit-to-delivery ${p95} ms`);
+receiver.close();
 
 clearInterval(rssTimer);
 child.kill('SIGTERM');

@@ -7,6 +7,7 @@ import { createApp } from '../api/app';
 import { configFromEnv } from '../api/config';
 import { jsonLogger } from '../api/http/logger';
 import { migrate, nodeDeps, openDatabase } from '../api/node/runtime';
+import { startBackgroundWork } from '../api/node/background';
 
 const config = configFromEnv({ ...process.env, LOG_LEVEL: 'error', PUENTE_RATE_LIMIT: '100000000' });
 const logger = jsonLogger('error');
@@ -18,7 +19,10 @@ const withDb = new Hono().get('/', async (c) => {
   await database.sql`select 1`;
   return c.json({ ok: true });
 });
-const app = createApp(nodeDeps(config, database, logger));
+const deps = nodeDeps(config, database, logger);
+const app = createApp(deps);
+// One in-process delivery worker, as `npm start` runs.
+startBackgroundWork(database.sql, deps, { scheduler: false });
 
 function listen(fetch: (r: Request) => Response | Promise<Response>): Promise<number> {
   return new Promise((resolve) => {
