@@ -216,3 +216,13 @@ describe('webhook URL policy', () => {
     expect(ok.status).toBe(201);
   });
 });
+
+describe('test events', () => {
+  it('answers the queued delivery of each of many concurrent test events', async () => {
+    const org = await registerOrg(t);
+    const hook = await endpoint(org.testKey, 'http://127.0.0.1:9/unused');
+    const answers = await Promise.all(Array.from({ length: 12 }, () => t.request(`/v1/webhook-endpoints/${hook.id}/test`, { method: 'POST', headers: auth(org.testKey) })));
+    const ids = await Promise.all(answers.map(async (r) => (expect(r.status).toBe(202), ((await r.json()) as { id: string; status: string }).id)));
+    expect(new Set(ids).size).toBe(12);
+  });
+});

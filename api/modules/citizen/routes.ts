@@ -20,7 +20,7 @@ import { toAccessLogEntry } from '../access-log/mappers';
 import { citizenPrincipal, requireCitizen } from './identity';
 import { ProcedureParams, ProcedurePageSchema, TimelineSchema } from '../procedures/schemas';
 import { findProcedure, listCitizenProcedures } from '../procedures/queries';
-import { toProcedure, toTimelineEntry } from '../procedures/mappers';
+import { toProcedure, toTimeline } from '../procedures/mappers';
 import { listTimeline } from '../procedures/timeline.queries';
 import { paginationQuery } from '../../http/pagination';
 import { z } from '@hono/zod-openapi';
@@ -223,15 +223,7 @@ export function registerCitizen(app: App): void {
     const principal = citizenPrincipal(c);
     const row = await findProcedure(c.get('sql'), { id: c.req.valid('param').id, citizenId: principal.citizenId, livemode: citizenLivemodeFilter(c) });
     if (!row) throw new ProblemError('not_found', 'No such procedure.');
-    const entries = await listTimeline(c.get('sql'), row.id);
-    return c.json(
-      {
-        data: entries.map(toTimelineEntry),
-        has_more: false as const,
-        next_cursor: null,
-      },
-      200,
-    );
+    return c.json(toTimeline(await listTimeline(c.get('sql'), row.id)), 200);
   });
 
   app.openapi(myAccessLog, async (c) => {

@@ -104,3 +104,8 @@ export function toTimelineEntry(e: TimelineRow) {
     details: e.details,
   };
 }
+
+/** The whole timeline as a one-page list (timelines are short). */
+export function toTimeline(entries: TimelineRow[]) {
+  return { data: entries.map(toTimelineEntry), has_more: false as const, next_cursor: null };
+}

@@ -32,7 +32,7 @@ import {
 import { findProcedure, listProcedures } from './queries';
 import { listTimeline } from './timeline.queries';
 import { createProcedure, respondToRequirement, submitProcedure, updateProcedureForm, withdrawProcedure } from './service';
-import { deadlinesOf, toProcedure, toTimelineEntry } from './mappers';
+import { deadlinesOf, toProcedure, toTimeline } from './mappers';
 import { procedureUnderConsent } from './access';
 import { renderReceipt } from './receipt';
 
@@ -309,15 +309,7 @@ export function registerProcedures(app: App): void {
 
   app.openapi(timelineRoute, async (c) => {
     const { row } = await procedureUnderConsent(c, c.req.valid('param').id, 'consult', 'procedure.timeline_read');
-    const entries = await listTimeline(c.get('sql'), row.id);
-    return c.json(
-      {
-        data: entries.map(toTimelineEntry),
-        has_more: false as const,
-        next_cursor: null,
-      },
-      200,
-    );
+    return c.json(toTimeline(await listTimeline(c.get('sql'), row.id)), 200);
   });
 
   app.openapi(receiptRoute, async (c) => {

@@ -138,9 +138,8 @@ export function registerWebhooks(app: App): void {
   app.openapi(test, async (c) => {
     const endpoint = await ownEndpoint(c, c.req.valid('param').id);
     if (!endpoint.enabled) throw new ProblemError('conflict', 'The endpoint is disabled; enable it first.');
-    const eventId = await sendTestEvent(c.get('sql'), endpoint, now(c));
-    const [delivery] = (await listDeliveries(c.get('sql'), { endpointId: endpoint.id, limit: 5 })).filter((d) => d.event_id === eventId);
-    return c.json(toDelivery(delivery!, []), 202);
+    const deliveryId = await sendTestEvent(c.get('sql'), endpoint, now(c));
+    return c.json(await deliveryView(c, endpoint.id, deliveryId), 202);
   });
 
   app.openapi(deliveries, async (c) => {

@@ -9,6 +9,20 @@ const EventTypeFilter = z
   })
   .openapi({ example: 'procedure.*' });
 
+const WEBHOOK_ENDPOINT_EXAMPLE = {
+  id: 'whe_2Bn4Mq6Wr8Ty0Ui2Op4As6',
+  object: 'webhook_endpoint',
+  livemode: true,
+  url: 'https://expedientes.gestoriamartinez.es/hooks/puente',
+  description: 'Sincronización del gestor de expedientes',
+  event_types: ['procedure.*', 'delegation.revoked'],
+  enabled: true,
+  disabled_reason: null,
+  secret_rotation: null,
+  created_at: '2026-03-02T09:00:00.000Z',
+  updated_at: '2026-03-02T09:00:00.000Z',
+};
+
 export const WebhookEndpointSchema = z
   .object({
     id: z.string(),
@@ -23,39 +37,12 @@ export const WebhookEndpointSchema = z
     created_at: z.string(),
     updated_at: z.string(),
   })
-  .openapi('WebhookEndpoint', {
-    example: {
-      id: 'whe_2Bn4Mq6Wr8Ty0Ui2Op4As6',
-      object: 'webhook_endpoint',
-      livemode: true,
-      url: 'https://expedientes.gestoriamartinez.es/hooks/puente',
-      description: 'Sincronización del gestor de expedientes',
-      event_types: ['procedure.*', 'delegation.revoked'],
-      enabled: true,
-      disabled_reason: null,
-      secret_rotation: null,
-      created_at: '2026-03-02T09:00:00.000Z',
-      updated_at: '2026-03-02T09:00:00.000Z',
-    },
-  });
+  .openapi('WebhookEndpoint', { example: WEBHOOK_ENDPOINT_EXAMPLE });
 
 export const WebhookEndpointWithSecretSchema = WebhookEndpointSchema.extend({
   secret: z.string().openapi({ description: 'The signing secret (`whsec_…`). Shown when created or rotated only.' }),
 }).openapi('WebhookEndpointWithSecret', {
-  example: {
-    id: 'whe_2Bn4Mq6Wr8Ty0Ui2Op4As6',
-    object: 'webhook_endpoint',
-    livemode: true,
-    url: 'https://expedientes.gestoriamartinez.es/hooks/puente',
-    description: 'Sincronización del gestor de expedientes',
-    event_types: ['procedure.*', 'delegation.revoked'],
-    enabled: true,
-    disabled_reason: null,
-    secret_rotation: null,
-    created_at: '2026-03-02T09:00:00.000Z',
-    updated_at: '2026-03-02T09:00:00.000Z',
-    secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw6bQ0O0ea8Qg=',
-  },
+  example: { ...WEBHOOK_ENDPOINT_EXAMPLE, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw6bQ0O0ea8Qg=' },
 });
 
 export const CreateWebhookEndpointBody = z

@@ -41,9 +41,9 @@ export async function endpointSecret(secretKey: string, endpoint: EndpointRow): 
   return secretBox(secretKey).open(endpoint.secret_encrypted);
 }
 
-/** Sends a `webhook_endpoint.test` event to this endpoint only (through the normal delivery path). */
+/** Queues a `webhook_endpoint.test` event for this endpoint only (the normal delivery path); answers the delivery id. */
 export async function sendTestEvent(sql: Sql, endpoint: EndpointRow, now: Date): Promise<string> {
-  const eventId = newId('evt');
-  await transaction(sql, (tx) => insertTestEvent(tx, { eventId, deliveryId: newId('whd'), endpoint, at: now }));
-  return eventId;
+  const deliveryId = newId('whd');
+  await transaction(sql, (tx) => insertTestEvent(tx, { eventId: newId('evt'), deliveryId, endpoint, at: now }));
+  return deliveryId;
 }
