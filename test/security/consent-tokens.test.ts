@@ -139,3 +139,18 @@ describe('revocation takes effect on the very next request', () => {
     expect(checks.every((e: any) => e.member?.id === org.ownerId && e.resource?.id === delegationId)).toBe(true);
   });
 });
+
+describe('signing key rotation', () => {
+  it('signs new tokens with the new key, keeps old tokens valid, and publishes both keys', async () => {
+    const before = await mintToken(t, org.liveKey, (await grantDelegation(t, org.liveKey)).delegationId);
+    const rotated = await t.request('/v1/admin/signing-keys/rotate', { method: 'POST', headers: auth(ADMIN_TOKEN) });
+    expect(rotated.status).toBe(200);
+    const { kid } = (await rotated.json()) as { kid: string };
+    const jwks = (await (await t.request('/.well-known/jwks.json')).json()) as { keys: Array<{ kid: string }> };
+    expect(jwks.keys.map((k) => k.kid)).toEqual([kid, decodeProtectedHeader(before).kid]);
+    expect((await check(org.liveKey, before)).status).toBe(200);
+    // This process dropped its cached key on rotation: the next token carries the new kid.
+    const after = await mintToken(t, org.liveKey, (await grantDelegation(t, org.liveKey)).delegationId);
+    expect(decodeProtectedHeader(after).kid).toBe(kid);
+  });
+});

@@ -1,3 +1,4 @@
+import { z } from '@hono/zod-openapi';
 import type { App } from '../../http/context';
 import { defineRoute, SECURITY } from '../../http/openapi';
 import { stacks } from '../../http/stacks';
@@ -86,6 +87,22 @@ const agencyKeyRoute = defineRoute({
   responses: { 201: { description: 'The key, with its secret (shown once).', content: { 'application/json': { schema: AgencyKeySchema } } } },
 });
 
+const RotationSchema = z
+  .object({ object: z.literal('signing_key_rotation'), purpose: z.enum(['consent']), kid: z.string(), previous_kid_still_published: z.boolean() })
+  .openapi('SigningKeyRotation', { example: { object: 'signing_key_rotation', purpose: 'consent', kid: 'ck_20260302_aBcDeFgH', previous_kid_still_published: true } });
+
+const rotateKeysRoute = defineRoute({
+  method: 'post',
+  path: '/v1/admin/signing-keys/rotate',
+  operationId: 'adminRotateSigningKey',
+  tags: [TAG],
+  summary: 'Rotate the consent-token signing key',
+  description: 'New tokens are signed with a new Ed25519 key at once (other instances within a minute). The previous key stays published in the JWKS, so tokens already issued still verify.',
+  security: SECURITY.admin,
+  middleware: stacks.admin(),
+  responses: { 200: { description: 'The new key id.', content: { 'application/json': { schema: RotationSchema } } } },
+});
+
 /** Platform administration exists only when PUENTE_ADMIN_TOKEN is configured. */
 export function registerAdmin(app: App): void {
   app.openapi(listOrganizationsRoute, async (c) => {
@@ -109,6 +126,12 @@ export function registerAdmin(app: App): void {
   app.openapi(reinstateRoute, async (c) => {
     const row = await reinstateOrganization(c.get('sql'), c.req.valid('param').id, c.get('deps').clock.now());
     return c.json(toOrganization(row), 200);
+  });
+
+  app.openapi(rotateKeysRoute, async (c) => {
+    const { signingKeys, clock } = c.get('deps');
+    const kid = await signingKeys.rotate(c.get('sql'), 'consent', clock.now());
+    return c.json({ object: 'signing_key_rotation' as const, purpose: 'consent' as const, kid, previous_kid_still_published: true }, 200);
   });
 
   app.openapi(agencyKeyRoute, async (c) => {

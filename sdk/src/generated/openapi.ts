@@ -1114,6 +1114,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/signing-keys/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate the consent-token signing key
+         * @description New tokens are signed with a new Ed25519 key at once (other instances within a minute). The previous key stays published in the JWKS, so tokens already issued still verify.
+         */
+        post: operations["adminRotateSigningKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/agency-keys": {
         parameters: {
             query?: never;
@@ -2729,6 +2749,22 @@ export interface components {
         SuspendOrganizationRequest: {
             /** @example Baja como ejerciente comunicada por el Colegio. */
             reason: string;
+        };
+        /**
+         * @example {
+         *       "object": "signing_key_rotation",
+         *       "purpose": "consent",
+         *       "kid": "ck_20260302_aBcDeFgH",
+         *       "previous_kid_still_published": true
+         *     }
+         */
+        SigningKeyRotation: {
+            /** @enum {string} */
+            object: "signing_key_rotation";
+            /** @enum {string} */
+            purpose: "consent";
+            kid: string;
+            previous_kid_still_published: boolean;
         };
         /**
          * @example {
@@ -8111,6 +8147,53 @@ export interface operations {
             };
             /** @description Problem. Possible codes: `invalid_state_transition`. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adminRotateSigningKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new key id. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningKeyRotation"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -9,6 +9,7 @@ export const OPERATIONS = {
   adminCreateAgencyKey: { method: 'POST', path: '/v1/admin/agency-keys', body: 'json' },
   adminListOrganizations: { method: 'GET', path: '/v1/admin/organizations', query: true, paginated: true },
   adminReinstateOrganization: { method: 'POST', path: '/v1/admin/organizations/{id}/reinstate' },
+  adminRotateSigningKey: { method: 'POST', path: '/v1/admin/signing-keys/rotate' },
   adminSuspendOrganization: { method: 'POST', path: '/v1/admin/organizations/{id}/suspend', body: 'json' },
   adminVerifyOrganization: { method: 'POST', path: '/v1/admin/organizations/{id}/verify', body: 'json' },
   agencyAdmitProcedure: { method: 'POST', path: '/v1/agency/procedures/{id}/admit' },
@@ -82,6 +83,7 @@ export const operationMethods = {
   adminCreateAgencyKey: 'admin.createAgencyKey',
   adminListOrganizations: 'admin.listOrganizations',
   adminReinstateOrganization: 'admin.reinstateOrganization',
+  adminRotateSigningKey: 'admin.rotateSigningKey',
   adminSuspendOrganization: 'admin.suspendOrganization',
   adminVerifyOrganization: 'admin.verifyOrganization',
   agencyAdmitProcedure: 'agency.admitProcedure',
@@ -604,6 +606,13 @@ export interface Resources {
      * @see operation `adminReinstateOrganization`
      */
     reinstateOrganization(id: string, options?: RequestOptions): Promise<Result<'adminReinstateOrganization'>>;
+    /**
+     * Rotate the consent-token signing key
+     *
+     * New tokens are signed with a new Ed25519 key at once (other instances within a minute). The previous key stays published in the JWKS, so tokens already issued still verify.
+     * @see operation `adminRotateSigningKey`
+     */
+    rotateSigningKey(options?: RequestOptions): Promise<Result<'adminRotateSigningKey'>>;
     /**
      * Issue an agency back-office key
      * @see operation `adminCreateAgencyKey`
