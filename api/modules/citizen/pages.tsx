@@ -588,15 +588,7 @@ export function registerCitizenPages(app: App): void {
     const row = await ownRequest(c, citizen, id);
     if (!row) return notFoundPage(c, citizen, HOME);
     try {
-      await acceptDelegationRequest(c.get('sql'), {
-        requestId: row.id,
-        organizationId: row.organization_id,
-        citizenId: row.citizen_id,
-        livemode: row.livemode,
-        scope: row.scope,
-        validUntil: row.valid_until,
-        now: c.get('deps').clock.now(),
-      });
+      await acceptDelegationRequest(c.get('sql'), row, c.get('deps').clock.now());
     } catch (error) {
       if (error instanceof ProblemError) return problemPage(c, error, citizen, back);
       throw error;

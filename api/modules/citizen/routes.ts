@@ -168,15 +168,7 @@ export function registerCitizen(app: App): void {
   app.openapi(acceptMyRequest, async (c) => {
     const row = await myRequest(c, c.req.valid('param').id);
     const now = c.get('deps').clock.now();
-    await acceptDelegationRequest(c.get('sql'), {
-      requestId: row.id,
-      organizationId: row.organization_id,
-      citizenId: row.citizen_id,
-      livemode: row.livemode,
-      scope: row.scope,
-      validUntil: row.valid_until,
-      now,
-    });
+    await acceptDelegationRequest(c.get('sql'), row, now);
     return c.json(toDelegationRequest((await findDelegationRequest(c.get('sql'), { id: row.id }, now))!, c.get('deps').config.baseUrl), 200);
   });
 

@@ -15,6 +15,7 @@ import {
   findPendingDuplicate,
   insertDelegationRequest,
   lockDelegationRequest,
+  type DelegationRequestRow,
 } from './queries';
 
 const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTVWXYZ23456789';
@@ -114,8 +115,13 @@ async function lockPending(tx: Sql, id: string, now: Date): Promise<{ organizati
 /** The citizen (or, in test mode, the sandbox playing them) accepts: the request becomes a delegation. */
 export async function acceptDelegationRequest(
   sql: Sql,
-  args: { requestId: string; organizationId: string; citizenId: string; livemode: boolean; scope: Scope; validUntil: string; now: Date },
+  request: Pick<DelegationRequestRow, 'id' | 'organization_id' | 'citizen_id' | 'livemode' | 'scope' | 'valid_until'>,
+  now: Date,
 ): Promise<string> {
+  const args = {
+    requestId: request.id, organizationId: request.organization_id, citizenId: request.citizen_id, livemode: request.livemode,
+    scope: request.scope, validUntil: request.valid_until, now,
+  };
   return transaction(sql, async (tx) => {
     await lockPending(tx, args.requestId, args.now);
     const organization = await findOrganization(tx, args.organizationId);

@@ -100,15 +100,7 @@ export function registerSandbox(app: App): void {
   app.openapi(acceptRoute, async (c) => {
     const row = await testModeRequest(c, c.req.valid('param').id);
     const now = c.get('deps').clock.now();
-    await acceptDelegationRequest(c.get('sql'), {
-      requestId: row.id,
-      organizationId: row.organization_id,
-      citizenId: row.citizen_id,
-      livemode: false,
-      scope: row.scope,
-      validUntil: row.valid_until,
-      now,
-    });
+    await acceptDelegationRequest(c.get('sql'), row, now);
     return c.json(toDelegationRequest((await findDelegationRequest(c.get('sql'), { id: row.id }, now))!, c.get('deps').config.baseUrl), 200);
   });
 
