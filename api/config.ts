@@ -35,6 +35,8 @@ export interface Config {
     /** Allow loopback and private targets: for local development and tests only. */
     allowPrivateTargets: boolean;
     timeoutMs: number;
+    /** How long a worker's claim on a delivery lasts; longer than the timeout, so one attempt never overlaps another. */
+    leaseSeconds: number;
   };
 }
 
@@ -51,7 +53,7 @@ export function configFromEnv(env: EnvSource, overrides: Partial<Config> = {}): 
   if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) {
     throw new Error(`LOG_LEVEL must be debug, info, warn, error or silent (got "${logLevel}")`);
   }
-  return {
+  return checked({
     env: mode,
     baseUrl: baseUrl(env, port),
     adminToken: env.PUENTE_ADMIN_TOKEN || undefined,
@@ -85,10 +87,18 @@ export function configFromEnv(env: EnvSource, overrides: Partial<Config> = {}): 
     webhooks: {
       requireHttps: mode === 'production',
       allowPrivateTargets: env.PUENTE_WEBHOOKS_ALLOW_PRIVATE === '1' && mode !== 'production',
-      timeoutMs: 15_000,
+      timeoutMs: positiveInt(env, 'PUENTE_WEBHOOK_TIMEOUT_MS', 15_000),
+      leaseSeconds: positiveInt(env, 'PUENTE_WEBHOOK_LEASE_SECONDS', 60),
     },
     ...overrides,
-  };
+  });
+}
+
+function checked(config: Config): Config {
+  if (config.webhooks.leaseSeconds * 1000 <= config.webhooks.timeoutMs) {
+    throw new Error('PUENTE_WEBHOOK_LEASE_SECONDS must be longer than the webhook timeout');
+  }
+  return config;
 }
 
 function baseUrl(env: EnvSource, port: string): string {

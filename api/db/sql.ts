@@ -11,8 +11,13 @@ export function asSql(tx: TransactionSql): Sql {
   return tx as unknown as Sql;
 }
 
-/** Runs `work` in a transaction; queries must use the handle it receives (PGlite has one connection). */
+/**
+ * Runs `work` in a transaction; queries must use the handle it receives (PGlite has one
+ * connection). Inside an enclosing transaction it becomes a savepoint, so services compose.
+ */
 export function transaction<T>(sql: Sql, work: (tx: Sql) => Promise<T>): Promise<T> {
+  const outer = sql as unknown as Partial<TransactionSql>;
+  if (typeof outer.savepoint === 'function') return outer.savepoint((tx) => work(asSql(tx as TransactionSql))) as Promise<T>;
   return sql.begin((tx) => work(asSql(tx))) as Promise<T>;
 }
 

@@ -3,6 +3,7 @@ import type { AppEnv } from './context';
 import { ProblemError } from './problem';
 import { sha256Hex } from '../lib/encoding';
 import { secretBox } from '../lib/crypto-box';
+import { transaction } from '../db/sql';
 import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from './write-machinery.queries';
 
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
@@ -53,24 +54,25 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
       });
     }
 
+    // The handler's writes and the stored response commit in one transaction: a process that dies
+    // in between leaves neither, and a retry after the lease executes the request exactly once.
+    const deps = c.get('deps');
     try {
-      await next();
+      await transaction(sql, async (tx) => {
+        c.set('sql', tx);
+        await next();
+        if (c.res.status >= 500 || c.error) throw new Rollback();
+        const responseBody = await secretBox(deps.config.secretKey).seal(await c.res.clone().text());
+        await completeIdempotencyKey(tx, { credentialId, key, status: c.res.status, body: responseBody, contentType: c.res.headers.get('content-type') });
+      });
     } catch (error) {
       await releaseIdempotencyKey(sql, credentialId, key);
-      throw error;
+      if (!(error instanceof Rollback)) throw error;
+    } finally {
+      c.set('sql', sql);
     }
-    if (c.res.status >= 500 || c.error) {
-      await releaseIdempotencyKey(sql, credentialId, key);
-      return;
-    }
-    // Stored encrypted: first responses can carry secrets shown once (new API keys, webhook secrets).
-    const responseBody = await secretBox(c.get('deps').config.secretKey).seal(await c.res.clone().text());
-    await completeIdempotencyKey(sql, {
-      credentialId,
-      key,
-      status: c.res.status,
-      body: responseBody,
-      contentType: c.res.headers.get('content-type'),
-    });
   };
 }
+
+/** Undoes the handler's writes when it answered with an error (nothing is stored for replay). */
+class Rollback extends Error {}

@@ -19,7 +19,7 @@ const onPostgres = inject('databaseMode') === 'postgres';
 let db: Database & { url?: string };
 let server: ServerProcess | undefined;
 // A fixed public URL: consent tokens name it as issuer, and the restarted server listens elsewhere.
-const env = () => ({ PUENTE_BASE_URL: 'http://puente.crash.test', DATABASE_URL: db.url, PUENTE_WEBHOOKS_ALLOW_PRIVATE: '1', PUENTE_IDEMPOTENCY_LEASE_SECONDS: '2', PUENTE_ENV: 'development', LOG_LEVEL: 'warn' });
+const env = () => ({ PUENTE_BASE_URL: 'http://puente.crash.test', DATABASE_URL: db.url, PUENTE_WEBHOOKS_ALLOW_PRIVATE: '1', PUENTE_IDEMPOTENCY_LEASE_SECONDS: '2', PUENTE_WEBHOOK_TIMEOUT_MS: '1000', PUENTE_WEBHOOK_LEASE_SECONDS: '2', PUENTE_ENV: 'development', LOG_LEVEL: 'warn' });
 
 beforeAll(async () => {
   if (onPostgres) db = await openTestDatabase();
@@ -85,7 +85,8 @@ describe.skipIf(!onPostgres)('crash safety (SIGKILL mid-burst)', () => {
 
     // Every event committed before or after the kill reaches the receiver (at least once).
     const [{ n }] = (await db.sql`select count(*)::int as n from events where organization_id = ${reg.organization.id}`) as unknown as [{ n: number }];
-    for (let i = 0; i < 100; i++) {
+    // A delivery the dead process had claimed is retried once its lease (2 s here) runs out.
+    for (let i = 0; i < 200; i++) {
       const delivered = new Set(receiver.received.map((r) => r.headers['webhook-id']));
       if (delivered.size >= n) break;
       await new Promise((r) => setTimeout(r, 100));

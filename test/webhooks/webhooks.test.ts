@@ -14,7 +14,7 @@ import { startReceiver } from '../support/receiver';
 let t: TestApp;
 beforeAll(async () => {
   // Signatures are checked against the real time by the standardwebhooks package.
-  t = await createTestApp({ now: new Date().toISOString(), config: { adminToken: ADMIN_TOKEN, webhooks: { requireHttps: false, allowPrivateTargets: true, timeoutMs: 2000 } } });
+  t = await createTestApp({ now: new Date().toISOString(), config: { adminToken: ADMIN_TOKEN, webhooks: { requireHttps: false, allowPrivateTargets: true, timeoutMs: 2000, leaseSeconds: 60 } } });
 });
 afterAll(() => t.close());
 

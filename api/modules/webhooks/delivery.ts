@@ -9,7 +9,6 @@ import { claimDueDeliveries, disableEndpoint, recordAttempt, type ClaimedDeliver
 /** Seconds to wait after attempt n (1-based) fails: about three days in all. */
 export const RETRY_SCHEDULE = [5, 300, 1800, 7200, 18_000, 36_000, 36_000, 50_400, 72_000, 50_400];
 export const MAX_ATTEMPTS = RETRY_SCHEDULE.length + 1;
-const LEASE_SECONDS = 60;
 
 export function retryDelaySeconds(attempt: number, retryAfterSeconds: number | undefined, random = Math.random): number {
   const base = RETRY_SCHEDULE[Math.min(attempt, RETRY_SCHEDULE.length) - 1]!;
@@ -78,7 +77,7 @@ export async function deliverDue(
   deps: Pick<Deps, 'config' | 'clock' | 'resolveHost' | 'logger'>,
   options: { batch?: number; fetch?: typeof fetch } = {},
 ): Promise<number> {
-  const claimed = await claimDueDeliveries(sql, deps.clock.now(), LEASE_SECONDS, options.batch ?? 20);
+  const claimed = await claimDueDeliveries(sql, deps.clock.now(), deps.config.webhooks.leaseSeconds, options.batch ?? 20);
   await Promise.all(
     claimed.map(async (d) => {
       const now = deps.clock.now();
