@@ -3,43 +3,8 @@ import type { TestApp } from './app';
 
 export const ADMIN_TOKEN = 'admin-token-for-tests-0123456789';
 
-/** Valid entity NIFs (CIF) for test organisations: letter + 7 digits + control. */
-export function entityNif(seed: number, letter = 'B'): string {
-  const digits = String(seed % 10_000_000).padStart(7, '0');
-  let a = 0;
-  let b = 0;
-  for (let i = 0; i < 7; i++) {
-    const d = Number(digits[i]);
-    if (i % 2 === 1) a += d;
-    else {
-      const doubled = d * 2;
-      b += Math.floor(doubled / 10) + (doubled % 10);
-    }
-  }
-  const control = (10 - ((a + b) % 10)) % 10;
-  return `${letter}${digits}${letter === 'G' || letter === 'B' ? control : 'JABCDEFGHI'[control]}`;
-}
-
-/** Valid DNI for a number. */
-export function dni(n: number): string {
-  const digits = String(n % 100_000_000).padStart(8, '0');
-  return digits + 'TRWAGMYFPDXBNJZSQVHLCKE'[Number(digits) % 23];
-}
-
-let counter = Math.floor(Math.random() * 1_000_000);
-
-export function registrationBody(overrides: Record<string, unknown> = {}) {
-  counter++;
-  return {
-    legal_name: `Gestoría Prueba ${counter} S.L.`,
-    nif: entityNif(counter),
-    kind: 'gestoria',
-    professional_standing: { colegio: 'Colegio Oficial de Gestores Administrativos de Madrid', registration_number: String(1000 + (counter % 9000)), practising: true },
-    contact_email: `contacto${counter}@gestoria.test`,
-    owner: { name: 'Lucía Martínez Pardo', id_number: dni(counter * 7 + 3), email: `lucia${counter}@gestoria.test` },
-    ...overrides,
-  };
-}
+export { dni, entityNif, registrationBody } from './people';
+import { dni, registrationBody } from './people';
 
 export interface RegisteredOrg {
   id: string;
