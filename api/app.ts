@@ -40,7 +40,10 @@ export function createApp(deps: Deps): App {
     },
   });
   // Uploads (multipart) carry their own, larger limit on their route.
-  app.use('/v1/*', (c, next) => (c.req.header('content-type')?.startsWith('multipart/form-data') ? next() : jsonBodyLimit(c, next)));
+  // Bodyless methods skip the check: it would materialise a full Request object on every read.
+  app.use('/v1/*', (c, next) =>
+    c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.header('content-type')?.startsWith('multipart/form-data') ? next() : jsonBodyLimit(c, next),
+  );
 
   registerSecuritySchemes(app);
   registerHealth(app);

@@ -11,6 +11,9 @@ const embedded = process.argv.includes('--embedded');
 const duration = Number(process.env.BENCH_DURATION ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const sizes = (process.env.BENCH_SIZES ?? '10000,100000,1000000').split(',').map(Number);
+// BENCH_ONLY=read,mint,lists,filing,webhooks runs a subset (the floors always run).
+const only = process.env.BENCH_ONLY?.split(',');
+const wants = (scenario: string) => !only || only.includes(scenario);
 const adminToken = 'bench-admin-token-0123456789abcdef';
 const baseDbUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -26,7 +29,9 @@ async function freshDatabase(): Promise<string> {
 
 const dbUrl = embedded ? undefined : await freshDatabase();
 const dataDir = embedded ? `/tmp/puente-bench-${Date.now()}` : undefined;
-const child = spawn(process.execPath, ['--import', 'tsx', 'bench/server.ts'], {
+// BENCH_PROFILE=1 writes a CPU profile of the server to bench/results/profiles/ (open it in Chrome DevTools).
+const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=bench/results/profiles'] : [];
+const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'bench/server.ts'], {
   env: { ...process.env, PUENTE_WEBHOOKS_ALLOW_PRIVATE: '1', DATABASE_URL: dbUrl ?? '', PUENTE_DATA_DIR: dataDir, PUENTE_ADMIN_TOKEN: adminToken, PUENTE_ENV: 'development', DATABASE_POOL_SIZE: '10' },
   stdio: ['ignore', 'pipe', 'inherit'],
 });
@@ -97,11 +102,11 @@ async function load(name: string, url: string, options: Partial<autocannon.Optio
 
 const floorBare = await load('floor (a): bare Hono JSON', `http://127.0.0.1:${ready.ports.bare}/`);
 const floorDb = await load('floor (b): Hono + select 1', `http://127.0.0.1:${ready.ports.db}/`);
-await load('consented read GET /v1/procedures/{id}', `${api}/v1/procedures/${procedure.id}`, { headers: consented });
-await load('mint consent token', `${api}/v1/delegations/${delegationId}/consent-tokens`, { method: 'POST', headers: auth });
+if (wants('read')) await load('consented read GET /v1/procedures/{id}', `${api}/v1/procedures/${procedure.id}`, { headers: consented });
+if (wants('mint')) await load('mint consent token', `${api}/v1/delegations/${delegationId}/consent-tokens`, { method: 'POST', headers: auth });
 
 // Lists: seed organisations with N procedures each, with SQL (not through the API).
-if (!embedded) {
+if (!embedded && wants('lists')) {
   const sql = postgres(dbUrl!, { max: 1, onnotice: () => {} });
   for (const size of sizes) {
     const seededOrg = `org_bench${size}`;
@@ -132,62 +137,67 @@ if (!embedded) {
   await sql.end();
 }
 
-// Filing: create, upload a 100 kB PDF, submit; complete filings per second with 10 in flight.
-const pdf = new Uint8Array(100 * 1024);
-pdf.set(PDF_BYTES);
-let filings = 0;
-const filingStart = performance.now();
-const filingLatencies: number[] = [];
-await Promise.all(
-  Array.from({ length: 10 }, async () => {
-    while (performance.now() - filingStart < duration * 1000) {
-      const t0 = performance.now();
-      const p = await call('POST', '/v1/procedures', consented, { type: 'JUB', form: FORMS.JUB });
-      for (const kind of ['DNI_NIE', 'IBAN_CERT']) {
-        const form = new FormData();
-        form.set('kind', kind);
-        form.set('file', new Blob([kind === 'DNI_NIE' ? pdf : PDF_BYTES], { type: 'application/pdf' }), `${kind}.pdf`);
-        await call('POST', `/v1/procedures/${p.id}/documents`, consented, form);
+if (wants('filing')) {
+  // Filing: create, upload a 100 kB PDF, submit; complete filings per second with 10 in flight.
+  const pdf = new Uint8Array(100 * 1024);
+  pdf.set(PDF_BYTES);
+  let filings = 0;
+  const filingStart = performance.now();
+  const filingLatencies: number[] = [];
+  await Promise.all(
+    Array.from({ length: 10 }, async () => {
+      while (performance.now() - filingStart < duration * 1000) {
+        const t0 = performance.now();
+        const p = await call('POST', '/v1/procedures', consented, { type: 'JUB', form: FORMS.JUB });
+        for (const kind of ['DNI_NIE', 'IBAN_CERT']) {
+          const form = new FormData();
+          form.set('kind', kind);
+          form.set('file', new Blob([kind === 'DNI_NIE' ? pdf : PDF_BYTES], { type: 'application/pdf' }), `${kind}.pdf`);
+          await call('POST', `/v1/procedures/${p.id}/documents`, consented, form);
+        }
+        await call('POST', `/v1/procedures/${p.id}/submit`, consented);
+        filingLatencies.push(performance.now() - t0);
+        filings++;
       }
-      await call('POST', `/v1/procedures/${p.id}/submit`, consented);
-      filingLatencies.push(performance.now() - t0);
-      filings++;
-    }
-  }),
-);
-const filingSeconds = (performance.now() - filingStart) / 1000;
-filingLatencies.sort((a, b) => a - b);
-results.push({ name: 'filing: create + 100 kB upload + submit (10 in flight)', rps: filings / filingSeconds, p50: Math.round(filingLatencies[Math.floor(filingLatencies.length * 0.5)]!), p99: Math.round(filingLatencies[Math.floor(filingLatencies.length * 0.99)]!), errors: 0, non2xx: 0 });
+    }),
+  );
+  const filingSeconds = (performance.now() - filingStart) / 1000;
+  filingLatencies.sort((a, b) => a - b);
+  results.push({ name: 'filing: create + 100 kB upload + submit (10 in flight)', rps: filings / filingSeconds, p50: Math.round(filingLatencies[Math.floor(filingLatencies.length * 0.5)]!), p99: Math.round(filingLatencies[Math.floor(filingLatencies.length * 0.99)]!), errors: 0, non2xx: 0 });
 
-// Webhooks: deliveries per second to a local receiver, and commit-to-delivery latency.
-const { createServer } = await import('node:http');
-const arrivals: number[] = [];
-const receiver = createServer((req, res) => {
-  let body = '';
-  req.on('data', (d) => (body += d));
-  req.on('end', () => {
-    arrivals.push(Date.now() - Date.parse(JSON.parse(body).timestamp));
-    res.writeHead(204).end();
-  });
-});
-await new Promise<void>((ok) => receiver.listen(0, '127.0.0.1', ok));
-const receiverPort = (receiver.address() as { port: number }).port;
-const hook = await call('POST', '/v1/webhook-endpoints', auth, { url: `http://127.0.0.1:${receiverPort}/hooks` });
-const webhookCount = Number(process.env.BENCH_WEBHOOKS ?? 1000);
-const webhookStart = performance.now();
-for (let i = 0; i < webhookCount; i += 50) {
-  await Promise.all(Array.from({ length: Math.min(50, webhookCount - i) }, () => call('POST', `/v1/webhook-endpoints/${hook.id}/test`, auth)));
 }
-while (arrivals.length < webhookCount && performance.now() - webhookStart < 120_000) await new Promise((r) => setTimeout(r, 50));
-const webhookSeconds = (performance.now() - webhookStart) / 1000;
-arrivals.sort((a, b) => a - b);
-const p95 = arrivals[Math.floor(arrivals.length * 0.95)] ?? -1;
-results.push({ name: `webhooks: ${arrivals.length}/${webhookCount} delivered (latency = commit to receipt)`, rps: arrivals.length / webhookSeconds, p50: arrivals[Math.floor(arrivals.length * 0.5)] ?? -1, p99: arrivals[Math.floor(arrivals.length * 0.99)] ?? -1, errors: webhookCount - arrivals.length, non2xx: 0 });
-console.error(`webhooks: ${(arrivals.length / webhookSeconds).toFixed(0)} deliveries/s, p95 commit-to-delivery ${p95} ms`);
-receiver.close();
+if (wants('webhooks')) {
+  // Webhooks: deliveries per second to a local receiver, and commit-to-delivery latency.
+  const { createServer } = await import('node:http');
+  const arrivals: number[] = [];
+  const receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += d));
+    req.on('end', () => {
+      arrivals.push(Date.now() - Date.parse(JSON.parse(body).timestamp));
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((ok) => receiver.listen(0, '127.0.0.1', ok));
+  const receiverPort = (receiver.address() as { port: number }).port;
+  const hook = await call('POST', '/v1/webhook-endpoints', auth, { url: `http://127.0.0.1:${receiverPort}/hooks` });
+  const webhookCount = Number(process.env.BENCH_WEBHOOKS ?? 1000);
+  const webhookStart = performance.now();
+  for (let i = 0; i < webhookCount; i += 50) {
+    await Promise.all(Array.from({ length: Math.min(50, webhookCount - i) }, () => call('POST', `/v1/webhook-endpoints/${hook.id}/test`, auth)));
+  }
+  while (arrivals.length < webhookCount && performance.now() - webhookStart < 120_000) await new Promise((r) => setTimeout(r, 50));
+  const webhookSeconds = (performance.now() - webhookStart) / 1000;
+  arrivals.sort((a, b) => a - b);
+  const p95 = arrivals[Math.floor(arrivals.length * 0.95)] ?? -1;
+  results.push({ name: `webhooks: ${arrivals.length}/${webhookCount} delivered (latency = commit to receipt)`, rps: arrivals.length / webhookSeconds, p50: arrivals[Math.floor(arrivals.length * 0.5)] ?? -1, p99: arrivals[Math.floor(arrivals.length * 0.99)] ?? -1, errors: webhookCount - arrivals.length, non2xx: 0 });
+  console.error(`webhooks: ${(arrivals.length / webhookSeconds).toFixed(0)} deliveries/s, p95 commit-to-delivery ${p95} ms`);
+  receiver.close();
 
+}
 clearInterval(rssTimer);
 child.kill('SIGTERM');
+await new Promise((resolve) => child.once('exit', resolve));
 
 const table = results.map((r) => ({
   scenario: r.name,

@@ -2,9 +2,9 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from './context';
 import { ProblemError } from './problem';
 import { constantTimeEqual, hashSecret } from '../lib/secrets';
-import { findAgencyKeyPrincipal, findApiKeyPrincipal } from './auth.queries';
+import { findAgencyKeyPrincipal, findApiKeyPrincipal, type ApiKeyLookup, type ApiKeyPrincipalRow } from './auth.queries';
 import { RATE_LIMIT_SHARDS } from './write-machinery.queries';
-import { windowStartOf } from './rate-limit';
+import { enforceCredentialRateLimit, windowStartOf } from './rate-limit';
 import type { CitizenPrincipal } from '../modules/citizen/identity';
 
 export type MemberRole = 'owner' | 'admin' | 'agent' | 'viewer';
@@ -48,35 +48,79 @@ function unauthorized(detail: string): ProblemError {
   return new ProblemError('unauthorized', detail, { headers: { 'www-authenticate': 'Bearer realm="puente"' } });
 }
 
-/** An organisation API key; refuses revoked keys, removed members and suspended organisations on every request. */
+/** Reads the bearer API key and hashes it; nothing touches the database yet. */
+export async function apiKeyLookup(c: Context<AppEnv>): Promise<ApiKeyLookup> {
+  const token = bearerToken(c);
+  if (!token) throw unauthorized('Send an API key as `Authorization: Bearer sk_test_…` or `sk_live_…`.');
+  if (!API_KEY.test(token)) throw unauthorized('The credential is not a Puente API key.');
+  const { clock, config } = c.get('deps');
+  const now = clock.now();
+  const shard = Math.floor(Math.random() * RATE_LIMIT_SHARDS);
+  return { secretHash: await hashSecret(token), now, rateLimit: { windowStart: windowStartOf(now, config.rateLimit.windowSeconds), shard } };
+}
+
+/**
+ * Makes a looked-up key the request's principal, refusing revoked keys, removed members and
+ * suspended organisations. The hit the lookup counted is left for the rate limit to judge.
+ */
+export function acceptApiKeyPrincipal(c: Context<AppEnv>, row: ApiKeyPrincipalRow | undefined): OrganizationPrincipal {
+  if (!row || row.revoked || row.member_status !== 'active') throw unauthorized('The API key is unknown or has been revoked.');
+  if (row.organization_status === 'suspended') {
+    throw new ProblemError('organization_suspended', 'This organisation is suspended; its keys are refused until it is reinstated.');
+  }
+  if (row.livemode && row.organization_status !== 'verified') {
+    throw new ProblemError('live_mode_unavailable', 'Live keys work only once the organisation is verified.');
+  }
+  const principal: OrganizationPrincipal = {
+    type: 'organization',
+    credentialId: row.key_id,
+    keyId: row.key_id,
+    organizationId: row.organization_id,
+    memberId: row.member_id,
+    role: row.member_role as MemberRole,
+    livemode: row.livemode,
+  };
+  c.set('countedHits', { bucket: 'credential', hits: row.rate_limit_hits });
+  c.set('principal', principal);
+  return principal;
+}
+
+/** An organisation API key, checked against the database on every request. */
 export function requireApiKey(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const token = bearerToken(c);
-    if (!token) throw unauthorized('Send an API key as `Authorization: Bearer sk_test_…` or `sk_live_…`.');
-    if (!API_KEY.test(token)) throw unauthorized('The credential is not a Puente API key.');
-    const { clock, config } = c.get('deps');
-    const now = clock.now();
-    const shard = Math.floor(Math.random() * RATE_LIMIT_SHARDS);
-    const row = await findApiKeyPrincipal(c.get('sql'), await hashSecret(token), now, { windowStart: windowStartOf(now, config.rateLimit.windowSeconds), shard });
-    if (!row || row.revoked || row.member_status !== 'active') throw unauthorized('The API key is unknown or has been revoked.');
-    if (row.organization_status === 'suspended') {
-      throw new ProblemError('organization_suspended', 'This organisation is suspended; its keys are refused until it is reinstated.');
-    }
-    if (row.livemode && row.organization_status !== 'verified') {
-      throw new ProblemError('live_mode_unavailable', 'Live keys work only once the organisation is verified.');
-    }
-    c.set('countedHits', { bucket: 'credential', hits: row.rate_limit_hits });
-    c.set('principal', {
-      type: 'organization',
-      credentialId: row.key_id,
-      keyId: row.key_id,
-      organizationId: row.organization_id,
-      memberId: row.member_id,
-      role: row.member_role as MemberRole,
-      livemode: row.livemode,
-    });
+    acceptApiKeyPrincipal(c, await findApiKeyPrincipal(c.get('sql'), await apiKeyLookup(c)));
     await next();
   };
+}
+
+/**
+ * For hot read routes: only parses the key, leaving the handler to authenticate it inside the
+ * statement that reads the resource (see `authenticateInline`). Until then there is no principal,
+ * so a handler that forgot fails closed.
+ */
+export function deferApiKey(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    c.set('apiKeyLookup', await apiKeyLookup(c));
+    await next();
+  };
+}
+
+/**
+ * Completes a deferred authentication from the principal row a combined statement returned:
+ * the same refusals, rate limit and role check as the middleware stack, in the same order.
+ */
+export function authenticateInline(c: Context<AppEnv>, row: ApiKeyPrincipalRow | undefined, minimumRole: MemberRole): OrganizationPrincipal {
+  const principal = acceptApiKeyPrincipal(c, row);
+  for (const [name, value] of Object.entries(enforceCredentialRateLimit(c, row!.rate_limit_hits))) c.header(name, value);
+  assertRole(principal, minimumRole);
+  return principal;
+}
+
+/** A deferred authentication run on its own, for requests that fail before the combined statement. */
+export async function authenticateDeferred(c: Context<AppEnv>, minimumRole: MemberRole): Promise<OrganizationPrincipal> {
+  const lookup = c.get('apiKeyLookup');
+  if (!lookup) throw new Error('route is missing deferApiKey()');
+  return authenticateInline(c, await findApiKeyPrincipal(c.get('sql'), lookup), minimumRole);
 }
 
 export function requireAgencyKey(): MiddlewareHandler<AppEnv> {
@@ -112,12 +156,15 @@ export function organizationPrincipal(c: Context<AppEnv>): OrganizationPrincipal
 /** Role check for organisation routes: `agent` may act on clients' files, `admin` manages keys and members. */
 export function requireRole(minimum: MemberRole): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const principal = organizationPrincipal(c);
-    if (ROLE_RANK[principal.role] < ROLE_RANK[minimum]) {
-      throw new ProblemError('forbidden', `This action needs the ${minimum} role or higher; the key's member is ${principal.role}.`);
-    }
+    assertRole(organizationPrincipal(c), minimum);
     await next();
   };
+}
+
+function assertRole(principal: OrganizationPrincipal, minimum: MemberRole): void {
+  if (ROLE_RANK[principal.role] < ROLE_RANK[minimum]) {
+    throw new ProblemError('forbidden', `This action needs the ${minimum} role or higher; the key's member is ${principal.role}.`);
+  }
 }
 
 export function agencyPrincipal(c: Context<AppEnv>): AgencyPrincipal {

@@ -2,6 +2,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Deps } from '../deps';
 import type { Sql } from '../db/sql';
 import type { Principal } from './auth';
+import type { ApiKeyLookup } from './auth.queries';
 
 export interface AppVariables {
   deps: Deps;
@@ -10,6 +11,8 @@ export interface AppVariables {
   principal?: Principal;
   /** Set when authentication counted the request against the credential's rate limit. */
   countedHits?: { bucket: string; hits: number };
+  /** Set by `deferApiKey()`: the key to authenticate inside the handler's own statement. */
+  apiKeyLookup?: ApiKeyLookup;
 }
 
 export type AppEnv = { Variables: AppVariables };

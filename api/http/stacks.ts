@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from './context';
-import { requireAdmin, requireAgencyKey, requireApiKey, requireRole, type MemberRole } from './auth';
+import { deferApiKey, requireAdmin, requireAgencyKey, requireApiKey, requireRole, type MemberRole } from './auth';
 import { credentialRateLimit } from './rate-limit';
 import { idempotency } from './idempotency';
 
@@ -10,6 +10,11 @@ import { idempotency } from './idempotency';
  */
 export const stacks = {
   orgRead: (role: MemberRole = 'viewer'): MiddlewareHandler<AppEnv>[] => [requireApiKey(), credentialRateLimit(), requireRole(role)],
+  /**
+   * A consented read whose handler authenticates the key, counts the rate limit and checks the
+   * viewer role inside its one statement (see `procedureUnderConsent`).
+   */
+  orgConsentedRead: (): MiddlewareHandler<AppEnv>[] => [deferApiKey()],
   orgWrite: (role: MemberRole = 'agent'): MiddlewareHandler<AppEnv>[] => [requireApiKey(), credentialRateLimit(), requireRole(role), idempotency()],
   agencyRead: (): MiddlewareHandler<AppEnv>[] => [requireAgencyKey(), credentialRateLimit()],
   agencyWrite: (): MiddlewareHandler<AppEnv>[] => [requireAgencyKey(), credentialRateLimit(), idempotency()],

@@ -5,14 +5,27 @@ export const ID_PREFIXES = [
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 
+// Random bytes drawn from the CSPRNG a few kilobytes at a time: every request makes several ids.
+let pool = new Uint8Array(0);
+let poolOffset = 0;
+function randomBytes(length: number): Uint8Array {
+  if (poolOffset + length > pool.length) {
+    pool = crypto.getRandomValues(new Uint8Array(Math.max(4096, length)));
+    poolOffset = 0;
+  }
+  const bytes = pool.subarray(poolOffset, poolOffset + length);
+  poolOffset += length;
+  return bytes;
+}
+
 /** Base62 random string; 22 chars ≈ 131 bits, so ids are unguessable and never sequential. */
 export function randomToken(length = 22): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(length));
+  const bytes = randomBytes(length);
   let out = '';
   // 62 * 4 = 248 < 256: rejecting bytes >= 248 keeps the distribution uniform.
   for (let i = 0; i < length; i++) {
     let b = bytes[i]!;
-    while (b >= 248) b = crypto.getRandomValues(new Uint8Array(1))[0]!;
+    while (b >= 248) b = randomBytes(1)[0]!;
     out += ALPHABET[b % 62];
   }
   return out;

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../../http/context';
-import { organizationPrincipal } from '../../http/auth';
+import { organizationPrincipal, type OrganizationPrincipal } from '../../http/auth';
 import { ProblemError } from '../../http/problem';
 import { newId } from '../../lib/ids';
 import type { Capacity } from '../delegations/scope';
@@ -28,21 +28,16 @@ export interface ConsentRequirement {
   citizenId?: string;
 }
 
-/**
- * The check every operation on a client's data runs: a valid consent token for the calling
- * organisation and mode whose scope covers the action, and, read from the database on this very
- * request, a delegation that is still active and covers it. Writes the access-log entry.
- */
-/**
- * The token half of the check (no database): signature and claims, the calling organisation and
- * mode, and the token's own scope for the capacity (and type, when known).
- */
-export async function verifyConsentHeader(c: Context<AppEnv>, capacity: Capacity, procedureType?: string): Promise<{ token: string; claims: ConsentClaims }> {
-  const principal = organizationPrincipal(c);
+/** The token itself (no database): the `Puente-Consent` header, its signature and its claims. */
+export async function readConsentHeader(c: Context<AppEnv>): Promise<{ token: string; claims: ConsentClaims }> {
   const token = c.req.header(CONSENT_HEADER);
   if (!token) throw new ProblemError('consent_required', 'Send a consent token minted from the client\'s delegation in the `Puente-Consent` header.');
   const deps = c.get('deps');
-  const claims = await verifyConsentToken(deps.signingKeys, c.get('sql'), deps.config, token, deps.clock.now());
+  return { token, claims: await verifyConsentToken(deps.signingKeys, c.get('sql'), deps.config, token, deps.clock.now()) };
+}
+
+/** The token against its caller: minted for this organisation and mode, and scoped for the capacity (and type, when known). */
+export function assertConsentFor(principal: OrganizationPrincipal, claims: ConsentClaims, capacity: Capacity, procedureType?: string): void {
   if (claims.act.sub !== principal.organizationId) {
     throw new ProblemError('consent_actor_mismatch', 'The consent token was minted for another organisation.');
   }
@@ -53,7 +48,14 @@ export async function verifyConsentHeader(c: Context<AppEnv>, capacity: Capacity
   if (!detail.capacities.includes(capacity) || (procedureType && !detail.procedure_types.includes(procedureType as never))) {
     throw scopeProblem({ capacity, procedureType });
   }
-  return { token, claims };
+}
+
+/** The token half of the check (no database) for an authenticated caller. */
+export async function verifyConsentHeader(c: Context<AppEnv>, capacity: Capacity, procedureType?: string): Promise<{ token: string; claims: ConsentClaims }> {
+  const principal = organizationPrincipal(c);
+  const verified = await readConsentHeader(c);
+  assertConsentFor(principal, verified.claims, capacity, procedureType);
+  return verified;
 }
 
 /** Turns the database verdict into the right refusal, or nothing when allowed. */

@@ -1,4 +1,4 @@
-import { exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
+import { exportJWK, generateKeyPair, importJWK, type JWK, type JWTPayload } from 'jose';
 import type { Sql } from '../../db/sql';
 import { transaction } from '../../db/sql';
 import { SecretBox } from '../../lib/crypto-box';
@@ -7,6 +7,7 @@ import { findCurrentKey, findKey, insertCurrentKey, listPublishedKeys, retireCur
 
 export const SIGNING_ALG = 'EdDSA';
 const CURRENT_KEY_CACHE_MS = 60_000;
+const VERIFIED_TOKENS_KEPT = 10_000;
 
 export interface SigningKey {
   kid: string;
@@ -22,6 +23,8 @@ export class SigningKeyStore {
   private readonly box: SecretBox;
   private readonly current = new Map<KeyPurpose, { key: SigningKey; loadedAt: number }>();
   private readonly publicKeys = new Map<string, CryptoKey>();
+  /** Tokens whose signature and fixed claims verified, by their exact text; the oldest go first. */
+  private readonly verified = new Map<string, JWTPayload>();
 
   constructor(secret: string) {
     this.box = new SecretBox(secret);
@@ -50,6 +53,15 @@ export class SigningKeyStore {
     const key = (await importJWK(row.public_jwk as JWK, SIGNING_ALG)) as CryptoKey;
     this.publicKeys.set(kid, key);
     return key;
+  }
+
+  recallVerified(token: string): JWTPayload | undefined {
+    return this.verified.get(token);
+  }
+
+  rememberVerified(token: string, payload: JWTPayload): void {
+    if (this.verified.size >= VERIFIED_TOKENS_KEPT) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(token, payload);
   }
 
   async jwks(sql: Sql, purpose: KeyPurpose, now: Date): Promise<{ keys: JWK[] }> {

@@ -74,28 +74,11 @@ export async function verifyConsentToken(keys: SigningKeyStore, sql: Sql, config
   const key = await keys.verificationKey(sql, 'consent', header.kid);
   if (!key) throw invalid('consent_key_unknown', 'The token was not signed by a Puente key.');
 
-  let payload: JWTPayload;
-  try {
-    ({ payload } = await jwtVerify(token, key, {
-      algorithms: [SIGNING_ALG],
-      typ: CONSENT_TOKEN_TYPE,
-      issuer: config.consent.issuer,
-      audience: config.consent.audience,
-      currentDate: now,
-      clockTolerance: 5,
-      requiredClaims: ['sub', 'act', 'dlg', 'jti', 'iat', 'exp', 'authorization_details'],
-    }));
-  } catch (error) {
-    if (error instanceof errors.JWTExpired) throw invalid('consent_expired', 'The consent token has expired; mint a new one.');
-    if (error instanceof errors.JWSSignatureVerificationFailed) throw invalid('consent_signature_invalid', 'The consent token signature does not verify.');
-    if (error instanceof errors.JOSEAlgNotAllowed) throw invalid('consent_algorithm_not_allowed', 'The consent token algorithm is not accepted.');
-    if (error instanceof errors.JWTClaimValidationFailed) {
-      if (error.claim === 'aud') throw invalid('consent_audience_mismatch', 'The consent token is meant for another audience.');
-      if (error.claim === 'iss') throw invalid('consent_issuer_mismatch', 'The consent token was issued by someone else.');
-      if (error.claim === 'nbf' || error.claim === 'iat') throw invalid('consent_not_yet_valid', 'The consent token is not valid yet.');
-    }
-    throw invalid('consent_invalid', 'The consent token could not be verified.');
-  }
+  // A signature that verified once stays verified (keys never change under a kid); the time
+  // claims are judged again on every use, and the delegation is read from the database anyway.
+  const remembered = keys.recallVerified(token);
+  if (remembered) assertCurrent(remembered, now);
+  const payload = remembered ?? (await verifySignatureAndClaims(token, key, config, now));
   if (payload.iat! > Math.floor(now.getTime() / 1000) + 5) throw invalid('consent_not_yet_valid', 'The consent token was issued in the future.');
   const claims = payload as ConsentClaims;
   const detail = claims.authorization_details?.[0];
@@ -109,5 +92,38 @@ export async function verifyConsentToken(keys: SigningKeyStore, sql: Sql, config
   ) {
     throw invalid('consent_invalid', 'The consent token lacks required claims.');
   }
+  if (!remembered) keys.rememberVerified(token, claims);
   return claims;
+}
+
+/** The time claims of an already verified token, as `jwtVerify` judges them (5 s of tolerance). */
+function assertCurrent(payload: JWTPayload, now: Date): void {
+  const seconds = Math.floor(now.getTime() / 1000);
+  if (payload.exp! < seconds - 5) throw invalid('consent_expired', 'The consent token has expired; mint a new one.');
+  if (payload.nbf !== undefined && payload.nbf > seconds + 5) throw invalid('consent_not_yet_valid', 'The consent token is not valid yet.');
+}
+
+async function verifySignatureAndClaims(token: string, key: CryptoKey, config: Config, now: Date): Promise<JWTPayload> {
+  try {
+    const { payload } = await jwtVerify(token, key, {
+      algorithms: [SIGNING_ALG],
+      typ: CONSENT_TOKEN_TYPE,
+      issuer: config.consent.issuer,
+      audience: config.consent.audience,
+      currentDate: now,
+      clockTolerance: 5,
+      requiredClaims: ['sub', 'act', 'dlg', 'jti', 'iat', 'exp', 'authorization_details'],
+    });
+    return payload;
+  } catch (error) {
+    if (error instanceof errors.JWTExpired) throw invalid('consent_expired', 'The consent token has expired; mint a new one.');
+    if (error instanceof errors.JWSSignatureVerificationFailed) throw invalid('consent_signature_invalid', 'The consent token signature does not verify.');
+    if (error instanceof errors.JOSEAlgNotAllowed) throw invalid('consent_algorithm_not_allowed', 'The consent token algorithm is not accepted.');
+    if (error instanceof errors.JWTClaimValidationFailed) {
+      if (error.claim === 'aud') throw invalid('consent_audience_mismatch', 'The consent token is meant for another audience.');
+      if (error.claim === 'iss') throw invalid('consent_issuer_mismatch', 'The consent token was issued by someone else.');
+      if (error.claim === 'nbf' || error.claim === 'iat') throw invalid('consent_not_yet_valid', 'The consent token is not valid yet.');
+    }
+    throw invalid('consent_invalid', 'The consent token could not be verified.');
+  }
 }

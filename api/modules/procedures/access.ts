@@ -1,16 +1,20 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../../http/context';
-import { organizationPrincipal } from '../../http/auth';
+import { authenticateDeferred, authenticateInline, organizationPrincipal, type OrganizationPrincipal } from '../../http/auth';
+import { apiKeyCaller, knownCaller } from '../../http/auth.queries';
 import { ProblemError } from '../../http/problem';
 import { newId } from '../../lib/ids';
-import { assertVerdict, verifyConsentHeader, type ConsentContext } from '../consent/authorize';
+import { assertConsentFor, assertVerdict, readConsentHeader, type ConsentContext } from '../consent/authorize';
+import type { ConsentClaims } from '../consent/tokens';
 import type { Capacity } from '../delegations/scope';
 import { findProcedureUnderConsent, type ProcedureRow } from './queries';
 
 /**
  * Loads one of the organisation's procedures (its mode only) under the consent check for the
- * action: the token (no database), then one statement that reads the procedure, checks the
- * delegation and writes the access log.
+ * action: the token first (no database), then one statement that reads the procedure, checks the
+ * delegation and writes the access log. On routes with a deferred API key (`deferApiKey()`) the
+ * same statement also authenticates the key and counts its rate limit, so the whole request is
+ * one round trip; the refusals and their order are those of the middleware stack.
  */
 export async function procedureUnderConsent(
   c: Context<AppEnv>,
@@ -18,22 +22,37 @@ export async function procedureUnderConsent(
   capacity: Capacity,
   action: string,
 ): Promise<{ row: ProcedureRow; consent: ConsentContext }> {
-  const principal = organizationPrincipal(c);
-  const { token, claims } = await verifyConsentHeader(c, capacity);
-  const now = c.get('deps').clock.now();
-  const row = await findProcedureUnderConsent(c.get('sql'), {
+  const deferred = c.get('principal') ? undefined : c.get('apiKeyLookup');
+  let verified: { token: string; claims: ConsentClaims };
+  try {
+    verified = await readConsentHeader(c);
+  } catch (error) {
+    // A bad credential answers 401 before any consent problem, as on every other route.
+    if (deferred) await authenticateDeferred(c, 'viewer');
+    throw error;
+  }
+  const { claims } = verified;
+  if (!deferred) assertConsentFor(organizationPrincipal(c), claims, capacity);
+  const { config, clock } = c.get('deps');
+  const sql = c.get('sql');
+  const now = clock.now();
+  const result = await findProcedureUnderConsent(sql, {
+    caller: deferred ? apiKeyCaller(sql, deferred, config.rateLimit.limit) : knownCaller(sql, organizationPrincipal(c)),
     id,
-    organizationId: principal.organizationId,
-    livemode: principal.livemode,
     delegationId: claims.dlg,
     citizenId: claims.sub,
     capacity,
     tokenTypes: claims.authorization_details[0]!.procedure_types,
     today: now.toISOString().slice(0, 10),
-    log: { id: newId('acl'), memberId: principal.memberId, action, requestId: c.get('requestId'), at: now },
+    log: { id: newId('acl'), action, requestId: c.get('requestId'), at: now },
   });
+  if (deferred) {
+    const principal: OrganizationPrincipal = authenticateInline(c, result?.principal ?? undefined, 'viewer');
+    assertConsentFor(principal, claims, capacity);
+  }
+  const row = result?.procedure;
   // Another citizen's procedure is as unknown as a missing one.
   if (!row || row.citizen_id !== claims.sub) throw new ProblemError('not_found', 'No such procedure.');
   assertVerdict({ status: row.delegation_status ?? 'unknown', active: row.delegation_active, covers: row.delegation_covers }, claims, { capacity, procedureType: row.type });
-  return { row, consent: { token, claims, delegationId: claims.dlg, citizenId: claims.sub } };
+  return { row, consent: { token: verified.token, claims, delegationId: claims.dlg, citizenId: claims.sub } };
 }

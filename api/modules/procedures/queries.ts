@@ -1,4 +1,5 @@
 import { textArray, type Sql } from '../../db/sql';
+import type { ApiKeyPrincipalRow, knownCaller } from '../../http/auth.queries';
 
 export interface ProcedureRow {
   id: string;
@@ -204,41 +205,52 @@ export interface ConsentedProcedureRow extends ProcedureRow {
   delegation_covers: boolean;
 }
 
+export interface ConsentedRead {
+  /** The caller's key, when the statement authenticated it (see `apiKeyCaller`). */
+  principal: ApiKeyPrincipalRow | null;
+  procedure: ConsentedProcedureRow | undefined;
+}
+
 /**
  * The hot path of every consented operation on a procedure, in one statement (one round trip):
- * the procedure, the delegation check on this very request, and the access-log entry, written
- * only when the delegation is active, covers the capacity and the procedure's type, and the
- * procedure belongs to the token's citizen.
+ * the caller (authenticated here too, for deferred keys), the procedure, the delegation check on
+ * this very request, and the access-log entry, written only when the caller may proceed, the
+ * delegation is active and covers the capacity and the procedure's type, and the procedure
+ * belongs to the token's citizen.
  */
 export async function findProcedureUnderConsent(
   sql: Sql,
   args: {
-    id: string; organizationId: string; livemode: boolean; delegationId: string; citizenId: string; capacity: string;
-    tokenTypes: readonly string[]; today: string;
-    log: { id: string; memberId: string; action: string; requestId: string; at: Date };
+    caller: ReturnType<typeof knownCaller>;
+    id: string; delegationId: string; citizenId: string; capacity: string; tokenTypes: readonly string[]; today: string;
+    log: { id: string; action: string; requestId: string; at: Date };
   },
-): Promise<ConsentedProcedureRow | undefined> {
-  const [row] = await sql<ConsentedProcedureRow[]>`
-    with target as (
-      select id, citizen_id, type from procedures
-      where id = ${args.id} and organization_id = ${args.organizationId} and livemode = ${args.livemode}
+): Promise<ConsentedRead | undefined> {
+  const [row] = await sql<(ConsentedProcedureRow & { principal: ApiKeyPrincipalRow | null })[]>`
+    with ${args.caller}, target as (
+      select p.id, p.citizen_id, p.type from procedures p join caller on p.organization_id = caller.organization_id and p.livemode = caller.livemode
+      where p.id = ${args.id} and caller.allowed
     ), verdict as (
       select d.status,
-        (d.status = 'active' and d.valid_until >= ${args.today}::date and o.status <> 'suspended' and d.livemode = ${args.livemode}) as active,
+        (d.status = 'active' and d.valid_until >= ${args.today}::date and o.status <> 'suspended' and d.livemode = caller.livemode) as active,
         (${args.capacity} = any(d.capacities) and t.type = any(d.procedure_types) and t.type = any(${textArray(args.tokenTypes)}::text[])) as covers
       from delegations d join organizations o on o.id = d.organization_id
+      join caller on caller.organization_id = d.organization_id
       join target t on t.citizen_id = d.citizen_id
-      where d.id = ${args.delegationId} and d.organization_id = ${args.organizationId} and d.citizen_id = ${args.citizenId}
+      where d.id = ${args.delegationId} and d.citizen_id = ${args.citizenId}
     ), logged as (
       insert into access_log (id, citizen_id, delegation_id, organization_id, member_id, livemode, action, resource_type, resource_id, request_id, occurred_at)
-      select ${args.log.id}, ${args.citizenId}, ${args.delegationId}, ${args.organizationId}, ${args.log.memberId}, ${args.livemode},
+      select ${args.log.id}, ${args.citizenId}, ${args.delegationId}, caller.organization_id, caller.member_id, caller.livemode,
              ${args.log.action}, 'procedure', ${args.id}, ${args.log.requestId}, ${args.log.at}
-      from verdict where active and covers
+      from verdict, caller where verdict.active and verdict.covers
       returning 1
     )
-    select q.*, v.status as delegation_status, coalesce(v.active, false) as delegation_active, coalesce(v.covers, false) as delegation_covers,
-      (select count(*) from logged) as logged
-    from (${SELECT(sql)} where p.id = ${args.id} and p.organization_id = ${args.organizationId} and p.livemode = ${args.livemode}) q
+    select caller.principal, q.*, v.status as delegation_status, coalesce(v.active, false) as delegation_active,
+      coalesce(v.covers, false) as delegation_covers, (select count(*) from logged) as logged
+    from caller
+    left join (${SELECT(sql)} where p.id = ${args.id}) q on q.organization_id = caller.organization_id and q.livemode = caller.livemode and caller.allowed
     left join verdict v on true`;
-  return row;
+  if (!row) return undefined;
+  const { principal, ...procedure } = row;
+  return { principal, procedure: procedure.id === null ? undefined : procedure };
 }

@@ -83,7 +83,7 @@ const retrieveProcedureRoute = defineRoute({
   summary: 'Retrieve a procedure',
   description: 'With its deadlines computed for today. Answers an `ETag` to send as `If-Match` when updating.',
   security: SECURITY.apiKeyWithConsent,
-  middleware: stacks.orgRead(),
+  middleware: stacks.orgConsentedRead(),
   request: { params: ProcedureParams },
   problems: [...AUTH, ...CONSENT, 'not_found'],
   responses: ONE,
