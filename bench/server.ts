@@ -1,5 +1,6 @@
 // The processes under test, in one process so floors and app share the same conditions:
-// (a) bare Hono JSON, (b) Hono + one `select 1` through postgres.js, (c) the Puente app.
+// (a) bare Hono JSON, (b) Hono + one `select 1` through postgres.js, (c) Hono + one committed
+// insert, and the Puente app.
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { AddressInfo } from 'node:net';
@@ -19,6 +20,12 @@ const withDb = new Hono().get('/', async (c) => {
   await database.sql`select 1`;
   return c.json({ ok: true });
 });
+// (c) the same plus one committed insert: the limit of any endpoint that writes an audit row.
+await database.sql`create table if not exists bench_floor_writes (id text primary key, at timestamptz not null)`;
+const withWrite = new Hono().get('/', async (c) => {
+  await database.sql`insert into bench_floor_writes (id, at) values (${crypto.randomUUID()}, now())`;
+  return c.json({ ok: true });
+});
 const deps = nodeDeps(config, database, logger);
 const app = createApp(deps);
 // One in-process delivery worker, as `npm start` runs.
@@ -31,7 +38,7 @@ function listen(fetch: (r: Request) => Response | Promise<Response>): Promise<nu
   });
 }
 
-const ports = { bare: await listen(bare.fetch), db: await listen(withDb.fetch), app: await listen(app.fetch) };
+const ports = { bare: await listen(bare.fetch), db: await listen(withDb.fetch), write: await listen(withWrite.fetch), app: await listen(app.fetch) };
 process.stdout.write(`${JSON.stringify({ ready: true, ports, pid: process.pid })}\n`);
 process.on('SIGTERM', async () => {
   await database.close();

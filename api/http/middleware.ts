@@ -21,8 +21,10 @@ export function requestContext(deps: Deps): MiddlewareHandler<AppEnv> {
     c.set('requestId', requestId);
     c.set('deps', deps);
     c.set('sql', deps.db(c));
-    await next();
+    // Set before the response exists, so every `c.json`/`c.body` is built with it (setting it
+    // afterwards copies the whole response); problem responses carry it themselves.
     c.header('Request-Id', requestId);
+    await next();
     const status = c.res.status;
     deps.logger.log(status >= 500 ? 'error' : 'info', 'request', {
       request_id: requestId,

@@ -44,9 +44,8 @@ export function rateLimit(name: string, policyOf: (c: Context<AppEnv>) => RateLi
     const counted = c.get('countedHits');
     const hits = counted?.bucket === name ? counted.hits : await hitRateLimit(sql, `${name}:${subjectOf(c)}`, windowStartOf(now, policy.windowSeconds));
     if (Math.random() < 0.001) await deleteOldRateLimitWindows(sql, new Date(now.getTime() - 24 * 3600_000));
-    const headers = judge(name, policy, now, hits);
+    for (const [k, v] of Object.entries(judge(name, policy, now, hits))) c.header(k, v);
     await next();
-    for (const [k, v] of Object.entries(headers)) c.res.headers.set(k, v);
   };
 }
 
