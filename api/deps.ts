@@ -4,6 +4,7 @@ import type { Config } from './config';
 import type { Clock } from './lib/clock';
 import type { Logger } from './http/logger';
 import type { SigningKeyStore } from './modules/consent/keys';
+import type { HitBuffer } from './http/rate-limit';
 
 /** Files of the self-hosted API reference, read by whichever runtime serves the app. */
 export interface DocsAssets {
@@ -22,6 +23,8 @@ export interface Deps {
   docsAssets: DocsAssets;
   /** Keys that sign consent tokens (and the development identity provider's ID tokens). */
   signingKeys: SigningKeyStore;
+  /** Rate-limit hits this instance holds before writing them (see `HitBuffer`). */
+  hits: HitBuffer;
   /** Resolves a host name to its addresses (to refuse webhook targets on private networks); [] when the runtime cannot. */
   resolveHost(hostname: string): Promise<string[]>;
   /** The caller's network address, for limits on public routes; 'unknown' when the runtime cannot tell. */

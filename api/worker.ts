@@ -1,3 +1,4 @@
+import { HitBuffer } from './http/rate-limit';
 import { SigningKeyStore } from './modules/consent/keys';
 import postgres from 'postgres';
 import type { Context, ExecutionContext } from 'hono';
@@ -28,6 +29,7 @@ function buildApp(env: WorkerEnv): App {
     logger: jsonLogger(config.logLevel),
     db: (c: Context) => (c.env as RequestBindings).sql,
     signingKeys: new SigningKeyStore(config.secretKey),
+    hits: new HitBuffer(),
     // Workers cannot reach private networks; literal addresses are still checked by the app.
     resolveHost: async () => [],
     clientAddress: (c: Context) => c.req.header('cf-connecting-ip') ?? 'unknown',

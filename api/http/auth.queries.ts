@@ -15,13 +15,14 @@ export interface ApiKeyPrincipalRow {
 export interface ApiKeyLookup {
   secretHash: string;
   now: Date;
-  rateLimit: { windowStart: Date; shard: number };
+  /** This request's hit: `write` hits to add to a shard now (0 while the instance holds them back), `held` hits it holds. */
+  rateLimit: { windowStart: Date; shard: number; write: number; held: number };
 }
 
 /**
  * The credential half of a statement, as common table expressions ending in `principal` (one
  * row per known key): the key, its organisation and member, its use recorded at most once a
- * minute, and this request counted against its rate limit. Folding these writes into the
+ * minute, and this request counted against its rate limit (see `HitBuffer`). Folding these writes into the
  * statement that needs the principal is what keeps authentication from costing a round trip.
  */
 export function apiKeyPrincipalCtes(sql: Sql, lookup: ApiKeyLookup) {
@@ -37,15 +38,16 @@ export function apiKeyPrincipalCtes(sql: Sql, lookup: ApiKeyLookup) {
       returning id
     ), hit as (
       insert into rate_limit_windows (bucket, window_start, shard, hits)
-      select 'credential:' || id, ${rateLimit.windowStart}, ${rateLimit.shard}, 1 from key where not revoked
-      on conflict (bucket, window_start, shard) do update set hits = rate_limit_windows.hits + 1
+      select 'credential:' || id, ${rateLimit.windowStart}, ${rateLimit.shard}, ${rateLimit.write}::int from key where not revoked and ${rateLimit.write}::int > 0
+      on conflict (bucket, window_start, shard) do update set hits = rate_limit_windows.hits + excluded.hits
       returning hits
     ), principal as (
       select key.id as key_id, key.organization_id, o.status as organization_status, key.member_id,
              m.role as member_role, m.status as member_status, key.livemode, key.revoked,
-             (coalesce((select hits from hit), 0) + coalesce((
+             (coalesce((select hits from hit), 0) + ${rateLimit.held}::int + coalesce((
                select sum(r.hits) from rate_limit_windows r
-               where r.bucket = 'credential:' || key.id and r.window_start = ${rateLimit.windowStart} and r.shard <> ${rateLimit.shard}), 0))::int
+               where r.bucket = 'credential:' || key.id and r.window_start = ${rateLimit.windowStart}
+                 and (r.shard <> ${rateLimit.shard} or ${rateLimit.write}::int = 0)), 0))::int
                as rate_limit_hits
       from key
       join organizations o on o.id = key.organization_id

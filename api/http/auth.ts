@@ -53,10 +53,12 @@ export async function apiKeyLookup(c: Context<AppEnv>): Promise<ApiKeyLookup> {
   const token = bearerToken(c);
   if (!token) throw unauthorized('Send an API key as `Authorization: Bearer sk_test_…` or `sk_live_…`.');
   if (!API_KEY.test(token)) throw unauthorized('The credential is not a Puente API key.');
-  const { clock, config } = c.get('deps');
+  const { clock, config, hits } = c.get('deps');
   const now = clock.now();
-  const shard = Math.floor(Math.random() * RATE_LIMIT_SHARDS);
-  return { secretHash: await hashSecret(token), now, rateLimit: { windowStart: windowStartOf(now, config.rateLimit.windowSeconds), shard } };
+  const secretHash = await hashSecret(token);
+  const windowStart = windowStartOf(now, config.rateLimit.windowSeconds);
+  const { write, held } = hits.take(secretHash, windowStart, config.rateLimit.limit, now.getTime());
+  return { secretHash, now, rateLimit: { windowStart, shard: Math.floor(Math.random() * RATE_LIMIT_SHARDS), write, held } };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { HitBuffer } from '../http/rate-limit';
 import { SigningKeyStore } from '../modules/consent/keys';
 import { join } from 'node:path';
 import type { Context } from 'hono';
@@ -28,7 +29,7 @@ export async function migrate(database: Database, logger: Logger): Promise<void>
 }
 
 export function nodeDeps(config: Config, database: Database, logger: Logger, clock: Clock = systemClock): Deps {
-  return { config, clock, logger, db: () => database.sql, docsAssets: nodeDocsAssets(), clientAddress: nodeClientAddress, resolveHost: nodeResolveHost, signingKeys: new SigningKeyStore(config.secretKey) };
+  return { config, clock, logger, db: () => database.sql, docsAssets: nodeDocsAssets(), clientAddress: nodeClientAddress, resolveHost: nodeResolveHost, signingKeys: new SigningKeyStore(config.secretKey), hits: new HitBuffer() };
 }
 
 function nodeClientAddress(c: Context): string {

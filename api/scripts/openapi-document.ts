@@ -1,3 +1,4 @@
+import { HitBuffer } from '../http/rate-limit';
 import { SigningKeyStore } from '../modules/consent/keys';
 import { createApp } from '../app';
 import { configFromEnv } from '../config';
@@ -21,6 +22,7 @@ export function generateOpenApiDocument(): unknown {
     clientAddress: () => 'unknown',
     resolveHost: async () => [],
     signingKeys: new SigningKeyStore('document-generation-has-no-keys-000000'),
+    hits: new HitBuffer(),
   });
   return buildOpenApiDocument(app);
 }

@@ -3,6 +3,7 @@ import { createApp } from '../../api/app';
 import { configFromEnv } from '../../api/config';
 import { memoryLogger } from '../../api/http/logger';
 import { nodeDeps } from '../../api/node/runtime';
+import { HitBuffer } from '../../api/http/rate-limit';
 import { createTestApp, type TestApp } from '../support/app';
 import { auth, dni, expectProblem, registerOrg, registrationBody } from '../support/fixtures';
 
@@ -88,6 +89,39 @@ describe('rate limiting', () => {
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     limited.clock.advance(61_000);
     expect((await limited.request('/v1/organization', { headers: auth(org.testKey) })).status).toBe(200);
+  });
+
+  it('holds back at most a twentieth of a large limit per instance, yet refuses exactly past the limit', async () => {
+    const limited = await createTestApp({ database: t.database, config: { rateLimit: { limit: 100, windowSeconds: 60 } } });
+    const org = await registerOrg(limited);
+    limited.clock.advance(60_000); // a fresh window
+    for (let i = 0; i < 100; i++) {
+      const res = await limited.request('/v1/organization', { headers: auth(org.testKey) });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('ratelimit')).toContain(`r=${99 - i};`);
+    }
+    await expectProblem(await limited.request('/v1/organization', { headers: auth(org.testKey) }), 429, 'rate_limited');
+    const [{ written }] = (await t.sql`
+      select coalesce(sum(r.hits), 0)::int as written from rate_limit_windows r join api_keys k on r.bucket = 'credential:' || k.id
+      where k.organization_id = ${org.id} and r.window_start = ${new Date(Math.floor(limited.clock.now().getTime() / 60_000) * 60_000)}`) as unknown as [{ written: number }];
+    // Written in batches of five (a twentieth of 100); the refused 101st is still held by the instance.
+    expect(written).toBe(100);
+  });
+});
+
+describe('HitBuffer', () => {
+  it('writes every hit when the limit is small, batches under a large one, and never holds a hit over a second', () => {
+    const buffer = new HitBuffer();
+    const window = new Date('2026-03-02T09:00:00Z');
+    expect(buffer.take('small', window, 10, 0)).toEqual({ write: 1, held: 0 });
+    const takes = Array.from({ length: 60 }, (_, i) => buffer.take('large', window, 1200, i));
+    expect(takes.slice(0, 59).every((t, i) => t.write === 0 && t.held === i + 1)).toBe(true);
+    expect(takes[59]).toEqual({ write: 60, held: 0 });
+    expect(buffer.take('slow', window, 1200, 0)).toEqual({ write: 0, held: 1 });
+    expect(buffer.take('slow', window, 1200, 1000)).toEqual({ write: 2, held: 0 });
+    // A new window starts over: hits held for the old one no longer count.
+    buffer.take('turn', window, 1200, 0);
+    expect(buffer.take('turn', new Date(window.getTime() + 60_000), 1200, 10)).toEqual({ write: 0, held: 1 });
   });
 });
 
