@@ -86,9 +86,12 @@ export function errorHandler(deps: Deps) {
  */
 export function refuseNulCharacters(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
+    // Only percent-encoding can smuggle a NUL (or be malformed); most URLs have none.
+    if (!c.req.url.includes('%')) return next();
     let decoded: string;
     try {
-      decoded = decodeURIComponent(new URL(c.req.url).pathname + new URL(c.req.url).search);
+      const url = new URL(c.req.url);
+      decoded = decodeURIComponent(url.pathname + url.search);
     } catch {
       throw new ProblemError('validation_failed', 'The URL is not validly percent-encoded.');
     }
