@@ -1,11 +1,11 @@
 // npm run bench [-- --embedded] : every figure is measured against floors taken in the same run.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import postgres from 'postgres';
 import { encodeCursor } from '../api/http/pagination';
 import { FORMS, PDF_BYTES } from '../test/support/forms';
+import { freshDatabase, machine } from './support';
 
 const embedded = process.argv.includes('--embedded');
 const duration = Number(process.env.BENCH_DURATION ?? 10);
@@ -15,19 +15,7 @@ const sizes = (process.env.BENCH_SIZES ?? '10000,100000,1000000').split(',').map
 const only = process.env.BENCH_ONLY?.split(',');
 const wants = (scenario: string) => !only || only.includes(scenario);
 const adminToken = 'bench-admin-token-0123456789abcdef';
-const baseDbUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-async function freshDatabase(): Promise<string> {
-  const admin = postgres(baseDbUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe('drop database if exists puente_bench with (force)');
-  await admin.unsafe('create database puente_bench');
-  await admin.end();
-  const url = new URL(baseDbUrl);
-  url.pathname = '/puente_bench';
-  return url.toString();
-}
-
-const dbUrl = embedded ? undefined : await freshDatabase();
+const dbUrl = embedded ? undefined : await freshDatabase('puente_bench');
 const dataDir = embedded ? `/tmp/puente-bench-${Date.now()}` : undefined;
 // BENCH_PROFILE=1 writes a CPU profile of the server to bench/results/profiles/ (open it in Chrome DevTools).
 const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=bench/results/profiles'] : [];
@@ -89,14 +77,35 @@ const token: string = (await call('POST', `/v1/delegations/${delegationId}/conse
 const consented = { ...auth, 'puente-consent': token };
 const procedure = await call('POST', '/v1/procedures', consented, { type: 'JUB', form: FORMS.JUB });
 
-interface Result { name: string; rps: number; p50: number; p99: number; errors: number; non2xx: number }
+// CPU time (ms) of the server process and of every local PostgreSQL process, from /proc: where a request's cost goes.
+function cpuSnapshot(): { server: number; postgres: number } {
+  const ticks = (pid: string) => {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, 100 ticks per second
+  };
+  let postgresMs = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') postgresMs += ticks(pid);
+    } catch {
+      /* process gone */
+    }
+  }
+  return { server: ticks(String(ready.pid)), postgres: postgresMs };
+}
+
+interface Result { name: string; rps: number; p50: number; p99: number; errors: number; non2xx: number; cpu_us?: { server: number; postgres: number } }
 const results: Result[] = [];
 
 async function load(name: string, url: string, options: Partial<autocannon.Options> = {}): Promise<Result> {
+  const before = cpuSnapshot();
   const r = await autocannon({ url, connections, duration, ...options });
-  const result = { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx };
+  const after = cpuSnapshot();
+  const perRequest = (ms: number) => Math.round((ms * 1000) / Math.max(1, r.requests.total));
+  const cpu_us = { server: perRequest(after.server - before.server), postgres: perRequest(after.postgres - before.postgres) };
+  const result = { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx, cpu_us };
   results.push(result);
-  console.error(`${name}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms${result.non2xx ? `, ${result.non2xx} non-2xx` : ''}`);
+  console.error(`${name}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, CPU per request: server ${cpu_us.server} µs, postgres ${cpu_us.postgres} µs${result.non2xx ? `, ${result.non2xx} non-2xx` : ''}`);
   return result;
 }
 
@@ -206,13 +215,15 @@ const table = results.map((r) => ({
   'p50 ms': r.p50,
   'p99 ms': r.p99,
   'ratio to (b)': (r.rps / floorDb.rps).toFixed(2),
+  'server µs/req': r.cpu_us?.server ?? '',
+  'postgres µs/req': r.cpu_us?.postgres ?? '',
   errors: r.errors + r.non2xx,
 }));
 console.table(table);
 console.log(`peak server RSS: ${(peakRss / 1024 / 1024).toFixed(0)} MB; floor (a) ${Math.round(floorBare.rps)} req/s`);
-const machine = { cpus: cpus().length, model: cpus()[0]?.model, memory_gb: Math.round(totalmem() / 2 ** 30), node: process.version, database: embedded ? 'embedded (PGlite)' : 'PostgreSQL 127.0.0.1:5432' };
+const machineUsed = { ...machine(), database: embedded ? 'embedded (PGlite)' : 'PostgreSQL 127.0.0.1:5432' };
 mkdirSync('bench/results', { recursive: true });
 const file = `bench/results/${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
-writeFileSync(file, JSON.stringify({ machine, connections, duration_s: duration, peak_rss_bytes: peakRss, results: table }, null, 2));
+writeFileSync(file, JSON.stringify({ machine: machineUsed, connections, duration_s: duration, peak_rss_bytes: peakRss, results: table }, null, 2));
 console.log(`wrote ${file}`);
 process.exit(0);

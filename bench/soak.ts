@@ -1,30 +1,21 @@
 // npm run soak [-- --seconds 300]: the full soak against a fresh database on DATABASE_URL (default: the local PostgreSQL).
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
-import postgres from 'postgres';
 import { runSoak, soakViolations } from '../test/resilience/soak';
+import { freshDatabase, machine } from './support';
 
 const argSeconds = process.argv.indexOf('--seconds');
 const seconds = Number(argSeconds > 0 ? process.argv[argSeconds + 1] : (process.env.SOAK_SECONDS ?? 180));
-const baseDbUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-const admin = postgres(baseDbUrl, { max: 1, onnotice: () => {} });
-await admin.unsafe('drop database if exists puente_soak with (force)');
-await admin.unsafe('create database puente_soak');
-await admin.end();
-const url = new URL(baseDbUrl);
-url.pathname = '/puente_soak';
+const databaseUrl = await freshDatabase('puente_soak');
 
 // The server migrates the empty database when it starts.
 console.error(`soak: ${seconds} s of mixed traffic…`);
-const report = await runSoak({ databaseUrl: url.toString(), seconds, drainTimeoutMs: 120_000 });
+const report = await runSoak({ databaseUrl, seconds, drainTimeoutMs: 120_000 });
 const violations = soakViolations(report);
 console.table(Object.entries(report.by_operation).map(([operation, r]) => ({ operation, ...r })));
 console.log(JSON.stringify({ ...report, server_errors: report.server_errors.slice(0, 5), transport_errors: report.transport_errors.slice(0, 5), unexpected: report.unexpected.slice(0, 5) }, null, 2));
 mkdirSync('bench/results', { recursive: true });
 const file = `bench/results/soak-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
-const machine = { cpus: cpus().length, model: cpus()[0]?.model, memory_gb: Math.round(totalmem() / 2 ** 30), node: process.version };
-writeFileSync(file, JSON.stringify({ machine, report, violations }, null, 2));
+writeFileSync(file, JSON.stringify({ machine: machine(), report, violations }, null, 2));
 console.log(violations.length ? `FAILED:\n- ${violations.join('\n- ')}` : 'soak passed: no 5xx, no lost write or event, memory flat');
 console.log(`wrote ${file}`);
 process.exit(violations.length ? 1 : 0);
