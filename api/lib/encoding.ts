@@ -17,7 +17,14 @@ interface SyncHash {
 }
 // Node's own hash is synchronous and far cheaper than a WebCrypto job for a few dozen bytes, and
 // it hashes every API key on every request; runtimes without it fall back to WebCrypto.
-const syncHash = (globalThis as { process?: { getBuiltinModule?(id: string): unknown } }).process?.getBuiltinModule?.('node:crypto') as SyncHash | undefined;
+const syncHash = ((): SyncHash | undefined => {
+  try {
+    const hash = (globalThis as { process?: { getBuiltinModule?(id: string): unknown } }).process?.getBuiltinModule?.('node:crypto') as SyncHash | undefined;
+    return typeof hash?.createHash === 'function' ? hash : undefined;
+  } catch {
+    return undefined;
+  }
+})();
 
 export async function sha256Hex(data: string | Uint8Array): Promise<string> {
   if (syncHash) return syncHash.createHash('sha256').update(data).digest('hex');
