@@ -2,6 +2,7 @@ import type { Deps } from '../deps';
 import type { Sql } from '../db/sql';
 import { deliverDue } from '../modules/webhooks/delivery';
 import { runScheduler } from '../modules/events/scheduler';
+import { processDelegationRequestBatches } from '../modules/delegation-request-batches/service';
 
 export interface BackgroundWork {
   stop(): Promise<void>;
@@ -11,7 +12,7 @@ const IDLE_POLL_MS = 250;
 const SCHEDULER_EVERY_MS = 30_000;
 
 /**
- * The webhook delivery worker and the scheduler as loops in this process. Several processes may
+ * The webhook delivery worker, the batch worker and the scheduler as loops in this process. Several processes may
  * run them against one database: claims use SKIP LOCKED and scheduled events are deduplicated.
  */
 export function startBackgroundWork(sql: Sql, deps: Pick<Deps, 'config' | 'clock' | 'resolveHost' | 'logger'>, options: { scheduler?: boolean } = {}): BackgroundWork {
@@ -40,6 +41,18 @@ export function startBackgroundWork(sql: Sql, deps: Pick<Deps, 'config' | 'clock
     }
   })();
 
+  const batches = (async () => {
+    while (!stopped) {
+      try {
+        const done = await processDelegationRequestBatches(sql, deps);
+        if (done === 0) await sleep(IDLE_POLL_MS);
+      } catch (error) {
+        deps.logger.log('error', 'batch worker failed', { message: error instanceof Error ? error.message : String(error) });
+        await sleep(1000);
+      }
+    }
+  })();
+
   const scheduler = (async () => {
     if (options.scheduler === false) return;
     while (!stopped) {
@@ -57,7 +70,7 @@ export function startBackgroundWork(sql: Sql, deps: Pick<Deps, 'config' | 'clock
     async stop() {
       stopped = true;
       for (const wake of [...wakers]) wake();
-      await Promise.race([Promise.all([deliveries, scheduler]), new Promise((r) => setTimeout(r, 3000))]);
+      await Promise.race([Promise.all([deliveries, batches, scheduler]), new Promise((r) => setTimeout(r, 3000))]);
     },
   };
 }
