@@ -52,7 +52,7 @@ async function allPages(base: string, path: string, headers: Record<string, stri
     const page = await call(base, 'GET', `${path}${path.includes('?') ? '&' : '?'}limit=100${cursor ? `&cursor=${cursor}` : ''}`, headers);
     expect(page.status).toBe(200);
     out.push(...page.body.data);
-    cursor = page.body.next_cursor;
+    cursor = page.body.has_more ? page.body.next_cursor : null;
   } while (cursor);
   return out;
 }
