@@ -1,7 +1,6 @@
 import type { App } from '../../http/context';
-import { defineRoute, SECURITY } from '../../http/openapi';
+import { defineRoute } from '../../http/openapi';
 import { agencyPrincipal } from '../../http/auth';
-import { stacks } from '../../http/stacks';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import { isoDay } from '../../lib/dates';
@@ -24,8 +23,7 @@ const queueRoute = defineRoute({
   tags: [TAG],
   summary: 'The back-office queue',
   description: 'Live procedures of the managing body of the key, oldest filing first.',
-  security: SECURITY.agencyKey,
-  middleware: stacks.agencyRead(),
+  auth: 'agencyRead',
   request: { query: AgencyQueueQuery },
   problems: ['invalid_cursor'],
   responses: { 200: { description: 'A page of procedures.', content: { 'application/json': { schema: AgencyQueueSchema } } } },
@@ -37,8 +35,7 @@ const retrieveRoute = defineRoute({
   operationId: 'agencyRetrieveProcedure',
   tags: [TAG],
   summary: 'A procedure with its documents',
-  security: SECURITY.agencyKey,
-  middleware: stacks.agencyRead(),
+  auth: 'agencyRead',
   request: { params: ProcedureParams },
   problems: ['not_found'],
   responses: { 200: { description: 'The procedure.', content: { 'application/json': { schema: AgencyProcedureSchema } } } },
@@ -50,8 +47,7 @@ const admitRoute = defineRoute({
   operationId: 'agencyAdmitProcedure',
   tags: [TAG],
   summary: 'Admit for review',
-  security: SECURITY.agencyKey,
-  middleware: stacks.agencyWrite(),
+  auth: 'agencyWrite',
   request: { params: ProcedureParams },
   problems: ['not_found', 'invalid_state_transition'],
   responses: ONE,
@@ -64,8 +60,7 @@ const requireRoute = defineRoute({
   tags: [TAG],
   summary: 'Issue a requerimiento de subsanación',
   description: 'The applicant has 10 días hábiles from notification (in their community) to cure it, extendable once by 5; the resolution clock is suspended meanwhile.',
-  security: SECURITY.agencyKey,
-  middleware: stacks.agencyWrite(),
+  auth: 'agencyWrite',
   request: { params: ProcedureParams, body: { content: { 'application/json': { schema: IssueRequirementBody } }, required: true } },
   problems: ['not_found', 'invalid_state_transition', 'calendar_unavailable'],
   responses: ONE,
@@ -77,8 +72,7 @@ const resolveRoute = defineRoute({
   operationId: 'agencyResolveProcedure',
   tags: [TAG],
   summary: 'Resolve: approve, partially approve or deny',
-  security: SECURITY.agencyKey,
-  middleware: stacks.agencyWrite(),
+  auth: 'agencyWrite',
   request: { params: ProcedureParams, body: { content: { 'application/json': { schema: ResolveBody } }, required: true } },
   problems: ['not_found', 'invalid_state_transition'],
   responses: ONE,

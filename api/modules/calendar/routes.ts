@@ -1,5 +1,5 @@
 import type { App } from '../../http/context';
-import { defineRoute, SECURITY } from '../../http/openapi';
+import { defineRoute } from '../../http/openapi';
 import { ProblemError } from '../../http/problem';
 import { addBusinessDays, addMonths, CalendarUnavailableError } from '../../lib/calendar';
 import { DeadlineQuery, DeadlineSchema } from './schemas';
@@ -13,7 +13,7 @@ const deadlineRoute = defineRoute({
   description:
     'Adds días hábiles (weekends and holidays skipped) or months (date to date) to a date, rolling a non-working last day forward (Ley 39/2015, art. 30). ' +
     'Pass exactly one of `business_days` or `months`. A year without holiday data answers 422 `calendar_unavailable`.',
-  security: SECURITY.none,
+  auth: 'public',
   request: { query: DeadlineQuery },
   problems: ['calendar_unavailable'],
   responses: { 200: { description: 'The deadline and every day skipped.', content: { 'application/json': { schema: DeadlineSchema } } } },

@@ -17,7 +17,7 @@ import { listDelegations, type DelegationRow } from '../delegations/queries';
 import { revokeDelegation } from '../delegations/service';
 import { CAPACITIES, coveredTypes, type Capacity } from '../delegations/scope';
 import { listAccessLog, type AccessLogRow } from '../access-log/queries';
-import { citizenFromSession, SESSION_COOKIE, type CitizenPrincipal } from './identity';
+import { citizenFromSession, SESSION_COOKIE, type CitizenPrincipal } from '../../http/auth';
 import { citizenLivemodeFilter, myRequest } from './routes';
 import { formatDay, formatMadridDay, formatMadridTime, type Messages } from './i18n';
 import { checkCsrf, cookieOptions, csrfToken, Layout, pageContext, sendPage, type PageContext, type SessionChrome } from './layout';

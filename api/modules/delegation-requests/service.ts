@@ -4,7 +4,7 @@ import { transaction } from '../../db/sql';
 import { fieldProblem, ProblemError } from '../../http/problem';
 import { newId } from '../../lib/ids';
 import { addMonths, isoDay } from '../../lib/dates';
-import { ensureCitizen } from '../citizen/queries';
+import { ensureCitizen } from '../../http/queries';
 import { findOrganization } from '../organizations/queries';
 import { insertDelegation } from '../delegations/queries';
 import { coveredTypes, normalizeScope, scopeKey, SCOPE_VERSION, type Scope } from '../delegations/scope';

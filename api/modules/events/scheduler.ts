@@ -7,7 +7,7 @@ import { expireDueRequests } from '../delegation-requests/queries';
 import { expireDueDelegations } from '../delegations/queries';
 import { findProcedure } from '../procedures/queries';
 import { deadlinesOf } from '../procedures/mappers';
-import { madridDay } from '../procedures/service';
+import { legalDay } from '../../lib/dates';
 import { emit } from './emit';
 import { listClockCandidates } from './scheduler.queries';
 
@@ -39,7 +39,7 @@ export async function runScheduler(sql: Sql, now: Date): Promise<SchedulerReport
     }
   });
 
-  const today = madridDay(now);
+  const today = legalDay(now);
   for (const { id } of await listClockCandidates(sql)) {
     const row = await findProcedure(sql, { id });
     if (!row) continue;

@@ -1,5 +1,5 @@
 import { textArray, type Sql } from '../../db/sql';
-import type { ApiKeyPrincipalRow, knownCaller } from '../../http/auth.queries';
+import { delegationInForce } from '../delegations/queries';
 
 export interface ProcedureRow {
   id: string;
@@ -199,58 +199,30 @@ export async function filingConsentToken(sql: Sql, id: string): Promise<string |
   return row?.filing_consent_token ?? null;
 }
 
-export interface ConsentedProcedureRow extends ProcedureRow {
-  delegation_status: string | null;
-  delegation_active: boolean;
-  delegation_covers: boolean;
+/** The procedure as the payload of a read through the consent gate (see `readThroughGate`). */
+export function procedurePayload(sql: Sql, id: string) {
+  return sql`${SELECT(sql)} where p.id = ${id}`;
 }
 
-export interface ConsentedRead {
-  /** The caller's key, when the statement authenticated it (see `apiKeyCaller`). */
-  principal: ApiKeyPrincipalRow | null;
-  procedure: ConsentedProcedureRow | undefined;
+export interface ReceiptRow extends ProcedureRow {
+  type_name: string;
+  organization_legal_name: string;
+  organization_nif: string;
+  member_name: string | null;
+  member_id_number: string | null;
+  documents: Array<{ kind: string; filename: string; sha256: string; size_bytes: number }>;
 }
 
-/**
- * The hot path of every consented operation on a procedure, in one statement (one round trip):
- * the caller (authenticated here too, for deferred keys), the procedure, the delegation check on
- * this very request, and the access-log entry, written only when the caller may proceed, the
- * delegation is active and covers the capacity and the procedure's type, and the procedure
- * belongs to the token's citizen.
- */
-export async function findProcedureUnderConsent(
-  sql: Sql,
-  args: {
-    caller: ReturnType<typeof knownCaller>;
-    id: string; delegationId: string; citizenId: string; capacity: string; tokenTypes: readonly string[]; today: string;
-    log: { id: string; action: string; requestId: string; at: Date };
-  },
-): Promise<ConsentedRead | undefined> {
-  const [row] = await sql<(ConsentedProcedureRow & { principal: ApiKeyPrincipalRow | null })[]>`
-    with ${args.caller}, target as (
-      select p.id, p.citizen_id, p.type from procedures p join caller on p.organization_id = caller.organization_id and p.livemode = caller.livemode
-      where p.id = ${args.id} and caller.allowed
-    ), verdict as (
-      select d.status,
-        (d.status = 'active' and d.valid_until >= ${args.today}::date and o.status <> 'suspended' and d.livemode = caller.livemode) as active,
-        (${args.capacity} = any(d.capacities) and t.type = any(d.procedure_types) and t.type = any(${textArray(args.tokenTypes)}::text[])) as covers
-      from delegations d join organizations o on o.id = d.organization_id
-      join caller on caller.organization_id = d.organization_id
-      join target t on t.citizen_id = d.citizen_id
-      where d.id = ${args.delegationId} and d.citizen_id = ${args.citizenId}
-    ), logged as (
-      insert into access_log (id, citizen_id, delegation_id, organization_id, member_id, livemode, action, resource_type, resource_id, request_id, occurred_at)
-      select ${args.log.id}, ${args.citizenId}, ${args.delegationId}, caller.organization_id, caller.member_id, caller.livemode,
-             ${args.log.action}, 'procedure', ${args.id}, ${args.log.requestId}, ${args.log.at}
-      from verdict, caller where verdict.active and verdict.covers
-      returning 1
-    )
-    select caller.principal, q.*, v.status as delegation_status, coalesce(v.active, false) as delegation_active,
-      coalesce(v.covers, false) as delegation_covers, (select count(*) from logged) as logged
-    from caller
-    left join (${SELECT(sql)} where p.id = ${args.id}) q on q.organization_id = caller.organization_id and q.livemode = caller.livemode and caller.allowed
-    left join verdict v on true`;
-  if (!row) return undefined;
-  const { principal, ...procedure } = row;
-  return { principal, procedure: procedure.id === null ? undefined : procedure };
+/** What a filing receipt shows, as the payload of a read through the consent gate. */
+export function receiptPayload(sql: Sql, id: string) {
+  return sql`
+    select q.*, pt.name_es as type_name, o.legal_name as organization_legal_name, o.nif as organization_nif,
+      m.name as member_name, m.id_number as member_id_number,
+      coalesce((select json_agg(json_build_object('kind', d.kind, 'filename', d.filename, 'sha256', d.sha256, 'size_bytes', d.size_bytes)
+                                order by d.created_at, d.id)
+                from documents d where d.procedure_id = q.id), '[]'::json) as documents
+    from (${SELECT(sql)} where p.id = ${id}) q
+    join procedure_types pt on pt.code = q.type
+    join organizations o on o.id = q.organization_id
+    left join members m on m.id = q.submitted_by_member_id`;
 }

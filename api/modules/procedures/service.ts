@@ -1,3 +1,4 @@
+import { legalDay } from '../../lib/dates';
 import type { Sql } from '../../db/sql';
 import { transaction } from '../../db/sql';
 import { ProblemError, type ProblemFieldError } from '../../http/problem';
@@ -15,10 +16,6 @@ import { zodIssuesToErrors } from '../../http/openapi';
 import { listDocuments } from '../documents/queries';
 import { emit } from '../events/emit';
 
-/** The calendar day in Spain: a filing at 23:30 UTC in summer is already the next day in Madrid. */
-export function madridDay(at: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Madrid', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
-}
 
 function withCalendar<T>(work: () => T): T {
   try {
@@ -61,7 +58,7 @@ async function emitStatusChange(
 export async function createProcedure(
   sql: Sql,
   args: {
-    organizationId: string; livemode: boolean; memberId: string; citizenId: string; delegationId: string; type: ProcedureTypeCode;
+    id: string; organizationId: string; livemode: boolean; memberId: string; citizenId: string; delegationId: string; type: ProcedureTypeCode;
     form: unknown; originalProcedureId?: string; now: Date;
   },
 ): Promise<string> {
@@ -83,7 +80,7 @@ export async function createProcedure(
         throw new ProblemError('unprocessable', `A reclamación previa contests a resolution or a silence; the original procedure is ${original.status}.`);
       }
     }
-    const id = newId('prc');
+    const id = args.id;
     await insertProcedure(tx, {
       id,
       organization_id: args.organizationId,
@@ -142,7 +139,7 @@ export async function submitProcedure(sql: Sql, args: { id: string; memberId: st
     }
     const region = (applicantRegion(row.form) ?? undefined) as RegionCode | undefined;
     const { registeredOn, maxBase } = withCalendar(() => {
-      const registered = registrationDay(madridDay(args.now), region);
+      const registered = registrationDay(legalDay(args.now), region);
       return { registeredOn: registered, maxBase: maxResolutionBase(registered, { value: row.max_term_value, unit: row.max_term_unit }, region) };
     });
     const entry = await markSubmitted(tx, { id: row.id, memberId: args.memberId, at: args.now, registeredOn, maxBase, token: args.consentToken, jti: args.consentJti });
@@ -214,7 +211,7 @@ export async function issueRequirement(sql: Sql, id: string, args: { kinds: stri
   return transaction(sql, async (tx) => {
     const row = (await findProcedure(tx, { id }, { forUpdate: true }))!;
     assertTransition(row.status, 'require');
-    const notifiedOn = madridDay(args.now);
+    const notifiedOn = legalDay(args.now);
     const deadline = withCalendar(() => requirementDeadline(notifiedOn, false, (row.region ?? undefined) as RegionCode | undefined));
     const requirementId = newId('req');
     await insertRequirement(tx, {
@@ -280,7 +277,7 @@ export async function respondToRequirement(
         errors: missing.map((kind) => ({ pointer: '/documents', in: 'body' as const, detail: `Missing a document of kind ${kind}.` })),
       });
     }
-    await answerRequirement(tx, requirement.id, args.message, args.now, madridDay(args.now));
+    await answerRequirement(tx, requirement.id, args.message, args.now, legalDay(args.now));
     await setStatus(tx, { id: row.id, from: ['action_required'], to: 'in_review', at: args.now });
     await recordTimeline(tx, {
       procedureId: row.id,
