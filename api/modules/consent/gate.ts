@@ -25,6 +25,8 @@ export interface ConsentNeed {
   resource?: { type: string; id: string | null };
   /** A boolean SQL expression: that resource exists inside the procedure (checked with the gate, so a miss logs nothing). */
   resourceExists?: SqlFragment;
+  /** The refusal when it does not (default: 404 naming the resource type). */
+  resourceMissing?: (facts: GateFacts) => ProblemError;
 }
 
 export interface Consent {
@@ -99,7 +101,7 @@ export function refusalOf(
     });
   }
   if (!facts.covers || !facts.type_ok) return scopeProblem(need.capacity, type);
-  if (!facts.resource_ok) return new ProblemError('not_found', `No such ${need.resource?.type ?? 'resource'}.`);
+  if (!facts.resource_ok) return need.resourceMissing?.(facts) ?? new ProblemError('not_found', `No such ${need.resource?.type ?? 'resource'}.`);
   return undefined;
 }
 

@@ -37,8 +37,9 @@ export interface GateFacts {
   covers: boolean;
   /** All of the above: only then is the access logged (and the data answered). */
   allowed: boolean;
-  /** The type of the procedure acted on, when there is one. */
+  /** The type and status of the procedure acted on, when there is one. */
   procedure_type: string | null;
+  procedure_status: string | null;
   /** The key's row, when the statement settled it (consented reads). */
   principal: ApiKeyPrincipalRow | null;
 }
@@ -84,7 +85,7 @@ export function gateCtes(sql: Sql, args: GateArgs) {
   const t = args.token;
   const type = sql`coalesce(${args.procedureType}::text, target.type)`;
   return sql`${callerCte(sql, args.caller)}, target as (
-      select p.id, p.citizen_id, p.type from procedures p join caller on p.organization_id = caller.organization_id and p.livemode = caller.livemode
+      select p.id, p.citizen_id, p.type, p.status, p.registry_entry_number from procedures p join caller on p.organization_id = caller.organization_id and p.livemode = caller.livemode
       where p.id = ${args.procedureId}::text
     ), delegation as (
       select d.id, d.citizen_id, d.status, d.capacities, d.procedure_types,
@@ -105,7 +106,7 @@ export function gateCtes(sql: Sql, args: GateArgs) {
              coalesce(${args.resourceExists ?? sql`true`}, false) as resource_ok,
              delegation.status as delegation_status, coalesce(delegation.in_force, false) as delegation_active,
              coalesce(${args.capacity}::text = any(delegation.capacities) and (${type} is null or ${type} = any(delegation.procedure_types)), false) as covers,
-             caller.principal, target.type as procedure_type
+             caller.principal, target.type as procedure_type, target.status as procedure_status
       from caller left join target on true left join delegation on true
     ), gate as (
       select facts.*, (key_ok and org_ok and live_ok and rate_ok and role_ok and token_ok and actor_ok and mode_ok and capacity_ok

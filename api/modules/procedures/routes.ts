@@ -308,11 +308,24 @@ export function registerProcedures(app: App): void {
 
   app.openapi(receiptRoute, async (c) => {
     const id = c.req.valid('param').id;
-    const { row } = await throughGate<ReceiptRow>(c, c.get('sql'), { capacity: 'consult', action: 'procedure.receipt_read', procedureId: id }, receiptPayload(c.get('sql'), id));
+    const sql = c.get('sql');
+    const { row } = await throughGate<ReceiptRow>(
+      c,
+      sql,
+      {
+        capacity: 'consult',
+        action: 'procedure.receipt_read',
+        procedureId: id,
+        // A draft has no receipt: refused with the gate, so nothing is logged as read.
+        resourceExists: sql`target.registry_entry_number is not null`,
+        resourceMissing: (facts) =>
+          new ProblemError('invalid_state_transition', 'A draft has no filing receipt; submit it first.', {
+            extensions: { current_state: facts.procedure_status, allowed_from: ['submitted'] },
+          }),
+      },
+      receiptPayload(sql, id),
+    );
     const receipt = row!;
-    if (!receipt.registry_entry_number) {
-      throw new ProblemError('invalid_state_transition', 'A draft has no filing receipt; submit it first.', { extensions: { current_state: receipt.status, allowed_from: ['submitted'] } });
-    }
     const pdf = renderReceipt({
       procedure: receipt,
       typeName: receipt.type_name,
