@@ -22,6 +22,7 @@ import { registerSandbox } from './modules/sandbox/routes';
 import { registerCitizen } from './modules/citizen/routes';
 import { registerCitizenPages } from './modules/citizen/pages';
 import { registerProcedures } from './modules/procedures/routes';
+import { registerDocuments } from './modules/documents/routes';
 import { registerAgency } from './modules/agency/routes';
 import { registerEvents } from './modules/events/routes';
 import { registerWebhooks } from './modules/webhooks/routes';
@@ -57,6 +58,7 @@ export function createApp(deps: Deps): App {
   registerDelegations(app);
   registerConsent(app);
   registerProcedures(app);
+  registerDocuments(app);
   registerAgency(app);
   registerEvents(app);
   registerWebhooks(app);

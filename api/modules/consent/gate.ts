@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { Sql, SqlFragment } from '../../db/sql';
+import { transaction, type Sql, type SqlFragment } from '../../db/sql';
 import type { AppEnv } from '../../http/context';
 import { keyRefusal, principalOfKey, roleRefusal, type Caller, type MemberRole, type OrganizationPrincipal } from '../../http/auth';
 import { ProblemError } from '../../http/problem';
@@ -163,4 +163,20 @@ export async function throughGate<T = never>(
     consent: { token: verified.token, claims: verified.claims, delegationId: verified.claims.dlg, citizenId: verified.claims.sub, principal },
     row: result!.row,
   };
+}
+
+/**
+ * A consented write: the gate (with the resource it changes, read by `payload`) and the change in
+ * one transaction, so the access-log row commits with the change or not at all.
+ */
+export function consentedWrite<T, R>(
+  c: Context<AppEnv>,
+  need: ConsentNeed,
+  payload: (tx: Sql) => SqlFragment,
+  work: (tx: Sql, row: T, consent: Consent) => Promise<R>,
+): Promise<R> {
+  return transaction(c.get('sql'), async (tx) => {
+    const { row, consent } = await throughGate<T>(c, tx, need, payload(tx));
+    return work(tx, row!, consent);
+  });
 }

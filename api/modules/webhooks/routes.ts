@@ -4,7 +4,6 @@ import { defineRoute } from '../../http/openapi';
 import { organizationPrincipal } from '../../http/auth';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
-import { checkWebhookUrl } from './url-policy';
 import {
   CreateWebhookEndpointBody,
   DeliveryPageSchema,
@@ -17,8 +16,8 @@ import {
   WebhookEndpointSchema,
   WebhookEndpointWithSecretSchema,
 } from './schemas';
-import { findDelivery, findEndpoint, listAttempts, listDeliveries, listEndpoints, requeueDelivery, softDeleteEndpoint, updateEndpoint } from './queries';
-import { createEndpoint, rotateEndpointSecret, sendTestEvent } from './service';
+import { findDelivery, findEndpoint, listAttempts, listDeliveries, listEndpoints, requeueDelivery, softDeleteEndpoint } from './queries';
+import { changeEndpoint, createEndpoint, rotateEndpointSecret, sendTestEvent } from './service';
 import { toDelivery, toWebhookEndpoint } from './mappers';
 
 const TAG = 'Webhook endpoints';
@@ -116,8 +115,7 @@ export function registerWebhooks(app: App): void {
   app.openapi(update, async (c) => {
     const endpoint = await ownEndpoint(c, c.req.valid('param').id);
     const body = c.req.valid('json');
-    const url = body.url ? (await checkWebhookUrl(body.url, c.get('deps').config, c.get('deps').resolveHost)).toString() : undefined;
-    await updateEndpoint(c.get('sql'), endpoint.id, { url, description: body.description, event_types: body.event_types, enabled: body.enabled }, now(c));
+    await changeEndpoint(c.get('sql'), c.get('deps'), endpoint.id, { url: body.url, description: body.description, event_types: body.event_types, enabled: body.enabled }, now(c));
     return c.json(toWebhookEndpoint(await ownEndpoint(c, endpoint.id), now(c)), 200);
   });
 
