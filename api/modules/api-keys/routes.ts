@@ -6,7 +6,7 @@ import { ProblemError } from '../../http/problem';
 import { findOrganization } from '../organizations/queries';
 import { findMember } from '../members/queries';
 import { ApiKeyPageSchema, ApiKeyParams, ApiKeySchema, ApiKeyWithSecretSchema, CreateApiKeyBody, ListApiKeysQuery } from './schemas';
-import { findApiKey, listApiKeys, revokeApiKey } from './queries';
+import { listApiKeys, revokeApiKey } from './queries';
 import { issueApiKey } from './service';
 import { toApiKey } from './mappers';
 

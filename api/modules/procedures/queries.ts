@@ -152,7 +152,7 @@ export async function listProcedures(
       and coalesce((
         select true from delegations d
         where d.organization_id = p.organization_id and d.citizen_id = p.citizen_id and d.livemode = p.livemode
-          and d.status = 'active' and d.valid_until >= ${args.today}::date
+          and ${delegationInForce(sql, 'd', args.today)}
           and 'consult' = any(d.capacities) and p.type = any(d.procedure_types)
         limit 1), false)
       ${args.status ? sql`and p.status = ${args.status}` : sql``}
