@@ -3,6 +3,7 @@ import type { AppEnv } from '../../http/context';
 import { organizationPrincipal, type OrganizationPrincipal } from '../../http/auth';
 import { ProblemError } from '../../http/problem';
 import { newId } from '../../lib/ids';
+import { legalDay } from '../../lib/legal-day';
 import type { Capacity } from '../delegations/scope';
 import { verifyConsentToken, type ConsentClaims } from './tokens';
 import { checkDelegationAndLog } from './consent.queries';
@@ -87,7 +88,7 @@ export async function authorizeConsent(c: Context<AppEnv>, requirement: ConsentR
     livemode: principal.livemode,
     capacity: requirement.capacity,
     procedureType: requirement.procedureType ?? null,
-    today: now.toISOString().slice(0, 10),
+    today: legalDay(now),
     log: {
       id: newId('acl'),
       memberId: principal.memberId,

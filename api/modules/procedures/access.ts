@@ -4,10 +4,11 @@ import { authenticateDeferred, authenticateInline, organizationPrincipal, type O
 import { apiKeyCaller, knownCaller } from '../../http/auth.queries';
 import { ProblemError } from '../../http/problem';
 import { newId } from '../../lib/ids';
+import { legalDay } from '../../lib/legal-day';
 import { assertConsentFor, assertVerdict, readConsentHeader, type ConsentContext } from '../consent/authorize';
 import type { ConsentClaims } from '../consent/tokens';
 import type { Capacity } from '../delegations/scope';
-import { findProcedureUnderConsent, type ProcedureRow } from './queries';
+import { findProcedureUnderConsent, type ConsentedProcedureRow } from './queries';
 
 /**
  * Loads one of the organisation's procedures (its mode only) under the consent check for the
@@ -21,7 +22,7 @@ export async function procedureUnderConsent(
   id: string,
   capacity: Capacity,
   action: string,
-): Promise<{ row: ProcedureRow; consent: ConsentContext }> {
+): Promise<{ row: ConsentedProcedureRow; consent: ConsentContext }> {
   const deferred = c.get('principal') ? undefined : c.get('apiKeyLookup');
   let verified: { token: string; claims: ConsentClaims };
   try {
@@ -43,7 +44,7 @@ export async function procedureUnderConsent(
     citizenId: claims.sub,
     capacity,
     tokenTypes: claims.authorization_details[0]!.procedure_types,
-    today: now.toISOString().slice(0, 10),
+    today: legalDay(now),
     log: { id: newId('acl'), action, requestId: c.get('requestId'), at: now },
   });
   if (deferred) {

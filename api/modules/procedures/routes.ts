@@ -1,12 +1,13 @@
+import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { App } from '../../http/context';
+import type { App, AppEnv } from '../../http/context';
 import { defineRoute, SECURITY } from '../../http/openapi';
 import { organizationPrincipal } from '../../http/auth';
 import { stacks } from '../../http/stacks';
 import { checkIfMatch, etagOf } from '../../http/etag';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
-import { isoDay } from '../../lib/dates';
+import { legalDay } from '../../lib/legal-day';
 import { authorizeConsent } from '../consent/authorize';
 import { findProcedureType } from '../catalog/queries';
 import { findOrganization } from '../organizations/queries';
@@ -232,7 +233,8 @@ const documentContentRoute = defineRoute({
 });
 
 export function registerProcedures(app: App): void {
-  const today = (c: { get(k: 'deps'): { clock: { now(): Date } } }) => isoDay(c.get('deps').clock.now());
+  const today = (c: { get(k: 'deps'): { clock: { now(): Date } } }) => legalDay(c.get('deps').clock.now());
+  const calendar = (c: Context<AppEnv>, version?: number) => c.get('deps').calendar.ensure(c.get('sql'), version);
 
   app.openapi(createProcedureRoute, async (c) => {
     const principal = organizationPrincipal(c);
@@ -249,10 +251,11 @@ export function registerProcedures(app: App): void {
       form: body.form ?? {},
       originalProcedureId: body.original_procedure_id,
       now: c.get('deps').clock.now(),
+      calendar: await calendar(c),
     });
     const row = (await findProcedure(sql, { id }))!;
     c.header('etag', etagOf(row.id, row.version));
-    return c.json(toProcedure(row, today(c)), 201);
+    return c.json(toProcedure(row, today(c), await calendar(c)), 201);
   });
 
   app.openapi(listProceduresRoute, async (c) => {
@@ -270,22 +273,23 @@ export function registerProcedures(app: App): void {
       limit,
     });
     const day = today(c);
-    return c.json(toPage(rows, limit, 'procedures', (r) => [r.updated_at.toISOString(), r.id], (r) => toProcedure(r, day)), 200);
+    const cal = await calendar(c);
+    return c.json(toPage(rows, limit, 'procedures', (r) => [r.updated_at.toISOString(), r.id], (r) => toProcedure(r, day, cal)), 200);
   });
 
   app.openapi(retrieveProcedureRoute, async (c) => {
     const { row } = await procedureUnderConsent(c, c.req.valid('param').id, 'consult', 'procedure.read');
     c.header('etag', etagOf(row.id, row.version));
-    return c.json(toProcedure(row, today(c)), 200);
+    return c.json(toProcedure(row, today(c), await calendar(c, row.calendar_version)), 200);
   });
 
   app.openapi(updateProcedureRoute, async (c) => {
     const { row } = await procedureUnderConsent(c, c.req.valid('param').id, 'file', 'procedure.updated');
     checkIfMatch(c, row.id, row.version);
-    await updateProcedureForm(c.get('sql'), row, c.req.valid('json').form, organizationPrincipal(c).memberId, c.get('deps').clock.now());
+    await updateProcedureForm(c.get('sql'), row, c.req.valid('json').form, organizationPrincipal(c).memberId, c.get('deps').clock.now(), await calendar(c, row.calendar_version));
     const updated = (await findProcedure(c.get('sql'), { id: row.id }))!;
     c.header('etag', etagOf(updated.id, updated.version));
-    return c.json(toProcedure(updated, today(c)), 200);
+    return c.json(toProcedure(updated, today(c), await calendar(c, row.calendar_version)), 200);
   });
 
   app.openapi(submitRoute, async (c) => {
@@ -296,15 +300,16 @@ export function registerProcedures(app: App): void {
       consentToken: consent.token,
       consentJti: consent.claims.jti,
       now: c.get('deps').clock.now(),
+      calendar: await calendar(c, row.calendar_version),
     });
-    return c.json(toProcedure((await findProcedure(c.get('sql'), { id: row.id }))!, today(c)), 200);
+    return c.json(toProcedure((await findProcedure(c.get('sql'), { id: row.id }))!, today(c), await calendar(c, row.calendar_version)), 200);
   });
 
   app.openapi(withdrawRoute, async (c) => {
     const { row } = await procedureUnderConsent(c, c.req.valid('param').id, 'withdraw', 'procedure.withdrawn');
     const principal = organizationPrincipal(c);
     await withdrawProcedure(c.get('sql'), row.id, { type: 'member', id: principal.memberId, name: null }, c.get('deps').clock.now());
-    return c.json(toProcedure((await findProcedure(c.get('sql'), { id: row.id }))!, today(c)), 200);
+    return c.json(toProcedure((await findProcedure(c.get('sql'), { id: row.id }))!, today(c), await calendar(c, row.calendar_version)), 200);
   });
 
   app.openapi(timelineRoute, async (c) => {
@@ -330,7 +335,7 @@ export function registerProcedures(app: App): void {
       organization: { legal_name: organization!.legal_name, nif: organization!.nif },
       member: member ? { name: member.name, id_number: member.id_number } : null,
       documents,
-      maxResolutionDate: deadlinesOf(row, today(c)).max_resolution_date,
+      maxResolutionDate: deadlinesOf(row, today(c), await calendar(c, row.calendar_version)).max_resolution_date,
     });
     return c.body(pdf as Uint8Array<ArrayBuffer>, 200, {
       'content-type': 'application/pdf',
@@ -349,8 +354,9 @@ export function registerProcedures(app: App): void {
       extension: body.request_extension ?? false,
       memberId: organizationPrincipal(c).memberId,
       now: c.get('deps').clock.now(),
+      calendar: await calendar(c, row.calendar_version),
     });
-    return c.json(toProcedure((await findProcedure(c.get('sql'), { id: row.id }))!, today(c)), 200);
+    return c.json(toProcedure((await findProcedure(c.get('sql'), { id: row.id }))!, today(c), await calendar(c, row.calendar_version)), 200);
   });
 
   app.openapi(uploadRoute, async (c) => {
