@@ -15,17 +15,32 @@ export async function loadCalendarData(sql: Sql): Promise<CalendarData> {
       sql<YearCoverage[]>`select year, provisional, source, confidence, note from calendar_years order by year`,
       sql<CalendarData['provinces']>`
         select code, ine_code as ine, name, community_code as region, capital_ine_code as capital from provinces order by code`,
-      sql<CalendarData['municipalities']>`
-        select ine_code as ine, name, province_code as province, community_code as region, area_code as area from municipalities`,
+      sql<{ j: string }[]>`
+        select coalesce(json_agg(json_build_array(ine_code, name, province_code, community_code, area_code)), '[]')::text as j from municipalities`,
       sql<CalendarData['areas']>`select code, kind, community_code as region, name from holiday_areas order by code`,
-      sql<HolidayRow[]>`
-        select to_char(date, 'YYYY-MM-DD') as date, scope, code, kind, name, source, confidence, partial, conflict
-        from holidays order by date, id`,
-      sql<Array<{ ine: string; year: number } & LocalCoverage>>`select ine_code as ine, year, complete, note from local_holiday_coverage`,
+      // One JSON value rather than ten thousand rows: about a third faster to read and parse.
+      sql<{ j: string }[]>`
+        select coalesce(json_agg(json_build_array(to_char(date, 'YYYY-MM-DD'), scope, code, kind, name, source, confidence, partial, conflict)
+          order by date, id), '[]')::text as j
+        from holidays`,
+      sql<{ j: string }[]>`select coalesce(json_agg(json_build_array(ine_code, year, complete, note)), '[]')::text as j from local_holiday_coverage`,
     ]);
     // A change committed while reading: read again, so the snapshot matches its version.
     if ((await readCalendarVersion(sql)) !== version) continue;
-    return { version, years: [...years], provinces: [...provinces], municipalities: [...municipalities], areas: [...areas], holidays: [...holidays], localCoverage: [...localCoverage] };
+    type M = [string, string, string, CalendarData['municipalities'][number]['region'], string | null];
+    type H = [string, HolidayRow['scope'], string | null, HolidayRow['kind'], string, string, HolidayRow['confidence'], boolean, boolean];
+    type L = [string, number, boolean, string | null];
+    return {
+      version,
+      years: [...years],
+      provinces: [...provinces],
+      municipalities: (JSON.parse(municipalities[0]!.j) as M[]).map(([ine, name, province, region, area]) => ({ ine, name, province, region, area })),
+      areas: [...areas],
+      holidays: (JSON.parse(holidays[0]!.j) as H[]).map(([date, scope, code, kind, name, source, confidence, partial, conflict]) => ({
+        date, scope, code, kind, name, source, confidence, partial, conflict,
+      })),
+      localCoverage: (JSON.parse(localCoverage[0]!.j) as L[]).map(([ine, year, complete, note]) => ({ ine, year, complete, note })),
+    };
   }
 }
 
