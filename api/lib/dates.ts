@@ -17,14 +17,3 @@ export function addMonths(date: string, n: number): string {
   const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
   return isoDay(new Date(Date.UTC(year, month, Math.min(start.getUTCDate(), lastDay))));
 }
-
-const MADRID_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Madrid', year: 'numeric', month: '2-digit', day: '2-digit' });
-
-/**
- * The legal day of an instant: its calendar date in Europe/Madrid, where the Seguridad Social's
- * electronic office keeps time. A filing at 23:30 UTC in summer is already the next day. Every
- * "today" of a legal question comes from here, never from a UTC date.
- */
-export function legalDay(at: Date): string {
-  return MADRID_DAY.format(at);
-}

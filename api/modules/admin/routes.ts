@@ -15,6 +15,7 @@ import {
   VerifyOrganizationBody,
 } from './schemas';
 import { issueAgencyKey, reinstateOrganization, suspendOrganization, verifyOrganization } from './service';
+import { registerCalendarAdmin } from '../calendar/admin.routes';
 
 const TAG = 'Admin';
 const ORG_RESPONSE = { 200: { description: 'The organisation.', content: { 'application/json': { schema: OrganizationSchema } } } };
@@ -98,6 +99,7 @@ const rotateKeysRoute = defineRoute({
 
 /** Platform administration exists only when PUENTE_ADMIN_TOKEN is configured. */
 export function registerAdmin(app: App): void {
+  registerCalendarAdmin(app);
   app.openapi(listOrganizationsRoute, async (c) => {
     const { limit, cursor, status } = c.req.valid('query');
     const after = cursor ? (decodeCursor('admin_organizations', cursor, 2) as [string, string]) : undefined;

@@ -3,7 +3,7 @@ import { defineRoute } from '../../http/openapi';
 import { agencyPrincipal } from '../../http/auth';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
-import { isoDay } from '../../lib/dates';
+import { legalDay } from '../../lib/legal-day';
 import { ProcedureParams, ProcedureSchema } from '../procedures/schemas';
 import { findAgencyProcedure, findProcedure, listAgencyQueue } from '../procedures/queries';
 import { admitProcedure, issueRequirement, resolveProcedure } from '../procedures/service';
@@ -88,21 +88,23 @@ export function registerAgency(app: App): void {
     if (!row) throw new ProblemError('not_found', 'No such procedure in this body\'s queue.');
     return row;
   };
+  const calendar = (c: Parameters<typeof agencyPrincipal>[0]) => c.get('deps').calendar.ensure(c.get('sql'));
   const answer = async (c: Parameters<typeof agencyPrincipal>[0], id: string) =>
-    toProcedure((await findProcedure(c.get('sql'), { id }))!, isoDay(c.get('deps').clock.now()));
+    toProcedure((await findProcedure(c.get('sql'), { id }))!, legalDay(c.get('deps').clock.now()), await calendar(c));
 
   app.openapi(queueRoute, async (c) => {
     const { limit, cursor, status } = c.req.valid('query');
     const after = cursor ? (decodeCursor('agency_queue', cursor, 2) as [string, string]) : undefined;
     const rows = await listAgencyQueue(c.get('sql'), { managingBody: agencyPrincipal(c).managingBody, status, after, limit });
-    const today = isoDay(c.get('deps').clock.now());
-    return c.json(toPage(rows, limit, 'agency_queue', (r) => [r.submitted_at!.toISOString(), r.id], (r) => toProcedure(r, today)), 200);
+    const today = legalDay(c.get('deps').clock.now());
+    const cal = await calendar(c);
+    return c.json(toPage(rows, limit, 'agency_queue', (r) => [r.submitted_at!.toISOString(), r.id], (r) => toProcedure(r, today, cal)), 200);
   });
 
   app.openapi(retrieveRoute, async (c) => {
     const row = await load(c, c.req.valid('param').id);
     const documents = await listDocuments(c.get('sql'), row.id);
-    return c.json({ ...toProcedure(row, isoDay(c.get('deps').clock.now())), documents: documents.map(toDocument) }, 200);
+    return c.json({ ...toProcedure(row, legalDay(c.get('deps').clock.now()), await calendar(c)), documents: documents.map(toDocument) }, 200);
   });
 
   app.openapi(admitRoute, async (c) => {
@@ -114,7 +116,7 @@ export function registerAgency(app: App): void {
   app.openapi(requireRoute, async (c) => {
     const row = await load(c, c.req.valid('param').id);
     const { kinds, message } = c.req.valid('json');
-    await issueRequirement(c.get('sql'), row.id, { kinds, message, actor: actorOf(c), now: c.get('deps').clock.now() });
+    await issueRequirement(c.get('sql'), row.id, { kinds, message, actor: actorOf(c), now: c.get('deps').clock.now(), calendar: await calendar(c) });
     return c.json(await answer(c, row.id), 200);
   });
 

@@ -3,7 +3,7 @@ import type { App, AppEnv } from '../../http/context';
 import { defineRoute } from '../../http/openapi';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
-import { isoDay } from '../../lib/dates';
+import { legalDay } from '../../lib/legal-day';
 import { DelegationRequestPageSchema, DelegationRequestParams, DelegationRequestSchema, ListDelegationRequestsQuery } from '../delegation-requests/schemas';
 import { findDelegationRequest, listDelegationRequests } from '../delegation-requests/queries';
 import { acceptDelegationRequest, rejectDelegationRequest } from '../delegation-requests/service';
@@ -177,7 +177,7 @@ export function registerCitizen(app: App): void {
       status,
       after,
       limit,
-      today: isoDay(c.get('deps').clock.now()),
+      today: legalDay(c.get('deps').clock.now()),
     });
     return c.json(toPage(rows, limit, 'my_delegations', (r) => [r.created_at.toISOString(), r.id], toDelegation), 200);
   });
@@ -187,7 +187,7 @@ export function registerCitizen(app: App): void {
     const id = c.req.valid('param').id;
     const now = c.get('deps').clock.now();
     await revokeDelegation(c.get('sql'), principal.citizenId, id, now);
-    return c.json(toDelegation((await findDelegation(c.get('sql'), { id, citizenId: principal.citizenId }, isoDay(now)))!), 200);
+    return c.json(toDelegation((await findDelegation(c.get('sql'), { id, citizenId: principal.citizenId }, legalDay(now)))!), 200);
   });
 
   app.openapi(listMyProcedures, async (c) => {
@@ -195,8 +195,9 @@ export function registerCitizen(app: App): void {
     const { limit, cursor } = c.req.valid('query');
     const after = cursor ? (decodeCursor('my_procedures', cursor, 2) as [string, string]) : undefined;
     const rows = await listCitizenProcedures(c.get('sql'), { citizenId: principal.citizenId, livemode: citizenLivemodeFilter(c), after, limit });
-    const today = isoDay(c.get('deps').clock.now());
-    return c.json(toPage(rows, limit, 'my_procedures', (r) => [r.created_at.toISOString(), r.id], (r) => toProcedure(r, today)), 200);
+    const today = legalDay(c.get('deps').clock.now());
+    const cal = await c.get('deps').calendar.ensure(c.get('sql'));
+    return c.json(toPage(rows, limit, 'my_procedures', (r) => [r.created_at.toISOString(), r.id], (r) => toProcedure(r, today, cal)), 200);
   });
 
   app.openapi(myProcedureTimeline, async (c) => {

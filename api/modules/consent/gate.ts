@@ -4,7 +4,7 @@ import type { AppEnv } from '../../http/context';
 import { keyRefusal, principalOfKey, roleRefusal, type Caller, type MemberRole, type OrganizationPrincipal } from '../../http/auth';
 import { ProblemError } from '../../http/problem';
 import { enforceCredentialRateLimit } from '../../http/rate-limit';
-import { legalDay } from '../../lib/dates';
+import { legalDay } from '../../lib/legal-day';
 import { newId } from '../../lib/ids';
 import type { Capacity } from '../delegations/scope';
 import { readThroughGate, type GateArgs, type GateFacts } from './queries';

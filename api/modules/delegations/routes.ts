@@ -3,7 +3,7 @@ import { defineRoute } from '../../http/openapi';
 import { organizationPrincipal } from '../../http/auth';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
-import { isoDay } from '../../lib/dates';
+import { legalDay } from '../../lib/legal-day';
 import { mintForDelegation } from '../consent/service';
 import {
   ConsentTokenSchema,
@@ -84,7 +84,7 @@ export function registerDelegations(app: App): void {
       status,
       after,
       limit,
-      today: isoDay(c.get('deps').clock.now()),
+      today: legalDay(c.get('deps').clock.now()),
     });
     return c.json(toPage(rows, limit, 'delegations', (r) => [r.created_at.toISOString(), r.id], toDelegation), 200);
   });
@@ -94,7 +94,7 @@ export function registerDelegations(app: App): void {
     const row = await findDelegation(
       c.get('sql'),
       { id: c.req.valid('param').id, organizationId: principal.organizationId, livemode: principal.livemode },
-      isoDay(c.get('deps').clock.now()),
+      legalDay(c.get('deps').clock.now()),
     );
     if (!row) throw new ProblemError('not_found', 'No such delegation.');
     return c.json(toDelegation(row), 200);
@@ -107,7 +107,7 @@ export function registerDelegations(app: App): void {
     const reason = (c.req.valid('json') as { reason?: string } | undefined)?.reason ?? null;
     const now = c.get('deps').clock.now();
     await renounceDelegation(c.get('sql'), principal, id, reason, now);
-    const row = (await findDelegation(c.get('sql'), { id, organizationId: principal.organizationId }, isoDay(now)))!;
+    const row = (await findDelegation(c.get('sql'), { id, organizationId: principal.organizationId }, legalDay(now)))!;
     return c.json(toDelegation(row), 200);
   });
 

@@ -12,6 +12,8 @@ export interface ProcedureRow {
   status: string;
   form: Record<string, unknown>;
   region: string | null;
+  applicant_municipality: string | null;
+  office_municipality: string | null;
   original_procedure_id: string | null;
   registry_entry_number: string | null;
   submitted_at: Date | null;
@@ -29,6 +31,7 @@ export interface ProcedureRow {
   version: number;
   max_term_value: number;
   max_term_unit: 'business_days' | 'months';
+  legal_source: string;
   required_documents: string[][];
   document_kinds: string[];
   requirements: RequirementJson[];
@@ -51,10 +54,10 @@ export interface RequirementJson {
 
 const SELECT = (sql: Sql) => sql`
   select p.id, p.organization_id, p.livemode, p.citizen_id, c.id_number as citizen_id_number, p.delegation_id, p.type, p.status, p.form,
-    p.region, p.original_procedure_id, p.registry_entry_number, p.submitted_at, to_char(p.registered_on, 'YYYY-MM-DD') as registered_on,
+    p.region, p.applicant_municipality, p.office_municipality, p.original_procedure_id, p.registry_entry_number, p.submitted_at, to_char(p.registered_on, 'YYYY-MM-DD') as registered_on,
     to_char(p.max_resolution_base, 'YYYY-MM-DD') as max_resolution_base, p.filing_consent_jti, p.created_by_member_id,
     p.submitted_by_member_id, p.resolved_at, p.resolution_text, p.resolution_amount::text as resolution_amount, p.withdrawn_at,
-    p.created_at, p.updated_at, p.version, pt.max_term_value, pt.max_term_unit, pt.required_documents,
+    p.created_at, p.updated_at, p.version, pt.max_term_value, pt.max_term_unit, pt.legal_source, pt.required_documents,
     array(select distinct d.kind from documents d where d.procedure_id = p.id) as document_kinds,
     coalesce((
       select json_agg(json_build_object(
@@ -68,14 +71,15 @@ export async function insertProcedure(
   sql: Sql,
   p: {
     id: string; organization_id: string; livemode: boolean; citizen_id: string; delegation_id: string; type: string; form: unknown;
-    region: string | null; original_procedure_id: string | null; created_by_member_id: string; at: Date;
+    region: string | null; applicant_municipality: string | null; office_municipality: string | null; original_procedure_id: string | null;
+    created_by_member_id: string; at: Date;
   },
 ): Promise<void> {
   await sql`
-    insert into procedures (id, organization_id, livemode, citizen_id, delegation_id, type, form, region, original_procedure_id,
-      created_by_member_id, created_at, updated_at)
+    insert into procedures (id, organization_id, livemode, citizen_id, delegation_id, type, form, region, applicant_municipality,
+      office_municipality, original_procedure_id, created_by_member_id, created_at, updated_at)
     values (${p.id}, ${p.organization_id}, ${p.livemode}, ${p.citizen_id}, ${p.delegation_id}, ${p.type}, ${sql.json(p.form as never)},
-      ${p.region}, ${p.original_procedure_id}, ${p.created_by_member_id}, ${p.at}, ${p.at})`;
+      ${p.region}, ${p.applicant_municipality}, ${p.office_municipality}, ${p.original_procedure_id}, ${p.created_by_member_id}, ${p.at}, ${p.at})`;
 }
 
 export async function findProcedure(
@@ -93,9 +97,17 @@ export async function findProcedure(
   return row;
 }
 
-export async function updateDraft(sql: Sql, id: string, form: unknown, region: string | null, expectedVersion: number, at: Date): Promise<boolean> {
+export async function updateDraft(
+  sql: Sql,
+  id: string,
+  form: unknown,
+  places: { region: string | null; applicant_municipality: string | null; office_municipality: string | null },
+  expectedVersion: number,
+  at: Date,
+): Promise<boolean> {
   const rows = await sql`
-    update procedures set form = ${sql.json(form as never)}, region = ${region}, updated_at = ${at}, version = version + 1
+    update procedures set form = ${sql.json(form as never)}, region = ${places.region}, applicant_municipality = ${places.applicant_municipality},
+      office_municipality = ${places.office_municipality}, updated_at = ${at}, version = version + 1
     where id = ${id} and version = ${expectedVersion} and status = 'draft'
     returning id`;
   return rows.length > 0;
@@ -127,6 +139,13 @@ export async function setStatus(
     where id = ${args.id} and status = any(${textArray(args.from)}::text[])
     returning id`;
   return rows.length > 0;
+}
+
+/** Dates that depend on the calendar, recomputed after the administrator changed it. */
+export async function setCalendarDates(sql: Sql, args: { id: string; registeredOn: string; maxBase: string; at: Date }): Promise<void> {
+  await sql`
+    update procedures set registered_on = ${args.registeredOn}, max_resolution_base = ${args.maxBase}, updated_at = ${args.at}, version = version + 1
+    where id = ${args.id}`;
 }
 
 export async function touchProcedure(sql: Sql, id: string, at: Date): Promise<void> {
@@ -199,12 +218,18 @@ export async function filingConsentToken(sql: Sql, id: string): Promise<string |
   return row?.filing_consent_token ?? null;
 }
 
-/** The procedure as the payload of a read through the consent gate (see `readThroughGate`). */
-export function procedurePayload(sql: Sql, id: string) {
-  return sql`${SELECT(sql)} where p.id = ${id}`;
+/** A procedure read through the consent gate, with the calendar version its dates are computed with. */
+export interface GatedProcedureRow extends ProcedureRow {
+  /** The calendar version current when the statement ran (the snapshot to compute its dates with). */
+  calendar_version: number;
 }
 
-export interface ReceiptRow extends ProcedureRow {
+/** The procedure as the payload of a read through the consent gate (see `readThroughGate`). */
+export function procedurePayload(sql: Sql, id: string) {
+  return sql`select q.*, (select version::int from calendar_state) as calendar_version from (${SELECT(sql)} where p.id = ${id}) q`;
+}
+
+export interface ReceiptRow extends GatedProcedureRow {
   type_name: string;
   organization_legal_name: string;
   organization_nif: string;
@@ -217,7 +242,7 @@ export interface ReceiptRow extends ProcedureRow {
 export function receiptPayload(sql: Sql, id: string) {
   return sql`
     select q.*, pt.name_es as type_name, o.legal_name as organization_legal_name, o.nif as organization_nif,
-      m.name as member_name, m.id_number as member_id_number,
+      m.name as member_name, m.id_number as member_id_number, (select version::int from calendar_state) as calendar_version,
       coalesce((select json_agg(json_build_object('kind', d.kind, 'filename', d.filename, 'sha256', d.sha256, 'size_bytes', d.size_bytes)
                                 order by d.created_at, d.id)
                 from documents d where d.procedure_id = q.id), '[]'::json) as documents

@@ -6,7 +6,8 @@ import { checkIfMatch, etagOf } from '../../http/etag';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import { transaction, type Sql } from '../../db/sql';
-import { legalDay } from '../../lib/dates';
+import { legalToday } from '../../lib/legal-day';
+import type { CalendarSnapshot } from '../../lib/calendar';
 import { newId } from '../../lib/ids';
 import { consentedWrite, throughGate, type Consent, type ConsentNeed } from '../consent/gate';
 import { contentDisposition } from '../documents/files';
@@ -21,7 +22,7 @@ import {
   TimelineSchema,
   UpdateProcedureBody,
 } from './schemas';
-import { findProcedure, listProcedures, procedurePayload, receiptPayload, type ProcedureRow, type ReceiptRow } from './queries';
+import { findProcedure, listProcedures, procedurePayload, receiptPayload, type GatedProcedureRow, type ReceiptRow } from './queries';
 import { timelineFromJson, timelinePayload } from './timeline.queries';
 import { createProcedure, respondToRequirement, submitProcedure, updateProcedureForm, withdrawProcedure } from './service';
 import { deadlinesOf, toProcedure, toTimeline } from './mappers';
@@ -148,15 +149,24 @@ const respondRoute = defineRoute({
 });
 
 export function registerProcedures(app: App): void {
-  const today = (c: { get(k: 'deps'): { clock: { now(): Date } } }) => legalDay(c.get('deps').clock.now());
+  const today = (c: Context<AppEnv>) => legalToday(c.get('deps').clock);
+  /** The calendar snapshot; with the version a gated read returned, no query when it is current. */
+  const calendar = (c: Context<AppEnv>, version?: number) => c.get('deps').calendar.ensure(c.get('sql'), version);
 
-  /** A consented write on a procedure, read with the gate. */
-  const write = <T>(c: Context<AppEnv>, need: ConsentNeed & { procedureId: string }, work: (tx: Sql, row: ProcedureRow, consent: Consent) => Promise<T>) =>
-    consentedWrite<ProcedureRow, T>(c, need, (tx) => procedurePayload(tx, need.procedureId), work);
+  /** A consented write on a procedure, read with the gate, and the calendar its dates are computed with. */
+  const write = <T>(
+    c: Context<AppEnv>,
+    need: ConsentNeed & { procedureId: string },
+    work: (tx: Sql, row: GatedProcedureRow, consent: Consent, cal: CalendarSnapshot) => Promise<T>,
+  ) =>
+    consentedWrite<GatedProcedureRow, T>(c, need, (tx) => procedurePayload(tx, need.procedureId), async (tx, row, consent) =>
+      work(tx, row, consent, await c.get('deps').calendar.ensure(tx, row.calendar_version)),
+    );
 
   app.openapi(createProcedureRoute, async (c) => {
     const body = c.req.valid('json');
     const id = newId('prc');
+    const cal = await calendar(c);
     const row = await transaction(c.get('sql'), async (tx) => {
       const { consent } = await throughGate(c, tx, { capacity: 'file', procedureType: body.type, action: 'procedure.created', resource: { type: 'procedure', id } });
       await createProcedure(tx, {
@@ -170,11 +180,12 @@ export function registerProcedures(app: App): void {
         form: body.form ?? {},
         originalProcedureId: body.original_procedure_id,
         now: c.get('deps').clock.now(),
+        calendar: cal,
       });
       return (await findProcedure(tx, { id }))!;
     });
     c.header('etag', etagOf(row.id, row.version));
-    return c.json(toProcedure(row, today(c)), 201);
+    return c.json(toProcedure(row, today(c), cal), 201);
   });
 
   app.openapi(listProceduresRoute, async (c) => {
@@ -192,43 +203,45 @@ export function registerProcedures(app: App): void {
       after,
       limit,
     });
-    return c.json(toPage(rows, limit, 'procedures', (r) => [r.updated_at.toISOString(), r.id], (r) => toProcedure(r, day)), 200);
+    const cal = await calendar(c);
+    return c.json(toPage(rows, limit, 'procedures', (r) => [r.updated_at.toISOString(), r.id], (r) => toProcedure(r, day, cal)), 200);
   });
 
   app.openapi(retrieveProcedureRoute, async (c) => {
     const id = c.req.valid('param').id;
-    const { row } = await throughGate<ProcedureRow>(c, c.get('sql'), { capacity: 'consult', action: 'procedure.read', procedureId: id }, procedurePayload(c.get('sql'), id));
+    const { row } = await throughGate<GatedProcedureRow>(c, c.get('sql'), { capacity: 'consult', action: 'procedure.read', procedureId: id }, procedurePayload(c.get('sql'), id));
     c.header('etag', etagOf(row!.id, row!.version));
-    return c.json(toProcedure(row!, today(c)), 200);
+    return c.json(toProcedure(row!, today(c), await calendar(c, row!.calendar_version)), 200);
   });
 
   app.openapi(updateProcedureRoute, async (c) => {
     const id = c.req.valid('param').id;
-    const updated = await write(c, { capacity: 'file', action: 'procedure.updated', procedureId: id }, async (tx, row, consent) => {
+    const [updated, cal] = await write(c, { capacity: 'file', action: 'procedure.updated', procedureId: id }, async (tx, row, consent, cal) => {
       checkIfMatch(c, row.id, row.version);
-      await updateProcedureForm(tx, row, c.req.valid('json').form, consent.principal.memberId, c.get('deps').clock.now());
-      return (await findProcedure(tx, { id }))!;
+      await updateProcedureForm(tx, row, c.req.valid('json').form, consent.principal.memberId, c.get('deps').clock.now(), cal);
+      return [(await findProcedure(tx, { id }))!, cal] as const;
     });
     c.header('etag', etagOf(updated.id, updated.version));
-    return c.json(toProcedure(updated, today(c)), 200);
+    return c.json(toProcedure(updated, today(c), cal), 200);
   });
 
   app.openapi(submitRoute, async (c) => {
     const id = c.req.valid('param').id;
-    const row = await write(c, { capacity: 'file', action: 'procedure.submitted', procedureId: id }, async (tx, _row, consent) => {
-      await submitProcedure(tx, { id, memberId: consent.principal.memberId, consentToken: consent.token, consentJti: consent.claims.jti, now: c.get('deps').clock.now() });
-      return (await findProcedure(tx, { id }))!;
+    const [row, cal] = await write(c, { capacity: 'file', action: 'procedure.submitted', procedureId: id }, async (tx, _row, consent, cal) => {
+      const now = c.get('deps').clock.now();
+      await submitProcedure(tx, { id, memberId: consent.principal.memberId, consentToken: consent.token, consentJti: consent.claims.jti, now, calendar: cal });
+      return [(await findProcedure(tx, { id }))!, cal] as const;
     });
-    return c.json(toProcedure(row, today(c)), 200);
+    return c.json(toProcedure(row, today(c), cal), 200);
   });
 
   app.openapi(withdrawRoute, async (c) => {
     const id = c.req.valid('param').id;
-    const row = await write(c, { capacity: 'withdraw', action: 'procedure.withdrawn', procedureId: id }, async (tx, _row, consent) => {
+    const [row, cal] = await write(c, { capacity: 'withdraw', action: 'procedure.withdrawn', procedureId: id }, async (tx, _row, consent, cal) => {
       await withdrawProcedure(tx, id, { type: 'member', id: consent.principal.memberId, name: null }, c.get('deps').clock.now());
-      return (await findProcedure(tx, { id }))!;
+      return [(await findProcedure(tx, { id }))!, cal] as const;
     });
-    return c.json(toProcedure(row, today(c)), 200);
+    return c.json(toProcedure(row, today(c), cal), 200);
   });
 
   app.openapi(timelineRoute, async (c) => {
@@ -265,7 +278,7 @@ export function registerProcedures(app: App): void {
       organization: { legal_name: receipt.organization_legal_name, nif: receipt.organization_nif },
       member: receipt.member_name && receipt.member_id_number ? { name: receipt.member_name, id_number: receipt.member_id_number } : null,
       documents: receipt.documents,
-      maxResolutionDate: deadlinesOf(receipt, today(c)).max_resolution_date,
+      maxResolutionDate: deadlinesOf(receipt, today(c), await calendar(c, receipt.calendar_version)).max_resolution_date,
     });
     return c.body(pdf as Uint8Array<ArrayBuffer>, 200, {
       'content-type': 'application/pdf',
@@ -277,7 +290,7 @@ export function registerProcedures(app: App): void {
     const { id, requirement_id } = c.req.valid('param');
     const body = c.req.valid('json');
     const action = body.request_extension ? 'requirement.extension_requested' : 'requirement.answered';
-    const row = await write(c, { capacity: 'respond', action, procedureId: id }, async (tx, _row, consent) => {
+    const [row, cal] = await write(c, { capacity: 'respond', action, procedureId: id }, async (tx, _row, consent, cal) => {
       await respondToRequirement(tx, {
         procedureId: id,
         requirementId: requirement_id,
@@ -285,9 +298,10 @@ export function registerProcedures(app: App): void {
         extension: body.request_extension ?? false,
         memberId: consent.principal.memberId,
         now: c.get('deps').clock.now(),
+        calendar: cal,
       });
-      return (await findProcedure(tx, { id }))!;
+      return [(await findProcedure(tx, { id }))!, cal] as const;
     });
-    return c.json(toProcedure(row, today(c)), 200);
+    return c.json(toProcedure(row, today(c), cal), 200);
   });
 }

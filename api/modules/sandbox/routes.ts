@@ -12,7 +12,7 @@ import { findProcedure } from '../procedures/queries';
 import { admitProcedure, issueRequirement, resolveProcedure } from '../procedures/service';
 import { toProcedure } from '../procedures/mappers';
 import { SandboxAdvanceBody } from '../agency/schemas';
-import { isoDay } from '../../lib/dates';
+import { legalDay } from '../../lib/legal-day';
 import type { Actor } from '../procedures/timeline.queries';
 
 const TAG = 'Sandbox';
@@ -83,14 +83,14 @@ export function registerSandbox(app: App): void {
         await admitProcedure(sql, row.id, SANDBOX_CASEWORKER, now);
         break;
       case 'require':
-        await issueRequirement(sql, row.id, { kinds: body.kinds ?? ['OTHER'], message: body.message ?? 'Requerimiento de subsanación (sandbox).', actor: SANDBOX_CASEWORKER, now });
+        await issueRequirement(sql, row.id, { kinds: body.kinds ?? ['OTHER'], message: body.message ?? 'Requerimiento de subsanación (sandbox).', actor: SANDBOX_CASEWORKER, now, calendar: await c.get('deps').calendar.ensure(sql) });
         break;
       default: {
         const outcome = body.action === 'approve' ? 'approved' : body.action === 'deny' ? 'denied' : 'partially_approved';
         await resolveProcedure(sql, row.id, SANDBOX_CASEWORKER, { outcome, text: body.message ?? defaultText[body.action], amount: body.amount ?? null }, now);
       }
     }
-    return c.json(toProcedure((await findProcedure(sql, { id: row.id }))!, isoDay(now)), 200);
+    return c.json(toProcedure((await findProcedure(sql, { id: row.id }))!, legalDay(now), await c.get('deps').calendar.ensure(sql)), 200);
   });
 
   app.openapi(acceptRoute, async (c) => {
