@@ -23,7 +23,7 @@ const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'bench/ser
   env: { ...process.env, PUENTE_WEBHOOKS_ALLOW_PRIVATE: '1', DATABASE_URL: dbUrl ?? '', PUENTE_DATA_DIR: dataDir, PUENTE_ADMIN_TOKEN: adminToken, PUENTE_ENV: 'development', DATABASE_POOL_SIZE: '10' },
   stdio: ['ignore', 'pipe', 'inherit'],
 });
-const ready = await new Promise<{ ports: { bare: number; db: number; write: number; app: number }; pid: number }>((resolve, reject) => {
+const ready = await new Promise<{ ports: { bare: number; db: number; write: number; grouped: number; app: number }; pid: number }>((resolve, reject) => {
   let buffer = '';
   child.stdout!.on('data', (d) => {
     buffer += d;
@@ -112,6 +112,7 @@ async function load(name: string, url: string, options: Partial<autocannon.Optio
 const floorBare = await load('floor (a): bare Hono JSON', `http://127.0.0.1:${ready.ports.bare}/`);
 const floorDb = await load('floor (b): Hono + select 1', `http://127.0.0.1:${ready.ports.db}/`);
 await load('floor (c): Hono + one committed insert', `http://127.0.0.1:${ready.ports.write}/`);
+await load('floor (d): Hono + one group-committed insert', `http://127.0.0.1:${ready.ports.grouped}/`);
 if (wants('read')) await load('consented read GET /v1/procedures/{id}', `${api}/v1/procedures/${procedure.id}`, { headers: consented });
 // The same read three times back to back: a server that serves for a day must not slow down.
 if (wants('read') || wants('sustained')) {

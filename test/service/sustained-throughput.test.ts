@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { transaction } from '../../api/db/sql';
 import { connectPostgres } from '../../api/node/database';
 
 // The server's own client options, under a steady load well past the point where postgres.js
@@ -39,4 +40,35 @@ describe.skipIf(!process.env.DATABASE_URL)('sustained throughput on PostgreSQL',
       await db.close();
     }
   }, 30_000);
+
+  it('runs transactions among concurrent queries on busy connections (sql.begin fails there with one query in flight per connection)', async () => {
+    const db = connectPostgres(process.env.DATABASE_URL!, 4);
+    try {
+      // Six callers on four connections: a transaction often starts while every connection runs a query.
+      const failures: string[] = [];
+      let transactions = 0;
+      await Promise.all(
+        Array.from({ length: 6 }, async (_, caller) => {
+          for (let i = 0; i < 60; i++) {
+            try {
+              if ((i + caller) % 3 === 0) {
+                await transaction(db.sql, async (tx) => {
+                  const [outer] = await tx<{ x: string }[]>`select txid_current()::text as x`;
+                  const inner = await transaction(tx, async (sp) => (await sp<{ x: string }[]>`select txid_current()::text as x`)[0]!.x);
+                  if (inner !== outer!.x) throw new Error('savepoint ran outside its transaction');
+                });
+                transactions++;
+              } else await db.sql`select pg_sleep(0.001)`;
+            } catch (error) {
+              failures.push(String(error));
+            }
+          }
+        }),
+      );
+      expect(failures).toEqual([]);
+      expect(transactions).toBe(120);
+    } finally {
+      await db.close();
+    }
+  });
 });
