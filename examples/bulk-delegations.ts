@@ -14,17 +14,17 @@ const puente = await connect();
 
 // The key is derived from the file's content: a rerun after a lost answer replays the same batch.
 const idempotencyKey = `bulk-delegations:${createHash('sha256').update(bytes).digest('hex')}`;
-let batch = await puente.delegationRequests.createBatch({ file: new File([bytes], basename(path), { type: 'text/csv' }) }, { idempotencyKey });
+let batch = await puente.delegationRequests.batches.create({ file: new File([bytes], basename(path), { type: 'text/csv' }) }, { idempotencyKey });
 console.log(`batch ${batch.id}: ${batch.total} rows`);
 
 while (batch.status !== 'completed') {
   await new Promise((r) => setTimeout(r, 500));
-  batch = await puente.delegationRequests.retrieveBatch(batch.id);
+  batch = await puente.delegationRequests.batches.retrieve(batch.id);
   console.log(`  ${batch.done}/${batch.total} done`);
 }
 console.log(`${batch.created} requested, ${batch.duplicates} already pending, ${batch.failed} invalid`);
 
-for await (const row of puente.delegationRequests.listBatchRows(batch.id, { limit: 100 })) {
+for await (const row of puente.delegationRequests.batches.listRows(batch.id, { limit: 100 })) {
   const where = row.line === null ? `row ${row.row}` : `line ${row.line}`;
   if (row.status === 'created') console.log(`${where}: requested ${row.delegation_request_id}`);
   else if (row.status === 'duplicate') console.log(`${where}: already pending as ${row.delegation_request_id}`);

@@ -1,9 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import type { App } from '../../http/context';
-import { defineRoute, SECURITY } from '../../http/openapi';
+import { defineRoute } from '../../http/openapi';
 import { organizationPrincipal } from '../../http/auth';
-import { stacks } from '../../http/stacks';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import { BatchParams, BatchRowPageSchema, CreateBatchJson, CreateBatchUpload, DelegationRequestBatchSchema, ListBatchRowsQuery, MAX_BATCH_ROWS } from './schemas';
@@ -12,7 +11,6 @@ import { createBatch, rowsFromCsv, rowsFromJson } from './service';
 import { toBatch, toBatchRow } from './mappers';
 
 const TAG = 'Delegation requests';
-const AUTH_PROBLEMS = ['organization_suspended', 'live_mode_unavailable', 'forbidden'] as const;
 /** 5,000 rows of generous width, and the multipart envelope. */
 export const MAX_BATCH_BYTES = 8 * 1024 * 1024;
 
@@ -29,16 +27,15 @@ const createBatchRoute = defineRoute({
     'or by an earlier row of the same batch) is counted as a duplicate and names that request. Poll the batch for progress, or wait for the ' +
     '`delegation_request_batch.completed` event; the outcome of each row is in its rows list. Send an `Idempotency-Key`: the same batch ' +
     'sent again with it answers the same batch.',
-  security: SECURITY.apiKey,
+  auth: 'orgWrite',
   // The size limit wraps the body stream, so it must come before anything reads the body (idempotency does).
-  middleware: [
+  before: [
     bodyLimit({
       maxSize: MAX_BATCH_BYTES,
       onError: () => {
         throw new ProblemError('payload_too_large', `The batch is larger than ${MAX_BATCH_BYTES} bytes; split it into several batches.`);
       },
     }),
-    ...stacks.orgWrite('agent'),
   ],
   request: {
     body: {
@@ -50,7 +47,7 @@ const createBatchRoute = defineRoute({
       required: false,
     },
   },
-  problems: [...AUTH_PROBLEMS, 'csv_invalid', 'too_many_rows', 'idempotency_conflict', 'idempotency_in_flight'],
+  problems: ['csv_invalid', 'too_many_rows', 'idempotency_conflict', 'idempotency_in_flight'],
   responses: { 202: { description: 'The batch, accepted; rows are processed in the background.', content: { 'application/json': { schema: DelegationRequestBatchSchema } } } },
 });
 
@@ -61,10 +58,9 @@ const retrieveBatchRoute = defineRoute({
   tags: [TAG],
   summary: 'Retrieve a batch of delegation requests',
   description: 'Progress (`done` of `total`, with `created`, `duplicates` and `failed`); the outcome of each row is in its rows list.',
-  security: SECURITY.apiKey,
-  middleware: stacks.orgRead(),
+  auth: 'orgRead',
   request: { params: BatchParams },
-  problems: [...AUTH_PROBLEMS, 'not_found'],
+  problems: ['not_found'],
   responses: { 200: { description: 'The batch.', content: { 'application/json': { schema: DelegationRequestBatchSchema } } } },
 });
 
@@ -77,10 +73,9 @@ const listBatchRowsRoute = defineRoute({
   description:
     'In row order: the request each row created, the pending request a duplicate row found, or the problem of a failed row with the ' +
     'field (and CSV column) at fault. Filter with `status=failed` to get only the rows to fix.',
-  security: SECURITY.apiKey,
-  middleware: stacks.orgRead(),
+  auth: 'orgRead',
   request: { params: BatchParams, query: ListBatchRowsQuery },
-  problems: [...AUTH_PROBLEMS, 'not_found', 'invalid_cursor'],
+  problems: ['not_found', 'invalid_cursor'],
   responses: { 200: { description: 'A page of rows.', content: { 'application/json': { schema: BatchRowPageSchema } } } },
 });
 
