@@ -22,6 +22,7 @@ import { registerCitizen } from './modules/citizen/routes';
 import { registerCitizenPages } from './modules/citizen/pages';
 import { registerProcedures } from './modules/procedures/routes';
 import { registerAgency } from './modules/agency/routes';
+import { registerNotifications } from './modules/notifications/routes';
 import { registerEvents } from './modules/events/routes';
 import { registerWebhooks } from './modules/webhooks/routes';
 import { registerDevIdentityProvider } from './modules/dev-idp/routes';
@@ -57,6 +58,7 @@ export function createApp(deps: Deps): App {
   registerConsent(app);
   registerProcedures(app);
   registerAgency(app);
+  registerNotifications(app);
   registerEvents(app);
   registerWebhooks(app);
   registerSandbox(app);

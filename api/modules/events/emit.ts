@@ -7,6 +7,14 @@ export const EVENT_TYPES = [
   'delegation.revoked', 'delegation.renounced', 'delegation.expired', 'delegation.suspended',
   'procedure.submitted', 'procedure.status_changed', 'procedure.requirement_issued', 'procedure.requirement_deadline_approaching',
   'procedure.resolved', 'procedure.presumed_denied', 'webhook_endpoint.test',
+  'notification.available',
+  'notification.accessed',
+  'notification.deemed_rejected',
+  'notification.deemed_rejection_approaching',
+  'requirement.expired',
+  'procedure.withdrawal_declared',
+  'procedure.lapse_warned',
+  'procedure.lapsed',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -65,3 +65,32 @@ export function presumedDeniedOn(maxDate: string): string {
 export function priorClaimDeadline(from: string, region?: RegionCode): string {
   return addBusinessDays(from, PRIOR_CLAIM_DAYS, region).deadline;
 }
+
+/** Días naturales an electronic notification stays unopened before it is deemed rejected (art. 43.2). */
+export const DEEMED_REJECTION_DAYS = 10;
+/** Months after a lapse warning before caducidad may be declared (art. 95.1), counted date to date. */
+export const LAPSE_WARNING_MONTHS = 3;
+
+/**
+ * Made available on day D and never opened, a notification is deemed rejected on D+10 (días
+ * naturales); a last day that is inhábil moves to the next hábil one (art. 30.5).
+ */
+export function deemedRejectionOn(madeAvailableOn: string, region?: RegionCode): string {
+  return nextBusinessDay(addDays(madeAvailableOn, DEEMED_REJECTION_DAYS), region);
+}
+
+/**
+ * The day a notification takes effect, from which the term it opens counts (the next day is the
+ * first counted): the day it was first opened within the period, or the day of its deemed
+ * rejection once that day has passed unopened. Null while neither has happened.
+ */
+export function notificationEffectiveOn(madeAvailableOn: string, accessedOn: string | null, today: string, region?: RegionCode): string | null {
+  const rejectedOn = deemedRejectionOn(madeAvailableOn, region);
+  if (accessedOn !== null && accessedOn <= rejectedOn) return accessedOn;
+  return today > rejectedOn ? rejectedOn : null;
+}
+
+/** The last day of the three months after a lapse warning took effect; caducidad may be declared from the next day. */
+export function lapseWarningEnds(effectiveOn: string, region?: RegionCode): string {
+  return addMonths(effectiveOn, LAPSE_WARNING_MONTHS, region).deadline;
+}

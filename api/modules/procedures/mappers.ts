@@ -6,6 +6,41 @@ import type { ProcedureRow, RequirementJson } from './queries';
 import type { TimelineRow } from './timeline.queries';
 import { maxResolutionDate, presumedDeniedOn, priorClaimDeadline } from './deadlines';
 import { missingDocumentGroups } from './service';
+import { latestNotification, notificationTerm, requirementNotification, type NotificationTerm } from '../notifications/terms';
+
+/** The term of a requirement as of `today` (null when its dates reach a year without holiday data). */
+function requirementTerm(row: ProcedureRow, r: RequirementJson, today: string): NotificationTerm | null {
+  const n = requirementNotification(row, r.id);
+  if (!n) return null;
+  try {
+    return notificationTerm(row, n, today);
+  } catch (error) {
+    if (!(error instanceof CalendarUnavailableError)) throw error;
+    return null;
+  }
+}
+
+const TERM_OPENING = ['requirement', 'resolution'] as const;
+
+/** The oldest notification that governs a deadline of the procedure and has not taken effect yet. */
+function awaitingNotification(row: ProcedureRow, today: string): Procedure['deadlines']['awaiting_notification'] {
+  for (const n of row.notifications) {
+    if (!(TERM_OPENING as readonly string[]).includes(n.kind)) continue;
+    if (n.kind === 'requirement' && row.requirements.find((r) => r.id === n.requirement_id)?.status !== 'open') continue;
+    if (n.kind === 'resolution' && n !== latestNotification(row, 'resolution')) continue;
+    let term: NotificationTerm;
+    try {
+      term = notificationTerm(row, n, today);
+    } catch (error) {
+      if (!(error instanceof CalendarUnavailableError)) throw error;
+      continue;
+    }
+    if (term.basis && term.effectiveOn === null) {
+      return { notification_id: n.id, kind: n.kind as 'requirement' | 'resolution', term_starts: 'on_access_or_deemed_rejection', deemed_rejected_on: term.deemedRejectedOn };
+    }
+  }
+  return null;
+}
 
 const RUNNING = ['submitted', 'in_review'];
 
@@ -17,8 +52,9 @@ export function deadlinesOf(row: ProcedureRow, today: string): Procedure['deadli
     clock: row.max_resolution_base === null ? 'not_started' : openRequirement ? 'suspended' : RUNNING.includes(row.status) ? 'running' : 'stopped',
     max_resolution_date: null,
     presumed_denied_at: null,
-    requirement_deadline: openRequirement?.deadline ?? null,
+    requirement_deadline: openRequirement ? (requirementTerm(row, openRequirement, today)?.deadline ?? null) : null,
     prior_claim_deadline: null,
+    awaiting_notification: awaitingNotification(row, today),
   };
   if (row.max_resolution_base === null) return result;
   try {
@@ -33,7 +69,11 @@ export function deadlinesOf(row: ProcedureRow, today: string): Procedure['deadli
       result.prior_claim_deadline = priorClaimDeadline(result.presumed_denied_at, region);
     }
     if (row.status === 'denied' || row.status === 'partially_approved') {
-      result.prior_claim_deadline = priorClaimDeadline(row.resolved_at!.toISOString().slice(0, 10), region);
+      // From the day after the resolution's notification took effect (opened, or deemed rejected).
+      const notification = latestNotification(row, 'resolution');
+      result.prior_claim_deadline = notification
+        ? notificationTerm(row, notification, today).deadline
+        : priorClaimDeadline(row.resolved_at!.toISOString().slice(0, 10), region);
     }
   } catch (error) {
     // Dates that reach a year without holiday data stay unknown rather than guessed.
@@ -71,18 +111,26 @@ export function toProcedure(row: ProcedureRow, today: string): Procedure {
             resolved_at: row.resolved_at.toISOString(),
           }
         : null,
-    requirements: row.requirements.map((r) => ({
-      id: r.id,
-      object: 'requirement' as const,
-      kinds: r.kinds as Procedure['requirements'][number]['kinds'],
-      message: r.message,
-      notified_at: iso(r.notified_at)!,
-      deadline: r.deadline,
-      extended: r.extended,
-      status: r.status,
-      answered_at: iso(r.answered_at),
-      response_message: r.response_message,
-    })),
+    requirements: row.requirements.map((r) => {
+      const term = requirementTerm(row, r, today);
+      return {
+        id: r.id,
+        object: 'requirement' as const,
+        kinds: r.kinds as Procedure['requirements'][number]['kinds'],
+        message: r.message,
+        notified_at: iso(r.notified_at)!,
+        notification_id: requirementNotification(row, r.id)?.id ?? null,
+        deadline: term?.deadline ?? null,
+        term_starts: term?.starts ?? null,
+        counting_from: term?.countingFrom ?? null,
+        deemed_rejected_on: term?.deemedRejectedOn ?? null,
+        extended: r.extended,
+        // Past its deadline unanswered it is expired, though a late answer is still admitted until the withdrawal is declared (art. 73.3).
+        status: r.status === 'open' && term?.deadline && today > term.deadline ? 'expired' : r.status,
+        answered_at: iso(r.answered_at),
+        response_message: r.response_message,
+      };
+    }),
     missing_documents: missingDocumentGroups(row).map((group) => ({ any_of: group as Procedure['missing_documents'][number]['any_of'] })),
     created_by: row.created_by_member_id,
     submitted_by: row.submitted_by_member_id,

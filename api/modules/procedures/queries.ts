@@ -32,6 +32,21 @@ export interface ProcedureRow {
   required_documents: string[][];
   document_kinds: string[];
   requirements: RequirementJson[];
+  notifications: NotificationJson[];
+}
+
+/** Electronic notifications as read with their procedure (dates as text), oldest first. */
+export interface NotificationJson {
+  id: string;
+  kind: 'requirement' | 'resolution' | 'withdrawal_declaration' | 'lapse_warning' | 'lapse_declaration';
+  requirement_id: string | null;
+  content: Record<string, unknown>;
+  made_available_at: string;
+  made_available_on: string;
+  accessed_at: string | null;
+  accessed_on: string | null;
+  accessed_by_member_id: string | null;
+  deemed_rejected_at: string | null;
 }
 
 /** Requirements as read with their procedure (dates as text). */
@@ -41,7 +56,8 @@ export interface RequirementJson {
   message: string;
   notified_at: string;
   notified_on: string;
-  deadline: string;
+  /** As stored when issued, before notifications existed; the deadline is computed from the notification. */
+  deadline: string | null;
   extended: boolean;
   status: 'open' | 'answered' | 'expired';
   answered_at: string | null;
@@ -61,7 +77,14 @@ const SELECT = (sql: Sql) => sql`
         'id', r.id, 'kinds', r.kinds, 'message', r.message, 'notified_at', r.notified_at, 'notified_on', r.notified_on,
         'deadline', r.deadline, 'extended', r.extended, 'status', r.status, 'answered_at', r.answered_at,
         'answered_on', r.answered_on, 'response_message', r.response_message) order by r.created_at, r.id)
-      from requirements r where r.procedure_id = p.id), '[]') as requirements
+      from requirements r where r.procedure_id = p.id), '[]') as requirements,
+    coalesce((
+      select json_agg(json_build_object(
+        'id', n.id, 'kind', n.kind, 'requirement_id', n.requirement_id, 'content', n.content, 'made_available_at', n.made_available_at,
+        'made_available_on', to_char(n.made_available_on, 'YYYY-MM-DD'), 'accessed_at', n.accessed_at,
+        'accessed_on', to_char(n.accessed_on, 'YYYY-MM-DD'), 'accessed_by_member_id', n.accessed_by_member_id,
+        'deemed_rejected_at', n.deemed_rejected_at) order by n.made_available_at, n.id)
+      from notifications n where n.procedure_id = p.id), '[]') as notifications
   from procedures p join citizens c on c.id = p.citizen_id join procedure_types pt on pt.code = p.type`;
 
 export async function insertProcedure(

@@ -6,14 +6,18 @@ import type { RegionCode } from '../../lib/holidays';
 import { newId } from '../../lib/ids';
 import type { ProcedureTypeCode } from '../catalog/schemas';
 import { applicantRegion, draftFormSchema, validateCompleteForm } from './forms';
-import { maxResolutionBase, registrationDay, requirementDeadline } from './deadlines';
+import { maxResolutionBase, registrationDay } from './deadlines';
+import { addDays } from '../../lib/dates';
 import { assertTransition, nextStatus, type Resolution } from './state-machine';
 import { findProcedure, insertProcedure, markSubmitted, setStatus, touchProcedure, updateDraft, type ProcedureRow } from './queries';
-import { answerRequirement, extendRequirement, findRequirement, insertRequirement } from './requirements.queries';
-import { recordTimeline, type Actor } from './timeline.queries';
+import { answerRequirement, expireRequirement, extendRequirement, findRequirement, insertRequirement } from './requirements.queries';
+import { memberActedSince, recordTimeline, type Actor } from './timeline.queries';
 import { zodIssuesToErrors } from '../../http/openapi';
 import { listDocuments } from '../documents/queries';
-import { emit } from '../events/emit';
+import { emit, type EventType } from '../events/emit';
+import { acknowledgeByResponse, makeNotificationAvailable } from '../notifications/service';
+import { latestNotification, notificationTerm, requirementNotification } from '../notifications/terms';
+import type { NotificationKind } from '../notifications/queries';
 
 /** The calendar day in Spain: a filing at 23:30 UTC in summer is already the next day in Madrid. */
 export function madridDay(at: Date): string {
@@ -190,6 +194,12 @@ async function transition(
     await recordTimeline(tx, { procedureId: id, at: now, actor, action: TIMELINE_ACTION[action], from: row.status, to, details: options.details });
     await emitStatusChange(tx, row, row.status, to, now);
     if (options.resolution) {
+      await makeNotificationAvailable(tx, {
+        row,
+        kind: 'resolution',
+        content: { outcome: options.resolution.outcome, text: options.resolution.text, amount: options.resolution.amount },
+        now,
+      });
       await emit(tx, {
         organizationId: row.organization_id,
         livemode: row.livemode,
@@ -207,15 +217,15 @@ export const resolveProcedure = (sql: Sql, id: string, actor: Actor, resolution:
   transition(sql, id, 'resolve', actor, now, { resolution, details: { outcome: resolution.outcome, amount: resolution.amount } });
 
 /**
- * A requerimiento de subsanación (art. 68): 10 días hábiles from notification in the applicant's
- * community; the resolution clock stops until it is answered.
+ * A requerimiento de subsanación (art. 68), made available to the representative as an
+ * electronic notification: its 10 días hábiles run from the day after it is opened or deemed
+ * rejected (art. 43.2), so its deadline is not known yet. The resolution clock stops until it is
+ * answered.
  */
 export async function issueRequirement(sql: Sql, id: string, args: { kinds: string[]; message: string; actor: Actor; now: Date }): Promise<string> {
   return transaction(sql, async (tx) => {
     const row = (await findProcedure(tx, { id }, { forUpdate: true }))!;
     assertTransition(row.status, 'require');
-    const notifiedOn = madridDay(args.now);
-    const deadline = withCalendar(() => requirementDeadline(notifiedOn, false, (row.region ?? undefined) as RegionCode | undefined));
     const requirementId = newId('req');
     await insertRequirement(tx, {
       id: requirementId,
@@ -223,10 +233,18 @@ export async function issueRequirement(sql: Sql, id: string, args: { kinds: stri
       kinds: args.kinds,
       message: args.message,
       notified_at: args.now,
-      notified_on: notifiedOn,
-      deadline,
+      notified_on: madridDay(args.now),
+      deadline: null,
       issued_by: args.actor.id ?? args.actor.type,
     });
+    const notification = await makeNotificationAvailable(tx, {
+      row,
+      kind: 'requirement',
+      requirementId,
+      content: { requirement_id: requirementId, kinds: args.kinds, message: args.message },
+      now: args.now,
+    });
+    const pending = { deadline: null, term_starts: 'on_access_or_deemed_rejection', notification_id: notification.id };
     await setStatus(tx, { id, from: [row.status], to: 'action_required', at: args.now });
     await recordTimeline(tx, {
       procedureId: id,
@@ -235,13 +253,13 @@ export async function issueRequirement(sql: Sql, id: string, args: { kinds: stri
       action: 'requirement_issued',
       from: row.status,
       to: 'action_required',
-      details: { requirement_id: requirementId, kinds: args.kinds, deadline },
+      details: { requirement_id: requirementId, kinds: args.kinds, ...pending },
     });
     await emit(tx, {
       organizationId: row.organization_id,
       livemode: row.livemode,
       type: 'procedure.requirement_issued',
-      data: { procedure_id: id, type: row.type, status: 'action_required', requirement_id: requirementId, kinds: args.kinds, deadline },
+      data: { procedure_id: id, type: row.type, status: 'action_required', requirement_id: requirementId, kinds: args.kinds, ...pending },
       at: args.now,
     });
     await emitStatusChange(tx, row, row.status, 'action_required', args.now, { requirement_id: requirementId });
@@ -255,18 +273,28 @@ export async function respondToRequirement(
   args: { procedureId: string; requirementId: string; message: string | null; extension: boolean; memberId: string; now: Date },
 ): Promise<void> {
   await transaction(sql, async (tx) => {
-    const row = (await findProcedure(tx, { id: args.procedureId }, { forUpdate: true }))!;
+    let row = (await findProcedure(tx, { id: args.procedureId }, { forUpdate: true }))!;
     const requirement = await findRequirement(tx, args.procedureId, args.requirementId);
     if (!requirement) throw new ProblemError('not_found', 'No such requirement.');
     if (requirement.status !== 'open') {
       throw new ProblemError('invalid_state_transition', `The requirement is already ${requirement.status}.`, { extensions: { current_state: requirement.status, allowed_from: ['open'] } });
     }
     const actor: Actor = { type: 'member', id: args.memberId, name: null };
+    if (await acknowledgeByResponse(tx, row, requirementNotification(row, requirement.id), args.memberId, args.now)) {
+      row = (await findProcedure(tx, { id: args.procedureId }))!;
+    }
     if (args.extension) {
       assertTransition(row.status, 'extend_requirement');
       if (requirement.extended) throw new ProblemError('conflict', 'The extension of 5 días hábiles can be asked only once.');
-      const deadline = withCalendar(() => requirementDeadline(requirement.notified_on, true, (row.region ?? undefined) as RegionCode | undefined));
-      await extendRequirement(tx, requirement.id, deadline);
+      const today = madridDay(args.now);
+      const notification = requirementNotification(row, requirement.id);
+      const term = notification ? withCalendar(() => notificationTerm(row, notification, today)) : null;
+      if (term?.deadline && today > term.deadline) {
+        throw new ProblemError('conflict', `The term ended on ${term.deadline}; an extension must be asked before it ends (art. 32.3).`);
+      }
+      const extended = { ...row, requirements: row.requirements.map((r) => (r.id === requirement.id ? { ...r, extended: true } : r)) };
+      const deadline = notification ? withCalendar(() => notificationTerm(extended, notification, today).deadline) : null;
+      await extendRequirement(tx, requirement.id, null);
       await touchProcedure(tx, row.id, args.now);
       await recordTimeline(tx, { procedureId: row.id, at: args.now, actor, action: 'requirement_extended', details: { requirement_id: requirement.id, deadline } });
       return;
@@ -295,3 +323,104 @@ export async function respondToRequirement(
   });
 }
 
+
+const DEFAULT_TEXT = {
+  withdrawal_declaration: 'Se le tiene por desistido de su solicitud por no atender el requerimiento de subsanación en plazo (arts. 68.1 y 94 de la Ley 39/2015).',
+  lapse_warning: 'Paralizado el procedimiento por causa imputable a usted: transcurridos tres meses se producirá su caducidad (art. 95.1 de la Ley 39/2015).',
+  lapse_declaration: 'Se declara la caducidad del procedimiento y se acuerda el archivo de las actuaciones (art. 95.1 de la Ley 39/2015).',
+} as const;
+
+function termNotElapsed(what: string, deadline: string | null): ProblemError {
+  const earliest = deadline ? addDays(deadline, 1) : null;
+  return new ProblemError(
+    'term_not_elapsed',
+    deadline ? `${what} ends on ${deadline}; this may be done from ${earliest}.` : `${what} has not started: its notification has been neither opened nor deemed rejected.`,
+    { extensions: { term_deadline: deadline, earliest_on: earliest } },
+  );
+}
+
+/** Ends the procedure by an agency declaration: new state, notification, timeline entry and events. */
+async function declareEnd(
+  tx: Sql,
+  row: ProcedureRow,
+  args: { to: 'withdrawn' | 'lapsed'; kind: NotificationKind; action: string; eventType: EventType; text: string; actor: Actor; now: Date; details: Record<string, unknown> },
+): Promise<void> {
+  await setStatus(tx, { id: row.id, from: [row.status], to: args.to, at: args.now });
+  const notification = await makeNotificationAvailable(tx, { row, kind: args.kind, content: { text: args.text, ...args.details }, now: args.now });
+  const details = { ...args.details, notification_id: notification.id };
+  await recordTimeline(tx, { procedureId: row.id, at: args.now, actor: args.actor, action: args.action, from: row.status, to: args.to, details });
+  await emit(tx, {
+    organizationId: row.organization_id,
+    livemode: row.livemode,
+    type: args.eventType,
+    data: { procedure_id: row.id, type: row.type, status: args.to, ...details },
+    at: args.now,
+  });
+  await emitStatusChange(tx, row, row.status, args.to, args.now);
+}
+
+/**
+ * The agency declares the application withdrawn (arts. 68.1 and 94) once the open requirement's
+ * term has passed unanswered: from the day after its deadline, never earlier.
+ */
+export async function declareWithdrawal(sql: Sql, id: string, args: { text?: string; actor: Actor; now: Date }): Promise<void> {
+  await transaction(sql, async (tx) => {
+    const row = (await findProcedure(tx, { id }, { forUpdate: true }))!;
+    assertTransition(row.status, 'declare_withdrawal');
+    const today = madridDay(args.now);
+    const open = row.requirements.find((r) => r.status === 'open');
+    const notification = open ? requirementNotification(row, open.id) : undefined;
+    if (!open || !notification) throw new ProblemError('conflict', 'There is no open requirement whose term could have passed.');
+    const term = withCalendar(() => notificationTerm(row, notification, today));
+    if (!term.deadline || today <= term.deadline) throw termNotElapsed('The requirement\'s term', term.deadline);
+    await expireRequirement(tx, open.id);
+    await declareEnd(tx, row, {
+      to: 'withdrawn', kind: 'withdrawal_declaration', action: 'withdrawal_declared', eventType: 'procedure.withdrawal_declared',
+      text: args.text ?? DEFAULT_TEXT.withdrawal_declaration, actor: args.actor, now: args.now,
+      details: { requirement_id: open.id, requirement_deadline: term.deadline },
+    });
+  });
+}
+
+/** Caducidad, first step (art. 95.1): the agency warns that the standstill the applicant caused will lapse the procedure in three months. */
+export async function warnLapse(sql: Sql, id: string, args: { text?: string; actor: Actor; now: Date }): Promise<void> {
+  await transaction(sql, async (tx) => {
+    const row = (await findProcedure(tx, { id }, { forUpdate: true }))!;
+    assertTransition(row.status, 'warn_lapse');
+    const notification = await makeNotificationAvailable(tx, { row, kind: 'lapse_warning', content: { text: args.text ?? DEFAULT_TEXT.lapse_warning }, now: args.now });
+    const details = { notification_id: notification.id };
+    await touchProcedure(tx, row.id, args.now);
+    await recordTimeline(tx, { procedureId: row.id, at: args.now, actor: args.actor, action: 'lapse_warned', details });
+    await emit(tx, {
+      organizationId: row.organization_id,
+      livemode: row.livemode,
+      type: 'procedure.lapse_warned',
+      data: { procedure_id: row.id, type: row.type, status: row.status, ...details },
+      at: args.now,
+    });
+  });
+}
+
+/**
+ * Caducidad declared (art. 95.1): three months (date to date, art. 30.4) after the warning took
+ * effect, from the next day, and only if the applicant has not acted since the warning.
+ */
+export async function declareLapse(sql: Sql, id: string, args: { text?: string; actor: Actor; now: Date }): Promise<void> {
+  await transaction(sql, async (tx) => {
+    const row = (await findProcedure(tx, { id }, { forUpdate: true }))!;
+    assertTransition(row.status, 'declare_lapse');
+    const warning = latestNotification(row, 'lapse_warning');
+    if (!warning) throw new ProblemError('conflict', 'Caducidad needs a prior warning (art. 95.1); warn first.');
+    const today = madridDay(args.now);
+    const term = withCalendar(() => notificationTerm(row, warning, today));
+    if (!term.deadline || today <= term.deadline) throw termNotElapsed('The three months after the lapse warning', term.deadline);
+    if (await memberActedSince(tx, row.id, new Date(warning.made_available_at), ['notification_accessed'])) {
+      throw new ProblemError('conflict', 'The representative acted on the procedure after the lapse warning; the standstill ended. Warn again if it recurs.');
+    }
+    await declareEnd(tx, row, {
+      to: 'lapsed', kind: 'lapse_declaration', action: 'lapse_declared', eventType: 'procedure.lapsed',
+      text: args.text ?? DEFAULT_TEXT.lapse_declaration, actor: args.actor, now: args.now,
+      details: { lapse_warning_id: warning.id, warning_term_ended_on: term.deadline },
+    });
+  });
+}

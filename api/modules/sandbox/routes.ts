@@ -10,7 +10,7 @@ import { acceptDelegationRequest, rejectDelegationRequest } from '../delegation-
 import { toDelegationRequest } from '../delegation-requests/mappers';
 import { ProcedureParams, ProcedureSchema } from '../procedures/schemas';
 import { findProcedure } from '../procedures/queries';
-import { admitProcedure, issueRequirement, resolveProcedure } from '../procedures/service';
+import { admitProcedure, declareLapse, declareWithdrawal, issueRequirement, resolveProcedure, warnLapse } from '../procedures/service';
 import { toProcedure } from '../procedures/mappers';
 import { SandboxAdvanceBody } from '../agency/schemas';
 import { isoDay } from '../../lib/dates';
@@ -53,11 +53,12 @@ const advanceRoute = defineRoute({
   operationId: 'sandboxAdvanceProcedure',
   tags: [TAG],
   summary: 'Play the caseworker on a test-mode procedure',
-  description: 'Test keys only: `admit`, `require` (documents), `approve`, `partially_approve` or `deny`, with the same rules and effects as the agency back office.',
+  description:
+    'Test keys only: `admit`, `require` (documents), `approve`, `partially_approve`, `deny`, `declare_withdrawal`, `warn_lapse` or `declare_lapse`, with the same rules and effects as the agency back office.',
   security: SECURITY.apiKey,
   middleware: stacks.orgWrite('agent'),
   request: { params: ProcedureParams, body: { content: { 'application/json': { schema: SandboxAdvanceBody } }, required: true } },
-  problems: ['organization_suspended', 'forbidden', 'not_found', 'invalid_state_transition', 'calendar_unavailable'],
+  problems: ['organization_suspended', 'forbidden', 'not_found', 'invalid_state_transition', 'term_not_elapsed', 'conflict', 'calendar_unavailable'],
   responses: { 200: { description: 'The procedure after the simulated action.', content: { 'application/json': { schema: ProcedureSchema } } } },
 });
 
@@ -88,6 +89,15 @@ export function registerSandbox(app: App): void {
         break;
       case 'require':
         await issueRequirement(sql, row.id, { kinds: body.kinds ?? ['OTHER'], message: body.message ?? 'Requerimiento de subsanación (sandbox).', actor: SANDBOX_CASEWORKER, now });
+        break;
+      case 'declare_withdrawal':
+        await declareWithdrawal(sql, row.id, { text: body.message, actor: SANDBOX_CASEWORKER, now });
+        break;
+      case 'warn_lapse':
+        await warnLapse(sql, row.id, { text: body.message, actor: SANDBOX_CASEWORKER, now });
+        break;
+      case 'declare_lapse':
+        await declareLapse(sql, row.id, { text: body.message, actor: SANDBOX_CASEWORKER, now });
         break;
       default: {
         const outcome = body.action === 'approve' ? 'approved' : body.action === 'deny' ? 'denied' : 'partially_approved';
