@@ -5,7 +5,7 @@ import { stacks } from '../../http/stacks';
 import { ProblemError } from '../../http/problem';
 import { isoDay } from '../../lib/dates';
 import { procedureUnderConsent } from '../procedures/access';
-import { findProcedure } from '../procedures/queries';
+import { findProcedure, type ProcedureRow } from '../procedures/queries';
 import { NotificationListSchema, NotificationParams, NotificationSchema } from './schemas';
 import { toNotification, toNotificationList } from './mappers';
 import { openNotification } from './service';
@@ -67,7 +67,7 @@ const accessRoute = defineRoute({
 
 export function registerNotifications(app: App): void {
   const today = (c: { get(k: 'deps'): { clock: { now(): Date } } }) => isoDay(c.get('deps').clock.now());
-  const find = <T extends { notifications: Array<{ id: string }> }>(row: T, id: string) => {
+  const find = (row: ProcedureRow, id: string) => {
     const n = row.notifications.find((x) => x.id === id);
     if (!n) throw new ProblemError('not_found', 'No such notification.');
     return n;
@@ -81,7 +81,7 @@ export function registerNotifications(app: App): void {
   app.openapi(retrieveRoute, async (c) => {
     const { id, notification_id } = c.req.valid('param');
     const { row } = await procedureUnderConsent(c, id, 'consult', 'notification.read');
-    return c.json(toNotification(row, find(row, notification_id) as (typeof row.notifications)[number], today(c)), 200);
+    return c.json(toNotification(row, find(row, notification_id), today(c)), 200);
   });
 
   app.openapi(accessRoute, async (c) => {
@@ -89,6 +89,6 @@ export function registerNotifications(app: App): void {
     const { row } = await procedureUnderConsent(c, id, 'consult', 'notification.accessed');
     await openNotification(c.get('sql'), { row, notificationId: notification_id, memberId: organizationPrincipal(c).memberId, now: c.get('deps').clock.now() });
     const updated = (await findProcedure(c.get('sql'), { id: row.id }))!;
-    return c.json(toNotification(updated, find(updated, notification_id) as (typeof updated.notifications)[number], today(c)), 200);
+    return c.json(toNotification(updated, find(updated, notification_id), today(c)), 200);
   });
 }
