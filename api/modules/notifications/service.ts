@@ -41,8 +41,7 @@ async function emitNotificationEvent(tx: Sql, row: Row, type: EventType, n: Noti
 
 /**
  * Makes an agency act available to the representative organisation (art. 43.1), in the
- * transaction that records the act. Fails with calendar_unavailable when its deemed rejection
- * day cannot be computed.
+ * transaction that records the act.
  */
 export async function makeNotificationAvailable(
   tx: Sql,
@@ -60,8 +59,9 @@ export async function makeNotificationAvailable(
     accessed_by_member_id: null,
     deemed_rejected_at: null,
   };
+  // Without holiday data for its year the deemed-rejection day stays unknown (null), never guessed;
+  // the act itself is not refused.
   const term = termOrNull(args.row, n, n.made_available_on);
-  if (!term) throw new ProblemError('calendar_unavailable', 'There is no holiday data for the year of the deemed-rejection day; the notification cannot be dated.');
   await insertNotification(tx, {
     id: n.id, organizationId: args.row.organization_id, livemode: args.row.livemode, procedureId: args.row.id, kind: n.kind,
     requirementId: n.requirement_id, content: n.content, at: args.now, on: n.made_available_on,
