@@ -40,5 +40,5 @@ insert into notifications (id, organization_id, livemode, procedure_id, kind, co
   accessed_at, accessed_on, created_at)
 select 'ntf_' || substr(md5(p.id || ':resolution'), 1, 22), p.organization_id, p.livemode, p.id, 'resolution',
   jsonb_build_object('outcome', p.status, 'text', coalesce(p.resolution_text, ''), 'amount', p.resolution_amount), p.resolved_at,
-  (p.resolved_at at time zone 'UTC')::date, p.resolved_at, (p.resolved_at at time zone 'UTC')::date, p.resolved_at
+  (p.resolved_at at time zone 'Europe/Madrid')::date, p.resolved_at, (p.resolved_at at time zone 'Europe/Madrid')::date, p.resolved_at
 from procedures p where p.resolved_at is not null and p.status in ('approved', 'partially_approved', 'denied');

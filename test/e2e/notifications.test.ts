@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CalendarStore } from '../../api/modules/calendar/store';
 import { runScheduler } from '../../api/modules/events/scheduler';
 import { createTestApp, type TestApp } from '../support/app';
 import { ADMIN_TOKEN, auth, citizenToken, expectProblem, grantDelegation, mintToken, registerOrg, registerVerifiedOrg } from '../support/fixtures';
@@ -59,8 +60,8 @@ const events = async (p: Filed, type: string) =>
 /** Two scheduler passes at once, then a third: each fact must be emitted once. */
 async function schedule(day: string): Promise<void> {
   t.clock.set(at(day));
-  await Promise.all([runScheduler(t.sql, t.clock.now()), runScheduler(t.sql, t.clock.now())]);
-  await runScheduler(t.sql, t.clock.now());
+  await Promise.all([runScheduler(t.sql, t.clock.now(), new CalendarStore()), runScheduler(t.sql, t.clock.now(), new CalendarStore())]);
+  await runScheduler(t.sql, t.clock.now(), new CalendarStore());
 }
 
 describe('a requirement never opened', () => {
@@ -168,7 +169,8 @@ describe('a requirement opened on day 3', () => {
     const log = (await json(await t.request('/v1/me/access-log?limit=100', { headers: auth(await citizenToken(t, p.idNumber)) }))).data as any[];
     const openings = log.filter((e) => e.action === 'notification.accessed');
     expect(openings).toHaveLength(2);
-    expect(openings[0]).toMatchObject({ resource: { type: 'procedure', id: p.id } });
+    // Each opening names the notification it opened.
+    expect(openings[0]).toMatchObject({ resource: { type: 'notification', id: n.id } });
 
     // The 5-day extension counts from the same start: 27, 30, 31 March, 1, (2, 3) 6 April → 6 April.
     const extended = await json(await t.request(`/v1/procedures/${p.id}/requirements/${required.requirements[0].id}/response`, { method: 'POST', headers: await p.headers(), json: { request_extension: true } }));
@@ -192,7 +194,11 @@ describe('a requirement opened on day 3', () => {
     const narrow = await mintToken(t, org.testKey, granted.delegationId, { capacities: ['file'] });
     const list = (await json(await t.request(`/v1/procedures/${draft.id}/notifications`, { headers: consentHeaders(org.testKey, token) }))).data as any[];
     await expectProblem(await t.request(`/v1/procedures/${draft.id}/notifications/${list[0].id}/access`, { method: 'POST', headers: consentHeaders(org.testKey, narrow) }), 403, 'scope_insufficient');
+    // A notification that is not there is refused by the gate: 404, and nothing in the citizen's access log.
+    const logged = async () => (await t.sql<{ n: number }[]>`select count(*)::int as n from access_log where resource_id = 'ntf_missing'`)[0]!.n;
     await expectProblem(await t.request(`/v1/procedures/${draft.id}/notifications/ntf_missing/access`, { method: 'POST', headers: consentHeaders(org.testKey, token) }), 404, 'not_found');
+    await expectProblem(await t.request(`/v1/procedures/${draft.id}/notifications/ntf_missing`, { headers: consentHeaders(org.testKey, token) }), 404, 'not_found');
+    expect(await logged()).toBe(0);
     expect((await json(await t.request(`/v1/procedures/${draft.id}/notifications/${list[0].id}`, { headers: consentHeaders(org.testKey, token) }))).accessed_at).toBe(null);
   });
 });

@@ -1,11 +1,9 @@
 import type { Context } from 'hono';
 import type { App, AppEnv } from '../../http/context';
-import { defineRoute, SECURITY } from '../../http/openapi';
-import { credentialRateLimit } from '../../http/rate-limit';
-import { idempotency } from '../../http/idempotency';
+import { defineRoute } from '../../http/openapi';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
-import { isoDay } from '../../lib/dates';
+import { legalDay } from '../../lib/legal-day';
 import { DelegationRequestPageSchema, DelegationRequestParams, DelegationRequestSchema, ListDelegationRequestsQuery } from '../delegation-requests/schemas';
 import { findDelegationRequest, listDelegationRequests } from '../delegation-requests/queries';
 import { acceptDelegationRequest, rejectDelegationRequest } from '../delegation-requests/service';
@@ -17,7 +15,7 @@ import { toDelegation } from '../delegations/mappers';
 import { AccessLogPageSchema, ListAccessLogQuery } from '../access-log/schemas';
 import { listAccessLog } from '../access-log/queries';
 import { toAccessLogEntry } from '../access-log/mappers';
-import { citizenPrincipal, requireCitizen } from './identity';
+import { citizenPrincipal } from '../../http/auth';
 import { ProcedureParams, ProcedurePageSchema, TimelineSchema } from '../procedures/schemas';
 import { findProcedure, listCitizenProcedures } from '../procedures/queries';
 import { toProcedure, toTimeline } from '../procedures/mappers';
@@ -26,8 +24,6 @@ import { paginationQuery } from '../../http/pagination';
 import { z } from '@hono/zod-openapi';
 
 const TAG = 'Citizen';
-const READ = [requireCitizen(), credentialRateLimit()];
-const WRITE = [requireCitizen(), credentialRateLimit(), idempotency()];
 const PROBLEMS = ['citizen_token_invalid'] as const;
 
 /** Citizens see live requests; outside production also test-mode ones, so the sandbox flow can be tried by hand. */
@@ -41,8 +37,7 @@ const listMyRequests = defineRoute({
   operationId: 'listMyDelegationRequests',
   tags: [TAG],
   summary: 'Requests addressed to me',
-  security: SECURITY.citizen,
-  middleware: READ,
+  auth: 'citizenRead',
   request: { query: ListDelegationRequestsQuery },
   problems: [...PROBLEMS, 'invalid_cursor'],
   responses: { 200: { description: 'A page of requests for the signed-in citizen.', content: { 'application/json': { schema: DelegationRequestPageSchema } } } },
@@ -54,8 +49,7 @@ const acceptMyRequest = defineRoute({
   operationId: 'acceptMyDelegationRequest',
   tags: [TAG],
   summary: 'Accept a request: grant the delegation',
-  security: SECURITY.citizen,
-  middleware: WRITE,
+  auth: 'citizenWrite',
   request: { params: DelegationRequestParams },
   problems: [...PROBLEMS, 'not_found', 'invalid_state_transition', 'delegation_request_expired', 'conflict'],
   responses: { 200: { description: 'The accepted request; `delegation_id` names the new delegation.', content: { 'application/json': { schema: DelegationRequestSchema } } } },
@@ -67,8 +61,7 @@ const rejectMyRequest = defineRoute({
   operationId: 'rejectMyDelegationRequest',
   tags: [TAG],
   summary: 'Reject a request',
-  security: SECURITY.citizen,
-  middleware: WRITE,
+  auth: 'citizenWrite',
   request: { params: DelegationRequestParams },
   problems: [...PROBLEMS, 'not_found', 'invalid_state_transition', 'delegation_request_expired'],
   responses: { 200: { description: 'The rejected request.', content: { 'application/json': { schema: DelegationRequestSchema } } } },
@@ -80,8 +73,7 @@ const listMyDelegations = defineRoute({
   operationId: 'listMyDelegations',
   tags: [TAG],
   summary: 'Delegations I have granted',
-  security: SECURITY.citizen,
-  middleware: READ,
+  auth: 'citizenRead',
   request: { query: ListDelegationsQuery },
   problems: [...PROBLEMS, 'invalid_cursor'],
   responses: { 200: { description: 'A page of delegations.', content: { 'application/json': { schema: DelegationPageSchema } } } },
@@ -94,8 +86,7 @@ const revokeMyDelegation = defineRoute({
   tags: [TAG],
   summary: 'Revoke a delegation',
   description: 'Takes effect on the organisation\'s very next request: consent tokens minted before stop working at once.',
-  security: SECURITY.citizen,
-  middleware: WRITE,
+  auth: 'citizenWrite',
   request: { params: DelegationParams },
   problems: [...PROBLEMS, 'not_found', 'invalid_state_transition'],
   responses: { 200: { description: 'The revoked delegation.', content: { 'application/json': { schema: DelegationSchema } } } },
@@ -108,8 +99,7 @@ const myAccessLog = defineRoute({
   tags: [TAG],
   summary: 'Every access made on my behalf',
   description: 'Append-only: who (organisation and member) did what, when, under which delegation. Newest first.',
-  security: SECURITY.citizen,
-  middleware: READ,
+  auth: 'citizenRead',
   request: { query: ListAccessLogQuery },
   problems: [...PROBLEMS, 'invalid_cursor'],
   responses: { 200: { description: 'A page of access-log entries.', content: { 'application/json': { schema: AccessLogPageSchema } } } },
@@ -121,8 +111,7 @@ const listMyProcedures = defineRoute({
   operationId: 'listMyProcedures',
   tags: [TAG],
   summary: 'Procedures filed on my behalf',
-  security: SECURITY.citizen,
-  middleware: READ,
+  auth: 'citizenRead',
   request: { query: z.object({ ...paginationQuery }).strict() },
   problems: [...PROBLEMS, 'invalid_cursor'],
   responses: { 200: { description: 'A page of procedures, oldest first.', content: { 'application/json': { schema: ProcedurePageSchema } } } },
@@ -134,8 +123,7 @@ const myProcedureTimeline = defineRoute({
   operationId: 'listMyProcedureTimeline',
   tags: [TAG],
   summary: 'The timeline of one of my procedures',
-  security: SECURITY.citizen,
-  middleware: READ,
+  auth: 'citizenRead',
   request: { params: ProcedureParams },
   problems: [...PROBLEMS, 'not_found'],
   responses: { 200: { description: 'Every change, oldest first.', content: { 'application/json': { schema: TimelineSchema } } } },
@@ -189,7 +177,7 @@ export function registerCitizen(app: App): void {
       status,
       after,
       limit,
-      today: isoDay(c.get('deps').clock.now()),
+      today: legalDay(c.get('deps').clock.now()),
     });
     return c.json(toPage(rows, limit, 'my_delegations', (r) => [r.created_at.toISOString(), r.id], toDelegation), 200);
   });
@@ -199,7 +187,7 @@ export function registerCitizen(app: App): void {
     const id = c.req.valid('param').id;
     const now = c.get('deps').clock.now();
     await revokeDelegation(c.get('sql'), principal.citizenId, id, now);
-    return c.json(toDelegation((await findDelegation(c.get('sql'), { id, citizenId: principal.citizenId }, isoDay(now)))!), 200);
+    return c.json(toDelegation((await findDelegation(c.get('sql'), { id, citizenId: principal.citizenId }, legalDay(now)))!), 200);
   });
 
   app.openapi(listMyProcedures, async (c) => {
@@ -207,8 +195,9 @@ export function registerCitizen(app: App): void {
     const { limit, cursor } = c.req.valid('query');
     const after = cursor ? (decodeCursor('my_procedures', cursor, 2) as [string, string]) : undefined;
     const rows = await listCitizenProcedures(c.get('sql'), { citizenId: principal.citizenId, livemode: citizenLivemodeFilter(c), after, limit });
-    const today = isoDay(c.get('deps').clock.now());
-    return c.json(toPage(rows, limit, 'my_procedures', (r) => [r.created_at.toISOString(), r.id], (r) => toProcedure(r, today)), 200);
+    const today = legalDay(c.get('deps').clock.now());
+    const cal = await c.get('deps').calendar.ensure(c.get('sql'));
+    return c.json(toPage(rows, limit, 'my_procedures', (r) => [r.created_at.toISOString(), r.id], (r) => toProcedure(r, today, cal)), 200);
   });
 
   app.openapi(myProcedureTimeline, async (c) => {

@@ -15,6 +15,7 @@ export const EVENT_TYPES = [
   'procedure.withdrawal_declared',
   'procedure.lapse_warned',
   'procedure.lapsed',
+  'calendar.holidays_changed',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

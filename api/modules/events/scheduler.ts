@@ -1,19 +1,18 @@
 import type { Sql } from '../../db/sql';
 import { transaction } from '../../db/sql';
 import { addBusinessDays, CalendarUnavailableError } from '../../lib/calendar';
-import { isoDay } from '../../lib/dates';
-import type { RegionCode } from '../../lib/holidays';
+import { legalDay } from '../../lib/legal-day';
+import type { CalendarStore } from '../calendar/store';
+import { placesOf } from '../procedures/deadlines';
 import { expireDueRequests } from '../delegation-requests/queries';
 import { expireDueDelegations } from '../delegations/queries';
 import { findProcedure } from '../procedures/queries';
 import { deadlinesOf } from '../procedures/mappers';
-import { madridDay } from '../procedures/service';
 import { recordTimeline } from '../procedures/timeline.queries';
 import { addDays } from '../../lib/dates';
 import { listUnrecordedNotifications } from '../notifications/queries';
 import { recordDeemedRejection, termOrNull, warnDeemedRejectionApproaching } from '../notifications/service';
 import { requirementNotification } from '../notifications/terms';
-import { transaction as inTransaction } from '../../db/sql';
 import { emit } from './emit';
 import { listClockCandidates } from './scheduler.queries';
 
@@ -37,24 +36,27 @@ export interface SchedulerReport {
  * event carries a dedupe key and every state change is a conditional UPDATE, so any number of
  * processes may run this at once without emitting anything twice.
  */
-export async function runScheduler(sql: Sql, now: Date): Promise<SchedulerReport> {
-  const report: SchedulerReport = { expiredRequests: 0, expiredDelegations: 0, presumedDenials: 0, deadlineWarnings: 0, deemedRejections: 0, deemedRejectionWarnings: 0, expiredRequirements: 0 };
+export async function runScheduler(sql: Sql, now: Date, calendar: CalendarStore): Promise<SchedulerReport> {
+  const report: SchedulerReport = {
+    expiredRequests: 0, expiredDelegations: 0, presumedDenials: 0, deadlineWarnings: 0, deemedRejections: 0, deemedRejectionWarnings: 0, expiredRequirements: 0,
+  };
   await transaction(sql, async (tx) => {
     for (const r of await expireDueRequests(tx, now)) {
       report.expiredRequests++;
       await emit(tx, { organizationId: r.organization_id, livemode: r.livemode, type: 'delegation_request.expired', data: { delegation_request_id: r.id, status: 'expired' }, at: now, dedupeKey: `delegation_request.expired:${r.id}` });
     }
-    for (const d of await expireDueDelegations(tx, isoDay(now), now)) {
+    for (const d of await expireDueDelegations(tx, legalDay(now), now)) {
       report.expiredDelegations++;
       await emit(tx, { organizationId: d.organization_id, livemode: d.livemode, type: 'delegation.expired', data: { delegation_id: d.id, status: 'expired', ended_by: 'expiry' }, at: now, dedupeKey: `delegation.expired:${d.id}` });
     }
   });
 
-  const today = madridDay(now);
+  const today = legalDay(now);
+  const cal = await calendar.ensure(sql);
   for (const { id } of await listClockCandidates(sql)) {
     const row = await findProcedure(sql, { id });
     if (!row) continue;
-    const deadlines = deadlinesOf(row, today);
+    const deadlines = deadlinesOf(row, today, cal);
     const base = { organizationId: row.organization_id, livemode: row.livemode, at: now };
     if (deadlines.presumed_denied_at && deadlines.presumed_denied_at <= today) {
       const emitted = await emit(sql, {
@@ -67,10 +69,10 @@ export async function runScheduler(sql: Sql, now: Date): Promise<SchedulerReport
     }
     const open = row.requirements.find((r) => r.status === 'open');
     const notification = open ? requirementNotification(row, open.id) : undefined;
-    const deadline = open && notification ? termOrNull(row, notification, today)?.deadline : null;
+    const deadline = open && notification ? termOrNull(cal, row, notification, today)?.deadline : null;
     if (open && deadline && deadline >= today) {
       try {
-        const warnFrom = addBusinessDays(today, DEADLINE_WARNING_DAYS, (row.region ?? undefined) as RegionCode | undefined).deadline;
+        const warnFrom = addBusinessDays(cal, today, DEADLINE_WARNING_DAYS, placesOf(cal, row)).deadline;
         if (warnFrom >= deadline) {
           const emitted = await emit(sql, {
             ...base,
@@ -86,7 +88,7 @@ export async function runScheduler(sql: Sql, now: Date): Promise<SchedulerReport
     }
     // The term passed unanswered: the agency may now declare the application withdrawn (art. 68.1).
     if (open && deadline && today > deadline) {
-      const emitted = await inTransaction(sql, async (tx) => {
+      const emitted = await transaction(sql, async (tx) => {
         const first = await emit(tx, {
           ...base,
           type: 'requirement.expired',
@@ -107,7 +109,7 @@ export async function runScheduler(sql: Sql, now: Date): Promise<SchedulerReport
     const row = await findProcedure(sql, { id: procedure_id });
     const n = row?.notifications.find((x) => x.id === id);
     if (!row || !n) continue;
-    const term = termOrNull(row, n, today);
+    const term = termOrNull(cal, row, n, today);
     if (!term) continue;
     if (term.deemedRejected) {
       if (await recordDeemedRejection(sql, row, n, term, now)) report.deemedRejections++;

@@ -1,8 +1,12 @@
 import type { z } from '@hono/zod-openapi';
-import type { NotificationJson, ProcedureRow } from '../procedures/queries';
+import type { CalendarSnapshot } from '../../lib/calendar';
+import type { NotificationJson } from '../procedures/queries';
 import type { NotificationSchema } from './schemas';
 import { termOrNull } from './service';
-import { TERM_ARTICLES } from './terms';
+import { TERM_ARTICLES, type TermRow } from './terms';
+
+/** A procedure as its notifications are shown with (a `NotificationsRow` or a `ProcedureRow`). */
+type NotifiedRow = TermRow & { id: string; livemode: boolean; notifications: NotificationJson[] };
 
 type Notification = z.infer<typeof NotificationSchema>;
 
@@ -10,8 +14,8 @@ function iso(value: string | null): string | null {
   return value === null ? null : new Date(value).toISOString();
 }
 
-export function toNotification(row: ProcedureRow, n: NotificationJson, today: string): Notification {
-  const term = termOrNull(row, n, today);
+export function toNotification(cal: CalendarSnapshot, row: NotifiedRow, n: NotificationJson, today: string): Notification {
+  const term = termOrNull(cal, row, n, today);
   return {
     id: n.id,
     object: 'notification',
@@ -33,6 +37,6 @@ export function toNotification(row: ProcedureRow, n: NotificationJson, today: st
 }
 
 /** Every notification of the procedure, oldest first, as one page (there are few). */
-export function toNotificationList(row: ProcedureRow, today: string) {
-  return { data: row.notifications.map((n) => toNotification(row, n, today)), has_more: false as const, next_cursor: null };
+export function toNotificationList(cal: CalendarSnapshot, row: NotifiedRow, today: string) {
+  return { data: row.notifications.map((n) => toNotification(cal, row, n, today)), has_more: false as const, next_cursor: null };
 }

@@ -1,5 +1,5 @@
 import type { Sql } from '../../db/sql';
-import type { NotificationJson } from '../procedures/queries';
+import type { NotificationJson, RequirementJson } from '../procedures/queries';
 
 export type NotificationKind = NotificationJson['kind'];
 
@@ -40,4 +40,43 @@ export function listUnrecordedNotifications(sql: Sql): Promise<Array<{ id: strin
     select id, procedure_id from notifications
     where deemed_rejected_at is null and (accessed_on is null or accessed_on > made_available_on + 10)
     order by made_available_on, id`;
+}
+
+/** The notifications of the procedure `p` as a JSON array, oldest first (`NotificationJson`). */
+export function notificationsJson(sql: Sql) {
+  return sql`coalesce((
+      select json_agg(json_build_object(
+        'id', n.id, 'kind', n.kind, 'requirement_id', n.requirement_id, 'content', n.content, 'made_available_at', n.made_available_at,
+        'made_available_on', to_char(n.made_available_on, 'YYYY-MM-DD'), 'accessed_at', n.accessed_at,
+        'accessed_on', to_char(n.accessed_on, 'YYYY-MM-DD'), 'accessed_by_member_id', n.accessed_by_member_id,
+        'deemed_rejected_at', n.deemed_rejected_at) order by n.made_available_at, n.id)
+      from notifications n where n.procedure_id = p.id), '[]')`;
+}
+
+/** What the notifications of a procedure are shown with: its places and requirements (for the terms) and the calendar version. */
+export interface NotificationsRow {
+  id: string;
+  livemode: boolean;
+  region: string | null;
+  applicant_municipality: string | null;
+  office_municipality: string | null;
+  requirements: Array<Pick<RequirementJson, 'id' | 'extended'>>;
+  notifications: NotificationJson[];
+  calendar_version: number;
+}
+
+/** A procedure's notifications as the payload of a read (or write) through the consent gate: one row. */
+export function notificationsPayload(sql: Sql, procedureId: string) {
+  return sql`
+    select p.id, p.livemode, p.region, p.applicant_municipality, p.office_municipality,
+      coalesce((select json_agg(json_build_object('id', r.id, 'extended', r.extended) order by r.created_at, r.id)
+                from requirements r where r.procedure_id = p.id), '[]') as requirements,
+      ${notificationsJson(sql)} as notifications,
+      (select version::int from calendar_state) as calendar_version
+    from procedures p where p.id = ${procedureId}`;
+}
+
+/** The boolean the gate checks: that notification exists in that procedure (a miss is a 404, not logged). */
+export function notificationExists(sql: Sql, procedureId: string, id: string) {
+  return sql`exists (select 1 from notifications where procedure_id = ${procedureId} and id = ${id})`;
 }

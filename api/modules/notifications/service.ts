@@ -1,21 +1,21 @@
 import type { Sql } from '../../db/sql';
 import { transaction } from '../../db/sql';
 import { ProblemError } from '../../http/problem';
-import { CalendarUnavailableError } from '../../lib/calendar';
+import { CalendarUnavailableError, type CalendarSnapshot } from '../../lib/calendar';
 import { newId } from '../../lib/ids';
 import { emit, type EventType } from '../events/emit';
 import { touchProcedure, type NotificationJson, type ProcedureRow } from '../procedures/queries';
-import { madridDay } from '../procedures/service';
+import { legalDay } from '../../lib/legal-day';
 import { recordTimeline, type Actor } from '../procedures/timeline.queries';
 import { insertNotification, markAccessed, markDeemedRejected, type NotificationKind } from './queries';
-import { notificationTerm, type NotificationTerm } from './terms';
+import { notificationTerm, type NotificationTerm, type TermRow } from './terms';
 
-type Row = Pick<ProcedureRow, 'id' | 'organization_id' | 'livemode' | 'type' | 'region' | 'requirements'>;
+type Row = Pick<ProcedureRow, 'id' | 'organization_id' | 'livemode' | 'type' | 'region' | 'applicant_municipality' | 'office_municipality' | 'requirements'>;
 
 /** The term as of `today`, or null when its dates reach a year without holiday data (never guessed). */
-export function termOrNull(row: Pick<ProcedureRow, 'region' | 'requirements'>, n: NotificationJson, today: string): NotificationTerm | null {
+export function termOrNull(cal: CalendarSnapshot, row: TermRow, n: NotificationJson, today: string): NotificationTerm | null {
   try {
-    return notificationTerm(row, n, today);
+    return notificationTerm(cal, row, n, today);
   } catch (error) {
     if (error instanceof CalendarUnavailableError) return null;
     throw error;
@@ -45,7 +45,7 @@ async function emitNotificationEvent(tx: Sql, row: Row, type: EventType, n: Noti
  */
 export async function makeNotificationAvailable(
   tx: Sql,
-  args: { row: Row; kind: NotificationKind; requirementId?: string; content: Record<string, unknown>; now: Date },
+  args: { row: Row; kind: NotificationKind; requirementId?: string; content: Record<string, unknown>; now: Date; calendar: CalendarSnapshot },
 ): Promise<NotificationJson> {
   const n: NotificationJson = {
     id: newId('ntf'),
@@ -53,7 +53,7 @@ export async function makeNotificationAvailable(
     requirement_id: args.requirementId ?? null,
     content: args.content,
     made_available_at: args.now.toISOString(),
-    made_available_on: madridDay(args.now),
+    made_available_on: legalDay(args.now),
     accessed_at: null,
     accessed_on: null,
     accessed_by_member_id: null,
@@ -61,7 +61,7 @@ export async function makeNotificationAvailable(
   };
   // Without holiday data for its year the deemed-rejection day stays unknown (null), never guessed;
   // the act itself is not refused.
-  const term = termOrNull(args.row, n, n.made_available_on);
+  const term = termOrNull(args.calendar, args.row, n, n.made_available_on);
   await insertNotification(tx, {
     id: n.id, organizationId: args.row.organization_id, livemode: args.row.livemode, procedureId: args.row.id, kind: n.kind,
     requirementId: n.requirement_id, content: n.content, at: args.now, on: n.made_available_on,
@@ -74,11 +74,19 @@ export async function makeNotificationAvailable(
  * Records a member's first opening of a notification: the day it takes effect when within the
  * 10 días naturales. Later openings change nothing. Answers whether this was the first.
  */
-async function recordAccess(tx: Sql, row: Row, n: NotificationJson, memberId: string, now: Date, via: 'opened' | 'requirement_response'): Promise<boolean> {
-  const on = madridDay(now);
+async function recordAccess(
+  tx: Sql,
+  cal: CalendarSnapshot,
+  row: Row,
+  n: NotificationJson,
+  memberId: string,
+  now: Date,
+  via: 'opened' | 'requirement_response',
+): Promise<boolean> {
+  const on = legalDay(now);
   if (!(await markAccessed(tx, { id: n.id, procedureId: row.id, memberId, at: now, on }))) return false;
   const opened: NotificationJson = { ...n, accessed_at: now.toISOString(), accessed_on: on, accessed_by_member_id: memberId };
-  const term = termOrNull(row, opened, on);
+  const term = termOrNull(cal, row, opened, on);
   const actor: Actor = { type: 'member', id: memberId, name: null };
   await recordTimeline(tx, {
     procedureId: row.id,
@@ -92,19 +100,33 @@ async function recordAccess(tx: Sql, row: Row, n: NotificationJson, memberId: st
   return true;
 }
 
-export async function openNotification(sql: Sql, args: { row: ProcedureRow; notificationId: string; memberId: string; now: Date }): Promise<void> {
+/**
+ * A member opens a notification (in the transaction of the consented write); answers whether this
+ * was the first opening, the legal access.
+ */
+export function openNotification(
+  tx: Sql,
+  args: { row: Row & Pick<ProcedureRow, 'notifications'>; notificationId: string; memberId: string; now: Date; calendar: CalendarSnapshot },
+): Promise<boolean> {
   const n = args.row.notifications.find((x) => x.id === args.notificationId);
   if (!n) throw new ProblemError('not_found', 'No such notification.');
-  await transaction(sql, (tx) => recordAccess(tx, args.row, n, args.memberId, args.now, 'opened'));
+  return recordAccess(tx, args.calendar, args.row, n, args.memberId, args.now, 'opened');
 }
 
 /**
  * Answering a requirement, or asking for its extension, shows knowledge of it (art. 40.3): an
  * unopened notification counts as opened then.
  */
-export async function acknowledgeByResponse(tx: Sql, row: Row, n: NotificationJson | undefined, memberId: string, now: Date): Promise<boolean> {
+export async function acknowledgeByResponse(
+  tx: Sql,
+  cal: CalendarSnapshot,
+  row: Row,
+  n: NotificationJson | undefined,
+  memberId: string,
+  now: Date,
+): Promise<boolean> {
   if (!n || n.accessed_at !== null) return false;
-  return recordAccess(tx, row, n, memberId, now, 'requirement_response');
+  return recordAccess(tx, cal, row, n, memberId, now, 'requirement_response');
 }
 
 /** The scheduler records a deemed rejection once (any number of processes may try). */

@@ -1,9 +1,10 @@
-import type { RegionCode } from '../../lib/holidays';
+import type { CalendarSnapshot, DeadlineResult } from '../../lib/calendar';
 import { addDays } from '../../lib/dates';
 import {
-  deemedRejectionOn, lapseWarningEnds, notificationEffectiveOn, priorClaimDeadline, requirementDeadline,
+  deemedRejectionOn, lapseWarningEnds, notificationEffectiveOn, placesOf, priorClaimDeadline, requirementDeadline,
+  type ProcedurePlaces,
 } from '../procedures/deadlines';
-import type { NotificationJson, ProcedureRow } from '../procedures/queries';
+import type { NotificationJson, ProcedureRow, RequirementJson } from '../procedures/queries';
 
 /** What a notification's term is for: curing a requirement, filing a reclamación previa, or the standstill before caducidad. */
 export type TermBasis = 'requirement' | 'prior_claim' | 'lapse_warning';
@@ -27,9 +28,12 @@ export interface NotificationTerm {
   /** First day counted (the day after it took effect). */
   countingFrom: string | null;
   deadline: string | null;
+  /** The computation behind `deadline` (its skipped days and data grades), for its basis. */
+  result: DeadlineResult | null;
 }
 
-export const regionOf = (row: Pick<ProcedureRow, 'region'>) => (row.region ?? undefined) as RegionCode | undefined;
+/** What a term is computed from: the procedure's places (art. 30.6) and its requirements (for the extension). */
+export type TermRow = ProcedurePlaces & { requirements: ReadonlyArray<Pick<RequirementJson, 'id' | 'extended'>> };
 
 function basisOf(n: Pick<NotificationJson, 'kind' | 'content'>): TermBasis | null {
   if (n.kind === 'requirement') return 'requirement';
@@ -43,20 +47,20 @@ function basisOf(n: Pick<NotificationJson, 'kind' | 'content'>): TermBasis | nul
  * the 10 días naturales, or the day after the deemed rejection (art. 43.2). Throws
  * CalendarUnavailableError when a date reaches a year without holiday data.
  */
-export function notificationTerm(row: Pick<ProcedureRow, 'region' | 'requirements'>, n: NotificationJson, today: string): NotificationTerm {
-  const region = regionOf(row);
-  const deemedRejectedOn = deemedRejectionOn(n.made_available_on, region);
-  const effectiveOn = notificationEffectiveOn(n.made_available_on, n.accessed_on, today, region);
+export function notificationTerm(cal: CalendarSnapshot, row: TermRow, n: NotificationJson, today: string): NotificationTerm {
+  const places = placesOf(cal, row);
+  const deemedRejectedOn = deemedRejectionOn(cal, n.made_available_on, places);
+  const effectiveOn = notificationEffectiveOn(cal, n.made_available_on, n.accessed_on, today, places);
   const openedInTime = effectiveOn !== null && effectiveOn === n.accessed_on;
   const basis = basisOf(n);
-  let deadline: string | null = null;
+  let result: DeadlineResult | null = null;
   if (effectiveOn !== null && basis === 'requirement') {
     const requirement = row.requirements.find((r) => r.id === n.requirement_id);
-    deadline = requirementDeadline(effectiveOn, requirement?.extended ?? false, region);
+    result = requirementDeadline(cal, effectiveOn, requirement?.extended ?? false, places);
   } else if (effectiveOn !== null && basis === 'prior_claim') {
-    deadline = priorClaimDeadline(effectiveOn, region);
+    result = priorClaimDeadline(cal, effectiveOn, places);
   } else if (effectiveOn !== null && basis === 'lapse_warning') {
-    deadline = lapseWarningEnds(effectiveOn, region);
+    result = lapseWarningEnds(cal, effectiveOn, places);
   }
   return {
     basis,
@@ -65,7 +69,8 @@ export function notificationTerm(row: Pick<ProcedureRow, 'region' | 'requirement
     effectiveOn,
     starts: effectiveOn === null ? 'on_access_or_deemed_rejection' : openedInTime ? 'after_access' : 'after_deemed_rejection',
     countingFrom: effectiveOn === null ? null : addDays(effectiveOn, 1),
-    deadline,
+    deadline: result?.deadline ?? null,
+    result,
   };
 }
 

@@ -1,19 +1,31 @@
-import type { RegionCode } from '../../lib/holidays';
 import { addDays } from '../../lib/dates';
-import { CalendarUnavailableError } from '../../lib/calendar';
+import { legalDay } from '../../lib/legal-day';
+import { CalendarUnavailableError, type CalendarSnapshot } from '../../lib/calendar';
 import type { Procedure } from './schemas';
 import type { ProcedureRow, RequirementJson } from './queries';
 import type { TimelineRow } from './timeline.queries';
-import { maxResolutionDate, presumedDeniedOn, priorClaimDeadline } from './deadlines';
+import {
+  ARTICLES,
+  basisOf,
+  maxResolutionBase,
+  maxResolutionDate,
+  placesOf,
+  presumedDeniedOn,
+  priorClaimDeadline,
+  REQUIREMENT_DAYS,
+  REQUIREMENT_EXTENSION_DAYS,
+  PRIOR_CLAIM_DAYS,
+  type DeadlineBasis,
+} from './deadlines';
 import { missingDocumentGroups } from './service';
 import { latestNotification, notificationTerm, requirementNotification, type NotificationTerm } from '../notifications/terms';
 
 /** The term of a requirement as of `today` (null when its dates reach a year without holiday data). */
-function requirementTerm(row: ProcedureRow, r: RequirementJson, today: string): NotificationTerm | null {
+function requirementTerm(cal: CalendarSnapshot, row: ProcedureRow, r: RequirementJson, today: string): NotificationTerm | null {
   const n = requirementNotification(row, r.id);
   if (!n) return null;
   try {
-    return notificationTerm(row, n, today);
+    return notificationTerm(cal, row, n, today);
   } catch (error) {
     if (!(error instanceof CalendarUnavailableError)) throw error;
     return null;
@@ -23,14 +35,14 @@ function requirementTerm(row: ProcedureRow, r: RequirementJson, today: string): 
 const TERM_OPENING = ['requirement', 'resolution'] as const;
 
 /** The oldest notification that governs a deadline of the procedure and has not taken effect yet. */
-function awaitingNotification(row: ProcedureRow, today: string): Procedure['deadlines']['awaiting_notification'] {
+function awaitingNotification(cal: CalendarSnapshot, row: ProcedureRow, today: string): Procedure['deadlines']['awaiting_notification'] {
   for (const n of row.notifications) {
     if (!(TERM_OPENING as readonly string[]).includes(n.kind)) continue;
     if (n.kind === 'requirement' && row.requirements.find((r) => r.id === n.requirement_id)?.status !== 'open') continue;
     if (n.kind === 'resolution' && n !== latestNotification(row, 'resolution')) continue;
     let term: NotificationTerm;
     try {
-      term = notificationTerm(row, n, today);
+      term = notificationTerm(cal, row, n, today);
     } catch (error) {
       if (!(error instanceof CalendarUnavailableError)) throw error;
       continue;
@@ -44,36 +56,51 @@ function awaitingNotification(row: ProcedureRow, today: string): Procedure['dead
 
 const RUNNING = ['submitted', 'in_review'];
 
-/** Time-driven facts, computed from the clock and the calendar on every read. */
-export function deadlinesOf(row: ProcedureRow, today: string): Procedure['deadlines'] {
-  const region = (row.region ?? undefined) as RegionCode | undefined;
+/** Time-driven facts, computed from the clock and the calendar on every read, each with its basis. */
+export function deadlinesOf(row: ProcedureRow, today: string, cal: CalendarSnapshot): Procedure['deadlines'] {
+  const places = placesOf(cal, row);
   const openRequirement = row.requirements.find((r) => r.status === 'open');
+  const openTerm = openRequirement ? requirementTerm(cal, row, openRequirement, today) : null;
   const result: Procedure['deadlines'] = {
     clock: row.max_resolution_base === null ? 'not_started' : openRequirement ? 'suspended' : RUNNING.includes(row.status) ? 'running' : 'stopped',
     max_resolution_date: null,
     presumed_denied_at: null,
-    requirement_deadline: openRequirement ? (requirementTerm(row, openRequirement, today)?.deadline ?? null) : null,
+    requirement_deadline: openTerm?.deadline ?? null,
     prior_claim_deadline: null,
-    awaiting_notification: awaitingNotification(row, today),
+    awaiting_notification: awaitingNotification(cal, row, today),
+    basis: { max_resolution_date: null, presumed_denied_at: null, requirement_deadline: null, prior_claim_deadline: null },
   };
-  if (row.max_resolution_base === null) return result;
+  if (openRequirement) result.basis.requirement_deadline = requirementBasis(cal, row, openRequirement, openTerm);
+  if (row.max_resolution_base === null || row.registered_on === null) return result;
   try {
+    const term = { value: row.max_term_value, unit: row.max_term_unit };
     const suspensions = row.requirements.map((r: RequirementJson) => ({
       from: addDays(r.notified_on, 1),
       until: r.answered_on ? addDays(r.answered_on, 1) : undefined,
     }));
-    const max = maxResolutionDate(row.max_resolution_base, { value: row.max_term_value, unit: row.max_term_unit }, suspensions, region);
-    result.max_resolution_date = max;
-    if (max && RUNNING.includes(row.status) && today > max) {
-      result.presumed_denied_at = presumedDeniedOn(max);
-      result.prior_claim_deadline = priorClaimDeadline(result.presumed_denied_at, region);
+    const base = maxResolutionBase(cal, row.registered_on, term, places);
+    // The stored base is authoritative (recomputed whenever the calendar changes); the basis describes it.
+    const max = maxResolutionDate(cal, { ...base, deadline: row.max_resolution_base }, term, suspensions, places);
+    result.max_resolution_date = max?.deadline ?? null;
+    if (max) {
+      const basis = basisOf(cal, `${ARTICLES.max_resolution}; ${row.legal_source}`, term, places, max);
+      result.basis.max_resolution_date = basis;
+      if (RUNNING.includes(row.status) && today > max.deadline) {
+        result.presumed_denied_at = presumedDeniedOn(max.deadline);
+        result.basis.presumed_denied_at = { ...basis, article: ARTICLES.presumed_denial };
+        const claim = priorClaimDeadline(cal, result.presumed_denied_at, places);
+        result.prior_claim_deadline = claim.deadline;
+        result.basis.prior_claim_deadline = basisOf(cal, ARTICLES.prior_claim, { value: PRIOR_CLAIM_DAYS, unit: 'business_days' }, places, claim);
+      }
     }
     if (row.status === 'denied' || row.status === 'partially_approved') {
-      // From the day after the resolution's notification took effect (opened, or deemed rejected).
+      // From the day after the resolution's notification took effect (opened, or deemed rejected, art. 43.2).
       const notification = latestNotification(row, 'resolution');
-      result.prior_claim_deadline = notification
-        ? notificationTerm(row, notification, today).deadline
-        : priorClaimDeadline(row.resolved_at!.toISOString().slice(0, 10), region);
+      const claim = notification ? notificationTerm(cal, row, notification, today).result : priorClaimDeadline(cal, legalDay(row.resolved_at!), places);
+      result.prior_claim_deadline = claim?.deadline ?? null;
+      result.basis.prior_claim_deadline = claim
+        ? basisOf(cal, notification ? `${ARTICLES.prior_claim}; ${ARTICLES.notification}` : ARTICLES.prior_claim, { value: PRIOR_CLAIM_DAYS, unit: 'business_days' }, places, claim)
+        : null;
     }
   } catch (error) {
     // Dates that reach a year without holiday data stay unknown rather than guessed.
@@ -82,11 +109,18 @@ export function deadlinesOf(row: ProcedureRow, today: string): Procedure['deadli
   return result;
 }
 
+/** The basis of a requirement's deadline: counted from the day after its notification took effect; null while it has not. */
+function requirementBasis(cal: CalendarSnapshot, row: ProcedureRow, r: RequirementJson, term: NotificationTerm | null): DeadlineBasis | null {
+  if (!term?.result) return null;
+  const days = REQUIREMENT_DAYS + (r.extended ? REQUIREMENT_EXTENSION_DAYS : 0);
+  return basisOf(cal, `${ARTICLES.requirement}; ${ARTICLES.notification}`, { value: days, unit: 'business_days' }, placesOf(cal, row), term.result);
+}
+
 function iso(value: string | null): string | null {
   return value === null ? null : new Date(value).toISOString();
 }
 
-export function toProcedure(row: ProcedureRow, today: string): Procedure {
+export function toProcedure(row: ProcedureRow, today: string, cal: CalendarSnapshot): Procedure {
   return {
     id: row.id,
     object: 'procedure',
@@ -97,11 +131,12 @@ export function toProcedure(row: ProcedureRow, today: string): Procedure {
     delegation_id: row.delegation_id,
     form: row.form,
     region: row.region as Procedure['region'],
+    places: { applicant_municipality: row.applicant_municipality, office_municipality: row.office_municipality },
     original_procedure_id: row.original_procedure_id,
     registry_entry_number: row.registry_entry_number,
     submitted_at: row.submitted_at?.toISOString() ?? null,
     registered_on: row.registered_on,
-    deadlines: deadlinesOf(row, today),
+    deadlines: deadlinesOf(row, today, cal),
     resolution:
       row.resolved_at && ['approved', 'partially_approved', 'denied'].includes(row.status)
         ? {
@@ -112,7 +147,7 @@ export function toProcedure(row: ProcedureRow, today: string): Procedure {
           }
         : null,
     requirements: row.requirements.map((r) => {
-      const term = requirementTerm(row, r, today);
+      const term = requirementTerm(cal, row, r, today);
       return {
         id: r.id,
         object: 'requirement' as const,
@@ -121,6 +156,7 @@ export function toProcedure(row: ProcedureRow, today: string): Procedure {
         notified_at: iso(r.notified_at)!,
         notification_id: requirementNotification(row, r.id)?.id ?? null,
         deadline: term?.deadline ?? null,
+        deadline_basis: requirementBasis(cal, row, r, term),
         term_starts: term?.starts ?? null,
         counting_from: term?.countingFrom ?? null,
         deemed_rejected_on: term?.deemedRejectedOn ?? null,

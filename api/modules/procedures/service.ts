@@ -1,16 +1,18 @@
 import type { Sql } from '../../db/sql';
 import { transaction } from '../../db/sql';
 import { ProblemError, type ProblemFieldError } from '../../http/problem';
-import { CalendarUnavailableError } from '../../lib/calendar';
-import type { RegionCode } from '../../lib/holidays';
+import { CalendarUnavailableError, type CalendarSnapshot } from '../../lib/calendar';
+import type { HolidayScope } from '../../lib/holidays';
+import { legalDay } from '../../lib/legal-day';
 import { newId } from '../../lib/ids';
 import type { ProcedureTypeCode } from '../catalog/schemas';
-import { applicantRegion, draftFormSchema, validateCompleteForm } from './forms';
-import { maxResolutionBase, registrationDay } from './deadlines';
+import { draftFormSchema, formPlaces, placeErrors, validateCompleteForm } from './forms';
+import { maxResolutionBase, placesOf, registrationDay } from './deadlines';
 import { addDays } from '../../lib/dates';
 import { assertTransition, nextStatus, type Resolution } from './state-machine';
-import { findProcedure, insertProcedure, markSubmitted, setStatus, touchProcedure, updateDraft, type ProcedureRow } from './queries';
+import { findProcedure, insertProcedure, markSubmitted, setCalendarDates, setStatus, touchProcedure, updateDraft, type ProcedureRow } from './queries';
 import { answerRequirement, expireRequirement, extendRequirement, findRequirement, insertRequirement } from './requirements.queries';
+import { listDatedProcedures } from '../calendar/queries';
 import { memberActedSince, recordTimeline, type Actor } from './timeline.queries';
 import { zodIssuesToErrors } from '../../http/openapi';
 import { listDocuments } from '../documents/queries';
@@ -18,11 +20,6 @@ import { emit, type EventType } from '../events/emit';
 import { acknowledgeByResponse, makeNotificationAvailable } from '../notifications/service';
 import { latestNotification, notificationTerm, requirementNotification } from '../notifications/terms';
 import type { NotificationKind } from '../notifications/queries';
-
-/** The calendar day in Spain: a filing at 23:30 UTC in summer is already the next day in Madrid. */
-export function madridDay(at: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Madrid', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
-}
 
 function withCalendar<T>(work: () => T): T {
   try {
@@ -35,12 +32,11 @@ function withCalendar<T>(work: () => T): T {
   }
 }
 
-function checkDraftForm(type: ProcedureTypeCode, form: unknown): Record<string, unknown> {
+function checkDraftForm(type: ProcedureTypeCode, form: unknown, cal: CalendarSnapshot): Record<string, unknown> {
   const parsed = draftFormSchema(type).safeParse(form);
-  if (!parsed.success) {
-    const errors = zodIssuesToErrors(parsed.error.issues, 'body').map((e) => ({ ...e, pointer: `/form${e.pointer}` }));
-    throw new ProblemError('validation_failed', `The ${type} form has ${errors.length} invalid field(s).`, { errors });
-  }
+  const errors = parsed.success ? [] : zodIssuesToErrors(parsed.error.issues, 'body').map((e) => ({ ...e, pointer: `/form${e.pointer}` }));
+  errors.push(...placeErrors(cal, form).map((e) => ({ ...e, in: 'body' as const })));
+  if (errors.length > 0) throw new ProblemError('validation_failed', `The ${type} form has ${errors.length} invalid field(s).`, { errors });
   return form as Record<string, unknown>;
 }
 
@@ -65,11 +61,11 @@ async function emitStatusChange(
 export async function createProcedure(
   sql: Sql,
   args: {
-    organizationId: string; livemode: boolean; memberId: string; citizenId: string; delegationId: string; type: ProcedureTypeCode;
-    form: unknown; originalProcedureId?: string; now: Date;
+    id: string; organizationId: string; livemode: boolean; memberId: string; citizenId: string; delegationId: string; type: ProcedureTypeCode;
+    form: unknown; originalProcedureId?: string; now: Date; calendar: CalendarSnapshot;
   },
 ): Promise<string> {
-  const form = checkDraftForm(args.type, args.form);
+  const form = checkDraftForm(args.type, args.form, args.calendar);
   if ((args.type === 'RP') !== (args.originalProcedureId !== undefined)) {
     throw new ProblemError('validation_failed', 'original_procedure_id is required for RP (reclamación previa) and only for it.', {
       errors: [{ pointer: '/original_procedure_id', in: 'body', detail: args.type === 'RP' ? 'Name the contested procedure.' : 'Only RP procedures take it.' }],
@@ -87,7 +83,7 @@ export async function createProcedure(
         throw new ProblemError('unprocessable', `A reclamación previa contests a resolution or a silence; the original procedure is ${original.status}.`);
       }
     }
-    const id = newId('prc');
+    const id = args.id;
     await insertProcedure(tx, {
       id,
       organization_id: args.organizationId,
@@ -96,7 +92,7 @@ export async function createProcedure(
       delegation_id: args.delegationId,
       type: args.type,
       form,
-      region: applicantRegion(form) ?? null,
+      ...formPlaces(args.calendar, form),
       original_procedure_id: args.originalProcedureId ?? null,
       created_by_member_id: args.memberId,
       at: args.now,
@@ -106,11 +102,11 @@ export async function createProcedure(
   });
 }
 
-export async function updateProcedureForm(sql: Sql, row: ProcedureRow, form: unknown, memberId: string, now: Date): Promise<void> {
+export async function updateProcedureForm(sql: Sql, row: ProcedureRow, form: unknown, memberId: string, now: Date, cal: CalendarSnapshot): Promise<void> {
   assertTransition(row.status, 'update');
-  const checked = checkDraftForm(row.type as ProcedureTypeCode, form);
+  const checked = checkDraftForm(row.type as ProcedureTypeCode, form, cal);
   await transaction(sql, async (tx) => {
-    if (!(await updateDraft(tx, row.id, checked, applicantRegion(checked) ?? null, row.version, now))) {
+    if (!(await updateDraft(tx, row.id, checked, formPlaces(cal, checked), row.version, now))) {
       throw new ProblemError('precondition_failed', 'The procedure changed while you were editing it; read it again.');
     }
     await recordTimeline(tx, { procedureId: row.id, at: now, actor: { type: 'member', id: memberId, name: null }, action: 'form_updated' });
@@ -126,7 +122,11 @@ export function missingDocumentGroups(row: Pick<ProcedureRow, 'required_document
  * and nothing changes. Assigns the registry entry, the registration day and the legal maximum
  * date, and keeps the consent token that authorised it.
  */
-export async function submitProcedure(sql: Sql, args: { id: string; memberId: string; consentToken: string; consentJti: string; now: Date }): Promise<void> {
+export async function submitProcedure(
+  sql: Sql,
+  args: { id: string; memberId: string; consentToken: string; consentJti: string; now: Date; calendar: CalendarSnapshot },
+): Promise<void> {
+  const cal = args.calendar;
   await transaction(sql, async (tx) => {
     const row = (await findProcedure(tx, { id: args.id }, { forUpdate: true }))!;
     assertTransition(row.status, 'submit');
@@ -134,6 +134,7 @@ export async function submitProcedure(sql: Sql, args: { id: string; memberId: st
     const errors: ProblemFieldError[] = [];
     const complete = validateCompleteForm(type, row.form);
     if (!complete.ok) errors.push(...complete.errors.map((e) => ({ ...e, in: 'body' as const })));
+    errors.push(...placeErrors(cal, row.form).map((e) => ({ ...e, in: 'body' as const })));
     const missing = missingDocumentGroups(row);
     for (const group of missing) {
       errors.push({ pointer: '/documents', in: 'body', detail: `Missing a document of kind ${group.join(' or ')}.` });
@@ -144,10 +145,10 @@ export async function submitProcedure(sql: Sql, args: { id: string; memberId: st
         extensions: { missing_documents: missing.map((g) => ({ any_of: g })) },
       });
     }
-    const region = (applicantRegion(row.form) ?? undefined) as RegionCode | undefined;
+    const places = placesOf(cal, row);
     const { registeredOn, maxBase } = withCalendar(() => {
-      const registered = registrationDay(madridDay(args.now), region);
-      return { registeredOn: registered, maxBase: maxResolutionBase(registered, { value: row.max_term_value, unit: row.max_term_unit }, region) };
+      const registered = registrationDay(cal, legalDay(args.now), places);
+      return { registeredOn: registered, maxBase: maxResolutionBase(cal, registered, { value: row.max_term_value, unit: row.max_term_unit }, places).deadline };
     });
     const entry = await markSubmitted(tx, { id: row.id, memberId: args.memberId, at: args.now, registeredOn, maxBase, token: args.consentToken, jti: args.consentJti });
     await recordTimeline(tx, {
@@ -178,7 +179,11 @@ async function transition(
   action: 'admit' | 'withdraw' | 'resolve',
   actor: Actor,
   now: Date,
-  options: { resolution?: { outcome: Resolution; text: string; amount: number | null }; details?: Record<string, unknown> } = {},
+  options: {
+    /** With the calendar its notification's term is computed with. */
+    resolution?: { outcome: Resolution; text: string; amount: number | null; calendar: CalendarSnapshot };
+    details?: Record<string, unknown>;
+  } = {},
 ): Promise<void> {
   await transaction(sql, async (tx) => {
     const row = (await findProcedure(tx, { id }, { forUpdate: true }))!;
@@ -199,6 +204,7 @@ async function transition(
         kind: 'resolution',
         content: { outcome: options.resolution.outcome, text: options.resolution.text, amount: options.resolution.amount },
         now,
+        calendar: options.resolution.calendar,
       });
       await emit(tx, {
         organizationId: row.organization_id,
@@ -213,8 +219,14 @@ async function transition(
 
 export const admitProcedure = (sql: Sql, id: string, actor: Actor, now: Date) => transition(sql, id, 'admit', actor, now);
 export const withdrawProcedure = (sql: Sql, id: string, actor: Actor, now: Date) => transition(sql, id, 'withdraw', actor, now);
-export const resolveProcedure = (sql: Sql, id: string, actor: Actor, resolution: { outcome: Resolution; text: string; amount: number | null }, now: Date) =>
-  transition(sql, id, 'resolve', actor, now, { resolution, details: { outcome: resolution.outcome, amount: resolution.amount } });
+export const resolveProcedure = (
+  sql: Sql,
+  id: string,
+  actor: Actor,
+  resolution: { outcome: Resolution; text: string; amount: number | null },
+  now: Date,
+  calendar: CalendarSnapshot,
+) => transition(sql, id, 'resolve', actor, now, { resolution: { ...resolution, calendar }, details: { outcome: resolution.outcome, amount: resolution.amount } });
 
 /**
  * A requerimiento de subsanación (art. 68), made available to the representative as an
@@ -222,7 +234,11 @@ export const resolveProcedure = (sql: Sql, id: string, actor: Actor, resolution:
  * rejected (art. 43.2), so its deadline is not known yet. The resolution clock stops until it is
  * answered.
  */
-export async function issueRequirement(sql: Sql, id: string, args: { kinds: string[]; message: string; actor: Actor; now: Date }): Promise<string> {
+export async function issueRequirement(
+  sql: Sql,
+  id: string,
+  args: { kinds: string[]; message: string; actor: Actor; now: Date; calendar: CalendarSnapshot },
+): Promise<string> {
   return transaction(sql, async (tx) => {
     const row = (await findProcedure(tx, { id }, { forUpdate: true }))!;
     assertTransition(row.status, 'require');
@@ -233,7 +249,7 @@ export async function issueRequirement(sql: Sql, id: string, args: { kinds: stri
       kinds: args.kinds,
       message: args.message,
       notified_at: args.now,
-      notified_on: madridDay(args.now),
+      notified_on: legalDay(args.now),
       deadline: null,
       issued_by: args.actor.id ?? args.actor.type,
     });
@@ -243,6 +259,7 @@ export async function issueRequirement(sql: Sql, id: string, args: { kinds: stri
       requirementId,
       content: { requirement_id: requirementId, kinds: args.kinds, message: args.message },
       now: args.now,
+      calendar: args.calendar,
     });
     const pending = { deadline: null, term_starts: 'on_access_or_deemed_rejection', notification_id: notification.id };
     await setStatus(tx, { id, from: [row.status], to: 'action_required', at: args.now });
@@ -270,7 +287,7 @@ export async function issueRequirement(sql: Sql, id: string, args: { kinds: stri
 /** The representative answers (documents already uploaded), or asks once for 5 more días hábiles. */
 export async function respondToRequirement(
   sql: Sql,
-  args: { procedureId: string; requirementId: string; message: string | null; extension: boolean; memberId: string; now: Date },
+  args: { procedureId: string; requirementId: string; message: string | null; extension: boolean; memberId: string; now: Date; calendar: CalendarSnapshot },
 ): Promise<void> {
   await transaction(sql, async (tx) => {
     let row = (await findProcedure(tx, { id: args.procedureId }, { forUpdate: true }))!;
@@ -280,20 +297,20 @@ export async function respondToRequirement(
       throw new ProblemError('invalid_state_transition', `The requirement is already ${requirement.status}.`, { extensions: { current_state: requirement.status, allowed_from: ['open'] } });
     }
     const actor: Actor = { type: 'member', id: args.memberId, name: null };
-    if (await acknowledgeByResponse(tx, row, requirementNotification(row, requirement.id), args.memberId, args.now)) {
+    if (await acknowledgeByResponse(tx, args.calendar, row, requirementNotification(row, requirement.id), args.memberId, args.now)) {
       row = (await findProcedure(tx, { id: args.procedureId }))!;
     }
     if (args.extension) {
       assertTransition(row.status, 'extend_requirement');
       if (requirement.extended) throw new ProblemError('conflict', 'The extension of 5 días hábiles can be asked only once.');
-      const today = madridDay(args.now);
+      const today = legalDay(args.now);
       const notification = requirementNotification(row, requirement.id);
-      const term = notification ? withCalendar(() => notificationTerm(row, notification, today)) : null;
+      const term = notification ? withCalendar(() => notificationTerm(args.calendar, row, notification, today)) : null;
       if (term?.deadline && today > term.deadline) {
         throw new ProblemError('conflict', `The term ended on ${term.deadline}; an extension must be asked before it ends (art. 32.3).`);
       }
       const extended = { ...row, requirements: row.requirements.map((r) => (r.id === requirement.id ? { ...r, extended: true } : r)) };
-      const deadline = notification ? withCalendar(() => notificationTerm(extended, notification, today).deadline) : null;
+      const deadline = notification ? withCalendar(() => notificationTerm(args.calendar, extended, notification, today).deadline) : null;
       await extendRequirement(tx, requirement.id, null);
       await touchProcedure(tx, row.id, args.now);
       await recordTimeline(tx, { procedureId: row.id, at: args.now, actor, action: 'requirement_extended', details: { requirement_id: requirement.id, deadline } });
@@ -308,7 +325,7 @@ export async function respondToRequirement(
         errors: missing.map((kind) => ({ pointer: '/documents', in: 'body' as const, detail: `Missing a document of kind ${kind}.` })),
       });
     }
-    await answerRequirement(tx, requirement.id, args.message, args.now, madridDay(args.now));
+    await answerRequirement(tx, requirement.id, args.message, args.now, legalDay(args.now));
     await setStatus(tx, { id: row.id, from: ['action_required'], to: 'in_review', at: args.now });
     await recordTimeline(tx, {
       procedureId: row.id,
@@ -343,10 +360,13 @@ function termNotElapsed(what: string, deadline: string | null): ProblemError {
 async function declareEnd(
   tx: Sql,
   row: ProcedureRow,
-  args: { to: 'withdrawn' | 'lapsed'; kind: NotificationKind; action: string; eventType: EventType; text: string; actor: Actor; now: Date; details: Record<string, unknown> },
+  args: {
+    to: 'withdrawn' | 'lapsed'; kind: NotificationKind; action: string; eventType: EventType; text: string; actor: Actor; now: Date; calendar: CalendarSnapshot;
+    details: Record<string, unknown>;
+  },
 ): Promise<void> {
   await setStatus(tx, { id: row.id, from: [row.status], to: args.to, at: args.now });
-  const notification = await makeNotificationAvailable(tx, { row, kind: args.kind, content: { text: args.text, ...args.details }, now: args.now });
+  const notification = await makeNotificationAvailable(tx, { row, kind: args.kind, content: { text: args.text, ...args.details }, now: args.now, calendar: args.calendar });
   const details = { ...args.details, notification_id: notification.id };
   await recordTimeline(tx, { procedureId: row.id, at: args.now, actor: args.actor, action: args.action, from: row.status, to: args.to, details });
   await emit(tx, {
@@ -363,31 +383,31 @@ async function declareEnd(
  * The agency declares the application withdrawn (arts. 68.1 and 94) once the open requirement's
  * term has passed unanswered: from the day after its deadline, never earlier.
  */
-export async function declareWithdrawal(sql: Sql, id: string, args: { text?: string; actor: Actor; now: Date }): Promise<void> {
+export async function declareWithdrawal(sql: Sql, id: string, args: { text?: string; actor: Actor; now: Date; calendar: CalendarSnapshot }): Promise<void> {
   await transaction(sql, async (tx) => {
     const row = (await findProcedure(tx, { id }, { forUpdate: true }))!;
     assertTransition(row.status, 'declare_withdrawal');
-    const today = madridDay(args.now);
+    const today = legalDay(args.now);
     const open = row.requirements.find((r) => r.status === 'open');
     const notification = open ? requirementNotification(row, open.id) : undefined;
     if (!open || !notification) throw new ProblemError('conflict', 'There is no open requirement whose term could have passed.');
-    const term = withCalendar(() => notificationTerm(row, notification, today));
+    const term = withCalendar(() => notificationTerm(args.calendar, row, notification, today));
     if (!term.deadline || today <= term.deadline) throw termNotElapsed('The requirement\'s term', term.deadline);
     await expireRequirement(tx, open.id);
     await declareEnd(tx, row, {
       to: 'withdrawn', kind: 'withdrawal_declaration', action: 'withdrawal_declared', eventType: 'procedure.withdrawal_declared',
-      text: args.text ?? DEFAULT_TEXT.withdrawal_declaration, actor: args.actor, now: args.now,
+      text: args.text ?? DEFAULT_TEXT.withdrawal_declaration, actor: args.actor, now: args.now, calendar: args.calendar,
       details: { requirement_id: open.id, requirement_deadline: term.deadline },
     });
   });
 }
 
 /** Caducidad, first step (art. 95.1): the agency warns that the standstill the applicant caused will lapse the procedure in three months. */
-export async function warnLapse(sql: Sql, id: string, args: { text?: string; actor: Actor; now: Date }): Promise<void> {
+export async function warnLapse(sql: Sql, id: string, args: { text?: string; actor: Actor; now: Date; calendar: CalendarSnapshot }): Promise<void> {
   await transaction(sql, async (tx) => {
     const row = (await findProcedure(tx, { id }, { forUpdate: true }))!;
     assertTransition(row.status, 'warn_lapse');
-    const notification = await makeNotificationAvailable(tx, { row, kind: 'lapse_warning', content: { text: args.text ?? DEFAULT_TEXT.lapse_warning }, now: args.now });
+    const notification = await makeNotificationAvailable(tx, { row, kind: 'lapse_warning', content: { text: args.text ?? DEFAULT_TEXT.lapse_warning }, now: args.now, calendar: args.calendar });
     const details = { notification_id: notification.id };
     await touchProcedure(tx, row.id, args.now);
     await recordTimeline(tx, { procedureId: row.id, at: args.now, actor: args.actor, action: 'lapse_warned', details });
@@ -405,22 +425,71 @@ export async function warnLapse(sql: Sql, id: string, args: { text?: string; act
  * Caducidad declared (art. 95.1): three months (date to date, art. 30.4) after the warning took
  * effect, from the next day, and only if the applicant has not acted since the warning.
  */
-export async function declareLapse(sql: Sql, id: string, args: { text?: string; actor: Actor; now: Date }): Promise<void> {
+export async function declareLapse(sql: Sql, id: string, args: { text?: string; actor: Actor; now: Date; calendar: CalendarSnapshot }): Promise<void> {
   await transaction(sql, async (tx) => {
     const row = (await findProcedure(tx, { id }, { forUpdate: true }))!;
     assertTransition(row.status, 'declare_lapse');
     const warning = latestNotification(row, 'lapse_warning');
     if (!warning) throw new ProblemError('conflict', 'Caducidad needs a prior warning (art. 95.1); warn first.');
-    const today = madridDay(args.now);
-    const term = withCalendar(() => notificationTerm(row, warning, today));
+    const today = legalDay(args.now);
+    const term = withCalendar(() => notificationTerm(args.calendar, row, warning, today));
     if (!term.deadline || today <= term.deadline) throw termNotElapsed('The three months after the lapse warning', term.deadline);
     if (await memberActedSince(tx, row.id, new Date(warning.made_available_at), ['notification_accessed'])) {
       throw new ProblemError('conflict', 'The representative acted on the procedure after the lapse warning; the standstill ended. Warn again if it recurs.');
     }
     await declareEnd(tx, row, {
       to: 'lapsed', kind: 'lapse_declaration', action: 'lapse_declared', eventType: 'procedure.lapsed',
-      text: args.text ?? DEFAULT_TEXT.lapse_declaration, actor: args.actor, now: args.now,
+      text: args.text ?? DEFAULT_TEXT.lapse_declaration, actor: args.actor, now: args.now, calendar: args.calendar,
       details: { lapse_warning_id: warning.id, warning_term_ended_on: term.deadline },
     });
   });
+}
+
+function dependsOn(cal: CalendarSnapshot, row: ProcedureRow, scope: HolidayScope, code: string | null): boolean {
+  if (scope === 'national') return true;
+  return placesOf(cal, row).some((p) =>
+    scope === 'region' ? p.region === code : scope === 'area' ? p.area === code : p.municipality === code);
+}
+
+/**
+ * After the administrator changed the calendar: the stored dates of every live procedure whose
+ * places the change touches (registration day, maximum date base) computed again; each procedure
+ * that moved gets a timeline entry naming the change. Deadlines derived at read time (maximum date
+ * with suspensions, silence, the terms notifications open: requirements, reclamación previa,
+ * caducidad) follow by themselves.
+ */
+export async function recomputeCalendarDates(
+  tx: Sql,
+  cal: CalendarSnapshot,
+  change: { scope: HolidayScope; code: string | null; year: number; changeId: string },
+  now: Date,
+): Promise<Array<{ id: string; organization_id: string; livemode: boolean }>> {
+  const moved: Array<{ id: string; organization_id: string; livemode: boolean }> = [];
+  for (const { id } of await listDatedProcedures(tx)) {
+    const row = (await findProcedure(tx, { id }))!;
+    if (!dependsOn(cal, row, change.scope, change.code)) continue;
+    const places = placesOf(cal, row);
+    try {
+      const registeredOn = registrationDay(cal, legalDay(row.submitted_at!), places);
+      const maxBase = maxResolutionBase(cal, registeredOn, { value: row.max_term_value, unit: row.max_term_unit }, places).deadline;
+      if (registeredOn === row.registered_on && maxBase === row.max_resolution_base) continue;
+      await setCalendarDates(tx, { id, registeredOn, maxBase, at: now });
+      await recordTimeline(tx, {
+        procedureId: id,
+        at: now,
+        actor: { type: 'system', id: null, name: null },
+        action: 'calendar_recomputed',
+        details: {
+          calendar_change_id: change.changeId,
+          registered_on: { before: row.registered_on, after: registeredOn },
+          max_resolution_base: { before: row.max_resolution_base, after: maxBase },
+        },
+      });
+      moved.push({ id, organization_id: row.organization_id, livemode: row.livemode });
+    } catch (error) {
+      // A procedure reaching a year without data keeps its dates; its reads say the calendar is unavailable.
+      if (!(error instanceof CalendarUnavailableError)) throw error;
+    }
+  }
+  return moved;
 }
