@@ -25,6 +25,7 @@ import { registerCitizenPages } from './modules/citizen/pages';
 import { registerProcedures } from './modules/procedures/routes';
 import { registerDocuments } from './modules/documents/routes';
 import { registerAgency } from './modules/agency/routes';
+import { registerNotifications } from './modules/notifications/routes';
 import { registerEvents } from './modules/events/routes';
 import { registerWebhooks } from './modules/webhooks/routes';
 import { registerDevIdentityProvider } from './modules/dev-idp/routes';
@@ -67,6 +68,7 @@ export function createApp(deps: Deps): App {
   registerProcedures(app);
   registerDocuments(app);
   registerAgency(app);
+  registerNotifications(app);
   registerEvents(app);
   registerWebhooks(app);
   registerSandbox(app);

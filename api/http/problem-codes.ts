@@ -36,6 +36,7 @@ export const PROBLEM_CODES = {
   unsupported_media_type: { status: 415, title: 'Unsupported media type', description: 'The Content-Type (or the file\'s real type) is not accepted here.' },
   idempotency_conflict: { status: 422, title: 'Idempotency-Key reused with another request', description: 'The same key was used with a different method, path or body.' },
   delegation_request_expired: { status: 409, title: 'The delegation request has expired', description: 'Ask the organisation for a new request.' },
+  term_not_elapsed: { status: 409, title: 'The legal term has not passed yet', description: 'The act is allowed only once the term it depends on has ended; `earliest_on` gives the first day it may be done, or is null while the term has not started.' },
   calendar_unavailable: { status: 422, title: 'No calendar data for that year', description: 'Deadlines cannot be computed for years without published holiday data.' },
   too_many_rows: { status: 422, title: 'Too many rows', description: 'A batch takes at most `limit` rows; split the file.' },
   unprocessable: { status: 422, title: 'Domain rule broken', description: 'The request is well-formed but breaks a business rule.' },

@@ -4,7 +4,7 @@ import { readSnapshot } from '../../api/modules/calendar/store';
 import { placesOf } from '../../api/modules/procedures/deadlines';
 import { createTestApp, type TestApp } from '../support/app';
 import { ADMIN_TOKEN, auth, citizenToken, expectProblem, grantDelegation, mintToken, registerOrg, registerVerifiedOrg } from '../support/fixtures';
-import { consentHeaders, createDraft, FORMS, PDF_BYTES, PNG_BYTES, upload, uploadAll } from '../support/procedures';
+import { consentHeaders, createDraft, FORMS, openNotification, PDF_BYTES, PNG_BYTES, upload, uploadAll } from '../support/procedures';
 
 let t: TestApp;
 let agencyKey: string;
@@ -68,9 +68,16 @@ describe('pension family (JUB) through the sandbox', () => {
     t.clock.set('2026-03-10T09:00:00Z');
     const required = (await (await t.request(`/v1/sandbox/procedures/${draft.id}/advance`, { method: 'POST', headers: auth(org.testKey), json: { action: 'require', kinds: ['COMPANY_CERT'], message: 'Falta el certificado de empresa.' } })).json()) as any;
     expect(required.status).toBe('action_required');
-    // 10 días hábiles from 10 March, no holidays in between in Madrid.
-    expect(required.deadlines).toMatchObject({ clock: 'suspended', requirement_deadline: '2026-03-24', max_resolution_date: null });
+    // An electronic notification (art. 43): no deadline until it is opened or deemed rejected (10 March + 10 días naturales = Friday 20 March).
+    expect(required.deadlines).toMatchObject({
+      clock: 'suspended', requirement_deadline: null, max_resolution_date: null,
+      awaiting_notification: { kind: 'requirement', term_starts: 'on_access_or_deemed_rejection', deemed_rejected_on: '2026-03-20' },
+    });
     const requirementId = required.requirements[0].id;
+    // Opened the same day: 10 días hábiles from 10 March, no holidays in between in Madrid.
+    await refresh();
+    await openNotification(t, org.testKey, token, draft.id, 'requirement');
+    expect((await get(`/v1/procedures/${draft.id}`, h)).deadlines).toMatchObject({ clock: 'suspended', requirement_deadline: '2026-03-24', max_resolution_date: null, awaiting_notification: null });
 
     // Answering without the document is refused; with it, the clock resumes, extended by the 5 working days lost.
     t.clock.set('2026-03-17T09:00:00Z');
@@ -86,6 +93,10 @@ describe('pension family (JUB) through the sandbox', () => {
     const denied = (await (await t.request(`/v1/sandbox/procedures/${draft.id}/advance`, { method: 'POST', headers: auth(org.testKey), json: { action: 'deny', message: 'No reúne el periodo mínimo de cotización.' } })).json()) as any;
     expect(denied.status).toBe('denied');
     expect(denied.resolution).toMatchObject({ outcome: 'denied' });
+    // The resolution is notified too: the prior-claim term starts once it is opened, here the same day.
+    expect(denied.deadlines).toMatchObject({ prior_claim_deadline: null, awaiting_notification: { kind: 'resolution' } });
+    await openNotification(t, org.testKey, token, draft.id, 'resolution');
+    Object.assign(denied, await get(`/v1/procedures/${draft.id}`, h));
     // 30 días hábiles from 1 April in Madrid: Holy Thursday, Good Friday, 1 May and 15 May (San Isidro,
     // a local day of Madrid city, the applicant's municipality and the office's seat) do not count.
     expect(denied.deadlines.prior_claim_deadline).toBe(addBusinessDays(cal, '2026-04-01', 30, MD).deadline);
@@ -98,7 +109,8 @@ describe('pension family (JUB) through the sandbox', () => {
 
     const timeline = await get(`/v1/procedures/${draft.id}/timeline`, h);
     expect(timeline.data.map((e: any) => e.action)).toEqual([
-      'created', 'form_updated', 'document_added', 'document_added', 'submitted', 'requirement_issued', 'document_added', 'requirement_answered', 'resolved',
+      'created', 'form_updated', 'document_added', 'document_added', 'submitted', 'requirement_issued', 'notification_accessed', 'document_added',
+      'requirement_answered', 'resolved', 'notification_accessed',
     ]);
     expect(timeline.data[0].actor).toMatchObject({ type: 'member', id: org.ownerId, name: 'Lucía Martínez Pardo' });
     expect(timeline.data[5].actor.type).toBe('caseworker');
@@ -135,7 +147,10 @@ describe('live filing through the agency back office', () => {
       h = consentHeaders(org.liveKey, token);
       expect((await t.request(`/v1/agency/procedures/${draft.id}/admit`, { method: 'POST', headers: auth(agencyKey) })).status).toBe(200);
       const required = (await (await t.request(`/v1/agency/procedures/${draft.id}/requirements`, { method: 'POST', headers: auth(agencyKey), json: { kinds: ['DNI_NIE'], message: 'El DNI aportado está caducado; aporte uno vigente.' } })).json()) as any;
-      expect(required.deadlines.requirement_deadline).toBe('2026-03-24');
+      // Not running until the notification is opened; opened the same day (10 March), it ends on 24 March.
+      expect(required.deadlines.requirement_deadline).toBe(null);
+      await openNotification(t, org.liveKey, token, draft.id, 'requirement');
+      expect((await get(`/v1/procedures/${draft.id}`, h)).deadlines.requirement_deadline).toBe('2026-03-24');
       const requirementId = required.requirements[0].id;
 
       // One extension of 5 días hábiles, once.

@@ -58,8 +58,14 @@ interface Operation {
   capacity: Capacity;
   /** Operations without a procedure id have no "unknown id" case. */
   takesId: boolean;
+  /** A consented write that needs only `consult` (opening a notification): left out of the read-only checks. */
+  write?: true;
+  /** What an allowed request on the world's draft answers when the gate refuses the resource it names (nothing logged). */
+  onDraft?: { status: number; code: string };
   request(w: { procedureId: string; documentId: string; type: string }): { path: string; init: RequestInit & { json?: unknown } };
 }
+
+const UNKNOWN_NOTIFICATION = 'ntf_unknown0000000000000';
 
 function uploadBody(): FormData {
   const form = new FormData();
@@ -71,7 +77,14 @@ function uploadBody(): FormData {
 const OPERATIONS: Operation[] = [
   { name: 'retrieve', capacity: 'consult', takesId: true, request: (w) => ({ path: `/v1/procedures/${w.procedureId}`, init: {} }) },
   { name: 'timeline', capacity: 'consult', takesId: true, request: (w) => ({ path: `/v1/procedures/${w.procedureId}/timeline`, init: {} }) },
-  { name: 'receipt', capacity: 'consult', takesId: true, request: (w) => ({ path: `/v1/procedures/${w.procedureId}/receipt`, init: {} }) },
+  {
+    name: 'receipt',
+    capacity: 'consult',
+    takesId: true,
+    // A draft has no receipt yet: refused as a state problem.
+    onDraft: { status: 409, code: 'invalid_state_transition' },
+    request: (w) => ({ path: `/v1/procedures/${w.procedureId}/receipt`, init: {} }),
+  },
   { name: 'document list', capacity: 'consult', takesId: true, request: (w) => ({ path: `/v1/procedures/${w.procedureId}/documents`, init: {} }) },
   {
     name: 'document download',
@@ -101,6 +114,23 @@ const OPERATIONS: Operation[] = [
     request: (w) => ({ path: `/v1/procedures/${w.procedureId}/requirements/req_unknown0000000000000/response`, init: { method: 'POST', json: { message: 'Adjunto.' } } }),
   },
   { name: 'upload', capacity: 'file', takesId: true, request: (w) => ({ path: `/v1/procedures/${w.procedureId}/documents`, init: { method: 'POST', body: uploadBody() } }) },
+  { name: 'notification list', capacity: 'consult', takesId: true, request: (w) => ({ path: `/v1/procedures/${w.procedureId}/notifications`, init: {} }) },
+  {
+    name: 'notification retrieve',
+    capacity: 'consult',
+    takesId: true,
+    // A draft has no notification: the one named is refused by the gate.
+    onDraft: { status: 404, code: 'not_found' },
+    request: (w) => ({ path: `/v1/procedures/${w.procedureId}/notifications/${UNKNOWN_NOTIFICATION}`, init: {} }),
+  },
+  {
+    name: 'notification open',
+    capacity: 'consult',
+    takesId: true,
+    write: true,
+    onDraft: { status: 404, code: 'not_found' },
+    request: (w) => ({ path: `/v1/procedures/${w.procedureId}/notifications/${UNKNOWN_NOTIFICATION}/access`, init: { method: 'POST' } }),
+  },
 ];
 
 /** What a case sends: the key and token, and the procedure (or type) it names. */
@@ -281,7 +311,7 @@ describe('the consent gate refuses the same way on every operation, and logs not
         expect(await accessLogRows(id), `${op.name} wrote an access-log row for a refused request`).toBe(0);
         seen.push(op.name);
       }
-      expect(seen.length).toBeGreaterThanOrEqual(refusal.code === 'not_found' ? 10 : 12);
+      expect(seen.length).toBeGreaterThanOrEqual(refusal.code === 'not_found' ? 13 : 15);
     });
   }
 
@@ -291,21 +321,21 @@ describe('the consent gate refuses the same way on every operation, and logs not
       const id = requestId();
       const { path, init } = op.request({ procedureId: w.procedureId, documentId: w.documentId, type: 'JUB' });
       const res = await t.request(path, { ...init, headers: consentHeaders(w.key, w.token, { 'request-id': id }) });
-      // A draft has no receipt yet: refused as a state problem, and not logged as read.
-      if (op.name === 'receipt') {
-        await expectProblem(res, 409, 'invalid_state_transition');
+      // A resource the draft does not have (a receipt, a notification) is refused inside the gate, and not logged as read.
+      if (op.onDraft) {
+        await expectProblem(res, op.onDraft.status, op.onDraft.code);
       } else {
         expect(res.status, `${op.name}: ${await res.clone().text()}`).toBe(200);
       }
       expect(res.headers.get('cache-control'), op.name).toBe('no-store');
-      expect(await accessLogRows(id), op.name).toBe(op.name === 'receipt' ? 0 : 1);
+      expect(await accessLogRows(id), op.name).toBe(op.onDraft ? 0 : 1);
     }
   });
 
   it('every consented read costs exactly one query, allowed or refused', async () => {
     const w = await world((await registerOrg(t)).testKey);
     const other = await world((await registerOrg(t)).testKey);
-    for (const op of OPERATIONS.filter((o) => o.capacity === 'consult')) {
+    for (const op of OPERATIONS.filter((o) => o.capacity === 'consult' && !o.write)) {
       const { path } = op.request({ procedureId: w.procedureId, documentId: w.documentId, type: 'JUB' });
       // The first use of a token verifies its signature (and may load the signing key); later uses only re-judge its times.
       await t.request(path, { headers: consentHeaders(w.key, w.token) });
@@ -313,7 +343,7 @@ describe('the consent gate refuses the same way on every operation, and logs not
       for (const token of [w.token, other.token]) {
         const before = queries;
         const res = await t.request(path, { headers: consentHeaders(w.key, token) });
-        expect([200, 403, 409], op.name).toContain(res.status);
+        expect([200, 403, 404, 409], op.name).toContain(res.status);
         expect(queries - before, `${op.name} (${res.status})`).toBe(1);
       }
     }

@@ -36,3 +36,14 @@ export async function createDraft(t: TestApp, key: string, token: string, type: 
   expect(res.status, await res.clone().text()).toBe(201);
   return (await res.json()) as Record<string, any>;
 }
+
+/** Opens (as the representative) the latest notification of a kind; answers the opened notification. */
+export async function openNotification(t: TestApp, key: string, token: string, procedureId: string, kind: string): Promise<Record<string, any>> {
+  const list = await t.request(`/v1/procedures/${procedureId}/notifications`, { headers: consentHeaders(key, token) });
+  expect(list.status, await list.clone().text()).toBe(200);
+  const notification = ((await list.json()) as { data: Array<{ id: string; kind: string }> }).data.filter((n) => n.kind === kind).at(-1);
+  expect(notification, `a ${kind} notification`).toBeDefined();
+  const res = await t.request(`/v1/procedures/${procedureId}/notifications/${notification!.id}/access`, { method: 'POST', headers: consentHeaders(key, token) });
+  expect(res.status, await res.clone().text()).toBe(200);
+  return (await res.json()) as Record<string, any>;
+}

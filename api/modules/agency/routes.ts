@@ -6,12 +6,12 @@ import { ProblemError } from '../../http/problem';
 import { legalDay } from '../../lib/legal-day';
 import { ProcedureParams, ProcedureSchema } from '../procedures/schemas';
 import { findAgencyProcedure, findProcedure, listAgencyQueue } from '../procedures/queries';
-import { admitProcedure, issueRequirement, resolveProcedure } from '../procedures/service';
+import { admitProcedure, declareLapse, declareWithdrawal, issueRequirement, resolveProcedure, warnLapse } from '../procedures/service';
 import { toProcedure } from '../procedures/mappers';
 import { listDocuments } from '../documents/queries';
 import { toDocument } from '../documents/mappers';
 import type { Actor } from '../procedures/timeline.queries';
-import { AgencyProcedureSchema, AgencyQueueQuery, AgencyQueueSchema, IssueRequirementBody, ResolveBody } from './schemas';
+import { AgencyActBody, AgencyProcedureSchema, AgencyQueueQuery, AgencyQueueSchema, IssueRequirementBody, ResolveBody } from './schemas';
 
 const TAG = 'Agency';
 const ONE = { 200: { description: 'The procedure after the action.', content: { 'application/json': { schema: ProcedureSchema } } } };
@@ -78,6 +78,49 @@ const resolveRoute = defineRoute({
   responses: ONE,
 });
 
+const withdrawalRoute = defineRoute({
+  method: 'post',
+  path: '/v1/agency/procedures/{id}/withdrawal-declaration',
+  operationId: 'agencyDeclareWithdrawal',
+  tags: [TAG],
+  summary: 'Declare the application withdrawn (requirement unanswered)',
+  description:
+    'Arts. 68.1 and 94: once the open requirement\'s term has passed unanswered, from the day after its deadline (409 `term_not_elapsed` before, with `earliest_on`). ' +
+    'The declaration is notified to the representative.',
+  auth: 'agencyWrite',
+  request: { params: ProcedureParams, body: { content: { 'application/json': { schema: AgencyActBody } }, required: false } },
+  problems: ['not_found', 'invalid_state_transition', 'term_not_elapsed', 'conflict', 'calendar_unavailable'],
+  responses: ONE,
+});
+
+const lapseWarningRoute = defineRoute({
+  method: 'post',
+  path: '/v1/agency/procedures/{id}/lapse-warning',
+  operationId: 'agencyWarnLapse',
+  tags: [TAG],
+  summary: 'Warn of caducidad (standstill caused by the applicant)',
+  description: 'Art. 95.1: notified to the representative; three months (date to date) after it takes effect, the procedure may be declared lapsed unless the applicant acts.',
+  auth: 'agencyWrite',
+  request: { params: ProcedureParams, body: { content: { 'application/json': { schema: AgencyActBody } }, required: false } },
+  problems: ['not_found', 'invalid_state_transition', 'calendar_unavailable'],
+  responses: ONE,
+});
+
+const lapseRoute = defineRoute({
+  method: 'post',
+  path: '/v1/agency/procedures/{id}/lapse-declaration',
+  operationId: 'agencyDeclareLapse',
+  tags: [TAG],
+  summary: 'Declare the procedure lapsed (caducidad)',
+  description:
+    'Art. 95.1: from the day after the three months that follow the warning\'s notification (409 `term_not_elapsed` before); refused (409 `conflict`) with no warning, ' +
+    'or if the representative acted since. The declaration is notified to the representative.',
+  auth: 'agencyWrite',
+  request: { params: ProcedureParams, body: { content: { 'application/json': { schema: AgencyActBody } }, required: false } },
+  problems: ['not_found', 'invalid_state_transition', 'term_not_elapsed', 'conflict', 'calendar_unavailable'],
+  responses: ONE,
+});
+
 export function registerAgency(app: App): void {
   const actorOf = (c: Parameters<typeof agencyPrincipal>[0]): Actor => {
     const p = agencyPrincipal(c);
@@ -120,10 +163,19 @@ export function registerAgency(app: App): void {
     return c.json(await answer(c, row.id), 200);
   });
 
+  for (const [route, act] of [[withdrawalRoute, declareWithdrawal], [lapseWarningRoute, warnLapse], [lapseRoute, declareLapse]] as const) {
+    app.openapi(route, async (c) => {
+      const row = await load(c, c.req.valid('param').id);
+      const text = (c.req.valid('json') as { text?: string } | undefined)?.text;
+      await act(c.get('sql'), row.id, { text, actor: actorOf(c), now: c.get('deps').clock.now(), calendar: await calendar(c) });
+      return c.json(await answer(c, row.id), 200);
+    });
+  }
+
   app.openapi(resolveRoute, async (c) => {
     const row = await load(c, c.req.valid('param').id);
     const { outcome, text, amount } = c.req.valid('json');
-    await resolveProcedure(c.get('sql'), row.id, actorOf(c), { outcome, text, amount: amount ?? null }, c.get('deps').clock.now());
+    await resolveProcedure(c.get('sql'), row.id, actorOf(c), { outcome, text, amount: amount ?? null }, c.get('deps').clock.now(), await calendar(c));
     return c.json(await answer(c, row.id), 200);
   });
 }

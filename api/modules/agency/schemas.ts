@@ -35,11 +35,16 @@ export const ResolveBody = z
     example: { outcome: 'approved', text: 'Se reconoce el derecho a la pensión de jubilación con efectos desde el 1 de junio de 2026.', amount: 1456.32 },
   });
 
+export const AgencyActBody = z
+  .object({ text: z.string().min(10).max(8000).optional().openapi({ description: 'The act as notified; a standard text citing the article when omitted.' }) })
+  .strict()
+  .openapi('AgencyActRequest', { example: { text: 'Se le tiene por desistido de su solicitud por no aportar en plazo la documentación requerida.' } });
+
 export const SandboxAdvanceBody = z
   .object({
-    action: z.enum(['admit', 'require', 'approve', 'partially_approve', 'deny']),
+    action: z.enum(['admit', 'require', 'approve', 'partially_approve', 'deny', 'declare_withdrawal', 'warn_lapse', 'declare_lapse']),
     kinds: z.array(DocumentKindSchema).min(1).optional().openapi({ description: 'For `require`: the document kinds (default OTHER).' }),
-    message: z.string().min(10).max(4000).optional(),
+    message: z.string().min(10).max(4000).optional().openapi({ description: 'The requirement\'s, resolution\'s or declaration\'s text.' }),
     amount: z.number().nonnegative().max(1_000_000).optional(),
   })
   .strict()

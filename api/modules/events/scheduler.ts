@@ -8,17 +8,27 @@ import { expireDueRequests } from '../delegation-requests/queries';
 import { expireDueDelegations } from '../delegations/queries';
 import { findProcedure } from '../procedures/queries';
 import { deadlinesOf } from '../procedures/mappers';
+import { recordTimeline } from '../procedures/timeline.queries';
+import { addDays } from '../../lib/dates';
+import { listUnrecordedNotifications } from '../notifications/queries';
+import { recordDeemedRejection, termOrNull, warnDeemedRejectionApproaching } from '../notifications/service';
+import { requirementNotification } from '../notifications/terms';
 import { emit } from './emit';
 import { listClockCandidates } from './scheduler.queries';
 
 /** Días hábiles before a requirement's deadline when the representative is warned. */
 export const DEADLINE_WARNING_DAYS = 3;
+/** Días naturales before an unopened notification's deemed rejection when the representative is warned. */
+export const DEEMED_REJECTION_WARNING_DAYS = 3;
 
 export interface SchedulerReport {
   expiredRequests: number;
   expiredDelegations: number;
   presumedDenials: number;
   deadlineWarnings: number;
+  deemedRejections: number;
+  deemedRejectionWarnings: number;
+  expiredRequirements: number;
 }
 
 /**
@@ -27,7 +37,9 @@ export interface SchedulerReport {
  * processes may run this at once without emitting anything twice.
  */
 export async function runScheduler(sql: Sql, now: Date, calendar: CalendarStore): Promise<SchedulerReport> {
-  const report: SchedulerReport = { expiredRequests: 0, expiredDelegations: 0, presumedDenials: 0, deadlineWarnings: 0 };
+  const report: SchedulerReport = {
+    expiredRequests: 0, expiredDelegations: 0, presumedDenials: 0, deadlineWarnings: 0, deemedRejections: 0, deemedRejectionWarnings: 0, expiredRequirements: 0,
+  };
   await transaction(sql, async (tx) => {
     for (const r of await expireDueRequests(tx, now)) {
       report.expiredRequests++;
@@ -56,21 +68,53 @@ export async function runScheduler(sql: Sql, now: Date, calendar: CalendarStore)
       if (emitted) report.presumedDenials++;
     }
     const open = row.requirements.find((r) => r.status === 'open');
-    if (open && open.deadline >= today) {
+    const notification = open ? requirementNotification(row, open.id) : undefined;
+    const deadline = open && notification ? termOrNull(cal, row, notification, today)?.deadline : null;
+    if (open && deadline && deadline >= today) {
       try {
         const warnFrom = addBusinessDays(cal, today, DEADLINE_WARNING_DAYS, placesOf(cal, row)).deadline;
-        if (warnFrom >= open.deadline) {
+        if (warnFrom >= deadline) {
           const emitted = await emit(sql, {
             ...base,
             type: 'procedure.requirement_deadline_approaching',
-            data: { procedure_id: row.id, type: row.type, status: row.status, requirement_id: open.id, deadline: open.deadline },
-            dedupeKey: `procedure.requirement_deadline_approaching:${open.id}:${open.deadline}`,
+            data: { procedure_id: row.id, type: row.type, status: row.status, requirement_id: open.id, deadline },
+            dedupeKey: `procedure.requirement_deadline_approaching:${open.id}:${deadline}`,
           });
           if (emitted) report.deadlineWarnings++;
         }
       } catch (error) {
         if (!(error instanceof CalendarUnavailableError)) throw error;
       }
+    }
+    // The term passed unanswered: the agency may now declare the application withdrawn (art. 68.1).
+    if (open && deadline && today > deadline) {
+      const emitted = await transaction(sql, async (tx) => {
+        const first = await emit(tx, {
+          ...base,
+          type: 'requirement.expired',
+          data: { procedure_id: row.id, type: row.type, status: row.status, requirement_id: open.id, deadline, withdrawal_declarable_from: addDays(deadline, 1) },
+          dedupeKey: `requirement.expired:${open.id}`,
+        });
+        if (first) {
+          await recordTimeline(tx, { procedureId: row.id, at: now, actor: { type: 'system', id: null, name: null }, action: 'requirement_expired', details: { requirement_id: open.id, deadline } });
+        }
+        return first;
+      });
+      if (emitted) report.expiredRequirements++;
+    }
+  }
+
+  // Electronic notifications left unopened (art. 43.2): warned three días naturales ahead, then deemed rejected.
+  for (const { id, procedure_id } of await listUnrecordedNotifications(sql)) {
+    const row = await findProcedure(sql, { id: procedure_id });
+    const n = row?.notifications.find((x) => x.id === id);
+    if (!row || !n) continue;
+    const term = termOrNull(cal, row, n, today);
+    if (!term) continue;
+    if (term.deemedRejected) {
+      if (await recordDeemedRejection(sql, row, n, term, now)) report.deemedRejections++;
+    } else if (n.accessed_at === null && today >= addDays(term.deemedRejectedOn, -DEEMED_REJECTION_WARNING_DAYS)) {
+      if (await warnDeemedRejectionApproaching(sql, row, n, term, now)) report.deemedRejectionWarnings++;
     }
   }
   return report;

@@ -28,6 +28,7 @@ export const ARTICLES = {
   presumed_denial: 'Ley 39/2015, art. 24.1 and TRLGSS (RDLeg 8/2015): silence is negative in Social Security benefit procedures',
   requirement: 'Ley 39/2015, art. 68.1 (10 días hábiles) and 68.2 (extension of 5 días hábiles)',
   prior_claim: 'Ley 36/2011, art. 71.2 (30 días hábiles)',
+  notification: 'Ley 39/2015, art. 43.2 (from the day after the notification is opened, or deemed rejected after 10 días naturales unopened)',
 } as const;
 
 export interface Term {
@@ -129,4 +130,39 @@ export interface DeadlineBasis {
 export function basisOf(cal: CalendarSnapshot, article: string, term: DeadlineBasis['term'], places: readonly Place[], result: DeadlineResult): DeadlineBasis {
   const { places: reports, warnings } = assess(cal, places, result);
   return { article, term, places: reports, lowest_confidence: result.lowestConfidence, provisional: result.provisional, warnings };
+}
+
+/** Días naturales an electronic notification stays unopened before it is deemed rejected (art. 43.2). */
+export const DEEMED_REJECTION_DAYS = 10;
+/** Months after a lapse warning before caducidad may be declared (art. 95.1), counted date to date. */
+export const LAPSE_WARNING_MONTHS = 3;
+
+/**
+ * Made available on day D and never opened, a notification is deemed rejected on D+10 (días
+ * naturales); a last day that is inhábil moves to the next hábil one (art. 30.5).
+ */
+export function deemedRejectionOn(cal: CalendarSnapshot, madeAvailableOn: string, places: readonly Place[]): string {
+  return nextBusinessDay(cal, addDays(madeAvailableOn, DEEMED_REJECTION_DAYS), places);
+}
+
+/**
+ * The day a notification takes effect, from which the term it opens counts (the next day is the
+ * first counted): the day it was first opened within the period, or the day of its deemed
+ * rejection once that day has passed unopened. Null while neither has happened.
+ */
+export function notificationEffectiveOn(
+  cal: CalendarSnapshot,
+  madeAvailableOn: string,
+  accessedOn: string | null,
+  today: string,
+  places: readonly Place[],
+): string | null {
+  const rejectedOn = deemedRejectionOn(cal, madeAvailableOn, places);
+  if (accessedOn !== null && accessedOn <= rejectedOn) return accessedOn;
+  return today > rejectedOn ? rejectedOn : null;
+}
+
+/** The last day of the three months after a lapse warning took effect; caducidad may be declared from the next day. */
+export function lapseWarningEnds(cal: CalendarSnapshot, effectiveOn: string, places: readonly Place[]): DeadlineResult {
+  return addMonths(cal, effectiveOn, LAPSE_WARNING_MONTHS, places);
 }

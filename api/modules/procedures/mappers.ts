@@ -12,13 +12,47 @@ import {
   placesOf,
   presumedDeniedOn,
   priorClaimDeadline,
-  requirementDeadline,
   REQUIREMENT_DAYS,
   REQUIREMENT_EXTENSION_DAYS,
   PRIOR_CLAIM_DAYS,
   type DeadlineBasis,
 } from './deadlines';
 import { missingDocumentGroups } from './service';
+import { latestNotification, notificationTerm, requirementNotification, type NotificationTerm } from '../notifications/terms';
+
+/** The term of a requirement as of `today` (null when its dates reach a year without holiday data). */
+function requirementTerm(cal: CalendarSnapshot, row: ProcedureRow, r: RequirementJson, today: string): NotificationTerm | null {
+  const n = requirementNotification(row, r.id);
+  if (!n) return null;
+  try {
+    return notificationTerm(cal, row, n, today);
+  } catch (error) {
+    if (!(error instanceof CalendarUnavailableError)) throw error;
+    return null;
+  }
+}
+
+const TERM_OPENING = ['requirement', 'resolution'] as const;
+
+/** The oldest notification that governs a deadline of the procedure and has not taken effect yet. */
+function awaitingNotification(cal: CalendarSnapshot, row: ProcedureRow, today: string): Procedure['deadlines']['awaiting_notification'] {
+  for (const n of row.notifications) {
+    if (!(TERM_OPENING as readonly string[]).includes(n.kind)) continue;
+    if (n.kind === 'requirement' && row.requirements.find((r) => r.id === n.requirement_id)?.status !== 'open') continue;
+    if (n.kind === 'resolution' && n !== latestNotification(row, 'resolution')) continue;
+    let term: NotificationTerm;
+    try {
+      term = notificationTerm(cal, row, n, today);
+    } catch (error) {
+      if (!(error instanceof CalendarUnavailableError)) throw error;
+      continue;
+    }
+    if (term.basis && term.effectiveOn === null) {
+      return { notification_id: n.id, kind: n.kind as 'requirement' | 'resolution', term_starts: 'on_access_or_deemed_rejection', deemed_rejected_on: term.deemedRejectedOn };
+    }
+  }
+  return null;
+}
 
 const RUNNING = ['submitted', 'in_review'];
 
@@ -26,15 +60,17 @@ const RUNNING = ['submitted', 'in_review'];
 export function deadlinesOf(row: ProcedureRow, today: string, cal: CalendarSnapshot): Procedure['deadlines'] {
   const places = placesOf(cal, row);
   const openRequirement = row.requirements.find((r) => r.status === 'open');
+  const openTerm = openRequirement ? requirementTerm(cal, row, openRequirement, today) : null;
   const result: Procedure['deadlines'] = {
     clock: row.max_resolution_base === null ? 'not_started' : openRequirement ? 'suspended' : RUNNING.includes(row.status) ? 'running' : 'stopped',
     max_resolution_date: null,
     presumed_denied_at: null,
-    requirement_deadline: openRequirement?.deadline ?? null,
+    requirement_deadline: openTerm?.deadline ?? null,
     prior_claim_deadline: null,
+    awaiting_notification: awaitingNotification(cal, row, today),
     basis: { max_resolution_date: null, presumed_denied_at: null, requirement_deadline: null, prior_claim_deadline: null },
   };
-  if (openRequirement) result.basis.requirement_deadline = requirementBasis(cal, row, openRequirement);
+  if (openRequirement) result.basis.requirement_deadline = requirementBasis(cal, row, openRequirement, openTerm);
   if (row.max_resolution_base === null || row.registered_on === null) return result;
   try {
     const term = { value: row.max_term_value, unit: row.max_term_unit };
@@ -58,9 +94,13 @@ export function deadlinesOf(row: ProcedureRow, today: string, cal: CalendarSnaps
       }
     }
     if (row.status === 'denied' || row.status === 'partially_approved') {
-      const claim = priorClaimDeadline(cal, legalDay(row.resolved_at!), places);
-      result.prior_claim_deadline = claim.deadline;
-      result.basis.prior_claim_deadline = basisOf(cal, ARTICLES.prior_claim, { value: PRIOR_CLAIM_DAYS, unit: 'business_days' }, places, claim);
+      // From the day after the resolution's notification took effect (opened, or deemed rejected, art. 43.2).
+      const notification = latestNotification(row, 'resolution');
+      const claim = notification ? notificationTerm(cal, row, notification, today).result : priorClaimDeadline(cal, legalDay(row.resolved_at!), places);
+      result.prior_claim_deadline = claim?.deadline ?? null;
+      result.basis.prior_claim_deadline = claim
+        ? basisOf(cal, notification ? `${ARTICLES.prior_claim}; ${ARTICLES.notification}` : ARTICLES.prior_claim, { value: PRIOR_CLAIM_DAYS, unit: 'business_days' }, places, claim)
+        : null;
     }
   } catch (error) {
     // Dates that reach a year without holiday data stay unknown rather than guessed.
@@ -69,16 +109,11 @@ export function deadlinesOf(row: ProcedureRow, today: string, cal: CalendarSnaps
   return result;
 }
 
-function requirementBasis(cal: CalendarSnapshot, row: ProcedureRow, r: RequirementJson): DeadlineBasis | null {
-  try {
-    const places = placesOf(cal, row);
-    const computed = requirementDeadline(cal, r.notified_on, r.extended, places);
-    const days = REQUIREMENT_DAYS + (r.extended ? REQUIREMENT_EXTENSION_DAYS : 0);
-    return basisOf(cal, ARTICLES.requirement, { value: days, unit: 'business_days' }, places, { ...computed, deadline: r.deadline });
-  } catch (error) {
-    if (!(error instanceof CalendarUnavailableError)) throw error;
-    return null;
-  }
+/** The basis of a requirement's deadline: counted from the day after its notification took effect; null while it has not. */
+function requirementBasis(cal: CalendarSnapshot, row: ProcedureRow, r: RequirementJson, term: NotificationTerm | null): DeadlineBasis | null {
+  if (!term?.result) return null;
+  const days = REQUIREMENT_DAYS + (r.extended ? REQUIREMENT_EXTENSION_DAYS : 0);
+  return basisOf(cal, `${ARTICLES.requirement}; ${ARTICLES.notification}`, { value: days, unit: 'business_days' }, placesOf(cal, row), term.result);
 }
 
 function iso(value: string | null): string | null {
@@ -111,19 +146,27 @@ export function toProcedure(row: ProcedureRow, today: string, cal: CalendarSnaps
             resolved_at: row.resolved_at.toISOString(),
           }
         : null,
-    requirements: row.requirements.map((r) => ({
-      id: r.id,
-      object: 'requirement' as const,
-      kinds: r.kinds as Procedure['requirements'][number]['kinds'],
-      message: r.message,
-      notified_at: iso(r.notified_at)!,
-      deadline: r.deadline,
-      deadline_basis: requirementBasis(cal, row, r),
-      extended: r.extended,
-      status: r.status,
-      answered_at: iso(r.answered_at),
-      response_message: r.response_message,
-    })),
+    requirements: row.requirements.map((r) => {
+      const term = requirementTerm(cal, row, r, today);
+      return {
+        id: r.id,
+        object: 'requirement' as const,
+        kinds: r.kinds as Procedure['requirements'][number]['kinds'],
+        message: r.message,
+        notified_at: iso(r.notified_at)!,
+        notification_id: requirementNotification(row, r.id)?.id ?? null,
+        deadline: term?.deadline ?? null,
+        deadline_basis: requirementBasis(cal, row, r, term),
+        term_starts: term?.starts ?? null,
+        counting_from: term?.countingFrom ?? null,
+        deemed_rejected_on: term?.deemedRejectedOn ?? null,
+        extended: r.extended,
+        // Past its deadline unanswered it is expired, though a late answer is still admitted until the withdrawal is declared (art. 73.3).
+        status: r.status === 'open' && term?.deadline && today > term.deadline ? 'expired' : r.status,
+        answered_at: iso(r.answered_at),
+        response_message: r.response_message,
+      };
+    }),
     missing_documents: missingDocumentGroups(row).map((group) => ({ any_of: group as Procedure['missing_documents'][number]['any_of'] })),
     created_by: row.created_by_member_id,
     submitted_by: row.submitted_by_member_id,

@@ -1,5 +1,6 @@
 import { textArray, type Sql } from '../../db/sql';
 import { delegationInForce } from '../delegations/queries';
+import { notificationsJson } from '../notifications/queries';
 
 export interface ProcedureRow {
   id: string;
@@ -35,6 +36,21 @@ export interface ProcedureRow {
   required_documents: string[][];
   document_kinds: string[];
   requirements: RequirementJson[];
+  notifications: NotificationJson[];
+}
+
+/** Electronic notifications as read with their procedure (dates as text), oldest first. */
+export interface NotificationJson {
+  id: string;
+  kind: 'requirement' | 'resolution' | 'withdrawal_declaration' | 'lapse_warning' | 'lapse_declaration';
+  requirement_id: string | null;
+  content: Record<string, unknown>;
+  made_available_at: string;
+  made_available_on: string;
+  accessed_at: string | null;
+  accessed_on: string | null;
+  accessed_by_member_id: string | null;
+  deemed_rejected_at: string | null;
 }
 
 /** Requirements as read with their procedure (dates as text). */
@@ -44,7 +60,8 @@ export interface RequirementJson {
   message: string;
   notified_at: string;
   notified_on: string;
-  deadline: string;
+  /** As stored when issued, before notifications existed; the deadline is computed from the notification. */
+  deadline: string | null;
   extended: boolean;
   status: 'open' | 'answered' | 'expired';
   answered_at: string | null;
@@ -64,7 +81,8 @@ const SELECT = (sql: Sql) => sql`
         'id', r.id, 'kinds', r.kinds, 'message', r.message, 'notified_at', r.notified_at, 'notified_on', r.notified_on,
         'deadline', r.deadline, 'extended', r.extended, 'status', r.status, 'answered_at', r.answered_at,
         'answered_on', r.answered_on, 'response_message', r.response_message) order by r.created_at, r.id)
-      from requirements r where r.procedure_id = p.id), '[]') as requirements
+      from requirements r where r.procedure_id = p.id), '[]') as requirements,
+    ${notificationsJson(sql)} as notifications
   from procedures p join citizens c on c.id = p.citizen_id join procedure_types pt on pt.code = p.type`;
 
 export async function insertProcedure(

@@ -7,7 +7,7 @@ export interface RequirementRow {
   message: string;
   notified_at: Date;
   notified_on: string;
-  deadline: string;
+  deadline: string | null;
   extended: boolean;
   status: string;
   answered_at: Date | null;
@@ -22,7 +22,7 @@ const COLUMNS = `id, procedure_id, kinds, message, notified_at, to_char(notified
 
 export async function insertRequirement(
   sql: Sql,
-  r: { id: string; procedure_id: string; kinds: string[]; message: string; notified_at: Date; notified_on: string; deadline: string; issued_by: string },
+  r: { id: string; procedure_id: string; kinds: string[]; message: string; notified_at: Date; notified_on: string; deadline: string | null; issued_by: string },
 ): Promise<void> {
   await sql`
     insert into requirements (id, procedure_id, kinds, message, notified_at, notified_on, deadline, issued_by, created_at)
@@ -41,7 +41,7 @@ export async function findRequirement(sql: Sql, procedureId: string, id: string)
   return row;
 }
 
-export async function extendRequirement(sql: Sql, id: string, deadline: string): Promise<boolean> {
+export async function extendRequirement(sql: Sql, id: string, deadline: string | null): Promise<boolean> {
   const rows = await sql`update requirements set extended = true, deadline = ${deadline} where id = ${id} and status = 'open' and not extended returning id`;
   return rows.length > 0;
 }
@@ -53,7 +53,8 @@ export async function answerRequirement(sql: Sql, id: string, message: string | 
   return rows.length > 0;
 }
 
-/** A requirement's deadline recomputed after the administrator changed the calendar. */
-export async function setRequirementDeadline(sql: Sql, id: string, deadline: string): Promise<void> {
-  await sql`update requirements set deadline = ${deadline} where id = ${id}`;
+/** The term passed unanswered and the application was declared withdrawn. */
+export async function expireRequirement(sql: Sql, id: string): Promise<boolean> {
+  const rows = await sql`update requirements set status = 'expired' where id = ${id} and status = 'open' returning id`;
+  return rows.length > 0;
 }

@@ -39,9 +39,16 @@ export const RequirementSchema = z
     object: z.literal('requirement'),
     kinds: z.array(DocumentKindSchema),
     message: z.string(),
-    notified_at: z.string(),
-    deadline: z.string().openapi({ format: 'date', description: '10 días hábiles from notification (15 with the extension).' }),
-    deadline_basis: DeadlineBasisSchema.nullable().openapi({ description: 'What the deadline rests on; null when its year has no holiday data.' }),
+    notified_at: z.string().openapi({ description: 'When the agency issued it and made its notification available.' }),
+    notification_id: z.string().nullable(),
+    deadline: z.string().nullable().openapi({
+      format: 'date',
+      description: '10 días hábiles (15 with the extension) counted from the day after its notification is opened or deemed rejected (10 días naturales unopened, art. 43.2); null until then.',
+    }),
+    deadline_basis: DeadlineBasisSchema.nullable().openapi({ description: 'What the deadline rests on; null while it is not known (the notification has not taken effect, or its year has no holiday data).' }),
+    term_starts: z.enum(['on_access_or_deemed_rejection', 'after_access', 'after_deemed_rejection']).nullable(),
+    counting_from: z.string().nullable().openapi({ format: 'date', description: 'First día counted; null while the term has not started.' }),
+    deemed_rejected_on: z.string().nullable().openapi({ format: 'date', description: 'The day its notification is deemed rejected if nobody opens it by then.' }),
     extended: z.boolean(),
     status: z.enum(['open', 'answered', 'expired']),
     answered_at: z.string().nullable(),
@@ -70,6 +77,7 @@ export const PROCEDURE_EXAMPLE = {
     presumed_denied_at: null,
     requirement_deadline: null,
     prior_claim_deadline: null,
+    awaiting_notification: null,
     basis: {
       max_resolution_date: {
         article: 'Ley 39/2015, arts. 21.2–21.3 (plazo máximo) and 30 (cómputo); suspended by a requirement, art. 22.1.a',
@@ -123,7 +131,18 @@ export const ProcedureSchema = z
       max_resolution_date: z.string().nullable().openapi({ description: 'Legal maximum date to resolve and notify, suspensions included; null while suspended.' }),
       presumed_denied_at: z.string().nullable().openapi({ description: 'Set once silence applies (desestimación presunta); the body may still resolve later.' }),
       requirement_deadline: z.string().nullable(),
-      prior_claim_deadline: z.string().nullable().openapi({ description: 'After a denial: last day to file a reclamación previa (30 días hábiles).' }),
+      prior_claim_deadline: z.string().nullable().openapi({
+        description: 'After a denial: last day to file a reclamación previa (30 días hábiles from the day after the resolution\'s notification is opened or deemed rejected, or after silence).',
+      }),
+      awaiting_notification: z
+        .object({
+          notification_id: z.string(),
+          kind: z.enum(['requirement', 'resolution']),
+          term_starts: z.literal('on_access_or_deemed_rejection'),
+          deemed_rejected_on: z.string().openapi({ format: 'date' }),
+        })
+        .nullable()
+        .openapi({ description: 'A notification not yet opened nor deemed rejected: the deadline it governs is null until it takes effect. Open it with `POST /v1/procedures/{id}/notifications/{notification_id}/access`.' }),
       basis: z
         .object({
           max_resolution_date: DeadlineBasisSchema.nullable(),

@@ -7,15 +7,19 @@ import { legalDay } from '../../lib/legal-day';
 import { newId } from '../../lib/ids';
 import type { ProcedureTypeCode } from '../catalog/schemas';
 import { draftFormSchema, formPlaces, placeErrors, validateCompleteForm } from './forms';
-import { maxResolutionBase, placesOf, registrationDay, requirementDeadline } from './deadlines';
+import { maxResolutionBase, placesOf, registrationDay } from './deadlines';
+import { addDays } from '../../lib/dates';
 import { assertTransition, nextStatus, type Resolution } from './state-machine';
 import { findProcedure, insertProcedure, markSubmitted, setCalendarDates, setStatus, touchProcedure, updateDraft, type ProcedureRow } from './queries';
-import { answerRequirement, extendRequirement, findRequirement, insertRequirement, setRequirementDeadline } from './requirements.queries';
+import { answerRequirement, expireRequirement, extendRequirement, findRequirement, insertRequirement } from './requirements.queries';
 import { listDatedProcedures } from '../calendar/queries';
-import { recordTimeline, type Actor } from './timeline.queries';
+import { memberActedSince, recordTimeline, type Actor } from './timeline.queries';
 import { zodIssuesToErrors } from '../../http/openapi';
 import { listDocuments } from '../documents/queries';
-import { emit } from '../events/emit';
+import { emit, type EventType } from '../events/emit';
+import { acknowledgeByResponse, makeNotificationAvailable } from '../notifications/service';
+import { latestNotification, notificationTerm, requirementNotification } from '../notifications/terms';
+import type { NotificationKind } from '../notifications/queries';
 
 function withCalendar<T>(work: () => T): T {
   try {
@@ -175,7 +179,11 @@ async function transition(
   action: 'admit' | 'withdraw' | 'resolve',
   actor: Actor,
   now: Date,
-  options: { resolution?: { outcome: Resolution; text: string; amount: number | null }; details?: Record<string, unknown> } = {},
+  options: {
+    /** With the calendar its notification's term is computed with. */
+    resolution?: { outcome: Resolution; text: string; amount: number | null; calendar: CalendarSnapshot };
+    details?: Record<string, unknown>;
+  } = {},
 ): Promise<void> {
   await transaction(sql, async (tx) => {
     const row = (await findProcedure(tx, { id }, { forUpdate: true }))!;
@@ -191,6 +199,13 @@ async function transition(
     await recordTimeline(tx, { procedureId: id, at: now, actor, action: TIMELINE_ACTION[action], from: row.status, to, details: options.details });
     await emitStatusChange(tx, row, row.status, to, now);
     if (options.resolution) {
+      await makeNotificationAvailable(tx, {
+        row,
+        kind: 'resolution',
+        content: { outcome: options.resolution.outcome, text: options.resolution.text, amount: options.resolution.amount },
+        now,
+        calendar: options.resolution.calendar,
+      });
       await emit(tx, {
         organizationId: row.organization_id,
         livemode: row.livemode,
@@ -204,12 +219,20 @@ async function transition(
 
 export const admitProcedure = (sql: Sql, id: string, actor: Actor, now: Date) => transition(sql, id, 'admit', actor, now);
 export const withdrawProcedure = (sql: Sql, id: string, actor: Actor, now: Date) => transition(sql, id, 'withdraw', actor, now);
-export const resolveProcedure = (sql: Sql, id: string, actor: Actor, resolution: { outcome: Resolution; text: string; amount: number | null }, now: Date) =>
-  transition(sql, id, 'resolve', actor, now, { resolution, details: { outcome: resolution.outcome, amount: resolution.amount } });
+export const resolveProcedure = (
+  sql: Sql,
+  id: string,
+  actor: Actor,
+  resolution: { outcome: Resolution; text: string; amount: number | null },
+  now: Date,
+  calendar: CalendarSnapshot,
+) => transition(sql, id, 'resolve', actor, now, { resolution: { ...resolution, calendar }, details: { outcome: resolution.outcome, amount: resolution.amount } });
 
 /**
- * A requerimiento de subsanación (art. 68): 10 días hábiles from notification in the applicant's
- * community; the resolution clock stops until it is answered.
+ * A requerimiento de subsanación (art. 68), made available to the representative as an
+ * electronic notification: its 10 días hábiles run from the day after it is opened or deemed
+ * rejected (art. 43.2), so its deadline is not known yet. The resolution clock stops until it is
+ * answered.
  */
 export async function issueRequirement(
   sql: Sql,
@@ -219,8 +242,6 @@ export async function issueRequirement(
   return transaction(sql, async (tx) => {
     const row = (await findProcedure(tx, { id }, { forUpdate: true }))!;
     assertTransition(row.status, 'require');
-    const notifiedOn = legalDay(args.now);
-    const deadline = withCalendar(() => requirementDeadline(args.calendar, notifiedOn, false, placesOf(args.calendar, row)).deadline);
     const requirementId = newId('req');
     await insertRequirement(tx, {
       id: requirementId,
@@ -228,10 +249,19 @@ export async function issueRequirement(
       kinds: args.kinds,
       message: args.message,
       notified_at: args.now,
-      notified_on: notifiedOn,
-      deadline,
+      notified_on: legalDay(args.now),
+      deadline: null,
       issued_by: args.actor.id ?? args.actor.type,
     });
+    const notification = await makeNotificationAvailable(tx, {
+      row,
+      kind: 'requirement',
+      requirementId,
+      content: { requirement_id: requirementId, kinds: args.kinds, message: args.message },
+      now: args.now,
+      calendar: args.calendar,
+    });
+    const pending = { deadline: null, term_starts: 'on_access_or_deemed_rejection', notification_id: notification.id };
     await setStatus(tx, { id, from: [row.status], to: 'action_required', at: args.now });
     await recordTimeline(tx, {
       procedureId: id,
@@ -240,13 +270,13 @@ export async function issueRequirement(
       action: 'requirement_issued',
       from: row.status,
       to: 'action_required',
-      details: { requirement_id: requirementId, kinds: args.kinds, deadline },
+      details: { requirement_id: requirementId, kinds: args.kinds, ...pending },
     });
     await emit(tx, {
       organizationId: row.organization_id,
       livemode: row.livemode,
       type: 'procedure.requirement_issued',
-      data: { procedure_id: id, type: row.type, status: 'action_required', requirement_id: requirementId, kinds: args.kinds, deadline },
+      data: { procedure_id: id, type: row.type, status: 'action_required', requirement_id: requirementId, kinds: args.kinds, ...pending },
       at: args.now,
     });
     await emitStatusChange(tx, row, row.status, 'action_required', args.now, { requirement_id: requirementId });
@@ -260,18 +290,28 @@ export async function respondToRequirement(
   args: { procedureId: string; requirementId: string; message: string | null; extension: boolean; memberId: string; now: Date; calendar: CalendarSnapshot },
 ): Promise<void> {
   await transaction(sql, async (tx) => {
-    const row = (await findProcedure(tx, { id: args.procedureId }, { forUpdate: true }))!;
+    let row = (await findProcedure(tx, { id: args.procedureId }, { forUpdate: true }))!;
     const requirement = await findRequirement(tx, args.procedureId, args.requirementId);
     if (!requirement) throw new ProblemError('not_found', 'No such requirement.');
     if (requirement.status !== 'open') {
       throw new ProblemError('invalid_state_transition', `The requirement is already ${requirement.status}.`, { extensions: { current_state: requirement.status, allowed_from: ['open'] } });
     }
     const actor: Actor = { type: 'member', id: args.memberId, name: null };
+    if (await acknowledgeByResponse(tx, args.calendar, row, requirementNotification(row, requirement.id), args.memberId, args.now)) {
+      row = (await findProcedure(tx, { id: args.procedureId }))!;
+    }
     if (args.extension) {
       assertTransition(row.status, 'extend_requirement');
       if (requirement.extended) throw new ProblemError('conflict', 'The extension of 5 días hábiles can be asked only once.');
-      const deadline = withCalendar(() => requirementDeadline(args.calendar, requirement.notified_on, true, placesOf(args.calendar, row)).deadline);
-      await extendRequirement(tx, requirement.id, deadline);
+      const today = legalDay(args.now);
+      const notification = requirementNotification(row, requirement.id);
+      const term = notification ? withCalendar(() => notificationTerm(args.calendar, row, notification, today)) : null;
+      if (term?.deadline && today > term.deadline) {
+        throw new ProblemError('conflict', `The term ended on ${term.deadline}; an extension must be asked before it ends (art. 32.3).`);
+      }
+      const extended = { ...row, requirements: row.requirements.map((r) => (r.id === requirement.id ? { ...r, extended: true } : r)) };
+      const deadline = notification ? withCalendar(() => notificationTerm(args.calendar, extended, notification, today).deadline) : null;
+      await extendRequirement(tx, requirement.id, null);
       await touchProcedure(tx, row.id, args.now);
       await recordTimeline(tx, { procedureId: row.id, at: args.now, actor, action: 'requirement_extended', details: { requirement_id: requirement.id, deadline } });
       return;
@@ -301,6 +341,110 @@ export async function respondToRequirement(
 }
 
 
+const DEFAULT_TEXT = {
+  withdrawal_declaration: 'Se le tiene por desistido de su solicitud por no atender el requerimiento de subsanación en plazo (arts. 68.1 y 94 de la Ley 39/2015).',
+  lapse_warning: 'Paralizado el procedimiento por causa imputable a usted: transcurridos tres meses se producirá su caducidad (art. 95.1 de la Ley 39/2015).',
+  lapse_declaration: 'Se declara la caducidad del procedimiento y se acuerda el archivo de las actuaciones (art. 95.1 de la Ley 39/2015).',
+} as const;
+
+function termNotElapsed(what: string, deadline: string | null): ProblemError {
+  const earliest = deadline ? addDays(deadline, 1) : null;
+  return new ProblemError(
+    'term_not_elapsed',
+    deadline ? `${what} ends on ${deadline}; this may be done from ${earliest}.` : `${what} has not started: its notification has been neither opened nor deemed rejected.`,
+    { extensions: { term_deadline: deadline, earliest_on: earliest } },
+  );
+}
+
+/** Ends the procedure by an agency declaration: new state, notification, timeline entry and events. */
+async function declareEnd(
+  tx: Sql,
+  row: ProcedureRow,
+  args: {
+    to: 'withdrawn' | 'lapsed'; kind: NotificationKind; action: string; eventType: EventType; text: string; actor: Actor; now: Date; calendar: CalendarSnapshot;
+    details: Record<string, unknown>;
+  },
+): Promise<void> {
+  await setStatus(tx, { id: row.id, from: [row.status], to: args.to, at: args.now });
+  const notification = await makeNotificationAvailable(tx, { row, kind: args.kind, content: { text: args.text, ...args.details }, now: args.now, calendar: args.calendar });
+  const details = { ...args.details, notification_id: notification.id };
+  await recordTimeline(tx, { procedureId: row.id, at: args.now, actor: args.actor, action: args.action, from: row.status, to: args.to, details });
+  await emit(tx, {
+    organizationId: row.organization_id,
+    livemode: row.livemode,
+    type: args.eventType,
+    data: { procedure_id: row.id, type: row.type, status: args.to, ...details },
+    at: args.now,
+  });
+  await emitStatusChange(tx, row, row.status, args.to, args.now);
+}
+
+/**
+ * The agency declares the application withdrawn (arts. 68.1 and 94) once the open requirement's
+ * term has passed unanswered: from the day after its deadline, never earlier.
+ */
+export async function declareWithdrawal(sql: Sql, id: string, args: { text?: string; actor: Actor; now: Date; calendar: CalendarSnapshot }): Promise<void> {
+  await transaction(sql, async (tx) => {
+    const row = (await findProcedure(tx, { id }, { forUpdate: true }))!;
+    assertTransition(row.status, 'declare_withdrawal');
+    const today = legalDay(args.now);
+    const open = row.requirements.find((r) => r.status === 'open');
+    const notification = open ? requirementNotification(row, open.id) : undefined;
+    if (!open || !notification) throw new ProblemError('conflict', 'There is no open requirement whose term could have passed.');
+    const term = withCalendar(() => notificationTerm(args.calendar, row, notification, today));
+    if (!term.deadline || today <= term.deadline) throw termNotElapsed('The requirement\'s term', term.deadline);
+    await expireRequirement(tx, open.id);
+    await declareEnd(tx, row, {
+      to: 'withdrawn', kind: 'withdrawal_declaration', action: 'withdrawal_declared', eventType: 'procedure.withdrawal_declared',
+      text: args.text ?? DEFAULT_TEXT.withdrawal_declaration, actor: args.actor, now: args.now, calendar: args.calendar,
+      details: { requirement_id: open.id, requirement_deadline: term.deadline },
+    });
+  });
+}
+
+/** Caducidad, first step (art. 95.1): the agency warns that the standstill the applicant caused will lapse the procedure in three months. */
+export async function warnLapse(sql: Sql, id: string, args: { text?: string; actor: Actor; now: Date; calendar: CalendarSnapshot }): Promise<void> {
+  await transaction(sql, async (tx) => {
+    const row = (await findProcedure(tx, { id }, { forUpdate: true }))!;
+    assertTransition(row.status, 'warn_lapse');
+    const notification = await makeNotificationAvailable(tx, { row, kind: 'lapse_warning', content: { text: args.text ?? DEFAULT_TEXT.lapse_warning }, now: args.now, calendar: args.calendar });
+    const details = { notification_id: notification.id };
+    await touchProcedure(tx, row.id, args.now);
+    await recordTimeline(tx, { procedureId: row.id, at: args.now, actor: args.actor, action: 'lapse_warned', details });
+    await emit(tx, {
+      organizationId: row.organization_id,
+      livemode: row.livemode,
+      type: 'procedure.lapse_warned',
+      data: { procedure_id: row.id, type: row.type, status: row.status, ...details },
+      at: args.now,
+    });
+  });
+}
+
+/**
+ * Caducidad declared (art. 95.1): three months (date to date, art. 30.4) after the warning took
+ * effect, from the next day, and only if the applicant has not acted since the warning.
+ */
+export async function declareLapse(sql: Sql, id: string, args: { text?: string; actor: Actor; now: Date; calendar: CalendarSnapshot }): Promise<void> {
+  await transaction(sql, async (tx) => {
+    const row = (await findProcedure(tx, { id }, { forUpdate: true }))!;
+    assertTransition(row.status, 'declare_lapse');
+    const warning = latestNotification(row, 'lapse_warning');
+    if (!warning) throw new ProblemError('conflict', 'Caducidad needs a prior warning (art. 95.1); warn first.');
+    const today = legalDay(args.now);
+    const term = withCalendar(() => notificationTerm(args.calendar, row, warning, today));
+    if (!term.deadline || today <= term.deadline) throw termNotElapsed('The three months after the lapse warning', term.deadline);
+    if (await memberActedSince(tx, row.id, new Date(warning.made_available_at), ['notification_accessed'])) {
+      throw new ProblemError('conflict', 'The representative acted on the procedure after the lapse warning; the standstill ended. Warn again if it recurs.');
+    }
+    await declareEnd(tx, row, {
+      to: 'lapsed', kind: 'lapse_declaration', action: 'lapse_declared', eventType: 'procedure.lapsed',
+      text: args.text ?? DEFAULT_TEXT.lapse_declaration, actor: args.actor, now: args.now, calendar: args.calendar,
+      details: { lapse_warning_id: warning.id, warning_term_ended_on: term.deadline },
+    });
+  });
+}
+
 function dependsOn(cal: CalendarSnapshot, row: ProcedureRow, scope: HolidayScope, code: string | null): boolean {
   if (scope === 'national') return true;
   return placesOf(cal, row).some((p) =>
@@ -309,9 +453,10 @@ function dependsOn(cal: CalendarSnapshot, row: ProcedureRow, scope: HolidayScope
 
 /**
  * After the administrator changed the calendar: the stored dates of every live procedure whose
- * places the change touches (registration day, maximum date base, open requirements' deadlines)
- * computed again; each procedure that moved gets a timeline entry naming the change. Deadlines
- * derived at read time (maximum date with suspensions, silence, reclamación previa) follow by themselves.
+ * places the change touches (registration day, maximum date base) computed again; each procedure
+ * that moved gets a timeline entry naming the change. Deadlines derived at read time (maximum date
+ * with suspensions, silence, the terms notifications open: requirements, reclamación previa,
+ * caducidad) follow by themselves.
  */
 export async function recomputeCalendarDates(
   tx: Sql,
@@ -327,13 +472,8 @@ export async function recomputeCalendarDates(
     try {
       const registeredOn = registrationDay(cal, legalDay(row.submitted_at!), places);
       const maxBase = maxResolutionBase(cal, registeredOn, { value: row.max_term_value, unit: row.max_term_unit }, places).deadline;
-      const requirements = row.requirements
-        .filter((r) => r.status === 'open')
-        .map((r) => ({ id: r.id, before: r.deadline, after: requirementDeadline(cal, r.notified_on, r.extended, places).deadline }))
-        .filter((r) => r.before !== r.after);
-      if (registeredOn === row.registered_on && maxBase === row.max_resolution_base && requirements.length === 0) continue;
+      if (registeredOn === row.registered_on && maxBase === row.max_resolution_base) continue;
       await setCalendarDates(tx, { id, registeredOn, maxBase, at: now });
-      for (const r of requirements) await setRequirementDeadline(tx, r.id, r.after);
       await recordTimeline(tx, {
         procedureId: id,
         at: now,
@@ -343,7 +483,6 @@ export async function recomputeCalendarDates(
           calendar_change_id: change.changeId,
           registered_on: { before: row.registered_on, after: registeredOn },
           max_resolution_base: { before: row.max_resolution_base, after: maxBase },
-          requirements: requirements.map((r) => ({ requirement_id: r.id, deadline: { before: r.before, after: r.after } })),
         },
       });
       moved.push({ id, organization_id: row.organization_id, livemode: row.livemode });

@@ -22,6 +22,11 @@ const TRANSITIONS = {
   answer_requirement: { from: ['action_required'], to: 'in_review' },
   resolve: { from: ['submitted', 'in_review'], to: 'resolved' },
   withdraw: { from: ['draft', 'submitted', 'in_review', 'action_required'], to: 'withdrawn' },
+  // The agency declares the application withdrawn once a requirement's term passed unanswered (arts. 68.1 and 94).
+  declare_withdrawal: { from: ['action_required'], to: 'withdrawn' },
+  // Caducidad (art. 95): a standstill the applicant caused is warned, and may be declared three months later.
+  warn_lapse: { from: ['in_review', 'action_required'], to: null },
+  declare_lapse: { from: ['in_review', 'action_required'], to: 'lapsed' },
 } as const satisfies Record<string, { from: readonly ProcedureStatus[]; to: ProcedureStatus | 'resolved' | null }>;
 
 export type ProcedureAction = keyof typeof TRANSITIONS;

@@ -1,4 +1,4 @@
-import type { Sql } from '../../db/sql';
+import { textArray, type Sql } from '../../db/sql';
 import { newId } from '../../lib/ids';
 
 export type ActorType = 'member' | 'caseworker' | 'citizen' | 'system';
@@ -35,6 +35,16 @@ export function listTimeline(sql: Sql, procedureId: string): Promise<TimelineRow
   return sql<TimelineRow[]>`
     select id, occurred_at, actor_type, actor_id, actor_name, action, from_status, to_status, details
     from procedure_timeline where procedure_id = ${procedureId} order by seq`;
+}
+
+/** Whether a member did anything on the procedure after `since`, other than the listed actions. */
+export async function memberActedSince(sql: Sql, procedureId: string, since: Date, except: readonly string[]): Promise<boolean> {
+  const [row] = await sql<{ acted: boolean }[]>`
+    select exists (
+      select 1 from procedure_timeline
+      where procedure_id = ${procedureId} and actor_type = 'member' and occurred_at > ${since}
+        and not (action = any(${textArray(except)}::text[]))) as acted`;
+  return row!.acted;
 }
 
 /** The whole timeline as the payload of a read through the consent gate (one row, entries as JSON). */

@@ -9,7 +9,7 @@ import { acceptDelegationRequest, rejectDelegationRequest } from '../delegation-
 import { toDelegationRequest } from '../delegation-requests/mappers';
 import { ProcedureParams, ProcedureSchema } from '../procedures/schemas';
 import { findProcedure } from '../procedures/queries';
-import { admitProcedure, issueRequirement, resolveProcedure } from '../procedures/service';
+import { admitProcedure, declareLapse, declareWithdrawal, issueRequirement, resolveProcedure, warnLapse } from '../procedures/service';
 import { toProcedure } from '../procedures/mappers';
 import { SandboxAdvanceBody } from '../agency/schemas';
 import { legalDay } from '../../lib/legal-day';
@@ -50,10 +50,11 @@ const advanceRoute = defineRoute({
   operationId: 'sandboxAdvanceProcedure',
   tags: [TAG],
   summary: 'Play the caseworker on a test-mode procedure',
-  description: 'Test keys only: `admit`, `require` (documents), `approve`, `partially_approve` or `deny`, with the same rules and effects as the agency back office.',
+  description:
+    'Test keys only: `admit`, `require` (documents), `approve`, `partially_approve`, `deny`, `declare_withdrawal`, `warn_lapse` or `declare_lapse`, with the same rules and effects as the agency back office.',
   auth: 'orgWrite',
   request: { params: ProcedureParams, body: { content: { 'application/json': { schema: SandboxAdvanceBody } }, required: true } },
-  problems: ['organization_suspended', 'forbidden', 'not_found', 'invalid_state_transition', 'calendar_unavailable'],
+  problems: ['not_found', 'invalid_state_transition', 'term_not_elapsed', 'conflict', 'calendar_unavailable'],
   responses: { 200: { description: 'The procedure after the simulated action.', content: { 'application/json': { schema: ProcedureSchema } } } },
 });
 
@@ -77,20 +78,30 @@ export function registerSandbox(app: App): void {
     if (!row) throw new ProblemError('not_found', 'No such procedure.');
     const body = c.req.valid('json');
     const now = c.get('deps').clock.now();
+    const calendar = await c.get('deps').calendar.ensure(sql);
     const defaultText = { approve: 'Resolución estimatoria (sandbox).', partially_approve: 'Resolución estimatoria parcial (sandbox).', deny: 'Resolución desestimatoria (sandbox).' };
     switch (body.action) {
       case 'admit':
         await admitProcedure(sql, row.id, SANDBOX_CASEWORKER, now);
         break;
       case 'require':
-        await issueRequirement(sql, row.id, { kinds: body.kinds ?? ['OTHER'], message: body.message ?? 'Requerimiento de subsanación (sandbox).', actor: SANDBOX_CASEWORKER, now, calendar: await c.get('deps').calendar.ensure(sql) });
+        await issueRequirement(sql, row.id, { kinds: body.kinds ?? ['OTHER'], message: body.message ?? 'Requerimiento de subsanación (sandbox).', actor: SANDBOX_CASEWORKER, now, calendar });
+        break;
+      case 'declare_withdrawal':
+        await declareWithdrawal(sql, row.id, { text: body.message, actor: SANDBOX_CASEWORKER, now, calendar });
+        break;
+      case 'warn_lapse':
+        await warnLapse(sql, row.id, { text: body.message, actor: SANDBOX_CASEWORKER, now, calendar });
+        break;
+      case 'declare_lapse':
+        await declareLapse(sql, row.id, { text: body.message, actor: SANDBOX_CASEWORKER, now, calendar });
         break;
       default: {
         const outcome = body.action === 'approve' ? 'approved' : body.action === 'deny' ? 'denied' : 'partially_approved';
-        await resolveProcedure(sql, row.id, SANDBOX_CASEWORKER, { outcome, text: body.message ?? defaultText[body.action], amount: body.amount ?? null }, now);
+        await resolveProcedure(sql, row.id, SANDBOX_CASEWORKER, { outcome, text: body.message ?? defaultText[body.action], amount: body.amount ?? null }, now, calendar);
       }
     }
-    return c.json(toProcedure((await findProcedure(sql, { id: row.id }))!, legalDay(now), await c.get('deps').calendar.ensure(sql)), 200);
+    return c.json(toProcedure((await findProcedure(sql, { id: row.id }))!, legalDay(now), calendar), 200);
   });
 
   app.openapi(acceptRoute, async (c) => {

@@ -744,6 +744,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/agency/procedures/{id}/withdrawal-declaration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Declare the application withdrawn (requirement unanswered)
+         * @description Arts. 68.1 and 94: once the open requirement's term has passed unanswered, from the day after its deadline (409 `term_not_elapsed` before, with `earliest_on`). The declaration is notified to the representative.
+         */
+        post: operations["agencyDeclareWithdrawal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/agency/procedures/{id}/lapse-warning": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Warn of caducidad (standstill caused by the applicant)
+         * @description Art. 95.1: notified to the representative; three months (date to date) after it takes effect, the procedure may be declared lapsed unless the applicant acts.
+         */
+        post: operations["agencyWarnLapse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/agency/procedures/{id}/lapse-declaration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Declare the procedure lapsed (caducidad)
+         * @description Art. 95.1: from the day after the three months that follow the warning's notification (409 `term_not_elapsed` before); refused (409 `conflict`) with no warning, or if the representative acted since. The declaration is notified to the representative.
+         */
+        post: operations["agencyDeclareLapse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/agency/procedures/{id}/resolve": {
         parameters: {
             query?: never;
@@ -755,6 +815,66 @@ export interface paths {
         put?: never;
         /** Resolve: approve, partially approve or deny */
         post: operations["agencyResolveProcedure"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/procedures/{id}/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The electronic notifications of a procedure
+         * @description Every agency act that opens a term (requirement, resolution, declared withdrawal, lapse warning, declared lapse), oldest first. Listing does not open them: a notification takes effect when a member opens it, or when it is deemed rejected after 10 días naturales unopened (art. 43.2), and its term runs from the next day.
+         */
+        get: operations["listProcedureNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/procedures/{id}/notifications/{notification_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A notification, without opening it
+         * @description Its state and dates; the content stays withheld until it is opened with `POST …/access`.
+         */
+        get: operations["retrieveProcedureNotification"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/procedures/{id}/notifications/{notification_id}/access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open a notification (comparecencia)
+         * @description Answers the notification with its content. The first opening is the legal access (art. 43.2): it is recorded with the member and in the citizen's access log, and the term it opens runs from the next day. Opening it again returns the same notification and changes no date. Needs the `consult` capacity.
+         */
+        post: operations["accessProcedureNotification"];
         delete?: never;
         options?: never;
         head?: never;
@@ -929,7 +1049,7 @@ export interface paths {
         put?: never;
         /**
          * Play the caseworker on a test-mode procedure
-         * @description Test keys only: `admit`, `require` (documents), `approve`, `partially_approve` or `deny`, with the same rules and effects as the agency back office.
+         * @description Test keys only: `admit`, `require` (documents), `approve`, `partially_approve`, `deny`, `declare_withdrawal`, `warn_lapse` or `declare_lapse`, with the same rules and effects as the agency back office.
          */
         post: operations["sandboxAdvanceProcedure"];
         delete?: never;
@@ -1442,7 +1562,7 @@ export interface components {
             /** @example The request has 1 invalid field. */
             detail: string;
             /** @enum {string} */
-            code: "validation_failed" | "malformed_json" | "csv_invalid" | "invalid_cursor" | "citizen_token_invalid" | "unauthorized" | "forbidden" | "organization_suspended" | "live_mode_unavailable" | "consent_required" | "consent_invalid" | "consent_signature_invalid" | "consent_key_unknown" | "consent_algorithm_not_allowed" | "consent_issuer_mismatch" | "consent_mode_mismatch" | "consent_expired" | "consent_not_yet_valid" | "consent_audience_mismatch" | "consent_actor_mismatch" | "delegation_inactive" | "scope_insufficient" | "not_found" | "method_not_allowed" | "conflict" | "invalid_state_transition" | "duplicate" | "idempotency_in_flight" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "idempotency_conflict" | "delegation_request_expired" | "calendar_unavailable" | "too_many_rows" | "unprocessable" | "rate_limited" | "internal" | "service_unavailable";
+            code: "validation_failed" | "malformed_json" | "csv_invalid" | "invalid_cursor" | "citizen_token_invalid" | "unauthorized" | "forbidden" | "organization_suspended" | "live_mode_unavailable" | "consent_required" | "consent_invalid" | "consent_signature_invalid" | "consent_key_unknown" | "consent_algorithm_not_allowed" | "consent_issuer_mismatch" | "consent_mode_mismatch" | "consent_expired" | "consent_not_yet_valid" | "consent_audience_mismatch" | "consent_actor_mismatch" | "delegation_inactive" | "scope_insufficient" | "not_found" | "method_not_allowed" | "conflict" | "invalid_state_transition" | "duplicate" | "idempotency_in_flight" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "idempotency_conflict" | "delegation_request_expired" | "term_not_elapsed" | "calendar_unavailable" | "too_many_rows" | "unprocessable" | "rate_limited" | "internal" | "service_unavailable";
             /** @example rid_3kTMd9Qx1uWv8ZbNcE4fGh */
             request_id: string;
             errors?: {
@@ -2685,6 +2805,7 @@ export interface components {
          *         "presumed_denied_at": null,
          *         "requirement_deadline": null,
          *         "prior_claim_deadline": null,
+         *         "awaiting_notification": null,
          *         "basis": {
          *           "max_resolution_date": {
          *             "article": "Ley 39/2015, arts. 21.2–21.3 (plazo máximo) and 30 (cómputo); suspended by a requirement, art. 22.1.a",
@@ -2776,8 +2897,18 @@ export interface components {
                 /** @description Set once silence applies (desestimación presunta); the body may still resolve later. */
                 presumed_denied_at: string | null;
                 requirement_deadline: string | null;
-                /** @description After a denial: last day to file a reclamación previa (30 días hábiles). */
+                /** @description After a denial: last day to file a reclamación previa (30 días hábiles from the day after the resolution's notification is opened or deemed rejected, or after silence). */
                 prior_claim_deadline: string | null;
+                /** @description A notification not yet opened nor deemed rejected: the deadline it governs is null until it takes effect. Open it with `POST /v1/procedures/{id}/notifications/{notification_id}/access`. */
+                awaiting_notification: {
+                    notification_id: string;
+                    /** @enum {string} */
+                    kind: "requirement" | "resolution";
+                    /** @enum {string} */
+                    term_starts: "on_access_or_deemed_rejection";
+                    /** Format: date */
+                    deemed_rejected_on: string;
+                } | null;
                 /** @description For each date above: the article it comes from, the places whose calendars were used and the weakest data behind it. */
                 basis: {
                     max_resolution_date: components["schemas"]["DeadlineBasis"];
@@ -2822,13 +2953,27 @@ export interface components {
             object: "requirement";
             kinds: components["schemas"]["DocumentKind"][];
             message: string;
+            /** @description When the agency issued it and made its notification available. */
             notified_at: string;
+            notification_id: string | null;
             /**
              * Format: date
-             * @description 10 días hábiles from notification (15 with the extension).
+             * @description 10 días hábiles (15 with the extension) counted from the day after its notification is opened or deemed rejected (10 días naturales unopened, art. 43.2); null until then.
              */
-            deadline: string;
+            deadline: string | null;
             deadline_basis: components["schemas"]["DeadlineBasis"] & unknown;
+            /** @enum {string|null} */
+            term_starts: "on_access_or_deemed_rejection" | "after_access" | "after_deemed_rejection" | null;
+            /**
+             * Format: date
+             * @description First día counted; null while the term has not started.
+             */
+            counting_from: string | null;
+            /**
+             * Format: date
+             * @description The day its notification is deemed rejected if nobody opens it by then.
+             */
+            deemed_rejected_on: string | null;
             extended: boolean;
             /** @enum {string} */
             status: "open" | "answered" | "expired";
@@ -3039,6 +3184,7 @@ export interface components {
          *         "presumed_denied_at": null,
          *         "requirement_deadline": null,
          *         "prior_claim_deadline": null,
+         *         "awaiting_notification": null,
          *         "basis": {
          *           "max_resolution_date": {
          *             "article": "Ley 39/2015, arts. 21.2–21.3 (plazo máximo) and 30 (cómputo); suspended by a requirement, art. 22.1.a",
@@ -3118,6 +3264,15 @@ export interface components {
         };
         /**
          * @example {
+         *       "text": "Se le tiene por desistido de su solicitud por no aportar en plazo la documentación requerida."
+         *     }
+         */
+        AgencyActRequest: {
+            /** @description The act as notified; a standard text citing the article when omitted. */
+            text?: string;
+        };
+        /**
+         * @example {
          *       "outcome": "approved",
          *       "text": "Se reconoce el derecho a la pensión de jubilación con efectos desde el 1 de junio de 2026.",
          *       "amount": 1456.32
@@ -3131,6 +3286,91 @@ export interface components {
             /** @description Monthly amount in euros, when granted. */
             amount?: number;
         };
+        NotificationList: {
+            data: components["schemas"]["Notification"][];
+            /** @enum {boolean} */
+            has_more: false;
+            next_cursor: null;
+        };
+        /**
+         * @example {
+         *       "id": "ntf_4Rt6Yu8Io0Pa2Sd4Fg6Hj8",
+         *       "object": "notification",
+         *       "livemode": true,
+         *       "procedure_id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
+         *       "kind": "requirement",
+         *       "requirement_id": "req_1Qa3Ws5Ed7Rf9Tg1Yh3Uj5",
+         *       "status": "available",
+         *       "made_available_at": "2026-03-10T09:00:00.000Z",
+         *       "deemed_rejected_on": "2026-03-20",
+         *       "accessed_at": null,
+         *       "accessed_by_member_id": null,
+         *       "deemed_rejected_at": null,
+         *       "term": {
+         *         "basis": "requirement",
+         *         "article": "Ley 39/2015, arts. 68.1 y 43.2",
+         *         "starts": "on_access_or_deemed_rejection",
+         *         "counting_from": null,
+         *         "deadline": null
+         *       },
+         *       "content": null
+         *     }
+         */
+        Notification: {
+            id: string;
+            /** @enum {string} */
+            object: "notification";
+            livemode: boolean;
+            procedure_id: string;
+            /** @enum {string} */
+            kind: "requirement" | "resolution" | "withdrawal_declaration" | "lapse_warning" | "lapse_declaration";
+            requirement_id: string | null;
+            /**
+             * @description `deemed_rejected` once 10 días naturales passed unopened (art. 43.2): the term runs all the same, from the next day.
+             * @enum {string}
+             */
+            status: "available" | "accessed" | "deemed_rejected";
+            made_available_at: string;
+            /**
+             * Format: date
+             * @description The day it is deemed rejected if not opened by then (null only when that year has no holiday data).
+             */
+            deemed_rejected_on: string | null;
+            /** @description First opening by a member (it is recorded in the citizen's access log). */
+            accessed_at: string | null;
+            accessed_by_member_id: string | null;
+            /** @description When Puente recorded the deemed rejection. */
+            deemed_rejected_at: string | null;
+            term: components["schemas"]["NotificationTerm"];
+            /** @description The act as notified; null until the notification is opened. */
+            content: {
+                [key: string]: unknown;
+            } | null;
+        };
+        /** @description The term this act opens; null for acts that open none Puente tracks. */
+        NotificationTerm: {
+            /**
+             * @description `requirement`: 10 días hábiles to cure it (15 with the extension); `prior_claim`: 30 días hábiles to file a reclamación previa; `lapse_warning`: the three months after which caducidad may be declared.
+             * @enum {string}
+             */
+            basis: "requirement" | "prior_claim" | "lapse_warning";
+            article: string;
+            /**
+             * @description `on_access_or_deemed_rejection` while the notification is neither opened nor deemed rejected: the term is not running yet and `deadline` is null.
+             * @enum {string}
+             */
+            starts: "on_access_or_deemed_rejection" | "after_access" | "after_deemed_rejection";
+            /**
+             * Format: date
+             * @description First day counted: the day after the opening or the deemed rejection.
+             */
+            counting_from: string | null;
+            /**
+             * Format: date
+             * @description Last day of the term; null until it starts running.
+             */
+            deadline: string | null;
+        } | null;
         EventList: {
             data: components["schemas"]["Event"][];
             has_more: boolean;
@@ -3316,9 +3556,10 @@ export interface components {
          */
         SandboxAdvanceRequest: {
             /** @enum {string} */
-            action: "admit" | "require" | "approve" | "partially_approve" | "deny";
+            action: "admit" | "require" | "approve" | "partially_approve" | "deny" | "declare_withdrawal" | "warn_lapse" | "declare_lapse";
             /** @description For `require`: the document kinds (default OTHER). */
             kinds?: components["schemas"]["DocumentKind"][];
+            /** @description The requirement's, resolution's or declaration's text. */
             message?: string;
             amount?: number;
         };
@@ -7237,6 +7478,327 @@ export interface operations {
             };
         };
     };
+    agencyDeclareWithdrawal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["AgencyActRequest"];
+            };
+        };
+        responses: {
+            /** @description The procedure after the action. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Procedure"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `invalid_state_transition`, `term_not_elapsed`, `conflict`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `calendar_unavailable`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    agencyWarnLapse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["AgencyActRequest"];
+            };
+        };
+        responses: {
+            /** @description The procedure after the action. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Procedure"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `invalid_state_transition`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `calendar_unavailable`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    agencyDeclareLapse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["AgencyActRequest"];
+            };
+        };
+        responses: {
+            /** @description The procedure after the action. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Procedure"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `invalid_state_transition`, `term_not_elapsed`, `conflict`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `calendar_unavailable`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     agencyResolveProcedure: {
         parameters: {
             query?: never;
@@ -7308,6 +7870,254 @@ export interface operations {
             };
             /** @description Problem. Possible codes: `unsupported_media_type`. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listProcedureNotifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The notifications. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationList"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `delegation_inactive`, `scope_insufficient`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retrieveProcedureNotification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                notification_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The notification. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notification"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `delegation_inactive`, `scope_insufficient`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    accessProcedureNotification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                notification_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The opened notification. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notification"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `delegation_inactive`, `scope_insufficient`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `idempotency_in_flight`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `idempotency_conflict`. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8278,7 +9088,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `invalid_state_transition`. */
+            /** @description Problem. Possible codes: `invalid_state_transition`, `term_not_elapsed`, `conflict`. */
             409: {
                 headers: {
                     [name: string]: unknown;

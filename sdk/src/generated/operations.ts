@@ -6,6 +6,7 @@ import type { Body, OperationSpec, Query, Result } from '../types';
 /** How to call each operation of the API. */
 export const OPERATIONS = {
   acceptMyDelegationRequest: { method: 'POST', path: '/v1/me/delegation-requests/{id}/accept' },
+  accessProcedureNotification: { method: 'POST', path: '/v1/procedures/{id}/notifications/{notification_id}/access', consent: true },
   adminAddAreaHolidays: { method: 'POST', path: '/v1/admin/calendar/years/{year}/areas/{area}/days', body: 'json' },
   adminAddMunicipalityHolidays: { method: 'POST', path: '/v1/admin/calendar/years/{year}/municipalities/{municipality}/days', body: 'json' },
   adminAddRegionHolidays: { method: 'POST', path: '/v1/admin/calendar/years/{year}/regions/{region}/days', body: 'json' },
@@ -22,10 +23,13 @@ export const OPERATIONS = {
   adminSuspendOrganization: { method: 'POST', path: '/v1/admin/organizations/{id}/suspend', body: 'json' },
   adminVerifyOrganization: { method: 'POST', path: '/v1/admin/organizations/{id}/verify', body: 'json' },
   agencyAdmitProcedure: { method: 'POST', path: '/v1/agency/procedures/{id}/admit' },
+  agencyDeclareLapse: { method: 'POST', path: '/v1/agency/procedures/{id}/lapse-declaration', body: 'json' },
+  agencyDeclareWithdrawal: { method: 'POST', path: '/v1/agency/procedures/{id}/withdrawal-declaration', body: 'json' },
   agencyIssueRequirement: { method: 'POST', path: '/v1/agency/procedures/{id}/requirements', body: 'json' },
   agencyListProcedures: { method: 'GET', path: '/v1/agency/procedures', query: true, paginated: true },
   agencyResolveProcedure: { method: 'POST', path: '/v1/agency/procedures/{id}/resolve', body: 'json' },
   agencyRetrieveProcedure: { method: 'GET', path: '/v1/agency/procedures/{id}' },
+  agencyWarnLapse: { method: 'POST', path: '/v1/agency/procedures/{id}/lapse-warning', body: 'json' },
   cancelDelegationRequest: { method: 'POST', path: '/v1/delegation-requests/{id}/cancel' },
   checkConsentToken: { method: 'GET', path: '/v1/consent-tokens/current', query: true, consent: true },
   computeDeadline: { method: 'GET', path: '/v1/calendar/deadline', query: true },
@@ -55,6 +59,7 @@ export const OPERATIONS = {
   listMyDelegations: { method: 'GET', path: '/v1/me/delegations', query: true, paginated: true },
   listMyProcedures: { method: 'GET', path: '/v1/me/procedures', query: true, paginated: true },
   listMyProcedureTimeline: { method: 'GET', path: '/v1/me/procedures/{id}/timeline' },
+  listProcedureNotifications: { method: 'GET', path: '/v1/procedures/{id}/notifications', consent: true },
   listProcedures: { method: 'GET', path: '/v1/procedures', query: true, paginated: true },
   listProcedureTimeline: { method: 'GET', path: '/v1/procedures/{id}/timeline', consent: true },
   listProcedureTypes: { method: 'GET', path: '/v1/procedure-types' },
@@ -71,6 +76,7 @@ export const OPERATIONS = {
   retrieveMember: { method: 'GET', path: '/v1/members/{id}' },
   retrieveOrganization: { method: 'GET', path: '/v1/organization' },
   retrieveProcedure: { method: 'GET', path: '/v1/procedures/{id}', consent: true },
+  retrieveProcedureNotification: { method: 'GET', path: '/v1/procedures/{id}/notifications/{notification_id}', consent: true },
   retrieveProcedureReceipt: { method: 'GET', path: '/v1/procedures/{id}/receipt', binary: true, consent: true },
   retrieveProcedureType: { method: 'GET', path: '/v1/procedure-types/{code}' },
   retrieveProcedureTypeForm: { method: 'GET', path: '/v1/procedure-types/{code}/form' },
@@ -93,6 +99,7 @@ export const OPERATIONS = {
 /** Every operation of the API and the client method that calls it. */
 export const operationMethods = {
   acceptMyDelegationRequest: 'citizen.acceptDelegationRequest',
+  accessProcedureNotification: 'notifications.accessProcedureNotification',
   adminAddAreaHolidays: 'admin.addAreaHolidays',
   adminAddMunicipalityHolidays: 'admin.addMunicipalityHolidays',
   adminAddRegionHolidays: 'admin.addRegionHolidays',
@@ -109,10 +116,13 @@ export const operationMethods = {
   adminSuspendOrganization: 'admin.suspendOrganization',
   adminVerifyOrganization: 'admin.verifyOrganization',
   agencyAdmitProcedure: 'agency.admitProcedure',
+  agencyDeclareLapse: 'agency.declareLapse',
+  agencyDeclareWithdrawal: 'agency.declareWithdrawal',
   agencyIssueRequirement: 'agency.issueRequirement',
   agencyListProcedures: 'agency.listProcedures',
   agencyResolveProcedure: 'agency.resolveProcedure',
   agencyRetrieveProcedure: 'agency.retrieveProcedure',
+  agencyWarnLapse: 'agency.warnLapse',
   cancelDelegationRequest: 'delegationRequests.cancel',
   checkConsentToken: 'consent.checkToken',
   computeDeadline: 'calendar.computeDeadline',
@@ -142,6 +152,7 @@ export const operationMethods = {
   listMyDelegations: 'citizen.listDelegations',
   listMyProcedures: 'citizen.listProcedures',
   listMyProcedureTimeline: 'citizen.listProcedureTimeline',
+  listProcedureNotifications: 'notifications.listProcedureNotifications',
   listProcedures: 'procedures.list',
   listProcedureTimeline: 'procedures.timeline',
   listProcedureTypes: 'procedureTypes.list',
@@ -158,6 +169,7 @@ export const operationMethods = {
   retrieveMember: 'members.retrieve',
   retrieveOrganization: 'organization.retrieve',
   retrieveProcedure: 'procedures.retrieve',
+  retrieveProcedureNotification: 'notifications.retrieveProcedureNotification',
   retrieveProcedureReceipt: 'procedures.receipt',
   retrieveProcedureType: 'procedureTypes.retrieve',
   retrieveProcedureTypeForm: 'procedureTypes.retrieveForm',
@@ -492,10 +504,54 @@ export interface Resources {
      */
     issueRequirement(id: string, body: Body<'agencyIssueRequirement'>, options?: RequestOptions): Promise<Result<'agencyIssueRequirement'>>;
     /**
+     * Declare the application withdrawn (requirement unanswered)
+     *
+     * Arts. 68.1 and 94: once the open requirement's term has passed unanswered, from the day after its deadline (409 `term_not_elapsed` before, with `earliest_on`). The declaration is notified to the representative.
+     * @see operation `agencyDeclareWithdrawal`
+     */
+    declareWithdrawal(id: string, body?: Body<'agencyDeclareWithdrawal'>, options?: RequestOptions): Promise<Result<'agencyDeclareWithdrawal'>>;
+    /**
+     * Warn of caducidad (standstill caused by the applicant)
+     *
+     * Art. 95.1: notified to the representative; three months (date to date) after it takes effect, the procedure may be declared lapsed unless the applicant acts.
+     * @see operation `agencyWarnLapse`
+     */
+    warnLapse(id: string, body?: Body<'agencyWarnLapse'>, options?: RequestOptions): Promise<Result<'agencyWarnLapse'>>;
+    /**
+     * Declare the procedure lapsed (caducidad)
+     *
+     * Art. 95.1: from the day after the three months that follow the warning's notification (409 `term_not_elapsed` before); refused (409 `conflict`) with no warning, or if the representative acted since. The declaration is notified to the representative.
+     * @see operation `agencyDeclareLapse`
+     */
+    declareLapse(id: string, body?: Body<'agencyDeclareLapse'>, options?: RequestOptions): Promise<Result<'agencyDeclareLapse'>>;
+    /**
      * Resolve: approve, partially approve or deny
      * @see operation `agencyResolveProcedure`
      */
     resolveProcedure(id: string, body: Body<'agencyResolveProcedure'>, options?: RequestOptions): Promise<Result<'agencyResolveProcedure'>>;
+  };
+  notifications: {
+    /**
+     * The electronic notifications of a procedure
+     *
+     * Every agency act that opens a term (requirement, resolution, declared withdrawal, lapse warning, declared lapse), oldest first. Listing does not open them: a notification takes effect when a member opens it, or when it is deemed rejected after 10 días naturales unopened (art. 43.2), and its term runs from the next day.
+     * @see operation `listProcedureNotifications`
+     */
+    listProcedureNotifications(id: string, options?: RequestOptions): Promise<Result<'listProcedureNotifications'>>;
+    /**
+     * A notification, without opening it
+     *
+     * Its state and dates; the content stays withheld until it is opened with `POST …/access`.
+     * @see operation `retrieveProcedureNotification`
+     */
+    retrieveProcedureNotification(id: string, notificationId: string, options?: RequestOptions): Promise<Result<'retrieveProcedureNotification'>>;
+    /**
+     * Open a notification (comparecencia)
+     *
+     * Answers the notification with its content. The first opening is the legal access (art. 43.2): it is recorded with the member and in the citizen's access log, and the term it opens runs from the next day. Opening it again returns the same notification and changes no date. Needs the `consult` capacity.
+     * @see operation `accessProcedureNotification`
+     */
+    accessProcedureNotification(id: string, notificationId: string, options?: RequestOptions): Promise<Result<'accessProcedureNotification'>>;
   };
   events: {
     /**
@@ -572,7 +628,7 @@ export interface Resources {
     /**
      * Play the caseworker on a test-mode procedure
      *
-     * Test keys only: `admit`, `require` (documents), `approve`, `partially_approve` or `deny`, with the same rules and effects as the agency back office.
+     * Test keys only: `admit`, `require` (documents), `approve`, `partially_approve`, `deny`, `declare_withdrawal`, `warn_lapse` or `declare_lapse`, with the same rules and effects as the agency back office.
      * @see operation `sandboxAdvanceProcedure`
      */
     advanceProcedure(id: string, body: Body<'sandboxAdvanceProcedure'>, options?: RequestOptions): Promise<Result<'sandboxAdvanceProcedure'>>;

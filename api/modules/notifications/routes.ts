@@ -1,0 +1,102 @@
+import type { Context } from 'hono';
+import type { App, AppEnv } from '../../http/context';
+import { defineRoute } from '../../http/openapi';
+import { legalToday } from '../../lib/legal-day';
+import { consentedWrite, throughGate, type ConsentNeed } from '../consent/gate';
+import { ProcedureParams } from '../procedures/schemas';
+import { NotificationListSchema, NotificationParams, NotificationSchema } from './schemas';
+import { toNotification, toNotificationList } from './mappers';
+import { notificationExists, notificationsPayload, type NotificationsRow } from './queries';
+import { openNotification } from './service';
+import { findProcedure } from '../procedures/queries';
+
+const TAG = 'Notifications';
+
+const listRoute = defineRoute({
+  method: 'get',
+  path: '/v1/procedures/{id}/notifications',
+  operationId: 'listProcedureNotifications',
+  tags: [TAG],
+  summary: 'The electronic notifications of a procedure',
+  description:
+    'Every agency act that opens a term (requirement, resolution, declared withdrawal, lapse warning, declared lapse), oldest first. Listing does not open them: ' +
+    'a notification takes effect when a member opens it, or when it is deemed rejected after 10 días naturales unopened (art. 43.2), and its term runs from the next day.',
+  auth: 'orgConsentedRead',
+  request: { params: ProcedureParams },
+  problems: ['not_found'],
+  responses: { 200: { description: 'The notifications.', content: { 'application/json': { schema: NotificationListSchema } } } },
+});
+
+const retrieveRoute = defineRoute({
+  method: 'get',
+  path: '/v1/procedures/{id}/notifications/{notification_id}',
+  operationId: 'retrieveProcedureNotification',
+  tags: [TAG],
+  summary: 'A notification, without opening it',
+  description: 'Its state and dates; the content stays withheld until it is opened with `POST …/access`.',
+  auth: 'orgConsentedRead',
+  request: { params: NotificationParams },
+  problems: ['not_found'],
+  responses: { 200: { description: 'The notification.', content: { 'application/json': { schema: NotificationSchema } } } },
+});
+
+const accessRoute = defineRoute({
+  method: 'post',
+  path: '/v1/procedures/{id}/notifications/{notification_id}/access',
+  operationId: 'accessProcedureNotification',
+  tags: [TAG],
+  summary: 'Open a notification (comparecencia)',
+  description:
+    'Answers the notification with its content. The first opening is the legal access (art. 43.2): it is recorded with the member and in the citizen\'s access log, and ' +
+    'the term it opens runs from the next day. Opening it again returns the same notification and changes no date. Needs the `consult` capacity.',
+  auth: 'orgConsentedWrite',
+  role: 'viewer',
+  request: { params: NotificationParams },
+  problems: ['not_found', 'idempotency_conflict', 'idempotency_in_flight'],
+  responses: { 200: { description: 'The opened notification.', content: { 'application/json': { schema: NotificationSchema } } } },
+});
+
+export function registerNotifications(app: App): void {
+  const today = (c: Context<AppEnv>) => legalToday(c.get('deps').clock);
+  const calendar = (c: Context<AppEnv>, version: number) => c.get('deps').calendar.ensure(c.get('sql'), version);
+  /** One notification of the procedure: the gate refuses (404, nothing logged) one that is not there. */
+  const one = (c: Context<AppEnv>, action: string, id: string, notificationId: string): ConsentNeed => ({
+    capacity: 'consult',
+    action,
+    procedureId: id,
+    resource: { type: 'notification', id: notificationId },
+    resourceExists: notificationExists(c.get('sql'), id, notificationId),
+  });
+  const shown = (row: NotificationsRow, id: string) => row.notifications.find((n) => n.id === id)!;
+
+  app.openapi(listRoute, async (c) => {
+    const id = c.req.valid('param').id;
+    const sql = c.get('sql');
+    const { row } = await throughGate<NotificationsRow>(c, sql, { capacity: 'consult', action: 'notifications.listed', procedureId: id }, notificationsPayload(sql, id));
+    return c.json(toNotificationList(await calendar(c, row!.calendar_version), row!, today(c)), 200);
+  });
+
+  app.openapi(retrieveRoute, async (c) => {
+    const { id, notification_id } = c.req.valid('param');
+    const sql = c.get('sql');
+    const { row } = await throughGate<NotificationsRow>(c, sql, one(c, 'notification.read', id, notification_id), notificationsPayload(sql, id));
+    return c.json(toNotification(await calendar(c, row!.calendar_version), row!, shown(row!, notification_id), today(c)), 200);
+  });
+
+  app.openapi(accessRoute, async (c) => {
+    const { id, notification_id } = c.req.valid('param');
+    const [row, cal] = await consentedWrite<NotificationsRow, [NotificationsRow, Awaited<ReturnType<typeof calendar>>]>(
+      c,
+      one(c, 'notification.accessed', id, notification_id),
+      (tx) => notificationsPayload(tx, id),
+      async (tx, gated, consent) => {
+        const cal = await c.get('deps').calendar.ensure(tx, gated.calendar_version);
+        const procedure = (await findProcedure(tx, { id }, { forUpdate: true }))!;
+        await openNotification(tx, { row: procedure, notificationId: notification_id, memberId: consent.principal.memberId, now: c.get('deps').clock.now(), calendar: cal });
+        const [updated] = await tx<NotificationsRow[]>`${notificationsPayload(tx, id)}`;
+        return [updated!, cal];
+      },
+    );
+    return c.json(toNotification(cal, row, shown(row, notification_id), today(c)), 200);
+  });
+}
