@@ -1,4 +1,4 @@
-import { renderPdf, type PdfBlock } from '../../lib/pdf';
+import { renderPdf, type PdfBlock } from '../../lib/pdf-document';
 import type { DocumentRow } from '../documents/queries';
 import type { ProcedureRow } from './queries';
 
@@ -14,7 +14,7 @@ export interface ReceiptContext {
 const madrid = new Intl.DateTimeFormat('es-ES', { timeZone: 'Europe/Madrid', dateStyle: 'long', timeStyle: 'medium' });
 
 /** The justificante de presentación: what was filed, when, by whom, under which consent. */
-export function renderReceipt(ctx: ReceiptContext): Uint8Array {
+export function renderReceipt(ctx: ReceiptContext): Promise<Uint8Array> {
   const p = ctx.procedure;
   const blocks: PdfBlock[] = [
     { kind: 'heading', text: 'Justificante de presentación' },
@@ -48,6 +48,7 @@ export function renderReceipt(ctx: ReceiptContext): Uint8Array {
   return renderPdf({
     title: `Justificante ${p.registry_entry_number ?? p.id}`,
     author: 'Puente',
+    lang: 'es-ES',
     subject: `Presentación de ${ctx.typeName}`,
     createdAt: p.submitted_at ?? new Date(0),
     blocks,

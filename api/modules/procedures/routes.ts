@@ -324,7 +324,7 @@ export function registerProcedures(app: App): void {
       row.submitted_by_member_id ? findMember(sql, row.organization_id, row.submitted_by_member_id) : Promise.resolve(undefined),
       listDocuments(sql, row.id),
     ]);
-    const pdf = renderReceipt({
+    const pdf = await renderReceipt({
       procedure: row,
       typeName: type?.name_es ?? row.type,
       organization: { legal_name: organization!.legal_name, nif: organization!.nif },
