@@ -1,5 +1,10 @@
 import { renderPdf, type PdfBlock } from '../../lib/pdf-document';
-import type { DocumentRow } from '../documents/queries';
+import type { Sql } from '../../db/sql';
+import { findProcedureType } from '../catalog/queries';
+import { listDocuments, type DocumentRow } from '../documents/queries';
+import { findMember } from '../members/queries';
+import { findOrganization } from '../organizations/queries';
+import { deadlinesOf } from './mappers';
 import type { ProcedureRow } from './queries';
 
 export interface ReceiptContext {
@@ -52,5 +57,23 @@ export function renderReceipt(ctx: ReceiptContext): Promise<Uint8Array> {
     subject: `Presentación de ${ctx.typeName}`,
     createdAt: p.submitted_at ?? new Date(0),
     blocks,
+  });
+}
+
+/** The receipt of a filed procedure, with what it names read afresh: for the firm and for the citizen alike. */
+export async function receiptOf(sql: Sql, row: ProcedureRow, today: string): Promise<Uint8Array> {
+  const [type, organization, member, documents] = await Promise.all([
+    findProcedureType(sql, row.type),
+    findOrganization(sql, row.organization_id),
+    row.submitted_by_member_id ? findMember(sql, row.organization_id, row.submitted_by_member_id) : Promise.resolve(undefined),
+    listDocuments(sql, row.id),
+  ]);
+  return renderReceipt({
+    procedure: row,
+    typeName: type?.name_es ?? row.type,
+    organization: { legal_name: organization!.legal_name, nif: organization!.nif },
+    member: member ? { name: member.name, id_number: member.id_number } : null,
+    documents,
+    maxResolutionDate: deadlinesOf(row, today).max_resolution_date,
   });
 }

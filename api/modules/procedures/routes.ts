@@ -34,7 +34,7 @@ import { listTimeline } from './timeline.queries';
 import { createProcedure, respondToRequirement, submitProcedure, updateProcedureForm, withdrawProcedure } from './service';
 import { deadlinesOf, toProcedure, toTimeline } from './mappers';
 import { procedureUnderConsent } from './access';
-import { renderReceipt } from './receipt';
+import { receiptOf } from './receipt';
 
 const TAG = 'Procedures';
 const AUTH = ['organization_suspended', 'live_mode_unavailable', 'forbidden'] as const;
@@ -317,21 +317,7 @@ export function registerProcedures(app: App): void {
     if (!row.registry_entry_number) {
       throw new ProblemError('invalid_state_transition', 'A draft has no filing receipt; submit it first.', { extensions: { current_state: row.status, allowed_from: ['submitted'] } });
     }
-    const sql = c.get('sql');
-    const [type, organization, member, documents] = await Promise.all([
-      findProcedureType(sql, row.type),
-      findOrganization(sql, row.organization_id),
-      row.submitted_by_member_id ? findMember(sql, row.organization_id, row.submitted_by_member_id) : Promise.resolve(undefined),
-      listDocuments(sql, row.id),
-    ]);
-    const pdf = await renderReceipt({
-      procedure: row,
-      typeName: type?.name_es ?? row.type,
-      organization: { legal_name: organization!.legal_name, nif: organization!.nif },
-      member: member ? { name: member.name, id_number: member.id_number } : null,
-      documents,
-      maxResolutionDate: deadlinesOf(row, today(c)).max_resolution_date,
-    });
+    const pdf = await receiptOf(c.get('sql'), row, today(c));
     return c.body(pdf as Uint8Array<ArrayBuffer>, 200, {
       'content-type': 'application/pdf',
       'content-disposition': contentDisposition(`justificante-${row.registry_entry_number}.pdf`),

@@ -61,6 +61,9 @@ function HomePage(props: { page: PageContext; session?: SessionChrome; signIn: s
           <h2>{t.moreLinks}</h2>
           <ul>
             <li>
+              <a href={PROCEDURES}>{t.navProcedures}</a>
+            </li>
+            <li>
               <a href={DELEGATIONS}>{t.navDelegations}</a>
             </li>
             <li>
