@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { paginationQuery, pageSchema } from '../../http/pagination';
 import { ListAccessLogQuery } from '../access-log/schemas';
 import { DocumentKindSchema, ProcedureTypeCodeSchema } from '../catalog/schemas';
-import { DocumentSchema } from '../documents/schemas';
+import { DOCUMENT_EXAMPLE, DocumentSchema } from '../documents/schemas';
 import { PROCEDURE_STATUSES } from '../procedures/state-machine';
 import { ProcedureSchema, RequirementSchema, TimelineEntrySchema } from '../procedures/schemas';
 
@@ -52,7 +52,9 @@ export const LegalDateSchema = z
 
 export const MyDocumentSchema = DocumentSchema.extend({
   download_url: z.string().openapi({ description: 'The citizen\'s own download of the exact bytes (logged in their access log).' }),
-}).openapi('MyDocument');
+}).openapi('MyDocument', {
+  example: { ...DOCUMENT_EXAMPLE, download_url: `/v1/me/procedures/${DOCUMENT_EXAMPLE.procedure_id}/documents/${DOCUMENT_EXAMPLE.id}/content` },
+});
 
 export const MyProcedureSchema = z
   .object({

@@ -2880,7 +2880,8 @@ export interface components {
          *       "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
          *       "requirement_id": null,
          *       "uploaded_by": "mem_8Fq2LwP0sZ4nR7tY1xB5cV",
-         *       "created_at": "2026-03-02T10:25:00.000Z"
+         *       "created_at": "2026-03-02T10:25:00.000Z",
+         *       "download_url": "/v1/me/procedures/prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0/documents/doc_4Rf6Tg8Yh0Uj2Ik4Ol6Pz8/content"
          *     }
          */
         MyDocument: components["schemas"]["Document"] & {
