@@ -190,7 +190,7 @@ function ProcedurePage(props: { page: PageContext; session: SessionChrome; d: My
         </section>
       ) : null}
       <LegalDates page={page} d={d} />
-      {r.resolved_at && d.deadlines && ['approved', 'partially_approved', 'denied'].includes(r.status) ? (
+      {r.resolved_at && ['approved', 'partially_approved', 'denied'].includes(r.status) ? (
         <section aria-labelledby="resolucion">
           <h2 id="resolucion">{t.resolutionHeading}</h2>
           <p class="lead">
