@@ -66,3 +66,6 @@ export const CLIENT_TYPES = {
     parse: (literal: string) => parseTextArray(literal),
   },
 };
+
+/** A piece of SQL to embed in another statement (postgres.js runs it only when awaited on its own). */
+export type SqlFragment = postgres.PendingQuery<postgres.Row[]>;

@@ -65,9 +65,10 @@ export function problemBody(error: ProblemError, requestId: string): ProblemBody
   };
 }
 
+/** A problem answers this request only: no cache keeps it (a refusal may be lifted on the next request). */
 export function problemResponse(error: ProblemError, requestId: string): Response {
   return new Response(JSON.stringify(problemBody(error, requestId)), {
     status: error.status,
-    headers: { 'content-type': 'application/problem+json', 'request-id': requestId, ...error.headers },
+    headers: { 'content-type': 'application/problem+json', 'request-id': requestId, 'cache-control': 'no-store', ...error.headers },
   });
 }

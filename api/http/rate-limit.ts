@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from './context';
 import { ProblemError } from './problem';
-import { deleteOldRateLimitWindows, hitRateLimit } from './write-machinery.queries';
+import { deleteOldRateLimitWindows, hitRateLimit } from './queries';
 
 export interface RateLimitPolicy {
   /** Requests allowed per window. */

@@ -1,3 +1,4 @@
+import { CalendarStore } from '../modules/calendar/store';
 import type { Deps } from '../deps';
 import type { Sql } from '../db/sql';
 import { deliverDue } from '../modules/webhooks/delivery';
@@ -14,7 +15,7 @@ const SCHEDULER_EVERY_MS = 30_000;
  * The webhook delivery worker and the scheduler as loops in this process. Several processes may
  * run them against one database: claims use SKIP LOCKED and scheduled events are deduplicated.
  */
-export function startBackgroundWork(sql: Sql, deps: Pick<Deps, 'config' | 'clock' | 'resolveHost' | 'logger'>, options: { scheduler?: boolean } = {}): BackgroundWork {
+export function startBackgroundWork(sql: Sql, deps: Pick<Deps, 'config' | 'clock' | 'resolveHost' | 'logger'> & Partial<Pick<Deps, 'calendar'>>, options: { scheduler?: boolean } = {}): BackgroundWork {
   let stopped = false;
   const wakers = new Set<() => void>();
   const sleep = (ms: number) =>
@@ -42,9 +43,10 @@ export function startBackgroundWork(sql: Sql, deps: Pick<Deps, 'config' | 'clock
 
   const scheduler = (async () => {
     if (options.scheduler === false) return;
+    const calendar = deps.calendar ?? new CalendarStore();
     while (!stopped) {
       try {
-        const report = await runScheduler(sql, deps.clock.now());
+        const report = await runScheduler(sql, deps.clock.now(), calendar);
         if (Object.values(report).some((n) => n > 0)) deps.logger.log('info', 'scheduler', { ...report });
       } catch (error) {
         deps.logger.log('error', 'scheduler failed', { message: error instanceof Error ? error.message : String(error) });

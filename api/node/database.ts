@@ -15,8 +15,11 @@ export interface Database {
 
 const CLIENT_OPTIONS = { onnotice: () => {}, connection: { application_name: 'puente' }, types: CLIENT_TYPES } as const;
 
-export function connectPostgres(url: string, max = 10): Database {
-  const sql = postgres(url, { ...CLIENT_OPTIONS, max }) as unknown as Sql;
+/** Called with every query the driver sends (postgres.js's `debug` hook), e.g. to count round trips. */
+export type QueryObserver = (connection: number, query: string, parameters: unknown[]) => void;
+
+export function connectPostgres(url: string, max = 10, debug?: QueryObserver): Database {
+  const sql = postgres(url, { ...CLIENT_OPTIONS, max, ...(debug ? { debug } : {}) }) as unknown as Sql;
   return { sql, kind: 'postgres', close: () => sql.end({ timeout: 5 }) };
 }
 
@@ -25,7 +28,7 @@ export function connectPostgres(url: string, max = 10): Database {
  * loopback socket so the app talks to it through the same driver as to a real server. PGlite
  * has a single connection, hence `max: 1`.
  */
-export async function openEmbedded(options: { dataDir?: string; loadDataDir?: Blob } = {}): Promise<Database> {
+export async function openEmbedded(options: { dataDir?: string; loadDataDir?: Blob; debug?: QueryObserver } = {}): Promise<Database> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const db = await PGlite.create({ dataDir: options.dataDir, loadDataDir: options.loadDataDir });
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
@@ -39,6 +42,7 @@ export async function openEmbedded(options: { dataDir?: string; loadDataDir?: Bl
     username: 'postgres',
     max: 1,
     fetch_types: false,
+    ...(options.debug ? { debug: options.debug } : {}),
   }) as unknown as Sql;
   return {
     sql,

@@ -1,5 +1,6 @@
 import { HitBuffer } from '../http/rate-limit';
 import { SigningKeyStore } from '../modules/consent/keys';
+import { CalendarStore } from '../modules/calendar/store';
 import { join } from 'node:path';
 import type { Context } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
@@ -29,7 +30,7 @@ export async function migrate(database: Database, logger: Logger): Promise<void>
 }
 
 export function nodeDeps(config: Config, database: Database, logger: Logger, clock: Clock = systemClock): Deps {
-  return { config, clock, logger, db: () => database.sql, docsAssets: nodeDocsAssets(), clientAddress: nodeClientAddress, resolveHost: nodeResolveHost, signingKeys: new SigningKeyStore(config.secretKey), hits: new HitBuffer() };
+  return { config, clock, logger, db: () => database.sql, docsAssets: nodeDocsAssets(), clientAddress: nodeClientAddress, resolveHost: nodeResolveHost, signingKeys: new SigningKeyStore(config.secretKey), hits: new HitBuffer(), calendar: new CalendarStore() };
 }
 
 function nodeClientAddress(c: Context): string {

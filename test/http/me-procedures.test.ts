@@ -129,10 +129,11 @@ describe('/v1/me: the citizen\'s procedures', () => {
     const denied = await advance(t, c, filed.id, { action: 'deny', message: 'No reúne el periodo mínimo de cotización.' });
     const after = await getJson(`/v1/me/procedures/${filed.id}`, await me());
     expect(after).toMatchObject({ status: 'denied', open_requirement: null, resolution: { outcome: 'denied', text: 'No reúne el periodo mínimo de cotización.' } });
-    // 30 días hábiles from 1 April in Madrid: Holy Thursday (2nd), Good Friday (3rd) and 1 May do not count; 2 May is a Saturday.
+    // 30 días hábiles from 1 April in Madrid city: Holy Thursday (2nd), Good Friday (3rd), 1 May and 15 May (San Isidro, a
+    // local day of the applicant's municipality and the office's seat) do not count; 2 May is a Saturday.
     expect(after.legal_dates).toEqual([
       { code: 'registered', date: '2026-03-02', silence: null },
-      { code: 'prior_claim_until', date: '2026-05-18', silence: null },
+      { code: 'prior_claim_until', date: '2026-05-19', silence: null },
     ]);
     expect(after.deadlines.prior_claim_deadline).toBe(denied.deadlines.prior_claim_deadline);
     expect(after.requirements[0]).toMatchObject({ status: 'answered' });

@@ -1,4 +1,5 @@
 import type { z } from '@hono/zod-openapi';
+import type { CalendarSnapshot } from '../../lib/calendar';
 import { toDocument } from '../documents/mappers';
 import { toProcedure, toTimelineEntry } from '../procedures/mappers';
 import type { HandledBySchema, LegalDateSchema, MyProcedureSchema, MyProcedureSummarySchema } from './schemas';
@@ -16,8 +17,8 @@ function toHandledBy(s: MyProcedureSummary): z.infer<typeof HandledBySchema> {
   };
 }
 
-export function toMyProcedureSummary(s: MyProcedureSummary, today: string): Summary {
-  const p = toProcedure(s.row, today);
+export function toMyProcedureSummary(s: MyProcedureSummary, today: string, cal: CalendarSnapshot): Summary {
+  const p = toProcedure(s.row, today, cal);
   return {
     id: p.id,
     object: 'my_procedure',
@@ -39,12 +40,12 @@ export function toLegalDate(d: LegalDate): z.infer<typeof LegalDateSchema> {
   return { code: d.code, date: 'date' in d ? d.date : null, silence: 'silence' in d ? d.silence : null };
 }
 
-export function toMyProcedure(d: MyProcedureDetail, today: string): Detail {
+export function toMyProcedure(d: MyProcedureDetail, today: string, cal: CalendarSnapshot): Detail {
   const base = `${BASE}/${encodeURIComponent(d.row.id)}`;
   const open = d.openRequirement;
   return {
-    ...toMyProcedureSummary(d, today),
-    requirements: toProcedure(d.row, today).requirements,
+    ...toMyProcedureSummary(d, today, cal),
+    requirements: toProcedure(d.row, today, cal).requirements,
     open_requirement: open
       ? {
           id: open.requirement.id,

@@ -1,14 +1,6 @@
 import { textArray, type Sql } from '../../db/sql';
-import { newId } from '../../lib/ids';
-
-/** The citizen's pseudonymous id (`cit_…`), created the first time anyone refers to their id number. */
-export async function ensureCitizen(sql: Sql, idNumber: string, name: string | null, now: Date): Promise<string> {
-  const [row] = await sql<{ id: string }[]>`
-    insert into citizens (id, id_number, name, created_at) values (${newId('cit')}, ${idNumber}, ${name}, ${now})
-    on conflict (id_number) do update set name = coalesce(citizens.name, excluded.name)
-    returning id`;
-  return row!.id;
-}
+import { accessLogInsert } from '../access-log/queries';
+import { receiptPayload, type ReceiptRow } from '../procedures/queries';
 
 export async function findCitizenIdNumber(sql: Sql, citizenId: string): Promise<string | undefined> {
   const [row] = await sql<{ id_number: string }[]>`select id_number from citizens where id = ${citizenId}`;
@@ -51,4 +43,29 @@ export function listDelegationChoices(sql: Sql, citizenId: string, livemode: boo
       ${livemode !== undefined ? sql`and d.livemode = ${livemode}` : sql``}
     order by d.created_at desc, d.id desc
     limit 200`;
+}
+
+/**
+ * The filing receipt of one of the citizen's own procedures, read as the firm's is
+ * (`receiptPayload`), and the citizen's own entry in their access log written in the same
+ * statement, only when there is a receipt to give: another citizen's procedure or a draft logs nothing.
+ */
+export async function readOwnReceipt(
+  sql: Sql,
+  args: { procedureId: string; citizenId: string; livemode: boolean | undefined; log: { id: string; requestId: string; at: Date } },
+): Promise<ReceiptRow | undefined> {
+  const [row] = await sql<ReceiptRow[]>`
+    with receipt as (
+      select r.* from (${receiptPayload(sql, args.procedureId)}) r
+      where r.citizen_id = ${args.citizenId} ${args.livemode !== undefined ? sql`and r.livemode = ${args.livemode}` : sql``}
+    ), logged as (
+      ${accessLogInsert(
+        sql,
+        { ...args.log, action: 'procedure.receipt_read', resourceType: 'procedure', resourceId: args.procedureId, actorType: 'citizen' },
+        sql`(select citizen_id, delegation_id, organization_id, null::text as member_id, livemode from receipt where registry_entry_number is not null) as entry`,
+      )}
+      returning 1
+    )
+    select * from receipt`;
+  return row;
 }

@@ -1,11 +1,9 @@
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import type { App, AppEnv } from '../../http/context';
-import { defineRoute, SECURITY } from '../../http/openapi';
-import { credentialRateLimit } from '../../http/rate-limit';
-import { idempotency } from '../../http/idempotency';
+import { defineRoute } from '../../http/openapi';
 import { decodeCursor, encodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
-import { isoDay } from '../../lib/dates';
+import { legalDay } from '../../lib/legal-day';
 import { DelegationRequestPageSchema, DelegationRequestParams, DelegationRequestSchema, ListDelegationRequestsQuery } from '../delegation-requests/schemas';
 import { findDelegationRequest, listDelegationRequests } from '../delegation-requests/queries';
 import { acceptDelegationRequest, rejectDelegationRequest } from '../delegation-requests/service';
@@ -17,26 +15,18 @@ import { toDelegation } from '../delegations/mappers';
 import { AccessLogPageSchema, ListAccessLogQuery } from '../access-log/schemas';
 import { toAccessLogEntry } from '../access-log/mappers';
 import { contentDisposition } from '../documents/files';
-import { citizenPrincipal, requireCitizen } from './identity';
+import { citizenPrincipal } from '../../http/auth';
 import { ProcedureParams, TimelineSchema } from '../procedures/schemas';
 import { findProcedure } from '../procedures/queries';
 import { toTimeline } from '../procedures/mappers';
 import { listTimeline } from '../procedures/timeline.queries';
 import { ExportAccessLogQuery, ListMyProceduresQuery, MyDocumentParams, MyProcedurePageSchema, MyProcedureParams, MyProcedureSchema } from './schemas';
-import { accessLogFilter, accessLogPage, downloadMyDocument, legalToday, listMyProcedures as listMyProcedureSummaries, myProcedure, myReceipt, scopeOf, type CitizenScope } from './service';
+import { accessLogFilter, accessLogPage, downloadMyDocument, listMyProcedures as listMyProcedureSummaries, myProcedure, myReceipt, scopeOf, todayOf, type CitizenScope } from './service';
 import { toMyProcedure, toMyProcedureSummary } from './mappers';
 import { accessLogCsv, accessLogPdf, filterParts } from './access-log-view';
 import { listDelegationChoices } from './queries';
 
 const TAG = 'Citizen';
-/** Every answer under /v1/me carries the citizen's data: never stored by a browser or a proxy. */
-const noStore: MiddlewareHandler<AppEnv> = async (c, next) => {
-  c.header('Cache-Control', 'no-store');
-  await next();
-  c.res.headers.set('Cache-Control', 'no-store');
-};
-const READ = [noStore, requireCitizen(), credentialRateLimit()];
-const WRITE = [noStore, requireCitizen(), credentialRateLimit(), idempotency()];
 const PDF = { 'application/pdf': { schema: { type: 'string' as const, format: 'binary' } } };
 const PROBLEMS = ['citizen_token_invalid'] as const;
 
@@ -51,8 +41,7 @@ const listMyRequests = defineRoute({
   operationId: 'listMyDelegationRequests',
   tags: [TAG],
   summary: 'Requests addressed to me',
-  security: SECURITY.citizen,
-  middleware: READ,
+  auth: 'citizenRead',
   request: { query: ListDelegationRequestsQuery },
   problems: [...PROBLEMS, 'invalid_cursor'],
   responses: { 200: { description: 'A page of requests for the signed-in citizen.', content: { 'application/json': { schema: DelegationRequestPageSchema } } } },
@@ -64,8 +53,7 @@ const acceptMyRequest = defineRoute({
   operationId: 'acceptMyDelegationRequest',
   tags: [TAG],
   summary: 'Accept a request: grant the delegation',
-  security: SECURITY.citizen,
-  middleware: WRITE,
+  auth: 'citizenWrite',
   request: { params: DelegationRequestParams },
   problems: [...PROBLEMS, 'not_found', 'invalid_state_transition', 'delegation_request_expired', 'conflict'],
   responses: { 200: { description: 'The accepted request; `delegation_id` names the new delegation.', content: { 'application/json': { schema: DelegationRequestSchema } } } },
@@ -77,8 +65,7 @@ const rejectMyRequest = defineRoute({
   operationId: 'rejectMyDelegationRequest',
   tags: [TAG],
   summary: 'Reject a request',
-  security: SECURITY.citizen,
-  middleware: WRITE,
+  auth: 'citizenWrite',
   request: { params: DelegationRequestParams },
   problems: [...PROBLEMS, 'not_found', 'invalid_state_transition', 'delegation_request_expired'],
   responses: { 200: { description: 'The rejected request.', content: { 'application/json': { schema: DelegationRequestSchema } } } },
@@ -90,8 +77,7 @@ const listMyDelegations = defineRoute({
   operationId: 'listMyDelegations',
   tags: [TAG],
   summary: 'Delegations I have granted',
-  security: SECURITY.citizen,
-  middleware: READ,
+  auth: 'citizenRead',
   request: { query: ListDelegationsQuery },
   problems: [...PROBLEMS, 'invalid_cursor'],
   responses: { 200: { description: 'A page of delegations.', content: { 'application/json': { schema: DelegationPageSchema } } } },
@@ -104,8 +90,7 @@ const revokeMyDelegation = defineRoute({
   tags: [TAG],
   summary: 'Revoke a delegation',
   description: 'Takes effect on the organisation\'s very next request: consent tokens minted before stop working at once.',
-  security: SECURITY.citizen,
-  middleware: WRITE,
+  auth: 'citizenWrite',
   request: { params: DelegationParams },
   problems: [...PROBLEMS, 'not_found', 'invalid_state_transition'],
   responses: { 200: { description: 'The revoked delegation.', content: { 'application/json': { schema: DelegationSchema } } } },
@@ -120,8 +105,7 @@ const myAccessLog = defineRoute({
   description:
     'Append-only: who (organisation and member, or the citizen themself for their own downloads) did what, when, under which delegation. Newest first. ' +
     'Filter by delegation and by a period of Europe/Madrid days (`from` and `to`, both included).',
-  security: SECURITY.citizen,
-  middleware: READ,
+  auth: 'citizenRead',
   request: { query: ListAccessLogQuery },
   problems: [...PROBLEMS, 'invalid_cursor'],
   responses: { 200: { description: 'A page of access-log entries.', content: { 'application/json': { schema: AccessLogPageSchema } } } },
@@ -134,8 +118,7 @@ const listMyProcedures = defineRoute({
   tags: [TAG],
   summary: 'Procedures filed or drafted in my name',
   description: 'By any representative, oldest first. A procedure stays in the list after its delegation is revoked or ends: it is the citizen\'s history.',
-  security: SECURITY.citizen,
-  middleware: READ,
+  auth: 'citizenRead',
   request: { query: ListMyProceduresQuery },
   problems: [...PROBLEMS, 'invalid_cursor'],
   responses: { 200: { description: 'A page of procedures, oldest first.', content: { 'application/json': { schema: MyProcedurePageSchema } } } },
@@ -148,8 +131,7 @@ const retrieveMyProcedure = defineRoute({
   tags: [TAG],
   summary: 'One of my procedures: timeline, documents, requirement, resolution and legal dates',
   description: 'Every date is a Europe/Madrid legal day computed by the same deadline code as the firms\' `Procedure.deadlines`.',
-  security: SECURITY.citizen,
-  middleware: READ,
+  auth: 'citizenRead',
   request: { params: MyProcedureParams },
   problems: [...PROBLEMS, 'not_found'],
   responses: { 200: { description: 'The procedure as the citizen sees it.', content: { 'application/json': { schema: MyProcedureSchema } } } },
@@ -162,8 +144,7 @@ const downloadMyDocumentRoute = defineRoute({
   tags: [TAG],
   summary: 'Download a document of one of my procedures',
   description: 'The exact bytes stored. The download is recorded in the citizen\'s own access log (`actor: citizen`).',
-  security: SECURITY.citizen,
-  middleware: READ,
+  auth: 'citizenRead',
   request: { params: MyDocumentParams },
   problems: [...PROBLEMS, 'not_found'],
   responses: {
@@ -185,8 +166,7 @@ const myReceiptRoute = defineRoute({
   tags: [TAG],
   summary: 'The filing receipt of one of my procedures, as PDF',
   description: 'The same justificante the representative gets; the download is recorded in the citizen\'s access log.',
-  security: SECURITY.citizen,
-  middleware: READ,
+  auth: 'citizenRead',
   request: { params: MyProcedureParams },
   problems: [...PROBLEMS, 'not_found', 'invalid_state_transition'],
   responses: { 200: { description: 'The receipt.', content: PDF } },
@@ -200,8 +180,7 @@ const exportMyAccessLog = defineRoute({
   summary: 'Export a page of my access log as CSV or PDF',
   description:
     'Takes the same filter and window (`delegation_id`, `from`, `to`, `cursor`, `limit`) as `GET /v1/me/access-log` and lists exactly the entries that list answers, in the same order.',
-  security: SECURITY.citizen,
-  middleware: READ,
+  auth: 'citizenRead',
   request: { query: ExportAccessLogQuery },
   problems: [...PROBLEMS, 'invalid_cursor'],
   responses: { 200: { description: 'The entries as a file.', content: { 'text/csv': { schema: { type: 'string' } }, ...PDF } } },
@@ -213,8 +192,7 @@ const myProcedureTimeline = defineRoute({
   operationId: 'listMyProcedureTimeline',
   tags: [TAG],
   summary: 'The timeline of one of my procedures',
-  security: SECURITY.citizen,
-  middleware: READ,
+  auth: 'citizenRead',
   request: { params: ProcedureParams },
   problems: [...PROBLEMS, 'not_found'],
   responses: { 200: { description: 'Every change, oldest first.', content: { 'application/json': { schema: TimelineSchema } } } },
@@ -268,7 +246,7 @@ export function registerCitizen(app: App): void {
       status,
       after,
       limit,
-      today: isoDay(c.get('deps').clock.now()),
+      today: legalDay(c.get('deps').clock.now()),
     });
     return c.json(toPage(rows, limit, 'my_delegations', (r) => [r.created_at.toISOString(), r.id], toDelegation), 200);
   });
@@ -278,21 +256,23 @@ export function registerCitizen(app: App): void {
     const id = c.req.valid('param').id;
     const now = c.get('deps').clock.now();
     await revokeDelegation(c.get('sql'), principal.citizenId, id, now);
-    return c.json(toDelegation((await findDelegation(c.get('sql'), { id, citizenId: principal.citizenId }, isoDay(now)))!), 200);
+    return c.json(toDelegation((await findDelegation(c.get('sql'), { id, citizenId: principal.citizenId }, legalDay(now)))!), 200);
   });
 
   app.openapi(listMyProcedures, async (c) => {
     const scope = citizenScope(c);
     const { limit, cursor } = c.req.valid('query');
     const after = cursor ? (decodeCursor('my_procedures', cursor, 2) as [string, string]) : undefined;
-    const rows = await listMyProcedureSummaries(c.get('sql'), scope, { after, limit });
-    const today = legalToday(scope);
-    return c.json(toPage(rows, limit, 'my_procedures', (s) => [s.row.created_at.toISOString(), s.row.id], (s) => toMyProcedureSummary(s, today)), 200);
+    const cal = await c.get('deps').calendar.ensure(c.get('sql'));
+    const rows = await listMyProcedureSummaries(c.get('sql'), scope, cal, { after, limit });
+    const today = todayOf(scope);
+    return c.json(toPage(rows, limit, 'my_procedures', (s) => [s.row.created_at.toISOString(), s.row.id], (s) => toMyProcedureSummary(s, today, cal)), 200);
   });
 
   app.openapi(retrieveMyProcedure, async (c) => {
     const scope = citizenScope(c);
-    return c.json(toMyProcedure(await myProcedure(c.get('sql'), scope, c.req.valid('param').id), legalToday(scope)), 200);
+    const cal = await c.get('deps').calendar.ensure(c.get('sql'));
+    return c.json(toMyProcedure(await myProcedure(c.get('sql'), scope, cal, c.req.valid('param').id), todayOf(scope), cal), 200);
   });
 
   app.openapi(downloadMyDocumentRoute, async (c) => {
@@ -307,7 +287,7 @@ export function registerCitizen(app: App): void {
   });
 
   app.openapi(myReceiptRoute, async (c) => {
-    const { row, pdf } = await myReceipt(c.get('sql'), citizenScope(c), c.req.valid('param').id, c.get('requestId'));
+    const { row, pdf } = await myReceipt(c.get('sql'), citizenScope(c), c.get('deps').calendar, c.req.valid('param').id, c.get('requestId'));
     return c.body(pdf as Uint8Array<ArrayBuffer>, 200, {
       'content-type': 'application/pdf',
       'content-disposition': contentDisposition(`justificante-${row.registry_entry_number}.pdf`),
@@ -354,7 +334,7 @@ export async function sendAccessLogExport(
   rows: Parameters<typeof accessLogCsv>[1],
 ): Promise<Response> {
   c.header('Cache-Control', 'no-store');
-  const day = legalToday(scope);
+  const day = todayOf(scope);
   const name = lang === 'es' ? `registro-de-accesos-${day}` : `access-log-${day}`;
   if (format === 'csv') {
     return c.body(`\ufeff${accessLogCsv(lang, rows)}`, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': contentDisposition(`${name}.csv`) });

@@ -1,21 +1,21 @@
 import type { Sql } from '../../db/sql';
 import { fieldProblem, ProblemError } from '../../http/problem';
-import { CalendarUnavailableError } from '../../lib/calendar';
+import { CalendarUnavailableError, type CalendarSnapshot } from '../../lib/calendar';
 import { newId } from '../../lib/ids';
-import type { RegionCode } from '../../lib/holidays';
+import { legalDay } from '../../lib/legal-day';
+import type { CitizenPrincipal } from '../../http/auth';
 import { insertAccessLog, listAccessLog, type AccessLogFilter, type AccessLogRow } from '../access-log/queries';
 import { findProcedureType, type ProcedureTypeRow } from '../catalog/queries';
 import { findDocument, listDocuments, type DocumentRow } from '../documents/queries';
 import { postgresStorage } from '../documents/storage';
 import { deadlinesOf } from '../procedures/mappers';
-import { presumedDeniedOn, priorClaimDeadline } from '../procedures/deadlines';
-import { findProcedure, listCitizenProcedures, type ProcedureRow, type RequirementJson } from '../procedures/queries';
+import type { CalendarStore } from '../calendar/store';
+import { placesOf, presumedDeniedOn, priorClaimDeadline } from '../procedures/deadlines';
+import { findProcedure, listCitizenProcedures, type ProcedureRow, type ReceiptRow, type RequirementJson } from '../procedures/queries';
 import { receiptOf } from '../procedures/receipt';
-import { madridDay } from '../procedures/service';
 import { listTimeline, type TimelineRow } from '../procedures/timeline.queries';
 import type { Procedure } from '../procedures/schemas';
-import type { CitizenPrincipal } from './identity';
-import { listHolders, type HolderRow } from './queries';
+import { listHolders, readOwnReceipt, type HolderRow } from './queries';
 
 /** Whose data and which mode: the signed-in citizen, live only in production. */
 export interface CitizenScope {
@@ -28,9 +28,9 @@ export function scopeOf(principal: CitizenPrincipal, livemode: boolean | undefin
   return { citizenId: principal.citizenId, livemode, now };
 }
 
-/** The legal day in Spain: every "today" a deadline is judged against. */
-export function legalToday(scope: CitizenScope): string {
-  return madridDay(scope.now);
+/** The legal day of the request (`legalDay`): every "today" a deadline is judged against. */
+export function todayOf(scope: CitizenScope): string {
+  return legalDay(scope.now);
 }
 
 /* ------------------------------------------------------------------ procedures */
@@ -42,11 +42,16 @@ export interface MyProcedureSummary {
 }
 
 /** A page of the procedures filed or drafted in the citizen's name by anyone, whatever became of the delegation. */
-export async function listMyProcedures(sql: Sql, scope: CitizenScope, page: { after?: [string, string]; limit: number }): Promise<MyProcedureSummary[]> {
+export async function listMyProcedures(
+  sql: Sql,
+  scope: CitizenScope,
+  cal: CalendarSnapshot,
+  page: { after?: [string, string]; limit: number },
+): Promise<MyProcedureSummary[]> {
   const rows = await listCitizenProcedures(sql, { citizenId: scope.citizenId, livemode: scope.livemode, after: page.after, limit: page.limit });
-  const today = legalToday(scope);
+  const today = todayOf(scope);
   const holders = new Map((await listHolders(sql, scope.citizenId, [...new Set(rows.map((r) => r.delegation_id))], today)).map((h) => [h.delegation_id, h]));
-  return rows.map((row) => ({ row, holder: holders.get(row.delegation_id)!, deadlines: deadlinesOf(row, today) }));
+  return rows.map((row) => ({ row, holder: holders.get(row.delegation_id)!, deadlines: deadlinesOf(row, today, cal) }));
 }
 
 /** What a requirement still lacks: each kind it asked for with no document uploaded for it. */
@@ -72,7 +77,12 @@ export type LegalDate =
 const RUNNING = ['submitted', 'in_review', 'action_required'];
 const DENIED = ['denied', 'partially_approved'];
 
-export function legalDatesOf(row: ProcedureRow, type: Pick<ProcedureTypeRow, 'silence_effect'>, deadlines: Procedure['deadlines']): LegalDate[] {
+export function legalDatesOf(
+  row: ProcedureRow,
+  type: Pick<ProcedureTypeRow, 'silence_effect'>,
+  deadlines: Procedure['deadlines'],
+  cal: CalendarSnapshot,
+): LegalDate[] {
   if (!row.registered_on) return [{ code: 'not_filed' }];
   const out: LegalDate[] = [{ code: 'registered', date: row.registered_on }];
   const silence = type.silence_effect === 'positive' ? 'positive' : 'negative';
@@ -86,7 +96,7 @@ export function legalDatesOf(row: ProcedureRow, type: Pick<ProcedureTypeRow, 'si
     } else if (deadlines.max_resolution_date) {
       out.push({ code: 'resolve_by', date: deadlines.max_resolution_date, silence });
       if (claimable) {
-        const ifSilent = prospectivePriorClaim(deadlines.max_resolution_date, row.region);
+        const ifSilent = prospectivePriorClaim(cal, row, deadlines.max_resolution_date);
         if (ifSilent) out.push({ code: 'prior_claim_if_silent', date: ifSilent });
       }
     } else if (!deadlines.requirement_deadline) {
@@ -97,10 +107,10 @@ export function legalDatesOf(row: ProcedureRow, type: Pick<ProcedureTypeRow, 'si
   return out;
 }
 
-/** The last day of the reclamación previa should the maximum date pass in silence. */
-function prospectivePriorClaim(maxDate: string, region: string | null): string | undefined {
+/** The last day of the reclamación previa should the maximum date pass in silence, in the procedure's places. */
+function prospectivePriorClaim(cal: CalendarSnapshot, row: ProcedureRow, maxDate: string): string | undefined {
   try {
-    return priorClaimDeadline(presumedDeniedOn(maxDate), (region ?? undefined) as RegionCode | undefined);
+    return priorClaimDeadline(cal, presumedDeniedOn(maxDate), placesOf(cal, row)).deadline;
   } catch (error) {
     if (error instanceof CalendarUnavailableError) return undefined;
     throw error;
@@ -122,16 +132,16 @@ async function ownProcedure(sql: Sql, scope: CitizenScope, id: string): Promise<
   return row;
 }
 
-export async function myProcedure(sql: Sql, scope: CitizenScope, id: string): Promise<MyProcedureDetail> {
+export async function myProcedure(sql: Sql, scope: CitizenScope, cal: CalendarSnapshot, id: string): Promise<MyProcedureDetail> {
   const row = await ownProcedure(sql, scope, id);
-  const today = legalToday(scope);
+  const today = todayOf(scope);
   const [type, holders, timeline, documents] = await Promise.all([
     findProcedureType(sql, row.type),
     listHolders(sql, scope.citizenId, [row.delegation_id], today),
     listTimeline(sql, row.id),
     listDocuments(sql, row.id),
   ]);
-  const deadlines = deadlinesOf(row, today);
+  const deadlines = deadlinesOf(row, today, cal);
   const open = row.requirements.find((r) => r.status === 'open');
   return {
     row,
@@ -141,7 +151,7 @@ export async function myProcedure(sql: Sql, scope: CitizenScope, id: string): Pr
     timeline,
     documents,
     openRequirement: open ? { requirement: open, missingKinds: missingForRequirement(open, documents) } : null,
-    legalDates: legalDatesOf(row, type!, deadlines),
+    legalDates: legalDatesOf(row, type!, deadlines, cal),
   };
 }
 
@@ -180,14 +190,29 @@ export async function downloadMyDocument(
   return { document, bytes };
 }
 
-/** The filing receipt of one of the citizen's procedures. */
-export async function myReceipt(sql: Sql, scope: CitizenScope, procedureId: string, requestId: string): Promise<{ row: ProcedureRow; pdf: Uint8Array }> {
-  const row = await ownProcedure(sql, scope, procedureId);
+/**
+ * The filing receipt of one of the citizen's procedures: the firm's receipt (`receiptOf`), and the
+ * download in the citizen's access log, written by the statement that reads it.
+ */
+export async function myReceipt(
+  sql: Sql,
+  scope: CitizenScope,
+  calendar: CalendarStore,
+  procedureId: string,
+  requestId: string,
+): Promise<{ row: ReceiptRow; pdf: Uint8Array }> {
+  const row = await readOwnReceipt(sql, {
+    procedureId,
+    citizenId: scope.citizenId,
+    livemode: scope.livemode,
+    log: { id: newId('acl'), requestId, at: scope.now },
+  });
+  // Another citizen's procedure is as unknown as a missing one.
+  if (!row) throw new ProblemError('not_found', 'No such procedure.');
   if (!row.registry_entry_number) {
     throw new ProblemError('invalid_state_transition', 'A draft has no filing receipt: it has not been filed yet.', { extensions: { current_state: row.status, allowed_from: ['submitted'] } });
   }
-  const pdf = await receiptOf(sql, row, legalToday(scope));
-  await logOwnAccess(sql, scope, row, 'procedure.receipt_read', { type: 'procedure', id: row.id }, requestId);
+  const pdf = await receiptOf(row, todayOf(scope), await calendar.ensure(sql, row.calendar_version));
   return { row, pdf };
 }
 

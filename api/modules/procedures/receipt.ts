@@ -1,25 +1,22 @@
+import type { CalendarSnapshot } from '../../lib/calendar';
 import { renderPdf, type PdfBlock } from '../../lib/pdf-document';
-import type { Sql } from '../../db/sql';
-import { findProcedureType } from '../catalog/queries';
-import { listDocuments, type DocumentRow } from '../documents/queries';
-import { findMember } from '../members/queries';
-import { findOrganization } from '../organizations/queries';
+import type { DocumentRow } from '../documents/queries';
 import { deadlinesOf } from './mappers';
-import type { ProcedureRow } from './queries';
+import type { ProcedureRow, ReceiptRow } from './queries';
 
-export interface ReceiptContext {
+interface ReceiptContext {
   procedure: ProcedureRow;
   typeName: string;
   organization: { legal_name: string; nif: string };
   member: { name: string; id_number: string } | null;
-  documents: DocumentRow[];
+  documents: Pick<DocumentRow, 'kind' | 'filename' | 'size_bytes' | 'sha256'>[];
   maxResolutionDate: string | null;
 }
 
 const madrid = new Intl.DateTimeFormat('es-ES', { timeZone: 'Europe/Madrid', dateStyle: 'long', timeStyle: 'medium' });
 
 /** The justificante de presentación: what was filed, when, by whom, under which consent. */
-export function renderReceipt(ctx: ReceiptContext): Promise<Uint8Array> {
+function renderReceipt(ctx: ReceiptContext): Promise<Uint8Array> {
   const p = ctx.procedure;
   const blocks: PdfBlock[] = [
     { kind: 'heading', text: 'Justificante de presentación' },
@@ -60,20 +57,17 @@ export function renderReceipt(ctx: ReceiptContext): Promise<Uint8Array> {
   });
 }
 
-/** The receipt of a filed procedure, with what it names read afresh: for the firm and for the citizen alike. */
-export async function receiptOf(sql: Sql, row: ProcedureRow, today: string): Promise<Uint8Array> {
-  const [type, organization, member, documents] = await Promise.all([
-    findProcedureType(sql, row.type),
-    findOrganization(sql, row.organization_id),
-    row.submitted_by_member_id ? findMember(sql, row.organization_id, row.submitted_by_member_id) : Promise.resolve(undefined),
-    listDocuments(sql, row.id),
-  ]);
+/**
+ * The receipt of a filed procedure, from what `receiptPayload` read in one statement: the one
+ * builder for the firm's download and the citizen's alike.
+ */
+export function receiptOf(row: ReceiptRow, today: string, cal: CalendarSnapshot): Promise<Uint8Array> {
   return renderReceipt({
     procedure: row,
-    typeName: type?.name_es ?? row.type,
-    organization: { legal_name: organization!.legal_name, nif: organization!.nif },
-    member: member ? { name: member.name, id_number: member.id_number } : null,
-    documents,
-    maxResolutionDate: deadlinesOf(row, today).max_resolution_date,
+    typeName: row.type_name,
+    organization: { legal_name: row.organization_legal_name, nif: row.organization_nif },
+    member: row.member_name && row.member_id_number ? { name: row.member_name, id_number: row.member_id_number } : null,
+    documents: row.documents,
+    maxResolutionDate: deadlinesOf(row, today, cal).max_resolution_date,
   });
 }

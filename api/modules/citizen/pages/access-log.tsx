@@ -4,12 +4,12 @@ import { decodeCursor, encodeCursor } from '../../../http/pagination';
 import { ProblemError } from '../../../http/problem';
 import type { AccessLogFilter, AccessLogRow } from '../../access-log/queries';
 import { accessLogCells, delegationStatusText } from '../access-log-view';
-import { citizenFromSession, type CitizenPrincipal } from '../identity';
+import { citizenFromSession, type CitizenPrincipal } from '../../../http/auth';
 import { formatDay, type Lang, type Messages } from '../i18n';
 import { Layout, pageContext, sendPage, type PageContext, type SessionChrome } from '../layout';
 import { listDelegationChoices, type DelegationChoiceRow } from '../queries';
 import { citizenLivemodeFilter, sendAccessLogExport } from '../routes';
-import { accessLogFilter, accessLogPage, legalToday, scopeOf, type CitizenScope } from '../service';
+import { accessLogFilter, accessLogPage, todayOf, scopeOf, type CitizenScope } from '../service';
 import { ACCESS_LOG, problemPage, sessionChrome, signInPage } from './shared';
 
 const ACCESS_LOG_PAGE = 50;
@@ -225,7 +225,7 @@ export function registerAccessLogPages(app: App): void {
     const query = readQuery(c);
     const window = await resolved(c, citizen, scope, page.t, query);
     if (window instanceof Response) return window;
-    const choices = await listDelegationChoices(c.get('sql'), citizen.citizenId, scope.livemode, legalToday(scope));
+    const choices = await listDelegationChoices(c.get('sql'), citizen.citizenId, scope.livemode, todayOf(scope));
     const session = (await sessionChrome(c, citizen))!;
     if ('errors' in window) {
       return sendPage(c, page, <AccessLogPage page={page} session={session} rows={[]} query={query} choices={choices} errors={window.errors} />, 400);

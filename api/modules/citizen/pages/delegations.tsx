@@ -1,10 +1,10 @@
 import type { App } from '../../../http/context';
 import { decodeCursor, encodeCursor } from '../../../http/pagination';
 import { ProblemError } from '../../../http/problem';
-import { isoDay } from '../../../lib/dates';
+import { legalDay } from '../../../lib/legal-day';
 import { listDelegations, type DelegationRow } from '../../delegations/queries';
 import { revokeDelegation } from '../../delegations/service';
-import { citizenFromSession } from '../identity';
+import { citizenFromSession } from '../../../http/auth';
 import { citizenLivemodeFilter } from '../routes';
 import { formatDay } from '../i18n';
 import { Layout, pageContext, sendPage, type PageContext, type SessionChrome } from '../layout';
@@ -111,7 +111,7 @@ export function registerDelegationPages(app: App): void {
       livemode: citizenLivemodeFilter(c),
       after,
       limit: DELEGATIONS_PAGE,
-      today: isoDay(c.get('deps').clock.now()),
+      today: legalDay(c.get('deps').clock.now()),
     });
     const shown = rows.slice(0, DELEGATIONS_PAGE);
     const last = shown[shown.length - 1];

@@ -2,7 +2,7 @@ import { deleteCookie, getCookie } from 'hono/cookie';
 import type { App } from '../../../http/context';
 import { listDelegationRequests, type DelegationRequestRow } from '../../delegation-requests/queries';
 import { coveredTypes } from '../../delegations/scope';
-import { citizenFromSession, SESSION_COOKIE } from '../identity';
+import { citizenFromSession, SESSION_COOKIE } from '../../../http/auth';
 import { citizenLivemodeFilter } from '../routes';
 import { formatMadridDay } from '../i18n';
 import { checkCsrf, cookieOptions, Layout, pageContext, sendPage, type PageContext, type SessionChrome } from '../layout';

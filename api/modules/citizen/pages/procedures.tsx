@@ -5,7 +5,7 @@ import { ProblemError } from '../../../http/problem';
 import { contentDisposition } from '../../documents/files';
 import type { TimelineRow } from '../../procedures/timeline.queries';
 import { delegationStatusText } from '../access-log-view';
-import { citizenFromSession, type CitizenPrincipal } from '../identity';
+import { citizenFromSession, type CitizenPrincipal } from '../../../http/auth';
 import { formatDay, formatMadridDay, formatMadridTime, type Messages } from '../i18n';
 import { Layout, pageContext, sendPage, type PageContext, type SessionChrome } from '../layout';
 import { citizenLivemodeFilter } from '../routes';
@@ -305,7 +305,8 @@ export function registerProcedurePages(app: App): void {
     const cursor = c.req.query('desde');
     const result = await orProblemPage(c, citizen, PROCEDURES, async () => {
       const after = cursor ? (decodeCursor('citizen_page_procedures', cursor, 2) as [string, string]) : undefined;
-      return listMyProcedures(c.get('sql'), scopeOf(citizen, citizenLivemodeFilter(c), c.get('deps').clock.now()), { after, limit: PROCEDURES_PAGE });
+      const cal = await c.get('deps').calendar.ensure(c.get('sql'));
+      return listMyProcedures(c.get('sql'), scopeOf(citizen, citizenLivemodeFilter(c), c.get('deps').clock.now()), cal, { after, limit: PROCEDURES_PAGE });
     });
     if (result instanceof Response) return result;
     const shown = result.slice(0, PROCEDURES_PAGE);
@@ -322,7 +323,7 @@ export function registerProcedurePages(app: App): void {
     const citizen = await citizenFromSession(c);
     if (!citizen) return signInPage(c, path, (t) => t.signInNeededGeneric, (t) => t.proceduresTitle);
     const scope = scopeOf(citizen, citizenLivemodeFilter(c), c.get('deps').clock.now());
-    const d = await orProblemPage(c, citizen, PROCEDURES, () => myProcedure(c.get('sql'), scope, id));
+    const d = await orProblemPage(c, citizen, PROCEDURES, async () => myProcedure(c.get('sql'), scope, await c.get('deps').calendar.ensure(c.get('sql')), id));
     if (d instanceof Response) return d;
     const page = pageContext(c);
     const name = page.lang === 'es' ? d.type.name_es : d.type.name_en;
@@ -351,7 +352,7 @@ export function registerProcedurePages(app: App): void {
     const citizen = await citizenFromSession(c);
     if (!citizen) return signInPage(c, procedureHref(id), (t) => t.signInNeededGeneric, (t) => t.proceduresTitle);
     const scope = scopeOf(citizen, citizenLivemodeFilter(c), c.get('deps').clock.now());
-    const found = await orProblemPage(c, citizen, procedureHref(id), () => myReceipt(c.get('sql'), scope, id, c.get('requestId')));
+    const found = await orProblemPage(c, citizen, procedureHref(id), () => myReceipt(c.get('sql'), scope, c.get('deps').calendar, id, c.get('requestId')));
     if (found instanceof Response) return found;
     c.header('Cache-Control', 'no-store');
     return c.body(found.pdf as Uint8Array<ArrayBuffer>, 200, {

@@ -4,7 +4,7 @@ import { ProblemError } from '../../../http/problem';
 import type { DelegationRequestRow } from '../../delegation-requests/queries';
 import { acceptDelegationRequest, rejectDelegationRequest } from '../../delegation-requests/service';
 import { coveredTypes } from '../../delegations/scope';
-import { citizenFromSession, type CitizenPrincipal } from '../identity';
+import { citizenFromSession, type CitizenPrincipal } from '../../../http/auth';
 import { myRequest } from '../routes';
 import { formatDay, formatMadridDay } from '../i18n';
 import { Layout, pageContext, sendPage, type PageContext, type SessionChrome } from '../layout';

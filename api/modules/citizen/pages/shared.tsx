@@ -9,7 +9,7 @@ import { ProblemError } from '../../../http/problem';
 import { PROCEDURE_TYPE_CODES, type Subject } from '../../catalog/schemas';
 import { listProcedureTypes } from '../../catalog/queries';
 import { CAPACITIES, type Capacity } from '../../delegations/scope';
-import { citizenFromSession, SESSION_COOKIE, type CitizenPrincipal } from '../identity';
+import { citizenFromSession, SESSION_COOKIE, type CitizenPrincipal } from '../../../http/auth';
 import type { Messages } from '../i18n';
 import { checkCsrf, csrfToken, Layout, pageContext, sendPage, type PageContext, type SessionChrome } from '../layout';
 
