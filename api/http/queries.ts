@@ -100,12 +100,12 @@ export const RATE_LIMIT_SHARDS = 16;
  * random shard row so concurrent requests of one credential do not queue on a single row lock;
  * the total adds the other shards as committed when the statement started.
  */
-export async function hitRateLimit(sql: Sql, bucket: string, windowStart: Date): Promise<number> {
+export async function hitRateLimit(sql: Sql, bucket: string, windowStart: Date, count = 1): Promise<number> {
   const shard = Math.floor(Math.random() * RATE_LIMIT_SHARDS);
   const [row] = await sql<{ hits: number }[]>`
     with hit as (
-      insert into rate_limit_windows (bucket, window_start, shard, hits) values (${bucket}, ${windowStart}, ${shard}, 1)
-      on conflict (bucket, window_start, shard) do update set hits = rate_limit_windows.hits + 1
+      insert into rate_limit_windows (bucket, window_start, shard, hits) values (${bucket}, ${windowStart}, ${shard}, ${count}::int)
+      on conflict (bucket, window_start, shard) do update set hits = rate_limit_windows.hits + excluded.hits
       returning hits
     )
     select ((select hits from hit) + coalesce((

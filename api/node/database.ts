@@ -13,7 +13,14 @@ export interface Database {
   close(): Promise<void>;
 }
 
-const CLIENT_OPTIONS = { onnotice: () => {}, connection: { application_name: 'puente' }, types: CLIENT_TYPES } as const;
+/**
+ * `max_pipeline: 1`: postgres.js 3.4.9 pipelines up to 100 queries per connection by default,
+ * and its internal queue keeps the holes of answered queries and scans them with `indexOf`
+ * until it drains completely; under sustained load it never drains, and throughput fell to a
+ * third within a minute and stayed there (porsager/postgres#747). One query in flight per
+ * connection keeps the queue empty; the pool's connections still run in parallel.
+ */
+export const CLIENT_OPTIONS = { onnotice: () => {}, connection: { application_name: 'puente' }, types: CLIENT_TYPES, max_pipeline: 1 } as const;
 
 /** Called with every query the driver sends (postgres.js's `debug` hook), e.g. to count round trips. */
 export type QueryObserver = (connection: number, query: string, parameters: unknown[]) => void;
