@@ -21,6 +21,10 @@ const NAMES = {
   listDocuments: 'procedures.documents.list',
   downloadDocument: 'procedures.documents.download',
   respondToRequirement: 'procedures.requirements.respond',
+  // `delegationRequests.createBatch` is the client's upload-and-wait method; the raw calls sit under `batches`.
+  createDelegationRequestBatch: 'delegationRequests.batches.create',
+  retrieveDelegationRequestBatch: 'delegationRequests.batches.retrieve',
+  listDelegationRequestBatchRows: 'delegationRequests.batches.listRows',
 };
 /** Members of the client that are not operations. */
 const RESERVED = new Set(['webhooks', 'forClient', 'constructor']);
