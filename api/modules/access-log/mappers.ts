@@ -6,6 +6,7 @@ export function toAccessLogEntry(row: AccessLogRow): AccessLogEntryResponse {
     id: row.id,
     object: 'access_log_entry',
     occurred_at: row.occurred_at.toISOString(),
+    actor: row.actor_type,
     organization: { id: row.organization_id, legal_name: row.organization_name },
     member: row.member_id ? { id: row.member_id, name: row.member_name ?? '' } : null,
     delegation_id: row.delegation_id,

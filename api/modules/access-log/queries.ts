@@ -12,21 +12,32 @@ export interface AccessLogEntry {
   resourceId: string | null;
   requestId: string | null;
   at: Date;
+  /** `citizen` for the citizen's own downloads; organisations otherwise. */
+  actorType?: 'organization' | 'citizen';
 }
 
 /**
  * The one way an access-log row is written: from `source`, a row set with the columns
- * `citizen_id`, `delegation_id`, `organization_id`, `member_id` and `livemode`.
+ * `citizen_id`, `delegation_id`, `organization_id`, `member_id` and `livemode`. The actor is the
+ * organisation unless the entry says the citizen acted on their own procedure.
  */
 export function accessLogInsert(
   sql: Sql,
-  entry: { id: string; action: string; resourceType: string | null; resourceId: string | null; requestId: string | null; at: Date },
+  entry: {
+    id: string;
+    action: string;
+    resourceType: string | null;
+    resourceId: string | null;
+    requestId: string | null;
+    at: Date;
+    actorType?: 'organization' | 'citizen';
+  },
   source: SqlFragment,
 ) {
   return sql`
-    insert into access_log (id, citizen_id, delegation_id, organization_id, member_id, livemode, action, resource_type, resource_id, request_id, occurred_at)
+    insert into access_log (id, citizen_id, delegation_id, organization_id, member_id, livemode, action, resource_type, resource_id, request_id, occurred_at, actor_type)
     select ${entry.id}, citizen_id, delegation_id, organization_id, member_id, livemode, ${entry.action}, ${entry.resourceType},
-           ${entry.resourceId}, ${entry.requestId}, ${entry.at}
+           ${entry.resourceId}, ${entry.requestId}, ${entry.at}, ${entry.actorType ?? 'organization'}
     from ${source}`;
 }
 
@@ -53,21 +64,29 @@ export interface AccessLogRow {
   resource_id: string | null;
   request_id: string | null;
   occurred_at: Date;
+  actor_type: 'organization' | 'citizen';
 }
 
-/** Newest first: what the citizen wants to see first. */
-export function listAccessLog(
-  sql: Sql,
-  args: { citizenId: string; delegationId?: string; before?: string; limit: number },
-): Promise<AccessLogRow[]> {
+/** Which entries: one citizen's, optionally one delegation's, optionally a period of Madrid days (both ends included). */
+export interface AccessLogFilter {
+  citizenId: string;
+  delegationId?: string;
+  fromDay?: string;
+  toDay?: string;
+}
+
+/** Newest first: what the citizen wants to see first. Pages go by `before` (a `seq`). */
+export function listAccessLog(sql: Sql, args: AccessLogFilter & { before?: string; limit: number }): Promise<AccessLogRow[]> {
   return sql<AccessLogRow[]>`
     select a.seq::text as seq, a.id, a.delegation_id, a.organization_id, o.legal_name as organization_name, a.member_id, m.name as member_name,
-      a.livemode, a.action, a.resource_type, a.resource_id, a.request_id, a.occurred_at
+      a.livemode, a.action, a.resource_type, a.resource_id, a.request_id, a.occurred_at, a.actor_type
     from access_log a
     join organizations o on o.id = a.organization_id
     left join members m on m.id = a.member_id
     where a.citizen_id = ${args.citizenId}
       ${args.delegationId ? sql`and a.delegation_id = ${args.delegationId}` : sql``}
+      ${args.fromDay ? sql`and a.occurred_at >= (${args.fromDay}::date::timestamp at time zone 'Europe/Madrid')` : sql``}
+      ${args.toDay ? sql`and a.occurred_at < ((${args.toDay}::date + 1)::timestamp at time zone 'Europe/Madrid')` : sql``}
       ${args.before ? sql`and a.seq < ${args.before}::bigint` : sql``}
     order by a.seq desc
     limit ${args.limit + 1}`;

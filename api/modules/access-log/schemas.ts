@@ -6,6 +6,7 @@ export const AccessLogEntrySchema = z
     id: z.string(),
     object: z.literal('access_log_entry'),
     occurred_at: z.string(),
+    actor: z.enum(['organization', 'citizen']).openapi({ description: '`citizen` when the citizen themself downloaded a document or receipt of their own procedure (then `organization` is the one holding it).' }),
     organization: z.object({ id: z.string(), legal_name: z.string() }),
     member: z.object({ id: z.string(), name: z.string() }).nullable().openapi({ description: 'The professional who acted.' }),
     delegation_id: z.string().nullable(),
@@ -19,6 +20,7 @@ export const AccessLogEntrySchema = z
       id: 'acl_2Ws4Ed6Rf8Tg0Yh2Uj4Ik6',
       object: 'access_log_entry',
       occurred_at: '2026-03-02T10:15:03.000Z',
+      actor: 'organization',
       organization: { id: 'org_4mT9sQ2xPz8LkV1bN7cW3d', legal_name: 'Gestoría Martínez y Asociados S.L.' },
       member: { id: 'mem_8Fq2LwP0sZ4nR7tY1xB5cV', name: 'Lucía Martínez Pardo' },
       delegation_id: 'dlg_3Gh5Jk7Lm9Np1Qr3St5Uv7',
@@ -30,7 +32,14 @@ export const AccessLogEntrySchema = z
   });
 export type AccessLogEntryResponse = z.infer<typeof AccessLogEntrySchema>;
 
+const MadridDay = z.iso.date();
+
 export const ListAccessLogQuery = z
-  .object({ ...paginationQuery, delegation_id: z.string().max(64).optional() })
+  .object({
+    ...paginationQuery,
+    delegation_id: z.string().max(64).optional(),
+    from: MadridDay.optional().openapi({ description: 'First day (Europe/Madrid) of the period, included.', example: '2026-03-01' }),
+    to: MadridDay.optional().openapi({ description: 'Last day (Europe/Madrid) of the period, included.', example: '2026-03-31' }),
+  })
   .strict();
 export const AccessLogPageSchema = pageSchema(AccessLogEntrySchema, 'AccessLogList');

@@ -85,7 +85,19 @@ export interface SessionChrome {
   csrf: string;
 }
 
-type NavKey = 'home' | 'delegations' | 'log';
+export type NavKey = 'home' | 'procedures' | 'delegations' | 'log' | 'avisos';
+
+/**
+ * The signed-in navigation, in order. The avisos page (messages sent to the citizen and their
+ * contact preferences) takes the `avisos` slot, after the access log.
+ */
+const NAV: { key: NavKey; href: string; text: (t: Messages) => string }[] = [
+  { key: 'home', href: '/ciudadania', text: (t) => t.navHome },
+  { key: 'procedures', href: '/ciudadania/tramites', text: (t) => t.navProcedures },
+  { key: 'delegations', href: '/ciudadania/delegaciones', text: (t) => t.navDelegations },
+  { key: 'log', href: '/ciudadania/registro', text: (t) => t.navAccessLog },
+  // { key: 'avisos', href: '/ciudadania/avisos', text: (t) => t.navAvisos },
+];
 
 const CSS = `
 *,*::before,*::after{box-sizing:border-box}
@@ -143,7 +155,7 @@ button.link:hover{background:#072f52}
 button:focus-visible{outline:3px solid #ffbf47;box-shadow:0 0 0 6px #0b0c0c}
 label{display:block;font-weight:700;margin:1rem 0 .25rem}
 .hint{display:block;color:#484949;margin:0 0 .25rem}
-input[type=text]{font:inherit;padding:.4rem .5rem;border:2px solid #0b0c0c;border-radius:0;width:100%;max-width:24rem}
+input[type=text],input[type=date],select{font:inherit;padding:.4rem .5rem;border:2px solid #0b0c0c;border-radius:0;width:100%;max-width:24rem}
 input[aria-invalid=true]{border-color:#b10e1e;border-width:3px}
 .field-error{display:block;color:#b10e1e;font-weight:700;margin:0 0 .25rem}
 .error-summary a{color:#b10e1e;font-weight:700}
@@ -152,6 +164,11 @@ caption{text-align:left;font-weight:700;margin-bottom:.5rem}
 th,td{text-align:left;vertical-align:top;padding:.5rem .75rem .5rem 0;border-bottom:1px solid #b1b4b6}
 th{font-weight:700}
 .muted{color:#484949}
+.filters{display:flex;flex-wrap:wrap;gap:0 1.5rem;align-items:flex-end}
+.filters>div{min-width:12rem}
+.status{font-weight:700}
+.legal p{margin:0 0 .5rem}
+.amount{font-variant-numeric:tabular-nums}
 footer{border-top:1px solid #b1b4b6;margin-top:2rem}
 footer p{max-width:60rem;margin:0 auto;padding:1rem;color:#484949}
 `;
@@ -200,9 +217,7 @@ export function Layout(props: {
             {session ? (
               <nav aria-label={t.navLabel}>
                 <ul>
-                  {link('home', '/ciudadania', t.navHome)}
-                  {link('delegations', '/ciudadania/delegaciones', t.navDelegations)}
-                  {link('log', '/ciudadania/registro', t.navAccessLog)}
+                  {NAV.map((item) => link(item.key, item.href, item.text(t)))}
                   <li>
                     <form method="post" action="/ciudadania/salir">
                       <input type="hidden" name="csrf" value={session.csrf} />

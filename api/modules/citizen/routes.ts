@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { App, AppEnv } from '../../http/context';
 import { defineRoute } from '../../http/openapi';
-import { decodeCursor, toPage } from '../../http/pagination';
+import { decodeCursor, encodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import { legalDay } from '../../lib/legal-day';
 import { DelegationRequestPageSchema, DelegationRequestParams, DelegationRequestSchema, ListDelegationRequestsQuery } from '../delegation-requests/schemas';
@@ -13,17 +13,21 @@ import { findDelegation, listDelegations } from '../delegations/queries';
 import { revokeDelegation } from '../delegations/service';
 import { toDelegation } from '../delegations/mappers';
 import { AccessLogPageSchema, ListAccessLogQuery } from '../access-log/schemas';
-import { listAccessLog } from '../access-log/queries';
 import { toAccessLogEntry } from '../access-log/mappers';
+import { contentDisposition } from '../documents/files';
 import { citizenPrincipal } from '../../http/auth';
-import { ProcedureParams, ProcedurePageSchema, TimelineSchema } from '../procedures/schemas';
-import { findProcedure, listCitizenProcedures } from '../procedures/queries';
-import { toProcedure, toTimeline } from '../procedures/mappers';
+import { ProcedureParams, TimelineSchema } from '../procedures/schemas';
+import { findProcedure } from '../procedures/queries';
+import { toTimeline } from '../procedures/mappers';
 import { listTimeline } from '../procedures/timeline.queries';
-import { paginationQuery } from '../../http/pagination';
-import { z } from '@hono/zod-openapi';
+import { ExportAccessLogQuery, ListMyProceduresQuery, MyDocumentParams, MyProcedurePageSchema, MyProcedureParams, MyProcedureSchema } from './schemas';
+import { accessLogFilter, accessLogPage, downloadMyDocument, listMyProcedures as listMyProcedureSummaries, myProcedure, myReceipt, scopeOf, todayOf, type CitizenScope } from './service';
+import { toMyProcedure, toMyProcedureSummary } from './mappers';
+import { accessLogCsv, accessLogPdf, filterParts } from './access-log-view';
+import { listDelegationChoices } from './queries';
 
 const TAG = 'Citizen';
+const PDF = { 'application/pdf': { schema: { type: 'string' as const, format: 'binary' } } };
 const PROBLEMS = ['citizen_token_invalid'] as const;
 
 /** Citizens see live requests; outside production also test-mode ones, so the sandbox flow can be tried by hand. */
@@ -98,7 +102,9 @@ const myAccessLog = defineRoute({
   operationId: 'listMyAccessLog',
   tags: [TAG],
   summary: 'Every access made on my behalf',
-  description: 'Append-only: who (organisation and member) did what, when, under which delegation. Newest first.',
+  description:
+    'Append-only: who (organisation and member, or the citizen themself for their own downloads) did what, when, under which delegation. Newest first. ' +
+    'Filter by delegation and by a period of Europe/Madrid days (`from` and `to`, both included).',
   auth: 'citizenRead',
   request: { query: ListAccessLogQuery },
   problems: [...PROBLEMS, 'invalid_cursor'],
@@ -110,11 +116,74 @@ const listMyProcedures = defineRoute({
   path: '/v1/me/procedures',
   operationId: 'listMyProcedures',
   tags: [TAG],
-  summary: 'Procedures filed on my behalf',
+  summary: 'Procedures filed or drafted in my name',
+  description: 'By any representative, oldest first. A procedure stays in the list after its delegation is revoked or ends: it is the citizen\'s history.',
   auth: 'citizenRead',
-  request: { query: z.object({ ...paginationQuery }).strict() },
+  request: { query: ListMyProceduresQuery },
   problems: [...PROBLEMS, 'invalid_cursor'],
-  responses: { 200: { description: 'A page of procedures, oldest first.', content: { 'application/json': { schema: ProcedurePageSchema } } } },
+  responses: { 200: { description: 'A page of procedures, oldest first.', content: { 'application/json': { schema: MyProcedurePageSchema } } } },
+});
+
+const retrieveMyProcedure = defineRoute({
+  method: 'get',
+  path: '/v1/me/procedures/{id}',
+  operationId: 'retrieveMyProcedure',
+  tags: [TAG],
+  summary: 'One of my procedures: timeline, documents, requirement, resolution and legal dates',
+  description: 'Every date is a Europe/Madrid legal day computed by the same deadline code as the firms\' `Procedure.deadlines`.',
+  auth: 'citizenRead',
+  request: { params: MyProcedureParams },
+  problems: [...PROBLEMS, 'not_found'],
+  responses: { 200: { description: 'The procedure as the citizen sees it.', content: { 'application/json': { schema: MyProcedureSchema } } } },
+});
+
+const downloadMyDocumentRoute = defineRoute({
+  method: 'get',
+  path: '/v1/me/procedures/{id}/documents/{document_id}/content',
+  operationId: 'downloadMyDocument',
+  tags: [TAG],
+  summary: 'Download a document of one of my procedures',
+  description: 'The exact bytes stored. The download is recorded in the citizen\'s own access log (`actor: citizen`).',
+  auth: 'citizenRead',
+  request: { params: MyDocumentParams },
+  problems: [...PROBLEMS, 'not_found'],
+  responses: {
+    200: {
+      description: 'The file as uploaded.',
+      content: {
+        ...PDF,
+        'image/png': { schema: { type: 'string', format: 'binary' } },
+        'image/jpeg': { schema: { type: 'string', format: 'binary' } },
+      },
+    },
+  },
+});
+
+const myReceiptRoute = defineRoute({
+  method: 'get',
+  path: '/v1/me/procedures/{id}/receipt',
+  operationId: 'retrieveMyProcedureReceipt',
+  tags: [TAG],
+  summary: 'The filing receipt of one of my procedures, as PDF',
+  description: 'The same justificante the representative gets; the download is recorded in the citizen\'s access log.',
+  auth: 'citizenRead',
+  request: { params: MyProcedureParams },
+  problems: [...PROBLEMS, 'not_found', 'invalid_state_transition'],
+  responses: { 200: { description: 'The receipt.', content: PDF } },
+});
+
+const exportMyAccessLog = defineRoute({
+  method: 'get',
+  path: '/v1/me/access-log/export',
+  operationId: 'exportMyAccessLog',
+  tags: [TAG],
+  summary: 'Export a page of my access log as CSV or PDF',
+  description:
+    'Takes the same filter and window (`delegation_id`, `from`, `to`, `cursor`, `limit`) as `GET /v1/me/access-log` and lists exactly the entries that list answers, in the same order.',
+  auth: 'citizenRead',
+  request: { query: ExportAccessLogQuery },
+  problems: [...PROBLEMS, 'invalid_cursor'],
+  responses: { 200: { description: 'The entries as a file.', content: { 'text/csv': { schema: { type: 'string' } }, ...PDF } } },
 });
 
 const myProcedureTimeline = defineRoute({
@@ -191,13 +260,38 @@ export function registerCitizen(app: App): void {
   });
 
   app.openapi(listMyProcedures, async (c) => {
-    const principal = citizenPrincipal(c);
+    const scope = citizenScope(c);
     const { limit, cursor } = c.req.valid('query');
     const after = cursor ? (decodeCursor('my_procedures', cursor, 2) as [string, string]) : undefined;
-    const rows = await listCitizenProcedures(c.get('sql'), { citizenId: principal.citizenId, livemode: citizenLivemodeFilter(c), after, limit });
-    const today = legalDay(c.get('deps').clock.now());
     const cal = await c.get('deps').calendar.ensure(c.get('sql'));
-    return c.json(toPage(rows, limit, 'my_procedures', (r) => [r.created_at.toISOString(), r.id], (r) => toProcedure(r, today, cal)), 200);
+    const rows = await listMyProcedureSummaries(c.get('sql'), scope, cal, { after, limit });
+    const today = todayOf(scope);
+    return c.json(toPage(rows, limit, 'my_procedures', (s) => [s.row.created_at.toISOString(), s.row.id], (s) => toMyProcedureSummary(s, today, cal)), 200);
+  });
+
+  app.openapi(retrieveMyProcedure, async (c) => {
+    const scope = citizenScope(c);
+    const cal = await c.get('deps').calendar.ensure(c.get('sql'));
+    return c.json(toMyProcedure(await myProcedure(c.get('sql'), scope, cal, c.req.valid('param').id), todayOf(scope), cal), 200);
+  });
+
+  app.openapi(downloadMyDocumentRoute, async (c) => {
+    const { id, document_id } = c.req.valid('param');
+    const { document, bytes } = await downloadMyDocument(c.get('sql'), citizenScope(c), id, document_id, c.get('requestId'));
+    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
+      'content-type': document.content_type,
+      'content-length': String(bytes.length),
+      'content-disposition': contentDisposition(document.filename),
+      'x-content-type-options': 'nosniff',
+    });
+  });
+
+  app.openapi(myReceiptRoute, async (c) => {
+    const { row, pdf } = await myReceipt(c.get('sql'), citizenScope(c), c.get('deps').calendar, c.req.valid('param').id, c.get('requestId'));
+    return c.body(pdf as Uint8Array<ArrayBuffer>, 200, {
+      'content-type': 'application/pdf',
+      'content-disposition': contentDisposition(`justificante-${row.registry_entry_number}.pdf`),
+    });
   });
 
   app.openapi(myProcedureTimeline, async (c) => {
@@ -208,10 +302,45 @@ export function registerCitizen(app: App): void {
   });
 
   app.openapi(myAccessLog, async (c) => {
-    const principal = citizenPrincipal(c);
-    const { limit, cursor, delegation_id } = c.req.valid('query');
+    const scope = citizenScope(c);
+    const { limit, cursor, delegation_id, from, to } = c.req.valid('query');
+    const filter = accessLogFilter(scope, { delegationId: delegation_id, from, to });
     const before = cursor ? decodeCursor('my_access_log', cursor, 1)[0] : undefined;
-    const rows = await listAccessLog(c.get('sql'), { citizenId: principal.citizenId, delegationId: delegation_id, before, limit });
-    return c.json(toPage(rows, limit, 'my_access_log', (r) => [r.seq], toAccessLogEntry), 200);
+    const { rows, older } = await accessLogPage(c.get('sql'), filter, { before, limit });
+    return c.json({ data: rows.map(toAccessLogEntry), has_more: older !== undefined, next_cursor: older ? encodeCursor('my_access_log', [older]) : null }, 200);
   });
+
+  app.openapi(exportMyAccessLog, async (c) => {
+    const scope = citizenScope(c);
+    const { limit, cursor, delegation_id, from, to, format, lang = 'es' } = c.req.valid('query');
+    const filter = accessLogFilter(scope, { delegationId: delegation_id, from, to });
+    const before = cursor ? decodeCursor('my_access_log', cursor, 1)[0] : undefined;
+    const { rows } = await accessLogPage(c.get('sql'), filter, { before, limit });
+    return sendAccessLogExport(c, scope, format, lang, filter, rows);
+  });
+}
+
+function citizenScope(c: Context<AppEnv>): CitizenScope {
+  return scopeOf(citizenPrincipal(c), citizenLivemodeFilter(c), c.get('deps').clock.now());
+}
+
+/** The CSV or PDF of access-log rows, for the JSON API and the page alike. */
+export async function sendAccessLogExport(
+  c: Context<AppEnv>,
+  scope: CitizenScope,
+  format: 'csv' | 'pdf',
+  lang: 'es' | 'en',
+  filter: Parameters<typeof filterParts>[1],
+  rows: Parameters<typeof accessLogCsv>[1],
+): Promise<Response> {
+  c.header('Cache-Control', 'no-store');
+  const day = todayOf(scope);
+  const name = lang === 'es' ? `registro-de-accesos-${day}` : `access-log-${day}`;
+  if (format === 'csv') {
+    return c.body(`\ufeff${accessLogCsv(lang, rows)}`, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': contentDisposition(`${name}.csv`) });
+  }
+  const principal = citizenPrincipal(c);
+  const choices = filter.delegationId ? await listDelegationChoices(c.get('sql'), scope.citizenId, scope.livemode, day) : [];
+  const pdf = await accessLogPdf(lang, rows, { citizenName: principal.name, filter: filterParts(lang, filter, choices), now: scope.now });
+  return c.body(pdf as Uint8Array<ArrayBuffer>, 200, { 'content-type': 'application/pdf', 'content-disposition': contentDisposition(`${name}.pdf`) });
 }

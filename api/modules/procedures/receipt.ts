@@ -1,8 +1,10 @@
-import { renderPdf, type PdfBlock } from '../../lib/pdf';
+import type { CalendarSnapshot } from '../../lib/calendar';
+import { renderPdf, type PdfBlock } from '../../lib/pdf-document';
 import type { DocumentRow } from '../documents/queries';
-import type { ProcedureRow } from './queries';
+import { deadlinesOf } from './mappers';
+import type { ProcedureRow, ReceiptRow } from './queries';
 
-export interface ReceiptContext {
+interface ReceiptContext {
   procedure: ProcedureRow;
   typeName: string;
   organization: { legal_name: string; nif: string };
@@ -14,7 +16,7 @@ export interface ReceiptContext {
 const madrid = new Intl.DateTimeFormat('es-ES', { timeZone: 'Europe/Madrid', dateStyle: 'long', timeStyle: 'medium' });
 
 /** The justificante de presentación: what was filed, when, by whom, under which consent. */
-export function renderReceipt(ctx: ReceiptContext): Uint8Array {
+function renderReceipt(ctx: ReceiptContext): Promise<Uint8Array> {
   const p = ctx.procedure;
   const blocks: PdfBlock[] = [
     { kind: 'heading', text: 'Justificante de presentación' },
@@ -48,8 +50,24 @@ export function renderReceipt(ctx: ReceiptContext): Uint8Array {
   return renderPdf({
     title: `Justificante ${p.registry_entry_number ?? p.id}`,
     author: 'Puente',
+    lang: 'es-ES',
     subject: `Presentación de ${ctx.typeName}`,
     createdAt: p.submitted_at ?? new Date(0),
     blocks,
+  });
+}
+
+/**
+ * The receipt of a filed procedure, from what `receiptPayload` read in one statement: the one
+ * builder for the firm's download and the citizen's alike.
+ */
+export function receiptOf(row: ReceiptRow, today: string, cal: CalendarSnapshot): Promise<Uint8Array> {
+  return renderReceipt({
+    procedure: row,
+    typeName: row.type_name,
+    organization: { legal_name: row.organization_legal_name, nif: row.organization_nif },
+    member: row.member_name && row.member_id_number ? { name: row.member_name, id_number: row.member_id_number } : null,
+    documents: row.documents,
+    maxResolutionDate: deadlinesOf(row, today, cal).max_resolution_date,
   });
 }

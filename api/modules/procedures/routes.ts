@@ -25,8 +25,8 @@ import {
 import { findProcedure, listProcedures, procedurePayload, receiptPayload, type GatedProcedureRow, type ReceiptRow } from './queries';
 import { timelineFromJson, timelinePayload } from './timeline.queries';
 import { createProcedure, respondToRequirement, submitProcedure, updateProcedureForm, withdrawProcedure } from './service';
-import { deadlinesOf, toProcedure, toTimeline } from './mappers';
-import { renderReceipt } from './receipt';
+import { toProcedure, toTimeline } from './mappers';
+import { receiptOf } from './receipt';
 
 const TAG = 'Procedures';
 const ONE = { 200: { description: 'The procedure.', content: { 'application/json': { schema: ProcedureSchema } } } };
@@ -272,14 +272,7 @@ export function registerProcedures(app: App): void {
       receiptPayload(sql, id),
     );
     const receipt = row!;
-    const pdf = renderReceipt({
-      procedure: receipt,
-      typeName: receipt.type_name,
-      organization: { legal_name: receipt.organization_legal_name, nif: receipt.organization_nif },
-      member: receipt.member_name && receipt.member_id_number ? { name: receipt.member_name, id_number: receipt.member_id_number } : null,
-      documents: receipt.documents,
-      maxResolutionDate: deadlinesOf(receipt, today(c), await calendar(c, receipt.calendar_version)).max_resolution_date,
-    });
+    const pdf = await receiptOf(receipt, today(c), await calendar(c, receipt.calendar_version));
     return c.body(pdf as Uint8Array<ArrayBuffer>, 200, {
       'content-type': 'application/pdf',
       'content-disposition': contentDisposition(`justificante-${receipt.registry_entry_number}.pdf`),

@@ -1190,8 +1190,71 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Procedures filed on my behalf */
+        /**
+         * Procedures filed or drafted in my name
+         * @description By any representative, oldest first. A procedure stays in the list after its delegation is revoked or ends: it is the citizen's history.
+         */
         get: operations["listMyProcedures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/procedures/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One of my procedures: timeline, documents, requirement, resolution and legal dates
+         * @description Every date is a Europe/Madrid legal day computed by the same deadline code as the firms' `Procedure.deadlines`.
+         */
+        get: operations["retrieveMyProcedure"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/procedures/{id}/documents/{document_id}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a document of one of my procedures
+         * @description The exact bytes stored. The download is recorded in the citizen's own access log (`actor: citizen`).
+         */
+        get: operations["downloadMyDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/procedures/{id}/receipt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The filing receipt of one of my procedures, as PDF
+         * @description The same justificante the representative gets; the download is recorded in the citizen's access log.
+         */
+        get: operations["retrieveMyProcedureReceipt"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1226,9 +1289,29 @@ export interface paths {
         };
         /**
          * Every access made on my behalf
-         * @description Append-only: who (organisation and member) did what, when, under which delegation. Newest first.
+         * @description Append-only: who (organisation and member, or the citizen themself for their own downloads) did what, when, under which delegation. Newest first. Filter by delegation and by a period of Europe/Madrid days (`from` and `to`, both included).
          */
         get: operations["listMyAccessLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/access-log/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export a page of my access log as CSV or PDF
+         * @description Takes the same filter and window (`delegation_id`, `from`, `to`, `cursor`, `limit`) as `GET /v1/me/access-log` and lists exactly the entries that list answers, in the same order.
+         */
+        get: operations["exportMyAccessLog"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3563,6 +3646,184 @@ export interface components {
             message?: string;
             amount?: number;
         };
+        MyProcedureList: {
+            data: components["schemas"]["MyProcedureSummary"][];
+            has_more: boolean;
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        MyProcedureSummary: {
+            id: string;
+            /** @enum {string} */
+            object: "my_procedure";
+            livemode: boolean;
+            type: components["schemas"]["ProcedureTypeCode"];
+            /** @enum {string} */
+            status: "draft" | "submitted" | "in_review" | "action_required" | "approved" | "partially_approved" | "denied" | "withdrawn" | "lapsed";
+            handled_by: components["schemas"]["HandledBy"];
+            registry_entry_number: string | null;
+            submitted_at: string | null;
+            /** Format: date */
+            registered_on: string | null;
+            deadlines: {
+                /** @enum {string} */
+                clock: "not_started" | "running" | "suspended" | "stopped";
+                /** @description Legal maximum date to resolve and notify, suspensions included; null while suspended. */
+                max_resolution_date: string | null;
+                /** @description Set once silence applies (desestimación presunta); the body may still resolve later. */
+                presumed_denied_at: string | null;
+                requirement_deadline: string | null;
+                /** @description After a denial: last day to file a reclamación previa (30 días hábiles from the day after the resolution's notification is opened or deemed rejected, or after silence). */
+                prior_claim_deadline: string | null;
+                /** @description A notification not yet opened nor deemed rejected: the deadline it governs is null until it takes effect. Open it with `POST /v1/procedures/{id}/notifications/{notification_id}/access`. */
+                awaiting_notification: {
+                    notification_id: string;
+                    /** @enum {string} */
+                    kind: "requirement" | "resolution";
+                    /** @enum {string} */
+                    term_starts: "on_access_or_deemed_rejection";
+                    /** Format: date */
+                    deemed_rejected_on: string;
+                } | null;
+                /** @description For each date above: the article it comes from, the places whose calendars were used and the weakest data behind it. */
+                basis: {
+                    max_resolution_date: components["schemas"]["DeadlineBasis"];
+                    presumed_denied_at: components["schemas"]["DeadlineBasis"];
+                    requirement_deadline: components["schemas"]["DeadlineBasis"];
+                    prior_claim_deadline: components["schemas"]["DeadlineBasis"];
+                };
+            };
+            resolution: {
+                /** @enum {string} */
+                outcome: "approved" | "partially_approved" | "denied";
+                text: string;
+                amount: number | null;
+                resolved_at: string;
+            } | null;
+            created_at: string;
+            updated_at: string;
+        };
+        HandledBy: {
+            organization: {
+                id: string;
+                legal_name: string;
+                /** @enum {string} */
+                kind: "gestoria" | "graduado_social" | "law_firm" | "third_sector";
+            };
+            delegation: {
+                id: string;
+                /**
+                 * @description Today's status: a procedure stays in the citizen's history after the delegation ends.
+                 * @enum {string}
+                 */
+                status: "active" | "revoked" | "renounced" | "expired" | "suspended";
+            };
+        };
+        MyProcedure: {
+            id: string;
+            /** @enum {string} */
+            object: "my_procedure";
+            livemode: boolean;
+            type: components["schemas"]["ProcedureTypeCode"];
+            /** @enum {string} */
+            status: "draft" | "submitted" | "in_review" | "action_required" | "approved" | "partially_approved" | "denied" | "withdrawn" | "lapsed";
+            handled_by: components["schemas"]["HandledBy"];
+            registry_entry_number: string | null;
+            submitted_at: string | null;
+            /** Format: date */
+            registered_on: string | null;
+            deadlines: {
+                /** @enum {string} */
+                clock: "not_started" | "running" | "suspended" | "stopped";
+                /** @description Legal maximum date to resolve and notify, suspensions included; null while suspended. */
+                max_resolution_date: string | null;
+                /** @description Set once silence applies (desestimación presunta); the body may still resolve later. */
+                presumed_denied_at: string | null;
+                requirement_deadline: string | null;
+                /** @description After a denial: last day to file a reclamación previa (30 días hábiles from the day after the resolution's notification is opened or deemed rejected, or after silence). */
+                prior_claim_deadline: string | null;
+                /** @description A notification not yet opened nor deemed rejected: the deadline it governs is null until it takes effect. Open it with `POST /v1/procedures/{id}/notifications/{notification_id}/access`. */
+                awaiting_notification: {
+                    notification_id: string;
+                    /** @enum {string} */
+                    kind: "requirement" | "resolution";
+                    /** @enum {string} */
+                    term_starts: "on_access_or_deemed_rejection";
+                    /** Format: date */
+                    deemed_rejected_on: string;
+                } | null;
+                /** @description For each date above: the article it comes from, the places whose calendars were used and the weakest data behind it. */
+                basis: {
+                    max_resolution_date: components["schemas"]["DeadlineBasis"];
+                    presumed_denied_at: components["schemas"]["DeadlineBasis"];
+                    requirement_deadline: components["schemas"]["DeadlineBasis"];
+                    prior_claim_deadline: components["schemas"]["DeadlineBasis"];
+                };
+            };
+            resolution: {
+                /** @enum {string} */
+                outcome: "approved" | "partially_approved" | "denied";
+                text: string;
+                amount: number | null;
+                resolved_at: string;
+            } | null;
+            created_at: string;
+            updated_at: string;
+            requirements: components["schemas"]["Requirement"][];
+            open_requirement: {
+                id: string;
+                kinds: components["schemas"]["DocumentKind"][];
+                /** @description Kinds asked for with no document uploaded for this requirement yet. */
+                missing_kinds: components["schemas"]["DocumentKind"][];
+                message: string;
+                notified_at: string;
+                /**
+                 * Format: date
+                 * @description Null until the representative opens the notification or it is deemed rejected (10 natural days): the term runs from the day after.
+                 */
+                deadline: string | null;
+                extended: boolean;
+            } | null;
+            legal_dates: components["schemas"]["LegalDate"][];
+            documents: components["schemas"]["MyDocument"][];
+            timeline: components["schemas"]["TimelineEntry"][];
+            /** @description The filing receipt (PDF) once filed. */
+            receipt_url: string | null;
+        };
+        LegalDate: {
+            /**
+             * @description `registered`: the day the legal clock counts from. `resolve_by`: the body must resolve and notify by `date`; `silence` says what happens if it does not. `prior_claim_if_silent`: last day for a reclamación previa should that date pass unresolved. `clock_suspended`: a requirement is open; it must be answered by `date`. `presumed_denied` / `presumed_approved`: silence applied on `date`. `prior_claim_until`: last day for a reclamación previa. `dates_unknown`: no holiday data yet for the years concerned.
+             * @enum {string}
+             */
+            code: "not_filed" | "registered" | "resolve_by" | "prior_claim_if_silent" | "clock_suspended" | "presumed_denied" | "presumed_approved" | "prior_claim_until" | "dates_unknown";
+            /**
+             * Format: date
+             * @description A Europe/Madrid legal day, from the same deadline code as `deadlines`.
+             */
+            date: string | null;
+            /** @enum {string|null} */
+            silence: "negative" | "positive" | null;
+        };
+        /**
+         * @example {
+         *       "id": "doc_4Rf6Tg8Yh0Uj2Ik4Ol6Pz8",
+         *       "object": "document",
+         *       "procedure_id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
+         *       "kind": "DNI_NIE",
+         *       "filename": "dni-carmen-lopez.pdf",
+         *       "content_type": "application/pdf",
+         *       "size_bytes": 182311,
+         *       "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+         *       "requirement_id": null,
+         *       "uploaded_by": "mem_8Fq2LwP0sZ4nR7tY1xB5cV",
+         *       "created_at": "2026-03-02T10:25:00.000Z",
+         *       "download_url": "/v1/me/procedures/prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0/documents/doc_4Rf6Tg8Yh0Uj2Ik4Ol6Pz8/content"
+         *     }
+         */
+        MyDocument: components["schemas"]["Document"] & {
+            /** @description The citizen's own download of the exact bytes (logged in their access log). */
+            download_url: string;
+        };
         AccessLogList: {
             data: components["schemas"]["AccessLogEntry"][];
             has_more: boolean;
@@ -3574,6 +3835,7 @@ export interface components {
          *       "id": "acl_2Ws4Ed6Rf8Tg0Yh2Uj4Ik6",
          *       "object": "access_log_entry",
          *       "occurred_at": "2026-03-02T10:15:03.000Z",
+         *       "actor": "organization",
          *       "organization": {
          *         "id": "org_4mT9sQ2xPz8LkV1bN7cW3d",
          *         "legal_name": "Gestoría Martínez y Asociados S.L."
@@ -3597,6 +3859,11 @@ export interface components {
             /** @enum {string} */
             object: "access_log_entry";
             occurred_at: string;
+            /**
+             * @description `citizen` when the citizen themself downloaded a document or receipt of their own procedure (then `organization` is the one holding it).
+             * @enum {string}
+             */
+            actor: "organization" | "citizen";
             organization: {
                 id: string;
                 legal_name: string;
@@ -9686,7 +9953,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProcedureList"];
+                    "application/json": components["schemas"]["MyProcedureList"];
                 };
             };
             /** @description Problem. Possible codes: `invalid_cursor`, `validation_failed`. */
@@ -9700,6 +9967,219 @@ export interface operations {
             };
             /** @description Problem. Possible codes: `citizen_token_invalid`, `unauthorized`. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retrieveMyProcedure: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The procedure as the citizen sees it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyProcedure"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `citizen_token_invalid`, `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    downloadMyDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                document_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file as uploaded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": Blob;
+                    "image/png": Blob;
+                    "image/jpeg": Blob;
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `citizen_token_invalid`, `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retrieveMyProcedureReceipt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The receipt. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": Blob;
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `citizen_token_invalid`, `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `invalid_state_transition`. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9802,6 +10282,10 @@ export interface operations {
                 /** @description Opaque cursor from a previous page's `next_cursor`. */
                 cursor?: string;
                 delegation_id?: string;
+                /** @description First day (Europe/Madrid) of the period, included. */
+                from?: string;
+                /** @description Last day (Europe/Madrid) of the period, included. */
+                to?: string;
             };
             header?: never;
             path?: never;
@@ -9816,6 +10300,77 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AccessLogList"];
+                };
+            };
+            /** @description Problem. Possible codes: `invalid_cursor`, `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `citizen_token_invalid`, `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportMyAccessLog: {
+        parameters: {
+            query: {
+                /** @description Page size, 1 to 100. */
+                limit?: number;
+                /** @description Opaque cursor from a previous page's `next_cursor`. */
+                cursor?: string;
+                delegation_id?: string;
+                /** @description First day (Europe/Madrid) of the period, included. */
+                from?: string;
+                /** @description Last day (Europe/Madrid) of the period, included. */
+                to?: string;
+                /** @description CSV (UTF-8, comma-separated, header row) or PDF. */
+                format: "csv" | "pdf";
+                /** @description Language of the headings and action descriptions; Spanish by default. */
+                lang?: "es" | "en";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The entries as a file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "application/pdf": Blob;
                 };
             };
             /** @description Problem. Possible codes: `invalid_cursor`, `validation_failed`. */

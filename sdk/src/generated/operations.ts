@@ -43,6 +43,8 @@ export const OPERATIONS = {
   deleteMember: { method: 'DELETE', path: '/v1/members/{id}' },
   deleteWebhookEndpoint: { method: 'DELETE', path: '/v1/webhook-endpoints/{id}' },
   downloadDocument: { method: 'GET', path: '/v1/procedures/{id}/documents/{document_id}/content', binary: true, consent: true },
+  downloadMyDocument: { method: 'GET', path: '/v1/me/procedures/{id}/documents/{document_id}/content', binary: true },
+  exportMyAccessLog: { method: 'GET', path: '/v1/me/access-log/export', query: true, binary: true },
   getHealth: { method: 'GET', path: '/health' },
   getJwks: { method: 'GET', path: '/.well-known/jwks.json' },
   introspectConsentToken: { method: 'POST', path: '/v1/consent-tokens/introspect', body: 'json' },
@@ -74,6 +76,8 @@ export const OPERATIONS = {
   retrieveDelegationRequestBatch: { method: 'GET', path: '/v1/delegation-requests/batches/{id}' },
   retrieveEvent: { method: 'GET', path: '/v1/events/{id}' },
   retrieveMember: { method: 'GET', path: '/v1/members/{id}' },
+  retrieveMyProcedure: { method: 'GET', path: '/v1/me/procedures/{id}' },
+  retrieveMyProcedureReceipt: { method: 'GET', path: '/v1/me/procedures/{id}/receipt', binary: true },
   retrieveOrganization: { method: 'GET', path: '/v1/organization' },
   retrieveProcedure: { method: 'GET', path: '/v1/procedures/{id}', consent: true },
   retrieveProcedureNotification: { method: 'GET', path: '/v1/procedures/{id}/notifications/{notification_id}', consent: true },
@@ -136,6 +140,8 @@ export const operationMethods = {
   deleteMember: 'members.del',
   deleteWebhookEndpoint: 'webhookEndpoints.del',
   downloadDocument: 'procedures.documents.download',
+  downloadMyDocument: 'citizen.downloadDocument',
+  exportMyAccessLog: 'citizen.exportAccessLog',
   getHealth: 'service.getHealth',
   getJwks: 'consent.getJwks',
   introspectConsentToken: 'consent.introspectToken',
@@ -167,6 +173,8 @@ export const operationMethods = {
   retrieveDelegationRequestBatch: 'delegationRequests.batches.retrieve',
   retrieveEvent: 'events.retrieve',
   retrieveMember: 'members.retrieve',
+  retrieveMyProcedure: 'citizen.retrieveProcedure',
+  retrieveMyProcedureReceipt: 'citizen.retrieveProcedureReceipt',
   retrieveOrganization: 'organization.retrieve',
   retrieveProcedure: 'procedures.retrieve',
   retrieveProcedureNotification: 'notifications.retrieveProcedureNotification',
@@ -674,10 +682,33 @@ export interface Resources {
      */
     revokeDelegation(id: string, options?: RequestOptions): Promise<Result<'revokeMyDelegation'>>;
     /**
-     * Procedures filed on my behalf
+     * Procedures filed or drafted in my name
+     *
+     * By any representative, oldest first. A procedure stays in the list after its delegation is revoked or ends: it is the citizen's history.
      * @see operation `listMyProcedures`
      */
     listProcedures(query?: Query<'listMyProcedures'>, options?: RequestOptions): PagePromise<Result<'listMyProcedures'>>;
+    /**
+     * One of my procedures: timeline, documents, requirement, resolution and legal dates
+     *
+     * Every date is a Europe/Madrid legal day computed by the same deadline code as the firms' `Procedure.deadlines`.
+     * @see operation `retrieveMyProcedure`
+     */
+    retrieveProcedure(id: string, options?: RequestOptions): Promise<Result<'retrieveMyProcedure'>>;
+    /**
+     * Download a document of one of my procedures
+     *
+     * The exact bytes stored. The download is recorded in the citizen's own access log (`actor: citizen`).
+     * @see operation `downloadMyDocument`
+     */
+    downloadDocument(id: string, documentId: string, options?: RequestOptions): Promise<Response>;
+    /**
+     * The filing receipt of one of my procedures, as PDF
+     *
+     * The same justificante the representative gets; the download is recorded in the citizen's access log.
+     * @see operation `retrieveMyProcedureReceipt`
+     */
+    retrieveProcedureReceipt(id: string, options?: RequestOptions): Promise<Response>;
     /**
      * The timeline of one of my procedures
      * @see operation `listMyProcedureTimeline`
@@ -686,10 +717,17 @@ export interface Resources {
     /**
      * Every access made on my behalf
      *
-     * Append-only: who (organisation and member) did what, when, under which delegation. Newest first.
+     * Append-only: who (organisation and member, or the citizen themself for their own downloads) did what, when, under which delegation. Newest first. Filter by delegation and by a period of Europe/Madrid days (`from` and `to`, both included).
      * @see operation `listMyAccessLog`
      */
     listAccessLog(query?: Query<'listMyAccessLog'>, options?: RequestOptions): PagePromise<Result<'listMyAccessLog'>>;
+    /**
+     * Export a page of my access log as CSV or PDF
+     *
+     * Takes the same filter and window (`delegation_id`, `from`, `to`, `cursor`, `limit`) as `GET /v1/me/access-log` and lists exactly the entries that list answers, in the same order.
+     * @see operation `exportMyAccessLog`
+     */
+    exportAccessLog(query: Query<'exportMyAccessLog'>, options?: RequestOptions): Promise<Response>;
   };
   admin: {
     /**

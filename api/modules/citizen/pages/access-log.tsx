@@ -1,0 +1,256 @@
+import type { Context } from 'hono';
+import type { App, AppEnv } from '../../../http/context';
+import { decodeCursor, encodeCursor } from '../../../http/pagination';
+import { ProblemError } from '../../../http/problem';
+import type { AccessLogFilter, AccessLogRow } from '../../access-log/queries';
+import { accessLogCells, delegationStatusText } from '../access-log-view';
+import { citizenFromSession, type CitizenPrincipal } from '../../../http/auth';
+import { formatDay, type Lang, type Messages } from '../i18n';
+import { Layout, pageContext, sendPage, type PageContext, type SessionChrome } from '../layout';
+import { listDelegationChoices, type DelegationChoiceRow } from '../queries';
+import { citizenLivemodeFilter, sendAccessLogExport } from '../routes';
+import { accessLogFilter, accessLogPage, todayOf, scopeOf, type CitizenScope } from '../service';
+import { ACCESS_LOG, problemPage, sessionChrome, signInPage } from './shared';
+
+const ACCESS_LOG_PAGE = 50;
+const CURSOR_LIST = 'citizen_page_access_log';
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The page's query, as typed: `delegacion`, `inicio`, `fin` (Madrid days) and the `antes` cursor. */
+interface PageQuery {
+  delegacion: string;
+  inicio: string;
+  fin: string;
+  antes: string;
+}
+
+type FieldErrors = Partial<Record<'inicio' | 'fin', string>>;
+
+function readQuery(c: Context<AppEnv>): PageQuery {
+  const q = (name: string) => (c.req.query(name) ?? '').trim().slice(0, 128);
+  return { delegacion: q('delegacion'), inicio: q('inicio'), fin: q('fin'), antes: q('antes') };
+}
+
+function validDay(value: string): boolean {
+  return DAY.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+}
+
+/** The same filter and window for the page and its exports, or the fields in error. */
+function resolve(scope: CitizenScope, t: Messages, query: PageQuery): { filter: AccessLogFilter; before?: string } | { errors: FieldErrors } {
+  const errors: FieldErrors = {};
+  if (query.inicio && !validDay(query.inicio)) errors.inicio = t.filterDateInvalid;
+  if (query.fin && !validDay(query.fin)) errors.fin = t.filterDateInvalid;
+  if (!errors.inicio && !errors.fin && query.inicio && query.fin && query.fin < query.inicio) errors.fin = t.filterPeriodInvalid;
+  if (errors.inicio || errors.fin) return { errors };
+  const filter = accessLogFilter(scope, { delegationId: query.delegacion, from: query.inicio, to: query.fin });
+  const before = query.antes ? decodeCursor(CURSOR_LIST, query.antes, 1)[0] : undefined;
+  return { filter, before };
+}
+
+function queryString(query: Partial<PageQuery>): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v) params.set(k, v);
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+function AccessLogPage(props: {
+  page: PageContext;
+  session: SessionChrome;
+  rows: AccessLogRow[];
+  query: PageQuery;
+  choices: DelegationChoiceRow[];
+  errors: FieldErrors;
+  older?: string;
+}) {
+  const { page, session, rows, query, choices, errors } = props;
+  const { t } = page;
+  const filtered = Boolean(query.delegacion || query.inicio || query.fin);
+  const filterOnly = { delegacion: query.delegacion, inicio: query.inicio, fin: query.fin };
+  const same = queryString({ ...filterOnly, antes: query.antes });
+  const failed = Boolean(errors.inicio || errors.fin);
+  return (
+    <Layout page={page} title={t.accessLogTitle} current="log" session={session}>
+      <h1>{t.accessLogTitle}</h1>
+      <p class="lead">{t.accessLogIntro}</p>
+      <section aria-labelledby="filtro">
+        <h2 id="filtro">{t.filterHeading}</h2>
+        {failed ? (
+          <div class="alert error-summary" role="alert">
+            <ul>
+              {errors.inicio ? (
+                <li>
+                  <a href="#inicio">{errors.inicio}</a>
+                </li>
+              ) : null}
+              {errors.fin ? (
+                <li>
+                  <a href="#fin">{errors.fin}</a>
+                </li>
+              ) : null}
+            </ul>
+          </div>
+        ) : null}
+        <form method="get" action={ACCESS_LOG} class="filters">
+          <div>
+            <label for="delegacion">{t.filterDelegation}</label>
+            <select id="delegacion" name="delegacion">
+              <option value="" selected={!query.delegacion}>
+                {t.filterAll}
+              </option>
+              {choices.map((d) => (
+                <option value={d.id} selected={query.delegacion === d.id}>
+                  {t.delegationChoice(d.organization_name, formatDay(page.lang, d.valid_from), delegationStatusText(t, d.status).toLowerCase())}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div>
+            <label for="inicio">{t.filterFrom}</label>
+            <span class="hint" id="inicio-ayuda">
+              {t.filterDateHint}
+            </span>
+            {errors.inicio ? <span class="field-error">{errors.inicio}</span> : null}
+            <input type="date" id="inicio" name="inicio" value={query.inicio} aria-describedby="inicio-ayuda" aria-invalid={errors.inicio ? 'true' : undefined} />
+          </div>
+          <div>
+            <label for="fin">{t.filterTo}</label>
+            <span class="hint" id="fin-ayuda">
+              {t.filterDateHint}
+            </span>
+            {errors.fin ? <span class="field-error">{errors.fin}</span> : null}
+            <input type="date" id="fin" name="fin" value={query.fin} aria-describedby="fin-ayuda" aria-invalid={errors.fin ? 'true' : undefined} />
+          </div>
+          <div class="actions">
+            <button type="submit">{t.filterApply}</button>
+            {filtered ? <a href={ACCESS_LOG}>{t.filterClear}</a> : null}
+          </div>
+        </form>
+      </section>
+      {failed ? null : (
+        <section aria-labelledby="accesos">
+          <h2 id="accesos">{t.accessLogCaption}</h2>
+          {filtered ? <p role="status">{t.filterActive(rows.length)}</p> : null}
+          {rows.length === 0 ? (
+            <p>{t.accessLogNone}</p>
+          ) : (
+            <table>
+              <caption>{t.accessLogCaption}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t.colWhen}</th>
+                  <th scope="col">{t.colOrg}</th>
+                  <th scope="col">{t.colMember}</th>
+                  <th scope="col">{t.colAction}</th>
+                  <th scope="col">{t.colResource}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((e) => {
+                  const cells = accessLogCells(page.lang, e);
+                  return (
+                    <tr data-entry={e.id}>
+                      <td>
+                        <time datetime={e.occurred_at.toISOString()}>{cells.when}</time>
+                      </td>
+                      <td>
+                        {cells.organization}
+                        {e.livemode ? null : <span class="tag">{t.testMode}</span>}
+                      </td>
+                      <td>{cells.person}</td>
+                      <td>{cells.action}</td>
+                      <td>{cells.about}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          )}
+          {props.older || query.antes ? (
+            <nav aria-label={t.accessLogCaption}>
+              <ul>
+                {props.older ? (
+                  <li>
+                    <a href={`${ACCESS_LOG}${queryString({ ...filterOnly, antes: props.older })}`}>{t.olderEntries}</a>
+                  </li>
+                ) : null}
+                {query.antes ? (
+                  <li>
+                    <a href={`${ACCESS_LOG}${queryString(filterOnly)}`}>{t.newestEntries}</a>
+                  </li>
+                ) : null}
+              </ul>
+            </nav>
+          ) : null}
+          {rows.length > 0 ? (
+            <>
+              <h2 id="descargar">{t.exportHeading}</h2>
+              <p>{t.exportHelp}</p>
+              <ul>
+                <li>
+                  <a href={`${ACCESS_LOG}/exportar.csv${same}`} download>
+                    {t.exportCsv}
+                  </a>
+                </li>
+                <li>
+                  <a href={`${ACCESS_LOG}/exportar.pdf${same}`} download>
+                    {t.exportPdf}
+                  </a>
+                </li>
+              </ul>
+            </>
+          ) : null}
+        </section>
+      )}
+    </Layout>
+  );
+}
+
+async function resolved(c: Context<AppEnv>, citizen: CitizenPrincipal, scope: CitizenScope, t: Messages, query: PageQuery) {
+  try {
+    return resolve(scope, t, query);
+  } catch (error) {
+    if (error instanceof ProblemError) return problemPage(c, error, citizen, ACCESS_LOG);
+    throw error;
+  }
+}
+
+/** Every access made on the citizen's behalf: filtered by delegation and period, exported as CSV or PDF. */
+export function registerAccessLogPages(app: App): void {
+  app.get(ACCESS_LOG, async (c) => {
+    const citizen = await citizenFromSession(c);
+    if (!citizen) return signInPage(c, ACCESS_LOG, (t) => t.signInNeededGeneric, (t) => t.accessLogTitle);
+    const page = pageContext(c);
+    const scope = scopeOf(citizen, citizenLivemodeFilter(c), c.get('deps').clock.now());
+    const query = readQuery(c);
+    const window = await resolved(c, citizen, scope, page.t, query);
+    if (window instanceof Response) return window;
+    const choices = await listDelegationChoices(c.get('sql'), citizen.citizenId, scope.livemode, todayOf(scope));
+    const session = (await sessionChrome(c, citizen))!;
+    if ('errors' in window) {
+      return sendPage(c, page, <AccessLogPage page={page} session={session} rows={[]} query={query} choices={choices} errors={window.errors} />, 400);
+    }
+    const { rows, older } = await accessLogPage(c.get('sql'), window.filter, { before: window.before, limit: ACCESS_LOG_PAGE });
+    return sendPage(
+      c,
+      page,
+      <AccessLogPage page={page} session={session} rows={rows} query={query} choices={choices} errors={{}} older={older ? encodeCursor(CURSOR_LIST, [older]) : undefined} />,
+    );
+  });
+
+  for (const format of ['csv', 'pdf'] as const) {
+    app.get(`${ACCESS_LOG}/exportar.${format}`, async (c) => {
+      const citizen = await citizenFromSession(c);
+      if (!citizen) return signInPage(c, ACCESS_LOG, (t) => t.signInNeededGeneric, (t) => t.accessLogTitle);
+      const page = pageContext(c);
+      const scope = scopeOf(citizen, citizenLivemodeFilter(c), c.get('deps').clock.now());
+      const query = readQuery(c);
+      const window = await resolved(c, citizen, scope, page.t, query);
+      if (window instanceof Response) return window;
+      if ('errors' in window) return c.redirect(`${ACCESS_LOG}${queryString(query)}`, 303);
+      const { rows } = await accessLogPage(c.get('sql'), window.filter, { before: window.before, limit: ACCESS_LOG_PAGE });
+      c.set('principal', citizen);
+      return sendAccessLogExport(c, scope, format, page.lang as Lang, window.filter, rows);
+    });
+  }
+}

@@ -1,0 +1,364 @@
+import type { Context } from 'hono';
+import type { App, AppEnv } from '../../../http/context';
+import { decodeCursor, encodeCursor } from '../../../http/pagination';
+import { ProblemError } from '../../../http/problem';
+import { contentDisposition } from '../../documents/files';
+import type { TimelineRow } from '../../procedures/timeline.queries';
+import { delegationStatusText } from '../access-log-view';
+import { citizenFromSession, type CitizenPrincipal } from '../../../http/auth';
+import { formatDay, formatMadridDay, formatMadridTime, type Messages } from '../i18n';
+import { Layout, pageContext, sendPage, type PageContext, type SessionChrome } from '../layout';
+import { citizenLivemodeFilter } from '../routes';
+import { downloadMyDocument, listMyProcedures, myProcedure, myReceipt, scopeOf, type LegalDate, type MyProcedureDetail, type MyProcedureSummary } from '../service';
+import { problemPage, procedureNames, PROCEDURES, sessionChrome, signInPage } from './shared';
+
+const PROCEDURES_PAGE = 50;
+const MANAGED_BY_SOCIAL_SECURITY = ['INSS', 'ISM', 'MUTUA'];
+
+function procedureHref(id: string): string {
+  return `${PROCEDURES}/${encodeURIComponent(id)}`;
+}
+
+function statusText(t: Messages, status: string): string {
+  return t.procedureStatus[status] ?? status;
+}
+
+function HandledBy(props: { t: Messages; s: MyProcedureSummary }) {
+  const { t, s } = props;
+  return <>{t.handledBy(s.holder.organization_name, t.orgKinds[s.holder.organization_kind] ?? s.holder.organization_kind)}</>;
+}
+
+function ProceduresPage(props: { page: PageContext; session: SessionChrome; rows: MyProcedureSummary[]; names: Map<string, string>; next?: string }) {
+  const { page, session, rows, names } = props;
+  const { t } = page;
+  return (
+    <Layout page={page} title={t.proceduresTitle} current="procedures" session={session}>
+      <h1>{t.proceduresTitle}</h1>
+      <p class="lead">{t.proceduresIntro}</p>
+      {rows.length === 0 ? (
+        <p>{t.proceduresNone}</p>
+      ) : (
+        <table>
+          <caption>{t.proceduresCaption}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t.colProcedure}</th>
+              <th scope="col">{t.colStatus}</th>
+              <th scope="col">{t.colHandledBy}</th>
+              <th scope="col">{t.colFiled}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((s) => {
+              const name = names.get(s.row.type) ?? s.row.type;
+              return (
+                <tr>
+                  <th scope="row">
+                    <a href={procedureHref(s.row.id)} aria-label={t.seeProcedureOf(name)}>
+                      {name}
+                    </a>
+                    {s.row.livemode ? null : <span class="tag">{t.testMode}</span>}
+                  </th>
+                  <td>{statusText(t, s.row.status)}</td>
+                  <td>
+                    <HandledBy t={t} s={s} />
+                    {s.holder.delegation_status === 'active' ? null : (
+                      <p class="muted">{t.delegationEndedNote(delegationStatusText(t, s.holder.delegation_status).toLowerCase())}</p>
+                    )}
+                  </td>
+                  <td>{s.row.submitted_at ? formatMadridDay(page.lang, s.row.submitted_at) : t.notFiledYet}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+      {props.next ? (
+        <p>
+          <a href={`${PROCEDURES}?desde=${encodeURIComponent(props.next)}`}>{t.morePages}</a>
+        </p>
+      ) : null}
+    </Layout>
+  );
+}
+
+/** Each legal date in words; every date is one the deadline code computed. */
+function LegalDates(props: { page: PageContext; d: MyProcedureDetail }) {
+  const { page, d } = props;
+  const { t } = page;
+  const day = (date: string) => formatDay(page.lang, date);
+  const body = d.type.managing_bodies.every((b) => MANAGED_BY_SOCIAL_SECURITY.includes(b)) ? t.bodySocialSecurity : t.bodyAdministration;
+  const sentence = (l: LegalDate): string => {
+    switch (l.code) {
+      case 'not_filed':
+        return t.legal.not_filed();
+      case 'dates_unknown':
+        return t.legal.dates_unknown();
+      case 'resolve_by':
+        return t.legal.resolve_by(body, day(l.date), l.silence === 'positive');
+      default:
+        return t.legal[l.code](day(l.date));
+    }
+  };
+  return (
+    <section aria-labelledby="fechas" class="legal">
+      <h2 id="fechas">{t.datesHeading}</h2>
+      {d.legalDates.map((l) => (
+        <p data-legal={l.code}>{sentence(l)}</p>
+      ))}
+    </section>
+  );
+}
+
+function actorText(t: Messages, e: TimelineRow, organization: string): string {
+  switch (e.actor_type) {
+    case 'member':
+      return e.actor_name ? `${e.actor_name} (${organization})` : organization;
+    case 'caseworker':
+      return t.actorAgency;
+    case 'citizen':
+      return t.actorYou;
+    default:
+      return t.actorSystem;
+  }
+}
+
+function ProcedurePage(props: { page: PageContext; session: SessionChrome; d: MyProcedureDetail; name: string }) {
+  const { page, session, d, name } = props;
+  const { t } = page;
+  const r = d.row;
+  const kind = (k: string) => t.documentKinds[k] ?? k;
+  const open = d.openRequirement;
+  const base = procedureHref(r.id);
+  const money = new Intl.NumberFormat(t.locale, { style: 'currency', currency: 'EUR' });
+  return (
+    <Layout page={page} title={name} current="procedures" session={session}>
+      <p>
+        <a href={PROCEDURES}>{t.backToProcedures}</a>
+      </p>
+      <h1>{name}</h1>
+      {r.livemode ? null : <p class="notice">{t.testModeNote}</p>}
+      <p class="lead status" data-status={r.status}>
+        {statusText(t, r.status)}
+      </p>
+      <section aria-labelledby="resumen">
+        <h2 id="resumen">{t.summaryHeading}</h2>
+        <dl class="facts">
+          <dt>{t.handledByLabel}</dt>
+          <dd>
+            <HandledBy t={t} s={d} />
+          </dd>
+          <dt>{t.delegationLabel}</dt>
+          <dd>{delegationStatusText(t, d.holder.delegation_status)}</dd>
+          {r.registry_entry_number ? (
+            <>
+              <dt>{t.registryNumber}</dt>
+              <dd>{r.registry_entry_number}</dd>
+            </>
+          ) : null}
+          {r.submitted_at ? (
+            <>
+              <dt>{t.filedAt}</dt>
+              <dd>{formatMadridTime(page.lang, r.submitted_at)}</dd>
+            </>
+          ) : null}
+        </dl>
+      </section>
+      {open ? (
+        <section aria-labelledby="requerimiento" class="alert">
+          <h2 id="requerimiento">{t.requirementHeading}</h2>
+          <p class="lead" data-deadline={open.deadline ?? undefined}>
+            <strong>{open.deadline ? t.requirementDeadline(formatDay(page.lang, open.deadline)) : t.requirementTermPending}</strong>
+          </p>
+          <p>
+            <strong>{t.requirementAsked}</strong> {t.listJoin(open.requirement.kinds.map(kind))}.
+          </p>
+          {open.missingKinds.length > 0 ? (
+            <p data-missing={open.missingKinds.join(' ')}>
+              <strong>{t.requirementMissing}</strong> {t.listJoin(open.missingKinds.map(kind))}.
+            </p>
+          ) : (
+            <p>{t.requirementAllProvided}</p>
+          )}
+          <p>
+            <strong>{t.requirementMessage}</strong>
+          </p>
+          <blockquote>
+            <p>{open.requirement.message}</p>
+          </blockquote>
+          {open.requirement.extended ? <p class="muted">{t.requirementExtended}</p> : null}
+        </section>
+      ) : null}
+      <LegalDates page={page} d={d} />
+      {r.resolved_at && ['approved', 'partially_approved', 'denied'].includes(r.status) ? (
+        <section aria-labelledby="resolucion">
+          <h2 id="resolucion">{t.resolutionHeading}</h2>
+          <p class="lead">
+            <strong>{t.resolutionOutcome[r.status] ?? r.status}</strong>. {t.resolvedOn(formatMadridDay(page.lang, r.resolved_at))}
+          </p>
+          {r.resolution_text ? (
+            <blockquote>
+              <p>{r.resolution_text}</p>
+            </blockquote>
+          ) : null}
+          {r.resolution_amount !== null ? (
+            <dl class="facts">
+              <dt>{t.resolutionAmount}</dt>
+              <dd class="amount">{money.format(Number(r.resolution_amount))}</dd>
+            </dl>
+          ) : null}
+        </section>
+      ) : null}
+      <section aria-labelledby="documentos">
+        <h2 id="documentos">{t.documentsHeading}</h2>
+        {d.documents.length === 0 ? (
+          <p>{t.documentsNone}</p>
+        ) : (
+          <>
+            <table>
+              <caption>{t.documentsCaption}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t.colKind}</th>
+                  <th scope="col">{t.colName}</th>
+                  <th scope="col">{t.colDate}</th>
+                  <th scope="col">{t.colDownload}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {d.documents.map((doc) => (
+                  <tr>
+                    <td>{kind(doc.kind)}</td>
+                    <td>{doc.filename}</td>
+                    <td>{formatMadridDay(page.lang, doc.created_at)}</td>
+                    <td>
+                      <a href={`${base}/documentos/${encodeURIComponent(doc.id)}`} aria-label={t.downloadOf(doc.filename)} download={doc.filename}>
+                        {t.download}
+                      </a>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <p class="muted">{t.downloadNote}</p>
+          </>
+        )}
+      </section>
+      <section aria-labelledby="justificante">
+        <h2 id="justificante">{t.receiptHeading}</h2>
+        {r.registry_entry_number ? (
+          <p>
+            <a href={`${base}/justificante`}>{t.receiptLink}</a>
+          </p>
+        ) : (
+          <p>{t.receiptNone}</p>
+        )}
+      </section>
+      <section aria-labelledby="historial">
+        <h2 id="historial">{t.timelineHeading}</h2>
+        <table>
+          <caption>{t.timelineCaption}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t.colWhen}</th>
+              <th scope="col">{t.colWho}</th>
+              <th scope="col">{t.colAction}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {d.timeline.map((e) => (
+              <tr>
+                <td>
+                  <time datetime={e.occurred_at.toISOString()}>{formatMadridTime(page.lang, e.occurred_at)}</time>
+                </td>
+                <td>{actorText(t, e, d.holder.organization_name)}</td>
+                <td>
+                  {t.timelineActions[e.action] ?? t.otherTimelineAction(e.action)}
+                  {e.action === 'document_added' && typeof e.details.kind === 'string' ? `: ${kind(e.details.kind)}` : ''}
+                  {e.action === 'requirement_issued' && Array.isArray(e.details.kinds) ? `: ${t.listJoin((e.details.kinds as string[]).map(kind))}` : ''}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    </Layout>
+  );
+}
+
+/** The page's answer to a ProblemError from the service: a 404 page, or the problem in words. */
+async function orProblemPage<T>(c: Context<AppEnv>, citizen: CitizenPrincipal, back: string, work: () => Promise<T>): Promise<T | Response> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof ProblemError) return problemPage(c, error, citizen, back);
+    throw error;
+  }
+}
+
+/** "Mis trámites": every procedure in the citizen's name, one procedure in full, its documents and receipt. */
+export function registerProcedurePages(app: App): void {
+  app.get(PROCEDURES, async (c) => {
+    const citizen = await citizenFromSession(c);
+    if (!citizen) return signInPage(c, PROCEDURES, (t) => t.signInNeededGeneric, (t) => t.proceduresTitle);
+    const page = pageContext(c);
+    const cursor = c.req.query('desde');
+    const result = await orProblemPage(c, citizen, PROCEDURES, async () => {
+      const after = cursor ? (decodeCursor('citizen_page_procedures', cursor, 2) as [string, string]) : undefined;
+      const cal = await c.get('deps').calendar.ensure(c.get('sql'));
+      return listMyProcedures(c.get('sql'), scopeOf(citizen, citizenLivemodeFilter(c), c.get('deps').clock.now()), cal, { after, limit: PROCEDURES_PAGE });
+    });
+    if (result instanceof Response) return result;
+    const shown = result.slice(0, PROCEDURES_PAGE);
+    const last = shown[shown.length - 1];
+    const next = result.length > PROCEDURES_PAGE && last ? encodeCursor('citizen_page_procedures', [last.row.created_at.toISOString(), last.row.id]) : undefined;
+    const names = await procedureNames(c.get('sql'), page);
+    const session = (await sessionChrome(c, citizen))!;
+    return sendPage(c, page, <ProceduresPage page={page} session={session} rows={shown} names={names} next={next} />);
+  });
+
+  app.get(`${PROCEDURES}/:id`, async (c) => {
+    const id = c.req.param('id');
+    const path = procedureHref(id);
+    const citizen = await citizenFromSession(c);
+    if (!citizen) return signInPage(c, path, (t) => t.signInNeededGeneric, (t) => t.proceduresTitle);
+    const scope = scopeOf(citizen, citizenLivemodeFilter(c), c.get('deps').clock.now());
+    const d = await orProblemPage(c, citizen, PROCEDURES, async () => myProcedure(c.get('sql'), scope, await c.get('deps').calendar.ensure(c.get('sql')), id));
+    if (d instanceof Response) return d;
+    const page = pageContext(c);
+    const name = page.lang === 'es' ? d.type.name_es : d.type.name_en;
+    const session = (await sessionChrome(c, citizen))!;
+    return sendPage(c, page, <ProcedurePage page={page} session={session} d={d} name={name} />);
+  });
+
+  app.get(`${PROCEDURES}/:id/documentos/:documentId`, async (c) => {
+    const id = c.req.param('id');
+    const citizen = await citizenFromSession(c);
+    if (!citizen) return signInPage(c, procedureHref(id), (t) => t.signInNeededGeneric, (t) => t.proceduresTitle);
+    const scope = scopeOf(citizen, citizenLivemodeFilter(c), c.get('deps').clock.now());
+    const found = await orProblemPage(c, citizen, procedureHref(id), () => downloadMyDocument(c.get('sql'), scope, id, c.req.param('documentId'), c.get('requestId')));
+    if (found instanceof Response) return found;
+    c.header('Cache-Control', 'no-store');
+    return c.body(found.bytes as Uint8Array<ArrayBuffer>, 200, {
+      'content-type': found.document.content_type,
+      'content-length': String(found.bytes.length),
+      'content-disposition': contentDisposition(found.document.filename),
+      'x-content-type-options': 'nosniff',
+    });
+  });
+
+  app.get(`${PROCEDURES}/:id/justificante`, async (c) => {
+    const id = c.req.param('id');
+    const citizen = await citizenFromSession(c);
+    if (!citizen) return signInPage(c, procedureHref(id), (t) => t.signInNeededGeneric, (t) => t.proceduresTitle);
+    const scope = scopeOf(citizen, citizenLivemodeFilter(c), c.get('deps').clock.now());
+    const found = await orProblemPage(c, citizen, procedureHref(id), () => myReceipt(c.get('sql'), scope, c.get('deps').calendar, id, c.get('requestId')));
+    if (found instanceof Response) return found;
+    c.header('Cache-Control', 'no-store');
+    return c.body(found.pdf as Uint8Array<ArrayBuffer>, 200, {
+      'content-type': 'application/pdf',
+      'content-disposition': contentDisposition(`justificante-${found.row.registry_entry_number}.pdf`),
+    });
+  });
+}
+

@@ -1,0 +1,162 @@
+import type { Context } from 'hono';
+import type { App, AppEnv } from '../../../http/context';
+import { ProblemError } from '../../../http/problem';
+import type { DelegationRequestRow } from '../../delegation-requests/queries';
+import { acceptDelegationRequest, rejectDelegationRequest } from '../../delegation-requests/service';
+import { coveredTypes } from '../../delegations/scope';
+import { citizenFromSession, type CitizenPrincipal } from '../../../http/auth';
+import { myRequest } from '../routes';
+import { formatDay, formatMadridDay } from '../i18n';
+import { Layout, pageContext, sendPage, type PageContext, type SessionChrome } from '../layout';
+import { CsrfField, DELEGATIONS, formLimit, HOME, notFoundPage, postSession, problemPage, procedureNames, ScopeDetails, sessionChrome, signInPage } from './shared';
+
+/** The citizen's own request (as the JSON API finds it), or undefined for anyone else's. */
+async function ownRequest(c: Context<AppEnv>, citizen: CitizenPrincipal, id: string): Promise<DelegationRequestRow | undefined> {
+  c.set('principal', citizen);
+  try {
+    return await myRequest(c, id);
+  } catch (error) {
+    if (error instanceof ProblemError && error.code === 'not_found') return undefined;
+    throw error;
+  }
+}
+
+function RequestPage(props: { page: PageContext; session: SessionChrome; request: DelegationRequestRow; names: Map<string, string> }) {
+  const { page, session, request: r, names } = props;
+  const { t } = page;
+  const place = r.org_colegio ?? r.org_registry;
+  const base = `/ciudadania/solicitudes/${encodeURIComponent(r.id)}`;
+  return (
+    <Layout page={page} title={t.requestTitle} session={session}>
+      <h1>{t.requestTitle}</h1>
+      {r.livemode ? null : <p class="notice">{t.testModeNote}</p>}
+      <section aria-labelledby="quien">
+        <h2 id="quien">{t.whoHeading}</h2>
+        <p class="lead">
+          <strong>{r.org_legal_name}</strong>
+        </p>
+        <p>
+          {r.org_status === 'verified' ? (
+            <span class="verified">
+              <span aria-hidden="true">✔ </span>
+              {t.verified}
+            </span>
+          ) : (
+            <span class="unverified">{r.org_status === 'suspended' ? t.suspendedOrg : t.notVerified}</span>
+          )}
+        </p>
+        <dl class="facts">
+          <dt>{t.orgKind}</dt>
+          <dd>{t.orgKinds[r.org_kind] ?? r.org_kind}</dd>
+          <dt>{t.orgRegistration}</dt>
+          <dd>{place ? t.registrationNumber(place, r.org_registration_number) : r.org_registration_number}</dd>
+          <dt>{t.orgNif}</dt>
+          <dd>{r.org_nif}</dd>
+        </dl>
+      </section>
+      <section aria-labelledby="que">
+        <h2 id="que">{t.whatHeading}</h2>
+        <ScopeDetails t={t} names={names} types={coveredTypes(r.scope)} subjects={r.scope.subjects} capacities={r.scope.capacities} />
+      </section>
+      <section aria-labelledby="hasta">
+        <h2 id="hasta">{t.untilHeading}</h2>
+        <p>{t.until(formatDay(page.lang, r.valid_until))}</p>
+      </section>
+      {r.message ? (
+        <section aria-labelledby="mensaje">
+          <h2 id="mensaje">{t.messageHeading}</h2>
+          <blockquote>
+            <p>{r.message}</p>
+          </blockquote>
+        </section>
+      ) : null}
+      <section aria-labelledby="codigo">
+        <h2 id="codigo">{t.codeHeading}</h2>
+        <p class="code">{r.code}</p>
+        <p>{t.codeHelp}</p>
+      </section>
+      <section aria-labelledby="respuesta">
+        <h2 id="respuesta">{t.answerHeading}</h2>
+        {r.status === 'pending' ? (
+          <>
+            <p id="respuesta-ayuda">{t.answerHelp}</p>
+            <p class="muted">{t.answerBy(formatMadridDay(page.lang, r.expires_at))}</p>
+            <div class="actions">
+              <form method="post" action={`${base}/aceptar`}>
+                <CsrfField token={session.csrf} />
+                <button type="submit" aria-describedby="respuesta-ayuda">
+                  {t.accept}
+                </button>
+              </form>
+              <form method="post" action={`${base}/rechazar`}>
+                <CsrfField token={session.csrf} />
+                <button type="submit" class="secondary">
+                  {t.reject}
+                </button>
+              </form>
+            </div>
+          </>
+        ) : (
+          <>
+            <p class="lead" role="status">
+              {t.requestStatus[r.status] ?? r.status}
+            </p>
+            {r.status === 'accepted' ? (
+              <p>
+                <a href={DELEGATIONS}>{t.seeDelegations}</a>
+              </p>
+            ) : null}
+          </>
+        )}
+      </section>
+    </Layout>
+  );
+}
+
+/** A delegation request: read it, accept it or reject it. */
+export function registerRequestPages(app: App): void {
+  app.get('/ciudadania/solicitudes/:id', async (c) => {
+    const id = c.req.param('id');
+    const path = `/ciudadania/solicitudes/${encodeURIComponent(id)}`;
+    const citizen = await citizenFromSession(c);
+    if (!citizen) return signInPage(c, path, (t) => t.signInNeeded, (t) => t.requestTitle);
+    const row = await ownRequest(c, citizen, id);
+    if (!row) return notFoundPage(c, citizen);
+    const page = pageContext(c);
+    const names = await procedureNames(c.get('sql'), page);
+    const session = (await sessionChrome(c, citizen))!;
+    return sendPage(c, page, <RequestPage page={page} session={session} request={row} names={names} />);
+  });
+
+  app.post('/ciudadania/solicitudes/:id/aceptar', formLimit, async (c) => {
+    const id = c.req.param('id');
+    const back = `/ciudadania/solicitudes/${encodeURIComponent(id)}`;
+    const citizen = await postSession(c, back);
+    if (citizen instanceof Response) return citizen;
+    const row = await ownRequest(c, citizen, id);
+    if (!row) return notFoundPage(c, citizen, HOME);
+    try {
+      await acceptDelegationRequest(c.get('sql'), row, c.get('deps').clock.now());
+    } catch (error) {
+      if (error instanceof ProblemError) return problemPage(c, error, citizen, back);
+      throw error;
+    }
+    return c.redirect(`${DELEGATIONS}?aviso=aceptada`, 303);
+  });
+
+  app.post('/ciudadania/solicitudes/:id/rechazar', formLimit, async (c) => {
+    const id = c.req.param('id');
+    const back = `/ciudadania/solicitudes/${encodeURIComponent(id)}`;
+    const citizen = await postSession(c, back);
+    if (citizen instanceof Response) return citizen;
+    const row = await ownRequest(c, citizen, id);
+    if (!row) return notFoundPage(c, citizen, HOME);
+    try {
+      await rejectDelegationRequest(c.get('sql'), row.id, c.get('deps').clock.now());
+    } catch (error) {
+      if (error instanceof ProblemError) return problemPage(c, error, citizen, back);
+      throw error;
+    }
+    return c.redirect(`${HOME}?aviso=rechazada`, 303);
+  });
+}

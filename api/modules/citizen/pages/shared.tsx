@@ -1,0 +1,201 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { getCookie } from 'hono/cookie';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { AppEnv } from '../../../http/context';
+import type { Config } from '../../../config';
+import type { Sql } from '../../../db/sql';
+import { ProblemError } from '../../../http/problem';
+import { PROCEDURE_TYPE_CODES, type Subject } from '../../catalog/schemas';
+import { listProcedureTypes } from '../../catalog/queries';
+import { CAPACITIES, type Capacity } from '../../delegations/scope';
+import { citizenFromSession, SESSION_COOKIE, type CitizenPrincipal } from '../../../http/auth';
+import type { Messages } from '../i18n';
+import { checkCsrf, csrfToken, Layout, pageContext, sendPage, type PageContext, type SessionChrome } from '../layout';
+
+/** Where each citizen page lives. */
+export const HOME = '/ciudadania';
+export const DELEGATIONS = '/ciudadania/delegaciones';
+export const ACCESS_LOG = '/ciudadania/registro';
+export const PROCEDURES = '/ciudadania/tramites';
+export const SIGN_IN = '/ciudadania/entrar';
+const FORM_MAX_BYTES = 16 * 1024;
+
+/** Status messages shown after a redirect: `?aviso=…` names one, never free text. */
+const NOTICES = { aceptada: 'accepted', rechazada: 'rejected', revocada: 'revoked', salida: 'signed_out' } as const;
+
+/** Where to sign in, coming back to `returnTo` afterwards. */
+export function signInHref(config: Config, returnTo: string): string {
+  const back = encodeURIComponent(returnTo);
+  return config.devIdentityProvider ? `/dev-idp/login?return_to=${back}` : `${SIGN_IN}?return_to=${back}`;
+}
+
+/** A path the sign-in may come back to: only the citizen pages of this same origin. */
+export function safeReturnPath(value: unknown): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 512) return HOME;
+  if (!value.startsWith('/') || value.startsWith('//') || /[\\\s]/.test(value)) return HOME;
+  let url: URL;
+  try {
+    url = new URL(value, 'http://puente.invalid');
+  } catch {
+    return HOME;
+  }
+  if (url.origin !== 'http://puente.invalid') return HOME;
+  if (url.pathname !== HOME && !url.pathname.startsWith(`${HOME}/`)) return HOME;
+  return `${url.pathname}${url.search}`;
+}
+
+/* ------------------------------------------------------------------ small helpers */
+
+export async function sessionChrome(c: Context<AppEnv>, citizen: CitizenPrincipal | undefined): Promise<SessionChrome | undefined> {
+  const cookie = getCookie(c, SESSION_COOKIE);
+  if (!citizen || !cookie) return undefined;
+  return { name: citizen.name, csrf: await csrfToken(c.get('deps').config.secretKey, cookie) };
+}
+
+export async function procedureNames(sql: Sql, page: PageContext): Promise<Map<string, string>> {
+  const rows = await listProcedureTypes(sql);
+  return new Map(rows.map((r) => [r.code, page.lang === 'es' ? r.name_es : r.name_en]));
+}
+
+export function orderedCapacities(capacities: readonly string[]): Capacity[] {
+  return CAPACITIES.filter((cap) => capacities.includes(cap));
+}
+
+export function noticeFor(c: Context<AppEnv>, t: Messages): string | undefined {
+  const key = c.req.query('aviso');
+  if (!key || !(key in NOTICES)) return undefined;
+  return t.notices[NOTICES[key as keyof typeof NOTICES]];
+}
+
+export function problemText(t: Messages, error: ProblemError): string {
+  return t.problems[error.code] ?? t.problemFallback;
+}
+
+export function Notice(props: { text: string | undefined }) {
+  if (!props.text) return null;
+  return (
+    <div class="notice" role="status">
+      <p>{props.text}</p>
+    </div>
+  );
+}
+
+export function CsrfField(props: { token: string }) {
+  return <input type="hidden" name="csrf" value={props.token} />;
+}
+
+/** Procedure types by name (subjects expanded) and capacities in plain words. */
+export function ScopeDetails(props: { t: Messages; names: Map<string, string>; types: readonly string[]; subjects: readonly Subject[]; capacities: readonly string[] }) {
+  const { t, names, subjects } = props;
+  const types = PROCEDURE_TYPE_CODES.filter((code) => props.types.includes(code));
+  return (
+    <div class="scope">
+      <p>
+        <strong>{t.proceduresLabel}</strong>
+      </p>
+      <ul>
+        {types.map((code) => (
+          <li>{names.get(code) ?? code}</li>
+        ))}
+      </ul>
+      {subjects.length > 0 ? <p>{t.subjectsIncluded(t.listJoin(subjects.map((s) => t.subjects[s])))}</p> : null}
+      <p>
+        <strong>{t.capacitiesLabel}</strong>
+      </p>
+      <ul>
+        {orderedCapacities(props.capacities).map((cap) => (
+          <li>{t.capacities[cap]}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+export function MessagePage(props: { page: PageContext; session?: SessionChrome; title: string; text: string; links?: { href: string; text: string }[] }) {
+  const { page, session, title, text, links } = props;
+  return (
+    <Layout page={page} title={title} session={session}>
+      <h1>{title}</h1>
+      <p class="lead">{text}</p>
+      <ul>
+        {(links ?? [{ href: HOME, text: page.t.backHome }]).map((l) => (
+          <li>
+            <a href={l.href}>{l.text}</a>
+          </li>
+        ))}
+      </ul>
+    </Layout>
+  );
+}
+
+export async function messagePage(
+  c: Context<AppEnv>,
+  status: ContentfulStatusCode,
+  content: { title: (t: Messages) => string; text: (t: Messages) => string; links?: (t: Messages) => { href: string; text: string }[] },
+  options: { citizen?: CitizenPrincipal; switchPath?: string } = {},
+): Promise<Response> {
+  const page = pageContext(c, options.switchPath);
+  const session = await sessionChrome(c, options.citizen);
+  return sendPage(
+    c,
+    page,
+    <MessagePage page={page} session={session} title={content.title(page.t)} text={content.text(page.t)} links={content.links?.(page.t)} />,
+    status,
+  );
+}
+
+export function notFoundPage(c: Context<AppEnv>, citizen?: CitizenPrincipal, switchPath?: string): Promise<Response> {
+  return messagePage(c, 404, { title: (t) => t.notFoundTitle, text: (t) => t.notFoundText }, { citizen, switchPath });
+}
+
+export function problemPage(c: Context<AppEnv>, error: ProblemError, citizen: CitizenPrincipal, back: string): Promise<Response> {
+  if (error.code === 'not_found') return notFoundPage(c, citizen, back);
+  const status = (error.status >= 400 && error.status < 600 ? error.status : 400) as ContentfulStatusCode;
+  return messagePage(
+    c,
+    status,
+    { title: (t) => t.errorTitle, text: (t) => problemText(t, error), links: (t) => [{ href: back, text: t.backHome }] },
+    { citizen, switchPath: back },
+  );
+}
+
+export function signInPage(c: Context<AppEnv>, returnTo: string, text: (t: Messages) => string, title: (t: Messages) => string): Promise<Response> {
+  const config = c.get('deps').config;
+  return messagePage(c, 200, { title, text, links: (t) => [{ href: signInHref(config, returnTo), text: t.signIn }] });
+}
+
+/* ------------------------------------------------------------------ POST machinery */
+
+export const formLimit: MiddlewareHandler<AppEnv> = bodyLimit({
+  maxSize: FORM_MAX_BYTES,
+  onError: (c) => c.text('Payload Too Large', 413),
+});
+
+/**
+ * Every form POST: a session cookie, a CSRF token bound to it, and a valid session behind it.
+ * Answers the signed-in citizen (also set as the request's principal) or the page to show instead.
+ */
+export async function postSession(c: Context<AppEnv>, back: string): Promise<CitizenPrincipal | Response> {
+  const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+  const cookie = getCookie(c, SESSION_COOKIE);
+  const sessionEnded = () =>
+    messagePage(
+      c,
+      401,
+      {
+        title: (t) => t.sessionEndedTitle,
+        text: (t) => t.sessionEndedText,
+        links: (t) => [{ href: signInHref(c.get('deps').config, back), text: t.signIn }],
+      },
+      { switchPath: back },
+    );
+  if (!cookie) return sessionEnded();
+  if (!(await checkCsrf(c.get('deps').config.secretKey, cookie, form.csrf))) {
+    return messagePage(c, 403, { title: (t) => t.forbiddenTitle, text: (t) => t.forbiddenText, links: (t) => [{ href: back, text: t.backHome }] }, { switchPath: back });
+  }
+  const citizen = await citizenFromSession(c);
+  if (!citizen) return sessionEnded();
+  c.set('principal', citizen);
+  return citizen;
+}

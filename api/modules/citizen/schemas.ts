@@ -1,0 +1,95 @@
+import { z } from '@hono/zod-openapi';
+import { paginationQuery, pageSchema } from '../../http/pagination';
+import { ListAccessLogQuery } from '../access-log/schemas';
+import { DocumentKindSchema, ProcedureTypeCodeSchema } from '../catalog/schemas';
+import { DOCUMENT_EXAMPLE, DocumentSchema } from '../documents/schemas';
+import { PROCEDURE_STATUSES } from '../procedures/state-machine';
+import { ProcedureSchema, RequirementSchema, TimelineEntrySchema } from '../procedures/schemas';
+
+export const ListMyProceduresQuery = z.object({ ...paginationQuery }).strict();
+
+export const HandledBySchema = z
+  .object({
+    organization: z.object({ id: z.string(), legal_name: z.string(), kind: z.enum(['gestoria', 'graduado_social', 'law_firm', 'third_sector']) }),
+    delegation: z.object({
+      id: z.string(),
+      status: z.enum(['active', 'revoked', 'renounced', 'expired', 'suspended']).openapi({ description: 'Today\'s status: a procedure stays in the citizen\'s history after the delegation ends.' }),
+    }),
+  })
+  .openapi('HandledBy');
+
+const summaryShape = {
+  id: z.string(),
+  object: z.literal('my_procedure'),
+  livemode: z.boolean(),
+  type: ProcedureTypeCodeSchema,
+  status: z.enum(PROCEDURE_STATUSES),
+  handled_by: HandledBySchema,
+  registry_entry_number: z.string().nullable(),
+  submitted_at: z.string().nullable(),
+  registered_on: z.string().nullable().openapi({ format: 'date' }),
+  deadlines: ProcedureSchema.shape.deadlines,
+  resolution: ProcedureSchema.shape.resolution,
+  created_at: z.string(),
+  updated_at: z.string(),
+};
+
+export const MyProcedureSummarySchema = z.object(summaryShape).openapi('MyProcedureSummary');
+export const MyProcedurePageSchema = pageSchema(MyProcedureSummarySchema, 'MyProcedureList');
+
+export const LegalDateSchema = z
+  .object({
+    code: z.enum(['not_filed', 'registered', 'resolve_by', 'prior_claim_if_silent', 'clock_suspended', 'presumed_denied', 'presumed_approved', 'prior_claim_until', 'dates_unknown']).openapi({
+      description:
+        '`registered`: the day the legal clock counts from. `resolve_by`: the body must resolve and notify by `date`; `silence` says what happens if it does not. ' +
+        '`prior_claim_if_silent`: last day for a reclamación previa should that date pass unresolved. `clock_suspended`: a requirement is open; it must be answered by `date`. ' +
+        '`presumed_denied` / `presumed_approved`: silence applied on `date`. `prior_claim_until`: last day for a reclamación previa. `dates_unknown`: no holiday data yet for the years concerned.',
+    }),
+    date: z.string().nullable().openapi({ format: 'date', description: 'A Europe/Madrid legal day, from the same deadline code as `deadlines`.' }),
+    silence: z.enum(['negative', 'positive']).nullable(),
+  })
+  .openapi('LegalDate');
+
+export const MyDocumentSchema = DocumentSchema.extend({
+  download_url: z.string().openapi({ description: 'The citizen\'s own download of the exact bytes (logged in their access log).' }),
+}).openapi('MyDocument', {
+  example: { ...DOCUMENT_EXAMPLE, download_url: `/v1/me/procedures/${DOCUMENT_EXAMPLE.procedure_id}/documents/${DOCUMENT_EXAMPLE.id}/content` },
+});
+
+export const MyProcedureSchema = z
+  .object({
+    ...summaryShape,
+    requirements: z.array(RequirementSchema),
+    open_requirement: z
+      .object({
+        id: z.string(),
+        kinds: z.array(DocumentKindSchema),
+        missing_kinds: z.array(DocumentKindSchema).openapi({ description: 'Kinds asked for with no document uploaded for this requirement yet.' }),
+        message: z.string(),
+        notified_at: z.string(),
+        deadline: z.string().nullable().openapi({
+          format: 'date',
+          description: 'Null until the representative opens the notification or it is deemed rejected (10 natural days): the term runs from the day after.',
+        }),
+        extended: z.boolean(),
+      })
+      .nullable(),
+    legal_dates: z.array(LegalDateSchema),
+    documents: z.array(MyDocumentSchema),
+    timeline: z.array(TimelineEntrySchema),
+    receipt_url: z.string().nullable().openapi({ description: 'The filing receipt (PDF) once filed.' }),
+  })
+  .openapi('MyProcedure');
+
+export const MyProcedureParams = z.object({
+  id: z.string().max(64).openapi({ param: { name: 'id', in: 'path', required: true }, example: 'prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0' }),
+});
+
+export const MyDocumentParams = MyProcedureParams.extend({
+  document_id: z.string().max(64).openapi({ param: { name: 'document_id', in: 'path', required: true }, example: 'doc_4Rf6Tg8Yh0Uj2Ik4Ol6Pz8' }),
+});
+
+export const ExportAccessLogQuery = ListAccessLogQuery.extend({
+  format: z.enum(['csv', 'pdf']).openapi({ description: 'CSV (UTF-8, comma-separated, header row) or PDF.' }),
+  lang: z.enum(['es', 'en']).optional().openapi({ description: 'Language of the headings and action descriptions; Spanish by default.' }),
+}).strict();
