@@ -21,7 +21,12 @@ const NAMES = {
   listDocuments: 'procedures.documents.list',
   downloadDocument: 'procedures.documents.download',
   respondToRequirement: 'procedures.requirements.respond',
+  // `delegationRequests.createBatch` is the client's upload-and-wait method; the raw calls sit under `batches`.
+  createDelegationRequestBatch: 'delegationRequests.batches.create',
+  retrieveDelegationRequestBatch: 'delegationRequests.batches.retrieve',
 };
+/** Client methods written by hand beside the generated ones. */
+const HAND_WRITTEN = new Set(['delegationRequests.createBatch']);
 /** Members of the client that are not operations. */
 const RESERVED = new Set(['webhooks', 'forClient', 'constructor']);
 
@@ -60,6 +65,7 @@ for (const [path, item] of Object.entries(document.paths)) {
     if (!id || !op.tags?.[0]) throw new Error(`${httpMethod.toUpperCase()} ${path} needs an operationId and a tag`);
     const name = NAMES[id] ?? mechanicalName(op.tags[0], id);
     if (RESERVED.has(name.split('.')[0])) throw new Error(`${id}: "${name}" clashes with a client member; add it to NAMES`);
+    if (HAND_WRITTEN.has(name)) throw new Error(`${id}: "${name}" is a hand-written client method; add it to NAMES`);
     if (Object.values(methods).includes(name)) throw new Error(`${id}: "${name}" is taken; add it to NAMES`);
     methods[id] = name;
 

@@ -1,6 +1,7 @@
 import type { App } from '../../http/context';
 import { ProblemError } from '../../http/problem';
 import { PROBLEM_CODES } from '../../http/problem-codes';
+import { registerWebhookEvents } from '../events/payloads';
 
 export const API_TITLE = 'Puente API';
 export const API_VERSION = '2026-11-01';
@@ -103,6 +104,7 @@ const ASSET_TYPES = {
 
 /** The reference page and its assets are served from this process, so it works on closed networks. */
 export function registerDocs(app: App): void {
+  registerWebhookEvents(app);
   let document: string | undefined;
   app.get('/openapi.json', (c) => {
     document ??= JSON.stringify(buildOpenApiDocument(app));

@@ -1152,9 +1152,898 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "delegation_request.accepted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * delegation_request.accepted
+         * @description The citizen accepted a delegation request; the delegation now exists. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         */
+        post: operations["delegationRequestAcceptedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "delegation_request.rejected": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * delegation_request.rejected
+         * @description The citizen rejected a delegation request. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         */
+        post: operations["delegationRequestRejectedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "delegation_request.expired": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * delegation_request.expired
+         * @description A delegation request reached its expiry unanswered. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         */
+        post: operations["delegationRequestExpiredWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "delegation_request.cancelled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * delegation_request.cancelled
+         * @description The organisation cancelled a pending delegation request. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         */
+        post: operations["delegationRequestCancelledWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "delegation.revoked": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * delegation.revoked
+         * @description The citizen revoked a delegation; its consent tokens stop working at once. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         */
+        post: operations["delegationRevokedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "delegation.renounced": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * delegation.renounced
+         * @description The organisation renounced a delegation. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         */
+        post: operations["delegationRenouncedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "delegation.expired": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * delegation.expired
+         * @description A delegation reached its `valid_until` date. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         */
+        post: operations["delegationExpiredWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "delegation.suspended": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * delegation.suspended
+         * @description A delegation was suspended with its organisation. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         */
+        post: operations["delegationSuspendedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "procedure.submitted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * procedure.submitted
+         * @description A procedure was filed: it has a registry entry and a maximum resolution date. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         */
+        post: operations["procedureSubmittedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "procedure.status_changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * procedure.status_changed
+         * @description A procedure moved from one status to another. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         */
+        post: operations["procedureStatusChangedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "procedure.requirement_issued": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * procedure.requirement_issued
+         * @description The managing body asked for documents; answer before the deadline. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         */
+        post: operations["procedureRequirementIssuedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "procedure.requirement_deadline_approaching": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * procedure.requirement_deadline_approaching
+         * @description An open requirement's deadline is a few business days away. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         */
+        post: operations["procedureRequirementDeadlineApproachingWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "procedure.resolved": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * procedure.resolved
+         * @description The managing body resolved a procedure. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         */
+        post: operations["procedureResolvedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "procedure.presumed_denied": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * procedure.presumed_denied
+         * @description The maximum resolution term passed without a decision (silencio administrativo). Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         */
+        post: operations["procedurePresumedDeniedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "webhook_endpoint.test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * webhook_endpoint.test
+         * @description A test event sent to one endpoint on request. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         */
+        post: operations["webhookEndpointTestWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
+        /**
+         * @description The citizen accepted a delegation request; the delegation now exists.
+         * @example {
+         *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+         *       "type": "delegation_request.accepted",
+         *       "timestamp": "2026-03-10T09:00:00.000Z",
+         *       "livemode": false,
+         *       "data": {
+         *         "delegation_request_id": "dlr_7Qw9Er1Ty3Ui5Op7As9Df1",
+         *         "status": "accepted",
+         *         "delegation_id": "dlg_5Tg7Yh9Uj1Ik3Ol5Pz7Xc9"
+         *       }
+         *     }
+         */
+        DelegationRequestAcceptedEvent: {
+            /** @description The event id (`evt_…`), also in `webhook-id`: deduplicate on it. */
+            id: string;
+            /** @enum {string} */
+            type: "delegation_request.accepted";
+            /** @description When it happened, ISO 8601 UTC. */
+            timestamp: string;
+            livemode: boolean;
+            data: {
+                /**
+                 * @description The delegation request (`dlr_…`).
+                 * @example dlr_7Qw9Er1Ty3Ui5Op7As9Df1
+                 */
+                delegation_request_id: string;
+                /** @enum {string} */
+                status: "accepted";
+                /**
+                 * @description The delegation (`dlg_…`).
+                 * @example dlg_5Tg7Yh9Uj1Ik3Ol5Pz7Xc9
+                 */
+                delegation_id: string;
+            };
+        };
+        /**
+         * @description The citizen rejected a delegation request.
+         * @example {
+         *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+         *       "type": "delegation_request.rejected",
+         *       "timestamp": "2026-03-10T09:00:00.000Z",
+         *       "livemode": false,
+         *       "data": {
+         *         "delegation_request_id": "dlr_7Qw9Er1Ty3Ui5Op7As9Df1",
+         *         "status": "rejected"
+         *       }
+         *     }
+         */
+        DelegationRequestRejectedEvent: {
+            /** @description The event id (`evt_…`), also in `webhook-id`: deduplicate on it. */
+            id: string;
+            /** @enum {string} */
+            type: "delegation_request.rejected";
+            /** @description When it happened, ISO 8601 UTC. */
+            timestamp: string;
+            livemode: boolean;
+            data: {
+                /**
+                 * @description The delegation request (`dlr_…`).
+                 * @example dlr_7Qw9Er1Ty3Ui5Op7As9Df1
+                 */
+                delegation_request_id: string;
+                /** @enum {string} */
+                status: "rejected";
+            };
+        };
+        /**
+         * @description A delegation request reached its expiry unanswered.
+         * @example {
+         *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+         *       "type": "delegation_request.expired",
+         *       "timestamp": "2026-03-10T09:00:00.000Z",
+         *       "livemode": false,
+         *       "data": {
+         *         "delegation_request_id": "dlr_7Qw9Er1Ty3Ui5Op7As9Df1",
+         *         "status": "expired"
+         *       }
+         *     }
+         */
+        DelegationRequestExpiredEvent: {
+            /** @description The event id (`evt_…`), also in `webhook-id`: deduplicate on it. */
+            id: string;
+            /** @enum {string} */
+            type: "delegation_request.expired";
+            /** @description When it happened, ISO 8601 UTC. */
+            timestamp: string;
+            livemode: boolean;
+            data: {
+                /**
+                 * @description The delegation request (`dlr_…`).
+                 * @example dlr_7Qw9Er1Ty3Ui5Op7As9Df1
+                 */
+                delegation_request_id: string;
+                /** @enum {string} */
+                status: "expired";
+            };
+        };
+        /**
+         * @description The organisation cancelled a pending delegation request.
+         * @example {
+         *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+         *       "type": "delegation_request.cancelled",
+         *       "timestamp": "2026-03-10T09:00:00.000Z",
+         *       "livemode": false,
+         *       "data": {
+         *         "delegation_request_id": "dlr_7Qw9Er1Ty3Ui5Op7As9Df1",
+         *         "status": "cancelled"
+         *       }
+         *     }
+         */
+        DelegationRequestCancelledEvent: {
+            /** @description The event id (`evt_…`), also in `webhook-id`: deduplicate on it. */
+            id: string;
+            /** @enum {string} */
+            type: "delegation_request.cancelled";
+            /** @description When it happened, ISO 8601 UTC. */
+            timestamp: string;
+            livemode: boolean;
+            data: {
+                /**
+                 * @description The delegation request (`dlr_…`).
+                 * @example dlr_7Qw9Er1Ty3Ui5Op7As9Df1
+                 */
+                delegation_request_id: string;
+                /** @enum {string} */
+                status: "cancelled";
+            };
+        };
+        /**
+         * @description The citizen revoked a delegation; its consent tokens stop working at once.
+         * @example {
+         *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+         *       "type": "delegation.revoked",
+         *       "timestamp": "2026-03-10T09:00:00.000Z",
+         *       "livemode": false,
+         *       "data": {
+         *         "delegation_id": "dlg_5Tg7Yh9Uj1Ik3Ol5Pz7Xc9",
+         *         "status": "revoked",
+         *         "ended_by": "citizen"
+         *       }
+         *     }
+         */
+        DelegationRevokedEvent: {
+            /** @description The event id (`evt_…`), also in `webhook-id`: deduplicate on it. */
+            id: string;
+            /** @enum {string} */
+            type: "delegation.revoked";
+            /** @description When it happened, ISO 8601 UTC. */
+            timestamp: string;
+            livemode: boolean;
+            data: {
+                /**
+                 * @description The delegation (`dlg_…`).
+                 * @example dlg_5Tg7Yh9Uj1Ik3Ol5Pz7Xc9
+                 */
+                delegation_id: string;
+                /** @enum {string} */
+                status: "revoked";
+                /**
+                 * @description Who or what ended it.
+                 * @enum {string}
+                 */
+                ended_by: "citizen";
+            };
+        };
+        /**
+         * @description The organisation renounced a delegation.
+         * @example {
+         *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+         *       "type": "delegation.renounced",
+         *       "timestamp": "2026-03-10T09:00:00.000Z",
+         *       "livemode": false,
+         *       "data": {
+         *         "delegation_id": "dlg_5Tg7Yh9Uj1Ik3Ol5Pz7Xc9",
+         *         "status": "renounced",
+         *         "ended_by": "organization"
+         *       }
+         *     }
+         */
+        DelegationRenouncedEvent: {
+            /** @description The event id (`evt_…`), also in `webhook-id`: deduplicate on it. */
+            id: string;
+            /** @enum {string} */
+            type: "delegation.renounced";
+            /** @description When it happened, ISO 8601 UTC. */
+            timestamp: string;
+            livemode: boolean;
+            data: {
+                /**
+                 * @description The delegation (`dlg_…`).
+                 * @example dlg_5Tg7Yh9Uj1Ik3Ol5Pz7Xc9
+                 */
+                delegation_id: string;
+                /** @enum {string} */
+                status: "renounced";
+                /**
+                 * @description Who or what ended it.
+                 * @enum {string}
+                 */
+                ended_by: "organization";
+            };
+        };
+        /**
+         * @description A delegation reached its `valid_until` date.
+         * @example {
+         *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+         *       "type": "delegation.expired",
+         *       "timestamp": "2026-03-10T09:00:00.000Z",
+         *       "livemode": false,
+         *       "data": {
+         *         "delegation_id": "dlg_5Tg7Yh9Uj1Ik3Ol5Pz7Xc9",
+         *         "status": "expired",
+         *         "ended_by": "expiry"
+         *       }
+         *     }
+         */
+        DelegationExpiredEvent: {
+            /** @description The event id (`evt_…`), also in `webhook-id`: deduplicate on it. */
+            id: string;
+            /** @enum {string} */
+            type: "delegation.expired";
+            /** @description When it happened, ISO 8601 UTC. */
+            timestamp: string;
+            livemode: boolean;
+            data: {
+                /**
+                 * @description The delegation (`dlg_…`).
+                 * @example dlg_5Tg7Yh9Uj1Ik3Ol5Pz7Xc9
+                 */
+                delegation_id: string;
+                /** @enum {string} */
+                status: "expired";
+                /**
+                 * @description Who or what ended it.
+                 * @enum {string}
+                 */
+                ended_by: "expiry";
+            };
+        };
+        /**
+         * @description A delegation was suspended with its organisation.
+         * @example {
+         *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+         *       "type": "delegation.suspended",
+         *       "timestamp": "2026-03-10T09:00:00.000Z",
+         *       "livemode": false,
+         *       "data": {
+         *         "delegation_id": "dlg_5Tg7Yh9Uj1Ik3Ol5Pz7Xc9",
+         *         "status": "suspended",
+         *         "ended_by": "platform"
+         *       }
+         *     }
+         */
+        DelegationSuspendedEvent: {
+            /** @description The event id (`evt_…`), also in `webhook-id`: deduplicate on it. */
+            id: string;
+            /** @enum {string} */
+            type: "delegation.suspended";
+            /** @description When it happened, ISO 8601 UTC. */
+            timestamp: string;
+            livemode: boolean;
+            data: {
+                /**
+                 * @description The delegation (`dlg_…`).
+                 * @example dlg_5Tg7Yh9Uj1Ik3Ol5Pz7Xc9
+                 */
+                delegation_id: string;
+                /** @enum {string} */
+                status: "suspended";
+                /**
+                 * @description Who or what ended it.
+                 * @enum {string}
+                 */
+                ended_by: "platform";
+            };
+        };
+        /**
+         * @description A procedure was filed: it has a registry entry and a maximum resolution date.
+         * @example {
+         *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+         *       "type": "procedure.submitted",
+         *       "timestamp": "2026-03-10T09:00:00.000Z",
+         *       "livemode": false,
+         *       "data": {
+         *         "procedure_id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
+         *         "type": "JUB",
+         *         "status": "submitted",
+         *         "registry_entry_number": "REG-2026-000123",
+         *         "max_resolution_date": "2026-06-02"
+         *       }
+         *     }
+         */
+        ProcedureSubmittedEvent: {
+            /** @description The event id (`evt_…`), also in `webhook-id`: deduplicate on it. */
+            id: string;
+            /** @enum {string} */
+            type: "procedure.submitted";
+            /** @description When it happened, ISO 8601 UTC. */
+            timestamp: string;
+            livemode: boolean;
+            data: {
+                /**
+                 * @description The procedure (`prc_…`).
+                 * @example prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0
+                 */
+                procedure_id: string;
+                /**
+                 * @description The procedure type code.
+                 * @enum {string}
+                 */
+                type: "JUB" | "IP" | "IT_PD" | "NCM" | "CCL" | "CUME" | "REM" | "VIU" | "ORF" | "FFA" | "ADF" | "IMV" | "CAPI" | "AHC" | "TSE" | "PNC" | "RP";
+                /** @enum {string} */
+                status: "submitted";
+                /** @example REG-2026-000123 */
+                registry_entry_number: string;
+                /**
+                 * @description A date, `YYYY-MM-DD` (Europe/Madrid).
+                 * @example 2026-04-14
+                 */
+                max_resolution_date: string;
+            };
+        };
+        /**
+         * @description A procedure moved from one status to another.
+         * @example {
+         *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+         *       "type": "procedure.status_changed",
+         *       "timestamp": "2026-03-10T09:00:00.000Z",
+         *       "livemode": false,
+         *       "data": {
+         *         "procedure_id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
+         *         "type": "JUB",
+         *         "previous_status": "in_review",
+         *         "status": "action_required",
+         *         "requirement_id": "req_3Ed5Rf7Tg9Yh1Uj3Ik5Ol7"
+         *       }
+         *     }
+         */
+        ProcedureStatusChangedEvent: {
+            /** @description The event id (`evt_…`), also in `webhook-id`: deduplicate on it. */
+            id: string;
+            /** @enum {string} */
+            type: "procedure.status_changed";
+            /** @description When it happened, ISO 8601 UTC. */
+            timestamp: string;
+            livemode: boolean;
+            data: {
+                /**
+                 * @description The procedure (`prc_…`).
+                 * @example prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0
+                 */
+                procedure_id: string;
+                /**
+                 * @description The procedure type code.
+                 * @enum {string}
+                 */
+                type: "JUB" | "IP" | "IT_PD" | "NCM" | "CCL" | "CUME" | "REM" | "VIU" | "ORF" | "FFA" | "ADF" | "IMV" | "CAPI" | "AHC" | "TSE" | "PNC" | "RP";
+                /** @enum {string} */
+                previous_status: "draft" | "submitted" | "in_review" | "action_required" | "approved" | "partially_approved" | "denied" | "withdrawn" | "lapsed";
+                /** @enum {string} */
+                status: "draft" | "submitted" | "in_review" | "action_required" | "approved" | "partially_approved" | "denied" | "withdrawn" | "lapsed";
+                /**
+                 * @description When the change is a requirement being issued.
+                 * @example req_3Ed5Rf7Tg9Yh1Uj3Ik5Ol7
+                 */
+                requirement_id?: string;
+            };
+        };
+        /**
+         * @description The managing body asked for documents; answer before the deadline.
+         * @example {
+         *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+         *       "type": "procedure.requirement_issued",
+         *       "timestamp": "2026-03-10T09:00:00.000Z",
+         *       "livemode": false,
+         *       "data": {
+         *         "procedure_id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
+         *         "type": "JUB",
+         *         "status": "action_required",
+         *         "requirement_id": "req_3Ed5Rf7Tg9Yh1Uj3Ik5Ol7",
+         *         "kinds": [
+         *           "COMPANY_CERT"
+         *         ],
+         *         "deadline": "2026-03-24"
+         *       }
+         *     }
+         */
+        ProcedureRequirementIssuedEvent: {
+            /** @description The event id (`evt_…`), also in `webhook-id`: deduplicate on it. */
+            id: string;
+            /** @enum {string} */
+            type: "procedure.requirement_issued";
+            /** @description When it happened, ISO 8601 UTC. */
+            timestamp: string;
+            livemode: boolean;
+            data: {
+                /**
+                 * @description The procedure (`prc_…`).
+                 * @example prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0
+                 */
+                procedure_id: string;
+                /**
+                 * @description The procedure type code.
+                 * @enum {string}
+                 */
+                type: "JUB" | "IP" | "IT_PD" | "NCM" | "CCL" | "CUME" | "REM" | "VIU" | "ORF" | "FFA" | "ADF" | "IMV" | "CAPI" | "AHC" | "TSE" | "PNC" | "RP";
+                /** @enum {string} */
+                status: "action_required";
+                /** @example req_3Ed5Rf7Tg9Yh1Uj3Ik5Ol7 */
+                requirement_id: string;
+                kinds: components["schemas"]["DocumentKind"][];
+                /**
+                 * @description A date, `YYYY-MM-DD` (Europe/Madrid).
+                 * @example 2026-04-14
+                 */
+                deadline: string;
+            };
+        };
+        /** @enum {string} */
+        DocumentKind: "DNI_NIE" | "IBAN_CERT" | "LIBRO_FAMILIA" | "BIRTH_CERT" | "DEATH_CERT" | "MARRIAGE_CERT" | "PARTNERSHIP_CERT" | "EMPADRONAMIENTO" | "MEDICAL_REPORT" | "COMPANY_CERT" | "QUOTA_PROOF" | "RESIDENCE_PROOF" | "INCOME_PROOF" | "DISABILITY_RESOLUTION" | "COURT_RULING" | "FUNERAL_INVOICE" | "REPRESENTATION_PROOF" | "OTHER";
+        /**
+         * @description An open requirement's deadline is a few business days away.
+         * @example {
+         *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+         *       "type": "procedure.requirement_deadline_approaching",
+         *       "timestamp": "2026-03-10T09:00:00.000Z",
+         *       "livemode": false,
+         *       "data": {
+         *         "procedure_id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
+         *         "type": "JUB",
+         *         "status": "action_required",
+         *         "requirement_id": "req_3Ed5Rf7Tg9Yh1Uj3Ik5Ol7",
+         *         "deadline": "2026-03-24"
+         *       }
+         *     }
+         */
+        ProcedureRequirementDeadlineApproachingEvent: {
+            /** @description The event id (`evt_…`), also in `webhook-id`: deduplicate on it. */
+            id: string;
+            /** @enum {string} */
+            type: "procedure.requirement_deadline_approaching";
+            /** @description When it happened, ISO 8601 UTC. */
+            timestamp: string;
+            livemode: boolean;
+            data: {
+                /**
+                 * @description The procedure (`prc_…`).
+                 * @example prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0
+                 */
+                procedure_id: string;
+                /**
+                 * @description The procedure type code.
+                 * @enum {string}
+                 */
+                type: "JUB" | "IP" | "IT_PD" | "NCM" | "CCL" | "CUME" | "REM" | "VIU" | "ORF" | "FFA" | "ADF" | "IMV" | "CAPI" | "AHC" | "TSE" | "PNC" | "RP";
+                /** @enum {string} */
+                status: "draft" | "submitted" | "in_review" | "action_required" | "approved" | "partially_approved" | "denied" | "withdrawn" | "lapsed";
+                /** @example req_3Ed5Rf7Tg9Yh1Uj3Ik5Ol7 */
+                requirement_id: string;
+                /**
+                 * @description A date, `YYYY-MM-DD` (Europe/Madrid).
+                 * @example 2026-04-14
+                 */
+                deadline: string;
+            };
+        };
+        /**
+         * @description The managing body resolved a procedure.
+         * @example {
+         *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+         *       "type": "procedure.resolved",
+         *       "timestamp": "2026-03-10T09:00:00.000Z",
+         *       "livemode": false,
+         *       "data": {
+         *         "procedure_id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
+         *         "type": "JUB",
+         *         "status": "approved",
+         *         "outcome": "approved",
+         *         "amount": 1412.5
+         *       }
+         *     }
+         */
+        ProcedureResolvedEvent: {
+            /** @description The event id (`evt_…`), also in `webhook-id`: deduplicate on it. */
+            id: string;
+            /** @enum {string} */
+            type: "procedure.resolved";
+            /** @description When it happened, ISO 8601 UTC. */
+            timestamp: string;
+            livemode: boolean;
+            data: {
+                /**
+                 * @description The procedure (`prc_…`).
+                 * @example prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0
+                 */
+                procedure_id: string;
+                /**
+                 * @description The procedure type code.
+                 * @enum {string}
+                 */
+                type: "JUB" | "IP" | "IT_PD" | "NCM" | "CCL" | "CUME" | "REM" | "VIU" | "ORF" | "FFA" | "ADF" | "IMV" | "CAPI" | "AHC" | "TSE" | "PNC" | "RP";
+                /** @enum {string} */
+                status: "draft" | "submitted" | "in_review" | "action_required" | "approved" | "partially_approved" | "denied" | "withdrawn" | "lapsed";
+                /** @enum {string} */
+                outcome: "approved" | "partially_approved" | "denied";
+                /**
+                 * @description The monthly amount granted, in euros, when there is one.
+                 * @example 1412.5
+                 */
+                amount: number | null;
+            };
+        };
+        /**
+         * @description The maximum resolution term passed without a decision (silencio administrativo).
+         * @example {
+         *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+         *       "type": "procedure.presumed_denied",
+         *       "timestamp": "2026-03-10T09:00:00.000Z",
+         *       "livemode": false,
+         *       "data": {
+         *         "procedure_id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
+         *         "type": "JUB",
+         *         "status": "in_review",
+         *         "presumed_denied_at": "2026-06-03",
+         *         "prior_claim_deadline": "2026-07-15"
+         *       }
+         *     }
+         */
+        ProcedurePresumedDeniedEvent: {
+            /** @description The event id (`evt_…`), also in `webhook-id`: deduplicate on it. */
+            id: string;
+            /** @enum {string} */
+            type: "procedure.presumed_denied";
+            /** @description When it happened, ISO 8601 UTC. */
+            timestamp: string;
+            livemode: boolean;
+            data: {
+                /**
+                 * @description The procedure (`prc_…`).
+                 * @example prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0
+                 */
+                procedure_id: string;
+                /**
+                 * @description The procedure type code.
+                 * @enum {string}
+                 */
+                type: "JUB" | "IP" | "IT_PD" | "NCM" | "CCL" | "CUME" | "REM" | "VIU" | "ORF" | "FFA" | "ADF" | "IMV" | "CAPI" | "AHC" | "TSE" | "PNC" | "RP";
+                /** @enum {string} */
+                status: "draft" | "submitted" | "in_review" | "action_required" | "approved" | "partially_approved" | "denied" | "withdrawn" | "lapsed";
+                /**
+                 * @description A date, `YYYY-MM-DD` (Europe/Madrid).
+                 * @example 2026-04-14
+                 */
+                presumed_denied_at: string;
+                /**
+                 * @description A date, `YYYY-MM-DD` (Europe/Madrid).
+                 * @example 2026-04-14
+                 */
+                prior_claim_deadline: string | null;
+            };
+        };
+        /**
+         * @description A test event sent to one endpoint on request.
+         * @example {
+         *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+         *       "type": "webhook_endpoint.test",
+         *       "timestamp": "2026-03-10T09:00:00.000Z",
+         *       "livemode": false,
+         *       "data": {
+         *         "webhook_endpoint_id": "whe_2Bn4Mq6Wr8Ty0Ui2Op4As6"
+         *       }
+         *     }
+         */
+        WebhookEndpointTestEvent: {
+            /** @description The event id (`evt_…`), also in `webhook-id`: deduplicate on it. */
+            id: string;
+            /** @enum {string} */
+            type: "webhook_endpoint.test";
+            /** @description When it happened, ISO 8601 UTC. */
+            timestamp: string;
+            livemode: boolean;
+            data: {
+                /** @example whe_2Bn4Mq6Wr8Ty0Ui2Op4As6 */
+                webhook_endpoint_id: string;
+            };
+        };
         /**
          * @example {
          *       "status": "ok",
@@ -1290,8 +2179,6 @@ export interface components {
          * @enum {string}
          */
         Subject: "pensions" | "disability" | "family" | "minimum_income" | "health" | "appeals";
-        /** @enum {string} */
-        DocumentKind: "DNI_NIE" | "IBAN_CERT" | "LIBRO_FAMILIA" | "BIRTH_CERT" | "DEATH_CERT" | "MARRIAGE_CERT" | "PARTNERSHIP_CERT" | "EMPADRONAMIENTO" | "MEDICAL_REPORT" | "COMPANY_CERT" | "QUOTA_PROOF" | "RESIDENCE_PROOF" | "INCOME_PROOF" | "DISABILITY_RESOLUTION" | "COURT_RULING" | "FUNERAL_INVOICE" | "REPRESENTATION_PROOF" | "OTHER";
         JsonSchema: {
             [key: string]: unknown;
         };
@@ -8296,6 +9183,541 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+        };
+    };
+    delegationRequestAcceptedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+                 *       "type": "delegation_request.accepted",
+                 *       "timestamp": "2026-03-10T09:00:00.000Z",
+                 *       "livemode": false,
+                 *       "data": {
+                 *         "delegation_request_id": "dlr_7Qw9Er1Ty3Ui5Op7As9Df1",
+                 *         "status": "accepted",
+                 *         "delegation_id": "dlg_5Tg7Yh9Uj1Ik3Ol5Pz7Xc9"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["DelegationRequestAcceptedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. Any 2xx will do; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    delegationRequestRejectedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+                 *       "type": "delegation_request.rejected",
+                 *       "timestamp": "2026-03-10T09:00:00.000Z",
+                 *       "livemode": false,
+                 *       "data": {
+                 *         "delegation_request_id": "dlr_7Qw9Er1Ty3Ui5Op7As9Df1",
+                 *         "status": "rejected"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["DelegationRequestRejectedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. Any 2xx will do; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    delegationRequestExpiredWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+                 *       "type": "delegation_request.expired",
+                 *       "timestamp": "2026-03-10T09:00:00.000Z",
+                 *       "livemode": false,
+                 *       "data": {
+                 *         "delegation_request_id": "dlr_7Qw9Er1Ty3Ui5Op7As9Df1",
+                 *         "status": "expired"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["DelegationRequestExpiredEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. Any 2xx will do; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    delegationRequestCancelledWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+                 *       "type": "delegation_request.cancelled",
+                 *       "timestamp": "2026-03-10T09:00:00.000Z",
+                 *       "livemode": false,
+                 *       "data": {
+                 *         "delegation_request_id": "dlr_7Qw9Er1Ty3Ui5Op7As9Df1",
+                 *         "status": "cancelled"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["DelegationRequestCancelledEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. Any 2xx will do; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    delegationRevokedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+                 *       "type": "delegation.revoked",
+                 *       "timestamp": "2026-03-10T09:00:00.000Z",
+                 *       "livemode": false,
+                 *       "data": {
+                 *         "delegation_id": "dlg_5Tg7Yh9Uj1Ik3Ol5Pz7Xc9",
+                 *         "status": "revoked",
+                 *         "ended_by": "citizen"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["DelegationRevokedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. Any 2xx will do; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    delegationRenouncedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+                 *       "type": "delegation.renounced",
+                 *       "timestamp": "2026-03-10T09:00:00.000Z",
+                 *       "livemode": false,
+                 *       "data": {
+                 *         "delegation_id": "dlg_5Tg7Yh9Uj1Ik3Ol5Pz7Xc9",
+                 *         "status": "renounced",
+                 *         "ended_by": "organization"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["DelegationRenouncedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. Any 2xx will do; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    delegationExpiredWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+                 *       "type": "delegation.expired",
+                 *       "timestamp": "2026-03-10T09:00:00.000Z",
+                 *       "livemode": false,
+                 *       "data": {
+                 *         "delegation_id": "dlg_5Tg7Yh9Uj1Ik3Ol5Pz7Xc9",
+                 *         "status": "expired",
+                 *         "ended_by": "expiry"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["DelegationExpiredEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. Any 2xx will do; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    delegationSuspendedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+                 *       "type": "delegation.suspended",
+                 *       "timestamp": "2026-03-10T09:00:00.000Z",
+                 *       "livemode": false,
+                 *       "data": {
+                 *         "delegation_id": "dlg_5Tg7Yh9Uj1Ik3Ol5Pz7Xc9",
+                 *         "status": "suspended",
+                 *         "ended_by": "platform"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["DelegationSuspendedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. Any 2xx will do; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    procedureSubmittedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+                 *       "type": "procedure.submitted",
+                 *       "timestamp": "2026-03-10T09:00:00.000Z",
+                 *       "livemode": false,
+                 *       "data": {
+                 *         "procedure_id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
+                 *         "type": "JUB",
+                 *         "status": "submitted",
+                 *         "registry_entry_number": "REG-2026-000123",
+                 *         "max_resolution_date": "2026-06-02"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ProcedureSubmittedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. Any 2xx will do; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    procedureStatusChangedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+                 *       "type": "procedure.status_changed",
+                 *       "timestamp": "2026-03-10T09:00:00.000Z",
+                 *       "livemode": false,
+                 *       "data": {
+                 *         "procedure_id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
+                 *         "type": "JUB",
+                 *         "previous_status": "in_review",
+                 *         "status": "action_required",
+                 *         "requirement_id": "req_3Ed5Rf7Tg9Yh1Uj3Ik5Ol7"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ProcedureStatusChangedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. Any 2xx will do; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    procedureRequirementIssuedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+                 *       "type": "procedure.requirement_issued",
+                 *       "timestamp": "2026-03-10T09:00:00.000Z",
+                 *       "livemode": false,
+                 *       "data": {
+                 *         "procedure_id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
+                 *         "type": "JUB",
+                 *         "status": "action_required",
+                 *         "requirement_id": "req_3Ed5Rf7Tg9Yh1Uj3Ik5Ol7",
+                 *         "kinds": [
+                 *           "COMPANY_CERT"
+                 *         ],
+                 *         "deadline": "2026-03-24"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ProcedureRequirementIssuedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. Any 2xx will do; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    procedureRequirementDeadlineApproachingWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+                 *       "type": "procedure.requirement_deadline_approaching",
+                 *       "timestamp": "2026-03-10T09:00:00.000Z",
+                 *       "livemode": false,
+                 *       "data": {
+                 *         "procedure_id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
+                 *         "type": "JUB",
+                 *         "status": "action_required",
+                 *         "requirement_id": "req_3Ed5Rf7Tg9Yh1Uj3Ik5Ol7",
+                 *         "deadline": "2026-03-24"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ProcedureRequirementDeadlineApproachingEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. Any 2xx will do; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    procedureResolvedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+                 *       "type": "procedure.resolved",
+                 *       "timestamp": "2026-03-10T09:00:00.000Z",
+                 *       "livemode": false,
+                 *       "data": {
+                 *         "procedure_id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
+                 *         "type": "JUB",
+                 *         "status": "approved",
+                 *         "outcome": "approved",
+                 *         "amount": 1412.5
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ProcedureResolvedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. Any 2xx will do; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    procedurePresumedDeniedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+                 *       "type": "procedure.presumed_denied",
+                 *       "timestamp": "2026-03-10T09:00:00.000Z",
+                 *       "livemode": false,
+                 *       "data": {
+                 *         "procedure_id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
+                 *         "type": "JUB",
+                 *         "status": "in_review",
+                 *         "presumed_denied_at": "2026-06-03",
+                 *         "prior_claim_deadline": "2026-07-15"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ProcedurePresumedDeniedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. Any 2xx will do; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookEndpointTestWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+                 *       "type": "webhook_endpoint.test",
+                 *       "timestamp": "2026-03-10T09:00:00.000Z",
+                 *       "livemode": false,
+                 *       "data": {
+                 *         "webhook_endpoint_id": "whe_2Bn4Mq6Wr8Ty0Ui2Op4As6"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["WebhookEndpointTestEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. Any 2xx will do; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
