@@ -2,6 +2,7 @@ import type { App } from '../../http/context';
 import { ProblemError } from '../../http/problem';
 import { PROBLEM_CODES } from '../../http/problem-codes';
 import { registerWebhookEvents } from '../events/payloads';
+import { withCodeSamples } from './code-samples';
 
 export const API_TITLE = 'Puente API';
 export const API_VERSION = '2026-11-01';
@@ -62,7 +63,7 @@ export function registerSecuritySchemes(app: App): void {
 }
 
 export function buildOpenApiDocument(app: App, tags = TAGS) {
-  return app.getOpenAPI31Document({
+  const document = app.getOpenAPI31Document({
     openapi: '3.1.0',
     info: {
       title: API_TITLE,
@@ -72,10 +73,12 @@ export function buildOpenApiDocument(app: App, tags = TAGS) {
         'Every error is an RFC 9457 `application/problem+json` body with a stable `code`:\n\n' +
         problemTable(),
       license: { name: 'Proprietary' },
+      contact: { name: 'Puente developer support', url: 'https://docs.puente.es', email: 'api@puente.es' },
     },
     servers: [{ url: '/', description: 'This server' }],
     tags,
   });
+  return withCodeSamples(document);
 }
 
 function docsPage(): string {

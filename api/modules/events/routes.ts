@@ -34,6 +34,7 @@ const retrieveEventRoute = defineRoute({
   operationId: 'retrieveEvent',
   tags: ['Events'],
   summary: 'Retrieve an event',
+  description: 'One event by id, as delivered to webhook endpoints. Events are kept for 30 days.',
   security: SECURITY.apiKey,
   middleware: stacks.orgRead(),
   request: { params: EventParams },

@@ -47,6 +47,7 @@ const retrieveRoute = defineRoute({
   operationId: 'retrieveOrganization',
   tags: ['Organization'],
   summary: 'Retrieve the caller\'s organisation',
+  description: 'The representative organisation the API key belongs to: its NIF, verification state, and whether live mode is available.',
   security: SECURITY.apiKey,
   middleware: stacks.orgRead(),
   problems: ['organization_suspended', 'live_mode_unavailable', 'forbidden'],

@@ -40,6 +40,7 @@ const rejectRoute = defineRoute({
   operationId: 'sandboxRejectDelegationRequest',
   tags: [TAG],
   summary: 'Play the citizen: reject a test-mode request',
+  description: 'Test mode only: acts as the citizen and rejects a pending delegation request, as they would from their pages. Emits `delegation_request.rejected`.',
   security: SECURITY.apiKey,
   middleware: stacks.orgWrite('agent'),
   request: { params: DelegationRequestParams },

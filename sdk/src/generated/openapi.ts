@@ -68,7 +68,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Retrieve one procedure type */
+        /**
+         * Retrieve one procedure type
+         * @description One entry of the catalogue: the procedure's legal basis, managing body, the documents it needs (always and by circumstance), its maximum resolution term and the effect of administrative silence.
+         */
         get: operations["retrieveProcedureType"];
         put?: never;
         post?: never;
@@ -125,7 +128,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Retrieve the caller's organisation */
+        /**
+         * Retrieve the caller's organisation
+         * @description The representative organisation the API key belongs to: its NIF, verification state, and whether live mode is available.
+         */
         get: operations["retrieveOrganization"];
         put?: never;
         post?: never;
@@ -142,7 +148,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List members */
+        /**
+         * List members
+         * @description The professionals registered in the organisation, newest first, cursor-paginated. Filter by `status` to see active or removed members.
+         */
         get: operations["listMembers"];
         put?: never;
         /**
@@ -163,7 +172,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Retrieve a member */
+        /**
+         * Retrieve a member
+         * @description One member of the organisation by id. Members of other organisations are answered as `not_found`.
+         */
         get: operations["retrieveMember"];
         put?: never;
         post?: never;
@@ -228,7 +240,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List delegation requests */
+        /**
+         * List delegation requests
+         * @description Requests the organisation has sent to citizens, newest first, cursor-paginated; filter by `status` (pending, accepted, rejected, expired, cancelled).
+         */
         get: operations["listDelegationRequests"];
         put?: never;
         /**
@@ -249,7 +264,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Retrieve a delegation request */
+        /**
+         * Retrieve a delegation request
+         * @description One delegation request with its status, the scope asked for, and the delegation it became once accepted.
+         */
         get: operations["retrieveDelegationRequest"];
         put?: never;
         post?: never;
@@ -268,7 +286,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Cancel a pending delegation request */
+        /**
+         * Cancel a pending delegation request
+         * @description Withdraws a request the citizen has not answered yet. Only `pending` requests can be cancelled; otherwise 409 names the current state. Emits `delegation_request.cancelled`.
+         */
         post: operations["cancelDelegationRequest"];
         delete?: never;
         options?: never;
@@ -283,7 +304,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List delegations granted to the organisation */
+        /**
+         * List delegations granted to the organisation
+         * @description Powers citizens have granted to the organisation, newest first, cursor-paginated; filter by `status` to find those still active.
+         */
         get: operations["listDelegations"];
         put?: never;
         post?: never;
@@ -300,7 +324,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Retrieve a delegation */
+        /**
+         * Retrieve a delegation
+         * @description One delegation: the citizen, the scope (procedure types, subjects, capacities), its validity and, once ended, who ended it and when.
+         */
         get: operations["retrieveDelegation"];
         put?: never;
         post?: never;
@@ -505,7 +532,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every change of a procedure */
+        /**
+         * Every change of a procedure
+         * @description The audit trail of one procedure, oldest first: every status change, document, requirement and resolution, with who acted and when. Needs a consent token.
+         */
         get: operations["listProcedureTimeline"];
         put?: never;
         post?: never;
@@ -522,7 +552,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The filing receipt (justificante de presentación), as PDF */
+        /**
+         * The filing receipt (justificante de presentación), as PDF
+         * @description The justificante de presentación of a submitted procedure as a PDF, with the registry entry number and date. A draft has none yet (409 `invalid_state_transition`). Needs a consent token.
+         */
         get: operations["retrieveProcedureReceipt"];
         put?: never;
         post?: never;
@@ -559,7 +592,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List a procedure's documents */
+        /**
+         * List a procedure's documents
+         * @description The documents uploaded to one procedure, with kind, file name, size and SHA-256 digest, cursor-paginated. Needs a consent token.
+         */
         get: operations["listDocuments"];
         put?: never;
         /**
@@ -580,7 +616,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download a document's exact bytes */
+        /**
+         * Download a document's exact bytes
+         * @description The exact bytes of an uploaded document, with its content type and file name; their SHA-256 digest is the one listed. Needs a consent token.
+         */
         get: operations["downloadDocument"];
         put?: never;
         post?: never;
@@ -617,7 +656,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A procedure with its documents */
+        /**
+         * A procedure with its documents
+         * @description For the managing body's caseworkers: a procedure addressed to the agency, with its form and documents, to review it.
+         */
         get: operations["agencyRetrieveProcedure"];
         put?: never;
         post?: never;
@@ -636,7 +678,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Admit for review */
+        /**
+         * Admit for review
+         * @description Moves a submitted procedure into review (`in_review`). Emits `procedure.status_changed`; the maximum resolution term keeps running from registration.
+         */
         post: operations["agencyAdmitProcedure"];
         delete?: never;
         options?: never;
@@ -673,7 +718,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Resolve: approve, partially approve or deny */
+        /**
+         * Resolve: approve, partially approve or deny
+         * @description Records the decision (approved, partially approved or denied) with its text and, when granted, the amount. Emits `procedure.resolved` and `procedure.status_changed`.
+         */
         post: operations["agencyResolveProcedure"];
         delete?: never;
         options?: never;
@@ -708,7 +756,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Retrieve an event */
+        /**
+         * Retrieve an event
+         * @description One event by id, as delivered to webhook endpoints. Events are kept for 30 days.
+         */
         get: operations["retrieveEvent"];
         put?: never;
         post?: never;
@@ -725,7 +776,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List webhook endpoints */
+        /**
+         * List webhook endpoints
+         * @description The organisation's webhook endpoints, newest first, cursor-paginated. Secrets are never shown again after creation.
+         */
         get: operations["listWebhookEndpoints"];
         put?: never;
         /**
@@ -746,11 +800,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Retrieve a webhook endpoint */
+        /**
+         * Retrieve a webhook endpoint
+         * @description One webhook endpoint: its URL, the event types it receives, whether it is enabled and why it was disabled, if it was.
+         */
         get: operations["retrieveWebhookEndpoint"];
         put?: never;
         post?: never;
-        /** Delete a webhook endpoint */
+        /**
+         * Delete a webhook endpoint
+         * @description Removes a webhook endpoint: nothing more is delivered to it. Events stay available at `GET /v1/events`.
+         */
         delete: operations["deleteWebhookEndpoint"];
         options?: never;
         head?: never;
@@ -830,7 +890,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Deliver again now */
+        /**
+         * Deliver again now
+         * @description Queues a delivery again for immediate sending, for example after fixing the receiving endpoint. The new attempt appears in the delivery log.
+         */
         post: operations["retryWebhookDelivery"];
         delete?: never;
         options?: never;
@@ -887,7 +950,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Play the citizen: reject a test-mode request */
+        /**
+         * Play the citizen: reject a test-mode request
+         * @description Test mode only: acts as the citizen and rejects a pending delegation request, as they would from their pages. Emits `delegation_request.rejected`.
+         */
         post: operations["sandboxRejectDelegationRequest"];
         delete?: never;
         options?: never;
@@ -902,7 +968,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Requests addressed to me */
+        /**
+         * Requests addressed to me
+         * @description For the signed-in citizen: the delegation requests organisations have addressed to them, newest first, so they can accept or reject them.
+         */
         get: operations["listMyDelegationRequests"];
         put?: never;
         post?: never;
@@ -921,7 +990,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Accept a request: grant the delegation */
+        /**
+         * Accept a request: grant the delegation
+         * @description For the signed-in citizen: accepts a pending request and grants the delegation with the scope asked for. Emits `delegation_request.accepted` to the organisation.
+         */
         post: operations["acceptMyDelegationRequest"];
         delete?: never;
         options?: never;
@@ -938,7 +1010,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Reject a request */
+        /**
+         * Reject a request
+         * @description For the signed-in citizen: turns down a pending request; no delegation is created. Emits `delegation_request.rejected` to the organisation.
+         */
         post: operations["rejectMyDelegationRequest"];
         delete?: never;
         options?: never;
@@ -953,7 +1028,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Delegations I have granted */
+        /**
+         * Delegations I have granted
+         * @description For the signed-in citizen: every delegation they have granted, active or ended, with the organisation and scope, so they can review or revoke it.
+         */
         get: operations["listMyDelegations"];
         put?: never;
         post?: never;
@@ -990,7 +1068,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Procedures filed on my behalf */
+        /**
+         * Procedures filed on my behalf
+         * @description For the signed-in citizen: the procedures organisations have filed on their behalf, with their status and deadlines.
+         */
         get: operations["listMyProcedures"];
         put?: never;
         post?: never;
@@ -1007,7 +1088,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The timeline of one of my procedures */
+        /**
+         * The timeline of one of my procedures
+         * @description For the signed-in citizen: the full history of one of their procedures, as the organisation sees it.
+         */
         get: operations["listMyProcedureTimeline"];
         put?: never;
         post?: never;
@@ -1044,7 +1128,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List organisations (platform administration) */
+        /**
+         * List organisations (platform administration)
+         * @description Platform administration: every registered organisation with its verification and suspension state, cursor-paginated.
+         */
         get: operations["adminListOrganizations"];
         put?: never;
         post?: never;
@@ -1143,7 +1230,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Issue an agency back-office key */
+        /**
+         * Issue an agency back-office key
+         * @description Platform administration: issues a back-office key for a managing body (`ak_live_…`). The secret is shown once in the response.
+         */
         post: operations["adminCreateAgencyKey"];
         delete?: never;
         options?: never;
