@@ -37,6 +37,10 @@ export interface Config {
     timeoutMs: number;
     /** How long a worker's claim on a delivery lasts; longer than the timeout, so one attempt never overlaps another. */
     leaseSeconds: number;
+    /** Deliveries one worker sends at the same time at most (default 64). */
+    concurrency?: number;
+    /** Of those, to any one endpoint at most (default 16), so a slow endpoint cannot hold up the others. */
+    perEndpointConcurrency?: number;
   };
 }
 
@@ -89,6 +93,8 @@ export function configFromEnv(env: EnvSource, overrides: Partial<Config> = {}): 
       allowPrivateTargets: env.PUENTE_WEBHOOKS_ALLOW_PRIVATE === '1' && mode !== 'production',
       timeoutMs: positiveInt(env, 'PUENTE_WEBHOOK_TIMEOUT_MS', 15_000),
       leaseSeconds: positiveInt(env, 'PUENTE_WEBHOOK_LEASE_SECONDS', 60),
+      concurrency: positiveInt(env, 'PUENTE_WEBHOOK_CONCURRENCY', 64),
+      perEndpointConcurrency: positiveInt(env, 'PUENTE_WEBHOOK_ENDPOINT_CONCURRENCY', 16),
     },
     ...overrides,
   });

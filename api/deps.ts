@@ -5,6 +5,7 @@ import type { Clock } from './lib/clock';
 import type { Logger } from './http/logger';
 import type { SigningKeyStore } from './modules/consent/keys';
 import type { HitBuffer } from './http/rate-limit';
+import type { CalendarStore } from './modules/calendar/store';
 
 /** Files of the self-hosted API reference, read by whichever runtime serves the app. */
 export interface DocsAssets {
@@ -25,6 +26,8 @@ export interface Deps {
   signingKeys: SigningKeyStore;
   /** Rate-limit hits this instance holds before writing them (see `HitBuffer`). */
   hits: HitBuffer;
+  /** The holiday calendar, loaded from the database and cached per process with its version. */
+  calendar: CalendarStore;
   /** Resolves a host name to its addresses (to refuse webhook targets on private networks); [] when the runtime cannot. */
   resolveHost(hostname: string): Promise<string[]>;
   /** The caller's network address, for limits on public routes; 'unknown' when the runtime cannot tell. */

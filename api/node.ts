@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const deps = nodeDeps(config, database, logger);
   const app = createApp(deps);
   // One delivery worker and the scheduler run in-process; `npm run worker` adds more.
-  const background = process.env.PUENTE_BACKGROUND === '0' ? undefined : startBackgroundWork(database.sql, deps);
+  const background = process.env.PUENTE_BACKGROUND === '0' ? undefined : startBackgroundWork(database.sql, deps, { listen: database.kind === 'postgres' });
   const port = Number(process.env.PORT ?? 3000);
   const server: Server = serve({ fetch: app.fetch, port, hostname: process.env.HOST ?? '0.0.0.0' }, () => {
     logger.log('info', 'listening', {

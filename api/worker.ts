@@ -1,5 +1,6 @@
 import { HitBuffer } from './http/rate-limit';
 import { SigningKeyStore } from './modules/consent/keys';
+import { CalendarStore } from './modules/calendar/store';
 import postgres from 'postgres';
 import type { Context, ExecutionContext } from 'hono';
 import { createApp } from './app';
@@ -29,6 +30,7 @@ function buildApp(env: WorkerEnv): App {
     db: (c: Context) => (c.env as RequestBindings).sql,
     signingKeys: new SigningKeyStore(config.secretKey),
     hits: new HitBuffer(),
+    calendar: new CalendarStore(),
     // Workers cannot reach private networks; literal addresses are still checked by the app.
     resolveHost: async () => [],
     clientAddress: (c: Context) => c.req.header('cf-connecting-ip') ?? 'unknown',

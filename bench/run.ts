@@ -11,11 +11,11 @@ const embedded = process.argv.includes('--embedded');
 const duration = Number(process.env.BENCH_DURATION ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const sizes = (process.env.BENCH_SIZES ?? '10000,100000,1000000').split(',').map(Number);
-// BENCH_ONLY=read,mint,lists,filing,webhooks runs a subset (the floors always run).
+// BENCH_ONLY=read,sustained,mint,lists,filing,webhooks runs a subset (the floors always run).
 const only = process.env.BENCH_ONLY?.split(',');
 const wants = (scenario: string) => !only || only.includes(scenario);
 const adminToken = 'bench-admin-token-0123456789abcdef';
-const dbUrl = embedded ? undefined : await freshDatabase('puente_bench');
+const dbUrl = embedded ? undefined : await freshDatabase(process.env.BENCH_DATABASE ?? 'puente_bench');
 const dataDir = embedded ? `/tmp/puente-bench-${Date.now()}` : undefined;
 // BENCH_PROFILE=1 writes a CPU profile of the server to bench/results/profiles/ (open it in Chrome DevTools).
 const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=bench/results/profiles'] : [];
@@ -23,7 +23,7 @@ const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'bench/ser
   env: { ...process.env, PUENTE_WEBHOOKS_ALLOW_PRIVATE: '1', DATABASE_URL: dbUrl ?? '', PUENTE_DATA_DIR: dataDir, PUENTE_ADMIN_TOKEN: adminToken, PUENTE_ENV: 'development', DATABASE_POOL_SIZE: '10' },
   stdio: ['ignore', 'pipe', 'inherit'],
 });
-const ready = await new Promise<{ ports: { bare: number; db: number; write: number; app: number }; pid: number }>((resolve, reject) => {
+const ready = await new Promise<{ ports: { bare: number; db: number; write: number; grouped: number; app: number }; pid: number }>((resolve, reject) => {
   let buffer = '';
   child.stdout!.on('data', (d) => {
     buffer += d;
@@ -112,7 +112,14 @@ async function load(name: string, url: string, options: Partial<autocannon.Optio
 const floorBare = await load('floor (a): bare Hono JSON', `http://127.0.0.1:${ready.ports.bare}/`);
 const floorDb = await load('floor (b): Hono + select 1', `http://127.0.0.1:${ready.ports.db}/`);
 await load('floor (c): Hono + one committed insert', `http://127.0.0.1:${ready.ports.write}/`);
+await load('floor (d): Hono + one group-committed insert', `http://127.0.0.1:${ready.ports.grouped}/`);
 if (wants('read')) await load('consented read GET /v1/procedures/{id}', `${api}/v1/procedures/${procedure.id}`, { headers: consented });
+// The same read three times back to back: a server that serves for a day must not slow down.
+if (wants('read') || wants('sustained')) {
+  const runs: Result[] = [];
+  for (let run = 1; run <= 3; run++) runs.push(await load(`consented read, sustained (run ${run} of 3)`, `${api}/v1/procedures/${procedure.id}`, { headers: consented }));
+  console.error(`sustained: run 3 is ${(runs[2]!.rps / runs[0]!.rps).toFixed(2)} × run 1`);
+}
 if (wants('mint')) await load('mint consent token', `${api}/v1/delegations/${delegationId}/consent-tokens`, { method: 'POST', headers: auth });
 
 // Lists: seed organisations with N procedures each, with SQL (not through the API).

@@ -18,7 +18,47 @@ export function asSql(tx: TransactionSql): Sql {
 export function transaction<T>(sql: Sql, work: (tx: Sql) => Promise<T>): Promise<T> {
   const outer = sql as unknown as Partial<TransactionSql>;
   if (typeof outer.savepoint === 'function') return outer.savepoint((tx) => work(asSql(tx as TransactionSql))) as Promise<T>;
-  return sql.begin((tx) => work(asSql(tx))) as Promise<T>;
+  return begin(sql, work);
+}
+
+/**
+ * A top-level transaction on a connection of its own. Not `sql.begin`: with one query in flight
+ * per connection (`max_pipeline: 1`, see api/node/database.ts) postgres.js 3.4.9 may queue the
+ * `begin` behind a query already running on a busy connection and then never reserve that
+ * connection for the transaction (it fails with UNSAFE_TRANSACTION under concurrency). A reserved
+ * connection is one no other query uses; `begin`, the work and `commit` (or `rollback`) run on
+ * it, and savepoints nest inside as with `sql.begin`.
+ */
+export async function begin<T>(sql: Sql, work: (tx: Sql) => Promise<T>): Promise<T> {
+  const reserved = await sql.reserve();
+  let savepoints = 0;
+  const savepoint = async <R>(fn: (tx: Sql) => Promise<R>): Promise<R> => {
+    const name = reserved(`s${savepoints++}`);
+    await reserved`savepoint ${name}`;
+    try {
+      const result = await fn(tx);
+      await reserved`release savepoint ${name}`;
+      return result;
+    } catch (error) {
+      await reserved`rollback to savepoint ${name}`;
+      throw error;
+    }
+  };
+  const tx = Object.assign(reserved, { savepoint }) as unknown as Sql;
+  try {
+    await reserved`begin`;
+    let result: T;
+    try {
+      result = await work(tx);
+    } catch (error) {
+      await reserved`rollback`.catch(() => undefined);
+      throw error;
+    }
+    await reserved`commit`;
+    return result;
+  } finally {
+    reserved.release();
+  }
 }
 
 /**
@@ -66,3 +106,6 @@ export const CLIENT_TYPES = {
     parse: (literal: string) => parseTextArray(literal),
   },
 };
+
+/** A piece of SQL to embed in another statement (postgres.js runs it only when awaited on its own). */
+export type SqlFragment = postgres.PendingQuery<postgres.Row[]>;

@@ -1,13 +1,19 @@
 import type { Context, MiddlewareHandler } from 'hono';
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
+import { getCookie } from 'hono/cookie';
+import type { Config } from '../config';
 import type { AppEnv } from './context';
 import { ProblemError } from './problem';
 import { constantTimeEqual, hashSecret } from '../lib/secrets';
-import { findAgencyKeyPrincipal, findApiKeyPrincipal, type ApiKeyLookup, type ApiKeyPrincipalRow } from './auth.queries';
-import { RATE_LIMIT_SHARDS } from './write-machinery.queries';
-import { enforceCredentialRateLimit, windowStartOf } from './rate-limit';
-import type { CitizenPrincipal } from '../modules/citizen/identity';
+import { checkPersonalId } from '../lib/identifiers';
+import { ensureCitizen, findAgencyKeyPrincipal, findApiKeyPrincipal, RATE_LIMIT_SHARDS, type ApiKeyLookup, type ApiKeyPrincipalRow } from './queries';
+import { windowStartOf } from './rate-limit';
 
 export type MemberRole = 'owner' | 'admin' | 'agent' | 'viewer';
+
+/** Ranks of member roles, lowest first: the SQL gate and the middleware compare the same numbers. */
+export const MEMBER_ROLES: readonly MemberRole[] = ['viewer', 'agent', 'admin', 'owner'];
+export const roleRank = (role: MemberRole): number => MEMBER_ROLES.indexOf(role);
 
 export interface OrganizationPrincipal {
   type: 'organization';
@@ -32,7 +38,22 @@ export interface AdminPrincipal {
   credentialId: 'admin';
 }
 
+export interface CitizenPrincipal {
+  type: 'citizen';
+  credentialId: string;
+  citizenId: string;
+  idNumber: string;
+  name: string | null;
+}
+
 export type Principal = OrganizationPrincipal | AgencyPrincipal | AdminPrincipal | CitizenPrincipal;
+
+/**
+ * Who calls an operation on a client's data: a principal the middleware already settled (writes,
+ * which need it for their Idempotency-Key), or an API key still to be settled inside the one
+ * statement of a consented read, with the role that read needs.
+ */
+export type Caller = { principal: OrganizationPrincipal } | { lookup: ApiKeyLookup; minimumRole: MemberRole };
 
 const API_KEY = /^sk_(live|test)_[0-9A-Za-z]{43}$/;
 const AGENCY_KEY = /^ak_live_[0-9A-Za-z]{43}$/;
@@ -44,12 +65,12 @@ export function bearerToken(c: Context): string | undefined {
   return match?.[1];
 }
 
-function unauthorized(detail: string): ProblemError {
+export function unauthorized(detail: string): ProblemError {
   return new ProblemError('unauthorized', detail, { headers: { 'www-authenticate': 'Bearer realm="puente"' } });
 }
 
-/** Reads the bearer API key and hashes it; nothing touches the database yet. */
-export async function apiKeyLookup(c: Context<AppEnv>): Promise<ApiKeyLookup> {
+/** Reads the bearer API key and hashes it, and counts this request's hit; nothing touches the database yet. */
+async function apiKeyLookup(c: Context<AppEnv>): Promise<ApiKeyLookup> {
   const token = bearerToken(c);
   if (!token) throw unauthorized('Send an API key as `Authorization: Bearer sk_test_…` or `sk_live_…`.');
   if (!API_KEY.test(token)) throw unauthorized('The credential is not a Puente API key.');
@@ -61,19 +82,21 @@ export async function apiKeyLookup(c: Context<AppEnv>): Promise<ApiKeyLookup> {
   return { secretHash, now, rateLimit: { windowStart, shard: Math.floor(Math.random() * RATE_LIMIT_SHARDS), write, held } };
 }
 
-/**
- * Makes a looked-up key the request's principal, refusing revoked keys, removed members and
- * suspended organisations. The hit the lookup counted is left for the rate limit to judge.
- */
-export function acceptApiKeyPrincipal(c: Context<AppEnv>, row: ApiKeyPrincipalRow | undefined): OrganizationPrincipal {
-  if (!row || row.revoked || row.member_status !== 'active') throw unauthorized('The API key is unknown or has been revoked.');
-  if (row.organization_status === 'suspended') {
-    throw new ProblemError('organization_suspended', 'This organisation is suspended; its keys are refused until it is reinstated.');
-  }
-  if (row.livemode && row.organization_status !== 'verified') {
-    throw new ProblemError('live_mode_unavailable', 'Live keys work only once the organisation is verified.');
-  }
-  const principal: OrganizationPrincipal = {
+/** The key's own refusals, in order: unknown or revoked (401), suspended organisation, live mode not yet available. */
+export function keyRefusal(facts: { known: boolean; key_ok: boolean; org_ok: boolean; live_ok: boolean }): ProblemError | undefined {
+  if (!facts.known || !facts.key_ok) return unauthorized('The API key is unknown or has been revoked.');
+  if (!facts.org_ok) return new ProblemError('organization_suspended', 'This organisation is suspended; its keys are refused until it is reinstated.');
+  if (!facts.live_ok) return new ProblemError('live_mode_unavailable', 'Live keys work only once the organisation is verified.');
+  return undefined;
+}
+
+export function roleRefusal(role: MemberRole, minimum: MemberRole): ProblemError | undefined {
+  if (roleRank(role) >= roleRank(minimum)) return undefined;
+  return new ProblemError('forbidden', `This action needs the ${minimum} role or higher; the key's member is ${role}.`);
+}
+
+export function principalOfKey(row: ApiKeyPrincipalRow): OrganizationPrincipal {
+  return {
     type: 'organization',
     credentialId: row.key_id,
     keyId: row.key_id,
@@ -82,47 +105,43 @@ export function acceptApiKeyPrincipal(c: Context<AppEnv>, row: ApiKeyPrincipalRo
     role: row.member_role as MemberRole,
     livemode: row.livemode,
   };
-  c.set('countedHits', { bucket: 'credential', hits: row.rate_limit_hits });
-  c.set('principal', principal);
-  return principal;
 }
 
-/** An organisation API key, checked against the database on every request. */
-export function requireApiKey(): MiddlewareHandler<AppEnv> {
+/**
+ * An organisation API key. `settle: true` checks it against the database now and makes it the
+ * request's principal (its hit counted in the same statement, for the rate limit to judge);
+ * `settle: false` leaves it as the caller of a consented read, which settles it in its own statement.
+ */
+export function apiKey(options: { settle: boolean; minimumRole: MemberRole }): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    acceptApiKeyPrincipal(c, await findApiKeyPrincipal(c.get('sql'), await apiKeyLookup(c)));
+    const lookup = await apiKeyLookup(c);
+    if (!options.settle) {
+      c.set('caller', { lookup, minimumRole: options.minimumRole });
+      return next();
+    }
+    const row = await findApiKeyPrincipal(c.get('sql'), lookup);
+    const refusal = keyRefusal({
+      known: row !== undefined,
+      key_ok: row !== undefined && !row.revoked && row.member_status === 'active',
+      org_ok: row?.organization_status !== 'suspended',
+      live_ok: !row?.livemode || row.organization_status === 'verified',
+    });
+    if (refusal || !row) throw refusal;
+    const principal = principalOfKey(row);
+    c.set('countedHits', { bucket: 'credential', hits: row.rate_limit_hits });
+    c.set('principal', principal);
+    c.set('caller', { principal });
     await next();
   };
 }
 
-/**
- * For hot read routes: only parses the key, leaving the handler to authenticate it inside the
- * statement that reads the resource (see `authenticateInline`). Until then there is no principal,
- * so a handler that forgot fails closed.
- */
-export function deferApiKey(): MiddlewareHandler<AppEnv> {
+/** Role check for organisation routes: `agent` may act on clients' files, `admin` manages keys and members. */
+export function requireRole(minimum: MemberRole): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    c.set('apiKeyLookup', await apiKeyLookup(c));
+    const refusal = roleRefusal(organizationPrincipal(c).role, minimum);
+    if (refusal) throw refusal;
     await next();
   };
-}
-
-/**
- * Completes a deferred authentication from the principal row a combined statement returned:
- * the same refusals, rate limit and role check as the middleware stack, in the same order.
- */
-export function authenticateInline(c: Context<AppEnv>, row: ApiKeyPrincipalRow | undefined, minimumRole: MemberRole): OrganizationPrincipal {
-  const principal = acceptApiKeyPrincipal(c, row);
-  for (const [name, value] of Object.entries(enforceCredentialRateLimit(c, row!.rate_limit_hits))) c.header(name, value);
-  assertRole(principal, minimumRole);
-  return principal;
-}
-
-/** A deferred authentication run on its own, for requests that fail before the combined statement. */
-export async function authenticateDeferred(c: Context<AppEnv>, minimumRole: MemberRole): Promise<OrganizationPrincipal> {
-  const lookup = c.get('apiKeyLookup');
-  if (!lookup) throw new Error('route is missing deferApiKey()');
-  return authenticateInline(c, await findApiKeyPrincipal(c.get('sql'), lookup), minimumRole);
 }
 
 export function requireAgencyKey(): MiddlewareHandler<AppEnv> {
@@ -137,6 +156,13 @@ export function requireAgencyKey(): MiddlewareHandler<AppEnv> {
   };
 }
 
+/** Agency keys or organisation keys, told apart by their prefix (consent-token introspection). */
+export function requireOrganizationOrAgencyKey(): MiddlewareHandler<AppEnv> {
+  const org = apiKey({ settle: true, minimumRole: 'viewer' });
+  const agency = requireAgencyKey();
+  return (c, next) => (bearerToken(c)?.startsWith('ak_') ? agency(c, next) : org(c, next));
+}
+
 export function requireAdmin(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const expected = c.get('deps').config.adminToken;
@@ -147,30 +173,114 @@ export function requireAdmin(): MiddlewareHandler<AppEnv> {
   };
 }
 
-const ROLE_RANK: Record<MemberRole, number> = { viewer: 0, agent: 1, admin: 2, owner: 3 };
-
 export function organizationPrincipal(c: Context<AppEnv>): OrganizationPrincipal {
   const principal = c.get('principal');
-  if (principal?.type !== 'organization') throw new Error('route is missing requireApiKey()');
+  if (principal?.type !== 'organization') throw new Error('route does not authenticate an organisation key');
   return principal;
-}
-
-/** Role check for organisation routes: `agent` may act on clients' files, `admin` manages keys and members. */
-export function requireRole(minimum: MemberRole): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    assertRole(organizationPrincipal(c), minimum);
-    await next();
-  };
-}
-
-function assertRole(principal: OrganizationPrincipal, minimum: MemberRole): void {
-  if (ROLE_RANK[principal.role] < ROLE_RANK[minimum]) {
-    throw new ProblemError('forbidden', `This action needs the ${minimum} role or higher; the key's member is ${principal.role}.`);
-  }
 }
 
 export function agencyPrincipal(c: Context<AppEnv>): AgencyPrincipal {
   const principal = c.get('principal');
-  if (principal?.type !== 'agency') throw new Error('route is missing requireAgencyKey()');
+  if (principal?.type !== 'agency') throw new Error('route does not authenticate an agency key');
+  return principal;
+}
+
+// Citizens: an OIDC ID token (Cl@ve or a broker), or the development identity provider's.
+
+export const DEV_IDP_AUDIENCE = 'puente-citizen';
+export const SESSION_COOKIE = 'puente_citizen';
+/** The only algorithm of the development identity provider's tokens (its keys are Ed25519). */
+const DEV_IDP_ALGORITHM = 'EdDSA';
+
+export function devIssuer(config: Config): string {
+  return `${config.baseUrl}/dev-idp`;
+}
+
+const remoteKeySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
+
+function citizenRejected(detail: string): ProblemError {
+  return new ProblemError('citizen_token_invalid', detail, { headers: { 'www-authenticate': 'Bearer realm="puente-citizen"' } });
+}
+
+/**
+ * Verifies a citizen's ID token against a trusted issuer (the configured OIDC provider, or the
+ * development provider when enabled), with pinned algorithms and audience, and answers the
+ * citizen's id number from the configured claim.
+ */
+export async function verifyCitizenToken(c: Context<AppEnv>, token: string): Promise<{ idNumber: string; name: string | null }> {
+  const { config, signingKeys, clock } = c.get('deps');
+  let issuer: unknown;
+  try {
+    decodeProtectedHeader(token);
+    issuer = decodeJwt(token).iss;
+  } catch {
+    throw citizenRejected('The ID token is not a JWT.');
+  }
+  let payload: JWTPayload;
+  let idClaim: string;
+  let nameClaim: string;
+  try {
+    if (config.devIdentityProvider && issuer === devIssuer(config)) {
+      const kid = decodeProtectedHeader(token).kid;
+      const key = typeof kid === 'string' ? await signingKeys.verificationKey(c.get('sql'), 'dev_idp', kid) : undefined;
+      if (!key) throw citizenRejected('The ID token was not signed by the development identity provider.');
+      ({ payload } = await jwtVerify(token, key, { algorithms: [DEV_IDP_ALGORITHM], issuer: devIssuer(config), audience: DEV_IDP_AUDIENCE, currentDate: clock.now() }));
+      idClaim = 'dni';
+      nameClaim = 'name';
+    } else if (config.oidc && issuer === config.oidc.issuer) {
+      const oidc = config.oidc;
+      let keySet = remoteKeySets.get(oidc.jwksUrl);
+      if (!keySet) {
+        keySet = createRemoteJWKSet(new URL(oidc.jwksUrl));
+        remoteKeySets.set(oidc.jwksUrl, keySet);
+      }
+      ({ payload } = await jwtVerify(token, keySet, { algorithms: oidc.algorithms, issuer: oidc.issuer, audience: oidc.audience, currentDate: clock.now() }));
+      idClaim = oidc.idNumberClaim;
+      nameClaim = oidc.nameClaim;
+    } else {
+      throw citizenRejected('The ID token comes from an issuer Puente does not trust.');
+    }
+  } catch (error) {
+    if (error instanceof ProblemError) throw error;
+    throw citizenRejected('The ID token could not be verified (signature, audience or expiry).');
+  }
+  const raw = payload[idClaim];
+  const checked = typeof raw === 'string' ? checkPersonalId(raw) : undefined;
+  if (!checked?.ok) throw citizenRejected(`The ID token has no valid id number in its "${idClaim}" claim.`);
+  const name = payload[nameClaim];
+  return { idNumber: checked.value, name: typeof name === 'string' ? name : null };
+}
+
+async function citizenFrom(c: Context<AppEnv>, token: string): Promise<CitizenPrincipal> {
+  const { idNumber, name } = await verifyCitizenToken(c, token);
+  const citizenId = await ensureCitizen(c.get('sql'), idNumber, name, c.get('deps').clock.now());
+  return { type: 'citizen', credentialId: citizenId, citizenId, idNumber, name };
+}
+
+/** Citizen JSON API: `Authorization: Bearer <ID token>`. */
+export function requireCitizen(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const token = bearerToken(c);
+    if (!token) throw citizenRejected("Send the citizen's ID token as `Authorization: Bearer …`.");
+    c.set('principal', await citizenFrom(c, token));
+    await next();
+  };
+}
+
+/** Citizen pages: the session cookie holds the ID token; answers undefined when signed out. */
+export async function citizenFromSession(c: Context<AppEnv>): Promise<CitizenPrincipal | undefined> {
+  const token = getCookie(c, SESSION_COOKIE);
+  if (!token) return undefined;
+  try {
+    return await citizenFrom(c, token);
+  } catch (error) {
+    if (error instanceof ProblemError) return undefined;
+    throw error;
+  }
+}
+
+export function citizenPrincipal(c: Context<AppEnv>): CitizenPrincipal {
+  const principal = c.get('principal');
+  if (principal?.type !== 'citizen') throw new Error('route does not authenticate a citizen');
   return principal;
 }

@@ -1,8 +1,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Deps } from '../deps';
 import type { Sql } from '../db/sql';
-import type { Principal } from './auth';
-import type { ApiKeyLookup } from './auth.queries';
+import type { Caller, Principal } from './auth';
 
 export interface AppVariables {
   deps: Deps;
@@ -11,8 +10,8 @@ export interface AppVariables {
   principal?: Principal;
   /** Set when authentication counted the request against the credential's rate limit. */
   countedHits?: { bucket: string; hits: number };
-  /** Set by `deferApiKey()`: the key to authenticate inside the handler's own statement. */
-  apiKeyLookup?: ApiKeyLookup;
+  /** The caller of an operation on a client's data, for the consent gate (see `api/modules/consent/gate.ts`). */
+  caller?: Caller;
 }
 
 export type AppEnv = { Variables: AppVariables };

@@ -4,7 +4,7 @@ import { ProblemError } from './problem';
 import { sha256Hex } from '../lib/encoding';
 import { secretBox } from '../lib/crypto-box';
 import { transaction } from '../db/sql';
-import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from './write-machinery.queries';
+import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from './queries';
 
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
 const RETENTION_MS = 24 * 3600_000;

@@ -2,6 +2,10 @@ import { createRoute, z, type RouteConfig } from '@hono/zod-openapi';
 import type { Hook } from '@hono/zod-openapi';
 import { PROBLEM_CODES, type ProblemCode } from './problem-codes';
 import { ProblemError, type ParameterLocation, type ProblemFieldError } from './problem';
+import type { MiddlewareHandler } from 'hono';
+import type { AppEnv } from './context';
+import type { MemberRole } from './auth';
+import { ROUTE_AUTH, type RouteAuth } from './route-auth';
 
 export const ProblemSchema = z
   .object({
@@ -24,26 +28,26 @@ export const ProblemSchema = z
   .passthrough()
   .openapi('Problem', { description: 'An RFC 9457 problem. Switch on `code`, which is stable.' });
 
-/** Names of the security schemes declared in the document. */
-type SecurityRequirement = Record<string, string[]>;
-export const SECURITY: Record<'apiKey' | 'apiKeyWithConsent' | 'agencyKey' | 'citizen' | 'admin' | 'none', SecurityRequirement[]> = {
-  apiKey: [{ ApiKey: [] }],
-  apiKeyWithConsent: [{ ApiKey: [], Consent: [] }],
-  agencyKey: [{ AgencyKey: [] }],
-  citizen: [{ CitizenToken: [] }],
-  admin: [{ AdminToken: [] }],
-  none: [],
+type RouteOptions = {
+  /** How the route authenticates: the security requirement, middleware and auth problems follow from it. */
+  auth: RouteAuth;
+  /** The least member role for organisation routes (defaults: viewer for reads, agent for writes). */
+  role?: MemberRole;
+  /** Middleware that must run before authentication (e.g. an upload's size limit, before anything reads the body). */
+  before?: MiddlewareHandler<AppEnv>[];
+  /** Further problems the operation can answer. */
+  problems?: readonly ProblemCode[];
 };
 
-type ProblemOptions = { problems?: readonly ProblemCode[] };
-
 /**
- * createRoute plus the problems the operation can answer, so every operation documents each
- * `code` a client may have to handle. Common ones are added from the route's shape.
+ * createRoute from a route that declares its auth once, plus the problems the operation can
+ * answer, so every operation documents each `code` a client may have to handle. Common ones are
+ * added from the route's shape.
  */
-export function defineRoute<const R extends RouteConfig>(route: R & ProblemOptions): R {
-  const { problems = [], ...config } = route;
-  const codes = new Set<ProblemCode>(problems);
+export function defineRoute<const R extends Omit<RouteConfig, 'security'>>(route: R & RouteOptions): R & { security: Record<string, string[]>[] } {
+  const { problems = [], auth, role, before = [], ...config } = route;
+  const kind = ROUTE_AUTH[auth];
+  const codes = new Set<ProblemCode>([...kind.problems, ...problems]);
   const request = config.request;
   if (request?.params || request?.query || request?.body || request?.headers) codes.add('validation_failed');
   if (request?.body) {
@@ -51,7 +55,7 @@ export function defineRoute<const R extends RouteConfig>(route: R & ProblemOptio
     codes.add('payload_too_large');
     if (Object.keys(request.body.content).some((t) => t.includes('json'))) codes.add('malformed_json');
   }
-  if (config.security && config.security.length > 0) {
+  if (kind.security.length > 0) {
     codes.add('unauthorized');
     codes.add('rate_limited');
   }
@@ -70,7 +74,9 @@ export function defineRoute<const R extends RouteConfig>(route: R & ProblemOptio
       content: { 'application/problem+json': { schema: ProblemSchema } },
     };
   }
-  return createRoute({ ...config, responses } as R);
+  const extra = (config.middleware ?? []) as MiddlewareHandler<AppEnv>[] | MiddlewareHandler<AppEnv>;
+  const middleware = [...before, ...kind.middleware(role ?? kind.defaultRole ?? 'viewer'), ...(Array.isArray(extra) ? extra : [extra])];
+  return createRoute({ ...config, security: kind.security, middleware, responses } as unknown as R) as unknown as R & { security: Record<string, string[]>[] };
 }
 
 const TARGET_LOCATION: Record<string, ParameterLocation> = {

@@ -77,9 +77,16 @@ export function shouldRetry(code: ProblemCode): 'true' | 'false' | undefined {
   return status >= 400 && status < 500 ? 'false' : undefined;
 }
 
+/** A problem answers this request only: no cache keeps it (a refusal may be lifted on the next request). */
 export function problemResponse(error: ProblemError, requestId: string, retry = shouldRetry(error.code)): Response {
   return new Response(JSON.stringify(problemBody(error, requestId)), {
     status: error.status,
-    headers: { 'content-type': 'application/problem+json', 'request-id': requestId, ...(retry ? { 'puente-should-retry': retry } : {}), ...error.headers },
+    headers: {
+      'content-type': 'application/problem+json',
+      'request-id': requestId,
+      'cache-control': 'no-store',
+      ...(retry ? { 'puente-should-retry': retry } : {}),
+      ...error.headers,
+    },
   });
 }

@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from './context';
 import { ProblemError } from './problem';
-import { deleteOldRateLimitWindows, hitRateLimit } from './write-machinery.queries';
+import { deleteOldRateLimitWindows, hitRateLimit } from './queries';
 
 export interface RateLimitPolicy {
   /** Requests allowed per window. */
@@ -27,6 +27,27 @@ export function windowStartOf(now: Date, windowSeconds: number): Date {
  */
 export class HitBuffer {
   private readonly pending = new Map<string, { windowStart: number; hits: number; since: number }>();
+  /** The window's total as the database last answered it, and when: judged with the held hits in between writes. */
+  private readonly totals = new Map<string, { windowStart: number; total: number; at: number }>();
+
+  /** Takes out every hit held for `subject` (to write them now). */
+  drain(subject: string): number {
+    const hits = this.pending.get(subject)?.hits ?? 0;
+    this.pending.delete(subject);
+    return hits;
+  }
+
+  /** Keeps the total the database answered when this instance last wrote its hits. */
+  remember(subject: string, windowStart: Date, total: number, nowMs: number): void {
+    if (this.totals.size >= 10_000) this.totals.clear();
+    this.totals.set(subject, { windowStart: windowStart.getTime(), total, at: nowMs });
+  }
+
+  /** The remembered total of this window, if the database said it less than a second ago. */
+  recall(subject: string, windowStart: Date, nowMs: number): number | undefined {
+    const known = this.totals.get(subject);
+    return known && known.windowStart === windowStart.getTime() && nowMs - known.at < 1000 ? known.total : undefined;
+  }
 
   /** Counts one hit: how many to write now (0 while holding back), and how many stay held. */
   take(subject: string, windowStart: Date, limit: number, nowMs: number): { write: number; held: number } {
@@ -71,11 +92,35 @@ export function rateLimit(name: string, policyOf: (c: Context<AppEnv>) => RateLi
     const sql = c.get('sql');
     // Authentication may already have counted this hit in its own statement (one round trip less).
     const counted = c.get('countedHits');
-    const hits = counted?.bucket === name ? counted.hits : await hitRateLimit(sql, `${name}:${subjectOf(c)}`, windowStartOf(now, policy.windowSeconds));
+    const hits = counted?.bucket === name ? counted.hits : await countHit(c, `${name}:${subjectOf(c)}`, policy, now);
     if (Math.random() < 0.001) await deleteOldRateLimitWindows(sql, new Date(now.getTime() - 24 * 3600_000));
     for (const [k, v] of Object.entries(judge(name, policy, now, hits))) c.header(k, v);
     await next();
   };
+}
+
+/**
+ * Counts this request's hit for routes whose authentication did not (citizens, agencies, public
+ * sign-ups): between its writes an instance judges the total the database gave it at its last
+ * write (less than a second ago) plus the hits it holds, without a round trip. What it cannot see
+ * is bounded: the other instances' hits since its last write (at most a second of their traffic,
+ * and each of them holds back at most a twentieth of the limit). Small limits are written on
+ * every hit, so they stay exact.
+ */
+async function countHit(c: Context<AppEnv>, bucket: string, policy: RateLimitPolicy, now: Date): Promise<number> {
+  const { hits: buffer } = c.get('deps');
+  const windowStart = windowStartOf(now, policy.windowSeconds);
+  const nowMs = now.getTime();
+  const { write, held } = buffer.take(bucket, windowStart, policy.limit, nowMs);
+  if (write === 0) {
+    const known = buffer.recall(bucket, windowStart, nowMs);
+    if (known !== undefined) return known + held;
+  }
+  // Nothing known (or time to write): write what is held, this hit included, and learn the total.
+  const count = write > 0 ? write : buffer.drain(bucket);
+  const total = await hitRateLimit(c.get('sql'), bucket, windowStart, count);
+  buffer.remember(bucket, windowStart, total, nowMs);
+  return total;
 }
 
 /** The per-credential limit every authenticated route carries. */

@@ -17,7 +17,7 @@ export type IdCheck = { ok: true; value: string; kind: IdKind } | { ok: false; r
 export type IbanCheck = { ok: true; value: string } | { ok: false; reason: 'format' | 'checksum'; message: string };
 
 export function normalizeIdNumber(input: string): string {
-  let value = input.replace(/[\s.\-]/g, '').toUpperCase();
+  let value = input.replace(/[\s.-]/g, '').toUpperCase();
   if (/^ES[0-9A-Z]{9}$/.test(value)) value = value.slice(2);
   return value;
 }

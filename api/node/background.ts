@@ -1,62 +1,105 @@
+import { CalendarStore } from '../modules/calendar/store';
 import type { Deps } from '../deps';
 import type { Sql } from '../db/sql';
-import { deliverDue } from '../modules/webhooks/delivery';
+import { DeliveryPipeline } from '../modules/webhooks/delivery';
+import { DELIVERIES_CHANNEL } from '../modules/events/queries';
 import { runScheduler } from '../modules/events/scheduler';
 
 export interface BackgroundWork {
   stop(): Promise<void>;
 }
 
+/** How often an idle delivery worker looks for due deliveries when nothing wakes it. */
 const IDLE_POLL_MS = 250;
+/** The same when it listens for commits: polling only catches retries coming due and missed notifications. */
+const LISTENING_POLL_MS = 1_000;
 const SCHEDULER_EVERY_MS = 30_000;
+
+/** A sleep that a wake cuts short; a wake while awake makes the next sleep return at once. */
+function alarm() {
+  let pending = false;
+  let ring: (() => void) | undefined;
+  return {
+    wake() {
+      if (ring) ring();
+      else pending = true;
+    },
+    sleep(ms: number): Promise<void> {
+      if (pending) {
+        pending = false;
+        return Promise.resolve();
+      }
+      return new Promise<void>((resolve) => {
+        const timer = setTimeout(() => ring?.(), ms);
+        ring = () => {
+          clearTimeout(timer);
+          ring = undefined;
+          resolve();
+        };
+      });
+    },
+  };
+}
 
 /**
  * The webhook delivery worker and the scheduler as loops in this process. Several processes may
  * run them against one database: claims use SKIP LOCKED and scheduled events are deduplicated.
+ * With `listen` (PostgreSQL only: the embedded database has a single connection, and Hyperdrive
+ * none that lasts) an idle delivery worker wakes when a transaction that queued deliveries
+ * commits; it polls in any case.
  */
-export function startBackgroundWork(sql: Sql, deps: Pick<Deps, 'config' | 'clock' | 'resolveHost' | 'logger'>, options: { scheduler?: boolean } = {}): BackgroundWork {
+export function startBackgroundWork(
+  sql: Sql,
+  deps: Pick<Deps, 'config' | 'clock' | 'resolveHost' | 'logger'> & Partial<Pick<Deps, 'calendar'>>,
+  options: { scheduler?: boolean; listen?: boolean; fetch?: typeof fetch } = {},
+): BackgroundWork {
   let stopped = false;
-  const wakers = new Set<() => void>();
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        wakers.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      wakers.add(done);
+  const deliveryAlarm = alarm();
+  const schedulerAlarm = alarm();
+  const pipeline = new DeliveryPipeline(sql, deps, { fetch: options.fetch });
+  pipeline.onSettled = () => deliveryAlarm.wake();
+  let listening: Promise<{ unlisten(): Promise<void> } | undefined> = Promise.resolve(undefined);
+  if (options.listen) {
+    listening = sql.listen(DELIVERIES_CHANNEL, () => deliveryAlarm.wake()).catch((error: unknown) => {
+      deps.logger.log('warn', 'delivery worker cannot listen; polling only', { message: error instanceof Error ? error.message : String(error) });
+      return undefined;
     });
+  }
+  const pollMs = options.listen ? LISTENING_POLL_MS : IDLE_POLL_MS;
 
   const deliveries = (async () => {
+    await listening;
     while (!stopped) {
       try {
-        const done = await deliverDue(sql, deps);
-        if (done === 0) await sleep(IDLE_POLL_MS);
+        if ((await pipeline.fill()) === 0) await deliveryAlarm.sleep(pollMs);
       } catch (error) {
         deps.logger.log('error', 'delivery worker failed', { message: error instanceof Error ? error.message : String(error) });
-        await sleep(1000);
+        await deliveryAlarm.sleep(1000);
       }
     }
+    await pipeline.settled();
   })();
 
   const scheduler = (async () => {
     if (options.scheduler === false) return;
+    const calendar = deps.calendar ?? new CalendarStore();
     while (!stopped) {
       try {
-        const report = await runScheduler(sql, deps.clock.now());
+        const report = await runScheduler(sql, deps.clock.now(), calendar);
         if (Object.values(report).some((n) => n > 0)) deps.logger.log('info', 'scheduler', { ...report });
       } catch (error) {
         deps.logger.log('error', 'scheduler failed', { message: error instanceof Error ? error.message : String(error) });
       }
-      await sleep(SCHEDULER_EVERY_MS);
+      await schedulerAlarm.sleep(SCHEDULER_EVERY_MS);
     }
   })();
 
   return {
     async stop() {
       stopped = true;
-      for (const wake of [...wakers]) wake();
+      deliveryAlarm.wake();
+      schedulerAlarm.wake();
+      await (await listening)?.unlisten().catch(() => undefined);
       await Promise.race([Promise.all([deliveries, scheduler]), new Promise((r) => setTimeout(r, 3000))]);
     },
   };

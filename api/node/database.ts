@@ -13,10 +13,20 @@ export interface Database {
   close(): Promise<void>;
 }
 
-const CLIENT_OPTIONS = { onnotice: () => {}, connection: { application_name: 'puente' }, types: CLIENT_TYPES } as const;
+/**
+ * `max_pipeline: 1`: postgres.js 3.4.9 pipelines up to 100 queries per connection by default,
+ * and its internal queue keeps the holes of answered queries and scans them with `indexOf`
+ * until it drains completely; under sustained load it never drains, and throughput fell to a
+ * third within a minute and stayed there (porsager/postgres#747). One query in flight per
+ * connection keeps the queue empty; the pool's connections still run in parallel.
+ */
+export const CLIENT_OPTIONS = { onnotice: () => {}, connection: { application_name: 'puente' }, types: CLIENT_TYPES, max_pipeline: 1 } as const;
 
-export function connectPostgres(url: string, max = 10): Database {
-  const sql = postgres(url, { ...CLIENT_OPTIONS, max }) as unknown as Sql;
+/** Called with every query the driver sends (postgres.js's `debug` hook), e.g. to count round trips. */
+export type QueryObserver = (connection: number, query: string, parameters: unknown[]) => void;
+
+export function connectPostgres(url: string, max = 10, debug?: QueryObserver): Database {
+  const sql = postgres(url, { ...CLIENT_OPTIONS, max, ...(debug ? { debug } : {}) }) as unknown as Sql;
   return { sql, kind: 'postgres', close: () => sql.end({ timeout: 5 }) };
 }
 
@@ -25,7 +35,7 @@ export function connectPostgres(url: string, max = 10): Database {
  * loopback socket so the app talks to it through the same driver as to a real server. PGlite
  * has a single connection, hence `max: 1`.
  */
-export async function openEmbedded(options: { dataDir?: string; loadDataDir?: Blob } = {}): Promise<Database> {
+export async function openEmbedded(options: { dataDir?: string; loadDataDir?: Blob; debug?: QueryObserver } = {}): Promise<Database> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const db = await PGlite.create({ dataDir: options.dataDir, loadDataDir: options.loadDataDir });
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
@@ -39,6 +49,7 @@ export async function openEmbedded(options: { dataDir?: string; loadDataDir?: Bl
     username: 'postgres',
     max: 1,
     fetch_types: false,
+    ...(options.debug ? { debug: options.debug } : {}),
   }) as unknown as Sql;
   return {
     sql,

@@ -1,5 +1,6 @@
 import { HitBuffer } from '../http/rate-limit';
 import { SigningKeyStore } from '../modules/consent/keys';
+import { CalendarStore } from '../modules/calendar/store';
 import { join } from 'node:path';
 import type { Context } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
@@ -12,6 +13,7 @@ import { systemClock, type Clock } from '../lib/clock';
 import { connectPostgres, openEmbedded, type Database } from './database';
 import { readMigrationFiles } from './migration-files';
 import { nodeDocsAssets } from './docs-assets';
+import { nodeEd25519 } from './ed25519';
 
 export function embeddedDataDir(env: NodeJS.ProcessEnv): string {
   return env.PUENTE_DATA_DIR ?? join(process.cwd(), '.puente', 'data');
@@ -29,7 +31,7 @@ export async function migrate(database: Database, logger: Logger): Promise<void>
 }
 
 export function nodeDeps(config: Config, database: Database, logger: Logger, clock: Clock = systemClock): Deps {
-  return { config, clock, logger, db: () => database.sql, docsAssets: nodeDocsAssets(), clientAddress: nodeClientAddress, resolveHost: nodeResolveHost, signingKeys: new SigningKeyStore(config.secretKey), hits: new HitBuffer() };
+  return { config, clock, logger, db: () => database.sql, docsAssets: nodeDocsAssets(), clientAddress: nodeClientAddress, resolveHost: nodeResolveHost, signingKeys: new SigningKeyStore(config.secretKey, nodeEd25519), hits: new HitBuffer(), calendar: new CalendarStore() };
 }
 
 function nodeClientAddress(c: Context): string {

@@ -1,5 +1,6 @@
 import { HitBuffer } from '../http/rate-limit';
 import { SigningKeyStore } from '../modules/consent/keys';
+import { CalendarStore } from '../modules/calendar/store';
 import { createApp } from '../app';
 import { configFromEnv } from '../config';
 import { jsonLogger } from '../http/logger';
@@ -23,6 +24,7 @@ export function generateOpenApiDocument(): unknown {
     resolveHost: async () => [],
     signingKeys: new SigningKeyStore('document-generation-has-no-keys-000000'),
     hits: new HitBuffer(),
+    calendar: new CalendarStore(),
   });
   return buildOpenApiDocument(app);
 }

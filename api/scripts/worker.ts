@@ -7,7 +7,7 @@ import { startBackgroundWork } from '../node/background';
 const config = configFromEnv(process.env);
 const logger = jsonLogger(config.logLevel);
 const database = await openDatabase(process.env);
-const work = startBackgroundWork(database.sql, nodeDeps(config, database, logger));
+const work = startBackgroundWork(database.sql, nodeDeps(config, database, logger), { listen: database.kind === 'postgres' });
 logger.log('info', 'worker started', {});
 const stop = async () => {
   await work.stop();

@@ -1,16 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addBusinessDays } from '../../api/lib/calendar';
+import { addBusinessDays, type CalendarSnapshot, type Place } from '../../api/lib/calendar';
+import { readSnapshot } from '../../api/modules/calendar/store';
+import { placesOf } from '../../api/modules/procedures/deadlines';
 import { createTestApp, type TestApp } from '../support/app';
 import { ADMIN_TOKEN, auth, citizenToken, expectProblem, grantDelegation, mintToken, registerOrg, registerVerifiedOrg } from '../support/fixtures';
 import { consentHeaders, createDraft, FORMS, PDF_BYTES, PNG_BYTES, upload, uploadAll } from '../support/procedures';
 
 let t: TestApp;
 let agencyKey: string;
+let cal: CalendarSnapshot;
+// The forms' applicant lives in Madrid (28079); the deciding office sits in Madrid too.
+let MD: Place[];
 beforeAll(async () => {
   // Monday 2 March 2026, 10:00 in Madrid.
   t = await createTestApp({ config: { adminToken: ADMIN_TOKEN }, now: '2026-03-02T09:00:00Z' });
   const res = await t.request('/v1/admin/agency-keys', { method: 'POST', headers: auth(ADMIN_TOKEN), json: { managing_body: 'INSS', office: 'Dirección Provincial de Madrid' } });
   agencyKey = ((await res.json()) as { secret: string }).secret;
+  cal = await readSnapshot(t.sql);
+  MD = placesOf(cal, { region: 'MD', applicant_municipality: '28079', office_municipality: '28079' });
 });
 afterAll(() => t.close());
 
@@ -54,7 +61,7 @@ describe('pension family (JUB) through the sandbox', () => {
     expect(submitted.status).toBe('submitted');
     expect(submitted.registry_entry_number).toMatch(/^REG-2026-\d{8}$/);
     expect(submitted.registered_on).toBe('2026-03-02');
-    const base = addBusinessDays('2026-03-02', 90, 'MD').deadline;
+    const base = addBusinessDays(cal, '2026-03-02', 90, MD).deadline;
     expect(submitted.deadlines).toMatchObject({ clock: 'running', max_resolution_date: base });
 
     // The caseworker (sandbox) asks for a company certificate on Tuesday 10 March.
@@ -72,16 +79,17 @@ describe('pension family (JUB) through the sandbox', () => {
     expect((await upload(t, org.testKey, token, draft.id, 'COMPANY_CERT')).status).toBe(201);
     const answered = (await (await t.request(`/v1/procedures/${draft.id}/requirements/${requirementId}/response`, { method: 'POST', headers: h, json: { message: 'Adjunto el certificado.' } })).json()) as any;
     expect(answered.status).toBe('in_review');
-    expect(answered.deadlines.max_resolution_date).toBe(addBusinessDays(base, 5, 'MD').deadline);
+    expect(answered.deadlines.max_resolution_date).toBe(addBusinessDays(cal, base, 5, MD).deadline);
 
     t.clock.set('2026-04-01T09:00:00Z');
     await refresh();
     const denied = (await (await t.request(`/v1/sandbox/procedures/${draft.id}/advance`, { method: 'POST', headers: auth(org.testKey), json: { action: 'deny', message: 'No reúne el periodo mínimo de cotización.' } })).json()) as any;
     expect(denied.status).toBe('denied');
     expect(denied.resolution).toMatchObject({ outcome: 'denied' });
-    // 30 días hábiles from 1 April in Madrid: Holy Thursday and Good Friday do not count.
-    expect(denied.deadlines.prior_claim_deadline).toBe(addBusinessDays('2026-04-01', 30, 'MD').deadline);
-    expect(denied.deadlines.prior_claim_deadline).toBe('2026-05-18');
+    // 30 días hábiles from 1 April in Madrid: Holy Thursday, Good Friday, 1 May and 15 May (San Isidro,
+    // a local day of Madrid city, the applicant's municipality and the office's seat) do not count.
+    expect(denied.deadlines.prior_claim_deadline).toBe(addBusinessDays(cal, '2026-04-01', 30, MD).deadline);
+    expect(denied.deadlines.prior_claim_deadline).toBe('2026-05-19');
 
     // The reclamación previa is a new RP procedure linked to the original.
     const rp = await t.request('/v1/procedures', { method: 'POST', headers: h, json: { type: 'RP', form: {}, original_procedure_id: draft.id } });
@@ -114,7 +122,7 @@ describe('live filing through the agency back office', () => {
       const submitted = (await (await t.request(`/v1/procedures/${draft.id}/submit`, { method: 'POST', headers: h })).json()) as any;
       // Filed on a Saturday: counts from Monday.
       expect(submitted.registered_on).toBe('2026-03-09');
-      const expectedMax = type === 'IMV' ? '2026-09-09' : addBusinessDays('2026-03-09', 30, region).deadline;
+      const expectedMax = type === 'IMV' ? '2026-09-09' : addBusinessDays(cal, '2026-03-09', 30, region === 'MD' ? MD : []).deadline;
       expect(submitted.deadlines.max_resolution_date).toBe(expectedMax);
 
       const queue = await get('/v1/agency/procedures', auth(agencyKey));

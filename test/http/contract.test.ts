@@ -15,6 +15,7 @@ beforeAll(async () => {
       method: 'post',
       path: '/v1/probe',
       operationId: 'probe',
+      auth: 'public',
       request: { body: { content: { 'application/json': { schema: ProbeBody } }, required: true } },
       responses: { 200: { description: 'ok', content: { 'application/json': { schema: z.object({ ok: z.boolean() }) } } } },
     }),

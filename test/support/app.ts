@@ -4,7 +4,7 @@ import { memoryLogger } from '../../api/http/logger';
 import { ManualClock } from '../../api/lib/clock';
 import { nodeDeps } from '../../api/node/runtime';
 import type { App } from '../../api/http/context';
-import type { Database } from '../../api/node/database';
+import type { Database, QueryObserver } from '../../api/node/database';
 import type { Sql } from '../../api/db/sql';
 import { openTestDatabase } from './database';
 
@@ -20,8 +20,10 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(options: { config?: Partial<Config>; now?: string; database?: Database } = {}): Promise<TestApp> {
-  const database = options.database ?? (await openTestDatabase());
+export async function createTestApp(
+  options: { config?: Partial<Config>; now?: string; database?: Database; onQuery?: QueryObserver } = {},
+): Promise<TestApp> {
+  const database = options.database ?? (await openTestDatabase({ debug: options.onQuery }));
   const config = configFromEnv({ PUENTE_ENV: 'test', PUENTE_BASE_URL: 'http://puente.test' }, options.config);
   const logger = memoryLogger();
   const clock = new ManualClock(new Date(options.now ?? '2026-03-02T09:00:00Z'));

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import postgres from 'postgres';
 import { inject } from 'vitest';
-import { connectPostgres, openEmbedded, type Database } from '../../api/node/database';
+import { connectPostgres, openEmbedded, type Database, type QueryObserver } from '../../api/node/database';
 
 /** A migrated database of this test file's own: a PGlite restored from the template dump, or a PostgreSQL clone of the template. */
-export async function openTestDatabase(): Promise<Database & { url?: string }> {
+export async function openTestDatabase(options: { debug?: QueryObserver } = {}): Promise<Database & { url?: string }> {
   const template = inject('databaseTemplate');
   if (inject('databaseMode') === 'embedded') {
-    return openEmbedded({ loadDataDir: new Blob([readFileSync(template)]) });
+    return openEmbedded({ loadDataDir: new Blob([readFileSync(template)]), debug: options.debug });
   }
   const url = process.env.DATABASE_URL!;
   const name = `puente_t_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
@@ -15,7 +15,7 @@ export async function openTestDatabase(): Promise<Database & { url?: string }> {
   await admin.unsafe(`create database ${name} template ${template}`);
   const target = new URL(url);
   target.pathname = `/${name}`;
-  const db = connectPostgres(target.toString(), 10);
+  const db = connectPostgres(target.toString(), 10, options.debug);
   return {
     ...db,
     url: target.toString(),

@@ -196,6 +196,66 @@ describe('events and webhooks', () => {
   });
 });
 
+describe('delivery worker', () => {
+  it.skipIf(!process.env.DATABASE_URL)('wakes on the commit of an event: an idle worker delivers it well within its poll interval (PostgreSQL)', async () => {
+    const receiver = await startReceiver();
+    const work = startBackgroundWork(t.sql, deps(), { scheduler: false, listen: true });
+    try {
+      const org = await registerOrg(t);
+      const hook = await endpoint(org.testKey, receiver.url);
+      const latencies: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        // Idle long enough for the worker to be asleep in its one-second poll.
+        await new Promise((r) => setTimeout(r, 400));
+        const res = await t.request(`/v1/webhook-endpoints/${hook.id}/test`, { method: 'POST', headers: auth(org.testKey) });
+        expect(res.status).toBe(202);
+        const committed = Date.now();
+        for (let j = 0; j < 200 && receiver.received.length <= i; j++) await new Promise((r) => setTimeout(r, 5));
+        expect(receiver.received).toHaveLength(i + 1);
+        latencies.push(receiver.received[i]!.at - committed);
+      }
+      // Polling alone would take half a second on average; five in a row under 400 ms would be chance below 1 %.
+      expect(Math.max(...latencies), `commit to receipt: ${latencies.join(', ')} ms`).toBeLessThan(400);
+    } finally {
+      await work.stop();
+      await receiver.close();
+    }
+  });
+
+  it('sends to different endpoints at once, and at most the per-endpoint limit to one endpoint', async () => {
+    let concurrent = 0;
+    let peak = 0;
+    const slow = await startReceiver(() => {
+      concurrent++;
+      peak = Math.max(peak, concurrent);
+      setTimeout(() => concurrent--, 300);
+      return { status: 200, delayMs: 300 };
+    });
+    const fast = await startReceiver();
+    const limited = { ...deps(), config: { ...t.config, webhooks: { ...t.config.webhooks, concurrency: 64, perEndpointConcurrency: 3 } } };
+    const org = await registerOrg(t);
+    const slowHook = await endpoint(org.testKey, slow.url);
+    const fastHook = await endpoint(org.testKey, fast.url);
+    for (let i = 0; i < 12; i++) await t.request(`/v1/webhook-endpoints/${slowHook.id}/test`, { method: 'POST', headers: auth(org.testKey) });
+    await t.request(`/v1/webhook-endpoints/${fastHook.id}/test`, { method: 'POST', headers: auth(org.testKey) });
+    const started = Date.now();
+    const work = startBackgroundWork(t.sql, limited, { scheduler: false });
+    try {
+      for (let i = 0; i < 100 && fast.received.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      // The fast endpoint is not queued behind the slow one's backlog (12 × 300 ms / 3 at a time).
+      expect(fast.received).toHaveLength(1);
+      expect(fast.received[0]!.at - started).toBeLessThan(1000);
+      for (let i = 0; i < 200 && slow.received.length < 12; i++) await new Promise((r) => setTimeout(r, 25));
+      expect(slow.received).toHaveLength(12);
+      expect(peak).toBe(3);
+    } finally {
+      await work.stop();
+      await slow.close();
+      await fast.close();
+    }
+  });
+});
+
 describe('webhook URL policy', () => {
   it('refuses loopback, private and metadata targets in production, literally or through DNS', async () => {
     const config = configFromEnv({ PUENTE_ENV: 'production', PUENTE_SECRET_KEY: 'a-production-secret-of-at-least-32-chars', PUENTE_BASE_URL: 'http://puente.test' });
@@ -222,7 +282,7 @@ describe('test events', () => {
     const org = await registerOrg(t);
     const hook = await endpoint(org.testKey, 'http://127.0.0.1:9/unused');
     const answers = await Promise.all(Array.from({ length: 12 }, () => t.request(`/v1/webhook-endpoints/${hook.id}/test`, { method: 'POST', headers: auth(org.testKey) })));
-    const ids = await Promise.all(answers.map(async (r) => (expect(r.status).toBe(202), ((await r.json()) as { id: string; status: string }).id)));
+    const ids = await Promise.all(answers.map(async (r) => (expect(r.status, await r.clone().text()).toBe(202), ((await r.json()) as { id: string; status: string }).id)));
     expect(new Set(ids).size).toBe(12);
   });
 });

@@ -1,4 +1,4 @@
-import type { Sql } from '../../db/sql';
+import type { Sql, SqlFragment } from '../../db/sql';
 
 export interface AccessLogEntry {
   id: string;
@@ -14,11 +14,29 @@ export interface AccessLogEntry {
   at: Date;
 }
 
-export async function insertAccessLog(sql: Sql, e: AccessLogEntry): Promise<void> {
-  await sql`
+/**
+ * The one way an access-log row is written: from `source`, a row set with the columns
+ * `citizen_id`, `delegation_id`, `organization_id`, `member_id` and `livemode`.
+ */
+export function accessLogInsert(
+  sql: Sql,
+  entry: { id: string; action: string; resourceType: string | null; resourceId: string | null; requestId: string | null; at: Date },
+  source: SqlFragment,
+) {
+  return sql`
     insert into access_log (id, citizen_id, delegation_id, organization_id, member_id, livemode, action, resource_type, resource_id, request_id, occurred_at)
-    values (${e.id}, ${e.citizenId}, ${e.delegationId}, ${e.organizationId}, ${e.memberId}, ${e.livemode}, ${e.action}, ${e.resourceType},
-      ${e.resourceId}, ${e.requestId}, ${e.at})`;
+    select ${entry.id}, citizen_id, delegation_id, organization_id, member_id, livemode, ${entry.action}, ${entry.resourceType},
+           ${entry.resourceId}, ${entry.requestId}, ${entry.at}
+    from ${source}`;
+}
+
+export async function insertAccessLog(sql: Sql, e: AccessLogEntry): Promise<void> {
+  await sql`${accessLogInsert(
+    sql,
+    e,
+    sql`(select ${e.citizenId}::text as citizen_id, ${e.delegationId}::text as delegation_id, ${e.organizationId}::text as organization_id,
+                ${e.memberId}::text as member_id, ${e.livemode}::boolean as livemode) as entry`,
+  )}`;
 }
 
 export interface AccessLogRow {

@@ -1,7 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import type { App } from '../../http/context';
-import { defineRoute, SECURITY } from '../../http/openapi';
-import { stacks } from '../../http/stacks';
+import { defineRoute } from '../../http/openapi';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { OrganizationSchema } from '../organizations/schemas';
 import { listOrganizations } from '../organizations/queries';
@@ -16,6 +15,7 @@ import {
   VerifyOrganizationBody,
 } from './schemas';
 import { issueAgencyKey, reinstateOrganization, suspendOrganization, verifyOrganization } from './service';
+import { registerCalendarAdmin } from '../calendar/admin.routes';
 
 const TAG = 'Admin';
 const ORG_RESPONSE = { 200: { description: 'The organisation.', content: { 'application/json': { schema: OrganizationSchema } } } };
@@ -27,8 +27,7 @@ const listOrganizationsRoute = defineRoute({
   tags: [TAG],
   summary: 'List organisations (platform administration)',
   description: 'Platform administration: every registered organisation with its verification and suspension state, cursor-paginated.',
-  security: SECURITY.admin,
-  middleware: stacks.admin(),
+  auth: 'admin',
   request: { query: ListOrganizationsQuery },
   problems: ['invalid_cursor'],
   responses: { 200: { description: 'A page of organisations, oldest first.', content: { 'application/json': { schema: OrganizationPageSchema } } } },
@@ -41,8 +40,7 @@ const verifyRoute = defineRoute({
   tags: [TAG],
   summary: 'Verify an organisation',
   description: 'Records who checked which evidence, and when. Live keys become available.',
-  security: SECURITY.admin,
-  middleware: stacks.admin(),
+  auth: 'admin',
   request: { params: OrganizationParams, body: { content: { 'application/json': { schema: VerifyOrganizationBody } }, required: true } },
   problems: ['not_found', 'invalid_state_transition'],
   responses: ORG_RESPONSE,
@@ -55,8 +53,7 @@ const suspendRoute = defineRoute({
   tags: [TAG],
   summary: 'Suspend an organisation',
   description: 'Every key of the organisation answers 403 `organization_suspended` from the next request on, and its delegations are suspended.',
-  security: SECURITY.admin,
-  middleware: stacks.admin(),
+  auth: 'admin',
   request: { params: OrganizationParams, body: { content: { 'application/json': { schema: SuspendOrganizationBody } }, required: true } },
   problems: ['not_found', 'invalid_state_transition'],
   responses: ORG_RESPONSE,
@@ -69,8 +66,7 @@ const reinstateRoute = defineRoute({
   tags: [TAG],
   summary: 'Reinstate a suspended organisation',
   description: 'Keys work again. Suspended delegations stay suspended: citizens must grant them again.',
-  security: SECURITY.admin,
-  middleware: stacks.admin(),
+  auth: 'admin',
   request: { params: OrganizationParams },
   problems: ['not_found', 'invalid_state_transition'],
   responses: ORG_RESPONSE,
@@ -83,8 +79,7 @@ const agencyKeyRoute = defineRoute({
   tags: [TAG],
   summary: 'Issue an agency back-office key',
   description: 'Platform administration: issues a back-office key for a managing body (`ak_live_…`). The secret is shown once in the response.',
-  security: SECURITY.admin,
-  middleware: stacks.admin(),
+  auth: 'admin',
   request: { body: { content: { 'application/json': { schema: CreateAgencyKeyBody } }, required: true } },
   responses: { 201: { description: 'The key, with its secret (shown once).', content: { 'application/json': { schema: AgencyKeySchema } } } },
 });
@@ -100,13 +95,13 @@ const rotateKeysRoute = defineRoute({
   tags: [TAG],
   summary: 'Rotate the consent-token signing key',
   description: 'New tokens are signed with a new Ed25519 key at once (other instances within a minute). The previous key stays published in the JWKS, so tokens already issued still verify.',
-  security: SECURITY.admin,
-  middleware: stacks.admin(),
+  auth: 'admin',
   responses: { 200: { description: 'The new key id.', content: { 'application/json': { schema: RotationSchema } } } },
 });
 
 /** Platform administration exists only when PUENTE_ADMIN_TOKEN is configured. */
 export function registerAdmin(app: App): void {
+  registerCalendarAdmin(app);
   app.openapi(listOrganizationsRoute, async (c) => {
     const { limit, cursor, status } = c.req.valid('query');
     const after = cursor ? (decodeCursor('admin_organizations', cursor, 2) as [string, string]) : undefined;

@@ -1,10 +1,9 @@
 import type { App } from '../../http/context';
-import { defineRoute, SECURITY } from '../../http/openapi';
+import { defineRoute } from '../../http/openapi';
 import { agencyPrincipal } from '../../http/auth';
-import { stacks } from '../../http/stacks';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
-import { isoDay } from '../../lib/dates';
+import { legalDay } from '../../lib/legal-day';
 import { ProcedureParams, ProcedureSchema } from '../procedures/schemas';
 import { findAgencyProcedure, findProcedure, listAgencyQueue } from '../procedures/queries';
 import { admitProcedure, issueRequirement, resolveProcedure } from '../procedures/service';
@@ -24,8 +23,7 @@ const queueRoute = defineRoute({
   tags: [TAG],
   summary: 'The back-office queue',
   description: 'Live procedures of the managing body of the key, oldest filing first.',
-  security: SECURITY.agencyKey,
-  middleware: stacks.agencyRead(),
+  auth: 'agencyRead',
   request: { query: AgencyQueueQuery },
   problems: ['invalid_cursor'],
   responses: { 200: { description: 'A page of procedures.', content: { 'application/json': { schema: AgencyQueueSchema } } } },
@@ -38,8 +36,7 @@ const retrieveRoute = defineRoute({
   tags: [TAG],
   summary: 'A procedure with its documents',
   description: 'For the managing body\'s caseworkers: a procedure addressed to the agency, with its form and documents, to review it.',
-  security: SECURITY.agencyKey,
-  middleware: stacks.agencyRead(),
+  auth: 'agencyRead',
   request: { params: ProcedureParams },
   problems: ['not_found'],
   responses: { 200: { description: 'The procedure.', content: { 'application/json': { schema: AgencyProcedureSchema } } } },
@@ -52,8 +49,7 @@ const admitRoute = defineRoute({
   tags: [TAG],
   summary: 'Admit for review',
   description: 'Moves a submitted procedure into review (`in_review`). Emits `procedure.status_changed`; the maximum resolution term keeps running from registration.',
-  security: SECURITY.agencyKey,
-  middleware: stacks.agencyWrite(),
+  auth: 'agencyWrite',
   request: { params: ProcedureParams },
   problems: ['not_found', 'invalid_state_transition'],
   responses: ONE,
@@ -66,8 +62,7 @@ const requireRoute = defineRoute({
   tags: [TAG],
   summary: 'Issue a requerimiento de subsanación',
   description: 'The applicant has 10 días hábiles from notification (in their community) to cure it, extendable once by 5; the resolution clock is suspended meanwhile.',
-  security: SECURITY.agencyKey,
-  middleware: stacks.agencyWrite(),
+  auth: 'agencyWrite',
   request: { params: ProcedureParams, body: { content: { 'application/json': { schema: IssueRequirementBody } }, required: true } },
   problems: ['not_found', 'invalid_state_transition', 'calendar_unavailable'],
   responses: ONE,
@@ -80,8 +75,7 @@ const resolveRoute = defineRoute({
   tags: [TAG],
   summary: 'Resolve: approve, partially approve or deny',
   description: 'Records the decision (approved, partially approved or denied) with its text and, when granted, the amount. Emits `procedure.resolved` and `procedure.status_changed`.',
-  security: SECURITY.agencyKey,
-  middleware: stacks.agencyWrite(),
+  auth: 'agencyWrite',
   request: { params: ProcedureParams, body: { content: { 'application/json': { schema: ResolveBody } }, required: true } },
   problems: ['not_found', 'invalid_state_transition'],
   responses: ONE,
@@ -97,21 +91,23 @@ export function registerAgency(app: App): void {
     if (!row) throw new ProblemError('not_found', 'No such procedure in this body\'s queue.');
     return row;
   };
+  const calendar = (c: Parameters<typeof agencyPrincipal>[0]) => c.get('deps').calendar.ensure(c.get('sql'));
   const answer = async (c: Parameters<typeof agencyPrincipal>[0], id: string) =>
-    toProcedure((await findProcedure(c.get('sql'), { id }))!, isoDay(c.get('deps').clock.now()));
+    toProcedure((await findProcedure(c.get('sql'), { id }))!, legalDay(c.get('deps').clock.now()), await calendar(c));
 
   app.openapi(queueRoute, async (c) => {
     const { limit, cursor, status } = c.req.valid('query');
     const after = cursor ? (decodeCursor('agency_queue', cursor, 2) as [string, string]) : undefined;
     const rows = await listAgencyQueue(c.get('sql'), { managingBody: agencyPrincipal(c).managingBody, status, after, limit });
-    const today = isoDay(c.get('deps').clock.now());
-    return c.json(toPage(rows, limit, 'agency_queue', (r) => [r.submitted_at!.toISOString(), r.id], (r) => toProcedure(r, today)), 200);
+    const today = legalDay(c.get('deps').clock.now());
+    const cal = await calendar(c);
+    return c.json(toPage(rows, limit, 'agency_queue', (r) => [r.submitted_at!.toISOString(), r.id], (r) => toProcedure(r, today, cal)), 200);
   });
 
   app.openapi(retrieveRoute, async (c) => {
     const row = await load(c, c.req.valid('param').id);
     const documents = await listDocuments(c.get('sql'), row.id);
-    return c.json({ ...toProcedure(row, isoDay(c.get('deps').clock.now())), documents: documents.map(toDocument) }, 200);
+    return c.json({ ...toProcedure(row, legalDay(c.get('deps').clock.now()), await calendar(c)), documents: documents.map(toDocument) }, 200);
   });
 
   app.openapi(admitRoute, async (c) => {
@@ -123,7 +119,7 @@ export function registerAgency(app: App): void {
   app.openapi(requireRoute, async (c) => {
     const row = await load(c, c.req.valid('param').id);
     const { kinds, message } = c.req.valid('json');
-    await issueRequirement(c.get('sql'), row.id, { kinds, message, actor: actorOf(c), now: c.get('deps').clock.now() });
+    await issueRequirement(c.get('sql'), row.id, { kinds, message, actor: actorOf(c), now: c.get('deps').clock.now(), calendar: await calendar(c) });
     return c.json(await answer(c, row.id), 200);
   });
 

@@ -1,17 +1,15 @@
 import type { App } from '../../http/context';
-import { defineRoute, SECURITY } from '../../http/openapi';
+import { defineRoute } from '../../http/openapi';
 import { organizationPrincipal } from '../../http/auth';
-import { stacks } from '../../http/stacks';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import { findOrganization } from '../organizations/queries';
 import { findMember } from '../members/queries';
 import { ApiKeyPageSchema, ApiKeyParams, ApiKeySchema, ApiKeyWithSecretSchema, CreateApiKeyBody, ListApiKeysQuery } from './schemas';
-import { findApiKey, listApiKeys, revokeApiKey } from './queries';
+import { listApiKeys, revokeApiKey } from './queries';
 import { issueApiKey } from './service';
 import { toApiKey } from './mappers';
 
-const AUTH_PROBLEMS = ['organization_suspended', 'live_mode_unavailable', 'forbidden'] as const;
 
 const createKeyRoute = defineRoute({
   method: 'post',
@@ -21,10 +19,9 @@ const createKeyRoute = defineRoute({
   summary: 'Create an API key',
   description:
     'Answers the secret once; only its hash is kept. A live key (`livemode: true`) needs a verified organisation. Needs the admin or owner role.',
-  security: SECURITY.apiKey,
-  middleware: stacks.orgWrite('admin'),
+  auth: 'orgWrite', role: 'admin',
   request: { body: { content: { 'application/json': { schema: CreateApiKeyBody } }, required: true } },
-  problems: [...AUTH_PROBLEMS, 'idempotency_conflict', 'idempotency_in_flight'],
+  problems: ['idempotency_conflict', 'idempotency_in_flight'],
   responses: { 201: { description: 'The key, with its secret.', content: { 'application/json': { schema: ApiKeyWithSecretSchema } } } },
 });
 
@@ -35,10 +32,9 @@ const listKeysRoute = defineRoute({
   tags: ['API keys'],
   summary: 'List API keys',
   description: 'Keys of both modes, without their secrets.',
-  security: SECURITY.apiKey,
-  middleware: stacks.orgRead('admin'),
+  auth: 'orgRead', role: 'admin',
   request: { query: ListApiKeysQuery },
-  problems: [...AUTH_PROBLEMS, 'invalid_cursor'],
+  problems: ['invalid_cursor'],
   responses: { 200: { description: 'A page of keys, oldest first.', content: { 'application/json': { schema: ApiKeyPageSchema } } } },
 });
 
@@ -49,10 +45,9 @@ const revokeKeyRoute = defineRoute({
   tags: ['API keys'],
   summary: 'Revoke an API key',
   description: 'Takes effect on the very next request, on every instance. Revoking twice is harmless.',
-  security: SECURITY.apiKey,
-  middleware: stacks.orgWrite('admin'),
+  auth: 'orgWrite', role: 'admin',
   request: { params: ApiKeyParams },
-  problems: [...AUTH_PROBLEMS, 'not_found'],
+  problems: ['not_found'],
   responses: { 200: { description: 'The revoked key.', content: { 'application/json': { schema: ApiKeySchema } } } },
 });
 

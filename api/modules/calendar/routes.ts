@@ -1,8 +1,8 @@
 import type { App } from '../../http/context';
-import { defineRoute, SECURITY } from '../../http/openapi';
+import { defineRoute } from '../../http/openapi';
 import { ProblemError } from '../../http/problem';
-import { addBusinessDays, addMonths, CalendarUnavailableError } from '../../lib/calendar';
-import { DeadlineQuery, DeadlineSchema } from './schemas';
+import { DeadlineQuery, DeadlineSchema, HolidayListSchema, HolidaysQuery } from './schemas';
+import { computeDeadline, holidaysFor, queryPlaces, type DeadlineUnit } from './service';
 
 const deadlineRoute = defineRoute({
   method: 'get',
@@ -11,44 +11,72 @@ const deadlineRoute = defineRoute({
   tags: ['Calendar'],
   summary: 'Compute an administrative deadline',
   description:
-    'Adds días hábiles (weekends and holidays skipped) or months (date to date) to a date, rolling a non-working last day forward (Ley 39/2015, art. 30). ' +
-    'Pass exactly one of `business_days` or `months`. A year without holiday data answers 422 `calendar_unavailable`.',
-  security: SECURITY.none,
+    'Adds días hábiles (weekends and holidays skipped), months (date to date) or días naturales (every day counts) to a date; a last day that is not hábil rolls forward (Ley 39/2015, art. 30). ' +
+    'Pass exactly one of `business_days`, `months` or `natural_days`. A day is inhábil when it is a holiday in the country, or in the community, island or territory, or municipality of the applicant ' +
+    'or of the deciding office\'s seat (art. 30.6). The answer lists every day skipped with its reason and place, the places used, the weakest grade of the data behind it, and warnings ' +
+    'whenever something is unknown or uncertain (no community given, a municipality without local data, a provisional year). A year without holiday data answers 422 `calendar_unavailable`.',
+  auth: 'public',
   request: { query: DeadlineQuery },
   problems: ['calendar_unavailable'],
   responses: { 200: { description: 'The deadline and every day skipped.', content: { 'application/json': { schema: DeadlineSchema } } } },
 });
 
+const holidaysRoute = defineRoute({
+  method: 'get',
+  path: '/v1/calendar/holidays',
+  operationId: 'listHolidays',
+  tags: ['Calendar'],
+  summary: 'List the holidays of a year that apply to a place',
+  description:
+    'National days, then those of the community (without the ones its island or territory lifts), of the island or historical territory, and of the municipality, each with its source and confidence grade. ' +
+    'A year without data answers 422 `calendar_unavailable`.',
+  auth: 'public',
+  request: { query: HolidaysQuery },
+  problems: ['calendar_unavailable'],
+  responses: { 200: { description: 'The holidays, by date.', content: { 'application/json': { schema: HolidayListSchema } } } },
+});
+
+const UNITS = ['business_days', 'months', 'natural_days'] as const;
+
 export function registerCalendar(app: App): void {
-  app.openapi(deadlineRoute, (c) => {
-    const { from, business_days, months, region } = c.req.valid('query');
-    if ((business_days === undefined) === (months === undefined)) {
-      throw new ProblemError('validation_failed', 'Pass exactly one of business_days or months.', {
-        errors: [{ pointer: business_days === undefined ? '/business_days' : '/months', in: 'query', detail: 'Pass exactly one of business_days or months.' }],
+  app.openapi(deadlineRoute, async (c) => {
+    const query = c.req.valid('query');
+    const given = UNITS.filter((u) => query[u] !== undefined);
+    if (given.length !== 1) {
+      const detail = 'Pass exactly one of business_days, months or natural_days.';
+      throw new ProblemError('validation_failed', detail, {
+        errors: (given.length === 0 ? UNITS : given).map((u) => ({ pointer: `/${u}`, in: 'query' as const, detail })),
       });
     }
-    try {
-      const unit = business_days !== undefined ? ('business_days' as const) : ('months' as const);
-      const amount = (business_days ?? months)!;
-      const result = unit === 'business_days' ? addBusinessDays(from, amount, region) : addMonths(from, amount, region);
-      return c.json(
-        {
-          object: 'deadline' as const,
-          from,
-          deadline: result.deadline,
-          unit,
-          amount,
-          region: region ?? null,
-          provisional: result.provisional,
-          skipped: result.skipped.map((s) => ({ date: s.date, reason: s.reason, name: s.name ?? null })),
-        },
-        200,
-      );
-    } catch (error) {
-      if (error instanceof CalendarUnavailableError) {
-        throw new ProblemError('calendar_unavailable', `There is no holiday data for ${error.year}; the deadline cannot be computed safely.`);
-      }
-      throw error;
-    }
+    const unit: DeadlineUnit = given[0]!;
+    const amount = query[unit]!;
+    const cal = await c.get('deps').calendar.ensure(c.get('sql'));
+    const places = queryPlaces(cal, query);
+    const { result, places: reports, warnings } = computeDeadline(cal, query.from, unit, amount, places);
+    return c.json(
+      {
+        object: 'deadline' as const,
+        from: query.from,
+        deadline: result.deadline,
+        unit,
+        amount,
+        region: places[0]!.region,
+        provisional: result.provisional,
+        skipped: result.skipped,
+        places: reports,
+        lowest_confidence: result.lowestConfidence,
+        warnings,
+      },
+      200,
+    );
+  });
+
+  app.openapi(holidaysRoute, async (c) => {
+    const { year, region, municipality } = c.req.valid('query');
+    const cal = await c.get('deps').calendar.ensure(c.get('sql'));
+    const [place] = queryPlaces(cal, { region, municipality, office_province: undefined });
+    const coverage = cal.years.get(year);
+    const listed = holidaysFor(cal, year, { ...place!, role: 'applicant' });
+    return c.json({ object: 'holiday_list' as const, year, provisional: coverage!.provisional, source: coverage!.source, ...listed }, 200);
   });
 }

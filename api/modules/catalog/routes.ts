@@ -1,5 +1,5 @@
 import type { App } from '../../http/context';
-import { defineRoute, SECURITY } from '../../http/openapi';
+import { defineRoute } from '../../http/openapi';
 import { ProblemError } from '../../http/problem';
 import { ProcedureTypeListSchema, ProcedureTypeParams, ProcedureTypeSchema } from './schemas';
 import { findProcedureType, listProcedureTypes } from './queries';
@@ -15,7 +15,7 @@ const formRoute = defineRoute({
   tags: ['Procedure types'],
   summary: 'The application form of a type, as JSON Schema',
   description: 'JSON Schema (2020-12) of the complete `form` a procedure of this type needs at submission, so case software can render and pre-validate it.',
-  security: SECURITY.none,
+  auth: 'public',
   request: { params: ProcedureTypeParams },
   problems: ['not_found'],
   responses: {
@@ -33,7 +33,7 @@ const listRoute = defineRoute({
   tags: ['Procedure types'],
   summary: 'List the procedure catalogue',
   description: 'Every benefit procedure Puente can file, with its required documents, legal maximum term and the confidence of each fact. Public.',
-  security: SECURITY.none,
+  auth: 'public',
   responses: { 200: { description: 'The whole catalogue (one page).', content: { 'application/json': { schema: ProcedureTypeListSchema } } } },
 });
 
@@ -44,7 +44,7 @@ const retrieveRoute = defineRoute({
   tags: ['Procedure types'],
   summary: 'Retrieve one procedure type',
   description: 'One entry of the catalogue: the procedure\'s legal basis, managing body, the documents it needs (always and by circumstance), its maximum resolution term and the effect of administrative silence.',
-  security: SECURITY.none,
+  auth: 'public',
   request: { params: ProcedureTypeParams },
   problems: ['not_found'],
   responses: { 200: { description: 'The procedure type.', content: { 'application/json': { schema: ProcedureTypeSchema } } } },

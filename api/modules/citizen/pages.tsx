@@ -8,7 +8,7 @@ import type { Config } from '../../config';
 import type { Sql } from '../../db/sql';
 import { decodeCursor, encodeCursor } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
-import { isoDay } from '../../lib/dates';
+import { legalDay } from '../../lib/legal-day';
 import { PROCEDURE_TYPE_CODES, type Subject } from '../catalog/schemas';
 import { listProcedureTypes } from '../catalog/queries';
 import { findDelegationRequest, listDelegationRequests, type DelegationRequestRow } from '../delegation-requests/queries';
@@ -17,7 +17,7 @@ import { listDelegations, type DelegationRow } from '../delegations/queries';
 import { revokeDelegation } from '../delegations/service';
 import { CAPACITIES, coveredTypes, type Capacity } from '../delegations/scope';
 import { listAccessLog, type AccessLogRow } from '../access-log/queries';
-import { citizenFromSession, SESSION_COOKIE, type CitizenPrincipal } from './identity';
+import { citizenFromSession, SESSION_COOKIE, type CitizenPrincipal } from '../../http/auth';
 import { citizenLivemodeFilter, myRequest } from './routes';
 import { formatDay, formatMadridDay, formatMadridTime, type Messages } from './i18n';
 import { checkCsrf, cookieOptions, csrfToken, Layout, pageContext, sendPage, type PageContext, type SessionChrome } from './layout';
@@ -629,7 +629,7 @@ export function registerCitizenPages(app: App): void {
       livemode: citizenLivemodeFilter(c),
       after,
       limit: DELEGATIONS_PAGE,
-      today: isoDay(c.get('deps').clock.now()),
+      today: legalDay(c.get('deps').clock.now()),
     });
     const shown = rows.slice(0, DELEGATIONS_PAGE);
     const last = shown[shown.length - 1];

@@ -1,11 +1,9 @@
 import type { Context } from 'hono';
 import type { App, AppEnv } from '../../http/context';
-import { defineRoute, SECURITY } from '../../http/openapi';
-import { credentialRateLimit } from '../../http/rate-limit';
-import { idempotency } from '../../http/idempotency';
+import { defineRoute } from '../../http/openapi';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
-import { isoDay } from '../../lib/dates';
+import { legalDay } from '../../lib/legal-day';
 import { DelegationRequestPageSchema, DelegationRequestParams, DelegationRequestSchema, ListDelegationRequestsQuery } from '../delegation-requests/schemas';
 import { findDelegationRequest, listDelegationRequests } from '../delegation-requests/queries';
 import { acceptDelegationRequest, rejectDelegationRequest } from '../delegation-requests/service';
@@ -17,7 +15,7 @@ import { toDelegation } from '../delegations/mappers';
 import { AccessLogPageSchema, ListAccessLogQuery } from '../access-log/schemas';
 import { listAccessLog } from '../access-log/queries';
 import { toAccessLogEntry } from '../access-log/mappers';
-import { citizenPrincipal, requireCitizen } from './identity';
+import { citizenPrincipal } from '../../http/auth';
 import { ProcedureParams, ProcedurePageSchema, TimelineSchema } from '../procedures/schemas';
 import { findProcedure, listCitizenProcedures } from '../procedures/queries';
 import { toProcedure, toTimeline } from '../procedures/mappers';
@@ -26,8 +24,6 @@ import { paginationQuery } from '../../http/pagination';
 import { z } from '@hono/zod-openapi';
 
 const TAG = 'Citizen';
-const READ = [requireCitizen(), credentialRateLimit()];
-const WRITE = [requireCitizen(), credentialRateLimit(), idempotency()];
 const PROBLEMS = ['citizen_token_invalid'] as const;
 
 /** Citizens see live requests; outside production also test-mode ones, so the sandbox flow can be tried by hand. */
@@ -42,8 +38,7 @@ const listMyRequests = defineRoute({
   tags: [TAG],
   summary: 'Requests addressed to me',
   description: 'For the signed-in citizen: the delegation requests organisations have addressed to them, newest first, so they can accept or reject them.',
-  security: SECURITY.citizen,
-  middleware: READ,
+  auth: 'citizenRead',
   request: { query: ListDelegationRequestsQuery },
   problems: [...PROBLEMS, 'invalid_cursor'],
   responses: { 200: { description: 'A page of requests for the signed-in citizen.', content: { 'application/json': { schema: DelegationRequestPageSchema } } } },
@@ -56,8 +51,7 @@ const acceptMyRequest = defineRoute({
   tags: [TAG],
   summary: 'Accept a request: grant the delegation',
   description: 'For the signed-in citizen: accepts a pending request and grants the delegation with the scope asked for. Emits `delegation_request.accepted` to the organisation.',
-  security: SECURITY.citizen,
-  middleware: WRITE,
+  auth: 'citizenWrite',
   request: { params: DelegationRequestParams },
   problems: [...PROBLEMS, 'not_found', 'invalid_state_transition', 'delegation_request_expired', 'conflict'],
   responses: { 200: { description: 'The accepted request; `delegation_id` names the new delegation.', content: { 'application/json': { schema: DelegationRequestSchema } } } },
@@ -70,8 +64,7 @@ const rejectMyRequest = defineRoute({
   tags: [TAG],
   summary: 'Reject a request',
   description: 'For the signed-in citizen: turns down a pending request; no delegation is created. Emits `delegation_request.rejected` to the organisation.',
-  security: SECURITY.citizen,
-  middleware: WRITE,
+  auth: 'citizenWrite',
   request: { params: DelegationRequestParams },
   problems: [...PROBLEMS, 'not_found', 'invalid_state_transition', 'delegation_request_expired'],
   responses: { 200: { description: 'The rejected request.', content: { 'application/json': { schema: DelegationRequestSchema } } } },
@@ -84,8 +77,7 @@ const listMyDelegations = defineRoute({
   tags: [TAG],
   summary: 'Delegations I have granted',
   description: 'For the signed-in citizen: every delegation they have granted, active or ended, with the organisation and scope, so they can review or revoke it.',
-  security: SECURITY.citizen,
-  middleware: READ,
+  auth: 'citizenRead',
   request: { query: ListDelegationsQuery },
   problems: [...PROBLEMS, 'invalid_cursor'],
   responses: { 200: { description: 'A page of delegations.', content: { 'application/json': { schema: DelegationPageSchema } } } },
@@ -98,8 +90,7 @@ const revokeMyDelegation = defineRoute({
   tags: [TAG],
   summary: 'Revoke a delegation',
   description: 'Takes effect on the organisation\'s very next request: consent tokens minted before stop working at once.',
-  security: SECURITY.citizen,
-  middleware: WRITE,
+  auth: 'citizenWrite',
   request: { params: DelegationParams },
   problems: [...PROBLEMS, 'not_found', 'invalid_state_transition'],
   responses: { 200: { description: 'The revoked delegation.', content: { 'application/json': { schema: DelegationSchema } } } },
@@ -112,8 +103,7 @@ const myAccessLog = defineRoute({
   tags: [TAG],
   summary: 'Every access made on my behalf',
   description: 'Append-only: who (organisation and member) did what, when, under which delegation. Newest first.',
-  security: SECURITY.citizen,
-  middleware: READ,
+  auth: 'citizenRead',
   request: { query: ListAccessLogQuery },
   problems: [...PROBLEMS, 'invalid_cursor'],
   responses: { 200: { description: 'A page of access-log entries.', content: { 'application/json': { schema: AccessLogPageSchema } } } },
@@ -126,8 +116,7 @@ const listMyProcedures = defineRoute({
   tags: [TAG],
   summary: 'Procedures filed on my behalf',
   description: 'For the signed-in citizen: the procedures organisations have filed on their behalf, with their status and deadlines.',
-  security: SECURITY.citizen,
-  middleware: READ,
+  auth: 'citizenRead',
   request: { query: z.object({ ...paginationQuery }).strict() },
   problems: [...PROBLEMS, 'invalid_cursor'],
   responses: { 200: { description: 'A page of procedures, oldest first.', content: { 'application/json': { schema: ProcedurePageSchema } } } },
@@ -140,8 +129,7 @@ const myProcedureTimeline = defineRoute({
   tags: [TAG],
   summary: 'The timeline of one of my procedures',
   description: 'For the signed-in citizen: the full history of one of their procedures, as the organisation sees it.',
-  security: SECURITY.citizen,
-  middleware: READ,
+  auth: 'citizenRead',
   request: { params: ProcedureParams },
   problems: [...PROBLEMS, 'not_found'],
   responses: { 200: { description: 'Every change, oldest first.', content: { 'application/json': { schema: TimelineSchema } } } },
@@ -195,7 +183,7 @@ export function registerCitizen(app: App): void {
       status,
       after,
       limit,
-      today: isoDay(c.get('deps').clock.now()),
+      today: legalDay(c.get('deps').clock.now()),
     });
     return c.json(toPage(rows, limit, 'my_delegations', (r) => [r.created_at.toISOString(), r.id], toDelegation), 200);
   });
@@ -205,7 +193,7 @@ export function registerCitizen(app: App): void {
     const id = c.req.valid('param').id;
     const now = c.get('deps').clock.now();
     await revokeDelegation(c.get('sql'), principal.citizenId, id, now);
-    return c.json(toDelegation((await findDelegation(c.get('sql'), { id, citizenId: principal.citizenId }, isoDay(now)))!), 200);
+    return c.json(toDelegation((await findDelegation(c.get('sql'), { id, citizenId: principal.citizenId }, legalDay(now)))!), 200);
   });
 
   app.openapi(listMyProcedures, async (c) => {
@@ -213,8 +201,9 @@ export function registerCitizen(app: App): void {
     const { limit, cursor } = c.req.valid('query');
     const after = cursor ? (decodeCursor('my_procedures', cursor, 2) as [string, string]) : undefined;
     const rows = await listCitizenProcedures(c.get('sql'), { citizenId: principal.citizenId, livemode: citizenLivemodeFilter(c), after, limit });
-    const today = isoDay(c.get('deps').clock.now());
-    return c.json(toPage(rows, limit, 'my_procedures', (r) => [r.created_at.toISOString(), r.id], (r) => toProcedure(r, today)), 200);
+    const today = legalDay(c.get('deps').clock.now());
+    const cal = await c.get('deps').calendar.ensure(c.get('sql'));
+    return c.json(toPage(rows, limit, 'my_procedures', (r) => [r.created_at.toISOString(), r.id], (r) => toProcedure(r, today, cal)), 200);
   });
 
   app.openapi(myProcedureTimeline, async (c) => {

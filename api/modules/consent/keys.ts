@@ -3,6 +3,7 @@ import type { Sql } from '../../db/sql';
 import { transaction } from '../../db/sql';
 import { SecretBox } from '../../lib/crypto-box';
 import { randomToken } from '../../lib/ids';
+import { webCryptoEd25519, type Ed25519, type Ed25519PrivateKey, type Ed25519PublicKey } from '../../lib/ed25519';
 import { findCurrentKey, findKey, insertCurrentKey, listPublishedKeys, retireCurrentKey, type KeyPurpose } from './keys.queries';
 
 export const SIGNING_ALG = 'EdDSA';
@@ -11,7 +12,10 @@ const VERIFIED_TOKENS_KEPT = 10_000;
 
 export interface SigningKey {
   kid: string;
+  /** For jose (the development identity provider's ID tokens). */
   privateKey: CryptoKey;
+  /** The same key through the runtime's own Ed25519 (consent tokens, signed on every mint). */
+  signer: Ed25519PrivateKey;
 }
 
 /**
@@ -23,10 +27,15 @@ export class SigningKeyStore {
   private readonly box: SecretBox;
   private readonly current = new Map<KeyPurpose, { key: SigningKey; loadedAt: number }>();
   private readonly publicKeys = new Map<string, CryptoKey>();
+  private readonly verifiers = new Map<string, Ed25519PublicKey>();
   /** Tokens whose signature and fixed claims verified, by their exact text; the oldest go first. */
   private readonly verified = new Map<string, JWTPayload>();
 
-  constructor(secret: string) {
+  /** `ed25519`: the runtime's fastest Ed25519 (node:crypto on Node, injected by the entry point); WebCrypto otherwise. */
+  constructor(
+    secret: string,
+    private readonly ed25519: Ed25519 = webCryptoEd25519,
+  ) {
     this.box = new SecretBox(secret);
   }
 
@@ -39,7 +48,7 @@ export class SigningKeyStore {
       row = (await findCurrentKey(sql, purpose))!;
     }
     const jwk = JSON.parse(await this.box.open(row.private_jwk_encrypted)) as JWK;
-    const key = { kid: row.kid, privateKey: (await importJWK(jwk, SIGNING_ALG)) as CryptoKey };
+    const key = { kid: row.kid, privateKey: (await importJWK(jwk, SIGNING_ALG)) as CryptoKey, signer: await this.ed25519.importPrivateKey(jwk) };
     this.current.set(purpose, { key, loadedAt: Date.now() });
     return key;
   }
@@ -52,6 +61,17 @@ export class SigningKeyStore {
     if (!row || row.purpose !== purpose) return undefined;
     const key = (await importJWK(row.public_jwk as JWK, SIGNING_ALG)) as CryptoKey;
     this.publicKeys.set(kid, key);
+    return key;
+  }
+
+  /** The same public key through the runtime's own Ed25519; unknown kid or another purpose → undefined. */
+  async verifier(sql: Sql, purpose: KeyPurpose, kid: string): Promise<Ed25519PublicKey | undefined> {
+    const cached = this.verifiers.get(kid);
+    if (cached) return cached;
+    const row = await findKey(sql, kid);
+    if (!row || row.purpose !== purpose) return undefined;
+    const key = await this.ed25519.importPublicKey(row.public_jwk as JWK);
+    this.verifiers.set(kid, key);
     return key;
   }
 

@@ -1,13 +1,9 @@
-import type { MiddlewareHandler } from 'hono';
-import type { App, AppEnv } from '../../http/context';
-import { defineRoute, SECURITY } from '../../http/openapi';
-import { bearerToken, requireAgencyKey, requireApiKey } from '../../http/auth';
-import { credentialRateLimit } from '../../http/rate-limit';
+import type { App } from '../../http/context';
+import { defineRoute } from '../../http/openapi';
 import { z } from '@hono/zod-openapi';
 import { IntrospectBody, IntrospectionSchema } from '../delegations/schemas';
 import { introspect } from './service';
-import { authorizeConsent } from './authorize';
-import { stacks } from '../../http/stacks';
+import { throughGate } from './gate';
 import { CapacitySchema } from '../delegations/scope';
 import { PROCEDURE_TYPE_CODES, ProcedureTypeCodeSchema } from '../catalog/schemas';
 
@@ -49,14 +45,8 @@ const currentRoute = defineRoute({
   description:
     'Runs exactly the check every operation on a client\'s data runs (token, organisation, mode, scope, and the delegation in the database) for a capacity and, optionally, a procedure type. ' +
     'Answers 200 when that action would be allowed. The check is recorded in the citizen\'s access log.',
-  security: SECURITY.apiKeyWithConsent,
-  middleware: stacks.orgRead(),
+  auth: 'orgConsentedRead',
   request: { query: CurrentConsentQuery },
-  problems: [
-    'organization_suspended', 'live_mode_unavailable', 'forbidden', 'consent_required', 'consent_invalid', 'consent_signature_invalid',
-    'consent_key_unknown', 'consent_algorithm_not_allowed', 'consent_expired', 'consent_not_yet_valid', 'consent_audience_mismatch',
-    'consent_issuer_mismatch', 'consent_actor_mismatch', 'consent_mode_mismatch', 'delegation_inactive', 'scope_insufficient',
-  ],
   responses: { 200: { description: 'The action would be allowed.', content: { 'application/json': { schema: CurrentConsentSchema } } } },
 });
 
@@ -73,16 +63,9 @@ const jwksRoute = defineRoute({
   tags: ['Consent'],
   summary: 'Public keys that sign consent tokens',
   description: 'The current key and the previous one. Anyone holding them can verify, now or later, that a filing was made under a consent token Puente signed.',
-  security: SECURITY.none,
+  auth: 'public',
   responses: { 200: { description: 'A JSON Web Key Set.', content: { 'application/json': { schema: JwksSchema } } } },
 });
-
-/** Introspection is open to agency keys and to organisation keys (for their own tokens). */
-function organizationOrAgencyKey(): MiddlewareHandler<AppEnv> {
-  const org = requireApiKey();
-  const agency = requireAgencyKey();
-  return (c, next) => (bearerToken(c)?.startsWith('ak_') ? agency(c, next) : org(c, next));
-}
 
 const introspectRoute = defineRoute({
   method: 'post',
@@ -92,8 +75,7 @@ const introspectRoute = defineRoute({
   summary: 'Is this consent token usable now?',
   description:
     'Checks the signature and claims and, in the database, the delegation behind it. Agency keys may introspect any token; an organisation only its own (others answer `active: false`).',
-  security: [{ ApiKey: [] }, { AgencyKey: [] }],
-  middleware: [organizationOrAgencyKey(), credentialRateLimit()],
+  auth: 'orgOrAgencyRead',
   request: { body: { content: { 'application/json': { schema: IntrospectBody } }, required: true } },
   problems: ['organization_suspended', 'live_mode_unavailable'],
   responses: { 200: { description: 'The verdict and, when the signature verifies, the claims.', content: { 'application/json': { schema: IntrospectionSchema } } } },
@@ -102,7 +84,7 @@ const introspectRoute = defineRoute({
 export function registerConsent(app: App): void {
   app.openapi(currentRoute, async (c) => {
     const { capacity, procedure_type } = c.req.valid('query');
-    const consent = await authorizeConsent(c, { capacity, procedureType: procedure_type, action: 'consent.checked', resourceType: 'delegation' });
+    const { consent } = await throughGate(c, c.get('sql'), { capacity, procedureType: procedure_type, action: 'consent.checked' });
     return c.json(
       {
         object: 'consent_check' as const,

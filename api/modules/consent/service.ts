@@ -2,7 +2,7 @@ import type { Config } from '../../config';
 import type { Sql } from '../../db/sql';
 import { ProblemError } from '../../http/problem';
 import type { OrganizationPrincipal } from '../../http/auth';
-import { isoDay } from '../../lib/dates';
+import { legalDay } from '../../lib/legal-day';
 import { newId } from '../../lib/ids';
 import { insertAccessLog } from '../access-log/queries';
 import { findDelegation } from '../delegations/queries';
@@ -27,7 +27,7 @@ export async function mintForDelegation(
   now: Date,
 ): Promise<{ token: string; claims: ConsentClaims }> {
   const { sql, config } = deps;
-  const delegation = await findDelegation(sql, { id: delegationId, organizationId: principal.organizationId, livemode: principal.livemode }, isoDay(now));
+  const delegation = await findDelegation(sql, { id: delegationId, organizationId: principal.organizationId, livemode: principal.livemode }, legalDay(now));
   if (!delegation) throw new ProblemError('not_found', 'No such delegation.');
   const organization = await findOrganization(sql, principal.organizationId);
   if (delegation.status !== 'active' || organization?.status === 'suspended') {
@@ -102,7 +102,7 @@ export async function introspect(
   if (caller.organizationId && claims.act.sub !== caller.organizationId) {
     return { active: false, reason: 'consent_actor_mismatch', claims: null, delegationStatus: null };
   }
-  const delegation = await findDelegation(deps.sql, { id: claims.dlg, organizationId: claims.act.sub }, isoDay(now));
+  const delegation = await findDelegation(deps.sql, { id: claims.dlg, organizationId: claims.act.sub }, legalDay(now));
   const organization = delegation ? await findOrganization(deps.sql, delegation.organization_id) : undefined;
   const active = delegation?.status === 'active' && delegation.citizen_id === claims.sub && organization?.status !== 'suspended';
   return {

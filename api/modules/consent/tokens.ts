@@ -1,10 +1,12 @@
-import { decodeProtectedHeader, errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import { decodeProtectedHeader, type JWTPayload } from 'jose';
+import { base64UrlDecode, base64UrlEncode } from '../../lib/encoding';
 import type { Config } from '../../config';
 import type { Sql } from '../../db/sql';
 import { ProblemError } from '../../http/problem';
 import { newId } from '../../lib/ids';
 import type { Capacity } from '../delegations/scope';
 import type { ProcedureTypeCode } from '../catalog/schemas';
+import type { Ed25519PublicKey } from '../../lib/ed25519';
 import { SIGNING_ALG, type SigningKeyStore } from './keys';
 
 export const CONSENT_TOKEN_TYPE = 'puente-consent+jwt';
@@ -48,8 +50,17 @@ export async function mintConsentToken(
     exp: iat + args.lifetimeSeconds,
     jti: newId('ctk'),
   };
-  const token = await new SignJWT(claims).setProtectedHeader({ alg: SIGNING_ALG, kid: key.kid, typ: CONSENT_TOKEN_TYPE }).sign(key.privateKey);
+  // A compact JWS (RFC 7515) signed through the runtime's own Ed25519: the same bytes jose's
+  // SignJWT produces, without a WebCrypto job per mint.
+  const input = `${encodeJson({ alg: SIGNING_ALG, kid: key.kid, typ: CONSENT_TOKEN_TYPE })}.${encodeJson(claims)}`;
+  const token = `${input}.${base64UrlEncode(await key.signer.sign(ascii.encode(input)))}`;
   return { token, claims };
+}
+
+const ascii = new TextEncoder();
+
+function encodeJson(value: unknown): string {
+  return base64UrlEncode(ascii.encode(JSON.stringify(value)));
 }
 
 function invalid(code: ProblemError['code'], detail: string): ProblemError {
@@ -71,7 +82,9 @@ export async function verifyConsentToken(keys: SigningKeyStore, sql: Sql, config
   if (header.alg !== SIGNING_ALG) throw invalid('consent_algorithm_not_allowed', `Consent tokens are signed with ${SIGNING_ALG}; "${String(header.alg)}" is not accepted.`);
   if (header.typ !== CONSENT_TOKEN_TYPE) throw invalid('consent_invalid', `The token type must be ${CONSENT_TOKEN_TYPE}.`);
   if (typeof header.kid !== 'string') throw invalid('consent_invalid', 'The token has no key id.');
-  const key = await keys.verificationKey(sql, 'consent', header.kid);
+  // No extension this verifier does not implement (RFC 7515 §4.1.11), no unencoded payload.
+  if (header.crit !== undefined || header.b64 !== undefined) throw invalid('consent_invalid', 'The token header carries extensions Puente does not accept.');
+  const key = await keys.verifier(sql, 'consent', header.kid);
   if (!key) throw invalid('consent_key_unknown', 'The token was not signed by a Puente key.');
 
   // A signature that verified once stays verified (keys never change under a kid); the time
@@ -103,27 +116,42 @@ function assertCurrent(payload: JWTPayload, now: Date): void {
   if (payload.nbf !== undefined && payload.nbf > seconds + 5) throw invalid('consent_not_yet_valid', 'The consent token is not valid yet.');
 }
 
-async function verifySignatureAndClaims(token: string, key: CryptoKey, config: Config, now: Date): Promise<JWTPayload> {
+const REQUIRED_CLAIMS = ['sub', 'act', 'dlg', 'jti', 'iat', 'exp', 'authorization_details'] as const;
+
+/**
+ * The signature through the runtime's own Ed25519, then the claims as jose's `jwtVerify` judges
+ * them with the issuer, audience and type pinned (5 s of tolerance on the time claims).
+ */
+async function verifySignatureAndClaims(token: string, key: Ed25519PublicKey, config: Config, now: Date): Promise<JWTPayload> {
+  const parts = token.split('.');
+  if (parts.length !== 3 || parts.some((p) => !/^[A-Za-z0-9_-]*$/.test(p))) throw invalid('consent_invalid', 'The consent token is not a compact JWS.');
+  let signature: Uint8Array;
   try {
-    const { payload } = await jwtVerify(token, key, {
-      algorithms: [SIGNING_ALG],
-      typ: CONSENT_TOKEN_TYPE,
-      issuer: config.consent.issuer,
-      audience: config.consent.audience,
-      currentDate: now,
-      clockTolerance: 5,
-      requiredClaims: ['sub', 'act', 'dlg', 'jti', 'iat', 'exp', 'authorization_details'],
-    });
-    return payload;
-  } catch (error) {
-    if (error instanceof errors.JWTExpired) throw invalid('consent_expired', 'The consent token has expired; mint a new one.');
-    if (error instanceof errors.JWSSignatureVerificationFailed) throw invalid('consent_signature_invalid', 'The consent token signature does not verify.');
-    if (error instanceof errors.JOSEAlgNotAllowed) throw invalid('consent_algorithm_not_allowed', 'The consent token algorithm is not accepted.');
-    if (error instanceof errors.JWTClaimValidationFailed) {
-      if (error.claim === 'aud') throw invalid('consent_audience_mismatch', 'The consent token is meant for another audience.');
-      if (error.claim === 'iss') throw invalid('consent_issuer_mismatch', 'The consent token was issued by someone else.');
-      if (error.claim === 'nbf' || error.claim === 'iat') throw invalid('consent_not_yet_valid', 'The consent token is not valid yet.');
-    }
+    signature = base64UrlDecode(parts[2]!);
+  } catch {
     throw invalid('consent_invalid', 'The consent token could not be verified.');
   }
+  if (signature.length !== 64 || !(await key.verify(ascii.encode(`${parts[0]}.${parts[1]}`), signature))) {
+    throw invalid('consent_signature_invalid', 'The consent token signature does not verify.');
+  }
+  let payload: JWTPayload;
+  try {
+    payload = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(base64UrlDecode(parts[1]!))) as JWTPayload;
+  } catch {
+    throw invalid('consent_invalid', 'The consent token could not be verified.');
+  }
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw invalid('consent_invalid', 'The consent token could not be verified.');
+  for (const claim of REQUIRED_CLAIMS) {
+    if (!(claim in payload)) throw invalid('consent_invalid', 'The consent token could not be verified.');
+  }
+  if (payload.iss !== config.consent.issuer) throw invalid('consent_issuer_mismatch', 'The consent token was issued by someone else.');
+  const audiences = typeof payload.aud === 'string' ? [payload.aud] : Array.isArray(payload.aud) ? payload.aud : [];
+  if (!audiences.includes(config.consent.audience)) throw invalid('consent_audience_mismatch', 'The consent token is meant for another audience.');
+  if (typeof payload.iat !== 'number' || typeof payload.exp !== 'number' || (payload.nbf !== undefined && typeof payload.nbf !== 'number')) {
+    throw invalid('consent_invalid', 'The consent token could not be verified.');
+  }
+  const seconds = Math.floor(now.getTime() / 1000);
+  if (payload.nbf !== undefined && payload.nbf > seconds + 5) throw invalid('consent_not_yet_valid', 'The consent token is not valid yet.');
+  if (payload.exp <= seconds - 5) throw invalid('consent_expired', 'The consent token has expired; mint a new one.');
+  return payload;
 }

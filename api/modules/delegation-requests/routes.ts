@@ -1,7 +1,6 @@
 import type { App } from '../../http/context';
-import { defineRoute, SECURITY } from '../../http/openapi';
+import { defineRoute } from '../../http/openapi';
 import { organizationPrincipal } from '../../http/auth';
-import { stacks } from '../../http/stacks';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import {
@@ -16,7 +15,6 @@ import { cancelDelegationRequest, createDelegationRequest } from './service';
 import { toDelegationRequest } from './mappers';
 
 const TAG = 'Delegation requests';
-const AUTH_PROBLEMS = ['organization_suspended', 'live_mode_unavailable', 'forbidden'] as const;
 const ONE = { 200: { description: 'The delegation request.', content: { 'application/json': { schema: DelegationRequestSchema } } } };
 
 const createRequestRoute = defineRoute({
@@ -28,10 +26,9 @@ const createRequestRoute = defineRoute({
   description:
     'The citizen gets an approval link and a short code; they sign in, see who asks and for what, and accept or reject. ' +
     'Expires if not answered (21 days by default). A pending request for the same citizen and scope answers 409 with its id.',
-  security: SECURITY.apiKey,
-  middleware: stacks.orgWrite('agent'),
+  auth: 'orgWrite',
   request: { body: { content: { 'application/json': { schema: CreateDelegationRequestBody } }, required: true } },
-  problems: [...AUTH_PROBLEMS, 'duplicate', 'idempotency_conflict', 'idempotency_in_flight'],
+  problems: ['duplicate', 'idempotency_conflict', 'idempotency_in_flight'],
   responses: { 201: { description: 'The pending request.', content: { 'application/json': { schema: DelegationRequestSchema } } } },
 });
 
@@ -42,10 +39,9 @@ const listRequestsRoute = defineRoute({
   tags: [TAG],
   summary: 'List delegation requests',
   description: 'Requests the organisation has sent to citizens, newest first, cursor-paginated; filter by `status` (pending, accepted, rejected, expired, cancelled).',
-  security: SECURITY.apiKey,
-  middleware: stacks.orgRead(),
+  auth: 'orgRead',
   request: { query: ListDelegationRequestsQuery },
-  problems: [...AUTH_PROBLEMS, 'invalid_cursor'],
+  problems: ['invalid_cursor'],
   responses: { 200: { description: 'A page of requests, oldest first.', content: { 'application/json': { schema: DelegationRequestPageSchema } } } },
 });
 
@@ -56,10 +52,9 @@ const retrieveRequestRoute = defineRoute({
   tags: [TAG],
   summary: 'Retrieve a delegation request',
   description: 'One delegation request with its status, the scope asked for, and the delegation it became once accepted.',
-  security: SECURITY.apiKey,
-  middleware: stacks.orgRead(),
+  auth: 'orgRead',
   request: { params: DelegationRequestParams },
-  problems: [...AUTH_PROBLEMS, 'not_found'],
+  problems: ['not_found'],
   responses: ONE,
 });
 
@@ -70,10 +65,9 @@ const cancelRequestRoute = defineRoute({
   tags: [TAG],
   summary: 'Cancel a pending delegation request',
   description: 'Withdraws a request the citizen has not answered yet. Only `pending` requests can be cancelled; otherwise 409 names the current state. Emits `delegation_request.cancelled`.',
-  security: SECURITY.apiKey,
-  middleware: stacks.orgWrite('agent'),
+  auth: 'orgWrite',
   request: { params: DelegationRequestParams },
-  problems: [...AUTH_PROBLEMS, 'not_found', 'invalid_state_transition', 'delegation_request_expired'],
+  problems: ['not_found', 'invalid_state_transition', 'delegation_request_expired'],
   responses: ONE,
 });
 

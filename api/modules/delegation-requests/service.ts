@@ -3,8 +3,9 @@ import type { Sql } from '../../db/sql';
 import { transaction } from '../../db/sql';
 import { fieldProblem, ProblemError } from '../../http/problem';
 import { newId } from '../../lib/ids';
-import { addMonths, isoDay } from '../../lib/dates';
-import { ensureCitizen } from '../citizen/queries';
+import { addMonths } from '../../lib/dates';
+import { legalDay } from '../../lib/legal-day';
+import { ensureCitizen } from '../../http/queries';
 import { findOrganization } from '../organizations/queries';
 import { insertDelegation } from '../delegations/queries';
 import { coveredTypes, normalizeScope, scopeKey, SCOPE_VERSION, type Scope } from '../delegations/scope';
@@ -48,7 +49,7 @@ export async function createDelegationRequest(
   input: NewRequestInput,
   now: Date,
 ): Promise<string> {
-  checkValidity(input.valid_until, isoDay(now));
+  checkValidity(input.valid_until, legalDay(now));
   const scope = normalizeScope(input.scope);
   const key = scopeKey(scope);
   return transaction(sql, async (tx) => {
@@ -139,7 +140,7 @@ export async function acceptDelegationRequest(
       scope_version: SCOPE_VERSION,
       procedure_types: coveredTypes(args.scope),
       capacities: args.scope.capacities,
-      valid_from: isoDay(args.now),
+      valid_from: legalDay(args.now),
       valid_until: args.validUntil,
       created_at: args.now,
     });

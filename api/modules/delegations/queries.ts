@@ -23,16 +23,25 @@ export interface DelegationRow {
   version: number;
 }
 
+/**
+ * A delegation in force on `today`: active, and not past its last day. The one statement of the
+ * rule; `alias` names the delegations row in the query it joins.
+ */
+export function delegationInForce(sql: Sql, alias: string, today: string) {
+  return sql`(${sql(alias)}.status = 'active' and ${sql(alias)}.valid_until >= ${today}::date)`;
+}
+
 /** `expired` is derived from the date, so a delegation past its end is never treated as active. */
 function selectDelegations(sql: Sql, today: string) {
+  const inForce = delegationInForce(sql, 'd', today);
   return sql`
     select d.id, d.organization_id, o.legal_name as organization_name, d.livemode, d.citizen_id, c.id_number as citizen_id_number,
       d.request_id, d.scope, d.scope_version, d.procedure_types, d.capacities,
       to_char(d.valid_from, 'YYYY-MM-DD') as valid_from, to_char(d.valid_until, 'YYYY-MM-DD') as valid_until,
-      case when d.status = 'active' and d.valid_until < ${today}::date then 'expired' else d.status end as status,
+      case when d.status = 'active' and not ${inForce} then 'expired' else d.status end as status,
       d.created_at,
-      case when d.status = 'active' and d.valid_until < ${today}::date then (d.valid_until + 1)::timestamptz else d.ended_at end as ended_at,
-      case when d.status = 'active' and d.valid_until < ${today}::date then 'expiry' else d.ended_by end as ended_by,
+      case when d.status = 'active' and not ${inForce} then (d.valid_until + 1)::timestamptz else d.ended_at end as ended_at,
+      case when d.status = 'active' and not ${inForce} then 'expiry' else d.ended_by end as ended_by,
       d.ended_reason, d.version
     from delegations d join citizens c on c.id = d.citizen_id join organizations o on o.id = d.organization_id`;
 }
@@ -71,9 +80,9 @@ export async function listDelegations(
 ): Promise<DelegationRow[]> {
   const statusFilter =
     args.status === 'active'
-      ? sql`and d.status = 'active' and d.valid_until >= ${args.today}::date`
+      ? sql`and ${delegationInForce(sql, 'd', args.today)}`
       : args.status === 'expired'
-        ? sql`and (d.status = 'expired' or (d.status = 'active' and d.valid_until < ${args.today}::date))`
+        ? sql`and (d.status = 'expired' or (d.status = 'active' and not ${delegationInForce(sql, 'd', args.today)}))`
         : args.status
           ? sql`and d.status = ${args.status}`
           : sql``;
@@ -113,6 +122,6 @@ export function suspendDelegationsOfOrganization(sql: Sql, organizationId: strin
 export function expireDueDelegations(sql: Sql, today: string, at: Date): Promise<Array<{ id: string; organization_id: string; livemode: boolean }>> {
   return sql<Array<{ id: string; organization_id: string; livemode: boolean }>>`
     update delegations set status = 'expired', ended_at = ${at}, ended_by = 'expiry', version = version + 1
-    where status = 'active' and valid_until < ${today}::date
+    where status = 'active' and not ${delegationInForce(sql, 'delegations', today)}
     returning id, organization_id, livemode`;
 }

@@ -1,10 +1,9 @@
 import type { App } from '../../http/context';
-import { defineRoute, SECURITY } from '../../http/openapi';
+import { defineRoute } from '../../http/openapi';
 import { organizationPrincipal } from '../../http/auth';
-import { stacks } from '../../http/stacks';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
-import { isoDay } from '../../lib/dates';
+import { legalDay } from '../../lib/legal-day';
 import { mintForDelegation } from '../consent/service';
 import {
   ConsentTokenSchema,
@@ -20,7 +19,6 @@ import { renounceDelegation } from './service';
 import { toDelegation } from './mappers';
 
 const TAG = 'Delegations';
-const AUTH_PROBLEMS = ['organization_suspended', 'live_mode_unavailable', 'forbidden'] as const;
 const ONE = { 200: { description: 'The delegation.', content: { 'application/json': { schema: DelegationSchema } } } };
 
 const listDelegationsRoute = defineRoute({
@@ -30,10 +28,9 @@ const listDelegationsRoute = defineRoute({
   tags: [TAG],
   summary: 'List delegations granted to the organisation',
   description: 'Powers citizens have granted to the organisation, newest first, cursor-paginated; filter by `status` to find those still active.',
-  security: SECURITY.apiKey,
-  middleware: stacks.orgRead(),
+  auth: 'orgRead',
   request: { query: ListDelegationsQuery },
-  problems: [...AUTH_PROBLEMS, 'invalid_cursor'],
+  problems: ['invalid_cursor'],
   responses: { 200: { description: 'A page of delegations, oldest first.', content: { 'application/json': { schema: DelegationPageSchema } } } },
 });
 
@@ -44,10 +41,9 @@ const retrieveDelegationRoute = defineRoute({
   tags: [TAG],
   summary: 'Retrieve a delegation',
   description: 'One delegation: the citizen, the scope (procedure types, subjects, capacities), its validity and, once ended, who ended it and when.',
-  security: SECURITY.apiKey,
-  middleware: stacks.orgRead(),
+  auth: 'orgRead',
   request: { params: DelegationParams },
-  problems: [...AUTH_PROBLEMS, 'not_found'],
+  problems: ['not_found'],
   responses: ONE,
 });
 
@@ -58,10 +54,9 @@ const renounceRoute = defineRoute({
   tags: [TAG],
   summary: 'Renounce a delegation',
   description: 'The representative gives up the power; it ends at once.',
-  security: SECURITY.apiKey,
-  middleware: stacks.orgWrite('admin'),
+  auth: 'orgWrite', role: 'admin',
   request: { params: DelegationParams, body: { content: { 'application/json': { schema: RenounceDelegationBody } }, required: false } },
-  problems: [...AUTH_PROBLEMS, 'not_found', 'invalid_state_transition'],
+  problems: ['not_found', 'invalid_state_transition'],
   responses: ONE,
 });
 
@@ -74,10 +69,9 @@ const mintRoute = defineRoute({
   description:
     'A short-lived JWS (EdDSA, 10 minutes by default) proving the citizen\'s consent, to send as `Puente-Consent`. ' +
     'Every use is re-checked against the delegation in the database, so revocation takes effect on the very next request. Recorded in the citizen\'s access log.',
-  security: SECURITY.apiKey,
-  middleware: stacks.orgWrite('viewer'),
+  auth: 'orgWrite', role: 'viewer',
   request: { params: DelegationParams, body: { content: { 'application/json': { schema: MintConsentTokenBody } }, required: false } },
-  problems: [...AUTH_PROBLEMS, 'not_found', 'delegation_inactive', 'scope_insufficient'],
+  problems: ['not_found', 'delegation_inactive', 'scope_insufficient'],
   responses: { 201: { description: 'The token.', content: { 'application/json': { schema: ConsentTokenSchema } } } },
 });
 
@@ -92,7 +86,7 @@ export function registerDelegations(app: App): void {
       status,
       after,
       limit,
-      today: isoDay(c.get('deps').clock.now()),
+      today: legalDay(c.get('deps').clock.now()),
     });
     return c.json(toPage(rows, limit, 'delegations', (r) => [r.created_at.toISOString(), r.id], toDelegation), 200);
   });
@@ -102,7 +96,7 @@ export function registerDelegations(app: App): void {
     const row = await findDelegation(
       c.get('sql'),
       { id: c.req.valid('param').id, organizationId: principal.organizationId, livemode: principal.livemode },
-      isoDay(c.get('deps').clock.now()),
+      legalDay(c.get('deps').clock.now()),
     );
     if (!row) throw new ProblemError('not_found', 'No such delegation.');
     return c.json(toDelegation(row), 200);
@@ -115,7 +109,7 @@ export function registerDelegations(app: App): void {
     const reason = (c.req.valid('json') as { reason?: string } | undefined)?.reason ?? null;
     const now = c.get('deps').clock.now();
     await renounceDelegation(c.get('sql'), principal, id, reason, now);
-    const row = (await findDelegation(c.get('sql'), { id, organizationId: principal.organizationId }, isoDay(now)))!;
+    const row = (await findDelegation(c.get('sql'), { id, organizationId: principal.organizationId }, legalDay(now)))!;
     return c.json(toDelegation(row), 200);
   });
 

@@ -1,7 +1,7 @@
 import type { Sql } from '../../db/sql';
 import { transaction } from '../../db/sql';
 import { ProblemError } from '../../http/problem';
-import { isoDay } from '../../lib/dates';
+import { legalDay } from '../../lib/legal-day';
 import { endDelegation, findDelegation, suspendDelegationsOfOrganization } from './queries';
 import { emit } from '../events/emit';
 
@@ -15,7 +15,7 @@ async function end(
   now: Date,
 ): Promise<void> {
   await transaction(sql, async (tx) => {
-    const current = await findDelegation(tx, { id, ...owner }, isoDay(now));
+    const current = await findDelegation(tx, { id, ...owner }, legalDay(now));
     if (!current) throw new ProblemError('not_found', 'No such delegation.');
     if (current.status !== 'active' || !(await endDelegation(tx, { id, ...change, at: now }))) {
       throw new ProblemError('invalid_state_transition', `The delegation is already ${current.status}.`, {

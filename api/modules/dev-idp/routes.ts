@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import type { App } from '../../http/context';
 import { validationProblem, zodIssuesToErrors } from '../../http/openapi';
 import { personalIdField } from '../../http/fields';
-import { issueDevIdToken } from '../citizen/identity';
+import { issueDevIdToken } from './tokens';
 
 const TokenRequest = z.object({ id_number: personalIdField(), name: z.string().min(2).max(200) }).strict();
 

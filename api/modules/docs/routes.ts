@@ -32,37 +32,6 @@ function problemTable(): string {
   return ['| code | status | meaning |', '|---|---|---|', ...rows].join('\n');
 }
 
-export function registerSecuritySchemes(app: App): void {
-  const registry = app.openAPIRegistry;
-  registry.registerComponent('securitySchemes', 'ApiKey', {
-    type: 'http',
-    scheme: 'bearer',
-    description: 'An organisation API key: `sk_test_…` (test mode) or `sk_live_…` (live mode).',
-  });
-  registry.registerComponent('securitySchemes', 'Consent', {
-    type: 'apiKey',
-    in: 'header',
-    name: 'Puente-Consent',
-    description: 'A consent token minted from an active delegation; required on every operation on a client\'s data.',
-  });
-  registry.registerComponent('securitySchemes', 'AgencyKey', {
-    type: 'http',
-    scheme: 'bearer',
-    description: 'An agency back-office key, `ak_live_…`.',
-  });
-  registry.registerComponent('securitySchemes', 'CitizenToken', {
-    type: 'http',
-    scheme: 'bearer',
-    bearerFormat: 'JWT',
-    description: 'An OIDC ID token of the citizen, issued by the configured identity provider.',
-  });
-  registry.registerComponent('securitySchemes', 'AdminToken', {
-    type: 'http',
-    scheme: 'bearer',
-    description: 'The platform administrator token (`PUENTE_ADMIN_TOKEN`).',
-  });
-}
-
 export function buildOpenApiDocument(app: App, tags = TAGS) {
   const document = app.getOpenAPI31Document({
     openapi: '3.1.0',

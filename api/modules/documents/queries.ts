@@ -1,4 +1,4 @@
-import type { Sql } from '../../db/sql';
+import type { Sql, SqlFragment } from '../../db/sql';
 
 export interface DocumentRow {
   id: string;
@@ -34,4 +34,31 @@ export function listDocuments(sql: Sql, procedureId: string): Promise<DocumentRo
 export async function findDocument(sql: Sql, procedureId: string, id: string): Promise<DocumentRow | undefined> {
   const [row] = await sql<DocumentRow[]>`select ${sql.unsafe(COLUMNS)} from documents where procedure_id = ${procedureId} and id = ${id}`;
   return row;
+}
+
+/** Every document of a procedure as the payload of a read through the consent gate (one row, documents as JSON). */
+export function documentListPayload(sql: Sql, procedureId: string) {
+  return sql`
+    select coalesce((select json_agg(json_build_object('id', id, 'procedure_id', procedure_id, 'kind', kind, 'filename', filename,
+                      'content_type', content_type, 'size_bytes', size_bytes, 'sha256', sha256, 'storage_key', storage_key,
+                      'requirement_id', requirement_id, 'uploaded_by_member_id', uploaded_by_member_id, 'created_at', created_at) order by created_at, id)
+                     from documents where procedure_id = ${procedureId}), '[]'::json) as documents`;
+}
+
+export function documentsFromJson(documents: Array<Omit<DocumentRow, 'created_at'> & { created_at: string }>): DocumentRow[] {
+  return documents.map((d) => ({ ...d, created_at: new Date(d.created_at) }));
+}
+
+/**
+ * One document, and its bytes when the storage keeps them in the database, as the payload of a
+ * read through the consent gate (a download is then one round trip).
+ */
+export function documentExists(sql: Sql, procedureId: string, id: string) {
+  return sql`exists (select 1 from documents where procedure_id = ${procedureId} and id = ${id})`;
+}
+
+export function documentPayload(sql: Sql, procedureId: string, id: string, content: SqlFragment | undefined) {
+  return sql`
+    select ${sql.unsafe(COLUMNS.split(', ').map((c) => `d.${c}`).join(', '))}, ${content ?? sql`null::bytea`} as content
+    from documents d where d.procedure_id = ${procedureId} and d.id = ${id}`;
 }

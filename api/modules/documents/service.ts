@@ -9,6 +9,15 @@ import { recordTimeline } from '../procedures/timeline.queries';
 import { safeFilename, sniffType } from './files';
 import { insertDocument, type DocumentRow } from './queries';
 import type { DocumentStorage } from './storage';
+import { findProcedureType } from '../catalog/queries';
+import type { ProcedureTypeCode } from '../catalog/schemas';
+import type { Capacity } from '../delegations/scope';
+
+/** Documents answer a requirement while one is open (`respond`); otherwise they complete the filing (`file`). */
+export async function uploadCapacity(sql: Sql, where: { id: string; organizationId: string; livemode: boolean }): Promise<Capacity> {
+  const procedure = await findProcedure(sql, where);
+  return procedure?.status === 'action_required' ? 'respond' : 'file';
+}
 
 /**
  * Stores a document after checking what it really is and its size against the procedure type's
@@ -17,13 +26,14 @@ import type { DocumentStorage } from './storage';
 export async function addDocument(
   sql: Sql,
   storage: DocumentStorage,
-  args: { procedureId: string; kind: string; file: File; declaredType: string; memberId: string; capBytes: number; now: Date },
+  args: { procedureId: string; procedureType: string; kind: string; file: File; declaredType: string; memberId: string; now: Date },
 ): Promise<DocumentRow> {
   const bytes = new Uint8Array(await args.file.arrayBuffer());
   if (bytes.length === 0) throw fieldProblem('/file', 'The file is empty.');
-  if (bytes.length > args.capBytes) {
-    throw new ProblemError('payload_too_large', `The file is ${bytes.length} bytes; this procedure type accepts at most ${args.capBytes} bytes per file.`, {
-      errors: [{ pointer: '/file', in: 'body', detail: `At most ${args.capBytes} bytes.` }],
+  const capBytes = (await findProcedureType(sql, args.procedureType as ProcedureTypeCode))!.attachment_cap_bytes;
+  if (bytes.length > capBytes) {
+    throw new ProblemError('payload_too_large', `The file is ${bytes.length} bytes; this procedure type accepts at most ${capBytes} bytes per file.`, {
+      errors: [{ pointer: '/file', in: 'body', detail: `At most ${capBytes} bytes.` }],
     });
   }
   const actual = sniffType(bytes);

@@ -1,4 +1,4 @@
-import type { Sql } from '../../db/sql';
+import type { Sql, SqlFragment } from '../../db/sql';
 
 /**
  * Where document bytes live. PostgreSQL by default (written in the caller's transaction, so a
@@ -7,6 +7,8 @@ import type { Sql } from '../../db/sql';
 export interface DocumentStorage {
   put(sql: Sql, key: string, bytes: Uint8Array): Promise<void>;
   get(sql: Sql, key: string): Promise<Uint8Array | undefined>;
+  /** When the bytes live in the database: an expression for those of the document row `d`, read in the same statement. */
+  contentOf?(sql: Sql): SqlFragment;
 }
 
 export const postgresStorage: DocumentStorage = {
@@ -16,5 +18,8 @@ export const postgresStorage: DocumentStorage = {
   async get(sql, key) {
     const [row] = await sql<{ content: Uint8Array }[]>`select content from document_blobs where storage_key = ${key}`;
     return row ? new Uint8Array(row.content) : undefined;
+  },
+  contentOf(sql) {
+    return sql`(select b.content from document_blobs b where b.storage_key = d.storage_key)`;
   },
 };

@@ -7,6 +7,7 @@ export const EVENT_TYPES = [
   'delegation.revoked', 'delegation.renounced', 'delegation.expired', 'delegation.suspended',
   'procedure.submitted', 'procedure.status_changed', 'procedure.requirement_issued', 'procedure.requirement_deadline_approaching',
   'procedure.resolved', 'procedure.presumed_denied', 'webhook_endpoint.test',
+  'calendar.holidays_changed',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -15,6 +15,7 @@ const ids = {
   procedure: 'prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0',
   requirement: 'req_3Ed5Rf7Tg9Yh1Uj3Ik5Ol7',
   endpoint: 'whe_2Bn4Mq6Wr8Ty0Ui2Op4As6',
+  calendarChange: 'cch_8Kl0Zx2Cv4Bn6Mq8Wr0Ty2',
 };
 const requestId = z.string().openapi({ description: 'The delegation request (`dlr_…`).', example: ids.request });
 const delegationId = z.string().openapi({ description: 'The delegation (`dlg_…`).', example: ids.delegation });
@@ -108,6 +109,17 @@ export const EVENT_PAYLOADS: Record<EventType, { summary: string; schema: z.ZodO
     summary: 'A test event sent to one endpoint on request.',
     schema: z.object({ webhook_endpoint_id: z.string().openapi({ example: ids.endpoint }) }),
     example: { webhook_endpoint_id: ids.endpoint },
+  },
+  'calendar.holidays_changed': {
+    summary: 'The published calendar changed (a holiday added, replaced or lifted) and the stored dates of these procedures were recomputed; each has a timeline entry.',
+    schema: z.object({
+      calendar_change_id: z.string().openapi({ description: 'The recorded change (`cch_…`), with who, why and the days before and after.', example: ids.calendarChange }),
+      year: z.number().int().openapi({ example: 2026 }),
+      scope: z.enum(['national', 'region', 'area', 'municipality']).openapi({ description: 'Which calendar changed.' }),
+      code: z.string().nullable().openapi({ description: 'The place: region code, island or territory code, or INE municipality code; null for national days.', example: '28079' }),
+      procedure_ids: z.array(procedureId).openapi({ description: 'This organisation\'s procedures whose stored dates moved.' }),
+    }),
+    example: { calendar_change_id: ids.calendarChange, year: 2026, scope: 'municipality', code: '28079', procedure_ids: [ids.procedure] },
   },
 };
 

@@ -1,5 +1,13 @@
 import type { Sql } from '../../db/sql';
 
+/**
+ * Delivery workers LISTEN on this channel; a transaction that queues deliveries NOTIFYs it, and
+ * PostgreSQL sends the notification when (and only if) that transaction commits, so an idle
+ * worker wakes as the event becomes visible. Workers still poll (the embedded database and
+ * Hyperdrive cannot listen, and retries come due by the clock).
+ */
+export const DELIVERIES_CHANNEL = 'puente_deliveries';
+
 export interface EventRow {
   seq: string;
   id: string;
@@ -29,11 +37,14 @@ export async function insertEvent(
     select id from webhook_endpoints
     where organization_id = ${e.organizationId} and livemode = ${e.livemode} and enabled and deleted_at is null
       and (cardinality(event_types) = 0 or ${e.type} = any(event_types) or ${e.type.split('.')[0] + '.*'} = any(event_types))`;
-  for (const endpoint of endpoints) {
-    await sql`
-      insert into webhook_deliveries (id, endpoint_id, event_id, next_attempt_at, created_at)
-      values (${deliveryId()}, ${endpoint.id}, ${e.id}, ${e.at}, ${e.at})`;
-  }
+  if (endpoints.length === 0) return true;
+  const deliveries = endpoints.map((endpoint) => ({ id: deliveryId(), endpoint_id: endpoint.id, event_id: e.id, next_attempt_at: e.at, created_at: e.at }));
+  await sql`
+    with queued as (
+      insert into webhook_deliveries ${sql(deliveries as never, 'id', 'endpoint_id', 'event_id', 'next_attempt_at', 'created_at')}
+      returning 1
+    )
+    select pg_notify(${DELIVERIES_CHANNEL}, '') from (select 1 from queued limit 1) q`;
   return true;
 }
 

@@ -1,14 +1,12 @@
 import type { App } from '../../http/context';
-import { defineRoute, SECURITY } from '../../http/openapi';
+import { defineRoute } from '../../http/openapi';
 import { organizationPrincipal } from '../../http/auth';
-import { stacks } from '../../http/stacks';
 import { decodeCursor, encodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import { EventPageSchema, EventParams, EventSchema, ListEventsQuery } from './schemas';
 import { findEvent, listEvents, type EventRow } from './queries';
 
 export const EVENT_RETENTION_DAYS = 30;
-const AUTH = ['organization_suspended', 'live_mode_unavailable', 'forbidden'] as const;
 
 export function toEvent(row: EventRow) {
   return { id: row.id, object: 'event' as const, type: row.type, livemode: row.livemode, created_at: row.created_at.toISOString(), data: row.data };
@@ -21,10 +19,9 @@ const listEventsRoute = defineRoute({
   tags: ['Events'],
   summary: 'The event feed',
   description: `Every event of the last ${EVENT_RETENTION_DAYS} days, oldest first: the source of truth for clients that poll. Keep the last \`next_cursor\` and pass it next time to get only what is new.`,
-  security: SECURITY.apiKey,
-  middleware: stacks.orgRead(),
+  auth: 'orgRead',
   request: { query: ListEventsQuery },
-  problems: [...AUTH, 'invalid_cursor'],
+  problems: ['invalid_cursor'],
   responses: { 200: { description: 'A page of events.', content: { 'application/json': { schema: EventPageSchema } } } },
 });
 
@@ -35,10 +32,9 @@ const retrieveEventRoute = defineRoute({
   tags: ['Events'],
   summary: 'Retrieve an event',
   description: 'One event by id, as delivered to webhook endpoints. Events are kept for 30 days.',
-  security: SECURITY.apiKey,
-  middleware: stacks.orgRead(),
+  auth: 'orgRead',
   request: { params: EventParams },
-  problems: [...AUTH, 'not_found'],
+  problems: ['not_found'],
   responses: { 200: { description: 'The event.', content: { 'application/json': { schema: EventSchema } } } },
 });
 

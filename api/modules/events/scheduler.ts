@@ -1,13 +1,13 @@
 import type { Sql } from '../../db/sql';
 import { transaction } from '../../db/sql';
 import { addBusinessDays, CalendarUnavailableError } from '../../lib/calendar';
-import { isoDay } from '../../lib/dates';
-import type { RegionCode } from '../../lib/holidays';
+import { legalDay } from '../../lib/legal-day';
+import type { CalendarStore } from '../calendar/store';
+import { placesOf } from '../procedures/deadlines';
 import { expireDueRequests } from '../delegation-requests/queries';
 import { expireDueDelegations } from '../delegations/queries';
 import { findProcedure } from '../procedures/queries';
 import { deadlinesOf } from '../procedures/mappers';
-import { madridDay } from '../procedures/service';
 import { emit } from './emit';
 import { listClockCandidates } from './scheduler.queries';
 
@@ -26,24 +26,25 @@ export interface SchedulerReport {
  * event carries a dedupe key and every state change is a conditional UPDATE, so any number of
  * processes may run this at once without emitting anything twice.
  */
-export async function runScheduler(sql: Sql, now: Date): Promise<SchedulerReport> {
+export async function runScheduler(sql: Sql, now: Date, calendar: CalendarStore): Promise<SchedulerReport> {
   const report: SchedulerReport = { expiredRequests: 0, expiredDelegations: 0, presumedDenials: 0, deadlineWarnings: 0 };
   await transaction(sql, async (tx) => {
     for (const r of await expireDueRequests(tx, now)) {
       report.expiredRequests++;
       await emit(tx, { organizationId: r.organization_id, livemode: r.livemode, type: 'delegation_request.expired', data: { delegation_request_id: r.id, status: 'expired' }, at: now, dedupeKey: `delegation_request.expired:${r.id}` });
     }
-    for (const d of await expireDueDelegations(tx, isoDay(now), now)) {
+    for (const d of await expireDueDelegations(tx, legalDay(now), now)) {
       report.expiredDelegations++;
       await emit(tx, { organizationId: d.organization_id, livemode: d.livemode, type: 'delegation.expired', data: { delegation_id: d.id, status: 'expired', ended_by: 'expiry' }, at: now, dedupeKey: `delegation.expired:${d.id}` });
     }
   });
 
-  const today = madridDay(now);
+  const today = legalDay(now);
+  const cal = await calendar.ensure(sql);
   for (const { id } of await listClockCandidates(sql)) {
     const row = await findProcedure(sql, { id });
     if (!row) continue;
-    const deadlines = deadlinesOf(row, today);
+    const deadlines = deadlinesOf(row, today, cal);
     const base = { organizationId: row.organization_id, livemode: row.livemode, at: now };
     if (deadlines.presumed_denied_at && deadlines.presumed_denied_at <= today) {
       const emitted = await emit(sql, {
@@ -57,7 +58,7 @@ export async function runScheduler(sql: Sql, now: Date): Promise<SchedulerReport
     const open = row.requirements.find((r) => r.status === 'open');
     if (open && open.deadline >= today) {
       try {
-        const warnFrom = addBusinessDays(today, DEADLINE_WARNING_DAYS, (row.region ?? undefined) as RegionCode | undefined).deadline;
+        const warnFrom = addBusinessDays(cal, today, DEADLINE_WARNING_DAYS, placesOf(cal, row)).deadline;
         if (warnFrom >= open.deadline) {
           const emitted = await emit(sql, {
             ...base,

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import type { App } from '../../http/context';
-import { defineRoute, SECURITY } from '../../http/openapi';
+import { defineRoute } from '../../http/openapi';
 
 const HealthSchema = z
   .object({
@@ -23,7 +23,7 @@ const getHealth = defineRoute({
   tags: ['Service'],
   summary: 'Process and database status',
   description: 'Answers 200 when the database answers, 503 otherwise. Needs no credential; meant for load balancers.',
-  security: SECURITY.none,
+  auth: 'public',
   responses: {
     200: { description: 'Healthy', content: { 'application/json': { schema: HealthSchema } } },
     503: { description: 'The database is unavailable', content: { 'application/json': { schema: HealthSchema } } },

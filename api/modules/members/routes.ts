@@ -1,7 +1,6 @@
 import type { App } from '../../http/context';
-import { defineRoute, SECURITY } from '../../http/openapi';
+import { defineRoute } from '../../http/openapi';
 import { organizationPrincipal } from '../../http/auth';
-import { stacks } from '../../http/stacks';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import { CreateMemberBody, ListMembersQuery, MemberPageSchema, MemberParams, MemberSchema } from './schemas';
@@ -9,7 +8,6 @@ import { findMember, listMembers } from './queries';
 import { addMember, removeMember } from './service';
 import { toMember } from './mappers';
 
-const AUTH_PROBLEMS = ['organization_suspended', 'live_mode_unavailable', 'forbidden'] as const;
 
 const createMemberRoute = defineRoute({
   method: 'post',
@@ -18,10 +16,9 @@ const createMemberRoute = defineRoute({
   tags: ['Members'],
   summary: 'Add a member',
   description: 'Adds a professional of the organisation. Needs the admin or owner role.',
-  security: SECURITY.apiKey,
-  middleware: stacks.orgWrite('admin'),
+  auth: 'orgWrite', role: 'admin',
   request: { body: { content: { 'application/json': { schema: CreateMemberBody } }, required: true } },
-  problems: [...AUTH_PROBLEMS, 'duplicate', 'idempotency_conflict', 'idempotency_in_flight'],
+  problems: ['duplicate', 'idempotency_conflict', 'idempotency_in_flight'],
   responses: { 201: { description: 'The new member.', content: { 'application/json': { schema: MemberSchema } } } },
 });
 
@@ -32,10 +29,9 @@ const listRoute = defineRoute({
   tags: ['Members'],
   summary: 'List members',
   description: 'The professionals registered in the organisation, newest first, cursor-paginated. Filter by `status` to see active or removed members.',
-  security: SECURITY.apiKey,
-  middleware: stacks.orgRead(),
+  auth: 'orgRead',
   request: { query: ListMembersQuery },
-  problems: [...AUTH_PROBLEMS, 'invalid_cursor'],
+  problems: ['invalid_cursor'],
   responses: { 200: { description: 'A page of members, oldest first.', content: { 'application/json': { schema: MemberPageSchema } } } },
 });
 
@@ -46,10 +42,9 @@ const retrieveRoute = defineRoute({
   tags: ['Members'],
   summary: 'Retrieve a member',
   description: 'One member of the organisation by id. Members of other organisations are answered as `not_found`.',
-  security: SECURITY.apiKey,
-  middleware: stacks.orgRead(),
+  auth: 'orgRead',
   request: { params: MemberParams },
-  problems: [...AUTH_PROBLEMS, 'not_found'],
+  problems: ['not_found'],
   responses: { 200: { description: 'The member.', content: { 'application/json': { schema: MemberSchema } } } },
 });
 
@@ -60,10 +55,9 @@ const deleteRoute = defineRoute({
   tags: ['Members'],
   summary: 'Remove a member',
   description: 'The member can no longer act; every key bound to them is revoked at once. The record stays, for the audit trail.',
-  security: SECURITY.apiKey,
-  middleware: stacks.orgWrite('admin'),
+  auth: 'orgWrite', role: 'admin',
   request: { params: MemberParams },
-  problems: [...AUTH_PROBLEMS, 'not_found', 'conflict'],
+  problems: ['not_found', 'conflict'],
   responses: { 200: { description: 'The removed member.', content: { 'application/json': { schema: MemberSchema } } } },
 });
 

@@ -1,8 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import type { App } from '../../http/context';
-import { defineRoute, SECURITY } from '../../http/openapi';
+import { defineRoute } from '../../http/openapi';
 import { organizationPrincipal } from '../../http/auth';
-import { stacks } from '../../http/stacks';
 import { rateLimit } from '../../http/rate-limit';
 import { idempotency } from '../../http/idempotency';
 import { ProblemError } from '../../http/problem';
@@ -31,7 +30,7 @@ const registerRoute = defineRoute({
   summary: 'Register a representative organisation',
   description:
     'Public sign-up. The organisation starts `pending_verification` and gets, once, a test-mode key to build its integration; live keys exist only after a platform administrator verifies it. Rate-limited per client address.',
-  security: SECURITY.none,
+  auth: 'public',
   middleware: [
     rateLimit('registration', (c) => c.get('deps').config.registrationRateLimit, (c) => c.get('deps').clientAddress(c)),
     idempotency(),
@@ -48,8 +47,7 @@ const retrieveRoute = defineRoute({
   tags: ['Organization'],
   summary: 'Retrieve the caller\'s organisation',
   description: 'The representative organisation the API key belongs to: its NIF, verification state, and whether live mode is available.',
-  security: SECURITY.apiKey,
-  middleware: stacks.orgRead(),
+  auth: 'orgRead',
   problems: ['organization_suspended', 'live_mode_unavailable', 'forbidden'],
   responses: { 200: { description: 'The organisation of the API key.', content: { 'application/json': { schema: OrganizationSchema } } } },
 });

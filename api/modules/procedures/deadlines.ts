@@ -1,6 +1,20 @@
-import { addBusinessDays, addMonths, isBusinessDay, nextBusinessDay } from '../../lib/calendar';
+import {
+  addBusinessDays,
+  addMonths,
+  assess,
+  combineResults,
+  isBusinessDay,
+  municipalityPlace,
+  nextBusinessDay,
+  regionPlace,
+  type CalendarSnapshot,
+  type CalendarWarning,
+  type DeadlineResult,
+  type Place,
+  type PlaceReport,
+} from '../../lib/calendar';
 import { addDays } from '../../lib/dates';
-import type { RegionCode } from '../../lib/holidays';
+import { REGION_CODES, type Confidence, type RegionCode } from '../../lib/holidays';
 
 /** Días hábiles to cure a requirement (art. 68), and the one extension that may be asked. */
 export const REQUIREMENT_DAYS = 10;
@@ -8,18 +22,42 @@ export const REQUIREMENT_EXTENSION_DAYS = 5;
 /** Días hábiles to file a reclamación previa after a denial (Ley 36/2011, art. 71). */
 export const PRIOR_CLAIM_DAYS = 30;
 
+export const ARTICLES = {
+  registration: 'Ley 39/2015, art. 31.2.b (filing on a día inhábil counts from the first hour of the next día hábil)',
+  max_resolution: 'Ley 39/2015, arts. 21.2–21.3 (plazo máximo) and 30 (cómputo); suspended by a requirement, art. 22.1.a',
+  presumed_denial: 'Ley 39/2015, art. 24.1 and TRLGSS (RDLeg 8/2015): silence is negative in Social Security benefit procedures',
+  requirement: 'Ley 39/2015, art. 68.1 (10 días hábiles) and 68.2 (extension of 5 días hábiles)',
+  prior_claim: 'Ley 36/2011, art. 71.2 (30 días hábiles)',
+} as const;
+
 export interface Term {
   value: number;
   unit: 'business_days' | 'months';
 }
 
-/** A filing made on a non-working day counts as made on the next working day (art. 31.2.b). */
-export function registrationDay(submittedOn: string, region?: RegionCode): string {
-  return nextBusinessDay(submittedOn, region);
+/** Where a procedure's calendar comes from: the applicant's municipality and the seat of the deciding office (art. 30.6). */
+export interface ProcedurePlaces {
+  region: string | null;
+  applicant_municipality: string | null;
+  office_municipality: string | null;
 }
 
-export function maxResolutionBase(registeredOn: string, term: Term, region?: RegionCode): string {
-  return term.unit === 'months' ? addMonths(registeredOn, term.value, region).deadline : addBusinessDays(registeredOn, term.value, region).deadline;
+export function placesOf(cal: CalendarSnapshot, p: ProcedurePlaces): Place[] {
+  const applicant =
+    (p.applicant_municipality ? municipalityPlace(cal, 'applicant', p.applicant_municipality) : undefined) ??
+    (p.region && (REGION_CODES as readonly string[]).includes(p.region) ? regionPlace('applicant', p.region as RegionCode) : undefined) ??
+    { role: 'applicant' as const, region: null, province: null, municipality: null, area: null };
+  const office = p.office_municipality ? municipalityPlace(cal, 'office', p.office_municipality) : undefined;
+  return office ? [applicant, office] : [applicant];
+}
+
+/** A filing made on a non-working day counts as made on the next working day (art. 31.2.b). */
+export function registrationDay(cal: CalendarSnapshot, submittedOn: string, places: readonly Place[]): string {
+  return nextBusinessDay(cal, submittedOn, places);
+}
+
+export function maxResolutionBase(cal: CalendarSnapshot, registeredOn: string, term: Term, places: readonly Place[]): DeadlineResult {
+  return term.unit === 'months' ? addMonths(cal, registeredOn, term.value, places) : addBusinessDays(cal, registeredOn, term.value, places);
 }
 
 export interface Suspension {
@@ -28,9 +66,9 @@ export interface Suspension {
   until?: string;
 }
 
-function businessDaysBetween(from: string, until: string, region?: RegionCode): number {
+function businessDaysBetween(cal: CalendarSnapshot, from: string, until: string, places: readonly Place[]): number {
   let n = 0;
-  for (let d = from; d < until; d = addDays(d, 1)) if (isBusinessDay(d, region)) n++;
+  for (let d = from; d < until; d = addDays(d, 1)) if (isBusinessDay(cal, d, places)) n++;
   return n;
 }
 
@@ -39,22 +77,34 @@ function businessDaysBetween(from: string, until: string, region?: RegionCode): 
  * the time a requirement was open is added back, in the term's own unit. While one is still
  * open the date is not known, so it answers null.
  */
-export function maxResolutionDate(base: string, term: Term, suspensions: readonly Suspension[], region?: RegionCode): string | null {
-  let date = base;
+export function maxResolutionDate(
+  cal: CalendarSnapshot,
+  base: DeadlineResult,
+  term: Term,
+  suspensions: readonly Suspension[],
+  places: readonly Place[],
+): DeadlineResult | null {
+  const parts = [base];
+  let date = base.deadline;
   for (const s of suspensions) {
     if (!s.until) return null;
     if (term.unit === 'months') {
-      date = nextBusinessDay(addDays(date, Math.round((Date.parse(s.until) - Date.parse(s.from)) / 86_400_000)), region);
+      const moved = addDays(date, Math.round((Date.parse(s.until) - Date.parse(s.from)) / 86_400_000));
+      date = nextBusinessDay(cal, moved, places);
     } else {
-      const lost = businessDaysBetween(s.from, s.until, region);
-      if (lost > 0) date = addBusinessDays(date, lost, region).deadline;
+      const lost = businessDaysBetween(cal, s.from, s.until, places);
+      if (lost > 0) {
+        const step = addBusinessDays(cal, date, lost, places);
+        parts.push(step);
+        date = step.deadline;
+      }
     }
   }
-  return date;
+  return combineResults(date, parts);
 }
 
-export function requirementDeadline(notifiedOn: string, extended: boolean, region?: RegionCode): string {
-  return addBusinessDays(notifiedOn, REQUIREMENT_DAYS + (extended ? REQUIREMENT_EXTENSION_DAYS : 0), region).deadline;
+export function requirementDeadline(cal: CalendarSnapshot, notifiedOn: string, extended: boolean, places: readonly Place[]): DeadlineResult {
+  return addBusinessDays(cal, notifiedOn, REQUIREMENT_DAYS + (extended ? REQUIREMENT_EXTENSION_DAYS : 0), places);
 }
 
 /** Silence: the claim is presumed denied the day after the maximum date passes unresolved. */
@@ -62,6 +112,21 @@ export function presumedDeniedOn(maxDate: string): string {
   return addDays(maxDate, 1);
 }
 
-export function priorClaimDeadline(from: string, region?: RegionCode): string {
-  return addBusinessDays(from, PRIOR_CLAIM_DAYS, region).deadline;
+export function priorClaimDeadline(cal: CalendarSnapshot, from: string, places: readonly Place[]): DeadlineResult {
+  return addBusinessDays(cal, from, PRIOR_CLAIM_DAYS, places);
+}
+
+/** What a deadline rests on: its article, the places whose calendars counted, and the weakest data behind it. */
+export interface DeadlineBasis {
+  article: string;
+  term: { value: number; unit: 'business_days' | 'months' | 'natural_days' } | null;
+  places: PlaceReport[];
+  lowest_confidence: Confidence;
+  provisional: boolean;
+  warnings: CalendarWarning[];
+}
+
+export function basisOf(cal: CalendarSnapshot, article: string, term: DeadlineBasis['term'], places: readonly Place[], result: DeadlineResult): DeadlineBasis {
+  const { places: reports, warnings } = assess(cal, places, result);
+  return { article, term, places: reports, lowest_confidence: result.lowestConfidence, provisional: result.provisional, warnings };
 }

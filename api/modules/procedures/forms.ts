@@ -3,6 +3,7 @@ import { ibanField, nifField, personalIdField } from '../../http/fields';
 import { IsoDateSchema, RegionSchema } from '../calendar/schemas';
 import type { ProcedureTypeCode } from '../catalog/schemas';
 import type { RegionCode } from '../../lib/holidays';
+import type { CalendarSnapshot } from '../../lib/calendar';
 import { toPointer } from '../../http/openapi';
 
 /**
@@ -12,24 +13,45 @@ import { toPointer } from '../../http/openapi';
 
 const Phone = z.string().regex(/^(\+34)?[6789]\d{8}$/, 'A Spanish phone number: 9 digits starting with 6, 7, 8 or 9, optionally +34.');
 
-export const ApplicantSchema = z
-  .object({
-    contact: z
-      .object({ email: z.email().max(254).optional(), phone: Phone.optional() })
-      .strict()
-      .refine((c) => c.email !== undefined || c.phone !== undefined, { message: 'Give an email or a phone number.' }),
-    address: z
-      .object({
-        street: z.string().min(3).max(200),
-        postal_code: z.string().regex(/^(0[1-9]|[1-4]\d|5[0-2])\d{3}$/, 'A Spanish postal code: 5 digits, province 01 to 52.'),
-        municipality: z.string().min(2).max(100),
-        province: z.string().min(2).max(100),
-        region: RegionSchema,
-      })
-      .strict(),
-    iban: ibanField(),
-  })
-  .strict();
+const MunicipalityCode = z
+  .string()
+  .regex(/^\d{5}$/, 'The INE municipality code: 5 digits (province and municipality), e.g. 28079 for Madrid.')
+  .openapi({
+    description:
+      'INE code of the applicant\'s municipality (5 digits, CPRO + CMUN). It gives the province, the community and the island or historical territory whose holidays count (Ley 39/2015, art. 30.6); the first two digits must match the postal code\'s.',
+    example: '28079',
+  });
+
+function address(municipalityCode: z.ZodType) {
+  return z
+    .object({
+      street: z.string().min(3).max(200),
+      postal_code: z.string().regex(/^(0[1-9]|[1-4]\d|5[0-2])\d{3}$/, 'A Spanish postal code: 5 digits, province 01 to 52.'),
+      municipality: z.string().min(2).max(100),
+      municipality_code: municipalityCode,
+      province: z.string().min(2).max(100),
+      region: RegionSchema,
+    })
+    .strict();
+}
+
+function applicant(municipalityCode: z.ZodType) {
+  return z
+    .object({
+      contact: z
+        .object({ email: z.email().max(254).optional(), phone: Phone.optional() })
+        .strict()
+        .refine((c) => c.email !== undefined || c.phone !== undefined, { message: 'Give an email or a phone number.' }),
+      address: address(municipalityCode),
+      iban: ibanField(),
+    })
+    .strict();
+}
+
+/** The complete applicant: the municipality code is required to file (no deadline without its place). */
+export const ApplicantSchema = applicant(MunicipalityCode);
+/** In a draft the municipality code may still be missing; submission refuses it (422). */
+const DraftApplicantSchema = applicant(MunicipalityCode.optional());
 
 const Person = z.object({ id_number: personalIdField(), full_name: z.string().min(3).max(200), date_of_death: IsoDateSchema }).strict();
 const Text = (max: number) => z.string().min(10).max(max);
@@ -62,7 +84,7 @@ const minimumIncome = {
 
 const APPLICANT = {
   contact: { email: 'carmen.lopez@example.es', phone: '+34612345678' },
-  address: { street: 'Calle de Alcalá 123, 4º B', postal_code: '28009', municipality: 'Madrid', province: 'Madrid', region: 'MD' },
+  address: { street: 'Calle de Alcalá 123, 4º B', postal_code: '28009', municipality: 'Madrid', municipality_code: '28079', province: 'Madrid', region: 'MD' },
   iban: 'ES9121000418450200051332',
 };
 const DECEASED = { id_number: '54362315K', full_name: 'Antonio García Ruiz', date_of_death: '2026-01-15' };
@@ -71,7 +93,7 @@ const DECEASED = { id_number: '54362315K', full_name: 'Antonio García Ruiz', da
 const SHAPES = {} as Record<ProcedureTypeCode, z.ZodRawShape>;
 
 function form<T extends z.ZodRawShape>(code: ProcedureTypeCode, shape: T, example: Record<string, unknown>) {
-  SHAPES[code] = { applicant: ApplicantSchema, ...shape };
+  SHAPES[code] = { applicant: DraftApplicantSchema, ...shape };
   return z
     .object({ applicant: ApplicantSchema, ...shape })
     .strict()
@@ -204,8 +226,8 @@ export const FORM_SCHEMAS = {
     }),
 } satisfies Record<ProcedureTypeCode, z.ZodType>;
 
-SHAPES.PNC = PNC_SHAPE;
-SHAPES.RP = RP_SHAPE;
+SHAPES.PNC = { ...PNC_SHAPE, applicant: DraftApplicantSchema };
+SHAPES.RP = { ...RP_SHAPE, applicant: DraftApplicantSchema };
 
 const drafts = new Map<ProcedureTypeCode, z.ZodType>();
 
@@ -242,6 +264,54 @@ export function formJsonSchema(type: ProcedureTypeCode): Record<string, unknown>
     jsonSchemas.set(type, schema);
   }
   return schema;
+}
+
+interface AddressFields {
+  postal_code?: unknown;
+  municipality_code?: unknown;
+  region?: unknown;
+}
+
+function addressOf(form: unknown): AddressFields | undefined {
+  const a = (form as { applicant?: { address?: unknown } } | null)?.applicant?.address;
+  return a && typeof a === 'object' ? (a as AddressFields) : undefined;
+}
+
+const ADDRESS_POINTER = '/form/applicant/address';
+
+/**
+ * The address against the INE register: the municipality must exist, the postal code must be in
+ * its province (the first two digits of both codes), and the community must be the municipality's.
+ */
+export function placeErrors(cal: CalendarSnapshot, form: unknown): Array<{ pointer: string; detail: string }> {
+  const a = addressOf(form);
+  if (!a || typeof a.municipality_code !== 'string') return [];
+  const m = cal.municipalities.get(a.municipality_code);
+  if (!m) return [{ pointer: `${ADDRESS_POINTER}/municipality_code`, detail: `No municipality has the INE code ${a.municipality_code}.` }];
+  const errors: Array<{ pointer: string; detail: string }> = [];
+  const province = cal.provinces.get(m.province)!;
+  if (typeof a.postal_code === 'string' && a.postal_code.slice(0, 2) !== province.ine) {
+    errors.push({
+      pointer: `${ADDRESS_POINTER}/postal_code`,
+      detail: `Postal code ${a.postal_code} is not in the province of ${m.name} (${province.name}): it must start with ${province.ine}.`,
+    });
+  }
+  if (typeof a.region === 'string' && a.region !== m.region) {
+    errors.push({ pointer: `${ADDRESS_POINTER}/region`, detail: `${m.name} is in the community ${m.region}, not ${a.region}.` });
+  }
+  return errors;
+}
+
+/**
+ * The places of the procedure (art. 30.6): the applicant's municipality, its community, and the
+ * seat of the deciding office, the Dirección Provincial of the applicant's province, which sits
+ * in the provincial capital.
+ */
+export function formPlaces(cal: CalendarSnapshot, form: unknown): { region: RegionCode | null; applicant_municipality: string | null; office_municipality: string | null } {
+  const a = addressOf(form);
+  const m = typeof a?.municipality_code === 'string' ? cal.municipalities.get(a.municipality_code) : undefined;
+  if (m) return { region: m.region, applicant_municipality: m.ine, office_municipality: cal.provinces.get(m.province)!.capital };
+  return { region: applicantRegion(form) ?? null, applicant_municipality: null, office_municipality: null };
 }
 
 export function applicantRegion(form: unknown): RegionCode | undefined {

@@ -1,17 +1,30 @@
-import type { RegionCode } from '../../lib/holidays';
 import { addDays } from '../../lib/dates';
-import { CalendarUnavailableError } from '../../lib/calendar';
+import { legalDay } from '../../lib/legal-day';
+import { CalendarUnavailableError, type CalendarSnapshot } from '../../lib/calendar';
 import type { Procedure } from './schemas';
 import type { ProcedureRow, RequirementJson } from './queries';
 import type { TimelineRow } from './timeline.queries';
-import { maxResolutionDate, presumedDeniedOn, priorClaimDeadline } from './deadlines';
+import {
+  ARTICLES,
+  basisOf,
+  maxResolutionBase,
+  maxResolutionDate,
+  placesOf,
+  presumedDeniedOn,
+  priorClaimDeadline,
+  requirementDeadline,
+  REQUIREMENT_DAYS,
+  REQUIREMENT_EXTENSION_DAYS,
+  PRIOR_CLAIM_DAYS,
+  type DeadlineBasis,
+} from './deadlines';
 import { missingDocumentGroups } from './service';
 
 const RUNNING = ['submitted', 'in_review'];
 
-/** Time-driven facts, computed from the clock and the calendar on every read. */
-export function deadlinesOf(row: ProcedureRow, today: string): Procedure['deadlines'] {
-  const region = (row.region ?? undefined) as RegionCode | undefined;
+/** Time-driven facts, computed from the clock and the calendar on every read, each with its basis. */
+export function deadlinesOf(row: ProcedureRow, today: string, cal: CalendarSnapshot): Procedure['deadlines'] {
+  const places = placesOf(cal, row);
   const openRequirement = row.requirements.find((r) => r.status === 'open');
   const result: Procedure['deadlines'] = {
     clock: row.max_resolution_base === null ? 'not_started' : openRequirement ? 'suspended' : RUNNING.includes(row.status) ? 'running' : 'stopped',
@@ -19,21 +32,35 @@ export function deadlinesOf(row: ProcedureRow, today: string): Procedure['deadli
     presumed_denied_at: null,
     requirement_deadline: openRequirement?.deadline ?? null,
     prior_claim_deadline: null,
+    basis: { max_resolution_date: null, presumed_denied_at: null, requirement_deadline: null, prior_claim_deadline: null },
   };
-  if (row.max_resolution_base === null) return result;
+  if (openRequirement) result.basis.requirement_deadline = requirementBasis(cal, row, openRequirement);
+  if (row.max_resolution_base === null || row.registered_on === null) return result;
   try {
+    const term = { value: row.max_term_value, unit: row.max_term_unit };
     const suspensions = row.requirements.map((r: RequirementJson) => ({
       from: addDays(r.notified_on, 1),
       until: r.answered_on ? addDays(r.answered_on, 1) : undefined,
     }));
-    const max = maxResolutionDate(row.max_resolution_base, { value: row.max_term_value, unit: row.max_term_unit }, suspensions, region);
-    result.max_resolution_date = max;
-    if (max && RUNNING.includes(row.status) && today > max) {
-      result.presumed_denied_at = presumedDeniedOn(max);
-      result.prior_claim_deadline = priorClaimDeadline(result.presumed_denied_at, region);
+    const base = maxResolutionBase(cal, row.registered_on, term, places);
+    // The stored base is authoritative (recomputed whenever the calendar changes); the basis describes it.
+    const max = maxResolutionDate(cal, { ...base, deadline: row.max_resolution_base }, term, suspensions, places);
+    result.max_resolution_date = max?.deadline ?? null;
+    if (max) {
+      const basis = basisOf(cal, `${ARTICLES.max_resolution}; ${row.legal_source}`, term, places, max);
+      result.basis.max_resolution_date = basis;
+      if (RUNNING.includes(row.status) && today > max.deadline) {
+        result.presumed_denied_at = presumedDeniedOn(max.deadline);
+        result.basis.presumed_denied_at = { ...basis, article: ARTICLES.presumed_denial };
+        const claim = priorClaimDeadline(cal, result.presumed_denied_at, places);
+        result.prior_claim_deadline = claim.deadline;
+        result.basis.prior_claim_deadline = basisOf(cal, ARTICLES.prior_claim, { value: PRIOR_CLAIM_DAYS, unit: 'business_days' }, places, claim);
+      }
     }
     if (row.status === 'denied' || row.status === 'partially_approved') {
-      result.prior_claim_deadline = priorClaimDeadline(row.resolved_at!.toISOString().slice(0, 10), region);
+      const claim = priorClaimDeadline(cal, legalDay(row.resolved_at!), places);
+      result.prior_claim_deadline = claim.deadline;
+      result.basis.prior_claim_deadline = basisOf(cal, ARTICLES.prior_claim, { value: PRIOR_CLAIM_DAYS, unit: 'business_days' }, places, claim);
     }
   } catch (error) {
     // Dates that reach a year without holiday data stay unknown rather than guessed.
@@ -42,11 +69,23 @@ export function deadlinesOf(row: ProcedureRow, today: string): Procedure['deadli
   return result;
 }
 
+function requirementBasis(cal: CalendarSnapshot, row: ProcedureRow, r: RequirementJson): DeadlineBasis | null {
+  try {
+    const places = placesOf(cal, row);
+    const computed = requirementDeadline(cal, r.notified_on, r.extended, places);
+    const days = REQUIREMENT_DAYS + (r.extended ? REQUIREMENT_EXTENSION_DAYS : 0);
+    return basisOf(cal, ARTICLES.requirement, { value: days, unit: 'business_days' }, places, { ...computed, deadline: r.deadline });
+  } catch (error) {
+    if (!(error instanceof CalendarUnavailableError)) throw error;
+    return null;
+  }
+}
+
 function iso(value: string | null): string | null {
   return value === null ? null : new Date(value).toISOString();
 }
 
-export function toProcedure(row: ProcedureRow, today: string): Procedure {
+export function toProcedure(row: ProcedureRow, today: string, cal: CalendarSnapshot): Procedure {
   return {
     id: row.id,
     object: 'procedure',
@@ -57,11 +96,12 @@ export function toProcedure(row: ProcedureRow, today: string): Procedure {
     delegation_id: row.delegation_id,
     form: row.form,
     region: row.region as Procedure['region'],
+    places: { applicant_municipality: row.applicant_municipality, office_municipality: row.office_municipality },
     original_procedure_id: row.original_procedure_id,
     registry_entry_number: row.registry_entry_number,
     submitted_at: row.submitted_at?.toISOString() ?? null,
     registered_on: row.registered_on,
-    deadlines: deadlinesOf(row, today),
+    deadlines: deadlinesOf(row, today, cal),
     resolution:
       row.resolved_at && ['approved', 'partially_approved', 'denied'].includes(row.status)
         ? {
@@ -78,6 +118,7 @@ export function toProcedure(row: ProcedureRow, today: string): Procedure {
       message: r.message,
       notified_at: iso(r.notified_at)!,
       deadline: r.deadline,
+      deadline_basis: requirementBasis(cal, row, r),
       extended: r.extended,
       status: r.status,
       answered_at: iso(r.answered_at),

@@ -1,5 +1,5 @@
 import { textArray, type Sql } from '../../db/sql';
-import type { ApiKeyPrincipalRow, knownCaller } from '../../http/auth.queries';
+import { delegationInForce } from '../delegations/queries';
 
 export interface ProcedureRow {
   id: string;
@@ -12,6 +12,8 @@ export interface ProcedureRow {
   status: string;
   form: Record<string, unknown>;
   region: string | null;
+  applicant_municipality: string | null;
+  office_municipality: string | null;
   original_procedure_id: string | null;
   registry_entry_number: string | null;
   submitted_at: Date | null;
@@ -29,6 +31,7 @@ export interface ProcedureRow {
   version: number;
   max_term_value: number;
   max_term_unit: 'business_days' | 'months';
+  legal_source: string;
   required_documents: string[][];
   document_kinds: string[];
   requirements: RequirementJson[];
@@ -51,10 +54,10 @@ export interface RequirementJson {
 
 const SELECT = (sql: Sql) => sql`
   select p.id, p.organization_id, p.livemode, p.citizen_id, c.id_number as citizen_id_number, p.delegation_id, p.type, p.status, p.form,
-    p.region, p.original_procedure_id, p.registry_entry_number, p.submitted_at, to_char(p.registered_on, 'YYYY-MM-DD') as registered_on,
+    p.region, p.applicant_municipality, p.office_municipality, p.original_procedure_id, p.registry_entry_number, p.submitted_at, to_char(p.registered_on, 'YYYY-MM-DD') as registered_on,
     to_char(p.max_resolution_base, 'YYYY-MM-DD') as max_resolution_base, p.filing_consent_jti, p.created_by_member_id,
     p.submitted_by_member_id, p.resolved_at, p.resolution_text, p.resolution_amount::text as resolution_amount, p.withdrawn_at,
-    p.created_at, p.updated_at, p.version, pt.max_term_value, pt.max_term_unit, pt.required_documents,
+    p.created_at, p.updated_at, p.version, pt.max_term_value, pt.max_term_unit, pt.legal_source, pt.required_documents,
     array(select distinct d.kind from documents d where d.procedure_id = p.id) as document_kinds,
     coalesce((
       select json_agg(json_build_object(
@@ -68,14 +71,15 @@ export async function insertProcedure(
   sql: Sql,
   p: {
     id: string; organization_id: string; livemode: boolean; citizen_id: string; delegation_id: string; type: string; form: unknown;
-    region: string | null; original_procedure_id: string | null; created_by_member_id: string; at: Date;
+    region: string | null; applicant_municipality: string | null; office_municipality: string | null; original_procedure_id: string | null;
+    created_by_member_id: string; at: Date;
   },
 ): Promise<void> {
   await sql`
-    insert into procedures (id, organization_id, livemode, citizen_id, delegation_id, type, form, region, original_procedure_id,
-      created_by_member_id, created_at, updated_at)
+    insert into procedures (id, organization_id, livemode, citizen_id, delegation_id, type, form, region, applicant_municipality,
+      office_municipality, original_procedure_id, created_by_member_id, created_at, updated_at)
     values (${p.id}, ${p.organization_id}, ${p.livemode}, ${p.citizen_id}, ${p.delegation_id}, ${p.type}, ${sql.json(p.form as never)},
-      ${p.region}, ${p.original_procedure_id}, ${p.created_by_member_id}, ${p.at}, ${p.at})`;
+      ${p.region}, ${p.applicant_municipality}, ${p.office_municipality}, ${p.original_procedure_id}, ${p.created_by_member_id}, ${p.at}, ${p.at})`;
 }
 
 export async function findProcedure(
@@ -93,9 +97,17 @@ export async function findProcedure(
   return row;
 }
 
-export async function updateDraft(sql: Sql, id: string, form: unknown, region: string | null, expectedVersion: number, at: Date): Promise<boolean> {
+export async function updateDraft(
+  sql: Sql,
+  id: string,
+  form: unknown,
+  places: { region: string | null; applicant_municipality: string | null; office_municipality: string | null },
+  expectedVersion: number,
+  at: Date,
+): Promise<boolean> {
   const rows = await sql`
-    update procedures set form = ${sql.json(form as never)}, region = ${region}, updated_at = ${at}, version = version + 1
+    update procedures set form = ${sql.json(form as never)}, region = ${places.region}, applicant_municipality = ${places.applicant_municipality},
+      office_municipality = ${places.office_municipality}, updated_at = ${at}, version = version + 1
     where id = ${id} and version = ${expectedVersion} and status = 'draft'
     returning id`;
   return rows.length > 0;
@@ -129,6 +141,13 @@ export async function setStatus(
   return rows.length > 0;
 }
 
+/** Dates that depend on the calendar, recomputed after the administrator changed it. */
+export async function setCalendarDates(sql: Sql, args: { id: string; registeredOn: string; maxBase: string; at: Date }): Promise<void> {
+  await sql`
+    update procedures set registered_on = ${args.registeredOn}, max_resolution_base = ${args.maxBase}, updated_at = ${args.at}, version = version + 1
+    where id = ${args.id}`;
+}
+
 export async function touchProcedure(sql: Sql, id: string, at: Date): Promise<void> {
   await sql`update procedures set updated_at = ${at}, version = version + 1 where id = ${id}`;
 }
@@ -152,7 +171,7 @@ export async function listProcedures(
       and coalesce((
         select true from delegations d
         where d.organization_id = p.organization_id and d.citizen_id = p.citizen_id and d.livemode = p.livemode
-          and d.status = 'active' and d.valid_until >= ${args.today}::date
+          and ${delegationInForce(sql, 'd', args.today)}
           and 'consult' = any(d.capacities) and p.type = any(d.procedure_types)
         limit 1), false)
       ${args.status ? sql`and p.status = ${args.status}` : sql``}
@@ -199,58 +218,36 @@ export async function filingConsentToken(sql: Sql, id: string): Promise<string |
   return row?.filing_consent_token ?? null;
 }
 
-export interface ConsentedProcedureRow extends ProcedureRow {
-  delegation_status: string | null;
-  delegation_active: boolean;
-  delegation_covers: boolean;
+/** A procedure read through the consent gate, with the calendar version its dates are computed with. */
+export interface GatedProcedureRow extends ProcedureRow {
+  /** The calendar version current when the statement ran (the snapshot to compute its dates with). */
+  calendar_version: number;
 }
 
-export interface ConsentedRead {
-  /** The caller's key, when the statement authenticated it (see `apiKeyCaller`). */
-  principal: ApiKeyPrincipalRow | null;
-  procedure: ConsentedProcedureRow | undefined;
+/** The procedure as the payload of a read through the consent gate (see `readThroughGate`). */
+export function procedurePayload(sql: Sql, id: string) {
+  return sql`select q.*, (select version::int from calendar_state) as calendar_version from (${SELECT(sql)} where p.id = ${id}) q`;
 }
 
-/**
- * The hot path of every consented operation on a procedure, in one statement (one round trip):
- * the caller (authenticated here too, for deferred keys), the procedure, the delegation check on
- * this very request, and the access-log entry, written only when the caller may proceed, the
- * delegation is active and covers the capacity and the procedure's type, and the procedure
- * belongs to the token's citizen.
- */
-export async function findProcedureUnderConsent(
-  sql: Sql,
-  args: {
-    caller: ReturnType<typeof knownCaller>;
-    id: string; delegationId: string; citizenId: string; capacity: string; tokenTypes: readonly string[]; today: string;
-    log: { id: string; action: string; requestId: string; at: Date };
-  },
-): Promise<ConsentedRead | undefined> {
-  const [row] = await sql<(ConsentedProcedureRow & { principal: ApiKeyPrincipalRow | null })[]>`
-    with ${args.caller}, target as (
-      select p.id, p.citizen_id, p.type from procedures p join caller on p.organization_id = caller.organization_id and p.livemode = caller.livemode
-      where p.id = ${args.id} and caller.allowed
-    ), verdict as (
-      select d.status,
-        (d.status = 'active' and d.valid_until >= ${args.today}::date and o.status <> 'suspended' and d.livemode = caller.livemode) as active,
-        (${args.capacity} = any(d.capacities) and t.type = any(d.procedure_types) and t.type = any(${textArray(args.tokenTypes)}::text[])) as covers
-      from delegations d join organizations o on o.id = d.organization_id
-      join caller on caller.organization_id = d.organization_id
-      join target t on t.citizen_id = d.citizen_id
-      where d.id = ${args.delegationId} and d.citizen_id = ${args.citizenId}
-    ), logged as (
-      insert into access_log (id, citizen_id, delegation_id, organization_id, member_id, livemode, action, resource_type, resource_id, request_id, occurred_at)
-      select ${args.log.id}, ${args.citizenId}, ${args.delegationId}, caller.organization_id, caller.member_id, caller.livemode,
-             ${args.log.action}, 'procedure', ${args.id}, ${args.log.requestId}, ${args.log.at}
-      from verdict, caller where verdict.active and verdict.covers
-      returning 1
-    )
-    select caller.principal, q.*, v.status as delegation_status, coalesce(v.active, false) as delegation_active,
-      coalesce(v.covers, false) as delegation_covers, (select count(*) from logged) as logged
-    from caller
-    left join (${SELECT(sql)} where p.id = ${args.id}) q on q.organization_id = caller.organization_id and q.livemode = caller.livemode and caller.allowed
-    left join verdict v on true`;
-  if (!row) return undefined;
-  const { principal, ...procedure } = row;
-  return { principal, procedure: procedure.id === null ? undefined : procedure };
+export interface ReceiptRow extends GatedProcedureRow {
+  type_name: string;
+  organization_legal_name: string;
+  organization_nif: string;
+  member_name: string | null;
+  member_id_number: string | null;
+  documents: Array<{ kind: string; filename: string; sha256: string; size_bytes: number }>;
+}
+
+/** What a filing receipt shows, as the payload of a read through the consent gate. */
+export function receiptPayload(sql: Sql, id: string) {
+  return sql`
+    select q.*, pt.name_es as type_name, o.legal_name as organization_legal_name, o.nif as organization_nif,
+      m.name as member_name, m.id_number as member_id_number, (select version::int from calendar_state) as calendar_version,
+      coalesce((select json_agg(json_build_object('kind', d.kind, 'filename', d.filename, 'sha256', d.sha256, 'size_bytes', d.size_bytes)
+                                order by d.created_at, d.id)
+                from documents d where d.procedure_id = q.id), '[]'::json) as documents
+    from (${SELECT(sql)} where p.id = ${id}) q
+    join procedure_types pt on pt.code = q.type
+    join organizations o on o.id = q.organization_id
+    left join members m on m.id = q.submitted_by_member_id`;
 }

@@ -7,7 +7,7 @@ export interface ReceiptContext {
   typeName: string;
   organization: { legal_name: string; nif: string };
   member: { name: string; id_number: string } | null;
-  documents: DocumentRow[];
+  documents: Pick<DocumentRow, 'kind' | 'filename' | 'size_bytes' | 'sha256'>[];
   maxResolutionDate: string | null;
 }
 

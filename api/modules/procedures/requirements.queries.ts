@@ -52,3 +52,8 @@ export async function answerRequirement(sql: Sql, id: string, message: string | 
     where id = ${id} and status = 'open' returning id`;
   return rows.length > 0;
 }
+
+/** A requirement's deadline recomputed after the administrator changed the calendar. */
+export async function setRequirementDeadline(sql: Sql, id: string, deadline: string): Promise<void> {
+  await sql`update requirements set deadline = ${deadline} where id = ${id}`;
+}

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { paginationQuery, pageSchema } from '../../http/pagination';
 import { DocumentKindSchema, ProcedureTypeCodeSchema } from '../catalog/schemas';
-import { NullableRegionSchema } from '../calendar/schemas';
+import { DeadlineBasisSchema, NullableRegionSchema } from '../calendar/schemas';
 import { PROCEDURE_STATUSES, RESOLUTIONS } from './state-machine';
 
 const FormObject = z.record(z.string(), z.unknown()).openapi({
@@ -11,7 +11,7 @@ const FormObject = z.record(z.string(), z.unknown()).openapi({
 const JUB_FORM_EXAMPLE = {
   applicant: {
     contact: { email: 'carmen.lopez@example.es', phone: '+34612345678' },
-    address: { street: 'Calle de Alcalá 123, 4º B', postal_code: '28009', municipality: 'Madrid', province: 'Madrid', region: 'MD' },
+    address: { street: 'Calle de Alcalá 123, 4º B', postal_code: '28009', municipality: 'Madrid', municipality_code: '28079', province: 'Madrid', region: 'MD' },
     iban: 'ES9121000418450200051332',
   },
   regime: 'general',
@@ -41,6 +41,7 @@ export const RequirementSchema = z
     message: z.string(),
     notified_at: z.string(),
     deadline: z.string().openapi({ format: 'date', description: '10 días hábiles from notification (15 with the extension).' }),
+    deadline_basis: DeadlineBasisSchema.nullable().openapi({ description: 'What the deadline rests on; null when its year has no holiday data.' }),
     extended: z.boolean(),
     status: z.enum(['open', 'answered', 'expired']),
     answered_at: z.string().nullable(),
@@ -62,7 +63,30 @@ export const PROCEDURE_EXAMPLE = {
   registry_entry_number: 'REG-2026-00001234',
   submitted_at: '2026-03-02T10:30:00.000Z',
   registered_on: '2026-03-02',
-  deadlines: { clock: 'running', max_resolution_date: '2026-07-09', presumed_denied_at: null, requirement_deadline: null, prior_claim_deadline: null },
+  places: { applicant_municipality: '28079', office_municipality: '28079' },
+  deadlines: {
+    clock: 'running',
+    max_resolution_date: '2026-07-09',
+    presumed_denied_at: null,
+    requirement_deadline: null,
+    prior_claim_deadline: null,
+    basis: {
+      max_resolution_date: {
+        article: 'Ley 39/2015, arts. 21.2–21.3 (plazo máximo) and 30 (cómputo); suspended by a requirement, art. 22.1.a',
+        term: { value: 90, unit: 'business_days' },
+        places: [
+          { role: 'applicant', region: 'MD', province: 'M', municipality: '28079', municipality_name: 'Madrid', area: null, local_days_known: true },
+          { role: 'office', region: 'MD', province: 'M', municipality: '28079', municipality_name: 'Madrid', area: null, local_days_known: true },
+        ],
+        lowest_confidence: 'A',
+        provisional: false,
+        warnings: [],
+      },
+      presumed_denied_at: null,
+      requirement_deadline: null,
+      prior_claim_deadline: null,
+    },
+  },
   resolution: null,
   requirements: [],
   missing_documents: [],
@@ -84,6 +108,12 @@ export const ProcedureSchema = z
     delegation_id: z.string(),
     form: FormObject,
     region: NullableRegionSchema,
+    places: z
+      .object({
+        applicant_municipality: z.string().nullable().openapi({ description: 'INE code of the applicant\'s municipality (from the form\'s address).' }),
+        office_municipality: z.string().nullable().openapi({ description: 'INE code of the deciding office\'s seat: the capital of the applicant\'s province (Dirección Provincial).' }),
+      })
+      .openapi({ description: 'The places whose calendars count for this procedure\'s deadlines (Ley 39/2015, art. 30.6).' }),
     original_procedure_id: z.string().nullable(),
     registry_entry_number: z.string().nullable(),
     submitted_at: z.string().nullable(),
@@ -94,6 +124,14 @@ export const ProcedureSchema = z
       presumed_denied_at: z.string().nullable().openapi({ description: 'Set once silence applies (desestimación presunta); the body may still resolve later.' }),
       requirement_deadline: z.string().nullable(),
       prior_claim_deadline: z.string().nullable().openapi({ description: 'After a denial: last day to file a reclamación previa (30 días hábiles).' }),
+      basis: z
+        .object({
+          max_resolution_date: DeadlineBasisSchema.nullable(),
+          presumed_denied_at: DeadlineBasisSchema.nullable(),
+          requirement_deadline: DeadlineBasisSchema.nullable(),
+          prior_claim_deadline: DeadlineBasisSchema.nullable(),
+        })
+        .openapi({ description: 'For each date above: the article it comes from, the places whose calendars were used and the weakest data behind it.' }),
     }),
     resolution: z
       .object({ outcome: z.enum(RESOLUTIONS), text: z.string(), amount: z.number().nullable(), resolved_at: z.string() })

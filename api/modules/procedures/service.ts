@@ -1,24 +1,21 @@
 import type { Sql } from '../../db/sql';
 import { transaction } from '../../db/sql';
 import { ProblemError, type ProblemFieldError } from '../../http/problem';
-import { CalendarUnavailableError } from '../../lib/calendar';
-import type { RegionCode } from '../../lib/holidays';
+import { CalendarUnavailableError, type CalendarSnapshot } from '../../lib/calendar';
+import type { HolidayScope } from '../../lib/holidays';
+import { legalDay } from '../../lib/legal-day';
 import { newId } from '../../lib/ids';
 import type { ProcedureTypeCode } from '../catalog/schemas';
-import { applicantRegion, draftFormSchema, validateCompleteForm } from './forms';
-import { maxResolutionBase, registrationDay, requirementDeadline } from './deadlines';
+import { draftFormSchema, formPlaces, placeErrors, validateCompleteForm } from './forms';
+import { maxResolutionBase, placesOf, registrationDay, requirementDeadline } from './deadlines';
 import { assertTransition, nextStatus, type Resolution } from './state-machine';
-import { findProcedure, insertProcedure, markSubmitted, setStatus, touchProcedure, updateDraft, type ProcedureRow } from './queries';
-import { answerRequirement, extendRequirement, findRequirement, insertRequirement } from './requirements.queries';
+import { findProcedure, insertProcedure, markSubmitted, setCalendarDates, setStatus, touchProcedure, updateDraft, type ProcedureRow } from './queries';
+import { answerRequirement, extendRequirement, findRequirement, insertRequirement, setRequirementDeadline } from './requirements.queries';
+import { listDatedProcedures } from '../calendar/queries';
 import { recordTimeline, type Actor } from './timeline.queries';
 import { zodIssuesToErrors } from '../../http/openapi';
 import { listDocuments } from '../documents/queries';
 import { emit } from '../events/emit';
-
-/** The calendar day in Spain: a filing at 23:30 UTC in summer is already the next day in Madrid. */
-export function madridDay(at: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Madrid', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
-}
 
 function withCalendar<T>(work: () => T): T {
   try {
@@ -31,12 +28,11 @@ function withCalendar<T>(work: () => T): T {
   }
 }
 
-function checkDraftForm(type: ProcedureTypeCode, form: unknown): Record<string, unknown> {
+function checkDraftForm(type: ProcedureTypeCode, form: unknown, cal: CalendarSnapshot): Record<string, unknown> {
   const parsed = draftFormSchema(type).safeParse(form);
-  if (!parsed.success) {
-    const errors = zodIssuesToErrors(parsed.error.issues, 'body').map((e) => ({ ...e, pointer: `/form${e.pointer}` }));
-    throw new ProblemError('validation_failed', `The ${type} form has ${errors.length} invalid field(s).`, { errors });
-  }
+  const errors = parsed.success ? [] : zodIssuesToErrors(parsed.error.issues, 'body').map((e) => ({ ...e, pointer: `/form${e.pointer}` }));
+  errors.push(...placeErrors(cal, form).map((e) => ({ ...e, in: 'body' as const })));
+  if (errors.length > 0) throw new ProblemError('validation_failed', `The ${type} form has ${errors.length} invalid field(s).`, { errors });
   return form as Record<string, unknown>;
 }
 
@@ -61,11 +57,11 @@ async function emitStatusChange(
 export async function createProcedure(
   sql: Sql,
   args: {
-    organizationId: string; livemode: boolean; memberId: string; citizenId: string; delegationId: string; type: ProcedureTypeCode;
-    form: unknown; originalProcedureId?: string; now: Date;
+    id: string; organizationId: string; livemode: boolean; memberId: string; citizenId: string; delegationId: string; type: ProcedureTypeCode;
+    form: unknown; originalProcedureId?: string; now: Date; calendar: CalendarSnapshot;
   },
 ): Promise<string> {
-  const form = checkDraftForm(args.type, args.form);
+  const form = checkDraftForm(args.type, args.form, args.calendar);
   if ((args.type === 'RP') !== (args.originalProcedureId !== undefined)) {
     throw new ProblemError('validation_failed', 'original_procedure_id is required for RP (reclamación previa) and only for it.', {
       errors: [{ pointer: '/original_procedure_id', in: 'body', detail: args.type === 'RP' ? 'Name the contested procedure.' : 'Only RP procedures take it.' }],
@@ -83,7 +79,7 @@ export async function createProcedure(
         throw new ProblemError('unprocessable', `A reclamación previa contests a resolution or a silence; the original procedure is ${original.status}.`);
       }
     }
-    const id = newId('prc');
+    const id = args.id;
     await insertProcedure(tx, {
       id,
       organization_id: args.organizationId,
@@ -92,7 +88,7 @@ export async function createProcedure(
       delegation_id: args.delegationId,
       type: args.type,
       form,
-      region: applicantRegion(form) ?? null,
+      ...formPlaces(args.calendar, form),
       original_procedure_id: args.originalProcedureId ?? null,
       created_by_member_id: args.memberId,
       at: args.now,
@@ -102,11 +98,11 @@ export async function createProcedure(
   });
 }
 
-export async function updateProcedureForm(sql: Sql, row: ProcedureRow, form: unknown, memberId: string, now: Date): Promise<void> {
+export async function updateProcedureForm(sql: Sql, row: ProcedureRow, form: unknown, memberId: string, now: Date, cal: CalendarSnapshot): Promise<void> {
   assertTransition(row.status, 'update');
-  const checked = checkDraftForm(row.type as ProcedureTypeCode, form);
+  const checked = checkDraftForm(row.type as ProcedureTypeCode, form, cal);
   await transaction(sql, async (tx) => {
-    if (!(await updateDraft(tx, row.id, checked, applicantRegion(checked) ?? null, row.version, now))) {
+    if (!(await updateDraft(tx, row.id, checked, formPlaces(cal, checked), row.version, now))) {
       throw new ProblemError('precondition_failed', 'The procedure changed while you were editing it; read it again.');
     }
     await recordTimeline(tx, { procedureId: row.id, at: now, actor: { type: 'member', id: memberId, name: null }, action: 'form_updated' });
@@ -122,7 +118,11 @@ export function missingDocumentGroups(row: Pick<ProcedureRow, 'required_document
  * and nothing changes. Assigns the registry entry, the registration day and the legal maximum
  * date, and keeps the consent token that authorised it.
  */
-export async function submitProcedure(sql: Sql, args: { id: string; memberId: string; consentToken: string; consentJti: string; now: Date }): Promise<void> {
+export async function submitProcedure(
+  sql: Sql,
+  args: { id: string; memberId: string; consentToken: string; consentJti: string; now: Date; calendar: CalendarSnapshot },
+): Promise<void> {
+  const cal = args.calendar;
   await transaction(sql, async (tx) => {
     const row = (await findProcedure(tx, { id: args.id }, { forUpdate: true }))!;
     assertTransition(row.status, 'submit');
@@ -130,6 +130,7 @@ export async function submitProcedure(sql: Sql, args: { id: string; memberId: st
     const errors: ProblemFieldError[] = [];
     const complete = validateCompleteForm(type, row.form);
     if (!complete.ok) errors.push(...complete.errors.map((e) => ({ ...e, in: 'body' as const })));
+    errors.push(...placeErrors(cal, row.form).map((e) => ({ ...e, in: 'body' as const })));
     const missing = missingDocumentGroups(row);
     for (const group of missing) {
       errors.push({ pointer: '/documents', in: 'body', detail: `Missing a document of kind ${group.join(' or ')}.` });
@@ -140,10 +141,10 @@ export async function submitProcedure(sql: Sql, args: { id: string; memberId: st
         extensions: { missing_documents: missing.map((g) => ({ any_of: g })) },
       });
     }
-    const region = (applicantRegion(row.form) ?? undefined) as RegionCode | undefined;
+    const places = placesOf(cal, row);
     const { registeredOn, maxBase } = withCalendar(() => {
-      const registered = registrationDay(madridDay(args.now), region);
-      return { registeredOn: registered, maxBase: maxResolutionBase(registered, { value: row.max_term_value, unit: row.max_term_unit }, region) };
+      const registered = registrationDay(cal, legalDay(args.now), places);
+      return { registeredOn: registered, maxBase: maxResolutionBase(cal, registered, { value: row.max_term_value, unit: row.max_term_unit }, places).deadline };
     });
     const entry = await markSubmitted(tx, { id: row.id, memberId: args.memberId, at: args.now, registeredOn, maxBase, token: args.consentToken, jti: args.consentJti });
     await recordTimeline(tx, {
@@ -210,12 +211,16 @@ export const resolveProcedure = (sql: Sql, id: string, actor: Actor, resolution:
  * A requerimiento de subsanación (art. 68): 10 días hábiles from notification in the applicant's
  * community; the resolution clock stops until it is answered.
  */
-export async function issueRequirement(sql: Sql, id: string, args: { kinds: string[]; message: string; actor: Actor; now: Date }): Promise<string> {
+export async function issueRequirement(
+  sql: Sql,
+  id: string,
+  args: { kinds: string[]; message: string; actor: Actor; now: Date; calendar: CalendarSnapshot },
+): Promise<string> {
   return transaction(sql, async (tx) => {
     const row = (await findProcedure(tx, { id }, { forUpdate: true }))!;
     assertTransition(row.status, 'require');
-    const notifiedOn = madridDay(args.now);
-    const deadline = withCalendar(() => requirementDeadline(notifiedOn, false, (row.region ?? undefined) as RegionCode | undefined));
+    const notifiedOn = legalDay(args.now);
+    const deadline = withCalendar(() => requirementDeadline(args.calendar, notifiedOn, false, placesOf(args.calendar, row)).deadline);
     const requirementId = newId('req');
     await insertRequirement(tx, {
       id: requirementId,
@@ -252,7 +257,7 @@ export async function issueRequirement(sql: Sql, id: string, args: { kinds: stri
 /** The representative answers (documents already uploaded), or asks once for 5 more días hábiles. */
 export async function respondToRequirement(
   sql: Sql,
-  args: { procedureId: string; requirementId: string; message: string | null; extension: boolean; memberId: string; now: Date },
+  args: { procedureId: string; requirementId: string; message: string | null; extension: boolean; memberId: string; now: Date; calendar: CalendarSnapshot },
 ): Promise<void> {
   await transaction(sql, async (tx) => {
     const row = (await findProcedure(tx, { id: args.procedureId }, { forUpdate: true }))!;
@@ -265,7 +270,7 @@ export async function respondToRequirement(
     if (args.extension) {
       assertTransition(row.status, 'extend_requirement');
       if (requirement.extended) throw new ProblemError('conflict', 'The extension of 5 días hábiles can be asked only once.');
-      const deadline = withCalendar(() => requirementDeadline(requirement.notified_on, true, (row.region ?? undefined) as RegionCode | undefined));
+      const deadline = withCalendar(() => requirementDeadline(args.calendar, requirement.notified_on, true, placesOf(args.calendar, row)).deadline);
       await extendRequirement(tx, requirement.id, deadline);
       await touchProcedure(tx, row.id, args.now);
       await recordTimeline(tx, { procedureId: row.id, at: args.now, actor, action: 'requirement_extended', details: { requirement_id: requirement.id, deadline } });
@@ -280,7 +285,7 @@ export async function respondToRequirement(
         errors: missing.map((kind) => ({ pointer: '/documents', in: 'body' as const, detail: `Missing a document of kind ${kind}.` })),
       });
     }
-    await answerRequirement(tx, requirement.id, args.message, args.now, madridDay(args.now));
+    await answerRequirement(tx, requirement.id, args.message, args.now, legalDay(args.now));
     await setStatus(tx, { id: row.id, from: ['action_required'], to: 'in_review', at: args.now });
     await recordTimeline(tx, {
       procedureId: row.id,
@@ -295,3 +300,57 @@ export async function respondToRequirement(
   });
 }
 
+
+function dependsOn(cal: CalendarSnapshot, row: ProcedureRow, scope: HolidayScope, code: string | null): boolean {
+  if (scope === 'national') return true;
+  return placesOf(cal, row).some((p) =>
+    scope === 'region' ? p.region === code : scope === 'area' ? p.area === code : p.municipality === code);
+}
+
+/**
+ * After the administrator changed the calendar: the stored dates of every live procedure whose
+ * places the change touches (registration day, maximum date base, open requirements' deadlines)
+ * computed again; each procedure that moved gets a timeline entry naming the change. Deadlines
+ * derived at read time (maximum date with suspensions, silence, reclamación previa) follow by themselves.
+ */
+export async function recomputeCalendarDates(
+  tx: Sql,
+  cal: CalendarSnapshot,
+  change: { scope: HolidayScope; code: string | null; year: number; changeId: string },
+  now: Date,
+): Promise<Array<{ id: string; organization_id: string; livemode: boolean }>> {
+  const moved: Array<{ id: string; organization_id: string; livemode: boolean }> = [];
+  for (const { id } of await listDatedProcedures(tx)) {
+    const row = (await findProcedure(tx, { id }))!;
+    if (!dependsOn(cal, row, change.scope, change.code)) continue;
+    const places = placesOf(cal, row);
+    try {
+      const registeredOn = registrationDay(cal, legalDay(row.submitted_at!), places);
+      const maxBase = maxResolutionBase(cal, registeredOn, { value: row.max_term_value, unit: row.max_term_unit }, places).deadline;
+      const requirements = row.requirements
+        .filter((r) => r.status === 'open')
+        .map((r) => ({ id: r.id, before: r.deadline, after: requirementDeadline(cal, r.notified_on, r.extended, places).deadline }))
+        .filter((r) => r.before !== r.after);
+      if (registeredOn === row.registered_on && maxBase === row.max_resolution_base && requirements.length === 0) continue;
+      await setCalendarDates(tx, { id, registeredOn, maxBase, at: now });
+      for (const r of requirements) await setRequirementDeadline(tx, r.id, r.after);
+      await recordTimeline(tx, {
+        procedureId: id,
+        at: now,
+        actor: { type: 'system', id: null, name: null },
+        action: 'calendar_recomputed',
+        details: {
+          calendar_change_id: change.changeId,
+          registered_on: { before: row.registered_on, after: registeredOn },
+          max_resolution_base: { before: row.max_resolution_base, after: maxBase },
+          requirements: requirements.map((r) => ({ requirement_id: r.id, deadline: { before: r.before, after: r.after } })),
+        },
+      });
+      moved.push({ id, organization_id: row.organization_id, livemode: row.livemode });
+    } catch (error) {
+      // A procedure reaching a year without data keeps its dates; its reads say the calendar is unavailable.
+      if (!(error instanceof CalendarUnavailableError)) throw error;
+    }
+  }
+  return moved;
+}

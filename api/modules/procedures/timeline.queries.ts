@@ -36,3 +36,16 @@ export function listTimeline(sql: Sql, procedureId: string): Promise<TimelineRow
     select id, occurred_at, actor_type, actor_id, actor_name, action, from_status, to_status, details
     from procedure_timeline where procedure_id = ${procedureId} order by seq`;
 }
+
+/** The whole timeline as the payload of a read through the consent gate (one row, entries as JSON). */
+export function timelinePayload(sql: Sql, procedureId: string) {
+  return sql`
+    select coalesce((select json_agg(json_build_object('id', id, 'occurred_at', occurred_at, 'actor_type', actor_type, 'actor_id', actor_id,
+                      'actor_name', actor_name, 'action', action, 'from_status', from_status, 'to_status', to_status, 'details', details) order by seq)
+                     from procedure_timeline where procedure_id = ${procedureId}), '[]'::json) as entries`;
+}
+
+/** Timeline entries as a gated read gives them (timestamps as JSON text). */
+export function timelineFromJson(entries: Array<Omit<TimelineRow, 'occurred_at'> & { occurred_at: string }>): TimelineRow[] {
+  return entries.map((e) => ({ ...e, occurred_at: new Date(e.occurred_at) }));
+}

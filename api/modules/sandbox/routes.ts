@@ -1,8 +1,7 @@
 import type { Context } from 'hono';
 import type { App, AppEnv } from '../../http/context';
-import { defineRoute, SECURITY } from '../../http/openapi';
+import { defineRoute } from '../../http/openapi';
 import { organizationPrincipal } from '../../http/auth';
-import { stacks } from '../../http/stacks';
 import { ProblemError } from '../../http/problem';
 import { DelegationRequestParams, DelegationRequestSchema } from '../delegation-requests/schemas';
 import { findDelegationRequest } from '../delegation-requests/queries';
@@ -13,7 +12,7 @@ import { findProcedure } from '../procedures/queries';
 import { admitProcedure, issueRequirement, resolveProcedure } from '../procedures/service';
 import { toProcedure } from '../procedures/mappers';
 import { SandboxAdvanceBody } from '../agency/schemas';
-import { isoDay } from '../../lib/dates';
+import { legalDay } from '../../lib/legal-day';
 import type { Actor } from '../procedures/timeline.queries';
 
 const TAG = 'Sandbox';
@@ -27,8 +26,7 @@ const acceptRoute = defineRoute({
   tags: [TAG],
   summary: 'Play the citizen: accept a test-mode request',
   description: 'Test keys only. Creates the delegation exactly as a citizen\'s acceptance would.',
-  security: SECURITY.apiKey,
-  middleware: stacks.orgWrite('agent'),
+  auth: 'orgWrite',
   request: { params: DelegationRequestParams },
   problems: PROBLEMS,
   responses: ONE,
@@ -41,8 +39,7 @@ const rejectRoute = defineRoute({
   tags: [TAG],
   summary: 'Play the citizen: reject a test-mode request',
   description: 'Test mode only: acts as the citizen and rejects a pending delegation request, as they would from their pages. Emits `delegation_request.rejected`.',
-  security: SECURITY.apiKey,
-  middleware: stacks.orgWrite('agent'),
+  auth: 'orgWrite',
   request: { params: DelegationRequestParams },
   problems: PROBLEMS,
   responses: ONE,
@@ -55,8 +52,7 @@ const advanceRoute = defineRoute({
   tags: [TAG],
   summary: 'Play the caseworker on a test-mode procedure',
   description: 'Test keys only: `admit`, `require` (documents), `approve`, `partially_approve` or `deny`, with the same rules and effects as the agency back office.',
-  security: SECURITY.apiKey,
-  middleware: stacks.orgWrite('agent'),
+  auth: 'orgWrite',
   request: { params: ProcedureParams, body: { content: { 'application/json': { schema: SandboxAdvanceBody } }, required: true } },
   problems: ['organization_suspended', 'forbidden', 'not_found', 'invalid_state_transition', 'calendar_unavailable'],
   responses: { 200: { description: 'The procedure after the simulated action.', content: { 'application/json': { schema: ProcedureSchema } } } },
@@ -88,14 +84,14 @@ export function registerSandbox(app: App): void {
         await admitProcedure(sql, row.id, SANDBOX_CASEWORKER, now);
         break;
       case 'require':
-        await issueRequirement(sql, row.id, { kinds: body.kinds ?? ['OTHER'], message: body.message ?? 'Requerimiento de subsanación (sandbox).', actor: SANDBOX_CASEWORKER, now });
+        await issueRequirement(sql, row.id, { kinds: body.kinds ?? ['OTHER'], message: body.message ?? 'Requerimiento de subsanación (sandbox).', actor: SANDBOX_CASEWORKER, now, calendar: await c.get('deps').calendar.ensure(sql) });
         break;
       default: {
         const outcome = body.action === 'approve' ? 'approved' : body.action === 'deny' ? 'denied' : 'partially_approved';
         await resolveProcedure(sql, row.id, SANDBOX_CASEWORKER, { outcome, text: body.message ?? defaultText[body.action], amount: body.amount ?? null }, now);
       }
     }
-    return c.json(toProcedure((await findProcedure(sql, { id: row.id }))!, isoDay(now)), 200);
+    return c.json(toProcedure((await findProcedure(sql, { id: row.id }))!, legalDay(now), await c.get('deps').calendar.ensure(sql)), 200);
   });
 
   app.openapi(acceptRoute, async (c) => {

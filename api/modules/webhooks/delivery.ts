@@ -68,46 +68,125 @@ async function send(deps: Pick<Deps, 'config' | 'resolveHost'>, d: ClaimedDelive
   }
 }
 
+type DeliveryDeps = Pick<Deps, 'config' | 'clock' | 'resolveHost' | 'logger'>;
+
+/** Sends one claimed delivery once, records the attempt and schedules the next. */
+async function deliverClaimed(sql: Sql, deps: DeliveryDeps, d: ClaimedDelivery, fetcher: typeof fetch): Promise<void> {
+  const now = deps.clock.now();
+  if (!d.enabled) {
+    await recordAttempt(sql, { deliveryId: d.id, at: now, statusCode: null, latencyMs: 0, error: 'endpoint disabled', outcome: 'failed', nextAttemptAt: null });
+    return;
+  }
+  const timestamp = Math.floor(now.getTime() / 1000);
+  const body = webhookBody(d);
+  const signature = await signatureHeader(d, deps.config.secretKey, body, timestamp, now);
+  const started = performance.now();
+  const result = await send(deps, d, body, signature, timestamp, fetcher);
+  const latencyMs = Math.round(performance.now() - started);
+  const at = deps.clock.now();
+  const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
+  if (ok) {
+    await recordAttempt(sql, { deliveryId: d.id, at, statusCode: result.statusCode, latencyMs, error: null, outcome: 'succeeded', nextAttemptAt: null });
+  } else if (result.statusCode === 410) {
+    await transaction(sql, async (tx) => {
+      await recordAttempt(tx, { deliveryId: d.id, at, statusCode: 410, latencyMs, error: 'endpoint answered 410 Gone', outcome: 'failed', nextAttemptAt: null });
+      await disableEndpoint(tx, d.endpoint_id, 'The endpoint answered 410 Gone.', at);
+    });
+  } else if (d.attempts >= MAX_ATTEMPTS) {
+    await recordAttempt(sql, { deliveryId: d.id, at, statusCode: result.statusCode, latencyMs, error: result.error, outcome: 'exhausted', nextAttemptAt: null });
+  } else {
+    const next = new Date(at.getTime() + retryDelaySeconds(d.attempts, result.retryAfter) * 1000);
+    await recordAttempt(sql, { deliveryId: d.id, at, statusCode: result.statusCode, latencyMs, error: result.error, outcome: 'retry', nextAttemptAt: next });
+  }
+  deps.logger.log(ok ? 'info' : 'warn', 'webhook delivery', { delivery_id: d.id, event_type: d.event_type, attempt: d.attempts, status: result.statusCode, latency_ms: latencyMs });
+}
+
+function perEndpointLimit(deps: DeliveryDeps): number {
+  return deps.config.webhooks.perEndpointConcurrency ?? 16;
+}
+
 /**
- * One pass of a delivery worker: claim due deliveries, send each once, record the attempt and
- * schedule the next. Safe to run in any number of processes at once.
+ * One pass of a delivery worker: claim due deliveries (at most the per-endpoint limit for each
+ * endpoint), send them all at once, and wait for them. Safe to run in any number of processes at
+ * once. Workers without a long-running loop (a Cron Trigger) call this in bounded passes.
  */
-export async function deliverDue(
-  sql: Sql,
-  deps: Pick<Deps, 'config' | 'clock' | 'resolveHost' | 'logger'>,
-  options: { batch?: number; fetch?: typeof fetch } = {},
-): Promise<number> {
-  const claimed = await claimDueDeliveries(sql, deps.clock.now(), deps.config.webhooks.leaseSeconds, options.batch ?? 20);
-  await Promise.all(
-    claimed.map(async (d) => {
-      const now = deps.clock.now();
-      if (!d.enabled) {
-        await recordAttempt(sql, { deliveryId: d.id, at: now, statusCode: null, latencyMs: 0, error: 'endpoint disabled', outcome: 'failed', nextAttemptAt: null });
-        return;
-      }
-      const timestamp = Math.floor(now.getTime() / 1000);
-      const body = webhookBody(d);
-      const signature = await signatureHeader(d, deps.config.secretKey, body, timestamp, now);
-      const started = performance.now();
-      const result = await send(deps, d, body, signature, timestamp, options.fetch ?? fetch);
-      const latencyMs = Math.round(performance.now() - started);
-      const at = deps.clock.now();
-      const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
-      if (ok) {
-        await recordAttempt(sql, { deliveryId: d.id, at, statusCode: result.statusCode, latencyMs, error: null, outcome: 'succeeded', nextAttemptAt: null });
-      } else if (result.statusCode === 410) {
-        await transaction(sql, async (tx) => {
-          await recordAttempt(tx, { deliveryId: d.id, at, statusCode: 410, latencyMs, error: 'endpoint answered 410 Gone', outcome: 'failed', nextAttemptAt: null });
-          await disableEndpoint(tx, d.endpoint_id, 'The endpoint answered 410 Gone.', at);
-        });
-      } else if (d.attempts >= MAX_ATTEMPTS) {
-        await recordAttempt(sql, { deliveryId: d.id, at, statusCode: result.statusCode, latencyMs, error: result.error, outcome: 'exhausted', nextAttemptAt: null });
-      } else {
-        const next = new Date(at.getTime() + retryDelaySeconds(d.attempts, result.retryAfter) * 1000);
-        await recordAttempt(sql, { deliveryId: d.id, at, statusCode: result.statusCode, latencyMs, error: result.error, outcome: 'retry', nextAttemptAt: next });
-      }
-      deps.logger.log(ok ? 'info' : 'warn', 'webhook delivery', { delivery_id: d.id, event_type: d.event_type, attempt: d.attempts, status: result.statusCode, latency_ms: latencyMs });
-    }),
-  );
+export async function deliverDue(sql: Sql, deps: DeliveryDeps, options: { batch?: number; fetch?: typeof fetch } = {}): Promise<number> {
+  const claimed = await claimDueDeliveries(sql, deps.clock.now(), deps.config.webhooks.leaseSeconds, options.batch ?? 20, { perEndpoint: perEndpointLimit(deps) });
+  await Promise.all(claimed.map((d) => deliverClaimed(sql, deps, d, options.fetch ?? fetch)));
   return claimed.length;
+}
+
+/**
+ * A continuous delivery worker's sending side: up to `concurrency` deliveries in flight, at most
+ * `perEndpoint` of them to any one endpoint, and a free slot is filled without waiting for the
+ * others (a slow endpoint holds up only its own deliveries). `fill` claims work for the free
+ * slots; `onSettled` hears of every slot that a finished delivery frees, so the loop can claim again.
+ */
+export class DeliveryPipeline {
+  private readonly inFlight = new Map<string, number>();
+  private readonly running = new Set<Promise<void>>();
+  /** Claimed beyond an endpoint's free slots (at most `perEndpoint` each): sent as its slots free up. */
+  private readonly queued = new Map<string, ClaimedDelivery[]>();
+  private readonly concurrency: number;
+  private readonly perEndpoint: number;
+  onSettled: () => void = () => {};
+
+  constructor(
+    private readonly sql: Sql,
+    private readonly deps: DeliveryDeps,
+    private readonly options: { fetch?: typeof fetch } = {},
+  ) {
+    this.concurrency = deps.config.webhooks.concurrency ?? 64;
+    this.perEndpoint = perEndpointLimit(deps);
+  }
+
+  /** Deliveries sent or waiting in this process. */
+  get size(): number {
+    let queued = 0;
+    for (const list of this.queued.values()) queued += list.length;
+    return this.running.size + queued;
+  }
+
+  /** Claims due deliveries for the free slots and starts them; answers how many it claimed. */
+  async fill(): Promise<number> {
+    const free = this.concurrency - this.size;
+    if (free <= 0) return 0;
+    const busy = [...this.inFlight].filter(([, n]) => n >= this.perEndpoint).map(([id]) => id);
+    const claimed = await claimDueDeliveries(this.sql, this.deps.clock.now(), this.deps.config.webhooks.leaseSeconds, free, { perEndpoint: this.perEndpoint, busy });
+    for (const d of claimed) this.start(d);
+    return claimed.length;
+  }
+
+  /** Resolves when every delivery started so far has finished. */
+  async settled(): Promise<void> {
+    while (this.running.size > 0) await Promise.all(this.running);
+  }
+
+  private start(d: ClaimedDelivery): void {
+    const n = this.inFlight.get(d.endpoint_id) ?? 0;
+    if (n >= this.perEndpoint) {
+      const list = this.queued.get(d.endpoint_id) ?? [];
+      list.push(d);
+      this.queued.set(d.endpoint_id, list);
+      return;
+    }
+    this.inFlight.set(d.endpoint_id, n + 1);
+    const run: Promise<void> = deliverClaimed(this.sql, this.deps, d, this.options.fetch ?? fetch)
+      .catch((error: unknown) => {
+        // The lease runs out and another pass retries it.
+        this.deps.logger.log('error', 'webhook delivery failed', { delivery_id: d.id, message: error instanceof Error ? error.message : String(error) });
+      })
+      .finally(() => {
+        this.running.delete(run);
+        const left = (this.inFlight.get(d.endpoint_id) ?? 1) - 1;
+        if (left > 0) this.inFlight.set(d.endpoint_id, left);
+        else this.inFlight.delete(d.endpoint_id);
+        const next = this.queued.get(d.endpoint_id)?.shift();
+        if (this.queued.get(d.endpoint_id)?.length === 0) this.queued.delete(d.endpoint_id);
+        // A slot taken over by a waiting delivery is not a free slot: no claim for it.
+        if (next) this.start(next);
+        else this.onSettled();
+      });
+    this.running.add(run);
+  }
 }

@@ -1,4 +1,5 @@
 import { textArray, type Sql } from '../../db/sql';
+import { DELIVERIES_CHANNEL } from '../events/queries';
 
 export interface EndpointRow {
   id: string;
@@ -113,7 +114,9 @@ export async function findDelivery(sql: Sql, endpointId: string, id: string): Pr
 
 /** Manual redelivery: due now, whatever happened before. */
 export async function requeueDelivery(sql: Sql, id: string, at: Date): Promise<void> {
-  await sql`update webhook_deliveries set status = 'pending', next_attempt_at = ${at}, locked_until = null where id = ${id}`;
+  await sql`
+    with requeued as (update webhook_deliveries set status = 'pending', next_attempt_at = ${at}, locked_until = null where id = ${id} returning 1)
+    select pg_notify(${DELIVERIES_CHANNEL}, '') from requeued`;
 }
 
 export interface ClaimedDelivery {
@@ -134,16 +137,34 @@ export interface ClaimedDelivery {
 
 /**
  * Claims due deliveries for this worker: rows already claimed by another worker are skipped, and
- * the claim is a lease, so a worker that dies mid-delivery leaves them to be retried.
+ * the claim is a lease, so a worker that dies mid-delivery leaves them to be retried. At most
+ * `perEndpoint` per endpoint, and none for the endpoints in `busy` (those this worker already
+ * sends to at its limit), so one endpoint's backlog cannot take every slot. Only the oldest due
+ * rows are looked at (a bounded scan however long the backlog).
  */
-export function claimDueDeliveries(sql: Sql, now: Date, leaseSeconds: number, limit: number): Promise<ClaimedDelivery[]> {
+export function claimDueDeliveries(
+  sql: Sql,
+  now: Date,
+  leaseSeconds: number,
+  limit: number,
+  options: { perEndpoint?: number; busy?: readonly string[] } = {},
+): Promise<ClaimedDelivery[]> {
+  const perEndpoint = options.perEndpoint ?? limit;
   return sql<ClaimedDelivery[]>`
-    with due as (
-      select id from webhook_deliveries
+    with candidates as (
+      select id, endpoint_id, next_attempt_at from webhook_deliveries
       where status = 'pending' and next_attempt_at <= ${now} and (locked_until is null or locked_until < ${now})
+        ${options.busy?.length ? sql`and not (endpoint_id = any(${textArray(options.busy)}::text[]))` : sql``}
       order by next_attempt_at
+      limit ${Math.min(1000, limit * 8)}
+    ), ranked as (
+      select id, row_number() over (partition by endpoint_id order by next_attempt_at, id) as rank from candidates
+    ), due as (
+      select d.id from webhook_deliveries d join ranked r on r.id = d.id
+      where r.rank <= ${perEndpoint} and d.status = 'pending' and (d.locked_until is null or d.locked_until < ${now})
+      order by d.next_attempt_at
       limit ${limit}
-      for update skip locked
+      for update of d skip locked
     ), claimed as (
       update webhook_deliveries d set locked_until = ${now}::timestamptz + make_interval(secs => ${leaseSeconds}), attempts = d.attempts + 1
       from due where d.id = due.id
@@ -154,6 +175,7 @@ export function claimDueDeliveries(sql: Sql, now: Date, leaseSeconds: number, li
     from claimed c join events e on e.id = c.event_id join webhook_endpoints w on w.id = c.endpoint_id`;
 }
 
+/** The attempt and the delivery's new state in one statement (one commit per attempt). */
 export async function recordAttempt(
   sql: Sql,
   a: {
@@ -161,8 +183,11 @@ export async function recordAttempt(
     outcome: 'succeeded' | 'retry' | 'failed' | 'exhausted'; nextAttemptAt: Date | null;
   },
 ): Promise<void> {
-  await sql`insert into webhook_attempts (delivery_id, attempted_at, status_code, latency_ms, error) values (${a.deliveryId}, ${a.at}, ${a.statusCode}, ${a.latencyMs}, ${a.error})`;
   await sql`
+    with attempt as (
+      insert into webhook_attempts (delivery_id, attempted_at, status_code, latency_ms, error)
+      values (${a.deliveryId}, ${a.at}, ${a.statusCode}, ${a.latencyMs}, ${a.error})
+    )
     update webhook_deliveries set
       status = ${a.outcome === 'retry' ? 'pending' : a.outcome},
       next_attempt_at = coalesce(${a.nextAttemptAt}, next_attempt_at),
@@ -184,6 +209,10 @@ export async function insertTestEvent(sql: Sql, args: { eventId: string; deliver
     values (${args.eventId}, ${args.endpoint.organization_id}, ${args.endpoint.livemode}, 'webhook_endpoint.test',
       ${sql.json({ webhook_endpoint_id: args.endpoint.id } as never)}, ${args.at})`;
   await sql`
-    insert into webhook_deliveries (id, endpoint_id, event_id, next_attempt_at, created_at)
-    values (${args.deliveryId}, ${args.endpoint.id}, ${args.eventId}, ${args.at}, ${args.at})`;
+    with queued as (
+      insert into webhook_deliveries (id, endpoint_id, event_id, next_attempt_at, created_at)
+      values (${args.deliveryId}, ${args.endpoint.id}, ${args.eventId}, ${args.at}, ${args.at})
+      returning 1
+    )
+    select pg_notify(${DELIVERIES_CHANNEL}, '') from queued`;
 }

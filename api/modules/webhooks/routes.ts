@@ -1,11 +1,9 @@
 import type { Context } from 'hono';
 import type { App, AppEnv } from '../../http/context';
-import { defineRoute, SECURITY } from '../../http/openapi';
+import { defineRoute } from '../../http/openapi';
 import { organizationPrincipal } from '../../http/auth';
-import { stacks } from '../../http/stacks';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
-import { checkWebhookUrl } from './url-policy';
 import {
   CreateWebhookEndpointBody,
   DeliveryPageSchema,
@@ -18,12 +16,11 @@ import {
   WebhookEndpointSchema,
   WebhookEndpointWithSecretSchema,
 } from './schemas';
-import { findDelivery, findEndpoint, listAttempts, listDeliveries, listEndpoints, requeueDelivery, softDeleteEndpoint, updateEndpoint } from './queries';
-import { createEndpoint, rotateEndpointSecret, sendTestEvent } from './service';
+import { findDelivery, findEndpoint, listAttempts, listDeliveries, listEndpoints, requeueDelivery, softDeleteEndpoint } from './queries';
+import { changeEndpoint, createEndpoint, rotateEndpointSecret, sendTestEvent } from './service';
 import { toDelivery, toWebhookEndpoint } from './mappers';
 
 const TAG = 'Webhook endpoints';
-const AUTH = ['organization_suspended', 'live_mode_unavailable', 'forbidden'] as const;
 const ONE = { 200: { description: 'The endpoint.', content: { 'application/json': { schema: WebhookEndpointSchema } } } };
 const WITH_SECRET = { description: 'The endpoint and its signing secret.', content: { 'application/json': { schema: WebhookEndpointWithSecretSchema } } };
 
@@ -31,57 +28,57 @@ const create = defineRoute({
   method: 'post', path: '/v1/webhook-endpoints', operationId: 'createWebhookEndpoint', tags: [TAG],
   summary: 'Add a webhook endpoint',
   description: 'Events are signed per Standard Webhooks with the returned `whsec_` secret. URLs must be https in production and resolve to public addresses.',
-  security: SECURITY.apiKey, middleware: stacks.orgWrite('admin'),
+  auth: 'orgWrite', role: 'admin',
   request: { body: { content: { 'application/json': { schema: CreateWebhookEndpointBody } }, required: true } },
-  problems: [...AUTH], responses: { 201: WITH_SECRET },
+  responses: { 201: WITH_SECRET },
 });
 const list = defineRoute({
   method: 'get', path: '/v1/webhook-endpoints', operationId: 'listWebhookEndpoints', tags: [TAG], summary: 'List webhook endpoints',
   description: 'The organisation\'s webhook endpoints, newest first, cursor-paginated. Secrets are never shown again after creation.',
-  security: SECURITY.apiKey, middleware: stacks.orgRead(), request: { query: ListQuery }, problems: [...AUTH, 'invalid_cursor'],
+  auth: 'orgRead', request: { query: ListQuery }, problems: ['invalid_cursor'],
   responses: { 200: { description: 'A page of endpoints.', content: { 'application/json': { schema: WebhookEndpointPageSchema } } } },
 });
 const retrieve = defineRoute({
   method: 'get', path: '/v1/webhook-endpoints/{id}', operationId: 'retrieveWebhookEndpoint', tags: [TAG], summary: 'Retrieve a webhook endpoint',
   description: 'One webhook endpoint: its URL, the event types it receives, whether it is enabled and why it was disabled, if it was.',
-  security: SECURITY.apiKey, middleware: stacks.orgRead(), request: { params: WebhookEndpointParams }, problems: [...AUTH, 'not_found'], responses: ONE,
+  auth: 'orgRead', request: { params: WebhookEndpointParams }, problems: ['not_found'], responses: ONE,
 });
 const update = defineRoute({
   method: 'patch', path: '/v1/webhook-endpoints/{id}', operationId: 'updateWebhookEndpoint', tags: [TAG], summary: 'Update a webhook endpoint',
   description: 'Change the URL, the event types, or enable it again after it was disabled.',
-  security: SECURITY.apiKey, middleware: stacks.orgWrite('admin'),
+  auth: 'orgWrite', role: 'admin',
   request: { params: WebhookEndpointParams, body: { content: { 'application/json': { schema: UpdateWebhookEndpointBody } }, required: true } },
-  problems: [...AUTH, 'not_found'], responses: ONE,
+  problems: ['not_found'], responses: ONE,
 });
 const remove = defineRoute({
   method: 'delete', path: '/v1/webhook-endpoints/{id}', operationId: 'deleteWebhookEndpoint', tags: [TAG], summary: 'Delete a webhook endpoint',
   description: 'Removes a webhook endpoint: nothing more is delivered to it. Events stay available at `GET /v1/events`.',
-  security: SECURITY.apiKey, middleware: stacks.orgWrite('admin'), request: { params: WebhookEndpointParams }, problems: [...AUTH, 'not_found'], responses: ONE,
+  auth: 'orgWrite', role: 'admin', request: { params: WebhookEndpointParams }, problems: ['not_found'], responses: ONE,
 });
 const rotate = defineRoute({
   method: 'post', path: '/v1/webhook-endpoints/{id}/rotate-secret', operationId: 'rotateWebhookEndpointSecret', tags: [TAG],
   summary: 'Rotate the signing secret', description: 'The old secret keeps signing (a second signature) for 24 hours.',
-  security: SECURITY.apiKey, middleware: stacks.orgWrite('admin'), request: { params: WebhookEndpointParams }, problems: [...AUTH, 'not_found'],
+  auth: 'orgWrite', role: 'admin', request: { params: WebhookEndpointParams }, problems: ['not_found'],
   responses: { 200: WITH_SECRET },
 });
 const test = defineRoute({
   method: 'post', path: '/v1/webhook-endpoints/{id}/test', operationId: 'testWebhookEndpoint', tags: [TAG],
   summary: 'Send a test event', description: 'Queues a `webhook_endpoint.test` event for this endpoint only; see its delivery in the log.',
-  security: SECURITY.apiKey, middleware: stacks.orgWrite('admin'), request: { params: WebhookEndpointParams }, problems: [...AUTH, 'not_found', 'conflict'],
+  auth: 'orgWrite', role: 'admin', request: { params: WebhookEndpointParams }, problems: ['not_found', 'conflict'],
   responses: { 202: { description: 'Queued.', content: { 'application/json': { schema: DeliveryPageSchema.shape.data.element } } } },
 });
 const deliveries = defineRoute({
   method: 'get', path: '/v1/webhook-endpoints/{id}/deliveries', operationId: 'listWebhookDeliveries', tags: [TAG],
   summary: 'The delivery log', description: 'Newest first, with every attempt: status code, latency, error.',
-  security: SECURITY.apiKey, middleware: stacks.orgRead(), request: { params: WebhookEndpointParams, query: ListQuery },
-  problems: [...AUTH, 'not_found', 'invalid_cursor'],
+  auth: 'orgRead', request: { params: WebhookEndpointParams, query: ListQuery },
+  problems: ['not_found', 'invalid_cursor'],
   responses: { 200: { description: 'A page of deliveries.', content: { 'application/json': { schema: DeliveryPageSchema } } } },
 });
 const retry = defineRoute({
   method: 'post', path: '/v1/webhook-endpoints/{id}/deliveries/{delivery_id}/retry', operationId: 'retryWebhookDelivery', tags: [TAG],
-  summary: 'Deliver again now', security: SECURITY.apiKey, middleware: stacks.orgWrite('admin'), request: { params: DeliveryParams },
+  summary: 'Deliver again now', auth: 'orgWrite', role: 'admin', request: { params: DeliveryParams },
   description: 'Queues a delivery again for immediate sending, for example after fixing the receiving endpoint. The new attempt appears in the delivery log.',
-  problems: [...AUTH, 'not_found', 'conflict'],
+  problems: ['not_found', 'conflict'],
   responses: { 202: { description: 'Queued again.', content: { 'application/json': { schema: DeliverySchema } } } },
 });
 
@@ -122,8 +119,7 @@ export function registerWebhooks(app: App): void {
   app.openapi(update, async (c) => {
     const endpoint = await ownEndpoint(c, c.req.valid('param').id);
     const body = c.req.valid('json');
-    const url = body.url ? (await checkWebhookUrl(body.url, c.get('deps').config, c.get('deps').resolveHost)).toString() : undefined;
-    await updateEndpoint(c.get('sql'), endpoint.id, { url, description: body.description, event_types: body.event_types, enabled: body.enabled }, now(c));
+    await changeEndpoint(c.get('sql'), c.get('deps'), endpoint.id, { url: body.url, description: body.description, event_types: body.event_types, enabled: body.enabled }, now(c));
     return c.json(toWebhookEndpoint(await ownEndpoint(c, endpoint.id), now(c)), 200);
   });
 

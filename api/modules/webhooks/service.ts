@@ -5,7 +5,7 @@ import { secretBox } from '../../lib/crypto-box';
 import { newId } from '../../lib/ids';
 import { checkWebhookUrl } from './url-policy';
 import { newWebhookSecret } from './signing';
-import { insertEndpoint, insertTestEvent, rotateSecret, type EndpointRow } from './queries';
+import { insertEndpoint, insertTestEvent, rotateSecret, updateEndpoint, type EndpointRow } from './queries';
 
 export const PREVIOUS_SECRET_GRACE_MS = 24 * 3600_000;
 
@@ -28,6 +28,18 @@ export async function createEndpoint(
     at: args.now,
   });
   return { id, secret };
+}
+
+/** Changes an endpoint; a new URL passes the same policy as at creation (https, no private networks). */
+export async function changeEndpoint(
+  sql: Sql,
+  deps: Pick<Deps, 'config' | 'resolveHost'>,
+  id: string,
+  changes: { url?: string; description?: string | null; event_types?: string[]; enabled?: boolean },
+  now: Date,
+): Promise<void> {
+  const url = changes.url ? (await checkWebhookUrl(changes.url, deps.config, deps.resolveHost)).toString() : undefined;
+  await updateEndpoint(sql, id, { ...changes, url }, now);
 }
 
 /** A new secret; the old one keeps signing alongside it for 24 hours. */

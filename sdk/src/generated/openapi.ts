@@ -90,9 +90,29 @@ export interface paths {
         };
         /**
          * Compute an administrative deadline
-         * @description Adds días hábiles (weekends and holidays skipped) or months (date to date) to a date, rolling a non-working last day forward (Ley 39/2015, art. 30). Pass exactly one of `business_days` or `months`. A year without holiday data answers 422 `calendar_unavailable`.
+         * @description Adds días hábiles (weekends and holidays skipped), months (date to date) or días naturales (every day counts) to a date; a last day that is not hábil rolls forward (Ley 39/2015, art. 30). Pass exactly one of `business_days`, `months` or `natural_days`. A day is inhábil when it is a holiday in the country, or in the community, island or territory, or municipality of the applicant or of the deciding office's seat (art. 30.6). The answer lists every day skipped with its reason and place, the places used, the weakest grade of the data behind it, and warnings whenever something is unknown or uncertain (no community given, a municipality without local data, a provisional year). A year without holiday data answers 422 `calendar_unavailable`.
          */
         get: operations["computeDeadline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/calendar/holidays": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the holidays of a year that apply to a place
+         * @description National days, then those of the community (without the ones its island or territory lifts), of the island or historical territory, and of the municipality, each with its source and confidence grade. A year without data answers 422 `calendar_unavailable`.
+         */
+        get: operations["listHolidays"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1121,6 +1141,186 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/calendar/years/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Create or replace a year's calendar and its national days
+         * @description A year exists for deadlines only once it has its national days: this sets them, with the year's source, grade and `provisional` flag (false once the BOE resolution is out). Recorded with the reason; the stored dates of dependent procedures are recomputed and each organisation concerned gets a `calendar.holidays_changed` event.
+         */
+        put: operations["adminReplaceCalendarYear"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/calendar/years/{year}/regions/{region}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Replace the days of a year for a community
+         * @description Every day of that year for that place is replaced by the list sent (an empty list removes them). Recorded with the reason and what was there before; dependent procedures recomputed.
+         */
+        put: operations["adminReplaceRegionHolidays"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/calendar/years/{year}/regions/{region}/days": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add days of a year for a community
+         * @description Adds the days sent; a date that already has a day there answers 409 (replace the set instead).
+         */
+        post: operations["adminAddRegionHolidays"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/calendar/years/{year}/areas/{area}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Replace the days of a year for an island or territory
+         * @description Every day of that year for that place is replaced by the list sent (an empty list removes them). Recorded with the reason and what was there before; dependent procedures recomputed.
+         */
+        put: operations["adminReplaceAreaHolidays"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/calendar/years/{year}/areas/{area}/days": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add days of a year for an island or territory
+         * @description Adds the days sent; a date that already has a day there answers 409 (replace the set instead).
+         */
+        post: operations["adminAddAreaHolidays"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/calendar/years/{year}/municipalities/{municipality}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Replace the days of a year for a municipality
+         * @description Every day of that year for that place is replaced by the list sent (an empty list removes them). Recorded with the reason and what was there before; dependent procedures recomputed.
+         */
+        put: operations["adminReplaceMunicipalityHolidays"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/calendar/years/{year}/municipalities/{municipality}/days": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add days of a year for a municipality
+         * @description Adds the days sent; a date that already has a day there answers 409 (replace the set instead).
+         */
+        post: operations["adminAddMunicipalityHolidays"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/calendar/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every change made to the calendar, newest first
+         * @description The record of every calendar change: who made it, why, the days before and after, and how many procedures had their stored dates recomputed. Cursor-paginated.
+         */
+        get: operations["adminListCalendarChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/calendar/changes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Retrieve a calendar change
+         * @description One recorded calendar change with its reason, the days before and after, the calendar version it produced and the number of procedures recomputed.
+         */
+        get: operations["adminRetrieveCalendarChange"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/organizations": {
         parameters: {
             query?: never;
@@ -1537,6 +1737,26 @@ export interface webhooks {
          * @description A test event sent to one endpoint on request. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
          */
         post: operations["webhookEndpointTestWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "calendar.holidays_changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * calendar.holidays_changed
+         * @description The published calendar changed (a holiday added, replaced or lifted) and the stored dates of these procedures were recomputed; each has a timeline entry. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         */
+        post: operations["calendarHolidaysChangedWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2135,6 +2355,54 @@ export interface components {
             };
         };
         /**
+         * @description The published calendar changed (a holiday added, replaced or lifted) and the stored dates of these procedures were recomputed; each has a timeline entry.
+         * @example {
+         *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+         *       "type": "calendar.holidays_changed",
+         *       "timestamp": "2026-03-10T09:00:00.000Z",
+         *       "livemode": false,
+         *       "data": {
+         *         "calendar_change_id": "cch_8Kl0Zx2Cv4Bn6Mq8Wr0Ty2",
+         *         "year": 2026,
+         *         "scope": "municipality",
+         *         "code": "28079",
+         *         "procedure_ids": [
+         *           "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0"
+         *         ]
+         *       }
+         *     }
+         */
+        CalendarHolidaysChangedEvent: {
+            /** @description The event id (`evt_…`), also in `webhook-id`: deduplicate on it. */
+            id: string;
+            /** @enum {string} */
+            type: "calendar.holidays_changed";
+            /** @description When it happened, ISO 8601 UTC. */
+            timestamp: string;
+            livemode: boolean;
+            data: {
+                /**
+                 * @description The recorded change (`cch_…`), with who, why and the days before and after.
+                 * @example cch_8Kl0Zx2Cv4Bn6Mq8Wr0Ty2
+                 */
+                calendar_change_id: string;
+                /** @example 2026 */
+                year: number;
+                /**
+                 * @description Which calendar changed.
+                 * @enum {string}
+                 */
+                scope: "national" | "region" | "area" | "municipality";
+                /**
+                 * @description The place: region code, island or territory code, or INE municipality code; null for national days.
+                 * @example 28079
+                 */
+                code: string | null;
+                /** @description This organisation's procedures whose stored dates moved. */
+                procedure_ids: string[];
+            };
+        };
+        /**
          * @example {
          *       "status": "ok",
          *       "version": "0.1.0",
@@ -2285,44 +2553,88 @@ export interface components {
          *         {
          *           "date": "2026-03-28",
          *           "reason": "saturday",
-         *           "name": null
+         *           "name": null,
+         *           "place": null
          *         },
          *         {
          *           "date": "2026-03-29",
          *           "reason": "sunday",
-         *           "name": null
+         *           "name": null,
+         *           "place": null
          *         },
          *         {
          *           "date": "2026-04-02",
          *           "reason": "regional_holiday",
-         *           "name": "Jueves Santo"
+         *           "name": "Jueves Santo",
+         *           "place": {
+         *             "code": "MD",
+         *             "name": "Comunidad de Madrid",
+         *             "roles": [
+         *               "applicant",
+         *               "office"
+         *             ]
+         *           }
          *         },
          *         {
          *           "date": "2026-04-03",
          *           "reason": "national_holiday",
-         *           "name": "Viernes Santo"
+         *           "name": "Viernes Santo",
+         *           "place": {
+         *             "code": "ES",
+         *             "name": "España",
+         *             "roles": [
+         *               "applicant",
+         *               "office"
+         *             ]
+         *           }
          *         },
          *         {
          *           "date": "2026-04-04",
          *           "reason": "saturday",
-         *           "name": null
+         *           "name": null,
+         *           "place": null
          *         },
          *         {
          *           "date": "2026-04-05",
          *           "reason": "sunday",
-         *           "name": null
+         *           "name": null,
+         *           "place": null
          *         },
          *         {
          *           "date": "2026-04-11",
          *           "reason": "saturday",
-         *           "name": null
+         *           "name": null,
+         *           "place": null
          *         },
          *         {
          *           "date": "2026-04-12",
          *           "reason": "sunday",
-         *           "name": null
+         *           "name": null,
+         *           "place": null
          *         }
-         *       ]
+         *       ],
+         *       "places": [
+         *         {
+         *           "role": "applicant",
+         *           "region": "MD",
+         *           "province": "M",
+         *           "municipality": "28079",
+         *           "municipality_name": "Madrid",
+         *           "area": null,
+         *           "local_days_known": true
+         *         },
+         *         {
+         *           "role": "office",
+         *           "region": "MD",
+         *           "province": "M",
+         *           "municipality": "28079",
+         *           "municipality_name": "Madrid",
+         *           "area": null,
+         *           "local_days_known": true
+         *         }
+         *       ],
+         *       "lowest_confidence": "A",
+         *       "warnings": []
          *     }
          */
         Deadline: {
@@ -2333,7 +2645,7 @@ export interface components {
             /** Format: date */
             deadline: string;
             /** @enum {string} */
-            unit: "business_days" | "months";
+            unit: "business_days" | "months" | "natural_days";
             amount: number;
             /**
              * @description Autonomous community (ISO 3166-2:ES), or null.
@@ -2346,16 +2658,122 @@ export interface components {
                 /** Format: date */
                 date: string;
                 /** @enum {string} */
-                reason: "saturday" | "sunday" | "national_holiday" | "regional_holiday";
+                reason: "saturday" | "sunday" | "national_holiday" | "regional_holiday" | "local_holiday" | "island_holiday" | "territorial_holiday";
                 name: string | null;
+                /** @description Where the day is a holiday, and for which of the places; null for weekends. */
+                place: {
+                    /** @description `ES`, a community (`MD`), an island or territory (`tenerife`, `val_aran`, `bizkaia`) or an INE municipality code. */
+                    code: string;
+                    name: string;
+                    roles: ("applicant" | "office")[];
+                } | null;
             }[];
+            places: components["schemas"]["CalendarPlace"][];
+            lowest_confidence: components["schemas"]["Confidence"];
+            warnings: components["schemas"]["CalendarWarning"][];
+        };
+        CalendarPlace: {
+            /** @enum {string} */
+            role: "applicant" | "office";
+            /**
+             * @description Autonomous community (ISO 3166-2:ES), or null.
+             * @enum {string|null}
+             */
+            region: "AN" | "AR" | "AS" | "CN" | "CB" | "CL" | "CM" | "CT" | "EX" | "GA" | "IB" | "RI" | "MD" | "MC" | "NC" | "PV" | "VC" | "CE" | "ML" | null;
+            province: string | null;
+            /** @description INE code. */
+            municipality: string | null;
+            municipality_name: string | null;
+            /** @description Island (Canarias), Val d'Aran or Basque historical territory whose days count. */
+            area: string | null;
+            /** @description False when the municipality (or its local days for a year involved) is unknown: the true deadline may be later. */
+            local_days_known: boolean;
         };
         /**
-         * @description Community whose regional holidays also count as non-working.
+         * @description A: an official text, or two independent sources agree; B: one reliable secondary source; C: inferred.
+         * @enum {string}
+         */
+        Confidence: "A" | "B" | "C";
+        CalendarWarning: {
+            /** @enum {string} */
+            code: "region_unknown" | "municipality_unknown" | "local_days_unknown" | "local_days_incomplete" | "local_days_partial" | "local_days_conflict" | "provisional_calendar";
+            message: string;
+        };
+        /**
+         * @description The applicant's community. Without it (and without `municipality`) only national days count for the applicant.
          * @example MD
          * @enum {string}
          */
         Region: "AN" | "AR" | "AS" | "CN" | "CB" | "CL" | "CM" | "CT" | "EX" | "GA" | "IB" | "RI" | "MD" | "MC" | "NC" | "PV" | "VC" | "CE" | "ML";
+        /**
+         * @description Province of the deciding office (its seat is the provincial capital). Defaults to the applicant's province when `municipality` is given.
+         * @example M
+         * @enum {string}
+         */
+        Province: "A" | "AB" | "AL" | "AV" | "B" | "BA" | "BI" | "BU" | "C" | "CA" | "CC" | "CE" | "CO" | "CR" | "CS" | "CU" | "GC" | "GI" | "GR" | "GU" | "H" | "HU" | "J" | "L" | "LE" | "LO" | "LU" | "M" | "MA" | "ML" | "MU" | "NA" | "O" | "OR" | "P" | "PM" | "PO" | "S" | "SA" | "SE" | "SG" | "SO" | "SS" | "T" | "TE" | "TF" | "TO" | "V" | "VA" | "VI" | "Z" | "ZA";
+        /**
+         * @example {
+         *       "object": "holiday_list",
+         *       "year": 2026,
+         *       "provisional": false,
+         *       "source": "BOE-A-2025-21667 (Res. DG Trabajo, BOE 28-10-2025)",
+         *       "place": {
+         *         "role": "applicant",
+         *         "region": "MD",
+         *         "province": "M",
+         *         "municipality": "28079",
+         *         "municipality_name": "Madrid",
+         *         "area": null,
+         *         "local_days_known": true
+         *       },
+         *       "data": [
+         *         {
+         *           "date": "2026-05-15",
+         *           "name": "San Isidro",
+         *           "reason": "local_holiday",
+         *           "scope": "municipality",
+         *           "place": {
+         *             "code": "28079",
+         *             "name": "Madrid"
+         *           },
+         *           "source": "BOCM",
+         *           "confidence": "A",
+         *           "partial": false,
+         *           "conflict": false
+         *         }
+         *       ],
+         *       "warnings": []
+         *     }
+         */
+        HolidayList: {
+            /** @enum {string} */
+            object: "holiday_list";
+            year: number;
+            provisional: boolean;
+            source: string;
+            place: components["schemas"]["CalendarPlace"] & (Record<string, never> | null);
+            data: components["schemas"]["Holiday"][];
+            warnings: components["schemas"]["CalendarWarning"][];
+        };
+        Holiday: {
+            /** Format: date */
+            date: string;
+            name: string;
+            /** @enum {string} */
+            reason: "national_holiday" | "regional_holiday" | "local_holiday" | "island_holiday" | "territorial_holiday";
+            /** @enum {string} */
+            scope: "national" | "region" | "area" | "municipality";
+            place: {
+                code: string;
+                name: string;
+            };
+            source: string;
+            confidence: components["schemas"]["Confidence"];
+            /** @description The main town's day; other localities of the municipality keep days of their own. */
+            partial: boolean;
+            /** @description Sources disagree; kept as a holiday to be safe. */
+            conflict: boolean;
+        };
         OrganizationRegistration: {
             organization: components["schemas"]["Organization"];
             owner: components["schemas"]["Member"];
@@ -3088,6 +3506,7 @@ export interface components {
          *             "street": "Calle de Alcalá 123, 4º B",
          *             "postal_code": "28009",
          *             "municipality": "Madrid",
+         *             "municipality_code": "28079",
          *             "province": "Madrid",
          *             "region": "MD"
          *           },
@@ -3102,12 +3521,51 @@ export interface components {
          *       "registry_entry_number": "REG-2026-00001234",
          *       "submitted_at": "2026-03-02T10:30:00.000Z",
          *       "registered_on": "2026-03-02",
+         *       "places": {
+         *         "applicant_municipality": "28079",
+         *         "office_municipality": "28079"
+         *       },
          *       "deadlines": {
          *         "clock": "running",
          *         "max_resolution_date": "2026-07-09",
          *         "presumed_denied_at": null,
          *         "requirement_deadline": null,
-         *         "prior_claim_deadline": null
+         *         "prior_claim_deadline": null,
+         *         "basis": {
+         *           "max_resolution_date": {
+         *             "article": "Ley 39/2015, arts. 21.2–21.3 (plazo máximo) and 30 (cómputo); suspended by a requirement, art. 22.1.a",
+         *             "term": {
+         *               "value": 90,
+         *               "unit": "business_days"
+         *             },
+         *             "places": [
+         *               {
+         *                 "role": "applicant",
+         *                 "region": "MD",
+         *                 "province": "M",
+         *                 "municipality": "28079",
+         *                 "municipality_name": "Madrid",
+         *                 "area": null,
+         *                 "local_days_known": true
+         *               },
+         *               {
+         *                 "role": "office",
+         *                 "region": "MD",
+         *                 "province": "M",
+         *                 "municipality": "28079",
+         *                 "municipality_name": "Madrid",
+         *                 "area": null,
+         *                 "local_days_known": true
+         *               }
+         *             ],
+         *             "lowest_confidence": "A",
+         *             "provisional": false,
+         *             "warnings": []
+         *           },
+         *           "presumed_denied_at": null,
+         *           "requirement_deadline": null,
+         *           "prior_claim_deadline": null
+         *         }
          *       },
          *       "resolution": null,
          *       "requirements": [],
@@ -3141,6 +3599,13 @@ export interface components {
              * @enum {string|null}
              */
             region: "AN" | "AR" | "AS" | "CN" | "CB" | "CL" | "CM" | "CT" | "EX" | "GA" | "IB" | "RI" | "MD" | "MC" | "NC" | "PV" | "VC" | "CE" | "ML" | null;
+            /** @description The places whose calendars count for this procedure's deadlines (Ley 39/2015, art. 30.6). */
+            places: {
+                /** @description INE code of the applicant's municipality (from the form's address). */
+                applicant_municipality: string | null;
+                /** @description INE code of the deciding office's seat: the capital of the applicant's province (Dirección Provincial). */
+                office_municipality: string | null;
+            };
             original_procedure_id: string | null;
             registry_entry_number: string | null;
             submitted_at: string | null;
@@ -3159,6 +3624,13 @@ export interface components {
                 requirement_deadline: string | null;
                 /** @description After a denial: last day to file a reclamación previa (30 días hábiles). */
                 prior_claim_deadline: string | null;
+                /** @description For each date above: the article it comes from, the places whose calendars were used and the weakest data behind it. */
+                basis: {
+                    max_resolution_date: components["schemas"]["DeadlineBasis"];
+                    presumed_denied_at: components["schemas"]["DeadlineBasis"];
+                    requirement_deadline: components["schemas"]["DeadlineBasis"];
+                    prior_claim_deadline: components["schemas"]["DeadlineBasis"];
+                };
             };
             resolution: {
                 /** @enum {string} */
@@ -3178,6 +3650,18 @@ export interface components {
             updated_at: string;
             version: number;
         };
+        DeadlineBasis: {
+            article: string;
+            term: {
+                value: number;
+                /** @enum {string} */
+                unit: "business_days" | "months" | "natural_days";
+            } | null;
+            places: components["schemas"]["CalendarPlace"][];
+            lowest_confidence: components["schemas"]["Confidence"];
+            provisional: boolean;
+            warnings: components["schemas"]["CalendarWarning"][];
+        } | null;
         Requirement: {
             id: string;
             /** @enum {string} */
@@ -3190,6 +3674,7 @@ export interface components {
              * @description 10 días hábiles from notification (15 with the extension).
              */
             deadline: string;
+            deadline_basis: components["schemas"]["DeadlineBasis"] & unknown;
             extended: boolean;
             /** @enum {string} */
             status: "open" | "answered" | "expired";
@@ -3209,6 +3694,7 @@ export interface components {
          *             "street": "Calle de Alcalá 123, 4º B",
          *             "postal_code": "28009",
          *             "municipality": "Madrid",
+         *             "municipality_code": "28079",
          *             "province": "Madrid",
          *             "region": "MD"
          *           },
@@ -3247,6 +3733,7 @@ export interface components {
          *             "street": "Calle de Alcalá 123, 4º B",
          *             "postal_code": "28009",
          *             "municipality": "Madrid",
+         *             "municipality_code": "28079",
          *             "province": "Madrid",
          *             "region": "MD"
          *           },
@@ -3373,6 +3860,7 @@ export interface components {
          *             "street": "Calle de Alcalá 123, 4º B",
          *             "postal_code": "28009",
          *             "municipality": "Madrid",
+         *             "municipality_code": "28079",
          *             "province": "Madrid",
          *             "region": "MD"
          *           },
@@ -3387,12 +3875,51 @@ export interface components {
          *       "registry_entry_number": "REG-2026-00001234",
          *       "submitted_at": "2026-03-02T10:30:00.000Z",
          *       "registered_on": "2026-03-02",
+         *       "places": {
+         *         "applicant_municipality": "28079",
+         *         "office_municipality": "28079"
+         *       },
          *       "deadlines": {
          *         "clock": "running",
          *         "max_resolution_date": "2026-07-09",
          *         "presumed_denied_at": null,
          *         "requirement_deadline": null,
-         *         "prior_claim_deadline": null
+         *         "prior_claim_deadline": null,
+         *         "basis": {
+         *           "max_resolution_date": {
+         *             "article": "Ley 39/2015, arts. 21.2–21.3 (plazo máximo) and 30 (cómputo); suspended by a requirement, art. 22.1.a",
+         *             "term": {
+         *               "value": 90,
+         *               "unit": "business_days"
+         *             },
+         *             "places": [
+         *               {
+         *                 "role": "applicant",
+         *                 "region": "MD",
+         *                 "province": "M",
+         *                 "municipality": "28079",
+         *                 "municipality_name": "Madrid",
+         *                 "area": null,
+         *                 "local_days_known": true
+         *               },
+         *               {
+         *                 "role": "office",
+         *                 "region": "MD",
+         *                 "province": "M",
+         *                 "municipality": "28079",
+         *                 "municipality_name": "Madrid",
+         *                 "area": null,
+         *                 "local_days_known": true
+         *               }
+         *             ],
+         *             "lowest_confidence": "A",
+         *             "provisional": false,
+         *             "warnings": []
+         *           },
+         *           "presumed_denied_at": null,
+         *           "requirement_deadline": null,
+         *           "prior_claim_deadline": null
+         *         }
          *       },
          *       "resolution": null,
          *       "requirements": [],
@@ -3694,6 +4221,229 @@ export interface components {
             } | null;
             request_id: string | null;
         };
+        CalendarChange: {
+            id: string;
+            /** @enum {string} */
+            object: "calendar_change";
+            occurred_at: string;
+            actor: string;
+            reason: string;
+            year: number;
+            /** @enum {string} */
+            scope: "year" | "national" | "region" | "area" | "municipality";
+            code: string | null;
+            /** @enum {string} */
+            mode: "replace" | "add";
+            before_count: number;
+            after_count: number;
+            before: {
+                date: string;
+                /** @enum {string} */
+                kind: "holiday" | "not_holiday";
+                name: string;
+                source: string;
+                confidence: components["schemas"]["Confidence"];
+                partial: boolean;
+                conflict: boolean;
+            }[];
+            after: {
+                date: string;
+                /** @enum {string} */
+                kind: "holiday" | "not_holiday";
+                name: string;
+                source: string;
+                confidence: components["schemas"]["Confidence"];
+                partial: boolean;
+                conflict: boolean;
+            }[];
+            calendar_version: number;
+            /** @description Procedures whose stored dates moved (each got a timeline entry and its organisation a `calendar.holidays_changed` event). */
+            procedures_recomputed: number;
+        };
+        /**
+         * @example {
+         *       "provisional": false,
+         *       "source": "Resolución de la Dirección General de Trabajo, BOE 2027-10-20",
+         *       "confidence": "A",
+         *       "national_days": [
+         *         {
+         *           "date": "2027-01-01",
+         *           "name": "Año Nuevo",
+         *           "source": "BOE 2027-10-20",
+         *           "confidence": "A"
+         *         }
+         *       ],
+         *       "reason": "Publicación del calendario oficial de 2027."
+         *     }
+         */
+        ReplaceCalendarYearRequest: {
+            /** @description True until the year's calendar is published officially. */
+            provisional: boolean;
+            source: string;
+            confidence: components["schemas"]["Confidence"];
+            note?: string;
+            national_days: {
+                /**
+                 * Format: date
+                 * @example 2026-03-27
+                 */
+                date: string;
+                name: string;
+                /** @description Where the day is published (bulletin, order, date). */
+                source: string;
+                confidence: components["schemas"]["Confidence"];
+                /**
+                 * @description `not_holiday` (islands and territories only) lifts a community day there, as Val d'Aran does with 26 December.
+                 * @default holiday
+                 * @enum {string}
+                 */
+                kind: "holiday" | "not_holiday";
+                /** @default false */
+                partial: boolean;
+                /** @default false */
+                conflict: boolean;
+            }[];
+            /**
+             * @description Why the change is made (recorded with it).
+             * @example Orden EMT/208/2025, DOGC 17-XII-2025: fiestas locales de Cataluña para 2026.
+             */
+            reason: string;
+        };
+        /**
+         * @example {
+         *       "days": [
+         *         {
+         *           "date": "2026-09-24",
+         *           "name": "La Mercè",
+         *           "source": "Orden EMT/208/2025, DOGC 17-XII-2025",
+         *           "confidence": "A"
+         *         }
+         *       ],
+         *       "reason": "Orden EMT/208/2025, DOGC 17-XII-2025: fiestas locales de Cataluña para 2026."
+         *     }
+         */
+        ReplaceHolidaysRequest: {
+            days: {
+                /**
+                 * Format: date
+                 * @example 2026-03-27
+                 */
+                date: string;
+                name: string;
+                /** @description Where the day is published (bulletin, order, date). */
+                source: string;
+                confidence: components["schemas"]["Confidence"];
+                /**
+                 * @description `not_holiday` (islands and territories only) lifts a community day there, as Val d'Aran does with 26 December.
+                 * @default holiday
+                 * @enum {string}
+                 */
+                kind: "holiday" | "not_holiday";
+                /** @default false */
+                partial: boolean;
+                /** @default false */
+                conflict: boolean;
+            }[];
+            /**
+             * @description Why the change is made (recorded with it).
+             * @example Orden EMT/208/2025, DOGC 17-XII-2025: fiestas locales de Cataluña para 2026.
+             */
+            reason: string;
+        };
+        /**
+         * @example {
+         *       "days": [
+         *         {
+         *           "date": "2026-09-24",
+         *           "name": "La Mercè",
+         *           "source": "Orden EMT/208/2025, DOGC 17-XII-2025",
+         *           "confidence": "A"
+         *         }
+         *       ],
+         *       "reason": "Orden EMT/208/2025, DOGC 17-XII-2025: fiestas locales de Cataluña para 2026."
+         *     }
+         */
+        AddHolidaysRequest: {
+            days: {
+                /**
+                 * Format: date
+                 * @example 2026-03-27
+                 */
+                date: string;
+                name: string;
+                /** @description Where the day is published (bulletin, order, date). */
+                source: string;
+                confidence: components["schemas"]["Confidence"];
+                /**
+                 * @description `not_holiday` (islands and territories only) lifts a community day there, as Val d'Aran does with 26 December.
+                 * @default holiday
+                 * @enum {string}
+                 */
+                kind: "holiday" | "not_holiday";
+                /** @default false */
+                partial: boolean;
+                /** @default false */
+                conflict: boolean;
+            }[];
+            /**
+             * @description Why the change is made (recorded with it).
+             * @example Orden EMT/208/2025, DOGC 17-XII-2025: fiestas locales de Cataluña para 2026.
+             */
+            reason: string;
+        };
+        /**
+         * @example {
+         *       "days": [
+         *         {
+         *           "date": "2026-09-24",
+         *           "name": "La Mercè",
+         *           "source": "Orden EMT/208/2025, DOGC 17-XII-2025",
+         *           "confidence": "A"
+         *         }
+         *       ],
+         *       "reason": "Orden EMT/208/2025, DOGC 17-XII-2025: fiestas locales de Cataluña para 2026."
+         *     }
+         */
+        ReplaceMunicipalityHolidaysRequest: {
+            days: {
+                /**
+                 * Format: date
+                 * @example 2026-03-27
+                 */
+                date: string;
+                name: string;
+                /** @description Where the day is published (bulletin, order, date). */
+                source: string;
+                confidence: components["schemas"]["Confidence"];
+                /**
+                 * @description `not_holiday` (islands and territories only) lifts a community day there, as Val d'Aran does with 26 December.
+                 * @default holiday
+                 * @enum {string}
+                 */
+                kind: "holiday" | "not_holiday";
+                /** @default false */
+                partial: boolean;
+                /** @default false */
+                conflict: boolean;
+            }[];
+            /**
+             * @description Why the change is made (recorded with it).
+             * @example Orden EMT/208/2025, DOGC 17-XII-2025: fiestas locales de Cataluña para 2026.
+             */
+            reason: string;
+            /**
+             * @description False when some of the municipality's local days of the year are still missing.
+             * @default true
+             */
+            complete: boolean;
+            note?: string;
+        };
+        CalendarChangeList: {
+            data: components["schemas"]["CalendarChange"][];
+            has_more: boolean;
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
         OrganizationList: {
             data: components["schemas"]["Organization"][];
             has_more: boolean;
@@ -3961,8 +4711,14 @@ export interface operations {
                 business_days?: number;
                 /** @description Months to add, date to date. */
                 months?: number;
-                /** @description Community whose regional holidays also count as non-working. */
+                /** @description Días naturales to add (every day counts; an inhábil last day rolls forward). */
+                natural_days?: number;
+                /** @description The applicant's community. Without it (and without `municipality`) only national days count for the applicant. */
                 region?: components["schemas"]["Region"];
+                /** @description INE 5-digit code of the applicant's municipality (e.g. 28079 Madrid); gives its province, community and island or territory. */
+                municipality?: string;
+                /** @description Province of the deciding office (its seat is the provincial capital). Defaults to the applicant's province when `municipality` is given. */
+                office_province?: components["schemas"]["Province"];
             };
             header?: never;
             path?: never;
@@ -3977,6 +4733,59 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Deadline"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `calendar_unavailable`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listHolidays: {
+        parameters: {
+            query: {
+                year: number;
+                /** @description Community; without it (and without `municipality`) only national days are listed. */
+                region?: components["schemas"]["Region"] & unknown;
+                /** @description INE 5-digit code of the applicant's municipality (e.g. 28079 Madrid); gives its province, community and island or territory. */
+                municipality?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The holidays, by date. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HolidayList"];
                 };
             };
             /** @description Problem. Possible codes: `validation_failed`. */
@@ -8031,7 +8840,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `organization_suspended`, `forbidden`. */
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8143,7 +8952,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `organization_suspended`, `forbidden`. */
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8228,7 +9037,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `organization_suspended`, `forbidden`. */
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8790,6 +9599,891 @@ export interface operations {
             };
             /** @description Problem. Possible codes: `citizen_token_invalid`, `unauthorized`. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adminReplaceCalendarYear: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplaceCalendarYearRequest"];
+            };
+        };
+        responses: {
+            /** @description The recorded change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarChange"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `conflict`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `calendar_unavailable`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adminReplaceRegionHolidays: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year: number;
+                /** @description Autonomous community, ISO 3166-2:ES subdivision code without the `ES-` prefix. */
+                region: components["schemas"]["Region"] & unknown;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplaceHolidaysRequest"];
+            };
+        };
+        responses: {
+            /** @description The recorded change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarChange"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `conflict`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `calendar_unavailable`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adminAddRegionHolidays: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year: number;
+                /** @description Autonomous community, ISO 3166-2:ES subdivision code without the `ES-` prefix. */
+                region: components["schemas"]["Region"] & unknown;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddHolidaysRequest"];
+            };
+        };
+        responses: {
+            /** @description The recorded change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarChange"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `conflict`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `calendar_unavailable`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adminReplaceAreaHolidays: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year: number;
+                area: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplaceHolidaysRequest"];
+            };
+        };
+        responses: {
+            /** @description The recorded change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarChange"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `conflict`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `calendar_unavailable`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adminAddAreaHolidays: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year: number;
+                area: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddHolidaysRequest"];
+            };
+        };
+        responses: {
+            /** @description The recorded change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarChange"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `conflict`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `calendar_unavailable`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adminReplaceMunicipalityHolidays: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year: number;
+                municipality: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplaceMunicipalityHolidaysRequest"];
+            };
+        };
+        responses: {
+            /** @description The recorded change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarChange"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `conflict`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `calendar_unavailable`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adminAddMunicipalityHolidays: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year: number;
+                municipality: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddHolidaysRequest"];
+            };
+        };
+        responses: {
+            /** @description The recorded change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarChange"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `conflict`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `calendar_unavailable`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adminListCalendarChanges: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1 to 100. */
+                limit?: number;
+                /** @description Opaque cursor from a previous page's `next_cursor`. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of changes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarChangeList"];
+                };
+            };
+            /** @description Problem. Possible codes: `invalid_cursor`, `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adminRetrieveCalendarChange: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The recorded change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarChange"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9799,6 +11493,45 @@ export interface operations {
                  *     }
                  */
                 "application/json": components["schemas"]["WebhookEndpointTestEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. Any 2xx will do; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    calendarHolidaysChangedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+                 *       "type": "calendar.holidays_changed",
+                 *       "timestamp": "2026-03-10T09:00:00.000Z",
+                 *       "livemode": false,
+                 *       "data": {
+                 *         "calendar_change_id": "cch_8Kl0Zx2Cv4Bn6Mq8Wr0Ty2",
+                 *         "year": 2026,
+                 *         "scope": "municipality",
+                 *         "code": "28079",
+                 *         "procedure_ids": [
+                 *           "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0"
+                 *         ]
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["CalendarHolidaysChangedEvent"];
             };
         };
         responses: {

@@ -6,9 +6,18 @@ import type { Body, OperationSpec, Query, Result } from '../types';
 /** How to call each operation of the API. */
 export const OPERATIONS = {
   acceptMyDelegationRequest: { method: 'POST', path: '/v1/me/delegation-requests/{id}/accept' },
+  adminAddAreaHolidays: { method: 'POST', path: '/v1/admin/calendar/years/{year}/areas/{area}/days', body: 'json' },
+  adminAddMunicipalityHolidays: { method: 'POST', path: '/v1/admin/calendar/years/{year}/municipalities/{municipality}/days', body: 'json' },
+  adminAddRegionHolidays: { method: 'POST', path: '/v1/admin/calendar/years/{year}/regions/{region}/days', body: 'json' },
   adminCreateAgencyKey: { method: 'POST', path: '/v1/admin/agency-keys', body: 'json' },
+  adminListCalendarChanges: { method: 'GET', path: '/v1/admin/calendar/changes', query: true, paginated: true },
   adminListOrganizations: { method: 'GET', path: '/v1/admin/organizations', query: true, paginated: true },
   adminReinstateOrganization: { method: 'POST', path: '/v1/admin/organizations/{id}/reinstate' },
+  adminReplaceAreaHolidays: { method: 'PUT', path: '/v1/admin/calendar/years/{year}/areas/{area}', body: 'json' },
+  adminReplaceCalendarYear: { method: 'PUT', path: '/v1/admin/calendar/years/{year}', body: 'json' },
+  adminReplaceMunicipalityHolidays: { method: 'PUT', path: '/v1/admin/calendar/years/{year}/municipalities/{municipality}', body: 'json' },
+  adminReplaceRegionHolidays: { method: 'PUT', path: '/v1/admin/calendar/years/{year}/regions/{region}', body: 'json' },
+  adminRetrieveCalendarChange: { method: 'GET', path: '/v1/admin/calendar/changes/{id}' },
   adminRotateSigningKey: { method: 'POST', path: '/v1/admin/signing-keys/rotate' },
   adminSuspendOrganization: { method: 'POST', path: '/v1/admin/organizations/{id}/suspend', body: 'json' },
   adminVerifyOrganization: { method: 'POST', path: '/v1/admin/organizations/{id}/verify', body: 'json' },
@@ -37,6 +46,7 @@ export const OPERATIONS = {
   listDelegations: { method: 'GET', path: '/v1/delegations', query: true, paginated: true },
   listDocuments: { method: 'GET', path: '/v1/procedures/{id}/documents', consent: true },
   listEvents: { method: 'GET', path: '/v1/events', query: true, paginated: true },
+  listHolidays: { method: 'GET', path: '/v1/calendar/holidays', query: true },
   listMembers: { method: 'GET', path: '/v1/members', query: true, paginated: true },
   listMyAccessLog: { method: 'GET', path: '/v1/me/access-log', query: true, paginated: true },
   listMyDelegationRequests: { method: 'GET', path: '/v1/me/delegation-requests', query: true, paginated: true },
@@ -80,9 +90,18 @@ export const OPERATIONS = {
 /** Every operation of the API and the client method that calls it. */
 export const operationMethods = {
   acceptMyDelegationRequest: 'citizen.acceptDelegationRequest',
+  adminAddAreaHolidays: 'admin.addAreaHolidays',
+  adminAddMunicipalityHolidays: 'admin.addMunicipalityHolidays',
+  adminAddRegionHolidays: 'admin.addRegionHolidays',
   adminCreateAgencyKey: 'admin.createAgencyKey',
+  adminListCalendarChanges: 'admin.listCalendarChanges',
   adminListOrganizations: 'admin.listOrganizations',
   adminReinstateOrganization: 'admin.reinstateOrganization',
+  adminReplaceAreaHolidays: 'admin.replaceAreaHolidays',
+  adminReplaceCalendarYear: 'admin.replaceCalendarYear',
+  adminReplaceMunicipalityHolidays: 'admin.replaceMunicipalityHolidays',
+  adminReplaceRegionHolidays: 'admin.replaceRegionHolidays',
+  adminRetrieveCalendarChange: 'admin.retrieveCalendarChange',
   adminRotateSigningKey: 'admin.rotateSigningKey',
   adminSuspendOrganization: 'admin.suspendOrganization',
   adminVerifyOrganization: 'admin.verifyOrganization',
@@ -111,6 +130,7 @@ export const operationMethods = {
   listDelegations: 'delegations.list',
   listDocuments: 'procedures.documents.list',
   listEvents: 'events.list',
+  listHolidays: 'calendar.listHolidays',
   listMembers: 'members.list',
   listMyAccessLog: 'citizen.listAccessLog',
   listMyDelegationRequests: 'citizen.listDelegationRequests',
@@ -189,10 +209,17 @@ export interface Resources {
     /**
      * Compute an administrative deadline
      *
-     * Adds días hábiles (weekends and holidays skipped) or months (date to date) to a date, rolling a non-working last day forward (Ley 39/2015, art. 30). Pass exactly one of `business_days` or `months`. A year without holiday data answers 422 `calendar_unavailable`.
+     * Adds días hábiles (weekends and holidays skipped), months (date to date) or días naturales (every day counts) to a date; a last day that is not hábil rolls forward (Ley 39/2015, art. 30). Pass exactly one of `business_days`, `months` or `natural_days`. A day is inhábil when it is a holiday in the country, or in the community, island or territory, or municipality of the applicant or of the deciding office's seat (art. 30.6). The answer lists every day skipped with its reason and place, the places used, the weakest grade of the data behind it, and warnings whenever something is unknown or uncertain (no community given, a municipality without local data, a provisional year). A year without holiday data answers 422 `calendar_unavailable`.
      * @see operation `computeDeadline`
      */
     computeDeadline(query: Query<'computeDeadline'>, options?: RequestOptions): Promise<Result<'computeDeadline'>>;
+    /**
+     * List the holidays of a year that apply to a place
+     *
+     * National days, then those of the community (without the ones its island or territory lifts), of the island or historical territory, and of the municipality, each with its source and confidence grade. A year without data answers 422 `calendar_unavailable`.
+     * @see operation `listHolidays`
+     */
+    listHolidays(query: Query<'listHolidays'>, options?: RequestOptions): Promise<Result<'listHolidays'>>;
   };
   organization: {
     /**
@@ -636,6 +663,69 @@ export interface Resources {
     listAccessLog(query?: Query<'listMyAccessLog'>, options?: RequestOptions): PagePromise<Result<'listMyAccessLog'>>;
   };
   admin: {
+    /**
+     * Create or replace a year's calendar and its national days
+     *
+     * A year exists for deadlines only once it has its national days: this sets them, with the year's source, grade and `provisional` flag (false once the BOE resolution is out). Recorded with the reason; the stored dates of dependent procedures are recomputed and each organisation concerned gets a `calendar.holidays_changed` event.
+     * @see operation `adminReplaceCalendarYear`
+     */
+    replaceCalendarYear(year: string, body: Body<'adminReplaceCalendarYear'>, options?: RequestOptions): Promise<Result<'adminReplaceCalendarYear'>>;
+    /**
+     * Replace the days of a year for a community
+     *
+     * Every day of that year for that place is replaced by the list sent (an empty list removes them). Recorded with the reason and what was there before; dependent procedures recomputed.
+     * @see operation `adminReplaceRegionHolidays`
+     */
+    replaceRegionHolidays(year: string, region: string, body: Body<'adminReplaceRegionHolidays'>, options?: RequestOptions): Promise<Result<'adminReplaceRegionHolidays'>>;
+    /**
+     * Add days of a year for a community
+     *
+     * Adds the days sent; a date that already has a day there answers 409 (replace the set instead).
+     * @see operation `adminAddRegionHolidays`
+     */
+    addRegionHolidays(year: string, region: string, body: Body<'adminAddRegionHolidays'>, options?: RequestOptions): Promise<Result<'adminAddRegionHolidays'>>;
+    /**
+     * Replace the days of a year for an island or territory
+     *
+     * Every day of that year for that place is replaced by the list sent (an empty list removes them). Recorded with the reason and what was there before; dependent procedures recomputed.
+     * @see operation `adminReplaceAreaHolidays`
+     */
+    replaceAreaHolidays(year: string, area: string, body: Body<'adminReplaceAreaHolidays'>, options?: RequestOptions): Promise<Result<'adminReplaceAreaHolidays'>>;
+    /**
+     * Add days of a year for an island or territory
+     *
+     * Adds the days sent; a date that already has a day there answers 409 (replace the set instead).
+     * @see operation `adminAddAreaHolidays`
+     */
+    addAreaHolidays(year: string, area: string, body: Body<'adminAddAreaHolidays'>, options?: RequestOptions): Promise<Result<'adminAddAreaHolidays'>>;
+    /**
+     * Replace the days of a year for a municipality
+     *
+     * Every day of that year for that place is replaced by the list sent (an empty list removes them). Recorded with the reason and what was there before; dependent procedures recomputed.
+     * @see operation `adminReplaceMunicipalityHolidays`
+     */
+    replaceMunicipalityHolidays(year: string, municipality: string, body: Body<'adminReplaceMunicipalityHolidays'>, options?: RequestOptions): Promise<Result<'adminReplaceMunicipalityHolidays'>>;
+    /**
+     * Add days of a year for a municipality
+     *
+     * Adds the days sent; a date that already has a day there answers 409 (replace the set instead).
+     * @see operation `adminAddMunicipalityHolidays`
+     */
+    addMunicipalityHolidays(year: string, municipality: string, body: Body<'adminAddMunicipalityHolidays'>, options?: RequestOptions): Promise<Result<'adminAddMunicipalityHolidays'>>;
+    /**
+     * Every change made to the calendar, newest first
+     *
+     * The record of every calendar change: who made it, why, the days before and after, and how many procedures had their stored dates recomputed. Cursor-paginated.
+     * @see operation `adminListCalendarChanges`
+     */
+    listCalendarChanges(query?: Query<'adminListCalendarChanges'>, options?: RequestOptions): PagePromise<Result<'adminListCalendarChanges'>>;
+    /**
+     * Retrieve a calendar change
+     *
+     * One recorded calendar change with its reason, the days before and after, the calendar version it produced and the number of procedures recomputed.
+     * @see operation `adminRetrieveCalendarChange`
+     */
+    retrieveCalendarChange(id: string, options?: RequestOptions): Promise<Result<'adminRetrieveCalendarChange'>>;
     /**
      * List organisations (platform administration)
      *

@@ -1,0 +1,165 @@
+/** SQL of the HTTP machinery: credentials, rate limits, idempotency keys, citizens' ids. */
+import type { Sql } from '../db/sql';
+import { newId } from '../lib/ids';
+
+export interface ApiKeyPrincipalRow {
+  rate_limit_hits: number;
+  key_id: string;
+  organization_id: string;
+  organization_status: string;
+  member_id: string;
+  member_role: string;
+  member_status: string;
+  livemode: boolean;
+  revoked: boolean;
+}
+
+export interface ApiKeyLookup {
+  secretHash: string;
+  now: Date;
+  /** This request's hit: `write` hits to add to a shard now (0 while the instance holds them back), `held` hits it holds. */
+  rateLimit: { windowStart: Date; shard: number; write: number; held: number };
+}
+
+/**
+ * The credential half of a statement, as common table expressions ending in `principal` (one
+ * row per known key): the key, its organisation and member, its use recorded at most once a
+ * minute, and this request counted against its rate limit (see `HitBuffer`). Folding these writes into the
+ * statement that needs the principal is what keeps authentication from costing a round trip.
+ */
+export function apiKeyPrincipalCtes(sql: Sql, lookup: ApiKeyLookup) {
+  const { secretHash, now, rateLimit } = lookup;
+  return sql`
+    key as (
+      select k.id, k.organization_id, k.member_id, k.livemode, k.revoked_at is not null as revoked, k.last_used_at
+      from api_keys k where k.secret_hash = ${secretHash}
+    ), touched as (
+      update api_keys set last_used_at = ${now}
+      where id = (select id from key where not revoked)
+        and (last_used_at is null or last_used_at < ${now}::timestamptz - interval '60 seconds')
+      returning id
+    ), hit as (
+      insert into rate_limit_windows (bucket, window_start, shard, hits)
+      select 'credential:' || id, ${rateLimit.windowStart}, ${rateLimit.shard}, ${rateLimit.write}::int from key where not revoked and ${rateLimit.write}::int > 0
+      on conflict (bucket, window_start, shard) do update set hits = rate_limit_windows.hits + excluded.hits
+      returning hits
+    ), principal as (
+      select key.id as key_id, key.organization_id, o.status as organization_status, key.member_id,
+             m.role as member_role, m.status as member_status, key.livemode, key.revoked,
+             (coalesce((select hits from hit), 0) + ${rateLimit.held}::int + coalesce((
+               select sum(r.hits) from rate_limit_windows r
+               where r.bucket = 'credential:' || key.id and r.window_start = ${rateLimit.windowStart}
+                 and (r.shard <> ${rateLimit.shard} or ${rateLimit.write}::int = 0)), 0))::int
+               as rate_limit_hits
+      from key
+      join organizations o on o.id = key.organization_id
+      join members m on m.id = key.member_id
+    )`;
+}
+
+/** Resolves a key in one round trip (see `apiKeyPrincipalCtes`). */
+export async function findApiKeyPrincipal(sql: Sql, lookup: ApiKeyLookup): Promise<ApiKeyPrincipalRow | undefined> {
+  const rows = await sql<ApiKeyPrincipalRow[]>`with ${apiKeyPrincipalCtes(sql, lookup)} select * from principal`;
+  return rows[0];
+}
+
+export interface AgencyPrincipalRow {
+  id: string;
+  managing_body: string;
+  office: string;
+  revoked: boolean;
+}
+
+export async function findAgencyKeyPrincipal(sql: Sql, secretHash: string, now: Date): Promise<AgencyPrincipalRow | undefined> {
+  const rows = await sql<AgencyPrincipalRow[]>`
+    with key as (
+      select id, managing_body, office, revoked_at is not null as revoked from agency_keys where secret_hash = ${secretHash}
+    ), touched as (
+      update agency_keys set last_used_at = ${now}
+      where id = (select id from key where not revoked)
+        and (last_used_at is null or last_used_at < ${now}::timestamptz - interval '60 seconds')
+      returning id
+    )
+    select id, managing_body, office, revoked from key`;
+  return rows[0];
+}
+
+/** The citizen's pseudonymous id (`cit_…`), created the first time anyone refers to their id number. */
+export async function ensureCitizen(sql: Sql, idNumber: string, name: string | null, now: Date): Promise<string> {
+  const [row] = await sql<{ id: string }[]>`
+    insert into citizens (id, id_number, name, created_at) values (${newId('cit')}, ${idNumber}, ${name}, ${now})
+    on conflict (id_number) do update set name = coalesce(citizens.name, excluded.name)
+    returning id`;
+  return row!.id;
+}
+
+export const RATE_LIMIT_SHARDS = 16;
+
+/**
+ * Counts one hit in the current fixed window and answers the total so far. The hit goes to a
+ * random shard row so concurrent requests of one credential do not queue on a single row lock;
+ * the total adds the other shards as committed when the statement started.
+ */
+export async function hitRateLimit(sql: Sql, bucket: string, windowStart: Date, count = 1): Promise<number> {
+  const shard = Math.floor(Math.random() * RATE_LIMIT_SHARDS);
+  const [row] = await sql<{ hits: number }[]>`
+    with hit as (
+      insert into rate_limit_windows (bucket, window_start, shard, hits) values (${bucket}, ${windowStart}, ${shard}, ${count}::int)
+      on conflict (bucket, window_start, shard) do update set hits = rate_limit_windows.hits + excluded.hits
+      returning hits
+    )
+    select ((select hits from hit) + coalesce((
+      select sum(hits) from rate_limit_windows where bucket = ${bucket} and window_start = ${windowStart} and shard <> ${shard}), 0))::int as hits`;
+  return row!.hits;
+}
+
+export async function deleteOldRateLimitWindows(sql: Sql, before: Date): Promise<void> {
+  await sql`delete from rate_limit_windows where window_start < ${before}`;
+}
+
+export interface IdempotencyRow {
+  fingerprint: string;
+  state: 'in_flight' | 'completed';
+  response_status: number | null;
+  response_body: string | null;
+  response_content_type: string | null;
+  locked_until: Date;
+}
+
+/**
+ * Claims a key for this request. Answers null when the claim succeeded; otherwise the existing
+ * record. A stale in-flight claim (its request died) is taken over.
+ */
+export async function claimIdempotencyKey(
+  sql: Sql,
+  args: { credentialId: string; key: string; fingerprint: string; now: Date; lockedUntil: Date; expiresAt: Date },
+): Promise<IdempotencyRow | null> {
+  const claimed = await sql<{ key: string }[]>`
+    insert into idempotency_keys (credential_id, key, fingerprint, state, created_at, locked_until, expires_at)
+    values (${args.credentialId}, ${args.key}, ${args.fingerprint}, 'in_flight', ${args.now}, ${args.lockedUntil}, ${args.expiresAt})
+    on conflict (credential_id, key) do update
+      set fingerprint = excluded.fingerprint, created_at = excluded.created_at,
+          locked_until = excluded.locked_until, expires_at = excluded.expires_at
+      where (idempotency_keys.state = 'in_flight' and idempotency_keys.locked_until < ${args.now})
+         or idempotency_keys.expires_at < ${args.now}
+    returning key`;
+  if (claimed.length > 0) return null;
+  const [existing] = await sql<IdempotencyRow[]>`
+    select fingerprint, state, response_status, response_body, response_content_type, locked_until
+    from idempotency_keys where credential_id = ${args.credentialId} and key = ${args.key}`;
+  return existing ?? null;
+}
+
+export async function completeIdempotencyKey(
+  sql: Sql,
+  args: { credentialId: string; key: string; status: number; body: string; contentType: string | null },
+): Promise<void> {
+  await sql`
+    update idempotency_keys
+    set state = 'completed', response_status = ${args.status}, response_body = ${args.body}, response_content_type = ${args.contentType}
+    where credential_id = ${args.credentialId} and key = ${args.key}`;
+}
+
+export async function releaseIdempotencyKey(sql: Sql, credentialId: string, key: string): Promise<void> {
+  await sql`delete from idempotency_keys where credential_id = ${credentialId} and key = ${key} and state = 'in_flight'`;
+}

@@ -1,0 +1,138 @@
+import type { MiddlewareHandler } from 'hono';
+import type { App, AppEnv } from './context';
+import type { ProblemCode } from './problem-codes';
+import { apiKey, requireAdmin, requireAgencyKey, requireCitizen, requireOrganizationOrAgencyKey, requireRole, type MemberRole } from './auth';
+import { credentialRateLimit } from './rate-limit';
+import { idempotency } from './idempotency';
+
+/**
+ * How a route authenticates, declared once per route (`defineRoute({ auth: 'orgWrite' })`): the
+ * security requirement of the document, the middleware, and the problem codes the credential and
+ * the consent check can answer are all derived from it.
+ */
+export type RouteAuth =
+  | 'public'
+  | 'orgRead'
+  | 'orgWrite'
+  | 'orgConsentedRead'
+  | 'orgConsentedWrite'
+  | 'orgOrAgencyRead'
+  | 'agencyRead'
+  | 'agencyWrite'
+  | 'citizenRead'
+  | 'citizenWrite'
+  | 'admin';
+
+type SecurityRequirement = Record<string, string[]>;
+
+const ORG_PROBLEMS = ['unauthorized', 'organization_suspended', 'live_mode_unavailable', 'forbidden', 'rate_limited'] as const;
+
+/** What a consent token and the delegation behind it can refuse, in the gate's order after the key's own refusals. */
+export const CONSENT_PROBLEMS = [
+  'consent_required',
+  'consent_invalid',
+  'consent_signature_invalid',
+  'consent_key_unknown',
+  'consent_algorithm_not_allowed',
+  'consent_expired',
+  'consent_not_yet_valid',
+  'consent_audience_mismatch',
+  'consent_issuer_mismatch',
+  'consent_actor_mismatch',
+  'consent_mode_mismatch',
+  'delegation_inactive',
+  'scope_insufficient',
+] as const;
+
+/** Responses with a citizen's data are never stored by a cache, shared or private. */
+function noStore(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    c.header('cache-control', 'no-store');
+    await next();
+  };
+}
+
+interface AuthKind {
+  security: SecurityRequirement[];
+  problems: readonly ProblemCode[];
+  defaultRole?: MemberRole;
+  middleware(role: MemberRole): MiddlewareHandler<AppEnv>[];
+}
+
+const API_KEY = [{ ApiKey: [] }];
+const API_KEY_WITH_CONSENT = [{ ApiKey: [], Consent: [] }];
+const settled = (role: MemberRole) => [apiKey({ settle: true, minimumRole: role }), credentialRateLimit(), requireRole(role)];
+
+export const ROUTE_AUTH: Record<RouteAuth, AuthKind> = {
+  public: { security: [], problems: [], middleware: () => [] },
+  orgRead: { security: API_KEY, problems: ORG_PROBLEMS, defaultRole: 'viewer', middleware: settled },
+  orgWrite: { security: API_KEY, problems: ORG_PROBLEMS, defaultRole: 'agent', middleware: (role) => [...settled(role), idempotency()] },
+  /** The key is settled inside the read's one statement, with the consent gate (`api/modules/consent/gate.ts`). */
+  orgConsentedRead: {
+    security: API_KEY_WITH_CONSENT,
+    problems: [...ORG_PROBLEMS, ...CONSENT_PROBLEMS],
+    defaultRole: 'viewer',
+    middleware: (role) => [noStore(), apiKey({ settle: false, minimumRole: role })],
+  },
+  /** The key is settled first (the Idempotency-Key is scoped to it); the gate runs inside the write's transaction. */
+  orgConsentedWrite: {
+    security: API_KEY_WITH_CONSENT,
+    problems: [...ORG_PROBLEMS, ...CONSENT_PROBLEMS],
+    defaultRole: 'agent',
+    middleware: (role) => [noStore(), ...settled(role), idempotency()],
+  },
+  orgOrAgencyRead: {
+    security: [{ ApiKey: [] }, { AgencyKey: [] }],
+    problems: ['unauthorized', 'organization_suspended', 'live_mode_unavailable', 'rate_limited'],
+    middleware: () => [requireOrganizationOrAgencyKey(), credentialRateLimit()],
+  },
+  agencyRead: { security: [{ AgencyKey: [] }], problems: ['unauthorized', 'rate_limited'], middleware: () => [requireAgencyKey(), credentialRateLimit()] },
+  agencyWrite: {
+    security: [{ AgencyKey: [] }],
+    problems: ['unauthorized', 'rate_limited'],
+    middleware: () => [requireAgencyKey(), credentialRateLimit(), idempotency()],
+  },
+  citizenRead: {
+    security: [{ CitizenToken: [] }],
+    problems: ['citizen_token_invalid', 'rate_limited'],
+    middleware: () => [noStore(), requireCitizen(), credentialRateLimit()],
+  },
+  citizenWrite: {
+    security: [{ CitizenToken: [] }],
+    problems: ['citizen_token_invalid', 'rate_limited'],
+    middleware: () => [noStore(), requireCitizen(), credentialRateLimit(), idempotency()],
+  },
+  admin: { security: [{ AdminToken: [] }], problems: ['unauthorized'], middleware: () => [requireAdmin(), idempotency()] },
+};
+
+/** The security schemes the requirements above name, declared in the document. */
+export function registerSecuritySchemes(app: App): void {
+  const registry = app.openAPIRegistry;
+  registry.registerComponent('securitySchemes', 'ApiKey', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An organisation API key: `sk_test_…` (test mode) or `sk_live_…` (live mode).',
+  });
+  registry.registerComponent('securitySchemes', 'Consent', {
+    type: 'apiKey',
+    in: 'header',
+    name: 'Puente-Consent',
+    description: "A consent token minted from an active delegation; required on every operation on a client's data.",
+  });
+  registry.registerComponent('securitySchemes', 'AgencyKey', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An agency back-office key, `ak_live_…`.',
+  });
+  registry.registerComponent('securitySchemes', 'CitizenToken', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'An OIDC ID token of the citizen, issued by the configured identity provider.',
+  });
+  registry.registerComponent('securitySchemes', 'AdminToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'The platform administrator token (`PUENTE_ADMIN_TOKEN`).',
+  });
+}

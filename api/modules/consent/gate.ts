@@ -1,0 +1,182 @@
+import type { Context } from 'hono';
+import { transaction, type Sql, type SqlFragment } from '../../db/sql';
+import type { AppEnv } from '../../http/context';
+import { keyRefusal, principalOfKey, roleRefusal, type Caller, type MemberRole, type OrganizationPrincipal } from '../../http/auth';
+import { ProblemError } from '../../http/problem';
+import { enforceCredentialRateLimit } from '../../http/rate-limit';
+import { legalDay } from '../../lib/legal-day';
+import { newId } from '../../lib/ids';
+import type { Capacity } from '../delegations/scope';
+import { readThroughGate, type GateArgs, type GateFacts } from './queries';
+import { verifyConsentToken, type ConsentClaims } from './tokens';
+
+export const CONSENT_HEADER = 'puente-consent';
+
+/** What an operation on a client's data needs, and what the citizen's access log will say of it. */
+export interface ConsentNeed {
+  capacity: Capacity;
+  /** The access-log action, e.g. `procedure.read`. */
+  action: string;
+  /** The procedure acted on: it must exist for the caller and belong to the token's citizen, and its type must be covered. */
+  procedureId?: string;
+  /** The procedure type acted on when there is no procedure yet (a draft being created, a consent check for a type). */
+  procedureType?: string;
+  /** What the log names; defaults to the procedure, or else the delegation. */
+  resource?: { type: string; id: string | null };
+  /** A boolean SQL expression: that resource exists inside the procedure (checked with the gate, so a miss logs nothing). */
+  resourceExists?: SqlFragment;
+  /** The refusal when it does not (default: 404 naming the resource type). */
+  resourceMissing?: (facts: GateFacts) => ProblemError;
+}
+
+export interface Consent {
+  token: string;
+  claims: ConsentClaims;
+  delegationId: string;
+  citizenId: string;
+  principal: OrganizationPrincipal;
+}
+
+type TokenResult = { token: string; claims: ConsentClaims } | { error: ProblemError };
+
+/** The token itself (no database but the cached keys): the `Puente-Consent` header, its signature and its claims. */
+async function readConsentToken(c: Context<AppEnv>, sql: Sql): Promise<TokenResult> {
+  const token = c.req.header(CONSENT_HEADER);
+  if (!token) {
+    return { error: new ProblemError('consent_required', "Send a consent token minted from the client's delegation in the `Puente-Consent` header.") };
+  }
+  const deps = c.get('deps');
+  try {
+    return { token, claims: await verifyConsentToken(deps.signingKeys, sql, deps.config, token, deps.clock.now()) };
+  } catch (error) {
+    if (error instanceof ProblemError) return { error };
+    throw error;
+  }
+}
+
+function scopeProblem(capacity: Capacity, procedureType: string | null): ProblemError {
+  return new ProblemError('scope_insufficient', `The delegation does not cover ${capacity}${procedureType ? ` for ${procedureType}` : ''}.`, {
+    extensions: { required_capacity: capacity, procedure_type: procedureType },
+  });
+}
+
+/**
+ * Turns the facts into the refusal, in the documented order: the key (unknown or revoked,
+ * suspended organisation, live mode), the rate limit, the member's role; then the consent token
+ * (missing or invalid, another organisation, the other mode, a scope without the action); then
+ * the procedure (unknown, or another citizen's: both 404); last the delegation (not in force,
+ * not covering the action). Answers undefined when every gate holds.
+ */
+export function refusalOf(
+  c: Context<AppEnv>,
+  facts: GateFacts | undefined,
+  token: TokenResult,
+  need: ConsentNeed,
+  caller: Caller,
+  type: string | null,
+): ProblemError | undefined {
+  const key = keyRefusal({ known: facts !== undefined, key_ok: facts?.key_ok ?? false, org_ok: facts?.org_ok ?? false, live_ok: facts?.live_ok ?? false });
+  if (key || !facts) return key;
+  if ('lookup' in caller) {
+    try {
+      for (const [name, value] of Object.entries(enforceCredentialRateLimit(c, facts.hits))) c.header(name, value);
+    } catch (error) {
+      if (error instanceof ProblemError) return error;
+      throw error;
+    }
+    if (!facts.role_ok) return roleRefusal(principalOfKey(facts.principal!).role, caller.minimumRole);
+  }
+  if ('error' in token) return token.error;
+  if (!facts.actor_ok) return new ProblemError('consent_actor_mismatch', 'The consent token was minted for another organisation.');
+  if (!facts.mode_ok) {
+    const live = token.claims.livemode;
+    return new ProblemError('consent_mode_mismatch', `This is a ${live ? 'live' : 'test'} token; use it with a ${live ? 'live' : 'test'} key.`);
+  }
+  if (!facts.capacity_ok || (need.procedureType !== undefined && !facts.type_ok)) return scopeProblem(need.capacity, need.procedureType ?? null);
+  if (!facts.target_ok) return new ProblemError('not_found', 'No such procedure.');
+  if (!facts.delegation_active) {
+    const status = facts.delegation_status && facts.delegation_status !== 'active' ? facts.delegation_status : 'no longer active';
+    return new ProblemError('delegation_inactive', `The delegation is ${status}; the client's data cannot be accessed.`, {
+      extensions: { delegation_id: token.claims.dlg },
+    });
+  }
+  if (!facts.covers || !facts.type_ok) return scopeProblem(need.capacity, type);
+  if (!facts.resource_ok) return need.resourceMissing?.(facts) ?? new ProblemError('not_found', `No such ${need.resource?.type ?? 'resource'}.`);
+  return undefined;
+}
+
+/**
+ * The one consent gate of every operation on a client's data. It states every gate as a fact in
+ * one statement (with the read's data, when `payload` is given), writes the access-log row only
+ * when all of them hold, and throws the refusal otherwise. Reads call it with the request's
+ * handle (one round trip); writes call it with their transaction, before they change anything.
+ */
+export async function throughGate<T = never>(
+  c: Context<AppEnv>,
+  sql: Sql,
+  need: ConsentNeed,
+  payload?: SqlFragment,
+): Promise<{ consent: Consent; row: T | undefined }> {
+  const caller = c.get('caller');
+  if (!caller) throw new Error('route does not declare a consented auth');
+  const token = await readConsentToken(c, sql);
+  const { config, clock } = c.get('deps');
+  const now = clock.now();
+  const claims = 'claims' in token ? token.claims : null;
+  const detail = claims?.authorization_details[0];
+  const args: GateArgs = {
+    caller,
+    rateLimit: config.rateLimit.limit,
+    minimumRole: 'lookup' in caller ? caller.minimumRole : ('viewer' as MemberRole),
+    token:
+      claims && detail
+        ? { actor: claims.act.sub, livemode: claims.livemode, capacities: detail.capacities, procedureTypes: detail.procedure_types, delegationId: claims.dlg, citizenId: claims.sub }
+        : null,
+    capacity: need.capacity,
+    procedureType: need.procedureType ?? null,
+    procedureId: need.procedureId ?? null,
+    resourceExists: need.resourceExists ?? null,
+    today: legalDay(now),
+    log: {
+      id: newId('acl'),
+      action: need.action,
+      resourceType: need.resource?.type ?? (need.procedureId ? 'procedure' : 'delegation'),
+      resourceId: need.resource ? need.resource.id : need.procedureId ? null : (claims?.dlg ?? null),
+      requestId: c.get('requestId'),
+      at: now,
+    },
+  };
+  const result = await readThroughGate<T>(sql, args, payload);
+  const type = need.procedureType ?? result?.gate.procedure_type ?? null;
+  const refusal = refusalOf(c, result?.gate, token, need, caller, type);
+  if (refusal) throw refusal;
+  const facts = result!.gate;
+  const verified = token as { token: string; claims: ConsentClaims };
+  let principal: OrganizationPrincipal;
+  if ('lookup' in caller) {
+    principal = principalOfKey(facts.principal!);
+    c.set('principal', principal);
+  } else {
+    principal = caller.principal;
+  }
+  return {
+    consent: { token: verified.token, claims: verified.claims, delegationId: verified.claims.dlg, citizenId: verified.claims.sub, principal },
+    row: result!.row,
+  };
+}
+
+/**
+ * A consented write: the gate (with the resource it changes, read by `payload`) and the change in
+ * one transaction, so the access-log row commits with the change or not at all.
+ */
+export function consentedWrite<T, R>(
+  c: Context<AppEnv>,
+  need: ConsentNeed,
+  payload: (tx: Sql) => SqlFragment,
+  work: (tx: Sql, row: T, consent: Consent) => Promise<R>,
+): Promise<R> {
+  return transaction(c.get('sql'), async (tx) => {
+    const { row, consent } = await throughGate<T>(c, tx, need, payload(tx));
+    return work(tx, row!, consent);
+  });
+}

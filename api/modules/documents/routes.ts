@@ -1,0 +1,118 @@
+import { bodyLimit } from 'hono/body-limit';
+import type { App } from '../../http/context';
+import { defineRoute } from '../../http/openapi';
+import { organizationPrincipal } from '../../http/auth';
+import { ProblemError } from '../../http/problem';
+import { consentedWrite, throughGate, type ConsentNeed } from '../consent/gate';
+import { procedurePayload, type ProcedureRow } from '../procedures/queries';
+import { ProcedureParams } from '../procedures/schemas';
+import { DocumentListSchema, DocumentParams, DocumentSchema, UploadDocumentBody } from './schemas';
+import { documentExists, documentListPayload, documentPayload, documentsFromJson, type DocumentRow } from './queries';
+import { toDocument } from './mappers';
+import { addDocument, uploadCapacity } from './service';
+import { postgresStorage } from './storage';
+import { contentDisposition } from './files';
+
+const TAG = 'Procedures';
+/** The largest per-type attachment cap, plus room for the multipart envelope. */
+const MAX_UPLOAD_BYTES = 10 * 1024 * 1024 + 64 * 1024;
+
+const uploadRoute = defineRoute({
+  method: 'post',
+  path: '/v1/procedures/{id}/documents',
+  operationId: 'uploadDocument',
+  tags: [TAG],
+  summary: 'Attach a document',
+  description: 'multipart/form-data with `kind` and `file`. PDF, PNG or JPEG only, recognised by content; the size cap depends on the procedure type. SHA-256 recorded.',
+  auth: 'orgConsentedWrite',
+  // The size limit wraps the body stream, so it must come before anything reads the body (idempotency does).
+  before: [
+    bodyLimit({
+      maxSize: MAX_UPLOAD_BYTES,
+      onError: () => {
+        throw new ProblemError('payload_too_large', 'The upload is larger than any procedure type accepts.');
+      },
+    }),
+  ],
+  request: { params: ProcedureParams, body: { content: { 'multipart/form-data': { schema: UploadDocumentBody } }, required: true } },
+  problems: ['not_found', 'invalid_state_transition'],
+  responses: { 201: { description: 'The stored document.', content: { 'application/json': { schema: DocumentSchema } } } },
+});
+
+const listDocumentsRoute = defineRoute({
+  method: 'get',
+  path: '/v1/procedures/{id}/documents',
+  operationId: 'listDocuments',
+  tags: [TAG],
+  summary: 'List a procedure\'s documents',
+  description: 'The documents uploaded to one procedure, with kind, file name, size and SHA-256 digest, cursor-paginated. Needs a consent token.',
+  auth: 'orgConsentedRead',
+  request: { params: ProcedureParams },
+  problems: ['not_found'],
+  responses: { 200: { description: 'Every document, oldest first.', content: { 'application/json': { schema: DocumentListSchema } } } },
+});
+
+const documentContentRoute = defineRoute({
+  method: 'get',
+  path: '/v1/procedures/{id}/documents/{document_id}/content',
+  operationId: 'downloadDocument',
+  tags: [TAG],
+  summary: 'Download a document\'s exact bytes',
+  description: 'The exact bytes of an uploaded document, with its content type and file name; their SHA-256 digest is the one listed. Needs a consent token.',
+  auth: 'orgConsentedRead',
+  request: { params: DocumentParams },
+  problems: ['not_found'],
+  responses: {
+    200: {
+      description: 'The file as uploaded.',
+      content: {
+        'application/pdf': { schema: { type: 'string', format: 'binary' } },
+        'image/png': { schema: { type: 'string', format: 'binary' } },
+        'image/jpeg': { schema: { type: 'string', format: 'binary' } },
+      },
+    },
+  },
+});
+
+export function registerDocuments(app: App): void {
+  app.openapi(uploadRoute, async (c) => {
+    const { kind, file } = c.req.valid('form');
+    if (!(file instanceof File)) {
+      throw new ProblemError('validation_failed', 'Send the document as the `file` part of a multipart/form-data body.', {
+        errors: [{ pointer: '/file', in: 'body', detail: 'Required file part.' }],
+      });
+    }
+    const procedureId = c.req.valid('param').id;
+    const principal = organizationPrincipal(c);
+    const capacity = await uploadCapacity(c.get('sql'), { id: procedureId, organizationId: principal.organizationId, livemode: principal.livemode });
+    const document = await consentedWrite<ProcedureRow, DocumentRow>(c, { capacity, action: 'document.uploaded', procedureId }, (tx) => procedurePayload(tx, procedureId), (tx, row) =>
+      addDocument(tx, postgresStorage, { procedureId: row.id, procedureType: row.type, kind, file, declaredType: file.type, memberId: principal.memberId, now: c.get('deps').clock.now() }),
+    );
+    return c.json(toDocument(document), 201);
+  });
+
+  app.openapi(listDocumentsRoute, async (c) => {
+    const id = c.req.valid('param').id;
+    const { row } = await throughGate<{ documents: Parameters<typeof documentsFromJson>[0] }>(
+      c, c.get('sql'), { capacity: 'consult', action: 'documents.listed', procedureId: id }, documentListPayload(c.get('sql'), id),
+    );
+    return c.json({ data: documentsFromJson(row!.documents).map(toDocument), has_more: false as const, next_cursor: null }, 200);
+  });
+
+  app.openapi(documentContentRoute, async (c) => {
+    const { id, document_id } = c.req.valid('param');
+    const sql = c.get('sql');
+    const need = { capacity: 'consult', action: 'document.downloaded', procedureId: id, resource: { type: 'document', id: document_id }, resourceExists: documentExists(sql, id, document_id) } satisfies ConsentNeed;
+    const { row } = await throughGate<DocumentRow & { content: Uint8Array | null }>(c, sql, need, documentPayload(sql, id, document_id, postgresStorage.contentOf?.(sql)));
+    const document = row!;
+    const bytes = document.content ? new Uint8Array(document.content) : await postgresStorage.get(sql, document.storage_key);
+    if (!bytes) throw new Error(`document ${document.id} has no stored content`);
+    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
+      'content-type': document.content_type,
+      'content-length': String(bytes.length),
+      'content-disposition': contentDisposition(document.filename),
+      'x-content-type-options': 'nosniff',
+      digest: `sha-256=${btoa(String.fromCharCode(...(document.sha256.match(/../g) ?? []).map((h) => parseInt(h, 16))))}`,
+    });
+  });
+}
