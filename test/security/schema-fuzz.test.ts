@@ -28,7 +28,8 @@ function arbitraryFor(input: Schema, depth = 0): fc.Arbitrary<unknown> {
     case 'string':
       return s.format === 'date' ? fc.constantFrom('2026-03-02', '2026-02-30', '1999-01-01') : fc.string({ maxLength: 24 });
     case 'integer':
-      return fc.integer({ min: s.minimum ?? -5, max: Math.min(s.maximum ?? 500, 500) });
+      // Small numbers, but always within a range that starts above 500 (years).
+      return fc.integer({ min: s.minimum ?? -5, max: Math.min(s.maximum ?? 500, Math.max(500, (s.minimum ?? 0) + 500)) });
     case 'number':
       return fc.double({ min: -10, max: 1e6, noNaN: true });
     case 'boolean':
