@@ -16,6 +16,7 @@ import { registerMembers } from './modules/members/routes';
 import { registerApiKeys } from './modules/api-keys/routes';
 import { registerAdmin } from './modules/admin/routes';
 import { registerDelegationRequests } from './modules/delegation-requests/routes';
+import { registerDelegationRequestBatches } from './modules/delegation-request-batches/routes';
 import { registerDelegations } from './modules/delegations/routes';
 import { registerConsent } from './modules/consent/routes';
 import { registerSandbox } from './modules/sandbox/routes';
@@ -29,6 +30,9 @@ import { registerWebhooks } from './modules/webhooks/routes';
 import { registerDevIdentityProvider } from './modules/dev-idp/routes';
 import { registerDevIdentityProviderPages } from './modules/dev-idp/pages';
 
+/** Routes whose body limit is set on the route itself. */
+const OWN_BODY_LIMIT = new Set(['/v1/delegation-requests/batches']);
+
 /** Builds the whole HTTP application from its dependencies; the same on every runtime. */
 export function createApp(deps: Deps): App {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -41,10 +45,12 @@ export function createApp(deps: Deps): App {
       throw new ProblemError('payload_too_large', `The body is larger than ${deps.config.maxJsonBodyBytes} bytes.`);
     },
   });
-  // Uploads (multipart) carry their own, larger limit on their route.
+  // Uploads (multipart) and batches carry their own, larger limit on their route.
   // Bodyless methods skip the check: it would materialise a full Request object on every read.
   app.use('/v1/*', (c, next) =>
-    c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.header('content-type')?.startsWith('multipart/form-data') ? next() : jsonBodyLimit(c, next),
+    c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.header('content-type')?.startsWith('multipart/form-data') || OWN_BODY_LIMIT.has(c.req.path)
+      ? next()
+      : jsonBodyLimit(c, next),
   );
 
   registerSecuritySchemes(app);
@@ -54,6 +60,7 @@ export function createApp(deps: Deps): App {
   registerOrganizations(app);
   registerMembers(app);
   registerApiKeys(app);
+  registerDelegationRequestBatches(app);
   registerDelegationRequests(app);
   registerDelegations(app);
   registerConsent(app);

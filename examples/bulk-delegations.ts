@@ -1,35 +1,32 @@
-// Requests delegations for every client in a CSV, idempotently: running it twice creates nothing
-// new. Reports each row's result.  npm run example:bulk-delegations [-- path/to/clients.csv]
+// Requests delegations for every client in a CSV in one batch: the server parses the file (quoted
+// names with commas, accents, a BOM, `;` separators as Spanish spreadsheets write them), answers
+// at once and works through the rows in the background. Sending the same file again with the same
+// Idempotency-Key answers the same batch instead of a new one.
+//   npm run example:bulk-delegations [-- path/to/clients.csv]
 import { readFileSync } from 'node:fs';
-import { BadRequestError, ConflictError } from '@puente/sdk';
+import { createHash } from 'node:crypto';
+import { basename } from 'node:path';
 import { connect } from './connect';
 
-const file = process.argv[2] ?? 'examples/data/clients.csv';
-const [header, ...lines] = readFileSync(file, 'utf8').trim().split('\n');
-const columns = header!.split(',');
+const path = process.argv[2] ?? 'examples/data/clients.csv';
+const bytes = readFileSync(path);
 const puente = await connect();
 
-let failed = 0;
-for (const [index, line] of lines.entries()) {
-  const row = Object.fromEntries(line.split(',').map((value, i) => [columns[i]!, value.trim()]));
-  const label = `row ${index + 2} (${row.id_number})`;
-  try {
-    const request = await puente.delegationRequests.create(
-      {
-        citizen: { id_number: row.id_number!, name: row.name || undefined, contact: row.contact || undefined },
-        scope: { procedure_types: row.procedure_types!.split(';') as never, subjects: [], capacities: row.capacities!.split(';') as never },
-        valid_until: row.valid_until!,
-      },
-      // The same row always sends the same key: a rerun replays instead of duplicating.
-      { idempotencyKey: `bulk-delegations:${row.id_number}:${row.procedure_types}:${row.capacities}` },
-    );
-    console.log(`${label}: requested ${request.id}, code ${request.code}`);
-  } catch (error) {
-    if (error instanceof ConflictError && error.code === 'duplicate') console.log(`${label}: already pending as ${String(error.problem?.existing_id)}`);
-    else if (error instanceof BadRequestError) {
-      failed++;
-      console.log(`${label}: invalid, ${error.problem?.errors?.map((e) => `${e.pointer} ${e.detail}`).join('; ')}`);
-    } else throw error;
-  }
+// The key is derived from the file's content: a rerun after a lost answer replays the same batch.
+const idempotencyKey = `bulk-delegations:${createHash('sha256').update(bytes).digest('hex')}`;
+let batch = await puente.delegationRequests.batches.create({ file: new File([bytes], basename(path), { type: 'text/csv' }) }, { idempotencyKey });
+console.log(`batch ${batch.id}: ${batch.total} rows`);
+
+while (batch.status !== 'completed') {
+  await new Promise((r) => setTimeout(r, 500));
+  batch = await puente.delegationRequests.batches.retrieve(batch.id);
+  console.log(`  ${batch.done}/${batch.total} done`);
 }
-console.log(`${lines.length} rows, ${failed} invalid`);
+console.log(`${batch.created} requested, ${batch.duplicates} already pending, ${batch.failed} invalid`);
+
+for await (const row of puente.delegationRequests.batches.listRows(batch.id, { limit: 100 })) {
+  const where = row.line === null ? `row ${row.row}` : `line ${row.line}`;
+  if (row.status === 'created') console.log(`${where}: requested ${row.delegation_request_id}`);
+  else if (row.status === 'duplicate') console.log(`${where}: already pending as ${row.delegation_request_id}`);
+  else console.log(`${where}: ${row.problem?.errors.map((e) => `${e.column ?? e.pointer} ${e.detail}`).join('; ') || row.problem?.detail}`);
+}

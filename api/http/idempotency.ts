@@ -28,7 +28,7 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
     const sql = c.get('sql');
     const now = c.get('deps').clock.now();
     const body = new Uint8Array(await c.req.arrayBuffer());
-    const fingerprint = await sha256Hex(new Uint8Array([...new TextEncoder().encode(`${c.req.method} ${c.req.path}\n`), ...body]));
+    const fingerprint = await sha256Hex(new Uint8Array([...new TextEncoder().encode(`${c.req.method} ${c.req.path}\n`), ...withoutBoundary(body, c.req.header('content-type'))]));
 
     const existing = await claimIdempotencyKey(sql, {
       credentialId,
@@ -72,6 +72,17 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
       c.set('sql', sql);
     }
   };
+}
+
+/**
+ * A multipart body with its boundary taken out: clients draw a new boundary for every request, so
+ * a retry of the same upload would otherwise never match its first attempt.
+ */
+function withoutBoundary(body: Uint8Array, contentType: string | undefined): Uint8Array {
+  const boundary = /^multipart\/[^;]+;.*\bboundary="?([^";]+)"?/i.exec(contentType ?? '')?.[1];
+  if (!boundary) return body;
+  // One character per byte (windows-1252 decodes every byte to a distinct character), so nothing else changes.
+  return new TextEncoder().encode(new TextDecoder('windows-1252').decode(body).replaceAll(boundary, ''));
 }
 
 /** Undoes the handler's writes when it answered with an error (nothing is stored for replay). */

@@ -5,6 +5,7 @@
 export const PROBLEM_CODES = {
   validation_failed: { status: 400, title: 'The request is not valid', description: 'A parameter or body field failed validation; `errors` points at each one.' },
   malformed_json: { status: 400, title: 'The body is not valid JSON', description: 'The request body could not be parsed as JSON.' },
+  csv_invalid: { status: 400, title: 'The file is not valid CSV', description: 'The upload could not be read as CSV, or its header line names unknown, missing or repeated columns; `line` says where.' },
   invalid_cursor: { status: 400, title: 'The cursor is not valid', description: 'The `cursor` query parameter was not produced by this list.' },
   citizen_token_invalid: { status: 401, title: 'The citizen ID token is not valid', description: 'It is expired, from an untrusted issuer, or does not verify.' },
   unauthorized: { status: 401, title: 'Authentication required', description: 'No credential, or a credential that is unknown, revoked or malformed.' },
@@ -36,6 +37,7 @@ export const PROBLEM_CODES = {
   idempotency_conflict: { status: 422, title: 'Idempotency-Key reused with another request', description: 'The same key was used with a different method, path or body.' },
   delegation_request_expired: { status: 409, title: 'The delegation request has expired', description: 'Ask the organisation for a new request.' },
   calendar_unavailable: { status: 422, title: 'No calendar data for that year', description: 'Deadlines cannot be computed for years without published holiday data.' },
+  too_many_rows: { status: 422, title: 'Too many rows', description: 'A batch takes at most `limit` rows; split the file.' },
   unprocessable: { status: 422, title: 'Domain rule broken', description: 'The request is well-formed but breaks a business rule.' },
   rate_limited: { status: 429, title: 'Too many requests', description: 'Slow down; see `Retry-After`.' },
   internal: { status: 500, title: 'Internal error', description: 'Something failed on our side. Quote the request id when reporting it.' },

@@ -3,6 +3,7 @@ const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ
 export const ID_PREFIXES = [
   'org', 'key', 'mem', 'dlr', 'dlg', 'cit', 'prc', 'doc', 'req', 'evt', 'whe', 'whd', 'agk', 'sgk', 'tl', 'acl', 'rid', 'ctk',
   'cch',
+  'dlb',
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 

@@ -4,6 +4,7 @@ import type { Sql } from '../db/sql';
 import { DeliveryPipeline } from '../modules/webhooks/delivery';
 import { DELIVERIES_CHANNEL } from '../modules/events/queries';
 import { runScheduler } from '../modules/events/scheduler';
+import { processDelegationRequestBatches } from '../modules/delegation-request-batches/service';
 
 export interface BackgroundWork {
   stop(): Promise<void>;
@@ -42,7 +43,7 @@ function alarm() {
 }
 
 /**
- * The webhook delivery worker and the scheduler as loops in this process. Several processes may
+ * The webhook delivery worker, the batch worker and the scheduler as loops in this process. Several processes may
  * run them against one database: claims use SKIP LOCKED and scheduled events are deduplicated.
  * With `listen` (PostgreSQL only: the embedded database has a single connection, and Hyperdrive
  * none that lasts) an idle delivery worker wakes when a transaction that queued deliveries
@@ -55,6 +56,7 @@ export function startBackgroundWork(
 ): BackgroundWork {
   let stopped = false;
   const deliveryAlarm = alarm();
+  const batchAlarm = alarm();
   const schedulerAlarm = alarm();
   const pipeline = new DeliveryPipeline(sql, deps, { fetch: options.fetch });
   pipeline.onSettled = () => deliveryAlarm.wake();
@@ -80,6 +82,18 @@ export function startBackgroundWork(
     await pipeline.settled();
   })();
 
+  const batches = (async () => {
+    while (!stopped) {
+      try {
+        const done = await processDelegationRequestBatches(sql, deps);
+        if (done === 0) await batchAlarm.sleep(IDLE_POLL_MS);
+      } catch (error) {
+        deps.logger.log('error', 'batch worker failed', { message: error instanceof Error ? error.message : String(error) });
+        await batchAlarm.sleep(1000);
+      }
+    }
+  })();
+
   const scheduler = (async () => {
     if (options.scheduler === false) return;
     const calendar = deps.calendar ?? new CalendarStore();
@@ -98,9 +112,10 @@ export function startBackgroundWork(
     async stop() {
       stopped = true;
       deliveryAlarm.wake();
+      batchAlarm.wake();
       schedulerAlarm.wake();
       await (await listening)?.unlisten().catch(() => undefined);
-      await Promise.race([Promise.all([deliveries, scheduler]), new Promise((r) => setTimeout(r, 3000))]);
+      await Promise.race([Promise.all([deliveries, batches, scheduler]), new Promise((r) => setTimeout(r, 3000))]);
     },
   };
 }

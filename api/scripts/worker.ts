@@ -3,7 +3,7 @@ import { jsonLogger } from '../http/logger';
 import { nodeDeps, openDatabase } from '../node/runtime';
 import { startBackgroundWork } from '../node/background';
 
-// An extra webhook delivery worker (and scheduler) next to `npm start`, against DATABASE_URL.
+// An extra webhook delivery and batch worker (and scheduler) next to `npm start`, against DATABASE_URL.
 const config = configFromEnv(process.env);
 const logger = jsonLogger(config.logLevel);
 const database = await openDatabase(process.env);

@@ -13,6 +13,7 @@ export const NAMES = {
   // `delegationRequests.createBatch` is the client's upload-and-wait method; the raw calls sit under `batches`.
   createDelegationRequestBatch: 'delegationRequests.batches.create',
   retrieveDelegationRequestBatch: 'delegationRequests.batches.retrieve',
+  listDelegationRequestBatchRows: 'delegationRequests.batches.listRows',
 };
 /** Client methods written by hand beside the generated ones. */
 export const HAND_WRITTEN = new Set(['delegationRequests.createBatch']);

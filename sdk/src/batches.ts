@@ -1,35 +1,15 @@
 import type { RequestOptions, Transport } from './transport';
-import type { Body } from './types';
-
-// The batch contract of `POST /v1/delegation-requests/batches` and `GET …/batches/{id}`, written
-// out here; these local types give way to the generated ones once the document declares them.
+import type { Body, Result, Schemas } from './types';
 
 /** One row of a JSON batch: the same fields as `delegationRequests.create`. */
 export type DelegationRequestBatchRow = Body<'createDelegationRequest'>;
-
-export interface DelegationRequestBatch {
-  id: string;
-  object: 'delegation_request_batch';
-  status: 'processing' | 'completed';
-  total: number;
-  done: number;
-  failed: number;
-  duplicates: number;
-  created_at: string;
-  completed_at: string | null;
-}
-
-export interface DelegationRequestBatchRowResult {
-  /** 1-based row number in the upload (the CSV's data rows, or the `rows` array). */
-  row: number;
-  status: 'created' | 'duplicate' | 'failed';
-  /** The request created, or the pending one the row duplicates. */
-  delegation_request_id: string | null;
-  /** Why the row failed, with the field at fault in `errors`. */
-  problem: { code: string; detail: string; errors?: Array<{ pointer: string; in?: string; detail: string }>; [field: string]: unknown } | null;
-}
+/** A batch with its progress (`done` of `total`; `created`, `duplicates`, `failed`). */
+export type DelegationRequestBatch = Schemas['DelegationRequestBatch'];
+/** The outcome of one row: the request created, the pending one it duplicates, or the problem. */
+export type DelegationRequestBatchRowResult = Schemas['DelegationRequestBatchRow'];
 
 export interface CompletedDelegationRequestBatch extends DelegationRequestBatch {
+  /** Every row's outcome, in row order. */
   rows: DelegationRequestBatchRowResult[];
 }
 
@@ -50,10 +30,10 @@ function wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
 }
 
 /**
- * Sends a batch (a CSV file, or rows as objects), then polls until every row is processed and
- * returns the batch with each row's outcome. The upload carries one Idempotency-Key across
- * retries, so a batch is created once however often the connection drops; pass `idempotencyKey`
- * to make a re-run of the same import (after a crash) find the same batch.
+ * Sends a batch (a CSV file, or rows as objects), polls until every row is processed, then reads
+ * the outcome of every row and returns them with the batch. The upload carries one
+ * Idempotency-Key across retries, so a batch is created once however often the connection drops;
+ * pass `idempotencyKey` to make a re-run of the same import (after a crash) find the same batch.
  */
 export async function createBatch(
   transport: Transport,
@@ -67,14 +47,21 @@ export async function createBatch(
         ? { body: { rows: fileOrRows } }
         : undefined;
   if (!upload) throw new TypeError('delegationRequests.createBatch: pass a CSV file (a Blob or File) or an array of rows');
-  let batch = await transport.request<DelegationRequestBatch>({ method: 'POST', path: '/v1/delegation-requests/batches', ...upload }, options);
+  let batch = await transport.request<Result<'createDelegationRequestBatch'>>({ method: 'POST', path: '/v1/delegation-requests/batches', ...upload }, options);
   const { idempotencyKey: _key, ...readOptions } = options;
   const path = `/v1/delegation-requests/batches/${encodeURIComponent(batch.id)}`;
   onProgress?.(batch);
-  while (!(batch.status === 'completed' && 'rows' in batch)) {
-    if (batch.status !== 'completed') await wait(pollIntervalMs, options.signal);
-    batch = await transport.request<CompletedDelegationRequestBatch>({ method: 'GET', path }, readOptions);
+  while (batch.status !== 'completed') {
+    await wait(pollIntervalMs, options.signal);
+    batch = await transport.request<Result<'retrieveDelegationRequestBatch'>>({ method: 'GET', path }, readOptions);
     onProgress?.(batch);
   }
-  return batch as CompletedDelegationRequestBatch;
+  const rows: DelegationRequestBatchRowResult[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await transport.request<Result<'listDelegationRequestBatchRows'>>({ method: 'GET', path: `${path}/rows`, query: { limit: 100, cursor } }, readOptions);
+    rows.push(...page.data);
+    cursor = page.has_more && page.next_cursor ? page.next_cursor : undefined;
+  } while (cursor);
+  return { ...batch, rows };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { ConflictError, Puente, VERSION, type ClientOptions, type DelegationRequestBatch } from '../src';
+import { ConflictError, Puente, VERSION, type ClientOptions, type DelegationRequestBatch, type DelegationRequestBatchRowResult } from '../src';
 
 const BASE = 'http://puente.test';
 type Seen = { method: string; url: string; headers: Headers; body: unknown };
@@ -103,53 +103,72 @@ describe('page helpers', () => {
 });
 
 describe('delegationRequests.createBatch', () => {
-  const batch = (done: number, status: 'processing' | 'completed', extra: Record<string, unknown> = {}): DelegationRequestBatch & Record<string, unknown> => ({
-    id: 'dlb_4Rt6Yu8Io0Pa2Sd4Fg6Hj8',
+  const ID = 'dlb_4Rt6Yu8Io0Pa2Sd4Fg6Hj8';
+  const batch = (done: number, status: 'processing' | 'completed'): DelegationRequestBatch => ({
+    id: ID,
     object: 'delegation_request_batch',
+    livemode: false,
+    source: 'csv',
     status,
     total: 3,
     done,
+    created: Math.min(done, 1),
+    duplicates: done >= 2 ? 1 : 0,
     failed: done === 3 ? 1 : 0,
-    duplicates: done === 3 ? 1 : 0,
+    rows_url: `/v1/delegation-requests/batches/${ID}/rows`,
+    created_by: 'mem_8Fq2LwP0sZ4nR7tY1xB5cV',
     created_at: '2026-03-02T09:00:00.000Z',
     completed_at: status === 'completed' ? '2026-03-02T09:00:02.000Z' : null,
-    ...extra,
+  });
+  const row = (n: number, status: DelegationRequestBatchRowResult['status'], extra: Partial<DelegationRequestBatchRowResult> = {}): DelegationRequestBatchRowResult => ({
+    object: 'delegation_request_batch_row', row: n, line: n + 1, status, delegation_request_id: null, problem: null, processed_at: '2026-03-02T09:00:01.000Z', ...extra,
   });
   const rows = [
-    { row: 1, status: 'created', delegation_request_id: 'dlr_1', problem: null },
-    { row: 2, status: 'duplicate', delegation_request_id: 'dlr_0', problem: null },
-    { row: 3, status: 'failed', delegation_request_id: null, problem: { code: 'validation_failed', detail: 'Invalid', errors: [{ pointer: '/citizen/id_number', detail: 'Bad letter' }] } },
+    row(1, 'created', { delegation_request_id: 'dlr_1' }),
+    row(2, 'duplicate', { delegation_request_id: 'dlr_0' }),
+    row(3, 'failed', { problem: { code: 'validation_failed', detail: 'Invalid', errors: [{ pointer: '/citizen/id_number', column: 'id_number', detail: 'Bad letter' }] } }),
   ];
+  // The rows list in pages of two, following the cursor.
+  const rowsPage = (url: URL) =>
+    url.searchParams.get('cursor') === 'c2' ? json({ data: rows.slice(2), has_more: false, next_cursor: null }) : json({ data: rows.slice(0, 2), has_more: true, next_cursor: 'c2' });
 
-  it('uploads a CSV as multipart, polls until completed and reports progress', async () => {
-    const { seen, fetch } = scripted((request, n) => {
+  it('uploads a CSV as multipart, polls until completed, reports progress, then reads every row', async () => {
+    let polls = 0;
+    const { seen, fetch } = scripted((request) => {
+      const url = new URL(request.url);
       if (request.method === 'POST') return json(batch(0, 'processing'), 202);
-      return json(n < 4 ? batch(n - 1, 'processing', { rows: [] }) : batch(3, 'completed', { rows }));
+      if (url.pathname.endsWith('/rows')) return rowsPage(url);
+      polls++;
+      return json(polls < 3 ? batch(polls, 'processing') : batch(3, 'completed'));
     });
     const progress: number[] = [];
     const csv = new File(['\uFEFFdni;nombre\n12345678Z;"López García, Carmen"\n'], 'clientes.csv', { type: 'text/csv' });
     const result = await client(fetch).delegationRequests.createBatch(csv, { onProgress: (b) => progress.push(b.done), pollIntervalMs: 5 });
     expect(result.rows).toEqual(rows);
-    expect(result).toMatchObject({ status: 'completed', total: 3, failed: 1, duplicates: 1 });
+    expect(result).toMatchObject({ status: 'completed', total: 3, created: 1, failed: 1, duplicates: 1 });
     expect(progress).toEqual([0, 1, 2, 3]);
     expect(seen[0]!.url).toBe(`${BASE}/v1/delegation-requests/batches`);
     const file = (seen[0]!.body as FormData).get('file') as File;
     expect(file.name).toBe('clientes.csv');
     expect(await file.text()).toContain('López García, Carmen');
     expect(seen[0]!.headers.get('idempotency-key')).toBeTruthy();
-    expect(seen.slice(1).map((r) => `${r.method} ${r.url}`)).toEqual(Array(3).fill(`GET ${BASE}/v1/delegation-requests/batches/dlb_4Rt6Yu8Io0Pa2Sd4Fg6Hj8`));
+    expect(seen.slice(1).map((r) => `${r.method} ${r.url}`)).toEqual([
+      ...Array(3).fill(`GET ${BASE}/v1/delegation-requests/batches/${ID}`),
+      `GET ${BASE}/v1/delegation-requests/batches/${ID}/rows?limit=100`,
+      `GET ${BASE}/v1/delegation-requests/batches/${ID}/rows?limit=100&cursor=c2`,
+    ]);
     expect(seen.slice(1).every((r) => !r.headers.has('idempotency-key'))).toBe(true);
   });
 
-  it('sends rows as JSON with the caller’s key, and fetches the rows of a batch that completed at once', async () => {
-    const { seen, fetch } = scripted((request) => (request.method === 'POST' ? json(batch(3, 'completed'), 202) : json(batch(3, 'completed', { rows }))));
+  it('sends rows as JSON with the caller’s key, and reads the rows of a batch that completed at once', async () => {
+    const { seen, fetch } = scripted((request) => (request.method === 'POST' ? json(batch(3, 'completed'), 202) : rowsPage(new URL(request.url))));
     const input = [{ citizen: { id_number: '12345678Z', name: 'Carmen López García' }, scope: { procedure_types: ['JUB'], subjects: [], capacities: ['consult'] }, valid_until: '2027-12-31' }];
     const result = await client(fetch).delegationRequests.createBatch(input as never, { idempotencyKey: 'import-2026-03-02' });
     expect(result.rows).toHaveLength(3);
     expect(JSON.parse(seen[0]!.body as string)).toEqual({ rows: input });
     expect(seen[0]!.headers.get('content-type')).toBe('application/json');
     expect(seen[0]!.headers.get('idempotency-key')).toBe('import-2026-03-02');
-    expect(seen).toHaveLength(2);
+    expect(seen.map((r) => r.method)).toEqual(['POST', 'GET', 'GET']);
   });
 
   it('stops polling when the signal aborts', async () => {

@@ -38,7 +38,7 @@ beforeAll(async () => {
     expect(r.status, await r.clone().text()).toBeLessThan(300);
     return (await r.json()) as Record<string, any>;
   };
-  // One of everything a read can name: a filed procedure with documents, an event, an endpoint, a calendar change.
+  // One of everything a read can name: a filed procedure with documents, an event, an endpoint, a calendar change, a batch.
   const org = await registerVerifiedOrg(t);
   const granted = await grantDelegation(t, org.liveKey, { scope: { procedure_types: ['JUB'], subjects: [], capacities: ['consult', 'file', 'respond'] } });
   const consent = await mintToken(t, org.liveKey, granted.delegationId, { lifetime_seconds: 3600 });
@@ -50,6 +50,13 @@ beforeAll(async () => {
   const events = await json(t.request('/v1/events', { headers: auth(org.liveKey) }));
   const endpoint = await json(t.request('/v1/webhook-endpoints', { method: 'POST', headers: auth(org.liveKey), json: { url: 'https://hooks.example.com/puente' } }));
   const agency = await json(t.request('/v1/admin/agency-keys', { method: 'POST', headers: auth(ADMIN_TOKEN), json: { managing_body: 'INSS', office: 'Dirección Provincial de Madrid' } }));
+  const batch = await json(
+    t.request('/v1/delegation-requests/batches', {
+      method: 'POST',
+      headers: auth(org.liveKey),
+      json: { rows: [{ citizen: { id_number: '00000001R', name: 'Lucía Martín' }, scope: { procedure_types: ['JUB'], subjects: [], capacities: ['consult'] }, valid_until: '2027-12-31' }] },
+    }),
+  );
   const change = await json(
     t.request('/v1/admin/calendar/years/2026/municipalities/28005', {
       method: 'PUT',
@@ -57,7 +64,7 @@ beforeAll(async () => {
       json: { days: [{ date: '2026-08-24', name: 'Fiesta local', source: 'BOCM', confidence: 'A' }], reason: 'Fiestas locales publicadas en el BOCM.' },
     }),
   );
-  Object.assign(ids, { prc: draft.id, dlg: granted.delegationId, dlr: granted.requestId, doc: documents.data[0].id, mem: members.data[0].id, evt: events.data[0].id, whe: endpoint.id, cch: change.id });
+  Object.assign(ids, { prc: draft.id, dlg: granted.delegationId, dlr: granted.requestId, doc: documents.data[0].id, mem: members.data[0].id, evt: events.data[0].id, whe: endpoint.id, cch: change.id, dlb: batch.id });
   env = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     PUENTE_API_KEY: org.liveKey,
@@ -83,7 +90,7 @@ describe('curl samples of the read-only operations', () => {
     const documented = Number(Object.keys(op.responses).find((code) => code.startsWith('2')));
     const command = curl
       .replaceAll(SAMPLE_BASE_URL, base)
-      .replace(/\b(prc|dlg|dlr|doc|mem|evt|whe|cch)_[A-Za-z0-9]{20,}/g, (id, prefix: string) => ids[prefix] ?? id);
+      .replace(/\b(prc|dlg|dlr|doc|mem|evt|whe|cch|dlb)_[A-Za-z0-9]{20,}/g, (id, prefix: string) => ids[prefix] ?? id);
     const { stdout } = await run('bash', ['-c', `${command} -o /dev/null -w '%{http_code}'`], { cwd, env, timeout: 20_000 });
     expect(Number(stdout.trim().split('\n').at(-1)), `${op.operationId}: ${command}`).toBe(documented);
   });

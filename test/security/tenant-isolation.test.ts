@@ -44,6 +44,10 @@ const FIXTURES: Record<string, Fixture> = {
     const res = await t.request('/v1/api-keys', { method: 'POST', headers: auth(owner.testKey), json: { name: 'victim key' } });
     return { id: ((await res.json()) as { id: string }).id };
   },
+  '/v1/delegation-requests/batches/{id}': async (t, owner) => {
+    const res = await t.request('/v1/delegation-requests/batches', { method: 'POST', headers: auth(owner.testKey), json: { rows: [delegationRequestBody(newCitizenId())] } });
+    return { id: ((await res.json()) as { id: string }).id };
+  },
   '/v1/delegation-requests/{id}': async (t, owner) => ({ id: (await createRequest(t, owner.testKey, delegationRequestBody(newCitizenId()))).id }),
   '/v1/sandbox/delegation-requests/{id}': async (t, owner) => ({ id: (await createRequest(t, owner.testKey, delegationRequestBody(newCitizenId()))).id }),
   '/v1/delegations/{id}': async (t, owner) => ({ id: (await grantDelegation(t, owner.testKey)).delegationId }),

@@ -8,6 +8,7 @@ export const EVENT_TYPES = [
   'procedure.submitted', 'procedure.status_changed', 'procedure.requirement_issued', 'procedure.requirement_deadline_approaching',
   'procedure.resolved', 'procedure.presumed_denied', 'webhook_endpoint.test',
   'calendar.holidays_changed',
+  'delegation_request_batch.completed',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -15,6 +15,7 @@ const ids = {
   procedure: 'prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0',
   requirement: 'req_3Ed5Rf7Tg9Yh1Uj3Ik5Ol7',
   endpoint: 'whe_2Bn4Mq6Wr8Ty0Ui2Op4As6',
+  batch: 'dlb_3vN8kQ2mXp7LwR4tZ9cB1d',
   calendarChange: 'cch_8Kl0Zx2Cv4Bn6Mq8Wr0Ty2',
 };
 const requestId = z.string().openapi({ description: 'The delegation request (`dlr_…`).', example: ids.request });
@@ -120,6 +121,18 @@ export const EVENT_PAYLOADS: Record<EventType, { summary: string; schema: z.ZodO
       procedure_ids: z.array(procedureId).openapi({ description: 'This organisation\'s procedures whose stored dates moved.' }),
     }),
     example: { calendar_change_id: ids.calendarChange, year: 2026, scope: 'municipality', code: '28079', procedure_ids: [ids.procedure] },
+  },
+  'delegation_request_batch.completed': {
+    summary: 'Every row of a batch of delegation requests was processed; each row\'s outcome is in the batch\'s rows list.',
+    schema: z.object({
+      delegation_request_batch_id: z.string().openapi({ description: 'The batch (`dlb_…`).', example: ids.batch }),
+      status: z.literal('completed'),
+      total: z.number().int(),
+      created: z.number().int(),
+      duplicates: z.number().int(),
+      failed: z.number().int(),
+    }),
+    example: { delegation_request_batch_id: ids.batch, status: 'completed', total: 1000, created: 950, duplicates: 30, failed: 20 },
   },
 };
 

@@ -253,6 +253,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/delegation-requests/batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask many citizens for a delegation at once
+         * @description Up to 5000 rows, as a CSV file (the `file` part of multipart/form-data, or a text/csv body) or as JSON `{ rows: [...] }`. Answers at once with the batch; its rows are then processed in the background, each exactly as `POST /v1/delegation-requests` would (same checks, same duplicate rule), in order. A row whose citizen already has a pending request for the same scope (made before the batch or by an earlier row of the same batch) is counted as a duplicate and names that request. Poll the batch for progress, or wait for the `delegation_request_batch.completed` event; the outcome of each row is in its rows list. Send an `Idempotency-Key`: the same batch sent again with it answers the same batch.
+         */
+        post: operations["createDelegationRequestBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/delegation-requests/batches/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Retrieve a batch of delegation requests
+         * @description Progress (`done` of `total`, with `created`, `duplicates` and `failed`); the outcome of each row is in its rows list.
+         */
+        get: operations["retrieveDelegationRequestBatch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/delegation-requests/batches/{id}/rows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the rows of a batch and their outcomes
+         * @description In row order: the request each row created, the pending request a duplicate row found, or the problem of a failed row with the field (and CSV column) at fault. Filter with `status=failed` to get only the rows to fix.
+         */
+        get: operations["listDelegationRequestBatchRows"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/delegation-requests": {
         parameters: {
             query?: never;
@@ -1763,6 +1823,26 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "delegation_request_batch.completed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * delegation_request_batch.completed
+         * @description Every row of a batch of delegation requests was processed; each row's outcome is in the batch's rows list. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         */
+        post: operations["delegationRequestBatchCompletedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface components {
     schemas: {
@@ -2403,6 +2483,45 @@ export interface components {
             };
         };
         /**
+         * @description Every row of a batch of delegation requests was processed; each row's outcome is in the batch's rows list.
+         * @example {
+         *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+         *       "type": "delegation_request_batch.completed",
+         *       "timestamp": "2026-03-10T09:00:00.000Z",
+         *       "livemode": false,
+         *       "data": {
+         *         "delegation_request_batch_id": "dlb_3vN8kQ2mXp7LwR4tZ9cB1d",
+         *         "status": "completed",
+         *         "total": 1000,
+         *         "created": 950,
+         *         "duplicates": 30,
+         *         "failed": 20
+         *       }
+         *     }
+         */
+        DelegationRequestBatchCompletedEvent: {
+            /** @description The event id (`evt_…`), also in `webhook-id`: deduplicate on it. */
+            id: string;
+            /** @enum {string} */
+            type: "delegation_request_batch.completed";
+            /** @description When it happened, ISO 8601 UTC. */
+            timestamp: string;
+            livemode: boolean;
+            data: {
+                /**
+                 * @description The batch (`dlb_…`).
+                 * @example dlb_3vN8kQ2mXp7LwR4tZ9cB1d
+                 */
+                delegation_request_batch_id: string;
+                /** @enum {string} */
+                status: "completed";
+                total: number;
+                created: number;
+                duplicates: number;
+                failed: number;
+            };
+        };
+        /**
          * @example {
          *       "status": "ok",
          *       "version": "0.1.0",
@@ -2435,7 +2554,7 @@ export interface components {
             /** @example The request has 1 invalid field. */
             detail: string;
             /** @enum {string} */
-            code: "validation_failed" | "malformed_json" | "invalid_cursor" | "citizen_token_invalid" | "unauthorized" | "forbidden" | "organization_suspended" | "live_mode_unavailable" | "consent_required" | "consent_invalid" | "consent_signature_invalid" | "consent_key_unknown" | "consent_algorithm_not_allowed" | "consent_issuer_mismatch" | "consent_mode_mismatch" | "consent_expired" | "consent_not_yet_valid" | "consent_audience_mismatch" | "consent_actor_mismatch" | "delegation_inactive" | "scope_insufficient" | "not_found" | "method_not_allowed" | "conflict" | "invalid_state_transition" | "duplicate" | "idempotency_in_flight" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "idempotency_conflict" | "delegation_request_expired" | "calendar_unavailable" | "unprocessable" | "rate_limited" | "internal" | "service_unavailable";
+            code: "validation_failed" | "malformed_json" | "csv_invalid" | "invalid_cursor" | "citizen_token_invalid" | "unauthorized" | "forbidden" | "organization_suspended" | "live_mode_unavailable" | "consent_required" | "consent_invalid" | "consent_signature_invalid" | "consent_key_unknown" | "consent_algorithm_not_allowed" | "consent_issuer_mismatch" | "consent_mode_mismatch" | "consent_expired" | "consent_not_yet_valid" | "consent_audience_mismatch" | "consent_actor_mismatch" | "delegation_inactive" | "scope_insufficient" | "not_found" | "method_not_allowed" | "conflict" | "invalid_state_transition" | "duplicate" | "idempotency_in_flight" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "idempotency_conflict" | "delegation_request_expired" | "calendar_unavailable" | "too_many_rows" | "unprocessable" | "rate_limited" | "internal" | "service_unavailable";
             /** @example rid_3kTMd9Qx1uWv8ZbNcE4fGh */
             request_id: string;
             errors?: {
@@ -3074,6 +3193,151 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             next_cursor: string | null;
         };
+        /**
+         * @example {
+         *       "id": "dlb_3vN8kQ2mXp7LwR4tZ9cB1d",
+         *       "object": "delegation_request_batch",
+         *       "livemode": false,
+         *       "source": "csv",
+         *       "status": "processing",
+         *       "total": 1000,
+         *       "done": 400,
+         *       "created": 380,
+         *       "duplicates": 12,
+         *       "failed": 8,
+         *       "rows_url": "/v1/delegation-requests/batches/dlb_3vN8kQ2mXp7LwR4tZ9cB1d/rows",
+         *       "created_by": "mem_8Fq2LwP0sZ4nR7tY1xB5cV",
+         *       "created_at": "2026-03-02T09:00:00.000Z",
+         *       "completed_at": null
+         *     }
+         */
+        DelegationRequestBatch: {
+            id: string;
+            /** @enum {string} */
+            object: "delegation_request_batch";
+            livemode: boolean;
+            /** @enum {string} */
+            source: "csv" | "json";
+            /** @enum {string} */
+            status: "processing" | "completed";
+            /** @description Rows in the batch. */
+            total: number;
+            /** @description Rows finished so far, whatever their outcome: `created + duplicates + failed`. */
+            done: number;
+            /** @description Rows that opened a new delegation request. */
+            created: number;
+            /** @description Rows for which a pending request for the same citizen and scope already existed when the row was processed: made before the batch, or by an earlier row of this batch. */
+            duplicates: number;
+            /** @description Rows refused, each with its problem (see the rows list). */
+            failed: number;
+            /** @description The paginated outcome of every row. */
+            rows_url: string;
+            /** @description Member who sent the batch. */
+            created_by: string;
+            created_at: string;
+            completed_at: string | null;
+        };
+        CreateDelegationRequestBatchUpload: {
+            /**
+             * Format: binary
+             * @description A CSV file with a header line. Columns: id_number, name, contact, procedure_types, subjects, capacities, valid_until, message (id_number, capacities, valid_until required; procedure_types or subjects must name at least one). Separator `,`, `;` or tab, detected from the header line; lists (procedure types, subjects, capacities) separated by `;`, `,`, `|` or spaces inside their cell (quote the cell when it holds the file's separator). UTF-8 with or without BOM, or Windows-1252. At most 5000 rows.
+             */
+            file?: Blob;
+        };
+        /**
+         * @example {
+         *       "rows": [
+         *         {
+         *           "citizen": {
+         *             "id_number": "12345678Z",
+         *             "name": "Carmen López García",
+         *             "contact": "carmen.lopez@example.es"
+         *           },
+         *           "scope": {
+         *             "procedure_types": [
+         *               "JUB"
+         *             ],
+         *             "subjects": [],
+         *             "capacities": [
+         *               "consult",
+         *               "file",
+         *               "respond"
+         *             ]
+         *           },
+         *           "valid_until": "2027-12-31"
+         *         }
+         *       ]
+         *     }
+         */
+        CreateDelegationRequestBatch: {
+            /** @description Up to 5000 rows, each a `CreateDelegationRequest` body. A row that is not valid does not refuse the batch: it is reported as failed, with its fields at fault. */
+            rows: {
+                [key: string]: unknown;
+            }[];
+        };
+        DelegationRequestBatchRowList: {
+            data: components["schemas"]["DelegationRequestBatchRow"][];
+            has_more: boolean;
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        /**
+         * @example {
+         *       "object": "delegation_request_batch_row",
+         *       "row": 7,
+         *       "line": 8,
+         *       "status": "failed",
+         *       "delegation_request_id": null,
+         *       "problem": {
+         *         "code": "validation_failed",
+         *         "detail": "Invalid body field /citizen/id_number: The check letter should be Z for 12345678.",
+         *         "errors": [
+         *           {
+         *             "pointer": "/citizen/id_number",
+         *             "column": "id_number",
+         *             "detail": "The check letter should be Z for 12345678."
+         *           }
+         *         ]
+         *       },
+         *       "processed_at": "2026-03-02T09:00:01.000Z"
+         *     }
+         */
+        DelegationRequestBatchRow: {
+            /** @enum {string} */
+            object: "delegation_request_batch_row";
+            /** @description Position of the row in the batch, from 1 (the CSV header is not counted). */
+            row: number;
+            /** @description CSV: the file line where the row starts (the header is line 1). Null for JSON rows. */
+            line: number | null;
+            /** @enum {string} */
+            status: "queued" | "created" | "duplicate" | "failed";
+            /** @description `created`: the new request; `duplicate`: the pending request that already existed. */
+            delegation_request_id: string | null;
+            problem: components["schemas"]["DelegationRequestBatchRowProblem"];
+            processed_at: string | null;
+        };
+        /** @description `failed`: why, field by field. */
+        DelegationRequestBatchRowProblem: {
+            /**
+             * @description The problem code a single request with this row would have answered.
+             * @example validation_failed
+             */
+            code: string;
+            detail: string;
+            errors: {
+                /**
+                 * @description JSON pointer to the field, within the row's request body.
+                 * @example /citizen/id_number
+                 */
+                pointer: string;
+                /**
+                 * @description The CSV column holding the field (null for JSON rows).
+                 * @example id_number
+                 */
+                column: string | null;
+                detail: string;
+            }[];
+        } | null;
         /**
          * @example {
          *       "id": "dlr_7Hk2Lm9Np4Qr6St8Uv0Wx1",
@@ -5484,6 +5748,272 @@ export interface operations {
                 };
             };
             /** @description Problem. Possible codes: `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createDelegationRequestBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "multipart/form-data": components["schemas"]["CreateDelegationRequestBatchUpload"];
+                "text/csv": string;
+                "application/json": components["schemas"]["CreateDelegationRequestBatch"];
+            };
+        };
+        responses: {
+            /** @description The batch, accepted; rows are processed in the background. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelegationRequestBatch"];
+                };
+            };
+            /** @description Problem. Possible codes: `csv_invalid`, `validation_failed`, `malformed_json`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `idempotency_in_flight`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `too_many_rows`, `idempotency_conflict`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retrieveDelegationRequestBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The batch. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelegationRequestBatch"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listDelegationRequestBatchRows: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1 to 100. */
+                limit?: number;
+                /** @description Opaque cursor from a previous page's `next_cursor`. */
+                cursor?: string;
+                /** @description Only rows with this outcome, such as `failed`. */
+                status?: "queued" | "created" | "duplicate" | "failed";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of rows. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelegationRequestBatchRowList"];
+                };
+            };
+            /** @description Problem. Possible codes: `invalid_cursor`, `validation_failed`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11532,6 +12062,44 @@ export interface operations {
                  *     }
                  */
                 "application/json": components["schemas"]["CalendarHolidaysChangedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. Any 2xx will do; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    delegationRequestBatchCompletedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+                 *       "type": "delegation_request_batch.completed",
+                 *       "timestamp": "2026-03-10T09:00:00.000Z",
+                 *       "livemode": false,
+                 *       "data": {
+                 *         "delegation_request_batch_id": "dlb_3vN8kQ2mXp7LwR4tZ9cB1d",
+                 *         "status": "completed",
+                 *         "total": 1000,
+                 *         "created": 950,
+                 *         "duplicates": 30,
+                 *         "failed": 20
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["DelegationRequestBatchCompletedEvent"];
             };
         };
         responses: {

@@ -32,6 +32,7 @@ export const OPERATIONS = {
   createApiKey: { method: 'POST', path: '/v1/api-keys', body: 'json' },
   createConsentToken: { method: 'POST', path: '/v1/delegations/{id}/consent-tokens', body: 'json' },
   createDelegationRequest: { method: 'POST', path: '/v1/delegation-requests', body: 'json' },
+  createDelegationRequestBatch: { method: 'POST', path: '/v1/delegation-requests/batches', body: 'multipart' },
   createMember: { method: 'POST', path: '/v1/members', body: 'json' },
   createProcedure: { method: 'POST', path: '/v1/procedures', body: 'json', consent: true },
   createWebhookEndpoint: { method: 'POST', path: '/v1/webhook-endpoints', body: 'json' },
@@ -42,6 +43,7 @@ export const OPERATIONS = {
   getJwks: { method: 'GET', path: '/.well-known/jwks.json' },
   introspectConsentToken: { method: 'POST', path: '/v1/consent-tokens/introspect', body: 'json' },
   listApiKeys: { method: 'GET', path: '/v1/api-keys', query: true, paginated: true },
+  listDelegationRequestBatchRows: { method: 'GET', path: '/v1/delegation-requests/batches/{id}/rows', query: true, paginated: true },
   listDelegationRequests: { method: 'GET', path: '/v1/delegation-requests', query: true, paginated: true },
   listDelegations: { method: 'GET', path: '/v1/delegations', query: true, paginated: true },
   listDocuments: { method: 'GET', path: '/v1/procedures/{id}/documents', consent: true },
@@ -64,6 +66,7 @@ export const OPERATIONS = {
   respondToRequirement: { method: 'POST', path: '/v1/procedures/{id}/requirements/{requirement_id}/response', body: 'json', consent: true },
   retrieveDelegation: { method: 'GET', path: '/v1/delegations/{id}' },
   retrieveDelegationRequest: { method: 'GET', path: '/v1/delegation-requests/{id}' },
+  retrieveDelegationRequestBatch: { method: 'GET', path: '/v1/delegation-requests/batches/{id}' },
   retrieveEvent: { method: 'GET', path: '/v1/events/{id}' },
   retrieveMember: { method: 'GET', path: '/v1/members/{id}' },
   retrieveOrganization: { method: 'GET', path: '/v1/organization' },
@@ -116,6 +119,7 @@ export const operationMethods = {
   createApiKey: 'apiKeys.create',
   createConsentToken: 'delegations.createConsentToken',
   createDelegationRequest: 'delegationRequests.create',
+  createDelegationRequestBatch: 'delegationRequests.batches.create',
   createMember: 'members.create',
   createProcedure: 'procedures.create',
   createWebhookEndpoint: 'webhookEndpoints.create',
@@ -126,6 +130,7 @@ export const operationMethods = {
   getJwks: 'consent.getJwks',
   introspectConsentToken: 'consent.introspectToken',
   listApiKeys: 'apiKeys.list',
+  listDelegationRequestBatchRows: 'delegationRequests.batches.listRows',
   listDelegationRequests: 'delegationRequests.list',
   listDelegations: 'delegations.list',
   listDocuments: 'procedures.documents.list',
@@ -148,6 +153,7 @@ export const operationMethods = {
   respondToRequirement: 'procedures.requirements.respond',
   retrieveDelegation: 'delegations.retrieve',
   retrieveDelegationRequest: 'delegationRequests.retrieve',
+  retrieveDelegationRequestBatch: 'delegationRequests.batches.retrieve',
   retrieveEvent: 'events.retrieve',
   retrieveMember: 'members.retrieve',
   retrieveOrganization: 'organization.retrieve',
@@ -291,6 +297,29 @@ export interface Resources {
     revoke(id: string, options?: RequestOptions): Promise<Result<'revokeApiKey'>>;
   };
   delegationRequests: {
+    batches: {
+      /**
+       * Ask many citizens for a delegation at once
+       *
+       * Up to 5000 rows, as a CSV file (the `file` part of multipart/form-data, or a text/csv body) or as JSON `{ rows: [...] }`. Answers at once with the batch; its rows are then processed in the background, each exactly as `POST /v1/delegation-requests` would (same checks, same duplicate rule), in order. A row whose citizen already has a pending request for the same scope (made before the batch or by an earlier row of the same batch) is counted as a duplicate and names that request. Poll the batch for progress, or wait for the `delegation_request_batch.completed` event; the outcome of each row is in its rows list. Send an `Idempotency-Key`: the same batch sent again with it answers the same batch.
+       * @see operation `createDelegationRequestBatch`
+       */
+      create(body?: Body<'createDelegationRequestBatch'>, options?: RequestOptions): Promise<Result<'createDelegationRequestBatch'>>;
+      /**
+       * Retrieve a batch of delegation requests
+       *
+       * Progress (`done` of `total`, with `created`, `duplicates` and `failed`); the outcome of each row is in its rows list.
+       * @see operation `retrieveDelegationRequestBatch`
+       */
+      retrieve(id: string, options?: RequestOptions): Promise<Result<'retrieveDelegationRequestBatch'>>;
+      /**
+       * List the rows of a batch and their outcomes
+       *
+       * In row order: the request each row created, the pending request a duplicate row found, or the problem of a failed row with the field (and CSV column) at fault. Filter with `status=failed` to get only the rows to fix.
+       * @see operation `listDelegationRequestBatchRows`
+       */
+      listRows(id: string, query?: Query<'listDelegationRequestBatchRows'>, options?: RequestOptions): PagePromise<Result<'listDelegationRequestBatchRows'>>;
+    };
     /**
      * Ask a citizen for a delegation
      *

@@ -1,0 +1,130 @@
+import { z } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import type { App } from '../../http/context';
+import { defineRoute } from '../../http/openapi';
+import { organizationPrincipal } from '../../http/auth';
+import { decodeCursor, toPage } from '../../http/pagination';
+import { ProblemError } from '../../http/problem';
+import { BatchParams, BatchRowPageSchema, CreateBatchJson, CreateBatchUpload, DelegationRequestBatchSchema, ListBatchRowsQuery, MAX_BATCH_ROWS } from './schemas';
+import { findBatch, listBatchRows } from './queries';
+import { createBatch, rowsFromCsv, rowsFromJson } from './service';
+import { toBatch, toBatchRow } from './mappers';
+
+const TAG = 'Delegation requests';
+/** 5,000 rows of generous width, and the multipart envelope. */
+export const MAX_BATCH_BYTES = 8 * 1024 * 1024;
+
+const createBatchRoute = defineRoute({
+  method: 'post',
+  path: '/v1/delegation-requests/batches',
+  operationId: 'createDelegationRequestBatch',
+  tags: [TAG],
+  summary: 'Ask many citizens for a delegation at once',
+  description:
+    `Up to ${MAX_BATCH_ROWS} rows, as a CSV file (the \`file\` part of multipart/form-data, or a text/csv body) or as JSON \`{ rows: [...] }\`. ` +
+    'Answers at once with the batch; its rows are then processed in the background, each exactly as `POST /v1/delegation-requests` would ' +
+    '(same checks, same duplicate rule), in order. A row whose citizen already has a pending request for the same scope (made before the batch ' +
+    'or by an earlier row of the same batch) is counted as a duplicate and names that request. Poll the batch for progress, or wait for the ' +
+    '`delegation_request_batch.completed` event; the outcome of each row is in its rows list. Send an `Idempotency-Key`: the same batch ' +
+    'sent again with it answers the same batch.',
+  auth: 'orgWrite',
+  // The size limit wraps the body stream, so it must come before anything reads the body (idempotency does).
+  before: [
+    bodyLimit({
+      maxSize: MAX_BATCH_BYTES,
+      onError: () => {
+        throw new ProblemError('payload_too_large', `The batch is larger than ${MAX_BATCH_BYTES} bytes; split it into several batches.`);
+      },
+    }),
+  ],
+  request: {
+    body: {
+      content: {
+        'multipart/form-data': { schema: CreateBatchUpload },
+        'text/csv': { schema: z.string().openapi({ description: 'The CSV file itself, as described for the `file` part.' }) },
+        'application/json': { schema: CreateBatchJson },
+      },
+      required: false,
+    },
+  },
+  problems: ['csv_invalid', 'too_many_rows', 'idempotency_conflict', 'idempotency_in_flight'],
+  responses: { 202: { description: 'The batch, accepted; rows are processed in the background.', content: { 'application/json': { schema: DelegationRequestBatchSchema } } } },
+});
+
+const retrieveBatchRoute = defineRoute({
+  method: 'get',
+  path: '/v1/delegation-requests/batches/{id}',
+  operationId: 'retrieveDelegationRequestBatch',
+  tags: [TAG],
+  summary: 'Retrieve a batch of delegation requests',
+  description: 'Progress (`done` of `total`, with `created`, `duplicates` and `failed`); the outcome of each row is in its rows list.',
+  auth: 'orgRead',
+  request: { params: BatchParams },
+  problems: ['not_found'],
+  responses: { 200: { description: 'The batch.', content: { 'application/json': { schema: DelegationRequestBatchSchema } } } },
+});
+
+const listBatchRowsRoute = defineRoute({
+  method: 'get',
+  path: '/v1/delegation-requests/batches/{id}/rows',
+  operationId: 'listDelegationRequestBatchRows',
+  tags: [TAG],
+  summary: 'List the rows of a batch and their outcomes',
+  description:
+    'In row order: the request each row created, the pending request a duplicate row found, or the problem of a failed row with the ' +
+    'field (and CSV column) at fault. Filter with `status=failed` to get only the rows to fix.',
+  auth: 'orgRead',
+  request: { params: BatchParams, query: ListBatchRowsQuery },
+  problems: ['not_found', 'invalid_cursor'],
+  responses: { 200: { description: 'A page of rows.', content: { 'application/json': { schema: BatchRowPageSchema } } } },
+});
+
+export function registerDelegationRequestBatches(app: App): void {
+  app.openapi(createBatchRoute, async (c) => {
+    const principal = organizationPrincipal(c);
+    const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
+    let source: 'csv' | 'json';
+    let rows;
+    if (type === 'application/json') {
+      source = 'json';
+      rows = rowsFromJson((c.req.valid('json') as z.infer<typeof CreateBatchJson>).rows);
+    } else if (type === 'multipart/form-data') {
+      const { file } = c.req.valid('form') as z.infer<typeof CreateBatchUpload>;
+      if (!(file instanceof File)) {
+        throw new ProblemError('validation_failed', 'Send the CSV as the `file` part of a multipart/form-data body.', {
+          errors: [{ pointer: '/file', in: 'body', detail: 'Required file part.' }],
+        });
+      }
+      source = 'csv';
+      rows = rowsFromCsv(new Uint8Array(await file.arrayBuffer()));
+    } else if (type === 'text/csv') {
+      source = 'csv';
+      rows = rowsFromCsv(new Uint8Array(await c.req.arrayBuffer()));
+    } else {
+      throw new ProblemError('unsupported_media_type', 'Send a CSV (multipart/form-data `file`, or text/csv) or JSON `{ rows: [...] }`.');
+    }
+    const sql = c.get('sql');
+    const id = await createBatch(sql, principal, source, rows, c.get('deps').clock.now());
+    const batch = (await findBatch(sql, { id, organizationId: principal.organizationId, livemode: principal.livemode }))!;
+    return c.json(toBatch(batch), 202, { location: `/v1/delegation-requests/batches/${id}` });
+  });
+
+  app.openapi(retrieveBatchRoute, async (c) => {
+    const principal = organizationPrincipal(c);
+    const batch = await findBatch(c.get('sql'), { id: c.req.valid('param').id, organizationId: principal.organizationId, livemode: principal.livemode });
+    if (!batch) throw new ProblemError('not_found', 'No such batch.');
+    return c.json(toBatch(batch), 200);
+  });
+
+  app.openapi(listBatchRowsRoute, async (c) => {
+    const principal = organizationPrincipal(c);
+    const { limit, cursor, status } = c.req.valid('query');
+    const sql = c.get('sql');
+    const batch = await findBatch(sql, { id: c.req.valid('param').id, organizationId: principal.organizationId, livemode: principal.livemode });
+    if (!batch) throw new ProblemError('not_found', 'No such batch.');
+    const list = `delegation_request_batch_rows:${batch.id}:${status ?? ''}`;
+    const afterRow = cursor ? Number(decodeCursor(list, cursor, 1)[0]) : undefined;
+    const rows = await listBatchRows(sql, { batchId: batch.id, status, afterRow, limit });
+    return c.json(toPage(rows, limit, list, (r) => [r.row_number], toBatchRow), 200);
+  });
+}

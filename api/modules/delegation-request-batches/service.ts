@@ -1,0 +1,238 @@
+import type { Deps } from '../../deps';
+import type { Sql } from '../../db/sql';
+import { transaction } from '../../db/sql';
+import { ProblemError } from '../../http/problem';
+import { validationProblem, zodIssuesToErrors } from '../../http/openapi';
+import { newId } from '../../lib/ids';
+import { emit } from '../events/emit';
+import { findOrganization } from '../organizations/queries';
+import { CreateDelegationRequestBody } from '../delegation-requests/schemas';
+import { createDelegationRequest, type NewRequestInput } from '../delegation-requests/service';
+import { decodeCsv, parseCsv, type CsvRecord } from './csv';
+import { CSV_COLUMNS, MAX_BATCH_ROWS, REQUIRED_CSV_COLUMNS, type CsvColumn, type RowProblem } from './schemas';
+import {
+  addCounts,
+  claimBatch,
+  completeBatch,
+  finishRow,
+  hasQueuedRows,
+  insertBatch,
+  lockQueuedRows,
+  releaseBatch,
+  type BatchRecord,
+  type NewBatchRow,
+} from './queries';
+
+/** Rows one transaction handles: a crash redoes at most this many, and other work waits at most this long. */
+export const CHUNK_ROWS = 50;
+
+export interface BatchActor {
+  organizationId: string;
+  memberId: string;
+  livemode: boolean;
+}
+
+export type BatchSource = 'csv' | 'json';
+
+/** A row checked on arrival: queued with its request body, or failed with the problem a single request would have got. */
+type PreparedRow = NewBatchRow;
+
+function columnOf(pointer: string): CsvColumn | null {
+  for (const [column, prefix] of Object.entries(CSV_COLUMNS) as [CsvColumn, string][]) {
+    if (pointer === prefix || pointer.startsWith(`${prefix}/`)) return column;
+  }
+  return null;
+}
+
+/** A problem as a row's outcome; for CSV rows each field also names its column. */
+export function toRowProblem(error: ProblemError, source: BatchSource): RowProblem {
+  const errors = (error.errors ?? []).map((e) => ({ pointer: e.pointer, column: source === 'csv' ? columnOf(e.pointer) : null, detail: e.detail }));
+  const only = errors.length === 1 ? errors[0]! : undefined;
+  const detail = only?.column ? `Column ${only.column}: ${only.detail}` : error.message;
+  return { code: error.code, detail, errors };
+}
+
+/** The same checks as `POST /v1/delegation-requests` makes on its body. */
+function prepareRow(rowNumber: number, line: number | null, body: unknown, source: BatchSource): PreparedRow {
+  const parsed = CreateDelegationRequestBody.safeParse(body);
+  if (parsed.success) return { row_number: rowNumber, line, status: 'queued', input: parsed.data, problem: null };
+  const problem = validationProblem(zodIssuesToErrors(parsed.error.issues, 'body'));
+  return { row_number: rowNumber, line, status: 'failed', input: null, problem: toRowProblem(problem, source) };
+}
+
+/** A list cell: codes separated by `;`, `,`, `|` or spaces. */
+function listCell(value: string | undefined): string[] | undefined {
+  return value === undefined ? undefined : value.split(/[;,|\s]+/).filter(Boolean);
+}
+
+/** A CSV record as the body of a single request. */
+export function bodyFromCells(cells: Partial<Record<CsvColumn, string>>): unknown {
+  return {
+    citizen: { id_number: cells.id_number, name: cells.name, contact: cells.contact },
+    scope: { procedure_types: listCell(cells.procedure_types) ?? [], subjects: listCell(cells.subjects) ?? [], capacities: listCell(cells.capacities) },
+    valid_until: cells.valid_until,
+    message: cells.message,
+  };
+}
+
+function fromRecord(record: CsvRecord, index: number): PreparedRow {
+  if (record.fieldCountMismatch) {
+    const { expected, actual } = record.fieldCountMismatch;
+    const detail = `The row has ${actual} cells and the header ${expected}; quote any cell that contains the separator.`;
+    return {
+      row_number: index + 1,
+      line: record.line,
+      status: 'failed',
+      input: null,
+      problem: { code: 'validation_failed', detail, errors: [{ pointer: '', column: null, detail }] },
+    };
+  }
+  return prepareRow(index + 1, record.line, bodyFromCells(record.cells), 'csv');
+}
+
+export function rowsFromCsv(bytes: Uint8Array): PreparedRow[] {
+  const records = parseCsv(decodeCsv(bytes), Object.keys(CSV_COLUMNS), REQUIRED_CSV_COLUMNS);
+  checkRowCount(records.length, '/file');
+  return records.map(fromRecord);
+}
+
+export function rowsFromJson(rows: unknown[]): PreparedRow[] {
+  checkRowCount(rows.length, '/rows');
+  return rows.map((row, i) => prepareRow(i + 1, null, row, 'json'));
+}
+
+function checkRowCount(count: number, pointer: string): void {
+  if (count === 0) throw new ProblemError('validation_failed', 'The batch has no rows.', { errors: [{ pointer, in: 'body', detail: 'Send at least one row.' }] });
+  if (count > MAX_BATCH_ROWS) {
+    throw new ProblemError('too_many_rows', `The batch has ${count} rows; at most ${MAX_BATCH_ROWS} are taken at once. Split it into several batches.`, {
+      errors: [{ pointer, in: 'body', detail: `${count} rows; the limit is ${MAX_BATCH_ROWS}.` }],
+      extensions: { limit: MAX_BATCH_ROWS, rows: count },
+    });
+  }
+}
+
+/** Records the batch and its rows; the rows are worked through in the background. */
+export async function createBatch(sql: Sql, actor: BatchActor, source: BatchSource, rows: PreparedRow[], now: Date): Promise<string> {
+  const id = newId('dlb');
+  await transaction(sql, (tx) =>
+    insertBatch(
+      tx,
+      {
+        id,
+        organization_id: actor.organizationId,
+        livemode: actor.livemode,
+        created_by_member_id: actor.memberId,
+        source,
+        total: rows.length,
+        failed: rows.filter((r) => r.status === 'failed').length,
+        created_at: now,
+      },
+      rows,
+      now,
+    ),
+  );
+  return id;
+}
+
+type Outcome = { status: 'created' | 'duplicate'; id: string } | { status: 'failed'; problem: RowProblem };
+
+/** One row through the same service function as a single request (inside a savepoint of the chunk). */
+async function processRow(tx: Sql, deps: Pick<Deps, 'config'>, batch: BatchRecord, input: NewRequestInput, now: Date): Promise<Outcome> {
+  try {
+    const id = await createDelegationRequest(
+      tx,
+      deps.config,
+      { organizationId: batch.organization_id, memberId: batch.created_by_member_id, livemode: batch.livemode },
+      input,
+      now,
+    );
+    return { status: 'created', id };
+  } catch (error) {
+    if (error instanceof ProblemError && error.code === 'duplicate') return { status: 'duplicate', id: String(error.extensions.existing_id) };
+    if (error instanceof ProblemError) return { status: 'failed', problem: toRowProblem(error, batch.source) };
+    throw error;
+  }
+}
+
+/**
+ * Up to `size` queued rows of a batch in one transaction: each row's request and its status commit
+ * together, so a crash leaves a row either untouched or finished and no request is made twice.
+ * Completes the batch (and records its event) when no queued row is left.
+ */
+async function processChunk(sql: Sql, deps: Pick<Deps, 'config' | 'clock'>, batch: BatchRecord, size: number): Promise<{ rows: number; completed: boolean }> {
+  return transaction(sql, async (tx) => {
+    const now = deps.clock.now();
+    const rows = await lockQueuedRows(tx, batch.id, size);
+    const counts = { created: 0, duplicates: 0, failed: 0 };
+    if (rows.length > 0) {
+      // A suspended organisation gets no new requests, as its keys would be refused.
+      const suspended = (await findOrganization(tx, batch.organization_id))?.status === 'suspended';
+      for (const row of rows) {
+        const outcome: Outcome = suspended
+          ? { status: 'failed', problem: { code: 'organization_suspended', detail: 'The organisation was suspended while the batch was processed.', errors: [] } }
+          : await processRow(tx, deps, batch, row.input as NewRequestInput, now);
+        await finishRow(tx, {
+          batchId: batch.id,
+          rowNumber: row.row_number,
+          status: outcome.status,
+          delegationRequestId: outcome.status === 'failed' ? null : outcome.id,
+          problem: outcome.status === 'failed' ? outcome.problem : null,
+          at: now,
+        });
+        if (outcome.status === 'created') counts.created++;
+        else if (outcome.status === 'duplicate') counts.duplicates++;
+        else counts.failed++;
+      }
+      await addCounts(tx, { batchId: batch.id, ...counts, lockedUntil: new Date(now.getTime() + deps.config.batchLeaseSeconds * 1000) });
+    }
+    if (await hasQueuedRows(tx, batch.id)) return { rows: rows.length, completed: false };
+    const done = await completeBatch(tx, batch.id, now);
+    if (done) {
+      await emit(tx, {
+        organizationId: done.organization_id,
+        livemode: done.livemode,
+        type: 'delegation_request_batch.completed',
+        data: {
+          delegation_request_batch_id: done.id,
+          status: 'completed',
+          total: done.total,
+          created: done.created,
+          duplicates: done.duplicates,
+          failed: done.failed,
+        },
+        at: now,
+        dedupeKey: `delegation_request_batch.completed:${done.id}`,
+      });
+    }
+    return { rows: rows.length, completed: true };
+  });
+}
+
+/**
+ * One pass of the batch worker: claims batches still processing (oldest first, one worker each,
+ * under a lease) and works through at most `limit` of their rows, in chunks. Safe to run in any
+ * number of processes at once; the Node background loop, `npm run worker` and a scheduled
+ * handler all call this. Answers how many rows and batches it finished (0: nothing to do).
+ */
+export async function processDelegationRequestBatches(sql: Sql, deps: Pick<Deps, 'config' | 'clock'>, limit = 500): Promise<number> {
+  let work = 0;
+  let rows = 0;
+  const held: string[] = [];
+  try {
+    while (rows < limit) {
+      const batch = await claimBatch(sql, deps.clock.now(), deps.config.batchLeaseSeconds);
+      if (!batch) break;
+      held.push(batch.id);
+      for (;;) {
+        const chunk = await processChunk(sql, deps, batch, Math.min(CHUNK_ROWS, limit - rows));
+        rows += chunk.rows;
+        work += chunk.rows + (chunk.completed ? 1 : 0);
+        if (chunk.completed || chunk.rows === 0 || rows >= limit) break;
+      }
+    }
+  } finally {
+    // Batches left unfinished are released, so the next pass (here or elsewhere) continues at once.
+    for (const id of held) await releaseBatch(sql, id).catch(() => undefined);
+  }
+  return work;
+}
