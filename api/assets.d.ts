@@ -1,9 +1,5 @@
 // Bundled as text modules on Workers (see the rules in wrangler.toml).
-declare module 'swagger-ui-dist/swagger-ui.css' {
-  const content: string;
-  export default content;
-}
-declare module 'swagger-ui-dist/swagger-ui-bundle.js' {
+declare module 'redoc/bundles/redoc.standalone.js' {
   const content: string;
   export default content;
 }

@@ -9,7 +9,7 @@ import type { CalendarStore } from './modules/calendar/store';
 
 /** Files of the self-hosted API reference, read by whichever runtime serves the app. */
 export interface DocsAssets {
-  get(name: 'swagger-ui.css' | 'swagger-ui-bundle.js'): Promise<string | undefined>;
+  get(name: 'redoc.standalone.js'): Promise<string | undefined>;
 }
 
 export interface Deps {

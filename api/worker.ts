@@ -9,8 +9,7 @@ import { jsonLogger } from './http/logger';
 import { systemClock } from './lib/clock';
 import { CLIENT_TYPES, type Sql } from './db/sql';
 import type { App } from './http/context';
-import swaggerCss from 'swagger-ui-dist/swagger-ui.css';
-import swaggerBundle from 'swagger-ui-dist/swagger-ui-bundle.js';
+import redocBundle from 'redoc/bundles/redoc.standalone.js';
 
 interface WorkerEnv {
   HYPERDRIVE: { connectionString: string };
@@ -37,7 +36,7 @@ function buildApp(env: WorkerEnv): App {
     clientAddress: (c: Context) => c.req.header('cf-connecting-ip') ?? 'unknown',
     docsAssets: {
       async get(name) {
-        return name === 'swagger-ui.css' ? swaggerCss : swaggerBundle;
+        return name === 'redoc.standalone.js' ? redocBundle : undefined;
       },
     },
   });

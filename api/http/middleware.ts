@@ -76,7 +76,9 @@ export function errorHandler(deps: Deps) {
       message: error.message,
       stack: error.stack,
     });
-    return problemResponse(new ProblemError('internal', 'Something failed on our side. Quote the request id if you contact support.'), requestId);
+    // A write without an Idempotency-Key may have taken effect before it failed: not to be resent blindly.
+    const unsafe = !['GET', 'HEAD'].includes(c.req.method) && c.req.header('idempotency-key') === undefined;
+    return problemResponse(new ProblemError('internal', 'Something failed on our side. Quote the request id if you contact support.'), requestId, unsafe ? 'false' : undefined);
   };
 }
 

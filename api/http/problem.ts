@@ -65,10 +65,28 @@ export function problemBody(error: ProblemError, requestId: string): ProblemBody
   };
 }
 
+/**
+ * `Puente-Should-Retry` for a problem: `true` when the same request may simply be sent again
+ * (after `Retry-After`), `false` when sending it again as it is cannot succeed or must not happen
+ * blindly: client errors, and a request with the same Idempotency-Key still in flight (its
+ * outcome is not known yet). Absent when the client's own rules apply (server errors).
+ */
+export function shouldRetry(code: ProblemCode): 'true' | 'false' | undefined {
+  if (code === 'rate_limited' || code === 'service_unavailable') return 'true';
+  const status = PROBLEM_CODES[code].status;
+  return status >= 400 && status < 500 ? 'false' : undefined;
+}
+
 /** A problem answers this request only: no cache keeps it (a refusal may be lifted on the next request). */
-export function problemResponse(error: ProblemError, requestId: string): Response {
+export function problemResponse(error: ProblemError, requestId: string, retry = shouldRetry(error.code)): Response {
   return new Response(JSON.stringify(problemBody(error, requestId)), {
     status: error.status,
-    headers: { 'content-type': 'application/problem+json', 'request-id': requestId, 'cache-control': 'no-store', ...error.headers },
+    headers: {
+      'content-type': 'application/problem+json',
+      'request-id': requestId,
+      'cache-control': 'no-store',
+      ...(retry ? { 'puente-should-retry': retry } : {}),
+      ...error.headers,
+    },
   });
 }

@@ -3,10 +3,10 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { DocsAssets } from '../deps';
 
-/** Reads the reference UI from the installed swagger-ui-dist package, once per file. */
+/** Reads the reference UI from the installed redoc package, once per file. */
 export function nodeDocsAssets(): DocsAssets {
   const require = createRequire(import.meta.url);
-  const dir = dirname(require.resolve('swagger-ui-dist/package.json'));
+  const dir = join(dirname(require.resolve('redoc/package.json')), 'bundles');
   const cache = new Map<string, Promise<string | undefined>>();
   return {
     get(name) {

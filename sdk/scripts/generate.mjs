@@ -2,55 +2,22 @@
 //   openapi.ts     the types (openapi-typescript), binary fields typed as Blob;
 //   operations.ts  for every operation: how to call it, its SDK method name, and the typed
 //                  signature of every resource namespace.
-// Method names come from the tag and the operationId (`Members` + `createMember` →
-// `members.create`); NAMES below overrides the few that read better otherwise.
+// Method names come from ./method-names.mjs (shared with the document's code samples).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
 import ts from 'typescript';
+import { HAND_WRITTEN, methodName, RESERVED, words, camel } from './method-names.mjs';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const document = JSON.parse(readFileSync(here('../../openapi/openapi.json'), 'utf8'));
 const banner = '// Generated from openapi/openapi.json by `npm run sdk:generate`. Do not edit.\n';
-
-/** Curated names; the examples and docs use these. */
-const NAMES = {
-  listProcedureTimeline: 'procedures.timeline',
-  retrieveProcedureReceipt: 'procedures.receipt',
-  uploadDocument: 'procedures.documents.upload',
-  listDocuments: 'procedures.documents.list',
-  downloadDocument: 'procedures.documents.download',
-  respondToRequirement: 'procedures.requirements.respond',
-  // `delegationRequests.createBatch` is the client's upload-and-wait method; the raw calls sit under `batches`.
-  createDelegationRequestBatch: 'delegationRequests.batches.create',
-  retrieveDelegationRequestBatch: 'delegationRequests.batches.retrieve',
-  listDelegationRequestBatchRows: 'delegationRequests.batches.listRows',
-};
-/** Members of the client that are not operations. */
-const RESERVED = new Set(['webhooks', 'forClient', 'constructor']);
 
 const BLOB = ts.factory.createTypeReferenceNode('Blob');
 const ast = await openapiTS(document, {
   transform: (schema) => (schema.format === 'binary' ? BLOB : undefined),
 });
 writeFileSync(here('../src/generated/openapi.ts'), `${banner}/* eslint-disable */\n${astToString(ast)}`);
-
-const words = (text) => text.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+/g).map((w) => w.toLowerCase());
-const camel = (ws) => ws.map((w, i) => (i === 0 ? w : w[0].toUpperCase() + w.slice(1))).join('');
-const singular = (w) => w.replace(/s$/, '');
-
-function mechanicalName(tag, operationId) {
-  const namespace = camel(tag.toLowerCase().split(/\s+/));
-  const tagWords = tag.toLowerCase().split(/\s+/);
-  let ws = words(operationId);
-  if (ws[0] === namespace && ws.length > 2) ws = ws.slice(1); // adminListOrganizations
-  const [verb, ...rest] = ws;
-  if (rest[0] === 'my') rest.shift(); // listMyDelegations, under the Citizen tag
-  let i = 0;
-  while (i < rest.length && i < tagWords.length && (rest[i] === tagWords[i] || rest[i] === singular(tagWords[i]))) i++;
-  const method = camel([verb, ...rest.slice(i)]);
-  return `${namespace}.${method === 'delete' ? 'del' : method}`;
-}
 
 const resolve = (node) => (node?.$ref ? resolve(node.$ref.split('/').slice(1).reduce((n, k) => n[k], document)) : node);
 
@@ -62,8 +29,9 @@ for (const [path, item] of Object.entries(document.paths)) {
     if (httpMethod === 'parameters' || httpMethod.startsWith('x-')) continue;
     const id = op.operationId;
     if (!id || !op.tags?.[0]) throw new Error(`${httpMethod.toUpperCase()} ${path} needs an operationId and a tag`);
-    const name = NAMES[id] ?? mechanicalName(op.tags[0], id);
+    const name = methodName(op.tags[0], id);
     if (RESERVED.has(name.split('.')[0])) throw new Error(`${id}: "${name}" clashes with a client member; add it to NAMES`);
+    if (HAND_WRITTEN.has(name)) throw new Error(`${id}: "${name}" is a hand-written client method; add it to NAMES`);
     if (Object.values(methods).includes(name)) throw new Error(`${id}: "${name}" is taken; add it to NAMES`);
     methods[id] = name;
 

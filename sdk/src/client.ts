@@ -1,3 +1,4 @@
+import { createBatch, type CompletedDelegationRequestBatch, type CreateBatchOptions, type DelegationRequestBatchRow } from './batches';
 import { APIError, DelegationInactiveError } from './errors';
 import { OPERATIONS, operationMethods, type Resources } from './generated/operations';
 import { PagePromise, type PageData } from './pagination';
@@ -14,7 +15,17 @@ interface ConsentSource {
 
 // The resource namespaces (`puente.members.create(…)`) are built in the constructor from the
 // generated table; their types come from the generated `Resources`.
-export interface Puente extends Resources {}
+export interface Puente extends Resources {
+  delegationRequests: Resources['delegationRequests'] & {
+    /**
+     * Onboards many clients at once: sends a CSV file (columns as in the bulk-onboarding guide,
+     * `,` or `;` separated) or an array of rows, waits until every row is processed, calling
+     * `onProgress` with `{ total, done, failed, duplicates }` as it goes, and returns each row's
+     * outcome: the request created, the pending request it duplicates, or the problem.
+     */
+    createBatch(fileOrRows: Blob | readonly DelegationRequestBatchRow[], options?: CreateBatchOptions): Promise<CompletedDelegationRequestBatch>;
+  };
+}
 
 export class Puente {
   readonly webhooks = { unwrap };
@@ -31,6 +42,7 @@ export class Puente {
       for (const key of keys.slice(0, -1)) node = (node[key] ??= {}) as Record<string, Record<string, unknown>>;
       node[keys.at(-1)!] = ((...args: unknown[]) => this.#invoke(operation as OperationId, args)) as never;
     }
+    this.delegationRequests.createBatch = (fileOrRows, options) => createBatch(this.#transport, fileOrRows, options);
   }
 
   /**

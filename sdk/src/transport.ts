@@ -1,4 +1,5 @@
 import { ConnectionError, errorFor, TimeoutError, type Problem } from './errors';
+import { VERSION } from './version';
 
 export interface ClientOptions {
   /** `sk_test_…` / `sk_live_…`, an agency key, a citizen ID token or the admin token. */
@@ -21,7 +22,7 @@ export interface RequestOptions {
   timeout?: number;
   signal?: AbortSignal;
   maxRetries?: number;
-  /** POSTs get a random one by default, kept across retries; pass your own to dedupe across processes. */
+  /** Every write (POST, PUT, PATCH, DELETE) gets a random one by default, kept across retries; pass your own to dedupe across processes. */
   idempotencyKey?: string;
   /** The `ETag` of your last read: the update fails with PreconditionFailedError if it moved. */
   ifMatch?: string;
@@ -43,6 +44,18 @@ const MAX_RETRY_AFTER_MS = 60_000;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const retryable = (status: number) => status === 408 || status === 429 || status >= 500;
+
+/**
+ * Whether to send again after an answer: the server's `Puente-Should-Retry` decides when present
+ * (`false` on answers that must not be resent blindly, such as a request with the same
+ * Idempotency-Key still in flight); otherwise 408, 429 and 5xx are retried.
+ */
+function shouldRetry(response: Response): boolean {
+  const verdict = response.headers.get('puente-should-retry')?.trim().toLowerCase();
+  if (verdict === 'true') return true;
+  if (verdict === 'false') return false;
+  return retryable(response.status);
+}
 
 function retryAfterMs(value: string | null): number | undefined {
   if (!value) return undefined;
@@ -106,7 +119,7 @@ export class Transport {
 
   async request<T>(call: Call, options: RequestOptions = {}): Promise<T> {
     const { signal } = options;
-    const headers = new Headers({ accept: 'application/json', ...this.options.defaultHeaders, ...options.headers });
+    const headers = new Headers({ accept: 'application/json', 'puente-sdk-version': `typescript/${VERSION}`, ...this.options.defaultHeaders, ...options.headers });
     if (this.options.apiKey && !headers.has('authorization')) headers.set('authorization', `Bearer ${this.options.apiKey}`);
     if (options.ifMatch) headers.set('if-match', options.ifMatch);
     let body: BodyInit | undefined;
@@ -115,8 +128,10 @@ export class Transport {
       body = JSON.stringify(call.body);
       headers.set('content-type', 'application/json');
     }
-    // One key for every attempt of this call, so the server acts at most once.
-    if (call.method === 'POST' && !headers.has('idempotency-key')) headers.set('idempotency-key', options.idempotencyKey ?? crypto.randomUUID());
+    // One key for every attempt of this write, so the server acts at most once: a retried PATCH
+    // whose first answer was lost gets that answer replayed instead of failing its If-Match.
+    const write = call.method !== 'GET' && call.method !== 'HEAD';
+    if (write && !headers.has('idempotency-key')) headers.set('idempotency-key', options.idempotencyKey ?? crypto.randomUUID());
 
     const url = this.url(call.path, call.query);
     const fetcher = this.options.fetch ?? globalThis.fetch;
@@ -139,8 +154,9 @@ export class Transport {
 
       let response: Response;
       let text = '';
+      headers.set('puente-retry-count', String(attempt));
       try {
-        response = await fetcher(url, { method: call.method, headers, body, signal: controller.signal });
+        response = await fetcher(url, { method: call.method, headers: new Headers(headers), body, signal: controller.signal });
         // The timeout covers reading the body too, except a binary one the caller streams.
         if (!(response.ok && call.binary)) text = await response.text();
       } catch (cause) {
@@ -161,7 +177,7 @@ export class Transport {
         const json = (response.headers.get('content-type') ?? '').includes('json');
         return (text === '' ? undefined : json ? JSON.parse(text) : text) as T;
       }
-      if (retryable(response.status) && attempt < maxRetries) {
+      if (attempt < maxRetries && shouldRetry(response)) {
         await sleep(backoff(attempt, retryAfterMs(response.headers.get('retry-after'))), signal);
         continue;
       }

@@ -1,6 +1,7 @@
-import type { components, operations } from './generated/openapi';
+import type { components, operations, webhooks } from './generated/openapi';
 
-export type OperationId = keyof operations;
+/** The API's operations (the document's webhooks, `…Webhook`, are what Puente sends, not calls). */
+export type OperationId = Exclude<keyof operations, `${string}Webhook`>;
 export type Schemas = components['schemas'];
 
 /** How the client calls one operation (generated from the document). */
@@ -26,3 +27,10 @@ export type Result<O extends OperationId> = Content<Success<operations[O]['respo
 export type Body<O extends OperationId> = Content<NonNullable<operations[O]['requestBody']>>;
 /** The query parameters of an operation. */
 export type Query<O extends OperationId> = NonNullable<operations[O]['parameters']['query']>;
+
+/** The event types Puente delivers to webhook endpoints. */
+export type WebhookEventType = keyof webhooks;
+/** The body delivered for one event type, e.g. `WebhookEventOf<'procedure.resolved'>`. */
+export type WebhookEventOf<T extends WebhookEventType> = Content<NonNullable<NonNullable<webhooks[T]['post']>['requestBody']>>;
+/** Any delivered event: switch on `type` to narrow `data`. */
+export type WebhookEvent = { [T in WebhookEventType]: WebhookEventOf<T> }[WebhookEventType];

@@ -1,14 +1,7 @@
 import { WebhookVerificationError } from './errors';
+import type { WebhookEvent } from './types';
 
-/** A delivered event. Typed generically until the document describes each event. */
-export interface WebhookEvent {
-  id?: string;
-  /** Dot-separated, e.g. `procedure.status_changed`. */
-  type: string;
-  timestamp: string;
-  data: Record<string, unknown>;
-  [field: string]: unknown;
-}
+export type { WebhookEvent };
 
 export type WebhookHeaders = Headers | Record<string, string | string[] | undefined>;
 

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
-import { Puente, WebhookVerificationError } from '../src';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { Puente, WebhookVerificationError, type WebhookEventOf, type WebhookEventType } from '../src';
 
 const key = randomBytes(32);
 const secret = `whsec_${key.toString('base64')}`;
@@ -42,5 +42,19 @@ describe('webhooks.unwrap', () => {
     await expect(webhooks.unwrap(body, stale, secret)).rejects.toThrow(/tolerance/);
     await expect(webhooks.unwrap(body, sign(body, { timestamp: now() + 301 }), secret)).rejects.toThrow(/tolerance/);
     await expect(webhooks.unwrap(body, stale, secret, { toleranceSeconds: 600 })).resolves.toBeTruthy();
+  });
+});
+
+describe('typed webhook events (from the document’s webhooks section)', () => {
+  it('narrows data by type', async () => {
+    const payload = JSON.stringify({ id: 'evt_1', type: 'procedure.resolved', timestamp: '2026-03-10T09:00:00.000Z', livemode: false, data: { procedure_id: 'prc_1', type: 'JUB', status: 'approved', outcome: 'approved', amount: 1412.5 } });
+    const event = await new Puente().webhooks.unwrap(payload, sign(payload), secret);
+    expectTypeOf(event.type).toEqualTypeOf<WebhookEventType>();
+    if (event.type === 'procedure.resolved') {
+      expectTypeOf(event.data.outcome).toEqualTypeOf<'approved' | 'partially_approved' | 'denied'>();
+      expectTypeOf(event.data.amount).toEqualTypeOf<number | null>();
+      expect(event.data.amount).toBe(1412.5);
+    } else expect.unreachable();
+    expectTypeOf<WebhookEventOf<'delegation.revoked'>['data']['delegation_id']>().toEqualTypeOf<string>();
   });
 });

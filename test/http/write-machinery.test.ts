@@ -35,6 +35,7 @@ describe('Idempotency-Key', () => {
     expect((await t.request('/v1/members', { method: 'POST', headers, json: { name: 'Ana Gil', id_number: dni(5002), role: 'agent' } })).status).toBe(201);
     const other = await t.request('/v1/members', { method: 'POST', headers, json: { name: 'Ana Gil', id_number: dni(5003), role: 'agent' } });
     await expectProblem(other, 422, 'idempotency_conflict');
+    expect(other.headers.get('puente-should-retry')).toBe('false');
   });
 
   it('scopes keys to the credential', async () => {
@@ -59,7 +60,11 @@ describe('Idempotency-Key', () => {
     for (const r of others) {
       expect([201, 409]).toContain(r.status);
       if (r.status === 201) expect(r.headers.get('idempotent-replayed')).toBe('true');
-      else expect(((await r.json()) as any).code).toBe('idempotency_in_flight');
+      else {
+        expect(((await r.json()) as any).code).toBe('idempotency_in_flight');
+        // Its outcome is not known yet: clients must not resend it blindly.
+        expect(r.headers.get('puente-should-retry')).toBe('false');
+      }
     }
     const [row] = await t.sql<{ n: number }[]>`select count(*)::int as n from organizations where nif = ${body.nif}`;
     expect(row!.n).toBe(1);
@@ -87,6 +92,7 @@ describe('rate limiting', () => {
     const refused = await other.request('/v1/organization', { headers: auth(org.testKey) });
     await expectProblem(refused, 429, 'rate_limited');
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(refused.headers.get('puente-should-retry')).toBe('true');
     limited.clock.advance(61_000);
     expect((await limited.request('/v1/organization', { headers: auth(org.testKey) })).status).toBe(200);
   });

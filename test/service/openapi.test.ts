@@ -5,6 +5,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { createTestApp, type TestApp } from '../support/app';
 import { generateOpenApiDocument, serialiseDocument } from '../../api/scripts/openapi-document';
+import { EVENT_TYPES } from '../../api/modules/events/emit';
 
 const committedText = readFileSync(new URL('../../openapi/openapi.json', import.meta.url), 'utf8');
 const generated = generateOpenApiDocument() as Record<string, any>;
@@ -57,6 +58,17 @@ describe('OpenAPI document', () => {
       for (const p of op.parameters ?? []) if (p.in === 'path') expect(p.required, `${where} ${p.name}`).toBe(true);
       expect(Object.keys(op.responses ?? {}).some((s) => s.startsWith('2')), where).toBe(true);
       expect(op.responses?.['500'], `${where} documents its 500 problem`).toBeDefined();
+    }
+  });
+
+  it('declares every event type under webhooks, with a payload schema and an example of that type', () => {
+    expect(Object.keys(generated.webhooks).sort()).toEqual([...EVENT_TYPES].sort());
+    for (const type of EVENT_TYPES) {
+      const body = generated.webhooks[type].post.requestBody.content['application/json'];
+      const schema = generated.components.schemas[body.schema.$ref.split('/').at(-1)];
+      expect(schema.properties.type.enum, type).toEqual([type]);
+      expect(body.example.type, type).toBe(type);
+      expect(Object.keys(schema.properties.data.properties).length, type).toBeGreaterThan(0);
     }
   });
 

@@ -43,6 +43,7 @@ const retrieveRoute = defineRoute({
   operationId: 'retrieveProcedureType',
   tags: ['Procedure types'],
   summary: 'Retrieve one procedure type',
+  description: 'One entry of the catalogue: the procedure\'s legal basis, managing body, the documents it needs (always and by circumstance), its maximum resolution term and the effect of administrative silence.',
   auth: 'public',
   request: { params: ProcedureTypeParams },
   problems: ['not_found'],

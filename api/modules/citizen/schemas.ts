@@ -90,6 +90,6 @@ export const MyDocumentParams = MyProcedureParams.extend({
 });
 
 export const ExportAccessLogQuery = ListAccessLogQuery.extend({
-  format: z.enum(['csv', 'pdf']).openapi({ description: 'CSV (UTF-8, comma-separated, header row) or PDF.' }),
+  format: z.enum(['csv', 'pdf']).openapi({ description: 'CSV (UTF-8, comma-separated, header row) or PDF.', example: 'csv' }),
   lang: z.enum(['es', 'en']).optional().openapi({ description: 'Language of the headings and action descriptions; Spanish by default.' }),
 }).strict();

@@ -1,6 +1,9 @@
 import type { App } from '../../http/context';
 import { ProblemError } from '../../http/problem';
 import { PROBLEM_CODES } from '../../http/problem-codes';
+import { registerWebhookEvents } from '../events/payloads';
+import { withCodeSamples } from './code-samples';
+import { DOCS_CSP, DOCS_SCRIPT, DOCS_STYLESHEET, docsPage } from './page';
 
 export const API_TITLE = 'Puente API';
 export const API_VERSION = '2026-11-01';
@@ -31,7 +34,7 @@ function problemTable(): string {
 }
 
 export function buildOpenApiDocument(app: App, tags = TAGS) {
-  return app.getOpenAPI31Document({
+  const document = app.getOpenAPI31Document({
     openapi: '3.1.0',
     info: {
       title: API_TITLE,
@@ -41,45 +44,29 @@ export function buildOpenApiDocument(app: App, tags = TAGS) {
         'Every error is an RFC 9457 `application/problem+json` body with a stable `code`:\n\n' +
         problemTable(),
       license: { name: 'Proprietary' },
+      contact: { name: 'Puente developer support', url: 'https://docs.puente.es', email: 'api@puente.es' },
     },
     servers: [{ url: '/', description: 'This server' }],
     tags,
   });
+  return withCodeSamples(document);
 }
-
-function docsPage(): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${API_TITLE} reference</title>
-<link rel="stylesheet" href="/docs/assets/swagger-ui.css">
-</head>
-<body>
-<main id="reference"></main>
-<script src="/docs/assets/swagger-ui-bundle.js"></script>
-<script src="/docs/assets/init.js"></script>
-</body>
-</html>`;
-}
-
-const INIT_SCRIPT = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#reference', deepLinking: true, tryItOutEnabled: true, persistAuthorization: true });`;
 
 const ASSET_TYPES = {
-  'swagger-ui.css': 'text/css; charset=utf-8',
-  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
+  'redoc.standalone.js': 'text/javascript; charset=utf-8',
 } as const;
 
-/** The reference page and its assets are served from this process, so it works on closed networks. */
+/** The reference page and its assets are served from this process, so it works on closed networks (see ./page.ts). */
 export function registerDocs(app: App): void {
+  registerWebhookEvents(app);
   let document: string | undefined;
   app.get('/openapi.json', (c) => {
     document ??= JSON.stringify(buildOpenApiDocument(app));
     return c.body(document, 200, { 'content-type': 'application/json; charset=utf-8' });
   });
-  app.get('/docs', (c) => c.html(docsPage()));
-  app.get('/docs/assets/init.js', (c) => c.body(INIT_SCRIPT, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
+  app.get('/docs', (c) => c.html(docsPage(API_TITLE), 200, { 'content-security-policy': DOCS_CSP }));
+  app.get('/docs/assets/init.js', (c) => c.body(DOCS_SCRIPT, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
+  app.get('/docs/assets/docs.css', (c) => c.body(DOCS_STYLESHEET, 200, { 'content-type': 'text/css; charset=utf-8' }));
   app.get('/docs/assets/:file', async (c) => {
     const file = c.req.param('file');
     if (!(file in ASSET_TYPES)) throw new ProblemError('not_found', 'No such documentation asset.');

@@ -31,6 +31,7 @@ const retrieveEventRoute = defineRoute({
   operationId: 'retrieveEvent',
   tags: ['Events'],
   summary: 'Retrieve an event',
+  description: 'One event by id, as delivered to webhook endpoints. Events are kept for 30 days.',
   auth: 'orgRead',
   request: { params: EventParams },
   problems: ['not_found'],

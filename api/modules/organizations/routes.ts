@@ -46,6 +46,7 @@ const retrieveRoute = defineRoute({
   operationId: 'retrieveOrganization',
   tags: ['Organization'],
   summary: 'Retrieve the caller\'s organisation',
+  description: 'The representative organisation the API key belongs to: its NIF, verification state, and whether live mode is available.',
   auth: 'orgRead',
   problems: ['organization_suspended', 'live_mode_unavailable', 'forbidden'],
   responses: { 200: { description: 'The organisation of the API key.', content: { 'application/json': { schema: OrganizationSchema } } } },

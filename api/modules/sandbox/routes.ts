@@ -38,6 +38,7 @@ const rejectRoute = defineRoute({
   operationId: 'sandboxRejectDelegationRequest',
   tags: [TAG],
   summary: 'Play the citizen: reject a test-mode request',
+  description: 'Test mode only: acts as the citizen and rejects a pending delegation request, as they would from their pages. Emits `delegation_request.rejected`.',
   auth: 'orgWrite',
   request: { params: DelegationRequestParams },
   problems: PROBLEMS,

@@ -34,11 +34,13 @@ const create = defineRoute({
 });
 const list = defineRoute({
   method: 'get', path: '/v1/webhook-endpoints', operationId: 'listWebhookEndpoints', tags: [TAG], summary: 'List webhook endpoints',
+  description: 'The organisation\'s webhook endpoints, newest first, cursor-paginated. Secrets are never shown again after creation.',
   auth: 'orgRead', request: { query: ListQuery }, problems: ['invalid_cursor'],
   responses: { 200: { description: 'A page of endpoints.', content: { 'application/json': { schema: WebhookEndpointPageSchema } } } },
 });
 const retrieve = defineRoute({
   method: 'get', path: '/v1/webhook-endpoints/{id}', operationId: 'retrieveWebhookEndpoint', tags: [TAG], summary: 'Retrieve a webhook endpoint',
+  description: 'One webhook endpoint: its URL, the event types it receives, whether it is enabled and why it was disabled, if it was.',
   auth: 'orgRead', request: { params: WebhookEndpointParams }, problems: ['not_found'], responses: ONE,
 });
 const update = defineRoute({
@@ -50,6 +52,7 @@ const update = defineRoute({
 });
 const remove = defineRoute({
   method: 'delete', path: '/v1/webhook-endpoints/{id}', operationId: 'deleteWebhookEndpoint', tags: [TAG], summary: 'Delete a webhook endpoint',
+  description: 'Removes a webhook endpoint: nothing more is delivered to it. Events stay available at `GET /v1/events`.',
   auth: 'orgWrite', role: 'admin', request: { params: WebhookEndpointParams }, problems: ['not_found'], responses: ONE,
 });
 const rotate = defineRoute({
@@ -74,6 +77,7 @@ const deliveries = defineRoute({
 const retry = defineRoute({
   method: 'post', path: '/v1/webhook-endpoints/{id}/deliveries/{delivery_id}/retry', operationId: 'retryWebhookDelivery', tags: [TAG],
   summary: 'Deliver again now', auth: 'orgWrite', role: 'admin', request: { params: DeliveryParams },
+  description: 'Queues a delivery again for immediate sending, for example after fixing the receiving endpoint. The new attempt appears in the delivery log.',
   problems: ['not_found', 'conflict'],
   responses: { 202: { description: 'Queued again.', content: { 'application/json': { schema: DeliverySchema } } } },
 });

@@ -68,7 +68,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Retrieve one procedure type */
+        /**
+         * Retrieve one procedure type
+         * @description One entry of the catalogue: the procedure's legal basis, managing body, the documents it needs (always and by circumstance), its maximum resolution term and the effect of administrative silence.
+         */
         get: operations["retrieveProcedureType"];
         put?: never;
         post?: never;
@@ -145,7 +148,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Retrieve the caller's organisation */
+        /**
+         * Retrieve the caller's organisation
+         * @description The representative organisation the API key belongs to: its NIF, verification state, and whether live mode is available.
+         */
         get: operations["retrieveOrganization"];
         put?: never;
         post?: never;
@@ -162,7 +168,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List members */
+        /**
+         * List members
+         * @description The professionals registered in the organisation, newest first, cursor-paginated. Filter by `status` to see active or removed members.
+         */
         get: operations["listMembers"];
         put?: never;
         /**
@@ -183,7 +192,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Retrieve a member */
+        /**
+         * Retrieve a member
+         * @description One member of the organisation by id. Members of other organisations are answered as `not_found`.
+         */
         get: operations["retrieveMember"];
         put?: never;
         post?: never;
@@ -308,7 +320,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List delegation requests */
+        /**
+         * List delegation requests
+         * @description Requests the organisation has sent to citizens, newest first, cursor-paginated; filter by `status` (pending, accepted, rejected, expired, cancelled).
+         */
         get: operations["listDelegationRequests"];
         put?: never;
         /**
@@ -329,7 +344,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Retrieve a delegation request */
+        /**
+         * Retrieve a delegation request
+         * @description One delegation request with its status, the scope asked for, and the delegation it became once accepted.
+         */
         get: operations["retrieveDelegationRequest"];
         put?: never;
         post?: never;
@@ -348,7 +366,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Cancel a pending delegation request */
+        /**
+         * Cancel a pending delegation request
+         * @description Withdraws a request the citizen has not answered yet. Only `pending` requests can be cancelled; otherwise 409 names the current state. Emits `delegation_request.cancelled`.
+         */
         post: operations["cancelDelegationRequest"];
         delete?: never;
         options?: never;
@@ -363,7 +384,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List delegations granted to the organisation */
+        /**
+         * List delegations granted to the organisation
+         * @description Powers citizens have granted to the organisation, newest first, cursor-paginated; filter by `status` to find those still active.
+         */
         get: operations["listDelegations"];
         put?: never;
         post?: never;
@@ -380,7 +404,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Retrieve a delegation */
+        /**
+         * Retrieve a delegation
+         * @description One delegation: the citizen, the scope (procedure types, subjects, capacities), its validity and, once ended, who ended it and when.
+         */
         get: operations["retrieveDelegation"];
         put?: never;
         post?: never;
@@ -585,7 +612,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every change of a procedure */
+        /**
+         * Every change of a procedure
+         * @description The audit trail of one procedure, oldest first: every status change, document, requirement and resolution, with who acted and when. Needs a consent token.
+         */
         get: operations["listProcedureTimeline"];
         put?: never;
         post?: never;
@@ -602,7 +632,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The filing receipt (justificante de presentación), as PDF */
+        /**
+         * The filing receipt (justificante de presentación), as PDF
+         * @description The justificante de presentación of a submitted procedure as a PDF, with the registry entry number and date. A draft has none yet (409 `invalid_state_transition`). Needs a consent token.
+         */
         get: operations["retrieveProcedureReceipt"];
         put?: never;
         post?: never;
@@ -639,7 +672,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List a procedure's documents */
+        /**
+         * List a procedure's documents
+         * @description The documents uploaded to one procedure, with kind, file name, size and SHA-256 digest, cursor-paginated. Needs a consent token.
+         */
         get: operations["listDocuments"];
         put?: never;
         /**
@@ -660,7 +696,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download a document's exact bytes */
+        /**
+         * Download a document's exact bytes
+         * @description The exact bytes of an uploaded document, with its content type and file name; their SHA-256 digest is the one listed. Needs a consent token.
+         */
         get: operations["downloadDocument"];
         put?: never;
         post?: never;
@@ -697,7 +736,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A procedure with its documents */
+        /**
+         * A procedure with its documents
+         * @description For the managing body's caseworkers: a procedure addressed to the agency, with its form and documents, to review it.
+         */
         get: operations["agencyRetrieveProcedure"];
         put?: never;
         post?: never;
@@ -716,7 +758,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Admit for review */
+        /**
+         * Admit for review
+         * @description Moves a submitted procedure into review (`in_review`). Emits `procedure.status_changed`; the maximum resolution term keeps running from registration.
+         */
         post: operations["agencyAdmitProcedure"];
         delete?: never;
         options?: never;
@@ -813,7 +858,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Resolve: approve, partially approve or deny */
+        /**
+         * Resolve: approve, partially approve or deny
+         * @description Records the decision (approved, partially approved or denied) with its text and, when granted, the amount. Emits `procedure.resolved` and `procedure.status_changed`.
+         */
         post: operations["agencyResolveProcedure"];
         delete?: never;
         options?: never;
@@ -908,7 +956,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Retrieve an event */
+        /**
+         * Retrieve an event
+         * @description One event by id, as delivered to webhook endpoints. Events are kept for 30 days.
+         */
         get: operations["retrieveEvent"];
         put?: never;
         post?: never;
@@ -925,7 +976,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List webhook endpoints */
+        /**
+         * List webhook endpoints
+         * @description The organisation's webhook endpoints, newest first, cursor-paginated. Secrets are never shown again after creation.
+         */
         get: operations["listWebhookEndpoints"];
         put?: never;
         /**
@@ -946,11 +1000,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Retrieve a webhook endpoint */
+        /**
+         * Retrieve a webhook endpoint
+         * @description One webhook endpoint: its URL, the event types it receives, whether it is enabled and why it was disabled, if it was.
+         */
         get: operations["retrieveWebhookEndpoint"];
         put?: never;
         post?: never;
-        /** Delete a webhook endpoint */
+        /**
+         * Delete a webhook endpoint
+         * @description Removes a webhook endpoint: nothing more is delivered to it. Events stay available at `GET /v1/events`.
+         */
         delete: operations["deleteWebhookEndpoint"];
         options?: never;
         head?: never;
@@ -1030,7 +1090,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Deliver again now */
+        /**
+         * Deliver again now
+         * @description Queues a delivery again for immediate sending, for example after fixing the receiving endpoint. The new attempt appears in the delivery log.
+         */
         post: operations["retryWebhookDelivery"];
         delete?: never;
         options?: never;
@@ -1087,7 +1150,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Play the citizen: reject a test-mode request */
+        /**
+         * Play the citizen: reject a test-mode request
+         * @description Test mode only: acts as the citizen and rejects a pending delegation request, as they would from their pages. Emits `delegation_request.rejected`.
+         */
         post: operations["sandboxRejectDelegationRequest"];
         delete?: never;
         options?: never;
@@ -1102,7 +1168,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Requests addressed to me */
+        /**
+         * Requests addressed to me
+         * @description For the signed-in citizen: the delegation requests organisations have addressed to them, newest first, so they can accept or reject them.
+         */
         get: operations["listMyDelegationRequests"];
         put?: never;
         post?: never;
@@ -1121,7 +1190,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Accept a request: grant the delegation */
+        /**
+         * Accept a request: grant the delegation
+         * @description For the signed-in citizen: accepts a pending request and grants the delegation with the scope asked for. Emits `delegation_request.accepted` to the organisation.
+         */
         post: operations["acceptMyDelegationRequest"];
         delete?: never;
         options?: never;
@@ -1138,7 +1210,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Reject a request */
+        /**
+         * Reject a request
+         * @description For the signed-in citizen: turns down a pending request; no delegation is created. Emits `delegation_request.rejected` to the organisation.
+         */
         post: operations["rejectMyDelegationRequest"];
         delete?: never;
         options?: never;
@@ -1153,7 +1228,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Delegations I have granted */
+        /**
+         * Delegations I have granted
+         * @description For the signed-in citizen: every delegation they have granted, active or ended, with the organisation and scope, so they can review or revoke it.
+         */
         get: operations["listMyDelegations"];
         put?: never;
         post?: never;
@@ -1270,7 +1348,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The timeline of one of my procedures */
+        /**
+         * The timeline of one of my procedures
+         * @description For the signed-in citizen: the full history of one of their procedures, as the organisation sees it.
+         */
         get: operations["listMyProcedureTimeline"];
         put?: never;
         post?: never;
@@ -1467,7 +1548,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every change made to the calendar, newest first */
+        /**
+         * Every change made to the calendar, newest first
+         * @description The record of every calendar change: who made it, why, the days before and after, and how many procedures had their stored dates recomputed. Cursor-paginated.
+         */
         get: operations["adminListCalendarChanges"];
         put?: never;
         post?: never;
@@ -1484,7 +1568,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Retrieve a calendar change */
+        /**
+         * Retrieve a calendar change
+         * @description One recorded calendar change with its reason, the days before and after, the calendar version it produced and the number of procedures recomputed.
+         */
         get: operations["adminRetrieveCalendarChange"];
         put?: never;
         post?: never;
@@ -1501,7 +1588,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List organisations (platform administration) */
+        /**
+         * List organisations (platform administration)
+         * @description Platform administration: every registered organisation with its verification and suspension state, cursor-paginated.
+         */
         get: operations["adminListOrganizations"];
         put?: never;
         post?: never;
@@ -1600,7 +1690,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Issue an agency back-office key */
+        /**
+         * Issue an agency back-office key
+         * @description Platform administration: issues a back-office key for a managing body (`ak_live_…`). The secret is shown once in the response.
+         */
         post: operations["adminCreateAgencyKey"];
         delete?: never;
         options?: never;
@@ -1609,9 +1702,1643 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "delegation_request.accepted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * delegation_request.accepted
+         * @description The citizen accepted a delegation request; the delegation now exists. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         */
+        post: operations["delegationRequestAcceptedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "delegation_request.rejected": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * delegation_request.rejected
+         * @description The citizen rejected a delegation request. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         */
+        post: operations["delegationRequestRejectedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "delegation_request.expired": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * delegation_request.expired
+         * @description A delegation request reached its expiry unanswered. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         */
+        post: operations["delegationRequestExpiredWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "delegation_request.cancelled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * delegation_request.cancelled
+         * @description The organisation cancelled a pending delegation request. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         */
+        post: operations["delegationRequestCancelledWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "delegation.revoked": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * delegation.revoked
+         * @description The citizen revoked a delegation; its consent tokens stop working at once. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         */
+        post: operations["delegationRevokedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "delegation.renounced": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * delegation.renounced
+         * @description The organisation renounced a delegation. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         */
+        post: operations["delegationRenouncedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "delegation.expired": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * delegation.expired
+         * @description A delegation reached its `valid_until` date. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         */
+        post: operations["delegationExpiredWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "delegation.suspended": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * delegation.suspended
+         * @description A delegation was suspended with its organisation. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         */
+        post: operations["delegationSuspendedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "procedure.submitted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * procedure.submitted
+         * @description A procedure was filed: it has a registry entry and a maximum resolution date. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         */
+        post: operations["procedureSubmittedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "procedure.status_changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * procedure.status_changed
+         * @description A procedure moved from one status to another. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         */
+        post: operations["procedureStatusChangedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "procedure.requirement_issued": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * procedure.requirement_issued
+         * @description The managing body asked for documents; answer before the deadline. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         */
+        post: operations["procedureRequirementIssuedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "procedure.requirement_deadline_approaching": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * procedure.requirement_deadline_approaching
+         * @description An open requirement's deadline is a few business days away. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         */
+        post: operations["procedureRequirementDeadlineApproachingWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "procedure.resolved": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * procedure.resolved
+         * @description The managing body resolved a procedure. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         */
+        post: operations["procedureResolvedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "procedure.presumed_denied": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * procedure.presumed_denied
+         * @description The maximum resolution term passed without a decision (silencio administrativo). Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         */
+        post: operations["procedurePresumedDeniedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "webhook_endpoint.test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * webhook_endpoint.test
+         * @description A test event sent to one endpoint on request. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         */
+        post: operations["webhookEndpointTestWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "calendar.holidays_changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * calendar.holidays_changed
+         * @description The published calendar changed (a holiday added, replaced or lifted) and the stored dates of these procedures were recomputed; each has a timeline entry. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         */
+        post: operations["calendarHolidaysChangedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "delegation_request_batch.completed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * delegation_request_batch.completed
+         * @description Every row of a batch of delegation requests was processed; each row's outcome is in the batch's rows list. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         */
+        post: operations["delegationRequestBatchCompletedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "notification.available": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * notification.available
+         * @description The managing body made an act available to the organisation as the representative (art. 43.1 LPAC); opening it starts its term. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         */
+        post: operations["notificationAvailableWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "notification.accessed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * notification.accessed
+         * @description A member opened an act made available by the managing body; its term runs from the next day. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         */
+        post: operations["notificationAccessedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "notification.deemed_rejected": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * notification.deemed_rejected
+         * @description Ten días naturales passed without the act being opened: it counts as rejected and the procedure goes on (art. 43.2 LPAC). Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         */
+        post: operations["notificationDeemedRejectedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "notification.deemed_rejection_approaching": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * notification.deemed_rejection_approaching
+         * @description An act is still unopened and counts as rejected in a few days. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         */
+        post: operations["notificationDeemedRejectionApproachingWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "requirement.expired": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * requirement.expired
+         * @description A requirement's term passed unanswered; from the day after, the managing body may declare the application withdrawn. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         */
+        post: operations["requirementExpiredWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "procedure.withdrawal_declared": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * procedure.withdrawal_declared
+         * @description The managing body declared the application withdrawn after a requirement went unanswered (arts. 68.1 and 94 LPAC); the declaration is a new notification. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         */
+        post: operations["procedureWithdrawalDeclaredWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "procedure.lapse_warned": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * procedure.lapse_warned
+         * @description The managing body warned that the procedure lapses in three months unless the applicant acts (art. 95.1 LPAC); the warning is a notification. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         */
+        post: operations["procedureLapseWarnedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "procedure.lapsed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * procedure.lapsed
+         * @description The managing body declared the procedure lapsed (caducidad, art. 95.1 LPAC) after the warning's three months passed; the declaration is a notification. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         */
+        post: operations["procedureLapsedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
+        /**
+         * @description The citizen accepted a delegation request; the delegation now exists.
+         * @example {
+         *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+         *       "type": "delegation_request.accepted",
+         *       "timestamp": "2026-03-10T09:00:00.000Z",
+         *       "livemode": false,
+         *       "data": {
+         *         "delegation_request_id": "dlr_7Qw9Er1Ty3Ui5Op7As9Df1",
+         *         "status": "accepted",
+         *         "delegation_id": "dlg_5Tg7Yh9Uj1Ik3Ol5Pz7Xc9"
+         *       }
+         *     }
+         */
+        DelegationRequestAcceptedEvent: {
+            /** @description The event id (`evt_…`), also in `webhook-id`: deduplicate on it. */
+            id: string;
+            /** @enum {string} */
+            type: "delegation_request.accepted";
+            /** @description When it happened, ISO 8601 UTC. */
+            timestamp: string;
+            livemode: boolean;
+            data: {
+                /**
+                 * @description The delegation request (`dlr_…`).
+                 * @example dlr_7Qw9Er1Ty3Ui5Op7As9Df1
+                 */
+                delegation_request_id: string;
+                /** @enum {string} */
+                status: "accepted";
+                /**
+                 * @description The delegation (`dlg_…`).
+                 * @example dlg_5Tg7Yh9Uj1Ik3Ol5Pz7Xc9
+                 */
+                delegation_id: string;
+            };
+        };
+        /**
+         * @description The citizen rejected a delegation request.
+         * @example {
+         *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+         *       "type": "delegation_request.rejected",
+         *       "timestamp": "2026-03-10T09:00:00.000Z",
+         *       "livemode": false,
+         *       "data": {
+         *         "delegation_request_id": "dlr_7Qw9Er1Ty3Ui5Op7As9Df1",
+         *         "status": "rejected"
+         *       }
+         *     }
+         */
+        DelegationRequestRejectedEvent: {
+            /** @description The event id (`evt_…`), also in `webhook-id`: deduplicate on it. */
+            id: string;
+            /** @enum {string} */
+            type: "delegation_request.rejected";
+            /** @description When it happened, ISO 8601 UTC. */
+            timestamp: string;
+            livemode: boolean;
+            data: {
+                /**
+                 * @description The delegation request (`dlr_…`).
+                 * @example dlr_7Qw9Er1Ty3Ui5Op7As9Df1
+                 */
+                delegation_request_id: string;
+                /** @enum {string} */
+                status: "rejected";
+            };
+        };
+        /**
+         * @description A delegation request reached its expiry unanswered.
+         * @example {
+         *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+         *       "type": "delegation_request.expired",
+         *       "timestamp": "2026-03-10T09:00:00.000Z",
+         *       "livemode": false,
+         *       "data": {
+         *         "delegation_request_id": "dlr_7Qw9Er1Ty3Ui5Op7As9Df1",
+         *         "status": "expired"
+         *       }
+         *     }
+         */
+        DelegationRequestExpiredEvent: {
+            /** @description The event id (`evt_…`), also in `webhook-id`: deduplicate on it. */
+            id: string;
+            /** @enum {string} */
+            type: "delegation_request.expired";
+            /** @description When it happened, ISO 8601 UTC. */
+            timestamp: string;
+            livemode: boolean;
+            data: {
+                /**
+                 * @description The delegation request (`dlr_…`).
+                 * @example dlr_7Qw9Er1Ty3Ui5Op7As9Df1
+                 */
+                delegation_request_id: string;
+                /** @enum {string} */
+                status: "expired";
+            };
+        };
+        /**
+         * @description The organisation cancelled a pending delegation request.
+         * @example {
+         *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+         *       "type": "delegation_request.cancelled",
+         *       "timestamp": "2026-03-10T09:00:00.000Z",
+         *       "livemode": false,
+         *       "data": {
+         *         "delegation_request_id": "dlr_7Qw9Er1Ty3Ui5Op7As9Df1",
+         *         "status": "cancelled"
+         *       }
+         *     }
+         */
+        DelegationRequestCancelledEvent: {
+            /** @description The event id (`evt_…`), also in `webhook-id`: deduplicate on it. */
+            id: string;
+            /** @enum {string} */
+            type: "delegation_request.cancelled";
+            /** @description When it happened, ISO 8601 UTC. */
+            timestamp: string;
+            livemode: boolean;
+            data: {
+                /**
+                 * @description The delegation request (`dlr_…`).
+                 * @example dlr_7Qw9Er1Ty3Ui5Op7As9Df1
+                 */
+                delegation_request_id: string;
+                /** @enum {string} */
+                status: "cancelled";
+            };
+        };
+        /**
+         * @description The citizen revoked a delegation; its consent tokens stop working at once.
+         * @example {
+         *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+         *       "type": "delegation.revoked",
+         *       "timestamp": "2026-03-10T09:00:00.000Z",
+         *       "livemode": false,
+         *       "data": {
+         *         "delegation_id": "dlg_5Tg7Yh9Uj1Ik3Ol5Pz7Xc9",
+         *         "status": "revoked",
+         *         "ended_by": "citizen"
+         *       }
+         *     }
+         */
+        DelegationRevokedEvent: {
+            /** @description The event id (`evt_…`), also in `webhook-id`: deduplicate on it. */
+            id: string;
+            /** @enum {string} */
+            type: "delegation.revoked";
+            /** @description When it happened, ISO 8601 UTC. */
+            timestamp: string;
+            livemode: boolean;
+            data: {
+                /**
+                 * @description The delegation (`dlg_…`).
+                 * @example dlg_5Tg7Yh9Uj1Ik3Ol5Pz7Xc9
+                 */
+                delegation_id: string;
+                /** @enum {string} */
+                status: "revoked";
+                /**
+                 * @description Who or what ended it.
+                 * @enum {string}
+                 */
+                ended_by: "citizen";
+            };
+        };
+        /**
+         * @description The organisation renounced a delegation.
+         * @example {
+         *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+         *       "type": "delegation.renounced",
+         *       "timestamp": "2026-03-10T09:00:00.000Z",
+         *       "livemode": false,
+         *       "data": {
+         *         "delegation_id": "dlg_5Tg7Yh9Uj1Ik3Ol5Pz7Xc9",
+         *         "status": "renounced",
+         *         "ended_by": "organization"
+         *       }
+         *     }
+         */
+        DelegationRenouncedEvent: {
+            /** @description The event id (`evt_…`), also in `webhook-id`: deduplicate on it. */
+            id: string;
+            /** @enum {string} */
+            type: "delegation.renounced";
+            /** @description When it happened, ISO 8601 UTC. */
+            timestamp: string;
+            livemode: boolean;
+            data: {
+                /**
+                 * @description The delegation (`dlg_…`).
+                 * @example dlg_5Tg7Yh9Uj1Ik3Ol5Pz7Xc9
+                 */
+                delegation_id: string;
+                /** @enum {string} */
+                status: "renounced";
+                /**
+                 * @description Who or what ended it.
+                 * @enum {string}
+                 */
+                ended_by: "organization";
+            };
+        };
+        /**
+         * @description A delegation reached its `valid_until` date.
+         * @example {
+         *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+         *       "type": "delegation.expired",
+         *       "timestamp": "2026-03-10T09:00:00.000Z",
+         *       "livemode": false,
+         *       "data": {
+         *         "delegation_id": "dlg_5Tg7Yh9Uj1Ik3Ol5Pz7Xc9",
+         *         "status": "expired",
+         *         "ended_by": "expiry"
+         *       }
+         *     }
+         */
+        DelegationExpiredEvent: {
+            /** @description The event id (`evt_…`), also in `webhook-id`: deduplicate on it. */
+            id: string;
+            /** @enum {string} */
+            type: "delegation.expired";
+            /** @description When it happened, ISO 8601 UTC. */
+            timestamp: string;
+            livemode: boolean;
+            data: {
+                /**
+                 * @description The delegation (`dlg_…`).
+                 * @example dlg_5Tg7Yh9Uj1Ik3Ol5Pz7Xc9
+                 */
+                delegation_id: string;
+                /** @enum {string} */
+                status: "expired";
+                /**
+                 * @description Who or what ended it.
+                 * @enum {string}
+                 */
+                ended_by: "expiry";
+            };
+        };
+        /**
+         * @description A delegation was suspended with its organisation.
+         * @example {
+         *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+         *       "type": "delegation.suspended",
+         *       "timestamp": "2026-03-10T09:00:00.000Z",
+         *       "livemode": false,
+         *       "data": {
+         *         "delegation_id": "dlg_5Tg7Yh9Uj1Ik3Ol5Pz7Xc9",
+         *         "status": "suspended",
+         *         "ended_by": "platform"
+         *       }
+         *     }
+         */
+        DelegationSuspendedEvent: {
+            /** @description The event id (`evt_…`), also in `webhook-id`: deduplicate on it. */
+            id: string;
+            /** @enum {string} */
+            type: "delegation.suspended";
+            /** @description When it happened, ISO 8601 UTC. */
+            timestamp: string;
+            livemode: boolean;
+            data: {
+                /**
+                 * @description The delegation (`dlg_…`).
+                 * @example dlg_5Tg7Yh9Uj1Ik3Ol5Pz7Xc9
+                 */
+                delegation_id: string;
+                /** @enum {string} */
+                status: "suspended";
+                /**
+                 * @description Who or what ended it.
+                 * @enum {string}
+                 */
+                ended_by: "platform";
+            };
+        };
+        /**
+         * @description A procedure was filed: it has a registry entry and a maximum resolution date.
+         * @example {
+         *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+         *       "type": "procedure.submitted",
+         *       "timestamp": "2026-03-10T09:00:00.000Z",
+         *       "livemode": false,
+         *       "data": {
+         *         "procedure_id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
+         *         "type": "JUB",
+         *         "status": "submitted",
+         *         "registry_entry_number": "REG-2026-000123",
+         *         "max_resolution_date": "2026-06-02"
+         *       }
+         *     }
+         */
+        ProcedureSubmittedEvent: {
+            /** @description The event id (`evt_…`), also in `webhook-id`: deduplicate on it. */
+            id: string;
+            /** @enum {string} */
+            type: "procedure.submitted";
+            /** @description When it happened, ISO 8601 UTC. */
+            timestamp: string;
+            livemode: boolean;
+            data: {
+                /**
+                 * @description The procedure (`prc_…`).
+                 * @example prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0
+                 */
+                procedure_id: string;
+                /**
+                 * @description The procedure type code.
+                 * @enum {string}
+                 */
+                type: "JUB" | "IP" | "IT_PD" | "NCM" | "CCL" | "CUME" | "REM" | "VIU" | "ORF" | "FFA" | "ADF" | "IMV" | "CAPI" | "AHC" | "TSE" | "PNC" | "RP";
+                /** @enum {string} */
+                status: "submitted";
+                /** @example REG-2026-000123 */
+                registry_entry_number: string;
+                /**
+                 * @description A date, `YYYY-MM-DD` (Europe/Madrid).
+                 * @example 2026-04-14
+                 */
+                max_resolution_date: string;
+            };
+        };
+        /**
+         * @description A procedure moved from one status to another.
+         * @example {
+         *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+         *       "type": "procedure.status_changed",
+         *       "timestamp": "2026-03-10T09:00:00.000Z",
+         *       "livemode": false,
+         *       "data": {
+         *         "procedure_id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
+         *         "type": "JUB",
+         *         "previous_status": "in_review",
+         *         "status": "action_required",
+         *         "requirement_id": "req_3Ed5Rf7Tg9Yh1Uj3Ik5Ol7"
+         *       }
+         *     }
+         */
+        ProcedureStatusChangedEvent: {
+            /** @description The event id (`evt_…`), also in `webhook-id`: deduplicate on it. */
+            id: string;
+            /** @enum {string} */
+            type: "procedure.status_changed";
+            /** @description When it happened, ISO 8601 UTC. */
+            timestamp: string;
+            livemode: boolean;
+            data: {
+                /**
+                 * @description The procedure (`prc_…`).
+                 * @example prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0
+                 */
+                procedure_id: string;
+                /**
+                 * @description The procedure type code.
+                 * @enum {string}
+                 */
+                type: "JUB" | "IP" | "IT_PD" | "NCM" | "CCL" | "CUME" | "REM" | "VIU" | "ORF" | "FFA" | "ADF" | "IMV" | "CAPI" | "AHC" | "TSE" | "PNC" | "RP";
+                /** @enum {string} */
+                previous_status: "draft" | "submitted" | "in_review" | "action_required" | "approved" | "partially_approved" | "denied" | "withdrawn" | "lapsed";
+                /** @enum {string} */
+                status: "draft" | "submitted" | "in_review" | "action_required" | "approved" | "partially_approved" | "denied" | "withdrawn" | "lapsed";
+                /**
+                 * @description When the change is a requirement being issued.
+                 * @example req_3Ed5Rf7Tg9Yh1Uj3Ik5Ol7
+                 */
+                requirement_id?: string;
+            };
+        };
+        /**
+         * @description The managing body asked for documents; answer before the deadline.
+         * @example {
+         *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+         *       "type": "procedure.requirement_issued",
+         *       "timestamp": "2026-03-10T09:00:00.000Z",
+         *       "livemode": false,
+         *       "data": {
+         *         "procedure_id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
+         *         "type": "JUB",
+         *         "status": "action_required",
+         *         "requirement_id": "req_3Ed5Rf7Tg9Yh1Uj3Ik5Ol7",
+         *         "kinds": [
+         *           "COMPANY_CERT"
+         *         ],
+         *         "deadline": "2026-03-24"
+         *       }
+         *     }
+         */
+        ProcedureRequirementIssuedEvent: {
+            /** @description The event id (`evt_…`), also in `webhook-id`: deduplicate on it. */
+            id: string;
+            /** @enum {string} */
+            type: "procedure.requirement_issued";
+            /** @description When it happened, ISO 8601 UTC. */
+            timestamp: string;
+            livemode: boolean;
+            data: {
+                /**
+                 * @description The procedure (`prc_…`).
+                 * @example prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0
+                 */
+                procedure_id: string;
+                /**
+                 * @description The procedure type code.
+                 * @enum {string}
+                 */
+                type: "JUB" | "IP" | "IT_PD" | "NCM" | "CCL" | "CUME" | "REM" | "VIU" | "ORF" | "FFA" | "ADF" | "IMV" | "CAPI" | "AHC" | "TSE" | "PNC" | "RP";
+                /** @enum {string} */
+                status: "action_required";
+                /** @example req_3Ed5Rf7Tg9Yh1Uj3Ik5Ol7 */
+                requirement_id: string;
+                kinds: components["schemas"]["DocumentKind"][];
+                /**
+                 * @description A date, `YYYY-MM-DD` (Europe/Madrid).
+                 * @example 2026-04-14
+                 */
+                deadline: string;
+            };
+        };
+        /** @enum {string} */
+        DocumentKind: "DNI_NIE" | "IBAN_CERT" | "LIBRO_FAMILIA" | "BIRTH_CERT" | "DEATH_CERT" | "MARRIAGE_CERT" | "PARTNERSHIP_CERT" | "EMPADRONAMIENTO" | "MEDICAL_REPORT" | "COMPANY_CERT" | "QUOTA_PROOF" | "RESIDENCE_PROOF" | "INCOME_PROOF" | "DISABILITY_RESOLUTION" | "COURT_RULING" | "FUNERAL_INVOICE" | "REPRESENTATION_PROOF" | "OTHER";
+        /**
+         * @description An open requirement's deadline is a few business days away.
+         * @example {
+         *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+         *       "type": "procedure.requirement_deadline_approaching",
+         *       "timestamp": "2026-03-10T09:00:00.000Z",
+         *       "livemode": false,
+         *       "data": {
+         *         "procedure_id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
+         *         "type": "JUB",
+         *         "status": "action_required",
+         *         "requirement_id": "req_3Ed5Rf7Tg9Yh1Uj3Ik5Ol7",
+         *         "deadline": "2026-03-24"
+         *       }
+         *     }
+         */
+        ProcedureRequirementDeadlineApproachingEvent: {
+            /** @description The event id (`evt_…`), also in `webhook-id`: deduplicate on it. */
+            id: string;
+            /** @enum {string} */
+            type: "procedure.requirement_deadline_approaching";
+            /** @description When it happened, ISO 8601 UTC. */
+            timestamp: string;
+            livemode: boolean;
+            data: {
+                /**
+                 * @description The procedure (`prc_…`).
+                 * @example prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0
+                 */
+                procedure_id: string;
+                /**
+                 * @description The procedure type code.
+                 * @enum {string}
+                 */
+                type: "JUB" | "IP" | "IT_PD" | "NCM" | "CCL" | "CUME" | "REM" | "VIU" | "ORF" | "FFA" | "ADF" | "IMV" | "CAPI" | "AHC" | "TSE" | "PNC" | "RP";
+                /** @enum {string} */
+                status: "draft" | "submitted" | "in_review" | "action_required" | "approved" | "partially_approved" | "denied" | "withdrawn" | "lapsed";
+                /** @example req_3Ed5Rf7Tg9Yh1Uj3Ik5Ol7 */
+                requirement_id: string;
+                /**
+                 * @description A date, `YYYY-MM-DD` (Europe/Madrid).
+                 * @example 2026-04-14
+                 */
+                deadline: string;
+            };
+        };
+        /**
+         * @description The managing body resolved a procedure.
+         * @example {
+         *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+         *       "type": "procedure.resolved",
+         *       "timestamp": "2026-03-10T09:00:00.000Z",
+         *       "livemode": false,
+         *       "data": {
+         *         "procedure_id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
+         *         "type": "JUB",
+         *         "status": "approved",
+         *         "outcome": "approved",
+         *         "amount": 1412.5
+         *       }
+         *     }
+         */
+        ProcedureResolvedEvent: {
+            /** @description The event id (`evt_…`), also in `webhook-id`: deduplicate on it. */
+            id: string;
+            /** @enum {string} */
+            type: "procedure.resolved";
+            /** @description When it happened, ISO 8601 UTC. */
+            timestamp: string;
+            livemode: boolean;
+            data: {
+                /**
+                 * @description The procedure (`prc_…`).
+                 * @example prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0
+                 */
+                procedure_id: string;
+                /**
+                 * @description The procedure type code.
+                 * @enum {string}
+                 */
+                type: "JUB" | "IP" | "IT_PD" | "NCM" | "CCL" | "CUME" | "REM" | "VIU" | "ORF" | "FFA" | "ADF" | "IMV" | "CAPI" | "AHC" | "TSE" | "PNC" | "RP";
+                /** @enum {string} */
+                status: "draft" | "submitted" | "in_review" | "action_required" | "approved" | "partially_approved" | "denied" | "withdrawn" | "lapsed";
+                /** @enum {string} */
+                outcome: "approved" | "partially_approved" | "denied";
+                /**
+                 * @description The monthly amount granted, in euros, when there is one.
+                 * @example 1412.5
+                 */
+                amount: number | null;
+            };
+        };
+        /**
+         * @description The maximum resolution term passed without a decision (silencio administrativo).
+         * @example {
+         *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+         *       "type": "procedure.presumed_denied",
+         *       "timestamp": "2026-03-10T09:00:00.000Z",
+         *       "livemode": false,
+         *       "data": {
+         *         "procedure_id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
+         *         "type": "JUB",
+         *         "status": "in_review",
+         *         "presumed_denied_at": "2026-06-03",
+         *         "prior_claim_deadline": "2026-07-15"
+         *       }
+         *     }
+         */
+        ProcedurePresumedDeniedEvent: {
+            /** @description The event id (`evt_…`), also in `webhook-id`: deduplicate on it. */
+            id: string;
+            /** @enum {string} */
+            type: "procedure.presumed_denied";
+            /** @description When it happened, ISO 8601 UTC. */
+            timestamp: string;
+            livemode: boolean;
+            data: {
+                /**
+                 * @description The procedure (`prc_…`).
+                 * @example prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0
+                 */
+                procedure_id: string;
+                /**
+                 * @description The procedure type code.
+                 * @enum {string}
+                 */
+                type: "JUB" | "IP" | "IT_PD" | "NCM" | "CCL" | "CUME" | "REM" | "VIU" | "ORF" | "FFA" | "ADF" | "IMV" | "CAPI" | "AHC" | "TSE" | "PNC" | "RP";
+                /** @enum {string} */
+                status: "draft" | "submitted" | "in_review" | "action_required" | "approved" | "partially_approved" | "denied" | "withdrawn" | "lapsed";
+                /**
+                 * @description A date, `YYYY-MM-DD` (Europe/Madrid).
+                 * @example 2026-04-14
+                 */
+                presumed_denied_at: string;
+                /**
+                 * @description A date, `YYYY-MM-DD` (Europe/Madrid).
+                 * @example 2026-04-14
+                 */
+                prior_claim_deadline: string | null;
+            };
+        };
+        /**
+         * @description A test event sent to one endpoint on request.
+         * @example {
+         *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+         *       "type": "webhook_endpoint.test",
+         *       "timestamp": "2026-03-10T09:00:00.000Z",
+         *       "livemode": false,
+         *       "data": {
+         *         "webhook_endpoint_id": "whe_2Bn4Mq6Wr8Ty0Ui2Op4As6"
+         *       }
+         *     }
+         */
+        WebhookEndpointTestEvent: {
+            /** @description The event id (`evt_…`), also in `webhook-id`: deduplicate on it. */
+            id: string;
+            /** @enum {string} */
+            type: "webhook_endpoint.test";
+            /** @description When it happened, ISO 8601 UTC. */
+            timestamp: string;
+            livemode: boolean;
+            data: {
+                /** @example whe_2Bn4Mq6Wr8Ty0Ui2Op4As6 */
+                webhook_endpoint_id: string;
+            };
+        };
+        /**
+         * @description The published calendar changed (a holiday added, replaced or lifted) and the stored dates of these procedures were recomputed; each has a timeline entry.
+         * @example {
+         *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+         *       "type": "calendar.holidays_changed",
+         *       "timestamp": "2026-03-10T09:00:00.000Z",
+         *       "livemode": false,
+         *       "data": {
+         *         "calendar_change_id": "cch_8Kl0Zx2Cv4Bn6Mq8Wr0Ty2",
+         *         "year": 2026,
+         *         "scope": "municipality",
+         *         "code": "28079",
+         *         "procedure_ids": [
+         *           "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0"
+         *         ]
+         *       }
+         *     }
+         */
+        CalendarHolidaysChangedEvent: {
+            /** @description The event id (`evt_…`), also in `webhook-id`: deduplicate on it. */
+            id: string;
+            /** @enum {string} */
+            type: "calendar.holidays_changed";
+            /** @description When it happened, ISO 8601 UTC. */
+            timestamp: string;
+            livemode: boolean;
+            data: {
+                /**
+                 * @description The recorded change (`cch_…`), with who, why and the days before and after.
+                 * @example cch_8Kl0Zx2Cv4Bn6Mq8Wr0Ty2
+                 */
+                calendar_change_id: string;
+                /** @example 2026 */
+                year: number;
+                /**
+                 * @description Which calendar changed.
+                 * @enum {string}
+                 */
+                scope: "national" | "region" | "area" | "municipality";
+                /**
+                 * @description The place: region code, island or territory code, or INE municipality code; null for national days.
+                 * @example 28079
+                 */
+                code: string | null;
+                /** @description This organisation's procedures whose stored dates moved. */
+                procedure_ids: string[];
+            };
+        };
+        /**
+         * @description Every row of a batch of delegation requests was processed; each row's outcome is in the batch's rows list.
+         * @example {
+         *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+         *       "type": "delegation_request_batch.completed",
+         *       "timestamp": "2026-03-10T09:00:00.000Z",
+         *       "livemode": false,
+         *       "data": {
+         *         "delegation_request_batch_id": "dlb_3vN8kQ2mXp7LwR4tZ9cB1d",
+         *         "status": "completed",
+         *         "total": 1000,
+         *         "created": 950,
+         *         "duplicates": 30,
+         *         "failed": 20
+         *       }
+         *     }
+         */
+        DelegationRequestBatchCompletedEvent: {
+            /** @description The event id (`evt_…`), also in `webhook-id`: deduplicate on it. */
+            id: string;
+            /** @enum {string} */
+            type: "delegation_request_batch.completed";
+            /** @description When it happened, ISO 8601 UTC. */
+            timestamp: string;
+            livemode: boolean;
+            data: {
+                /**
+                 * @description The batch (`dlb_…`).
+                 * @example dlb_3vN8kQ2mXp7LwR4tZ9cB1d
+                 */
+                delegation_request_batch_id: string;
+                /** @enum {string} */
+                status: "completed";
+                total: number;
+                created: number;
+                duplicates: number;
+                failed: number;
+            };
+        };
+        /**
+         * @description The managing body made an act available to the organisation as the representative (art. 43.1 LPAC); opening it starts its term.
+         * @example {
+         *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+         *       "type": "notification.available",
+         *       "timestamp": "2026-03-10T09:00:00.000Z",
+         *       "livemode": false,
+         *       "data": {
+         *         "notification_id": "ntf_4Rf6Tg8Yh0Uj2Ik4Ol6Pz8",
+         *         "procedure_id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
+         *         "type": "JUB",
+         *         "kind": "requirement",
+         *         "made_available_at": "2026-03-10T09:00:00.000Z",
+         *         "deemed_rejected_on": "2026-03-20",
+         *         "term_deadline": null
+         *       }
+         *     }
+         */
+        NotificationAvailableEvent: {
+            /** @description The event id (`evt_…`), also in `webhook-id`: deduplicate on it. */
+            id: string;
+            /** @enum {string} */
+            type: "notification.available";
+            /** @description When it happened, ISO 8601 UTC. */
+            timestamp: string;
+            livemode: boolean;
+            data: {
+                /**
+                 * @description The notification (`ntf_…`).
+                 * @example ntf_4Rf6Tg8Yh0Uj2Ik4Ol6Pz8
+                 */
+                notification_id: string;
+                /**
+                 * @description The procedure (`prc_…`).
+                 * @example prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0
+                 */
+                procedure_id: string;
+                /**
+                 * @description The procedure type code.
+                 * @enum {string}
+                 */
+                type: "JUB" | "IP" | "IT_PD" | "NCM" | "CCL" | "CUME" | "REM" | "VIU" | "ORF" | "FFA" | "ADF" | "IMV" | "CAPI" | "AHC" | "TSE" | "PNC" | "RP";
+                /**
+                 * @description What the act is: `requirement`, `resolution`, `withdrawal_declaration`, `lapse_warning` or `lapse_declaration`.
+                 * @example requirement
+                 */
+                kind: string;
+                /**
+                 * @description When the agency made it available, ISO 8601 UTC.
+                 * @example 2026-03-10T09:00:00.000Z
+                 */
+                made_available_at: string;
+                /**
+                 * @description The day it counts as rejected if still unopened (art. 43.2 LPAC, 10 días naturales); null when that year's calendar is not known.
+                 * @example 2026-04-14
+                 */
+                deemed_rejected_on: string | null;
+                /**
+                 * @description The last day of the term the act opens, when it opens one and it is known.
+                 * @example 2026-04-14
+                 */
+                term_deadline: string | null;
+            };
+        };
+        /**
+         * @description A member opened an act made available by the managing body; its term runs from the next day.
+         * @example {
+         *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+         *       "type": "notification.accessed",
+         *       "timestamp": "2026-03-10T09:00:00.000Z",
+         *       "livemode": false,
+         *       "data": {
+         *         "notification_id": "ntf_4Rf6Tg8Yh0Uj2Ik4Ol6Pz8",
+         *         "procedure_id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
+         *         "type": "JUB",
+         *         "kind": "requirement",
+         *         "made_available_at": "2026-03-10T09:00:00.000Z",
+         *         "deemed_rejected_on": "2026-03-20",
+         *         "term_deadline": null
+         *       }
+         *     }
+         */
+        NotificationAccessedEvent: {
+            /** @description The event id (`evt_…`), also in `webhook-id`: deduplicate on it. */
+            id: string;
+            /** @enum {string} */
+            type: "notification.accessed";
+            /** @description When it happened, ISO 8601 UTC. */
+            timestamp: string;
+            livemode: boolean;
+            data: {
+                /**
+                 * @description The notification (`ntf_…`).
+                 * @example ntf_4Rf6Tg8Yh0Uj2Ik4Ol6Pz8
+                 */
+                notification_id: string;
+                /**
+                 * @description The procedure (`prc_…`).
+                 * @example prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0
+                 */
+                procedure_id: string;
+                /**
+                 * @description The procedure type code.
+                 * @enum {string}
+                 */
+                type: "JUB" | "IP" | "IT_PD" | "NCM" | "CCL" | "CUME" | "REM" | "VIU" | "ORF" | "FFA" | "ADF" | "IMV" | "CAPI" | "AHC" | "TSE" | "PNC" | "RP";
+                /**
+                 * @description What the act is: `requirement`, `resolution`, `withdrawal_declaration`, `lapse_warning` or `lapse_declaration`.
+                 * @example requirement
+                 */
+                kind: string;
+                /**
+                 * @description When the agency made it available, ISO 8601 UTC.
+                 * @example 2026-03-10T09:00:00.000Z
+                 */
+                made_available_at: string;
+                /**
+                 * @description The day it counts as rejected if still unopened (art. 43.2 LPAC, 10 días naturales); null when that year's calendar is not known.
+                 * @example 2026-04-14
+                 */
+                deemed_rejected_on: string | null;
+                /**
+                 * @description The last day of the term the act opens, when it opens one and it is known.
+                 * @example 2026-04-14
+                 */
+                term_deadline: string | null;
+            };
+        };
+        /**
+         * @description Ten días naturales passed without the act being opened: it counts as rejected and the procedure goes on (art. 43.2 LPAC).
+         * @example {
+         *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+         *       "type": "notification.deemed_rejected",
+         *       "timestamp": "2026-03-10T09:00:00.000Z",
+         *       "livemode": false,
+         *       "data": {
+         *         "notification_id": "ntf_4Rf6Tg8Yh0Uj2Ik4Ol6Pz8",
+         *         "procedure_id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
+         *         "type": "JUB",
+         *         "kind": "requirement",
+         *         "made_available_at": "2026-03-10T09:00:00.000Z",
+         *         "deemed_rejected_on": "2026-03-20",
+         *         "term_deadline": null
+         *       }
+         *     }
+         */
+        NotificationDeemedRejectedEvent: {
+            /** @description The event id (`evt_…`), also in `webhook-id`: deduplicate on it. */
+            id: string;
+            /** @enum {string} */
+            type: "notification.deemed_rejected";
+            /** @description When it happened, ISO 8601 UTC. */
+            timestamp: string;
+            livemode: boolean;
+            data: {
+                /**
+                 * @description The notification (`ntf_…`).
+                 * @example ntf_4Rf6Tg8Yh0Uj2Ik4Ol6Pz8
+                 */
+                notification_id: string;
+                /**
+                 * @description The procedure (`prc_…`).
+                 * @example prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0
+                 */
+                procedure_id: string;
+                /**
+                 * @description The procedure type code.
+                 * @enum {string}
+                 */
+                type: "JUB" | "IP" | "IT_PD" | "NCM" | "CCL" | "CUME" | "REM" | "VIU" | "ORF" | "FFA" | "ADF" | "IMV" | "CAPI" | "AHC" | "TSE" | "PNC" | "RP";
+                /**
+                 * @description What the act is: `requirement`, `resolution`, `withdrawal_declaration`, `lapse_warning` or `lapse_declaration`.
+                 * @example requirement
+                 */
+                kind: string;
+                /**
+                 * @description When the agency made it available, ISO 8601 UTC.
+                 * @example 2026-03-10T09:00:00.000Z
+                 */
+                made_available_at: string;
+                /**
+                 * @description The day it counts as rejected if still unopened (art. 43.2 LPAC, 10 días naturales); null when that year's calendar is not known.
+                 * @example 2026-04-14
+                 */
+                deemed_rejected_on: string | null;
+                /**
+                 * @description The last day of the term the act opens, when it opens one and it is known.
+                 * @example 2026-04-14
+                 */
+                term_deadline: string | null;
+            };
+        };
+        /**
+         * @description An act is still unopened and counts as rejected in a few days.
+         * @example {
+         *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+         *       "type": "notification.deemed_rejection_approaching",
+         *       "timestamp": "2026-03-10T09:00:00.000Z",
+         *       "livemode": false,
+         *       "data": {
+         *         "notification_id": "ntf_4Rf6Tg8Yh0Uj2Ik4Ol6Pz8",
+         *         "procedure_id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
+         *         "type": "JUB",
+         *         "kind": "requirement",
+         *         "made_available_at": "2026-03-10T09:00:00.000Z",
+         *         "deemed_rejected_on": "2026-03-20",
+         *         "term_deadline": null
+         *       }
+         *     }
+         */
+        NotificationDeemedRejectionApproachingEvent: {
+            /** @description The event id (`evt_…`), also in `webhook-id`: deduplicate on it. */
+            id: string;
+            /** @enum {string} */
+            type: "notification.deemed_rejection_approaching";
+            /** @description When it happened, ISO 8601 UTC. */
+            timestamp: string;
+            livemode: boolean;
+            data: {
+                /**
+                 * @description The notification (`ntf_…`).
+                 * @example ntf_4Rf6Tg8Yh0Uj2Ik4Ol6Pz8
+                 */
+                notification_id: string;
+                /**
+                 * @description The procedure (`prc_…`).
+                 * @example prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0
+                 */
+                procedure_id: string;
+                /**
+                 * @description The procedure type code.
+                 * @enum {string}
+                 */
+                type: "JUB" | "IP" | "IT_PD" | "NCM" | "CCL" | "CUME" | "REM" | "VIU" | "ORF" | "FFA" | "ADF" | "IMV" | "CAPI" | "AHC" | "TSE" | "PNC" | "RP";
+                /**
+                 * @description What the act is: `requirement`, `resolution`, `withdrawal_declaration`, `lapse_warning` or `lapse_declaration`.
+                 * @example requirement
+                 */
+                kind: string;
+                /**
+                 * @description When the agency made it available, ISO 8601 UTC.
+                 * @example 2026-03-10T09:00:00.000Z
+                 */
+                made_available_at: string;
+                /**
+                 * @description The day it counts as rejected if still unopened (art. 43.2 LPAC, 10 días naturales); null when that year's calendar is not known.
+                 * @example 2026-04-14
+                 */
+                deemed_rejected_on: string | null;
+                /**
+                 * @description The last day of the term the act opens, when it opens one and it is known.
+                 * @example 2026-04-14
+                 */
+                term_deadline: string | null;
+            };
+        };
+        /**
+         * @description A requirement's term passed unanswered; from the day after, the managing body may declare the application withdrawn.
+         * @example {
+         *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+         *       "type": "requirement.expired",
+         *       "timestamp": "2026-03-10T09:00:00.000Z",
+         *       "livemode": false,
+         *       "data": {
+         *         "procedure_id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
+         *         "type": "JUB",
+         *         "status": "action_required",
+         *         "requirement_id": "req_3Ed5Rf7Tg9Yh1Uj3Ik5Ol7",
+         *         "deadline": "2026-03-24",
+         *         "withdrawal_declarable_from": "2026-03-25"
+         *       }
+         *     }
+         */
+        RequirementExpiredEvent: {
+            /** @description The event id (`evt_…`), also in `webhook-id`: deduplicate on it. */
+            id: string;
+            /** @enum {string} */
+            type: "requirement.expired";
+            /** @description When it happened, ISO 8601 UTC. */
+            timestamp: string;
+            livemode: boolean;
+            data: {
+                /**
+                 * @description The procedure (`prc_…`).
+                 * @example prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0
+                 */
+                procedure_id: string;
+                /**
+                 * @description The procedure type code.
+                 * @enum {string}
+                 */
+                type: "JUB" | "IP" | "IT_PD" | "NCM" | "CCL" | "CUME" | "REM" | "VIU" | "ORF" | "FFA" | "ADF" | "IMV" | "CAPI" | "AHC" | "TSE" | "PNC" | "RP";
+                /** @enum {string} */
+                status: "draft" | "submitted" | "in_review" | "action_required" | "approved" | "partially_approved" | "denied" | "withdrawn" | "lapsed";
+                /** @example req_3Ed5Rf7Tg9Yh1Uj3Ik5Ol7 */
+                requirement_id: string;
+                /**
+                 * @description A date, `YYYY-MM-DD` (Europe/Madrid).
+                 * @example 2026-04-14
+                 */
+                deadline: string;
+                /**
+                 * @description The first day the withdrawal may be declared: the day after the deadline.
+                 * @example 2026-04-14
+                 */
+                withdrawal_declarable_from: string;
+            };
+        };
+        /**
+         * @description The managing body declared the application withdrawn after a requirement went unanswered (arts. 68.1 and 94 LPAC); the declaration is a new notification.
+         * @example {
+         *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+         *       "type": "procedure.withdrawal_declared",
+         *       "timestamp": "2026-03-10T09:00:00.000Z",
+         *       "livemode": false,
+         *       "data": {
+         *         "procedure_id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
+         *         "type": "JUB",
+         *         "status": "withdrawn",
+         *         "requirement_id": "req_3Ed5Rf7Tg9Yh1Uj3Ik5Ol7",
+         *         "requirement_deadline": "2026-03-24",
+         *         "notification_id": "ntf_4Rf6Tg8Yh0Uj2Ik4Ol6Pz8"
+         *       }
+         *     }
+         */
+        ProcedureWithdrawalDeclaredEvent: {
+            /** @description The event id (`evt_…`), also in `webhook-id`: deduplicate on it. */
+            id: string;
+            /** @enum {string} */
+            type: "procedure.withdrawal_declared";
+            /** @description When it happened, ISO 8601 UTC. */
+            timestamp: string;
+            livemode: boolean;
+            data: {
+                /**
+                 * @description The procedure (`prc_…`).
+                 * @example prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0
+                 */
+                procedure_id: string;
+                /**
+                 * @description The procedure type code.
+                 * @enum {string}
+                 */
+                type: "JUB" | "IP" | "IT_PD" | "NCM" | "CCL" | "CUME" | "REM" | "VIU" | "ORF" | "FFA" | "ADF" | "IMV" | "CAPI" | "AHC" | "TSE" | "PNC" | "RP";
+                /** @enum {string} */
+                status: "withdrawn";
+                /** @example req_3Ed5Rf7Tg9Yh1Uj3Ik5Ol7 */
+                requirement_id: string;
+                /**
+                 * @description A date, `YYYY-MM-DD` (Europe/Madrid).
+                 * @example 2026-04-14
+                 */
+                requirement_deadline: string;
+                /**
+                 * @description The notification (`ntf_…`).
+                 * @example ntf_4Rf6Tg8Yh0Uj2Ik4Ol6Pz8
+                 */
+                notification_id: string;
+            };
+        };
+        /**
+         * @description The managing body warned that the procedure lapses in three months unless the applicant acts (art. 95.1 LPAC); the warning is a notification.
+         * @example {
+         *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+         *       "type": "procedure.lapse_warned",
+         *       "timestamp": "2026-03-10T09:00:00.000Z",
+         *       "livemode": false,
+         *       "data": {
+         *         "procedure_id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
+         *         "type": "JUB",
+         *         "status": "in_review",
+         *         "notification_id": "ntf_4Rf6Tg8Yh0Uj2Ik4Ol6Pz8"
+         *       }
+         *     }
+         */
+        ProcedureLapseWarnedEvent: {
+            /** @description The event id (`evt_…`), also in `webhook-id`: deduplicate on it. */
+            id: string;
+            /** @enum {string} */
+            type: "procedure.lapse_warned";
+            /** @description When it happened, ISO 8601 UTC. */
+            timestamp: string;
+            livemode: boolean;
+            data: {
+                /**
+                 * @description The procedure (`prc_…`).
+                 * @example prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0
+                 */
+                procedure_id: string;
+                /**
+                 * @description The procedure type code.
+                 * @enum {string}
+                 */
+                type: "JUB" | "IP" | "IT_PD" | "NCM" | "CCL" | "CUME" | "REM" | "VIU" | "ORF" | "FFA" | "ADF" | "IMV" | "CAPI" | "AHC" | "TSE" | "PNC" | "RP";
+                /** @enum {string} */
+                status: "draft" | "submitted" | "in_review" | "action_required" | "approved" | "partially_approved" | "denied" | "withdrawn" | "lapsed";
+                /**
+                 * @description The notification (`ntf_…`).
+                 * @example ntf_4Rf6Tg8Yh0Uj2Ik4Ol6Pz8
+                 */
+                notification_id: string;
+            };
+        };
+        /**
+         * @description The managing body declared the procedure lapsed (caducidad, art. 95.1 LPAC) after the warning's three months passed; the declaration is a notification.
+         * @example {
+         *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+         *       "type": "procedure.lapsed",
+         *       "timestamp": "2026-03-10T09:00:00.000Z",
+         *       "livemode": false,
+         *       "data": {
+         *         "procedure_id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
+         *         "type": "JUB",
+         *         "status": "lapsed",
+         *         "lapse_warning_id": "ntf_4Rf6Tg8Yh0Uj2Ik4Ol6Pz8",
+         *         "warning_term_ended_on": "2026-06-10",
+         *         "notification_id": "ntf_9Wq1Er3Ty5Ui7Op9As1Df3"
+         *       }
+         *     }
+         */
+        ProcedureLapsedEvent: {
+            /** @description The event id (`evt_…`), also in `webhook-id`: deduplicate on it. */
+            id: string;
+            /** @enum {string} */
+            type: "procedure.lapsed";
+            /** @description When it happened, ISO 8601 UTC. */
+            timestamp: string;
+            livemode: boolean;
+            data: {
+                /**
+                 * @description The procedure (`prc_…`).
+                 * @example prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0
+                 */
+                procedure_id: string;
+                /**
+                 * @description The procedure type code.
+                 * @enum {string}
+                 */
+                type: "JUB" | "IP" | "IT_PD" | "NCM" | "CCL" | "CUME" | "REM" | "VIU" | "ORF" | "FFA" | "ADF" | "IMV" | "CAPI" | "AHC" | "TSE" | "PNC" | "RP";
+                /** @enum {string} */
+                status: "lapsed";
+                /**
+                 * @description The warning's notification.
+                 * @example ntf_4Rf6Tg8Yh0Uj2Ik4Ol6Pz8
+                 */
+                lapse_warning_id: string;
+                /**
+                 * @description A date, `YYYY-MM-DD` (Europe/Madrid).
+                 * @example 2026-04-14
+                 */
+                warning_term_ended_on: string | null;
+                /**
+                 * @description The notification (`ntf_…`).
+                 * @example ntf_4Rf6Tg8Yh0Uj2Ik4Ol6Pz8
+                 */
+                notification_id: string;
+            };
+        };
         /**
          * @example {
          *       "status": "ok",
@@ -1747,8 +3474,6 @@ export interface components {
          * @enum {string}
          */
         Subject: "pensions" | "disability" | "family" | "minimum_income" | "health" | "appeals";
-        /** @enum {string} */
-        DocumentKind: "DNI_NIE" | "IBAN_CERT" | "LIBRO_FAMILIA" | "BIRTH_CERT" | "DEATH_CERT" | "MARRIAGE_CERT" | "PARTNERSHIP_CERT" | "EMPADRONAMIENTO" | "MEDICAL_REPORT" | "COMPANY_CERT" | "QUOTA_PROOF" | "RESIDENCE_PROOF" | "INCOME_PROOF" | "DISABILITY_RESOLUTION" | "COURT_RULING" | "FUNERAL_INVOICE" | "REPRESENTATION_PROOF" | "OTHER";
         JsonSchema: {
             [key: string]: unknown;
         };
@@ -11752,6 +13477,924 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+        };
+    };
+    delegationRequestAcceptedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+                 *       "type": "delegation_request.accepted",
+                 *       "timestamp": "2026-03-10T09:00:00.000Z",
+                 *       "livemode": false,
+                 *       "data": {
+                 *         "delegation_request_id": "dlr_7Qw9Er1Ty3Ui5Op7As9Df1",
+                 *         "status": "accepted",
+                 *         "delegation_id": "dlg_5Tg7Yh9Uj1Ik3Ol5Pz7Xc9"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["DelegationRequestAcceptedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. Any 2xx will do; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    delegationRequestRejectedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+                 *       "type": "delegation_request.rejected",
+                 *       "timestamp": "2026-03-10T09:00:00.000Z",
+                 *       "livemode": false,
+                 *       "data": {
+                 *         "delegation_request_id": "dlr_7Qw9Er1Ty3Ui5Op7As9Df1",
+                 *         "status": "rejected"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["DelegationRequestRejectedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. Any 2xx will do; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    delegationRequestExpiredWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+                 *       "type": "delegation_request.expired",
+                 *       "timestamp": "2026-03-10T09:00:00.000Z",
+                 *       "livemode": false,
+                 *       "data": {
+                 *         "delegation_request_id": "dlr_7Qw9Er1Ty3Ui5Op7As9Df1",
+                 *         "status": "expired"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["DelegationRequestExpiredEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. Any 2xx will do; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    delegationRequestCancelledWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+                 *       "type": "delegation_request.cancelled",
+                 *       "timestamp": "2026-03-10T09:00:00.000Z",
+                 *       "livemode": false,
+                 *       "data": {
+                 *         "delegation_request_id": "dlr_7Qw9Er1Ty3Ui5Op7As9Df1",
+                 *         "status": "cancelled"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["DelegationRequestCancelledEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. Any 2xx will do; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    delegationRevokedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+                 *       "type": "delegation.revoked",
+                 *       "timestamp": "2026-03-10T09:00:00.000Z",
+                 *       "livemode": false,
+                 *       "data": {
+                 *         "delegation_id": "dlg_5Tg7Yh9Uj1Ik3Ol5Pz7Xc9",
+                 *         "status": "revoked",
+                 *         "ended_by": "citizen"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["DelegationRevokedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. Any 2xx will do; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    delegationRenouncedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+                 *       "type": "delegation.renounced",
+                 *       "timestamp": "2026-03-10T09:00:00.000Z",
+                 *       "livemode": false,
+                 *       "data": {
+                 *         "delegation_id": "dlg_5Tg7Yh9Uj1Ik3Ol5Pz7Xc9",
+                 *         "status": "renounced",
+                 *         "ended_by": "organization"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["DelegationRenouncedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. Any 2xx will do; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    delegationExpiredWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+                 *       "type": "delegation.expired",
+                 *       "timestamp": "2026-03-10T09:00:00.000Z",
+                 *       "livemode": false,
+                 *       "data": {
+                 *         "delegation_id": "dlg_5Tg7Yh9Uj1Ik3Ol5Pz7Xc9",
+                 *         "status": "expired",
+                 *         "ended_by": "expiry"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["DelegationExpiredEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. Any 2xx will do; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    delegationSuspendedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+                 *       "type": "delegation.suspended",
+                 *       "timestamp": "2026-03-10T09:00:00.000Z",
+                 *       "livemode": false,
+                 *       "data": {
+                 *         "delegation_id": "dlg_5Tg7Yh9Uj1Ik3Ol5Pz7Xc9",
+                 *         "status": "suspended",
+                 *         "ended_by": "platform"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["DelegationSuspendedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. Any 2xx will do; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    procedureSubmittedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+                 *       "type": "procedure.submitted",
+                 *       "timestamp": "2026-03-10T09:00:00.000Z",
+                 *       "livemode": false,
+                 *       "data": {
+                 *         "procedure_id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
+                 *         "type": "JUB",
+                 *         "status": "submitted",
+                 *         "registry_entry_number": "REG-2026-000123",
+                 *         "max_resolution_date": "2026-06-02"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ProcedureSubmittedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. Any 2xx will do; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    procedureStatusChangedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+                 *       "type": "procedure.status_changed",
+                 *       "timestamp": "2026-03-10T09:00:00.000Z",
+                 *       "livemode": false,
+                 *       "data": {
+                 *         "procedure_id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
+                 *         "type": "JUB",
+                 *         "previous_status": "in_review",
+                 *         "status": "action_required",
+                 *         "requirement_id": "req_3Ed5Rf7Tg9Yh1Uj3Ik5Ol7"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ProcedureStatusChangedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. Any 2xx will do; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    procedureRequirementIssuedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+                 *       "type": "procedure.requirement_issued",
+                 *       "timestamp": "2026-03-10T09:00:00.000Z",
+                 *       "livemode": false,
+                 *       "data": {
+                 *         "procedure_id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
+                 *         "type": "JUB",
+                 *         "status": "action_required",
+                 *         "requirement_id": "req_3Ed5Rf7Tg9Yh1Uj3Ik5Ol7",
+                 *         "kinds": [
+                 *           "COMPANY_CERT"
+                 *         ],
+                 *         "deadline": "2026-03-24"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ProcedureRequirementIssuedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. Any 2xx will do; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    procedureRequirementDeadlineApproachingWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+                 *       "type": "procedure.requirement_deadline_approaching",
+                 *       "timestamp": "2026-03-10T09:00:00.000Z",
+                 *       "livemode": false,
+                 *       "data": {
+                 *         "procedure_id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
+                 *         "type": "JUB",
+                 *         "status": "action_required",
+                 *         "requirement_id": "req_3Ed5Rf7Tg9Yh1Uj3Ik5Ol7",
+                 *         "deadline": "2026-03-24"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ProcedureRequirementDeadlineApproachingEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. Any 2xx will do; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    procedureResolvedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+                 *       "type": "procedure.resolved",
+                 *       "timestamp": "2026-03-10T09:00:00.000Z",
+                 *       "livemode": false,
+                 *       "data": {
+                 *         "procedure_id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
+                 *         "type": "JUB",
+                 *         "status": "approved",
+                 *         "outcome": "approved",
+                 *         "amount": 1412.5
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ProcedureResolvedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. Any 2xx will do; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    procedurePresumedDeniedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+                 *       "type": "procedure.presumed_denied",
+                 *       "timestamp": "2026-03-10T09:00:00.000Z",
+                 *       "livemode": false,
+                 *       "data": {
+                 *         "procedure_id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
+                 *         "type": "JUB",
+                 *         "status": "in_review",
+                 *         "presumed_denied_at": "2026-06-03",
+                 *         "prior_claim_deadline": "2026-07-15"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ProcedurePresumedDeniedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. Any 2xx will do; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookEndpointTestWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+                 *       "type": "webhook_endpoint.test",
+                 *       "timestamp": "2026-03-10T09:00:00.000Z",
+                 *       "livemode": false,
+                 *       "data": {
+                 *         "webhook_endpoint_id": "whe_2Bn4Mq6Wr8Ty0Ui2Op4As6"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["WebhookEndpointTestEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. Any 2xx will do; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    calendarHolidaysChangedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+                 *       "type": "calendar.holidays_changed",
+                 *       "timestamp": "2026-03-10T09:00:00.000Z",
+                 *       "livemode": false,
+                 *       "data": {
+                 *         "calendar_change_id": "cch_8Kl0Zx2Cv4Bn6Mq8Wr0Ty2",
+                 *         "year": 2026,
+                 *         "scope": "municipality",
+                 *         "code": "28079",
+                 *         "procedure_ids": [
+                 *           "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0"
+                 *         ]
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["CalendarHolidaysChangedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. Any 2xx will do; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    delegationRequestBatchCompletedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+                 *       "type": "delegation_request_batch.completed",
+                 *       "timestamp": "2026-03-10T09:00:00.000Z",
+                 *       "livemode": false,
+                 *       "data": {
+                 *         "delegation_request_batch_id": "dlb_3vN8kQ2mXp7LwR4tZ9cB1d",
+                 *         "status": "completed",
+                 *         "total": 1000,
+                 *         "created": 950,
+                 *         "duplicates": 30,
+                 *         "failed": 20
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["DelegationRequestBatchCompletedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. Any 2xx will do; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    notificationAvailableWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+                 *       "type": "notification.available",
+                 *       "timestamp": "2026-03-10T09:00:00.000Z",
+                 *       "livemode": false,
+                 *       "data": {
+                 *         "notification_id": "ntf_4Rf6Tg8Yh0Uj2Ik4Ol6Pz8",
+                 *         "procedure_id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
+                 *         "type": "JUB",
+                 *         "kind": "requirement",
+                 *         "made_available_at": "2026-03-10T09:00:00.000Z",
+                 *         "deemed_rejected_on": "2026-03-20",
+                 *         "term_deadline": null
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["NotificationAvailableEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. Any 2xx will do; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    notificationAccessedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+                 *       "type": "notification.accessed",
+                 *       "timestamp": "2026-03-10T09:00:00.000Z",
+                 *       "livemode": false,
+                 *       "data": {
+                 *         "notification_id": "ntf_4Rf6Tg8Yh0Uj2Ik4Ol6Pz8",
+                 *         "procedure_id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
+                 *         "type": "JUB",
+                 *         "kind": "requirement",
+                 *         "made_available_at": "2026-03-10T09:00:00.000Z",
+                 *         "deemed_rejected_on": "2026-03-20",
+                 *         "term_deadline": null
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["NotificationAccessedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. Any 2xx will do; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    notificationDeemedRejectedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+                 *       "type": "notification.deemed_rejected",
+                 *       "timestamp": "2026-03-10T09:00:00.000Z",
+                 *       "livemode": false,
+                 *       "data": {
+                 *         "notification_id": "ntf_4Rf6Tg8Yh0Uj2Ik4Ol6Pz8",
+                 *         "procedure_id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
+                 *         "type": "JUB",
+                 *         "kind": "requirement",
+                 *         "made_available_at": "2026-03-10T09:00:00.000Z",
+                 *         "deemed_rejected_on": "2026-03-20",
+                 *         "term_deadline": null
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["NotificationDeemedRejectedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. Any 2xx will do; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    notificationDeemedRejectionApproachingWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+                 *       "type": "notification.deemed_rejection_approaching",
+                 *       "timestamp": "2026-03-10T09:00:00.000Z",
+                 *       "livemode": false,
+                 *       "data": {
+                 *         "notification_id": "ntf_4Rf6Tg8Yh0Uj2Ik4Ol6Pz8",
+                 *         "procedure_id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
+                 *         "type": "JUB",
+                 *         "kind": "requirement",
+                 *         "made_available_at": "2026-03-10T09:00:00.000Z",
+                 *         "deemed_rejected_on": "2026-03-20",
+                 *         "term_deadline": null
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["NotificationDeemedRejectionApproachingEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. Any 2xx will do; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    requirementExpiredWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+                 *       "type": "requirement.expired",
+                 *       "timestamp": "2026-03-10T09:00:00.000Z",
+                 *       "livemode": false,
+                 *       "data": {
+                 *         "procedure_id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
+                 *         "type": "JUB",
+                 *         "status": "action_required",
+                 *         "requirement_id": "req_3Ed5Rf7Tg9Yh1Uj3Ik5Ol7",
+                 *         "deadline": "2026-03-24",
+                 *         "withdrawal_declarable_from": "2026-03-25"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["RequirementExpiredEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. Any 2xx will do; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    procedureWithdrawalDeclaredWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+                 *       "type": "procedure.withdrawal_declared",
+                 *       "timestamp": "2026-03-10T09:00:00.000Z",
+                 *       "livemode": false,
+                 *       "data": {
+                 *         "procedure_id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
+                 *         "type": "JUB",
+                 *         "status": "withdrawn",
+                 *         "requirement_id": "req_3Ed5Rf7Tg9Yh1Uj3Ik5Ol7",
+                 *         "requirement_deadline": "2026-03-24",
+                 *         "notification_id": "ntf_4Rf6Tg8Yh0Uj2Ik4Ol6Pz8"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ProcedureWithdrawalDeclaredEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. Any 2xx will do; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    procedureLapseWarnedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+                 *       "type": "procedure.lapse_warned",
+                 *       "timestamp": "2026-03-10T09:00:00.000Z",
+                 *       "livemode": false,
+                 *       "data": {
+                 *         "procedure_id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
+                 *         "type": "JUB",
+                 *         "status": "in_review",
+                 *         "notification_id": "ntf_4Rf6Tg8Yh0Uj2Ik4Ol6Pz8"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ProcedureLapseWarnedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. Any 2xx will do; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    procedureLapsedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+                 *       "type": "procedure.lapsed",
+                 *       "timestamp": "2026-03-10T09:00:00.000Z",
+                 *       "livemode": false,
+                 *       "data": {
+                 *         "procedure_id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
+                 *         "type": "JUB",
+                 *         "status": "lapsed",
+                 *         "lapse_warning_id": "ntf_4Rf6Tg8Yh0Uj2Ik4Ol6Pz8",
+                 *         "warning_term_ended_on": "2026-06-10",
+                 *         "notification_id": "ntf_9Wq1Er3Ty5Ui7Op9As1Df3"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ProcedureLapsedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. Any 2xx will do; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

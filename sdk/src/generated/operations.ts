@@ -225,6 +225,8 @@ export interface Resources {
     retrieveForm(code: string, options?: RequestOptions): Promise<Result<'retrieveProcedureTypeForm'>>;
     /**
      * Retrieve one procedure type
+     *
+     * One entry of the catalogue: the procedure's legal basis, managing body, the documents it needs (always and by circumstance), its maximum resolution term and the effect of administrative silence.
      * @see operation `retrieveProcedureType`
      */
     retrieve(code: string, options?: RequestOptions): Promise<Result<'retrieveProcedureType'>>;
@@ -255,6 +257,8 @@ export interface Resources {
     register(body: Body<'registerOrganization'>, options?: RequestOptions): Promise<Result<'registerOrganization'>>;
     /**
      * Retrieve the caller's organisation
+     *
+     * The representative organisation the API key belongs to: its NIF, verification state, and whether live mode is available.
      * @see operation `retrieveOrganization`
      */
     retrieve(options?: RequestOptions): Promise<Result<'retrieveOrganization'>>;
@@ -269,11 +273,15 @@ export interface Resources {
     create(body: Body<'createMember'>, options?: RequestOptions): Promise<Result<'createMember'>>;
     /**
      * List members
+     *
+     * The professionals registered in the organisation, newest first, cursor-paginated. Filter by `status` to see active or removed members.
      * @see operation `listMembers`
      */
     list(query?: Query<'listMembers'>, options?: RequestOptions): PagePromise<Result<'listMembers'>>;
     /**
      * Retrieve a member
+     *
+     * One member of the organisation by id. Members of other organisations are answered as `not_found`.
      * @see operation `retrieveMember`
      */
     retrieve(id: string, options?: RequestOptions): Promise<Result<'retrieveMember'>>;
@@ -341,16 +349,22 @@ export interface Resources {
     create(body: Body<'createDelegationRequest'>, options?: RequestOptions): Promise<Result<'createDelegationRequest'>>;
     /**
      * List delegation requests
+     *
+     * Requests the organisation has sent to citizens, newest first, cursor-paginated; filter by `status` (pending, accepted, rejected, expired, cancelled).
      * @see operation `listDelegationRequests`
      */
     list(query?: Query<'listDelegationRequests'>, options?: RequestOptions): PagePromise<Result<'listDelegationRequests'>>;
     /**
      * Retrieve a delegation request
+     *
+     * One delegation request with its status, the scope asked for, and the delegation it became once accepted.
      * @see operation `retrieveDelegationRequest`
      */
     retrieve(id: string, options?: RequestOptions): Promise<Result<'retrieveDelegationRequest'>>;
     /**
      * Cancel a pending delegation request
+     *
+     * Withdraws a request the citizen has not answered yet. Only `pending` requests can be cancelled; otherwise 409 names the current state. Emits `delegation_request.cancelled`.
      * @see operation `cancelDelegationRequest`
      */
     cancel(id: string, options?: RequestOptions): Promise<Result<'cancelDelegationRequest'>>;
@@ -358,11 +372,15 @@ export interface Resources {
   delegations: {
     /**
      * List delegations granted to the organisation
+     *
+     * Powers citizens have granted to the organisation, newest first, cursor-paginated; filter by `status` to find those still active.
      * @see operation `listDelegations`
      */
     list(query?: Query<'listDelegations'>, options?: RequestOptions): PagePromise<Result<'listDelegations'>>;
     /**
      * Retrieve a delegation
+     *
+     * One delegation: the citizen, the scope (procedure types, subjects, capacities), its validity and, once ended, who ended it and when.
      * @see operation `retrieveDelegation`
      */
     retrieve(id: string, options?: RequestOptions): Promise<Result<'retrieveDelegation'>>;
@@ -449,11 +467,15 @@ export interface Resources {
     withdraw(id: string, options?: RequestOptions): Promise<Result<'withdrawProcedure'>>;
     /**
      * Every change of a procedure
+     *
+     * The audit trail of one procedure, oldest first: every status change, document, requirement and resolution, with who acted and when. Needs a consent token.
      * @see operation `listProcedureTimeline`
      */
     timeline(id: string, options?: RequestOptions): Promise<Result<'listProcedureTimeline'>>;
     /**
      * The filing receipt (justificante de presentación), as PDF
+     *
+     * The justificante de presentación of a submitted procedure as a PDF, with the registry entry number and date. A draft has none yet (409 `invalid_state_transition`). Needs a consent token.
      * @see operation `retrieveProcedureReceipt`
      */
     receipt(id: string, options?: RequestOptions): Promise<Response>;
@@ -476,11 +498,15 @@ export interface Resources {
       upload(id: string, body: Body<'uploadDocument'>, options?: RequestOptions): Promise<Result<'uploadDocument'>>;
       /**
        * List a procedure's documents
+       *
+       * The documents uploaded to one procedure, with kind, file name, size and SHA-256 digest, cursor-paginated. Needs a consent token.
        * @see operation `listDocuments`
        */
       list(id: string, options?: RequestOptions): Promise<Result<'listDocuments'>>;
       /**
        * Download a document's exact bytes
+       *
+       * The exact bytes of an uploaded document, with its content type and file name; their SHA-256 digest is the one listed. Needs a consent token.
        * @see operation `downloadDocument`
        */
       download(id: string, documentId: string, options?: RequestOptions): Promise<Response>;
@@ -496,11 +522,15 @@ export interface Resources {
     listProcedures(query?: Query<'agencyListProcedures'>, options?: RequestOptions): PagePromise<Result<'agencyListProcedures'>>;
     /**
      * A procedure with its documents
+     *
+     * For the managing body's caseworkers: a procedure addressed to the agency, with its form and documents, to review it.
      * @see operation `agencyRetrieveProcedure`
      */
     retrieveProcedure(id: string, options?: RequestOptions): Promise<Result<'agencyRetrieveProcedure'>>;
     /**
      * Admit for review
+     *
+     * Moves a submitted procedure into review (`in_review`). Emits `procedure.status_changed`; the maximum resolution term keeps running from registration.
      * @see operation `agencyAdmitProcedure`
      */
     admitProcedure(id: string, options?: RequestOptions): Promise<Result<'agencyAdmitProcedure'>>;
@@ -534,6 +564,8 @@ export interface Resources {
     declareLapse(id: string, body?: Body<'agencyDeclareLapse'>, options?: RequestOptions): Promise<Result<'agencyDeclareLapse'>>;
     /**
      * Resolve: approve, partially approve or deny
+     *
+     * Records the decision (approved, partially approved or denied) with its text and, when granted, the amount. Emits `procedure.resolved` and `procedure.status_changed`.
      * @see operation `agencyResolveProcedure`
      */
     resolveProcedure(id: string, body: Body<'agencyResolveProcedure'>, options?: RequestOptions): Promise<Result<'agencyResolveProcedure'>>;
@@ -571,6 +603,8 @@ export interface Resources {
     list(query?: Query<'listEvents'>, options?: RequestOptions): PagePromise<Result<'listEvents'>>;
     /**
      * Retrieve an event
+     *
+     * One event by id, as delivered to webhook endpoints. Events are kept for 30 days.
      * @see operation `retrieveEvent`
      */
     retrieve(id: string, options?: RequestOptions): Promise<Result<'retrieveEvent'>>;
@@ -585,11 +619,15 @@ export interface Resources {
     create(body: Body<'createWebhookEndpoint'>, options?: RequestOptions): Promise<Result<'createWebhookEndpoint'>>;
     /**
      * List webhook endpoints
+     *
+     * The organisation's webhook endpoints, newest first, cursor-paginated. Secrets are never shown again after creation.
      * @see operation `listWebhookEndpoints`
      */
     list(query?: Query<'listWebhookEndpoints'>, options?: RequestOptions): PagePromise<Result<'listWebhookEndpoints'>>;
     /**
      * Retrieve a webhook endpoint
+     *
+     * One webhook endpoint: its URL, the event types it receives, whether it is enabled and why it was disabled, if it was.
      * @see operation `retrieveWebhookEndpoint`
      */
     retrieve(id: string, options?: RequestOptions): Promise<Result<'retrieveWebhookEndpoint'>>;
@@ -602,6 +640,8 @@ export interface Resources {
     update(id: string, body: Body<'updateWebhookEndpoint'>, options?: RequestOptions): Promise<Result<'updateWebhookEndpoint'>>;
     /**
      * Delete a webhook endpoint
+     *
+     * Removes a webhook endpoint: nothing more is delivered to it. Events stay available at `GET /v1/events`.
      * @see operation `deleteWebhookEndpoint`
      */
     del(id: string, options?: RequestOptions): Promise<Result<'deleteWebhookEndpoint'>>;
@@ -628,6 +668,8 @@ export interface Resources {
     listDeliveries(id: string, query?: Query<'listWebhookDeliveries'>, options?: RequestOptions): PagePromise<Result<'listWebhookDeliveries'>>;
     /**
      * Deliver again now
+     *
+     * Queues a delivery again for immediate sending, for example after fixing the receiving endpoint. The new attempt appears in the delivery log.
      * @see operation `retryWebhookDelivery`
      */
     retryDelivery(id: string, deliveryId: string, options?: RequestOptions): Promise<Result<'retryWebhookDelivery'>>;
@@ -649,6 +691,8 @@ export interface Resources {
     acceptDelegationRequest(id: string, options?: RequestOptions): Promise<Result<'sandboxAcceptDelegationRequest'>>;
     /**
      * Play the citizen: reject a test-mode request
+     *
+     * Test mode only: acts as the citizen and rejects a pending delegation request, as they would from their pages. Emits `delegation_request.rejected`.
      * @see operation `sandboxRejectDelegationRequest`
      */
     rejectDelegationRequest(id: string, options?: RequestOptions): Promise<Result<'sandboxRejectDelegationRequest'>>;
@@ -656,21 +700,29 @@ export interface Resources {
   citizen: {
     /**
      * Requests addressed to me
+     *
+     * For the signed-in citizen: the delegation requests organisations have addressed to them, newest first, so they can accept or reject them.
      * @see operation `listMyDelegationRequests`
      */
     listDelegationRequests(query?: Query<'listMyDelegationRequests'>, options?: RequestOptions): PagePromise<Result<'listMyDelegationRequests'>>;
     /**
      * Accept a request: grant the delegation
+     *
+     * For the signed-in citizen: accepts a pending request and grants the delegation with the scope asked for. Emits `delegation_request.accepted` to the organisation.
      * @see operation `acceptMyDelegationRequest`
      */
     acceptDelegationRequest(id: string, options?: RequestOptions): Promise<Result<'acceptMyDelegationRequest'>>;
     /**
      * Reject a request
+     *
+     * For the signed-in citizen: turns down a pending request; no delegation is created. Emits `delegation_request.rejected` to the organisation.
      * @see operation `rejectMyDelegationRequest`
      */
     rejectDelegationRequest(id: string, options?: RequestOptions): Promise<Result<'rejectMyDelegationRequest'>>;
     /**
      * Delegations I have granted
+     *
+     * For the signed-in citizen: every delegation they have granted, active or ended, with the organisation and scope, so they can review or revoke it.
      * @see operation `listMyDelegations`
      */
     listDelegations(query?: Query<'listMyDelegations'>, options?: RequestOptions): PagePromise<Result<'listMyDelegations'>>;
@@ -711,6 +763,8 @@ export interface Resources {
     retrieveProcedureReceipt(id: string, options?: RequestOptions): Promise<Response>;
     /**
      * The timeline of one of my procedures
+     *
+     * For the signed-in citizen: the full history of one of their procedures, as the organisation sees it.
      * @see operation `listMyProcedureTimeline`
      */
     listProcedureTimeline(id: string, options?: RequestOptions): Promise<Result<'listMyProcedureTimeline'>>;
@@ -781,16 +835,22 @@ export interface Resources {
     addMunicipalityHolidays(year: string, municipality: string, body: Body<'adminAddMunicipalityHolidays'>, options?: RequestOptions): Promise<Result<'adminAddMunicipalityHolidays'>>;
     /**
      * Every change made to the calendar, newest first
+     *
+     * The record of every calendar change: who made it, why, the days before and after, and how many procedures had their stored dates recomputed. Cursor-paginated.
      * @see operation `adminListCalendarChanges`
      */
     listCalendarChanges(query?: Query<'adminListCalendarChanges'>, options?: RequestOptions): PagePromise<Result<'adminListCalendarChanges'>>;
     /**
      * Retrieve a calendar change
+     *
+     * One recorded calendar change with its reason, the days before and after, the calendar version it produced and the number of procedures recomputed.
      * @see operation `adminRetrieveCalendarChange`
      */
     retrieveCalendarChange(id: string, options?: RequestOptions): Promise<Result<'adminRetrieveCalendarChange'>>;
     /**
      * List organisations (platform administration)
+     *
+     * Platform administration: every registered organisation with its verification and suspension state, cursor-paginated.
      * @see operation `adminListOrganizations`
      */
     listOrganizations(query?: Query<'adminListOrganizations'>, options?: RequestOptions): PagePromise<Result<'adminListOrganizations'>>;
@@ -824,6 +884,8 @@ export interface Resources {
     rotateSigningKey(options?: RequestOptions): Promise<Result<'adminRotateSigningKey'>>;
     /**
      * Issue an agency back-office key
+     *
+     * Platform administration: issues a back-office key for a managing body (`ak_live_…`). The secret is shown once in the response.
      * @see operation `adminCreateAgencyKey`
      */
     createAgencyKey(body: Body<'adminCreateAgencyKey'>, options?: RequestOptions): Promise<Result<'adminCreateAgencyKey'>>;
