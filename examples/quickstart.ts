@@ -25,7 +25,7 @@ const draft = await carmen.procedures.create({
   form: {
     applicant: {
       contact: { email: 'carmen.lopez@example.es', phone: '+34612345678' },
-      address: { street: 'Calle de Alcalá 123, 4º B', postal_code: '28009', municipality: 'Madrid', province: 'Madrid', region: 'MD' },
+      address: { street: 'Calle de Alcalá 123, 4º B', postal_code: '28009', municipality: 'Madrid', municipality_code: '28079', province: 'Madrid', region: 'MD' },
       iban: 'ES9121000418450200051332',
     },
     regime: 'general',
