@@ -1,35 +1,36 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
+
 import type { Deps } from './deps';
 import type { App, AppEnv } from './http/context';
-import { validationHook } from './http/openapi';
 import { errorHandler, refuseNulCharacters, requestContext } from './http/middleware';
 import { notFoundHandler } from './http/not-found';
+import { validationHook } from './http/openapi';
 import { ProblemError } from './http/problem';
-import { registerDocs } from './modules/docs/routes';
 import { registerSecuritySchemes } from './http/route-auth';
-import { registerHealth } from './modules/health/routes';
-import { registerCatalog } from './modules/catalog/routes';
-import { registerCalendar } from './modules/calendar/routes';
-import { registerOrganizations } from './modules/organizations/routes';
-import { registerMembers } from './modules/members/routes';
-import { registerApiKeys } from './modules/api-keys/routes';
 import { registerAdmin } from './modules/admin/routes';
-import { registerDelegationRequests } from './modules/delegation-requests/routes';
-import { registerDelegationRequestBatches } from './modules/delegation-request-batches/routes';
-import { registerDelegations } from './modules/delegations/routes';
-import { registerConsent } from './modules/consent/routes';
-import { registerSandbox } from './modules/sandbox/routes';
-import { registerCitizen } from './modules/citizen/routes';
-import { registerCitizenPages } from './modules/citizen/pages';
-import { registerProcedures } from './modules/procedures/routes';
-import { registerDocuments } from './modules/documents/routes';
 import { registerAgency } from './modules/agency/routes';
-import { registerNotifications } from './modules/notifications/routes';
-import { registerEvents } from './modules/events/routes';
-import { registerWebhooks } from './modules/webhooks/routes';
-import { registerDevIdentityProvider } from './modules/dev-idp/routes';
+import { registerApiKeys } from './modules/api-keys/routes';
+import { registerCalendar } from './modules/calendar/routes';
+import { registerCatalog } from './modules/catalog/routes';
+import { registerCitizenPages } from './modules/citizen/pages';
+import { registerCitizen } from './modules/citizen/routes';
+import { registerConsent } from './modules/consent/routes';
+import { registerDelegationRequestBatches } from './modules/delegation-request-batches/routes';
+import { registerDelegationRequests } from './modules/delegation-requests/routes';
+import { registerDelegations } from './modules/delegations/routes';
 import { registerDevIdentityProviderPages } from './modules/dev-idp/pages';
+import { registerDevIdentityProvider } from './modules/dev-idp/routes';
+import { registerDocs } from './modules/docs/routes';
+import { registerDocuments } from './modules/documents/routes';
+import { registerEvents } from './modules/events/routes';
+import { registerHealth } from './modules/health/routes';
+import { registerMembers } from './modules/members/routes';
+import { registerNotifications } from './modules/notifications/routes';
+import { registerOrganizations } from './modules/organizations/routes';
+import { registerProcedures } from './modules/procedures/routes';
+import { registerSandbox } from './modules/sandbox/routes';
+import { registerWebhooks } from './modules/webhooks/routes';
 
 /** Routes whose body limit is set on the route itself. */
 const OWN_BODY_LIMIT = new Set(['/v1/delegation-requests/batches']);
@@ -49,7 +50,10 @@ export function createApp(deps: Deps): App {
   // Uploads (multipart) and batches carry their own, larger limit on their route.
   // Bodyless methods skip the check: it would materialise a full Request object on every read.
   app.use('/v1/*', (c, next) =>
-    c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.header('content-type')?.startsWith('multipart/form-data') || OWN_BODY_LIMIT.has(c.req.path)
+    c.req.method === 'GET' ||
+    c.req.method === 'HEAD' ||
+    c.req.header('content-type')?.startsWith('multipart/form-data') ||
+    OWN_BODY_LIMIT.has(c.req.path)
       ? next()
       : jsonBodyLimit(c, next),
   );

@@ -28,7 +28,14 @@ export interface Config {
   /** Days a delegation request waits for the citizen before it expires. */
   delegationRequestTtlDays: number;
   /** An external OpenID Connect provider for citizens (Cl@ve or a broker in front of it). */
-  oidc?: { issuer: string; audience: string; jwksUrl: string; idNumberClaim: string; nameClaim: string; algorithms: string[] };
+  oidc?: {
+    issuer: string;
+    audience: string;
+    jwksUrl: string;
+    idNumberClaim: string;
+    nameClaim: string;
+    algorithms: string[];
+  };
   /** The built-in development identity provider: on outside production unless disabled. */
   devIdentityProvider: boolean;
   webhooks: {
@@ -65,7 +72,10 @@ export function configFromEnv(env: EnvSource, overrides: Partial<Config> = {}): 
     adminToken: env.PUENTE_ADMIN_TOKEN || undefined,
     logLevel: logLevel as Config['logLevel'],
     maxJsonBodyBytes: positiveInt(env, 'PUENTE_MAX_JSON_BYTES', 1_048_576),
-    rateLimit: { limit: positiveInt(env, 'PUENTE_RATE_LIMIT', 1200), windowSeconds: positiveInt(env, 'PUENTE_RATE_LIMIT_WINDOW', 60) },
+    rateLimit: {
+      limit: positiveInt(env, 'PUENTE_RATE_LIMIT', 1200),
+      windowSeconds: positiveInt(env, 'PUENTE_RATE_LIMIT_WINDOW', 60),
+    },
     registrationRateLimit: {
       limit: positiveInt(env, 'PUENTE_REGISTRATION_RATE_LIMIT', 20),
       windowSeconds: positiveInt(env, 'PUENTE_REGISTRATION_RATE_LIMIT_WINDOW', 3600),

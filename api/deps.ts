@@ -1,11 +1,12 @@
 import type { Context } from 'hono';
-import type { Sql } from './db/sql';
+
 import type { Config } from './config';
-import type { Clock } from './lib/clock';
+import type { Sql } from './db/sql';
 import type { Logger } from './http/logger';
-import type { SigningKeyStore } from './modules/consent/keys';
 import type { HitBuffer } from './http/rate-limit';
+import type { Clock } from './lib/clock';
 import type { CalendarStore } from './modules/calendar/store';
+import type { SigningKeyStore } from './modules/consent/keys';
 
 /** Files of the self-hosted API reference, read by whichever runtime serves the app. */
 export interface DocsAssets {

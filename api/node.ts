@@ -1,11 +1,13 @@
 import type { Server } from 'node:http';
+
 import { serve } from '@hono/node-server';
+
 import { createApp } from './app';
 import { configFromEnv } from './config';
 import { jsonLogger } from './http/logger';
-import { migrate, nodeDeps, openDatabase, embeddedDataDir } from './node/runtime';
 import { ensureDemoOrganization } from './modules/organizations/demo';
 import { startBackgroundWork } from './node/background';
+import { embeddedDataDir, migrate, nodeDeps, openDatabase } from './node/runtime';
 
 const SHUTDOWN_GRACE_MS = 4_000;
 
@@ -19,7 +21,10 @@ async function main(): Promise<void> {
   const deps = nodeDeps(config, database, logger);
   const app = createApp(deps);
   // One delivery worker and the scheduler run in-process; `npm run worker` adds more.
-  const background = process.env.PUENTE_BACKGROUND === '0' ? undefined : startBackgroundWork(database.sql, deps, { listen: database.kind === 'postgres' });
+  const background =
+    process.env.PUENTE_BACKGROUND === '0'
+      ? undefined
+      : startBackgroundWork(database.sql, deps, { listen: database.kind === 'postgres' });
   const port = Number(process.env.PORT ?? 3000);
   const server: Server = serve({ fetch: app.fetch, port, hostname: process.env.HOST ?? '0.0.0.0' }, () => {
     logger.log('info', 'listening', {
@@ -60,6 +65,13 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'failed to start', error: error instanceof Error ? error.message : String(error) }));
+  console.error(
+    JSON.stringify({
+      time: new Date().toISOString(),
+      level: 'error',
+      msg: 'failed to start',
+      error: error instanceof Error ? error.message : String(error),
+    }),
+  );
   process.exit(1);
 });

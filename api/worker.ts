@@ -1,15 +1,16 @@
-import { HitBuffer } from './http/rate-limit';
-import { SigningKeyStore } from './modules/consent/keys';
-import { CalendarStore } from './modules/calendar/store';
-import postgres from 'postgres';
 import type { Context, ExecutionContext } from 'hono';
+import postgres from 'postgres';
+import redocBundle from 'redoc/bundles/redoc.standalone.js';
+
 import { createApp } from './app';
 import { configFromEnv, type EnvSource } from './config';
-import { jsonLogger } from './http/logger';
-import { systemClock } from './lib/clock';
 import { CLIENT_TYPES, type Sql } from './db/sql';
 import type { App } from './http/context';
-import redocBundle from 'redoc/bundles/redoc.standalone.js';
+import { jsonLogger } from './http/logger';
+import { HitBuffer } from './http/rate-limit';
+import { systemClock } from './lib/clock';
+import { CalendarStore } from './modules/calendar/store';
+import { SigningKeyStore } from './modules/consent/keys';
 
 interface WorkerEnv {
   HYPERDRIVE: { connectionString: string };
@@ -46,7 +47,12 @@ export default {
   async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
     app ??= buildApp(env);
     // Hyperdrive pools the real connections: a client per request, closed once the response is built.
-    const sql = postgres(env.HYPERDRIVE.connectionString, { max: 5, fetch_types: false, onnotice: () => {}, types: CLIENT_TYPES }) as unknown as Sql;
+    const sql = postgres(env.HYPERDRIVE.connectionString, {
+      max: 5,
+      fetch_types: false,
+      onnotice: () => {},
+      types: CLIENT_TYPES,
+    }) as unknown as Sql;
     const bindings: RequestBindings = { ...env, sql };
     const response = await app.fetch(request, bindings, ctx);
     ctx.waitUntil(sql.end({ timeout: 5 }));

@@ -1,8 +1,10 @@
 // npm run bench [-- --embedded] : every figure is measured against floors taken in the same run.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+
 import autocannon from 'autocannon';
 import postgres from 'postgres';
+
 import { encodeCursor } from '../api/http/pagination';
 import { FORMS, PDF_BYTES } from '../test/support/forms';
 import { freshDatabase, machine } from './support';
@@ -20,10 +22,21 @@ const dataDir = embedded ? `/tmp/puente-bench-${Date.now()}` : undefined;
 // BENCH_PROFILE=1 writes a CPU profile of the server to bench/results/profiles/ (open it in Chrome DevTools).
 const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=bench/results/profiles'] : [];
 const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'bench/server.ts'], {
-  env: { ...process.env, PUENTE_WEBHOOKS_ALLOW_PRIVATE: '1', DATABASE_URL: dbUrl ?? '', PUENTE_DATA_DIR: dataDir, PUENTE_ADMIN_TOKEN: adminToken, PUENTE_ENV: 'development', DATABASE_POOL_SIZE: '10' },
+  env: {
+    ...process.env,
+    PUENTE_WEBHOOKS_ALLOW_PRIVATE: '1',
+    DATABASE_URL: dbUrl ?? '',
+    PUENTE_DATA_DIR: dataDir,
+    PUENTE_ADMIN_TOKEN: adminToken,
+    PUENTE_ENV: 'development',
+    DATABASE_POOL_SIZE: '10',
+  },
   stdio: ['ignore', 'pipe', 'inherit'],
 });
-const ready = await new Promise<{ ports: { bare: number; db: number; write: number; grouped: number; app: number }; pid: number }>((resolve, reject) => {
+const ready = await new Promise<{
+  ports: { bare: number; db: number; write: number; grouped: number; app: number };
+  pid: number;
+}>((resolve, reject) => {
   let buffer = '';
   child.stdout!.on('data', (d) => {
     buffer += d;
@@ -58,11 +71,19 @@ async function call(method: string, path: string, headers: Record<string, string
 }
 
 // Fixtures through the API: an organisation, a delegation, a long-lived consent token, one procedure.
-const registration = await call('POST', '/v1/organizations', {}, {
-  legal_name: 'Gestoría Banco de Pruebas S.L.', nif: 'B00000000', kind: 'gestoria',
-  professional_standing: { colegio: 'Colegio de Gestores de Madrid', registration_number: '9999', practising: true },
-  contact_email: 'bench@puente.test', owner: { name: 'Banco Pruebas', id_number: '12345678Z' },
-}).catch(async () => undefined);
+const registration = await call(
+  'POST',
+  '/v1/organizations',
+  {},
+  {
+    legal_name: 'Gestoría Banco de Pruebas S.L.',
+    nif: 'B00000000',
+    kind: 'gestoria',
+    professional_standing: { colegio: 'Colegio de Gestores de Madrid', registration_number: '9999', practising: true },
+    contact_email: 'bench@puente.test',
+    owner: { name: 'Banco Pruebas', id_number: '12345678Z' },
+  },
+).catch(async () => undefined);
 const key: string = registration?.test_key.secret;
 const orgId: string = registration?.organization.id;
 const auth = { authorization: `Bearer ${key}` };
@@ -73,7 +94,9 @@ const request = await call('POST', '/v1/delegation-requests', auth, {
 });
 const accepted = await call('POST', `/v1/sandbox/delegation-requests/${request.id}/accept`, auth);
 const delegationId: string = accepted.delegation_id;
-const token: string = (await call('POST', `/v1/delegations/${delegationId}/consent-tokens`, auth, { lifetime_seconds: 3600 })).token;
+const token: string = (
+  await call('POST', `/v1/delegations/${delegationId}/consent-tokens`, auth, { lifetime_seconds: 3600 })
+).token;
 const consented = { ...auth, 'puente-consent': token };
 const procedure = await call('POST', '/v1/procedures', consented, { type: 'JUB', form: FORMS.JUB });
 
@@ -94,7 +117,15 @@ function cpuSnapshot(): { server: number; postgres: number } {
   return { server: ticks(String(ready.pid)), postgres: postgresMs };
 }
 
-interface Result { name: string; rps: number; p50: number; p99: number; errors: number; non2xx: number; cpu_us?: { server: number; postgres: number } }
+interface Result {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  cpu_us?: { server: number; postgres: number };
+}
 const results: Result[] = [];
 
 async function load(name: string, url: string, options: Partial<autocannon.Options> = {}): Promise<Result> {
@@ -102,10 +133,23 @@ async function load(name: string, url: string, options: Partial<autocannon.Optio
   const r = await autocannon({ url, connections, duration, ...options });
   const after = cpuSnapshot();
   const perRequest = (ms: number) => Math.round((ms * 1000) / Math.max(1, r.requests.total));
-  const cpu_us = { server: perRequest(after.server - before.server), postgres: perRequest(after.postgres - before.postgres) };
-  const result = { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx, cpu_us };
+  const cpu_us = {
+    server: perRequest(after.server - before.server),
+    postgres: perRequest(after.postgres - before.postgres),
+  };
+  const result = {
+    name,
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors,
+    non2xx: r.non2xx,
+    cpu_us,
+  };
   results.push(result);
-  console.error(`${name}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, CPU per request: server ${cpu_us.server} µs, postgres ${cpu_us.postgres} µs${result.non2xx ? `, ${result.non2xx} non-2xx` : ''}`);
+  console.error(
+    `${name}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, CPU per request: server ${cpu_us.server} µs, postgres ${cpu_us.postgres} µs${result.non2xx ? `, ${result.non2xx} non-2xx` : ''}`,
+  );
   return result;
 }
 
@@ -113,14 +157,24 @@ const floorBare = await load('floor (a): bare Hono JSON', `http://127.0.0.1:${re
 const floorDb = await load('floor (b): Hono + select 1', `http://127.0.0.1:${ready.ports.db}/`);
 await load('floor (c): Hono + one committed insert', `http://127.0.0.1:${ready.ports.write}/`);
 await load('floor (d): Hono + one group-committed insert', `http://127.0.0.1:${ready.ports.grouped}/`);
-if (wants('read')) await load('consented read GET /v1/procedures/{id}', `${api}/v1/procedures/${procedure.id}`, { headers: consented });
+if (wants('read'))
+  await load('consented read GET /v1/procedures/{id}', `${api}/v1/procedures/${procedure.id}`, { headers: consented });
 // The same read three times back to back: a server that serves for a day must not slow down.
 if (wants('read') || wants('sustained')) {
   const runs: Result[] = [];
-  for (let run = 1; run <= 3; run++) runs.push(await load(`consented read, sustained (run ${run} of 3)`, `${api}/v1/procedures/${procedure.id}`, { headers: consented }));
+  for (let run = 1; run <= 3; run++)
+    runs.push(
+      await load(`consented read, sustained (run ${run} of 3)`, `${api}/v1/procedures/${procedure.id}`, {
+        headers: consented,
+      }),
+    );
   console.error(`sustained: run 3 is ${(runs[2]!.rps / runs[0]!.rps).toFixed(2)} × run 1`);
 }
-if (wants('mint')) await load('mint consent token', `${api}/v1/delegations/${delegationId}/consent-tokens`, { method: 'POST', headers: auth });
+if (wants('mint'))
+  await load('mint consent token', `${api}/v1/delegations/${delegationId}/consent-tokens`, {
+    method: 'POST',
+    headers: auth,
+  });
 
 // Lists: seed organisations with N procedures each, with SQL (not through the API).
 if (!embedded && wants('lists')) {
@@ -129,7 +183,10 @@ if (!embedded && wants('lists')) {
     const seededOrg = `org_bench${size}`;
     const keyRow = await call('POST', '/v1/api-keys', auth, { name: `bench ${size}` });
     await sql`update api_keys set organization_id = ${orgId} where id = ${keyRow.id}`;
-    const [{ citizen_id }] = (await sql`select d.citizen_id, m.id as member_id from delegations d join members m on m.organization_id = d.organization_id where d.id = ${delegationId} limit 1`) as unknown as [{ citizen_id: string }];
+    const [{ citizen_id }] =
+      (await sql`select d.citizen_id, m.id as member_id from delegations d join members m on m.organization_id = d.organization_id where d.id = ${delegationId} limit 1`) as unknown as [
+        { citizen_id: string },
+      ];
     await sql.begin(async (tx) => {
       await tx`insert into organizations (id, legal_name, nif, kind, colegio, registration_number, practising, contact_email, status, created_at, updated_at)
         select ${seededOrg}, 'Bench ' || ${size}, 'X' || ${size}, 'gestoria', 'Colegio', '1', true, 'b@puente.test', 'verified', now(), now()`;
@@ -146,10 +203,15 @@ if (!embedded && wants('lists')) {
     });
     await sql`analyze procedures`;
     const listAuth = { authorization: `Bearer ${keyRow.secret}` };
-    const [deep] = await sql`select updated_at, id from procedures where organization_id = ${seededOrg} and livemode = false order by updated_at desc, id desc offset ${size - 100} limit 1`;
+    const [deep] =
+      await sql`select updated_at, id from procedures where organization_id = ${seededOrg} and livemode = false order by updated_at desc, id desc offset ${size - 100} limit 1`;
     const cursor = encodeCursor('procedures', [new Date(deep!.updated_at).toISOString(), deep!.id]);
     await load(`list first page, ${size} procedures`, `${api}/v1/procedures?limit=20`, { headers: listAuth });
-    await load(`list page at depth ${size - 100}, ${size} procedures`, `${api}/v1/procedures?limit=20&cursor=${cursor}`, { headers: listAuth });
+    await load(
+      `list page at depth ${size - 100}, ${size} procedures`,
+      `${api}/v1/procedures?limit=20&cursor=${cursor}`,
+      { headers: listAuth },
+    );
   }
   await sql.end();
 }
@@ -169,7 +231,11 @@ if (wants('filing')) {
         for (const kind of ['DNI_NIE', 'IBAN_CERT']) {
           const form = new FormData();
           form.set('kind', kind);
-          form.set('file', new Blob([kind === 'DNI_NIE' ? pdf : PDF_BYTES], { type: 'application/pdf' }), `${kind}.pdf`);
+          form.set(
+            'file',
+            new Blob([kind === 'DNI_NIE' ? pdf : PDF_BYTES], { type: 'application/pdf' }),
+            `${kind}.pdf`,
+          );
           await call('POST', `/v1/procedures/${p.id}/documents`, consented, form);
         }
         await call('POST', `/v1/procedures/${p.id}/submit`, consented);
@@ -180,8 +246,14 @@ if (wants('filing')) {
   );
   const filingSeconds = (performance.now() - filingStart) / 1000;
   filingLatencies.sort((a, b) => a - b);
-  results.push({ name: 'filing: create + 100 kB upload + submit (10 in flight)', rps: filings / filingSeconds, p50: Math.round(filingLatencies[Math.floor(filingLatencies.length * 0.5)]!), p99: Math.round(filingLatencies[Math.floor(filingLatencies.length * 0.99)]!), errors: 0, non2xx: 0 });
-
+  results.push({
+    name: 'filing: create + 100 kB upload + submit (10 in flight)',
+    rps: filings / filingSeconds,
+    p50: Math.round(filingLatencies[Math.floor(filingLatencies.length * 0.5)]!),
+    p99: Math.round(filingLatencies[Math.floor(filingLatencies.length * 0.99)]!),
+    errors: 0,
+    non2xx: 0,
+  });
 }
 if (wants('webhooks')) {
   // Webhooks: deliveries per second to a local receiver, and commit-to-delivery latency.
@@ -201,16 +273,29 @@ if (wants('webhooks')) {
   const webhookCount = Number(process.env.BENCH_WEBHOOKS ?? 1000);
   const webhookStart = performance.now();
   for (let i = 0; i < webhookCount; i += 50) {
-    await Promise.all(Array.from({ length: Math.min(50, webhookCount - i) }, () => call('POST', `/v1/webhook-endpoints/${hook.id}/test`, auth)));
+    await Promise.all(
+      Array.from({ length: Math.min(50, webhookCount - i) }, () =>
+        call('POST', `/v1/webhook-endpoints/${hook.id}/test`, auth),
+      ),
+    );
   }
-  while (arrivals.length < webhookCount && performance.now() - webhookStart < 120_000) await new Promise((r) => setTimeout(r, 50));
+  while (arrivals.length < webhookCount && performance.now() - webhookStart < 120_000)
+    await new Promise((r) => setTimeout(r, 50));
   const webhookSeconds = (performance.now() - webhookStart) / 1000;
   arrivals.sort((a, b) => a - b);
   const p95 = arrivals[Math.floor(arrivals.length * 0.95)] ?? -1;
-  results.push({ name: `webhooks: ${arrivals.length}/${webhookCount} delivered (latency = commit to receipt)`, rps: arrivals.length / webhookSeconds, p50: arrivals[Math.floor(arrivals.length * 0.5)] ?? -1, p99: arrivals[Math.floor(arrivals.length * 0.99)] ?? -1, errors: webhookCount - arrivals.length, non2xx: 0 });
-  console.error(`webhooks: ${(arrivals.length / webhookSeconds).toFixed(0)} deliveries/s, p95 commit-to-delivery ${p95} ms`);
+  results.push({
+    name: `webhooks: ${arrivals.length}/${webhookCount} delivered (latency = commit to receipt)`,
+    rps: arrivals.length / webhookSeconds,
+    p50: arrivals[Math.floor(arrivals.length * 0.5)] ?? -1,
+    p99: arrivals[Math.floor(arrivals.length * 0.99)] ?? -1,
+    errors: webhookCount - arrivals.length,
+    non2xx: 0,
+  });
+  console.error(
+    `webhooks: ${(arrivals.length / webhookSeconds).toFixed(0)} deliveries/s, p95 commit-to-delivery ${p95} ms`,
+  );
   receiver.close();
-
 }
 clearInterval(rssTimer);
 child.kill('SIGTERM');
@@ -231,6 +316,13 @@ console.log(`peak server RSS: ${(peakRss / 1024 / 1024).toFixed(0)} MB; floor (a
 const machineUsed = { ...machine(), database: embedded ? 'embedded (PGlite)' : 'PostgreSQL 127.0.0.1:5432' };
 mkdirSync('bench/results', { recursive: true });
 const file = `bench/results/${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
-writeFileSync(file, JSON.stringify({ machine: machineUsed, connections, duration_s: duration, peak_rss_bytes: peakRss, results: table }, null, 2));
+writeFileSync(
+  file,
+  JSON.stringify(
+    { machine: machineUsed, connections, duration_s: duration, peak_rss_bytes: peakRss, results: table },
+    null,
+    2,
+  ),
+);
 console.log(`wrote ${file}`);
 process.exit(0);

@@ -1,15 +1,17 @@
 // The processes under test, in one process so floors and app share the same conditions:
 // (a) bare Hono JSON, (b) Hono + one `select 1` through postgres.js, (c) Hono + one committed
 // insert, (d) Hono + one insert whose commit is shared with concurrent requests, and the Puente app.
+import type { AddressInfo } from 'node:net';
+
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import type { AddressInfo } from 'node:net';
+
 import { createApp } from '../api/app';
 import { configFromEnv } from '../api/config';
-import { jsonLogger } from '../api/http/logger';
-import { migrate, nodeDeps, openDatabase } from '../api/node/runtime';
-import { startBackgroundWork } from '../api/node/background';
 import { GroupCommit } from '../api/db/group-commit';
+import { jsonLogger } from '../api/http/logger';
+import { startBackgroundWork } from '../api/node/background';
+import { migrate, nodeDeps, openDatabase } from '../api/node/runtime';
 
 const config = configFromEnv({ ...process.env, LOG_LEVEL: 'error', PUENTE_RATE_LIMIT: '100000000' });
 const logger = jsonLogger('error');
@@ -50,7 +52,13 @@ function listen(fetch: (r: Request) => Response | Promise<Response>): Promise<nu
   });
 }
 
-const ports = { bare: await listen(bare.fetch), db: await listen(withDb.fetch), write: await listen(withWrite.fetch), grouped: await listen(withGroupedWrite.fetch), app: await listen(app.fetch) };
+const ports = {
+  bare: await listen(bare.fetch),
+  db: await listen(withDb.fetch),
+  write: await listen(withWrite.fetch),
+  grouped: await listen(withGroupedWrite.fetch),
+  app: await listen(app.fetch),
+};
 process.stdout.write(`${JSON.stringify({ ready: true, ports, pid: process.pid })}\n`);
 process.on('SIGTERM', async () => {
   await database.close();

@@ -1,4 +1,5 @@
 import { cpus, totalmem } from 'node:os';
+
 import postgres from 'postgres';
 
 /** The local PostgreSQL the load tools use unless DATABASE_URL names another. */
@@ -17,5 +18,10 @@ export async function freshDatabase(name: string): Promise<string> {
 
 /** What the figures were measured on, for the results file. */
 export function machine() {
-  return { cpus: cpus().length, model: cpus()[0]?.model, memory_gb: Math.round(totalmem() / 2 ** 30), node: process.version };
+  return {
+    cpus: cpus().length,
+    model: cpus()[0]?.model,
+    memory_gb: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  };
 }

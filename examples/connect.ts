@@ -14,11 +14,17 @@ export async function connect(): Promise<Puente> {
     legal_name: `Gestoría Ejemplo ${n} S.L.`,
     nif: entityNif(n),
     kind: 'gestoria',
-    professional_standing: { colegio: 'Colegio Oficial de Gestores Administrativos de Madrid', registration_number: String(n % 10000), practising: true },
+    professional_standing: {
+      colegio: 'Colegio Oficial de Gestores Administrativos de Madrid',
+      registration_number: String(n % 10000),
+      practising: true,
+    },
     contact_email: `ejemplo${n}@gestoria.test`,
     owner: { name: 'Lucía Martínez Pardo', id_number: '12345678Z' },
   });
-  console.log(`Registered ${registration.organization.legal_name} (${registration.organization.id}); using its test key.`);
+  console.log(
+    `Registered ${registration.organization.legal_name} (${registration.organization.id}); using its test key.`,
+  );
   return new Puente({ apiKey: registration.test_key.secret, baseUrl: BASE_URL });
 }
 

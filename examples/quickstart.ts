@@ -2,7 +2,9 @@
 // retirement pension (JUB) with its documents, let the sandbox caseworker handle it, print the
 // timeline and save the filing receipt.  npm run example:quickstart
 import { mkdirSync, writeFileSync } from 'node:fs';
+
 import { toFile } from '@puente/sdk';
+
 import { connect, samplePdf } from './connect';
 
 const puente = await connect();
@@ -13,7 +15,9 @@ const request = await puente.delegationRequests.create({
   valid_until: '2027-12-31',
   message: 'Para tramitar su pensión de jubilación.',
 });
-console.log(`Delegation request ${request.id} (code ${request.code}); the citizen would approve at ${request.approval_url}`);
+console.log(
+  `Delegation request ${request.id} (code ${request.code}); the citizen would approve at ${request.approval_url}`,
+);
 
 const accepted = await puente.sandbox.acceptDelegationRequest(request.id);
 console.log(`Accepted in the sandbox: delegation ${accepted.delegation_id}`);
@@ -25,7 +29,14 @@ const draft = await carmen.procedures.create({
   form: {
     applicant: {
       contact: { email: 'carmen.lopez@example.es', phone: '+34612345678' },
-      address: { street: 'Calle de Alcalá 123, 4º B', postal_code: '28009', municipality: 'Madrid', municipality_code: '28079', province: 'Madrid', region: 'MD' },
+      address: {
+        street: 'Calle de Alcalá 123, 4º B',
+        postal_code: '28009',
+        municipality: 'Madrid',
+        municipality_code: '28079',
+        province: 'Madrid',
+        region: 'MD',
+      },
       iban: 'ES9121000418450200051332',
     },
     regime: 'general',
@@ -34,22 +45,39 @@ const draft = await carmen.procedures.create({
   },
 });
 for (const kind of ['DNI_NIE', 'IBAN_CERT'] as const) {
-  await carmen.procedures.documents.upload(draft.id, { kind, file: await toFile(samplePdf(kind), `${kind.toLowerCase()}.pdf`) });
+  await carmen.procedures.documents.upload(draft.id, {
+    kind,
+    file: await toFile(samplePdf(kind), `${kind.toLowerCase()}.pdf`),
+  });
 }
 const submitted = await carmen.procedures.submit(draft.id);
-console.log(`Filed ${submitted.registry_entry_number}; the INSS must resolve by ${submitted.deadlines.max_resolution_date}`);
+console.log(
+  `Filed ${submitted.registry_entry_number}; the INSS must resolve by ${submitted.deadlines.max_resolution_date}`,
+);
 
 await puente.sandbox.advanceProcedure(draft.id, { action: 'admit' });
-const required = await puente.sandbox.advanceProcedure(draft.id, { action: 'require', kinds: ['COMPANY_CERT'], message: 'Aporte el certificado de empresa.' });
+const required = await puente.sandbox.advanceProcedure(draft.id, {
+  action: 'require',
+  kinds: ['COMPANY_CERT'],
+  message: 'Aporte el certificado de empresa.',
+});
 const requirement = required.requirements.at(-1)!;
 console.log(`Requirement ${requirement.id}: answer by ${requirement.deadline}`);
-await carmen.procedures.documents.upload(draft.id, { kind: 'COMPANY_CERT', file: await toFile(samplePdf('certificado'), 'certificado-empresa.pdf') });
-await carmen.procedures.requirements.respond(draft.id, requirement.id, { message: 'Adjuntamos el certificado de empresa.' });
+await carmen.procedures.documents.upload(draft.id, {
+  kind: 'COMPANY_CERT',
+  file: await toFile(samplePdf('certificado'), 'certificado-empresa.pdf'),
+});
+await carmen.procedures.requirements.respond(draft.id, requirement.id, {
+  message: 'Adjuntamos el certificado de empresa.',
+});
 const approved = await puente.sandbox.advanceProcedure(draft.id, { action: 'approve', amount: 1456.32 });
 console.log(`Resolution: ${approved.resolution?.outcome} (${approved.resolution?.amount} €/month)`);
 
 const timeline = await carmen.procedures.timeline(draft.id);
-for (const entry of timeline.data) console.log(`  ${entry.occurred_at}  ${entry.action.padEnd(22)} ${entry.actor.type}${entry.actor.name ? ` (${entry.actor.name})` : ''}`);
+for (const entry of timeline.data)
+  console.log(
+    `  ${entry.occurred_at}  ${entry.action.padEnd(22)} ${entry.actor.type}${entry.actor.name ? ` (${entry.actor.name})` : ''}`,
+  );
 
 const receipt = await carmen.procedures.receipt(draft.id);
 mkdirSync('examples/output', { recursive: true });

@@ -4,7 +4,9 @@
 //   API key (or none: a fresh test organisation), it registers an endpoint pointing at itself.
 //   --once: exit after the first verified event (used by CI with a test event).
 import { createServer } from 'node:http';
+
 import { Puente, WebhookVerificationError } from '@puente/sdk';
+
 import { connect } from './connect';
 
 const port = Number(process.env.RECEIVER_PORT ?? 4000);
@@ -35,7 +37,10 @@ console.log(`Listening on http://localhost:${port}/webhooks`);
 
 if (!secret) {
   puente = await connect();
-  const endpoint = await puente.webhookEndpoints.create({ url: `http://127.0.0.1:${port}/webhooks`, description: 'example receiver' });
+  const endpoint = await puente.webhookEndpoints.create({
+    url: `http://127.0.0.1:${port}/webhooks`,
+    description: 'example receiver',
+  });
   secret = endpoint.secret;
   console.log(`Registered endpoint ${endpoint.id}; sending a test event`);
   await puente.webhookEndpoints.test(endpoint.id);

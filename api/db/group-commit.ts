@@ -78,7 +78,8 @@ export class GroupCommit<Row> {
   /** Resolves once `row` is committed; rejects if its batch fails (then nothing of the batch was written). */
   add(row: Row): Promise<void> {
     if (this.closed) return Promise.reject(new GroupCommitClosedError());
-    if (this.pending.length >= this.maxPending) return Promise.reject(new GroupCommitOverloadedError(this.pending.length));
+    if (this.pending.length >= this.maxPending)
+      return Promise.reject(new GroupCommitOverloadedError(this.pending.length));
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ row, resolve, reject });
       this.schedule();
@@ -122,7 +123,12 @@ export class GroupCommit<Row> {
 
   private async commit(batch: Waiter<Row>[]): Promise<void> {
     try {
-      await begin(this.sql, (tx) => this.write(tx, batch.map((w) => w.row)));
+      await begin(this.sql, (tx) =>
+        this.write(
+          tx,
+          batch.map((w) => w.row),
+        ),
+      );
     } catch (error) {
       for (const waiter of batch) waiter.reject(error);
       return;

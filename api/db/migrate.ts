@@ -1,6 +1,6 @@
+import { sha256Hex } from '../lib/encoding';
 import type { Sql } from './sql';
 import { transaction } from './sql';
-import { sha256Hex } from '../lib/encoding';
 
 export interface MigrationFile {
   /** File name, `NNNN_name.sql`. */
@@ -68,7 +68,9 @@ export async function applyMigrations(sql: Sql, files: readonly MigrationFile[])
   }
 
   const known = new Set(sorted.map((f) => f.name.slice(0, 4)));
-  const recorded = await sql<{ version: string; name: string }[]>`select version, name from schema_migrations order by version`;
+  const recorded = await sql<
+    { version: string; name: string }[]
+  >`select version, name from schema_migrations order by version`;
   const unknown = recorded.filter((r) => !known.has(r.version));
   if (unknown.length > 0) {
     throw new MigrationError(

@@ -17,7 +17,8 @@ export function asSql(tx: TransactionSql): Sql {
  */
 export function transaction<T>(sql: Sql, work: (tx: Sql) => Promise<T>): Promise<T> {
   const outer = sql as unknown as Partial<TransactionSql>;
-  if (typeof outer.savepoint === 'function') return outer.savepoint((tx) => work(asSql(tx as TransactionSql))) as Promise<T>;
+  if (typeof outer.savepoint === 'function')
+    return outer.savepoint((tx) => work(asSql(tx as TransactionSql))) as Promise<T>;
   return begin(sql, work);
 }
 

@@ -1,12 +1,20 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
 import { getCookie } from 'hono/cookie';
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, type JWTPayload, jwtVerify } from 'jose';
+
 import type { Config } from '../config';
+import { checkPersonalId } from '../lib/identifiers';
+import { constantTimeEqual, hashSecret } from '../lib/secrets';
 import type { AppEnv } from './context';
 import { ProblemError } from './problem';
-import { constantTimeEqual, hashSecret } from '../lib/secrets';
-import { checkPersonalId } from '../lib/identifiers';
-import { ensureCitizen, findAgencyKeyPrincipal, findApiKeyPrincipal, RATE_LIMIT_SHARDS, type ApiKeyLookup, type ApiKeyPrincipalRow } from './queries';
+import {
+  type ApiKeyLookup,
+  type ApiKeyPrincipalRow,
+  ensureCitizen,
+  findAgencyKeyPrincipal,
+  findApiKeyPrincipal,
+  RATE_LIMIT_SHARDS,
+} from './queries';
 import { windowStartOf } from './rate-limit';
 
 export type MemberRole = 'owner' | 'admin' | 'agent' | 'viewer';
@@ -79,14 +87,28 @@ async function apiKeyLookup(c: Context<AppEnv>): Promise<ApiKeyLookup> {
   const secretHash = await hashSecret(token);
   const windowStart = windowStartOf(now, config.rateLimit.windowSeconds);
   const { write, held } = hits.take(secretHash, windowStart, config.rateLimit.limit, now.getTime());
-  return { secretHash, now, rateLimit: { windowStart, shard: Math.floor(Math.random() * RATE_LIMIT_SHARDS), write, held } };
+  return {
+    secretHash,
+    now,
+    rateLimit: { windowStart, shard: Math.floor(Math.random() * RATE_LIMIT_SHARDS), write, held },
+  };
 }
 
 /** The key's own refusals, in order: unknown or revoked (401), suspended organisation, live mode not yet available. */
-export function keyRefusal(facts: { known: boolean; key_ok: boolean; org_ok: boolean; live_ok: boolean }): ProblemError | undefined {
+export function keyRefusal(facts: {
+  known: boolean;
+  key_ok: boolean;
+  org_ok: boolean;
+  live_ok: boolean;
+}): ProblemError | undefined {
   if (!facts.known || !facts.key_ok) return unauthorized('The API key is unknown or has been revoked.');
-  if (!facts.org_ok) return new ProblemError('organization_suspended', 'This organisation is suspended; its keys are refused until it is reinstated.');
-  if (!facts.live_ok) return new ProblemError('live_mode_unavailable', 'Live keys work only once the organisation is verified.');
+  if (!facts.org_ok)
+    return new ProblemError(
+      'organization_suspended',
+      'This organisation is suspended; its keys are refused until it is reinstated.',
+    );
+  if (!facts.live_ok)
+    return new ProblemError('live_mode_unavailable', 'Live keys work only once the organisation is verified.');
   return undefined;
 }
 
@@ -151,7 +173,13 @@ export function requireAgencyKey(): MiddlewareHandler<AppEnv> {
     if (!AGENCY_KEY.test(token)) throw unauthorized('The credential is not a Puente agency key.');
     const row = await findAgencyKeyPrincipal(c.get('sql'), await hashSecret(token), c.get('deps').clock.now());
     if (!row || row.revoked) throw unauthorized('The agency key is unknown or has been revoked.');
-    c.set('principal', { type: 'agency', credentialId: row.id, agencyKeyId: row.id, managingBody: row.managing_body, office: row.office });
+    c.set('principal', {
+      type: 'agency',
+      credentialId: row.id,
+      agencyKeyId: row.id,
+      managingBody: row.managing_body,
+      office: row.office,
+    });
     await next();
   };
 }
@@ -167,7 +195,8 @@ export function requireAdmin(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const expected = c.get('deps').config.adminToken;
     const token = bearerToken(c);
-    if (!expected || !token || !(await constantTimeEqual(token, expected))) throw unauthorized('A valid administrator token is required.');
+    if (!expected || !token || !(await constantTimeEqual(token, expected)))
+      throw unauthorized('A valid administrator token is required.');
     c.set('principal', { type: 'admin', credentialId: 'admin' });
     await next();
   };
@@ -199,7 +228,9 @@ export function devIssuer(config: Config): string {
 const remoteKeySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
 
 function citizenRejected(detail: string): ProblemError {
-  return new ProblemError('citizen_token_invalid', detail, { headers: { 'www-authenticate': 'Bearer realm="puente-citizen"' } });
+  return new ProblemError('citizen_token_invalid', detail, {
+    headers: { 'www-authenticate': 'Bearer realm="puente-citizen"' },
+  });
 }
 
 /**
@@ -207,7 +238,10 @@ function citizenRejected(detail: string): ProblemError {
  * development provider when enabled), with pinned algorithms and audience, and answers the
  * citizen's id number from the configured claim.
  */
-export async function verifyCitizenToken(c: Context<AppEnv>, token: string): Promise<{ idNumber: string; name: string | null }> {
+export async function verifyCitizenToken(
+  c: Context<AppEnv>,
+  token: string,
+): Promise<{ idNumber: string; name: string | null }> {
   const { config, signingKeys, clock } = c.get('deps');
   let issuer: unknown;
   try {
@@ -224,7 +258,12 @@ export async function verifyCitizenToken(c: Context<AppEnv>, token: string): Pro
       const kid = decodeProtectedHeader(token).kid;
       const key = typeof kid === 'string' ? await signingKeys.verificationKey(c.get('sql'), 'dev_idp', kid) : undefined;
       if (!key) throw citizenRejected('The ID token was not signed by the development identity provider.');
-      ({ payload } = await jwtVerify(token, key, { algorithms: [DEV_IDP_ALGORITHM], issuer: devIssuer(config), audience: DEV_IDP_AUDIENCE, currentDate: clock.now() }));
+      ({ payload } = await jwtVerify(token, key, {
+        algorithms: [DEV_IDP_ALGORITHM],
+        issuer: devIssuer(config),
+        audience: DEV_IDP_AUDIENCE,
+        currentDate: clock.now(),
+      }));
       idClaim = 'dni';
       nameClaim = 'name';
     } else if (config.oidc && issuer === config.oidc.issuer) {
@@ -234,7 +273,12 @@ export async function verifyCitizenToken(c: Context<AppEnv>, token: string): Pro
         keySet = createRemoteJWKSet(new URL(oidc.jwksUrl));
         remoteKeySets.set(oidc.jwksUrl, keySet);
       }
-      ({ payload } = await jwtVerify(token, keySet, { algorithms: oidc.algorithms, issuer: oidc.issuer, audience: oidc.audience, currentDate: clock.now() }));
+      ({ payload } = await jwtVerify(token, keySet, {
+        algorithms: oidc.algorithms,
+        issuer: oidc.issuer,
+        audience: oidc.audience,
+        currentDate: clock.now(),
+      }));
       idClaim = oidc.idNumberClaim;
       nameClaim = oidc.nameClaim;
     } else {

@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { Deps } from '../deps';
+
 import type { Sql } from '../db/sql';
+import type { Deps } from '../deps';
 import type { Caller, Principal } from './auth';
 
 export interface AppVariables {

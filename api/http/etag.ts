@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+
 import { ProblemError } from './problem';
 
 export function etagOf(id: string, version: number): string {
@@ -14,8 +15,12 @@ export function checkIfMatch(c: Context, id: string, currentVersion: number): vo
   if (header === undefined) return;
   const accepted = header.split(',').map((t) => t.trim().replace(/^W\//, ''));
   if (!accepted.includes('*') && !accepted.includes(etagOf(id, currentVersion))) {
-    throw new ProblemError('precondition_failed', `The resource has changed: its current ETag is ${etagOf(id, currentVersion)}.`, {
-      extensions: { current_etag: etagOf(id, currentVersion) },
-    });
+    throw new ProblemError(
+      'precondition_failed',
+      `The resource has changed: its current ETag is ${etagOf(id, currentVersion)}.`,
+      {
+        extensions: { current_etag: etagOf(id, currentVersion) },
+      },
+    );
   }
 }

@@ -1,29 +1,42 @@
 import { z } from '@hono/zod-openapi';
+
 import { checkNif, checkPersonalId, checkSpanishIban } from '../lib/identifiers';
 
 type Check = (input: string) => { ok: true; value: string } | { ok: false; message: string };
 
 /** A string validated and normalised by one of the identifier checks; the error names the rule. */
 function identifier(check: Check) {
-  return z.string().max(40).transform((input, ctx) => {
-    const result = check(input);
-    if (!result.ok) {
-      ctx.addIssue({ code: 'custom', message: result.message });
-      return z.NEVER;
-    }
-    return result.value;
-  });
+  return z
+    .string()
+    .max(40)
+    .transform((input, ctx) => {
+      const result = check(input);
+      if (!result.ok) {
+        ctx.addIssue({ code: 'custom', message: result.message });
+        return z.NEVER;
+      }
+      return result.value;
+    });
 }
 
 /** DNI, NIE or K/L/M NIF of a person. */
 export const personalIdField = () =>
-  identifier(checkPersonalId).openapi({ description: 'DNI, NIE or personal NIF; spaces, dots and dashes are ignored.', example: '12345678Z' });
+  identifier(checkPersonalId).openapi({
+    description: 'DNI, NIE or personal NIF; spaces, dots and dashes are ignored.',
+    example: '12345678Z',
+  });
 
 /** Entity NIF, or a personal NIF for a sole practitioner. */
 export const nifField = () =>
-  identifier(checkNif).openapi({ description: 'NIF of the organisation (entity NIF, or DNI/NIE of a sole practitioner).', example: 'B00000000' });
+  identifier(checkNif).openapi({
+    description: 'NIF of the organisation (entity NIF, or DNI/NIE of a sole practitioner).',
+    example: 'B00000000',
+  });
 
 export const ibanField = () =>
-  identifier(checkSpanishIban).openapi({ description: 'Spanish IBAN (ES + 22 digits, mod-97 checked).', example: 'ES9121000418450200051332' });
+  identifier(checkSpanishIban).openapi({
+    description: 'Spanish IBAN (ES + 22 digits, mod-97 checked).',
+    example: 'ES9121000418450200051332',
+  });
 
 export const emailField = () => z.email().max(254).openapi({ example: 'contacto@gestoriamartinez.es' });

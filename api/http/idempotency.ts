@@ -1,9 +1,10 @@
 import type { MiddlewareHandler } from 'hono';
+
+import { transaction } from '../db/sql';
+import { secretBox } from '../lib/crypto-box';
+import { sha256Hex } from '../lib/encoding';
 import type { AppEnv } from './context';
 import { ProblemError } from './problem';
-import { sha256Hex } from '../lib/encoding';
-import { secretBox } from '../lib/crypto-box';
-import { transaction } from '../db/sql';
 import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from './queries';
 
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
@@ -20,7 +21,13 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
     if (key === undefined) return next();
     if (!KEY_FORMAT.test(key)) {
       throw new ProblemError('validation_failed', 'Idempotency-Key must be 1 to 255 printable ASCII characters.', {
-        errors: [{ pointer: '/Idempotency-Key', in: 'header', detail: 'Use 1 to 255 printable ASCII characters, such as a UUID.' }],
+        errors: [
+          {
+            pointer: '/Idempotency-Key',
+            in: 'header',
+            detail: 'Use 1 to 255 printable ASCII characters, such as a UUID.',
+          },
+        ],
       });
     }
     const principal = c.get('principal');
@@ -28,7 +35,12 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
     const sql = c.get('sql');
     const now = c.get('deps').clock.now();
     const body = new Uint8Array(await c.req.arrayBuffer());
-    const fingerprint = await sha256Hex(new Uint8Array([...new TextEncoder().encode(`${c.req.method} ${c.req.path}\n`), ...withoutBoundary(body, c.req.header('content-type'))]));
+    const fingerprint = await sha256Hex(
+      new Uint8Array([
+        ...new TextEncoder().encode(`${c.req.method} ${c.req.path}\n`),
+        ...withoutBoundary(body, c.req.header('content-type')),
+      ]),
+    );
 
     const existing = await claimIdempotencyKey(sql, {
       credentialId,
@@ -40,14 +52,23 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
     });
     if (existing) {
       if (existing.fingerprint !== fingerprint) {
-        throw new ProblemError('idempotency_conflict', 'This Idempotency-Key was already used with a different request.');
+        throw new ProblemError(
+          'idempotency_conflict',
+          'This Idempotency-Key was already used with a different request.',
+        );
       }
       if (existing.state === 'in_flight') {
-        throw new ProblemError('idempotency_in_flight', 'A request with this Idempotency-Key is still being processed.', {
-          headers: { 'retry-after': '1' },
-        });
+        throw new ProblemError(
+          'idempotency_in_flight',
+          'A request with this Idempotency-Key is still being processed.',
+          {
+            headers: { 'retry-after': '1' },
+          },
+        );
       }
-      const stored = existing.response_body ? await secretBox(c.get('deps').config.secretKey).open(existing.response_body) : '';
+      const stored = existing.response_body
+        ? await secretBox(c.get('deps').config.secretKey).open(existing.response_body)
+        : '';
       return c.body(stored, existing.response_status as 200, {
         'content-type': existing.response_content_type ?? 'application/json',
         'idempotent-replayed': 'true',
@@ -63,7 +84,13 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
         await next();
         if (c.res.status >= 500 || c.error) throw new Rollback();
         const responseBody = await secretBox(deps.config.secretKey).seal(await c.res.clone().text());
-        await completeIdempotencyKey(tx, { credentialId, key, status: c.res.status, body: responseBody, contentType: c.res.headers.get('content-type') });
+        await completeIdempotencyKey(tx, {
+          credentialId,
+          key,
+          status: c.res.status,
+          body: responseBody,
+          contentType: c.res.headers.get('content-type'),
+        });
       });
     } catch (error) {
       await releaseIdempotencyKey(sql, credentialId, key);

@@ -1,9 +1,10 @@
 import type { MiddlewareHandler } from 'hono';
-import { routePath } from 'hono/route';
 import { HTTPException } from 'hono/http-exception';
+import { routePath } from 'hono/route';
+
 import type { Deps } from '../deps';
-import type { AppEnv } from './context';
 import { newId } from '../lib/ids';
+import type { AppEnv } from './context';
 import { ProblemError, problemResponse } from './problem';
 
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -78,7 +79,11 @@ export function errorHandler(deps: Deps) {
     });
     // A write without an Idempotency-Key may have taken effect before it failed: not to be resent blindly.
     const unsafe = !['GET', 'HEAD'].includes(c.req.method) && c.req.header('idempotency-key') === undefined;
-    return problemResponse(new ProblemError('internal', 'Something failed on our side. Quote the request id if you contact support.'), requestId, unsafe ? 'false' : undefined);
+    return problemResponse(
+      new ProblemError('internal', 'Something failed on our side. Quote the request id if you contact support.'),
+      requestId,
+      unsafe ? 'false' : undefined,
+    );
   };
 }
 
@@ -98,7 +103,9 @@ export function refuseNulCharacters(): MiddlewareHandler<AppEnv> {
       throw new ProblemError('validation_failed', 'The URL is not validly percent-encoded.');
     }
     if (decoded.includes('\u0000')) {
-      throw new ProblemError('validation_failed', 'The URL contains a NUL character.', { errors: [{ pointer: '', in: 'query', detail: 'NUL characters are not allowed.' }] });
+      throw new ProblemError('validation_failed', 'The URL contains a NUL character.', {
+        errors: [{ pointer: '', in: 'query', detail: 'NUL characters are not allowed.' }],
+      });
     }
     await next();
   };

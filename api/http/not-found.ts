@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
-import type { App, AppEnv } from './context';
+
 import { newId } from '../lib/ids';
+import type { App, AppEnv } from './context';
 import { ProblemError, problemResponse } from './problem';
 
 interface RoutePattern {
@@ -11,7 +12,9 @@ interface RoutePattern {
 function compile(path: string): RegExp {
   const source = path
     .split('/')
-    .map((segment) => (segment.startsWith(':') ? '[^/]+' : segment === '*' ? '.*' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .map((segment) =>
+      segment.startsWith(':') ? '[^/]+' : segment === '*' ? '.*' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+    )
     .join('/');
   return new RegExp(`^${source}/?$`);
 }
@@ -32,9 +35,13 @@ export function notFoundHandler(app: App) {
     if (allowed.length > 0) {
       if (allowed.includes('GET') && !allowed.includes('HEAD')) allowed.push('HEAD');
       return problemResponse(
-        new ProblemError('method_not_allowed', `${c.req.method} is not allowed on this path. Allowed: ${allowed.join(', ')}.`, {
-          headers: { allow: allowed.join(', ') },
-        }),
+        new ProblemError(
+          'method_not_allowed',
+          `${c.req.method} is not allowed on this path. Allowed: ${allowed.join(', ')}.`,
+          {
+            headers: { allow: allowed.join(', ') },
+          },
+        ),
         requestId,
       );
     }

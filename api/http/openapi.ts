@@ -1,10 +1,11 @@
-import { createRoute, z, type RouteConfig } from '@hono/zod-openapi';
 import type { Hook } from '@hono/zod-openapi';
-import { PROBLEM_CODES, type ProblemCode } from './problem-codes';
-import { ProblemError, type ParameterLocation, type ProblemFieldError } from './problem';
+import { createRoute, type RouteConfig, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
-import type { AppEnv } from './context';
+
 import type { MemberRole } from './auth';
+import type { AppEnv } from './context';
+import { type ParameterLocation, ProblemError, type ProblemFieldError } from './problem';
+import { PROBLEM_CODES, type ProblemCode } from './problem-codes';
 import { ROUTE_AUTH, type RouteAuth } from './route-auth';
 
 export const ProblemSchema = z
@@ -44,7 +45,9 @@ type RouteOptions = {
  * answer, so every operation documents each `code` a client may have to handle. Common ones are
  * added from the route's shape.
  */
-export function defineRoute<const R extends Omit<RouteConfig, 'security'>>(route: R & RouteOptions): R & { security: Record<string, string[]>[] } {
+export function defineRoute<const R extends Omit<RouteConfig, 'security'>>(
+  route: R & RouteOptions,
+): R & { security: Record<string, string[]>[] } {
   const { problems = [], auth, role, before = [], ...config } = route;
   const kind = ROUTE_AUTH[auth];
   const codes = new Set<ProblemCode>([...kind.problems, ...problems]);
@@ -75,8 +78,14 @@ export function defineRoute<const R extends Omit<RouteConfig, 'security'>>(route
     };
   }
   const extra = (config.middleware ?? []) as MiddlewareHandler<AppEnv>[] | MiddlewareHandler<AppEnv>;
-  const middleware = [...before, ...kind.middleware(role ?? kind.defaultRole ?? 'viewer'), ...(Array.isArray(extra) ? extra : [extra])];
-  return createRoute({ ...config, security: kind.security, middleware, responses } as unknown as R) as unknown as R & { security: Record<string, string[]>[] };
+  const middleware = [
+    ...before,
+    ...kind.middleware(role ?? kind.defaultRole ?? 'viewer'),
+    ...(Array.isArray(extra) ? extra : [extra]),
+  ];
+  return createRoute({ ...config, security: kind.security, middleware, responses } as unknown as R) as unknown as R & {
+    security: Record<string, string[]>[];
+  };
 }
 
 const TARGET_LOCATION: Record<string, ParameterLocation> = {
@@ -101,7 +110,11 @@ export function zodIssuesToErrors(issues: readonly z.core.$ZodIssue[], where: Pa
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
-        errors.push({ pointer: toPointer([...issue.path, key]), in: where, detail: 'Unknown field; it is not part of this request.' });
+        errors.push({
+          pointer: toPointer([...issue.path, key]),
+          in: where,
+          detail: 'Unknown field; it is not part of this request.',
+        });
       }
       continue;
     }
@@ -111,7 +124,10 @@ export function zodIssuesToErrors(issues: readonly z.core.$ZodIssue[], where: Pa
 }
 
 export function validationProblem(errors: ProblemFieldError[]): ProblemError {
-  const detail = errors.length === 1 ? `Invalid ${errors[0]!.in} field ${errors[0]!.pointer || '(root)'}: ${errors[0]!.detail}` : `The request has ${errors.length} invalid fields.`;
+  const detail =
+    errors.length === 1
+      ? `Invalid ${errors[0]!.in} field ${errors[0]!.pointer || '(root)'}: ${errors[0]!.detail}`
+      : `The request has ${errors.length} invalid fields.`;
   return new ProblemError('validation_failed', detail, { errors });
 }
 

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+
 import { base64UrlDecode, base64UrlEncode } from '../lib/encoding';
 import { ProblemError } from './problem';
 
@@ -17,7 +18,7 @@ export const paginationQuery = {
     .string()
     .max(512)
     .optional()
-    .openapi({ description: 'Opaque cursor from a previous page\'s `next_cursor`.' }),
+    .openapi({ description: "Opaque cursor from a previous page's `next_cursor`." }),
 };
 
 /** The list envelope every collection answers with. */
@@ -26,7 +27,10 @@ export function pageSchema<T extends z.ZodType>(item: T, name: string) {
     .object({
       data: z.array(item),
       has_more: z.boolean(),
-      next_cursor: z.string().nullable().openapi({ description: 'Pass as `cursor` to get the next page; null on the last page.' }),
+      next_cursor: z
+        .string()
+        .nullable()
+        .openapi({ description: 'Pass as `cursor` to get the next page; null on the last page.' }),
     })
     .openapi(name);
 }
@@ -52,7 +56,9 @@ export function decodeCursor(list: string, cursor: string, arity: number): strin
     !parsed.slice(1).every((v) => typeof v === 'string' || typeof v === 'number')
   ) {
     throw new ProblemError('invalid_cursor', 'The cursor is not valid for this list.', {
-      errors: [{ pointer: '/cursor', in: 'query', detail: 'Use the next_cursor value of a previous page of this same list.' }],
+      errors: [
+        { pointer: '/cursor', in: 'query', detail: 'Use the next_cursor value of a previous page of this same list.' },
+      ],
     });
   }
   return parsed.slice(1).map(String);

@@ -33,7 +33,11 @@ export class ProblemError extends Error {
   constructor(
     code: ProblemCode,
     detail?: string,
-    options: { errors?: ProblemFieldError[]; extensions?: Record<string, unknown>; headers?: Record<string, string> } = {},
+    options: {
+      errors?: ProblemFieldError[];
+      extensions?: Record<string, unknown>;
+      headers?: Record<string, string>;
+    } = {},
   ) {
     const entry = PROBLEM_CODES[code];
     super(detail ?? entry.description);

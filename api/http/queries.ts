@@ -70,7 +70,11 @@ export interface AgencyPrincipalRow {
   revoked: boolean;
 }
 
-export async function findAgencyKeyPrincipal(sql: Sql, secretHash: string, now: Date): Promise<AgencyPrincipalRow | undefined> {
+export async function findAgencyKeyPrincipal(
+  sql: Sql,
+  secretHash: string,
+  now: Date,
+): Promise<AgencyPrincipalRow | undefined> {
   const rows = await sql<AgencyPrincipalRow[]>`
     with key as (
       select id, managing_body, office, revoked_at is not null as revoked from agency_keys where secret_hash = ${secretHash}

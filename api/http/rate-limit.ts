@@ -1,4 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
+
 import type { AppEnv } from './context';
 import { ProblemError } from './problem';
 import { deleteOldRateLimitWindows, hitRateLimit } from './queries';
@@ -78,14 +79,22 @@ function judge(name: string, policy: RateLimitPolicy, now: Date, hits: number): 
     ratelimit: `"${name}";r=${remaining};t=${reset}`,
   };
   if (hits > policy.limit) {
-    throw new ProblemError('rate_limited', `Rate limit of ${policy.limit} requests per ${policy.windowSeconds} s exceeded; retry in ${reset} s.`, {
-      headers: { ...headers, 'retry-after': String(reset) },
-    });
+    throw new ProblemError(
+      'rate_limited',
+      `Rate limit of ${policy.limit} requests per ${policy.windowSeconds} s exceeded; retry in ${reset} s.`,
+      {
+        headers: { ...headers, 'retry-after': String(reset) },
+      },
+    );
   }
   return headers;
 }
 
-export function rateLimit(name: string, policyOf: (c: Context<AppEnv>) => RateLimitPolicy, subjectOf: (c: Context<AppEnv>) => string): MiddlewareHandler<AppEnv> {
+export function rateLimit(
+  name: string,
+  policyOf: (c: Context<AppEnv>) => RateLimitPolicy,
+  subjectOf: (c: Context<AppEnv>) => string,
+): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const policy = policyOf(c);
     const now = c.get('deps').clock.now();

@@ -1,9 +1,18 @@
 import type { MiddlewareHandler } from 'hono';
+
+import {
+  apiKey,
+  type MemberRole,
+  requireAdmin,
+  requireAgencyKey,
+  requireCitizen,
+  requireOrganizationOrAgencyKey,
+  requireRole,
+} from './auth';
 import type { App, AppEnv } from './context';
-import type { ProblemCode } from './problem-codes';
-import { apiKey, requireAdmin, requireAgencyKey, requireCitizen, requireOrganizationOrAgencyKey, requireRole, type MemberRole } from './auth';
-import { credentialRateLimit } from './rate-limit';
 import { idempotency } from './idempotency';
+import type { ProblemCode } from './problem-codes';
+import { credentialRateLimit } from './rate-limit';
 
 /**
  * How a route authenticates, declared once per route (`defineRoute({ auth: 'orgWrite' })`): the
@@ -25,7 +34,13 @@ export type RouteAuth =
 
 type SecurityRequirement = Record<string, string[]>;
 
-const ORG_PROBLEMS = ['unauthorized', 'organization_suspended', 'live_mode_unavailable', 'forbidden', 'rate_limited'] as const;
+const ORG_PROBLEMS = [
+  'unauthorized',
+  'organization_suspended',
+  'live_mode_unavailable',
+  'forbidden',
+  'rate_limited',
+] as const;
 
 /** What a consent token and the delegation behind it can refuse, in the gate's order after the key's own refusals. */
 export const CONSENT_PROBLEMS = [
@@ -61,12 +76,21 @@ interface AuthKind {
 
 const API_KEY = [{ ApiKey: [] }];
 const API_KEY_WITH_CONSENT = [{ ApiKey: [], Consent: [] }];
-const settled = (role: MemberRole) => [apiKey({ settle: true, minimumRole: role }), credentialRateLimit(), requireRole(role)];
+const settled = (role: MemberRole) => [
+  apiKey({ settle: true, minimumRole: role }),
+  credentialRateLimit(),
+  requireRole(role),
+];
 
 export const ROUTE_AUTH: Record<RouteAuth, AuthKind> = {
   public: { security: [], problems: [], middleware: () => [] },
   orgRead: { security: API_KEY, problems: ORG_PROBLEMS, defaultRole: 'viewer', middleware: settled },
-  orgWrite: { security: API_KEY, problems: ORG_PROBLEMS, defaultRole: 'agent', middleware: (role) => [...settled(role), idempotency()] },
+  orgWrite: {
+    security: API_KEY,
+    problems: ORG_PROBLEMS,
+    defaultRole: 'agent',
+    middleware: (role) => [...settled(role), idempotency()],
+  },
   /** The key is settled inside the read's one statement, with the consent gate (`api/modules/consent/gate.ts`). */
   orgConsentedRead: {
     security: API_KEY_WITH_CONSENT,
@@ -86,7 +110,11 @@ export const ROUTE_AUTH: Record<RouteAuth, AuthKind> = {
     problems: ['unauthorized', 'organization_suspended', 'live_mode_unavailable', 'rate_limited'],
     middleware: () => [requireOrganizationOrAgencyKey(), credentialRateLimit()],
   },
-  agencyRead: { security: [{ AgencyKey: [] }], problems: ['unauthorized', 'rate_limited'], middleware: () => [requireAgencyKey(), credentialRateLimit()] },
+  agencyRead: {
+    security: [{ AgencyKey: [] }],
+    problems: ['unauthorized', 'rate_limited'],
+    middleware: () => [requireAgencyKey(), credentialRateLimit()],
+  },
   agencyWrite: {
     security: [{ AgencyKey: [] }],
     problems: ['unauthorized', 'rate_limited'],
@@ -102,7 +130,11 @@ export const ROUTE_AUTH: Record<RouteAuth, AuthKind> = {
     problems: ['citizen_token_invalid', 'rate_limited'],
     middleware: () => [noStore(), requireCitizen(), credentialRateLimit(), idempotency()],
   },
-  admin: { security: [{ AdminToken: [] }], problems: ['unauthorized'], middleware: () => [requireAdmin(), idempotency()] },
+  admin: {
+    security: [{ AdminToken: [] }],
+    problems: ['unauthorized'],
+    middleware: () => [requireAdmin(), idempotency()],
+  },
 };
 
 /** The security schemes the requirements above name, declared in the document. */

@@ -1,6 +1,6 @@
+import { addDays, addMonths as addMonthsToDate } from './dates';
 import type { AreaKind, Confidence, HolidayScope, RegionCode } from './holidays';
 import { REGION_NAMES } from './holidays';
-import { addDays, addMonths as addMonthsToDate } from './dates';
 
 /**
  * The deadline engine (Ley 39/2015, art. 30): pure and synchronous over a `CalendarSnapshot`
@@ -113,7 +113,9 @@ export function buildSnapshot(data: CalendarData): CalendarSnapshot {
     municipalities: new Map(data.municipalities.map((m) => [m.ine, m])),
     areas: new Map(data.areas.map((a) => [a.code, a])),
     days,
-    localCoverage: new Map(data.localCoverage.map((c) => [`${c.ine}:${c.year}`, { complete: c.complete, note: c.note }])),
+    localCoverage: new Map(
+      data.localCoverage.map((c) => [`${c.ine}:${c.year}`, { complete: c.complete, note: c.note }]),
+    ),
     partialLocal,
     rowCount: data.holidays.length,
   };
@@ -154,7 +156,13 @@ export function regionPlace(role: PlaceRole, region: RegionCode): Place {
 // Days
 
 export type SkipReason =
-  | 'saturday' | 'sunday' | 'national_holiday' | 'regional_holiday' | 'local_holiday' | 'island_holiday' | 'territorial_holiday';
+  | 'saturday'
+  | 'sunday'
+  | 'national_holiday'
+  | 'regional_holiday'
+  | 'local_holiday'
+  | 'island_holiday'
+  | 'territorial_holiday';
 
 export interface SkippedPlace {
   /** `ES`, a community (`MD`), an island or territory (`tenerife`, `val_aran`, `bizkaia`) or an INE municipality code. */
@@ -176,7 +184,13 @@ interface Match {
 }
 
 const PRIORITY: Record<SkipReason, number> = {
-  national_holiday: 0, regional_holiday: 1, island_holiday: 2, territorial_holiday: 2, local_holiday: 3, saturday: 4, sunday: 4,
+  national_holiday: 0,
+  regional_holiday: 1,
+  island_holiday: 2,
+  territorial_holiday: 2,
+  local_holiday: 3,
+  saturday: 4,
+  sunday: 4,
 };
 
 function yearOf(date: string): number {
@@ -206,11 +220,14 @@ function matchesOn(cal: CalendarSnapshot, date: string, places: readonly Place[]
     const areaRows = place.area ? rowsOn(cal, 'area', place.area, date) : [];
     // An area may lift a community day (Val d'Aran keeps 17 June instead of 26 December).
     const lifted = areaRows.some((r) => r.kind === 'not_holiday');
-    if (place.region && !lifted) for (const row of rowsOn(cal, 'region', place.region, date)) add(row, 'regional_holiday', place.role);
+    if (place.region && !lifted)
+      for (const row of rowsOn(cal, 'region', place.region, date)) add(row, 'regional_holiday', place.role);
     for (const row of areaRows) {
-      if (row.kind === 'holiday') add(row, cal.areas.get(place.area!)?.kind === 'island' ? 'island_holiday' : 'territorial_holiday', place.role);
+      if (row.kind === 'holiday')
+        add(row, cal.areas.get(place.area!)?.kind === 'island' ? 'island_holiday' : 'territorial_holiday', place.role);
     }
-    if (place.municipality) for (const row of rowsOn(cal, 'municipality', place.municipality, date)) add(row, 'local_holiday', place.role);
+    if (place.municipality)
+      for (const row of rowsOn(cal, 'municipality', place.municipality, date)) add(row, 'local_holiday', place.role);
   }
   const matches = [...found.values()];
   for (const m of matches) if (m.reason === 'national_holiday') m.roles = [...new Set(places.map((p) => p.role))];
@@ -220,10 +237,13 @@ function matchesOn(cal: CalendarSnapshot, date: string, places: readonly Place[]
 function placeOfMatch(cal: CalendarSnapshot, m: Match): SkippedPlace {
   const { scope, code } = m.row;
   const name =
-    scope === 'national' ? 'España'
-    : scope === 'region' ? REGION_NAMES[code as RegionCode] ?? code!
-    : scope === 'area' ? cal.areas.get(code!)?.name ?? code!
-    : cal.municipalities.get(code!)?.name ?? code!;
+    scope === 'national'
+      ? 'España'
+      : scope === 'region'
+        ? (REGION_NAMES[code as RegionCode] ?? code!)
+        : scope === 'area'
+          ? (cal.areas.get(code!)?.name ?? code!)
+          : (cal.municipalities.get(code!)?.name ?? code!);
   return { code: scope === 'national' ? 'ES' : code!, name, roles: m.roles };
 }
 
@@ -236,7 +256,8 @@ function judge(cal: CalendarSnapshot, date: string, places: readonly Place[]): D
   coverageOf(cal, date);
   const matches = matchesOn(cal, date, places);
   const first = matches[0];
-  if (first) return { skipped: { date, reason: first.reason, name: first.row.name, place: placeOfMatch(cal, first) }, matches };
+  if (first)
+    return { skipped: { date, reason: first.reason, name: first.row.name, place: placeOfMatch(cal, first) }, matches };
   const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
   if (weekday === 6) return { skipped: { date, reason: 'saturday', name: null, place: null }, matches };
   if (weekday === 0) return { skipped: { date, reason: 'sunday', name: null, place: null }, matches };
@@ -244,7 +265,11 @@ function judge(cal: CalendarSnapshot, date: string, places: readonly Place[]): D
 }
 
 /** Why a day does not count (null when it is a working day for every place). */
-export function nonWorkingReason(cal: CalendarSnapshot, date: string, places: readonly Place[] = []): SkippedDay | null {
+export function nonWorkingReason(
+  cal: CalendarSnapshot,
+  date: string,
+  places: readonly Place[] = [],
+): SkippedDay | null {
   return judge(cal, date, places).skipped;
 }
 
@@ -274,7 +299,11 @@ class Counter {
   provisional = false;
   lowest: Confidence = 'A';
   conflicts: Array<{ date: string; place: string }> = [];
-  constructor(private readonly cal: CalendarSnapshot, private readonly places: readonly Place[], readonly start: string) {
+  constructor(
+    private readonly cal: CalendarSnapshot,
+    private readonly places: readonly Place[],
+    readonly start: string,
+  ) {
     this.touch(start);
   }
   touch(date: string): void {
@@ -313,7 +342,12 @@ export function nextBusinessDay(cal: CalendarSnapshot, date: string, places: rea
 }
 
 /** Días hábiles: counting starts the day after `from`; weekends and holidays do not count (art. 30.2). */
-export function addBusinessDays(cal: CalendarSnapshot, from: string, n: number, places: readonly Place[] = []): DeadlineResult {
+export function addBusinessDays(
+  cal: CalendarSnapshot,
+  from: string,
+  n: number,
+  places: readonly Place[] = [],
+): DeadlineResult {
   const counter = new Counter(cal, places, from);
   let current = from;
   let counted = 0;
@@ -331,13 +365,23 @@ function rollForward(counter: Counter, date: string): string {
 }
 
 /** Months count date to date; a missing day is the month's last; a non-working end rolls forward (art. 30.4–30.5). */
-export function addMonths(cal: CalendarSnapshot, from: string, n: number, places: readonly Place[] = []): DeadlineResult {
+export function addMonths(
+  cal: CalendarSnapshot,
+  from: string,
+  n: number,
+  places: readonly Place[] = [],
+): DeadlineResult {
   const counter = new Counter(cal, places, from);
   return counter.result(rollForward(counter, addMonthsToDate(from, n)));
 }
 
 /** Días naturales: every day counts, but a last day that is inhábil moves to the next hábil one (art. 30.5). */
-export function addNaturalDays(cal: CalendarSnapshot, from: string, n: number, places: readonly Place[] = []): DeadlineResult {
+export function addNaturalDays(
+  cal: CalendarSnapshot,
+  from: string,
+  n: number,
+  places: readonly Place[] = [],
+): DeadlineResult {
   const counter = new Counter(cal, places, from);
   return counter.result(rollForward(counter, addDays(from, n)));
 }
@@ -370,8 +414,13 @@ export interface PlaceReport {
 
 export interface CalendarWarning {
   code:
-    | 'region_unknown' | 'municipality_unknown' | 'local_days_unknown' | 'local_days_incomplete' | 'local_days_partial'
-    | 'local_days_conflict' | 'provisional_calendar';
+    | 'region_unknown'
+    | 'municipality_unknown'
+    | 'local_days_unknown'
+    | 'local_days_incomplete'
+    | 'local_days_partial'
+    | 'local_days_conflict'
+    | 'provisional_calendar';
   message: string;
 }
 
@@ -384,14 +433,24 @@ function yearsBetween(from: string, to: string): number[] {
 const ROLE_LABEL: Record<PlaceRole, string> = { applicant: "The applicant's", office: "The deciding office's" };
 
 /** The places a result used, and everything the reader must know about the data behind it. */
-export function assess(cal: CalendarSnapshot, places: readonly Place[], result: DeadlineResult): { places: PlaceReport[]; warnings: CalendarWarning[] } {
-  const years = yearsBetween(result.range.from < result.range.to ? result.range.from : result.range.to, result.range.to);
+export function assess(
+  cal: CalendarSnapshot,
+  places: readonly Place[],
+  result: DeadlineResult,
+): { places: PlaceReport[]; warnings: CalendarWarning[] } {
+  const years = yearsBetween(
+    result.range.from < result.range.to ? result.range.from : result.range.to,
+    result.range.to,
+  );
   const warnings: CalendarWarning[] = [];
   const reports = places.map((p): PlaceReport => {
     const m = p.municipality ? cal.municipalities.get(p.municipality) : undefined;
     const unknownYears = m ? years.filter((y) => !cal.localCoverage.has(`${m.ine}:${y}`)) : years;
     if (!p.region) {
-      warnings.push({ code: 'region_unknown', message: `${ROLE_LABEL[p.role]} community is not known: only national days were counted for it.` });
+      warnings.push({
+        code: 'region_unknown',
+        message: `${ROLE_LABEL[p.role]} community is not known: only national days were counted for it.`,
+      });
     } else if (!m) {
       warnings.push({
         code: 'municipality_unknown',
@@ -406,7 +465,11 @@ export function assess(cal: CalendarSnapshot, places: readonly Place[], result: 
       }
       for (const y of years) {
         const c = cal.localCoverage.get(`${m.ine}:${y}`);
-        if (c && !c.complete) warnings.push({ code: 'local_days_incomplete', message: `${m.name} ${y}: ${c.note ?? 'some local days are missing.'}` });
+        if (c && !c.complete)
+          warnings.push({
+            code: 'local_days_incomplete',
+            message: `${m.name} ${y}: ${c.note ?? 'some local days are missing.'}`,
+          });
         if (cal.partialLocal.has(`${m.ine}:${y}`)) {
           warnings.push({
             code: 'local_days_partial',
@@ -435,7 +498,10 @@ export function assess(cal: CalendarSnapshot, places: readonly Place[], result: 
   }
   if (result.provisional) {
     const provisional = years.filter((y) => cal.years.get(y)?.provisional);
-    warnings.push({ code: 'provisional_calendar', message: `The calendar of ${provisional.join(', ')} is provisional: not yet published officially.` });
+    warnings.push({
+      code: 'provisional_calendar',
+      message: `The calendar of ${provisional.join(', ')} is provisional: not yet published officially.`,
+    });
   }
   return { places: reports, warnings };
 }

@@ -12,7 +12,11 @@ export class SecretBox {
 
   async seal(plaintext: string): Promise<string> {
     const iv = crypto.getRandomValues(new Uint8Array(12));
-    const sealed = await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, await this.key, new TextEncoder().encode(plaintext));
+    const sealed = await crypto.subtle.encrypt(
+      { name: 'AES-GCM', iv },
+      await this.key,
+      new TextEncoder().encode(plaintext),
+    );
     return `v1.${base64UrlEncode(iv)}.${base64UrlEncode(new Uint8Array(sealed))}`;
   }
 

@@ -21,10 +21,17 @@ export interface Ed25519PublicKey {
 }
 
 function okp(jwk: JWK, part: 'private' | 'public'): JsonWebKey {
-  if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.x !== 'string' || (part === 'private' && typeof jwk.d !== 'string')) {
+  if (
+    jwk.kty !== 'OKP' ||
+    jwk.crv !== 'Ed25519' ||
+    typeof jwk.x !== 'string' ||
+    (part === 'private' && typeof jwk.d !== 'string')
+  ) {
     throw new Error(`Not an Ed25519 ${part} JWK.`);
   }
-  return part === 'private' ? { kty: 'OKP', crv: 'Ed25519', x: jwk.x, d: jwk.d } : { kty: 'OKP', crv: 'Ed25519', x: jwk.x };
+  return part === 'private'
+    ? { kty: 'OKP', crv: 'Ed25519', x: jwk.x, d: jwk.d }
+    : { kty: 'OKP', crv: 'Ed25519', x: jwk.x };
 }
 
 /** WebCrypto's Ed25519 (Workers, browsers, Deno, Node ≥ 20 too). */
@@ -32,11 +39,16 @@ export const webCryptoEd25519: Ed25519 = {
   name: 'webcrypto',
   async importPrivateKey(jwk) {
     const key = await crypto.subtle.importKey('jwk', okp(jwk, 'private'), { name: 'Ed25519' }, false, ['sign']);
-    return { sign: async (data) => new Uint8Array(await crypto.subtle.sign('Ed25519', key, data as Uint8Array<ArrayBuffer>)) };
+    return {
+      sign: async (data) => new Uint8Array(await crypto.subtle.sign('Ed25519', key, data as Uint8Array<ArrayBuffer>)),
+    };
   },
   async importPublicKey(jwk) {
     const key = await crypto.subtle.importKey('jwk', okp(jwk, 'public'), { name: 'Ed25519' }, false, ['verify']);
-    return { verify: (data, signature) => crypto.subtle.verify('Ed25519', key, signature as Uint8Array<ArrayBuffer>, data as Uint8Array<ArrayBuffer>) };
+    return {
+      verify: (data, signature) =>
+        crypto.subtle.verify('Ed25519', key, signature as Uint8Array<ArrayBuffer>, data as Uint8Array<ArrayBuffer>),
+    };
   },
 };
 

@@ -19,7 +19,9 @@ interface SyncHash {
 // it hashes every API key on every request; runtimes without it fall back to WebCrypto.
 const syncHash = ((): SyncHash | undefined => {
   try {
-    const hash = (globalThis as { process?: { getBuiltinModule?(id: string): unknown } }).process?.getBuiltinModule?.('node:crypto') as SyncHash | undefined;
+    const hash = (globalThis as { process?: { getBuiltinModule?(id: string): unknown } }).process?.getBuiltinModule?.(
+      'node:crypto',
+    ) as SyncHash | undefined;
     return typeof hash?.createHash === 'function' ? hash : undefined;
   } catch {
     return undefined;

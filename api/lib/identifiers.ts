@@ -11,7 +11,8 @@ const CONTROL_LETTER_ONLY = 'PQRSWN';
 const CONTROL_DIGIT_ONLY = 'ABEH';
 
 export type IdKind = 'dni' | 'nie' | 'nif_klm' | 'entity';
-export type IdRejection = 'format' | 'check_letter' | 'entity_letter' | 'control_must_be_letter' | 'control_must_be_digit' | 'control';
+export type IdRejection =
+  'format' | 'check_letter' | 'entity_letter' | 'control_must_be_letter' | 'control_must_be_digit' | 'control';
 
 export type IdCheck = { ok: true; value: string; kind: IdKind } | { ok: false; reason: IdRejection; message: string };
 export type IbanCheck = { ok: true; value: string } | { ok: false; reason: 'format' | 'checksum'; message: string };
@@ -28,7 +29,8 @@ function fail(reason: IdRejection, message: string): IdCheck {
 
 function checkLetterRule(value: string, digits: string, kind: IdKind): IdCheck {
   const expected = CHECK_LETTERS[Number(digits) % 23]!;
-  if (value.at(-1) !== expected) return fail('check_letter', `The check letter should be ${expected} for ${value.slice(0, -1)}.`);
+  if (value.at(-1) !== expected)
+    return fail('check_letter', `The check letter should be ${expected} for ${value.slice(0, -1)}.`);
   return { ok: true, value, kind };
 }
 
@@ -40,14 +42,19 @@ export function checkPersonalId(input: string): IdCheck {
     return checkLetterRule(value, digits, 'nie');
   }
   if (/^[KLM][0-9]{7}[A-Z]$/.test(value)) return checkLetterRule(value, value.slice(1, 8), 'nif_klm');
-  return fail('format', 'Expected a DNI (8 digits and a letter), an NIE (X, Y or Z, 7 digits and a letter) or a K/L/M NIF.');
+  return fail(
+    'format',
+    'Expected a DNI (8 digits and a letter), an NIE (X, Y or Z, 7 digits and a letter) or a K/L/M NIF.',
+  );
 }
 
 export function checkEntityNif(input: string): IdCheck {
   const value = normalizeIdNumber(input);
-  if (!/^[A-Z][0-9]{7}[0-9A-Z]$/.test(value)) return fail('format', 'Expected an entity NIF: a letter, 7 digits and a control digit or letter.');
+  if (!/^[A-Z][0-9]{7}[0-9A-Z]$/.test(value))
+    return fail('format', 'Expected an entity NIF: a letter, 7 digits and a control digit or letter.');
   const letter = value[0]!;
-  if (!ENTITY_LETTERS.includes(letter)) return fail('entity_letter', `"${letter}" is not a valid first letter for an entity NIF.`);
+  if (!ENTITY_LETTERS.includes(letter))
+    return fail('entity_letter', `"${letter}" is not a valid first letter for an entity NIF.`);
   const digits = value.slice(1, 8);
   let even = 0;
   let odd = 0;
@@ -64,10 +71,18 @@ export function checkEntityNif(input: string): IdCheck {
   const asDigit = String(control);
   const asLetter = ENTITY_CONTROL_LETTERS[control]!;
   const isDigit = /[0-9]/.test(given);
-  if (CONTROL_LETTER_ONLY.includes(letter) && isDigit) return fail('control_must_be_letter', `Entities of type ${letter} have a letter as control character (${asLetter}).`);
-  if (CONTROL_DIGIT_ONLY.includes(letter) && !isDigit) return fail('control_must_be_digit', `Entities of type ${letter} have a digit as control character (${asDigit}).`);
+  if (CONTROL_LETTER_ONLY.includes(letter) && isDigit)
+    return fail(
+      'control_must_be_letter',
+      `Entities of type ${letter} have a letter as control character (${asLetter}).`,
+    );
+  if (CONTROL_DIGIT_ONLY.includes(letter) && !isDigit)
+    return fail('control_must_be_digit', `Entities of type ${letter} have a digit as control character (${asDigit}).`);
   if (given !== asDigit && given !== asLetter) {
-    return fail('control', `The control character should be ${CONTROL_LETTER_ONLY.includes(letter) ? asLetter : CONTROL_DIGIT_ONLY.includes(letter) ? asDigit : `${asDigit} or ${asLetter}`}.`);
+    return fail(
+      'control',
+      `The control character should be ${CONTROL_LETTER_ONLY.includes(letter) ? asLetter : CONTROL_DIGIT_ONLY.includes(letter) ? asDigit : `${asDigit} or ${asLetter}`}.`,
+    );
   }
   return { ok: true, value, kind: 'entity' };
 }
@@ -81,11 +96,13 @@ export function checkNif(input: string): IdCheck {
 
 export function checkSpanishIban(input: string): IbanCheck {
   const value = input.replace(/[\s-]/g, '').toUpperCase();
-  if (!/^ES[0-9]{22}$/.test(value)) return { ok: false, reason: 'format', message: 'Expected a Spanish IBAN: ES followed by 22 digits.' };
+  if (!/^ES[0-9]{22}$/.test(value))
+    return { ok: false, reason: 'format', message: 'Expected a Spanish IBAN: ES followed by 22 digits.' };
   const rearranged = value.slice(4) + '1428' + value.slice(2, 4); // E=14, S=28
   let remainder = 0;
   for (const ch of rearranged) remainder = (remainder * 10 + Number(ch)) % 97;
-  if (remainder !== 1) return { ok: false, reason: 'checksum', message: 'The IBAN check digits do not match (mod-97).' };
+  if (remainder !== 1)
+    return { ok: false, reason: 'checksum', message: 'The IBAN check digits do not match (mod-97).' };
   return { ok: true, value };
 }
 

@@ -12,18 +12,32 @@ function ipv4ToInt(ip: string): number | undefined {
 }
 
 const PRIVATE_V4: Array<[string, number]> = [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24], ['203.0.113.0', 24],
-  ['224.0.0.0', 4], ['240.0.0.0', 4],
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
 ];
 
 function inV4Range(ip: number, base: string, bits: number): boolean {
   const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
-  return ((ip & mask) >>> 0) === ((ipv4ToInt(base)! & mask) >>> 0);
+  return (ip & mask) >>> 0 === (ipv4ToInt(base)! & mask) >>> 0;
 }
 
 function expandIpv6(ip: string): number[] | undefined {
-  let address = ip.toLowerCase().replace(/^\[|\]$/g, '').split('%')[0]!;
+  let address = ip
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .split('%')[0]!;
   const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(address);
   if (v4) {
     const n = ipv4ToInt(v4[1]!);
@@ -52,9 +66,15 @@ export function isPrivateAddress(ip: string): boolean {
   if (g.slice(0, 5).every((x) => x === 0) && (g[5] === 0xffff || g[5] === 0)) {
     return isPrivateAddress(`${g[6]! >> 8}.${g[6]! & 0xff}.${g[7]! >> 8}.${g[7]! & 0xff}`); // v4-mapped / compatible
   }
-  if (g[0] === 0x64 && g[1] === 0xff9b) return isPrivateAddress(`${g[6]! >> 8}.${g[6]! & 0xff}.${g[7]! >> 8}.${g[7]! & 0xff}`); // NAT64
+  if (g[0] === 0x64 && g[1] === 0xff9b)
+    return isPrivateAddress(`${g[6]! >> 8}.${g[6]! & 0xff}.${g[7]! >> 8}.${g[7]! & 0xff}`); // NAT64
   const first = g[0]!;
-  return (first & 0xfe00) === 0xfc00 || (first & 0xffc0) === 0xfe80 || (first & 0xff00) === 0xff00 || first === 0x2001 && g[1] === 0xdb8;
+  return (
+    (first & 0xfe00) === 0xfc00 ||
+    (first & 0xffc0) === 0xfe80 ||
+    (first & 0xff00) === 0xff00 ||
+    (first === 0x2001 && g[1] === 0xdb8)
+  );
 }
 
 export function isIpLiteral(host: string): boolean {

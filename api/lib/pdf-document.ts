@@ -1,4 +1,4 @@
-import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import { PDFDocument, type PDFFont, type PDFPage, rgb, StandardFonts } from 'pdf-lib';
 
 /**
  * Simple documents (receipts, exports) laid out as blocks on A4 pages with pdf-lib: the standard
@@ -112,7 +112,12 @@ class Cursor {
   }
 
   rule(): void {
-    this.page.drawLine({ start: { x: MARGIN, y: this.y }, end: { x: MARGIN + WIDTH, y: this.y }, thickness: 0.5, color: rgb(0.6, 0.6, 0.6) });
+    this.page.drawLine({
+      start: { x: MARGIN, y: this.y },
+      end: { x: MARGIN + WIDTH, y: this.y },
+      thickness: 0.5,
+      color: rgb(0.6, 0.6, 0.6),
+    });
   }
 }
 
@@ -190,7 +195,12 @@ export async function renderPdf(spec: PdfSpec): Promise<Uint8Array> {
   const label = spec.pageLabel ?? ((n: number, total: number) => `Página ${n} de ${total}`);
   pages.forEach((page, i) => {
     const footer = winAnsi(label(i + 1, pages.length));
-    page.drawText(footer, { x: PAGE_W - MARGIN - fonts.regular.widthOfTextAtSize(footer, 8), y: MARGIN - 20, size: 8, font: fonts.regular });
+    page.drawText(footer, {
+      x: PAGE_W - MARGIN - fonts.regular.widthOfTextAtSize(footer, 8),
+      y: MARGIN - 20,
+      size: 8,
+      font: fonts.regular,
+    });
   });
   return doc.save({ useObjectStreams: false });
 }

@@ -1,10 +1,10 @@
-import { CalendarStore } from '../modules/calendar/store';
-import type { Deps } from '../deps';
 import type { Sql } from '../db/sql';
-import { DeliveryPipeline } from '../modules/webhooks/delivery';
+import type { Deps } from '../deps';
+import { CalendarStore } from '../modules/calendar/store';
+import { processDelegationRequestBatches } from '../modules/delegation-request-batches/service';
 import { DELIVERIES_CHANNEL } from '../modules/events/queries';
 import { runScheduler } from '../modules/events/scheduler';
-import { processDelegationRequestBatches } from '../modules/delegation-request-batches/service';
+import { DeliveryPipeline } from '../modules/webhooks/delivery';
 
 export interface BackgroundWork {
   stop(): Promise<void>;
@@ -62,10 +62,14 @@ export function startBackgroundWork(
   pipeline.onSettled = () => deliveryAlarm.wake();
   let listening: Promise<{ unlisten(): Promise<void> } | undefined> = Promise.resolve(undefined);
   if (options.listen) {
-    listening = sql.listen(DELIVERIES_CHANNEL, () => deliveryAlarm.wake()).catch((error: unknown) => {
-      deps.logger.log('warn', 'delivery worker cannot listen; polling only', { message: error instanceof Error ? error.message : String(error) });
-      return undefined;
-    });
+    listening = sql
+      .listen(DELIVERIES_CHANNEL, () => deliveryAlarm.wake())
+      .catch((error: unknown) => {
+        deps.logger.log('warn', 'delivery worker cannot listen; polling only', {
+          message: error instanceof Error ? error.message : String(error),
+        });
+        return undefined;
+      });
   }
   const pollMs = options.listen ? LISTENING_POLL_MS : IDLE_POLL_MS;
 
@@ -75,7 +79,9 @@ export function startBackgroundWork(
       try {
         if ((await pipeline.fill()) === 0) await deliveryAlarm.sleep(pollMs);
       } catch (error) {
-        deps.logger.log('error', 'delivery worker failed', { message: error instanceof Error ? error.message : String(error) });
+        deps.logger.log('error', 'delivery worker failed', {
+          message: error instanceof Error ? error.message : String(error),
+        });
         await deliveryAlarm.sleep(1000);
       }
     }
@@ -88,7 +94,9 @@ export function startBackgroundWork(
         const done = await processDelegationRequestBatches(sql, deps);
         if (done === 0) await batchAlarm.sleep(IDLE_POLL_MS);
       } catch (error) {
-        deps.logger.log('error', 'batch worker failed', { message: error instanceof Error ? error.message : String(error) });
+        deps.logger.log('error', 'batch worker failed', {
+          message: error instanceof Error ? error.message : String(error),
+        });
         await batchAlarm.sleep(1000);
       }
     }
@@ -102,7 +110,9 @@ export function startBackgroundWork(
         const report = await runScheduler(sql, deps.clock.now(), calendar);
         if (Object.values(report).some((n) => n > 0)) deps.logger.log('info', 'scheduler', { ...report });
       } catch (error) {
-        deps.logger.log('error', 'scheduler failed', { message: error instanceof Error ? error.message : String(error) });
+        deps.logger.log('error', 'scheduler failed', {
+          message: error instanceof Error ? error.message : String(error),
+        });
       }
       await schedulerAlarm.sleep(SCHEDULER_EVERY_MS);
     }

@@ -1,7 +1,9 @@
-import postgres from 'postgres';
 import { mkdirSync } from 'node:fs';
+
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import postgres from 'postgres';
+
 import { CLIENT_TYPES, type Sql } from '../db/sql';
 
 export interface Database {
@@ -20,7 +22,12 @@ export interface Database {
  * third within a minute and stayed there (porsager/postgres#747). One query in flight per
  * connection keeps the queue empty; the pool's connections still run in parallel.
  */
-export const CLIENT_OPTIONS = { onnotice: () => {}, connection: { application_name: 'puente' }, types: CLIENT_TYPES, max_pipeline: 1 } as const;
+export const CLIENT_OPTIONS = {
+  onnotice: () => {},
+  connection: { application_name: 'puente' },
+  types: CLIENT_TYPES,
+  max_pipeline: 1,
+} as const;
 
 /** Called with every query the driver sends (postgres.js's `debug` hook), e.g. to count round trips. */
 export type QueryObserver = (connection: number, query: string, parameters: unknown[]) => void;
@@ -35,7 +42,9 @@ export function connectPostgres(url: string, max = 10, debug?: QueryObserver): D
  * loopback socket so the app talks to it through the same driver as to a real server. PGlite
  * has a single connection, hence `max: 1`.
  */
-export async function openEmbedded(options: { dataDir?: string; loadDataDir?: Blob; debug?: QueryObserver } = {}): Promise<Database> {
+export async function openEmbedded(
+  options: { dataDir?: string; loadDataDir?: Blob; debug?: QueryObserver } = {},
+): Promise<Database> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const db = await PGlite.create({ dataDir: options.dataDir, loadDataDir: options.loadDataDir });
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });

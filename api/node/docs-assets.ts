@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+
 import type { DocsAssets } from '../deps';
 
 /** Reads the reference UI from the installed redoc package, once per file. */

@@ -1,5 +1,6 @@
 import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
-import { ed25519Jwk, type Ed25519 } from '../lib/ed25519';
+
+import { type Ed25519, ed25519Jwk } from '../lib/ed25519';
 
 /**
  * Ed25519 through `node:crypto`: synchronous one-shot `sign`/`verify` with key objects made once,

@@ -1,19 +1,21 @@
-import { HitBuffer } from '../http/rate-limit';
-import { SigningKeyStore } from '../modules/consent/keys';
-import { CalendarStore } from '../modules/calendar/store';
-import { join } from 'node:path';
-import type { Context } from 'hono';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { lookup } from 'node:dns/promises';
+import { join } from 'node:path';
+
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { Context } from 'hono';
+
 import type { Config } from '../config';
+import { applyMigrations } from '../db/migrate';
 import type { Deps } from '../deps';
 import type { Logger } from '../http/logger';
-import { applyMigrations } from '../db/migrate';
-import { systemClock, type Clock } from '../lib/clock';
-import { connectPostgres, openEmbedded, type Database } from './database';
-import { readMigrationFiles } from './migration-files';
+import { HitBuffer } from '../http/rate-limit';
+import { type Clock, systemClock } from '../lib/clock';
+import { CalendarStore } from '../modules/calendar/store';
+import { SigningKeyStore } from '../modules/consent/keys';
+import { connectPostgres, type Database, openEmbedded } from './database';
 import { nodeDocsAssets } from './docs-assets';
 import { nodeEd25519 } from './ed25519';
+import { readMigrationFiles } from './migration-files';
 
 export function embeddedDataDir(env: NodeJS.ProcessEnv): string {
   return env.PUENTE_DATA_DIR ?? join(process.cwd(), '.puente', 'data');
@@ -31,7 +33,18 @@ export async function migrate(database: Database, logger: Logger): Promise<void>
 }
 
 export function nodeDeps(config: Config, database: Database, logger: Logger, clock: Clock = systemClock): Deps {
-  return { config, clock, logger, db: () => database.sql, docsAssets: nodeDocsAssets(), clientAddress: nodeClientAddress, resolveHost: nodeResolveHost, signingKeys: new SigningKeyStore(config.secretKey, nodeEd25519), hits: new HitBuffer(), calendar: new CalendarStore() };
+  return {
+    config,
+    clock,
+    logger,
+    db: () => database.sql,
+    docsAssets: nodeDocsAssets(),
+    clientAddress: nodeClientAddress,
+    resolveHost: nodeResolveHost,
+    signingKeys: new SigningKeyStore(config.secretKey, nodeEd25519),
+    hits: new HitBuffer(),
+    calendar: new CalendarStore(),
+  };
 }
 
 function nodeClientAddress(c: Context): string {

@@ -1,6 +1,6 @@
 import { applyMigrations } from '../db/migrate';
-import { openDatabase } from '../node/runtime';
 import { readMigrationFiles } from '../node/migration-files';
+import { openDatabase } from '../node/runtime';
 
 const database = await openDatabase(process.env);
 try {

@@ -1,10 +1,10 @@
-import { HitBuffer } from '../http/rate-limit';
-import { SigningKeyStore } from '../modules/consent/keys';
-import { CalendarStore } from '../modules/calendar/store';
 import { createApp } from '../app';
 import { configFromEnv } from '../config';
 import { jsonLogger } from '../http/logger';
+import { HitBuffer } from '../http/rate-limit';
 import { systemClock } from '../lib/clock';
+import { CalendarStore } from '../modules/calendar/store';
+import { SigningKeyStore } from '../modules/consent/keys';
 import { buildOpenApiDocument } from '../modules/docs/routes';
 
 /**

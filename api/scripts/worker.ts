@@ -1,13 +1,15 @@
 import { configFromEnv } from '../config';
 import { jsonLogger } from '../http/logger';
-import { nodeDeps, openDatabase } from '../node/runtime';
 import { startBackgroundWork } from '../node/background';
+import { nodeDeps, openDatabase } from '../node/runtime';
 
 // An extra webhook delivery and batch worker (and scheduler) next to `npm start`, against DATABASE_URL.
 const config = configFromEnv(process.env);
 const logger = jsonLogger(config.logLevel);
 const database = await openDatabase(process.env);
-const work = startBackgroundWork(database.sql, nodeDeps(config, database, logger), { listen: database.kind === 'postgres' });
+const work = startBackgroundWork(database.sql, nodeDeps(config, database, logger), {
+  listen: database.kind === 'postgres',
+});
 logger.log('info', 'worker started', {});
 const stop = async () => {
   await work.stop();

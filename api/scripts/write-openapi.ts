@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+
 import { generateOpenApiDocument, serialiseDocument } from './openapi-document';
 
 const target = fileURLToPath(new URL('../../openapi/openapi.json', import.meta.url));

@@ -5,9 +5,11 @@
 // Method names come from ./method-names.mjs (shared with the document's code samples).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+
 import openapiTS, { astToString } from 'openapi-typescript';
 import ts from 'typescript';
-import { HAND_WRITTEN, methodName, RESERVED, words, camel } from './method-names.mjs';
+
+import { camel, HAND_WRITTEN, methodName, RESERVED, words } from './method-names.mjs';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const document = JSON.parse(readFileSync(here('../../openapi/openapi.json'), 'utf8'));
@@ -19,7 +21,15 @@ const ast = await openapiTS(document, {
 });
 writeFileSync(here('../src/generated/openapi.ts'), `${banner}/* eslint-disable */\n${astToString(ast)}`);
 
-const resolve = (node) => (node?.$ref ? resolve(node.$ref.split('/').slice(1).reduce((n, k) => n[k], document)) : node);
+const resolve = (node) =>
+  node?.$ref
+    ? resolve(
+        node.$ref
+          .split('/')
+          .slice(1)
+          .reduce((n, k) => n[k], document),
+      )
+    : node;
 
 const specs = {};
 const methods = {};
@@ -30,7 +40,8 @@ for (const [path, item] of Object.entries(document.paths)) {
     const id = op.operationId;
     if (!id || !op.tags?.[0]) throw new Error(`${httpMethod.toUpperCase()} ${path} needs an operationId and a tag`);
     const name = methodName(op.tags[0], id);
-    if (RESERVED.has(name.split('.')[0])) throw new Error(`${id}: "${name}" clashes with a client member; add it to NAMES`);
+    if (RESERVED.has(name.split('.')[0]))
+      throw new Error(`${id}: "${name}" clashes with a client member; add it to NAMES`);
     if (HAND_WRITTEN.has(name)) throw new Error(`${id}: "${name}" is a hand-written client method; add it to NAMES`);
     if (Object.values(methods).includes(name)) throw new Error(`${id}: "${name}" is taken; add it to NAMES`);
     methods[id] = name;
@@ -43,30 +54,45 @@ for (const [path, item] of Object.entries(document.paths)) {
     const mediaTypes = Object.keys(success?.content ?? {});
     const json = mediaTypes.find((t) => t.includes('json'));
     const spec = { method: httpMethod.toUpperCase(), path };
-    if (requestBody) spec.body = Object.keys(requestBody.content).some((t) => t.startsWith('multipart/')) ? 'multipart' : 'json';
+    if (requestBody)
+      spec.body = Object.keys(requestBody.content).some((t) => t.startsWith('multipart/')) ? 'multipart' : 'json';
     if (query.length) spec.query = true;
-    if (query.some((p) => p.name === 'cursor') && json && resolve(success.content[json].schema)?.properties?.has_more) spec.paginated = true;
+    if (query.some((p) => p.name === 'cursor') && json && resolve(success.content[json].schema)?.properties?.has_more)
+      spec.paginated = true;
     if (mediaTypes.length && !json) spec.binary = true;
     if ((op.security ?? document.security ?? []).some((requirement) => 'Consent' in requirement)) spec.consent = true;
     specs[id] = spec;
 
     // The signature: path params in order, then the body, then the query, then options.
-    const args = [...path.matchAll(/\{(\w+)\}/g)].map(([, p]) => ({ name: camel(words(p)), type: 'string', optional: false }));
+    const args = [...path.matchAll(/\{(\w+)\}/g)].map(([, p]) => ({
+      name: camel(words(p)),
+      type: 'string',
+      optional: false,
+    }));
     if (requestBody) args.push({ name: 'body', type: `Body<'${id}'>`, optional: !requestBody.required });
     if (query.length) args.push({ name: 'query', type: `Query<'${id}'>`, optional: !query.some((p) => p.required) });
     for (let i = args.length - 2; i >= 0; i--) if (!args[i + 1].optional) args[i].optional = false;
     args.push({ name: 'options', type: 'RequestOptions', optional: true });
-    const result = spec.paginated ? `PagePromise<Result<'${id}'>>` : spec.binary ? 'Promise<Response>' : `Promise<Result<'${id}'>>`;
+    const result = spec.paginated
+      ? `PagePromise<Result<'${id}'>>`
+      : spec.binary
+        ? 'Promise<Response>'
+        : `Promise<Result<'${id}'>>`;
     const doc = [op.summary, op.description].filter(Boolean).join('\n\n').replaceAll('*/', '*\\/').split('\n');
     const signature = `${args.map((a) => `${a.name}${a.optional ? '?' : ''}: ${a.type}`).join(', ')}`;
     const keys = name.split('.');
     let node = tree;
     for (const key of keys.slice(0, -1)) node = node[key] ??= {};
-    node[keys.at(-1)] = `/**\n${doc.map((l) => ` * ${l}`.trimEnd()).join('\n')}\n * @see operation \`${id}\`\n */\n${keys.at(-1)}(${signature}): ${result};`;
+    node[keys.at(-1)] =
+      `/**\n${doc.map((l) => ` * ${l}`.trimEnd()).join('\n')}\n * @see operation \`${id}\`\n */\n${keys.at(-1)}(${signature}): ${result};`;
   }
 }
 
-const indent = (text, n) => text.split('\n').map((l) => (l ? ' '.repeat(n) + l : l)).join('\n');
+const indent = (text, n) =>
+  text
+    .split('\n')
+    .map((l) => (l ? ' '.repeat(n) + l : l))
+    .join('\n');
 const emit = (node) =>
   Object.entries(node)
     .map(([key, value]) => (typeof value === 'string' ? value : `${key}: {\n${indent(emit(value), 2)}\n};`))
@@ -75,7 +101,16 @@ const sorted = (object) => Object.fromEntries(Object.entries(object).sort(([a], 
 const quote = (value) => (typeof value === 'string' ? `'${value}'` : String(value));
 const literal = (object) =>
   `{\n${Object.entries(object)
-    .map(([k, v]) => `  ${k}: ${typeof v === 'object' ? `{ ${Object.entries(v).map(([kk, vv]) => `${kk}: ${quote(vv)}`).join(', ')} }` : quote(v)},`)
+    .map(
+      ([k, v]) =>
+        `  ${k}: ${
+          typeof v === 'object'
+            ? `{ ${Object.entries(v)
+                .map(([kk, vv]) => `${kk}: ${quote(vv)}`)
+                .join(', ')} }`
+            : quote(v)
+        },`,
+    )
     .join('\n')}\n}`;
 
 writeFileSync(

@@ -37,7 +37,6 @@ function mechanicalName(tag, operationId) {
   return `${namespace}.${method === 'delete' ? 'del' : method}`;
 }
 
-
 /** `namespace.method` (dot-separated path) of the client method for one operation. */
 export function methodName(tag, operationId) {
   return NAMES[operationId] ?? mechanicalName(tag, operationId);

@@ -46,8 +46,12 @@ export async function createBatch(
       : Array.isArray(fileOrRows)
         ? { body: { rows: fileOrRows } }
         : undefined;
-  if (!upload) throw new TypeError('delegationRequests.createBatch: pass a CSV file (a Blob or File) or an array of rows');
-  let batch = await transport.request<Result<'createDelegationRequestBatch'>>({ method: 'POST', path: '/v1/delegation-requests/batches', ...upload }, options);
+  if (!upload)
+    throw new TypeError('delegationRequests.createBatch: pass a CSV file (a Blob or File) or an array of rows');
+  let batch = await transport.request<Result<'createDelegationRequestBatch'>>(
+    { method: 'POST', path: '/v1/delegation-requests/batches', ...upload },
+    options,
+  );
   const { idempotencyKey: _key, ...readOptions } = options;
   const path = `/v1/delegation-requests/batches/${encodeURIComponent(batch.id)}`;
   onProgress?.(batch);
@@ -59,7 +63,10 @@ export async function createBatch(
   const rows: DelegationRequestBatchRowResult[] = [];
   let cursor: string | undefined;
   do {
-    const page = await transport.request<Result<'listDelegationRequestBatchRows'>>({ method: 'GET', path: `${path}/rows`, query: { limit: 100, cursor } }, readOptions);
+    const page = await transport.request<Result<'listDelegationRequestBatchRows'>>(
+      { method: 'GET', path: `${path}/rows`, query: { limit: 100, cursor } },
+      readOptions,
+    );
     rows.push(...page.data);
     cursor = page.has_more && page.next_cursor ? page.next_cursor : undefined;
   } while (cursor);

@@ -1,8 +1,13 @@
-import { createBatch, type CompletedDelegationRequestBatch, type CreateBatchOptions, type DelegationRequestBatchRow } from './batches';
+import {
+  type CompletedDelegationRequestBatch,
+  createBatch,
+  type CreateBatchOptions,
+  type DelegationRequestBatchRow,
+} from './batches';
 import { APIError, DelegationInactiveError } from './errors';
-import { OPERATIONS, operationMethods, type Resources } from './generated/operations';
-import { PagePromise, type PageData } from './pagination';
-import { Transport, type ClientOptions, type RequestOptions } from './transport';
+import { operationMethods, OPERATIONS, type Resources } from './generated/operations';
+import { type PageData, PagePromise } from './pagination';
+import { type ClientOptions, type RequestOptions, Transport } from './transport';
 import type { OperationId, OperationSpec } from './types';
 import { unwrap } from './webhooks';
 
@@ -23,7 +28,10 @@ export interface Puente extends Resources {
      * `onProgress` with `{ total, done, failed, duplicates }` as it goes, and returns each row's
      * outcome: the request created, the pending request it duplicates, or the problem.
      */
-    createBatch(fileOrRows: Blob | readonly DelegationRequestBatchRow[], options?: CreateBatchOptions): Promise<CompletedDelegationRequestBatch>;
+    createBatch(
+      fileOrRows: Blob | readonly DelegationRequestBatchRow[],
+      options?: CreateBatchOptions,
+    ): Promise<CompletedDelegationRequestBatch>;
   };
 }
 
@@ -76,7 +84,8 @@ export class Puente {
     let i = 0;
     const path = spec.path.replace(/\{(\w+)\}/g, (_, name: string) => {
       const value = args[i++];
-      if (typeof value !== 'string' || value === '') throw new TypeError(`${operationMethods[operation]}: \`${name}\` must be a non-empty string`);
+      if (typeof value !== 'string' || value === '')
+        throw new TypeError(`${operationMethods[operation]}: \`${name}\` must be a non-empty string`);
       return encodeURIComponent(value);
     });
     const body = spec.body ? args[i++] : undefined;
@@ -84,17 +93,27 @@ export class Puente {
     const options = args[i] as RequestOptions | undefined;
     const call = { method: spec.method, path, body, multipart: spec.body === 'multipart', binary: spec.binary };
     if (!spec.paginated) return this.#send({ ...call, query }, options, spec.consent);
-    return new PagePromise((cursor) => this.#send<PageData>({ ...call, query: cursor ? { ...query, cursor } : query }, options, spec.consent));
+    return new PagePromise((cursor) =>
+      this.#send<PageData>({ ...call, query: cursor ? { ...query, cursor } : query }, options, spec.consent),
+    );
   }
 
-  async #send<T>(call: Parameters<Transport['request']>[0], options: RequestOptions = {}, needsConsent?: boolean): Promise<T> {
+  async #send<T>(
+    call: Parameters<Transport['request']>[0],
+    options: RequestOptions = {},
+    needsConsent?: boolean,
+  ): Promise<T> {
     if (!needsConsent || !this.#consent) return this.#transport.request<T>(call, options);
     const token = await this.#consent.token();
     try {
-      return await this.#transport.request<T>(call, { ...options, headers: { ...options.headers, 'puente-consent': token } });
+      return await this.#transport.request<T>(call, {
+        ...options,
+        headers: { ...options.headers, 'puente-consent': token },
+      });
     } catch (error) {
       // A token the API refuses is no use: mint a fresh one next time.
-      if (error instanceof DelegationInactiveError || (error instanceof APIError && error.code.startsWith('consent_'))) this.#consent.forget();
+      if (error instanceof DelegationInactiveError || (error instanceof APIError && error.code.startsWith('consent_')))
+        this.#consent.forget();
       throw error;
     }
   }

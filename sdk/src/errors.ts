@@ -29,24 +29,54 @@ export class APIError extends PuenteError {
   }
 }
 
-export class BadRequestError extends APIError { override name = 'BadRequestError'; }
-export class AuthenticationError extends APIError { override name = 'AuthenticationError'; }
-export class PermissionDeniedError extends APIError { override name = 'PermissionDeniedError'; }
+export class BadRequestError extends APIError {
+  override name = 'BadRequestError';
+}
+export class AuthenticationError extends APIError {
+  override name = 'AuthenticationError';
+}
+export class PermissionDeniedError extends APIError {
+  override name = 'PermissionDeniedError';
+}
 /** The delegation was revoked, renounced, suspended or has expired: ask the citizen again. */
-export class DelegationInactiveError extends PermissionDeniedError { override name = 'DelegationInactiveError'; }
-export class NotFoundError extends APIError { override name = 'NotFoundError'; }
-export class ConflictError extends APIError { override name = 'ConflictError'; }
-export class PreconditionFailedError extends APIError { override name = 'PreconditionFailedError'; }
-export class PayloadTooLargeError extends APIError { override name = 'PayloadTooLargeError'; }
-export class UnsupportedMediaTypeError extends APIError { override name = 'UnsupportedMediaTypeError'; }
-export class UnprocessableEntityError extends APIError { override name = 'UnprocessableEntityError'; }
-export class RateLimitError extends APIError { override name = 'RateLimitError'; }
-export class InternalServerError extends APIError { override name = 'InternalServerError'; }
+export class DelegationInactiveError extends PermissionDeniedError {
+  override name = 'DelegationInactiveError';
+}
+export class NotFoundError extends APIError {
+  override name = 'NotFoundError';
+}
+export class ConflictError extends APIError {
+  override name = 'ConflictError';
+}
+export class PreconditionFailedError extends APIError {
+  override name = 'PreconditionFailedError';
+}
+export class PayloadTooLargeError extends APIError {
+  override name = 'PayloadTooLargeError';
+}
+export class UnsupportedMediaTypeError extends APIError {
+  override name = 'UnsupportedMediaTypeError';
+}
+export class UnprocessableEntityError extends APIError {
+  override name = 'UnprocessableEntityError';
+}
+export class RateLimitError extends APIError {
+  override name = 'RateLimitError';
+}
+export class InternalServerError extends APIError {
+  override name = 'InternalServerError';
+}
 
 /** The API could not be reached, or the connection broke before an answer. */
-export class ConnectionError extends PuenteError { override name = 'ConnectionError'; }
-export class TimeoutError extends ConnectionError { override name = 'TimeoutError'; }
-export class WebhookVerificationError extends PuenteError { override name = 'WebhookVerificationError'; }
+export class ConnectionError extends PuenteError {
+  override name = 'ConnectionError';
+}
+export class TimeoutError extends ConnectionError {
+  override name = 'TimeoutError';
+}
+export class WebhookVerificationError extends PuenteError {
+  override name = 'WebhookVerificationError';
+}
 
 const BY_STATUS: Record<number, typeof APIError> = {
   400: BadRequestError,

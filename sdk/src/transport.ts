@@ -1,4 +1,4 @@
-import { ConnectionError, errorFor, TimeoutError, type Problem } from './errors';
+import { ConnectionError, errorFor, type Problem, TimeoutError } from './errors';
 import { VERSION } from './version';
 
 export interface ClientOptions {
@@ -119,8 +119,14 @@ export class Transport {
 
   async request<T>(call: Call, options: RequestOptions = {}): Promise<T> {
     const { signal } = options;
-    const headers = new Headers({ accept: 'application/json', 'puente-sdk-version': `typescript/${VERSION}`, ...this.options.defaultHeaders, ...options.headers });
-    if (this.options.apiKey && !headers.has('authorization')) headers.set('authorization', `Bearer ${this.options.apiKey}`);
+    const headers = new Headers({
+      accept: 'application/json',
+      'puente-sdk-version': `typescript/${VERSION}`,
+      ...this.options.defaultHeaders,
+      ...options.headers,
+    });
+    if (this.options.apiKey && !headers.has('authorization'))
+      headers.set('authorization', `Bearer ${this.options.apiKey}`);
     if (options.ifMatch) headers.set('if-match', options.ifMatch);
     let body: BodyInit | undefined;
     if (call.body !== undefined && call.multipart) body = toFormData(call.body as Record<string, unknown>);
@@ -131,7 +137,8 @@ export class Transport {
     // One key for every attempt of this write, so the server acts at most once: a retried PATCH
     // whose first answer was lost gets that answer replayed instead of failing its If-Match.
     const write = call.method !== 'GET' && call.method !== 'HEAD';
-    if (write && !headers.has('idempotency-key')) headers.set('idempotency-key', options.idempotencyKey ?? crypto.randomUUID());
+    if (write && !headers.has('idempotency-key'))
+      headers.set('idempotency-key', options.idempotencyKey ?? crypto.randomUUID());
 
     const url = this.url(call.path, call.query);
     const fetcher = this.options.fetch ?? globalThis.fetch;
@@ -139,7 +146,9 @@ export class Transport {
     const timeout = Math.min(options.timeout ?? this.options.timeout ?? 60_000, MAX_TIMER_MS);
     const baseDelay = this.options.retryBaseDelayMs ?? 500;
     const backoff = (attempt: number, hint?: number) =>
-      hint !== undefined && hint <= MAX_RETRY_AFTER_MS ? hint : Math.min(baseDelay * 2 ** attempt, baseDelay * 16) * (1 - Math.random() * 0.25);
+      hint !== undefined && hint <= MAX_RETRY_AFTER_MS
+        ? hint
+        : Math.min(baseDelay * 2 ** attempt, baseDelay * 16) * (1 - Math.random() * 0.25);
 
     for (let attempt = 0; ; attempt++) {
       signal?.throwIfAborted();
@@ -156,7 +165,12 @@ export class Transport {
       let text = '';
       headers.set('puente-retry-count', String(attempt));
       try {
-        response = await fetcher(url, { method: call.method, headers: new Headers(headers), body, signal: controller.signal });
+        response = await fetcher(url, {
+          method: call.method,
+          headers: new Headers(headers),
+          body,
+          signal: controller.signal,
+        });
         // The timeout covers reading the body too, except a binary one the caller streams.
         if (!(response.ok && call.binary)) text = await response.text();
       } catch (cause) {
@@ -182,7 +196,11 @@ export class Transport {
         continue;
       }
       const problem = parseJson(text) as Problem | undefined;
-      throw errorFor(response.status, problem && typeof problem === 'object' && 'code' in problem ? problem : undefined, response.headers);
+      throw errorFor(
+        response.status,
+        problem && typeof problem === 'object' && 'code' in problem ? problem : undefined,
+        response.headers,
+      );
     }
   }
 }

@@ -31,6 +31,8 @@ export type Query<O extends OperationId> = NonNullable<operations[O]['parameters
 /** The event types Puente delivers to webhook endpoints. */
 export type WebhookEventType = keyof webhooks;
 /** The body delivered for one event type, e.g. `WebhookEventOf<'procedure.resolved'>`. */
-export type WebhookEventOf<T extends WebhookEventType> = Content<NonNullable<NonNullable<webhooks[T]['post']>['requestBody']>>;
+export type WebhookEventOf<T extends WebhookEventType> = Content<
+  NonNullable<NonNullable<webhooks[T]['post']>['requestBody']>
+>;
 /** Any delivered event: switch on `type` to narrow `data`. */
 export type WebhookEvent = { [T in WebhookEventType]: WebhookEventOf<T> }[WebhookEventType];

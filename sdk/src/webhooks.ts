@@ -41,7 +41,8 @@ export async function unwrap<Event extends WebhookEvent = WebhookEvent>(
   const id = header(headers, 'webhook-id');
   const timestamp = header(headers, 'webhook-timestamp');
   const signatures = header(headers, 'webhook-signature');
-  if (!id || !timestamp || !signatures) throw new WebhookVerificationError('Missing webhook-id, webhook-timestamp or webhook-signature header');
+  if (!id || !timestamp || !signatures)
+    throw new WebhookVerificationError('Missing webhook-id, webhook-timestamp or webhook-signature header');
   if (!/^\d+$/.test(timestamp) || Math.abs(Date.now() / 1000 - Number(timestamp)) > toleranceSeconds) {
     throw new WebhookVerificationError('The webhook-timestamp is outside the tolerance window');
   }
@@ -53,7 +54,9 @@ export async function unwrap<Event extends WebhookEvent = WebhookEvent>(
     throw new WebhookVerificationError('The secret is not a whsec_<base64> value');
   }
   const key = await crypto.subtle.importKey('raw', keyBytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-  const expected = new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(`${id}.${timestamp}.${rawBody}`)));
+  const expected = new Uint8Array(
+    await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(`${id}.${timestamp}.${rawBody}`)),
+  );
 
   // Several signatures appear while a secret rotates; any one may match.
   const valid = signatures.split(' ').some((entry) => {

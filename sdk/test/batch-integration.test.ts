@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Puente } from '../src';
+
 import { processDelegationRequestBatches } from '../../api/modules/delegation-request-batches/service';
 import { createTestApp, type TestApp } from '../../test/support/app';
 import { registrationBody } from '../../test/support/fixtures';
 import { dni } from '../../test/support/people';
+import { Puente } from '../src';
 
 let t: TestApp;
 let puente: Puente;
@@ -45,13 +46,31 @@ describe('delegationRequests.createBatch against the real API', () => {
     ].join('\r\n');
     const file = new File(['\uFEFF' + csv + '\r\n'], 'clientes.csv', { type: 'text/csv' });
     const progress: number[] = [];
-    const result = await puente.delegationRequests.createBatch(file, { onProgress: (batch) => progress.push(batch.done), pollIntervalMs: 1, idempotencyKey: 'import-clientes-1' });
+    const result = await puente.delegationRequests.createBatch(file, {
+      onProgress: (batch) => progress.push(batch.done),
+      pollIntervalMs: 1,
+      idempotencyKey: 'import-clientes-1',
+    });
 
-    expect(result).toMatchObject({ object: 'delegation_request_batch', status: 'completed', total: 5, done: 5, created: 2, duplicates: 2, failed: 1 });
+    expect(result).toMatchObject({
+      object: 'delegation_request_batch',
+      status: 'completed',
+      total: 5,
+      done: 5,
+      created: 2,
+      duplicates: 2,
+      failed: 1,
+    });
     expect(progress[0]).toBeLessThan(5); // seen part-way, not only at the end
     expect(progress.at(-1)).toBe(5);
     expect(progress).toEqual([...progress].sort((x, y) => x - y));
-    expect(result.rows.map((r) => [r.row, r.status])).toEqual([[1, 'created'], [2, 'created'], [3, 'failed'], [4, 'duplicate'], [5, 'duplicate']]);
+    expect(result.rows.map((r) => [r.row, r.status])).toEqual([
+      [1, 'created'],
+      [2, 'created'],
+      [3, 'failed'],
+      [4, 'duplicate'],
+      [5, 'duplicate'],
+    ]);
     expect(result.rows[2]!.problem!.errors[0]).toMatchObject({ pointer: '/citizen/id_number', column: 'id_number' });
     expect(result.rows[3]!.delegation_request_id).toBe(existing.id);
     expect(result.rows[4]!.delegation_request_id).toBe(result.rows[0]!.delegation_request_id);
@@ -59,7 +78,10 @@ describe('delegationRequests.createBatch against the real API', () => {
     expect(created.citizen).toMatchObject({ name: 'López García; Carmen' });
 
     // The same import run again with the same key finds the same batch and creates nothing.
-    const again = await puente.delegationRequests.createBatch(file, { pollIntervalMs: 1, idempotencyKey: 'import-clientes-1' });
+    const again = await puente.delegationRequests.createBatch(file, {
+      pollIntervalMs: 1,
+      idempotencyKey: 'import-clientes-1',
+    });
     expect(again.id).toBe(result.id);
     expect(again.rows).toEqual(result.rows);
     expect(posts).toBe(2);

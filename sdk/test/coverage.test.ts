@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
+
 import { describe, expect, it } from 'vitest';
-import { Puente, operationMethods } from '../src';
+
+import { operationMethods, Puente } from '../src';
 
 const document = JSON.parse(readFileSync(new URL('../../openapi/openapi.json', import.meta.url), 'utf8')) as {
   paths: Record<string, Record<string, { operationId?: string }>>;
@@ -19,7 +21,9 @@ describe('SDK coverage of openapi/openapi.json (run `npm run sdk:generate` after
   it('maps every operation to a function of the client', () => {
     const client = new Puente({ apiKey: 'sk_test_x' });
     for (const [operation, path] of Object.entries(operationMethods)) {
-      const fn = path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], client);
+      const fn = path
+        .split('.')
+        .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], client);
       expect(typeof fn, `${operation} → puente.${path}`).toBe('function');
     }
   });

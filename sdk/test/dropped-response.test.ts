@@ -1,10 +1,12 @@
 import type { AddressInfo } from 'node:net';
+
 import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConnectionError, Puente, PreconditionFailedError } from '../src';
+
 import { createTestApp, type TestApp } from '../../test/support/app';
 import { registrationBody } from '../../test/support/fixtures';
 import { FORMS } from '../../test/support/forms';
+import { ConnectionError, PreconditionFailedError, Puente } from '../src';
 
 // The real app on a real socket; the fetch below performs each request for real and, for the
 // first PATCH, throws after the server has answered, as when a connection drops on the way back.
@@ -14,7 +16,9 @@ let base: string;
 beforeAll(async () => {
   t = await createTestApp();
   base = await new Promise<string>((resolve) => {
-    server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => resolve(`http://127.0.0.1:${info.port}`));
+    server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) =>
+      resolve(`http://127.0.0.1:${info.port}`),
+    );
   });
 });
 afterAll(async () => {
@@ -30,7 +34,12 @@ function droppingFirstAnswer(method: string) {
     if (init?.method !== method) return response;
     const headers = new Headers(init.headers);
     const body = await response.arrayBuffer(); // the server has finished and answered
-    sent.push({ key: headers.get('idempotency-key'), retryCount: headers.get('puente-retry-count'), status: response.status, replayed: response.headers.get('idempotent-replayed') });
+    sent.push({
+      key: headers.get('idempotency-key'),
+      retryCount: headers.get('puente-retry-count'),
+      status: response.status,
+      replayed: response.headers.get('idempotent-replayed'),
+    });
     if (!dropped) {
       dropped = true;
       throw new TypeError('fetch failed', { cause: new Error('socket hang up') });
@@ -62,7 +71,11 @@ describe('a write whose answer is lost', () => {
     const { client, draft, version } = await draftProcedure({ fetch: fetcher });
     const form = { ...FORMS.JUB, requested_start_date: '2026-07-01' };
 
-    const updated = await client.procedures.update(draft.id, { form: form as never }, { ifMatch: `"${draft.id}.v${version}"` });
+    const updated = await client.procedures.update(
+      draft.id,
+      { form: form as never },
+      { ifMatch: `"${draft.id}.v${version}"` },
+    );
     expect(updated.id).toBe(draft.id);
     expect((updated.form as { requested_start_date?: string }).requested_start_date).toBe('2026-07-01');
     expect(sent).toHaveLength(2);
@@ -81,7 +94,12 @@ describe('a write whose answer is lost', () => {
     const { sent, fetcher } = droppingFirstAnswer('PATCH');
     const { client, draft, version } = await draftProcedure({ fetch: fetcher });
     const ifMatch = `"${draft.id}.v${version}"`;
-    const call = (key: string) => client.procedures.update(draft.id, { form: FORMS.JUB as never }, { ifMatch, maxRetries: 0, headers: { 'idempotency-key': key } });
+    const call = (key: string) =>
+      client.procedures.update(
+        draft.id,
+        { form: FORMS.JUB as never },
+        { ifMatch, maxRetries: 0, headers: { 'idempotency-key': key } },
+      );
     await expect(call('first')).rejects.toBeInstanceOf(ConnectionError);
     await expect(call('second')).rejects.toBeInstanceOf(PreconditionFailedError);
     expect(sent.map((s) => s.status)).toEqual([200, 412]);

@@ -1,6 +1,15 @@
-import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { ConflictError, Puente, VERSION, type ClientOptions, type DelegationRequestBatch, type DelegationRequestBatchRowResult } from '../src';
+
+import { describe, expect, it } from 'vitest';
+
+import {
+  type ClientOptions,
+  ConflictError,
+  type DelegationRequestBatch,
+  type DelegationRequestBatchRowResult,
+  Puente,
+  VERSION,
+} from '../src';
 
 const BASE = 'http://puente.test';
 type Seen = { method: string; url: string; headers: Headers; body: unknown };
@@ -9,7 +18,12 @@ type Seen = { method: string; url: string; headers: Headers; body: unknown };
 function scripted(answer: (request: Seen, n: number) => Response) {
   const seen: Seen[] = [];
   const fetch = (async (input: RequestInfo | URL, init: RequestInit = {}) => {
-    const request = { method: init.method ?? 'GET', url: String(input), headers: new Headers(init.headers), body: init.body };
+    const request = {
+      method: init.method ?? 'GET',
+      url: String(input),
+      headers: new Headers(init.headers),
+      body: init.body,
+    };
     seen.push(request);
     return answer(request, seen.length);
   }) as typeof globalThis.fetch;
@@ -18,11 +32,22 @@ function scripted(answer: (request: Seen, n: number) => Response) {
 const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
 const problem = (status: number, code: string, headers: Record<string, string> = {}) =>
-  new Response(JSON.stringify({ type: `https://docs.puente.es/problems/${code}`, title: code, status, detail: code, code, request_id: 'rid_1' }), {
-    status,
-    headers: { 'content-type': 'application/problem+json', ...headers },
-  });
-const client = (fetch: typeof globalThis.fetch, options: ClientOptions = {}) => new Puente({ apiKey: 'sk_test_abc', baseUrl: BASE, fetch, retryBaseDelayMs: 5, ...options });
+  new Response(
+    JSON.stringify({
+      type: `https://docs.puente.es/problems/${code}`,
+      title: code,
+      status,
+      detail: code,
+      code,
+      request_id: 'rid_1',
+    }),
+    {
+      status,
+      headers: { 'content-type': 'application/problem+json', ...headers },
+    },
+  );
+const client = (fetch: typeof globalThis.fetch, options: ClientOptions = {}) =>
+  new Puente({ apiKey: 'sk_test_abc', baseUrl: BASE, fetch, retryBaseDelayMs: 5, ...options });
 
 describe('headers', () => {
   it('sends Puente-SDK-Version (the package version) and Puente-Retry-Count per attempt', async () => {
@@ -34,7 +59,13 @@ describe('headers', () => {
   });
 
   it.each(['PATCH', 'DELETE', 'POST'])('sends an Idempotency-Key on %s, the same on every attempt', async (method) => {
-    const { seen, fetch } = scripted((_, n) => (n === 1 ? problem(502, 'internal') : method === 'DELETE' ? new Response(null, { status: 204 }) : json({ id: 'x' })));
+    const { seen, fetch } = scripted((_, n) =>
+      n === 1
+        ? problem(502, 'internal')
+        : method === 'DELETE'
+          ? new Response(null, { status: 204 })
+          : json({ id: 'x' }),
+    );
     const puente = client(fetch);
     if (method === 'PATCH') await puente.webhookEndpoints.update('whe_1', { enabled: false }, { ifMatch: 'W/"3"' });
     else if (method === 'DELETE') await puente.webhookEndpoints.del('whe_1');
@@ -60,13 +91,17 @@ describe('Puente-Should-Retry', () => {
   });
 
   it('false on idempotency_in_flight: the write is not resent blindly', async () => {
-    const { seen, fetch } = scripted(() => problem(409, 'idempotency_in_flight', { 'puente-should-retry': 'false', 'retry-after': '1' }));
+    const { seen, fetch } = scripted(() =>
+      problem(409, 'idempotency_in_flight', { 'puente-should-retry': 'false', 'retry-after': '1' }),
+    );
     await expect(client(fetch).members.create({} as never)).rejects.toBeInstanceOf(ConflictError);
     expect(seen).toHaveLength(1);
   });
 
   it('true forces a retry of an answer that is not retried by default, within maxRetries', async () => {
-    const { seen, fetch } = scripted((_, n) => (n < 2 ? problem(409, 'conflict', { 'puente-should-retry': 'true' }) : json({ id: 'org_1' })));
+    const { seen, fetch } = scripted((_, n) =>
+      n < 2 ? problem(409, 'conflict', { 'puente-should-retry': 'true' }) : json({ id: 'org_1' }),
+    );
     await expect(client(fetch).organization.retrieve()).resolves.toMatchObject({ id: 'org_1' });
     expect(seen).toHaveLength(2);
 
@@ -81,20 +116,32 @@ describe('page helpers', () => {
     scripted((request) => {
       const cursor = new URL(request.url).searchParams.get('cursor');
       const page = cursor === null ? 0 : Number(cursor.slice(4));
-      return json({ data: [{ id: `mem_${page}a` }, { id: `mem_${page}b` }], has_more: page < 2, next_cursor: page < 2 ? `cur_${page + 1}` : null });
+      return json({
+        data: [{ id: `mem_${page}a` }, { id: `mem_${page}b` }],
+        has_more: page < 2,
+        next_cursor: page < 2 ? `cur_${page + 1}` : null,
+      });
     });
 
   it('.pages() yields each page in turn', async () => {
     const { seen, fetch } = lister();
     const pages = [];
     for await (const page of client(fetch).members.list({ limit: 2 }).pages()) pages.push(page.data.map((m) => m.id));
-    expect(pages).toEqual([['mem_0a', 'mem_0b'], ['mem_1a', 'mem_1b'], ['mem_2a', 'mem_2b']]);
+    expect(pages).toEqual([
+      ['mem_0a', 'mem_0b'],
+      ['mem_1a', 'mem_1b'],
+      ['mem_2a', 'mem_2b'],
+    ]);
     expect(seen.map((r) => new URL(r.url).searchParams.get('cursor'))).toEqual([null, 'cur_1', 'cur_2']);
   });
 
   it('.toArray({ limit }) stops at the limit without asking for further pages', async () => {
     const { seen, fetch } = lister();
-    expect((await client(fetch).members.list({ limit: 2 }).toArray({ limit: 3 })).map((m) => m.id)).toEqual(['mem_0a', 'mem_0b', 'mem_1a']);
+    expect((await client(fetch).members.list({ limit: 2 }).toArray({ limit: 3 })).map((m) => m.id)).toEqual([
+      'mem_0a',
+      'mem_0b',
+      'mem_1a',
+    ]);
     expect(seen).toHaveLength(2);
     const all = lister();
     expect(await client(all.fetch).members.list().toArray({ limit: 100 })).toHaveLength(6);
@@ -120,17 +167,36 @@ describe('delegationRequests.createBatch', () => {
     created_at: '2026-03-02T09:00:00.000Z',
     completed_at: status === 'completed' ? '2026-03-02T09:00:02.000Z' : null,
   });
-  const row = (n: number, status: DelegationRequestBatchRowResult['status'], extra: Partial<DelegationRequestBatchRowResult> = {}): DelegationRequestBatchRowResult => ({
-    object: 'delegation_request_batch_row', row: n, line: n + 1, status, delegation_request_id: null, problem: null, processed_at: '2026-03-02T09:00:01.000Z', ...extra,
+  const row = (
+    n: number,
+    status: DelegationRequestBatchRowResult['status'],
+    extra: Partial<DelegationRequestBatchRowResult> = {},
+  ): DelegationRequestBatchRowResult => ({
+    object: 'delegation_request_batch_row',
+    row: n,
+    line: n + 1,
+    status,
+    delegation_request_id: null,
+    problem: null,
+    processed_at: '2026-03-02T09:00:01.000Z',
+    ...extra,
   });
   const rows = [
     row(1, 'created', { delegation_request_id: 'dlr_1' }),
     row(2, 'duplicate', { delegation_request_id: 'dlr_0' }),
-    row(3, 'failed', { problem: { code: 'validation_failed', detail: 'Invalid', errors: [{ pointer: '/citizen/id_number', column: 'id_number', detail: 'Bad letter' }] } }),
+    row(3, 'failed', {
+      problem: {
+        code: 'validation_failed',
+        detail: 'Invalid',
+        errors: [{ pointer: '/citizen/id_number', column: 'id_number', detail: 'Bad letter' }],
+      },
+    }),
   ];
   // The rows list in pages of two, following the cursor.
   const rowsPage = (url: URL) =>
-    url.searchParams.get('cursor') === 'c2' ? json({ data: rows.slice(2), has_more: false, next_cursor: null }) : json({ data: rows.slice(0, 2), has_more: true, next_cursor: 'c2' });
+    url.searchParams.get('cursor') === 'c2'
+      ? json({ data: rows.slice(2), has_more: false, next_cursor: null })
+      : json({ data: rows.slice(0, 2), has_more: true, next_cursor: 'c2' });
 
   it('uploads a CSV as multipart, polls until completed, reports progress, then reads every row', async () => {
     let polls = 0;
@@ -142,8 +208,13 @@ describe('delegationRequests.createBatch', () => {
       return json(polls < 3 ? batch(polls, 'processing') : batch(3, 'completed'));
     });
     const progress: number[] = [];
-    const csv = new File(['\uFEFFdni;nombre\n12345678Z;"López García, Carmen"\n'], 'clientes.csv', { type: 'text/csv' });
-    const result = await client(fetch).delegationRequests.createBatch(csv, { onProgress: (b) => progress.push(b.done), pollIntervalMs: 5 });
+    const csv = new File(['\uFEFFdni;nombre\n12345678Z;"López García, Carmen"\n'], 'clientes.csv', {
+      type: 'text/csv',
+    });
+    const result = await client(fetch).delegationRequests.createBatch(csv, {
+      onProgress: (b) => progress.push(b.done),
+      pollIntervalMs: 5,
+    });
     expect(result.rows).toEqual(rows);
     expect(result).toMatchObject({ status: 'completed', total: 3, created: 1, failed: 1, duplicates: 1 });
     expect(progress).toEqual([0, 1, 2, 3]);
@@ -161,9 +232,19 @@ describe('delegationRequests.createBatch', () => {
   });
 
   it('sends rows as JSON with the caller’s key, and reads the rows of a batch that completed at once', async () => {
-    const { seen, fetch } = scripted((request) => (request.method === 'POST' ? json(batch(3, 'completed'), 202) : rowsPage(new URL(request.url))));
-    const input = [{ citizen: { id_number: '12345678Z', name: 'Carmen López García' }, scope: { procedure_types: ['JUB'], subjects: [], capacities: ['consult'] }, valid_until: '2027-12-31' }];
-    const result = await client(fetch).delegationRequests.createBatch(input as never, { idempotencyKey: 'import-2026-03-02' });
+    const { seen, fetch } = scripted((request) =>
+      request.method === 'POST' ? json(batch(3, 'completed'), 202) : rowsPage(new URL(request.url)),
+    );
+    const input = [
+      {
+        citizen: { id_number: '12345678Z', name: 'Carmen López García' },
+        scope: { procedure_types: ['JUB'], subjects: [], capacities: ['consult'] },
+        valid_until: '2027-12-31',
+      },
+    ];
+    const result = await client(fetch).delegationRequests.createBatch(input as never, {
+      idempotencyKey: 'import-2026-03-02',
+    });
     expect(result.rows).toHaveLength(3);
     expect(JSON.parse(seen[0]!.body as string)).toEqual({ rows: input });
     expect(seen[0]!.headers.get('content-type')).toBe('application/json');
@@ -175,6 +256,8 @@ describe('delegationRequests.createBatch', () => {
     const { fetch } = scripted(() => json(batch(0, 'processing'), 202));
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error('stop')), 30);
-    await expect(client(fetch).delegationRequests.createBatch(new Blob(['a']), { signal: controller.signal, pollIntervalMs: 10 })).rejects.toThrow('stop');
+    await expect(
+      client(fetch).delegationRequests.createBatch(new Blob(['a']), { signal: controller.signal, pollIntervalMs: 10 }),
+    ).rejects.toThrow('stop');
   });
 });

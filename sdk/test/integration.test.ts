@@ -1,15 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DelegationInactiveError, NotFoundError, Puente, toFile, UnprocessableEntityError } from '../src';
+
 import { createTestApp, type TestApp } from '../../test/support/app';
 import { registrationBody } from '../../test/support/fixtures';
 import { FORMS, PDF_BYTES } from '../../test/support/forms';
+import { DelegationInactiveError, NotFoundError, Puente, toFile, UnprocessableEntityError } from '../src';
 
 let t: TestApp;
 let fetchThroughApp: typeof fetch;
 beforeAll(async () => {
   t = await createTestApp();
   // The real app (routing, validation, database), without a socket.
-  fetchThroughApp = ((input: RequestInfo | URL, init?: RequestInit) => Promise.resolve(t.app.request(String(input), init))) as typeof fetch;
+  fetchThroughApp = ((input: RequestInfo | URL, init?: RequestInit) =>
+    Promise.resolve(t.app.request(String(input), init))) as typeof fetch;
 });
 afterAll(() => t.close());
 
@@ -17,7 +19,11 @@ describe('SDK against the real API', () => {
   it('registers, files a JUB under consent, follows it, and stops when the client revokes', async () => {
     const anonymous = new Puente({ baseUrl: 'http://puente.test', fetch: fetchThroughApp });
     const registration = await anonymous.organization.register(registrationBody() as never);
-    const puente = new Puente({ apiKey: registration.test_key.secret, baseUrl: 'http://puente.test', fetch: fetchThroughApp });
+    const puente = new Puente({
+      apiKey: registration.test_key.secret,
+      baseUrl: 'http://puente.test',
+      fetch: fetchThroughApp,
+    });
 
     const request = await puente.delegationRequests.create({
       citizen: { id_number: '12345678Z', name: 'Carmen López García' },
@@ -28,10 +34,16 @@ describe('SDK against the real API', () => {
     const client = puente.forClient(accepted.delegation_id!);
 
     const draft = await client.procedures.create({ type: 'JUB', form: FORMS.JUB as never });
-    const dni = await client.procedures.documents.upload(draft.id, { kind: 'DNI_NIE', file: await toFile(PDF_BYTES, 'dni.pdf') });
+    const dni = await client.procedures.documents.upload(draft.id, {
+      kind: 'DNI_NIE',
+      file: await toFile(PDF_BYTES, 'dni.pdf'),
+    });
     expect(dni.filename).toBe('dni.pdf');
     await expect(client.procedures.submit(draft.id)).rejects.toBeInstanceOf(UnprocessableEntityError);
-    await client.procedures.documents.upload(draft.id, { kind: 'IBAN_CERT', file: new File([PDF_BYTES], 'iban.pdf', { type: 'application/pdf' }) });
+    await client.procedures.documents.upload(draft.id, {
+      kind: 'IBAN_CERT',
+      file: new File([PDF_BYTES], 'iban.pdf', { type: 'application/pdf' }),
+    });
     const submitted = await client.procedures.submit(draft.id);
     expect(submitted.registry_entry_number).toMatch(/^REG-/);
 
@@ -41,7 +53,9 @@ describe('SDK against the real API', () => {
     const receipt = await client.procedures.receipt(draft.id);
     expect(new TextDecoder().decode((await receipt.arrayBuffer()).slice(0, 5))).toBe('%PDF-');
     const docs = await client.procedures.documents.list(draft.id);
-    const bytes = new Uint8Array(await (await client.procedures.documents.download(draft.id, docs.data[0]!.id)).arrayBuffer());
+    const bytes = new Uint8Array(
+      await (await client.procedures.documents.download(draft.id, docs.data[0]!.id)).arrayBuffer(),
+    );
     expect(bytes).toEqual(PDF_BYTES);
 
     const listed: string[] = [];

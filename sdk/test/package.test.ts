@@ -4,8 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+
 import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { createTestApp, type TestApp } from '../../test/support/app';
 import { ROOT } from '../../test/support/server-process';
 
@@ -21,7 +23,9 @@ let tarball: string;
 beforeAll(async () => {
   t = await createTestApp();
   base = await new Promise<string>((resolve) => {
-    server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => resolve(`http://127.0.0.1:${info.port}`));
+    server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) =>
+      resolve(`http://127.0.0.1:${info.port}`),
+    );
   });
   dir = mkdtempSync(join(tmpdir(), 'puente-sdk-pack-'));
   await run('npm', ['run', 'build'], { cwd: SDK });
@@ -70,31 +74,61 @@ async function project(name: string, type: 'module' | 'commonjs', load: string):
   const root = join(dir, name);
   mkdirSync(root);
   writeFileSync(join(root, 'package.json'), JSON.stringify({ name, private: true, type }));
-  writeFileSync(join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, lib: ['ES2022', 'DOM'], outDir: 'out', skipLibCheck: false }, include: ['main.ts'] }));
+  writeFileSync(
+    join(root, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        strict: true,
+        lib: ['ES2022', 'DOM'],
+        outDir: 'out',
+        skipLibCheck: false,
+      },
+      include: ['main.ts'],
+    }),
+  );
   writeFileSync(join(root, 'main.ts'), program(load));
   // A local tarball with no dependencies installs without the network.
   await run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball], { cwd: root });
-  const typecheck = await run(TSC, ['-p', 'tsconfig.json'], { cwd: root }).catch((error) => error as { stdout: string });
+  const typecheck = await run(TSC, ['-p', 'tsconfig.json'], { cwd: root }).catch(
+    (error) => error as { stdout: string },
+  );
   expect(typecheck.stdout, 'type errors').toBe('');
   const { registrationBody } = await import('../../test/support/fixtures');
-  const { stdout } = await run(process.execPath, ['out/main.js'], { cwd: root, env: { ...process.env, PUENTE_BASE_URL: base, REGISTRATION: JSON.stringify(registrationBody()) } });
+  const { stdout } = await run(process.execPath, ['out/main.js'], {
+    cwd: root,
+    env: { ...process.env, PUENTE_BASE_URL: base, REGISTRATION: JSON.stringify(registrationBody()) },
+  });
   return stdout;
 }
 
 describe('npm pack of the SDK', () => {
   it('holds only the built files, their types, the README and package.json', () => {
-    expect(files).toEqual(['README.md', 'dist/index.cjs', 'dist/index.d.cts', 'dist/index.d.ts', 'dist/index.js', 'package.json']);
+    expect(files).toEqual([
+      'README.md',
+      'dist/index.cjs',
+      'dist/index.d.cts',
+      'dist/index.d.ts',
+      'dist/index.js',
+      'package.json',
+    ]);
   });
 
   it.each([
     ['esm', 'module', "import { NotFoundError, Puente, VERSION } from '@puente/sdk';"],
     ['cjs', 'commonjs', "import { NotFoundError, Puente, VERSION } from '@puente/sdk';"],
-  ] as const)('installs in a fresh %s project, type-checks and runs against the API', async (name, type, load) => {
-    const output = JSON.parse(await project(name, type, load)) as Record<string, unknown>;
-    expect(output).toMatchObject({ status: 'pending', notFound: 'not_found', version: '0.1.0' });
-    expect(output.listed).toEqual([output.request]);
-    // The compiled program loads the build its module system asks for.
-    const emitted = readFileSync(join(dir, name, 'out/main.js'), 'utf8');
-    expect(emitted).toMatch(type === 'commonjs' ? /require\("@puente\/sdk"\)/ : /from '@puente\/sdk'/);
-  }, 180_000);
+  ] as const)(
+    'installs in a fresh %s project, type-checks and runs against the API',
+    async (name, type, load) => {
+      const output = JSON.parse(await project(name, type, load)) as Record<string, unknown>;
+      expect(output).toMatchObject({ status: 'pending', notFound: 'not_found', version: '0.1.0' });
+      expect(output.listed).toEqual([output.request]);
+      // The compiled program loads the build its module system asks for.
+      const emitted = readFileSync(join(dir, name, 'out/main.js'), 'utf8');
+      expect(emitted).toMatch(type === 'commonjs' ? /require\("@puente\/sdk"\)/ : /from '@puente\/sdk'/);
+    },
+    180_000,
+  );
 });

@@ -1,10 +1,12 @@
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
 import {
   APIError,
   AuthenticationError,
   BadRequestError,
+  type ClientOptions,
   ConflictError,
   ConnectionError,
   DelegationInactiveError,
@@ -18,7 +20,6 @@ import {
   TimeoutError,
   UnprocessableEntityError,
   UnsupportedMediaTypeError,
-  type ClientOptions,
 } from '../src';
 
 const BASE = 'http://puente.test';
@@ -28,14 +29,31 @@ afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
 // Tiny backoff so retries are fast; the public default stays 500 ms → 8 s.
-const client = (options: ClientOptions = {}) => new Puente({ apiKey: 'sk_test_abc', baseUrl: BASE, retryBaseDelayMs: 20, ...options });
-const problem = (status: number, code: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
+const client = (options: ClientOptions = {}) =>
+  new Puente({ apiKey: 'sk_test_abc', baseUrl: BASE, retryBaseDelayMs: 20, ...options });
+const problem = (
+  status: number,
+  code: string,
+  extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+) =>
   HttpResponse.json(
-    { type: `https://docs.puente.es/problems/${code}`, title: code, status, detail: `${code} detail`, code, request_id: 'rid_body', ...extra },
+    {
+      type: `https://docs.puente.es/problems/${code}`,
+      title: code,
+      status,
+      detail: `${code} detail`,
+      code,
+      request_id: 'rid_body',
+      ...extra,
+    },
     { status, headers: { 'content-type': 'application/problem+json', 'request-id': 'rid_header', ...headers } },
   );
 const member = { name: 'Ana Gil Pérez', id_number: '12345678Z', role: 'agent' } as const;
-const slow = (ms: number) => async () => (await new Promise((r) => setTimeout(r, ms)), HttpResponse.json({ id: 'org_1' }));
+const slow = (ms: number) => async () => (
+  await new Promise((r) => setTimeout(r, ms)),
+  HttpResponse.json({ id: 'org_1' })
+);
 
 describe('requests', () => {
   it('sends the key, JSON, query params and URL-encoded path params', async () => {
@@ -49,7 +67,9 @@ describe('requests', () => {
     expect(seen!.headers.get('idempotency-key')).toBeNull();
 
     server.use(http.get(`${BASE}/v1/calendar/deadline`, ({ request }) => HttpResponse.json({ url: request.url })));
-    const result = (await client().calendar.computeDeadline({ from: '2026-03-02', business_days: 10 })) as unknown as { url: string };
+    const result = (await client().calendar.computeDeadline({ from: '2026-03-02', business_days: 10 })) as unknown as {
+      url: string;
+    };
     expect(new URL(result.url).search).toBe('?from=2026-03-02&business_days=10');
   });
 
@@ -58,15 +78,28 @@ describe('requests', () => {
   });
 
   it('returns binary responses as the Response', async () => {
-    server.use(http.get(`${BASE}/v1/procedures/prc_1/receipt`, () => new HttpResponse('%PDF-1.4', { headers: { 'content-type': 'application/pdf' } })));
+    server.use(
+      http.get(
+        `${BASE}/v1/procedures/prc_1/receipt`,
+        () => new HttpResponse('%PDF-1.4', { headers: { 'content-type': 'application/pdf' } }),
+      ),
+    );
     const receipt = await client().procedures.receipt('prc_1');
     expect(await receipt.text()).toBe('%PDF-1.4');
   });
 
   it('sends multipart bodies with the file name', async () => {
     let form: FormData | undefined;
-    server.use(http.post(`${BASE}/v1/procedures/prc_1/documents`, async ({ request }) => ((form = await request.formData()), HttpResponse.json({ id: 'doc_1' }, { status: 201 }))));
-    await client().procedures.documents.upload('prc_1', { kind: 'DNI_NIE', file: new File(['%PDF-1.4'], 'dni.pdf', { type: 'application/pdf' }) });
+    server.use(
+      http.post(
+        `${BASE}/v1/procedures/prc_1/documents`,
+        async ({ request }) => ((form = await request.formData()), HttpResponse.json({ id: 'doc_1' }, { status: 201 })),
+      ),
+    );
+    await client().procedures.documents.upload('prc_1', {
+      kind: 'DNI_NIE',
+      file: new File(['%PDF-1.4'], 'dni.pdf', { type: 'application/pdf' }),
+    });
     expect(form!.get('kind')).toBe('DNI_NIE');
     expect((form!.get('file') as File).name).toBe('dni.pdf');
   });
@@ -78,7 +111,9 @@ describe('retries', () => {
     server.use(
       http.post(`${BASE}/v1/members`, ({ request }) => {
         attempts.push({ key: request.headers.get('idempotency-key'), at: Date.now() });
-        return attempts.length < 3 ? problem(503, 'service_unavailable') : HttpResponse.json({ id: 'mem_1' }, { status: 201 });
+        return attempts.length < 3
+          ? problem(503, 'service_unavailable')
+          : HttpResponse.json({ id: 'mem_1' }, { status: 201 });
       }),
     );
     const created = await client({ retryBaseDelayMs: 40 }).members.create(member);
@@ -93,7 +128,15 @@ describe('retries', () => {
 
   it('uses a new key for each call, and the caller’s key when given', async () => {
     const keys: Array<string | null> = [];
-    server.use(http.post(`${BASE}/v1/members`, ({ request }) => (keys.push(request.headers.get('idempotency-key')), HttpResponse.json({ id: 'm' }, { status: 201 }))));
+    server.use(
+      http.post(
+        `${BASE}/v1/members`,
+        ({ request }) => (
+          keys.push(request.headers.get('idempotency-key')),
+          HttpResponse.json({ id: 'm' }, { status: 201 })
+        ),
+      ),
+    );
     const puente = client();
     await puente.members.create(member);
     await puente.members.create(member);
@@ -109,7 +152,11 @@ describe('retries', () => {
     expect(n).toBe(3);
 
     n = 0;
-    server.use(http.get(`${BASE}/v1/organization`, () => (++n === 1 ? HttpResponse.error() : HttpResponse.json({ id: 'org_1' }))));
+    server.use(
+      http.get(`${BASE}/v1/organization`, () =>
+        ++n === 1 ? HttpResponse.error() : HttpResponse.json({ id: 'org_1' }),
+      ),
+    );
     await expect(client().organization.retrieve()).resolves.toMatchObject({ id: 'org_1' });
   });
 
@@ -131,12 +178,32 @@ describe('retries', () => {
   it('honours Retry-After as an HTTP date, and ignores hints over a minute', async () => {
     const times: number[] = [];
     const retryAfter = new Date(Date.now() + 2000).toUTCString(); // whole seconds: 1–2 s from now
-    server.use(http.get(`${BASE}/v1/organization`, () => (times.push(Date.now()), times.length === 1 ? problem(503, 'service_unavailable', {}, { 'retry-after': retryAfter }) : HttpResponse.json({}))));
+    server.use(
+      http.get(
+        `${BASE}/v1/organization`,
+        () => (
+          times.push(Date.now()),
+          times.length === 1
+            ? problem(503, 'service_unavailable', {}, { 'retry-after': retryAfter })
+            : HttpResponse.json({})
+        ),
+      ),
+    );
     await client().organization.retrieve();
     expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(900);
 
     times.length = 0;
-    server.use(http.get(`${BASE}/v1/organization`, () => (times.push(Date.now()), times.length === 1 ? problem(503, 'service_unavailable', {}, { 'retry-after': '3600' }) : HttpResponse.json({}))));
+    server.use(
+      http.get(
+        `${BASE}/v1/organization`,
+        () => (
+          times.push(Date.now()),
+          times.length === 1
+            ? problem(503, 'service_unavailable', {}, { 'retry-after': '3600' })
+            : HttpResponse.json({})
+        ),
+      ),
+    );
     await client().organization.retrieve();
     expect(times[1]! - times[0]!).toBeLessThan(500);
   });
@@ -163,7 +230,9 @@ describe('timeouts and cancellation', () => {
   it('throws TimeoutError when every attempt is too slow', async () => {
     let n = 0;
     server.use(http.get(`${BASE}/v1/organization`, async () => (n++, slow(300)())));
-    const error = await client({ timeout: 30 }).organization.retrieve().catch((e: unknown) => e);
+    const error = await client({ timeout: 30 })
+      .organization.retrieve()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
     expect(n).toBe(3);
     await expect(client({ maxRetries: 0 }).organization.retrieve({ timeout: 30 })).rejects.toBeInstanceOf(TimeoutError);
@@ -181,8 +250,12 @@ describe('timeouts and cancellation', () => {
 
   it('sends nothing when the signal is already aborted, and stops during a backoff', async () => {
     let n = 0;
-    server.use(http.get(`${BASE}/v1/organization`, () => (n++, problem(503, 'service_unavailable', {}, { 'retry-after': '5' }))));
-    await expect(client().organization.retrieve({ signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+    server.use(
+      http.get(`${BASE}/v1/organization`, () => (n++, problem(503, 'service_unavailable', {}, { 'retry-after': '5' }))),
+    );
+    await expect(client().organization.retrieve({ signal: AbortSignal.abort() })).rejects.toMatchObject({
+      name: 'AbortError',
+    });
     expect(n).toBe(0);
     const started = Date.now();
     const controller = new AbortController();
@@ -197,9 +270,16 @@ describe('errors', () => {
   it('carry status, code, request id, headers and the problem with its pointers', async () => {
     const errors = [{ pointer: '/id_number', in: 'body', detail: 'The check letter should be Z for 12345678.' }];
     server.use(http.post(`${BASE}/v1/members`, () => problem(400, 'validation_failed', { errors })));
-    const error = await client().members.create(member).catch((e: unknown) => e);
+    const error = await client()
+      .members.create(member)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BadRequestError);
-    expect(error).toMatchObject({ status: 400, code: 'validation_failed', requestId: 'rid_header', name: 'BadRequestError' });
+    expect(error).toMatchObject({
+      status: 400,
+      code: 'validation_failed',
+      requestId: 'rid_header',
+      name: 'BadRequestError',
+    });
     expect((error as BadRequestError).problem?.errors).toEqual(errors);
     expect((error as BadRequestError).headers.get('content-type')).toBe('application/problem+json');
     expect((error as BadRequestError).message).toContain('validation_failed');
@@ -225,16 +305,34 @@ describe('errors', () => {
 
   it('map delegation_inactive to DelegationInactiveError, a PermissionDeniedError', async () => {
     server.use(http.get(`${BASE}/v1/delegations/dlg_1`, () => problem(403, 'delegation_inactive')));
-    const error = await client().delegations.retrieve('dlg_1').catch((e: unknown) => e);
+    const error = await client()
+      .delegations.retrieve('dlg_1')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DelegationInactiveError);
     expect(error).toBeInstanceOf(PermissionDeniedError);
   });
 
   it('take the request id from the body when the header is missing, and survive non-problem bodies', async () => {
-    server.use(http.get(`${BASE}/v1/organization`, () => HttpResponse.json({ type: 'about:blank', title: 't', status: 404, detail: 'd', code: 'not_found', request_id: 'rid_body' }, { status: 404 })));
+    server.use(
+      http.get(`${BASE}/v1/organization`, () =>
+        HttpResponse.json(
+          { type: 'about:blank', title: 't', status: 404, detail: 'd', code: 'not_found', request_id: 'rid_body' },
+          { status: 404 },
+        ),
+      ),
+    );
     await expect(client().organization.retrieve()).rejects.toMatchObject({ requestId: 'rid_body', code: 'not_found' });
-    server.use(http.get(`${BASE}/v1/organization`, () => new HttpResponse('<html>Bad gateway</html>', { status: 502, headers: { 'content-type': 'text/html' } })));
-    await expect(client({ maxRetries: 0 }).organization.retrieve()).rejects.toMatchObject({ status: 502, code: 'unknown', problem: undefined });
+    server.use(
+      http.get(
+        `${BASE}/v1/organization`,
+        () => new HttpResponse('<html>Bad gateway</html>', { status: 502, headers: { 'content-type': 'text/html' } }),
+      ),
+    );
+    await expect(client({ maxRetries: 0 }).organization.retrieve()).rejects.toMatchObject({
+      status: 502,
+      code: 'unknown',
+      problem: undefined,
+    });
   });
 });
 
@@ -246,7 +344,11 @@ describe('pagination', () => {
         const cursor = new URL(request.url).searchParams.get('cursor');
         cursors.push(cursor);
         const page = cursor === null ? 0 : Number(cursor.replace('cur_', ''));
-        return HttpResponse.json({ data: [{ id: `mem_${page}a` }, { id: `mem_${page}b` }], has_more: page < 2, next_cursor: page < 2 ? `cur_${page + 1}` : null });
+        return HttpResponse.json({
+          data: [{ id: `mem_${page}a` }, { id: `mem_${page}b` }],
+          has_more: page < 2,
+          next_cursor: page < 2 ? `cur_${page + 1}` : null,
+        });
       }),
     );
     return cursors;
@@ -277,10 +379,19 @@ describe('forClient', () => {
     const consent: Array<string | null> = [];
     server.use(
       http.post(`${BASE}/v1/delegations/dlg_1/consent-tokens`, () =>
-        HttpResponse.json({ token: `ct_${++minted}`, expires_at: new Date(Date.now() + 600_000).toISOString() }, { status: 201 }),
+        HttpResponse.json(
+          { token: `ct_${++minted}`, expires_at: new Date(Date.now() + 600_000).toISOString() },
+          { status: 201 },
+        ),
       ),
-      http.get(`${BASE}/v1/procedures/prc_1`, ({ request }) => (consent.push(request.headers.get('puente-consent')), HttpResponse.json({ id: 'prc_1' }))),
-      http.get(`${BASE}/v1/organization`, ({ request }) => (consent.push(request.headers.get('puente-consent')), HttpResponse.json({ id: 'org_1' }))),
+      http.get(
+        `${BASE}/v1/procedures/prc_1`,
+        ({ request }) => (consent.push(request.headers.get('puente-consent')), HttpResponse.json({ id: 'prc_1' })),
+      ),
+      http.get(
+        `${BASE}/v1/organization`,
+        ({ request }) => (consent.push(request.headers.get('puente-consent')), HttpResponse.json({ id: 'org_1' })),
+      ),
     );
     const carmen = client().forClient('dlg_1');
     await carmen.procedures.retrieve('prc_1');

@@ -1,8 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+
 import { serve, type ServerType } from '@hono/node-server';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { createApp } from '../../api/app';
 import { configFromEnv } from '../../api/config';
 import type { App } from '../../api/http/context';
@@ -13,7 +15,16 @@ import type { Database } from '../../api/node/database';
 import { nodeDeps } from '../../api/node/runtime';
 import type { TestApp } from '../support/app';
 import { openTestDatabase } from '../support/database';
-import { ADMIN_TOKEN, auth, createRequest, delegationRequestBody, expectProblem, mintToken, newCitizenId, registerVerifiedOrg } from '../support/fixtures';
+import {
+  ADMIN_TOKEN,
+  auth,
+  createRequest,
+  delegationRequestBody,
+  expectProblem,
+  mintToken,
+  newCitizenId,
+  registerVerifiedOrg,
+} from '../support/fixtures';
 
 const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
@@ -33,9 +44,22 @@ interface AxeViolation {
 async function expectAccessible(page: Page, label: string): Promise<void> {
   await page.addScriptTag({ content: AXE_SOURCE });
   const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact?: string | null; help: string; nodes: { target: unknown[] }[] }[] }> } }).axe;
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(): Promise<{
+            violations: { id: string; impact?: string | null; help: string; nodes: { target: unknown[] }[] }[];
+          }>;
+        };
+      }
+    ).axe;
     const result = await axe.run();
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact ?? null, help: v.help, nodes: v.nodes.map((n) => n.target.map(String).join(' ')) }));
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact ?? null,
+      help: v.help,
+      nodes: v.nodes.map((n) => n.target.map(String).join(' ')),
+    }));
   });
   const blocking = (violations as AxeViolation[]).filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(blocking, `axe on ${label}`).toEqual([]);
@@ -67,7 +91,10 @@ describe.skipIf(!haveChromium)('citizen pages in a real browser', () => {
     await expect.poll(() => new URL(page.url()).pathname).toBe('/dev-idp/login');
     await page.getByLabel('DNI o NIE').fill(idNumber);
     await page.getByLabel('Nombre y apellidos').fill(name);
-    await Promise.all([page.waitForURL((url) => url.pathname.startsWith('/ciudadania')), page.getByRole('button', { name: 'Entrar' }).click()]);
+    await Promise.all([
+      page.waitForURL((url) => url.pathname.startsWith('/ciudadania')),
+      page.getByRole('button', { name: 'Entrar' }).click(),
+    ]);
   }
 
   beforeAll(async () => {
@@ -75,7 +102,9 @@ describe.skipIf(!haveChromium)('citizen pages in a real browser', () => {
     const clock = new ManualClock(new Date('2026-03-02T09:00:00Z'));
     // Listen first: the app's base URL (approval links, token issuers) must carry the real port.
     const port = await new Promise<number>((resolve) => {
-      server = serve({ fetch: (request, env) => app.fetch(request, env), port: 0, hostname: '127.0.0.1' }, (info) => resolve(info.port));
+      server = serve({ fetch: (request, env) => app.fetch(request, env), port: 0, hostname: '127.0.0.1' }, (info) =>
+        resolve(info.port),
+      );
     });
     baseUrl = `http://127.0.0.1:${port}`;
     const config = configFromEnv({ PUENTE_ENV: 'test', PUENTE_BASE_URL: baseUrl, PUENTE_ADMIN_TOKEN: ADMIN_TOKEN });
@@ -93,13 +122,26 @@ describe.skipIf(!haveChromium)('citizen pages in a real browser', () => {
         const { json, ...rest } = init;
         const headers = new Headers(rest.headers);
         if (json !== undefined) headers.set('content-type', 'application/json');
-        return fetch(`${baseUrl}${path}`, { ...rest, headers, body: json !== undefined ? JSON.stringify(json) : rest.body, redirect: 'manual' });
+        return fetch(`${baseUrl}${path}`, {
+          ...rest,
+          headers,
+          body: json !== undefined ? JSON.stringify(json) : rest.body,
+          redirect: 'manual',
+        });
       },
       close: () => database.close(),
     };
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
   });
 
@@ -116,7 +158,9 @@ describe.skipIf(!haveChromium)('citizen pages in a real browser', () => {
     const request = await createRequest(
       t,
       org.liveKey,
-      delegationRequestBody(idNumber, { scope: { procedure_types: ['JUB'], subjects: ['family'], capacities: ['consult', 'file', 'respond'] } }),
+      delegationRequestBody(idNumber, {
+        scope: { procedure_types: ['JUB'], subjects: ['family'], capacities: ['consult', 'file', 'respond'] },
+      }),
     );
     expect(request.approval_url).toBe(`${baseUrl}/ciudadania/solicitudes/${request.id}`);
 
@@ -200,18 +244,28 @@ describe.skipIf(!haveChromium)('citizen pages in a real browser', () => {
     await expectAccessible(page, 'delegations, active');
 
     // The organisation now mints a consent token and uses it.
-    const accepted = (await (await t.request(`/v1/delegation-requests/${request.id}`, { headers: auth(org.liveKey) })).json()) as { status: string; delegation_id: string };
+    const accepted = (await (
+      await t.request(`/v1/delegation-requests/${request.id}`, { headers: auth(org.liveKey) })
+    ).json()) as { status: string; delegation_id: string };
     expect(accepted.status).toBe('accepted');
     const delegationId = accepted.delegation_id;
     const token = await mintToken(t, org.liveKey, delegationId);
-    const check = await t.request('/v1/consent-tokens/current', { headers: auth(org.liveKey, { 'puente-consent': token }) });
+    const check = await t.request('/v1/consent-tokens/current', {
+      headers: auth(org.liveKey, { 'puente-consent': token }),
+    });
     expect(check.status, await check.clone().text()).toBe(200);
 
     // A forged form (wrong CSRF token) is refused, and changes nothing.
-    const forged = await page.context().request.post(`${baseUrl}/ciudadania/delegaciones/${delegationId}/revocar`, { form: { csrf: 'forged' }, maxRedirects: 0 });
+    const forged = await page.context().request.post(`${baseUrl}/ciudadania/delegaciones/${delegationId}/revocar`, {
+      form: { csrf: 'forged' },
+      maxRedirects: 0,
+    });
     expect(forged.status()).toBe(403);
     expect(await forged.text()).toContain('Acción no permitida');
-    expect((await t.request('/v1/consent-tokens/current', { headers: auth(org.liveKey, { 'puente-consent': token }) })).status).toBe(200);
+    expect(
+      (await t.request('/v1/consent-tokens/current', { headers: auth(org.liveKey, { 'puente-consent': token }) }))
+        .status,
+    ).toBe(200);
 
     // Revoke: effective on the organisation's very next request.
     await page.reload();
@@ -223,11 +277,19 @@ describe.skipIf(!haveChromium)('citizen pages in a real browser', () => {
     await expectAccessible(page, 'delegations, revoked');
 
     await expectProblem(
-      await t.request(`/v1/delegations/${delegationId}/consent-tokens`, { method: 'POST', headers: auth(org.liveKey), json: {} }),
+      await t.request(`/v1/delegations/${delegationId}/consent-tokens`, {
+        method: 'POST',
+        headers: auth(org.liveKey),
+        json: {},
+      }),
       403,
       'delegation_inactive',
     );
-    await expectProblem(await t.request('/v1/consent-tokens/current', { headers: auth(org.liveKey, { 'puente-consent': token }) }), 403, 'delegation_inactive');
+    await expectProblem(
+      await t.request('/v1/consent-tokens/current', { headers: auth(org.liveKey, { 'puente-consent': token }) }),
+      403,
+      'delegation_inactive',
+    );
 
     // The access log: newest first, Madrid time, organisation and member by name.
     await page.getByRole('link', { name: 'Registro de accesos' }).click();
@@ -278,13 +340,15 @@ describe.skipIf(!haveChromium)('citizen pages in a real browser', () => {
     expect(await page.getByRole('link', { name: 'Identificarse' }).count()).toBe(1);
   }, 60_000);
 
-  it('shows another citizen a 404 page for someone else\'s request, and rejects answering it', async () => {
+  it("shows another citizen a 404 page for someone else's request, and rejects answering it", async () => {
     const org = await registerVerifiedOrg(t, { legal_name: 'Asesoría Laboral Ribera S.L.P.', kind: 'graduado_social' });
     const owner = newCitizenId();
     const request = await createRequest(t, org.liveKey, delegationRequestBody(owner));
 
     const page = await newPage();
-    await page.goto(`${baseUrl}/dev-idp/login?return_to=${encodeURIComponent(`/ciudadania/solicitudes/${request.id}`)}`);
+    await page.goto(
+      `${baseUrl}/dev-idp/login?return_to=${encodeURIComponent(`/ciudadania/solicitudes/${request.id}`)}`,
+    );
     const responses: number[] = [];
     page.on('response', (r) => {
       if (new URL(r.url()).pathname === `/ciudadania/solicitudes/${request.id}`) responses.push(r.status());
@@ -300,9 +364,13 @@ describe.skipIf(!haveChromium)('citizen pages in a real browser', () => {
     // Even with a valid CSRF token for their own session, they cannot accept it.
     await page.goto(`${baseUrl}/ciudadania`);
     const csrf = await page.locator('input[name=csrf]').first().inputValue();
-    const attempt = await page.context().request.post(`${baseUrl}/ciudadania/solicitudes/${request.id}/aceptar`, { form: { csrf }, maxRedirects: 0 });
+    const attempt = await page
+      .context()
+      .request.post(`${baseUrl}/ciudadania/solicitudes/${request.id}/aceptar`, { form: { csrf }, maxRedirects: 0 });
     expect(attempt.status()).toBe(404);
-    const still = (await (await t.request(`/v1/delegation-requests/${request.id}`, { headers: auth(org.liveKey) })).json()) as { status: string };
+    const still = (await (
+      await t.request(`/v1/delegation-requests/${request.id}`, { headers: auth(org.liveKey) })
+    ).json()) as { status: string };
     expect(still.status).toBe('pending');
 
     // Returning elsewhere than the citizen pages is refused: the sign-in goes home instead.
@@ -321,6 +389,8 @@ describe.skipIf(!haveChromium)('citizen pages in a real browser', () => {
     expect(headerBackground).toBe('rgb(11, 58, 102)');
     await page.goto(`${baseUrl}/ciudadania?lang=en`);
     expect(await h1(page)).toBe('Citizen area');
-    expect(await page.getByRole('link', { name: 'Sign in' }).getAttribute('href')).toBe('/dev-idp/login?return_to=%2Fciudadania');
+    expect(await page.getByRole('link', { name: 'Sign in' }).getAttribute('href')).toBe(
+      '/dev-idp/login?return_to=%2Fciudadania',
+    );
   }, 60_000);
 });

@@ -1,9 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+
 import { serve, type ServerType } from '@hono/node-server';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { parse } from 'csv-parse/sync';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openNotification } from '../support/procedures';
+
 import { createApp } from '../../api/app';
 import { configFromEnv } from '../../api/config';
 import type { App } from '../../api/http/context';
@@ -13,11 +15,11 @@ import { registerDevIdentityProviderPages } from '../../api/modules/dev-idp/page
 import type { Database } from '../../api/node/database';
 import { nodeDeps } from '../../api/node/runtime';
 import type { TestApp } from '../support/app';
-import { openTestDatabase } from '../support/database';
-import { parse } from 'csv-parse/sync';
-import { ADMIN_TOKEN, auth, citizenToken, newCitizenId } from '../support/fixtures';
 import { advance, answerRequirement, citizenCase, fileJub } from '../support/citizen-procedures';
+import { openTestDatabase } from '../support/database';
+import { ADMIN_TOKEN, auth, citizenToken, newCitizenId } from '../support/fixtures';
 import { pdfText } from '../support/pdf';
+import { openNotification } from '../support/procedures';
 
 const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
@@ -36,9 +38,22 @@ interface AxeViolation {
 async function expectAccessible(page: Page, label: string): Promise<void> {
   await page.addScriptTag({ content: AXE_SOURCE });
   const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact?: string | null; help: string; nodes: { target: unknown[] }[] }[] }> } }).axe;
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(): Promise<{
+            violations: { id: string; impact?: string | null; help: string; nodes: { target: unknown[] }[] }[];
+          }>;
+        };
+      }
+    ).axe;
     const result = await axe.run();
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact ?? null, help: v.help, nodes: v.nodes.map((n) => n.target.map(String).join(' ')) }));
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact ?? null,
+      help: v.help,
+      nodes: v.nodes.map((n) => n.target.map(String).join(' ')),
+    }));
   });
   const blocking = (violations as AxeViolation[]).filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(blocking, `axe on ${label}`).toEqual([]);
@@ -71,7 +86,10 @@ describe.skipIf(!haveChromium)('Mis trámites and the access log in a real brows
     await expect.poll(() => new URL(page.url()).pathname).toBe('/dev-idp/login');
     await page.getByLabel('DNI o NIE').fill(idNumber);
     await page.getByLabel('Nombre y apellidos').fill(name);
-    await Promise.all([page.waitForURL((url) => url.pathname.startsWith('/ciudadania')), page.getByRole('button', { name: 'Entrar' }).click()]);
+    await Promise.all([
+      page.waitForURL((url) => url.pathname.startsWith('/ciudadania')),
+      page.getByRole('button', { name: 'Entrar' }).click(),
+    ]);
   }
 
   beforeAll(async () => {
@@ -79,7 +97,9 @@ describe.skipIf(!haveChromium)('Mis trámites and the access log in a real brows
     clock = new ManualClock(new Date('2026-03-02T09:00:00Z'));
     // Listen first: the app's base URL (approval links, token issuers) must carry the real port.
     const port = await new Promise<number>((resolve) => {
-      server = serve({ fetch: (request, env) => app.fetch(request, env), port: 0, hostname: '127.0.0.1' }, (info) => resolve(info.port));
+      server = serve({ fetch: (request, env) => app.fetch(request, env), port: 0, hostname: '127.0.0.1' }, (info) =>
+        resolve(info.port),
+      );
     });
     baseUrl = `http://127.0.0.1:${port}`;
     const config = configFromEnv({ PUENTE_ENV: 'test', PUENTE_BASE_URL: baseUrl, PUENTE_ADMIN_TOKEN: ADMIN_TOKEN });
@@ -97,13 +117,26 @@ describe.skipIf(!haveChromium)('Mis trámites and the access log in a real brows
         const { json, ...rest } = init;
         const headers = new Headers(rest.headers);
         if (json !== undefined) headers.set('content-type', 'application/json');
-        return fetch(`${baseUrl}${path}`, { ...rest, headers, body: json !== undefined ? JSON.stringify(json) : rest.body, redirect: 'manual' });
+        return fetch(`${baseUrl}${path}`, {
+          ...rest,
+          headers,
+          body: json !== undefined ? JSON.stringify(json) : rest.body,
+          redirect: 'manual',
+        });
       },
       close: () => database.close(),
     };
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
   });
 
@@ -113,7 +146,6 @@ describe.skipIf(!haveChromium)('Mis trámites and the access log in a real brows
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     await database?.close();
   });
-
 
   /** The cells of a table body as a reader sees them, test-mode tags left out. */
   async function tableRows(page: Page, selector: string): Promise<string[][]> {
@@ -128,7 +160,11 @@ describe.skipIf(!haveChromium)('Mis trámites and the access log in a real brows
     );
   }
 
-  async function inBothLanguages(page: Page, label: string, check: (lang: 'es' | 'en') => Promise<void>): Promise<void> {
+  async function inBothLanguages(
+    page: Page,
+    label: string,
+    check: (lang: 'es' | 'en') => Promise<void>,
+  ): Promise<void> {
     await check('es');
     await expectAccessible(page, `${label} (es)`);
     await page.getByRole('link', { name: 'English' }).click();
@@ -151,9 +187,13 @@ describe.skipIf(!haveChromium)('Mis trámites and the access log in a real brows
     await inBothLanguages(page, 'procedures, empty', async (lang) => {
       expect(await h1(page)).toBe(lang === 'es' ? 'Mis trámites' : 'My procedures');
       expect(await page.locator('main').innerText()).toContain(
-        lang === 'es' ? 'Nadie ha preparado ni presentado todavía ningún trámite en su nombre.' : 'Nobody has prepared or filed any procedure in your name yet.',
+        lang === 'es'
+          ? 'Nadie ha preparado ni presentado todavía ningún trámite en su nombre.'
+          : 'Nobody has prepared or filed any procedure in your name yet.',
       );
-      expect(await page.locator('nav a[aria-current=page]').innerText()).toBe(lang === 'es' ? 'Mis trámites' : 'My procedures');
+      expect(await page.locator('nav a[aria-current=page]').innerText()).toBe(
+        lang === 'es' ? 'Mis trámites' : 'My procedures',
+      );
     });
   });
 
@@ -166,23 +206,39 @@ describe.skipIf(!haveChromium)('Mis trámites and the access log in a real brows
     const resolved = await fileJub(t, second);
     // The second is required on the 3rd, answered on the 4th and denied on Thursday 5 March.
     clock.set('2026-03-03T09:00:00Z');
-    const req = await advance(t, second, resolved.id, { action: 'require', kinds: ['COMPANY_CERT'], message: 'Falta el certificado de empresa.' });
+    const req = await advance(t, second, resolved.id, {
+      action: 'require',
+      kinds: ['COMPANY_CERT'],
+      message: 'Falta el certificado de empresa.',
+    });
     clock.set('2026-03-04T09:00:00Z');
     await answerRequirement(t, second, resolved.id, req.requirements[0].id, 'COMPANY_CERT');
     clock.set('2026-03-05T09:00:00Z');
     await advance(t, second, resolved.id, { action: 'deny', message: 'No reúne el periodo mínimo de cotización.' });
     // Each notification is opened by the firm the day it is made available: its term runs from the next day.
     await openNotification(t, second.orgKey, await second.token(), resolved.id, 'resolution');
-    const denied = (await (await t.request(`/v1/procedures/${resolved.id}`, { headers: await second.consent() })).json()) as Record<string, any>;
+    const denied = (await (
+      await t.request(`/v1/procedures/${resolved.id}`, { headers: await second.consent() })
+    ).json()) as Record<string, any>;
     // The first is required on Tuesday 10 March; the citizen then revokes the second firm's delegation.
     clock.set('2026-03-10T09:00:00Z');
-    await advance(t, first, open.id, { action: 'require', kinds: ['COMPANY_CERT', 'QUOTA_PROOF'], message: 'Aporte el certificado de empresa y el informe de cotizaciones.' });
-    const required = await openNotification(t, first.orgKey, await first.token(), open.id, 'requirement').then(async () =>
-      (await t.request(`/v1/procedures/${open.id}`, { headers: await first.consent() })).json() as Promise<Record<string, any>>,
+    await advance(t, first, open.id, {
+      action: 'require',
+      kinds: ['COMPANY_CERT', 'QUOTA_PROOF'],
+      message: 'Aporte el certificado de empresa y el informe de cotizaciones.',
+    });
+    const required = await openNotification(t, first.orgKey, await first.token(), open.id, 'requirement').then(
+      async () =>
+        (await t.request(`/v1/procedures/${open.id}`, { headers: await first.consent() })).json() as Promise<
+          Record<string, any>
+        >,
     );
     // The citizen looks at their area the next day, Wednesday 11 March.
     clock.set('2026-03-11T09:00:00Z');
-    const revoke = await t.request(`/v1/me/delegations/${second.delegationId}/revoke`, { method: 'POST', headers: auth(await citizenToken(t, first.idNumber)) });
+    const revoke = await t.request(`/v1/me/delegations/${second.delegationId}/revoke`, {
+      method: 'POST',
+      headers: auth(await citizenToken(t, first.idNumber)),
+    });
     expect(revoke.status).toBe(200);
 
     const page = await newPage();
@@ -201,7 +257,10 @@ describe.skipIf(!haveChromium)('Mis trámites and the access log in a real brows
         expect(byOrg(SECOND_ORG)[2]).toContain('La delegación ya no está vigente (revocada por usted)');
         expect(byOrg(FIRST_ORG)[3]).toBe('2 de marzo de 2026');
       } else {
-        expect(byOrg(FIRST_ORG).slice(0, 2)).toEqual(['Contributory retirement pension', 'Documents are requested from you']);
+        expect(byOrg(FIRST_ORG).slice(0, 2)).toEqual([
+          'Contributory retirement pension',
+          'Documents are requested from you',
+        ]);
         expect(byOrg(SECOND_ORG)[1]).toBe('Refused');
         expect(byOrg(SECOND_ORG)[2]).toContain('The delegation is no longer in force (revoked by you)');
       }
@@ -237,7 +296,10 @@ describe.skipIf(!haveChromium)('Mis trámites and the access log in a real brows
     // The citizen downloads one of their documents; the receipt is a real PDF.
     const docRows = await tableRows(page, 'section[aria-labelledby=documentos] table');
     expect(docRows.map((r) => r[0]).sort()).toEqual(['Certificado de la cuenta bancaria', 'DNI o NIE']);
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Descargar dni_nie.pdf' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Descargar dni_nie.pdf' }).click(),
+    ]);
     expect(download.suggestedFilename()).toBe('dni_nie.pdf');
     const receiptHref = await page.getByRole('link', { name: 'Descargar el justificante (PDF)' }).getAttribute('href');
     const receipt = await page.context().request.get(`${baseUrl}${receiptHref}`);
@@ -283,7 +345,9 @@ describe.skipIf(!haveChromium)('Mis trámites and the access log in a real brows
               [FIRST_ORG, 'You', 'Downloaded a document'],
             ],
       );
-      expect(await page.getByRole('status').innerText()).toBe(lang === 'es' ? 'Se muestran 2 accesos con este filtro.' : '2 accesses match this filter.');
+      expect(await page.getByRole('status').innerText()).toBe(
+        lang === 'es' ? 'Se muestran 2 accesos con este filtro.' : '2 accesses match this filter.',
+      );
     });
 
     // Without the period, the firm's own accesses of 2 March show too; the exports hold exactly the page's rows.
@@ -299,7 +363,9 @@ describe.skipIf(!haveChromium)('Mis trámites and the access log in a real brows
     expect(csv.headers()['content-type']).toBe('text/csv; charset=utf-8');
     expect(csv.headers()['cache-control']).toBe('no-store');
     const records = parse(await csv.text(), { bom: true, columns: true }) as Record<string, string>[];
-    expect(records.map((r) => [r['Fecha y hora'], r['Organización'], r['Persona'], r['Acción'], r['Sobre']])).toEqual(shown);
+    expect(records.map((r) => [r['Fecha y hora'], r['Organización'], r['Persona'], r['Acción'], r['Sobre']])).toEqual(
+      shown,
+    );
     const pdfHref = await page.getByRole('link', { name: 'Descargar en PDF' }).getAttribute('href');
     const pdf = await pdfText(await (await page.context().request.get(`${baseUrl}${pdfHref}`)).body());
     for (const row of shown) expect(pdf.text.replace(/\s+/g, ' ')).toContain(row[3]!.split(' ').slice(0, 2).join(' '));

@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+
 import { serve, type ServerType } from '@hono/node-server';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { createTestApp, type TestApp } from '../support/app';
 import { registerOrg } from '../support/fixtures';
 
@@ -34,11 +36,21 @@ describe.skipIf(!existsSync(CHROMIUM))('/docs', () => {
   beforeAll(async () => {
     t = await createTestApp();
     base = await new Promise<string>((resolve) => {
-      server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => resolve(`http://127.0.0.1:${info.port}`));
+      server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) =>
+        resolve(`http://127.0.0.1:${info.port}`),
+      );
     });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
   }, 60_000);
   afterAll(async () => {
@@ -53,7 +65,9 @@ describe.skipIf(!existsSync(CHROMIUM))('/docs', () => {
     expect(operations).toBeGreaterThan(60);
     await expect(page.locator('#reference h1').first().textContent()).resolves.toContain('Puente API');
     const operation = page.locator('#operation\\/updateProcedure');
-    await expect(operation.locator('[role="tab"]').allTextContents()).resolves.toEqual(expect.arrayContaining(['curl', 'SDK']));
+    await expect(operation.locator('[role="tab"]').allTextContents()).resolves.toEqual(
+      expect.arrayContaining(['curl', 'SDK']),
+    );
     await operation.locator('[role="tab"]', { hasText: 'curl' }).first().click();
     await expect(operation.textContent()).resolves.toContain('curl -sS -X PATCH');
     await operation.locator('[role="tab"]', { hasText: 'SDK' }).first().click();
@@ -89,9 +103,28 @@ describe.skipIf(!existsSync(CHROMIUM))('/docs', () => {
     await page.addScriptTag({ path: AXE });
     const violations = await page.evaluate(async () => {
       type Node = { target: string[]; any: Array<{ data?: { fgColor?: string; bgColor?: string } }> };
-      const result = await (window as unknown as { axe: { run(node: unknown, options: object): Promise<{ violations: Array<{ id: string; impact: string; nodes: Node[] }> }> } }).axe.run(document, { resultTypes: ['violations'] });
-      const colours = (nodes: Node[]) => [...new Set(nodes.map((n) => n.any[0]?.data && `${n.any[0].data.fgColor} on ${n.any[0].data.bgColor}`).filter(Boolean))];
-      return result.violations.map((v) => ({ id: v.id, impact: v.impact, count: v.nodes.length, first: v.nodes[0]?.target.join(' '), colours: colours(v.nodes) }));
+      const result = await (
+        window as unknown as {
+          axe: {
+            run(
+              node: unknown,
+              options: object,
+            ): Promise<{ violations: Array<{ id: string; impact: string; nodes: Node[] }> }>;
+          };
+        }
+      ).axe.run(document, { resultTypes: ['violations'] });
+      const colours = (nodes: Node[]) => [
+        ...new Set(
+          nodes.map((n) => n.any[0]?.data && `${n.any[0].data.fgColor} on ${n.any[0].data.bgColor}`).filter(Boolean),
+        ),
+      ];
+      return result.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        count: v.nodes.length,
+        first: v.nodes[0]?.target.join(' '),
+        colours: colours(v.nodes),
+      }));
     });
     console.log(`axe on /docs: ${JSON.stringify(violations)}`);
     expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);

@@ -1,8 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { CalendarStore } from '../../api/modules/calendar/store';
 import { runScheduler } from '../../api/modules/events/scheduler';
 import { createTestApp, type TestApp } from '../support/app';
-import { ADMIN_TOKEN, auth, citizenToken, expectProblem, grantDelegation, mintToken, registerOrg, registerVerifiedOrg } from '../support/fixtures';
+import {
+  ADMIN_TOKEN,
+  auth,
+  citizenToken,
+  expectProblem,
+  grantDelegation,
+  mintToken,
+  registerOrg,
+  registerVerifiedOrg,
+} from '../support/fixtures';
 import { consentHeaders, createDraft, FORMS, uploadAll } from '../support/procedures';
 
 // Every expected date below is counted by hand on the calendar of the applicant's community
@@ -12,7 +22,11 @@ let t: TestApp;
 let agencyKey: string;
 beforeAll(async () => {
   t = await createTestApp({ config: { adminToken: ADMIN_TOKEN }, now: '2026-03-02T09:00:00Z' });
-  const res = await t.request('/v1/admin/agency-keys', { method: 'POST', headers: auth(ADMIN_TOKEN), json: { managing_body: 'INSS', office: 'Dirección Provincial de Madrid' } });
+  const res = await t.request('/v1/admin/agency-keys', {
+    method: 'POST',
+    headers: auth(ADMIN_TOKEN),
+    json: { managing_body: 'INSS', office: 'Dirección Provincial de Madrid' },
+  });
   agencyKey = ((await res.json()) as { secret: string }).secret;
 });
 afterAll(() => t.close());
@@ -37,30 +51,45 @@ async function fileJub(live: boolean): Promise<Filed> {
   t.clock.set(at('2026-03-02'));
   const org = live ? await registerVerifiedOrg(t) : await registerOrg(t);
   const key = live ? org.liveKey! : org.testKey;
-  const granted = await grantDelegation(t, key, { scope: { procedure_types: ['JUB'], subjects: [], capacities: ['consult', 'file', 'respond'] } });
-  const headers = async () => consentHeaders(key, await mintToken(t, key, granted.delegationId, { lifetime_seconds: 3600 }));
+  const granted = await grantDelegation(t, key, {
+    scope: { procedure_types: ['JUB'], subjects: [], capacities: ['consult', 'file', 'respond'] },
+  });
+  const headers = async () =>
+    consentHeaders(key, await mintToken(t, key, granted.delegationId, { lifetime_seconds: 3600 }));
   const token = await mintToken(t, key, granted.delegationId, { lifetime_seconds: 3600 });
   const draft = await createDraft(t, key, token, 'JUB', FORMS.JUB);
   await uploadAll(t, key, token, draft.id, ['DNI_NIE', 'IBAN_CERT']);
-  await json(await t.request(`/v1/procedures/${draft.id}/submit`, { method: 'POST', headers: consentHeaders(key, token) }));
+  await json(
+    await t.request(`/v1/procedures/${draft.id}/submit`, { method: 'POST', headers: consentHeaders(key, token) }),
+  );
   return { id: draft.id, key, idNumber: granted.idNumber, headers };
 }
 
 async function requireDocuments(p: Filed, day: string): Promise<Record<string, any>> {
   t.clock.set(at(day));
-  return json(await t.request(`/v1/agency/procedures/${p.id}/requirements`, {
-    method: 'POST', headers: auth(agencyKey), json: { kinds: ['COMPANY_CERT'], message: 'Falta el certificado de empresa con la fecha de cese.' },
-  }));
+  return json(
+    await t.request(`/v1/agency/procedures/${p.id}/requirements`, {
+      method: 'POST',
+      headers: auth(agencyKey),
+      json: { kinds: ['COMPANY_CERT'], message: 'Falta el certificado de empresa con la fecha de cese.' },
+    }),
+  );
 }
 
 const procedure = async (p: Filed) => json(await t.request(`/v1/procedures/${p.id}`, { headers: await p.headers() }));
-const notifications = async (p: Filed) => (await json(await t.request(`/v1/procedures/${p.id}/notifications`, { headers: await p.headers() }))).data as any[];
+const notifications = async (p: Filed) =>
+  (await json(await t.request(`/v1/procedures/${p.id}/notifications`, { headers: await p.headers() }))).data as any[];
 const events = async (p: Filed, type: string) =>
-  ((await json(await t.request(`/v1/events?type=${type}&limit=100`, { headers: auth(p.key) }))).data as any[]).filter((e) => e.data.procedure_id === p.id);
+  ((await json(await t.request(`/v1/events?type=${type}&limit=100`, { headers: auth(p.key) }))).data as any[]).filter(
+    (e) => e.data.procedure_id === p.id,
+  );
 /** Two scheduler passes at once, then a third: each fact must be emitted once. */
 async function schedule(day: string): Promise<void> {
   t.clock.set(at(day));
-  await Promise.all([runScheduler(t.sql, t.clock.now(), new CalendarStore()), runScheduler(t.sql, t.clock.now(), new CalendarStore())]);
+  await Promise.all([
+    runScheduler(t.sql, t.clock.now(), new CalendarStore()),
+    runScheduler(t.sql, t.clock.now(), new CalendarStore()),
+  ]);
   await runScheduler(t.sql, t.clock.now(), new CalendarStore());
 }
 
@@ -70,14 +99,38 @@ describe('a requirement never opened', () => {
     // Made available on Tuesday 10 March: 10 días naturales (11, 12, …, 20) → deemed rejected on Friday 20 March.
     const required = await requireDocuments(p, '2026-03-10');
     expect(required.status).toBe('action_required');
-    expect(required.requirements[0]).toMatchObject({ deadline: null, term_starts: 'on_access_or_deemed_rejection', deemed_rejected_on: '2026-03-20', counting_from: null });
-    expect(required.deadlines).toMatchObject({ requirement_deadline: null, awaiting_notification: { kind: 'requirement', deemed_rejected_on: '2026-03-20' } });
+    expect(required.requirements[0]).toMatchObject({
+      deadline: null,
+      term_starts: 'on_access_or_deemed_rejection',
+      deemed_rejected_on: '2026-03-20',
+      counting_from: null,
+    });
+    expect(required.deadlines).toMatchObject({
+      requirement_deadline: null,
+      awaiting_notification: { kind: 'requirement', deemed_rejected_on: '2026-03-20' },
+    });
     const [available] = await notifications(p);
-    expect(available).toMatchObject({ kind: 'requirement', status: 'available', accessed_at: null, deemed_rejected_on: '2026-03-20', content: null });
-    expect(available.term).toMatchObject({ basis: 'requirement', starts: 'on_access_or_deemed_rejection', deadline: null });
+    expect(available).toMatchObject({
+      kind: 'requirement',
+      status: 'available',
+      accessed_at: null,
+      deemed_rejected_on: '2026-03-20',
+      content: null,
+    });
+    expect(available.term).toMatchObject({
+      basis: 'requirement',
+      starts: 'on_access_or_deemed_rejection',
+      deadline: null,
+    });
     expect(await events(p, 'notification.available')).toHaveLength(1);
     expect((await events(p, 'notification.available'))[0].data).toEqual({
-      notification_id: available.id, procedure_id: p.id, type: 'JUB', kind: 'requirement', made_available_at: '2026-03-10T09:00:00.000Z', deemed_rejected_on: '2026-03-20', term_deadline: null,
+      notification_id: available.id,
+      procedure_id: p.id,
+      type: 'JUB',
+      kind: 'requirement',
+      made_available_at: '2026-03-10T09:00:00.000Z',
+      deemed_rejected_on: '2026-03-20',
+      term_deadline: null,
     });
 
     // Three días naturales before (17 March) the representative is warned; not on the 16th.
@@ -87,7 +140,11 @@ describe('a requirement never opened', () => {
     await schedule('2026-03-18');
     const approaching = await events(p, 'notification.deemed_rejection_approaching');
     expect(approaching).toHaveLength(1);
-    expect(approaching[0].data).toMatchObject({ notification_id: available.id, deemed_rejected_on: '2026-03-20', term_deadline: null });
+    expect(approaching[0].data).toMatchObject({
+      notification_id: available.id,
+      deemed_rejected_on: '2026-03-20',
+      term_deadline: null,
+    });
 
     // 20 March is still within the period: not running yet.
     await schedule('2026-03-20');
@@ -99,24 +156,51 @@ describe('a requirement never opened', () => {
     await schedule('2026-03-21');
     const rejected = await events(p, 'notification.deemed_rejected');
     expect(rejected).toHaveLength(1);
-    expect(rejected[0].data).toMatchObject({ notification_id: available.id, kind: 'requirement', type: 'JUB', deemed_rejected_on: '2026-03-20', term_deadline: '2026-04-07' });
+    expect(rejected[0].data).toMatchObject({
+      notification_id: available.id,
+      kind: 'requirement',
+      type: 'JUB',
+      deemed_rejected_on: '2026-03-20',
+      term_deadline: '2026-04-07',
+    });
     const afterRejection = await procedure(p);
     expect(afterRejection.deadlines).toMatchObject({ requirement_deadline: '2026-04-07', awaiting_notification: null });
-    expect(afterRejection.requirements[0]).toMatchObject({ deadline: '2026-04-07', term_starts: 'after_deemed_rejection', counting_from: '2026-03-21', status: 'open' });
+    expect(afterRejection.requirements[0]).toMatchObject({
+      deadline: '2026-04-07',
+      term_starts: 'after_deemed_rejection',
+      counting_from: '2026-03-21',
+      status: 'open',
+    });
     const [deemed] = await notifications(p);
     expect(deemed).toMatchObject({ status: 'deemed_rejected', accessed_at: null });
     expect(deemed.deemed_rejected_at).not.toBe(null);
-    expect(deemed.term).toMatchObject({ starts: 'after_deemed_rejection', counting_from: '2026-03-21', deadline: '2026-04-07' });
+    expect(deemed.term).toMatchObject({
+      starts: 'after_deemed_rejection',
+      counting_from: '2026-03-21',
+      deadline: '2026-04-07',
+    });
 
     // Opening it late changes no date (the term already runs from the deemed rejection).
-    const late = await json(await t.request(`/v1/procedures/${p.id}/notifications/${available.id}/access`, { method: 'POST', headers: await p.headers() }));
+    const late = await json(
+      await t.request(`/v1/procedures/${p.id}/notifications/${available.id}/access`, {
+        method: 'POST',
+        headers: await p.headers(),
+      }),
+    );
     expect(late).toMatchObject({ status: 'deemed_rejected', term: { deadline: '2026-04-07' } });
     expect(late.content).toMatchObject({ kinds: ['COMPANY_CERT'] });
 
     // On the last day of the term (7 April) the withdrawal cannot be declared yet.
     await schedule('2026-04-07');
     expect(await events(p, 'requirement.expired')).toHaveLength(0);
-    const early = await expectProblem(await t.request(`/v1/agency/procedures/${p.id}/withdrawal-declaration`, { method: 'POST', headers: auth(agencyKey) }), 409, 'term_not_elapsed');
+    const early = await expectProblem(
+      await t.request(`/v1/agency/procedures/${p.id}/withdrawal-declaration`, {
+        method: 'POST',
+        headers: auth(agencyKey),
+      }),
+      409,
+      'term_not_elapsed',
+    );
     expect(early).toMatchObject({ term_deadline: '2026-04-07', earliest_on: '2026-04-08' });
     expect((await procedure(p)).status).toBe('action_required');
 
@@ -126,22 +210,46 @@ describe('a requirement never opened', () => {
     expect(expired).toHaveLength(1);
     expect(expired[0].data).toMatchObject({ requirement_id: required.requirements[0].id, deadline: '2026-04-07' });
     expect((await procedure(p)).requirements[0].status).toBe('expired');
-    const withdrawn = await json(await t.request(`/v1/agency/procedures/${p.id}/withdrawal-declaration`, { method: 'POST', headers: auth(agencyKey) }));
+    const withdrawn = await json(
+      await t.request(`/v1/agency/procedures/${p.id}/withdrawal-declaration`, {
+        method: 'POST',
+        headers: auth(agencyKey),
+      }),
+    );
     expect(withdrawn.status).toBe('withdrawn');
-    await expectProblem(await t.request(`/v1/agency/procedures/${p.id}/withdrawal-declaration`, { method: 'POST', headers: auth(agencyKey) }), 409, 'invalid_state_transition');
+    await expectProblem(
+      await t.request(`/v1/agency/procedures/${p.id}/withdrawal-declaration`, {
+        method: 'POST',
+        headers: auth(agencyKey),
+      }),
+      409,
+      'invalid_state_transition',
+    );
     const declared = await events(p, 'procedure.withdrawal_declared');
     expect(declared).toHaveLength(1);
     const all = await notifications(p);
     expect(all.map((n) => n.kind)).toEqual(['requirement', 'withdrawal_declaration']);
-    expect(declared[0].data).toMatchObject({ status: 'withdrawn', notification_id: all[1].id, requirement_deadline: '2026-04-07' });
+    expect(declared[0].data).toMatchObject({
+      status: 'withdrawn',
+      notification_id: all[1].id,
+      requirement_deadline: '2026-04-07',
+    });
     expect(all[1]).toMatchObject({ status: 'available', deemed_rejected_on: '2026-04-20' }); // 8 April + 10 días naturales = Saturday 18 → Monday 20 April (art. 30.5)
-    const timeline = (await json(await t.request(`/v1/procedures/${p.id}/timeline`, { headers: await p.headers() }))).data.map((e: any) => e.action);
-    expect(timeline.slice(-5)).toEqual(['requirement_issued', 'notification_deemed_rejected', 'notification_accessed', 'requirement_expired', 'withdrawal_declared']);
+    const timeline = (
+      await json(await t.request(`/v1/procedures/${p.id}/timeline`, { headers: await p.headers() }))
+    ).data.map((e: any) => e.action);
+    expect(timeline.slice(-5)).toEqual([
+      'requirement_issued',
+      'notification_deemed_rejected',
+      'notification_accessed',
+      'requirement_expired',
+      'withdrawal_declared',
+    ]);
   });
 });
 
 describe('a requirement opened on day 3', () => {
-  it('runs from day 4, is recorded in the citizen\'s access log, and is never deemed rejected', async () => {
+  it("runs from day 4, is recorded in the citizen's access log, and is never deemed rejected", async () => {
     const p = await fileJub(true);
     const required = await requireDocuments(p, '2026-03-10'); // day 1: Tuesday 10 March
     const [n] = await notifications(p);
@@ -149,31 +257,66 @@ describe('a requirement opened on day 3', () => {
 
     // Day 3: Thursday 12 March. Counting starts Friday 13: 13, 16, 17, 18, 19, 20, 23, 24, 25, 26 March → 26 March.
     t.clock.set('2026-03-12T11:30:00Z');
-    const opened = await json(await t.request(`/v1/procedures/${p.id}/notifications/${n.id}/access`, { method: 'POST', headers: await p.headers() }));
-    expect(opened).toMatchObject({ status: 'accessed', accessed_at: '2026-03-12T11:30:00.000Z', term: { starts: 'after_access', counting_from: '2026-03-13', deadline: '2026-03-26' } });
+    const opened = await json(
+      await t.request(`/v1/procedures/${p.id}/notifications/${n.id}/access`, {
+        method: 'POST',
+        headers: await p.headers(),
+      }),
+    );
+    expect(opened).toMatchObject({
+      status: 'accessed',
+      accessed_at: '2026-03-12T11:30:00.000Z',
+      term: { starts: 'after_access', counting_from: '2026-03-13', deadline: '2026-03-26' },
+    });
     expect(opened.accessed_by_member_id).toMatch(/^mem_/);
-    expect(opened.content).toEqual({ requirement_id: required.requirements[0].id, kinds: ['COMPANY_CERT'], message: 'Falta el certificado de empresa con la fecha de cese.' });
-    expect((await procedure(p)).deadlines).toMatchObject({ requirement_deadline: '2026-03-26', awaiting_notification: null });
+    expect(opened.content).toEqual({
+      requirement_id: required.requirements[0].id,
+      kinds: ['COMPANY_CERT'],
+      message: 'Falta el certificado de empresa con la fecha de cese.',
+    });
+    expect((await procedure(p)).deadlines).toMatchObject({
+      requirement_deadline: '2026-03-26',
+      awaiting_notification: null,
+    });
 
     // Opening again is harmless: same first access.
     t.clock.set('2026-03-13T09:00:00Z');
-    const again = await json(await t.request(`/v1/procedures/${p.id}/notifications/${n.id}/access`, { method: 'POST', headers: await p.headers() }));
+    const again = await json(
+      await t.request(`/v1/procedures/${p.id}/notifications/${n.id}/access`, {
+        method: 'POST',
+        headers: await p.headers(),
+      }),
+    );
     expect(again.accessed_at).toBe('2026-03-12T11:30:00.000Z');
     const accessed = await events(p, 'notification.accessed');
     expect(accessed).toHaveLength(1);
     expect(accessed[0].data).toEqual({
-      notification_id: n.id, procedure_id: p.id, type: 'JUB', kind: 'requirement', made_available_at: '2026-03-10T09:00:00.000Z', deemed_rejected_on: '2026-03-20', term_deadline: '2026-03-26',
+      notification_id: n.id,
+      procedure_id: p.id,
+      type: 'JUB',
+      kind: 'requirement',
+      made_available_at: '2026-03-10T09:00:00.000Z',
+      deemed_rejected_on: '2026-03-20',
+      term_deadline: '2026-03-26',
     });
 
     // The citizen sees who opened it.
-    const log = (await json(await t.request('/v1/me/access-log?limit=100', { headers: auth(await citizenToken(t, p.idNumber)) }))).data as any[];
+    const log = (
+      await json(await t.request('/v1/me/access-log?limit=100', { headers: auth(await citizenToken(t, p.idNumber)) }))
+    ).data as any[];
     const openings = log.filter((e) => e.action === 'notification.accessed');
     expect(openings).toHaveLength(2);
     // Each opening names the notification it opened.
     expect(openings[0]).toMatchObject({ resource: { type: 'notification', id: n.id } });
 
     // The 5-day extension counts from the same start: 27, 30, 31 March, 1, (2, 3) 6 April → 6 April.
-    const extended = await json(await t.request(`/v1/procedures/${p.id}/requirements/${required.requirements[0].id}/response`, { method: 'POST', headers: await p.headers(), json: { request_extension: true } }));
+    const extended = await json(
+      await t.request(`/v1/procedures/${p.id}/requirements/${required.requirements[0].id}/response`, {
+        method: 'POST',
+        headers: await p.headers(),
+        json: { request_extension: true },
+      }),
+    );
     expect(extended.requirements[0]).toMatchObject({ extended: true, deadline: '2026-04-06' });
 
     // Opened in time: no deemed rejection, ever.
@@ -185,28 +328,75 @@ describe('a requirement opened on day 3', () => {
   it('a consent token without consult cannot open it', async () => {
     t.clock.set(at('2026-03-02'));
     const org = await registerOrg(t);
-    const granted = await grantDelegation(t, org.testKey, { scope: { procedure_types: ['JUB'], subjects: [], capacities: ['consult', 'file', 'respond'] } });
+    const granted = await grantDelegation(t, org.testKey, {
+      scope: { procedure_types: ['JUB'], subjects: [], capacities: ['consult', 'file', 'respond'] },
+    });
     const token = await mintToken(t, org.testKey, granted.delegationId, { lifetime_seconds: 3600 });
     const draft = await createDraft(t, org.testKey, token, 'JUB', FORMS.JUB);
     await uploadAll(t, org.testKey, token, draft.id, ['DNI_NIE', 'IBAN_CERT']);
-    await json(await t.request(`/v1/procedures/${draft.id}/submit`, { method: 'POST', headers: consentHeaders(org.testKey, token) }));
-    await json(await t.request(`/v1/sandbox/procedures/${draft.id}/advance`, { method: 'POST', headers: auth(org.testKey), json: { action: 'require' } }));
+    await json(
+      await t.request(`/v1/procedures/${draft.id}/submit`, {
+        method: 'POST',
+        headers: consentHeaders(org.testKey, token),
+      }),
+    );
+    await json(
+      await t.request(`/v1/sandbox/procedures/${draft.id}/advance`, {
+        method: 'POST',
+        headers: auth(org.testKey),
+        json: { action: 'require' },
+      }),
+    );
     const narrow = await mintToken(t, org.testKey, granted.delegationId, { capacities: ['file'] });
-    const list = (await json(await t.request(`/v1/procedures/${draft.id}/notifications`, { headers: consentHeaders(org.testKey, token) }))).data as any[];
-    await expectProblem(await t.request(`/v1/procedures/${draft.id}/notifications/${list[0].id}/access`, { method: 'POST', headers: consentHeaders(org.testKey, narrow) }), 403, 'scope_insufficient');
+    const list = (
+      await json(
+        await t.request(`/v1/procedures/${draft.id}/notifications`, { headers: consentHeaders(org.testKey, token) }),
+      )
+    ).data as any[];
+    await expectProblem(
+      await t.request(`/v1/procedures/${draft.id}/notifications/${list[0].id}/access`, {
+        method: 'POST',
+        headers: consentHeaders(org.testKey, narrow),
+      }),
+      403,
+      'scope_insufficient',
+    );
     // A notification that is not there is refused by the gate: 404, and nothing in the citizen's access log.
-    const logged = async () => (await t.sql<{ n: number }[]>`select count(*)::int as n from access_log where resource_id = 'ntf_missing'`)[0]!.n;
-    await expectProblem(await t.request(`/v1/procedures/${draft.id}/notifications/ntf_missing/access`, { method: 'POST', headers: consentHeaders(org.testKey, token) }), 404, 'not_found');
-    await expectProblem(await t.request(`/v1/procedures/${draft.id}/notifications/ntf_missing`, { headers: consentHeaders(org.testKey, token) }), 404, 'not_found');
+    const logged = async () =>
+      (await t.sql<{ n: number }[]>`select count(*)::int as n from access_log where resource_id = 'ntf_missing'`)[0]!.n;
+    await expectProblem(
+      await t.request(`/v1/procedures/${draft.id}/notifications/ntf_missing/access`, {
+        method: 'POST',
+        headers: consentHeaders(org.testKey, token),
+      }),
+      404,
+      'not_found',
+    );
+    await expectProblem(
+      await t.request(`/v1/procedures/${draft.id}/notifications/ntf_missing`, {
+        headers: consentHeaders(org.testKey, token),
+      }),
+      404,
+      'not_found',
+    );
     expect(await logged()).toBe(0);
-    expect((await json(await t.request(`/v1/procedures/${draft.id}/notifications/${list[0].id}`, { headers: consentHeaders(org.testKey, token) }))).accessed_at).toBe(null);
+    expect(
+      (
+        await json(
+          await t.request(`/v1/procedures/${draft.id}/notifications/${list[0].id}`, {
+            headers: consentHeaders(org.testKey, token),
+          }),
+        )
+      ).accessed_at,
+    ).toBe(null);
   });
 });
 
 describe('caducidad through the sandbox', () => {
   it('refuses the declaration before three months after the warning and accepts it after', async () => {
     const p = await fileJub(false);
-    const advance = async (action: string) => t.request(`/v1/sandbox/procedures/${p.id}/advance`, { method: 'POST', headers: auth(p.key), json: { action } });
+    const advance = async (action: string) =>
+      t.request(`/v1/sandbox/procedures/${p.id}/advance`, { method: 'POST', headers: auth(p.key), json: { action } });
     t.clock.set(at('2026-03-09'));
     await json(await advance('admit'));
     await expectProblem(await advance('declare_lapse'), 409, 'conflict'); // no warning yet
@@ -217,7 +407,12 @@ describe('caducidad through the sandbox', () => {
     await json(await advance('warn_lapse'));
     const warning = (await notifications(p)).find((n) => n.kind === 'lapse_warning');
     expect(warning.term).toMatchObject({ basis: 'lapse_warning', deadline: null });
-    const opened = await json(await t.request(`/v1/procedures/${p.id}/notifications/${warning.id}/access`, { method: 'POST', headers: await p.headers() }));
+    const opened = await json(
+      await t.request(`/v1/procedures/${p.id}/notifications/${warning.id}/access`, {
+        method: 'POST',
+        headers: await p.headers(),
+      }),
+    );
     expect(opened.term).toMatchObject({ starts: 'after_access', deadline: '2026-06-10' });
     expect(await events(p, 'procedure.lapse_warned')).toHaveLength(1);
 
@@ -230,7 +425,9 @@ describe('caducidad through the sandbox', () => {
     expect(lapsed.status).toBe('lapsed');
     expect(await events(p, 'procedure.lapsed')).toHaveLength(1);
     expect((await notifications(p)).map((n) => n.kind)).toEqual(['lapse_warning', 'lapse_declaration']);
-    const timeline = (await json(await t.request(`/v1/procedures/${p.id}/timeline`, { headers: await p.headers() }))).data.map((e: any) => e.action);
+    const timeline = (
+      await json(await t.request(`/v1/procedures/${p.id}/timeline`, { headers: await p.headers() }))
+    ).data.map((e: any) => e.action);
     expect(timeline.slice(-3)).toEqual(['lapse_warned', 'notification_accessed', 'lapse_declared']);
     await expectProblem(await advance('warn_lapse'), 409, 'invalid_state_transition');
   });
@@ -238,19 +435,51 @@ describe('caducidad through the sandbox', () => {
   it('a representative who acts after the warning ends the standstill', async () => {
     const p = await fileJub(false);
     t.clock.set(at('2026-03-10'));
-    await json(await t.request(`/v1/sandbox/procedures/${p.id}/advance`, { method: 'POST', headers: auth(p.key), json: { action: 'require' } }));
-    await json(await t.request(`/v1/sandbox/procedures/${p.id}/advance`, { method: 'POST', headers: auth(p.key), json: { action: 'warn_lapse' } }));
+    await json(
+      await t.request(`/v1/sandbox/procedures/${p.id}/advance`, {
+        method: 'POST',
+        headers: auth(p.key),
+        json: { action: 'require' },
+      }),
+    );
+    await json(
+      await t.request(`/v1/sandbox/procedures/${p.id}/advance`, {
+        method: 'POST',
+        headers: auth(p.key),
+        json: { action: 'warn_lapse' },
+      }),
+    );
     // Asking for the extension shows knowledge of the requirement (art. 40.3) and is an act of the applicant.
     t.clock.set(at('2026-03-11'));
     const requirementId = (await procedure(p)).requirements[0].id;
-    await json(await t.request(`/v1/procedures/${p.id}/requirements/${requirementId}/response`, { method: 'POST', headers: await p.headers(), json: { request_extension: true } }));
+    await json(
+      await t.request(`/v1/procedures/${p.id}/requirements/${requirementId}/response`, {
+        method: 'POST',
+        headers: await p.headers(),
+        json: { request_extension: true },
+      }),
+    );
     // Counting from 12 March, 15 días hábiles: 12, 13, 16, 17, 18, 19, 20, 23, 24, 25, 26, 27, 30, 31 March, 1 April → 1 April.
     expect((await procedure(p)).requirements[0]).toMatchObject({ term_starts: 'after_access', deadline: '2026-04-01' });
     // Warning unopened (made available 10 March → deemed rejected 20 March, effective then): 20 June is a Saturday → Monday 22 June.
     t.clock.set(at('2026-06-23'));
-    await expectProblem(await t.request(`/v1/sandbox/procedures/${p.id}/advance`, { method: 'POST', headers: auth(p.key), json: { action: 'declare_lapse' } }), 409, 'conflict');
+    await expectProblem(
+      await t.request(`/v1/sandbox/procedures/${p.id}/advance`, {
+        method: 'POST',
+        headers: auth(p.key),
+        json: { action: 'declare_lapse' },
+      }),
+      409,
+      'conflict',
+    );
     // The requirement's term did pass: the withdrawal is declarable.
-    const withdrawn = await json(await t.request(`/v1/sandbox/procedures/${p.id}/advance`, { method: 'POST', headers: auth(p.key), json: { action: 'declare_withdrawal' } }));
+    const withdrawn = await json(
+      await t.request(`/v1/sandbox/procedures/${p.id}/advance`, {
+        method: 'POST',
+        headers: auth(p.key),
+        json: { action: 'declare_withdrawal' },
+      }),
+    );
     expect(withdrawn.status).toBe('withdrawn');
   });
 });

@@ -1,11 +1,30 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pdfText } from '../support/pdf';
+
 import { addBusinessDays, type CalendarSnapshot, type Place } from '../../api/lib/calendar';
 import { readSnapshot } from '../../api/modules/calendar/store';
 import { placesOf } from '../../api/modules/procedures/deadlines';
 import { createTestApp, type TestApp } from '../support/app';
-import { ADMIN_TOKEN, auth, citizenToken, expectProblem, grantDelegation, mintToken, registerOrg, registerVerifiedOrg } from '../support/fixtures';
-import { consentHeaders, createDraft, FORMS, openNotification, PDF_BYTES, PNG_BYTES, upload, uploadAll } from '../support/procedures';
+import {
+  ADMIN_TOKEN,
+  auth,
+  citizenToken,
+  expectProblem,
+  grantDelegation,
+  mintToken,
+  registerOrg,
+  registerVerifiedOrg,
+} from '../support/fixtures';
+import { pdfText } from '../support/pdf';
+import {
+  consentHeaders,
+  createDraft,
+  FORMS,
+  openNotification,
+  PDF_BYTES,
+  PNG_BYTES,
+  upload,
+  uploadAll,
+} from '../support/procedures';
 
 let t: TestApp;
 let agencyKey: string;
@@ -15,7 +34,11 @@ let MD: Place[];
 beforeAll(async () => {
   // Monday 2 March 2026, 10:00 in Madrid.
   t = await createTestApp({ config: { adminToken: ADMIN_TOKEN }, now: '2026-03-02T09:00:00Z' });
-  const res = await t.request('/v1/admin/agency-keys', { method: 'POST', headers: auth(ADMIN_TOKEN), json: { managing_body: 'INSS', office: 'Dirección Provincial de Madrid' } });
+  const res = await t.request('/v1/admin/agency-keys', {
+    method: 'POST',
+    headers: auth(ADMIN_TOKEN),
+    json: { managing_body: 'INSS', office: 'Dirección Provincial de Madrid' },
+  });
   agencyKey = ((await res.json()) as { secret: string }).secret;
   cal = await readSnapshot(t.sql);
   MD = placesOf(cal, { region: 'MD', applicant_municipality: '28079', office_municipality: '28079' });
@@ -23,13 +46,16 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const day = 86_400_000;
-const get = async (path: string, headers: Record<string, string>) => (await (await t.request(path, { headers })).json()) as Record<string, any>;
+const get = async (path: string, headers: Record<string, string>) =>
+  (await (await t.request(path, { headers })).json()) as Record<string, any>;
 
 describe('pension family (JUB) through the sandbox', () => {
   it('files, is required, answers, is denied, and gets the prior-claim deadline', async () => {
     const start = t.clock.now();
     const org = await registerOrg(t);
-    const granted = await grantDelegation(t, org.testKey, { scope: { procedure_types: ['JUB', 'RP'], subjects: [], capacities: ['consult', 'file', 'respond', 'withdraw'] } });
+    const granted = await grantDelegation(t, org.testKey, {
+      scope: { procedure_types: ['JUB', 'RP'], subjects: [], capacities: ['consult', 'file', 'respond', 'withdraw'] },
+    });
     let token = await mintToken(t, org.testKey, granted.delegationId, { lifetime_seconds: 3600 });
     let h = consentHeaders(org.testKey, token);
     // Consent tokens live minutes; after each jump of the clock the firm mints a fresh one.
@@ -53,12 +79,26 @@ describe('pension family (JUB) through the sandbox', () => {
     // PATCH with a stale ETag is refused; with the current one it applies.
     const read = await t.request(`/v1/procedures/${draft.id}`, { headers: h });
     const etag = read.headers.get('etag')!;
-    const patched = await t.request(`/v1/procedures/${draft.id}`, { method: 'PATCH', headers: { ...h, 'if-match': etag }, json: { form: FORMS.JUB } });
+    const patched = await t.request(`/v1/procedures/${draft.id}`, {
+      method: 'PATCH',
+      headers: { ...h, 'if-match': etag },
+      json: { form: FORMS.JUB },
+    });
     expect(patched.status).toBe(200);
-    await expectProblem(await t.request(`/v1/procedures/${draft.id}`, { method: 'PATCH', headers: { ...h, 'if-match': etag }, json: { form: FORMS.JUB } }), 412, 'precondition_failed');
+    await expectProblem(
+      await t.request(`/v1/procedures/${draft.id}`, {
+        method: 'PATCH',
+        headers: { ...h, 'if-match': etag },
+        json: { form: FORMS.JUB },
+      }),
+      412,
+      'precondition_failed',
+    );
 
     await uploadAll(t, org.testKey, token, draft.id, ['DNI_NIE', 'IBAN_CERT']);
-    const submitted = (await (await t.request(`/v1/procedures/${draft.id}/submit`, { method: 'POST', headers: h })).json()) as any;
+    const submitted = (await (
+      await t.request(`/v1/procedures/${draft.id}/submit`, { method: 'POST', headers: h })
+    ).json()) as any;
     expect(submitted.status).toBe('submitted');
     expect(submitted.registry_entry_number).toMatch(/^REG-2026-\d{8}$/);
     expect(submitted.registered_on).toBe('2026-03-02');
@@ -67,35 +107,75 @@ describe('pension family (JUB) through the sandbox', () => {
 
     // The caseworker (sandbox) asks for a company certificate on Tuesday 10 March.
     t.clock.set('2026-03-10T09:00:00Z');
-    const required = (await (await t.request(`/v1/sandbox/procedures/${draft.id}/advance`, { method: 'POST', headers: auth(org.testKey), json: { action: 'require', kinds: ['COMPANY_CERT'], message: 'Falta el certificado de empresa.' } })).json()) as any;
+    const required = (await (
+      await t.request(`/v1/sandbox/procedures/${draft.id}/advance`, {
+        method: 'POST',
+        headers: auth(org.testKey),
+        json: { action: 'require', kinds: ['COMPANY_CERT'], message: 'Falta el certificado de empresa.' },
+      })
+    ).json()) as any;
     expect(required.status).toBe('action_required');
     // An electronic notification (art. 43): no deadline until it is opened or deemed rejected (10 March + 10 días naturales = Friday 20 March).
     expect(required.deadlines).toMatchObject({
-      clock: 'suspended', requirement_deadline: null, max_resolution_date: null,
-      awaiting_notification: { kind: 'requirement', term_starts: 'on_access_or_deemed_rejection', deemed_rejected_on: '2026-03-20' },
+      clock: 'suspended',
+      requirement_deadline: null,
+      max_resolution_date: null,
+      awaiting_notification: {
+        kind: 'requirement',
+        term_starts: 'on_access_or_deemed_rejection',
+        deemed_rejected_on: '2026-03-20',
+      },
     });
     const requirementId = required.requirements[0].id;
     // Opened the same day: 10 días hábiles from 10 March, no holidays in between in Madrid.
     await refresh();
     await openNotification(t, org.testKey, token, draft.id, 'requirement');
-    expect((await get(`/v1/procedures/${draft.id}`, h)).deadlines).toMatchObject({ clock: 'suspended', requirement_deadline: '2026-03-24', max_resolution_date: null, awaiting_notification: null });
+    expect((await get(`/v1/procedures/${draft.id}`, h)).deadlines).toMatchObject({
+      clock: 'suspended',
+      requirement_deadline: '2026-03-24',
+      max_resolution_date: null,
+      awaiting_notification: null,
+    });
 
     // Answering without the document is refused; with it, the clock resumes, extended by the 5 working days lost.
     t.clock.set('2026-03-17T09:00:00Z');
     await refresh();
-    await expectProblem(await t.request(`/v1/procedures/${draft.id}/requirements/${requirementId}/response`, { method: 'POST', headers: h, json: { message: 'Adjunto.' } }), 422, 'unprocessable');
+    await expectProblem(
+      await t.request(`/v1/procedures/${draft.id}/requirements/${requirementId}/response`, {
+        method: 'POST',
+        headers: h,
+        json: { message: 'Adjunto.' },
+      }),
+      422,
+      'unprocessable',
+    );
     expect((await upload(t, org.testKey, token, draft.id, 'COMPANY_CERT')).status).toBe(201);
-    const answered = (await (await t.request(`/v1/procedures/${draft.id}/requirements/${requirementId}/response`, { method: 'POST', headers: h, json: { message: 'Adjunto el certificado.' } })).json()) as any;
+    const answered = (await (
+      await t.request(`/v1/procedures/${draft.id}/requirements/${requirementId}/response`, {
+        method: 'POST',
+        headers: h,
+        json: { message: 'Adjunto el certificado.' },
+      })
+    ).json()) as any;
     expect(answered.status).toBe('in_review');
     expect(answered.deadlines.max_resolution_date).toBe(addBusinessDays(cal, base, 5, MD).deadline);
 
     t.clock.set('2026-04-01T09:00:00Z');
     await refresh();
-    const denied = (await (await t.request(`/v1/sandbox/procedures/${draft.id}/advance`, { method: 'POST', headers: auth(org.testKey), json: { action: 'deny', message: 'No reúne el periodo mínimo de cotización.' } })).json()) as any;
+    const denied = (await (
+      await t.request(`/v1/sandbox/procedures/${draft.id}/advance`, {
+        method: 'POST',
+        headers: auth(org.testKey),
+        json: { action: 'deny', message: 'No reúne el periodo mínimo de cotización.' },
+      })
+    ).json()) as any;
     expect(denied.status).toBe('denied');
     expect(denied.resolution).toMatchObject({ outcome: 'denied' });
     // The resolution is notified too: the prior-claim term starts once it is opened, here the same day.
-    expect(denied.deadlines).toMatchObject({ prior_claim_deadline: null, awaiting_notification: { kind: 'resolution' } });
+    expect(denied.deadlines).toMatchObject({
+      prior_claim_deadline: null,
+      awaiting_notification: { kind: 'resolution' },
+    });
     await openNotification(t, org.testKey, token, draft.id, 'resolution');
     Object.assign(denied, await get(`/v1/procedures/${draft.id}`, h));
     // 30 días hábiles from 1 April in Madrid: Holy Thursday, Good Friday, 1 May and 15 May (San Isidro,
@@ -104,14 +184,27 @@ describe('pension family (JUB) through the sandbox', () => {
     expect(denied.deadlines.prior_claim_deadline).toBe('2026-05-19');
 
     // The reclamación previa is a new RP procedure linked to the original.
-    const rp = await t.request('/v1/procedures', { method: 'POST', headers: h, json: { type: 'RP', form: {}, original_procedure_id: draft.id } });
+    const rp = await t.request('/v1/procedures', {
+      method: 'POST',
+      headers: h,
+      json: { type: 'RP', form: {}, original_procedure_id: draft.id },
+    });
     expect(rp.status, await rp.clone().text()).toBe(201);
     expect(((await rp.json()) as any).original_procedure_id).toBe(draft.id);
 
     const timeline = await get(`/v1/procedures/${draft.id}/timeline`, h);
     expect(timeline.data.map((e: any) => e.action)).toEqual([
-      'created', 'form_updated', 'document_added', 'document_added', 'submitted', 'requirement_issued', 'notification_accessed', 'document_added',
-      'requirement_answered', 'resolved', 'notification_accessed',
+      'created',
+      'form_updated',
+      'document_added',
+      'document_added',
+      'submitted',
+      'requirement_issued',
+      'notification_accessed',
+      'document_added',
+      'requirement_answered',
+      'resolved',
+      'notification_accessed',
     ]);
     expect(timeline.data[0].actor).toMatchObject({ type: 'member', id: org.ownerId, name: 'Lucía Martínez Pardo' });
     expect(timeline.data[5].actor.type).toBe('caseworker');
@@ -127,15 +220,20 @@ describe('live filing through the agency back office', () => {
     it(`${type}: files on a Saturday, is admitted, required, answered and approved`, async () => {
       t.clock.set('2026-03-07T10:00:00Z'); // Saturday
       const org = await registerVerifiedOrg(t);
-      const granted = await grantDelegation(t, org.liveKey, { scope: { procedure_types: [type], subjects: [], capacities: ['consult', 'file', 'respond'] } });
+      const granted = await grantDelegation(t, org.liveKey, {
+        scope: { procedure_types: [type], subjects: [], capacities: ['consult', 'file', 'respond'] },
+      });
       let token = await mintToken(t, org.liveKey, granted.delegationId, { lifetime_seconds: 3600 });
       let h = consentHeaders(org.liveKey, token);
       const draft = await createDraft(t, org.liveKey, token, type, FORMS[type]);
       await uploadAll(t, org.liveKey, token, draft.id, [...docs]);
-      const submitted = (await (await t.request(`/v1/procedures/${draft.id}/submit`, { method: 'POST', headers: h })).json()) as any;
+      const submitted = (await (
+        await t.request(`/v1/procedures/${draft.id}/submit`, { method: 'POST', headers: h })
+      ).json()) as any;
       // Filed on a Saturday: counts from Monday.
       expect(submitted.registered_on).toBe('2026-03-09');
-      const expectedMax = type === 'IMV' ? '2026-09-09' : addBusinessDays(cal, '2026-03-09', 30, region === 'MD' ? MD : []).deadline;
+      const expectedMax =
+        type === 'IMV' ? '2026-09-09' : addBusinessDays(cal, '2026-03-09', 30, region === 'MD' ? MD : []).deadline;
       expect(submitted.deadlines.max_resolution_date).toBe(expectedMax);
 
       const queue = await get('/v1/agency/procedures', auth(agencyKey));
@@ -146,8 +244,17 @@ describe('live filing through the agency back office', () => {
       t.clock.set('2026-03-10T09:00:00Z');
       token = await mintToken(t, org.liveKey, granted.delegationId, { lifetime_seconds: 3600 });
       h = consentHeaders(org.liveKey, token);
-      expect((await t.request(`/v1/agency/procedures/${draft.id}/admit`, { method: 'POST', headers: auth(agencyKey) })).status).toBe(200);
-      const required = (await (await t.request(`/v1/agency/procedures/${draft.id}/requirements`, { method: 'POST', headers: auth(agencyKey), json: { kinds: ['DNI_NIE'], message: 'El DNI aportado está caducado; aporte uno vigente.' } })).json()) as any;
+      expect(
+        (await t.request(`/v1/agency/procedures/${draft.id}/admit`, { method: 'POST', headers: auth(agencyKey) }))
+          .status,
+      ).toBe(200);
+      const required = (await (
+        await t.request(`/v1/agency/procedures/${draft.id}/requirements`, {
+          method: 'POST',
+          headers: auth(agencyKey),
+          json: { kinds: ['DNI_NIE'], message: 'El DNI aportado está caducado; aporte uno vigente.' },
+        })
+      ).json()) as any;
       // Not running until the notification is opened; opened the same day (10 March), it ends on 24 March.
       expect(required.deadlines.requirement_deadline).toBe(null);
       await openNotification(t, org.liveKey, token, draft.id, 'requirement');
@@ -155,16 +262,44 @@ describe('live filing through the agency back office', () => {
       const requirementId = required.requirements[0].id;
 
       // One extension of 5 días hábiles, once.
-      const extended = (await (await t.request(`/v1/procedures/${draft.id}/requirements/${requirementId}/response`, { method: 'POST', headers: h, json: { request_extension: true } })).json()) as any;
+      const extended = (await (
+        await t.request(`/v1/procedures/${draft.id}/requirements/${requirementId}/response`, {
+          method: 'POST',
+          headers: h,
+          json: { request_extension: true },
+        })
+      ).json()) as any;
       expect(extended.requirements[0]).toMatchObject({ extended: true, deadline: '2026-03-31' });
-      await expectProblem(await t.request(`/v1/procedures/${draft.id}/requirements/${requirementId}/response`, { method: 'POST', headers: h, json: { request_extension: true } }), 409, 'conflict');
+      await expectProblem(
+        await t.request(`/v1/procedures/${draft.id}/requirements/${requirementId}/response`, {
+          method: 'POST',
+          headers: h,
+          json: { request_extension: true },
+        }),
+        409,
+        'conflict',
+      );
 
       expect((await upload(t, org.liveKey, token, draft.id, 'DNI_NIE')).status).toBe(201);
-      const answered = await t.request(`/v1/procedures/${draft.id}/requirements/${requirementId}/response`, { method: 'POST', headers: h, json: { message: 'Se aporta DNI vigente.' } });
+      const answered = await t.request(`/v1/procedures/${draft.id}/requirements/${requirementId}/response`, {
+        method: 'POST',
+        headers: h,
+        json: { message: 'Se aporta DNI vigente.' },
+      });
       expect(answered.status).toBe(200);
-      const approved = (await (await t.request(`/v1/agency/procedures/${draft.id}/resolve`, { method: 'POST', headers: auth(agencyKey), json: { outcome: 'approved', text: 'Se reconoce la prestación solicitada.', amount: 658.81 } })).json()) as any;
+      const approved = (await (
+        await t.request(`/v1/agency/procedures/${draft.id}/resolve`, {
+          method: 'POST',
+          headers: auth(agencyKey),
+          json: { outcome: 'approved', text: 'Se reconoce la prestación solicitada.', amount: 658.81 },
+        })
+      ).json()) as any;
       expect(approved).toMatchObject({ status: 'approved', resolution: { outcome: 'approved', amount: 658.81 } });
-      await expectProblem(await t.request(`/v1/agency/procedures/${draft.id}/admit`, { method: 'POST', headers: auth(agencyKey) }), 409, 'invalid_state_transition');
+      await expectProblem(
+        await t.request(`/v1/agency/procedures/${draft.id}/admit`, { method: 'POST', headers: auth(agencyKey) }),
+        409,
+        'invalid_state_transition',
+      );
 
       const citizen = auth(await citizenToken(t, granted.idNumber));
       const citizenView = await get('/v1/me/procedures', citizen);
@@ -178,23 +313,40 @@ describe('live filing through the agency back office', () => {
 describe('documents', () => {
   it('checks real content, size caps and returns exact bytes; refusals store nothing', async () => {
     const org = await registerOrg(t);
-    const granted = await grantDelegation(t, org.testKey, { scope: { procedure_types: ['NCM'], subjects: [], capacities: ['consult', 'file'] } });
+    const granted = await grantDelegation(t, org.testKey, {
+      scope: { procedure_types: ['NCM'], subjects: [], capacities: ['consult', 'file'] },
+    });
     const token = await mintToken(t, org.testKey, granted.delegationId);
     const draft = await createDraft(t, org.testKey, token, 'NCM', FORMS.NCM);
 
-    await expectProblem(await upload(t, org.testKey, token, draft.id, 'DNI_NIE', PNG_BYTES, { type: 'application/pdf', name: 'dni.pdf' }), 415, 'unsupported_media_type');
-    await expectProblem(await upload(t, org.testKey, token, draft.id, 'DNI_NIE', new TextEncoder().encode('MZ\x90\x00 not a document')), 415, 'unsupported_media_type');
+    await expectProblem(
+      await upload(t, org.testKey, token, draft.id, 'DNI_NIE', PNG_BYTES, { type: 'application/pdf', name: 'dni.pdf' }),
+      415,
+      'unsupported_media_type',
+    );
+    await expectProblem(
+      await upload(t, org.testKey, token, draft.id, 'DNI_NIE', new TextEncoder().encode('MZ\x90\x00 not a document')),
+      415,
+      'unsupported_media_type',
+    );
     const big = new Uint8Array(4 * 1024 * 1024 + 1);
     big.set(PDF_BYTES.slice(0, 5));
     await expectProblem(await upload(t, org.testKey, token, draft.id, 'DNI_NIE', big), 413, 'payload_too_large');
-    const [count] = await t.sql<{ n: number }[]>`select (select count(*) from documents where procedure_id = ${draft.id})::int + (select count(*) from document_blobs where storage_key like ${draft.id + '/%'})::int as n`;
+    const [count] = await t.sql<
+      { n: number }[]
+    >`select (select count(*) from documents where procedure_id = ${draft.id})::int + (select count(*) from document_blobs where storage_key like ${draft.id + '/%'})::int as n`;
     expect(count!.n).toBe(0);
 
-    const ok = await upload(t, org.testKey, token, draft.id, 'DNI_NIE', PNG_BYTES, { type: 'image/png', name: '../../etc/dni\u0000\u0007.png' });
+    const ok = await upload(t, org.testKey, token, draft.id, 'DNI_NIE', PNG_BYTES, {
+      type: 'image/png',
+      name: '../../etc/dni\u0000\u0007.png',
+    });
     expect(ok.status).toBe(201);
     const doc = (await ok.json()) as any;
     expect(doc).toMatchObject({ content_type: 'image/png', size_bytes: PNG_BYTES.length, filename: 'dni.png' });
-    const content = await t.request(`/v1/procedures/${draft.id}/documents/${doc.id}/content`, { headers: consentHeaders(org.testKey, token) });
+    const content = await t.request(`/v1/procedures/${draft.id}/documents/${doc.id}/content`, {
+      headers: consentHeaders(org.testKey, token),
+    });
     expect(content.headers.get('content-type')).toBe('image/png');
     expect(content.headers.get('content-disposition')).toContain('dni.png');
     expect(new Uint8Array(await content.arrayBuffer())).toEqual(PNG_BYTES);
@@ -213,10 +365,19 @@ describe('submission', () => {
       await uploadAll(t, org.testKey, token, draft.id, ['DNI_NIE', 'IBAN_CERT']);
       ids.push(draft.id);
     }
-    const results = await Promise.all([ids[0], ids[0], ids[1], ids[2]].map((id) => t.request(`/v1/procedures/${id}/submit`, { method: 'POST', headers: h })));
-    const firstTwo = results.slice(0, 2).map((r) => r.status).sort();
+    const results = await Promise.all(
+      [ids[0], ids[0], ids[1], ids[2]].map((id) =>
+        t.request(`/v1/procedures/${id}/submit`, { method: 'POST', headers: h }),
+      ),
+    );
+    const firstTwo = results
+      .slice(0, 2)
+      .map((r) => r.status)
+      .sort();
     expect(firstTwo).toEqual([200, 409]);
-    const entries = (await Promise.all(ids.map((id) => get(`/v1/procedures/${id}`, h)))).map((p) => p.registry_entry_number);
+    const entries = (await Promise.all(ids.map((id) => get(`/v1/procedures/${id}`, h)))).map(
+      (p) => p.registry_entry_number,
+    );
     expect(new Set(entries).size).toBe(3);
   });
 
@@ -226,9 +387,15 @@ describe('submission', () => {
     const token = await mintToken(t, org.testKey, granted.delegationId);
     const h = consentHeaders(org.testKey, token);
     const draft = await createDraft(t, org.testKey, token, 'JUB', FORMS.JUB);
-    await expectProblem(await t.request(`/v1/procedures/${draft.id}/receipt`, { headers: h }), 409, 'invalid_state_transition');
+    await expectProblem(
+      await t.request(`/v1/procedures/${draft.id}/receipt`, { headers: h }),
+      409,
+      'invalid_state_transition',
+    );
     await uploadAll(t, org.testKey, token, draft.id, ['DNI_NIE', 'IBAN_CERT']);
-    const submitted = (await (await t.request(`/v1/procedures/${draft.id}/submit`, { method: 'POST', headers: h })).json()) as any;
+    const submitted = (await (
+      await t.request(`/v1/procedures/${draft.id}/submit`, { method: 'POST', headers: h })
+    ).json()) as any;
     const docs = (await get(`/v1/procedures/${draft.id}/documents`, h)).data;
     const receipt = await t.request(`/v1/procedures/${draft.id}/receipt`, { headers: h });
     expect(receipt.status).toBe(200);
@@ -255,7 +422,10 @@ describe('revocation hides procedures and blocks every action', () => {
     const draft = await createDraft(t, org.liveKey, token, 'JUB', FORMS.JUB);
     expect((await get('/v1/procedures', auth(org.liveKey))).data.map((p: any) => p.id)).toContain(draft.id);
 
-    await t.request(`/v1/me/delegations/${granted.delegationId}/revoke`, { method: 'POST', headers: auth(granted.citizenToken!) });
+    await t.request(`/v1/me/delegations/${granted.delegationId}/revoke`, {
+      method: 'POST',
+      headers: auth(granted.citizenToken!),
+    });
     expect((await get('/v1/procedures', auth(org.liveKey))).data.map((p: any) => p.id)).not.toContain(draft.id);
     for (const [method, path] of [
       ['GET', `/v1/procedures/${draft.id}`],
@@ -265,7 +435,11 @@ describe('revocation hides procedures and blocks every action', () => {
     ] as const) {
       await expectProblem(await t.request(path, { method, headers: h }), 403, 'delegation_inactive');
     }
-    await expectProblem(await t.request(`/v1/procedures/${draft.id}`, { method: 'PATCH', headers: h, json: { form: FORMS.JUB } }), 403, 'delegation_inactive');
+    await expectProblem(
+      await t.request(`/v1/procedures/${draft.id}`, { method: 'PATCH', headers: h, json: { form: FORMS.JUB } }),
+      403,
+      'delegation_inactive',
+    );
     await expectProblem(await upload(t, org.liveKey, token, draft.id, 'DNI_NIE'), 403, 'delegation_inactive');
   });
 });
@@ -276,8 +450,23 @@ describe('capacities', () => {
     const granted = await grantDelegation(t, org.testKey);
     const token = await mintToken(t, org.testKey, granted.delegationId);
     const draft = await createDraft(t, org.testKey, token, 'JUB', FORMS.JUB);
-    await expectProblem(await t.request(`/v1/procedures/${draft.id}/withdraw`, { method: 'POST', headers: consentHeaders(org.testKey, token) }), 403, 'scope_insufficient');
-    await expectProblem(await t.request('/v1/procedures', { method: 'POST', headers: consentHeaders(org.testKey, token), json: { type: 'IMV', form: {} } }), 403, 'scope_insufficient');
+    await expectProblem(
+      await t.request(`/v1/procedures/${draft.id}/withdraw`, {
+        method: 'POST',
+        headers: consentHeaders(org.testKey, token),
+      }),
+      403,
+      'scope_insufficient',
+    );
+    await expectProblem(
+      await t.request('/v1/procedures', {
+        method: 'POST',
+        headers: consentHeaders(org.testKey, token),
+        json: { type: 'IMV', form: {} },
+      }),
+      403,
+      'scope_insufficient',
+    );
   });
 });
 void day;

@@ -1,11 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from '@hono/zod-openapi';
-import { createTestApp, type TestApp } from '../support/app';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { defineRoute } from '../../api/http/openapi';
+import { createTestApp, type TestApp } from '../support/app';
 
 let t: TestApp;
 
-const ProbeBody = z.object({ name: z.string().min(2), nested: z.object({ count: z.number().int() }).strict() }).strict();
+const ProbeBody = z
+  .object({ name: z.string().min(2), nested: z.object({ count: z.number().int() }).strict() })
+  .strict();
 
 beforeAll(async () => {
   t = await createTestApp({ config: { maxJsonBodyBytes: 2048 } });
@@ -17,7 +20,9 @@ beforeAll(async () => {
       operationId: 'probe',
       auth: 'public',
       request: { body: { content: { 'application/json': { schema: ProbeBody } }, required: true } },
-      responses: { 200: { description: 'ok', content: { 'application/json': { schema: z.object({ ok: z.boolean() }) } } } },
+      responses: {
+        200: { description: 'ok', content: { 'application/json': { schema: z.object({ ok: z.boolean() }) } } },
+      },
     }),
     (c) => c.json({ ok: true }, 200),
   );
@@ -54,7 +59,10 @@ describe('HTTP contract', () => {
   });
 
   it('points at every invalid and unknown field', async () => {
-    const res = await t.request('/v1/probe', { method: 'POST', json: { name: 'x', nested: { count: 1.5, extra: true }, admin: true } });
+    const res = await t.request('/v1/probe', {
+      method: 'POST',
+      json: { name: 'x', nested: { count: 1.5, extra: true }, admin: true },
+    });
     expect(res.status).toBe(400);
     const body = await problem(res);
     expect(body.code).toBe('validation_failed');
@@ -64,19 +72,30 @@ describe('HTTP contract', () => {
   });
 
   it('rejects malformed JSON', async () => {
-    const res = await t.request('/v1/probe', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name": ' });
+    const res = await t.request('/v1/probe', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"name": ',
+    });
     expect(res.status).toBe(400);
     expect((await problem(res)).code).toBe('malformed_json');
   });
 
   it('rejects a body of the wrong content type with 415', async () => {
-    const res = await t.request('/v1/probe', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'name=abc' });
+    const res = await t.request('/v1/probe', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'name=abc',
+    });
     expect(res.status).toBe(415);
     expect((await problem(res)).code).toBe('unsupported_media_type');
   });
 
   it('rejects an oversized body with 413', async () => {
-    const res = await t.request('/v1/probe', { method: 'POST', json: { name: 'x'.repeat(5000), nested: { count: 1 } } });
+    const res = await t.request('/v1/probe', {
+      method: 'POST',
+      json: { name: 'x'.repeat(5000), nested: { count: 1 } },
+    });
     expect(res.status).toBe(413);
     expect((await problem(res)).code).toBe('payload_too_large');
   });
@@ -103,7 +122,9 @@ describe('HTTP contract', () => {
 
   it('writes one structured log line per request with the route pattern, not the path', async () => {
     await t.request('/v1/procedure-types/JUB', { headers: { 'request-id': 'log-line-check-1' } });
-    const line = t.logs.map((l) => JSON.parse(l)).find((l) => l.request_id === 'log-line-check-1' && l.msg === 'request');
+    const line = t.logs
+      .map((l) => JSON.parse(l))
+      .find((l) => l.request_id === 'log-line-check-1' && l.msg === 'request');
     expect(line).toMatchObject({ level: 'info', method: 'GET', route: '/v1/procedure-types/:code', status: 200 });
     expect(typeof line.duration_ms).toBe('number');
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { decodeCursor, encodeCursor, toPage } from '../../api/http/pagination';
 import { ProblemError } from '../../api/http/problem';
 import { newId } from '../../api/lib/ids';
@@ -13,11 +14,23 @@ describe('keyset pagination helpers', () => {
 
   it('builds a page from limit + 1 rows', () => {
     const rows = [{ id: 'a' }, { id: 'b' }, { id: 'c' }];
-    const page = toPage(rows, 2, 'x', (r) => [r.id], (r) => r.id);
+    const page = toPage(
+      rows,
+      2,
+      'x',
+      (r) => [r.id],
+      (r) => r.id,
+    );
     expect(page.data).toEqual(['a', 'b']);
     expect(page.has_more).toBe(true);
     expect(decodeCursor('x', page.next_cursor!, 1)).toEqual(['b']);
-    const last = toPage(rows.slice(0, 2), 2, 'x', (r) => [r.id], (r) => r.id);
+    const last = toPage(
+      rows.slice(0, 2),
+      2,
+      'x',
+      (r) => [r.id],
+      (r) => r.id,
+    );
     expect(last).toMatchObject({ has_more: false, next_cursor: null });
   });
 

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import type { AppEnv } from '../../api/http/context';
 import { ProblemError } from '../../api/http/problem';
 import { HitBuffer, rateLimit } from '../../api/http/rate-limit';
@@ -14,7 +15,9 @@ let db: Awaited<ReturnType<typeof openTestDatabase>>;
 let writes = 0;
 beforeAll(async () => {
   db = await openTestDatabase();
-  const proto = Object.getPrototypeOf(db.sql`select 1`) as { handle(this: { executed: boolean; strings: string[] }, ...args: unknown[]): unknown };
+  const proto = Object.getPrototypeOf(db.sql`select 1`) as {
+    handle(this: { executed: boolean; strings: string[] }, ...args: unknown[]): unknown;
+  };
   const handle = proto.handle;
   proto.handle = function (this: { executed: boolean; strings: string[] }, ...args: unknown[]) {
     if (!this.executed && this.strings?.join('').includes('rate_limit_windows')) writes++;
@@ -31,7 +34,13 @@ function instance(limit: number, now: () => Date) {
     c.set('sql', db.sql);
     await next();
   });
-  app.use(rateLimit('test', () => ({ limit, windowSeconds: 60 }), () => 'subject-1'));
+  app.use(
+    rateLimit(
+      'test',
+      () => ({ limit, windowSeconds: 60 }),
+      () => 'subject-1',
+    ),
+  );
   app.get('/', (c) => c.text('ok'));
   app.onError((error, c) => (error instanceof ProblemError ? c.text(error.code, 429) : c.text(String(error), 500)));
   return app;

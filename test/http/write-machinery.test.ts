@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { createApp } from '../../api/app';
 import { configFromEnv } from '../../api/config';
 import { memoryLogger } from '../../api/http/logger';
-import { nodeDeps } from '../../api/node/runtime';
 import { HitBuffer } from '../../api/http/rate-limit';
+import { nodeDeps } from '../../api/node/runtime';
 import { createTestApp, type TestApp } from '../support/app';
 import { auth, dni, expectProblem, registerOrg, registrationBody } from '../support/fixtures';
 
@@ -17,7 +18,11 @@ describe('Idempotency-Key', () => {
   it('replays the first response for the same key and body, creating one row', async () => {
     const org = await registerOrg(t);
     const send = () =>
-      t.request('/v1/members', { method: 'POST', headers: auth(org.testKey, { 'idempotency-key': 'member-5001' }), json: { name: 'Ana Gil', id_number: dni(5001), role: 'agent' } });
+      t.request('/v1/members', {
+        method: 'POST',
+        headers: auth(org.testKey, { 'idempotency-key': 'member-5001' }),
+        json: { name: 'Ana Gil', id_number: dni(5001), role: 'agent' },
+      });
     const first = await send();
     const second = await send();
     expect(first.status).toBe(201);
@@ -25,15 +30,29 @@ describe('Idempotency-Key', () => {
     expect(second.headers.get('idempotent-replayed')).toBe('true');
     expect(first.headers.get('idempotent-replayed')).toBeNull();
     expect(await second.text()).toBe(await first.text());
-    const [row] = await t.sql<{ n: number }[]>`select count(*)::int as n from members where organization_id = ${org.id} and name = 'Ana Gil'`;
+    const [row] = await t.sql<
+      { n: number }[]
+    >`select count(*)::int as n from members where organization_id = ${org.id} and name = 'Ana Gil'`;
     expect(row!.n).toBe(1);
   });
 
   it('refuses the same key with a different body (422)', async () => {
     const org = await registerOrg(t);
     const headers = auth(org.testKey, { 'idempotency-key': 'member-5002' });
-    expect((await t.request('/v1/members', { method: 'POST', headers, json: { name: 'Ana Gil', id_number: dni(5002), role: 'agent' } })).status).toBe(201);
-    const other = await t.request('/v1/members', { method: 'POST', headers, json: { name: 'Ana Gil', id_number: dni(5003), role: 'agent' } });
+    expect(
+      (
+        await t.request('/v1/members', {
+          method: 'POST',
+          headers,
+          json: { name: 'Ana Gil', id_number: dni(5002), role: 'agent' },
+        })
+      ).status,
+    ).toBe(201);
+    const other = await t.request('/v1/members', {
+      method: 'POST',
+      headers,
+      json: { name: 'Ana Gil', id_number: dni(5003), role: 'agent' },
+    });
     await expectProblem(other, 422, 'idempotency_conflict');
     expect(other.headers.get('puente-should-retry')).toBe('false');
   });
@@ -42,8 +61,20 @@ describe('Idempotency-Key', () => {
     const a = await registerOrg(t);
     const b = await registerOrg(t);
     const body = { name: 'Ana Gil', id_number: dni(5004), role: 'agent' };
-    expect((await t.request('/v1/members', { method: 'POST', headers: auth(a.testKey, { 'idempotency-key': 'shared' }), json: body })).status).toBe(201);
-    const res = await t.request('/v1/members', { method: 'POST', headers: auth(b.testKey, { 'idempotency-key': 'shared' }), json: body });
+    expect(
+      (
+        await t.request('/v1/members', {
+          method: 'POST',
+          headers: auth(a.testKey, { 'idempotency-key': 'shared' }),
+          json: body,
+        })
+      ).status,
+    ).toBe(201);
+    const res = await t.request('/v1/members', {
+      method: 'POST',
+      headers: auth(b.testKey, { 'idempotency-key': 'shared' }),
+      json: body,
+    });
     expect(res.status).toBe(201);
     expect(res.headers.get('idempotent-replayed')).toBeNull();
   });
@@ -52,7 +83,13 @@ describe('Idempotency-Key', () => {
     const org = await registerOrg(t);
     const body = registrationBody();
     const responses = await Promise.all(
-      Array.from({ length: 8 }, () => t.request('/v1/organizations', { method: 'POST', headers: { 'idempotency-key': `reg-${body.nif}` }, json: body })),
+      Array.from({ length: 8 }, () =>
+        t.request('/v1/organizations', {
+          method: 'POST',
+          headers: { 'idempotency-key': `reg-${body.nif}` },
+          json: body,
+        }),
+      ),
     );
     const executed = responses.filter((r) => r.status === 201 && r.headers.get('idempotent-replayed') === null);
     const others = responses.filter((r) => !executed.includes(r));
@@ -72,7 +109,11 @@ describe('Idempotency-Key', () => {
   });
 
   it('refuses keys longer than 255 characters', async () => {
-    const res = await t.request('/v1/organizations', { method: 'POST', headers: { 'idempotency-key': 'k'.repeat(256) }, json: registrationBody() });
+    const res = await t.request('/v1/organizations', {
+      method: 'POST',
+      headers: { 'idempotency-key': 'k'.repeat(256) },
+      json: registrationBody(),
+    });
     const body = await expectProblem(res, 400, 'validation_failed');
     expect(body.errors[0]).toMatchObject({ in: 'header' });
   });
@@ -80,8 +121,18 @@ describe('Idempotency-Key', () => {
 
 describe('rate limiting', () => {
   it('answers 429 with Retry-After and RateLimit headers, counted across instances', async () => {
-    const limited = await createTestApp({ database: t.database, config: { rateLimit: { limit: 3, windowSeconds: 60 } } });
-    const other = createApp(nodeDeps(configFromEnv({ PUENTE_ENV: 'test' }, { rateLimit: { limit: 3, windowSeconds: 60 } }), t.database, memoryLogger(), limited.clock));
+    const limited = await createTestApp({
+      database: t.database,
+      config: { rateLimit: { limit: 3, windowSeconds: 60 } },
+    });
+    const other = createApp(
+      nodeDeps(
+        configFromEnv({ PUENTE_ENV: 'test' }, { rateLimit: { limit: 3, windowSeconds: 60 } }),
+        t.database,
+        memoryLogger(),
+        limited.clock,
+      ),
+    );
     const org = await registerOrg(limited);
     const ok = await limited.request('/v1/organization', { headers: auth(org.testKey) });
     expect(ok.status).toBe(200);
@@ -98,7 +149,10 @@ describe('rate limiting', () => {
   });
 
   it('holds back at most a twentieth of a large limit per instance, yet refuses exactly past the limit', async () => {
-    const limited = await createTestApp({ database: t.database, config: { rateLimit: { limit: 100, windowSeconds: 60 } } });
+    const limited = await createTestApp({
+      database: t.database,
+      config: { rateLimit: { limit: 100, windowSeconds: 60 } },
+    });
     const org = await registerOrg(limited);
     limited.clock.advance(60_000); // a fresh window
     for (let i = 0; i < 100; i++) {
@@ -109,7 +163,9 @@ describe('rate limiting', () => {
     await expectProblem(await limited.request('/v1/organization', { headers: auth(org.testKey) }), 429, 'rate_limited');
     const [{ written }] = (await t.sql`
       select coalesce(sum(r.hits), 0)::int as written from rate_limit_windows r join api_keys k on r.bucket = 'credential:' || k.id
-      where k.organization_id = ${org.id} and r.window_start = ${new Date(Math.floor(limited.clock.now().getTime() / 60_000) * 60_000)}`) as unknown as [{ written: number }];
+      where k.organization_id = ${org.id} and r.window_start = ${new Date(Math.floor(limited.clock.now().getTime() / 60_000) * 60_000)}`) as unknown as [
+      { written: number },
+    ];
     // Written in batches of five (a twentieth of 100); the refused 101st is still held by the instance.
     expect(written).toBe(100);
   });
@@ -134,11 +190,19 @@ describe('HitBuffer', () => {
 describe('stored responses', () => {
   it('keeps replayable responses encrypted: a new key secret is never stored in the clear', async () => {
     const org = await registerOrg(t);
-    const res = await t.request('/v1/api-keys', { method: 'POST', headers: auth(org.testKey, { 'idempotency-key': 'secret-key-1' }), json: { name: 'ci' } });
+    const res = await t.request('/v1/api-keys', {
+      method: 'POST',
+      headers: auth(org.testKey, { 'idempotency-key': 'secret-key-1' }),
+      json: { name: 'ci' },
+    });
     const secret = ((await res.json()) as { secret: string }).secret;
     const rows = await t.sql`select response_body from idempotency_keys where key = 'secret-key-1'`;
     expect(JSON.stringify(rows)).not.toContain(secret);
-    const replay = await t.request('/v1/api-keys', { method: 'POST', headers: auth(org.testKey, { 'idempotency-key': 'secret-key-1' }), json: { name: 'ci' } });
+    const replay = await t.request('/v1/api-keys', {
+      method: 'POST',
+      headers: auth(org.testKey, { 'idempotency-key': 'secret-key-1' }),
+      json: { name: 'ci' },
+    });
     expect(((await replay.json()) as { secret: string }).secret).toBe(secret);
   });
 });

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import {
   addBusinessDays,
   addMonths,
   addNaturalDays,
+  type CalendarSnapshot,
   CalendarUnavailableError,
   isBusinessDay,
   isIsoDate,
@@ -11,11 +13,10 @@ import {
   nonWorkingReason,
   officePlace,
   regionPlace,
-  type CalendarSnapshot,
 } from '../../api/lib/calendar';
 import { readSnapshot } from '../../api/modules/calendar/store';
-import { openTestDatabase } from '../support/database';
 import type { Database } from '../../api/node/database';
+import { openTestDatabase } from '../support/database';
 
 // The engine is pure over a snapshot; the snapshot here is the one the migrations load.
 let db: Database;
@@ -33,17 +34,24 @@ describe('días hábiles (Ley 39/2015, art. 30)', () => {
   it('10 días hábiles from Friday 2026-03-27: 04-13 nationally; 04-14 in Madrid (Holy Thursday) and in Cataluña (Easter Monday)', () => {
     const national = addBusinessDays(cal, '2026-03-27', 10);
     expect(national.deadline).toBe('2026-04-13');
-    expect(national.skipped).toContainEqual(expect.objectContaining({ date: '2026-04-03', reason: 'national_holiday', name: 'Viernes Santo' }));
+    expect(national.skipped).toContainEqual(
+      expect.objectContaining({ date: '2026-04-03', reason: 'national_holiday', name: 'Viernes Santo' }),
+    );
     expect(national.skipped.some((s) => s.date === '2026-04-02')).toBe(false);
     // Cataluña keeps no Holy Thursday but has Easter Monday 04-06 (regional.csv):
     // 03-30, 03-31, 04-01, 04-02, 04-07, 04-08, 04-09, 04-10, 04-13, 04-14 → 04-14.
     const catalonia = addBusinessDays(cal, '2026-03-27', 10, CT());
     expect(catalonia.deadline).toBe('2026-04-14');
-    expect(catalonia.skipped).toContainEqual(expect.objectContaining({ date: '2026-04-06', reason: 'regional_holiday', name: 'Lunes de Pascua' }));
+    expect(catalonia.skipped).toContainEqual(
+      expect.objectContaining({ date: '2026-04-06', reason: 'regional_holiday', name: 'Lunes de Pascua' }),
+    );
     const madrid = addBusinessDays(cal, '2026-03-27', 10, MD());
     expect(madrid.deadline).toBe('2026-04-14');
     expect(madrid.skipped).toContainEqual({
-      date: '2026-04-02', reason: 'regional_holiday', name: 'Jueves Santo', place: { code: 'MD', name: 'Comunidad de Madrid', roles: ['applicant'] },
+      date: '2026-04-02',
+      reason: 'regional_holiday',
+      name: 'Jueves Santo',
+      place: { code: 'MD', name: 'Comunidad de Madrid', roles: ['applicant'] },
     });
     expect(madrid.provisional).toBe(false);
   });
@@ -51,12 +59,26 @@ describe('días hábiles (Ley 39/2015, art. 30)', () => {
   it('90 días hábiles from Monday 2026-01-05 end on 2026-05-14', () => {
     const r = addBusinessDays(cal, '2026-01-05', 90);
     expect(r.deadline).toBe('2026-05-14');
-    expect(r.skipped.filter((s) => s.reason === 'national_holiday').map((s) => s.date)).toEqual(['2026-01-06', '2026-04-03', '2026-05-01']);
+    expect(r.skipped.filter((s) => s.reason === 'national_holiday').map((s) => s.date)).toEqual([
+      '2026-01-06',
+      '2026-04-03',
+      '2026-05-01',
+    ]);
   });
 
   it('reports weekends with their reason', () => {
-    expect(nonWorkingReason(cal, '2026-03-28')).toEqual({ date: '2026-03-28', reason: 'saturday', name: null, place: null });
-    expect(nonWorkingReason(cal, '2026-03-29')).toEqual({ date: '2026-03-29', reason: 'sunday', name: null, place: null });
+    expect(nonWorkingReason(cal, '2026-03-28')).toEqual({
+      date: '2026-03-28',
+      reason: 'saturday',
+      name: null,
+      place: null,
+    });
+    expect(nonWorkingReason(cal, '2026-03-29')).toEqual({
+      date: '2026-03-29',
+      reason: 'sunday',
+      name: null,
+      place: null,
+    });
     expect(isBusinessDay(cal, '2026-03-30')).toBe(true);
   });
 
@@ -87,10 +109,18 @@ describe('both places of art. 30.6', () => {
     expect(les.area).toBe('val_aran');
     // Friday 2025-12-26: Sant Esteve in Cataluña, but not in Aran.
     expect(nonWorkingReason(cal, '2025-12-26', [les])).toBeNull();
-    expect(nonWorkingReason(cal, '2025-12-26', [municipalityPlace(cal, 'applicant', '25120')!])).toMatchObject({ reason: 'regional_holiday' });
-    expect(nonWorkingReason(cal, '2025-06-17', [les])).toMatchObject({ reason: 'territorial_holiday', place: { code: 'val_aran' } });
+    expect(nonWorkingReason(cal, '2025-12-26', [municipalityPlace(cal, 'applicant', '25120')!])).toMatchObject({
+      reason: 'regional_holiday',
+    });
+    expect(nonWorkingReason(cal, '2025-06-17', [les])).toMatchObject({
+      reason: 'territorial_holiday',
+      place: { code: 'val_aran' },
+    });
     // With the office in Lleida, 26 December is inhábil again: the union of both places.
-    expect(nonWorkingReason(cal, '2025-12-26', [les, officePlace(cal, 'L')!])).toMatchObject({ reason: 'regional_holiday', place: { roles: ['office'] } });
+    expect(nonWorkingReason(cal, '2025-12-26', [les, officePlace(cal, 'L')!])).toMatchObject({
+      reason: 'regional_holiday',
+      place: { roles: ['office'] },
+    });
   });
 
   it('the office of each province sits in its capital', () => {
@@ -106,8 +136,15 @@ describe('both places of art. 30.6', () => {
 
   it('islands: 88 Canary municipalities, each on its island', () => {
     const count = (area: string) => [...cal.municipalities.values()].filter((m) => m.area === area).length;
-    expect([count('lanzarote'), count('fuerteventura'), count('gran_canaria'), count('tenerife'), count('la_palma'), count('la_gomera'), count('el_hierro')])
-      .toEqual([7, 6, 21, 31, 14, 6, 3]);
+    expect([
+      count('lanzarote'),
+      count('fuerteventura'),
+      count('gran_canaria'),
+      count('tenerife'),
+      count('la_palma'),
+      count('la_gomera'),
+      count('el_hierro'),
+    ]).toEqual([7, 6, 21, 31, 14, 6, 3]);
     expect([...cal.municipalities.values()].filter((m) => m.region === 'CN' && !m.area)).toEqual([]);
     expect(count('val_aran')).toBe(9);
     expect(cal.municipalities.get('01059')!.area).toBe('araba');

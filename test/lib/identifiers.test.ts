@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { checkEntityNif, checkNif, checkPersonalId, checkSpanishIban, normalizeIdNumber } from '../../api/lib/identifiers';
+
+import {
+  checkEntityNif,
+  checkNif,
+  checkPersonalId,
+  checkSpanishIban,
+  normalizeIdNumber,
+} from '../../api/lib/identifiers';
 
 describe('DNI / NIE / K-L-M', () => {
   it.each(['12345678Z', '11111111H', '54362315K', '00000000T', '99999999R'])('accepts DNI %s', (v) => {
@@ -36,9 +43,12 @@ describe('DNI / NIE / K-L-M', () => {
 });
 
 describe('entity NIF', () => {
-  it.each(['J99216582', 'A13585625', 'A11111119', 'B00000000', 'Q2826000H', 'P2807900B', 'G12345674'])('accepts %s', (v) => {
-    expect(checkEntityNif(v)).toEqual({ ok: true, value: v, kind: 'entity' });
-  });
+  it.each(['J99216582', 'A13585625', 'A11111119', 'B00000000', 'Q2826000H', 'P2807900B', 'G12345674'])(
+    'accepts %s',
+    (v) => {
+      expect(checkEntityNif(v)).toEqual({ ok: true, value: v, kind: 'entity' });
+    },
+  );
   it.each([
     ['J99216583', 'control'],
     ['A11111118', 'control'],
@@ -59,7 +69,12 @@ describe('entity NIF', () => {
 });
 
 describe('Spanish IBAN', () => {
-  it.each(['ES9121000418450200051332', 'ES7921000813610123456789', 'ES6000491500051234567892', 'es91 2100 0418 4502 0005 1332'])('accepts %s', (v) => {
+  it.each([
+    'ES9121000418450200051332',
+    'ES7921000813610123456789',
+    'ES6000491500051234567892',
+    'es91 2100 0418 4502 0005 1332',
+  ])('accepts %s', (v) => {
     expect(checkSpanishIban(v).ok).toBe(true);
   });
   it('refuses a changed digit and a foreign or short IBAN', () => {

@@ -1,8 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../support/app';
-import { auth, createRequest, delegationRequestBody, expectProblem, newCitizenId, registerOrg, type RegisteredOrg } from '../support/fixtures';
-import { acceptanceCsv, CSV_HEADER, csvLine } from '../support/batches';
+
 import { processDelegationRequestBatches } from '../../api/modules/delegation-request-batches/service';
+import { createTestApp, type TestApp } from '../support/app';
+import { acceptanceCsv, CSV_HEADER, csvLine } from '../support/batches';
+import {
+  auth,
+  createRequest,
+  delegationRequestBody,
+  expectProblem,
+  newCitizenId,
+  type RegisteredOrg,
+  registerOrg,
+} from '../support/fixtures';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -12,7 +21,12 @@ afterAll(() => t.close());
 
 type Json = Record<string, any>;
 
-function upload(key: string, csv: string | Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}, filename = 'clientes.csv') {
+function upload(
+  key: string,
+  csv: string | Uint8Array<ArrayBuffer>,
+  headers: Record<string, string> = {},
+  filename = 'clientes.csv',
+) {
   const form = new FormData();
   form.append('file', new File([csv], filename, { type: 'text/csv' }));
   return t.request('/v1/delegation-requests/batches', { method: 'POST', headers: auth(key, headers), body: form });
@@ -26,7 +40,11 @@ async function accepted(res: Response): Promise<Json> {
 
 /** Runs the background worker until nothing is left, as the Node loop would. */
 async function drain(): Promise<void> {
-  for (let i = 0; i < 1000 && (await processDelegationRequestBatches(t.sql, { config: t.config, clock: t.clock })) > 0; i++);
+  for (
+    let i = 0;
+    i < 1000 && (await processDelegationRequestBatches(t.sql, { config: t.config, clock: t.clock })) > 0;
+    i++
+  );
 }
 
 async function batch(key: string, id: string): Promise<Json> {
@@ -39,7 +57,10 @@ async function allRows(key: string, id: string, query = ''): Promise<Json[]> {
   const out: Json[] = [];
   let cursor: string | null = null;
   do {
-    const res = await t.request(`/v1/delegation-requests/batches/${id}/rows?limit=100${query}${cursor ? `&cursor=${cursor}` : ''}`, { headers: auth(key) });
+    const res = await t.request(
+      `/v1/delegation-requests/batches/${id}/rows?limit=100${query}${cursor ? `&cursor=${cursor}` : ''}`,
+      { headers: auth(key) },
+    );
     expect(res.status, await res.clone().text()).toBe(200);
     const page = (await res.json()) as Json;
     out.push(...page.data);
@@ -57,16 +78,34 @@ describe('bulk delegation requests', () => {
   it('1,000 rows: 950 created, 30 duplicates (earlier pending requests and repeated rows), 20 failures naming row and column', async () => {
     const data = acceptanceCsv(40_000_000);
     const before = new Map<string, string>();
-    for (const id of data.preexisting) before.set(id, (await createRequest(t, org.testKey, delegationRequestBody(id, { message: undefined }))).id);
+    for (const id of data.preexisting)
+      before.set(id, (await createRequest(t, org.testKey, delegationRequestBody(id, { message: undefined }))).id);
 
     const created = await accepted(await upload(org.testKey, data.csv, { 'idempotency-key': 'onboarding-2026-03' }));
-    expect(created).toMatchObject({ object: 'delegation_request_batch', status: 'processing', source: 'csv', total: 1000, done: 15, failed: 15, created: 0, duplicates: 0, completed_at: null });
+    expect(created).toMatchObject({
+      object: 'delegation_request_batch',
+      status: 'processing',
+      source: 'csv',
+      total: 1000,
+      done: 15,
+      failed: 15,
+      created: 0,
+      duplicates: 0,
+      completed_at: null,
+    });
     expect(created.id).toMatch(/^dlb_/);
     // The body checks run on arrival (15 rows); the end dates, like duplicates, when the row is processed.
 
     await drain();
     const final = await batch(org.testKey, created.id);
-    expect(final).toMatchObject({ status: 'completed', total: 1000, done: 1000, created: 950, duplicates: 30, failed: 20 });
+    expect(final).toMatchObject({
+      status: 'completed',
+      total: 1000,
+      done: 1000,
+      created: 950,
+      duplicates: 30,
+      failed: 20,
+    });
     expect(final.completed_at).not.toBeNull();
 
     const rows = await allRows(org.testKey, created.id);
@@ -75,7 +114,12 @@ describe('bulk delegation requests', () => {
     // Failures: the row, its file line (header is line 1), and the column at fault.
     for (const [row, column] of data.invalid) {
       const r = byRow.get(row)!;
-      expect(r).toMatchObject({ status: 'failed', line: row + 1, delegation_request_id: null, problem: { code: 'validation_failed' } });
+      expect(r).toMatchObject({
+        status: 'failed',
+        line: row + 1,
+        delegation_request_id: null,
+        problem: { code: 'validation_failed' },
+      });
       expect(r.problem.errors.map((e: Json) => e.column)).toEqual([column]);
       expect(r.problem.detail).toMatch(new RegExp(`^Column ${column}: `));
     }
@@ -88,28 +132,48 @@ describe('bulk delegation requests', () => {
       expect([...before.values()]).toContain(r.delegation_request_id);
     }
     for (const [row, earlier] of data.duplicateOfRow) {
-      expect(byRow.get(row)).toMatchObject({ status: 'duplicate', delegation_request_id: byRow.get(earlier)!.delegation_request_id });
+      expect(byRow.get(row)).toMatchObject({
+        status: 'duplicate',
+        delegation_request_id: byRow.get(earlier)!.delegation_request_id,
+      });
       expect(byRow.get(earlier)!.status).toBe('created');
     }
     // Each created row is a real pending request of the organisation, once.
     const createdIds = rows.filter((r) => r.status === 'created').map((r) => r.delegation_request_id as string);
     expect(new Set(createdIds).size).toBe(950);
     const [{ n }] = (await t.sql<{ n: number }[]>`
-      select count(*)::int as n from delegation_requests where organization_id = ${org.id} and status = 'pending'`) as unknown as [{ n: number }];
+      select count(*)::int as n from delegation_requests where organization_id = ${org.id} and status = 'pending'`) as unknown as [
+      { n: number },
+    ];
     expect(n).toBe(950 + data.preexisting.length);
     const one = await t.request(`/v1/delegation-requests/${createdIds[2]}`, { headers: auth(org.testKey) });
     expect(((await one.json()) as Json).citizen.name).toBe('García Núñez, María José "Pepa" 3');
 
     // One event when done, with the counts.
-    const events = await t.sql<{ data: Json }[]>`select data from events where organization_id = ${org.id} and type = 'delegation_request_batch.completed'`;
-    expect(events.map((e) => e.data)).toEqual([{ delegation_request_batch_id: created.id, status: 'completed', total: 1000, created: 950, duplicates: 30, failed: 20 }]);
+    const events = await t.sql<
+      { data: Json }[]
+    >`select data from events where organization_id = ${org.id} and type = 'delegation_request_batch.completed'`;
+    expect(events.map((e) => e.data)).toEqual([
+      {
+        delegation_request_batch_id: created.id,
+        status: 'completed',
+        total: 1000,
+        created: 950,
+        duplicates: 30,
+        failed: 20,
+      },
+    ]);
 
     // The same upload with the same Idempotency-Key is the same batch; nothing new is queued.
     const again = await upload(org.testKey, data.csv, { 'idempotency-key': 'onboarding-2026-03' });
     expect(again.status).toBe(202);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(((await again.json()) as Json).id).toBe(created.id);
-    const [{ batches }] = (await t.sql<{ batches: number }[]>`select count(*)::int as batches from delegation_request_batches where organization_id = ${org.id}`) as unknown as [{ batches: number }];
+    const [{ batches }] = (await t.sql<
+      { batches: number }[]
+    >`select count(*)::int as batches from delegation_request_batches where organization_id = ${org.id}`) as unknown as [
+      { batches: number },
+    ];
     expect(batches).toBe(1);
   }, 120_000);
 
@@ -117,15 +181,26 @@ describe('bulk delegation requests', () => {
     const [a, b] = [newCitizenId(), newCitizenId()];
     const csv =
       '\uFEFF' +
-      [CSV_HEADER.join(','), `${a},"Ibáñez Muñoz, José María",jose@example.es,JUB,"consult,file",2027-12-31`, `${b},"Ana ""la Peque""\nSegunda línea",,IMV;CAPI,consult;file;respond,2027-06-30`].join('\r\n');
+      [
+        CSV_HEADER.join(','),
+        `${a},"Ibáñez Muñoz, José María",jose@example.es,JUB,"consult,file",2027-12-31`,
+        `${b},"Ana ""la Peque""\nSegunda línea",,IMV;CAPI,consult;file;respond,2027-06-30`,
+      ].join('\r\n');
     const created = await accepted(await upload(org.testKey, new TextEncoder().encode(csv)));
     await drain();
     const rows = await allRows(org.testKey, created.id);
-    expect(rows.map((r) => [r.row, r.line, r.status])).toEqual([[1, 2, 'created'], [2, 3, 'created']]);
-    const first = (await (await t.request(`/v1/delegation-requests/${rows[0]!.delegation_request_id}`, { headers: auth(org.testKey) })).json()) as Json;
+    expect(rows.map((r) => [r.row, r.line, r.status])).toEqual([
+      [1, 2, 'created'],
+      [2, 3, 'created'],
+    ]);
+    const first = (await (
+      await t.request(`/v1/delegation-requests/${rows[0]!.delegation_request_id}`, { headers: auth(org.testKey) })
+    ).json()) as Json;
     expect(first.citizen).toEqual({ id_number: a, name: 'Ibáñez Muñoz, José María', contact: 'jose@example.es' });
     expect(first.scope.capacities).toEqual(['consult', 'file']);
-    const second = (await (await t.request(`/v1/delegation-requests/${rows[1]!.delegation_request_id}`, { headers: auth(org.testKey) })).json()) as Json;
+    const second = (await (
+      await t.request(`/v1/delegation-requests/${rows[1]!.delegation_request_id}`, { headers: auth(org.testKey) })
+    ).json()) as Json;
     expect(second.citizen).toEqual({ id_number: b, name: 'Ana "la Peque"\nSegunda línea', contact: null });
     expect(second.scope.procedure_types).toEqual(['CAPI', 'IMV']);
   });
@@ -139,31 +214,43 @@ describe('bulk delegation requests', () => {
     ].join('\n');
     const utf8 = await accepted(await upload(org.testKey, csv));
     // The same file as Excel saves it on a Spanish Windows (one byte per accented letter).
-    const latin1: Uint8Array<ArrayBuffer> = Uint8Array.from([...csv.replace(a, newCitizenId()).replace(b, newCitizenId())].map((ch) => ch.charCodeAt(0)));
+    const latin1: Uint8Array<ArrayBuffer> = Uint8Array.from(
+      [...csv.replace(a, newCitizenId()).replace(b, newCitizenId())].map((ch) => ch.charCodeAt(0)),
+    );
     const cp1252 = await accepted(await upload(org.testKey, latin1));
     await drain();
     for (const id of [utf8.id, cp1252.id]) {
       const rows = await allRows(org.testKey, id);
       expect(rows.map((r) => r.status)).toEqual(['created', 'created']);
-      const first = (await (await t.request(`/v1/delegation-requests/${rows[0]!.delegation_request_id}`, { headers: auth(org.testKey) })).json()) as Json;
+      const first = (await (
+        await t.request(`/v1/delegation-requests/${rows[0]!.delegation_request_id}`, { headers: auth(org.testKey) })
+      ).json()) as Json;
       expect(first.citizen.name).toBe('Peña, Begoña');
       expect(first.scope.capacities).toEqual(['consult', 'file']);
-      const second = (await (await t.request(`/v1/delegation-requests/${rows[1]!.delegation_request_id}`, { headers: auth(org.testKey) })).json()) as Json;
+      const second = (await (
+        await t.request(`/v1/delegation-requests/${rows[1]!.delegation_request_id}`, { headers: auth(org.testKey) })
+      ).json()) as Json;
       expect(second.scope.capacities).toEqual(['consult', 'file', 'respond']);
     }
   });
 
-  it('keeps today\'s example file working, as text/csv too', async () => {
+  it("keeps today's example file working, as text/csv too", async () => {
     const { readFileSync } = await import('node:fs');
     const csv = readFileSync(new URL('../../examples/data/clients.csv', import.meta.url), 'utf8');
     const other = await registerOrg(t);
-    const res = await t.request('/v1/delegation-requests/batches', { method: 'POST', headers: auth(other.testKey, { 'content-type': 'text/csv' }), body: csv });
+    const res = await t.request('/v1/delegation-requests/batches', {
+      method: 'POST',
+      headers: auth(other.testKey, { 'content-type': 'text/csv' }),
+      body: csv,
+    });
     const created = await accepted(res);
     expect(created).toMatchObject({ total: 4, failed: 1 });
     await drain();
     const rows = await allRows(other.testKey, created.id);
     expect(rows.map((r) => r.status)).toEqual(['created', 'created', 'created', 'failed']);
-    expect(rows[3]!.problem.errors).toEqual([{ pointer: '/citizen/id_number', column: 'id_number', detail: expect.stringContaining('check letter') }]);
+    expect(rows[3]!.problem.errors).toEqual([
+      { pointer: '/citizen/id_number', column: 'id_number', detail: expect.stringContaining('check letter') },
+    ]);
   });
 
   it('takes JSON rows, each checked like a single request body', async () => {
@@ -171,39 +258,83 @@ describe('bulk delegation requests', () => {
     const res = await t.request('/v1/delegation-requests/batches', {
       method: 'POST',
       headers: auth(org.testKey),
-      json: { rows: [good, { ...good, citizen: { id_number: newCitizenId() }, extra: 1 }, delegationRequestBody(newCitizenId(), { valid_until: '2040-01-01' })] },
+      json: {
+        rows: [
+          good,
+          { ...good, citizen: { id_number: newCitizenId() }, extra: 1 },
+          delegationRequestBody(newCitizenId(), { valid_until: '2040-01-01' }),
+        ],
+      },
     });
     const created = await accepted(res);
     expect(created).toMatchObject({ source: 'json', total: 3, failed: 1 });
     await drain();
     const rows = await allRows(org.testKey, created.id);
-    expect(rows.map((r) => [r.row, r.line, r.status])).toEqual([[1, null, 'created'], [2, null, 'failed'], [3, null, 'failed']]);
+    expect(rows.map((r) => [r.row, r.line, r.status])).toEqual([
+      [1, null, 'created'],
+      [2, null, 'failed'],
+      [3, null, 'failed'],
+    ]);
     expect(rows[1]!.problem.errors).toEqual([{ pointer: '/extra', column: null, detail: expect.any(String) }]);
-    expect(rows[2]!.problem.errors[0]).toMatchObject({ pointer: '/valid_until', detail: expect.stringContaining('5 years') });
+    expect(rows[2]!.problem.errors[0]).toMatchObject({
+      pointer: '/valid_until',
+      detail: expect.stringContaining('5 years'),
+    });
   });
 
   it('refuses files it cannot read, unknown or missing columns, more than 5,000 rows, and empty batches', async () => {
-    const unclosed = await expectProblem(await upload(org.testKey, `${CSV_HEADER.join(',')}\n12345678Z,"Carmen,,JUB,consult,2027-12-31\n`), 400, 'csv_invalid');
+    const unclosed = await expectProblem(
+      await upload(org.testKey, `${CSV_HEADER.join(',')}\n12345678Z,"Carmen,,JUB,consult,2027-12-31\n`),
+      400,
+      'csv_invalid',
+    );
     expect(unclosed.detail).toMatch(/quoted cell is never closed/);
-    const header = await expectProblem(await upload(org.testKey, 'dni,name,capacities\n12345678Z,Carmen,consult\n'), 400, 'csv_invalid');
+    const header = await expectProblem(
+      await upload(org.testKey, 'dni,name,capacities\n12345678Z,Carmen,consult\n'),
+      400,
+      'csv_invalid',
+    );
     expect(header.detail).toMatch(/Unknown column "dni".*Missing columns? id_number, valid_until/);
     expect(header.errors[0].pointer).toBe('/file');
-    const many = [CSV_HEADER.join(','), ...Array.from({ length: 5001 }, () => csvLine([newCitizenId(), 'X', '', 'JUB', 'consult', '2027-12-31']))].join('\n');
+    const many = [
+      CSV_HEADER.join(','),
+      ...Array.from({ length: 5001 }, () => csvLine([newCitizenId(), 'X', '', 'JUB', 'consult', '2027-12-31'])),
+    ].join('\n');
     const tooMany = await expectProblem(await upload(org.testKey, many), 422, 'too_many_rows');
     expect(tooMany).toMatchObject({ limit: 5000, rows: 5001 });
     await expectProblem(await upload(org.testKey, `${CSV_HEADER.join(',')}\n`), 400, 'validation_failed');
-    await expectProblem(await t.request('/v1/delegation-requests/batches', { method: 'POST', headers: auth(org.testKey), json: { rows: [] } }), 400, 'validation_failed');
     await expectProblem(
-      await t.request('/v1/delegation-requests/batches', { method: 'POST', headers: auth(org.testKey, { 'content-type': 'application/xml' }), body: '<rows/>' }),
+      await t.request('/v1/delegation-requests/batches', {
+        method: 'POST',
+        headers: auth(org.testKey),
+        json: { rows: [] },
+      }),
+      400,
+      'validation_failed',
+    );
+    await expectProblem(
+      await t.request('/v1/delegation-requests/batches', {
+        method: 'POST',
+        headers: auth(org.testKey, { 'content-type': 'application/xml' }),
+        body: '<rows/>',
+      }),
       415,
       'unsupported_media_type',
     );
-    const [{ n }] = (await t.sql<{ n: number }[]>`select count(*)::int as n from delegation_request_batches where organization_id = ${org.id} and total > 4000`) as unknown as [{ n: number }];
+    const [{ n }] = (await t.sql<
+      { n: number }[]
+    >`select count(*)::int as n from delegation_request_batches where organization_id = ${org.id} and total > 4000`) as unknown as [
+      { n: number },
+    ];
     expect(n).toBe(0);
   });
 
   it('reports a row with the wrong number of cells without losing the others', async () => {
-    const csv = [CSV_HEADER.join(';'), `${newCitizenId()};Peña, Begoña;;JUB;consult;2027-12-31;extra`, `${newCitizenId()};Luis;;JUB;consult;2027-12-31`].join('\n');
+    const csv = [
+      CSV_HEADER.join(';'),
+      `${newCitizenId()};Peña, Begoña;;JUB;consult;2027-12-31;extra`,
+      `${newCitizenId()};Luis;;JUB;consult;2027-12-31`,
+    ].join('\n');
     const created = await accepted(await upload(org.testKey, csv));
     await drain();
     const rows = await allRows(org.testKey, created.id);
@@ -212,10 +343,20 @@ describe('bulk delegation requests', () => {
   });
 
   it('shows a batch only to its organisation and mode', async () => {
-    const created = await accepted(await upload(org.testKey, `${CSV_HEADER.join(',')}\n${newCitizenId()},Ana,,JUB,consult,2027-12-31\n`));
+    const created = await accepted(
+      await upload(org.testKey, `${CSV_HEADER.join(',')}\n${newCitizenId()},Ana,,JUB,consult,2027-12-31\n`),
+    );
     const other = await registerOrg(t);
-    await expectProblem(await t.request(`/v1/delegation-requests/batches/${created.id}`, { headers: auth(other.testKey) }), 404, 'not_found');
-    await expectProblem(await t.request(`/v1/delegation-requests/batches/${created.id}/rows`, { headers: auth(other.testKey) }), 404, 'not_found');
+    await expectProblem(
+      await t.request(`/v1/delegation-requests/batches/${created.id}`, { headers: auth(other.testKey) }),
+      404,
+      'not_found',
+    );
+    await expectProblem(
+      await t.request(`/v1/delegation-requests/batches/${created.id}/rows`, { headers: auth(other.testKey) }),
+      404,
+      'not_found',
+    );
     await drain();
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { createTestApp, type TestApp } from '../support/app';
 import {
   ADMIN_TOKEN,
@@ -24,7 +25,11 @@ describe('delegation requests', () => {
   it('creates a pending request with an approval link and a readable code', async () => {
     const org = await registerOrg(t);
     const idNumber = newCitizenId();
-    const res = await t.request('/v1/delegation-requests', { method: 'POST', headers: auth(org.testKey), json: delegationRequestBody(idNumber) });
+    const res = await t.request('/v1/delegation-requests', {
+      method: 'POST',
+      headers: auth(org.testKey),
+      json: delegationRequestBody(idNumber),
+    });
     expect(res.status).toBe(201);
     const body = (await res.json()) as Record<string, any>;
     expect(body).toMatchObject({ status: 'pending', livemode: false, citizen: { id_number: idNumber } });
@@ -35,14 +40,24 @@ describe('delegation requests', () => {
 
   it('validates the citizen id number, scope and validity (at most 5 years)', async () => {
     const org = await registerOrg(t);
-    const badId = await t.request('/v1/delegation-requests', { method: 'POST', headers: auth(org.testKey), json: delegationRequestBody('12345678A') });
+    const badId = await t.request('/v1/delegation-requests', {
+      method: 'POST',
+      headers: auth(org.testKey),
+      json: delegationRequestBody('12345678A'),
+    });
     expect((await expectProblem(badId, 400, 'validation_failed')).errors[0].pointer).toBe('/citizen/id_number');
-    const tooLong = await t.request('/v1/delegation-requests', { method: 'POST', headers: auth(org.testKey), json: delegationRequestBody(newCitizenId(), { valid_until: '2031-03-03' }) });
+    const tooLong = await t.request('/v1/delegation-requests', {
+      method: 'POST',
+      headers: auth(org.testKey),
+      json: delegationRequestBody(newCitizenId(), { valid_until: '2031-03-03' }),
+    });
     expect((await expectProblem(tooLong, 400, 'validation_failed')).errors[0].pointer).toBe('/valid_until');
     const noScope = await t.request('/v1/delegation-requests', {
       method: 'POST',
       headers: auth(org.testKey),
-      json: delegationRequestBody(newCitizenId(), { scope: { procedure_types: [], subjects: [], capacities: ['consult'] } }),
+      json: delegationRequestBody(newCitizenId(), {
+        scope: { procedure_types: [], subjects: [], capacities: ['consult'] },
+      }),
     });
     await expectProblem(noScope, 400, 'validation_failed');
   });
@@ -51,14 +66,20 @@ describe('delegation requests', () => {
     const org = await registerOrg(t);
     const idNumber = newCitizenId();
     const first = await createRequest(t, org.testKey, delegationRequestBody(idNumber));
-    const again = await t.request('/v1/delegation-requests', { method: 'POST', headers: auth(org.testKey), json: delegationRequestBody(idNumber) });
+    const again = await t.request('/v1/delegation-requests', {
+      method: 'POST',
+      headers: auth(org.testKey),
+      json: delegationRequestBody(idNumber),
+    });
     const problem = await expectProblem(again, 409, 'duplicate');
     expect(problem.existing_id).toBe(first.id);
     // Another scope is another request.
     const other = await t.request('/v1/delegation-requests', {
       method: 'POST',
       headers: auth(org.testKey),
-      json: delegationRequestBody(idNumber, { scope: { procedure_types: [], subjects: ['family'], capacities: ['consult'] } }),
+      json: delegationRequestBody(idNumber, {
+        scope: { procedure_types: [], subjects: ['family'], capacities: ['consult'] },
+      }),
     });
     expect(other.status).toBe(201);
   });
@@ -69,11 +90,24 @@ describe('delegation requests', () => {
     const request = await createRequest(t, org.testKey, delegationRequestBody(idNumber));
     t.clock.advance(21 * 86_400_000 + 1000);
     try {
-      const seen = (await (await t.request(`/v1/delegation-requests/${request.id}`, { headers: auth(org.testKey) })).json()) as any;
+      const seen = (await (
+        await t.request(`/v1/delegation-requests/${request.id}`, { headers: auth(org.testKey) })
+      ).json()) as any;
       expect(seen).toMatchObject({ status: 'expired', ended_by: 'system' });
-      const accept = await t.request(`/v1/sandbox/delegation-requests/${request.id}/accept`, { method: 'POST', headers: auth(org.testKey) });
+      const accept = await t.request(`/v1/sandbox/delegation-requests/${request.id}/accept`, {
+        method: 'POST',
+        headers: auth(org.testKey),
+      });
       await expectProblem(accept, 409, 'delegation_request_expired');
-      expect((await t.request('/v1/delegation-requests', { method: 'POST', headers: auth(org.testKey), json: delegationRequestBody(idNumber) })).status).toBe(201);
+      expect(
+        (
+          await t.request('/v1/delegation-requests', {
+            method: 'POST',
+            headers: auth(org.testKey),
+            json: delegationRequestBody(idNumber),
+          })
+        ).status,
+      ).toBe(201);
     } finally {
       t.clock.advance(-(21 * 86_400_000 + 1000));
     }
@@ -82,9 +116,16 @@ describe('delegation requests', () => {
   it('can be cancelled by the organisation, once', async () => {
     const org = await registerOrg(t);
     const request = await createRequest(t, org.testKey, delegationRequestBody(newCitizenId()));
-    const cancel = await t.request(`/v1/delegation-requests/${request.id}/cancel`, { method: 'POST', headers: auth(org.testKey) });
-    expect(((await cancel.json()) as any)).toMatchObject({ status: 'cancelled', ended_by: 'organization' });
-    await expectProblem(await t.request(`/v1/delegation-requests/${request.id}/cancel`, { method: 'POST', headers: auth(org.testKey) }), 409, 'invalid_state_transition');
+    const cancel = await t.request(`/v1/delegation-requests/${request.id}/cancel`, {
+      method: 'POST',
+      headers: auth(org.testKey),
+    });
+    expect((await cancel.json()) as any).toMatchObject({ status: 'cancelled', ended_by: 'organization' });
+    await expectProblem(
+      await t.request(`/v1/delegation-requests/${request.id}/cancel`, { method: 'POST', headers: auth(org.testKey) }),
+      409,
+      'invalid_state_transition',
+    );
   });
 });
 
@@ -100,16 +141,29 @@ describe('citizen side', () => {
     const list = (await (await t.request('/v1/me/delegation-requests', { headers: auth(myToken) })).json()) as any;
     expect(list.data.map((r: any) => r.id)).toEqual([request.id]);
     expect(list.data[0].organization).toMatchObject({ verified: true });
-    const otherList = (await (await t.request('/v1/me/delegation-requests', { headers: auth(otherToken) })).json()) as any;
+    const otherList = (await (
+      await t.request('/v1/me/delegation-requests', { headers: auth(otherToken) })
+    ).json()) as any;
     expect(otherList.data).toEqual([]);
 
-    await expectProblem(await t.request(`/v1/me/delegation-requests/${request.id}/accept`, { method: 'POST', headers: auth(otherToken) }), 404, 'not_found');
-    const accepted = await t.request(`/v1/me/delegation-requests/${request.id}/accept`, { method: 'POST', headers: auth(myToken) });
+    await expectProblem(
+      await t.request(`/v1/me/delegation-requests/${request.id}/accept`, { method: 'POST', headers: auth(otherToken) }),
+      404,
+      'not_found',
+    );
+    const accepted = await t.request(`/v1/me/delegation-requests/${request.id}/accept`, {
+      method: 'POST',
+      headers: auth(myToken),
+    });
     expect(accepted.status).toBe(200);
     const delegationId = ((await accepted.json()) as any).delegation_id;
     expect(delegationId).toMatch(/^dlg_/);
 
-    await expectProblem(await t.request(`/v1/me/delegations/${delegationId}/revoke`, { method: 'POST', headers: auth(otherToken) }), 404, 'not_found');
+    await expectProblem(
+      await t.request(`/v1/me/delegations/${delegationId}/revoke`, { method: 'POST', headers: auth(otherToken) }),
+      404,
+      'not_found',
+    );
     const myDelegations = (await (await t.request('/v1/me/delegations', { headers: auth(myToken) })).json()) as any;
     expect(myDelegations.data.map((d: any) => d.id)).toEqual([delegationId]);
   });
@@ -132,7 +186,11 @@ describe('citizen side', () => {
       .setIssuedAt()
       .setExpirationTime('1h')
       .sign(privateKey);
-    await expectProblem(await t.request('/v1/me/delegations', { headers: auth(sameIssuerWrongKey) }), 401, 'citizen_token_invalid');
+    await expectProblem(
+      await t.request('/v1/me/delegations', { headers: auth(sameIssuerWrongKey) }),
+      401,
+      'citizen_token_invalid',
+    );
     await expectProblem(await t.request('/v1/me/delegations'), 401, 'citizen_token_invalid');
   });
 });
@@ -142,56 +200,107 @@ describe('delegations and consent tokens', () => {
     const org = await registerVerifiedOrg(t);
     const granted = await grantDelegation(t, org.liveKey);
     const token = await mintToken(t, org.liveKey, granted.delegationId);
-    const introspected = (await (await t.request('/v1/consent-tokens/introspect', { method: 'POST', headers: auth(org.liveKey), json: { token } })).json()) as any;
+    const introspected = (await (
+      await t.request('/v1/consent-tokens/introspect', { method: 'POST', headers: auth(org.liveKey), json: { token } })
+    ).json()) as any;
     expect(introspected).toMatchObject({ active: true, dlg: granted.delegationId, act: { sub: org.id } });
 
-    const revoke = await t.request(`/v1/me/delegations/${granted.delegationId}/revoke`, { method: 'POST', headers: auth(granted.citizenToken!) });
-    expect(((await revoke.json()) as any)).toMatchObject({ status: 'revoked', ended_by: 'citizen' });
+    const revoke = await t.request(`/v1/me/delegations/${granted.delegationId}/revoke`, {
+      method: 'POST',
+      headers: auth(granted.citizenToken!),
+    });
+    expect((await revoke.json()) as any).toMatchObject({ status: 'revoked', ended_by: 'citizen' });
 
-    const after = (await (await t.request('/v1/consent-tokens/introspect', { method: 'POST', headers: auth(org.liveKey), json: { token } })).json()) as any;
+    const after = (await (
+      await t.request('/v1/consent-tokens/introspect', { method: 'POST', headers: auth(org.liveKey), json: { token } })
+    ).json()) as any;
     expect(after).toMatchObject({ active: false, reason: 'delegation_inactive', delegation_status: 'revoked' });
-    await expectProblem(await t.request(`/v1/delegations/${granted.delegationId}/consent-tokens`, { method: 'POST', headers: auth(org.liveKey) }), 403, 'delegation_inactive');
-    const seen = (await (await t.request(`/v1/delegations/${granted.delegationId}`, { headers: auth(org.liveKey) })).json()) as any;
+    await expectProblem(
+      await t.request(`/v1/delegations/${granted.delegationId}/consent-tokens`, {
+        method: 'POST',
+        headers: auth(org.liveKey),
+      }),
+      403,
+      'delegation_inactive',
+    );
+    const seen = (await (
+      await t.request(`/v1/delegations/${granted.delegationId}`, { headers: auth(org.liveKey) })
+    ).json()) as any;
     expect(seen.status).toBe('revoked');
   });
 
   it('issues EdDSA tokens with the documented claims, verifiable with the published JWKS', async () => {
     const { createLocalJWKSet, jwtVerify, decodeProtectedHeader } = await import('jose');
     const org = await registerOrg(t);
-    const granted = await grantDelegation(t, org.testKey, { scope: { procedure_types: ['JUB'], subjects: ['family'], capacities: ['consult', 'file'] } });
+    const granted = await grantDelegation(t, org.testKey, {
+      scope: { procedure_types: ['JUB'], subjects: ['family'], capacities: ['consult', 'file'] },
+    });
     const token = await mintToken(t, org.testKey, granted.delegationId, { capacities: ['consult'] });
     const jwks = (await (await t.request('/.well-known/jwks.json')).json()) as any;
-    const { payload, protectedHeader } = await jwtVerify(token, createLocalJWKSet(jwks), { issuer: 'http://puente.test', audience: 'http://puente.test/v1', currentDate: t.clock.now() });
+    const { payload, protectedHeader } = await jwtVerify(token, createLocalJWKSet(jwks), {
+      issuer: 'http://puente.test',
+      audience: 'http://puente.test/v1',
+      currentDate: t.clock.now(),
+    });
     expect(protectedHeader).toMatchObject({ alg: 'EdDSA', typ: 'puente-consent+jwt' });
     expect(decodeProtectedHeader(token).kid).toBe(jwks.keys[0].kid);
     expect(payload).toMatchObject({ dlg: granted.delegationId, act: { sub: org.id }, livemode: false });
     expect(payload.sub).toMatch(/^cit_/);
     expect((payload.exp as number) - (payload.iat as number)).toBe(600);
     expect(payload.authorization_details).toEqual([
-      { type: 'puente_delegation', procedure_types: ['JUB', 'NCM', 'CCL', 'CUME', 'REM', 'AHC'], capacities: ['consult'] },
+      {
+        type: 'puente_delegation',
+        procedure_types: ['JUB', 'NCM', 'CCL', 'CUME', 'REM', 'AHC'],
+        capacities: ['consult'],
+      },
     ]);
   });
 
   it('refuses to mint beyond the delegation scope', async () => {
     const org = await registerOrg(t);
     const granted = await grantDelegation(t, org.testKey);
-    const res = await t.request(`/v1/delegations/${granted.delegationId}/consent-tokens`, { method: 'POST', headers: auth(org.testKey), json: { capacities: ['withdraw'] } });
+    const res = await t.request(`/v1/delegations/${granted.delegationId}/consent-tokens`, {
+      method: 'POST',
+      headers: auth(org.testKey),
+      json: { capacities: ['withdraw'] },
+    });
     await expectProblem(res, 403, 'scope_insufficient');
   });
 
   it('lets the organisation renounce, recording who ended it', async () => {
     const org = await registerOrg(t);
     const granted = await grantDelegation(t, org.testKey);
-    const res = await t.request(`/v1/delegations/${granted.delegationId}/renounce`, { method: 'POST', headers: auth(org.testKey), json: { reason: 'El cliente cambia de gestoría.' } });
-    expect(((await res.json()) as any)).toMatchObject({ status: 'renounced', ended_by: 'organization', ended_reason: 'El cliente cambia de gestoría.' });
-    await expectProblem(await t.request(`/v1/delegations/${granted.delegationId}/renounce`, { method: 'POST', headers: auth(org.testKey) }), 409, 'invalid_state_transition');
+    const res = await t.request(`/v1/delegations/${granted.delegationId}/renounce`, {
+      method: 'POST',
+      headers: auth(org.testKey),
+      json: { reason: 'El cliente cambia de gestoría.' },
+    });
+    expect((await res.json()) as any).toMatchObject({
+      status: 'renounced',
+      ended_by: 'organization',
+      ended_reason: 'El cliente cambia de gestoría.',
+    });
+    await expectProblem(
+      await t.request(`/v1/delegations/${granted.delegationId}/renounce`, {
+        method: 'POST',
+        headers: auth(org.testKey),
+      }),
+      409,
+      'invalid_state_transition',
+    );
   });
 
   it('suspends every active delegation when the organisation is suspended', async () => {
     const org = await registerVerifiedOrg(t);
     const granted = await grantDelegation(t, org.liveKey);
-    await t.request(`/v1/admin/organizations/${org.id}/suspend`, { method: 'POST', headers: auth(ADMIN_TOKEN), json: { reason: 'Baja colegial comunicada.' } });
-    const mine = (await (await t.request('/v1/me/delegations', { headers: auth(granted.citizenToken!) })).json()) as any;
+    await t.request(`/v1/admin/organizations/${org.id}/suspend`, {
+      method: 'POST',
+      headers: auth(ADMIN_TOKEN),
+      json: { reason: 'Baja colegial comunicada.' },
+    });
+    const mine = (await (
+      await t.request('/v1/me/delegations', { headers: auth(granted.citizenToken!) })
+    ).json()) as any;
     expect(mine.data[0]).toMatchObject({ status: 'suspended', ended_by: 'platform' });
   });
 
@@ -201,9 +310,17 @@ describe('delegations and consent tokens', () => {
     const token = await mintToken(t, org.testKey, granted.delegationId);
     t.clock.advance(9 * 86_400_000);
     try {
-      const seen = (await (await t.request(`/v1/delegations/${granted.delegationId}`, { headers: auth(org.testKey) })).json()) as any;
+      const seen = (await (
+        await t.request(`/v1/delegations/${granted.delegationId}`, { headers: auth(org.testKey) })
+      ).json()) as any;
       expect(seen).toMatchObject({ status: 'expired', ended_by: 'expiry' });
-      const verdict = (await (await t.request('/v1/consent-tokens/introspect', { method: 'POST', headers: auth(org.testKey), json: { token } })).json()) as any;
+      const verdict = (await (
+        await t.request('/v1/consent-tokens/introspect', {
+          method: 'POST',
+          headers: auth(org.testKey),
+          json: { token },
+        })
+      ).json()) as any;
       expect(verdict.active).toBe(false);
     } finally {
       t.clock.advance(-9 * 86_400_000);
@@ -220,7 +337,14 @@ describe('access log', () => {
     await mintToken(t, org.liveKey, granted.delegationId, { capacities: ['consult'] });
     const log = (await (await t.request('/v1/me/access-log', { headers: auth(granted.citizenToken!) })).json()) as any;
     expect(log.data).toHaveLength(2);
-    expect(log.data.every((e: any) => e.action === 'consent_token.minted' && e.member?.name === 'Lucía Martínez Pardo' && e.organization.id === org.id)).toBe(true);
+    expect(
+      log.data.every(
+        (e: any) =>
+          e.action === 'consent_token.minted' &&
+          e.member?.name === 'Lucía Martínez Pardo' &&
+          e.organization.id === org.id,
+      ),
+    ).toBe(true);
     expect(new Date(log.data[0].occurred_at) > new Date(log.data[1].occurred_at)).toBe(true);
     await expect(t.sql`update access_log set action = 'tampered'`).rejects.toThrow(/append-only/);
     await expect(t.sql`delete from access_log`).rejects.toThrow(/append-only/);

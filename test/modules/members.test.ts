@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { createTestApp, type TestApp } from '../support/app';
 import { auth, dni, expectProblem, registerOrg } from '../support/fixtures';
 
@@ -9,13 +10,21 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 async function addMember(key: string, role: string, n: number) {
-  const res = await t.request('/v1/members', { method: 'POST', headers: auth(key), json: { name: `Miembro ${n}`, id_number: dni(n), role } });
+  const res = await t.request('/v1/members', {
+    method: 'POST',
+    headers: auth(key),
+    json: { name: `Miembro ${n}`, id_number: dni(n), role },
+  });
   expect(res.status, await res.clone().text()).toBe(201);
   return (await res.json()) as { id: string; role: string };
 }
 
 async function keyFor(ownerKey: string, memberId: string) {
-  const res = await t.request('/v1/api-keys', { method: 'POST', headers: auth(ownerKey), json: { name: 'member key', member_id: memberId } });
+  const res = await t.request('/v1/api-keys', {
+    method: 'POST',
+    headers: auth(ownerKey),
+    json: { name: 'member key', member_id: memberId },
+  });
   expect(res.status).toBe(201);
   return ((await res.json()) as { secret: string }).secret;
 }
@@ -28,7 +37,11 @@ describe('members', () => {
     const list = (await (await t.request('/v1/members', { headers: auth(org.testKey) })).json()) as any;
     expect(list.data.map((m: any) => m.role)).toEqual(['owner', 'agent']);
     expect((await t.request(`/v1/members/${agent.id}`, { headers: auth(org.testKey) })).status).toBe(200);
-    const dup = await t.request('/v1/members', { method: 'POST', headers: auth(org.testKey), json: { name: 'Otra', id_number: dni(4001), role: 'viewer' } });
+    const dup = await t.request('/v1/members', {
+      method: 'POST',
+      headers: auth(org.testKey),
+      json: { name: 'Otra', id_number: dni(4001), role: 'viewer' },
+    });
     await expectProblem(dup, 409, 'duplicate');
   });
 
@@ -37,7 +50,11 @@ describe('members', () => {
     const viewer = await addMember(org.testKey, 'viewer', 4002);
     const viewerKey = await keyFor(org.testKey, viewer.id);
     expect((await t.request('/v1/members', { headers: auth(viewerKey) })).status).toBe(200);
-    const attempt = await t.request('/v1/members', { method: 'POST', headers: auth(viewerKey), json: { name: 'X Y', id_number: dni(4003), role: 'agent' } });
+    const attempt = await t.request('/v1/members', {
+      method: 'POST',
+      headers: auth(viewerKey),
+      json: { name: 'X Y', id_number: dni(4003), role: 'agent' },
+    });
     await expectProblem(attempt, 403, 'forbidden');
     await expectProblem(await t.request('/v1/api-keys', { headers: auth(viewerKey) }), 403, 'forbidden');
   });
@@ -50,6 +67,10 @@ describe('members', () => {
     const removed = await t.request(`/v1/members/${agent.id}`, { method: 'DELETE', headers: auth(org.testKey) });
     expect(((await removed.json()) as any).status).toBe('removed');
     await expectProblem(await t.request('/v1/organization', { headers: auth(agentKey) }), 401, 'unauthorized');
-    await expectProblem(await t.request(`/v1/members/${org.ownerId}`, { method: 'DELETE', headers: auth(org.testKey) }), 409, 'conflict');
+    await expectProblem(
+      await t.request(`/v1/members/${org.ownerId}`, { method: 'DELETE', headers: auth(org.testKey) }),
+      409,
+      'conflict',
+    );
   });
 });

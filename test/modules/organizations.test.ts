@@ -1,10 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { createApp } from '../../api/app';
-import { createTestApp, type TestApp } from '../support/app';
-import { ADMIN_TOKEN, auth, expectProblem, registerOrg, registerVerifiedOrg, registrationBody } from '../support/fixtures';
 import { configFromEnv } from '../../api/config';
-import { nodeDeps } from '../../api/node/runtime';
 import { memoryLogger } from '../../api/http/logger';
+import { nodeDeps } from '../../api/node/runtime';
+import { createTestApp, type TestApp } from '../support/app';
+import {
+  ADMIN_TOKEN,
+  auth,
+  expectProblem,
+  registerOrg,
+  registerVerifiedOrg,
+  registrationBody,
+} from '../support/fixtures';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -27,11 +35,17 @@ describe('registration', () => {
       json: registrationBody({
         kind: 'third_sector',
         nif: 'G12345674',
-        professional_standing: { registry: 'Registro Nacional de Asociaciones', registration_number: '612345', statutes_allow_representation: false },
+        professional_standing: {
+          registry: 'Registro Nacional de Asociaciones',
+          registration_number: '612345',
+          statutes_allow_representation: false,
+        },
       }),
     });
     const body = await expectProblem(res, 400, 'validation_failed');
-    expect(body.errors.map((e: { pointer: string }) => e.pointer)).toContain('/professional_standing/statutes_allow_representation');
+    expect(body.errors.map((e: { pointer: string }) => e.pointer)).toContain(
+      '/professional_standing/statutes_allow_representation',
+    );
   });
 
   it('registers a pending organisation with a working test key, once per NIF', async () => {
@@ -48,14 +62,20 @@ describe('registration', () => {
     expect(me.status).toBe(200);
     expect(((await me.json()) as { id: string }).id).toBe(body.organization.id);
 
-    const again = await t.request('/v1/organizations', { method: 'POST', json: { ...registrationBody(), nif: input.nif } });
+    const again = await t.request('/v1/organizations', {
+      method: 'POST',
+      json: { ...registrationBody(), nif: input.nif },
+    });
     const dup = await expectProblem(again, 409, 'duplicate');
     expect(dup.errors[0].pointer).toBe('/nif');
     expect(JSON.stringify(dup)).not.toContain(body.organization.id);
   });
 
   it('accepts a sole practitioner registering with a personal NIF', async () => {
-    const res = await t.request('/v1/organizations', { method: 'POST', json: registrationBody({ nif: '54362315K', kind: 'graduado_social' }) });
+    const res = await t.request('/v1/organizations', {
+      method: 'POST',
+      json: registrationBody({ nif: '54362315K', kind: 'graduado_social' }),
+    });
     expect(res.status).toBe(201);
   });
 });
@@ -63,7 +83,11 @@ describe('registration', () => {
 describe('live keys and verification', () => {
   it('only lets a verified organisation create live keys', async () => {
     const org = await registerOrg(t);
-    const early = await t.request('/v1/api-keys', { method: 'POST', headers: auth(org.testKey), json: { name: 'prod', livemode: true } });
+    const early = await t.request('/v1/api-keys', {
+      method: 'POST',
+      headers: auth(org.testKey),
+      json: { name: 'prod', livemode: true },
+    });
     await expectProblem(early, 403, 'live_mode_unavailable');
 
     const verify = await t.request(`/v1/admin/organizations/${org.id}/verify`, {
@@ -72,9 +96,16 @@ describe('live keys and verification', () => {
       json: { verified_by: 'ops@puente.test', note: 'Colegiación comprobada en el censo.' },
     });
     expect(verify.status).toBe(200);
-    expect(((await verify.json()) as any).verification).toMatchObject({ verified_by: 'ops@puente.test', note: 'Colegiación comprobada en el censo.' });
+    expect(((await verify.json()) as any).verification).toMatchObject({
+      verified_by: 'ops@puente.test',
+      note: 'Colegiación comprobada en el censo.',
+    });
 
-    const live = await t.request('/v1/api-keys', { method: 'POST', headers: auth(org.testKey), json: { name: 'prod', livemode: true } });
+    const live = await t.request('/v1/api-keys', {
+      method: 'POST',
+      headers: auth(org.testKey),
+      json: { name: 'prod', livemode: true },
+    });
     expect(live.status).toBe(201);
     const key = (await live.json()) as { secret: string; livemode: boolean };
     expect(key.secret).toMatch(/^sk_live_/);
@@ -92,7 +123,9 @@ describe('live keys and verification', () => {
 describe('API keys', () => {
   it('never shows secrets in lists or logs, and stores only a hash', async () => {
     const org = await registerOrg(t);
-    const created = (await (await t.request('/v1/api-keys', { method: 'POST', headers: auth(org.testKey), json: { name: 'sync' } })).json()) as any;
+    const created = (await (
+      await t.request('/v1/api-keys', { method: 'POST', headers: auth(org.testKey), json: { name: 'sync' } })
+    ).json()) as any;
     const list = await t.request('/v1/api-keys', { headers: auth(org.testKey) });
     const text = await list.text();
     expect(JSON.parse(text).data).toHaveLength(2);
@@ -107,7 +140,9 @@ describe('API keys', () => {
 
   it('records last use, and a revoked key fails on the very next request', async () => {
     const org = await registerOrg(t);
-    const created = (await (await t.request('/v1/api-keys', { method: 'POST', headers: auth(org.testKey), json: { name: 'temp' } })).json()) as any;
+    const created = (await (
+      await t.request('/v1/api-keys', { method: 'POST', headers: auth(org.testKey), json: { name: 'temp' } })
+    ).json()) as any;
     expect((await t.request('/v1/organization', { headers: auth(created.secret) })).status).toBe(200);
     const listed = (await (await t.request('/v1/api-keys', { headers: auth(org.testKey) })).json()) as any;
     expect(listed.data.find((k: any) => k.id === created.id).last_used_at).not.toBeNull();
@@ -120,7 +155,11 @@ describe('API keys', () => {
   it('refuses missing, malformed and unknown credentials with 401', async () => {
     await expectProblem(await t.request('/v1/organization'), 401, 'unauthorized');
     await expectProblem(await t.request('/v1/organization', { headers: auth('nonsense') }), 401, 'unauthorized');
-    await expectProblem(await t.request('/v1/organization', { headers: auth('sk_test_' + 'a'.repeat(43)) }), 401, 'unauthorized');
+    await expectProblem(
+      await t.request('/v1/organization', { headers: auth('sk_test_' + 'a'.repeat(43)) }),
+      401,
+      'unauthorized',
+    );
   });
 });
 
@@ -137,9 +176,16 @@ describe('suspension', () => {
     expect(suspend.status).toBe(200);
     for (const key of [org.testKey, org.liveKey]) {
       await expectProblem(await t.request('/v1/organization', { headers: auth(key) }), 403, 'organization_suspended');
-      await expectProblem(await other.request('/v1/organization', { headers: auth(key) }), 403, 'organization_suspended');
+      await expectProblem(
+        await other.request('/v1/organization', { headers: auth(key) }),
+        403,
+        'organization_suspended',
+      );
     }
-    const reinstate = await t.request(`/v1/admin/organizations/${org.id}/reinstate`, { method: 'POST', headers: auth(ADMIN_TOKEN) });
+    const reinstate = await t.request(`/v1/admin/organizations/${org.id}/reinstate`, {
+      method: 'POST',
+      headers: auth(ADMIN_TOKEN),
+    });
     expect(((await reinstate.json()) as any).status).toBe('verified');
     expect((await other.request('/v1/organization', { headers: auth(org.liveKey) })).status).toBe(200);
   });
@@ -148,30 +194,52 @@ describe('suspension', () => {
 describe('platform administration', () => {
   it('refuses a missing or wrong admin token', async () => {
     await expectProblem(await t.request('/v1/admin/organizations'), 401, 'unauthorized');
-    await expectProblem(await t.request('/v1/admin/organizations', { headers: auth('wrong-token') }), 401, 'unauthorized');
+    await expectProblem(
+      await t.request('/v1/admin/organizations', { headers: auth('wrong-token') }),
+      401,
+      'unauthorized',
+    );
     const org = await registerOrg(t);
-    await expectProblem(await t.request('/v1/admin/organizations', { headers: auth(org.testKey) }), 401, 'unauthorized');
+    await expectProblem(
+      await t.request('/v1/admin/organizations', { headers: auth(org.testKey) }),
+      401,
+      'unauthorized',
+    );
   });
 
   it('lists organisations by status with keyset pagination', async () => {
     await registerOrg(t);
     await registerOrg(t);
-    const first = (await (await t.request('/v1/admin/organizations?status=pending_verification&limit=1', { headers: auth(ADMIN_TOKEN) })).json()) as any;
+    const first = (await (
+      await t.request('/v1/admin/organizations?status=pending_verification&limit=1', { headers: auth(ADMIN_TOKEN) })
+    ).json()) as any;
     expect(first.data).toHaveLength(1);
     expect(first.has_more).toBe(true);
-    const second = (await (await t.request(`/v1/admin/organizations?status=pending_verification&limit=1&cursor=${first.next_cursor}`, { headers: auth(ADMIN_TOKEN) })).json()) as any;
+    const second = (await (
+      await t.request(`/v1/admin/organizations?status=pending_verification&limit=1&cursor=${first.next_cursor}`, {
+        headers: auth(ADMIN_TOKEN),
+      })
+    ).json()) as any;
     expect(second.data[0].id).not.toBe(first.data[0].id);
     expect(second.data[0].status).toBe('pending_verification');
   });
 
   it('issues agency keys', async () => {
-    const res = await t.request('/v1/admin/agency-keys', { method: 'POST', headers: auth(ADMIN_TOKEN), json: { managing_body: 'INSS', office: 'Dirección Provincial de Madrid' } });
+    const res = await t.request('/v1/admin/agency-keys', {
+      method: 'POST',
+      headers: auth(ADMIN_TOKEN),
+      json: { managing_body: 'INSS', office: 'Dirección Provincial de Madrid' },
+    });
     expect(res.status).toBe(201);
     expect(((await res.json()) as any).secret).toMatch(/^ak_live_[0-9A-Za-z]{43}$/);
   });
 
   it('does not exist at all without PUENTE_ADMIN_TOKEN', async () => {
     const plain = createApp(nodeDeps(configFromEnv({ PUENTE_ENV: 'test' }), t.database, memoryLogger(), t.clock));
-    await expectProblem(await plain.request('/v1/admin/organizations', { headers: auth(ADMIN_TOKEN) }), 404, 'not_found');
+    await expectProblem(
+      await plain.request('/v1/admin/organizations', { headers: auth(ADMIN_TOKEN) }),
+      404,
+      'not_found',
+    );
   });
 });

@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { createTestApp, type TestApp } from '../support/app';
-import { ADMIN_TOKEN, auth, expectProblem, grantDelegation, mintToken, registerOrg, registerVerifiedOrg } from '../support/fixtures';
+import {
+  ADMIN_TOKEN,
+  auth,
+  expectProblem,
+  grantDelegation,
+  mintToken,
+  registerOrg,
+  registerVerifiedOrg,
+} from '../support/fixtures';
 import { consentHeaders, createDraft, FORMS } from '../support/procedures';
 
 /**
@@ -13,25 +22,35 @@ let queries = 0;
 
 beforeAll(async () => {
   // postgres.js calls its `debug` hook once for every query it sends to the server.
-  t = await createTestApp({ config: { adminToken: ADMIN_TOKEN, rateLimit: { limit: 1000, windowSeconds: 60 } }, onQuery: () => queries++ });
+  t = await createTestApp({
+    config: { adminToken: ADMIN_TOKEN, rateLimit: { limit: 1000, windowSeconds: 60 } },
+    onQuery: () => queries++,
+  });
 });
 afterAll(() => t.close());
 
 async function filedProcedure(key: string) {
-  const granted = await grantDelegation(t, key, { scope: { procedure_types: ['JUB'], subjects: [], capacities: ['consult', 'file'] } });
+  const granted = await grantDelegation(t, key, {
+    scope: { procedure_types: ['JUB'], subjects: [], capacities: ['consult', 'file'] },
+  });
   const token = await mintToken(t, key, granted.delegationId, { lifetime_seconds: 3600 });
   const procedure = await createDraft(t, key, token, 'JUB', FORMS.JUB);
   return { token, procedure, delegationId: granted.delegationId };
 }
 
-const accessLogFor = async (requestId: string) => t.sql<{ action: string; member_id: string }[]>`select action, member_id from access_log where request_id = ${requestId}`;
+const accessLogFor = async (requestId: string) =>
+  t.sql<
+    { action: string; member_id: string }[]
+  >`select action, member_id from access_log where request_id = ${requestId}`;
 
 describe('consented read of a procedure', () => {
   it('costs one query, and logs the access once, with rate-limit headers', async () => {
     const org = await registerOrg(t);
     const { token, procedure } = await filedProcedure(org.testKey);
     const before = queries;
-    const res = await t.request(`/v1/procedures/${procedure.id}`, { headers: consentHeaders(org.testKey, token, { 'request-id': 'req_read_once_0001' }) });
+    const res = await t.request(`/v1/procedures/${procedure.id}`, {
+      headers: consentHeaders(org.testKey, token, { 'request-id': 'req_read_once_0001' }),
+    });
     expect(queries - before).toBe(1);
     expect(res.status).toBe(200);
     expect(((await res.json()) as { id: string }).id).toBe(procedure.id);
@@ -44,34 +63,77 @@ describe('consented read of a procedure', () => {
   it('answers 401 for a bad or revoked key before any consent problem, and logs nothing', async () => {
     const org = await registerOrg(t);
     const { token, procedure } = await filedProcedure(org.testKey);
-    await expectProblem(await t.request(`/v1/procedures/${procedure.id}`, { headers: auth('sk_test_' + 'a'.repeat(43)) }), 401, 'unauthorized');
-    await expectProblem(await t.request(`/v1/procedures/${procedure.id}`, { headers: consentHeaders('sk_test_' + 'a'.repeat(43), token) }), 401, 'unauthorized');
+    await expectProblem(
+      await t.request(`/v1/procedures/${procedure.id}`, { headers: auth('sk_test_' + 'a'.repeat(43)) }),
+      401,
+      'unauthorized',
+    );
+    await expectProblem(
+      await t.request(`/v1/procedures/${procedure.id}`, {
+        headers: consentHeaders('sk_test_' + 'a'.repeat(43), token),
+      }),
+      401,
+      'unauthorized',
+    );
 
-    const extra = (await (await t.request('/v1/api-keys', { method: 'POST', headers: auth(org.testKey), json: { name: 'soon revoked' } })).json()) as { id: string; secret: string };
-    expect((await t.request(`/v1/procedures/${procedure.id}`, { headers: consentHeaders(extra.secret, token) })).status).toBe(200);
+    const extra = (await (
+      await t.request('/v1/api-keys', { method: 'POST', headers: auth(org.testKey), json: { name: 'soon revoked' } })
+    ).json()) as { id: string; secret: string };
+    expect(
+      (await t.request(`/v1/procedures/${procedure.id}`, { headers: consentHeaders(extra.secret, token) })).status,
+    ).toBe(200);
     await t.request(`/v1/api-keys/${extra.id}`, { method: 'DELETE', headers: auth(org.testKey) });
-    await expectProblem(await t.request(`/v1/procedures/${procedure.id}`, { headers: consentHeaders(extra.secret, token, { 'request-id': 'req_revoked_key_01' }) }), 401, 'unauthorized');
+    await expectProblem(
+      await t.request(`/v1/procedures/${procedure.id}`, {
+        headers: consentHeaders(extra.secret, token, { 'request-id': 'req_revoked_key_01' }),
+      }),
+      401,
+      'unauthorized',
+    );
     expect(await accessLogFor('req_revoked_key_01')).toEqual([]);
     // A valid key still gets the consent problems, in their own words.
-    await expectProblem(await t.request(`/v1/procedures/${procedure.id}`, { headers: auth(org.testKey) }), 403, 'consent_required');
+    await expectProblem(
+      await t.request(`/v1/procedures/${procedure.id}`, { headers: auth(org.testKey) }),
+      403,
+      'consent_required',
+    );
   });
 
   it('refuses a suspended organisation as suspended, not as a consent problem', async () => {
     const org = await registerVerifiedOrg(t);
     const { token, procedure } = await filedProcedure(org.testKey);
-    await t.request(`/v1/admin/organizations/${org.id}/suspend`, { method: 'POST', headers: auth(ADMIN_TOKEN), json: { reason: 'Baja colegial.' } });
-    await expectProblem(await t.request(`/v1/procedures/${procedure.id}`, { headers: consentHeaders(org.testKey, token, { 'request-id': 'req_suspended_001' }) }), 403, 'organization_suspended');
+    await t.request(`/v1/admin/organizations/${org.id}/suspend`, {
+      method: 'POST',
+      headers: auth(ADMIN_TOKEN),
+      json: { reason: 'Baja colegial.' },
+    });
+    await expectProblem(
+      await t.request(`/v1/procedures/${procedure.id}`, {
+        headers: consentHeaders(org.testKey, token, { 'request-id': 'req_suspended_001' }),
+      }),
+      403,
+      'organization_suspended',
+    );
     expect(await accessLogFor('req_suspended_001')).toEqual([]);
   });
 
   it('answers 429 past the limit and logs no access for the refused request', async () => {
-    const limited = await createTestApp({ database: t.database, config: { rateLimit: { limit: 3, windowSeconds: 60 } } });
+    const limited = await createTestApp({
+      database: t.database,
+      config: { rateLimit: { limit: 3, windowSeconds: 60 } },
+    });
     const org = await registerOrg(limited);
     const { token, procedure } = await filedProcedure(org.testKey);
     // Registration, the delegation and the draft have used the window already; start a fresh one.
     limited.clock.advance(60_000);
-    for (let i = 0; i < 3; i++) expect((await limited.request(`/v1/procedures/${procedure.id}`, { headers: consentHeaders(org.testKey, token) })).status).toBe(200);
-    const refused = await limited.request(`/v1/procedures/${procedure.id}`, { headers: consentHeaders(org.testKey, token, { 'request-id': 'req_over_limit_01' }) });
+    for (let i = 0; i < 3; i++)
+      expect(
+        (await limited.request(`/v1/procedures/${procedure.id}`, { headers: consentHeaders(org.testKey, token) }))
+          .status,
+      ).toBe(200);
+    const refused = await limited.request(`/v1/procedures/${procedure.id}`, {
+      headers: consentHeaders(org.testKey, token, { 'request-id': 'req_over_limit_01' }),
+    });
     await expectProblem(refused, 429, 'rate_limited');
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(await accessLogFor('req_over_limit_01')).toEqual([]);
@@ -82,26 +144,50 @@ describe('consented read of a procedure', () => {
     const theirs = await registerOrg(t);
     const { procedure } = await filedProcedure(mine.testKey);
     const { token: theirToken } = await filedProcedure(theirs.testKey);
-    await expectProblem(await t.request(`/v1/procedures/${procedure.id}`, { headers: consentHeaders(mine.testKey, theirToken, { 'request-id': 'req_actor_mismatch' }) }), 403, 'consent_actor_mismatch');
+    await expectProblem(
+      await t.request(`/v1/procedures/${procedure.id}`, {
+        headers: consentHeaders(mine.testKey, theirToken, { 'request-id': 'req_actor_mismatch' }),
+      }),
+      403,
+      'consent_actor_mismatch',
+    );
     expect(await accessLogFor('req_actor_mismatch')).toEqual([]);
   });
 
   it('stops reading the moment the delegation is revoked, with no cache in between', async () => {
     const org = await registerOrg(t);
     const { token, procedure, delegationId } = await filedProcedure(org.testKey);
-    expect((await t.request(`/v1/procedures/${procedure.id}`, { headers: consentHeaders(org.testKey, token) })).status).toBe(200);
-    const renounced = await t.request(`/v1/delegations/${delegationId}/renounce`, { method: 'POST', headers: auth(org.testKey), json: { reason: 'Fin del encargo.' } });
+    expect(
+      (await t.request(`/v1/procedures/${procedure.id}`, { headers: consentHeaders(org.testKey, token) })).status,
+    ).toBe(200);
+    const renounced = await t.request(`/v1/delegations/${delegationId}/renounce`, {
+      method: 'POST',
+      headers: auth(org.testKey),
+      json: { reason: 'Fin del encargo.' },
+    });
     expect(renounced.status, await renounced.clone().text()).toBe(200);
-    await expectProblem(await t.request(`/v1/procedures/${procedure.id}`, { headers: consentHeaders(org.testKey, token) }), 403, 'delegation_inactive');
+    await expectProblem(
+      await t.request(`/v1/procedures/${procedure.id}`, { headers: consentHeaders(org.testKey, token) }),
+      403,
+      'delegation_inactive',
+    );
   });
 
   it('refuses a token it has already accepted once it expires: only the signature is remembered', async () => {
     const org = await registerOrg(t);
-    const granted = await grantDelegation(t, org.testKey, { scope: { procedure_types: ['JUB'], subjects: [], capacities: ['consult', 'file'] } });
+    const granted = await grantDelegation(t, org.testKey, {
+      scope: { procedure_types: ['JUB'], subjects: [], capacities: ['consult', 'file'] },
+    });
     const token = await mintToken(t, org.testKey, granted.delegationId, { lifetime_seconds: 60 });
     const procedure = await createDraft(t, org.testKey, token, 'JUB', FORMS.JUB);
-    expect((await t.request(`/v1/procedures/${procedure.id}`, { headers: consentHeaders(org.testKey, token) })).status).toBe(200);
+    expect(
+      (await t.request(`/v1/procedures/${procedure.id}`, { headers: consentHeaders(org.testKey, token) })).status,
+    ).toBe(200);
     t.clock.advance(66_000);
-    await expectProblem(await t.request(`/v1/procedures/${procedure.id}`, { headers: consentHeaders(org.testKey, token) }), 403, 'consent_expired');
+    await expectProblem(
+      await t.request(`/v1/procedures/${procedure.id}`, { headers: consentHeaders(org.testKey, token) }),
+      403,
+      'consent_expired',
+    );
   });
 });

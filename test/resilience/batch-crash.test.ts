@@ -1,12 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { openTestDatabase } from '../support/database';
-import { startServer, type ServerProcess } from '../support/server-process';
-import { registrationBody } from '../support/fixtures';
-import { acceptanceCsv } from '../support/batches';
+
 import type { Database } from '../../api/node/database';
+import { acceptanceCsv } from '../support/batches';
+import { openTestDatabase } from '../support/database';
+import { registrationBody } from '../support/fixtures';
+import { type ServerProcess, startServer } from '../support/server-process';
 
 /**
  * SIGKILL the server while its background worker is in the middle of a 1,000-row batch, restart
@@ -40,8 +42,18 @@ afterAll(async () => {
 
 type Json = Record<string, any>;
 
-async function call(base: string, method: string, path: string, headers: Record<string, string>, body?: unknown): Promise<{ status: number; body: Json }> {
-  const res = await fetch(base + path, { method, headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+async function call(
+  base: string,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: unknown,
+): Promise<{ status: number; body: Json }> {
+  const res = await fetch(base + path, {
+    method,
+    headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
   return { status: res.status, body: (await res.json().catch(() => null)) as Json };
 }
 
@@ -49,7 +61,12 @@ async function allPages(base: string, path: string, headers: Record<string, stri
   const out: Json[] = [];
   let cursor: string | null = null;
   do {
-    const page = await call(base, 'GET', `${path}${path.includes('?') ? '&' : '?'}limit=100${cursor ? `&cursor=${cursor}` : ''}`, headers);
+    const page = await call(
+      base,
+      'GET',
+      `${path}${path.includes('?') ? '&' : '?'}limit=100${cursor ? `&cursor=${cursor}` : ''}`,
+      headers,
+    );
     expect(page.status).toBe(200);
     out.push(...page.body.data);
     cursor = page.body.has_more ? page.body.next_cursor : null;
@@ -66,14 +83,20 @@ describe('a batch survives SIGKILL mid-way', () => {
     const data = acceptanceCsv(60_000_000 + Math.floor(Math.random() * 1_000_000) * 10);
     for (const id of data.preexisting) {
       const res = await call(base, 'POST', '/v1/delegation-requests', key, {
-        citizen: { id_number: id }, scope: { procedure_types: ['JUB'], subjects: [], capacities: ['consult', 'file', 'respond'] }, valid_until: '2027-12-31',
+        citizen: { id_number: id },
+        scope: { procedure_types: ['JUB'], subjects: [], capacities: ['consult', 'file', 'respond'] },
+        valid_until: '2027-12-31',
       });
       expect(res.status).toBe(201);
     }
 
     const form = new FormData();
     form.append('file', new File([data.csv], 'clientes.csv', { type: 'text/csv' }));
-    const res = await fetch(`${base}/v1/delegation-requests/batches`, { method: 'POST', headers: { ...key, 'idempotency-key': 'crash-batch' }, body: form });
+    const res = await fetch(`${base}/v1/delegation-requests/batches`, {
+      method: 'POST',
+      headers: { ...key, 'idempotency-key': 'crash-batch' },
+      body: form,
+    });
     expect(res.status).toBe(202);
     const batch = (await res.json()) as Json;
 
@@ -96,10 +119,19 @@ describe('a batch survives SIGKILL mid-way', () => {
       if (final.status === 'completed') break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    expect(final).toMatchObject({ status: 'completed', total: 1000, done: 1000, created: 950, duplicates: 30, failed: 20 });
+    expect(final).toMatchObject({
+      status: 'completed',
+      total: 1000,
+      done: 1000,
+      created: 950,
+      duplicates: 30,
+      failed: 20,
+    });
 
     const rows = await allPages(again, `/v1/delegation-requests/batches/${batch.id}/rows`, key);
-    expect(rows.filter((r) => r.status === 'failed').map((r) => [r.row, r.problem.errors[0].column])).toEqual([...data.invalid.entries()]);
+    expect(rows.filter((r) => r.status === 'failed').map((r) => [r.row, r.problem.errors[0].column])).toEqual([
+      ...data.invalid.entries(),
+    ]);
     const created = rows.filter((r) => r.status === 'created').map((r) => r.delegation_request_id);
     expect(new Set(created).size).toBe(950);
 
@@ -107,19 +139,37 @@ describe('a batch survives SIGKILL mid-way', () => {
     const requests = onPostgres
       ? await db!.sql<{ id: string; citizen: string }[]>`
           select r.id, c.id_number as citizen from delegation_requests r join citizens c on c.id = r.citizen_id where r.organization_id = ${reg.organization.id}`
-      : (await allPages(again, '/v1/delegation-requests', key)).map((r) => ({ id: r.id as string, citizen: r.citizen.id_number as string }));
+      : (await allPages(again, '/v1/delegation-requests', key)).map((r) => ({
+          id: r.id as string,
+          citizen: r.citizen.id_number as string,
+        }));
     expect(requests).toHaveLength(965);
     expect(new Set(requests.map((r) => r.citizen)).size).toBe(965);
-    expect(new Set(requests.map((r) => r.id))).toEqual(new Set([...created, ...requests.filter((r) => data.preexisting.includes(r.citizen)).map((r) => r.id)]));
+    expect(new Set(requests.map((r) => r.id))).toEqual(
+      new Set([...created, ...requests.filter((r) => data.preexisting.includes(r.citizen)).map((r) => r.id)]),
+    );
 
     // The same upload with the same key is still the same batch.
     const form2 = new FormData();
     form2.append('file', new File([data.csv], 'clientes.csv', { type: 'text/csv' }));
-    const replay = await fetch(`${again}/v1/delegation-requests/batches`, { method: 'POST', headers: { ...key, 'idempotency-key': 'crash-batch' }, body: form2 });
+    const replay = await fetch(`${again}/v1/delegation-requests/batches`, {
+      method: 'POST',
+      headers: { ...key, 'idempotency-key': 'crash-batch' },
+      body: form2,
+    });
     expect(replay.status).toBe(202);
     expect(((await replay.json()) as Json).id).toBe(batch.id);
 
     const events = await allPages(again, '/v1/events?type=delegation_request_batch.completed', key);
-    expect(events.map((e) => e.data)).toEqual([{ delegation_request_batch_id: batch.id, status: 'completed', total: 1000, created: 950, duplicates: 30, failed: 20 }]);
+    expect(events.map((e) => e.data)).toEqual([
+      {
+        delegation_request_batch_id: batch.id,
+        status: 'completed',
+        total: 1000,
+        created: 950,
+        duplicates: 30,
+        failed: 20,
+      },
+    ]);
   }, 180_000);
 });

@@ -1,12 +1,13 @@
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { Webhook } from 'standardwebhooks';
+
+import type { Database } from '../../api/node/database';
 import { openTestDatabase } from '../support/database';
-import { startServer, type ServerProcess } from '../support/server-process';
-import { startReceiver } from '../support/receiver';
 import { registrationBody } from '../support/fixtures';
 import { FORMS } from '../support/forms';
-import type { Database } from '../../api/node/database';
+import { startReceiver } from '../support/receiver';
+import { type ServerProcess, startServer } from '../support/server-process';
 
 /**
  * SIGKILL the server in the middle of a burst of filings and webhook deliveries, restart it, and
@@ -19,7 +20,16 @@ const onPostgres = inject('databaseMode') === 'postgres';
 let db: Database & { url?: string };
 let server: ServerProcess | undefined;
 // A fixed public URL: consent tokens name it as issuer, and the restarted server listens elsewhere.
-const env = () => ({ PUENTE_BASE_URL: 'http://puente.crash.test', DATABASE_URL: db.url, PUENTE_WEBHOOKS_ALLOW_PRIVATE: '1', PUENTE_IDEMPOTENCY_LEASE_SECONDS: '2', PUENTE_WEBHOOK_TIMEOUT_MS: '1000', PUENTE_WEBHOOK_LEASE_SECONDS: '2', PUENTE_ENV: 'development', LOG_LEVEL: 'warn' });
+const env = () => ({
+  PUENTE_BASE_URL: 'http://puente.crash.test',
+  DATABASE_URL: db.url,
+  PUENTE_WEBHOOKS_ALLOW_PRIVATE: '1',
+  PUENTE_IDEMPOTENCY_LEASE_SECONDS: '2',
+  PUENTE_WEBHOOK_TIMEOUT_MS: '1000',
+  PUENTE_WEBHOOK_LEASE_SECONDS: '2',
+  PUENTE_ENV: 'development',
+  LOG_LEVEL: 'warn',
+});
 
 beforeAll(async () => {
   if (onPostgres) db = await openTestDatabase();
@@ -30,7 +40,11 @@ afterAll(async () => {
 });
 
 async function call(base: string, method: string, path: string, headers: Record<string, string>, body?: unknown) {
-  const res = await fetch(base + path, { method, headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+  const res = await fetch(base + path, {
+    method,
+    headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
   return { status: res.status, body: (await res.json().catch(() => null)) as any };
 }
 
@@ -42,11 +56,19 @@ describe.skipIf(!onPostgres)('crash safety (SIGKILL mid-burst)', () => {
     const reg = (await call(base, 'POST', '/v1/organizations', {}, registrationBody())).body;
     const key = { authorization: `Bearer ${reg.test_key.secret}` };
     const hook = (await call(base, 'POST', '/v1/webhook-endpoints', key, { url: receiver.url })).body;
-    const request = (await call(base, 'POST', '/v1/delegation-requests', key, {
-      citizen: { id_number: '12345678Z' }, scope: { procedure_types: ['JUB'], subjects: [], capacities: ['consult', 'file'] }, valid_until: '2027-12-31',
-    })).body;
+    const request = (
+      await call(base, 'POST', '/v1/delegation-requests', key, {
+        citizen: { id_number: '12345678Z' },
+        scope: { procedure_types: ['JUB'], subjects: [], capacities: ['consult', 'file'] },
+        valid_until: '2027-12-31',
+      })
+    ).body;
     const accepted = (await call(base, 'POST', `/v1/sandbox/delegation-requests/${request.id}/accept`, key)).body;
-    const token = (await call(base, 'POST', `/v1/delegations/${accepted.delegation_id}/consent-tokens`, key, { lifetime_seconds: 3600 })).body.token;
+    const token = (
+      await call(base, 'POST', `/v1/delegations/${accepted.delegation_id}/consent-tokens`, key, {
+        lifetime_seconds: 3600,
+      })
+    ).body.token;
     const consented = { ...key, 'puente-consent': token };
 
     // A burst of filings, each with its own Idempotency-Key; kill the server while they run.
@@ -55,7 +77,13 @@ describe.skipIf(!onPostgres)('crash safety (SIGKILL mid-burst)', () => {
     const burst = keys.map(async (k, i) => {
       await new Promise((r) => setTimeout(r, i * 10));
       try {
-        const res = await call(base, 'POST', '/v1/procedures', { ...consented, 'idempotency-key': k }, { type: 'JUB', form: FORMS.JUB });
+        const res = await call(
+          base,
+          'POST',
+          '/v1/procedures',
+          { ...consented, 'idempotency-key': k },
+          { type: 'JUB', form: FORMS.JUB },
+        );
         if (res.status === 201) acknowledged.set(k, res.body.id);
       } catch {
         // connection cut by the kill
@@ -70,7 +98,13 @@ describe.skipIf(!onPostgres)('crash safety (SIGKILL mid-burst)', () => {
     await new Promise((r) => setTimeout(r, 2100)); // in-flight claims of the dead process expire
     const final = new Map<string, string>();
     for (const k of keys) {
-      const res = await call(again, 'POST', '/v1/procedures', { ...consented, 'idempotency-key': k }, { type: 'JUB', form: FORMS.JUB });
+      const res = await call(
+        again,
+        'POST',
+        '/v1/procedures',
+        { ...consented, 'idempotency-key': k },
+        { type: 'JUB', form: FORMS.JUB },
+      );
       expect(res.status, JSON.stringify(res.body)).toBe(201);
       final.set(k, res.body.id);
     }
@@ -84,7 +118,10 @@ describe.skipIf(!onPostgres)('crash safety (SIGKILL mid-burst)', () => {
     expect(rows.every((r) => r.timeline === 1)).toBe(true);
 
     // Every event committed before or after the kill reaches the receiver (at least once).
-    const [{ n }] = (await db.sql`select count(*)::int as n from events where organization_id = ${reg.organization.id}`) as unknown as [{ n: number }];
+    const [{ n }] =
+      (await db.sql`select count(*)::int as n from events where organization_id = ${reg.organization.id}`) as unknown as [
+        { n: number },
+      ];
     // A delivery the dead process had claimed is retried once its lease (2 s here) runs out.
     for (let i = 0; i < 200; i++) {
       const delivered = new Set(receiver.received.map((r) => r.headers['webhook-id']));
@@ -92,7 +129,9 @@ describe.skipIf(!onPostgres)('crash safety (SIGKILL mid-burst)', () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     const wh = new Webhook(hook.secret);
-    const delivered = new Set(receiver.received.map((r) => (wh.verify(r.body, r.headers as Record<string, string>), r.headers['webhook-id'])));
+    const delivered = new Set(
+      receiver.received.map((r) => (wh.verify(r.body, r.headers as Record<string, string>), r.headers['webhook-id'])),
+    );
     expect(delivered.size).toBe(n);
     await receiver.close();
   }, 120_000);

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { openTestDatabase } from '../support/database';
+
 import type { Database } from '../../api/node/database';
+import { openTestDatabase } from '../support/database';
 import { runSoak, soakViolations } from './soak';
 
 /**
@@ -20,13 +21,30 @@ afterAll(async () => {
 });
 
 describe.skipIf(!onPostgres)('soak: mixed traffic, one server, two delivery workers', () => {
-  it('answers no 5xx, loses no write or event, and keeps memory flat', async () => {
-    const report = await runSoak({ databaseUrl: db.url!, seconds });
-    console.log(JSON.stringify({ soak: { ...report, server_errors: report.server_errors.length, transport_errors: report.transport_errors.length, unexpected: report.unexpected.slice(0, 5) } }, null, 1));
-    expect(soakViolations(report)).toEqual([]);
-    // The run did real work of every kind.
-    expect(report.procedures_acknowledged).toBeGreaterThan(10);
-    expect(report.by_operation.read?.count).toBeGreaterThan(100);
-    expect(report.deliveries_refused_first_time).toBeGreaterThan(0);
-  }, (seconds + 120) * 1000);
+  it(
+    'answers no 5xx, loses no write or event, and keeps memory flat',
+    async () => {
+      const report = await runSoak({ databaseUrl: db.url!, seconds });
+      console.log(
+        JSON.stringify(
+          {
+            soak: {
+              ...report,
+              server_errors: report.server_errors.length,
+              transport_errors: report.transport_errors.length,
+              unexpected: report.unexpected.slice(0, 5),
+            },
+          },
+          null,
+          1,
+        ),
+      );
+      expect(soakViolations(report)).toEqual([]);
+      // The run did real work of every kind.
+      expect(report.procedures_acknowledged).toBeGreaterThan(10);
+      expect(report.by_operation.read?.count).toBeGreaterThan(100);
+      expect(report.deliveries_refused_first_time).toBeGreaterThan(0);
+    },
+    (seconds + 120) * 1000,
+  );
 });

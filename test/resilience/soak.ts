@@ -1,12 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+
 import postgres from 'postgres';
 import { Webhook } from 'standardwebhooks';
-import { dni, registrationBody } from '../support/people';
+
 import { FORMS, PDF_BYTES } from '../support/forms';
+import { dni, registrationBody } from '../support/people';
 import { startReceiver } from '../support/receiver';
-import { ROOT, startServer, type ServerProcess } from '../support/server-process';
+import { ROOT, type ServerProcess, startServer } from '../support/server-process';
 
 /**
  * A bounded soak: one API server (no in-process worker) and two separate delivery workers on one
@@ -60,7 +62,11 @@ function rssOf(pid: number): number {
 }
 
 function startWorker(env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'api/scripts/worker.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'api/scripts/worker.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   child.stderr!.resume();
   return child;
 }
@@ -101,7 +107,14 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const latencies: Record<string, number[]> = {};
   let requests = 0;
 
-  async function call(op: string, method: string, path: string, headers: Record<string, string>, body?: unknown, expected: number[] = [200, 201]): Promise<any> {
+  async function call(
+    op: string,
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body?: unknown,
+    expected: number[] = [200, 201],
+  ): Promise<any> {
     const init: RequestInit = { method, headers: { ...headers } };
     if (body instanceof FormData) init.body = body;
     else if (body !== undefined) {
@@ -121,8 +134,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     requests++;
     statusCounts[res.status] = (statusCounts[res.status] ?? 0) + 1;
     if (res.status >= 500) serverErrors.push({ method, path, status: res.status, body: text.slice(0, 300) });
-    else if (!expected.includes(res.status)) unexpected.push(`${op}: ${method} ${path} → ${res.status} ${text.slice(0, 200)}`);
-    return text && res.headers.get('content-type')?.includes('json') ? { status: res.status, body: JSON.parse(text), headers: res.headers } : { status: res.status, headers: res.headers };
+    else if (!expected.includes(res.status))
+      unexpected.push(`${op}: ${method} ${path} → ${res.status} ${text.slice(0, 200)}`);
+    return text && res.headers.get('content-type')?.includes('json')
+      ? { status: res.status, body: JSON.parse(text), headers: res.headers }
+      : { status: res.status, headers: res.headers };
   }
 
   const registration = (await call('setup', 'POST', '/v1/organizations', {}, registrationBody()))!.body;
@@ -131,11 +147,17 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
 
   let citizenSeed = 40_000_000 + Math.floor(Math.random() * 1_000_000);
   async function newDelegation(): Promise<{ delegationId: string; token: string } | undefined> {
-    const request = await call('delegate', 'POST', '/v1/delegation-requests', key, { citizen: { id_number: dni(citizenSeed++) }, scope: SCOPE, valid_until: '2027-12-31' });
+    const request = await call('delegate', 'POST', '/v1/delegation-requests', key, {
+      citizen: { id_number: dni(citizenSeed++) },
+      scope: SCOPE,
+      valid_until: '2027-12-31',
+    });
     if (request?.status !== 201) return undefined;
     const accepted = await call('delegate', 'POST', `/v1/sandbox/delegation-requests/${request.body.id}/accept`, key);
     if (accepted?.status !== 200) return undefined;
-    const minted = await call('mint', 'POST', `/v1/delegations/${accepted.body.delegation_id}/consent-tokens`, key, { lifetime_seconds: 3600 });
+    const minted = await call('mint', 'POST', `/v1/delegations/${accepted.body.delegation_id}/consent-tokens`, key, {
+      lifetime_seconds: 3600,
+    });
     return minted?.status === 201 ? { delegationId: accepted.body.delegation_id, token: minted.body.token } : undefined;
   }
 
@@ -152,14 +174,28 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const d = pick(delegations);
     const consented = { ...key, 'puente-consent': d.token };
     const idempotencyKey = `soak-${process.pid}-${idempotencySeq++}`;
-    const created = await call('file', 'POST', '/v1/procedures', { ...consented, 'idempotency-key': idempotencyKey }, { type: 'JUB', form: FORMS.JUB });
+    const created = await call(
+      'file',
+      'POST',
+      '/v1/procedures',
+      { ...consented, 'idempotency-key': idempotencyKey },
+      { type: 'JUB', form: FORMS.JUB },
+    );
     if (created?.status !== 201) return;
     acknowledged.add(created.body.id);
     if (Math.random() < 0.2) {
-      const replay = await call('file', 'POST', '/v1/procedures', { ...consented, 'idempotency-key': idempotencyKey }, { type: 'JUB', form: FORMS.JUB });
+      const replay = await call(
+        'file',
+        'POST',
+        '/v1/procedures',
+        { ...consented, 'idempotency-key': idempotencyKey },
+        { type: 'JUB', form: FORMS.JUB },
+      );
       if (replay?.body?.id !== created.body.id || replay.headers.get('idempotent-replayed') !== 'true') {
         replaysMismatched++;
-        unexpected.push(`replay of ${created.body.id}: ${replay?.status} ${JSON.stringify(replay?.body).slice(0, 200)} replayed=${replay?.headers.get('idempotent-replayed')}`);
+        unexpected.push(
+          `replay of ${created.body.id}: ${replay?.status} ${JSON.stringify(replay?.body).slice(0, 200)} replayed=${replay?.headers.get('idempotent-replayed')}`,
+        );
       }
     }
     for (const kind of ['DNI_NIE', 'IBAN_CERT']) {
@@ -177,23 +213,66 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
 
   const operations: [number, () => Promise<unknown>][] = [
     [3, file],
-    [8, async () => {
-      if (!filed.length) return;
-      const { id, token } = pick(filed);
-      await call('read', 'GET', `/v1/procedures/${id}`, { ...key, 'puente-consent': token });
-    }],
-    [3, async () => {
-      const first = await call('list', 'GET', '/v1/procedures?limit=20', key);
-      if (first?.body?.next_cursor) await call('list', 'GET', `/v1/procedures?limit=20&cursor=${encodeURIComponent(first.body.next_cursor)}`, key);
-    }],
-    [1, () => call('mint', 'POST', `/v1/delegations/${pick(delegations).delegationId}/consent-tokens`, key, { lifetime_seconds: 600 })],
+    [
+      8,
+      async () => {
+        if (!filed.length) return;
+        const { id, token } = pick(filed);
+        await call('read', 'GET', `/v1/procedures/${id}`, { ...key, 'puente-consent': token });
+      },
+    ],
+    [
+      3,
+      async () => {
+        const first = await call('list', 'GET', '/v1/procedures?limit=20', key);
+        if (first?.body?.next_cursor)
+          await call(
+            'list',
+            'GET',
+            `/v1/procedures?limit=20&cursor=${encodeURIComponent(first.body.next_cursor)}`,
+            key,
+          );
+      },
+    ],
+    [
+      1,
+      () =>
+        call('mint', 'POST', `/v1/delegations/${pick(delegations).delegationId}/consent-tokens`, key, {
+          lifetime_seconds: 600,
+        }),
+    ],
     [2, () => call('events', 'GET', '/v1/events?limit=50', key)],
-    [1, async () => {
-      const created = await newDelegation();
-      if (created) delegations.push(created);
-    }],
-    [1, () => call('invalid', 'POST', '/v1/procedures', { ...key, 'puente-consent': pick(delegations).token }, { type: 'JUB', form: { ...FORMS.JUB, applicant: { id_number: '12345678A' } } }, [400])],
-    [1, () => call('invalid', 'GET', `/v1/procedures/prc_${"'; drop table procedures; --"}`, { ...key, 'puente-consent': pick(delegations).token }, undefined, [404])],
+    [
+      1,
+      async () => {
+        const created = await newDelegation();
+        if (created) delegations.push(created);
+      },
+    ],
+    [
+      1,
+      () =>
+        call(
+          'invalid',
+          'POST',
+          '/v1/procedures',
+          { ...key, 'puente-consent': pick(delegations).token },
+          { type: 'JUB', form: { ...FORMS.JUB, applicant: { id_number: '12345678A' } } },
+          [400],
+        ),
+    ],
+    [
+      1,
+      () =>
+        call(
+          'invalid',
+          'GET',
+          `/v1/procedures/prc_${"'; drop table procedures; --"}`,
+          { ...key, 'puente-consent': pick(delegations).token },
+          undefined,
+          [404],
+        ),
+    ],
   ];
   const totalWeight = operations.reduce((n, [w]) => n + w, 0);
   const chooseOperation = () => {
@@ -223,7 +302,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   // Drain: every committed event of the organisation reaches the receiver, retries included.
   const sql = postgres(options.databaseUrl, { max: 1, onnotice: () => {} });
   const orgId = registration.organization.id;
-  const countEvents = async () => ((await sql`select count(*)::int as n from events where organization_id = ${orgId}`) as unknown as [{ n: number }])[0].n;
+  const countEvents = async () =>
+    (
+      (await sql`select count(*)::int as n from events where organization_id = ${orgId}`) as unknown as [{ n: number }]
+    )[0].n;
   const wh = new Webhook(hook.secret);
   const drainStart = performance.now();
   let eventsCommitted = await countEvents();
@@ -304,17 +386,31 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
 /** The invariants a soak must hold; an empty list means it passed. */
 export function soakViolations(report: SoakReport): string[] {
   const violations: string[] = [];
-  if (report.server_errors.length) violations.push(`${report.server_errors.length} responses were 5xx: ${JSON.stringify(report.server_errors.slice(0, 3))}`);
-  if (report.transport_errors.length) violations.push(`${report.transport_errors.length} requests failed in transport: ${report.transport_errors.slice(0, 3).join('; ')}`);
-  if (report.unexpected.length) violations.push(`${report.unexpected.length} unexpected statuses: ${report.unexpected.slice(0, 3).join('; ')}`);
-  if (report.procedures_stored !== report.procedures_acknowledged) violations.push(`${report.procedures_acknowledged} filings acknowledged but ${report.procedures_stored} stored`);
-  if (report.procedures_without_timeline) violations.push(`${report.procedures_without_timeline} procedures have no timeline entry`);
-  if (report.idempotent_replays_mismatched) violations.push(`${report.idempotent_replays_mismatched} idempotent retries did not replay the first response`);
-  if (report.events_delivered !== report.events_committed) violations.push(`${report.events_committed} events committed but ${report.events_delivered} delivered`);
-  if (report.signature_failures) violations.push(`${report.signature_failures} deliveries failed signature verification`);
-  if (report.workers_alive !== 2) violations.push(`only ${report.workers_alive} of 2 delivery workers were alive at the end`);
+  if (report.server_errors.length)
+    violations.push(
+      `${report.server_errors.length} responses were 5xx: ${JSON.stringify(report.server_errors.slice(0, 3))}`,
+    );
+  if (report.transport_errors.length)
+    violations.push(
+      `${report.transport_errors.length} requests failed in transport: ${report.transport_errors.slice(0, 3).join('; ')}`,
+    );
+  if (report.unexpected.length)
+    violations.push(`${report.unexpected.length} unexpected statuses: ${report.unexpected.slice(0, 3).join('; ')}`);
+  if (report.procedures_stored !== report.procedures_acknowledged)
+    violations.push(`${report.procedures_acknowledged} filings acknowledged but ${report.procedures_stored} stored`);
+  if (report.procedures_without_timeline)
+    violations.push(`${report.procedures_without_timeline} procedures have no timeline entry`);
+  if (report.idempotent_replays_mismatched)
+    violations.push(`${report.idempotent_replays_mismatched} idempotent retries did not replay the first response`);
+  if (report.events_delivered !== report.events_committed)
+    violations.push(`${report.events_committed} events committed but ${report.events_delivered} delivered`);
+  if (report.signature_failures)
+    violations.push(`${report.signature_failures} deliveries failed signature verification`);
+  if (report.workers_alive !== 2)
+    violations.push(`only ${report.workers_alive} of 2 delivery workers were alive at the end`);
   // Memory is stable when the last third of the run peaks no higher than the first third plus a margin for heap growth.
   const { first_third_peak, last_third_peak } = report.rss_mb;
-  if (last_third_peak > first_third_peak * 1.2 + 32) violations.push(`server memory grew from ${first_third_peak} MB to ${last_third_peak} MB`);
+  if (last_third_peak > first_third_peak * 1.2 + 32)
+    violations.push(`server memory grew from ${first_third_peak} MB to ${last_third_peak} MB`);
   return violations;
 }

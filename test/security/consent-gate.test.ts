@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { createTestApp, type TestApp } from '../support/app';
-import { ADMIN_TOKEN, auth, expectProblem, grantDelegation, mintToken, registerOrg, registerVerifiedOrg } from '../support/fixtures';
+import {
+  ADMIN_TOKEN,
+  auth,
+  expectProblem,
+  grantDelegation,
+  mintToken,
+  registerOrg,
+  registerVerifiedOrg,
+} from '../support/fixtures';
 import { consentHeaders, createDraft, FORMS, PDF_BYTES } from '../support/procedures';
 
 /**
@@ -14,7 +23,11 @@ beforeAll(async () => {
   t = await createTestApp({
     // postgres.js calls its `debug` hook once for every query it sends.
     onQuery: () => queries++,
-    config: { adminToken: ADMIN_TOKEN, rateLimit: { limit: 10_000, windowSeconds: 60 }, registrationRateLimit: { limit: 10_000, windowSeconds: 3600 } },
+    config: {
+      adminToken: ADMIN_TOKEN,
+      rateLimit: { limit: 10_000, windowSeconds: 60 },
+      registrationRateLimit: { limit: 10_000, windowSeconds: 3600 },
+    },
   });
 });
 afterAll(() => t.close());
@@ -34,13 +47,19 @@ interface World {
 }
 
 async function world(key: string, types: string[] = ['JUB', 'IMV']): Promise<World> {
-  const granted = await grantDelegation(t, key, { scope: { procedure_types: types, subjects: [], capacities: [...ALL] } });
+  const granted = await grantDelegation(t, key, {
+    scope: { procedure_types: types, subjects: [], capacities: [...ALL] },
+  });
   const token = await mintToken(t, key, granted.delegationId, { lifetime_seconds: 3600 });
   const draft = await createDraft(t, key, token, 'JUB', FORMS.JUB);
   const form = new FormData();
   form.set('kind', 'DNI_NIE');
   form.set('file', new Blob([PDF_BYTES as Uint8Array<ArrayBuffer>], { type: 'application/pdf' }), 'dni.pdf');
-  const uploaded = await t.request(`/v1/procedures/${draft.id}/documents`, { method: 'POST', headers: consentHeaders(key, token), body: form });
+  const uploaded = await t.request(`/v1/procedures/${draft.id}/documents`, {
+    method: 'POST',
+    headers: consentHeaders(key, token),
+    body: form,
+  });
   expect(uploaded.status, await uploaded.clone().text()).toBe(201);
   const documentId = ((await uploaded.json()) as { id: string }).id;
   return {
@@ -49,7 +68,11 @@ async function world(key: string, types: string[] = ['JUB', 'IMV']): Promise<Wor
     idNumber: granted.idNumber,
     procedureId: draft.id,
     documentId,
-    tokenWithout: (capacity) => mintToken(t, key, granted.delegationId, { capacities: ALL.filter((c) => c !== capacity), lifetime_seconds: 3600 }),
+    tokenWithout: (capacity) =>
+      mintToken(t, key, granted.delegationId, {
+        capacities: ALL.filter((c) => c !== capacity),
+        lifetime_seconds: 3600,
+      }),
   };
 }
 
@@ -62,7 +85,10 @@ interface Operation {
   write?: true;
   /** What an allowed request on the world's draft answers when the gate refuses the resource it names (nothing logged). */
   onDraft?: { status: number; code: string };
-  request(w: { procedureId: string; documentId: string; type: string }): { path: string; init: RequestInit & { json?: unknown } };
+  request(w: { procedureId: string; documentId: string; type: string }): {
+    path: string;
+    init: RequestInit & { json?: unknown };
+  };
 }
 
 const UNKNOWN_NOTIFICATION = 'ntf_unknown0000000000000';
@@ -75,8 +101,18 @@ function uploadBody(): FormData {
 }
 
 const OPERATIONS: Operation[] = [
-  { name: 'retrieve', capacity: 'consult', takesId: true, request: (w) => ({ path: `/v1/procedures/${w.procedureId}`, init: {} }) },
-  { name: 'timeline', capacity: 'consult', takesId: true, request: (w) => ({ path: `/v1/procedures/${w.procedureId}/timeline`, init: {} }) },
+  {
+    name: 'retrieve',
+    capacity: 'consult',
+    takesId: true,
+    request: (w) => ({ path: `/v1/procedures/${w.procedureId}`, init: {} }),
+  },
+  {
+    name: 'timeline',
+    capacity: 'consult',
+    takesId: true,
+    request: (w) => ({ path: `/v1/procedures/${w.procedureId}/timeline`, init: {} }),
+  },
   {
     name: 'receipt',
     capacity: 'consult',
@@ -85,7 +121,12 @@ const OPERATIONS: Operation[] = [
     onDraft: { status: 409, code: 'invalid_state_transition' },
     request: (w) => ({ path: `/v1/procedures/${w.procedureId}/receipt`, init: {} }),
   },
-  { name: 'document list', capacity: 'consult', takesId: true, request: (w) => ({ path: `/v1/procedures/${w.procedureId}/documents`, init: {} }) },
+  {
+    name: 'document list',
+    capacity: 'consult',
+    takesId: true,
+    request: (w) => ({ path: `/v1/procedures/${w.procedureId}/documents`, init: {} }),
+  },
   {
     name: 'document download',
     capacity: 'consult',
@@ -104,17 +145,48 @@ const OPERATIONS: Operation[] = [
     takesId: false,
     request: (w) => ({ path: '/v1/procedures', init: { method: 'POST', json: { type: w.type, form: FORMS.JUB } } }),
   },
-  { name: 'update', capacity: 'file', takesId: true, request: (w) => ({ path: `/v1/procedures/${w.procedureId}`, init: { method: 'PATCH', json: { form: FORMS.JUB } } }) },
-  { name: 'submit', capacity: 'file', takesId: true, request: (w) => ({ path: `/v1/procedures/${w.procedureId}/submit`, init: { method: 'POST' } }) },
-  { name: 'withdraw', capacity: 'withdraw', takesId: true, request: (w) => ({ path: `/v1/procedures/${w.procedureId}/withdraw`, init: { method: 'POST' } }) },
+  {
+    name: 'update',
+    capacity: 'file',
+    takesId: true,
+    request: (w) => ({ path: `/v1/procedures/${w.procedureId}`, init: { method: 'PATCH', json: { form: FORMS.JUB } } }),
+  },
+  {
+    name: 'submit',
+    capacity: 'file',
+    takesId: true,
+    request: (w) => ({ path: `/v1/procedures/${w.procedureId}/submit`, init: { method: 'POST' } }),
+  },
+  {
+    name: 'withdraw',
+    capacity: 'withdraw',
+    takesId: true,
+    request: (w) => ({ path: `/v1/procedures/${w.procedureId}/withdraw`, init: { method: 'POST' } }),
+  },
   {
     name: 'respond',
     capacity: 'respond',
     takesId: true,
-    request: (w) => ({ path: `/v1/procedures/${w.procedureId}/requirements/req_unknown0000000000000/response`, init: { method: 'POST', json: { message: 'Adjunto.' } } }),
+    request: (w) => ({
+      path: `/v1/procedures/${w.procedureId}/requirements/req_unknown0000000000000/response`,
+      init: { method: 'POST', json: { message: 'Adjunto.' } },
+    }),
   },
-  { name: 'upload', capacity: 'file', takesId: true, request: (w) => ({ path: `/v1/procedures/${w.procedureId}/documents`, init: { method: 'POST', body: uploadBody() } }) },
-  { name: 'notification list', capacity: 'consult', takesId: true, request: (w) => ({ path: `/v1/procedures/${w.procedureId}/notifications`, init: {} }) },
+  {
+    name: 'upload',
+    capacity: 'file',
+    takesId: true,
+    request: (w) => ({
+      path: `/v1/procedures/${w.procedureId}/documents`,
+      init: { method: 'POST', body: uploadBody() },
+    }),
+  },
+  {
+    name: 'notification list',
+    capacity: 'consult',
+    takesId: true,
+    request: (w) => ({ path: `/v1/procedures/${w.procedureId}/notifications`, init: {} }),
+  },
   {
     name: 'notification retrieve',
     capacity: 'consult',
@@ -129,7 +201,10 @@ const OPERATIONS: Operation[] = [
     takesId: true,
     write: true,
     onDraft: { status: 404, code: 'not_found' },
-    request: (w) => ({ path: `/v1/procedures/${w.procedureId}/notifications/${UNKNOWN_NOTIFICATION}/access`, init: { method: 'POST' } }),
+    request: (w) => ({
+      path: `/v1/procedures/${w.procedureId}/notifications/${UNKNOWN_NOTIFICATION}/access`,
+      init: { method: 'POST' },
+    }),
   },
 ];
 
@@ -161,7 +236,12 @@ const CASES: RefusalCase[] = [
     code: 'unauthorized',
     async prepare() {
       const w = await world((await registerOrg(t)).testKey);
-      return { headers: { 'puente-consent': w.token }, procedureId: w.procedureId, documentId: w.documentId, type: 'JUB' };
+      return {
+        headers: { 'puente-consent': w.token },
+        procedureId: w.procedureId,
+        documentId: w.documentId,
+        type: 'JUB',
+      };
     },
   },
   {
@@ -171,9 +251,18 @@ const CASES: RefusalCase[] = [
     async prepare() {
       const org = await registerOrg(t);
       const w = await world(org.testKey);
-      const extra = (await (await t.request('/v1/api-keys', { method: 'POST', headers: auth(org.testKey), json: { name: 'soon revoked' } })).json()) as { id: string; secret: string };
-      expect((await t.request(`/v1/api-keys/${extra.id}`, { method: 'DELETE', headers: auth(org.testKey) })).status).toBe(200);
-      return { headers: consentHeaders(extra.secret, w.token), procedureId: w.procedureId, documentId: w.documentId, type: 'JUB' };
+      const extra = (await (
+        await t.request('/v1/api-keys', { method: 'POST', headers: auth(org.testKey), json: { name: 'soon revoked' } })
+      ).json()) as { id: string; secret: string };
+      expect(
+        (await t.request(`/v1/api-keys/${extra.id}`, { method: 'DELETE', headers: auth(org.testKey) })).status,
+      ).toBe(200);
+      return {
+        headers: consentHeaders(extra.secret, w.token),
+        procedureId: w.procedureId,
+        documentId: w.documentId,
+        type: 'JUB',
+      };
     },
   },
   {
@@ -183,8 +272,17 @@ const CASES: RefusalCase[] = [
     async prepare() {
       const org = await registerVerifiedOrg(t);
       const w = await world(org.testKey);
-      await t.request(`/v1/admin/organizations/${org.id}/suspend`, { method: 'POST', headers: auth(ADMIN_TOKEN), json: { reason: 'Baja colegial.' } });
-      return { headers: consentHeaders(org.testKey, w.token), procedureId: w.procedureId, documentId: w.documentId, type: 'JUB' };
+      await t.request(`/v1/admin/organizations/${org.id}/suspend`, {
+        method: 'POST',
+        headers: auth(ADMIN_TOKEN),
+        json: { reason: 'Baja colegial.' },
+      });
+      return {
+        headers: consentHeaders(org.testKey, w.token),
+        procedureId: w.procedureId,
+        documentId: w.documentId,
+        type: 'JUB',
+      };
     },
   },
   {
@@ -196,7 +294,12 @@ const CASES: RefusalCase[] = [
       const w = await world(org.liveKey);
       // The organisation is no longer verified (its verification is being reviewed again).
       await t.sql`update organizations set status = 'pending_verification' where id = ${org.id}`;
-      return { headers: consentHeaders(org.liveKey, w.token), procedureId: w.procedureId, documentId: w.documentId, type: 'JUB' };
+      return {
+        headers: consentHeaders(org.liveKey, w.token),
+        procedureId: w.procedureId,
+        documentId: w.documentId,
+        type: 'JUB',
+      };
     },
   },
   {
@@ -206,7 +309,10 @@ const CASES: RefusalCase[] = [
     async prepare() {
       const org = await registerOrg(t);
       const w = await world(org.testKey);
-      const limited = await createTestApp({ database: t.database, config: { rateLimit: { limit: 2, windowSeconds: 60 } } });
+      const limited = await createTestApp({
+        database: t.database,
+        config: { rateLimit: { limit: 2, windowSeconds: 60 } },
+      });
       return {
         app: limited,
         headers: consentHeaders(org.testKey, w.token),
@@ -215,7 +321,8 @@ const CASES: RefusalCase[] = [
         type: 'JUB',
         async before() {
           limited.clock.advance(60_000);
-          for (let i = 0; i < 2; i++) expect((await limited.request('/v1/organization', { headers: auth(org.testKey) })).status).toBe(200);
+          for (let i = 0; i < 2; i++)
+            expect((await limited.request('/v1/organization', { headers: auth(org.testKey) })).status).toBe(200);
         },
       };
     },
@@ -227,17 +334,27 @@ const CASES: RefusalCase[] = [
     async prepare() {
       const mine = await world((await registerOrg(t)).testKey);
       const theirs = await world((await registerOrg(t)).testKey);
-      return { headers: consentHeaders(mine.key, theirs.token), procedureId: mine.procedureId, documentId: mine.documentId, type: 'JUB' };
+      return {
+        headers: consentHeaders(mine.key, theirs.token),
+        procedureId: mine.procedureId,
+        documentId: mine.documentId,
+        type: 'JUB',
+      };
     },
   },
   {
-    name: "a token of the other mode",
+    name: 'a token of the other mode',
     status: 403,
     code: 'consent_mode_mismatch',
     async prepare() {
       const org = await registerVerifiedOrg(t);
       const w = await world(org.testKey);
-      return { headers: consentHeaders(org.liveKey, w.token), procedureId: w.procedureId, documentId: w.documentId, type: 'JUB' };
+      return {
+        headers: consentHeaders(org.liveKey, w.token),
+        procedureId: w.procedureId,
+        documentId: w.documentId,
+        type: 'JUB',
+      };
     },
   },
   {
@@ -246,7 +363,12 @@ const CASES: RefusalCase[] = [
     code: 'scope_insufficient',
     async prepare(op) {
       const w = await world((await registerOrg(t)).testKey);
-      return { headers: consentHeaders(w.key, await w.tokenWithout(op.capacity)), procedureId: w.procedureId, documentId: w.documentId, type: 'JUB' };
+      return {
+        headers: consentHeaders(w.key, await w.tokenWithout(op.capacity)),
+        procedureId: w.procedureId,
+        documentId: w.documentId,
+        type: 'JUB',
+      };
     },
   },
   {
@@ -257,9 +379,17 @@ const CASES: RefusalCase[] = [
       const org = await registerOrg(t);
       // The client's JUB procedure exists under a JUB delegation; the token used comes from their IMV-only one.
       const jub = await world(org.testKey, ['JUB']);
-      const imvOnly = await grantDelegation(t, org.testKey, { idNumber: jub.idNumber, scope: { procedure_types: ['IMV'], subjects: [], capacities: [...ALL] } });
+      const imvOnly = await grantDelegation(t, org.testKey, {
+        idNumber: jub.idNumber,
+        scope: { procedure_types: ['IMV'], subjects: [], capacities: [...ALL] },
+      });
       const token = await mintToken(t, org.testKey, imvOnly.delegationId, { lifetime_seconds: 3600 });
-      return { headers: consentHeaders(org.testKey, token), procedureId: jub.procedureId, documentId: jub.documentId, type: 'JUB' };
+      return {
+        headers: consentHeaders(org.testKey, token),
+        procedureId: jub.procedureId,
+        documentId: jub.documentId,
+        type: 'JUB',
+      };
     },
   },
   {
@@ -268,12 +398,23 @@ const CASES: RefusalCase[] = [
     code: 'delegation_inactive',
     async prepare() {
       const org = await registerOrg(t);
-      const granted = await grantDelegation(t, org.testKey, { scope: { procedure_types: ['JUB'], subjects: [], capacities: [...ALL] } });
+      const granted = await grantDelegation(t, org.testKey, {
+        scope: { procedure_types: ['JUB'], subjects: [], capacities: [...ALL] },
+      });
       const token = await mintToken(t, org.testKey, granted.delegationId, { lifetime_seconds: 3600 });
       const draft = await createDraft(t, org.testKey, token, 'JUB', FORMS.JUB);
-      const renounced = await t.request(`/v1/delegations/${granted.delegationId}/renounce`, { method: 'POST', headers: auth(org.testKey), json: { reason: 'Fin del encargo.' } });
+      const renounced = await t.request(`/v1/delegations/${granted.delegationId}/renounce`, {
+        method: 'POST',
+        headers: auth(org.testKey),
+        json: { reason: 'Fin del encargo.' },
+      });
       expect(renounced.status).toBe(200);
-      return { headers: consentHeaders(org.testKey, token), procedureId: draft.id, documentId: 'doc_unknown00000000000000', type: 'JUB' };
+      return {
+        headers: consentHeaders(org.testKey, token),
+        procedureId: draft.id,
+        documentId: 'doc_unknown00000000000000',
+        type: 'JUB',
+      };
     },
   },
   {
@@ -282,7 +423,12 @@ const CASES: RefusalCase[] = [
     code: 'not_found',
     async prepare() {
       const w = await world((await registerOrg(t)).testKey);
-      return { headers: consentHeaders(w.key, w.token), procedureId: 'prc_unknown00000000000000', documentId: 'doc_unknown00000000000000', type: 'JUB' };
+      return {
+        headers: consentHeaders(w.key, w.token),
+        procedureId: 'prc_unknown00000000000000',
+        documentId: 'doc_unknown00000000000000',
+        type: 'JUB',
+      };
     },
   },
 ];

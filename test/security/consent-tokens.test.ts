@@ -1,12 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { createApp } from '../../api/app';
-import { nodeDeps } from '../../api/node/runtime';
 import { memoryLogger } from '../../api/http/logger';
 import { base64UrlEncode } from '../../api/lib/encoding';
 import { SigningKeyStore } from '../../api/modules/consent/keys';
+import { nodeDeps } from '../../api/node/runtime';
 import { createTestApp, type TestApp } from '../support/app';
-import { ADMIN_TOKEN, auth, expectProblem, grantDelegation, mintToken, registerOrg, registerVerifiedOrg, type RegisteredOrg } from '../support/fixtures';
+import {
+  ADMIN_TOKEN,
+  auth,
+  expectProblem,
+  grantDelegation,
+  mintToken,
+  type RegisteredOrg,
+  registerOrg,
+  registerVerifiedOrg,
+} from '../support/fixtures';
 
 let t: TestApp;
 let org: Required<RegisteredOrg>;
@@ -28,10 +38,15 @@ const check = (key: string, consent: string | undefined, query = '') =>
   t.request(`/v1/consent-tokens/current${query}`, { headers: auth(key, consent ? { 'puente-consent': consent } : {}) });
 
 /** Signs arbitrary claims with Puente's real current key: only the claim under test is wrong. */
-async function signWithPuenteKey(claims: Record<string, unknown>, header: Record<string, unknown> = {}): Promise<string> {
+async function signWithPuenteKey(
+  claims: Record<string, unknown>,
+  header: Record<string, unknown> = {},
+): Promise<string> {
   const store = new SigningKeyStore(t.config.secretKey);
   const signing = await store.signingKey(t.sql, 'consent', t.clock.now());
-  return new SignJWT(claims).setProtectedHeader({ alg: 'EdDSA', kid: signing.kid, typ: 'puente-consent+jwt', ...header }).sign(signing.privateKey);
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'EdDSA', kid: signing.kid, typ: 'puente-consent+jwt', ...header })
+    .sign(signing.privateKey);
 }
 
 describe('consent tokens are verified strictly', () => {
@@ -53,7 +68,11 @@ describe('consent tokens are verified strictly', () => {
   });
 
   it('refuses alg none', async () => {
-    const header = base64UrlEncode(new TextEncoder().encode(JSON.stringify({ alg: 'none', typ: 'puente-consent+jwt', kid: decodeProtectedHeader(token).kid })));
+    const header = base64UrlEncode(
+      new TextEncoder().encode(
+        JSON.stringify({ alg: 'none', typ: 'puente-consent+jwt', kid: decodeProtectedHeader(token).kid }),
+      ),
+    );
     const payload = token.split('.')[1];
     await expectProblem(await check(org.liveKey, `${header}.${payload}.`), 403, 'consent_algorithm_not_allowed');
   });
@@ -61,15 +80,21 @@ describe('consent tokens are verified strictly', () => {
   it('refuses HS256 signed with the public key', async () => {
     const jwks = (await (await t.request('/.well-known/jwks.json')).json()) as any;
     const publicKeyBytes = new TextEncoder().encode(JSON.stringify(jwks.keys[0]));
-    const hs = await new SignJWT(decodeJwt(token)).setProtectedHeader({ alg: 'HS256', typ: 'puente-consent+jwt', kid: jwks.keys[0].kid }).sign(publicKeyBytes);
+    const hs = await new SignJWT(decodeJwt(token))
+      .setProtectedHeader({ alg: 'HS256', typ: 'puente-consent+jwt', kid: jwks.keys[0].kid })
+      .sign(publicKeyBytes);
     await expectProblem(await check(org.liveKey, hs), 403, 'consent_algorithm_not_allowed');
   });
 
   it('refuses a token signed with a key Puente does not know', async () => {
     const { privateKey } = await generateKeyPair('EdDSA');
-    const foreign = await new SignJWT(decodeJwt(token)).setProtectedHeader({ alg: 'EdDSA', typ: 'puente-consent+jwt', kid: 'ck_attacker' }).sign(privateKey);
+    const foreign = await new SignJWT(decodeJwt(token))
+      .setProtectedHeader({ alg: 'EdDSA', typ: 'puente-consent+jwt', kid: 'ck_attacker' })
+      .sign(privateKey);
     await expectProblem(await check(org.liveKey, foreign), 403, 'consent_key_unknown');
-    const sameKid = await new SignJWT(decodeJwt(token)).setProtectedHeader({ alg: 'EdDSA', typ: 'puente-consent+jwt', kid: decodeProtectedHeader(token).kid! }).sign(privateKey);
+    const sameKid = await new SignJWT(decodeJwt(token))
+      .setProtectedHeader({ alg: 'EdDSA', typ: 'puente-consent+jwt', kid: decodeProtectedHeader(token).kid! })
+      .sign(privateKey);
     await expectProblem(await check(org.liveKey, sameKid), 403, 'consent_signature_invalid');
   });
 
@@ -86,8 +111,16 @@ describe('consent tokens are verified strictly', () => {
   });
 
   it('refuses a wrong audience or issuer', async () => {
-    await expectProblem(await check(org.liveKey, await signWithPuenteKey({ ...decodeJwt(token), aud: 'https://other-api.example' })), 403, 'consent_audience_mismatch');
-    await expectProblem(await check(org.liveKey, await signWithPuenteKey({ ...decodeJwt(token), iss: 'https://evil.example' })), 403, 'consent_issuer_mismatch');
+    await expectProblem(
+      await check(org.liveKey, await signWithPuenteKey({ ...decodeJwt(token), aud: 'https://other-api.example' })),
+      403,
+      'consent_audience_mismatch',
+    );
+    await expectProblem(
+      await check(org.liveKey, await signWithPuenteKey({ ...decodeJwt(token), iss: 'https://evil.example' })),
+      403,
+      'consent_issuer_mismatch',
+    );
   });
 
   it("refuses another organisation's token and a token of the other mode", async () => {
@@ -97,10 +130,18 @@ describe('consent tokens are verified strictly', () => {
   });
 
   it('a token for JUB cannot be used for IMV, nor beyond its capacities', async () => {
-    await expectProblem(await check(org.liveKey, token, '?capacity=file&procedure_type=IMV'), 403, 'scope_insufficient');
+    await expectProblem(
+      await check(org.liveKey, token, '?capacity=file&procedure_type=IMV'),
+      403,
+      'scope_insufficient',
+    );
     await expectProblem(await check(org.liveKey, token, '?capacity=withdraw'), 403, 'scope_insufficient');
     const consultOnly = await mintToken(t, org.liveKey, delegationId, { capacities: ['consult'] });
-    await expectProblem(await check(org.liveKey, consultOnly, '?capacity=file&procedure_type=JUB'), 403, 'scope_insufficient');
+    await expectProblem(
+      await check(org.liveKey, consultOnly, '?capacity=file&procedure_type=JUB'),
+      403,
+      'scope_insufficient',
+    );
   });
 });
 
@@ -111,13 +152,18 @@ describe('revocation takes effect on the very next request', () => {
     const minted = await mintToken(t, test.testKey, granted.delegationId);
     const second = createApp(nodeDeps(t.config, t.database, memoryLogger(), t.clock));
     const use = (app: { request: typeof t.app.request }) =>
-      Promise.resolve(app.request('/v1/consent-tokens/current', { headers: auth(test.testKey, { 'puente-consent': minted }) }));
+      Promise.resolve(
+        app.request('/v1/consent-tokens/current', { headers: auth(test.testKey, { 'puente-consent': minted }) }),
+      );
 
     const before = await Promise.all(Array.from({ length: 10 }, (_, i) => use(i % 2 ? second : t.app)));
     expect(before.map((r) => r.status)).toEqual(Array(10).fill(200));
 
     // Renounce (the organisation) here; the citizen path is covered below with a live delegation.
-    const renounce = await t.request(`/v1/delegations/${granted.delegationId}/renounce`, { method: 'POST', headers: auth(test.testKey) });
+    const renounce = await t.request(`/v1/delegations/${granted.delegationId}/renounce`, {
+      method: 'POST',
+      headers: auth(test.testKey),
+    });
     expect(renounce.status).toBe(200);
     const after = await Promise.all(Array.from({ length: 20 }, (_, i) => use(i % 2 ? second : t.app)));
     for (const res of after) await expectProblem(res, 403, 'delegation_inactive');
@@ -128,7 +174,10 @@ describe('revocation takes effect on the very next request', () => {
     expect((await check(org.liveKey, fresh)).status).toBe(200);
     const inFlight = Array.from({ length: 10 }, () => check(org.liveKey, fresh));
     await Promise.all(inFlight);
-    const revoke = await t.request(`/v1/me/delegations/${delegationId}/revoke`, { method: 'POST', headers: auth(citizen) });
+    const revoke = await t.request(`/v1/me/delegations/${delegationId}/revoke`, {
+      method: 'POST',
+      headers: auth(citizen),
+    });
     expect(revoke.status).toBe(200);
     const next = await Promise.all(Array.from({ length: 10 }, () => check(org.liveKey, fresh)));
     for (const res of next) await expectProblem(res, 403, 'delegation_inactive');

@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import fc from 'fast-check';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { generateOpenApiDocument } from '../../api/scripts/openapi-document';
 import { createTestApp, type TestApp } from '../support/app';
 import { ADMIN_TOKEN, auth, grantDelegation, mintToken, registerOrg } from '../support/fixtures';
-import { generateOpenApiDocument } from '../../api/scripts/openapi-document';
 
 /**
  * Property-based fuzzing driven by the committed contract: for every operation, requests built
@@ -26,10 +27,15 @@ function arbitraryFor(input: Schema, depth = 0): fc.Arbitrary<unknown> {
   if (s.anyOf || s.oneOf) return fc.oneof(...(s.anyOf ?? s.oneOf).map((x: Schema) => arbitraryFor(x, depth + 1)));
   switch (Array.isArray(s.type) ? s.type[0] : s.type) {
     case 'string':
-      return s.format === 'date' ? fc.constantFrom('2026-03-02', '2026-02-30', '1999-01-01') : fc.string({ maxLength: 24 });
+      return s.format === 'date'
+        ? fc.constantFrom('2026-03-02', '2026-02-30', '1999-01-01')
+        : fc.string({ maxLength: 24 });
     case 'integer':
       // Small numbers, but always within a range that starts above 500 (years).
-      return fc.integer({ min: s.minimum ?? -5, max: Math.min(s.maximum ?? 500, Math.max(500, (s.minimum ?? 0) + 500)) });
+      return fc.integer({
+        min: s.minimum ?? -5,
+        max: Math.min(s.maximum ?? 500, Math.max(500, (s.minimum ?? 0) + 500)),
+      });
     case 'number':
       return fc.double({ min: -10, max: 1e6, noNaN: true });
     case 'boolean':
@@ -37,7 +43,9 @@ function arbitraryFor(input: Schema, depth = 0): fc.Arbitrary<unknown> {
     case 'array':
       return fc.array(arbitraryFor(s.items ?? {}, depth + 1), { maxLength: 3 });
     case 'object': {
-      const props = Object.fromEntries(Object.entries<Schema>(s.properties ?? {}).map(([k, v]) => [k, arbitraryFor(v, depth + 1)]));
+      const props = Object.fromEntries(
+        Object.entries<Schema>(s.properties ?? {}).map(([k, v]) => [k, arbitraryFor(v, depth + 1)]),
+      );
       return fc.record(props, { requiredKeys: (s.required ?? []).filter((k: string) => k in props) });
     }
     default:
@@ -65,14 +73,34 @@ describe('schema fuzzing', () => {
     const params: Schema[] = op.parameters ?? [];
     const bodySchema = op.requestBody?.content?.['application/json']?.schema;
     const request = fc.record({
-      path: fc.record(Object.fromEntries(params.filter((p) => p.in === 'path').map((p) => [p.name, fc.oneof(arbitraryFor(p.schema), fc.constant('prc_x'))]))),
-      query: fc.record(Object.fromEntries(params.filter((p) => p.in === 'query').map((p) => [p.name, fc.oneof(arbitraryFor(p.schema), fc.string())])), { requiredKeys: [] }),
-      body: bodySchema ? fc.oneof({ weight: 3, arbitrary: arbitraryFor(bodySchema) }, { weight: 1, arbitrary: fc.anything({ maxDepth: 2 }) }) : fc.constant(undefined),
+      path: fc.record(
+        Object.fromEntries(
+          params
+            .filter((p) => p.in === 'path')
+            .map((p) => [p.name, fc.oneof(arbitraryFor(p.schema), fc.constant('prc_x'))]),
+        ),
+      ),
+      query: fc.record(
+        Object.fromEntries(
+          params.filter((p) => p.in === 'query').map((p) => [p.name, fc.oneof(arbitraryFor(p.schema), fc.string())]),
+        ),
+        { requiredKeys: [] },
+      ),
+      body: bodySchema
+        ? fc.oneof(
+            { weight: 3, arbitrary: arbitraryFor(bodySchema) },
+            { weight: 1, arbitrary: fc.anything({ maxDepth: 2 }) },
+          )
+        : fc.constant(undefined),
     });
     await fc.assert(
       fc.asyncProperty(request, async ({ path: pathParams, query, body }) => {
-        const url = new URL(`http://puente.test${path.replace(/\{(\w+)\}/g, (_, n: string) => encodeURIComponent(String((pathParams as Record<string, unknown>)[n] ?? 'x')))}`);
-        for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null) url.searchParams.set(k, typeof v === 'object' ? JSON.stringify(v) : String(v));
+        const url = new URL(
+          `http://puente.test${path.replace(/\{(\w+)\}/g, (_, n: string) => encodeURIComponent(String((pathParams as Record<string, unknown>)[n] ?? 'x')))}`,
+        );
+        for (const [k, v] of Object.entries(query))
+          if (v !== undefined && v !== null)
+            url.searchParams.set(k, typeof v === 'object' ? JSON.stringify(v) : String(v));
         const isAdmin = path.startsWith('/v1/admin');
         const res = await t.request(url.pathname + url.search, {
           method,
@@ -87,7 +115,10 @@ describe('schema fuzzing', () => {
         const schema = declared.content?.[type]?.schema;
         if (schema && type.includes('json')) {
           const validate = ajv.compile(fix(schema));
-          expect(validate(JSON.parse(text)), `${method} ${path} ${res.status}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+          expect(
+            validate(JSON.parse(text)),
+            `${method} ${path} ${res.status}: ${ajv.errorsText(validate.errors)}`,
+          ).toBe(true);
         }
       }),
       { numRuns: 12, seed: 20261123 },

@@ -1,7 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../support/app';
-import { ADMIN_TOKEN, auth, createRequest, delegationRequestBody, dni, grantDelegation, mintToken, newCitizenId, registerVerifiedOrg, type RegisteredOrg } from '../support/fixtures';
+
 import { generateOpenApiDocument } from '../../api/scripts/openapi-document';
+import { createTestApp, type TestApp } from '../support/app';
+import {
+  ADMIN_TOKEN,
+  auth,
+  createRequest,
+  delegationRequestBody,
+  dni,
+  grantDelegation,
+  mintToken,
+  newCitizenId,
+  type RegisteredOrg,
+  registerVerifiedOrg,
+} from '../support/fixtures';
 import { consentHeaders, createDraft, FORMS, PDF_BYTES, uploadAll } from '../support/procedures';
 
 /**
@@ -12,7 +24,13 @@ import { consentHeaders, createDraft, FORMS, PDF_BYTES, uploadAll } from '../sup
  */
 type Fixture = (t: TestApp, owner: RegisteredOrg) => Promise<Record<string, string>>;
 /** Resources that exist per mode: a live key must not see test-mode ids. */
-const MODE_SCOPED = ['/v1/delegation-requests/', '/v1/delegations/', '/v1/procedures/', '/v1/events/', '/v1/webhook-endpoints/'];
+const MODE_SCOPED = [
+  '/v1/delegation-requests/',
+  '/v1/delegations/',
+  '/v1/procedures/',
+  '/v1/events/',
+  '/v1/webhook-endpoints/',
+];
 
 /** Bodies that pass validation, so only the ownership check can answer. */
 const BODIES: Record<string, unknown> = {
@@ -27,46 +45,82 @@ async function procedureFixture(t: TestApp, owner: RegisteredOrg): Promise<Recor
   const token = await mintToken(t, owner.testKey, granted.delegationId);
   const draft = await createDraft(t, owner.testKey, token, 'JUB', FORMS.JUB);
   await uploadAll(t, owner.testKey, token, draft.id, ['DNI_NIE', 'IBAN_CERT']);
-  await t.request(`/v1/procedures/${draft.id}/submit`, { method: 'POST', headers: consentHeaders(owner.testKey, token) });
-  const required = await t.request(`/v1/sandbox/procedures/${draft.id}/advance`, { method: 'POST', headers: auth(owner.testKey), json: { action: 'require', kinds: ['OTHER'] } });
+  await t.request(`/v1/procedures/${draft.id}/submit`, {
+    method: 'POST',
+    headers: consentHeaders(owner.testKey, token),
+  });
+  const required = await t.request(`/v1/sandbox/procedures/${draft.id}/advance`, {
+    method: 'POST',
+    headers: auth(owner.testKey),
+    json: { action: 'require', kinds: ['OTHER'] },
+  });
   const procedure = (await required.json()) as { requirements: Array<{ id: string }> };
-  const docs = (await (await t.request(`/v1/procedures/${draft.id}/documents`, { headers: consentHeaders(owner.testKey, token) })).json()) as { data: Array<{ id: string }> };
+  const docs = (await (
+    await t.request(`/v1/procedures/${draft.id}/documents`, { headers: consentHeaders(owner.testKey, token) })
+  ).json()) as { data: Array<{ id: string }> };
   return { id: draft.id, requirement_id: procedure.requirements[0]!.id, document_id: docs.data[0]!.id };
 }
 
 let n = 7000;
 const FIXTURES: Record<string, Fixture> = {
   '/v1/members/{id}': async (t, owner) => {
-    const res = await t.request('/v1/members', { method: 'POST', headers: auth(owner.testKey), json: { name: 'Víctima', id_number: dni(n++), role: 'agent' } });
+    const res = await t.request('/v1/members', {
+      method: 'POST',
+      headers: auth(owner.testKey),
+      json: { name: 'Víctima', id_number: dni(n++), role: 'agent' },
+    });
     return { id: ((await res.json()) as { id: string }).id };
   },
   '/v1/api-keys/{id}': async (t, owner) => {
-    const res = await t.request('/v1/api-keys', { method: 'POST', headers: auth(owner.testKey), json: { name: 'victim key' } });
+    const res = await t.request('/v1/api-keys', {
+      method: 'POST',
+      headers: auth(owner.testKey),
+      json: { name: 'victim key' },
+    });
     return { id: ((await res.json()) as { id: string }).id };
   },
   '/v1/delegation-requests/batches/{id}': async (t, owner) => {
-    const res = await t.request('/v1/delegation-requests/batches', { method: 'POST', headers: auth(owner.testKey), json: { rows: [delegationRequestBody(newCitizenId())] } });
+    const res = await t.request('/v1/delegation-requests/batches', {
+      method: 'POST',
+      headers: auth(owner.testKey),
+      json: { rows: [delegationRequestBody(newCitizenId())] },
+    });
     return { id: ((await res.json()) as { id: string }).id };
   },
-  '/v1/delegation-requests/{id}': async (t, owner) => ({ id: (await createRequest(t, owner.testKey, delegationRequestBody(newCitizenId()))).id }),
-  '/v1/sandbox/delegation-requests/{id}': async (t, owner) => ({ id: (await createRequest(t, owner.testKey, delegationRequestBody(newCitizenId()))).id }),
+  '/v1/delegation-requests/{id}': async (t, owner) => ({
+    id: (await createRequest(t, owner.testKey, delegationRequestBody(newCitizenId()))).id,
+  }),
+  '/v1/sandbox/delegation-requests/{id}': async (t, owner) => ({
+    id: (await createRequest(t, owner.testKey, delegationRequestBody(newCitizenId()))).id,
+  }),
   '/v1/delegations/{id}': async (t, owner) => ({ id: (await grantDelegation(t, owner.testKey)).delegationId }),
   '/v1/procedures/{id}': procedureFixture,
   '/v1/events/{id}': async (t, owner) => {
     await grantDelegation(t, owner.testKey);
-    const feed = (await (await t.request('/v1/events', { headers: auth(owner.testKey) })).json()) as { data: Array<{ id: string }> };
+    const feed = (await (await t.request('/v1/events', { headers: auth(owner.testKey) })).json()) as {
+      data: Array<{ id: string }>;
+    };
     return { id: feed.data[0]!.id };
   },
   '/v1/webhook-endpoints/{id}': async (t, owner) => {
-    const res = await t.request('/v1/webhook-endpoints', { method: 'POST', headers: auth(owner.testKey), json: { url: 'https://hooks.example.com/puente' } });
+    const res = await t.request('/v1/webhook-endpoints', {
+      method: 'POST',
+      headers: auth(owner.testKey),
+      json: { url: 'https://hooks.example.com/puente' },
+    });
     const endpoint = (await res.json()) as { id: string };
-    const queued = await t.request(`/v1/webhook-endpoints/${endpoint.id}/test`, { method: 'POST', headers: auth(owner.testKey) });
+    const queued = await t.request(`/v1/webhook-endpoints/${endpoint.id}/test`, {
+      method: 'POST',
+      headers: auth(owner.testKey),
+    });
     return { id: endpoint.id, delivery_id: ((await queued.json()) as { id: string }).id };
   },
   '/v1/sandbox/procedures/{id}': procedureFixture,
 };
 
-const doc = generateOpenApiDocument() as { paths: Record<string, Record<string, { security?: Array<Record<string, unknown>> }>> };
+const doc = generateOpenApiDocument() as {
+  paths: Record<string, Record<string, { security?: Array<Record<string, unknown>> }>>;
+};
 const routesWithIds = Object.entries(doc.paths).flatMap(([path, item]) =>
   Object.entries(item)
     .filter(([, op]) => op.security?.some((s) => 'ApiKey' in s) && /\{[a-z_]+\}/.test(path))
@@ -91,13 +145,24 @@ beforeAll(async () => {
 });
 
 function fixtureFor(path: string): Fixture {
-  const key = Object.keys(FIXTURES).filter((f) => path === f || path.startsWith(f + '/')).sort((a, b) => b.length - a.length)[0]!;
+  const key = Object.keys(FIXTURES)
+    .filter((f) => path === f || path.startsWith(f + '/'))
+    .sort((a, b) => b.length - a.length)[0]!;
   return FIXTURES[key]!;
 }
 
-async function call(method: string, path: string, params: Record<string, string>, key: string, consent: boolean): Promise<Response> {
+async function call(
+  method: string,
+  path: string,
+  params: Record<string, string>,
+  key: string,
+  consent: boolean,
+): Promise<Response> {
   const url = path.replace(/\{([a-z_]+)\}/g, (_, name: string) => params[name] ?? 'unknown');
-  const init: RequestInit & { json?: unknown } = { method, headers: auth(key, consent ? { 'puente-consent': consentOf.get(key)! } : {}) };
+  const init: RequestInit & { json?: unknown } = {
+    method,
+    headers: auth(key, consent ? { 'puente-consent': consentOf.get(key)! } : {}),
+  };
   if (method === 'POST' && path.endsWith('/documents')) {
     const form = new FormData();
     form.set('kind', 'OTHER');

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { createTestApp, type TestApp } from '../support/app';
 
 let t: TestApp;
@@ -16,12 +17,23 @@ describe('GET /v1/calendar/deadline', () => {
   it('10 días hábiles from Friday 2026-03-27: national 04-13, Madrid 04-14', async () => {
     const national = await deadline('from=2026-03-27&business_days=10');
     expect(national.status).toBe(200);
-    expect(national.body).toMatchObject({ from: '2026-03-27', deadline: '2026-04-13', unit: 'business_days', amount: 10, region: null, provisional: false });
-    expect(national.body.skipped).toContainEqual(expect.objectContaining({ date: '2026-04-03', reason: 'national_holiday', name: expect.any(String) }));
+    expect(national.body).toMatchObject({
+      from: '2026-03-27',
+      deadline: '2026-04-13',
+      unit: 'business_days',
+      amount: 10,
+      region: null,
+      provisional: false,
+    });
+    expect(national.body.skipped).toContainEqual(
+      expect.objectContaining({ date: '2026-04-03', reason: 'national_holiday', name: expect.any(String) }),
+    );
 
     const madrid = await deadline('from=2026-03-27&business_days=10&region=MD');
     expect(madrid.body.deadline).toBe('2026-04-14');
-    expect(madrid.body.skipped).toContainEqual(expect.objectContaining({ date: '2026-04-02', reason: 'regional_holiday', name: expect.any(String) }));
+    expect(madrid.body.skipped).toContainEqual(
+      expect.objectContaining({ date: '2026-04-02', reason: 'regional_holiday', name: expect.any(String) }),
+    );
   });
 
   it('90 días hábiles from Monday 2026-01-05 end on 2026-05-14', async () => {
@@ -77,7 +89,13 @@ describe('a day proper to each of the 19 communities (1 día hábil from the day
     ['CT', '2026-09-10', '2026-09-11', '2026-09-14', '09-11 Diada, Sat, Sun → Mon 09-14'],
     ['EX', '2026-09-07', '2026-09-08', '2026-09-09', '09-08 Día de Extremadura → 09-09'],
     ['GA', '2026-06-23', '2026-06-24', '2026-06-25', '06-24 San Juan → 06-25'],
-    ['IB', '2026-02-27', '2026-03-02', '2026-03-03', 'Sat 02-28, Sun 03-01, 03-02 (Día de las Illes Balears moved) → 03-03'],
+    [
+      'IB',
+      '2026-02-27',
+      '2026-03-02',
+      '2026-03-03',
+      'Sat 02-28, Sun 03-01, 03-02 (Día de las Illes Balears moved) → 03-03',
+    ],
     ['MC', '2026-06-08', '2026-06-09', '2026-06-10', '06-09 Día de la Región de Murcia → 06-10'],
     ['MD', '2025-05-01', '2025-05-02', '2025-05-05', '05-02 Fiesta de la Comunidad, Sat, Sun → Mon 05-05'],
     ['ML', '2026-03-19', '2026-03-20', '2026-03-23', '03-20 Eid Fitr, Sat, Sun → Mon 03-23'],
@@ -91,7 +109,13 @@ describe('a day proper to each of the 19 communities (1 día hábil from the day
       const inRegion = await deadline(`from=${from}&business_days=1&region=${region}`);
       expect(inRegion.status).toBe(200);
       expect(inRegion.body.deadline).toBe(expected);
-      expect(inRegion.body.skipped).toContainEqual(expect.objectContaining({ date: holiday, reason: 'regional_holiday', place: expect.objectContaining({ code: region }) }));
+      expect(inRegion.body.skipped).toContainEqual(
+        expect.objectContaining({
+          date: holiday,
+          reason: 'regional_holiday',
+          place: expect.objectContaining({ code: region }),
+        }),
+      );
       // Without the community: national days only, and a warning saying so.
       const national = await deadline(`from=${from}&business_days=1`);
       expect(national.body.deadline).toBe(holiday);
@@ -105,12 +129,35 @@ describe("the office seat's local days (art. 30.6)", () => {
     // 2026-05-14 + 1: 05-15 San Isidro (Madrid city), Sat, Sun → 05-18.
     const r = await deadline('from=2026-05-14&business_days=1&municipality=28005&office_province=M');
     expect(r.body.deadline).toBe('2026-05-18');
-    expect(r.body.skipped[0]).toEqual({ date: '2026-05-15', reason: 'local_holiday', name: 'San Isidro', place: { code: '28079', name: 'Madrid', roles: ['office'] } });
+    expect(r.body.skipped[0]).toEqual({
+      date: '2026-05-15',
+      reason: 'local_holiday',
+      name: 'San Isidro',
+      place: { code: '28079', name: 'Madrid', roles: ['office'] },
+    });
     expect(r.body.places).toEqual([
-      { role: 'applicant', region: 'MD', province: 'M', municipality: '28005', municipality_name: 'Alcalá de Henares', area: null, local_days_known: false },
-      { role: 'office', region: 'MD', province: 'M', municipality: '28079', municipality_name: 'Madrid', area: null, local_days_known: true },
+      {
+        role: 'applicant',
+        region: 'MD',
+        province: 'M',
+        municipality: '28005',
+        municipality_name: 'Alcalá de Henares',
+        area: null,
+        local_days_known: false,
+      },
+      {
+        role: 'office',
+        region: 'MD',
+        province: 'M',
+        municipality: '28079',
+        municipality_name: 'Madrid',
+        area: null,
+        local_days_known: true,
+      },
     ]);
-    expect(r.body.warnings).toContainEqual(expect.objectContaining({ code: 'local_days_unknown', message: expect.stringContaining('Alcalá de Henares') }));
+    expect(r.body.warnings).toContainEqual(
+      expect.objectContaining({ code: 'local_days_unknown', message: expect.stringContaining('Alcalá de Henares') }),
+    );
     // The office defaults to the applicant's province.
     expect((await deadline('from=2026-05-14&business_days=1&municipality=28005')).body.deadline).toBe('2026-05-18');
   });
@@ -118,7 +165,11 @@ describe("the office seat's local days (art. 30.6)", () => {
   it('Barcelona: applicant in Badalona, 09-24 La Mercè (office) → 09-25', async () => {
     const r = await deadline('from=2026-09-23&business_days=1&municipality=08015');
     expect(r.body.deadline).toBe('2026-09-25');
-    expect(r.body.skipped[0]).toMatchObject({ date: '2026-09-24', reason: 'local_holiday', place: { code: '08019', roles: ['office'] } });
+    expect(r.body.skipped[0]).toMatchObject({
+      date: '2026-09-24',
+      reason: 'local_holiday',
+      place: { code: '08019', roles: ['office'] },
+    });
     expect(r.body.places.every((p: any) => p.local_days_known)).toBe(true);
     // 05-25 is a local day of both Badalona and Barcelona.
     const both = await deadline('from=2026-05-22&business_days=1&municipality=08015');
@@ -129,19 +180,32 @@ describe("the office seat's local days (art. 30.6)", () => {
   it('Sevilla: applicant in Dos Hermanas, 04-22 Miércoles de Feria (office) → 04-23', async () => {
     const r = await deadline('from=2026-04-21&business_days=1&municipality=41038');
     expect(r.body.deadline).toBe('2026-04-23');
-    expect(r.body.skipped[0]).toMatchObject({ date: '2026-04-22', reason: 'local_holiday', name: 'Miércoles de Feria', place: { code: '41091' } });
+    expect(r.body.skipped[0]).toMatchObject({
+      date: '2026-04-22',
+      reason: 'local_holiday',
+      name: 'Miércoles de Feria',
+      place: { code: '41091' },
+    });
   });
 
   it('Bilbao: applicant in Getxo, 08-21 Viernes de Semana Grande (office), Sat, Sun → Mon 08-24', async () => {
     const r = await deadline('from=2026-08-20&business_days=1&municipality=48044&office_province=BI');
     expect(r.body.deadline).toBe('2026-08-24');
-    expect(r.body.skipped[0]).toMatchObject({ date: '2026-08-21', reason: 'local_holiday', place: { code: '48020', name: 'Bilbao' } });
+    expect(r.body.skipped[0]).toMatchObject({
+      date: '2026-08-21',
+      reason: 'local_holiday',
+      place: { code: '48020', name: 'Bilbao' },
+    });
   });
 
   it('Bizkaia (historical territory): 07-31 San Ignacio → Mon 08-03', async () => {
     const r = await deadline('from=2026-07-30&business_days=1&municipality=48044');
     expect(r.body.deadline).toBe('2026-08-03');
-    expect(r.body.skipped[0]).toMatchObject({ date: '2026-07-31', reason: 'territorial_holiday', place: { code: 'bizkaia', roles: ['applicant', 'office'] } });
+    expect(r.body.skipped[0]).toMatchObject({
+      date: '2026-07-31',
+      reason: 'territorial_holiday',
+      place: { code: 'bizkaia', roles: ['applicant', 'office'] },
+    });
   });
 
   it('Santa Cruz de Tenerife: applicant in La Laguna, from Friday 05-01: Sat, Sun, 05-04 Día de la Cruz (office) → 05-05', async () => {
@@ -154,13 +218,19 @@ describe("the office seat's local days (art. 30.6)", () => {
   it('an island day: Telde, 09-08 Nuestra Señora del Pino (Gran Canaria) → 09-09', async () => {
     const r = await deadline('from=2026-09-07&business_days=1&municipality=35026');
     expect(r.body.deadline).toBe('2026-09-09');
-    expect(r.body.skipped[0]).toMatchObject({ date: '2026-09-08', reason: 'island_holiday', place: { code: 'gran_canaria', roles: ['applicant', 'office'] } });
+    expect(r.body.skipped[0]).toMatchObject({
+      date: '2026-09-08',
+      reason: 'island_holiday',
+      place: { code: 'gran_canaria', roles: ['applicant', 'office'] },
+    });
     expect(r.body.places[0]).toMatchObject({ municipality: '35026', area: 'gran_canaria', local_days_known: true });
   });
 
   it("Val d'Aran against an office outside Cataluña: 26 December 2025 is hábil in Les", async () => {
     // 2025-12-25 national; 12-26 Sant Esteve is a Catalan day, lifted in Aran → the 1st día hábil is 12-26.
-    expect((await deadline('from=2025-12-25&business_days=1&municipality=25121&office_province=M')).body.deadline).toBe('2025-12-26');
+    expect((await deadline('from=2025-12-25&business_days=1&municipality=25121&office_province=M')).body.deadline).toBe(
+      '2025-12-26',
+    );
     // With the office in Lleida, the union of both places makes it inhábil: Sat 27, Sun 28 → Mon 29.
     expect((await deadline('from=2025-12-25&business_days=1&municipality=25121')).body.deadline).toBe('2025-12-29');
   });
@@ -207,11 +277,20 @@ describe('GET /v1/calendar/holidays', () => {
     const res = await t.request('/v1/calendar/holidays?year=2025&municipality=25121');
     const body = (await res.json()) as any;
     expect(res.status).toBe(200);
-    expect(body).toMatchObject({ object: 'holiday_list', year: 2025, provisional: false, place: { municipality: '25121', area: 'val_aran', local_days_known: false } });
+    expect(body).toMatchObject({
+      object: 'holiday_list',
+      year: 2025,
+      provisional: false,
+      place: { municipality: '25121', area: 'val_aran', local_days_known: false },
+    });
     const dates = body.data.map((h: any) => h.date);
     expect(dates).toContain('2025-06-17');
     expect(dates).not.toContain('2025-12-26');
-    expect(body.data.find((h: any) => h.date === '2025-06-17')).toMatchObject({ reason: 'territorial_holiday', confidence: 'A', source: expect.stringContaining('EMT/85/2024') });
+    expect(body.data.find((h: any) => h.date === '2025-06-17')).toMatchObject({
+      reason: 'territorial_holiday',
+      confidence: 'A',
+      source: expect.stringContaining('EMT/85/2024'),
+    });
   });
 
   it('Madrid 2026: 8 national (11-01 is a Sunday), 4 regional, 2 local', async () => {

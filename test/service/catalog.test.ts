@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { createTestApp, type TestApp } from '../support/app';
 
 let t: TestApp;
@@ -13,7 +14,23 @@ describe('procedure catalogue', () => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as { data: Array<Record<string, any>>; has_more: boolean };
     expect(body.data.map((p) => p.code)).toEqual([
-      'JUB', 'IP', 'IT_PD', 'NCM', 'CCL', 'CUME', 'REM', 'VIU', 'ORF', 'FFA', 'ADF', 'IMV', 'CAPI', 'AHC', 'TSE', 'PNC', 'RP',
+      'JUB',
+      'IP',
+      'IT_PD',
+      'NCM',
+      'CCL',
+      'CUME',
+      'REM',
+      'VIU',
+      'ORF',
+      'FFA',
+      'ADF',
+      'IMV',
+      'CAPI',
+      'AHC',
+      'TSE',
+      'PNC',
+      'RP',
     ]);
     expect(body.has_more).toBe(false);
   });

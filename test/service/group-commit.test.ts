@@ -1,5 +1,6 @@
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { GroupCommit, GroupCommitClosedError, GroupCommitOverloadedError } from '../../api/db/group-commit';
 import type { Sql } from '../../api/db/sql';
 import { openTestDatabase } from '../support/database';
@@ -28,7 +29,14 @@ interface Row {
   n: number;
 }
 
-function batcher(options: { maxBatch?: number; maxInFlight?: number; maxPending?: number; before?: (rows: Row[]) => Promise<void> } = {}) {
+function batcher(
+  options: {
+    maxBatch?: number;
+    maxInFlight?: number;
+    maxPending?: number;
+    before?: (rows: Row[]) => Promise<void>;
+  } = {},
+) {
   const batches: number[] = [];
   const gc = new GroupCommit<Row>({
     sql: db.sql,

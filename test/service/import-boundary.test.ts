@@ -1,11 +1,17 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+
 import { describe, expect, it } from 'vitest';
 
 const API = new URL('../../api/', import.meta.url).pathname;
 /** Only these may touch Node: the Node entry point and its folder, and the command-line scripts. */
 const NODE_ONLY = [/^node\.ts$/, /^node\//, /^scripts\//];
-const FORBIDDEN = [/^node:/, /^@electric-sql\//, /^@hono\/node-server/, /^(fs|path|os|net|http|https|crypto|child_process|stream|url|module)$/];
+const FORBIDDEN = [
+  /^node:/,
+  /^@electric-sql\//,
+  /^@hono\/node-server/,
+  /^(fs|path|os|net|http|https|crypto|child_process|stream|url|module)$/,
+];
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -21,9 +27,12 @@ describe('runtime-neutral core', () => {
       const rel = relative(API, file);
       if (NODE_ONLY.some((p) => p.test(rel))) continue;
       const source = readFileSync(file, 'utf8');
-      for (const match of source.matchAll(/(?:import|export)[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+      for (const match of source.matchAll(
+        /(?:import|export)[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g,
+      )) {
         const spec = match[1] ?? match[2]!;
-        if (FORBIDDEN.some((p) => p.test(spec)) || /(^|\/)node\//.test(spec) || /\/node$/.test(spec)) offenders.push(`${rel} imports ${spec}`);
+        if (FORBIDDEN.some((p) => p.test(spec)) || /(^|\/)node\//.test(spec) || /\/node$/.test(spec))
+          offenders.push(`${rel} imports ${spec}`);
       }
     }
     expect(offenders).toEqual([]);

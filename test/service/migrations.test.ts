@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { applyMigrations, MigrationError } from '../../api/db/migrate';
+import type { Database } from '../../api/node/database';
 import { readMigrationFiles } from '../../api/node/migration-files';
 import { openTestDatabase } from '../support/database';
-import type { Database } from '../../api/node/database';
 
 let db: Database;
 beforeAll(async () => {
@@ -13,7 +14,9 @@ afterAll(() => db.close());
 describe('migrations', () => {
   it('records every applied file with a checksum and re-running applies nothing', async () => {
     const files = readMigrationFiles();
-    const rows = await db.sql<{ name: string; checksum: string }[]>`select name, checksum from schema_migrations order by version`;
+    const rows = await db.sql<
+      { name: string; checksum: string }[]
+    >`select name, checksum from schema_migrations order by version`;
     expect(rows.map((r) => r.name)).toEqual(files.map((f) => f.name));
     expect(rows.every((r) => /^[0-9a-f]{64}$/.test(r.checksum))).toBe(true);
     const report = await applyMigrations(db.sql, files);
@@ -39,6 +42,8 @@ describe('migrations', () => {
   });
 
   it('refuses badly named files', async () => {
-    await expect(applyMigrations(db.sql, [{ name: 'add_things.sql', sql: 'select 1' }])).rejects.toThrow(/NNNN_name\.sql/);
+    await expect(applyMigrations(db.sql, [{ name: 'add_things.sql', sql: 'select 1' }])).rejects.toThrow(
+      /NNNN_name\.sql/,
+    );
   });
 });

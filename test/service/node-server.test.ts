@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { afterAll, describe, expect, it } from 'vitest';
+
 import { startServer } from '../support/server-process';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'puente-node-'));

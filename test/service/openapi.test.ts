@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { createConfig, lintFromString } from '@redocly/openapi-core';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { createTestApp, type TestApp } from '../support/app';
-import { generateOpenApiDocument, serialiseDocument } from '../../api/scripts/openapi-document';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { EVENT_TYPES } from '../../api/modules/events/emit';
+import { generateOpenApiDocument, serialiseDocument } from '../../api/scripts/openapi-document';
+import { createTestApp, type TestApp } from '../support/app';
 
 const committedText = readFileSync(new URL('../../openapi/openapi.json', import.meta.url), 'utf8');
 const generated = generateOpenApiDocument() as Record<string, any>;
@@ -16,7 +18,14 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-type Operation = { operationId?: string; parameters?: Array<Record<string, any>>; responses?: Record<string, any>; security?: unknown[]; tags?: string[]; requestBody?: any };
+type Operation = {
+  operationId?: string;
+  parameters?: Array<Record<string, any>>;
+  responses?: Record<string, any>;
+  security?: unknown[];
+  tags?: string[];
+  requestBody?: any;
+};
 
 function operations(doc: Record<string, any>): Array<[string, string, Operation]> {
   const out: Array<[string, string, Operation]> = [];
@@ -56,7 +65,10 @@ describe('OpenAPI document', () => {
       expect(op.tags?.length, where).toBe(1);
       expect(Array.isArray(op.security), `${where} declares its security`).toBe(true);
       for (const p of op.parameters ?? []) if (p.in === 'path') expect(p.required, `${where} ${p.name}`).toBe(true);
-      expect(Object.keys(op.responses ?? {}).some((s) => s.startsWith('2')), where).toBe(true);
+      expect(
+        Object.keys(op.responses ?? {}).some((s) => s.startsWith('2')),
+        where,
+      ).toBe(true);
       expect(op.responses?.['500'], `${where} documents its 500 problem`).toBeDefined();
     }
   });
@@ -73,14 +85,21 @@ describe('OpenAPI document', () => {
   });
 
   it('declares its security schemes', () => {
-    expect(Object.keys(generated.components.securitySchemes).sort()).toEqual(['AdminToken', 'AgencyKey', 'ApiKey', 'CitizenToken', 'Consent']);
+    expect(Object.keys(generated.components.securitySchemes).sort()).toEqual([
+      'AdminToken',
+      'AgencyKey',
+      'ApiKey',
+      'CitizenToken',
+      'Consent',
+    ]);
   });
 
   it('has examples that validate against their own schemas', () => {
     const ajv = new Ajv2020({ strict: false, allErrors: true });
     addFormats(ajv);
     ajv.addSchema({ $id: 'doc', components: generated.components });
-    const fix = (schema: unknown): unknown => JSON.parse(JSON.stringify(schema).replace(/"#\/components\//g, '"doc#/components/'));
+    const fix = (schema: unknown): unknown =>
+      JSON.parse(JSON.stringify(schema).replace(/"#\/components\//g, '"doc#/components/'));
     let checked = 0;
     for (const [name, schema] of Object.entries<Record<string, any>>(generated.components.schemas)) {
       if (schema.example === undefined) continue;

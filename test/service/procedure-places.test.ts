@@ -1,13 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { CalendarStore } from '../../api/modules/calendar/store';
+import { runScheduler } from '../../api/modules/events/scheduler';
 import { createTestApp, type TestApp } from '../support/app';
 import { ADMIN_TOKEN, auth, expectProblem, grantDelegation, mintToken, registerOrg } from '../support/fixtures';
 import { APPLICANT, consentHeaders, createDraft, FORMS, uploadAll } from '../support/procedures';
-import { runScheduler } from '../../api/modules/events/scheduler';
-import { CalendarStore } from '../../api/modules/calendar/store';
 
 const NCM_DOCS = ['DNI_NIE', 'BIRTH_CERT', 'MEDICAL_REPORT', 'COMPANY_CERT', 'IBAN_CERT'];
 // Alcalá de Henares (28005): Comunidad de Madrid has no local-day data outside the capital.
-const ALCALA = { ...APPLICANT, address: { ...APPLICANT.address, street: 'Calle Mayor 1', postal_code: '28801', municipality: 'Alcalá de Henares', municipality_code: '28005' } };
+const ALCALA = {
+  ...APPLICANT,
+  address: {
+    ...APPLICANT.address,
+    street: 'Calle Mayor 1',
+    postal_code: '28801',
+    municipality: 'Alcalá de Henares',
+    municipality_code: '28005',
+  },
+};
 
 let t: TestApp;
 let key: string;
@@ -19,7 +29,11 @@ beforeAll(async () => {
   t = await createTestApp({ config: { adminToken: ADMIN_TOKEN }, now: '2026-05-04T08:00:00Z' });
   const org = await registerOrg(t);
   key = org.testKey;
-  delegationId = (await grantDelegation(t, key, { scope: { procedure_types: ['NCM'], subjects: [], capacities: ['consult', 'file', 'respond'] } })).delegationId;
+  delegationId = (
+    await grantDelegation(t, key, {
+      scope: { procedure_types: ['NCM'], subjects: [], capacities: ['consult', 'file', 'respond'] },
+    })
+  ).delegationId;
   token = await mintToken(t, key, delegationId, { lifetime_seconds: 3600 });
   h = consentHeaders(key, token);
 });
@@ -33,21 +47,38 @@ const refresh = async () => {
 describe('the place of a procedure (art. 30.6)', () => {
   it('validates the municipality against the INE register and the postal code against its province', async () => {
     const unknown = await t.request('/v1/procedures', {
-      method: 'POST', headers: h, json: { type: 'NCM', form: { ...FORMS.NCM, applicant: { ...ALCALA, address: { ...ALCALA.address, municipality_code: '28999' } } } },
+      method: 'POST',
+      headers: h,
+      json: {
+        type: 'NCM',
+        form: { ...FORMS.NCM, applicant: { ...ALCALA, address: { ...ALCALA.address, municipality_code: '28999' } } },
+      },
     });
     const p1 = await expectProblem(unknown, 400, 'validation_failed');
     expect(p1.errors.map((e: any) => e.pointer)).toEqual(['/form/applicant/address/municipality_code']);
 
     const elsewhere = await t.request('/v1/procedures', {
-      method: 'POST', headers: h, json: { type: 'NCM', form: { ...FORMS.NCM, applicant: { ...ALCALA, address: { ...ALCALA.address, postal_code: '08001' } } } },
+      method: 'POST',
+      headers: h,
+      json: {
+        type: 'NCM',
+        form: { ...FORMS.NCM, applicant: { ...ALCALA, address: { ...ALCALA.address, postal_code: '08001' } } },
+      },
     });
     const p2 = await expectProblem(elsewhere, 400, 'validation_failed');
     expect(p2.errors.map((e: any) => e.pointer)).toEqual(['/form/applicant/address/postal_code']);
 
     const wrongRegion = await t.request('/v1/procedures', {
-      method: 'POST', headers: h, json: { type: 'NCM', form: { ...FORMS.NCM, applicant: { ...ALCALA, address: { ...ALCALA.address, region: 'CT' } } } },
+      method: 'POST',
+      headers: h,
+      json: {
+        type: 'NCM',
+        form: { ...FORMS.NCM, applicant: { ...ALCALA, address: { ...ALCALA.address, region: 'CT' } } },
+      },
     });
-    expect((await expectProblem(wrongRegion, 400, 'validation_failed')).errors[0].pointer).toBe('/form/applicant/address/region');
+    expect((await expectProblem(wrongRegion, 400, 'validation_failed')).errors[0].pointer).toBe(
+      '/form/applicant/address/region',
+    );
   });
 
   it('refuses to file a form without the place (422, with the pointer)', async () => {
@@ -63,7 +94,7 @@ describe('the place of a procedure (art. 30.6)', () => {
 describe('a filed procedure in a municipality without local data', () => {
   let id: string;
 
-  it('counts the office seat (Madrid) and says the applicant\'s local days are unknown', async () => {
+  it("counts the office seat (Madrid) and says the applicant's local days are unknown", async () => {
     const draft = await createDraft(t, key, token, 'NCM', { ...FORMS.NCM, applicant: ALCALA });
     id = draft.id;
     expect(draft.places).toEqual({ applicant_municipality: '28005', office_municipality: '28079' });
@@ -76,19 +107,43 @@ describe('a filed procedure in a municipality without local data', () => {
     // office's seat) skipped, 18-22 (13), 25-29 (18), Jun 1-5 (23), 8-12 (28), 15 (29), 16 (30) → 2026-06-16.
     expect(p.deadlines.max_resolution_date).toBe('2026-06-16');
     const basis = p.deadlines.basis.max_resolution_date;
-    expect(basis).toMatchObject({ term: { value: 30, unit: 'business_days' }, lowest_confidence: 'A', provisional: false });
+    expect(basis).toMatchObject({
+      term: { value: 30, unit: 'business_days' },
+      lowest_confidence: 'A',
+      provisional: false,
+    });
     expect(basis.article).toContain('arts. 21.2–21.3');
     expect(basis.places).toEqual([
-      { role: 'applicant', region: 'MD', province: 'M', municipality: '28005', municipality_name: 'Alcalá de Henares', area: null, local_days_known: false },
-      { role: 'office', region: 'MD', province: 'M', municipality: '28079', municipality_name: 'Madrid', area: null, local_days_known: true },
+      {
+        role: 'applicant',
+        region: 'MD',
+        province: 'M',
+        municipality: '28005',
+        municipality_name: 'Alcalá de Henares',
+        area: null,
+        local_days_known: false,
+      },
+      {
+        role: 'office',
+        region: 'MD',
+        province: 'M',
+        municipality: '28079',
+        municipality_name: 'Madrid',
+        area: null,
+        local_days_known: true,
+      },
     ]);
     expect(basis.warnings).toContainEqual(expect.objectContaining({ code: 'local_days_unknown' }));
   });
 
   it('the administrator adds the local days: recorded, the stored date moves, the organisation is told', async () => {
-    const version = Number((await t.sql<{ version: string }[]>`select version::text as version from calendar_state`)[0]!.version);
+    const version = Number(
+      (await t.sql<{ version: string }[]>`select version::text as version from calendar_state`)[0]!.version,
+    );
     const refused = await t.request('/v1/admin/calendar/years/2026/municipalities/28005', {
-      method: 'PUT', headers: auth(ADMIN_TOKEN), json: { days: [{ date: '2026-06-11', name: 'Fiesta local', source: 'BOCM', confidence: 'A' }] },
+      method: 'PUT',
+      headers: auth(ADMIN_TOKEN),
+      json: { days: [{ date: '2026-06-11', name: 'Fiesta local', source: 'BOCM', confidence: 'A' }] },
     });
     expect(refused.status).toBe(400); // the reason is required
     const res = await t.request('/v1/admin/calendar/years/2026/municipalities/28005', {
@@ -96,8 +151,18 @@ describe('a filed procedure in a municipality without local data', () => {
       headers: auth(ADMIN_TOKEN),
       json: {
         days: [
-          { date: '2026-06-11', name: 'Fiesta local', source: 'BOCM, Resolución de fiestas locales 2026', confidence: 'A' },
-          { date: '2026-08-24', name: 'Fiesta local', source: 'BOCM, Resolución de fiestas locales 2026', confidence: 'A' },
+          {
+            date: '2026-06-11',
+            name: 'Fiesta local',
+            source: 'BOCM, Resolución de fiestas locales 2026',
+            confidence: 'A',
+          },
+          {
+            date: '2026-08-24',
+            name: 'Fiesta local',
+            source: 'BOCM, Resolución de fiestas locales 2026',
+            confidence: 'A',
+          },
         ],
         reason: 'Fiestas locales de Alcalá de Henares para 2026, publicadas en el BOCM.',
       },
@@ -105,8 +170,16 @@ describe('a filed procedure in a municipality without local data', () => {
     expect(res.status, await res.clone().text()).toBe(200);
     const change = (await res.json()) as any;
     expect(change).toMatchObject({
-      object: 'calendar_change', actor: 'admin', year: 2026, scope: 'municipality', code: '28005', mode: 'replace',
-      before_count: 0, after_count: 2, calendar_version: version + 1, procedures_recomputed: 1,
+      object: 'calendar_change',
+      actor: 'admin',
+      year: 2026,
+      scope: 'municipality',
+      code: '28005',
+      mode: 'replace',
+      before_count: 0,
+      after_count: 2,
+      calendar_version: version + 1,
+      procedures_recomputed: 1,
     });
 
     // 06-11 now counts too: the 30th día hábil moves from 06-16 to 06-17.
@@ -115,15 +188,24 @@ describe('a filed procedure in a municipality without local data', () => {
     expect(p.deadlines.basis.max_resolution_date.places[0].local_days_known).toBe(true);
     const timeline = (await (await t.request(`/v1/procedures/${id}/timeline`, { headers: h })).json()) as any;
     expect(timeline.data.at(-1)).toMatchObject({
-      action: 'calendar_recomputed', actor: { type: 'system' },
+      action: 'calendar_recomputed',
+      actor: { type: 'system' },
       details: { calendar_change_id: change.id, max_resolution_base: { before: '2026-06-16', after: '2026-06-17' } },
     });
     const feed = (await (await t.request('/v1/events?limit=100', { headers: auth(key) })).json()) as any;
     const event = feed.data.find((e: any) => e.type === 'calendar.holidays_changed');
-    expect(event.data).toMatchObject({ calendar_change_id: change.id, year: 2026, scope: 'municipality', code: '28005', procedure_ids: [id] });
+    expect(event.data).toMatchObject({
+      calendar_change_id: change.id,
+      year: 2026,
+      scope: 'municipality',
+      code: '28005',
+      procedure_ids: [id],
+    });
 
     // The public endpoint reads the new version at once (this process reloaded its snapshot).
-    const d = (await (await t.request('/v1/calendar/deadline?from=2026-06-10&business_days=1&municipality=28005')).json()) as any;
+    const d = (await (
+      await t.request('/v1/calendar/deadline?from=2026-06-10&business_days=1&municipality=28005')
+    ).json()) as any;
     expect(d.deadline).toBe('2026-06-12');
     expect(d.places[0].local_days_known).toBe(true);
 
@@ -149,7 +231,9 @@ describe('a filed procedure in a municipality without local data', () => {
     expect(p.deadlines.presumed_denied_at).toBe('2026-06-18');
     expect(p.deadlines.basis.presumed_denied_at.article).toContain('silence');
     await runScheduler(t.sql, t.clock.now(), store);
-    const [event] = await t.sql<{ data: any }[]>`select data from events where dedupe_key = ${`procedure.presumed_denied:${id}`}`;
+    const [event] = await t.sql<
+      { data: any }[]
+    >`select data from events where dedupe_key = ${`procedure.presumed_denied:${id}`}`;
     expect(event!.data.presumed_denied_at).toBe('2026-06-18');
     expect(event!.data.prior_claim_deadline).toBe(p.deadlines.prior_claim_deadline);
   });
@@ -159,27 +243,44 @@ describe('calendar administration', () => {
   it('a year without data fails until the administrator creates it, provisional until replaced', async () => {
     expect((await t.request('/v1/calendar/deadline?from=2028-03-01&business_days=5&region=MD')).status).toBe(422);
     const early = await t.request('/v1/admin/calendar/years/2028/regions/MD', {
-      method: 'PUT', headers: auth(ADMIN_TOKEN), json: { days: [], reason: 'Calendario de la Comunidad de Madrid 2028.' },
+      method: 'PUT',
+      headers: auth(ADMIN_TOKEN),
+      json: { days: [], reason: 'Calendario de la Comunidad de Madrid 2028.' },
     });
     await expectProblem(early, 422, 'calendar_unavailable');
     const year = await t.request('/v1/admin/calendar/years/2028', {
       method: 'PUT',
       headers: auth(ADMIN_TOKEN),
       json: {
-        provisional: true, source: 'Proyección de los días fijos', confidence: 'C', reason: 'Proyección para poder calcular plazos que acaban en 2028.',
+        provisional: true,
+        source: 'Proyección de los días fijos',
+        confidence: 'C',
+        reason: 'Proyección para poder calcular plazos que acaban en 2028.',
         national_days: [{ date: '2028-03-06', name: 'Prueba', source: 'Proyección', confidence: 'C' }],
       },
     });
     expect(year.status, await year.clone().text()).toBe(200);
     // 2028-03-01 (Wed) + 5: 02, 03, [Sat, Sun], 06 holiday, 07, 08, 09 → 2028-03-09, provisional.
-    const d = (await (await t.request('/v1/calendar/deadline?from=2028-03-01&business_days=5&region=MD')).json()) as any;
+    const d = (await (
+      await t.request('/v1/calendar/deadline?from=2028-03-01&business_days=5&region=MD')
+    ).json()) as any;
     expect(d).toMatchObject({ deadline: '2028-03-09', provisional: true, lowest_confidence: 'C' });
     const dup = await t.request('/v1/admin/calendar/years/2028/regions/MD/days', {
-      method: 'POST', headers: auth(ADMIN_TOKEN), json: { days: [{ date: '2028-05-02', name: 'Fiesta de la Comunidad', source: 'BOCM', confidence: 'A' }], reason: 'Decreto de fiestas 2028.' },
+      method: 'POST',
+      headers: auth(ADMIN_TOKEN),
+      json: {
+        days: [{ date: '2028-05-02', name: 'Fiesta de la Comunidad', source: 'BOCM', confidence: 'A' }],
+        reason: 'Decreto de fiestas 2028.',
+      },
     });
     expect(dup.status).toBe(200);
     const again = await t.request('/v1/admin/calendar/years/2028/regions/MD/days', {
-      method: 'POST', headers: auth(ADMIN_TOKEN), json: { days: [{ date: '2028-05-02', name: 'Fiesta de la Comunidad', source: 'BOCM', confidence: 'A' }], reason: 'Decreto de fiestas 2028.' },
+      method: 'POST',
+      headers: auth(ADMIN_TOKEN),
+      json: {
+        days: [{ date: '2028-05-02', name: 'Fiesta de la Comunidad', source: 'BOCM', confidence: 'A' }],
+        reason: 'Decreto de fiestas 2028.',
+      },
     });
     await expectProblem(again, 409, 'conflict');
   });

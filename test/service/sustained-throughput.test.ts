@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { transaction } from '../../api/db/sql';
 import { connectPostgres } from '../../api/node/database';
 
@@ -54,7 +55,10 @@ describe.skipIf(!process.env.DATABASE_URL)('sustained throughput on PostgreSQL',
               if ((i + caller) % 3 === 0) {
                 await transaction(db.sql, async (tx) => {
                   const [outer] = await tx<{ x: string }[]>`select txid_current()::text as x`;
-                  const inner = await transaction(tx, async (sp) => (await sp<{ x: string }[]>`select txid_current()::text as x`)[0]!.x);
+                  const inner = await transaction(
+                    tx,
+                    async (sp) => (await sp<{ x: string }[]>`select txid_current()::text as x`)[0]!.x,
+                  );
                   if (inner !== outer!.x) throw new Error('savepoint ran outside its transaction');
                 });
                 transactions++;

@@ -1,11 +1,11 @@
 import { createApp } from '../../api/app';
-import { configFromEnv, type Config } from '../../api/config';
+import { type Config, configFromEnv } from '../../api/config';
+import type { Sql } from '../../api/db/sql';
+import type { App } from '../../api/http/context';
 import { memoryLogger } from '../../api/http/logger';
 import { ManualClock } from '../../api/lib/clock';
-import { nodeDeps } from '../../api/node/runtime';
-import type { App } from '../../api/http/context';
 import type { Database, QueryObserver } from '../../api/node/database';
-import type { Sql } from '../../api/db/sql';
+import { nodeDeps } from '../../api/node/runtime';
 import { openTestDatabase } from './database';
 
 export interface TestApp {

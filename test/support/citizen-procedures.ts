@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+
 import type { TestApp } from './app';
 import { auth, grantDelegation, mintToken, registerOrg } from './fixtures';
 import { consentHeaders, createDraft, FORMS, upload, uploadAll } from './procedures';
@@ -14,7 +15,10 @@ export interface CitizenCase {
   token(): Promise<string>;
 }
 
-export async function citizenCase(t: TestApp, options: { idNumber?: string; orgName?: string } = {}): Promise<CitizenCase> {
+export async function citizenCase(
+  t: TestApp,
+  options: { idNumber?: string; orgName?: string } = {},
+): Promise<CitizenCase> {
   const orgName = options.orgName ?? `Gestoría Prueba ${Math.random().toString(36).slice(2, 8)} S.L.`;
   const org = await registerOrg(t, { legal_name: orgName });
   const granted = await grantDelegation(t, org.testKey, {
@@ -22,7 +26,14 @@ export async function citizenCase(t: TestApp, options: { idNumber?: string; orgN
     scope: { procedure_types: ['JUB'], subjects: [], capacities: ['consult', 'file', 'respond'] },
   });
   const token = () => mintToken(t, org.testKey, granted.delegationId, { lifetime_seconds: 3600 });
-  return { orgKey: org.testKey, orgName, delegationId: granted.delegationId, idNumber: granted.idNumber, token, consent: async () => consentHeaders(org.testKey, await token()) };
+  return {
+    orgKey: org.testKey,
+    orgName,
+    delegationId: granted.delegationId,
+    idNumber: granted.idNumber,
+    token,
+    consent: async () => consentHeaders(org.testKey, await token()),
+  };
 }
 
 /** A JUB application filed now, with its two documents. */
@@ -30,22 +41,44 @@ export async function fileJub(t: TestApp, c: CitizenCase): Promise<Record<string
   const token = await c.token();
   const draft = await createDraft(t, c.orgKey, token, 'JUB', FORMS.JUB);
   await uploadAll(t, c.orgKey, token, draft.id, ['DNI_NIE', 'IBAN_CERT']);
-  const res = await t.request(`/v1/procedures/${draft.id}/submit`, { method: 'POST', headers: consentHeaders(c.orgKey, token) });
+  const res = await t.request(`/v1/procedures/${draft.id}/submit`, {
+    method: 'POST',
+    headers: consentHeaders(c.orgKey, token),
+  });
   expect(res.status, await res.clone().text()).toBe(200);
   return (await res.json()) as Record<string, any>;
 }
 
-export async function advance(t: TestApp, c: CitizenCase, id: string, body: Record<string, unknown>): Promise<Record<string, any>> {
-  const res = await t.request(`/v1/sandbox/procedures/${id}/advance`, { method: 'POST', headers: auth(c.orgKey), json: body });
+export async function advance(
+  t: TestApp,
+  c: CitizenCase,
+  id: string,
+  body: Record<string, unknown>,
+): Promise<Record<string, any>> {
+  const res = await t.request(`/v1/sandbox/procedures/${id}/advance`, {
+    method: 'POST',
+    headers: auth(c.orgKey),
+    json: body,
+  });
   expect(res.status, await res.clone().text()).toBe(200);
   return (await res.json()) as Record<string, any>;
 }
 
 /** The firm uploads what a requirement asked for and answers it. */
-export async function answerRequirement(t: TestApp, c: CitizenCase, id: string, requirementId: string, kind: string): Promise<Record<string, any>> {
+export async function answerRequirement(
+  t: TestApp,
+  c: CitizenCase,
+  id: string,
+  requirementId: string,
+  kind: string,
+): Promise<Record<string, any>> {
   const token = await c.token();
   expect((await upload(t, c.orgKey, token, id, kind)).status).toBe(201);
-  const res = await t.request(`/v1/procedures/${id}/requirements/${requirementId}/response`, { method: 'POST', headers: consentHeaders(c.orgKey, token), json: { message: 'Adjunto el certificado.' } });
+  const res = await t.request(`/v1/procedures/${id}/requirements/${requirementId}/response`, {
+    method: 'POST',
+    headers: consentHeaders(c.orgKey, token),
+    json: { message: 'Adjunto el certificado.' },
+  });
   expect(res.status, await res.clone().text()).toBe(200);
   return (await res.json()) as Record<string, any>;
 }

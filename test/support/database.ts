@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
+
 import postgres from 'postgres';
 import { inject } from 'vitest';
-import { connectPostgres, openEmbedded, type Database, type QueryObserver } from '../../api/node/database';
+
+import { connectPostgres, type Database, openEmbedded, type QueryObserver } from '../../api/node/database';
 
 /** A migrated database of this test file's own: a PGlite restored from the template dump, or a PostgreSQL clone of the template. */
 export async function openTestDatabase(options: { debug?: QueryObserver } = {}): Promise<Database & { url?: string }> {

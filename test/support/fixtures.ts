@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+
 import type { TestApp } from './app';
 
 export const ADMIN_TOKEN = 'admin-token-for-tests-0123456789';
@@ -21,12 +22,19 @@ export function auth(key: string, extra: Record<string, string> = {}): Record<st
 export async function registerOrg(t: TestApp, overrides: Record<string, unknown> = {}): Promise<RegisteredOrg> {
   const res = await t.request('/v1/organizations', { method: 'POST', json: registrationBody(overrides) });
   expect(res.status, await res.clone().text()).toBe(201);
-  const body = (await res.json()) as { organization: { id: string }; owner: { id: string }; test_key: { secret: string } };
+  const body = (await res.json()) as {
+    organization: { id: string };
+    owner: { id: string };
+    test_key: { secret: string };
+  };
   return { id: body.organization.id, ownerId: body.owner.id, testKey: body.test_key.secret };
 }
 
 /** Registers, verifies (as the platform admin) and creates a live key. Needs an app with ADMIN_TOKEN. */
-export async function registerVerifiedOrg(t: TestApp, overrides: Record<string, unknown> = {}): Promise<Required<RegisteredOrg>> {
+export async function registerVerifiedOrg(
+  t: TestApp,
+  overrides: Record<string, unknown> = {},
+): Promise<Required<RegisteredOrg>> {
   const org = await registerOrg(t, overrides);
   const verify = await t.request(`/v1/admin/organizations/${org.id}/verify`, {
     method: 'POST',
@@ -34,7 +42,11 @@ export async function registerVerifiedOrg(t: TestApp, overrides: Record<string, 
     json: { verified_by: 'ops@puente.test', note: 'Colegiación comprobada.' },
   });
   expect(verify.status).toBe(200);
-  const live = await t.request('/v1/api-keys', { method: 'POST', headers: auth(org.testKey), json: { name: 'live', livemode: true } });
+  const live = await t.request('/v1/api-keys', {
+    method: 'POST',
+    headers: auth(org.testKey),
+    json: { name: 'live', livemode: true },
+  });
   expect(live.status, await live.clone().text()).toBe(201);
   return { ...org, liveKey: ((await live.json()) as { secret: string }).secret };
 }
@@ -63,7 +75,11 @@ export function newCitizenId(): string {
   return dni(citizenCounter++);
 }
 
-export async function createRequest(t: TestApp, key: string, body: Record<string, unknown>): Promise<{ id: string; approval_url: string; code: string }> {
+export async function createRequest(
+  t: TestApp,
+  key: string,
+  body: Record<string, unknown>,
+): Promise<{ id: string; approval_url: string; code: string }> {
   const res = await t.request('/v1/delegation-requests', { method: 'POST', headers: auth(key), json: body });
   expect(res.status, await res.clone().text()).toBe(201);
   return (await res.json()) as { id: string; approval_url: string; code: string };
@@ -89,21 +105,48 @@ export async function grantDelegation(
   const request = await createRequest(
     t,
     key,
-    delegationRequestBody(idNumber, { ...(options.scope ? { scope: options.scope } : {}), ...(options.validUntil ? { valid_until: options.validUntil } : {}) }),
+    delegationRequestBody(idNumber, {
+      ...(options.scope ? { scope: options.scope } : {}),
+      ...(options.validUntil ? { valid_until: options.validUntil } : {}),
+    }),
   );
   if (key.startsWith('sk_test_')) {
-    const res = await t.request(`/v1/sandbox/delegation-requests/${request.id}/accept`, { method: 'POST', headers: auth(key) });
+    const res = await t.request(`/v1/sandbox/delegation-requests/${request.id}/accept`, {
+      method: 'POST',
+      headers: auth(key),
+    });
     expect(res.status, await res.clone().text()).toBe(200);
-    return { delegationId: ((await res.json()) as { delegation_id: string }).delegation_id, requestId: request.id, idNumber };
+    return {
+      delegationId: ((await res.json()) as { delegation_id: string }).delegation_id,
+      requestId: request.id,
+      idNumber,
+    };
   }
   const token = await citizenToken(t, idNumber);
-  const res = await t.request(`/v1/me/delegation-requests/${request.id}/accept`, { method: 'POST', headers: auth(token) });
+  const res = await t.request(`/v1/me/delegation-requests/${request.id}/accept`, {
+    method: 'POST',
+    headers: auth(token),
+  });
   expect(res.status, await res.clone().text()).toBe(200);
-  return { delegationId: ((await res.json()) as { delegation_id: string }).delegation_id, requestId: request.id, idNumber, citizenToken: token };
+  return {
+    delegationId: ((await res.json()) as { delegation_id: string }).delegation_id,
+    requestId: request.id,
+    idNumber,
+    citizenToken: token,
+  };
 }
 
-export async function mintToken(t: TestApp, key: string, delegationId: string, body: Record<string, unknown> = {}): Promise<string> {
-  const res = await t.request(`/v1/delegations/${delegationId}/consent-tokens`, { method: 'POST', headers: auth(key), json: body });
+export async function mintToken(
+  t: TestApp,
+  key: string,
+  delegationId: string,
+  body: Record<string, unknown> = {},
+): Promise<string> {
+  const res = await t.request(`/v1/delegations/${delegationId}/consent-tokens`, {
+    method: 'POST',
+    headers: auth(key),
+    json: body,
+  });
   expect(res.status, await res.clone().text()).toBe(201);
   return ((await res.json()) as { token: string }).token;
 }

@@ -2,7 +2,14 @@
 
 export const APPLICANT = {
   contact: { email: 'carmen.lopez@example.es', phone: '+34612345678' },
-  address: { street: 'Calle de Alcalá 123, 4º B', postal_code: '28009', municipality: 'Madrid', municipality_code: '28079', province: 'Madrid', region: 'MD' },
+  address: {
+    street: 'Calle de Alcalá 123, 4º B',
+    postal_code: '28009',
+    municipality: 'Madrid',
+    municipality_code: '28079',
+    province: 'Madrid',
+    region: 'MD',
+  },
   iban: 'ES9121000418450200051332',
 };
 
@@ -19,7 +26,12 @@ export const FORMS = {
     applicant: APPLICANT,
     household: {
       members: [
-        { id_number: '12345678Z', full_name: 'Carmen López García', birth_date: '1980-05-04', relationship: 'solicitante' },
+        {
+          id_number: '12345678Z',
+          full_name: 'Carmen López García',
+          birth_date: '1980-05-04',
+          relationship: 'solicitante',
+        },
         { id_number: '11111111H', full_name: 'Pablo López López', birth_date: '2012-09-01', relationship: 'hijo' },
       ],
     },
@@ -30,4 +42,6 @@ export const FORMS = {
 
 /** Smallest files whose first bytes say what they are. */
 export const PDF_BYTES = new TextEncoder().encode('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
-export const PNG_BYTES = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+export const PNG_BYTES = new Uint8Array([
+  0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52,
+]);

@@ -1,8 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
+
 import { applyMigrations } from '../../api/db/migrate';
 import type { Sql } from '../../api/db/sql';
 import { openEmbedded } from '../../api/node/database';

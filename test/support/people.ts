@@ -31,7 +31,11 @@ export function registrationBody(overrides: Record<string, unknown> = {}) {
     legal_name: `Gestoría Prueba ${counter} S.L.`,
     nif: entityNif(counter),
     kind: 'gestoria',
-    professional_standing: { colegio: 'Colegio Oficial de Gestores Administrativos de Madrid', registration_number: String(1000 + (counter % 9000)), practising: true },
+    professional_standing: {
+      colegio: 'Colegio Oficial de Gestores Administrativos de Madrid',
+      registration_number: String(1000 + (counter % 9000)),
+      practising: true,
+    },
     contact_email: `contacto${counter}@gestoria.test`,
     owner: { name: 'Lucía Martínez Pardo', id_number: dni(counter * 7 + 3), email: `lucia${counter}@gestoria.test` },
     ...overrides,

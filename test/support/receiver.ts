@@ -7,7 +7,11 @@ export interface Received {
 }
 
 /** A local HTTP endpoint that records what it receives and answers what the test scripts. */
-export async function startReceiver(respond: (r: Received, n: number) => { status: number; headers?: Record<string, string>; delayMs?: number } = () => ({ status: 200 })) {
+export async function startReceiver(
+  respond: (r: Received, n: number) => { status: number; headers?: Record<string, string>; delayMs?: number } = () => ({
+    status: 200,
+  }),
+) {
   const received: Received[] = [];
   const server: Server = createServer((req, res) => {
     let body = '';

@@ -1,34 +1,57 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { createApp } from '../../api/app';
 import { configFromEnv } from '../../api/config';
 import { memoryLogger } from '../../api/http/logger';
-import { nodeDeps } from '../../api/node/runtime';
-import { startBackgroundWork } from '../../api/node/background';
 import { deliverDue } from '../../api/modules/webhooks/delivery';
 import { claimDueDeliveries } from '../../api/modules/webhooks/queries';
+import { startBackgroundWork } from '../../api/node/background';
+import { nodeDeps } from '../../api/node/runtime';
 import { createTestApp, type TestApp } from '../support/app';
-import { ADMIN_TOKEN, auth, createRequest, delegationRequestBody, expectProblem, grantDelegation, newCitizenId, registerOrg, registerVerifiedOrg } from '../support/fixtures';
+import {
+  ADMIN_TOKEN,
+  auth,
+  createRequest,
+  delegationRequestBody,
+  expectProblem,
+  grantDelegation,
+  newCitizenId,
+  registerOrg,
+  registerVerifiedOrg,
+} from '../support/fixtures';
 import { startReceiver } from '../support/receiver';
 
 let t: TestApp;
 beforeAll(async () => {
   // Signatures are checked against the real time by the standardwebhooks package.
-  t = await createTestApp({ now: new Date().toISOString(), config: { adminToken: ADMIN_TOKEN, webhooks: { requireHttps: false, allowPrivateTargets: true, timeoutMs: 2000, leaseSeconds: 60 } } });
+  t = await createTestApp({
+    now: new Date().toISOString(),
+    config: {
+      adminToken: ADMIN_TOKEN,
+      webhooks: { requireHttps: false, allowPrivateTargets: true, timeoutMs: 2000, leaseSeconds: 60 },
+    },
+  });
 });
 afterAll(() => t.close());
 
 const deps = () => ({ config: t.config, clock: t.clock, logger: memoryLogger(), resolveHost: async () => [] });
 
 async function endpoint(key: string, url: string, eventTypes: string[] = []) {
-  const res = await t.request('/v1/webhook-endpoints', { method: 'POST', headers: auth(key), json: { url, event_types: eventTypes } });
+  const res = await t.request('/v1/webhook-endpoints', {
+    method: 'POST',
+    headers: auth(key),
+    json: { url, event_types: eventTypes },
+  });
   expect(res.status, await res.clone().text()).toBe(201);
   return (await res.json()) as { id: string; secret: string };
 }
 
 function verifyAll(secret: string, received: Array<{ headers: Record<string, unknown>; body: string }>) {
   const wh = new Webhook(secret);
-  return received.map((r) => wh.verify(r.body, r.headers as Record<string, string>) as { type: string; data: Record<string, unknown> });
+  return received.map(
+    (r) => wh.verify(r.body, r.headers as Record<string, string>) as { type: string; data: Record<string, unknown> },
+  );
 }
 
 async function drain() {
@@ -45,19 +68,29 @@ describe('events and webhooks', () => {
       const hook = await endpoint(org.testKey, receiver.url);
       expect(hook.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
       const granted = await grantDelegation(t, org.testKey);
-      await t.request(`/v1/delegations/${granted.delegationId}/renounce`, { method: 'POST', headers: auth(org.testKey) });
+      await t.request(`/v1/delegations/${granted.delegationId}/renounce`, {
+        method: 'POST',
+        headers: auth(org.testKey),
+      });
       await drain();
       // Deliveries are concurrent and at least once: receivers must not rely on their order (the feed has it).
       const events = verifyAll(hook.secret, receiver.received);
       expect(events.map((e) => e.type).sort()).toEqual(['delegation.renounced', 'delegation_request.accepted']);
-      expect(events.find((e) => e.type === 'delegation.renounced')!.data).toMatchObject({ delegation_id: granted.delegationId, status: 'renounced' });
+      expect(events.find((e) => e.type === 'delegation.renounced')!.data).toMatchObject({
+        delegation_id: granted.delegationId,
+        status: 'renounced',
+      });
       expect(receiver.received[0]!.headers['webhook-id']).toMatch(/^evt_/);
 
       const feed = (await (await t.request('/v1/events', { headers: auth(org.testKey) })).json()) as any;
       expect(feed.data.map((e: any) => e.type)).toEqual(['delegation_request.accepted', 'delegation.renounced']);
-      const more = (await (await t.request(`/v1/events?cursor=${feed.next_cursor}`, { headers: auth(org.testKey) })).json()) as any;
+      const more = (await (
+        await t.request(`/v1/events?cursor=${feed.next_cursor}`, { headers: auth(org.testKey) })
+      ).json()) as any;
       expect(more.data).toEqual([]);
-      const log = (await (await t.request(`/v1/webhook-endpoints/${hook.id}/deliveries`, { headers: auth(org.testKey) })).json()) as any;
+      const log = (await (
+        await t.request(`/v1/webhook-endpoints/${hook.id}/deliveries`, { headers: auth(org.testKey) })
+      ).json()) as any;
       expect(log.data.every((d: any) => d.status === 'succeeded' && d.attempts[0].status_code === 200)).toBe(true);
     } finally {
       await receiver.close();
@@ -70,7 +103,10 @@ describe('events and webhooks', () => {
       const org = await registerOrg(t);
       await endpoint(org.testKey, receiver.url, ['delegation.*']);
       const granted = await grantDelegation(t, org.testKey);
-      await t.request(`/v1/delegations/${granted.delegationId}/renounce`, { method: 'POST', headers: auth(org.testKey) });
+      await t.request(`/v1/delegations/${granted.delegationId}/renounce`, {
+        method: 'POST',
+        headers: auth(org.testKey),
+      });
       await drain();
       expect(receiver.received.map((r) => JSON.parse(r.body).type)).toEqual(['delegation.renounced']);
     } finally {
@@ -79,19 +115,25 @@ describe('events and webhooks', () => {
   });
 
   it('retries with backoff honouring Retry-After, and logs every attempt', async () => {
-    const receiver = await startReceiver((_, n) => (n === 1 ? { status: 503, headers: { 'retry-after': '120' } } : { status: 200 }));
+    const receiver = await startReceiver((_, n) =>
+      n === 1 ? { status: 503, headers: { 'retry-after': '120' } } : { status: 200 },
+    );
     try {
       const org = await registerOrg(t);
       const hook = await endpoint(org.testKey, receiver.url);
       await t.request(`/v1/webhook-endpoints/${hook.id}/test`, { method: 'POST', headers: auth(org.testKey) });
       await drain();
       expect(receiver.received).toHaveLength(1);
-      let log = (await (await t.request(`/v1/webhook-endpoints/${hook.id}/deliveries`, { headers: auth(org.testKey) })).json()) as any;
+      let log = (await (
+        await t.request(`/v1/webhook-endpoints/${hook.id}/deliveries`, { headers: auth(org.testKey) })
+      ).json()) as any;
       expect(log.data[0].status).toBe('pending');
       expect(new Date(log.data[0].next_attempt_at).getTime() - t.clock.now().getTime()).toBeGreaterThanOrEqual(119_000);
       t.clock.advance(121_000);
       await drain();
-      log = (await (await t.request(`/v1/webhook-endpoints/${hook.id}/deliveries`, { headers: auth(org.testKey) })).json()) as any;
+      log = (await (
+        await t.request(`/v1/webhook-endpoints/${hook.id}/deliveries`, { headers: auth(org.testKey) })
+      ).json()) as any;
       expect(log.data[0].status).toBe('succeeded');
       expect(log.data[0].attempts.map((a: any) => a.status_code)).toEqual([503, 200]);
       // The same message id on every attempt, so receivers can deduplicate.
@@ -108,7 +150,9 @@ describe('events and webhooks', () => {
       const hook = await endpoint(org.testKey, receiver.url);
       await t.request(`/v1/webhook-endpoints/${hook.id}/test`, { method: 'POST', headers: auth(org.testKey) });
       await drain();
-      const seen = (await (await t.request(`/v1/webhook-endpoints/${hook.id}`, { headers: auth(org.testKey) })).json()) as any;
+      const seen = (await (
+        await t.request(`/v1/webhook-endpoints/${hook.id}`, { headers: auth(org.testKey) })
+      ).json()) as any;
       expect(seen).toMatchObject({ enabled: false });
       expect(seen.disabled_reason).toContain('410');
     } finally {
@@ -121,7 +165,12 @@ describe('events and webhooks', () => {
     try {
       const org = await registerOrg(t);
       const hook = await endpoint(org.testKey, receiver.url);
-      const rotated = (await (await t.request(`/v1/webhook-endpoints/${hook.id}/rotate-secret`, { method: 'POST', headers: auth(org.testKey) })).json()) as any;
+      const rotated = (await (
+        await t.request(`/v1/webhook-endpoints/${hook.id}/rotate-secret`, {
+          method: 'POST',
+          headers: auth(org.testKey),
+        })
+      ).json()) as any;
       expect(rotated.secret).not.toBe(hook.secret);
       await t.request(`/v1/webhook-endpoints/${hook.id}/test`, { method: 'POST', headers: auth(org.testKey) });
       await drain();
@@ -184,11 +233,17 @@ describe('events and webhooks', () => {
       const hook = await endpoint(org.liveKey, receiver.url, ['delegation.revoked']);
       const granted = await grantDelegation(t, org.liveKey);
       const revokedAt = Date.now();
-      await t.request(`/v1/me/delegations/${granted.delegationId}/revoke`, { method: 'POST', headers: auth(granted.citizenToken!) });
+      await t.request(`/v1/me/delegations/${granted.delegationId}/revoke`, {
+        method: 'POST',
+        headers: auth(granted.citizenToken!),
+      });
       for (let i = 0; i < 50 && receiver.received.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
       expect(receiver.received).toHaveLength(1);
       expect(receiver.received[0]!.at - revokedAt).toBeLessThan(5000);
-      expect(verifyAll(hook.secret, receiver.received)[0]).toMatchObject({ type: 'delegation.revoked', data: { delegation_id: granted.delegationId } });
+      expect(verifyAll(hook.secret, receiver.received)[0]).toMatchObject({
+        type: 'delegation.revoked',
+        data: { delegation_id: granted.delegationId },
+      });
     } finally {
       await work.stop();
       await receiver.close();
@@ -197,30 +252,36 @@ describe('events and webhooks', () => {
 });
 
 describe('delivery worker', () => {
-  it.skipIf(!process.env.DATABASE_URL)('wakes on the commit of an event: an idle worker delivers it well within its poll interval (PostgreSQL)', async () => {
-    const receiver = await startReceiver();
-    const work = startBackgroundWork(t.sql, deps(), { scheduler: false, listen: true });
-    try {
-      const org = await registerOrg(t);
-      const hook = await endpoint(org.testKey, receiver.url);
-      const latencies: number[] = [];
-      for (let i = 0; i < 5; i++) {
-        // Idle long enough for the worker to be asleep in its one-second poll.
-        await new Promise((r) => setTimeout(r, 400));
-        const res = await t.request(`/v1/webhook-endpoints/${hook.id}/test`, { method: 'POST', headers: auth(org.testKey) });
-        expect(res.status).toBe(202);
-        const committed = Date.now();
-        for (let j = 0; j < 200 && receiver.received.length <= i; j++) await new Promise((r) => setTimeout(r, 5));
-        expect(receiver.received).toHaveLength(i + 1);
-        latencies.push(receiver.received[i]!.at - committed);
+  it.skipIf(!process.env.DATABASE_URL)(
+    'wakes on the commit of an event: an idle worker delivers it well within its poll interval (PostgreSQL)',
+    async () => {
+      const receiver = await startReceiver();
+      const work = startBackgroundWork(t.sql, deps(), { scheduler: false, listen: true });
+      try {
+        const org = await registerOrg(t);
+        const hook = await endpoint(org.testKey, receiver.url);
+        const latencies: number[] = [];
+        for (let i = 0; i < 5; i++) {
+          // Idle long enough for the worker to be asleep in its one-second poll.
+          await new Promise((r) => setTimeout(r, 400));
+          const res = await t.request(`/v1/webhook-endpoints/${hook.id}/test`, {
+            method: 'POST',
+            headers: auth(org.testKey),
+          });
+          expect(res.status).toBe(202);
+          const committed = Date.now();
+          for (let j = 0; j < 200 && receiver.received.length <= i; j++) await new Promise((r) => setTimeout(r, 5));
+          expect(receiver.received).toHaveLength(i + 1);
+          latencies.push(receiver.received[i]!.at - committed);
+        }
+        // Polling alone would take half a second on average; five in a row under 400 ms would be chance below 1 %.
+        expect(Math.max(...latencies), `commit to receipt: ${latencies.join(', ')} ms`).toBeLessThan(400);
+      } finally {
+        await work.stop();
+        await receiver.close();
       }
-      // Polling alone would take half a second on average; five in a row under 400 ms would be chance below 1 %.
-      expect(Math.max(...latencies), `commit to receipt: ${latencies.join(', ')} ms`).toBeLessThan(400);
-    } finally {
-      await work.stop();
-      await receiver.close();
-    }
-  });
+    },
+  );
 
   it('sends to different endpoints at once, and at most the per-endpoint limit to one endpoint', async () => {
     let concurrent = 0;
@@ -232,11 +293,15 @@ describe('delivery worker', () => {
       return { status: 200, delayMs: 300 };
     });
     const fast = await startReceiver();
-    const limited = { ...deps(), config: { ...t.config, webhooks: { ...t.config.webhooks, concurrency: 64, perEndpointConcurrency: 3 } } };
+    const limited = {
+      ...deps(),
+      config: { ...t.config, webhooks: { ...t.config.webhooks, concurrency: 64, perEndpointConcurrency: 3 } },
+    };
     const org = await registerOrg(t);
     const slowHook = await endpoint(org.testKey, slow.url);
     const fastHook = await endpoint(org.testKey, fast.url);
-    for (let i = 0; i < 12; i++) await t.request(`/v1/webhook-endpoints/${slowHook.id}/test`, { method: 'POST', headers: auth(org.testKey) });
+    for (let i = 0; i < 12; i++)
+      await t.request(`/v1/webhook-endpoints/${slowHook.id}/test`, { method: 'POST', headers: auth(org.testKey) });
     await t.request(`/v1/webhook-endpoints/${fastHook.id}/test`, { method: 'POST', headers: auth(org.testKey) });
     const started = Date.now();
     const work = startBackgroundWork(t.sql, limited, { scheduler: false });
@@ -258,21 +323,44 @@ describe('delivery worker', () => {
 
 describe('webhook URL policy', () => {
   it('refuses loopback, private and metadata targets in production, literally or through DNS', async () => {
-    const config = configFromEnv({ PUENTE_ENV: 'production', PUENTE_SECRET_KEY: 'a-production-secret-of-at-least-32-chars', PUENTE_BASE_URL: 'http://puente.test' });
+    const config = configFromEnv({
+      PUENTE_ENV: 'production',
+      PUENTE_SECRET_KEY: 'a-production-secret-of-at-least-32-chars',
+      PUENTE_BASE_URL: 'http://puente.test',
+    });
     const prod = createApp({
       ...nodeDeps(config, t.database, memoryLogger(), t.clock),
-      resolveHost: async (host) => (host === 'internal.example.com' ? ['10.1.2.3'] : host === 'v6.example.com' ? ['fd00:ec2::254'] : ['93.184.216.34']),
+      resolveHost: async (host) =>
+        host === 'internal.example.com'
+          ? ['10.1.2.3']
+          : host === 'v6.example.com'
+            ? ['fd00:ec2::254']
+            : ['93.184.216.34'],
     });
     const org = await registerOrg(t);
     for (const url of [
-      'https://127.0.0.1/hook', 'https://169.254.169.254/latest/meta-data', 'https://[::1]/hook', 'https://10.0.0.8/x',
-      'https://internal.example.com/hook', 'https://v6.example.com/hook', 'https://localhost/hook', 'http://hooks.example.com/x',
+      'https://127.0.0.1/hook',
+      'https://169.254.169.254/latest/meta-data',
+      'https://[::1]/hook',
+      'https://10.0.0.8/x',
+      'https://internal.example.com/hook',
+      'https://v6.example.com/hook',
+      'https://localhost/hook',
+      'http://hooks.example.com/x',
     ]) {
-      const res = await prod.request('/v1/webhook-endpoints', { method: 'POST', headers: { ...auth(org.testKey), 'content-type': 'application/json' }, body: JSON.stringify({ url }) });
+      const res = await prod.request('/v1/webhook-endpoints', {
+        method: 'POST',
+        headers: { ...auth(org.testKey), 'content-type': 'application/json' },
+        body: JSON.stringify({ url }),
+      });
       const problem = await expectProblem(res, 400, 'validation_failed');
       expect(problem.errors[0].pointer, url).toBe('/url');
     }
-    const ok = await prod.request('/v1/webhook-endpoints', { method: 'POST', headers: { ...auth(org.testKey), 'content-type': 'application/json' }, body: JSON.stringify({ url: 'https://hooks.example.com/puente' }) });
+    const ok = await prod.request('/v1/webhook-endpoints', {
+      method: 'POST',
+      headers: { ...auth(org.testKey), 'content-type': 'application/json' },
+      body: JSON.stringify({ url: 'https://hooks.example.com/puente' }),
+    });
     expect(ok.status).toBe(201);
   });
 });
@@ -281,8 +369,19 @@ describe('test events', () => {
   it('answers the queued delivery of each of many concurrent test events', async () => {
     const org = await registerOrg(t);
     const hook = await endpoint(org.testKey, 'http://127.0.0.1:9/unused');
-    const answers = await Promise.all(Array.from({ length: 12 }, () => t.request(`/v1/webhook-endpoints/${hook.id}/test`, { method: 'POST', headers: auth(org.testKey) })));
-    const ids = await Promise.all(answers.map(async (r) => (expect(r.status, await r.clone().text()).toBe(202), ((await r.json()) as { id: string; status: string }).id)));
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        t.request(`/v1/webhook-endpoints/${hook.id}/test`, { method: 'POST', headers: auth(org.testKey) }),
+      ),
+    );
+    const ids = await Promise.all(
+      answers.map(
+        async (r) => (
+          expect(r.status, await r.clone().text()).toBe(202),
+          ((await r.json()) as { id: string; status: string }).id
+        ),
+      ),
+    );
     expect(new Set(ids).size).toBe(12);
   });
 });

@@ -76,7 +76,10 @@ export interface AccessLogFilter {
 }
 
 /** Newest first: what the citizen wants to see first. Pages go by `before` (a `seq`). */
-export function listAccessLog(sql: Sql, args: AccessLogFilter & { before?: string; limit: number }): Promise<AccessLogRow[]> {
+export function listAccessLog(
+  sql: Sql,
+  args: AccessLogFilter & { before?: string; limit: number },
+): Promise<AccessLogRow[]> {
   return sql<AccessLogRow[]>`
     select a.seq::text as seq, a.id, a.delegation_id, a.organization_id, o.legal_name as organization_name, a.member_id, m.name as member_name,
       a.livemode, a.action, a.resource_type, a.resource_id, a.request_id, a.occurred_at, a.actor_type

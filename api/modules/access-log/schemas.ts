@@ -1,17 +1,26 @@
 import { z } from '@hono/zod-openapi';
-import { paginationQuery, pageSchema } from '../../http/pagination';
+
+import { pageSchema, paginationQuery } from '../../http/pagination';
 
 export const AccessLogEntrySchema = z
   .object({
     id: z.string(),
     object: z.literal('access_log_entry'),
     occurred_at: z.string(),
-    actor: z.enum(['organization', 'citizen']).openapi({ description: '`citizen` when the citizen themself downloaded a document or receipt of their own procedure (then `organization` is the one holding it).' }),
+    actor: z.enum(['organization', 'citizen']).openapi({
+      description:
+        '`citizen` when the citizen themself downloaded a document or receipt of their own procedure (then `organization` is the one holding it).',
+    }),
     organization: z.object({ id: z.string(), legal_name: z.string() }),
-    member: z.object({ id: z.string(), name: z.string() }).nullable().openapi({ description: 'The professional who acted.' }),
+    member: z
+      .object({ id: z.string(), name: z.string() })
+      .nullable()
+      .openapi({ description: 'The professional who acted.' }),
     delegation_id: z.string().nullable(),
     livemode: z.boolean(),
-    action: z.string().openapi({ description: 'What was done, e.g. `consent_token.minted`, `procedure.read`, `procedure.submitted`.' }),
+    action: z
+      .string()
+      .openapi({ description: 'What was done, e.g. `consent_token.minted`, `procedure.read`, `procedure.submitted`.' }),
     resource: z.object({ type: z.string(), id: z.string() }).nullable(),
     request_id: z.string().nullable(),
   })
@@ -38,8 +47,14 @@ export const ListAccessLogQuery = z
   .object({
     ...paginationQuery,
     delegation_id: z.string().max(64).optional(),
-    from: MadridDay.optional().openapi({ description: 'First day (Europe/Madrid) of the period, included.', example: '2026-03-01' }),
-    to: MadridDay.optional().openapi({ description: 'Last day (Europe/Madrid) of the period, included.', example: '2026-03-31' }),
+    from: MadridDay.optional().openapi({
+      description: 'First day (Europe/Madrid) of the period, included.',
+      example: '2026-03-01',
+    }),
+    to: MadridDay.optional().openapi({
+      description: 'Last day (Europe/Madrid) of the period, included.',
+      example: '2026-03-31',
+    }),
   })
   .strict();
 export const AccessLogPageSchema = pageSchema(AccessLogEntrySchema, 'AccessLogList');

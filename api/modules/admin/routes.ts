@@ -1,10 +1,12 @@
 import { z } from '@hono/zod-openapi';
+
 import type { App } from '../../http/context';
 import { defineRoute } from '../../http/openapi';
 import { decodeCursor, toPage } from '../../http/pagination';
-import { OrganizationSchema } from '../organizations/schemas';
-import { listOrganizations } from '../organizations/queries';
+import { registerCalendarAdmin } from '../calendar/admin.routes';
 import { toOrganization } from '../organizations/mappers';
+import { listOrganizations } from '../organizations/queries';
+import { OrganizationSchema } from '../organizations/schemas';
 import {
   AgencyKeySchema,
   CreateAgencyKeyBody,
@@ -15,10 +17,11 @@ import {
   VerifyOrganizationBody,
 } from './schemas';
 import { issueAgencyKey, reinstateOrganization, suspendOrganization, verifyOrganization } from './service';
-import { registerCalendarAdmin } from '../calendar/admin.routes';
 
 const TAG = 'Admin';
-const ORG_RESPONSE = { 200: { description: 'The organisation.', content: { 'application/json': { schema: OrganizationSchema } } } };
+const ORG_RESPONSE = {
+  200: { description: 'The organisation.', content: { 'application/json': { schema: OrganizationSchema } } },
+};
 
 const listOrganizationsRoute = defineRoute({
   method: 'get',
@@ -26,11 +29,17 @@ const listOrganizationsRoute = defineRoute({
   operationId: 'adminListOrganizations',
   tags: [TAG],
   summary: 'List organisations (platform administration)',
-  description: 'Platform administration: every registered organisation with its verification and suspension state, cursor-paginated.',
+  description:
+    'Platform administration: every registered organisation with its verification and suspension state, cursor-paginated.',
   auth: 'admin',
   request: { query: ListOrganizationsQuery },
   problems: ['invalid_cursor'],
-  responses: { 200: { description: 'A page of organisations, oldest first.', content: { 'application/json': { schema: OrganizationPageSchema } } } },
+  responses: {
+    200: {
+      description: 'A page of organisations, oldest first.',
+      content: { 'application/json': { schema: OrganizationPageSchema } },
+    },
+  },
 });
 
 const verifyRoute = defineRoute({
@@ -41,7 +50,10 @@ const verifyRoute = defineRoute({
   summary: 'Verify an organisation',
   description: 'Records who checked which evidence, and when. Live keys become available.',
   auth: 'admin',
-  request: { params: OrganizationParams, body: { content: { 'application/json': { schema: VerifyOrganizationBody } }, required: true } },
+  request: {
+    params: OrganizationParams,
+    body: { content: { 'application/json': { schema: VerifyOrganizationBody } }, required: true },
+  },
   problems: ['not_found', 'invalid_state_transition'],
   responses: ORG_RESPONSE,
 });
@@ -52,9 +64,13 @@ const suspendRoute = defineRoute({
   operationId: 'adminSuspendOrganization',
   tags: [TAG],
   summary: 'Suspend an organisation',
-  description: 'Every key of the organisation answers 403 `organization_suspended` from the next request on, and its delegations are suspended.',
+  description:
+    'Every key of the organisation answers 403 `organization_suspended` from the next request on, and its delegations are suspended.',
   auth: 'admin',
-  request: { params: OrganizationParams, body: { content: { 'application/json': { schema: SuspendOrganizationBody } }, required: true } },
+  request: {
+    params: OrganizationParams,
+    body: { content: { 'application/json': { schema: SuspendOrganizationBody } }, required: true },
+  },
   problems: ['not_found', 'invalid_state_transition'],
   responses: ORG_RESPONSE,
 });
@@ -78,15 +94,33 @@ const agencyKeyRoute = defineRoute({
   operationId: 'adminCreateAgencyKey',
   tags: [TAG],
   summary: 'Issue an agency back-office key',
-  description: 'Platform administration: issues a back-office key for a managing body (`ak_live_…`). The secret is shown once in the response.',
+  description:
+    'Platform administration: issues a back-office key for a managing body (`ak_live_…`). The secret is shown once in the response.',
   auth: 'admin',
   request: { body: { content: { 'application/json': { schema: CreateAgencyKeyBody } }, required: true } },
-  responses: { 201: { description: 'The key, with its secret (shown once).', content: { 'application/json': { schema: AgencyKeySchema } } } },
+  responses: {
+    201: {
+      description: 'The key, with its secret (shown once).',
+      content: { 'application/json': { schema: AgencyKeySchema } },
+    },
+  },
 });
 
 const RotationSchema = z
-  .object({ object: z.literal('signing_key_rotation'), purpose: z.enum(['consent']), kid: z.string(), previous_kid_still_published: z.boolean() })
-  .openapi('SigningKeyRotation', { example: { object: 'signing_key_rotation', purpose: 'consent', kid: 'ck_20260302_aBcDeFgH', previous_kid_still_published: true } });
+  .object({
+    object: z.literal('signing_key_rotation'),
+    purpose: z.enum(['consent']),
+    kid: z.string(),
+    previous_kid_still_published: z.boolean(),
+  })
+  .openapi('SigningKeyRotation', {
+    example: {
+      object: 'signing_key_rotation',
+      purpose: 'consent',
+      kid: 'ck_20260302_aBcDeFgH',
+      previous_kid_still_published: true,
+    },
+  });
 
 const rotateKeysRoute = defineRoute({
   method: 'post',
@@ -94,7 +128,8 @@ const rotateKeysRoute = defineRoute({
   operationId: 'adminRotateSigningKey',
   tags: [TAG],
   summary: 'Rotate the consent-token signing key',
-  description: 'New tokens are signed with a new Ed25519 key at once (other instances within a minute). The previous key stays published in the JWKS, so tokens already issued still verify.',
+  description:
+    'New tokens are signed with a new Ed25519 key at once (other instances within a minute). The previous key stays published in the JWKS, so tokens already issued still verify.',
   auth: 'admin',
   responses: { 200: { description: 'The new key id.', content: { 'application/json': { schema: RotationSchema } } } },
 });
@@ -106,17 +141,31 @@ export function registerAdmin(app: App): void {
     const { limit, cursor, status } = c.req.valid('query');
     const after = cursor ? (decodeCursor('admin_organizations', cursor, 2) as [string, string]) : undefined;
     const rows = await listOrganizations(c.get('sql'), { status, after, limit });
-    return c.json(toPage(rows, limit, 'admin_organizations', (r) => [r.created_at.toISOString(), r.id], toOrganization), 200);
+    return c.json(
+      toPage(rows, limit, 'admin_organizations', (r) => [r.created_at.toISOString(), r.id], toOrganization),
+      200,
+    );
   });
 
   app.openapi(verifyRoute, async (c) => {
     const { verified_by, note } = c.req.valid('json');
-    const row = await verifyOrganization(c.get('sql'), c.req.valid('param').id, verified_by, note, c.get('deps').clock.now());
+    const row = await verifyOrganization(
+      c.get('sql'),
+      c.req.valid('param').id,
+      verified_by,
+      note,
+      c.get('deps').clock.now(),
+    );
     return c.json(toOrganization(row), 200);
   });
 
   app.openapi(suspendRoute, async (c) => {
-    const row = await suspendOrganization(c.get('sql'), c.req.valid('param').id, c.req.valid('json').reason, c.get('deps').clock.now());
+    const row = await suspendOrganization(
+      c.get('sql'),
+      c.req.valid('param').id,
+      c.req.valid('json').reason,
+      c.get('deps').clock.now(),
+    );
     return c.json(toOrganization(row), 200);
   });
 
@@ -128,7 +177,10 @@ export function registerAdmin(app: App): void {
   app.openapi(rotateKeysRoute, async (c) => {
     const { signingKeys, clock } = c.get('deps');
     const kid = await signingKeys.rotate(c.get('sql'), 'consent', clock.now());
-    return c.json({ object: 'signing_key_rotation' as const, purpose: 'consent' as const, kid, previous_kid_still_published: true }, 200);
+    return c.json(
+      { object: 'signing_key_rotation' as const, purpose: 'consent' as const, kid, previous_kid_still_published: true },
+      200,
+    );
   });
 
   app.openapi(agencyKeyRoute, async (c) => {

@@ -1,9 +1,13 @@
 import { z } from '@hono/zod-openapi';
-import { paginationQuery, pageSchema } from '../../http/pagination';
+
+import { pageSchema, paginationQuery } from '../../http/pagination';
 import { OrganizationSchema } from '../organizations/schemas';
 
 export const OrganizationParams = z.object({
-  id: z.string().max(64).openapi({ param: { name: 'id', in: 'path', required: true }, example: 'org_4mT9sQ2xPz8LkV1bN7cW3d' }),
+  id: z
+    .string()
+    .max(64)
+    .openapi({ param: { name: 'id', in: 'path', required: true }, example: 'org_4mT9sQ2xPz8LkV1bN7cW3d' }),
 });
 
 export const ListOrganizationsQuery = z
@@ -13,14 +17,28 @@ export const OrganizationPageSchema = pageSchema(OrganizationSchema, 'Organizati
 
 export const VerifyOrganizationBody = z
   .object({
-    verified_by: z.string().min(2).max(200).openapi({ description: 'Who checked the evidence.', example: 'ops@puente.es' }),
-    note: z.string().min(5).max(2000).openapi({ description: 'The evidence checked.', example: 'Colegiación 2841 comprobada en el censo del Colegio de Gestores de Madrid.' }),
+    verified_by: z
+      .string()
+      .min(2)
+      .max(200)
+      .openapi({ description: 'Who checked the evidence.', example: 'ops@puente.es' }),
+    note: z.string().min(5).max(2000).openapi({
+      description: 'The evidence checked.',
+      example: 'Colegiación 2841 comprobada en el censo del Colegio de Gestores de Madrid.',
+    }),
   })
   .strict()
-  .openapi('VerifyOrganizationRequest', { example: { verified_by: 'ops@puente.es', note: 'Colegiación 2841 comprobada en el censo del Colegio de Gestores de Madrid.' } });
+  .openapi('VerifyOrganizationRequest', {
+    example: {
+      verified_by: 'ops@puente.es',
+      note: 'Colegiación 2841 comprobada en el censo del Colegio de Gestores de Madrid.',
+    },
+  });
 
 export const SuspendOrganizationBody = z
-  .object({ reason: z.string().min(5).max(2000).openapi({ example: 'Baja como ejerciente comunicada por el Colegio.' }) })
+  .object({
+    reason: z.string().min(5).max(2000).openapi({ example: 'Baja como ejerciente comunicada por el Colegio.' }),
+  })
   .strict()
   .openapi('SuspendOrganizationRequest', { example: { reason: 'Baja como ejerciente comunicada por el Colegio.' } });
 
@@ -32,7 +50,9 @@ export const CreateAgencyKeyBody = z
     office: z.string().min(2).max(200).openapi({ example: 'Dirección Provincial del INSS de Madrid' }),
   })
   .strict()
-  .openapi('CreateAgencyKeyRequest', { example: { managing_body: 'INSS', office: 'Dirección Provincial del INSS de Madrid' } });
+  .openapi('CreateAgencyKeyRequest', {
+    example: { managing_body: 'INSS', office: 'Dirección Provincial del INSS de Madrid' },
+  });
 
 export const AgencyKeySchema = z
   .object({

@@ -3,9 +3,15 @@ import { transaction } from '../../db/sql';
 import { ProblemError } from '../../http/problem';
 import { newId } from '../../lib/ids';
 import { displayPrefix, hashSecret, newSecret } from '../../lib/secrets';
-import { findOrganization, markReinstated, markSuspended, markVerified, type OrganizationRow } from '../organizations/queries';
-import { insertAgencyKey } from './queries';
 import { suspendDelegationsFor } from '../delegations/service';
+import {
+  findOrganization,
+  markReinstated,
+  markSuspended,
+  markVerified,
+  type OrganizationRow,
+} from '../organizations/queries';
+import { insertAgencyKey } from './queries';
 
 async function transition(
   sql: Sql,
@@ -17,9 +23,13 @@ async function transition(
     const current = await findOrganization(tx, id);
     if (!current) throw new ProblemError('not_found', 'No such organisation.');
     if (!allowedFrom.includes(current.status)) {
-      throw new ProblemError('invalid_state_transition', `The organisation is ${current.status}; this action needs ${allowedFrom.join(' or ')}.`, {
-        extensions: { current_state: current.status, allowed_from: allowedFrom },
-      });
+      throw new ProblemError(
+        'invalid_state_transition',
+        `The organisation is ${current.status}; this action needs ${allowedFrom.join(' or ')}.`,
+        {
+          extensions: { current_state: current.status, allowed_from: allowedFrom },
+        },
+      );
     }
     return (await apply(tx))!;
   });

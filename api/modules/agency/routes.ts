@@ -1,20 +1,36 @@
+import { agencyPrincipal } from '../../http/auth';
 import type { App } from '../../http/context';
 import { defineRoute } from '../../http/openapi';
-import { agencyPrincipal } from '../../http/auth';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import { legalDay } from '../../lib/legal-day';
-import { ProcedureParams, ProcedureSchema } from '../procedures/schemas';
-import { findAgencyProcedure, findProcedure, listAgencyQueue } from '../procedures/queries';
-import { admitProcedure, declareLapse, declareWithdrawal, issueRequirement, resolveProcedure, warnLapse } from '../procedures/service';
-import { toProcedure } from '../procedures/mappers';
-import { listDocuments } from '../documents/queries';
 import { toDocument } from '../documents/mappers';
+import { listDocuments } from '../documents/queries';
+import { toProcedure } from '../procedures/mappers';
+import { findAgencyProcedure, findProcedure, listAgencyQueue } from '../procedures/queries';
+import { ProcedureParams, ProcedureSchema } from '../procedures/schemas';
+import {
+  admitProcedure,
+  declareLapse,
+  declareWithdrawal,
+  issueRequirement,
+  resolveProcedure,
+  warnLapse,
+} from '../procedures/service';
 import type { Actor } from '../procedures/timeline.queries';
-import { AgencyActBody, AgencyProcedureSchema, AgencyQueueQuery, AgencyQueueSchema, IssueRequirementBody, ResolveBody } from './schemas';
+import {
+  AgencyActBody,
+  AgencyProcedureSchema,
+  AgencyQueueQuery,
+  AgencyQueueSchema,
+  IssueRequirementBody,
+  ResolveBody,
+} from './schemas';
 
 const TAG = 'Agency';
-const ONE = { 200: { description: 'The procedure after the action.', content: { 'application/json': { schema: ProcedureSchema } } } };
+const ONE = {
+  200: { description: 'The procedure after the action.', content: { 'application/json': { schema: ProcedureSchema } } },
+};
 
 const queueRoute = defineRoute({
   method: 'get',
@@ -26,7 +42,9 @@ const queueRoute = defineRoute({
   auth: 'agencyRead',
   request: { query: AgencyQueueQuery },
   problems: ['invalid_cursor'],
-  responses: { 200: { description: 'A page of procedures.', content: { 'application/json': { schema: AgencyQueueSchema } } } },
+  responses: {
+    200: { description: 'A page of procedures.', content: { 'application/json': { schema: AgencyQueueSchema } } },
+  },
 });
 
 const retrieveRoute = defineRoute({
@@ -35,11 +53,14 @@ const retrieveRoute = defineRoute({
   operationId: 'agencyRetrieveProcedure',
   tags: [TAG],
   summary: 'A procedure with its documents',
-  description: 'For the managing body\'s caseworkers: a procedure addressed to the agency, with its form and documents, to review it.',
+  description:
+    "For the managing body's caseworkers: a procedure addressed to the agency, with its form and documents, to review it.",
   auth: 'agencyRead',
   request: { params: ProcedureParams },
   problems: ['not_found'],
-  responses: { 200: { description: 'The procedure.', content: { 'application/json': { schema: AgencyProcedureSchema } } } },
+  responses: {
+    200: { description: 'The procedure.', content: { 'application/json': { schema: AgencyProcedureSchema } } },
+  },
 });
 
 const admitRoute = defineRoute({
@@ -48,7 +69,8 @@ const admitRoute = defineRoute({
   operationId: 'agencyAdmitProcedure',
   tags: [TAG],
   summary: 'Admit for review',
-  description: 'Moves a submitted procedure into review (`in_review`). Emits `procedure.status_changed`; the maximum resolution term keeps running from registration.',
+  description:
+    'Moves a submitted procedure into review (`in_review`). Emits `procedure.status_changed`; the maximum resolution term keeps running from registration.',
   auth: 'agencyWrite',
   request: { params: ProcedureParams },
   problems: ['not_found', 'invalid_state_transition'],
@@ -61,9 +83,13 @@ const requireRoute = defineRoute({
   operationId: 'agencyIssueRequirement',
   tags: [TAG],
   summary: 'Issue a requerimiento de subsanación',
-  description: 'The applicant has 10 días hábiles from notification (in their community) to cure it, extendable once by 5; the resolution clock is suspended meanwhile.',
+  description:
+    'The applicant has 10 días hábiles from notification (in their community) to cure it, extendable once by 5; the resolution clock is suspended meanwhile.',
   auth: 'agencyWrite',
-  request: { params: ProcedureParams, body: { content: { 'application/json': { schema: IssueRequirementBody } }, required: true } },
+  request: {
+    params: ProcedureParams,
+    body: { content: { 'application/json': { schema: IssueRequirementBody } }, required: true },
+  },
   problems: ['not_found', 'invalid_state_transition', 'calendar_unavailable'],
   responses: ONE,
 });
@@ -74,9 +100,13 @@ const resolveRoute = defineRoute({
   operationId: 'agencyResolveProcedure',
   tags: [TAG],
   summary: 'Resolve: approve, partially approve or deny',
-  description: 'Records the decision (approved, partially approved or denied) with its text and, when granted, the amount. Emits `procedure.resolved` and `procedure.status_changed`.',
+  description:
+    'Records the decision (approved, partially approved or denied) with its text and, when granted, the amount. Emits `procedure.resolved` and `procedure.status_changed`.',
   auth: 'agencyWrite',
-  request: { params: ProcedureParams, body: { content: { 'application/json': { schema: ResolveBody } }, required: true } },
+  request: {
+    params: ProcedureParams,
+    body: { content: { 'application/json': { schema: ResolveBody } }, required: true },
+  },
   problems: ['not_found', 'invalid_state_transition'],
   responses: ONE,
 });
@@ -88,10 +118,13 @@ const withdrawalRoute = defineRoute({
   tags: [TAG],
   summary: 'Declare the application withdrawn (requirement unanswered)',
   description:
-    'Arts. 68.1 and 94: once the open requirement\'s term has passed unanswered, from the day after its deadline (409 `term_not_elapsed` before, with `earliest_on`). ' +
+    "Arts. 68.1 and 94: once the open requirement's term has passed unanswered, from the day after its deadline (409 `term_not_elapsed` before, with `earliest_on`). " +
     'The declaration is notified to the representative.',
   auth: 'agencyWrite',
-  request: { params: ProcedureParams, body: { content: { 'application/json': { schema: AgencyActBody } }, required: false } },
+  request: {
+    params: ProcedureParams,
+    body: { content: { 'application/json': { schema: AgencyActBody } }, required: false },
+  },
   problems: ['not_found', 'invalid_state_transition', 'term_not_elapsed', 'conflict', 'calendar_unavailable'],
   responses: ONE,
 });
@@ -102,9 +135,13 @@ const lapseWarningRoute = defineRoute({
   operationId: 'agencyWarnLapse',
   tags: [TAG],
   summary: 'Warn of caducidad (standstill caused by the applicant)',
-  description: 'Art. 95.1: notified to the representative; three months (date to date) after it takes effect, the procedure may be declared lapsed unless the applicant acts.',
+  description:
+    'Art. 95.1: notified to the representative; three months (date to date) after it takes effect, the procedure may be declared lapsed unless the applicant acts.',
   auth: 'agencyWrite',
-  request: { params: ProcedureParams, body: { content: { 'application/json': { schema: AgencyActBody } }, required: false } },
+  request: {
+    params: ProcedureParams,
+    body: { content: { 'application/json': { schema: AgencyActBody } }, required: false },
+  },
   problems: ['not_found', 'invalid_state_transition', 'calendar_unavailable'],
   responses: ONE,
 });
@@ -116,10 +153,13 @@ const lapseRoute = defineRoute({
   tags: [TAG],
   summary: 'Declare the procedure lapsed (caducidad)',
   description:
-    'Art. 95.1: from the day after the three months that follow the warning\'s notification (409 `term_not_elapsed` before); refused (409 `conflict`) with no warning, ' +
+    "Art. 95.1: from the day after the three months that follow the warning's notification (409 `term_not_elapsed` before); refused (409 `conflict`) with no warning, " +
     'or if the representative acted since. The declaration is notified to the representative.',
   auth: 'agencyWrite',
-  request: { params: ProcedureParams, body: { content: { 'application/json': { schema: AgencyActBody } }, required: false } },
+  request: {
+    params: ProcedureParams,
+    body: { content: { 'application/json': { schema: AgencyActBody } }, required: false },
+  },
   problems: ['not_found', 'invalid_state_transition', 'term_not_elapsed', 'conflict', 'calendar_unavailable'],
   responses: ONE,
 });
@@ -131,7 +171,7 @@ export function registerAgency(app: App): void {
   };
   const load = async (c: Parameters<typeof agencyPrincipal>[0], id: string) => {
     const row = await findAgencyProcedure(c.get('sql'), id, agencyPrincipal(c).managingBody);
-    if (!row) throw new ProblemError('not_found', 'No such procedure in this body\'s queue.');
+    if (!row) throw new ProblemError('not_found', "No such procedure in this body's queue.");
     return row;
   };
   const calendar = (c: Parameters<typeof agencyPrincipal>[0]) => c.get('deps').calendar.ensure(c.get('sql'));
@@ -141,16 +181,36 @@ export function registerAgency(app: App): void {
   app.openapi(queueRoute, async (c) => {
     const { limit, cursor, status } = c.req.valid('query');
     const after = cursor ? (decodeCursor('agency_queue', cursor, 2) as [string, string]) : undefined;
-    const rows = await listAgencyQueue(c.get('sql'), { managingBody: agencyPrincipal(c).managingBody, status, after, limit });
+    const rows = await listAgencyQueue(c.get('sql'), {
+      managingBody: agencyPrincipal(c).managingBody,
+      status,
+      after,
+      limit,
+    });
     const today = legalDay(c.get('deps').clock.now());
     const cal = await calendar(c);
-    return c.json(toPage(rows, limit, 'agency_queue', (r) => [r.submitted_at!.toISOString(), r.id], (r) => toProcedure(r, today, cal)), 200);
+    return c.json(
+      toPage(
+        rows,
+        limit,
+        'agency_queue',
+        (r) => [r.submitted_at!.toISOString(), r.id],
+        (r) => toProcedure(r, today, cal),
+      ),
+      200,
+    );
   });
 
   app.openapi(retrieveRoute, async (c) => {
     const row = await load(c, c.req.valid('param').id);
     const documents = await listDocuments(c.get('sql'), row.id);
-    return c.json({ ...toProcedure(row, legalDay(c.get('deps').clock.now()), await calendar(c)), documents: documents.map(toDocument) }, 200);
+    return c.json(
+      {
+        ...toProcedure(row, legalDay(c.get('deps').clock.now()), await calendar(c)),
+        documents: documents.map(toDocument),
+      },
+      200,
+    );
   });
 
   app.openapi(admitRoute, async (c) => {
@@ -162,15 +222,30 @@ export function registerAgency(app: App): void {
   app.openapi(requireRoute, async (c) => {
     const row = await load(c, c.req.valid('param').id);
     const { kinds, message } = c.req.valid('json');
-    await issueRequirement(c.get('sql'), row.id, { kinds, message, actor: actorOf(c), now: c.get('deps').clock.now(), calendar: await calendar(c) });
+    await issueRequirement(c.get('sql'), row.id, {
+      kinds,
+      message,
+      actor: actorOf(c),
+      now: c.get('deps').clock.now(),
+      calendar: await calendar(c),
+    });
     return c.json(await answer(c, row.id), 200);
   });
 
-  for (const [route, act] of [[withdrawalRoute, declareWithdrawal], [lapseWarningRoute, warnLapse], [lapseRoute, declareLapse]] as const) {
+  for (const [route, act] of [
+    [withdrawalRoute, declareWithdrawal],
+    [lapseWarningRoute, warnLapse],
+    [lapseRoute, declareLapse],
+  ] as const) {
     app.openapi(route, async (c) => {
       const row = await load(c, c.req.valid('param').id);
       const text = (c.req.valid('json') as { text?: string } | undefined)?.text;
-      await act(c.get('sql'), row.id, { text, actor: actorOf(c), now: c.get('deps').clock.now(), calendar: await calendar(c) });
+      await act(c.get('sql'), row.id, {
+        text,
+        actor: actorOf(c),
+        now: c.get('deps').clock.now(),
+        calendar: await calendar(c),
+      });
       return c.json(await answer(c, row.id), 200);
     });
   }
@@ -178,7 +253,14 @@ export function registerAgency(app: App): void {
   app.openapi(resolveRoute, async (c) => {
     const row = await load(c, c.req.valid('param').id);
     const { outcome, text, amount } = c.req.valid('json');
-    await resolveProcedure(c.get('sql'), row.id, actorOf(c), { outcome, text, amount: amount ?? null }, c.get('deps').clock.now(), await calendar(c));
+    await resolveProcedure(
+      c.get('sql'),
+      row.id,
+      actorOf(c),
+      { outcome, text, amount: amount ?? null },
+      c.get('deps').clock.now(),
+      await calendar(c),
+    );
     return c.json(await answer(c, row.id), 200);
   });
 }

@@ -1,16 +1,26 @@
 import { z } from '@hono/zod-openapi';
-import { paginationQuery, pageSchema } from '../../http/pagination';
+
+import { pageSchema, paginationQuery } from '../../http/pagination';
 import { DocumentKindSchema } from '../catalog/schemas';
 import { DOCUMENT_EXAMPLE, DocumentSchema } from '../documents/schemas';
 import { PROCEDURE_EXAMPLE, ProcedureSchema } from '../procedures/schemas';
 import { PROCEDURE_STATUSES, RESOLUTIONS } from '../procedures/state-machine';
 
-export const AgencyProcedureSchema = ProcedureSchema.extend({ documents: z.array(DocumentSchema) }).openapi('AgencyProcedure', {
-  example: { ...PROCEDURE_EXAMPLE, documents: [DOCUMENT_EXAMPLE] },
-});
+export const AgencyProcedureSchema = ProcedureSchema.extend({ documents: z.array(DocumentSchema) }).openapi(
+  'AgencyProcedure',
+  {
+    example: { ...PROCEDURE_EXAMPLE, documents: [DOCUMENT_EXAMPLE] },
+  },
+);
 
 export const AgencyQueueQuery = z
-  .object({ ...paginationQuery, status: z.enum(PROCEDURE_STATUSES).default('submitted').openapi({ description: 'Default `submitted`: the intake queue.' }) })
+  .object({
+    ...paginationQuery,
+    status: z
+      .enum(PROCEDURE_STATUSES)
+      .default('submitted')
+      .openapi({ description: 'Default `submitted`: the intake queue.' }),
+  })
   .strict();
 export const AgencyQueueSchema = pageSchema(ProcedureSchema, 'AgencyProcedureQueue');
 
@@ -21,31 +31,73 @@ export const IssueRequirementBody = z
   })
   .strict()
   .openapi('IssueRequirementRequest', {
-    example: { kinds: ['COMPANY_CERT'], message: 'Falta el certificado de empresa con la fecha de cese en la actividad. Aporte el documento firmado por la empresa.' },
+    example: {
+      kinds: ['COMPANY_CERT'],
+      message:
+        'Falta el certificado de empresa con la fecha de cese en la actividad. Aporte el documento firmado por la empresa.',
+    },
   });
 
 export const ResolveBody = z
   .object({
     outcome: z.enum(RESOLUTIONS),
     text: z.string().min(10).max(8000).openapi({ description: 'The resolution as notified.' }),
-    amount: z.number().nonnegative().max(1_000_000).optional().openapi({ description: 'Monthly amount in euros, when granted.' }),
+    amount: z
+      .number()
+      .nonnegative()
+      .max(1_000_000)
+      .optional()
+      .openapi({ description: 'Monthly amount in euros, when granted.' }),
   })
   .strict()
   .openapi('ResolveProcedureRequest', {
-    example: { outcome: 'approved', text: 'Se reconoce el derecho a la pensión de jubilación con efectos desde el 1 de junio de 2026.', amount: 1456.32 },
+    example: {
+      outcome: 'approved',
+      text: 'Se reconoce el derecho a la pensión de jubilación con efectos desde el 1 de junio de 2026.',
+      amount: 1456.32,
+    },
   });
 
 export const AgencyActBody = z
-  .object({ text: z.string().min(10).max(8000).optional().openapi({ description: 'The act as notified; a standard text citing the article when omitted.' }) })
+  .object({
+    text: z
+      .string()
+      .min(10)
+      .max(8000)
+      .optional()
+      .openapi({ description: 'The act as notified; a standard text citing the article when omitted.' }),
+  })
   .strict()
-  .openapi('AgencyActRequest', { example: { text: 'Se le tiene por desistido de su solicitud por no aportar en plazo la documentación requerida.' } });
+  .openapi('AgencyActRequest', {
+    example: { text: 'Se le tiene por desistido de su solicitud por no aportar en plazo la documentación requerida.' },
+  });
 
 export const SandboxAdvanceBody = z
   .object({
-    action: z.enum(['admit', 'require', 'approve', 'partially_approve', 'deny', 'declare_withdrawal', 'warn_lapse', 'declare_lapse']),
-    kinds: z.array(DocumentKindSchema).min(1).optional().openapi({ description: 'For `require`: the document kinds (default OTHER).' }),
-    message: z.string().min(10).max(4000).optional().openapi({ description: 'The requirement\'s, resolution\'s or declaration\'s text.' }),
+    action: z.enum([
+      'admit',
+      'require',
+      'approve',
+      'partially_approve',
+      'deny',
+      'declare_withdrawal',
+      'warn_lapse',
+      'declare_lapse',
+    ]),
+    kinds: z
+      .array(DocumentKindSchema)
+      .min(1)
+      .optional()
+      .openapi({ description: 'For `require`: the document kinds (default OTHER).' }),
+    message: z
+      .string()
+      .min(10)
+      .max(4000)
+      .optional()
+      .openapi({ description: "The requirement's, resolution's or declaration's text." }),
     amount: z.number().nonnegative().max(1_000_000).optional(),
   })
   .strict()
-  .openapi('SandboxAdvanceRequest', { example: { action: 'require', kinds: ['COMPANY_CERT'], message: 'Falta el certificado de empresa.' } });
+  .openapi('SandboxAdvanceRequest', {
+    example: { action: 'require', kinds: ['COMPANY_CERT'], message: 'Falta el certificado de empresa.' },
+  });

@@ -1,5 +1,5 @@
-import type { ApiKey } from './schemas';
 import type { ApiKeyRow } from './queries';
+import type { ApiKey } from './schemas';
 
 export function toApiKey(row: ApiKeyRow): ApiKey {
   return {

@@ -13,7 +13,8 @@ export interface ApiKeyRow {
   revoked_at: Date | null;
 }
 
-const COLUMNS = 'id, organization_id, member_id, livemode, name, display_prefix, created_at, created_by_member_id, last_used_at, revoked_at';
+const COLUMNS =
+  'id, organization_id, member_id, livemode, name, display_prefix, created_at, created_by_member_id, last_used_at, revoked_at';
 
 export async function insertApiKey(
   sql: Sql,
@@ -26,7 +27,10 @@ export async function insertApiKey(
   return row!;
 }
 
-export async function listApiKeys(sql: Sql, args: { organizationId: string; after?: [string, string]; limit: number }): Promise<ApiKeyRow[]> {
+export async function listApiKeys(
+  sql: Sql,
+  args: { organizationId: string; after?: [string, string]; limit: number },
+): Promise<ApiKeyRow[]> {
   return sql<ApiKeyRow[]>`
     select ${sql.unsafe(COLUMNS)} from api_keys
     where organization_id = ${args.organizationId}
@@ -36,11 +40,19 @@ export async function listApiKeys(sql: Sql, args: { organizationId: string; afte
 }
 
 export async function findApiKey(sql: Sql, organizationId: string, id: string): Promise<ApiKeyRow | undefined> {
-  const [row] = await sql<ApiKeyRow[]>`select ${sql.unsafe(COLUMNS)} from api_keys where organization_id = ${organizationId} and id = ${id}`;
+  const [row] = await sql<
+    ApiKeyRow[]
+  >`select ${sql.unsafe(COLUMNS)} from api_keys where organization_id = ${organizationId} and id = ${id}`;
   return row;
 }
 
-export async function revokeApiKey(sql: Sql, organizationId: string, id: string, by: string, at: Date): Promise<ApiKeyRow | undefined> {
+export async function revokeApiKey(
+  sql: Sql,
+  organizationId: string,
+  id: string,
+  by: string,
+  at: Date,
+): Promise<ApiKeyRow | undefined> {
   const [row] = await sql<ApiKeyRow[]>`
     update api_keys set revoked_at = coalesce(revoked_at, ${at}), revoked_by_member_id = coalesce(revoked_by_member_id, ${by})
     where organization_id = ${organizationId} and id = ${id}

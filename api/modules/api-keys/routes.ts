@@ -1,15 +1,21 @@
+import { organizationPrincipal } from '../../http/auth';
 import type { App } from '../../http/context';
 import { defineRoute } from '../../http/openapi';
-import { organizationPrincipal } from '../../http/auth';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
-import { findOrganization } from '../organizations/queries';
 import { findMember } from '../members/queries';
-import { ApiKeyPageSchema, ApiKeyParams, ApiKeySchema, ApiKeyWithSecretSchema, CreateApiKeyBody, ListApiKeysQuery } from './schemas';
-import { listApiKeys, revokeApiKey } from './queries';
-import { issueApiKey } from './service';
+import { findOrganization } from '../organizations/queries';
 import { toApiKey } from './mappers';
-
+import { listApiKeys, revokeApiKey } from './queries';
+import {
+  ApiKeyPageSchema,
+  ApiKeyParams,
+  ApiKeySchema,
+  ApiKeyWithSecretSchema,
+  CreateApiKeyBody,
+  ListApiKeysQuery,
+} from './schemas';
+import { issueApiKey } from './service';
 
 const createKeyRoute = defineRoute({
   method: 'post',
@@ -19,10 +25,16 @@ const createKeyRoute = defineRoute({
   summary: 'Create an API key',
   description:
     'Answers the secret once; only its hash is kept. A live key (`livemode: true`) needs a verified organisation. Needs the admin or owner role.',
-  auth: 'orgWrite', role: 'admin',
+  auth: 'orgWrite',
+  role: 'admin',
   request: { body: { content: { 'application/json': { schema: CreateApiKeyBody } }, required: true } },
   problems: ['idempotency_conflict', 'idempotency_in_flight'],
-  responses: { 201: { description: 'The key, with its secret.', content: { 'application/json': { schema: ApiKeyWithSecretSchema } } } },
+  responses: {
+    201: {
+      description: 'The key, with its secret.',
+      content: { 'application/json': { schema: ApiKeyWithSecretSchema } },
+    },
+  },
 });
 
 const listKeysRoute = defineRoute({
@@ -32,10 +44,16 @@ const listKeysRoute = defineRoute({
   tags: ['API keys'],
   summary: 'List API keys',
   description: 'Keys of both modes, without their secrets.',
-  auth: 'orgRead', role: 'admin',
+  auth: 'orgRead',
+  role: 'admin',
   request: { query: ListApiKeysQuery },
   problems: ['invalid_cursor'],
-  responses: { 200: { description: 'A page of keys, oldest first.', content: { 'application/json': { schema: ApiKeyPageSchema } } } },
+  responses: {
+    200: {
+      description: 'A page of keys, oldest first.',
+      content: { 'application/json': { schema: ApiKeyPageSchema } },
+    },
+  },
 });
 
 const revokeKeyRoute = defineRoute({
@@ -45,7 +63,8 @@ const revokeKeyRoute = defineRoute({
   tags: ['API keys'],
   summary: 'Revoke an API key',
   description: 'Takes effect on the very next request, on every instance. Revoking twice is harmless.',
-  auth: 'orgWrite', role: 'admin',
+  auth: 'orgWrite',
+  role: 'admin',
   request: { params: ApiKeyParams },
   problems: ['not_found'],
   responses: { 200: { description: 'The revoked key.', content: { 'application/json': { schema: ApiKeySchema } } } },
@@ -59,9 +78,13 @@ export function registerApiKeys(app: App): void {
     if (body.livemode) {
       const organization = await findOrganization(sql, principal.organizationId);
       if (organization?.status !== 'verified') {
-        throw new ProblemError('live_mode_unavailable', 'Live keys can be created once the organisation has been verified.', {
-          errors: [{ pointer: '/livemode', in: 'body', detail: 'The organisation is not verified yet.' }],
-        });
+        throw new ProblemError(
+          'live_mode_unavailable',
+          'Live keys can be created once the organisation has been verified.',
+          {
+            errors: [{ pointer: '/livemode', in: 'body', detail: 'The organisation is not verified yet.' }],
+          },
+        );
       }
     }
     const memberId = body.member_id ?? principal.memberId;
@@ -87,12 +110,21 @@ export function registerApiKeys(app: App): void {
     const { limit, cursor } = c.req.valid('query');
     const after = cursor ? (decodeCursor('api_keys', cursor, 2) as [string, string]) : undefined;
     const rows = await listApiKeys(c.get('sql'), { organizationId: principal.organizationId, after, limit });
-    return c.json(toPage(rows, limit, 'api_keys', (r) => [r.created_at.toISOString(), r.id], toApiKey), 200);
+    return c.json(
+      toPage(rows, limit, 'api_keys', (r) => [r.created_at.toISOString(), r.id], toApiKey),
+      200,
+    );
   });
 
   app.openapi(revokeKeyRoute, async (c) => {
     const principal = organizationPrincipal(c);
-    const row = await revokeApiKey(c.get('sql'), principal.organizationId, c.req.valid('param').id, principal.memberId, c.get('deps').clock.now());
+    const row = await revokeApiKey(
+      c.get('sql'),
+      principal.organizationId,
+      c.req.valid('param').id,
+      principal.memberId,
+      c.get('deps').clock.now(),
+    );
     if (!row) throw new ProblemError('not_found', 'No such API key.');
     return c.json(toApiKey(row), 200);
   });

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { paginationQuery, pageSchema } from '../../http/pagination';
+
+import { pageSchema, paginationQuery } from '../../http/pagination';
 
 const API_KEY_EXAMPLE = {
   id: 'key_2bN6vX9qLm3Tp0sR8wZ1yK',
@@ -20,7 +21,9 @@ export const ApiKeySchema = z
     object: z.literal('api_key'),
     name: z.string(),
     livemode: z.boolean(),
-    display_prefix: z.string().openapi({ description: 'Enough to recognise the key; the secret is shown only once, at creation.' }),
+    display_prefix: z
+      .string()
+      .openapi({ description: 'Enough to recognise the key; the secret is shown only once, at creation.' }),
     member_id: z.string().openapi({ description: 'The member the key acts as; every write records it.' }),
     created_by: z.string().nullable().openapi({ description: 'Member who created the key.' }),
     created_at: z.string(),
@@ -31,7 +34,10 @@ export const ApiKeySchema = z
 export type ApiKey = z.infer<typeof ApiKeySchema>;
 
 export const ApiKeyWithSecretSchema = ApiKeySchema.extend({
-  secret: z.string().openapi({ description: 'The key itself. Shown once: store it now.', example: 'sk_test_Ab3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5bC7d9xQz' }),
+  secret: z.string().openapi({
+    description: 'The key itself. Shown once: store it now.',
+    example: 'sk_test_Ab3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5bC7d9xQz',
+  }),
 }).openapi('ApiKeyWithSecret', {
   example: { ...API_KEY_EXAMPLE, last_used_at: null, secret: 'sk_test_Ab3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5bC7d9xQz' },
 });
@@ -39,14 +45,24 @@ export const ApiKeyWithSecretSchema = ApiKeySchema.extend({
 export const CreateApiKeyBody = z
   .object({
     name: z.string().min(1).max(100).openapi({ example: 'Case-management sync' }),
-    livemode: z.boolean().optional().openapi({ description: 'Default false. Live keys can be created once the organisation is verified.' }),
-    member_id: z.string().max(64).optional().openapi({ description: 'Member the key acts as; defaults to the caller\'s member.' }),
+    livemode: z
+      .boolean()
+      .optional()
+      .openapi({ description: 'Default false. Live keys can be created once the organisation is verified.' }),
+    member_id: z
+      .string()
+      .max(64)
+      .optional()
+      .openapi({ description: "Member the key acts as; defaults to the caller's member." }),
   })
   .strict()
   .openapi('CreateApiKeyRequest', { example: { name: 'Case-management sync', livemode: false } });
 
 export const ApiKeyParams = z.object({
-  id: z.string().max(64).openapi({ param: { name: 'id', in: 'path', required: true }, example: 'key_2bN6vX9qLm3Tp0sR8wZ1yK' }),
+  id: z
+    .string()
+    .max(64)
+    .openapi({ param: { name: 'id', in: 'path', required: true }, example: 'key_2bN6vX9qLm3Tp0sR8wZ1yK' }),
 });
 
 export const ListApiKeysQuery = z.object({ ...paginationQuery }).strict();

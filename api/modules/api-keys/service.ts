@@ -1,12 +1,19 @@
 import type { Sql } from '../../db/sql';
 import { newId } from '../../lib/ids';
 import { displayPrefix, hashSecret, newSecret } from '../../lib/secrets';
-import { insertApiKey, type ApiKeyRow } from './queries';
+import { type ApiKeyRow, insertApiKey } from './queries';
 
 /** Creates a key and answers its secret, which exists only in this return value from now on. */
 export async function issueApiKey(
   sql: Sql,
-  args: { organizationId: string; memberId: string; livemode: boolean; name: string; createdBy: string | null; now: Date },
+  args: {
+    organizationId: string;
+    memberId: string;
+    livemode: boolean;
+    name: string;
+    createdBy: string | null;
+    now: Date;
+  },
 ): Promise<{ row: ApiKeyRow; secret: string }> {
   const secret = newSecret(args.livemode ? 'sk_live' : 'sk_test');
   const row = await insertApiKey(sql, {

@@ -1,10 +1,12 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+
 import type { App, AppEnv } from '../../http/context';
 import { defineRoute } from '../../http/openapi';
 import { decodeCursor, pageSchema, paginationQuery, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import type { HolidayScope } from '../../lib/holidays';
+import { type CalendarChangeRow, findCalendarChange, type HolidayInput, listCalendarChanges } from './queries';
 import {
   AddDaysBody,
   AreaDaysParams,
@@ -17,11 +19,12 @@ import {
   ReplaceYearBody,
   YearParams,
 } from './schemas';
-import { findCalendarChange, listCalendarChanges, type CalendarChangeRow, type HolidayInput } from './queries';
 import { changeHolidays } from './service';
 
 const TAG = 'Admin';
-const CHANGE = { 200: { description: 'The recorded change.', content: { 'application/json': { schema: CalendarChangeSchema } } } };
+const CHANGE = {
+  200: { description: 'The recorded change.', content: { 'application/json': { schema: CalendarChangeSchema } } },
+};
 const CHANGE_PROBLEMS = ['not_found', 'conflict', 'calendar_unavailable'] as const;
 
 function toChange(r: CalendarChangeRow) {
@@ -49,17 +52,25 @@ const yearRoute = defineRoute({
   path: '/v1/admin/calendar/years/{year}',
   operationId: 'adminReplaceCalendarYear',
   tags: [TAG],
-  summary: 'Create or replace a year\'s calendar and its national days',
+  summary: "Create or replace a year's calendar and its national days",
   description:
-    'A year exists for deadlines only once it has its national days: this sets them, with the year\'s source, grade and `provisional` flag (false once the BOE resolution is out). ' +
+    "A year exists for deadlines only once it has its national days: this sets them, with the year's source, grade and `provisional` flag (false once the BOE resolution is out). " +
     'Recorded with the reason; the stored dates of dependent procedures are recomputed and each organisation concerned gets a `calendar.holidays_changed` event.',
   auth: 'admin',
-  request: { params: YearParams, body: { content: { 'application/json': { schema: ReplaceYearBody } }, required: true } },
+  request: {
+    params: YearParams,
+    body: { content: { 'application/json': { schema: ReplaceYearBody } }, required: true },
+  },
   problems: [...CHANGE_PROBLEMS],
   responses: CHANGE,
 });
 
-function placeRoutes<P extends z.ZodObject>(scope: Exclude<HolidayScope, 'national'>, segment: string, params: P, label: string) {
+function placeRoutes<P extends z.ZodObject>(
+  scope: Exclude<HolidayScope, 'national'>,
+  segment: string,
+  params: P,
+  label: string,
+) {
   const path = `/v1/admin/calendar/years/{year}/${segment}`;
   const name = scope.charAt(0).toUpperCase() + scope.slice(1);
   return {
@@ -69,9 +80,18 @@ function placeRoutes<P extends z.ZodObject>(scope: Exclude<HolidayScope, 'nation
       operationId: `adminReplace${name}Holidays`,
       tags: [TAG],
       summary: `Replace the days of a year for ${label}`,
-      description: 'Every day of that year for that place is replaced by the list sent (an empty list removes them). Recorded with the reason and what was there before; dependent procedures recomputed.',
+      description:
+        'Every day of that year for that place is replaced by the list sent (an empty list removes them). Recorded with the reason and what was there before; dependent procedures recomputed.',
       auth: 'admin',
-      request: { params, body: { content: { 'application/json': { schema: scope === 'municipality' ? ReplaceMunicipalityDaysBody : ReplaceDaysBody } }, required: true } },
+      request: {
+        params,
+        body: {
+          content: {
+            'application/json': { schema: scope === 'municipality' ? ReplaceMunicipalityDaysBody : ReplaceDaysBody },
+          },
+          required: true,
+        },
+      },
       problems: [...CHANGE_PROBLEMS],
       responses: CHANGE,
     }),
@@ -92,7 +112,12 @@ function placeRoutes<P extends z.ZodObject>(scope: Exclude<HolidayScope, 'nation
 
 const REGION = placeRoutes('region', 'regions/{region}', RegionDaysParams, 'a community');
 const AREA = placeRoutes('area', 'areas/{area}', AreaDaysParams, 'an island or territory');
-const MUNICIPALITY = placeRoutes('municipality', 'municipalities/{municipality}', MunicipalityDaysParams, 'a municipality');
+const MUNICIPALITY = placeRoutes(
+  'municipality',
+  'municipalities/{municipality}',
+  MunicipalityDaysParams,
+  'a municipality',
+);
 
 const listChangesRoute = defineRoute({
   method: 'get',
@@ -100,11 +125,17 @@ const listChangesRoute = defineRoute({
   operationId: 'adminListCalendarChanges',
   tags: [TAG],
   summary: 'Every change made to the calendar, newest first',
-  description: 'The record of every calendar change: who made it, why, the days before and after, and how many procedures had their stored dates recomputed. Cursor-paginated.',
+  description:
+    'The record of every calendar change: who made it, why, the days before and after, and how many procedures had their stored dates recomputed. Cursor-paginated.',
   auth: 'admin',
   request: { query: z.object({ ...paginationQuery }).strict() },
   problems: ['invalid_cursor'],
-  responses: { 200: { description: 'A page of changes.', content: { 'application/json': { schema: pageSchema(CalendarChangeSchema, 'CalendarChangeList') } } } },
+  responses: {
+    200: {
+      description: 'A page of changes.',
+      content: { 'application/json': { schema: pageSchema(CalendarChangeSchema, 'CalendarChangeList') } },
+    },
+  },
 });
 
 const retrieveChangeRoute = defineRoute({
@@ -113,16 +144,28 @@ const retrieveChangeRoute = defineRoute({
   operationId: 'adminRetrieveCalendarChange',
   tags: [TAG],
   summary: 'Retrieve a calendar change',
-  description: 'One recorded calendar change with its reason, the days before and after, the calendar version it produced and the number of procedures recomputed.',
+  description:
+    'One recorded calendar change with its reason, the days before and after, the calendar version it produced and the number of procedures recomputed.',
   auth: 'admin',
   request: { params: ChangeParams },
   problems: ['not_found'],
   responses: CHANGE,
 });
 
-type DayBody = { days: Array<Omit<HolidayInput, 'kind' | 'partial' | 'conflict'> & Partial<HolidayInput>>; reason: string };
+type DayBody = {
+  days: Array<Omit<HolidayInput, 'kind' | 'partial' | 'conflict'> & Partial<HolidayInput>>;
+  reason: string;
+};
 const days = (body: DayBody): HolidayInput[] =>
-  body.days.map((d) => ({ date: d.date, kind: d.kind ?? 'holiday', name: d.name, source: d.source, confidence: d.confidence, partial: d.partial ?? false, conflict: d.conflict ?? false }));
+  body.days.map((d) => ({
+    date: d.date,
+    kind: d.kind ?? 'holiday',
+    name: d.name,
+    source: d.source,
+    confidence: d.confidence,
+    partial: d.partial ?? false,
+    conflict: d.conflict ?? false,
+  }));
 
 async function respond(c: Context<AppEnv>, id: string) {
   const row = await findCalendarChange(c.get('sql'), id);
@@ -136,8 +179,19 @@ export function registerCalendarAdmin(app: App): void {
     const body = c.req.valid('json');
     const { deps } = { deps: c.get('deps') };
     const id = await changeHolidays(c.get('sql'), deps.calendar, {
-      year, scope: 'national', code: null, mode: 'replace', days: days({ days: body.national_days, reason: body.reason }), reason: body.reason,
-      yearRecord: { provisional: body.provisional, source: body.source, confidence: body.confidence, note: body.note ?? null }, now: deps.clock.now(),
+      year,
+      scope: 'national',
+      code: null,
+      mode: 'replace',
+      days: days({ days: body.national_days, reason: body.reason }),
+      reason: body.reason,
+      yearRecord: {
+        provisional: body.provisional,
+        source: body.source,
+        confidence: body.confidence,
+        note: body.note ?? null,
+      },
+      now: deps.clock.now(),
     });
     return c.json(await respond(c, id), 200);
   });
@@ -145,17 +199,31 @@ export function registerCalendarAdmin(app: App): void {
   const places = [
     { scope: 'region' as const, routes: REGION, code: (p: Record<string, unknown>) => p.region as string },
     { scope: 'area' as const, routes: AREA, code: (p: Record<string, unknown>) => p.area as string },
-    { scope: 'municipality' as const, routes: MUNICIPALITY, code: (p: Record<string, unknown>) => p.municipality as string },
+    {
+      scope: 'municipality' as const,
+      routes: MUNICIPALITY,
+      code: (p: Record<string, unknown>) => p.municipality as string,
+    },
   ];
   for (const { scope, routes, code } of places) {
     for (const mode of ['replace', 'add'] as const) {
       app.openapi(routes[mode], async (c: Context<AppEnv>) => {
-        const params = (c.req as unknown as { valid(t: 'param'): Record<string, unknown> & { year: number } }).valid('param');
-        const body = (c.req as unknown as { valid(t: 'json'): DayBody & { complete?: boolean; note?: string } }).valid('json');
+        const params = (c.req as unknown as { valid(t: 'param'): Record<string, unknown> & { year: number } }).valid(
+          'param',
+        );
+        const body = (c.req as unknown as { valid(t: 'json'): DayBody & { complete?: boolean; note?: string } }).valid(
+          'json',
+        );
         const deps = c.get('deps');
         const id = await changeHolidays(c.get('sql'), deps.calendar, {
-          year: params.year, scope, code: code(params), mode, days: days(body), reason: body.reason,
-          localCoverage: scope === 'municipality' ? { complete: body.complete ?? true, note: body.note ?? null } : undefined,
+          year: params.year,
+          scope,
+          code: code(params),
+          mode,
+          days: days(body),
+          reason: body.reason,
+          localCoverage:
+            scope === 'municipality' ? { complete: body.complete ?? true, note: body.note ?? null } : undefined,
           now: deps.clock.now(),
         });
         return c.json(await respond(c, id), 200);
@@ -167,7 +235,10 @@ export function registerCalendarAdmin(app: App): void {
     const { limit, cursor } = c.req.valid('query');
     const after = cursor ? (decodeCursor('calendar_changes', cursor, 2) as [string, string]) : undefined;
     const rows = await listCalendarChanges(c.get('sql'), { after, limit });
-    return c.json(toPage(rows, limit, 'calendar_changes', (r) => [r.occurred_at.toISOString(), r.id], toChange), 200);
+    return c.json(
+      toPage(rows, limit, 'calendar_changes', (r) => [r.occurred_at.toISOString(), r.id], toChange),
+      200,
+    );
   });
 
   app.openapi(retrieveChangeRoute, async (c) => {

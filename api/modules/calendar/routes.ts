@@ -2,7 +2,7 @@ import type { App } from '../../http/context';
 import { defineRoute } from '../../http/openapi';
 import { ProblemError } from '../../http/problem';
 import { DeadlineQuery, DeadlineSchema, HolidayListSchema, HolidaysQuery } from './schemas';
-import { computeDeadline, holidaysFor, queryPlaces, type DeadlineUnit } from './service';
+import { computeDeadline, type DeadlineUnit, holidaysFor, queryPlaces } from './service';
 
 const deadlineRoute = defineRoute({
   method: 'get',
@@ -13,12 +13,17 @@ const deadlineRoute = defineRoute({
   description:
     'Adds días hábiles (weekends and holidays skipped), months (date to date) or días naturales (every day counts) to a date; a last day that is not hábil rolls forward (Ley 39/2015, art. 30). ' +
     'Pass exactly one of `business_days`, `months` or `natural_days`. A day is inhábil when it is a holiday in the country, or in the community, island or territory, or municipality of the applicant ' +
-    'or of the deciding office\'s seat (art. 30.6). The answer lists every day skipped with its reason and place, the places used, the weakest grade of the data behind it, and warnings ' +
+    "or of the deciding office's seat (art. 30.6). The answer lists every day skipped with its reason and place, the places used, the weakest grade of the data behind it, and warnings " +
     'whenever something is unknown or uncertain (no community given, a municipality without local data, a provisional year). A year without holiday data answers 422 `calendar_unavailable`.',
   auth: 'public',
   request: { query: DeadlineQuery },
   problems: ['calendar_unavailable'],
-  responses: { 200: { description: 'The deadline and every day skipped.', content: { 'application/json': { schema: DeadlineSchema } } } },
+  responses: {
+    200: {
+      description: 'The deadline and every day skipped.',
+      content: { 'application/json': { schema: DeadlineSchema } },
+    },
+  },
 });
 
 const holidaysRoute = defineRoute({
@@ -33,7 +38,9 @@ const holidaysRoute = defineRoute({
   auth: 'public',
   request: { query: HolidaysQuery },
   problems: ['calendar_unavailable'],
-  responses: { 200: { description: 'The holidays, by date.', content: { 'application/json': { schema: HolidayListSchema } } } },
+  responses: {
+    200: { description: 'The holidays, by date.', content: { 'application/json': { schema: HolidayListSchema } } },
+  },
 });
 
 const UNITS = ['business_days', 'months', 'natural_days'] as const;
@@ -77,6 +84,15 @@ export function registerCalendar(app: App): void {
     const [place] = queryPlaces(cal, { region, municipality, office_province: undefined });
     const coverage = cal.years.get(year);
     const listed = holidaysFor(cal, year, { ...place!, role: 'applicant' });
-    return c.json({ object: 'holiday_list' as const, year, provisional: coverage!.provisional, source: coverage!.source, ...listed }, 200);
+    return c.json(
+      {
+        object: 'holiday_list' as const,
+        year,
+        provisional: coverage!.provisional,
+        source: coverage!.source,
+        ...listed,
+      },
+      200,
+    );
   });
 }

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
-import { PROVINCE_CODES, REGION_CODES } from '../../lib/holidays';
+
 import { isIsoDate } from '../../lib/calendar';
+import { PROVINCE_CODES, REGION_CODES } from '../../lib/holidays';
 
 export const RegionSchema = z.enum(REGION_CODES).openapi('Region', {
   description: 'Autonomous community, ISO 3166-2:ES subdivision code without the `ES-` prefix.',
@@ -8,7 +9,10 @@ export const RegionSchema = z.enum(REGION_CODES).openapi('Region', {
 });
 
 /** Nullable fields need the enum inline: a nullable reference to a component loses its null. */
-export const NullableRegionSchema = z.enum(REGION_CODES).nullable().openapi({ description: 'Autonomous community (ISO 3166-2:ES), or null.' });
+export const NullableRegionSchema = z
+  .enum(REGION_CODES)
+  .nullable()
+  .openapi({ description: 'Autonomous community (ISO 3166-2:ES), or null.' });
 
 export const ProvinceSchema = z.enum(PROVINCE_CODES).openapi('Province', {
   description: 'Province (or Ceuta, Melilla), ISO 3166-2:ES subdivision code without the `ES-` prefix.',
@@ -23,7 +27,11 @@ export const IsoDateSchema = z
 const Municipality = z
   .string()
   .regex(/^\d{5}$/, 'An INE municipality code: 5 digits.')
-  .openapi({ description: 'INE 5-digit code of the applicant\'s municipality (e.g. 28079 Madrid); gives its province, community and island or territory.', example: '28079' });
+  .openapi({
+    description:
+      "INE 5-digit code of the applicant's municipality (e.g. 28079 Madrid); gives its province, community and island or territory.",
+    example: '28079',
+  });
 
 export const DeadlineQuery = z
   .object({
@@ -31,13 +39,29 @@ export const DeadlineQuery = z
       param: { name: 'from', in: 'query', required: true },
       description: 'Day of the notification, publication or filing; counting starts the next day.',
     }),
-    business_days: z.coerce.number().int().min(1).max(3650).optional().openapi({ description: 'Días hábiles to add.', example: 10 }),
+    business_days: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(3650)
+      .optional()
+      .openapi({ description: 'Días hábiles to add.', example: 10 }),
     months: z.coerce.number().int().min(1).max(120).optional().openapi({ description: 'Months to add, date to date.' }),
-    natural_days: z.coerce.number().int().min(1).max(3650).optional().openapi({ description: 'Días naturales to add (every day counts; an inhábil last day rolls forward).' }),
-    region: RegionSchema.optional().openapi({ description: 'The applicant\'s community. Without it (and without `municipality`) only national days count for the applicant.' }),
+    natural_days: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(3650)
+      .optional()
+      .openapi({ description: 'Días naturales to add (every day counts; an inhábil last day rolls forward).' }),
+    region: RegionSchema.optional().openapi({
+      description:
+        "The applicant's community. Without it (and without `municipality`) only national days count for the applicant.",
+    }),
     municipality: Municipality.optional(),
     office_province: ProvinceSchema.optional().openapi({
-      description: 'Province of the deciding office (its seat is the provincial capital). Defaults to the applicant\'s province when `municipality` is given.',
+      description:
+        "Province of the deciding office (its seat is the provincial capital). Defaults to the applicant's province when `municipality` is given.",
     }),
   })
   .strict();
@@ -53,15 +77,26 @@ export const PlaceReportSchema = z
     province: z.string().nullable(),
     municipality: z.string().nullable().openapi({ description: 'INE code.' }),
     municipality_name: z.string().nullable(),
-    area: z.string().nullable().openapi({ description: 'Island (Canarias), Val d\'Aran or Basque historical territory whose days count.' }),
-    local_days_known: z.boolean().openapi({ description: 'False when the municipality (or its local days for a year involved) is unknown: the true deadline may be later.' }),
+    area: z
+      .string()
+      .nullable()
+      .openapi({ description: "Island (Canarias), Val d'Aran or Basque historical territory whose days count." }),
+    local_days_known: z.boolean().openapi({
+      description:
+        'False when the municipality (or its local days for a year involved) is unknown: the true deadline may be later.',
+    }),
   })
   .openapi('CalendarPlace');
 
 export const CalendarWarningSchema = z
   .object({
     code: z.enum([
-      'region_unknown', 'municipality_unknown', 'local_days_unknown', 'local_days_incomplete', 'local_days_partial', 'local_days_conflict',
+      'region_unknown',
+      'municipality_unknown',
+      'local_days_unknown',
+      'local_days_incomplete',
+      'local_days_partial',
+      'local_days_conflict',
       'provisional_calendar',
     ]),
     message: z.string(),
@@ -69,7 +104,13 @@ export const CalendarWarningSchema = z
   .openapi('CalendarWarning');
 
 export const SKIP_REASONS = [
-  'saturday', 'sunday', 'national_holiday', 'regional_holiday', 'local_holiday', 'island_holiday', 'territorial_holiday',
+  'saturday',
+  'sunday',
+  'national_holiday',
+  'regional_holiday',
+  'local_holiday',
+  'island_holiday',
+  'territorial_holiday',
 ] as const;
 
 export const SkippedDaySchema = z.object({
@@ -78,7 +119,10 @@ export const SkippedDaySchema = z.object({
   name: z.string().nullable(),
   place: z
     .object({
-      code: z.string().openapi({ description: '`ES`, a community (`MD`), an island or territory (`tenerife`, `val_aran`, `bizkaia`) or an INE municipality code.' }),
+      code: z.string().openapi({
+        description:
+          '`ES`, a community (`MD`), an island or territory (`tenerife`, `val_aran`, `bizkaia`) or an INE municipality code.',
+      }),
       name: z.string(),
       roles: z.array(z.enum(['applicant', 'office'])),
     })
@@ -98,8 +142,24 @@ export const DeadlineBasisSchema = z
   .openapi('DeadlineBasis');
 
 const PLACES_EXAMPLE = [
-  { role: 'applicant', region: 'MD', province: 'M', municipality: '28079', municipality_name: 'Madrid', area: null, local_days_known: true },
-  { role: 'office', region: 'MD', province: 'M', municipality: '28079', municipality_name: 'Madrid', area: null, local_days_known: true },
+  {
+    role: 'applicant',
+    region: 'MD',
+    province: 'M',
+    municipality: '28079',
+    municipality_name: 'Madrid',
+    area: null,
+    local_days_known: true,
+  },
+  {
+    role: 'office',
+    region: 'MD',
+    province: 'M',
+    municipality: '28079',
+    municipality_name: 'Madrid',
+    area: null,
+    local_days_known: true,
+  },
 ];
 
 export const DeadlineSchema = z
@@ -128,8 +188,18 @@ export const DeadlineSchema = z
       skipped: [
         { date: '2026-03-28', reason: 'saturday', name: null, place: null },
         { date: '2026-03-29', reason: 'sunday', name: null, place: null },
-        { date: '2026-04-02', reason: 'regional_holiday', name: 'Jueves Santo', place: { code: 'MD', name: 'Comunidad de Madrid', roles: ['applicant', 'office'] } },
-        { date: '2026-04-03', reason: 'national_holiday', name: 'Viernes Santo', place: { code: 'ES', name: 'España', roles: ['applicant', 'office'] } },
+        {
+          date: '2026-04-02',
+          reason: 'regional_holiday',
+          name: 'Jueves Santo',
+          place: { code: 'MD', name: 'Comunidad de Madrid', roles: ['applicant', 'office'] },
+        },
+        {
+          date: '2026-04-03',
+          reason: 'national_holiday',
+          name: 'Viernes Santo',
+          place: { code: 'ES', name: 'España', roles: ['applicant', 'office'] },
+        },
         { date: '2026-04-04', reason: 'saturday', name: null, place: null },
         { date: '2026-04-05', reason: 'sunday', name: null, place: null },
         { date: '2026-04-11', reason: 'saturday', name: null, place: null },
@@ -143,8 +213,15 @@ export const DeadlineSchema = z
 
 export const HolidaysQuery = z
   .object({
-    year: z.coerce.number().int().min(2000).max(2100).openapi({ param: { name: 'year', in: 'query', required: true }, example: 2026 }),
-    region: RegionSchema.optional().openapi({ description: 'Community; without it (and without `municipality`) only national days are listed.' }),
+    year: z.coerce
+      .number()
+      .int()
+      .min(2000)
+      .max(2100)
+      .openapi({ param: { name: 'year', in: 'query', required: true }, example: 2026 }),
+    region: RegionSchema.optional().openapi({
+      description: 'Community; without it (and without `municipality`) only national days are listed.',
+    }),
     municipality: Municipality.optional(),
   })
   .strict();
@@ -158,7 +235,9 @@ export const HolidaySchema = z
     place: z.object({ code: z.string(), name: z.string() }),
     source: z.string(),
     confidence: ConfidenceSchema,
-    partial: z.boolean().openapi({ description: 'The main town\'s day; other localities of the municipality keep days of their own.' }),
+    partial: z
+      .boolean()
+      .openapi({ description: "The main town's day; other localities of the municipality keep days of their own." }),
     conflict: z.boolean().openapi({ description: 'Sources disagree; kept as a holiday to be safe.' }),
   })
   .openapi('Holiday');
@@ -182,8 +261,15 @@ export const HolidayListSchema = z
       place: PLACES_EXAMPLE[0],
       data: [
         {
-          date: '2026-05-15', name: 'San Isidro', reason: 'local_holiday', scope: 'municipality', place: { code: '28079', name: 'Madrid' },
-          source: 'BOCM', confidence: 'A', partial: false, conflict: false,
+          date: '2026-05-15',
+          name: 'San Isidro',
+          reason: 'local_holiday',
+          scope: 'municipality',
+          place: { code: '28079', name: 'Madrid' },
+          source: 'BOCM',
+          confidence: 'A',
+          partial: false,
+          conflict: false,
         },
       ],
       warnings: [],
@@ -199,13 +285,19 @@ const DayInput = z
     name: z.string().min(2).max(300),
     source: z.string().min(3).max(1000).openapi({ description: 'Where the day is published (bulletin, order, date).' }),
     confidence: ConfidenceSchema,
-    kind: z.enum(['holiday', 'not_holiday']).default('holiday').openapi({ description: '`not_holiday` (islands and territories only) lifts a community day there, as Val d\'Aran does with 26 December.' }),
+    kind: z.enum(['holiday', 'not_holiday']).default('holiday').openapi({
+      description:
+        "`not_holiday` (islands and territories only) lifts a community day there, as Val d'Aran does with 26 December.",
+    }),
     partial: z.boolean().default(false),
     conflict: z.boolean().default(false),
   })
   .strict();
 
-const Reason = z.string().min(5).max(2000).openapi({ description: 'Why the change is made (recorded with it).', example: 'Orden EMT/208/2025, DOGC 17-XII-2025: fiestas locales de Cataluña para 2026.' });
+const Reason = z.string().min(5).max(2000).openapi({
+  description: 'Why the change is made (recorded with it).',
+  example: 'Orden EMT/208/2025, DOGC 17-XII-2025: fiestas locales de Cataluña para 2026.',
+});
 
 const DAYS_EXAMPLE = {
   days: [{ date: '2026-09-24', name: 'La Mercè', source: 'Orden EMT/208/2025, DOGC 17-XII-2025', confidence: 'A' }],
@@ -226,7 +318,10 @@ export const ReplaceMunicipalityDaysBody = z
   .object({
     days: z.array(DayInput).max(400),
     reason: Reason,
-    complete: z.boolean().default(true).openapi({ description: 'False when some of the municipality\'s local days of the year are still missing.' }),
+    complete: z
+      .boolean()
+      .default(true)
+      .openapi({ description: "False when some of the municipality's local days of the year are still missing." }),
     note: z.string().max(1000).optional(),
   })
   .strict()
@@ -234,7 +329,7 @@ export const ReplaceMunicipalityDaysBody = z
 
 export const ReplaceYearBody = z
   .object({
-    provisional: z.boolean().openapi({ description: 'True until the year\'s calendar is published officially.' }),
+    provisional: z.boolean().openapi({ description: "True until the year's calendar is published officially." }),
     source: z.string().min(3).max(1000),
     confidence: ConfidenceSchema,
     note: z.string().max(1000).optional(),
@@ -253,20 +348,44 @@ export const ReplaceYearBody = z
   });
 
 export const YearParams = z.object({
-  year: z.coerce.number().int().min(2000).max(2100).openapi({ param: { name: 'year', in: 'path', required: true }, example: 2027 }),
+  year: z.coerce
+    .number()
+    .int()
+    .min(2000)
+    .max(2100)
+    .openapi({ param: { name: 'year', in: 'path', required: true }, example: 2027 }),
 });
-export const RegionDaysParams = YearParams.extend({ region: RegionSchema.openapi({ param: { name: 'region', in: 'path', required: true } }) });
+export const RegionDaysParams = YearParams.extend({
+  region: RegionSchema.openapi({ param: { name: 'region', in: 'path', required: true } }),
+});
 export const AreaDaysParams = YearParams.extend({
-  area: z.string().regex(/^[a-z_]+$/).max(40).openapi({ param: { name: 'area', in: 'path', required: true }, example: 'tenerife' }),
+  area: z
+    .string()
+    .regex(/^[a-z_]+$/)
+    .max(40)
+    .openapi({ param: { name: 'area', in: 'path', required: true }, example: 'tenerife' }),
 });
 export const MunicipalityDaysParams = YearParams.extend({
-  municipality: z.string().regex(/^\d{5}$/).openapi({ param: { name: 'municipality', in: 'path', required: true }, example: '08019' }),
+  municipality: z
+    .string()
+    .regex(/^\d{5}$/)
+    .openapi({ param: { name: 'municipality', in: 'path', required: true }, example: '08019' }),
 });
-export const ChangeParams = z.object({ id: z.string().max(64).openapi({ param: { name: 'id', in: 'path', required: true }, example: 'cch_3Gh5Jk7Lm9Np1Qr3St5Uv7' }) });
+export const ChangeParams = z.object({
+  id: z
+    .string()
+    .max(64)
+    .openapi({ param: { name: 'id', in: 'path', required: true }, example: 'cch_3Gh5Jk7Lm9Np1Qr3St5Uv7' }),
+});
 
 const DayRecord = z.object({
-  date: z.string(), kind: z.enum(['holiday', 'not_holiday']), name: z.string(), source: z.string(), confidence: ConfidenceSchema,
-  partial: z.boolean(), conflict: z.boolean(),
+  date: z.string(),
+  kind: z.enum(['holiday', 'not_holiday']),
+  name: z.string(),
+  source: z.string(),
+  confidence: ConfidenceSchema,
+  partial: z.boolean(),
+  conflict: z.boolean(),
 });
 
 export const CalendarChangeSchema = z
@@ -285,6 +404,9 @@ export const CalendarChangeSchema = z
     before: z.array(DayRecord),
     after: z.array(DayRecord),
     calendar_version: z.number().int(),
-    procedures_recomputed: z.number().int().openapi({ description: 'Procedures whose stored dates moved (each got a timeline entry and its organisation a `calendar.holidays_changed` event).' }),
+    procedures_recomputed: z.number().int().openapi({
+      description:
+        'Procedures whose stored dates moved (each got a timeline entry and its organisation a `calendar.holidays_changed` event).',
+    }),
   })
   .openapi('CalendarChange');

@@ -1,12 +1,13 @@
+import { z } from '@hono/zod-openapi';
+
 import type { App } from '../../http/context';
 import { defineRoute } from '../../http/openapi';
 import { ProblemError } from '../../http/problem';
-import { ProcedureTypeListSchema, ProcedureTypeParams, ProcedureTypeSchema } from './schemas';
-import { findProcedureType, listProcedureTypes } from './queries';
-import { toProcedureType } from './mappers';
 import { formJsonSchema } from '../procedures/forms';
-import { z } from '@hono/zod-openapi';
+import { toProcedureType } from './mappers';
+import { findProcedureType, listProcedureTypes } from './queries';
 import type { ProcedureTypeCode } from './schemas';
+import { ProcedureTypeListSchema, ProcedureTypeParams, ProcedureTypeSchema } from './schemas';
 
 const formRoute = defineRoute({
   method: 'get',
@@ -14,7 +15,8 @@ const formRoute = defineRoute({
   operationId: 'retrieveProcedureTypeForm',
   tags: ['Procedure types'],
   summary: 'The application form of a type, as JSON Schema',
-  description: 'JSON Schema (2020-12) of the complete `form` a procedure of this type needs at submission, so case software can render and pre-validate it.',
+  description:
+    'JSON Schema (2020-12) of the complete `form` a procedure of this type needs at submission, so case software can render and pre-validate it.',
   auth: 'public',
   request: { params: ProcedureTypeParams },
   problems: ['not_found'],
@@ -32,9 +34,15 @@ const listRoute = defineRoute({
   operationId: 'listProcedureTypes',
   tags: ['Procedure types'],
   summary: 'List the procedure catalogue',
-  description: 'Every benefit procedure Puente can file, with its required documents, legal maximum term and the confidence of each fact. Public.',
+  description:
+    'Every benefit procedure Puente can file, with its required documents, legal maximum term and the confidence of each fact. Public.',
   auth: 'public',
-  responses: { 200: { description: 'The whole catalogue (one page).', content: { 'application/json': { schema: ProcedureTypeListSchema } } } },
+  responses: {
+    200: {
+      description: 'The whole catalogue (one page).',
+      content: { 'application/json': { schema: ProcedureTypeListSchema } },
+    },
+  },
 });
 
 const retrieveRoute = defineRoute({
@@ -43,11 +51,14 @@ const retrieveRoute = defineRoute({
   operationId: 'retrieveProcedureType',
   tags: ['Procedure types'],
   summary: 'Retrieve one procedure type',
-  description: 'One entry of the catalogue: the procedure\'s legal basis, managing body, the documents it needs (always and by circumstance), its maximum resolution term and the effect of administrative silence.',
+  description:
+    "One entry of the catalogue: the procedure's legal basis, managing body, the documents it needs (always and by circumstance), its maximum resolution term and the effect of administrative silence.",
   auth: 'public',
   request: { params: ProcedureTypeParams },
   problems: ['not_found'],
-  responses: { 200: { description: 'The procedure type.', content: { 'application/json': { schema: ProcedureTypeSchema } } } },
+  responses: {
+    200: { description: 'The procedure type.', content: { 'application/json': { schema: ProcedureTypeSchema } } },
+  },
 });
 
 export function registerCatalog(app: App): void {

@@ -2,12 +2,43 @@ import { z } from '@hono/zod-openapi';
 
 export const SUBJECTS = ['pensions', 'disability', 'family', 'minimum_income', 'health', 'appeals'] as const;
 export const DOCUMENT_KINDS = [
-  'DNI_NIE', 'IBAN_CERT', 'LIBRO_FAMILIA', 'BIRTH_CERT', 'DEATH_CERT', 'MARRIAGE_CERT', 'PARTNERSHIP_CERT',
-  'EMPADRONAMIENTO', 'MEDICAL_REPORT', 'COMPANY_CERT', 'QUOTA_PROOF', 'RESIDENCE_PROOF', 'INCOME_PROOF',
-  'DISABILITY_RESOLUTION', 'COURT_RULING', 'FUNERAL_INVOICE', 'REPRESENTATION_PROOF', 'OTHER',
+  'DNI_NIE',
+  'IBAN_CERT',
+  'LIBRO_FAMILIA',
+  'BIRTH_CERT',
+  'DEATH_CERT',
+  'MARRIAGE_CERT',
+  'PARTNERSHIP_CERT',
+  'EMPADRONAMIENTO',
+  'MEDICAL_REPORT',
+  'COMPANY_CERT',
+  'QUOTA_PROOF',
+  'RESIDENCE_PROOF',
+  'INCOME_PROOF',
+  'DISABILITY_RESOLUTION',
+  'COURT_RULING',
+  'FUNERAL_INVOICE',
+  'REPRESENTATION_PROOF',
+  'OTHER',
 ] as const;
 export const PROCEDURE_TYPE_CODES = [
-  'JUB', 'IP', 'IT_PD', 'NCM', 'CCL', 'CUME', 'REM', 'VIU', 'ORF', 'FFA', 'ADF', 'IMV', 'CAPI', 'AHC', 'TSE', 'PNC', 'RP',
+  'JUB',
+  'IP',
+  'IT_PD',
+  'NCM',
+  'CCL',
+  'CUME',
+  'REM',
+  'VIU',
+  'ORF',
+  'FFA',
+  'ADF',
+  'IMV',
+  'CAPI',
+  'AHC',
+  'TSE',
+  'PNC',
+  'RP',
 ] as const;
 
 export type ProcedureTypeCode = (typeof PROCEDURE_TYPE_CODES)[number];
@@ -15,15 +46,28 @@ export type Subject = (typeof SUBJECTS)[number];
 
 /** The subject (materia) of each type, as in the catalogue; a test keeps the two in step. */
 export const SUBJECT_OF: Record<ProcedureTypeCode, Subject> = {
-  JUB: 'pensions', VIU: 'pensions', ORF: 'pensions', FFA: 'pensions', ADF: 'pensions', PNC: 'pensions',
-  IP: 'disability', IT_PD: 'disability',
-  NCM: 'family', CCL: 'family', CUME: 'family', REM: 'family', AHC: 'family',
-  IMV: 'minimum_income', CAPI: 'minimum_income',
+  JUB: 'pensions',
+  VIU: 'pensions',
+  ORF: 'pensions',
+  FFA: 'pensions',
+  ADF: 'pensions',
+  PNC: 'pensions',
+  IP: 'disability',
+  IT_PD: 'disability',
+  NCM: 'family',
+  CCL: 'family',
+  CUME: 'family',
+  REM: 'family',
+  AHC: 'family',
+  IMV: 'minimum_income',
+  CAPI: 'minimum_income',
   TSE: 'health',
   RP: 'appeals',
 };
 
-export const SubjectSchema = z.enum(SUBJECTS).openapi('Subject', { description: 'Subject (materia) of a procedure, as used in delegation scopes.' });
+export const SubjectSchema = z
+  .enum(SUBJECTS)
+  .openapi('Subject', { description: 'Subject (materia) of a procedure, as used in delegation scopes.' });
 export const DocumentKindSchema = z.enum(DOCUMENT_KINDS).openapi('DocumentKind');
 export const ProcedureTypeCodeSchema = z.enum(PROCEDURE_TYPE_CODES).openapi('ProcedureTypeCode');
 
@@ -41,12 +85,18 @@ export const ProcedureTypeSchema = z
       value: z.number().int(),
       unit: z.enum(['business_days', 'months']),
     }),
-    silence_effect: z.enum(['negative', 'positive']).openapi({ description: 'What the absence of a notified resolution by the maximum date means.' }),
+    silence_effect: z
+      .enum(['negative', 'positive'])
+      .openapi({ description: 'What the absence of a notified resolution by the maximum date means.' }),
     legal_source: z.string(),
-    confidence: z.enum(['C', 'S', 'U']).openapi({ description: 'C confirmed by an official text or two sources; S one secondary source; U unconfirmed.' }),
+    confidence: z.enum(['C', 'S', 'U']).openapi({
+      description: 'C confirmed by an official text or two sources; S one secondary source; U unconfirmed.',
+    }),
     confidence_note: z.string().nullable(),
     attachment_cap_bytes: z.number().int(),
-    attachment_cap_observed: z.boolean().openapi({ description: 'True when the cap was observed on the official e-service; otherwise a default.' }),
+    attachment_cap_observed: z
+      .boolean()
+      .openapi({ description: 'True when the cap was observed on the official e-service; otherwise a default.' }),
   })
   .openapi('ProcedureType', {
     example: {
@@ -73,5 +123,9 @@ export const ProcedureTypeListSchema = z
   .openapi('ProcedureTypeList');
 
 export const ProcedureTypeParams = z.object({
-  code: z.string().min(1).max(16).openapi({ param: { name: 'code', in: 'path', required: true }, example: 'JUB' }),
+  code: z
+    .string()
+    .min(1)
+    .max(16)
+    .openapi({ param: { name: 'code', in: 'path', required: true }, example: 'JUB' }),
 });

@@ -1,7 +1,8 @@
 import { stringify } from 'csv-stringify/sync';
+
 import { renderPdf } from '../../lib/pdf-document';
 import type { AccessLogFilter, AccessLogRow } from '../access-log/queries';
-import { formatDay, formatMadridTime, MESSAGES, type Lang, type Messages } from './i18n';
+import { formatDay, formatMadridTime, type Lang, MESSAGES, type Messages } from './i18n';
 import type { DelegationChoiceRow } from './queries';
 
 /** One access-log row in words, as the page, the CSV and the PDF all show it. */
@@ -24,7 +25,10 @@ export function accessLogCells(lang: Lang, row: AccessLogRow): AccessLogCells {
     organization: row.organization_name,
     person: row.actor_type === 'citizen' ? t.actorYou : (row.member_name ?? t.unknownMember),
     action: actionText(t, row.action),
-    about: row.resource_type && row.resource_id ? `${t.resources[row.resource_type] ?? row.resource_type} ${row.resource_id}` : '—',
+    about:
+      row.resource_type && row.resource_id
+        ? `${t.resources[row.resource_type] ?? row.resource_type} ${row.resource_id}`
+        : '—',
   };
 }
 
@@ -38,7 +42,9 @@ export function filterParts(lang: Lang, filter: AccessLogFilter, choices: readon
   const parts: string[] = [];
   if (filter.delegationId) {
     const d = choices.find((c) => c.id === filter.delegationId);
-    parts.push(`${t.filterDelegation}: ${d ? t.delegationChoice(d.organization_name, formatDay(lang, d.valid_from), delegationStatusText(t, d.status)) : filter.delegationId}`);
+    parts.push(
+      `${t.filterDelegation}: ${d ? t.delegationChoice(d.organization_name, formatDay(lang, d.valid_from), delegationStatusText(t, d.status)) : filter.delegationId}`,
+    );
   }
   if (filter.fromDay) parts.push(`${t.filterFrom}: ${formatDay(lang, filter.fromDay)}`);
   if (filter.toDay) parts.push(`${t.filterTo}: ${formatDay(lang, filter.toDay)}`);
@@ -53,10 +59,22 @@ export function accessLogCsv(lang: Lang, rows: readonly AccessLogRow[]): string 
   const header = [t.colWhen, t.colOrg, t.colMember, t.colAction, t.colResource, t.colIso, t.colDelegation, t.colId];
   const body = rows.map((row) => {
     const c = accessLogCells(lang, row);
-    return [c.when, c.organization, c.person, c.action, c.about, row.occurred_at.toISOString(), row.delegation_id ?? '', row.id];
+    return [
+      c.when,
+      c.organization,
+      c.person,
+      c.action,
+      c.about,
+      row.occurred_at.toISOString(),
+      row.delegation_id ?? '',
+      row.id,
+    ];
   });
   // A cell a spreadsheet would run as a formula (a name such as "=HYPERLINK(…)") is kept as text.
-  return stringify([header, ...body], { record_delimiter: 'windows', cast: { string: (v) => (FORMULA.test(v) ? `'${v}` : v) } });
+  return stringify([header, ...body], {
+    record_delimiter: 'windows',
+    cast: { string: (v) => (FORMULA.test(v) ? `'${v}` : v) },
+  });
 }
 
 export function accessLogPdf(

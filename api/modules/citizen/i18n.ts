@@ -67,7 +67,8 @@ const es = {
   codeHeading: 'Código de la solicitud',
   codeHelp: 'Compruebe que coincide con el código que le ha dado la organización.',
   answerHeading: 'Su respuesta',
-  answerHelp: 'Si acepta, la organización podrá actuar en su nombre dentro de estos límites. Podrá revocarlo en cualquier momento.',
+  answerHelp:
+    'Si acepta, la organización podrá actuar en su nombre dentro de estos límites. Podrá revocarlo en cualquier momento.',
   answerBy: (date: string) => `Puede responder hasta el ${date}.`,
   accept: 'Aceptar y conceder la representación',
   reject: 'Rechazar',
@@ -98,7 +99,8 @@ const es = {
   } as Record<string, string>,
   revoke: 'Revocar',
   revokeOf: (org: string) => `Revocar la delegación de ${org}`,
-  revokeHelp: 'Si la revoca, tendrá efecto inmediato: la organización no podrá volver a actuar en su nombre con esta delegación.',
+  revokeHelp:
+    'Si la revoca, tendrá efecto inmediato: la organización no podrá volver a actuar en su nombre con esta delegación.',
   morePages: 'Ver más',
 
   accessLogTitle: 'Registro de accesos',
@@ -147,15 +149,19 @@ const es = {
 
   errorTitle: 'No se ha podido completar',
   notFoundTitle: 'Página no encontrada',
-  notFoundText: 'No encontramos lo que busca. Si le enviaron un enlace, compruebe que ha entrado con su propio DNI o NIE.',
+  notFoundText:
+    'No encontramos lo que busca. Si le enviaron un enlace, compruebe que ha entrado con su propio DNI o NIE.',
   forbiddenTitle: 'Acción no permitida',
-  forbiddenText: 'No hemos podido comprobar que esta acción la ha pedido usted desde esta página. Vuelva a la página e inténtelo de nuevo.',
+  forbiddenText:
+    'No hemos podido comprobar que esta acción la ha pedido usted desde esta página. Vuelva a la página e inténtelo de nuevo.',
   sessionEndedTitle: 'Su sesión ha terminado',
   sessionEndedText: 'Vuelva a identificarse para continuar.',
   backHome: 'Volver al inicio',
   problems: {
-    delegation_request_expired: 'La solicitud caducó antes de que la respondiera. Pida a la organización que le envíe otra.',
-    invalid_state_transition: 'Esta solicitud o delegación ya no admite ese cambio: puede que ya la haya respondido o revocado.',
+    delegation_request_expired:
+      'La solicitud caducó antes de que la respondiera. Pida a la organización que le envíe otra.',
+    invalid_state_transition:
+      'Esta solicitud o delegación ya no admite ese cambio: puede que ya la haya respondido o revocado.',
     conflict: 'La organización está suspendida y no puede recibir nuevas delegaciones.',
     not_found: 'No encontramos esta solicitud o delegación.',
   } as Record<string, string>,
@@ -219,7 +225,8 @@ const es = {
     lapsed: 'Caducado',
   } as Record<string, string>,
   handledBy: (org: string, kind: string) => `${org} (${kind})`,
-  delegationEndedNote: (status: string) => `La delegación ya no está vigente (${status}); el trámite queda en su historial.`,
+  delegationEndedNote: (status: string) =>
+    `La delegación ya no está vigente (${status}); el trámite queda en su historial.`,
 
   summaryHeading: 'Resumen',
   registryNumber: 'Número de registro',
@@ -235,22 +242,30 @@ const es = {
     resolve_by: (body: string, date: string, positive: boolean) =>
       `${body} debe resolver y notificarle su decisión como muy tarde el ${date}. Si no lo hace, la solicitud se entiende ${positive ? 'aprobada' : 'denegada'} (silencio administrativo).`,
     prior_claim_if_silent: (date: string) => `En ese caso, podrá presentar una reclamación previa hasta el ${date}.`,
-    clock_suspended: (date: string) => `Mientras no se aporte lo que le piden, el plazo para resolver está parado. Hay que aportarlo hasta el ${date}.`,
-    presumed_denied: (date: string) => `El plazo para resolver terminó sin respuesta: desde el ${date} la solicitud se entiende denegada (silencio administrativo). La Administración todavía puede resolver.`,
-    presumed_approved: (date: string) => `El plazo para resolver terminó sin respuesta: desde el ${date} la solicitud se entiende aprobada (silencio administrativo).`,
+    clock_suspended: (date: string) =>
+      `Mientras no se aporte lo que le piden, el plazo para resolver está parado. Hay que aportarlo hasta el ${date}.`,
+    presumed_denied: (date: string) =>
+      `El plazo para resolver terminó sin respuesta: desde el ${date} la solicitud se entiende denegada (silencio administrativo). La Administración todavía puede resolver.`,
+    presumed_approved: (date: string) =>
+      `El plazo para resolver terminó sin respuesta: desde el ${date} la solicitud se entiende aprobada (silencio administrativo).`,
     prior_claim_until: (date: string) => `Puede presentar una reclamación previa hasta el ${date}.`,
-    dates_unknown: () => 'Todavía no podemos calcular estas fechas: falta el calendario oficial de días inhábiles del año. Las mostraremos en cuanto se publique.',
+    dates_unknown: () =>
+      'Todavía no podemos calcular estas fechas: falta el calendario oficial de días inhábiles del año. Las mostraremos en cuanto se publique.',
   },
   requirementHeading: 'Documentación que le piden',
   requirementAsked: 'Le piden:',
   requirementMissing: 'Falta por aportar:',
   requirementAllProvided: 'Ya se ha aportado todo lo que piden; falta que su representante responda al requerimiento.',
   requirementDeadline: (date: string) => `Plazo: hasta el ${date}.`,
-  requirementTermPending: 'El plazo empieza a contar cuando su representante abra la notificación (o, si no la abre, a los 10 días naturales).',
+  requirementTermPending:
+    'El plazo empieza a contar cuando su representante abra la notificación (o, si no la abre, a los 10 días naturales).',
   requirementExtended: 'El plazo ya se amplió una vez (5 días hábiles más).',
   requirementMessage: 'Lo que dice la Administración:',
   resolutionHeading: 'Resolución',
-  resolutionOutcome: { approved: 'Aprobada', partially_approved: 'Aprobada en parte', denied: 'Denegada' } as Record<string, string>,
+  resolutionOutcome: { approved: 'Aprobada', partially_approved: 'Aprobada en parte', denied: 'Denegada' } as Record<
+    string,
+    string
+  >,
   resolvedOn: (date: string) => `Resuelta el ${date}.`,
   resolutionAmount: 'Importe',
   documentsHeading: 'Documentos',
@@ -315,7 +330,8 @@ const es = {
   filterDateHint: 'Por ejemplo, 2026-03-01.',
   filterApply: 'Aplicar el filtro',
   filterClear: 'Quitar el filtro',
-  filterActive: (n: number) => (n === 1 ? 'Se muestra 1 acceso con este filtro.' : `Se muestran ${n} accesos con este filtro.`),
+  filterActive: (n: number) =>
+    n === 1 ? 'Se muestra 1 acceso con este filtro.' : `Se muestran ${n} accesos con este filtro.`,
   filterDateInvalid: 'Escriba la fecha como aaaa-mm-dd, por ejemplo 2026-03-01.',
   filterPeriodInvalid: 'El día «hasta» es anterior al día «desde».',
   delegationChoice: (org: string, from: string, status: string) => `${org}, desde el ${from} (${status})`,
@@ -393,7 +409,8 @@ const en: Messages = {
   codeHeading: 'Request code',
   codeHelp: 'Check that it matches the code the organisation gave you.',
   answerHeading: 'Your answer',
-  answerHelp: 'If you accept, the organisation may act on your behalf within these limits. You can revoke it at any time.',
+  answerHelp:
+    'If you accept, the organisation may act on your behalf within these limits. You can revoke it at any time.',
   answerBy: (date: string) => `You can answer until ${date}.`,
   accept: 'Accept and grant representation',
   reject: 'Reject',
@@ -424,7 +441,8 @@ const en: Messages = {
   },
   revoke: 'Revoke',
   revokeOf: (org: string) => `Revoke the delegation to ${org}`,
-  revokeHelp: 'If you revoke it, it takes effect immediately: the organisation can no longer act on your behalf with this delegation.',
+  revokeHelp:
+    'If you revoke it, it takes effect immediately: the organisation can no longer act on your behalf with this delegation.',
   morePages: 'See more',
 
   accessLogTitle: 'Access log',
@@ -467,21 +485,26 @@ const en: Messages = {
   notices: {
     accepted: 'You accepted the request. The organisation can now act on your behalf within what you authorised.',
     rejected: 'You rejected the request. The organisation cannot act on your behalf.',
-    revoked: 'Delegation revoked. It takes effect immediately: the organisation can no longer act on your behalf with it.',
+    revoked:
+      'Delegation revoked. It takes effect immediately: the organisation can no longer act on your behalf with it.',
     signed_out: 'You have signed out.',
   },
 
   errorTitle: 'This could not be completed',
   notFoundTitle: 'Page not found',
-  notFoundText: 'We could not find what you are looking for. If you were sent a link, check that you signed in with your own DNI or NIE.',
+  notFoundText:
+    'We could not find what you are looking for. If you were sent a link, check that you signed in with your own DNI or NIE.',
   forbiddenTitle: 'Action not allowed',
-  forbiddenText: 'We could not confirm that you asked for this action from this page. Go back to the page and try again.',
+  forbiddenText:
+    'We could not confirm that you asked for this action from this page. Go back to the page and try again.',
   sessionEndedTitle: 'Your session has ended',
   sessionEndedText: 'Sign in again to continue.',
   backHome: 'Back to the start',
   problems: {
-    delegation_request_expired: 'The request expired before you answered it. Ask the organisation to send you another one.',
-    invalid_state_transition: 'This request or delegation no longer allows that change: you may have already answered or revoked it.',
+    delegation_request_expired:
+      'The request expired before you answered it. Ask the organisation to send you another one.',
+    invalid_state_transition:
+      'This request or delegation no longer allows that change: you may have already answered or revoked it.',
     conflict: 'The organisation is suspended and cannot receive new delegations.',
     not_found: 'We could not find this request or delegation.',
   },
@@ -545,7 +568,8 @@ const en: Messages = {
     lapsed: 'Lapsed',
   },
   handledBy: (org: string, kind: string) => `${org} (${kind})`,
-  delegationEndedNote: (status: string) => `The delegation is no longer in force (${status}); the procedure stays in your history.`,
+  delegationEndedNote: (status: string) =>
+    `The delegation is no longer in force (${status}); the procedure stays in your history.`,
 
   summaryHeading: 'Summary',
   registryNumber: 'Registry number',
@@ -560,19 +584,26 @@ const en: Messages = {
     registered: (date: string) => `It was registered on ${date}. Legal time limits count from that day.`,
     resolve_by: (body: string, date: string, positive: boolean) =>
       `${body} must decide and notify you by ${date} at the latest. If it does not, the application is deemed ${positive ? 'approved' : 'refused'} (administrative silence).`,
-    prior_claim_if_silent: (date: string) => `In that case, you may file a prior claim (reclamación previa) until ${date}.`,
-    clock_suspended: (date: string) => `Until what is requested is provided, the time limit to decide is paused. It must be provided by ${date}.`,
-    presumed_denied: (date: string) => `The time limit to decide ended without an answer: since ${date} the application is deemed refused (administrative silence). The administration may still decide.`,
-    presumed_approved: (date: string) => `The time limit to decide ended without an answer: since ${date} the application is deemed approved (administrative silence).`,
+    prior_claim_if_silent: (date: string) =>
+      `In that case, you may file a prior claim (reclamación previa) until ${date}.`,
+    clock_suspended: (date: string) =>
+      `Until what is requested is provided, the time limit to decide is paused. It must be provided by ${date}.`,
+    presumed_denied: (date: string) =>
+      `The time limit to decide ended without an answer: since ${date} the application is deemed refused (administrative silence). The administration may still decide.`,
+    presumed_approved: (date: string) =>
+      `The time limit to decide ended without an answer: since ${date} the application is deemed approved (administrative silence).`,
     prior_claim_until: (date: string) => `You may file a prior claim (reclamación previa) until ${date}.`,
-    dates_unknown: () => 'We cannot compute these dates yet: the official calendar of non-working days for the year is missing. We will show them as soon as it is published.',
+    dates_unknown: () =>
+      'We cannot compute these dates yet: the official calendar of non-working days for the year is missing. We will show them as soon as it is published.',
   },
   requirementHeading: 'Documents requested from you',
   requirementAsked: 'They ask for:',
   requirementMissing: 'Still missing:',
-  requirementAllProvided: 'Everything requested has been provided; your representative still has to answer the request.',
+  requirementAllProvided:
+    'Everything requested has been provided; your representative still has to answer the request.',
   requirementDeadline: (date: string) => `Time limit: until ${date}.`,
-  requirementTermPending: 'The time limit starts once your representative opens the notification (or, if unopened, after 10 calendar days).',
+  requirementTermPending:
+    'The time limit starts once your representative opens the notification (or, if unopened, after 10 calendar days).',
   requirementExtended: 'The time limit was already extended once (5 more working days).',
   requirementMessage: 'What the administration says:',
   resolutionHeading: 'Decision',
@@ -671,12 +702,22 @@ export const MESSAGES: Record<Lang, Messages> = { es, en };
 export function formatDay(lang: Lang, day: string): string {
   const date = new Date(`${day}T00:00:00Z`);
   if (Number.isNaN(date.getTime())) return day;
-  return new Intl.DateTimeFormat(MESSAGES[lang].locale, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(date);
+  return new Intl.DateTimeFormat(MESSAGES[lang].locale, {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  }).format(date);
 }
 
 /** A moment as a day in Madrid: what a citizen in Spain reads as "the date". */
 export function formatMadridDay(lang: Lang, at: Date): string {
-  return new Intl.DateTimeFormat(MESSAGES[lang].locale, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Madrid' }).format(at);
+  return new Intl.DateTimeFormat(MESSAGES[lang].locale, {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'Europe/Madrid',
+  }).format(at);
 }
 
 /** A moment in Madrid time, to the minute. */

@@ -1,13 +1,14 @@
 import type { Context } from 'hono';
-import type { Child } from 'hono/jsx';
 import { getCookie, setCookie } from 'hono/cookie';
 import { html, raw } from 'hono/html';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { Child } from 'hono/jsx';
 import type { CookieOptions } from 'hono/utils/cookie';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
 import type { Config } from '../../config';
 import type { AppEnv } from '../../http/context';
 import { base64UrlEncode } from '../../lib/encoding';
-import { DEFAULT_LANG, isLang, MESSAGES, type Lang, type Messages } from './i18n';
+import { DEFAULT_LANG, isLang, type Lang, MESSAGES, type Messages } from './i18n';
 
 export const LANG_COOKIE = 'lang';
 const LANG_COOKIE_SECONDS = 365 * 86_400;
@@ -27,7 +28,8 @@ export function cookieOptions(config: Config, maxAge?: number, path = '/'): Cook
 export function pageLang(c: Context<AppEnv>): Lang {
   const asked = c.req.query('lang');
   if (isLang(asked)) {
-    if (getCookie(c, LANG_COOKIE) !== asked) setCookie(c, LANG_COOKIE, asked, cookieOptions(c.get('deps').config, LANG_COOKIE_SECONDS));
+    if (getCookie(c, LANG_COOKIE) !== asked)
+      setCookie(c, LANG_COOKIE, asked, cookieOptions(c.get('deps').config, LANG_COOKIE_SECONDS));
     return asked;
   }
   const remembered = getCookie(c, LANG_COOKIE);
@@ -37,7 +39,10 @@ export function pageLang(c: Context<AppEnv>): Lang {
 /* ------------------------------------------------------------------ CSRF */
 
 async function hmacKey(secret: string): Promise<CryptoKey> {
-  return crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+  return crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+    'sign',
+    'verify',
+  ]);
 }
 
 /** The form token bound to a cookie value: HMAC-SHA256 of it, keyed with the service secret. */
@@ -77,7 +82,12 @@ export function pageContext(c: Context<AppEnv>, switchPath?: string): PageContex
   const url = new URL(switchPath ?? c.req.url, 'http://page.local');
   url.searchParams.delete('aviso');
   url.searchParams.set('lang', t.switchTo.lang);
-  return { lang, t, nonce: base64UrlEncode(crypto.getRandomValues(new Uint8Array(16))), switchHref: `${url.pathname}${url.search}` };
+  return {
+    lang,
+    t,
+    nonce: base64UrlEncode(crypto.getRandomValues(new Uint8Array(16))),
+    switchHref: `${url.pathname}${url.search}`,
+  };
 }
 
 export interface SessionChrome {
@@ -260,7 +270,12 @@ export function Layout(props: {
  * Sends a page: doctype, no caching (pages carry personal data), and a strict policy: no
  * scripts at all, only this response's own style, forms posting to this origin, no framing.
  */
-export function sendPage(c: Context<AppEnv>, page: PageContext, node: Child, status: ContentfulStatusCode = 200): Response | Promise<Response> {
+export function sendPage(
+  c: Context<AppEnv>,
+  page: PageContext,
+  node: Child,
+  status: ContentfulStatusCode = 200,
+): Response | Promise<Response> {
   c.header('Cache-Control', 'no-store');
   c.header(
     'Content-Security-Policy',

@@ -1,4 +1,5 @@
 import type { z } from '@hono/zod-openapi';
+
 import type { CalendarSnapshot } from '../../lib/calendar';
 import { toDocument } from '../documents/mappers';
 import { toProcedure, toTimelineEntry } from '../procedures/mappers';
@@ -12,8 +13,15 @@ const BASE = '/v1/me/procedures';
 
 function toHandledBy(s: MyProcedureSummary): z.infer<typeof HandledBySchema> {
   return {
-    organization: { id: s.holder.organization_id, legal_name: s.holder.organization_name, kind: s.holder.organization_kind as Summary['handled_by']['organization']['kind'] },
-    delegation: { id: s.holder.delegation_id, status: s.holder.delegation_status as Summary['handled_by']['delegation']['status'] },
+    organization: {
+      id: s.holder.organization_id,
+      legal_name: s.holder.organization_name,
+      kind: s.holder.organization_kind as Summary['handled_by']['organization']['kind'],
+    },
+    delegation: {
+      id: s.holder.delegation_id,
+      status: s.holder.delegation_status as Summary['handled_by']['delegation']['status'],
+    },
   };
 }
 
@@ -59,7 +67,10 @@ export function toMyProcedure(d: MyProcedureDetail, today: string, cal: Calendar
         }
       : null,
     legal_dates: d.legalDates.map(toLegalDate),
-    documents: d.documents.map((doc) => ({ ...toDocument(doc), download_url: `${base}/documents/${encodeURIComponent(doc.id)}/content` })),
+    documents: d.documents.map((doc) => ({
+      ...toDocument(doc),
+      download_url: `${base}/documents/${encodeURIComponent(doc.id)}/content`,
+    })),
     timeline: d.timeline.map(toTimelineEntry),
     receipt_url: d.row.registry_entry_number ? `${base}/receipt` : null,
   };

@@ -1,4 +1,4 @@
-import { textArray, type Sql } from '../../db/sql';
+import { type Sql, textArray } from '../../db/sql';
 import { accessLogInsert } from '../access-log/queries';
 import { receiptPayload, type ReceiptRow } from '../procedures/queries';
 
@@ -16,7 +16,12 @@ export interface HolderRow {
   organization_kind: string;
 }
 
-export function listHolders(sql: Sql, citizenId: string, delegationIds: readonly string[], today: string): Promise<HolderRow[]> {
+export function listHolders(
+  sql: Sql,
+  citizenId: string,
+  delegationIds: readonly string[],
+  today: string,
+): Promise<HolderRow[]> {
   if (delegationIds.length === 0) return Promise.resolve([]);
   return sql<HolderRow[]>`
     select d.id as delegation_id,
@@ -34,7 +39,12 @@ export interface DelegationChoiceRow {
   valid_from: string;
 }
 
-export function listDelegationChoices(sql: Sql, citizenId: string, livemode: boolean | undefined, today: string): Promise<DelegationChoiceRow[]> {
+export function listDelegationChoices(
+  sql: Sql,
+  citizenId: string,
+  livemode: boolean | undefined,
+  today: string,
+): Promise<DelegationChoiceRow[]> {
   return sql<DelegationChoiceRow[]>`
     select d.id, o.legal_name as organization_name, to_char(d.valid_from, 'YYYY-MM-DD') as valid_from,
       case when d.status = 'active' and d.valid_until < ${today}::date then 'expired' else d.status end as status
@@ -52,7 +62,12 @@ export function listDelegationChoices(sql: Sql, citizenId: string, livemode: boo
  */
 export async function readOwnReceipt(
   sql: Sql,
-  args: { procedureId: string; citizenId: string; livemode: boolean | undefined; log: { id: string; requestId: string; at: Date } },
+  args: {
+    procedureId: string;
+    citizenId: string;
+    livemode: boolean | undefined;
+    log: { id: string; requestId: string; at: Date };
+  },
 ): Promise<ReceiptRow | undefined> {
   const [row] = await sql<ReceiptRow[]>`
     with receipt as (
@@ -61,7 +76,13 @@ export async function readOwnReceipt(
     ), logged as (
       ${accessLogInsert(
         sql,
-        { ...args.log, action: 'procedure.receipt_read', resourceType: 'procedure', resourceId: args.procedureId, actorType: 'citizen' },
+        {
+          ...args.log,
+          action: 'procedure.receipt_read',
+          resourceType: 'procedure',
+          resourceId: args.procedureId,
+          actorType: 'citizen',
+        },
         sql`(select citizen_id, delegation_id, organization_id, null::text as member_id, livemode from receipt where registry_entry_number is not null) as entry`,
       )}
       returning 1

@@ -1,30 +1,53 @@
 import type { Context } from 'hono';
+
+import { citizenPrincipal } from '../../http/auth';
 import type { App, AppEnv } from '../../http/context';
 import { defineRoute } from '../../http/openapi';
 import { decodeCursor, encodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import { legalDay } from '../../lib/legal-day';
-import { DelegationRequestPageSchema, DelegationRequestParams, DelegationRequestSchema, ListDelegationRequestsQuery } from '../delegation-requests/schemas';
-import { findDelegationRequest, listDelegationRequests } from '../delegation-requests/queries';
-import { acceptDelegationRequest, rejectDelegationRequest } from '../delegation-requests/service';
-import { toDelegationRequest } from '../delegation-requests/mappers';
-import { DelegationPageSchema, DelegationParams, DelegationSchema, ListDelegationsQuery } from '../delegations/schemas';
-import { findDelegation, listDelegations } from '../delegations/queries';
-import { revokeDelegation } from '../delegations/service';
-import { toDelegation } from '../delegations/mappers';
-import { AccessLogPageSchema, ListAccessLogQuery } from '../access-log/schemas';
 import { toAccessLogEntry } from '../access-log/mappers';
+import { AccessLogPageSchema, ListAccessLogQuery } from '../access-log/schemas';
+import { toDelegationRequest } from '../delegation-requests/mappers';
+import { findDelegationRequest, listDelegationRequests } from '../delegation-requests/queries';
+import {
+  DelegationRequestPageSchema,
+  DelegationRequestParams,
+  DelegationRequestSchema,
+  ListDelegationRequestsQuery,
+} from '../delegation-requests/schemas';
+import { acceptDelegationRequest, rejectDelegationRequest } from '../delegation-requests/service';
+import { toDelegation } from '../delegations/mappers';
+import { findDelegation, listDelegations } from '../delegations/queries';
+import { DelegationPageSchema, DelegationParams, DelegationSchema, ListDelegationsQuery } from '../delegations/schemas';
+import { revokeDelegation } from '../delegations/service';
 import { contentDisposition } from '../documents/files';
-import { citizenPrincipal } from '../../http/auth';
-import { ProcedureParams, TimelineSchema } from '../procedures/schemas';
-import { findProcedure } from '../procedures/queries';
 import { toTimeline } from '../procedures/mappers';
+import { findProcedure } from '../procedures/queries';
+import { ProcedureParams, TimelineSchema } from '../procedures/schemas';
 import { listTimeline } from '../procedures/timeline.queries';
-import { ExportAccessLogQuery, ListMyProceduresQuery, MyDocumentParams, MyProcedurePageSchema, MyProcedureParams, MyProcedureSchema } from './schemas';
-import { accessLogFilter, accessLogPage, downloadMyDocument, listMyProcedures as listMyProcedureSummaries, myProcedure, myReceipt, scopeOf, todayOf, type CitizenScope } from './service';
-import { toMyProcedure, toMyProcedureSummary } from './mappers';
 import { accessLogCsv, accessLogPdf, filterParts } from './access-log-view';
+import { toMyProcedure, toMyProcedureSummary } from './mappers';
 import { listDelegationChoices } from './queries';
+import {
+  ExportAccessLogQuery,
+  ListMyProceduresQuery,
+  MyDocumentParams,
+  MyProcedurePageSchema,
+  MyProcedureParams,
+  MyProcedureSchema,
+} from './schemas';
+import {
+  accessLogFilter,
+  accessLogPage,
+  type CitizenScope,
+  downloadMyDocument,
+  listMyProcedures as listMyProcedureSummaries,
+  myProcedure,
+  myReceipt,
+  scopeOf,
+  todayOf,
+} from './service';
 
 const TAG = 'Citizen';
 const PDF = { 'application/pdf': { schema: { type: 'string' as const, format: 'binary' } } };
@@ -41,11 +64,17 @@ const listMyRequests = defineRoute({
   operationId: 'listMyDelegationRequests',
   tags: [TAG],
   summary: 'Requests addressed to me',
-  description: 'For the signed-in citizen: the delegation requests organisations have addressed to them, newest first, so they can accept or reject them.',
+  description:
+    'For the signed-in citizen: the delegation requests organisations have addressed to them, newest first, so they can accept or reject them.',
   auth: 'citizenRead',
   request: { query: ListDelegationRequestsQuery },
   problems: [...PROBLEMS, 'invalid_cursor'],
-  responses: { 200: { description: 'A page of requests for the signed-in citizen.', content: { 'application/json': { schema: DelegationRequestPageSchema } } } },
+  responses: {
+    200: {
+      description: 'A page of requests for the signed-in citizen.',
+      content: { 'application/json': { schema: DelegationRequestPageSchema } },
+    },
+  },
 });
 
 const acceptMyRequest = defineRoute({
@@ -54,11 +83,17 @@ const acceptMyRequest = defineRoute({
   operationId: 'acceptMyDelegationRequest',
   tags: [TAG],
   summary: 'Accept a request: grant the delegation',
-  description: 'For the signed-in citizen: accepts a pending request and grants the delegation with the scope asked for. Emits `delegation_request.accepted` to the organisation.',
+  description:
+    'For the signed-in citizen: accepts a pending request and grants the delegation with the scope asked for. Emits `delegation_request.accepted` to the organisation.',
   auth: 'citizenWrite',
   request: { params: DelegationRequestParams },
   problems: [...PROBLEMS, 'not_found', 'invalid_state_transition', 'delegation_request_expired', 'conflict'],
-  responses: { 200: { description: 'The accepted request; `delegation_id` names the new delegation.', content: { 'application/json': { schema: DelegationRequestSchema } } } },
+  responses: {
+    200: {
+      description: 'The accepted request; `delegation_id` names the new delegation.',
+      content: { 'application/json': { schema: DelegationRequestSchema } },
+    },
+  },
 });
 
 const rejectMyRequest = defineRoute({
@@ -67,11 +102,14 @@ const rejectMyRequest = defineRoute({
   operationId: 'rejectMyDelegationRequest',
   tags: [TAG],
   summary: 'Reject a request',
-  description: 'For the signed-in citizen: turns down a pending request; no delegation is created. Emits `delegation_request.rejected` to the organisation.',
+  description:
+    'For the signed-in citizen: turns down a pending request; no delegation is created. Emits `delegation_request.rejected` to the organisation.',
   auth: 'citizenWrite',
   request: { params: DelegationRequestParams },
   problems: [...PROBLEMS, 'not_found', 'invalid_state_transition', 'delegation_request_expired'],
-  responses: { 200: { description: 'The rejected request.', content: { 'application/json': { schema: DelegationRequestSchema } } } },
+  responses: {
+    200: { description: 'The rejected request.', content: { 'application/json': { schema: DelegationRequestSchema } } },
+  },
 });
 
 const listMyDelegations = defineRoute({
@@ -80,11 +118,14 @@ const listMyDelegations = defineRoute({
   operationId: 'listMyDelegations',
   tags: [TAG],
   summary: 'Delegations I have granted',
-  description: 'For the signed-in citizen: every delegation they have granted, active or ended, with the organisation and scope, so they can review or revoke it.',
+  description:
+    'For the signed-in citizen: every delegation they have granted, active or ended, with the organisation and scope, so they can review or revoke it.',
   auth: 'citizenRead',
   request: { query: ListDelegationsQuery },
   problems: [...PROBLEMS, 'invalid_cursor'],
-  responses: { 200: { description: 'A page of delegations.', content: { 'application/json': { schema: DelegationPageSchema } } } },
+  responses: {
+    200: { description: 'A page of delegations.', content: { 'application/json': { schema: DelegationPageSchema } } },
+  },
 });
 
 const revokeMyDelegation = defineRoute({
@@ -93,11 +134,14 @@ const revokeMyDelegation = defineRoute({
   operationId: 'revokeMyDelegation',
   tags: [TAG],
   summary: 'Revoke a delegation',
-  description: 'Takes effect on the organisation\'s very next request: consent tokens minted before stop working at once.',
+  description:
+    "Takes effect on the organisation's very next request: consent tokens minted before stop working at once.",
   auth: 'citizenWrite',
   request: { params: DelegationParams },
   problems: [...PROBLEMS, 'not_found', 'invalid_state_transition'],
-  responses: { 200: { description: 'The revoked delegation.', content: { 'application/json': { schema: DelegationSchema } } } },
+  responses: {
+    200: { description: 'The revoked delegation.', content: { 'application/json': { schema: DelegationSchema } } },
+  },
 });
 
 const myAccessLog = defineRoute({
@@ -112,7 +156,12 @@ const myAccessLog = defineRoute({
   auth: 'citizenRead',
   request: { query: ListAccessLogQuery },
   problems: [...PROBLEMS, 'invalid_cursor'],
-  responses: { 200: { description: 'A page of access-log entries.', content: { 'application/json': { schema: AccessLogPageSchema } } } },
+  responses: {
+    200: {
+      description: 'A page of access-log entries.',
+      content: { 'application/json': { schema: AccessLogPageSchema } },
+    },
+  },
 });
 
 const listMyProcedures = defineRoute({
@@ -121,11 +170,17 @@ const listMyProcedures = defineRoute({
   operationId: 'listMyProcedures',
   tags: [TAG],
   summary: 'Procedures filed or drafted in my name',
-  description: 'By any representative, oldest first. A procedure stays in the list after its delegation is revoked or ends: it is the citizen\'s history.',
+  description:
+    "By any representative, oldest first. A procedure stays in the list after its delegation is revoked or ends: it is the citizen's history.",
   auth: 'citizenRead',
   request: { query: ListMyProceduresQuery },
   problems: [...PROBLEMS, 'invalid_cursor'],
-  responses: { 200: { description: 'A page of procedures, oldest first.', content: { 'application/json': { schema: MyProcedurePageSchema } } } },
+  responses: {
+    200: {
+      description: 'A page of procedures, oldest first.',
+      content: { 'application/json': { schema: MyProcedurePageSchema } },
+    },
+  },
 });
 
 const retrieveMyProcedure = defineRoute({
@@ -134,11 +189,17 @@ const retrieveMyProcedure = defineRoute({
   operationId: 'retrieveMyProcedure',
   tags: [TAG],
   summary: 'One of my procedures: timeline, documents, requirement, resolution and legal dates',
-  description: 'Every date is a Europe/Madrid legal day computed by the same deadline code as the firms\' `Procedure.deadlines`.',
+  description:
+    "Every date is a Europe/Madrid legal day computed by the same deadline code as the firms' `Procedure.deadlines`.",
   auth: 'citizenRead',
   request: { params: MyProcedureParams },
   problems: [...PROBLEMS, 'not_found'],
-  responses: { 200: { description: 'The procedure as the citizen sees it.', content: { 'application/json': { schema: MyProcedureSchema } } } },
+  responses: {
+    200: {
+      description: 'The procedure as the citizen sees it.',
+      content: { 'application/json': { schema: MyProcedureSchema } },
+    },
+  },
 });
 
 const downloadMyDocumentRoute = defineRoute({
@@ -147,7 +208,7 @@ const downloadMyDocumentRoute = defineRoute({
   operationId: 'downloadMyDocument',
   tags: [TAG],
   summary: 'Download a document of one of my procedures',
-  description: 'The exact bytes stored. The download is recorded in the citizen\'s own access log (`actor: citizen`).',
+  description: "The exact bytes stored. The download is recorded in the citizen's own access log (`actor: citizen`).",
   auth: 'citizenRead',
   request: { params: MyDocumentParams },
   problems: [...PROBLEMS, 'not_found'],
@@ -169,7 +230,7 @@ const myReceiptRoute = defineRoute({
   operationId: 'retrieveMyProcedureReceipt',
   tags: [TAG],
   summary: 'The filing receipt of one of my procedures, as PDF',
-  description: 'The same justificante the representative gets; the download is recorded in the citizen\'s access log.',
+  description: "The same justificante the representative gets; the download is recorded in the citizen's access log.",
   auth: 'citizenRead',
   request: { params: MyProcedureParams },
   problems: [...PROBLEMS, 'not_found', 'invalid_state_transition'],
@@ -187,7 +248,9 @@ const exportMyAccessLog = defineRoute({
   auth: 'citizenRead',
   request: { query: ExportAccessLogQuery },
   problems: [...PROBLEMS, 'invalid_cursor'],
-  responses: { 200: { description: 'The entries as a file.', content: { 'text/csv': { schema: { type: 'string' } }, ...PDF } } },
+  responses: {
+    200: { description: 'The entries as a file.', content: { 'text/csv': { schema: { type: 'string' } }, ...PDF } },
+  },
 });
 
 const myProcedureTimeline = defineRoute({
@@ -200,12 +263,18 @@ const myProcedureTimeline = defineRoute({
   auth: 'citizenRead',
   request: { params: ProcedureParams },
   problems: [...PROBLEMS, 'not_found'],
-  responses: { 200: { description: 'Every change, oldest first.', content: { 'application/json': { schema: TimelineSchema } } } },
+  responses: {
+    200: { description: 'Every change, oldest first.', content: { 'application/json': { schema: TimelineSchema } } },
+  },
 });
 
 export async function myRequest(c: Context<AppEnv>, id: string) {
   const principal = citizenPrincipal(c);
-  const row = await findDelegationRequest(c.get('sql'), { id, citizenId: principal.citizenId, livemode: citizenLivemodeFilter(c) }, c.get('deps').clock.now());
+  const row = await findDelegationRequest(
+    c.get('sql'),
+    { id, citizenId: principal.citizenId, livemode: citizenLivemodeFilter(c) },
+    c.get('deps').clock.now(),
+  );
   if (!row) throw new ProblemError('not_found', 'No such delegation request.');
   return row;
 }
@@ -224,21 +293,42 @@ export function registerCitizen(app: App): void {
       now: c.get('deps').clock.now(),
     });
     const baseUrl = c.get('deps').config.baseUrl;
-    return c.json(toPage(rows, limit, 'my_delegation_requests', (r) => [r.created_at.toISOString(), r.id], (r) => toDelegationRequest(r, baseUrl)), 200);
+    return c.json(
+      toPage(
+        rows,
+        limit,
+        'my_delegation_requests',
+        (r) => [r.created_at.toISOString(), r.id],
+        (r) => toDelegationRequest(r, baseUrl),
+      ),
+      200,
+    );
   });
 
   app.openapi(acceptMyRequest, async (c) => {
     const row = await myRequest(c, c.req.valid('param').id);
     const now = c.get('deps').clock.now();
     await acceptDelegationRequest(c.get('sql'), row, now);
-    return c.json(toDelegationRequest((await findDelegationRequest(c.get('sql'), { id: row.id }, now))!, c.get('deps').config.baseUrl), 200);
+    return c.json(
+      toDelegationRequest(
+        (await findDelegationRequest(c.get('sql'), { id: row.id }, now))!,
+        c.get('deps').config.baseUrl,
+      ),
+      200,
+    );
   });
 
   app.openapi(rejectMyRequest, async (c) => {
     const row = await myRequest(c, c.req.valid('param').id);
     const now = c.get('deps').clock.now();
     await rejectDelegationRequest(c.get('sql'), row.id, now);
-    return c.json(toDelegationRequest((await findDelegationRequest(c.get('sql'), { id: row.id }, now))!, c.get('deps').config.baseUrl), 200);
+    return c.json(
+      toDelegationRequest(
+        (await findDelegationRequest(c.get('sql'), { id: row.id }, now))!,
+        c.get('deps').config.baseUrl,
+      ),
+      200,
+    );
   });
 
   app.openapi(listMyDelegations, async (c) => {
@@ -253,7 +343,10 @@ export function registerCitizen(app: App): void {
       limit,
       today: legalDay(c.get('deps').clock.now()),
     });
-    return c.json(toPage(rows, limit, 'my_delegations', (r) => [r.created_at.toISOString(), r.id], toDelegation), 200);
+    return c.json(
+      toPage(rows, limit, 'my_delegations', (r) => [r.created_at.toISOString(), r.id], toDelegation),
+      200,
+    );
   });
 
   app.openapi(revokeMyDelegation, async (c) => {
@@ -261,7 +354,10 @@ export function registerCitizen(app: App): void {
     const id = c.req.valid('param').id;
     const now = c.get('deps').clock.now();
     await revokeDelegation(c.get('sql'), principal.citizenId, id, now);
-    return c.json(toDelegation((await findDelegation(c.get('sql'), { id, citizenId: principal.citizenId }, legalDay(now)))!), 200);
+    return c.json(
+      toDelegation((await findDelegation(c.get('sql'), { id, citizenId: principal.citizenId }, legalDay(now)))!),
+      200,
+    );
   });
 
   app.openapi(listMyProcedures, async (c) => {
@@ -271,18 +367,36 @@ export function registerCitizen(app: App): void {
     const cal = await c.get('deps').calendar.ensure(c.get('sql'));
     const rows = await listMyProcedureSummaries(c.get('sql'), scope, cal, { after, limit });
     const today = todayOf(scope);
-    return c.json(toPage(rows, limit, 'my_procedures', (s) => [s.row.created_at.toISOString(), s.row.id], (s) => toMyProcedureSummary(s, today, cal)), 200);
+    return c.json(
+      toPage(
+        rows,
+        limit,
+        'my_procedures',
+        (s) => [s.row.created_at.toISOString(), s.row.id],
+        (s) => toMyProcedureSummary(s, today, cal),
+      ),
+      200,
+    );
   });
 
   app.openapi(retrieveMyProcedure, async (c) => {
     const scope = citizenScope(c);
     const cal = await c.get('deps').calendar.ensure(c.get('sql'));
-    return c.json(toMyProcedure(await myProcedure(c.get('sql'), scope, cal, c.req.valid('param').id), todayOf(scope), cal), 200);
+    return c.json(
+      toMyProcedure(await myProcedure(c.get('sql'), scope, cal, c.req.valid('param').id), todayOf(scope), cal),
+      200,
+    );
   });
 
   app.openapi(downloadMyDocumentRoute, async (c) => {
     const { id, document_id } = c.req.valid('param');
-    const { document, bytes } = await downloadMyDocument(c.get('sql'), citizenScope(c), id, document_id, c.get('requestId'));
+    const { document, bytes } = await downloadMyDocument(
+      c.get('sql'),
+      citizenScope(c),
+      id,
+      document_id,
+      c.get('requestId'),
+    );
     return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
       'content-type': document.content_type,
       'content-length': String(bytes.length),
@@ -292,7 +406,13 @@ export function registerCitizen(app: App): void {
   });
 
   app.openapi(myReceiptRoute, async (c) => {
-    const { row, pdf } = await myReceipt(c.get('sql'), citizenScope(c), c.get('deps').calendar, c.req.valid('param').id, c.get('requestId'));
+    const { row, pdf } = await myReceipt(
+      c.get('sql'),
+      citizenScope(c),
+      c.get('deps').calendar,
+      c.req.valid('param').id,
+      c.get('requestId'),
+    );
     return c.body(pdf as Uint8Array<ArrayBuffer>, 200, {
       'content-type': 'application/pdf',
       'content-disposition': contentDisposition(`justificante-${row.registry_entry_number}.pdf`),
@@ -301,7 +421,11 @@ export function registerCitizen(app: App): void {
 
   app.openapi(myProcedureTimeline, async (c) => {
     const principal = citizenPrincipal(c);
-    const row = await findProcedure(c.get('sql'), { id: c.req.valid('param').id, citizenId: principal.citizenId, livemode: citizenLivemodeFilter(c) });
+    const row = await findProcedure(c.get('sql'), {
+      id: c.req.valid('param').id,
+      citizenId: principal.citizenId,
+      livemode: citizenLivemodeFilter(c),
+    });
     if (!row) throw new ProblemError('not_found', 'No such procedure.');
     return c.json(toTimeline(await listTimeline(c.get('sql'), row.id)), 200);
   });
@@ -312,7 +436,14 @@ export function registerCitizen(app: App): void {
     const filter = accessLogFilter(scope, { delegationId: delegation_id, from, to });
     const before = cursor ? decodeCursor('my_access_log', cursor, 1)[0] : undefined;
     const { rows, older } = await accessLogPage(c.get('sql'), filter, { before, limit });
-    return c.json({ data: rows.map(toAccessLogEntry), has_more: older !== undefined, next_cursor: older ? encodeCursor('my_access_log', [older]) : null }, 200);
+    return c.json(
+      {
+        data: rows.map(toAccessLogEntry),
+        has_more: older !== undefined,
+        next_cursor: older ? encodeCursor('my_access_log', [older]) : null,
+      },
+      200,
+    );
   });
 
   app.openapi(exportMyAccessLog, async (c) => {
@@ -342,10 +473,22 @@ export async function sendAccessLogExport(
   const day = todayOf(scope);
   const name = lang === 'es' ? `registro-de-accesos-${day}` : `access-log-${day}`;
   if (format === 'csv') {
-    return c.body(`\ufeff${accessLogCsv(lang, rows)}`, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': contentDisposition(`${name}.csv`) });
+    return c.body(`\ufeff${accessLogCsv(lang, rows)}`, 200, {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': contentDisposition(`${name}.csv`),
+    });
   }
   const principal = citizenPrincipal(c);
-  const choices = filter.delegationId ? await listDelegationChoices(c.get('sql'), scope.citizenId, scope.livemode, day) : [];
-  const pdf = await accessLogPdf(lang, rows, { citizenName: principal.name, filter: filterParts(lang, filter, choices), now: scope.now });
-  return c.body(pdf as Uint8Array<ArrayBuffer>, 200, { 'content-type': 'application/pdf', 'content-disposition': contentDisposition(`${name}.pdf`) });
+  const choices = filter.delegationId
+    ? await listDelegationChoices(c.get('sql'), scope.citizenId, scope.livemode, day)
+    : [];
+  const pdf = await accessLogPdf(lang, rows, {
+    citizenName: principal.name,
+    filter: filterParts(lang, filter, choices),
+    now: scope.now,
+  });
+  return c.body(pdf as Uint8Array<ArrayBuffer>, 200, {
+    'content-type': 'application/pdf',
+    'content-disposition': contentDisposition(`${name}.pdf`),
+  });
 }

@@ -1,19 +1,26 @@
 import { z } from '@hono/zod-openapi';
-import { paginationQuery, pageSchema } from '../../http/pagination';
+
+import { pageSchema, paginationQuery } from '../../http/pagination';
 import { ListAccessLogQuery } from '../access-log/schemas';
 import { DocumentKindSchema, ProcedureTypeCodeSchema } from '../catalog/schemas';
 import { DOCUMENT_EXAMPLE, DocumentSchema } from '../documents/schemas';
-import { PROCEDURE_STATUSES } from '../procedures/state-machine';
 import { ProcedureSchema, RequirementSchema, TimelineEntrySchema } from '../procedures/schemas';
+import { PROCEDURE_STATUSES } from '../procedures/state-machine';
 
 export const ListMyProceduresQuery = z.object({ ...paginationQuery }).strict();
 
 export const HandledBySchema = z
   .object({
-    organization: z.object({ id: z.string(), legal_name: z.string(), kind: z.enum(['gestoria', 'graduado_social', 'law_firm', 'third_sector']) }),
+    organization: z.object({
+      id: z.string(),
+      legal_name: z.string(),
+      kind: z.enum(['gestoria', 'graduado_social', 'law_firm', 'third_sector']),
+    }),
     delegation: z.object({
       id: z.string(),
-      status: z.enum(['active', 'revoked', 'renounced', 'expired', 'suspended']).openapi({ description: 'Today\'s status: a procedure stays in the citizen\'s history after the delegation ends.' }),
+      status: z.enum(['active', 'revoked', 'renounced', 'expired', 'suspended']).openapi({
+        description: "Today's status: a procedure stays in the citizen's history after the delegation ends.",
+      }),
     }),
   })
   .openapi('HandledBy');
@@ -39,21 +46,41 @@ export const MyProcedurePageSchema = pageSchema(MyProcedureSummarySchema, 'MyPro
 
 export const LegalDateSchema = z
   .object({
-    code: z.enum(['not_filed', 'registered', 'resolve_by', 'prior_claim_if_silent', 'clock_suspended', 'presumed_denied', 'presumed_approved', 'prior_claim_until', 'dates_unknown']).openapi({
-      description:
-        '`registered`: the day the legal clock counts from. `resolve_by`: the body must resolve and notify by `date`; `silence` says what happens if it does not. ' +
-        '`prior_claim_if_silent`: last day for a reclamación previa should that date pass unresolved. `clock_suspended`: a requirement is open; it must be answered by `date`. ' +
-        '`presumed_denied` / `presumed_approved`: silence applied on `date`. `prior_claim_until`: last day for a reclamación previa. `dates_unknown`: no holiday data yet for the years concerned.',
+    code: z
+      .enum([
+        'not_filed',
+        'registered',
+        'resolve_by',
+        'prior_claim_if_silent',
+        'clock_suspended',
+        'presumed_denied',
+        'presumed_approved',
+        'prior_claim_until',
+        'dates_unknown',
+      ])
+      .openapi({
+        description:
+          '`registered`: the day the legal clock counts from. `resolve_by`: the body must resolve and notify by `date`; `silence` says what happens if it does not. ' +
+          '`prior_claim_if_silent`: last day for a reclamación previa should that date pass unresolved. `clock_suspended`: a requirement is open; it must be answered by `date`. ' +
+          '`presumed_denied` / `presumed_approved`: silence applied on `date`. `prior_claim_until`: last day for a reclamación previa. `dates_unknown`: no holiday data yet for the years concerned.',
+      }),
+    date: z.string().nullable().openapi({
+      format: 'date',
+      description: 'A Europe/Madrid legal day, from the same deadline code as `deadlines`.',
     }),
-    date: z.string().nullable().openapi({ format: 'date', description: 'A Europe/Madrid legal day, from the same deadline code as `deadlines`.' }),
     silence: z.enum(['negative', 'positive']).nullable(),
   })
   .openapi('LegalDate');
 
 export const MyDocumentSchema = DocumentSchema.extend({
-  download_url: z.string().openapi({ description: 'The citizen\'s own download of the exact bytes (logged in their access log).' }),
+  download_url: z
+    .string()
+    .openapi({ description: "The citizen's own download of the exact bytes (logged in their access log)." }),
 }).openapi('MyDocument', {
-  example: { ...DOCUMENT_EXAMPLE, download_url: `/v1/me/procedures/${DOCUMENT_EXAMPLE.procedure_id}/documents/${DOCUMENT_EXAMPLE.id}/content` },
+  example: {
+    ...DOCUMENT_EXAMPLE,
+    download_url: `/v1/me/procedures/${DOCUMENT_EXAMPLE.procedure_id}/documents/${DOCUMENT_EXAMPLE.id}/content`,
+  },
 });
 
 export const MyProcedureSchema = z
@@ -64,12 +91,15 @@ export const MyProcedureSchema = z
       .object({
         id: z.string(),
         kinds: z.array(DocumentKindSchema),
-        missing_kinds: z.array(DocumentKindSchema).openapi({ description: 'Kinds asked for with no document uploaded for this requirement yet.' }),
+        missing_kinds: z
+          .array(DocumentKindSchema)
+          .openapi({ description: 'Kinds asked for with no document uploaded for this requirement yet.' }),
         message: z.string(),
         notified_at: z.string(),
         deadline: z.string().nullable().openapi({
           format: 'date',
-          description: 'Null until the representative opens the notification or it is deemed rejected (10 natural days): the term runs from the day after.',
+          description:
+            'Null until the representative opens the notification or it is deemed rejected (10 natural days): the term runs from the day after.',
         }),
         extended: z.boolean(),
       })
@@ -82,14 +112,25 @@ export const MyProcedureSchema = z
   .openapi('MyProcedure');
 
 export const MyProcedureParams = z.object({
-  id: z.string().max(64).openapi({ param: { name: 'id', in: 'path', required: true }, example: 'prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0' }),
+  id: z
+    .string()
+    .max(64)
+    .openapi({ param: { name: 'id', in: 'path', required: true }, example: 'prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0' }),
 });
 
 export const MyDocumentParams = MyProcedureParams.extend({
-  document_id: z.string().max(64).openapi({ param: { name: 'document_id', in: 'path', required: true }, example: 'doc_4Rf6Tg8Yh0Uj2Ik4Ol6Pz8' }),
+  document_id: z
+    .string()
+    .max(64)
+    .openapi({ param: { name: 'document_id', in: 'path', required: true }, example: 'doc_4Rf6Tg8Yh0Uj2Ik4Ol6Pz8' }),
 });
 
 export const ExportAccessLogQuery = ListAccessLogQuery.extend({
-  format: z.enum(['csv', 'pdf']).openapi({ description: 'CSV (UTF-8, comma-separated, header row) or PDF.', example: 'csv' }),
-  lang: z.enum(['es', 'en']).optional().openapi({ description: 'Language of the headings and action descriptions; Spanish by default.' }),
+  format: z
+    .enum(['csv', 'pdf'])
+    .openapi({ description: 'CSV (UTF-8, comma-separated, header row) or PDF.', example: 'csv' }),
+  lang: z
+    .enum(['es', 'en'])
+    .optional()
+    .openapi({ description: 'Language of the headings and action descriptions; Spanish by default.' }),
 }).strict();

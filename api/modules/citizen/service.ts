@@ -1,22 +1,28 @@
-import { toProcedure } from '../procedures/mappers';
 import type { Sql } from '../../db/sql';
+import type { CitizenPrincipal } from '../../http/auth';
 import { fieldProblem, ProblemError } from '../../http/problem';
-import { CalendarUnavailableError, type CalendarSnapshot } from '../../lib/calendar';
+import { type CalendarSnapshot, CalendarUnavailableError } from '../../lib/calendar';
 import { newId } from '../../lib/ids';
 import { legalDay } from '../../lib/legal-day';
-import type { CitizenPrincipal } from '../../http/auth';
-import { insertAccessLog, listAccessLog, type AccessLogFilter, type AccessLogRow } from '../access-log/queries';
-import { findProcedureType, type ProcedureTypeRow } from '../catalog/queries';
-import { findDocument, listDocuments, type DocumentRow } from '../documents/queries';
-import { postgresStorage } from '../documents/storage';
-import { deadlinesOf } from '../procedures/mappers';
+import { type AccessLogFilter, type AccessLogRow, insertAccessLog, listAccessLog } from '../access-log/queries';
 import type { CalendarStore } from '../calendar/store';
+import { findProcedureType, type ProcedureTypeRow } from '../catalog/queries';
+import { type DocumentRow, findDocument, listDocuments } from '../documents/queries';
+import { postgresStorage } from '../documents/storage';
 import { placesOf, presumedDeniedOn, priorClaimDeadline } from '../procedures/deadlines';
-import { findProcedure, listCitizenProcedures, type ProcedureRow, type ReceiptRow, type RequirementJson } from '../procedures/queries';
+import { toProcedure } from '../procedures/mappers';
+import { deadlinesOf } from '../procedures/mappers';
+import {
+  findProcedure,
+  listCitizenProcedures,
+  type ProcedureRow,
+  type ReceiptRow,
+  type RequirementJson,
+} from '../procedures/queries';
 import { receiptOf } from '../procedures/receipt';
-import { listTimeline, type TimelineRow } from '../procedures/timeline.queries';
 import type { Procedure } from '../procedures/schemas';
-import { listHolders, readOwnReceipt, type HolderRow } from './queries';
+import { listTimeline, type TimelineRow } from '../procedures/timeline.queries';
+import { type HolderRow, listHolders, readOwnReceipt } from './queries';
 
 /** Whose data and which mode: the signed-in citizen, live only in production. */
 export interface CitizenScope {
@@ -49,15 +55,27 @@ export async function listMyProcedures(
   cal: CalendarSnapshot,
   page: { after?: [string, string]; limit: number },
 ): Promise<MyProcedureSummary[]> {
-  const rows = await listCitizenProcedures(sql, { citizenId: scope.citizenId, livemode: scope.livemode, after: page.after, limit: page.limit });
+  const rows = await listCitizenProcedures(sql, {
+    citizenId: scope.citizenId,
+    livemode: scope.livemode,
+    after: page.after,
+    limit: page.limit,
+  });
   const today = todayOf(scope);
-  const holders = new Map((await listHolders(sql, scope.citizenId, [...new Set(rows.map((r) => r.delegation_id))], today)).map((h) => [h.delegation_id, h]));
+  const holders = new Map(
+    (await listHolders(sql, scope.citizenId, [...new Set(rows.map((r) => r.delegation_id))], today)).map((h) => [
+      h.delegation_id,
+      h,
+    ]),
+  );
   return rows.map((row) => ({ row, holder: holders.get(row.delegation_id)!, deadlines: deadlinesOf(row, today, cal) }));
 }
 
 /** What a requirement still lacks: each kind it asked for with no document uploaded for it. */
 export function missingForRequirement(requirement: RequirementJson, documents: readonly DocumentRow[]): string[] {
-  return requirement.kinds.filter((kind) => !documents.some((d) => d.requirement_id === requirement.id && d.kind === kind));
+  return requirement.kinds.filter(
+    (kind) => !documents.some((d) => d.requirement_id === requirement.id && d.kind === kind),
+  );
 }
 
 /**
@@ -92,8 +110,12 @@ export function legalDatesOf(
   if (RUNNING.includes(row.status)) {
     if (deadlines.requirement_deadline) out.push({ code: 'clock_suspended', date: deadlines.requirement_deadline });
     if (deadlines.presumed_denied_at) {
-      out.push({ code: silence === 'positive' ? 'presumed_approved' : 'presumed_denied', date: deadlines.presumed_denied_at });
-      if (claimable && deadlines.prior_claim_deadline) out.push({ code: 'prior_claim_until', date: deadlines.prior_claim_deadline });
+      out.push({
+        code: silence === 'positive' ? 'presumed_approved' : 'presumed_denied',
+        date: deadlines.presumed_denied_at,
+      });
+      if (claimable && deadlines.prior_claim_deadline)
+        out.push({ code: 'prior_claim_until', date: deadlines.prior_claim_deadline });
     } else if (deadlines.max_resolution_date) {
       out.push({ code: 'resolve_by', date: deadlines.max_resolution_date, silence });
       if (claimable) {
@@ -104,7 +126,8 @@ export function legalDatesOf(
       out.push({ code: 'dates_unknown' });
     }
   }
-  if (DENIED.includes(row.status) && claimable && deadlines.prior_claim_deadline) out.push({ code: 'prior_claim_until', date: deadlines.prior_claim_deadline });
+  if (DENIED.includes(row.status) && claimable && deadlines.prior_claim_deadline)
+    out.push({ code: 'prior_claim_until', date: deadlines.prior_claim_deadline });
   return out;
 }
 
@@ -134,7 +157,12 @@ async function ownProcedure(sql: Sql, scope: CitizenScope, id: string): Promise<
   return row;
 }
 
-export async function myProcedure(sql: Sql, scope: CitizenScope, cal: CalendarSnapshot, id: string): Promise<MyProcedureDetail> {
+export async function myProcedure(
+  sql: Sql,
+  scope: CitizenScope,
+  cal: CalendarSnapshot,
+  id: string,
+): Promise<MyProcedureDetail> {
   const row = await ownProcedure(sql, scope, id);
   const today = todayOf(scope);
   const [type, holders, timeline, documents] = await Promise.all([
@@ -164,7 +192,14 @@ export async function myProcedure(sql: Sql, scope: CitizenScope, cal: CalendarSn
 }
 
 /** The citizen's own access to their file, recorded in their access log like anyone else's. */
-function logOwnAccess(sql: Sql, scope: CitizenScope, row: ProcedureRow, action: string, resource: { type: string; id: string }, requestId: string): Promise<void> {
+function logOwnAccess(
+  sql: Sql,
+  scope: CitizenScope,
+  row: ProcedureRow,
+  action: string,
+  resource: { type: string; id: string },
+  requestId: string,
+): Promise<void> {
   return insertAccessLog(sql, {
     id: newId('acl'),
     citizenId: scope.citizenId,
@@ -218,7 +253,9 @@ export async function myReceipt(
   // Another citizen's procedure is as unknown as a missing one.
   if (!row) throw new ProblemError('not_found', 'No such procedure.');
   if (!row.registry_entry_number) {
-    throw new ProblemError('invalid_state_transition', 'A draft has no filing receipt: it has not been filed yet.', { extensions: { current_state: row.status, allowed_from: ['submitted'] } });
+    throw new ProblemError('invalid_state_transition', 'A draft has no filing receipt: it has not been filed yet.', {
+      extensions: { current_state: row.status, allowed_from: ['submitted'] },
+    });
   }
   const pdf = await receiptOf(row, todayOf(scope), await calendar.ensure(sql, row.calendar_version));
   return { row, pdf };
@@ -234,8 +271,14 @@ export interface AccessLogQuery {
 
 /** The filter of the citizen's access log; a period that ends before it starts is refused, naming the field. */
 export function accessLogFilter(scope: CitizenScope, query: AccessLogQuery, where: 'query' = 'query'): AccessLogFilter {
-  if (query.from && query.to && query.to < query.from) throw fieldProblem('/to', 'The period ends before it starts: `to` must be on or after `from`.', where);
-  return { citizenId: scope.citizenId, delegationId: query.delegationId || undefined, fromDay: query.from || undefined, toDay: query.to || undefined };
+  if (query.from && query.to && query.to < query.from)
+    throw fieldProblem('/to', 'The period ends before it starts: `to` must be on or after `from`.', where);
+  return {
+    citizenId: scope.citizenId,
+    delegationId: query.delegationId || undefined,
+    fromDay: query.from || undefined,
+    toDay: query.to || undefined,
+  };
 }
 
 /**

@@ -1,14 +1,22 @@
 import type { Context } from 'hono';
-import { transaction, type Sql, type SqlFragment } from '../../db/sql';
+
+import { type Sql, type SqlFragment, transaction } from '../../db/sql';
+import {
+  type Caller,
+  keyRefusal,
+  type MemberRole,
+  type OrganizationPrincipal,
+  principalOfKey,
+  roleRefusal,
+} from '../../http/auth';
 import type { AppEnv } from '../../http/context';
-import { keyRefusal, principalOfKey, roleRefusal, type Caller, type MemberRole, type OrganizationPrincipal } from '../../http/auth';
 import { ProblemError } from '../../http/problem';
 import { enforceCredentialRateLimit } from '../../http/rate-limit';
-import { legalDay } from '../../lib/legal-day';
 import { newId } from '../../lib/ids';
+import { legalDay } from '../../lib/legal-day';
 import type { Capacity } from '../delegations/scope';
-import { readThroughGate, type GateArgs, type GateFacts } from './queries';
-import { verifyConsentToken, type ConsentClaims } from './tokens';
+import { type GateArgs, type GateFacts, readThroughGate } from './queries';
+import { type ConsentClaims, verifyConsentToken } from './tokens';
 
 export const CONSENT_HEADER = 'puente-consent';
 
@@ -43,7 +51,12 @@ type TokenResult = { token: string; claims: ConsentClaims } | { error: ProblemEr
 async function readConsentToken(c: Context<AppEnv>, sql: Sql): Promise<TokenResult> {
   const token = c.req.header(CONSENT_HEADER);
   if (!token) {
-    return { error: new ProblemError('consent_required', "Send a consent token minted from the client's delegation in the `Puente-Consent` header.") };
+    return {
+      error: new ProblemError(
+        'consent_required',
+        "Send a consent token minted from the client's delegation in the `Puente-Consent` header.",
+      ),
+    };
   }
   const deps = c.get('deps');
   try {
@@ -55,9 +68,13 @@ async function readConsentToken(c: Context<AppEnv>, sql: Sql): Promise<TokenResu
 }
 
 function scopeProblem(capacity: Capacity, procedureType: string | null): ProblemError {
-  return new ProblemError('scope_insufficient', `The delegation does not cover ${capacity}${procedureType ? ` for ${procedureType}` : ''}.`, {
-    extensions: { required_capacity: capacity, procedure_type: procedureType },
-  });
+  return new ProblemError(
+    'scope_insufficient',
+    `The delegation does not cover ${capacity}${procedureType ? ` for ${procedureType}` : ''}.`,
+    {
+      extensions: { required_capacity: capacity, procedure_type: procedureType },
+    },
+  );
 }
 
 /**
@@ -75,7 +92,12 @@ export function refusalOf(
   caller: Caller,
   type: string | null,
 ): ProblemError | undefined {
-  const key = keyRefusal({ known: facts !== undefined, key_ok: facts?.key_ok ?? false, org_ok: facts?.org_ok ?? false, live_ok: facts?.live_ok ?? false });
+  const key = keyRefusal({
+    known: facts !== undefined,
+    key_ok: facts?.key_ok ?? false,
+    org_ok: facts?.org_ok ?? false,
+    live_ok: facts?.live_ok ?? false,
+  });
   if (key || !facts) return key;
   if ('lookup' in caller) {
     try {
@@ -87,21 +109,34 @@ export function refusalOf(
     if (!facts.role_ok) return roleRefusal(principalOfKey(facts.principal!).role, caller.minimumRole);
   }
   if ('error' in token) return token.error;
-  if (!facts.actor_ok) return new ProblemError('consent_actor_mismatch', 'The consent token was minted for another organisation.');
+  if (!facts.actor_ok)
+    return new ProblemError('consent_actor_mismatch', 'The consent token was minted for another organisation.');
   if (!facts.mode_ok) {
     const live = token.claims.livemode;
-    return new ProblemError('consent_mode_mismatch', `This is a ${live ? 'live' : 'test'} token; use it with a ${live ? 'live' : 'test'} key.`);
+    return new ProblemError(
+      'consent_mode_mismatch',
+      `This is a ${live ? 'live' : 'test'} token; use it with a ${live ? 'live' : 'test'} key.`,
+    );
   }
-  if (!facts.capacity_ok || (need.procedureType !== undefined && !facts.type_ok)) return scopeProblem(need.capacity, need.procedureType ?? null);
+  if (!facts.capacity_ok || (need.procedureType !== undefined && !facts.type_ok))
+    return scopeProblem(need.capacity, need.procedureType ?? null);
   if (!facts.target_ok) return new ProblemError('not_found', 'No such procedure.');
   if (!facts.delegation_active) {
-    const status = facts.delegation_status && facts.delegation_status !== 'active' ? facts.delegation_status : 'no longer active';
-    return new ProblemError('delegation_inactive', `The delegation is ${status}; the client's data cannot be accessed.`, {
-      extensions: { delegation_id: token.claims.dlg },
-    });
+    const status =
+      facts.delegation_status && facts.delegation_status !== 'active' ? facts.delegation_status : 'no longer active';
+    return new ProblemError(
+      'delegation_inactive',
+      `The delegation is ${status}; the client's data cannot be accessed.`,
+      {
+        extensions: { delegation_id: token.claims.dlg },
+      },
+    );
   }
   if (!facts.covers || !facts.type_ok) return scopeProblem(need.capacity, type);
-  if (!facts.resource_ok) return need.resourceMissing?.(facts) ?? new ProblemError('not_found', `No such ${need.resource?.type ?? 'resource'}.`);
+  if (!facts.resource_ok)
+    return (
+      need.resourceMissing?.(facts) ?? new ProblemError('not_found', `No such ${need.resource?.type ?? 'resource'}.`)
+    );
   return undefined;
 }
 
@@ -130,7 +165,14 @@ export async function throughGate<T = never>(
     minimumRole: 'lookup' in caller ? caller.minimumRole : ('viewer' as MemberRole),
     token:
       claims && detail
-        ? { actor: claims.act.sub, livemode: claims.livemode, capacities: detail.capacities, procedureTypes: detail.procedure_types, delegationId: claims.dlg, citizenId: claims.sub }
+        ? {
+            actor: claims.act.sub,
+            livemode: claims.livemode,
+            capacities: detail.capacities,
+            procedureTypes: detail.procedure_types,
+            delegationId: claims.dlg,
+            citizenId: claims.sub,
+          }
         : null,
     capacity: need.capacity,
     procedureType: need.procedureType ?? null,
@@ -160,7 +202,13 @@ export async function throughGate<T = never>(
     principal = caller.principal;
   }
   return {
-    consent: { token: verified.token, claims: verified.claims, delegationId: verified.claims.dlg, citizenId: verified.claims.sub, principal },
+    consent: {
+      token: verified.token,
+      claims: verified.claims,
+      delegationId: verified.claims.dlg,
+      citizenId: verified.claims.sub,
+      principal,
+    },
     row: result!.row,
   };
 }

@@ -12,7 +12,9 @@ export interface SigningKeyRow {
 }
 
 export async function findCurrentKey(sql: Sql, purpose: KeyPurpose): Promise<SigningKeyRow | undefined> {
-  const [row] = await sql<SigningKeyRow[]>`select * from signing_keys where purpose = ${purpose} and retired_at is null`;
+  const [row] = await sql<
+    SigningKeyRow[]
+  >`select * from signing_keys where purpose = ${purpose} and retired_at is null`;
   return row;
 }
 
@@ -23,7 +25,9 @@ export async function findKey(sql: Sql, kid: string): Promise<SigningKeyRow | un
 
 /** The current key and the one before it: what verifiers need to accept tokens still in flight. */
 export function listPublishedKeys(sql: Sql, purpose: KeyPurpose): Promise<SigningKeyRow[]> {
-  return sql<SigningKeyRow[]>`select * from signing_keys where purpose = ${purpose} order by retired_at is not null, created_at desc, retired_at desc limit 2`;
+  return sql<
+    SigningKeyRow[]
+  >`select * from signing_keys where purpose = ${purpose} order by retired_at is not null, created_at desc, retired_at desc limit 2`;
 }
 
 /** Inserts a new current key unless one exists (another instance may have won the race). */

@@ -1,10 +1,18 @@
 import { exportJWK, generateKeyPair, importJWK, type JWK, type JWTPayload } from 'jose';
+
 import type { Sql } from '../../db/sql';
 import { transaction } from '../../db/sql';
 import { SecretBox } from '../../lib/crypto-box';
+import { type Ed25519, type Ed25519PrivateKey, type Ed25519PublicKey, webCryptoEd25519 } from '../../lib/ed25519';
 import { randomToken } from '../../lib/ids';
-import { webCryptoEd25519, type Ed25519, type Ed25519PrivateKey, type Ed25519PublicKey } from '../../lib/ed25519';
-import { findCurrentKey, findKey, insertCurrentKey, listPublishedKeys, retireCurrentKey, type KeyPurpose } from './keys.queries';
+import {
+  findCurrentKey,
+  findKey,
+  insertCurrentKey,
+  type KeyPurpose,
+  listPublishedKeys,
+  retireCurrentKey,
+} from './keys.queries';
 
 export const SIGNING_ALG = 'EdDSA';
 const CURRENT_KEY_CACHE_MS = 60_000;
@@ -48,7 +56,11 @@ export class SigningKeyStore {
       row = (await findCurrentKey(sql, purpose))!;
     }
     const jwk = JSON.parse(await this.box.open(row.private_jwk_encrypted)) as JWK;
-    const key = { kid: row.kid, privateKey: (await importJWK(jwk, SIGNING_ALG)) as CryptoKey, signer: await this.ed25519.importPrivateKey(jwk) };
+    const key = {
+      kid: row.kid,
+      privateKey: (await importJWK(jwk, SIGNING_ALG)) as CryptoKey,
+      signer: await this.ed25519.importPrivateKey(jwk),
+    };
     this.current.set(purpose, { key, loadedAt: Date.now() });
     return key;
   }

@@ -1,5 +1,5 @@
-import { textArray, type Sql, type SqlFragment } from '../../db/sql';
-import { MEMBER_ROLES, roleRank, type Caller, type MemberRole } from '../../http/auth';
+import { type Sql, type SqlFragment, textArray } from '../../db/sql';
+import { type Caller, MEMBER_ROLES, type MemberRole, roleRank } from '../../http/auth';
 import { apiKeyPrincipalCtes, type ApiKeyPrincipalRow } from '../../http/queries';
 import { accessLogInsert } from '../access-log/queries';
 import { delegationInForce } from '../delegations/queries';
@@ -49,7 +49,14 @@ export interface GateArgs {
   rateLimit: number;
   minimumRole: MemberRole;
   /** The verified claims that matter here, or null when the token is missing or did not verify. */
-  token: { actor: string; livemode: boolean; capacities: readonly string[]; procedureTypes: readonly string[]; delegationId: string; citizenId: string } | null;
+  token: {
+    actor: string;
+    livemode: boolean;
+    capacities: readonly string[];
+    procedureTypes: readonly string[];
+    delegationId: string;
+    citizenId: string;
+  } | null;
   capacity: string;
   procedureType: string | null;
   procedureId: string | null;
@@ -123,7 +130,11 @@ export function gateCtes(sql: Sql, args: GateArgs) {
  * `target`) is joined only when every gate holds. Answers undefined when the key is unknown, and
  * `row` undefined when refused or when the payload has no row.
  */
-export async function readThroughGate<T>(sql: Sql, args: GateArgs, payload?: SqlFragment): Promise<{ gate: GateFacts; row: T | undefined } | undefined> {
+export async function readThroughGate<T>(
+  sql: Sql,
+  args: GateArgs,
+  payload?: SqlFragment,
+): Promise<{ gate: GateFacts; row: T | undefined } | undefined> {
   const [result] = await sql<({ gate: GateFacts; payload_found: boolean | null } & Record<string, unknown>)[]>`
     with ${gateCtes(sql, args)}
     select row_to_json(gate) as gate, payload.*

@@ -1,16 +1,19 @@
+import { z } from '@hono/zod-openapi';
+
 import type { App } from '../../http/context';
 import { defineRoute } from '../../http/openapi';
-import { z } from '@hono/zod-openapi';
-import { IntrospectBody, IntrospectionSchema } from '../delegations/schemas';
-import { introspect } from './service';
-import { throughGate } from './gate';
-import { CapacitySchema } from '../delegations/scope';
 import { PROCEDURE_TYPE_CODES, ProcedureTypeCodeSchema } from '../catalog/schemas';
+import { IntrospectBody, IntrospectionSchema } from '../delegations/schemas';
+import { CapacitySchema } from '../delegations/scope';
+import { throughGate } from './gate';
+import { introspect } from './service';
 
 const CurrentConsentQuery = z
   .object({
     capacity: CapacitySchema.default('consult').openapi({ description: 'The capacity to check (default `consult`).' }),
-    procedure_type: ProcedureTypeCodeSchema.optional().openapi({ description: 'A procedure type the action would concern.' }),
+    procedure_type: ProcedureTypeCodeSchema.optional().openapi({
+      description: 'A procedure type the action would concern.',
+    }),
   })
   .strict();
 
@@ -43,17 +46,37 @@ const currentRoute = defineRoute({
   tags: ['Consent'],
   summary: 'Check the consent token you are sending',
   description:
-    'Runs exactly the check every operation on a client\'s data runs (token, organisation, mode, scope, and the delegation in the database) for a capacity and, optionally, a procedure type. ' +
-    'Answers 200 when that action would be allowed. The check is recorded in the citizen\'s access log.',
+    "Runs exactly the check every operation on a client's data runs (token, organisation, mode, scope, and the delegation in the database) for a capacity and, optionally, a procedure type. " +
+    "Answers 200 when that action would be allowed. The check is recorded in the citizen's access log.",
   auth: 'orgConsentedRead',
   request: { query: CurrentConsentQuery },
-  responses: { 200: { description: 'The action would be allowed.', content: { 'application/json': { schema: CurrentConsentSchema } } } },
+  responses: {
+    200: {
+      description: 'The action would be allowed.',
+      content: { 'application/json': { schema: CurrentConsentSchema } },
+    },
+  },
 });
 
 const JwksSchema = z
-  .object({ keys: z.array(z.object({ kty: z.string(), crv: z.string(), x: z.string(), kid: z.string(), alg: z.string(), use: z.string() })) })
+  .object({
+    keys: z.array(
+      z.object({ kty: z.string(), crv: z.string(), x: z.string(), kid: z.string(), alg: z.string(), use: z.string() }),
+    ),
+  })
   .openapi('JsonWebKeySet', {
-    example: { keys: [{ kty: 'OKP', crv: 'Ed25519', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo', kid: 'ck_20260302_aBcDeFgH', alg: 'EdDSA', use: 'sig' }] },
+    example: {
+      keys: [
+        {
+          kty: 'OKP',
+          crv: 'Ed25519',
+          x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo',
+          kid: 'ck_20260302_aBcDeFgH',
+          alg: 'EdDSA',
+          use: 'sig',
+        },
+      ],
+    },
   });
 
 const jwksRoute = defineRoute({
@@ -62,7 +85,8 @@ const jwksRoute = defineRoute({
   operationId: 'getJwks',
   tags: ['Consent'],
   summary: 'Public keys that sign consent tokens',
-  description: 'The current key and the previous one. Anyone holding them can verify, now or later, that a filing was made under a consent token Puente signed.',
+  description:
+    'The current key and the previous one. Anyone holding them can verify, now or later, that a filing was made under a consent token Puente signed.',
   auth: 'public',
   responses: { 200: { description: 'A JSON Web Key Set.', content: { 'application/json': { schema: JwksSchema } } } },
 });
@@ -78,13 +102,22 @@ const introspectRoute = defineRoute({
   auth: 'orgOrAgencyRead',
   request: { body: { content: { 'application/json': { schema: IntrospectBody } }, required: true } },
   problems: ['organization_suspended', 'live_mode_unavailable'],
-  responses: { 200: { description: 'The verdict and, when the signature verifies, the claims.', content: { 'application/json': { schema: IntrospectionSchema } } } },
+  responses: {
+    200: {
+      description: 'The verdict and, when the signature verifies, the claims.',
+      content: { 'application/json': { schema: IntrospectionSchema } },
+    },
+  },
 });
 
 export function registerConsent(app: App): void {
   app.openapi(currentRoute, async (c) => {
     const { capacity, procedure_type } = c.req.valid('query');
-    const { consent } = await throughGate(c, c.get('sql'), { capacity, procedureType: procedure_type, action: 'consent.checked' });
+    const { consent } = await throughGate(c, c.get('sql'), {
+      capacity,
+      procedureType: procedure_type,
+      action: 'consent.checked',
+    });
     return c.json(
       {
         object: 'consent_check' as const,

@@ -1,16 +1,16 @@
 import type { Config } from '../../config';
 import type { Sql } from '../../db/sql';
-import { ProblemError } from '../../http/problem';
 import type { OrganizationPrincipal } from '../../http/auth';
-import { legalDay } from '../../lib/legal-day';
+import { ProblemError } from '../../http/problem';
 import { newId } from '../../lib/ids';
+import { legalDay } from '../../lib/legal-day';
 import { insertAccessLog } from '../access-log/queries';
+import type { ProcedureTypeCode } from '../catalog/schemas';
 import { findDelegation } from '../delegations/queries';
 import type { Capacity } from '../delegations/scope';
-import type { ProcedureTypeCode } from '../catalog/schemas';
 import { findOrganization } from '../organizations/queries';
 import type { SigningKeyStore } from './keys';
-import { mintConsentToken, verifyConsentToken, type ConsentClaims } from './tokens';
+import { type ConsentClaims, mintConsentToken, verifyConsentToken } from './tokens';
 
 export interface MintRequest {
   lifetime_seconds?: number;
@@ -27,13 +27,21 @@ export async function mintForDelegation(
   now: Date,
 ): Promise<{ token: string; claims: ConsentClaims }> {
   const { sql, config } = deps;
-  const delegation = await findDelegation(sql, { id: delegationId, organizationId: principal.organizationId, livemode: principal.livemode }, legalDay(now));
+  const delegation = await findDelegation(
+    sql,
+    { id: delegationId, organizationId: principal.organizationId, livemode: principal.livemode },
+    legalDay(now),
+  );
   if (!delegation) throw new ProblemError('not_found', 'No such delegation.');
   const organization = await findOrganization(sql, principal.organizationId);
   if (delegation.status !== 'active' || organization?.status === 'suspended') {
-    throw new ProblemError('delegation_inactive', `The delegation is ${delegation.status}; no consent token can be minted from it.`, {
-      extensions: { delegation_id: delegation.id },
-    });
+    throw new ProblemError(
+      'delegation_inactive',
+      `The delegation is ${delegation.status}; no consent token can be minted from it.`,
+      {
+        extensions: { delegation_id: delegation.id },
+      },
+    );
   }
   const capacities = (request.capacities ?? delegation.capacities) as Capacity[];
   const procedureTypes = (request.procedure_types ?? delegation.procedure_types) as ProcedureTypeCode[];
@@ -41,7 +49,13 @@ export async function mintForDelegation(
   const extraType = procedureTypes.find((t) => !delegation.procedure_types.includes(t));
   if (extraCapacity || extraType) {
     throw new ProblemError('scope_insufficient', `The delegation does not cover ${extraCapacity ?? extraType}.`, {
-      errors: [{ pointer: extraCapacity ? '/capacities' : '/procedure_types', in: 'body', detail: 'Must be within the delegation\'s scope.' }],
+      errors: [
+        {
+          pointer: extraCapacity ? '/capacities' : '/procedure_types',
+          in: 'body',
+          detail: "Must be within the delegation's scope.",
+        },
+      ],
     });
   }
   if (principal.role === 'viewer' && capacities.some((cap) => cap !== 'consult')) {
@@ -55,7 +69,11 @@ export async function mintForDelegation(
     memberId: principal.memberId,
     delegationId: delegation.id,
     livemode: principal.livemode,
-    detail: { type: 'puente_delegation', procedure_types: [...new Set(procedureTypes)], capacities: [...new Set(capacities)] },
+    detail: {
+      type: 'puente_delegation',
+      procedure_types: [...new Set(procedureTypes)],
+      capacities: [...new Set(capacities)],
+    },
     lifetimeSeconds: request.lifetime_seconds ?? config.consent.defaultLifetimeSeconds,
     now,
   });
@@ -96,7 +114,8 @@ export async function introspect(
   try {
     claims = await verifyConsentToken(deps.keys, deps.sql, deps.config, token, now);
   } catch (error) {
-    if (error instanceof ProblemError) return { active: false, reason: error.code, claims: null, delegationStatus: null };
+    if (error instanceof ProblemError)
+      return { active: false, reason: error.code, claims: null, delegationStatus: null };
     throw error;
   }
   if (caller.organizationId && claims.act.sub !== caller.organizationId) {
@@ -104,7 +123,8 @@ export async function introspect(
   }
   const delegation = await findDelegation(deps.sql, { id: claims.dlg, organizationId: claims.act.sub }, legalDay(now));
   const organization = delegation ? await findOrganization(deps.sql, delegation.organization_id) : undefined;
-  const active = delegation?.status === 'active' && delegation.citizen_id === claims.sub && organization?.status !== 'suspended';
+  const active =
+    delegation?.status === 'active' && delegation.citizen_id === claims.sub && organization?.status !== 'suspended';
   return {
     active,
     reason: active ? null : 'delegation_inactive',

@@ -1,12 +1,13 @@
 import { decodeProtectedHeader, type JWTPayload } from 'jose';
-import { base64UrlDecode, base64UrlEncode } from '../../lib/encoding';
+
 import type { Config } from '../../config';
 import type { Sql } from '../../db/sql';
 import { ProblemError } from '../../http/problem';
-import { newId } from '../../lib/ids';
-import type { Capacity } from '../delegations/scope';
-import type { ProcedureTypeCode } from '../catalog/schemas';
 import type { Ed25519PublicKey } from '../../lib/ed25519';
+import { base64UrlDecode, base64UrlEncode } from '../../lib/encoding';
+import { newId } from '../../lib/ids';
+import type { ProcedureTypeCode } from '../catalog/schemas';
+import type { Capacity } from '../delegations/scope';
 import { SIGNING_ALG, type SigningKeyStore } from './keys';
 
 export const CONSENT_TOKEN_TYPE = 'puente-consent+jwt';
@@ -34,7 +35,16 @@ export async function mintConsentToken(
   keys: SigningKeyStore,
   sql: Sql,
   config: Config,
-  args: { citizenId: string; organizationId: string; memberId: string; delegationId: string; livemode: boolean; detail: AuthorizationDetail; lifetimeSeconds: number; now: Date },
+  args: {
+    citizenId: string;
+    organizationId: string;
+    memberId: string;
+    delegationId: string;
+    livemode: boolean;
+    detail: AuthorizationDetail;
+    lifetimeSeconds: number;
+    now: Date;
+  },
 ): Promise<{ token: string; claims: ConsentClaims }> {
   const key = await keys.signingKey(sql, 'consent', args.now);
   const iat = Math.floor(args.now.getTime() / 1000);
@@ -72,18 +82,30 @@ function invalid(code: ProblemError['code'], detail: string): ProblemError {
  * pinned. Each way of failing has its own problem code. This says nothing about the delegation:
  * callers must still check it in the database.
  */
-export async function verifyConsentToken(keys: SigningKeyStore, sql: Sql, config: Config, token: string, now: Date): Promise<ConsentClaims> {
+export async function verifyConsentToken(
+  keys: SigningKeyStore,
+  sql: Sql,
+  config: Config,
+  token: string,
+  now: Date,
+): Promise<ConsentClaims> {
   let header;
   try {
     header = decodeProtectedHeader(token);
   } catch {
     throw invalid('consent_invalid', 'The consent token is not a JWS.');
   }
-  if (header.alg !== SIGNING_ALG) throw invalid('consent_algorithm_not_allowed', `Consent tokens are signed with ${SIGNING_ALG}; "${String(header.alg)}" is not accepted.`);
-  if (header.typ !== CONSENT_TOKEN_TYPE) throw invalid('consent_invalid', `The token type must be ${CONSENT_TOKEN_TYPE}.`);
+  if (header.alg !== SIGNING_ALG)
+    throw invalid(
+      'consent_algorithm_not_allowed',
+      `Consent tokens are signed with ${SIGNING_ALG}; "${String(header.alg)}" is not accepted.`,
+    );
+  if (header.typ !== CONSENT_TOKEN_TYPE)
+    throw invalid('consent_invalid', `The token type must be ${CONSENT_TOKEN_TYPE}.`);
   if (typeof header.kid !== 'string') throw invalid('consent_invalid', 'The token has no key id.');
   // No extension this verifier does not implement (RFC 7515 §4.1.11), no unencoded payload.
-  if (header.crit !== undefined || header.b64 !== undefined) throw invalid('consent_invalid', 'The token header carries extensions Puente does not accept.');
+  if (header.crit !== undefined || header.b64 !== undefined)
+    throw invalid('consent_invalid', 'The token header carries extensions Puente does not accept.');
   const key = await keys.verifier(sql, 'consent', header.kid);
   if (!key) throw invalid('consent_key_unknown', 'The token was not signed by a Puente key.');
 
@@ -92,7 +114,8 @@ export async function verifyConsentToken(keys: SigningKeyStore, sql: Sql, config
   const remembered = keys.recallVerified(token);
   if (remembered) assertCurrent(remembered, now);
   const payload = remembered ?? (await verifySignatureAndClaims(token, key, config, now));
-  if (payload.iat! > Math.floor(now.getTime() / 1000) + 5) throw invalid('consent_not_yet_valid', 'The consent token was issued in the future.');
+  if (payload.iat! > Math.floor(now.getTime() / 1000) + 5)
+    throw invalid('consent_not_yet_valid', 'The consent token was issued in the future.');
   const claims = payload as ConsentClaims;
   const detail = claims.authorization_details?.[0];
   if (
@@ -113,7 +136,8 @@ export async function verifyConsentToken(keys: SigningKeyStore, sql: Sql, config
 function assertCurrent(payload: JWTPayload, now: Date): void {
   const seconds = Math.floor(now.getTime() / 1000);
   if (payload.exp! < seconds - 5) throw invalid('consent_expired', 'The consent token has expired; mint a new one.');
-  if (payload.nbf !== undefined && payload.nbf > seconds + 5) throw invalid('consent_not_yet_valid', 'The consent token is not valid yet.');
+  if (payload.nbf !== undefined && payload.nbf > seconds + 5)
+    throw invalid('consent_not_yet_valid', 'The consent token is not valid yet.');
 }
 
 const REQUIRED_CLAIMS = ['sub', 'act', 'dlg', 'jti', 'iat', 'exp', 'authorization_details'] as const;
@@ -122,9 +146,15 @@ const REQUIRED_CLAIMS = ['sub', 'act', 'dlg', 'jti', 'iat', 'exp', 'authorizatio
  * The signature through the runtime's own Ed25519, then the claims as jose's `jwtVerify` judges
  * them with the issuer, audience and type pinned (5 s of tolerance on the time claims).
  */
-async function verifySignatureAndClaims(token: string, key: Ed25519PublicKey, config: Config, now: Date): Promise<JWTPayload> {
+async function verifySignatureAndClaims(
+  token: string,
+  key: Ed25519PublicKey,
+  config: Config,
+  now: Date,
+): Promise<JWTPayload> {
   const parts = token.split('.');
-  if (parts.length !== 3 || parts.some((p) => !/^[A-Za-z0-9_-]*$/.test(p))) throw invalid('consent_invalid', 'The consent token is not a compact JWS.');
+  if (parts.length !== 3 || parts.some((p) => !/^[A-Za-z0-9_-]*$/.test(p)))
+    throw invalid('consent_invalid', 'The consent token is not a compact JWS.');
   let signature: Uint8Array;
   try {
     signature = base64UrlDecode(parts[2]!);
@@ -140,18 +170,26 @@ async function verifySignatureAndClaims(token: string, key: Ed25519PublicKey, co
   } catch {
     throw invalid('consent_invalid', 'The consent token could not be verified.');
   }
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw invalid('consent_invalid', 'The consent token could not be verified.');
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
+    throw invalid('consent_invalid', 'The consent token could not be verified.');
   for (const claim of REQUIRED_CLAIMS) {
     if (!(claim in payload)) throw invalid('consent_invalid', 'The consent token could not be verified.');
   }
-  if (payload.iss !== config.consent.issuer) throw invalid('consent_issuer_mismatch', 'The consent token was issued by someone else.');
+  if (payload.iss !== config.consent.issuer)
+    throw invalid('consent_issuer_mismatch', 'The consent token was issued by someone else.');
   const audiences = typeof payload.aud === 'string' ? [payload.aud] : Array.isArray(payload.aud) ? payload.aud : [];
-  if (!audiences.includes(config.consent.audience)) throw invalid('consent_audience_mismatch', 'The consent token is meant for another audience.');
-  if (typeof payload.iat !== 'number' || typeof payload.exp !== 'number' || (payload.nbf !== undefined && typeof payload.nbf !== 'number')) {
+  if (!audiences.includes(config.consent.audience))
+    throw invalid('consent_audience_mismatch', 'The consent token is meant for another audience.');
+  if (
+    typeof payload.iat !== 'number' ||
+    typeof payload.exp !== 'number' ||
+    (payload.nbf !== undefined && typeof payload.nbf !== 'number')
+  ) {
     throw invalid('consent_invalid', 'The consent token could not be verified.');
   }
   const seconds = Math.floor(now.getTime() / 1000);
-  if (payload.nbf !== undefined && payload.nbf > seconds + 5) throw invalid('consent_not_yet_valid', 'The consent token is not valid yet.');
+  if (payload.nbf !== undefined && payload.nbf > seconds + 5)
+    throw invalid('consent_not_yet_valid', 'The consent token is not valid yet.');
   if (payload.exp <= seconds - 5) throw invalid('consent_expired', 'The consent token has expired; mint a new one.');
   return payload;
 }

@@ -1,5 +1,6 @@
 // The browser build: plain ESM with no Node built-ins, so it runs on Workers as on Node.
 import { parse } from 'csv-parse/browser/esm/sync';
+
 import { ProblemError } from '../../http/problem';
 
 /** A CSV record with its line in the file (where it starts) and its cells by column name. */
@@ -43,7 +44,10 @@ export function detectDelimiter(text: string): string {
 
 /** Header names compared without case, surrounding spaces, or spaces/dashes instead of underscores. */
 export function normalizeHeader(name: string): string {
-  return name.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
 }
 
 /**
@@ -51,24 +55,46 @@ export function normalizeHeader(name: string): string {
  * hold separators, quotes ("") and line breaks; blank lines are skipped; cells are trimmed.
  * A file that cannot be read as CSV at all (an unclosed quote) is refused naming the line.
  */
-export function parseCsv(text: string, knownColumns: readonly string[], requiredColumns: readonly string[]): CsvRecord[] {
+export function parseCsv(
+  text: string,
+  knownColumns: readonly string[],
+  requiredColumns: readonly string[],
+): CsvRecord[] {
   const delimiter = detectDelimiter(text);
   let parsed: Array<{ record: string[]; info: { lines: number } }>;
   try {
-    parsed = parse(text, { bom: true, delimiter, info: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, trim: true }) as never;
+    parsed = parse(text, {
+      bom: true,
+      delimiter,
+      info: true,
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: true,
+      trim: true,
+    }) as never;
   } catch (error) {
     const e = error as { code?: string; lines?: number; message?: string };
-    throw new ProblemError('csv_invalid', `The file is not valid CSV near line ${e.lines ?? '?'}: ${csvErrorText(e.code)}`, {
-      errors: [{ pointer: '/file', in: 'body', detail: `Line ${e.lines ?? '?'}: ${csvErrorText(e.code)}` }],
-      extensions: { line: e.lines ?? null },
-    });
+    throw new ProblemError(
+      'csv_invalid',
+      `The file is not valid CSV near line ${e.lines ?? '?'}: ${csvErrorText(e.code)}`,
+      {
+        errors: [{ pointer: '/file', in: 'body', detail: `Line ${e.lines ?? '?'}: ${csvErrorText(e.code)}` }],
+        extensions: { line: e.lines ?? null },
+      },
+    );
   }
   const [head, ...body] = parsed;
-  if (!head) throw new ProblemError('csv_invalid', 'The file is empty: it needs a header line and at least one row.', { errors: [{ pointer: '/file', in: 'body', detail: 'Empty file.' }] });
+  if (!head)
+    throw new ProblemError('csv_invalid', 'The file is empty: it needs a header line and at least one row.', {
+      errors: [{ pointer: '/file', in: 'body', detail: 'Empty file.' }],
+    });
   const header = head.record.map(normalizeHeader);
   const problems: string[] = [];
   const unknown = header.filter((h) => !knownColumns.includes(h));
-  if (unknown.length > 0) problems.push(`Unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')}; the columns are ${knownColumns.join(', ')}.`);
+  if (unknown.length > 0)
+    problems.push(
+      `Unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')}; the columns are ${knownColumns.join(', ')}.`,
+    );
   const missing = requiredColumns.filter((r) => !header.includes(r));
   if (missing.length > 0) problems.push(`Missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}.`);
   const repeated = header.filter((h, i) => header.indexOf(h) !== i);

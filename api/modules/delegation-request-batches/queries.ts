@@ -39,7 +39,10 @@ const BATCH_COLUMNS = (sql: Sql) =>
 /** The batch and all its rows in two statements; rows refused on arrival are already counted as failed. */
 export async function insertBatch(
   sql: Sql,
-  batch: Pick<BatchRecord, 'id' | 'organization_id' | 'livemode' | 'created_by_member_id' | 'source' | 'total' | 'failed' | 'created_at'>,
+  batch: Pick<
+    BatchRecord,
+    'id' | 'organization_id' | 'livemode' | 'created_by_member_id' | 'source' | 'total' | 'failed' | 'created_at'
+  >,
   rows: NewBatchRow[],
   now: Date,
 ): Promise<void> {
@@ -54,7 +57,10 @@ export async function insertBatch(
     from jsonb_array_elements(${sql.json(rows as never)}) r`;
 }
 
-export async function findBatch(sql: Sql, where: { id: string; organizationId: string; livemode: boolean }): Promise<BatchRecord | undefined> {
+export async function findBatch(
+  sql: Sql,
+  where: { id: string; organizationId: string; livemode: boolean },
+): Promise<BatchRecord | undefined> {
   const [row] = await sql<BatchRecord[]>`
     select ${BATCH_COLUMNS(sql)} from delegation_request_batches
     where id = ${where.id} and organization_id = ${where.organizationId} and livemode = ${where.livemode}`;
@@ -100,7 +106,11 @@ export async function releaseBatch(sql: Sql, id: string): Promise<void> {
 }
 
 /** The next queued rows in order, locked until the transaction ends; rows another worker holds are skipped. */
-export function lockQueuedRows(sql: Sql, batchId: string, limit: number): Promise<Array<{ row_number: number; input: unknown }>> {
+export function lockQueuedRows(
+  sql: Sql,
+  batchId: string,
+  limit: number,
+): Promise<Array<{ row_number: number; input: unknown }>> {
   return sql<Array<{ row_number: number; input: unknown }>>`
     select row_number, input from delegation_request_batch_rows
     where batch_id = ${batchId} and status = 'queued'
@@ -111,7 +121,14 @@ export function lockQueuedRows(sql: Sql, batchId: string, limit: number): Promis
 
 export async function finishRow(
   sql: Sql,
-  args: { batchId: string; rowNumber: number; status: 'created' | 'duplicate' | 'failed'; delegationRequestId: string | null; problem: RowProblem | null; at: Date },
+  args: {
+    batchId: string;
+    rowNumber: number;
+    status: 'created' | 'duplicate' | 'failed';
+    delegationRequestId: string | null;
+    problem: RowProblem | null;
+    at: Date;
+  },
 ): Promise<void> {
   await sql`
     update delegation_request_batch_rows
@@ -132,7 +149,8 @@ export async function addCounts(
 }
 
 export async function hasQueuedRows(sql: Sql, batchId: string): Promise<boolean> {
-  const rows = await sql`select 1 from delegation_request_batch_rows where batch_id = ${batchId} and status = 'queued' limit 1`;
+  const rows =
+    await sql`select 1 from delegation_request_batch_rows where batch_id = ${batchId} and status = 'queued' limit 1`;
   return rows.length > 0;
 }
 

@@ -1,14 +1,23 @@
 import { z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
+
+import { organizationPrincipal } from '../../http/auth';
 import type { App } from '../../http/context';
 import { defineRoute } from '../../http/openapi';
-import { organizationPrincipal } from '../../http/auth';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
-import { BatchParams, BatchRowPageSchema, CreateBatchJson, CreateBatchUpload, DelegationRequestBatchSchema, ListBatchRowsQuery, MAX_BATCH_ROWS } from './schemas';
-import { findBatch, listBatchRows } from './queries';
-import { createBatch, rowsFromCsv, rowsFromJson } from './service';
 import { toBatch, toBatchRow } from './mappers';
+import { findBatch, listBatchRows } from './queries';
+import {
+  BatchParams,
+  BatchRowPageSchema,
+  CreateBatchJson,
+  CreateBatchUpload,
+  DelegationRequestBatchSchema,
+  ListBatchRowsQuery,
+  MAX_BATCH_ROWS,
+} from './schemas';
+import { createBatch, rowsFromCsv, rowsFromJson } from './service';
 
 const TAG = 'Delegation requests';
 /** 5,000 rows of generous width, and the multipart envelope. */
@@ -33,7 +42,10 @@ const createBatchRoute = defineRoute({
     bodyLimit({
       maxSize: MAX_BATCH_BYTES,
       onError: () => {
-        throw new ProblemError('payload_too_large', `The batch is larger than ${MAX_BATCH_BYTES} bytes; split it into several batches.`);
+        throw new ProblemError(
+          'payload_too_large',
+          `The batch is larger than ${MAX_BATCH_BYTES} bytes; split it into several batches.`,
+        );
       },
     }),
   ],
@@ -41,14 +53,21 @@ const createBatchRoute = defineRoute({
     body: {
       content: {
         'multipart/form-data': { schema: CreateBatchUpload },
-        'text/csv': { schema: z.string().openapi({ description: 'The CSV file itself, as described for the `file` part.' }) },
+        'text/csv': {
+          schema: z.string().openapi({ description: 'The CSV file itself, as described for the `file` part.' }),
+        },
         'application/json': { schema: CreateBatchJson },
       },
       required: false,
     },
   },
   problems: ['csv_invalid', 'too_many_rows', 'idempotency_conflict', 'idempotency_in_flight'],
-  responses: { 202: { description: 'The batch, accepted; rows are processed in the background.', content: { 'application/json': { schema: DelegationRequestBatchSchema } } } },
+  responses: {
+    202: {
+      description: 'The batch, accepted; rows are processed in the background.',
+      content: { 'application/json': { schema: DelegationRequestBatchSchema } },
+    },
+  },
 });
 
 const retrieveBatchRoute = defineRoute({
@@ -57,11 +76,14 @@ const retrieveBatchRoute = defineRoute({
   operationId: 'retrieveDelegationRequestBatch',
   tags: [TAG],
   summary: 'Retrieve a batch of delegation requests',
-  description: 'Progress (`done` of `total`, with `created`, `duplicates` and `failed`); the outcome of each row is in its rows list.',
+  description:
+    'Progress (`done` of `total`, with `created`, `duplicates` and `failed`); the outcome of each row is in its rows list.',
   auth: 'orgRead',
   request: { params: BatchParams },
   problems: ['not_found'],
-  responses: { 200: { description: 'The batch.', content: { 'application/json': { schema: DelegationRequestBatchSchema } } } },
+  responses: {
+    200: { description: 'The batch.', content: { 'application/json': { schema: DelegationRequestBatchSchema } } },
+  },
 });
 
 const listBatchRowsRoute = defineRoute({
@@ -76,7 +98,9 @@ const listBatchRowsRoute = defineRoute({
   auth: 'orgRead',
   request: { params: BatchParams, query: ListBatchRowsQuery },
   problems: ['not_found', 'invalid_cursor'],
-  responses: { 200: { description: 'A page of rows.', content: { 'application/json': { schema: BatchRowPageSchema } } } },
+  responses: {
+    200: { description: 'A page of rows.', content: { 'application/json': { schema: BatchRowPageSchema } } },
+  },
 });
 
 export function registerDelegationRequestBatches(app: App): void {
@@ -101,17 +125,28 @@ export function registerDelegationRequestBatches(app: App): void {
       source = 'csv';
       rows = rowsFromCsv(new Uint8Array(await c.req.arrayBuffer()));
     } else {
-      throw new ProblemError('unsupported_media_type', 'Send a CSV (multipart/form-data `file`, or text/csv) or JSON `{ rows: [...] }`.');
+      throw new ProblemError(
+        'unsupported_media_type',
+        'Send a CSV (multipart/form-data `file`, or text/csv) or JSON `{ rows: [...] }`.',
+      );
     }
     const sql = c.get('sql');
     const id = await createBatch(sql, principal, source, rows, c.get('deps').clock.now());
-    const batch = (await findBatch(sql, { id, organizationId: principal.organizationId, livemode: principal.livemode }))!;
+    const batch = (await findBatch(sql, {
+      id,
+      organizationId: principal.organizationId,
+      livemode: principal.livemode,
+    }))!;
     return c.json(toBatch(batch), 202, { location: `/v1/delegation-requests/batches/${id}` });
   });
 
   app.openapi(retrieveBatchRoute, async (c) => {
     const principal = organizationPrincipal(c);
-    const batch = await findBatch(c.get('sql'), { id: c.req.valid('param').id, organizationId: principal.organizationId, livemode: principal.livemode });
+    const batch = await findBatch(c.get('sql'), {
+      id: c.req.valid('param').id,
+      organizationId: principal.organizationId,
+      livemode: principal.livemode,
+    });
     if (!batch) throw new ProblemError('not_found', 'No such batch.');
     return c.json(toBatch(batch), 200);
   });
@@ -120,11 +155,18 @@ export function registerDelegationRequestBatches(app: App): void {
     const principal = organizationPrincipal(c);
     const { limit, cursor, status } = c.req.valid('query');
     const sql = c.get('sql');
-    const batch = await findBatch(sql, { id: c.req.valid('param').id, organizationId: principal.organizationId, livemode: principal.livemode });
+    const batch = await findBatch(sql, {
+      id: c.req.valid('param').id,
+      organizationId: principal.organizationId,
+      livemode: principal.livemode,
+    });
     if (!batch) throw new ProblemError('not_found', 'No such batch.');
     const list = `delegation_request_batch_rows:${batch.id}:${status ?? ''}`;
     const afterRow = cursor ? Number(decodeCursor(list, cursor, 1)[0]) : undefined;
     const rows = await listBatchRows(sql, { batchId: batch.id, status, afterRow, limit });
-    return c.json(toPage(rows, limit, list, (r) => [r.row_number], toBatchRow), 200);
+    return c.json(
+      toPage(rows, limit, list, (r) => [r.row_number], toBatchRow),
+      200,
+    );
   });
 }

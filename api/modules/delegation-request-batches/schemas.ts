@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { paginationQuery, pageSchema } from '../../http/pagination';
+
+import { pageSchema, paginationQuery } from '../../http/pagination';
 
 /** Most rows one batch takes: a gestoría's whole client base, in one file. */
 export const MAX_BATCH_ROWS = 5000;
@@ -24,7 +25,7 @@ export const ROW_STATUSES = ['queued', 'created', 'duplicate', 'failed'] as cons
 const CSV_DESCRIPTION =
   `A CSV file with a header line. Columns: ${Object.keys(CSV_COLUMNS).join(', ')} (${REQUIRED_CSV_COLUMNS.join(', ')} required; ` +
   'procedure_types or subjects must name at least one). Separator `,`, `;` or tab, detected from the header line; ' +
-  'lists (procedure types, subjects, capacities) separated by `;`, `,`, `|` or spaces inside their cell (quote the cell when it holds the file\'s separator). ' +
+  "lists (procedure types, subjects, capacities) separated by `;`, `,`, `|` or spaces inside their cell (quote the cell when it holds the file's separator). " +
   `UTF-8 with or without BOM, or Windows-1252. At most ${MAX_BATCH_ROWS} rows.`;
 
 export const CreateBatchUpload = z
@@ -37,8 +38,7 @@ export const CreateBatchJson = z
       .array(z.looseObject({}))
       .min(1)
       .openapi({
-        description:
-          `Up to ${MAX_BATCH_ROWS} rows, each a \`CreateDelegationRequest\` body. A row that is not valid does not refuse the batch: it is reported as failed, with its fields at fault.`,
+        description: `Up to ${MAX_BATCH_ROWS} rows, each a \`CreateDelegationRequest\` body. A row that is not valid does not refuse the batch: it is reported as failed, with its fields at fault.`,
       }),
   })
   .strict()
@@ -62,7 +62,10 @@ export const DelegationRequestBatchSchema = z
     source: z.enum(['csv', 'json']),
     status: z.enum(BATCH_STATUSES),
     total: z.number().int().openapi({ description: 'Rows in the batch.' }),
-    done: z.number().int().openapi({ description: 'Rows finished so far, whatever their outcome: `created + duplicates + failed`.' }),
+    done: z
+      .number()
+      .int()
+      .openapi({ description: 'Rows finished so far, whatever their outcome: `created + duplicates + failed`.' }),
     created: z.number().int().openapi({ description: 'Rows that opened a new delegation request.' }),
     duplicates: z.number().int().openapi({
       description:
@@ -96,12 +99,21 @@ export type DelegationRequestBatch = z.infer<typeof DelegationRequestBatchSchema
 
 export const RowProblemSchema = z
   .object({
-    code: z.string().openapi({ description: 'The problem code a single request with this row would have answered.', example: 'validation_failed' }),
+    code: z.string().openapi({
+      description: 'The problem code a single request with this row would have answered.',
+      example: 'validation_failed',
+    }),
     detail: z.string(),
     errors: z.array(
       z.object({
-        pointer: z.string().openapi({ description: 'JSON pointer to the field, within the row\'s request body.', example: '/citizen/id_number' }),
-        column: z.string().nullable().openapi({ description: 'The CSV column holding the field (null for JSON rows).', example: 'id_number' }),
+        pointer: z.string().openapi({
+          description: "JSON pointer to the field, within the row's request body.",
+          example: '/citizen/id_number',
+        }),
+        column: z
+          .string()
+          .nullable()
+          .openapi({ description: 'The CSV column holding the field (null for JSON rows).', example: 'id_number' }),
         detail: z.string(),
       }),
     ),
@@ -111,10 +123,20 @@ export const RowProblemSchema = z
 export const BatchRowSchema = z
   .object({
     object: z.literal('delegation_request_batch_row'),
-    row: z.number().int().openapi({ description: 'Position of the row in the batch, from 1 (the CSV header is not counted).' }),
-    line: z.number().int().nullable().openapi({ description: 'CSV: the file line where the row starts (the header is line 1). Null for JSON rows.' }),
+    row: z
+      .number()
+      .int()
+      .openapi({ description: 'Position of the row in the batch, from 1 (the CSV header is not counted).' }),
+    line: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: 'CSV: the file line where the row starts (the header is line 1). Null for JSON rows.' }),
     status: z.enum(ROW_STATUSES),
-    delegation_request_id: z.string().nullable().openapi({ description: '`created`: the new request; `duplicate`: the pending request that already existed.' }),
+    delegation_request_id: z
+      .string()
+      .nullable()
+      .openapi({ description: '`created`: the new request; `duplicate`: the pending request that already existed.' }),
     problem: RowProblemSchema.nullable().openapi({ description: '`failed`: why, field by field.' }),
     processed_at: z.string().nullable(),
   })
@@ -128,7 +150,9 @@ export const BatchRowSchema = z
       problem: {
         code: 'validation_failed',
         detail: 'Invalid body field /citizen/id_number: The check letter should be Z for 12345678.',
-        errors: [{ pointer: '/citizen/id_number', column: 'id_number', detail: 'The check letter should be Z for 12345678.' }],
+        errors: [
+          { pointer: '/citizen/id_number', column: 'id_number', detail: 'The check letter should be Z for 12345678.' },
+        ],
       },
       processed_at: '2026-03-02T09:00:01.000Z',
     },
@@ -137,10 +161,16 @@ export type BatchRow = z.infer<typeof BatchRowSchema>;
 export type RowProblem = z.infer<typeof RowProblemSchema>;
 
 export const BatchParams = z.object({
-  id: z.string().max(64).openapi({ param: { name: 'id', in: 'path', required: true }, example: 'dlb_3vN8kQ2mXp7LwR4tZ9cB1d' }),
+  id: z
+    .string()
+    .max(64)
+    .openapi({ param: { name: 'id', in: 'path', required: true }, example: 'dlb_3vN8kQ2mXp7LwR4tZ9cB1d' }),
 });
 
 export const ListBatchRowsQuery = z
-  .object({ ...paginationQuery, status: z.enum(ROW_STATUSES).optional().openapi({ description: 'Only rows with this outcome, such as `failed`.' }) })
+  .object({
+    ...paginationQuery,
+    status: z.enum(ROW_STATUSES).optional().openapi({ description: 'Only rows with this outcome, such as `failed`.' }),
+  })
   .strict();
 export const BatchRowPageSchema = pageSchema(BatchRowSchema, 'DelegationRequestBatchRowList');

@@ -1,27 +1,27 @@
-import type { Deps } from '../../deps';
 import type { Sql } from '../../db/sql';
 import { transaction } from '../../db/sql';
-import { ProblemError } from '../../http/problem';
+import type { Deps } from '../../deps';
 import { validationProblem, zodIssuesToErrors } from '../../http/openapi';
+import { ProblemError } from '../../http/problem';
 import { newId } from '../../lib/ids';
-import { emit } from '../events/emit';
-import { findOrganization } from '../organizations/queries';
 import { CreateDelegationRequestBody } from '../delegation-requests/schemas';
 import { createDelegationRequest, type NewRequestInput } from '../delegation-requests/service';
-import { decodeCsv, parseCsv, type CsvRecord } from './csv';
-import { CSV_COLUMNS, MAX_BATCH_ROWS, REQUIRED_CSV_COLUMNS, type CsvColumn, type RowProblem } from './schemas';
+import { emit } from '../events/emit';
+import { findOrganization } from '../organizations/queries';
+import { type CsvRecord, decodeCsv, parseCsv } from './csv';
 import {
   addCounts,
+  type BatchRecord,
   claimBatch,
   completeBatch,
   finishRow,
   hasQueuedRows,
   insertBatch,
   lockQueuedRows,
-  releaseBatch,
-  type BatchRecord,
   type NewBatchRow,
+  releaseBatch,
 } from './queries';
+import { CSV_COLUMNS, type CsvColumn, MAX_BATCH_ROWS, REQUIRED_CSV_COLUMNS, type RowProblem } from './schemas';
 
 /** Rows one transaction handles: a crash redoes at most this many, and other work waits at most this long. */
 export const CHUNK_ROWS = 50;
@@ -46,7 +46,11 @@ function columnOf(pointer: string): CsvColumn | null {
 
 /** A problem as a row's outcome; for CSV rows each field also names its column. */
 export function toRowProblem(error: ProblemError, source: BatchSource): RowProblem {
-  const errors = (error.errors ?? []).map((e) => ({ pointer: e.pointer, column: source === 'csv' ? columnOf(e.pointer) : null, detail: e.detail }));
+  const errors = (error.errors ?? []).map((e) => ({
+    pointer: e.pointer,
+    column: source === 'csv' ? columnOf(e.pointer) : null,
+    detail: e.detail,
+  }));
   const only = errors.length === 1 ? errors[0]! : undefined;
   const detail = only?.column ? `Column ${only.column}: ${only.detail}` : error.message;
   return { code: error.code, detail, errors };
@@ -69,7 +73,11 @@ function listCell(value: string | undefined): string[] | undefined {
 export function bodyFromCells(cells: Partial<Record<CsvColumn, string>>): unknown {
   return {
     citizen: { id_number: cells.id_number, name: cells.name, contact: cells.contact },
-    scope: { procedure_types: listCell(cells.procedure_types) ?? [], subjects: listCell(cells.subjects) ?? [], capacities: listCell(cells.capacities) },
+    scope: {
+      procedure_types: listCell(cells.procedure_types) ?? [],
+      subjects: listCell(cells.subjects) ?? [],
+      capacities: listCell(cells.capacities),
+    },
     valid_until: cells.valid_until,
     message: cells.message,
   };
@@ -102,17 +110,30 @@ export function rowsFromJson(rows: unknown[]): PreparedRow[] {
 }
 
 function checkRowCount(count: number, pointer: string): void {
-  if (count === 0) throw new ProblemError('validation_failed', 'The batch has no rows.', { errors: [{ pointer, in: 'body', detail: 'Send at least one row.' }] });
-  if (count > MAX_BATCH_ROWS) {
-    throw new ProblemError('too_many_rows', `The batch has ${count} rows; at most ${MAX_BATCH_ROWS} are taken at once. Split it into several batches.`, {
-      errors: [{ pointer, in: 'body', detail: `${count} rows; the limit is ${MAX_BATCH_ROWS}.` }],
-      extensions: { limit: MAX_BATCH_ROWS, rows: count },
+  if (count === 0)
+    throw new ProblemError('validation_failed', 'The batch has no rows.', {
+      errors: [{ pointer, in: 'body', detail: 'Send at least one row.' }],
     });
+  if (count > MAX_BATCH_ROWS) {
+    throw new ProblemError(
+      'too_many_rows',
+      `The batch has ${count} rows; at most ${MAX_BATCH_ROWS} are taken at once. Split it into several batches.`,
+      {
+        errors: [{ pointer, in: 'body', detail: `${count} rows; the limit is ${MAX_BATCH_ROWS}.` }],
+        extensions: { limit: MAX_BATCH_ROWS, rows: count },
+      },
+    );
   }
 }
 
 /** Records the batch and its rows; the rows are worked through in the background. */
-export async function createBatch(sql: Sql, actor: BatchActor, source: BatchSource, rows: PreparedRow[], now: Date): Promise<string> {
+export async function createBatch(
+  sql: Sql,
+  actor: BatchActor,
+  source: BatchSource,
+  rows: PreparedRow[],
+  now: Date,
+): Promise<string> {
   const id = newId('dlb');
   await transaction(sql, (tx) =>
     insertBatch(
@@ -137,7 +158,13 @@ export async function createBatch(sql: Sql, actor: BatchActor, source: BatchSour
 type Outcome = { status: 'created' | 'duplicate'; id: string } | { status: 'failed'; problem: RowProblem };
 
 /** One row through the same service function as a single request (inside a savepoint of the chunk). */
-async function processRow(tx: Sql, deps: Pick<Deps, 'config'>, batch: BatchRecord, input: NewRequestInput, now: Date): Promise<Outcome> {
+async function processRow(
+  tx: Sql,
+  deps: Pick<Deps, 'config'>,
+  batch: BatchRecord,
+  input: NewRequestInput,
+  now: Date,
+): Promise<Outcome> {
   try {
     const id = await createDelegationRequest(
       tx,
@@ -148,7 +175,8 @@ async function processRow(tx: Sql, deps: Pick<Deps, 'config'>, batch: BatchRecor
     );
     return { status: 'created', id };
   } catch (error) {
-    if (error instanceof ProblemError && error.code === 'duplicate') return { status: 'duplicate', id: String(error.extensions.existing_id) };
+    if (error instanceof ProblemError && error.code === 'duplicate')
+      return { status: 'duplicate', id: String(error.extensions.existing_id) };
     if (error instanceof ProblemError) return { status: 'failed', problem: toRowProblem(error, batch.source) };
     throw error;
   }
@@ -159,7 +187,12 @@ async function processRow(tx: Sql, deps: Pick<Deps, 'config'>, batch: BatchRecor
  * together, so a crash leaves a row either untouched or finished and no request is made twice.
  * Completes the batch (and records its event) when no queued row is left.
  */
-async function processChunk(sql: Sql, deps: Pick<Deps, 'config' | 'clock'>, batch: BatchRecord, size: number): Promise<{ rows: number; completed: boolean }> {
+async function processChunk(
+  sql: Sql,
+  deps: Pick<Deps, 'config' | 'clock'>,
+  batch: BatchRecord,
+  size: number,
+): Promise<{ rows: number; completed: boolean }> {
   return transaction(sql, async (tx) => {
     const now = deps.clock.now();
     const rows = await lockQueuedRows(tx, batch.id, size);
@@ -169,7 +202,14 @@ async function processChunk(sql: Sql, deps: Pick<Deps, 'config' | 'clock'>, batc
       const suspended = (await findOrganization(tx, batch.organization_id))?.status === 'suspended';
       for (const row of rows) {
         const outcome: Outcome = suspended
-          ? { status: 'failed', problem: { code: 'organization_suspended', detail: 'The organisation was suspended while the batch was processed.', errors: [] } }
+          ? {
+              status: 'failed',
+              problem: {
+                code: 'organization_suspended',
+                detail: 'The organisation was suspended while the batch was processed.',
+                errors: [],
+              },
+            }
           : await processRow(tx, deps, batch, row.input as NewRequestInput, now);
         await finishRow(tx, {
           batchId: batch.id,
@@ -183,7 +223,11 @@ async function processChunk(sql: Sql, deps: Pick<Deps, 'config' | 'clock'>, batc
         else if (outcome.status === 'duplicate') counts.duplicates++;
         else counts.failed++;
       }
-      await addCounts(tx, { batchId: batch.id, ...counts, lockedUntil: new Date(now.getTime() + deps.config.batchLeaseSeconds * 1000) });
+      await addCounts(tx, {
+        batchId: batch.id,
+        ...counts,
+        lockedUntil: new Date(now.getTime() + deps.config.batchLeaseSeconds * 1000),
+      });
     }
     if (await hasQueuedRows(tx, batch.id)) return { rows: rows.length, completed: false };
     const done = await completeBatch(tx, batch.id, now);
@@ -214,7 +258,11 @@ async function processChunk(sql: Sql, deps: Pick<Deps, 'config' | 'clock'>, batc
  * number of processes at once; the Node background loop, `npm run worker` and a scheduled
  * handler all call this. Answers how many rows and batches it finished (0: nothing to do).
  */
-export async function processDelegationRequestBatches(sql: Sql, deps: Pick<Deps, 'config' | 'clock'>, limit = 500): Promise<number> {
+export async function processDelegationRequestBatches(
+  sql: Sql,
+  deps: Pick<Deps, 'config' | 'clock'>,
+  limit = 500,
+): Promise<number> {
   let work = 0;
   let rows = 0;
   const held: string[] = [];

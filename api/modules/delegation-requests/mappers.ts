@@ -1,5 +1,5 @@
-import type { DelegationRequest } from './schemas';
 import type { DelegationRequestRow } from './queries';
+import type { DelegationRequest } from './schemas';
 
 export function approvalUrl(baseUrl: string, id: string): string {
   return `${baseUrl}/ciudadania/solicitudes/${id}`;
@@ -16,7 +16,11 @@ export function toDelegationRequest(row: DelegationRequestRow, baseUrl: string):
       nif: row.org_nif,
       kind: row.org_kind as DelegationRequest['organization']['kind'],
       verified: row.org_status === 'verified',
-      professional_standing: { colegio: row.org_colegio, registry: row.org_registry, registration_number: row.org_registration_number },
+      professional_standing: {
+        colegio: row.org_colegio,
+        registry: row.org_registry,
+        registration_number: row.org_registration_number,
+      },
     },
     citizen: { id_number: row.citizen_id_number, name: row.citizen_name, contact: row.citizen_contact },
     scope: row.scope,

@@ -48,7 +48,20 @@ export async function insertDelegationRequest(
   sql: Sql,
   r: Pick<
     DelegationRequestRow,
-    'id' | 'organization_id' | 'livemode' | 'citizen_id' | 'citizen_name' | 'citizen_contact' | 'scope' | 'scope_version' | 'valid_until' | 'message' | 'code' | 'created_at' | 'created_by_member_id' | 'expires_at'
+    | 'id'
+    | 'organization_id'
+    | 'livemode'
+    | 'citizen_id'
+    | 'citizen_name'
+    | 'citizen_contact'
+    | 'scope'
+    | 'scope_version'
+    | 'valid_until'
+    | 'message'
+    | 'code'
+    | 'created_at'
+    | 'created_by_member_id'
+    | 'expires_at'
   > & { scope_key: string },
 ): Promise<boolean> {
   const rows = await sql`
@@ -74,7 +87,10 @@ export async function findPendingDuplicate(
 }
 
 /** Persists expiry of requests whose time ran out (reads already show them as expired). */
-export async function expireRequest(sql: Sql, id: string): Promise<{ organization_id: string; livemode: boolean; expires_at: Date } | undefined> {
+export async function expireRequest(
+  sql: Sql,
+  id: string,
+): Promise<{ organization_id: string; livemode: boolean; expires_at: Date } | undefined> {
   const [row] = await sql<{ organization_id: string; livemode: boolean; expires_at: Date }[]>`
     update delegation_requests set status = 'expired', ended_at = expires_at, ended_by = 'system' where id = ${id} and status = 'pending'
     returning organization_id, livemode, expires_at`;
@@ -106,7 +122,10 @@ export async function lockDelegationRequest(
 }
 
 /** Pending requests whose waiting time has run out, closed and answered for their events. */
-export function expireDueRequests(sql: Sql, now: Date): Promise<Array<{ id: string; organization_id: string; livemode: boolean; expires_at: Date }>> {
+export function expireDueRequests(
+  sql: Sql,
+  now: Date,
+): Promise<Array<{ id: string; organization_id: string; livemode: boolean; expires_at: Date }>> {
   return sql`
     update delegation_requests set status = 'expired', ended_at = expires_at, ended_by = 'system'
     where status = 'pending' and expires_at <= ${now}
@@ -115,7 +134,15 @@ export function expireDueRequests(sql: Sql, now: Date): Promise<Array<{ id: stri
 
 export async function listDelegationRequests(
   sql: Sql,
-  args: { organizationId?: string; livemode?: boolean; citizenId?: string; status?: string; after?: [string, string]; limit: number; now: Date },
+  args: {
+    organizationId?: string;
+    livemode?: boolean;
+    citizenId?: string;
+    status?: string;
+    after?: [string, string];
+    limit: number;
+    now: Date;
+  },
 ): Promise<DelegationRequestRow[]> {
   const statusFilter =
     args.status === 'pending'
@@ -139,7 +166,14 @@ export async function listDelegationRequests(
 
 export async function endDelegationRequest(
   sql: Sql,
-  args: { id: string; status: 'accepted' | 'rejected' | 'cancelled'; by: 'citizen' | 'organization'; memberId: string | null; delegationId: string | null; at: Date },
+  args: {
+    id: string;
+    status: 'accepted' | 'rejected' | 'cancelled';
+    by: 'citizen' | 'organization';
+    memberId: string | null;
+    delegationId: string | null;
+    at: Date;
+  },
 ): Promise<void> {
   await sql`
     update delegation_requests set status = ${args.status}, ended_at = ${args.at}, ended_by = ${args.by},

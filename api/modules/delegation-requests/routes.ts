@@ -1,8 +1,10 @@
+import { organizationPrincipal } from '../../http/auth';
 import type { App } from '../../http/context';
 import { defineRoute } from '../../http/openapi';
-import { organizationPrincipal } from '../../http/auth';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
+import { toDelegationRequest } from './mappers';
+import { findDelegationRequest, listDelegationRequests } from './queries';
 import {
   CreateDelegationRequestBody,
   DelegationRequestPageSchema,
@@ -10,12 +12,12 @@ import {
   DelegationRequestSchema,
   ListDelegationRequestsQuery,
 } from './schemas';
-import { findDelegationRequest, listDelegationRequests } from './queries';
 import { cancelDelegationRequest, createDelegationRequest } from './service';
-import { toDelegationRequest } from './mappers';
 
 const TAG = 'Delegation requests';
-const ONE = { 200: { description: 'The delegation request.', content: { 'application/json': { schema: DelegationRequestSchema } } } };
+const ONE = {
+  200: { description: 'The delegation request.', content: { 'application/json': { schema: DelegationRequestSchema } } },
+};
 
 const createRequestRoute = defineRoute({
   method: 'post',
@@ -29,7 +31,9 @@ const createRequestRoute = defineRoute({
   auth: 'orgWrite',
   request: { body: { content: { 'application/json': { schema: CreateDelegationRequestBody } }, required: true } },
   problems: ['duplicate', 'idempotency_conflict', 'idempotency_in_flight'],
-  responses: { 201: { description: 'The pending request.', content: { 'application/json': { schema: DelegationRequestSchema } } } },
+  responses: {
+    201: { description: 'The pending request.', content: { 'application/json': { schema: DelegationRequestSchema } } },
+  },
 });
 
 const listRequestsRoute = defineRoute({
@@ -38,11 +42,17 @@ const listRequestsRoute = defineRoute({
   operationId: 'listDelegationRequests',
   tags: [TAG],
   summary: 'List delegation requests',
-  description: 'Requests the organisation has sent to citizens, newest first, cursor-paginated; filter by `status` (pending, accepted, rejected, expired, cancelled).',
+  description:
+    'Requests the organisation has sent to citizens, newest first, cursor-paginated; filter by `status` (pending, accepted, rejected, expired, cancelled).',
   auth: 'orgRead',
   request: { query: ListDelegationRequestsQuery },
   problems: ['invalid_cursor'],
-  responses: { 200: { description: 'A page of requests, oldest first.', content: { 'application/json': { schema: DelegationRequestPageSchema } } } },
+  responses: {
+    200: {
+      description: 'A page of requests, oldest first.',
+      content: { 'application/json': { schema: DelegationRequestPageSchema } },
+    },
+  },
 });
 
 const retrieveRequestRoute = defineRoute({
@@ -51,7 +61,8 @@ const retrieveRequestRoute = defineRoute({
   operationId: 'retrieveDelegationRequest',
   tags: [TAG],
   summary: 'Retrieve a delegation request',
-  description: 'One delegation request with its status, the scope asked for, and the delegation it became once accepted.',
+  description:
+    'One delegation request with its status, the scope asked for, and the delegation it became once accepted.',
   auth: 'orgRead',
   request: { params: DelegationRequestParams },
   problems: ['not_found'],
@@ -64,7 +75,8 @@ const cancelRequestRoute = defineRoute({
   operationId: 'cancelDelegationRequest',
   tags: [TAG],
   summary: 'Cancel a pending delegation request',
-  description: 'Withdraws a request the citizen has not answered yet. Only `pending` requests can be cancelled; otherwise 409 names the current state. Emits `delegation_request.cancelled`.',
+  description:
+    'Withdraws a request the citizen has not answered yet. Only `pending` requests can be cancelled; otherwise 409 names the current state. Emits `delegation_request.cancelled`.',
   auth: 'orgWrite',
   request: { params: DelegationRequestParams },
   problems: ['not_found', 'invalid_state_transition', 'delegation_request_expired'],
@@ -95,7 +107,16 @@ export function registerDelegationRequests(app: App): void {
       now: c.get('deps').clock.now(),
     });
     const baseUrl = c.get('deps').config.baseUrl;
-    return c.json(toPage(rows, limit, 'delegation_requests', (r) => [r.created_at.toISOString(), r.id], (r) => toDelegationRequest(r, baseUrl)), 200);
+    return c.json(
+      toPage(
+        rows,
+        limit,
+        'delegation_requests',
+        (r) => [r.created_at.toISOString(), r.id],
+        (r) => toDelegationRequest(r, baseUrl),
+      ),
+      200,
+    );
   });
 
   app.openapi(retrieveRequestRoute, async (c) => {
@@ -113,9 +134,17 @@ export function registerDelegationRequests(app: App): void {
     const principal = organizationPrincipal(c);
     const sql = c.get('sql');
     const now = c.get('deps').clock.now();
-    const where = { id: c.req.valid('param').id, organizationId: principal.organizationId, livemode: principal.livemode };
-    if (!(await findDelegationRequest(sql, where, now))) throw new ProblemError('not_found', 'No such delegation request.');
+    const where = {
+      id: c.req.valid('param').id,
+      organizationId: principal.organizationId,
+      livemode: principal.livemode,
+    };
+    if (!(await findDelegationRequest(sql, where, now)))
+      throw new ProblemError('not_found', 'No such delegation request.');
     await cancelDelegationRequest(sql, where.id, principal.memberId, now);
-    return c.json(toDelegationRequest((await findDelegationRequest(sql, where, now))!, c.get('deps').config.baseUrl), 200);
+    return c.json(
+      toDelegationRequest((await findDelegationRequest(sql, where, now))!, c.get('deps').config.baseUrl),
+      200,
+    );
   });
 }

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
-import { paginationQuery, pageSchema } from '../../http/pagination';
+
 import { personalIdField } from '../../http/fields';
+import { pageSchema, paginationQuery } from '../../http/pagination';
 import { IsoDateSchema } from '../calendar/schemas';
 import { ScopeSchema } from '../delegations/scope';
 
@@ -12,7 +13,12 @@ export const CreateDelegationRequestBody = z
       .object({
         id_number: personalIdField(),
         name: z.string().min(2).max(200).optional(),
-        contact: z.string().min(3).max(200).optional().openapi({ description: 'Email or phone where the citizen expects the approval link.' }),
+        contact: z
+          .string()
+          .min(3)
+          .max(200)
+          .optional()
+          .openapi({ description: 'Email or phone where the citizen expects the approval link.' }),
       })
       .strict(),
     scope: ScopeSchema,
@@ -76,7 +82,11 @@ export const DelegationRequestSchema = z
         nif: 'B00000000',
         kind: 'gestoria',
         verified: true,
-        professional_standing: { colegio: 'Colegio Oficial de Gestores Administrativos de Madrid', registry: null, registration_number: '2841' },
+        professional_standing: {
+          colegio: 'Colegio Oficial de Gestores Administrativos de Madrid',
+          registry: null,
+          registration_number: '2841',
+        },
       },
       citizen: { id_number: '12345678Z', name: 'Carmen López García', contact: 'carmen.lopez@example.es' },
       scope: { procedure_types: ['JUB'], subjects: [], capacities: ['consult', 'file', 'respond'] },
@@ -97,8 +107,13 @@ export const DelegationRequestSchema = z
 export type DelegationRequest = z.infer<typeof DelegationRequestSchema>;
 
 export const DelegationRequestParams = z.object({
-  id: z.string().max(64).openapi({ param: { name: 'id', in: 'path', required: true }, example: 'dlr_7Hk2Lm9Np4Qr6St8Uv0Wx1' }),
+  id: z
+    .string()
+    .max(64)
+    .openapi({ param: { name: 'id', in: 'path', required: true }, example: 'dlr_7Hk2Lm9Np4Qr6St8Uv0Wx1' }),
 });
 
-export const ListDelegationRequestsQuery = z.object({ ...paginationQuery, status: z.enum(REQUEST_STATUSES).optional() }).strict();
+export const ListDelegationRequestsQuery = z
+  .object({ ...paginationQuery, status: z.enum(REQUEST_STATUSES).optional() })
+  .strict();
 export const DelegationRequestPageSchema = pageSchema(DelegationRequestSchema, 'DelegationRequestList');

@@ -2,21 +2,21 @@ import type { Config } from '../../config';
 import type { Sql } from '../../db/sql';
 import { transaction } from '../../db/sql';
 import { fieldProblem, ProblemError } from '../../http/problem';
-import { newId } from '../../lib/ids';
-import { addMonths } from '../../lib/dates';
-import { legalDay } from '../../lib/legal-day';
 import { ensureCitizen } from '../../http/queries';
-import { findOrganization } from '../organizations/queries';
+import { addMonths } from '../../lib/dates';
+import { newId } from '../../lib/ids';
+import { legalDay } from '../../lib/legal-day';
 import { insertDelegation } from '../delegations/queries';
-import { coveredTypes, normalizeScope, scopeKey, SCOPE_VERSION, type Scope } from '../delegations/scope';
+import { coveredTypes, normalizeScope, type Scope, SCOPE_VERSION, scopeKey } from '../delegations/scope';
 import { emit } from '../events/emit';
+import { findOrganization } from '../organizations/queries';
 import {
+  type DelegationRequestRow,
   endDelegationRequest,
   expireRequest,
   findPendingDuplicate,
   insertDelegationRequest,
   lockDelegationRequest,
-  type DelegationRequestRow,
 } from './queries';
 
 const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTVWXYZ23456789';
@@ -39,7 +39,8 @@ export interface NewRequestInput {
 export function checkValidity(validUntil: string, today: string): void {
   if (validUntil <= today) throw fieldProblem('/valid_until', 'Must be a date after today.');
   const limit = addMonths(today, 60);
-  if (validUntil > limit) throw fieldProblem('/valid_until', `A delegation lasts at most 5 years: the latest possible end is ${limit}.`);
+  if (validUntil > limit)
+    throw fieldProblem('/valid_until', `A delegation lasts at most 5 years: the latest possible end is ${limit}.`);
 }
 
 export async function createDelegationRequest(
@@ -72,14 +73,24 @@ export async function createDelegationRequest(
       expires_at: new Date(now.getTime() + config.delegationRequestTtlDays * 86_400_000),
     };
     if (await insertDelegationRequest(tx, row)) return row.id;
-    const duplicate = await findPendingDuplicate(tx, { organizationId: actor.organizationId, livemode: actor.livemode, citizenId, scopeKey: key, now });
+    const duplicate = await findPendingDuplicate(tx, {
+      organizationId: actor.organizationId,
+      livemode: actor.livemode,
+      citizenId,
+      scopeKey: key,
+      now,
+    });
     if (duplicate?.expired) {
       await expireWithEvent(tx, duplicate.id);
       if (await insertDelegationRequest(tx, row)) return row.id;
     }
-    throw new ProblemError('duplicate', `A pending request for this citizen and scope already exists: ${duplicate?.id}.`, {
-      extensions: { existing_id: duplicate?.id ?? null },
-    });
+    throw new ProblemError(
+      'duplicate',
+      `A pending request for this citizen and scope already exists: ${duplicate?.id}.`,
+      {
+        extensions: { existing_id: duplicate?.id ?? null },
+      },
+    );
   });
 }
 
@@ -103,7 +114,10 @@ async function lockPending(tx: Sql, id: string, now: Date): Promise<{ organizati
   if (!current) throw new ProblemError('not_found', 'No such delegation request.');
   if (current.status === 'pending' && current.expires_at <= now) {
     await expireWithEvent(tx, id);
-    throw new ProblemError('delegation_request_expired', 'The request expired before it was answered; ask for a new one.');
+    throw new ProblemError(
+      'delegation_request_expired',
+      'The request expired before it was answered; ask for a new one.',
+    );
   }
   if (current.status !== 'pending') {
     throw new ProblemError('invalid_state_transition', `The request is already ${current.status}.`, {
@@ -120,8 +134,13 @@ export async function acceptDelegationRequest(
   now: Date,
 ): Promise<string> {
   const args = {
-    requestId: request.id, organizationId: request.organization_id, citizenId: request.citizen_id, livemode: request.livemode,
-    scope: request.scope, validUntil: request.valid_until, now,
+    requestId: request.id,
+    organizationId: request.organization_id,
+    citizenId: request.citizen_id,
+    livemode: request.livemode,
+    scope: request.scope,
+    validUntil: request.valid_until,
+    now,
   };
   return transaction(sql, async (tx) => {
     await lockPending(tx, args.requestId, args.now);
@@ -144,7 +163,14 @@ export async function acceptDelegationRequest(
       valid_until: args.validUntil,
       created_at: args.now,
     });
-    await endDelegationRequest(tx, { id: args.requestId, status: 'accepted', by: 'citizen', memberId: null, delegationId, at: args.now });
+    await endDelegationRequest(tx, {
+      id: args.requestId,
+      status: 'accepted',
+      by: 'citizen',
+      memberId: null,
+      delegationId,
+      at: args.now,
+    });
     await emit(tx, {
       organizationId: args.organizationId,
       livemode: args.livemode,
@@ -159,15 +185,41 @@ export async function acceptDelegationRequest(
 export async function rejectDelegationRequest(sql: Sql, requestId: string, now: Date): Promise<void> {
   await transaction(sql, async (tx) => {
     const request = await lockPending(tx, requestId, now);
-    await endDelegationRequest(tx, { id: requestId, status: 'rejected', by: 'citizen', memberId: null, delegationId: null, at: now });
-    await emit(tx, { organizationId: request.organization_id, livemode: request.livemode, type: 'delegation_request.rejected', data: { delegation_request_id: requestId, status: 'rejected' }, at: now });
+    await endDelegationRequest(tx, {
+      id: requestId,
+      status: 'rejected',
+      by: 'citizen',
+      memberId: null,
+      delegationId: null,
+      at: now,
+    });
+    await emit(tx, {
+      organizationId: request.organization_id,
+      livemode: request.livemode,
+      type: 'delegation_request.rejected',
+      data: { delegation_request_id: requestId, status: 'rejected' },
+      at: now,
+    });
   });
 }
 
 export async function cancelDelegationRequest(sql: Sql, requestId: string, memberId: string, now: Date): Promise<void> {
   await transaction(sql, async (tx) => {
     const request = await lockPending(tx, requestId, now);
-    await endDelegationRequest(tx, { id: requestId, status: 'cancelled', by: 'organization', memberId, delegationId: null, at: now });
-    await emit(tx, { organizationId: request.organization_id, livemode: request.livemode, type: 'delegation_request.cancelled', data: { delegation_request_id: requestId, status: 'cancelled' }, at: now });
+    await endDelegationRequest(tx, {
+      id: requestId,
+      status: 'cancelled',
+      by: 'organization',
+      memberId,
+      delegationId: null,
+      at: now,
+    });
+    await emit(tx, {
+      organizationId: request.organization_id,
+      livemode: request.livemode,
+      type: 'delegation_request.cancelled',
+      data: { delegation_request_id: requestId, status: 'cancelled' },
+      at: now,
+    });
   });
 }

@@ -1,5 +1,5 @@
-import type { Delegation } from './schemas';
 import type { DelegationRow } from './queries';
+import type { Delegation } from './schemas';
 
 export function toDelegation(row: DelegationRow): Delegation {
   return {
@@ -11,7 +11,7 @@ export function toDelegation(row: DelegationRow): Delegation {
     request_id: row.request_id,
     scope: row.scope,
     scope_version: row.scope_version,
-    covered_procedure_types: row.procedure_types as Delegation["covered_procedure_types"],
+    covered_procedure_types: row.procedure_types as Delegation['covered_procedure_types'],
     valid_from: row.valid_from,
     valid_until: row.valid_until,
     status: row.status as Delegation['status'],

@@ -1,4 +1,4 @@
-import { textArray, type Sql } from '../../db/sql';
+import { type Sql, textArray } from '../../db/sql';
 import type { Scope } from './scope';
 
 export interface DelegationRow {
@@ -49,8 +49,18 @@ function selectDelegations(sql: Sql, today: string) {
 export async function insertDelegation(
   sql: Sql,
   d: {
-    id: string; organization_id: string; livemode: boolean; citizen_id: string; request_id: string; scope: Scope; scope_version: number;
-    procedure_types: string[]; capacities: string[]; valid_from: string; valid_until: string; created_at: Date;
+    id: string;
+    organization_id: string;
+    livemode: boolean;
+    citizen_id: string;
+    request_id: string;
+    scope: Scope;
+    scope_version: number;
+    procedure_types: string[];
+    capacities: string[];
+    valid_from: string;
+    valid_until: string;
+    created_at: Date;
   },
 ): Promise<void> {
   await sql`
@@ -76,7 +86,15 @@ export async function findDelegation(
 
 export async function listDelegations(
   sql: Sql,
-  args: { organizationId?: string; livemode?: boolean; citizenId?: string; status?: string; after?: [string, string]; limit: number; today: string },
+  args: {
+    organizationId?: string;
+    livemode?: boolean;
+    citizenId?: string;
+    status?: string;
+    after?: [string, string];
+    limit: number;
+    today: string;
+  },
 ): Promise<DelegationRow[]> {
   const statusFilter =
     args.status === 'active'
@@ -101,7 +119,14 @@ export async function listDelegations(
 /** Ends an active delegation; answers false when it was not active (any more). */
 export async function endDelegation(
   sql: Sql,
-  args: { id: string; status: 'revoked' | 'renounced' | 'suspended'; by: 'citizen' | 'organization' | 'platform'; memberId: string | null; reason: string | null; at: Date },
+  args: {
+    id: string;
+    status: 'revoked' | 'renounced' | 'suspended';
+    by: 'citizen' | 'organization' | 'platform';
+    memberId: string | null;
+    reason: string | null;
+    at: Date;
+  },
 ): Promise<boolean> {
   const rows = await sql`
     update delegations set status = ${args.status}, ended_at = ${args.at}, ended_by = ${args.by}, ended_by_member_id = ${args.memberId},
@@ -111,7 +136,12 @@ export async function endDelegation(
   return rows.length > 0;
 }
 
-export function suspendDelegationsOfOrganization(sql: Sql, organizationId: string, reason: string, at: Date): Promise<Array<{ id: string; livemode: boolean }>> {
+export function suspendDelegationsOfOrganization(
+  sql: Sql,
+  organizationId: string,
+  reason: string,
+  at: Date,
+): Promise<Array<{ id: string; livemode: boolean }>> {
   return sql<Array<{ id: string; livemode: boolean }>>`
     update delegations set status = 'suspended', ended_at = ${at}, ended_by = 'platform', ended_reason = ${reason}, version = version + 1
     where organization_id = ${organizationId} and status = 'active'
@@ -119,7 +149,11 @@ export function suspendDelegationsOfOrganization(sql: Sql, organizationId: strin
 }
 
 /** Active delegations past their last day, closed for good and answered for their events. */
-export function expireDueDelegations(sql: Sql, today: string, at: Date): Promise<Array<{ id: string; organization_id: string; livemode: boolean }>> {
+export function expireDueDelegations(
+  sql: Sql,
+  today: string,
+  at: Date,
+): Promise<Array<{ id: string; organization_id: string; livemode: boolean }>> {
   return sql<Array<{ id: string; organization_id: string; livemode: boolean }>>`
     update delegations set status = 'expired', ended_at = ${at}, ended_by = 'expiry', version = version + 1
     where status = 'active' and not ${delegationInForce(sql, 'delegations', today)}

@@ -1,10 +1,12 @@
+import { organizationPrincipal } from '../../http/auth';
 import type { App } from '../../http/context';
 import { defineRoute } from '../../http/openapi';
-import { organizationPrincipal } from '../../http/auth';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import { legalDay } from '../../lib/legal-day';
 import { mintForDelegation } from '../consent/service';
+import { toDelegation } from './mappers';
+import { findDelegation, listDelegations } from './queries';
 import {
   ConsentTokenSchema,
   DelegationPageSchema,
@@ -14,9 +16,7 @@ import {
   MintConsentTokenBody,
   RenounceDelegationBody,
 } from './schemas';
-import { findDelegation, listDelegations } from './queries';
 import { renounceDelegation } from './service';
-import { toDelegation } from './mappers';
 
 const TAG = 'Delegations';
 const ONE = { 200: { description: 'The delegation.', content: { 'application/json': { schema: DelegationSchema } } } };
@@ -27,11 +27,17 @@ const listDelegationsRoute = defineRoute({
   operationId: 'listDelegations',
   tags: [TAG],
   summary: 'List delegations granted to the organisation',
-  description: 'Powers citizens have granted to the organisation, newest first, cursor-paginated; filter by `status` to find those still active.',
+  description:
+    'Powers citizens have granted to the organisation, newest first, cursor-paginated; filter by `status` to find those still active.',
   auth: 'orgRead',
   request: { query: ListDelegationsQuery },
   problems: ['invalid_cursor'],
-  responses: { 200: { description: 'A page of delegations, oldest first.', content: { 'application/json': { schema: DelegationPageSchema } } } },
+  responses: {
+    200: {
+      description: 'A page of delegations, oldest first.',
+      content: { 'application/json': { schema: DelegationPageSchema } },
+    },
+  },
 });
 
 const retrieveDelegationRoute = defineRoute({
@@ -40,7 +46,8 @@ const retrieveDelegationRoute = defineRoute({
   operationId: 'retrieveDelegation',
   tags: [TAG],
   summary: 'Retrieve a delegation',
-  description: 'One delegation: the citizen, the scope (procedure types, subjects, capacities), its validity and, once ended, who ended it and when.',
+  description:
+    'One delegation: the citizen, the scope (procedure types, subjects, capacities), its validity and, once ended, who ended it and when.',
   auth: 'orgRead',
   request: { params: DelegationParams },
   problems: ['not_found'],
@@ -54,8 +61,12 @@ const renounceRoute = defineRoute({
   tags: [TAG],
   summary: 'Renounce a delegation',
   description: 'The representative gives up the power; it ends at once.',
-  auth: 'orgWrite', role: 'admin',
-  request: { params: DelegationParams, body: { content: { 'application/json': { schema: RenounceDelegationBody } }, required: false } },
+  auth: 'orgWrite',
+  role: 'admin',
+  request: {
+    params: DelegationParams,
+    body: { content: { 'application/json': { schema: RenounceDelegationBody } }, required: false },
+  },
   problems: ['not_found', 'invalid_state_transition'],
   responses: ONE,
 });
@@ -67,10 +78,14 @@ const mintRoute = defineRoute({
   tags: [TAG],
   summary: 'Mint a consent token',
   description:
-    'A short-lived JWS (EdDSA, 10 minutes by default) proving the citizen\'s consent, to send as `Puente-Consent`. ' +
-    'Every use is re-checked against the delegation in the database, so revocation takes effect on the very next request. Recorded in the citizen\'s access log.',
-  auth: 'orgWrite', role: 'viewer',
-  request: { params: DelegationParams, body: { content: { 'application/json': { schema: MintConsentTokenBody } }, required: false } },
+    "A short-lived JWS (EdDSA, 10 minutes by default) proving the citizen's consent, to send as `Puente-Consent`. " +
+    "Every use is re-checked against the delegation in the database, so revocation takes effect on the very next request. Recorded in the citizen's access log.",
+  auth: 'orgWrite',
+  role: 'viewer',
+  request: {
+    params: DelegationParams,
+    body: { content: { 'application/json': { schema: MintConsentTokenBody } }, required: false },
+  },
   problems: ['not_found', 'delegation_inactive', 'scope_insufficient'],
   responses: { 201: { description: 'The token.', content: { 'application/json': { schema: ConsentTokenSchema } } } },
 });
@@ -88,7 +103,10 @@ export function registerDelegations(app: App): void {
       limit,
       today: legalDay(c.get('deps').clock.now()),
     });
-    return c.json(toPage(rows, limit, 'delegations', (r) => [r.created_at.toISOString(), r.id], toDelegation), 200);
+    return c.json(
+      toPage(rows, limit, 'delegations', (r) => [r.created_at.toISOString(), r.id], toDelegation),
+      200,
+    );
   });
 
   app.openapi(retrieveDelegationRoute, async (c) => {

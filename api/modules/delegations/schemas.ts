@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { paginationQuery, pageSchema } from '../../http/pagination';
+
+import { pageSchema, paginationQuery } from '../../http/pagination';
 import { ProcedureTypeCodeSchema } from '../catalog/schemas';
 import { CapacitySchema, ScopeSchema } from './scope';
 
@@ -11,11 +12,16 @@ export const DelegationSchema = z
     object: z.literal('delegation'),
     livemode: z.boolean(),
     organization: z.object({ id: z.string(), legal_name: z.string() }),
-    citizen: z.object({ id: z.string().openapi({ description: 'Pseudonymous citizen id, the `sub` of consent tokens.' }), id_number: z.string() }),
+    citizen: z.object({
+      id: z.string().openapi({ description: 'Pseudonymous citizen id, the `sub` of consent tokens.' }),
+      id_number: z.string(),
+    }),
     request_id: z.string(),
     scope: ScopeSchema,
     scope_version: z.number().int(),
-    covered_procedure_types: z.array(ProcedureTypeCodeSchema).openapi({ description: 'Every procedure type the scope covers, subjects expanded.' }),
+    covered_procedure_types: z
+      .array(ProcedureTypeCodeSchema)
+      .openapi({ description: 'Every procedure type the scope covers, subjects expanded.' }),
     valid_from: z.string().openapi({ format: 'date' }),
     valid_until: z.string().openapi({ format: 'date' }),
     status: z.enum(DELEGATION_STATUSES),
@@ -47,10 +53,15 @@ export const DelegationSchema = z
 export type Delegation = z.infer<typeof DelegationSchema>;
 
 export const DelegationParams = z.object({
-  id: z.string().max(64).openapi({ param: { name: 'id', in: 'path', required: true }, example: 'dlg_3Gh5Jk7Lm9Np1Qr3St5Uv7' }),
+  id: z
+    .string()
+    .max(64)
+    .openapi({ param: { name: 'id', in: 'path', required: true }, example: 'dlg_3Gh5Jk7Lm9Np1Qr3St5Uv7' }),
 });
 
-export const ListDelegationsQuery = z.object({ ...paginationQuery, status: z.enum(DELEGATION_STATUSES).optional() }).strict();
+export const ListDelegationsQuery = z
+  .object({ ...paginationQuery, status: z.enum(DELEGATION_STATUSES).optional() })
+  .strict();
 export const DelegationPageSchema = pageSchema(DelegationSchema, 'DelegationList');
 
 export const RenounceDelegationBody = z
@@ -60,9 +71,23 @@ export const RenounceDelegationBody = z
 
 export const MintConsentTokenBody = z
   .object({
-    lifetime_seconds: z.number().int().min(60).max(3600).optional().openapi({ description: 'Default 600 (10 minutes).' }),
-    procedure_types: z.array(ProcedureTypeCodeSchema).min(1).optional().openapi({ description: 'Narrow the token to these types (within the delegation).' }),
-    capacities: z.array(CapacitySchema).min(1).optional().openapi({ description: 'Narrow the token to these capacities (within the delegation).' }),
+    lifetime_seconds: z
+      .number()
+      .int()
+      .min(60)
+      .max(3600)
+      .optional()
+      .openapi({ description: 'Default 600 (10 minutes).' }),
+    procedure_types: z
+      .array(ProcedureTypeCodeSchema)
+      .min(1)
+      .optional()
+      .openapi({ description: 'Narrow the token to these types (within the delegation).' }),
+    capacities: z
+      .array(CapacitySchema)
+      .min(1)
+      .optional()
+      .openapi({ description: 'Narrow the token to these capacities (within the delegation).' }),
   })
   .strict()
   .openapi('MintConsentTokenRequest', { example: { lifetime_seconds: 600, capacities: ['consult', 'file'] } });
@@ -70,18 +95,23 @@ export const MintConsentTokenBody = z
 export const ConsentTokenSchema = z
   .object({
     object: z.literal('consent_token'),
-    token: z.string().openapi({ description: 'Send it as `Puente-Consent` on every operation on this client\'s data.' }),
-    token_id: z.string().openapi({ description: 'The token\'s `jti`.' }),
+    token: z.string().openapi({ description: "Send it as `Puente-Consent` on every operation on this client's data." }),
+    token_id: z.string().openapi({ description: "The token's `jti`." }),
     delegation_id: z.string(),
     expires_at: z.string(),
     authorization_details: z.array(
-      z.object({ type: z.literal('puente_delegation'), procedure_types: z.array(ProcedureTypeCodeSchema), capacities: z.array(CapacitySchema) }),
+      z.object({
+        type: z.literal('puente_delegation'),
+        procedure_types: z.array(ProcedureTypeCodeSchema),
+        capacities: z.array(CapacitySchema),
+      }),
     ),
   })
   .openapi('ConsentToken', {
     example: {
       object: 'consent_token',
-      token: 'eyJhbGciOiJFZERTQSIsImtpZCI6ImNrXzIwMjYwMzAyX2FCY0RlRmdIIiwidHlwIjoicHVlbnRlLWNvbnNlbnQrand0In0.eyJzdWIiOiJjaXRfOVp4OFl3N1Z1NlRzNVJxNFBvM05tMiJ9.c2lnbmF0dXJl',
+      token:
+        'eyJhbGciOiJFZERTQSIsImtpZCI6ImNrXzIwMjYwMzAyX2FCY0RlRmdIIiwidHlwIjoicHVlbnRlLWNvbnNlbnQrand0In0.eyJzdWIiOiJjaXRfOVp4OFl3N1Z1NlRzNVJxNFBvM05tMiJ9.c2lnbmF0dXJl',
       token_id: 'ctk_5Rt7Yu9Io1Pa3Sd5Fg7Hj9',
       delegation_id: 'dlg_3Gh5Jk7Lm9Np1Qr3St5Uv7',
       expires_at: '2026-03-02T10:22:00.000Z',
@@ -92,7 +122,11 @@ export const ConsentTokenSchema = z
 export const IntrospectBody = z
   .object({ token: z.string().min(10).max(8192) })
   .strict()
-  .openapi('IntrospectConsentTokenRequest', { example: { token: 'eyJhbGciOiJFZERTQSIsImtpZCI6ImNrXzIwMjYwMzAyX2FCY0RlRmdIIiwidHlwIjoicHVlbnRlLWNvbnNlbnQrand0In0.e30.c2ln' } });
+  .openapi('IntrospectConsentTokenRequest', {
+    example: {
+      token: 'eyJhbGciOiJFZERTQSIsImtpZCI6ImNrXzIwMjYwMzAyX2FCY0RlRmdIIiwidHlwIjoicHVlbnRlLWNvbnNlbnQrand0In0.e30.c2ln',
+    },
+  });
 
 export const IntrospectionSchema = z
   .object({
@@ -103,7 +137,13 @@ export const IntrospectionSchema = z
     act: z.object({ sub: z.string(), member: z.string() }).nullable(),
     livemode: z.boolean().nullable(),
     authorization_details: z
-      .array(z.object({ type: z.literal('puente_delegation'), procedure_types: z.array(ProcedureTypeCodeSchema), capacities: z.array(CapacitySchema) }))
+      .array(
+        z.object({
+          type: z.literal('puente_delegation'),
+          procedure_types: z.array(ProcedureTypeCodeSchema),
+          capacities: z.array(CapacitySchema),
+        }),
+      )
       .nullable(),
     iat: z.number().int().nullable(),
     exp: z.number().int().nullable(),

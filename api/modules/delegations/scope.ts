@@ -1,10 +1,19 @@
 import { z } from '@hono/zod-openapi';
-import { PROCEDURE_TYPE_CODES, ProcedureTypeCodeSchema, SubjectSchema, SUBJECT_OF, type ProcedureTypeCode, type Subject } from '../catalog/schemas';
+
+import {
+  PROCEDURE_TYPE_CODES,
+  type ProcedureTypeCode,
+  ProcedureTypeCodeSchema,
+  type Subject,
+  SUBJECT_OF,
+  SubjectSchema,
+} from '../catalog/schemas';
 
 export const CAPACITIES = ['consult', 'file', 'respond', 'withdraw'] as const;
 export type Capacity = (typeof CAPACITIES)[number];
 export const CapacitySchema = z.enum(CAPACITIES).openapi('Capacity', {
-  description: '`consult` reads procedures and documents; `file` creates and submits; `respond` answers requirements; `withdraw` desists or renounces.',
+  description:
+    '`consult` reads procedures and documents; `file` creates and submits; `respond` answers requirements; `withdraw` desists or renounces.',
 });
 
 /**

@@ -2,8 +2,8 @@ import type { Sql } from '../../db/sql';
 import { transaction } from '../../db/sql';
 import { ProblemError } from '../../http/problem';
 import { legalDay } from '../../lib/legal-day';
-import { endDelegation, findDelegation, suspendDelegationsOfOrganization } from './queries';
 import { emit } from '../events/emit';
+import { endDelegation, findDelegation, suspendDelegationsOfOrganization } from './queries';
 
 type Owner = { citizenId: string } | { organizationId: string; livemode: boolean };
 
@@ -11,7 +11,12 @@ async function end(
   sql: Sql,
   id: string,
   owner: Owner,
-  change: { status: 'revoked' | 'renounced'; by: 'citizen' | 'organization'; memberId: string | null; reason: string | null },
+  change: {
+    status: 'revoked' | 'renounced';
+    by: 'citizen' | 'organization';
+    memberId: string | null;
+    reason: string | null;
+  },
   now: Date,
 ): Promise<void> {
   await transaction(sql, async (tx) => {
@@ -54,10 +59,26 @@ export function renounceDelegation(
   );
 }
 
-export async function suspendDelegationsFor(sql: Sql, organizationId: string, reason: string, now: Date): Promise<string[]> {
-  const suspended = await suspendDelegationsOfOrganization(sql, organizationId, `Organisation suspended: ${reason}`, now);
+export async function suspendDelegationsFor(
+  sql: Sql,
+  organizationId: string,
+  reason: string,
+  now: Date,
+): Promise<string[]> {
+  const suspended = await suspendDelegationsOfOrganization(
+    sql,
+    organizationId,
+    `Organisation suspended: ${reason}`,
+    now,
+  );
   for (const d of suspended) {
-    await emit(sql, { organizationId, livemode: d.livemode, type: 'delegation.suspended', data: { delegation_id: d.id, status: 'suspended', ended_by: 'platform' }, at: now });
+    await emit(sql, {
+      organizationId,
+      livemode: d.livemode,
+      type: 'delegation.suspended',
+      data: { delegation_id: d.id, status: 'suspended', ended_by: 'platform' },
+      at: now,
+    });
   }
   return suspended.map((d) => d.id);
 }

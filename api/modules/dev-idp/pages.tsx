@@ -1,14 +1,23 @@
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+
+import { SESSION_COOKIE } from '../../http/auth';
 import type { App, AppEnv } from '../../http/context';
 import { base64UrlEncode } from '../../lib/encoding';
 import { checkPersonalId } from '../../lib/identifiers';
-import { SESSION_COOKIE } from '../../http/auth';
-import { issueDevIdToken } from './tokens';
 import type { Messages } from '../citizen/i18n';
-import { checkCsrf, cookieOptions, csrfToken, Layout, pageContext, sendPage, type PageContext } from '../citizen/layout';
+import {
+  checkCsrf,
+  cookieOptions,
+  csrfToken,
+  Layout,
+  type PageContext,
+  pageContext,
+  sendPage,
+} from '../citizen/layout';
 import { safeReturnPath } from '../citizen/pages';
+import { issueDevIdToken } from './tokens';
 
 const LOGIN = '/dev-idp/login';
 /** Binds the sign-in form to the browser that loaded it (no session exists yet to bind it to). */
@@ -105,7 +114,12 @@ async function formBinding(c: Context<AppEnv>): Promise<string> {
   return csrfToken(config.secretKey, value);
 }
 
-async function renderLogin(c: Context<AppEnv>, returnTo: string, form: FormState, status: 200 | 400 | 403): Promise<Response> {
+async function renderLogin(
+  c: Context<AppEnv>,
+  returnTo: string,
+  form: FormState,
+  status: 200 | 400 | 403,
+): Promise<Response> {
   const page = pageContext(c, loginPath(returnTo));
   const csrf = await formBinding(c);
   return sendPage(c, page, <LoginPage page={page} csrf={csrf} returnTo={returnTo} form={form} />, status);
@@ -130,29 +144,25 @@ export function registerDevIdentityProviderPages(app: App): void {
     return renderLogin(c, returnTo, { idNumber: '', name: '', errors: {} }, 200);
   });
 
-  app.post(
-    LOGIN,
-    bodyLimit({ maxSize: 16 * 1024, onError: (c) => c.text('Payload Too Large', 413) }),
-    async (c) => {
-      const { config, signingKeys, clock } = c.get('deps');
-      if (!config.devIdentityProvider) return c.notFound();
-      const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
-      const text = (key: string) => (typeof body[key] === 'string' ? (body[key] as string).trim() : '');
-      const returnTo = safeReturnPath(body.return_to);
-      const form: FormState = { idNumber: text('id_number'), name: text('name').replace(/\s+/g, ' '), errors: {} };
-      if (!(await checkCsrf(config.secretKey, getCookie(c, FORM_COOKIE), body.csrf))) {
-        // A form from another site, or one whose cookie has gone: show a fresh form to try again.
-        const t = pageContext(c, loginPath(returnTo)).t;
-        return renderLogin(c, returnTo, { ...form, errors: { form: t.forbiddenText } }, 403);
-      }
-      const page = pageContext(c, loginPath(returnTo));
-      const { id, errors } = validate(page.t, form.idNumber, form.name);
-      if (!id || errors.idNumber || errors.name) return renderLogin(c, returnTo, { ...form, errors }, 400);
-      const token = await issueDevIdToken(signingKeys, c.get('sql'), config, id, form.name, clock.now());
-      setCookie(c, SESSION_COOKIE, token, cookieOptions(config, SESSION_SECONDS));
-      deleteCookie(c, FORM_COOKIE, cookieOptions(config, undefined, '/dev-idp'));
-      c.header('Cache-Control', 'no-store');
-      return c.redirect(returnTo, 303);
-    },
-  );
+  app.post(LOGIN, bodyLimit({ maxSize: 16 * 1024, onError: (c) => c.text('Payload Too Large', 413) }), async (c) => {
+    const { config, signingKeys, clock } = c.get('deps');
+    if (!config.devIdentityProvider) return c.notFound();
+    const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+    const text = (key: string) => (typeof body[key] === 'string' ? (body[key] as string).trim() : '');
+    const returnTo = safeReturnPath(body.return_to);
+    const form: FormState = { idNumber: text('id_number'), name: text('name').replace(/\s+/g, ' '), errors: {} };
+    if (!(await checkCsrf(config.secretKey, getCookie(c, FORM_COOKIE), body.csrf))) {
+      // A form from another site, or one whose cookie has gone: show a fresh form to try again.
+      const t = pageContext(c, loginPath(returnTo)).t;
+      return renderLogin(c, returnTo, { ...form, errors: { form: t.forbiddenText } }, 403);
+    }
+    const page = pageContext(c, loginPath(returnTo));
+    const { id, errors } = validate(page.t, form.idNumber, form.name);
+    if (!id || errors.idNumber || errors.name) return renderLogin(c, returnTo, { ...form, errors }, 400);
+    const token = await issueDevIdToken(signingKeys, c.get('sql'), config, id, form.name, clock.now());
+    setCookie(c, SESSION_COOKIE, token, cookieOptions(config, SESSION_SECONDS));
+    deleteCookie(c, FORM_COOKIE, cookieOptions(config, undefined, '/dev-idp'));
+    c.header('Cache-Control', 'no-store');
+    return c.redirect(returnTo, 303);
+  });
 }

@@ -1,7 +1,8 @@
 import { z } from '@hono/zod-openapi';
+
 import type { App } from '../../http/context';
-import { validationProblem, zodIssuesToErrors } from '../../http/openapi';
 import { personalIdField } from '../../http/fields';
+import { validationProblem, zodIssuesToErrors } from '../../http/openapi';
 import { issueDevIdToken } from './tokens';
 
 const TokenRequest = z.object({ id_number: personalIdField(), name: z.string().min(2).max(200) }).strict();
@@ -20,7 +21,14 @@ export function registerDevIdentityProvider(app: App): void {
     const parsed = TokenRequest.safeParse(await c.req.json().catch(() => null));
     if (!parsed.success) throw validationProblem(zodIssuesToErrors(parsed.error.issues, 'body'));
     const { config, signingKeys, clock } = c.get('deps');
-    const idToken = await issueDevIdToken(signingKeys, c.get('sql'), config, parsed.data.id_number, parsed.data.name, clock.now());
+    const idToken = await issueDevIdToken(
+      signingKeys,
+      c.get('sql'),
+      config,
+      parsed.data.id_number,
+      parsed.data.name,
+      clock.now(),
+    );
     c.header('x-puente-development', 'This identity provider is for development only.');
     return c.json({ id_token: idToken, token_type: 'Bearer', expires_in: 3600 });
   });

@@ -1,4 +1,5 @@
 import { SignJWT } from 'jose';
+
 import type { Config } from '../../config';
 import type { Sql } from '../../db/sql';
 import { DEV_IDP_AUDIENCE, devIssuer } from '../../http/auth';
@@ -7,7 +8,14 @@ import { SIGNING_ALG, type SigningKeyStore } from '../consent/keys';
 const DEV_TOKEN_LIFETIME_SECONDS = 3600;
 
 /** The development identity provider's ID token: what Cl@ve would give us, for local use only. */
-export async function issueDevIdToken(keys: SigningKeyStore, sql: Sql, config: Config, idNumber: string, name: string, now: Date): Promise<string> {
+export async function issueDevIdToken(
+  keys: SigningKeyStore,
+  sql: Sql,
+  config: Config,
+  idNumber: string,
+  name: string,
+  now: Date,
+): Promise<string> {
   const key = await keys.signingKey(sql, 'dev_idp', now);
   const iat = Math.floor(now.getTime() / 1000);
   return new SignJWT({ dni: idNumber, name })

@@ -18,10 +18,19 @@ const CREDENTIAL_VARIABLE: Record<string, string> = {
 };
 
 const shellQuote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
-const tsLiteral = (value: unknown, indent = 0) => JSON.stringify(value, null, 2).replaceAll('\n', '\n' + ' '.repeat(indent));
+const tsLiteral = (value: unknown, indent = 0) =>
+  JSON.stringify(value, null, 2).replaceAll('\n', '\n' + ' '.repeat(indent));
 
 function resolver(document: Json) {
-  const resolve = (node: any): any => (node?.$ref ? resolve(node.$ref.split('/').slice(1).reduce((n: any, k: string) => n?.[k], document)) : node);
+  const resolve = (node: any): any =>
+    node?.$ref
+      ? resolve(
+          node.$ref
+            .split('/')
+            .slice(1)
+            .reduce((n: any, k: string) => n?.[k], document),
+        )
+      : node;
   return resolve;
 }
 
@@ -63,13 +72,22 @@ function partsOf(document: Json, path: string, item: Json, op: Json): Parts {
   const content = resolve(op.requestBody)?.content ?? {};
   const json = content['application/json'];
   const multipart = content['multipart/form-data'];
-  if (json) body = { kind: 'json', value: (json.example ?? exampleOf(json.schema, resolve) ?? {}) as Record<string, unknown>, binary: [] };
+  if (json)
+    body = {
+      kind: 'json',
+      value: (json.example ?? exampleOf(json.schema, resolve) ?? {}) as Record<string, unknown>,
+      binary: [],
+    };
   else if (multipart) {
     const schema = resolve(multipart.schema);
-    const value: Record<string, unknown> = { ...((multipart.example ?? schema?.example ?? {}) as Record<string, unknown>) };
+    const value: Record<string, unknown> = {
+      ...((multipart.example ?? schema?.example ?? {}) as Record<string, unknown>),
+    };
     const properties = Object.entries<any>(schema?.properties ?? {}).map(([k, p]) => [k, resolve(p)] as const);
     const binary = properties.filter(([, p]) => p?.format === 'binary').map(([k]) => k);
-    for (const [key, p] of properties) if (!binary.includes(key) && value[key] === undefined && (p?.example ?? p?.enum?.[0]) !== undefined) value[key] = p.example ?? p.enum[0];
+    for (const [key, p] of properties)
+      if (!binary.includes(key) && value[key] === undefined && (p?.example ?? p?.enum?.[0]) !== undefined)
+        value[key] = p.example ?? p.enum[0];
     for (const key of binary) delete value[key];
     body = { kind: 'multipart', value, binary };
   }
@@ -92,14 +110,16 @@ function curlSample(method: string, parts: Parts): string {
   const search = new URLSearchParams(Object.entries(parts.query).map(([k, v]) => [k, String(v)])).toString();
   const url = `${SAMPLE_BASE_URL}${parts.path}${search ? `?${search}` : ''}`;
   const lines = [`curl -sS${method === 'get' ? '' : ` -X ${method.toUpperCase()}`} "${url}"`];
-  for (const credential of parts.credentials.slice(0, 1)) lines.push(`-H "Authorization: Bearer $${CREDENTIAL_VARIABLE[credential]}"`);
+  for (const credential of parts.credentials.slice(0, 1))
+    lines.push(`-H "Authorization: Bearer $${CREDENTIAL_VARIABLE[credential]}"`);
   if (parts.consent) lines.push('-H "Puente-Consent: $PUENTE_CONSENT_TOKEN"');
   if (method !== 'get') lines.push('-H "Idempotency-Key: $(date +%s%N)"');
   if (parts.body?.kind === 'json') {
     lines.push('-H "Content-Type: application/json"');
     lines.push(`-d ${shellQuote(JSON.stringify(parts.body.value))}`);
   } else if (parts.body?.kind === 'multipart') {
-    for (const [key, value] of Object.entries(parts.body.value)) lines.push(`-F ${shellQuote(`${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)}`);
+    for (const [key, value] of Object.entries(parts.body.value))
+      lines.push(`-F ${shellQuote(`${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)}`);
     for (const key of parts.body.binary) lines.push(`-F "${key}=@documento.pdf;type=application/pdf"`);
   }
   if (parts.file) lines.push('-o documento.pdf');
@@ -111,7 +131,9 @@ function sdkSample(tag: string, operationId: string, method: string, op: Json, p
   const resolve = resolver(document);
   const credential = CREDENTIAL_VARIABLE[parts.credentials[0] ?? ''];
   const lines = ["import { Puente } from '@puente/sdk';", ''];
-  lines.push(credential ? `const puente = new Puente({ apiKey: process.env.${credential} });` : 'const puente = new Puente();');
+  lines.push(
+    credential ? `const puente = new Puente({ apiKey: process.env.${credential} });` : 'const puente = new Puente();',
+  );
   let receiver = 'puente';
   if (parts.consent) {
     lines.push(`// Mints and renews consent tokens from the client's delegation.`);
@@ -122,7 +144,10 @@ function sdkSample(tag: string, operationId: string, method: string, op: Json, p
   if (parts.body?.kind === 'json') args.push(tsLiteral(parts.body.value));
   else if (parts.body?.kind === 'multipart') {
     const fields = Object.entries(parts.body.value).map(([k, v]) => `  ${k}: ${JSON.stringify(v)},`);
-    for (const key of parts.body.binary) fields.push(`  ${key}: await toFile(readFileSync('documento.pdf'), 'documento.pdf', { type: 'application/pdf' }),`);
+    for (const key of parts.body.binary)
+      fields.push(
+        `  ${key}: await toFile(readFileSync('documento.pdf'), 'documento.pdf', { type: 'application/pdf' }),`,
+      );
     // Sample text for the reader's program, not an import of this module.
     lines[0] = `import { readFileSync } from '${'node:fs'}';\nimport { Puente, toFile } from '@puente/sdk';`;
     args.push(`{\n${fields.join('\n')}\n}`);
@@ -133,7 +158,9 @@ function sdkSample(tag: string, operationId: string, method: string, op: Json, p
   const response = resolve(op.responses?.[success ?? '']);
   const mediaTypes = Object.keys(response?.content ?? {});
   const jsonResponse = mediaTypes.find((t) => t.includes('json'));
-  const paginated = resolve(response?.content?.[jsonResponse ?? '']?.schema)?.properties?.has_more && (op.parameters ?? []).some((p: Json) => resolve(p).name === 'cursor');
+  const paginated =
+    resolve(response?.content?.[jsonResponse ?? '']?.schema)?.properties?.has_more &&
+    (op.parameters ?? []).some((p: Json) => resolve(p).name === 'cursor');
   lines.push('');
   if (paginated) {
     lines.push(`// Awaited: the first page. Iterated: every item of every page.`);
@@ -157,7 +184,11 @@ export function withCodeSamples<D extends Json>(document: D): D {
       const parts = partsOf(document, path, item, op);
       op['x-codeSamples'] = [
         { lang: 'Shell', label: 'curl', source: curlSample(method, parts) },
-        { lang: 'TypeScript', label: 'SDK', source: sdkSample(op.tags?.[0] ?? '', op.operationId, method, op, parts, document) },
+        {
+          lang: 'TypeScript',
+          label: 'SDK',
+          source: sdkSample(op.tags?.[0] ?? '', op.operationId, method, op, parts, document),
+        },
       ];
     }
   }

@@ -12,18 +12,31 @@ const TAGS = [
   { name: 'Service', description: 'Health and service metadata.' },
   { name: 'Procedure types', description: 'The catalogue of benefit procedures, their documents and legal terms.' },
   { name: 'Calendar', description: 'Administrative deadlines in días hábiles (Ley 39/2015, art. 30).' },
-  { name: 'Organization', description: 'Registration and the caller\'s representative organisation.' },
+  { name: 'Organization', description: "Registration and the caller's representative organisation." },
   { name: 'Members', description: 'The professionals of an organisation and their roles.' },
   { name: 'API keys', description: 'Secret keys, test and live; shown once, stored hashed.' },
   { name: 'Delegation requests', description: 'Asking a citizen for the power to act on their behalf.' },
   { name: 'Delegations', description: 'Powers citizens have granted, and the consent tokens minted from them.' },
   { name: 'Consent', description: 'Verifying consent tokens: published keys and introspection.' },
   { name: 'Citizen', description: 'What a signed-in citizen sees and does: requests, delegations, the access log.' },
-  { name: 'Procedures', description: 'Benefit procedures filed for clients: forms, documents, submission, requirements, receipts.' },
-  { name: 'Notifications', description: 'Electronic notifications of agency acts (Ley 39/2015, arts. 40–43): opened, or deemed rejected after 10 días naturales; the terms they open.' },
-  { name: 'Agency', description: 'The managing body\'s back office: admit, require documents, resolve, declare withdrawal or caducidad.' },
+  {
+    name: 'Procedures',
+    description: 'Benefit procedures filed for clients: forms, documents, submission, requirements, receipts.',
+  },
+  {
+    name: 'Notifications',
+    description:
+      'Electronic notifications of agency acts (Ley 39/2015, arts. 40–43): opened, or deemed rejected after 10 días naturales; the terms they open.',
+  },
+  {
+    name: 'Agency',
+    description: "The managing body's back office: admit, require documents, resolve, declare withdrawal or caducidad.",
+  },
   { name: 'Events', description: 'Everything that happened, as a feed: the source of truth behind webhooks.' },
-  { name: 'Webhook endpoints', description: 'Where events are pushed, signed per Standard Webhooks, with retries and a delivery log.' },
+  {
+    name: 'Webhook endpoints',
+    description: 'Where events are pushed, signed per Standard Webhooks, with retries and a delivery log.',
+  },
   { name: 'Sandbox', description: 'Test-mode helpers that play the citizen and the caseworker.' },
   { name: 'Admin', description: 'Platform administration (`PUENTE_ADMIN_TOKEN`).' },
 ];
@@ -65,7 +78,9 @@ export function registerDocs(app: App): void {
     return c.body(document, 200, { 'content-type': 'application/json; charset=utf-8' });
   });
   app.get('/docs', (c) => c.html(docsPage(API_TITLE), 200, { 'content-security-policy': DOCS_CSP }));
-  app.get('/docs/assets/init.js', (c) => c.body(DOCS_SCRIPT, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
+  app.get('/docs/assets/init.js', (c) =>
+    c.body(DOCS_SCRIPT, 200, { 'content-type': 'text/javascript; charset=utf-8' }),
+  );
   app.get('/docs/assets/docs.css', (c) => c.body(DOCS_STYLESHEET, 200, { 'content-type': 'text/css; charset=utf-8' }));
   app.get('/docs/assets/:file', async (c) => {
     const file = c.req.param('file');

@@ -14,7 +14,8 @@ export interface DocumentRow {
   created_at: Date;
 }
 
-const COLUMNS = 'id, procedure_id, kind, filename, content_type, size_bytes, sha256, storage_key, requirement_id, uploaded_by_member_id, created_at';
+const COLUMNS =
+  'id, procedure_id, kind, filename, content_type, size_bytes, sha256, storage_key, requirement_id, uploaded_by_member_id, created_at';
 
 export async function insertDocument(
   sql: Sql,
@@ -28,11 +29,15 @@ export async function insertDocument(
 }
 
 export function listDocuments(sql: Sql, procedureId: string): Promise<DocumentRow[]> {
-  return sql<DocumentRow[]>`select ${sql.unsafe(COLUMNS)} from documents where procedure_id = ${procedureId} order by created_at, id`;
+  return sql<
+    DocumentRow[]
+  >`select ${sql.unsafe(COLUMNS)} from documents where procedure_id = ${procedureId} order by created_at, id`;
 }
 
 export async function findDocument(sql: Sql, procedureId: string, id: string): Promise<DocumentRow | undefined> {
-  const [row] = await sql<DocumentRow[]>`select ${sql.unsafe(COLUMNS)} from documents where procedure_id = ${procedureId} and id = ${id}`;
+  const [row] = await sql<
+    DocumentRow[]
+  >`select ${sql.unsafe(COLUMNS)} from documents where procedure_id = ${procedureId} and id = ${id}`;
   return row;
 }
 
@@ -45,7 +50,9 @@ export function documentListPayload(sql: Sql, procedureId: string) {
                      from documents where procedure_id = ${procedureId}), '[]'::json) as documents`;
 }
 
-export function documentsFromJson(documents: Array<Omit<DocumentRow, 'created_at'> & { created_at: string }>): DocumentRow[] {
+export function documentsFromJson(
+  documents: Array<Omit<DocumentRow, 'created_at'> & { created_at: string }>,
+): DocumentRow[] {
   return documents.map((d) => ({ ...d, created_at: new Date(d.created_at) }));
 }
 
@@ -59,6 +66,10 @@ export function documentExists(sql: Sql, procedureId: string, id: string) {
 
 export function documentPayload(sql: Sql, procedureId: string, id: string, content: SqlFragment | undefined) {
   return sql`
-    select ${sql.unsafe(COLUMNS.split(', ').map((c) => `d.${c}`).join(', '))}, ${content ?? sql`null::bytea`} as content
+    select ${sql.unsafe(
+      COLUMNS.split(', ')
+        .map((c) => `d.${c}`)
+        .join(', '),
+    )}, ${content ?? sql`null::bytea`} as content
     from documents d where d.procedure_id = ${procedureId} and d.id = ${id}`;
 }

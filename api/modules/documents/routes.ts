@@ -1,17 +1,18 @@
 import { bodyLimit } from 'hono/body-limit';
+
+import { organizationPrincipal } from '../../http/auth';
 import type { App } from '../../http/context';
 import { defineRoute } from '../../http/openapi';
-import { organizationPrincipal } from '../../http/auth';
 import { ProblemError } from '../../http/problem';
-import { consentedWrite, throughGate, type ConsentNeed } from '../consent/gate';
+import { consentedWrite, type ConsentNeed, throughGate } from '../consent/gate';
 import { procedurePayload, type ProcedureRow } from '../procedures/queries';
 import { ProcedureParams } from '../procedures/schemas';
-import { DocumentListSchema, DocumentParams, DocumentSchema, UploadDocumentBody } from './schemas';
-import { documentExists, documentListPayload, documentPayload, documentsFromJson, type DocumentRow } from './queries';
+import { contentDisposition } from './files';
 import { toDocument } from './mappers';
+import { documentExists, documentListPayload, documentPayload, type DocumentRow, documentsFromJson } from './queries';
+import { DocumentListSchema, DocumentParams, DocumentSchema, UploadDocumentBody } from './schemas';
 import { addDocument, uploadCapacity } from './service';
 import { postgresStorage } from './storage';
-import { contentDisposition } from './files';
 
 const TAG = 'Procedures';
 /** The largest per-type attachment cap, plus room for the multipart envelope. */
@@ -23,7 +24,8 @@ const uploadRoute = defineRoute({
   operationId: 'uploadDocument',
   tags: [TAG],
   summary: 'Attach a document',
-  description: 'multipart/form-data with `kind` and `file`. PDF, PNG or JPEG only, recognised by content; the size cap depends on the procedure type. SHA-256 recorded.',
+  description:
+    'multipart/form-data with `kind` and `file`. PDF, PNG or JPEG only, recognised by content; the size cap depends on the procedure type. SHA-256 recorded.',
   auth: 'orgConsentedWrite',
   // The size limit wraps the body stream, so it must come before anything reads the body (idempotency does).
   before: [
@@ -34,9 +36,14 @@ const uploadRoute = defineRoute({
       },
     }),
   ],
-  request: { params: ProcedureParams, body: { content: { 'multipart/form-data': { schema: UploadDocumentBody } }, required: true } },
+  request: {
+    params: ProcedureParams,
+    body: { content: { 'multipart/form-data': { schema: UploadDocumentBody } }, required: true },
+  },
   problems: ['not_found', 'invalid_state_transition'],
-  responses: { 201: { description: 'The stored document.', content: { 'application/json': { schema: DocumentSchema } } } },
+  responses: {
+    201: { description: 'The stored document.', content: { 'application/json': { schema: DocumentSchema } } },
+  },
 });
 
 const listDocumentsRoute = defineRoute({
@@ -44,12 +51,18 @@ const listDocumentsRoute = defineRoute({
   path: '/v1/procedures/{id}/documents',
   operationId: 'listDocuments',
   tags: [TAG],
-  summary: 'List a procedure\'s documents',
-  description: 'The documents uploaded to one procedure, with kind, file name, size and SHA-256 digest, cursor-paginated. Needs a consent token.',
+  summary: "List a procedure's documents",
+  description:
+    'The documents uploaded to one procedure, with kind, file name, size and SHA-256 digest, cursor-paginated. Needs a consent token.',
   auth: 'orgConsentedRead',
   request: { params: ProcedureParams },
   problems: ['not_found'],
-  responses: { 200: { description: 'Every document, oldest first.', content: { 'application/json': { schema: DocumentListSchema } } } },
+  responses: {
+    200: {
+      description: 'Every document, oldest first.',
+      content: { 'application/json': { schema: DocumentListSchema } },
+    },
+  },
 });
 
 const documentContentRoute = defineRoute({
@@ -57,8 +70,9 @@ const documentContentRoute = defineRoute({
   path: '/v1/procedures/{id}/documents/{document_id}/content',
   operationId: 'downloadDocument',
   tags: [TAG],
-  summary: 'Download a document\'s exact bytes',
-  description: 'The exact bytes of an uploaded document, with its content type and file name; their SHA-256 digest is the one listed. Needs a consent token.',
+  summary: "Download a document's exact bytes",
+  description:
+    'The exact bytes of an uploaded document, with its content type and file name; their SHA-256 digest is the one listed. Needs a consent token.',
   auth: 'orgConsentedRead',
   request: { params: DocumentParams },
   problems: ['not_found'],
@@ -78,15 +92,35 @@ export function registerDocuments(app: App): void {
   app.openapi(uploadRoute, async (c) => {
     const { kind, file } = c.req.valid('form');
     if (!(file instanceof File)) {
-      throw new ProblemError('validation_failed', 'Send the document as the `file` part of a multipart/form-data body.', {
-        errors: [{ pointer: '/file', in: 'body', detail: 'Required file part.' }],
-      });
+      throw new ProblemError(
+        'validation_failed',
+        'Send the document as the `file` part of a multipart/form-data body.',
+        {
+          errors: [{ pointer: '/file', in: 'body', detail: 'Required file part.' }],
+        },
+      );
     }
     const procedureId = c.req.valid('param').id;
     const principal = organizationPrincipal(c);
-    const capacity = await uploadCapacity(c.get('sql'), { id: procedureId, organizationId: principal.organizationId, livemode: principal.livemode });
-    const document = await consentedWrite<ProcedureRow, DocumentRow>(c, { capacity, action: 'document.uploaded', procedureId }, (tx) => procedurePayload(tx, procedureId), (tx, row) =>
-      addDocument(tx, postgresStorage, { procedureId: row.id, procedureType: row.type, kind, file, declaredType: file.type, memberId: principal.memberId, now: c.get('deps').clock.now() }),
+    const capacity = await uploadCapacity(c.get('sql'), {
+      id: procedureId,
+      organizationId: principal.organizationId,
+      livemode: principal.livemode,
+    });
+    const document = await consentedWrite<ProcedureRow, DocumentRow>(
+      c,
+      { capacity, action: 'document.uploaded', procedureId },
+      (tx) => procedurePayload(tx, procedureId),
+      (tx, row) =>
+        addDocument(tx, postgresStorage, {
+          procedureId: row.id,
+          procedureType: row.type,
+          kind,
+          file,
+          declaredType: file.type,
+          memberId: principal.memberId,
+          now: c.get('deps').clock.now(),
+        }),
     );
     return c.json(toDocument(document), 201);
   });
@@ -94,18 +128,37 @@ export function registerDocuments(app: App): void {
   app.openapi(listDocumentsRoute, async (c) => {
     const id = c.req.valid('param').id;
     const { row } = await throughGate<{ documents: Parameters<typeof documentsFromJson>[0] }>(
-      c, c.get('sql'), { capacity: 'consult', action: 'documents.listed', procedureId: id }, documentListPayload(c.get('sql'), id),
+      c,
+      c.get('sql'),
+      { capacity: 'consult', action: 'documents.listed', procedureId: id },
+      documentListPayload(c.get('sql'), id),
     );
-    return c.json({ data: documentsFromJson(row!.documents).map(toDocument), has_more: false as const, next_cursor: null }, 200);
+    return c.json(
+      { data: documentsFromJson(row!.documents).map(toDocument), has_more: false as const, next_cursor: null },
+      200,
+    );
   });
 
   app.openapi(documentContentRoute, async (c) => {
     const { id, document_id } = c.req.valid('param');
     const sql = c.get('sql');
-    const need = { capacity: 'consult', action: 'document.downloaded', procedureId: id, resource: { type: 'document', id: document_id }, resourceExists: documentExists(sql, id, document_id) } satisfies ConsentNeed;
-    const { row } = await throughGate<DocumentRow & { content: Uint8Array | null }>(c, sql, need, documentPayload(sql, id, document_id, postgresStorage.contentOf?.(sql)));
+    const need = {
+      capacity: 'consult',
+      action: 'document.downloaded',
+      procedureId: id,
+      resource: { type: 'document', id: document_id },
+      resourceExists: documentExists(sql, id, document_id),
+    } satisfies ConsentNeed;
+    const { row } = await throughGate<DocumentRow & { content: Uint8Array | null }>(
+      c,
+      sql,
+      need,
+      documentPayload(sql, id, document_id, postgresStorage.contentOf?.(sql)),
+    );
     const document = row!;
-    const bytes = document.content ? new Uint8Array(document.content) : await postgresStorage.get(sql, document.storage_key);
+    const bytes = document.content
+      ? new Uint8Array(document.content)
+      : await postgresStorage.get(sql, document.storage_key);
     if (!bytes) throw new Error(`document ${document.id} has no stored content`);
     return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
       'content-type': document.content_type,

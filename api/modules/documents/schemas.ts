@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+
 import { DocumentKindSchema } from '../catalog/schemas';
 
 export const DOCUMENT_EXAMPLE = {
@@ -25,7 +26,10 @@ export const DocumentSchema = z
     content_type: z.enum(['application/pdf', 'image/png', 'image/jpeg']),
     size_bytes: z.number().int(),
     sha256: z.string().openapi({ description: 'Hex SHA-256 of the exact bytes stored; shown on the filing receipt.' }),
-    requirement_id: z.string().nullable().openapi({ description: 'The requirement this document answers, if uploaded while one was open.' }),
+    requirement_id: z
+      .string()
+      .nullable()
+      .openapi({ description: 'The requirement this document answers, if uploaded while one was open.' }),
     uploaded_by: z.string().nullable(),
     created_at: z.string(),
   })
@@ -35,7 +39,11 @@ export type DocumentResponse = z.infer<typeof DocumentSchema>;
 export const UploadDocumentBody = z
   .object({
     kind: DocumentKindSchema,
-    file: z.any().openapi({ type: 'string', format: 'binary', description: 'PDF, PNG or JPEG; checked by content, not by name. Size cap per procedure type.' }),
+    file: z.any().openapi({
+      type: 'string',
+      format: 'binary',
+      description: 'PDF, PNG or JPEG; checked by content, not by name. Size cap per procedure type.',
+    }),
   })
   .openapi('UploadDocumentRequest');
 
@@ -44,6 +52,12 @@ export const DocumentListSchema = z
   .openapi('DocumentList');
 
 export const DocumentParams = z.object({
-  id: z.string().max(64).openapi({ param: { name: 'id', in: 'path', required: true }, example: 'prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0' }),
-  document_id: z.string().max(64).openapi({ param: { name: 'document_id', in: 'path', required: true }, example: 'doc_4Rf6Tg8Yh0Uj2Ik4Ol6Pz8' }),
+  id: z
+    .string()
+    .max(64)
+    .openapi({ param: { name: 'id', in: 'path', required: true }, example: 'prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0' }),
+  document_id: z
+    .string()
+    .max(64)
+    .openapi({ param: { name: 'document_id', in: 'path', required: true }, example: 'doc_4Rf6Tg8Yh0Uj2Ik4Ol6Pz8' }),
 });

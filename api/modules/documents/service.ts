@@ -3,18 +3,21 @@ import { transaction } from '../../db/sql';
 import { fieldProblem, ProblemError } from '../../http/problem';
 import { sha256Hex } from '../../lib/encoding';
 import { newId } from '../../lib/ids';
+import { findProcedureType } from '../catalog/queries';
+import type { ProcedureTypeCode } from '../catalog/schemas';
+import type { Capacity } from '../delegations/scope';
 import { findProcedure, touchProcedure } from '../procedures/queries';
 import { assertTransition } from '../procedures/state-machine';
 import { recordTimeline } from '../procedures/timeline.queries';
 import { safeFilename, sniffType } from './files';
-import { insertDocument, type DocumentRow } from './queries';
+import { type DocumentRow, insertDocument } from './queries';
 import type { DocumentStorage } from './storage';
-import { findProcedureType } from '../catalog/queries';
-import type { ProcedureTypeCode } from '../catalog/schemas';
-import type { Capacity } from '../delegations/scope';
 
 /** Documents answer a requirement while one is open (`respond`); otherwise they complete the filing (`file`). */
-export async function uploadCapacity(sql: Sql, where: { id: string; organizationId: string; livemode: boolean }): Promise<Capacity> {
+export async function uploadCapacity(
+  sql: Sql,
+  where: { id: string; organizationId: string; livemode: boolean },
+): Promise<Capacity> {
   const procedure = await findProcedure(sql, where);
   return procedure?.status === 'action_required' ? 'respond' : 'file';
 }
@@ -26,22 +29,41 @@ export async function uploadCapacity(sql: Sql, where: { id: string; organization
 export async function addDocument(
   sql: Sql,
   storage: DocumentStorage,
-  args: { procedureId: string; procedureType: string; kind: string; file: File; declaredType: string; memberId: string; now: Date },
+  args: {
+    procedureId: string;
+    procedureType: string;
+    kind: string;
+    file: File;
+    declaredType: string;
+    memberId: string;
+    now: Date;
+  },
 ): Promise<DocumentRow> {
   const bytes = new Uint8Array(await args.file.arrayBuffer());
   if (bytes.length === 0) throw fieldProblem('/file', 'The file is empty.');
   const capBytes = (await findProcedureType(sql, args.procedureType as ProcedureTypeCode))!.attachment_cap_bytes;
   if (bytes.length > capBytes) {
-    throw new ProblemError('payload_too_large', `The file is ${bytes.length} bytes; this procedure type accepts at most ${capBytes} bytes per file.`, {
-      errors: [{ pointer: '/file', in: 'body', detail: `At most ${capBytes} bytes.` }],
-    });
+    throw new ProblemError(
+      'payload_too_large',
+      `The file is ${bytes.length} bytes; this procedure type accepts at most ${capBytes} bytes per file.`,
+      {
+        errors: [{ pointer: '/file', in: 'body', detail: `At most ${capBytes} bytes.` }],
+      },
+    );
   }
   const actual = sniffType(bytes);
-  if (!actual) throw new ProblemError('unsupported_media_type', 'Only PDF, PNG and JPEG files are accepted.', { errors: [{ pointer: '/file', in: 'body', detail: 'Not a PDF, PNG or JPEG file.' }] });
-  if (args.declaredType && args.declaredType !== 'application/octet-stream' && args.declaredType !== actual) {
-    throw new ProblemError('unsupported_media_type', `The file was declared as ${args.declaredType} but its content is ${actual}.`, {
-      errors: [{ pointer: '/file', in: 'body', detail: 'Declared type and content do not match.' }],
+  if (!actual)
+    throw new ProblemError('unsupported_media_type', 'Only PDF, PNG and JPEG files are accepted.', {
+      errors: [{ pointer: '/file', in: 'body', detail: 'Not a PDF, PNG or JPEG file.' }],
     });
+  if (args.declaredType && args.declaredType !== 'application/octet-stream' && args.declaredType !== actual) {
+    throw new ProblemError(
+      'unsupported_media_type',
+      `The file was declared as ${args.declaredType} but its content is ${actual}.`,
+      {
+        errors: [{ pointer: '/file', in: 'body', detail: 'Declared type and content do not match.' }],
+      },
+    );
   }
   const sha256 = await sha256Hex(bytes);
   return transaction(sql, async (tx) => {

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
+
 import type { App } from '../../http/context';
-import { PROCEDURE_TYPE_CODES, DocumentKindSchema } from '../catalog/schemas';
+import { DocumentKindSchema, PROCEDURE_TYPE_CODES } from '../catalog/schemas';
 import { PROCEDURE_STATUSES, RESOLUTIONS } from '../procedures/state-machine';
 import type { EventType } from './emit';
 
@@ -31,7 +32,10 @@ const requestEnded = (status: 'rejected' | 'expired' | 'cancelled') => ({
   schema: z.object({ delegation_request_id: requestId, status: z.literal(status) }),
   example: { delegation_request_id: ids.request, status },
 });
-const delegationEnded = (status: 'revoked' | 'renounced' | 'expired' | 'suspended', endedBy: readonly [string, ...string[]]) => ({
+const delegationEnded = (
+  status: 'revoked' | 'renounced' | 'expired' | 'suspended',
+  endedBy: readonly [string, ...string[]],
+) => ({
   schema: z.object({
     delegation_id: delegationId,
     status: z.literal(status),
@@ -40,19 +44,40 @@ const delegationEnded = (status: 'revoked' | 'renounced' | 'expired' | 'suspende
   example: { delegation_id: ids.delegation, status, ended_by: endedBy[0] },
 });
 
-export const EVENT_PAYLOADS: Record<EventType, { summary: string; schema: z.ZodObject; example: Record<string, unknown> }> = {
+export const EVENT_PAYLOADS: Record<
+  EventType,
+  { summary: string; schema: z.ZodObject; example: Record<string, unknown> }
+> = {
   'delegation_request.accepted': {
     summary: 'The citizen accepted a delegation request; the delegation now exists.',
     schema: z.object({ delegation_request_id: requestId, status: z.literal('accepted'), delegation_id: delegationId }),
     example: { delegation_request_id: ids.request, status: 'accepted', delegation_id: ids.delegation },
   },
   'delegation_request.rejected': { summary: 'The citizen rejected a delegation request.', ...requestEnded('rejected') },
-  'delegation_request.expired': { summary: 'A delegation request reached its expiry unanswered.', ...requestEnded('expired') },
-  'delegation_request.cancelled': { summary: 'The organisation cancelled a pending delegation request.', ...requestEnded('cancelled') },
-  'delegation.revoked': { summary: 'The citizen revoked a delegation; its consent tokens stop working at once.', ...delegationEnded('revoked', ['citizen']) },
-  'delegation.renounced': { summary: 'The organisation renounced a delegation.', ...delegationEnded('renounced', ['organization']) },
-  'delegation.expired': { summary: 'A delegation reached its `valid_until` date.', ...delegationEnded('expired', ['expiry']) },
-  'delegation.suspended': { summary: 'A delegation was suspended with its organisation.', ...delegationEnded('suspended', ['platform']) },
+  'delegation_request.expired': {
+    summary: 'A delegation request reached its expiry unanswered.',
+    ...requestEnded('expired'),
+  },
+  'delegation_request.cancelled': {
+    summary: 'The organisation cancelled a pending delegation request.',
+    ...requestEnded('cancelled'),
+  },
+  'delegation.revoked': {
+    summary: 'The citizen revoked a delegation; its consent tokens stop working at once.',
+    ...delegationEnded('revoked', ['citizen']),
+  },
+  'delegation.renounced': {
+    summary: 'The organisation renounced a delegation.',
+    ...delegationEnded('renounced', ['organization']),
+  },
+  'delegation.expired': {
+    summary: 'A delegation reached its `valid_until` date.',
+    ...delegationEnded('expired', ['expiry']),
+  },
+  'delegation.suspended': {
+    summary: 'A delegation was suspended with its organisation.',
+    ...delegationEnded('suspended', ['platform']),
+  },
   'procedure.submitted': {
     summary: 'A procedure was filed: it has a registry entry and a maximum resolution date.',
     schema: z.object({
@@ -62,7 +87,13 @@ export const EVENT_PAYLOADS: Record<EventType, { summary: string; schema: z.ZodO
       registry_entry_number: z.string().openapi({ example: 'REG-2026-000123' }),
       max_resolution_date: day,
     }),
-    example: { procedure_id: ids.procedure, type: 'JUB', status: 'submitted', registry_entry_number: 'REG-2026-000123', max_resolution_date: '2026-06-02' },
+    example: {
+      procedure_id: ids.procedure,
+      type: 'JUB',
+      status: 'submitted',
+      registry_entry_number: 'REG-2026-000123',
+      max_resolution_date: '2026-06-02',
+    },
   },
   'procedure.status_changed': {
     summary: 'A procedure moved from one status to another.',
@@ -71,9 +102,18 @@ export const EVENT_PAYLOADS: Record<EventType, { summary: string; schema: z.ZodO
       type: procedureType,
       previous_status: procedureStatus,
       status: procedureStatus,
-      requirement_id: z.string().optional().openapi({ description: 'When the change is a requirement being issued.', example: ids.requirement }),
+      requirement_id: z
+        .string()
+        .optional()
+        .openapi({ description: 'When the change is a requirement being issued.', example: ids.requirement }),
     }),
-    example: { procedure_id: ids.procedure, type: 'JUB', previous_status: 'in_review', status: 'action_required', requirement_id: ids.requirement },
+    example: {
+      procedure_id: ids.procedure,
+      type: 'JUB',
+      previous_status: 'in_review',
+      status: 'action_required',
+      requirement_id: ids.requirement,
+    },
   },
   'procedure.requirement_issued': {
     summary: 'The managing body asked for documents; answer before the deadline.',
@@ -85,12 +125,31 @@ export const EVENT_PAYLOADS: Record<EventType, { summary: string; schema: z.ZodO
       kinds: z.array(DocumentKindSchema),
       deadline: day,
     }),
-    example: { procedure_id: ids.procedure, type: 'JUB', status: 'action_required', requirement_id: ids.requirement, kinds: ['COMPANY_CERT'], deadline: '2026-03-24' },
+    example: {
+      procedure_id: ids.procedure,
+      type: 'JUB',
+      status: 'action_required',
+      requirement_id: ids.requirement,
+      kinds: ['COMPANY_CERT'],
+      deadline: '2026-03-24',
+    },
   },
   'procedure.requirement_deadline_approaching': {
-    summary: 'An open requirement\'s deadline is a few business days away.',
-    schema: z.object({ procedure_id: procedureId, type: procedureType, status: procedureStatus, requirement_id: z.string().openapi({ example: ids.requirement }), deadline: day }),
-    example: { procedure_id: ids.procedure, type: 'JUB', status: 'action_required', requirement_id: ids.requirement, deadline: '2026-03-24' },
+    summary: "An open requirement's deadline is a few business days away.",
+    schema: z.object({
+      procedure_id: procedureId,
+      type: procedureType,
+      status: procedureStatus,
+      requirement_id: z.string().openapi({ example: ids.requirement }),
+      deadline: day,
+    }),
+    example: {
+      procedure_id: ids.procedure,
+      type: 'JUB',
+      status: 'action_required',
+      requirement_id: ids.requirement,
+      deadline: '2026-03-24',
+    },
   },
   'procedure.resolved': {
     summary: 'The managing body resolved a procedure.',
@@ -99,14 +158,29 @@ export const EVENT_PAYLOADS: Record<EventType, { summary: string; schema: z.ZodO
       type: procedureType,
       status: procedureStatus,
       outcome: z.enum(RESOLUTIONS),
-      amount: z.number().nullable().openapi({ description: 'The monthly amount granted, in euros, when there is one.', example: 1412.5 }),
+      amount: z
+        .number()
+        .nullable()
+        .openapi({ description: 'The monthly amount granted, in euros, when there is one.', example: 1412.5 }),
     }),
     example: { procedure_id: ids.procedure, type: 'JUB', status: 'approved', outcome: 'approved', amount: 1412.5 },
   },
   'procedure.presumed_denied': {
     summary: 'The maximum resolution term passed without a decision (silencio administrativo).',
-    schema: z.object({ procedure_id: procedureId, type: procedureType, status: procedureStatus, presumed_denied_at: day, prior_claim_deadline: day.nullable() }),
-    example: { procedure_id: ids.procedure, type: 'JUB', status: 'in_review', presumed_denied_at: '2026-06-03', prior_claim_deadline: '2026-07-15' },
+    schema: z.object({
+      procedure_id: procedureId,
+      type: procedureType,
+      status: procedureStatus,
+      presumed_denied_at: day,
+      prior_claim_deadline: day.nullable(),
+    }),
+    example: {
+      procedure_id: ids.procedure,
+      type: 'JUB',
+      status: 'in_review',
+      presumed_denied_at: '2026-06-03',
+      prior_claim_deadline: '2026-07-15',
+    },
   },
   'webhook_endpoint.test': {
     summary: 'A test event sent to one endpoint on request.',
@@ -114,18 +188,35 @@ export const EVENT_PAYLOADS: Record<EventType, { summary: string; schema: z.ZodO
     example: { webhook_endpoint_id: ids.endpoint },
   },
   'calendar.holidays_changed': {
-    summary: 'The published calendar changed (a holiday added, replaced or lifted) and the stored dates of these procedures were recomputed; each has a timeline entry.',
+    summary:
+      'The published calendar changed (a holiday added, replaced or lifted) and the stored dates of these procedures were recomputed; each has a timeline entry.',
     schema: z.object({
-      calendar_change_id: z.string().openapi({ description: 'The recorded change (`cch_…`), with who, why and the days before and after.', example: ids.calendarChange }),
+      calendar_change_id: z.string().openapi({
+        description: 'The recorded change (`cch_…`), with who, why and the days before and after.',
+        example: ids.calendarChange,
+      }),
       year: z.number().int().openapi({ example: 2026 }),
       scope: z.enum(['national', 'region', 'area', 'municipality']).openapi({ description: 'Which calendar changed.' }),
-      code: z.string().nullable().openapi({ description: 'The place: region code, island or territory code, or INE municipality code; null for national days.', example: '28079' }),
-      procedure_ids: z.array(procedureId).openapi({ description: 'This organisation\'s procedures whose stored dates moved.' }),
+      code: z.string().nullable().openapi({
+        description:
+          'The place: region code, island or territory code, or INE municipality code; null for national days.',
+        example: '28079',
+      }),
+      procedure_ids: z
+        .array(procedureId)
+        .openapi({ description: "This organisation's procedures whose stored dates moved." }),
     }),
-    example: { calendar_change_id: ids.calendarChange, year: 2026, scope: 'municipality', code: '28079', procedure_ids: [ids.procedure] },
+    example: {
+      calendar_change_id: ids.calendarChange,
+      year: 2026,
+      scope: 'municipality',
+      code: '28079',
+      procedure_ids: [ids.procedure],
+    },
   },
   'delegation_request_batch.completed': {
-    summary: 'Every row of a batch of delegation requests was processed; each row\'s outcome is in the batch\'s rows list.',
+    summary:
+      "Every row of a batch of delegation requests was processed; each row's outcome is in the batch's rows list.",
     schema: z.object({
       delegation_request_batch_id: z.string().openapi({ description: 'The batch (`dlb_…`).', example: ids.batch }),
       status: z.literal('completed'),
@@ -134,20 +225,48 @@ export const EVENT_PAYLOADS: Record<EventType, { summary: string; schema: z.ZodO
       duplicates: z.number().int(),
       failed: z.number().int(),
     }),
-    example: { delegation_request_batch_id: ids.batch, status: 'completed', total: 1000, created: 950, duplicates: 30, failed: 20 },
+    example: {
+      delegation_request_batch_id: ids.batch,
+      status: 'completed',
+      total: 1000,
+      created: 950,
+      duplicates: 30,
+      failed: 20,
+    },
   },
   'notification.available': {
-    summary: 'The managing body made an act available to the organisation as the representative (art. 43.1 LPAC); opening it starts its term.',
+    summary:
+      'The managing body made an act available to the organisation as the representative (art. 43.1 LPAC); opening it starts its term.',
     schema: z.object({
       notification_id: notificationId,
       procedure_id: procedureId,
       type: procedureType,
-      kind: z.string().openapi({ description: 'What the act is: `requirement`, `resolution`, `withdrawal_declaration`, `lapse_warning` or `lapse_declaration`.', example: 'requirement' }),
-      made_available_at: z.string().openapi({ description: 'When the agency made it available, ISO 8601 UTC.', example: '2026-03-10T09:00:00.000Z' }),
-      deemed_rejected_on: day.nullable().openapi({ description: 'The day it counts as rejected if still unopened (art. 43.2 LPAC, 10 días naturales); null when that year\'s calendar is not known.' }),
-      term_deadline: day.nullable().openapi({ description: 'The last day of the term the act opens, when it opens one and it is known.' }),
+      kind: z.string().openapi({
+        description:
+          'What the act is: `requirement`, `resolution`, `withdrawal_declaration`, `lapse_warning` or `lapse_declaration`.',
+        example: 'requirement',
+      }),
+      made_available_at: z.string().openapi({
+        description: 'When the agency made it available, ISO 8601 UTC.',
+        example: '2026-03-10T09:00:00.000Z',
+      }),
+      deemed_rejected_on: day.nullable().openapi({
+        description:
+          "The day it counts as rejected if still unopened (art. 43.2 LPAC, 10 días naturales); null when that year's calendar is not known.",
+      }),
+      term_deadline: day
+        .nullable()
+        .openapi({ description: 'The last day of the term the act opens, when it opens one and it is known.' }),
     }),
-    example: { notification_id: ids.notification, procedure_id: ids.procedure, type: 'JUB', kind: 'requirement', made_available_at: '2026-03-10T09:00:00.000Z', deemed_rejected_on: '2026-03-20', term_deadline: null },
+    example: {
+      notification_id: ids.notification,
+      procedure_id: ids.procedure,
+      type: 'JUB',
+      kind: 'requirement',
+      made_available_at: '2026-03-10T09:00:00.000Z',
+      deemed_rejected_on: '2026-03-20',
+      term_deadline: null,
+    },
   },
   'notification.accessed': {
     summary: 'A member opened an act made available by the managing body; its term runs from the next day.',
@@ -155,25 +274,66 @@ export const EVENT_PAYLOADS: Record<EventType, { summary: string; schema: z.ZodO
       notification_id: notificationId,
       procedure_id: procedureId,
       type: procedureType,
-      kind: z.string().openapi({ description: 'What the act is: `requirement`, `resolution`, `withdrawal_declaration`, `lapse_warning` or `lapse_declaration`.', example: 'requirement' }),
-      made_available_at: z.string().openapi({ description: 'When the agency made it available, ISO 8601 UTC.', example: '2026-03-10T09:00:00.000Z' }),
-      deemed_rejected_on: day.nullable().openapi({ description: 'The day it counts as rejected if still unopened (art. 43.2 LPAC, 10 días naturales); null when that year\'s calendar is not known.' }),
-      term_deadline: day.nullable().openapi({ description: 'The last day of the term the act opens, when it opens one and it is known.' }),
+      kind: z.string().openapi({
+        description:
+          'What the act is: `requirement`, `resolution`, `withdrawal_declaration`, `lapse_warning` or `lapse_declaration`.',
+        example: 'requirement',
+      }),
+      made_available_at: z.string().openapi({
+        description: 'When the agency made it available, ISO 8601 UTC.',
+        example: '2026-03-10T09:00:00.000Z',
+      }),
+      deemed_rejected_on: day.nullable().openapi({
+        description:
+          "The day it counts as rejected if still unopened (art. 43.2 LPAC, 10 días naturales); null when that year's calendar is not known.",
+      }),
+      term_deadline: day
+        .nullable()
+        .openapi({ description: 'The last day of the term the act opens, when it opens one and it is known.' }),
     }),
-    example: { notification_id: ids.notification, procedure_id: ids.procedure, type: 'JUB', kind: 'requirement', made_available_at: '2026-03-10T09:00:00.000Z', deemed_rejected_on: '2026-03-20', term_deadline: null },
+    example: {
+      notification_id: ids.notification,
+      procedure_id: ids.procedure,
+      type: 'JUB',
+      kind: 'requirement',
+      made_available_at: '2026-03-10T09:00:00.000Z',
+      deemed_rejected_on: '2026-03-20',
+      term_deadline: null,
+    },
   },
   'notification.deemed_rejected': {
-    summary: 'Ten días naturales passed without the act being opened: it counts as rejected and the procedure goes on (art. 43.2 LPAC).',
+    summary:
+      'Ten días naturales passed without the act being opened: it counts as rejected and the procedure goes on (art. 43.2 LPAC).',
     schema: z.object({
       notification_id: notificationId,
       procedure_id: procedureId,
       type: procedureType,
-      kind: z.string().openapi({ description: 'What the act is: `requirement`, `resolution`, `withdrawal_declaration`, `lapse_warning` or `lapse_declaration`.', example: 'requirement' }),
-      made_available_at: z.string().openapi({ description: 'When the agency made it available, ISO 8601 UTC.', example: '2026-03-10T09:00:00.000Z' }),
-      deemed_rejected_on: day.nullable().openapi({ description: 'The day it counts as rejected if still unopened (art. 43.2 LPAC, 10 días naturales); null when that year\'s calendar is not known.' }),
-      term_deadline: day.nullable().openapi({ description: 'The last day of the term the act opens, when it opens one and it is known.' }),
+      kind: z.string().openapi({
+        description:
+          'What the act is: `requirement`, `resolution`, `withdrawal_declaration`, `lapse_warning` or `lapse_declaration`.',
+        example: 'requirement',
+      }),
+      made_available_at: z.string().openapi({
+        description: 'When the agency made it available, ISO 8601 UTC.',
+        example: '2026-03-10T09:00:00.000Z',
+      }),
+      deemed_rejected_on: day.nullable().openapi({
+        description:
+          "The day it counts as rejected if still unopened (art. 43.2 LPAC, 10 días naturales); null when that year's calendar is not known.",
+      }),
+      term_deadline: day
+        .nullable()
+        .openapi({ description: 'The last day of the term the act opens, when it opens one and it is known.' }),
     }),
-    example: { notification_id: ids.notification, procedure_id: ids.procedure, type: 'JUB', kind: 'requirement', made_available_at: '2026-03-10T09:00:00.000Z', deemed_rejected_on: '2026-03-20', term_deadline: null },
+    example: {
+      notification_id: ids.notification,
+      procedure_id: ids.procedure,
+      type: 'JUB',
+      kind: 'requirement',
+      made_available_at: '2026-03-10T09:00:00.000Z',
+      deemed_rejected_on: '2026-03-20',
+      term_deadline: null,
+    },
   },
   'notification.deemed_rejection_approaching': {
     summary: 'An act is still unopened and counts as rejected in a few days.',
@@ -181,27 +341,58 @@ export const EVENT_PAYLOADS: Record<EventType, { summary: string; schema: z.ZodO
       notification_id: notificationId,
       procedure_id: procedureId,
       type: procedureType,
-      kind: z.string().openapi({ description: 'What the act is: `requirement`, `resolution`, `withdrawal_declaration`, `lapse_warning` or `lapse_declaration`.', example: 'requirement' }),
-      made_available_at: z.string().openapi({ description: 'When the agency made it available, ISO 8601 UTC.', example: '2026-03-10T09:00:00.000Z' }),
-      deemed_rejected_on: day.nullable().openapi({ description: 'The day it counts as rejected if still unopened (art. 43.2 LPAC, 10 días naturales); null when that year\'s calendar is not known.' }),
-      term_deadline: day.nullable().openapi({ description: 'The last day of the term the act opens, when it opens one and it is known.' }),
+      kind: z.string().openapi({
+        description:
+          'What the act is: `requirement`, `resolution`, `withdrawal_declaration`, `lapse_warning` or `lapse_declaration`.',
+        example: 'requirement',
+      }),
+      made_available_at: z.string().openapi({
+        description: 'When the agency made it available, ISO 8601 UTC.',
+        example: '2026-03-10T09:00:00.000Z',
+      }),
+      deemed_rejected_on: day.nullable().openapi({
+        description:
+          "The day it counts as rejected if still unopened (art. 43.2 LPAC, 10 días naturales); null when that year's calendar is not known.",
+      }),
+      term_deadline: day
+        .nullable()
+        .openapi({ description: 'The last day of the term the act opens, when it opens one and it is known.' }),
     }),
-    example: { notification_id: ids.notification, procedure_id: ids.procedure, type: 'JUB', kind: 'requirement', made_available_at: '2026-03-10T09:00:00.000Z', deemed_rejected_on: '2026-03-20', term_deadline: null },
+    example: {
+      notification_id: ids.notification,
+      procedure_id: ids.procedure,
+      type: 'JUB',
+      kind: 'requirement',
+      made_available_at: '2026-03-10T09:00:00.000Z',
+      deemed_rejected_on: '2026-03-20',
+      term_deadline: null,
+    },
   },
   'requirement.expired': {
-    summary: 'A requirement\'s term passed unanswered; from the day after, the managing body may declare the application withdrawn.',
+    summary:
+      "A requirement's term passed unanswered; from the day after, the managing body may declare the application withdrawn.",
     schema: z.object({
       procedure_id: procedureId,
       type: procedureType,
       status: procedureStatus,
       requirement_id: z.string().openapi({ example: ids.requirement }),
       deadline: day,
-      withdrawal_declarable_from: day.openapi({ description: 'The first day the withdrawal may be declared: the day after the deadline.' }),
+      withdrawal_declarable_from: day.openapi({
+        description: 'The first day the withdrawal may be declared: the day after the deadline.',
+      }),
     }),
-    example: { procedure_id: ids.procedure, type: 'JUB', status: 'action_required', requirement_id: ids.requirement, deadline: '2026-03-24', withdrawal_declarable_from: '2026-03-25' },
+    example: {
+      procedure_id: ids.procedure,
+      type: 'JUB',
+      status: 'action_required',
+      requirement_id: ids.requirement,
+      deadline: '2026-03-24',
+      withdrawal_declarable_from: '2026-03-25',
+    },
   },
   'procedure.withdrawal_declared': {
-    summary: 'The managing body declared the application withdrawn after a requirement went unanswered (arts. 68.1 and 94 LPAC); the declaration is a new notification.',
+    summary:
+      'The managing body declared the application withdrawn after a requirement went unanswered (arts. 68.1 and 94 LPAC); the declaration is a new notification.',
     schema: z.object({
       procedure_id: procedureId,
       type: procedureType,
@@ -210,33 +401,64 @@ export const EVENT_PAYLOADS: Record<EventType, { summary: string; schema: z.ZodO
       requirement_deadline: day,
       notification_id: notificationId,
     }),
-    example: { procedure_id: ids.procedure, type: 'JUB', status: 'withdrawn', requirement_id: ids.requirement, requirement_deadline: '2026-03-24', notification_id: ids.notification },
+    example: {
+      procedure_id: ids.procedure,
+      type: 'JUB',
+      status: 'withdrawn',
+      requirement_id: ids.requirement,
+      requirement_deadline: '2026-03-24',
+      notification_id: ids.notification,
+    },
   },
   'procedure.lapse_warned': {
-    summary: 'The managing body warned that the procedure lapses in three months unless the applicant acts (art. 95.1 LPAC); the warning is a notification.',
-    schema: z.object({ procedure_id: procedureId, type: procedureType, status: procedureStatus, notification_id: notificationId }),
+    summary:
+      'The managing body warned that the procedure lapses in three months unless the applicant acts (art. 95.1 LPAC); the warning is a notification.',
+    schema: z.object({
+      procedure_id: procedureId,
+      type: procedureType,
+      status: procedureStatus,
+      notification_id: notificationId,
+    }),
     example: { procedure_id: ids.procedure, type: 'JUB', status: 'in_review', notification_id: ids.notification },
   },
   'procedure.lapsed': {
-    summary: 'The managing body declared the procedure lapsed (caducidad, art. 95.1 LPAC) after the warning\'s three months passed; the declaration is a notification.',
+    summary:
+      "The managing body declared the procedure lapsed (caducidad, art. 95.1 LPAC) after the warning's three months passed; the declaration is a notification.",
     schema: z.object({
       procedure_id: procedureId,
       type: procedureType,
       status: z.literal('lapsed'),
-      lapse_warning_id: notificationId.openapi({ description: 'The warning\'s notification.' }),
+      lapse_warning_id: notificationId.openapi({ description: "The warning's notification." }),
       warning_term_ended_on: day.nullable(),
       notification_id: notificationId,
     }),
-    example: { procedure_id: ids.procedure, type: 'JUB', status: 'lapsed', lapse_warning_id: ids.notification, warning_term_ended_on: '2026-06-10', notification_id: 'ntf_9Wq1Er3Ty5Ui7Op9As1Df3' },
+    example: {
+      procedure_id: ids.procedure,
+      type: 'JUB',
+      status: 'lapsed',
+      lapse_warning_id: ids.notification,
+      warning_term_ended_on: '2026-06-10',
+      notification_id: 'ntf_9Wq1Er3Ty5Ui7Op9As1Df3',
+    },
   },
 };
 
-const pascal = (type: string) => type.split(/[._]/).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
+const pascal = (type: string) =>
+  type
+    .split(/[._]/)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('');
 
 /** Declares every event type under the document's `webhooks`: the body each endpoint receives. */
 export function registerWebhookEvents(app: App): void {
   for (const [type, payload] of Object.entries(EVENT_PAYLOADS)) {
-    const example = { id: 'evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5', type, timestamp: '2026-03-10T09:00:00.000Z', livemode: false, data: payload.example };
+    const example = {
+      id: 'evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5',
+      type,
+      timestamp: '2026-03-10T09:00:00.000Z',
+      livemode: false,
+      data: payload.example,
+    };
     const schema = z
       .object({
         id: z.string().openapi({ description: 'The event id (`evt_…`), also in `webhook-id`: deduplicate on it.' }),

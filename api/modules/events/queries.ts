@@ -24,7 +24,15 @@ export interface EventRow {
  */
 export async function insertEvent(
   sql: Sql,
-  e: { id: string; organizationId: string; livemode: boolean; type: string; data: Record<string, unknown>; dedupeKey: string | null; at: Date },
+  e: {
+    id: string;
+    organizationId: string;
+    livemode: boolean;
+    type: string;
+    data: Record<string, unknown>;
+    dedupeKey: string | null;
+    at: Date;
+  },
   deliveryId: () => string,
 ): Promise<boolean> {
   const inserted = await sql`
@@ -38,7 +46,13 @@ export async function insertEvent(
     where organization_id = ${e.organizationId} and livemode = ${e.livemode} and enabled and deleted_at is null
       and (cardinality(event_types) = 0 or ${e.type} = any(event_types) or ${e.type.split('.')[0] + '.*'} = any(event_types))`;
   if (endpoints.length === 0) return true;
-  const deliveries = endpoints.map((endpoint) => ({ id: deliveryId(), endpoint_id: endpoint.id, event_id: e.id, next_attempt_at: e.at, created_at: e.at }));
+  const deliveries = endpoints.map((endpoint) => ({
+    id: deliveryId(),
+    endpoint_id: endpoint.id,
+    event_id: e.id,
+    next_attempt_at: e.at,
+    created_at: e.at,
+  }));
   await sql`
     with queued as (
       insert into webhook_deliveries ${sql(deliveries as never, 'id', 'endpoint_id', 'event_id', 'next_attempt_at', 'created_at')}
@@ -61,7 +75,12 @@ export function listEvents(
     limit ${args.limit + 1}`;
 }
 
-export async function findEvent(sql: Sql, organizationId: string, livemode: boolean, id: string): Promise<EventRow | undefined> {
+export async function findEvent(
+  sql: Sql,
+  organizationId: string,
+  livemode: boolean,
+  id: string,
+): Promise<EventRow | undefined> {
   const [row] = await sql<EventRow[]>`
     select seq::text as seq, id, organization_id, livemode, type, data, created_at from events
     where id = ${id} and organization_id = ${organizationId} and livemode = ${livemode}`;

@@ -1,15 +1,22 @@
+import { organizationPrincipal } from '../../http/auth';
 import type { App } from '../../http/context';
 import { defineRoute } from '../../http/openapi';
-import { organizationPrincipal } from '../../http/auth';
 import { decodeCursor, encodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
+import { type EventRow, findEvent, listEvents } from './queries';
 import { EventPageSchema, EventParams, EventSchema, ListEventsQuery } from './schemas';
-import { findEvent, listEvents, type EventRow } from './queries';
 
 export const EVENT_RETENTION_DAYS = 30;
 
 export function toEvent(row: EventRow) {
-  return { id: row.id, object: 'event' as const, type: row.type, livemode: row.livemode, created_at: row.created_at.toISOString(), data: row.data };
+  return {
+    id: row.id,
+    object: 'event' as const,
+    type: row.type,
+    livemode: row.livemode,
+    created_at: row.created_at.toISOString(),
+    data: row.data,
+  };
 }
 
 const listEventsRoute = defineRoute({
@@ -22,7 +29,9 @@ const listEventsRoute = defineRoute({
   auth: 'orgRead',
   request: { query: ListEventsQuery },
   problems: ['invalid_cursor'],
-  responses: { 200: { description: 'A page of events.', content: { 'application/json': { schema: EventPageSchema } } } },
+  responses: {
+    200: { description: 'A page of events.', content: { 'application/json': { schema: EventPageSchema } } },
+  },
 });
 
 const retrieveEventRoute = defineRoute({
@@ -44,11 +53,21 @@ export function registerEvents(app: App): void {
     const { limit, cursor, type } = c.req.valid('query');
     const afterSeq = cursor ? decodeCursor('events', cursor, 1)[0] : undefined;
     const since = new Date(c.get('deps').clock.now().getTime() - EVENT_RETENTION_DAYS * 86_400_000);
-    const rows = await listEvents(c.get('sql'), { organizationId: principal.organizationId, livemode: principal.livemode, type, since, afterSeq, limit });
+    const rows = await listEvents(c.get('sql'), {
+      organizationId: principal.organizationId,
+      livemode: principal.livemode,
+      type,
+      since,
+      afterSeq,
+      limit,
+    });
     const page = toPage(rows, limit, 'events', (r) => [r.seq], toEvent);
     // A poller always gets a cursor to resume from, even on the last page.
     const last = rows.slice(0, limit).at(-1);
-    return c.json({ ...page, next_cursor: page.next_cursor ?? (last ? encodeCursor('events', [last.seq]) : (cursor ?? null)) }, 200);
+    return c.json(
+      { ...page, next_cursor: page.next_cursor ?? (last ? encodeCursor('events', [last.seq]) : (cursor ?? null)) },
+      200,
+    );
   });
 
   app.openapi(retrieveEventRoute, async (c) => {

@@ -1,18 +1,18 @@
 import type { Sql } from '../../db/sql';
 import { transaction } from '../../db/sql';
 import { addBusinessDays, CalendarUnavailableError } from '../../lib/calendar';
+import { addDays } from '../../lib/dates';
 import { legalDay } from '../../lib/legal-day';
 import type { CalendarStore } from '../calendar/store';
-import { placesOf } from '../procedures/deadlines';
 import { expireDueRequests } from '../delegation-requests/queries';
 import { expireDueDelegations } from '../delegations/queries';
-import { findProcedure } from '../procedures/queries';
-import { deadlinesOf } from '../procedures/mappers';
-import { recordTimeline } from '../procedures/timeline.queries';
-import { addDays } from '../../lib/dates';
 import { listUnrecordedNotifications } from '../notifications/queries';
 import { recordDeemedRejection, termOrNull, warnDeemedRejectionApproaching } from '../notifications/service';
 import { requirementNotification } from '../notifications/terms';
+import { placesOf } from '../procedures/deadlines';
+import { deadlinesOf } from '../procedures/mappers';
+import { findProcedure } from '../procedures/queries';
+import { recordTimeline } from '../procedures/timeline.queries';
 import { emit } from './emit';
 import { listClockCandidates } from './scheduler.queries';
 
@@ -38,16 +38,36 @@ export interface SchedulerReport {
  */
 export async function runScheduler(sql: Sql, now: Date, calendar: CalendarStore): Promise<SchedulerReport> {
   const report: SchedulerReport = {
-    expiredRequests: 0, expiredDelegations: 0, presumedDenials: 0, deadlineWarnings: 0, deemedRejections: 0, deemedRejectionWarnings: 0, expiredRequirements: 0,
+    expiredRequests: 0,
+    expiredDelegations: 0,
+    presumedDenials: 0,
+    deadlineWarnings: 0,
+    deemedRejections: 0,
+    deemedRejectionWarnings: 0,
+    expiredRequirements: 0,
   };
   await transaction(sql, async (tx) => {
     for (const r of await expireDueRequests(tx, now)) {
       report.expiredRequests++;
-      await emit(tx, { organizationId: r.organization_id, livemode: r.livemode, type: 'delegation_request.expired', data: { delegation_request_id: r.id, status: 'expired' }, at: now, dedupeKey: `delegation_request.expired:${r.id}` });
+      await emit(tx, {
+        organizationId: r.organization_id,
+        livemode: r.livemode,
+        type: 'delegation_request.expired',
+        data: { delegation_request_id: r.id, status: 'expired' },
+        at: now,
+        dedupeKey: `delegation_request.expired:${r.id}`,
+      });
     }
     for (const d of await expireDueDelegations(tx, legalDay(now), now)) {
       report.expiredDelegations++;
-      await emit(tx, { organizationId: d.organization_id, livemode: d.livemode, type: 'delegation.expired', data: { delegation_id: d.id, status: 'expired', ended_by: 'expiry' }, at: now, dedupeKey: `delegation.expired:${d.id}` });
+      await emit(tx, {
+        organizationId: d.organization_id,
+        livemode: d.livemode,
+        type: 'delegation.expired',
+        data: { delegation_id: d.id, status: 'expired', ended_by: 'expiry' },
+        at: now,
+        dedupeKey: `delegation.expired:${d.id}`,
+      });
     }
   });
 
@@ -62,7 +82,13 @@ export async function runScheduler(sql: Sql, now: Date, calendar: CalendarStore)
       const emitted = await emit(sql, {
         ...base,
         type: 'procedure.presumed_denied',
-        data: { procedure_id: row.id, type: row.type, status: row.status, presumed_denied_at: deadlines.presumed_denied_at, prior_claim_deadline: deadlines.prior_claim_deadline },
+        data: {
+          procedure_id: row.id,
+          type: row.type,
+          status: row.status,
+          presumed_denied_at: deadlines.presumed_denied_at,
+          prior_claim_deadline: deadlines.prior_claim_deadline,
+        },
         dedupeKey: `procedure.presumed_denied:${row.id}`,
       });
       if (emitted) report.presumedDenials++;
@@ -92,11 +118,24 @@ export async function runScheduler(sql: Sql, now: Date, calendar: CalendarStore)
         const first = await emit(tx, {
           ...base,
           type: 'requirement.expired',
-          data: { procedure_id: row.id, type: row.type, status: row.status, requirement_id: open.id, deadline, withdrawal_declarable_from: addDays(deadline, 1) },
+          data: {
+            procedure_id: row.id,
+            type: row.type,
+            status: row.status,
+            requirement_id: open.id,
+            deadline,
+            withdrawal_declarable_from: addDays(deadline, 1),
+          },
           dedupeKey: `requirement.expired:${open.id}`,
         });
         if (first) {
-          await recordTimeline(tx, { procedureId: row.id, at: now, actor: { type: 'system', id: null, name: null }, action: 'requirement_expired', details: { requirement_id: open.id, deadline } });
+          await recordTimeline(tx, {
+            procedureId: row.id,
+            at: now,
+            actor: { type: 'system', id: null, name: null },
+            action: 'requirement_expired',
+            details: { requirement_id: open.id, deadline },
+          });
         }
         return first;
       });

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { paginationQuery, pageSchema } from '../../http/pagination';
+
+import { pageSchema, paginationQuery } from '../../http/pagination';
 
 export const EventSchema = z
   .object({
@@ -8,7 +9,9 @@ export const EventSchema = z
     type: z.string(),
     livemode: z.boolean(),
     created_at: z.string(),
-    data: z.record(z.string(), z.unknown()).openapi({ description: 'Ids and the new state; fetch the resource for the rest.' }),
+    data: z
+      .record(z.string(), z.unknown())
+      .openapi({ description: 'Ids and the new state; fetch the resource for the rest.' }),
   })
   .openapi('Event', {
     example: {
@@ -17,14 +20,25 @@ export const EventSchema = z
       type: 'procedure.status_changed',
       livemode: true,
       created_at: '2026-03-10T09:00:00.000Z',
-      data: { procedure_id: 'prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0', type: 'JUB', previous_status: 'in_review', status: 'action_required' },
+      data: {
+        procedure_id: 'prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0',
+        type: 'JUB',
+        previous_status: 'in_review',
+        status: 'action_required',
+      },
     },
   });
 
 export const ListEventsQuery = z
-  .object({ ...paginationQuery, type: z.string().max(100).optional().openapi({ description: 'An event type, or a family such as `procedure.*`.' }) })
+  .object({
+    ...paginationQuery,
+    type: z.string().max(100).optional().openapi({ description: 'An event type, or a family such as `procedure.*`.' }),
+  })
   .strict();
 export const EventPageSchema = pageSchema(EventSchema, 'EventList');
 export const EventParams = z.object({
-  id: z.string().max(64).openapi({ param: { name: 'id', in: 'path', required: true }, example: 'evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5' }),
+  id: z
+    .string()
+    .max(64)
+    .openapi({ param: { name: 'id', in: 'path', required: true }, example: 'evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5' }),
 });

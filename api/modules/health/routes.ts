@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+
 import type { App } from '../../http/context';
 import { defineRoute } from '../../http/openapi';
 

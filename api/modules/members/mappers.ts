@@ -1,5 +1,5 @@
-import type { Member } from './schemas';
 import type { MemberRow } from './queries';
+import type { Member } from './schemas';
 
 export function toMember(row: MemberRow): Member {
   return {

@@ -30,7 +30,11 @@ export async function findMember(sql: Sql, organizationId: string, id: string): 
   return row;
 }
 
-export async function findActiveMemberByIdNumber(sql: Sql, organizationId: string, idNumber: string): Promise<string | undefined> {
+export async function findActiveMemberByIdNumber(
+  sql: Sql,
+  organizationId: string,
+  idNumber: string,
+): Promise<string | undefined> {
   const [row] = await sql<{ id: string }[]>`
     select id from members where organization_id = ${organizationId} and id_number = ${idNumber} and status = 'active'`;
   return row?.id;
@@ -49,7 +53,13 @@ export async function listMembers(
     limit ${args.limit + 1}`;
 }
 
-export async function markMemberRemoved(sql: Sql, organizationId: string, id: string, by: string, at: Date): Promise<MemberRow | undefined> {
+export async function markMemberRemoved(
+  sql: Sql,
+  organizationId: string,
+  id: string,
+  by: string,
+  at: Date,
+): Promise<MemberRow | undefined> {
   const [row] = await sql<MemberRow[]>`
     update members set status = 'removed', removed_at = ${at}, removed_by_member_id = ${by}
     where organization_id = ${organizationId} and id = ${id} and status = 'active'

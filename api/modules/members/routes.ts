@@ -1,13 +1,12 @@
+import { organizationPrincipal } from '../../http/auth';
 import type { App } from '../../http/context';
 import { defineRoute } from '../../http/openapi';
-import { organizationPrincipal } from '../../http/auth';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
-import { CreateMemberBody, ListMembersQuery, MemberPageSchema, MemberParams, MemberSchema } from './schemas';
-import { findMember, listMembers } from './queries';
-import { addMember, removeMember } from './service';
 import { toMember } from './mappers';
-
+import { findMember, listMembers } from './queries';
+import { CreateMemberBody, ListMembersQuery, MemberPageSchema, MemberParams, MemberSchema } from './schemas';
+import { addMember, removeMember } from './service';
 
 const createMemberRoute = defineRoute({
   method: 'post',
@@ -16,7 +15,8 @@ const createMemberRoute = defineRoute({
   tags: ['Members'],
   summary: 'Add a member',
   description: 'Adds a professional of the organisation. Needs the admin or owner role.',
-  auth: 'orgWrite', role: 'admin',
+  auth: 'orgWrite',
+  role: 'admin',
   request: { body: { content: { 'application/json': { schema: CreateMemberBody } }, required: true } },
   problems: ['duplicate', 'idempotency_conflict', 'idempotency_in_flight'],
   responses: { 201: { description: 'The new member.', content: { 'application/json': { schema: MemberSchema } } } },
@@ -28,11 +28,17 @@ const listRoute = defineRoute({
   operationId: 'listMembers',
   tags: ['Members'],
   summary: 'List members',
-  description: 'The professionals registered in the organisation, newest first, cursor-paginated. Filter by `status` to see active or removed members.',
+  description:
+    'The professionals registered in the organisation, newest first, cursor-paginated. Filter by `status` to see active or removed members.',
   auth: 'orgRead',
   request: { query: ListMembersQuery },
   problems: ['invalid_cursor'],
-  responses: { 200: { description: 'A page of members, oldest first.', content: { 'application/json': { schema: MemberPageSchema } } } },
+  responses: {
+    200: {
+      description: 'A page of members, oldest first.',
+      content: { 'application/json': { schema: MemberPageSchema } },
+    },
+  },
 });
 
 const retrieveRoute = defineRoute({
@@ -54,8 +60,10 @@ const deleteRoute = defineRoute({
   operationId: 'deleteMember',
   tags: ['Members'],
   summary: 'Remove a member',
-  description: 'The member can no longer act; every key bound to them is revoked at once. The record stays, for the audit trail.',
-  auth: 'orgWrite', role: 'admin',
+  description:
+    'The member can no longer act; every key bound to them is revoked at once. The record stays, for the audit trail.',
+  auth: 'orgWrite',
+  role: 'admin',
   request: { params: MemberParams },
   problems: ['not_found', 'conflict'],
   responses: { 200: { description: 'The removed member.', content: { 'application/json': { schema: MemberSchema } } } },
@@ -83,7 +91,10 @@ export function registerMembers(app: App): void {
     const { limit, cursor, status } = c.req.valid('query');
     const after = cursor ? (decodeCursor('members', cursor, 2) as [string, string]) : undefined;
     const rows = await listMembers(c.get('sql'), { organizationId: principal.organizationId, status, after, limit });
-    return c.json(toPage(rows, limit, 'members', (r) => [r.created_at.toISOString(), r.id], toMember), 200);
+    return c.json(
+      toPage(rows, limit, 'members', (r) => [r.created_at.toISOString(), r.id], toMember),
+      200,
+    );
   });
 
   app.openapi(retrieveRoute, async (c) => {

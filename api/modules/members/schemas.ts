@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
+
 import { emailField, personalIdField } from '../../http/fields';
-import { paginationQuery, pageSchema } from '../../http/pagination';
+import { pageSchema, paginationQuery } from '../../http/pagination';
 
 export const ROLES = ['owner', 'admin', 'agent', 'viewer'] as const;
 
@@ -38,17 +39,30 @@ export const CreateMemberBody = z
     name: z.string().min(2).max(200),
     id_number: personalIdField(),
     email: emailField().optional(),
-    role: z.enum(['admin', 'agent', 'viewer']).openapi({ description: 'There is one owner per organisation, set at registration.' }),
+    role: z
+      .enum(['admin', 'agent', 'viewer'])
+      .openapi({ description: 'There is one owner per organisation, set at registration.' }),
     colegio_number: z.string().min(1).max(40).optional(),
   })
   .strict()
   .openapi('CreateMemberRequest', {
-    example: { name: 'Javier Ortega Ruiz', id_number: '11111111H', email: 'javier@gestoriamartinez.es', role: 'agent', colegio_number: '3107' },
+    example: {
+      name: 'Javier Ortega Ruiz',
+      id_number: '11111111H',
+      email: 'javier@gestoriamartinez.es',
+      role: 'agent',
+      colegio_number: '3107',
+    },
   });
 
 export const MemberParams = z.object({
-  id: z.string().max(64).openapi({ param: { name: 'id', in: 'path', required: true }, example: 'mem_8Fq2LwP0sZ4nR7tY1xB5cV' }),
+  id: z
+    .string()
+    .max(64)
+    .openapi({ param: { name: 'id', in: 'path', required: true }, example: 'mem_8Fq2LwP0sZ4nR7tY1xB5cV' }),
 });
 
-export const ListMembersQuery = z.object({ ...paginationQuery, status: z.enum(['active', 'removed']).optional() }).strict();
+export const ListMembersQuery = z
+  .object({ ...paginationQuery, status: z.enum(['active', 'removed']).optional() })
+  .strict();
 export const MemberPageSchema = pageSchema(MemberSchema, 'MemberList');

@@ -2,11 +2,27 @@ import type { Sql } from '../../db/sql';
 import { transaction } from '../../db/sql';
 import { ProblemError } from '../../http/problem';
 import { newId } from '../../lib/ids';
-import { findActiveMemberByIdNumber, findMember, insertMember, markMemberRemoved, revokeKeysOfMember, type MemberRow } from './queries';
+import {
+  findActiveMemberByIdNumber,
+  findMember,
+  insertMember,
+  markMemberRemoved,
+  type MemberRow,
+  revokeKeysOfMember,
+} from './queries';
 
 export async function addMember(
   sql: Sql,
-  args: { organizationId: string; actorMemberId: string; name: string; idNumber: string; email?: string; role: string; colegioNumber?: string; now: Date },
+  args: {
+    organizationId: string;
+    actorMemberId: string;
+    name: string;
+    idNumber: string;
+    email?: string;
+    role: string;
+    colegioNumber?: string;
+    now: Date;
+  },
 ): Promise<MemberRow> {
   const row = await insertMember(sql, {
     id: newId('mem'),
@@ -30,13 +46,17 @@ export async function addMember(
 }
 
 /** Removing a member revokes their keys in the same transaction; the owner cannot be removed. */
-export async function removeMember(sql: Sql, args: { organizationId: string; actorMemberId: string; memberId: string; now: Date }): Promise<MemberRow> {
+export async function removeMember(
+  sql: Sql,
+  args: { organizationId: string; actorMemberId: string; memberId: string; now: Date },
+): Promise<MemberRow> {
   return transaction(sql, async (tx) => {
     const member = await findMember(tx, args.organizationId, args.memberId);
     if (!member) throw new ProblemError('not_found', 'No such member.');
     if (member.status === 'removed') return member;
     if (member.role === 'owner') throw new ProblemError('conflict', 'The owner cannot be removed.');
-    if (member.id === args.actorMemberId) throw new ProblemError('conflict', 'A member cannot remove themselves; ask another admin.');
+    if (member.id === args.actorMemberId)
+      throw new ProblemError('conflict', 'A member cannot remove themselves; ask another admin.');
     const removed = (await markMemberRemoved(tx, args.organizationId, args.memberId, args.actorMemberId, args.now))!;
     await revokeKeysOfMember(tx, args.memberId, args.actorMemberId, args.now);
     return removed;

@@ -1,4 +1,5 @@
 import type { z } from '@hono/zod-openapi';
+
 import type { CalendarSnapshot } from '../../lib/calendar';
 import type { NotificationJson } from '../procedures/queries';
 import type { NotificationSchema } from './schemas';
@@ -14,7 +15,12 @@ function iso(value: string | null): string | null {
   return value === null ? null : new Date(value).toISOString();
 }
 
-export function toNotification(cal: CalendarSnapshot, row: NotifiedRow, n: NotificationJson, today: string): Notification {
+export function toNotification(
+  cal: CalendarSnapshot,
+  row: NotifiedRow,
+  n: NotificationJson,
+  today: string,
+): Notification {
   const term = termOrNull(cal, row, n, today);
   return {
     id: n.id,
@@ -30,7 +36,13 @@ export function toNotification(cal: CalendarSnapshot, row: NotifiedRow, n: Notif
     accessed_by_member_id: n.accessed_by_member_id,
     deemed_rejected_at: iso(n.deemed_rejected_at),
     term: term?.basis
-      ? { basis: term.basis, article: TERM_ARTICLES[term.basis], starts: term.starts, counting_from: term.countingFrom, deadline: term.deadline }
+      ? {
+          basis: term.basis,
+          article: TERM_ARTICLES[term.basis],
+          starts: term.starts,
+          counting_from: term.countingFrom,
+          deadline: term.deadline,
+        }
       : null,
     content: n.accessed_at !== null ? n.content : null,
   };
@@ -38,5 +50,9 @@ export function toNotification(cal: CalendarSnapshot, row: NotifiedRow, n: Notif
 
 /** Every notification of the procedure, oldest first, as one page (there are few). */
 export function toNotificationList(cal: CalendarSnapshot, row: NotifiedRow, today: string) {
-  return { data: row.notifications.map((n) => toNotification(cal, row, n, today)), has_more: false as const, next_cursor: null };
+  return {
+    data: row.notifications.map((n) => toNotification(cal, row, n, today)),
+    has_more: false as const,
+    next_cursor: null,
+  };
 }

@@ -6,8 +6,15 @@ export type NotificationKind = NotificationJson['kind'];
 export async function insertNotification(
   sql: Sql,
   n: {
-    id: string; organizationId: string; livemode: boolean; procedureId: string; kind: NotificationKind; requirementId: string | null;
-    content: Record<string, unknown>; at: Date; on: string;
+    id: string;
+    organizationId: string;
+    livemode: boolean;
+    procedureId: string;
+    kind: NotificationKind;
+    requirementId: string | null;
+    content: Record<string, unknown>;
+    at: Date;
+    on: string;
   },
 ): Promise<void> {
   await sql`
@@ -17,7 +24,10 @@ export async function insertNotification(
 }
 
 /** Records the first opening only; answers false when it had already been opened. */
-export async function markAccessed(sql: Sql, args: { id: string; procedureId: string; memberId: string; at: Date; on: string }): Promise<boolean> {
+export async function markAccessed(
+  sql: Sql,
+  args: { id: string; procedureId: string; memberId: string; at: Date; on: string },
+): Promise<boolean> {
   const rows = await sql`
     update notifications set accessed_at = ${args.at}, accessed_on = ${args.on}, accessed_by_member_id = ${args.memberId}
     where id = ${args.id} and procedure_id = ${args.procedureId} and accessed_at is null
@@ -27,7 +37,8 @@ export async function markAccessed(sql: Sql, args: { id: string; procedureId: st
 
 /** Answers false when another process recorded it first. */
 export async function markDeemedRejected(sql: Sql, id: string, at: Date): Promise<boolean> {
-  const rows = await sql`update notifications set deemed_rejected_at = ${at} where id = ${id} and deemed_rejected_at is null returning id`;
+  const rows =
+    await sql`update notifications set deemed_rejected_at = ${at} where id = ${id} and deemed_rejected_at is null returning id`;
   return rows.length > 0;
 }
 

@@ -1,14 +1,15 @@
 import type { Context } from 'hono';
+
 import type { App, AppEnv } from '../../http/context';
 import { defineRoute } from '../../http/openapi';
 import { legalToday } from '../../lib/legal-day';
-import { consentedWrite, throughGate, type ConsentNeed } from '../consent/gate';
+import { consentedWrite, type ConsentNeed, throughGate } from '../consent/gate';
+import { findProcedure } from '../procedures/queries';
 import { ProcedureParams } from '../procedures/schemas';
-import { NotificationListSchema, NotificationParams, NotificationSchema } from './schemas';
 import { toNotification, toNotificationList } from './mappers';
 import { notificationExists, notificationsPayload, type NotificationsRow } from './queries';
+import { NotificationListSchema, NotificationParams, NotificationSchema } from './schemas';
 import { openNotification } from './service';
-import { findProcedure } from '../procedures/queries';
 
 const TAG = 'Notifications';
 
@@ -24,7 +25,9 @@ const listRoute = defineRoute({
   auth: 'orgConsentedRead',
   request: { params: ProcedureParams },
   problems: ['not_found'],
-  responses: { 200: { description: 'The notifications.', content: { 'application/json': { schema: NotificationListSchema } } } },
+  responses: {
+    200: { description: 'The notifications.', content: { 'application/json': { schema: NotificationListSchema } } },
+  },
 });
 
 const retrieveRoute = defineRoute({
@@ -37,7 +40,9 @@ const retrieveRoute = defineRoute({
   auth: 'orgConsentedRead',
   request: { params: NotificationParams },
   problems: ['not_found'],
-  responses: { 200: { description: 'The notification.', content: { 'application/json': { schema: NotificationSchema } } } },
+  responses: {
+    200: { description: 'The notification.', content: { 'application/json': { schema: NotificationSchema } } },
+  },
 });
 
 const accessRoute = defineRoute({
@@ -47,13 +52,15 @@ const accessRoute = defineRoute({
   tags: [TAG],
   summary: 'Open a notification (comparecencia)',
   description:
-    'Answers the notification with its content. The first opening is the legal access (art. 43.2): it is recorded with the member and in the citizen\'s access log, and ' +
+    "Answers the notification with its content. The first opening is the legal access (art. 43.2): it is recorded with the member and in the citizen's access log, and " +
     'the term it opens runs from the next day. Opening it again returns the same notification and changes no date. Needs the `consult` capacity.',
   auth: 'orgConsentedWrite',
   role: 'viewer',
   request: { params: NotificationParams },
   problems: ['not_found', 'idempotency_conflict', 'idempotency_in_flight'],
-  responses: { 200: { description: 'The opened notification.', content: { 'application/json': { schema: NotificationSchema } } } },
+  responses: {
+    200: { description: 'The opened notification.', content: { 'application/json': { schema: NotificationSchema } } },
+  },
 });
 
 export function registerNotifications(app: App): void {
@@ -72,15 +79,28 @@ export function registerNotifications(app: App): void {
   app.openapi(listRoute, async (c) => {
     const id = c.req.valid('param').id;
     const sql = c.get('sql');
-    const { row } = await throughGate<NotificationsRow>(c, sql, { capacity: 'consult', action: 'notifications.listed', procedureId: id }, notificationsPayload(sql, id));
+    const { row } = await throughGate<NotificationsRow>(
+      c,
+      sql,
+      { capacity: 'consult', action: 'notifications.listed', procedureId: id },
+      notificationsPayload(sql, id),
+    );
     return c.json(toNotificationList(await calendar(c, row!.calendar_version), row!, today(c)), 200);
   });
 
   app.openapi(retrieveRoute, async (c) => {
     const { id, notification_id } = c.req.valid('param');
     const sql = c.get('sql');
-    const { row } = await throughGate<NotificationsRow>(c, sql, one(c, 'notification.read', id, notification_id), notificationsPayload(sql, id));
-    return c.json(toNotification(await calendar(c, row!.calendar_version), row!, shown(row!, notification_id), today(c)), 200);
+    const { row } = await throughGate<NotificationsRow>(
+      c,
+      sql,
+      one(c, 'notification.read', id, notification_id),
+      notificationsPayload(sql, id),
+    );
+    return c.json(
+      toNotification(await calendar(c, row!.calendar_version), row!, shown(row!, notification_id), today(c)),
+      200,
+    );
   });
 
   app.openapi(accessRoute, async (c) => {
@@ -92,7 +112,13 @@ export function registerNotifications(app: App): void {
       async (tx, gated, consent) => {
         const cal = await c.get('deps').calendar.ensure(tx, gated.calendar_version);
         const procedure = (await findProcedure(tx, { id }, { forUpdate: true }))!;
-        await openNotification(tx, { row: procedure, notificationId: notification_id, memberId: consent.principal.memberId, now: c.get('deps').clock.now(), calendar: cal });
+        await openNotification(tx, {
+          row: procedure,
+          notificationId: notification_id,
+          memberId: consent.principal.memberId,
+          now: c.get('deps').clock.now(),
+          calendar: cal,
+        });
         const [updated] = await tx<NotificationsRow[]>`${notificationsPayload(tx, id)}`;
         return [updated!, cal];
       },

@@ -1,20 +1,35 @@
 import { z } from '@hono/zod-openapi';
+
 import { ProcedureParams } from '../procedures/schemas';
 
-export const NOTIFICATION_KINDS = ['requirement', 'resolution', 'withdrawal_declaration', 'lapse_warning', 'lapse_declaration'] as const;
+export const NOTIFICATION_KINDS = [
+  'requirement',
+  'resolution',
+  'withdrawal_declaration',
+  'lapse_warning',
+  'lapse_declaration',
+] as const;
 export const TERM_STARTS = ['on_access_or_deemed_rejection', 'after_access', 'after_deemed_rejection'] as const;
 
 export const NotificationTermSchema = z
   .object({
     basis: z.enum(['requirement', 'prior_claim', 'lapse_warning']).openapi({
-      description: '`requirement`: 10 días hábiles to cure it (15 with the extension); `prior_claim`: 30 días hábiles to file a reclamación previa; `lapse_warning`: the three months after which caducidad may be declared.',
+      description:
+        '`requirement`: 10 días hábiles to cure it (15 with the extension); `prior_claim`: 30 días hábiles to file a reclamación previa; `lapse_warning`: the three months after which caducidad may be declared.',
     }),
     article: z.string(),
     starts: z.enum(TERM_STARTS).openapi({
-      description: '`on_access_or_deemed_rejection` while the notification is neither opened nor deemed rejected: the term is not running yet and `deadline` is null.',
+      description:
+        '`on_access_or_deemed_rejection` while the notification is neither opened nor deemed rejected: the term is not running yet and `deadline` is null.',
     }),
-    counting_from: z.string().nullable().openapi({ format: 'date', description: 'First day counted: the day after the opening or the deemed rejection.' }),
-    deadline: z.string().nullable().openapi({ format: 'date', description: 'Last day of the term; null until it starts running.' }),
+    counting_from: z.string().nullable().openapi({
+      format: 'date',
+      description: 'First day counted: the day after the opening or the deemed rejection.',
+    }),
+    deadline: z
+      .string()
+      .nullable()
+      .openapi({ format: 'date', description: 'Last day of the term; null until it starts running.' }),
   })
   .openapi('NotificationTerm');
 
@@ -31,7 +46,13 @@ export const NOTIFICATION_EXAMPLE = {
   accessed_at: null,
   accessed_by_member_id: null,
   deemed_rejected_at: null,
-  term: { basis: 'requirement', article: 'Ley 39/2015, arts. 68.1 y 43.2', starts: 'on_access_or_deemed_rejection', counting_from: null, deadline: null },
+  term: {
+    basis: 'requirement',
+    article: 'Ley 39/2015, arts. 68.1 y 43.2',
+    starts: 'on_access_or_deemed_rejection',
+    counting_from: null,
+    deadline: null,
+  },
   content: null,
 };
 
@@ -44,15 +65,28 @@ export const NotificationSchema = z
     kind: z.enum(NOTIFICATION_KINDS),
     requirement_id: z.string().nullable(),
     status: z.enum(['available', 'accessed', 'deemed_rejected']).openapi({
-      description: '`deemed_rejected` once 10 días naturales passed unopened (art. 43.2): the term runs all the same, from the next day.',
+      description:
+        '`deemed_rejected` once 10 días naturales passed unopened (art. 43.2): the term runs all the same, from the next day.',
     }),
     made_available_at: z.string(),
-    deemed_rejected_on: z.string().nullable().openapi({ format: 'date', description: 'The day it is deemed rejected if not opened by then (null only when that year has no holiday data).' }),
-    accessed_at: z.string().nullable().openapi({ description: 'First opening by a member (it is recorded in the citizen\'s access log).' }),
+    deemed_rejected_on: z.string().nullable().openapi({
+      format: 'date',
+      description:
+        'The day it is deemed rejected if not opened by then (null only when that year has no holiday data).',
+    }),
+    accessed_at: z
+      .string()
+      .nullable()
+      .openapi({ description: "First opening by a member (it is recorded in the citizen's access log)." }),
     accessed_by_member_id: z.string().nullable(),
     deemed_rejected_at: z.string().nullable().openapi({ description: 'When Puente recorded the deemed rejection.' }),
-    term: NotificationTermSchema.nullable().openapi({ description: 'The term this act opens; null for acts that open none Puente tracks.' }),
-    content: z.record(z.string(), z.unknown()).nullable().openapi({ description: 'The act as notified; null until the notification is opened.' }),
+    term: NotificationTermSchema.nullable().openapi({
+      description: 'The term this act opens; null for acts that open none Puente tracks.',
+    }),
+    content: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .openapi({ description: 'The act as notified; null until the notification is opened.' }),
   })
   .openapi('Notification', { example: NOTIFICATION_EXAMPLE });
 
@@ -61,5 +95,8 @@ export const NotificationListSchema = z
   .openapi('NotificationList');
 
 export const NotificationParams = ProcedureParams.extend({
-  notification_id: z.string().max(64).openapi({ param: { name: 'notification_id', in: 'path', required: true }, example: 'ntf_4Rt6Yu8Io0Pa2Sd4Fg6Hj8' }),
+  notification_id: z
+    .string()
+    .max(64)
+    .openapi({ param: { name: 'notification_id', in: 'path', required: true }, example: 'ntf_4Rt6Yu8Io0Pa2Sd4Fg6Hj8' }),
 });

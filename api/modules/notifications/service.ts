@@ -1,19 +1,34 @@
 import type { Sql } from '../../db/sql';
 import { transaction } from '../../db/sql';
 import { ProblemError } from '../../http/problem';
-import { CalendarUnavailableError, type CalendarSnapshot } from '../../lib/calendar';
+import { type CalendarSnapshot, CalendarUnavailableError } from '../../lib/calendar';
 import { newId } from '../../lib/ids';
-import { emit, type EventType } from '../events/emit';
-import { touchProcedure, type NotificationJson, type ProcedureRow } from '../procedures/queries';
 import { legalDay } from '../../lib/legal-day';
-import { recordTimeline, type Actor } from '../procedures/timeline.queries';
+import { emit, type EventType } from '../events/emit';
+import { type NotificationJson, type ProcedureRow, touchProcedure } from '../procedures/queries';
+import { type Actor, recordTimeline } from '../procedures/timeline.queries';
 import { insertNotification, markAccessed, markDeemedRejected, type NotificationKind } from './queries';
-import { notificationTerm, type NotificationTerm, type TermRow } from './terms';
+import { type NotificationTerm, notificationTerm, type TermRow } from './terms';
 
-type Row = Pick<ProcedureRow, 'id' | 'organization_id' | 'livemode' | 'type' | 'region' | 'applicant_municipality' | 'office_municipality' | 'requirements'>;
+type Row = Pick<
+  ProcedureRow,
+  | 'id'
+  | 'organization_id'
+  | 'livemode'
+  | 'type'
+  | 'region'
+  | 'applicant_municipality'
+  | 'office_municipality'
+  | 'requirements'
+>;
 
 /** The term as of `today`, or null when its dates reach a year without holiday data (never guessed). */
-export function termOrNull(cal: CalendarSnapshot, row: TermRow, n: NotificationJson, today: string): NotificationTerm | null {
+export function termOrNull(
+  cal: CalendarSnapshot,
+  row: TermRow,
+  n: NotificationJson,
+  today: string,
+): NotificationTerm | null {
   try {
     return notificationTerm(cal, row, n, today);
   } catch (error) {
@@ -23,7 +38,11 @@ export function termOrNull(cal: CalendarSnapshot, row: TermRow, n: NotificationJ
 }
 
 /** The data of every `notification.*` event. */
-export function notificationEventData(row: Pick<ProcedureRow, 'id' | 'type'>, n: NotificationJson, term: NotificationTerm | null) {
+export function notificationEventData(
+  row: Pick<ProcedureRow, 'id' | 'type'>,
+  n: NotificationJson,
+  term: NotificationTerm | null,
+) {
   return {
     notification_id: n.id,
     procedure_id: row.id,
@@ -35,8 +54,23 @@ export function notificationEventData(row: Pick<ProcedureRow, 'id' | 'type'>, n:
   };
 }
 
-async function emitNotificationEvent(tx: Sql, row: Row, type: EventType, n: NotificationJson, term: NotificationTerm | null, at: Date, dedupeKey?: string): Promise<boolean> {
-  return emit(tx, { organizationId: row.organization_id, livemode: row.livemode, type, data: notificationEventData(row, n, term), at, dedupeKey });
+async function emitNotificationEvent(
+  tx: Sql,
+  row: Row,
+  type: EventType,
+  n: NotificationJson,
+  term: NotificationTerm | null,
+  at: Date,
+  dedupeKey?: string,
+): Promise<boolean> {
+  return emit(tx, {
+    organizationId: row.organization_id,
+    livemode: row.livemode,
+    type,
+    data: notificationEventData(row, n, term),
+    at,
+    dedupeKey,
+  });
 }
 
 /**
@@ -45,7 +79,14 @@ async function emitNotificationEvent(tx: Sql, row: Row, type: EventType, n: Noti
  */
 export async function makeNotificationAvailable(
   tx: Sql,
-  args: { row: Row; kind: NotificationKind; requirementId?: string; content: Record<string, unknown>; now: Date; calendar: CalendarSnapshot },
+  args: {
+    row: Row;
+    kind: NotificationKind;
+    requirementId?: string;
+    content: Record<string, unknown>;
+    now: Date;
+    calendar: CalendarSnapshot;
+  },
 ): Promise<NotificationJson> {
   const n: NotificationJson = {
     id: newId('ntf'),
@@ -63,8 +104,15 @@ export async function makeNotificationAvailable(
   // the act itself is not refused.
   const term = termOrNull(args.calendar, args.row, n, n.made_available_on);
   await insertNotification(tx, {
-    id: n.id, organizationId: args.row.organization_id, livemode: args.row.livemode, procedureId: args.row.id, kind: n.kind,
-    requirementId: n.requirement_id, content: n.content, at: args.now, on: n.made_available_on,
+    id: n.id,
+    organizationId: args.row.organization_id,
+    livemode: args.row.livemode,
+    procedureId: args.row.id,
+    kind: n.kind,
+    requirementId: n.requirement_id,
+    content: n.content,
+    at: args.now,
+    on: n.made_available_on,
   });
   await emitNotificationEvent(tx, args.row, 'notification.available', n, term, args.now);
   return n;
@@ -85,7 +133,12 @@ async function recordAccess(
 ): Promise<boolean> {
   const on = legalDay(now);
   if (!(await markAccessed(tx, { id: n.id, procedureId: row.id, memberId, at: now, on }))) return false;
-  const opened: NotificationJson = { ...n, accessed_at: now.toISOString(), accessed_on: on, accessed_by_member_id: memberId };
+  const opened: NotificationJson = {
+    ...n,
+    accessed_at: now.toISOString(),
+    accessed_on: on,
+    accessed_by_member_id: memberId,
+  };
   const term = termOrNull(cal, row, opened, on);
   const actor: Actor = { type: 'member', id: memberId, name: null };
   await recordTimeline(tx, {
@@ -93,7 +146,13 @@ async function recordAccess(
     at: now,
     actor,
     action: 'notification_accessed',
-    details: { notification_id: n.id, kind: n.kind, via, term_deadline: term?.deadline ?? null, deemed_rejected: term?.deemedRejected ?? null },
+    details: {
+      notification_id: n.id,
+      kind: n.kind,
+      via,
+      term_deadline: term?.deadline ?? null,
+      deemed_rejected: term?.deemedRejected ?? null,
+    },
   });
   await touchProcedure(tx, row.id, now);
   await emitNotificationEvent(tx, row, 'notification.accessed', opened, term, now, `notification.accessed:${n.id}`);
@@ -106,7 +165,13 @@ async function recordAccess(
  */
 export function openNotification(
   tx: Sql,
-  args: { row: Row & Pick<ProcedureRow, 'notifications'>; notificationId: string; memberId: string; now: Date; calendar: CalendarSnapshot },
+  args: {
+    row: Row & Pick<ProcedureRow, 'notifications'>;
+    notificationId: string;
+    memberId: string;
+    now: Date;
+    calendar: CalendarSnapshot;
+  },
 ): Promise<boolean> {
   const n = args.row.notifications.find((x) => x.id === args.notificationId);
   if (!n) throw new ProblemError('not_found', 'No such notification.');
@@ -130,7 +195,13 @@ export async function acknowledgeByResponse(
 }
 
 /** The scheduler records a deemed rejection once (any number of processes may try). */
-export async function recordDeemedRejection(sql: Sql, row: Row, n: NotificationJson, term: NotificationTerm, now: Date): Promise<boolean> {
+export async function recordDeemedRejection(
+  sql: Sql,
+  row: Row,
+  n: NotificationJson,
+  term: NotificationTerm,
+  now: Date,
+): Promise<boolean> {
   return transaction(sql, async (tx) => {
     if (!(await markDeemedRejected(tx, n.id, now))) return false;
     await recordTimeline(tx, {
@@ -138,14 +209,41 @@ export async function recordDeemedRejection(sql: Sql, row: Row, n: NotificationJ
       at: now,
       actor: { type: 'system', id: null, name: null },
       action: 'notification_deemed_rejected',
-      details: { notification_id: n.id, kind: n.kind, deemed_rejected_on: term.deemedRejectedOn, term_deadline: term.deadline },
+      details: {
+        notification_id: n.id,
+        kind: n.kind,
+        deemed_rejected_on: term.deemedRejectedOn,
+        term_deadline: term.deadline,
+      },
     });
     await touchProcedure(tx, row.id, now);
-    await emitNotificationEvent(tx, row, 'notification.deemed_rejected', n, term, now, `notification.deemed_rejected:${n.id}`);
+    await emitNotificationEvent(
+      tx,
+      row,
+      'notification.deemed_rejected',
+      n,
+      term,
+      now,
+      `notification.deemed_rejected:${n.id}`,
+    );
     return true;
   });
 }
 
-export function warnDeemedRejectionApproaching(sql: Sql, row: Row, n: NotificationJson, term: NotificationTerm, now: Date): Promise<boolean> {
-  return emitNotificationEvent(sql, row, 'notification.deemed_rejection_approaching', n, term, now, `notification.deemed_rejection_approaching:${n.id}`);
+export function warnDeemedRejectionApproaching(
+  sql: Sql,
+  row: Row,
+  n: NotificationJson,
+  term: NotificationTerm,
+  now: Date,
+): Promise<boolean> {
+  return emitNotificationEvent(
+    sql,
+    row,
+    'notification.deemed_rejection_approaching',
+    n,
+    term,
+    now,
+    `notification.deemed_rejection_approaching:${n.id}`,
+  );
 }

@@ -1,8 +1,13 @@
 import type { CalendarSnapshot, DeadlineResult } from '../../lib/calendar';
 import { addDays } from '../../lib/dates';
 import {
-  deemedRejectionOn, lapseWarningEnds, notificationEffectiveOn, placesOf, priorClaimDeadline, requirementDeadline,
+  deemedRejectionOn,
+  lapseWarningEnds,
+  notificationEffectiveOn,
+  placesOf,
+  priorClaimDeadline,
   type ProcedurePlaces,
+  requirementDeadline,
 } from '../procedures/deadlines';
 import type { NotificationJson, ProcedureRow, RequirementJson } from '../procedures/queries';
 
@@ -38,7 +43,8 @@ export type TermRow = ProcedurePlaces & { requirements: ReadonlyArray<Pick<Requi
 function basisOf(n: Pick<NotificationJson, 'kind' | 'content'>): TermBasis | null {
   if (n.kind === 'requirement') return 'requirement';
   if (n.kind === 'lapse_warning') return 'lapse_warning';
-  if (n.kind === 'resolution' && (n.content.outcome === 'denied' || n.content.outcome === 'partially_approved')) return 'prior_claim';
+  if (n.kind === 'resolution' && (n.content.outcome === 'denied' || n.content.outcome === 'partially_approved'))
+    return 'prior_claim';
   return null;
 }
 
@@ -47,7 +53,12 @@ function basisOf(n: Pick<NotificationJson, 'kind' | 'content'>): TermBasis | nul
  * the 10 días naturales, or the day after the deemed rejection (art. 43.2). Throws
  * CalendarUnavailableError when a date reaches a year without holiday data.
  */
-export function notificationTerm(cal: CalendarSnapshot, row: TermRow, n: NotificationJson, today: string): NotificationTerm {
+export function notificationTerm(
+  cal: CalendarSnapshot,
+  row: TermRow,
+  n: NotificationJson,
+  today: string,
+): NotificationTerm {
   const places = placesOf(cal, row);
   const deemedRejectedOn = deemedRejectionOn(cal, n.made_available_on, places);
   const effectiveOn = notificationEffectiveOn(cal, n.made_available_on, n.accessed_on, today, places);
@@ -67,7 +78,8 @@ export function notificationTerm(cal: CalendarSnapshot, row: TermRow, n: Notific
     deemedRejectedOn,
     deemedRejected: effectiveOn !== null && !openedInTime,
     effectiveOn,
-    starts: effectiveOn === null ? 'on_access_or_deemed_rejection' : openedInTime ? 'after_access' : 'after_deemed_rejection',
+    starts:
+      effectiveOn === null ? 'on_access_or_deemed_rejection' : openedInTime ? 'after_access' : 'after_deemed_rejection',
     countingFrom: effectiveOn === null ? null : addDays(effectiveOn, 1),
     deadline: result?.deadline ?? null,
     result,
@@ -75,11 +87,17 @@ export function notificationTerm(cal: CalendarSnapshot, row: TermRow, n: Notific
 }
 
 /** The notification of a requirement (every requirement has one). */
-export function requirementNotification(row: Pick<ProcedureRow, 'notifications'>, requirementId: string): NotificationJson | undefined {
+export function requirementNotification(
+  row: Pick<ProcedureRow, 'notifications'>,
+  requirementId: string,
+): NotificationJson | undefined {
   return row.notifications.find((n) => n.kind === 'requirement' && n.requirement_id === requirementId);
 }
 
 /** The latest notification of a kind. */
-export function latestNotification(row: Pick<ProcedureRow, 'notifications'>, kind: NotificationJson['kind']): NotificationJson | undefined {
+export function latestNotification(
+  row: Pick<ProcedureRow, 'notifications'>,
+  kind: NotificationJson['kind'],
+): NotificationJson | undefined {
   return row.notifications.filter((n) => n.kind === kind).at(-1);
 }

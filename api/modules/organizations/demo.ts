@@ -1,7 +1,7 @@
 import type { Sql } from '../../db/sql';
 import { transaction } from '../../db/sql';
-import { registerOrganization } from './service';
 import { markVerified } from './queries';
+import { registerOrganization } from './service';
 
 export const DEMO_NIF = 'B00000000';
 
@@ -9,7 +9,10 @@ export const DEMO_NIF = 'B00000000';
  * Outside production, a verified demo gestoría with a test key, so a newcomer can call the API
  * a minute after `npm start`. The key is kept in `dev_settings` so restarts print the same one.
  */
-export async function ensureDemoOrganization(sql: Sql, now: Date): Promise<{ organizationId: string; testKey: string }> {
+export async function ensureDemoOrganization(
+  sql: Sql,
+  now: Date,
+): Promise<{ organizationId: string; testKey: string }> {
   const [saved] = await sql<{ value: string }[]>`select value from dev_settings where name = 'demo'`;
   if (saved) return JSON.parse(saved.value) as { organizationId: string; testKey: string };
   const registration = await registerOrganization(
@@ -18,7 +21,11 @@ export async function ensureDemoOrganization(sql: Sql, now: Date): Promise<{ org
       legal_name: 'Gestoría Demo Puente S.L.',
       nif: DEMO_NIF,
       kind: 'gestoria',
-      professional_standing: { colegio: 'Colegio Oficial de Gestores Administrativos de Madrid', registration_number: '0001', practising: true },
+      professional_standing: {
+        colegio: 'Colegio Oficial de Gestores Administrativos de Madrid',
+        registration_number: '0001',
+        practising: true,
+      },
       contact_email: 'demo@puente.test',
       owner: { name: 'Demo Owner', id_number: '00000000T', email: 'demo@puente.test', colegio_number: '0001' },
     },
@@ -26,7 +33,13 @@ export async function ensureDemoOrganization(sql: Sql, now: Date): Promise<{ org
   );
   const demo = { organizationId: registration.organization.id, testKey: registration.testKey.secret };
   await transaction(sql, async (tx) => {
-    await markVerified(tx, demo.organizationId, 'puente (development seed)', 'Demo organisation created automatically outside production.', now);
+    await markVerified(
+      tx,
+      demo.organizationId,
+      'puente (development seed)',
+      'Demo organisation created automatically outside production.',
+      now,
+    );
     await tx`insert into dev_settings (name, value) values ('demo', ${JSON.stringify(demo)})`;
   });
   return demo;

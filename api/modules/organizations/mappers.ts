@@ -1,5 +1,5 @@
-import type { Organization } from './schemas';
 import type { OrganizationRow } from './queries';
+import type { Organization } from './schemas';
 
 export function toOrganization(row: OrganizationRow): Organization {
   return {
@@ -19,9 +19,15 @@ export function toOrganization(row: OrganizationRow): Organization {
     contact_email: row.contact_email,
     verification:
       row.verified_at && row.verified_by
-        ? { verified_at: row.verified_at.toISOString(), verified_by: row.verified_by, note: row.verification_note ?? '' }
+        ? {
+            verified_at: row.verified_at.toISOString(),
+            verified_by: row.verified_by,
+            note: row.verification_note ?? '',
+          }
         : null,
-    suspension: row.suspended_at ? { suspended_at: row.suspended_at.toISOString(), reason: row.suspension_reason ?? '' } : null,
+    suspension: row.suspended_at
+      ? { suspended_at: row.suspended_at.toISOString(), reason: row.suspension_reason ?? '' }
+      : null,
     created_at: row.created_at.toISOString(),
   };
 }

@@ -20,7 +20,10 @@ export interface OrganizationRow {
   created_at: Date;
 }
 
-export type NewOrganization = Omit<OrganizationRow, 'status' | 'verified_at' | 'verified_by' | 'verification_note' | 'suspended_at' | 'suspension_reason'>;
+export type NewOrganization = Omit<
+  OrganizationRow,
+  'status' | 'verified_at' | 'verified_by' | 'verification_note' | 'suspended_at' | 'suspension_reason'
+>;
 
 /** Inserts unless the NIF is taken; answers undefined on a duplicate. */
 export async function insertOrganization(sql: Sql, org: NewOrganization): Promise<OrganizationRow | undefined> {
@@ -57,7 +60,13 @@ export async function listOrganizations(
     limit ${args.limit + 1}`;
 }
 
-export async function markVerified(sql: Sql, id: string, by: string, note: string, at: Date): Promise<OrganizationRow | undefined> {
+export async function markVerified(
+  sql: Sql,
+  id: string,
+  by: string,
+  note: string,
+  at: Date,
+): Promise<OrganizationRow | undefined> {
   const [row] = await sql<OrganizationRow[]>`
     update organizations set status = 'verified', verified_at = ${at}, verified_by = ${by}, verification_note = ${note},
       updated_at = ${at}, version = version + 1
@@ -66,7 +75,12 @@ export async function markVerified(sql: Sql, id: string, by: string, note: strin
   return row;
 }
 
-export async function markSuspended(sql: Sql, id: string, reason: string, at: Date): Promise<OrganizationRow | undefined> {
+export async function markSuspended(
+  sql: Sql,
+  id: string,
+  reason: string,
+  at: Date,
+): Promise<OrganizationRow | undefined> {
   const [row] = await sql<OrganizationRow[]>`
     update organizations set status = 'suspended', suspended_at = ${at}, suspension_reason = ${reason}, updated_at = ${at}, version = version + 1
     where id = ${id} and status <> 'suspended'

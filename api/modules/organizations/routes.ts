@@ -1,18 +1,19 @@
 import { z } from '@hono/zod-openapi';
-import type { App } from '../../http/context';
-import { defineRoute } from '../../http/openapi';
+
 import { organizationPrincipal } from '../../http/auth';
-import { rateLimit } from '../../http/rate-limit';
+import type { App } from '../../http/context';
 import { idempotency } from '../../http/idempotency';
+import { defineRoute } from '../../http/openapi';
 import { ProblemError } from '../../http/problem';
-import { ApiKeyWithSecretSchema } from '../api-keys/schemas';
+import { rateLimit } from '../../http/rate-limit';
 import { toApiKey } from '../api-keys/mappers';
-import { MemberSchema } from '../members/schemas';
+import { ApiKeyWithSecretSchema } from '../api-keys/schemas';
 import { toMember } from '../members/mappers';
-import { OrganizationSchema, RegisterOrganizationBody } from './schemas';
-import { findOrganization } from './queries';
-import { registerOrganization } from './service';
+import { MemberSchema } from '../members/schemas';
 import { toOrganization } from './mappers';
+import { findOrganization } from './queries';
+import { OrganizationSchema, RegisterOrganizationBody } from './schemas';
+import { registerOrganization } from './service';
 
 const RegistrationSchema = z
   .object({
@@ -32,12 +33,21 @@ const registerRoute = defineRoute({
     'Public sign-up. The organisation starts `pending_verification` and gets, once, a test-mode key to build its integration; live keys exist only after a platform administrator verifies it. Rate-limited per client address.',
   auth: 'public',
   middleware: [
-    rateLimit('registration', (c) => c.get('deps').config.registrationRateLimit, (c) => c.get('deps').clientAddress(c)),
+    rateLimit(
+      'registration',
+      (c) => c.get('deps').config.registrationRateLimit,
+      (c) => c.get('deps').clientAddress(c),
+    ),
     idempotency(),
   ],
   request: { body: { content: { 'application/json': { schema: RegisterOrganizationBody } }, required: true } },
   problems: ['duplicate', 'rate_limited'],
-  responses: { 201: { description: 'Registered. Store `test_key.secret` now: it is never shown again.', content: { 'application/json': { schema: RegistrationSchema } } } },
+  responses: {
+    201: {
+      description: 'Registered. Store `test_key.secret` now: it is never shown again.',
+      content: { 'application/json': { schema: RegistrationSchema } },
+    },
+  },
 });
 
 const retrieveRoute = defineRoute({
@@ -45,11 +55,17 @@ const retrieveRoute = defineRoute({
   path: '/v1/organization',
   operationId: 'retrieveOrganization',
   tags: ['Organization'],
-  summary: 'Retrieve the caller\'s organisation',
-  description: 'The representative organisation the API key belongs to: its NIF, verification state, and whether live mode is available.',
+  summary: "Retrieve the caller's organisation",
+  description:
+    'The representative organisation the API key belongs to: its NIF, verification state, and whether live mode is available.',
   auth: 'orgRead',
   problems: ['organization_suspended', 'live_mode_unavailable', 'forbidden'],
-  responses: { 200: { description: 'The organisation of the API key.', content: { 'application/json': { schema: OrganizationSchema } } } },
+  responses: {
+    200: {
+      description: 'The organisation of the API key.',
+      content: { 'application/json': { schema: OrganizationSchema } },
+    },
+  },
 });
 
 export function registerOrganizations(app: App): void {

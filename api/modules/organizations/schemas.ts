@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+
 import { emailField, nifField, personalIdField } from '../../http/fields';
 
 export const ORGANIZATION_KINDS = ['gestoria', 'law_firm', 'graduado_social', 'third_sector'] as const;
@@ -41,7 +42,13 @@ const common = {
 
 export const RegisterOrganizationBody = z
   .discriminatedUnion('kind', [
-    z.object({ kind: z.enum(['gestoria', 'law_firm', 'graduado_social']), ...common, professional_standing: ColegioStanding }).strict(),
+    z
+      .object({
+        kind: z.enum(['gestoria', 'law_firm', 'graduado_social']),
+        ...common,
+        professional_standing: ColegioStanding,
+      })
+      .strict(),
     z.object({ kind: z.literal('third_sector'), ...common, professional_standing: ThirdSectorStanding }).strict(),
   ])
   .openapi('RegisterOrganizationRequest', {
@@ -49,9 +56,18 @@ export const RegisterOrganizationBody = z
       legal_name: 'Gestoría Martínez y Asociados S.L.',
       nif: 'B00000000',
       kind: 'gestoria',
-      professional_standing: { colegio: 'Colegio Oficial de Gestores Administrativos de Madrid', registration_number: '2841', practising: true },
+      professional_standing: {
+        colegio: 'Colegio Oficial de Gestores Administrativos de Madrid',
+        registration_number: '2841',
+        practising: true,
+      },
       contact_email: 'contacto@gestoriamartinez.es',
-      owner: { name: 'Lucía Martínez Pardo', id_number: '12345678Z', email: 'lucia@gestoriamartinez.es', colegio_number: '2841' },
+      owner: {
+        name: 'Lucía Martínez Pardo',
+        id_number: '12345678Z',
+        email: 'lucia@gestoriamartinez.es',
+        colegio_number: '2841',
+      },
     },
   });
 export type RegisterOrganizationInput = z.infer<typeof RegisterOrganizationBody>;
@@ -72,9 +88,7 @@ export const OrganizationSchema = z
       statutes_allow_representation: z.boolean().nullable(),
     }),
     contact_email: z.string(),
-    verification: z
-      .object({ verified_at: z.string(), verified_by: z.string(), note: z.string() })
-      .nullable(),
+    verification: z.object({ verified_at: z.string(), verified_by: z.string(), note: z.string() }).nullable(),
     suspension: z.object({ suspended_at: z.string(), reason: z.string() }).nullable(),
     created_at: z.string(),
   })
@@ -94,7 +108,11 @@ export const OrganizationSchema = z
         statutes_allow_representation: null,
       },
       contact_email: 'contacto@gestoriamartinez.es',
-      verification: { verified_at: '2026-03-03T10:15:00.000Z', verified_by: 'ops@puente.es', note: 'Colegiación comprobada en el censo del Colegio.' },
+      verification: {
+        verified_at: '2026-03-03T10:15:00.000Z',
+        verified_by: 'ops@puente.es',
+        note: 'Colegiación comprobada en el censo del Colegio.',
+      },
       suspension: null,
       created_at: '2026-03-02T09:00:00.000Z',
     },

@@ -2,8 +2,8 @@ import type { Sql } from '../../db/sql';
 import { transaction } from '../../db/sql';
 import { ProblemError } from '../../http/problem';
 import { newId } from '../../lib/ids';
-import { issueApiKey } from '../api-keys/service';
 import type { ApiKeyRow } from '../api-keys/queries';
+import { issueApiKey } from '../api-keys/service';
 import { insertMember, type MemberRow } from '../members/queries';
 import { insertOrganization, type OrganizationRow } from './queries';
 import type { RegisterOrganizationInput } from './schemas';
@@ -15,7 +15,11 @@ export interface Registration {
 }
 
 /** Organisation, owner and first test key in one transaction: a failed sign-up leaves nothing behind. */
-export async function registerOrganization(sql: Sql, input: RegisterOrganizationInput, now: Date): Promise<Registration> {
+export async function registerOrganization(
+  sql: Sql,
+  input: RegisterOrganizationInput,
+  now: Date,
+): Promise<Registration> {
   return transaction(sql, async (tx) => {
     const standing = input.professional_standing;
     const organization = await insertOrganization(tx, {
@@ -27,7 +31,8 @@ export async function registerOrganization(sql: Sql, input: RegisterOrganization
       registry: 'registry' in standing ? standing.registry : null,
       registration_number: standing.registration_number,
       practising: 'practising' in standing ? standing.practising : null,
-      statutes_allow_representation: 'statutes_allow_representation' in standing ? standing.statutes_allow_representation : null,
+      statutes_allow_representation:
+        'statutes_allow_representation' in standing ? standing.statutes_allow_representation : null,
       contact_email: input.contact_email,
       created_at: now,
     });

@@ -2,19 +2,19 @@ import {
   addBusinessDays,
   addMonths,
   assess,
+  type CalendarSnapshot,
+  type CalendarWarning,
   combineResults,
+  type DeadlineResult,
   isBusinessDay,
   municipalityPlace,
   nextBusinessDay,
-  regionPlace,
-  type CalendarSnapshot,
-  type CalendarWarning,
-  type DeadlineResult,
   type Place,
   type PlaceReport,
+  regionPlace,
 } from '../../lib/calendar';
 import { addDays } from '../../lib/dates';
-import { REGION_CODES, type Confidence, type RegionCode } from '../../lib/holidays';
+import { type Confidence, REGION_CODES, type RegionCode } from '../../lib/holidays';
 
 /** Días hábiles to cure a requirement (art. 68), and the one extension that may be asked. */
 export const REQUIREMENT_DAYS = 10;
@@ -24,11 +24,14 @@ export const PRIOR_CLAIM_DAYS = 30;
 
 export const ARTICLES = {
   registration: 'Ley 39/2015, art. 31.2.b (filing on a día inhábil counts from the first hour of the next día hábil)',
-  max_resolution: 'Ley 39/2015, arts. 21.2–21.3 (plazo máximo) and 30 (cómputo); suspended by a requirement, art. 22.1.a',
-  presumed_denial: 'Ley 39/2015, art. 24.1 and TRLGSS (RDLeg 8/2015): silence is negative in Social Security benefit procedures',
+  max_resolution:
+    'Ley 39/2015, arts. 21.2–21.3 (plazo máximo) and 30 (cómputo); suspended by a requirement, art. 22.1.a',
+  presumed_denial:
+    'Ley 39/2015, art. 24.1 and TRLGSS (RDLeg 8/2015): silence is negative in Social Security benefit procedures',
   requirement: 'Ley 39/2015, art. 68.1 (10 días hábiles) and 68.2 (extension of 5 días hábiles)',
   prior_claim: 'Ley 36/2011, art. 71.2 (30 días hábiles)',
-  notification: 'Ley 39/2015, art. 43.2 (from the day after the notification is opened, or deemed rejected after 10 días naturales unopened)',
+  notification:
+    'Ley 39/2015, art. 43.2 (from the day after the notification is opened, or deemed rejected after 10 días naturales unopened)',
 } as const;
 
 export interface Term {
@@ -44,10 +47,12 @@ export interface ProcedurePlaces {
 }
 
 export function placesOf(cal: CalendarSnapshot, p: ProcedurePlaces): Place[] {
-  const applicant =
-    (p.applicant_municipality ? municipalityPlace(cal, 'applicant', p.applicant_municipality) : undefined) ??
-    (p.region && (REGION_CODES as readonly string[]).includes(p.region) ? regionPlace('applicant', p.region as RegionCode) : undefined) ??
-    { role: 'applicant' as const, region: null, province: null, municipality: null, area: null };
+  const applicant = (p.applicant_municipality
+    ? municipalityPlace(cal, 'applicant', p.applicant_municipality)
+    : undefined) ??
+    (p.region && (REGION_CODES as readonly string[]).includes(p.region)
+      ? regionPlace('applicant', p.region as RegionCode)
+      : undefined) ?? { role: 'applicant' as const, region: null, province: null, municipality: null, area: null };
   const office = p.office_municipality ? municipalityPlace(cal, 'office', p.office_municipality) : undefined;
   return office ? [applicant, office] : [applicant];
 }
@@ -57,8 +62,15 @@ export function registrationDay(cal: CalendarSnapshot, submittedOn: string, plac
   return nextBusinessDay(cal, submittedOn, places);
 }
 
-export function maxResolutionBase(cal: CalendarSnapshot, registeredOn: string, term: Term, places: readonly Place[]): DeadlineResult {
-  return term.unit === 'months' ? addMonths(cal, registeredOn, term.value, places) : addBusinessDays(cal, registeredOn, term.value, places);
+export function maxResolutionBase(
+  cal: CalendarSnapshot,
+  registeredOn: string,
+  term: Term,
+  places: readonly Place[],
+): DeadlineResult {
+  return term.unit === 'months'
+    ? addMonths(cal, registeredOn, term.value, places)
+    : addBusinessDays(cal, registeredOn, term.value, places);
 }
 
 export interface Suspension {
@@ -104,7 +116,12 @@ export function maxResolutionDate(
   return combineResults(date, parts);
 }
 
-export function requirementDeadline(cal: CalendarSnapshot, notifiedOn: string, extended: boolean, places: readonly Place[]): DeadlineResult {
+export function requirementDeadline(
+  cal: CalendarSnapshot,
+  notifiedOn: string,
+  extended: boolean,
+  places: readonly Place[],
+): DeadlineResult {
   return addBusinessDays(cal, notifiedOn, REQUIREMENT_DAYS + (extended ? REQUIREMENT_EXTENSION_DAYS : 0), places);
 }
 
@@ -127,9 +144,22 @@ export interface DeadlineBasis {
   warnings: CalendarWarning[];
 }
 
-export function basisOf(cal: CalendarSnapshot, article: string, term: DeadlineBasis['term'], places: readonly Place[], result: DeadlineResult): DeadlineBasis {
+export function basisOf(
+  cal: CalendarSnapshot,
+  article: string,
+  term: DeadlineBasis['term'],
+  places: readonly Place[],
+  result: DeadlineResult,
+): DeadlineBasis {
   const { places: reports, warnings } = assess(cal, places, result);
-  return { article, term, places: reports, lowest_confidence: result.lowestConfidence, provisional: result.provisional, warnings };
+  return {
+    article,
+    term,
+    places: reports,
+    lowest_confidence: result.lowestConfidence,
+    provisional: result.provisional,
+    warnings,
+  };
 }
 
 /** Días naturales an electronic notification stays unopened before it is deemed rejected (art. 43.2). */

@@ -1,27 +1,37 @@
+import { type CalendarSnapshot, CalendarUnavailableError } from '../../lib/calendar';
 import { addDays } from '../../lib/dates';
 import { legalDay } from '../../lib/legal-day';
-import { CalendarUnavailableError, type CalendarSnapshot } from '../../lib/calendar';
-import type { Procedure } from './schemas';
-import type { ProcedureRow, RequirementJson } from './queries';
-import type { TimelineRow } from './timeline.queries';
+import {
+  latestNotification,
+  type NotificationTerm,
+  notificationTerm,
+  requirementNotification,
+} from '../notifications/terms';
 import {
   ARTICLES,
   basisOf,
+  type DeadlineBasis,
   maxResolutionBase,
   maxResolutionDate,
   placesOf,
   presumedDeniedOn,
+  PRIOR_CLAIM_DAYS,
   priorClaimDeadline,
   REQUIREMENT_DAYS,
   REQUIREMENT_EXTENSION_DAYS,
-  PRIOR_CLAIM_DAYS,
-  type DeadlineBasis,
 } from './deadlines';
+import type { ProcedureRow, RequirementJson } from './queries';
+import type { Procedure } from './schemas';
 import { missingDocumentGroups } from './service';
-import { latestNotification, notificationTerm, requirementNotification, type NotificationTerm } from '../notifications/terms';
+import type { TimelineRow } from './timeline.queries';
 
 /** The term of a requirement as of `today` (null when its dates reach a year without holiday data). */
-function requirementTerm(cal: CalendarSnapshot, row: ProcedureRow, r: RequirementJson, today: string): NotificationTerm | null {
+function requirementTerm(
+  cal: CalendarSnapshot,
+  row: ProcedureRow,
+  r: RequirementJson,
+  today: string,
+): NotificationTerm | null {
   const n = requirementNotification(row, r.id);
   if (!n) return null;
   try {
@@ -35,10 +45,15 @@ function requirementTerm(cal: CalendarSnapshot, row: ProcedureRow, r: Requiremen
 const TERM_OPENING = ['requirement', 'resolution'] as const;
 
 /** The oldest notification that governs a deadline of the procedure and has not taken effect yet. */
-function awaitingNotification(cal: CalendarSnapshot, row: ProcedureRow, today: string): Procedure['deadlines']['awaiting_notification'] {
+function awaitingNotification(
+  cal: CalendarSnapshot,
+  row: ProcedureRow,
+  today: string,
+): Procedure['deadlines']['awaiting_notification'] {
   for (const n of row.notifications) {
     if (!(TERM_OPENING as readonly string[]).includes(n.kind)) continue;
-    if (n.kind === 'requirement' && row.requirements.find((r) => r.id === n.requirement_id)?.status !== 'open') continue;
+    if (n.kind === 'requirement' && row.requirements.find((r) => r.id === n.requirement_id)?.status !== 'open')
+      continue;
     if (n.kind === 'resolution' && n !== latestNotification(row, 'resolution')) continue;
     let term: NotificationTerm;
     try {
@@ -48,7 +63,12 @@ function awaitingNotification(cal: CalendarSnapshot, row: ProcedureRow, today: s
       continue;
     }
     if (term.basis && term.effectiveOn === null) {
-      return { notification_id: n.id, kind: n.kind as 'requirement' | 'resolution', term_starts: 'on_access_or_deemed_rejection', deemed_rejected_on: term.deemedRejectedOn };
+      return {
+        notification_id: n.id,
+        kind: n.kind as 'requirement' | 'resolution',
+        term_starts: 'on_access_or_deemed_rejection',
+        deemed_rejected_on: term.deemedRejectedOn,
+      };
     }
   }
   return null;
@@ -62,13 +82,25 @@ export function deadlinesOf(row: ProcedureRow, today: string, cal: CalendarSnaps
   const openRequirement = row.requirements.find((r) => r.status === 'open');
   const openTerm = openRequirement ? requirementTerm(cal, row, openRequirement, today) : null;
   const result: Procedure['deadlines'] = {
-    clock: row.max_resolution_base === null ? 'not_started' : openRequirement ? 'suspended' : RUNNING.includes(row.status) ? 'running' : 'stopped',
+    clock:
+      row.max_resolution_base === null
+        ? 'not_started'
+        : openRequirement
+          ? 'suspended'
+          : RUNNING.includes(row.status)
+            ? 'running'
+            : 'stopped',
     max_resolution_date: null,
     presumed_denied_at: null,
     requirement_deadline: openTerm?.deadline ?? null,
     prior_claim_deadline: null,
     awaiting_notification: awaitingNotification(cal, row, today),
-    basis: { max_resolution_date: null, presumed_denied_at: null, requirement_deadline: null, prior_claim_deadline: null },
+    basis: {
+      max_resolution_date: null,
+      presumed_denied_at: null,
+      requirement_deadline: null,
+      prior_claim_deadline: null,
+    },
   };
   if (openRequirement) result.basis.requirement_deadline = requirementBasis(cal, row, openRequirement, openTerm);
   if (row.max_resolution_base === null || row.registered_on === null) return result;
@@ -90,16 +122,30 @@ export function deadlinesOf(row: ProcedureRow, today: string, cal: CalendarSnaps
         result.basis.presumed_denied_at = { ...basis, article: ARTICLES.presumed_denial };
         const claim = priorClaimDeadline(cal, result.presumed_denied_at, places);
         result.prior_claim_deadline = claim.deadline;
-        result.basis.prior_claim_deadline = basisOf(cal, ARTICLES.prior_claim, { value: PRIOR_CLAIM_DAYS, unit: 'business_days' }, places, claim);
+        result.basis.prior_claim_deadline = basisOf(
+          cal,
+          ARTICLES.prior_claim,
+          { value: PRIOR_CLAIM_DAYS, unit: 'business_days' },
+          places,
+          claim,
+        );
       }
     }
     if (row.status === 'denied' || row.status === 'partially_approved') {
       // From the day after the resolution's notification took effect (opened, or deemed rejected, art. 43.2).
       const notification = latestNotification(row, 'resolution');
-      const claim = notification ? notificationTerm(cal, row, notification, today).result : priorClaimDeadline(cal, legalDay(row.resolved_at!), places);
+      const claim = notification
+        ? notificationTerm(cal, row, notification, today).result
+        : priorClaimDeadline(cal, legalDay(row.resolved_at!), places);
       result.prior_claim_deadline = claim?.deadline ?? null;
       result.basis.prior_claim_deadline = claim
-        ? basisOf(cal, notification ? `${ARTICLES.prior_claim}; ${ARTICLES.notification}` : ARTICLES.prior_claim, { value: PRIOR_CLAIM_DAYS, unit: 'business_days' }, places, claim)
+        ? basisOf(
+            cal,
+            notification ? `${ARTICLES.prior_claim}; ${ARTICLES.notification}` : ARTICLES.prior_claim,
+            { value: PRIOR_CLAIM_DAYS, unit: 'business_days' },
+            places,
+            claim,
+          )
         : null;
     }
   } catch (error) {
@@ -110,10 +156,21 @@ export function deadlinesOf(row: ProcedureRow, today: string, cal: CalendarSnaps
 }
 
 /** The basis of a requirement's deadline: counted from the day after its notification took effect; null while it has not. */
-function requirementBasis(cal: CalendarSnapshot, row: ProcedureRow, r: RequirementJson, term: NotificationTerm | null): DeadlineBasis | null {
+function requirementBasis(
+  cal: CalendarSnapshot,
+  row: ProcedureRow,
+  r: RequirementJson,
+  term: NotificationTerm | null,
+): DeadlineBasis | null {
   if (!term?.result) return null;
   const days = REQUIREMENT_DAYS + (r.extended ? REQUIREMENT_EXTENSION_DAYS : 0);
-  return basisOf(cal, `${ARTICLES.requirement}; ${ARTICLES.notification}`, { value: days, unit: 'business_days' }, placesOf(cal, row), term.result);
+  return basisOf(
+    cal,
+    `${ARTICLES.requirement}; ${ARTICLES.notification}`,
+    { value: days, unit: 'business_days' },
+    placesOf(cal, row),
+    term.result,
+  );
 }
 
 function iso(value: string | null): string | null {
@@ -167,7 +224,9 @@ export function toProcedure(row: ProcedureRow, today: string, cal: CalendarSnaps
         response_message: r.response_message,
       };
     }),
-    missing_documents: missingDocumentGroups(row).map((group) => ({ any_of: group as Procedure['missing_documents'][number]['any_of'] })),
+    missing_documents: missingDocumentGroups(row).map((group) => ({
+      any_of: group as Procedure['missing_documents'][number]['any_of'],
+    })),
     created_by: row.created_by_member_id,
     submitted_by: row.submitted_by_member_id,
     created_at: row.created_at.toISOString(),

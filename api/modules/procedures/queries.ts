@@ -1,4 +1,4 @@
-import { textArray, type Sql } from '../../db/sql';
+import { type Sql, textArray } from '../../db/sql';
 import { delegationInForce } from '../delegations/queries';
 import { notificationsJson } from '../notifications/queries';
 
@@ -88,9 +88,19 @@ const SELECT = (sql: Sql) => sql`
 export async function insertProcedure(
   sql: Sql,
   p: {
-    id: string; organization_id: string; livemode: boolean; citizen_id: string; delegation_id: string; type: string; form: unknown;
-    region: string | null; applicant_municipality: string | null; office_municipality: string | null; original_procedure_id: string | null;
-    created_by_member_id: string; at: Date;
+    id: string;
+    organization_id: string;
+    livemode: boolean;
+    citizen_id: string;
+    delegation_id: string;
+    type: string;
+    form: unknown;
+    region: string | null;
+    applicant_municipality: string | null;
+    office_municipality: string | null;
+    original_procedure_id: string | null;
+    created_by_member_id: string;
+    at: Date;
   },
 ): Promise<void> {
   await sql`
@@ -148,7 +158,13 @@ export async function markSubmitted(
 
 export async function setStatus(
   sql: Sql,
-  args: { id: string; from: readonly string[]; to: string; at: Date; resolution?: { text: string; amount: number | null } },
+  args: {
+    id: string;
+    from: readonly string[];
+    to: string;
+    at: Date;
+    resolution?: { text: string; amount: number | null };
+  },
 ): Promise<boolean> {
   const rows = await sql`
     update procedures set status = ${args.to}, updated_at = ${args.at}, version = version + 1
@@ -160,7 +176,10 @@ export async function setStatus(
 }
 
 /** Dates that depend on the calendar, recomputed after the administrator changed it. */
-export async function setCalendarDates(sql: Sql, args: { id: string; registeredOn: string; maxBase: string; at: Date }): Promise<void> {
+export async function setCalendarDates(
+  sql: Sql,
+  args: { id: string; registeredOn: string; maxBase: string; at: Date },
+): Promise<void> {
   await sql`
     update procedures set registered_on = ${args.registeredOn}, max_resolution_base = ${args.maxBase}, updated_at = ${args.at}, version = version + 1
     where id = ${args.id}`;
@@ -177,8 +196,14 @@ export async function touchProcedure(sql: Sql, id: string, at: Date): Promise<vo
 export async function listProcedures(
   sql: Sql,
   args: {
-    organizationId: string; livemode: boolean; today: string; status?: string; type?: string; updatedSince?: Date;
-    after?: [string, string]; limit: number;
+    organizationId: string;
+    livemode: boolean;
+    today: string;
+    status?: string;
+    type?: string;
+    updatedSince?: Date;
+    after?: [string, string];
+    limit: number;
   },
 ): Promise<ProcedureRow[]> {
   return sql<ProcedureRow[]>`
@@ -200,7 +225,10 @@ export async function listProcedures(
     limit ${args.limit + 1}`;
 }
 
-export async function listCitizenProcedures(sql: Sql, args: { citizenId: string; livemode?: boolean; after?: [string, string]; limit: number }): Promise<ProcedureRow[]> {
+export async function listCitizenProcedures(
+  sql: Sql,
+  args: { citizenId: string; livemode?: boolean; after?: [string, string]; limit: number },
+): Promise<ProcedureRow[]> {
   return sql<ProcedureRow[]>`
     ${SELECT(sql)}
     where p.citizen_id = ${args.citizenId}
@@ -224,7 +252,11 @@ export async function listAgencyQueue(
     limit ${args.limit + 1}`;
 }
 
-export async function findAgencyProcedure(sql: Sql, id: string, managingBody: string): Promise<ProcedureRow | undefined> {
+export async function findAgencyProcedure(
+  sql: Sql,
+  id: string,
+  managingBody: string,
+): Promise<ProcedureRow | undefined> {
   const [row] = await sql<ProcedureRow[]>`
     ${SELECT(sql)}
     where p.id = ${id} and p.livemode and p.status <> 'draft' and ${managingBody} = any(pt.managing_bodies)`;
@@ -232,7 +264,9 @@ export async function findAgencyProcedure(sql: Sql, id: string, managingBody: st
 }
 
 export async function filingConsentToken(sql: Sql, id: string): Promise<string | null> {
-  const [row] = await sql<{ filing_consent_token: string | null }[]>`select filing_consent_token from procedures where id = ${id}`;
+  const [row] = await sql<
+    { filing_consent_token: string | null }[]
+  >`select filing_consent_token from procedures where id = ${id}`;
   return row?.filing_consent_token ?? null;
 }
 

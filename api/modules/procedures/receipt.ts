@@ -1,5 +1,5 @@
 import type { CalendarSnapshot } from '../../lib/calendar';
-import { renderPdf, type PdfBlock } from '../../lib/pdf-document';
+import { type PdfBlock, renderPdf } from '../../lib/pdf-document';
 import type { DocumentRow } from '../documents/queries';
 import { deadlinesOf } from './mappers';
 import type { ProcedureRow, ReceiptRow } from './queries';
@@ -20,10 +20,17 @@ function renderReceipt(ctx: ReceiptContext): Promise<Uint8Array> {
   const p = ctx.procedure;
   const blocks: PdfBlock[] = [
     { kind: 'heading', text: 'Justificante de presentación' },
-    { kind: 'paragraph', text: 'Registro electrónico de Puente. Este documento acredita la presentación de la solicitud descrita a continuación.' },
+    {
+      kind: 'paragraph',
+      text: 'Registro electrónico de Puente. Este documento acredita la presentación de la solicitud descrita a continuación.',
+    },
     { kind: 'spacer' },
     { kind: 'field', label: 'Número de registro', value: p.registry_entry_number ?? '' },
-    { kind: 'field', label: 'Fecha y hora de presentación', value: p.submitted_at ? `${madrid.format(p.submitted_at)} (hora peninsular)` : '' },
+    {
+      kind: 'field',
+      label: 'Fecha y hora de presentación',
+      value: p.submitted_at ? `${madrid.format(p.submitted_at)} (hora peninsular)` : '',
+    },
     { kind: 'field', label: 'Fecha de registro a efectos de plazos', value: p.registered_on ?? '' },
     { kind: 'field', label: 'Procedimiento', value: `${ctx.typeName} (${p.type})` },
     { kind: 'field', label: 'Plazo máximo para resolver y notificar', value: ctx.maxResolutionDate ?? 'Suspendido' },
@@ -37,7 +44,10 @@ function renderReceipt(ctx: ReceiptContext): Promise<Uint8Array> {
     { kind: 'field', label: 'Profesional', value: ctx.member ? `${ctx.member.name} (${ctx.member.id_number})` : '' },
     { kind: 'field', label: 'Delegación', value: p.delegation_id },
     { kind: 'field', label: 'Token de consentimiento (jti)', value: p.filing_consent_jti ?? '' },
-    { kind: 'paragraph', text: 'El token de consentimiento firmado se conserva con la solicitud y puede verificarse con las claves publicadas en /.well-known/jwks.json.' },
+    {
+      kind: 'paragraph',
+      text: 'El token de consentimiento firmado se conserva con la solicitud y puede verificarse con las claves publicadas en /.well-known/jwks.json.',
+    },
     { kind: 'spacer' },
     { kind: 'heading', text: 'Documentos aportados' },
     {

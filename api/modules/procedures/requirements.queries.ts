@@ -1,4 +1,4 @@
-import { textArray, type Sql } from '../../db/sql';
+import { type Sql, textArray } from '../../db/sql';
 
 export interface RequirementRow {
   id: string;
@@ -22,7 +22,16 @@ const COLUMNS = `id, procedure_id, kinds, message, notified_at, to_char(notified
 
 export async function insertRequirement(
   sql: Sql,
-  r: { id: string; procedure_id: string; kinds: string[]; message: string; notified_at: Date; notified_on: string; deadline: string | null; issued_by: string },
+  r: {
+    id: string;
+    procedure_id: string;
+    kinds: string[];
+    message: string;
+    notified_at: Date;
+    notified_on: string;
+    deadline: string | null;
+    issued_by: string;
+  },
 ): Promise<void> {
   await sql`
     insert into requirements (id, procedure_id, kinds, message, notified_at, notified_on, deadline, issued_by, created_at)
@@ -37,16 +46,25 @@ export function listRequirements(sql: Sql, procedureIds: readonly string[]): Pro
 }
 
 export async function findRequirement(sql: Sql, procedureId: string, id: string): Promise<RequirementRow | undefined> {
-  const [row] = await sql<RequirementRow[]>`select ${sql.unsafe(COLUMNS)} from requirements where procedure_id = ${procedureId} and id = ${id}`;
+  const [row] = await sql<
+    RequirementRow[]
+  >`select ${sql.unsafe(COLUMNS)} from requirements where procedure_id = ${procedureId} and id = ${id}`;
   return row;
 }
 
 export async function extendRequirement(sql: Sql, id: string, deadline: string | null): Promise<boolean> {
-  const rows = await sql`update requirements set extended = true, deadline = ${deadline} where id = ${id} and status = 'open' and not extended returning id`;
+  const rows =
+    await sql`update requirements set extended = true, deadline = ${deadline} where id = ${id} and status = 'open' and not extended returning id`;
   return rows.length > 0;
 }
 
-export async function answerRequirement(sql: Sql, id: string, message: string | null, at: Date, on: string): Promise<boolean> {
+export async function answerRequirement(
+  sql: Sql,
+  id: string,
+  message: string | null,
+  at: Date,
+  on: string,
+): Promise<boolean> {
   const rows = await sql`
     update requirements set status = 'answered', answered_at = ${at}, answered_on = ${on}, response_message = ${message}
     where id = ${id} and status = 'open' returning id`;

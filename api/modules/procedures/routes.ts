@@ -1,16 +1,27 @@
 import type { Context } from 'hono';
-import type { App, AppEnv } from '../../http/context';
-import { defineRoute } from '../../http/openapi';
+
+import { type Sql, transaction } from '../../db/sql';
 import { organizationPrincipal } from '../../http/auth';
+import type { App, AppEnv } from '../../http/context';
 import { checkIfMatch, etagOf } from '../../http/etag';
+import { defineRoute } from '../../http/openapi';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
-import { transaction, type Sql } from '../../db/sql';
-import { legalToday } from '../../lib/legal-day';
 import type { CalendarSnapshot } from '../../lib/calendar';
 import { newId } from '../../lib/ids';
-import { consentedWrite, throughGate, type Consent, type ConsentNeed } from '../consent/gate';
+import { legalToday } from '../../lib/legal-day';
+import { type Consent, consentedWrite, type ConsentNeed, throughGate } from '../consent/gate';
 import { contentDisposition } from '../documents/files';
+import { toProcedure, toTimeline } from './mappers';
+import {
+  findProcedure,
+  type GatedProcedureRow,
+  listProcedures,
+  procedurePayload,
+  receiptPayload,
+  type ReceiptRow,
+} from './queries';
+import { receiptOf } from './receipt';
 import {
   CreateProcedureBody,
   ListProceduresQuery,
@@ -22,11 +33,14 @@ import {
   TimelineSchema,
   UpdateProcedureBody,
 } from './schemas';
-import { findProcedure, listProcedures, procedurePayload, receiptPayload, type GatedProcedureRow, type ReceiptRow } from './queries';
+import {
+  createProcedure,
+  respondToRequirement,
+  submitProcedure,
+  updateProcedureForm,
+  withdrawProcedure,
+} from './service';
 import { timelineFromJson, timelinePayload } from './timeline.queries';
-import { createProcedure, respondToRequirement, submitProcedure, updateProcedureForm, withdrawProcedure } from './service';
-import { toProcedure, toTimeline } from './mappers';
-import { receiptOf } from './receipt';
 
 const TAG = 'Procedures';
 const ONE = { 200: { description: 'The procedure.', content: { 'application/json': { schema: ProcedureSchema } } } };
@@ -49,12 +63,15 @@ const listProceduresRoute = defineRoute({
   path: '/v1/procedures',
   operationId: 'listProcedures',
   tags: [TAG],
-  summary: 'List the organisation\'s procedures',
-  description: 'Only procedures of clients the organisation still represents (an active delegation covering the type); most recently changed first. No consent token needed.',
+  summary: "List the organisation's procedures",
+  description:
+    'Only procedures of clients the organisation still represents (an active delegation covering the type); most recently changed first. No consent token needed.',
   auth: 'orgRead',
   request: { query: ListProceduresQuery },
   problems: ['invalid_cursor'],
-  responses: { 200: { description: 'A page of procedures.', content: { 'application/json': { schema: ProcedurePageSchema } } } },
+  responses: {
+    200: { description: 'A page of procedures.', content: { 'application/json': { schema: ProcedurePageSchema } } },
+  },
 });
 
 const retrieveProcedureRoute = defineRoute({
@@ -76,9 +93,13 @@ const updateProcedureRoute = defineRoute({
   operationId: 'updateProcedure',
   tags: [TAG],
   summary: 'Replace the form of a draft',
-  description: 'Drafts only. Send the `ETag` of your last read as `If-Match` to avoid overwriting someone else\'s change (412 if it moved).',
+  description:
+    "Drafts only. Send the `ETag` of your last read as `If-Match` to avoid overwriting someone else's change (412 if it moved).",
   auth: 'orgConsentedWrite',
-  request: { params: ProcedureParams, body: { content: { 'application/json': { schema: UpdateProcedureBody } }, required: true } },
+  request: {
+    params: ProcedureParams,
+    body: { content: { 'application/json': { schema: UpdateProcedureBody } }, required: true },
+  },
   problems: ['not_found', 'precondition_failed', 'invalid_state_transition'],
   responses: ONE,
 });
@@ -91,7 +112,7 @@ const submitRoute = defineRoute({
   summary: 'File the procedure',
   description:
     'Checks the complete form and every required document (422 listing what is missing, and nothing changes). Assigns the registry entry number, the registration day ' +
-    '(the next working day when filed on a non-working one) and the legal maximum date for the applicant\'s community, and keeps the consent token that authorised it.',
+    "(the next working day when filed on a non-working one) and the legal maximum date for the applicant's community, and keeps the consent token that authorised it.",
   auth: 'orgConsentedWrite',
   request: { params: ProcedureParams },
   problems: ['not_found', 'invalid_state_transition', 'unprocessable', 'calendar_unavailable'],
@@ -117,11 +138,14 @@ const timelineRoute = defineRoute({
   operationId: 'listProcedureTimeline',
   tags: [TAG],
   summary: 'Every change of a procedure',
-  description: 'The audit trail of one procedure, oldest first: every status change, document, requirement and resolution, with who acted and when. Needs a consent token.',
+  description:
+    'The audit trail of one procedure, oldest first: every status change, document, requirement and resolution, with who acted and when. Needs a consent token.',
   auth: 'orgConsentedRead',
   request: { params: ProcedureParams },
   problems: ['not_found'],
-  responses: { 200: { description: 'The timeline, oldest first.', content: { 'application/json': { schema: TimelineSchema } } } },
+  responses: {
+    200: { description: 'The timeline, oldest first.', content: { 'application/json': { schema: TimelineSchema } } },
+  },
 });
 
 const receiptRoute = defineRoute({
@@ -130,11 +154,17 @@ const receiptRoute = defineRoute({
   operationId: 'retrieveProcedureReceipt',
   tags: [TAG],
   summary: 'The filing receipt (justificante de presentación), as PDF',
-  description: 'The justificante de presentación of a submitted procedure as a PDF, with the registry entry number and date. A draft has none yet (409 `invalid_state_transition`). Needs a consent token.',
+  description:
+    'The justificante de presentación of a submitted procedure as a PDF, with the registry entry number and date. A draft has none yet (409 `invalid_state_transition`). Needs a consent token.',
   auth: 'orgConsentedRead',
   request: { params: ProcedureParams },
   problems: ['not_found', 'invalid_state_transition'],
-  responses: { 200: { description: 'The receipt.', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } } },
+  responses: {
+    200: {
+      description: 'The receipt.',
+      content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } },
+    },
+  },
 });
 
 const respondRoute = defineRoute({
@@ -143,9 +173,13 @@ const respondRoute = defineRoute({
   operationId: 'respondToRequirement',
   tags: [TAG],
   summary: 'Answer a requirement (or ask once for 5 more días hábiles)',
-  description: 'Upload the required documents first (while the procedure is `action_required`); answering resumes the resolution clock. Needs the `respond` capacity.',
+  description:
+    'Upload the required documents first (while the procedure is `action_required`); answering resumes the resolution clock. Needs the `respond` capacity.',
   auth: 'orgConsentedWrite',
-  request: { params: RequirementParams, body: { content: { 'application/json': { schema: RequirementResponseBody } }, required: true } },
+  request: {
+    params: RequirementParams,
+    body: { content: { 'application/json': { schema: RequirementResponseBody } }, required: true },
+  },
   problems: ['not_found', 'invalid_state_transition', 'unprocessable', 'conflict', 'calendar_unavailable'],
   responses: ONE,
 });
@@ -161,8 +195,11 @@ export function registerProcedures(app: App): void {
     need: ConsentNeed & { procedureId: string },
     work: (tx: Sql, row: GatedProcedureRow, consent: Consent, cal: CalendarSnapshot) => Promise<T>,
   ) =>
-    consentedWrite<GatedProcedureRow, T>(c, need, (tx) => procedurePayload(tx, need.procedureId), async (tx, row, consent) =>
-      work(tx, row, consent, await c.get('deps').calendar.ensure(tx, row.calendar_version)),
+    consentedWrite<GatedProcedureRow, T>(
+      c,
+      need,
+      (tx) => procedurePayload(tx, need.procedureId),
+      async (tx, row, consent) => work(tx, row, consent, await c.get('deps').calendar.ensure(tx, row.calendar_version)),
     );
 
   app.openapi(createProcedureRoute, async (c) => {
@@ -170,7 +207,12 @@ export function registerProcedures(app: App): void {
     const id = newId('prc');
     const cal = await calendar(c);
     const row = await transaction(c.get('sql'), async (tx) => {
-      const { consent } = await throughGate(c, tx, { capacity: 'file', procedureType: body.type, action: 'procedure.created', resource: { type: 'procedure', id } });
+      const { consent } = await throughGate(c, tx, {
+        capacity: 'file',
+        procedureType: body.type,
+        action: 'procedure.created',
+        resource: { type: 'procedure', id },
+      });
       await createProcedure(tx, {
         id,
         organizationId: consent.principal.organizationId,
@@ -206,50 +248,98 @@ export function registerProcedures(app: App): void {
       limit,
     });
     const cal = await calendar(c);
-    return c.json(toPage(rows, limit, 'procedures', (r) => [r.updated_at.toISOString(), r.id], (r) => toProcedure(r, day, cal)), 200);
+    return c.json(
+      toPage(
+        rows,
+        limit,
+        'procedures',
+        (r) => [r.updated_at.toISOString(), r.id],
+        (r) => toProcedure(r, day, cal),
+      ),
+      200,
+    );
   });
 
   app.openapi(retrieveProcedureRoute, async (c) => {
     const id = c.req.valid('param').id;
-    const { row } = await throughGate<GatedProcedureRow>(c, c.get('sql'), { capacity: 'consult', action: 'procedure.read', procedureId: id }, procedurePayload(c.get('sql'), id));
+    const { row } = await throughGate<GatedProcedureRow>(
+      c,
+      c.get('sql'),
+      { capacity: 'consult', action: 'procedure.read', procedureId: id },
+      procedurePayload(c.get('sql'), id),
+    );
     c.header('etag', etagOf(row!.id, row!.version));
     return c.json(toProcedure(row!, today(c), await calendar(c, row!.calendar_version)), 200);
   });
 
   app.openapi(updateProcedureRoute, async (c) => {
     const id = c.req.valid('param').id;
-    const [updated, cal] = await write(c, { capacity: 'file', action: 'procedure.updated', procedureId: id }, async (tx, row, consent, cal) => {
-      checkIfMatch(c, row.id, row.version);
-      await updateProcedureForm(tx, row, c.req.valid('json').form, consent.principal.memberId, c.get('deps').clock.now(), cal);
-      return [(await findProcedure(tx, { id }))!, cal] as const;
-    });
+    const [updated, cal] = await write(
+      c,
+      { capacity: 'file', action: 'procedure.updated', procedureId: id },
+      async (tx, row, consent, cal) => {
+        checkIfMatch(c, row.id, row.version);
+        await updateProcedureForm(
+          tx,
+          row,
+          c.req.valid('json').form,
+          consent.principal.memberId,
+          c.get('deps').clock.now(),
+          cal,
+        );
+        return [(await findProcedure(tx, { id }))!, cal] as const;
+      },
+    );
     c.header('etag', etagOf(updated.id, updated.version));
     return c.json(toProcedure(updated, today(c), cal), 200);
   });
 
   app.openapi(submitRoute, async (c) => {
     const id = c.req.valid('param').id;
-    const [row, cal] = await write(c, { capacity: 'file', action: 'procedure.submitted', procedureId: id }, async (tx, _row, consent, cal) => {
-      const now = c.get('deps').clock.now();
-      await submitProcedure(tx, { id, memberId: consent.principal.memberId, consentToken: consent.token, consentJti: consent.claims.jti, now, calendar: cal });
-      return [(await findProcedure(tx, { id }))!, cal] as const;
-    });
+    const [row, cal] = await write(
+      c,
+      { capacity: 'file', action: 'procedure.submitted', procedureId: id },
+      async (tx, _row, consent, cal) => {
+        const now = c.get('deps').clock.now();
+        await submitProcedure(tx, {
+          id,
+          memberId: consent.principal.memberId,
+          consentToken: consent.token,
+          consentJti: consent.claims.jti,
+          now,
+          calendar: cal,
+        });
+        return [(await findProcedure(tx, { id }))!, cal] as const;
+      },
+    );
     return c.json(toProcedure(row, today(c), cal), 200);
   });
 
   app.openapi(withdrawRoute, async (c) => {
     const id = c.req.valid('param').id;
-    const [row, cal] = await write(c, { capacity: 'withdraw', action: 'procedure.withdrawn', procedureId: id }, async (tx, _row, consent, cal) => {
-      await withdrawProcedure(tx, id, { type: 'member', id: consent.principal.memberId, name: null }, c.get('deps').clock.now());
-      return [(await findProcedure(tx, { id }))!, cal] as const;
-    });
+    const [row, cal] = await write(
+      c,
+      { capacity: 'withdraw', action: 'procedure.withdrawn', procedureId: id },
+      async (tx, _row, consent, cal) => {
+        await withdrawProcedure(
+          tx,
+          id,
+          { type: 'member', id: consent.principal.memberId, name: null },
+          c.get('deps').clock.now(),
+        );
+        return [(await findProcedure(tx, { id }))!, cal] as const;
+      },
+    );
     return c.json(toProcedure(row, today(c), cal), 200);
   });
 
   app.openapi(timelineRoute, async (c) => {
     const id = c.req.valid('param').id;
     const { row } = await throughGate<{ entries: Parameters<typeof timelineFromJson>[0] }>(
-      c, c.get('sql'), { capacity: 'consult', action: 'procedure.timeline_read', procedureId: id }, timelinePayload(c.get('sql'), id),
+      c,
+      c.get('sql'),
+      { capacity: 'consult', action: 'procedure.timeline_read', procedureId: id },
+      timelinePayload(c.get('sql'), id),
     );
     return c.json(toTimeline(timelineFromJson(row!.entries)), 200);
   });
@@ -285,18 +375,22 @@ export function registerProcedures(app: App): void {
     const { id, requirement_id } = c.req.valid('param');
     const body = c.req.valid('json');
     const action = body.request_extension ? 'requirement.extension_requested' : 'requirement.answered';
-    const [row, cal] = await write(c, { capacity: 'respond', action, procedureId: id }, async (tx, _row, consent, cal) => {
-      await respondToRequirement(tx, {
-        procedureId: id,
-        requirementId: requirement_id,
-        message: body.message ?? null,
-        extension: body.request_extension ?? false,
-        memberId: consent.principal.memberId,
-        now: c.get('deps').clock.now(),
-        calendar: cal,
-      });
-      return [(await findProcedure(tx, { id }))!, cal] as const;
-    });
+    const [row, cal] = await write(
+      c,
+      { capacity: 'respond', action, procedureId: id },
+      async (tx, _row, consent, cal) => {
+        await respondToRequirement(tx, {
+          procedureId: id,
+          requirementId: requirement_id,
+          message: body.message ?? null,
+          extension: body.request_extension ?? false,
+          memberId: consent.principal.memberId,
+          now: c.get('deps').clock.now(),
+          calendar: cal,
+        });
+        return [(await findProcedure(tx, { id }))!, cal] as const;
+      },
+    );
     return c.json(toProcedure(row, today(c), cal), 200);
   });
 }

@@ -1,17 +1,26 @@
 import { z } from '@hono/zod-openapi';
-import { paginationQuery, pageSchema } from '../../http/pagination';
-import { DocumentKindSchema, ProcedureTypeCodeSchema } from '../catalog/schemas';
+
+import { pageSchema, paginationQuery } from '../../http/pagination';
 import { DeadlineBasisSchema, NullableRegionSchema } from '../calendar/schemas';
+import { DocumentKindSchema, ProcedureTypeCodeSchema } from '../catalog/schemas';
 import { PROCEDURE_STATUSES, RESOLUTIONS } from './state-machine';
 
 const FormObject = z.record(z.string(), z.unknown()).openapi({
-  description: 'The application form of the procedure type; its JSON Schema is at `GET /v1/procedure-types/{code}/form`. Drafts may be incomplete.',
+  description:
+    'The application form of the procedure type; its JSON Schema is at `GET /v1/procedure-types/{code}/form`. Drafts may be incomplete.',
 });
 
 const JUB_FORM_EXAMPLE = {
   applicant: {
     contact: { email: 'carmen.lopez@example.es', phone: '+34612345678' },
-    address: { street: 'Calle de Alcalá 123, 4º B', postal_code: '28009', municipality: 'Madrid', municipality_code: '28079', province: 'Madrid', region: 'MD' },
+    address: {
+      street: 'Calle de Alcalá 123, 4º B',
+      postal_code: '28009',
+      municipality: 'Madrid',
+      municipality_code: '28079',
+      province: 'Madrid',
+      region: 'MD',
+    },
     iban: 'ES9121000418450200051332',
   },
   regime: 'general',
@@ -23,7 +32,11 @@ export const CreateProcedureBody = z
   .object({
     type: ProcedureTypeCodeSchema,
     form: FormObject.optional(),
-    original_procedure_id: z.string().max(64).optional().openapi({ description: 'For an `RP` (reclamación previa): the procedure whose resolution is contested.' }),
+    original_procedure_id: z
+      .string()
+      .max(64)
+      .optional()
+      .openapi({ description: 'For an `RP` (reclamación previa): the procedure whose resolution is contested.' }),
   })
   .strict()
   .openapi('CreateProcedureRequest', { example: { type: 'JUB', form: JUB_FORM_EXAMPLE } });
@@ -43,12 +56,22 @@ export const RequirementSchema = z
     notification_id: z.string().nullable(),
     deadline: z.string().nullable().openapi({
       format: 'date',
-      description: '10 días hábiles (15 with the extension) counted from the day after its notification is opened or deemed rejected (10 días naturales unopened, art. 43.2); null until then.',
+      description:
+        '10 días hábiles (15 with the extension) counted from the day after its notification is opened or deemed rejected (10 días naturales unopened, art. 43.2); null until then.',
     }),
-    deadline_basis: DeadlineBasisSchema.nullable().openapi({ description: 'What the deadline rests on; null while it is not known (the notification has not taken effect, or its year has no holiday data).' }),
+    deadline_basis: DeadlineBasisSchema.nullable().openapi({
+      description:
+        'What the deadline rests on; null while it is not known (the notification has not taken effect, or its year has no holiday data).',
+    }),
     term_starts: z.enum(['on_access_or_deemed_rejection', 'after_access', 'after_deemed_rejection']).nullable(),
-    counting_from: z.string().nullable().openapi({ format: 'date', description: 'First día counted; null while the term has not started.' }),
-    deemed_rejected_on: z.string().nullable().openapi({ format: 'date', description: 'The day its notification is deemed rejected if nobody opens it by then.' }),
+    counting_from: z
+      .string()
+      .nullable()
+      .openapi({ format: 'date', description: 'First día counted; null while the term has not started.' }),
+    deemed_rejected_on: z.string().nullable().openapi({
+      format: 'date',
+      description: 'The day its notification is deemed rejected if nobody opens it by then.',
+    }),
     extended: z.boolean(),
     status: z.enum(['open', 'answered', 'expired']),
     answered_at: z.string().nullable(),
@@ -80,11 +103,28 @@ export const PROCEDURE_EXAMPLE = {
     awaiting_notification: null,
     basis: {
       max_resolution_date: {
-        article: 'Ley 39/2015, arts. 21.2–21.3 (plazo máximo) and 30 (cómputo); suspended by a requirement, art. 22.1.a',
+        article:
+          'Ley 39/2015, arts. 21.2–21.3 (plazo máximo) and 30 (cómputo); suspended by a requirement, art. 22.1.a',
         term: { value: 90, unit: 'business_days' },
         places: [
-          { role: 'applicant', region: 'MD', province: 'M', municipality: '28079', municipality_name: 'Madrid', area: null, local_days_known: true },
-          { role: 'office', region: 'MD', province: 'M', municipality: '28079', municipality_name: 'Madrid', area: null, local_days_known: true },
+          {
+            role: 'applicant',
+            region: 'MD',
+            province: 'M',
+            municipality: '28079',
+            municipality_name: 'Madrid',
+            area: null,
+            local_days_known: true,
+          },
+          {
+            role: 'office',
+            region: 'MD',
+            province: 'M',
+            municipality: '28079',
+            municipality_name: 'Madrid',
+            area: null,
+            local_days_known: true,
+          },
         ],
         lowest_confidence: 'A',
         provisional: false,
@@ -118,21 +158,37 @@ export const ProcedureSchema = z
     region: NullableRegionSchema,
     places: z
       .object({
-        applicant_municipality: z.string().nullable().openapi({ description: 'INE code of the applicant\'s municipality (from the form\'s address).' }),
-        office_municipality: z.string().nullable().openapi({ description: 'INE code of the deciding office\'s seat: the capital of the applicant\'s province (Dirección Provincial).' }),
+        applicant_municipality: z
+          .string()
+          .nullable()
+          .openapi({ description: "INE code of the applicant's municipality (from the form's address)." }),
+        office_municipality: z.string().nullable().openapi({
+          description:
+            "INE code of the deciding office's seat: the capital of the applicant's province (Dirección Provincial).",
+        }),
       })
-      .openapi({ description: 'The places whose calendars count for this procedure\'s deadlines (Ley 39/2015, art. 30.6).' }),
+      .openapi({
+        description: "The places whose calendars count for this procedure's deadlines (Ley 39/2015, art. 30.6).",
+      }),
     original_procedure_id: z.string().nullable(),
     registry_entry_number: z.string().nullable(),
     submitted_at: z.string().nullable(),
-    registered_on: z.string().nullable().openapi({ format: 'date', description: 'The day the legal clock counts from (next working day when filed on a non-working day).' }),
+    registered_on: z.string().nullable().openapi({
+      format: 'date',
+      description: 'The day the legal clock counts from (next working day when filed on a non-working day).',
+    }),
     deadlines: z.object({
       clock: z.enum(['not_started', 'running', 'suspended', 'stopped']),
-      max_resolution_date: z.string().nullable().openapi({ description: 'Legal maximum date to resolve and notify, suspensions included; null while suspended.' }),
-      presumed_denied_at: z.string().nullable().openapi({ description: 'Set once silence applies (desestimación presunta); the body may still resolve later.' }),
+      max_resolution_date: z.string().nullable().openapi({
+        description: 'Legal maximum date to resolve and notify, suspensions included; null while suspended.',
+      }),
+      presumed_denied_at: z.string().nullable().openapi({
+        description: 'Set once silence applies (desestimación presunta); the body may still resolve later.',
+      }),
       requirement_deadline: z.string().nullable(),
       prior_claim_deadline: z.string().nullable().openapi({
-        description: 'After a denial: last day to file a reclamación previa (30 días hábiles from the day after the resolution\'s notification is opened or deemed rejected, or after silence).',
+        description:
+          "After a denial: last day to file a reclamación previa (30 días hábiles from the day after the resolution's notification is opened or deemed rejected, or after silence).",
       }),
       awaiting_notification: z
         .object({
@@ -142,7 +198,10 @@ export const ProcedureSchema = z
           deemed_rejected_on: z.string().openapi({ format: 'date' }),
         })
         .nullable()
-        .openapi({ description: 'A notification not yet opened nor deemed rejected: the deadline it governs is null until it takes effect. Open it with `POST /v1/procedures/{id}/notifications/{notification_id}/access`.' }),
+        .openapi({
+          description:
+            'A notification not yet opened nor deemed rejected: the deadline it governs is null until it takes effect. Open it with `POST /v1/procedures/{id}/notifications/{notification_id}/access`.',
+        }),
       basis: z
         .object({
           max_resolution_date: DeadlineBasisSchema.nullable(),
@@ -150,13 +209,23 @@ export const ProcedureSchema = z
           requirement_deadline: DeadlineBasisSchema.nullable(),
           prior_claim_deadline: DeadlineBasisSchema.nullable(),
         })
-        .openapi({ description: 'For each date above: the article it comes from, the places whose calendars were used and the weakest data behind it.' }),
+        .openapi({
+          description:
+            'For each date above: the article it comes from, the places whose calendars were used and the weakest data behind it.',
+        }),
     }),
     resolution: z
-      .object({ outcome: z.enum(RESOLUTIONS), text: z.string(), amount: z.number().nullable(), resolved_at: z.string() })
+      .object({
+        outcome: z.enum(RESOLUTIONS),
+        text: z.string(),
+        amount: z.number().nullable(),
+        resolved_at: z.string(),
+      })
       .nullable(),
     requirements: z.array(RequirementSchema),
-    missing_documents: z.array(z.object({ any_of: z.array(DocumentKindSchema) })).openapi({ description: 'Required document groups with no document yet.' }),
+    missing_documents: z
+      .array(z.object({ any_of: z.array(DocumentKindSchema) }))
+      .openapi({ description: 'Required document groups with no document yet.' }),
     created_by: z.string(),
     submitted_by: z.string().nullable(),
     created_at: z.string(),
@@ -167,7 +236,10 @@ export const ProcedureSchema = z
 export type Procedure = z.infer<typeof ProcedureSchema>;
 
 export const ProcedureParams = z.object({
-  id: z.string().max(64).openapi({ param: { name: 'id', in: 'path', required: true }, example: 'prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0' }),
+  id: z
+    .string()
+    .max(64)
+    .openapi({ param: { name: 'id', in: 'path', required: true }, example: 'prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0' }),
 });
 
 export const ListProceduresQuery = z
@@ -175,7 +247,10 @@ export const ListProceduresQuery = z
     ...paginationQuery,
     status: z.enum(PROCEDURE_STATUSES).optional(),
     type: ProcedureTypeCodeSchema.optional(),
-    updated_since: z.iso.datetime({ offset: true }).optional().openapi({ description: 'Only procedures changed at or after this time.' }),
+    updated_since: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .openapi({ description: 'Only procedures changed at or after this time.' }),
   })
   .strict();
 export const ProcedurePageSchema = pageSchema(ProcedureSchema, 'ProcedureList');
@@ -185,7 +260,11 @@ export const TimelineEntrySchema = z
     id: z.string(),
     object: z.literal('timeline_entry'),
     occurred_at: z.string(),
-    actor: z.object({ type: z.enum(['member', 'caseworker', 'citizen', 'system']), id: z.string().nullable(), name: z.string().nullable() }),
+    actor: z.object({
+      type: z.enum(['member', 'caseworker', 'citizen', 'system']),
+      id: z.string().nullable(),
+      name: z.string().nullable(),
+    }),
     action: z.string(),
     from_status: z.string().nullable(),
     to_status: z.string().nullable(),
@@ -200,11 +279,17 @@ export const TimelineSchema = z
 export const RequirementResponseBody = z
   .object({
     message: z.string().max(4000).optional().openapi({ description: 'Explanation for the caseworker.' }),
-    request_extension: z.boolean().optional().openapi({ description: 'Ask once for 5 more días hábiles instead of answering now.' }),
+    request_extension: z
+      .boolean()
+      .optional()
+      .openapi({ description: 'Ask once for 5 more días hábiles instead of answering now.' }),
   })
   .strict()
   .openapi('RequirementResponseRequest', { example: { message: 'Adjuntamos el certificado de empresa solicitado.' } });
 
 export const RequirementParams = ProcedureParams.extend({
-  requirement_id: z.string().max(64).openapi({ param: { name: 'requirement_id', in: 'path', required: true }, example: 'req_1Qa3Ws5Ed7Rf9Tg1Yh3Uj5' }),
+  requirement_id: z
+    .string()
+    .max(64)
+    .openapi({ param: { name: 'requirement_id', in: 'path', required: true }, example: 'req_1Qa3Ws5Ed7Rf9Tg1Yh3Uj5' }),
 });

@@ -1,32 +1,50 @@
 import type { Sql } from '../../db/sql';
 import { transaction } from '../../db/sql';
-import { ProblemError, type ProblemFieldError } from '../../http/problem';
-import { CalendarUnavailableError, type CalendarSnapshot } from '../../lib/calendar';
-import type { HolidayScope } from '../../lib/holidays';
-import { legalDay } from '../../lib/legal-day';
-import { newId } from '../../lib/ids';
-import type { ProcedureTypeCode } from '../catalog/schemas';
-import { draftFormSchema, formPlaces, placeErrors, validateCompleteForm } from './forms';
-import { maxResolutionBase, placesOf, registrationDay } from './deadlines';
-import { addDays } from '../../lib/dates';
-import { assertTransition, nextStatus, type Resolution } from './state-machine';
-import { findProcedure, insertProcedure, markSubmitted, setCalendarDates, setStatus, touchProcedure, updateDraft, type ProcedureRow } from './queries';
-import { answerRequirement, expireRequirement, extendRequirement, findRequirement, insertRequirement } from './requirements.queries';
-import { listDatedProcedures } from '../calendar/queries';
-import { memberActedSince, recordTimeline, type Actor } from './timeline.queries';
 import { zodIssuesToErrors } from '../../http/openapi';
+import { ProblemError, type ProblemFieldError } from '../../http/problem';
+import { type CalendarSnapshot, CalendarUnavailableError } from '../../lib/calendar';
+import { addDays } from '../../lib/dates';
+import type { HolidayScope } from '../../lib/holidays';
+import { newId } from '../../lib/ids';
+import { legalDay } from '../../lib/legal-day';
+import { listDatedProcedures } from '../calendar/queries';
+import type { ProcedureTypeCode } from '../catalog/schemas';
 import { listDocuments } from '../documents/queries';
 import { emit, type EventType } from '../events/emit';
+import type { NotificationKind } from '../notifications/queries';
 import { acknowledgeByResponse, makeNotificationAvailable } from '../notifications/service';
 import { latestNotification, notificationTerm, requirementNotification } from '../notifications/terms';
-import type { NotificationKind } from '../notifications/queries';
+import { maxResolutionBase, placesOf, registrationDay } from './deadlines';
+import { draftFormSchema, formPlaces, placeErrors, validateCompleteForm } from './forms';
+import {
+  findProcedure,
+  insertProcedure,
+  markSubmitted,
+  type ProcedureRow,
+  setCalendarDates,
+  setStatus,
+  touchProcedure,
+  updateDraft,
+} from './queries';
+import {
+  answerRequirement,
+  expireRequirement,
+  extendRequirement,
+  findRequirement,
+  insertRequirement,
+} from './requirements.queries';
+import { assertTransition, nextStatus, type Resolution } from './state-machine';
+import { type Actor, memberActedSince, recordTimeline } from './timeline.queries';
 
 function withCalendar<T>(work: () => T): T {
   try {
     return work();
   } catch (error) {
     if (error instanceof CalendarUnavailableError) {
-      throw new ProblemError('calendar_unavailable', `There is no holiday data for ${error.year}; the legal deadline cannot be computed.`);
+      throw new ProblemError(
+        'calendar_unavailable',
+        `There is no holiday data for ${error.year}; the legal deadline cannot be computed.`,
+      );
     }
     throw error;
   }
@@ -34,9 +52,12 @@ function withCalendar<T>(work: () => T): T {
 
 function checkDraftForm(type: ProcedureTypeCode, form: unknown, cal: CalendarSnapshot): Record<string, unknown> {
   const parsed = draftFormSchema(type).safeParse(form);
-  const errors = parsed.success ? [] : zodIssuesToErrors(parsed.error.issues, 'body').map((e) => ({ ...e, pointer: `/form${e.pointer}` }));
+  const errors = parsed.success
+    ? []
+    : zodIssuesToErrors(parsed.error.issues, 'body').map((e) => ({ ...e, pointer: `/form${e.pointer}` }));
   errors.push(...placeErrors(cal, form).map((e) => ({ ...e, in: 'body' as const })));
-  if (errors.length > 0) throw new ProblemError('validation_failed', `The ${type} form has ${errors.length} invalid field(s).`, { errors });
+  if (errors.length > 0)
+    throw new ProblemError('validation_failed', `The ${type} form has ${errors.length} invalid field(s).`, { errors });
   return form as Record<string, unknown>;
 }
 
@@ -61,26 +82,55 @@ async function emitStatusChange(
 export async function createProcedure(
   sql: Sql,
   args: {
-    id: string; organizationId: string; livemode: boolean; memberId: string; citizenId: string; delegationId: string; type: ProcedureTypeCode;
-    form: unknown; originalProcedureId?: string; now: Date; calendar: CalendarSnapshot;
+    id: string;
+    organizationId: string;
+    livemode: boolean;
+    memberId: string;
+    citizenId: string;
+    delegationId: string;
+    type: ProcedureTypeCode;
+    form: unknown;
+    originalProcedureId?: string;
+    now: Date;
+    calendar: CalendarSnapshot;
   },
 ): Promise<string> {
   const form = checkDraftForm(args.type, args.form, args.calendar);
   if ((args.type === 'RP') !== (args.originalProcedureId !== undefined)) {
-    throw new ProblemError('validation_failed', 'original_procedure_id is required for RP (reclamación previa) and only for it.', {
-      errors: [{ pointer: '/original_procedure_id', in: 'body', detail: args.type === 'RP' ? 'Name the contested procedure.' : 'Only RP procedures take it.' }],
-    });
+    throw new ProblemError(
+      'validation_failed',
+      'original_procedure_id is required for RP (reclamación previa) and only for it.',
+      {
+        errors: [
+          {
+            pointer: '/original_procedure_id',
+            in: 'body',
+            detail: args.type === 'RP' ? 'Name the contested procedure.' : 'Only RP procedures take it.',
+          },
+        ],
+      },
+    );
   }
   return transaction(sql, async (tx) => {
     if (args.originalProcedureId) {
-      const original = await findProcedure(tx, { id: args.originalProcedureId, organizationId: args.organizationId, livemode: args.livemode, citizenId: args.citizenId });
+      const original = await findProcedure(tx, {
+        id: args.originalProcedureId,
+        organizationId: args.organizationId,
+        livemode: args.livemode,
+        citizenId: args.citizenId,
+      });
       if (!original) {
         throw new ProblemError('validation_failed', 'No such procedure of this client.', {
-          errors: [{ pointer: '/original_procedure_id', in: 'body', detail: 'Must be a procedure of the same client.' }],
+          errors: [
+            { pointer: '/original_procedure_id', in: 'body', detail: 'Must be a procedure of the same client.' },
+          ],
         });
       }
       if (!['denied', 'partially_approved', 'submitted', 'in_review'].includes(original.status)) {
-        throw new ProblemError('unprocessable', `A reclamación previa contests a resolution or a silence; the original procedure is ${original.status}.`);
+        throw new ProblemError(
+          'unprocessable',
+          `A reclamación previa contests a resolution or a silence; the original procedure is ${original.status}.`,
+        );
       }
     }
     const id = args.id;
@@ -97,19 +147,37 @@ export async function createProcedure(
       created_by_member_id: args.memberId,
       at: args.now,
     });
-    await recordTimeline(tx, { procedureId: id, at: args.now, actor: { type: 'member', id: args.memberId, name: null }, action: 'created', to: 'draft' });
+    await recordTimeline(tx, {
+      procedureId: id,
+      at: args.now,
+      actor: { type: 'member', id: args.memberId, name: null },
+      action: 'created',
+      to: 'draft',
+    });
     return id;
   });
 }
 
-export async function updateProcedureForm(sql: Sql, row: ProcedureRow, form: unknown, memberId: string, now: Date, cal: CalendarSnapshot): Promise<void> {
+export async function updateProcedureForm(
+  sql: Sql,
+  row: ProcedureRow,
+  form: unknown,
+  memberId: string,
+  now: Date,
+  cal: CalendarSnapshot,
+): Promise<void> {
   assertTransition(row.status, 'update');
   const checked = checkDraftForm(row.type as ProcedureTypeCode, form, cal);
   await transaction(sql, async (tx) => {
     if (!(await updateDraft(tx, row.id, checked, formPlaces(cal, checked), row.version, now))) {
       throw new ProblemError('precondition_failed', 'The procedure changed while you were editing it; read it again.');
     }
-    await recordTimeline(tx, { procedureId: row.id, at: now, actor: { type: 'member', id: memberId, name: null }, action: 'form_updated' });
+    await recordTimeline(tx, {
+      procedureId: row.id,
+      at: now,
+      actor: { type: 'member', id: memberId, name: null },
+      action: 'form_updated',
+    });
   });
 }
 
@@ -124,7 +192,14 @@ export function missingDocumentGroups(row: Pick<ProcedureRow, 'required_document
  */
 export async function submitProcedure(
   sql: Sql,
-  args: { id: string; memberId: string; consentToken: string; consentJti: string; now: Date; calendar: CalendarSnapshot },
+  args: {
+    id: string;
+    memberId: string;
+    consentToken: string;
+    consentJti: string;
+    now: Date;
+    calendar: CalendarSnapshot;
+  },
 ): Promise<void> {
   const cal = args.calendar;
   await transaction(sql, async (tx) => {
@@ -148,9 +223,21 @@ export async function submitProcedure(
     const places = placesOf(cal, row);
     const { registeredOn, maxBase } = withCalendar(() => {
       const registered = registrationDay(cal, legalDay(args.now), places);
-      return { registeredOn: registered, maxBase: maxResolutionBase(cal, registered, { value: row.max_term_value, unit: row.max_term_unit }, places).deadline };
+      return {
+        registeredOn: registered,
+        maxBase: maxResolutionBase(cal, registered, { value: row.max_term_value, unit: row.max_term_unit }, places)
+          .deadline,
+      };
     });
-    const entry = await markSubmitted(tx, { id: row.id, memberId: args.memberId, at: args.now, registeredOn, maxBase, token: args.consentToken, jti: args.consentJti });
+    const entry = await markSubmitted(tx, {
+      id: row.id,
+      memberId: args.memberId,
+      at: args.now,
+      registeredOn,
+      maxBase,
+      token: args.consentToken,
+      jti: args.consentJti,
+    });
     await recordTimeline(tx, {
       procedureId: row.id,
       at: args.now,
@@ -158,13 +245,24 @@ export async function submitProcedure(
       action: 'submitted',
       from: 'draft',
       to: 'submitted',
-      details: { registry_entry_number: entry, registered_on: registeredOn, max_resolution_date: maxBase, consent_token_id: args.consentJti },
+      details: {
+        registry_entry_number: entry,
+        registered_on: registeredOn,
+        max_resolution_date: maxBase,
+        consent_token_id: args.consentJti,
+      },
     });
     await emit(tx, {
       organizationId: row.organization_id,
       livemode: row.livemode,
       type: 'procedure.submitted',
-      data: { procedure_id: row.id, type: row.type, status: 'submitted', registry_entry_number: entry, max_resolution_date: maxBase },
+      data: {
+        procedure_id: row.id,
+        type: row.type,
+        status: 'submitted',
+        registry_entry_number: entry,
+        max_resolution_date: maxBase,
+      },
       at: args.now,
     });
     await emitStatusChange(tx, row, 'draft', 'submitted', args.now);
@@ -196,13 +294,25 @@ async function transition(
       at: now,
       resolution: options.resolution ? { text: options.resolution.text, amount: options.resolution.amount } : undefined,
     });
-    await recordTimeline(tx, { procedureId: id, at: now, actor, action: TIMELINE_ACTION[action], from: row.status, to, details: options.details });
+    await recordTimeline(tx, {
+      procedureId: id,
+      at: now,
+      actor,
+      action: TIMELINE_ACTION[action],
+      from: row.status,
+      to,
+      details: options.details,
+    });
     await emitStatusChange(tx, row, row.status, to, now);
     if (options.resolution) {
       await makeNotificationAvailable(tx, {
         row,
         kind: 'resolution',
-        content: { outcome: options.resolution.outcome, text: options.resolution.text, amount: options.resolution.amount },
+        content: {
+          outcome: options.resolution.outcome,
+          text: options.resolution.text,
+          amount: options.resolution.amount,
+        },
         now,
         calendar: options.resolution.calendar,
       });
@@ -210,15 +320,23 @@ async function transition(
         organizationId: row.organization_id,
         livemode: row.livemode,
         type: 'procedure.resolved',
-        data: { procedure_id: id, type: row.type, status: to, outcome: options.resolution.outcome, amount: options.resolution.amount },
+        data: {
+          procedure_id: id,
+          type: row.type,
+          status: to,
+          outcome: options.resolution.outcome,
+          amount: options.resolution.amount,
+        },
         at: now,
       });
     }
   });
 }
 
-export const admitProcedure = (sql: Sql, id: string, actor: Actor, now: Date) => transition(sql, id, 'admit', actor, now);
-export const withdrawProcedure = (sql: Sql, id: string, actor: Actor, now: Date) => transition(sql, id, 'withdraw', actor, now);
+export const admitProcedure = (sql: Sql, id: string, actor: Actor, now: Date) =>
+  transition(sql, id, 'admit', actor, now);
+export const withdrawProcedure = (sql: Sql, id: string, actor: Actor, now: Date) =>
+  transition(sql, id, 'withdraw', actor, now);
 export const resolveProcedure = (
   sql: Sql,
   id: string,
@@ -226,7 +344,11 @@ export const resolveProcedure = (
   resolution: { outcome: Resolution; text: string; amount: number | null },
   now: Date,
   calendar: CalendarSnapshot,
-) => transition(sql, id, 'resolve', actor, now, { resolution: { ...resolution, calendar }, details: { outcome: resolution.outcome, amount: resolution.amount } });
+) =>
+  transition(sql, id, 'resolve', actor, now, {
+    resolution: { ...resolution, calendar },
+    details: { outcome: resolution.outcome, amount: resolution.amount },
+  });
 
 /**
  * A requerimiento de subsanación (art. 68), made available to the representative as an
@@ -276,7 +398,14 @@ export async function issueRequirement(
       organizationId: row.organization_id,
       livemode: row.livemode,
       type: 'procedure.requirement_issued',
-      data: { procedure_id: id, type: row.type, status: 'action_required', requirement_id: requirementId, kinds: args.kinds, ...pending },
+      data: {
+        procedure_id: id,
+        type: row.type,
+        status: 'action_required',
+        requirement_id: requirementId,
+        kinds: args.kinds,
+        ...pending,
+      },
       at: args.now,
     });
     await emitStatusChange(tx, row, row.status, 'action_required', args.now, { requirement_id: requirementId });
@@ -287,42 +416,82 @@ export async function issueRequirement(
 /** The representative answers (documents already uploaded), or asks once for 5 more días hábiles. */
 export async function respondToRequirement(
   sql: Sql,
-  args: { procedureId: string; requirementId: string; message: string | null; extension: boolean; memberId: string; now: Date; calendar: CalendarSnapshot },
+  args: {
+    procedureId: string;
+    requirementId: string;
+    message: string | null;
+    extension: boolean;
+    memberId: string;
+    now: Date;
+    calendar: CalendarSnapshot;
+  },
 ): Promise<void> {
   await transaction(sql, async (tx) => {
     let row = (await findProcedure(tx, { id: args.procedureId }, { forUpdate: true }))!;
     const requirement = await findRequirement(tx, args.procedureId, args.requirementId);
     if (!requirement) throw new ProblemError('not_found', 'No such requirement.');
     if (requirement.status !== 'open') {
-      throw new ProblemError('invalid_state_transition', `The requirement is already ${requirement.status}.`, { extensions: { current_state: requirement.status, allowed_from: ['open'] } });
+      throw new ProblemError('invalid_state_transition', `The requirement is already ${requirement.status}.`, {
+        extensions: { current_state: requirement.status, allowed_from: ['open'] },
+      });
     }
     const actor: Actor = { type: 'member', id: args.memberId, name: null };
-    if (await acknowledgeByResponse(tx, args.calendar, row, requirementNotification(row, requirement.id), args.memberId, args.now)) {
+    if (
+      await acknowledgeByResponse(
+        tx,
+        args.calendar,
+        row,
+        requirementNotification(row, requirement.id),
+        args.memberId,
+        args.now,
+      )
+    ) {
       row = (await findProcedure(tx, { id: args.procedureId }))!;
     }
     if (args.extension) {
       assertTransition(row.status, 'extend_requirement');
-      if (requirement.extended) throw new ProblemError('conflict', 'The extension of 5 días hábiles can be asked only once.');
+      if (requirement.extended)
+        throw new ProblemError('conflict', 'The extension of 5 días hábiles can be asked only once.');
       const today = legalDay(args.now);
       const notification = requirementNotification(row, requirement.id);
       const term = notification ? withCalendar(() => notificationTerm(args.calendar, row, notification, today)) : null;
       if (term?.deadline && today > term.deadline) {
-        throw new ProblemError('conflict', `The term ended on ${term.deadline}; an extension must be asked before it ends (art. 32.3).`);
+        throw new ProblemError(
+          'conflict',
+          `The term ended on ${term.deadline}; an extension must be asked before it ends (art. 32.3).`,
+        );
       }
-      const extended = { ...row, requirements: row.requirements.map((r) => (r.id === requirement.id ? { ...r, extended: true } : r)) };
-      const deadline = notification ? withCalendar(() => notificationTerm(args.calendar, extended, notification, today).deadline) : null;
+      const extended = {
+        ...row,
+        requirements: row.requirements.map((r) => (r.id === requirement.id ? { ...r, extended: true } : r)),
+      };
+      const deadline = notification
+        ? withCalendar(() => notificationTerm(args.calendar, extended, notification, today).deadline)
+        : null;
       await extendRequirement(tx, requirement.id, null);
       await touchProcedure(tx, row.id, args.now);
-      await recordTimeline(tx, { procedureId: row.id, at: args.now, actor, action: 'requirement_extended', details: { requirement_id: requirement.id, deadline } });
+      await recordTimeline(tx, {
+        procedureId: row.id,
+        at: args.now,
+        actor,
+        action: 'requirement_extended',
+        details: { requirement_id: requirement.id, deadline },
+      });
       return;
     }
     assertTransition(row.status, 'answer_requirement');
     // Only documents uploaded in answer to this requirement count: the defective ones are already on file.
-    const answered = (await listDocuments(tx, row.id)).filter((d) => d.requirement_id === requirement.id).map((d) => d.kind);
+    const answered = (await listDocuments(tx, row.id))
+      .filter((d) => d.requirement_id === requirement.id)
+      .map((d) => d.kind);
     const missing = requirement.kinds.filter((kind) => !answered.includes(kind));
     if (missing.length > 0) {
       throw new ProblemError('unprocessable', `Upload the required documents first: ${missing.join(', ')}.`, {
-        errors: missing.map((kind) => ({ pointer: '/documents', in: 'body' as const, detail: `Missing a document of kind ${kind}.` })),
+        errors: missing.map((kind) => ({
+          pointer: '/documents',
+          in: 'body' as const,
+          detail: `Missing a document of kind ${kind}.`,
+        })),
       });
     }
     await answerRequirement(tx, requirement.id, args.message, args.now, legalDay(args.now));
@@ -340,18 +509,22 @@ export async function respondToRequirement(
   });
 }
 
-
 const DEFAULT_TEXT = {
-  withdrawal_declaration: 'Se le tiene por desistido de su solicitud por no atender el requerimiento de subsanación en plazo (arts. 68.1 y 94 de la Ley 39/2015).',
-  lapse_warning: 'Paralizado el procedimiento por causa imputable a usted: transcurridos tres meses se producirá su caducidad (art. 95.1 de la Ley 39/2015).',
-  lapse_declaration: 'Se declara la caducidad del procedimiento y se acuerda el archivo de las actuaciones (art. 95.1 de la Ley 39/2015).',
+  withdrawal_declaration:
+    'Se le tiene por desistido de su solicitud por no atender el requerimiento de subsanación en plazo (arts. 68.1 y 94 de la Ley 39/2015).',
+  lapse_warning:
+    'Paralizado el procedimiento por causa imputable a usted: transcurridos tres meses se producirá su caducidad (art. 95.1 de la Ley 39/2015).',
+  lapse_declaration:
+    'Se declara la caducidad del procedimiento y se acuerda el archivo de las actuaciones (art. 95.1 de la Ley 39/2015).',
 } as const;
 
 function termNotElapsed(what: string, deadline: string | null): ProblemError {
   const earliest = deadline ? addDays(deadline, 1) : null;
   return new ProblemError(
     'term_not_elapsed',
-    deadline ? `${what} ends on ${deadline}; this may be done from ${earliest}.` : `${what} has not started: its notification has been neither opened nor deemed rejected.`,
+    deadline
+      ? `${what} ends on ${deadline}; this may be done from ${earliest}.`
+      : `${what} has not started: its notification has been neither opened nor deemed rejected.`,
     { extensions: { term_deadline: deadline, earliest_on: earliest } },
   );
 }
@@ -361,14 +534,35 @@ async function declareEnd(
   tx: Sql,
   row: ProcedureRow,
   args: {
-    to: 'withdrawn' | 'lapsed'; kind: NotificationKind; action: string; eventType: EventType; text: string; actor: Actor; now: Date; calendar: CalendarSnapshot;
+    to: 'withdrawn' | 'lapsed';
+    kind: NotificationKind;
+    action: string;
+    eventType: EventType;
+    text: string;
+    actor: Actor;
+    now: Date;
+    calendar: CalendarSnapshot;
     details: Record<string, unknown>;
   },
 ): Promise<void> {
   await setStatus(tx, { id: row.id, from: [row.status], to: args.to, at: args.now });
-  const notification = await makeNotificationAvailable(tx, { row, kind: args.kind, content: { text: args.text, ...args.details }, now: args.now, calendar: args.calendar });
+  const notification = await makeNotificationAvailable(tx, {
+    row,
+    kind: args.kind,
+    content: { text: args.text, ...args.details },
+    now: args.now,
+    calendar: args.calendar,
+  });
   const details = { ...args.details, notification_id: notification.id };
-  await recordTimeline(tx, { procedureId: row.id, at: args.now, actor: args.actor, action: args.action, from: row.status, to: args.to, details });
+  await recordTimeline(tx, {
+    procedureId: row.id,
+    at: args.now,
+    actor: args.actor,
+    action: args.action,
+    from: row.status,
+    to: args.to,
+    details,
+  });
   await emit(tx, {
     organizationId: row.organization_id,
     livemode: row.livemode,
@@ -383,31 +577,52 @@ async function declareEnd(
  * The agency declares the application withdrawn (arts. 68.1 and 94) once the open requirement's
  * term has passed unanswered: from the day after its deadline, never earlier.
  */
-export async function declareWithdrawal(sql: Sql, id: string, args: { text?: string; actor: Actor; now: Date; calendar: CalendarSnapshot }): Promise<void> {
+export async function declareWithdrawal(
+  sql: Sql,
+  id: string,
+  args: { text?: string; actor: Actor; now: Date; calendar: CalendarSnapshot },
+): Promise<void> {
   await transaction(sql, async (tx) => {
     const row = (await findProcedure(tx, { id }, { forUpdate: true }))!;
     assertTransition(row.status, 'declare_withdrawal');
     const today = legalDay(args.now);
     const open = row.requirements.find((r) => r.status === 'open');
     const notification = open ? requirementNotification(row, open.id) : undefined;
-    if (!open || !notification) throw new ProblemError('conflict', 'There is no open requirement whose term could have passed.');
+    if (!open || !notification)
+      throw new ProblemError('conflict', 'There is no open requirement whose term could have passed.');
     const term = withCalendar(() => notificationTerm(args.calendar, row, notification, today));
-    if (!term.deadline || today <= term.deadline) throw termNotElapsed('The requirement\'s term', term.deadline);
+    if (!term.deadline || today <= term.deadline) throw termNotElapsed("The requirement's term", term.deadline);
     await expireRequirement(tx, open.id);
     await declareEnd(tx, row, {
-      to: 'withdrawn', kind: 'withdrawal_declaration', action: 'withdrawal_declared', eventType: 'procedure.withdrawal_declared',
-      text: args.text ?? DEFAULT_TEXT.withdrawal_declaration, actor: args.actor, now: args.now, calendar: args.calendar,
+      to: 'withdrawn',
+      kind: 'withdrawal_declaration',
+      action: 'withdrawal_declared',
+      eventType: 'procedure.withdrawal_declared',
+      text: args.text ?? DEFAULT_TEXT.withdrawal_declaration,
+      actor: args.actor,
+      now: args.now,
+      calendar: args.calendar,
       details: { requirement_id: open.id, requirement_deadline: term.deadline },
     });
   });
 }
 
 /** Caducidad, first step (art. 95.1): the agency warns that the standstill the applicant caused will lapse the procedure in three months. */
-export async function warnLapse(sql: Sql, id: string, args: { text?: string; actor: Actor; now: Date; calendar: CalendarSnapshot }): Promise<void> {
+export async function warnLapse(
+  sql: Sql,
+  id: string,
+  args: { text?: string; actor: Actor; now: Date; calendar: CalendarSnapshot },
+): Promise<void> {
   await transaction(sql, async (tx) => {
     const row = (await findProcedure(tx, { id }, { forUpdate: true }))!;
     assertTransition(row.status, 'warn_lapse');
-    const notification = await makeNotificationAvailable(tx, { row, kind: 'lapse_warning', content: { text: args.text ?? DEFAULT_TEXT.lapse_warning }, now: args.now, calendar: args.calendar });
+    const notification = await makeNotificationAvailable(tx, {
+      row,
+      kind: 'lapse_warning',
+      content: { text: args.text ?? DEFAULT_TEXT.lapse_warning },
+      now: args.now,
+      calendar: args.calendar,
+    });
     const details = { notification_id: notification.id };
     await touchProcedure(tx, row.id, args.now);
     await recordTimeline(tx, { procedureId: row.id, at: args.now, actor: args.actor, action: 'lapse_warned', details });
@@ -425,7 +640,11 @@ export async function warnLapse(sql: Sql, id: string, args: { text?: string; act
  * Caducidad declared (art. 95.1): three months (date to date, art. 30.4) after the warning took
  * effect, from the next day, and only if the applicant has not acted since the warning.
  */
-export async function declareLapse(sql: Sql, id: string, args: { text?: string; actor: Actor; now: Date; calendar: CalendarSnapshot }): Promise<void> {
+export async function declareLapse(
+  sql: Sql,
+  id: string,
+  args: { text?: string; actor: Actor; now: Date; calendar: CalendarSnapshot },
+): Promise<void> {
   await transaction(sql, async (tx) => {
     const row = (await findProcedure(tx, { id }, { forUpdate: true }))!;
     assertTransition(row.status, 'declare_lapse');
@@ -433,13 +652,23 @@ export async function declareLapse(sql: Sql, id: string, args: { text?: string; 
     if (!warning) throw new ProblemError('conflict', 'Caducidad needs a prior warning (art. 95.1); warn first.');
     const today = legalDay(args.now);
     const term = withCalendar(() => notificationTerm(args.calendar, row, warning, today));
-    if (!term.deadline || today <= term.deadline) throw termNotElapsed('The three months after the lapse warning', term.deadline);
+    if (!term.deadline || today <= term.deadline)
+      throw termNotElapsed('The three months after the lapse warning', term.deadline);
     if (await memberActedSince(tx, row.id, new Date(warning.made_available_at), ['notification_accessed'])) {
-      throw new ProblemError('conflict', 'The representative acted on the procedure after the lapse warning; the standstill ended. Warn again if it recurs.');
+      throw new ProblemError(
+        'conflict',
+        'The representative acted on the procedure after the lapse warning; the standstill ended. Warn again if it recurs.',
+      );
     }
     await declareEnd(tx, row, {
-      to: 'lapsed', kind: 'lapse_declaration', action: 'lapse_declared', eventType: 'procedure.lapsed',
-      text: args.text ?? DEFAULT_TEXT.lapse_declaration, actor: args.actor, now: args.now, calendar: args.calendar,
+      to: 'lapsed',
+      kind: 'lapse_declaration',
+      action: 'lapse_declared',
+      eventType: 'procedure.lapsed',
+      text: args.text ?? DEFAULT_TEXT.lapse_declaration,
+      actor: args.actor,
+      now: args.now,
+      calendar: args.calendar,
       details: { lapse_warning_id: warning.id, warning_term_ended_on: term.deadline },
     });
   });
@@ -448,7 +677,8 @@ export async function declareLapse(sql: Sql, id: string, args: { text?: string; 
 function dependsOn(cal: CalendarSnapshot, row: ProcedureRow, scope: HolidayScope, code: string | null): boolean {
   if (scope === 'national') return true;
   return placesOf(cal, row).some((p) =>
-    scope === 'region' ? p.region === code : scope === 'area' ? p.area === code : p.municipality === code);
+    scope === 'region' ? p.region === code : scope === 'area' ? p.area === code : p.municipality === code,
+  );
 }
 
 /**
@@ -471,7 +701,12 @@ export async function recomputeCalendarDates(
     const places = placesOf(cal, row);
     try {
       const registeredOn = registrationDay(cal, legalDay(row.submitted_at!), places);
-      const maxBase = maxResolutionBase(cal, registeredOn, { value: row.max_term_value, unit: row.max_term_unit }, places).deadline;
+      const maxBase = maxResolutionBase(
+        cal,
+        registeredOn,
+        { value: row.max_term_value, unit: row.max_term_unit },
+        places,
+      ).deadline;
       if (registeredOn === row.registered_on && maxBase === row.max_resolution_base) continue;
       await setCalendarDates(tx, { id, registeredOn, maxBase, at: now });
       await recordTimeline(tx, {

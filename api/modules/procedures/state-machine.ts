@@ -1,7 +1,15 @@
 import { ProblemError } from '../../http/problem';
 
 export const PROCEDURE_STATUSES = [
-  'draft', 'submitted', 'in_review', 'action_required', 'approved', 'partially_approved', 'denied', 'withdrawn', 'lapsed',
+  'draft',
+  'submitted',
+  'in_review',
+  'action_required',
+  'approved',
+  'partially_approved',
+  'denied',
+  'withdrawn',
+  'lapsed',
 ] as const;
 export type ProcedureStatus = (typeof PROCEDURE_STATUSES)[number];
 
@@ -43,9 +51,13 @@ export function isFinal(status: ProcedureStatus): boolean {
 export function assertTransition(current: string, action: ProcedureAction): void {
   const from = allowedFrom(action) as readonly string[];
   if (!from.includes(current)) {
-    throw new ProblemError('invalid_state_transition', `Cannot ${action.replace(/_/g, ' ')} a procedure that is ${current}; it must be ${from.join(' or ')}.`, {
-      extensions: { current_state: current, allowed_from: from },
-    });
+    throw new ProblemError(
+      'invalid_state_transition',
+      `Cannot ${action.replace(/_/g, ' ')} a procedure that is ${current}; it must be ${from.join(' or ')}.`,
+      {
+        extensions: { current_state: current, allowed_from: from },
+      },
+    );
   }
 }
 

@@ -1,4 +1,4 @@
-import { textArray, type Sql } from '../../db/sql';
+import { type Sql, textArray } from '../../db/sql';
 import { newId } from '../../lib/ids';
 
 export type ActorType = 'member' | 'caseworker' | 'citizen' | 'system';
@@ -22,7 +22,15 @@ export interface TimelineRow {
 
 export async function recordTimeline(
   sql: Sql,
-  e: { procedureId: string; at: Date; actor: Actor; action: string; from?: string | null; to?: string | null; details?: Record<string, unknown> },
+  e: {
+    procedureId: string;
+    at: Date;
+    actor: Actor;
+    action: string;
+    from?: string | null;
+    to?: string | null;
+    details?: Record<string, unknown>;
+  },
 ): Promise<void> {
   await sql`
     insert into procedure_timeline (id, procedure_id, occurred_at, actor_type, actor_id, actor_name, action, from_status, to_status, details)
@@ -38,7 +46,12 @@ export function listTimeline(sql: Sql, procedureId: string): Promise<TimelineRow
 }
 
 /** Whether a member did anything on the procedure after `since`, other than the listed actions. */
-export async function memberActedSince(sql: Sql, procedureId: string, since: Date, except: readonly string[]): Promise<boolean> {
+export async function memberActedSince(
+  sql: Sql,
+  procedureId: string,
+  since: Date,
+  except: readonly string[],
+): Promise<boolean> {
   const [row] = await sql<{ acted: boolean }[]>`
     select exists (
       select 1 from procedure_timeline
@@ -56,6 +69,8 @@ export function timelinePayload(sql: Sql, procedureId: string) {
 }
 
 /** Timeline entries as a gated read gives them (timestamps as JSON text). */
-export function timelineFromJson(entries: Array<Omit<TimelineRow, 'occurred_at'> & { occurred_at: string }>): TimelineRow[] {
+export function timelineFromJson(
+  entries: Array<Omit<TimelineRow, 'occurred_at'> & { occurred_at: string }>,
+): TimelineRow[] {
   return entries.map((e) => ({ ...e, occurred_at: new Date(e.occurred_at) }));
 }

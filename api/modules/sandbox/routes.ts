@@ -1,23 +1,42 @@
 import type { Context } from 'hono';
+
+import { organizationPrincipal } from '../../http/auth';
 import type { App, AppEnv } from '../../http/context';
 import { defineRoute } from '../../http/openapi';
-import { organizationPrincipal } from '../../http/auth';
 import { ProblemError } from '../../http/problem';
-import { DelegationRequestParams, DelegationRequestSchema } from '../delegation-requests/schemas';
-import { findDelegationRequest } from '../delegation-requests/queries';
-import { acceptDelegationRequest, rejectDelegationRequest } from '../delegation-requests/service';
-import { toDelegationRequest } from '../delegation-requests/mappers';
-import { ProcedureParams, ProcedureSchema } from '../procedures/schemas';
-import { findProcedure } from '../procedures/queries';
-import { admitProcedure, declareLapse, declareWithdrawal, issueRequirement, resolveProcedure, warnLapse } from '../procedures/service';
-import { toProcedure } from '../procedures/mappers';
-import { SandboxAdvanceBody } from '../agency/schemas';
 import { legalDay } from '../../lib/legal-day';
+import { SandboxAdvanceBody } from '../agency/schemas';
+import { toDelegationRequest } from '../delegation-requests/mappers';
+import { findDelegationRequest } from '../delegation-requests/queries';
+import { DelegationRequestParams, DelegationRequestSchema } from '../delegation-requests/schemas';
+import { acceptDelegationRequest, rejectDelegationRequest } from '../delegation-requests/service';
+import { toProcedure } from '../procedures/mappers';
+import { findProcedure } from '../procedures/queries';
+import { ProcedureParams, ProcedureSchema } from '../procedures/schemas';
+import {
+  admitProcedure,
+  declareLapse,
+  declareWithdrawal,
+  issueRequirement,
+  resolveProcedure,
+  warnLapse,
+} from '../procedures/service';
 import type { Actor } from '../procedures/timeline.queries';
 
 const TAG = 'Sandbox';
-const ONE = { 200: { description: 'The request after the simulated answer.', content: { 'application/json': { schema: DelegationRequestSchema } } } };
-const PROBLEMS = ['organization_suspended', 'forbidden', 'not_found', 'invalid_state_transition', 'delegation_request_expired'] as const;
+const ONE = {
+  200: {
+    description: 'The request after the simulated answer.',
+    content: { 'application/json': { schema: DelegationRequestSchema } },
+  },
+};
+const PROBLEMS = [
+  'organization_suspended',
+  'forbidden',
+  'not_found',
+  'invalid_state_transition',
+  'delegation_request_expired',
+] as const;
 
 const acceptRoute = defineRoute({
   method: 'post',
@@ -25,7 +44,7 @@ const acceptRoute = defineRoute({
   operationId: 'sandboxAcceptDelegationRequest',
   tags: [TAG],
   summary: 'Play the citizen: accept a test-mode request',
-  description: 'Test keys only. Creates the delegation exactly as a citizen\'s acceptance would.',
+  description: "Test keys only. Creates the delegation exactly as a citizen's acceptance would.",
   auth: 'orgWrite',
   request: { params: DelegationRequestParams },
   problems: PROBLEMS,
@@ -38,7 +57,8 @@ const rejectRoute = defineRoute({
   operationId: 'sandboxRejectDelegationRequest',
   tags: [TAG],
   summary: 'Play the citizen: reject a test-mode request',
-  description: 'Test mode only: acts as the citizen and rejects a pending delegation request, as they would from their pages. Emits `delegation_request.rejected`.',
+  description:
+    'Test mode only: acts as the citizen and rejects a pending delegation request, as they would from their pages. Emits `delegation_request.rejected`.',
   auth: 'orgWrite',
   request: { params: DelegationRequestParams },
   problems: PROBLEMS,
@@ -54,9 +74,17 @@ const advanceRoute = defineRoute({
   description:
     'Test keys only: `admit`, `require` (documents), `approve`, `partially_approve`, `deny`, `declare_withdrawal`, `warn_lapse` or `declare_lapse`, with the same rules and effects as the agency back office.',
   auth: 'orgWrite',
-  request: { params: ProcedureParams, body: { content: { 'application/json': { schema: SandboxAdvanceBody } }, required: true } },
+  request: {
+    params: ProcedureParams,
+    body: { content: { 'application/json': { schema: SandboxAdvanceBody } }, required: true },
+  },
   problems: ['not_found', 'invalid_state_transition', 'term_not_elapsed', 'conflict', 'calendar_unavailable'],
-  responses: { 200: { description: 'The procedure after the simulated action.', content: { 'application/json': { schema: ProcedureSchema } } } },
+  responses: {
+    200: {
+      description: 'The procedure after the simulated action.',
+      content: { 'application/json': { schema: ProcedureSchema } },
+    },
+  },
 });
 
 const SANDBOX_CASEWORKER: Actor = { type: 'caseworker', id: null, name: 'Sandbox caseworker' };
@@ -65,7 +93,11 @@ const SANDBOX_CASEWORKER: Actor = { type: 'caseworker', id: null, name: 'Sandbox
 async function testModeRequest(c: Context<AppEnv>, id: string) {
   const principal = organizationPrincipal(c);
   if (principal.livemode) throw new ProblemError('forbidden', 'Sandbox helpers work only with test keys (sk_test_…).');
-  const row = await findDelegationRequest(c.get('sql'), { id, organizationId: principal.organizationId, livemode: false }, c.get('deps').clock.now());
+  const row = await findDelegationRequest(
+    c.get('sql'),
+    { id, organizationId: principal.organizationId, livemode: false },
+    c.get('deps').clock.now(),
+  );
   if (!row) throw new ProblemError('not_found', 'No such delegation request.');
   return row;
 }
@@ -73,20 +105,35 @@ async function testModeRequest(c: Context<AppEnv>, id: string) {
 export function registerSandbox(app: App): void {
   app.openapi(advanceRoute, async (c) => {
     const principal = organizationPrincipal(c);
-    if (principal.livemode) throw new ProblemError('forbidden', 'Sandbox helpers work only with test keys (sk_test_…).');
+    if (principal.livemode)
+      throw new ProblemError('forbidden', 'Sandbox helpers work only with test keys (sk_test_…).');
     const sql = c.get('sql');
-    const row = await findProcedure(sql, { id: c.req.valid('param').id, organizationId: principal.organizationId, livemode: false });
+    const row = await findProcedure(sql, {
+      id: c.req.valid('param').id,
+      organizationId: principal.organizationId,
+      livemode: false,
+    });
     if (!row) throw new ProblemError('not_found', 'No such procedure.');
     const body = c.req.valid('json');
     const now = c.get('deps').clock.now();
     const calendar = await c.get('deps').calendar.ensure(sql);
-    const defaultText = { approve: 'Resolución estimatoria (sandbox).', partially_approve: 'Resolución estimatoria parcial (sandbox).', deny: 'Resolución desestimatoria (sandbox).' };
+    const defaultText = {
+      approve: 'Resolución estimatoria (sandbox).',
+      partially_approve: 'Resolución estimatoria parcial (sandbox).',
+      deny: 'Resolución desestimatoria (sandbox).',
+    };
     switch (body.action) {
       case 'admit':
         await admitProcedure(sql, row.id, SANDBOX_CASEWORKER, now);
         break;
       case 'require':
-        await issueRequirement(sql, row.id, { kinds: body.kinds ?? ['OTHER'], message: body.message ?? 'Requerimiento de subsanación (sandbox).', actor: SANDBOX_CASEWORKER, now, calendar });
+        await issueRequirement(sql, row.id, {
+          kinds: body.kinds ?? ['OTHER'],
+          message: body.message ?? 'Requerimiento de subsanación (sandbox).',
+          actor: SANDBOX_CASEWORKER,
+          now,
+          calendar,
+        });
         break;
       case 'declare_withdrawal':
         await declareWithdrawal(sql, row.id, { text: body.message, actor: SANDBOX_CASEWORKER, now, calendar });
@@ -98,8 +145,16 @@ export function registerSandbox(app: App): void {
         await declareLapse(sql, row.id, { text: body.message, actor: SANDBOX_CASEWORKER, now, calendar });
         break;
       default: {
-        const outcome = body.action === 'approve' ? 'approved' : body.action === 'deny' ? 'denied' : 'partially_approved';
-        await resolveProcedure(sql, row.id, SANDBOX_CASEWORKER, { outcome, text: body.message ?? defaultText[body.action], amount: body.amount ?? null }, now, calendar);
+        const outcome =
+          body.action === 'approve' ? 'approved' : body.action === 'deny' ? 'denied' : 'partially_approved';
+        await resolveProcedure(
+          sql,
+          row.id,
+          SANDBOX_CASEWORKER,
+          { outcome, text: body.message ?? defaultText[body.action], amount: body.amount ?? null },
+          now,
+          calendar,
+        );
       }
     }
     return c.json(toProcedure((await findProcedure(sql, { id: row.id }))!, legalDay(now), calendar), 200);
@@ -109,13 +164,25 @@ export function registerSandbox(app: App): void {
     const row = await testModeRequest(c, c.req.valid('param').id);
     const now = c.get('deps').clock.now();
     await acceptDelegationRequest(c.get('sql'), row, now);
-    return c.json(toDelegationRequest((await findDelegationRequest(c.get('sql'), { id: row.id }, now))!, c.get('deps').config.baseUrl), 200);
+    return c.json(
+      toDelegationRequest(
+        (await findDelegationRequest(c.get('sql'), { id: row.id }, now))!,
+        c.get('deps').config.baseUrl,
+      ),
+      200,
+    );
   });
 
   app.openapi(rejectRoute, async (c) => {
     const row = await testModeRequest(c, c.req.valid('param').id);
     const now = c.get('deps').clock.now();
     await rejectDelegationRequest(c.get('sql'), row.id, now);
-    return c.json(toDelegationRequest((await findDelegationRequest(c.get('sql'), { id: row.id }, now))!, c.get('deps').config.baseUrl), 200);
+    return c.json(
+      toDelegationRequest(
+        (await findDelegationRequest(c.get('sql'), { id: row.id }, now))!,
+        c.get('deps').config.baseUrl,
+      ),
+      200,
+    );
   });
 }

@@ -1,16 +1,20 @@
-import type { Deps } from '../../deps';
 import type { Sql } from '../../db/sql';
 import { transaction } from '../../db/sql';
+import type { Deps } from '../../deps';
 import { secretBox } from '../../lib/crypto-box';
-import { checkWebhookUrl } from './url-policy';
+import { claimDueDeliveries, type ClaimedDelivery, disableEndpoint, recordAttempt } from './queries';
 import { signPayload } from './signing';
-import { claimDueDeliveries, disableEndpoint, recordAttempt, type ClaimedDelivery } from './queries';
+import { checkWebhookUrl } from './url-policy';
 
 /** Seconds to wait after attempt n (1-based) fails: about three days in all. */
 export const RETRY_SCHEDULE = [5, 300, 1800, 7200, 18_000, 36_000, 36_000, 50_400, 72_000, 50_400];
 export const MAX_ATTEMPTS = RETRY_SCHEDULE.length + 1;
 
-export function retryDelaySeconds(attempt: number, retryAfterSeconds: number | undefined, random = Math.random): number {
+export function retryDelaySeconds(
+  attempt: number,
+  retryAfterSeconds: number | undefined,
+  random = Math.random,
+): number {
   const base = RETRY_SCHEDULE[Math.min(attempt, RETRY_SCHEDULE.length) - 1]!;
   const jittered = base * (0.8 + 0.4 * random());
   return Math.min(86_400, Math.max(jittered, retryAfterSeconds ?? 0));
@@ -24,11 +28,25 @@ function parseRetryAfter(value: string | null, now: Date): number | undefined {
 }
 
 /** The body every endpoint receives: thin, with ids and the new state (Standard Webhooks). */
-export function webhookBody(d: Pick<ClaimedDelivery, 'event_id' | 'event_type' | 'event_data' | 'event_livemode' | 'event_created_at'>): string {
-  return JSON.stringify({ id: d.event_id, type: d.event_type, timestamp: new Date(d.event_created_at).toISOString(), livemode: d.event_livemode, data: d.event_data });
+export function webhookBody(
+  d: Pick<ClaimedDelivery, 'event_id' | 'event_type' | 'event_data' | 'event_livemode' | 'event_created_at'>,
+): string {
+  return JSON.stringify({
+    id: d.event_id,
+    type: d.event_type,
+    timestamp: new Date(d.event_created_at).toISOString(),
+    livemode: d.event_livemode,
+    data: d.event_data,
+  });
 }
 
-export async function signatureHeader(d: ClaimedDelivery, secretKey: string, body: string, timestamp: number, now: Date): Promise<string> {
+export async function signatureHeader(
+  d: ClaimedDelivery,
+  secretKey: string,
+  body: string,
+  timestamp: number,
+  now: Date,
+): Promise<string> {
   const box = secretBox(secretKey);
   const signatures = [await signPayload(await box.open(d.secret_encrypted), d.event_id, timestamp, body)];
   // During a rotation the old secret keeps signing for 24 h, so receivers can switch at their pace.
@@ -40,7 +58,14 @@ export async function signatureHeader(d: ClaimedDelivery, secretKey: string, bod
 
 type Outcome = { statusCode: number | null; error: string | null; retryAfter?: number };
 
-async function send(deps: Pick<Deps, 'config' | 'resolveHost'>, d: ClaimedDelivery, body: string, signature: string, timestamp: number, fetcher: typeof fetch): Promise<Outcome> {
+async function send(
+  deps: Pick<Deps, 'config' | 'resolveHost'>,
+  d: ClaimedDelivery,
+  body: string,
+  signature: string,
+  timestamp: number,
+  fetcher: typeof fetch,
+): Promise<Outcome> {
   try {
     await checkWebhookUrl(d.url, deps.config, deps.resolveHost);
   } catch {
@@ -61,7 +86,11 @@ async function send(deps: Pick<Deps, 'config' | 'resolveHost'>, d: ClaimedDelive
       body,
     });
     await res.body?.cancel().catch(() => undefined);
-    return { statusCode: res.status, error: res.ok ? null : `HTTP ${res.status}`, retryAfter: parseRetryAfter(res.headers.get('retry-after'), new Date()) };
+    return {
+      statusCode: res.status,
+      error: res.ok ? null : `HTTP ${res.status}`,
+      retryAfter: parseRetryAfter(res.headers.get('retry-after'), new Date()),
+    };
   } catch (error) {
     const name = error instanceof Error ? error.name : 'Error';
     return { statusCode: null, error: name === 'TimeoutError' ? 'timed out' : 'connection failed' };
@@ -74,7 +103,15 @@ type DeliveryDeps = Pick<Deps, 'config' | 'clock' | 'resolveHost' | 'logger'>;
 async function deliverClaimed(sql: Sql, deps: DeliveryDeps, d: ClaimedDelivery, fetcher: typeof fetch): Promise<void> {
   const now = deps.clock.now();
   if (!d.enabled) {
-    await recordAttempt(sql, { deliveryId: d.id, at: now, statusCode: null, latencyMs: 0, error: 'endpoint disabled', outcome: 'failed', nextAttemptAt: null });
+    await recordAttempt(sql, {
+      deliveryId: d.id,
+      at: now,
+      statusCode: null,
+      latencyMs: 0,
+      error: 'endpoint disabled',
+      outcome: 'failed',
+      nextAttemptAt: null,
+    });
     return;
   }
   const timestamp = Math.floor(now.getTime() / 1000);
@@ -86,19 +123,57 @@ async function deliverClaimed(sql: Sql, deps: DeliveryDeps, d: ClaimedDelivery, 
   const at = deps.clock.now();
   const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
   if (ok) {
-    await recordAttempt(sql, { deliveryId: d.id, at, statusCode: result.statusCode, latencyMs, error: null, outcome: 'succeeded', nextAttemptAt: null });
+    await recordAttempt(sql, {
+      deliveryId: d.id,
+      at,
+      statusCode: result.statusCode,
+      latencyMs,
+      error: null,
+      outcome: 'succeeded',
+      nextAttemptAt: null,
+    });
   } else if (result.statusCode === 410) {
     await transaction(sql, async (tx) => {
-      await recordAttempt(tx, { deliveryId: d.id, at, statusCode: 410, latencyMs, error: 'endpoint answered 410 Gone', outcome: 'failed', nextAttemptAt: null });
+      await recordAttempt(tx, {
+        deliveryId: d.id,
+        at,
+        statusCode: 410,
+        latencyMs,
+        error: 'endpoint answered 410 Gone',
+        outcome: 'failed',
+        nextAttemptAt: null,
+      });
       await disableEndpoint(tx, d.endpoint_id, 'The endpoint answered 410 Gone.', at);
     });
   } else if (d.attempts >= MAX_ATTEMPTS) {
-    await recordAttempt(sql, { deliveryId: d.id, at, statusCode: result.statusCode, latencyMs, error: result.error, outcome: 'exhausted', nextAttemptAt: null });
+    await recordAttempt(sql, {
+      deliveryId: d.id,
+      at,
+      statusCode: result.statusCode,
+      latencyMs,
+      error: result.error,
+      outcome: 'exhausted',
+      nextAttemptAt: null,
+    });
   } else {
     const next = new Date(at.getTime() + retryDelaySeconds(d.attempts, result.retryAfter) * 1000);
-    await recordAttempt(sql, { deliveryId: d.id, at, statusCode: result.statusCode, latencyMs, error: result.error, outcome: 'retry', nextAttemptAt: next });
+    await recordAttempt(sql, {
+      deliveryId: d.id,
+      at,
+      statusCode: result.statusCode,
+      latencyMs,
+      error: result.error,
+      outcome: 'retry',
+      nextAttemptAt: next,
+    });
   }
-  deps.logger.log(ok ? 'info' : 'warn', 'webhook delivery', { delivery_id: d.id, event_type: d.event_type, attempt: d.attempts, status: result.statusCode, latency_ms: latencyMs });
+  deps.logger.log(ok ? 'info' : 'warn', 'webhook delivery', {
+    delivery_id: d.id,
+    event_type: d.event_type,
+    attempt: d.attempts,
+    status: result.statusCode,
+    latency_ms: latencyMs,
+  });
 }
 
 function perEndpointLimit(deps: DeliveryDeps): number {
@@ -110,8 +185,18 @@ function perEndpointLimit(deps: DeliveryDeps): number {
  * endpoint), send them all at once, and wait for them. Safe to run in any number of processes at
  * once. Workers without a long-running loop (a Cron Trigger) call this in bounded passes.
  */
-export async function deliverDue(sql: Sql, deps: DeliveryDeps, options: { batch?: number; fetch?: typeof fetch } = {}): Promise<number> {
-  const claimed = await claimDueDeliveries(sql, deps.clock.now(), deps.config.webhooks.leaseSeconds, options.batch ?? 20, { perEndpoint: perEndpointLimit(deps) });
+export async function deliverDue(
+  sql: Sql,
+  deps: DeliveryDeps,
+  options: { batch?: number; fetch?: typeof fetch } = {},
+): Promise<number> {
+  const claimed = await claimDueDeliveries(
+    sql,
+    deps.clock.now(),
+    deps.config.webhooks.leaseSeconds,
+    options.batch ?? 20,
+    { perEndpoint: perEndpointLimit(deps) },
+  );
   await Promise.all(claimed.map((d) => deliverClaimed(sql, deps, d, options.fetch ?? fetch)));
   return claimed.length;
 }
@@ -152,7 +237,13 @@ export class DeliveryPipeline {
     const free = this.concurrency - this.size;
     if (free <= 0) return 0;
     const busy = [...this.inFlight].filter(([, n]) => n >= this.perEndpoint).map(([id]) => id);
-    const claimed = await claimDueDeliveries(this.sql, this.deps.clock.now(), this.deps.config.webhooks.leaseSeconds, free, { perEndpoint: this.perEndpoint, busy });
+    const claimed = await claimDueDeliveries(
+      this.sql,
+      this.deps.clock.now(),
+      this.deps.config.webhooks.leaseSeconds,
+      free,
+      { perEndpoint: this.perEndpoint, busy },
+    );
     for (const d of claimed) this.start(d);
     return claimed.length;
   }
@@ -174,7 +265,10 @@ export class DeliveryPipeline {
     const run: Promise<void> = deliverClaimed(this.sql, this.deps, d, this.options.fetch ?? fetch)
       .catch((error: unknown) => {
         // The lease runs out and another pass retries it.
-        this.deps.logger.log('error', 'webhook delivery failed', { delivery_id: d.id, message: error instanceof Error ? error.message : String(error) });
+        this.deps.logger.log('error', 'webhook delivery failed', {
+          delivery_id: d.id,
+          message: error instanceof Error ? error.message : String(error),
+        });
       })
       .finally(() => {
         this.running.delete(run);

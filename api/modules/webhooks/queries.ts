@@ -1,4 +1,4 @@
-import { textArray, type Sql } from '../../db/sql';
+import { type Sql, textArray } from '../../db/sql';
 import { DELIVERIES_CHANNEL } from '../events/queries';
 
 export interface EndpointRow {
@@ -20,21 +20,36 @@ export interface EndpointRow {
 
 export async function insertEndpoint(
   sql: Sql,
-  e: { id: string; organization_id: string; livemode: boolean; url: string; description: string | null; event_types: string[]; secret_encrypted: string; at: Date },
+  e: {
+    id: string;
+    organization_id: string;
+    livemode: boolean;
+    url: string;
+    description: string | null;
+    event_types: string[];
+    secret_encrypted: string;
+    at: Date;
+  },
 ): Promise<void> {
   await sql`
     insert into webhook_endpoints (id, organization_id, livemode, url, description, event_types, secret_encrypted, created_at, updated_at)
     values (${e.id}, ${e.organization_id}, ${e.livemode}, ${e.url}, ${e.description}, ${textArray(e.event_types)}::text[], ${e.secret_encrypted}, ${e.at}, ${e.at})`;
 }
 
-export async function findEndpoint(sql: Sql, where: { id: string; organizationId: string; livemode: boolean }): Promise<EndpointRow | undefined> {
+export async function findEndpoint(
+  sql: Sql,
+  where: { id: string; organizationId: string; livemode: boolean },
+): Promise<EndpointRow | undefined> {
   const [row] = await sql<EndpointRow[]>`
     select * from webhook_endpoints
     where id = ${where.id} and organization_id = ${where.organizationId} and livemode = ${where.livemode} and deleted_at is null`;
   return row;
 }
 
-export function listEndpoints(sql: Sql, args: { organizationId: string; livemode: boolean; after?: [string, string]; limit: number }): Promise<EndpointRow[]> {
+export function listEndpoints(
+  sql: Sql,
+  args: { organizationId: string; livemode: boolean; after?: [string, string]; limit: number },
+): Promise<EndpointRow[]> {
   return sql<EndpointRow[]>`
     select * from webhook_endpoints
     where organization_id = ${args.organizationId} and livemode = ${args.livemode} and deleted_at is null
@@ -64,7 +79,13 @@ export async function softDeleteEndpoint(sql: Sql, id: string, at: Date): Promis
   await sql`update webhook_deliveries set status = 'failed', last_error = 'endpoint deleted' where endpoint_id = ${id} and status = 'pending'`;
 }
 
-export async function rotateSecret(sql: Sql, id: string, newSecretEncrypted: string, previousUntil: Date, at: Date): Promise<void> {
+export async function rotateSecret(
+  sql: Sql,
+  id: string,
+  newSecretEncrypted: string,
+  previousUntil: Date,
+  at: Date,
+): Promise<void> {
   await sql`
     update webhook_endpoints set previous_secret_encrypted = secret_encrypted, previous_secret_expires_at = ${previousUntil},
       secret_encrypted = ${newSecretEncrypted}, updated_at = ${at}, version = version + 1
@@ -86,7 +107,10 @@ export interface DeliveryRow {
   event_type: string;
 }
 
-export function listDeliveries(sql: Sql, args: { endpointId: string; before?: [string, string]; limit: number }): Promise<DeliveryRow[]> {
+export function listDeliveries(
+  sql: Sql,
+  args: { endpointId: string; before?: [string, string]; limit: number },
+): Promise<DeliveryRow[]> {
   return sql<DeliveryRow[]>`
     select d.id, d.endpoint_id, d.event_id, d.status, d.attempts, d.next_attempt_at, d.last_status_code, d.last_error, d.last_latency_ms,
       d.created_at, d.delivered_at, e.type as event_type
@@ -98,7 +122,15 @@ export function listDeliveries(sql: Sql, args: { endpointId: string; before?: [s
 
 export function listAttempts(sql: Sql, deliveryIds: readonly string[]) {
   if (deliveryIds.length === 0) return Promise.resolve([]);
-  return sql<Array<{ delivery_id: string; attempted_at: Date; status_code: number | null; latency_ms: number; error: string | null }>>`
+  return sql<
+    Array<{
+      delivery_id: string;
+      attempted_at: Date;
+      status_code: number | null;
+      latency_ms: number;
+      error: string | null;
+    }>
+  >`
     select delivery_id, attempted_at, status_code, latency_ms, error from webhook_attempts
     where delivery_id = any(${textArray(deliveryIds)}::text[]) order by id`;
 }
@@ -179,8 +211,13 @@ export function claimDueDeliveries(
 export async function recordAttempt(
   sql: Sql,
   a: {
-    deliveryId: string; at: Date; statusCode: number | null; latencyMs: number; error: string | null;
-    outcome: 'succeeded' | 'retry' | 'failed' | 'exhausted'; nextAttemptAt: Date | null;
+    deliveryId: string;
+    at: Date;
+    statusCode: number | null;
+    latencyMs: number;
+    error: string | null;
+    outcome: 'succeeded' | 'retry' | 'failed' | 'exhausted';
+    nextAttemptAt: Date | null;
   },
 ): Promise<void> {
   await sql`
@@ -203,7 +240,10 @@ export async function disableEndpoint(sql: Sql, id: string, reason: string, at: 
 }
 
 /** An event for one endpoint only, outside the fan-out: the endpoint's "send a test" button. */
-export async function insertTestEvent(sql: Sql, args: { eventId: string; deliveryId: string; endpoint: EndpointRow; at: Date }): Promise<void> {
+export async function insertTestEvent(
+  sql: Sql,
+  args: { eventId: string; deliveryId: string; endpoint: EndpointRow; at: Date },
+): Promise<void> {
   await sql`
     insert into events (id, organization_id, livemode, type, data, created_at)
     values (${args.eventId}, ${args.endpoint.organization_id}, ${args.endpoint.livemode}, 'webhook_endpoint.test',

@@ -1,9 +1,20 @@
 import type { Context } from 'hono';
+
+import { organizationPrincipal } from '../../http/auth';
 import type { App, AppEnv } from '../../http/context';
 import { defineRoute } from '../../http/openapi';
-import { organizationPrincipal } from '../../http/auth';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
+import { toDelivery, toWebhookEndpoint } from './mappers';
+import {
+  findDelivery,
+  findEndpoint,
+  listAttempts,
+  listDeliveries,
+  listEndpoints,
+  requeueDelivery,
+  softDeleteEndpoint,
+} from './queries';
 import {
   CreateWebhookEndpointBody,
   DeliveryPageSchema,
@@ -16,75 +27,155 @@ import {
   WebhookEndpointSchema,
   WebhookEndpointWithSecretSchema,
 } from './schemas';
-import { findDelivery, findEndpoint, listAttempts, listDeliveries, listEndpoints, requeueDelivery, softDeleteEndpoint } from './queries';
 import { changeEndpoint, createEndpoint, rotateEndpointSecret, sendTestEvent } from './service';
-import { toDelivery, toWebhookEndpoint } from './mappers';
 
 const TAG = 'Webhook endpoints';
-const ONE = { 200: { description: 'The endpoint.', content: { 'application/json': { schema: WebhookEndpointSchema } } } };
-const WITH_SECRET = { description: 'The endpoint and its signing secret.', content: { 'application/json': { schema: WebhookEndpointWithSecretSchema } } };
+const ONE = {
+  200: { description: 'The endpoint.', content: { 'application/json': { schema: WebhookEndpointSchema } } },
+};
+const WITH_SECRET = {
+  description: 'The endpoint and its signing secret.',
+  content: { 'application/json': { schema: WebhookEndpointWithSecretSchema } },
+};
 
 const create = defineRoute({
-  method: 'post', path: '/v1/webhook-endpoints', operationId: 'createWebhookEndpoint', tags: [TAG],
+  method: 'post',
+  path: '/v1/webhook-endpoints',
+  operationId: 'createWebhookEndpoint',
+  tags: [TAG],
   summary: 'Add a webhook endpoint',
-  description: 'Events are signed per Standard Webhooks with the returned `whsec_` secret. URLs must be https in production and resolve to public addresses.',
-  auth: 'orgWrite', role: 'admin',
+  description:
+    'Events are signed per Standard Webhooks with the returned `whsec_` secret. URLs must be https in production and resolve to public addresses.',
+  auth: 'orgWrite',
+  role: 'admin',
   request: { body: { content: { 'application/json': { schema: CreateWebhookEndpointBody } }, required: true } },
   responses: { 201: WITH_SECRET },
 });
 const list = defineRoute({
-  method: 'get', path: '/v1/webhook-endpoints', operationId: 'listWebhookEndpoints', tags: [TAG], summary: 'List webhook endpoints',
-  description: 'The organisation\'s webhook endpoints, newest first, cursor-paginated. Secrets are never shown again after creation.',
-  auth: 'orgRead', request: { query: ListQuery }, problems: ['invalid_cursor'],
-  responses: { 200: { description: 'A page of endpoints.', content: { 'application/json': { schema: WebhookEndpointPageSchema } } } },
+  method: 'get',
+  path: '/v1/webhook-endpoints',
+  operationId: 'listWebhookEndpoints',
+  tags: [TAG],
+  summary: 'List webhook endpoints',
+  description:
+    "The organisation's webhook endpoints, newest first, cursor-paginated. Secrets are never shown again after creation.",
+  auth: 'orgRead',
+  request: { query: ListQuery },
+  problems: ['invalid_cursor'],
+  responses: {
+    200: {
+      description: 'A page of endpoints.',
+      content: { 'application/json': { schema: WebhookEndpointPageSchema } },
+    },
+  },
 });
 const retrieve = defineRoute({
-  method: 'get', path: '/v1/webhook-endpoints/{id}', operationId: 'retrieveWebhookEndpoint', tags: [TAG], summary: 'Retrieve a webhook endpoint',
-  description: 'One webhook endpoint: its URL, the event types it receives, whether it is enabled and why it was disabled, if it was.',
-  auth: 'orgRead', request: { params: WebhookEndpointParams }, problems: ['not_found'], responses: ONE,
+  method: 'get',
+  path: '/v1/webhook-endpoints/{id}',
+  operationId: 'retrieveWebhookEndpoint',
+  tags: [TAG],
+  summary: 'Retrieve a webhook endpoint',
+  description:
+    'One webhook endpoint: its URL, the event types it receives, whether it is enabled and why it was disabled, if it was.',
+  auth: 'orgRead',
+  request: { params: WebhookEndpointParams },
+  problems: ['not_found'],
+  responses: ONE,
 });
 const update = defineRoute({
-  method: 'patch', path: '/v1/webhook-endpoints/{id}', operationId: 'updateWebhookEndpoint', tags: [TAG], summary: 'Update a webhook endpoint',
+  method: 'patch',
+  path: '/v1/webhook-endpoints/{id}',
+  operationId: 'updateWebhookEndpoint',
+  tags: [TAG],
+  summary: 'Update a webhook endpoint',
   description: 'Change the URL, the event types, or enable it again after it was disabled.',
-  auth: 'orgWrite', role: 'admin',
-  request: { params: WebhookEndpointParams, body: { content: { 'application/json': { schema: UpdateWebhookEndpointBody } }, required: true } },
-  problems: ['not_found'], responses: ONE,
+  auth: 'orgWrite',
+  role: 'admin',
+  request: {
+    params: WebhookEndpointParams,
+    body: { content: { 'application/json': { schema: UpdateWebhookEndpointBody } }, required: true },
+  },
+  problems: ['not_found'],
+  responses: ONE,
 });
 const remove = defineRoute({
-  method: 'delete', path: '/v1/webhook-endpoints/{id}', operationId: 'deleteWebhookEndpoint', tags: [TAG], summary: 'Delete a webhook endpoint',
-  description: 'Removes a webhook endpoint: nothing more is delivered to it. Events stay available at `GET /v1/events`.',
-  auth: 'orgWrite', role: 'admin', request: { params: WebhookEndpointParams }, problems: ['not_found'], responses: ONE,
+  method: 'delete',
+  path: '/v1/webhook-endpoints/{id}',
+  operationId: 'deleteWebhookEndpoint',
+  tags: [TAG],
+  summary: 'Delete a webhook endpoint',
+  description:
+    'Removes a webhook endpoint: nothing more is delivered to it. Events stay available at `GET /v1/events`.',
+  auth: 'orgWrite',
+  role: 'admin',
+  request: { params: WebhookEndpointParams },
+  problems: ['not_found'],
+  responses: ONE,
 });
 const rotate = defineRoute({
-  method: 'post', path: '/v1/webhook-endpoints/{id}/rotate-secret', operationId: 'rotateWebhookEndpointSecret', tags: [TAG],
-  summary: 'Rotate the signing secret', description: 'The old secret keeps signing (a second signature) for 24 hours.',
-  auth: 'orgWrite', role: 'admin', request: { params: WebhookEndpointParams }, problems: ['not_found'],
+  method: 'post',
+  path: '/v1/webhook-endpoints/{id}/rotate-secret',
+  operationId: 'rotateWebhookEndpointSecret',
+  tags: [TAG],
+  summary: 'Rotate the signing secret',
+  description: 'The old secret keeps signing (a second signature) for 24 hours.',
+  auth: 'orgWrite',
+  role: 'admin',
+  request: { params: WebhookEndpointParams },
+  problems: ['not_found'],
   responses: { 200: WITH_SECRET },
 });
 const test = defineRoute({
-  method: 'post', path: '/v1/webhook-endpoints/{id}/test', operationId: 'testWebhookEndpoint', tags: [TAG],
-  summary: 'Send a test event', description: 'Queues a `webhook_endpoint.test` event for this endpoint only; see its delivery in the log.',
-  auth: 'orgWrite', role: 'admin', request: { params: WebhookEndpointParams }, problems: ['not_found', 'conflict'],
-  responses: { 202: { description: 'Queued.', content: { 'application/json': { schema: DeliveryPageSchema.shape.data.element } } } },
+  method: 'post',
+  path: '/v1/webhook-endpoints/{id}/test',
+  operationId: 'testWebhookEndpoint',
+  tags: [TAG],
+  summary: 'Send a test event',
+  description: 'Queues a `webhook_endpoint.test` event for this endpoint only; see its delivery in the log.',
+  auth: 'orgWrite',
+  role: 'admin',
+  request: { params: WebhookEndpointParams },
+  problems: ['not_found', 'conflict'],
+  responses: {
+    202: { description: 'Queued.', content: { 'application/json': { schema: DeliveryPageSchema.shape.data.element } } },
+  },
 });
 const deliveries = defineRoute({
-  method: 'get', path: '/v1/webhook-endpoints/{id}/deliveries', operationId: 'listWebhookDeliveries', tags: [TAG],
-  summary: 'The delivery log', description: 'Newest first, with every attempt: status code, latency, error.',
-  auth: 'orgRead', request: { params: WebhookEndpointParams, query: ListQuery },
+  method: 'get',
+  path: '/v1/webhook-endpoints/{id}/deliveries',
+  operationId: 'listWebhookDeliveries',
+  tags: [TAG],
+  summary: 'The delivery log',
+  description: 'Newest first, with every attempt: status code, latency, error.',
+  auth: 'orgRead',
+  request: { params: WebhookEndpointParams, query: ListQuery },
   problems: ['not_found', 'invalid_cursor'],
-  responses: { 200: { description: 'A page of deliveries.', content: { 'application/json': { schema: DeliveryPageSchema } } } },
+  responses: {
+    200: { description: 'A page of deliveries.', content: { 'application/json': { schema: DeliveryPageSchema } } },
+  },
 });
 const retry = defineRoute({
-  method: 'post', path: '/v1/webhook-endpoints/{id}/deliveries/{delivery_id}/retry', operationId: 'retryWebhookDelivery', tags: [TAG],
-  summary: 'Deliver again now', auth: 'orgWrite', role: 'admin', request: { params: DeliveryParams },
-  description: 'Queues a delivery again for immediate sending, for example after fixing the receiving endpoint. The new attempt appears in the delivery log.',
+  method: 'post',
+  path: '/v1/webhook-endpoints/{id}/deliveries/{delivery_id}/retry',
+  operationId: 'retryWebhookDelivery',
+  tags: [TAG],
+  summary: 'Deliver again now',
+  auth: 'orgWrite',
+  role: 'admin',
+  request: { params: DeliveryParams },
+  description:
+    'Queues a delivery again for immediate sending, for example after fixing the receiving endpoint. The new attempt appears in the delivery log.',
   problems: ['not_found', 'conflict'],
   responses: { 202: { description: 'Queued again.', content: { 'application/json': { schema: DeliverySchema } } } },
 });
 
 async function ownEndpoint(c: Context<AppEnv>, id: string) {
   const principal = organizationPrincipal(c);
-  const row = await findEndpoint(c.get('sql'), { id, organizationId: principal.organizationId, livemode: principal.livemode });
+  const row = await findEndpoint(c.get('sql'), {
+    id,
+    organizationId: principal.organizationId,
+    livemode: principal.livemode,
+  });
   if (!row) throw new ProblemError('not_found', 'No such webhook endpoint.');
   return row;
 }
@@ -101,25 +192,52 @@ export function registerWebhooks(app: App): void {
     const principal = organizationPrincipal(c);
     const body = c.req.valid('json');
     const { id, secret } = await createEndpoint(c.get('sql'), c.get('deps'), {
-      organizationId: principal.organizationId, livemode: principal.livemode, url: body.url, description: body.description, eventTypes: body.event_types ?? [], now: now(c),
+      organizationId: principal.organizationId,
+      livemode: principal.livemode,
+      url: body.url,
+      description: body.description,
+      eventTypes: body.event_types ?? [],
+      now: now(c),
     });
-    return c.json({ ...toWebhookEndpoint((await ownEndpoint(c, id)), now(c)), secret }, 201);
+    return c.json({ ...toWebhookEndpoint(await ownEndpoint(c, id), now(c)), secret }, 201);
   });
 
   app.openapi(list, async (c) => {
     const principal = organizationPrincipal(c);
     const { limit, cursor } = c.req.valid('query');
     const after = cursor ? (decodeCursor('webhook_endpoints', cursor, 2) as [string, string]) : undefined;
-    const rows = await listEndpoints(c.get('sql'), { organizationId: principal.organizationId, livemode: principal.livemode, after, limit });
-    return c.json(toPage(rows, limit, 'webhook_endpoints', (r) => [r.created_at.toISOString(), r.id], (r) => toWebhookEndpoint(r, now(c))), 200);
+    const rows = await listEndpoints(c.get('sql'), {
+      organizationId: principal.organizationId,
+      livemode: principal.livemode,
+      after,
+      limit,
+    });
+    return c.json(
+      toPage(
+        rows,
+        limit,
+        'webhook_endpoints',
+        (r) => [r.created_at.toISOString(), r.id],
+        (r) => toWebhookEndpoint(r, now(c)),
+      ),
+      200,
+    );
   });
 
-  app.openapi(retrieve, async (c) => c.json(toWebhookEndpoint(await ownEndpoint(c, c.req.valid('param').id), now(c)), 200));
+  app.openapi(retrieve, async (c) =>
+    c.json(toWebhookEndpoint(await ownEndpoint(c, c.req.valid('param').id), now(c)), 200),
+  );
 
   app.openapi(update, async (c) => {
     const endpoint = await ownEndpoint(c, c.req.valid('param').id);
     const body = c.req.valid('json');
-    await changeEndpoint(c.get('sql'), c.get('deps'), endpoint.id, { url: body.url, description: body.description, event_types: body.event_types, enabled: body.enabled }, now(c));
+    await changeEndpoint(
+      c.get('sql'),
+      c.get('deps'),
+      endpoint.id,
+      { url: body.url, description: body.description, event_types: body.event_types, enabled: body.enabled },
+      now(c),
+    );
     return c.json(toWebhookEndpoint(await ownEndpoint(c, endpoint.id), now(c)), 200);
   });
 
@@ -147,9 +265,22 @@ export function registerWebhooks(app: App): void {
     const { limit, cursor } = c.req.valid('query');
     const before = cursor ? (decodeCursor('webhook_deliveries', cursor, 2) as [string, string]) : undefined;
     const rows = await listDeliveries(c.get('sql'), { endpointId: endpoint.id, before, limit });
-    const attempts = await listAttempts(c.get('sql'), rows.map((r) => r.id));
+    const attempts = await listAttempts(
+      c.get('sql'),
+      rows.map((r) => r.id),
+    );
     return c.json(
-      toPage(rows, limit, 'webhook_deliveries', (r) => [r.created_at.toISOString(), r.id], (r) => toDelivery(r, attempts.filter((a) => a.delivery_id === r.id))),
+      toPage(
+        rows,
+        limit,
+        'webhook_deliveries',
+        (r) => [r.created_at.toISOString(), r.id],
+        (r) =>
+          toDelivery(
+            r,
+            attempts.filter((a) => a.delivery_id === r.id),
+          ),
+      ),
       200,
     );
   });
@@ -158,7 +289,8 @@ export function registerWebhooks(app: App): void {
     const { id, delivery_id } = c.req.valid('param');
     const endpoint = await ownEndpoint(c, id);
     if (!endpoint.enabled) throw new ProblemError('conflict', 'The endpoint is disabled; enable it first.');
-    if (!(await findDelivery(c.get('sql'), endpoint.id, delivery_id))) throw new ProblemError('not_found', 'No such delivery.');
+    if (!(await findDelivery(c.get('sql'), endpoint.id, delivery_id)))
+      throw new ProblemError('not_found', 'No such delivery.');
     await requeueDelivery(c.get('sql'), delivery_id, now(c));
     return c.json(await deliveryView(c, endpoint.id, delivery_id), 202);
   });

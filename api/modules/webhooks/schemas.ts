@@ -1,12 +1,18 @@
 import { z } from '@hono/zod-openapi';
-import { paginationQuery, pageSchema } from '../../http/pagination';
+
+import { pageSchema, paginationQuery } from '../../http/pagination';
 import { EVENT_TYPES } from '../events/emit';
 
 const EventTypeFilter = z
   .string()
-  .refine((t) => (EVENT_TYPES as readonly string[]).includes(t) || (t.endsWith('.*') && EVENT_TYPES.some((e) => e.startsWith(t.slice(0, -1)))), {
-    message: 'Unknown event type.',
-  })
+  .refine(
+    (t) =>
+      (EVENT_TYPES as readonly string[]).includes(t) ||
+      (t.endsWith('.*') && EVENT_TYPES.some((e) => e.startsWith(t.slice(0, -1)))),
+    {
+      message: 'Unknown event type.',
+    },
+  )
   .openapi({ example: 'procedure.*' });
 
 const WEBHOOK_ENDPOINT_EXAMPLE = {
@@ -30,7 +36,9 @@ export const WebhookEndpointSchema = z
     livemode: z.boolean(),
     url: z.string(),
     description: z.string().nullable(),
-    event_types: z.array(z.string()).openapi({ description: 'Types delivered (`procedure.*` matches a family); empty means every type.' }),
+    event_types: z
+      .array(z.string())
+      .openapi({ description: 'Types delivered (`procedure.*` matches a family); empty means every type.' }),
     enabled: z.boolean(),
     disabled_reason: z.string().nullable(),
     secret_rotation: z.object({ previous_secret_valid_until: z.string() }).nullable(),
@@ -49,11 +57,19 @@ export const CreateWebhookEndpointBody = z
   .object({
     url: z.string().max(2000).openapi({ example: 'https://expedientes.gestoriamartinez.es/hooks/puente' }),
     description: z.string().max(500).optional(),
-    event_types: z.array(EventTypeFilter).max(50).optional().openapi({ description: 'Types to deliver; omit or leave empty for every type.' }),
+    event_types: z
+      .array(EventTypeFilter)
+      .max(50)
+      .optional()
+      .openapi({ description: 'Types to deliver; omit or leave empty for every type.' }),
   })
   .strict()
   .openapi('CreateWebhookEndpointRequest', {
-    example: { url: 'https://expedientes.gestoriamartinez.es/hooks/puente', description: 'Sincronización del gestor de expedientes', event_types: ['procedure.*', 'delegation.revoked'] },
+    example: {
+      url: 'https://expedientes.gestoriamartinez.es/hooks/puente',
+      description: 'Sincronización del gestor de expedientes',
+      event_types: ['procedure.*', 'delegation.revoked'],
+    },
   });
 
 export const UpdateWebhookEndpointBody = z
@@ -67,10 +83,16 @@ export const UpdateWebhookEndpointBody = z
   .openapi('UpdateWebhookEndpointRequest', { example: { enabled: true, event_types: ['procedure.*'] } });
 
 export const WebhookEndpointParams = z.object({
-  id: z.string().max(64).openapi({ param: { name: 'id', in: 'path', required: true }, example: 'whe_2Bn4Mq6Wr8Ty0Ui2Op4As6' }),
+  id: z
+    .string()
+    .max(64)
+    .openapi({ param: { name: 'id', in: 'path', required: true }, example: 'whe_2Bn4Mq6Wr8Ty0Ui2Op4As6' }),
 });
 export const DeliveryParams = WebhookEndpointParams.extend({
-  delivery_id: z.string().max(64).openapi({ param: { name: 'delivery_id', in: 'path', required: true }, example: 'whd_8Kj6Hg4Fd2Sa0Po8Iu6Yt4' }),
+  delivery_id: z
+    .string()
+    .max(64)
+    .openapi({ param: { name: 'delivery_id', in: 'path', required: true }, example: 'whd_8Kj6Hg4Fd2Sa0Po8Iu6Yt4' }),
 });
 
 export const WebhookEndpointPageSchema = pageSchema(WebhookEndpointSchema, 'WebhookEndpointList');
@@ -84,7 +106,14 @@ export const DeliverySchema = z
     event_id: z.string(),
     event_type: z.string(),
     status: z.enum(['pending', 'succeeded', 'failed', 'exhausted']),
-    attempts: z.array(z.object({ attempted_at: z.string(), status_code: z.number().int().nullable(), latency_ms: z.number().int(), error: z.string().nullable() })),
+    attempts: z.array(
+      z.object({
+        attempted_at: z.string(),
+        status_code: z.number().int().nullable(),
+        latency_ms: z.number().int(),
+        error: z.string().nullable(),
+      }),
+    ),
     next_attempt_at: z.string().nullable(),
     delivered_at: z.string().nullable(),
     created_at: z.string(),

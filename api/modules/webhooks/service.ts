@@ -1,18 +1,25 @@
-import type { Deps } from '../../deps';
 import type { Sql } from '../../db/sql';
 import { transaction } from '../../db/sql';
+import type { Deps } from '../../deps';
 import { secretBox } from '../../lib/crypto-box';
 import { newId } from '../../lib/ids';
-import { checkWebhookUrl } from './url-policy';
+import { type EndpointRow, insertEndpoint, insertTestEvent, rotateSecret, updateEndpoint } from './queries';
 import { newWebhookSecret } from './signing';
-import { insertEndpoint, insertTestEvent, rotateSecret, updateEndpoint, type EndpointRow } from './queries';
+import { checkWebhookUrl } from './url-policy';
 
 export const PREVIOUS_SECRET_GRACE_MS = 24 * 3600_000;
 
 export async function createEndpoint(
   sql: Sql,
   deps: Pick<Deps, 'config' | 'resolveHost'>,
-  args: { organizationId: string; livemode: boolean; url: string; description?: string; eventTypes: string[]; now: Date },
+  args: {
+    organizationId: string;
+    livemode: boolean;
+    url: string;
+    description?: string;
+    eventTypes: string[];
+    now: Date;
+  },
 ): Promise<{ id: string; secret: string }> {
   const url = await checkWebhookUrl(args.url, deps.config, deps.resolveHost);
   const secret = newWebhookSecret();
@@ -43,9 +50,20 @@ export async function changeEndpoint(
 }
 
 /** A new secret; the old one keeps signing alongside it for 24 hours. */
-export async function rotateEndpointSecret(sql: Sql, secretKey: string, endpoint: EndpointRow, now: Date): Promise<string> {
+export async function rotateEndpointSecret(
+  sql: Sql,
+  secretKey: string,
+  endpoint: EndpointRow,
+  now: Date,
+): Promise<string> {
   const secret = newWebhookSecret();
-  await rotateSecret(sql, endpoint.id, await secretBox(secretKey).seal(secret), new Date(now.getTime() + PREVIOUS_SECRET_GRACE_MS), now);
+  await rotateSecret(
+    sql,
+    endpoint.id,
+    await secretBox(secretKey).seal(secret),
+    new Date(now.getTime() + PREVIOUS_SECRET_GRACE_MS),
+    now,
+  );
   return secret;
 }
 

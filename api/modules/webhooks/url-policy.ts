@@ -7,7 +7,11 @@ import { isIpLiteral, isPrivateAddress } from '../../lib/net';
  * addresses, written literally or behind a DNS name. Checked when the URL is saved and again
  * before each delivery (DNS can change).
  */
-export async function checkWebhookUrl(raw: string, config: Config, resolveHost: (host: string) => Promise<string[]>): Promise<URL> {
+export async function checkWebhookUrl(
+  raw: string,
+  config: Config,
+  resolveHost: (host: string) => Promise<string[]>,
+): Promise<URL> {
   let url: URL;
   try {
     url = new URL(raw);
@@ -24,6 +28,10 @@ export async function checkWebhookUrl(raw: string, config: Config, resolveHost: 
     throw fieldProblem('/url', 'Must point to a public internet address.');
   }
   const addresses = isIpLiteral(host) ? [host] : await resolveHost(host);
-  if (addresses.some(isPrivateAddress)) throw fieldProblem('/url', 'Must point to a public internet address (it resolves to a private, loopback or link-local one).');
+  if (addresses.some(isPrivateAddress))
+    throw fieldProblem(
+      '/url',
+      'Must point to a public internet address (it resolves to a private, loopback or link-local one).',
+    );
   return url;
 }

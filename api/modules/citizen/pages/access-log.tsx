@@ -1,15 +1,16 @@
 import type { Context } from 'hono';
+
+import { citizenFromSession, type CitizenPrincipal } from '../../../http/auth';
 import type { App, AppEnv } from '../../../http/context';
 import { decodeCursor, encodeCursor } from '../../../http/pagination';
 import { ProblemError } from '../../../http/problem';
 import type { AccessLogFilter, AccessLogRow } from '../../access-log/queries';
 import { accessLogCells, delegationStatusText } from '../access-log-view';
-import { citizenFromSession, type CitizenPrincipal } from '../../../http/auth';
 import { formatDay, type Lang, type Messages } from '../i18n';
-import { Layout, pageContext, sendPage, type PageContext, type SessionChrome } from '../layout';
-import { listDelegationChoices, type DelegationChoiceRow } from '../queries';
+import { Layout, type PageContext, pageContext, sendPage, type SessionChrome } from '../layout';
+import { type DelegationChoiceRow, listDelegationChoices } from '../queries';
 import { citizenLivemodeFilter, sendAccessLogExport } from '../routes';
-import { accessLogFilter, accessLogPage, todayOf, scopeOf, type CitizenScope } from '../service';
+import { accessLogFilter, accessLogPage, type CitizenScope, scopeOf, todayOf } from '../service';
 import { ACCESS_LOG, problemPage, sessionChrome, signInPage } from './shared';
 
 const ACCESS_LOG_PAGE = 50;
@@ -32,15 +33,24 @@ function readQuery(c: Context<AppEnv>): PageQuery {
 }
 
 function validDay(value: string): boolean {
-  return DAY.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+  return (
+    DAY.test(value) &&
+    !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) &&
+    new Date(`${value}T00:00:00Z`).toISOString().startsWith(value)
+  );
 }
 
 /** The same filter and window for the page and its exports, or the fields in error. */
-function resolve(scope: CitizenScope, t: Messages, query: PageQuery): { filter: AccessLogFilter; before?: string } | { errors: FieldErrors } {
+function resolve(
+  scope: CitizenScope,
+  t: Messages,
+  query: PageQuery,
+): { filter: AccessLogFilter; before?: string } | { errors: FieldErrors } {
   const errors: FieldErrors = {};
   if (query.inicio && !validDay(query.inicio)) errors.inicio = t.filterDateInvalid;
   if (query.fin && !validDay(query.fin)) errors.fin = t.filterDateInvalid;
-  if (!errors.inicio && !errors.fin && query.inicio && query.fin && query.fin < query.inicio) errors.fin = t.filterPeriodInvalid;
+  if (!errors.inicio && !errors.fin && query.inicio && query.fin && query.fin < query.inicio)
+    errors.fin = t.filterPeriodInvalid;
   if (errors.inicio || errors.fin) return { errors };
   const filter = accessLogFilter(scope, { delegationId: query.delegacion, from: query.inicio, to: query.fin });
   const before = query.antes ? decodeCursor(CURSOR_LIST, query.antes, 1)[0] : undefined;
@@ -100,7 +110,11 @@ function AccessLogPage(props: {
               </option>
               {choices.map((d) => (
                 <option value={d.id} selected={query.delegacion === d.id}>
-                  {t.delegationChoice(d.organization_name, formatDay(page.lang, d.valid_from), delegationStatusText(t, d.status).toLowerCase())}
+                  {t.delegationChoice(
+                    d.organization_name,
+                    formatDay(page.lang, d.valid_from),
+                    delegationStatusText(t, d.status).toLowerCase(),
+                  )}
                 </option>
               ))}
             </select>
@@ -111,7 +125,14 @@ function AccessLogPage(props: {
               {t.filterDateHint}
             </span>
             {errors.inicio ? <span class="field-error">{errors.inicio}</span> : null}
-            <input type="date" id="inicio" name="inicio" value={query.inicio} aria-describedby="inicio-ayuda" aria-invalid={errors.inicio ? 'true' : undefined} />
+            <input
+              type="date"
+              id="inicio"
+              name="inicio"
+              value={query.inicio}
+              aria-describedby="inicio-ayuda"
+              aria-invalid={errors.inicio ? 'true' : undefined}
+            />
           </div>
           <div>
             <label for="fin">{t.filterTo}</label>
@@ -119,7 +140,14 @@ function AccessLogPage(props: {
               {t.filterDateHint}
             </span>
             {errors.fin ? <span class="field-error">{errors.fin}</span> : null}
-            <input type="date" id="fin" name="fin" value={query.fin} aria-describedby="fin-ayuda" aria-invalid={errors.fin ? 'true' : undefined} />
+            <input
+              type="date"
+              id="fin"
+              name="fin"
+              value={query.fin}
+              aria-describedby="fin-ayuda"
+              aria-invalid={errors.fin ? 'true' : undefined}
+            />
           </div>
           <div class="actions">
             <button type="submit">{t.filterApply}</button>
@@ -206,7 +234,13 @@ function AccessLogPage(props: {
   );
 }
 
-async function resolved(c: Context<AppEnv>, citizen: CitizenPrincipal, scope: CitizenScope, t: Messages, query: PageQuery) {
+async function resolved(
+  c: Context<AppEnv>,
+  citizen: CitizenPrincipal,
+  scope: CitizenScope,
+  t: Messages,
+  query: PageQuery,
+) {
   try {
     return resolve(scope, t, query);
   } catch (error) {
@@ -219,7 +253,13 @@ async function resolved(c: Context<AppEnv>, citizen: CitizenPrincipal, scope: Ci
 export function registerAccessLogPages(app: App): void {
   app.get(ACCESS_LOG, async (c) => {
     const citizen = await citizenFromSession(c);
-    if (!citizen) return signInPage(c, ACCESS_LOG, (t) => t.signInNeededGeneric, (t) => t.accessLogTitle);
+    if (!citizen)
+      return signInPage(
+        c,
+        ACCESS_LOG,
+        (t) => t.signInNeededGeneric,
+        (t) => t.accessLogTitle,
+      );
     const page = pageContext(c);
     const scope = scopeOf(citizen, citizenLivemodeFilter(c), c.get('deps').clock.now());
     const query = readQuery(c);
@@ -228,27 +268,59 @@ export function registerAccessLogPages(app: App): void {
     const choices = await listDelegationChoices(c.get('sql'), citizen.citizenId, scope.livemode, todayOf(scope));
     const session = (await sessionChrome(c, citizen))!;
     if ('errors' in window) {
-      return sendPage(c, page, <AccessLogPage page={page} session={session} rows={[]} query={query} choices={choices} errors={window.errors} />, 400);
+      return sendPage(
+        c,
+        page,
+        <AccessLogPage
+          page={page}
+          session={session}
+          rows={[]}
+          query={query}
+          choices={choices}
+          errors={window.errors}
+        />,
+        400,
+      );
     }
-    const { rows, older } = await accessLogPage(c.get('sql'), window.filter, { before: window.before, limit: ACCESS_LOG_PAGE });
+    const { rows, older } = await accessLogPage(c.get('sql'), window.filter, {
+      before: window.before,
+      limit: ACCESS_LOG_PAGE,
+    });
     return sendPage(
       c,
       page,
-      <AccessLogPage page={page} session={session} rows={rows} query={query} choices={choices} errors={{}} older={older ? encodeCursor(CURSOR_LIST, [older]) : undefined} />,
+      <AccessLogPage
+        page={page}
+        session={session}
+        rows={rows}
+        query={query}
+        choices={choices}
+        errors={{}}
+        older={older ? encodeCursor(CURSOR_LIST, [older]) : undefined}
+      />,
     );
   });
 
   for (const format of ['csv', 'pdf'] as const) {
     app.get(`${ACCESS_LOG}/exportar.${format}`, async (c) => {
       const citizen = await citizenFromSession(c);
-      if (!citizen) return signInPage(c, ACCESS_LOG, (t) => t.signInNeededGeneric, (t) => t.accessLogTitle);
+      if (!citizen)
+        return signInPage(
+          c,
+          ACCESS_LOG,
+          (t) => t.signInNeededGeneric,
+          (t) => t.accessLogTitle,
+        );
       const page = pageContext(c);
       const scope = scopeOf(citizen, citizenLivemodeFilter(c), c.get('deps').clock.now());
       const query = readQuery(c);
       const window = await resolved(c, citizen, scope, page.t, query);
       if (window instanceof Response) return window;
       if ('errors' in window) return c.redirect(`${ACCESS_LOG}${queryString(query)}`, 303);
-      const { rows } = await accessLogPage(c.get('sql'), window.filter, { before: window.before, limit: ACCESS_LOG_PAGE });
+      const { rows } = await accessLogPage(c.get('sql'), window.filter, {
+        before: window.before,
+        limit: ACCESS_LOG_PAGE,
+      });
       c.set('principal', citizen);
       return sendAccessLogExport(c, scope, format, page.lang as Lang, window.filter, rows);
     });

@@ -1,18 +1,35 @@
+import { citizenFromSession } from '../../../http/auth';
 import type { App } from '../../../http/context';
 import { decodeCursor, encodeCursor } from '../../../http/pagination';
 import { ProblemError } from '../../../http/problem';
 import { legalDay } from '../../../lib/legal-day';
-import { listDelegations, type DelegationRow } from '../../delegations/queries';
+import { type DelegationRow, listDelegations } from '../../delegations/queries';
 import { revokeDelegation } from '../../delegations/service';
-import { citizenFromSession } from '../../../http/auth';
-import { citizenLivemodeFilter } from '../routes';
 import { formatDay } from '../i18n';
-import { Layout, pageContext, sendPage, type PageContext, type SessionChrome } from '../layout';
-import { CsrfField, DELEGATIONS, formLimit, Notice, noticeFor, postSession, problemPage, procedureNames, ScopeDetails, sessionChrome, signInPage } from './shared';
+import { Layout, type PageContext, pageContext, sendPage, type SessionChrome } from '../layout';
+import { citizenLivemodeFilter } from '../routes';
+import {
+  CsrfField,
+  DELEGATIONS,
+  formLimit,
+  Notice,
+  noticeFor,
+  postSession,
+  problemPage,
+  procedureNames,
+  ScopeDetails,
+  sessionChrome,
+  signInPage,
+} from './shared';
 
 const DELEGATIONS_PAGE = 50;
 
-function DelegationCard(props: { page: PageContext; session: SessionChrome; d: DelegationRow; names: Map<string, string> }) {
+function DelegationCard(props: {
+  page: PageContext;
+  session: SessionChrome;
+  d: DelegationRow;
+  names: Map<string, string>;
+}) {
   const { page, session, d, names } = props;
   const { t } = page;
   const active = d.status === 'active';
@@ -23,7 +40,13 @@ function DelegationCard(props: { page: PageContext; session: SessionChrome; d: D
         {d.organization_name}
         {d.livemode ? null : <span class="tag">{t.testMode}</span>}
       </h3>
-      <ScopeDetails t={t} names={names} types={d.procedure_types} subjects={d.scope.subjects} capacities={d.capacities} />
+      <ScopeDetails
+        t={t}
+        names={names}
+        types={d.procedure_types}
+        subjects={d.scope.subjects}
+        capacities={d.capacities}
+      />
       <dl class="facts">
         <dt>{t.validity}</dt>
         <dd>{t.validityRange(formatDay(page.lang, d.valid_from), formatDay(page.lang, d.valid_until))}</dd>
@@ -45,7 +68,14 @@ function DelegationCard(props: { page: PageContext; session: SessionChrome; d: D
   );
 }
 
-function DelegationsPage(props: { page: PageContext; session: SessionChrome; notice?: string; rows: DelegationRow[]; next?: string; names: Map<string, string> }) {
+function DelegationsPage(props: {
+  page: PageContext;
+  session: SessionChrome;
+  notice?: string;
+  rows: DelegationRow[];
+  next?: string;
+  names: Map<string, string>;
+}) {
   const { page, session, rows, names } = props;
   const { t } = page;
   const active = rows.filter((d) => d.status === 'active');
@@ -96,7 +126,13 @@ function DelegationsPage(props: { page: PageContext; session: SessionChrome; not
 export function registerDelegationPages(app: App): void {
   app.get(DELEGATIONS, async (c) => {
     const citizen = await citizenFromSession(c);
-    if (!citizen) return signInPage(c, DELEGATIONS, (t) => t.signInNeededGeneric, (t) => t.delegationsTitle);
+    if (!citizen)
+      return signInPage(
+        c,
+        DELEGATIONS,
+        (t) => t.signInNeededGeneric,
+        (t) => t.delegationsTitle,
+      );
     const page = pageContext(c);
     const cursor = c.req.query('desde');
     let after: [string, string] | undefined;
@@ -115,10 +151,24 @@ export function registerDelegationPages(app: App): void {
     });
     const shown = rows.slice(0, DELEGATIONS_PAGE);
     const last = shown[shown.length - 1];
-    const next = rows.length > DELEGATIONS_PAGE && last ? encodeCursor('citizen_page_delegations', [last.created_at.toISOString(), last.id]) : undefined;
+    const next =
+      rows.length > DELEGATIONS_PAGE && last
+        ? encodeCursor('citizen_page_delegations', [last.created_at.toISOString(), last.id])
+        : undefined;
     const names = await procedureNames(c.get('sql'), page);
     const session = (await sessionChrome(c, citizen))!;
-    return sendPage(c, page, <DelegationsPage page={page} session={session} notice={noticeFor(c, page.t)} rows={shown} next={next} names={names} />);
+    return sendPage(
+      c,
+      page,
+      <DelegationsPage
+        page={page}
+        session={session}
+        notice={noticeFor(c, page.t)}
+        rows={shown}
+        next={next}
+        names={names}
+      />,
+    );
   });
 
   app.post('/ciudadania/delegaciones/:id/revocar', formLimit, async (c) => {

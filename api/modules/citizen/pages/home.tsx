@@ -1,16 +1,47 @@
 import { deleteCookie, getCookie } from 'hono/cookie';
-import type { App } from '../../../http/context';
-import { listDelegationRequests, type DelegationRequestRow } from '../../delegation-requests/queries';
-import { coveredTypes } from '../../delegations/scope';
+
 import { citizenFromSession, SESSION_COOKIE } from '../../../http/auth';
-import { citizenLivemodeFilter } from '../routes';
+import type { App } from '../../../http/context';
+import { type DelegationRequestRow, listDelegationRequests } from '../../delegation-requests/queries';
+import { coveredTypes } from '../../delegations/scope';
 import { formatMadridDay } from '../i18n';
-import { checkCsrf, cookieOptions, Layout, pageContext, sendPage, type PageContext, type SessionChrome } from '../layout';
-import { ACCESS_LOG, DELEGATIONS, formLimit, HOME, messagePage, noticeFor, orderedCapacities, Notice, procedureNames, PROCEDURES, safeReturnPath, sessionChrome, SIGN_IN, signInHref } from './shared';
+import {
+  checkCsrf,
+  cookieOptions,
+  Layout,
+  type PageContext,
+  pageContext,
+  sendPage,
+  type SessionChrome,
+} from '../layout';
+import { citizenLivemodeFilter } from '../routes';
+import {
+  ACCESS_LOG,
+  DELEGATIONS,
+  formLimit,
+  HOME,
+  messagePage,
+  Notice,
+  noticeFor,
+  orderedCapacities,
+  procedureNames,
+  PROCEDURES,
+  safeReturnPath,
+  sessionChrome,
+  SIGN_IN,
+  signInHref,
+} from './shared';
 
 const PENDING_SHOWN = 50;
 
-function HomePage(props: { page: PageContext; session?: SessionChrome; signIn: string; notice?: string; pending?: DelegationRequestRow[]; names: Map<string, string> }) {
+function HomePage(props: {
+  page: PageContext;
+  session?: SessionChrome;
+  signIn: string;
+  notice?: string;
+  pending?: DelegationRequestRow[];
+  names: Map<string, string>;
+}) {
   const { page, session, pending, names } = props;
   const { t } = page;
   return (
@@ -50,7 +81,10 @@ function HomePage(props: { page: PageContext; session?: SessionChrome; signIn: s
                   <p>{t.listJoin(orderedCapacities(r.scope.capacities).map((cap) => t.capacities[cap]))}.</p>
                   <p class="muted">{t.pendingUntil(formatMadridDay(page.lang, r.expires_at))}</p>
                   <p>
-                    <a href={`/ciudadania/solicitudes/${encodeURIComponent(r.id)}`} aria-label={t.reviewRequestOf(r.org_legal_name)}>
+                    <a
+                      href={`/ciudadania/solicitudes/${encodeURIComponent(r.id)}`}
+                      aria-label={t.reviewRequestOf(r.org_legal_name)}
+                    >
                       {t.reviewRequest}
                     </a>
                   </p>
@@ -84,7 +118,11 @@ export function registerHomePages(app: App): void {
     const page = pageContext(c);
     const notice = noticeFor(c, page.t);
     if (!citizen) {
-      return sendPage(c, page, <HomePage page={page} signIn={signInHref(config, HOME)} notice={notice} names={new Map()} />);
+      return sendPage(
+        c,
+        page,
+        <HomePage page={page} signIn={signInHref(config, HOME)} notice={notice} names={new Map()} />,
+      );
     }
     const rows = await listDelegationRequests(c.get('sql'), {
       citizenId: citizen.citizenId,
@@ -97,7 +135,14 @@ export function registerHomePages(app: App): void {
     return sendPage(
       c,
       page,
-      <HomePage page={page} session={await sessionChrome(c, citizen)} signIn={signInHref(config, HOME)} notice={notice} pending={rows.slice(0, PENDING_SHOWN)} names={names} />,
+      <HomePage
+        page={page}
+        session={await sessionChrome(c, citizen)}
+        signIn={signInHref(config, HOME)}
+        notice={notice}
+        pending={rows.slice(0, PENDING_SHOWN)}
+        names={names}
+      />,
     );
   });
 
@@ -114,7 +159,12 @@ export function registerHomePages(app: App): void {
     const cookie = getCookie(c, SESSION_COOKIE);
     if (!cookie) return c.redirect(HOME, 303);
     if (!(await checkCsrf(config.secretKey, cookie, form.csrf))) {
-      return messagePage(c, 403, { title: (t) => t.forbiddenTitle, text: (t) => t.forbiddenText }, { switchPath: HOME });
+      return messagePage(
+        c,
+        403,
+        { title: (t) => t.forbiddenTitle, text: (t) => t.forbiddenText },
+        { switchPath: HOME },
+      );
     }
     deleteCookie(c, SESSION_COOKIE, cookieOptions(config));
     return c.redirect(`${HOME}?aviso=salida`, 303);

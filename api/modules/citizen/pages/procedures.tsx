@@ -1,15 +1,25 @@
 import type { Context } from 'hono';
+
+import { citizenFromSession, type CitizenPrincipal } from '../../../http/auth';
 import type { App, AppEnv } from '../../../http/context';
 import { decodeCursor, encodeCursor } from '../../../http/pagination';
 import { ProblemError } from '../../../http/problem';
 import { contentDisposition } from '../../documents/files';
 import type { TimelineRow } from '../../procedures/timeline.queries';
 import { delegationStatusText } from '../access-log-view';
-import { citizenFromSession, type CitizenPrincipal } from '../../../http/auth';
 import { formatDay, formatMadridDay, formatMadridTime, type Messages } from '../i18n';
-import { Layout, pageContext, sendPage, type PageContext, type SessionChrome } from '../layout';
+import { Layout, type PageContext, pageContext, sendPage, type SessionChrome } from '../layout';
 import { citizenLivemodeFilter } from '../routes';
-import { downloadMyDocument, listMyProcedures, myProcedure, myReceipt, scopeOf, type LegalDate, type MyProcedureDetail, type MyProcedureSummary } from '../service';
+import {
+  downloadMyDocument,
+  type LegalDate,
+  listMyProcedures,
+  myProcedure,
+  type MyProcedureDetail,
+  type MyProcedureSummary,
+  myReceipt,
+  scopeOf,
+} from '../service';
 import { problemPage, procedureNames, PROCEDURES, sessionChrome, signInPage } from './shared';
 
 const PROCEDURES_PAGE = 50;
@@ -25,10 +35,18 @@ function statusText(t: Messages, status: string): string {
 
 function HandledBy(props: { t: Messages; s: MyProcedureSummary }) {
   const { t, s } = props;
-  return <>{t.handledBy(s.holder.organization_name, t.orgKinds[s.holder.organization_kind] ?? s.holder.organization_kind)}</>;
+  return (
+    <>{t.handledBy(s.holder.organization_name, t.orgKinds[s.holder.organization_kind] ?? s.holder.organization_kind)}</>
+  );
 }
 
-function ProceduresPage(props: { page: PageContext; session: SessionChrome; rows: MyProcedureSummary[]; names: Map<string, string>; next?: string }) {
+function ProceduresPage(props: {
+  page: PageContext;
+  session: SessionChrome;
+  rows: MyProcedureSummary[];
+  names: Map<string, string>;
+  next?: string;
+}) {
   const { page, session, rows, names } = props;
   const { t } = page;
   return (
@@ -63,7 +81,9 @@ function ProceduresPage(props: { page: PageContext; session: SessionChrome; rows
                   <td>
                     <HandledBy t={t} s={s} />
                     {s.holder.delegation_status === 'active' ? null : (
-                      <p class="muted">{t.delegationEndedNote(delegationStatusText(t, s.holder.delegation_status).toLowerCase())}</p>
+                      <p class="muted">
+                        {t.delegationEndedNote(delegationStatusText(t, s.holder.delegation_status).toLowerCase())}
+                      </p>
                     )}
                   </td>
                   <td>{s.row.submitted_at ? formatMadridDay(page.lang, s.row.submitted_at) : t.notFiledYet}</td>
@@ -87,7 +107,9 @@ function LegalDates(props: { page: PageContext; d: MyProcedureDetail }) {
   const { page, d } = props;
   const { t } = page;
   const day = (date: string) => formatDay(page.lang, date);
-  const body = d.type.managing_bodies.every((b) => MANAGED_BY_SOCIAL_SECURITY.includes(b)) ? t.bodySocialSecurity : t.bodyAdministration;
+  const body = d.type.managing_bodies.every((b) => MANAGED_BY_SOCIAL_SECURITY.includes(b))
+    ? t.bodySocialSecurity
+    : t.bodyAdministration;
   const sentence = (l: LegalDate): string => {
     switch (l.code) {
       case 'not_filed':
@@ -168,7 +190,9 @@ function ProcedurePage(props: { page: PageContext; session: SessionChrome; d: My
         <section aria-labelledby="requerimiento" class="alert">
           <h2 id="requerimiento">{t.requirementHeading}</h2>
           <p class="lead" data-deadline={open.deadline ?? undefined}>
-            <strong>{open.deadline ? t.requirementDeadline(formatDay(page.lang, open.deadline)) : t.requirementTermPending}</strong>
+            <strong>
+              {open.deadline ? t.requirementDeadline(formatDay(page.lang, open.deadline)) : t.requirementTermPending}
+            </strong>
           </p>
           <p>
             <strong>{t.requirementAsked}</strong> {t.listJoin(open.requirement.kinds.map(kind))}.
@@ -194,7 +218,8 @@ function ProcedurePage(props: { page: PageContext; session: SessionChrome; d: My
         <section aria-labelledby="resolucion">
           <h2 id="resolucion">{t.resolutionHeading}</h2>
           <p class="lead">
-            <strong>{t.resolutionOutcome[r.status] ?? r.status}</strong>. {t.resolvedOn(formatMadridDay(page.lang, r.resolved_at))}
+            <strong>{t.resolutionOutcome[r.status] ?? r.status}</strong>.{' '}
+            {t.resolvedOn(formatMadridDay(page.lang, r.resolved_at))}
           </p>
           {r.resolution_text ? (
             <blockquote>
@@ -232,7 +257,11 @@ function ProcedurePage(props: { page: PageContext; session: SessionChrome; d: My
                     <td>{doc.filename}</td>
                     <td>{formatMadridDay(page.lang, doc.created_at)}</td>
                     <td>
-                      <a href={`${base}/documentos/${encodeURIComponent(doc.id)}`} aria-label={t.downloadOf(doc.filename)} download={doc.filename}>
+                      <a
+                        href={`${base}/documentos/${encodeURIComponent(doc.id)}`}
+                        aria-label={t.downloadOf(doc.filename)}
+                        download={doc.filename}
+                      >
                         {t.download}
                       </a>
                     </td>
@@ -274,8 +303,12 @@ function ProcedurePage(props: { page: PageContext; session: SessionChrome; d: My
                 <td>{actorText(t, e, d.holder.organization_name)}</td>
                 <td>
                   {t.timelineActions[e.action] ?? t.otherTimelineAction(e.action)}
-                  {e.action === 'document_added' && typeof e.details.kind === 'string' ? `: ${kind(e.details.kind)}` : ''}
-                  {e.action === 'requirement_issued' && Array.isArray(e.details.kinds) ? `: ${t.listJoin((e.details.kinds as string[]).map(kind))}` : ''}
+                  {e.action === 'document_added' && typeof e.details.kind === 'string'
+                    ? `: ${kind(e.details.kind)}`
+                    : ''}
+                  {e.action === 'requirement_issued' && Array.isArray(e.details.kinds)
+                    ? `: ${t.listJoin((e.details.kinds as string[]).map(kind))}`
+                    : ''}
                 </td>
               </tr>
             ))}
@@ -287,7 +320,12 @@ function ProcedurePage(props: { page: PageContext; session: SessionChrome; d: My
 }
 
 /** The page's answer to a ProblemError from the service: a 404 page, or the problem in words. */
-async function orProblemPage<T>(c: Context<AppEnv>, citizen: CitizenPrincipal, back: string, work: () => Promise<T>): Promise<T | Response> {
+async function orProblemPage<T>(
+  c: Context<AppEnv>,
+  citizen: CitizenPrincipal,
+  back: string,
+  work: () => Promise<T>,
+): Promise<T | Response> {
   try {
     return await work();
   } catch (error) {
@@ -300,18 +338,32 @@ async function orProblemPage<T>(c: Context<AppEnv>, citizen: CitizenPrincipal, b
 export function registerProcedurePages(app: App): void {
   app.get(PROCEDURES, async (c) => {
     const citizen = await citizenFromSession(c);
-    if (!citizen) return signInPage(c, PROCEDURES, (t) => t.signInNeededGeneric, (t) => t.proceduresTitle);
+    if (!citizen)
+      return signInPage(
+        c,
+        PROCEDURES,
+        (t) => t.signInNeededGeneric,
+        (t) => t.proceduresTitle,
+      );
     const page = pageContext(c);
     const cursor = c.req.query('desde');
     const result = await orProblemPage(c, citizen, PROCEDURES, async () => {
       const after = cursor ? (decodeCursor('citizen_page_procedures', cursor, 2) as [string, string]) : undefined;
       const cal = await c.get('deps').calendar.ensure(c.get('sql'));
-      return listMyProcedures(c.get('sql'), scopeOf(citizen, citizenLivemodeFilter(c), c.get('deps').clock.now()), cal, { after, limit: PROCEDURES_PAGE });
+      return listMyProcedures(
+        c.get('sql'),
+        scopeOf(citizen, citizenLivemodeFilter(c), c.get('deps').clock.now()),
+        cal,
+        { after, limit: PROCEDURES_PAGE },
+      );
     });
     if (result instanceof Response) return result;
     const shown = result.slice(0, PROCEDURES_PAGE);
     const last = shown[shown.length - 1];
-    const next = result.length > PROCEDURES_PAGE && last ? encodeCursor('citizen_page_procedures', [last.row.created_at.toISOString(), last.row.id]) : undefined;
+    const next =
+      result.length > PROCEDURES_PAGE && last
+        ? encodeCursor('citizen_page_procedures', [last.row.created_at.toISOString(), last.row.id])
+        : undefined;
     const names = await procedureNames(c.get('sql'), page);
     const session = (await sessionChrome(c, citizen))!;
     return sendPage(c, page, <ProceduresPage page={page} session={session} rows={shown} names={names} next={next} />);
@@ -321,9 +373,17 @@ export function registerProcedurePages(app: App): void {
     const id = c.req.param('id');
     const path = procedureHref(id);
     const citizen = await citizenFromSession(c);
-    if (!citizen) return signInPage(c, path, (t) => t.signInNeededGeneric, (t) => t.proceduresTitle);
+    if (!citizen)
+      return signInPage(
+        c,
+        path,
+        (t) => t.signInNeededGeneric,
+        (t) => t.proceduresTitle,
+      );
     const scope = scopeOf(citizen, citizenLivemodeFilter(c), c.get('deps').clock.now());
-    const d = await orProblemPage(c, citizen, PROCEDURES, async () => myProcedure(c.get('sql'), scope, await c.get('deps').calendar.ensure(c.get('sql')), id));
+    const d = await orProblemPage(c, citizen, PROCEDURES, async () =>
+      myProcedure(c.get('sql'), scope, await c.get('deps').calendar.ensure(c.get('sql')), id),
+    );
     if (d instanceof Response) return d;
     const page = pageContext(c);
     const name = page.lang === 'es' ? d.type.name_es : d.type.name_en;
@@ -334,9 +394,17 @@ export function registerProcedurePages(app: App): void {
   app.get(`${PROCEDURES}/:id/documentos/:documentId`, async (c) => {
     const id = c.req.param('id');
     const citizen = await citizenFromSession(c);
-    if (!citizen) return signInPage(c, procedureHref(id), (t) => t.signInNeededGeneric, (t) => t.proceduresTitle);
+    if (!citizen)
+      return signInPage(
+        c,
+        procedureHref(id),
+        (t) => t.signInNeededGeneric,
+        (t) => t.proceduresTitle,
+      );
     const scope = scopeOf(citizen, citizenLivemodeFilter(c), c.get('deps').clock.now());
-    const found = await orProblemPage(c, citizen, procedureHref(id), () => downloadMyDocument(c.get('sql'), scope, id, c.req.param('documentId'), c.get('requestId')));
+    const found = await orProblemPage(c, citizen, procedureHref(id), () =>
+      downloadMyDocument(c.get('sql'), scope, id, c.req.param('documentId'), c.get('requestId')),
+    );
     if (found instanceof Response) return found;
     c.header('Cache-Control', 'no-store');
     return c.body(found.bytes as Uint8Array<ArrayBuffer>, 200, {
@@ -350,9 +418,17 @@ export function registerProcedurePages(app: App): void {
   app.get(`${PROCEDURES}/:id/justificante`, async (c) => {
     const id = c.req.param('id');
     const citizen = await citizenFromSession(c);
-    if (!citizen) return signInPage(c, procedureHref(id), (t) => t.signInNeededGeneric, (t) => t.proceduresTitle);
+    if (!citizen)
+      return signInPage(
+        c,
+        procedureHref(id),
+        (t) => t.signInNeededGeneric,
+        (t) => t.proceduresTitle,
+      );
     const scope = scopeOf(citizen, citizenLivemodeFilter(c), c.get('deps').clock.now());
-    const found = await orProblemPage(c, citizen, procedureHref(id), () => myReceipt(c.get('sql'), scope, c.get('deps').calendar, id, c.get('requestId')));
+    const found = await orProblemPage(c, citizen, procedureHref(id), () =>
+      myReceipt(c.get('sql'), scope, c.get('deps').calendar, id, c.get('requestId')),
+    );
     if (found instanceof Response) return found;
     c.header('Cache-Control', 'no-store');
     return c.body(found.pdf as Uint8Array<ArrayBuffer>, 200, {
@@ -361,4 +437,3 @@ export function registerProcedurePages(app: App): void {
     });
   });
 }
-

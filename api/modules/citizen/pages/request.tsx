@@ -1,17 +1,34 @@
 import type { Context } from 'hono';
+
+import { citizenFromSession, type CitizenPrincipal } from '../../../http/auth';
 import type { App, AppEnv } from '../../../http/context';
 import { ProblemError } from '../../../http/problem';
 import type { DelegationRequestRow } from '../../delegation-requests/queries';
 import { acceptDelegationRequest, rejectDelegationRequest } from '../../delegation-requests/service';
 import { coveredTypes } from '../../delegations/scope';
-import { citizenFromSession, type CitizenPrincipal } from '../../../http/auth';
-import { myRequest } from '../routes';
 import { formatDay, formatMadridDay } from '../i18n';
-import { Layout, pageContext, sendPage, type PageContext, type SessionChrome } from '../layout';
-import { CsrfField, DELEGATIONS, formLimit, HOME, notFoundPage, postSession, problemPage, procedureNames, ScopeDetails, sessionChrome, signInPage } from './shared';
+import { Layout, type PageContext, pageContext, sendPage, type SessionChrome } from '../layout';
+import { myRequest } from '../routes';
+import {
+  CsrfField,
+  DELEGATIONS,
+  formLimit,
+  HOME,
+  notFoundPage,
+  postSession,
+  problemPage,
+  procedureNames,
+  ScopeDetails,
+  sessionChrome,
+  signInPage,
+} from './shared';
 
 /** The citizen's own request (as the JSON API finds it), or undefined for anyone else's. */
-async function ownRequest(c: Context<AppEnv>, citizen: CitizenPrincipal, id: string): Promise<DelegationRequestRow | undefined> {
+async function ownRequest(
+  c: Context<AppEnv>,
+  citizen: CitizenPrincipal,
+  id: string,
+): Promise<DelegationRequestRow | undefined> {
   c.set('principal', citizen);
   try {
     return await myRequest(c, id);
@@ -21,7 +38,12 @@ async function ownRequest(c: Context<AppEnv>, citizen: CitizenPrincipal, id: str
   }
 }
 
-function RequestPage(props: { page: PageContext; session: SessionChrome; request: DelegationRequestRow; names: Map<string, string> }) {
+function RequestPage(props: {
+  page: PageContext;
+  session: SessionChrome;
+  request: DelegationRequestRow;
+  names: Map<string, string>;
+}) {
   const { page, session, request: r, names } = props;
   const { t } = page;
   const place = r.org_colegio ?? r.org_registry;
@@ -56,7 +78,13 @@ function RequestPage(props: { page: PageContext; session: SessionChrome; request
       </section>
       <section aria-labelledby="que">
         <h2 id="que">{t.whatHeading}</h2>
-        <ScopeDetails t={t} names={names} types={coveredTypes(r.scope)} subjects={r.scope.subjects} capacities={r.scope.capacities} />
+        <ScopeDetails
+          t={t}
+          names={names}
+          types={coveredTypes(r.scope)}
+          subjects={r.scope.subjects}
+          capacities={r.scope.capacities}
+        />
       </section>
       <section aria-labelledby="hasta">
         <h2 id="hasta">{t.untilHeading}</h2>
@@ -119,7 +147,13 @@ export function registerRequestPages(app: App): void {
     const id = c.req.param('id');
     const path = `/ciudadania/solicitudes/${encodeURIComponent(id)}`;
     const citizen = await citizenFromSession(c);
-    if (!citizen) return signInPage(c, path, (t) => t.signInNeeded, (t) => t.requestTitle);
+    if (!citizen)
+      return signInPage(
+        c,
+        path,
+        (t) => t.signInNeeded,
+        (t) => t.requestTitle,
+      );
     const row = await ownRequest(c, citizen, id);
     if (!row) return notFoundPage(c, citizen);
     const page = pageContext(c);

@@ -2,16 +2,17 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie } from 'hono/cookie';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { AppEnv } from '../../../http/context';
+
 import type { Config } from '../../../config';
 import type { Sql } from '../../../db/sql';
+import { citizenFromSession, type CitizenPrincipal, SESSION_COOKIE } from '../../../http/auth';
+import type { AppEnv } from '../../../http/context';
 import { ProblemError } from '../../../http/problem';
-import { PROCEDURE_TYPE_CODES, type Subject } from '../../catalog/schemas';
 import { listProcedureTypes } from '../../catalog/queries';
+import { PROCEDURE_TYPE_CODES, type Subject } from '../../catalog/schemas';
 import { CAPACITIES, type Capacity } from '../../delegations/scope';
-import { citizenFromSession, SESSION_COOKIE, type CitizenPrincipal } from '../../../http/auth';
 import type { Messages } from '../i18n';
-import { checkCsrf, csrfToken, Layout, pageContext, sendPage, type PageContext, type SessionChrome } from '../layout';
+import { checkCsrf, csrfToken, Layout, type PageContext, pageContext, sendPage, type SessionChrome } from '../layout';
 
 /** Where each citizen page lives. */
 export const HOME = '/ciudadania';
@@ -47,7 +48,10 @@ export function safeReturnPath(value: unknown): string {
 
 /* ------------------------------------------------------------------ small helpers */
 
-export async function sessionChrome(c: Context<AppEnv>, citizen: CitizenPrincipal | undefined): Promise<SessionChrome | undefined> {
+export async function sessionChrome(
+  c: Context<AppEnv>,
+  citizen: CitizenPrincipal | undefined,
+): Promise<SessionChrome | undefined> {
   const cookie = getCookie(c, SESSION_COOKIE);
   if (!citizen || !cookie) return undefined;
   return { name: citizen.name, csrf: await csrfToken(c.get('deps').config.secretKey, cookie) };
@@ -86,7 +90,13 @@ export function CsrfField(props: { token: string }) {
 }
 
 /** Procedure types by name (subjects expanded) and capacities in plain words. */
-export function ScopeDetails(props: { t: Messages; names: Map<string, string>; types: readonly string[]; subjects: readonly Subject[]; capacities: readonly string[] }) {
+export function ScopeDetails(props: {
+  t: Messages;
+  names: Map<string, string>;
+  types: readonly string[];
+  subjects: readonly Subject[];
+  capacities: readonly string[];
+}) {
   const { t, names, subjects } = props;
   const types = PROCEDURE_TYPE_CODES.filter((code) => props.types.includes(code));
   return (
@@ -112,7 +122,13 @@ export function ScopeDetails(props: { t: Messages; names: Map<string, string>; t
   );
 }
 
-export function MessagePage(props: { page: PageContext; session?: SessionChrome; title: string; text: string; links?: { href: string; text: string }[] }) {
+export function MessagePage(props: {
+  page: PageContext;
+  session?: SessionChrome;
+  title: string;
+  text: string;
+  links?: { href: string; text: string }[];
+}) {
   const { page, session, title, text, links } = props;
   return (
     <Layout page={page} title={title} session={session}>
@@ -132,7 +148,11 @@ export function MessagePage(props: { page: PageContext; session?: SessionChrome;
 export async function messagePage(
   c: Context<AppEnv>,
   status: ContentfulStatusCode,
-  content: { title: (t: Messages) => string; text: (t: Messages) => string; links?: (t: Messages) => { href: string; text: string }[] },
+  content: {
+    title: (t: Messages) => string;
+    text: (t: Messages) => string;
+    links?: (t: Messages) => { href: string; text: string }[];
+  },
   options: { citizen?: CitizenPrincipal; switchPath?: string } = {},
 ): Promise<Response> {
   const page = pageContext(c, options.switchPath);
@@ -140,7 +160,13 @@ export async function messagePage(
   return sendPage(
     c,
     page,
-    <MessagePage page={page} session={session} title={content.title(page.t)} text={content.text(page.t)} links={content.links?.(page.t)} />,
+    <MessagePage
+      page={page}
+      session={session}
+      title={content.title(page.t)}
+      text={content.text(page.t)}
+      links={content.links?.(page.t)}
+    />,
     status,
   );
 }
@@ -149,18 +175,32 @@ export function notFoundPage(c: Context<AppEnv>, citizen?: CitizenPrincipal, swi
   return messagePage(c, 404, { title: (t) => t.notFoundTitle, text: (t) => t.notFoundText }, { citizen, switchPath });
 }
 
-export function problemPage(c: Context<AppEnv>, error: ProblemError, citizen: CitizenPrincipal, back: string): Promise<Response> {
+export function problemPage(
+  c: Context<AppEnv>,
+  error: ProblemError,
+  citizen: CitizenPrincipal,
+  back: string,
+): Promise<Response> {
   if (error.code === 'not_found') return notFoundPage(c, citizen, back);
   const status = (error.status >= 400 && error.status < 600 ? error.status : 400) as ContentfulStatusCode;
   return messagePage(
     c,
     status,
-    { title: (t) => t.errorTitle, text: (t) => problemText(t, error), links: (t) => [{ href: back, text: t.backHome }] },
+    {
+      title: (t) => t.errorTitle,
+      text: (t) => problemText(t, error),
+      links: (t) => [{ href: back, text: t.backHome }],
+    },
     { citizen, switchPath: back },
   );
 }
 
-export function signInPage(c: Context<AppEnv>, returnTo: string, text: (t: Messages) => string, title: (t: Messages) => string): Promise<Response> {
+export function signInPage(
+  c: Context<AppEnv>,
+  returnTo: string,
+  text: (t: Messages) => string,
+  title: (t: Messages) => string,
+): Promise<Response> {
   const config = c.get('deps').config;
   return messagePage(c, 200, { title, text, links: (t) => [{ href: signInHref(config, returnTo), text: t.signIn }] });
 }
@@ -192,7 +232,16 @@ export async function postSession(c: Context<AppEnv>, back: string): Promise<Cit
     );
   if (!cookie) return sessionEnded();
   if (!(await checkCsrf(c.get('deps').config.secretKey, cookie, form.csrf))) {
-    return messagePage(c, 403, { title: (t) => t.forbiddenTitle, text: (t) => t.forbiddenText, links: (t) => [{ href: back, text: t.backHome }] }, { switchPath: back });
+    return messagePage(
+      c,
+      403,
+      {
+        title: (t) => t.forbiddenTitle,
+        text: (t) => t.forbiddenText,
+        links: (t) => [{ href: back, text: t.backHome }],
+      },
+      { switchPath: back },
+    );
   }
   const citizen = await citizenFromSession(c);
   if (!citizen) return sessionEnded();
