@@ -1,5 +1,5 @@
 import type { Sql } from '../../db/sql';
-import type { CalendarData, HolidayRow, LocalCoverage, YearCoverage } from '../../lib/calendar';
+import type { CalendarData, HolidayRow, YearCoverage } from '../../lib/calendar';
 import type { Confidence, HolidayScope } from '../../lib/holidays';
 
 export async function readCalendarVersion(sql: Sql): Promise<number> {
@@ -23,29 +23,64 @@ export async function loadCalendarData(sql: Sql): Promise<CalendarData> {
         select coalesce(json_agg(json_build_array(to_char(date, 'YYYY-MM-DD'), scope, code, kind, name, source, confidence, partial, conflict)
           order by date, id), '[]')::text as j
         from holidays`,
-      sql<{ j: string }[]>`select coalesce(json_agg(json_build_array(ine_code, year, complete, note)), '[]')::text as j from local_holiday_coverage`,
+      sql<
+        { j: string }[]
+      >`select coalesce(json_agg(json_build_array(ine_code, year, complete, note)), '[]')::text as j from local_holiday_coverage`,
     ]);
     // A change committed while reading: read again, so the snapshot matches its version.
     if ((await readCalendarVersion(sql)) !== version) continue;
     type M = [string, string, string, CalendarData['municipalities'][number]['region'], string | null];
-    type H = [string, HolidayRow['scope'], string | null, HolidayRow['kind'], string, string, HolidayRow['confidence'], boolean, boolean];
+    type H = [
+      string,
+      HolidayRow['scope'],
+      string | null,
+      HolidayRow['kind'],
+      string,
+      string,
+      HolidayRow['confidence'],
+      boolean,
+      boolean,
+    ];
     type L = [string, number, boolean, string | null];
     return {
       version,
       years: [...years],
       provinces: [...provinces],
-      municipalities: (JSON.parse(municipalities[0]!.j) as M[]).map(([ine, name, province, region, area]) => ({ ine, name, province, region, area })),
-      areas: [...areas],
-      holidays: (JSON.parse(holidays[0]!.j) as H[]).map(([date, scope, code, kind, name, source, confidence, partial, conflict]) => ({
-        date, scope, code, kind, name, source, confidence, partial, conflict,
+      municipalities: (JSON.parse(municipalities[0]!.j) as M[]).map(([ine, name, province, region, area]) => ({
+        ine,
+        name,
+        province,
+        region,
+        area,
       })),
-      localCoverage: (JSON.parse(localCoverage[0]!.j) as L[]).map(([ine, year, complete, note]) => ({ ine, year, complete, note })),
+      areas: [...areas],
+      holidays: (JSON.parse(holidays[0]!.j) as H[]).map(
+        ([date, scope, code, kind, name, source, confidence, partial, conflict]) => ({
+          date,
+          scope,
+          code,
+          kind,
+          name,
+          source,
+          confidence,
+          partial,
+          conflict,
+        }),
+      ),
+      localCoverage: (JSON.parse(localCoverage[0]!.j) as L[]).map(([ine, year, complete, note]) => ({
+        ine,
+        year,
+        complete,
+        note,
+      })),
     };
   }
 }
 
 export async function bumpCalendarVersion(sql: Sql): Promise<number> {
-  const [row] = await sql<{ version: string }[]>`update calendar_state set version = version + 1 returning version::text as version`;
+  const [row] = await sql<
+    { version: string }[]
+  >`update calendar_state set version = version + 1 returning version::text as version`;
   return Number(row!.version);
 }
 
@@ -59,7 +94,10 @@ export interface HolidayInput {
   conflict: boolean;
 }
 
-export async function listPlaceHolidays(sql: Sql, where: { year: number; scope: HolidayScope; code: string | null }): Promise<Array<HolidayInput & { id: string }>> {
+export async function listPlaceHolidays(
+  sql: Sql,
+  where: { year: number; scope: HolidayScope; code: string | null },
+): Promise<Array<HolidayInput & { id: string }>> {
   return sql<Array<HolidayInput & { id: string }>>`
     select id::text as id, to_char(date, 'YYYY-MM-DD') as date, kind, name, source, confidence, partial, conflict
     from holidays
@@ -74,7 +112,13 @@ export async function deletePlaceHolidays(sql: Sql, ids: readonly string[]): Pro
   await sql`delete from holidays where id = any(${`{${ids.join(',')}}`}::bigint[])`;
 }
 
-export async function insertHolidays(sql: Sql, scope: HolidayScope, code: string | null, changeId: string, rows: readonly HolidayInput[]): Promise<void> {
+export async function insertHolidays(
+  sql: Sql,
+  scope: HolidayScope,
+  code: string | null,
+  changeId: string,
+  rows: readonly HolidayInput[],
+): Promise<void> {
   for (const r of rows) {
     await sql`
       insert into holidays (date, scope, code, kind, name, source, confidence, partial, conflict, change_id)
@@ -83,7 +127,9 @@ export async function insertHolidays(sql: Sql, scope: HolidayScope, code: string
 }
 
 export async function findYear(sql: Sql, year: number): Promise<YearCoverage | undefined> {
-  const [row] = await sql<YearCoverage[]>`select year, provisional, source, confidence, note from calendar_years where year = ${year} for update`;
+  const [row] = await sql<
+    YearCoverage[]
+  >`select year, provisional, source, confidence, note from calendar_years where year = ${year} for update`;
   return row;
 }
 
@@ -93,7 +139,10 @@ export async function upsertYear(sql: Sql, y: YearCoverage): Promise<void> {
     on conflict (year) do update set provisional = excluded.provisional, source = excluded.source, confidence = excluded.confidence, note = excluded.note`;
 }
 
-export async function upsertLocalCoverage(sql: Sql, c: { ine: string; year: number; complete: boolean; note: string | null }): Promise<void> {
+export async function upsertLocalCoverage(
+  sql: Sql,
+  c: { ine: string; year: number; complete: boolean; note: string | null },
+): Promise<void> {
   await sql`
     insert into local_holiday_coverage (ine_code, year, complete, note) values (${c.ine}, ${c.year}, ${c.complete}, ${c.note})
     on conflict (ine_code, year) do update set complete = excluded.complete, note = excluded.note`;
@@ -116,7 +165,10 @@ export interface CalendarChangeRow {
   procedures_recomputed: number;
 }
 
-export async function insertCalendarChange(sql: Sql, c: Omit<CalendarChangeRow, 'procedures_recomputed' | 'calendar_version'> & { calendar_version: number }): Promise<void> {
+export async function insertCalendarChange(
+  sql: Sql,
+  c: Omit<CalendarChangeRow, 'procedures_recomputed' | 'calendar_version'> & { calendar_version: number },
+): Promise<void> {
   await sql`
     insert into calendar_changes (id, occurred_at, actor, reason, year, scope, code, mode, before_count, after_count, before, after, calendar_version)
     values (${c.id}, ${c.occurred_at}, ${c.actor}, ${c.reason}, ${c.year}, ${c.scope}, ${c.code}, ${c.mode}, ${c.before_count}, ${c.after_count},
@@ -135,7 +187,10 @@ export async function findCalendarChange(sql: Sql, id: string): Promise<Calendar
   return row;
 }
 
-export async function listCalendarChanges(sql: Sql, args: { after?: [string, string]; limit: number }): Promise<CalendarChangeRow[]> {
+export async function listCalendarChanges(
+  sql: Sql,
+  args: { after?: [string, string]; limit: number },
+): Promise<CalendarChangeRow[]> {
   return sql<CalendarChangeRow[]>`
     select id, occurred_at, actor, reason, year, scope, code, mode, before_count, after_count, before, after,
       calendar_version::text as calendar_version, procedures_recomputed
