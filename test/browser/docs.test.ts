@@ -1,15 +1,14 @@
-import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 
 import { serve, type ServerType } from '@hono/node-server';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createTestApp, type TestApp } from '../support/app';
+import { haveChromium, launchBrowser } from '../support/browser';
 import { registerOrg } from '../support/fixtures';
 
-const CHROMIUM = '/usr/bin/chromium';
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 let t: TestApp;
@@ -32,7 +31,7 @@ async function offlinePage(options: { bypassCSP?: boolean } = {}): Promise<{ pag
   return { page, outside };
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('/docs', () => {
+describe.skipIf(!haveChromium)('/docs', () => {
   beforeAll(async () => {
     t = await createTestApp();
     base = await new Promise<string>((resolve) => {
@@ -40,18 +39,7 @@ describe.skipIf(!existsSync(CHROMIUM))('/docs', () => {
         resolve(`http://127.0.0.1:${info.port}`),
       );
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchBrowser();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
