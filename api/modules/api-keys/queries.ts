@@ -1,3 +1,4 @@
+import { afterCursor } from '../../db/fragments';
 import type { Sql } from '../../db/sql';
 
 export interface ApiKeyRow {
@@ -34,7 +35,7 @@ export async function listApiKeys(
   return sql<ApiKeyRow[]>`
     select ${sql.unsafe(COLUMNS)} from api_keys
     where organization_id = ${args.organizationId}
-      ${args.after ? sql`and (created_at, id) > (${args.after[0]}::timestamptz, ${args.after[1]})` : sql``}
+      ${afterCursor(sql, { at: 'created_at', id: 'id' }, args.after)}
     order by created_at, id
     limit ${args.limit + 1}`;
 }

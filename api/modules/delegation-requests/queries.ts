@@ -1,3 +1,4 @@
+import { afterCursor, ownedBy } from '../../db/fragments';
 import type { Sql } from '../../db/sql';
 import type { Scope } from '../delegations/scope';
 
@@ -105,9 +106,7 @@ export async function findDelegationRequest(
   const [row] = await sql<DelegationRequestRow[]>`
     ${selectRequests(sql, now)}
     where r.id = ${where.id}
-      ${where.organizationId !== undefined ? sql`and r.organization_id = ${where.organizationId}` : sql``}
-      ${where.livemode !== undefined ? sql`and r.livemode = ${where.livemode}` : sql``}
-      ${where.citizenId !== undefined ? sql`and r.citizen_id = ${where.citizenId}` : sql``}`;
+      ${ownedBy(sql, 'r', where)}`;
   return row;
 }
 
@@ -155,11 +154,9 @@ export async function listDelegationRequests(
   return sql<DelegationRequestRow[]>`
     ${selectRequests(sql, args.now)}
     where true
-      ${args.organizationId !== undefined ? sql`and r.organization_id = ${args.organizationId}` : sql``}
-      ${args.livemode !== undefined ? sql`and r.livemode = ${args.livemode}` : sql``}
-      ${args.citizenId !== undefined ? sql`and r.citizen_id = ${args.citizenId}` : sql``}
+      ${ownedBy(sql, 'r', args)}
       ${statusFilter}
-      ${args.after ? sql`and (r.created_at, r.id) > (${args.after[0]}::timestamptz, ${args.after[1]})` : sql``}
+      ${afterCursor(sql, { at: 'r.created_at', id: 'r.id' }, args.after)}
     order by r.created_at, r.id
     limit ${args.limit + 1}`;
 }

@@ -1,3 +1,4 @@
+import { afterCursor, ownedBy } from '../../db/fragments';
 import { type Sql, textArray } from '../../db/sql';
 import type { Scope } from './scope';
 
@@ -78,9 +79,7 @@ export async function findDelegation(
   const [row] = await sql<DelegationRow[]>`
     ${selectDelegations(sql, today)}
     where d.id = ${where.id}
-      ${where.organizationId !== undefined ? sql`and d.organization_id = ${where.organizationId}` : sql``}
-      ${where.livemode !== undefined ? sql`and d.livemode = ${where.livemode}` : sql``}
-      ${where.citizenId !== undefined ? sql`and d.citizen_id = ${where.citizenId}` : sql``}`;
+      ${ownedBy(sql, 'd', where)}`;
   return row;
 }
 
@@ -107,11 +106,9 @@ export async function listDelegations(
   return sql<DelegationRow[]>`
     ${selectDelegations(sql, args.today)}
     where true
-      ${args.organizationId !== undefined ? sql`and d.organization_id = ${args.organizationId}` : sql``}
-      ${args.livemode !== undefined ? sql`and d.livemode = ${args.livemode}` : sql``}
-      ${args.citizenId !== undefined ? sql`and d.citizen_id = ${args.citizenId}` : sql``}
+      ${ownedBy(sql, 'd', args)}
       ${statusFilter}
-      ${args.after ? sql`and (d.created_at, d.id) > (${args.after[0]}::timestamptz, ${args.after[1]})` : sql``}
+      ${afterCursor(sql, { at: 'd.created_at', id: 'd.id' }, args.after)}
     order by d.created_at, d.id
     limit ${args.limit + 1}`;
 }

@@ -44,6 +44,38 @@ const delegationEnded = (
   example: { delegation_id: ids.delegation, status, ended_by: endedBy[0] },
 });
 
+/** Every notification event carries the act and its dates, as the agency made it available. */
+const notificationEvent = z.object({
+  notification_id: notificationId,
+  procedure_id: procedureId,
+  type: procedureType,
+  kind: z.string().openapi({
+    description:
+      'What the act is: `requirement`, `resolution`, `withdrawal_declaration`, `lapse_warning` or `lapse_declaration`.',
+    example: 'requirement',
+  }),
+  made_available_at: z.string().openapi({
+    description: 'When the agency made it available, ISO 8601 UTC.',
+    example: '2026-03-10T09:00:00.000Z',
+  }),
+  deemed_rejected_on: day.nullable().openapi({
+    description:
+      "The day it counts as rejected if still unopened (art. 43.2 LPAC, 10 días naturales); null when that year's calendar is not known.",
+  }),
+  term_deadline: day
+    .nullable()
+    .openapi({ description: 'The last day of the term the act opens, when it opens one and it is known.' }),
+});
+const notificationExample = {
+  notification_id: ids.notification,
+  procedure_id: ids.procedure,
+  type: 'JUB',
+  kind: 'requirement',
+  made_available_at: '2026-03-10T09:00:00.000Z',
+  deemed_rejected_on: '2026-03-20',
+  term_deadline: null,
+};
+
 export const EVENT_PAYLOADS: Record<
   EventType,
   { summary: string; schema: z.ZodObject; example: Record<string, unknown> }
@@ -237,136 +269,24 @@ export const EVENT_PAYLOADS: Record<
   'notification.available': {
     summary:
       'The managing body made an act available to the organisation as the representative (art. 43.1 LPAC); opening it starts its term.',
-    schema: z.object({
-      notification_id: notificationId,
-      procedure_id: procedureId,
-      type: procedureType,
-      kind: z.string().openapi({
-        description:
-          'What the act is: `requirement`, `resolution`, `withdrawal_declaration`, `lapse_warning` or `lapse_declaration`.',
-        example: 'requirement',
-      }),
-      made_available_at: z.string().openapi({
-        description: 'When the agency made it available, ISO 8601 UTC.',
-        example: '2026-03-10T09:00:00.000Z',
-      }),
-      deemed_rejected_on: day.nullable().openapi({
-        description:
-          "The day it counts as rejected if still unopened (art. 43.2 LPAC, 10 días naturales); null when that year's calendar is not known.",
-      }),
-      term_deadline: day
-        .nullable()
-        .openapi({ description: 'The last day of the term the act opens, when it opens one and it is known.' }),
-    }),
-    example: {
-      notification_id: ids.notification,
-      procedure_id: ids.procedure,
-      type: 'JUB',
-      kind: 'requirement',
-      made_available_at: '2026-03-10T09:00:00.000Z',
-      deemed_rejected_on: '2026-03-20',
-      term_deadline: null,
-    },
+    schema: notificationEvent,
+    example: notificationExample,
   },
   'notification.accessed': {
     summary: 'A member opened an act made available by the managing body; its term runs from the next day.',
-    schema: z.object({
-      notification_id: notificationId,
-      procedure_id: procedureId,
-      type: procedureType,
-      kind: z.string().openapi({
-        description:
-          'What the act is: `requirement`, `resolution`, `withdrawal_declaration`, `lapse_warning` or `lapse_declaration`.',
-        example: 'requirement',
-      }),
-      made_available_at: z.string().openapi({
-        description: 'When the agency made it available, ISO 8601 UTC.',
-        example: '2026-03-10T09:00:00.000Z',
-      }),
-      deemed_rejected_on: day.nullable().openapi({
-        description:
-          "The day it counts as rejected if still unopened (art. 43.2 LPAC, 10 días naturales); null when that year's calendar is not known.",
-      }),
-      term_deadline: day
-        .nullable()
-        .openapi({ description: 'The last day of the term the act opens, when it opens one and it is known.' }),
-    }),
-    example: {
-      notification_id: ids.notification,
-      procedure_id: ids.procedure,
-      type: 'JUB',
-      kind: 'requirement',
-      made_available_at: '2026-03-10T09:00:00.000Z',
-      deemed_rejected_on: '2026-03-20',
-      term_deadline: null,
-    },
+    schema: notificationEvent,
+    example: notificationExample,
   },
   'notification.deemed_rejected': {
     summary:
       'Ten días naturales passed without the act being opened: it counts as rejected and the procedure goes on (art. 43.2 LPAC).',
-    schema: z.object({
-      notification_id: notificationId,
-      procedure_id: procedureId,
-      type: procedureType,
-      kind: z.string().openapi({
-        description:
-          'What the act is: `requirement`, `resolution`, `withdrawal_declaration`, `lapse_warning` or `lapse_declaration`.',
-        example: 'requirement',
-      }),
-      made_available_at: z.string().openapi({
-        description: 'When the agency made it available, ISO 8601 UTC.',
-        example: '2026-03-10T09:00:00.000Z',
-      }),
-      deemed_rejected_on: day.nullable().openapi({
-        description:
-          "The day it counts as rejected if still unopened (art. 43.2 LPAC, 10 días naturales); null when that year's calendar is not known.",
-      }),
-      term_deadline: day
-        .nullable()
-        .openapi({ description: 'The last day of the term the act opens, when it opens one and it is known.' }),
-    }),
-    example: {
-      notification_id: ids.notification,
-      procedure_id: ids.procedure,
-      type: 'JUB',
-      kind: 'requirement',
-      made_available_at: '2026-03-10T09:00:00.000Z',
-      deemed_rejected_on: '2026-03-20',
-      term_deadline: null,
-    },
+    schema: notificationEvent,
+    example: notificationExample,
   },
   'notification.deemed_rejection_approaching': {
     summary: 'An act is still unopened and counts as rejected in a few days.',
-    schema: z.object({
-      notification_id: notificationId,
-      procedure_id: procedureId,
-      type: procedureType,
-      kind: z.string().openapi({
-        description:
-          'What the act is: `requirement`, `resolution`, `withdrawal_declaration`, `lapse_warning` or `lapse_declaration`.',
-        example: 'requirement',
-      }),
-      made_available_at: z.string().openapi({
-        description: 'When the agency made it available, ISO 8601 UTC.',
-        example: '2026-03-10T09:00:00.000Z',
-      }),
-      deemed_rejected_on: day.nullable().openapi({
-        description:
-          "The day it counts as rejected if still unopened (art. 43.2 LPAC, 10 días naturales); null when that year's calendar is not known.",
-      }),
-      term_deadline: day
-        .nullable()
-        .openapi({ description: 'The last day of the term the act opens, when it opens one and it is known.' }),
-    }),
-    example: {
-      notification_id: ids.notification,
-      procedure_id: ids.procedure,
-      type: 'JUB',
-      kind: 'requirement',
-      made_available_at: '2026-03-10T09:00:00.000Z',
-      deemed_rejected_on: '2026-03-20',
-      term_deadline: null,
-    },
+    schema: notificationEvent,
+    example: notificationExample,
   },
   'requirement.expired': {
     summary:

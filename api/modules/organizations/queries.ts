@@ -1,3 +1,4 @@
+import { afterCursor } from '../../db/fragments';
 import type { Sql } from '../../db/sql';
 
 export interface OrganizationRow {
@@ -55,7 +56,7 @@ export async function listOrganizations(
     select * from organizations
     where true
       ${args.status ? sql`and status = ${args.status}` : sql``}
-      ${args.after ? sql`and (created_at, id) > (${args.after[0]}::timestamptz, ${args.after[1]})` : sql``}
+      ${afterCursor(sql, { at: 'created_at', id: 'id' }, args.after)}
     order by created_at, id
     limit ${args.limit + 1}`;
 }

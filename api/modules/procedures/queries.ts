@@ -1,3 +1,4 @@
+import { afterCursor, ownedBy } from '../../db/fragments';
 import { type Sql, textArray } from '../../db/sql';
 import { delegationInForce } from '../delegations/queries';
 import { notificationsJson } from '../notifications/queries';
@@ -118,9 +119,7 @@ export async function findProcedure(
   const [row] = await sql<ProcedureRow[]>`
     ${SELECT(sql)}
     where p.id = ${where.id}
-      ${where.organizationId !== undefined ? sql`and p.organization_id = ${where.organizationId}` : sql``}
-      ${where.livemode !== undefined ? sql`and p.livemode = ${where.livemode}` : sql``}
-      ${where.citizenId !== undefined ? sql`and p.citizen_id = ${where.citizenId}` : sql``}
+      ${ownedBy(sql, 'p', where)}
     ${options.forUpdate ? sql`for update of p` : sql``}`;
   return row;
 }
@@ -233,7 +232,7 @@ export async function listCitizenProcedures(
     ${SELECT(sql)}
     where p.citizen_id = ${args.citizenId}
       ${args.livemode !== undefined ? sql`and p.livemode = ${args.livemode}` : sql``}
-      ${args.after ? sql`and (p.created_at, p.id) > (${args.after[0]}::timestamptz, ${args.after[1]})` : sql``}
+      ${afterCursor(sql, { at: 'p.created_at', id: 'p.id' }, args.after)}
     order by p.created_at, p.id
     limit ${args.limit + 1}`;
 }
@@ -247,7 +246,7 @@ export async function listAgencyQueue(
     ${SELECT(sql)}
     where p.livemode and p.status <> 'draft' and ${args.managingBody} = any(pt.managing_bodies)
       ${args.status ? sql`and p.status = ${args.status}` : sql``}
-      ${args.after ? sql`and (p.submitted_at, p.id) > (${args.after[0]}::timestamptz, ${args.after[1]})` : sql``}
+      ${afterCursor(sql, { at: 'p.submitted_at', id: 'p.id' }, args.after)}
     order by p.submitted_at, p.id
     limit ${args.limit + 1}`;
 }

@@ -1,3 +1,4 @@
+import { afterCursor } from '../../db/fragments';
 import { type Sql, textArray } from '../../db/sql';
 import { DELIVERIES_CHANNEL } from '../events/queries';
 
@@ -53,7 +54,7 @@ export function listEndpoints(
   return sql<EndpointRow[]>`
     select * from webhook_endpoints
     where organization_id = ${args.organizationId} and livemode = ${args.livemode} and deleted_at is null
-      ${args.after ? sql`and (created_at, id) > (${args.after[0]}::timestamptz, ${args.after[1]})` : sql``}
+      ${afterCursor(sql, { at: 'created_at', id: 'id' }, args.after)}
     order by created_at, id limit ${args.limit + 1}`;
 }
 
