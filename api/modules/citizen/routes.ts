@@ -18,7 +18,7 @@ import {
 } from '../delegation-requests/schemas';
 import { acceptDelegationRequest, rejectDelegationRequest } from '../delegation-requests/service';
 import { toDelegation } from '../delegations/mappers';
-import { findDelegation, listDelegations } from '../delegations/queries';
+import { listDelegations } from '../delegations/queries';
 import { DelegationPageSchema, DelegationParams, DelegationSchema, ListDelegationsQuery } from '../delegations/schemas';
 import { revokeDelegation } from '../delegations/service';
 import { contentDisposition } from '../documents/files';
@@ -308,12 +308,8 @@ export function registerCitizen(app: App): void {
   app.openapi(acceptMyRequest, async (c) => {
     const row = await myRequest(c, c.req.valid('param').id);
     const now = c.get('deps').clock.now();
-    await acceptDelegationRequest(c.get('sql'), row, now);
     return c.json(
-      toDelegationRequest(
-        (await findDelegationRequest(c.get('sql'), { id: row.id }, now))!,
-        c.get('deps').config.baseUrl,
-      ),
+      toDelegationRequest(await acceptDelegationRequest(c.get('sql'), row, now), c.get('deps').config.baseUrl),
       200,
     );
   });
@@ -321,12 +317,8 @@ export function registerCitizen(app: App): void {
   app.openapi(rejectMyRequest, async (c) => {
     const row = await myRequest(c, c.req.valid('param').id);
     const now = c.get('deps').clock.now();
-    await rejectDelegationRequest(c.get('sql'), row.id, now);
     return c.json(
-      toDelegationRequest(
-        (await findDelegationRequest(c.get('sql'), { id: row.id }, now))!,
-        c.get('deps').config.baseUrl,
-      ),
+      toDelegationRequest(await rejectDelegationRequest(c.get('sql'), row.id, now), c.get('deps').config.baseUrl),
       200,
     );
   });
@@ -353,11 +345,7 @@ export function registerCitizen(app: App): void {
     const principal = citizenPrincipal(c);
     const id = c.req.valid('param').id;
     const now = c.get('deps').clock.now();
-    await revokeDelegation(c.get('sql'), principal.citizenId, id, now);
-    return c.json(
-      toDelegation((await findDelegation(c.get('sql'), { id, citizenId: principal.citizenId }, legalDay(now)))!),
-      200,
-    );
+    return c.json(toDelegation(await revokeDelegation(c.get('sql'), principal.citizenId, id, now)), 200);
   });
 
   app.openapi(listMyProcedures, async (c) => {

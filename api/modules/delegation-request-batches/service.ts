@@ -166,7 +166,7 @@ async function processRow(
   now: Date,
 ): Promise<Outcome> {
   try {
-    const id = await createDelegationRequest(
+    const { id } = await createDelegationRequest(
       tx,
       deps.config,
       { organizationId: batch.organization_id, memberId: batch.created_by_member_id, livemode: batch.livemode },

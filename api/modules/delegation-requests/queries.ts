@@ -110,6 +110,13 @@ export async function findDelegationRequest(
   return row;
 }
 
+/** The request as it stands after a write in the same transaction (it exists: the transaction wrote it). */
+export async function writtenDelegationRequest(sql: Sql, id: string, now: Date): Promise<DelegationRequestRow> {
+  const row = await findDelegationRequest(sql, { id }, now);
+  if (!row) throw new Error(`delegation request ${id} vanished inside its own transaction`);
+  return row;
+}
+
 /** Locks a request for a state change. */
 export async function lockDelegationRequest(
   sql: Sql,

@@ -89,8 +89,7 @@ export function registerDelegationRequests(app: App): void {
     const { config, clock } = c.get('deps');
     const now = clock.now();
     const sql = c.get('sql');
-    const id = await createDelegationRequest(sql, config, principal, c.req.valid('json'), now);
-    const row = (await findDelegationRequest(sql, { id }, now))!;
+    const row = await createDelegationRequest(sql, config, principal, c.req.valid('json'), now);
     return c.json(toDelegationRequest(row, config.baseUrl), 201);
   });
 
@@ -141,10 +140,7 @@ export function registerDelegationRequests(app: App): void {
     };
     if (!(await findDelegationRequest(sql, where, now)))
       throw new ProblemError('not_found', 'No such delegation request.');
-    await cancelDelegationRequest(sql, where.id, principal.memberId, now);
-    return c.json(
-      toDelegationRequest((await findDelegationRequest(sql, where, now))!, c.get('deps').config.baseUrl),
-      200,
-    );
+    const row = await cancelDelegationRequest(sql, where.id, principal.memberId, now);
+    return c.json(toDelegationRequest(row, c.get('deps').config.baseUrl), 200);
   });
 }

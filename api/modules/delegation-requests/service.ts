@@ -17,6 +17,7 @@ import {
   findPendingDuplicate,
   insertDelegationRequest,
   lockDelegationRequest,
+  writtenDelegationRequest,
 } from './queries';
 
 const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTVWXYZ23456789';
@@ -49,7 +50,7 @@ export async function createDelegationRequest(
   actor: { organizationId: string; memberId: string; livemode: boolean },
   input: NewRequestInput,
   now: Date,
-): Promise<string> {
+): Promise<DelegationRequestRow> {
   checkValidity(input.valid_until, legalDay(now));
   const scope = normalizeScope(input.scope);
   const key = scopeKey(scope);
@@ -72,7 +73,7 @@ export async function createDelegationRequest(
       created_by_member_id: actor.memberId,
       expires_at: new Date(now.getTime() + config.delegationRequestTtlDays * 86_400_000),
     };
-    if (await insertDelegationRequest(tx, row)) return row.id;
+    if (await insertDelegationRequest(tx, row)) return writtenDelegationRequest(tx, row.id, now);
     const duplicate = await findPendingDuplicate(tx, {
       organizationId: actor.organizationId,
       livemode: actor.livemode,
@@ -82,7 +83,7 @@ export async function createDelegationRequest(
     });
     if (duplicate?.expired) {
       await expireWithEvent(tx, duplicate.id);
-      if (await insertDelegationRequest(tx, row)) return row.id;
+      if (await insertDelegationRequest(tx, row)) return writtenDelegationRequest(tx, row.id, now);
     }
     throw new ProblemError(
       'duplicate',
@@ -132,7 +133,7 @@ export async function acceptDelegationRequest(
   sql: Sql,
   request: Pick<DelegationRequestRow, 'id' | 'organization_id' | 'citizen_id' | 'livemode' | 'scope' | 'valid_until'>,
   now: Date,
-): Promise<string> {
+): Promise<DelegationRequestRow> {
   const args = {
     requestId: request.id,
     organizationId: request.organization_id,
@@ -178,12 +179,12 @@ export async function acceptDelegationRequest(
       data: { delegation_request_id: args.requestId, status: 'accepted', delegation_id: delegationId },
       at: args.now,
     });
-    return delegationId;
+    return writtenDelegationRequest(tx, args.requestId, args.now);
   });
 }
 
-export async function rejectDelegationRequest(sql: Sql, requestId: string, now: Date): Promise<void> {
-  await transaction(sql, async (tx) => {
+export async function rejectDelegationRequest(sql: Sql, requestId: string, now: Date): Promise<DelegationRequestRow> {
+  return transaction(sql, async (tx) => {
     const request = await lockPending(tx, requestId, now);
     await endDelegationRequest(tx, {
       id: requestId,
@@ -200,11 +201,17 @@ export async function rejectDelegationRequest(sql: Sql, requestId: string, now: 
       data: { delegation_request_id: requestId, status: 'rejected' },
       at: now,
     });
+    return writtenDelegationRequest(tx, requestId, now);
   });
 }
 
-export async function cancelDelegationRequest(sql: Sql, requestId: string, memberId: string, now: Date): Promise<void> {
-  await transaction(sql, async (tx) => {
+export async function cancelDelegationRequest(
+  sql: Sql,
+  requestId: string,
+  memberId: string,
+  now: Date,
+): Promise<DelegationRequestRow> {
+  return transaction(sql, async (tx) => {
     const request = await lockPending(tx, requestId, now);
     await endDelegationRequest(tx, {
       id: requestId,
@@ -221,5 +228,6 @@ export async function cancelDelegationRequest(sql: Sql, requestId: string, membe
       data: { delegation_request_id: requestId, status: 'cancelled' },
       at: now,
     });
+    return writtenDelegationRequest(tx, requestId, now);
   });
 }

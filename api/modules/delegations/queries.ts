@@ -113,7 +113,7 @@ export async function listDelegations(
     limit ${args.limit + 1}`;
 }
 
-/** Ends an active delegation; answers false when it was not active (any more). */
+/** Ends an active delegation and answers what changed; undefined when it was not active (any more). */
 export async function endDelegation(
   sql: Sql,
   args: {
@@ -124,13 +124,13 @@ export async function endDelegation(
     reason: string | null;
     at: Date;
   },
-): Promise<boolean> {
-  const rows = await sql`
+): Promise<Pick<DelegationRow, 'status' | 'ended_at' | 'ended_by' | 'ended_reason' | 'version'> | undefined> {
+  const [row] = await sql<Pick<DelegationRow, 'status' | 'ended_at' | 'ended_by' | 'ended_reason' | 'version'>[]>`
     update delegations set status = ${args.status}, ended_at = ${args.at}, ended_by = ${args.by}, ended_by_member_id = ${args.memberId},
       ended_reason = ${args.reason}, version = version + 1
     where id = ${args.id} and status = 'active'
-    returning id`;
-  return rows.length > 0;
+    returning status, ended_at, ended_by, ended_reason, version`;
+  return row;
 }
 
 export function suspendDelegationsOfOrganization(

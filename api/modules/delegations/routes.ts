@@ -126,9 +126,7 @@ export function registerDelegations(app: App): void {
     // The body is optional: without a JSON content type the validator leaves it unset.
     const reason = (c.req.valid('json') as { reason?: string } | undefined)?.reason ?? null;
     const now = c.get('deps').clock.now();
-    await renounceDelegation(c.get('sql'), principal, id, reason, now);
-    const row = (await findDelegation(c.get('sql'), { id, organizationId: principal.organizationId }, legalDay(now)))!;
-    return c.json(toDelegation(row), 200);
+    return c.json(toDelegation(await renounceDelegation(c.get('sql'), principal, id, reason, now)), 200);
   });
 
   app.openapi(mintRoute, async (c) => {

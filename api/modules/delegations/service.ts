@@ -3,7 +3,7 @@ import { transaction } from '../../db/sql';
 import { ProblemError } from '../../http/problem';
 import { legalDay } from '../../lib/legal-day';
 import { emit } from '../events/emit';
-import { endDelegation, findDelegation, suspendDelegationsOfOrganization } from './queries';
+import { type DelegationRow, endDelegation, findDelegation, suspendDelegationsOfOrganization } from './queries';
 
 type Owner = { citizenId: string } | { organizationId: string; livemode: boolean };
 
@@ -18,11 +18,12 @@ async function end(
     reason: string | null;
   },
   now: Date,
-): Promise<void> {
-  await transaction(sql, async (tx) => {
+): Promise<DelegationRow> {
+  return transaction(sql, async (tx) => {
     const current = await findDelegation(tx, { id, ...owner }, legalDay(now));
     if (!current) throw new ProblemError('not_found', 'No such delegation.');
-    if (current.status !== 'active' || !(await endDelegation(tx, { id, ...change, at: now }))) {
+    const ended = current.status === 'active' ? await endDelegation(tx, { id, ...change, at: now }) : undefined;
+    if (!ended) {
       throw new ProblemError('invalid_state_transition', `The delegation is already ${current.status}.`, {
         extensions: { current_state: current.status, allowed_from: ['active'] },
       });
@@ -34,11 +35,12 @@ async function end(
       data: { delegation_id: id, status: change.status, ended_by: change.by },
       at: now,
     });
+    return { ...current, ...ended };
   });
 }
 
 /** The citizen withdraws the power; it takes effect on the organisation's very next request. */
-export function revokeDelegation(sql: Sql, citizenId: string, id: string, now: Date): Promise<void> {
+export function revokeDelegation(sql: Sql, citizenId: string, id: string, now: Date): Promise<DelegationRow> {
   return end(sql, id, { citizenId }, { status: 'revoked', by: 'citizen', memberId: null, reason: null }, now);
 }
 
@@ -49,7 +51,7 @@ export function renounceDelegation(
   id: string,
   reason: string | null,
   now: Date,
-): Promise<void> {
+): Promise<DelegationRow> {
   return end(
     sql,
     id,

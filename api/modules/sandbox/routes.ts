@@ -163,12 +163,8 @@ export function registerSandbox(app: App): void {
   app.openapi(acceptRoute, async (c) => {
     const row = await testModeRequest(c, c.req.valid('param').id);
     const now = c.get('deps').clock.now();
-    await acceptDelegationRequest(c.get('sql'), row, now);
     return c.json(
-      toDelegationRequest(
-        (await findDelegationRequest(c.get('sql'), { id: row.id }, now))!,
-        c.get('deps').config.baseUrl,
-      ),
+      toDelegationRequest(await acceptDelegationRequest(c.get('sql'), row, now), c.get('deps').config.baseUrl),
       200,
     );
   });
@@ -176,12 +172,8 @@ export function registerSandbox(app: App): void {
   app.openapi(rejectRoute, async (c) => {
     const row = await testModeRequest(c, c.req.valid('param').id);
     const now = c.get('deps').clock.now();
-    await rejectDelegationRequest(c.get('sql'), row.id, now);
     return c.json(
-      toDelegationRequest(
-        (await findDelegationRequest(c.get('sql'), { id: row.id }, now))!,
-        c.get('deps').config.baseUrl,
-      ),
+      toDelegationRequest(await rejectDelegationRequest(c.get('sql'), row.id, now), c.get('deps').config.baseUrl),
       200,
     );
   });
