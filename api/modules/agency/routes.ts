@@ -3,11 +3,12 @@ import type { App } from '../../http/context';
 import { defineRoute } from '../../http/openapi';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
+import type { CalendarSnapshot } from '../../lib/calendar';
 import { legalDay } from '../../lib/legal-day';
 import { toDocument } from '../documents/mappers';
 import { listDocuments } from '../documents/queries';
 import { toProcedure } from '../procedures/mappers';
-import { findAgencyProcedure, findProcedure, listAgencyQueue } from '../procedures/queries';
+import { findAgencyProcedure, listAgencyQueue, type ProcedureRow } from '../procedures/queries';
 import { ProcedureParams, ProcedureSchema } from '../procedures/schemas';
 import {
   admitProcedure,
@@ -175,8 +176,9 @@ export function registerAgency(app: App): void {
     return row;
   };
   const calendar = (c: Parameters<typeof agencyPrincipal>[0]) => c.get('deps').calendar.ensure(c.get('sql'));
-  const answer = async (c: Parameters<typeof agencyPrincipal>[0], id: string) =>
-    toProcedure((await findProcedure(c.get('sql'), { id }))!, legalDay(c.get('deps').clock.now()), await calendar(c));
+  /** The procedure as the act left it, in the same calendar its dates were computed with. */
+  const answer = (c: Parameters<typeof agencyPrincipal>[0], row: ProcedureRow, cal: CalendarSnapshot) =>
+    c.json(toProcedure(row, legalDay(c.get('deps').clock.now()), cal), 200);
 
   app.openapi(queueRoute, async (c) => {
     const { limit, cursor, status } = c.req.valid('query');
@@ -215,21 +217,20 @@ export function registerAgency(app: App): void {
 
   app.openapi(admitRoute, async (c) => {
     const row = await load(c, c.req.valid('param').id);
-    await admitProcedure(c.get('sql'), row.id, actorOf(c), c.get('deps').clock.now());
-    return c.json(await answer(c, row.id), 200);
+    const cal = await calendar(c);
+    return answer(c, await admitProcedure(c.get('sql'), row.id, actorOf(c), c.get('deps').clock.now()), cal);
   });
 
   app.openapi(requireRoute, async (c) => {
     const row = await load(c, c.req.valid('param').id);
     const { kinds, message } = c.req.valid('json');
-    await issueRequirement(c.get('sql'), row.id, {
-      kinds,
-      message,
-      actor: actorOf(c),
-      now: c.get('deps').clock.now(),
-      calendar: await calendar(c),
-    });
-    return c.json(await answer(c, row.id), 200);
+    const cal = await calendar(c);
+    const now = c.get('deps').clock.now();
+    return answer(
+      c,
+      await issueRequirement(c.get('sql'), row.id, { kinds, message, actor: actorOf(c), now, calendar: cal }),
+      cal,
+    );
   });
 
   for (const [route, act] of [
@@ -240,27 +241,21 @@ export function registerAgency(app: App): void {
     app.openapi(route, async (c) => {
       const row = await load(c, c.req.valid('param').id);
       const text = (c.req.valid('json') as { text?: string } | undefined)?.text;
-      await act(c.get('sql'), row.id, {
-        text,
-        actor: actorOf(c),
-        now: c.get('deps').clock.now(),
-        calendar: await calendar(c),
-      });
-      return c.json(await answer(c, row.id), 200);
+      const cal = await calendar(c);
+      const now = c.get('deps').clock.now();
+      return answer(c, await act(c.get('sql'), row.id, { text, actor: actorOf(c), now, calendar: cal }), cal);
     });
   }
 
   app.openapi(resolveRoute, async (c) => {
     const row = await load(c, c.req.valid('param').id);
     const { outcome, text, amount } = c.req.valid('json');
-    await resolveProcedure(
-      c.get('sql'),
-      row.id,
-      actorOf(c),
-      { outcome, text, amount: amount ?? null },
-      c.get('deps').clock.now(),
-      await calendar(c),
+    const cal = await calendar(c);
+    const resolution = { outcome, text, amount: amount ?? null };
+    return answer(
+      c,
+      await resolveProcedure(c.get('sql'), row.id, actorOf(c), resolution, c.get('deps').clock.now(), cal),
+      cal,
     );
-    return c.json(await answer(c, row.id), 200);
   });
 }

@@ -6,7 +6,7 @@ import { newId } from '../../lib/ids';
 import { findProcedureType } from '../catalog/queries';
 import type { ProcedureTypeCode } from '../catalog/schemas';
 import type { Capacity } from '../delegations/scope';
-import { findProcedure, touchProcedure } from '../procedures/queries';
+import { findProcedure, procedureById, touchProcedure } from '../procedures/queries';
 import { assertTransition } from '../procedures/state-machine';
 import { recordTimeline } from '../procedures/timeline.queries';
 import { safeFilename, sniffType } from './files';
@@ -67,7 +67,7 @@ export async function addDocument(
   }
   const sha256 = await sha256Hex(bytes);
   return transaction(sql, async (tx) => {
-    const procedure = (await findProcedure(tx, { id: args.procedureId }, { forUpdate: true }))!;
+    const procedure = await procedureById(tx, args.procedureId, { forUpdate: true });
     assertTransition(procedure.status, 'add_document');
     const openRequirement = procedure.requirements.find((r) => r.status === 'open');
     const row: DocumentRow = {

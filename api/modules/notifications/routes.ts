@@ -4,7 +4,6 @@ import type { App, AppEnv } from '../../http/context';
 import { defineRoute } from '../../http/openapi';
 import { legalToday } from '../../lib/legal-day';
 import { consentedWrite, type ConsentNeed, throughGate } from '../consent/gate';
-import { findProcedure } from '../procedures/queries';
 import { ProcedureParams } from '../procedures/schemas';
 import { toNotification, toNotificationList } from './mappers';
 import { notificationExists, notificationsPayload, type NotificationsRow } from './queries';
@@ -111,16 +110,14 @@ export function registerNotifications(app: App): void {
       (tx) => notificationsPayload(tx, id),
       async (tx, gated, consent) => {
         const cal = await c.get('deps').calendar.ensure(tx, gated.calendar_version);
-        const procedure = (await findProcedure(tx, { id }, { forUpdate: true }))!;
-        await openNotification(tx, {
-          row: procedure,
+        const opened = await openNotification(tx, {
+          procedureId: id,
           notificationId: notification_id,
           memberId: consent.principal.memberId,
           now: c.get('deps').clock.now(),
           calendar: cal,
         });
-        const [updated] = await tx<NotificationsRow[]>`${notificationsPayload(tx, id)}`;
-        return [updated!, cal];
+        return [opened, cal];
       },
     );
     return c.json(toNotification(cal, row, shown(row, notification_id), today(c)), 200);

@@ -5,9 +5,16 @@ import { type CalendarSnapshot, CalendarUnavailableError } from '../../lib/calen
 import { newId } from '../../lib/ids';
 import { legalDay } from '../../lib/legal-day';
 import { emit, type EventType } from '../events/emit';
-import { type NotificationJson, type ProcedureRow, touchProcedure } from '../procedures/queries';
+import { type NotificationJson, procedureById, type ProcedureRow, touchProcedure } from '../procedures/queries';
 import { type Actor, recordTimeline } from '../procedures/timeline.queries';
-import { insertNotification, markAccessed, markDeemedRejected, type NotificationKind } from './queries';
+import {
+  insertNotification,
+  markAccessed,
+  markDeemedRejected,
+  type NotificationKind,
+  notificationsPayload,
+  type NotificationsRow,
+} from './queries';
 import { type NotificationTerm, notificationTerm, type TermRow } from './terms';
 
 type Row = Pick<
@@ -160,22 +167,19 @@ async function recordAccess(
 }
 
 /**
- * A member opens a notification (in the transaction of the consented write); answers whether this
- * was the first opening, the legal access.
+ * A member opens a notification (in the transaction of the consented write): the first opening is the legal access;
+ * later ones change nothing. Answers the procedure's notifications as they now stand.
  */
-export function openNotification(
+export async function openNotification(
   tx: Sql,
-  args: {
-    row: Row & Pick<ProcedureRow, 'notifications'>;
-    notificationId: string;
-    memberId: string;
-    now: Date;
-    calendar: CalendarSnapshot;
-  },
-): Promise<boolean> {
-  const n = args.row.notifications.find((x) => x.id === args.notificationId);
+  args: { procedureId: string; notificationId: string; memberId: string; now: Date; calendar: CalendarSnapshot },
+): Promise<NotificationsRow> {
+  const row = await procedureById(tx, args.procedureId, { forUpdate: true });
+  const n = row.notifications.find((x) => x.id === args.notificationId);
   if (!n) throw new ProblemError('not_found', 'No such notification.');
-  return recordAccess(tx, args.calendar, args.row, n, args.memberId, args.now, 'opened');
+  await recordAccess(tx, args.calendar, row, n, args.memberId, args.now, 'opened');
+  const [after] = await tx<NotificationsRow[]>`${notificationsPayload(tx, args.procedureId)}`;
+  return after!;
 }
 
 /**

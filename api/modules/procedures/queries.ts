@@ -124,6 +124,20 @@ export async function findProcedure(
   return row;
 }
 
+/**
+ * A procedure the caller knows exists (its id comes from a row the transaction already holds): locked for update
+ * before a change, or read back after one, in the shape every response maps.
+ */
+export async function procedureById(
+  sql: Sql,
+  id: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<ProcedureRow> {
+  const row = await findProcedure(sql, { id }, options);
+  if (!row) throw new Error(`procedure ${id} is not there inside its own transaction`);
+  return row;
+}
+
 export async function updateDraft(
   sql: Sql,
   id: string,

@@ -13,14 +13,7 @@ import { legalToday } from '../../lib/legal-day';
 import { type Consent, consentedWrite, type ConsentNeed, throughGate } from '../consent/gate';
 import { contentDisposition } from '../documents/files';
 import { toProcedure, toTimeline } from './mappers';
-import {
-  findProcedure,
-  type GatedProcedureRow,
-  listProcedures,
-  procedurePayload,
-  receiptPayload,
-  type ReceiptRow,
-} from './queries';
+import { type GatedProcedureRow, listProcedures, procedurePayload, receiptPayload, type ReceiptRow } from './queries';
 import { receiptOf } from './receipt';
 import {
   CreateProcedureBody,
@@ -213,7 +206,7 @@ export function registerProcedures(app: App): void {
         action: 'procedure.created',
         resource: { type: 'procedure', id },
       });
-      await createProcedure(tx, {
+      return createProcedure(tx, {
         id,
         organizationId: consent.principal.organizationId,
         livemode: consent.principal.livemode,
@@ -226,7 +219,6 @@ export function registerProcedures(app: App): void {
         now: c.get('deps').clock.now(),
         calendar: cal,
       });
-      return (await findProcedure(tx, { id }))!;
     });
     c.header('etag', etagOf(row.id, row.version));
     return c.json(toProcedure(row, today(c), cal), 201);
@@ -279,15 +271,17 @@ export function registerProcedures(app: App): void {
       { capacity: 'file', action: 'procedure.updated', procedureId: id },
       async (tx, row, consent, cal) => {
         checkIfMatch(c, row.id, row.version);
-        await updateProcedureForm(
-          tx,
-          row,
-          c.req.valid('json').form,
-          consent.principal.memberId,
-          c.get('deps').clock.now(),
+        return [
+          await updateProcedureForm(
+            tx,
+            row,
+            c.req.valid('json').form,
+            consent.principal.memberId,
+            c.get('deps').clock.now(),
+            cal,
+          ),
           cal,
-        );
-        return [(await findProcedure(tx, { id }))!, cal] as const;
+        ] as const;
       },
     );
     c.header('etag', etagOf(updated.id, updated.version));
@@ -301,15 +295,17 @@ export function registerProcedures(app: App): void {
       { capacity: 'file', action: 'procedure.submitted', procedureId: id },
       async (tx, _row, consent, cal) => {
         const now = c.get('deps').clock.now();
-        await submitProcedure(tx, {
-          id,
-          memberId: consent.principal.memberId,
-          consentToken: consent.token,
-          consentJti: consent.claims.jti,
-          now,
-          calendar: cal,
-        });
-        return [(await findProcedure(tx, { id }))!, cal] as const;
+        return [
+          await submitProcedure(tx, {
+            id,
+            memberId: consent.principal.memberId,
+            consentToken: consent.token,
+            consentJti: consent.claims.jti,
+            now,
+            calendar: cal,
+          }),
+          cal,
+        ] as const;
       },
     );
     return c.json(toProcedure(row, today(c), cal), 200);
@@ -321,13 +317,15 @@ export function registerProcedures(app: App): void {
       c,
       { capacity: 'withdraw', action: 'procedure.withdrawn', procedureId: id },
       async (tx, _row, consent, cal) => {
-        await withdrawProcedure(
-          tx,
-          id,
-          { type: 'member', id: consent.principal.memberId, name: null },
-          c.get('deps').clock.now(),
-        );
-        return [(await findProcedure(tx, { id }))!, cal] as const;
+        return [
+          await withdrawProcedure(
+            tx,
+            id,
+            { type: 'member', id: consent.principal.memberId, name: null },
+            c.get('deps').clock.now(),
+          ),
+          cal,
+        ] as const;
       },
     );
     return c.json(toProcedure(row, today(c), cal), 200);
@@ -379,16 +377,18 @@ export function registerProcedures(app: App): void {
       c,
       { capacity: 'respond', action, procedureId: id },
       async (tx, _row, consent, cal) => {
-        await respondToRequirement(tx, {
-          procedureId: id,
-          requirementId: requirement_id,
-          message: body.message ?? null,
-          extension: body.request_extension ?? false,
-          memberId: consent.principal.memberId,
-          now: c.get('deps').clock.now(),
-          calendar: cal,
-        });
-        return [(await findProcedure(tx, { id }))!, cal] as const;
+        return [
+          await respondToRequirement(tx, {
+            procedureId: id,
+            requirementId: requirement_id,
+            message: body.message ?? null,
+            extension: body.request_extension ?? false,
+            memberId: consent.principal.memberId,
+            now: c.get('deps').clock.now(),
+            calendar: cal,
+          }),
+          cal,
+        ] as const;
       },
     );
     return c.json(toProcedure(row, today(c), cal), 200);

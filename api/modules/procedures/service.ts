@@ -20,6 +20,7 @@ import {
   findProcedure,
   insertProcedure,
   markSubmitted,
+  procedureById,
   type ProcedureRow,
   setCalendarDates,
   setStatus,
@@ -94,7 +95,7 @@ export async function createProcedure(
     now: Date;
     calendar: CalendarSnapshot;
   },
-): Promise<string> {
+): Promise<ProcedureRow> {
   const form = checkDraftForm(args.type, args.form, args.calendar);
   if ((args.type === 'RP') !== (args.originalProcedureId !== undefined)) {
     throw new ProblemError(
@@ -154,7 +155,7 @@ export async function createProcedure(
       action: 'created',
       to: 'draft',
     });
-    return id;
+    return procedureById(tx, id);
   });
 }
 
@@ -165,10 +166,10 @@ export async function updateProcedureForm(
   memberId: string,
   now: Date,
   cal: CalendarSnapshot,
-): Promise<void> {
+): Promise<ProcedureRow> {
   assertTransition(row.status, 'update');
   const checked = checkDraftForm(row.type as ProcedureTypeCode, form, cal);
-  await transaction(sql, async (tx) => {
+  return transaction(sql, async (tx) => {
     if (!(await updateDraft(tx, row.id, checked, formPlaces(cal, checked), row.version, now))) {
       throw new ProblemError('precondition_failed', 'The procedure changed while you were editing it; read it again.');
     }
@@ -178,6 +179,7 @@ export async function updateProcedureForm(
       actor: { type: 'member', id: memberId, name: null },
       action: 'form_updated',
     });
+    return procedureById(tx, row.id);
   });
 }
 
@@ -200,10 +202,10 @@ export async function submitProcedure(
     now: Date;
     calendar: CalendarSnapshot;
   },
-): Promise<void> {
+): Promise<ProcedureRow> {
   const cal = args.calendar;
-  await transaction(sql, async (tx) => {
-    const row = (await findProcedure(tx, { id: args.id }, { forUpdate: true }))!;
+  return transaction(sql, async (tx) => {
+    const row = await procedureById(tx, args.id, { forUpdate: true });
     assertTransition(row.status, 'submit');
     const type = row.type as ProcedureTypeCode;
     const errors: ProblemFieldError[] = [];
@@ -266,6 +268,7 @@ export async function submitProcedure(
       at: args.now,
     });
     await emitStatusChange(tx, row, 'draft', 'submitted', args.now);
+    return procedureById(tx, args.id);
   });
 }
 
@@ -282,9 +285,9 @@ async function transition(
     resolution?: { outcome: Resolution; text: string; amount: number | null; calendar: CalendarSnapshot };
     details?: Record<string, unknown>;
   } = {},
-): Promise<void> {
-  await transaction(sql, async (tx) => {
-    const row = (await findProcedure(tx, { id }, { forUpdate: true }))!;
+): Promise<ProcedureRow> {
+  return transaction(sql, async (tx) => {
+    const row = await procedureById(tx, id, { forUpdate: true });
     assertTransition(row.status, action);
     const to = nextStatus(action, options.resolution?.outcome)!;
     await setStatus(tx, {
@@ -330,6 +333,7 @@ async function transition(
         at: now,
       });
     }
+    return procedureById(tx, id);
   });
 }
 
@@ -360,9 +364,9 @@ export async function issueRequirement(
   sql: Sql,
   id: string,
   args: { kinds: string[]; message: string; actor: Actor; now: Date; calendar: CalendarSnapshot },
-): Promise<string> {
+): Promise<ProcedureRow> {
   return transaction(sql, async (tx) => {
-    const row = (await findProcedure(tx, { id }, { forUpdate: true }))!;
+    const row = await procedureById(tx, id, { forUpdate: true });
     assertTransition(row.status, 'require');
     const requirementId = newId('req');
     await insertRequirement(tx, {
@@ -409,7 +413,7 @@ export async function issueRequirement(
       at: args.now,
     });
     await emitStatusChange(tx, row, row.status, 'action_required', args.now, { requirement_id: requirementId });
-    return requirementId;
+    return procedureById(tx, id);
   });
 }
 
@@ -425,9 +429,9 @@ export async function respondToRequirement(
     now: Date;
     calendar: CalendarSnapshot;
   },
-): Promise<void> {
-  await transaction(sql, async (tx) => {
-    let row = (await findProcedure(tx, { id: args.procedureId }, { forUpdate: true }))!;
+): Promise<ProcedureRow> {
+  return transaction(sql, async (tx) => {
+    let row = await procedureById(tx, args.procedureId, { forUpdate: true });
     const requirement = await findRequirement(tx, args.procedureId, args.requirementId);
     if (!requirement) throw new ProblemError('not_found', 'No such requirement.');
     if (requirement.status !== 'open') {
@@ -446,7 +450,7 @@ export async function respondToRequirement(
         args.now,
       )
     ) {
-      row = (await findProcedure(tx, { id: args.procedureId }))!;
+      row = await procedureById(tx, args.procedureId);
     }
     if (args.extension) {
       assertTransition(row.status, 'extend_requirement');
@@ -477,7 +481,7 @@ export async function respondToRequirement(
         action: 'requirement_extended',
         details: { requirement_id: requirement.id, deadline },
       });
-      return;
+      return procedureById(tx, row.id);
     }
     assertTransition(row.status, 'answer_requirement');
     // Only documents uploaded in answer to this requirement count: the defective ones are already on file.
@@ -506,6 +510,7 @@ export async function respondToRequirement(
       details: { requirement_id: requirement.id },
     });
     await emitStatusChange(tx, row, 'action_required', 'in_review', args.now, { requirement_id: requirement.id });
+    return procedureById(tx, args.procedureId);
   });
 }
 
@@ -581,9 +586,9 @@ export async function declareWithdrawal(
   sql: Sql,
   id: string,
   args: { text?: string; actor: Actor; now: Date; calendar: CalendarSnapshot },
-): Promise<void> {
-  await transaction(sql, async (tx) => {
-    const row = (await findProcedure(tx, { id }, { forUpdate: true }))!;
+): Promise<ProcedureRow> {
+  return transaction(sql, async (tx) => {
+    const row = await procedureById(tx, id, { forUpdate: true });
     assertTransition(row.status, 'declare_withdrawal');
     const today = legalDay(args.now);
     const open = row.requirements.find((r) => r.status === 'open');
@@ -604,6 +609,7 @@ export async function declareWithdrawal(
       calendar: args.calendar,
       details: { requirement_id: open.id, requirement_deadline: term.deadline },
     });
+    return procedureById(tx, id);
   });
 }
 
@@ -612,9 +618,9 @@ export async function warnLapse(
   sql: Sql,
   id: string,
   args: { text?: string; actor: Actor; now: Date; calendar: CalendarSnapshot },
-): Promise<void> {
-  await transaction(sql, async (tx) => {
-    const row = (await findProcedure(tx, { id }, { forUpdate: true }))!;
+): Promise<ProcedureRow> {
+  return transaction(sql, async (tx) => {
+    const row = await procedureById(tx, id, { forUpdate: true });
     assertTransition(row.status, 'warn_lapse');
     const notification = await makeNotificationAvailable(tx, {
       row,
@@ -633,6 +639,7 @@ export async function warnLapse(
       data: { procedure_id: row.id, type: row.type, status: row.status, ...details },
       at: args.now,
     });
+    return procedureById(tx, id);
   });
 }
 
@@ -644,9 +651,9 @@ export async function declareLapse(
   sql: Sql,
   id: string,
   args: { text?: string; actor: Actor; now: Date; calendar: CalendarSnapshot },
-): Promise<void> {
-  await transaction(sql, async (tx) => {
-    const row = (await findProcedure(tx, { id }, { forUpdate: true }))!;
+): Promise<ProcedureRow> {
+  return transaction(sql, async (tx) => {
+    const row = await procedureById(tx, id, { forUpdate: true });
     assertTransition(row.status, 'declare_lapse');
     const warning = latestNotification(row, 'lapse_warning');
     if (!warning) throw new ProblemError('conflict', 'Caducidad needs a prior warning (art. 95.1); warn first.');
@@ -671,6 +678,7 @@ export async function declareLapse(
       calendar: args.calendar,
       details: { lapse_warning_id: warning.id, warning_term_ended_on: term.deadline },
     });
+    return procedureById(tx, id);
   });
 }
 
@@ -696,7 +704,7 @@ export async function recomputeCalendarDates(
 ): Promise<Array<{ id: string; organization_id: string; livemode: boolean }>> {
   const moved: Array<{ id: string; organization_id: string; livemode: boolean }> = [];
   for (const { id } of await listDatedProcedures(tx)) {
-    const row = (await findProcedure(tx, { id }))!;
+    const row = await procedureById(tx, id);
     if (!dependsOn(cal, row, change.scope, change.code)) continue;
     const places = placesOf(cal, row);
     try {

@@ -122,42 +122,39 @@ export function registerSandbox(app: App): void {
       partially_approve: 'Resolución estimatoria parcial (sandbox).',
       deny: 'Resolución desestimatoria (sandbox).',
     };
-    switch (body.action) {
-      case 'admit':
-        await admitProcedure(sql, row.id, SANDBOX_CASEWORKER, now);
-        break;
-      case 'require':
-        await issueRequirement(sql, row.id, {
-          kinds: body.kinds ?? ['OTHER'],
-          message: body.message ?? 'Requerimiento de subsanación (sandbox).',
-          actor: SANDBOX_CASEWORKER,
-          now,
-          calendar,
-        });
-        break;
-      case 'declare_withdrawal':
-        await declareWithdrawal(sql, row.id, { text: body.message, actor: SANDBOX_CASEWORKER, now, calendar });
-        break;
-      case 'warn_lapse':
-        await warnLapse(sql, row.id, { text: body.message, actor: SANDBOX_CASEWORKER, now, calendar });
-        break;
-      case 'declare_lapse':
-        await declareLapse(sql, row.id, { text: body.message, actor: SANDBOX_CASEWORKER, now, calendar });
-        break;
-      default: {
-        const outcome =
-          body.action === 'approve' ? 'approved' : body.action === 'deny' ? 'denied' : 'partially_approved';
-        await resolveProcedure(
-          sql,
-          row.id,
-          SANDBOX_CASEWORKER,
-          { outcome, text: body.message ?? defaultText[body.action], amount: body.amount ?? null },
-          now,
-          calendar,
-        );
+    const advanced = await (() => {
+      switch (body.action) {
+        case 'admit':
+          return admitProcedure(sql, row.id, SANDBOX_CASEWORKER, now);
+        case 'require':
+          return issueRequirement(sql, row.id, {
+            kinds: body.kinds ?? ['OTHER'],
+            message: body.message ?? 'Requerimiento de subsanación (sandbox).',
+            actor: SANDBOX_CASEWORKER,
+            now,
+            calendar,
+          });
+        case 'declare_withdrawal':
+          return declareWithdrawal(sql, row.id, { text: body.message, actor: SANDBOX_CASEWORKER, now, calendar });
+        case 'warn_lapse':
+          return warnLapse(sql, row.id, { text: body.message, actor: SANDBOX_CASEWORKER, now, calendar });
+        case 'declare_lapse':
+          return declareLapse(sql, row.id, { text: body.message, actor: SANDBOX_CASEWORKER, now, calendar });
+        default: {
+          const outcome =
+            body.action === 'approve' ? 'approved' : body.action === 'deny' ? 'denied' : 'partially_approved';
+          return resolveProcedure(
+            sql,
+            row.id,
+            SANDBOX_CASEWORKER,
+            { outcome, text: body.message ?? defaultText[body.action], amount: body.amount ?? null },
+            now,
+            calendar,
+          );
+        }
       }
-    }
-    return c.json(toProcedure((await findProcedure(sql, { id: row.id }))!, legalDay(now), calendar), 200);
+    })();
+    return c.json(toProcedure(advanced, legalDay(now), calendar), 200);
   });
 
   app.openapi(acceptRoute, async (c) => {
