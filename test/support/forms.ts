@@ -1,27 +1,11 @@
 // Valid application forms and tiny files, shared by tests and the benchmark (no test runner imports here).
+import { APPLICANT, FORM_EXAMPLES } from '../../api/modules/procedures/forms';
 
-export const APPLICANT = {
-  contact: { email: 'carmen.lopez@example.es', phone: '+34612345678' },
-  address: {
-    street: 'Calle de Alcalá 123, 4º B',
-    postal_code: '28009',
-    municipality: 'Madrid',
-    municipality_code: '28079',
-    province: 'Madrid',
-    region: 'MD',
-  },
-  iban: 'ES9121000418450200051332',
-};
+export { APPLICANT };
 
 export const FORMS = {
-  JUB: { applicant: APPLICANT, regime: 'general', modality: 'ordinaria', requested_start_date: '2026-06-01' },
-  NCM: {
-    applicant: APPLICANT,
-    child: { birth_date: '2026-02-20', name: 'Lucía' },
-    event: 'nacimiento',
-    leave_start_date: '2026-02-20',
-    employer_nif: 'B00000000',
-  },
+  JUB: FORM_EXAMPLES.JUB,
+  NCM: FORM_EXAMPLES.NCM,
   IMV: {
     applicant: APPLICANT,
     household: {

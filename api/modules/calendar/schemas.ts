@@ -141,26 +141,17 @@ export const DeadlineBasisSchema = z
   })
   .openapi('DeadlineBasis');
 
-const PLACES_EXAMPLE = [
-  {
-    role: 'applicant',
-    region: 'MD',
-    province: 'M',
-    municipality: '28079',
-    municipality_name: 'Madrid',
-    area: null,
-    local_days_known: true,
-  },
-  {
-    role: 'office',
-    region: 'MD',
-    province: 'M',
-    municipality: '28079',
-    municipality_name: 'Madrid',
-    area: null,
-    local_days_known: true,
-  },
-];
+const madridPlace = (role: 'applicant' | 'office') => ({
+  role,
+  region: 'MD',
+  province: 'M',
+  municipality: '28079',
+  municipality_name: 'Madrid',
+  area: null,
+  local_days_known: true,
+});
+/** The places of an application filed from Madrid at the Madrid office, as the examples show them. */
+export const PLACES_EXAMPLE = [madridPlace('applicant'), madridPlace('office')];
 
 export const DeadlineSchema = z
   .object({

@@ -126,7 +126,8 @@ const minimumIncome = {
   annual_income_previous_year: z.number().nonnegative().max(1_000_000),
 };
 
-const APPLICANT = {
+/** The applicant of every example form (a valid address in Madrid with its INE code, a valid IBAN). */
+export const APPLICANT = {
   contact: { email: 'carmen.lopez@example.es', phone: '+34612345678' },
   address: {
     street: 'Calle de Alcalá 123, 4º B',
@@ -142,13 +143,16 @@ const DECEASED = { id_number: '54362315K', full_name: 'Antonio García Ruiz', da
 
 /** Each type's fields, kept apart from the refinements so drafts can make every section optional. */
 const SHAPES = {} as Record<ProcedureTypeCode, z.ZodRawShape>;
+/** A complete, valid form of each type: the OpenAPI examples, and what tests and the benchmark file. */
+export const FORM_EXAMPLES = {} as Record<ProcedureTypeCode, Record<string, unknown>>;
 
 function form<T extends z.ZodRawShape>(code: ProcedureTypeCode, shape: T, example: Record<string, unknown>) {
   SHAPES[code] = { applicant: DraftApplicantSchema, ...shape };
+  FORM_EXAMPLES[code] = { applicant: APPLICANT, ...example };
   return z
     .object({ applicant: ApplicantSchema, ...shape })
     .strict()
-    .openapi(`${code.replace('_', '')}Form`, { example: { applicant: APPLICANT, ...example } });
+    .openapi(`${code.replace('_', '')}Form`, { example: FORM_EXAMPLES[code] });
 }
 
 const PNC_SHAPE = {

@@ -1,8 +1,9 @@
 import { z } from '@hono/zod-openapi';
 
 import { pageSchema, paginationQuery } from '../../http/pagination';
-import { DeadlineBasisSchema, NullableRegionSchema } from '../calendar/schemas';
+import { DeadlineBasisSchema, NullableRegionSchema, PLACES_EXAMPLE } from '../calendar/schemas';
 import { DocumentKindSchema, ProcedureTypeCodeSchema } from '../catalog/schemas';
+import { FORM_EXAMPLES } from './forms';
 import { PROCEDURE_STATUSES, RESOLUTIONS } from './state-machine';
 
 const FormObject = z.record(z.string(), z.unknown()).openapi({
@@ -10,23 +11,7 @@ const FormObject = z.record(z.string(), z.unknown()).openapi({
     'The application form of the procedure type; its JSON Schema is at `GET /v1/procedure-types/{code}/form`. Drafts may be incomplete.',
 });
 
-const JUB_FORM_EXAMPLE = {
-  applicant: {
-    contact: { email: 'carmen.lopez@example.es', phone: '+34612345678' },
-    address: {
-      street: 'Calle de Alcalá 123, 4º B',
-      postal_code: '28009',
-      municipality: 'Madrid',
-      municipality_code: '28079',
-      province: 'Madrid',
-      region: 'MD',
-    },
-    iban: 'ES9121000418450200051332',
-  },
-  regime: 'general',
-  modality: 'ordinaria',
-  requested_start_date: '2026-06-01',
-};
+const JUB_FORM_EXAMPLE = FORM_EXAMPLES.JUB;
 
 export const CreateProcedureBody = z
   .object({
@@ -106,26 +91,7 @@ export const PROCEDURE_EXAMPLE = {
         article:
           'Ley 39/2015, arts. 21.2–21.3 (plazo máximo) and 30 (cómputo); suspended by a requirement, art. 22.1.a',
         term: { value: 90, unit: 'business_days' },
-        places: [
-          {
-            role: 'applicant',
-            region: 'MD',
-            province: 'M',
-            municipality: '28079',
-            municipality_name: 'Madrid',
-            area: null,
-            local_days_known: true,
-          },
-          {
-            role: 'office',
-            region: 'MD',
-            province: 'M',
-            municipality: '28079',
-            municipality_name: 'Madrid',
-            area: null,
-            local_days_known: true,
-          },
-        ],
+        places: PLACES_EXAMPLE,
         lowest_confidence: 'A',
         provisional: false,
         warnings: [],

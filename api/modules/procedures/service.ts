@@ -8,6 +8,7 @@ import type { HolidayScope } from '../../lib/holidays';
 import { newId } from '../../lib/ids';
 import { legalDay } from '../../lib/legal-day';
 import { listDatedProcedures } from '../calendar/queries';
+import { withCalendar } from '../calendar/service';
 import type { ProcedureTypeCode } from '../catalog/schemas';
 import { listDocuments } from '../documents/queries';
 import { emit, type EventType } from '../events/emit';
@@ -37,20 +38,6 @@ import {
 import { assertTransition, nextStatus, type Resolution } from './state-machine';
 import { type Actor, memberActedSince, recordTimeline } from './timeline.queries';
 
-function withCalendar<T>(work: () => T): T {
-  try {
-    return work();
-  } catch (error) {
-    if (error instanceof CalendarUnavailableError) {
-      throw new ProblemError(
-        'calendar_unavailable',
-        `There is no holiday data for ${error.year}; the legal deadline cannot be computed.`,
-      );
-    }
-    throw error;
-  }
-}
-
 function checkDraftForm(type: ProcedureTypeCode, form: unknown, cal: CalendarSnapshot): Record<string, unknown> {
   const parsed = draftFormSchema(type).safeParse(form);
   const errors = parsed.success
@@ -63,6 +50,21 @@ function checkDraftForm(type: ProcedureTypeCode, form: unknown, cal: CalendarSna
 }
 
 /** `procedure.status_changed` for every change of state, plus the specific event when there is one. */
+/** A change to one procedure: locked, checked against the state machine, made, and answered as it now stands. */
+function changeProcedure(
+  sql: Sql,
+  id: string,
+  action: Parameters<typeof assertTransition>[1],
+  work: (tx: Sql, row: ProcedureRow) => Promise<unknown>,
+): Promise<ProcedureRow> {
+  return transaction(sql, async (tx) => {
+    const row = await procedureById(tx, id, { forUpdate: true });
+    assertTransition(row.status, action);
+    await work(tx, row);
+    return procedureById(tx, id);
+  });
+}
+
 async function emitStatusChange(
   tx: Sql,
   row: Pick<ProcedureRow, 'id' | 'organization_id' | 'livemode' | 'type'>,
@@ -204,9 +206,7 @@ export async function submitProcedure(
   },
 ): Promise<ProcedureRow> {
   const cal = args.calendar;
-  return transaction(sql, async (tx) => {
-    const row = await procedureById(tx, args.id, { forUpdate: true });
-    assertTransition(row.status, 'submit');
+  return changeProcedure(sql, args.id, 'submit', async (tx, row) => {
     const type = row.type as ProcedureTypeCode;
     const errors: ProblemFieldError[] = [];
     const complete = validateCompleteForm(type, row.form);
@@ -268,7 +268,6 @@ export async function submitProcedure(
       at: args.now,
     });
     await emitStatusChange(tx, row, 'draft', 'submitted', args.now);
-    return procedureById(tx, args.id);
   });
 }
 
@@ -286,9 +285,7 @@ async function transition(
     details?: Record<string, unknown>;
   } = {},
 ): Promise<ProcedureRow> {
-  return transaction(sql, async (tx) => {
-    const row = await procedureById(tx, id, { forUpdate: true });
-    assertTransition(row.status, action);
+  return changeProcedure(sql, id, action, async (tx, row) => {
     const to = nextStatus(action, options.resolution?.outcome)!;
     await setStatus(tx, {
       id,
@@ -333,7 +330,6 @@ async function transition(
         at: now,
       });
     }
-    return procedureById(tx, id);
   });
 }
 
@@ -365,9 +361,7 @@ export async function issueRequirement(
   id: string,
   args: { kinds: string[]; message: string; actor: Actor; now: Date; calendar: CalendarSnapshot },
 ): Promise<ProcedureRow> {
-  return transaction(sql, async (tx) => {
-    const row = await procedureById(tx, id, { forUpdate: true });
-    assertTransition(row.status, 'require');
+  return changeProcedure(sql, id, 'require', async (tx, row) => {
     const requirementId = newId('req');
     await insertRequirement(tx, {
       id: requirementId,
@@ -413,7 +407,6 @@ export async function issueRequirement(
       at: args.now,
     });
     await emitStatusChange(tx, row, row.status, 'action_required', args.now, { requirement_id: requirementId });
-    return procedureById(tx, id);
   });
 }
 
@@ -587,9 +580,7 @@ export async function declareWithdrawal(
   id: string,
   args: { text?: string; actor: Actor; now: Date; calendar: CalendarSnapshot },
 ): Promise<ProcedureRow> {
-  return transaction(sql, async (tx) => {
-    const row = await procedureById(tx, id, { forUpdate: true });
-    assertTransition(row.status, 'declare_withdrawal');
+  return changeProcedure(sql, id, 'declare_withdrawal', async (tx, row) => {
     const today = legalDay(args.now);
     const open = row.requirements.find((r) => r.status === 'open');
     const notification = open ? requirementNotification(row, open.id) : undefined;
@@ -609,7 +600,6 @@ export async function declareWithdrawal(
       calendar: args.calendar,
       details: { requirement_id: open.id, requirement_deadline: term.deadline },
     });
-    return procedureById(tx, id);
   });
 }
 
@@ -619,9 +609,7 @@ export async function warnLapse(
   id: string,
   args: { text?: string; actor: Actor; now: Date; calendar: CalendarSnapshot },
 ): Promise<ProcedureRow> {
-  return transaction(sql, async (tx) => {
-    const row = await procedureById(tx, id, { forUpdate: true });
-    assertTransition(row.status, 'warn_lapse');
+  return changeProcedure(sql, id, 'warn_lapse', async (tx, row) => {
     const notification = await makeNotificationAvailable(tx, {
       row,
       kind: 'lapse_warning',
@@ -639,7 +627,6 @@ export async function warnLapse(
       data: { procedure_id: row.id, type: row.type, status: row.status, ...details },
       at: args.now,
     });
-    return procedureById(tx, id);
   });
 }
 
@@ -652,9 +639,7 @@ export async function declareLapse(
   id: string,
   args: { text?: string; actor: Actor; now: Date; calendar: CalendarSnapshot },
 ): Promise<ProcedureRow> {
-  return transaction(sql, async (tx) => {
-    const row = await procedureById(tx, id, { forUpdate: true });
-    assertTransition(row.status, 'declare_lapse');
+  return changeProcedure(sql, id, 'declare_lapse', async (tx, row) => {
     const warning = latestNotification(row, 'lapse_warning');
     if (!warning) throw new ProblemError('conflict', 'Caducidad needs a prior warning (art. 95.1); warn first.');
     const today = legalDay(args.now);
@@ -678,7 +663,6 @@ export async function declareLapse(
       calendar: args.calendar,
       details: { lapse_warning_id: warning.id, warning_term_ended_on: term.deadline },
     });
-    return procedureById(tx, id);
   });
 }
 

@@ -11,7 +11,7 @@ import { Layout, type PageContext, pageContext, sendPage, type SessionChrome } f
 import { type DelegationChoiceRow, listDelegationChoices } from '../queries';
 import { citizenLivemodeFilter, sendAccessLogExport } from '../routes';
 import { accessLogFilter, accessLogPage, type CitizenScope, scopeOf, todayOf } from '../service';
-import { ACCESS_LOG, problemPage, sessionChrome, signInPage } from './shared';
+import { ACCESS_LOG, problemPage, sessionChrome, signInPage, Table } from './shared';
 
 const ACCESS_LOG_PAGE = 50;
 const CURSOR_LIST = 'citizen_page_access_log';
@@ -26,6 +26,28 @@ interface PageQuery {
 }
 
 type FieldErrors = Partial<Record<'inicio' | 'fin', string>>;
+
+/** A date input of the filter form, with its hint and its error. */
+function DateFilter(props: { name: string; label: string; hint: string; value: string | undefined; error?: string }) {
+  const hint = `${props.name}-ayuda`;
+  return (
+    <div>
+      <label for={props.name}>{props.label}</label>
+      <span class="hint" id={hint}>
+        {props.hint}
+      </span>
+      {props.error ? <span class="field-error">{props.error}</span> : null}
+      <input
+        type="date"
+        id={props.name}
+        name={props.name}
+        value={props.value}
+        aria-describedby={hint}
+        aria-invalid={props.error ? 'true' : undefined}
+      />
+    </div>
+  );
+}
 
 function readQuery(c: Context<AppEnv>): PageQuery {
   const q = (name: string) => (c.req.query(name) ?? '').trim().slice(0, 128);
@@ -119,36 +141,14 @@ function AccessLogPage(props: {
               ))}
             </select>
           </div>
-          <div>
-            <label for="inicio">{t.filterFrom}</label>
-            <span class="hint" id="inicio-ayuda">
-              {t.filterDateHint}
-            </span>
-            {errors.inicio ? <span class="field-error">{errors.inicio}</span> : null}
-            <input
-              type="date"
-              id="inicio"
-              name="inicio"
-              value={query.inicio}
-              aria-describedby="inicio-ayuda"
-              aria-invalid={errors.inicio ? 'true' : undefined}
-            />
-          </div>
-          <div>
-            <label for="fin">{t.filterTo}</label>
-            <span class="hint" id="fin-ayuda">
-              {t.filterDateHint}
-            </span>
-            {errors.fin ? <span class="field-error">{errors.fin}</span> : null}
-            <input
-              type="date"
-              id="fin"
-              name="fin"
-              value={query.fin}
-              aria-describedby="fin-ayuda"
-              aria-invalid={errors.fin ? 'true' : undefined}
-            />
-          </div>
+          <DateFilter
+            name="inicio"
+            label={t.filterFrom}
+            hint={t.filterDateHint}
+            value={query.inicio}
+            error={errors.inicio}
+          />
+          <DateFilter name="fin" label={t.filterTo} hint={t.filterDateHint} value={query.fin} error={errors.fin} />
           <div class="actions">
             <button type="submit">{t.filterApply}</button>
             {filtered ? <a href={ACCESS_LOG}>{t.filterClear}</a> : null}
@@ -162,37 +162,28 @@ function AccessLogPage(props: {
           {rows.length === 0 ? (
             <p>{t.accessLogNone}</p>
           ) : (
-            <table>
-              <caption>{t.accessLogCaption}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t.colWhen}</th>
-                  <th scope="col">{t.colOrg}</th>
-                  <th scope="col">{t.colMember}</th>
-                  <th scope="col">{t.colAction}</th>
-                  <th scope="col">{t.colResource}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((e) => {
-                  const cells = accessLogCells(page.lang, e);
-                  return (
-                    <tr data-entry={e.id}>
-                      <td>
-                        <time datetime={e.occurred_at.toISOString()}>{cells.when}</time>
-                      </td>
-                      <td>
-                        {cells.organization}
-                        {e.livemode ? null : <span class="tag">{t.testMode}</span>}
-                      </td>
-                      <td>{cells.person}</td>
-                      <td>{cells.action}</td>
-                      <td>{cells.about}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
+            <Table
+              caption={t.accessLogCaption}
+              columns={[t.colWhen, t.colOrg, t.colMember, t.colAction, t.colResource]}
+            >
+              {rows.map((e) => {
+                const cells = accessLogCells(page.lang, e);
+                return (
+                  <tr data-entry={e.id}>
+                    <td>
+                      <time datetime={e.occurred_at.toISOString()}>{cells.when}</time>
+                    </td>
+                    <td>
+                      {cells.organization}
+                      {e.livemode ? null : <span class="tag">{t.testMode}</span>}
+                    </td>
+                    <td>{cells.person}</td>
+                    <td>{cells.action}</td>
+                    <td>{cells.about}</td>
+                  </tr>
+                );
+              })}
+            </Table>
           )}
           {props.older || query.antes ? (
             <nav aria-label={t.accessLogCaption}>

@@ -20,7 +20,7 @@ import {
   myReceipt,
   scopeOf,
 } from '../service';
-import { problemPage, procedureNames, PROCEDURES, sessionChrome, signInPage } from './shared';
+import { problemPage, procedureNames, PROCEDURES, sessionChrome, signInPage, Table } from './shared';
 
 const PROCEDURES_PAGE = 50;
 const MANAGED_BY_SOCIAL_SECURITY = ['INSS', 'ISM', 'MUTUA'];
@@ -56,42 +56,31 @@ function ProceduresPage(props: {
       {rows.length === 0 ? (
         <p>{t.proceduresNone}</p>
       ) : (
-        <table>
-          <caption>{t.proceduresCaption}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t.colProcedure}</th>
-              <th scope="col">{t.colStatus}</th>
-              <th scope="col">{t.colHandledBy}</th>
-              <th scope="col">{t.colFiled}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((s) => {
-              const name = names.get(s.row.type) ?? s.row.type;
-              return (
-                <tr>
-                  <th scope="row">
-                    <a href={procedureHref(s.row.id)} aria-label={t.seeProcedureOf(name)}>
-                      {name}
-                    </a>
-                    {s.row.livemode ? null : <span class="tag">{t.testMode}</span>}
-                  </th>
-                  <td>{statusText(t, s.row.status)}</td>
-                  <td>
-                    <HandledBy t={t} s={s} />
-                    {s.holder.delegation_status === 'active' ? null : (
-                      <p class="muted">
-                        {t.delegationEndedNote(delegationStatusText(t, s.holder.delegation_status).toLowerCase())}
-                      </p>
-                    )}
-                  </td>
-                  <td>{s.row.submitted_at ? formatMadridDay(page.lang, s.row.submitted_at) : t.notFiledYet}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <Table caption={t.proceduresCaption} columns={[t.colProcedure, t.colStatus, t.colHandledBy, t.colFiled]}>
+          {rows.map((s) => {
+            const name = names.get(s.row.type) ?? s.row.type;
+            return (
+              <tr>
+                <th scope="row">
+                  <a href={procedureHref(s.row.id)} aria-label={t.seeProcedureOf(name)}>
+                    {name}
+                  </a>
+                  {s.row.livemode ? null : <span class="tag">{t.testMode}</span>}
+                </th>
+                <td>{statusText(t, s.row.status)}</td>
+                <td>
+                  <HandledBy t={t} s={s} />
+                  {s.holder.delegation_status === 'active' ? null : (
+                    <p class="muted">
+                      {t.delegationEndedNote(delegationStatusText(t, s.holder.delegation_status).toLowerCase())}
+                    </p>
+                  )}
+                </td>
+                <td>{s.row.submitted_at ? formatMadridDay(page.lang, s.row.submitted_at) : t.notFiledYet}</td>
+              </tr>
+            );
+          })}
+        </Table>
       )}
       {props.next ? (
         <p>
@@ -240,35 +229,24 @@ function ProcedurePage(props: { page: PageContext; session: SessionChrome; d: My
           <p>{t.documentsNone}</p>
         ) : (
           <>
-            <table>
-              <caption>{t.documentsCaption}</caption>
-              <thead>
+            <Table caption={t.documentsCaption} columns={[t.colKind, t.colName, t.colDate, t.colDownload]}>
+              {d.documents.map((doc) => (
                 <tr>
-                  <th scope="col">{t.colKind}</th>
-                  <th scope="col">{t.colName}</th>
-                  <th scope="col">{t.colDate}</th>
-                  <th scope="col">{t.colDownload}</th>
+                  <td>{kind(doc.kind)}</td>
+                  <td>{doc.filename}</td>
+                  <td>{formatMadridDay(page.lang, doc.created_at)}</td>
+                  <td>
+                    <a
+                      href={`${base}/documentos/${encodeURIComponent(doc.id)}`}
+                      aria-label={t.downloadOf(doc.filename)}
+                      download={doc.filename}
+                    >
+                      {t.download}
+                    </a>
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {d.documents.map((doc) => (
-                  <tr>
-                    <td>{kind(doc.kind)}</td>
-                    <td>{doc.filename}</td>
-                    <td>{formatMadridDay(page.lang, doc.created_at)}</td>
-                    <td>
-                      <a
-                        href={`${base}/documentos/${encodeURIComponent(doc.id)}`}
-                        aria-label={t.downloadOf(doc.filename)}
-                        download={doc.filename}
-                      >
-                        {t.download}
-                      </a>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </Table>
             <p class="muted">{t.downloadNote}</p>
           </>
         )}
@@ -285,35 +263,23 @@ function ProcedurePage(props: { page: PageContext; session: SessionChrome; d: My
       </section>
       <section aria-labelledby="historial">
         <h2 id="historial">{t.timelineHeading}</h2>
-        <table>
-          <caption>{t.timelineCaption}</caption>
-          <thead>
+        <Table caption={t.timelineCaption} columns={[t.colWhen, t.colWho, t.colAction]}>
+          {d.timeline.map((e) => (
             <tr>
-              <th scope="col">{t.colWhen}</th>
-              <th scope="col">{t.colWho}</th>
-              <th scope="col">{t.colAction}</th>
+              <td>
+                <time datetime={e.occurred_at.toISOString()}>{formatMadridTime(page.lang, e.occurred_at)}</time>
+              </td>
+              <td>{actorText(t, e, d.holder.organization_name)}</td>
+              <td>
+                {t.timelineActions[e.action] ?? t.otherTimelineAction(e.action)}
+                {e.action === 'document_added' && typeof e.details.kind === 'string' ? `: ${kind(e.details.kind)}` : ''}
+                {e.action === 'requirement_issued' && Array.isArray(e.details.kinds)
+                  ? `: ${t.listJoin((e.details.kinds as string[]).map(kind))}`
+                  : ''}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {d.timeline.map((e) => (
-              <tr>
-                <td>
-                  <time datetime={e.occurred_at.toISOString()}>{formatMadridTime(page.lang, e.occurred_at)}</time>
-                </td>
-                <td>{actorText(t, e, d.holder.organization_name)}</td>
-                <td>
-                  {t.timelineActions[e.action] ?? t.otherTimelineAction(e.action)}
-                  {e.action === 'document_added' && typeof e.details.kind === 'string'
-                    ? `: ${kind(e.details.kind)}`
-                    : ''}
-                  {e.action === 'requirement_issued' && Array.isArray(e.details.kinds)
-                    ? `: ${t.listJoin((e.details.kinds as string[]).map(kind))}`
-                    : ''}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       </section>
     </Layout>
   );

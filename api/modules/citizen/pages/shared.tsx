@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie } from 'hono/cookie';
+import type { Child } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 import type { Config } from '../../../config';
@@ -82,6 +83,23 @@ export function Notice(props: { text: string | undefined }) {
     <div class="notice" role="status">
       <p>{props.text}</p>
     </div>
+  );
+}
+
+/** A data table with its caption and column headings; the rows are its children. */
+export function Table(props: { caption: string; columns: string[]; children?: Child }) {
+  return (
+    <table>
+      <caption>{props.caption}</caption>
+      <thead>
+        <tr>
+          {props.columns.map((column) => (
+            <th scope="col">{column}</th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>{props.children}</tbody>
+    </table>
   );
 }
 
