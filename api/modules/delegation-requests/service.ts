@@ -183,51 +183,36 @@ export async function acceptDelegationRequest(
   });
 }
 
-export async function rejectDelegationRequest(sql: Sql, requestId: string, now: Date): Promise<DelegationRequestRow> {
+/** Ends a pending request without a delegation and records why: the citizen said no, or the organisation withdrew it. */
+async function endPending(
+  sql: Sql,
+  requestId: string,
+  end: { status: 'rejected' | 'cancelled'; by: 'citizen' | 'organization'; memberId: string | null },
+  now: Date,
+): Promise<DelegationRequestRow> {
   return transaction(sql, async (tx) => {
     const request = await lockPending(tx, requestId, now);
-    await endDelegationRequest(tx, {
-      id: requestId,
-      status: 'rejected',
-      by: 'citizen',
-      memberId: null,
-      delegationId: null,
-      at: now,
-    });
+    await endDelegationRequest(tx, { id: requestId, ...end, delegationId: null, at: now });
     await emit(tx, {
       organizationId: request.organization_id,
       livemode: request.livemode,
-      type: 'delegation_request.rejected',
-      data: { delegation_request_id: requestId, status: 'rejected' },
+      type: `delegation_request.${end.status}`,
+      data: { delegation_request_id: requestId, status: end.status },
       at: now,
     });
     return writtenDelegationRequest(tx, requestId, now);
   });
 }
 
-export async function cancelDelegationRequest(
+export function rejectDelegationRequest(sql: Sql, requestId: string, now: Date): Promise<DelegationRequestRow> {
+  return endPending(sql, requestId, { status: 'rejected', by: 'citizen', memberId: null }, now);
+}
+
+export function cancelDelegationRequest(
   sql: Sql,
   requestId: string,
   memberId: string,
   now: Date,
 ): Promise<DelegationRequestRow> {
-  return transaction(sql, async (tx) => {
-    const request = await lockPending(tx, requestId, now);
-    await endDelegationRequest(tx, {
-      id: requestId,
-      status: 'cancelled',
-      by: 'organization',
-      memberId,
-      delegationId: null,
-      at: now,
-    });
-    await emit(tx, {
-      organizationId: request.organization_id,
-      livemode: request.livemode,
-      type: 'delegation_request.cancelled',
-      data: { delegation_request_id: requestId, status: 'cancelled' },
-      at: now,
-    });
-    return writtenDelegationRequest(tx, requestId, now);
-  });
+  return endPending(sql, requestId, { status: 'cancelled', by: 'organization', memberId }, now);
 }

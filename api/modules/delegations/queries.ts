@@ -49,20 +49,21 @@ function selectDelegations(sql: Sql, today: string) {
 
 export async function insertDelegation(
   sql: Sql,
-  d: {
-    id: string;
-    organization_id: string;
-    livemode: boolean;
-    citizen_id: string;
-    request_id: string;
-    scope: Scope;
-    scope_version: number;
-    procedure_types: string[];
-    capacities: string[];
-    valid_from: string;
-    valid_until: string;
-    created_at: Date;
-  },
+  d: Pick<
+    DelegationRow,
+    | 'id'
+    | 'organization_id'
+    | 'livemode'
+    | 'citizen_id'
+    | 'request_id'
+    | 'scope'
+    | 'scope_version'
+    | 'procedure_types'
+    | 'capacities'
+    | 'valid_from'
+    | 'valid_until'
+    | 'created_at'
+  >,
 ): Promise<void> {
   await sql`
     insert into delegations (id, organization_id, livemode, citizen_id, request_id, scope, scope_version, procedure_types, capacities,

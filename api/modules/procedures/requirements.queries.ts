@@ -22,16 +22,10 @@ const COLUMNS = `id, procedure_id, kinds, message, notified_at, to_char(notified
 
 export async function insertRequirement(
   sql: Sql,
-  r: {
-    id: string;
-    procedure_id: string;
-    kinds: string[];
-    message: string;
-    notified_at: Date;
-    notified_on: string;
-    deadline: string | null;
-    issued_by: string;
-  },
+  r: Pick<
+    RequirementRow,
+    'id' | 'procedure_id' | 'kinds' | 'message' | 'notified_at' | 'notified_on' | 'deadline' | 'issued_by'
+  >,
 ): Promise<void> {
   await sql`
     insert into requirements (id, procedure_id, kinds, message, notified_at, notified_on, deadline, issued_by, created_at)

@@ -21,16 +21,10 @@ export interface EndpointRow {
 
 export async function insertEndpoint(
   sql: Sql,
-  e: {
-    id: string;
-    organization_id: string;
-    livemode: boolean;
-    url: string;
-    description: string | null;
-    event_types: string[];
-    secret_encrypted: string;
-    at: Date;
-  },
+  e: Pick<
+    EndpointRow,
+    'id' | 'organization_id' | 'livemode' | 'url' | 'description' | 'event_types' | 'secret_encrypted'
+  > & { at: Date },
 ): Promise<void> {
   await sql`
     insert into webhook_endpoints (id, organization_id, livemode, url, description, event_types, secret_encrypted, created_at, updated_at)
