@@ -11,10 +11,9 @@ import { recordDeemedRejection, termOrNull, warnDeemedRejectionApproaching } fro
 import { requirementNotification } from '../notifications/terms';
 import { placesOf } from '../procedures/deadlines';
 import { deadlinesOf } from '../procedures/mappers';
-import { findProcedure } from '../procedures/queries';
+import { findProcedure, listClockCandidates } from '../procedures/queries';
 import { recordTimeline } from '../procedures/timeline.queries';
 import { emit } from './emit';
-import { listClockCandidates } from './scheduler.queries';
 
 /** Días hábiles before a requirement's deadline when the representative is warned. */
 export const DEADLINE_WARNING_DAYS = 3;
