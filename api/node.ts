@@ -8,6 +8,7 @@ import { jsonLogger } from './http/logger';
 import { ensureDemoOrganization } from './modules/organizations/demo';
 import { startBackgroundWork } from './node/background';
 import { exitWithStartupError } from './node/failure';
+import { nodeMetrics } from './node/metrics';
 import { migrate, nodeDeps, openDatabase } from './node/runtime';
 
 const SHUTDOWN_GRACE_MS = 4_000;
@@ -19,7 +20,9 @@ async function main(): Promise<void> {
   await migrate(database, logger, config);
   const demo = config.env === 'production' ? undefined : await ensureDemoOrganization(database.sql, new Date());
 
-  const deps = nodeDeps(config, database, logger);
+  const deps = nodeDeps(config, database, logger, undefined, {
+    ...(config.metricsToken ? { metrics: nodeMetrics({ processMetrics: true }) } : {}),
+  });
   const app = createApp(deps);
   // One delivery worker and the scheduler run in-process; `npm run delivery-worker` adds more.
   const background = config.background

@@ -10,9 +10,11 @@ import { applyMigrations } from '../db/migrate';
 import type { Deps } from '../deps';
 import type { Logger } from '../http/logger';
 import { type Clock, systemClock } from '../lib/clock';
+import { noMetrics } from '../lib/metrics';
 import { connectPostgres, type Database, openEmbedded } from './database';
 import { nodeDocsAssets } from './docs-assets';
 import { nodeEd25519 } from './ed25519';
+import { nodeMetrics } from './metrics';
 import { readMigrationFiles } from './migration-files';
 
 /** Opens the database the configuration names: DATABASE_URL, or the embedded default. */
@@ -47,6 +49,8 @@ export function nodeDeps(
     resolveHost: nodeResolveHost,
     ed25519: nodeEd25519,
     sha256: nodeSha256,
+    // Collected only when someone may scrape them.
+    metrics: config.metricsToken ? nodeMetrics() : noMetrics,
     ...extra,
   });
 }
