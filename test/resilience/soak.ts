@@ -62,7 +62,7 @@ function rssOf(pid: number): number {
 }
 
 function startWorker(env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'api/scripts/worker.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'api/scripts/delivery-worker.ts'], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
