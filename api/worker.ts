@@ -2,7 +2,7 @@ import type { Context, ExecutionContext } from 'hono';
 import redocBundle from 'redoc/bundles/redoc.standalone.js';
 
 import { createApp } from './app';
-import { backgroundTasks } from './background';
+import { type BackgroundTask, backgroundTasks } from './background';
 import { baseDeps } from './base-deps';
 import { ConfigError, configFromEnv, type EnvSource } from './config';
 import { createSql } from './db/client';
@@ -68,6 +68,12 @@ function configurationInvalid(error: ConfigError): Response {
   );
 }
 
+/** What one Cron Trigger invocation does at most of each task, to stay within a Worker's CPU time. */
+const SCHEDULED_LIMITS: Partial<Record<BackgroundTask['name'], number>> = {
+  deliveries: 25,
+  'delegation-request-batches': 100,
+};
+
 /** Hyperdrive pools the real connections: a client per request or invocation, closed after it. */
 function connect(connectionString: string): Sql {
   return createSql(connectionString, { max: 5, fetchTypes: false, applicationName: false });
@@ -102,7 +108,7 @@ export default {
         deps.metrics.schedulerRun(Math.max(0, (Date.now() - controller.scheduledTime) / 1000));
         for (const task of backgroundTasks(sql, deps)) {
           try {
-            const done = await task.run();
+            const done = await task.run(SCHEDULED_LIMITS[task.name]);
             if (done > 0) deps.logger.log('info', 'scheduled batch', { task: task.name, done });
           } catch (error) {
             deps.logger.log('error', `${task.name} failed`, {
