@@ -31,7 +31,7 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
       'no-control-regex': 'off',
-      // Configuration is read in one place: the config module (and command-line scripts, tests, benchmarks).
+      // Configuration is read in one place: the config module (and build scripts, tests, benchmarks).
       'no-restricted-properties': [
         'error',
         { object: 'process', property: 'env', message: 'Read configuration in api/config.ts.' },
@@ -53,9 +53,7 @@ export default tseslint.config(
   {
     files: [
       'api/config.ts',
-      'api/scripts/**',
-      'api/node/**',
-      'api/node.ts',
+      'scripts/**',
       'bench/**',
       'test/**',
       'examples/**',

@@ -26,6 +26,7 @@ import { registerDocuments } from './modules/documents/routes';
 import { registerEvents } from './modules/events/routes';
 import { registerHealth } from './modules/health/routes';
 import { registerMembers } from './modules/members/routes';
+import { registerMetrics } from './modules/metrics/routes';
 import { registerNotifications } from './modules/notifications/routes';
 import { registerOrganizations } from './modules/organizations/routes';
 import { registerProcedures } from './modules/procedures/routes';
@@ -60,6 +61,7 @@ export function createApp(deps: Deps): App {
 
   registerSecuritySchemes(app);
   registerHealth(app);
+  registerMetrics(app);
   registerCatalog(app);
   registerCalendar(app);
   registerOrganizations(app);

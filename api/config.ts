@@ -1,5 +1,16 @@
 export type Environment = 'development' | 'test' | 'production';
 
+/** A variable with a value the service cannot run with; `variable` names it (the message never repeats a secret). */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 export interface Config {
   env: Environment;
   /** Public base URL of this service, used in links (approval pages, docs). */
@@ -51,21 +62,30 @@ export interface Config {
     /** Of those, to any one endpoint at most (default 16), so a slow endpoint cannot hold up the others. */
     perEndpointConcurrency?: number;
   };
+  /** Where the Node server listens. */
+  server: { port: number; host: string };
+  /** The database of the Node processes: PostgreSQL at `url`, or the embedded default kept in `dataDir`. */
+  database: { url?: string; poolSize: number; dataDir: string; migrationsDir?: string };
+  /** `npm start` runs the delivery worker, the batch worker and the scheduler in-process. */
+  background: boolean;
+  /** Take the client address from `X-Forwarded-For` (behind a reverse proxy the operator runs). */
+  trustProxy: boolean;
+  /** Bearer token for `GET /metrics`; the route answers 404 without one. */
+  metricsToken?: string;
 }
 
 export type EnvSource = Record<string, string | undefined>;
 
+/** The configuration of a Node process, from its environment (the one place that reads `process.env`). */
+export function configFromProcessEnv(overrides: Partial<Config> = {}): Config {
+  return configFromEnv(process.env, overrides);
+}
+
 /** Reads configuration from environment variables (process.env on Node, bindings on Workers). */
 export function configFromEnv(env: EnvSource, overrides: Partial<Config> = {}): Config {
-  const mode = env.PUENTE_ENV ?? 'development';
-  if (mode !== 'development' && mode !== 'test' && mode !== 'production') {
-    throw new Error(`PUENTE_ENV must be development, test or production (got "${mode}")`);
-  }
-  const port = env.PORT ?? '3000';
-  const logLevel = env.LOG_LEVEL ?? 'info';
-  if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) {
-    throw new Error(`LOG_LEVEL must be debug, info, warn, error or silent (got "${logLevel}")`);
-  }
+  const mode = oneOf(env, 'PUENTE_ENV', ['development', 'test', 'production'] as const, 'development');
+  const port = String(port_(env));
+  const logLevel = oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'] as const, 'info');
   return checked({
     env: mode,
     baseUrl: baseUrl(env, port),
@@ -109,13 +129,26 @@ export function configFromEnv(env: EnvSource, overrides: Partial<Config> = {}): 
       concurrency: positiveInt(env, 'PUENTE_WEBHOOK_CONCURRENCY', 64),
       perEndpointConcurrency: positiveInt(env, 'PUENTE_WEBHOOK_ENDPOINT_CONCURRENCY', 16),
     },
+    server: { port: Number(port), host: env.HOST || '0.0.0.0' },
+    database: {
+      url: databaseUrl(env),
+      poolSize: positiveInt(env, 'DATABASE_POOL_SIZE', 10),
+      dataDir: env.PUENTE_DATA_DIR || '.puente/data',
+      migrationsDir: env.PUENTE_MIGRATIONS_DIR || undefined,
+    },
+    background: flag(env, 'PUENTE_BACKGROUND', true),
+    trustProxy: flag(env, 'PUENTE_TRUST_PROXY', false),
+    metricsToken: metricsToken(env),
     ...overrides,
   });
 }
 
 function checked(config: Config): Config {
   if (config.webhooks.leaseSeconds * 1000 <= config.webhooks.timeoutMs) {
-    throw new Error('PUENTE_WEBHOOK_LEASE_SECONDS must be longer than the webhook timeout');
+    throw new ConfigError(
+      'PUENTE_WEBHOOK_LEASE_SECONDS',
+      'PUENTE_WEBHOOK_LEASE_SECONDS must be longer than the webhook timeout',
+    );
   }
   return config;
 }
@@ -126,7 +159,7 @@ function baseUrl(env: EnvSource, port: string): string {
 
 function required(env: EnvSource, name: string): string {
   const value = env[name];
-  if (!value) throw new Error(`${name} is required`);
+  if (!value) throw new ConfigError(name, `${name} is required`);
   return value;
 }
 
@@ -135,10 +168,11 @@ const DEVELOPMENT_SECRET = 'puente-development-secret-not-for-production';
 function secretKey(env: EnvSource, mode: Environment): string {
   const value = env.PUENTE_SECRET_KEY;
   if (value) {
-    if (value.length < 32) throw new Error('PUENTE_SECRET_KEY must be at least 32 characters');
+    if (value.length < 32)
+      throw new ConfigError('PUENTE_SECRET_KEY', 'PUENTE_SECRET_KEY must be at least 32 characters');
     return value;
   }
-  if (mode === 'production') throw new Error('PUENTE_SECRET_KEY is required in production');
+  if (mode === 'production') throw new ConfigError('PUENTE_SECRET_KEY', 'PUENTE_SECRET_KEY is required in production');
   return DEVELOPMENT_SECRET;
 }
 
@@ -146,6 +180,58 @@ function positiveInt(env: EnvSource, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer (got "${raw}")`);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new ConfigError(name, `${name} must be a positive integer (got "${raw}")`);
+  return value;
+}
+
+function port_(env: EnvSource): number {
+  const raw = env.PORT;
+  if (raw === undefined || raw === '') return 3000;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 65_535) {
+    throw new ConfigError('PORT', `PORT must be a port number, 0 to 65535 (got "${raw}")`);
+  }
+  return value;
+}
+
+function oneOf<T extends string>(env: EnvSource, name: string, values: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(values as readonly string[]).includes(raw)) {
+    throw new ConfigError(name, `${name} must be ${values.join(', ')} (got "${raw}")`);
+  }
+  return raw as T;
+}
+
+function flag(env: EnvSource, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === '1' || raw === 'true') return true;
+  if (raw === '0' || raw === 'false') return false;
+  throw new ConfigError(name, `${name} must be 1 or 0 (got "${raw}")`);
+}
+
+function databaseUrl(env: EnvSource): string | undefined {
+  const raw = env.DATABASE_URL;
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    // Never echo the value: it may hold a password.
+    throw new ConfigError('DATABASE_URL', 'DATABASE_URL is not a valid URL (postgres://user:password@host:5432/name)');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError('DATABASE_URL', 'DATABASE_URL must be a postgres:// or postgresql:// URL');
+  }
+  return raw;
+}
+
+function metricsToken(env: EnvSource): string | undefined {
+  const value = env.PUENTE_METRICS_TOKEN;
+  if (value === undefined || value === '') return undefined;
+  if (value.length < 16)
+    throw new ConfigError('PUENTE_METRICS_TOKEN', 'PUENTE_METRICS_TOKEN must be at least 16 characters');
   return value;
 }

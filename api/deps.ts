@@ -1,17 +1,63 @@
 import type { Context } from 'hono';
+import type { JWK, JWTPayload } from 'jose';
 
 import type { Config } from './config';
-import type { Sql } from './db/sql';
+import type { Sql, SqlFragment } from './db/sql';
 import type { Logger } from './http/logger';
 import type { HitBuffer } from './http/rate-limit';
+import type { CalendarSnapshot } from './lib/calendar';
 import type { Clock } from './lib/clock';
-import type { CalendarStore } from './modules/calendar/store';
-import type { SigningKeyStore } from './modules/consent/keys';
+import type { Ed25519PrivateKey, Ed25519PublicKey } from './lib/ed25519';
+import type { Metrics } from './lib/metrics';
 
 /** Files of the self-hosted API reference, read by whichever runtime serves the app. */
 export interface DocsAssets {
   get(name: 'redoc.standalone.js'): Promise<string | undefined>;
 }
+
+export type KeyPurpose = 'consent' | 'dev_idp';
+
+export interface SigningKey {
+  kid: string;
+  /** For jose (the development identity provider's ID tokens). */
+  privateKey: CryptoKey;
+  /** The same key through the runtime's own Ed25519 (consent tokens, signed on every mint). */
+  signer: Ed25519PrivateKey;
+}
+
+/** Ed25519 signing keys shared by every instance (modules/consent/keys.ts). */
+export interface SigningKeys {
+  signingKey(sql: Sql, purpose: KeyPurpose, now: Date): Promise<SigningKey>;
+  verificationKey(sql: Sql, purpose: KeyPurpose, kid: string): Promise<CryptoKey | undefined>;
+  verifier(sql: Sql, purpose: KeyPurpose, kid: string): Promise<Ed25519PublicKey | undefined>;
+  recallVerified(token: string): JWTPayload | undefined;
+  rememberVerified(token: string, payload: JWTPayload): void;
+  jwks(sql: Sql, purpose: KeyPurpose, now: Date): Promise<{ keys: JWK[] }>;
+  rotate(sql: Sql, purpose: KeyPurpose, now: Date): Promise<string>;
+}
+
+/** The holiday calendar of this process, cached with its version (modules/calendar/store.ts). */
+export interface Calendar {
+  ensure(sql: Sql, knownVersion?: number): Promise<CalendarSnapshot>;
+  /** The snapshot in memory, if one was loaded (for callers that must not wait). */
+  peek(): CalendarSnapshot | undefined;
+  /** A snapshot read inside the transaction that changed the data, adopted once it committed. */
+  adopt(snapshot: CalendarSnapshot): void;
+}
+
+/**
+ * Where document bytes live. PostgreSQL by default (written in the caller's transaction, so a
+ * failed upload leaves nothing behind); an object store can implement the same three calls.
+ */
+export interface DocumentStorage {
+  put(sql: Sql, key: string, bytes: Uint8Array): Promise<void>;
+  get(sql: Sql, key: string): Promise<Uint8Array | undefined>;
+  /** When the bytes live in the database: an expression for those of the document row `d`, read in the same statement. */
+  contentOf?(sql: Sql): SqlFragment;
+}
+
+/** SHA-256 as lowercase hex, through whatever the runtime does fastest (it hashes every API key on every request). */
+export type Sha256 = (data: string | Uint8Array) => Promise<string>;
 
 export interface Deps {
   config: Config;
@@ -24,11 +70,16 @@ export interface Deps {
   db(c: Context): Sql;
   docsAssets: DocsAssets;
   /** Keys that sign consent tokens (and the development identity provider's ID tokens). */
-  signingKeys: SigningKeyStore;
+  signingKeys: SigningKeys;
   /** Rate-limit hits this instance holds before writing them (see `HitBuffer`). */
   hits: HitBuffer;
   /** The holiday calendar, loaded from the database and cached per process with its version. */
-  calendar: CalendarStore;
+  calendar: Calendar;
+  sha256: Sha256;
+  /** Where uploaded documents are kept. */
+  documents: DocumentStorage;
+  /** Counters, gauges and histograms for `GET /metrics` (a no-op where nothing collects them). */
+  metrics: Metrics;
   /** Resolves a host name to its addresses (to refuse webhook targets on private networks); [] when the runtime cannot. */
   resolveHost(hostname: string): Promise<string[]>;
   /** The caller's network address, for limits on public routes; 'unknown' when the runtime cannot tell. */

@@ -3,33 +3,36 @@ import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 
 import { createApp } from './app';
-import { configFromEnv } from './config';
+import { configFromProcessEnv } from './config';
 import { jsonLogger } from './http/logger';
 import { ensureDemoOrganization } from './modules/organizations/demo';
 import { startBackgroundWork } from './node/background';
-import { embeddedDataDir, migrate, nodeDeps, openDatabase } from './node/runtime';
+import { exitWithStartupError } from './node/failure';
+import { nodeMetrics } from './node/metrics';
+import { migrate, nodeDeps, openDatabase } from './node/runtime';
 
 const SHUTDOWN_GRACE_MS = 4_000;
 
 async function main(): Promise<void> {
-  const config = configFromEnv(process.env);
+  const config = configFromProcessEnv();
   const logger = jsonLogger(config.logLevel);
-  const database = await openDatabase(process.env);
-  await migrate(database, logger);
+  const database = await openDatabase(config);
+  await migrate(database, logger, config);
   const demo = config.env === 'production' ? undefined : await ensureDemoOrganization(database.sql, new Date());
 
-  const deps = nodeDeps(config, database, logger);
+  const deps = nodeDeps(config, database, logger, undefined, {
+    ...(config.metricsToken ? { metrics: nodeMetrics({ processMetrics: true }) } : {}),
+  });
   const app = createApp(deps);
-  // One delivery worker and the scheduler run in-process; `npm run worker` adds more.
-  const background =
-    process.env.PUENTE_BACKGROUND === '0'
-      ? undefined
-      : startBackgroundWork(database.sql, deps, { listen: database.kind === 'postgres' });
-  const port = Number(process.env.PORT ?? 3000);
-  const server: Server = serve({ fetch: app.fetch, port, hostname: process.env.HOST ?? '0.0.0.0' }, () => {
+  // One delivery worker and the scheduler run in-process; `npm run delivery-worker` adds more.
+  const background = config.background
+    ? startBackgroundWork(database.sql, deps, { listen: database.kind === 'postgres' })
+    : undefined;
+  const { port, host } = config.server;
+  const server: Server = serve({ fetch: app.fetch, port, hostname: host }, () => {
     logger.log('info', 'listening', {
       port,
-      database: database.kind === 'embedded' ? `embedded (${embeddedDataDir(process.env)})` : 'postgres',
+      database: database.kind === 'embedded' ? `embedded (${config.database.dataDir})` : 'postgres',
       env: config.env,
     });
     const lines = [
@@ -64,14 +67,4 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
-main().catch((error: unknown) => {
-  console.error(
-    JSON.stringify({
-      time: new Date().toISOString(),
-      level: 'error',
-      msg: 'failed to start',
-      error: error instanceof Error ? error.message : String(error),
-    }),
-  );
-  process.exit(1);
-});
+main().catch(exitWithStartupError);

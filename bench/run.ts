@@ -3,8 +3,8 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 import autocannon from 'autocannon';
-import postgres from 'postgres';
 
+import { createSql } from '../api/db/client';
 import { encodeCursor } from '../api/http/pagination';
 import { FORMS, PDF_BYTES } from '../test/support/forms';
 import { freshDatabase, machine } from './support';
@@ -178,7 +178,7 @@ if (wants('mint'))
 
 // Lists: seed organisations with N procedures each, with SQL (not through the API).
 if (!embedded && wants('lists')) {
-  const sql = postgres(dbUrl!, { max: 1, onnotice: () => {} });
+  const sql = createSql(dbUrl!, { max: 1 });
   for (const size of sizes) {
     const seededOrg = `org_bench${size}`;
     const keyRow = await call('POST', '/v1/api-keys', auth, { name: `bench ${size}` });

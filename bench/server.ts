@@ -15,7 +15,7 @@ import { migrate, nodeDeps, openDatabase } from '../api/node/runtime';
 
 const config = configFromEnv({ ...process.env, LOG_LEVEL: 'error', PUENTE_RATE_LIMIT: '100000000' });
 const logger = jsonLogger('error');
-const database = await openDatabase(process.env);
+const database = await openDatabase(config);
 await migrate(database, logger);
 
 const bare = new Hono().get('/', (c) => c.json({ ok: true }));

@@ -1,13 +1,13 @@
 import { cpus, totalmem } from 'node:os';
 
-import postgres from 'postgres';
+import { createSql } from '../api/db/client';
 
 /** The local PostgreSQL the load tools use unless DATABASE_URL names another. */
 export const BASE_DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 /** Drops and recreates a database next to BASE_DATABASE_URL's, and answers its URL. */
 export async function freshDatabase(name: string): Promise<string> {
-  const admin = postgres(BASE_DATABASE_URL, { max: 1, onnotice: () => {} });
+  const admin = createSql(BASE_DATABASE_URL, { max: 1 });
   await admin.unsafe(`drop database if exists ${name} with (force)`);
   await admin.unsafe(`create database ${name}`);
   await admin.end();

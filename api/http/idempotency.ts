@@ -2,7 +2,6 @@ import type { MiddlewareHandler } from 'hono';
 
 import { transaction } from '../db/sql';
 import { secretBox } from '../lib/crypto-box';
-import { sha256Hex } from '../lib/encoding';
 import type { AppEnv } from './context';
 import { ProblemError } from './problem';
 import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from './queries';
@@ -35,12 +34,14 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
     const sql = c.get('sql');
     const now = c.get('deps').clock.now();
     const body = new Uint8Array(await c.req.arrayBuffer());
-    const fingerprint = await sha256Hex(
-      new Uint8Array([
-        ...new TextEncoder().encode(`${c.req.method} ${c.req.path}\n`),
-        ...withoutBoundary(body, c.req.header('content-type')),
-      ]),
-    );
+    const fingerprint = await c
+      .get('deps')
+      .sha256(
+        new Uint8Array([
+          ...new TextEncoder().encode(`${c.req.method} ${c.req.path}\n`),
+          ...withoutBoundary(body, c.req.header('content-type')),
+        ]),
+      );
 
     const existing = await claimIdempotencyKey(sql, {
       credentialId,

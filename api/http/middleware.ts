@@ -27,12 +27,15 @@ export function requestContext(deps: Deps): MiddlewareHandler<AppEnv> {
     c.header('Request-Id', requestId);
     await next();
     const status = c.res.status;
+    const route = routePath(c);
+    const ms = performance.now() - started;
+    deps.metrics.request(route, c.req.method, status, ms / 1000);
     deps.logger.log(status >= 500 ? 'error' : 'info', 'request', {
       request_id: requestId,
       method: c.req.method,
-      route: routePath(c),
+      route,
       status,
-      duration_ms: Math.round((performance.now() - started) * 10) / 10,
+      duration_ms: Math.round(ms * 10) / 10,
     });
   };
 }

@@ -196,6 +196,12 @@ export const PROBLEM_CODES = {
     title: 'Internal error',
     description: 'Something failed on our side. Quote the request id when reporting it.',
   },
+  configuration_invalid: {
+    status: 500,
+    title: 'The service is misconfigured',
+    description:
+      'A setting of this deployment is missing or invalid; `variable` names it. Only the operator can fix it.',
+  },
   service_unavailable: {
     status: 503,
     title: 'Service unavailable',

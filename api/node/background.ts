@@ -1,20 +1,14 @@
+import { type BackgroundDeps, backgroundTasks } from '../background';
 import type { Sql } from '../db/sql';
-import type { Deps } from '../deps';
-import { CalendarStore } from '../modules/calendar/store';
-import { processDelegationRequestBatches } from '../modules/delegation-request-batches/service';
 import { DELIVERIES_CHANNEL } from '../modules/events/queries';
-import { runScheduler } from '../modules/events/scheduler';
 import { DeliveryPipeline } from '../modules/webhooks/delivery';
 
 export interface BackgroundWork {
   stop(): Promise<void>;
 }
 
-/** How often an idle delivery worker looks for due deliveries when nothing wakes it. */
-const IDLE_POLL_MS = 250;
-/** The same when it listens for commits: polling only catches retries coming due and missed notifications. */
+/** How often an idle delivery worker that listens for commits polls: only to catch retries coming due and missed notifications. */
 const LISTENING_POLL_MS = 1_000;
-const SCHEDULER_EVERY_MS = 30_000;
 
 /** A sleep that a wake cuts short; a wake while awake makes the next sleep return at once. */
 function alarm() {
@@ -49,21 +43,29 @@ function alarm() {
  * none that lasts) an idle delivery worker wakes when a transaction that queued deliveries
  * commits; it polls in any case.
  */
+/**
+ * The background tasks (api/background.ts) as loops in this process: each runs a batch again at
+ * once while it finds work, and sleeps for its idle interval when it finds none. Several processes
+ * (and the Worker's Cron Trigger) may run them against one database: claims use SKIP LOCKED and
+ * scheduled events are deduplicated. Deliveries keep a pipeline in flight rather than a batch at a
+ * time. With `listen` (PostgreSQL only: the embedded database has a single connection, and
+ * Hyperdrive none that lasts) an idle delivery worker wakes when a transaction that queued
+ * deliveries commits; it polls in any case.
+ */
 export function startBackgroundWork(
   sql: Sql,
-  deps: Pick<Deps, 'config' | 'clock' | 'resolveHost' | 'logger'> & Partial<Pick<Deps, 'calendar'>>,
+  deps: BackgroundDeps,
   options: { scheduler?: boolean; listen?: boolean; fetch?: typeof fetch } = {},
 ): BackgroundWork {
   let stopped = false;
-  const deliveryAlarm = alarm();
-  const batchAlarm = alarm();
-  const schedulerAlarm = alarm();
   const pipeline = new DeliveryPipeline(sql, deps, { fetch: options.fetch });
-  pipeline.onSettled = () => deliveryAlarm.wake();
+  const tasks = backgroundTasks(sql, deps, { deliveries: () => pipeline.fill(), scheduler: options.scheduler });
+  const alarms = new Map(tasks.map((task) => [task.name, alarm()]));
+  pipeline.onSettled = () => alarms.get('deliveries')?.wake();
   let listening: Promise<{ unlisten(): Promise<void> } | undefined> = Promise.resolve(undefined);
   if (options.listen) {
     listening = sql
-      .listen(DELIVERIES_CHANNEL, () => deliveryAlarm.wake())
+      .listen(DELIVERIES_CHANNEL, () => alarms.get('deliveries')?.wake())
       .catch((error: unknown) => {
         deps.logger.log('warn', 'delivery worker cannot listen; polling only', {
           message: error instanceof Error ? error.message : String(error),
@@ -71,61 +73,38 @@ export function startBackgroundWork(
         return undefined;
       });
   }
-  const pollMs = options.listen ? LISTENING_POLL_MS : IDLE_POLL_MS;
 
-  const deliveries = (async () => {
-    await listening;
+  const loops = tasks.map(async (task) => {
+    const sleeper = alarms.get(task.name)!;
+    const idleMs = task.name === 'deliveries' && options.listen ? LISTENING_POLL_MS : task.idleMs;
+    if (task.name === 'deliveries') await listening;
+    // The scheduler runs on an interval whether or not it found work; its lag is how late each pass starts.
+    let due = Date.now();
     while (!stopped) {
       try {
-        if ((await pipeline.fill()) === 0) await deliveryAlarm.sleep(pollMs);
+        if (task.name === 'scheduler') {
+          deps.metrics?.schedulerRun(Math.max(0, (Date.now() - due) / 1000));
+          await task.run();
+          due = Date.now() + idleMs;
+          await sleeper.sleep(idleMs);
+        } else if ((await task.run()) === 0) await sleeper.sleep(idleMs);
       } catch (error) {
-        deps.logger.log('error', 'delivery worker failed', {
+        deps.logger.log('error', `${task.name} failed`, {
           message: error instanceof Error ? error.message : String(error),
         });
-        await deliveryAlarm.sleep(1000);
+        due = Date.now() + 1000;
+        await sleeper.sleep(1000);
       }
     }
-    await pipeline.settled();
-  })();
-
-  const batches = (async () => {
-    while (!stopped) {
-      try {
-        const done = await processDelegationRequestBatches(sql, deps);
-        if (done === 0) await batchAlarm.sleep(IDLE_POLL_MS);
-      } catch (error) {
-        deps.logger.log('error', 'batch worker failed', {
-          message: error instanceof Error ? error.message : String(error),
-        });
-        await batchAlarm.sleep(1000);
-      }
-    }
-  })();
-
-  const scheduler = (async () => {
-    if (options.scheduler === false) return;
-    const calendar = deps.calendar ?? new CalendarStore();
-    while (!stopped) {
-      try {
-        const report = await runScheduler(sql, deps.clock.now(), calendar);
-        if (Object.values(report).some((n) => n > 0)) deps.logger.log('info', 'scheduler', { ...report });
-      } catch (error) {
-        deps.logger.log('error', 'scheduler failed', {
-          message: error instanceof Error ? error.message : String(error),
-        });
-      }
-      await schedulerAlarm.sleep(SCHEDULER_EVERY_MS);
-    }
-  })();
+    if (task.name === 'deliveries') await pipeline.settled();
+  });
 
   return {
     async stop() {
       stopped = true;
-      deliveryAlarm.wake();
-      batchAlarm.wake();
-      schedulerAlarm.wake();
+      for (const a of alarms.values()) a.wake();
       await (await listening)?.unlisten().catch(() => undefined);
-      await Promise.race([Promise.all([deliveries, batches, scheduler]), new Promise((r) => setTimeout(r, 3000))]);
+      await Promise.race([Promise.all(loops), new Promise((r) => setTimeout(r, 3000))]);
     },
   };
 }

@@ -2,9 +2,11 @@ import { mkdirSync } from 'node:fs';
 
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import postgres from 'postgres';
 
-import { CLIENT_TYPES, type Sql } from '../db/sql';
+import { createSql, type QueryObserver } from '../db/client';
+import type { Sql } from '../db/sql';
+
+export type { QueryObserver } from '../db/client';
 
 export interface Database {
   sql: Sql;
@@ -15,25 +17,8 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/**
- * `max_pipeline: 1`: postgres.js 3.4.9 pipelines up to 100 queries per connection by default,
- * and its internal queue keeps the holes of answered queries and scans them with `indexOf`
- * until it drains completely; under sustained load it never drains, and throughput fell to a
- * third within a minute and stayed there (porsager/postgres#747). One query in flight per
- * connection keeps the queue empty; the pool's connections still run in parallel.
- */
-export const CLIENT_OPTIONS = {
-  onnotice: () => {},
-  connection: { application_name: 'puente' },
-  types: CLIENT_TYPES,
-  max_pipeline: 1,
-} as const;
-
-/** Called with every query the driver sends (postgres.js's `debug` hook), e.g. to count round trips. */
-export type QueryObserver = (connection: number, query: string, parameters: unknown[]) => void;
-
 export function connectPostgres(url: string, max = 10, debug?: QueryObserver): Database {
-  const sql = postgres(url, { ...CLIENT_OPTIONS, max, ...(debug ? { debug } : {}) }) as unknown as Sql;
+  const sql = createSql(url, { max, debug });
   return { sql, kind: 'postgres', close: () => sql.end({ timeout: 5 }) };
 }
 
@@ -50,16 +35,10 @@ export async function openEmbedded(
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
   await server.start();
   const [, port] = server.getServerConn().split(':');
-  const sql = postgres({
-    ...CLIENT_OPTIONS,
-    host: '127.0.0.1',
-    port: Number(port),
-    database: 'postgres',
-    username: 'postgres',
-    max: 1,
-    fetch_types: false,
-    ...(options.debug ? { debug: options.debug } : {}),
-  }) as unknown as Sql;
+  const sql = createSql(
+    { host: '127.0.0.1', port: Number(port), database: 'postgres', username: 'postgres' },
+    { max: 1, fetchTypes: false, debug: options.debug },
+  );
   return {
     sql,
     kind: 'embedded',

@@ -1,57 +1,66 @@
+import { createHash } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
-import { join } from 'node:path';
 
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 
+import { baseDeps } from '../base-deps';
 import type { Config } from '../config';
 import { applyMigrations } from '../db/migrate';
 import type { Deps } from '../deps';
 import type { Logger } from '../http/logger';
-import { HitBuffer } from '../http/rate-limit';
 import { type Clock, systemClock } from '../lib/clock';
-import { CalendarStore } from '../modules/calendar/store';
-import { SigningKeyStore } from '../modules/consent/keys';
+import { noMetrics } from '../lib/metrics';
 import { connectPostgres, type Database, openEmbedded } from './database';
 import { nodeDocsAssets } from './docs-assets';
 import { nodeEd25519 } from './ed25519';
+import { nodeMetrics } from './metrics';
 import { readMigrationFiles } from './migration-files';
 
-export function embeddedDataDir(env: NodeJS.ProcessEnv): string {
-  return env.PUENTE_DATA_DIR ?? join(process.cwd(), '.puente', 'data');
+/** Opens the database the configuration names: DATABASE_URL, or the embedded default. */
+export async function openDatabase(config: Config): Promise<Database> {
+  if (config.database.url) return connectPostgres(config.database.url, config.database.poolSize);
+  return openEmbedded({ dataDir: config.database.dataDir });
 }
 
-/** Opens the database the environment asks for: DATABASE_URL, or the embedded default. */
-export async function openDatabase(env: NodeJS.ProcessEnv): Promise<Database> {
-  if (env.DATABASE_URL) return connectPostgres(env.DATABASE_URL, Number(env.DATABASE_POOL_SIZE ?? 10));
-  return openEmbedded({ dataDir: embeddedDataDir(env) });
-}
-
-export async function migrate(database: Database, logger: Logger): Promise<void> {
-  const report = await applyMigrations(database.sql, readMigrationFiles());
+export async function migrate(database: Database, logger: Logger, config?: Config): Promise<void> {
+  const report = await applyMigrations(database.sql, readMigrationFiles(config?.database.migrationsDir));
   if (report.applied.length > 0) logger.log('info', 'migrations applied', { applied: report.applied });
 }
 
-export function nodeDeps(config: Config, database: Database, logger: Logger, clock: Clock = systemClock): Deps {
-  return {
-    config,
+/** Node's own hash is synchronous and far cheaper than a WebCrypto job for a few dozen bytes. */
+export async function nodeSha256(data: string | Uint8Array): Promise<string> {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+export function nodeDeps(
+  config: Config,
+  database: Database,
+  logger: Logger,
+  clock: Clock = systemClock,
+  extra: Partial<Deps> = {},
+): Deps {
+  return baseDeps(config, {
     clock,
     logger,
     db: () => database.sql,
     docsAssets: nodeDocsAssets(),
-    clientAddress: nodeClientAddress,
+    clientAddress: config.trustProxy ? forwardedClientAddress : connectionAddress,
     resolveHost: nodeResolveHost,
-    signingKeys: new SigningKeyStore(config.secretKey, nodeEd25519),
-    hits: new HitBuffer(),
-    calendar: new CalendarStore(),
-  };
+    ed25519: nodeEd25519,
+    sha256: nodeSha256,
+    // Collected only when someone may scrape them.
+    metrics: config.metricsToken ? nodeMetrics() : noMetrics,
+    ...extra,
+  });
 }
 
-function nodeClientAddress(c: Context): string {
-  if (process.env.PUENTE_TRUST_PROXY === '1') {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
-    if (forwarded) return forwarded;
-  }
+function forwardedClientAddress(c: Context): string {
+  const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+  return forwarded || connectionAddress(c);
+}
+
+function connectionAddress(c: Context): string {
   try {
     return getConnInfo(c).remote.address ?? 'unknown';
   } catch {

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { SAMPLE_BASE_URL } from '../../api/modules/docs/code-samples';
+import { SAMPLE_BASE_URL } from '../../api/http/code-samples';
 import { createTestApp, type TestApp } from '../support/app';
 import { ADMIN_TOKEN, auth, grantDelegation, mintToken, registerVerifiedOrg } from '../support/fixtures';
 import { consentHeaders, createDraft, FORMS, uploadAll } from '../support/procedures';

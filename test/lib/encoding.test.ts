@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { sha256Hex } from '../../api/lib/encoding';
+import { nodeSha256 } from '../../api/node/runtime';
 
 describe('sha256Hex', () => {
   it('matches the FIPS 180-2 vectors for text and bytes (API keys are looked up by this digest)', async () => {
@@ -16,5 +17,11 @@ describe('sha256Hex', () => {
       .map((b) => b.toString(16).padStart(2, '0'))
       .join('');
     expect(await sha256Hex('Señora Núñez')).toBe(viaWebCrypto);
+  });
+
+  it("Node's injected SHA-256 gives the same digests", async () => {
+    for (const input of ['abc', '', 'Señora Núñez', new TextEncoder().encode('abc')]) {
+      expect(await nodeSha256(input)).toBe(await sha256Hex(input));
+    }
   });
 });

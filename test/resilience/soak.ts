@@ -2,9 +2,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
-import postgres from 'postgres';
 import { Webhook } from 'standardwebhooks';
 
+import { createSql } from '../../api/db/client';
 import { FORMS, PDF_BYTES } from '../support/forms';
 import { dni, registrationBody } from '../support/people';
 import { startReceiver } from '../support/receiver';
@@ -62,7 +62,7 @@ function rssOf(pid: number): number {
 }
 
 function startWorker(env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'api/scripts/worker.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'api/scripts/delivery-worker.ts'], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -300,7 +300,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   clearTimeout(killer);
 
   // Drain: every committed event of the organisation reaches the receiver, retries included.
-  const sql = postgres(options.databaseUrl, { max: 1, onnotice: () => {} });
+  const sql = createSql(options.databaseUrl, { max: 1 });
   const orgId = registration.organization.id;
   const countEvents = async () =>
     (

@@ -1,6 +1,6 @@
-import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { createSql } from '../../api/db/client';
 import { GroupCommit, GroupCommitClosedError, GroupCommitOverloadedError } from '../../api/db/group-commit';
 import type { Sql } from '../../api/db/sql';
 import { openTestDatabase } from '../support/database';
@@ -17,7 +17,7 @@ let observer: Sql;
 beforeAll(async () => {
   db = await openTestDatabase();
   await db.sql`create table gc_rows (id text primary key, n integer not null check (n >= 0))`;
-  observer = db.url ? (postgres(db.url, { max: 1, onnotice: () => {} }) as unknown as Sql) : db.sql;
+  observer = db.url ? createSql(db.url, { max: 1 }) : db.sql;
 });
 afterAll(async () => {
   if (db.url) await observer.end();

@@ -37,4 +37,15 @@ describe('runtime-neutral core', () => {
     }
     expect(offenders).toEqual([]);
   });
+
+  it('probes for no Node built-in at run time outside the Node entry point', () => {
+    const offenders: string[] = [];
+    for (const file of files(API)) {
+      const rel = relative(API, file);
+      if (NODE_ONLY.some((p) => p.test(rel))) continue;
+      const source = readFileSync(file, 'utf8');
+      if (/globalThis\.process|getBuiltinModule|process\.versions/.test(source)) offenders.push(rel);
+    }
+    expect(offenders).toEqual([]);
+  });
 });

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 
-import postgres from 'postgres';
 import { inject } from 'vitest';
 
+import { createSql } from '../../api/db/client';
 import { connectPostgres, type Database, openEmbedded, type QueryObserver } from '../../api/node/database';
 
 /** A migrated database of this test file's own: a PGlite restored from the template dump, or a PostgreSQL clone of the template. */
@@ -13,7 +13,7 @@ export async function openTestDatabase(options: { debug?: QueryObserver } = {}):
   }
   const url = process.env.DATABASE_URL!;
   const name = `puente_t_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-  const admin = postgres(url, { max: 1, onnotice: () => {} });
+  const admin = createSql(url, { max: 1 });
   await admin.unsafe(`create database ${name} template ${template}`);
   const target = new URL(url);
   target.pathname = `/${name}`;

@@ -2,11 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
 
+import { createSql } from '../../api/db/client';
 import { applyMigrations } from '../../api/db/migrate';
-import type { Sql } from '../../api/db/sql';
 import { openEmbedded } from '../../api/node/database';
 import { readMigrationFiles } from '../../api/node/migration-files';
 
@@ -26,12 +25,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const url = process.env.DATABASE_URL;
   if (url) {
     const template = `puente_template_${process.pid}`;
-    const admin = postgres(url, { max: 1, onnotice: () => {} });
+    const admin = createSql(url, { max: 1 });
     await admin.unsafe(`drop database if exists ${template}`);
     await admin.unsafe(`create database ${template}`);
     const target = new URL(url);
     target.pathname = `/${template}`;
-    const sql = postgres(target.toString(), { max: 1, onnotice: () => {} }) as unknown as Sql;
+    const sql = createSql(target.toString(), { max: 1 });
     await applyMigrations(sql, readMigrationFiles());
     await sql.end();
     project.provide('databaseMode', 'postgres');

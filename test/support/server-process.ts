@@ -24,7 +24,10 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; ms: number }>;
 }
 
-/** Starts `api/node.ts` as `npm start` does, and waits until /health answers. */
+/**
+ * Starts the Node server from its sources (`api/node.ts` through tsx; `npm start` runs the same code
+ * bundled, see compiled-node.test.ts), and waits until /health answers.
+ */
 export async function startServer(env: Record<string, string | undefined>, timeoutMs = 60_000): Promise<ServerProcess> {
   const port = await freePort();
   const started = Date.now();

@@ -1,5 +1,6 @@
 import type { Sql } from '../../db/sql';
 import { transaction } from '../../db/sql';
+import type { Calendar } from '../../deps';
 import { ProblemError } from '../../http/problem';
 import {
   addBusinessDays,
@@ -32,7 +33,6 @@ import {
   upsertLocalCoverage,
   upsertYear,
 } from './queries';
-import type { CalendarStore } from './store';
 import { readSnapshot } from './store';
 
 /** Turns "no data for that year" into the API's loud refusal. */
@@ -237,7 +237,7 @@ function checkDays(change: HolidayChange, existing: readonly HolidayInput[]): vo
  * and what was there before, the stored dates of the procedures it touches are recomputed, and
  * each organisation concerned receives a `calendar.holidays_changed` event.
  */
-export async function changeHolidays(sql: Sql, store: CalendarStore, change: HolidayChange) {
+export async function changeHolidays(sql: Sql, store: Calendar, change: HolidayChange) {
   const before = await store.ensure(sql);
   checkPlace(before, change.scope, change.code);
   const outcome = await transaction(sql, async (tx) => {

@@ -1,4 +1,5 @@
 import type { Sql } from '../../db/sql';
+import type { Calendar } from '../../deps';
 import { buildSnapshot, type CalendarSnapshot } from '../../lib/calendar';
 import { loadCalendarData, readCalendarVersion } from './queries';
 
@@ -8,7 +9,7 @@ import { loadCalendarData, readCalendarVersion } from './queries';
  * database holds another version: a caller that already read the version (a column of its own
  * statement) costs no query at all, any other caller one tiny query.
  */
-export class CalendarStore {
+export class CalendarStore implements Calendar {
   private current: CalendarSnapshot | undefined;
   private loading: Promise<CalendarSnapshot> | undefined;
 

@@ -384,6 +384,7 @@ export function registerCitizen(app: App): void {
       id,
       document_id,
       c.get('requestId'),
+      c.get('deps').documents,
     );
     return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
       'content-type': document.content_type,

@@ -1,14 +1,14 @@
 import type { Sql } from '../../db/sql';
+import type { Calendar } from '../../deps';
+import type { DocumentStorage } from '../../deps';
 import type { CitizenPrincipal } from '../../http/auth';
 import { fieldProblem, ProblemError } from '../../http/problem';
 import { type CalendarSnapshot, CalendarUnavailableError } from '../../lib/calendar';
 import { newId } from '../../lib/ids';
 import { legalDay } from '../../lib/legal-day';
 import { type AccessLogFilter, type AccessLogRow, insertAccessLog, listAccessLog } from '../access-log/queries';
-import type { CalendarStore } from '../calendar/store';
 import { findProcedureType, type ProcedureTypeRow } from '../catalog/queries';
 import { type DocumentRow, findDocument, listDocuments } from '../documents/queries';
-import { postgresStorage } from '../documents/storage';
 import { placesOf, presumedDeniedOn, priorClaimDeadline } from '../procedures/deadlines';
 import { toProcedure } from '../procedures/mappers';
 import { deadlinesOf } from '../procedures/mappers';
@@ -223,11 +223,12 @@ export async function downloadMyDocument(
   procedureId: string,
   documentId: string,
   requestId: string,
+  storage: DocumentStorage,
 ): Promise<{ document: DocumentRow; bytes: Uint8Array }> {
   const row = await ownProcedure(sql, scope, procedureId);
   const document = await findDocument(sql, row.id, documentId);
   if (!document) throw new ProblemError('not_found', 'No such document.');
-  const bytes = await postgresStorage.get(sql, document.storage_key);
+  const bytes = await storage.get(sql, document.storage_key);
   if (!bytes) throw new Error(`document ${document.id} has no stored content`);
   await logOwnAccess(sql, scope, row, 'document.downloaded', { type: 'document', id: document.id }, requestId);
   return { document, bytes };
@@ -240,7 +241,7 @@ export async function downloadMyDocument(
 export async function myReceipt(
   sql: Sql,
   scope: CitizenScope,
-  calendar: CalendarStore,
+  calendar: Calendar,
   procedureId: string,
   requestId: string,
 ): Promise<{ row: ReceiptRow; pdf: Uint8Array }> {

@@ -2,8 +2,9 @@ import { exportJWK, generateKeyPair, importJWK, type JWK, type JWTPayload } from
 
 import type { Sql } from '../../db/sql';
 import { transaction } from '../../db/sql';
+import type { SigningKey, SigningKeys } from '../../deps';
 import { SecretBox } from '../../lib/crypto-box';
-import { type Ed25519, type Ed25519PrivateKey, type Ed25519PublicKey, webCryptoEd25519 } from '../../lib/ed25519';
+import { type Ed25519, type Ed25519PublicKey, webCryptoEd25519 } from '../../lib/ed25519';
 import { randomToken } from '../../lib/ids';
 import {
   findCurrentKey,
@@ -18,20 +19,14 @@ export const SIGNING_ALG = 'EdDSA';
 const CURRENT_KEY_CACHE_MS = 60_000;
 const VERIFIED_TOKENS_KEPT = 10_000;
 
-export interface SigningKey {
-  kid: string;
-  /** For jose (the development identity provider's ID tokens). */
-  privateKey: CryptoKey;
-  /** The same key through the runtime's own Ed25519 (consent tokens, signed on every mint). */
-  signer: Ed25519PrivateKey;
-}
+export type { SigningKey } from '../../deps';
 
 /**
  * Ed25519 signing keys kept in the database (private halves encrypted), shared by every
  * instance. The current key is cached for a minute; after a rotation an instance may sign with
  * the previous key that long, which verifiers still accept because both are published.
  */
-export class SigningKeyStore {
+export class SigningKeyStore implements SigningKeys {
   private readonly box: SecretBox;
   private readonly current = new Map<KeyPurpose, { key: SigningKey; loadedAt: number }>();
   private readonly publicKeys = new Map<string, CryptoKey>();

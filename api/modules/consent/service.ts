@@ -1,5 +1,6 @@
 import type { Config } from '../../config';
 import type { Sql } from '../../db/sql';
+import type { SigningKeys } from '../../deps';
 import type { OrganizationPrincipal } from '../../http/auth';
 import { ProblemError } from '../../http/problem';
 import { newId } from '../../lib/ids';
@@ -9,7 +10,6 @@ import type { ProcedureTypeCode } from '../catalog/schemas';
 import { findDelegation } from '../delegations/queries';
 import type { Capacity } from '../delegations/scope';
 import { findOrganization } from '../organizations/queries';
-import type { SigningKeyStore } from './keys';
 import { type ConsentClaims, mintConsentToken, verifyConsentToken } from './tokens';
 
 export interface MintRequest {
@@ -20,7 +20,7 @@ export interface MintRequest {
 
 /** Mints a consent token from an active delegation, narrowed if asked, and logs it for the citizen. */
 export async function mintForDelegation(
-  deps: { sql: Sql; config: Config; keys: SigningKeyStore; requestId: string },
+  deps: { sql: Sql; config: Config; keys: SigningKeys; requestId: string },
   principal: OrganizationPrincipal,
   delegationId: string,
   request: MintRequest,
@@ -105,7 +105,7 @@ export interface Introspection {
  * database. An organisation may only introspect its own tokens; others see `active: false`.
  */
 export async function introspect(
-  deps: { sql: Sql; config: Config; keys: SigningKeyStore },
+  deps: { sql: Sql; config: Config; keys: SigningKeys },
   token: string,
   caller: { organizationId?: string },
   now: Date,

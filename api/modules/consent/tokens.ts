@@ -2,13 +2,14 @@ import { decodeProtectedHeader, type JWTPayload } from 'jose';
 
 import type { Config } from '../../config';
 import type { Sql } from '../../db/sql';
+import type { SigningKeys } from '../../deps';
 import { ProblemError } from '../../http/problem';
 import type { Ed25519PublicKey } from '../../lib/ed25519';
 import { base64UrlDecode, base64UrlEncode } from '../../lib/encoding';
 import { newId } from '../../lib/ids';
 import type { ProcedureTypeCode } from '../catalog/schemas';
 import type { Capacity } from '../delegations/scope';
-import { SIGNING_ALG, type SigningKeyStore } from './keys';
+import { SIGNING_ALG } from './keys';
 
 export const CONSENT_TOKEN_TYPE = 'puente-consent+jwt';
 
@@ -32,7 +33,7 @@ export interface ConsentClaims extends JWTPayload {
 }
 
 export async function mintConsentToken(
-  keys: SigningKeyStore,
+  keys: SigningKeys,
   sql: Sql,
   config: Config,
   args: {
@@ -83,7 +84,7 @@ function invalid(code: ProblemError['code'], detail: string): ProblemError {
  * callers must still check it in the database.
  */
 export async function verifyConsentToken(
-  keys: SigningKeyStore,
+  keys: SigningKeys,
   sql: Sql,
   config: Config,
   token: string,

@@ -2,14 +2,15 @@ import { SignJWT } from 'jose';
 
 import type { Config } from '../../config';
 import type { Sql } from '../../db/sql';
+import type { SigningKeys } from '../../deps';
 import { DEV_IDP_AUDIENCE, devIssuer } from '../../http/auth';
-import { SIGNING_ALG, type SigningKeyStore } from '../consent/keys';
+import { SIGNING_ALG } from '../consent/keys';
 
 const DEV_TOKEN_LIFETIME_SECONDS = 3600;
 
 /** The development identity provider's ID token: what Cl@ve would give us, for local use only. */
 export async function issueDevIdToken(
-  keys: SigningKeyStore,
+  keys: SigningKeys,
   sql: Sql,
   config: Config,
   idNumber: string,

@@ -12,7 +12,6 @@ import { toDocument } from './mappers';
 import { documentExists, documentListPayload, documentPayload, type DocumentRow, documentsFromJson } from './queries';
 import { DocumentListSchema, DocumentParams, DocumentSchema, UploadDocumentBody } from './schemas';
 import { addDocument, uploadCapacity } from './service';
-import { postgresStorage } from './storage';
 
 const TAG = 'Procedures';
 /** The largest per-type attachment cap, plus room for the multipart envelope. */
@@ -112,7 +111,7 @@ export function registerDocuments(app: App): void {
       { capacity, action: 'document.uploaded', procedureId },
       (tx) => procedurePayload(tx, procedureId),
       (tx, row) =>
-        addDocument(tx, postgresStorage, {
+        addDocument(tx, c.get('deps'), {
           procedureId: row.id,
           procedureType: row.type,
           kind,
@@ -153,12 +152,12 @@ export function registerDocuments(app: App): void {
       c,
       sql,
       need,
-      documentPayload(sql, id, document_id, postgresStorage.contentOf?.(sql)),
+      documentPayload(sql, id, document_id, c.get('deps').documents.contentOf?.(sql)),
     );
     const document = row!;
     const bytes = document.content
       ? new Uint8Array(document.content)
-      : await postgresStorage.get(sql, document.storage_key);
+      : await c.get('deps').documents.get(sql, document.storage_key);
     if (!bytes) throw new Error(`document ${document.id} has no stored content`);
     return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
       'content-type': document.content_type,

@@ -1,7 +1,7 @@
 import type { Sql } from '../../db/sql';
 import { transaction } from '../../db/sql';
+import type { Deps } from '../../deps';
 import { fieldProblem, ProblemError } from '../../http/problem';
-import { sha256Hex } from '../../lib/encoding';
 import { newId } from '../../lib/ids';
 import { findProcedureType } from '../catalog/queries';
 import type { ProcedureTypeCode } from '../catalog/schemas';
@@ -11,7 +11,6 @@ import { assertTransition } from '../procedures/state-machine';
 import { recordTimeline } from '../procedures/timeline.queries';
 import { safeFilename, sniffType } from './files';
 import { type DocumentRow, insertDocument } from './queries';
-import type { DocumentStorage } from './storage';
 
 /** Documents answer a requirement while one is open (`respond`); otherwise they complete the filing (`file`). */
 export async function uploadCapacity(
@@ -28,7 +27,7 @@ export async function uploadCapacity(
  */
 export async function addDocument(
   sql: Sql,
-  storage: DocumentStorage,
+  { documents: storage, sha256: hash }: Pick<Deps, 'documents' | 'sha256'>,
   args: {
     procedureId: string;
     procedureType: string;
@@ -65,7 +64,7 @@ export async function addDocument(
       },
     );
   }
-  const sha256 = await sha256Hex(bytes);
+  const sha256 = await hash(bytes);
   return transaction(sql, async (tx) => {
     const procedure = await procedureById(tx, args.procedureId, { forUpdate: true });
     assertTransition(procedure.status, 'add_document');

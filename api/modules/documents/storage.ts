@@ -1,16 +1,8 @@
-import type { Sql, SqlFragment } from '../../db/sql';
+import type { DocumentStorage } from '../../deps';
 
-/**
- * Where document bytes live. PostgreSQL by default (written in the caller's transaction, so a
- * failed upload leaves nothing behind); an object store can implement the same three calls.
- */
-export interface DocumentStorage {
-  put(sql: Sql, key: string, bytes: Uint8Array): Promise<void>;
-  get(sql: Sql, key: string): Promise<Uint8Array | undefined>;
-  /** When the bytes live in the database: an expression for those of the document row `d`, read in the same statement. */
-  contentOf?(sql: Sql): SqlFragment;
-}
+export type { DocumentStorage } from '../../deps';
 
+/** Document bytes in PostgreSQL (`document_blobs`), written in the caller's transaction. */
 export const postgresStorage: DocumentStorage = {
   async put(sql, key, bytes) {
     await sql`insert into document_blobs (storage_key, content) values (${key}, ${bytes})`;

@@ -1,9 +1,9 @@
 import type { Sql } from '../../db/sql';
 import { transaction } from '../../db/sql';
+import type { Calendar } from '../../deps';
 import { addBusinessDays, CalendarUnavailableError } from '../../lib/calendar';
 import { addDays } from '../../lib/dates';
 import { legalDay } from '../../lib/legal-day';
-import type { CalendarStore } from '../calendar/store';
 import { expireDueRequests } from '../delegation-requests/queries';
 import { expireDueDelegations } from '../delegations/queries';
 import { listUnrecordedNotifications } from '../notifications/queries';
@@ -35,7 +35,7 @@ export interface SchedulerReport {
  * event carries a dedupe key and every state change is a conditional UPDATE, so any number of
  * processes may run this at once without emitting anything twice.
  */
-export async function runScheduler(sql: Sql, now: Date, calendar: CalendarStore): Promise<SchedulerReport> {
+export async function runScheduler(sql: Sql, now: Date, calendar: Calendar): Promise<SchedulerReport> {
   const report: SchedulerReport = {
     expiredRequests: 0,
     expiredDelegations: 0,

@@ -97,7 +97,7 @@ async function send(
   }
 }
 
-type DeliveryDeps = Pick<Deps, 'config' | 'clock' | 'resolveHost' | 'logger'>;
+type DeliveryDeps = Pick<Deps, 'config' | 'clock' | 'resolveHost' | 'logger'> & Partial<Pick<Deps, 'metrics'>>;
 
 /** Sends one claimed delivery once, records the attempt and schedules the next. */
 async function deliverClaimed(sql: Sql, deps: DeliveryDeps, d: ClaimedDelivery, fetcher: typeof fetch): Promise<void> {
@@ -112,6 +112,7 @@ async function deliverClaimed(sql: Sql, deps: DeliveryDeps, d: ClaimedDelivery, 
       outcome: 'failed',
       nextAttemptAt: null,
     });
+    deps.metrics?.deliveryAttempt('failed');
     return;
   }
   const timestamp = Math.floor(now.getTime() / 1000);
@@ -167,6 +168,9 @@ async function deliverClaimed(sql: Sql, deps: DeliveryDeps, d: ClaimedDelivery, 
       nextAttemptAt: next,
     });
   }
+  deps.metrics?.deliveryAttempt(
+    ok ? 'succeeded' : result.statusCode === 410 ? 'failed' : d.attempts >= MAX_ATTEMPTS ? 'exhausted' : 'retry',
+  );
   deps.logger.log(ok ? 'info' : 'warn', 'webhook delivery', {
     delivery_id: d.id,
     event_type: d.event_type,

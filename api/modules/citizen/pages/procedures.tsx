@@ -369,7 +369,14 @@ export function registerProcedurePages(app: App): void {
       );
     const scope = scopeOf(citizen, citizenLivemodeFilter(c), c.get('deps').clock.now());
     const found = await orProblemPage(c, citizen, procedureHref(id), () =>
-      downloadMyDocument(c.get('sql'), scope, id, c.req.param('documentId'), c.get('requestId')),
+      downloadMyDocument(
+        c.get('sql'),
+        scope,
+        id,
+        c.req.param('documentId'),
+        c.get('requestId'),
+        c.get('deps').documents,
+      ),
     );
     if (found instanceof Response) return found;
     c.header('Cache-Control', 'no-store');

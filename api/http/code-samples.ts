@@ -1,4 +1,4 @@
-import { methodName } from '../../../sdk/scripts/method-names.mjs';
+import { methodName } from '../../sdk/scripts/method-names.mjs';
 
 /**
  * `x-codeSamples` for every operation, in curl and with the SDK, built from the examples the

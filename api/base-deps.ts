@@ -1,0 +1,38 @@
+import type { Config } from './config';
+import type { Deps } from './deps';
+import { jsonLogger } from './http/logger';
+import { HitBuffer } from './http/rate-limit';
+import { systemClock } from './lib/clock';
+import { type Ed25519, webCryptoEd25519 } from './lib/ed25519';
+import { sha256Hex } from './lib/encoding';
+import { noMetrics } from './lib/metrics';
+import { CalendarStore } from './modules/calendar/store';
+import { SigningKeyStore } from './modules/consent/keys';
+import { postgresStorage } from './modules/documents/storage';
+
+/** What only the runtime can say: where the database is, how to resolve names, who is calling. */
+export type RuntimeParts = Pick<Deps, 'db' | 'docsAssets' | 'resolveHost' | 'clientAddress'> &
+  Partial<Pick<Deps, 'clock' | 'logger' | 'sha256' | 'documents' | 'metrics'>> & {
+    /** The runtime's fastest Ed25519; WebCrypto by default. */
+    ed25519?: Ed25519;
+  };
+
+/**
+ * The one place that assembles `Deps`: the Node server, the delivery worker, the Worker and the
+ * OpenAPI generator all start here and pass only what their runtime does differently.
+ */
+export function baseDeps(config: Config, runtime: RuntimeParts): Deps {
+  const { ed25519, ...parts } = runtime;
+  return {
+    config,
+    clock: systemClock,
+    logger: jsonLogger(config.logLevel),
+    sha256: sha256Hex,
+    documents: postgresStorage,
+    metrics: noMetrics,
+    signingKeys: new SigningKeyStore(config.secretKey, ed25519 ?? webCryptoEd25519),
+    hits: new HitBuffer(),
+    calendar: new CalendarStore(),
+    ...parts,
+  };
+}

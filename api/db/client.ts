@@ -1,0 +1,46 @@
+import postgres from 'postgres';
+
+import { CLIENT_TYPES, type Sql } from './sql';
+
+/** Called with every query the driver sends (postgres.js's `debug` hook), e.g. to count round trips. */
+export type QueryObserver = (connection: number, query: string, parameters: unknown[]) => void;
+
+export interface SqlOptions {
+  /** Connections in the pool. */
+  max?: number;
+  /** Without fetched type information (Hyperdrive and the embedded database run without it). */
+  fetchTypes?: boolean;
+  debug?: QueryObserver;
+  /** Tells the server who is connected (`pg_stat_activity`); Hyperdrive sets its own. */
+  applicationName?: string | false;
+}
+
+/**
+ * The one place that makes a postgres.js client: every process (Node server, delivery worker,
+ * Worker request, tests, benchmarks) gets the same options and the same types.
+ *
+ * `max_pipeline: 1`: postgres.js 3.4.9 pipelines up to 100 queries per connection by default,
+ * and its internal queue keeps the holes of answered queries and scans them with `indexOf`
+ * until it drains completely; under sustained load it never drains, and throughput fell to a
+ * third within a minute and stayed there (porsager/postgres#747). One query in flight per
+ * connection keeps the queue empty; the pool's connections still run in parallel.
+ */
+export function createSql(
+  target: string | { host: string; port: number; database: string; username: string },
+  options: SqlOptions = {},
+): Sql {
+  const settings = {
+    onnotice: () => {},
+    types: CLIENT_TYPES,
+    max_pipeline: 1,
+    max: options.max ?? 10,
+    ...(options.applicationName === false
+      ? {}
+      : { connection: { application_name: options.applicationName ?? 'puente' } }),
+    ...(options.fetchTypes === false ? { fetch_types: false } : {}),
+    ...(options.debug ? { debug: options.debug } : {}),
+  };
+  const client = typeof target === 'string' ? postgres(target, settings) : postgres({ ...settings, ...target });
+  // postgres.js types the client by its custom types; the app's `Sql` is the plain one (see db/sql.ts).
+  return client as unknown as Sql;
+}

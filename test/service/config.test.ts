@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+
+import { ConfigError, configFromEnv } from '../../api/config';
+
+function failure(env: Record<string, string>): ConfigError {
+  try {
+    configFromEnv(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('configuration was accepted');
+}
+
+describe('configuration in one place', () => {
+  it('reads the Node settings with their defaults', () => {
+    const config = configFromEnv({});
+    expect(config.server).toEqual({ port: 3000, host: '0.0.0.0' });
+    expect(config.database).toMatchObject({ url: undefined, poolSize: 10, dataDir: '.puente/data' });
+    expect(config.background).toBe(true);
+    expect(config.trustProxy).toBe(false);
+    expect(config.metricsToken).toBeUndefined();
+    const set = configFromEnv({
+      PORT: '8080',
+      HOST: '127.0.0.1',
+      DATABASE_URL: 'postgres://u:p@db:5432/puente',
+      DATABASE_POOL_SIZE: '20',
+      PUENTE_DATA_DIR: '/var/lib/puente',
+      PUENTE_BACKGROUND: '0',
+      PUENTE_TRUST_PROXY: '1',
+      PUENTE_METRICS_TOKEN: 'a-metrics-token-of-16+',
+    });
+    expect(set.server).toEqual({ port: 8080, host: '127.0.0.1' });
+    expect(set.database).toMatchObject({
+      url: 'postgres://u:p@db:5432/puente',
+      poolSize: 20,
+      dataDir: '/var/lib/puente',
+    });
+    expect(set.background).toBe(false);
+    expect(set.trustProxy).toBe(true);
+    expect(set.metricsToken).toBe('a-metrics-token-of-16+');
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ DATABASE_POOL_SIZE: '0' }, 'DATABASE_POOL_SIZE'],
+    [{ DATABASE_URL: 'mysql://localhost/x' }, 'DATABASE_URL'],
+    [{ PUENTE_BACKGROUND: 'yes' }, 'PUENTE_BACKGROUND'],
+    [{ PUENTE_TRUST_PROXY: 'on' }, 'PUENTE_TRUST_PROXY'],
+    [{ PUENTE_METRICS_TOKEN: 'short' }, 'PUENTE_METRICS_TOKEN'],
+    [{ PUENTE_ENV: 'staging' }, 'PUENTE_ENV'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ PUENTE_ENV: 'production' }, 'PUENTE_SECRET_KEY'],
+  ])('refuses %o, naming %s', (env, variable) => {
+    expect(failure(env).variable).toBe(variable);
+  });
+
+  it('never repeats a database URL or a secret in the message', () => {
+    const url = failure({ DATABASE_URL: 'not a url with secret-password' });
+    expect(url.message).not.toContain('secret-password');
+    const secret = failure({ PUENTE_SECRET_KEY: 'short-secret-value' });
+    expect(secret.variable).toBe('PUENTE_SECRET_KEY');
+    expect(secret.message).not.toContain('short-secret-value');
+  });
+});
