@@ -5,6 +5,7 @@ import type { Sql } from './db/sql';
 import type { Logger } from './http/logger';
 import type { HitBuffer } from './http/rate-limit';
 import type { Clock } from './lib/clock';
+import type { AccessLogBatcher } from './modules/access-log/batcher';
 import type { CalendarStore } from './modules/calendar/store';
 import type { SigningKeyStore } from './modules/consent/keys';
 
@@ -25,6 +26,12 @@ export interface Deps {
   docsAssets: DocsAssets;
   /** Keys that sign consent tokens (and the development identity provider's ID tokens). */
   signingKeys: SigningKeyStore;
+  /**
+   * The group-committed access log of consented reads, where the runtime has a pool to commit
+   * its batches on (Node on PostgreSQL). Absent on the embedded database (one connection) and on
+   * Workers (a client per request): there a read writes its entry in its own statement.
+   */
+  accessLog?: AccessLogBatcher;
   /** Rate-limit hits this instance holds before writing them (see `HitBuffer`). */
   hits: HitBuffer;
   /** The holiday calendar, loaded from the database and cached per process with its version. */

@@ -8,6 +8,11 @@ import { CLIENT_TYPES, type Sql } from '../db/sql';
 
 export interface Database {
   sql: Sql;
+  /**
+   * A small pool of its own for the group-committed access log (PostgreSQL only), so a batch
+   * never waits for a connection behind the requests it answers. Connects on first use.
+   */
+  writer?: Sql;
   /** 'postgres' when DATABASE_URL is set, 'embedded' for the PGlite default. */
   kind: 'postgres' | 'embedded';
   /** The PGlite instance behind the embedded default (for dumps and tests). */
@@ -32,9 +37,24 @@ export const CLIENT_OPTIONS = {
 /** Called with every query the driver sends (postgres.js's `debug` hook), e.g. to count round trips. */
 export type QueryObserver = (connection: number, query: string, parameters: unknown[]) => void;
 
+/** Connections of the writer pool: one per batch committing at a time (see `accessLogBatcher`). */
+export const WRITER_POOL_SIZE = 2;
+
 export function connectPostgres(url: string, max = 10, debug?: QueryObserver): Database {
   const sql = postgres(url, { ...CLIENT_OPTIONS, max, ...(debug ? { debug } : {}) }) as unknown as Sql;
-  return { sql, kind: 'postgres', close: () => sql.end({ timeout: 5 }) };
+  const writer = postgres(url, {
+    ...CLIENT_OPTIONS,
+    connection: { application_name: 'puente-writer' },
+    max: WRITER_POOL_SIZE,
+  }) as unknown as Sql;
+  return {
+    sql,
+    writer,
+    kind: 'postgres',
+    async close() {
+      await Promise.all([sql.end({ timeout: 5 }), writer.end({ timeout: 5 })]);
+    },
+  };
 }
 
 /**

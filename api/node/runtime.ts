@@ -10,9 +10,10 @@ import type { Deps } from '../deps';
 import type { Logger } from '../http/logger';
 import { HitBuffer } from '../http/rate-limit';
 import { type Clock, systemClock } from '../lib/clock';
+import { accessLogBatcher } from '../modules/access-log/batcher';
 import { CalendarStore } from '../modules/calendar/store';
 import { SigningKeyStore } from '../modules/consent/keys';
-import { connectPostgres, type Database, openEmbedded } from './database';
+import { connectPostgres, type Database, openEmbedded, WRITER_POOL_SIZE } from './database';
 import { nodeDocsAssets } from './docs-assets';
 import { nodeEd25519 } from './ed25519';
 import { readMigrationFiles } from './migration-files';
@@ -44,6 +45,7 @@ export function nodeDeps(config: Config, database: Database, logger: Logger, clo
     signingKeys: new SigningKeyStore(config.secretKey, nodeEd25519),
     hits: new HitBuffer(),
     calendar: new CalendarStore(),
+    accessLog: database.writer ? accessLogBatcher(database.writer, WRITER_POOL_SIZE) : undefined,
   };
 }
 

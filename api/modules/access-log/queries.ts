@@ -50,6 +50,43 @@ export async function insertAccessLog(sql: Sql, e: AccessLogEntry): Promise<void
   )}`;
 }
 
+/**
+ * Many entries in one multi-row insert: a batch of the group-committed access log (see
+ * `accessLogBatcher`). Twelve parameters a row, so a batch of 256 stays far under PostgreSQL's
+ * 65,535.
+ */
+export async function insertAccessLogBatch(sql: Sql, entries: readonly AccessLogEntry[]): Promise<void> {
+  const rows = entries.map((e) => ({
+    id: e.id,
+    citizen_id: e.citizenId,
+    delegation_id: e.delegationId,
+    organization_id: e.organizationId,
+    member_id: e.memberId,
+    livemode: e.livemode,
+    action: e.action,
+    resource_type: e.resourceType,
+    resource_id: e.resourceId,
+    request_id: e.requestId,
+    occurred_at: e.at,
+    actor_type: e.actorType ?? 'organization',
+  }));
+  await sql`insert into access_log ${sql(
+    rows,
+    'id',
+    'citizen_id',
+    'delegation_id',
+    'organization_id',
+    'member_id',
+    'livemode',
+    'action',
+    'resource_type',
+    'resource_id',
+    'request_id',
+    'occurred_at',
+    'actor_type',
+  )}`;
+}
+
 export interface AccessLogRow {
   seq: string;
   id: string;
