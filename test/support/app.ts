@@ -1,6 +1,7 @@
 import { createApp } from '../../api/app';
 import { type Config, configFromEnv } from '../../api/config';
 import type { Sql } from '../../api/db/sql';
+import type { Deps } from '../../api/deps';
 import type { App } from '../../api/http/context';
 import { memoryLogger } from '../../api/http/logger';
 import { ManualClock } from '../../api/lib/clock';
@@ -15,6 +16,8 @@ export interface TestApp {
   clock: ManualClock;
   logs: string[];
   config: Config;
+  /** What the app was built with (e.g. `deps.accessLog`, the group-committed access log on PostgreSQL). */
+  deps?: Deps;
   /** Sends a request through the real app (routing, middleware, database). */
   request(path: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
   close(): Promise<void>;
@@ -27,7 +30,8 @@ export async function createTestApp(
   const config = configFromEnv({ PUENTE_ENV: 'test', PUENTE_BASE_URL: 'http://puente.test' }, options.config);
   const logger = memoryLogger();
   const clock = new ManualClock(new Date(options.now ?? '2026-03-02T09:00:00Z'));
-  const app = createApp({ ...nodeDeps(config, database, logger, clock) });
+  const deps = nodeDeps(config, database, logger, clock);
+  const app = createApp(deps);
   return {
     app,
     sql: database.sql,
@@ -35,6 +39,7 @@ export async function createTestApp(
     clock,
     logs: logger.lines,
     config,
+    deps,
     request(path, init = {}) {
       const { json, ...rest } = init;
       const headers = new Headers(rest.headers);
