@@ -7,6 +7,7 @@ import {
   type MemberRole,
   type OrganizationPrincipal,
   principalOfKey,
+  rememberKeyHits,
   roleRefusal,
 } from '../../http/auth';
 import type { AppEnv } from '../../http/context';
@@ -217,6 +218,7 @@ async function gate<T>(
     logLater: batcher !== undefined,
   };
   const result = await readThroughGate<T>(sql, args, payload);
+  if (result && 'lookup' in caller) rememberKeyHits(c, caller.lookup, result.gate.hits);
   const type = need.procedureType ?? result?.gate.procedure_type ?? null;
   const refusal = refusalOf(c, result?.gate, token, need, caller, type);
   if (refusal) throw refusal;
