@@ -38,6 +38,12 @@ export interface Deps {
   calendar: CalendarStore;
   /** Resolves a host name to its addresses (to refuse webhook targets on private networks); [] when the runtime cannot. */
   resolveHost(hostname: string): Promise<string[]>;
+  /**
+   * Whether the request certainly has no body, told without reading it: `Content-Length: 0`, or on
+   * Node an HTTP/1 request with neither Content-Length nor Transfer-Encoding (RFC 9112 §6.3); on
+   * Workers a request whose body is null.
+   */
+  requestIsBodyless(c: Context): boolean;
   /** The caller's network address, for limits on public routes; 'unknown' when the runtime cannot tell. */
   clientAddress(c: Context): string;
 }

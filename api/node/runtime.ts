@@ -1,4 +1,5 @@
 import { lookup } from 'node:dns/promises';
+import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 
 import { getConnInfo } from '@hono/node-server/conninfo';
@@ -41,12 +42,29 @@ export function nodeDeps(config: Config, database: Database, logger: Logger, clo
     db: () => database.sql,
     docsAssets: nodeDocsAssets(),
     clientAddress: nodeClientAddress,
+    requestIsBodyless: nodeRequestIsBodyless,
     resolveHost: nodeResolveHost,
     signingKeys: new SigningKeyStore(config.secretKey, nodeEd25519),
     hits: new HitBuffer(),
     calendar: new CalendarStore(),
     accessLog: database.writer ? accessLogBatcher(database.writer, WRITER_POOL_SIZE) : undefined,
   };
+}
+
+/**
+ * Told from the headers, never from `c.req.raw.body` (which would build the request's stream):
+ * an HTTP/1 request without Content-Length or Transfer-Encoding has no body. Requests that did not
+ * come through the Node server (`app.request` in tests) count as bodyless only with `Content-Length: 0`.
+ */
+function nodeRequestIsBodyless(c: Context): boolean {
+  if (c.req.header('content-length') === '0') return true;
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  return (
+    incoming !== undefined &&
+    incoming.httpVersionMajor === 1 &&
+    incoming.headers['content-length'] === undefined &&
+    incoming.headers['transfer-encoding'] === undefined
+  );
 }
 
 function nodeClientAddress(c: Context): string {

@@ -21,6 +21,7 @@ export function generateOpenApiDocument(): unknown {
     },
     docsAssets: { get: async () => undefined },
     clientAddress: () => 'unknown',
+    requestIsBodyless: () => false,
     resolveHost: async () => [],
     signingKeys: new SigningKeyStore('document-generation-has-no-keys-000000'),
     hits: new HitBuffer(),
