@@ -247,14 +247,15 @@ export function registerProcedures(app: App): void {
       after,
       limit,
     });
-    const cal = await calendar(c);
+    // The version came with the rows; an empty page needs no calendar at all.
+    const cal = rows[0] ? await calendar(c, rows[0].calendar_version) : undefined;
     return c.json(
       toPage(
         rows,
         limit,
         'procedures',
         (r) => [r.updated_at.toISOString(), r.id],
-        (r) => toProcedure(r, day, cal),
+        (r) => toProcedure(r, day, cal!),
       ),
       200,
     );
