@@ -50,14 +50,18 @@ export function createApp(deps: Deps): App {
   });
   // Uploads (multipart) and batches carry their own, larger limit on their route.
   // Bodyless methods skip the check: it would materialise a full Request object on every read.
-  app.use('/v1/*', (c, next) =>
-    c.req.method === 'GET' ||
-    c.req.method === 'HEAD' ||
-    c.req.header('content-type')?.startsWith('multipart/form-data') ||
-    OWN_BODY_LIMIT.has(c.req.path)
+  app.use('/v1/*', (c, next) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    // A POST without a body (minting a token, accepting, revoking) as a bodyless request: the
+    // body limit and the media-type check would otherwise open, copy and read an empty stream.
+    if (deps.requestIsBodyless(c)) {
+      c.req.raw = new Request(c.req.url, { method: c.req.method, headers: c.req.raw.headers });
+      return next();
+    }
+    return c.req.header('content-type')?.startsWith('multipart/form-data') || OWN_BODY_LIMIT.has(c.req.path)
       ? next()
-      : jsonBodyLimit(c, next),
-  );
+      : jsonBodyLimit(c, next);
+  });
 
   registerSecuritySchemes(app);
   registerHealth(app);

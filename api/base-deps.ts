@@ -11,8 +11,8 @@ import { SigningKeyStore } from './modules/consent/keys';
 import { postgresStorage } from './modules/documents/storage';
 
 /** What only the runtime can say: where the database is, how to resolve names, who is calling. */
-export type RuntimeParts = Pick<Deps, 'db' | 'docsAssets' | 'resolveHost' | 'clientAddress'> &
-  Partial<Pick<Deps, 'clock' | 'logger' | 'sha256' | 'documents' | 'metrics'>> & {
+export type RuntimeParts = Pick<Deps, 'db' | 'docsAssets' | 'resolveHost' | 'clientAddress' | 'requestIsBodyless'> &
+  Partial<Pick<Deps, 'clock' | 'logger' | 'sha256' | 'documents' | 'metrics' | 'accessLog'>> & {
     /** The runtime's fastest Ed25519; WebCrypto by default. */
     ed25519?: Ed25519;
   };

@@ -59,6 +59,29 @@ export interface DocumentStorage {
 /** SHA-256 as lowercase hex, through whatever the runtime does fastest (it hashes every API key on every request). */
 export type Sha256 = (data: string | Uint8Array) => Promise<string>;
 
+/** One access-log entry as a consented read records it. */
+export interface AccessLogRecord {
+  id: string;
+  citizenId: string;
+  delegationId: string | null;
+  organizationId: string;
+  memberId: string | null;
+  livemode: boolean;
+  action: string;
+  resourceType: string | null;
+  resourceId: string | null;
+  requestId: string | null;
+  at: Date;
+  actorType?: 'organization' | 'citizen';
+}
+
+/** Entries committed in batches shared by concurrent requests; `add` settles when the batch carrying it committed. */
+export interface AccessLogBatch {
+  add(entry: AccessLogRecord): Promise<void>;
+  /** Batches committed so far. */
+  readonly commits: number;
+}
+
 export interface Deps {
   config: Config;
   clock: Clock;
@@ -71,6 +94,12 @@ export interface Deps {
   docsAssets: DocsAssets;
   /** Keys that sign consent tokens (and the development identity provider's ID tokens). */
   signingKeys: SigningKeys;
+  /**
+   * The group-committed access log of consented reads, where the runtime has a pool to commit
+   * its batches on (Node on PostgreSQL). Absent on the embedded database (one connection) and on
+   * Workers (a client per request): there a read writes its entry in its own statement.
+   */
+  accessLog?: AccessLogBatch;
   /** Rate-limit hits this instance holds before writing them (see `HitBuffer`). */
   hits: HitBuffer;
   /** The holiday calendar, loaded from the database and cached per process with its version. */
@@ -82,6 +111,12 @@ export interface Deps {
   metrics: Metrics;
   /** Resolves a host name to its addresses (to refuse webhook targets on private networks); [] when the runtime cannot. */
   resolveHost(hostname: string): Promise<string[]>;
+  /**
+   * Whether the request certainly has no body, told without reading it: `Content-Length: 0`, or on
+   * Node an HTTP/1 request with neither Content-Length nor Transfer-Encoding (RFC 9112 §6.3); on
+   * Workers a request whose body is null.
+   */
+  requestIsBodyless(c: Context): boolean;
   /** The caller's network address, for limits on public routes; 'unknown' when the runtime cannot tell. */
   clientAddress(c: Context): string;
 }

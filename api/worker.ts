@@ -44,6 +44,7 @@ function build(env: WorkerEnv): Built {
       // Workers cannot reach private networks; literal addresses are still checked by the app.
       resolveHost: async () => [],
       clientAddress: (c: Context) => c.req.header('cf-connecting-ip') ?? 'unknown',
+      requestIsBodyless: (c: Context) => c.req.raw.body === null,
       docsAssets: {
         async get(name) {
           return name === 'redoc.standalone.js' ? redocBundle : undefined;

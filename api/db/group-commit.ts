@@ -61,6 +61,7 @@ export class GroupCommit<Row> {
   private inFlight = new Set<Promise<void>>();
   private scheduled = false;
   private closed = false;
+  private committedBatches = 0;
 
   constructor(options: GroupCommitOptions<Row>) {
     this.sql = options.sql;
@@ -68,6 +69,11 @@ export class GroupCommit<Row> {
     this.maxBatch = Math.max(1, options.maxBatch ?? 256);
     this.maxInFlight = Math.max(1, options.maxInFlight ?? 2);
     this.maxPending = Math.max(1, options.maxPending ?? 10_000);
+  }
+
+  /** Transactions committed so far (each carrying one or more rows). */
+  get commits(): number {
+    return this.committedBatches;
   }
 
   /** Rows waiting for a batch (not counting those committing now). */
@@ -133,6 +139,7 @@ export class GroupCommit<Row> {
       for (const waiter of batch) waiter.reject(error);
       return;
     }
+    this.committedBatches++;
     for (const waiter of batch) waiter.resolve();
   }
 }

@@ -88,11 +88,24 @@ async function apiKeyLookup(c: Context<AppEnv>): Promise<ApiKeyLookup> {
   const secretHash = await sha256(token);
   const windowStart = windowStartOf(now, config.rateLimit.windowSeconds);
   const { write, held } = hits.take(secretHash, windowStart, config.rateLimit.limit, now.getTime());
+  // Between its writes the instance judges the total the database last told it plus what it holds.
+  const known = write === 0 ? (hits.recall(secretHash, windowStart, now.getTime()) ?? null) : null;
   return {
     secretHash,
     now,
-    rateLimit: { windowStart, shard: Math.floor(Math.random() * RATE_LIMIT_SHARDS), write, held },
+    rateLimit: { windowStart, shard: Math.floor(Math.random() * RATE_LIMIT_SHARDS), write, held, known },
   };
+}
+
+/**
+ * Keeps the window's total the statement read from the database (`hits` is what it judged: that
+ * total plus the hits this instance still holds), for the requests of the next second to judge
+ * without reading it. Nothing to keep when the statement judged a total already known.
+ */
+export function rememberKeyHits(c: Context<AppEnv>, lookup: ApiKeyLookup, hits: number): void {
+  const { windowStart, held, known } = lookup.rateLimit;
+  if (known !== null) return;
+  c.get('deps').hits.remember(lookup.secretHash, windowStart, hits - held, lookup.now.getTime());
 }
 
 /** The key's own refusals, in order: unknown or revoked (401), suspended organisation, live mode not yet available. */
@@ -143,6 +156,7 @@ export function apiKey(options: { settle: boolean; minimumRole: MemberRole }): M
       return next();
     }
     const row = await findApiKeyPrincipal(c.get('sql'), lookup);
+    if (row) rememberKeyHits(c, lookup, row.rate_limit_hits);
     const refusal = keyRefusal({
       known: row !== undefined,
       key_ok: row !== undefined && !row.revoked && row.member_status === 'active',

@@ -17,8 +17,12 @@ export interface ApiKeyPrincipalRow {
 export interface ApiKeyLookup {
   secretHash: string;
   now: Date;
-  /** This request's hit: `write` hits to add to a shard now (0 while the instance holds them back), `held` hits it holds. */
-  rateLimit: { windowStart: Date; shard: number; write: number; held: number };
+  /**
+   * This request's hit: `write` hits to add to a shard now (0 while the instance holds them back),
+   * `held` hits it holds, and `known`, the window's total as the database told this instance less
+   * than a second ago (null when it must be read now; see `HitBuffer`).
+   */
+  rateLimit: { windowStart: Date; shard: number; write: number; held: number; known: number | null };
 }
 
 /**
@@ -46,11 +50,13 @@ export function apiKeyPrincipalCtes(sql: Sql, lookup: ApiKeyLookup) {
     ), principal as (
       select key.id as key_id, key.organization_id, o.status as organization_status, key.member_id,
              m.role as member_role, m.status as member_status, key.livemode, key.revoked,
-             (coalesce((select hits from hit), 0) + ${rateLimit.held}::int + coalesce((
-               select sum(r.hits) from rate_limit_windows r
-               where r.bucket = 'credential:' || key.id and r.window_start = ${rateLimit.windowStart}
-                 and (r.shard <> ${rateLimit.shard} or ${rateLimit.write}::int = 0)), 0))::int
-               as rate_limit_hits
+             -- A total known to the instance is judged without reading the shards (CASE runs the subqueries only when needed).
+             (case when ${rateLimit.known}::int is not null then ${rateLimit.known}::int + ${rateLimit.held}::int
+                   else coalesce((select hits from hit), 0) + ${rateLimit.held}::int + coalesce((
+                     select sum(r.hits) from rate_limit_windows r
+                     where r.bucket = 'credential:' || key.id and r.window_start = ${rateLimit.windowStart}
+                       and (r.shard <> ${rateLimit.shard} or ${rateLimit.write}::int = 0)), 0)
+              end)::int as rate_limit_hits
       from key
       join organizations o on o.id = key.organization_id
       join members m on m.id = key.member_id

@@ -20,11 +20,18 @@ export function windowStartOf(now: Date, windowSeconds: number): Date {
 }
 
 /**
- * Hits this instance has counted for a credential but not yet written. Writing every hit made
- * one hot row update per request (a tenth of the database time of a consented read); instead an
- * instance holds back at most a twentieth of the limit, for at most a second, and the count it
- * judges is what the database holds plus what it holds itself. With a small limit (a twentieth
- * under one) every hit is written, so counts stay exact across instances.
+ * Hits this instance has counted for a credential but not yet written, and the window's total as
+ * the database last told it. Writing every hit made one hot row update per request (a tenth of
+ * the database time of a consented read); instead an instance holds back at most a twentieth of
+ * the limit, for at most a second. Between its writes it judges the total it last read (less
+ * than a second ago) plus the hits it holds, without reading the shards again; the API-key
+ * statement and the middleware's count (`countHit`) both work this way.
+ *
+ * The bounded error: an instance does not see the other instances' hits since it last read the
+ * total, that is at most one second of their traffic, and each of them holds back at most a
+ * twentieth of the limit. Within the second every instance sees everyone's hits again, so the
+ * limit stays shared. With a small limit (a twentieth under one) every hit is written and the
+ * total read each time, so counts stay exact across instances.
  */
 export class HitBuffer {
   private readonly pending = new Map<string, { windowStart: number; hits: number; since: number }>();

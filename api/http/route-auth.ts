@@ -94,7 +94,8 @@ export const ROUTE_AUTH: Record<RouteAuth, AuthKind> = {
   /** The key is settled inside the read's one statement, with the consent gate (`api/modules/consent/gate.ts`). */
   orgConsentedRead: {
     security: API_KEY_WITH_CONSENT,
-    problems: [...ORG_PROBLEMS, ...CONSENT_PROBLEMS],
+    // 503 when the read's access-log entry could not be committed (then nothing is served).
+    problems: [...ORG_PROBLEMS, ...CONSENT_PROBLEMS, 'service_unavailable'],
     defaultRole: 'viewer',
     middleware: (role) => [noStore(), apiKey({ settle: false, minimumRole: role })],
   },

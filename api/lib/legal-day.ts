@@ -13,8 +13,14 @@ const MADRID = new Intl.DateTimeFormat('en-CA', {
  * the scheduler and the citizen pages comes from here.
  */
 export function legalDay(instant: Date): string {
-  return MADRID.format(instant);
+  // Every request asks at least twice; Madrid's offsets are whole hours, so a day never changes
+  // within a minute and the last minute's answer is reused.
+  const minute = Math.floor(instant.getTime() / 60_000);
+  if (minute !== last.minute) last = { minute, day: MADRID.format(instant) };
+  return last.day;
 }
+
+let last = { minute: Number.NaN, day: '' };
 
 export function legalToday(clock: Clock): string {
   return legalDay(clock.now());

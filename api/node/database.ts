@@ -10,6 +10,11 @@ export type { QueryObserver } from '../db/client';
 
 export interface Database {
   sql: Sql;
+  /**
+   * A small pool of its own for the group-committed access log (PostgreSQL only), so a batch
+   * never waits for a connection behind the requests it answers. Connects on first use.
+   */
+  writer?: Sql;
   /** 'postgres' when DATABASE_URL is set, 'embedded' for the PGlite default. */
   kind: 'postgres' | 'embedded';
   /** The PGlite instance behind the embedded default (for dumps and tests). */
@@ -17,9 +22,24 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** Connections of the writer pool: one per batch committing at a time (see `accessLogBatcher`). */
+export const WRITER_POOL_SIZE = 2;
+
+/**
+ * PostgreSQL: the requests' pool, and a small writer pool of its own for the group-committed
+ * access log, so a batch never waits behind requests for a connection.
+ */
 export function connectPostgres(url: string, max = 10, debug?: QueryObserver): Database {
   const sql = createSql(url, { max, debug });
-  return { sql, kind: 'postgres', close: () => sql.end({ timeout: 5 }) };
+  const writer = createSql(url, { max: WRITER_POOL_SIZE, applicationName: 'puente-writer' });
+  return {
+    sql,
+    writer,
+    kind: 'postgres',
+    async close() {
+      await Promise.all([sql.end({ timeout: 5 }), writer.end({ timeout: 5 })]);
+    },
+  };
 }
 
 /**

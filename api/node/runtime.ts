@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
+import type { IncomingMessage } from 'node:http';
 
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
@@ -11,7 +12,8 @@ import type { Deps } from '../deps';
 import type { Logger } from '../http/logger';
 import { type Clock, systemClock } from '../lib/clock';
 import { noMetrics } from '../lib/metrics';
-import { connectPostgres, type Database, openEmbedded } from './database';
+import { accessLogBatcher } from '../modules/access-log/batcher';
+import { connectPostgres, type Database, openEmbedded, WRITER_POOL_SIZE } from './database';
 import { nodeDocsAssets } from './docs-assets';
 import { nodeEd25519 } from './ed25519';
 import { nodeMetrics } from './metrics';
@@ -46,13 +48,31 @@ export function nodeDeps(
     db: () => database.sql,
     docsAssets: nodeDocsAssets(),
     clientAddress: config.trustProxy ? forwardedClientAddress : connectionAddress,
+    requestIsBodyless: nodeRequestIsBodyless,
     resolveHost: nodeResolveHost,
     ed25519: nodeEd25519,
     sha256: nodeSha256,
     // Collected only when someone may scrape them.
     metrics: config.metricsToken ? nodeMetrics() : noMetrics,
+    accessLog: database.writer ? accessLogBatcher(database.writer, WRITER_POOL_SIZE) : undefined,
     ...extra,
   });
+}
+
+/**
+ * Told from the headers, never from `c.req.raw.body` (which would build the request's stream):
+ * an HTTP/1 request without Content-Length or Transfer-Encoding has no body. Requests that did not
+ * come through the Node server (`app.request` in tests) count as bodyless only with `Content-Length: 0`.
+ */
+function nodeRequestIsBodyless(c: Context): boolean {
+  if (c.req.header('content-length') === '0') return true;
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  return (
+    incoming !== undefined &&
+    incoming.httpVersionMajor === 1 &&
+    incoming.headers['content-length'] === undefined &&
+    incoming.headers['transfer-encoding'] === undefined
+  );
 }
 
 function forwardedClientAddress(c: Context): string {

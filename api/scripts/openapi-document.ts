@@ -22,6 +22,7 @@ export function generateOpenApiDocument(): unknown {
       },
       docsAssets: { get: async () => undefined },
       clientAddress: () => 'unknown',
+      requestIsBodyless: () => false,
       resolveHost: async () => [],
     }),
   );

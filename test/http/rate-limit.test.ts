@@ -1,10 +1,16 @@
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { createApp } from '../../api/app';
+import { configFromEnv } from '../../api/config';
 import type { AppEnv } from '../../api/http/context';
+import { memoryLogger } from '../../api/http/logger';
 import { ProblemError } from '../../api/http/problem';
 import { HitBuffer, rateLimit } from '../../api/http/rate-limit';
+import { nodeDeps } from '../../api/node/runtime';
+import { createTestApp, type TestApp } from '../support/app';
 import { openTestDatabase } from '../support/database';
+import { auth, registerOrg } from '../support/fixtures';
 
 /**
  * The rate limit of routes whose authentication does not count hits (citizens, agencies, sign-ups):
@@ -85,5 +91,38 @@ describe('rate limit totals held per instance', () => {
     const b = instance(5, () => at);
     expect(await statuses(a, 3)).toEqual([200, 200, 200]);
     expect(await statuses(b, 3)).toEqual([200, 200, 429]);
+  });
+});
+
+describe('API-key rate limit totals held per instance', () => {
+  it("judges from the total it last read for a second, then reads the other instances' hits again", async () => {
+    const a = await createTestApp({
+      config: { rateLimit: { limit: 200, windowSeconds: 60 } },
+      now: '2026-03-02T13:00:00Z',
+    });
+    try {
+      const config = configFromEnv({ PUENTE_ENV: 'test' }, { rateLimit: { limit: 200, windowSeconds: 60 } });
+      const b = createApp(nodeDeps(config, a.database, memoryLogger(), a.clock));
+      const org = await registerOrg(a);
+      a.clock.advance(60_000); // a fresh window, 13:01:00
+      const read = async (app: { request: TestApp['request'] }) => {
+        const res = await app.request('/v1/organization', { headers: auth(org.testKey) });
+        return { status: res.status, remaining: Number(/r=(\d+)/.exec(res.headers.get('ratelimit') ?? '')?.[1]) };
+      };
+      const viaB = { request: (path: string, init?: RequestInit) => Promise.resolve(b.request(path, init)) };
+      expect(await read(viaB)).toEqual({ status: 200, remaining: 199 }); // b reads the total: nothing yet
+      for (let i = 0; i < 150; i++) expect((await read(a)).status).toBe(200);
+      // Within the second b judges the total it read plus its own held hits: a's 150 unseen.
+      a.clock.advance(500);
+      expect(await read(viaB)).toEqual({ status: 200, remaining: 198 });
+      // Past it b reads again and sees what a wrote (a holds back at most 200 / 20 = 10 of its hits).
+      a.clock.advance(600);
+      const fresh = await read(viaB);
+      expect(fresh.status).toBe(200);
+      expect(fresh.remaining).toBeLessThanOrEqual(200 - 150 - 3 + 10);
+      expect(fresh.remaining).toBeGreaterThanOrEqual(200 - 150 - 3 - 10);
+    } finally {
+      await a.close();
+    }
   });
 });

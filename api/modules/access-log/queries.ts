@@ -1,20 +1,8 @@
 import type { Sql, SqlFragment } from '../../db/sql';
+import type { AccessLogRecord } from '../../deps';
 
-export interface AccessLogEntry {
-  id: string;
-  citizenId: string;
-  delegationId: string | null;
-  organizationId: string;
-  memberId: string | null;
-  livemode: boolean;
-  action: string;
-  resourceType: string | null;
-  resourceId: string | null;
-  requestId: string | null;
-  at: Date;
-  /** `citizen` for the citizen's own downloads; organisations otherwise. */
-  actorType?: 'organization' | 'citizen';
-}
+/** One access-log entry (the shape is declared with the `AccessLogBatch` that Deps carries). */
+export type AccessLogEntry = AccessLogRecord;
 
 /**
  * The one way an access-log row is written: from `source`, a row set with the columns
@@ -47,6 +35,43 @@ export async function insertAccessLog(sql: Sql, e: AccessLogEntry): Promise<void
     e,
     sql`(select ${e.citizenId}::text as citizen_id, ${e.delegationId}::text as delegation_id, ${e.organizationId}::text as organization_id,
                 ${e.memberId}::text as member_id, ${e.livemode}::boolean as livemode) as entry`,
+  )}`;
+}
+
+/**
+ * Many entries in one multi-row insert: a batch of the group-committed access log (see
+ * `accessLogBatcher`). Twelve parameters a row, so a batch of 256 stays far under PostgreSQL's
+ * 65,535.
+ */
+export async function insertAccessLogBatch(sql: Sql, entries: readonly AccessLogEntry[]): Promise<void> {
+  const rows = entries.map((e) => ({
+    id: e.id,
+    citizen_id: e.citizenId,
+    delegation_id: e.delegationId,
+    organization_id: e.organizationId,
+    member_id: e.memberId,
+    livemode: e.livemode,
+    action: e.action,
+    resource_type: e.resourceType,
+    resource_id: e.resourceId,
+    request_id: e.requestId,
+    occurred_at: e.at,
+    actor_type: e.actorType ?? 'organization',
+  }));
+  await sql`insert into access_log ${sql(
+    rows,
+    'id',
+    'citizen_id',
+    'delegation_id',
+    'organization_id',
+    'member_id',
+    'livemode',
+    'action',
+    'resource_type',
+    'resource_id',
+    'request_id',
+    'occurred_at',
+    'actor_type',
   )}`;
 }
 

@@ -1,12 +1,14 @@
 import type { Context } from 'hono';
 
 import { type Sql, type SqlFragment, transaction } from '../../db/sql';
+import type { AccessLogBatch } from '../../deps';
 import {
   type Caller,
   keyRefusal,
   type MemberRole,
   type OrganizationPrincipal,
   principalOfKey,
+  rememberKeyHits,
   roleRefusal,
 } from '../../http/auth';
 import type { AppEnv } from '../../http/context';
@@ -146,11 +148,37 @@ export function refusalOf(
  * when all of them hold, and throws the refusal otherwise. Reads call it with the request's
  * handle (one round trip); writes call it with their transaction, before they change anything.
  */
-export async function throughGate<T = never>(
+export function throughGate<T = never>(
   c: Context<AppEnv>,
   sql: Sql,
   need: ConsentNeed,
   payload?: SqlFragment,
+): Promise<{ consent: Consent; row: T | undefined }> {
+  return gate<T>(c, sql, need, payload, undefined);
+}
+
+/**
+ * A consented read on the request's handle. Where the runtime group-commits the access log
+ * (`deps.accessLog`: Node on PostgreSQL), the one statement states the facts and reads the data
+ * without writing the entry; once every fact holds, the entry joins a batch committed for many
+ * reads at once, and the read answers only after that commit. If the batch fails the read fails
+ * with 503 `service_unavailable` and serves nothing, so no data leaves without its entry. Where
+ * it does not (the embedded database, Workers), the statement writes the entry itself.
+ */
+export function consentedRead<T = never>(
+  c: Context<AppEnv>,
+  need: ConsentNeed,
+  payload?: SqlFragment,
+): Promise<{ consent: Consent; row: T | undefined }> {
+  return gate<T>(c, c.get('sql'), need, payload, c.get('deps').accessLog);
+}
+
+async function gate<T>(
+  c: Context<AppEnv>,
+  sql: Sql,
+  need: ConsentNeed,
+  payload: SqlFragment | undefined,
+  batcher: AccessLogBatch | undefined,
 ): Promise<{ consent: Consent; row: T | undefined }> {
   const caller = c.get('caller');
   if (!caller) throw new Error('route does not declare a consented auth');
@@ -187,8 +215,10 @@ export async function throughGate<T = never>(
       requestId: c.get('requestId'),
       at: now,
     },
+    logLater: batcher !== undefined,
   };
   const result = await readThroughGate<T>(sql, args, payload);
+  if (result && 'lookup' in caller) rememberKeyHits(c, caller.lookup, result.gate.hits);
   const type = need.procedureType ?? result?.gate.procedure_type ?? null;
   const refusal = refusalOf(c, result?.gate, token, need, caller, type);
   if (refusal) throw refusal;
@@ -201,6 +231,7 @@ export async function throughGate<T = never>(
   } else {
     principal = caller.principal;
   }
+  if (batcher) await logThroughBatch(c, batcher, args, facts);
   return {
     consent: {
       token: verified.token,
@@ -211,6 +242,40 @@ export async function throughGate<T = never>(
     },
     row: result!.row,
   };
+}
+
+/** Adds the read's entry to the group-committed access log and waits for its commit; 503 if the batch fails. */
+async function logThroughBatch(
+  c: Context<AppEnv>,
+  batcher: AccessLogBatch,
+  args: GateArgs,
+  facts: GateFacts,
+): Promise<void> {
+  try {
+    await batcher.add({
+      id: args.log.id,
+      citizenId: facts.citizen_id!,
+      delegationId: facts.delegation_id,
+      organizationId: facts.organization_id,
+      memberId: facts.member_id,
+      livemode: facts.livemode,
+      action: args.log.action,
+      resourceType: args.log.resourceType,
+      resourceId: args.log.resourceId ?? args.procedureId,
+      requestId: args.log.requestId,
+      at: args.log.at,
+    });
+  } catch (error) {
+    // Only the kind of failure: a database error's text may quote the row.
+    c.get('deps').logger.log('error', 'access log batch failed', {
+      error: error instanceof Error ? error.name : 'unknown',
+      code: (error as { code?: unknown }).code === undefined ? null : String((error as { code?: unknown }).code),
+    });
+    throw new ProblemError(
+      'service_unavailable',
+      "The access could not be recorded in the citizen's access log, so nothing was served; retry.",
+    );
+  }
 }
 
 /**

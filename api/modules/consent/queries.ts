@@ -13,6 +13,9 @@ export interface GateFacts {
   organization_id: string;
   livemode: boolean;
   member_id: string;
+  /** The token's delegation and citizen, when the delegation is this organisation's (null otherwise). */
+  delegation_id: string | null;
+  citizen_id: string | null;
   /** The key: live, of an active member; its organisation not suspended; verified for live keys. */
   key_ok: boolean;
   org_ok: boolean;
@@ -64,6 +67,12 @@ export interface GateArgs {
   resourceExists: SqlFragment | null;
   today: string;
   log: { id: string; action: string; resourceType: string; resourceId: string | null; requestId: string; at: Date };
+  /**
+   * The entry is not written by this statement: the caller adds it to the group-committed access
+   * log once every fact holds (a consented read on PostgreSQL). The statement then writes nothing
+   * of the read, only the key's use and rate-limit hits when they are due.
+   */
+  logLater?: boolean;
 }
 
 function callerCte(sql: Sql, caller: Caller) {
@@ -85,7 +94,7 @@ function callerCte(sql: Sql, caller: Caller) {
 
 /**
  * The gate as common table expressions ending in `gate` (one row when the key is known) and
- * `logged`, which writes the access-log row only when every fact holds. A read selects its data
+ * `logged`, which writes the access-log row only when every fact holds (unless `logLater`). A read selects its data
  * beside `gate`, joined on `gate.allowed`, so refused requests see nothing and log nothing.
  */
 export function gateCtes(sql: Sql, args: GateArgs) {
@@ -119,10 +128,14 @@ export function gateCtes(sql: Sql, args: GateArgs) {
       select facts.*, (key_ok and org_ok and live_ok and rate_ok and role_ok and token_ok and actor_ok and mode_ok and capacity_ok
                        and type_ok and target_ok and delegation_active and covers and resource_ok) as allowed
       from facts
-    ), logged as (
+    )${
+      args.logLater
+        ? sql``
+        : sql`, logged as (
       ${accessLogInsert(sql, { ...args.log, resourceId: args.log.resourceId ?? args.procedureId }, sql`gate where allowed`)}
       returning 1
-    )`;
+    )`
+    }`;
 }
 
 /**

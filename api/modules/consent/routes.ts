@@ -5,7 +5,7 @@ import { defineRoute } from '../../http/openapi';
 import { PROCEDURE_TYPE_CODES, ProcedureTypeCodeSchema } from '../catalog/schemas';
 import { IntrospectBody, IntrospectionSchema } from '../delegations/schemas';
 import { CapacitySchema } from '../delegations/scope';
-import { throughGate } from './gate';
+import { consentedRead } from './gate';
 import { introspect } from './service';
 
 const CurrentConsentQuery = z
@@ -113,7 +113,7 @@ const introspectRoute = defineRoute({
 export function registerConsent(app: App): void {
   app.openapi(currentRoute, async (c) => {
     const { capacity, procedure_type } = c.req.valid('query');
-    const { consent } = await throughGate(c, c.get('sql'), {
+    const { consent } = await consentedRead(c, {
       capacity,
       procedureType: procedure_type,
       action: 'consent.checked',

@@ -4,7 +4,7 @@ import { organizationPrincipal } from '../../http/auth';
 import type { App } from '../../http/context';
 import { defineRoute } from '../../http/openapi';
 import { ProblemError } from '../../http/problem';
-import { consentedWrite, type ConsentNeed, throughGate } from '../consent/gate';
+import { consentedRead, consentedWrite, type ConsentNeed } from '../consent/gate';
 import { procedurePayload, type ProcedureRow } from '../procedures/queries';
 import { ProcedureParams } from '../procedures/schemas';
 import { contentDisposition } from './files';
@@ -126,9 +126,8 @@ export function registerDocuments(app: App): void {
 
   app.openapi(listDocumentsRoute, async (c) => {
     const id = c.req.valid('param').id;
-    const { row } = await throughGate<{ documents: Parameters<typeof documentsFromJson>[0] }>(
+    const { row } = await consentedRead<{ documents: Parameters<typeof documentsFromJson>[0] }>(
       c,
-      c.get('sql'),
       { capacity: 'consult', action: 'documents.listed', procedureId: id },
       documentListPayload(c.get('sql'), id),
     );
@@ -148,9 +147,8 @@ export function registerDocuments(app: App): void {
       resource: { type: 'document', id: document_id },
       resourceExists: documentExists(sql, id, document_id),
     } satisfies ConsentNeed;
-    const { row } = await throughGate<DocumentRow & { content: Uint8Array | null }>(
+    const { row } = await consentedRead<DocumentRow & { content: Uint8Array | null }>(
       c,
-      sql,
       need,
       documentPayload(sql, id, document_id, c.get('deps').documents.contentOf?.(sql)),
     );

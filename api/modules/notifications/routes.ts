@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import type { App, AppEnv } from '../../http/context';
 import { defineRoute } from '../../http/openapi';
 import { legalToday } from '../../lib/legal-day';
-import { consentedWrite, type ConsentNeed, throughGate } from '../consent/gate';
+import { consentedRead, consentedWrite, type ConsentNeed } from '../consent/gate';
 import { ProcedureParams } from '../procedures/schemas';
 import { toNotification, toNotificationList } from './mappers';
 import { notificationExists, notificationsPayload, type NotificationsRow } from './queries';
@@ -78,9 +78,8 @@ export function registerNotifications(app: App): void {
   app.openapi(listRoute, async (c) => {
     const id = c.req.valid('param').id;
     const sql = c.get('sql');
-    const { row } = await throughGate<NotificationsRow>(
+    const { row } = await consentedRead<NotificationsRow>(
       c,
-      sql,
       { capacity: 'consult', action: 'notifications.listed', procedureId: id },
       notificationsPayload(sql, id),
     );
@@ -90,9 +89,8 @@ export function registerNotifications(app: App): void {
   app.openapi(retrieveRoute, async (c) => {
     const { id, notification_id } = c.req.valid('param');
     const sql = c.get('sql');
-    const { row } = await throughGate<NotificationsRow>(
+    const { row } = await consentedRead<NotificationsRow>(
       c,
-      sql,
       one(c, 'notification.read', id, notification_id),
       notificationsPayload(sql, id),
     );

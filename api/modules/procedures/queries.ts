@@ -204,7 +204,9 @@ export async function touchProcedure(sql: Sql, id: string, at: Date): Promise<vo
 
 /**
  * The organisation's procedures whose citizen it still represents: an active delegation that
- * covers consulting the type. A revoked client's files drop out of the list at once.
+ * covers consulting the type. A revoked client's files drop out of the list at once. Each row
+ * carries the calendar version current when the statement ran (computed once, an InitPlan), so
+ * the page's dates need no second round trip.
  */
 export async function listProcedures(
   sql: Sql,
@@ -218,8 +220,9 @@ export async function listProcedures(
     after?: [string, string];
     limit: number;
   },
-): Promise<ProcedureRow[]> {
-  return sql<ProcedureRow[]>`
+): Promise<GatedProcedureRow[]> {
+  return sql<GatedProcedureRow[]>`
+    select q.*, (select version::int from calendar_state) as calendar_version from (
     ${SELECT(sql)}
     where p.organization_id = ${args.organizationId} and p.livemode = ${args.livemode}
       -- A scalar subquery, not EXISTS: the planner then walks the index in order and stops at
@@ -235,7 +238,8 @@ export async function listProcedures(
       ${args.updatedSince ? sql`and p.updated_at >= ${args.updatedSince}` : sql``}
       ${args.after ? sql`and (p.updated_at, p.id) < (${args.after[0]}::timestamptz, ${args.after[1]})` : sql``}
     order by p.updated_at desc, p.id desc
-    limit ${args.limit + 1}`;
+    limit ${args.limit + 1}) q
+    order by q.updated_at desc, q.id desc`;
 }
 
 export async function listCitizenProcedures(

@@ -10,7 +10,7 @@ import { ProblemError } from '../../http/problem';
 import type { CalendarSnapshot } from '../../lib/calendar';
 import { newId } from '../../lib/ids';
 import { legalToday } from '../../lib/legal-day';
-import { type Consent, consentedWrite, type ConsentNeed, throughGate } from '../consent/gate';
+import { type Consent, consentedRead, consentedWrite, type ConsentNeed, throughGate } from '../consent/gate';
 import { contentDisposition } from '../documents/files';
 import { toProcedure, toTimeline } from './mappers';
 import { type GatedProcedureRow, listProcedures, procedurePayload, receiptPayload, type ReceiptRow } from './queries';
@@ -239,14 +239,15 @@ export function registerProcedures(app: App): void {
       after,
       limit,
     });
-    const cal = await calendar(c);
+    // The version came with the rows; an empty page needs no calendar at all.
+    const cal = rows[0] ? await calendar(c, rows[0].calendar_version) : undefined;
     return c.json(
       toPage(
         rows,
         limit,
         'procedures',
         (r) => [r.updated_at.toISOString(), r.id],
-        (r) => toProcedure(r, day, cal),
+        (r) => toProcedure(r, day, cal!),
       ),
       200,
     );
@@ -254,9 +255,8 @@ export function registerProcedures(app: App): void {
 
   app.openapi(retrieveProcedureRoute, async (c) => {
     const id = c.req.valid('param').id;
-    const { row } = await throughGate<GatedProcedureRow>(
+    const { row } = await consentedRead<GatedProcedureRow>(
       c,
-      c.get('sql'),
       { capacity: 'consult', action: 'procedure.read', procedureId: id },
       procedurePayload(c.get('sql'), id),
     );
@@ -333,9 +333,8 @@ export function registerProcedures(app: App): void {
 
   app.openapi(timelineRoute, async (c) => {
     const id = c.req.valid('param').id;
-    const { row } = await throughGate<{ entries: Parameters<typeof timelineFromJson>[0] }>(
+    const { row } = await consentedRead<{ entries: Parameters<typeof timelineFromJson>[0] }>(
       c,
-      c.get('sql'),
       { capacity: 'consult', action: 'procedure.timeline_read', procedureId: id },
       timelinePayload(c.get('sql'), id),
     );
@@ -345,9 +344,8 @@ export function registerProcedures(app: App): void {
   app.openapi(receiptRoute, async (c) => {
     const id = c.req.valid('param').id;
     const sql = c.get('sql');
-    const { row } = await throughGate<ReceiptRow>(
+    const { row } = await consentedRead<ReceiptRow>(
       c,
-      sql,
       {
         capacity: 'consult',
         action: 'procedure.receipt_read',

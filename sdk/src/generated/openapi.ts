@@ -7949,6 +7949,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Problem. Possible codes: `service_unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getJwks: {
@@ -8313,6 +8322,15 @@ export interface operations {
             };
             /** @description Problem. Possible codes: `internal`. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `service_unavailable`. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8691,6 +8709,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Problem. Possible codes: `service_unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     retrieveProcedureReceipt: {
@@ -8769,6 +8796,15 @@ export interface operations {
             };
             /** @description Problem. Possible codes: `internal`. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `service_unavailable`. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8969,6 +9005,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Problem. Possible codes: `service_unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     uploadDocument: {
@@ -9148,6 +9193,15 @@ export interface operations {
             };
             /** @description Problem. Possible codes: `internal`. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `service_unavailable`. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9963,6 +10017,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Problem. Possible codes: `service_unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     retrieveProcedureNotification: {
@@ -10033,6 +10096,15 @@ export interface operations {
             };
             /** @description Problem. Possible codes: `internal`. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `service_unavailable`. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

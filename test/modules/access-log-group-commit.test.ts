@@ -1,0 +1,171 @@
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+
+import type { Sql } from '../../api/db/sql';
+import { createTestApp, type TestApp } from '../support/app';
+import { citizenToken, expectProblem, grantDelegation, mintToken, registerOrg } from '../support/fixtures';
+import { consentHeaders, createDraft, FORMS } from '../support/procedures';
+
+/**
+ * The access log of consented reads. On PostgreSQL the read's one statement (on the request
+ * pool) writes no entry: the entry joins a batch committed on the writer pool for many reads at
+ * once, and the read answers only after that commit. On the embedded database the statement
+ * writes the entry itself. Either way the entry is durable when the answer arrives, and no data
+ * is ever served without it.
+ */
+let t: TestApp;
+let queries = 0;
+/** Another session than the app's, to judge durability (the same client on PGlite: one connection). */
+let observer: Sql;
+const grouped = () => t.deps!.accessLog !== undefined;
+
+beforeAll(async () => {
+  t = await createTestApp({
+    config: { rateLimit: { limit: 100_000, windowSeconds: 60 } },
+    // Every statement the app sends on the request pool; not the driver's own type lookup when it opens a connection.
+    onQuery: (_connection, query) => {
+      if (!query.includes('pg_catalog.pg_type')) queries++;
+    },
+  });
+  const url = (t.database as { url?: string }).url;
+  observer = url ? (postgres(url, { max: 1, onnotice: () => {} }) as unknown as Sql) : t.sql;
+});
+afterAll(async () => {
+  if (observer !== t.sql) await observer.end();
+  await t.close();
+});
+
+async function world() {
+  const org = await registerOrg(t);
+  const granted = await grantDelegation(t, org.testKey, {
+    scope: { procedure_types: ['JUB'], subjects: [], capacities: ['consult', 'file'] },
+  });
+  const token = await mintToken(t, org.testKey, granted.delegationId, { lifetime_seconds: 3600 });
+  const procedure = await createDraft(t, org.testKey, token, 'JUB', FORMS.JUB);
+  return { org, token, procedure, ...granted };
+}
+
+const logged = async (requestId: string) =>
+  observer<
+    { action: string; resource_id: string; delegation_id: string }[]
+  >`select action, resource_id, delegation_id from access_log where request_id = ${requestId}`;
+
+describe('the access log of consented reads', () => {
+  it('is chosen by the runtime: group-committed on PostgreSQL, in the statement on the embedded database', () => {
+    expect(grouped()).toBe(t.database.kind === 'postgres');
+  });
+
+  it('has the entry durable, seen from another session, when the answer arrives; one statement on the request pool', async () => {
+    const { org, token, procedure, delegationId } = await world();
+    const commits = t.deps!.accessLog?.commits ?? 0;
+    const before = queries;
+    const res = await t.request(`/v1/procedures/${procedure.id}`, {
+      headers: consentHeaders(org.testKey, token, { 'request-id': 'req_durable_0001' }),
+    });
+    const statements = queries - before;
+    // Read at once, from another connection, before anything else runs.
+    const entries = await logged('req_durable_0001');
+    expect(res.status).toBe(200);
+    expect(statements).toBe(1);
+    expect(entries).toEqual([{ action: 'procedure.read', resource_id: procedure.id, delegation_id: delegationId }]);
+    if (grouped()) expect(t.deps!.accessLog!.commits).toBe(commits + 1);
+  });
+
+  it.runIf(inject('databaseMode') === 'postgres')(
+    'commits the entries of concurrent reads in fewer transactions than reads',
+    async () => {
+      const { org, token, procedure } = await world();
+      const n = 40;
+      const commits = t.deps!.accessLog!.commits;
+      const before = queries;
+      const answers = await Promise.all(
+        Array.from({ length: n }, (_, i) =>
+          t.request(`/v1/procedures/${procedure.id}`, {
+            headers: consentHeaders(org.testKey, token, {
+              'request-id': `req_concurrent_${String(i).padStart(3, '0')}`,
+            }),
+          }),
+        ),
+      );
+      expect(answers.map((r) => r.status)).toEqual(Array(n).fill(200));
+      expect(queries - before).toBe(n);
+      const batches = t.deps!.accessLog!.commits - commits;
+      expect(batches).toBeGreaterThan(0);
+      expect(batches).toBeLessThan(n);
+      const [row] = await observer<
+        { count: number }[]
+      >`select count(*)::int as count from access_log where request_id like 'req_concurrent_%'`;
+      expect(row!.count).toBe(n);
+    },
+  );
+
+  it.runIf(inject('databaseMode') === 'postgres')(
+    'fails every read of a failed batch with 503 and serves none of its data',
+    async () => {
+      const { org, token, procedure } = await world();
+      // A batch carrying a poisoned entry fails as a whole (its transaction rolls back).
+      await t.sql.unsafe(`
+        create function poison_access_log() returns trigger language plpgsql as $$
+        begin
+          if new.request_id like 'req_poison%' then raise exception 'poisoned entry'; end if;
+          return new;
+        end $$;
+        create trigger poison_access_log before insert on access_log for each row execute function poison_access_log();`);
+      try {
+        const ids = Array.from({ length: 20 }, (_, i) =>
+          i % 5 === 0 ? `req_poison_${String(i).padStart(3, '0')}` : `req_batchmate_${String(i).padStart(3, '0')}`,
+        );
+        const answers = await Promise.all(
+          ids.map((id) =>
+            t.request(`/v1/procedures/${procedure.id}`, {
+              headers: consentHeaders(org.testKey, token, { 'request-id': id }),
+            }),
+          ),
+        );
+        let refused = 0;
+        for (const [i, res] of answers.entries()) {
+          const entries = await logged(ids[i]!);
+          if (res.status === 200) {
+            // Served: its entry is there.
+            expect(entries).toHaveLength(1);
+            continue;
+          }
+          refused++;
+          const problem = await expectProblem(res, 503, 'service_unavailable');
+          expect(JSON.stringify(problem)).not.toContain(procedure.id);
+          expect(problem).not.toHaveProperty('form');
+          expect(entries).toEqual([]);
+        }
+        for (const [i, res] of answers.entries()) if (ids[i]!.startsWith('req_poison')) expect(res.status).toBe(503);
+        expect(refused).toBeGreaterThanOrEqual(4);
+        expect(t.logs.some((line) => line.includes('access log batch failed'))).toBe(true);
+        expect(t.logs.join('\n')).not.toContain('poisoned entry');
+      } finally {
+        await t.sql.unsafe('drop trigger poison_access_log on access_log; drop function poison_access_log();');
+      }
+      // The next batch commits again.
+      const res = await t.request(`/v1/procedures/${procedure.id}`, {
+        headers: consentHeaders(org.testKey, token, { 'request-id': 'req_after_poison' }),
+      });
+      expect(res.status).toBe(200);
+      expect(await logged('req_after_poison')).toHaveLength(1);
+    },
+  );
+
+  it('refuses the very next read once the citizen revokes the delegation, and logs nothing for it', async () => {
+    const { org, token, procedure, delegationId, idNumber } = await world();
+    const read = (requestId: string) =>
+      t.request(`/v1/procedures/${procedure.id}`, {
+        headers: consentHeaders(org.testKey, token, { 'request-id': requestId }),
+      });
+    expect((await read('req_before_revoke')).status).toBe(200);
+    const revoked = await t.request(`/v1/me/delegations/${delegationId}/revoke`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await citizenToken(t, idNumber)}` },
+    });
+    expect(revoked.status).toBe(200);
+    await expectProblem(await read('req_after_revoke'), 403, 'delegation_inactive');
+    expect(await logged('req_before_revoke')).toHaveLength(1);
+    expect(await logged('req_after_revoke')).toEqual([]);
+  });
+});
