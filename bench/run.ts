@@ -295,6 +295,28 @@ if (wants('webhooks')) {
   console.error(
     `webhooks: ${(arrivals.length / webhookSeconds).toFixed(0)} deliveries/s, p95 commit-to-delivery ${p95} ms`,
   );
+  // One event at a time on an otherwise idle system: how long the worker takes to notice a commit.
+  await new Promise((r) => setTimeout(r, 2000));
+  const idleCount = Number(process.env.BENCH_IDLE_WEBHOOKS ?? 40);
+  arrivals.length = 0;
+  for (let i = 0; i < idleCount; i++) {
+    const seen = arrivals.length;
+    await call('POST', `/v1/webhook-endpoints/${hook.id}/test`, auth);
+    const deadline = performance.now() + 5000;
+    while (arrivals.length === seen && performance.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 200 + Math.random() * 300));
+  }
+  const idle = [...arrivals].sort((a, b) => a - b);
+  const at = (q: number) => idle[Math.min(idle.length - 1, Math.floor(idle.length * q))] ?? -1;
+  results.push({
+    name: `webhooks, idle: ${idle.length}/${idleCount} single events (latency = commit to receipt; p99 column = p95)`,
+    rps: 0,
+    p50: at(0.5),
+    p99: at(0.95),
+    errors: idleCount - idle.length,
+    non2xx: 0,
+  });
+  console.error(`webhooks, idle: p50 ${at(0.5)} ms, p95 ${at(0.95)} ms commit-to-receipt`);
   receiver.close();
 }
 clearInterval(rssTimer);
