@@ -1,5 +1,6 @@
 import type { Sql } from '../db/sql';
 import type { Deps } from '../deps';
+import { deliverAvisos } from '../modules/avisos/delivery';
 import { CalendarStore } from '../modules/calendar/store';
 import { processDelegationRequestBatches } from '../modules/delegation-request-batches/service';
 import { DELIVERIES_CHANNEL } from '../modules/events/queries';
@@ -43,7 +44,7 @@ function alarm() {
 }
 
 /**
- * The webhook delivery worker, the batch worker and the scheduler as loops in this process. Several processes may
+ * The webhook delivery worker, the batch worker, the aviso worker and the scheduler as loops in this process. Several processes may
  * run them against one database: claims use SKIP LOCKED and scheduled events are deduplicated.
  * With `listen` (PostgreSQL only: the embedded database has a single connection, and Hyperdrive
  * none that lasts) an idle delivery worker wakes when a transaction that queued deliveries
@@ -51,13 +52,14 @@ function alarm() {
  */
 export function startBackgroundWork(
   sql: Sql,
-  deps: Pick<Deps, 'config' | 'clock' | 'resolveHost' | 'logger'> & Partial<Pick<Deps, 'calendar'>>,
+  deps: Pick<Deps, 'config' | 'clock' | 'resolveHost' | 'logger'> & Partial<Pick<Deps, 'calendar' | 'mailer'>>,
   options: { scheduler?: boolean; listen?: boolean; fetch?: typeof fetch } = {},
 ): BackgroundWork {
   let stopped = false;
   const deliveryAlarm = alarm();
   const batchAlarm = alarm();
   const schedulerAlarm = alarm();
+  const avisoAlarm = alarm();
   const pipeline = new DeliveryPipeline(sql, deps, { fetch: options.fetch });
   pipeline.onSettled = () => deliveryAlarm.wake();
   let listening: Promise<{ unlisten(): Promise<void> } | undefined> = Promise.resolve(undefined);
@@ -102,6 +104,19 @@ export function startBackgroundWork(
     }
   })();
 
+  const avisos = (async () => {
+    while (!stopped) {
+      try {
+        if ((await deliverAvisos(sql, deps, { limit: 20 })) === 0) await avisoAlarm.sleep(IDLE_POLL_MS);
+      } catch (error) {
+        deps.logger.log('error', 'aviso worker failed', {
+          message: error instanceof Error ? error.message : String(error),
+        });
+        await avisoAlarm.sleep(1000);
+      }
+    }
+  })();
+
   const scheduler = (async () => {
     if (options.scheduler === false) return;
     const calendar = deps.calendar ?? new CalendarStore();
@@ -124,8 +139,12 @@ export function startBackgroundWork(
       deliveryAlarm.wake();
       batchAlarm.wake();
       schedulerAlarm.wake();
+      avisoAlarm.wake();
       await (await listening)?.unlisten().catch(() => undefined);
-      await Promise.race([Promise.all([deliveries, batches, scheduler]), new Promise((r) => setTimeout(r, 3000))]);
+      await Promise.race([
+        Promise.all([deliveries, batches, avisos, scheduler]),
+        new Promise((r) => setTimeout(r, 3000)),
+      ]);
     },
   };
 }

@@ -15,6 +15,7 @@ import { SigningKeyStore } from '../modules/consent/keys';
 import { connectPostgres, type Database, openEmbedded } from './database';
 import { nodeDocsAssets } from './docs-assets';
 import { nodeEd25519 } from './ed25519';
+import { smtpMailer } from './mailer';
 import { readMigrationFiles } from './migration-files';
 
 export function embeddedDataDir(env: NodeJS.ProcessEnv): string {
@@ -44,6 +45,7 @@ export function nodeDeps(config: Config, database: Database, logger: Logger, clo
     signingKeys: new SigningKeyStore(config.secretKey, nodeEd25519),
     hits: new HitBuffer(),
     calendar: new CalendarStore(),
+    mailer: config.avisos.smtpUrl ? smtpMailer(config.avisos.smtpUrl) : undefined,
   };
 }
 

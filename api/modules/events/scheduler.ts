@@ -3,6 +3,7 @@ import { transaction } from '../../db/sql';
 import { addBusinessDays, CalendarUnavailableError } from '../../lib/calendar';
 import { addDays } from '../../lib/dates';
 import { legalDay } from '../../lib/legal-day';
+import { queueEndingDelegations } from '../avisos/service';
 import type { CalendarStore } from '../calendar/store';
 import { expireDueRequests } from '../delegation-requests/queries';
 import { expireDueDelegations } from '../delegations/queries';
@@ -29,6 +30,8 @@ export interface SchedulerReport {
   deemedRejections: number;
   deemedRejectionWarnings: number;
   expiredRequirements: number;
+  /** Avisos queued to citizens whose delegation ends within 30 days. */
+  endingDelegationAvisos: number;
 }
 
 /**
@@ -45,6 +48,7 @@ export async function runScheduler(sql: Sql, now: Date, calendar: CalendarStore)
     deemedRejections: 0,
     deemedRejectionWarnings: 0,
     expiredRequirements: 0,
+    endingDelegationAvisos: 0,
   };
   await transaction(sql, async (tx) => {
     for (const r of await expireDueRequests(tx, now)) {
@@ -156,5 +160,6 @@ export async function runScheduler(sql: Sql, now: Date, calendar: CalendarStore)
       if (await warnDeemedRejectionApproaching(sql, row, n, term, now)) report.deemedRejectionWarnings++;
     }
   }
+  report.endingDelegationAvisos = await queueEndingDelegations(sql, now);
   return report;
 }
