@@ -1,22 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-
-import { serve, type ServerType } from '@hono/node-server';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createApp } from '../../api/app';
-import { configFromEnv } from '../../api/config';
-import type { App } from '../../api/http/context';
-import { memoryLogger } from '../../api/http/logger';
-import { ManualClock } from '../../api/lib/clock';
-import { registerDevIdentityProviderPages } from '../../api/modules/dev-idp/pages';
-import type { Database } from '../../api/node/database';
-import { nodeDeps } from '../../api/node/runtime';
 import type { TestApp } from '../support/app';
-import { openTestDatabase } from '../support/database';
+import { type BrowserHarness, expectAccessible, h1, haveChromium, startBrowserHarness } from '../support/browser';
 import {
-  ADMIN_TOKEN,
   auth,
   createRequest,
   delegationRequestBody,
@@ -26,130 +13,24 @@ import {
   registerVerifiedOrg,
 } from '../support/fixtures';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const ORG_NAME = 'Gestoría Martínez y Asociados S.L.';
 const MEMBER_NAME = 'Lucía Martínez Pardo';
 const DEV_BANNER = 'Proveedor de identidad de DESARROLLO — no usar en producción';
 
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: string[];
-}
-
-/** Runs axe-core on the page as it stands; fails on any serious or critical violation. */
-async function expectAccessible(page: Page, label: string): Promise<void> {
-  await page.addScriptTag({ content: AXE_SOURCE });
-  const violations = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run(): Promise<{
-            violations: { id: string; impact?: string | null; help: string; nodes: { target: unknown[] }[] }[];
-          }>;
-        };
-      }
-    ).axe;
-    const result = await axe.run();
-    return result.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact ?? null,
-      help: v.help,
-      nodes: v.nodes.map((n) => n.target.map(String).join(' ')),
-    }));
-  });
-  const blocking = (violations as AxeViolation[]).filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(blocking, `axe on ${label}`).toEqual([]);
-}
-
-async function h1(page: Page): Promise<string> {
-  await expect.poll(() => page.locator('h1').count()).toBe(1);
-  return (await page.locator('h1').innerText()).trim();
-}
-
 describe.skipIf(!haveChromium)('citizen pages in a real browser', () => {
-  let database: Database;
-  let server: ServerType;
+  let h: BrowserHarness;
   let baseUrl: string;
-  let app: App;
   let t: TestApp;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  async function newPage(options: { bypassCSP?: boolean } = {}): Promise<Page> {
-    // axe is injected as an inline script, which the pages' Content-Security-Policy rightly forbids.
-    const context = await browser.newContext({ bypassCSP: options.bypassCSP ?? true, locale: 'es-ES' });
-    contexts.push(context);
-    return context.newPage();
-  }
-
-  /** Signs in at the development identity provider page the browser has been sent to. */
-  async function signIn(page: Page, idNumber: string, name: string): Promise<void> {
-    await expect.poll(() => new URL(page.url()).pathname).toBe('/dev-idp/login');
-    await page.getByLabel('DNI o NIE').fill(idNumber);
-    await page.getByLabel('Nombre y apellidos').fill(name);
-    await Promise.all([
-      page.waitForURL((url) => url.pathname.startsWith('/ciudadania')),
-      page.getByRole('button', { name: 'Entrar' }).click(),
-    ]);
-  }
+  const newPage = (options?: { bypassCSP?: boolean }) => h.newPage(options);
+  const signIn = (page: Page, idNumber: string, name: string) => h.signIn(page, idNumber, name);
 
   beforeAll(async () => {
-    database = await openTestDatabase();
-    const clock = new ManualClock(new Date('2026-03-02T09:00:00Z'));
-    // Listen first: the app's base URL (approval links, token issuers) must carry the real port.
-    const port = await new Promise<number>((resolve) => {
-      server = serve({ fetch: (request, env) => app.fetch(request, env), port: 0, hostname: '127.0.0.1' }, (info) =>
-        resolve(info.port),
-      );
-    });
-    baseUrl = `http://127.0.0.1:${port}`;
-    const config = configFromEnv({ PUENTE_ENV: 'test', PUENTE_BASE_URL: baseUrl, PUENTE_ADMIN_TOKEN: ADMIN_TOKEN });
-    const logger = memoryLogger();
-    app = createApp(nodeDeps(config, database, logger, clock));
-    if (!app.routes.some((r) => r.path === '/dev-idp/login')) registerDevIdentityProviderPages(app);
-    t = {
-      app,
-      sql: database.sql,
-      database,
-      clock,
-      logs: logger.lines,
-      config,
-      request(path, init = {}) {
-        const { json, ...rest } = init;
-        const headers = new Headers(rest.headers);
-        if (json !== undefined) headers.set('content-type', 'application/json');
-        return fetch(`${baseUrl}${path}`, {
-          ...rest,
-          headers,
-          body: json !== undefined ? JSON.stringify(json) : rest.body,
-          redirect: 'manual',
-        });
-      },
-      close: () => database.close(),
-    };
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    h = await startBrowserHarness();
+    ({ baseUrl, t } = h);
   });
 
   afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => {});
-    await browser?.close();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    await database?.close();
+    await h?.close();
   });
 
   it('lets a citizen sign in, read, accept and revoke a live request, and see the access log', async () => {

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 
 import type { App, AppEnv } from '../../http/context';
-import { formatMadridDay, formatMadridTime } from '../citizen/i18n';
+import { formatMadridTime } from '../citizen/i18n';
 import { Layout, type PageContext, pageContext, sendPage } from '../citizen/layout';
 import { formLimit, HOME } from '../citizen/pages/shared';
 import { AVISO_TEXTS } from './page-texts';
@@ -85,7 +85,7 @@ export function registerUnsubscribePages(app: App): void {
 function MailboxList(props: { page: PageContext; rows: MailboxRow[] }) {
   const { page, rows } = props;
   const en = page.lang === 'en';
-  const when = (at: Date) => `${formatMadridDay(page.lang, at)}, ${formatMadridTime(page.lang, at)}`;
+  const when = (at: Date) => formatMadridTime(page.lang, at);
   const title = en ? 'Development mailbox' : 'Buzón de desarrollo';
   return (
     <Layout

@@ -18,7 +18,7 @@ import {
   type SettingsRow,
 } from '../../avisos/queries';
 import { confirmContact, removeContact, savePreferences, startContactConfirmation } from '../../avisos/service';
-import { formatMadridDay, formatMadridTime, isLang } from '../i18n';
+import { formatMadridTime, isLang } from '../i18n';
 import { Layout, type PageContext, pageContext, sendPage, type SessionChrome } from '../layout';
 import { citizenLivemodeFilter } from '../routes';
 import { CsrfField, formLimit, Notice, postSession, problemPage, sessionChrome, signInPage } from './shared';
@@ -98,7 +98,7 @@ function ContactSection(props: {
           </div>
         </form>
       ) : null}
-      <form method="post" action={`${AVISOS}/contacto/${slug}`}>
+      <form method="post" action={`${AVISOS}/contacto/${slug}`} novalidate>
         <CsrfField token={session.csrf} />
         <label for={valueId}>{channel === 'email' ? a.newEmail : a.newPhone}</label>
         <span class="hint" id={`${valueId}-ayuda`}>
@@ -219,7 +219,7 @@ function SentPage(props: {
   const { page, session, rows, attempts } = props;
   const { t } = page;
   const a = AVISO_TEXTS[page.lang];
-  const when = (at: Date) => `${formatMadridDay(page.lang, at)}, ${formatMadridTime(page.lang, at)}`;
+  const when = (at: Date) => formatMadridTime(page.lang, at);
   return (
     <Layout page={page} title={a.sentTitle} current="avisos" session={session}>
       <h1>{a.sentTitle}</h1>
@@ -299,7 +299,8 @@ async function renderSettings(
   citizen: CitizenPrincipal,
   options: { done?: string; error?: FormErrors; status?: 200 | 400 | 422 | 429 } = {},
 ): Promise<Response> {
-  const page = pageContext(c, AVISOS);
+  // A page rendered from a POST offers the GET page in the other language.
+  const page = pageContext(c, c.req.method === 'GET' ? undefined : AVISOS);
   const sql = c.get('sql');
   const now = c.get('deps').clock.now();
   const [settings, codes] = await Promise.all([
