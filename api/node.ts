@@ -20,7 +20,7 @@ async function main(): Promise<void> {
 
   const deps = nodeDeps(config, database, logger);
   const app = createApp(deps);
-  // One delivery worker and the scheduler run in-process; `npm run worker` adds more.
+  // One delivery worker, the aviso worker and the scheduler run in-process; `npm run worker` adds more.
   const background =
     process.env.PUENTE_BACKGROUND === '0'
       ? undefined
@@ -38,6 +38,10 @@ async function main(): Promise<void> {
       `  OpenAPI:       ${config.baseUrl}/openapi.json`,
     ];
     if (demo) lines.push(`  Demo test key: ${demo.testKey}  (Gestoría Demo Puente S.L., test mode)`);
+    if (config.env !== 'production' && (!config.avisos.smtpUrl || !config.avisos.smsGatewayUrl))
+      lines.push(
+        `  Avisos:        ${config.baseUrl}/dev/mailbox  (development mailbox: no SMTP server or SMS gateway set)`,
+      );
     process.stdout.write(`\n${lines.join('\n')}\n\n`);
   }) as Server;
 

@@ -451,6 +451,17 @@ describe('avisos without SMTP: the development mailbox', () => {
         { status: string; last_error: string }[]
       >`select status, last_error from avisos where id = 'avs_prodtest'`;
       expect(row).toEqual({ status: 'failed', last_error: 'no SMTP server configured (PUENTE_SMTP_URL)' });
+      // A runtime without an SMTP transport (Workers), with PUENTE_SMTP_URL set: failed, saying so.
+      await t.sql`update avisos set status = 'pending', attempts = 0, lease_until = null where id = 'avs_prodtest'`;
+      await deliverAvisos(t.sql, {
+        config: { ...production, avisos: { ...production.avisos, smtpUrl: 'smtp://mail.example.es:587' } },
+        clock: t.clock,
+        logger,
+      });
+      const [again] = await t.sql<{ status: string; last_error: string }[]>`
+        select status, last_error from avisos where id = 'avs_prodtest'`;
+      expect(again!.status).toBe('failed');
+      expect(again!.last_error).toContain('no SMTP transport on this runtime');
     } finally {
       await t.close();
     }

@@ -117,12 +117,12 @@ async function send(deps: AvisoDeliveryDeps, sql: Sql, a: AvisoRow, r: Rendered,
       });
       return reasonOf(result.response);
     }
+    if (config.avisos.smtpUrl)
+      throw new PermanentFailure(
+        'no SMTP transport on this runtime (Cloudflare Workers cannot send email; a Node background worker does)',
+      );
     if (config.env !== 'production') return viaMailbox('no SMTP server configured');
-    throw new PermanentFailure(
-      config.avisos.smtpUrl
-        ? 'no SMTP transport on this runtime (Cloudflare Workers cannot send email; run the Node background worker)'
-        : 'no SMTP server configured (PUENTE_SMTP_URL)',
-    );
+    throw new PermanentFailure('no SMTP server configured (PUENTE_SMTP_URL)');
   }
   if (config.avisos.smsGatewayUrl) return sendSms(config, a, r, at);
   if (config.env !== 'production') return viaMailbox('no SMS gateway configured');
