@@ -166,9 +166,16 @@ function avisosConfig(env: EnvSource, mode: Environment, base: string): Config['
     mailFrom,
     smsGatewayUrl,
     smsGatewaySecret,
-    leaseSeconds: positiveInt(env, 'PUENTE_AVISO_LEASE_SECONDS', 120),
+    leaseSeconds: avisoLease(env),
     maxAttempts: positiveInt(env, 'PUENTE_AVISO_MAX_ATTEMPTS', 8),
   };
+}
+
+function avisoLease(env: EnvSource): number {
+  const seconds = positiveInt(env, 'PUENTE_AVISO_LEASE_SECONDS', 120);
+  // Longer than one SMTP attempt may take (api/node/mailer.ts), so a claim never lapses mid-send.
+  if (seconds < 90) throw new Error('PUENTE_AVISO_LEASE_SECONDS must be at least 90');
+  return seconds;
 }
 
 function baseUrl(env: EnvSource, port: string): string {

@@ -169,6 +169,16 @@ describe('avisos: email through SMTP, SMS through a signed gateway, end to end t
     expect(mine.deadlines.requirement_deadline).toBe(firmView.deadlines.requirement_deadline);
     expect(mine.requirements.find((r: any) => r.status === 'open')).toBeDefined();
 
+    // The pages say the same: the list shows the procedure, its page the open requirement and that deadline.
+    const cookie = { cookie: `puente_citizen=${later}` };
+    const listPage = await (await t.request('/ciudadania/tramites', { headers: cookie })).text();
+    expect(listPage).toContain(`/ciudadania/tramites/${filed.id}`);
+    expect(listPage).toContain('Gestoría Alba S.L.');
+    const procedurePage = await (await t.request(`/ciudadania/tramites/${filed.id}`, { headers: cookie })).text();
+    expect(procedurePage).toContain(filed.registry_entry_number);
+    expect(procedurePage).toContain('Certificado de empresa');
+    expect(procedurePage).toContain('24 de marzo de 2026');
+
     // And the aviso with that deadline arrived, linking to the procedure's page.
     const deadlineMail = mailsTo(own).find((m) => m.subject?.includes('Plazo para aportar documentos'));
     expect(deadlineMail?.subject).toBe('[Prueba] Plazo para aportar documentos: hasta el 24 de marzo de 2026');

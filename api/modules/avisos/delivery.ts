@@ -44,12 +44,14 @@ interface Rendered {
 }
 
 async function render(config: Config, a: AvisoRow): Promise<Rendered> {
-  const link = `${config.baseUrl}${a.path}`;
+  // Spanish is the pages' default; an English aviso opens them in English.
+  const inLang = a.lang === 'en' ? `${a.path.includes('?') ? '&' : '?'}lang=en` : '';
+  const link = `${config.baseUrl}${a.path}${inLang}`;
   const text = renderAviso(a.lang, a.facts, a.first_name, link);
-  const unsubscribe = await unsubscribeUrl(config.baseUrl, config.secretKey, {
+  const unsubscribe = `${await unsubscribeUrl(config.baseUrl, config.secretKey, {
     citizenId: a.citizen_id,
     kind: a.kind === 'contact_confirmation' ? '*' : a.kind,
-  });
+  })}${a.lang === 'en' ? '&lang=en' : ''}`;
   const testMode = a.livemode ? '' : a.lang === 'es' ? '[Prueba] ' : '[Test] ';
   if (a.channel === 'sms') {
     return { subject: `${testMode}${text.subject}`, body: `${testMode}${text.sms}`, headers: {} };
