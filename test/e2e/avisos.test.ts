@@ -347,6 +347,10 @@ describe('avisos: email through SMTP, SMS through a signed gateway, end to end t
     expect(payload.text).toContain(request.code);
     expect(payload.text).toContain(`${BASE}/ciudadania/solicitudes/${request.id}`);
     expect(payload.text).not.toContain('Soto');
+    // The SMS ends with its signed unsubscribe link, which works like the email's.
+    const stop = payload.text!.match(/Baja: (\S+)$/)![1]!;
+    expect(new URL(stop).pathname).toBe('/avisos/baja');
+    expect((await t.request(new URL(stop).pathname + new URL(stop).search)).status).toBe(200);
     // A tampered body does not verify.
     expect(() =>
       new Webhook(SMS_SECRET).verify(r.body.replace(request.code, 'XXXX-XXXX'), {

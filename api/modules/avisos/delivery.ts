@@ -54,7 +54,12 @@ async function render(config: Config, a: AvisoRow): Promise<Rendered> {
   })}${a.lang === 'en' ? '&lang=en' : ''}`;
   const testMode = a.livemode ? '' : a.lang === 'es' ? '[Prueba] ' : '[Test] ';
   if (a.channel === 'sms') {
-    return { subject: `${testMode}${text.subject}`, body: `${testMode}${text.sms}`, headers: {} };
+    const stop = a.lang === 'es' ? 'Baja' : 'Stop';
+    return {
+      subject: `${testMode}${text.subject}`,
+      body: `${testMode}${text.sms} ${stop}: ${unsubscribe}`,
+      headers: {},
+    };
   }
   return {
     subject: `${testMode}${text.subject}`,
