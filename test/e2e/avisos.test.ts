@@ -375,6 +375,15 @@ describe('avisos: email through SMTP, SMS through a signed gateway, end to end t
       { code_hash: string }[]
     >`select code_hash from citizen_contact_codes where value = '+34699000111'`;
     expect(hash!.code_hash).not.toMatch(/^\d{6}$/);
+    // Once sent, the outbox keeps no copy of the code either.
+    const [pendingAviso] = await t.sql<{ id: string }[]>`
+      select id from avisos where kind = 'contact_confirmation' and recipient = '+34699000111'`;
+    await drain();
+    const [settled] = await t.sql<{ facts: { code: string }; subject: string; body: string; status: string }[]>`
+      select facts, subject, body, status from avisos where id = ${pendingAviso!.id}`;
+    expect(settled!.status).toBe('sent');
+    expect(settled!.facts.code).toBe('······');
+    expect(`${settled!.subject}${settled!.body}`).not.toMatch(/\d{6}/);
     for (let i = 0; i < 5; i++) {
       const wrong = await t.request('/v1/me/aviso-settings/contacts/phone/confirm', {
         method: 'POST',

@@ -4,7 +4,15 @@ import { transaction } from '../../db/sql';
 import type { Deps } from '../../deps';
 import { signPayload } from '../webhooks/signing';
 import { renderAviso, unsubscribeLine } from './messages';
-import { type AvisoRow, claimDueAvisos, findSettings, insertMailbox, recordAttempt, settleAviso } from './queries';
+import {
+  type AvisoRow,
+  claimDueAvisos,
+  findSettings,
+  forgetCode,
+  insertMailbox,
+  recordAttempt,
+  settleAviso,
+} from './queries';
 import { stillWanted } from './service';
 import { unsubscribeUrl } from './unsubscribe';
 
@@ -153,7 +161,19 @@ async function deliverOne(sql: Sql, deps: AvisoDeliveryDeps, a: AvisoRow): Promi
         outcome: args.status === 'pending' ? 'failed' : outcome,
         detail: detail ?? args.error ?? null,
       });
-      return settleAviso(tx, { id: a.id, attempt: a.attempts, subject: r.subject, body: r.body, ...args });
+      // A confirmation code is kept only as its hash: once settled, the outbox forgets it.
+      const final = args.status !== 'pending' && a.facts.kind === 'contact_confirmation';
+      const hide = (text: string) =>
+        final && a.facts.kind === 'contact_confirmation' ? text.split(a.facts.code).join('······') : text;
+      const settled = await settleAviso(tx, {
+        id: a.id,
+        attempt: a.attempts,
+        subject: hide(r.subject),
+        body: hide(r.body),
+        ...args,
+      });
+      if (settled && final) await forgetCode(tx, a.id);
+      return settled;
     });
 
   if (!a.livemode && config.env === 'production') {

@@ -198,6 +198,11 @@ export async function settleAviso(
   return rows.length > 0;
 }
 
+/** Blanks the code in a settled confirmation aviso's facts. */
+export async function forgetCode(sql: Sql, avisoId: string): Promise<void> {
+  await sql`update avisos set facts = jsonb_set(facts, '{code}', '"······"') where id = ${avisoId} and kind = 'contact_confirmation'`;
+}
+
 export async function findSettings(sql: Sql, citizenId: string): Promise<SettingsRow | undefined> {
   const [row] = await sql<SettingsRow[]>`select * from citizen_aviso_settings where citizen_id = ${citizenId}`;
   return row;
