@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { configFromEnv } from '../../api/config';
 import { memoryLogger } from '../../api/http/logger';
 import { deliverAvisos } from '../../api/modules/avisos/delivery';
+import { claimDueAvisos, settleAviso } from '../../api/modules/avisos/queries';
 import { CalendarStore } from '../../api/modules/calendar/store';
 import { runScheduler } from '../../api/modules/events/scheduler';
 import { smtpMailer } from '../../api/node/mailer';
@@ -319,6 +320,41 @@ describe('avisos: email through SMTP, SMS through a signed gateway, end to end t
     expect(attempts.map((a) => a.outcome)).toEqual(['failed', 'failed', 'accepted']);
     expect(attempts[0]!.detail).toContain('451');
     expect(attempts[0]!.detail).not.toContain(address);
+  });
+
+  it("two workers share the outbox without sending any aviso twice; a dead worker's claim passes on after its lease", async () => {
+    const org = await registerOrg(t, { legal_name: 'Gestoría Hélice S.L.' });
+    const addresses: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const idNumber = newCitizenId();
+      addresses.push(`par.${idNumber.toLowerCase()}@example.es`);
+      await createRequest(
+        t,
+        org.testKey,
+        delegationRequestBody(idNumber, { citizen: { id_number: idNumber, name: 'Paz', contact: addresses[i] } }),
+      );
+    }
+    // A worker claims two and dies before sending them.
+    const dead = await claimDueAvisos(t.sql, t.clock.now(), new Date(t.clock.now().getTime() + 120_000), 2);
+    expect(dead).toHaveLength(2);
+    await Promise.all([deliverAvisos(t.sql, deps(), { limit: 3 }), deliverAvisos(t.sql, deps(), { limit: 3 })]);
+    await drain();
+    const sentOnce = addresses.filter((a) => mailsTo(a).length === 1);
+    expect(sentOnce).toHaveLength(6);
+    expect(addresses.every((a) => mailsTo(a).length <= 1)).toBe(true);
+    // Its lease passes: another worker takes them over; the dead worker's claim can no longer settle them.
+    t.clock.set(new Date(t.clock.now().getTime() + 121_000));
+    await drain();
+    expect(addresses.map((a) => mailsTo(a).length)).toEqual(addresses.map(() => 1));
+    expect(
+      await settleAviso(t.sql, {
+        id: dead[0]!.id,
+        attempt: dead[0]!.attempts,
+        status: 'sent',
+        subject: 'x',
+        body: 'x',
+      }),
+    ).toBe(false);
   });
 
   it('SMS goes to the gateway signed the Standard Webhooks way, with the code and the link', async () => {
