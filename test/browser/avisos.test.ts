@@ -62,8 +62,9 @@ describe.skipIf(!haveChromium)('avisos pages in a real browser, in Spanish and E
 
     // Signed out, the avisos page asks to sign in.
     await page.goto(`${h.baseUrl}/ciudadania/avisos`);
-    expect(await h1(page)).toBe('Avisos');
-    await expectAccessible(page, 'avisos, signed out');
+    await inBothLanguages(page, 'avisos, signed out', async (lang) => {
+      expect(await h1(page)).toBe(lang === 'es' ? 'Avisos' : 'Notices');
+    });
 
     // The development mailbox, listing and one message (the request's aviso with its approval link).
     await page.goto(`${h.baseUrl}/dev/mailbox`);
