@@ -11,6 +11,8 @@ import { registerSecuritySchemes } from './http/route-auth';
 import { registerAdmin } from './modules/admin/routes';
 import { registerAgency } from './modules/agency/routes';
 import { registerApiKeys } from './modules/api-keys/routes';
+import { registerDevMailbox, registerUnsubscribePages } from './modules/avisos/pages';
+import { registerAvisos } from './modules/avisos/routes';
 import { registerCalendar } from './modules/calendar/routes';
 import { registerCatalog } from './modules/catalog/routes';
 import { registerCitizenPages } from './modules/citizen/pages';
@@ -83,7 +85,10 @@ export function createApp(deps: Deps): App {
   registerWebhooks(app);
   registerSandbox(app);
   registerCitizen(app);
+  registerAvisos(app);
   registerCitizenPages(app);
+  registerUnsubscribePages(app);
+  if (deps.config.env !== 'production') registerDevMailbox(app);
   if (deps.config.adminToken) registerAdmin(app);
   if (deps.config.devIdentityProvider) {
     registerDevIdentityProvider(app);

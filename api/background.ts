@@ -1,12 +1,14 @@
 import type { Sql } from './db/sql';
 import type { Deps } from './deps';
+import { deliverAvisos } from './modules/avisos/delivery';
+import type { Channel } from './modules/avisos/messages';
 import { CalendarStore } from './modules/calendar/store';
 import { processDelegationRequestBatches } from './modules/delegation-request-batches/service';
 import { runScheduler } from './modules/events/scheduler';
 import { deliverDue } from './modules/webhooks/delivery';
 
 export type BackgroundDeps = Pick<Deps, 'config' | 'clock' | 'resolveHost' | 'logger'> &
-  Partial<Pick<Deps, 'calendar' | 'metrics'>>;
+  Partial<Pick<Deps, 'calendar' | 'metrics' | 'mailer'>>;
 
 /**
  * One kind of background work: `run` does one bounded batch and answers how much it did (0 when
@@ -32,6 +34,8 @@ export function backgroundTasks(
     deliveries?: () => Promise<number>;
     fetch?: typeof fetch;
     scheduler?: boolean;
+    /** The aviso channels this runtime can send (all when unset; the Worker has no SMTP). */
+    avisoChannels?: readonly Channel[];
   } = {},
 ): BackgroundTask[] {
   const calendar = deps.calendar ?? new CalendarStore();
@@ -46,7 +50,11 @@ export function backgroundTasks(
       idleMs: 250,
       run: (limit = 500) => processDelegationRequestBatches(sql, deps, limit),
     },
-    // The avisos outbox: { name: 'avisos', idleMs: 1_000, run: (limit = 50) => deliverAvisos(sql, deps, { limit }) },
+    {
+      name: 'avisos',
+      idleMs: 250,
+      run: (limit = 20) => deliverAvisos(sql, deps, { limit, channels: options.avisoChannels }),
+    },
   ];
   if (options.scheduler !== false) {
     tasks.push({

@@ -12,7 +12,7 @@ import { postgresStorage } from './modules/documents/storage';
 
 /** What only the runtime can say: where the database is, how to resolve names, who is calling. */
 export type RuntimeParts = Pick<Deps, 'db' | 'docsAssets' | 'resolveHost' | 'clientAddress' | 'requestIsBodyless'> &
-  Partial<Pick<Deps, 'clock' | 'logger' | 'sha256' | 'documents' | 'metrics' | 'accessLog'>> & {
+  Partial<Pick<Deps, 'clock' | 'logger' | 'sha256' | 'documents' | 'metrics' | 'accessLog' | 'mailer'>> & {
     /** The runtime's fastest Ed25519; WebCrypto by default. */
     ed25519?: Ed25519;
   };

@@ -72,6 +72,21 @@ export interface Config {
   trustProxy: boolean;
   /** Bearer token for `GET /metrics`; the route answers 404 without one. */
   metricsToken?: string;
+  /** Messages to citizens (email and SMS). */
+  avisos: {
+    /** SMTP server for email avisos (`smtp://user:pass@host:587`, `smtps://…`); none: development mailbox outside production. */
+    smtpUrl?: string;
+    /** Sender of email avisos. */
+    mailFrom: string;
+    /** HTTP gateway SMS avisos are posted to; none: development mailbox outside production. */
+    smsGatewayUrl?: string;
+    /** Standard Webhooks secret (`whsec_…`) that signs each request to the SMS gateway. */
+    smsGatewaySecret?: string;
+    /** How long a worker's claim on an aviso lasts (longer than an SMTP or gateway call may take). */
+    leaseSeconds: number;
+    /** Attempts before an aviso is given up. */
+    maxAttempts: number;
+  };
 }
 
 export type EnvSource = Record<string, string | undefined>;
@@ -139,6 +154,7 @@ export function configFromEnv(env: EnvSource, overrides: Partial<Config> = {}): 
     background: flag(env, 'PUENTE_BACKGROUND', true),
     trustProxy: flag(env, 'PUENTE_TRUST_PROXY', false),
     metricsToken: metricsToken(env),
+    avisos: avisosConfig(env, mode, baseUrl(env, port)),
     ...overrides,
   });
 }
@@ -151,6 +167,48 @@ function checked(config: Config): Config {
     );
   }
   return config;
+}
+
+function avisosConfig(env: EnvSource, mode: Environment, base: string): Config['avisos'] {
+  const smtpUrl = env.PUENTE_SMTP_URL || undefined;
+  if (smtpUrl && !/^smtps?:\/\/[^/\s]+/.test(smtpUrl))
+    throw new Error('PUENTE_SMTP_URL must be an smtp:// or smtps:// URL');
+  const host = new URL(base).hostname;
+  const mailFrom = env.PUENTE_MAIL_FROM || `Puente <avisos@${host.includes('.') ? host : `${host}.localdomain`}>`;
+  if (!/^[^\r\n]*<?[^\s<>@]+@[^\s<>@]+>?$/.test(mailFrom))
+    throw new Error('PUENTE_MAIL_FROM must be an address, optionally with a name: "Puente <avisos@example.es>"');
+  const smsGatewayUrl = env.PUENTE_SMS_GATEWAY_URL || undefined;
+  const smsGatewaySecret = env.PUENTE_SMS_GATEWAY_SECRET || undefined;
+  if (smsGatewayUrl) {
+    let url: URL;
+    try {
+      url = new URL(smsGatewayUrl);
+    } catch {
+      throw new Error('PUENTE_SMS_GATEWAY_URL must be a URL');
+    }
+    if (url.protocol !== 'https:' && (mode === 'production' || url.protocol !== 'http:'))
+      throw new Error('PUENTE_SMS_GATEWAY_URL must be https (http is allowed outside production)');
+    if (!smsGatewaySecret) throw new Error('PUENTE_SMS_GATEWAY_SECRET is required with PUENTE_SMS_GATEWAY_URL');
+  }
+  if (smsGatewaySecret && !/^whsec_[A-Za-z0-9+/]{32,}={0,2}$/.test(smsGatewaySecret))
+    throw new Error(
+      'PUENTE_SMS_GATEWAY_SECRET must be a Standard Webhooks secret: whsec_ and base64 of 24 bytes or more',
+    );
+  return {
+    smtpUrl,
+    mailFrom,
+    smsGatewayUrl,
+    smsGatewaySecret,
+    leaseSeconds: avisoLease(env),
+    maxAttempts: positiveInt(env, 'PUENTE_AVISO_MAX_ATTEMPTS', 8),
+  };
+}
+
+function avisoLease(env: EnvSource): number {
+  const seconds = positiveInt(env, 'PUENTE_AVISO_LEASE_SECONDS', 120);
+  // Longer than one SMTP attempt may take (api/node/mailer.ts), so a claim never lapses mid-send.
+  if (seconds < 90) throw new Error('PUENTE_AVISO_LEASE_SECONDS must be at least 90');
+  return seconds;
 }
 
 function baseUrl(env: EnvSource, port: string): string {

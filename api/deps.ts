@@ -82,6 +82,23 @@ export interface AccessLogBatch {
   readonly commits: number;
 }
 
+/** One email, as the avisos outbox hands it to a transport. */
+export interface OutgoingMail {
+  from: string;
+  to: string;
+  subject: string;
+  text: string;
+  /** Stable per aviso, so a receiver can tell a repeat from a new message. */
+  messageId: string;
+  headers: Record<string, string>;
+}
+
+/** Sends email through an SMTP server. Only Node has one (see api/node/mailer.ts); Workers have none. */
+export interface Mailer {
+  /** Resolves once the server accepted the message for delivery; rejects with the server's reason otherwise. */
+  send(mail: OutgoingMail): Promise<{ response: string }>;
+}
+
 export interface Deps {
   config: Config;
   clock: Clock;
@@ -117,6 +134,8 @@ export interface Deps {
    * Workers a request whose body is null.
    */
   requestIsBodyless(c: Context): boolean;
+  /** The SMTP transport for email avisos, when this runtime has one and PUENTE_SMTP_URL is set. */
+  mailer?: Mailer;
   /** The caller's network address, for limits on public routes; 'unknown' when the runtime cannot tell. */
   clientAddress(c: Context): string;
 }

@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     ...(config.metricsToken ? { metrics: nodeMetrics({ processMetrics: true }) } : {}),
   });
   const app = createApp(deps);
-  // One delivery worker and the scheduler run in-process; `npm run delivery-worker` adds more.
+  // One delivery worker, the aviso worker and the scheduler run in-process; `npm run delivery-worker` adds more.
   const background = config.background
     ? startBackgroundWork(database.sql, deps, { listen: database.kind === 'postgres' })
     : undefined;
@@ -41,6 +41,10 @@ async function main(): Promise<void> {
       `  OpenAPI:       ${config.baseUrl}/openapi.json`,
     ];
     if (demo) lines.push(`  Demo test key: ${demo.testKey}  (Gestoría Demo Puente S.L., test mode)`);
+    if (config.env !== 'production' && (!config.avisos.smtpUrl || !config.avisos.smsGatewayUrl))
+      lines.push(
+        `  Avisos:        ${config.baseUrl}/dev/mailbox  (development mailbox: no SMTP server or SMS gateway set)`,
+      );
     process.stdout.write(`\n${lines.join('\n')}\n\n`);
   }) as Server;
 

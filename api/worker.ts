@@ -73,6 +73,7 @@ function configurationInvalid(error: ConfigError): Response {
 const SCHEDULED_LIMITS: Partial<Record<BackgroundTask['name'], number>> = {
   deliveries: 25,
   'delegation-request-batches': 100,
+  avisos: 25,
 };
 
 /** Hyperdrive pools the real connections: a client per request or invocation, closed after it. */
@@ -107,7 +108,8 @@ export default {
     const run = async () => {
       try {
         deps.metrics.schedulerRun(Math.max(0, (Date.now() - controller.scheduledTime) / 1000));
-        for (const task of backgroundTasks(sql, deps)) {
+        // No SMTP on Workers: email avisos are left to a Node process (README, Avisos).
+        for (const task of backgroundTasks(sql, deps, { avisoChannels: ['sms'] })) {
           try {
             const done = await task.run(SCHEDULED_LIMITS[task.name]);
             if (done > 0) deps.logger.log('info', 'scheduled batch', { task: task.name, done });

@@ -180,6 +180,17 @@ export const PROBLEM_CODES = {
     title: 'No calendar data for that year',
     description: 'Deadlines cannot be computed for years without published holiday data.',
   },
+  contact_code_invalid: {
+    status: 422,
+    title: 'The confirmation code does not match',
+    description:
+      'The code sent to the new email or phone is not the one given; each wrong try counts towards the limit.',
+  },
+  contact_code_expired: {
+    status: 422,
+    title: 'No confirmation code is waiting',
+    description: 'None was asked for, it expired, or it was tried too many times: ask for a new code.',
+  },
   too_many_rows: {
     status: 422,
     title: 'Too many rows',

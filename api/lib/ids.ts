@@ -22,6 +22,7 @@ export const ID_PREFIXES = [
   'ntf',
   'cch',
   'dlb',
+  'avs',
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 

@@ -37,7 +37,7 @@ function alarm() {
 }
 
 /**
- * The webhook delivery worker, the batch worker and the scheduler as loops in this process. Several processes may
+ * The webhook delivery worker, the batch worker, the aviso worker and the scheduler as loops in this process. Several processes may
  * run them against one database: claims use SKIP LOCKED and scheduled events are deduplicated.
  * With `listen` (PostgreSQL only: the embedded database has a single connection, and Hyperdrive
  * none that lasts) an idle delivery worker wakes when a transaction that queued deliveries

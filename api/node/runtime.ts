@@ -16,6 +16,7 @@ import { accessLogBatcher } from '../modules/access-log/batcher';
 import { connectPostgres, type Database, openEmbedded, WRITER_POOL_SIZE } from './database';
 import { nodeDocsAssets } from './docs-assets';
 import { nodeEd25519 } from './ed25519';
+import { smtpMailer } from './mailer';
 import { nodeMetrics } from './metrics';
 import { readMigrationFiles } from './migration-files';
 
@@ -55,6 +56,7 @@ export function nodeDeps(
     // Collected only when someone may scrape them.
     metrics: config.metricsToken ? nodeMetrics() : noMetrics,
     accessLog: database.writer ? accessLogBatcher(database.writer, WRITER_POOL_SIZE) : undefined,
+    mailer: config.avisos.smtpUrl ? smtpMailer(config.avisos.smtpUrl) : undefined,
     ...extra,
   });
 }

@@ -18,17 +18,20 @@ const MEMBER_NAME = 'Lucía Martínez Pardo';
 const DEV_BANNER = 'Proveedor de identidad de DESARROLLO — no usar en producción';
 
 describe.skipIf(!haveChromium)('citizen pages in a real browser', () => {
-  let harness: BrowserHarness;
-  let t: TestApp;
+  let h: BrowserHarness;
   let baseUrl: string;
-  const newPage = (options?: { bypassCSP?: boolean }): Promise<Page> => harness.newPage(options);
-  const signIn = (page: Page, idNumber: string, name: string) => harness.signIn(page, idNumber, name);
+  let t: TestApp;
+  const newPage = (options?: { bypassCSP?: boolean }) => h.newPage(options);
+  const signIn = (page: Page, idNumber: string, name: string) => h.signIn(page, idNumber, name);
 
   beforeAll(async () => {
-    harness = await startBrowserHarness();
-    ({ t, baseUrl } = harness);
+    h = await startBrowserHarness();
+    ({ baseUrl, t } = h);
   });
-  afterAll(() => harness?.close());
+
+  afterAll(async () => {
+    await h?.close();
+  });
 
   it('lets a citizen sign in, read, accept and revoke a live request, and see the access log', async () => {
     const org = await registerVerifiedOrg(t, { legal_name: ORG_NAME });

@@ -4,7 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { ManualClock } from '../../api/lib/clock';
 import type { TestApp } from '../support/app';
-import { type BrowserHarness, expectAccessible, h1, haveChromium, startBrowserHarness } from '../support/browser';
+import {
+  type BrowserHarness,
+  expectAccessible,
+  h1,
+  haveChromium,
+  inBothLanguages,
+  startBrowserHarness,
+} from '../support/browser';
 import { advance, answerRequirement, citizenCase, fileJub } from '../support/citizen-procedures';
 import { auth, citizenToken, newCitizenId } from '../support/fixtures';
 import { pdfText } from '../support/pdf';
@@ -14,18 +21,21 @@ const FIRST_ORG = 'Gestoría Martínez y Asociados S.L.';
 const SECOND_ORG = 'Asesoría Ribera S.L.P.';
 
 describe.skipIf(!haveChromium)('Mis trámites and the access log in a real browser', () => {
-  let harness: BrowserHarness;
-  let t: TestApp;
+  let h: BrowserHarness;
   let baseUrl: string;
+  let t: TestApp;
   let clock: ManualClock;
-  const newPage = (options?: { bypassCSP?: boolean }): Promise<Page> => harness.newPage(options);
-  const signIn = (page: Page, idNumber: string, name: string) => harness.signIn(page, idNumber, name);
+  const newPage = (options?: { bypassCSP?: boolean }) => h.newPage(options);
+  const signIn = (page: Page, idNumber: string, name: string) => h.signIn(page, idNumber, name);
 
   beforeAll(async () => {
-    harness = await startBrowserHarness();
-    ({ t, baseUrl, clock } = harness);
+    h = await startBrowserHarness();
+    ({ baseUrl, t, clock } = h);
   });
-  afterAll(() => harness?.close());
+
+  afterAll(async () => {
+    await h?.close();
+  });
 
   /** The cells of a table body as a reader sees them, test-mode tags left out. */
   async function tableRows(page: Page, selector: string): Promise<string[][]> {
@@ -38,22 +48,6 @@ describe.skipIf(!haveChromium)('Mis trámites and the access log in a real brows
         }),
       ),
     );
-  }
-
-  async function inBothLanguages(
-    page: Page,
-    label: string,
-    check: (lang: 'es' | 'en') => Promise<void>,
-  ): Promise<void> {
-    await check('es');
-    await expectAccessible(page, `${label} (es)`);
-    await page.getByRole('link', { name: 'English' }).click();
-    await page.waitForURL((url) => url.searchParams.get('lang') === 'en');
-    expect(await page.locator('html').getAttribute('lang')).toBe('en');
-    await check('en');
-    await expectAccessible(page, `${label} (en)`);
-    await page.getByRole('link', { name: 'Español' }).click();
-    await page.waitForURL((url) => url.searchParams.get('lang') === 'es');
   }
 
   it('shows an empty list to a citizen nobody has filed for', async () => {

@@ -11,15 +11,23 @@ import type { App } from '../../api/http/context';
 import { memoryLogger } from '../../api/http/logger';
 import { ManualClock } from '../../api/lib/clock';
 import { registerDevIdentityProviderPages } from '../../api/modules/dev-idp/pages';
+import type { Database } from '../../api/node/database';
 import { nodeDeps } from '../../api/node/runtime';
 import type { TestApp } from './app';
 import { openTestDatabase } from './database';
 import { ADMIN_TOKEN } from './fixtures';
 
-/** Debian's Chromium; browser suites are skipped where it is not installed. */
+/** Page tests run in the system's Chromium; without it they are skipped. */
 export const CHROMIUM = '/usr/bin/chromium';
 export const haveChromium = existsSync(CHROMIUM);
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: string[];
+}
 
 /** Headless Chromium that never calls home (no updates, sync or background fetches). */
 export function launchBrowser(): Promise<Browser> {
@@ -35,13 +43,6 @@ export function launchBrowser(): Promise<Browser> {
       '--no-first-run',
     ],
   });
-}
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: string[];
 }
 
 /** Runs axe-core on the page as it stands; fails on any serious or critical violation. */
@@ -69,49 +70,65 @@ export async function expectAccessible(page: Page, label: string): Promise<void>
   expect(blocking, `axe on ${label}`).toEqual([]);
 }
 
-/** The page's one heading. */
 export async function h1(page: Page): Promise<string> {
   await expect.poll(() => page.locator('h1').count()).toBe(1);
   return (await page.locator('h1').innerText()).trim();
 }
 
+/** Checks a page in Spanish, switches to English with the page's own link, checks again (axe on both), and back. */
+export async function inBothLanguages(
+  page: Page,
+  label: string,
+  check: (lang: 'es' | 'en') => Promise<void>,
+): Promise<void> {
+  await check('es');
+  await expectAccessible(page, `${label} (es)`);
+  await page.getByRole('link', { name: 'English' }).click();
+  await page.waitForURL((url) => url.searchParams.get('lang') === 'en');
+  expect(await page.locator('html').getAttribute('lang')).toBe('en');
+  await check('en');
+  await expectAccessible(page, `${label} (en)`);
+  await page.getByRole('link', { name: 'Español' }).click();
+  await page.waitForURL((url) => url.searchParams.get('lang') === 'es');
+}
+
 export interface BrowserHarness {
-  /** The app behind a real socket; `t.request` goes over HTTP to it. */
-  t: TestApp;
   baseUrl: string;
+  app: App;
+  /** The app behind a real listening server; `request` goes through HTTP (redirects not followed). */
+  t: TestApp;
+  database: Database;
   clock: ManualClock;
-  /** A fresh browser context (Spanish locale). axe is injected inline, which the pages' CSP rightly forbids. */
+  browser: Browser;
   newPage(options?: { bypassCSP?: boolean }): Promise<Page>;
   /** Signs in at the development identity provider page the browser has been sent to. */
   signIn(page: Page, idNumber: string, name: string): Promise<void>;
   close(): Promise<void>;
 }
 
-/**
- * The whole app on a real port with the development identity provider, and Chromium. The server listens before the
- * app is built, so the base URL (approval links, token issuers) carries the real port.
- */
-export async function startBrowserHarness(options: { now?: string } = {}): Promise<BrowserHarness> {
+/** The app served on a local port (so links carry the real base URL) and a headless Chromium. */
+export async function startBrowserHarness(options: { env?: Record<string, string> } = {}): Promise<BrowserHarness> {
   const database = await openTestDatabase();
-  const clock = new ManualClock(new Date(options.now ?? '2026-03-02T09:00:00Z'));
-  const served: { app?: App } = {};
+  const clock = new ManualClock(new Date('2026-03-02T09:00:00Z'));
   let server: ServerType | undefined;
+  // Listen first: the app's base URL (approval links, token issuers) must carry the real port.
   const port = await new Promise<number>((resolve) => {
-    server = serve(
-      { fetch: (request, env) => served.app!.fetch(request, env), port: 0, hostname: '127.0.0.1' },
-      (info) => resolve(info.port),
+    server = serve({ fetch: (request, env) => app.fetch(request, env), port: 0, hostname: '127.0.0.1' }, (info) =>
+      resolve(info.port),
     );
   });
   const baseUrl = `http://127.0.0.1:${port}`;
-  const config = configFromEnv({ PUENTE_ENV: 'test', PUENTE_BASE_URL: baseUrl, PUENTE_ADMIN_TOKEN: ADMIN_TOKEN });
+  const config = configFromEnv({
+    PUENTE_ENV: 'test',
+    PUENTE_BASE_URL: baseUrl,
+    PUENTE_ADMIN_TOKEN: ADMIN_TOKEN,
+    ...options.env,
+  });
   const logger = memoryLogger();
-  const built = createApp(nodeDeps(config, database, logger, clock));
-  if (!built.routes.some((r) => r.path === '/dev-idp/login')) registerDevIdentityProviderPages(built);
-  served.app = built;
-  const browser = await launchBrowser();
-  const contexts: BrowserContext[] = [];
+  const app: App = createApp(nodeDeps(config, database, logger, clock));
+  if (!app.routes.some((r) => r.path === '/dev-idp/login')) registerDevIdentityProviderPages(app);
   const t: TestApp = {
-    app: built,
+    app,
     sql: database.sql,
     database,
     clock,
@@ -130,12 +147,18 @@ export async function startBrowserHarness(options: { now?: string } = {}): Promi
     },
     close: () => database.close(),
   };
+  const browser = await launchBrowser();
+  const contexts: BrowserContext[] = [];
   return {
-    t,
     baseUrl,
+    app,
+    t,
+    database,
     clock,
-    async newPage({ bypassCSP = true } = {}) {
-      const context = await browser.newContext({ bypassCSP, locale: 'es-ES' });
+    browser,
+    async newPage(pageOptions = {}) {
+      // axe is injected as an inline script, which the pages' Content-Security-Policy rightly forbids.
+      const context = await browser.newContext({ bypassCSP: pageOptions.bypassCSP ?? true, locale: 'es-ES' });
       contexts.push(context);
       return context.newPage();
     },

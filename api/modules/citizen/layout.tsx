@@ -106,7 +106,7 @@ const NAV: { key: NavKey; href: string; text: (t: Messages) => string }[] = [
   { key: 'procedures', href: '/ciudadania/tramites', text: (t) => t.navProcedures },
   { key: 'delegations', href: '/ciudadania/delegaciones', text: (t) => t.navDelegations },
   { key: 'log', href: '/ciudadania/registro', text: (t) => t.navAccessLog },
-  // { key: 'avisos', href: '/ciudadania/avisos', text: (t) => t.navAvisos },
+  { key: 'avisos', href: '/ciudadania/avisos', text: (t) => t.navAvisos },
 ];
 
 const CSS = `
@@ -165,7 +165,7 @@ button.link:hover{background:#072f52}
 button:focus-visible{outline:3px solid #ffbf47;box-shadow:0 0 0 6px #0b0c0c}
 label{display:block;font-weight:700;margin:1rem 0 .25rem}
 .hint{display:block;color:#484949;margin:0 0 .25rem}
-input[type=text],input[type=date],select{font:inherit;padding:.4rem .5rem;border:2px solid #0b0c0c;border-radius:0;width:100%;max-width:24rem}
+input[type=text],input[type=date],input[type=email],input[type=tel],select{font:inherit;padding:.4rem .5rem;border:2px solid #0b0c0c;border-radius:0;width:100%;max-width:24rem}
 input[aria-invalid=true]{border-color:#b10e1e;border-width:3px}
 .field-error{display:block;color:#b10e1e;font-weight:700;margin:0 0 .25rem}
 .error-summary a{color:#b10e1e;font-weight:700}
@@ -178,6 +178,10 @@ th{font-weight:700}
 .filters>div{min-width:12rem}
 .status{font-weight:700}
 .legal p{margin:0 0 .5rem}
+.checks label{font-weight:400;margin:.25rem 0}
+.checks input{margin-right:.5rem}
+fieldset{border:0;padding:0;margin:1rem 0}
+legend{font-weight:700}
 .amount{font-variant-numeric:tabular-nums}
 footer{border-top:1px solid #b1b4b6;margin-top:2rem}
 footer p{max-width:60rem;margin:0 auto;padding:1rem;color:#484949}

@@ -6,6 +6,7 @@ import { ensureCitizen } from '../../http/queries';
 import { addMonths } from '../../lib/dates';
 import { newId } from '../../lib/ids';
 import { legalDay } from '../../lib/legal-day';
+import { queueRequestAviso } from '../avisos/service';
 import { insertDelegation } from '../delegations/queries';
 import { coveredTypes, normalizeScope, type Scope, SCOPE_VERSION, scopeKey } from '../delegations/scope';
 import { emit } from '../events/emit';
@@ -73,7 +74,10 @@ export async function createDelegationRequest(
       created_by_member_id: actor.memberId,
       expires_at: new Date(now.getTime() + config.delegationRequestTtlDays * 86_400_000),
     };
-    if (await insertDelegationRequest(tx, row)) return writtenDelegationRequest(tx, row.id, now);
+    if (await insertDelegationRequest(tx, row)) {
+      await queueRequestAviso(tx, row.id, now);
+      return writtenDelegationRequest(tx, row.id, now);
+    }
     const duplicate = await findPendingDuplicate(tx, {
       organizationId: actor.organizationId,
       livemode: actor.livemode,
@@ -83,7 +87,10 @@ export async function createDelegationRequest(
     });
     if (duplicate?.expired) {
       await expireWithEvent(tx, duplicate.id);
-      if (await insertDelegationRequest(tx, row)) return writtenDelegationRequest(tx, row.id, now);
+      if (await insertDelegationRequest(tx, row)) {
+        await queueRequestAviso(tx, row.id, now);
+        return writtenDelegationRequest(tx, row.id, now);
+      }
     }
     throw new ProblemError(
       'duplicate',

@@ -1,5 +1,7 @@
 import type { Sql } from '../../db/sql';
+import { transaction } from '../../db/sql';
 import { newId } from '../../lib/ids';
+import { AVISO_EVENT_TYPES, queueAvisosForEvent } from '../avisos/service';
 import { insertEvent } from './queries';
 
 export const EVENT_TYPES = [
@@ -31,7 +33,10 @@ export const EVENT_TYPES = [
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
-/** Records an event in the outbox, inside the transaction that made the change. Answers false for a duplicate dedupe key. */
+/**
+ * Records an event in the outbox, inside the transaction that made the change, with the avisos it
+ * causes the citizen (api/modules/avisos). Answers false for a duplicate dedupe key.
+ */
 export function emit(
   tx: Sql,
   event: {
@@ -43,17 +48,26 @@ export function emit(
     dedupeKey?: string;
   },
 ): Promise<boolean> {
-  return insertEvent(
-    tx,
-    {
-      id: newId('evt'),
-      organizationId: event.organizationId,
-      livemode: event.livemode,
-      type: event.type,
-      data: event.data,
-      dedupeKey: event.dedupeKey ?? null,
-      at: event.at,
-    },
-    () => newId('whd'),
-  );
+  const id = newId('evt');
+  const record = (sql: Sql) =>
+    insertEvent(
+      sql,
+      {
+        id,
+        organizationId: event.organizationId,
+        livemode: event.livemode,
+        type: event.type,
+        data: event.data,
+        dedupeKey: event.dedupeKey ?? null,
+        at: event.at,
+      },
+      () => newId('whd'),
+    );
+  if (!AVISO_EVENT_TYPES.has(event.type)) return record(tx);
+  // The event and its avisos commit together (a savepoint inside the caller's transaction).
+  return transaction(tx, async (t) => {
+    if (!(await record(t))) return false;
+    await queueAvisosForEvent(t, { id, type: event.type, livemode: event.livemode, data: event.data, at: event.at });
+    return true;
+  });
 }

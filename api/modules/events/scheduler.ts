@@ -4,6 +4,7 @@ import type { Calendar } from '../../deps';
 import { addBusinessDays, CalendarUnavailableError } from '../../lib/calendar';
 import { addDays } from '../../lib/dates';
 import { legalDay } from '../../lib/legal-day';
+import { queueEndingDelegations } from '../avisos/service';
 import { expireDueRequests } from '../delegation-requests/queries';
 import { expireDueDelegations } from '../delegations/queries';
 import { listUnrecordedNotifications } from '../notifications/queries';
@@ -28,6 +29,8 @@ export interface SchedulerReport {
   deemedRejections: number;
   deemedRejectionWarnings: number;
   expiredRequirements: number;
+  /** Avisos queued to citizens whose delegation ends within 30 days. */
+  endingDelegationAvisos: number;
 }
 
 /**
@@ -44,6 +47,7 @@ export async function runScheduler(sql: Sql, now: Date, calendar: Calendar): Pro
     deemedRejections: 0,
     deemedRejectionWarnings: 0,
     expiredRequirements: 0,
+    endingDelegationAvisos: 0,
   };
   await transaction(sql, async (tx) => {
     for (const r of await expireDueRequests(tx, now)) {
@@ -155,5 +159,6 @@ export async function runScheduler(sql: Sql, now: Date, calendar: Calendar): Pro
       if (await warnDeemedRejectionApproaching(sql, row, n, term, now)) report.deemedRejectionWarnings++;
     }
   }
+  report.endingDelegationAvisos = await queueEndingDelegations(sql, now);
   return report;
 }

@@ -1401,6 +1401,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me/avisos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Avisos sent to me
+         * @description For the signed-in citizen: every aviso Puente queued for them (email or SMS), newest first, with each delivery attempt and its outcome.
+         */
+        get: operations["listMyAvisos"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/aviso-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My aviso settings
+         * @description Contacts (confirmed, and any waiting for their code), channels, language and the kinds of aviso wanted.
+         */
+        get: operations["getMyAvisoSettings"];
+        /**
+         * Choose channels, language and kinds
+         * @description Replaces the channels, language and kinds of aviso wanted. A kind left out is not sent again, also if already queued.
+         */
+        put: operations["updateMyAvisoSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/aviso-settings/contacts/{channel}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set my email or phone (sends a code)
+         * @description Sends a six-digit code to the address or number; it becomes the citizen’s contact once the code is confirmed (15 minutes, 5 tries). At most 5 codes an hour.
+         */
+        post: operations["startMyContactConfirmation"];
+        /**
+         * Remove my email or phone
+         * @description Forgets the confirmed contact and any code waiting on that channel; no aviso goes there again.
+         */
+        delete: operations["removeMyContact"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/aviso-settings/contacts/{channel}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm my email or phone with its code
+         * @description Checks the code sent to the contact waiting for it; right, that contact receives the avisos from now on. Each wrong code counts: the fifth ends it.
+         */
+        post: operations["confirmMyContact"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/calendar/years/{year}": {
         parameters: {
             query?: never;
@@ -3372,7 +3460,7 @@ export interface components {
             /** @example The request has 1 invalid field. */
             detail: string;
             /** @enum {string} */
-            code: "validation_failed" | "malformed_json" | "csv_invalid" | "invalid_cursor" | "citizen_token_invalid" | "unauthorized" | "forbidden" | "organization_suspended" | "live_mode_unavailable" | "consent_required" | "consent_invalid" | "consent_signature_invalid" | "consent_key_unknown" | "consent_algorithm_not_allowed" | "consent_issuer_mismatch" | "consent_mode_mismatch" | "consent_expired" | "consent_not_yet_valid" | "consent_audience_mismatch" | "consent_actor_mismatch" | "delegation_inactive" | "scope_insufficient" | "not_found" | "method_not_allowed" | "conflict" | "invalid_state_transition" | "duplicate" | "idempotency_in_flight" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "idempotency_conflict" | "delegation_request_expired" | "term_not_elapsed" | "calendar_unavailable" | "too_many_rows" | "unprocessable" | "rate_limited" | "internal" | "configuration_invalid" | "service_unavailable";
+            code: "validation_failed" | "malformed_json" | "csv_invalid" | "invalid_cursor" | "citizen_token_invalid" | "unauthorized" | "forbidden" | "organization_suspended" | "live_mode_unavailable" | "consent_required" | "consent_invalid" | "consent_signature_invalid" | "consent_key_unknown" | "consent_algorithm_not_allowed" | "consent_issuer_mismatch" | "consent_mode_mismatch" | "consent_expired" | "consent_not_yet_valid" | "consent_audience_mismatch" | "consent_actor_mismatch" | "delegation_inactive" | "scope_insufficient" | "not_found" | "method_not_allowed" | "conflict" | "invalid_state_transition" | "duplicate" | "idempotency_in_flight" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "idempotency_conflict" | "delegation_request_expired" | "term_not_elapsed" | "calendar_unavailable" | "contact_code_invalid" | "contact_code_expired" | "too_many_rows" | "unprocessable" | "rate_limited" | "internal" | "configuration_invalid" | "service_unavailable";
             /** @example rid_3kTMd9Qx1uWv8ZbNcE4fGh */
             request_id: string;
             errors?: {
@@ -5607,6 +5695,96 @@ export interface components {
                 id: string;
             } | null;
             request_id: string | null;
+        };
+        AvisoList: {
+            data: components["schemas"]["Aviso"][];
+            has_more: boolean;
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        Aviso: {
+            id: string;
+            /** @enum {string} */
+            object: "aviso";
+            livemode: boolean;
+            /** @enum {string} */
+            kind: "delegation_request" | "delegation_granted" | "delegation_revoked" | "delegation_renounced" | "delegation_expiring" | "filing" | "requirement" | "resolution" | "presumed_denial" | "deemed_rejection_warning" | "contact_confirmation";
+            channel: components["schemas"]["AvisoChannel"];
+            /** @description The address or number it went to. */
+            recipient: string;
+            /**
+             * @description `citizen`: the citizen's own confirmed contact; `request`: the contact a firm gave on that delegation request (used for its aviso only); `confirmation`: a new contact being confirmed.
+             * @enum {string}
+             */
+            recipient_source: "citizen" | "request" | "confirmation";
+            /** @enum {string} */
+            language: "es" | "en";
+            subject: string;
+            /** @enum {string} */
+            status: "pending" | "sent" | "failed" | "cancelled";
+            attempts: components["schemas"]["AvisoAttempt"][];
+            next_attempt_at: string | null;
+            sent_at: string | null;
+            created_at: string;
+        };
+        /** @enum {string} */
+        AvisoChannel: "email" | "sms";
+        AvisoAttempt: {
+            attempt: number;
+            at: string;
+            /** @enum {string} */
+            outcome: "accepted" | "failed" | "cancelled";
+            /** @description The receiving server's answer, or why it failed. */
+            detail: string | null;
+        };
+        AvisoSettings: {
+            /** @enum {string} */
+            object: "aviso_settings";
+            /** @enum {string} */
+            language: "es" | "en";
+            channels: components["schemas"]["AvisoChannel"][];
+            /** @description The kinds of aviso the citizen wants. */
+            kinds: components["schemas"]["AvisoKind"][];
+            email: {
+                /** @description The confirmed address or number; null when none. */
+                value: string | null;
+                confirmed_at: string | null;
+                /** @description A contact waiting for the code sent to it. */
+                pending: {
+                    value: string;
+                    expires_at: string;
+                } | null;
+            };
+            phone: {
+                /** @description The confirmed address or number; null when none. */
+                value: string | null;
+                confirmed_at: string | null;
+                /** @description A contact waiting for the code sent to it. */
+                pending: {
+                    value: string;
+                    expires_at: string;
+                } | null;
+            };
+            updated_at: string | null;
+        };
+        /**
+         * @description What an aviso is about: a delegation request awaiting the citizen; a delegation granted, revoked, renounced or ending within 30 days; a filing made; a requirement (when made available, and its deadline once known); a resolution; a presumed denial (with the reclamación previa deadline); a notification three days before it counts as rejected.
+         * @enum {string}
+         */
+        AvisoKind: "delegation_request" | "delegation_granted" | "delegation_revoked" | "delegation_renounced" | "delegation_expiring" | "filing" | "requirement" | "resolution" | "presumed_denial" | "deemed_rejection_warning";
+        UpdateAvisoSettings: {
+            /** @enum {string} */
+            language: "es" | "en";
+            channels: components["schemas"]["AvisoChannel"][];
+            kinds: components["schemas"]["AvisoKind"][];
+        };
+        StartContactConfirmation: {
+            /** @example carmen.lopez@example.es */
+            value: string;
+        };
+        ConfirmContact: {
+            /** @example 482913 */
+            code: string;
         };
         CalendarChange: {
             id: string;
@@ -12181,6 +12359,419 @@ export interface operations {
             };
             /** @description Problem. Possible codes: `citizen_token_invalid`, `unauthorized`. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMyAvisos: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1 to 100. */
+                limit?: number;
+                /** @description Opaque cursor from a previous page's `next_cursor`. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of avisos. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AvisoList"];
+                };
+            };
+            /** @description Problem. Possible codes: `invalid_cursor`, `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `citizen_token_invalid`, `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMyAvisoSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The citizen's aviso settings. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AvisoSettings"];
+                };
+            };
+            /** @description Problem. Possible codes: `citizen_token_invalid`, `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateMyAvisoSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateAvisoSettings"];
+            };
+        };
+        responses: {
+            /** @description The citizen's aviso settings. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AvisoSettings"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `citizen_token_invalid`, `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    startMyContactConfirmation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel: "email" | "phone";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartContactConfirmation"];
+            };
+        };
+        responses: {
+            /** @description The code is on its way; `pending` shows the contact waiting for it. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AvisoSettings"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `citizen_token_invalid`, `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    removeMyContact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel: "email" | "phone";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The citizen's aviso settings. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AvisoSettings"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `citizen_token_invalid`, `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    confirmMyContact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel: "email" | "phone";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmContact"];
+            };
+        };
+        responses: {
+            /** @description The citizen's aviso settings. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AvisoSettings"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `citizen_token_invalid`, `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `contact_code_invalid`, `contact_code_expired`. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -33,6 +33,7 @@ export const OPERATIONS = {
   cancelDelegationRequest: { method: 'POST', path: '/v1/delegation-requests/{id}/cancel' },
   checkConsentToken: { method: 'GET', path: '/v1/consent-tokens/current', query: true, consent: true },
   computeDeadline: { method: 'GET', path: '/v1/calendar/deadline', query: true },
+  confirmMyContact: { method: 'POST', path: '/v1/me/aviso-settings/contacts/{channel}/confirm', body: 'json' },
   createApiKey: { method: 'POST', path: '/v1/api-keys', body: 'json' },
   createConsentToken: { method: 'POST', path: '/v1/delegations/{id}/consent-tokens', body: 'json' },
   createDelegationRequest: { method: 'POST', path: '/v1/delegation-requests', body: 'json' },
@@ -47,6 +48,7 @@ export const OPERATIONS = {
   exportMyAccessLog: { method: 'GET', path: '/v1/me/access-log/export', query: true, binary: true },
   getHealth: { method: 'GET', path: '/health' },
   getJwks: { method: 'GET', path: '/.well-known/jwks.json' },
+  getMyAvisoSettings: { method: 'GET', path: '/v1/me/aviso-settings' },
   introspectConsentToken: { method: 'POST', path: '/v1/consent-tokens/introspect', body: 'json' },
   listApiKeys: { method: 'GET', path: '/v1/api-keys', query: true, paginated: true },
   listDelegationRequestBatchRows: { method: 'GET', path: '/v1/delegation-requests/batches/{id}/rows', query: true, paginated: true },
@@ -57,6 +59,7 @@ export const OPERATIONS = {
   listHolidays: { method: 'GET', path: '/v1/calendar/holidays', query: true },
   listMembers: { method: 'GET', path: '/v1/members', query: true, paginated: true },
   listMyAccessLog: { method: 'GET', path: '/v1/me/access-log', query: true, paginated: true },
+  listMyAvisos: { method: 'GET', path: '/v1/me/avisos', query: true, paginated: true },
   listMyDelegationRequests: { method: 'GET', path: '/v1/me/delegation-requests', query: true, paginated: true },
   listMyDelegations: { method: 'GET', path: '/v1/me/delegations', query: true, paginated: true },
   listMyProcedures: { method: 'GET', path: '/v1/me/procedures', query: true, paginated: true },
@@ -69,6 +72,7 @@ export const OPERATIONS = {
   listWebhookEndpoints: { method: 'GET', path: '/v1/webhook-endpoints', query: true, paginated: true },
   registerOrganization: { method: 'POST', path: '/v1/organizations', body: 'json' },
   rejectMyDelegationRequest: { method: 'POST', path: '/v1/me/delegation-requests/{id}/reject' },
+  removeMyContact: { method: 'DELETE', path: '/v1/me/aviso-settings/contacts/{channel}' },
   renounceDelegation: { method: 'POST', path: '/v1/delegations/{id}/renounce', body: 'json' },
   respondToRequirement: { method: 'POST', path: '/v1/procedures/{id}/requirements/{requirement_id}/response', body: 'json', consent: true },
   retrieveDelegation: { method: 'GET', path: '/v1/delegations/{id}' },
@@ -92,8 +96,10 @@ export const OPERATIONS = {
   sandboxAcceptDelegationRequest: { method: 'POST', path: '/v1/sandbox/delegation-requests/{id}/accept' },
   sandboxAdvanceProcedure: { method: 'POST', path: '/v1/sandbox/procedures/{id}/advance', body: 'json' },
   sandboxRejectDelegationRequest: { method: 'POST', path: '/v1/sandbox/delegation-requests/{id}/reject' },
+  startMyContactConfirmation: { method: 'POST', path: '/v1/me/aviso-settings/contacts/{channel}', body: 'json' },
   submitProcedure: { method: 'POST', path: '/v1/procedures/{id}/submit', consent: true },
   testWebhookEndpoint: { method: 'POST', path: '/v1/webhook-endpoints/{id}/test' },
+  updateMyAvisoSettings: { method: 'PUT', path: '/v1/me/aviso-settings', body: 'json' },
   updateProcedure: { method: 'PATCH', path: '/v1/procedures/{id}', body: 'json', consent: true },
   updateWebhookEndpoint: { method: 'PATCH', path: '/v1/webhook-endpoints/{id}', body: 'json' },
   uploadDocument: { method: 'POST', path: '/v1/procedures/{id}/documents', body: 'multipart', consent: true },
@@ -130,6 +136,7 @@ export const operationMethods = {
   cancelDelegationRequest: 'delegationRequests.cancel',
   checkConsentToken: 'consent.checkToken',
   computeDeadline: 'calendar.computeDeadline',
+  confirmMyContact: 'citizen.confirmContact',
   createApiKey: 'apiKeys.create',
   createConsentToken: 'delegations.createConsentToken',
   createDelegationRequest: 'delegationRequests.create',
@@ -144,6 +151,7 @@ export const operationMethods = {
   exportMyAccessLog: 'citizen.exportAccessLog',
   getHealth: 'service.getHealth',
   getJwks: 'consent.getJwks',
+  getMyAvisoSettings: 'citizen.getAvisoSettings',
   introspectConsentToken: 'consent.introspectToken',
   listApiKeys: 'apiKeys.list',
   listDelegationRequestBatchRows: 'delegationRequests.batches.listRows',
@@ -154,6 +162,7 @@ export const operationMethods = {
   listHolidays: 'calendar.listHolidays',
   listMembers: 'members.list',
   listMyAccessLog: 'citizen.listAccessLog',
+  listMyAvisos: 'citizen.listAvisos',
   listMyDelegationRequests: 'citizen.listDelegationRequests',
   listMyDelegations: 'citizen.listDelegations',
   listMyProcedures: 'citizen.listProcedures',
@@ -166,6 +175,7 @@ export const operationMethods = {
   listWebhookEndpoints: 'webhookEndpoints.list',
   registerOrganization: 'organization.register',
   rejectMyDelegationRequest: 'citizen.rejectDelegationRequest',
+  removeMyContact: 'citizen.removeContact',
   renounceDelegation: 'delegations.renounce',
   respondToRequirement: 'procedures.requirements.respond',
   retrieveDelegation: 'delegations.retrieve',
@@ -189,8 +199,10 @@ export const operationMethods = {
   sandboxAcceptDelegationRequest: 'sandbox.acceptDelegationRequest',
   sandboxAdvanceProcedure: 'sandbox.advanceProcedure',
   sandboxRejectDelegationRequest: 'sandbox.rejectDelegationRequest',
+  startMyContactConfirmation: 'citizen.startContactConfirmation',
   submitProcedure: 'procedures.submit',
   testWebhookEndpoint: 'webhookEndpoints.test',
+  updateMyAvisoSettings: 'citizen.updateAvisoSettings',
   updateProcedure: 'procedures.update',
   updateWebhookEndpoint: 'webhookEndpoints.update',
   uploadDocument: 'procedures.documents.upload',
@@ -782,6 +794,48 @@ export interface Resources {
      * @see operation `exportMyAccessLog`
      */
     exportAccessLog(query: Query<'exportMyAccessLog'>, options?: RequestOptions): Promise<Response>;
+    /**
+     * Avisos sent to me
+     *
+     * For the signed-in citizen: every aviso Puente queued for them (email or SMS), newest first, with each delivery attempt and its outcome.
+     * @see operation `listMyAvisos`
+     */
+    listAvisos(query?: Query<'listMyAvisos'>, options?: RequestOptions): PagePromise<Result<'listMyAvisos'>>;
+    /**
+     * My aviso settings
+     *
+     * Contacts (confirmed, and any waiting for their code), channels, language and the kinds of aviso wanted.
+     * @see operation `getMyAvisoSettings`
+     */
+    getAvisoSettings(options?: RequestOptions): Promise<Result<'getMyAvisoSettings'>>;
+    /**
+     * Choose channels, language and kinds
+     *
+     * Replaces the channels, language and kinds of aviso wanted. A kind left out is not sent again, also if already queued.
+     * @see operation `updateMyAvisoSettings`
+     */
+    updateAvisoSettings(body: Body<'updateMyAvisoSettings'>, options?: RequestOptions): Promise<Result<'updateMyAvisoSettings'>>;
+    /**
+     * Set my email or phone (sends a code)
+     *
+     * Sends a six-digit code to the address or number; it becomes the citizen’s contact once the code is confirmed (15 minutes, 5 tries). At most 5 codes an hour.
+     * @see operation `startMyContactConfirmation`
+     */
+    startContactConfirmation(channel: string, body: Body<'startMyContactConfirmation'>, options?: RequestOptions): Promise<Result<'startMyContactConfirmation'>>;
+    /**
+     * Remove my email or phone
+     *
+     * Forgets the confirmed contact and any code waiting on that channel; no aviso goes there again.
+     * @see operation `removeMyContact`
+     */
+    removeContact(channel: string, options?: RequestOptions): Promise<Result<'removeMyContact'>>;
+    /**
+     * Confirm my email or phone with its code
+     *
+     * Checks the code sent to the contact waiting for it; right, that contact receives the avisos from now on. Each wrong code counts: the fifth ends it.
+     * @see operation `confirmMyContact`
+     */
+    confirmContact(channel: string, body: Body<'confirmMyContact'>, options?: RequestOptions): Promise<Result<'confirmMyContact'>>;
   };
   admin: {
     /**

@@ -1,5 +1,6 @@
 import type { App } from '../../../http/context';
 import { registerAccessLogPages } from './access-log';
+import { registerAvisoPages } from './avisos';
 import { registerDelegationPages } from './delegations';
 import { registerHomePages } from './home';
 import { registerProcedurePages } from './procedures';
@@ -14,4 +15,5 @@ export function registerCitizenPages(app: App): void {
   registerDelegationPages(app);
   registerProcedurePages(app);
   registerAccessLogPages(app);
+  registerAvisoPages(app);
 }

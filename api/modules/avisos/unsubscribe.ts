@@ -1,0 +1,64 @@
+import { base64UrlEncode } from '../../lib/encoding';
+import { AVISO_KINDS, type AvisoKind, isAvisoKind } from './messages';
+
+/** What an unsubscribe link turns off: one kind of aviso, or all of them (`*`). */
+export interface Unsubscribe {
+  citizenId: string;
+  kind: AvisoKind | '*';
+}
+
+const PURPOSE = 'puente-avisos-unsubscribe:';
+
+async function mac(secret: string, payload: string): Promise<string> {
+  const key = await crypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(secret),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  );
+  return base64UrlEncode(
+    new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(PURPOSE + payload))),
+  );
+}
+
+/** Kinds by position in the token (short enough for an SMS); `x` for every kind. */
+function kindCode(kind: AvisoKind | '*'): string {
+  return kind === '*' ? 'x' : String(AVISO_KINDS.indexOf(kind));
+}
+
+function kindOf(code: string): AvisoKind | '*' | undefined {
+  if (code === 'x') return '*';
+  if (!/^\d{1,2}$/.test(code)) return undefined;
+  const kind = AVISO_KINDS[Number(code)];
+  return isAvisoKind(kind) ? kind : undefined;
+}
+
+/**
+ * `<citizen id>.<kind>.<HMAC-SHA256 of both, keyed with the service secret, 128 bits>`: works
+ * without signing in, cannot be forged, and is short enough to end an SMS. The citizen id is
+ * Puente's opaque identifier, never the DNI.
+ */
+export async function unsubscribeToken(secret: string, u: Unsubscribe): Promise<string> {
+  const payload = `${u.citizenId}.${kindCode(u.kind)}`;
+  return `${payload}.${(await mac(secret, payload)).slice(0, 22)}`;
+}
+
+export async function readUnsubscribeToken(secret: string, token: unknown): Promise<Unsubscribe | undefined> {
+  if (typeof token !== 'string' || token.length > 200) return undefined;
+  const parts = token.split('.');
+  if (parts.length !== 3) return undefined;
+  const [citizenId, code, signature] = parts as [string, string, string];
+  const kind = kindOf(code);
+  if (!/^cit_[0-9A-Za-z]{1,40}$/.test(citizenId) || !kind || signature.length !== 22) return undefined;
+  const expected = (await mac(secret, `${citizenId}.${code}`)).slice(0, 22);
+  let diff = 0;
+  for (let i = 0; i < expected.length; i++) diff |= expected.charCodeAt(i) ^ signature.charCodeAt(i);
+  return diff === 0 ? { citizenId, kind } : undefined;
+}
+
+export const UNSUBSCRIBE_PATH = '/avisos/baja';
+
+export async function unsubscribeUrl(baseUrl: string, secret: string, u: Unsubscribe): Promise<string> {
+  return `${baseUrl}${UNSUBSCRIBE_PATH}?t=${await unsubscribeToken(secret, u)}`;
+}
