@@ -6,11 +6,13 @@ import { connectPostgres } from '../../api/node/database';
 // The server's own client options, under a steady load well past the point where postgres.js
 // 3.4.9 with its default pipelining loses most of its throughput (within about eight seconds of
 // `select 1` from 50 callers on 10 connections, it fell to a third and stayed there).
+// The bound is half, not a tighter one: the defect this guards against loses two thirds, while
+// other test files sharing the machine's two cores can take a quarter of a slice on their own.
 const SECONDS = 10;
 const SLICE_MS = 2_000;
 
 describe.skipIf(!process.env.DATABASE_URL)('sustained throughput on PostgreSQL', () => {
-  it('does not get slower the longer it runs (last slice at least 0.75 × the best early slice)', async () => {
+  it('does not get slower the longer it runs (last slice at least half the best early slice)', async () => {
     const db = connectPostgres(process.env.DATABASE_URL!, 10);
     try {
       await db.sql`select 1`;
@@ -36,7 +38,7 @@ describe.skipIf(!process.env.DATABASE_URL)('sustained throughput on PostgreSQL',
       const early = Math.max(slices[0]!, slices[1]!);
       const last = slices.at(-1)!;
       expect(slices.length).toBeGreaterThanOrEqual(4);
-      expect(last, `queries/s per slice: ${slices.map(Math.round).join(', ')}`).toBeGreaterThanOrEqual(0.75 * early);
+      expect(last, `queries/s per slice: ${slices.map(Math.round).join(', ')}`).toBeGreaterThanOrEqual(0.5 * early);
     } finally {
       await db.close();
     }

@@ -11,15 +11,7 @@ export type AccessLogEntry = AccessLogRecord;
  */
 export function accessLogInsert(
   sql: Sql,
-  entry: {
-    id: string;
-    action: string;
-    resourceType: string | null;
-    resourceId: string | null;
-    requestId: string | null;
-    at: Date;
-    actorType?: 'organization' | 'citizen';
-  },
+  entry: Pick<AccessLogEntry, 'id' | 'action' | 'resourceType' | 'resourceId' | 'requestId' | 'at' | 'actorType'>,
   source: SqlFragment,
 ) {
   return sql`

@@ -9,7 +9,8 @@ import { legalDay } from '../../lib/legal-day';
 import { toAccessLogEntry } from '../access-log/mappers';
 import { AccessLogPageSchema, ListAccessLogQuery } from '../access-log/schemas';
 import { toDelegationRequest } from '../delegation-requests/mappers';
-import { findDelegationRequest, listDelegationRequests } from '../delegation-requests/queries';
+import { findDelegationRequest } from '../delegation-requests/queries';
+import { requestPage } from '../delegation-requests/routes';
 import {
   DelegationRequestPageSchema,
   DelegationRequestParams,
@@ -281,28 +282,8 @@ export async function myRequest(c: Context<AppEnv>, id: string) {
 
 export function registerCitizen(app: App): void {
   app.openapi(listMyRequests, async (c) => {
-    const principal = citizenPrincipal(c);
-    const { limit, cursor, status } = c.req.valid('query');
-    const after = cursor ? (decodeCursor('my_delegation_requests', cursor, 2) as [string, string]) : undefined;
-    const rows = await listDelegationRequests(c.get('sql'), {
-      citizenId: principal.citizenId,
-      livemode: citizenLivemodeFilter(c),
-      status,
-      after,
-      limit,
-      now: c.get('deps').clock.now(),
-    });
-    const baseUrl = c.get('deps').config.baseUrl;
-    return c.json(
-      toPage(
-        rows,
-        limit,
-        'my_delegation_requests',
-        (r) => [r.created_at.toISOString(), r.id],
-        (r) => toDelegationRequest(r, baseUrl),
-      ),
-      200,
-    );
+    const who = { citizenId: citizenPrincipal(c).citizenId, livemode: citizenLivemodeFilter(c) };
+    return c.json(await requestPage(c, who, c.req.valid('query'), 'my_delegation_requests'), 200);
   });
 
   app.openapi(acceptMyRequest, async (c) => {

@@ -1,5 +1,7 @@
+import type { Context } from 'hono';
+
 import { organizationPrincipal } from '../../http/auth';
-import type { App } from '../../http/context';
+import type { App, AppEnv } from '../../http/context';
 import { defineRoute } from '../../http/openapi';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
@@ -11,6 +13,7 @@ import {
   DelegationRequestParams,
   DelegationRequestSchema,
   ListDelegationRequestsQuery,
+  REQUEST_STATUSES,
 } from './schemas';
 import { cancelDelegationRequest, createDelegationRequest } from './service';
 
@@ -83,6 +86,31 @@ const cancelRequestRoute = defineRoute({
   responses: ONE,
 });
 
+/** A page of delegation requests, the organisation's or a citizen's (`object` names the cursor). */
+export async function requestPage(
+  c: Context<AppEnv>,
+  who: { organizationId?: string; livemode?: boolean; citizenId?: string },
+  query: { limit: number; cursor?: string; status?: (typeof REQUEST_STATUSES)[number] },
+  object: 'delegation_requests' | 'my_delegation_requests',
+) {
+  const after = query.cursor ? (decodeCursor(object, query.cursor, 2) as [string, string]) : undefined;
+  const rows = await listDelegationRequests(c.get('sql'), {
+    ...who,
+    status: query.status,
+    after,
+    limit: query.limit,
+    now: c.get('deps').clock.now(),
+  });
+  const baseUrl = c.get('deps').config.baseUrl;
+  return toPage(
+    rows,
+    query.limit,
+    object,
+    (r) => [r.created_at.toISOString(), r.id],
+    (r) => toDelegationRequest(r, baseUrl),
+  );
+}
+
 export function registerDelegationRequests(app: App): void {
   app.openapi(createRequestRoute, async (c) => {
     const principal = organizationPrincipal(c);
@@ -95,27 +123,8 @@ export function registerDelegationRequests(app: App): void {
 
   app.openapi(listRequestsRoute, async (c) => {
     const principal = organizationPrincipal(c);
-    const { limit, cursor, status } = c.req.valid('query');
-    const after = cursor ? (decodeCursor('delegation_requests', cursor, 2) as [string, string]) : undefined;
-    const rows = await listDelegationRequests(c.get('sql'), {
-      organizationId: principal.organizationId,
-      livemode: principal.livemode,
-      status,
-      after,
-      limit,
-      now: c.get('deps').clock.now(),
-    });
-    const baseUrl = c.get('deps').config.baseUrl;
-    return c.json(
-      toPage(
-        rows,
-        limit,
-        'delegation_requests',
-        (r) => [r.created_at.toISOString(), r.id],
-        (r) => toDelegationRequest(r, baseUrl),
-      ),
-      200,
-    );
+    const who = { organizationId: principal.organizationId, livemode: principal.livemode };
+    return c.json(await requestPage(c, who, c.req.valid('query'), 'delegation_requests'), 200);
   });
 
   app.openapi(retrieveRequestRoute, async (c) => {
