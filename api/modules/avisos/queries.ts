@@ -32,60 +32,50 @@ export interface AvisoContext {
 const SETTINGS_COLUMNS =
   's.lang, s.email, s.email_confirmed_at, s.phone, s.phone_confirmed_at, s.channels, s.kinds_off';
 
-export async function delegationContext(
+/**
+ * Whom an aviso about one row of `table` goes to: the row's citizen (name and aviso settings) and
+ * its organisation, with the row's own `columns` (trusted text, written here).
+ */
+async function contextOf<T>(
   sql: Sql,
-  delegationId: string,
-): Promise<(AvisoContext & { valid_until: string }) | undefined> {
-  const [row] = await sql<(AvisoContext & { valid_until: string })[]>`
-    select d.citizen_id, c.name as citizen_name, o.legal_name as org, to_char(d.valid_until, 'YYYY-MM-DD') as valid_until,
-      ${sql.unsafe(SETTINGS_COLUMNS)}
-    from delegations d join citizens c on c.id = d.citizen_id join organizations o on o.id = d.organization_id
-    left join citizen_aviso_settings s on s.citizen_id = d.citizen_id
-    where d.id = ${delegationId}`;
+  table: 'delegations' | 'procedures' | 'delegation_requests',
+  columns: string,
+  id: string,
+): Promise<(AvisoContext & T) | undefined> {
+  const [row] = await sql<(AvisoContext & T)[]>`
+    select x.citizen_id, c.name as citizen_name, o.legal_name as org, ${sql.unsafe(columns)}, ${sql.unsafe(SETTINGS_COLUMNS)}
+    from ${sql(table)} x join citizens c on c.id = x.citizen_id join organizations o on o.id = x.organization_id
+    left join citizen_aviso_settings s on s.citizen_id = x.citizen_id
+    where x.id = ${id}`;
   return row;
 }
 
-export async function procedureContext(
-  sql: Sql,
-  procedureId: string,
-): Promise<(AvisoContext & { registry_entry_number: string | null }) | undefined> {
-  const [row] = await sql<(AvisoContext & { registry_entry_number: string | null })[]>`
-    select p.citizen_id, c.name as citizen_name, o.legal_name as org, p.registry_entry_number,
-      ${sql.unsafe(SETTINGS_COLUMNS)}
-    from procedures p join citizens c on c.id = p.citizen_id join organizations o on o.id = p.organization_id
-    left join citizen_aviso_settings s on s.citizen_id = p.citizen_id
-    where p.id = ${procedureId}`;
-  return row;
+export function delegationContext(sql: Sql, delegationId: string) {
+  return contextOf<{ valid_until: string }>(
+    sql,
+    'delegations',
+    "to_char(x.valid_until, 'YYYY-MM-DD') as valid_until",
+    delegationId,
+  );
 }
 
-export async function requestContext(
-  sql: Sql,
-  requestId: string,
-): Promise<
-  | (AvisoContext & {
-      livemode: boolean;
-      code: string;
-      citizen_contact: string | null;
-      request_name: string | null;
-      expires_at: Date;
-    })
-  | undefined
-> {
-  const [row] = await sql<
-    (AvisoContext & {
-      livemode: boolean;
-      code: string;
-      citizen_contact: string | null;
-      request_name: string | null;
-      expires_at: Date;
-    })[]
-  >`
-    select r.citizen_id, c.name as citizen_name, r.citizen_name as request_name, o.legal_name as org, r.livemode, r.code,
-      r.citizen_contact, r.expires_at, ${sql.unsafe(SETTINGS_COLUMNS)}
-    from delegation_requests r join citizens c on c.id = r.citizen_id join organizations o on o.id = r.organization_id
-    left join citizen_aviso_settings s on s.citizen_id = r.citizen_id
-    where r.id = ${requestId}`;
-  return row;
+export function procedureContext(sql: Sql, procedureId: string) {
+  return contextOf<{ registry_entry_number: string | null }>(sql, 'procedures', 'x.registry_entry_number', procedureId);
+}
+
+export function requestContext(sql: Sql, requestId: string) {
+  return contextOf<{
+    livemode: boolean;
+    code: string;
+    citizen_contact: string | null;
+    request_name: string | null;
+    expires_at: Date;
+  }>(
+    sql,
+    'delegation_requests',
+    'x.citizen_name as request_name, x.livemode, x.code, x.citizen_contact, x.expires_at',
+    requestId,
+  );
 }
 
 export interface NewAviso {
