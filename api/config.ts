@@ -172,11 +172,14 @@ function checked(config: Config): Config {
 function avisosConfig(env: EnvSource, mode: Environment, base: string): Config['avisos'] {
   const smtpUrl = env.PUENTE_SMTP_URL || undefined;
   if (smtpUrl && !/^smtps?:\/\/[^/\s]+/.test(smtpUrl))
-    throw new Error('PUENTE_SMTP_URL must be an smtp:// or smtps:// URL');
-  const host = new URL(base).hostname;
+    throw new ConfigError('PUENTE_SMTP_URL', 'PUENTE_SMTP_URL must be an smtp:// or smtps:// URL');
+  const host = hostOf(base);
   const mailFrom = env.PUENTE_MAIL_FROM || `Puente <avisos@${host.includes('.') ? host : `${host}.localdomain`}>`;
   if (!/^[^\r\n]*<?[^\s<>@]+@[^\s<>@]+>?$/.test(mailFrom))
-    throw new Error('PUENTE_MAIL_FROM must be an address, optionally with a name: "Puente <avisos@example.es>"');
+    throw new ConfigError(
+      'PUENTE_MAIL_FROM',
+      'PUENTE_MAIL_FROM must be an address, optionally with a name: "Puente <avisos@example.es>"',
+    );
   const smsGatewayUrl = env.PUENTE_SMS_GATEWAY_URL || undefined;
   const smsGatewaySecret = env.PUENTE_SMS_GATEWAY_SECRET || undefined;
   if (smsGatewayUrl) {
@@ -184,14 +187,22 @@ function avisosConfig(env: EnvSource, mode: Environment, base: string): Config['
     try {
       url = new URL(smsGatewayUrl);
     } catch {
-      throw new Error('PUENTE_SMS_GATEWAY_URL must be a URL');
+      throw new ConfigError('PUENTE_SMS_GATEWAY_URL', 'PUENTE_SMS_GATEWAY_URL must be a URL');
     }
     if (url.protocol !== 'https:' && (mode === 'production' || url.protocol !== 'http:'))
-      throw new Error('PUENTE_SMS_GATEWAY_URL must be https (http is allowed outside production)');
-    if (!smsGatewaySecret) throw new Error('PUENTE_SMS_GATEWAY_SECRET is required with PUENTE_SMS_GATEWAY_URL');
+      throw new ConfigError(
+        'PUENTE_SMS_GATEWAY_URL',
+        'PUENTE_SMS_GATEWAY_URL must be https (http is allowed outside production)',
+      );
+    if (!smsGatewaySecret)
+      throw new ConfigError(
+        'PUENTE_SMS_GATEWAY_SECRET',
+        'PUENTE_SMS_GATEWAY_SECRET is required with PUENTE_SMS_GATEWAY_URL',
+      );
   }
   if (smsGatewaySecret && !/^whsec_[A-Za-z0-9+/]{32,}={0,2}$/.test(smsGatewaySecret))
-    throw new Error(
+    throw new ConfigError(
+      'PUENTE_SMS_GATEWAY_SECRET',
       'PUENTE_SMS_GATEWAY_SECRET must be a Standard Webhooks secret: whsec_ and base64 of 24 bytes or more',
     );
   return {
@@ -207,8 +218,17 @@ function avisosConfig(env: EnvSource, mode: Environment, base: string): Config['
 function avisoLease(env: EnvSource): number {
   const seconds = positiveInt(env, 'PUENTE_AVISO_LEASE_SECONDS', 120);
   // Longer than one SMTP attempt may take (api/node/mailer.ts), so a claim never lapses mid-send.
-  if (seconds < 90) throw new Error('PUENTE_AVISO_LEASE_SECONDS must be at least 90');
+  if (seconds < 90)
+    throw new ConfigError('PUENTE_AVISO_LEASE_SECONDS', 'PUENTE_AVISO_LEASE_SECONDS must be at least 90');
   return seconds;
+}
+
+function hostOf(base: string): string {
+  try {
+    return new URL(base).hostname;
+  } catch {
+    throw new ConfigError('PUENTE_BASE_URL', 'PUENTE_BASE_URL must be an absolute URL with its scheme (https://…)');
+  }
 }
 
 function baseUrl(env: EnvSource, port: string): string {

@@ -94,7 +94,7 @@ export default {
 
   /**
    * The Cron Trigger (wrangler.toml): one bounded batch of every background task (webhook
-   * deliveries, delegation-request batches, the scheduler), with the same leases as the Node
+   * deliveries, delegation-request batches, SMS avisos, the scheduler), with the same leases as the Node
    * delivery workers, so both can run against one database.
    */
   async scheduled(controller: ScheduledController, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {

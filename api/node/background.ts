@@ -37,13 +37,6 @@ function alarm() {
 }
 
 /**
- * The webhook delivery worker, the batch worker, the aviso worker and the scheduler as loops in this process. Several processes may
- * run them against one database: claims use SKIP LOCKED and scheduled events are deduplicated.
- * With `listen` (PostgreSQL only: the embedded database has a single connection, and Hyperdrive
- * none that lasts) an idle delivery worker wakes when a transaction that queued deliveries
- * commits; it polls in any case.
- */
-/**
  * The background tasks (api/background.ts) as loops in this process: each runs a batch again at
  * once while it finds work, and sleeps for its idle interval when it finds none. Several processes
  * (and the Worker's Cron Trigger) may run them against one database: claims use SKIP LOCKED and

@@ -54,7 +54,7 @@ export function nodeDeps(
     ed25519: nodeEd25519,
     sha256: nodeSha256,
     // Collected only when someone may scrape them.
-    metrics: config.metricsToken ? nodeMetrics() : noMetrics,
+    metrics: extra.metrics ?? (config.metricsToken ? nodeMetrics() : noMetrics),
     accessLog: database.writer ? accessLogBatcher(database.writer, WRITER_POOL_SIZE) : undefined,
     mailer: config.avisos.smtpUrl ? smtpMailer(config.avisos.smtpUrl) : undefined,
     ...extra,

@@ -4,7 +4,7 @@ import { startBackgroundWork } from '../node/background';
 import { exitWithStartupError } from '../node/failure';
 import { nodeDeps, openDatabase } from '../node/runtime';
 
-// An extra webhook delivery and batch worker (and scheduler) next to `npm start`, against DATABASE_URL.
+// An extra webhook delivery, batch and aviso worker (and scheduler) next to `npm start`, against DATABASE_URL.
 async function main(): Promise<void> {
   const config = configFromProcessEnv();
   if (!config.database.url) {

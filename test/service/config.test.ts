@@ -63,4 +63,19 @@ describe('configuration in one place', () => {
     expect(secret.variable).toBe('PUENTE_SECRET_KEY');
     expect(secret.message).not.toContain('short-secret-value');
   });
+  it('names the aviso variable at fault, never its value', () => {
+    const cases: Array<[Record<string, string>, string]> = [
+      [{ PUENTE_SMTP_URL: 'http://mail.example.es' }, 'PUENTE_SMTP_URL'],
+      [{ PUENTE_MAIL_FROM: 'not an address' }, 'PUENTE_MAIL_FROM'],
+      [{ PUENTE_SMS_GATEWAY_URL: 'not a url', PUENTE_SMS_GATEWAY_SECRET: 'whsec_x' }, 'PUENTE_SMS_GATEWAY_URL'],
+      [{ PUENTE_SMS_GATEWAY_URL: 'https://sms.example.es/send' }, 'PUENTE_SMS_GATEWAY_SECRET'],
+      [{ PUENTE_AVISO_LEASE_SECONDS: '30' }, 'PUENTE_AVISO_LEASE_SECONDS'],
+      [{ PUENTE_BASE_URL: 'puente.example.es' }, 'PUENTE_BASE_URL'],
+    ];
+    for (const [env, variable] of cases) {
+      const error = failure(env);
+      expect(error.variable, JSON.stringify(env)).toBe(variable);
+      for (const value of Object.values(env)) if (value.length > 8) expect(error.message).not.toContain(value);
+    }
+  });
 });

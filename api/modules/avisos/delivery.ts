@@ -16,7 +16,7 @@ import {
 import { stillWanted } from './service';
 import { unsubscribeUrl } from './unsubscribe';
 
-export type AvisoDeliveryDeps = Pick<Deps, 'config' | 'clock' | 'logger'> & Partial<Pick<Deps, 'mailer'>>;
+export type AvisoDeliveryDeps = Pick<Deps, 'config' | 'clock' | 'logger'> & Partial<Pick<Deps, 'mailer' | 'metrics'>>;
 
 /** Seconds before attempt n+1: 30 s, 1, 2, 4… minutes, at most an hour. */
 export function avisoBackoffSeconds(attempt: number): number {
@@ -197,6 +197,7 @@ async function deliverOne(sql: Sql, deps: AvisoDeliveryDeps, a: AvisoRow): Promi
       attempt: a.attempts,
       reason,
     });
+    if (permanent) deps.metrics?.aviso(a.channel, 'failed');
     await settle(
       permanent
         ? { status: 'failed', error: reason }
@@ -210,12 +211,13 @@ async function deliverOne(sql: Sql, deps: AvisoDeliveryDeps, a: AvisoRow): Promi
   }
   // Accepted: settle at once, so no later claim sends it again.
   await settle({ status: 'sent', sentAt: deps.clock.now(), error: null }, detail);
+  deps.metrics?.aviso(a.channel, 'sent');
   deps.logger.log('info', 'aviso delivered', { aviso_id: a.id, kind: a.kind, channel: a.channel, attempt: a.attempts });
 }
 
 /**
- * Delivers due avisos: claims up to `limit` (FOR UPDATE SKIP LOCKED, with a lease, so several
- * workers share the outbox and a dead worker's claim passes to another), sends each once, records
+ * Delivers due avisos: up to `limit`, each claimed on its own (FOR UPDATE SKIP LOCKED, with a lease,
+ * so several workers share the outbox and a dead worker's claim passes to another), sends each once, records
  * the attempt and settles it. Answers how many it handled. A runtime that cannot send some channel
  * (Workers have no SMTP) names the ones it can, and leaves the others to a process that can.
  */
@@ -224,14 +226,17 @@ export async function deliverAvisos(
   deps: AvisoDeliveryDeps,
   options: { limit?: number; channels?: readonly Channel[] } = {},
 ): Promise<number> {
-  const now = deps.clock.now();
-  const claimed = await claimDueAvisos(
-    sql,
-    now,
-    new Date(now.getTime() + deps.config.avisos.leaseSeconds * 1000),
-    options.limit ?? 20,
-    options.channels,
-  );
-  for (const a of claimed) await deliverOne(sql, deps, a);
-  return claimed.length;
+  // One claim per aviso, each with a fresh lease: a batch sent one after another would outlive a
+  // lease taken for all of it at once, and another worker would send its last ones again.
+  const limit = options.limit ?? 20;
+  let handled = 0;
+  while (handled < limit) {
+    const now = deps.clock.now();
+    const leaseUntil = new Date(now.getTime() + deps.config.avisos.leaseSeconds * 1000);
+    const [a] = await claimDueAvisos(sql, now, leaseUntil, 1, options.channels);
+    if (!a) break;
+    await deliverOne(sql, deps, a);
+    handled++;
+  }
+  return handled;
 }

@@ -1,4 +1,5 @@
 import { base64UrlEncode } from '../../lib/encoding';
+import { constantTimeEqual } from '../../lib/secrets';
 import { AVISO_KINDS, type AvisoKind, isAvisoKind } from './messages';
 
 /** What an unsubscribe link turns off: one kind of aviso, or all of them (`*`). */
@@ -52,9 +53,7 @@ export async function readUnsubscribeToken(secret: string, token: unknown): Prom
   const kind = kindOf(code);
   if (!/^cit_[0-9A-Za-z]{1,40}$/.test(citizenId) || !kind || signature.length !== 22) return undefined;
   const expected = (await mac(secret, `${citizenId}.${code}`)).slice(0, 22);
-  let diff = 0;
-  for (let i = 0; i < expected.length; i++) diff |= expected.charCodeAt(i) ^ signature.charCodeAt(i);
-  return diff === 0 ? { citizenId, kind } : undefined;
+  return (await constantTimeEqual(expected, signature)) ? { citizenId, kind } : undefined;
 }
 
 export const UNSUBSCRIBE_PATH = '/avisos/baja';

@@ -255,8 +255,8 @@ async function processChunk(
 /**
  * One pass of the batch worker: claims batches still processing (oldest first, one worker each,
  * under a lease) and works through at most `limit` of their rows, in chunks. Safe to run in any
- * number of processes at once; the Node background loop, `npm run worker` and a scheduled
- * handler all call this. Answers how many rows and batches it finished (0: nothing to do).
+ * number of processes at once; the Node background loops (`npm start`, `npm run delivery-worker`)
+ * and the Worker's Cron Trigger all call this. Answers how many rows and batches it finished (0: nothing to do).
  */
 export async function processDelegationRequestBatches(
   sql: Sql,
