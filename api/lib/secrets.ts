@@ -1,4 +1,4 @@
-import { sha256Hex } from './encoding';
+import { base64UrlEncode, sha256Hex } from './encoding';
 import { randomToken } from './ids';
 
 export type SecretKind = 'sk_live' | 'sk_test' | 'ak_live';
@@ -24,4 +24,13 @@ export async function constantTimeEqual(a: string, b: string): Promise<boolean> 
   let diff = 0;
   for (let i = 0; i < ha.length; i++) diff |= ha.charCodeAt(i) ^ hb.charCodeAt(i);
   return diff === 0;
+}
+
+/** HMAC-SHA256 of `text` keyed with `secret`, base64url: form tokens, unsubscribe links, stored confirmation codes. */
+export async function hmacSha256(secret: string, text: string): Promise<string> {
+  const encoder = new TextEncoder();
+  const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+    'sign',
+  ]);
+  return base64UrlEncode(new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(text))));
 }

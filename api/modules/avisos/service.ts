@@ -3,9 +3,9 @@ import type { Sql } from '../../db/sql';
 import { transaction } from '../../db/sql';
 import { fieldProblem, ProblemError } from '../../http/problem';
 import { addDays } from '../../lib/dates';
-import { base64UrlEncode } from '../../lib/encoding';
 import { newId } from '../../lib/ids';
 import { legalDay } from '../../lib/legal-day';
+import { hmacSha256 } from '../../lib/secrets';
 import type { Lang } from '../citizen/i18n';
 import {
   type AnyAvisoKind,
@@ -258,20 +258,8 @@ export const CODE_MAX_ATTEMPTS = 5;
 /** Codes one citizen may ask for per hour, over both channels. */
 export const CODES_PER_HOUR = 5;
 
-async function hashCode(secret: string, citizenId: string, channel: Channel, code: string): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    'raw',
-    new TextEncoder().encode(secret),
-    { name: 'HMAC', hash: 'SHA-256' },
-    false,
-    ['sign'],
-  );
-  const mac = await crypto.subtle.sign(
-    'HMAC',
-    key,
-    new TextEncoder().encode(`puente-contact-code:${citizenId}:${channel}:${code}`),
-  );
-  return base64UrlEncode(new Uint8Array(mac));
+function hashCode(secret: string, citizenId: string, channel: Channel, code: string): Promise<string> {
+  return hmacSha256(secret, `puente-contact-code:${citizenId}:${channel}:${code}`);
 }
 
 function sixDigits(): string {

@@ -1,5 +1,4 @@
-import { base64UrlEncode } from '../../lib/encoding';
-import { constantTimeEqual } from '../../lib/secrets';
+import { constantTimeEqual, hmacSha256 } from '../../lib/secrets';
 import { AVISO_KINDS, type AvisoKind, isAvisoKind } from './messages';
 
 /** What an unsubscribe link turns off: one kind of aviso, or all of them (`*`). */
@@ -10,17 +9,8 @@ export interface Unsubscribe {
 
 const PURPOSE = 'puente-avisos-unsubscribe:';
 
-async function mac(secret: string, payload: string): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    'raw',
-    new TextEncoder().encode(secret),
-    { name: 'HMAC', hash: 'SHA-256' },
-    false,
-    ['sign'],
-  );
-  return base64UrlEncode(
-    new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(PURPOSE + payload))),
-  );
+function mac(secret: string, payload: string): Promise<string> {
+  return hmacSha256(secret, PURPOSE + payload);
 }
 
 /** Kinds by position in the token (short enough for an SMS); `x` for every kind. */

@@ -8,6 +8,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Config } from '../../config';
 import type { AppEnv } from '../../http/context';
 import { base64UrlEncode } from '../../lib/encoding';
+import { hmacSha256 } from '../../lib/secrets';
 import { DEFAULT_LANG, isLang, type Lang, MESSAGES, type Messages } from './i18n';
 
 export const LANG_COOKIE = 'lang';
@@ -38,17 +39,9 @@ export function pageLang(c: Context<AppEnv>): Lang {
 
 /* ------------------------------------------------------------------ CSRF */
 
-async function hmacKey(secret: string): Promise<CryptoKey> {
-  return crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
-    'sign',
-    'verify',
-  ]);
-}
-
 /** The form token bound to a cookie value: HMAC-SHA256 of it, keyed with the service secret. */
 export async function csrfToken(secret: string, cookieValue: string): Promise<string> {
-  const mac = await crypto.subtle.sign('HMAC', await hmacKey(secret), new TextEncoder().encode(cookieValue));
-  return base64UrlEncode(new Uint8Array(mac));
+  return hmacSha256(secret, cookieValue);
 }
 
 /** Constant-time comparison of a submitted token with the one the cookie value calls for. */

@@ -123,54 +123,28 @@ async function deliverClaimed(sql: Sql, deps: DeliveryDeps, d: ClaimedDelivery, 
   const latencyMs = Math.round(performance.now() - started);
   const at = deps.clock.now();
   const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
-  if (ok) {
-    await recordAttempt(sql, {
-      deliveryId: d.id,
-      at,
-      statusCode: result.statusCode,
-      latencyMs,
-      error: null,
-      outcome: 'succeeded',
-      nextAttemptAt: null,
-    });
-  } else if (result.statusCode === 410) {
+  // What the answer means: done, gone for good (410 disables the endpoint), out of attempts, or again later.
+  const gone = !ok && result.statusCode === 410;
+  const outcome = ok ? 'succeeded' : gone ? 'failed' : d.attempts >= MAX_ATTEMPTS ? 'exhausted' : 'retry';
+  const attempt = {
+    deliveryId: d.id,
+    at,
+    statusCode: result.statusCode,
+    latencyMs,
+    error: ok ? null : gone ? 'endpoint answered 410 Gone' : result.error,
+    outcome,
+    nextAttemptAt:
+      outcome === 'retry' ? new Date(at.getTime() + retryDelaySeconds(d.attempts, result.retryAfter) * 1000) : null,
+  } as const;
+  if (gone) {
     await transaction(sql, async (tx) => {
-      await recordAttempt(tx, {
-        deliveryId: d.id,
-        at,
-        statusCode: 410,
-        latencyMs,
-        error: 'endpoint answered 410 Gone',
-        outcome: 'failed',
-        nextAttemptAt: null,
-      });
+      await recordAttempt(tx, attempt);
       await disableEndpoint(tx, d.endpoint_id, 'The endpoint answered 410 Gone.', at);
     });
-  } else if (d.attempts >= MAX_ATTEMPTS) {
-    await recordAttempt(sql, {
-      deliveryId: d.id,
-      at,
-      statusCode: result.statusCode,
-      latencyMs,
-      error: result.error,
-      outcome: 'exhausted',
-      nextAttemptAt: null,
-    });
   } else {
-    const next = new Date(at.getTime() + retryDelaySeconds(d.attempts, result.retryAfter) * 1000);
-    await recordAttempt(sql, {
-      deliveryId: d.id,
-      at,
-      statusCode: result.statusCode,
-      latencyMs,
-      error: result.error,
-      outcome: 'retry',
-      nextAttemptAt: next,
-    });
+    await recordAttempt(sql, attempt);
   }
-  deps.metrics?.deliveryAttempt(
-    ok ? 'succeeded' : result.statusCode === 410 ? 'failed' : d.attempts >= MAX_ATTEMPTS ? 'exhausted' : 'retry',
-  );
+  deps.metrics?.deliveryAttempt(outcome);
   deps.logger.log(ok ? 'info' : 'warn', 'webhook delivery', {
     delivery_id: d.id,
     event_type: d.event_type,
