@@ -68,15 +68,15 @@ async function emitNotificationEvent(
   n: NotificationJson,
   term: NotificationTerm | null,
   at: Date,
-  dedupeKey?: string,
 ): Promise<boolean> {
+  // Each happens once to a notification, whichever process notices first.
   return emit(tx, {
     organizationId: row.organization_id,
     livemode: row.livemode,
     type,
     data: notificationEventData(row, n, term),
     at,
-    dedupeKey,
+    dedupeKey: `${type}:${n.id}`,
   });
 }
 
@@ -162,7 +162,7 @@ async function recordAccess(
     },
   });
   await touchProcedure(tx, row.id, now);
-  await emitNotificationEvent(tx, row, 'notification.accessed', opened, term, now, `notification.accessed:${n.id}`);
+  await emitNotificationEvent(tx, row, 'notification.accessed', opened, term, now);
   return true;
 }
 
@@ -221,15 +221,7 @@ export async function recordDeemedRejection(
       },
     });
     await touchProcedure(tx, row.id, now);
-    await emitNotificationEvent(
-      tx,
-      row,
-      'notification.deemed_rejected',
-      n,
-      term,
-      now,
-      `notification.deemed_rejected:${n.id}`,
-    );
+    await emitNotificationEvent(tx, row, 'notification.deemed_rejected', n, term, now);
     return true;
   });
 }
@@ -241,13 +233,5 @@ export function warnDeemedRejectionApproaching(
   term: NotificationTerm,
   now: Date,
 ): Promise<boolean> {
-  return emitNotificationEvent(
-    sql,
-    row,
-    'notification.deemed_rejection_approaching',
-    n,
-    term,
-    now,
-    `notification.deemed_rejection_approaching:${n.id}`,
-  );
+  return emitNotificationEvent(sql, row, 'notification.deemed_rejection_approaching', n, term, now);
 }

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 
-import { citizenFromSession, type CitizenPrincipal } from '../../../http/auth';
+import type { CitizenPrincipal } from '../../../http/auth';
 import type { App, AppEnv } from '../../../http/context';
 import { decodeCursor, encodeCursor } from '../../../http/pagination';
 import { ProblemError } from '../../../http/problem';
@@ -11,7 +11,7 @@ import { Layout, type PageContext, pageContext, sendPage, type SessionChrome } f
 import { type DelegationChoiceRow, listDelegationChoices } from '../queries';
 import { citizenLivemodeFilter, sendAccessLogExport } from '../routes';
 import { accessLogFilter, accessLogPage, type CitizenScope, scopeOf, todayOf } from '../service';
-import { ACCESS_LOG, problemPage, sessionChrome, signInPage, Table } from './shared';
+import { ACCESS_LOG, citizenOrSignIn, problemPage, sessionChrome, Table } from './shared';
 
 const ACCESS_LOG_PAGE = 50;
 const CURSOR_LIST = 'citizen_page_access_log';
@@ -243,14 +243,8 @@ async function resolved(
 /** Every access made on the citizen's behalf: filtered by delegation and period, exported as CSV or PDF. */
 export function registerAccessLogPages(app: App): void {
   app.get(ACCESS_LOG, async (c) => {
-    const citizen = await citizenFromSession(c);
-    if (!citizen)
-      return signInPage(
-        c,
-        ACCESS_LOG,
-        (t) => t.signInNeededGeneric,
-        (t) => t.accessLogTitle,
-      );
+    const citizen = await citizenOrSignIn(c, ACCESS_LOG, (t) => t.accessLogTitle);
+    if (citizen instanceof Response) return citizen;
     const page = pageContext(c);
     const scope = scopeOf(citizen, citizenLivemodeFilter(c), c.get('deps').clock.now());
     const query = readQuery(c);
@@ -294,14 +288,8 @@ export function registerAccessLogPages(app: App): void {
 
   for (const format of ['csv', 'pdf'] as const) {
     app.get(`${ACCESS_LOG}/exportar.${format}`, async (c) => {
-      const citizen = await citizenFromSession(c);
-      if (!citizen)
-        return signInPage(
-          c,
-          ACCESS_LOG,
-          (t) => t.signInNeededGeneric,
-          (t) => t.accessLogTitle,
-        );
+      const citizen = await citizenOrSignIn(c, ACCESS_LOG, (t) => t.accessLogTitle);
+      if (citizen instanceof Response) return citizen;
       const page = pageContext(c);
       const scope = scopeOf(citizen, citizenLivemodeFilter(c), c.get('deps').clock.now());
       const query = readQuery(c);

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 
-import { citizenFromSession, type CitizenPrincipal } from '../../../http/auth';
+import type { CitizenPrincipal } from '../../../http/auth';
 import type { App, AppEnv } from '../../../http/context';
 import { decodeCursor, encodeCursor } from '../../../http/pagination';
 import { ProblemError } from '../../../http/problem';
@@ -21,7 +21,7 @@ import { confirmContact, removeContact, savePreferences, startContactConfirmatio
 import { formatMadridTime, isLang } from '../i18n';
 import { Layout, type PageContext, pageContext, sendPage, type SessionChrome } from '../layout';
 import { citizenLivemodeFilter } from '../routes';
-import { CsrfField, formLimit, Notice, postSession, problemPage, sessionChrome, signInPage } from './shared';
+import { citizenOrSignIn, CsrfField, formLimit, Notice, postSession, problemPage, sessionChrome } from './shared';
 
 export const AVISOS = '/ciudadania/avisos';
 export const AVISOS_SENT = '/ciudadania/avisos/enviados';
@@ -345,27 +345,15 @@ function list(value: string | string[] | undefined): string[] {
 /** The citizen's aviso settings and the avisos sent to them. */
 export function registerAvisoPages(app: App): void {
   app.get(AVISOS, async (c) => {
-    const citizen = await citizenFromSession(c);
-    if (!citizen)
-      return signInPage(
-        c,
-        AVISOS,
-        (t) => t.signInNeededGeneric,
-        () => textsOf(c).title,
-      );
+    const citizen = await citizenOrSignIn(c, AVISOS, () => textsOf(c).title);
+    if (citizen instanceof Response) return citizen;
     const done = c.req.query('hecho');
     return renderSettings(c, citizen, { done: done && (DONE as readonly string[]).includes(done) ? done : undefined });
   });
 
   app.get(AVISOS_SENT, async (c) => {
-    const citizen = await citizenFromSession(c);
-    if (!citizen)
-      return signInPage(
-        c,
-        AVISOS_SENT,
-        (t) => t.signInNeededGeneric,
-        () => textsOf(c).sentTitle,
-      );
+    const citizen = await citizenOrSignIn(c, AVISOS_SENT, () => textsOf(c).sentTitle);
+    if (citizen instanceof Response) return citizen;
     const page = pageContext(c);
     let after: [string, string] | undefined;
     try {

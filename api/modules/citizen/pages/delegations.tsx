@@ -1,4 +1,3 @@
-import { citizenFromSession } from '../../../http/auth';
 import type { App } from '../../../http/context';
 import { decodeCursor, encodeCursor } from '../../../http/pagination';
 import { ProblemError } from '../../../http/problem';
@@ -9,6 +8,7 @@ import { formatDay } from '../i18n';
 import { Layout, type PageContext, pageContext, sendPage, type SessionChrome } from '../layout';
 import { citizenLivemodeFilter } from '../routes';
 import {
+  citizenOrSignIn,
   CsrfField,
   DELEGATIONS,
   formLimit,
@@ -19,7 +19,6 @@ import {
   procedureNames,
   ScopeDetails,
   sessionChrome,
-  signInPage,
 } from './shared';
 
 const DELEGATIONS_PAGE = 50;
@@ -125,14 +124,8 @@ function DelegationsPage(props: {
 /** The delegations the citizen granted, and revoking one. */
 export function registerDelegationPages(app: App): void {
   app.get(DELEGATIONS, async (c) => {
-    const citizen = await citizenFromSession(c);
-    if (!citizen)
-      return signInPage(
-        c,
-        DELEGATIONS,
-        (t) => t.signInNeededGeneric,
-        (t) => t.delegationsTitle,
-      );
+    const citizen = await citizenOrSignIn(c, DELEGATIONS, (t) => t.delegationsTitle);
+    if (citizen instanceof Response) return citizen;
     const page = pageContext(c);
     const cursor = c.req.query('desde');
     let after: [string, string] | undefined;

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 
-import { citizenFromSession, type CitizenPrincipal } from '../../../http/auth';
+import type { CitizenPrincipal } from '../../../http/auth';
 import type { App, AppEnv } from '../../../http/context';
 import { decodeCursor, encodeCursor } from '../../../http/pagination';
 import { ProblemError } from '../../../http/problem';
@@ -20,7 +20,7 @@ import {
   myReceipt,
   scopeOf,
 } from '../service';
-import { problemPage, procedureNames, PROCEDURES, sessionChrome, signInPage, Table } from './shared';
+import { citizenOrSignIn, problemPage, procedureNames, PROCEDURES, sessionChrome, Table } from './shared';
 
 const PROCEDURES_PAGE = 50;
 const MANAGED_BY_SOCIAL_SECURITY = ['INSS', 'ISM', 'MUTUA'];
@@ -303,14 +303,8 @@ async function orProblemPage<T>(
 /** "Mis trámites": every procedure in the citizen's name, one procedure in full, its documents and receipt. */
 export function registerProcedurePages(app: App): void {
   app.get(PROCEDURES, async (c) => {
-    const citizen = await citizenFromSession(c);
-    if (!citizen)
-      return signInPage(
-        c,
-        PROCEDURES,
-        (t) => t.signInNeededGeneric,
-        (t) => t.proceduresTitle,
-      );
+    const citizen = await citizenOrSignIn(c, PROCEDURES, (t) => t.proceduresTitle);
+    if (citizen instanceof Response) return citizen;
     const page = pageContext(c);
     const cursor = c.req.query('desde');
     const result = await orProblemPage(c, citizen, PROCEDURES, async () => {
@@ -338,14 +332,8 @@ export function registerProcedurePages(app: App): void {
   app.get(`${PROCEDURES}/:id`, async (c) => {
     const id = c.req.param('id');
     const path = procedureHref(id);
-    const citizen = await citizenFromSession(c);
-    if (!citizen)
-      return signInPage(
-        c,
-        path,
-        (t) => t.signInNeededGeneric,
-        (t) => t.proceduresTitle,
-      );
+    const citizen = await citizenOrSignIn(c, path, (t) => t.proceduresTitle);
+    if (citizen instanceof Response) return citizen;
     const scope = scopeOf(citizen, citizenLivemodeFilter(c), c.get('deps').clock.now());
     const d = await orProblemPage(c, citizen, PROCEDURES, async () =>
       myProcedure(c.get('sql'), scope, await c.get('deps').calendar.ensure(c.get('sql')), id),
@@ -359,14 +347,8 @@ export function registerProcedurePages(app: App): void {
 
   app.get(`${PROCEDURES}/:id/documentos/:documentId`, async (c) => {
     const id = c.req.param('id');
-    const citizen = await citizenFromSession(c);
-    if (!citizen)
-      return signInPage(
-        c,
-        procedureHref(id),
-        (t) => t.signInNeededGeneric,
-        (t) => t.proceduresTitle,
-      );
+    const citizen = await citizenOrSignIn(c, procedureHref(id), (t) => t.proceduresTitle);
+    if (citizen instanceof Response) return citizen;
     const scope = scopeOf(citizen, citizenLivemodeFilter(c), c.get('deps').clock.now());
     const found = await orProblemPage(c, citizen, procedureHref(id), () =>
       downloadMyDocument(
@@ -390,14 +372,8 @@ export function registerProcedurePages(app: App): void {
 
   app.get(`${PROCEDURES}/:id/justificante`, async (c) => {
     const id = c.req.param('id');
-    const citizen = await citizenFromSession(c);
-    if (!citizen)
-      return signInPage(
-        c,
-        procedureHref(id),
-        (t) => t.signInNeededGeneric,
-        (t) => t.proceduresTitle,
-      );
+    const citizen = await citizenOrSignIn(c, procedureHref(id), (t) => t.proceduresTitle);
+    if (citizen instanceof Response) return citizen;
     const scope = scopeOf(citizen, citizenLivemodeFilter(c), c.get('deps').clock.now());
     const found = await orProblemPage(c, citizen, procedureHref(id), () =>
       myReceipt(c.get('sql'), scope, c.get('deps').calendar, id, c.get('requestId')),

@@ -223,6 +223,15 @@ export function signInPage(
   return messagePage(c, 200, { title, text, links: (t) => [{ href: signInHref(config, returnTo), text: t.signIn }] });
 }
 
+/** The signed-in citizen, or the sign-in page that brings them back to `returnTo`. */
+export async function citizenOrSignIn(
+  c: Context<AppEnv>,
+  returnTo: string,
+  title: (t: Messages) => string,
+): Promise<CitizenPrincipal | Response> {
+  return (await citizenFromSession(c)) ?? signInPage(c, returnTo, (t) => t.signInNeededGeneric, title);
+}
+
 /* ------------------------------------------------------------------ POST machinery */
 
 export const formLimit: MiddlewareHandler<AppEnv> = bodyLimit({
