@@ -40,14 +40,15 @@ export async function createTestApp(
     logs: logger.lines,
     config,
     deps,
-    request(path, init = {}) {
-      const { json, ...rest } = init;
-      const headers = new Headers(rest.headers);
-      if (json !== undefined) headers.set('content-type', 'application/json');
-      return Promise.resolve(
-        app.request(path, { ...rest, headers, body: json !== undefined ? JSON.stringify(json) : rest.body }),
-      );
-    },
+    request: (path, init = {}) => Promise.resolve(app.request(path, requestInit(init))),
     close: () => database.close(),
   };
+}
+
+/** A request's init with `json` turned into a JSON body and its content type. */
+export function requestInit(init: RequestInit & { json?: unknown }): RequestInit {
+  const { json, ...rest } = init;
+  const headers = new Headers(rest.headers);
+  if (json !== undefined) headers.set('content-type', 'application/json');
+  return { ...rest, headers, body: json !== undefined ? JSON.stringify(json) : rest.body };
 }

@@ -13,7 +13,7 @@ import { ManualClock } from '../../api/lib/clock';
 import { registerDevIdentityProviderPages } from '../../api/modules/dev-idp/pages';
 import type { Database } from '../../api/node/database';
 import { nodeDeps } from '../../api/node/runtime';
-import type { TestApp } from './app';
+import { requestInit, type TestApp } from './app';
 import { openTestDatabase } from './database';
 import { ADMIN_TOKEN } from './fixtures';
 
@@ -134,17 +134,7 @@ export async function startBrowserHarness(options: { env?: Record<string, string
     clock,
     logs: logger.lines,
     config,
-    request(path, init = {}) {
-      const { json, ...rest } = init;
-      const headers = new Headers(rest.headers);
-      if (json !== undefined) headers.set('content-type', 'application/json');
-      return fetch(`${baseUrl}${path}`, {
-        ...rest,
-        headers,
-        body: json !== undefined ? JSON.stringify(json) : rest.body,
-        redirect: 'manual',
-      });
-    },
+    request: (path, init = {}) => fetch(`${baseUrl}${path}`, { ...requestInit(init), redirect: 'manual' }),
     close: () => database.close(),
   };
   const browser = await launchBrowser();

@@ -78,23 +78,6 @@ export function requestContext(sql: Sql, requestId: string) {
   );
 }
 
-export interface NewAviso {
-  id: string;
-  dedupe_key: string;
-  citizen_id: string;
-  livemode: boolean;
-  kind: AnyAvisoKind;
-  channel: Channel;
-  recipient: string;
-  recipient_source: 'citizen' | 'request' | 'confirmation';
-  lang: Lang;
-  facts: AvisoFacts;
-  first_name: string | null;
-  path: string;
-  event_id: string | null;
-  at: Date;
-}
-
 export async function insertAvisos(sql: Sql, avisos: NewAviso[]): Promise<number> {
   let inserted = 0;
   for (const a of avisos) {
@@ -132,6 +115,22 @@ export interface AvisoRow {
   sent_at: Date | null;
   created_at: Date;
 }
+
+/** An aviso as the outbox receives it: the row's own fields, its dedupe key and the event that caused it. */
+export type NewAviso = Pick<
+  AvisoRow,
+  | 'id'
+  | 'citizen_id'
+  | 'livemode'
+  | 'kind'
+  | 'channel'
+  | 'recipient'
+  | 'recipient_source'
+  | 'lang'
+  | 'facts'
+  | 'first_name'
+  | 'path'
+> & { dedupe_key: string; event_id: string | null; at: Date };
 
 export interface AttemptRow {
   aviso_id: string;
