@@ -1,6 +1,6 @@
 import type { Sql } from '../../db/sql';
 import type { CalendarData, HolidayRow, YearCoverage } from '../../lib/calendar';
-import type { Confidence, HolidayScope } from '../../lib/holidays';
+import type { HolidayScope } from '../../lib/holidays';
 
 export async function readCalendarVersion(sql: Sql): Promise<number> {
   const [row] = await sql<{ version: string }[]>`select version::text as version from calendar_state`;
@@ -84,15 +84,8 @@ export async function bumpCalendarVersion(sql: Sql): Promise<number> {
   return Number(row!.version);
 }
 
-export interface HolidayInput {
-  date: string;
-  kind: 'holiday' | 'not_holiday';
-  name: string;
-  source: string;
-  confidence: Confidence;
-  partial: boolean;
-  conflict: boolean;
-}
+/** A day as the administrator adds it: a holiday row without its place (scope and code come with the change). */
+export type HolidayInput = Omit<HolidayRow, 'scope' | 'code'>;
 
 export async function listPlaceHolidays(
   sql: Sql,
