@@ -8,7 +8,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Config } from '../../config';
 import type { AppEnv } from '../../http/context';
 import { base64UrlEncode } from '../../lib/encoding';
-import { hmacSha256 } from '../../lib/secrets';
+import { constantTimeEqual, hmacSha256 } from '../../lib/secrets';
 import { DEFAULT_LANG, isLang, type Lang, MESSAGES, type Messages } from './i18n';
 
 export const LANG_COOKIE = 'lang';
@@ -47,11 +47,7 @@ export async function csrfToken(secret: string, cookieValue: string): Promise<st
 /** Constant-time comparison of a submitted token with the one the cookie value calls for. */
 export async function checkCsrf(secret: string, cookieValue: string | undefined, submitted: unknown): Promise<boolean> {
   if (!cookieValue || typeof submitted !== 'string' || submitted.length === 0) return false;
-  const expected = await csrfToken(secret, cookieValue);
-  if (expected.length !== submitted.length) return false;
-  let diff = 0;
-  for (let i = 0; i < expected.length; i++) diff |= expected.charCodeAt(i) ^ submitted.charCodeAt(i);
-  return diff === 0;
+  return constantTimeEqual(await csrfToken(secret, cookieValue), submitted);
 }
 
 /* ------------------------------------------------------------------ page chrome */

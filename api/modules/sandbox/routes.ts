@@ -1,9 +1,12 @@
+import type { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 
+import type { Sql } from '../../db/sql';
 import { organizationPrincipal } from '../../http/auth';
 import type { App, AppEnv } from '../../http/context';
 import { defineRoute } from '../../http/openapi';
 import { ProblemError } from '../../http/problem';
+import type { CalendarSnapshot } from '../../lib/calendar';
 import { legalDay } from '../../lib/legal-day';
 import { SandboxAdvanceBody } from '../agency/schemas';
 import { toDelegationRequest } from '../delegation-requests/mappers';
@@ -11,7 +14,7 @@ import { findDelegationRequest } from '../delegation-requests/queries';
 import { DelegationRequestParams, DelegationRequestSchema } from '../delegation-requests/schemas';
 import { acceptDelegationRequest, rejectDelegationRequest } from '../delegation-requests/service';
 import { toProcedure } from '../procedures/mappers';
-import { findProcedure } from '../procedures/queries';
+import { findProcedure, type ProcedureRow } from '../procedures/queries';
 import { ProcedureParams, ProcedureSchema } from '../procedures/schemas';
 import {
   admitProcedure,
@@ -102,6 +105,50 @@ async function testModeRequest(c: Context<AppEnv>, id: string) {
   return row;
 }
 
+const RESOLUTION_TEXT = {
+  approve: 'Resolución estimatoria (sandbox).',
+  partially_approve: 'Resolución estimatoria parcial (sandbox).',
+  deny: 'Resolución desestimatoria (sandbox).',
+};
+
+/** The sandbox caseworker performs one agency act on a test-mode procedure; answers the procedure after it. */
+function playCaseworker(
+  sql: Sql,
+  id: string,
+  body: z.infer<typeof SandboxAdvanceBody>,
+  now: Date,
+  calendar: CalendarSnapshot,
+): Promise<ProcedureRow> {
+  const act = { text: body.message, actor: SANDBOX_CASEWORKER, now, calendar };
+  switch (body.action) {
+    case 'admit':
+      return admitProcedure(sql, id, SANDBOX_CASEWORKER, now);
+    case 'require':
+      return issueRequirement(sql, id, {
+        kinds: body.kinds ?? ['OTHER'],
+        message: body.message ?? 'Requerimiento de subsanación (sandbox).',
+        actor: SANDBOX_CASEWORKER,
+        now,
+        calendar,
+      });
+    case 'declare_withdrawal':
+      return declareWithdrawal(sql, id, act);
+    case 'warn_lapse':
+      return warnLapse(sql, id, act);
+    case 'declare_lapse':
+      return declareLapse(sql, id, act);
+    default: {
+      const outcome = body.action === 'approve' ? 'approved' : body.action === 'deny' ? 'denied' : 'partially_approved';
+      const resolution = {
+        outcome,
+        text: body.message ?? RESOLUTION_TEXT[body.action],
+        amount: body.amount ?? null,
+      } as const;
+      return resolveProcedure(sql, id, SANDBOX_CASEWORKER, resolution, now, calendar);
+    }
+  }
+}
+
 export function registerSandbox(app: App): void {
   app.openapi(advanceRoute, async (c) => {
     const principal = organizationPrincipal(c);
@@ -114,46 +161,9 @@ export function registerSandbox(app: App): void {
       livemode: false,
     });
     if (!row) throw new ProblemError('not_found', 'No such procedure.');
-    const body = c.req.valid('json');
     const now = c.get('deps').clock.now();
     const calendar = await c.get('deps').calendar.ensure(sql);
-    const defaultText = {
-      approve: 'Resolución estimatoria (sandbox).',
-      partially_approve: 'Resolución estimatoria parcial (sandbox).',
-      deny: 'Resolución desestimatoria (sandbox).',
-    };
-    const advanced = await (() => {
-      switch (body.action) {
-        case 'admit':
-          return admitProcedure(sql, row.id, SANDBOX_CASEWORKER, now);
-        case 'require':
-          return issueRequirement(sql, row.id, {
-            kinds: body.kinds ?? ['OTHER'],
-            message: body.message ?? 'Requerimiento de subsanación (sandbox).',
-            actor: SANDBOX_CASEWORKER,
-            now,
-            calendar,
-          });
-        case 'declare_withdrawal':
-          return declareWithdrawal(sql, row.id, { text: body.message, actor: SANDBOX_CASEWORKER, now, calendar });
-        case 'warn_lapse':
-          return warnLapse(sql, row.id, { text: body.message, actor: SANDBOX_CASEWORKER, now, calendar });
-        case 'declare_lapse':
-          return declareLapse(sql, row.id, { text: body.message, actor: SANDBOX_CASEWORKER, now, calendar });
-        default: {
-          const outcome =
-            body.action === 'approve' ? 'approved' : body.action === 'deny' ? 'denied' : 'partially_approved';
-          return resolveProcedure(
-            sql,
-            row.id,
-            SANDBOX_CASEWORKER,
-            { outcome, text: body.message ?? defaultText[body.action], amount: body.amount ?? null },
-            now,
-            calendar,
-          );
-        }
-      }
-    })();
+    const advanced = await playCaseworker(sql, row.id, c.req.valid('json'), now, calendar);
     return c.json(toProcedure(advanced, legalDay(now), calendar), 200);
   });
 
