@@ -123,8 +123,10 @@ export async function hitRateLimit(sql: Sql, bucket: string, windowStart: Date, 
   return row!.hits;
 }
 
-export async function deleteOldRateLimitWindows(sql: Sql, before: Date): Promise<void> {
-  await sql`delete from rate_limit_windows where window_start < ${before}`;
+/** Deletes the rows of windows that started before `before`; answers how many went. */
+export async function deleteOldRateLimitWindows(sql: Sql, before: Date): Promise<number> {
+  const result = await sql`delete from rate_limit_windows where window_start < ${before}`;
+  return result.count;
 }
 
 export interface IdempotencyRow {

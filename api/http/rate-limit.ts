@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 
 import type { AppEnv } from './context';
 import { ProblemError } from './problem';
-import { deleteOldRateLimitWindows, hitRateLimit } from './queries';
+import { hitRateLimit } from './queries';
 
 export interface RateLimitPolicy {
   /** Requests allowed per window. */
@@ -12,7 +12,8 @@ export interface RateLimitPolicy {
 
 /**
  * Fixed-window limits counted in PostgreSQL, so every instance shares them. Headers follow the
- * IETF RateLimit draft (`RateLimit-Policy`, `RateLimit`).
+ * IETF RateLimit draft (`RateLimit-Policy`, `RateLimit`). Old windows are pruned by the
+ * scheduler's pass, never on a request.
  */
 export function windowStartOf(now: Date, windowSeconds: number): Date {
   const windowMs = windowSeconds * 1000;
@@ -105,11 +106,9 @@ export function rateLimit(
   return async (c, next) => {
     const policy = policyOf(c);
     const now = c.get('deps').clock.now();
-    const sql = c.get('sql');
     // Authentication may already have counted this hit in its own statement (one round trip less).
     const counted = c.get('countedHits');
     const hits = counted?.bucket === name ? counted.hits : await countHit(c, `${name}:${subjectOf(c)}`, policy, now);
-    if (Math.random() < 0.001) await deleteOldRateLimitWindows(sql, new Date(now.getTime() - 24 * 3600_000));
     for (const [k, v] of Object.entries(judge(name, policy, now, hits))) c.header(k, v);
     await next();
   };

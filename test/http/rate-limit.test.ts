@@ -6,7 +6,9 @@ import { configFromEnv } from '../../api/config';
 import type { AppEnv } from '../../api/http/context';
 import { memoryLogger } from '../../api/http/logger';
 import { ProblemError } from '../../api/http/problem';
-import { HitBuffer, rateLimit } from '../../api/http/rate-limit';
+import { HitBuffer, rateLimit, windowStartOf } from '../../api/http/rate-limit';
+import { CalendarStore } from '../../api/modules/calendar/store';
+import { runScheduler } from '../../api/modules/events/scheduler';
 import { nodeDeps } from '../../api/node/runtime';
 import { createTestApp, type TestApp } from '../support/app';
 import { openTestDatabase } from '../support/database';
@@ -20,15 +22,12 @@ import { auth, registerOrg } from '../support/fixtures';
 let db: Awaited<ReturnType<typeof openTestDatabase>>;
 let writes = 0;
 beforeAll(async () => {
-  db = await openTestDatabase();
-  const proto = Object.getPrototypeOf(db.sql`select 1`) as {
-    handle(this: { executed: boolean; strings: string[] }, ...args: unknown[]): unknown;
-  };
-  const handle = proto.handle;
-  proto.handle = function (this: { executed: boolean; strings: string[] }, ...args: unknown[]) {
-    if (!this.executed && this.strings?.join('').includes('rate_limit_windows')) writes++;
-    return handle.apply(this, args);
-  };
+  // Counted with the driver's public debug hook: every statement that writes a hit.
+  db = await openTestDatabase({
+    debug: (_connection, query) => {
+      if (query.includes('insert into rate_limit_windows')) writes++;
+    },
+  });
 });
 afterAll(() => db.close());
 
@@ -91,6 +90,25 @@ describe('rate limit totals held per instance', () => {
     const b = instance(5, () => at);
     expect(await statuses(a, 3)).toEqual([200, 200, 200]);
     expect(await statuses(b, 3)).toEqual([200, 200, 429]);
+  });
+});
+
+describe('old rate-limit windows', () => {
+  it("are deleted by the scheduler's pass once a day old, never by a request", async () => {
+    const at = new Date('2026-03-05T09:00:00.000Z');
+    await statuses(
+      instance(200, () => at),
+      1,
+    );
+    const rows = () => db.sql<{ n: number }[]>`
+      select count(*)::int as n from rate_limit_windows where bucket = 'test:subject-1' and window_start = ${windowStartOf(at, 60)}`;
+    expect((await rows())[0]!.n).toBe(1);
+    // A pass 23 hours later keeps the window; one a day and a minute later deletes it.
+    await runScheduler(db.sql, new Date(at.getTime() + 23 * 3600_000), new CalendarStore());
+    expect((await rows())[0]!.n).toBe(1);
+    const report = await runScheduler(db.sql, new Date(at.getTime() + 24 * 3600_000 + 60_000), new CalendarStore());
+    expect((await rows())[0]!.n).toBe(0);
+    expect(report.prunedRateLimitWindows).toBeGreaterThanOrEqual(1);
   });
 });
 

@@ -1,6 +1,7 @@
 import type { Sql } from '../../db/sql';
 import { transaction } from '../../db/sql';
 import type { Calendar } from '../../deps';
+import { deleteOldRateLimitWindows } from '../../http/queries';
 import { addBusinessDays, CalendarUnavailableError } from '../../lib/calendar';
 import { addDays } from '../../lib/dates';
 import { legalDay } from '../../lib/legal-day';
@@ -31,7 +32,12 @@ export interface SchedulerReport {
   expiredRequirements: number;
   /** Avisos queued to citizens whose delegation ends within 30 days. */
   endingDelegationAvisos: number;
+  /** Rate-limit window rows older than a day, deleted (no limit reads them again). */
+  prunedRateLimitWindows: number;
 }
+
+/** How long a rate-limit window's rows are kept: longer than any configurable window. */
+export const RATE_LIMIT_RETENTION_MS = 24 * 3600_000;
 
 /**
  * Time-driven facts: expiries, silence (desestimación presunta) and requirement deadlines. Every
@@ -48,6 +54,7 @@ export async function runScheduler(sql: Sql, now: Date, calendar: Calendar): Pro
     deemedRejectionWarnings: 0,
     expiredRequirements: 0,
     endingDelegationAvisos: 0,
+    prunedRateLimitWindows: 0,
   };
   await transaction(sql, async (tx) => {
     for (const r of await expireDueRequests(tx, now)) {
@@ -160,5 +167,9 @@ export async function runScheduler(sql: Sql, now: Date, calendar: Calendar): Pro
     }
   }
   report.endingDelegationAvisos = await queueEndingDelegations(sql, now);
+  report.prunedRateLimitWindows = await deleteOldRateLimitWindows(
+    sql,
+    new Date(now.getTime() - RATE_LIMIT_RETENTION_MS),
+  );
   return report;
 }
