@@ -9,7 +9,7 @@ import { CalendarStore } from '../../api/modules/calendar/store';
 import { runScheduler } from '../../api/modules/events/scheduler';
 import { smtpMailer } from '../../api/node/mailer';
 import { createTestApp, type TestApp } from '../support/app';
-import { advance, type CitizenCase, fileJub } from '../support/citizen-procedures';
+import { advance, type CitizenCase, citizenCase, fileJub } from '../support/citizen-procedures';
 import {
   auth,
   citizenToken,
@@ -467,6 +467,108 @@ describe('avisos: email through SMTP, SMS through a signed gateway, end to end t
     expect(ending.map((m) => m.subject)).toEqual([
       '[Prueba] Su autorización a Gestoría Faro S.L. termina el 15 de abril de 2026',
     ]);
+  });
+});
+
+describe('avisos of the agency, the clock and the citizen, each through SMTP with its date', () => {
+  const MONTHS = ['enero', 'febrero', 'marzo', 'abril', 'mayo', 'junio', 'julio', 'agosto'];
+  /** 2026-07-11 → "11 de julio de 2026", written out here rather than with the code under test. */
+  const inWords = (day: string) => {
+    const [y, m, d] = day.split('-').map(Number);
+    return `${d} de ${MONTHS[m! - 1]} de ${y}`;
+  };
+
+  it('resolution, unopened notification three days ahead, presumed denial with the prior-claim date, and a revocation', async () => {
+    const smtp = await startSmtp();
+    const env = configFromEnv({ PUENTE_ENV: 'test', PUENTE_BASE_URL: BASE, PUENTE_SMTP_URL: smtp.url });
+    const t = await createTestApp({ config: { avisos: env.avisos } });
+    try {
+      const deps = { config: t.config, clock: t.clock, logger: memoryLogger(), mailer: smtpMailer(smtp.url) };
+      const drain = async () => {
+        for (let i = 0; i < 20; i++) if ((await deliverAvisos(t.sql, deps, { limit: 10 })) === 0) return;
+      };
+      const calendar = new CalendarStore();
+      // Monday 2 March 2026: the citizen confirms an email; a firm holds a delegation and files three JUB.
+      t.clock.set('2026-03-02T09:00:00Z');
+      const idNumber = newCitizenId();
+      const token = await citizenToken(t, idNumber, 'Marta Vidal Serra');
+      const own = `marta.${idNumber.toLowerCase()}@example.es`;
+      const start = await t.request('/v1/me/aviso-settings/contacts/email', {
+        method: 'POST',
+        headers: auth(token),
+        json: { value: own },
+      });
+      expect(start.status).toBe(202);
+      await drain();
+      const code = smtp.messages.at(-1)!.text!.match(/\b(\d{6})\b/)![1]!;
+      const confirmed = await t.request('/v1/me/aviso-settings/contacts/email/confirm', {
+        method: 'POST',
+        headers: auth(token),
+        json: { code },
+      });
+      expect(confirmed.status).toBe(200);
+      const c = await citizenCase(t, { idNumber, orgName: 'Gestoría Nube S.L.' });
+      const [unopened, decided, silent] = [await fileJub(t, c), await fileJub(t, c), await fileJub(t, c)];
+      const mails = (subject: string) => smtp.messages.filter((m) => m.subject === `[Prueba] ${subject}`);
+
+      // Tuesday 3 March: a requirement nobody opens, and a denial.
+      t.clock.set('2026-03-03T09:00:00Z');
+      await advance(t, c, unopened.id, {
+        action: 'require',
+        kinds: ['COMPANY_CERT'],
+        message: 'Falta el certificado.',
+      });
+      await advance(t, c, decided.id, { action: 'deny', message: 'No reúne el periodo mínimo.' });
+      await drain();
+      expect(mails(`Hay una resolución de su trámite ${decided.registry_entry_number}`)).toHaveLength(1);
+
+      // Made available on 3 March, unopened: deemed rejected on the 10th natural day, Friday 13 March (a working
+      // day in Madrid); the citizen is told three natural days ahead, from 10 March, once.
+      t.clock.set('2026-03-09T09:00:00Z');
+      await runScheduler(t.sql, t.clock.now(), calendar);
+      await drain();
+      const warning = `Notificación sin abrir: ${unopened.registry_entry_number}`;
+      expect(mails(warning)).toHaveLength(0);
+      t.clock.set('2026-03-10T09:00:00Z');
+      await runScheduler(t.sql, t.clock.now(), calendar);
+      await runScheduler(t.sql, t.clock.now(), calendar);
+      await drain();
+      expect(mails(warning)).toHaveLength(1);
+      expect(mails(warning)[0]!.text).toContain('el 13 de marzo de 2026 se entenderá rechazada');
+
+      // The third is never decided. 90 días hábiles from Monday 2 March in Madrid (the applicant's place and the
+      // office's), without weekends, 2–3 April, 1 May and 15 May (San Isidro): Friday 10 July. Denied by silence
+      // from Saturday 11 July; 30 días hábiles for the reclamación previa from then: Friday 21 August.
+      t.clock.set('2026-07-11T09:00:00Z');
+      await runScheduler(t.sql, t.clock.now(), calendar);
+      await drain();
+      const api = (await (
+        await t.request(`/v1/procedures/${silent.id}`, { headers: await c.consent() })
+      ).json()) as any;
+      expect(api.deadlines.max_resolution_date).toBe('2026-07-10');
+      expect(api.deadlines.presumed_denied_at).toBe('2026-07-11');
+      expect(api.deadlines.prior_claim_deadline).toBe('2026-08-21');
+      const silence = mails(`Sin respuesta a tiempo: ${silent.registry_entry_number}`);
+      expect(silence).toHaveLength(1);
+      expect(silence[0]!.text).toContain(`desde el ${inWords('2026-07-11')} se entiende denegado`);
+      expect(silence[0]!.text).toContain(`reclamación previa hasta el ${inWords('2026-08-21')}`);
+
+      // The citizen revokes the delegation: told too, and every message names only the first name.
+      const revoked = await t.request(`/v1/me/delegations/${c.delegationId}/revoke`, {
+        method: 'POST',
+        headers: auth(await citizenToken(t, idNumber)),
+      });
+      expect(revoked.status).toBe(200);
+      await drain();
+      expect(mails('Ha revocado la autorización a Gestoría Nube S.L.')).toHaveLength(1);
+      for (const m of smtp.messages) {
+        expect(m.text).not.toContain(idNumber);
+        expect(m.text).not.toContain('Vidal');
+      }
+    } finally {
+      await t.close();
+      await smtp.close();
+    }
   });
 });
 

@@ -17,9 +17,11 @@ import { requestInit, type TestApp } from './app';
 import { openTestDatabase } from './database';
 import { ADMIN_TOKEN } from './fixtures';
 
-/** Page tests run in the system's Chromium; without it they are skipped. */
+/** Page tests run in the system's Chromium; without it they are skipped, except in CI (which installs it). */
 export const CHROMIUM = '/usr/bin/chromium';
 export const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium && process.env.CI)
+  throw new Error(`page tests need Chromium at ${CHROMIUM} in CI (.ci/run installs it)`);
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 interface AxeViolation {

@@ -172,21 +172,24 @@ describe.skipIf(!enabled)('the Worker in workerd (wrangler dev, local PostgreSQL
   }, 60_000);
 
   it('answers every request with configuration_invalid naming a missing or invalid secret, never its value', async () => {
-    const misconfigured = await startWrangler(database.url!, {
-      PUENTE_ENV: 'production',
-      PUENTE_SECRET_KEY: 'too-short-secret-value',
-    });
+    // Production is wrangler.toml's default: one Worker without the secret, one with a short one.
+    const [missing, invalid] = await Promise.all([
+      startWrangler(database.url!, { PUENTE_ENV: 'production' }),
+      startWrangler(database.url!, { PUENTE_ENV: 'production', PUENTE_SECRET_KEY: 'too-short-secret-value' }),
+    ]);
     try {
-      for (const path of ['/health', '/v1/procedure-types']) {
-        const res = await fetch(`${misconfigured.baseUrl}${path}`);
-        expect(res.status).toBe(500);
-        expect(res.headers.get('content-type')).toBe('application/problem+json');
-        const text = await res.text();
-        expect(JSON.parse(text)).toMatchObject({ code: 'configuration_invalid', variable: 'PUENTE_SECRET_KEY' });
-        expect(text).not.toContain('too-short-secret-value');
+      for (const worker of [missing, invalid]) {
+        for (const path of ['/health', '/v1/procedure-types']) {
+          const res = await fetch(`${worker.baseUrl}${path}`);
+          expect(res.status).toBe(500);
+          expect(res.headers.get('content-type')).toBe('application/problem+json');
+          const text = await res.text();
+          expect(JSON.parse(text)).toMatchObject({ code: 'configuration_invalid', variable: 'PUENTE_SECRET_KEY' });
+          expect(text).not.toContain('too-short-secret-value');
+        }
       }
     } finally {
-      await misconfigured.stop();
+      await Promise.all([missing.stop(), invalid.stop()]);
     }
   }, 120_000);
 });
