@@ -35,13 +35,13 @@ function isFresh() {
   return Number(readFileSync(stamp, 'utf8')) >= newestSource();
 }
 
-export async function build() {
+/** Bundles `entryPoints` ({ name: source }) into `outdir` as the Node entry points are bundled. */
+export async function bundle(entryPoints, outdir) {
   const { build: esbuild } = await import('esbuild');
-  const newest = newestSource();
   await esbuild({
     absWorkingDir: root,
-    entryPoints: ENTRY_POINTS,
-    outdir: out,
+    entryPoints,
+    outdir: join(root, outdir),
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -52,6 +52,11 @@ export async function build() {
     jsxImportSource: 'hono/jsx',
     logLevel: 'warning',
   });
+}
+
+export async function build() {
+  const newest = newestSource();
+  await bundle(ENTRY_POINTS, 'dist');
   writeFileSync(stamp, String(newest));
 }
 
