@@ -5,7 +5,9 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 
 import { createSql } from '../api/db/client';
+import { transaction } from '../api/db/sql';
 import { encodeCursor } from '../api/http/pagination';
+import { emit } from '../api/modules/events/emit';
 import { bundle } from '../scripts/build.mjs';
 import { FORMS, PDF_BYTES } from '../test/support/forms';
 import { freshDatabase, machine } from './support';
@@ -298,6 +300,38 @@ if (wants('webhooks')) {
   console.error(
     `webhooks: ${(arrivals.length / webhookSeconds).toFixed(0)} deliveries/s, p95 commit-to-delivery ${p95} ms`,
   );
+  // The same number of events committed at once (one transaction, as a busy instance's outbox fills), then drained:
+  // deliveries per second from the commit to the last receipt, without the API calls that queued them.
+  await new Promise((r) => setTimeout(r, 1000));
+  arrivals.length = 0;
+  if (!embedded) {
+    const outbox = createSql(dbUrl!, { max: 1 });
+    await transaction(outbox, async (tx) => {
+      for (let i = 0; i < webhookCount; i++)
+        await emit(tx, {
+          organizationId: orgId,
+          livemode: false,
+          type: 'procedure.status_changed',
+          data: { procedure_id: procedure.id, type: 'JUB', status: 'draft' },
+          at: new Date(),
+        });
+    });
+    const committed = performance.now();
+    while (arrivals.length < webhookCount && performance.now() - committed < 120_000)
+      await new Promise((r) => setTimeout(r, 10));
+    const drainSeconds = (performance.now() - committed) / 1000;
+    arrivals.sort((a, b) => a - b);
+    results.push({
+      name: `webhooks, queued: ${arrivals.length}/${webhookCount} committed at once, drained (latency = commit to receipt)`,
+      rps: arrivals.length / drainSeconds,
+      p50: arrivals[Math.floor(arrivals.length * 0.5)] ?? -1,
+      p99: arrivals[Math.floor(arrivals.length * 0.99)] ?? -1,
+      errors: webhookCount - arrivals.length,
+      non2xx: 0,
+    });
+    console.error(`webhooks, queued: drained at ${(arrivals.length / drainSeconds).toFixed(0)} deliveries/s`);
+    await outbox.end();
+  }
   // One event at a time on an otherwise idle system: how long the worker takes to notice a commit.
   await new Promise((r) => setTimeout(r, 2000));
   const idleCount = Number(process.env.BENCH_IDLE_WEBHOOKS ?? 40);
