@@ -1,6 +1,7 @@
 import type { Sql } from '../../db/sql';
 import { textArray } from '../../db/sql';
 import type { Lang } from '../citizen/i18n';
+import { delegationInForce } from '../delegations/queries';
 import type { AnyAvisoKind, AvisoFacts, Channel } from './messages';
 
 export interface SettingsRow {
@@ -328,7 +329,7 @@ export function listDelegationsEndingSoon(
   return sql<{ id: string; livemode: boolean; valid_until: string }[]>`
     select d.id, d.livemode, to_char(d.valid_until, 'YYYY-MM-DD') as valid_until
     from delegations d join citizen_aviso_settings s on s.citizen_id = d.citizen_id
-    where d.status = 'active' and d.valid_until >= ${today}::date and d.valid_until <= ${until}::date`;
+    where ${delegationInForce(sql, 'd', today)} and d.valid_until <= ${until}::date`;
 }
 
 export interface MailboxRow {
