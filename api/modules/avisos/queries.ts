@@ -243,15 +243,19 @@ export async function setContact(
   value: string | null,
   confirmedAt: Date | null,
   now: Date,
-): Promise<void> {
+): Promise<SettingsRow> {
   await ensureSettings(sql, citizenId, now);
-  if (channel === 'email') {
-    await sql`update citizen_aviso_settings set email = ${value}, email_confirmed_at = ${confirmedAt}, updated_at = ${now}
-      where citizen_id = ${citizenId}`;
-  } else {
-    await sql`update citizen_aviso_settings set phone = ${value}, phone_confirmed_at = ${confirmedAt}, updated_at = ${now}
-      where citizen_id = ${citizenId}`;
-  }
+  const [row] =
+    channel === 'email'
+      ? await sql<
+          SettingsRow[]
+        >`update citizen_aviso_settings set email = ${value}, email_confirmed_at = ${confirmedAt}, updated_at = ${now}
+          where citizen_id = ${citizenId} returning *`
+      : await sql<
+          SettingsRow[]
+        >`update citizen_aviso_settings set phone = ${value}, phone_confirmed_at = ${confirmedAt}, updated_at = ${now}
+          where citizen_id = ${citizenId} returning *`;
+  return row!;
 }
 
 export interface CodeRow {
@@ -279,6 +283,12 @@ export async function lockCode(sql: Sql, citizenId: string, channel: Channel): P
   const [row] = await sql<CodeRow[]>`
     select * from citizen_contact_codes where citizen_id = ${citizenId} and channel = ${channel} for update`;
   return row;
+}
+
+/** What an answer about aviso settings shows: the settings (none yet: the defaults), and the codes waiting on each channel. */
+export interface SettingsState {
+  settings: SettingsRow | undefined;
+  codes: CodeRow[];
 }
 
 export async function pendingCodes(sql: Sql, citizenId: string, now: Date): Promise<CodeRow[]> {

@@ -7,7 +7,7 @@ import { decodeCursor, toPage } from '../../http/pagination';
 import { citizenLivemodeFilter } from '../citizen/routes';
 import { toAviso, toAvisoSettings } from './mappers';
 import type { Channel } from './messages';
-import { findSettings, listAttempts, listCitizenAvisos, pendingCodes } from './queries';
+import { listAttempts, listCitizenAvisos } from './queries';
 import {
   AvisoPageSchema,
   AvisoSettingsSchema,
@@ -17,7 +17,7 @@ import {
   StartContactBody,
   UpdateAvisoSettingsBody,
 } from './schemas';
-import { confirmContact, removeContact, savePreferences, startContactConfirmation } from './service';
+import { confirmContact, readSettings, removeContact, savePreferences, startContactConfirmation } from './service';
 
 const TAG = 'Citizen';
 const PROBLEMS = ['citizen_token_invalid'] as const;
@@ -122,12 +122,6 @@ export function channelOf(param: 'email' | 'phone'): Channel {
   return param === 'email' ? 'email' : 'sms';
 }
 
-export async function settingsView(c: Context<AppEnv>, citizenId: string) {
-  const sql = c.get('sql');
-  const now = c.get('deps').clock.now();
-  return toAvisoSettings(await findSettings(sql, citizenId), await pendingCodes(sql, citizenId, now));
-}
-
 export async function avisosPage(c: Context<AppEnv>, citizenId: string, limit: number, cursor?: string) {
   const after = cursor ? (decodeCursor('my_avisos', cursor, 2) as [string, string]) : undefined;
   const rows = await listCitizenAvisos(c.get('sql'), {
@@ -159,23 +153,26 @@ export function registerAvisos(app: App): void {
     return c.json(await avisosPage(c, citizenPrincipal(c).citizenId, limit, cursor), 200);
   });
 
-  app.openapi(getSettings, async (c) => c.json(await settingsView(c, citizenPrincipal(c).citizenId), 200));
+  app.openapi(getSettings, async (c) => {
+    const settings = await readSettings(c.get('sql'), citizenPrincipal(c).citizenId, c.get('deps').clock.now());
+    return c.json(toAvisoSettings(settings), 200);
+  });
 
   app.openapi(putSettings, async (c) => {
     const principal = citizenPrincipal(c);
     const body = c.req.valid('json');
-    await savePreferences(
+    const settings = await savePreferences(
       c.get('sql'),
       principal.citizenId,
       { lang: body.language, channels: body.channels, kinds: body.kinds },
       c.get('deps').clock.now(),
     );
-    return c.json(await settingsView(c, principal.citizenId), 200);
+    return c.json(toAvisoSettings(settings), 200);
   });
 
   app.openapi(startContact, async (c) => {
     const principal = citizenPrincipal(c);
-    await startContactConfirmation(
+    const settings = await startContactConfirmation(
       c.get('sql'),
       c.get('deps').config,
       { citizenId: principal.citizenId, name: principal.name, livemode: true },
@@ -183,12 +180,12 @@ export function registerAvisos(app: App): void {
       c.req.valid('json').value,
       c.get('deps').clock.now(),
     );
-    return c.json(await settingsView(c, principal.citizenId), 202);
+    return c.json(toAvisoSettings(settings), 202);
   });
 
   app.openapi(confirm, async (c) => {
     const principal = citizenPrincipal(c);
-    await confirmContact(
+    const settings = await confirmContact(
       c.get('sql'),
       c.get('deps').config,
       principal.citizenId,
@@ -196,17 +193,17 @@ export function registerAvisos(app: App): void {
       c.req.valid('json').code,
       c.get('deps').clock.now(),
     );
-    return c.json(await settingsView(c, principal.citizenId), 200);
+    return c.json(toAvisoSettings(settings), 200);
   });
 
   app.openapi(remove, async (c) => {
     const principal = citizenPrincipal(c);
-    await removeContact(
+    const settings = await removeContact(
       c.get('sql'),
       principal.citizenId,
       channelOf(c.req.valid('param').channel),
       c.get('deps').clock.now(),
     );
-    return c.json(await settingsView(c, principal.citizenId), 200);
+    return c.json(toAvisoSettings(settings), 200);
   });
 }
