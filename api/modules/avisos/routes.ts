@@ -20,7 +20,6 @@ import {
 import { confirmContact, readSettings, removeContact, savePreferences, startContactConfirmation } from './service';
 
 const TAG = 'Citizen';
-const PROBLEMS = ['citizen_token_invalid'] as const;
 const SETTINGS = {
   description: "The citizen's aviso settings.",
   content: { 'application/json': { schema: AvisoSettingsSchema } },
@@ -36,7 +35,7 @@ const listMyAvisos = defineRoute({
     'For the signed-in citizen: every aviso Puente queued for them (email or SMS), newest first, with each delivery attempt and its outcome.',
   auth: 'citizenRead',
   request: { query: ListMyAvisosQuery },
-  problems: [...PROBLEMS, 'invalid_cursor'],
+  problems: ['invalid_cursor'],
   responses: {
     200: { description: 'A page of avisos.', content: { 'application/json': { schema: AvisoPageSchema } } },
   },
@@ -51,7 +50,6 @@ const getSettings = defineRoute({
   description:
     'Contacts (confirmed, and any waiting for their code), channels, language and the kinds of aviso wanted.',
   auth: 'citizenRead',
-  problems: [...PROBLEMS],
   responses: { 200: SETTINGS },
 });
 
@@ -65,7 +63,6 @@ const putSettings = defineRoute({
     'Replaces the channels, language and kinds of aviso wanted. A kind left out is not sent again, also if already queued.',
   auth: 'citizenWrite',
   request: { body: { content: { 'application/json': { schema: UpdateAvisoSettingsBody } }, required: true } },
-  problems: [...PROBLEMS],
   responses: { 200: SETTINGS },
 });
 
@@ -82,7 +79,6 @@ const startContact = defineRoute({
     params: ContactParams,
     body: { content: { 'application/json': { schema: StartContactBody } }, required: true },
   },
-  problems: [...PROBLEMS],
   responses: {
     202: { ...SETTINGS, description: 'The code is on its way; `pending` shows the contact waiting for it.' },
   },
@@ -101,7 +97,7 @@ const confirm = defineRoute({
     params: ContactParams,
     body: { content: { 'application/json': { schema: ConfirmContactBody } }, required: true },
   },
-  problems: [...PROBLEMS, 'contact_code_invalid', 'contact_code_expired'],
+  problems: ['contact_code_invalid', 'contact_code_expired'],
   responses: { 200: SETTINGS },
 });
 
@@ -114,7 +110,6 @@ const remove = defineRoute({
   description: 'Forgets the confirmed contact and any code waiting on that channel; no aviso goes there again.',
   auth: 'citizenWrite',
   request: { params: ContactParams },
-  problems: [...PROBLEMS],
   responses: { 200: SETTINGS },
 });
 

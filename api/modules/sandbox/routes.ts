@@ -33,13 +33,7 @@ const ONE = {
     content: { 'application/json': { schema: DelegationRequestSchema } },
   },
 };
-const PROBLEMS = [
-  'organization_suspended',
-  'forbidden',
-  'not_found',
-  'invalid_state_transition',
-  'delegation_request_expired',
-] as const;
+const PROBLEMS = ['not_found', 'invalid_state_transition', 'delegation_request_expired'] as const;
 
 const acceptRoute = defineRoute({
   method: 'post',
