@@ -1,6 +1,5 @@
 import type { Sql } from '../../db/sql';
-
-export type KeyPurpose = 'consent' | 'dev_idp';
+import type { KeyPurpose } from '../../deps';
 
 export interface SigningKeyRow {
   kid: string;

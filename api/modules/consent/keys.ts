@@ -2,7 +2,7 @@ import { exportJWK, generateKeyPair, importJWK, type JWK, type JWTPayload } from
 
 import type { Sql } from '../../db/sql';
 import { transaction } from '../../db/sql';
-import type { SigningKey, SigningKeys } from '../../deps';
+import type { KeyPurpose, SigningKey, SigningKeys } from '../../deps';
 import { SecretBox } from '../../lib/crypto-box';
 import { type Ed25519, type Ed25519PublicKey, webCryptoEd25519 } from '../../lib/ed25519';
 import { randomToken } from '../../lib/ids';
@@ -10,7 +10,6 @@ import {
   findCurrentKey,
   findKey,
   insertCurrentKey,
-  type KeyPurpose,
   listPublishedKeys,
   retireCurrentKey,
   type SigningKeyRow,
