@@ -1,4 +1,4 @@
-import { type BackgroundDeps, backgroundTasks } from '../background';
+import { type BackgroundDeps, backgroundTasks } from '../background-tasks';
 import type { Sql } from '../db/sql';
 import { DELIVERIES_CHANNEL } from '../modules/events/queries';
 import { DeliveryPipeline } from '../modules/webhooks/delivery';
