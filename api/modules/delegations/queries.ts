@@ -1,4 +1,4 @@
-import { afterCursor, ownedBy } from '../../db/fragments';
+import { afterCursor, lapsingStatusFilter, ownedBy } from '../../db/fragments';
 import { type Sql, textArray } from '../../db/sql';
 import type { Scope } from './scope';
 
@@ -111,14 +111,11 @@ export async function listDelegations(
     today: string;
   },
 ): Promise<DelegationRow[]> {
-  const statusFilter =
-    args.status === 'active'
-      ? sql`and ${delegationInForce(sql, 'd', args.today)}`
-      : args.status === 'expired'
-        ? sql`and (d.status = 'expired' or (d.status = 'active' and not ${delegationInForce(sql, 'd', args.today)}))`
-        : args.status
-          ? sql`and d.status = ${args.status}`
-          : sql``;
+  const statusFilter = lapsingStatusFilter(sql, 'd.status', {
+    status: args.status,
+    open: 'active',
+    current: delegationInForce(sql, 'd', args.today),
+  });
   return sql<DelegationRow[]>`
     ${selectDelegations(sql, args.today)}
     where true
