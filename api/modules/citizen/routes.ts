@@ -8,16 +8,14 @@ import { ProblemError } from '../../http/problem';
 import { legalDay } from '../../lib/legal-day';
 import { toAccessLogEntry } from '../access-log/mappers';
 import { AccessLogPageSchema, ListAccessLogQuery } from '../access-log/schemas';
-import { toDelegationRequest } from '../delegation-requests/mappers';
 import { findDelegationRequest } from '../delegation-requests/queries';
-import { requestPage } from '../delegation-requests/routes';
+import { answeredRequest, requestPage } from '../delegation-requests/routes';
 import {
   DelegationRequestPageSchema,
   DelegationRequestParams,
   DelegationRequestSchema,
   ListDelegationRequestsQuery,
 } from '../delegation-requests/schemas';
-import { acceptDelegationRequest, rejectDelegationRequest } from '../delegation-requests/service';
 import { toDelegation } from '../delegations/mappers';
 import { listDelegations } from '../delegations/queries';
 import { DelegationPageSchema, DelegationParams, DelegationSchema, ListDelegationsQuery } from '../delegations/schemas';
@@ -285,23 +283,13 @@ export function registerCitizen(app: App): void {
     return c.json(await requestPage(c, who, c.req.valid('query'), 'my_delegation_requests'), 200);
   });
 
-  app.openapi(acceptMyRequest, async (c) => {
-    const row = await myRequest(c, c.req.valid('param').id);
-    const now = c.get('deps').clock.now();
-    return c.json(
-      toDelegationRequest(await acceptDelegationRequest(c.get('sql'), row, now), c.get('deps').config.baseUrl),
-      200,
-    );
-  });
+  app.openapi(acceptMyRequest, async (c) =>
+    c.json(await answeredRequest(c, await myRequest(c, c.req.valid('param').id), 'accept'), 200),
+  );
 
-  app.openapi(rejectMyRequest, async (c) => {
-    const row = await myRequest(c, c.req.valid('param').id);
-    const now = c.get('deps').clock.now();
-    return c.json(
-      toDelegationRequest(await rejectDelegationRequest(c.get('sql'), row.id, now), c.get('deps').config.baseUrl),
-      200,
-    );
-  });
+  app.openapi(rejectMyRequest, async (c) =>
+    c.json(await answeredRequest(c, await myRequest(c, c.req.valid('param').id), 'reject'), 200),
+  );
 
   app.openapi(listMyDelegations, async (c) => {
     const principal = citizenPrincipal(c);
