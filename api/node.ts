@@ -7,9 +7,8 @@ import { configFromProcessEnv } from './config';
 import { jsonLogger } from './http/logger';
 import { ensureDemoOrganization } from './modules/organizations/demo';
 import { startBackgroundWork } from './node/background';
-import { exitWithStartupError } from './node/failure';
 import { nodeMetrics } from './node/metrics';
-import { migrate, nodeDeps, openDatabase } from './node/runtime';
+import { exitWithStartupError, migrate, nodeDeps, openDatabase } from './node/runtime';
 
 const SHUTDOWN_GRACE_MS = 4_000;
 

@@ -2,7 +2,7 @@ import type { Context, ExecutionContext } from 'hono';
 import redocBundle from 'redoc/bundles/redoc.standalone.js';
 
 import { createApp } from './app';
-import { type BackgroundTask, backgroundTasks } from './background';
+import { type BackgroundTask, backgroundTasks } from './background-tasks';
 import { baseDeps } from './base-deps';
 import { ConfigError, configFromEnv, type EnvSource } from './config';
 import { createSql } from './db/client';

@@ -1,4 +1,4 @@
-import type { Sql } from './sql';
+import type { Sql, SqlFragment } from './sql';
 
 /**
  * Whose rows a query may see: `and <alias>.organization_id = … and <alias>.livemode = … and <alias>.citizen_id = …`,
@@ -18,4 +18,22 @@ export function ownedBy(
 /** Keyset pagination: `and (<at>, <id>) > (cursor)`, the rows after the cursor in `order by <at>, <id>`. */
 export function afterCursor(sql: Sql, columns: { at: string; id: string }, after: [string, string] | undefined) {
   return after ? sql`and (${sql(columns.at)}, ${sql(columns.id)}) > (${after[0]}::timestamptz, ${after[1]})` : sql``;
+}
+
+/**
+ * A status filter where an `open` status (active, pending) lapses into `expired` once `current`
+ * stops holding, before any job records it: `open` matches the rows still current, `expired` the
+ * recorded and the lapsed ones, any other status the rows stored with it; none, every row.
+ */
+export function lapsingStatusFilter(
+  sql: Sql,
+  column: string,
+  filter: { status?: string; open: string; current: SqlFragment },
+) {
+  const stored = sql(column);
+  if (!filter.status) return sql``;
+  if (filter.status === filter.open) return sql`and ${stored} = ${filter.open} and ${filter.current}`;
+  if (filter.status === 'expired')
+    return sql`and (${stored} = 'expired' or (${stored} = ${filter.open} and not ${filter.current}))`;
+  return sql`and ${stored} = ${filter.status}`;
 }

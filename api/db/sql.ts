@@ -24,7 +24,7 @@ export function transaction<T>(sql: Sql, work: (tx: Sql) => Promise<T>): Promise
 
 /**
  * A top-level transaction on a connection of its own. Not `sql.begin`: with one query in flight
- * per connection (`max_pipeline: 1`, see api/node/database.ts) postgres.js 3.4.9 may queue the
+ * per connection (`max_pipeline: 1`, see api/db/client.ts) postgres.js 3.4.9 may queue the
  * `begin` behind a query already running on a busy connection and then never reserve that
  * connection for the transaction (it fails with UNSAFE_TRANSACTION under concurrency). A reserved
  * connection is one no other query uses; `begin`, the work and `commit` (or `rollback`) run on

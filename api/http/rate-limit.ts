@@ -147,6 +147,15 @@ export function credentialRateLimit(): MiddlewareHandler<AppEnv> {
   );
 }
 
+/** The per-client-address limit of public sign-ups (`PUENTE_REGISTRATION_RATE_LIMIT`). */
+export function registrationRateLimit(): MiddlewareHandler<AppEnv> {
+  return rateLimit(
+    'registration',
+    (c) => c.get('deps').config.registrationRateLimit,
+    (c) => c.get('deps').clientAddress(c),
+  );
+}
+
 /** The credential limit for hits an authenticating statement already counted (no middleware). */
 export function enforceCredentialRateLimit(c: Context<AppEnv>, hits: number): Record<string, string> {
   return judge('credential', c.get('deps').config.rateLimit, c.get('deps').clock.now(), hits);

@@ -12,7 +12,7 @@ import {
 import type { App, AppEnv } from './context';
 import { idempotency } from './idempotency';
 import type { ProblemCode } from './problem-codes';
-import { credentialRateLimit } from './rate-limit';
+import { credentialRateLimit, registrationRateLimit } from './rate-limit';
 
 /**
  * How a route authenticates, declared once per route (`defineRoute({ auth: 'orgWrite' })`): the
@@ -21,6 +21,7 @@ import { credentialRateLimit } from './rate-limit';
  */
 export type RouteAuth =
   | 'public'
+  | 'publicWrite'
   | 'orgRead'
   | 'orgWrite'
   | 'orgConsentedRead'
@@ -84,6 +85,12 @@ const settled = (role: MemberRole) => [
 
 export const ROUTE_AUTH: Record<RouteAuth, AuthKind> = {
   public: { security: [], problems: [], middleware: () => [] },
+  /** No credential (the sign-up): limited per client address instead, and idempotent. */
+  publicWrite: {
+    security: [],
+    problems: ['rate_limited'],
+    middleware: () => [registrationRateLimit(), idempotency()],
+  },
   orgRead: { security: API_KEY, problems: ORG_PROBLEMS, defaultRole: 'viewer', middleware: settled },
   orgWrite: {
     security: API_KEY,

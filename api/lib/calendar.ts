@@ -358,10 +358,12 @@ export function addBusinessDays(
   return counter.result(current);
 }
 
-function rollForward(counter: Counter, date: string): string {
-  let current = date;
+/** A term that ends on a calendar date (`end`): if that day is not a working one, the next working day (art. 30.5). */
+function endingOn(cal: CalendarSnapshot, from: string, end: string, places: readonly Place[]): DeadlineResult {
+  const counter = new Counter(cal, places, from);
+  let current = end;
   while (!counter.working(current)) current = addDays(current, 1);
-  return current;
+  return counter.result(current);
 }
 
 /** Months count date to date; a missing day is the month's last; a non-working end rolls forward (art. 30.4–30.5). */
@@ -371,8 +373,7 @@ export function addMonths(
   n: number,
   places: readonly Place[] = [],
 ): DeadlineResult {
-  const counter = new Counter(cal, places, from);
-  return counter.result(rollForward(counter, addMonthsToDate(from, n)));
+  return endingOn(cal, from, addMonthsToDate(from, n), places);
 }
 
 /** Días naturales: every day counts, but a last day that is inhábil moves to the next hábil one (art. 30.5). */
@@ -382,8 +383,7 @@ export function addNaturalDays(
   n: number,
   places: readonly Place[] = [],
 ): DeadlineResult {
-  const counter = new Counter(cal, places, from);
-  return counter.result(rollForward(counter, addDays(from, n)));
+  return endingOn(cal, from, addDays(from, n), places);
 }
 
 /** Merges the results of the steps of one computation (e.g. a term plus the time a requirement suspended it). */

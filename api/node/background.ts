@@ -1,4 +1,4 @@
-import { type BackgroundDeps, backgroundTasks } from '../background';
+import { type BackgroundDeps, backgroundTasks } from '../background-tasks';
 import type { Sql } from '../db/sql';
 import { DELIVERIES_CHANNEL } from '../modules/events/queries';
 import { DeliveryPipeline } from '../modules/webhooks/delivery';
@@ -37,7 +37,7 @@ function alarm() {
 }
 
 /**
- * The background tasks (api/background.ts) as loops in this process: each runs a batch again at
+ * The background tasks (api/background-tasks.ts) as loops in this process: each runs a batch again at
  * once while it finds work, and sleeps for its idle interval when it finds none. Several processes
  * (and the Worker's Cron Trigger) may run them against one database: claims use SKIP LOCKED and
  * scheduled events are deduplicated. Deliveries keep a pipeline in flight rather than a batch at a

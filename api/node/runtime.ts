@@ -6,7 +6,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 
 import { baseDeps } from '../base-deps';
-import type { Config } from '../config';
+import { type Config, ConfigError } from '../config';
 import { applyMigrations } from '../db/migrate';
 import type { Deps } from '../deps';
 import type { Logger } from '../http/logger';
@@ -96,4 +96,17 @@ async function nodeResolveHost(hostname: string): Promise<string[]> {
   } catch {
     return [];
   }
+}
+
+/**
+ * Stops a Node process that cannot start, with one line on stderr. A configuration error names
+ * the variable at fault (and never repeats a secret's value).
+ */
+export function exitWithStartupError(error: unknown): never {
+  const fields =
+    error instanceof ConfigError
+      ? { msg: 'invalid configuration', variable: error.variable, error: error.message }
+      : { msg: 'failed to start', error: error instanceof Error ? error.message : String(error) };
+  console.error(JSON.stringify({ time: new Date().toISOString(), level: 'error', ...fields }));
+  process.exit(1);
 }

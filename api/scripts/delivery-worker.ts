@@ -1,8 +1,7 @@
 import { ConfigError, configFromProcessEnv } from '../config';
 import { jsonLogger } from '../http/logger';
 import { startBackgroundWork } from '../node/background';
-import { exitWithStartupError } from '../node/failure';
-import { nodeDeps, openDatabase } from '../node/runtime';
+import { exitWithStartupError, nodeDeps, openDatabase } from '../node/runtime';
 
 // An extra webhook delivery, batch and aviso worker (and scheduler) next to `npm start`, against DATABASE_URL.
 async function main(): Promise<void> {

@@ -1,8 +1,7 @@
 import { configFromProcessEnv } from '../config';
 import { applyMigrations } from '../db/migrate';
-import { exitWithStartupError } from '../node/failure';
 import { readMigrationFiles } from '../node/migration-files';
-import { openDatabase } from '../node/runtime';
+import { exitWithStartupError, openDatabase } from '../node/runtime';
 
 async function main(): Promise<void> {
   const config = configFromProcessEnv();

@@ -1,8 +1,11 @@
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
 import { createApp } from '../app';
 import { baseDeps } from '../base-deps';
 import { configFromEnv } from '../config';
 import { jsonLogger } from '../http/logger';
-import { buildOpenApiDocument } from '../http/openapi-document';
+import { buildOpenApiDocument } from '../http/openapi-builder';
 
 /**
  * The document as the code defines it, with every optional surface switched on (admin routes
@@ -31,4 +34,11 @@ export function generateOpenApiDocument(): unknown {
 
 export function serialiseDocument(document: unknown): string {
   return JSON.stringify(document, null, 2) + '\n';
+}
+
+// `npm run openapi`: rewrites the committed document (a test fails when it is stale).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const target = fileURLToPath(new URL('../../openapi/openapi.json', import.meta.url));
+  writeFileSync(target, serialiseDocument(generateOpenApiDocument()));
+  console.log(`wrote ${target}`);
 }

@@ -4,39 +4,14 @@ import type { AccessLogRecord } from '../../deps';
 /** One access-log entry (the shape is declared with the `AccessLogBatch` that Deps carries). */
 export type AccessLogEntry = AccessLogRecord;
 
-/**
- * The one way an access-log row is written: from `source`, a row set with the columns
- * `citizen_id`, `delegation_id`, `organization_id`, `member_id` and `livemode`. The actor is the
- * organisation unless the entry says the citizen acted on their own procedure.
- */
-export function accessLogInsert(
-  sql: Sql,
-  entry: Pick<AccessLogEntry, 'id' | 'action' | 'resourceType' | 'resourceId' | 'requestId' | 'at' | 'actorType'>,
-  source: SqlFragment,
-) {
-  return sql`
-    insert into access_log (id, citizen_id, delegation_id, organization_id, member_id, livemode, action, resource_type, resource_id, request_id, occurred_at, actor_type)
-    select ${entry.id}, citizen_id, delegation_id, organization_id, member_id, livemode, ${entry.action}, ${entry.resourceType},
-           ${entry.resourceId}, ${entry.requestId}, ${entry.at}, ${entry.actorType ?? 'organization'}
-    from ${source}`;
-}
-
-export async function insertAccessLog(sql: Sql, e: AccessLogEntry): Promise<void> {
-  await sql`${accessLogInsert(
-    sql,
-    e,
-    sql`(select ${e.citizenId}::text as citizen_id, ${e.delegationId}::text as delegation_id, ${e.organizationId}::text as organization_id,
-                ${e.memberId}::text as member_id, ${e.livemode}::boolean as livemode) as entry`,
-  )}`;
-}
+type Who = 'citizenId' | 'delegationId' | 'organizationId' | 'memberId' | 'livemode';
 
 /**
- * Many entries in one multi-row insert: a batch of the group-committed access log (see
- * `accessLogBatcher`). Twelve parameters a row, so a batch of 256 stays far under PostgreSQL's
- * 65,535.
+ * An entry as its `access_log` row: the one list of columns, in order, and what fills each. Who
+ * acted for whom are values, or (in `accessLogInsert`) the columns of a source row set.
  */
-export async function insertAccessLogBatch(sql: Sql, entries: readonly AccessLogEntry[]): Promise<void> {
-  const rows = entries.map((e) => ({
+function accessLogRow<W = never>(e: Omit<AccessLogEntry, Who> & { [K in Who]: AccessLogEntry[K] | W }) {
+  return {
     id: e.id,
     citizen_id: e.citizenId,
     delegation_id: e.delegationId,
@@ -49,22 +24,42 @@ export async function insertAccessLogBatch(sql: Sql, entries: readonly AccessLog
     request_id: e.requestId,
     occurred_at: e.at,
     actor_type: e.actorType ?? 'organization',
-  }));
-  await sql`insert into access_log ${sql(
-    rows,
-    'id',
-    'citizen_id',
-    'delegation_id',
-    'organization_id',
-    'member_id',
-    'livemode',
-    'action',
-    'resource_type',
-    'resource_id',
-    'request_id',
-    'occurred_at',
-    'actor_type',
-  )}`;
+  };
+}
+
+/**
+ * The one way an access-log row is written inside another statement: from `source`, a row set
+ * with the columns `citizen_id`, `delegation_id`, `organization_id`, `member_id` and `livemode`.
+ * The actor is the organisation unless the entry says the citizen acted on their own procedure.
+ */
+export function accessLogInsert(
+  sql: Sql,
+  entry: Pick<AccessLogEntry, 'id' | 'action' | 'resourceType' | 'resourceId' | 'requestId' | 'at' | 'actorType'>,
+  source: SqlFragment,
+) {
+  const row = accessLogRow<SqlFragment>({
+    ...entry,
+    citizenId: sql`citizen_id`,
+    delegationId: sql`delegation_id`,
+    organizationId: sql`organization_id`,
+    memberId: sql`member_id`,
+    livemode: sql`livemode`,
+  });
+  // postgres.js renders a fragment value of a select helper in place (`citizen_id as "citizen_id"`); its types do not say so.
+  return sql`insert into access_log (${sql(Object.keys(row))}) select ${sql(row as Record<keyof typeof row, never>)} from ${source}`;
+}
+
+export function insertAccessLog(sql: Sql, e: AccessLogEntry): Promise<void> {
+  return insertAccessLogBatch(sql, [e]);
+}
+
+/**
+ * Many entries in one multi-row insert: a batch of the group-committed access log (see
+ * `accessLogBatcher`). Twelve parameters a row, so a batch of 256 stays far under PostgreSQL's
+ * 65,535.
+ */
+export async function insertAccessLogBatch(sql: Sql, entries: readonly AccessLogEntry[]): Promise<void> {
+  await sql`insert into access_log ${sql(entries.map(accessLogRow))}`;
 }
 
 export interface AccessLogRow {

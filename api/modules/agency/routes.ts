@@ -33,6 +33,12 @@ const ONE = {
   200: { description: 'The procedure after the action.', content: { 'application/json': { schema: ProcedureSchema } } },
 };
 
+/** A declaration or warning: an optional text, notified to the representative. */
+const ACT_REQUEST = {
+  params: ProcedureParams,
+  body: { content: { 'application/json': { schema: AgencyActBody } }, required: false },
+};
+
 const queueRoute = defineRoute({
   method: 'get',
   path: '/v1/agency/procedures',
@@ -122,10 +128,7 @@ const withdrawalRoute = defineRoute({
     "Arts. 68.1 and 94: once the open requirement's term has passed unanswered, from the day after its deadline (409 `term_not_elapsed` before, with `earliest_on`). " +
     'The declaration is notified to the representative.',
   auth: 'agencyWrite',
-  request: {
-    params: ProcedureParams,
-    body: { content: { 'application/json': { schema: AgencyActBody } }, required: false },
-  },
+  request: ACT_REQUEST,
   problems: ['not_found', 'invalid_state_transition', 'term_not_elapsed', 'conflict', 'calendar_unavailable'],
   responses: ONE,
 });
@@ -139,10 +142,7 @@ const lapseWarningRoute = defineRoute({
   description:
     'Art. 95.1: notified to the representative; three months (date to date) after it takes effect, the procedure may be declared lapsed unless the applicant acts.',
   auth: 'agencyWrite',
-  request: {
-    params: ProcedureParams,
-    body: { content: { 'application/json': { schema: AgencyActBody } }, required: false },
-  },
+  request: ACT_REQUEST,
   problems: ['not_found', 'invalid_state_transition', 'calendar_unavailable'],
   responses: ONE,
 });
@@ -157,10 +157,7 @@ const lapseRoute = defineRoute({
     "Art. 95.1: from the day after the three months that follow the warning's notification (409 `term_not_elapsed` before); refused (409 `conflict`) with no warning, " +
     'or if the representative acted since. The declaration is notified to the representative.',
   auth: 'agencyWrite',
-  request: {
-    params: ProcedureParams,
-    body: { content: { 'application/json': { schema: AgencyActBody } }, required: false },
-  },
+  request: ACT_REQUEST,
   problems: ['not_found', 'invalid_state_transition', 'term_not_elapsed', 'conflict', 'calendar_unavailable'],
   responses: ONE,
 });

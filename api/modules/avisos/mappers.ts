@@ -1,7 +1,7 @@
 import type { z } from '@hono/zod-openapi';
 
 import { AVISO_KINDS, renderAviso } from './messages';
-import type { AttemptRow, AvisoRow, CodeRow, SettingsRow } from './queries';
+import type { AttemptRow, AvisoRow, SettingsState } from './queries';
 import type { AvisoSchema, AvisoSettingsSchema } from './schemas';
 
 /** The subject as sent, or (not sent yet) as it will read. */
@@ -33,7 +33,7 @@ export function toAviso(a: AvisoRow, attempts: AttemptRow[]): z.infer<typeof Avi
   };
 }
 
-export function toAvisoSettings(s: SettingsRow | undefined, codes: CodeRow[]): z.infer<typeof AvisoSettingsSchema> {
+export function toAvisoSettings({ settings: s, codes }: SettingsState): z.infer<typeof AvisoSettingsSchema> {
   const pending = (channel: 'email' | 'sms') => {
     const c = codes.find((x) => x.channel === channel);
     return c ? { value: c.value, expires_at: c.expires_at.toISOString() } : null;

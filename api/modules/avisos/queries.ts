@@ -1,6 +1,7 @@
 import type { Sql } from '../../db/sql';
 import { textArray } from '../../db/sql';
 import type { Lang } from '../citizen/i18n';
+import { delegationInForce } from '../delegations/queries';
 import type { AnyAvisoKind, AvisoFacts, Channel } from './messages';
 
 export interface SettingsRow {
@@ -242,15 +243,19 @@ export async function setContact(
   value: string | null,
   confirmedAt: Date | null,
   now: Date,
-): Promise<void> {
+): Promise<SettingsRow> {
   await ensureSettings(sql, citizenId, now);
-  if (channel === 'email') {
-    await sql`update citizen_aviso_settings set email = ${value}, email_confirmed_at = ${confirmedAt}, updated_at = ${now}
-      where citizen_id = ${citizenId}`;
-  } else {
-    await sql`update citizen_aviso_settings set phone = ${value}, phone_confirmed_at = ${confirmedAt}, updated_at = ${now}
-      where citizen_id = ${citizenId}`;
-  }
+  const [row] =
+    channel === 'email'
+      ? await sql<
+          SettingsRow[]
+        >`update citizen_aviso_settings set email = ${value}, email_confirmed_at = ${confirmedAt}, updated_at = ${now}
+          where citizen_id = ${citizenId} returning *`
+      : await sql<
+          SettingsRow[]
+        >`update citizen_aviso_settings set phone = ${value}, phone_confirmed_at = ${confirmedAt}, updated_at = ${now}
+          where citizen_id = ${citizenId} returning *`;
+  return row!;
 }
 
 export interface CodeRow {
@@ -278,6 +283,12 @@ export async function lockCode(sql: Sql, citizenId: string, channel: Channel): P
   const [row] = await sql<CodeRow[]>`
     select * from citizen_contact_codes where citizen_id = ${citizenId} and channel = ${channel} for update`;
   return row;
+}
+
+/** What an answer about aviso settings shows: the settings (none yet: the defaults), and the codes waiting on each channel. */
+export interface SettingsState {
+  settings: SettingsRow | undefined;
+  codes: CodeRow[];
 }
 
 export async function pendingCodes(sql: Sql, citizenId: string, now: Date): Promise<CodeRow[]> {
@@ -328,7 +339,7 @@ export function listDelegationsEndingSoon(
   return sql<{ id: string; livemode: boolean; valid_until: string }[]>`
     select d.id, d.livemode, to_char(d.valid_until, 'YYYY-MM-DD') as valid_until
     from delegations d join citizen_aviso_settings s on s.citizen_id = d.citizen_id
-    where d.status = 'active' and d.valid_until >= ${today}::date and d.valid_until <= ${until}::date`;
+    where ${delegationInForce(sql, 'd', today)} and d.valid_until <= ${until}::date`;
 }
 
 export interface MailboxRow {

@@ -7,7 +7,7 @@ import { decodeCursor, toPage } from '../../http/pagination';
 import { citizenLivemodeFilter } from '../citizen/routes';
 import { toAviso, toAvisoSettings } from './mappers';
 import type { Channel } from './messages';
-import { findSettings, listAttempts, listCitizenAvisos, pendingCodes } from './queries';
+import { listAttempts, listCitizenAvisos } from './queries';
 import {
   AvisoPageSchema,
   AvisoSettingsSchema,
@@ -17,10 +17,9 @@ import {
   StartContactBody,
   UpdateAvisoSettingsBody,
 } from './schemas';
-import { confirmContact, removeContact, savePreferences, startContactConfirmation } from './service';
+import { confirmContact, readSettings, removeContact, savePreferences, startContactConfirmation } from './service';
 
 const TAG = 'Citizen';
-const PROBLEMS = ['citizen_token_invalid'] as const;
 const SETTINGS = {
   description: "The citizen's aviso settings.",
   content: { 'application/json': { schema: AvisoSettingsSchema } },
@@ -36,7 +35,7 @@ const listMyAvisos = defineRoute({
     'For the signed-in citizen: every aviso Puente queued for them (email or SMS), newest first, with each delivery attempt and its outcome.',
   auth: 'citizenRead',
   request: { query: ListMyAvisosQuery },
-  problems: [...PROBLEMS, 'invalid_cursor'],
+  problems: ['invalid_cursor'],
   responses: {
     200: { description: 'A page of avisos.', content: { 'application/json': { schema: AvisoPageSchema } } },
   },
@@ -51,7 +50,6 @@ const getSettings = defineRoute({
   description:
     'Contacts (confirmed, and any waiting for their code), channels, language and the kinds of aviso wanted.',
   auth: 'citizenRead',
-  problems: [...PROBLEMS],
   responses: { 200: SETTINGS },
 });
 
@@ -65,7 +63,6 @@ const putSettings = defineRoute({
     'Replaces the channels, language and kinds of aviso wanted. A kind left out is not sent again, also if already queued.',
   auth: 'citizenWrite',
   request: { body: { content: { 'application/json': { schema: UpdateAvisoSettingsBody } }, required: true } },
-  problems: [...PROBLEMS],
   responses: { 200: SETTINGS },
 });
 
@@ -82,7 +79,6 @@ const startContact = defineRoute({
     params: ContactParams,
     body: { content: { 'application/json': { schema: StartContactBody } }, required: true },
   },
-  problems: [...PROBLEMS],
   responses: {
     202: { ...SETTINGS, description: 'The code is on its way; `pending` shows the contact waiting for it.' },
   },
@@ -101,7 +97,7 @@ const confirm = defineRoute({
     params: ContactParams,
     body: { content: { 'application/json': { schema: ConfirmContactBody } }, required: true },
   },
-  problems: [...PROBLEMS, 'contact_code_invalid', 'contact_code_expired'],
+  problems: ['contact_code_invalid', 'contact_code_expired'],
   responses: { 200: SETTINGS },
 });
 
@@ -114,18 +110,11 @@ const remove = defineRoute({
   description: 'Forgets the confirmed contact and any code waiting on that channel; no aviso goes there again.',
   auth: 'citizenWrite',
   request: { params: ContactParams },
-  problems: [...PROBLEMS],
   responses: { 200: SETTINGS },
 });
 
 export function channelOf(param: 'email' | 'phone'): Channel {
   return param === 'email' ? 'email' : 'sms';
-}
-
-export async function settingsView(c: Context<AppEnv>, citizenId: string) {
-  const sql = c.get('sql');
-  const now = c.get('deps').clock.now();
-  return toAvisoSettings(await findSettings(sql, citizenId), await pendingCodes(sql, citizenId, now));
 }
 
 export async function avisosPage(c: Context<AppEnv>, citizenId: string, limit: number, cursor?: string) {
@@ -159,23 +148,26 @@ export function registerAvisos(app: App): void {
     return c.json(await avisosPage(c, citizenPrincipal(c).citizenId, limit, cursor), 200);
   });
 
-  app.openapi(getSettings, async (c) => c.json(await settingsView(c, citizenPrincipal(c).citizenId), 200));
+  app.openapi(getSettings, async (c) => {
+    const settings = await readSettings(c.get('sql'), citizenPrincipal(c).citizenId, c.get('deps').clock.now());
+    return c.json(toAvisoSettings(settings), 200);
+  });
 
   app.openapi(putSettings, async (c) => {
     const principal = citizenPrincipal(c);
     const body = c.req.valid('json');
-    await savePreferences(
+    const settings = await savePreferences(
       c.get('sql'),
       principal.citizenId,
       { lang: body.language, channels: body.channels, kinds: body.kinds },
       c.get('deps').clock.now(),
     );
-    return c.json(await settingsView(c, principal.citizenId), 200);
+    return c.json(toAvisoSettings(settings), 200);
   });
 
   app.openapi(startContact, async (c) => {
     const principal = citizenPrincipal(c);
-    await startContactConfirmation(
+    const settings = await startContactConfirmation(
       c.get('sql'),
       c.get('deps').config,
       { citizenId: principal.citizenId, name: principal.name, livemode: true },
@@ -183,12 +175,12 @@ export function registerAvisos(app: App): void {
       c.req.valid('json').value,
       c.get('deps').clock.now(),
     );
-    return c.json(await settingsView(c, principal.citizenId), 202);
+    return c.json(toAvisoSettings(settings), 202);
   });
 
   app.openapi(confirm, async (c) => {
     const principal = citizenPrincipal(c);
-    await confirmContact(
+    const settings = await confirmContact(
       c.get('sql'),
       c.get('deps').config,
       principal.citizenId,
@@ -196,17 +188,17 @@ export function registerAvisos(app: App): void {
       c.req.valid('json').code,
       c.get('deps').clock.now(),
     );
-    return c.json(await settingsView(c, principal.citizenId), 200);
+    return c.json(toAvisoSettings(settings), 200);
   });
 
   app.openapi(remove, async (c) => {
     const principal = citizenPrincipal(c);
-    await removeContact(
+    const settings = await removeContact(
       c.get('sql'),
       principal.citizenId,
       channelOf(c.req.valid('param').channel),
       c.get('deps').clock.now(),
     );
-    return c.json(await settingsView(c, principal.citizenId), 200);
+    return c.json(toAvisoSettings(settings), 200);
   });
 }

@@ -24,15 +24,18 @@ import {
   delegationContext,
   deleteCode,
   ensureSettings,
+  findSettings,
   insertAvisos,
   listDelegationsEndingSoon,
   lockCode,
   type NewAviso,
+  pendingCodes,
   procedureContext,
   replaceCode,
   requestContext,
   setContact,
   type SettingsRow,
+  type SettingsState,
   turnOff,
   updatePreferences,
 } from './queries';
@@ -278,7 +281,7 @@ export async function startContactConfirmation(
   channel: Channel,
   raw: string,
   now: Date,
-): Promise<{ value: string; expiresAt: Date }> {
+): Promise<SettingsState> {
   const value = channel === 'email' ? normalizeEmail(raw) : normalizePhone(raw);
   if (!value)
     throw fieldProblem(
@@ -321,7 +324,7 @@ export async function startContactConfirmation(
         at: now,
       },
     ]);
-    return { value, expiresAt };
+    return withCodes(tx, citizen.citizenId, settings, now);
   });
 }
 
@@ -333,7 +336,7 @@ export async function confirmContact(
   channel: Channel,
   code: string,
   now: Date,
-): Promise<SettingsRow> {
+): Promise<SettingsState> {
   const outcome = await transaction(sql, async (tx) => {
     const pending = await lockCode(tx, citizenId, channel);
     if (!pending || pending.expires_at <= now || pending.attempts >= CODE_MAX_ATTEMPTS) {
@@ -345,9 +348,9 @@ export async function confirmContact(
       await bumpCodeAttempts(tx, citizenId, channel);
       return 'wrong' as const;
     }
-    await setContact(tx, citizenId, channel, pending.value, now, now);
+    const settings = await setContact(tx, citizenId, channel, pending.value, now, now);
     await deleteCode(tx, citizenId, channel);
-    return 'confirmed' as const;
+    return withCodes(tx, citizenId, settings, now);
   });
   if (outcome === 'expired')
     throw new ProblemError(
@@ -358,14 +361,14 @@ export async function confirmContact(
     throw new ProblemError('contact_code_invalid', 'The code does not match the one sent.', {
       errors: [{ pointer: '/code', in: 'body', detail: 'Check the code and try again.' }],
     });
-  return (await ensureSettings(sql, citizenId, now))!;
+  return outcome;
 }
 
-export async function removeContact(sql: Sql, citizenId: string, channel: Channel, now: Date): Promise<SettingsRow> {
+export function removeContact(sql: Sql, citizenId: string, channel: Channel, now: Date): Promise<SettingsState> {
   return transaction(sql, async (tx) => {
-    await setContact(tx, citizenId, channel, null, null, now);
+    const settings = await setContact(tx, citizenId, channel, null, null, now);
     await deleteCode(tx, citizenId, channel);
-    return ensureSettings(tx, citizenId, now);
+    return withCodes(tx, citizenId, settings, now);
   });
 }
 
@@ -374,10 +377,27 @@ export function savePreferences(
   citizenId: string,
   p: { lang: Lang; channels: Channel[]; kinds: AvisoKind[] },
   now: Date,
-): Promise<SettingsRow> {
+): Promise<SettingsState> {
   const kindsOff = AVISO_KINDS.filter((k) => !p.kinds.includes(k));
   const channels = CHANNELS.filter((c) => p.channels.includes(c));
-  return updatePreferences(sql, citizenId, { lang: p.lang, channels, kindsOff, now });
+  return transaction(sql, async (tx) =>
+    withCodes(tx, citizenId, await updatePreferences(tx, citizenId, { lang: p.lang, channels, kindsOff, now }), now),
+  );
+}
+
+/** The citizen's aviso settings as they stand now. */
+export async function readSettings(sql: Sql, citizenId: string, now: Date): Promise<SettingsState> {
+  return withCodes(sql, citizenId, await findSettings(sql, citizenId), now);
+}
+
+/** Settings just read or written, with the codes still waiting on each channel. */
+async function withCodes(
+  sql: Sql,
+  citizenId: string,
+  settings: SettingsRow | undefined,
+  now: Date,
+): Promise<SettingsState> {
+  return { settings, codes: await pendingCodes(sql, citizenId, now) };
 }
 
 /** Turns off what an unsubscribe link names (one kind, or every kind). */

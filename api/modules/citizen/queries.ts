@@ -1,5 +1,6 @@
 import { type Sql, textArray } from '../../db/sql';
 import { accessLogInsert } from '../access-log/queries';
+import { delegationStatusOn } from '../delegations/queries';
 import { receiptPayload, type ReceiptRow } from '../procedures/queries';
 
 export async function findCitizenIdNumber(sql: Sql, citizenId: string): Promise<string | undefined> {
@@ -25,7 +26,7 @@ export function listHolders(
   if (delegationIds.length === 0) return Promise.resolve([]);
   return sql<HolderRow[]>`
     select d.id as delegation_id,
-      case when d.status = 'active' and d.valid_until < ${today}::date then 'expired' else d.status end as delegation_status,
+      ${delegationStatusOn(sql, 'd', today)} as delegation_status,
       o.id as organization_id, o.legal_name as organization_name, o.kind as organization_kind
     from delegations d join organizations o on o.id = d.organization_id
     where d.citizen_id = ${citizenId} and d.id = any(${textArray(delegationIds)}::text[])`;
@@ -47,7 +48,7 @@ export function listDelegationChoices(
 ): Promise<DelegationChoiceRow[]> {
   return sql<DelegationChoiceRow[]>`
     select d.id, o.legal_name as organization_name, to_char(d.valid_from, 'YYYY-MM-DD') as valid_from,
-      case when d.status = 'active' and d.valid_until < ${today}::date then 'expired' else d.status end as status
+      ${delegationStatusOn(sql, 'd', today)} as status
     from delegations d join organizations o on o.id = d.organization_id
     where d.citizen_id = ${citizenId}
       ${livemode !== undefined ? sql`and d.livemode = ${livemode}` : sql``}

@@ -8,16 +8,14 @@ import { ProblemError } from '../../http/problem';
 import { legalDay } from '../../lib/legal-day';
 import { toAccessLogEntry } from '../access-log/mappers';
 import { AccessLogPageSchema, ListAccessLogQuery } from '../access-log/schemas';
-import { toDelegationRequest } from '../delegation-requests/mappers';
 import { findDelegationRequest } from '../delegation-requests/queries';
-import { requestPage } from '../delegation-requests/routes';
+import { answeredRequest, requestPage } from '../delegation-requests/routes';
 import {
   DelegationRequestPageSchema,
   DelegationRequestParams,
   DelegationRequestSchema,
   ListDelegationRequestsQuery,
 } from '../delegation-requests/schemas';
-import { acceptDelegationRequest, rejectDelegationRequest } from '../delegation-requests/service';
 import { toDelegation } from '../delegations/mappers';
 import { listDelegations } from '../delegations/queries';
 import { DelegationPageSchema, DelegationParams, DelegationSchema, ListDelegationsQuery } from '../delegations/schemas';
@@ -52,7 +50,6 @@ import {
 
 const TAG = 'Citizen';
 const PDF = { 'application/pdf': { schema: { type: 'string' as const, format: 'binary' } } };
-const PROBLEMS = ['citizen_token_invalid'] as const;
 
 /** Citizens see live requests; outside production also test-mode ones, so the sandbox flow can be tried by hand. */
 export function citizenLivemodeFilter(c: Context<AppEnv>): boolean | undefined {
@@ -69,7 +66,7 @@ const listMyRequests = defineRoute({
     'For the signed-in citizen: the delegation requests organisations have addressed to them, newest first, so they can accept or reject them.',
   auth: 'citizenRead',
   request: { query: ListDelegationRequestsQuery },
-  problems: [...PROBLEMS, 'invalid_cursor'],
+  problems: ['invalid_cursor'],
   responses: {
     200: {
       description: 'A page of requests for the signed-in citizen.',
@@ -88,7 +85,7 @@ const acceptMyRequest = defineRoute({
     'For the signed-in citizen: accepts a pending request and grants the delegation with the scope asked for. Emits `delegation_request.accepted` to the organisation.',
   auth: 'citizenWrite',
   request: { params: DelegationRequestParams },
-  problems: [...PROBLEMS, 'not_found', 'invalid_state_transition', 'delegation_request_expired', 'conflict'],
+  problems: ['not_found', 'invalid_state_transition', 'delegation_request_expired', 'conflict'],
   responses: {
     200: {
       description: 'The accepted request; `delegation_id` names the new delegation.',
@@ -107,7 +104,7 @@ const rejectMyRequest = defineRoute({
     'For the signed-in citizen: turns down a pending request; no delegation is created. Emits `delegation_request.rejected` to the organisation.',
   auth: 'citizenWrite',
   request: { params: DelegationRequestParams },
-  problems: [...PROBLEMS, 'not_found', 'invalid_state_transition', 'delegation_request_expired'],
+  problems: ['not_found', 'invalid_state_transition', 'delegation_request_expired'],
   responses: {
     200: { description: 'The rejected request.', content: { 'application/json': { schema: DelegationRequestSchema } } },
   },
@@ -123,7 +120,7 @@ const listMyDelegations = defineRoute({
     'For the signed-in citizen: every delegation they have granted, active or ended, with the organisation and scope, so they can review or revoke it.',
   auth: 'citizenRead',
   request: { query: ListDelegationsQuery },
-  problems: [...PROBLEMS, 'invalid_cursor'],
+  problems: ['invalid_cursor'],
   responses: {
     200: { description: 'A page of delegations.', content: { 'application/json': { schema: DelegationPageSchema } } },
   },
@@ -139,7 +136,7 @@ const revokeMyDelegation = defineRoute({
     "Takes effect on the organisation's very next request: consent tokens minted before stop working at once.",
   auth: 'citizenWrite',
   request: { params: DelegationParams },
-  problems: [...PROBLEMS, 'not_found', 'invalid_state_transition'],
+  problems: ['not_found', 'invalid_state_transition'],
   responses: {
     200: { description: 'The revoked delegation.', content: { 'application/json': { schema: DelegationSchema } } },
   },
@@ -156,7 +153,7 @@ const myAccessLog = defineRoute({
     'Filter by delegation and by a period of Europe/Madrid days (`from` and `to`, both included).',
   auth: 'citizenRead',
   request: { query: ListAccessLogQuery },
-  problems: [...PROBLEMS, 'invalid_cursor'],
+  problems: ['invalid_cursor'],
   responses: {
     200: {
       description: 'A page of access-log entries.',
@@ -175,7 +172,7 @@ const listMyProcedures = defineRoute({
     "By any representative, oldest first. A procedure stays in the list after its delegation is revoked or ends: it is the citizen's history.",
   auth: 'citizenRead',
   request: { query: ListMyProceduresQuery },
-  problems: [...PROBLEMS, 'invalid_cursor'],
+  problems: ['invalid_cursor'],
   responses: {
     200: {
       description: 'A page of procedures, oldest first.',
@@ -194,7 +191,7 @@ const retrieveMyProcedure = defineRoute({
     "Every date is a Europe/Madrid legal day computed by the same deadline code as the firms' `Procedure.deadlines`.",
   auth: 'citizenRead',
   request: { params: MyProcedureParams },
-  problems: [...PROBLEMS, 'not_found'],
+  problems: ['not_found'],
   responses: {
     200: {
       description: 'The procedure as the citizen sees it.',
@@ -212,7 +209,7 @@ const downloadMyDocumentRoute = defineRoute({
   description: "The exact bytes stored. The download is recorded in the citizen's own access log (`actor: citizen`).",
   auth: 'citizenRead',
   request: { params: MyDocumentParams },
-  problems: [...PROBLEMS, 'not_found'],
+  problems: ['not_found'],
   responses: {
     200: {
       description: 'The file as uploaded.',
@@ -234,7 +231,7 @@ const myReceiptRoute = defineRoute({
   description: "The same justificante the representative gets; the download is recorded in the citizen's access log.",
   auth: 'citizenRead',
   request: { params: MyProcedureParams },
-  problems: [...PROBLEMS, 'not_found', 'invalid_state_transition'],
+  problems: ['not_found', 'invalid_state_transition'],
   responses: { 200: { description: 'The receipt.', content: PDF } },
 });
 
@@ -248,7 +245,7 @@ const exportMyAccessLog = defineRoute({
     'Takes the same filter and window (`delegation_id`, `from`, `to`, `cursor`, `limit`) as `GET /v1/me/access-log` and lists exactly the entries that list answers, in the same order.',
   auth: 'citizenRead',
   request: { query: ExportAccessLogQuery },
-  problems: [...PROBLEMS, 'invalid_cursor'],
+  problems: ['invalid_cursor'],
   responses: {
     200: { description: 'The entries as a file.', content: { 'text/csv': { schema: { type: 'string' } }, ...PDF } },
   },
@@ -263,7 +260,7 @@ const myProcedureTimeline = defineRoute({
   description: 'For the signed-in citizen: the full history of one of their procedures, as the organisation sees it.',
   auth: 'citizenRead',
   request: { params: ProcedureParams },
-  problems: [...PROBLEMS, 'not_found'],
+  problems: ['not_found'],
   responses: {
     200: { description: 'Every change, oldest first.', content: { 'application/json': { schema: TimelineSchema } } },
   },
@@ -286,23 +283,13 @@ export function registerCitizen(app: App): void {
     return c.json(await requestPage(c, who, c.req.valid('query'), 'my_delegation_requests'), 200);
   });
 
-  app.openapi(acceptMyRequest, async (c) => {
-    const row = await myRequest(c, c.req.valid('param').id);
-    const now = c.get('deps').clock.now();
-    return c.json(
-      toDelegationRequest(await acceptDelegationRequest(c.get('sql'), row, now), c.get('deps').config.baseUrl),
-      200,
-    );
-  });
+  app.openapi(acceptMyRequest, async (c) =>
+    c.json(await answeredRequest(c, await myRequest(c, c.req.valid('param').id), 'accept'), 200),
+  );
 
-  app.openapi(rejectMyRequest, async (c) => {
-    const row = await myRequest(c, c.req.valid('param').id);
-    const now = c.get('deps').clock.now();
-    return c.json(
-      toDelegationRequest(await rejectDelegationRequest(c.get('sql'), row.id, now), c.get('deps').config.baseUrl),
-      200,
-    );
-  });
+  app.openapi(rejectMyRequest, async (c) =>
+    c.json(await answeredRequest(c, await myRequest(c, c.req.valid('param').id), 'reject'), 200),
+  );
 
   app.openapi(listMyDelegations, async (c) => {
     const principal = citizenPrincipal(c);

@@ -280,16 +280,18 @@ async function logThroughBatch(
 
 /**
  * A consented write: the gate (with the resource it changes, read by `payload`) and the change in
- * one transaction, so the access-log row commits with the change or not at all.
+ * one transaction, so the access-log row commits with the change or not at all. A `need` that
+ * depends on the data (a capacity that follows the procedure's state) is read in that transaction.
  */
 export function consentedWrite<T, R>(
   c: Context<AppEnv>,
-  need: ConsentNeed,
+  need: ConsentNeed | ((tx: Sql) => Promise<ConsentNeed>),
   payload: (tx: Sql) => SqlFragment,
   work: (tx: Sql, row: T, consent: Consent) => Promise<R>,
 ): Promise<R> {
   return transaction(c.get('sql'), async (tx) => {
-    const { row, consent } = await throughGate<T>(c, tx, need, payload(tx));
+    const needed = typeof need === 'function' ? await need(tx) : need;
+    const { row, consent } = await throughGate<T>(c, tx, needed, payload(tx));
     return work(tx, row!, consent);
   });
 }

@@ -1,6 +1,5 @@
 import type { Sql } from '../../db/sql';
-
-export type KeyPurpose = 'consent' | 'dev_idp';
+import type { KeyPurpose } from '../../deps';
 
 export interface SigningKeyRow {
   kid: string;
@@ -30,14 +29,17 @@ export function listPublishedKeys(sql: Sql, purpose: KeyPurpose): Promise<Signin
   >`select * from signing_keys where purpose = ${purpose} order by retired_at is not null, created_at desc, retired_at desc limit 2`;
 }
 
-/** Inserts a new current key unless one exists (another instance may have won the race). */
-export async function insertCurrentKey(sql: Sql, row: Omit<SigningKeyRow, 'retired_at'>): Promise<boolean> {
-  const inserted = await sql`
+/** Inserts a new current key unless one exists (another instance may have won the race: then undefined). */
+export async function insertCurrentKey(
+  sql: Sql,
+  row: Omit<SigningKeyRow, 'retired_at'>,
+): Promise<SigningKeyRow | undefined> {
+  const [inserted] = await sql<SigningKeyRow[]>`
     insert into signing_keys (kid, purpose, alg, public_jwk, private_jwk_encrypted, created_at)
     values (${row.kid}, ${row.purpose}, 'EdDSA', ${sql.json(row.public_jwk as never)}, ${row.private_jwk_encrypted}, ${row.created_at})
     on conflict (purpose) where retired_at is null do nothing
-    returning kid`;
-  return inserted.length > 0;
+    returning *`;
+  return inserted;
 }
 
 export async function retireCurrentKey(sql: Sql, purpose: KeyPurpose, at: Date): Promise<void> {

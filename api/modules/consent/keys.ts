@@ -2,7 +2,7 @@ import { exportJWK, generateKeyPair, importJWK, type JWK, type JWTPayload } from
 
 import type { Sql } from '../../db/sql';
 import { transaction } from '../../db/sql';
-import type { SigningKey, SigningKeys } from '../../deps';
+import type { KeyPurpose, SigningKey, SigningKeys } from '../../deps';
 import { SecretBox } from '../../lib/crypto-box';
 import { type Ed25519, type Ed25519PublicKey, webCryptoEd25519 } from '../../lib/ed25519';
 import { randomToken } from '../../lib/ids';
@@ -10,9 +10,9 @@ import {
   findCurrentKey,
   findKey,
   insertCurrentKey,
-  type KeyPurpose,
   listPublishedKeys,
   retireCurrentKey,
+  type SigningKeyRow,
 } from './keys.queries';
 
 export const SIGNING_ALG = 'EdDSA';
@@ -45,11 +45,7 @@ export class SigningKeyStore implements SigningKeys {
   async signingKey(sql: Sql, purpose: KeyPurpose, now: Date): Promise<SigningKey> {
     const cached = this.current.get(purpose);
     if (cached && Date.now() - cached.loadedAt < CURRENT_KEY_CACHE_MS) return cached.key;
-    let row = await findCurrentKey(sql, purpose);
-    if (!row) {
-      await this.createKey(sql, purpose, now);
-      row = (await findCurrentKey(sql, purpose))!;
-    }
+    const row = (await findCurrentKey(sql, purpose)) ?? (await this.createKey(sql, purpose, now));
     const jwk = JSON.parse(await this.box.open(row.private_jwk_encrypted)) as JWK;
     const key = {
       kid: row.kid,
@@ -101,26 +97,27 @@ export class SigningKeyStore implements SigningKeys {
   }
 
   async rotate(sql: Sql, purpose: KeyPurpose, now: Date): Promise<string> {
-    const kid = await transaction(sql, async (tx) => {
+    const key = await transaction(sql, async (tx) => {
       await retireCurrentKey(tx, purpose, now);
       return this.createKey(tx, purpose, now);
     });
     this.current.delete(purpose);
-    return kid;
+    return key.kid;
   }
 
-  private async createKey(sql: Sql, purpose: KeyPurpose, now: Date): Promise<string> {
+  /** A new current key; when another instance's insert won the race, that one. */
+  private async createKey(sql: Sql, purpose: KeyPurpose, now: Date): Promise<SigningKeyRow> {
     const { publicKey, privateKey } = await generateKeyPair(SIGNING_ALG, { crv: 'Ed25519', extractable: true });
     const kid = `${purpose === 'consent' ? 'ck' : 'idp'}_${now.toISOString().slice(0, 10).replace(/-/g, '')}_${randomToken(8)}`;
     const publicJwk = await exportJWK(publicKey);
     const privateJwk = await exportJWK(privateKey);
-    await insertCurrentKey(sql, {
+    const inserted = await insertCurrentKey(sql, {
       kid,
       purpose,
       public_jwk: { kty: publicJwk.kty, crv: publicJwk.crv, x: publicJwk.x },
       private_jwk_encrypted: await this.box.seal(JSON.stringify(privateJwk)),
       created_at: now,
     });
-    return kid;
+    return inserted ?? (await findCurrentKey(sql, purpose))!;
   }
 }

@@ -2,7 +2,7 @@ import { type Sql, type SqlFragment, textArray } from '../../db/sql';
 import { type Caller, MEMBER_ROLES, type MemberRole, roleRank } from '../../http/auth';
 import { apiKeyPrincipalCtes, type ApiKeyPrincipalRow } from '../../http/queries';
 import { accessLogInsert } from '../access-log/queries';
-import { delegationInForce } from '../delegations/queries';
+import { delegationUsable } from '../delegations/queries';
 
 /**
  * Every gate of an operation on a client's data, as one row of facts. The facts are computed in
@@ -105,7 +105,7 @@ export function gateCtes(sql: Sql, args: GateArgs) {
       where p.id = ${args.procedureId}::text
     ), delegation as (
       select d.id, d.citizen_id, d.status, d.capacities, d.procedure_types,
-             (${delegationInForce(sql, 'd', args.today)} and o.status <> 'suspended') as in_force
+             ${delegationUsable(sql, 'd', 'o', args.today)} as in_force
       from delegations d join organizations o on o.id = d.organization_id
       join caller on caller.organization_id = d.organization_id and caller.livemode = d.livemode
       where d.id = ${t?.delegationId ?? null}::text and d.citizen_id = ${t?.citizenId ?? null}::text

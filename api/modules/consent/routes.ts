@@ -101,7 +101,6 @@ const introspectRoute = defineRoute({
     'Checks the signature and claims and, in the database, the delegation behind it. Agency keys may introspect any token; an organisation only its own (others answer `active: false`).',
   auth: 'orgOrAgencyRead',
   request: { body: { content: { 'application/json': { schema: IntrospectBody } }, required: true } },
-  problems: ['organization_suspended', 'live_mode_unavailable'],
   responses: {
     200: {
       description: 'The verdict and, when the signature verifies, the claims.',

@@ -9,7 +9,6 @@ import { insertAccessLog } from '../access-log/queries';
 import type { ProcedureTypeCode } from '../catalog/schemas';
 import { findDelegation } from '../delegations/queries';
 import type { Capacity } from '../delegations/scope';
-import { findOrganization } from '../organizations/queries';
 import { type ConsentClaims, mintConsentToken, verifyConsentToken } from './tokens';
 
 export interface MintRequest {
@@ -33,8 +32,7 @@ export async function mintForDelegation(
     legalDay(now),
   );
   if (!delegation) throw new ProblemError('not_found', 'No such delegation.');
-  const organization = await findOrganization(sql, principal.organizationId);
-  if (delegation.status !== 'active' || organization?.status === 'suspended') {
+  if (!delegation.usable) {
     throw new ProblemError(
       'delegation_inactive',
       `The delegation is ${delegation.status}; no consent token can be minted from it.`,
@@ -122,9 +120,7 @@ export async function introspect(
     return { active: false, reason: 'consent_actor_mismatch', claims: null, delegationStatus: null };
   }
   const delegation = await findDelegation(deps.sql, { id: claims.dlg, organizationId: claims.act.sub }, legalDay(now));
-  const organization = delegation ? await findOrganization(deps.sql, delegation.organization_id) : undefined;
-  const active =
-    delegation?.status === 'active' && delegation.citizen_id === claims.sub && organization?.status !== 'suspended';
+  const active = delegation?.usable === true && delegation.citizen_id === claims.sub;
   return {
     active,
     reason: active ? null : 'delegation_inactive',

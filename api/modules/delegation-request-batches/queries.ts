@@ -45,16 +45,18 @@ export async function insertBatch(
   >,
   rows: NewBatchRow[],
   now: Date,
-): Promise<void> {
-  await sql`
+): Promise<BatchRecord> {
+  const [inserted] = await sql<BatchRecord[]>`
     insert into delegation_request_batches (id, organization_id, livemode, created_by_member_id, source, total, failed, created_at)
-    values (${batch.id}, ${batch.organization_id}, ${batch.livemode}, ${batch.created_by_member_id}, ${batch.source}, ${batch.total}, ${batch.failed}, ${batch.created_at})`;
+    values (${batch.id}, ${batch.organization_id}, ${batch.livemode}, ${batch.created_by_member_id}, ${batch.source}, ${batch.total}, ${batch.failed}, ${batch.created_at})
+    returning ${BATCH_COLUMNS(sql)}`;
   // One JSON parameter for every row: a single statement, and no reliance on array type information.
   await sql`
     insert into delegation_request_batch_rows (batch_id, row_number, line, status, input, problem, processed_at)
     select ${batch.id}, (r->>'row_number')::int, (r->>'line')::int, r->>'status', nullif(r->'input', 'null'::jsonb), nullif(r->'problem', 'null'::jsonb),
       case when r->>'status' = 'failed' then ${now}::timestamptz end
     from jsonb_array_elements(${sql.json(rows as never)}) r`;
+  return inserted!;
 }
 
 export async function findBatch(

@@ -130,14 +130,8 @@ export function registerDelegationRequestBatches(app: App): void {
         'Send a CSV (multipart/form-data `file`, or text/csv) or JSON `{ rows: [...] }`.',
       );
     }
-    const sql = c.get('sql');
-    const id = await createBatch(sql, principal, source, rows, c.get('deps').clock.now());
-    const batch = (await findBatch(sql, {
-      id,
-      organizationId: principal.organizationId,
-      livemode: principal.livemode,
-    }))!;
-    return c.json(toBatch(batch), 202, { location: `/v1/delegation-requests/batches/${id}` });
+    const batch = await createBatch(c.get('sql'), principal, source, rows, c.get('deps').clock.now());
+    return c.json(toBatch(batch), 202, { location: `/v1/delegation-requests/batches/${batch.id}` });
   });
 
   app.openapi(retrieveBatchRoute, async (c) => {

@@ -133,13 +133,12 @@ export async function createBatch(
   source: BatchSource,
   rows: PreparedRow[],
   now: Date,
-): Promise<string> {
-  const id = newId('dlb');
-  await transaction(sql, (tx) =>
+): Promise<BatchRecord> {
+  return transaction(sql, (tx) =>
     insertBatch(
       tx,
       {
-        id,
+        id: newId('dlb'),
         organization_id: actor.organizationId,
         livemode: actor.livemode,
         created_by_member_id: actor.memberId,
@@ -152,7 +151,6 @@ export async function createBatch(
       now,
     ),
   );
-  return id;
 }
 
 type Outcome = { status: 'created' | 'duplicate'; id: string } | { status: 'failed'; problem: RowProblem };

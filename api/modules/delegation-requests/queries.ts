@@ -1,4 +1,4 @@
-import { afterCursor, ownedBy } from '../../db/fragments';
+import { afterCursor, lapsingStatusFilter, ownedBy } from '../../db/fragments';
 import type { Sql } from '../../db/sql';
 import type { Scope } from '../delegations/scope';
 
@@ -150,14 +150,11 @@ export async function listDelegationRequests(
     now: Date;
   },
 ): Promise<DelegationRequestRow[]> {
-  const statusFilter =
-    args.status === 'pending'
-      ? sql`and r.status = 'pending' and r.expires_at > ${args.now}`
-      : args.status === 'expired'
-        ? sql`and (r.status = 'expired' or (r.status = 'pending' and r.expires_at <= ${args.now}))`
-        : args.status
-          ? sql`and r.status = ${args.status}`
-          : sql``;
+  const statusFilter = lapsingStatusFilter(sql, 'r.status', {
+    status: args.status,
+    open: 'pending',
+    current: sql`r.expires_at > ${args.now}`,
+  });
   return sql<DelegationRequestRow[]>`
     ${selectRequests(sql, args.now)}
     where true

@@ -6,7 +6,7 @@ import { defineRoute } from '../../http/openapi';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import { toDelegationRequest } from './mappers';
-import { findDelegationRequest, listDelegationRequests } from './queries';
+import { type DelegationRequestRow, findDelegationRequest, listDelegationRequests } from './queries';
 import {
   CreateDelegationRequestBody,
   DelegationRequestPageSchema,
@@ -15,7 +15,7 @@ import {
   ListDelegationRequestsQuery,
   REQUEST_STATUSES,
 } from './schemas';
-import { cancelDelegationRequest, createDelegationRequest } from './service';
+import { answerDelegationRequest, cancelDelegationRequest, createDelegationRequest } from './service';
 
 const TAG = 'Delegation requests';
 const ONE = {
@@ -85,6 +85,12 @@ const cancelRequestRoute = defineRoute({
   problems: ['not_found', 'invalid_state_transition', 'delegation_request_expired'],
   responses: ONE,
 });
+
+/** The citizen's answer to a request (by the citizen, or the sandbox playing them), as the API returns it. */
+export async function answeredRequest(c: Context<AppEnv>, request: DelegationRequestRow, answer: 'accept' | 'reject') {
+  const answered = await answerDelegationRequest(c.get('sql'), request, answer, c.get('deps').clock.now());
+  return toDelegationRequest(answered, c.get('deps').config.baseUrl);
+}
 
 /** A page of delegation requests, the organisation's or a citizen's (`object` names the cursor). */
 export async function requestPage(

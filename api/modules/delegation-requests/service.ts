@@ -215,6 +215,18 @@ export function rejectDelegationRequest(sql: Sql, requestId: string, now: Date):
   return endPending(sql, requestId, { status: 'rejected', by: 'citizen', memberId: null }, now);
 }
 
+/** The citizen's answer to a pending request: from their pages, the API, or the sandbox playing them. */
+export function answerDelegationRequest(
+  sql: Sql,
+  request: DelegationRequestRow,
+  answer: 'accept' | 'reject',
+  now: Date,
+): Promise<DelegationRequestRow> {
+  return answer === 'accept'
+    ? acceptDelegationRequest(sql, request, now)
+    : rejectDelegationRequest(sql, request.id, now);
+}
+
 export function cancelDelegationRequest(
   sql: Sql,
   requestId: string,

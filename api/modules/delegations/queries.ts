@@ -1,4 +1,4 @@
-import { afterCursor, ownedBy } from '../../db/fragments';
+import { afterCursor, lapsingStatusFilter, ownedBy } from '../../db/fragments';
 import { type Sql, textArray } from '../../db/sql';
 import type { Scope } from './scope';
 
@@ -22,6 +22,8 @@ export interface DelegationRow {
   ended_by: string | null;
   ended_reason: string | null;
   version: number;
+  /** In force on the day asked and its organisation not suspended: consent tokens can be minted and used. */
+  usable: boolean;
 }
 
 /**
@@ -32,6 +34,19 @@ export function delegationInForce(sql: Sql, alias: string, today: string) {
   return sql`(${sql(alias)}.status = 'active' and ${sql(alias)}.valid_until >= ${today}::date)`;
 }
 
+/** The status a delegation has on `today`: an active one past its last day reads `expired`. */
+export function delegationStatusOn(sql: Sql, alias: string, today: string) {
+  return sql`case when ${sql(alias)}.status = 'active' and not ${delegationInForce(sql, alias, today)} then 'expired' else ${sql(alias)}.status end`;
+}
+
+/**
+ * A delegation that can be acted under on `today`: in force, and its organisation (`orgAlias`,
+ * the organizations row it joins) not suspended.
+ */
+export function delegationUsable(sql: Sql, alias: string, orgAlias: string, today: string) {
+  return sql`(${delegationInForce(sql, alias, today)} and ${sql(orgAlias)}.status <> 'suspended')`;
+}
+
 /** `expired` is derived from the date, so a delegation past its end is never treated as active. */
 function selectDelegations(sql: Sql, today: string) {
   const inForce = delegationInForce(sql, 'd', today);
@@ -39,11 +54,11 @@ function selectDelegations(sql: Sql, today: string) {
     select d.id, d.organization_id, o.legal_name as organization_name, d.livemode, d.citizen_id, c.id_number as citizen_id_number,
       d.request_id, d.scope, d.scope_version, d.procedure_types, d.capacities,
       to_char(d.valid_from, 'YYYY-MM-DD') as valid_from, to_char(d.valid_until, 'YYYY-MM-DD') as valid_until,
-      case when d.status = 'active' and not ${inForce} then 'expired' else d.status end as status,
+      ${delegationStatusOn(sql, 'd', today)} as status,
       d.created_at,
       case when d.status = 'active' and not ${inForce} then (d.valid_until + 1)::timestamptz else d.ended_at end as ended_at,
       case when d.status = 'active' and not ${inForce} then 'expiry' else d.ended_by end as ended_by,
-      d.ended_reason, d.version
+      d.ended_reason, d.version, ${delegationUsable(sql, 'd', 'o', today)} as usable
     from delegations d join citizens c on c.id = d.citizen_id join organizations o on o.id = d.organization_id`;
 }
 
@@ -96,14 +111,11 @@ export async function listDelegations(
     today: string;
   },
 ): Promise<DelegationRow[]> {
-  const statusFilter =
-    args.status === 'active'
-      ? sql`and ${delegationInForce(sql, 'd', args.today)}`
-      : args.status === 'expired'
-        ? sql`and (d.status = 'expired' or (d.status = 'active' and not ${delegationInForce(sql, 'd', args.today)}))`
-        : args.status
-          ? sql`and d.status = ${args.status}`
-          : sql``;
+  const statusFilter = lapsingStatusFilter(sql, 'd.status', {
+    status: args.status,
+    open: 'active',
+    current: delegationInForce(sql, 'd', args.today),
+  });
   return sql<DelegationRow[]>`
     ${selectDelegations(sql, args.today)}
     where true

@@ -1,5 +1,5 @@
 import type { App } from '../../http/context';
-import { API_TITLE, buildOpenApiDocument } from '../../http/openapi-document';
+import { API_TITLE, buildOpenApiDocument } from '../../http/openapi-builder';
 import { ProblemError } from '../../http/problem';
 import { registerWebhookEvents } from '../events/payloads';
 import { DOCS_CSP, DOCS_SCRIPT, DOCS_STYLESHEET, docsPage } from './page';

@@ -101,14 +101,17 @@ export function registerDocuments(app: App): void {
     }
     const procedureId = c.req.valid('param').id;
     const principal = organizationPrincipal(c);
-    const capacity = await uploadCapacity(c.get('sql'), {
-      id: procedureId,
-      organizationId: principal.organizationId,
-      livemode: principal.livemode,
-    });
     const document = await consentedWrite<ProcedureRow, DocumentRow>(
       c,
-      { capacity, action: 'document.uploaded', procedureId },
+      async (tx) => ({
+        capacity: await uploadCapacity(tx, {
+          id: procedureId,
+          organizationId: principal.organizationId,
+          livemode: principal.livemode,
+        }),
+        action: 'document.uploaded',
+        procedureId,
+      }),
       (tx) => procedurePayload(tx, procedureId),
       (tx, row) =>
         addDocument(tx, c.get('deps'), {

@@ -12,12 +12,16 @@ import { recordTimeline } from '../procedures/timeline.queries';
 import { safeFilename, sniffType } from './files';
 import { type DocumentRow, insertDocument } from './queries';
 
-/** Documents answer a requirement while one is open (`respond`); otherwise they complete the filing (`file`). */
+/**
+ * Documents answer a requirement while one is open (`respond`); otherwise they complete the filing
+ * (`file`). Read in the upload's transaction, before its gate (not locked: the gate comes first
+ * in every consented write).
+ */
 export async function uploadCapacity(
-  sql: Sql,
+  tx: Sql,
   where: { id: string; organizationId: string; livemode: boolean },
 ): Promise<Capacity> {
-  const procedure = await findProcedure(sql, where);
+  const procedure = await findProcedure(tx, where);
   return procedure?.status === 'action_required' ? 'respond' : 'file';
 }
 

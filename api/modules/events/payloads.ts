@@ -28,14 +28,17 @@ const procedureType = z.enum(PROCEDURE_TYPE_CODES).openapi({ description: 'The p
 const procedureStatus = z.enum(PROCEDURE_STATUSES);
 const day = z.string().openapi({ description: 'A date, `YYYY-MM-DD` (Europe/Madrid).', example: '2026-04-14' });
 
-const requestEnded = (status: 'rejected' | 'expired' | 'cancelled') => ({
+const requestEnded = (summary: string, status: 'rejected' | 'expired' | 'cancelled') => ({
+  summary,
   schema: z.object({ delegation_request_id: requestId, status: z.literal(status) }),
   example: { delegation_request_id: ids.request, status },
 });
 const delegationEnded = (
+  summary: string,
   status: 'revoked' | 'renounced' | 'expired' | 'suspended',
   endedBy: readonly [string, ...string[]],
 ) => ({
+  summary,
   schema: z.object({
     delegation_id: delegationId,
     status: z.literal(status),
@@ -66,15 +69,19 @@ const notificationEvent = z.object({
     .nullable()
     .openapi({ description: 'The last day of the term the act opens, when it opens one and it is known.' }),
 });
-const notificationExample = {
-  notification_id: ids.notification,
-  procedure_id: ids.procedure,
-  type: 'JUB',
-  kind: 'requirement',
-  made_available_at: '2026-03-10T09:00:00.000Z',
-  deemed_rejected_on: '2026-03-20',
-  term_deadline: null,
-};
+const notificationChanged = (summary: string) => ({
+  summary,
+  schema: notificationEvent,
+  example: {
+    notification_id: ids.notification,
+    procedure_id: ids.procedure,
+    type: 'JUB',
+    kind: 'requirement',
+    made_available_at: '2026-03-10T09:00:00.000Z',
+    deemed_rejected_on: '2026-03-20',
+    term_deadline: null,
+  },
+});
 
 export const EVENT_PAYLOADS: Record<
   EventType,
@@ -85,31 +92,19 @@ export const EVENT_PAYLOADS: Record<
     schema: z.object({ delegation_request_id: requestId, status: z.literal('accepted'), delegation_id: delegationId }),
     example: { delegation_request_id: ids.request, status: 'accepted', delegation_id: ids.delegation },
   },
-  'delegation_request.rejected': { summary: 'The citizen rejected a delegation request.', ...requestEnded('rejected') },
-  'delegation_request.expired': {
-    summary: 'A delegation request reached its expiry unanswered.',
-    ...requestEnded('expired'),
-  },
-  'delegation_request.cancelled': {
-    summary: 'The organisation cancelled a pending delegation request.',
-    ...requestEnded('cancelled'),
-  },
-  'delegation.revoked': {
-    summary: 'The citizen revoked a delegation; its consent tokens stop working at once.',
-    ...delegationEnded('revoked', ['citizen']),
-  },
-  'delegation.renounced': {
-    summary: 'The organisation renounced a delegation.',
-    ...delegationEnded('renounced', ['organization']),
-  },
-  'delegation.expired': {
-    summary: 'A delegation reached its `valid_until` date.',
-    ...delegationEnded('expired', ['expiry']),
-  },
-  'delegation.suspended': {
-    summary: 'A delegation was suspended with its organisation.',
-    ...delegationEnded('suspended', ['platform']),
-  },
+  'delegation_request.rejected': requestEnded('The citizen rejected a delegation request.', 'rejected'),
+  'delegation_request.expired': requestEnded('A delegation request reached its expiry unanswered.', 'expired'),
+  'delegation_request.cancelled': requestEnded('The organisation cancelled a pending delegation request.', 'cancelled'),
+  'delegation.revoked': delegationEnded(
+    'The citizen revoked a delegation; its consent tokens stop working at once.',
+    'revoked',
+    ['citizen'],
+  ),
+  'delegation.renounced': delegationEnded('The organisation renounced a delegation.', 'renounced', ['organization']),
+  'delegation.expired': delegationEnded('A delegation reached its `valid_until` date.', 'expired', ['expiry']),
+  'delegation.suspended': delegationEnded('A delegation was suspended with its organisation.', 'suspended', [
+    'platform',
+  ]),
   'procedure.submitted': {
     summary: 'A procedure was filed: it has a registry entry and a maximum resolution date.',
     schema: z.object({
@@ -266,28 +261,18 @@ export const EVENT_PAYLOADS: Record<
       failed: 20,
     },
   },
-  'notification.available': {
-    summary:
-      'The managing body made an act available to the organisation as the representative (art. 43.1 LPAC); opening it starts its term.',
-    schema: notificationEvent,
-    example: notificationExample,
-  },
-  'notification.accessed': {
-    summary: 'A member opened an act made available by the managing body; its term runs from the next day.',
-    schema: notificationEvent,
-    example: notificationExample,
-  },
-  'notification.deemed_rejected': {
-    summary:
-      'Ten días naturales passed without the act being opened: it counts as rejected and the procedure goes on (art. 43.2 LPAC).',
-    schema: notificationEvent,
-    example: notificationExample,
-  },
-  'notification.deemed_rejection_approaching': {
-    summary: 'An act is still unopened and counts as rejected in a few days.',
-    schema: notificationEvent,
-    example: notificationExample,
-  },
+  'notification.available': notificationChanged(
+    'The managing body made an act available to the organisation as the representative (art. 43.1 LPAC); opening it starts its term.',
+  ),
+  'notification.accessed': notificationChanged(
+    'A member opened an act made available by the managing body; its term runs from the next day.',
+  ),
+  'notification.deemed_rejected': notificationChanged(
+    'Ten días naturales passed without the act being opened: it counts as rejected and the procedure goes on (art. 43.2 LPAC).',
+  ),
+  'notification.deemed_rejection_approaching': notificationChanged(
+    'An act is still unopened and counts as rejected in a few days.',
+  ),
   'requirement.expired': {
     summary:
       "A requirement's term passed unanswered; from the day after, the managing body may declare the application withdrawn.",

@@ -2,10 +2,8 @@ import { z } from '@hono/zod-openapi';
 
 import { organizationPrincipal } from '../../http/auth';
 import type { App } from '../../http/context';
-import { idempotency } from '../../http/idempotency';
 import { defineRoute } from '../../http/openapi';
 import { ProblemError } from '../../http/problem';
-import { rateLimit } from '../../http/rate-limit';
 import { toApiKey } from '../api-keys/mappers';
 import { ApiKeyWithSecretSchema } from '../api-keys/schemas';
 import { toMember } from '../members/mappers';
@@ -31,17 +29,9 @@ const registerRoute = defineRoute({
   summary: 'Register a representative organisation',
   description:
     'Public sign-up. The organisation starts `pending_verification` and gets, once, a test-mode key to build its integration; live keys exist only after a platform administrator verifies it. Rate-limited per client address.',
-  auth: 'public',
-  middleware: [
-    rateLimit(
-      'registration',
-      (c) => c.get('deps').config.registrationRateLimit,
-      (c) => c.get('deps').clientAddress(c),
-    ),
-    idempotency(),
-  ],
+  auth: 'publicWrite',
   request: { body: { content: { 'application/json': { schema: RegisterOrganizationBody } }, required: true } },
-  problems: ['duplicate', 'rate_limited'],
+  problems: ['duplicate'],
   responses: {
     201: {
       description: 'Registered. Store `test_key.secret` now: it is never shown again.',
@@ -59,7 +49,6 @@ const retrieveRoute = defineRoute({
   description:
     'The representative organisation the API key belongs to: its NIF, verification state, and whether live mode is available.',
   auth: 'orgRead',
-  problems: ['organization_suspended', 'live_mode_unavailable', 'forbidden'],
   responses: {
     200: {
       description: 'The organisation of the API key.',

@@ -140,6 +140,12 @@ export const APPLICANT = {
   iban: 'ES9121000418450200051332',
 };
 const DECEASED = { id_number: '54362315K', full_name: 'Antonio García Ruiz', date_of_death: '2026-01-15' };
+const APPLICANT_MEMBER = {
+  id_number: '12345678Z',
+  full_name: 'Carmen López García',
+  birth_date: '1980-05-04',
+  relationship: 'solicitante',
+};
 
 /** Each type's fields, kept apart from the refinements so drafts can make every section optional. */
 const SHAPES = {} as Record<ProcedureTypeCode, z.ZodRawShape>;
@@ -325,14 +331,7 @@ export const FORM_SCHEMAS = {
   ),
   IMV: form('IMV', minimumIncome, {
     household: {
-      members: [
-        {
-          id_number: '12345678Z',
-          full_name: 'Carmen López García',
-          birth_date: '1980-05-04',
-          relationship: 'solicitante',
-        },
-      ],
+      members: [APPLICANT_MEMBER],
     },
     housing_regime: 'alquiler',
     annual_income_previous_year: 4200,
@@ -340,12 +339,7 @@ export const FORM_SCHEMAS = {
   CAPI: form('CAPI', minimumIncome, {
     household: {
       members: [
-        {
-          id_number: '12345678Z',
-          full_name: 'Carmen López García',
-          birth_date: '1980-05-04',
-          relationship: 'solicitante',
-        },
+        APPLICANT_MEMBER,
         { id_number: '11111111H', full_name: 'Pablo López López', birth_date: '2012-09-01', relationship: 'hijo' },
       ],
     },

@@ -9,10 +9,9 @@ import { ProblemError } from '../../http/problem';
 import type { CalendarSnapshot } from '../../lib/calendar';
 import { legalDay } from '../../lib/legal-day';
 import { SandboxAdvanceBody } from '../agency/schemas';
-import { toDelegationRequest } from '../delegation-requests/mappers';
 import { findDelegationRequest } from '../delegation-requests/queries';
+import { answeredRequest } from '../delegation-requests/routes';
 import { DelegationRequestParams, DelegationRequestSchema } from '../delegation-requests/schemas';
-import { acceptDelegationRequest, rejectDelegationRequest } from '../delegation-requests/service';
 import { toProcedure } from '../procedures/mappers';
 import { findProcedure, type ProcedureRow } from '../procedures/queries';
 import { ProcedureParams, ProcedureSchema } from '../procedures/schemas';
@@ -33,13 +32,7 @@ const ONE = {
     content: { 'application/json': { schema: DelegationRequestSchema } },
   },
 };
-const PROBLEMS = [
-  'organization_suspended',
-  'forbidden',
-  'not_found',
-  'invalid_state_transition',
-  'delegation_request_expired',
-] as const;
+const PROBLEMS = ['not_found', 'invalid_state_transition', 'delegation_request_expired'] as const;
 
 const acceptRoute = defineRoute({
   method: 'post',
@@ -167,21 +160,11 @@ export function registerSandbox(app: App): void {
     return c.json(toProcedure(advanced, legalDay(now), calendar), 200);
   });
 
-  app.openapi(acceptRoute, async (c) => {
-    const row = await testModeRequest(c, c.req.valid('param').id);
-    const now = c.get('deps').clock.now();
-    return c.json(
-      toDelegationRequest(await acceptDelegationRequest(c.get('sql'), row, now), c.get('deps').config.baseUrl),
-      200,
-    );
-  });
+  app.openapi(acceptRoute, async (c) =>
+    c.json(await answeredRequest(c, await testModeRequest(c, c.req.valid('param').id), 'accept'), 200),
+  );
 
-  app.openapi(rejectRoute, async (c) => {
-    const row = await testModeRequest(c, c.req.valid('param').id);
-    const now = c.get('deps').clock.now();
-    return c.json(
-      toDelegationRequest(await rejectDelegationRequest(c.get('sql'), row.id, now), c.get('deps').config.baseUrl),
-      200,
-    );
-  });
+  app.openapi(rejectRoute, async (c) =>
+    c.json(await answeredRequest(c, await testModeRequest(c, c.req.valid('param').id), 'reject'), 200),
+  );
 }

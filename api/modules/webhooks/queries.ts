@@ -25,10 +25,12 @@ export async function insertEndpoint(
     EndpointRow,
     'id' | 'organization_id' | 'livemode' | 'url' | 'description' | 'event_types' | 'secret_encrypted'
   > & { at: Date },
-): Promise<void> {
-  await sql`
+): Promise<EndpointRow> {
+  const [row] = await sql<EndpointRow[]>`
     insert into webhook_endpoints (id, organization_id, livemode, url, description, event_types, secret_encrypted, created_at, updated_at)
-    values (${e.id}, ${e.organization_id}, ${e.livemode}, ${e.url}, ${e.description}, ${textArray(e.event_types)}::text[], ${e.secret_encrypted}, ${e.at}, ${e.at})`;
+    values (${e.id}, ${e.organization_id}, ${e.livemode}, ${e.url}, ${e.description}, ${textArray(e.event_types)}::text[], ${e.secret_encrypted}, ${e.at}, ${e.at})
+    returning *`;
+  return row!;
 }
 
 export async function findEndpoint(
@@ -57,8 +59,8 @@ export async function updateEndpoint(
   id: string,
   change: { url?: string; description?: string | null; event_types?: string[]; enabled?: boolean },
   at: Date,
-): Promise<void> {
-  await sql`
+): Promise<EndpointRow> {
+  const [row] = await sql<EndpointRow[]>`
     update webhook_endpoints set
       url = coalesce(${change.url ?? null}, url),
       description = ${change.description === undefined ? sql`description` : change.description},
@@ -66,7 +68,9 @@ export async function updateEndpoint(
       enabled = coalesce(${change.enabled ?? null}::boolean, enabled),
       disabled_reason = case when ${change.enabled ?? null}::boolean then null else disabled_reason end,
       updated_at = ${at}, version = version + 1
-    where id = ${id}`;
+    where id = ${id}
+    returning *`;
+  return row!;
 }
 
 export async function softDeleteEndpoint(sql: Sql, id: string, at: Date): Promise<void> {
@@ -80,11 +84,13 @@ export async function rotateSecret(
   newSecretEncrypted: string,
   previousUntil: Date,
   at: Date,
-): Promise<void> {
-  await sql`
+): Promise<EndpointRow> {
+  const [row] = await sql<EndpointRow[]>`
     update webhook_endpoints set previous_secret_encrypted = secret_encrypted, previous_secret_expires_at = ${previousUntil},
       secret_encrypted = ${newSecretEncrypted}, updated_at = ${at}, version = version + 1
-    where id = ${id}`;
+    where id = ${id}
+    returning *`;
+  return row!;
 }
 
 export interface DeliveryRow {
@@ -102,13 +108,18 @@ export interface DeliveryRow {
   event_type: string;
 }
 
+/** The columns of a DeliveryRow from `d` (webhook_deliveries) and `e` (its event). */
+function deliveryColumns(sql: Sql) {
+  return sql`d.id, d.endpoint_id, d.event_id, d.status, d.attempts, d.next_attempt_at, d.last_status_code, d.last_error, d.last_latency_ms,
+    d.created_at, d.delivered_at, e.type as event_type`;
+}
+
 export function listDeliveries(
   sql: Sql,
   args: { endpointId: string; before?: [string, string]; limit: number },
 ): Promise<DeliveryRow[]> {
   return sql<DeliveryRow[]>`
-    select d.id, d.endpoint_id, d.event_id, d.status, d.attempts, d.next_attempt_at, d.last_status_code, d.last_error, d.last_latency_ms,
-      d.created_at, d.delivered_at, e.type as event_type
+    select ${deliveryColumns(sql)}
     from webhook_deliveries d join events e on e.id = d.event_id
     where d.endpoint_id = ${args.endpointId}
       ${args.before ? sql`and (d.created_at, d.id) < (${args.before[0]}::timestamptz, ${args.before[1]})` : sql``}
@@ -130,20 +141,21 @@ export function listAttempts(sql: Sql, deliveryIds: readonly string[]) {
     where delivery_id = any(${textArray(deliveryIds)}::text[]) order by id`;
 }
 
-export async function findDelivery(sql: Sql, endpointId: string, id: string): Promise<DeliveryRow | undefined> {
+/** Manual redelivery: due now, whatever happened before. Answers the delivery, or undefined when the endpoint has no such delivery. */
+export async function requeueDelivery(
+  sql: Sql,
+  endpointId: string,
+  id: string,
+  at: Date,
+): Promise<DeliveryRow | undefined> {
   const [row] = await sql<DeliveryRow[]>`
-    select d.id, d.endpoint_id, d.event_id, d.status, d.attempts, d.next_attempt_at, d.last_status_code, d.last_error, d.last_latency_ms,
-      d.created_at, d.delivered_at, e.type as event_type
-    from webhook_deliveries d join events e on e.id = d.event_id
-    where d.endpoint_id = ${endpointId} and d.id = ${id}`;
+    with d as (
+      update webhook_deliveries set status = 'pending', next_attempt_at = ${at}, locked_until = null
+      where id = ${id} and endpoint_id = ${endpointId}
+      returning *
+    ), notified as (select pg_notify(${DELIVERIES_CHANNEL}, '') from d)
+    select ${deliveryColumns(sql)} from d join events e on e.id = d.event_id, notified`;
   return row;
-}
-
-/** Manual redelivery: due now, whatever happened before. */
-export async function requeueDelivery(sql: Sql, id: string, at: Date): Promise<void> {
-  await sql`
-    with requeued as (update webhook_deliveries set status = 'pending', next_attempt_at = ${at}, locked_until = null where id = ${id} returning 1)
-    select pg_notify(${DELIVERIES_CHANNEL}, '') from requeued`;
 }
 
 export interface ClaimedDelivery {
@@ -234,20 +246,21 @@ export async function disableEndpoint(sql: Sql, id: string, reason: string, at: 
   await sql`update webhook_deliveries set status = 'failed', last_error = ${reason}, locked_until = null where endpoint_id = ${id} and status = 'pending'`;
 }
 
-/** An event for one endpoint only, outside the fan-out: the endpoint's "send a test" button. */
+/** An event for one endpoint only, outside the fan-out: the endpoint's "send a test" button. Answers its delivery. */
 export async function insertTestEvent(
   sql: Sql,
   args: { eventId: string; deliveryId: string; endpoint: EndpointRow; at: Date },
-): Promise<void> {
+): Promise<DeliveryRow> {
   await sql`
     insert into events (id, organization_id, livemode, type, data, created_at)
     values (${args.eventId}, ${args.endpoint.organization_id}, ${args.endpoint.livemode}, 'webhook_endpoint.test',
       ${sql.json({ webhook_endpoint_id: args.endpoint.id } as never)}, ${args.at})`;
-  await sql`
-    with queued as (
+  const [row] = await sql<DeliveryRow[]>`
+    with d as (
       insert into webhook_deliveries (id, endpoint_id, event_id, next_attempt_at, created_at)
       values (${args.deliveryId}, ${args.endpoint.id}, ${args.eventId}, ${args.at}, ${args.at})
-      returning 1
-    )
-    select pg_notify(${DELIVERIES_CHANNEL}, '') from queued`;
+      returning *
+    ), notified as (select pg_notify(${DELIVERIES_CHANNEL}, '') from d)
+    select ${deliveryColumns(sql)} from d join events e on e.id = d.event_id, notified`;
+  return row!;
 }

@@ -6,15 +6,7 @@ import { defineRoute } from '../../http/openapi';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import { toDelivery, toWebhookEndpoint } from './mappers';
-import {
-  findDelivery,
-  findEndpoint,
-  listAttempts,
-  listDeliveries,
-  listEndpoints,
-  requeueDelivery,
-  softDeleteEndpoint,
-} from './queries';
+import { findEndpoint, listAttempts, listDeliveries, listEndpoints, softDeleteEndpoint } from './queries';
 import {
   CreateWebhookEndpointBody,
   DeliveryPageSchema,
@@ -27,7 +19,7 @@ import {
   WebhookEndpointSchema,
   WebhookEndpointWithSecretSchema,
 } from './schemas';
-import { changeEndpoint, createEndpoint, rotateEndpointSecret, sendTestEvent } from './service';
+import { changeEndpoint, createEndpoint, redeliver, rotateEndpointSecret, sendTestEvent } from './service';
 
 const TAG = 'Webhook endpoints';
 const ONE = {
@@ -180,18 +172,13 @@ async function ownEndpoint(c: Context<AppEnv>, id: string) {
   return row;
 }
 
-async function deliveryView(c: Context<AppEnv>, endpointId: string, deliveryId: string) {
-  const row = (await findDelivery(c.get('sql'), endpointId, deliveryId))!;
-  return toDelivery(row, await listAttempts(c.get('sql'), [row.id]));
-}
-
 export function registerWebhooks(app: App): void {
   const now = (c: Context<AppEnv>) => c.get('deps').clock.now();
 
   app.openapi(create, async (c) => {
     const principal = organizationPrincipal(c);
     const body = c.req.valid('json');
-    const { id, secret } = await createEndpoint(c.get('sql'), c.get('deps'), {
+    const { endpoint, secret } = await createEndpoint(c.get('sql'), c.get('deps'), {
       organizationId: principal.organizationId,
       livemode: principal.livemode,
       url: body.url,
@@ -199,7 +186,7 @@ export function registerWebhooks(app: App): void {
       eventTypes: body.event_types ?? [],
       now: now(c),
     });
-    return c.json({ ...toWebhookEndpoint(await ownEndpoint(c, id), now(c)), secret }, 201);
+    return c.json({ ...toWebhookEndpoint(endpoint, now(c)), secret }, 201);
   });
 
   app.openapi(list, async (c) => {
@@ -231,14 +218,14 @@ export function registerWebhooks(app: App): void {
   app.openapi(update, async (c) => {
     const endpoint = await ownEndpoint(c, c.req.valid('param').id);
     const body = c.req.valid('json');
-    await changeEndpoint(
+    const changed = await changeEndpoint(
       c.get('sql'),
       c.get('deps'),
       endpoint.id,
       { url: body.url, description: body.description, event_types: body.event_types, enabled: body.enabled },
       now(c),
     );
-    return c.json(toWebhookEndpoint(await ownEndpoint(c, endpoint.id), now(c)), 200);
+    return c.json(toWebhookEndpoint(changed, now(c)), 200);
   });
 
   app.openapi(remove, async (c) => {
@@ -249,15 +236,15 @@ export function registerWebhooks(app: App): void {
 
   app.openapi(rotate, async (c) => {
     const endpoint = await ownEndpoint(c, c.req.valid('param').id);
-    const secret = await rotateEndpointSecret(c.get('sql'), c.get('deps').config.secretKey, endpoint, now(c));
-    return c.json({ ...toWebhookEndpoint(await ownEndpoint(c, endpoint.id), now(c)), secret }, 200);
+    const rotated = await rotateEndpointSecret(c.get('sql'), c.get('deps').config.secretKey, endpoint, now(c));
+    return c.json({ ...toWebhookEndpoint(rotated.endpoint, now(c)), secret: rotated.secret }, 200);
   });
 
   app.openapi(test, async (c) => {
     const endpoint = await ownEndpoint(c, c.req.valid('param').id);
     if (!endpoint.enabled) throw new ProblemError('conflict', 'The endpoint is disabled; enable it first.');
-    const deliveryId = await sendTestEvent(c.get('sql'), endpoint, now(c));
-    return c.json(await deliveryView(c, endpoint.id, deliveryId), 202);
+    const delivery = await sendTestEvent(c.get('sql'), endpoint, now(c));
+    return c.json(toDelivery(delivery, []), 202);
   });
 
   app.openapi(deliveries, async (c) => {
@@ -289,9 +276,7 @@ export function registerWebhooks(app: App): void {
     const { id, delivery_id } = c.req.valid('param');
     const endpoint = await ownEndpoint(c, id);
     if (!endpoint.enabled) throw new ProblemError('conflict', 'The endpoint is disabled; enable it first.');
-    if (!(await findDelivery(c.get('sql'), endpoint.id, delivery_id)))
-      throw new ProblemError('not_found', 'No such delivery.');
-    await requeueDelivery(c.get('sql'), delivery_id, now(c));
-    return c.json(await deliveryView(c, endpoint.id, delivery_id), 202);
+    const delivery = await redeliver(c.get('sql'), endpoint, delivery_id, now(c));
+    return c.json(toDelivery(delivery, await listAttempts(c.get('sql'), [delivery.id])), 202);
   });
 }

@@ -1,9 +1,18 @@
 import type { Sql } from '../../db/sql';
 import { transaction } from '../../db/sql';
 import type { Deps } from '../../deps';
+import { ProblemError } from '../../http/problem';
 import { secretBox } from '../../lib/crypto-box';
 import { newId } from '../../lib/ids';
-import { type EndpointRow, insertEndpoint, insertTestEvent, rotateSecret, updateEndpoint } from './queries';
+import {
+  type DeliveryRow,
+  type EndpointRow,
+  insertEndpoint,
+  insertTestEvent,
+  requeueDelivery,
+  rotateSecret,
+  updateEndpoint,
+} from './queries';
 import { newWebhookSecret } from './signing';
 import { checkWebhookUrl } from './url-policy';
 
@@ -20,12 +29,11 @@ export async function createEndpoint(
     eventTypes: string[];
     now: Date;
   },
-): Promise<{ id: string; secret: string }> {
+): Promise<{ endpoint: EndpointRow; secret: string }> {
   const url = await checkWebhookUrl(args.url, deps.config, deps.resolveHost);
   const secret = newWebhookSecret();
-  const id = newId('whe');
-  await insertEndpoint(sql, {
-    id,
+  const endpoint = await insertEndpoint(sql, {
+    id: newId('whe'),
     organization_id: args.organizationId,
     livemode: args.livemode,
     url: url.toString(),
@@ -34,7 +42,7 @@ export async function createEndpoint(
     secret_encrypted: await secretBox(deps.config.secretKey).seal(secret),
     at: args.now,
   });
-  return { id, secret };
+  return { endpoint, secret };
 }
 
 /** Changes an endpoint; a new URL passes the same policy as at creation (https, no private networks). */
@@ -44,9 +52,9 @@ export async function changeEndpoint(
   id: string,
   changes: { url?: string; description?: string | null; event_types?: string[]; enabled?: boolean },
   now: Date,
-): Promise<void> {
+): Promise<EndpointRow> {
   const url = changes.url ? (await checkWebhookUrl(changes.url, deps.config, deps.resolveHost)).toString() : undefined;
-  await updateEndpoint(sql, id, { ...changes, url }, now);
+  return updateEndpoint(sql, id, { ...changes, url }, now);
 }
 
 /** A new secret; the old one keeps signing alongside it for 24 hours. */
@@ -55,25 +63,32 @@ export async function rotateEndpointSecret(
   secretKey: string,
   endpoint: EndpointRow,
   now: Date,
-): Promise<string> {
+): Promise<{ endpoint: EndpointRow; secret: string }> {
   const secret = newWebhookSecret();
-  await rotateSecret(
+  const rotated = await rotateSecret(
     sql,
     endpoint.id,
     await secretBox(secretKey).seal(secret),
     new Date(now.getTime() + PREVIOUS_SECRET_GRACE_MS),
     now,
   );
-  return secret;
+  return { endpoint: rotated, secret };
 }
 
 export async function endpointSecret(secretKey: string, endpoint: EndpointRow): Promise<string> {
   return secretBox(secretKey).open(endpoint.secret_encrypted);
 }
 
-/** Queues a `webhook_endpoint.test` event for this endpoint only (the normal delivery path); answers the delivery id. */
-export async function sendTestEvent(sql: Sql, endpoint: EndpointRow, now: Date): Promise<string> {
-  const deliveryId = newId('whd');
-  await transaction(sql, (tx) => insertTestEvent(tx, { eventId: newId('evt'), deliveryId, endpoint, at: now }));
-  return deliveryId;
+/** Queues a `webhook_endpoint.test` event for this endpoint only (the normal delivery path); answers the delivery. */
+export function sendTestEvent(sql: Sql, endpoint: EndpointRow, now: Date): Promise<DeliveryRow> {
+  return transaction(sql, (tx) =>
+    insertTestEvent(tx, { eventId: newId('evt'), deliveryId: newId('whd'), endpoint, at: now }),
+  );
+}
+
+/** Queues one of the endpoint's deliveries again, due now; answers it. */
+export async function redeliver(sql: Sql, endpoint: EndpointRow, deliveryId: string, now: Date): Promise<DeliveryRow> {
+  const delivery = await requeueDelivery(sql, endpoint.id, deliveryId, now);
+  if (!delivery) throw new ProblemError('not_found', 'No such delivery.');
+  return delivery;
 }

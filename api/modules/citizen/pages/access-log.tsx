@@ -1,6 +1,5 @@
 import type { Context } from 'hono';
 
-import type { CitizenPrincipal } from '../../../http/auth';
 import type { App, AppEnv } from '../../../http/context';
 import { decodeCursor, encodeCursor } from '../../../http/pagination';
 import { ProblemError } from '../../../http/problem';
@@ -225,15 +224,18 @@ function AccessLogPage(props: {
   );
 }
 
-async function resolved(
-  c: Context<AppEnv>,
-  citizen: CitizenPrincipal,
-  scope: CitizenScope,
-  t: Messages,
-  query: PageQuery,
-) {
+/**
+ * What the page and its exports start from: the signed-in citizen and the period and page asked
+ * for. A Response instead when the citizen must sign in or the query cannot be read.
+ */
+async function openAccessLog(c: Context<AppEnv>) {
+  const citizen = await citizenOrSignIn(c, ACCESS_LOG, (t) => t.accessLogTitle);
+  if (citizen instanceof Response) return citizen;
+  const page = pageContext(c);
+  const scope = scopeOf(citizen, citizenLivemodeFilter(c), c.get('deps').clock.now());
+  const query = readQuery(c);
   try {
-    return resolve(scope, t, query);
+    return { citizen, page, scope, query, window: resolve(scope, page.t, query) };
   } catch (error) {
     if (error instanceof ProblemError) return problemPage(c, error, citizen, ACCESS_LOG);
     throw error;
@@ -243,13 +245,9 @@ async function resolved(
 /** Every access made on the citizen's behalf: filtered by delegation and period, exported as CSV or PDF. */
 export function registerAccessLogPages(app: App): void {
   app.get(ACCESS_LOG, async (c) => {
-    const citizen = await citizenOrSignIn(c, ACCESS_LOG, (t) => t.accessLogTitle);
-    if (citizen instanceof Response) return citizen;
-    const page = pageContext(c);
-    const scope = scopeOf(citizen, citizenLivemodeFilter(c), c.get('deps').clock.now());
-    const query = readQuery(c);
-    const window = await resolved(c, citizen, scope, page.t, query);
-    if (window instanceof Response) return window;
+    const opened = await openAccessLog(c);
+    if (opened instanceof Response) return opened;
+    const { citizen, page, scope, query, window } = opened;
     const choices = await listDelegationChoices(c.get('sql'), citizen.citizenId, scope.livemode, todayOf(scope));
     const session = (await sessionChrome(c, citizen))!;
     if ('errors' in window) {
@@ -288,13 +286,9 @@ export function registerAccessLogPages(app: App): void {
 
   for (const format of ['csv', 'pdf'] as const) {
     app.get(`${ACCESS_LOG}/exportar.${format}`, async (c) => {
-      const citizen = await citizenOrSignIn(c, ACCESS_LOG, (t) => t.accessLogTitle);
-      if (citizen instanceof Response) return citizen;
-      const page = pageContext(c);
-      const scope = scopeOf(citizen, citizenLivemodeFilter(c), c.get('deps').clock.now());
-      const query = readQuery(c);
-      const window = await resolved(c, citizen, scope, page.t, query);
-      if (window instanceof Response) return window;
+      const opened = await openAccessLog(c);
+      if (opened instanceof Response) return opened;
+      const { citizen, page, scope, query, window } = opened;
       if ('errors' in window) return c.redirect(`${ACCESS_LOG}${queryString(query)}`, 303);
       const { rows } = await accessLogPage(c.get('sql'), window.filter, {
         before: window.before,

@@ -4,7 +4,7 @@ import { citizenFromSession, type CitizenPrincipal } from '../../../http/auth';
 import type { App, AppEnv } from '../../../http/context';
 import { ProblemError } from '../../../http/problem';
 import type { DelegationRequestRow } from '../../delegation-requests/queries';
-import { acceptDelegationRequest, rejectDelegationRequest } from '../../delegation-requests/service';
+import { answerDelegationRequest } from '../../delegation-requests/service';
 import { coveredTypes } from '../../delegations/scope';
 import { formatDay, formatMadridDay } from '../i18n';
 import { Layout, type PageContext, pageContext, sendPage, type SessionChrome } from '../layout';
@@ -162,35 +162,25 @@ export function registerRequestPages(app: App): void {
     return sendPage(c, page, <RequestPage page={page} session={session} request={row} names={names} />);
   });
 
-  app.post('/ciudadania/solicitudes/:id/aceptar', formLimit, async (c) => {
-    const id = c.req.param('id');
-    const back = `/ciudadania/solicitudes/${encodeURIComponent(id)}`;
-    const citizen = await postSession(c, back);
-    if (citizen instanceof Response) return citizen;
-    const row = await ownRequest(c, citizen, id);
-    if (!row) return notFoundPage(c, citizen, HOME);
-    try {
-      await acceptDelegationRequest(c.get('sql'), row, c.get('deps').clock.now());
-    } catch (error) {
-      if (error instanceof ProblemError) return problemPage(c, error, citizen, back);
-      throw error;
-    }
-    return c.redirect(`${DELEGATIONS}?aviso=aceptada`, 303);
-  });
-
-  app.post('/ciudadania/solicitudes/:id/rechazar', formLimit, async (c) => {
-    const id = c.req.param('id');
-    const back = `/ciudadania/solicitudes/${encodeURIComponent(id)}`;
-    const citizen = await postSession(c, back);
-    if (citizen instanceof Response) return citizen;
-    const row = await ownRequest(c, citizen, id);
-    if (!row) return notFoundPage(c, citizen, HOME);
-    try {
-      await rejectDelegationRequest(c.get('sql'), row.id, c.get('deps').clock.now());
-    } catch (error) {
-      if (error instanceof ProblemError) return problemPage(c, error, citizen, back);
-      throw error;
-    }
-    return c.redirect(`${HOME}?aviso=rechazada`, 303);
-  });
+  const answers = [
+    { slug: 'aceptar', answer: 'accept', done: `${DELEGATIONS}?aviso=aceptada` },
+    { slug: 'rechazar', answer: 'reject', done: `${HOME}?aviso=rechazada` },
+  ] as const;
+  for (const { slug, answer, done } of answers) {
+    app.post(`/ciudadania/solicitudes/:id/${slug}`, formLimit, async (c) => {
+      const id = c.req.param('id');
+      const back = `/ciudadania/solicitudes/${encodeURIComponent(id)}`;
+      const citizen = await postSession(c, back);
+      if (citizen instanceof Response) return citizen;
+      const row = await ownRequest(c, citizen, id);
+      if (!row) return notFoundPage(c, citizen, HOME);
+      try {
+        await answerDelegationRequest(c.get('sql'), row, answer, c.get('deps').clock.now());
+      } catch (error) {
+        if (error instanceof ProblemError) return problemPage(c, error, citizen, back);
+        throw error;
+      }
+      return c.redirect(done, 303);
+    });
+  }
 }
