@@ -29,6 +29,16 @@ export const ProblemSchema = z
   .passthrough()
   .openapi('Problem', { description: 'An RFC 9457 problem. Switch on `code`, which is stable.' });
 
+/** A required JSON request body (`request.body` of a route). */
+export function jsonBody<T extends z.ZodType>(schema: T) {
+  return { content: { 'application/json': { schema } }, required: true };
+}
+
+/** A JSON response with its description (one entry of a route's `responses`). */
+export function jsonResponse<T extends z.ZodType>(description: string, schema: T) {
+  return { description, content: { 'application/json': { schema } } };
+}
+
 type RouteOptions = {
   /** How the route authenticates: the security requirement, middleware and auth problems follow from it. */
   auth: RouteAuth;

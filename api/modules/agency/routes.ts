@@ -1,6 +1,6 @@
 import { agencyPrincipal } from '../../http/auth';
 import type { App } from '../../http/context';
-import { defineRoute } from '../../http/openapi';
+import { defineRoute, jsonBody, jsonResponse } from '../../http/openapi';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import type { CalendarSnapshot } from '../../lib/calendar';
@@ -30,7 +30,7 @@ import {
 
 const TAG = 'Agency';
 const ONE = {
-  200: { description: 'The procedure after the action.', content: { 'application/json': { schema: ProcedureSchema } } },
+  200: jsonResponse('The procedure after the action.', ProcedureSchema),
 };
 
 /** A declaration or warning: an optional text, notified to the representative. */
@@ -50,7 +50,7 @@ const queueRoute = defineRoute({
   request: { query: AgencyQueueQuery },
   problems: ['invalid_cursor'],
   responses: {
-    200: { description: 'A page of procedures.', content: { 'application/json': { schema: AgencyQueueSchema } } },
+    200: jsonResponse('A page of procedures.', AgencyQueueSchema),
   },
 });
 
@@ -66,7 +66,7 @@ const retrieveRoute = defineRoute({
   request: { params: ProcedureParams },
   problems: ['not_found'],
   responses: {
-    200: { description: 'The procedure.', content: { 'application/json': { schema: AgencyProcedureSchema } } },
+    200: jsonResponse('The procedure.', AgencyProcedureSchema),
   },
 });
 
@@ -95,7 +95,7 @@ const requireRoute = defineRoute({
   auth: 'agencyWrite',
   request: {
     params: ProcedureParams,
-    body: { content: { 'application/json': { schema: IssueRequirementBody } }, required: true },
+    body: jsonBody(IssueRequirementBody),
   },
   problems: ['not_found', 'invalid_state_transition', 'calendar_unavailable'],
   responses: ONE,
@@ -112,7 +112,7 @@ const resolveRoute = defineRoute({
   auth: 'agencyWrite',
   request: {
     params: ProcedureParams,
-    body: { content: { 'application/json': { schema: ResolveBody } }, required: true },
+    body: jsonBody(ResolveBody),
   },
   problems: ['not_found', 'invalid_state_transition'],
   responses: ONE,

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 
 import type { App } from '../../http/context';
-import { defineRoute } from '../../http/openapi';
+import { defineRoute, jsonResponse } from '../../http/openapi';
 import { ProblemError } from '../../http/problem';
 import { formJsonSchema } from '../procedures/forms';
 import { toProcedureType } from './mappers';
@@ -38,10 +38,7 @@ const listRoute = defineRoute({
     'Every benefit procedure Puente can file, with its required documents, legal maximum term and the confidence of each fact. Public.',
   auth: 'public',
   responses: {
-    200: {
-      description: 'The whole catalogue (one page).',
-      content: { 'application/json': { schema: ProcedureTypeListSchema } },
-    },
+    200: jsonResponse('The whole catalogue (one page).', ProcedureTypeListSchema),
   },
 });
 
@@ -57,7 +54,7 @@ const retrieveRoute = defineRoute({
   request: { params: ProcedureTypeParams },
   problems: ['not_found'],
   responses: {
-    200: { description: 'The procedure type.', content: { 'application/json': { schema: ProcedureTypeSchema } } },
+    200: jsonResponse('The procedure type.', ProcedureTypeSchema),
   },
 });
 

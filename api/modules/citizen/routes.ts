@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 
 import { citizenPrincipal } from '../../http/auth';
 import type { App, AppEnv } from '../../http/context';
-import { defineRoute } from '../../http/openapi';
+import { defineRoute, jsonResponse } from '../../http/openapi';
 import { decodeCursor, encodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import { legalDay } from '../../lib/legal-day';
@@ -68,10 +68,7 @@ const listMyRequests = defineRoute({
   request: { query: ListDelegationRequestsQuery },
   problems: ['invalid_cursor'],
   responses: {
-    200: {
-      description: 'A page of requests for the signed-in citizen.',
-      content: { 'application/json': { schema: DelegationRequestPageSchema } },
-    },
+    200: jsonResponse('A page of requests for the signed-in citizen.', DelegationRequestPageSchema),
   },
 });
 
@@ -87,10 +84,7 @@ const acceptMyRequest = defineRoute({
   request: { params: DelegationRequestParams },
   problems: ['not_found', 'invalid_state_transition', 'delegation_request_expired', 'conflict'],
   responses: {
-    200: {
-      description: 'The accepted request; `delegation_id` names the new delegation.',
-      content: { 'application/json': { schema: DelegationRequestSchema } },
-    },
+    200: jsonResponse('The accepted request; `delegation_id` names the new delegation.', DelegationRequestSchema),
   },
 });
 
@@ -106,7 +100,7 @@ const rejectMyRequest = defineRoute({
   request: { params: DelegationRequestParams },
   problems: ['not_found', 'invalid_state_transition', 'delegation_request_expired'],
   responses: {
-    200: { description: 'The rejected request.', content: { 'application/json': { schema: DelegationRequestSchema } } },
+    200: jsonResponse('The rejected request.', DelegationRequestSchema),
   },
 });
 
@@ -122,7 +116,7 @@ const listMyDelegations = defineRoute({
   request: { query: ListDelegationsQuery },
   problems: ['invalid_cursor'],
   responses: {
-    200: { description: 'A page of delegations.', content: { 'application/json': { schema: DelegationPageSchema } } },
+    200: jsonResponse('A page of delegations.', DelegationPageSchema),
   },
 });
 
@@ -138,7 +132,7 @@ const revokeMyDelegation = defineRoute({
   request: { params: DelegationParams },
   problems: ['not_found', 'invalid_state_transition'],
   responses: {
-    200: { description: 'The revoked delegation.', content: { 'application/json': { schema: DelegationSchema } } },
+    200: jsonResponse('The revoked delegation.', DelegationSchema),
   },
 });
 
@@ -155,10 +149,7 @@ const myAccessLog = defineRoute({
   request: { query: ListAccessLogQuery },
   problems: ['invalid_cursor'],
   responses: {
-    200: {
-      description: 'A page of access-log entries.',
-      content: { 'application/json': { schema: AccessLogPageSchema } },
-    },
+    200: jsonResponse('A page of access-log entries.', AccessLogPageSchema),
   },
 });
 
@@ -174,10 +165,7 @@ const listMyProcedures = defineRoute({
   request: { query: ListMyProceduresQuery },
   problems: ['invalid_cursor'],
   responses: {
-    200: {
-      description: 'A page of procedures, oldest first.',
-      content: { 'application/json': { schema: MyProcedurePageSchema } },
-    },
+    200: jsonResponse('A page of procedures, oldest first.', MyProcedurePageSchema),
   },
 });
 
@@ -193,10 +181,7 @@ const retrieveMyProcedure = defineRoute({
   request: { params: MyProcedureParams },
   problems: ['not_found'],
   responses: {
-    200: {
-      description: 'The procedure as the citizen sees it.',
-      content: { 'application/json': { schema: MyProcedureSchema } },
-    },
+    200: jsonResponse('The procedure as the citizen sees it.', MyProcedureSchema),
   },
 });
 
@@ -262,7 +247,7 @@ const myProcedureTimeline = defineRoute({
   request: { params: ProcedureParams },
   problems: ['not_found'],
   responses: {
-    200: { description: 'Every change, oldest first.', content: { 'application/json': { schema: TimelineSchema } } },
+    200: jsonResponse('Every change, oldest first.', TimelineSchema),
   },
 });
 

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 
 import { organizationPrincipal } from '../../http/auth';
 import type { App, AppEnv } from '../../http/context';
-import { defineRoute } from '../../http/openapi';
+import { defineRoute, jsonBody, jsonResponse } from '../../http/openapi';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import { toDelegationRequest } from './mappers';
@@ -19,7 +19,7 @@ import { answerDelegationRequest, cancelDelegationRequest, createDelegationReque
 
 const TAG = 'Delegation requests';
 const ONE = {
-  200: { description: 'The delegation request.', content: { 'application/json': { schema: DelegationRequestSchema } } },
+  200: jsonResponse('The delegation request.', DelegationRequestSchema),
 };
 
 const createRequestRoute = defineRoute({
@@ -32,10 +32,10 @@ const createRequestRoute = defineRoute({
     'The citizen gets an approval link and a short code; they sign in, see who asks and for what, and accept or reject. ' +
     'Expires if not answered (21 days by default). A pending request for the same citizen and scope answers 409 with its id.',
   auth: 'orgWrite',
-  request: { body: { content: { 'application/json': { schema: CreateDelegationRequestBody } }, required: true } },
+  request: { body: jsonBody(CreateDelegationRequestBody) },
   problems: ['duplicate', 'idempotency_conflict', 'idempotency_in_flight'],
   responses: {
-    201: { description: 'The pending request.', content: { 'application/json': { schema: DelegationRequestSchema } } },
+    201: jsonResponse('The pending request.', DelegationRequestSchema),
   },
 });
 
@@ -51,10 +51,7 @@ const listRequestsRoute = defineRoute({
   request: { query: ListDelegationRequestsQuery },
   problems: ['invalid_cursor'],
   responses: {
-    200: {
-      description: 'A page of requests, oldest first.',
-      content: { 'application/json': { schema: DelegationRequestPageSchema } },
-    },
+    200: jsonResponse('A page of requests, oldest first.', DelegationRequestPageSchema),
   },
 });
 

@@ -1,6 +1,6 @@
 import { organizationPrincipal } from '../../http/auth';
 import type { App } from '../../http/context';
-import { defineRoute } from '../../http/openapi';
+import { defineRoute, jsonResponse } from '../../http/openapi';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import { legalDay } from '../../lib/legal-day';
@@ -19,7 +19,7 @@ import {
 import { renounceDelegation } from './service';
 
 const TAG = 'Delegations';
-const ONE = { 200: { description: 'The delegation.', content: { 'application/json': { schema: DelegationSchema } } } };
+const ONE = { 200: jsonResponse('The delegation.', DelegationSchema) };
 
 const listDelegationsRoute = defineRoute({
   method: 'get',
@@ -33,10 +33,7 @@ const listDelegationsRoute = defineRoute({
   request: { query: ListDelegationsQuery },
   problems: ['invalid_cursor'],
   responses: {
-    200: {
-      description: 'A page of delegations, oldest first.',
-      content: { 'application/json': { schema: DelegationPageSchema } },
-    },
+    200: jsonResponse('A page of delegations, oldest first.', DelegationPageSchema),
   },
 });
 
@@ -87,7 +84,7 @@ const mintRoute = defineRoute({
     body: { content: { 'application/json': { schema: MintConsentTokenBody } }, required: false },
   },
   problems: ['not_found', 'delegation_inactive', 'scope_insufficient'],
-  responses: { 201: { description: 'The token.', content: { 'application/json': { schema: ConsentTokenSchema } } } },
+  responses: { 201: jsonResponse('The token.', ConsentTokenSchema) },
 });
 
 export function registerDelegations(app: App): void {

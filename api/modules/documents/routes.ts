@@ -2,7 +2,7 @@ import { bodyLimit } from 'hono/body-limit';
 
 import { organizationPrincipal } from '../../http/auth';
 import type { App } from '../../http/context';
-import { defineRoute } from '../../http/openapi';
+import { defineRoute, jsonResponse } from '../../http/openapi';
 import { ProblemError } from '../../http/problem';
 import { consentedRead, consentedWrite, type ConsentNeed } from '../consent/gate';
 import { procedurePayload, type ProcedureRow } from '../procedures/queries';
@@ -41,7 +41,7 @@ const uploadRoute = defineRoute({
   },
   problems: ['not_found', 'invalid_state_transition'],
   responses: {
-    201: { description: 'The stored document.', content: { 'application/json': { schema: DocumentSchema } } },
+    201: jsonResponse('The stored document.', DocumentSchema),
   },
 });
 
@@ -57,10 +57,7 @@ const listDocumentsRoute = defineRoute({
   request: { params: ProcedureParams },
   problems: ['not_found'],
   responses: {
-    200: {
-      description: 'Every document, oldest first.',
-      content: { 'application/json': { schema: DocumentListSchema } },
-    },
+    200: jsonResponse('Every document, oldest first.', DocumentListSchema),
   },
 });
 

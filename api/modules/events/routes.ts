@@ -1,6 +1,6 @@
 import { organizationPrincipal } from '../../http/auth';
 import type { App } from '../../http/context';
-import { defineRoute } from '../../http/openapi';
+import { defineRoute, jsonResponse } from '../../http/openapi';
 import { decodeCursor, encodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import { type EventRow, findEvent, listEvents } from './queries';
@@ -30,7 +30,7 @@ const listEventsRoute = defineRoute({
   request: { query: ListEventsQuery },
   problems: ['invalid_cursor'],
   responses: {
-    200: { description: 'A page of events.', content: { 'application/json': { schema: EventPageSchema } } },
+    200: jsonResponse('A page of events.', EventPageSchema),
   },
 });
 
@@ -44,7 +44,7 @@ const retrieveEventRoute = defineRoute({
   auth: 'orgRead',
   request: { params: EventParams },
   problems: ['not_found'],
-  responses: { 200: { description: 'The event.', content: { 'application/json': { schema: EventSchema } } } },
+  responses: { 200: jsonResponse('The event.', EventSchema) },
 });
 
 export function registerEvents(app: App): void {

@@ -1,6 +1,6 @@
 import { organizationPrincipal } from '../../http/auth';
 import type { App } from '../../http/context';
-import { defineRoute } from '../../http/openapi';
+import { defineRoute, jsonBody, jsonResponse } from '../../http/openapi';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import { toMember } from './mappers';
@@ -17,9 +17,9 @@ const createMemberRoute = defineRoute({
   description: 'Adds a professional of the organisation. Needs the admin or owner role.',
   auth: 'orgWrite',
   role: 'admin',
-  request: { body: { content: { 'application/json': { schema: CreateMemberBody } }, required: true } },
+  request: { body: jsonBody(CreateMemberBody) },
   problems: ['duplicate', 'idempotency_conflict', 'idempotency_in_flight'],
-  responses: { 201: { description: 'The new member.', content: { 'application/json': { schema: MemberSchema } } } },
+  responses: { 201: jsonResponse('The new member.', MemberSchema) },
 });
 
 const listRoute = defineRoute({
@@ -34,10 +34,7 @@ const listRoute = defineRoute({
   request: { query: ListMembersQuery },
   problems: ['invalid_cursor'],
   responses: {
-    200: {
-      description: 'A page of members, oldest first.',
-      content: { 'application/json': { schema: MemberPageSchema } },
-    },
+    200: jsonResponse('A page of members, oldest first.', MemberPageSchema),
   },
 });
 
@@ -51,7 +48,7 @@ const retrieveRoute = defineRoute({
   auth: 'orgRead',
   request: { params: MemberParams },
   problems: ['not_found'],
-  responses: { 200: { description: 'The member.', content: { 'application/json': { schema: MemberSchema } } } },
+  responses: { 200: jsonResponse('The member.', MemberSchema) },
 });
 
 const deleteRoute = defineRoute({
@@ -66,7 +63,7 @@ const deleteRoute = defineRoute({
   role: 'admin',
   request: { params: MemberParams },
   problems: ['not_found', 'conflict'],
-  responses: { 200: { description: 'The removed member.', content: { 'application/json': { schema: MemberSchema } } } },
+  responses: { 200: jsonResponse('The removed member.', MemberSchema) },
 });
 
 export function registerMembers(app: App): void {

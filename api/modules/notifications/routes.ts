@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 
 import type { App, AppEnv } from '../../http/context';
-import { defineRoute } from '../../http/openapi';
+import { defineRoute, jsonResponse } from '../../http/openapi';
 import { legalToday } from '../../lib/legal-day';
 import { consentedRead, consentedWrite, type ConsentNeed } from '../consent/gate';
 import { ProcedureParams } from '../procedures/schemas';
@@ -25,7 +25,7 @@ const listRoute = defineRoute({
   request: { params: ProcedureParams },
   problems: ['not_found'],
   responses: {
-    200: { description: 'The notifications.', content: { 'application/json': { schema: NotificationListSchema } } },
+    200: jsonResponse('The notifications.', NotificationListSchema),
   },
 });
 
@@ -40,7 +40,7 @@ const retrieveRoute = defineRoute({
   request: { params: NotificationParams },
   problems: ['not_found'],
   responses: {
-    200: { description: 'The notification.', content: { 'application/json': { schema: NotificationSchema } } },
+    200: jsonResponse('The notification.', NotificationSchema),
   },
 });
 
@@ -58,7 +58,7 @@ const accessRoute = defineRoute({
   request: { params: NotificationParams },
   problems: ['not_found', 'idempotency_conflict', 'idempotency_in_flight'],
   responses: {
-    200: { description: 'The opened notification.', content: { 'application/json': { schema: NotificationSchema } } },
+    200: jsonResponse('The opened notification.', NotificationSchema),
   },
 });
 

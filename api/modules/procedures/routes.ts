@@ -4,7 +4,7 @@ import { type Sql, transaction } from '../../db/sql';
 import { organizationPrincipal } from '../../http/auth';
 import type { App, AppEnv } from '../../http/context';
 import { checkIfMatch, etagOf } from '../../http/etag';
-import { defineRoute } from '../../http/openapi';
+import { defineRoute, jsonBody, jsonResponse } from '../../http/openapi';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import type { CalendarSnapshot } from '../../lib/calendar';
@@ -36,7 +36,7 @@ import {
 import { timelineFromJson, timelinePayload } from './timeline.queries';
 
 const TAG = 'Procedures';
-const ONE = { 200: { description: 'The procedure.', content: { 'application/json': { schema: ProcedureSchema } } } };
+const ONE = { 200: jsonResponse('The procedure.', ProcedureSchema) };
 
 const createProcedureRoute = defineRoute({
   method: 'post',
@@ -46,9 +46,9 @@ const createProcedureRoute = defineRoute({
   summary: 'Start a procedure (draft) for the client of the consent token',
   description: 'Needs the `file` capacity for the type. The form may be incomplete; submission checks it in full.',
   auth: 'orgConsentedWrite',
-  request: { body: { content: { 'application/json': { schema: CreateProcedureBody } }, required: true } },
+  request: { body: jsonBody(CreateProcedureBody) },
   problems: ['unprocessable', 'idempotency_conflict', 'idempotency_in_flight'],
-  responses: { 201: { description: 'The draft.', content: { 'application/json': { schema: ProcedureSchema } } } },
+  responses: { 201: jsonResponse('The draft.', ProcedureSchema) },
 });
 
 const listProceduresRoute = defineRoute({
@@ -63,7 +63,7 @@ const listProceduresRoute = defineRoute({
   request: { query: ListProceduresQuery },
   problems: ['invalid_cursor'],
   responses: {
-    200: { description: 'A page of procedures.', content: { 'application/json': { schema: ProcedurePageSchema } } },
+    200: jsonResponse('A page of procedures.', ProcedurePageSchema),
   },
 });
 
@@ -91,7 +91,7 @@ const updateProcedureRoute = defineRoute({
   auth: 'orgConsentedWrite',
   request: {
     params: ProcedureParams,
-    body: { content: { 'application/json': { schema: UpdateProcedureBody } }, required: true },
+    body: jsonBody(UpdateProcedureBody),
   },
   problems: ['not_found', 'precondition_failed', 'invalid_state_transition'],
   responses: ONE,
@@ -137,7 +137,7 @@ const timelineRoute = defineRoute({
   request: { params: ProcedureParams },
   problems: ['not_found'],
   responses: {
-    200: { description: 'The timeline, oldest first.', content: { 'application/json': { schema: TimelineSchema } } },
+    200: jsonResponse('The timeline, oldest first.', TimelineSchema),
   },
 });
 
@@ -171,7 +171,7 @@ const respondRoute = defineRoute({
   auth: 'orgConsentedWrite',
   request: {
     params: RequirementParams,
-    body: { content: { 'application/json': { schema: RequirementResponseBody } }, required: true },
+    body: jsonBody(RequirementResponseBody),
   },
   problems: ['not_found', 'invalid_state_transition', 'unprocessable', 'conflict', 'calendar_unavailable'],
   responses: ONE,

@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import type { Sql } from '../../db/sql';
 import { organizationPrincipal } from '../../http/auth';
 import type { App, AppEnv } from '../../http/context';
-import { defineRoute } from '../../http/openapi';
+import { defineRoute, jsonBody, jsonResponse } from '../../http/openapi';
 import { ProblemError } from '../../http/problem';
 import type { CalendarSnapshot } from '../../lib/calendar';
 import { legalDay } from '../../lib/legal-day';
@@ -27,10 +27,7 @@ import type { Actor } from '../procedures/timeline.queries';
 
 const TAG = 'Sandbox';
 const ONE = {
-  200: {
-    description: 'The request after the simulated answer.',
-    content: { 'application/json': { schema: DelegationRequestSchema } },
-  },
+  200: jsonResponse('The request after the simulated answer.', DelegationRequestSchema),
 };
 const PROBLEMS = ['not_found', 'invalid_state_transition', 'delegation_request_expired'] as const;
 
@@ -72,14 +69,11 @@ const advanceRoute = defineRoute({
   auth: 'orgWrite',
   request: {
     params: ProcedureParams,
-    body: { content: { 'application/json': { schema: SandboxAdvanceBody } }, required: true },
+    body: jsonBody(SandboxAdvanceBody),
   },
   problems: ['not_found', 'invalid_state_transition', 'term_not_elapsed', 'conflict', 'calendar_unavailable'],
   responses: {
-    200: {
-      description: 'The procedure after the simulated action.',
-      content: { 'application/json': { schema: ProcedureSchema } },
-    },
+    200: jsonResponse('The procedure after the simulated action.', ProcedureSchema),
   },
 });
 
