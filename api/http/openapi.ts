@@ -29,6 +29,10 @@ export const ProblemSchema = z
   .passthrough()
   .openapi('Problem', { description: 'An RFC 9457 problem. Switch on `code`, which is stable.' });
 
+function shapeOf(schema: unknown): Record<string, unknown> {
+  return schema instanceof z.ZodObject ? schema.shape : {};
+}
+
 /** A required JSON request body (`request.body` of a route). */
 export function jsonBody<T extends z.ZodType>(schema: T) {
   return { content: { 'application/json': { schema } }, required: true };
@@ -62,6 +66,11 @@ export function defineRoute<const R extends Omit<RouteConfig, 'security'>>(
   const kind = ROUTE_AUTH[auth];
   const codes = new Set<ProblemCode>([...kind.problems, ...problems]);
   const request = config.request;
+  // A path that names something by a free value (an id, a year) can name nothing; an enum cannot.
+  if (request?.params && Object.values(shapeOf(request.params)).some((param) => !(param instanceof z.ZodEnum)))
+    codes.add('not_found');
+  // A cursor comes from a client, and may be stale or from another list.
+  if (request?.query && 'cursor' in shapeOf(request.query)) codes.add('invalid_cursor');
   if (request?.params || request?.query || request?.body || request?.headers) codes.add('validation_failed');
   if (request?.body) {
     codes.add('unsupported_media_type');

@@ -33,7 +33,6 @@ const listOrganizationsRoute = defineRoute({
     'Platform administration: every registered organisation with its verification and suspension state, cursor-paginated.',
   auth: 'admin',
   request: { query: ListOrganizationsQuery },
-  problems: ['invalid_cursor'],
   responses: {
     200: jsonResponse('A page of organisations, oldest first.', OrganizationPageSchema),
   },
@@ -51,7 +50,7 @@ const verifyRoute = defineRoute({
     params: OrganizationParams,
     body: jsonBody(VerifyOrganizationBody),
   },
-  problems: ['not_found', 'invalid_state_transition'],
+  problems: ['invalid_state_transition'],
   responses: ORG_RESPONSE,
 });
 
@@ -68,7 +67,7 @@ const suspendRoute = defineRoute({
     params: OrganizationParams,
     body: jsonBody(SuspendOrganizationBody),
   },
-  problems: ['not_found', 'invalid_state_transition'],
+  problems: ['invalid_state_transition'],
   responses: ORG_RESPONSE,
 });
 
@@ -81,7 +80,7 @@ const reinstateRoute = defineRoute({
   description: 'Keys work again. Suspended delegations stay suspended: citizens must grant them again.',
   auth: 'admin',
   request: { params: OrganizationParams },
-  problems: ['not_found', 'invalid_state_transition'],
+  problems: ['invalid_state_transition'],
   responses: ORG_RESPONSE,
 });
 

@@ -48,7 +48,6 @@ const queueRoute = defineRoute({
   description: 'Live procedures of the managing body of the key, oldest filing first.',
   auth: 'agencyRead',
   request: { query: AgencyQueueQuery },
-  problems: ['invalid_cursor'],
   responses: {
     200: jsonResponse('A page of procedures.', AgencyQueueSchema),
   },
@@ -64,7 +63,6 @@ const retrieveRoute = defineRoute({
     "For the managing body's caseworkers: a procedure addressed to the agency, with its form and documents, to review it.",
   auth: 'agencyRead',
   request: { params: ProcedureParams },
-  problems: ['not_found'],
   responses: {
     200: jsonResponse('The procedure.', AgencyProcedureSchema),
   },
@@ -80,7 +78,7 @@ const admitRoute = defineRoute({
     'Moves a submitted procedure into review (`in_review`). Emits `procedure.status_changed`; the maximum resolution term keeps running from registration.',
   auth: 'agencyWrite',
   request: { params: ProcedureParams },
-  problems: ['not_found', 'invalid_state_transition'],
+  problems: ['invalid_state_transition'],
   responses: ONE,
 });
 
@@ -97,7 +95,7 @@ const requireRoute = defineRoute({
     params: ProcedureParams,
     body: jsonBody(IssueRequirementBody),
   },
-  problems: ['not_found', 'invalid_state_transition', 'calendar_unavailable'],
+  problems: ['invalid_state_transition', 'calendar_unavailable'],
   responses: ONE,
 });
 
@@ -114,7 +112,7 @@ const resolveRoute = defineRoute({
     params: ProcedureParams,
     body: jsonBody(ResolveBody),
   },
-  problems: ['not_found', 'invalid_state_transition'],
+  problems: ['invalid_state_transition'],
   responses: ONE,
 });
 
@@ -129,7 +127,7 @@ const withdrawalRoute = defineRoute({
     'The declaration is notified to the representative.',
   auth: 'agencyWrite',
   request: ACT_REQUEST,
-  problems: ['not_found', 'invalid_state_transition', 'term_not_elapsed', 'conflict', 'calendar_unavailable'],
+  problems: ['invalid_state_transition', 'term_not_elapsed', 'conflict', 'calendar_unavailable'],
   responses: ONE,
 });
 
@@ -143,7 +141,7 @@ const lapseWarningRoute = defineRoute({
     'Art. 95.1: notified to the representative; three months (date to date) after it takes effect, the procedure may be declared lapsed unless the applicant acts.',
   auth: 'agencyWrite',
   request: ACT_REQUEST,
-  problems: ['not_found', 'invalid_state_transition', 'calendar_unavailable'],
+  problems: ['invalid_state_transition', 'calendar_unavailable'],
   responses: ONE,
 });
 
@@ -158,7 +156,7 @@ const lapseRoute = defineRoute({
     'or if the representative acted since. The declaration is notified to the representative.',
   auth: 'agencyWrite',
   request: ACT_REQUEST,
-  problems: ['not_found', 'invalid_state_transition', 'term_not_elapsed', 'conflict', 'calendar_unavailable'],
+  problems: ['invalid_state_transition', 'term_not_elapsed', 'conflict', 'calendar_unavailable'],
   responses: ONE,
 });
 

@@ -44,7 +44,6 @@ const listKeysRoute = defineRoute({
   auth: 'orgRead',
   role: 'admin',
   request: { query: ListApiKeysQuery },
-  problems: ['invalid_cursor'],
   responses: {
     200: jsonResponse('A page of keys, oldest first.', ApiKeyPageSchema),
   },
@@ -60,7 +59,6 @@ const revokeKeyRoute = defineRoute({
   auth: 'orgWrite',
   role: 'admin',
   request: { params: ApiKeyParams },
-  problems: ['not_found'],
   responses: { 200: jsonResponse('The revoked key.', ApiKeySchema) },
 });
 

@@ -32,7 +32,6 @@ const listMyAvisos = defineRoute({
     'For the signed-in citizen: every aviso Puente queued for them (email or SMS), newest first, with each delivery attempt and its outcome.',
   auth: 'citizenRead',
   request: { query: ListMyAvisosQuery },
-  problems: ['invalid_cursor'],
   responses: {
     200: jsonResponse('A page of avisos.', AvisoPageSchema),
   },

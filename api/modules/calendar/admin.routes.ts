@@ -25,7 +25,7 @@ const TAG = 'Admin';
 const CHANGE = {
   200: jsonResponse('The recorded change.', CalendarChangeSchema),
 };
-const CHANGE_PROBLEMS = ['not_found', 'conflict', 'calendar_unavailable'] as const;
+const CHANGE_PROBLEMS = ['conflict', 'calendar_unavailable'] as const;
 
 function toChange(r: CalendarChangeRow) {
   return {
@@ -129,7 +129,6 @@ const listChangesRoute = defineRoute({
     'The record of every calendar change: who made it, why, the days before and after, and how many procedures had their stored dates recomputed. Cursor-paginated.',
   auth: 'admin',
   request: { query: z.object({ ...paginationQuery }).strict() },
-  problems: ['invalid_cursor'],
   responses: {
     200: {
       description: 'A page of changes.',
@@ -148,7 +147,6 @@ const retrieveChangeRoute = defineRoute({
     'One recorded calendar change with its reason, the days before and after, the calendar version it produced and the number of procedures recomputed.',
   auth: 'admin',
   request: { params: ChangeParams },
-  problems: ['not_found'],
   responses: CHANGE,
 });
 

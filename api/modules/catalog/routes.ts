@@ -19,7 +19,6 @@ const formRoute = defineRoute({
     'JSON Schema (2020-12) of the complete `form` a procedure of this type needs at submission, so case software can render and pre-validate it.',
   auth: 'public',
   request: { params: ProcedureTypeParams },
-  problems: ['not_found'],
   responses: {
     200: {
       description: 'The JSON Schema.',
@@ -52,7 +51,6 @@ const retrieveRoute = defineRoute({
     "One entry of the catalogue: the procedure's legal basis, managing body, the documents it needs (always and by circumstance), its maximum resolution term and the effect of administrative silence.",
   auth: 'public',
   request: { params: ProcedureTypeParams },
-  problems: ['not_found'],
   responses: {
     200: jsonResponse('The procedure type.', ProcedureTypeSchema),
   },

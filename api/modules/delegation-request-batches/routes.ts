@@ -77,7 +77,6 @@ const retrieveBatchRoute = defineRoute({
     'Progress (`done` of `total`, with `created`, `duplicates` and `failed`); the outcome of each row is in its rows list.',
   auth: 'orgRead',
   request: { params: BatchParams },
-  problems: ['not_found'],
   responses: {
     200: jsonResponse('The batch.', DelegationRequestBatchSchema),
   },
@@ -94,7 +93,6 @@ const listBatchRowsRoute = defineRoute({
     'field (and CSV column) at fault. Filter with `status=failed` to get only the rows to fix.',
   auth: 'orgRead',
   request: { params: BatchParams, query: ListBatchRowsQuery },
-  problems: ['not_found', 'invalid_cursor'],
   responses: {
     200: jsonResponse('A page of rows.', BatchRowPageSchema),
   },

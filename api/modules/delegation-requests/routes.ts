@@ -49,7 +49,6 @@ const listRequestsRoute = defineRoute({
     'Requests the organisation has sent to citizens, newest first, cursor-paginated; filter by `status` (pending, accepted, rejected, expired, cancelled).',
   auth: 'orgRead',
   request: { query: ListDelegationRequestsQuery },
-  problems: ['invalid_cursor'],
   responses: {
     200: jsonResponse('A page of requests, oldest first.', DelegationRequestPageSchema),
   },
@@ -65,7 +64,6 @@ const retrieveRequestRoute = defineRoute({
     'One delegation request with its status, the scope asked for, and the delegation it became once accepted.',
   auth: 'orgRead',
   request: { params: DelegationRequestParams },
-  problems: ['not_found'],
   responses: ONE,
 });
 
@@ -79,7 +77,7 @@ const cancelRequestRoute = defineRoute({
     'Withdraws a request the citizen has not answered yet. Only `pending` requests can be cancelled; otherwise 409 names the current state. Emits `delegation_request.cancelled`.',
   auth: 'orgWrite',
   request: { params: DelegationRequestParams },
-  problems: ['not_found', 'invalid_state_transition', 'delegation_request_expired'],
+  problems: ['invalid_state_transition', 'delegation_request_expired'],
   responses: ONE,
 });
 

@@ -31,7 +31,6 @@ const listDelegationsRoute = defineRoute({
     'Powers citizens have granted to the organisation, newest first, cursor-paginated; filter by `status` to find those still active.',
   auth: 'orgRead',
   request: { query: ListDelegationsQuery },
-  problems: ['invalid_cursor'],
   responses: {
     200: jsonResponse('A page of delegations, oldest first.', DelegationPageSchema),
   },
@@ -47,7 +46,6 @@ const retrieveDelegationRoute = defineRoute({
     'One delegation: the citizen, the scope (procedure types, subjects, capacities), its validity and, once ended, who ended it and when.',
   auth: 'orgRead',
   request: { params: DelegationParams },
-  problems: ['not_found'],
   responses: ONE,
 });
 
@@ -64,7 +62,7 @@ const renounceRoute = defineRoute({
     params: DelegationParams,
     body: { content: { 'application/json': { schema: RenounceDelegationBody } }, required: false },
   },
-  problems: ['not_found', 'invalid_state_transition'],
+  problems: ['invalid_state_transition'],
   responses: ONE,
 });
 
@@ -83,7 +81,7 @@ const mintRoute = defineRoute({
     params: DelegationParams,
     body: { content: { 'application/json': { schema: MintConsentTokenBody } }, required: false },
   },
-  problems: ['not_found', 'delegation_inactive', 'scope_insufficient'],
+  problems: ['delegation_inactive', 'scope_insufficient'],
   responses: { 201: jsonResponse('The token.', ConsentTokenSchema) },
 });
 

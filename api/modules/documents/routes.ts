@@ -39,7 +39,7 @@ const uploadRoute = defineRoute({
     params: ProcedureParams,
     body: { content: { 'multipart/form-data': { schema: UploadDocumentBody } }, required: true },
   },
-  problems: ['not_found', 'invalid_state_transition'],
+  problems: ['invalid_state_transition'],
   responses: {
     201: jsonResponse('The stored document.', DocumentSchema),
   },
@@ -55,7 +55,6 @@ const listDocumentsRoute = defineRoute({
     'The documents uploaded to one procedure, with kind, file name, size and SHA-256 digest, cursor-paginated. Needs a consent token.',
   auth: 'orgConsentedRead',
   request: { params: ProcedureParams },
-  problems: ['not_found'],
   responses: {
     200: jsonResponse('Every document, oldest first.', DocumentListSchema),
   },
@@ -71,7 +70,6 @@ const documentContentRoute = defineRoute({
     'The exact bytes of an uploaded document, with its content type and file name; their SHA-256 digest is the one listed. Needs a consent token.',
   auth: 'orgConsentedRead',
   request: { params: DocumentParams },
-  problems: ['not_found'],
   responses: {
     200: {
       description: 'The file as uploaded.',

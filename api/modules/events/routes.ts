@@ -28,7 +28,6 @@ const listEventsRoute = defineRoute({
   description: `Every event of the last ${EVENT_RETENTION_DAYS} days, oldest first: the source of truth for clients that poll. Keep the last \`next_cursor\` and pass it next time to get only what is new.`,
   auth: 'orgRead',
   request: { query: ListEventsQuery },
-  problems: ['invalid_cursor'],
   responses: {
     200: jsonResponse('A page of events.', EventPageSchema),
   },
@@ -43,7 +42,6 @@ const retrieveEventRoute = defineRoute({
   description: 'One event by id, as delivered to webhook endpoints. Events are kept for 30 days.',
   auth: 'orgRead',
   request: { params: EventParams },
-  problems: ['not_found'],
   responses: { 200: jsonResponse('The event.', EventSchema) },
 });
 

@@ -32,7 +32,6 @@ const listRoute = defineRoute({
     'The professionals registered in the organisation, newest first, cursor-paginated. Filter by `status` to see active or removed members.',
   auth: 'orgRead',
   request: { query: ListMembersQuery },
-  problems: ['invalid_cursor'],
   responses: {
     200: jsonResponse('A page of members, oldest first.', MemberPageSchema),
   },
@@ -47,7 +46,6 @@ const retrieveRoute = defineRoute({
   description: 'One member of the organisation by id. Members of other organisations are answered as `not_found`.',
   auth: 'orgRead',
   request: { params: MemberParams },
-  problems: ['not_found'],
   responses: { 200: jsonResponse('The member.', MemberSchema) },
 });
 
@@ -62,7 +60,7 @@ const deleteRoute = defineRoute({
   auth: 'orgWrite',
   role: 'admin',
   request: { params: MemberParams },
-  problems: ['not_found', 'conflict'],
+  problems: ['conflict'],
   responses: { 200: jsonResponse('The removed member.', MemberSchema) },
 });
 

@@ -23,7 +23,6 @@ const listRoute = defineRoute({
     'a notification takes effect when a member opens it, or when it is deemed rejected after 10 días naturales unopened (art. 43.2), and its term runs from the next day.',
   auth: 'orgConsentedRead',
   request: { params: ProcedureParams },
-  problems: ['not_found'],
   responses: {
     200: jsonResponse('The notifications.', NotificationListSchema),
   },
@@ -38,7 +37,6 @@ const retrieveRoute = defineRoute({
   description: 'Its state and dates; the content stays withheld until it is opened with `POST …/access`.',
   auth: 'orgConsentedRead',
   request: { params: NotificationParams },
-  problems: ['not_found'],
   responses: {
     200: jsonResponse('The notification.', NotificationSchema),
   },
@@ -56,7 +54,7 @@ const accessRoute = defineRoute({
   auth: 'orgConsentedWrite',
   role: 'viewer',
   request: { params: NotificationParams },
-  problems: ['not_found', 'idempotency_conflict', 'idempotency_in_flight'],
+  problems: ['idempotency_conflict', 'idempotency_in_flight'],
   responses: {
     200: jsonResponse('The opened notification.', NotificationSchema),
   },

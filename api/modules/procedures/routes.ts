@@ -61,7 +61,6 @@ const listProceduresRoute = defineRoute({
     'Only procedures of clients the organisation still represents (an active delegation covering the type); most recently changed first. No consent token needed.',
   auth: 'orgRead',
   request: { query: ListProceduresQuery },
-  problems: ['invalid_cursor'],
   responses: {
     200: jsonResponse('A page of procedures.', ProcedurePageSchema),
   },
@@ -76,7 +75,6 @@ const retrieveProcedureRoute = defineRoute({
   description: 'With its deadlines computed for today. Answers an `ETag` to send as `If-Match` when updating.',
   auth: 'orgConsentedRead',
   request: { params: ProcedureParams },
-  problems: ['not_found'],
   responses: ONE,
 });
 
@@ -93,7 +91,7 @@ const updateProcedureRoute = defineRoute({
     params: ProcedureParams,
     body: jsonBody(UpdateProcedureBody),
   },
-  problems: ['not_found', 'precondition_failed', 'invalid_state_transition'],
+  problems: ['precondition_failed', 'invalid_state_transition'],
   responses: ONE,
 });
 
@@ -108,7 +106,7 @@ const submitRoute = defineRoute({
     "(the next working day when filed on a non-working one) and the legal maximum date for the applicant's community, and keeps the consent token that authorised it.",
   auth: 'orgConsentedWrite',
   request: { params: ProcedureParams },
-  problems: ['not_found', 'invalid_state_transition', 'unprocessable', 'calendar_unavailable'],
+  problems: ['invalid_state_transition', 'unprocessable', 'calendar_unavailable'],
   responses: ONE,
 });
 
@@ -121,7 +119,7 @@ const withdrawRoute = defineRoute({
   description: 'Needs the `withdraw` capacity, which the citizen must have granted explicitly.',
   auth: 'orgConsentedWrite',
   request: { params: ProcedureParams },
-  problems: ['not_found', 'invalid_state_transition'],
+  problems: ['invalid_state_transition'],
   responses: ONE,
 });
 
@@ -135,7 +133,6 @@ const timelineRoute = defineRoute({
     'The audit trail of one procedure, oldest first: every status change, document, requirement and resolution, with who acted and when. Needs a consent token.',
   auth: 'orgConsentedRead',
   request: { params: ProcedureParams },
-  problems: ['not_found'],
   responses: {
     200: jsonResponse('The timeline, oldest first.', TimelineSchema),
   },
@@ -151,7 +148,7 @@ const receiptRoute = defineRoute({
     'The justificante de presentación of a submitted procedure as a PDF, with the registry entry number and date. A draft has none yet (409 `invalid_state_transition`). Needs a consent token.',
   auth: 'orgConsentedRead',
   request: { params: ProcedureParams },
-  problems: ['not_found', 'invalid_state_transition'],
+  problems: ['invalid_state_transition'],
   responses: {
     200: {
       description: 'The receipt.',
@@ -173,7 +170,7 @@ const respondRoute = defineRoute({
     params: RequirementParams,
     body: jsonBody(RequirementResponseBody),
   },
-  problems: ['not_found', 'invalid_state_transition', 'unprocessable', 'conflict', 'calendar_unavailable'],
+  problems: ['invalid_state_transition', 'unprocessable', 'conflict', 'calendar_unavailable'],
   responses: ONE,
 });
 

@@ -29,7 +29,7 @@ const TAG = 'Sandbox';
 const ONE = {
   200: jsonResponse('The request after the simulated answer.', DelegationRequestSchema),
 };
-const PROBLEMS = ['not_found', 'invalid_state_transition', 'delegation_request_expired'] as const;
+const PROBLEMS = ['invalid_state_transition', 'delegation_request_expired'] as const;
 
 const acceptRoute = defineRoute({
   method: 'post',
@@ -71,7 +71,7 @@ const advanceRoute = defineRoute({
     params: ProcedureParams,
     body: jsonBody(SandboxAdvanceBody),
   },
-  problems: ['not_found', 'invalid_state_transition', 'term_not_elapsed', 'conflict', 'calendar_unavailable'],
+  problems: ['invalid_state_transition', 'term_not_elapsed', 'conflict', 'calendar_unavailable'],
   responses: {
     200: jsonResponse('The procedure after the simulated action.', ProcedureSchema),
   },

@@ -50,7 +50,6 @@ const list = defineRoute({
     "The organisation's webhook endpoints, newest first, cursor-paginated. Secrets are never shown again after creation.",
   auth: 'orgRead',
   request: { query: ListQuery },
-  problems: ['invalid_cursor'],
   responses: {
     200: jsonResponse('A page of endpoints.', WebhookEndpointPageSchema),
   },
@@ -65,7 +64,6 @@ const retrieve = defineRoute({
     'One webhook endpoint: its URL, the event types it receives, whether it is enabled and why it was disabled, if it was.',
   auth: 'orgRead',
   request: { params: WebhookEndpointParams },
-  problems: ['not_found'],
   responses: ONE,
 });
 const update = defineRoute({
@@ -81,7 +79,6 @@ const update = defineRoute({
     params: WebhookEndpointParams,
     body: jsonBody(UpdateWebhookEndpointBody),
   },
-  problems: ['not_found'],
   responses: ONE,
 });
 const remove = defineRoute({
@@ -95,7 +92,6 @@ const remove = defineRoute({
   auth: 'orgWrite',
   role: 'admin',
   request: { params: WebhookEndpointParams },
-  problems: ['not_found'],
   responses: ONE,
 });
 const rotate = defineRoute({
@@ -108,7 +104,6 @@ const rotate = defineRoute({
   auth: 'orgWrite',
   role: 'admin',
   request: { params: WebhookEndpointParams },
-  problems: ['not_found'],
   responses: { 200: WITH_SECRET },
 });
 const test = defineRoute({
@@ -121,7 +116,7 @@ const test = defineRoute({
   auth: 'orgWrite',
   role: 'admin',
   request: { params: WebhookEndpointParams },
-  problems: ['not_found', 'conflict'],
+  problems: ['conflict'],
   responses: {
     202: jsonResponse('Queued.', DeliveryPageSchema.shape.data.element),
   },
@@ -135,7 +130,6 @@ const deliveries = defineRoute({
   description: 'Newest first, with every attempt: status code, latency, error.',
   auth: 'orgRead',
   request: { params: WebhookEndpointParams, query: ListQuery },
-  problems: ['not_found', 'invalid_cursor'],
   responses: {
     200: jsonResponse('A page of deliveries.', DeliveryPageSchema),
   },
@@ -151,7 +145,7 @@ const retry = defineRoute({
   request: { params: DeliveryParams },
   description:
     'Queues a delivery again for immediate sending, for example after fixing the receiving endpoint. The new attempt appears in the delivery log.',
-  problems: ['not_found', 'conflict'],
+  problems: ['conflict'],
   responses: { 202: jsonResponse('Queued again.', DeliverySchema) },
 });
 
