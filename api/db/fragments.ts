@@ -16,8 +16,22 @@ export function ownedBy(
 }
 
 /** Keyset pagination: `and (<at>, <id>) > (cursor)`, the rows after the cursor in `order by <at>, <id>`. */
-export function afterCursor(sql: Sql, columns: { at: string; id: string }, after: [string, string] | undefined) {
+function afterCursor(sql: Sql, columns: { at: string; id: string }, after: [string, string] | undefined) {
   return after ? sql`and (${sql(columns.at)}, ${sql(columns.id)}) > (${after[0]}::timestamptz, ${after[1]})` : sql``;
+}
+
+/**
+ * One keyset page in `order by <at>, <id>`: the rows after the cursor, and one row more than the
+ * page, which only tells whether another page follows (see `toPage`).
+ */
+export function pageAfter(
+  sql: Sql,
+  columns: { at: string; id: string },
+  page: { after?: [string, string]; limit: number },
+) {
+  return sql`${afterCursor(sql, columns, page.after)}
+    order by ${sql(columns.at)}, ${sql(columns.id)}
+    limit ${page.limit + 1}`;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { afterCursor, lapsingStatusFilter, ownedBy } from '../../db/fragments';
+import { lapsingStatusFilter, ownedBy, pageAfter } from '../../db/fragments';
 import type { Sql } from '../../db/sql';
 import type { Scope } from '../delegations/scope';
 
@@ -160,9 +160,7 @@ export async function listDelegationRequests(
     where true
       ${ownedBy(sql, 'r', args)}
       ${statusFilter}
-      ${afterCursor(sql, { at: 'r.created_at', id: 'r.id' }, args.after)}
-    order by r.created_at, r.id
-    limit ${args.limit + 1}`;
+      ${pageAfter(sql, { at: 'r.created_at', id: 'r.id' }, args)}`;
 }
 
 export async function endDelegationRequest(
