@@ -1,4 +1,4 @@
-import { lapsingStatusFilter, ownedBy, pageAfter } from '../../db/fragments';
+import { lapsingStatusFilter, ownedBy, type Owner, pageAfter, type PageArgs } from '../../db/fragments';
 import type { Sql } from '../../db/sql';
 import type { Scope } from '../delegations/scope';
 
@@ -140,15 +140,7 @@ export function expireDueRequests(
 
 export async function listDelegationRequests(
   sql: Sql,
-  args: {
-    organizationId?: string;
-    livemode?: boolean;
-    citizenId?: string;
-    status?: string;
-    after?: [string, string];
-    limit: number;
-    now: Date;
-  },
+  args: Owner & PageArgs & { status?: string; now: Date },
 ): Promise<DelegationRequestRow[]> {
   const statusFilter = lapsingStatusFilter(sql, 'r.status', {
     status: args.status,
