@@ -29,6 +29,15 @@ const procedureType = z.enum(PROCEDURE_TYPE_CODES).openapi({ description: 'The p
 const procedureStatus = z.enum(PROCEDURE_STATUSES);
 const day = z.string().openapi({ description: 'A date, `YYYY-MM-DD` (Europe/Madrid).', example: '2026-04-14' });
 
+/** The data of an event about an open requirement and its deadline. */
+const openRequirementData = {
+  procedure_id: procedureId,
+  type: procedureType,
+  status: procedureStatus,
+  requirement_id: requirementId,
+  deadline: day,
+};
+
 /** The open requirement that the examples of the requirement events speak of. */
 const openRequirement = {
   procedure_id: ids.procedure,
@@ -165,13 +174,7 @@ export const EVENT_PAYLOADS: Record<
   },
   'procedure.requirement_deadline_approaching': {
     summary: "An open requirement's deadline is a few business days away.",
-    schema: z.object({
-      procedure_id: procedureId,
-      type: procedureType,
-      status: procedureStatus,
-      requirement_id: requirementId,
-      deadline: day,
-    }),
+    schema: z.object(openRequirementData),
     example: { ...openRequirement, deadline: '2026-03-24' },
   },
   'procedure.resolved': {
@@ -273,11 +276,7 @@ export const EVENT_PAYLOADS: Record<
     summary:
       "A requirement's term passed unanswered; from the day after, the managing body may declare the application withdrawn.",
     schema: z.object({
-      procedure_id: procedureId,
-      type: procedureType,
-      status: procedureStatus,
-      requirement_id: requirementId,
-      deadline: day,
+      ...openRequirementData,
       withdrawal_declarable_from: day.openapi({
         description: 'The first day the withdrawal may be declared: the day after the deadline.',
       }),
