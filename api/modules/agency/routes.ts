@@ -10,14 +10,7 @@ import { listDocuments } from '../documents/queries';
 import { toProcedure } from '../procedures/mappers';
 import { findAgencyProcedure, listAgencyQueue, type ProcedureRow } from '../procedures/queries';
 import { ProcedureParams, ProcedureSchema } from '../procedures/schemas';
-import {
-  admitProcedure,
-  declareLapse,
-  declareWithdrawal,
-  issueRequirement,
-  resolveProcedure,
-  warnLapse,
-} from '../procedures/service';
+import { admitProcedure, DECLARATIONS, issueRequirement, resolveProcedure } from '../procedures/service';
 import type { Actor } from '../procedures/timeline.queries';
 import {
   AgencyActBody,
@@ -229,9 +222,9 @@ export function registerAgency(app: App): void {
   });
 
   for (const [route, act] of [
-    [withdrawalRoute, declareWithdrawal],
-    [lapseWarningRoute, warnLapse],
-    [lapseRoute, declareLapse],
+    [withdrawalRoute, DECLARATIONS.declare_withdrawal],
+    [lapseWarningRoute, DECLARATIONS.warn_lapse],
+    [lapseRoute, DECLARATIONS.declare_lapse],
   ] as const) {
     app.openapi(route, async (c) => {
       const row = await load(c, c.req.valid('param').id);

@@ -15,14 +15,7 @@ import { DelegationRequestParams, DelegationRequestSchema } from '../delegation-
 import { toProcedure } from '../procedures/mappers';
 import { findProcedure, type ProcedureRow } from '../procedures/queries';
 import { ProcedureParams, ProcedureSchema } from '../procedures/schemas';
-import {
-  admitProcedure,
-  declareLapse,
-  declareWithdrawal,
-  issueRequirement,
-  resolveProcedure,
-  warnLapse,
-} from '../procedures/service';
+import { admitProcedure, DECLARATIONS, issueRequirement, resolveProcedure } from '../procedures/service';
 import type { Actor } from '../procedures/timeline.queries';
 
 const TAG = 'Sandbox';
@@ -119,11 +112,9 @@ function playCaseworker(
         calendar,
       });
     case 'declare_withdrawal':
-      return declareWithdrawal(sql, id, act);
     case 'warn_lapse':
-      return warnLapse(sql, id, act);
     case 'declare_lapse':
-      return declareLapse(sql, id, act);
+      return DECLARATIONS[body.action](sql, id, act);
     default: {
       const outcome = body.action === 'approve' ? 'approved' : body.action === 'deny' ? 'denied' : 'partially_approved';
       const resolution = {
