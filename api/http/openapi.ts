@@ -29,10 +29,6 @@ export const ProblemSchema = z
   .passthrough()
   .openapi('Problem', { description: 'An RFC 9457 problem. Switch on `code`, which is stable.' });
 
-function shapeOf(schema: unknown): Record<string, unknown> {
-  return schema instanceof z.ZodObject ? schema.shape : {};
-}
-
 /** A required JSON request body (`request.body` of a route). */
 export function jsonBody<T extends z.ZodType>(schema: T) {
   return { content: { 'application/json': { schema } }, required: true };
@@ -50,9 +46,14 @@ type RouteOptions = {
   role?: MemberRole;
   /** Middleware that must run before authentication (e.g. an upload's size limit, before anything reads the body). */
   before?: MiddlewareHandler<AppEnv>[];
-  /** Further problems the operation can answer. */
+  /** Further problems the operation can answer; those that follow from the request's shape are added. */
   problems?: readonly ProblemCode[];
 };
+
+/** The fields of a request part's object schema (path parameters, query). */
+function shapeOf(schema: unknown): Record<string, unknown> {
+  return schema instanceof z.ZodObject ? schema.shape : {};
+}
 
 /**
  * createRoute from a route that declares its auth once, plus the problems the operation can
@@ -66,7 +67,7 @@ export function defineRoute<const R extends Omit<RouteConfig, 'security'>>(
   const kind = ROUTE_AUTH[auth];
   const codes = new Set<ProblemCode>([...kind.problems, ...problems]);
   const request = config.request;
-  // A path that names something by a free value (an id, a year) can name nothing; an enum cannot.
+  // A path parameter with a free value (an id, a year) may name nothing that exists; an enum one cannot.
   if (request?.params && Object.values(shapeOf(request.params)).some((param) => !(param instanceof z.ZodEnum)))
     codes.add('not_found');
   // A cursor comes from a client, and may be stale or from another list.
