@@ -1,14 +1,16 @@
 import type { Sql, SqlFragment } from './sql';
 
+/** Whose rows a query may see (see `ownedBy`); each condition only when its value is given. */
+export type Owner = { organizationId?: string; livemode?: boolean; citizenId?: string };
+
+/** One page of a list (see `pageAfter`): the keyset position of the last row seen, and the page size. */
+export type PageArgs = { after?: [string, string]; limit: number };
+
 /**
  * Whose rows a query may see: `and <alias>.organization_id = … and <alias>.livemode = … and <alias>.citizen_id = …`,
  * each condition only when its value is given. Tenant isolation, stated once.
  */
-export function ownedBy(
-  sql: Sql,
-  alias: string,
-  who: { organizationId?: string; livemode?: boolean; citizenId?: string },
-) {
+export function ownedBy(sql: Sql, alias: string, who: Owner) {
   return sql`
     ${who.organizationId !== undefined ? sql`and ${sql(`${alias}.organization_id`)} = ${who.organizationId}` : sql``}
     ${who.livemode !== undefined ? sql`and ${sql(`${alias}.livemode`)} = ${who.livemode}` : sql``}
@@ -16,8 +18,18 @@ export function ownedBy(
 }
 
 /** Keyset pagination: `and (<at>, <id>) > (cursor)`, the rows after the cursor in `order by <at>, <id>`. */
-export function afterCursor(sql: Sql, columns: { at: string; id: string }, after: [string, string] | undefined) {
+function afterCursor(sql: Sql, columns: { at: string; id: string }, after: [string, string] | undefined) {
   return after ? sql`and (${sql(columns.at)}, ${sql(columns.id)}) > (${after[0]}::timestamptz, ${after[1]})` : sql``;
+}
+
+/**
+ * One keyset page in `order by <at>, <id>`: the rows after the cursor, and one row more than the
+ * page, which only tells whether another page follows (see `toPage`).
+ */
+export function pageAfter(sql: Sql, columns: { at: string; id: string }, page: PageArgs) {
+  return sql`${afterCursor(sql, columns, page.after)}
+    order by ${sql(columns.at)}, ${sql(columns.id)}
+    limit ${page.limit + 1}`;
 }
 
 /**

@@ -40,3 +40,10 @@ export const ibanField = () =>
   });
 
 export const emailField = () => z.email().max(254).openapi({ example: 'contacto@gestoriamartinez.es' });
+
+/** A path parameter that names a resource by its id, such as `{id}` in `/v1/procedures/{id}`. */
+export const pathIdField = (name: string, example: string) =>
+  z
+    .string()
+    .max(64)
+    .openapi({ param: { name, in: 'path', required: true }, example });

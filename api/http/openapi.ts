@@ -29,6 +29,16 @@ export const ProblemSchema = z
   .passthrough()
   .openapi('Problem', { description: 'An RFC 9457 problem. Switch on `code`, which is stable.' });
 
+/** A required JSON request body (`request.body` of a route). */
+export function jsonBody<T extends z.ZodType>(schema: T) {
+  return { content: { 'application/json': { schema } }, required: true };
+}
+
+/** A JSON response with its description (one entry of a route's `responses`). */
+export function jsonResponse<T extends z.ZodType>(description: string, schema: T) {
+  return { description, content: { 'application/json': { schema } } };
+}
+
 type RouteOptions = {
   /** How the route authenticates: the security requirement, middleware and auth problems follow from it. */
   auth: RouteAuth;
@@ -36,9 +46,14 @@ type RouteOptions = {
   role?: MemberRole;
   /** Middleware that must run before authentication (e.g. an upload's size limit, before anything reads the body). */
   before?: MiddlewareHandler<AppEnv>[];
-  /** Further problems the operation can answer. */
+  /** Further problems the operation can answer; those that follow from the request's shape are added. */
   problems?: readonly ProblemCode[];
 };
+
+/** The fields of a request part's object schema (path parameters, query). */
+function shapeOf(schema: unknown): Record<string, unknown> {
+  return schema instanceof z.ZodObject ? schema.shape : {};
+}
 
 /**
  * createRoute from a route that declares its auth once, plus the problems the operation can
@@ -52,6 +67,11 @@ export function defineRoute<const R extends Omit<RouteConfig, 'security'>>(
   const kind = ROUTE_AUTH[auth];
   const codes = new Set<ProblemCode>([...kind.problems, ...problems]);
   const request = config.request;
+  // A path parameter with a free value (an id, a year) may name nothing that exists; an enum one cannot.
+  if (request?.params && Object.values(shapeOf(request.params)).some((param) => !(param instanceof z.ZodEnum)))
+    codes.add('not_found');
+  // A cursor comes from a client, and may be stale or from another list.
+  if (request?.query && 'cursor' in shapeOf(request.query)) codes.add('invalid_cursor');
   if (request?.params || request?.query || request?.body || request?.headers) codes.add('validation_failed');
   if (request?.body) {
     codes.add('unsupported_media_type');

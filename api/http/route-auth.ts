@@ -145,34 +145,26 @@ export const ROUTE_AUTH: Record<RouteAuth, AuthKind> = {
   },
 };
 
+/** An HTTP bearer security scheme. */
+const bearer = (description: string, bearerFormat?: string) =>
+  ({ type: 'http', scheme: 'bearer', ...(bearerFormat ? { bearerFormat } : {}), description }) as const;
+
 /** The security schemes the requirements above name, declared in the document. */
-export function registerSecuritySchemes(app: App): void {
-  const registry = app.openAPIRegistry;
-  registry.registerComponent('securitySchemes', 'ApiKey', {
-    type: 'http',
-    scheme: 'bearer',
-    description: 'An organisation API key: `sk_test_…` (test mode) or `sk_live_…` (live mode).',
-  });
-  registry.registerComponent('securitySchemes', 'Consent', {
+const SECURITY_SCHEMES = {
+  ApiKey: bearer('An organisation API key: `sk_test_…` (test mode) or `sk_live_…` (live mode).'),
+  Consent: {
     type: 'apiKey',
     in: 'header',
     name: 'Puente-Consent',
     description: "A consent token minted from an active delegation; required on every operation on a client's data.",
-  });
-  registry.registerComponent('securitySchemes', 'AgencyKey', {
-    type: 'http',
-    scheme: 'bearer',
-    description: 'An agency back-office key, `ak_live_…`.',
-  });
-  registry.registerComponent('securitySchemes', 'CitizenToken', {
-    type: 'http',
-    scheme: 'bearer',
-    bearerFormat: 'JWT',
-    description: 'An OIDC ID token of the citizen, issued by the configured identity provider.',
-  });
-  registry.registerComponent('securitySchemes', 'AdminToken', {
-    type: 'http',
-    scheme: 'bearer',
-    description: 'The platform administrator token (`PUENTE_ADMIN_TOKEN`).',
-  });
+  },
+  AgencyKey: bearer('An agency back-office key, `ak_live_…`.'),
+  CitizenToken: bearer('An OIDC ID token of the citizen, issued by the configured identity provider.', 'JWT'),
+  AdminToken: bearer('The platform administrator token (`PUENTE_ADMIN_TOKEN`).'),
+} as const;
+
+export function registerSecuritySchemes(app: App): void {
+  for (const [name, scheme] of Object.entries(SECURITY_SCHEMES)) {
+    app.openAPIRegistry.registerComponent('securitySchemes', name, scheme);
+  }
 }

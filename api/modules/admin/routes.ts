@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 
 import type { App } from '../../http/context';
-import { defineRoute } from '../../http/openapi';
+import { defineRoute, jsonBody, jsonResponse } from '../../http/openapi';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { registerCalendarAdmin } from '../calendar/admin.routes';
 import { toOrganization } from '../organizations/mappers';
@@ -20,7 +20,7 @@ import { issueAgencyKey, reinstateOrganization, suspendOrganization, verifyOrgan
 
 const TAG = 'Admin';
 const ORG_RESPONSE = {
-  200: { description: 'The organisation.', content: { 'application/json': { schema: OrganizationSchema } } },
+  200: jsonResponse('The organisation.', OrganizationSchema),
 };
 
 const listOrganizationsRoute = defineRoute({
@@ -33,12 +33,8 @@ const listOrganizationsRoute = defineRoute({
     'Platform administration: every registered organisation with its verification and suspension state, cursor-paginated.',
   auth: 'admin',
   request: { query: ListOrganizationsQuery },
-  problems: ['invalid_cursor'],
   responses: {
-    200: {
-      description: 'A page of organisations, oldest first.',
-      content: { 'application/json': { schema: OrganizationPageSchema } },
-    },
+    200: jsonResponse('A page of organisations, oldest first.', OrganizationPageSchema),
   },
 });
 
@@ -52,9 +48,9 @@ const verifyRoute = defineRoute({
   auth: 'admin',
   request: {
     params: OrganizationParams,
-    body: { content: { 'application/json': { schema: VerifyOrganizationBody } }, required: true },
+    body: jsonBody(VerifyOrganizationBody),
   },
-  problems: ['not_found', 'invalid_state_transition'],
+  problems: ['invalid_state_transition'],
   responses: ORG_RESPONSE,
 });
 
@@ -69,9 +65,9 @@ const suspendRoute = defineRoute({
   auth: 'admin',
   request: {
     params: OrganizationParams,
-    body: { content: { 'application/json': { schema: SuspendOrganizationBody } }, required: true },
+    body: jsonBody(SuspendOrganizationBody),
   },
-  problems: ['not_found', 'invalid_state_transition'],
+  problems: ['invalid_state_transition'],
   responses: ORG_RESPONSE,
 });
 
@@ -84,7 +80,7 @@ const reinstateRoute = defineRoute({
   description: 'Keys work again. Suspended delegations stay suspended: citizens must grant them again.',
   auth: 'admin',
   request: { params: OrganizationParams },
-  problems: ['not_found', 'invalid_state_transition'],
+  problems: ['invalid_state_transition'],
   responses: ORG_RESPONSE,
 });
 
@@ -97,12 +93,9 @@ const agencyKeyRoute = defineRoute({
   description:
     'Platform administration: issues a back-office key for a managing body (`ak_live_…`). The secret is shown once in the response.',
   auth: 'admin',
-  request: { body: { content: { 'application/json': { schema: CreateAgencyKeyBody } }, required: true } },
+  request: { body: jsonBody(CreateAgencyKeyBody) },
   responses: {
-    201: {
-      description: 'The key, with its secret (shown once).',
-      content: { 'application/json': { schema: AgencyKeySchema } },
-    },
+    201: jsonResponse('The key, with its secret (shown once).', AgencyKeySchema),
   },
 });
 
@@ -131,7 +124,7 @@ const rotateKeysRoute = defineRoute({
   description:
     'New tokens are signed with a new Ed25519 key at once (other instances within a minute). The previous key stays published in the JWKS, so tokens already issued still verify.',
   auth: 'admin',
-  responses: { 200: { description: 'The new key id.', content: { 'application/json': { schema: RotationSchema } } } },
+  responses: { 200: jsonResponse('The new key id.', RotationSchema) },
 });
 
 /** Platform administration exists only when PUENTE_ADMIN_TOKEN is configured. */

@@ -1,13 +1,11 @@
 import { z } from '@hono/zod-openapi';
 
+import { pathIdField } from '../../http/fields';
 import { pageSchema, paginationQuery } from '../../http/pagination';
 import { OrganizationSchema } from '../organizations/schemas';
 
 export const OrganizationParams = z.object({
-  id: z
-    .string()
-    .max(64)
-    .openapi({ param: { name: 'id', in: 'path', required: true }, example: 'org_4mT9sQ2xPz8LkV1bN7cW3d' }),
+  id: pathIdField('id', 'org_4mT9sQ2xPz8LkV1bN7cW3d'),
 });
 
 export const ListOrganizationsQuery = z

@@ -1,6 +1,6 @@
 import { agencyPrincipal } from '../../http/auth';
 import type { App } from '../../http/context';
-import { defineRoute } from '../../http/openapi';
+import { defineRoute, jsonBody, jsonResponse } from '../../http/openapi';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import type { CalendarSnapshot } from '../../lib/calendar';
@@ -10,14 +10,7 @@ import { listDocuments } from '../documents/queries';
 import { toProcedure } from '../procedures/mappers';
 import { findAgencyProcedure, listAgencyQueue, type ProcedureRow } from '../procedures/queries';
 import { ProcedureParams, ProcedureSchema } from '../procedures/schemas';
-import {
-  admitProcedure,
-  declareLapse,
-  declareWithdrawal,
-  issueRequirement,
-  resolveProcedure,
-  warnLapse,
-} from '../procedures/service';
+import { admitProcedure, DECLARATIONS, issueRequirement, resolveProcedure } from '../procedures/service';
 import type { Actor } from '../procedures/timeline.queries';
 import {
   AgencyActBody,
@@ -30,7 +23,7 @@ import {
 
 const TAG = 'Agency';
 const ONE = {
-  200: { description: 'The procedure after the action.', content: { 'application/json': { schema: ProcedureSchema } } },
+  200: jsonResponse('The procedure after the action.', ProcedureSchema),
 };
 
 /** A declaration or warning: an optional text, notified to the representative. */
@@ -48,9 +41,8 @@ const queueRoute = defineRoute({
   description: 'Live procedures of the managing body of the key, oldest filing first.',
   auth: 'agencyRead',
   request: { query: AgencyQueueQuery },
-  problems: ['invalid_cursor'],
   responses: {
-    200: { description: 'A page of procedures.', content: { 'application/json': { schema: AgencyQueueSchema } } },
+    200: jsonResponse('A page of procedures.', AgencyQueueSchema),
   },
 });
 
@@ -64,9 +56,8 @@ const retrieveRoute = defineRoute({
     "For the managing body's caseworkers: a procedure addressed to the agency, with its form and documents, to review it.",
   auth: 'agencyRead',
   request: { params: ProcedureParams },
-  problems: ['not_found'],
   responses: {
-    200: { description: 'The procedure.', content: { 'application/json': { schema: AgencyProcedureSchema } } },
+    200: jsonResponse('The procedure.', AgencyProcedureSchema),
   },
 });
 
@@ -80,7 +71,7 @@ const admitRoute = defineRoute({
     'Moves a submitted procedure into review (`in_review`). Emits `procedure.status_changed`; the maximum resolution term keeps running from registration.',
   auth: 'agencyWrite',
   request: { params: ProcedureParams },
-  problems: ['not_found', 'invalid_state_transition'],
+  problems: ['invalid_state_transition'],
   responses: ONE,
 });
 
@@ -95,9 +86,9 @@ const requireRoute = defineRoute({
   auth: 'agencyWrite',
   request: {
     params: ProcedureParams,
-    body: { content: { 'application/json': { schema: IssueRequirementBody } }, required: true },
+    body: jsonBody(IssueRequirementBody),
   },
-  problems: ['not_found', 'invalid_state_transition', 'calendar_unavailable'],
+  problems: ['invalid_state_transition', 'calendar_unavailable'],
   responses: ONE,
 });
 
@@ -112,9 +103,9 @@ const resolveRoute = defineRoute({
   auth: 'agencyWrite',
   request: {
     params: ProcedureParams,
-    body: { content: { 'application/json': { schema: ResolveBody } }, required: true },
+    body: jsonBody(ResolveBody),
   },
-  problems: ['not_found', 'invalid_state_transition'],
+  problems: ['invalid_state_transition'],
   responses: ONE,
 });
 
@@ -129,7 +120,7 @@ const withdrawalRoute = defineRoute({
     'The declaration is notified to the representative.',
   auth: 'agencyWrite',
   request: ACT_REQUEST,
-  problems: ['not_found', 'invalid_state_transition', 'term_not_elapsed', 'conflict', 'calendar_unavailable'],
+  problems: ['invalid_state_transition', 'term_not_elapsed', 'conflict', 'calendar_unavailable'],
   responses: ONE,
 });
 
@@ -143,7 +134,7 @@ const lapseWarningRoute = defineRoute({
     'Art. 95.1: notified to the representative; three months (date to date) after it takes effect, the procedure may be declared lapsed unless the applicant acts.',
   auth: 'agencyWrite',
   request: ACT_REQUEST,
-  problems: ['not_found', 'invalid_state_transition', 'calendar_unavailable'],
+  problems: ['invalid_state_transition', 'calendar_unavailable'],
   responses: ONE,
 });
 
@@ -158,7 +149,7 @@ const lapseRoute = defineRoute({
     'or if the representative acted since. The declaration is notified to the representative.',
   auth: 'agencyWrite',
   request: ACT_REQUEST,
-  problems: ['not_found', 'invalid_state_transition', 'term_not_elapsed', 'conflict', 'calendar_unavailable'],
+  problems: ['invalid_state_transition', 'term_not_elapsed', 'conflict', 'calendar_unavailable'],
   responses: ONE,
 });
 
@@ -231,9 +222,9 @@ export function registerAgency(app: App): void {
   });
 
   for (const [route, act] of [
-    [withdrawalRoute, declareWithdrawal],
-    [lapseWarningRoute, warnLapse],
-    [lapseRoute, declareLapse],
+    [withdrawalRoute, DECLARATIONS.declare_withdrawal],
+    [lapseWarningRoute, DECLARATIONS.warn_lapse],
+    [lapseRoute, DECLARATIONS.declare_lapse],
   ] as const) {
     app.openapi(route, async (c) => {
       const row = await load(c, c.req.valid('param').id);

@@ -1,4 +1,4 @@
-import { afterCursor } from '../../db/fragments';
+import { pageAfter } from '../../db/fragments';
 import type { Sql } from '../../db/sql';
 
 export interface ApiKeyRow {
@@ -35,9 +35,7 @@ export async function listApiKeys(
   return sql<ApiKeyRow[]>`
     select ${sql.unsafe(COLUMNS)} from api_keys
     where organization_id = ${args.organizationId}
-      ${afterCursor(sql, { at: 'created_at', id: 'id' }, args.after)}
-    order by created_at, id
-    limit ${args.limit + 1}`;
+      ${pageAfter(sql, { at: 'created_at', id: 'id' }, args)}`;
 }
 
 export async function findApiKey(sql: Sql, organizationId: string, id: string): Promise<ApiKeyRow | undefined> {

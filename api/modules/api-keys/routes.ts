@@ -1,6 +1,6 @@
 import { organizationPrincipal } from '../../http/auth';
 import type { App } from '../../http/context';
-import { defineRoute } from '../../http/openapi';
+import { defineRoute, jsonBody, jsonResponse } from '../../http/openapi';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import { findMember } from '../members/queries';
@@ -27,13 +27,10 @@ const createKeyRoute = defineRoute({
     'Answers the secret once; only its hash is kept. A live key (`livemode: true`) needs a verified organisation. Needs the admin or owner role.',
   auth: 'orgWrite',
   role: 'admin',
-  request: { body: { content: { 'application/json': { schema: CreateApiKeyBody } }, required: true } },
+  request: { body: jsonBody(CreateApiKeyBody) },
   problems: ['idempotency_conflict', 'idempotency_in_flight'],
   responses: {
-    201: {
-      description: 'The key, with its secret.',
-      content: { 'application/json': { schema: ApiKeyWithSecretSchema } },
-    },
+    201: jsonResponse('The key, with its secret.', ApiKeyWithSecretSchema),
   },
 });
 
@@ -47,12 +44,8 @@ const listKeysRoute = defineRoute({
   auth: 'orgRead',
   role: 'admin',
   request: { query: ListApiKeysQuery },
-  problems: ['invalid_cursor'],
   responses: {
-    200: {
-      description: 'A page of keys, oldest first.',
-      content: { 'application/json': { schema: ApiKeyPageSchema } },
-    },
+    200: jsonResponse('A page of keys, oldest first.', ApiKeyPageSchema),
   },
 });
 
@@ -66,8 +59,7 @@ const revokeKeyRoute = defineRoute({
   auth: 'orgWrite',
   role: 'admin',
   request: { params: ApiKeyParams },
-  problems: ['not_found'],
-  responses: { 200: { description: 'The revoked key.', content: { 'application/json': { schema: ApiKeySchema } } } },
+  responses: { 200: jsonResponse('The revoked key.', ApiKeySchema) },
 });
 
 export function registerApiKeys(app: App): void {

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 
+import { pathIdField } from '../../http/fields';
 import { pageSchema, paginationQuery } from '../../http/pagination';
 
 const API_KEY_EXAMPLE = {
@@ -59,10 +60,7 @@ export const CreateApiKeyBody = z
   .openapi('CreateApiKeyRequest', { example: { name: 'Case-management sync', livemode: false } });
 
 export const ApiKeyParams = z.object({
-  id: z
-    .string()
-    .max(64)
-    .openapi({ param: { name: 'id', in: 'path', required: true }, example: 'key_2bN6vX9qLm3Tp0sR8wZ1yK' }),
+  id: pathIdField('id', 'key_2bN6vX9qLm3Tp0sR8wZ1yK'),
 });
 
 export const ListApiKeysQuery = z.object({ ...paginationQuery }).strict();

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 
 import { citizenPrincipal } from '../../http/auth';
 import type { App, AppEnv } from '../../http/context';
-import { defineRoute } from '../../http/openapi';
+import { defineRoute, jsonBody, jsonResponse } from '../../http/openapi';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { citizenLivemodeFilter } from '../citizen/routes';
 import { toAviso, toAvisoSettings } from './mappers';
@@ -20,10 +20,7 @@ import {
 import { confirmContact, readSettings, removeContact, savePreferences, startContactConfirmation } from './service';
 
 const TAG = 'Citizen';
-const SETTINGS = {
-  description: "The citizen's aviso settings.",
-  content: { 'application/json': { schema: AvisoSettingsSchema } },
-};
+const SETTINGS = jsonResponse("The citizen's aviso settings.", AvisoSettingsSchema);
 
 const listMyAvisos = defineRoute({
   method: 'get',
@@ -35,9 +32,8 @@ const listMyAvisos = defineRoute({
     'For the signed-in citizen: every aviso Puente queued for them (email or SMS), newest first, with each delivery attempt and its outcome.',
   auth: 'citizenRead',
   request: { query: ListMyAvisosQuery },
-  problems: ['invalid_cursor'],
   responses: {
-    200: { description: 'A page of avisos.', content: { 'application/json': { schema: AvisoPageSchema } } },
+    200: jsonResponse('A page of avisos.', AvisoPageSchema),
   },
 });
 
@@ -62,7 +58,7 @@ const putSettings = defineRoute({
   description:
     'Replaces the channels, language and kinds of aviso wanted. A kind left out is not sent again, also if already queued.',
   auth: 'citizenWrite',
-  request: { body: { content: { 'application/json': { schema: UpdateAvisoSettingsBody } }, required: true } },
+  request: { body: jsonBody(UpdateAvisoSettingsBody) },
   responses: { 200: SETTINGS },
 });
 
@@ -77,7 +73,7 @@ const startContact = defineRoute({
   auth: 'citizenWrite',
   request: {
     params: ContactParams,
-    body: { content: { 'application/json': { schema: StartContactBody } }, required: true },
+    body: jsonBody(StartContactBody),
   },
   responses: {
     202: { ...SETTINGS, description: 'The code is on its way; `pending` shows the contact waiting for it.' },
@@ -95,7 +91,7 @@ const confirm = defineRoute({
   auth: 'citizenWrite',
   request: {
     params: ContactParams,
-    body: { content: { 'application/json': { schema: ConfirmContactBody } }, required: true },
+    body: jsonBody(ConfirmContactBody),
   },
   problems: ['contact_code_invalid', 'contact_code_expired'],
   responses: { 200: SETTINGS },

@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 
 import type { App, AppEnv } from '../../http/context';
-import { defineRoute } from '../../http/openapi';
+import { defineRoute, jsonBody, jsonResponse } from '../../http/openapi';
 import { decodeCursor, pageSchema, paginationQuery, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import type { HolidayScope } from '../../lib/holidays';
@@ -23,9 +23,9 @@ import { changeHolidays } from './service';
 
 const TAG = 'Admin';
 const CHANGE = {
-  200: { description: 'The recorded change.', content: { 'application/json': { schema: CalendarChangeSchema } } },
+  200: jsonResponse('The recorded change.', CalendarChangeSchema),
 };
-const CHANGE_PROBLEMS = ['not_found', 'conflict', 'calendar_unavailable'] as const;
+const CHANGE_PROBLEMS = ['conflict', 'calendar_unavailable'] as const;
 
 function toChange(r: CalendarChangeRow) {
   return {
@@ -59,7 +59,7 @@ const yearRoute = defineRoute({
   auth: 'admin',
   request: {
     params: YearParams,
-    body: { content: { 'application/json': { schema: ReplaceYearBody } }, required: true },
+    body: jsonBody(ReplaceYearBody),
   },
   problems: [...CHANGE_PROBLEMS],
   responses: CHANGE,
@@ -103,7 +103,7 @@ function placeRoutes<P extends z.ZodObject>(
       summary: `Add days of a year for ${label}`,
       description: 'Adds the days sent; a date that already has a day there answers 409 (replace the set instead).',
       auth: 'admin',
-      request: { params, body: { content: { 'application/json': { schema: AddDaysBody } }, required: true } },
+      request: { params, body: jsonBody(AddDaysBody) },
       problems: [...CHANGE_PROBLEMS],
       responses: CHANGE,
     }),
@@ -129,7 +129,6 @@ const listChangesRoute = defineRoute({
     'The record of every calendar change: who made it, why, the days before and after, and how many procedures had their stored dates recomputed. Cursor-paginated.',
   auth: 'admin',
   request: { query: z.object({ ...paginationQuery }).strict() },
-  problems: ['invalid_cursor'],
   responses: {
     200: {
       description: 'A page of changes.',
@@ -148,7 +147,6 @@ const retrieveChangeRoute = defineRoute({
     'One recorded calendar change with its reason, the days before and after, the calendar version it produced and the number of procedures recomputed.',
   auth: 'admin',
   request: { params: ChangeParams },
-  problems: ['not_found'],
   responses: CHANGE,
 });
 

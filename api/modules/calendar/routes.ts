@@ -1,5 +1,5 @@
 import type { App } from '../../http/context';
-import { defineRoute } from '../../http/openapi';
+import { defineRoute, jsonResponse } from '../../http/openapi';
 import { ProblemError } from '../../http/problem';
 import { DeadlineQuery, DeadlineSchema, HolidayListSchema, HolidaysQuery } from './schemas';
 import { computeDeadline, type DeadlineUnit, holidaysFor, queryPlaces } from './service';
@@ -19,10 +19,7 @@ const deadlineRoute = defineRoute({
   request: { query: DeadlineQuery },
   problems: ['calendar_unavailable'],
   responses: {
-    200: {
-      description: 'The deadline and every day skipped.',
-      content: { 'application/json': { schema: DeadlineSchema } },
-    },
+    200: jsonResponse('The deadline and every day skipped.', DeadlineSchema),
   },
 });
 
@@ -39,7 +36,7 @@ const holidaysRoute = defineRoute({
   request: { query: HolidaysQuery },
   problems: ['calendar_unavailable'],
   responses: {
-    200: { description: 'The holidays, by date.', content: { 'application/json': { schema: HolidayListSchema } } },
+    200: jsonResponse('The holidays, by date.', HolidayListSchema),
   },
 });
 

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 
+import { pathIdField } from '../../http/fields';
 import { isIsoDate } from '../../lib/calendar';
 import { PROVINCE_CODES, REGION_CODES } from '../../lib/holidays';
 
@@ -363,10 +364,7 @@ export const MunicipalityDaysParams = YearParams.extend({
     .openapi({ param: { name: 'municipality', in: 'path', required: true }, example: '08019' }),
 });
 export const ChangeParams = z.object({
-  id: z
-    .string()
-    .max(64)
-    .openapi({ param: { name: 'id', in: 'path', required: true }, example: 'cch_3Gh5Jk7Lm9Np1Qr3St5Uv7' }),
+  id: pathIdField('id', 'cch_3Gh5Jk7Lm9Np1Qr3St5Uv7'),
 });
 
 const DayRecord = z.object({

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 
 import type { App } from '../../http/context';
-import { defineRoute } from '../../http/openapi';
+import { defineRoute, jsonResponse } from '../../http/openapi';
 import { ProblemError } from '../../http/problem';
 import { formJsonSchema } from '../procedures/forms';
 import { toProcedureType } from './mappers';
@@ -19,7 +19,6 @@ const formRoute = defineRoute({
     'JSON Schema (2020-12) of the complete `form` a procedure of this type needs at submission, so case software can render and pre-validate it.',
   auth: 'public',
   request: { params: ProcedureTypeParams },
-  problems: ['not_found'],
   responses: {
     200: {
       description: 'The JSON Schema.',
@@ -38,10 +37,7 @@ const listRoute = defineRoute({
     'Every benefit procedure Puente can file, with its required documents, legal maximum term and the confidence of each fact. Public.',
   auth: 'public',
   responses: {
-    200: {
-      description: 'The whole catalogue (one page).',
-      content: { 'application/json': { schema: ProcedureTypeListSchema } },
-    },
+    200: jsonResponse('The whole catalogue (one page).', ProcedureTypeListSchema),
   },
 });
 
@@ -55,9 +51,8 @@ const retrieveRoute = defineRoute({
     "One entry of the catalogue: the procedure's legal basis, managing body, the documents it needs (always and by circumstance), its maximum resolution term and the effect of administrative silence.",
   auth: 'public',
   request: { params: ProcedureTypeParams },
-  problems: ['not_found'],
   responses: {
-    200: { description: 'The procedure type.', content: { 'application/json': { schema: ProcedureTypeSchema } } },
+    200: jsonResponse('The procedure type.', ProcedureTypeSchema),
   },
 });
 

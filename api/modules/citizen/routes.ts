@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 
 import { citizenPrincipal } from '../../http/auth';
 import type { App, AppEnv } from '../../http/context';
-import { defineRoute } from '../../http/openapi';
+import { defineRoute, jsonResponse } from '../../http/openapi';
 import { decodeCursor, encodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import { legalDay } from '../../lib/legal-day';
@@ -66,12 +66,8 @@ const listMyRequests = defineRoute({
     'For the signed-in citizen: the delegation requests organisations have addressed to them, newest first, so they can accept or reject them.',
   auth: 'citizenRead',
   request: { query: ListDelegationRequestsQuery },
-  problems: ['invalid_cursor'],
   responses: {
-    200: {
-      description: 'A page of requests for the signed-in citizen.',
-      content: { 'application/json': { schema: DelegationRequestPageSchema } },
-    },
+    200: jsonResponse('A page of requests for the signed-in citizen.', DelegationRequestPageSchema),
   },
 });
 
@@ -85,12 +81,9 @@ const acceptMyRequest = defineRoute({
     'For the signed-in citizen: accepts a pending request and grants the delegation with the scope asked for. Emits `delegation_request.accepted` to the organisation.',
   auth: 'citizenWrite',
   request: { params: DelegationRequestParams },
-  problems: ['not_found', 'invalid_state_transition', 'delegation_request_expired', 'conflict'],
+  problems: ['invalid_state_transition', 'delegation_request_expired', 'conflict'],
   responses: {
-    200: {
-      description: 'The accepted request; `delegation_id` names the new delegation.',
-      content: { 'application/json': { schema: DelegationRequestSchema } },
-    },
+    200: jsonResponse('The accepted request; `delegation_id` names the new delegation.', DelegationRequestSchema),
   },
 });
 
@@ -104,9 +97,9 @@ const rejectMyRequest = defineRoute({
     'For the signed-in citizen: turns down a pending request; no delegation is created. Emits `delegation_request.rejected` to the organisation.',
   auth: 'citizenWrite',
   request: { params: DelegationRequestParams },
-  problems: ['not_found', 'invalid_state_transition', 'delegation_request_expired'],
+  problems: ['invalid_state_transition', 'delegation_request_expired'],
   responses: {
-    200: { description: 'The rejected request.', content: { 'application/json': { schema: DelegationRequestSchema } } },
+    200: jsonResponse('The rejected request.', DelegationRequestSchema),
   },
 });
 
@@ -120,9 +113,8 @@ const listMyDelegations = defineRoute({
     'For the signed-in citizen: every delegation they have granted, active or ended, with the organisation and scope, so they can review or revoke it.',
   auth: 'citizenRead',
   request: { query: ListDelegationsQuery },
-  problems: ['invalid_cursor'],
   responses: {
-    200: { description: 'A page of delegations.', content: { 'application/json': { schema: DelegationPageSchema } } },
+    200: jsonResponse('A page of delegations.', DelegationPageSchema),
   },
 });
 
@@ -136,9 +128,9 @@ const revokeMyDelegation = defineRoute({
     "Takes effect on the organisation's very next request: consent tokens minted before stop working at once.",
   auth: 'citizenWrite',
   request: { params: DelegationParams },
-  problems: ['not_found', 'invalid_state_transition'],
+  problems: ['invalid_state_transition'],
   responses: {
-    200: { description: 'The revoked delegation.', content: { 'application/json': { schema: DelegationSchema } } },
+    200: jsonResponse('The revoked delegation.', DelegationSchema),
   },
 });
 
@@ -153,12 +145,8 @@ const myAccessLog = defineRoute({
     'Filter by delegation and by a period of Europe/Madrid days (`from` and `to`, both included).',
   auth: 'citizenRead',
   request: { query: ListAccessLogQuery },
-  problems: ['invalid_cursor'],
   responses: {
-    200: {
-      description: 'A page of access-log entries.',
-      content: { 'application/json': { schema: AccessLogPageSchema } },
-    },
+    200: jsonResponse('A page of access-log entries.', AccessLogPageSchema),
   },
 });
 
@@ -172,12 +160,8 @@ const listMyProcedures = defineRoute({
     "By any representative, oldest first. A procedure stays in the list after its delegation is revoked or ends: it is the citizen's history.",
   auth: 'citizenRead',
   request: { query: ListMyProceduresQuery },
-  problems: ['invalid_cursor'],
   responses: {
-    200: {
-      description: 'A page of procedures, oldest first.',
-      content: { 'application/json': { schema: MyProcedurePageSchema } },
-    },
+    200: jsonResponse('A page of procedures, oldest first.', MyProcedurePageSchema),
   },
 });
 
@@ -191,12 +175,8 @@ const retrieveMyProcedure = defineRoute({
     "Every date is a Europe/Madrid legal day computed by the same deadline code as the firms' `Procedure.deadlines`.",
   auth: 'citizenRead',
   request: { params: MyProcedureParams },
-  problems: ['not_found'],
   responses: {
-    200: {
-      description: 'The procedure as the citizen sees it.',
-      content: { 'application/json': { schema: MyProcedureSchema } },
-    },
+    200: jsonResponse('The procedure as the citizen sees it.', MyProcedureSchema),
   },
 });
 
@@ -209,7 +189,6 @@ const downloadMyDocumentRoute = defineRoute({
   description: "The exact bytes stored. The download is recorded in the citizen's own access log (`actor: citizen`).",
   auth: 'citizenRead',
   request: { params: MyDocumentParams },
-  problems: ['not_found'],
   responses: {
     200: {
       description: 'The file as uploaded.',
@@ -231,7 +210,7 @@ const myReceiptRoute = defineRoute({
   description: "The same justificante the representative gets; the download is recorded in the citizen's access log.",
   auth: 'citizenRead',
   request: { params: MyProcedureParams },
-  problems: ['not_found', 'invalid_state_transition'],
+  problems: ['invalid_state_transition'],
   responses: { 200: { description: 'The receipt.', content: PDF } },
 });
 
@@ -245,7 +224,6 @@ const exportMyAccessLog = defineRoute({
     'Takes the same filter and window (`delegation_id`, `from`, `to`, `cursor`, `limit`) as `GET /v1/me/access-log` and lists exactly the entries that list answers, in the same order.',
   auth: 'citizenRead',
   request: { query: ExportAccessLogQuery },
-  problems: ['invalid_cursor'],
   responses: {
     200: { description: 'The entries as a file.', content: { 'text/csv': { schema: { type: 'string' } }, ...PDF } },
   },
@@ -260,9 +238,8 @@ const myProcedureTimeline = defineRoute({
   description: 'For the signed-in citizen: the full history of one of their procedures, as the organisation sees it.',
   auth: 'citizenRead',
   request: { params: ProcedureParams },
-  problems: ['not_found'],
   responses: {
-    200: { description: 'Every change, oldest first.', content: { 'application/json': { schema: TimelineSchema } } },
+    200: jsonResponse('Every change, oldest first.', TimelineSchema),
   },
 });
 

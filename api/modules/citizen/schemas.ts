@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 
+import { pathIdField } from '../../http/fields';
 import { pageSchema, paginationQuery } from '../../http/pagination';
 import { ListAccessLogQuery } from '../access-log/schemas';
 import { DocumentKindSchema, ProcedureTypeCodeSchema } from '../catalog/schemas';
@@ -112,17 +113,11 @@ export const MyProcedureSchema = z
   .openapi('MyProcedure');
 
 export const MyProcedureParams = z.object({
-  id: z
-    .string()
-    .max(64)
-    .openapi({ param: { name: 'id', in: 'path', required: true }, example: 'prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0' }),
+  id: pathIdField('id', 'prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0'),
 });
 
 export const MyDocumentParams = MyProcedureParams.extend({
-  document_id: z
-    .string()
-    .max(64)
-    .openapi({ param: { name: 'document_id', in: 'path', required: true }, example: 'doc_4Rf6Tg8Yh0Uj2Ik4Ol6Pz8' }),
+  document_id: pathIdField('document_id', 'doc_4Rf6Tg8Yh0Uj2Ik4Ol6Pz8'),
 });
 
 export const ExportAccessLogQuery = ListAccessLogQuery.extend({

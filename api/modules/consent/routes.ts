@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 
 import type { App } from '../../http/context';
-import { defineRoute } from '../../http/openapi';
+import { defineRoute, jsonBody, jsonResponse } from '../../http/openapi';
 import { PROCEDURE_TYPE_CODES, ProcedureTypeCodeSchema } from '../catalog/schemas';
 import { IntrospectBody, IntrospectionSchema } from '../delegations/schemas';
 import { CapacitySchema } from '../delegations/scope';
@@ -51,10 +51,7 @@ const currentRoute = defineRoute({
   auth: 'orgConsentedRead',
   request: { query: CurrentConsentQuery },
   responses: {
-    200: {
-      description: 'The action would be allowed.',
-      content: { 'application/json': { schema: CurrentConsentSchema } },
-    },
+    200: jsonResponse('The action would be allowed.', CurrentConsentSchema),
   },
 });
 
@@ -88,7 +85,7 @@ const jwksRoute = defineRoute({
   description:
     'The current key and the previous one. Anyone holding them can verify, now or later, that a filing was made under a consent token Puente signed.',
   auth: 'public',
-  responses: { 200: { description: 'A JSON Web Key Set.', content: { 'application/json': { schema: JwksSchema } } } },
+  responses: { 200: jsonResponse('A JSON Web Key Set.', JwksSchema) },
 });
 
 const introspectRoute = defineRoute({
@@ -100,12 +97,9 @@ const introspectRoute = defineRoute({
   description:
     'Checks the signature and claims and, in the database, the delegation behind it. Agency keys may introspect any token; an organisation only its own (others answer `active: false`).',
   auth: 'orgOrAgencyRead',
-  request: { body: { content: { 'application/json': { schema: IntrospectBody } }, required: true } },
+  request: { body: jsonBody(IntrospectBody) },
   responses: {
-    200: {
-      description: 'The verdict and, when the signature verifies, the claims.',
-      content: { 'application/json': { schema: IntrospectionSchema } },
-    },
+    200: jsonResponse('The verdict and, when the signature verifies, the claims.', IntrospectionSchema),
   },
 });
 

@@ -3,7 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 
 import { organizationPrincipal } from '../../http/auth';
 import type { App } from '../../http/context';
-import { defineRoute } from '../../http/openapi';
+import { defineRoute, jsonResponse } from '../../http/openapi';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import { toBatch, toBatchRow } from './mappers';
@@ -63,10 +63,7 @@ const createBatchRoute = defineRoute({
   },
   problems: ['csv_invalid', 'too_many_rows', 'idempotency_conflict', 'idempotency_in_flight'],
   responses: {
-    202: {
-      description: 'The batch, accepted; rows are processed in the background.',
-      content: { 'application/json': { schema: DelegationRequestBatchSchema } },
-    },
+    202: jsonResponse('The batch, accepted; rows are processed in the background.', DelegationRequestBatchSchema),
   },
 });
 
@@ -80,9 +77,8 @@ const retrieveBatchRoute = defineRoute({
     'Progress (`done` of `total`, with `created`, `duplicates` and `failed`); the outcome of each row is in its rows list.',
   auth: 'orgRead',
   request: { params: BatchParams },
-  problems: ['not_found'],
   responses: {
-    200: { description: 'The batch.', content: { 'application/json': { schema: DelegationRequestBatchSchema } } },
+    200: jsonResponse('The batch.', DelegationRequestBatchSchema),
   },
 });
 
@@ -97,9 +93,8 @@ const listBatchRowsRoute = defineRoute({
     'field (and CSV column) at fault. Filter with `status=failed` to get only the rows to fix.',
   auth: 'orgRead',
   request: { params: BatchParams, query: ListBatchRowsQuery },
-  problems: ['not_found', 'invalid_cursor'],
   responses: {
-    200: { description: 'A page of rows.', content: { 'application/json': { schema: BatchRowPageSchema } } },
+    200: jsonResponse('A page of rows.', BatchRowPageSchema),
   },
 });
 

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 
+import { pathIdField } from '../../http/fields';
 import { pageSchema, paginationQuery } from '../../http/pagination';
 
 /** Most rows one batch takes: a gestoría's whole client base, in one file. */
@@ -161,10 +162,7 @@ export type BatchRow = z.infer<typeof BatchRowSchema>;
 export type RowProblem = z.infer<typeof RowProblemSchema>;
 
 export const BatchParams = z.object({
-  id: z
-    .string()
-    .max(64)
-    .openapi({ param: { name: 'id', in: 'path', required: true }, example: 'dlb_3vN8kQ2mXp7LwR4tZ9cB1d' }),
+  id: pathIdField('id', 'dlb_3vN8kQ2mXp7LwR4tZ9cB1d'),
 });
 
 export const ListBatchRowsQuery = z

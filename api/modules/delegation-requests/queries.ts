@@ -1,4 +1,4 @@
-import { afterCursor, lapsingStatusFilter, ownedBy } from '../../db/fragments';
+import { lapsingStatusFilter, ownedBy, type Owner, pageAfter, type PageArgs } from '../../db/fragments';
 import type { Sql } from '../../db/sql';
 import type { Scope } from '../delegations/scope';
 
@@ -140,15 +140,7 @@ export function expireDueRequests(
 
 export async function listDelegationRequests(
   sql: Sql,
-  args: {
-    organizationId?: string;
-    livemode?: boolean;
-    citizenId?: string;
-    status?: string;
-    after?: [string, string];
-    limit: number;
-    now: Date;
-  },
+  args: Owner & PageArgs & { status?: string; now: Date },
 ): Promise<DelegationRequestRow[]> {
   const statusFilter = lapsingStatusFilter(sql, 'r.status', {
     status: args.status,
@@ -160,9 +152,7 @@ export async function listDelegationRequests(
     where true
       ${ownedBy(sql, 'r', args)}
       ${statusFilter}
-      ${afterCursor(sql, { at: 'r.created_at', id: 'r.id' }, args.after)}
-    order by r.created_at, r.id
-    limit ${args.limit + 1}`;
+      ${pageAfter(sql, { at: 'r.created_at', id: 'r.id' }, args)}`;
 }
 
 export async function endDelegationRequest(

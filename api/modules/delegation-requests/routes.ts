@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 
 import { organizationPrincipal } from '../../http/auth';
 import type { App, AppEnv } from '../../http/context';
-import { defineRoute } from '../../http/openapi';
+import { defineRoute, jsonBody, jsonResponse } from '../../http/openapi';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import { toDelegationRequest } from './mappers';
@@ -19,7 +19,7 @@ import { answerDelegationRequest, cancelDelegationRequest, createDelegationReque
 
 const TAG = 'Delegation requests';
 const ONE = {
-  200: { description: 'The delegation request.', content: { 'application/json': { schema: DelegationRequestSchema } } },
+  200: jsonResponse('The delegation request.', DelegationRequestSchema),
 };
 
 const createRequestRoute = defineRoute({
@@ -32,10 +32,10 @@ const createRequestRoute = defineRoute({
     'The citizen gets an approval link and a short code; they sign in, see who asks and for what, and accept or reject. ' +
     'Expires if not answered (21 days by default). A pending request for the same citizen and scope answers 409 with its id.',
   auth: 'orgWrite',
-  request: { body: { content: { 'application/json': { schema: CreateDelegationRequestBody } }, required: true } },
+  request: { body: jsonBody(CreateDelegationRequestBody) },
   problems: ['duplicate', 'idempotency_conflict', 'idempotency_in_flight'],
   responses: {
-    201: { description: 'The pending request.', content: { 'application/json': { schema: DelegationRequestSchema } } },
+    201: jsonResponse('The pending request.', DelegationRequestSchema),
   },
 });
 
@@ -49,12 +49,8 @@ const listRequestsRoute = defineRoute({
     'Requests the organisation has sent to citizens, newest first, cursor-paginated; filter by `status` (pending, accepted, rejected, expired, cancelled).',
   auth: 'orgRead',
   request: { query: ListDelegationRequestsQuery },
-  problems: ['invalid_cursor'],
   responses: {
-    200: {
-      description: 'A page of requests, oldest first.',
-      content: { 'application/json': { schema: DelegationRequestPageSchema } },
-    },
+    200: jsonResponse('A page of requests, oldest first.', DelegationRequestPageSchema),
   },
 });
 
@@ -68,7 +64,6 @@ const retrieveRequestRoute = defineRoute({
     'One delegation request with its status, the scope asked for, and the delegation it became once accepted.',
   auth: 'orgRead',
   request: { params: DelegationRequestParams },
-  problems: ['not_found'],
   responses: ONE,
 });
 
@@ -82,7 +77,7 @@ const cancelRequestRoute = defineRoute({
     'Withdraws a request the citizen has not answered yet. Only `pending` requests can be cancelled; otherwise 409 names the current state. Emits `delegation_request.cancelled`.',
   auth: 'orgWrite',
   request: { params: DelegationRequestParams },
-  problems: ['not_found', 'invalid_state_transition', 'delegation_request_expired'],
+  problems: ['invalid_state_transition', 'delegation_request_expired'],
   responses: ONE,
 });
 

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 
-import { personalIdField } from '../../http/fields';
+import { pathIdField, personalIdField } from '../../http/fields';
 import { pageSchema, paginationQuery } from '../../http/pagination';
 import { IsoDateSchema } from '../calendar/schemas';
 import { ScopeSchema } from '../delegations/scope';
@@ -107,10 +107,7 @@ export const DelegationRequestSchema = z
 export type DelegationRequest = z.infer<typeof DelegationRequestSchema>;
 
 export const DelegationRequestParams = z.object({
-  id: z
-    .string()
-    .max(64)
-    .openapi({ param: { name: 'id', in: 'path', required: true }, example: 'dlr_7Hk2Lm9Np4Qr6St8Uv0Wx1' }),
+  id: pathIdField('id', 'dlr_7Hk2Lm9Np4Qr6St8Uv0Wx1'),
 });
 
 export const ListDelegationRequestsQuery = z

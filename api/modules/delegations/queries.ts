@@ -1,4 +1,4 @@
-import { afterCursor, lapsingStatusFilter, ownedBy } from '../../db/fragments';
+import { lapsingStatusFilter, ownedBy, type Owner, pageAfter, type PageArgs } from '../../db/fragments';
 import { type Sql, textArray } from '../../db/sql';
 import type { Scope } from './scope';
 
@@ -101,15 +101,7 @@ export async function findDelegation(
 
 export async function listDelegations(
   sql: Sql,
-  args: {
-    organizationId?: string;
-    livemode?: boolean;
-    citizenId?: string;
-    status?: string;
-    after?: [string, string];
-    limit: number;
-    today: string;
-  },
+  args: Owner & PageArgs & { status?: string; today: string },
 ): Promise<DelegationRow[]> {
   const statusFilter = lapsingStatusFilter(sql, 'd.status', {
     status: args.status,
@@ -121,9 +113,7 @@ export async function listDelegations(
     where true
       ${ownedBy(sql, 'd', args)}
       ${statusFilter}
-      ${afterCursor(sql, { at: 'd.created_at', id: 'd.id' }, args.after)}
-    order by d.created_at, d.id
-    limit ${args.limit + 1}`;
+      ${pageAfter(sql, { at: 'd.created_at', id: 'd.id' }, args)}`;
 }
 
 /** Ends an active delegation and answers what changed; undefined when it was not active (any more). */

@@ -1,6 +1,6 @@
 import { organizationPrincipal } from '../../http/auth';
 import type { App } from '../../http/context';
-import { defineRoute } from '../../http/openapi';
+import { defineRoute, jsonResponse } from '../../http/openapi';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import { legalDay } from '../../lib/legal-day';
@@ -19,7 +19,7 @@ import {
 import { renounceDelegation } from './service';
 
 const TAG = 'Delegations';
-const ONE = { 200: { description: 'The delegation.', content: { 'application/json': { schema: DelegationSchema } } } };
+const ONE = { 200: jsonResponse('The delegation.', DelegationSchema) };
 
 const listDelegationsRoute = defineRoute({
   method: 'get',
@@ -31,12 +31,8 @@ const listDelegationsRoute = defineRoute({
     'Powers citizens have granted to the organisation, newest first, cursor-paginated; filter by `status` to find those still active.',
   auth: 'orgRead',
   request: { query: ListDelegationsQuery },
-  problems: ['invalid_cursor'],
   responses: {
-    200: {
-      description: 'A page of delegations, oldest first.',
-      content: { 'application/json': { schema: DelegationPageSchema } },
-    },
+    200: jsonResponse('A page of delegations, oldest first.', DelegationPageSchema),
   },
 });
 
@@ -50,7 +46,6 @@ const retrieveDelegationRoute = defineRoute({
     'One delegation: the citizen, the scope (procedure types, subjects, capacities), its validity and, once ended, who ended it and when.',
   auth: 'orgRead',
   request: { params: DelegationParams },
-  problems: ['not_found'],
   responses: ONE,
 });
 
@@ -67,7 +62,7 @@ const renounceRoute = defineRoute({
     params: DelegationParams,
     body: { content: { 'application/json': { schema: RenounceDelegationBody } }, required: false },
   },
-  problems: ['not_found', 'invalid_state_transition'],
+  problems: ['invalid_state_transition'],
   responses: ONE,
 });
 
@@ -86,8 +81,8 @@ const mintRoute = defineRoute({
     params: DelegationParams,
     body: { content: { 'application/json': { schema: MintConsentTokenBody } }, required: false },
   },
-  problems: ['not_found', 'delegation_inactive', 'scope_insufficient'],
-  responses: { 201: { description: 'The token.', content: { 'application/json': { schema: ConsentTokenSchema } } } },
+  problems: ['delegation_inactive', 'scope_insufficient'],
+  responses: { 201: jsonResponse('The token.', ConsentTokenSchema) },
 });
 
 export function registerDelegations(app: App): void {

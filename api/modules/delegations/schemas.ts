@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 
+import { pathIdField } from '../../http/fields';
 import { pageSchema, paginationQuery } from '../../http/pagination';
 import { ProcedureTypeCodeSchema } from '../catalog/schemas';
 import { CapacitySchema, ScopeSchema } from './scope';
@@ -53,10 +54,7 @@ export const DelegationSchema = z
 export type Delegation = z.infer<typeof DelegationSchema>;
 
 export const DelegationParams = z.object({
-  id: z
-    .string()
-    .max(64)
-    .openapi({ param: { name: 'id', in: 'path', required: true }, example: 'dlg_3Gh5Jk7Lm9Np1Qr3St5Uv7' }),
+  id: pathIdField('id', 'dlg_3Gh5Jk7Lm9Np1Qr3St5Uv7'),
 });
 
 export const ListDelegationsQuery = z

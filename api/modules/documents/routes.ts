@@ -2,7 +2,7 @@ import { bodyLimit } from 'hono/body-limit';
 
 import { organizationPrincipal } from '../../http/auth';
 import type { App } from '../../http/context';
-import { defineRoute } from '../../http/openapi';
+import { defineRoute, jsonResponse } from '../../http/openapi';
 import { ProblemError } from '../../http/problem';
 import { consentedRead, consentedWrite, type ConsentNeed } from '../consent/gate';
 import { procedurePayload, type ProcedureRow } from '../procedures/queries';
@@ -39,9 +39,9 @@ const uploadRoute = defineRoute({
     params: ProcedureParams,
     body: { content: { 'multipart/form-data': { schema: UploadDocumentBody } }, required: true },
   },
-  problems: ['not_found', 'invalid_state_transition'],
+  problems: ['invalid_state_transition'],
   responses: {
-    201: { description: 'The stored document.', content: { 'application/json': { schema: DocumentSchema } } },
+    201: jsonResponse('The stored document.', DocumentSchema),
   },
 });
 
@@ -55,12 +55,8 @@ const listDocumentsRoute = defineRoute({
     'The documents uploaded to one procedure, with kind, file name, size and SHA-256 digest, cursor-paginated. Needs a consent token.',
   auth: 'orgConsentedRead',
   request: { params: ProcedureParams },
-  problems: ['not_found'],
   responses: {
-    200: {
-      description: 'Every document, oldest first.',
-      content: { 'application/json': { schema: DocumentListSchema } },
-    },
+    200: jsonResponse('Every document, oldest first.', DocumentListSchema),
   },
 });
 
@@ -74,7 +70,6 @@ const documentContentRoute = defineRoute({
     'The exact bytes of an uploaded document, with its content type and file name; their SHA-256 digest is the one listed. Needs a consent token.',
   auth: 'orgConsentedRead',
   request: { params: DocumentParams },
-  problems: ['not_found'],
   responses: {
     200: {
       description: 'The file as uploaded.',

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 
+import { pathIdField } from '../../http/fields';
 import { DocumentKindSchema } from '../catalog/schemas';
 
 export const DOCUMENT_EXAMPLE = {
@@ -52,12 +53,6 @@ export const DocumentListSchema = z
   .openapi('DocumentList');
 
 export const DocumentParams = z.object({
-  id: z
-    .string()
-    .max(64)
-    .openapi({ param: { name: 'id', in: 'path', required: true }, example: 'prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0' }),
-  document_id: z
-    .string()
-    .max(64)
-    .openapi({ param: { name: 'document_id', in: 'path', required: true }, example: 'doc_4Rf6Tg8Yh0Uj2Ik4Ol6Pz8' }),
+  id: pathIdField('id', 'prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0'),
+  document_id: pathIdField('document_id', 'doc_4Rf6Tg8Yh0Uj2Ik4Ol6Pz8'),
 });

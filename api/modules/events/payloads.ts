@@ -24,9 +24,27 @@ const requestId = z.string().openapi({ description: 'The delegation request (`dl
 const delegationId = z.string().openapi({ description: 'The delegation (`dlg_…`).', example: ids.delegation });
 const notificationId = z.string().openapi({ description: 'The notification (`ntf_…`).', example: ids.notification });
 const procedureId = z.string().openapi({ description: 'The procedure (`prc_…`).', example: ids.procedure });
+const requirementId = z.string().openapi({ example: ids.requirement });
 const procedureType = z.enum(PROCEDURE_TYPE_CODES).openapi({ description: 'The procedure type code.' });
 const procedureStatus = z.enum(PROCEDURE_STATUSES);
 const day = z.string().openapi({ description: 'A date, `YYYY-MM-DD` (Europe/Madrid).', example: '2026-04-14' });
+
+/** The data of an event about an open requirement and its deadline. */
+const openRequirementData = {
+  procedure_id: procedureId,
+  type: procedureType,
+  status: procedureStatus,
+  requirement_id: requirementId,
+  deadline: day,
+};
+
+/** The open requirement that the examples of the requirement events speak of. */
+const openRequirement = {
+  procedure_id: ids.procedure,
+  type: 'JUB',
+  status: 'action_required',
+  requirement_id: ids.requirement,
+} as const;
 
 const requestEnded = (summary: string, status: 'rejected' | 'expired' | 'cancelled') => ({
   summary,
@@ -148,35 +166,16 @@ export const EVENT_PAYLOADS: Record<
       procedure_id: procedureId,
       type: procedureType,
       status: z.literal('action_required'),
-      requirement_id: z.string().openapi({ example: ids.requirement }),
+      requirement_id: requirementId,
       kinds: z.array(DocumentKindSchema),
       deadline: day,
     }),
-    example: {
-      procedure_id: ids.procedure,
-      type: 'JUB',
-      status: 'action_required',
-      requirement_id: ids.requirement,
-      kinds: ['COMPANY_CERT'],
-      deadline: '2026-03-24',
-    },
+    example: { ...openRequirement, kinds: ['COMPANY_CERT'], deadline: '2026-03-24' },
   },
   'procedure.requirement_deadline_approaching': {
     summary: "An open requirement's deadline is a few business days away.",
-    schema: z.object({
-      procedure_id: procedureId,
-      type: procedureType,
-      status: procedureStatus,
-      requirement_id: z.string().openapi({ example: ids.requirement }),
-      deadline: day,
-    }),
-    example: {
-      procedure_id: ids.procedure,
-      type: 'JUB',
-      status: 'action_required',
-      requirement_id: ids.requirement,
-      deadline: '2026-03-24',
-    },
+    schema: z.object(openRequirementData),
+    example: { ...openRequirement, deadline: '2026-03-24' },
   },
   'procedure.resolved': {
     summary: 'The managing body resolved a procedure.',
@@ -277,23 +276,12 @@ export const EVENT_PAYLOADS: Record<
     summary:
       "A requirement's term passed unanswered; from the day after, the managing body may declare the application withdrawn.",
     schema: z.object({
-      procedure_id: procedureId,
-      type: procedureType,
-      status: procedureStatus,
-      requirement_id: z.string().openapi({ example: ids.requirement }),
-      deadline: day,
+      ...openRequirementData,
       withdrawal_declarable_from: day.openapi({
         description: 'The first day the withdrawal may be declared: the day after the deadline.',
       }),
     }),
-    example: {
-      procedure_id: ids.procedure,
-      type: 'JUB',
-      status: 'action_required',
-      requirement_id: ids.requirement,
-      deadline: '2026-03-24',
-      withdrawal_declarable_from: '2026-03-25',
-    },
+    example: { ...openRequirement, deadline: '2026-03-24', withdrawal_declarable_from: '2026-03-25' },
   },
   'procedure.withdrawal_declared': {
     summary:
@@ -302,7 +290,7 @@ export const EVENT_PAYLOADS: Record<
       procedure_id: procedureId,
       type: procedureType,
       status: z.literal('withdrawn'),
-      requirement_id: z.string().openapi({ example: ids.requirement }),
+      requirement_id: requirementId,
       requirement_deadline: day,
       notification_id: notificationId,
     }),

@@ -1,6 +1,6 @@
 import { organizationPrincipal } from '../../http/auth';
 import type { App } from '../../http/context';
-import { defineRoute } from '../../http/openapi';
+import { defineRoute, jsonResponse } from '../../http/openapi';
 import { decodeCursor, encodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import { type EventRow, findEvent, listEvents } from './queries';
@@ -28,9 +28,8 @@ const listEventsRoute = defineRoute({
   description: `Every event of the last ${EVENT_RETENTION_DAYS} days, oldest first: the source of truth for clients that poll. Keep the last \`next_cursor\` and pass it next time to get only what is new.`,
   auth: 'orgRead',
   request: { query: ListEventsQuery },
-  problems: ['invalid_cursor'],
   responses: {
-    200: { description: 'A page of events.', content: { 'application/json': { schema: EventPageSchema } } },
+    200: jsonResponse('A page of events.', EventPageSchema),
   },
 });
 
@@ -43,8 +42,7 @@ const retrieveEventRoute = defineRoute({
   description: 'One event by id, as delivered to webhook endpoints. Events are kept for 30 days.',
   auth: 'orgRead',
   request: { params: EventParams },
-  problems: ['not_found'],
-  responses: { 200: { description: 'The event.', content: { 'application/json': { schema: EventSchema } } } },
+  responses: { 200: jsonResponse('The event.', EventSchema) },
 });
 
 export function registerEvents(app: App): void {

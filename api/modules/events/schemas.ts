@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 
+import { pathIdField } from '../../http/fields';
 import { pageSchema, paginationQuery } from '../../http/pagination';
 
 export const EventSchema = z
@@ -37,8 +38,5 @@ export const ListEventsQuery = z
   .strict();
 export const EventPageSchema = pageSchema(EventSchema, 'EventList');
 export const EventParams = z.object({
-  id: z
-    .string()
-    .max(64)
-    .openapi({ param: { name: 'id', in: 'path', required: true }, example: 'evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5' }),
+  id: pathIdField('id', 'evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5'),
 });

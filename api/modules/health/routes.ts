@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 
 import type { App } from '../../http/context';
-import { defineRoute } from '../../http/openapi';
+import { defineRoute, jsonResponse } from '../../http/openapi';
 
 const HealthSchema = z
   .object({
@@ -26,8 +26,8 @@ const getHealth = defineRoute({
   description: 'Answers 200 when the database answers, 503 otherwise. Needs no credential; meant for load balancers.',
   auth: 'public',
   responses: {
-    200: { description: 'Healthy', content: { 'application/json': { schema: HealthSchema } } },
-    503: { description: 'The database is unavailable', content: { 'application/json': { schema: HealthSchema } } },
+    200: jsonResponse('Healthy', HealthSchema),
+    503: jsonResponse('The database is unavailable', HealthSchema),
   },
 });
 

@@ -1,6 +1,6 @@
 import { organizationPrincipal } from '../../http/auth';
 import type { App } from '../../http/context';
-import { defineRoute } from '../../http/openapi';
+import { defineRoute, jsonBody, jsonResponse } from '../../http/openapi';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import { toMember } from './mappers';
@@ -17,9 +17,9 @@ const createMemberRoute = defineRoute({
   description: 'Adds a professional of the organisation. Needs the admin or owner role.',
   auth: 'orgWrite',
   role: 'admin',
-  request: { body: { content: { 'application/json': { schema: CreateMemberBody } }, required: true } },
+  request: { body: jsonBody(CreateMemberBody) },
   problems: ['duplicate', 'idempotency_conflict', 'idempotency_in_flight'],
-  responses: { 201: { description: 'The new member.', content: { 'application/json': { schema: MemberSchema } } } },
+  responses: { 201: jsonResponse('The new member.', MemberSchema) },
 });
 
 const listRoute = defineRoute({
@@ -32,12 +32,8 @@ const listRoute = defineRoute({
     'The professionals registered in the organisation, newest first, cursor-paginated. Filter by `status` to see active or removed members.',
   auth: 'orgRead',
   request: { query: ListMembersQuery },
-  problems: ['invalid_cursor'],
   responses: {
-    200: {
-      description: 'A page of members, oldest first.',
-      content: { 'application/json': { schema: MemberPageSchema } },
-    },
+    200: jsonResponse('A page of members, oldest first.', MemberPageSchema),
   },
 });
 
@@ -50,8 +46,7 @@ const retrieveRoute = defineRoute({
   description: 'One member of the organisation by id. Members of other organisations are answered as `not_found`.',
   auth: 'orgRead',
   request: { params: MemberParams },
-  problems: ['not_found'],
-  responses: { 200: { description: 'The member.', content: { 'application/json': { schema: MemberSchema } } } },
+  responses: { 200: jsonResponse('The member.', MemberSchema) },
 });
 
 const deleteRoute = defineRoute({
@@ -65,8 +60,8 @@ const deleteRoute = defineRoute({
   auth: 'orgWrite',
   role: 'admin',
   request: { params: MemberParams },
-  problems: ['not_found', 'conflict'],
-  responses: { 200: { description: 'The removed member.', content: { 'application/json': { schema: MemberSchema } } } },
+  problems: ['conflict'],
+  responses: { 200: jsonResponse('The removed member.', MemberSchema) },
 });
 
 export function registerMembers(app: App): void {

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 
-import { emailField, personalIdField } from '../../http/fields';
+import { emailField, pathIdField, personalIdField } from '../../http/fields';
 import { pageSchema, paginationQuery } from '../../http/pagination';
 
 export const ROLES = ['owner', 'admin', 'agent', 'viewer'] as const;
@@ -56,10 +56,7 @@ export const CreateMemberBody = z
   });
 
 export const MemberParams = z.object({
-  id: z
-    .string()
-    .max(64)
-    .openapi({ param: { name: 'id', in: 'path', required: true }, example: 'mem_8Fq2LwP0sZ4nR7tY1xB5cV' }),
+  id: pathIdField('id', 'mem_8Fq2LwP0sZ4nR7tY1xB5cV'),
 });
 
 export const ListMembersQuery = z

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 
 import type { App, AppEnv } from '../../http/context';
-import { defineRoute } from '../../http/openapi';
+import { defineRoute, jsonResponse } from '../../http/openapi';
 import { legalToday } from '../../lib/legal-day';
 import { consentedRead, consentedWrite, type ConsentNeed } from '../consent/gate';
 import { ProcedureParams } from '../procedures/schemas';
@@ -23,9 +23,8 @@ const listRoute = defineRoute({
     'a notification takes effect when a member opens it, or when it is deemed rejected after 10 días naturales unopened (art. 43.2), and its term runs from the next day.',
   auth: 'orgConsentedRead',
   request: { params: ProcedureParams },
-  problems: ['not_found'],
   responses: {
-    200: { description: 'The notifications.', content: { 'application/json': { schema: NotificationListSchema } } },
+    200: jsonResponse('The notifications.', NotificationListSchema),
   },
 });
 
@@ -38,9 +37,8 @@ const retrieveRoute = defineRoute({
   description: 'Its state and dates; the content stays withheld until it is opened with `POST …/access`.',
   auth: 'orgConsentedRead',
   request: { params: NotificationParams },
-  problems: ['not_found'],
   responses: {
-    200: { description: 'The notification.', content: { 'application/json': { schema: NotificationSchema } } },
+    200: jsonResponse('The notification.', NotificationSchema),
   },
 });
 
@@ -56,9 +54,9 @@ const accessRoute = defineRoute({
   auth: 'orgConsentedWrite',
   role: 'viewer',
   request: { params: NotificationParams },
-  problems: ['not_found', 'idempotency_conflict', 'idempotency_in_flight'],
+  problems: ['idempotency_conflict', 'idempotency_in_flight'],
   responses: {
-    200: { description: 'The opened notification.', content: { 'application/json': { schema: NotificationSchema } } },
+    200: jsonResponse('The opened notification.', NotificationSchema),
   },
 });
 

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 
+import { pathIdField } from '../../http/fields';
 import { ProcedureParams } from '../procedures/schemas';
 
 export const NOTIFICATION_KINDS = [
@@ -95,8 +96,5 @@ export const NotificationListSchema = z
   .openapi('NotificationList');
 
 export const NotificationParams = ProcedureParams.extend({
-  notification_id: z
-    .string()
-    .max(64)
-    .openapi({ param: { name: 'notification_id', in: 'path', required: true }, example: 'ntf_4Rt6Yu8Io0Pa2Sd4Fg6Hj8' }),
+  notification_id: pathIdField('notification_id', 'ntf_4Rt6Yu8Io0Pa2Sd4Fg6Hj8'),
 });

@@ -1,4 +1,4 @@
-import { afterCursor } from '../../db/fragments';
+import { pageAfter } from '../../db/fragments';
 import type { Sql } from '../../db/sql';
 
 export interface OrganizationRow {
@@ -56,9 +56,7 @@ export async function listOrganizations(
     select * from organizations
     where true
       ${args.status ? sql`and status = ${args.status}` : sql``}
-      ${afterCursor(sql, { at: 'created_at', id: 'id' }, args.after)}
-    order by created_at, id
-    limit ${args.limit + 1}`;
+      ${pageAfter(sql, { at: 'created_at', id: 'id' }, args)}`;
 }
 
 export async function markVerified(

@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 
 import { organizationPrincipal } from '../../http/auth';
 import type { App } from '../../http/context';
-import { defineRoute } from '../../http/openapi';
+import { defineRoute, jsonBody, jsonResponse } from '../../http/openapi';
 import { ProblemError } from '../../http/problem';
 import { toApiKey } from '../api-keys/mappers';
 import { ApiKeyWithSecretSchema } from '../api-keys/schemas';
@@ -30,13 +30,10 @@ const registerRoute = defineRoute({
   description:
     'Public sign-up. The organisation starts `pending_verification` and gets, once, a test-mode key to build its integration; live keys exist only after a platform administrator verifies it. Rate-limited per client address.',
   auth: 'publicWrite',
-  request: { body: { content: { 'application/json': { schema: RegisterOrganizationBody } }, required: true } },
+  request: { body: jsonBody(RegisterOrganizationBody) },
   problems: ['duplicate'],
   responses: {
-    201: {
-      description: 'Registered. Store `test_key.secret` now: it is never shown again.',
-      content: { 'application/json': { schema: RegistrationSchema } },
-    },
+    201: jsonResponse('Registered. Store `test_key.secret` now: it is never shown again.', RegistrationSchema),
   },
 });
 
@@ -50,10 +47,7 @@ const retrieveRoute = defineRoute({
     'The representative organisation the API key belongs to: its NIF, verification state, and whether live mode is available.',
   auth: 'orgRead',
   responses: {
-    200: {
-      description: 'The organisation of the API key.',
-      content: { 'application/json': { schema: OrganizationSchema } },
-    },
+    200: jsonResponse('The organisation of the API key.', OrganizationSchema),
   },
 });
 

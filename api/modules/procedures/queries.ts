@@ -1,4 +1,4 @@
-import { afterCursor, ownedBy } from '../../db/fragments';
+import { ownedBy, pageAfter } from '../../db/fragments';
 import { type Sql, textArray } from '../../db/sql';
 import { delegationInForce } from '../delegations/queries';
 import { notificationsJson } from '../notifications/queries';
@@ -250,9 +250,7 @@ export async function listCitizenProcedures(
     ${SELECT(sql)}
     where p.citizen_id = ${args.citizenId}
       ${args.livemode !== undefined ? sql`and p.livemode = ${args.livemode}` : sql``}
-      ${afterCursor(sql, { at: 'p.created_at', id: 'p.id' }, args.after)}
-    order by p.created_at, p.id
-    limit ${args.limit + 1}`;
+      ${pageAfter(sql, { at: 'p.created_at', id: 'p.id' }, args)}`;
 }
 
 /** The agency's queue: live procedures of the bodies it manages, oldest first. */
@@ -264,9 +262,7 @@ export async function listAgencyQueue(
     ${SELECT(sql)}
     where p.livemode and p.status <> 'draft' and ${args.managingBody} = any(pt.managing_bodies)
       ${args.status ? sql`and p.status = ${args.status}` : sql``}
-      ${afterCursor(sql, { at: 'p.submitted_at', id: 'p.id' }, args.after)}
-    order by p.submitted_at, p.id
-    limit ${args.limit + 1}`;
+      ${pageAfter(sql, { at: 'p.submitted_at', id: 'p.id' }, args)}`;
 }
 
 export async function findAgencyProcedure(

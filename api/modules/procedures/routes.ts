@@ -4,7 +4,7 @@ import { type Sql, transaction } from '../../db/sql';
 import { organizationPrincipal } from '../../http/auth';
 import type { App, AppEnv } from '../../http/context';
 import { checkIfMatch, etagOf } from '../../http/etag';
-import { defineRoute } from '../../http/openapi';
+import { defineRoute, jsonBody, jsonResponse } from '../../http/openapi';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import type { CalendarSnapshot } from '../../lib/calendar';
@@ -36,7 +36,7 @@ import {
 import { timelineFromJson, timelinePayload } from './timeline.queries';
 
 const TAG = 'Procedures';
-const ONE = { 200: { description: 'The procedure.', content: { 'application/json': { schema: ProcedureSchema } } } };
+const ONE = { 200: jsonResponse('The procedure.', ProcedureSchema) };
 
 const createProcedureRoute = defineRoute({
   method: 'post',
@@ -46,9 +46,9 @@ const createProcedureRoute = defineRoute({
   summary: 'Start a procedure (draft) for the client of the consent token',
   description: 'Needs the `file` capacity for the type. The form may be incomplete; submission checks it in full.',
   auth: 'orgConsentedWrite',
-  request: { body: { content: { 'application/json': { schema: CreateProcedureBody } }, required: true } },
+  request: { body: jsonBody(CreateProcedureBody) },
   problems: ['unprocessable', 'idempotency_conflict', 'idempotency_in_flight'],
-  responses: { 201: { description: 'The draft.', content: { 'application/json': { schema: ProcedureSchema } } } },
+  responses: { 201: jsonResponse('The draft.', ProcedureSchema) },
 });
 
 const listProceduresRoute = defineRoute({
@@ -61,9 +61,8 @@ const listProceduresRoute = defineRoute({
     'Only procedures of clients the organisation still represents (an active delegation covering the type); most recently changed first. No consent token needed.',
   auth: 'orgRead',
   request: { query: ListProceduresQuery },
-  problems: ['invalid_cursor'],
   responses: {
-    200: { description: 'A page of procedures.', content: { 'application/json': { schema: ProcedurePageSchema } } },
+    200: jsonResponse('A page of procedures.', ProcedurePageSchema),
   },
 });
 
@@ -76,7 +75,6 @@ const retrieveProcedureRoute = defineRoute({
   description: 'With its deadlines computed for today. Answers an `ETag` to send as `If-Match` when updating.',
   auth: 'orgConsentedRead',
   request: { params: ProcedureParams },
-  problems: ['not_found'],
   responses: ONE,
 });
 
@@ -91,9 +89,9 @@ const updateProcedureRoute = defineRoute({
   auth: 'orgConsentedWrite',
   request: {
     params: ProcedureParams,
-    body: { content: { 'application/json': { schema: UpdateProcedureBody } }, required: true },
+    body: jsonBody(UpdateProcedureBody),
   },
-  problems: ['not_found', 'precondition_failed', 'invalid_state_transition'],
+  problems: ['precondition_failed', 'invalid_state_transition'],
   responses: ONE,
 });
 
@@ -108,7 +106,7 @@ const submitRoute = defineRoute({
     "(the next working day when filed on a non-working one) and the legal maximum date for the applicant's community, and keeps the consent token that authorised it.",
   auth: 'orgConsentedWrite',
   request: { params: ProcedureParams },
-  problems: ['not_found', 'invalid_state_transition', 'unprocessable', 'calendar_unavailable'],
+  problems: ['invalid_state_transition', 'unprocessable', 'calendar_unavailable'],
   responses: ONE,
 });
 
@@ -121,7 +119,7 @@ const withdrawRoute = defineRoute({
   description: 'Needs the `withdraw` capacity, which the citizen must have granted explicitly.',
   auth: 'orgConsentedWrite',
   request: { params: ProcedureParams },
-  problems: ['not_found', 'invalid_state_transition'],
+  problems: ['invalid_state_transition'],
   responses: ONE,
 });
 
@@ -135,9 +133,8 @@ const timelineRoute = defineRoute({
     'The audit trail of one procedure, oldest first: every status change, document, requirement and resolution, with who acted and when. Needs a consent token.',
   auth: 'orgConsentedRead',
   request: { params: ProcedureParams },
-  problems: ['not_found'],
   responses: {
-    200: { description: 'The timeline, oldest first.', content: { 'application/json': { schema: TimelineSchema } } },
+    200: jsonResponse('The timeline, oldest first.', TimelineSchema),
   },
 });
 
@@ -151,7 +148,7 @@ const receiptRoute = defineRoute({
     'The justificante de presentación of a submitted procedure as a PDF, with the registry entry number and date. A draft has none yet (409 `invalid_state_transition`). Needs a consent token.',
   auth: 'orgConsentedRead',
   request: { params: ProcedureParams },
-  problems: ['not_found', 'invalid_state_transition'],
+  problems: ['invalid_state_transition'],
   responses: {
     200: {
       description: 'The receipt.',
@@ -171,9 +168,9 @@ const respondRoute = defineRoute({
   auth: 'orgConsentedWrite',
   request: {
     params: RequirementParams,
-    body: { content: { 'application/json': { schema: RequirementResponseBody } }, required: true },
+    body: jsonBody(RequirementResponseBody),
   },
-  problems: ['not_found', 'invalid_state_transition', 'unprocessable', 'conflict', 'calendar_unavailable'],
+  problems: ['invalid_state_transition', 'unprocessable', 'conflict', 'calendar_unavailable'],
   responses: ONE,
 });
 

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 
+import { pathIdField } from '../../http/fields';
 import { pageSchema, paginationQuery } from '../../http/pagination';
 import { DeadlineBasisSchema, NullableRegionSchema, PLACES_EXAMPLE } from '../calendar/schemas';
 import { DocumentKindSchema, ProcedureTypeCodeSchema } from '../catalog/schemas';
@@ -202,10 +203,7 @@ export const ProcedureSchema = z
 export type Procedure = z.infer<typeof ProcedureSchema>;
 
 export const ProcedureParams = z.object({
-  id: z
-    .string()
-    .max(64)
-    .openapi({ param: { name: 'id', in: 'path', required: true }, example: 'prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0' }),
+  id: pathIdField('id', 'prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0'),
 });
 
 export const ListProceduresQuery = z
@@ -254,8 +252,5 @@ export const RequirementResponseBody = z
   .openapi('RequirementResponseRequest', { example: { message: 'Adjuntamos el certificado de empresa solicitado.' } });
 
 export const RequirementParams = ProcedureParams.extend({
-  requirement_id: z
-    .string()
-    .max(64)
-    .openapi({ param: { name: 'requirement_id', in: 'path', required: true }, example: 'req_1Qa3Ws5Ed7Rf9Tg1Yh3Uj5' }),
+  requirement_id: pathIdField('requirement_id', 'req_1Qa3Ws5Ed7Rf9Tg1Yh3Uj5'),
 });

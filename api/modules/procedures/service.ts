@@ -673,6 +673,13 @@ function dependsOn(cal: CalendarSnapshot, row: ProcedureRow, scope: HolidayScope
   );
 }
 
+/** The caseworker's declarations that take only a text, by the name the state machine gives each. */
+export const DECLARATIONS = {
+  declare_withdrawal: declareWithdrawal,
+  warn_lapse: warnLapse,
+  declare_lapse: declareLapse,
+} as const;
+
 /**
  * After the administrator changed the calendar: the stored dates of every live procedure whose
  * places the change touches (registration day, maximum date base) computed again; each procedure

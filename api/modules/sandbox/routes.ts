@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import type { Sql } from '../../db/sql';
 import { organizationPrincipal } from '../../http/auth';
 import type { App, AppEnv } from '../../http/context';
-import { defineRoute } from '../../http/openapi';
+import { defineRoute, jsonBody, jsonResponse } from '../../http/openapi';
 import { ProblemError } from '../../http/problem';
 import type { CalendarSnapshot } from '../../lib/calendar';
 import { legalDay } from '../../lib/legal-day';
@@ -15,24 +15,14 @@ import { DelegationRequestParams, DelegationRequestSchema } from '../delegation-
 import { toProcedure } from '../procedures/mappers';
 import { findProcedure, type ProcedureRow } from '../procedures/queries';
 import { ProcedureParams, ProcedureSchema } from '../procedures/schemas';
-import {
-  admitProcedure,
-  declareLapse,
-  declareWithdrawal,
-  issueRequirement,
-  resolveProcedure,
-  warnLapse,
-} from '../procedures/service';
+import { admitProcedure, DECLARATIONS, issueRequirement, resolveProcedure } from '../procedures/service';
 import type { Actor } from '../procedures/timeline.queries';
 
 const TAG = 'Sandbox';
 const ONE = {
-  200: {
-    description: 'The request after the simulated answer.',
-    content: { 'application/json': { schema: DelegationRequestSchema } },
-  },
+  200: jsonResponse('The request after the simulated answer.', DelegationRequestSchema),
 };
-const PROBLEMS = ['not_found', 'invalid_state_transition', 'delegation_request_expired'] as const;
+const PROBLEMS = ['invalid_state_transition', 'delegation_request_expired'] as const;
 
 const acceptRoute = defineRoute({
   method: 'post',
@@ -72,14 +62,11 @@ const advanceRoute = defineRoute({
   auth: 'orgWrite',
   request: {
     params: ProcedureParams,
-    body: { content: { 'application/json': { schema: SandboxAdvanceBody } }, required: true },
+    body: jsonBody(SandboxAdvanceBody),
   },
-  problems: ['not_found', 'invalid_state_transition', 'term_not_elapsed', 'conflict', 'calendar_unavailable'],
+  problems: ['invalid_state_transition', 'term_not_elapsed', 'conflict', 'calendar_unavailable'],
   responses: {
-    200: {
-      description: 'The procedure after the simulated action.',
-      content: { 'application/json': { schema: ProcedureSchema } },
-    },
+    200: jsonResponse('The procedure after the simulated action.', ProcedureSchema),
   },
 });
 
@@ -125,11 +112,9 @@ function playCaseworker(
         calendar,
       });
     case 'declare_withdrawal':
-      return declareWithdrawal(sql, id, act);
     case 'warn_lapse':
-      return warnLapse(sql, id, act);
     case 'declare_lapse':
-      return declareLapse(sql, id, act);
+      return DECLARATIONS[body.action](sql, id, act);
     default: {
       const outcome = body.action === 'approve' ? 'approved' : body.action === 'deny' ? 'denied' : 'partially_approved';
       const resolution = {

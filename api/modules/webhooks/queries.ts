@@ -1,4 +1,4 @@
-import { afterCursor } from '../../db/fragments';
+import { pageAfter } from '../../db/fragments';
 import { type Sql, textArray } from '../../db/sql';
 import { DELIVERIES_CHANNEL } from '../events/queries';
 
@@ -50,8 +50,7 @@ export function listEndpoints(
   return sql<EndpointRow[]>`
     select * from webhook_endpoints
     where organization_id = ${args.organizationId} and livemode = ${args.livemode} and deleted_at is null
-      ${afterCursor(sql, { at: 'created_at', id: 'id' }, args.after)}
-    order by created_at, id limit ${args.limit + 1}`;
+      ${pageAfter(sql, { at: 'created_at', id: 'id' }, args)}`;
 }
 
 export async function updateEndpoint(

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 
 import { organizationPrincipal } from '../../http/auth';
 import type { App, AppEnv } from '../../http/context';
-import { defineRoute } from '../../http/openapi';
+import { defineRoute, jsonBody, jsonResponse } from '../../http/openapi';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import { toDelivery, toWebhookEndpoint } from './mappers';
@@ -23,12 +23,9 @@ import { changeEndpoint, createEndpoint, redeliver, rotateEndpointSecret, sendTe
 
 const TAG = 'Webhook endpoints';
 const ONE = {
-  200: { description: 'The endpoint.', content: { 'application/json': { schema: WebhookEndpointSchema } } },
+  200: jsonResponse('The endpoint.', WebhookEndpointSchema),
 };
-const WITH_SECRET = {
-  description: 'The endpoint and its signing secret.',
-  content: { 'application/json': { schema: WebhookEndpointWithSecretSchema } },
-};
+const WITH_SECRET = jsonResponse('The endpoint and its signing secret.', WebhookEndpointWithSecretSchema);
 
 const create = defineRoute({
   method: 'post',
@@ -40,7 +37,7 @@ const create = defineRoute({
     'Events are signed per Standard Webhooks with the returned `whsec_` secret. URLs must be https in production and resolve to public addresses.',
   auth: 'orgWrite',
   role: 'admin',
-  request: { body: { content: { 'application/json': { schema: CreateWebhookEndpointBody } }, required: true } },
+  request: { body: jsonBody(CreateWebhookEndpointBody) },
   responses: { 201: WITH_SECRET },
 });
 const list = defineRoute({
@@ -53,12 +50,8 @@ const list = defineRoute({
     "The organisation's webhook endpoints, newest first, cursor-paginated. Secrets are never shown again after creation.",
   auth: 'orgRead',
   request: { query: ListQuery },
-  problems: ['invalid_cursor'],
   responses: {
-    200: {
-      description: 'A page of endpoints.',
-      content: { 'application/json': { schema: WebhookEndpointPageSchema } },
-    },
+    200: jsonResponse('A page of endpoints.', WebhookEndpointPageSchema),
   },
 });
 const retrieve = defineRoute({
@@ -71,7 +64,6 @@ const retrieve = defineRoute({
     'One webhook endpoint: its URL, the event types it receives, whether it is enabled and why it was disabled, if it was.',
   auth: 'orgRead',
   request: { params: WebhookEndpointParams },
-  problems: ['not_found'],
   responses: ONE,
 });
 const update = defineRoute({
@@ -85,9 +77,8 @@ const update = defineRoute({
   role: 'admin',
   request: {
     params: WebhookEndpointParams,
-    body: { content: { 'application/json': { schema: UpdateWebhookEndpointBody } }, required: true },
+    body: jsonBody(UpdateWebhookEndpointBody),
   },
-  problems: ['not_found'],
   responses: ONE,
 });
 const remove = defineRoute({
@@ -101,7 +92,6 @@ const remove = defineRoute({
   auth: 'orgWrite',
   role: 'admin',
   request: { params: WebhookEndpointParams },
-  problems: ['not_found'],
   responses: ONE,
 });
 const rotate = defineRoute({
@@ -114,7 +104,6 @@ const rotate = defineRoute({
   auth: 'orgWrite',
   role: 'admin',
   request: { params: WebhookEndpointParams },
-  problems: ['not_found'],
   responses: { 200: WITH_SECRET },
 });
 const test = defineRoute({
@@ -127,9 +116,9 @@ const test = defineRoute({
   auth: 'orgWrite',
   role: 'admin',
   request: { params: WebhookEndpointParams },
-  problems: ['not_found', 'conflict'],
+  problems: ['conflict'],
   responses: {
-    202: { description: 'Queued.', content: { 'application/json': { schema: DeliveryPageSchema.shape.data.element } } },
+    202: jsonResponse('Queued.', DeliveryPageSchema.shape.data.element),
   },
 });
 const deliveries = defineRoute({
@@ -141,9 +130,8 @@ const deliveries = defineRoute({
   description: 'Newest first, with every attempt: status code, latency, error.',
   auth: 'orgRead',
   request: { params: WebhookEndpointParams, query: ListQuery },
-  problems: ['not_found', 'invalid_cursor'],
   responses: {
-    200: { description: 'A page of deliveries.', content: { 'application/json': { schema: DeliveryPageSchema } } },
+    200: jsonResponse('A page of deliveries.', DeliveryPageSchema),
   },
 });
 const retry = defineRoute({
@@ -157,8 +145,8 @@ const retry = defineRoute({
   request: { params: DeliveryParams },
   description:
     'Queues a delivery again for immediate sending, for example after fixing the receiving endpoint. The new attempt appears in the delivery log.',
-  problems: ['not_found', 'conflict'],
-  responses: { 202: { description: 'Queued again.', content: { 'application/json': { schema: DeliverySchema } } } },
+  problems: ['conflict'],
+  responses: { 202: jsonResponse('Queued again.', DeliverySchema) },
 });
 
 async function ownEndpoint(c: Context<AppEnv>, id: string) {

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 
+import { pathIdField } from '../../http/fields';
 import { pageSchema, paginationQuery } from '../../http/pagination';
 import { EVENT_TYPES } from '../events/emit';
 
@@ -83,16 +84,10 @@ export const UpdateWebhookEndpointBody = z
   .openapi('UpdateWebhookEndpointRequest', { example: { enabled: true, event_types: ['procedure.*'] } });
 
 export const WebhookEndpointParams = z.object({
-  id: z
-    .string()
-    .max(64)
-    .openapi({ param: { name: 'id', in: 'path', required: true }, example: 'whe_2Bn4Mq6Wr8Ty0Ui2Op4As6' }),
+  id: pathIdField('id', 'whe_2Bn4Mq6Wr8Ty0Ui2Op4As6'),
 });
 export const DeliveryParams = WebhookEndpointParams.extend({
-  delivery_id: z
-    .string()
-    .max(64)
-    .openapi({ param: { name: 'delivery_id', in: 'path', required: true }, example: 'whd_8Kj6Hg4Fd2Sa0Po8Iu6Yt4' }),
+  delivery_id: pathIdField('delivery_id', 'whd_8Kj6Hg4Fd2Sa0Po8Iu6Yt4'),
 });
 
 export const WebhookEndpointPageSchema = pageSchema(WebhookEndpointSchema, 'WebhookEndpointList');
