@@ -1,6 +1,6 @@
-import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
+import { createSql } from '../../api/db/client';
 import type { Sql } from '../../api/db/sql';
 import { createTestApp, type TestApp } from '../support/app';
 import { citizenToken, expectProblem, grantDelegation, mintToken, registerOrg } from '../support/fixtures';
@@ -28,7 +28,7 @@ beforeAll(async () => {
     },
   });
   const url = (t.database as { url?: string }).url;
-  observer = url ? (postgres(url, { max: 1, onnotice: () => {} }) as unknown as Sql) : t.sql;
+  observer = url ? createSql(url, { max: 1 }) : t.sql;
 });
 afterAll(async () => {
   if (observer !== t.sql) await observer.end();
