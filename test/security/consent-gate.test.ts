@@ -228,144 +228,99 @@ const aimedAt = (w: World, headers: Record<string, string>): Attempt => ({
   type: w.type,
 });
 
+const refusal = (name: string, status: number, code: string, prepare: RefusalCase['prepare']): RefusalCase => ({
+  name,
+  status,
+  code,
+  prepare,
+});
+
 /** The client's delegation ended by `end` (which must answer 200) after the token was minted. */
-function endedDelegation(name: string, end: (w: World) => Promise<Response>): RefusalCase {
-  return {
-    name,
-    status: 403,
-    code: 'delegation_inactive',
-    async prepare() {
-      const w = await world((await registerOrg(t)).testKey, ['JUB']);
-      const ended = await end(w);
-      expect(ended.status, await ended.clone().text()).toBe(200);
-      return aimedAt(w, consentHeaders(w.key, w.token));
-    },
-  };
-}
+const endedDelegation = (name: string, end: (w: World) => Promise<Response>) =>
+  refusal(name, 403, 'delegation_inactive', async () => {
+    const w = await world((await registerOrg(t)).testKey, ['JUB']);
+    const ended = await end(w);
+    expect(ended.status, await ended.clone().text()).toBe(200);
+    return aimedAt(w, consentHeaders(w.key, w.token));
+  });
 
 let seq = 0;
 const requestId = () => `req_gate_${String(++seq).padStart(6, '0')}_${Math.random().toString(36).slice(2, 8)}`;
 
 const CASES: RefusalCase[] = [
-  {
-    name: 'no key',
-    status: 401,
-    code: 'unauthorized',
-    async prepare() {
-      const w = await world((await registerOrg(t)).testKey);
-      return aimedAt(w, { 'puente-consent': w.token });
-    },
-  },
-  {
-    name: 'revoked key',
-    status: 401,
-    code: 'unauthorized',
-    async prepare() {
-      const org = await registerOrg(t);
-      const w = await world(org.testKey);
-      const extra = (await (
-        await t.request('/v1/api-keys', { method: 'POST', headers: auth(org.testKey), json: { name: 'soon revoked' } })
-      ).json()) as { id: string; secret: string };
-      expect(
-        (await t.request(`/v1/api-keys/${extra.id}`, { method: 'DELETE', headers: auth(org.testKey) })).status,
-      ).toBe(200);
-      return aimedAt(w, consentHeaders(extra.secret, w.token));
-    },
-  },
-  {
-    name: 'suspended organisation',
-    status: 403,
-    code: 'organization_suspended',
-    async prepare() {
-      const org = await registerVerifiedOrg(t);
-      const w = await world(org.testKey);
-      await t.request(`/v1/admin/organizations/${org.id}/suspend`, {
-        method: 'POST',
-        headers: auth(ADMIN_TOKEN),
-        json: { reason: 'Baja colegial.' },
-      });
-      return aimedAt(w, consentHeaders(org.testKey, w.token));
-    },
-  },
-  {
-    name: 'live mode unavailable',
-    status: 403,
-    code: 'live_mode_unavailable',
-    async prepare() {
-      const org = await registerVerifiedOrg(t);
-      const w = await world(org.liveKey);
-      // The organisation is no longer verified (its verification is being reviewed again).
-      await t.sql`update organizations set status = 'pending_verification' where id = ${org.id}`;
-      return aimedAt(w, consentHeaders(org.liveKey, w.token));
-    },
-  },
-  {
-    name: 'rate limit exceeded',
-    status: 429,
-    code: 'rate_limited',
-    async prepare() {
-      const org = await registerOrg(t);
-      const w = await world(org.testKey);
-      const limited = await createTestApp({
-        database: t.database,
-        config: { rateLimit: { limit: 2, windowSeconds: 60 } },
-      });
-      return {
-        ...aimedAt(w, consentHeaders(org.testKey, w.token)),
-        app: limited,
-        async before() {
-          limited.clock.advance(60_000);
-          for (let i = 0; i < 2; i++)
-            expect((await limited.request('/v1/organization', { headers: auth(org.testKey) })).status).toBe(200);
-        },
-      };
-    },
-  },
-  {
-    name: "another organisation's token",
-    status: 403,
-    code: 'consent_actor_mismatch',
-    async prepare() {
-      const mine = await world((await registerOrg(t)).testKey);
-      const theirs = await world((await registerOrg(t)).testKey);
-      return aimedAt(mine, consentHeaders(mine.key, theirs.token));
-    },
-  },
-  {
-    name: 'a token of the other mode',
-    status: 403,
-    code: 'consent_mode_mismatch',
-    async prepare() {
-      const org = await registerVerifiedOrg(t);
-      const w = await world(org.testKey);
-      return aimedAt(w, consentHeaders(org.liveKey, w.token));
-    },
-  },
-  {
-    name: 'a token whose capacities do not cover the action',
-    status: 403,
-    code: 'scope_insufficient',
-    async prepare(op) {
-      const w = await world((await registerOrg(t)).testKey);
-      return aimedAt(w, consentHeaders(w.key, await w.tokenWithout(op.capacity)));
-    },
-  },
-  {
-    name: 'a delegation that does not cover the type',
-    status: 403,
-    code: 'scope_insufficient',
-    async prepare() {
-      const org = await registerOrg(t);
-      // The client's JUB procedure exists under a JUB delegation; the token used comes from their IMV-only one.
-      const jub = await world(org.testKey, ['JUB']);
-      const imvOnly = await grantDelegation(t, org.testKey, {
-        idNumber: jub.idNumber,
-        scope: { procedure_types: ['IMV'], subjects: [], capacities: [...ALL] },
-      });
-      const token = await mintToken(t, org.testKey, imvOnly.delegationId, { lifetime_seconds: 3600 });
-      return aimedAt(jub, consentHeaders(org.testKey, token));
-    },
-  },
+  refusal('no key', 401, 'unauthorized', async () => {
+    const w = await world((await registerOrg(t)).testKey);
+    return aimedAt(w, { 'puente-consent': w.token });
+  }),
+  refusal('revoked key', 401, 'unauthorized', async () => {
+    const org = await registerOrg(t);
+    const w = await world(org.testKey);
+    const extra = (await (
+      await t.request('/v1/api-keys', { method: 'POST', headers: auth(org.testKey), json: { name: 'soon revoked' } })
+    ).json()) as { id: string; secret: string };
+    const revoked = await t.request(`/v1/api-keys/${extra.id}`, { method: 'DELETE', headers: auth(org.testKey) });
+    expect(revoked.status).toBe(200);
+    return aimedAt(w, consentHeaders(extra.secret, w.token));
+  }),
+  refusal('suspended organisation', 403, 'organization_suspended', async () => {
+    const org = await registerVerifiedOrg(t);
+    const w = await world(org.testKey);
+    await t.request(`/v1/admin/organizations/${org.id}/suspend`, {
+      method: 'POST',
+      headers: auth(ADMIN_TOKEN),
+      json: { reason: 'Baja colegial.' },
+    });
+    return aimedAt(w, consentHeaders(org.testKey, w.token));
+  }),
+  refusal('live mode unavailable', 403, 'live_mode_unavailable', async () => {
+    const org = await registerVerifiedOrg(t);
+    const w = await world(org.liveKey);
+    // The organisation is no longer verified (its verification is being reviewed again).
+    await t.sql`update organizations set status = 'pending_verification' where id = ${org.id}`;
+    return aimedAt(w, consentHeaders(org.liveKey, w.token));
+  }),
+  refusal('rate limit exceeded', 429, 'rate_limited', async () => {
+    const org = await registerOrg(t);
+    const w = await world(org.testKey);
+    const limited = await createTestApp({
+      database: t.database,
+      config: { rateLimit: { limit: 2, windowSeconds: 60 } },
+    });
+    return {
+      ...aimedAt(w, consentHeaders(org.testKey, w.token)),
+      app: limited,
+      async before() {
+        limited.clock.advance(60_000);
+        for (let i = 0; i < 2; i++)
+          expect((await limited.request('/v1/organization', { headers: auth(org.testKey) })).status).toBe(200);
+      },
+    };
+  }),
+  refusal("another organisation's token", 403, 'consent_actor_mismatch', async () => {
+    const mine = await world((await registerOrg(t)).testKey);
+    const theirs = await world((await registerOrg(t)).testKey);
+    return aimedAt(mine, consentHeaders(mine.key, theirs.token));
+  }),
+  refusal('a token of the other mode', 403, 'consent_mode_mismatch', async () => {
+    const org = await registerVerifiedOrg(t);
+    const w = await world(org.testKey);
+    return aimedAt(w, consentHeaders(org.liveKey, w.token));
+  }),
+  refusal('a token whose capacities do not cover the action', 403, 'scope_insufficient', async (op) => {
+    const w = await world((await registerOrg(t)).testKey);
+    return aimedAt(w, consentHeaders(w.key, await w.tokenWithout(op.capacity)));
+  }),
+  refusal('a delegation that does not cover the type', 403, 'scope_insufficient', async () => {
+    const org = await registerOrg(t);
+    // The client's JUB procedure exists under a JUB delegation; the token used comes from their IMV-only one.
+    const jub = await world(org.testKey, ['JUB']);
+    const imvOnly = await grantDelegation(t, org.testKey, {
+      idNumber: jub.idNumber,
+      scope: { procedure_types: ['IMV'], subjects: [], capacities: [...ALL] },
+    });
+    const token = await mintToken(t, org.testKey, imvOnly.delegationId, { lifetime_seconds: 3600 });
+    return aimedAt(jub, consentHeaders(org.testKey, token));
+  }),
   endedDelegation('a delegation the citizen revoked', async (w) =>
     t.request(`/v1/me/delegations/${w.delegationId}/revoke`, {
       method: 'POST',
@@ -379,19 +334,14 @@ const CASES: RefusalCase[] = [
       json: { reason: 'Fin del encargo.' },
     }),
   ),
-  {
-    name: 'an unknown id',
-    status: 404,
-    code: 'not_found',
-    async prepare() {
-      const w = await world((await registerOrg(t)).testKey);
-      return {
-        ...aimedAt(w, consentHeaders(w.key, w.token)),
-        procedureId: 'prc_unknown00000000000000',
-        documentId: 'doc_unknown00000000000000',
-      };
-    },
-  },
+  refusal('an unknown id', 404, 'not_found', async () => {
+    const w = await world((await registerOrg(t)).testKey);
+    return {
+      ...aimedAt(w, consentHeaders(w.key, w.token)),
+      procedureId: 'prc_unknown00000000000000',
+      documentId: 'doc_unknown00000000000000',
+    };
+  }),
 ];
 
 async function accessLogRows(id: string): Promise<number> {
