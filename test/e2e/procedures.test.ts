@@ -10,6 +10,7 @@ import {
   citizenToken,
   expectProblem,
   grantDelegation,
+  issueAgencyKey,
   mintToken,
   registerOrg,
   registerVerifiedOrg,
@@ -34,12 +35,7 @@ let MD: Place[];
 beforeAll(async () => {
   // Monday 2 March 2026, 10:00 in Madrid.
   t = await createTestApp({ config: { adminToken: ADMIN_TOKEN }, now: '2026-03-02T09:00:00Z' });
-  const res = await t.request('/v1/admin/agency-keys', {
-    method: 'POST',
-    headers: auth(ADMIN_TOKEN),
-    json: { managing_body: 'INSS', office: 'Dirección Provincial de Madrid' },
-  });
-  agencyKey = ((await res.json()) as { secret: string }).secret;
+  agencyKey = await issueAgencyKey(t);
   cal = await readSnapshot(t.sql);
   MD = placesOf(cal, { region: 'MD', applicant_municipality: '28079', office_municipality: '28079' });
 });

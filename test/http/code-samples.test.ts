@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { SAMPLE_BASE_URL } from '../../api/http/code-samples';
 import { createTestApp, type TestApp } from '../support/app';
-import { ADMIN_TOKEN, auth, grantDelegation, mintToken, registerVerifiedOrg } from '../support/fixtures';
-import { consentHeaders, createDraft, FORMS, uploadAll } from '../support/procedures';
+import { ADMIN_TOKEN, auth, issueAgencyKey, registerVerifiedOrg } from '../support/fixtures';
+import { consentHeaders, delegatedDraft, submitJub } from '../support/procedures';
 
 const run = promisify(execFile);
 const document = JSON.parse(readFileSync(new URL('../../openapi/openapi.json', import.meta.url), 'utf8')) as Record<
@@ -51,15 +51,14 @@ beforeAll(async () => {
   };
   // One of everything a read can name: a filed procedure with documents, an event, an endpoint, a calendar change, a batch.
   const org = await registerVerifiedOrg(t);
-  const granted = await grantDelegation(t, org.liveKey, {
-    scope: { procedure_types: ['JUB'], subjects: [], capacities: ['consult', 'file', 'respond'] },
+  const {
+    draft,
+    token: consent,
+    ...granted
+  } = await delegatedDraft(t, org.liveKey, {
+    capacities: ['consult', 'file', 'respond'],
   });
-  const consent = await mintToken(t, org.liveKey, granted.delegationId, { lifetime_seconds: 3600 });
-  const draft = await createDraft(t, org.liveKey, consent, 'JUB', FORMS.JUB);
-  await uploadAll(t, org.liveKey, consent, draft.id, ['DNI_NIE', 'IBAN_CERT']);
-  await json(
-    t.request(`/v1/procedures/${draft.id}/submit`, { method: 'POST', headers: consentHeaders(org.liveKey, consent) }),
-  );
+  await submitJub(t, org.liveKey, consent, draft.id);
   const documents = await json(
     t.request(`/v1/procedures/${draft.id}/documents`, { headers: consentHeaders(org.liveKey, consent) }),
   );
@@ -72,18 +71,12 @@ beforeAll(async () => {
       json: { url: 'https://hooks.example.com/puente' },
     }),
   );
-  const agency = await json(
-    t.request('/v1/admin/agency-keys', {
-      method: 'POST',
-      headers: auth(ADMIN_TOKEN),
-      json: { managing_body: 'INSS', office: 'Dirección Provincial de Madrid' },
-    }),
-  );
+  const agencyKey = await issueAgencyKey(t);
   // The agency asks for a document: a notification the representative can read.
   await json(
     t.request(`/v1/agency/procedures/${draft.id}/requirements`, {
       method: 'POST',
-      headers: auth(agency.secret),
+      headers: auth(agencyKey),
       json: { kinds: ['COMPANY_CERT'], message: 'Aporte el certificado de empresa.' },
     }),
   );
@@ -131,7 +124,7 @@ beforeAll(async () => {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     PUENTE_API_KEY: org.liveKey,
     PUENTE_CONSENT_TOKEN: consent,
-    PUENTE_AGENCY_KEY: agency.secret,
+    PUENTE_AGENCY_KEY: agencyKey,
     PUENTE_CITIZEN_TOKEN: granted.citizenToken!,
     PUENTE_ADMIN_TOKEN: ADMIN_TOKEN,
   };

@@ -1,16 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createTestApp, type TestApp } from '../support/app';
-import {
-  ADMIN_TOKEN,
-  auth,
-  expectProblem,
-  grantDelegation,
-  mintToken,
-  registerOrg,
-  registerVerifiedOrg,
-} from '../support/fixtures';
-import { consentHeaders, createDraft, FORMS } from '../support/procedures';
+import { ADMIN_TOKEN, auth, expectProblem, registerOrg, registerVerifiedOrg } from '../support/fixtures';
+import { consentHeaders, delegatedDraft } from '../support/procedures';
 
 /**
  * `GET /v1/procedures/{id}` authenticates the key, counts the rate limit, checks the delegation,
@@ -29,15 +21,6 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-async function filedProcedure(key: string) {
-  const granted = await grantDelegation(t, key, {
-    scope: { procedure_types: ['JUB'], subjects: [], capacities: ['consult', 'file'] },
-  });
-  const token = await mintToken(t, key, granted.delegationId, { lifetime_seconds: 3600 });
-  const procedure = await createDraft(t, key, token, 'JUB', FORMS.JUB);
-  return { token, procedure, delegationId: granted.delegationId };
-}
-
 const accessLogFor = async (requestId: string) =>
   t.sql<
     { action: string; member_id: string }[]
@@ -46,7 +29,7 @@ const accessLogFor = async (requestId: string) =>
 describe('consented read of a procedure', () => {
   it('costs one query, and logs the access once, with rate-limit headers', async () => {
     const org = await registerOrg(t);
-    const { token, procedure } = await filedProcedure(org.testKey);
+    const { token, draft: procedure } = await delegatedDraft(t, org.testKey);
     const before = queries;
     const res = await t.request(`/v1/procedures/${procedure.id}`, {
       headers: consentHeaders(org.testKey, token, { 'request-id': 'req_read_once_0001' }),
@@ -62,7 +45,7 @@ describe('consented read of a procedure', () => {
 
   it('answers 401 for a bad or revoked key before any consent problem, and logs nothing', async () => {
     const org = await registerOrg(t);
-    const { token, procedure } = await filedProcedure(org.testKey);
+    const { token, draft: procedure } = await delegatedDraft(t, org.testKey);
     await expectProblem(
       await t.request(`/v1/procedures/${procedure.id}`, { headers: auth('sk_test_' + 'a'.repeat(43)) }),
       401,
@@ -101,7 +84,7 @@ describe('consented read of a procedure', () => {
 
   it('refuses a suspended organisation as suspended, not as a consent problem', async () => {
     const org = await registerVerifiedOrg(t);
-    const { token, procedure } = await filedProcedure(org.testKey);
+    const { token, draft: procedure } = await delegatedDraft(t, org.testKey);
     await t.request(`/v1/admin/organizations/${org.id}/suspend`, {
       method: 'POST',
       headers: auth(ADMIN_TOKEN),
@@ -123,7 +106,7 @@ describe('consented read of a procedure', () => {
       config: { rateLimit: { limit: 3, windowSeconds: 60 } },
     });
     const org = await registerOrg(limited);
-    const { token, procedure } = await filedProcedure(org.testKey);
+    const { token, draft: procedure } = await delegatedDraft(t, org.testKey);
     // Registration, the delegation and the draft have used the window already; start a fresh one.
     limited.clock.advance(60_000);
     for (let i = 0; i < 3; i++)
@@ -142,8 +125,8 @@ describe('consented read of a procedure', () => {
   it("refuses another organisation's token with its own key as an actor mismatch, and logs nothing", async () => {
     const mine = await registerOrg(t);
     const theirs = await registerOrg(t);
-    const { procedure } = await filedProcedure(mine.testKey);
-    const { token: theirToken } = await filedProcedure(theirs.testKey);
+    const { draft: procedure } = await delegatedDraft(t, mine.testKey);
+    const { token: theirToken } = await delegatedDraft(t, theirs.testKey);
     await expectProblem(
       await t.request(`/v1/procedures/${procedure.id}`, {
         headers: consentHeaders(mine.testKey, theirToken, { 'request-id': 'req_actor_mismatch' }),
@@ -156,7 +139,7 @@ describe('consented read of a procedure', () => {
 
   it('stops reading the moment the delegation is revoked, with no cache in between', async () => {
     const org = await registerOrg(t);
-    const { token, procedure, delegationId } = await filedProcedure(org.testKey);
+    const { token, draft: procedure, delegationId } = await delegatedDraft(t, org.testKey);
     expect(
       (await t.request(`/v1/procedures/${procedure.id}`, { headers: consentHeaders(org.testKey, token) })).status,
     ).toBe(200);
@@ -175,11 +158,7 @@ describe('consented read of a procedure', () => {
 
   it('refuses a token it has already accepted once it expires: only the signature is remembered', async () => {
     const org = await registerOrg(t);
-    const granted = await grantDelegation(t, org.testKey, {
-      scope: { procedure_types: ['JUB'], subjects: [], capacities: ['consult', 'file'] },
-    });
-    const token = await mintToken(t, org.testKey, granted.delegationId, { lifetime_seconds: 60 });
-    const procedure = await createDraft(t, org.testKey, token, 'JUB', FORMS.JUB);
+    const { token, draft: procedure } = await delegatedDraft(t, org.testKey, { tokenLifetimeSeconds: 60 });
     expect(
       (await t.request(`/v1/procedures/${procedure.id}`, { headers: consentHeaders(org.testKey, token) })).status,
     ).toBe(200);

@@ -12,7 +12,7 @@ import {
   registerOrg,
   registerVerifiedOrg,
 } from '../support/fixtures';
-import { consentHeaders, createDraft, FORMS, openNotification, PDF_BYTES } from '../support/procedures';
+import { consentHeaders, delegatedDraft, FORMS, openNotification, PDF_BYTES, upload } from '../support/procedures';
 
 /**
  * Every refusal, sent to every operation on a client's data (reads and writes), answers the same
@@ -61,31 +61,23 @@ interface World extends Allowed {
 }
 
 async function world(key: string, types: string[] = ['JUB', 'IMV']): Promise<World> {
-  const granted = await grantDelegation(t, key, {
-    scope: { procedure_types: types, subjects: [], capacities: [...ALL] },
+  const { token, draft, idNumber, delegationId } = await delegatedDraft(t, key, {
+    procedure_types: types,
+    capacities: [...ALL],
   });
-  const token = await mintToken(t, key, granted.delegationId, { lifetime_seconds: 3600 });
-  const draft = await createDraft(t, key, token, 'JUB', FORMS.JUB);
-  const form = new FormData();
-  form.set('kind', 'DNI_NIE');
-  form.set('file', new Blob([PDF_BYTES as Uint8Array<ArrayBuffer>], { type: 'application/pdf' }), 'dni.pdf');
-  const uploaded = await t.request(`/v1/procedures/${draft.id}/documents`, {
-    method: 'POST',
-    headers: consentHeaders(key, token),
-    body: form,
-  });
+  const uploaded = await upload(t, key, token, draft.id, 'DNI_NIE');
   expect(uploaded.status, await uploaded.clone().text()).toBe(201);
   const documentId = ((await uploaded.json()) as { id: string }).id;
   return {
     key,
     token,
-    idNumber: granted.idNumber,
-    delegationId: granted.delegationId,
+    idNumber,
+    delegationId,
     procedureId: draft.id,
     documentId,
     type: 'JUB',
     tokenWithout: (capacity) =>
-      mintToken(t, key, granted.delegationId, {
+      mintToken(t, key, delegationId, {
         capacities: ALL.filter((c) => c !== capacity),
         lifetime_seconds: 3600,
       }),

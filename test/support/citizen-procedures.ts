@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 
 import type { TestApp } from './app';
 import { auth, grantDelegation, mintToken, registerOrg } from './fixtures';
-import { consentHeaders, createDraft, FORMS, upload, uploadAll } from './procedures';
+import { consentHeaders, createDraft, FORMS, submitJub, upload } from './procedures';
 
 /** A firm with a sandbox delegation from one citizen, able to file JUB procedures for them. */
 export interface CitizenCase {
@@ -40,13 +40,7 @@ export async function citizenCase(
 export async function fileJub(t: TestApp, c: CitizenCase): Promise<Record<string, any>> {
   const token = await c.token();
   const draft = await createDraft(t, c.orgKey, token, 'JUB', FORMS.JUB);
-  await uploadAll(t, c.orgKey, token, draft.id, ['DNI_NIE', 'IBAN_CERT']);
-  const res = await t.request(`/v1/procedures/${draft.id}/submit`, {
-    method: 'POST',
-    headers: consentHeaders(c.orgKey, token),
-  });
-  expect(res.status, await res.clone().text()).toBe(200);
-  return (await res.json()) as Record<string, any>;
+  return submitJub(t, c.orgKey, token, draft.id);
 }
 
 export async function advance(

@@ -85,6 +85,17 @@ export async function createRequest(
   return (await res.json()) as { id: string; approval_url: string; code: string };
 }
 
+/** An agency key of the INSS's Madrid office, issued by the platform admin. Needs an app with ADMIN_TOKEN. */
+export async function issueAgencyKey(t: TestApp): Promise<string> {
+  const res = await t.request('/v1/admin/agency-keys', {
+    method: 'POST',
+    headers: auth(ADMIN_TOKEN),
+    json: { managing_body: 'INSS', office: 'Dirección Provincial de Madrid' },
+  });
+  expect(res.status, await res.clone().text()).toBe(201);
+  return ((await res.json()) as { secret: string }).secret;
+}
+
 /** An ID token from the built-in development identity provider. */
 export async function citizenToken(t: TestApp, idNumber: string, name = 'Carmen López García'): Promise<string> {
   const res = await t.request('/dev-idp/token', { method: 'POST', json: { id_number: idNumber, name } });

@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 
 import type { TestApp } from './app';
-import { auth } from './fixtures';
+import { auth, grantDelegation, mintToken } from './fixtures';
 
 export { APPLICANT, FORMS, PDF_BYTES, PNG_BYTES } from './forms';
 import { FORMS, PDF_BYTES } from './forms';
@@ -80,6 +80,37 @@ export async function openNotification(
     method: 'POST',
     headers: consentHeaders(key, token),
   });
+  expect(res.status, await res.clone().text()).toBe(200);
+  return (await res.json()) as Record<string, any>;
+}
+
+/**
+ * A client's delegation to `key`'s organisation (accepted in the sandbox for a test key, by the
+ * citizen for a live one), a consent token (for an hour unless told), and a JUB draft made with it.
+ */
+export async function delegatedDraft(
+  t: TestApp,
+  key: string,
+  options: { procedure_types?: string[]; capacities?: string[]; tokenLifetimeSeconds?: number } = {},
+): Promise<Awaited<ReturnType<typeof grantDelegation>> & { token: string; draft: Record<string, any> }> {
+  const granted = await grantDelegation(t, key, {
+    scope: {
+      procedure_types: options.procedure_types ?? ['JUB'],
+      subjects: [],
+      capacities: options.capacities ?? ['consult', 'file'],
+    },
+  });
+  const token = await mintToken(t, key, granted.delegationId, {
+    lifetime_seconds: options.tokenLifetimeSeconds ?? 3600,
+  });
+  const draft = await createDraft(t, key, token, 'JUB', FORMS.JUB);
+  return { ...granted, token, draft };
+}
+
+/** Uploads the two documents a JUB needs and submits the draft; answers the filed procedure. */
+export async function submitJub(t: TestApp, key: string, token: string, id: string): Promise<Record<string, any>> {
+  await uploadAll(t, key, token, id, ['DNI_NIE', 'IBAN_CERT']);
+  const res = await t.request(`/v1/procedures/${id}/submit`, { method: 'POST', headers: consentHeaders(key, token) });
   expect(res.status, await res.clone().text()).toBe(200);
   return (await res.json()) as Record<string, any>;
 }
