@@ -1,15 +1,13 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { SAMPLE_BASE_URL } from '../../api/http/code-samples';
-import { createTestApp, type TestApp } from '../support/app';
+import { createTestApp, type ServedApp, serveTestApp, type TestApp } from '../support/app';
 import { ADMIN_TOKEN, auth, issueAgencyKey, registerVerifiedOrg } from '../support/fixtures';
 import { consentHeaders, delegatedDraft, submitJub } from '../support/procedures';
 
@@ -29,7 +27,7 @@ const reads = Object.entries<Record<string, any>>(document.paths).flatMap(([path
 );
 
 let t: TestApp;
-let server: ServerType;
+let server: ServedApp | undefined;
 let base: string;
 let cwd: string;
 let env: Record<string, string>;
@@ -38,11 +36,8 @@ const ids: Record<string, string> = {};
 
 beforeAll(async () => {
   t = await createTestApp({ config: { adminToken: ADMIN_TOKEN } });
-  base = await new Promise<string>((resolve) => {
-    server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) =>
-      resolve(`http://127.0.0.1:${info.port}`),
-    );
-  });
+  server = await serveTestApp(t);
+  base = server.url;
   cwd = mkdtempSync(join(tmpdir(), 'puente-samples-'));
   const json = async (res: Response | Promise<Response>) => {
     const r = await res;
@@ -131,7 +126,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   rmSync(cwd, { recursive: true, force: true });
-  await new Promise<void>((r) => server?.close(() => r()));
+  await server?.close();
   await t?.close();
 });
 

@@ -1,3 +1,5 @@
+import { serve, type ServerType } from '@hono/node-server';
+
 import { createApp } from '../../api/app';
 import { type Config, configFromEnv } from '../../api/config';
 import type { Sql } from '../../api/db/sql';
@@ -51,4 +53,25 @@ export function requestInit(init: RequestInit & { json?: unknown }): RequestInit
   const headers = new Headers(rest.headers);
   if (json !== undefined) headers.set('content-type', 'application/json');
   return { ...rest, headers, body: json !== undefined ? JSON.stringify(json) : rest.body };
+}
+
+export interface ServedApp {
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  port: number;
+  /** Stops the server (the app and its database stay open). */
+  close(): Promise<void>;
+}
+
+/** A test app served on a real socket (127.0.0.1, a free port), for clients that need one. */
+export async function serveTestApp(t: TestApp): Promise<ServedApp> {
+  let server: ServerType | undefined;
+  const port = await new Promise<number>((resolve) => {
+    server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(info.port));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    close: () => new Promise<void>((resolve) => server!.close(() => resolve())),
+  };
 }
