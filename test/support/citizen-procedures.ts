@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 
 import type { TestApp } from './app';
-import { auth, grantDelegation, mintToken, registerOrg } from './fixtures';
+import { auth, expectJson, grantDelegation, mintToken, registerOrg } from './fixtures';
 import { consentHeaders, createDraft, FORMS, submitJub, upload } from './procedures';
 
 /** A firm with a sandbox delegation from one citizen, able to file JUB procedures for them. */
@@ -49,13 +49,14 @@ export async function advance(
   id: string,
   body: Record<string, unknown>,
 ): Promise<Record<string, any>> {
-  const res = await t.request(`/v1/sandbox/procedures/${id}/advance`, {
-    method: 'POST',
-    headers: auth(c.orgKey),
-    json: body,
-  });
-  expect(res.status, await res.clone().text()).toBe(200);
-  return (await res.json()) as Record<string, any>;
+  return expectJson(
+    await t.request(`/v1/sandbox/procedures/${id}/advance`, {
+      method: 'POST',
+      headers: auth(c.orgKey),
+      json: body,
+    }),
+    200,
+  );
 }
 
 /** The firm uploads what a requirement asked for and answers it. */
@@ -68,11 +69,12 @@ export async function answerRequirement(
 ): Promise<Record<string, any>> {
   const token = await c.token();
   expect((await upload(t, c.orgKey, token, id, kind)).status).toBe(201);
-  const res = await t.request(`/v1/procedures/${id}/requirements/${requirementId}/response`, {
-    method: 'POST',
-    headers: consentHeaders(c.orgKey, token),
-    json: { message: 'Adjunto el certificado.' },
-  });
-  expect(res.status, await res.clone().text()).toBe(200);
-  return (await res.json()) as Record<string, any>;
+  return expectJson(
+    await t.request(`/v1/procedures/${id}/requirements/${requirementId}/response`, {
+      method: 'POST',
+      headers: consentHeaders(c.orgKey, token),
+      json: { message: 'Adjunto el certificado.' },
+    }),
+    200,
+  );
 }

@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 
 import type { TestApp } from './app';
-import { auth, grantDelegation, mintToken } from './fixtures';
+import { auth, expectJson, grantDelegation, mintToken } from './fixtures';
 
 export { APPLICANT, FORMS, PDF_BYTES, PNG_BYTES } from './forms';
 import { FORMS, PDF_BYTES } from './forms';
@@ -41,8 +41,7 @@ export async function uploadAll(
   kinds: string[],
 ): Promise<void> {
   for (const kind of kinds) {
-    const res = await upload(t, key, token, procedureId, kind);
-    expect(res.status, await res.clone().text()).toBe(201);
+    await expectJson(await upload(t, key, token, procedureId, kind), 201);
   }
 }
 
@@ -53,13 +52,14 @@ export async function createDraft(
   type: keyof typeof FORMS | string,
   form: unknown,
 ): Promise<Record<string, any>> {
-  const res = await t.request('/v1/procedures', {
-    method: 'POST',
-    headers: consentHeaders(key, token),
-    json: { type, form },
-  });
-  expect(res.status, await res.clone().text()).toBe(201);
-  return (await res.json()) as Record<string, any>;
+  return expectJson(
+    await t.request('/v1/procedures', {
+      method: 'POST',
+      headers: consentHeaders(key, token),
+      json: { type, form },
+    }),
+    201,
+  );
 }
 
 /** Opens (as the representative) the latest notification of a kind; answers the opened notification. */
@@ -70,18 +70,19 @@ export async function openNotification(
   procedureId: string,
   kind: string,
 ): Promise<Record<string, any>> {
-  const list = await t.request(`/v1/procedures/${procedureId}/notifications`, { headers: consentHeaders(key, token) });
-  expect(list.status, await list.clone().text()).toBe(200);
-  const notification = ((await list.json()) as { data: Array<{ id: string; kind: string }> }).data
-    .filter((n) => n.kind === kind)
-    .at(-1);
+  const list = await expectJson<{ data: Array<{ id: string; kind: string }> }>(
+    await t.request(`/v1/procedures/${procedureId}/notifications`, { headers: consentHeaders(key, token) }),
+    200,
+  );
+  const notification = list.data.filter((n) => n.kind === kind).at(-1);
   expect(notification, `a ${kind} notification`).toBeDefined();
-  const res = await t.request(`/v1/procedures/${procedureId}/notifications/${notification!.id}/access`, {
-    method: 'POST',
-    headers: consentHeaders(key, token),
-  });
-  expect(res.status, await res.clone().text()).toBe(200);
-  return (await res.json()) as Record<string, any>;
+  return expectJson(
+    await t.request(`/v1/procedures/${procedureId}/notifications/${notification!.id}/access`, {
+      method: 'POST',
+      headers: consentHeaders(key, token),
+    }),
+    200,
+  );
 }
 
 /**
@@ -110,7 +111,8 @@ export async function delegatedDraft(
 /** Uploads the two documents a JUB needs and submits the draft; answers the filed procedure. */
 export async function submitJub(t: TestApp, key: string, token: string, id: string): Promise<Record<string, any>> {
   await uploadAll(t, key, token, id, ['DNI_NIE', 'IBAN_CERT']);
-  const res = await t.request(`/v1/procedures/${id}/submit`, { method: 'POST', headers: consentHeaders(key, token) });
-  expect(res.status, await res.clone().text()).toBe(200);
-  return (await res.json()) as Record<string, any>;
+  return expectJson(
+    await t.request(`/v1/procedures/${id}/submit`, { method: 'POST', headers: consentHeaders(key, token) }),
+    200,
+  );
 }
