@@ -19,10 +19,12 @@ import { pdfText } from '../support/pdf';
 import {
   consentHeaders,
   createDraft,
+  delegatedDraft,
   FORMS,
   openNotification,
   PDF_BYTES,
   PNG_BYTES,
+  submitJub,
   upload,
   uploadAll,
 } from '../support/procedures';
@@ -91,10 +93,7 @@ describe('pension family (JUB) through the sandbox', () => {
       'precondition_failed',
     );
 
-    await uploadAll(t, org.testKey, token, draft.id, ['DNI_NIE', 'IBAN_CERT']);
-    const submitted = (await (
-      await t.request(`/v1/procedures/${draft.id}/submit`, { method: 'POST', headers: h })
-    ).json()) as any;
+    const submitted = await submitJub(t, org.testKey, token, draft.id);
     expect(submitted.status).toBe('submitted');
     expect(submitted.registry_entry_number).toMatch(/^REG-2026-\d{8}$/);
     expect(submitted.registered_on).toBe('2026-03-02');
@@ -379,19 +378,14 @@ describe('submission', () => {
 
   it('produces a receipt PDF with the entry number and document hashes', async () => {
     const org = await registerOrg(t);
-    const granted = await grantDelegation(t, org.testKey);
-    const token = await mintToken(t, org.testKey, granted.delegationId);
+    const { token, draft } = await delegatedDraft(t, org.testKey);
     const h = consentHeaders(org.testKey, token);
-    const draft = await createDraft(t, org.testKey, token, 'JUB', FORMS.JUB);
     await expectProblem(
       await t.request(`/v1/procedures/${draft.id}/receipt`, { headers: h }),
       409,
       'invalid_state_transition',
     );
-    await uploadAll(t, org.testKey, token, draft.id, ['DNI_NIE', 'IBAN_CERT']);
-    const submitted = (await (
-      await t.request(`/v1/procedures/${draft.id}/submit`, { method: 'POST', headers: h })
-    ).json()) as any;
+    const submitted = await submitJub(t, org.testKey, token, draft.id);
     const docs = (await get(`/v1/procedures/${draft.id}/documents`, h)).data;
     const receipt = await t.request(`/v1/procedures/${draft.id}/receipt`, { headers: h });
     expect(receipt.status).toBe(200);
