@@ -406,16 +406,16 @@ describe('submission', () => {
 describe('revocation hides procedures and blocks every action', () => {
   it('the list drops the client and every consented call answers delegation_inactive', async () => {
     const org = await registerVerifiedOrg(t);
-    const granted = await grantDelegation(t, org.liveKey);
-    const token = await mintToken(t, org.liveKey, granted.delegationId);
+    const granted = await delegatedDraft(t, org.liveKey, { capacities: ['consult', 'file', 'respond'] });
+    const { token, draft } = granted;
     const h = consentHeaders(org.liveKey, token);
-    const draft = await createDraft(t, org.liveKey, token, 'JUB', FORMS.JUB);
     expect((await get('/v1/procedures', auth(org.liveKey))).data.map((p: any) => p.id)).toContain(draft.id);
 
-    await t.request(`/v1/me/delegations/${granted.delegationId}/revoke`, {
+    const revoked = await t.request(`/v1/me/delegations/${granted.delegationId}/revoke`, {
       method: 'POST',
       headers: auth(granted.citizenToken!),
     });
+    expect(revoked.status, await revoked.clone().text()).toBe(200);
     expect((await get('/v1/procedures', auth(org.liveKey))).data.map((p: any) => p.id)).not.toContain(draft.id);
     for (const [method, path] of [
       ['GET', `/v1/procedures/${draft.id}`],
@@ -437,9 +437,7 @@ describe('revocation hides procedures and blocks every action', () => {
 describe('capacities', () => {
   it('withdrawing needs the withdraw capacity; a JUB token cannot file an IMV', async () => {
     const org = await registerOrg(t);
-    const granted = await grantDelegation(t, org.testKey);
-    const token = await mintToken(t, org.testKey, granted.delegationId);
-    const draft = await createDraft(t, org.testKey, token, 'JUB', FORMS.JUB);
+    const { token, draft } = await delegatedDraft(t, org.testKey, { capacities: ['consult', 'file', 'respond'] });
     await expectProblem(
       await t.request(`/v1/procedures/${draft.id}/withdraw`, {
         method: 'POST',
