@@ -8,7 +8,7 @@ import type { Database } from '../../api/node/database';
 import { ACCEPTANCE_COUNTS, acceptanceCsv } from '../support/batches';
 import { openTestDatabase } from '../support/database';
 import { registrationBody } from '../support/fixtures';
-import { type ServerProcess, startServer } from '../support/server-process';
+import { callServer as call, type ServerProcess, startServer } from '../support/server-process';
 
 /**
  * SIGKILL the server while its background worker is in the middle of a 1,000-row batch, restart
@@ -41,21 +41,6 @@ afterAll(async () => {
 });
 
 type Json = Record<string, any>;
-
-async function call(
-  base: string,
-  method: string,
-  path: string,
-  headers: Record<string, string>,
-  body?: unknown,
-): Promise<{ status: number; body: Json }> {
-  const res = await fetch(base + path, {
-    method,
-    headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: res.status, body: (await res.json().catch(() => null)) as Json };
-}
 
 async function allPages(base: string, path: string, headers: Record<string, string>): Promise<Json[]> {
   const out: Json[] = [];

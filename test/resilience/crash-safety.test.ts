@@ -7,7 +7,7 @@ import { openTestDatabase } from '../support/database';
 import { registrationBody } from '../support/fixtures';
 import { FORMS } from '../support/forms';
 import { startReceiver } from '../support/receiver';
-import { type ServerProcess, startServer } from '../support/server-process';
+import { callServer as call, type ServerProcess, startServer } from '../support/server-process';
 
 /**
  * SIGKILL the server in the middle of a burst of filings and webhook deliveries, restart it, and
@@ -38,15 +38,6 @@ afterAll(async () => {
   await server?.stop('SIGKILL');
   if (onPostgres) await db.close();
 });
-
-async function call(base: string, method: string, path: string, headers: Record<string, string>, body?: unknown) {
-  const res = await fetch(base + path, {
-    method,
-    headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: res.status, body: (await res.json().catch(() => null)) as any };
-}
 
 describe.skipIf(!onPostgres)('crash safety (SIGKILL mid-burst)', () => {
   it('loses no acknowledged write, half-writes nothing, and delivers every event', async () => {
