@@ -30,8 +30,18 @@ export async function createTestApp(
 ): Promise<TestApp> {
   const database = options.database ?? (await openTestDatabase({ debug: options.onQuery }));
   const config = configFromEnv({ PUENTE_ENV: 'test', PUENTE_BASE_URL: 'http://puente.test' }, options.config);
-  const logger = memoryLogger();
   const clock = new ManualClock(new Date(options.now ?? '2026-03-02T09:00:00Z'));
+  return testAppOver(database, config, clock);
+}
+
+/** The real app over `database`, built from this config and clock; requests go in-process unless `request` is given. */
+export function testAppOver(
+  database: Database,
+  config: Config,
+  clock: ManualClock,
+  request?: TestApp['request'],
+): TestApp {
+  const logger = memoryLogger();
   const deps = nodeDeps(config, database, logger, clock);
   const app = createApp(deps);
   return {
@@ -42,7 +52,7 @@ export async function createTestApp(
     logs: logger.lines,
     config,
     deps,
-    request: (path, init = {}) => Promise.resolve(app.request(path, requestInit(init))),
+    request: request ?? ((path, init = {}) => Promise.resolve(app.request(path, requestInit(init)))),
     close: () => database.close(),
   };
 }
