@@ -1,6 +1,5 @@
+// A local webhook receiver, shared by tests and the soak run (no test runner imports here).
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-
-import { onTestFinished } from 'vitest';
 
 export interface Received {
   headers: IncomingHttpHeaders;
@@ -31,11 +30,4 @@ export async function startReceiver(
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/hooks`;
   return { url, received, close: () => new Promise<void>((ok) => server.close(() => ok())) };
-}
-
-/** A receiver for the running test only: closed when the test finishes, whether it passed or not. */
-export async function receiverForTest(respond?: Parameters<typeof startReceiver>[0]) {
-  const receiver = await startReceiver(respond);
-  onTestFinished(() => receiver.close());
-  return receiver;
 }

@@ -1,5 +1,5 @@
 import { Webhook } from 'standardwebhooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 
 import { createApp } from '../../api/app';
 import { configFromEnv } from '../../api/config';
@@ -20,7 +20,7 @@ import {
   registerOrg,
   registerVerifiedOrg,
 } from '../support/fixtures';
-import { receiverForTest } from '../support/receiver';
+import { startReceiver } from '../support/receiver';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -52,6 +52,13 @@ function verifyAll(secret: string, received: Array<{ headers: Record<string, unk
   return received.map(
     (r) => wh.verify(r.body, r.headers as Record<string, string>) as { type: string; data: Record<string, unknown> },
   );
+}
+
+/** A receiver for the running test only: closed when the test finishes, whether it passed or not. */
+async function receiverForTest(respond?: Parameters<typeof startReceiver>[0]) {
+  const receiver = await startReceiver(respond);
+  onTestFinished(() => receiver.close());
+  return receiver;
 }
 
 /** The delivery log of an endpoint. */
