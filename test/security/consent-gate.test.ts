@@ -6,6 +6,7 @@ import {
   ADMIN_TOKEN,
   auth,
   citizenToken,
+  expectJson,
   expectProblem,
   grantDelegation,
   mintToken,
@@ -65,9 +66,7 @@ async function world(key: string, types: string[] = ['JUB', 'IMV']): Promise<Wor
     procedure_types: types,
     capacities: [...ALL],
   });
-  const uploaded = await upload(t, key, token, draft.id, 'DNI_NIE');
-  expect(uploaded.status, await uploaded.clone().text()).toBe(201);
-  const documentId = ((await uploaded.json()) as { id: string }).id;
+  const { id: documentId } = await expectJson<{ id: string }>(await upload(t, key, token, draft.id, 'DNI_NIE'), 201);
   return {
     key,
     token,
@@ -94,11 +93,11 @@ async function filedWorld(): Promise<Allowed> {
   await advance(t, c, filed.id, { action: 'require', kinds: ['COMPANY_CERT'], message: 'Falta el certificado.' });
   const token = await c.token();
   const notification = await openNotification(t, c.orgKey, token, filed.id, 'requirement');
-  const documents = await t.request(`/v1/procedures/${filed.id}/documents`, {
-    headers: consentHeaders(c.orgKey, token),
-  });
-  expect(documents.status, await documents.clone().text()).toBe(200);
-  const [document] = ((await documents.json()) as { data: Array<{ id: string }> }).data;
+  const documents = await expectJson<{ data: Array<{ id: string }> }>(
+    await t.request(`/v1/procedures/${filed.id}/documents`, { headers: consentHeaders(c.orgKey, token) }),
+    200,
+  );
+  const [document] = documents.data;
   return {
     key: c.orgKey,
     token,
