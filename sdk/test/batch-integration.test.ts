@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { processDelegationRequestBatches } from '../../api/modules/delegation-request-batches/service';
 import { createTestApp, type TestApp } from '../../test/support/app';
-import { registrationBody } from '../../test/support/fixtures';
 import { dni } from '../../test/support/people';
-import { Puente } from '../src';
+import type { Puente } from '../src';
+import { registeredClient } from './sandbox';
 
 let t: TestApp;
 let puente: Puente;
@@ -21,9 +21,7 @@ beforeAll(async () => {
     }
     return t.app.request(String(input), init);
   }) as typeof fetch;
-  const anonymous = new Puente({ baseUrl: 'http://puente.test', fetch: fetchThroughApp });
-  const registration = await anonymous.organization.register(registrationBody() as never);
-  puente = new Puente({ apiKey: registration.test_key.secret, baseUrl: 'http://puente.test', fetch: fetchThroughApp });
+  puente = await registeredClient({ baseUrl: 'http://puente.test', fetch: fetchThroughApp });
 });
 afterAll(() => t.close());
 

@@ -1,28 +1,22 @@
-import type { AddressInfo } from 'node:net';
-
-import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createTestApp, type TestApp } from '../../test/support/app';
-import { registrationBody } from '../../test/support/fixtures';
+import { createTestApp, type ServedApp, serveTestApp, type TestApp } from '../../test/support/app';
 import { FORMS } from '../../test/support/forms';
-import { ConnectionError, PreconditionFailedError, Puente } from '../src';
+import { ConnectionError, PreconditionFailedError } from '../src';
+import { registeredClient, sandboxDelegation } from './sandbox';
 
 // The real app on a real socket; the fetch below performs each request for real and, for the
 // first PATCH, throws after the server has answered, as when a connection drops on the way back.
 let t: TestApp;
-let server: ServerType;
+let server: ServedApp | undefined;
 let base: string;
 beforeAll(async () => {
   t = await createTestApp();
-  base = await new Promise<string>((resolve) => {
-    server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) =>
-      resolve(`http://127.0.0.1:${info.port}`),
-    );
-  });
+  server = await serveTestApp(t);
+  base = server.url;
 });
 afterAll(async () => {
-  await new Promise<void>((r) => server.close(() => r()));
+  await server?.close();
   await t.close();
 });
 
@@ -50,16 +44,8 @@ function droppingFirstAnswer(method: string) {
 }
 
 async function draftProcedure(options: { fetch: typeof fetch }) {
-  const anonymous = new Puente({ baseUrl: base });
-  const registration = await anonymous.organization.register(registrationBody() as never);
-  const puente = new Puente({ apiKey: registration.test_key.secret, baseUrl: base, retryBaseDelayMs: 10, ...options });
-  const request = await puente.delegationRequests.create({
-    citizen: { id_number: '12345678Z', name: 'Carmen López García' },
-    scope: { procedure_types: ['JUB'], subjects: [], capacities: ['consult', 'file', 'respond'] },
-    valid_until: '2027-12-31',
-  });
-  const accepted = await puente.sandbox.acceptDelegationRequest(request.id);
-  const client = puente.forClient(accepted.delegation_id!);
+  const puente = await registeredClient({ baseUrl: base, retryBaseDelayMs: 10, ...options });
+  const { client } = await sandboxDelegation(puente);
   const draft = await client.procedures.create({ type: 'JUB', form: FORMS.JUB as never });
   const [row] = await t.sql<Array<{ version: number }>>`select version from procedures where id = ${draft.id}`;
   return { client, draft, version: row!.version };

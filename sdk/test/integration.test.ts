@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createTestApp, type TestApp } from '../../test/support/app';
-import { registrationBody } from '../../test/support/fixtures';
 import { FORMS, PDF_BYTES } from '../../test/support/forms';
-import { DelegationInactiveError, NotFoundError, Puente, toFile, UnprocessableEntityError } from '../src';
+import { DelegationInactiveError, NotFoundError, toFile, UnprocessableEntityError } from '../src';
+import { registeredClient, sandboxDelegation } from './sandbox';
 
 let t: TestApp;
 let fetchThroughApp: typeof fetch;
@@ -17,21 +17,8 @@ afterAll(() => t.close());
 
 describe('SDK against the real API', () => {
   it('registers, files a JUB under consent, follows it, and stops when the client revokes', async () => {
-    const anonymous = new Puente({ baseUrl: 'http://puente.test', fetch: fetchThroughApp });
-    const registration = await anonymous.organization.register(registrationBody() as never);
-    const puente = new Puente({
-      apiKey: registration.test_key.secret,
-      baseUrl: 'http://puente.test',
-      fetch: fetchThroughApp,
-    });
-
-    const request = await puente.delegationRequests.create({
-      citizen: { id_number: '12345678Z', name: 'Carmen López García' },
-      scope: { procedure_types: ['JUB'], subjects: [], capacities: ['consult', 'file', 'respond'] },
-      valid_until: '2027-12-31',
-    });
-    const accepted = await puente.sandbox.acceptDelegationRequest(request.id);
-    const client = puente.forClient(accepted.delegation_id!);
+    const puente = await registeredClient({ baseUrl: 'http://puente.test', fetch: fetchThroughApp });
+    const { delegationId, client } = await sandboxDelegation(puente);
 
     const draft = await client.procedures.create({ type: 'JUB', form: FORMS.JUB as never });
     const dni = await client.procedures.documents.upload(draft.id, {
@@ -62,7 +49,7 @@ describe('SDK against the real API', () => {
     for await (const p of puente.procedures.list({ limit: 1 })) listed.push(p.id);
     expect(listed).toEqual([draft.id]);
 
-    await puente.delegations.renounce(accepted.delegation_id!);
+    await puente.delegations.renounce(delegationId);
     await expect(client.procedures.retrieve(draft.id)).rejects.toBeInstanceOf(DelegationInactiveError);
     await expect(puente.members.retrieve('mem_doesnotexist0000000000')).rejects.toBeInstanceOf(NotFoundError);
   });

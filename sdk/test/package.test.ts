@@ -1,14 +1,12 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createTestApp, type TestApp } from '../../test/support/app';
+import { createTestApp, type ServedApp, serveTestApp, type TestApp } from '../../test/support/app';
 import { ROOT } from '../../test/support/server-process';
 
 const run = promisify(execFile);
@@ -16,17 +14,14 @@ const SDK = join(ROOT, 'sdk');
 const TSC = join(ROOT, 'node_modules/.bin/tsc');
 
 let t: TestApp;
-let server: ServerType;
+let server: ServedApp | undefined;
 let base: string;
 let dir: string;
 let tarball: string;
 beforeAll(async () => {
   t = await createTestApp();
-  base = await new Promise<string>((resolve) => {
-    server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) =>
-      resolve(`http://127.0.0.1:${info.port}`),
-    );
-  });
+  server = await serveTestApp(t);
+  base = server.url;
   dir = mkdtempSync(join(tmpdir(), 'puente-sdk-pack-'));
   await run('npm', ['run', 'build'], { cwd: SDK });
   const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', dir], { cwd: SDK });
@@ -36,7 +31,7 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
-  await new Promise<void>((r) => server?.close(() => r()));
+  await server?.close();
   await t?.close();
 });
 let files: string[] = [];

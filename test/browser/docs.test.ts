@@ -1,18 +1,16 @@
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 
-import { serve, type ServerType } from '@hono/node-server';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createTestApp, type TestApp } from '../support/app';
+import { createTestApp, type ServedApp, serveTestApp, type TestApp } from '../support/app';
 import { haveChromium, launchBrowser } from '../support/browser';
 import { registerOrg } from '../support/fixtures';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 let t: TestApp;
-let server: ServerType;
+let server: ServedApp | undefined;
 let base: string;
 let browser: Browser;
 
@@ -34,16 +32,13 @@ async function offlinePage(options: { bypassCSP?: boolean } = {}): Promise<{ pag
 describe.skipIf(!haveChromium)('/docs', () => {
   beforeAll(async () => {
     t = await createTestApp();
-    base = await new Promise<string>((resolve) => {
-      server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) =>
-        resolve(`http://127.0.0.1:${info.port}`),
-      );
-    });
+    server = await serveTestApp(t);
+    base = server.url;
     browser = await launchBrowser();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
-    await new Promise<void>((r) => server.close(() => r()));
+    await server?.close();
     await t.close();
   });
 

@@ -90,6 +90,15 @@ describe('avisos: email through SMTP, SMS through a signed gateway, end to end t
     expect(((await done.json()) as any).email.value).toBe(address);
   }
 
+  /** A new citizen, signed in, with a confirmed email `<local>.<id number>@example.es`. */
+  async function citizenWithEmail(name: string, local: string) {
+    const idNumber = newCitizenId();
+    const token = await citizenToken(t, idNumber, name);
+    const own = `${local}.${idNumber.toLowerCase()}@example.es`;
+    await confirmEmail(token, own);
+    return { idNumber, token, own };
+  }
+
   it('acceptance: request → approval link by email → approve → file → requirement → Mis trámites and its aviso', async () => {
     t.clock.set('2026-03-02T09:00:00Z');
     const org = await registerOrg(t, { legal_name: 'Gestoría Alba S.L.' });
@@ -210,10 +219,7 @@ describe('avisos: email through SMTP, SMS through a signed gateway, end to end t
 
   it('an unsubscribed kind is not sent again; the link works without signing in (GET asks, POST turns it off)', async () => {
     const org = await registerOrg(t, { legal_name: 'Asesoría Bruma S.L.' });
-    const idNumber = newCitizenId();
-    const token = await citizenToken(t, idNumber, 'Luis Pérez');
-    const own = `luis.${idNumber.toLowerCase()}@example.es`;
-    await confirmEmail(token, own);
+    const { idNumber, token, own } = await citizenWithEmail('Luis Pérez', 'luis');
     const first = await createRequest(
       t,
       org.testKey,
@@ -263,9 +269,7 @@ describe('avisos: email through SMTP, SMS through a signed gateway, end to end t
 
   it('a kind turned off after it was queued is cancelled at delivery, and recorded so', async () => {
     const org = await registerOrg(t, { legal_name: 'Gestoría Cauce S.L.' });
-    const idNumber = newCitizenId();
-    const token = await citizenToken(t, idNumber, 'Ana Ruiz');
-    await confirmEmail(token, `ana.${idNumber.toLowerCase()}@example.es`);
+    const { idNumber, token } = await citizenWithEmail('Ana Ruiz', 'ana');
     await createRequest(t, org.testKey, delegationRequestBody(idNumber, { citizen: { id_number: idNumber } }));
     const off = await t.request('/v1/me/aviso-settings', {
       method: 'PUT',
@@ -440,10 +444,7 @@ describe('avisos: email through SMTP, SMS through a signed gateway, end to end t
 
   it('delegations ending within 30 days are told once', async () => {
     const org = await registerOrg(t, { legal_name: 'Gestoría Faro S.L.' });
-    const idNumber = newCitizenId();
-    const token = await citizenToken(t, idNumber, 'Elena Mora');
-    const own = `elena.${idNumber.toLowerCase()}@example.es`;
-    await confirmEmail(token, own);
+    const { idNumber, token, own } = await citizenWithEmail('Elena Mora', 'elena');
     t.clock.set('2026-03-02T09:00:00Z');
     const request = await createRequest(
       t,

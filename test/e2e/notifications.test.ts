@@ -8,12 +8,12 @@ import {
   auth,
   citizenToken,
   expectProblem,
-  grantDelegation,
+  issueAgencyKey,
   mintToken,
   registerOrg,
   registerVerifiedOrg,
 } from '../support/fixtures';
-import { consentHeaders, createDraft, FORMS, uploadAll } from '../support/procedures';
+import { consentHeaders, delegatedDraft, submitJub } from '../support/procedures';
 
 // Every expected date below is counted by hand on the calendar of the applicant's community
 // (Madrid, MD) for 2026: weekends, 2 April (Jueves Santo, MD) and 3 April (Viernes Santo, national).
@@ -22,12 +22,7 @@ let t: TestApp;
 let agencyKey: string;
 beforeAll(async () => {
   t = await createTestApp({ config: { adminToken: ADMIN_TOKEN }, now: '2026-03-02T09:00:00Z' });
-  const res = await t.request('/v1/admin/agency-keys', {
-    method: 'POST',
-    headers: auth(ADMIN_TOKEN),
-    json: { managing_body: 'INSS', office: 'Dirección Provincial de Madrid' },
-  });
-  agencyKey = ((await res.json()) as { secret: string }).secret;
+  agencyKey = await issueAgencyKey(t);
 });
 afterAll(() => t.close());
 
@@ -42,6 +37,8 @@ interface Filed {
   id: string;
   key: string;
   idNumber: string;
+  /** A consent token minted now (for an hour unless told otherwise). */
+  mint(body?: Record<string, unknown>): Promise<string>;
   /** Fresh consent headers at the current clock (tokens live minutes). */
   headers(): Promise<Record<string, string>>;
 }
@@ -51,18 +48,12 @@ async function fileJub(live: boolean): Promise<Filed> {
   t.clock.set(at('2026-03-02'));
   const org = live ? await registerVerifiedOrg(t) : await registerOrg(t);
   const key = live ? org.liveKey! : org.testKey;
-  const granted = await grantDelegation(t, key, {
-    scope: { procedure_types: ['JUB'], subjects: [], capacities: ['consult', 'file', 'respond'] },
+  const { token, draft, idNumber, delegationId } = await delegatedDraft(t, key, {
+    capacities: ['consult', 'file', 'respond'],
   });
-  const headers = async () =>
-    consentHeaders(key, await mintToken(t, key, granted.delegationId, { lifetime_seconds: 3600 }));
-  const token = await mintToken(t, key, granted.delegationId, { lifetime_seconds: 3600 });
-  const draft = await createDraft(t, key, token, 'JUB', FORMS.JUB);
-  await uploadAll(t, key, token, draft.id, ['DNI_NIE', 'IBAN_CERT']);
-  await json(
-    await t.request(`/v1/procedures/${draft.id}/submit`, { method: 'POST', headers: consentHeaders(key, token) }),
-  );
-  return { id: draft.id, key, idNumber: granted.idNumber, headers };
+  await submitJub(t, key, token, draft.id);
+  const mint = (body: Record<string, unknown> = { lifetime_seconds: 3600 }) => mintToken(t, key, delegationId, body);
+  return { id: draft.id, key, idNumber, mint, headers: async () => consentHeaders(key, await mint()) };
 }
 
 async function requireDocuments(p: Filed, day: string): Promise<Record<string, any>> {
@@ -326,37 +317,23 @@ describe('a requirement opened on day 3', () => {
   });
 
   it('a consent token without consult cannot open it', async () => {
-    t.clock.set(at('2026-03-02'));
-    const org = await registerOrg(t);
-    const granted = await grantDelegation(t, org.testKey, {
-      scope: { procedure_types: ['JUB'], subjects: [], capacities: ['consult', 'file', 'respond'] },
-    });
-    const token = await mintToken(t, org.testKey, granted.delegationId, { lifetime_seconds: 3600 });
-    const draft = await createDraft(t, org.testKey, token, 'JUB', FORMS.JUB);
-    await uploadAll(t, org.testKey, token, draft.id, ['DNI_NIE', 'IBAN_CERT']);
+    const p = await fileJub(false);
+    const token = await p.mint();
     await json(
-      await t.request(`/v1/procedures/${draft.id}/submit`, {
+      await t.request(`/v1/sandbox/procedures/${p.id}/advance`, {
         method: 'POST',
-        headers: consentHeaders(org.testKey, token),
-      }),
-    );
-    await json(
-      await t.request(`/v1/sandbox/procedures/${draft.id}/advance`, {
-        method: 'POST',
-        headers: auth(org.testKey),
+        headers: auth(p.key),
         json: { action: 'require' },
       }),
     );
-    const narrow = await mintToken(t, org.testKey, granted.delegationId, { capacities: ['file'] });
+    const narrow = await p.mint({ capacities: ['file'] });
     const list = (
-      await json(
-        await t.request(`/v1/procedures/${draft.id}/notifications`, { headers: consentHeaders(org.testKey, token) }),
-      )
+      await json(await t.request(`/v1/procedures/${p.id}/notifications`, { headers: consentHeaders(p.key, token) }))
     ).data as any[];
     await expectProblem(
-      await t.request(`/v1/procedures/${draft.id}/notifications/${list[0].id}/access`, {
+      await t.request(`/v1/procedures/${p.id}/notifications/${list[0].id}/access`, {
         method: 'POST',
-        headers: consentHeaders(org.testKey, narrow),
+        headers: consentHeaders(p.key, narrow),
       }),
       403,
       'scope_insufficient',
@@ -365,16 +342,16 @@ describe('a requirement opened on day 3', () => {
     const logged = async () =>
       (await t.sql<{ n: number }[]>`select count(*)::int as n from access_log where resource_id = 'ntf_missing'`)[0]!.n;
     await expectProblem(
-      await t.request(`/v1/procedures/${draft.id}/notifications/ntf_missing/access`, {
+      await t.request(`/v1/procedures/${p.id}/notifications/ntf_missing/access`, {
         method: 'POST',
-        headers: consentHeaders(org.testKey, token),
+        headers: consentHeaders(p.key, token),
       }),
       404,
       'not_found',
     );
     await expectProblem(
-      await t.request(`/v1/procedures/${draft.id}/notifications/ntf_missing`, {
-        headers: consentHeaders(org.testKey, token),
+      await t.request(`/v1/procedures/${p.id}/notifications/ntf_missing`, {
+        headers: consentHeaders(p.key, token),
       }),
       404,
       'not_found',
@@ -383,8 +360,8 @@ describe('a requirement opened on day 3', () => {
     expect(
       (
         await json(
-          await t.request(`/v1/procedures/${draft.id}/notifications/${list[0].id}`, {
-            headers: consentHeaders(org.testKey, token),
+          await t.request(`/v1/procedures/${p.id}/notifications/${list[0].id}`, {
+            headers: consentHeaders(p.key, token),
           }),
         )
       ).accessed_at,

@@ -10,6 +10,7 @@ import {
   citizenToken,
   expectProblem,
   grantDelegation,
+  issueAgencyKey,
   mintToken,
   registerOrg,
   registerVerifiedOrg,
@@ -18,10 +19,12 @@ import { pdfText } from '../support/pdf';
 import {
   consentHeaders,
   createDraft,
+  delegatedDraft,
   FORMS,
   openNotification,
   PDF_BYTES,
   PNG_BYTES,
+  submitJub,
   upload,
   uploadAll,
 } from '../support/procedures';
@@ -34,12 +37,7 @@ let MD: Place[];
 beforeAll(async () => {
   // Monday 2 March 2026, 10:00 in Madrid.
   t = await createTestApp({ config: { adminToken: ADMIN_TOKEN }, now: '2026-03-02T09:00:00Z' });
-  const res = await t.request('/v1/admin/agency-keys', {
-    method: 'POST',
-    headers: auth(ADMIN_TOKEN),
-    json: { managing_body: 'INSS', office: 'Dirección Provincial de Madrid' },
-  });
-  agencyKey = ((await res.json()) as { secret: string }).secret;
+  agencyKey = await issueAgencyKey(t);
   cal = await readSnapshot(t.sql);
   MD = placesOf(cal, { region: 'MD', applicant_municipality: '28079', office_municipality: '28079' });
 });
@@ -95,10 +93,7 @@ describe('pension family (JUB) through the sandbox', () => {
       'precondition_failed',
     );
 
-    await uploadAll(t, org.testKey, token, draft.id, ['DNI_NIE', 'IBAN_CERT']);
-    const submitted = (await (
-      await t.request(`/v1/procedures/${draft.id}/submit`, { method: 'POST', headers: h })
-    ).json()) as any;
+    const submitted = await submitJub(t, org.testKey, token, draft.id);
     expect(submitted.status).toBe('submitted');
     expect(submitted.registry_entry_number).toMatch(/^REG-2026-\d{8}$/);
     expect(submitted.registered_on).toBe('2026-03-02');
@@ -383,19 +378,14 @@ describe('submission', () => {
 
   it('produces a receipt PDF with the entry number and document hashes', async () => {
     const org = await registerOrg(t);
-    const granted = await grantDelegation(t, org.testKey);
-    const token = await mintToken(t, org.testKey, granted.delegationId);
+    const { token, draft } = await delegatedDraft(t, org.testKey);
     const h = consentHeaders(org.testKey, token);
-    const draft = await createDraft(t, org.testKey, token, 'JUB', FORMS.JUB);
     await expectProblem(
       await t.request(`/v1/procedures/${draft.id}/receipt`, { headers: h }),
       409,
       'invalid_state_transition',
     );
-    await uploadAll(t, org.testKey, token, draft.id, ['DNI_NIE', 'IBAN_CERT']);
-    const submitted = (await (
-      await t.request(`/v1/procedures/${draft.id}/submit`, { method: 'POST', headers: h })
-    ).json()) as any;
+    const submitted = await submitJub(t, org.testKey, token, draft.id);
     const docs = (await get(`/v1/procedures/${draft.id}/documents`, h)).data;
     const receipt = await t.request(`/v1/procedures/${draft.id}/receipt`, { headers: h });
     expect(receipt.status).toBe(200);
@@ -416,16 +406,16 @@ describe('submission', () => {
 describe('revocation hides procedures and blocks every action', () => {
   it('the list drops the client and every consented call answers delegation_inactive', async () => {
     const org = await registerVerifiedOrg(t);
-    const granted = await grantDelegation(t, org.liveKey);
-    const token = await mintToken(t, org.liveKey, granted.delegationId);
+    const granted = await delegatedDraft(t, org.liveKey, { capacities: ['consult', 'file', 'respond'] });
+    const { token, draft } = granted;
     const h = consentHeaders(org.liveKey, token);
-    const draft = await createDraft(t, org.liveKey, token, 'JUB', FORMS.JUB);
     expect((await get('/v1/procedures', auth(org.liveKey))).data.map((p: any) => p.id)).toContain(draft.id);
 
-    await t.request(`/v1/me/delegations/${granted.delegationId}/revoke`, {
+    const revoked = await t.request(`/v1/me/delegations/${granted.delegationId}/revoke`, {
       method: 'POST',
       headers: auth(granted.citizenToken!),
     });
+    expect(revoked.status, await revoked.clone().text()).toBe(200);
     expect((await get('/v1/procedures', auth(org.liveKey))).data.map((p: any) => p.id)).not.toContain(draft.id);
     for (const [method, path] of [
       ['GET', `/v1/procedures/${draft.id}`],
@@ -447,9 +437,7 @@ describe('revocation hides procedures and blocks every action', () => {
 describe('capacities', () => {
   it('withdrawing needs the withdraw capacity; a JUB token cannot file an IMV', async () => {
     const org = await registerOrg(t);
-    const granted = await grantDelegation(t, org.testKey);
-    const token = await mintToken(t, org.testKey, granted.delegationId);
-    const draft = await createDraft(t, org.testKey, token, 'JUB', FORMS.JUB);
+    const { token, draft } = await delegatedDraft(t, org.testKey, { capacities: ['consult', 'file', 'respond'] });
     await expectProblem(
       await t.request(`/v1/procedures/${draft.id}/withdraw`, {
         method: 'POST',

@@ -1,10 +1,8 @@
-import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 
-import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createTestApp, type TestApp } from '../support/app';
+import { createTestApp, type ServedApp, serveTestApp, type TestApp } from '../support/app';
 import { grantDelegation, registerOrg } from '../support/fixtures';
 
 /**
@@ -13,27 +11,22 @@ import { grantDelegation, registerOrg } from '../support/fixtures';
  * chunked body, which must still be read.
  */
 let t: TestApp;
-let port: number;
-let close: () => void;
+let server: ServedApp | undefined;
 beforeAll(async () => {
   t = await createTestApp();
-  await new Promise<void>((resolve) => {
-    const server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
-      port = info.port;
-      resolve();
-    });
-    close = () => server.close();
-  });
+  server = await serveTestApp(t);
 });
 afterAll(async () => {
-  close();
+  await server?.close();
   await t.close();
 });
 
 /** Sends `head` (and `body`) on a fresh connection and answers the status and the JSON body. */
 function raw(head: string, body = ''): Promise<{ status: number; json: Record<string, any> }> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () => socket.write(`${head}\r\nconnection: close\r\n\r\n${body}`));
+    const socket = connect(server!.port, '127.0.0.1', () =>
+      socket.write(`${head}\r\nconnection: close\r\n\r\n${body}`),
+    );
     let data = '';
     socket.on('data', (d) => (data += d));
     socket.on('error', reject);

@@ -1,17 +1,15 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { SAMPLE_BASE_URL } from '../../api/http/code-samples';
-import { createTestApp, type TestApp } from '../support/app';
-import { ADMIN_TOKEN, auth, grantDelegation, mintToken, registerVerifiedOrg } from '../support/fixtures';
-import { consentHeaders, createDraft, FORMS, uploadAll } from '../support/procedures';
+import { createTestApp, type ServedApp, serveTestApp, type TestApp } from '../support/app';
+import { ADMIN_TOKEN, auth, issueAgencyKey, registerVerifiedOrg } from '../support/fixtures';
+import { consentHeaders, delegatedDraft, submitJub } from '../support/procedures';
 
 const run = promisify(execFile);
 const document = JSON.parse(readFileSync(new URL('../../openapi/openapi.json', import.meta.url), 'utf8')) as Record<
@@ -29,7 +27,7 @@ const reads = Object.entries<Record<string, any>>(document.paths).flatMap(([path
 );
 
 let t: TestApp;
-let server: ServerType;
+let server: ServedApp | undefined;
 let base: string;
 let cwd: string;
 let env: Record<string, string>;
@@ -38,11 +36,8 @@ const ids: Record<string, string> = {};
 
 beforeAll(async () => {
   t = await createTestApp({ config: { adminToken: ADMIN_TOKEN } });
-  base = await new Promise<string>((resolve) => {
-    server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) =>
-      resolve(`http://127.0.0.1:${info.port}`),
-    );
-  });
+  server = await serveTestApp(t);
+  base = server.url;
   cwd = mkdtempSync(join(tmpdir(), 'puente-samples-'));
   const json = async (res: Response | Promise<Response>) => {
     const r = await res;
@@ -51,15 +46,14 @@ beforeAll(async () => {
   };
   // One of everything a read can name: a filed procedure with documents, an event, an endpoint, a calendar change, a batch.
   const org = await registerVerifiedOrg(t);
-  const granted = await grantDelegation(t, org.liveKey, {
-    scope: { procedure_types: ['JUB'], subjects: [], capacities: ['consult', 'file', 'respond'] },
+  const {
+    draft,
+    token: consent,
+    ...granted
+  } = await delegatedDraft(t, org.liveKey, {
+    capacities: ['consult', 'file', 'respond'],
   });
-  const consent = await mintToken(t, org.liveKey, granted.delegationId, { lifetime_seconds: 3600 });
-  const draft = await createDraft(t, org.liveKey, consent, 'JUB', FORMS.JUB);
-  await uploadAll(t, org.liveKey, consent, draft.id, ['DNI_NIE', 'IBAN_CERT']);
-  await json(
-    t.request(`/v1/procedures/${draft.id}/submit`, { method: 'POST', headers: consentHeaders(org.liveKey, consent) }),
-  );
+  await submitJub(t, org.liveKey, consent, draft.id);
   const documents = await json(
     t.request(`/v1/procedures/${draft.id}/documents`, { headers: consentHeaders(org.liveKey, consent) }),
   );
@@ -72,18 +66,12 @@ beforeAll(async () => {
       json: { url: 'https://hooks.example.com/puente' },
     }),
   );
-  const agency = await json(
-    t.request('/v1/admin/agency-keys', {
-      method: 'POST',
-      headers: auth(ADMIN_TOKEN),
-      json: { managing_body: 'INSS', office: 'Dirección Provincial de Madrid' },
-    }),
-  );
+  const agencyKey = await issueAgencyKey(t);
   // The agency asks for a document: a notification the representative can read.
   await json(
     t.request(`/v1/agency/procedures/${draft.id}/requirements`, {
       method: 'POST',
-      headers: auth(agency.secret),
+      headers: auth(agencyKey),
       json: { kinds: ['COMPANY_CERT'], message: 'Aporte el certificado de empresa.' },
     }),
   );
@@ -131,14 +119,14 @@ beforeAll(async () => {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     PUENTE_API_KEY: org.liveKey,
     PUENTE_CONSENT_TOKEN: consent,
-    PUENTE_AGENCY_KEY: agency.secret,
+    PUENTE_AGENCY_KEY: agencyKey,
     PUENTE_CITIZEN_TOKEN: granted.citizenToken!,
     PUENTE_ADMIN_TOKEN: ADMIN_TOKEN,
   };
 }, 120_000);
 afterAll(async () => {
   rmSync(cwd, { recursive: true, force: true });
-  await new Promise<void>((r) => server?.close(() => r()));
+  await server?.close();
   await t?.close();
 });
 

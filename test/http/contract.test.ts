@@ -71,33 +71,19 @@ describe('HTTP contract', () => {
     expect(body.errors.every((e: { in: string }) => e.in === 'body')).toBe(true);
   });
 
-  it('rejects malformed JSON', async () => {
-    const res = await t.request('/v1/probe', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{"name": ',
-    });
-    expect(res.status).toBe(400);
-    expect((await problem(res)).code).toBe('malformed_json');
-  });
-
-  it('rejects a body of the wrong content type with 415', async () => {
-    const res = await t.request('/v1/probe', {
-      method: 'POST',
-      headers: { 'content-type': 'text/plain' },
-      body: 'name=abc',
-    });
-    expect(res.status).toBe(415);
-    expect((await problem(res)).code).toBe('unsupported_media_type');
-  });
-
-  it('rejects an oversized body with 413', async () => {
-    const res = await t.request('/v1/probe', {
-      method: 'POST',
-      json: { name: 'x'.repeat(5000), nested: { count: 1 } },
-    });
-    expect(res.status).toBe(413);
-    expect((await problem(res)).code).toBe('payload_too_large');
+  it.each([
+    ['malformed JSON', 400, 'malformed_json', { headers: { 'content-type': 'application/json' }, body: '{"name": ' }],
+    [
+      'a body of the wrong content type',
+      415,
+      'unsupported_media_type',
+      { headers: { 'content-type': 'text/plain' }, body: 'name=abc' },
+    ],
+    ['an oversized body', 413, 'payload_too_large', { json: { name: 'x'.repeat(5000), nested: { count: 1 } } }],
+  ] as const)('rejects %s with %i %s', async (_, status, code, init) => {
+    const res = await t.request('/v1/probe', { method: 'POST', ...init });
+    expect(res.status).toBe(status);
+    expect((await problem(res)).code).toBe(code);
   });
 
   it('answers an unexpected failure with 500 and no internals', async () => {

@@ -1,10 +1,10 @@
-import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
+import { createSql } from '../../api/db/client';
 import type { Sql } from '../../api/db/sql';
 import { createTestApp, type TestApp } from '../support/app';
-import { citizenToken, expectProblem, grantDelegation, mintToken, registerOrg } from '../support/fixtures';
-import { consentHeaders, createDraft, FORMS } from '../support/procedures';
+import { citizenToken, expectProblem, registerOrg } from '../support/fixtures';
+import { consentHeaders, delegatedDraft } from '../support/procedures';
 
 /**
  * The access log of consented reads. On PostgreSQL the read's one statement (on the request
@@ -28,7 +28,7 @@ beforeAll(async () => {
     },
   });
   const url = (t.database as { url?: string }).url;
-  observer = url ? (postgres(url, { max: 1, onnotice: () => {} }) as unknown as Sql) : t.sql;
+  observer = url ? createSql(url, { max: 1 }) : t.sql;
 });
 afterAll(async () => {
   if (observer !== t.sql) await observer.end();
@@ -37,12 +37,8 @@ afterAll(async () => {
 
 async function world() {
   const org = await registerOrg(t);
-  const granted = await grantDelegation(t, org.testKey, {
-    scope: { procedure_types: ['JUB'], subjects: [], capacities: ['consult', 'file'] },
-  });
-  const token = await mintToken(t, org.testKey, granted.delegationId, { lifetime_seconds: 3600 });
-  const procedure = await createDraft(t, org.testKey, token, 'JUB', FORMS.JUB);
-  return { org, token, procedure, ...granted };
+  const { draft, ...granted } = await delegatedDraft(t, org.testKey);
+  return { org, procedure: draft, ...granted };
 }
 
 const logged = async (requestId: string) =>

@@ -1,16 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createTestApp, type TestApp } from '../support/app';
-import {
-  ADMIN_TOKEN,
-  auth,
-  expectProblem,
-  grantDelegation,
-  mintToken,
-  registerOrg,
-  registerVerifiedOrg,
-} from '../support/fixtures';
-import { consentHeaders, createDraft, FORMS } from '../support/procedures';
+import { ADMIN_TOKEN, auth, expectProblem, registerOrg, registerVerifiedOrg } from '../support/fixtures';
+import { consentHeaders, delegatedDraft } from '../support/procedures';
 
 /**
  * `GET /v1/procedures/{id}` authenticates the key, counts the rate limit, checks the delegation,
@@ -29,14 +21,11 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-async function filedProcedure(key: string) {
-  const granted = await grantDelegation(t, key, {
-    scope: { procedure_types: ['JUB'], subjects: [], capacities: ['consult', 'file'] },
+/** `GET /v1/procedures/{id}` with a key and a consent token (and a request id), on `app`. */
+const read = (id: string, key: string, token: string, requestId?: string, app: TestApp = t) =>
+  app.request(`/v1/procedures/${id}`, {
+    headers: consentHeaders(key, token, requestId ? { 'request-id': requestId } : {}),
   });
-  const token = await mintToken(t, key, granted.delegationId, { lifetime_seconds: 3600 });
-  const procedure = await createDraft(t, key, token, 'JUB', FORMS.JUB);
-  return { token, procedure, delegationId: granted.delegationId };
-}
 
 const accessLogFor = async (requestId: string) =>
   t.sql<
@@ -46,11 +35,9 @@ const accessLogFor = async (requestId: string) =>
 describe('consented read of a procedure', () => {
   it('costs one query, and logs the access once, with rate-limit headers', async () => {
     const org = await registerOrg(t);
-    const { token, procedure } = await filedProcedure(org.testKey);
+    const { token, draft: procedure } = await delegatedDraft(t, org.testKey);
     const before = queries;
-    const res = await t.request(`/v1/procedures/${procedure.id}`, {
-      headers: consentHeaders(org.testKey, token, { 'request-id': 'req_read_once_0001' }),
-    });
+    const res = await read(procedure.id, org.testKey, token, 'req_read_once_0001');
     expect(queries - before).toBe(1);
     expect(res.status).toBe(200);
     expect(((await res.json()) as { id: string }).id).toBe(procedure.id);
@@ -62,34 +49,20 @@ describe('consented read of a procedure', () => {
 
   it('answers 401 for a bad or revoked key before any consent problem, and logs nothing', async () => {
     const org = await registerOrg(t);
-    const { token, procedure } = await filedProcedure(org.testKey);
+    const { token, draft: procedure } = await delegatedDraft(t, org.testKey);
     await expectProblem(
       await t.request(`/v1/procedures/${procedure.id}`, { headers: auth('sk_test_' + 'a'.repeat(43)) }),
       401,
       'unauthorized',
     );
-    await expectProblem(
-      await t.request(`/v1/procedures/${procedure.id}`, {
-        headers: consentHeaders('sk_test_' + 'a'.repeat(43), token),
-      }),
-      401,
-      'unauthorized',
-    );
+    await expectProblem(await read(procedure.id, 'sk_test_' + 'a'.repeat(43), token), 401, 'unauthorized');
 
     const extra = (await (
       await t.request('/v1/api-keys', { method: 'POST', headers: auth(org.testKey), json: { name: 'soon revoked' } })
     ).json()) as { id: string; secret: string };
-    expect(
-      (await t.request(`/v1/procedures/${procedure.id}`, { headers: consentHeaders(extra.secret, token) })).status,
-    ).toBe(200);
+    expect((await read(procedure.id, extra.secret, token)).status).toBe(200);
     await t.request(`/v1/api-keys/${extra.id}`, { method: 'DELETE', headers: auth(org.testKey) });
-    await expectProblem(
-      await t.request(`/v1/procedures/${procedure.id}`, {
-        headers: consentHeaders(extra.secret, token, { 'request-id': 'req_revoked_key_01' }),
-      }),
-      401,
-      'unauthorized',
-    );
+    await expectProblem(await read(procedure.id, extra.secret, token, 'req_revoked_key_01'), 401, 'unauthorized');
     expect(await accessLogFor('req_revoked_key_01')).toEqual([]);
     // A valid key still gets the consent problems, in their own words.
     await expectProblem(
@@ -101,16 +74,14 @@ describe('consented read of a procedure', () => {
 
   it('refuses a suspended organisation as suspended, not as a consent problem', async () => {
     const org = await registerVerifiedOrg(t);
-    const { token, procedure } = await filedProcedure(org.testKey);
+    const { token, draft: procedure } = await delegatedDraft(t, org.testKey);
     await t.request(`/v1/admin/organizations/${org.id}/suspend`, {
       method: 'POST',
       headers: auth(ADMIN_TOKEN),
       json: { reason: 'Baja colegial.' },
     });
     await expectProblem(
-      await t.request(`/v1/procedures/${procedure.id}`, {
-        headers: consentHeaders(org.testKey, token, { 'request-id': 'req_suspended_001' }),
-      }),
+      await read(procedure.id, org.testKey, token, 'req_suspended_001'),
       403,
       'organization_suspended',
     );
@@ -123,17 +94,12 @@ describe('consented read of a procedure', () => {
       config: { rateLimit: { limit: 3, windowSeconds: 60 } },
     });
     const org = await registerOrg(limited);
-    const { token, procedure } = await filedProcedure(org.testKey);
+    const { token, draft: procedure } = await delegatedDraft(t, org.testKey);
     // Registration, the delegation and the draft have used the window already; start a fresh one.
     limited.clock.advance(60_000);
     for (let i = 0; i < 3; i++)
-      expect(
-        (await limited.request(`/v1/procedures/${procedure.id}`, { headers: consentHeaders(org.testKey, token) }))
-          .status,
-      ).toBe(200);
-    const refused = await limited.request(`/v1/procedures/${procedure.id}`, {
-      headers: consentHeaders(org.testKey, token, { 'request-id': 'req_over_limit_01' }),
-    });
+      expect((await read(procedure.id, org.testKey, token, undefined, limited)).status).toBe(200);
+    const refused = await read(procedure.id, org.testKey, token, 'req_over_limit_01', limited);
     await expectProblem(refused, 429, 'rate_limited');
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(await accessLogFor('req_over_limit_01')).toEqual([]);
@@ -142,12 +108,10 @@ describe('consented read of a procedure', () => {
   it("refuses another organisation's token with its own key as an actor mismatch, and logs nothing", async () => {
     const mine = await registerOrg(t);
     const theirs = await registerOrg(t);
-    const { procedure } = await filedProcedure(mine.testKey);
-    const { token: theirToken } = await filedProcedure(theirs.testKey);
+    const { draft: procedure } = await delegatedDraft(t, mine.testKey);
+    const { token: theirToken } = await delegatedDraft(t, theirs.testKey);
     await expectProblem(
-      await t.request(`/v1/procedures/${procedure.id}`, {
-        headers: consentHeaders(mine.testKey, theirToken, { 'request-id': 'req_actor_mismatch' }),
-      }),
+      await read(procedure.id, mine.testKey, theirToken, 'req_actor_mismatch'),
       403,
       'consent_actor_mismatch',
     );
@@ -156,38 +120,22 @@ describe('consented read of a procedure', () => {
 
   it('stops reading the moment the delegation is revoked, with no cache in between', async () => {
     const org = await registerOrg(t);
-    const { token, procedure, delegationId } = await filedProcedure(org.testKey);
-    expect(
-      (await t.request(`/v1/procedures/${procedure.id}`, { headers: consentHeaders(org.testKey, token) })).status,
-    ).toBe(200);
+    const { token, draft: procedure, delegationId } = await delegatedDraft(t, org.testKey);
+    expect((await read(procedure.id, org.testKey, token)).status).toBe(200);
     const renounced = await t.request(`/v1/delegations/${delegationId}/renounce`, {
       method: 'POST',
       headers: auth(org.testKey),
       json: { reason: 'Fin del encargo.' },
     });
     expect(renounced.status, await renounced.clone().text()).toBe(200);
-    await expectProblem(
-      await t.request(`/v1/procedures/${procedure.id}`, { headers: consentHeaders(org.testKey, token) }),
-      403,
-      'delegation_inactive',
-    );
+    await expectProblem(await read(procedure.id, org.testKey, token), 403, 'delegation_inactive');
   });
 
   it('refuses a token it has already accepted once it expires: only the signature is remembered', async () => {
     const org = await registerOrg(t);
-    const granted = await grantDelegation(t, org.testKey, {
-      scope: { procedure_types: ['JUB'], subjects: [], capacities: ['consult', 'file'] },
-    });
-    const token = await mintToken(t, org.testKey, granted.delegationId, { lifetime_seconds: 60 });
-    const procedure = await createDraft(t, org.testKey, token, 'JUB', FORMS.JUB);
-    expect(
-      (await t.request(`/v1/procedures/${procedure.id}`, { headers: consentHeaders(org.testKey, token) })).status,
-    ).toBe(200);
+    const { token, draft: procedure } = await delegatedDraft(t, org.testKey, { tokenLifetimeSeconds: 60 });
+    expect((await read(procedure.id, org.testKey, token)).status).toBe(200);
     t.clock.advance(66_000);
-    await expectProblem(
-      await t.request(`/v1/procedures/${procedure.id}`, { headers: consentHeaders(org.testKey, token) }),
-      403,
-      'consent_expired',
-    );
+    await expectProblem(await read(procedure.id, org.testKey, token), 403, 'consent_expired');
   });
 });

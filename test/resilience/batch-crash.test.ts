@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 import type { Database } from '../../api/node/database';
-import { acceptanceCsv } from '../support/batches';
+import { ACCEPTANCE_COUNTS, acceptanceCsv } from '../support/batches';
 import { openTestDatabase } from '../support/database';
 import { registrationBody } from '../support/fixtures';
-import { type ServerProcess, startServer } from '../support/server-process';
+import { callServer as call, type ServerProcess, startServer } from '../support/server-process';
 
 /**
  * SIGKILL the server while its background worker is in the middle of a 1,000-row batch, restart
@@ -41,21 +41,6 @@ afterAll(async () => {
 });
 
 type Json = Record<string, any>;
-
-async function call(
-  base: string,
-  method: string,
-  path: string,
-  headers: Record<string, string>,
-  body?: unknown,
-): Promise<{ status: number; body: Json }> {
-  const res = await fetch(base + path, {
-    method,
-    headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: res.status, body: (await res.json().catch(() => null)) as Json };
-}
 
 async function allPages(base: string, path: string, headers: Record<string, string>): Promise<Json[]> {
   const out: Json[] = [];
@@ -90,13 +75,17 @@ describe('a batch survives SIGKILL mid-way', () => {
       expect(res.status).toBe(201);
     }
 
-    const form = new FormData();
-    form.append('file', new File([data.csv], 'clientes.csv', { type: 'text/csv' }));
-    const res = await fetch(`${base}/v1/delegation-requests/batches`, {
-      method: 'POST',
-      headers: { ...key, 'idempotency-key': 'crash-batch' },
-      body: form,
-    });
+    /** The CSV uploaded to the server at `url`, always with the same Idempotency-Key. */
+    const upload = (url: string) => {
+      const form = new FormData();
+      form.append('file', new File([data.csv], 'clientes.csv', { type: 'text/csv' }));
+      return fetch(`${url}/v1/delegation-requests/batches`, {
+        method: 'POST',
+        headers: { ...key, 'idempotency-key': 'crash-batch' },
+        body: form,
+      });
+    };
+    const res = await upload(base);
     expect(res.status).toBe(202);
     const batch = (await res.json()) as Json;
 
@@ -119,14 +108,7 @@ describe('a batch survives SIGKILL mid-way', () => {
       if (final.status === 'completed') break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    expect(final).toMatchObject({
-      status: 'completed',
-      total: 1000,
-      done: 1000,
-      created: 950,
-      duplicates: 30,
-      failed: 20,
-    });
+    expect(final).toMatchObject({ status: 'completed', done: 1000, ...ACCEPTANCE_COUNTS });
 
     const rows = await allPages(again, `/v1/delegation-requests/batches/${batch.id}/rows`, key);
     expect(rows.filter((r) => r.status === 'failed').map((r) => [r.row, r.problem.errors[0].column])).toEqual([
@@ -150,13 +132,7 @@ describe('a batch survives SIGKILL mid-way', () => {
     );
 
     // The same upload with the same key is still the same batch.
-    const form2 = new FormData();
-    form2.append('file', new File([data.csv], 'clientes.csv', { type: 'text/csv' }));
-    const replay = await fetch(`${again}/v1/delegation-requests/batches`, {
-      method: 'POST',
-      headers: { ...key, 'idempotency-key': 'crash-batch' },
-      body: form2,
-    });
+    const replay = await upload(again);
     expect(replay.status).toBe(202);
     expect(((await replay.json()) as Json).id).toBe(batch.id);
 
@@ -165,10 +141,7 @@ describe('a batch survives SIGKILL mid-way', () => {
       {
         delegation_request_batch_id: batch.id,
         status: 'completed',
-        total: 1000,
-        created: 950,
-        duplicates: 30,
-        failed: 20,
+        ...ACCEPTANCE_COUNTS,
       },
     ]);
   }, 180_000);

@@ -7,7 +7,7 @@ import { openTestDatabase } from '../support/database';
 import { registrationBody } from '../support/fixtures';
 import { FORMS } from '../support/forms';
 import { startReceiver } from '../support/receiver';
-import { type ServerProcess, startServer } from '../support/server-process';
+import { callServer as call, type ServerProcess, startServer } from '../support/server-process';
 
 /**
  * SIGKILL the server in the middle of a burst of filings and webhook deliveries, restart it, and
@@ -39,15 +39,6 @@ afterAll(async () => {
   if (onPostgres) await db.close();
 });
 
-async function call(base: string, method: string, path: string, headers: Record<string, string>, body?: unknown) {
-  const res = await fetch(base + path, {
-    method,
-    headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: res.status, body: (await res.json().catch(() => null)) as any };
-}
-
 describe.skipIf(!onPostgres)('crash safety (SIGKILL mid-burst)', () => {
   it('loses no acknowledged write, half-writes nothing, and delivers every event', async () => {
     const receiver = await startReceiver(() => ({ status: 200, delayMs: 20 }));
@@ -71,19 +62,23 @@ describe.skipIf(!onPostgres)('crash safety (SIGKILL mid-burst)', () => {
     ).body.token;
     const consented = { ...key, 'puente-consent': token };
 
+    /** Files a JUB on the server at `url` under this Idempotency-Key. */
+    const file = (url: string, idempotencyKey: string) =>
+      call(
+        url,
+        'POST',
+        '/v1/procedures',
+        { ...consented, 'idempotency-key': idempotencyKey },
+        { type: 'JUB', form: FORMS.JUB },
+      );
+
     // A burst of filings, each with its own Idempotency-Key; kill the server while they run.
     const keys = Array.from({ length: 40 }, (_, i) => `filing-${i}`);
     const acknowledged = new Map<string, string>();
     const burst = keys.map(async (k, i) => {
       await new Promise((r) => setTimeout(r, i * 10));
       try {
-        const res = await call(
-          base,
-          'POST',
-          '/v1/procedures',
-          { ...consented, 'idempotency-key': k },
-          { type: 'JUB', form: FORMS.JUB },
-        );
+        const res = await file(base, k);
         if (res.status === 201) acknowledged.set(k, res.body.id);
       } catch {
         // connection cut by the kill
@@ -98,13 +93,7 @@ describe.skipIf(!onPostgres)('crash safety (SIGKILL mid-burst)', () => {
     await new Promise((r) => setTimeout(r, 2100)); // in-flight claims of the dead process expire
     const final = new Map<string, string>();
     for (const k of keys) {
-      const res = await call(
-        again,
-        'POST',
-        '/v1/procedures',
-        { ...consented, 'idempotency-key': k },
-        { type: 'JUB', form: FORMS.JUB },
-      );
+      const res = await file(again, k);
       expect(res.status, JSON.stringify(res.body)).toBe(201);
       final.set(k, res.body.id);
     }

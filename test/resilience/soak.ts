@@ -174,23 +174,20 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const d = pick(delegations);
     const consented = { ...key, 'puente-consent': d.token };
     const idempotencyKey = `soak-${process.pid}-${idempotencySeq++}`;
-    const created = await call(
-      'file',
-      'POST',
-      '/v1/procedures',
-      { ...consented, 'idempotency-key': idempotencyKey },
-      { type: 'JUB', form: FORMS.JUB },
-    );
-    if (created?.status !== 201) return;
-    acknowledged.add(created.body.id);
-    if (Math.random() < 0.2) {
-      const replay = await call(
+    // The filing, and its replay: the same request under the same Idempotency-Key.
+    const send = () =>
+      call(
         'file',
         'POST',
         '/v1/procedures',
         { ...consented, 'idempotency-key': idempotencyKey },
         { type: 'JUB', form: FORMS.JUB },
       );
+    const created = await send();
+    if (created?.status !== 201) return;
+    acknowledged.add(created.body.id);
+    if (Math.random() < 0.2) {
+      const replay = await send();
       if (replay?.body?.id !== created.body.id || replay.headers.get('idempotent-replayed') !== 'true') {
         replaysMismatched++;
         unexpected.push(

@@ -1,16 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createTestApp, type TestApp } from '../support/app';
+import { advance, citizenCase, fileJub } from '../support/citizen-procedures';
 import {
   ADMIN_TOKEN,
   auth,
+  citizenToken,
+  expectJson,
   expectProblem,
   grantDelegation,
   mintToken,
   registerOrg,
   registerVerifiedOrg,
 } from '../support/fixtures';
-import { consentHeaders, createDraft, FORMS, PDF_BYTES } from '../support/procedures';
+import { consentHeaders, delegatedDraft, FORMS, openNotification, PDF_BYTES, upload } from '../support/procedures';
 
 /**
  * Every refusal, sent to every operation on a client's data (reads and writes), answers the same
@@ -35,44 +38,73 @@ afterAll(() => t.close());
 const ALL = ['consult', 'file', 'respond', 'withdraw'] as const;
 type Capacity = (typeof ALL)[number];
 
-/** One organisation's client, a draft of theirs, and the key and token to act with. */
-interface World {
-  key: string;
-  token: string;
-  idNumber: string;
+/** What an operation names: a procedure and its document and notification, or a procedure type. */
+interface Target {
   procedureId: string;
   documentId: string;
+  /** Unset for a draft, which has no notification: an unknown one is named instead. */
+  notificationId?: string;
+  type: string;
+}
+
+/** One organisation's client, a procedure of theirs, and the key and token to act with. */
+interface Allowed extends Target {
+  key: string;
+  token: string;
+}
+
+/** A client's draft (with one document), under a delegation that covers every capacity. */
+interface World extends Allowed {
+  idNumber: string;
+  delegationId: string;
   /** A token of the same delegation without the capacity an operation needs. */
   tokenWithout(capacity: Capacity): Promise<string>;
 }
 
 async function world(key: string, types: string[] = ['JUB', 'IMV']): Promise<World> {
-  const granted = await grantDelegation(t, key, {
-    scope: { procedure_types: types, subjects: [], capacities: [...ALL] },
+  const { token, draft, idNumber, delegationId } = await delegatedDraft(t, key, {
+    procedure_types: types,
+    capacities: [...ALL],
   });
-  const token = await mintToken(t, key, granted.delegationId, { lifetime_seconds: 3600 });
-  const draft = await createDraft(t, key, token, 'JUB', FORMS.JUB);
-  const form = new FormData();
-  form.set('kind', 'DNI_NIE');
-  form.set('file', new Blob([PDF_BYTES as Uint8Array<ArrayBuffer>], { type: 'application/pdf' }), 'dni.pdf');
-  const uploaded = await t.request(`/v1/procedures/${draft.id}/documents`, {
-    method: 'POST',
-    headers: consentHeaders(key, token),
-    body: form,
-  });
-  expect(uploaded.status, await uploaded.clone().text()).toBe(201);
-  const documentId = ((await uploaded.json()) as { id: string }).id;
+  const { id: documentId } = await expectJson<{ id: string }>(await upload(t, key, token, draft.id, 'DNI_NIE'), 201);
   return {
     key,
     token,
-    idNumber: granted.idNumber,
+    idNumber,
+    delegationId,
     procedureId: draft.id,
     documentId,
+    type: 'JUB',
     tokenWithout: (capacity) =>
-      mintToken(t, key, granted.delegationId, {
+      mintToken(t, key, delegationId, {
         capacities: ALL.filter((c) => c !== capacity),
         lifetime_seconds: 3600,
       }),
+  };
+}
+
+/**
+ * A client's JUB filed with its two documents, with a requirement the representative has opened:
+ * every consented read answers 200 on it (the receipt exists, the notification named is there).
+ */
+async function filedWorld(): Promise<Allowed> {
+  const c = await citizenCase(t);
+  const filed = await fileJub(t, c);
+  await advance(t, c, filed.id, { action: 'require', kinds: ['COMPANY_CERT'], message: 'Falta el certificado.' });
+  const token = await c.token();
+  const notification = await openNotification(t, c.orgKey, token, filed.id, 'requirement');
+  const documents = await expectJson<{ data: Array<{ id: string }> }>(
+    await t.request(`/v1/procedures/${filed.id}/documents`, { headers: consentHeaders(c.orgKey, token) }),
+    200,
+  );
+  const [document] = documents.data;
+  return {
+    key: c.orgKey,
+    token,
+    procedureId: filed.id,
+    documentId: document!.id,
+    notificationId: notification.id as string,
+    type: 'JUB',
   };
 }
 
@@ -85,13 +117,12 @@ interface Operation {
   write?: true;
   /** What an allowed request on the world's draft answers when the gate refuses the resource it names (nothing logged). */
   onDraft?: { status: number; code: string };
-  request(w: { procedureId: string; documentId: string; type: string }): {
-    path: string;
-    init: RequestInit & { json?: unknown };
-  };
+  request(w: Target): { path: string; init: RequestInit & { json?: unknown } };
 }
 
 const UNKNOWN_NOTIFICATION = 'ntf_unknown0000000000000';
+const notification = (w: Target) =>
+  `/v1/procedures/${w.procedureId}/notifications/${w.notificationId ?? UNKNOWN_NOTIFICATION}`;
 
 function uploadBody(): FormData {
   const form = new FormData();
@@ -100,121 +131,75 @@ function uploadBody(): FormData {
   return form;
 }
 
+/** A consented GET of something of the procedure named. */
+const read = (name: string, path: (w: Target) => string, more: Partial<Operation> = {}): Operation => ({
+  name,
+  capacity: 'consult',
+  takesId: true,
+  request: (w) => ({ path: path(w), init: {} }),
+  ...more,
+});
+
+/** A consented POST or PATCH on the procedure named. */
+const act = (
+  name: string,
+  capacity: Capacity,
+  path: (w: Target) => string,
+  init: () => RequestInit & { json?: unknown } = () => ({ method: 'POST' }),
+): Operation => ({ name, capacity, takesId: true, request: (w) => ({ path: path(w), init: init() }) });
+
 const OPERATIONS: Operation[] = [
-  {
-    name: 'retrieve',
-    capacity: 'consult',
-    takesId: true,
-    request: (w) => ({ path: `/v1/procedures/${w.procedureId}`, init: {} }),
-  },
-  {
-    name: 'timeline',
-    capacity: 'consult',
-    takesId: true,
-    request: (w) => ({ path: `/v1/procedures/${w.procedureId}/timeline`, init: {} }),
-  },
-  {
-    name: 'receipt',
-    capacity: 'consult',
-    takesId: true,
-    // A draft has no receipt yet: refused as a state problem.
+  read('retrieve', (w) => `/v1/procedures/${w.procedureId}`),
+  read('timeline', (w) => `/v1/procedures/${w.procedureId}/timeline`),
+  // A draft has no receipt yet: refused as a state problem.
+  read('receipt', (w) => `/v1/procedures/${w.procedureId}/receipt`, {
     onDraft: { status: 409, code: 'invalid_state_transition' },
-    request: (w) => ({ path: `/v1/procedures/${w.procedureId}/receipt`, init: {} }),
-  },
-  {
-    name: 'document list',
-    capacity: 'consult',
-    takesId: true,
-    request: (w) => ({ path: `/v1/procedures/${w.procedureId}/documents`, init: {} }),
-  },
-  {
-    name: 'document download',
-    capacity: 'consult',
-    takesId: true,
-    request: (w) => ({ path: `/v1/procedures/${w.procedureId}/documents/${w.documentId}/content`, init: {} }),
-  },
-  {
-    name: 'consent check',
-    capacity: 'consult',
+  }),
+  read('document list', (w) => `/v1/procedures/${w.procedureId}/documents`),
+  read('document download', (w) => `/v1/procedures/${w.procedureId}/documents/${w.documentId}/content`),
+  read('consent check', (w) => `/v1/consent-tokens/current?capacity=consult&procedure_type=${w.type}`, {
     takesId: false,
-    request: (w) => ({ path: `/v1/consent-tokens/current?capacity=consult&procedure_type=${w.type}`, init: {} }),
-  },
+  }),
   {
     name: 'create',
     capacity: 'file',
     takesId: false,
     request: (w) => ({ path: '/v1/procedures', init: { method: 'POST', json: { type: w.type, form: FORMS.JUB } } }),
   },
+  act(
+    'update',
+    'file',
+    (w) => `/v1/procedures/${w.procedureId}`,
+    () => ({ method: 'PATCH', json: { form: FORMS.JUB } }),
+  ),
+  act('submit', 'file', (w) => `/v1/procedures/${w.procedureId}/submit`),
+  act('withdraw', 'withdraw', (w) => `/v1/procedures/${w.procedureId}/withdraw`),
+  act(
+    'respond',
+    'respond',
+    (w) => `/v1/procedures/${w.procedureId}/requirements/req_unknown0000000000000/response`,
+    () => ({ method: 'POST', json: { message: 'Adjunto.' } }),
+  ),
+  act(
+    'upload',
+    'file',
+    (w) => `/v1/procedures/${w.procedureId}/documents`,
+    () => ({ method: 'POST', body: uploadBody() }),
+  ),
+  read('notification list', (w) => `/v1/procedures/${w.procedureId}/notifications`),
+  // A draft has no notification: the one named is refused by the gate.
+  read('notification retrieve', notification, { onDraft: { status: 404, code: 'not_found' } }),
   {
-    name: 'update',
-    capacity: 'file',
-    takesId: true,
-    request: (w) => ({ path: `/v1/procedures/${w.procedureId}`, init: { method: 'PATCH', json: { form: FORMS.JUB } } }),
-  },
-  {
-    name: 'submit',
-    capacity: 'file',
-    takesId: true,
-    request: (w) => ({ path: `/v1/procedures/${w.procedureId}/submit`, init: { method: 'POST' } }),
-  },
-  {
-    name: 'withdraw',
-    capacity: 'withdraw',
-    takesId: true,
-    request: (w) => ({ path: `/v1/procedures/${w.procedureId}/withdraw`, init: { method: 'POST' } }),
-  },
-  {
-    name: 'respond',
-    capacity: 'respond',
-    takesId: true,
-    request: (w) => ({
-      path: `/v1/procedures/${w.procedureId}/requirements/req_unknown0000000000000/response`,
-      init: { method: 'POST', json: { message: 'Adjunto.' } },
-    }),
-  },
-  {
-    name: 'upload',
-    capacity: 'file',
-    takesId: true,
-    request: (w) => ({
-      path: `/v1/procedures/${w.procedureId}/documents`,
-      init: { method: 'POST', body: uploadBody() },
-    }),
-  },
-  {
-    name: 'notification list',
-    capacity: 'consult',
-    takesId: true,
-    request: (w) => ({ path: `/v1/procedures/${w.procedureId}/notifications`, init: {} }),
-  },
-  {
-    name: 'notification retrieve',
-    capacity: 'consult',
-    takesId: true,
-    // A draft has no notification: the one named is refused by the gate.
-    onDraft: { status: 404, code: 'not_found' },
-    request: (w) => ({ path: `/v1/procedures/${w.procedureId}/notifications/${UNKNOWN_NOTIFICATION}`, init: {} }),
-  },
-  {
-    name: 'notification open',
-    capacity: 'consult',
-    takesId: true,
+    ...act('notification open', 'consult', (w) => `${notification(w)}/access`),
     write: true,
     onDraft: { status: 404, code: 'not_found' },
-    request: (w) => ({
-      path: `/v1/procedures/${w.procedureId}/notifications/${UNKNOWN_NOTIFICATION}/access`,
-      init: { method: 'POST' },
-    }),
   },
 ];
 
 /** What a case sends: the key and token, and the procedure (or type) it names. */
-interface Attempt {
+interface Attempt extends Target {
   app?: TestApp;
   headers: Record<string, string>;
-  procedureId: string;
-  documentId: string;
-  type: string;
   /** Runs just before the attempt (e.g. to use up the rate limit). */
   before?: () => Promise<void>;
 }
@@ -226,211 +211,128 @@ interface RefusalCase {
   prepare(op: Operation): Promise<Attempt>;
 }
 
+/** An attempt on the world's draft with these headers. */
+const aimedAt = (w: World, headers: Record<string, string>): Attempt => ({
+  headers,
+  procedureId: w.procedureId,
+  documentId: w.documentId,
+  type: w.type,
+});
+
+const refusal = (name: string, status: number, code: string, prepare: RefusalCase['prepare']): RefusalCase => ({
+  name,
+  status,
+  code,
+  prepare,
+});
+
+/** The client's delegation ended by `end` (which must answer 200) after the token was minted. */
+const endedDelegation = (name: string, end: (w: World) => Promise<Response>) =>
+  refusal(name, 403, 'delegation_inactive', async () => {
+    const w = await world((await registerOrg(t)).testKey, ['JUB']);
+    const ended = await end(w);
+    expect(ended.status, await ended.clone().text()).toBe(200);
+    return aimedAt(w, consentHeaders(w.key, w.token));
+  });
+
 let seq = 0;
 const requestId = () => `req_gate_${String(++seq).padStart(6, '0')}_${Math.random().toString(36).slice(2, 8)}`;
 
 const CASES: RefusalCase[] = [
-  {
-    name: 'no key',
-    status: 401,
-    code: 'unauthorized',
-    async prepare() {
-      const w = await world((await registerOrg(t)).testKey);
-      return {
-        headers: { 'puente-consent': w.token },
-        procedureId: w.procedureId,
-        documentId: w.documentId,
-        type: 'JUB',
-      };
-    },
-  },
-  {
-    name: 'revoked key',
-    status: 401,
-    code: 'unauthorized',
-    async prepare() {
-      const org = await registerOrg(t);
-      const w = await world(org.testKey);
-      const extra = (await (
-        await t.request('/v1/api-keys', { method: 'POST', headers: auth(org.testKey), json: { name: 'soon revoked' } })
-      ).json()) as { id: string; secret: string };
-      expect(
-        (await t.request(`/v1/api-keys/${extra.id}`, { method: 'DELETE', headers: auth(org.testKey) })).status,
-      ).toBe(200);
-      return {
-        headers: consentHeaders(extra.secret, w.token),
-        procedureId: w.procedureId,
-        documentId: w.documentId,
-        type: 'JUB',
-      };
-    },
-  },
-  {
-    name: 'suspended organisation',
-    status: 403,
-    code: 'organization_suspended',
-    async prepare() {
-      const org = await registerVerifiedOrg(t);
-      const w = await world(org.testKey);
-      await t.request(`/v1/admin/organizations/${org.id}/suspend`, {
-        method: 'POST',
-        headers: auth(ADMIN_TOKEN),
-        json: { reason: 'Baja colegial.' },
-      });
-      return {
-        headers: consentHeaders(org.testKey, w.token),
-        procedureId: w.procedureId,
-        documentId: w.documentId,
-        type: 'JUB',
-      };
-    },
-  },
-  {
-    name: 'live mode unavailable',
-    status: 403,
-    code: 'live_mode_unavailable',
-    async prepare() {
-      const org = await registerVerifiedOrg(t);
-      const w = await world(org.liveKey);
-      // The organisation is no longer verified (its verification is being reviewed again).
-      await t.sql`update organizations set status = 'pending_verification' where id = ${org.id}`;
-      return {
-        headers: consentHeaders(org.liveKey, w.token),
-        procedureId: w.procedureId,
-        documentId: w.documentId,
-        type: 'JUB',
-      };
-    },
-  },
-  {
-    name: 'rate limit exceeded',
-    status: 429,
-    code: 'rate_limited',
-    async prepare() {
-      const org = await registerOrg(t);
-      const w = await world(org.testKey);
-      const limited = await createTestApp({
-        database: t.database,
-        config: { rateLimit: { limit: 2, windowSeconds: 60 } },
-      });
-      return {
-        app: limited,
-        headers: consentHeaders(org.testKey, w.token),
-        procedureId: w.procedureId,
-        documentId: w.documentId,
-        type: 'JUB',
-        async before() {
-          limited.clock.advance(60_000);
-          for (let i = 0; i < 2; i++)
-            expect((await limited.request('/v1/organization', { headers: auth(org.testKey) })).status).toBe(200);
-        },
-      };
-    },
-  },
-  {
-    name: "another organisation's token",
-    status: 403,
-    code: 'consent_actor_mismatch',
-    async prepare() {
-      const mine = await world((await registerOrg(t)).testKey);
-      const theirs = await world((await registerOrg(t)).testKey);
-      return {
-        headers: consentHeaders(mine.key, theirs.token),
-        procedureId: mine.procedureId,
-        documentId: mine.documentId,
-        type: 'JUB',
-      };
-    },
-  },
-  {
-    name: 'a token of the other mode',
-    status: 403,
-    code: 'consent_mode_mismatch',
-    async prepare() {
-      const org = await registerVerifiedOrg(t);
-      const w = await world(org.testKey);
-      return {
-        headers: consentHeaders(org.liveKey, w.token),
-        procedureId: w.procedureId,
-        documentId: w.documentId,
-        type: 'JUB',
-      };
-    },
-  },
-  {
-    name: 'a token whose capacities do not cover the action',
-    status: 403,
-    code: 'scope_insufficient',
-    async prepare(op) {
-      const w = await world((await registerOrg(t)).testKey);
-      return {
-        headers: consentHeaders(w.key, await w.tokenWithout(op.capacity)),
-        procedureId: w.procedureId,
-        documentId: w.documentId,
-        type: 'JUB',
-      };
-    },
-  },
-  {
-    name: 'a delegation that does not cover the type',
-    status: 403,
-    code: 'scope_insufficient',
-    async prepare() {
-      const org = await registerOrg(t);
-      // The client's JUB procedure exists under a JUB delegation; the token used comes from their IMV-only one.
-      const jub = await world(org.testKey, ['JUB']);
-      const imvOnly = await grantDelegation(t, org.testKey, {
-        idNumber: jub.idNumber,
-        scope: { procedure_types: ['IMV'], subjects: [], capacities: [...ALL] },
-      });
-      const token = await mintToken(t, org.testKey, imvOnly.delegationId, { lifetime_seconds: 3600 });
-      return {
-        headers: consentHeaders(org.testKey, token),
-        procedureId: jub.procedureId,
-        documentId: jub.documentId,
-        type: 'JUB',
-      };
-    },
-  },
-  {
-    name: 'a revoked delegation',
-    status: 403,
-    code: 'delegation_inactive',
-    async prepare() {
-      const org = await registerOrg(t);
-      const granted = await grantDelegation(t, org.testKey, {
-        scope: { procedure_types: ['JUB'], subjects: [], capacities: [...ALL] },
-      });
-      const token = await mintToken(t, org.testKey, granted.delegationId, { lifetime_seconds: 3600 });
-      const draft = await createDraft(t, org.testKey, token, 'JUB', FORMS.JUB);
-      const renounced = await t.request(`/v1/delegations/${granted.delegationId}/renounce`, {
-        method: 'POST',
-        headers: auth(org.testKey),
-        json: { reason: 'Fin del encargo.' },
-      });
-      expect(renounced.status).toBe(200);
-      return {
-        headers: consentHeaders(org.testKey, token),
-        procedureId: draft.id,
-        documentId: 'doc_unknown00000000000000',
-        type: 'JUB',
-      };
-    },
-  },
-  {
-    name: 'an unknown id',
-    status: 404,
-    code: 'not_found',
-    async prepare() {
-      const w = await world((await registerOrg(t)).testKey);
-      return {
-        headers: consentHeaders(w.key, w.token),
-        procedureId: 'prc_unknown00000000000000',
-        documentId: 'doc_unknown00000000000000',
-        type: 'JUB',
-      };
-    },
-  },
+  refusal('no key', 401, 'unauthorized', async () => {
+    const w = await world((await registerOrg(t)).testKey);
+    return aimedAt(w, { 'puente-consent': w.token });
+  }),
+  refusal('revoked key', 401, 'unauthorized', async () => {
+    const org = await registerOrg(t);
+    const w = await world(org.testKey);
+    const extra = (await (
+      await t.request('/v1/api-keys', { method: 'POST', headers: auth(org.testKey), json: { name: 'soon revoked' } })
+    ).json()) as { id: string; secret: string };
+    const revoked = await t.request(`/v1/api-keys/${extra.id}`, { method: 'DELETE', headers: auth(org.testKey) });
+    expect(revoked.status).toBe(200);
+    return aimedAt(w, consentHeaders(extra.secret, w.token));
+  }),
+  refusal('suspended organisation', 403, 'organization_suspended', async () => {
+    const org = await registerVerifiedOrg(t);
+    const w = await world(org.testKey);
+    await t.request(`/v1/admin/organizations/${org.id}/suspend`, {
+      method: 'POST',
+      headers: auth(ADMIN_TOKEN),
+      json: { reason: 'Baja colegial.' },
+    });
+    return aimedAt(w, consentHeaders(org.testKey, w.token));
+  }),
+  refusal('live mode unavailable', 403, 'live_mode_unavailable', async () => {
+    const org = await registerVerifiedOrg(t);
+    const w = await world(org.liveKey);
+    // The organisation is no longer verified (its verification is being reviewed again).
+    await t.sql`update organizations set status = 'pending_verification' where id = ${org.id}`;
+    return aimedAt(w, consentHeaders(org.liveKey, w.token));
+  }),
+  refusal('rate limit exceeded', 429, 'rate_limited', async () => {
+    const org = await registerOrg(t);
+    const w = await world(org.testKey);
+    const limited = await createTestApp({
+      database: t.database,
+      config: { rateLimit: { limit: 2, windowSeconds: 60 } },
+    });
+    return {
+      ...aimedAt(w, consentHeaders(org.testKey, w.token)),
+      app: limited,
+      async before() {
+        limited.clock.advance(60_000);
+        for (let i = 0; i < 2; i++)
+          expect((await limited.request('/v1/organization', { headers: auth(org.testKey) })).status).toBe(200);
+      },
+    };
+  }),
+  refusal("another organisation's token", 403, 'consent_actor_mismatch', async () => {
+    const mine = await world((await registerOrg(t)).testKey);
+    const theirs = await world((await registerOrg(t)).testKey);
+    return aimedAt(mine, consentHeaders(mine.key, theirs.token));
+  }),
+  refusal('a token of the other mode', 403, 'consent_mode_mismatch', async () => {
+    const org = await registerVerifiedOrg(t);
+    const w = await world(org.testKey);
+    return aimedAt(w, consentHeaders(org.liveKey, w.token));
+  }),
+  refusal('a token whose capacities do not cover the action', 403, 'scope_insufficient', async (op) => {
+    const w = await world((await registerOrg(t)).testKey);
+    return aimedAt(w, consentHeaders(w.key, await w.tokenWithout(op.capacity)));
+  }),
+  refusal('a delegation that does not cover the type', 403, 'scope_insufficient', async () => {
+    const org = await registerOrg(t);
+    // The client's JUB procedure exists under a JUB delegation; the token used comes from their IMV-only one.
+    const jub = await world(org.testKey, ['JUB']);
+    const imvOnly = await grantDelegation(t, org.testKey, {
+      idNumber: jub.idNumber,
+      scope: { procedure_types: ['IMV'], subjects: [], capacities: [...ALL] },
+    });
+    const token = await mintToken(t, org.testKey, imvOnly.delegationId, { lifetime_seconds: 3600 });
+    return aimedAt(jub, consentHeaders(org.testKey, token));
+  }),
+  endedDelegation('a delegation the citizen revoked', async (w) =>
+    t.request(`/v1/me/delegations/${w.delegationId}/revoke`, {
+      method: 'POST',
+      headers: auth(await citizenToken(t, w.idNumber)),
+    }),
+  ),
+  endedDelegation('a delegation the organisation renounced', (w) =>
+    t.request(`/v1/delegations/${w.delegationId}/renounce`, {
+      method: 'POST',
+      headers: auth(w.key),
+      json: { reason: 'Fin del encargo.' },
+    }),
+  ),
+  refusal('an unknown id', 404, 'not_found', async () => {
+    const w = await world((await registerOrg(t)).testKey);
+    return {
+      ...aimedAt(w, consentHeaders(w.key, w.token)),
+      procedureId: 'prc_unknown00000000000000',
+      documentId: 'doc_unknown00000000000000',
+    };
+  }),
 ];
 
 async function accessLogRows(id: string): Promise<number> {
@@ -462,35 +364,46 @@ describe('the consent gate refuses the same way on every operation, and logs not
   }
 
   it('an allowed read logs exactly one row, and a consented response is never cached', async () => {
-    const w = await world((await registerOrg(t)).testKey);
-    for (const op of OPERATIONS.filter((o) => o.capacity === 'consult')) {
-      const id = requestId();
-      const { path, init } = op.request({ procedureId: w.procedureId, documentId: w.documentId, type: 'JUB' });
-      const res = await t.request(path, { ...init, headers: consentHeaders(w.key, w.token, { 'request-id': id }) });
-      // A resource the draft does not have (a receipt, a notification) is refused inside the gate, and not logged as read.
-      if (op.onDraft) {
-        await expectProblem(res, op.onDraft.status, op.onDraft.code);
-      } else {
-        expect(res.status, `${op.name}: ${await res.clone().text()}`).toBe(200);
+    const draft = await world((await registerOrg(t)).testKey);
+    for (const w of [draft, await filedWorld()]) {
+      for (const op of OPERATIONS.filter((o) => o.capacity === 'consult')) {
+        const id = requestId();
+        const { path, init } = op.request(w);
+        const res = await t.request(path, { ...init, headers: consentHeaders(w.key, w.token, { 'request-id': id }) });
+        // A resource the draft does not have (a receipt, a notification) is refused inside the gate, and not logged as read.
+        const refused = w === draft ? op.onDraft : undefined;
+        if (refused) {
+          await expectProblem(res, refused.status, refused.code);
+        } else {
+          expect(res.status, `${op.name}: ${await res.clone().text()}`).toBe(200);
+        }
+        expect(res.headers.get('cache-control'), op.name).toBe('no-store');
+        expect(await accessLogRows(id), op.name).toBe(refused ? 0 : 1);
       }
-      expect(res.headers.get('cache-control'), op.name).toBe('no-store');
-      expect(await accessLogRows(id), op.name).toBe(op.onDraft ? 0 : 1);
     }
   });
 
-  it('every consented read costs exactly one query, allowed or refused', async () => {
-    const w = await world((await registerOrg(t)).testKey);
+  it('every consented read costs exactly one query: allowed on a filed procedure, refused inside the gate on a draft, or refused for the token', async () => {
+    const filed = await filedWorld();
+    const draft = await world((await registerOrg(t)).testKey);
     const other = await world((await registerOrg(t)).testKey);
-    for (const op of OPERATIONS.filter((o) => o.capacity === 'consult' && !o.write)) {
-      const { path } = op.request({ procedureId: w.procedureId, documentId: w.documentId, type: 'JUB' });
-      // The first use of a token verifies its signature (and may load the signing key); later uses only re-judge its times.
-      await t.request(path, { headers: consentHeaders(w.key, w.token) });
-      await t.request(path, { headers: consentHeaders(w.key, other.token) });
-      for (const token of [w.token, other.token]) {
-        const before = queries;
-        const res = await t.request(path, { headers: consentHeaders(w.key, token) });
-        expect([200, 403, 404, 409], op.name).toContain(res.status);
-        expect(queries - before, `${op.name} (${res.status})`).toBe(1);
+    for (const w of [filed, draft]) {
+      for (const op of OPERATIONS.filter((o) => o.capacity === 'consult' && !o.write)) {
+        const { path } = op.request(w);
+        // The first use of a token verifies its signature (and may load the signing key); later uses only re-judge its times.
+        await t.request(path, { headers: consentHeaders(w.key, w.token) });
+        await t.request(path, { headers: consentHeaders(w.key, other.token) });
+        const allowed = w === draft ? (op.onDraft?.status ?? 200) : 200;
+        for (const [token, status] of [
+          [w.token, allowed],
+          [other.token, 403],
+        ] as const) {
+          const before = queries;
+          const res = await t.request(path, { headers: consentHeaders(w.key, token) });
+          const cost = queries - before;
+          expect(res.status, `${op.name}: ${await res.clone().text()}`).toBe(status);
+          expect(cost, `${op.name} (${res.status})`).toBe(1);
+        }
       }
     }
   });

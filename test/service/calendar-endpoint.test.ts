@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createTestApp, type TestApp } from '../support/app';
+import { ALCALA_APPLICANT_MADRID_OFFICE } from '../support/places';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -135,26 +136,7 @@ describe("the office seat's local days (art. 30.6)", () => {
       name: 'San Isidro',
       place: { code: '28079', name: 'Madrid', roles: ['office'] },
     });
-    expect(r.body.places).toEqual([
-      {
-        role: 'applicant',
-        region: 'MD',
-        province: 'M',
-        municipality: '28005',
-        municipality_name: 'Alcalá de Henares',
-        area: null,
-        local_days_known: false,
-      },
-      {
-        role: 'office',
-        region: 'MD',
-        province: 'M',
-        municipality: '28079',
-        municipality_name: 'Madrid',
-        area: null,
-        local_days_known: true,
-      },
-    ]);
+    expect(r.body.places).toEqual(ALCALA_APPLICANT_MADRID_OFFICE);
     expect(r.body.warnings).toContainEqual(
       expect.objectContaining({ code: 'local_days_unknown', message: expect.stringContaining('Alcalá de Henares') }),
     );

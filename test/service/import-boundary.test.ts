@@ -20,13 +20,18 @@ function files(dir: string): string[] {
   });
 }
 
+/** Each file of the runtime-neutral core (everything but NODE_ONLY), by its path under api/, with its source. */
+function coreSources(): Array<{ rel: string; source: string }> {
+  return files(API)
+    .map((file) => ({ file, rel: relative(API, file) }))
+    .filter(({ rel }) => !NODE_ONLY.some((p) => p.test(rel)))
+    .map(({ file, rel }) => ({ rel, source: readFileSync(file, 'utf8') }));
+}
+
 describe('runtime-neutral core', () => {
   it('imports no Node-only module outside the Node entry point', () => {
     const offenders: string[] = [];
-    for (const file of files(API)) {
-      const rel = relative(API, file);
-      if (NODE_ONLY.some((p) => p.test(rel))) continue;
-      const source = readFileSync(file, 'utf8');
+    for (const { rel, source } of coreSources()) {
       for (const match of source.matchAll(
         /(?:import|export)[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g,
       )) {
@@ -40,10 +45,7 @@ describe('runtime-neutral core', () => {
 
   it('probes for no Node built-in at run time outside the Node entry point', () => {
     const offenders: string[] = [];
-    for (const file of files(API)) {
-      const rel = relative(API, file);
-      if (NODE_ONLY.some((p) => p.test(rel))) continue;
-      const source = readFileSync(file, 'utf8');
+    for (const { rel, source } of coreSources()) {
       if (/globalThis\.process|getBuiltinModule|process\.versions/.test(source)) offenders.push(rel);
     }
     expect(offenders).toEqual([]);

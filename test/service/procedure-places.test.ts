@@ -4,6 +4,7 @@ import { CalendarStore } from '../../api/modules/calendar/store';
 import { runScheduler } from '../../api/modules/events/scheduler';
 import { createTestApp, type TestApp } from '../support/app';
 import { ADMIN_TOKEN, auth, expectProblem, grantDelegation, mintToken, registerOrg } from '../support/fixtures';
+import { ALCALA_APPLICANT_MADRID_OFFICE } from '../support/places';
 import { APPLICANT, consentHeaders, createDraft, FORMS, uploadAll } from '../support/procedures';
 
 const NCM_DOCS = ['DNI_NIE', 'BIRTH_CERT', 'MEDICAL_REPORT', 'COMPANY_CERT', 'IBAN_CERT'];
@@ -44,38 +45,25 @@ const refresh = async () => {
   h = consentHeaders(key, token);
 };
 
+/** Creates an NCM whose applicant lives in Alcalá, with these fields of the address changed. */
+const createFrom = (address: Partial<typeof ALCALA.address>) =>
+  t.request('/v1/procedures', {
+    method: 'POST',
+    headers: h,
+    json: { type: 'NCM', form: { ...FORMS.NCM, applicant: { ...ALCALA, address: { ...ALCALA.address, ...address } } } },
+  });
+
 describe('the place of a procedure (art. 30.6)', () => {
   it('validates the municipality against the INE register and the postal code against its province', async () => {
-    const unknown = await t.request('/v1/procedures', {
-      method: 'POST',
-      headers: h,
-      json: {
-        type: 'NCM',
-        form: { ...FORMS.NCM, applicant: { ...ALCALA, address: { ...ALCALA.address, municipality_code: '28999' } } },
-      },
-    });
+    const unknown = await createFrom({ municipality_code: '28999' });
     const p1 = await expectProblem(unknown, 400, 'validation_failed');
     expect(p1.errors.map((e: any) => e.pointer)).toEqual(['/form/applicant/address/municipality_code']);
 
-    const elsewhere = await t.request('/v1/procedures', {
-      method: 'POST',
-      headers: h,
-      json: {
-        type: 'NCM',
-        form: { ...FORMS.NCM, applicant: { ...ALCALA, address: { ...ALCALA.address, postal_code: '08001' } } },
-      },
-    });
+    const elsewhere = await createFrom({ postal_code: '08001' });
     const p2 = await expectProblem(elsewhere, 400, 'validation_failed');
     expect(p2.errors.map((e: any) => e.pointer)).toEqual(['/form/applicant/address/postal_code']);
 
-    const wrongRegion = await t.request('/v1/procedures', {
-      method: 'POST',
-      headers: h,
-      json: {
-        type: 'NCM',
-        form: { ...FORMS.NCM, applicant: { ...ALCALA, address: { ...ALCALA.address, region: 'CT' } } },
-      },
-    });
+    const wrongRegion = await createFrom({ region: 'CT' });
     expect((await expectProblem(wrongRegion, 400, 'validation_failed')).errors[0].pointer).toBe(
       '/form/applicant/address/region',
     );
@@ -113,26 +101,7 @@ describe('a filed procedure in a municipality without local data', () => {
       provisional: false,
     });
     expect(basis.article).toContain('arts. 21.2–21.3');
-    expect(basis.places).toEqual([
-      {
-        role: 'applicant',
-        region: 'MD',
-        province: 'M',
-        municipality: '28005',
-        municipality_name: 'Alcalá de Henares',
-        area: null,
-        local_days_known: false,
-      },
-      {
-        role: 'office',
-        region: 'MD',
-        province: 'M',
-        municipality: '28079',
-        municipality_name: 'Madrid',
-        area: null,
-        local_days_known: true,
-      },
-    ]);
+    expect(basis.places).toEqual(ALCALA_APPLICANT_MADRID_OFFICE);
     expect(basis.warnings).toContainEqual(expect.objectContaining({ code: 'local_days_unknown' }));
   });
 
@@ -265,23 +234,18 @@ describe('calendar administration', () => {
       await t.request('/v1/calendar/deadline?from=2028-03-01&business_days=5&region=MD')
     ).json()) as any;
     expect(d).toMatchObject({ deadline: '2028-03-09', provisional: true, lowest_confidence: 'C' });
-    const dup = await t.request('/v1/admin/calendar/years/2028/regions/MD/days', {
-      method: 'POST',
-      headers: auth(ADMIN_TOKEN),
-      json: {
-        days: [{ date: '2028-05-02', name: 'Fiesta de la Comunidad', source: 'BOCM', confidence: 'A' }],
-        reason: 'Decreto de fiestas 2028.',
-      },
-    });
-    expect(dup.status).toBe(200);
-    const again = await t.request('/v1/admin/calendar/years/2028/regions/MD/days', {
-      method: 'POST',
-      headers: auth(ADMIN_TOKEN),
-      json: {
-        days: [{ date: '2028-05-02', name: 'Fiesta de la Comunidad', source: 'BOCM', confidence: 'A' }],
-        reason: 'Decreto de fiestas 2028.',
-      },
-    });
+    // The same regional day, added twice: the second is a conflict.
+    const addRegionalDay = () =>
+      t.request('/v1/admin/calendar/years/2028/regions/MD/days', {
+        method: 'POST',
+        headers: auth(ADMIN_TOKEN),
+        json: {
+          days: [{ date: '2028-05-02', name: 'Fiesta de la Comunidad', source: 'BOCM', confidence: 'A' }],
+          reason: 'Decreto de fiestas 2028.',
+        },
+      });
+    expect((await addRegionalDay()).status).toBe(200);
+    const again = await addRegionalDay();
     await expectProblem(again, 409, 'conflict');
   });
 });

@@ -1,3 +1,5 @@
+import { serve, type ServerType } from '@hono/node-server';
+
 import { createApp } from '../../api/app';
 import { type Config, configFromEnv } from '../../api/config';
 import type { Sql } from '../../api/db/sql';
@@ -28,8 +30,18 @@ export async function createTestApp(
 ): Promise<TestApp> {
   const database = options.database ?? (await openTestDatabase({ debug: options.onQuery }));
   const config = configFromEnv({ PUENTE_ENV: 'test', PUENTE_BASE_URL: 'http://puente.test' }, options.config);
-  const logger = memoryLogger();
   const clock = new ManualClock(new Date(options.now ?? '2026-03-02T09:00:00Z'));
+  return testAppOver(database, config, clock);
+}
+
+/** The real app over `database`, built from this config and clock; requests go in-process unless `request` is given. */
+export function testAppOver(
+  database: Database,
+  config: Config,
+  clock: ManualClock,
+  request?: TestApp['request'],
+): TestApp {
+  const logger = memoryLogger();
   const deps = nodeDeps(config, database, logger, clock);
   const app = createApp(deps);
   return {
@@ -40,7 +52,7 @@ export async function createTestApp(
     logs: logger.lines,
     config,
     deps,
-    request: (path, init = {}) => Promise.resolve(app.request(path, requestInit(init))),
+    request: request ?? ((path, init = {}) => Promise.resolve(app.request(path, requestInit(init)))),
     close: () => database.close(),
   };
 }
@@ -51,4 +63,25 @@ export function requestInit(init: RequestInit & { json?: unknown }): RequestInit
   const headers = new Headers(rest.headers);
   if (json !== undefined) headers.set('content-type', 'application/json');
   return { ...rest, headers, body: json !== undefined ? JSON.stringify(json) : rest.body };
+}
+
+export interface ServedApp {
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  port: number;
+  /** Stops the server (the app and its database stay open). */
+  close(): Promise<void>;
+}
+
+/** A test app served on a real socket (127.0.0.1, a free port), for clients that need one. */
+export async function serveTestApp(t: TestApp): Promise<ServedApp> {
+  let server: ServerType | undefined;
+  const port = await new Promise<number>((resolve) => {
+    server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(info.port));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    close: () => new Promise<void>((resolve) => server!.close(() => resolve())),
+  };
 }

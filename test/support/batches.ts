@@ -22,6 +22,9 @@ export interface AcceptanceCsv {
   duplicateOfRow: Map<number, number>;
 }
 
+/** The counts of a completed batch of `acceptanceCsv`, written out from its composition (below). */
+export const ACCEPTANCE_COUNTS = { total: 1000, created: 950, duplicates: 30, failed: 20 } as const;
+
 /**
  * 1,000 rows: 950 new, 30 duplicates (15 citizens with a pending request made before the batch,
  * 15 rows repeating an earlier row of the file) and 20 invalid (10 wrong DNI check letters,

@@ -5,15 +5,12 @@ import { serve, type ServerType } from '@hono/node-server';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 
-import { createApp } from '../../api/app';
 import { configFromEnv } from '../../api/config';
 import type { App } from '../../api/http/context';
-import { memoryLogger } from '../../api/http/logger';
 import { ManualClock } from '../../api/lib/clock';
 import { registerDevIdentityProviderPages } from '../../api/modules/dev-idp/pages';
 import type { Database } from '../../api/node/database';
-import { nodeDeps } from '../../api/node/runtime';
-import { requestInit, type TestApp } from './app';
+import { requestInit, type TestApp, testAppOver } from './app';
 import { openTestDatabase } from './database';
 import { ADMIN_TOKEN } from './fixtures';
 
@@ -126,19 +123,11 @@ export async function startBrowserHarness(options: { env?: Record<string, string
     PUENTE_ADMIN_TOKEN: ADMIN_TOKEN,
     ...options.env,
   });
-  const logger = memoryLogger();
-  const app: App = createApp(nodeDeps(config, database, logger, clock));
+  const t = testAppOver(database, config, clock, (path, init = {}) =>
+    fetch(`${baseUrl}${path}`, { ...requestInit(init), redirect: 'manual' }),
+  );
+  const app = t.app;
   if (!app.routes.some((r) => r.path === '/dev-idp/login')) registerDevIdentityProviderPages(app);
-  const t: TestApp = {
-    app,
-    sql: database.sql,
-    database,
-    clock,
-    logs: logger.lines,
-    config,
-    request: (path, init = {}) => fetch(`${baseUrl}${path}`, { ...requestInit(init), redirect: 'manual' }),
-    close: () => database.close(),
-  };
   const browser = await launchBrowser();
   const contexts: BrowserContext[] = [];
   return {

@@ -1,8 +1,8 @@
 import { expect } from 'vitest';
 
 import type { TestApp } from './app';
-import { auth, grantDelegation, mintToken, registerOrg } from './fixtures';
-import { consentHeaders, createDraft, FORMS, upload, uploadAll } from './procedures';
+import { auth, expectJson, grantDelegation, mintToken, registerOrg } from './fixtures';
+import { consentHeaders, createDraft, FORMS, submitJub, upload } from './procedures';
 
 /** A firm with a sandbox delegation from one citizen, able to file JUB procedures for them. */
 export interface CitizenCase {
@@ -40,13 +40,7 @@ export async function citizenCase(
 export async function fileJub(t: TestApp, c: CitizenCase): Promise<Record<string, any>> {
   const token = await c.token();
   const draft = await createDraft(t, c.orgKey, token, 'JUB', FORMS.JUB);
-  await uploadAll(t, c.orgKey, token, draft.id, ['DNI_NIE', 'IBAN_CERT']);
-  const res = await t.request(`/v1/procedures/${draft.id}/submit`, {
-    method: 'POST',
-    headers: consentHeaders(c.orgKey, token),
-  });
-  expect(res.status, await res.clone().text()).toBe(200);
-  return (await res.json()) as Record<string, any>;
+  return submitJub(t, c.orgKey, token, draft.id);
 }
 
 export async function advance(
@@ -55,13 +49,14 @@ export async function advance(
   id: string,
   body: Record<string, unknown>,
 ): Promise<Record<string, any>> {
-  const res = await t.request(`/v1/sandbox/procedures/${id}/advance`, {
-    method: 'POST',
-    headers: auth(c.orgKey),
-    json: body,
-  });
-  expect(res.status, await res.clone().text()).toBe(200);
-  return (await res.json()) as Record<string, any>;
+  return expectJson(
+    await t.request(`/v1/sandbox/procedures/${id}/advance`, {
+      method: 'POST',
+      headers: auth(c.orgKey),
+      json: body,
+    }),
+    200,
+  );
 }
 
 /** The firm uploads what a requirement asked for and answers it. */
@@ -74,11 +69,12 @@ export async function answerRequirement(
 ): Promise<Record<string, any>> {
   const token = await c.token();
   expect((await upload(t, c.orgKey, token, id, kind)).status).toBe(201);
-  const res = await t.request(`/v1/procedures/${id}/requirements/${requirementId}/response`, {
-    method: 'POST',
-    headers: consentHeaders(c.orgKey, token),
-    json: { message: 'Adjunto el certificado.' },
-  });
-  expect(res.status, await res.clone().text()).toBe(200);
-  return (await res.json()) as Record<string, any>;
+  return expectJson(
+    await t.request(`/v1/procedures/${id}/requirements/${requirementId}/response`, {
+      method: 'POST',
+      headers: consentHeaders(c.orgKey, token),
+      json: { message: 'Adjunto el certificado.' },
+    }),
+    200,
+  );
 }

@@ -20,13 +20,10 @@ export function auth(key: string, extra: Record<string, string> = {}): Record<st
 }
 
 export async function registerOrg(t: TestApp, overrides: Record<string, unknown> = {}): Promise<RegisteredOrg> {
-  const res = await t.request('/v1/organizations', { method: 'POST', json: registrationBody(overrides) });
-  expect(res.status, await res.clone().text()).toBe(201);
-  const body = (await res.json()) as {
-    organization: { id: string };
-    owner: { id: string };
-    test_key: { secret: string };
-  };
+  const body = await expectJson<{ organization: { id: string }; owner: { id: string }; test_key: { secret: string } }>(
+    await t.request('/v1/organizations', { method: 'POST', json: registrationBody(overrides) }),
+    201,
+  );
   return { id: body.organization.id, ownerId: body.owner.id, testKey: body.test_key.secret };
 }
 
@@ -42,13 +39,22 @@ export async function registerVerifiedOrg(
     json: { verified_by: 'ops@puente.test', note: 'Colegiación comprobada.' },
   });
   expect(verify.status).toBe(200);
-  const live = await t.request('/v1/api-keys', {
-    method: 'POST',
-    headers: auth(org.testKey),
-    json: { name: 'live', livemode: true },
-  });
-  expect(live.status, await live.clone().text()).toBe(201);
-  return { ...org, liveKey: ((await live.json()) as { secret: string }).secret };
+  const live = await expectJson<{ secret: string }>(
+    await t.request('/v1/api-keys', {
+      method: 'POST',
+      headers: auth(org.testKey),
+      json: { name: 'live', livemode: true },
+    }),
+    201,
+  );
+  return { ...org, liveKey: live.secret };
+}
+
+/** The JSON body of an answer that must have `status` (the body is shown when it has not). */
+export async function expectJson<T = Record<string, any>>(res: Response, status: number): Promise<T> {
+  const text = await res.text();
+  expect(res.status, text).toBe(status);
+  return JSON.parse(text) as T;
 }
 
 export async function expectProblem(res: Response, status: number, code: string): Promise<Record<string, any>> {
@@ -80,16 +86,32 @@ export async function createRequest(
   key: string,
   body: Record<string, unknown>,
 ): Promise<{ id: string; approval_url: string; code: string }> {
-  const res = await t.request('/v1/delegation-requests', { method: 'POST', headers: auth(key), json: body });
-  expect(res.status, await res.clone().text()).toBe(201);
-  return (await res.json()) as { id: string; approval_url: string; code: string };
+  return expectJson<{ id: string; approval_url: string; code: string }>(
+    await t.request('/v1/delegation-requests', { method: 'POST', headers: auth(key), json: body }),
+    201,
+  );
+}
+
+/** An agency key of the INSS's Madrid office, issued by the platform admin. Needs an app with ADMIN_TOKEN. */
+export async function issueAgencyKey(t: TestApp): Promise<string> {
+  const { secret } = await expectJson<{ secret: string }>(
+    await t.request('/v1/admin/agency-keys', {
+      method: 'POST',
+      headers: auth(ADMIN_TOKEN),
+      json: { managing_body: 'INSS', office: 'Dirección Provincial de Madrid' },
+    }),
+    201,
+  );
+  return secret;
 }
 
 /** An ID token from the built-in development identity provider. */
 export async function citizenToken(t: TestApp, idNumber: string, name = 'Carmen López García'): Promise<string> {
-  const res = await t.request('/dev-idp/token', { method: 'POST', json: { id_number: idNumber, name } });
-  expect(res.status, await res.clone().text()).toBe(200);
-  return ((await res.json()) as { id_token: string }).id_token;
+  const { id_token } = await expectJson<{ id_token: string }>(
+    await t.request('/dev-idp/token', { method: 'POST', json: { id_number: idNumber, name } }),
+    200,
+  );
+  return id_token;
 }
 
 /**
@@ -110,29 +132,20 @@ export async function grantDelegation(
       ...(options.validUntil ? { valid_until: options.validUntil } : {}),
     }),
   );
-  if (key.startsWith('sk_test_')) {
-    const res = await t.request(`/v1/sandbox/delegation-requests/${request.id}/accept`, {
+  const sandbox = key.startsWith('sk_test_');
+  const token = sandbox ? undefined : await citizenToken(t, idNumber);
+  const accepted = await expectJson<{ delegation_id: string }>(
+    await t.request(`/v1/${sandbox ? 'sandbox' : 'me'}/delegation-requests/${request.id}/accept`, {
       method: 'POST',
-      headers: auth(key),
-    });
-    expect(res.status, await res.clone().text()).toBe(200);
-    return {
-      delegationId: ((await res.json()) as { delegation_id: string }).delegation_id,
-      requestId: request.id,
-      idNumber,
-    };
-  }
-  const token = await citizenToken(t, idNumber);
-  const res = await t.request(`/v1/me/delegation-requests/${request.id}/accept`, {
-    method: 'POST',
-    headers: auth(token),
-  });
-  expect(res.status, await res.clone().text()).toBe(200);
+      headers: auth(token ?? key),
+    }),
+    200,
+  );
   return {
-    delegationId: ((await res.json()) as { delegation_id: string }).delegation_id,
+    delegationId: accepted.delegation_id,
     requestId: request.id,
     idNumber,
-    citizenToken: token,
+    ...(token ? { citizenToken: token } : {}),
   };
 }
 
@@ -142,11 +155,13 @@ export async function mintToken(
   delegationId: string,
   body: Record<string, unknown> = {},
 ): Promise<string> {
-  const res = await t.request(`/v1/delegations/${delegationId}/consent-tokens`, {
-    method: 'POST',
-    headers: auth(key),
-    json: body,
-  });
-  expect(res.status, await res.clone().text()).toBe(201);
-  return ((await res.json()) as { token: string }).token;
+  const { token } = await expectJson<{ token: string }>(
+    await t.request(`/v1/delegations/${delegationId}/consent-tokens`, {
+      method: 'POST',
+      headers: auth(key),
+      json: body,
+    }),
+    201,
+  );
+  return token;
 }

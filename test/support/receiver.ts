@@ -1,3 +1,4 @@
+// A local webhook receiver, shared by tests and the soak run (no test runner imports here).
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 
 export interface Received {

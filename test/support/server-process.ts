@@ -16,6 +16,22 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** A JSON request to a server process; answers the status and the parsed body (null when it is not JSON). */
+export async function callServer(
+  base: string,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: unknown,
+): Promise<{ status: number; body: Record<string, any> }> {
+  const res = await fetch(base + path, {
+    method,
+    headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: res.status, body: (await res.json().catch(() => null)) as Record<string, any> };
+}
+
 export interface ServerProcess {
   child: ChildProcess;
   baseUrl: string;

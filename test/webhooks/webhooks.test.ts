@@ -1,5 +1,5 @@
 import { Webhook } from 'standardwebhooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 
 import { createApp } from '../../api/app';
 import { configFromEnv } from '../../api/config';
@@ -54,6 +54,17 @@ function verifyAll(secret: string, received: Array<{ headers: Record<string, unk
   );
 }
 
+/** A receiver for the running test only: closed when the test finishes, whether it passed or not. */
+async function receiverForTest(respond?: Parameters<typeof startReceiver>[0]) {
+  const receiver = await startReceiver(respond);
+  onTestFinished(() => receiver.close());
+  return receiver;
+}
+
+/** The delivery log of an endpoint. */
+const deliveries = async (key: string, endpointId: string) =>
+  (await (await t.request(`/v1/webhook-endpoints/${endpointId}/deliveries`, { headers: auth(key) })).json()) as any;
+
 async function drain() {
   while ((await deliverDue(t.sql, deps())) > 0) {
     /* until nothing is due */
@@ -62,171 +73,137 @@ async function drain() {
 
 describe('events and webhooks', () => {
   it('delivers every event signed per Standard Webhooks, verifiable with the standardwebhooks package', async () => {
-    const receiver = await startReceiver();
-    try {
-      const org = await registerOrg(t);
-      const hook = await endpoint(org.testKey, receiver.url);
-      expect(hook.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
-      const granted = await grantDelegation(t, org.testKey);
-      await t.request(`/v1/delegations/${granted.delegationId}/renounce`, {
-        method: 'POST',
-        headers: auth(org.testKey),
-      });
-      await drain();
-      // Deliveries are concurrent and at least once: receivers must not rely on their order (the feed has it).
-      const events = verifyAll(hook.secret, receiver.received);
-      expect(events.map((e) => e.type).sort()).toEqual(['delegation.renounced', 'delegation_request.accepted']);
-      expect(events.find((e) => e.type === 'delegation.renounced')!.data).toMatchObject({
-        delegation_id: granted.delegationId,
-        status: 'renounced',
-      });
-      expect(receiver.received[0]!.headers['webhook-id']).toMatch(/^evt_/);
+    const receiver = await receiverForTest();
+    const org = await registerOrg(t);
+    const hook = await endpoint(org.testKey, receiver.url);
+    expect(hook.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    const granted = await grantDelegation(t, org.testKey);
+    await t.request(`/v1/delegations/${granted.delegationId}/renounce`, {
+      method: 'POST',
+      headers: auth(org.testKey),
+    });
+    await drain();
+    // Deliveries are concurrent and at least once: receivers must not rely on their order (the feed has it).
+    const events = verifyAll(hook.secret, receiver.received);
+    expect(events.map((e) => e.type).sort()).toEqual(['delegation.renounced', 'delegation_request.accepted']);
+    expect(events.find((e) => e.type === 'delegation.renounced')!.data).toMatchObject({
+      delegation_id: granted.delegationId,
+      status: 'renounced',
+    });
+    expect(receiver.received[0]!.headers['webhook-id']).toMatch(/^evt_/);
 
-      const feed = (await (await t.request('/v1/events', { headers: auth(org.testKey) })).json()) as any;
-      expect(feed.data.map((e: any) => e.type)).toEqual(['delegation_request.accepted', 'delegation.renounced']);
-      const more = (await (
-        await t.request(`/v1/events?cursor=${feed.next_cursor}`, { headers: auth(org.testKey) })
-      ).json()) as any;
-      expect(more.data).toEqual([]);
-      const log = (await (
-        await t.request(`/v1/webhook-endpoints/${hook.id}/deliveries`, { headers: auth(org.testKey) })
-      ).json()) as any;
-      expect(log.data.every((d: any) => d.status === 'succeeded' && d.attempts[0].status_code === 200)).toBe(true);
-    } finally {
-      await receiver.close();
-    }
+    const feed = (await (await t.request('/v1/events', { headers: auth(org.testKey) })).json()) as any;
+    expect(feed.data.map((e: any) => e.type)).toEqual(['delegation_request.accepted', 'delegation.renounced']);
+    const more = (await (
+      await t.request(`/v1/events?cursor=${feed.next_cursor}`, { headers: auth(org.testKey) })
+    ).json()) as any;
+    expect(more.data).toEqual([]);
+    const log = await deliveries(org.testKey, hook.id);
+    expect(log.data.every((d: any) => d.status === 'succeeded' && d.attempts[0].status_code === 200)).toBe(true);
   });
 
   it('filters by event type and keeps test and live events apart', async () => {
-    const receiver = await startReceiver();
-    try {
-      const org = await registerOrg(t);
-      await endpoint(org.testKey, receiver.url, ['delegation.*']);
-      const granted = await grantDelegation(t, org.testKey);
-      await t.request(`/v1/delegations/${granted.delegationId}/renounce`, {
-        method: 'POST',
-        headers: auth(org.testKey),
-      });
-      await drain();
-      expect(receiver.received.map((r) => JSON.parse(r.body).type)).toEqual(['delegation.renounced']);
-    } finally {
-      await receiver.close();
-    }
+    const receiver = await receiverForTest();
+    const org = await registerOrg(t);
+    await endpoint(org.testKey, receiver.url, ['delegation.*']);
+    const granted = await grantDelegation(t, org.testKey);
+    await t.request(`/v1/delegations/${granted.delegationId}/renounce`, {
+      method: 'POST',
+      headers: auth(org.testKey),
+    });
+    await drain();
+    expect(receiver.received.map((r) => JSON.parse(r.body).type)).toEqual(['delegation.renounced']);
   });
 
   it('retries with backoff honouring Retry-After, and logs every attempt', async () => {
-    const receiver = await startReceiver((_, n) =>
+    const receiver = await receiverForTest((_, n) =>
       n === 1 ? { status: 503, headers: { 'retry-after': '120' } } : { status: 200 },
     );
-    try {
-      const org = await registerOrg(t);
-      const hook = await endpoint(org.testKey, receiver.url);
-      await t.request(`/v1/webhook-endpoints/${hook.id}/test`, { method: 'POST', headers: auth(org.testKey) });
-      await drain();
-      expect(receiver.received).toHaveLength(1);
-      let log = (await (
-        await t.request(`/v1/webhook-endpoints/${hook.id}/deliveries`, { headers: auth(org.testKey) })
-      ).json()) as any;
-      expect(log.data[0].status).toBe('pending');
-      expect(new Date(log.data[0].next_attempt_at).getTime() - t.clock.now().getTime()).toBeGreaterThanOrEqual(119_000);
-      t.clock.advance(121_000);
-      await drain();
-      log = (await (
-        await t.request(`/v1/webhook-endpoints/${hook.id}/deliveries`, { headers: auth(org.testKey) })
-      ).json()) as any;
-      expect(log.data[0].status).toBe('succeeded');
-      expect(log.data[0].attempts.map((a: any) => a.status_code)).toEqual([503, 200]);
-      // The same message id on every attempt, so receivers can deduplicate.
-      expect(receiver.received[0]!.headers['webhook-id']).toBe(receiver.received[1]!.headers['webhook-id']);
-    } finally {
-      await receiver.close();
-    }
+    const org = await registerOrg(t);
+    const hook = await endpoint(org.testKey, receiver.url);
+    await t.request(`/v1/webhook-endpoints/${hook.id}/test`, { method: 'POST', headers: auth(org.testKey) });
+    await drain();
+    expect(receiver.received).toHaveLength(1);
+    let log = await deliveries(org.testKey, hook.id);
+    expect(log.data[0].status).toBe('pending');
+    expect(new Date(log.data[0].next_attempt_at).getTime() - t.clock.now().getTime()).toBeGreaterThanOrEqual(119_000);
+    t.clock.advance(121_000);
+    await drain();
+    log = await deliveries(org.testKey, hook.id);
+    expect(log.data[0].status).toBe('succeeded');
+    expect(log.data[0].attempts.map((a: any) => a.status_code)).toEqual([503, 200]);
+    // The same message id on every attempt, so receivers can deduplicate.
+    expect(receiver.received[0]!.headers['webhook-id']).toBe(receiver.received[1]!.headers['webhook-id']);
   });
 
   it('disables the endpoint when it answers 410 Gone', async () => {
-    const receiver = await startReceiver(() => ({ status: 410 }));
-    try {
-      const org = await registerOrg(t);
-      const hook = await endpoint(org.testKey, receiver.url);
-      await t.request(`/v1/webhook-endpoints/${hook.id}/test`, { method: 'POST', headers: auth(org.testKey) });
-      await drain();
-      const seen = (await (
-        await t.request(`/v1/webhook-endpoints/${hook.id}`, { headers: auth(org.testKey) })
-      ).json()) as any;
-      expect(seen).toMatchObject({ enabled: false });
-      expect(seen.disabled_reason).toContain('410');
-    } finally {
-      await receiver.close();
-    }
+    const receiver = await receiverForTest(() => ({ status: 410 }));
+    const org = await registerOrg(t);
+    const hook = await endpoint(org.testKey, receiver.url);
+    await t.request(`/v1/webhook-endpoints/${hook.id}/test`, { method: 'POST', headers: auth(org.testKey) });
+    await drain();
+    const seen = (await (
+      await t.request(`/v1/webhook-endpoints/${hook.id}`, { headers: auth(org.testKey) })
+    ).json()) as any;
+    expect(seen).toMatchObject({ enabled: false });
+    expect(seen.disabled_reason).toContain('410');
   });
 
   it('signs with the old secret too for 24 hours after a rotation', async () => {
-    const receiver = await startReceiver();
-    try {
-      const org = await registerOrg(t);
-      const hook = await endpoint(org.testKey, receiver.url);
-      const rotated = (await (
-        await t.request(`/v1/webhook-endpoints/${hook.id}/rotate-secret`, {
-          method: 'POST',
-          headers: auth(org.testKey),
-        })
-      ).json()) as any;
-      expect(rotated.secret).not.toBe(hook.secret);
-      await t.request(`/v1/webhook-endpoints/${hook.id}/test`, { method: 'POST', headers: auth(org.testKey) });
-      await drain();
-      expect(verifyAll(hook.secret, receiver.received)).toHaveLength(1);
-      expect(verifyAll(rotated.secret, receiver.received)).toHaveLength(1);
-      expect(String(receiver.received[0]!.headers['webhook-signature']).split(' ')).toHaveLength(2);
-      t.clock.advance(25 * 3600_000);
-      await t.request(`/v1/webhook-endpoints/${hook.id}/test`, { method: 'POST', headers: auth(org.testKey) });
-      await drain();
-      t.clock.advance(-25 * 3600_000);
-      // After 24 hours only the new secret signs.
-      expect(String(receiver.received[1]!.headers['webhook-signature']).split(' ')).toHaveLength(1);
-    } finally {
-      await receiver.close();
-    }
+    const receiver = await receiverForTest();
+    const org = await registerOrg(t);
+    const hook = await endpoint(org.testKey, receiver.url);
+    const rotated = (await (
+      await t.request(`/v1/webhook-endpoints/${hook.id}/rotate-secret`, {
+        method: 'POST',
+        headers: auth(org.testKey),
+      })
+    ).json()) as any;
+    expect(rotated.secret).not.toBe(hook.secret);
+    await t.request(`/v1/webhook-endpoints/${hook.id}/test`, { method: 'POST', headers: auth(org.testKey) });
+    await drain();
+    expect(verifyAll(hook.secret, receiver.received)).toHaveLength(1);
+    expect(verifyAll(rotated.secret, receiver.received)).toHaveLength(1);
+    expect(String(receiver.received[0]!.headers['webhook-signature']).split(' ')).toHaveLength(2);
+    t.clock.advance(25 * 3600_000);
+    await t.request(`/v1/webhook-endpoints/${hook.id}/test`, { method: 'POST', headers: auth(org.testKey) });
+    await drain();
+    t.clock.advance(-25 * 3600_000);
+    // After 24 hours only the new secret signs.
+    expect(String(receiver.received[1]!.headers['webhook-signature']).split(' ')).toHaveLength(1);
   });
 
   it('redelivers what a worker claimed but never finished (it died): nothing is lost', async () => {
-    const receiver = await startReceiver();
-    try {
-      const org = await registerOrg(t);
-      await endpoint(org.testKey, receiver.url);
-      await createRequest(t, org.testKey, delegationRequestBody(newCitizenId())).then((r) =>
-        t.request(`/v1/sandbox/delegation-requests/${r.id}/accept`, { method: 'POST', headers: auth(org.testKey) }),
-      );
-      // A worker claims the delivery and dies before sending it.
-      const claimed = await claimDueDeliveries(t.sql, t.clock.now(), 60, 100);
-      expect(claimed.length).toBeGreaterThan(0);
-      await drain();
-      expect(receiver.received).toHaveLength(0);
-      t.clock.advance(61_000);
-      await drain();
-      expect(receiver.received.length).toBe(claimed.length);
-    } finally {
-      await receiver.close();
-    }
+    const receiver = await receiverForTest();
+    const org = await registerOrg(t);
+    await endpoint(org.testKey, receiver.url);
+    await createRequest(t, org.testKey, delegationRequestBody(newCitizenId())).then((r) =>
+      t.request(`/v1/sandbox/delegation-requests/${r.id}/accept`, { method: 'POST', headers: auth(org.testKey) }),
+    );
+    // A worker claims the delivery and dies before sending it.
+    const claimed = await claimDueDeliveries(t.sql, t.clock.now(), 60, 100);
+    expect(claimed.length).toBeGreaterThan(0);
+    await drain();
+    expect(receiver.received).toHaveLength(0);
+    t.clock.advance(61_000);
+    await drain();
+    expect(receiver.received.length).toBe(claimed.length);
   });
 
   it('two workers never deliver the same attempt at the same time', async () => {
-    const receiver = await startReceiver(() => ({ status: 200, delayMs: 50 }));
-    try {
-      const org = await registerOrg(t);
-      await endpoint(org.testKey, receiver.url);
-      for (let i = 0; i < 6; i++) await grantDelegation(t, org.testKey);
-      await Promise.all([deliverDue(t.sql, deps()), deliverDue(t.sql, deps()), deliverDue(t.sql, deps())]);
-      await drain();
-      const ids = receiver.received.map((r) => r.headers['webhook-id']);
-      expect(ids).toHaveLength(6);
-      expect(new Set(ids).size).toBe(6);
-    } finally {
-      await receiver.close();
-    }
+    const receiver = await receiverForTest(() => ({ status: 200, delayMs: 50 }));
+    const org = await registerOrg(t);
+    await endpoint(org.testKey, receiver.url);
+    for (let i = 0; i < 6; i++) await grantDelegation(t, org.testKey);
+    await Promise.all([deliverDue(t.sql, deps()), deliverDue(t.sql, deps()), deliverDue(t.sql, deps())]);
+    await drain();
+    const ids = receiver.received.map((r) => r.headers['webhook-id']);
+    expect(ids).toHaveLength(6);
+    expect(new Set(ids).size).toBe(6);
   });
 
   it("delivers a citizen's revocation to the firm within seconds", async () => {
-    const receiver = await startReceiver();
+    const receiver = await receiverForTest();
     const work = startBackgroundWork(t.sql, deps(), { scheduler: false });
     try {
       const org = await registerVerifiedOrg(t);
@@ -246,7 +223,6 @@ describe('events and webhooks', () => {
       });
     } finally {
       await work.stop();
-      await receiver.close();
     }
   });
 });
@@ -255,7 +231,7 @@ describe('delivery worker', () => {
   it.skipIf(!process.env.DATABASE_URL)(
     'wakes on the commit of an event: an idle worker delivers it well within its poll interval (PostgreSQL)',
     async () => {
-      const receiver = await startReceiver();
+      const receiver = await receiverForTest();
       const work = startBackgroundWork(t.sql, deps(), { scheduler: false, listen: true });
       try {
         const org = await registerOrg(t);
@@ -278,7 +254,6 @@ describe('delivery worker', () => {
         expect(Math.max(...latencies), `commit to receipt: ${latencies.join(', ')} ms`).toBeLessThan(400);
       } finally {
         await work.stop();
-        await receiver.close();
       }
     },
   );
@@ -286,13 +261,13 @@ describe('delivery worker', () => {
   it('sends to different endpoints at once, and at most the per-endpoint limit to one endpoint', async () => {
     let concurrent = 0;
     let peak = 0;
-    const slow = await startReceiver(() => {
+    const slow = await receiverForTest(() => {
       concurrent++;
       peak = Math.max(peak, concurrent);
       setTimeout(() => concurrent--, 300);
       return { status: 200, delayMs: 300 };
     });
-    const fast = await startReceiver();
+    const fast = await receiverForTest();
     const limited = {
       ...deps(),
       config: { ...t.config, webhooks: { ...t.config.webhooks, concurrency: 64, perEndpointConcurrency: 3 } },
@@ -315,8 +290,6 @@ describe('delivery worker', () => {
       expect(peak).toBe(3);
     } finally {
       await work.stop();
-      await slow.close();
-      await fast.close();
     }
   });
 });
