@@ -109,11 +109,11 @@ export function configFromEnv(env: EnvSource, overrides: Partial<Config> = {}): 
     maxJsonBodyBytes: positiveInt(env, 'PUENTE_MAX_JSON_BYTES', 1_048_576),
     rateLimit: {
       limit: positiveInt(env, 'PUENTE_RATE_LIMIT', 1200),
-      windowSeconds: positiveInt(env, 'PUENTE_RATE_LIMIT_WINDOW', 60),
+      windowSeconds: positiveInt(env, 'PUENTE_RATE_LIMIT_WINDOW', 60, MAX_RATE_LIMIT_WINDOW),
     },
     registrationRateLimit: {
       limit: positiveInt(env, 'PUENTE_REGISTRATION_RATE_LIMIT', 20),
-      windowSeconds: positiveInt(env, 'PUENTE_REGISTRATION_RATE_LIMIT_WINDOW', 3600),
+      windowSeconds: positiveInt(env, 'PUENTE_REGISTRATION_RATE_LIMIT_WINDOW', 3600, MAX_RATE_LIMIT_WINDOW),
     },
     secretKey: secretKey(env, mode),
     consent: {
@@ -254,12 +254,16 @@ function secretKey(env: EnvSource, mode: Environment): string {
   return DEVELOPMENT_SECRET;
 }
 
-function positiveInt(env: EnvSource, name: string, fallback: number): number {
+/** Rate-limit windows last a day at most: the scheduler deletes the rows of windows older than that. */
+export const MAX_RATE_LIMIT_WINDOW = 86_400;
+
+function positiveInt(env: EnvSource, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value <= 0)
     throw new ConfigError(name, `${name} must be a positive integer (got "${raw}")`);
+  if (value > max) throw new ConfigError(name, `${name} must be at most ${max} (got "${raw}")`);
   return value;
 }
 

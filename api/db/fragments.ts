@@ -46,6 +46,6 @@ export function lapsingStatusFilter(
   if (!filter.status) return sql``;
   if (filter.status === filter.open) return sql`and ${stored} = ${filter.open} and ${filter.current}`;
   if (filter.status === 'expired')
-    return sql`and (${stored} = 'expired' or (${stored} = ${filter.open} and not ${filter.current}))`;
+    return sql`and (${stored} = 'expired' or (${stored} = ${filter.open} and not (${filter.current})))`;
   return sql`and ${stored} = ${filter.status}`;
 }

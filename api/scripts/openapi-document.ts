@@ -1,5 +1,5 @@
-import { writeFileSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { realpathSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 import { createApp } from '../app';
 import { baseDeps } from '../base-deps';
@@ -37,7 +37,7 @@ export function serialiseDocument(document: unknown): string {
 }
 
 // `npm run openapi`: rewrites the committed document (a test fails when it is stale).
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (process.argv[1] && fileURLToPath(import.meta.url) === realpathSync(process.argv[1])) {
   const target = fileURLToPath(new URL('../../openapi/openapi.json', import.meta.url));
   writeFileSync(target, serialiseDocument(generateOpenApiDocument()));
   console.log(`wrote ${target}`);

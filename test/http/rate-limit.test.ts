@@ -94,7 +94,7 @@ describe('rate limit totals held per instance', () => {
 });
 
 describe('old rate-limit windows', () => {
-  it("are deleted by the scheduler's pass once a day old, never by a request", async () => {
+  it("are deleted by the scheduler's hourly pass once a day old, never by a request", async () => {
     const at = new Date('2026-03-05T09:00:00.000Z');
     await statuses(
       instance(200, () => at),
@@ -103,10 +103,13 @@ describe('old rate-limit windows', () => {
     const rows = () => db.sql<{ n: number }[]>`
       select count(*)::int as n from rate_limit_windows where bucket = 'test:subject-1' and window_start = ${windowStartOf(at, 60)}`;
     expect((await rows())[0]!.n).toBe(1);
-    // A pass 23 hours later keeps the window; one a day and a minute later deletes it.
+    // The passes of each hour's first minute prune: 23 hours later the window stays; a day and an hour later it goes,
+    // and a pass in another minute of that hour deletes nothing.
     await runScheduler(db.sql, new Date(at.getTime() + 23 * 3600_000), new CalendarStore());
     expect((await rows())[0]!.n).toBe(1);
-    const report = await runScheduler(db.sql, new Date(at.getTime() + 24 * 3600_000 + 60_000), new CalendarStore());
+    await runScheduler(db.sql, new Date(at.getTime() + 25 * 3600_000 + 60_000), new CalendarStore());
+    expect((await rows())[0]!.n).toBe(1);
+    const report = await runScheduler(db.sql, new Date(at.getTime() + 25 * 3600_000), new CalendarStore());
     expect((await rows())[0]!.n).toBe(0);
     expect(report.prunedRateLimitWindows).toBeGreaterThanOrEqual(1);
   });

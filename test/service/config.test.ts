@@ -50,6 +50,8 @@ describe('configuration in one place', () => {
     [{ PUENTE_TRUST_PROXY: 'on' }, 'PUENTE_TRUST_PROXY'],
     [{ PUENTE_METRICS_TOKEN: 'short' }, 'PUENTE_METRICS_TOKEN'],
     [{ PUENTE_ENV: 'staging' }, 'PUENTE_ENV'],
+    [{ PUENTE_RATE_LIMIT_WINDOW: '86401' }, 'PUENTE_RATE_LIMIT_WINDOW'],
+    [{ PUENTE_REGISTRATION_RATE_LIMIT_WINDOW: '172800' }, 'PUENTE_REGISTRATION_RATE_LIMIT_WINDOW'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ PUENTE_ENV: 'production' }, 'PUENTE_SECRET_KEY'],
   ])('refuses %o, naming %s', (env, variable) => {

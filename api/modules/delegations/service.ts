@@ -35,7 +35,7 @@ async function end(
       data: { delegation_id: id, status: change.status, ended_by: change.by },
       at: now,
     });
-    return { ...current, ...ended };
+    return { ...current, ...ended, usable: false };
   });
 }
 

@@ -14,8 +14,9 @@ import { type DocumentRow, insertDocument } from './queries';
 
 /**
  * Documents answer a requirement while one is open (`respond`); otherwise they complete the filing
- * (`file`). Read in the upload's transaction, before its gate (not locked: the gate comes first
- * in every consented write).
+ * (`file`). An unlocked read in the upload's transaction, before its gate (the gate comes first in every
+ * consented write, so nothing is locked before it); `addDocument` checks the procedure's state again
+ * under its lock, so a state that changed in between ends in a refusal, never in the wrong capacity.
  */
 export async function uploadCapacity(
   tx: Sql,

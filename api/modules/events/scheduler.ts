@@ -1,3 +1,4 @@
+import { MAX_RATE_LIMIT_WINDOW } from '../../config';
 import type { Sql } from '../../db/sql';
 import { transaction } from '../../db/sql';
 import type { Calendar } from '../../deps';
@@ -36,8 +37,8 @@ export interface SchedulerReport {
   prunedRateLimitWindows: number;
 }
 
-/** How long a rate-limit window's rows are kept: longer than any configurable window. */
-export const RATE_LIMIT_RETENTION_MS = 24 * 3600_000;
+/** How long a rate-limit window's rows are kept: as long as the longest window the configuration accepts. */
+export const RATE_LIMIT_RETENTION_MS = MAX_RATE_LIMIT_WINDOW * 1000;
 
 /**
  * Time-driven facts: expiries, silence (desestimación presunta) and requirement deadlines. Every
@@ -56,6 +57,13 @@ export async function runScheduler(sql: Sql, now: Date, calendar: Calendar): Pro
     endingDelegationAvisos: 0,
     prunedRateLimitWindows: 0,
   };
+  // Housekeeping first, so a failure further on never skips it; in the passes of each hour's first minute
+  // only (the delete scans the table, which holds a day of windows).
+  if (now.getUTCMinutes() === 0)
+    report.prunedRateLimitWindows = await deleteOldRateLimitWindows(
+      sql,
+      new Date(now.getTime() - RATE_LIMIT_RETENTION_MS),
+    );
   await transaction(sql, async (tx) => {
     for (const r of await expireDueRequests(tx, now)) {
       report.expiredRequests++;
@@ -167,9 +175,5 @@ export async function runScheduler(sql: Sql, now: Date, calendar: Calendar): Pro
     }
   }
   report.endingDelegationAvisos = await queueEndingDelegations(sql, now);
-  report.prunedRateLimitWindows = await deleteOldRateLimitWindows(
-    sql,
-    new Date(now.getTime() - RATE_LIMIT_RETENTION_MS),
-  );
   return report;
 }
