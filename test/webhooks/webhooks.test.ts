@@ -23,9 +23,14 @@ import {
 import { startReceiver } from '../support/receiver';
 
 let t: TestApp;
+/** Statements that recorded delivery attempts, counted by the driver's debug hook. */
+let attemptWrites = 0;
 beforeAll(async () => {
   // Signatures are checked against the real time by the standardwebhooks package.
   t = await createTestApp({
+    onQuery: (_connection, query) => {
+      if (/insert into webhook_attempts/.test(query)) attemptWrites++;
+    },
     now: new Date().toISOString(),
     config: {
       adminToken: ADMIN_TOKEN,
@@ -291,6 +296,35 @@ describe('delivery worker', () => {
     } finally {
       await work.stop();
     }
+  });
+
+  it('commits the attempts of deliveries that finish together in one statement, each recorded once', async () => {
+    // Every answer comes after the same pause, so the deliveries in flight finish at about the same time.
+    const receiver = await receiverForTest(() => ({ status: 200, delayMs: 100 }));
+    const org = await registerOrg(t);
+    const hook = await endpoint(org.testKey, receiver.url);
+    for (let i = 0; i < 16; i++)
+      await t.request(`/v1/webhook-endpoints/${hook.id}/test`, { method: 'POST', headers: auth(org.testKey) });
+    const writesBefore = attemptWrites;
+    const work = startBackgroundWork(t.sql, deps(), { scheduler: false });
+    try {
+      for (let i = 0; i < 200 && receiver.received.length < 16; i++) await new Promise((r) => setTimeout(r, 25));
+      expect(receiver.received).toHaveLength(16);
+    } finally {
+      await work.stop();
+    }
+    const page = await deliveries(org.testKey, hook.id);
+    expect(page.data).toHaveLength(16);
+    for (const d of page.data) {
+      expect(d.status).toBe('succeeded');
+      expect(d.attempts).toEqual([expect.objectContaining({ status_code: 200, error: null })]);
+    }
+    const [{ attempts, deliveries: attempted }] = await t.sql<{ attempts: number; deliveries: number }[]>`
+      select count(*)::int as attempts, count(distinct a.delivery_id)::int as deliveries
+      from webhook_attempts a join webhook_deliveries d on d.id = a.delivery_id where d.endpoint_id = ${hook.id}`;
+    expect({ attempts, attempted }).toEqual({ attempts: 16, attempted: 16 });
+    // 16 deliveries at the per-endpoint limit, answered together: far fewer commits than attempts.
+    expect(attemptWrites - writesBefore).toBeLessThanOrEqual(4);
   });
 });
 

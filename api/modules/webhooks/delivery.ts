@@ -1,8 +1,15 @@
+import { GroupCommit } from '../../db/group-commit';
 import type { Sql } from '../../db/sql';
 import { transaction } from '../../db/sql';
 import type { Deps } from '../../deps';
 import { secretBox } from '../../lib/crypto-box';
-import { claimDueDeliveries, type ClaimedDelivery, disableEndpoint, recordAttempt } from './queries';
+import {
+  type AttemptRecord,
+  claimDueDeliveries,
+  type ClaimedDelivery,
+  disableEndpoint,
+  recordAttempts,
+} from './queries';
 import { signPayload } from './signing';
 import { checkWebhookUrl } from './url-policy';
 
@@ -99,11 +106,26 @@ async function send(
 
 type DeliveryDeps = Pick<Deps, 'config' | 'clock' | 'resolveHost' | 'logger'> & Partial<Pick<Deps, 'metrics'>>;
 
+/**
+ * The attempts of a worker's concurrent deliveries, committed together: each delivery's attempt
+ * is recorded (and its lease released) once the commit carrying it is done, and one commit
+ * carries the attempts that finished meanwhile.
+ */
+function attemptLog(sql: Sql): GroupCommit<AttemptRecord> {
+  return new GroupCommit<AttemptRecord>({ sql, write: recordAttempts });
+}
+
 /** Sends one claimed delivery once, records the attempt and schedules the next. */
-async function deliverClaimed(sql: Sql, deps: DeliveryDeps, d: ClaimedDelivery, fetcher: typeof fetch): Promise<void> {
+async function deliverClaimed(
+  sql: Sql,
+  deps: DeliveryDeps,
+  d: ClaimedDelivery,
+  fetcher: typeof fetch,
+  attempts: GroupCommit<AttemptRecord>,
+): Promise<void> {
   const now = deps.clock.now();
   if (!d.enabled) {
-    await recordAttempt(sql, {
+    await attempts.add({
       deliveryId: d.id,
       at: now,
       statusCode: null,
@@ -138,11 +160,11 @@ async function deliverClaimed(sql: Sql, deps: DeliveryDeps, d: ClaimedDelivery, 
   } as const;
   if (gone) {
     await transaction(sql, async (tx) => {
-      await recordAttempt(tx, attempt);
+      await recordAttempts(tx, [attempt]);
       await disableEndpoint(tx, d.endpoint_id, 'The endpoint answered 410 Gone.', at);
     });
   } else {
-    await recordAttempt(sql, attempt);
+    await attempts.add(attempt);
   }
   deps.metrics?.deliveryAttempt(outcome);
   deps.logger.log(ok ? 'info' : 'warn', 'webhook delivery', {
@@ -175,7 +197,9 @@ export async function deliverDue(
     options.batch ?? 20,
     { perEndpoint: perEndpointLimit(deps) },
   );
-  await Promise.all(claimed.map((d) => deliverClaimed(sql, deps, d, options.fetch ?? fetch)));
+  const attempts = attemptLog(sql);
+  await Promise.all(claimed.map((d) => deliverClaimed(sql, deps, d, options.fetch ?? fetch, attempts)));
+  await attempts.close();
   return claimed.length;
 }
 
@@ -192,6 +216,7 @@ export class DeliveryPipeline {
   private readonly queued = new Map<string, ClaimedDelivery[]>();
   private readonly concurrency: number;
   private readonly perEndpoint: number;
+  private readonly attempts: GroupCommit<AttemptRecord>;
   onSettled: () => void = () => {};
 
   constructor(
@@ -201,6 +226,7 @@ export class DeliveryPipeline {
   ) {
     this.concurrency = deps.config.webhooks.concurrency ?? 64;
     this.perEndpoint = perEndpointLimit(deps);
+    this.attempts = attemptLog(sql);
   }
 
   /** Deliveries sent or waiting in this process. */
@@ -240,7 +266,7 @@ export class DeliveryPipeline {
       return;
     }
     this.inFlight.set(d.endpoint_id, n + 1);
-    const run: Promise<void> = deliverClaimed(this.sql, this.deps, d, this.options.fetch ?? fetch)
+    const run: Promise<void> = deliverClaimed(this.sql, this.deps, d, this.options.fetch ?? fetch, this.attempts)
       .catch((error: unknown) => {
         // The lease runs out and another pass retries it.
         this.deps.logger.log('error', 'webhook delivery failed', {

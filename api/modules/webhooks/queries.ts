@@ -213,31 +213,49 @@ export function claimDueDeliveries(
     from claimed c join events e on e.id = c.event_id join webhook_endpoints w on w.id = c.endpoint_id`;
 }
 
-/** The attempt and the delivery's new state in one statement (one commit per attempt). */
-export async function recordAttempt(
-  sql: Sql,
-  a: {
-    deliveryId: string;
-    at: Date;
-    statusCode: number | null;
-    latencyMs: number;
-    error: string | null;
-    outcome: 'succeeded' | 'retry' | 'failed' | 'exhausted';
-    nextAttemptAt: Date | null;
-  },
-): Promise<void> {
+/** One delivery attempt and the state it leaves the delivery in. */
+export interface AttemptRecord {
+  deliveryId: string;
+  at: Date;
+  statusCode: number | null;
+  latencyMs: number;
+  error: string | null;
+  outcome: 'succeeded' | 'retry' | 'failed' | 'exhausted';
+  nextAttemptAt: Date | null;
+}
+
+/**
+ * The attempts and their deliveries' new states in one statement, so a worker commits the
+ * attempts of many concurrent deliveries at once. Attempts are stored in the order given.
+ */
+export async function recordAttempts(sql: Sql, attempts: readonly AttemptRecord[]): Promise<void> {
+  if (attempts.length === 0) return;
+  const rows = attempts.map((a, ord) => ({
+    ord,
+    delivery_id: a.deliveryId,
+    attempted_at: a.at.toISOString(),
+    status_code: a.statusCode,
+    latency_ms: a.latencyMs,
+    error: a.error,
+    status: a.outcome === 'retry' ? 'pending' : a.outcome,
+    next_attempt_at: a.nextAttemptAt?.toISOString() ?? null,
+    delivered_at: a.outcome === 'succeeded' ? a.at.toISOString() : null,
+  }));
   await sql`
-    with attempt as (
+    with a as (
+      select * from jsonb_to_recordset(${sql.json(rows as never)}::jsonb) as a(ord int, delivery_id text, attempted_at timestamptz,
+        status_code int, latency_ms int, error text, status text, next_attempt_at timestamptz, delivered_at timestamptz)
+    ), attempt as (
       insert into webhook_attempts (delivery_id, attempted_at, status_code, latency_ms, error)
-      values (${a.deliveryId}, ${a.at}, ${a.statusCode}, ${a.latencyMs}, ${a.error})
+      select delivery_id, attempted_at, status_code, latency_ms, error from a order by ord
     )
-    update webhook_deliveries set
-      status = ${a.outcome === 'retry' ? 'pending' : a.outcome},
-      next_attempt_at = coalesce(${a.nextAttemptAt}, next_attempt_at),
+    update webhook_deliveries d set
+      status = a.status,
+      next_attempt_at = coalesce(a.next_attempt_at, d.next_attempt_at),
       locked_until = null,
-      last_status_code = ${a.statusCode}, last_error = ${a.error}, last_latency_ms = ${a.latencyMs},
-      delivered_at = ${a.outcome === 'succeeded' ? a.at : null}
-    where id = ${a.deliveryId}`;
+      last_status_code = a.status_code, last_error = a.error, last_latency_ms = a.latency_ms,
+      delivered_at = a.delivered_at
+    from a where d.id = a.delivery_id`;
 }
 
 export async function disableEndpoint(sql: Sql, id: string, reason: string, at: Date): Promise<void> {
