@@ -115,16 +115,22 @@ function attemptLog(sql: Sql): GroupCommit<AttemptRecord> {
   return new GroupCommit<AttemptRecord>({ sql, write: recordAttempts });
 }
 
-/** Sends one claimed delivery once, records the attempt and schedules the next. */
+/**
+ * Sends one claimed delivery once, records the attempt and schedules the next. `answered` is
+ * called once the endpoint has answered (or could not be reached), before the attempt is
+ * committed: the endpoint's slot is free from then on.
+ */
 async function deliverClaimed(
   sql: Sql,
   deps: DeliveryDeps,
   d: ClaimedDelivery,
   fetcher: typeof fetch,
   attempts: GroupCommit<AttemptRecord>,
+  answered: () => void = () => {},
 ): Promise<void> {
   const now = deps.clock.now();
   if (!d.enabled) {
+    answered();
     await attempts.add({
       deliveryId: d.id,
       at: now,
@@ -142,6 +148,7 @@ async function deliverClaimed(
   const signature = await signatureHeader(d, deps.config.secretKey, body, timestamp, now);
   const started = performance.now();
   const result = await send(deps, d, body, signature, timestamp, fetcher);
+  answered();
   const latencyMs = Math.round(performance.now() - started);
   const at = deps.clock.now();
   const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
@@ -266,7 +273,21 @@ export class DeliveryPipeline {
       return;
     }
     this.inFlight.set(d.endpoint_id, n + 1);
-    const run: Promise<void> = deliverClaimed(this.sql, this.deps, d, this.options.fetch ?? fetch, this.attempts)
+    // The endpoint's slot is freed when it has answered; the attempt's commit does not hold it.
+    let freed = false;
+    const free = () => {
+      if (freed) return;
+      freed = true;
+      const left = (this.inFlight.get(d.endpoint_id) ?? 1) - 1;
+      if (left > 0) this.inFlight.set(d.endpoint_id, left);
+      else this.inFlight.delete(d.endpoint_id);
+      const next = this.queued.get(d.endpoint_id)?.shift();
+      if (this.queued.get(d.endpoint_id)?.length === 0) this.queued.delete(d.endpoint_id);
+      // A slot taken over by a waiting delivery is not a free slot: no claim for it.
+      if (next) this.start(next);
+      else this.onSettled();
+    };
+    const run: Promise<void> = deliverClaimed(this.sql, this.deps, d, this.options.fetch ?? fetch, this.attempts, free)
       .catch((error: unknown) => {
         // The lease runs out and another pass retries it.
         this.deps.logger.log('error', 'webhook delivery failed', {
@@ -276,14 +297,10 @@ export class DeliveryPipeline {
       })
       .finally(() => {
         this.running.delete(run);
-        const left = (this.inFlight.get(d.endpoint_id) ?? 1) - 1;
-        if (left > 0) this.inFlight.set(d.endpoint_id, left);
-        else this.inFlight.delete(d.endpoint_id);
-        const next = this.queued.get(d.endpoint_id)?.shift();
-        if (this.queued.get(d.endpoint_id)?.length === 0) this.queued.delete(d.endpoint_id);
-        // A slot taken over by a waiting delivery is not a free slot: no claim for it.
-        if (next) this.start(next);
-        else this.onSettled();
+        free();
+        // Deliveries still committing count against the worker's concurrency: when that was what
+        // stopped the claims, this one ending frees a slot for them.
+        if (this.size === this.concurrency - 1) this.onSettled();
       });
     this.running.add(run);
   }
