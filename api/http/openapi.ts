@@ -34,9 +34,37 @@ export function jsonBody<T extends z.ZodType>(schema: T) {
   return { content: { 'application/json': { schema } }, required: true };
 }
 
+/** An optional JSON request body (`request.body` of a route whose body may be left out). */
+export function optionalJsonBody<T extends z.ZodType>(schema: T) {
+  return { content: { 'application/json': { schema } }, required: false as const };
+}
+
 /** A JSON response with its description (one entry of a route's `responses`). */
 export function jsonResponse<T extends z.ZodType>(description: string, schema: T) {
   return { description, content: { 'application/json': { schema } } };
+}
+
+/** The `responses` of an operation that answers 200 with JSON. */
+export function ok<T extends z.ZodType>(description: string, schema: T) {
+  return { 200: jsonResponse(description, schema) };
+}
+
+/** The `responses` of an operation that answers 201 (created) with JSON. */
+export function created<T extends z.ZodType>(description: string, schema: T) {
+  return { 201: jsonResponse(description, schema) };
+}
+
+/** The `responses` of an operation that answers 202 (queued for later) with JSON. */
+export function accepted<T extends z.ZodType>(description: string, schema: T) {
+  return { 202: jsonResponse(description, schema) };
+}
+
+/** A response whose body is a file's bytes, in one of the media types named. */
+export function fileResponse<const M extends string>(description: string, ...mediaTypes: M[]) {
+  const content = Object.fromEntries(
+    mediaTypes.map((type) => [type, { schema: { type: 'string', format: 'binary' } }]),
+  );
+  return { description, content: content as Record<M, { schema: { type: 'string'; format: 'binary' } }> };
 }
 
 type RouteOptions = {
@@ -106,6 +134,96 @@ export function defineRoute<const R extends Omit<RouteConfig, 'security'>>(
   return createRoute({ ...config, security: kind.security, middleware, responses } as unknown as R) as unknown as R & {
     security: Record<string, string[]>[];
   };
+}
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+type RequestBody = NonNullable<NonNullable<RouteConfig['request']>['body']>;
+
+/** A route as a module declares it: its request parts as schemas, its auth and problems, and its responses. */
+type RouteSpec = RouteOptions & {
+  operationId: string;
+  summary: string;
+  description: string;
+  /** Path parameters. */
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  /** A schema for a required JSON body, or a whole request body (another media type, or an optional body). */
+  body?: z.ZodType | RequestBody;
+  responses: RouteConfig['responses'];
+};
+
+type JsonBody<T extends z.ZodType> = ReturnType<typeof jsonBody<T>>;
+type RequestOf<S extends RouteSpec> = {
+  [K in keyof S & ('params' | 'query' | 'body')]: K extends 'body'
+    ? S[K] extends z.ZodType
+      ? JsonBody<S[K]>
+      : S[K]
+    : S[K];
+};
+type RouteOf<M extends Method, P extends string, S extends RouteSpec> = {
+  method: M;
+  path: P;
+  operationId: string;
+  tags: string[];
+  summary: string;
+  description: string;
+  request: RequestOf<S>;
+  responses: S['responses'];
+  security: Record<string, string[]>[];
+};
+
+/** A route declared by `get`, `post`…, waiting for the tag `routesOf` gives it. */
+type Declared<M extends Method = Method, P extends string = string, S extends RouteSpec = RouteSpec> = {
+  method: M;
+  path: P;
+  spec: S;
+};
+
+function declare<M extends Method>(method: M) {
+  return <const P extends string, const S extends RouteSpec>(path: P, spec: S): Declared<M, P, S> => ({
+    method,
+    path,
+    spec,
+  });
+}
+
+export const get = declare('get');
+export const post = declare('post');
+export const put = declare('put');
+export const patch = declare('patch');
+/** `delete`, a reserved word. */
+export const del = declare('delete');
+
+function toRoute(tag: string, { method, path, spec }: Declared) {
+  const { operationId, summary, description, params, query, body, responses, ...options } = spec;
+  const request = {
+    ...(params && { params }),
+    ...(query && { query }),
+    ...(body && { body: body instanceof z.ZodType ? jsonBody(body) : body }),
+  };
+  return defineRoute({
+    method,
+    path,
+    operationId,
+    tags: [tag],
+    summary,
+    description,
+    ...(Object.keys(request).length > 0 && { request }),
+    responses,
+    ...options,
+  });
+}
+
+/**
+ * The routes of one part of the API, under its tag: `routesOf('Members', { list: get('/v1/members', { … }) })`
+ * is `defineRoute` for each, with the method, path and tag, and the request parts (`params`, `query`,
+ * `body`) given as schemas.
+ */
+export function routesOf<const T extends Record<string, Declared>>(
+  tag: string,
+  routes: T,
+): { [K in keyof T]: T[K] extends Declared<infer M, infer P, infer S> ? RouteOf<M, P, S> : never } {
+  return Object.fromEntries(Object.entries(routes).map(([name, route]) => [name, toRoute(tag, route)])) as never;
 }
 
 const TARGET_LOCATION: Record<string, ParameterLocation> = {

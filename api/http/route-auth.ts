@@ -15,7 +15,7 @@ import type { ProblemCode } from './problem-codes';
 import { credentialRateLimit, registrationRateLimit } from './rate-limit';
 
 /**
- * How a route authenticates, declared once per route (`defineRoute({ auth: 'orgWrite' })`): the
+ * How a route authenticates, declared once per route (`post(path, { auth: 'orgWrite', … })`): the
  * security requirement of the document, the middleware, and the problem codes the credential and
  * the consent check can answer are all derived from it.
  */

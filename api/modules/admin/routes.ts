@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 
 import type { App } from '../../http/context';
-import { defineRoute, jsonBody, jsonResponse } from '../../http/openapi';
+import { created, get, ok, post, routesOf } from '../../http/openapi';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { registerCalendarAdmin } from '../calendar/admin.routes';
 import { toOrganization } from '../organizations/mappers';
@@ -17,87 +17,6 @@ import {
   VerifyOrganizationBody,
 } from './schemas';
 import { issueAgencyKey, reinstateOrganization, suspendOrganization, verifyOrganization } from './service';
-
-const TAG = 'Admin';
-const ORG_RESPONSE = {
-  200: jsonResponse('The organisation.', OrganizationSchema),
-};
-
-const listOrganizationsRoute = defineRoute({
-  method: 'get',
-  path: '/v1/admin/organizations',
-  operationId: 'adminListOrganizations',
-  tags: [TAG],
-  summary: 'List organisations (platform administration)',
-  description:
-    'Platform administration: every registered organisation with its verification and suspension state, cursor-paginated.',
-  auth: 'admin',
-  request: { query: ListOrganizationsQuery },
-  responses: {
-    200: jsonResponse('A page of organisations, oldest first.', OrganizationPageSchema),
-  },
-});
-
-const verifyRoute = defineRoute({
-  method: 'post',
-  path: '/v1/admin/organizations/{id}/verify',
-  operationId: 'adminVerifyOrganization',
-  tags: [TAG],
-  summary: 'Verify an organisation',
-  description: 'Records who checked which evidence, and when. Live keys become available.',
-  auth: 'admin',
-  request: {
-    params: OrganizationParams,
-    body: jsonBody(VerifyOrganizationBody),
-  },
-  problems: ['invalid_state_transition'],
-  responses: ORG_RESPONSE,
-});
-
-const suspendRoute = defineRoute({
-  method: 'post',
-  path: '/v1/admin/organizations/{id}/suspend',
-  operationId: 'adminSuspendOrganization',
-  tags: [TAG],
-  summary: 'Suspend an organisation',
-  description:
-    'Every key of the organisation answers 403 `organization_suspended` from the next request on, and its delegations are suspended.',
-  auth: 'admin',
-  request: {
-    params: OrganizationParams,
-    body: jsonBody(SuspendOrganizationBody),
-  },
-  problems: ['invalid_state_transition'],
-  responses: ORG_RESPONSE,
-});
-
-const reinstateRoute = defineRoute({
-  method: 'post',
-  path: '/v1/admin/organizations/{id}/reinstate',
-  operationId: 'adminReinstateOrganization',
-  tags: [TAG],
-  summary: 'Reinstate a suspended organisation',
-  description: 'Keys work again. Suspended delegations stay suspended: citizens must grant them again.',
-  auth: 'admin',
-  request: { params: OrganizationParams },
-  problems: ['invalid_state_transition'],
-  responses: ORG_RESPONSE,
-});
-
-const agencyKeyRoute = defineRoute({
-  method: 'post',
-  path: '/v1/admin/agency-keys',
-  operationId: 'adminCreateAgencyKey',
-  tags: [TAG],
-  summary: 'Issue an agency back-office key',
-  description:
-    'Platform administration: issues a back-office key for a managing body (`ak_live_…`). The secret is shown once in the response.',
-  auth: 'admin',
-  request: { body: jsonBody(CreateAgencyKeyBody) },
-  responses: {
-    201: jsonResponse('The key, with its secret (shown once).', AgencyKeySchema),
-  },
-});
 
 const RotationSchema = z
   .object({
@@ -115,22 +34,69 @@ const RotationSchema = z
     },
   });
 
-const rotateKeysRoute = defineRoute({
-  method: 'post',
-  path: '/v1/admin/signing-keys/rotate',
-  operationId: 'adminRotateSigningKey',
-  tags: [TAG],
-  summary: 'Rotate the consent-token signing key',
-  description:
-    'New tokens are signed with a new Ed25519 key at once (other instances within a minute). The previous key stays published in the JWKS, so tokens already issued still verify.',
-  auth: 'admin',
-  responses: { 200: jsonResponse('The new key id.', RotationSchema) },
+const routes = routesOf('Admin', {
+  listOrganizations: get('/v1/admin/organizations', {
+    operationId: 'adminListOrganizations',
+    summary: 'List organisations (platform administration)',
+    description:
+      'Platform administration: every registered organisation with its verification and suspension state, cursor-paginated.',
+    auth: 'admin',
+    query: ListOrganizationsQuery,
+    responses: ok('A page of organisations, oldest first.', OrganizationPageSchema),
+  }),
+  verify: post('/v1/admin/organizations/{id}/verify', {
+    operationId: 'adminVerifyOrganization',
+    summary: 'Verify an organisation',
+    description: 'Records who checked which evidence, and when. Live keys become available.',
+    auth: 'admin',
+    params: OrganizationParams,
+    body: VerifyOrganizationBody,
+    problems: ['invalid_state_transition'],
+    responses: ok('The organisation.', OrganizationSchema),
+  }),
+  suspend: post('/v1/admin/organizations/{id}/suspend', {
+    operationId: 'adminSuspendOrganization',
+    summary: 'Suspend an organisation',
+    description:
+      'Every key of the organisation answers 403 `organization_suspended` from the next request on, and its delegations are suspended.',
+    auth: 'admin',
+    params: OrganizationParams,
+    body: SuspendOrganizationBody,
+    problems: ['invalid_state_transition'],
+    responses: ok('The organisation.', OrganizationSchema),
+  }),
+  reinstate: post('/v1/admin/organizations/{id}/reinstate', {
+    operationId: 'adminReinstateOrganization',
+    summary: 'Reinstate a suspended organisation',
+    description: 'Keys work again. Suspended delegations stay suspended: citizens must grant them again.',
+    auth: 'admin',
+    params: OrganizationParams,
+    problems: ['invalid_state_transition'],
+    responses: ok('The organisation.', OrganizationSchema),
+  }),
+  agencyKey: post('/v1/admin/agency-keys', {
+    operationId: 'adminCreateAgencyKey',
+    summary: 'Issue an agency back-office key',
+    description:
+      'Platform administration: issues a back-office key for a managing body (`ak_live_…`). The secret is shown once in the response.',
+    auth: 'admin',
+    body: CreateAgencyKeyBody,
+    responses: created('The key, with its secret (shown once).', AgencyKeySchema),
+  }),
+  rotateKeys: post('/v1/admin/signing-keys/rotate', {
+    operationId: 'adminRotateSigningKey',
+    summary: 'Rotate the consent-token signing key',
+    description:
+      'New tokens are signed with a new Ed25519 key at once (other instances within a minute). The previous key stays published in the JWKS, so tokens already issued still verify.',
+    auth: 'admin',
+    responses: ok('The new key id.', RotationSchema),
+  }),
 });
 
 /** Platform administration exists only when PUENTE_ADMIN_TOKEN is configured. */
 export function registerAdmin(app: App): void {
   registerCalendarAdmin(app);
-  app.openapi(listOrganizationsRoute, async (c) => {
+  app.openapi(routes.listOrganizations, async (c) => {
     const { limit, cursor, status } = c.req.valid('query');
     const after = cursor ? (decodeCursor('admin_organizations', cursor, 2) as [string, string]) : undefined;
     const rows = await listOrganizations(c.get('sql'), { status, after, limit });
@@ -140,7 +106,7 @@ export function registerAdmin(app: App): void {
     );
   });
 
-  app.openapi(verifyRoute, async (c) => {
+  app.openapi(routes.verify, async (c) => {
     const { verified_by, note } = c.req.valid('json');
     const row = await verifyOrganization(
       c.get('sql'),
@@ -152,7 +118,7 @@ export function registerAdmin(app: App): void {
     return c.json(toOrganization(row), 200);
   });
 
-  app.openapi(suspendRoute, async (c) => {
+  app.openapi(routes.suspend, async (c) => {
     const row = await suspendOrganization(
       c.get('sql'),
       c.req.valid('param').id,
@@ -162,12 +128,12 @@ export function registerAdmin(app: App): void {
     return c.json(toOrganization(row), 200);
   });
 
-  app.openapi(reinstateRoute, async (c) => {
+  app.openapi(routes.reinstate, async (c) => {
     const row = await reinstateOrganization(c.get('sql'), c.req.valid('param').id, c.get('deps').clock.now());
     return c.json(toOrganization(row), 200);
   });
 
-  app.openapi(rotateKeysRoute, async (c) => {
+  app.openapi(routes.rotateKeys, async (c) => {
     const { signingKeys, clock } = c.get('deps');
     const kid = await signingKeys.rotate(c.get('sql'), 'consent', clock.now());
     return c.json(
@@ -176,7 +142,7 @@ export function registerAdmin(app: App): void {
     );
   });
 
-  app.openapi(agencyKeyRoute, async (c) => {
+  app.openapi(routes.agencyKey, async (c) => {
     const { managing_body, office } = c.req.valid('json');
     const { row, secret } = await issueAgencyKey(c.get('sql'), managing_body, office, c.get('deps').clock.now());
     return c.json(

@@ -1,6 +1,6 @@
 import { agencyPrincipal } from '../../http/auth';
 import type { App } from '../../http/context';
-import { defineRoute, jsonBody, jsonResponse } from '../../http/openapi';
+import { get, ok, optionalJsonBody, post, routesOf } from '../../http/openapi';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import type { CalendarSnapshot } from '../../lib/calendar';
@@ -21,136 +21,94 @@ import {
   ResolveBody,
 } from './schemas';
 
-const TAG = 'Agency';
-const ONE = {
-  200: jsonResponse('The procedure after the action.', ProcedureSchema),
-};
-
 /** A declaration or warning: an optional text, notified to the representative. */
-const ACT_REQUEST = {
-  params: ProcedureParams,
-  body: { content: { 'application/json': { schema: AgencyActBody } }, required: false },
-};
+const ACT_TEXT = optionalJsonBody(AgencyActBody);
 
-const queueRoute = defineRoute({
-  method: 'get',
-  path: '/v1/agency/procedures',
-  operationId: 'agencyListProcedures',
-  tags: [TAG],
-  summary: 'The back-office queue',
-  description: 'Live procedures of the managing body of the key, oldest filing first.',
-  auth: 'agencyRead',
-  request: { query: AgencyQueueQuery },
-  responses: {
-    200: jsonResponse('A page of procedures.', AgencyQueueSchema),
-  },
-});
-
-const retrieveRoute = defineRoute({
-  method: 'get',
-  path: '/v1/agency/procedures/{id}',
-  operationId: 'agencyRetrieveProcedure',
-  tags: [TAG],
-  summary: 'A procedure with its documents',
-  description:
-    "For the managing body's caseworkers: a procedure addressed to the agency, with its form and documents, to review it.",
-  auth: 'agencyRead',
-  request: { params: ProcedureParams },
-  responses: {
-    200: jsonResponse('The procedure.', AgencyProcedureSchema),
-  },
-});
-
-const admitRoute = defineRoute({
-  method: 'post',
-  path: '/v1/agency/procedures/{id}/admit',
-  operationId: 'agencyAdmitProcedure',
-  tags: [TAG],
-  summary: 'Admit for review',
-  description:
-    'Moves a submitted procedure into review (`in_review`). Emits `procedure.status_changed`; the maximum resolution term keeps running from registration.',
-  auth: 'agencyWrite',
-  request: { params: ProcedureParams },
-  problems: ['invalid_state_transition'],
-  responses: ONE,
-});
-
-const requireRoute = defineRoute({
-  method: 'post',
-  path: '/v1/agency/procedures/{id}/requirements',
-  operationId: 'agencyIssueRequirement',
-  tags: [TAG],
-  summary: 'Issue a requerimiento de subsanación',
-  description:
-    'The applicant has 10 días hábiles from notification (in their community) to cure it, extendable once by 5; the resolution clock is suspended meanwhile.',
-  auth: 'agencyWrite',
-  request: {
+const routes = routesOf('Agency', {
+  queue: get('/v1/agency/procedures', {
+    operationId: 'agencyListProcedures',
+    summary: 'The back-office queue',
+    description: 'Live procedures of the managing body of the key, oldest filing first.',
+    auth: 'agencyRead',
+    query: AgencyQueueQuery,
+    responses: ok('A page of procedures.', AgencyQueueSchema),
+  }),
+  retrieve: get('/v1/agency/procedures/{id}', {
+    operationId: 'agencyRetrieveProcedure',
+    summary: 'A procedure with its documents',
+    description:
+      "For the managing body's caseworkers: a procedure addressed to the agency, with its form and documents, to review it.",
+    auth: 'agencyRead',
     params: ProcedureParams,
-    body: jsonBody(IssueRequirementBody),
-  },
-  problems: ['invalid_state_transition', 'calendar_unavailable'],
-  responses: ONE,
-});
-
-const resolveRoute = defineRoute({
-  method: 'post',
-  path: '/v1/agency/procedures/{id}/resolve',
-  operationId: 'agencyResolveProcedure',
-  tags: [TAG],
-  summary: 'Resolve: approve, partially approve or deny',
-  description:
-    'Records the decision (approved, partially approved or denied) with its text and, when granted, the amount. Emits `procedure.resolved` and `procedure.status_changed`.',
-  auth: 'agencyWrite',
-  request: {
+    responses: ok('The procedure.', AgencyProcedureSchema),
+  }),
+  admit: post('/v1/agency/procedures/{id}/admit', {
+    operationId: 'agencyAdmitProcedure',
+    summary: 'Admit for review',
+    description:
+      'Moves a submitted procedure into review (`in_review`). Emits `procedure.status_changed`; the maximum resolution term keeps running from registration.',
+    auth: 'agencyWrite',
     params: ProcedureParams,
-    body: jsonBody(ResolveBody),
-  },
-  problems: ['invalid_state_transition'],
-  responses: ONE,
-});
-
-const withdrawalRoute = defineRoute({
-  method: 'post',
-  path: '/v1/agency/procedures/{id}/withdrawal-declaration',
-  operationId: 'agencyDeclareWithdrawal',
-  tags: [TAG],
-  summary: 'Declare the application withdrawn (requirement unanswered)',
-  description:
-    "Arts. 68.1 and 94: once the open requirement's term has passed unanswered, from the day after its deadline (409 `term_not_elapsed` before, with `earliest_on`). " +
-    'The declaration is notified to the representative.',
-  auth: 'agencyWrite',
-  request: ACT_REQUEST,
-  problems: ['invalid_state_transition', 'term_not_elapsed', 'conflict', 'calendar_unavailable'],
-  responses: ONE,
-});
-
-const lapseWarningRoute = defineRoute({
-  method: 'post',
-  path: '/v1/agency/procedures/{id}/lapse-warning',
-  operationId: 'agencyWarnLapse',
-  tags: [TAG],
-  summary: 'Warn of caducidad (standstill caused by the applicant)',
-  description:
-    'Art. 95.1: notified to the representative; three months (date to date) after it takes effect, the procedure may be declared lapsed unless the applicant acts.',
-  auth: 'agencyWrite',
-  request: ACT_REQUEST,
-  problems: ['invalid_state_transition', 'calendar_unavailable'],
-  responses: ONE,
-});
-
-const lapseRoute = defineRoute({
-  method: 'post',
-  path: '/v1/agency/procedures/{id}/lapse-declaration',
-  operationId: 'agencyDeclareLapse',
-  tags: [TAG],
-  summary: 'Declare the procedure lapsed (caducidad)',
-  description:
-    "Art. 95.1: from the day after the three months that follow the warning's notification (409 `term_not_elapsed` before); refused (409 `conflict`) with no warning, " +
-    'or if the representative acted since. The declaration is notified to the representative.',
-  auth: 'agencyWrite',
-  request: ACT_REQUEST,
-  problems: ['invalid_state_transition', 'term_not_elapsed', 'conflict', 'calendar_unavailable'],
-  responses: ONE,
+    problems: ['invalid_state_transition'],
+    responses: ok('The procedure after the action.', ProcedureSchema),
+  }),
+  require: post('/v1/agency/procedures/{id}/requirements', {
+    operationId: 'agencyIssueRequirement',
+    summary: 'Issue a requerimiento de subsanación',
+    description:
+      'The applicant has 10 días hábiles from notification (in their community) to cure it, extendable once by 5; the resolution clock is suspended meanwhile.',
+    auth: 'agencyWrite',
+    params: ProcedureParams,
+    body: IssueRequirementBody,
+    problems: ['invalid_state_transition', 'calendar_unavailable'],
+    responses: ok('The procedure after the action.', ProcedureSchema),
+  }),
+  resolve: post('/v1/agency/procedures/{id}/resolve', {
+    operationId: 'agencyResolveProcedure',
+    summary: 'Resolve: approve, partially approve or deny',
+    description:
+      'Records the decision (approved, partially approved or denied) with its text and, when granted, the amount. Emits `procedure.resolved` and `procedure.status_changed`.',
+    auth: 'agencyWrite',
+    params: ProcedureParams,
+    body: ResolveBody,
+    problems: ['invalid_state_transition'],
+    responses: ok('The procedure after the action.', ProcedureSchema),
+  }),
+  withdrawal: post('/v1/agency/procedures/{id}/withdrawal-declaration', {
+    operationId: 'agencyDeclareWithdrawal',
+    summary: 'Declare the application withdrawn (requirement unanswered)',
+    description:
+      "Arts. 68.1 and 94: once the open requirement's term has passed unanswered, from the day after its deadline (409 `term_not_elapsed` before, with `earliest_on`). " +
+      'The declaration is notified to the representative.',
+    auth: 'agencyWrite',
+    params: ProcedureParams,
+    body: ACT_TEXT,
+    problems: ['invalid_state_transition', 'term_not_elapsed', 'conflict', 'calendar_unavailable'],
+    responses: ok('The procedure after the action.', ProcedureSchema),
+  }),
+  lapseWarning: post('/v1/agency/procedures/{id}/lapse-warning', {
+    operationId: 'agencyWarnLapse',
+    summary: 'Warn of caducidad (standstill caused by the applicant)',
+    description:
+      'Art. 95.1: notified to the representative; three months (date to date) after it takes effect, the procedure may be declared lapsed unless the applicant acts.',
+    auth: 'agencyWrite',
+    params: ProcedureParams,
+    body: ACT_TEXT,
+    problems: ['invalid_state_transition', 'calendar_unavailable'],
+    responses: ok('The procedure after the action.', ProcedureSchema),
+  }),
+  lapse: post('/v1/agency/procedures/{id}/lapse-declaration', {
+    operationId: 'agencyDeclareLapse',
+    summary: 'Declare the procedure lapsed (caducidad)',
+    description:
+      "Art. 95.1: from the day after the three months that follow the warning's notification (409 `term_not_elapsed` before); refused (409 `conflict`) with no warning, " +
+      'or if the representative acted since. The declaration is notified to the representative.',
+    auth: 'agencyWrite',
+    params: ProcedureParams,
+    body: ACT_TEXT,
+    problems: ['invalid_state_transition', 'term_not_elapsed', 'conflict', 'calendar_unavailable'],
+    responses: ok('The procedure after the action.', ProcedureSchema),
+  }),
 });
 
 export function registerAgency(app: App): void {
@@ -168,7 +126,7 @@ export function registerAgency(app: App): void {
   const answer = (c: Parameters<typeof agencyPrincipal>[0], row: ProcedureRow, cal: CalendarSnapshot) =>
     c.json(toProcedure(row, legalDay(c.get('deps').clock.now()), cal), 200);
 
-  app.openapi(queueRoute, async (c) => {
+  app.openapi(routes.queue, async (c) => {
     const { limit, cursor, status } = c.req.valid('query');
     const after = cursor ? (decodeCursor('agency_queue', cursor, 2) as [string, string]) : undefined;
     const rows = await listAgencyQueue(c.get('sql'), {
@@ -191,7 +149,7 @@ export function registerAgency(app: App): void {
     );
   });
 
-  app.openapi(retrieveRoute, async (c) => {
+  app.openapi(routes.retrieve, async (c) => {
     const row = await load(c, c.req.valid('param').id);
     const documents = await listDocuments(c.get('sql'), row.id);
     return c.json(
@@ -203,13 +161,13 @@ export function registerAgency(app: App): void {
     );
   });
 
-  app.openapi(admitRoute, async (c) => {
+  app.openapi(routes.admit, async (c) => {
     const row = await load(c, c.req.valid('param').id);
     const cal = await calendar(c);
     return answer(c, await admitProcedure(c.get('sql'), row.id, actorOf(c), c.get('deps').clock.now()), cal);
   });
 
-  app.openapi(requireRoute, async (c) => {
+  app.openapi(routes.require, async (c) => {
     const row = await load(c, c.req.valid('param').id);
     const { kinds, message } = c.req.valid('json');
     const cal = await calendar(c);
@@ -222,9 +180,9 @@ export function registerAgency(app: App): void {
   });
 
   for (const [route, act] of [
-    [withdrawalRoute, DECLARATIONS.declare_withdrawal],
-    [lapseWarningRoute, DECLARATIONS.warn_lapse],
-    [lapseRoute, DECLARATIONS.declare_lapse],
+    [routes.withdrawal, DECLARATIONS.declare_withdrawal],
+    [routes.lapseWarning, DECLARATIONS.warn_lapse],
+    [routes.lapse, DECLARATIONS.declare_lapse],
   ] as const) {
     app.openapi(route, async (c) => {
       const row = await load(c, c.req.valid('param').id);
@@ -235,7 +193,7 @@ export function registerAgency(app: App): void {
     });
   }
 
-  app.openapi(resolveRoute, async (c) => {
+  app.openapi(routes.resolve, async (c) => {
     const row = await load(c, c.req.valid('param').id);
     const { outcome, text, amount } = c.req.valid('json');
     const cal = await calendar(c);

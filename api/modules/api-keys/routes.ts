@@ -1,6 +1,6 @@
 import { organizationPrincipal } from '../../http/auth';
 import type { App } from '../../http/context';
-import { defineRoute, jsonBody, jsonResponse } from '../../http/openapi';
+import { created, del, get, ok, post, routesOf } from '../../http/openapi';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import { findMember } from '../members/queries';
@@ -17,53 +17,40 @@ import {
 } from './schemas';
 import { issueApiKey } from './service';
 
-const createKeyRoute = defineRoute({
-  method: 'post',
-  path: '/v1/api-keys',
-  operationId: 'createApiKey',
-  tags: ['API keys'],
-  summary: 'Create an API key',
-  description:
-    'Answers the secret once; only its hash is kept. A live key (`livemode: true`) needs a verified organisation. Needs the admin or owner role.',
-  auth: 'orgWrite',
-  role: 'admin',
-  request: { body: jsonBody(CreateApiKeyBody) },
-  problems: ['idempotency_conflict', 'idempotency_in_flight'],
-  responses: {
-    201: jsonResponse('The key, with its secret.', ApiKeyWithSecretSchema),
-  },
-});
-
-const listKeysRoute = defineRoute({
-  method: 'get',
-  path: '/v1/api-keys',
-  operationId: 'listApiKeys',
-  tags: ['API keys'],
-  summary: 'List API keys',
-  description: 'Keys of both modes, without their secrets.',
-  auth: 'orgRead',
-  role: 'admin',
-  request: { query: ListApiKeysQuery },
-  responses: {
-    200: jsonResponse('A page of keys, oldest first.', ApiKeyPageSchema),
-  },
-});
-
-const revokeKeyRoute = defineRoute({
-  method: 'delete',
-  path: '/v1/api-keys/{id}',
-  operationId: 'revokeApiKey',
-  tags: ['API keys'],
-  summary: 'Revoke an API key',
-  description: 'Takes effect on the very next request, on every instance. Revoking twice is harmless.',
-  auth: 'orgWrite',
-  role: 'admin',
-  request: { params: ApiKeyParams },
-  responses: { 200: jsonResponse('The revoked key.', ApiKeySchema) },
+const routes = routesOf('API keys', {
+  createKey: post('/v1/api-keys', {
+    operationId: 'createApiKey',
+    summary: 'Create an API key',
+    description:
+      'Answers the secret once; only its hash is kept. A live key (`livemode: true`) needs a verified organisation. Needs the admin or owner role.',
+    auth: 'orgWrite',
+    role: 'admin',
+    body: CreateApiKeyBody,
+    problems: ['idempotency_conflict', 'idempotency_in_flight'],
+    responses: created('The key, with its secret.', ApiKeyWithSecretSchema),
+  }),
+  listKeys: get('/v1/api-keys', {
+    operationId: 'listApiKeys',
+    summary: 'List API keys',
+    description: 'Keys of both modes, without their secrets.',
+    auth: 'orgRead',
+    role: 'admin',
+    query: ListApiKeysQuery,
+    responses: ok('A page of keys, oldest first.', ApiKeyPageSchema),
+  }),
+  revokeKey: del('/v1/api-keys/{id}', {
+    operationId: 'revokeApiKey',
+    summary: 'Revoke an API key',
+    description: 'Takes effect on the very next request, on every instance. Revoking twice is harmless.',
+    auth: 'orgWrite',
+    role: 'admin',
+    params: ApiKeyParams,
+    responses: ok('The revoked key.', ApiKeySchema),
+  }),
 });
 
 export function registerApiKeys(app: App): void {
-  app.openapi(createKeyRoute, async (c) => {
+  app.openapi(routes.createKey, async (c) => {
     const principal = organizationPrincipal(c);
     const body = c.req.valid('json');
     const sql = c.get('sql');
@@ -97,7 +84,7 @@ export function registerApiKeys(app: App): void {
     return c.json({ ...toApiKey(row), secret }, 201);
   });
 
-  app.openapi(listKeysRoute, async (c) => {
+  app.openapi(routes.listKeys, async (c) => {
     const principal = organizationPrincipal(c);
     const { limit, cursor } = c.req.valid('query');
     const after = cursor ? (decodeCursor('api_keys', cursor, 2) as [string, string]) : undefined;
@@ -108,7 +95,7 @@ export function registerApiKeys(app: App): void {
     );
   });
 
-  app.openapi(revokeKeyRoute, async (c) => {
+  app.openapi(routes.revokeKey, async (c) => {
     const principal = organizationPrincipal(c);
     const row = await revokeApiKey(
       c.get('sql'),

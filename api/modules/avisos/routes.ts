@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 
 import { citizenPrincipal } from '../../http/auth';
 import type { App, AppEnv } from '../../http/context';
-import { defineRoute, jsonBody, jsonResponse } from '../../http/openapi';
+import { accepted, del, get, ok, post, put, routesOf } from '../../http/openapi';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { citizenLivemodeFilter } from '../citizen/routes';
 import { toAviso, toAvisoSettings } from './mappers';
@@ -19,94 +19,62 @@ import {
 } from './schemas';
 import { confirmContact, readSettings, removeContact, savePreferences, startContactConfirmation } from './service';
 
-const TAG = 'Citizen';
-const SETTINGS = jsonResponse("The citizen's aviso settings.", AvisoSettingsSchema);
-
-const listMyAvisos = defineRoute({
-  method: 'get',
-  path: '/v1/me/avisos',
-  operationId: 'listMyAvisos',
-  tags: [TAG],
-  summary: 'Avisos sent to me',
-  description:
-    'For the signed-in citizen: every aviso Puente queued for them (email or SMS), newest first, with each delivery attempt and its outcome.',
-  auth: 'citizenRead',
-  request: { query: ListMyAvisosQuery },
-  responses: {
-    200: jsonResponse('A page of avisos.', AvisoPageSchema),
-  },
-});
-
-const getSettings = defineRoute({
-  method: 'get',
-  path: '/v1/me/aviso-settings',
-  operationId: 'getMyAvisoSettings',
-  tags: [TAG],
-  summary: 'My aviso settings',
-  description:
-    'Contacts (confirmed, and any waiting for their code), channels, language and the kinds of aviso wanted.',
-  auth: 'citizenRead',
-  responses: { 200: SETTINGS },
-});
-
-const putSettings = defineRoute({
-  method: 'put',
-  path: '/v1/me/aviso-settings',
-  operationId: 'updateMyAvisoSettings',
-  tags: [TAG],
-  summary: 'Choose channels, language and kinds',
-  description:
-    'Replaces the channels, language and kinds of aviso wanted. A kind left out is not sent again, also if already queued.',
-  auth: 'citizenWrite',
-  request: { body: jsonBody(UpdateAvisoSettingsBody) },
-  responses: { 200: SETTINGS },
-});
-
-const startContact = defineRoute({
-  method: 'post',
-  path: '/v1/me/aviso-settings/contacts/{channel}',
-  operationId: 'startMyContactConfirmation',
-  tags: [TAG],
-  summary: 'Set my email or phone (sends a code)',
-  description:
-    'Sends a six-digit code to the address or number; it becomes the citizen’s contact once the code is confirmed (15 minutes, 5 tries). At most 5 codes an hour.',
-  auth: 'citizenWrite',
-  request: {
+const routes = routesOf('Citizen', {
+  listMyAvisos: get('/v1/me/avisos', {
+    operationId: 'listMyAvisos',
+    summary: 'Avisos sent to me',
+    description:
+      'For the signed-in citizen: every aviso Puente queued for them (email or SMS), newest first, with each delivery attempt and its outcome.',
+    auth: 'citizenRead',
+    query: ListMyAvisosQuery,
+    responses: ok('A page of avisos.', AvisoPageSchema),
+  }),
+  getSettings: get('/v1/me/aviso-settings', {
+    operationId: 'getMyAvisoSettings',
+    summary: 'My aviso settings',
+    description:
+      'Contacts (confirmed, and any waiting for their code), channels, language and the kinds of aviso wanted.',
+    auth: 'citizenRead',
+    responses: ok("The citizen's aviso settings.", AvisoSettingsSchema),
+  }),
+  putSettings: put('/v1/me/aviso-settings', {
+    operationId: 'updateMyAvisoSettings',
+    summary: 'Choose channels, language and kinds',
+    description:
+      'Replaces the channels, language and kinds of aviso wanted. A kind left out is not sent again, also if already queued.',
+    auth: 'citizenWrite',
+    body: UpdateAvisoSettingsBody,
+    responses: ok("The citizen's aviso settings.", AvisoSettingsSchema),
+  }),
+  startContact: post('/v1/me/aviso-settings/contacts/{channel}', {
+    operationId: 'startMyContactConfirmation',
+    summary: 'Set my email or phone (sends a code)',
+    description:
+      'Sends a six-digit code to the address or number; it becomes the citizen’s contact once the code is confirmed (15 minutes, 5 tries). At most 5 codes an hour.',
+    auth: 'citizenWrite',
     params: ContactParams,
-    body: jsonBody(StartContactBody),
-  },
-  responses: {
-    202: { ...SETTINGS, description: 'The code is on its way; `pending` shows the contact waiting for it.' },
-  },
-});
-
-const confirm = defineRoute({
-  method: 'post',
-  path: '/v1/me/aviso-settings/contacts/{channel}/confirm',
-  operationId: 'confirmMyContact',
-  tags: [TAG],
-  summary: 'Confirm my email or phone with its code',
-  description:
-    'Checks the code sent to the contact waiting for it; right, that contact receives the avisos from now on. Each wrong code counts: the fifth ends it.',
-  auth: 'citizenWrite',
-  request: {
+    body: StartContactBody,
+    responses: accepted('The code is on its way; `pending` shows the contact waiting for it.', AvisoSettingsSchema),
+  }),
+  confirm: post('/v1/me/aviso-settings/contacts/{channel}/confirm', {
+    operationId: 'confirmMyContact',
+    summary: 'Confirm my email or phone with its code',
+    description:
+      'Checks the code sent to the contact waiting for it; right, that contact receives the avisos from now on. Each wrong code counts: the fifth ends it.',
+    auth: 'citizenWrite',
     params: ContactParams,
-    body: jsonBody(ConfirmContactBody),
-  },
-  problems: ['contact_code_invalid', 'contact_code_expired'],
-  responses: { 200: SETTINGS },
-});
-
-const remove = defineRoute({
-  method: 'delete',
-  path: '/v1/me/aviso-settings/contacts/{channel}',
-  operationId: 'removeMyContact',
-  tags: [TAG],
-  summary: 'Remove my email or phone',
-  description: 'Forgets the confirmed contact and any code waiting on that channel; no aviso goes there again.',
-  auth: 'citizenWrite',
-  request: { params: ContactParams },
-  responses: { 200: SETTINGS },
+    body: ConfirmContactBody,
+    problems: ['contact_code_invalid', 'contact_code_expired'],
+    responses: ok("The citizen's aviso settings.", AvisoSettingsSchema),
+  }),
+  remove: del('/v1/me/aviso-settings/contacts/{channel}', {
+    operationId: 'removeMyContact',
+    summary: 'Remove my email or phone',
+    description: 'Forgets the confirmed contact and any code waiting on that channel; no aviso goes there again.',
+    auth: 'citizenWrite',
+    params: ContactParams,
+    responses: ok("The citizen's aviso settings.", AvisoSettingsSchema),
+  }),
 });
 
 export function channelOf(param: 'email' | 'phone'): Channel {
@@ -139,17 +107,17 @@ export async function avisosPage(c: Context<AppEnv>, citizenId: string, limit: n
 }
 
 export function registerAvisos(app: App): void {
-  app.openapi(listMyAvisos, async (c) => {
+  app.openapi(routes.listMyAvisos, async (c) => {
     const { limit, cursor } = c.req.valid('query');
     return c.json(await avisosPage(c, citizenPrincipal(c).citizenId, limit, cursor), 200);
   });
 
-  app.openapi(getSettings, async (c) => {
+  app.openapi(routes.getSettings, async (c) => {
     const settings = await readSettings(c.get('sql'), citizenPrincipal(c).citizenId, c.get('deps').clock.now());
     return c.json(toAvisoSettings(settings), 200);
   });
 
-  app.openapi(putSettings, async (c) => {
+  app.openapi(routes.putSettings, async (c) => {
     const principal = citizenPrincipal(c);
     const body = c.req.valid('json');
     const settings = await savePreferences(
@@ -161,7 +129,7 @@ export function registerAvisos(app: App): void {
     return c.json(toAvisoSettings(settings), 200);
   });
 
-  app.openapi(startContact, async (c) => {
+  app.openapi(routes.startContact, async (c) => {
     const principal = citizenPrincipal(c);
     const settings = await startContactConfirmation(
       c.get('sql'),
@@ -174,7 +142,7 @@ export function registerAvisos(app: App): void {
     return c.json(toAvisoSettings(settings), 202);
   });
 
-  app.openapi(confirm, async (c) => {
+  app.openapi(routes.confirm, async (c) => {
     const principal = citizenPrincipal(c);
     const settings = await confirmContact(
       c.get('sql'),
@@ -187,7 +155,7 @@ export function registerAvisos(app: App): void {
     return c.json(toAvisoSettings(settings), 200);
   });
 
-  app.openapi(remove, async (c) => {
+  app.openapi(routes.remove, async (c) => {
     const principal = citizenPrincipal(c);
     const settings = await removeContact(
       c.get('sql'),

@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 
 import type { App, AppEnv } from '../../http/context';
-import { defineRoute, jsonBody, jsonResponse } from '../../http/openapi';
+import { get, ok, post, put, routesOf } from '../../http/openapi';
 import { decodeCursor, pageSchema, paginationQuery, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import type { HolidayScope } from '../../lib/holidays';
@@ -21,10 +21,6 @@ import {
 } from './schemas';
 import { changeHolidays } from './service';
 
-const TAG = 'Admin';
-const CHANGE = {
-  200: jsonResponse('The recorded change.', CalendarChangeSchema),
-};
 const CHANGE_PROBLEMS = ['conflict', 'calendar_unavailable'] as const;
 
 function toChange(r: CalendarChangeRow) {
@@ -47,24 +43,6 @@ function toChange(r: CalendarChangeRow) {
   };
 }
 
-const yearRoute = defineRoute({
-  method: 'put',
-  path: '/v1/admin/calendar/years/{year}',
-  operationId: 'adminReplaceCalendarYear',
-  tags: [TAG],
-  summary: "Create or replace a year's calendar and its national days",
-  description:
-    "A year exists for deadlines only once it has its national days: this sets them, with the year's source, grade and `provisional` flag (false once the BOE resolution is out). " +
-    'Recorded with the reason; the stored dates of dependent procedures are recomputed and each organisation concerned gets a `calendar.holidays_changed` event.',
-  auth: 'admin',
-  request: {
-    params: YearParams,
-    body: jsonBody(ReplaceYearBody),
-  },
-  problems: [...CHANGE_PROBLEMS],
-  responses: CHANGE,
-});
-
 function placeRoutes<P extends z.ZodObject>(
   scope: Exclude<HolidayScope, 'national'>,
   segment: string,
@@ -73,41 +51,29 @@ function placeRoutes<P extends z.ZodObject>(
 ) {
   const path = `/v1/admin/calendar/years/{year}/${segment}`;
   const name = scope.charAt(0).toUpperCase() + scope.slice(1);
-  return {
-    replace: defineRoute({
-      method: 'put',
-      path,
+  return routesOf('Admin', {
+    replace: put(path, {
       operationId: `adminReplace${name}Holidays`,
-      tags: [TAG],
       summary: `Replace the days of a year for ${label}`,
       description:
         'Every day of that year for that place is replaced by the list sent (an empty list removes them). Recorded with the reason and what was there before; dependent procedures recomputed.',
       auth: 'admin',
-      request: {
-        params,
-        body: {
-          content: {
-            'application/json': { schema: scope === 'municipality' ? ReplaceMunicipalityDaysBody : ReplaceDaysBody },
-          },
-          required: true,
-        },
-      },
+      params,
+      body: scope === 'municipality' ? ReplaceMunicipalityDaysBody : ReplaceDaysBody,
       problems: [...CHANGE_PROBLEMS],
-      responses: CHANGE,
+      responses: ok('The recorded change.', CalendarChangeSchema),
     }),
-    add: defineRoute({
-      method: 'post',
-      path: `${path}/days`,
+    add: post(`${path}/days`, {
       operationId: `adminAdd${name}Holidays`,
-      tags: [TAG],
       summary: `Add days of a year for ${label}`,
       description: 'Adds the days sent; a date that already has a day there answers 409 (replace the set instead).',
       auth: 'admin',
-      request: { params, body: jsonBody(AddDaysBody) },
+      params,
+      body: AddDaysBody,
       problems: [...CHANGE_PROBLEMS],
-      responses: CHANGE,
+      responses: ok('The recorded change.', CalendarChangeSchema),
     }),
-  };
+  });
 }
 
 const REGION = placeRoutes('region', 'regions/{region}', RegionDaysParams, 'a community');
@@ -119,35 +85,37 @@ const MUNICIPALITY = placeRoutes(
   'a municipality',
 );
 
-const listChangesRoute = defineRoute({
-  method: 'get',
-  path: '/v1/admin/calendar/changes',
-  operationId: 'adminListCalendarChanges',
-  tags: [TAG],
-  summary: 'Every change made to the calendar, newest first',
-  description:
-    'The record of every calendar change: who made it, why, the days before and after, and how many procedures had their stored dates recomputed. Cursor-paginated.',
-  auth: 'admin',
-  request: { query: z.object({ ...paginationQuery }).strict() },
-  responses: {
-    200: {
-      description: 'A page of changes.',
-      content: { 'application/json': { schema: pageSchema(CalendarChangeSchema, 'CalendarChangeList') } },
-    },
-  },
-});
-
-const retrieveChangeRoute = defineRoute({
-  method: 'get',
-  path: '/v1/admin/calendar/changes/{id}',
-  operationId: 'adminRetrieveCalendarChange',
-  tags: [TAG],
-  summary: 'Retrieve a calendar change',
-  description:
-    'One recorded calendar change with its reason, the days before and after, the calendar version it produced and the number of procedures recomputed.',
-  auth: 'admin',
-  request: { params: ChangeParams },
-  responses: CHANGE,
+const routes = routesOf('Admin', {
+  year: put('/v1/admin/calendar/years/{year}', {
+    operationId: 'adminReplaceCalendarYear',
+    summary: "Create or replace a year's calendar and its national days",
+    description:
+      "A year exists for deadlines only once it has its national days: this sets them, with the year's source, grade and `provisional` flag (false once the BOE resolution is out). " +
+      'Recorded with the reason; the stored dates of dependent procedures are recomputed and each organisation concerned gets a `calendar.holidays_changed` event.',
+    auth: 'admin',
+    params: YearParams,
+    body: ReplaceYearBody,
+    problems: [...CHANGE_PROBLEMS],
+    responses: ok('The recorded change.', CalendarChangeSchema),
+  }),
+  listChanges: get('/v1/admin/calendar/changes', {
+    operationId: 'adminListCalendarChanges',
+    summary: 'Every change made to the calendar, newest first',
+    description:
+      'The record of every calendar change: who made it, why, the days before and after, and how many procedures had their stored dates recomputed. Cursor-paginated.',
+    auth: 'admin',
+    query: z.object({ ...paginationQuery }).strict(),
+    responses: ok('A page of changes.', pageSchema(CalendarChangeSchema, 'CalendarChangeList')),
+  }),
+  retrieveChange: get('/v1/admin/calendar/changes/{id}', {
+    operationId: 'adminRetrieveCalendarChange',
+    summary: 'Retrieve a calendar change',
+    description:
+      'One recorded calendar change with its reason, the days before and after, the calendar version it produced and the number of procedures recomputed.',
+    auth: 'admin',
+    params: ChangeParams,
+    responses: ok('The recorded change.', CalendarChangeSchema),
+  }),
 });
 
 type DayBody = {
@@ -172,7 +140,7 @@ async function respond(c: Context<AppEnv>, id: string) {
 
 /** Registered with the other platform-administration routes (only when an admin token is configured). */
 export function registerCalendarAdmin(app: App): void {
-  app.openapi(yearRoute, async (c) => {
+  app.openapi(routes.year, async (c) => {
     const { year } = c.req.valid('param');
     const body = c.req.valid('json');
     const { deps } = { deps: c.get('deps') };
@@ -229,7 +197,7 @@ export function registerCalendarAdmin(app: App): void {
     }
   }
 
-  app.openapi(listChangesRoute, async (c) => {
+  app.openapi(routes.listChanges, async (c) => {
     const { limit, cursor } = c.req.valid('query');
     const after = cursor ? (decodeCursor('calendar_changes', cursor, 2) as [string, string]) : undefined;
     const rows = await listCalendarChanges(c.get('sql'), { after, limit });
@@ -239,7 +207,7 @@ export function registerCalendarAdmin(app: App): void {
     );
   });
 
-  app.openapi(retrieveChangeRoute, async (c) => {
+  app.openapi(routes.retrieveChange, async (c) => {
     const row = await findCalendarChange(c.get('sql'), c.req.valid('param').id);
     if (!row) throw new ProblemError('not_found', 'No such calendar change.');
     return c.json(toChange(row), 200);

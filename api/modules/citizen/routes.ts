@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 
 import { citizenPrincipal } from '../../http/auth';
 import type { App, AppEnv } from '../../http/context';
-import { defineRoute, jsonResponse } from '../../http/openapi';
+import { fileResponse, get, ok, post, routesOf } from '../../http/openapi';
 import { decodeCursor, encodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import { legalDay } from '../../lib/legal-day';
@@ -48,7 +48,6 @@ import {
   todayOf,
 } from './service';
 
-const TAG = 'Citizen';
 const PDF = { 'application/pdf': { schema: { type: 'string' as const, format: 'binary' } } };
 
 /** Citizens see live requests; outside production also test-mode ones, so the sandbox flow can be tried by hand. */
@@ -56,191 +55,121 @@ export function citizenLivemodeFilter(c: Context<AppEnv>): boolean | undefined {
   return c.get('deps').config.env === 'production' ? true : undefined;
 }
 
-const listMyRequests = defineRoute({
-  method: 'get',
-  path: '/v1/me/delegation-requests',
-  operationId: 'listMyDelegationRequests',
-  tags: [TAG],
-  summary: 'Requests addressed to me',
-  description:
-    'For the signed-in citizen: the delegation requests organisations have addressed to them, newest first, so they can accept or reject them.',
-  auth: 'citizenRead',
-  request: { query: ListDelegationRequestsQuery },
-  responses: {
-    200: jsonResponse('A page of requests for the signed-in citizen.', DelegationRequestPageSchema),
-  },
-});
-
-const acceptMyRequest = defineRoute({
-  method: 'post',
-  path: '/v1/me/delegation-requests/{id}/accept',
-  operationId: 'acceptMyDelegationRequest',
-  tags: [TAG],
-  summary: 'Accept a request: grant the delegation',
-  description:
-    'For the signed-in citizen: accepts a pending request and grants the delegation with the scope asked for. Emits `delegation_request.accepted` to the organisation.',
-  auth: 'citizenWrite',
-  request: { params: DelegationRequestParams },
-  problems: ['invalid_state_transition', 'delegation_request_expired', 'conflict'],
-  responses: {
-    200: jsonResponse('The accepted request; `delegation_id` names the new delegation.', DelegationRequestSchema),
-  },
-});
-
-const rejectMyRequest = defineRoute({
-  method: 'post',
-  path: '/v1/me/delegation-requests/{id}/reject',
-  operationId: 'rejectMyDelegationRequest',
-  tags: [TAG],
-  summary: 'Reject a request',
-  description:
-    'For the signed-in citizen: turns down a pending request; no delegation is created. Emits `delegation_request.rejected` to the organisation.',
-  auth: 'citizenWrite',
-  request: { params: DelegationRequestParams },
-  problems: ['invalid_state_transition', 'delegation_request_expired'],
-  responses: {
-    200: jsonResponse('The rejected request.', DelegationRequestSchema),
-  },
-});
-
-const listMyDelegations = defineRoute({
-  method: 'get',
-  path: '/v1/me/delegations',
-  operationId: 'listMyDelegations',
-  tags: [TAG],
-  summary: 'Delegations I have granted',
-  description:
-    'For the signed-in citizen: every delegation they have granted, active or ended, with the organisation and scope, so they can review or revoke it.',
-  auth: 'citizenRead',
-  request: { query: ListDelegationsQuery },
-  responses: {
-    200: jsonResponse('A page of delegations.', DelegationPageSchema),
-  },
-});
-
-const revokeMyDelegation = defineRoute({
-  method: 'post',
-  path: '/v1/me/delegations/{id}/revoke',
-  operationId: 'revokeMyDelegation',
-  tags: [TAG],
-  summary: 'Revoke a delegation',
-  description:
-    "Takes effect on the organisation's very next request: consent tokens minted before stop working at once.",
-  auth: 'citizenWrite',
-  request: { params: DelegationParams },
-  problems: ['invalid_state_transition'],
-  responses: {
-    200: jsonResponse('The revoked delegation.', DelegationSchema),
-  },
-});
-
-const myAccessLog = defineRoute({
-  method: 'get',
-  path: '/v1/me/access-log',
-  operationId: 'listMyAccessLog',
-  tags: [TAG],
-  summary: 'Every access made on my behalf',
-  description:
-    'Append-only: who (organisation and member, or the citizen themself for their own downloads) did what, when, under which delegation. Newest first. ' +
-    'Filter by delegation and by a period of Europe/Madrid days (`from` and `to`, both included).',
-  auth: 'citizenRead',
-  request: { query: ListAccessLogQuery },
-  responses: {
-    200: jsonResponse('A page of access-log entries.', AccessLogPageSchema),
-  },
-});
-
-const listMyProcedures = defineRoute({
-  method: 'get',
-  path: '/v1/me/procedures',
-  operationId: 'listMyProcedures',
-  tags: [TAG],
-  summary: 'Procedures filed or drafted in my name',
-  description:
-    "By any representative, oldest first. A procedure stays in the list after its delegation is revoked or ends: it is the citizen's history.",
-  auth: 'citizenRead',
-  request: { query: ListMyProceduresQuery },
-  responses: {
-    200: jsonResponse('A page of procedures, oldest first.', MyProcedurePageSchema),
-  },
-});
-
-const retrieveMyProcedure = defineRoute({
-  method: 'get',
-  path: '/v1/me/procedures/{id}',
-  operationId: 'retrieveMyProcedure',
-  tags: [TAG],
-  summary: 'One of my procedures: timeline, documents, requirement, resolution and legal dates',
-  description:
-    "Every date is a Europe/Madrid legal day computed by the same deadline code as the firms' `Procedure.deadlines`.",
-  auth: 'citizenRead',
-  request: { params: MyProcedureParams },
-  responses: {
-    200: jsonResponse('The procedure as the citizen sees it.', MyProcedureSchema),
-  },
-});
-
-const downloadMyDocumentRoute = defineRoute({
-  method: 'get',
-  path: '/v1/me/procedures/{id}/documents/{document_id}/content',
-  operationId: 'downloadMyDocument',
-  tags: [TAG],
-  summary: 'Download a document of one of my procedures',
-  description: "The exact bytes stored. The download is recorded in the citizen's own access log (`actor: citizen`).",
-  auth: 'citizenRead',
-  request: { params: MyDocumentParams },
-  responses: {
-    200: {
-      description: 'The file as uploaded.',
-      content: {
-        ...PDF,
-        'image/png': { schema: { type: 'string', format: 'binary' } },
-        'image/jpeg': { schema: { type: 'string', format: 'binary' } },
-      },
+const routes = routesOf('Citizen', {
+  listMyRequests: get('/v1/me/delegation-requests', {
+    operationId: 'listMyDelegationRequests',
+    summary: 'Requests addressed to me',
+    description:
+      'For the signed-in citizen: the delegation requests organisations have addressed to them, newest first, so they can accept or reject them.',
+    auth: 'citizenRead',
+    query: ListDelegationRequestsQuery,
+    responses: ok('A page of requests for the signed-in citizen.', DelegationRequestPageSchema),
+  }),
+  acceptMyRequest: post('/v1/me/delegation-requests/{id}/accept', {
+    operationId: 'acceptMyDelegationRequest',
+    summary: 'Accept a request: grant the delegation',
+    description:
+      'For the signed-in citizen: accepts a pending request and grants the delegation with the scope asked for. Emits `delegation_request.accepted` to the organisation.',
+    auth: 'citizenWrite',
+    params: DelegationRequestParams,
+    problems: ['invalid_state_transition', 'delegation_request_expired', 'conflict'],
+    responses: ok('The accepted request; `delegation_id` names the new delegation.', DelegationRequestSchema),
+  }),
+  rejectMyRequest: post('/v1/me/delegation-requests/{id}/reject', {
+    operationId: 'rejectMyDelegationRequest',
+    summary: 'Reject a request',
+    description:
+      'For the signed-in citizen: turns down a pending request; no delegation is created. Emits `delegation_request.rejected` to the organisation.',
+    auth: 'citizenWrite',
+    params: DelegationRequestParams,
+    problems: ['invalid_state_transition', 'delegation_request_expired'],
+    responses: ok('The rejected request.', DelegationRequestSchema),
+  }),
+  listMyDelegations: get('/v1/me/delegations', {
+    operationId: 'listMyDelegations',
+    summary: 'Delegations I have granted',
+    description:
+      'For the signed-in citizen: every delegation they have granted, active or ended, with the organisation and scope, so they can review or revoke it.',
+    auth: 'citizenRead',
+    query: ListDelegationsQuery,
+    responses: ok('A page of delegations.', DelegationPageSchema),
+  }),
+  revokeMyDelegation: post('/v1/me/delegations/{id}/revoke', {
+    operationId: 'revokeMyDelegation',
+    summary: 'Revoke a delegation',
+    description:
+      "Takes effect on the organisation's very next request: consent tokens minted before stop working at once.",
+    auth: 'citizenWrite',
+    params: DelegationParams,
+    problems: ['invalid_state_transition'],
+    responses: ok('The revoked delegation.', DelegationSchema),
+  }),
+  myAccessLog: get('/v1/me/access-log', {
+    operationId: 'listMyAccessLog',
+    summary: 'Every access made on my behalf',
+    description:
+      'Append-only: who (organisation and member, or the citizen themself for their own downloads) did what, when, under which delegation. Newest first. ' +
+      'Filter by delegation and by a period of Europe/Madrid days (`from` and `to`, both included).',
+    auth: 'citizenRead',
+    query: ListAccessLogQuery,
+    responses: ok('A page of access-log entries.', AccessLogPageSchema),
+  }),
+  listMyProcedures: get('/v1/me/procedures', {
+    operationId: 'listMyProcedures',
+    summary: 'Procedures filed or drafted in my name',
+    description:
+      "By any representative, oldest first. A procedure stays in the list after its delegation is revoked or ends: it is the citizen's history.",
+    auth: 'citizenRead',
+    query: ListMyProceduresQuery,
+    responses: ok('A page of procedures, oldest first.', MyProcedurePageSchema),
+  }),
+  retrieveMyProcedure: get('/v1/me/procedures/{id}', {
+    operationId: 'retrieveMyProcedure',
+    summary: 'One of my procedures: timeline, documents, requirement, resolution and legal dates',
+    description:
+      "Every date is a Europe/Madrid legal day computed by the same deadline code as the firms' `Procedure.deadlines`.",
+    auth: 'citizenRead',
+    params: MyProcedureParams,
+    responses: ok('The procedure as the citizen sees it.', MyProcedureSchema),
+  }),
+  downloadMyDocument: get('/v1/me/procedures/{id}/documents/{document_id}/content', {
+    operationId: 'downloadMyDocument',
+    summary: 'Download a document of one of my procedures',
+    description: "The exact bytes stored. The download is recorded in the citizen's own access log (`actor: citizen`).",
+    auth: 'citizenRead',
+    params: MyDocumentParams,
+    responses: {
+      200: fileResponse('The file as uploaded.', 'application/pdf', 'image/png', 'image/jpeg'),
     },
-  },
-});
-
-const myReceiptRoute = defineRoute({
-  method: 'get',
-  path: '/v1/me/procedures/{id}/receipt',
-  operationId: 'retrieveMyProcedureReceipt',
-  tags: [TAG],
-  summary: 'The filing receipt of one of my procedures, as PDF',
-  description: "The same justificante the representative gets; the download is recorded in the citizen's access log.",
-  auth: 'citizenRead',
-  request: { params: MyProcedureParams },
-  problems: ['invalid_state_transition'],
-  responses: { 200: { description: 'The receipt.', content: PDF } },
-});
-
-const exportMyAccessLog = defineRoute({
-  method: 'get',
-  path: '/v1/me/access-log/export',
-  operationId: 'exportMyAccessLog',
-  tags: [TAG],
-  summary: 'Export a page of my access log as CSV or PDF',
-  description:
-    'Takes the same filter and window (`delegation_id`, `from`, `to`, `cursor`, `limit`) as `GET /v1/me/access-log` and lists exactly the entries that list answers, in the same order.',
-  auth: 'citizenRead',
-  request: { query: ExportAccessLogQuery },
-  responses: {
-    200: { description: 'The entries as a file.', content: { 'text/csv': { schema: { type: 'string' } }, ...PDF } },
-  },
-});
-
-const myProcedureTimeline = defineRoute({
-  method: 'get',
-  path: '/v1/me/procedures/{id}/timeline',
-  operationId: 'listMyProcedureTimeline',
-  tags: [TAG],
-  summary: 'The timeline of one of my procedures',
-  description: 'For the signed-in citizen: the full history of one of their procedures, as the organisation sees it.',
-  auth: 'citizenRead',
-  request: { params: ProcedureParams },
-  responses: {
-    200: jsonResponse('Every change, oldest first.', TimelineSchema),
-  },
+  }),
+  myReceipt: get('/v1/me/procedures/{id}/receipt', {
+    operationId: 'retrieveMyProcedureReceipt',
+    summary: 'The filing receipt of one of my procedures, as PDF',
+    description: "The same justificante the representative gets; the download is recorded in the citizen's access log.",
+    auth: 'citizenRead',
+    params: MyProcedureParams,
+    problems: ['invalid_state_transition'],
+    responses: { 200: fileResponse('The receipt.', 'application/pdf') },
+  }),
+  exportMyAccessLog: get('/v1/me/access-log/export', {
+    operationId: 'exportMyAccessLog',
+    summary: 'Export a page of my access log as CSV or PDF',
+    description:
+      'Takes the same filter and window (`delegation_id`, `from`, `to`, `cursor`, `limit`) as `GET /v1/me/access-log` and lists exactly the entries that list answers, in the same order.',
+    auth: 'citizenRead',
+    query: ExportAccessLogQuery,
+    responses: {
+      200: { description: 'The entries as a file.', content: { 'text/csv': { schema: { type: 'string' } }, ...PDF } },
+    },
+  }),
+  myProcedureTimeline: get('/v1/me/procedures/{id}/timeline', {
+    operationId: 'listMyProcedureTimeline',
+    summary: 'The timeline of one of my procedures',
+    description: 'For the signed-in citizen: the full history of one of their procedures, as the organisation sees it.',
+    auth: 'citizenRead',
+    params: ProcedureParams,
+    responses: ok('Every change, oldest first.', TimelineSchema),
+  }),
 });
 
 export async function myRequest(c: Context<AppEnv>, id: string) {
@@ -255,20 +184,20 @@ export async function myRequest(c: Context<AppEnv>, id: string) {
 }
 
 export function registerCitizen(app: App): void {
-  app.openapi(listMyRequests, async (c) => {
+  app.openapi(routes.listMyRequests, async (c) => {
     const who = { citizenId: citizenPrincipal(c).citizenId, livemode: citizenLivemodeFilter(c) };
     return c.json(await requestPage(c, who, c.req.valid('query'), 'my_delegation_requests'), 200);
   });
 
-  app.openapi(acceptMyRequest, async (c) =>
+  app.openapi(routes.acceptMyRequest, async (c) =>
     c.json(await answeredRequest(c, await myRequest(c, c.req.valid('param').id), 'accept'), 200),
   );
 
-  app.openapi(rejectMyRequest, async (c) =>
+  app.openapi(routes.rejectMyRequest, async (c) =>
     c.json(await answeredRequest(c, await myRequest(c, c.req.valid('param').id), 'reject'), 200),
   );
 
-  app.openapi(listMyDelegations, async (c) => {
+  app.openapi(routes.listMyDelegations, async (c) => {
     const principal = citizenPrincipal(c);
     const { limit, cursor, status } = c.req.valid('query');
     const after = cursor ? (decodeCursor('my_delegations', cursor, 2) as [string, string]) : undefined;
@@ -286,14 +215,14 @@ export function registerCitizen(app: App): void {
     );
   });
 
-  app.openapi(revokeMyDelegation, async (c) => {
+  app.openapi(routes.revokeMyDelegation, async (c) => {
     const principal = citizenPrincipal(c);
     const id = c.req.valid('param').id;
     const now = c.get('deps').clock.now();
     return c.json(toDelegation(await revokeDelegation(c.get('sql'), principal.citizenId, id, now)), 200);
   });
 
-  app.openapi(listMyProcedures, async (c) => {
+  app.openapi(routes.listMyProcedures, async (c) => {
     const scope = citizenScope(c);
     const { limit, cursor } = c.req.valid('query');
     const after = cursor ? (decodeCursor('my_procedures', cursor, 2) as [string, string]) : undefined;
@@ -312,7 +241,7 @@ export function registerCitizen(app: App): void {
     );
   });
 
-  app.openapi(retrieveMyProcedure, async (c) => {
+  app.openapi(routes.retrieveMyProcedure, async (c) => {
     const scope = citizenScope(c);
     const cal = await c.get('deps').calendar.ensure(c.get('sql'));
     return c.json(
@@ -321,7 +250,7 @@ export function registerCitizen(app: App): void {
     );
   });
 
-  app.openapi(downloadMyDocumentRoute, async (c) => {
+  app.openapi(routes.downloadMyDocument, async (c) => {
     const { id, document_id } = c.req.valid('param');
     const { document, bytes } = await downloadMyDocument(
       c.get('sql'),
@@ -339,7 +268,7 @@ export function registerCitizen(app: App): void {
     });
   });
 
-  app.openapi(myReceiptRoute, async (c) => {
+  app.openapi(routes.myReceipt, async (c) => {
     const { row, pdf } = await myReceipt(
       c.get('sql'),
       citizenScope(c),
@@ -353,7 +282,7 @@ export function registerCitizen(app: App): void {
     });
   });
 
-  app.openapi(myProcedureTimeline, async (c) => {
+  app.openapi(routes.myProcedureTimeline, async (c) => {
     const principal = citizenPrincipal(c);
     const row = await findProcedure(c.get('sql'), {
       id: c.req.valid('param').id,
@@ -364,7 +293,7 @@ export function registerCitizen(app: App): void {
     return c.json(toTimeline(await listTimeline(c.get('sql'), row.id)), 200);
   });
 
-  app.openapi(myAccessLog, async (c) => {
+  app.openapi(routes.myAccessLog, async (c) => {
     const scope = citizenScope(c);
     const { limit, cursor, delegation_id, from, to } = c.req.valid('query');
     const filter = accessLogFilter(scope, { delegationId: delegation_id, from, to });
@@ -380,7 +309,7 @@ export function registerCitizen(app: App): void {
     );
   });
 
-  app.openapi(exportMyAccessLog, async (c) => {
+  app.openapi(routes.exportMyAccessLog, async (c) => {
     const scope = citizenScope(c);
     const { limit, cursor, delegation_id, from, to, format, lang = 'es' } = c.req.valid('query');
     const filter = accessLogFilter(scope, { delegationId: delegation_id, from, to });

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 
 import type { App } from '../../http/context';
-import { defineRoute, jsonBody, jsonResponse } from '../../http/openapi';
+import { get, ok, post, routesOf } from '../../http/openapi';
 import { PROCEDURE_TYPE_CODES, ProcedureTypeCodeSchema } from '../catalog/schemas';
 import { IntrospectBody, IntrospectionSchema } from '../delegations/schemas';
 import { CapacitySchema } from '../delegations/scope';
@@ -39,22 +39,6 @@ const CurrentConsentSchema = z
     },
   });
 
-const currentRoute = defineRoute({
-  method: 'get',
-  path: '/v1/consent-tokens/current',
-  operationId: 'checkConsentToken',
-  tags: ['Consent'],
-  summary: 'Check the consent token you are sending',
-  description:
-    "Runs exactly the check every operation on a client's data runs (token, organisation, mode, scope, and the delegation in the database) for a capacity and, optionally, a procedure type. " +
-    "Answers 200 when that action would be allowed. The check is recorded in the citizen's access log.",
-  auth: 'orgConsentedRead',
-  request: { query: CurrentConsentQuery },
-  responses: {
-    200: jsonResponse('The action would be allowed.', CurrentConsentSchema),
-  },
-});
-
 const JwksSchema = z
   .object({
     keys: z.array(
@@ -76,35 +60,38 @@ const JwksSchema = z
     },
   });
 
-const jwksRoute = defineRoute({
-  method: 'get',
-  path: '/.well-known/jwks.json',
-  operationId: 'getJwks',
-  tags: ['Consent'],
-  summary: 'Public keys that sign consent tokens',
-  description:
-    'The current key and the previous one. Anyone holding them can verify, now or later, that a filing was made under a consent token Puente signed.',
-  auth: 'public',
-  responses: { 200: jsonResponse('A JSON Web Key Set.', JwksSchema) },
-});
-
-const introspectRoute = defineRoute({
-  method: 'post',
-  path: '/v1/consent-tokens/introspect',
-  operationId: 'introspectConsentToken',
-  tags: ['Consent'],
-  summary: 'Is this consent token usable now?',
-  description:
-    'Checks the signature and claims and, in the database, the delegation behind it. Agency keys may introspect any token; an organisation only its own (others answer `active: false`).',
-  auth: 'orgOrAgencyRead',
-  request: { body: jsonBody(IntrospectBody) },
-  responses: {
-    200: jsonResponse('The verdict and, when the signature verifies, the claims.', IntrospectionSchema),
-  },
+const routes = routesOf('Consent', {
+  current: get('/v1/consent-tokens/current', {
+    operationId: 'checkConsentToken',
+    summary: 'Check the consent token you are sending',
+    description:
+      "Runs exactly the check every operation on a client's data runs (token, organisation, mode, scope, and the delegation in the database) for a capacity and, optionally, a procedure type. " +
+      "Answers 200 when that action would be allowed. The check is recorded in the citizen's access log.",
+    auth: 'orgConsentedRead',
+    query: CurrentConsentQuery,
+    responses: ok('The action would be allowed.', CurrentConsentSchema),
+  }),
+  jwks: get('/.well-known/jwks.json', {
+    operationId: 'getJwks',
+    summary: 'Public keys that sign consent tokens',
+    description:
+      'The current key and the previous one. Anyone holding them can verify, now or later, that a filing was made under a consent token Puente signed.',
+    auth: 'public',
+    responses: ok('A JSON Web Key Set.', JwksSchema),
+  }),
+  introspect: post('/v1/consent-tokens/introspect', {
+    operationId: 'introspectConsentToken',
+    summary: 'Is this consent token usable now?',
+    description:
+      'Checks the signature and claims and, in the database, the delegation behind it. Agency keys may introspect any token; an organisation only its own (others answer `active: false`).',
+    auth: 'orgOrAgencyRead',
+    body: IntrospectBody,
+    responses: ok('The verdict and, when the signature verifies, the claims.', IntrospectionSchema),
+  }),
 });
 
 export function registerConsent(app: App): void {
-  app.openapi(currentRoute, async (c) => {
+  app.openapi(routes.current, async (c) => {
     const { capacity, procedure_type } = c.req.valid('query');
     const { consent } = await consentedRead(c, {
       capacity,
@@ -125,14 +112,14 @@ export function registerConsent(app: App): void {
     );
   });
 
-  app.openapi(jwksRoute, async (c) => {
+  app.openapi(routes.jwks, async (c) => {
     const { signingKeys, clock } = c.get('deps');
     const jwks = await signingKeys.jwks(c.get('sql'), 'consent', clock.now());
     c.header('cache-control', 'public, max-age=300');
     return c.json(jwks as z.infer<typeof JwksSchema>, 200);
   });
 
-  app.openapi(introspectRoute, async (c) => {
+  app.openapi(routes.introspect, async (c) => {
     const { config, signingKeys, clock } = c.get('deps');
     const principal = c.get('principal');
     const result = await introspect(

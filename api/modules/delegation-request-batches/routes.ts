@@ -3,7 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 
 import { organizationPrincipal } from '../../http/auth';
 import type { App } from '../../http/context';
-import { defineRoute, jsonResponse } from '../../http/openapi';
+import { accepted, get, ok, post, routesOf } from '../../http/openapi';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import { toBatch, toBatchRow } from './mappers';
@@ -19,37 +19,33 @@ import {
 } from './schemas';
 import { createBatch, rowsFromCsv, rowsFromJson } from './service';
 
-const TAG = 'Delegation requests';
 /** 5,000 rows of generous width, and the multipart envelope. */
 export const MAX_BATCH_BYTES = 8 * 1024 * 1024;
 
-const createBatchRoute = defineRoute({
-  method: 'post',
-  path: '/v1/delegation-requests/batches',
-  operationId: 'createDelegationRequestBatch',
-  tags: [TAG],
-  summary: 'Ask many citizens for a delegation at once',
-  description:
-    `Up to ${MAX_BATCH_ROWS} rows, as a CSV file (the \`file\` part of multipart/form-data, or a text/csv body) or as JSON \`{ rows: [...] }\`. ` +
-    'Answers at once with the batch; its rows are then processed in the background, each exactly as `POST /v1/delegation-requests` would ' +
-    '(same checks, same duplicate rule), in order. A row whose citizen already has a pending request for the same scope (made before the batch ' +
-    'or by an earlier row of the same batch) is counted as a duplicate and names that request. Poll the batch for progress, or wait for the ' +
-    '`delegation_request_batch.completed` event; the outcome of each row is in its rows list. Send an `Idempotency-Key`: the same batch ' +
-    'sent again with it answers the same batch.',
-  auth: 'orgWrite',
-  // The size limit wraps the body stream, so it must come before anything reads the body (idempotency does).
-  before: [
-    bodyLimit({
-      maxSize: MAX_BATCH_BYTES,
-      onError: () => {
-        throw new ProblemError(
-          'payload_too_large',
-          `The batch is larger than ${MAX_BATCH_BYTES} bytes; split it into several batches.`,
-        );
-      },
-    }),
-  ],
-  request: {
+const routes = routesOf('Delegation requests', {
+  createBatch: post('/v1/delegation-requests/batches', {
+    operationId: 'createDelegationRequestBatch',
+    summary: 'Ask many citizens for a delegation at once',
+    description:
+      `Up to ${MAX_BATCH_ROWS} rows, as a CSV file (the \`file\` part of multipart/form-data, or a text/csv body) or as JSON \`{ rows: [...] }\`. ` +
+      'Answers at once with the batch; its rows are then processed in the background, each exactly as `POST /v1/delegation-requests` would ' +
+      '(same checks, same duplicate rule), in order. A row whose citizen already has a pending request for the same scope (made before the batch ' +
+      'or by an earlier row of the same batch) is counted as a duplicate and names that request. Poll the batch for progress, or wait for the ' +
+      '`delegation_request_batch.completed` event; the outcome of each row is in its rows list. Send an `Idempotency-Key`: the same batch ' +
+      'sent again with it answers the same batch.',
+    auth: 'orgWrite',
+    // The size limit wraps the body stream, so it must come before anything reads the body (idempotency does).
+    before: [
+      bodyLimit({
+        maxSize: MAX_BATCH_BYTES,
+        onError: () => {
+          throw new ProblemError(
+            'payload_too_large',
+            `The batch is larger than ${MAX_BATCH_BYTES} bytes; split it into several batches.`,
+          );
+        },
+      }),
+    ],
     body: {
       content: {
         'multipart/form-data': { schema: CreateBatchUpload },
@@ -60,46 +56,33 @@ const createBatchRoute = defineRoute({
       },
       required: false,
     },
-  },
-  problems: ['csv_invalid', 'too_many_rows', 'idempotency_conflict', 'idempotency_in_flight'],
-  responses: {
-    202: jsonResponse('The batch, accepted; rows are processed in the background.', DelegationRequestBatchSchema),
-  },
-});
-
-const retrieveBatchRoute = defineRoute({
-  method: 'get',
-  path: '/v1/delegation-requests/batches/{id}',
-  operationId: 'retrieveDelegationRequestBatch',
-  tags: [TAG],
-  summary: 'Retrieve a batch of delegation requests',
-  description:
-    'Progress (`done` of `total`, with `created`, `duplicates` and `failed`); the outcome of each row is in its rows list.',
-  auth: 'orgRead',
-  request: { params: BatchParams },
-  responses: {
-    200: jsonResponse('The batch.', DelegationRequestBatchSchema),
-  },
-});
-
-const listBatchRowsRoute = defineRoute({
-  method: 'get',
-  path: '/v1/delegation-requests/batches/{id}/rows',
-  operationId: 'listDelegationRequestBatchRows',
-  tags: [TAG],
-  summary: 'List the rows of a batch and their outcomes',
-  description:
-    'In row order: the request each row created, the pending request a duplicate row found, or the problem of a failed row with the ' +
-    'field (and CSV column) at fault. Filter with `status=failed` to get only the rows to fix.',
-  auth: 'orgRead',
-  request: { params: BatchParams, query: ListBatchRowsQuery },
-  responses: {
-    200: jsonResponse('A page of rows.', BatchRowPageSchema),
-  },
+    problems: ['csv_invalid', 'too_many_rows', 'idempotency_conflict', 'idempotency_in_flight'],
+    responses: accepted('The batch, accepted; rows are processed in the background.', DelegationRequestBatchSchema),
+  }),
+  retrieveBatch: get('/v1/delegation-requests/batches/{id}', {
+    operationId: 'retrieveDelegationRequestBatch',
+    summary: 'Retrieve a batch of delegation requests',
+    description:
+      'Progress (`done` of `total`, with `created`, `duplicates` and `failed`); the outcome of each row is in its rows list.',
+    auth: 'orgRead',
+    params: BatchParams,
+    responses: ok('The batch.', DelegationRequestBatchSchema),
+  }),
+  listBatchRows: get('/v1/delegation-requests/batches/{id}/rows', {
+    operationId: 'listDelegationRequestBatchRows',
+    summary: 'List the rows of a batch and their outcomes',
+    description:
+      'In row order: the request each row created, the pending request a duplicate row found, or the problem of a failed row with the ' +
+      'field (and CSV column) at fault. Filter with `status=failed` to get only the rows to fix.',
+    auth: 'orgRead',
+    params: BatchParams,
+    query: ListBatchRowsQuery,
+    responses: ok('A page of rows.', BatchRowPageSchema),
+  }),
 });
 
 export function registerDelegationRequestBatches(app: App): void {
-  app.openapi(createBatchRoute, async (c) => {
+  app.openapi(routes.createBatch, async (c) => {
     const principal = organizationPrincipal(c);
     const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
     let source: 'csv' | 'json';
@@ -129,7 +112,7 @@ export function registerDelegationRequestBatches(app: App): void {
     return c.json(toBatch(batch), 202, { location: `/v1/delegation-requests/batches/${batch.id}` });
   });
 
-  app.openapi(retrieveBatchRoute, async (c) => {
+  app.openapi(routes.retrieveBatch, async (c) => {
     const principal = organizationPrincipal(c);
     const batch = await findBatch(c.get('sql'), {
       id: c.req.valid('param').id,
@@ -140,7 +123,7 @@ export function registerDelegationRequestBatches(app: App): void {
     return c.json(toBatch(batch), 200);
   });
 
-  app.openapi(listBatchRowsRoute, async (c) => {
+  app.openapi(routes.listBatchRows, async (c) => {
     const principal = organizationPrincipal(c);
     const { limit, cursor, status } = c.req.valid('query');
     const sql = c.get('sql');

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 
 import { organizationPrincipal } from '../../http/auth';
 import type { App, AppEnv } from '../../http/context';
-import { defineRoute, jsonBody, jsonResponse } from '../../http/openapi';
+import { created, get, ok, post, routesOf } from '../../http/openapi';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import { toDelegationRequest } from './mappers';
@@ -17,68 +17,46 @@ import {
 } from './schemas';
 import { answerDelegationRequest, cancelDelegationRequest, createDelegationRequest } from './service';
 
-const TAG = 'Delegation requests';
-const ONE = {
-  200: jsonResponse('The delegation request.', DelegationRequestSchema),
-};
-
-const createRequestRoute = defineRoute({
-  method: 'post',
-  path: '/v1/delegation-requests',
-  operationId: 'createDelegationRequest',
-  tags: [TAG],
-  summary: 'Ask a citizen for a delegation',
-  description:
-    'The citizen gets an approval link and a short code; they sign in, see who asks and for what, and accept or reject. ' +
-    'Expires if not answered (21 days by default). A pending request for the same citizen and scope answers 409 with its id.',
-  auth: 'orgWrite',
-  request: { body: jsonBody(CreateDelegationRequestBody) },
-  problems: ['duplicate', 'idempotency_conflict', 'idempotency_in_flight'],
-  responses: {
-    201: jsonResponse('The pending request.', DelegationRequestSchema),
-  },
-});
-
-const listRequestsRoute = defineRoute({
-  method: 'get',
-  path: '/v1/delegation-requests',
-  operationId: 'listDelegationRequests',
-  tags: [TAG],
-  summary: 'List delegation requests',
-  description:
-    'Requests the organisation has sent to citizens, newest first, cursor-paginated; filter by `status` (pending, accepted, rejected, expired, cancelled).',
-  auth: 'orgRead',
-  request: { query: ListDelegationRequestsQuery },
-  responses: {
-    200: jsonResponse('A page of requests, oldest first.', DelegationRequestPageSchema),
-  },
-});
-
-const retrieveRequestRoute = defineRoute({
-  method: 'get',
-  path: '/v1/delegation-requests/{id}',
-  operationId: 'retrieveDelegationRequest',
-  tags: [TAG],
-  summary: 'Retrieve a delegation request',
-  description:
-    'One delegation request with its status, the scope asked for, and the delegation it became once accepted.',
-  auth: 'orgRead',
-  request: { params: DelegationRequestParams },
-  responses: ONE,
-});
-
-const cancelRequestRoute = defineRoute({
-  method: 'post',
-  path: '/v1/delegation-requests/{id}/cancel',
-  operationId: 'cancelDelegationRequest',
-  tags: [TAG],
-  summary: 'Cancel a pending delegation request',
-  description:
-    'Withdraws a request the citizen has not answered yet. Only `pending` requests can be cancelled; otherwise 409 names the current state. Emits `delegation_request.cancelled`.',
-  auth: 'orgWrite',
-  request: { params: DelegationRequestParams },
-  problems: ['invalid_state_transition', 'delegation_request_expired'],
-  responses: ONE,
+const routes = routesOf('Delegation requests', {
+  createRequest: post('/v1/delegation-requests', {
+    operationId: 'createDelegationRequest',
+    summary: 'Ask a citizen for a delegation',
+    description:
+      'The citizen gets an approval link and a short code; they sign in, see who asks and for what, and accept or reject. ' +
+      'Expires if not answered (21 days by default). A pending request for the same citizen and scope answers 409 with its id.',
+    auth: 'orgWrite',
+    body: CreateDelegationRequestBody,
+    problems: ['duplicate', 'idempotency_conflict', 'idempotency_in_flight'],
+    responses: created('The pending request.', DelegationRequestSchema),
+  }),
+  listRequests: get('/v1/delegation-requests', {
+    operationId: 'listDelegationRequests',
+    summary: 'List delegation requests',
+    description:
+      'Requests the organisation has sent to citizens, newest first, cursor-paginated; filter by `status` (pending, accepted, rejected, expired, cancelled).',
+    auth: 'orgRead',
+    query: ListDelegationRequestsQuery,
+    responses: ok('A page of requests, oldest first.', DelegationRequestPageSchema),
+  }),
+  retrieveRequest: get('/v1/delegation-requests/{id}', {
+    operationId: 'retrieveDelegationRequest',
+    summary: 'Retrieve a delegation request',
+    description:
+      'One delegation request with its status, the scope asked for, and the delegation it became once accepted.',
+    auth: 'orgRead',
+    params: DelegationRequestParams,
+    responses: ok('The delegation request.', DelegationRequestSchema),
+  }),
+  cancelRequest: post('/v1/delegation-requests/{id}/cancel', {
+    operationId: 'cancelDelegationRequest',
+    summary: 'Cancel a pending delegation request',
+    description:
+      'Withdraws a request the citizen has not answered yet. Only `pending` requests can be cancelled; otherwise 409 names the current state. Emits `delegation_request.cancelled`.',
+    auth: 'orgWrite',
+    params: DelegationRequestParams,
+    problems: ['invalid_state_transition', 'delegation_request_expired'],
+    responses: ok('The delegation request.', DelegationRequestSchema),
+  }),
 });
 
 /** The citizen's answer to a request (by the citizen, or the sandbox playing them), as the API returns it. */
@@ -113,7 +91,7 @@ export async function requestPage(
 }
 
 export function registerDelegationRequests(app: App): void {
-  app.openapi(createRequestRoute, async (c) => {
+  app.openapi(routes.createRequest, async (c) => {
     const principal = organizationPrincipal(c);
     const { config, clock } = c.get('deps');
     const now = clock.now();
@@ -122,13 +100,13 @@ export function registerDelegationRequests(app: App): void {
     return c.json(toDelegationRequest(row, config.baseUrl), 201);
   });
 
-  app.openapi(listRequestsRoute, async (c) => {
+  app.openapi(routes.listRequests, async (c) => {
     const principal = organizationPrincipal(c);
     const who = { organizationId: principal.organizationId, livemode: principal.livemode };
     return c.json(await requestPage(c, who, c.req.valid('query'), 'delegation_requests'), 200);
   });
 
-  app.openapi(retrieveRequestRoute, async (c) => {
+  app.openapi(routes.retrieveRequest, async (c) => {
     const principal = organizationPrincipal(c);
     const row = await findDelegationRequest(
       c.get('sql'),
@@ -139,7 +117,7 @@ export function registerDelegationRequests(app: App): void {
     return c.json(toDelegationRequest(row, c.get('deps').config.baseUrl), 200);
   });
 
-  app.openapi(cancelRequestRoute, async (c) => {
+  app.openapi(routes.cancelRequest, async (c) => {
     const principal = organizationPrincipal(c);
     const sql = c.get('sql');
     const now = c.get('deps').clock.now();

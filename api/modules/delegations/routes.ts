@@ -1,6 +1,6 @@
 import { organizationPrincipal } from '../../http/auth';
 import type { App } from '../../http/context';
-import { defineRoute, jsonResponse } from '../../http/openapi';
+import { created, get, ok, optionalJsonBody, post, routesOf } from '../../http/openapi';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import { legalDay } from '../../lib/legal-day';
@@ -18,75 +18,53 @@ import {
 } from './schemas';
 import { renounceDelegation } from './service';
 
-const TAG = 'Delegations';
-const ONE = { 200: jsonResponse('The delegation.', DelegationSchema) };
-
-const listDelegationsRoute = defineRoute({
-  method: 'get',
-  path: '/v1/delegations',
-  operationId: 'listDelegations',
-  tags: [TAG],
-  summary: 'List delegations granted to the organisation',
-  description:
-    'Powers citizens have granted to the organisation, newest first, cursor-paginated; filter by `status` to find those still active.',
-  auth: 'orgRead',
-  request: { query: ListDelegationsQuery },
-  responses: {
-    200: jsonResponse('A page of delegations, oldest first.', DelegationPageSchema),
-  },
-});
-
-const retrieveDelegationRoute = defineRoute({
-  method: 'get',
-  path: '/v1/delegations/{id}',
-  operationId: 'retrieveDelegation',
-  tags: [TAG],
-  summary: 'Retrieve a delegation',
-  description:
-    'One delegation: the citizen, the scope (procedure types, subjects, capacities), its validity and, once ended, who ended it and when.',
-  auth: 'orgRead',
-  request: { params: DelegationParams },
-  responses: ONE,
-});
-
-const renounceRoute = defineRoute({
-  method: 'post',
-  path: '/v1/delegations/{id}/renounce',
-  operationId: 'renounceDelegation',
-  tags: [TAG],
-  summary: 'Renounce a delegation',
-  description: 'The representative gives up the power; it ends at once.',
-  auth: 'orgWrite',
-  role: 'admin',
-  request: {
+const routes = routesOf('Delegations', {
+  listDelegations: get('/v1/delegations', {
+    operationId: 'listDelegations',
+    summary: 'List delegations granted to the organisation',
+    description:
+      'Powers citizens have granted to the organisation, newest first, cursor-paginated; filter by `status` to find those still active.',
+    auth: 'orgRead',
+    query: ListDelegationsQuery,
+    responses: ok('A page of delegations, oldest first.', DelegationPageSchema),
+  }),
+  retrieveDelegation: get('/v1/delegations/{id}', {
+    operationId: 'retrieveDelegation',
+    summary: 'Retrieve a delegation',
+    description:
+      'One delegation: the citizen, the scope (procedure types, subjects, capacities), its validity and, once ended, who ended it and when.',
+    auth: 'orgRead',
     params: DelegationParams,
-    body: { content: { 'application/json': { schema: RenounceDelegationBody } }, required: false },
-  },
-  problems: ['invalid_state_transition'],
-  responses: ONE,
-});
-
-const mintRoute = defineRoute({
-  method: 'post',
-  path: '/v1/delegations/{id}/consent-tokens',
-  operationId: 'createConsentToken',
-  tags: [TAG],
-  summary: 'Mint a consent token',
-  description:
-    "A short-lived JWS (EdDSA, 10 minutes by default) proving the citizen's consent, to send as `Puente-Consent`. " +
-    "Every use is re-checked against the delegation in the database, so revocation takes effect on the very next request. Recorded in the citizen's access log.",
-  auth: 'orgWrite',
-  role: 'viewer',
-  request: {
+    responses: ok('The delegation.', DelegationSchema),
+  }),
+  renounce: post('/v1/delegations/{id}/renounce', {
+    operationId: 'renounceDelegation',
+    summary: 'Renounce a delegation',
+    description: 'The representative gives up the power; it ends at once.',
+    auth: 'orgWrite',
+    role: 'admin',
     params: DelegationParams,
-    body: { content: { 'application/json': { schema: MintConsentTokenBody } }, required: false },
-  },
-  problems: ['delegation_inactive', 'scope_insufficient'],
-  responses: { 201: jsonResponse('The token.', ConsentTokenSchema) },
+    body: optionalJsonBody(RenounceDelegationBody),
+    problems: ['invalid_state_transition'],
+    responses: ok('The delegation.', DelegationSchema),
+  }),
+  mint: post('/v1/delegations/{id}/consent-tokens', {
+    operationId: 'createConsentToken',
+    summary: 'Mint a consent token',
+    description:
+      "A short-lived JWS (EdDSA, 10 minutes by default) proving the citizen's consent, to send as `Puente-Consent`. " +
+      "Every use is re-checked against the delegation in the database, so revocation takes effect on the very next request. Recorded in the citizen's access log.",
+    auth: 'orgWrite',
+    role: 'viewer',
+    params: DelegationParams,
+    body: optionalJsonBody(MintConsentTokenBody),
+    problems: ['delegation_inactive', 'scope_insufficient'],
+    responses: created('The token.', ConsentTokenSchema),
+  }),
 });
 
 export function registerDelegations(app: App): void {
-  app.openapi(listDelegationsRoute, async (c) => {
+  app.openapi(routes.listDelegations, async (c) => {
     const principal = organizationPrincipal(c);
     const { limit, cursor, status } = c.req.valid('query');
     const after = cursor ? (decodeCursor('delegations', cursor, 2) as [string, string]) : undefined;
@@ -104,7 +82,7 @@ export function registerDelegations(app: App): void {
     );
   });
 
-  app.openapi(retrieveDelegationRoute, async (c) => {
+  app.openapi(routes.retrieveDelegation, async (c) => {
     const principal = organizationPrincipal(c);
     const row = await findDelegation(
       c.get('sql'),
@@ -115,7 +93,7 @@ export function registerDelegations(app: App): void {
     return c.json(toDelegation(row), 200);
   });
 
-  app.openapi(renounceRoute, async (c) => {
+  app.openapi(routes.renounce, async (c) => {
     const principal = organizationPrincipal(c);
     const id = c.req.valid('param').id;
     // The body is optional: without a JSON content type the validator leaves it unset.
@@ -124,7 +102,7 @@ export function registerDelegations(app: App): void {
     return c.json(toDelegation(await renounceDelegation(c.get('sql'), principal, id, reason, now)), 200);
   });
 
-  app.openapi(mintRoute, async (c) => {
+  app.openapi(routes.mint, async (c) => {
     const principal = organizationPrincipal(c);
     const { config, signingKeys, clock } = c.get('deps');
     const body = (c.req.valid('json') as Record<string, never> | undefined) ?? {};

@@ -2,7 +2,7 @@ import { bodyLimit } from 'hono/body-limit';
 
 import { organizationPrincipal } from '../../http/auth';
 import type { App } from '../../http/context';
-import { defineRoute, jsonResponse } from '../../http/openapi';
+import { created, fileResponse, get, ok, post, routesOf } from '../../http/openapi';
 import { ProblemError } from '../../http/problem';
 import { consentedRead, consentedWrite, type ConsentNeed } from '../consent/gate';
 import { procedurePayload, type ProcedureRow } from '../procedures/queries';
@@ -13,77 +13,54 @@ import { documentExists, documentListPayload, documentPayload, type DocumentRow,
 import { DocumentListSchema, DocumentParams, DocumentSchema, UploadDocumentBody } from './schemas';
 import { addDocument, uploadCapacity } from './service';
 
-const TAG = 'Procedures';
 /** The largest per-type attachment cap, plus room for the multipart envelope. */
 const MAX_UPLOAD_BYTES = 10 * 1024 * 1024 + 64 * 1024;
 
-const uploadRoute = defineRoute({
-  method: 'post',
-  path: '/v1/procedures/{id}/documents',
-  operationId: 'uploadDocument',
-  tags: [TAG],
-  summary: 'Attach a document',
-  description:
-    'multipart/form-data with `kind` and `file`. PDF, PNG or JPEG only, recognised by content; the size cap depends on the procedure type. SHA-256 recorded.',
-  auth: 'orgConsentedWrite',
-  // The size limit wraps the body stream, so it must come before anything reads the body (idempotency does).
-  before: [
-    bodyLimit({
-      maxSize: MAX_UPLOAD_BYTES,
-      onError: () => {
-        throw new ProblemError('payload_too_large', 'The upload is larger than any procedure type accepts.');
-      },
-    }),
-  ],
-  request: {
+const routes = routesOf('Procedures', {
+  upload: post('/v1/procedures/{id}/documents', {
+    operationId: 'uploadDocument',
+    summary: 'Attach a document',
+    description:
+      'multipart/form-data with `kind` and `file`. PDF, PNG or JPEG only, recognised by content; the size cap depends on the procedure type. SHA-256 recorded.',
+    auth: 'orgConsentedWrite',
+    // The size limit wraps the body stream, so it must come before anything reads the body (idempotency does).
+    before: [
+      bodyLimit({
+        maxSize: MAX_UPLOAD_BYTES,
+        onError: () => {
+          throw new ProblemError('payload_too_large', 'The upload is larger than any procedure type accepts.');
+        },
+      }),
+    ],
     params: ProcedureParams,
     body: { content: { 'multipart/form-data': { schema: UploadDocumentBody } }, required: true },
-  },
-  problems: ['invalid_state_transition'],
-  responses: {
-    201: jsonResponse('The stored document.', DocumentSchema),
-  },
-});
-
-const listDocumentsRoute = defineRoute({
-  method: 'get',
-  path: '/v1/procedures/{id}/documents',
-  operationId: 'listDocuments',
-  tags: [TAG],
-  summary: "List a procedure's documents",
-  description:
-    'The documents uploaded to one procedure, with kind, file name, size and SHA-256 digest, cursor-paginated. Needs a consent token.',
-  auth: 'orgConsentedRead',
-  request: { params: ProcedureParams },
-  responses: {
-    200: jsonResponse('Every document, oldest first.', DocumentListSchema),
-  },
-});
-
-const documentContentRoute = defineRoute({
-  method: 'get',
-  path: '/v1/procedures/{id}/documents/{document_id}/content',
-  operationId: 'downloadDocument',
-  tags: [TAG],
-  summary: "Download a document's exact bytes",
-  description:
-    'The exact bytes of an uploaded document, with its content type and file name; their SHA-256 digest is the one listed. Needs a consent token.',
-  auth: 'orgConsentedRead',
-  request: { params: DocumentParams },
-  responses: {
-    200: {
-      description: 'The file as uploaded.',
-      content: {
-        'application/pdf': { schema: { type: 'string', format: 'binary' } },
-        'image/png': { schema: { type: 'string', format: 'binary' } },
-        'image/jpeg': { schema: { type: 'string', format: 'binary' } },
-      },
+    problems: ['invalid_state_transition'],
+    responses: created('The stored document.', DocumentSchema),
+  }),
+  listDocuments: get('/v1/procedures/{id}/documents', {
+    operationId: 'listDocuments',
+    summary: "List a procedure's documents",
+    description:
+      'The documents uploaded to one procedure, with kind, file name, size and SHA-256 digest, cursor-paginated. Needs a consent token.',
+    auth: 'orgConsentedRead',
+    params: ProcedureParams,
+    responses: ok('Every document, oldest first.', DocumentListSchema),
+  }),
+  documentContent: get('/v1/procedures/{id}/documents/{document_id}/content', {
+    operationId: 'downloadDocument',
+    summary: "Download a document's exact bytes",
+    description:
+      'The exact bytes of an uploaded document, with its content type and file name; their SHA-256 digest is the one listed. Needs a consent token.',
+    auth: 'orgConsentedRead',
+    params: DocumentParams,
+    responses: {
+      200: fileResponse('The file as uploaded.', 'application/pdf', 'image/png', 'image/jpeg'),
     },
-  },
+  }),
 });
 
 export function registerDocuments(app: App): void {
-  app.openapi(uploadRoute, async (c) => {
+  app.openapi(routes.upload, async (c) => {
     const { kind, file } = c.req.valid('form');
     if (!(file instanceof File)) {
       throw new ProblemError(
@@ -122,7 +99,7 @@ export function registerDocuments(app: App): void {
     return c.json(toDocument(document), 201);
   });
 
-  app.openapi(listDocumentsRoute, async (c) => {
+  app.openapi(routes.listDocuments, async (c) => {
     const id = c.req.valid('param').id;
     const { row } = await consentedRead<{ documents: Parameters<typeof documentsFromJson>[0] }>(
       c,
@@ -135,7 +112,7 @@ export function registerDocuments(app: App): void {
     );
   });
 
-  app.openapi(documentContentRoute, async (c) => {
+  app.openapi(routes.documentContent, async (c) => {
     const { id, document_id } = c.req.valid('param');
     const sql = c.get('sql');
     const need = {

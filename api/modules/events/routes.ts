@@ -1,6 +1,6 @@
 import { organizationPrincipal } from '../../http/auth';
 import type { App } from '../../http/context';
-import { defineRoute, jsonResponse } from '../../http/openapi';
+import { get, ok, routesOf } from '../../http/openapi';
 import { decodeCursor, encodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import { type EventRow, findEvent, listEvents } from './queries';
@@ -19,34 +19,27 @@ export function toEvent(row: EventRow) {
   };
 }
 
-const listEventsRoute = defineRoute({
-  method: 'get',
-  path: '/v1/events',
-  operationId: 'listEvents',
-  tags: ['Events'],
-  summary: 'The event feed',
-  description: `Every event of the last ${EVENT_RETENTION_DAYS} days, oldest first: the source of truth for clients that poll. Keep the last \`next_cursor\` and pass it next time to get only what is new.`,
-  auth: 'orgRead',
-  request: { query: ListEventsQuery },
-  responses: {
-    200: jsonResponse('A page of events.', EventPageSchema),
-  },
-});
-
-const retrieveEventRoute = defineRoute({
-  method: 'get',
-  path: '/v1/events/{id}',
-  operationId: 'retrieveEvent',
-  tags: ['Events'],
-  summary: 'Retrieve an event',
-  description: 'One event by id, as delivered to webhook endpoints. Events are kept for 30 days.',
-  auth: 'orgRead',
-  request: { params: EventParams },
-  responses: { 200: jsonResponse('The event.', EventSchema) },
+const routes = routesOf('Events', {
+  listEvents: get('/v1/events', {
+    operationId: 'listEvents',
+    summary: 'The event feed',
+    description: `Every event of the last ${EVENT_RETENTION_DAYS} days, oldest first: the source of truth for clients that poll. Keep the last \`next_cursor\` and pass it next time to get only what is new.`,
+    auth: 'orgRead',
+    query: ListEventsQuery,
+    responses: ok('A page of events.', EventPageSchema),
+  }),
+  retrieveEvent: get('/v1/events/{id}', {
+    operationId: 'retrieveEvent',
+    summary: 'Retrieve an event',
+    description: 'One event by id, as delivered to webhook endpoints. Events are kept for 30 days.',
+    auth: 'orgRead',
+    params: EventParams,
+    responses: ok('The event.', EventSchema),
+  }),
 });
 
 export function registerEvents(app: App): void {
-  app.openapi(listEventsRoute, async (c) => {
+  app.openapi(routes.listEvents, async (c) => {
     const principal = organizationPrincipal(c);
     const { limit, cursor, type } = c.req.valid('query');
     const afterSeq = cursor ? decodeCursor('events', cursor, 1)[0] : undefined;
@@ -68,7 +61,7 @@ export function registerEvents(app: App): void {
     );
   });
 
-  app.openapi(retrieveEventRoute, async (c) => {
+  app.openapi(routes.retrieveEvent, async (c) => {
     const principal = organizationPrincipal(c);
     const row = await findEvent(c.get('sql'), principal.organizationId, principal.livemode, c.req.valid('param').id);
     if (!row) throw new ProblemError('not_found', 'No such event.');

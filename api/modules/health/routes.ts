@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 
 import type { App } from '../../http/context';
-import { defineRoute, jsonResponse } from '../../http/openapi';
+import { get, jsonResponse, routesOf } from '../../http/openapi';
 
 const HealthSchema = z
   .object({
@@ -17,25 +17,24 @@ const HealthSchema = z
     example: { status: 'ok', version: '0.1.0', uptime_seconds: 42, database: { status: 'ok', latency_ms: 0.8 } },
   });
 
-const getHealth = defineRoute({
-  method: 'get',
-  path: '/health',
-  operationId: 'getHealth',
-  tags: ['Service'],
-  summary: 'Process and database status',
-  description: 'Answers 200 when the database answers, 503 otherwise. Needs no credential; meant for load balancers.',
-  auth: 'public',
-  responses: {
-    200: jsonResponse('Healthy', HealthSchema),
-    503: jsonResponse('The database is unavailable', HealthSchema),
-  },
+const routes = routesOf('Service', {
+  getHealth: get('/health', {
+    operationId: 'getHealth',
+    summary: 'Process and database status',
+    description: 'Answers 200 when the database answers, 503 otherwise. Needs no credential; meant for load balancers.',
+    auth: 'public',
+    responses: {
+      200: jsonResponse('Healthy', HealthSchema),
+      503: jsonResponse('The database is unavailable', HealthSchema),
+    },
+  }),
 });
 
 export const VERSION = '0.1.0';
 const startedAt = Date.now();
 
 export function registerHealth(app: App): void {
-  app.openapi(getHealth, async (c) => {
+  app.openapi(routes.getHealth, async (c) => {
     const sql = c.get('sql');
     const started = performance.now();
     let latency: number | null = null;

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 
 import type { App, AppEnv } from '../../http/context';
-import { defineRoute, jsonResponse } from '../../http/openapi';
+import { get, ok, post, routesOf } from '../../http/openapi';
 import { legalToday } from '../../lib/legal-day';
 import { consentedRead, consentedWrite, type ConsentNeed } from '../consent/gate';
 import { ProcedureParams } from '../procedures/schemas';
@@ -10,54 +10,37 @@ import { notificationExists, notificationsPayload, type NotificationsRow } from 
 import { NotificationListSchema, NotificationParams, NotificationSchema } from './schemas';
 import { openNotification } from './service';
 
-const TAG = 'Notifications';
-
-const listRoute = defineRoute({
-  method: 'get',
-  path: '/v1/procedures/{id}/notifications',
-  operationId: 'listProcedureNotifications',
-  tags: [TAG],
-  summary: 'The electronic notifications of a procedure',
-  description:
-    'Every agency act that opens a term (requirement, resolution, declared withdrawal, lapse warning, declared lapse), oldest first. Listing does not open them: ' +
-    'a notification takes effect when a member opens it, or when it is deemed rejected after 10 días naturales unopened (art. 43.2), and its term runs from the next day.',
-  auth: 'orgConsentedRead',
-  request: { params: ProcedureParams },
-  responses: {
-    200: jsonResponse('The notifications.', NotificationListSchema),
-  },
-});
-
-const retrieveRoute = defineRoute({
-  method: 'get',
-  path: '/v1/procedures/{id}/notifications/{notification_id}',
-  operationId: 'retrieveProcedureNotification',
-  tags: [TAG],
-  summary: 'A notification, without opening it',
-  description: 'Its state and dates; the content stays withheld until it is opened with `POST …/access`.',
-  auth: 'orgConsentedRead',
-  request: { params: NotificationParams },
-  responses: {
-    200: jsonResponse('The notification.', NotificationSchema),
-  },
-});
-
-const accessRoute = defineRoute({
-  method: 'post',
-  path: '/v1/procedures/{id}/notifications/{notification_id}/access',
-  operationId: 'accessProcedureNotification',
-  tags: [TAG],
-  summary: 'Open a notification (comparecencia)',
-  description:
-    "Answers the notification with its content. The first opening is the legal access (art. 43.2): it is recorded with the member and in the citizen's access log, and " +
-    'the term it opens runs from the next day. Opening it again returns the same notification and changes no date. Needs the `consult` capacity.',
-  auth: 'orgConsentedWrite',
-  role: 'viewer',
-  request: { params: NotificationParams },
-  problems: ['idempotency_conflict', 'idempotency_in_flight'],
-  responses: {
-    200: jsonResponse('The opened notification.', NotificationSchema),
-  },
+const routes = routesOf('Notifications', {
+  list: get('/v1/procedures/{id}/notifications', {
+    operationId: 'listProcedureNotifications',
+    summary: 'The electronic notifications of a procedure',
+    description:
+      'Every agency act that opens a term (requirement, resolution, declared withdrawal, lapse warning, declared lapse), oldest first. Listing does not open them: ' +
+      'a notification takes effect when a member opens it, or when it is deemed rejected after 10 días naturales unopened (art. 43.2), and its term runs from the next day.',
+    auth: 'orgConsentedRead',
+    params: ProcedureParams,
+    responses: ok('The notifications.', NotificationListSchema),
+  }),
+  retrieve: get('/v1/procedures/{id}/notifications/{notification_id}', {
+    operationId: 'retrieveProcedureNotification',
+    summary: 'A notification, without opening it',
+    description: 'Its state and dates; the content stays withheld until it is opened with `POST …/access`.',
+    auth: 'orgConsentedRead',
+    params: NotificationParams,
+    responses: ok('The notification.', NotificationSchema),
+  }),
+  access: post('/v1/procedures/{id}/notifications/{notification_id}/access', {
+    operationId: 'accessProcedureNotification',
+    summary: 'Open a notification (comparecencia)',
+    description:
+      "Answers the notification with its content. The first opening is the legal access (art. 43.2): it is recorded with the member and in the citizen's access log, and " +
+      'the term it opens runs from the next day. Opening it again returns the same notification and changes no date. Needs the `consult` capacity.',
+    auth: 'orgConsentedWrite',
+    role: 'viewer',
+    params: NotificationParams,
+    problems: ['idempotency_conflict', 'idempotency_in_flight'],
+    responses: ok('The opened notification.', NotificationSchema),
+  }),
 });
 
 export function registerNotifications(app: App): void {
@@ -73,7 +56,7 @@ export function registerNotifications(app: App): void {
   });
   const shown = (row: NotificationsRow, id: string) => row.notifications.find((n) => n.id === id)!;
 
-  app.openapi(listRoute, async (c) => {
+  app.openapi(routes.list, async (c) => {
     const id = c.req.valid('param').id;
     const sql = c.get('sql');
     const { row } = await consentedRead<NotificationsRow>(
@@ -84,7 +67,7 @@ export function registerNotifications(app: App): void {
     return c.json(toNotificationList(await calendar(c, row!.calendar_version), row!, today(c)), 200);
   });
 
-  app.openapi(retrieveRoute, async (c) => {
+  app.openapi(routes.retrieve, async (c) => {
     const { id, notification_id } = c.req.valid('param');
     const sql = c.get('sql');
     const { row } = await consentedRead<NotificationsRow>(
@@ -98,7 +81,7 @@ export function registerNotifications(app: App): void {
     );
   });
 
-  app.openapi(accessRoute, async (c) => {
+  app.openapi(routes.access, async (c) => {
     const { id, notification_id } = c.req.valid('param');
     const [row, cal] = await consentedWrite<NotificationsRow, [NotificationsRow, Awaited<ReturnType<typeof calendar>>]>(
       c,

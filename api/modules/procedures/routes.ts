@@ -4,7 +4,7 @@ import { type Sql, transaction } from '../../db/sql';
 import { organizationPrincipal } from '../../http/auth';
 import type { App, AppEnv } from '../../http/context';
 import { checkIfMatch, etagOf } from '../../http/etag';
-import { defineRoute, jsonBody, jsonResponse } from '../../http/openapi';
+import { created, fileResponse, get, ok, patch, post, routesOf } from '../../http/openapi';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import type { CalendarSnapshot } from '../../lib/calendar';
@@ -35,143 +35,96 @@ import {
 } from './service';
 import { timelineFromJson, timelinePayload } from './timeline.queries';
 
-const TAG = 'Procedures';
-const ONE = { 200: jsonResponse('The procedure.', ProcedureSchema) };
-
-const createProcedureRoute = defineRoute({
-  method: 'post',
-  path: '/v1/procedures',
-  operationId: 'createProcedure',
-  tags: [TAG],
-  summary: 'Start a procedure (draft) for the client of the consent token',
-  description: 'Needs the `file` capacity for the type. The form may be incomplete; submission checks it in full.',
-  auth: 'orgConsentedWrite',
-  request: { body: jsonBody(CreateProcedureBody) },
-  problems: ['unprocessable', 'idempotency_conflict', 'idempotency_in_flight'],
-  responses: { 201: jsonResponse('The draft.', ProcedureSchema) },
-});
-
-const listProceduresRoute = defineRoute({
-  method: 'get',
-  path: '/v1/procedures',
-  operationId: 'listProcedures',
-  tags: [TAG],
-  summary: "List the organisation's procedures",
-  description:
-    'Only procedures of clients the organisation still represents (an active delegation covering the type); most recently changed first. No consent token needed.',
-  auth: 'orgRead',
-  request: { query: ListProceduresQuery },
-  responses: {
-    200: jsonResponse('A page of procedures.', ProcedurePageSchema),
-  },
-});
-
-const retrieveProcedureRoute = defineRoute({
-  method: 'get',
-  path: '/v1/procedures/{id}',
-  operationId: 'retrieveProcedure',
-  tags: [TAG],
-  summary: 'Retrieve a procedure',
-  description: 'With its deadlines computed for today. Answers an `ETag` to send as `If-Match` when updating.',
-  auth: 'orgConsentedRead',
-  request: { params: ProcedureParams },
-  responses: ONE,
-});
-
-const updateProcedureRoute = defineRoute({
-  method: 'patch',
-  path: '/v1/procedures/{id}',
-  operationId: 'updateProcedure',
-  tags: [TAG],
-  summary: 'Replace the form of a draft',
-  description:
-    "Drafts only. Send the `ETag` of your last read as `If-Match` to avoid overwriting someone else's change (412 if it moved).",
-  auth: 'orgConsentedWrite',
-  request: {
+const routes = routesOf('Procedures', {
+  createProcedure: post('/v1/procedures', {
+    operationId: 'createProcedure',
+    summary: 'Start a procedure (draft) for the client of the consent token',
+    description: 'Needs the `file` capacity for the type. The form may be incomplete; submission checks it in full.',
+    auth: 'orgConsentedWrite',
+    body: CreateProcedureBody,
+    problems: ['unprocessable', 'idempotency_conflict', 'idempotency_in_flight'],
+    responses: created('The draft.', ProcedureSchema),
+  }),
+  listProcedures: get('/v1/procedures', {
+    operationId: 'listProcedures',
+    summary: "List the organisation's procedures",
+    description:
+      'Only procedures of clients the organisation still represents (an active delegation covering the type); most recently changed first. No consent token needed.',
+    auth: 'orgRead',
+    query: ListProceduresQuery,
+    responses: ok('A page of procedures.', ProcedurePageSchema),
+  }),
+  retrieveProcedure: get('/v1/procedures/{id}', {
+    operationId: 'retrieveProcedure',
+    summary: 'Retrieve a procedure',
+    description: 'With its deadlines computed for today. Answers an `ETag` to send as `If-Match` when updating.',
+    auth: 'orgConsentedRead',
     params: ProcedureParams,
-    body: jsonBody(UpdateProcedureBody),
-  },
-  problems: ['precondition_failed', 'invalid_state_transition'],
-  responses: ONE,
-});
-
-const submitRoute = defineRoute({
-  method: 'post',
-  path: '/v1/procedures/{id}/submit',
-  operationId: 'submitProcedure',
-  tags: [TAG],
-  summary: 'File the procedure',
-  description:
-    'Checks the complete form and every required document (422 listing what is missing, and nothing changes). Assigns the registry entry number, the registration day ' +
-    "(the next working day when filed on a non-working one) and the legal maximum date for the applicant's community, and keeps the consent token that authorised it.",
-  auth: 'orgConsentedWrite',
-  request: { params: ProcedureParams },
-  problems: ['invalid_state_transition', 'unprocessable', 'calendar_unavailable'],
-  responses: ONE,
-});
-
-const withdrawRoute = defineRoute({
-  method: 'post',
-  path: '/v1/procedures/{id}/withdraw',
-  operationId: 'withdrawProcedure',
-  tags: [TAG],
-  summary: 'Withdraw (desistimiento)',
-  description: 'Needs the `withdraw` capacity, which the citizen must have granted explicitly.',
-  auth: 'orgConsentedWrite',
-  request: { params: ProcedureParams },
-  problems: ['invalid_state_transition'],
-  responses: ONE,
-});
-
-const timelineRoute = defineRoute({
-  method: 'get',
-  path: '/v1/procedures/{id}/timeline',
-  operationId: 'listProcedureTimeline',
-  tags: [TAG],
-  summary: 'Every change of a procedure',
-  description:
-    'The audit trail of one procedure, oldest first: every status change, document, requirement and resolution, with who acted and when. Needs a consent token.',
-  auth: 'orgConsentedRead',
-  request: { params: ProcedureParams },
-  responses: {
-    200: jsonResponse('The timeline, oldest first.', TimelineSchema),
-  },
-});
-
-const receiptRoute = defineRoute({
-  method: 'get',
-  path: '/v1/procedures/{id}/receipt',
-  operationId: 'retrieveProcedureReceipt',
-  tags: [TAG],
-  summary: 'The filing receipt (justificante de presentación), as PDF',
-  description:
-    'The justificante de presentación of a submitted procedure as a PDF, with the registry entry number and date. A draft has none yet (409 `invalid_state_transition`). Needs a consent token.',
-  auth: 'orgConsentedRead',
-  request: { params: ProcedureParams },
-  problems: ['invalid_state_transition'],
-  responses: {
-    200: {
-      description: 'The receipt.',
-      content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } },
+    responses: ok('The procedure.', ProcedureSchema),
+  }),
+  updateProcedure: patch('/v1/procedures/{id}', {
+    operationId: 'updateProcedure',
+    summary: 'Replace the form of a draft',
+    description:
+      "Drafts only. Send the `ETag` of your last read as `If-Match` to avoid overwriting someone else's change (412 if it moved).",
+    auth: 'orgConsentedWrite',
+    params: ProcedureParams,
+    body: UpdateProcedureBody,
+    problems: ['precondition_failed', 'invalid_state_transition'],
+    responses: ok('The procedure.', ProcedureSchema),
+  }),
+  submit: post('/v1/procedures/{id}/submit', {
+    operationId: 'submitProcedure',
+    summary: 'File the procedure',
+    description:
+      'Checks the complete form and every required document (422 listing what is missing, and nothing changes). Assigns the registry entry number, the registration day ' +
+      "(the next working day when filed on a non-working one) and the legal maximum date for the applicant's community, and keeps the consent token that authorised it.",
+    auth: 'orgConsentedWrite',
+    params: ProcedureParams,
+    problems: ['invalid_state_transition', 'unprocessable', 'calendar_unavailable'],
+    responses: ok('The procedure.', ProcedureSchema),
+  }),
+  withdraw: post('/v1/procedures/{id}/withdraw', {
+    operationId: 'withdrawProcedure',
+    summary: 'Withdraw (desistimiento)',
+    description: 'Needs the `withdraw` capacity, which the citizen must have granted explicitly.',
+    auth: 'orgConsentedWrite',
+    params: ProcedureParams,
+    problems: ['invalid_state_transition'],
+    responses: ok('The procedure.', ProcedureSchema),
+  }),
+  timeline: get('/v1/procedures/{id}/timeline', {
+    operationId: 'listProcedureTimeline',
+    summary: 'Every change of a procedure',
+    description:
+      'The audit trail of one procedure, oldest first: every status change, document, requirement and resolution, with who acted and when. Needs a consent token.',
+    auth: 'orgConsentedRead',
+    params: ProcedureParams,
+    responses: ok('The timeline, oldest first.', TimelineSchema),
+  }),
+  receipt: get('/v1/procedures/{id}/receipt', {
+    operationId: 'retrieveProcedureReceipt',
+    summary: 'The filing receipt (justificante de presentación), as PDF',
+    description:
+      'The justificante de presentación of a submitted procedure as a PDF, with the registry entry number and date. A draft has none yet (409 `invalid_state_transition`). Needs a consent token.',
+    auth: 'orgConsentedRead',
+    params: ProcedureParams,
+    problems: ['invalid_state_transition'],
+    responses: {
+      200: fileResponse('The receipt.', 'application/pdf'),
     },
-  },
-});
-
-const respondRoute = defineRoute({
-  method: 'post',
-  path: '/v1/procedures/{id}/requirements/{requirement_id}/response',
-  operationId: 'respondToRequirement',
-  tags: [TAG],
-  summary: 'Answer a requirement (or ask once for 5 more días hábiles)',
-  description:
-    'Upload the required documents first (while the procedure is `action_required`); answering resumes the resolution clock. Needs the `respond` capacity.',
-  auth: 'orgConsentedWrite',
-  request: {
+  }),
+  respond: post('/v1/procedures/{id}/requirements/{requirement_id}/response', {
+    operationId: 'respondToRequirement',
+    summary: 'Answer a requirement (or ask once for 5 more días hábiles)',
+    description:
+      'Upload the required documents first (while the procedure is `action_required`); answering resumes the resolution clock. Needs the `respond` capacity.',
+    auth: 'orgConsentedWrite',
     params: RequirementParams,
-    body: jsonBody(RequirementResponseBody),
-  },
-  problems: ['invalid_state_transition', 'unprocessable', 'conflict', 'calendar_unavailable'],
-  responses: ONE,
+    body: RequirementResponseBody,
+    problems: ['invalid_state_transition', 'unprocessable', 'conflict', 'calendar_unavailable'],
+    responses: ok('The procedure.', ProcedureSchema),
+  }),
 });
 
 export function registerProcedures(app: App): void {
@@ -192,7 +145,7 @@ export function registerProcedures(app: App): void {
       async (tx, row, consent) => work(tx, row, consent, await c.get('deps').calendar.ensure(tx, row.calendar_version)),
     );
 
-  app.openapi(createProcedureRoute, async (c) => {
+  app.openapi(routes.createProcedure, async (c) => {
     const body = c.req.valid('json');
     const id = newId('prc');
     const cal = await calendar(c);
@@ -221,7 +174,7 @@ export function registerProcedures(app: App): void {
     return c.json(toProcedure(row, today(c), cal), 201);
   });
 
-  app.openapi(listProceduresRoute, async (c) => {
+  app.openapi(routes.listProcedures, async (c) => {
     const principal = organizationPrincipal(c);
     const { limit, cursor, status, type, updated_since } = c.req.valid('query');
     const after = cursor ? (decodeCursor('procedures', cursor, 2) as [string, string]) : undefined;
@@ -250,7 +203,7 @@ export function registerProcedures(app: App): void {
     );
   });
 
-  app.openapi(retrieveProcedureRoute, async (c) => {
+  app.openapi(routes.retrieveProcedure, async (c) => {
     const id = c.req.valid('param').id;
     const { row } = await consentedRead<GatedProcedureRow>(
       c,
@@ -261,7 +214,7 @@ export function registerProcedures(app: App): void {
     return c.json(toProcedure(row!, today(c), await calendar(c, row!.calendar_version)), 200);
   });
 
-  app.openapi(updateProcedureRoute, async (c) => {
+  app.openapi(routes.updateProcedure, async (c) => {
     const id = c.req.valid('param').id;
     const [updated, cal] = await write(
       c,
@@ -285,7 +238,7 @@ export function registerProcedures(app: App): void {
     return c.json(toProcedure(updated, today(c), cal), 200);
   });
 
-  app.openapi(submitRoute, async (c) => {
+  app.openapi(routes.submit, async (c) => {
     const id = c.req.valid('param').id;
     const [row, cal] = await write(
       c,
@@ -308,7 +261,7 @@ export function registerProcedures(app: App): void {
     return c.json(toProcedure(row, today(c), cal), 200);
   });
 
-  app.openapi(withdrawRoute, async (c) => {
+  app.openapi(routes.withdraw, async (c) => {
     const id = c.req.valid('param').id;
     const [row, cal] = await write(
       c,
@@ -328,7 +281,7 @@ export function registerProcedures(app: App): void {
     return c.json(toProcedure(row, today(c), cal), 200);
   });
 
-  app.openapi(timelineRoute, async (c) => {
+  app.openapi(routes.timeline, async (c) => {
     const id = c.req.valid('param').id;
     const { row } = await consentedRead<{ entries: Parameters<typeof timelineFromJson>[0] }>(
       c,
@@ -338,7 +291,7 @@ export function registerProcedures(app: App): void {
     return c.json(toTimeline(timelineFromJson(row!.entries)), 200);
   });
 
-  app.openapi(receiptRoute, async (c) => {
+  app.openapi(routes.receipt, async (c) => {
     const id = c.req.valid('param').id;
     const sql = c.get('sql');
     const { row } = await consentedRead<ReceiptRow>(
@@ -364,7 +317,7 @@ export function registerProcedures(app: App): void {
     });
   });
 
-  app.openapi(respondRoute, async (c) => {
+  app.openapi(routes.respond, async (c) => {
     const { id, requirement_id } = c.req.valid('param');
     const body = c.req.valid('json');
     const action = body.request_extension ? 'requirement.extension_requested' : 'requirement.answered';

@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import type { Sql } from '../../db/sql';
 import { organizationPrincipal } from '../../http/auth';
 import type { App, AppEnv } from '../../http/context';
-import { defineRoute, jsonBody, jsonResponse } from '../../http/openapi';
+import { ok, post, routesOf } from '../../http/openapi';
 import { ProblemError } from '../../http/problem';
 import type { CalendarSnapshot } from '../../lib/calendar';
 import { legalDay } from '../../lib/legal-day';
@@ -18,56 +18,39 @@ import { ProcedureParams, ProcedureSchema } from '../procedures/schemas';
 import { admitProcedure, DECLARATIONS, issueRequirement, resolveProcedure } from '../procedures/service';
 import type { Actor } from '../procedures/timeline.queries';
 
-const TAG = 'Sandbox';
-const ONE = {
-  200: jsonResponse('The request after the simulated answer.', DelegationRequestSchema),
-};
 const PROBLEMS = ['invalid_state_transition', 'delegation_request_expired'] as const;
 
-const acceptRoute = defineRoute({
-  method: 'post',
-  path: '/v1/sandbox/delegation-requests/{id}/accept',
-  operationId: 'sandboxAcceptDelegationRequest',
-  tags: [TAG],
-  summary: 'Play the citizen: accept a test-mode request',
-  description: "Test keys only. Creates the delegation exactly as a citizen's acceptance would.",
-  auth: 'orgWrite',
-  request: { params: DelegationRequestParams },
-  problems: PROBLEMS,
-  responses: ONE,
-});
-
-const rejectRoute = defineRoute({
-  method: 'post',
-  path: '/v1/sandbox/delegation-requests/{id}/reject',
-  operationId: 'sandboxRejectDelegationRequest',
-  tags: [TAG],
-  summary: 'Play the citizen: reject a test-mode request',
-  description:
-    'Test mode only: acts as the citizen and rejects a pending delegation request, as they would from their pages. Emits `delegation_request.rejected`.',
-  auth: 'orgWrite',
-  request: { params: DelegationRequestParams },
-  problems: PROBLEMS,
-  responses: ONE,
-});
-
-const advanceRoute = defineRoute({
-  method: 'post',
-  path: '/v1/sandbox/procedures/{id}/advance',
-  operationId: 'sandboxAdvanceProcedure',
-  tags: [TAG],
-  summary: 'Play the caseworker on a test-mode procedure',
-  description:
-    'Test keys only: `admit`, `require` (documents), `approve`, `partially_approve`, `deny`, `declare_withdrawal`, `warn_lapse` or `declare_lapse`, with the same rules and effects as the agency back office.',
-  auth: 'orgWrite',
-  request: {
+const routes = routesOf('Sandbox', {
+  accept: post('/v1/sandbox/delegation-requests/{id}/accept', {
+    operationId: 'sandboxAcceptDelegationRequest',
+    summary: 'Play the citizen: accept a test-mode request',
+    description: "Test keys only. Creates the delegation exactly as a citizen's acceptance would.",
+    auth: 'orgWrite',
+    params: DelegationRequestParams,
+    problems: PROBLEMS,
+    responses: ok('The request after the simulated answer.', DelegationRequestSchema),
+  }),
+  reject: post('/v1/sandbox/delegation-requests/{id}/reject', {
+    operationId: 'sandboxRejectDelegationRequest',
+    summary: 'Play the citizen: reject a test-mode request',
+    description:
+      'Test mode only: acts as the citizen and rejects a pending delegation request, as they would from their pages. Emits `delegation_request.rejected`.',
+    auth: 'orgWrite',
+    params: DelegationRequestParams,
+    problems: PROBLEMS,
+    responses: ok('The request after the simulated answer.', DelegationRequestSchema),
+  }),
+  advance: post('/v1/sandbox/procedures/{id}/advance', {
+    operationId: 'sandboxAdvanceProcedure',
+    summary: 'Play the caseworker on a test-mode procedure',
+    description:
+      'Test keys only: `admit`, `require` (documents), `approve`, `partially_approve`, `deny`, `declare_withdrawal`, `warn_lapse` or `declare_lapse`, with the same rules and effects as the agency back office.',
+    auth: 'orgWrite',
     params: ProcedureParams,
-    body: jsonBody(SandboxAdvanceBody),
-  },
-  problems: ['invalid_state_transition', 'term_not_elapsed', 'conflict', 'calendar_unavailable'],
-  responses: {
-    200: jsonResponse('The procedure after the simulated action.', ProcedureSchema),
-  },
+    body: SandboxAdvanceBody,
+    problems: ['invalid_state_transition', 'term_not_elapsed', 'conflict', 'calendar_unavailable'],
+    responses: ok('The procedure after the simulated action.', ProcedureSchema),
+  }),
 });
 
 const SANDBOX_CASEWORKER: Actor = { type: 'caseworker', id: null, name: 'Sandbox caseworker' };
@@ -128,7 +111,7 @@ function playCaseworker(
 }
 
 export function registerSandbox(app: App): void {
-  app.openapi(advanceRoute, async (c) => {
+  app.openapi(routes.advance, async (c) => {
     const principal = organizationPrincipal(c);
     if (principal.livemode)
       throw new ProblemError('forbidden', 'Sandbox helpers work only with test keys (sk_test_…).');
@@ -145,11 +128,11 @@ export function registerSandbox(app: App): void {
     return c.json(toProcedure(advanced, legalDay(now), calendar), 200);
   });
 
-  app.openapi(acceptRoute, async (c) =>
+  app.openapi(routes.accept, async (c) =>
     c.json(await answeredRequest(c, await testModeRequest(c, c.req.valid('param').id), 'accept'), 200),
   );
 
-  app.openapi(rejectRoute, async (c) =>
+  app.openapi(routes.reject, async (c) =>
     c.json(await answeredRequest(c, await testModeRequest(c, c.req.valid('param').id), 'reject'), 200),
   );
 }

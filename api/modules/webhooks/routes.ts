@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 
 import { organizationPrincipal } from '../../http/auth';
 import type { App, AppEnv } from '../../http/context';
-import { defineRoute, jsonBody, jsonResponse } from '../../http/openapi';
+import { accepted, created, del, get, ok, patch, post, routesOf } from '../../http/openapi';
 import { decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import { toDelivery, toWebhookEndpoint } from './mappers';
@@ -21,132 +21,94 @@ import {
 } from './schemas';
 import { changeEndpoint, createEndpoint, redeliver, rotateEndpointSecret, sendTestEvent } from './service';
 
-const TAG = 'Webhook endpoints';
-const ONE = {
-  200: jsonResponse('The endpoint.', WebhookEndpointSchema),
-};
-const WITH_SECRET = jsonResponse('The endpoint and its signing secret.', WebhookEndpointWithSecretSchema);
-
-const create = defineRoute({
-  method: 'post',
-  path: '/v1/webhook-endpoints',
-  operationId: 'createWebhookEndpoint',
-  tags: [TAG],
-  summary: 'Add a webhook endpoint',
-  description:
-    'Events are signed per Standard Webhooks with the returned `whsec_` secret. URLs must be https in production and resolve to public addresses.',
-  auth: 'orgWrite',
-  role: 'admin',
-  request: { body: jsonBody(CreateWebhookEndpointBody) },
-  responses: { 201: WITH_SECRET },
-});
-const list = defineRoute({
-  method: 'get',
-  path: '/v1/webhook-endpoints',
-  operationId: 'listWebhookEndpoints',
-  tags: [TAG],
-  summary: 'List webhook endpoints',
-  description:
-    "The organisation's webhook endpoints, newest first, cursor-paginated. Secrets are never shown again after creation.",
-  auth: 'orgRead',
-  request: { query: ListQuery },
-  responses: {
-    200: jsonResponse('A page of endpoints.', WebhookEndpointPageSchema),
-  },
-});
-const retrieve = defineRoute({
-  method: 'get',
-  path: '/v1/webhook-endpoints/{id}',
-  operationId: 'retrieveWebhookEndpoint',
-  tags: [TAG],
-  summary: 'Retrieve a webhook endpoint',
-  description:
-    'One webhook endpoint: its URL, the event types it receives, whether it is enabled and why it was disabled, if it was.',
-  auth: 'orgRead',
-  request: { params: WebhookEndpointParams },
-  responses: ONE,
-});
-const update = defineRoute({
-  method: 'patch',
-  path: '/v1/webhook-endpoints/{id}',
-  operationId: 'updateWebhookEndpoint',
-  tags: [TAG],
-  summary: 'Update a webhook endpoint',
-  description: 'Change the URL, the event types, or enable it again after it was disabled.',
-  auth: 'orgWrite',
-  role: 'admin',
-  request: {
+const routes = routesOf('Webhook endpoints', {
+  create: post('/v1/webhook-endpoints', {
+    operationId: 'createWebhookEndpoint',
+    summary: 'Add a webhook endpoint',
+    description:
+      'Events are signed per Standard Webhooks with the returned `whsec_` secret. URLs must be https in production and resolve to public addresses.',
+    auth: 'orgWrite',
+    role: 'admin',
+    body: CreateWebhookEndpointBody,
+    responses: created('The endpoint and its signing secret.', WebhookEndpointWithSecretSchema),
+  }),
+  list: get('/v1/webhook-endpoints', {
+    operationId: 'listWebhookEndpoints',
+    summary: 'List webhook endpoints',
+    description:
+      "The organisation's webhook endpoints, newest first, cursor-paginated. Secrets are never shown again after creation.",
+    auth: 'orgRead',
+    query: ListQuery,
+    responses: ok('A page of endpoints.', WebhookEndpointPageSchema),
+  }),
+  retrieve: get('/v1/webhook-endpoints/{id}', {
+    operationId: 'retrieveWebhookEndpoint',
+    summary: 'Retrieve a webhook endpoint',
+    description:
+      'One webhook endpoint: its URL, the event types it receives, whether it is enabled and why it was disabled, if it was.',
+    auth: 'orgRead',
     params: WebhookEndpointParams,
-    body: jsonBody(UpdateWebhookEndpointBody),
-  },
-  responses: ONE,
-});
-const remove = defineRoute({
-  method: 'delete',
-  path: '/v1/webhook-endpoints/{id}',
-  operationId: 'deleteWebhookEndpoint',
-  tags: [TAG],
-  summary: 'Delete a webhook endpoint',
-  description:
-    'Removes a webhook endpoint: nothing more is delivered to it. Events stay available at `GET /v1/events`.',
-  auth: 'orgWrite',
-  role: 'admin',
-  request: { params: WebhookEndpointParams },
-  responses: ONE,
-});
-const rotate = defineRoute({
-  method: 'post',
-  path: '/v1/webhook-endpoints/{id}/rotate-secret',
-  operationId: 'rotateWebhookEndpointSecret',
-  tags: [TAG],
-  summary: 'Rotate the signing secret',
-  description: 'The old secret keeps signing (a second signature) for 24 hours.',
-  auth: 'orgWrite',
-  role: 'admin',
-  request: { params: WebhookEndpointParams },
-  responses: { 200: WITH_SECRET },
-});
-const test = defineRoute({
-  method: 'post',
-  path: '/v1/webhook-endpoints/{id}/test',
-  operationId: 'testWebhookEndpoint',
-  tags: [TAG],
-  summary: 'Send a test event',
-  description: 'Queues a `webhook_endpoint.test` event for this endpoint only; see its delivery in the log.',
-  auth: 'orgWrite',
-  role: 'admin',
-  request: { params: WebhookEndpointParams },
-  problems: ['conflict'],
-  responses: {
-    202: jsonResponse('Queued.', DeliveryPageSchema.shape.data.element),
-  },
-});
-const deliveries = defineRoute({
-  method: 'get',
-  path: '/v1/webhook-endpoints/{id}/deliveries',
-  operationId: 'listWebhookDeliveries',
-  tags: [TAG],
-  summary: 'The delivery log',
-  description: 'Newest first, with every attempt: status code, latency, error.',
-  auth: 'orgRead',
-  request: { params: WebhookEndpointParams, query: ListQuery },
-  responses: {
-    200: jsonResponse('A page of deliveries.', DeliveryPageSchema),
-  },
-});
-const retry = defineRoute({
-  method: 'post',
-  path: '/v1/webhook-endpoints/{id}/deliveries/{delivery_id}/retry',
-  operationId: 'retryWebhookDelivery',
-  tags: [TAG],
-  summary: 'Deliver again now',
-  auth: 'orgWrite',
-  role: 'admin',
-  request: { params: DeliveryParams },
-  description:
-    'Queues a delivery again for immediate sending, for example after fixing the receiving endpoint. The new attempt appears in the delivery log.',
-  problems: ['conflict'],
-  responses: { 202: jsonResponse('Queued again.', DeliverySchema) },
+    responses: ok('The endpoint.', WebhookEndpointSchema),
+  }),
+  update: patch('/v1/webhook-endpoints/{id}', {
+    operationId: 'updateWebhookEndpoint',
+    summary: 'Update a webhook endpoint',
+    description: 'Change the URL, the event types, or enable it again after it was disabled.',
+    auth: 'orgWrite',
+    role: 'admin',
+    params: WebhookEndpointParams,
+    body: UpdateWebhookEndpointBody,
+    responses: ok('The endpoint.', WebhookEndpointSchema),
+  }),
+  remove: del('/v1/webhook-endpoints/{id}', {
+    operationId: 'deleteWebhookEndpoint',
+    summary: 'Delete a webhook endpoint',
+    description:
+      'Removes a webhook endpoint: nothing more is delivered to it. Events stay available at `GET /v1/events`.',
+    auth: 'orgWrite',
+    role: 'admin',
+    params: WebhookEndpointParams,
+    responses: ok('The endpoint.', WebhookEndpointSchema),
+  }),
+  rotate: post('/v1/webhook-endpoints/{id}/rotate-secret', {
+    operationId: 'rotateWebhookEndpointSecret',
+    summary: 'Rotate the signing secret',
+    description: 'The old secret keeps signing (a second signature) for 24 hours.',
+    auth: 'orgWrite',
+    role: 'admin',
+    params: WebhookEndpointParams,
+    responses: ok('The endpoint and its signing secret.', WebhookEndpointWithSecretSchema),
+  }),
+  test: post('/v1/webhook-endpoints/{id}/test', {
+    operationId: 'testWebhookEndpoint',
+    summary: 'Send a test event',
+    description: 'Queues a `webhook_endpoint.test` event for this endpoint only; see its delivery in the log.',
+    auth: 'orgWrite',
+    role: 'admin',
+    params: WebhookEndpointParams,
+    problems: ['conflict'],
+    responses: accepted('Queued.', DeliveryPageSchema.shape.data.element),
+  }),
+  deliveries: get('/v1/webhook-endpoints/{id}/deliveries', {
+    operationId: 'listWebhookDeliveries',
+    summary: 'The delivery log',
+    description: 'Newest first, with every attempt: status code, latency, error.',
+    auth: 'orgRead',
+    params: WebhookEndpointParams,
+    query: ListQuery,
+    responses: ok('A page of deliveries.', DeliveryPageSchema),
+  }),
+  retry: post('/v1/webhook-endpoints/{id}/deliveries/{delivery_id}/retry', {
+    operationId: 'retryWebhookDelivery',
+    summary: 'Deliver again now',
+    description:
+      'Queues a delivery again for immediate sending, for example after fixing the receiving endpoint. The new attempt appears in the delivery log.',
+    auth: 'orgWrite',
+    role: 'admin',
+    params: DeliveryParams,
+    problems: ['conflict'],
+    responses: accepted('Queued again.', DeliverySchema),
+  }),
 });
 
 async function ownEndpoint(c: Context<AppEnv>, id: string) {
@@ -163,7 +125,7 @@ async function ownEndpoint(c: Context<AppEnv>, id: string) {
 export function registerWebhooks(app: App): void {
   const now = (c: Context<AppEnv>) => c.get('deps').clock.now();
 
-  app.openapi(create, async (c) => {
+  app.openapi(routes.create, async (c) => {
     const principal = organizationPrincipal(c);
     const body = c.req.valid('json');
     const { endpoint, secret } = await createEndpoint(c.get('sql'), c.get('deps'), {
@@ -177,7 +139,7 @@ export function registerWebhooks(app: App): void {
     return c.json({ ...toWebhookEndpoint(endpoint, now(c)), secret }, 201);
   });
 
-  app.openapi(list, async (c) => {
+  app.openapi(routes.list, async (c) => {
     const principal = organizationPrincipal(c);
     const { limit, cursor } = c.req.valid('query');
     const after = cursor ? (decodeCursor('webhook_endpoints', cursor, 2) as [string, string]) : undefined;
@@ -199,11 +161,11 @@ export function registerWebhooks(app: App): void {
     );
   });
 
-  app.openapi(retrieve, async (c) =>
+  app.openapi(routes.retrieve, async (c) =>
     c.json(toWebhookEndpoint(await ownEndpoint(c, c.req.valid('param').id), now(c)), 200),
   );
 
-  app.openapi(update, async (c) => {
+  app.openapi(routes.update, async (c) => {
     const endpoint = await ownEndpoint(c, c.req.valid('param').id);
     const body = c.req.valid('json');
     const changed = await changeEndpoint(
@@ -216,26 +178,26 @@ export function registerWebhooks(app: App): void {
     return c.json(toWebhookEndpoint(changed, now(c)), 200);
   });
 
-  app.openapi(remove, async (c) => {
+  app.openapi(routes.remove, async (c) => {
     const endpoint = await ownEndpoint(c, c.req.valid('param').id);
     await softDeleteEndpoint(c.get('sql'), endpoint.id, now(c));
     return c.json({ ...toWebhookEndpoint(endpoint, now(c)), enabled: false }, 200);
   });
 
-  app.openapi(rotate, async (c) => {
+  app.openapi(routes.rotate, async (c) => {
     const endpoint = await ownEndpoint(c, c.req.valid('param').id);
     const rotated = await rotateEndpointSecret(c.get('sql'), c.get('deps').config.secretKey, endpoint, now(c));
     return c.json({ ...toWebhookEndpoint(rotated.endpoint, now(c)), secret: rotated.secret }, 200);
   });
 
-  app.openapi(test, async (c) => {
+  app.openapi(routes.test, async (c) => {
     const endpoint = await ownEndpoint(c, c.req.valid('param').id);
     if (!endpoint.enabled) throw new ProblemError('conflict', 'The endpoint is disabled; enable it first.');
     const delivery = await sendTestEvent(c.get('sql'), endpoint, now(c));
     return c.json(toDelivery(delivery, []), 202);
   });
 
-  app.openapi(deliveries, async (c) => {
+  app.openapi(routes.deliveries, async (c) => {
     const endpoint = await ownEndpoint(c, c.req.valid('param').id);
     const { limit, cursor } = c.req.valid('query');
     const before = cursor ? (decodeCursor('webhook_deliveries', cursor, 2) as [string, string]) : undefined;
@@ -260,7 +222,7 @@ export function registerWebhooks(app: App): void {
     );
   });
 
-  app.openapi(retry, async (c) => {
+  app.openapi(routes.retry, async (c) => {
     const { id, delivery_id } = c.req.valid('param');
     const endpoint = await ownEndpoint(c, id);
     if (!endpoint.enabled) throw new ProblemError('conflict', 'The endpoint is disabled; enable it first.');
