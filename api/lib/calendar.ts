@@ -358,33 +358,24 @@ export function addBusinessDays(
   return counter.result(current);
 }
 
-/** A term that ends on a calendar date (`end`): if that day is not a working one, the next working day (art. 30.5). */
-function endingOn(cal: CalendarSnapshot, from: string, end: string, places: readonly Place[]): DeadlineResult {
-  const counter = new Counter(cal, places, from);
-  let current = end;
-  while (!counter.working(current)) current = addDays(current, 1);
-  return counter.result(current);
+/**
+ * A term that ends on a calendar date (`end(from, n)`): if that day is not a working one, the
+ * next working day (art. 30.5).
+ */
+function endingOn(end: (from: string, n: number) => string) {
+  return (cal: CalendarSnapshot, from: string, n: number, places: readonly Place[] = []): DeadlineResult => {
+    const counter = new Counter(cal, places, from);
+    let current = end(from, n);
+    while (!counter.working(current)) current = addDays(current, 1);
+    return counter.result(current);
+  };
 }
 
 /** Months count date to date; a missing day is the month's last; a non-working end rolls forward (art. 30.4–30.5). */
-export function addMonths(
-  cal: CalendarSnapshot,
-  from: string,
-  n: number,
-  places: readonly Place[] = [],
-): DeadlineResult {
-  return endingOn(cal, from, addMonthsToDate(from, n), places);
-}
+export const addMonths = endingOn(addMonthsToDate);
 
 /** Días naturales: every day counts, but a last day that is inhábil moves to the next hábil one (art. 30.5). */
-export function addNaturalDays(
-  cal: CalendarSnapshot,
-  from: string,
-  n: number,
-  places: readonly Place[] = [],
-): DeadlineResult {
-  return endingOn(cal, from, addDays(from, n), places);
-}
+export const addNaturalDays = endingOn(addDays);
 
 /** Merges the results of the steps of one computation (e.g. a term plus the time a requirement suspended it). */
 export function combineResults(deadline: string, parts: readonly DeadlineResult[]): DeadlineResult {

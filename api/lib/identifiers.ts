@@ -48,14 +48,8 @@ export function checkPersonalId(input: string): IdCheck {
   );
 }
 
-export function checkEntityNif(input: string): IdCheck {
-  const value = normalizeIdNumber(input);
-  if (!/^[A-Z][0-9]{7}[0-9A-Z]$/.test(value))
-    return fail('format', 'Expected an entity NIF: a letter, 7 digits and a control digit or letter.');
-  const letter = value[0]!;
-  if (!ENTITY_LETTERS.includes(letter))
-    return fail('entity_letter', `"${letter}" is not a valid first letter for an entity NIF.`);
-  const digits = value.slice(1, 8);
+/** The control character of an entity NIF's seven digits, as a digit and as a letter (which one an entity uses depends on its first letter). */
+export function entityNifControl(digits: string): { digit: string; letter: string } {
   let even = 0;
   let odd = 0;
   for (let i = 0; i < 7; i++) {
@@ -67,9 +61,18 @@ export function checkEntityNif(input: string): IdCheck {
     }
   }
   const control = (10 - ((even + odd) % 10)) % 10;
+  return { digit: String(control), letter: ENTITY_CONTROL_LETTERS[control]! };
+}
+
+export function checkEntityNif(input: string): IdCheck {
+  const value = normalizeIdNumber(input);
+  if (!/^[A-Z][0-9]{7}[0-9A-Z]$/.test(value))
+    return fail('format', 'Expected an entity NIF: a letter, 7 digits and a control digit or letter.');
+  const letter = value[0]!;
+  if (!ENTITY_LETTERS.includes(letter))
+    return fail('entity_letter', `"${letter}" is not a valid first letter for an entity NIF.`);
+  const { digit: asDigit, letter: asLetter } = entityNifControl(value.slice(1, 8));
   const given = value[8]!;
-  const asDigit = String(control);
-  const asLetter = ENTITY_CONTROL_LETTERS[control]!;
   const isDigit = /[0-9]/.test(given);
   if (CONTROL_LETTER_ONLY.includes(letter) && isDigit)
     return fail(

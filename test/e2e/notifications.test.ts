@@ -74,6 +74,15 @@ const events = async (p: Filed, type: string) =>
   ((await json(await t.request(`/v1/events?type=${type}&limit=100`, { headers: auth(p.key) }))).data as any[]).filter(
     (e) => e.data.procedure_id === p.id,
   );
+/** The sandbox plays the agency: moves the procedure on by `action`. */
+const advance = (p: Filed, action: string) =>
+  t.request(`/v1/sandbox/procedures/${p.id}/advance`, { method: 'POST', headers: auth(p.key), json: { action } });
+/** The data of the one event of `type` about the procedure; fails unless there is exactly one. */
+async function onlyEvent(p: Filed, type: string): Promise<any> {
+  const found = await events(p, type);
+  expect(found).toHaveLength(1);
+  return found[0].data;
+}
 /** Two scheduler passes at once, then a third: each fact must be emitted once. */
 async function schedule(day: string): Promise<void> {
   t.clock.set(at(day));
@@ -113,8 +122,7 @@ describe('a requirement never opened', () => {
       starts: 'on_access_or_deemed_rejection',
       deadline: null,
     });
-    expect(await events(p, 'notification.available')).toHaveLength(1);
-    expect((await events(p, 'notification.available'))[0].data).toEqual({
+    expect(await onlyEvent(p, 'notification.available')).toEqual({
       notification_id: available.id,
       procedure_id: p.id,
       type: 'JUB',
@@ -129,9 +137,7 @@ describe('a requirement never opened', () => {
     expect(await events(p, 'notification.deemed_rejection_approaching')).toHaveLength(0);
     await schedule('2026-03-17');
     await schedule('2026-03-18');
-    const approaching = await events(p, 'notification.deemed_rejection_approaching');
-    expect(approaching).toHaveLength(1);
-    expect(approaching[0].data).toMatchObject({
+    expect(await onlyEvent(p, 'notification.deemed_rejection_approaching')).toMatchObject({
       notification_id: available.id,
       deemed_rejected_on: '2026-03-20',
       term_deadline: null,
@@ -145,9 +151,7 @@ describe('a requirement never opened', () => {
     // Saturday 21 March: deemed rejected on the 20th; counting from the 21st, 10 días hábiles:
     // 23, 24, 25, 26, 27, 30, 31 March, 1 April, (2 and 3 April holidays) 6, 7 April → 7 April.
     await schedule('2026-03-21');
-    const rejected = await events(p, 'notification.deemed_rejected');
-    expect(rejected).toHaveLength(1);
-    expect(rejected[0].data).toMatchObject({
+    expect(await onlyEvent(p, 'notification.deemed_rejected')).toMatchObject({
       notification_id: available.id,
       kind: 'requirement',
       type: 'JUB',
@@ -197,9 +201,10 @@ describe('a requirement never opened', () => {
 
     // 8 April: the term passed unanswered, once.
     await schedule('2026-04-08');
-    const expired = await events(p, 'requirement.expired');
-    expect(expired).toHaveLength(1);
-    expect(expired[0].data).toMatchObject({ requirement_id: required.requirements[0].id, deadline: '2026-04-07' });
+    expect(await onlyEvent(p, 'requirement.expired')).toMatchObject({
+      requirement_id: required.requirements[0].id,
+      deadline: '2026-04-07',
+    });
     expect((await procedure(p)).requirements[0].status).toBe('expired');
     const withdrawn = await json(
       await t.request(`/v1/agency/procedures/${p.id}/withdrawal-declaration`, {
@@ -216,11 +221,10 @@ describe('a requirement never opened', () => {
       409,
       'invalid_state_transition',
     );
-    const declared = await events(p, 'procedure.withdrawal_declared');
-    expect(declared).toHaveLength(1);
+    const declared = await onlyEvent(p, 'procedure.withdrawal_declared');
     const all = await notifications(p);
     expect(all.map((n) => n.kind)).toEqual(['requirement', 'withdrawal_declaration']);
-    expect(declared[0].data).toMatchObject({
+    expect(declared).toMatchObject({
       status: 'withdrawn',
       notification_id: all[1].id,
       requirement_deadline: '2026-04-07',
@@ -279,9 +283,7 @@ describe('a requirement opened on day 3', () => {
       }),
     );
     expect(again.accessed_at).toBe('2026-03-12T11:30:00.000Z');
-    const accessed = await events(p, 'notification.accessed');
-    expect(accessed).toHaveLength(1);
-    expect(accessed[0].data).toEqual({
+    expect(await onlyEvent(p, 'notification.accessed')).toEqual({
       notification_id: n.id,
       procedure_id: p.id,
       type: 'JUB',
@@ -319,13 +321,7 @@ describe('a requirement opened on day 3', () => {
   it('a consent token without consult cannot open it', async () => {
     const p = await fileJub(false);
     const token = await p.mint();
-    await json(
-      await t.request(`/v1/sandbox/procedures/${p.id}/advance`, {
-        method: 'POST',
-        headers: auth(p.key),
-        json: { action: 'require' },
-      }),
-    );
+    await json(await advance(p, 'require'));
     const narrow = await p.mint({ capacities: ['file'] });
     const list = (
       await json(await t.request(`/v1/procedures/${p.id}/notifications`, { headers: consentHeaders(p.key, token) }))
@@ -372,16 +368,14 @@ describe('a requirement opened on day 3', () => {
 describe('caducidad through the sandbox', () => {
   it('refuses the declaration before three months after the warning and accepts it after', async () => {
     const p = await fileJub(false);
-    const advance = async (action: string) =>
-      t.request(`/v1/sandbox/procedures/${p.id}/advance`, { method: 'POST', headers: auth(p.key), json: { action } });
     t.clock.set(at('2026-03-09'));
-    await json(await advance('admit'));
-    await expectProblem(await advance('declare_lapse'), 409, 'conflict'); // no warning yet
-    await expectProblem(await advance('declare_withdrawal'), 409, 'invalid_state_transition'); // no requirement: in_review
+    await json(await advance(p, 'admit'));
+    await expectProblem(await advance(p, 'declare_lapse'), 409, 'conflict'); // no warning yet
+    await expectProblem(await advance(p, 'declare_withdrawal'), 409, 'invalid_state_transition'); // no requirement: in_review
 
     // Warned on Tuesday 10 March, opened the same day: three months date to date → 10 June (Wednesday, hábil).
     t.clock.set(at('2026-03-10'));
-    await json(await advance('warn_lapse'));
+    await json(await advance(p, 'warn_lapse'));
     const warning = (await notifications(p)).find((n) => n.kind === 'lapse_warning');
     expect(warning.term).toMatchObject({ basis: 'lapse_warning', deadline: null });
     const opened = await json(
@@ -394,11 +388,11 @@ describe('caducidad through the sandbox', () => {
     expect(await events(p, 'procedure.lapse_warned')).toHaveLength(1);
 
     t.clock.set(at('2026-06-10'));
-    const early = await expectProblem(await advance('declare_lapse'), 409, 'term_not_elapsed');
+    const early = await expectProblem(await advance(p, 'declare_lapse'), 409, 'term_not_elapsed');
     expect(early).toMatchObject({ term_deadline: '2026-06-10', earliest_on: '2026-06-11' });
 
     t.clock.set(at('2026-06-11'));
-    const lapsed = await json(await advance('declare_lapse'));
+    const lapsed = await json(await advance(p, 'declare_lapse'));
     expect(lapsed.status).toBe('lapsed');
     expect(await events(p, 'procedure.lapsed')).toHaveLength(1);
     expect((await notifications(p)).map((n) => n.kind)).toEqual(['lapse_warning', 'lapse_declaration']);
@@ -406,26 +400,14 @@ describe('caducidad through the sandbox', () => {
       await json(await t.request(`/v1/procedures/${p.id}/timeline`, { headers: await p.headers() }))
     ).data.map((e: any) => e.action);
     expect(timeline.slice(-3)).toEqual(['lapse_warned', 'notification_accessed', 'lapse_declared']);
-    await expectProblem(await advance('warn_lapse'), 409, 'invalid_state_transition');
+    await expectProblem(await advance(p, 'warn_lapse'), 409, 'invalid_state_transition');
   });
 
   it('a representative who acts after the warning ends the standstill', async () => {
     const p = await fileJub(false);
     t.clock.set(at('2026-03-10'));
-    await json(
-      await t.request(`/v1/sandbox/procedures/${p.id}/advance`, {
-        method: 'POST',
-        headers: auth(p.key),
-        json: { action: 'require' },
-      }),
-    );
-    await json(
-      await t.request(`/v1/sandbox/procedures/${p.id}/advance`, {
-        method: 'POST',
-        headers: auth(p.key),
-        json: { action: 'warn_lapse' },
-      }),
-    );
+    await json(await advance(p, 'require'));
+    await json(await advance(p, 'warn_lapse'));
     // Asking for the extension shows knowledge of the requirement (art. 40.3) and is an act of the applicant.
     t.clock.set(at('2026-03-11'));
     const requirementId = (await procedure(p)).requirements[0].id;
@@ -440,23 +422,9 @@ describe('caducidad through the sandbox', () => {
     expect((await procedure(p)).requirements[0]).toMatchObject({ term_starts: 'after_access', deadline: '2026-04-01' });
     // Warning unopened (made available 10 March → deemed rejected 20 March, effective then): 20 June is a Saturday → Monday 22 June.
     t.clock.set(at('2026-06-23'));
-    await expectProblem(
-      await t.request(`/v1/sandbox/procedures/${p.id}/advance`, {
-        method: 'POST',
-        headers: auth(p.key),
-        json: { action: 'declare_lapse' },
-      }),
-      409,
-      'conflict',
-    );
+    await expectProblem(await advance(p, 'declare_lapse'), 409, 'conflict');
     // The requirement's term did pass: the withdrawal is declarable.
-    const withdrawn = await json(
-      await t.request(`/v1/sandbox/procedures/${p.id}/advance`, {
-        method: 'POST',
-        headers: auth(p.key),
-        json: { action: 'declare_withdrawal' },
-      }),
-    );
+    const withdrawn = await json(await advance(p, 'declare_withdrawal'));
     expect(withdrawn.status).toBe('withdrawn');
   });
 });

@@ -1,18 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { createApp } from '../../api/app';
 import { configFromEnv } from '../../api/config';
 import { memoryLogger } from '../../api/http/logger';
 import { HitBuffer } from '../../api/http/rate-limit';
 import { nodeDeps } from '../../api/node/runtime';
-import { createTestApp, type TestApp } from '../support/app';
+import { createTestApp, fileTestApp } from '../support/app';
 import { auth, dni, expectProblem, registerOrg, registrationBody } from '../support/fixtures';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
-});
-afterAll(() => t.close());
+const t = await fileTestApp();
 
 describe('Idempotency-Key', () => {
   it('replays the first response for the same key and body, creating one row', async () => {

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import { processDelegationRequestBatches } from '../../api/modules/delegation-request-batches/service';
-import { createTestApp, type TestApp } from '../support/app';
+import { fileTestApp } from '../support/app';
 import { ACCEPTANCE_COUNTS, acceptanceCsv, CSV_HEADER, csvLine } from '../support/batches';
 import {
   auth,
@@ -13,11 +13,7 @@ import {
   registerOrg,
 } from '../support/fixtures';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
-});
-afterAll(() => t.close());
+const t = await fileTestApp();
 
 type Json = Record<string, any>;
 

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { createTestApp, type TestApp } from '../support/app';
+import { fileTestApp } from '../support/app';
 import {
   ADMIN_TOKEN,
   auth,
@@ -15,11 +15,7 @@ import {
   registerVerifiedOrg,
 } from '../support/fixtures';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp({ config: { adminToken: ADMIN_TOKEN } });
-});
-afterAll(() => t.close());
+const t = await fileTestApp({ config: { adminToken: ADMIN_TOKEN } });
 
 describe('delegation requests', () => {
   it('creates a pending request with an approval link and a readable code', async () => {

@@ -1,13 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { createTestApp, type TestApp } from '../support/app';
+import { fileTestApp } from '../support/app';
 import { auth, dni, expectProblem, registerOrg } from '../support/fixtures';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
-});
-afterAll(() => t.close());
+const t = await fileTestApp();
 
 async function addMember(key: string, role: string, n: number) {
   const res = await t.request('/v1/members', {

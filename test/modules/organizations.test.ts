@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { createApp } from '../../api/app';
 import { configFromEnv } from '../../api/config';
 import { memoryLogger } from '../../api/http/logger';
 import { nodeDeps } from '../../api/node/runtime';
-import { createTestApp, type TestApp } from '../support/app';
+import { fileTestApp } from '../support/app';
 import {
   ADMIN_TOKEN,
   auth,
@@ -14,11 +14,7 @@ import {
   registrationBody,
 } from '../support/fixtures';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp({ config: { adminToken: ADMIN_TOKEN } });
-});
-afterAll(() => t.close());
+const t = await fileTestApp({ config: { adminToken: ADMIN_TOKEN } });
 
 describe('registration', () => {
   it('refuses an invalid NIF with a pointer to the field and the rule', async () => {

@@ -1,13 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { createTestApp, type TestApp } from '../support/app';
+import { fileTestApp } from '../support/app';
 import { ALCALA_APPLICANT_MADRID_OFFICE } from '../support/places';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
-});
-afterAll(() => t.close());
+const t = await fileTestApp();
 
 async function deadline(query: string) {
   const res = await t.request(`/v1/calendar/deadline?${query}`);

@@ -3,20 +3,16 @@ import { readFileSync } from 'node:fs';
 import { createConfig, lintFromString } from '@redocly/openapi-core';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { EVENT_TYPES } from '../../api/modules/events/emit';
 import { generateOpenApiDocument, serialiseDocument } from '../../api/scripts/openapi-document';
-import { createTestApp, type TestApp } from '../support/app';
+import { fileTestApp } from '../support/app';
 
 const committedText = readFileSync(new URL('../../openapi/openapi.json', import.meta.url), 'utf8');
 const generated = generateOpenApiDocument() as Record<string, any>;
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp({ config: { adminToken: 'admin-token-for-tests' } });
-});
-afterAll(() => t.close());
+const t = await fileTestApp({ config: { adminToken: 'admin-token-for-tests' } });
 
 type Operation = {
   operationId?: string;

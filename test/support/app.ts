@@ -1,4 +1,5 @@
 import { serve, type ServerType } from '@hono/node-server';
+import { afterAll } from 'vitest';
 
 import { createApp } from '../../api/app';
 import { type Config, configFromEnv } from '../../api/config';
@@ -35,6 +36,16 @@ export async function createTestApp(
 }
 
 /** The real app over `database`, built from this config and clock; requests go in-process unless `request` is given. */
+/**
+ * The app every test of a file shares, created as the file loads and closed after its last test:
+ * `const t = await fileTestApp(options);` at the top of the file.
+ */
+export async function fileTestApp(options: Parameters<typeof createTestApp>[0] = {}): Promise<TestApp> {
+  const t = await createTestApp(options);
+  afterAll(() => t.close());
+  return t;
+}
+
 export function testAppOver(
   database: Database,
   config: Config,

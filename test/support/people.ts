@@ -1,20 +1,12 @@
 // Valid identifiers and registration bodies, shared by tests and the load tools (no test runner imports here).
 
+import { entityNifControl } from '../../api/lib/identifiers';
+
 /** Valid entity NIFs (CIF) for test organisations: letter + 7 digits + control. */
 export function entityNif(seed: number, letter = 'B'): string {
   const digits = String(seed % 10_000_000).padStart(7, '0');
-  let a = 0;
-  let b = 0;
-  for (let i = 0; i < 7; i++) {
-    const d = Number(digits[i]);
-    if (i % 2 === 1) a += d;
-    else {
-      const doubled = d * 2;
-      b += Math.floor(doubled / 10) + (doubled % 10);
-    }
-  }
-  const control = (10 - ((a + b) % 10)) % 10;
-  return `${letter}${digits}${letter === 'G' || letter === 'B' ? control : 'JABCDEFGHI'[control]}`;
+  const control = entityNifControl(digits);
+  return `${letter}${digits}${letter === 'G' || letter === 'B' ? control.digit : control.letter}`;
 }
 
 /** Valid DNI for a number. */

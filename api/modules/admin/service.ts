@@ -36,12 +36,12 @@ async function transition(
 }
 
 export function verifyOrganization(sql: Sql, id: string, by: string, note: string, at: Date): Promise<OrganizationRow> {
-  return transition(sql, id, ['pending_verification'], (tx) => markVerified(tx, id, by, note, at));
+  return transition(sql, id, ['pending_verification'], (tx) => markVerified(tx, { id, by, note, at }));
 }
 
 export function suspendOrganization(sql: Sql, id: string, reason: string, at: Date): Promise<OrganizationRow> {
   return transition(sql, id, ['pending_verification', 'verified'], async (tx) => {
-    const row = await markSuspended(tx, id, reason, at);
+    const row = await markSuspended(tx, { id, reason, at });
     await suspendDelegationsFor(tx, id, reason, at);
     return row;
   });

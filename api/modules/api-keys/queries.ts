@@ -1,4 +1,4 @@
-import { pageAfter } from '../../db/fragments';
+import { pageAfter, type PageArgs } from '../../db/fragments';
 import type { Sql } from '../../db/sql';
 
 export interface ApiKeyRow {
@@ -28,10 +28,7 @@ export async function insertApiKey(
   return row!;
 }
 
-export async function listApiKeys(
-  sql: Sql,
-  args: { organizationId: string; after?: [string, string]; limit: number },
-): Promise<ApiKeyRow[]> {
+export async function listApiKeys(sql: Sql, args: { organizationId: string } & PageArgs): Promise<ApiKeyRow[]> {
   return sql<ApiKeyRow[]>`
     select ${sql.unsafe(COLUMNS)} from api_keys
     where organization_id = ${args.organizationId}

@@ -700,26 +700,26 @@ function joinList(items: string[], conjunction: string): string {
 
 export const MESSAGES: Record<Lang, Messages> = { es, en };
 
+/** A day in words in the language's locale ("31 de diciembre de 2027"), as it falls in `timeZone`. */
+function dayInWords(lang: Lang, timeZone: string, at: Date): string {
+  return new Intl.DateTimeFormat(MESSAGES[lang].locale, {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone,
+  }).format(at);
+}
+
 /** A calendar day (`YYYY-MM-DD`) in words: "31 de diciembre de 2027". */
 export function formatDay(lang: Lang, day: string): string {
   const date = new Date(`${day}T00:00:00Z`);
   if (Number.isNaN(date.getTime())) return day;
-  return new Intl.DateTimeFormat(MESSAGES[lang].locale, {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  }).format(date);
+  return dayInWords(lang, 'UTC', date);
 }
 
 /** A moment as a day in Madrid: what a citizen in Spain reads as "the date". */
 export function formatMadridDay(lang: Lang, at: Date): string {
-  return new Intl.DateTimeFormat(MESSAGES[lang].locale, {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'Europe/Madrid',
-  }).format(at);
+  return dayInWords(lang, 'Europe/Madrid', at);
 }
 
 /** A moment in Madrid time, to the minute. */

@@ -176,6 +176,15 @@ footer{border-top:1px solid #b1b4b6;margin-top:2rem}
 footer p{max-width:60rem;margin:0 auto;padding:1rem;color:#484949}
 `;
 
+/** A form field's error, when it has one; `id` is what the field's `aria-describedby` names. */
+export function FieldError(props: { id?: string; message: string | undefined }) {
+  return props.message ? (
+    <span class="field-error" id={props.id}>
+      {props.message}
+    </span>
+  ) : null;
+}
+
 export function Layout(props: {
   page: PageContext;
   title: string;

@@ -57,24 +57,35 @@ export class SigningKeyStore implements SigningKeys {
   }
 
   /** Public key for a `kid`; keys never change, so they are cached for good. Unknown kid → undefined. */
-  async verificationKey(sql: Sql, purpose: KeyPurpose, kid: string): Promise<CryptoKey | undefined> {
-    const cached = this.publicKeys.get(kid);
-    if (cached) return cached;
-    const row = await findKey(sql, kid);
-    if (!row || row.purpose !== purpose) return undefined;
-    const key = (await importJWK(row.public_jwk as JWK, SIGNING_ALG)) as CryptoKey;
-    this.publicKeys.set(kid, key);
-    return key;
+  verificationKey(sql: Sql, purpose: KeyPurpose, kid: string): Promise<CryptoKey | undefined> {
+    return this.publicKey(
+      sql,
+      purpose,
+      kid,
+      this.publicKeys,
+      async (jwk) => (await importJWK(jwk, SIGNING_ALG)) as CryptoKey,
+    );
   }
 
   /** The same public key through the runtime's own Ed25519; unknown kid or another purpose → undefined. */
-  async verifier(sql: Sql, purpose: KeyPurpose, kid: string): Promise<Ed25519PublicKey | undefined> {
-    const cached = this.verifiers.get(kid);
+  verifier(sql: Sql, purpose: KeyPurpose, kid: string): Promise<Ed25519PublicKey | undefined> {
+    return this.publicKey(sql, purpose, kid, this.verifiers, (jwk) => this.ed25519.importPublicKey(jwk));
+  }
+
+  /** A `kid`'s public key, imported once with `importKey` and kept in `cache` for good. */
+  private async publicKey<K>(
+    sql: Sql,
+    purpose: KeyPurpose,
+    kid: string,
+    cache: Map<string, K>,
+    importKey: (jwk: JWK) => Promise<K>,
+  ): Promise<K | undefined> {
+    const cached = cache.get(kid);
     if (cached) return cached;
     const row = await findKey(sql, kid);
     if (!row || row.purpose !== purpose) return undefined;
-    const key = await this.ed25519.importPublicKey(row.public_jwk as JWK);
-    this.verifiers.set(kid, key);
+    const key = await importKey(row.public_jwk as JWK);
+    cache.set(kid, key);
     return key;
   }
 

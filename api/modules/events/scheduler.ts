@@ -168,10 +168,11 @@ export async function runScheduler(sql: Sql, now: Date, calendar: Calendar): Pro
     if (!row || !n) continue;
     const term = termOrNull(cal, row, n, today);
     if (!term) continue;
+    const unopened = { row, n, term, now };
     if (term.deemedRejected) {
-      if (await recordDeemedRejection(sql, row, n, term, now)) report.deemedRejections++;
+      if (await recordDeemedRejection(sql, unopened)) report.deemedRejections++;
     } else if (n.accessed_at === null && today >= addDays(term.deemedRejectedOn, -DEEMED_REJECTION_WARNING_DAYS)) {
-      if (await warnDeemedRejectionApproaching(sql, row, n, term, now)) report.deemedRejectionWarnings++;
+      if (await warnDeemedRejectionApproaching(sql, unopened)) report.deemedRejectionWarnings++;
     }
   }
   report.endingDelegationAvisos = await queueEndingDelegations(sql, now);

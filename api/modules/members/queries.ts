@@ -1,4 +1,4 @@
-import { pageAfter } from '../../db/fragments';
+import { pageAfter, type PageArgs } from '../../db/fragments';
 import type { Sql } from '../../db/sql';
 
 export interface MemberRow {
@@ -43,7 +43,7 @@ export async function findActiveMemberByIdNumber(
 
 export async function listMembers(
   sql: Sql,
-  args: { organizationId: string; status?: string; after?: [string, string]; limit: number },
+  args: { organizationId: string; status?: string } & PageArgs,
 ): Promise<MemberRow[]> {
   return sql<MemberRow[]>`
     select * from members
@@ -54,14 +54,11 @@ export async function listMembers(
 
 export async function markMemberRemoved(
   sql: Sql,
-  organizationId: string,
-  id: string,
-  by: string,
-  at: Date,
+  removal: { organizationId: string; memberId: string; actorMemberId: string; now: Date },
 ): Promise<MemberRow | undefined> {
   const [row] = await sql<MemberRow[]>`
-    update members set status = 'removed', removed_at = ${at}, removed_by_member_id = ${by}
-    where organization_id = ${organizationId} and id = ${id} and status = 'active'
+    update members set status = 'removed', removed_at = ${removal.now}, removed_by_member_id = ${removal.actorMemberId}
+    where organization_id = ${removal.organizationId} and id = ${removal.memberId} and status = 'active'
     returning *`;
   return row;
 }

@@ -57,7 +57,7 @@ export async function removeMember(
     if (member.role === 'owner') throw new ProblemError('conflict', 'The owner cannot be removed.');
     if (member.id === args.actorMemberId)
       throw new ProblemError('conflict', 'A member cannot remove themselves; ask another admin.');
-    const removed = (await markMemberRemoved(tx, args.organizationId, args.memberId, args.actorMemberId, args.now))!;
+    const removed = (await markMemberRemoved(tx, args))!;
     await revokeKeysOfMember(tx, args.memberId, args.actorMemberId, args.now);
     return removed;
   });

@@ -198,14 +198,17 @@ export async function acknowledgeByResponse(
   return recordAccess(tx, cal, row, n, memberId, now, 'requirement_response');
 }
 
+/** An unopened notification of a procedure, its term as of the scheduler's pass, and that pass's moment. */
+export interface UnopenedNotification {
+  row: Row;
+  n: NotificationJson;
+  term: NotificationTerm;
+  now: Date;
+}
+
 /** The scheduler records a deemed rejection once (any number of processes may try). */
-export async function recordDeemedRejection(
-  sql: Sql,
-  row: Row,
-  n: NotificationJson,
-  term: NotificationTerm,
-  now: Date,
-): Promise<boolean> {
+export async function recordDeemedRejection(sql: Sql, unopened: UnopenedNotification): Promise<boolean> {
+  const { row, n, term, now } = unopened;
   return transaction(sql, async (tx) => {
     if (!(await markDeemedRejected(tx, n.id, now))) return false;
     await recordTimeline(tx, {
@@ -226,12 +229,7 @@ export async function recordDeemedRejection(
   });
 }
 
-export function warnDeemedRejectionApproaching(
-  sql: Sql,
-  row: Row,
-  n: NotificationJson,
-  term: NotificationTerm,
-  now: Date,
-): Promise<boolean> {
+export function warnDeemedRejectionApproaching(sql: Sql, unopened: UnopenedNotification): Promise<boolean> {
+  const { row, n, term, now } = unopened;
   return emitNotificationEvent(sql, row, 'notification.deemed_rejection_approaching', n, term, now);
 }

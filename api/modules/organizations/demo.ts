@@ -33,13 +33,12 @@ export async function ensureDemoOrganization(
   );
   const demo = { organizationId: registration.organization.id, testKey: registration.testKey.secret };
   await transaction(sql, async (tx) => {
-    await markVerified(
-      tx,
-      demo.organizationId,
-      'puente (development seed)',
-      'Demo organisation created automatically outside production.',
-      now,
-    );
+    await markVerified(tx, {
+      id: demo.organizationId,
+      by: 'puente (development seed)',
+      note: 'Demo organisation created automatically outside production.',
+      at: now,
+    });
     await tx`insert into dev_settings (name, value) values ('demo', ${JSON.stringify(demo)})`;
   });
   return demo;

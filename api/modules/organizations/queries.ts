@@ -1,4 +1,4 @@
-import { pageAfter } from '../../db/fragments';
+import { pageAfter, type PageArgs } from '../../db/fragments';
 import type { Sql } from '../../db/sql';
 
 export interface OrganizationRow {
@@ -48,10 +48,7 @@ export async function findOrganizationIdByNif(sql: Sql, nif: string): Promise<st
   return row?.id;
 }
 
-export async function listOrganizations(
-  sql: Sql,
-  args: { status?: string; after?: [string, string]; limit: number },
-): Promise<OrganizationRow[]> {
+export async function listOrganizations(sql: Sql, args: { status?: string } & PageArgs): Promise<OrganizationRow[]> {
   return sql<OrganizationRow[]>`
     select * from organizations
     where true
@@ -61,11 +58,9 @@ export async function listOrganizations(
 
 export async function markVerified(
   sql: Sql,
-  id: string,
-  by: string,
-  note: string,
-  at: Date,
+  verification: { id: string; by: string; note: string; at: Date },
 ): Promise<OrganizationRow | undefined> {
+  const { id, by, note, at } = verification;
   const [row] = await sql<OrganizationRow[]>`
     update organizations set status = 'verified', verified_at = ${at}, verified_by = ${by}, verification_note = ${note},
       updated_at = ${at}, version = version + 1
@@ -76,10 +71,9 @@ export async function markVerified(
 
 export async function markSuspended(
   sql: Sql,
-  id: string,
-  reason: string,
-  at: Date,
+  suspension: { id: string; reason: string; at: Date },
 ): Promise<OrganizationRow | undefined> {
+  const { id, reason, at } = suspension;
   const [row] = await sql<OrganizationRow[]>`
     update organizations set status = 'suspended', suspended_at = ${at}, suspension_reason = ${reason}, updated_at = ${at}, version = version + 1
     where id = ${id} and status <> 'suspended'

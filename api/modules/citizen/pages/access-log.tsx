@@ -6,7 +6,7 @@ import { ProblemError } from '../../../http/problem';
 import type { AccessLogFilter, AccessLogRow } from '../../access-log/queries';
 import { accessLogCells, delegationStatusText } from '../access-log-view';
 import { formatDay, type Lang, type Messages } from '../i18n';
-import { Layout, type PageContext, pageContext, sendPage, type SessionChrome } from '../layout';
+import { FieldError, Layout, type PageContext, pageContext, sendPage, type SessionChrome } from '../layout';
 import { type DelegationChoiceRow, listDelegationChoices } from '../queries';
 import { citizenLivemodeFilter, sendAccessLogExport } from '../routes';
 import { accessLogFilter, accessLogPage, type CitizenScope, scopeOf, todayOf } from '../service';
@@ -35,7 +35,7 @@ function DateFilter(props: { name: string; label: string; hint: string; value: s
       <span class="hint" id={hint}>
         {props.hint}
       </span>
-      {props.error ? <span class="field-error">{props.error}</span> : null}
+      <FieldError message={props.error} />
       <input
         type="date"
         id={props.name}

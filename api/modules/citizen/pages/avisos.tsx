@@ -2,7 +2,6 @@ import type { Context } from 'hono';
 
 import type { CitizenPrincipal } from '../../../http/auth';
 import type { App, AppEnv } from '../../../http/context';
-import { decodeCursor, encodeCursor } from '../../../http/pagination';
 import { ProblemError } from '../../../http/problem';
 import { avisoSubject } from '../../avisos/mappers';
 import { AVISO_KINDS, type AvisoKind, type Channel, CHANNELS, isAvisoKind } from '../../avisos/messages';
@@ -19,9 +18,17 @@ import {
 } from '../../avisos/queries';
 import { confirmContact, removeContact, savePreferences, startContactConfirmation } from '../../avisos/service';
 import { formatMadridTime, isLang } from '../i18n';
-import { Layout, type PageContext, pageContext, sendPage, type SessionChrome } from '../layout';
-import { citizenLivemodeFilter } from '../routes';
-import { citizenOrSignIn, CsrfField, formLimit, Notice, postSession, problemPage, sessionChrome } from './shared';
+import { FieldError, Layout, type PageContext, pageContext, sendPage, type SessionChrome } from '../layout';
+import {
+  citizenListPage,
+  citizenOrSignIn,
+  CsrfField,
+  formLimit,
+  Notice,
+  postSession,
+  problemPage,
+  sessionChrome,
+} from './shared';
 
 export const AVISOS = '/ciudadania/avisos';
 export const AVISOS_SENT = '/ciudadania/avisos/enviados';
@@ -79,11 +86,7 @@ function ContactSection(props: {
           <span class="hint" id={`${codeId}-ayuda`}>
             {a.codeHint}
           </span>
-          {codeError ? (
-            <span class="field-error" id={`${codeId}-error`}>
-              {codeError.message}
-            </span>
-          ) : null}
+          <FieldError id={`${codeId}-error`} message={codeError?.message} />
           <input
             type="text"
             id={codeId}
@@ -104,11 +107,7 @@ function ContactSection(props: {
         <span class="hint" id={`${valueId}-ayuda`}>
           {channel === 'email' ? a.emailHint : a.phoneHint}
         </span>
-        {valueError ? (
-          <span class="field-error" id={`${valueId}-error`}>
-            {valueError.message}
-          </span>
-        ) : null}
+        <FieldError id={`${valueId}-error`} message={valueError?.message} />
         <input
           type={channel === 'email' ? 'email' : 'tel'}
           id={valueId}
@@ -328,6 +327,17 @@ function textsOf(c: Context<AppEnv>): AvisoTexts {
   return AVISO_TEXTS[pageContext(c, AVISOS).lang];
 }
 
+/** A form posted about one contact channel (`:slug`) by the signed-in citizen, or the page that answers instead. */
+async function contactFormPost(
+  c: Context<AppEnv>,
+): Promise<{ citizen: CitizenPrincipal; channel: Channel } | Response> {
+  const channel = SLUGS[c.req.param('slug') ?? ''];
+  const citizen = await postSession(c, AVISOS);
+  if (citizen instanceof Response) return citizen;
+  if (!channel) return problemPage(c, new ProblemError('not_found', 'No such page.'), citizen, AVISOS);
+  return { citizen, channel };
+}
+
 async function formOf(c: Context<AppEnv>): Promise<Record<string, string | string[]>> {
   const body = await c.req.parseBody({ all: true }).catch(() => ({}));
   const out: Record<string, string | string[]> = {};
@@ -352,29 +362,16 @@ export function registerAvisoPages(app: App): void {
   });
 
   app.get(AVISOS_SENT, async (c) => {
-    const citizen = await citizenOrSignIn(c, AVISOS_SENT, () => textsOf(c).sentTitle);
-    if (citizen instanceof Response) return citizen;
+    const listed = await citizenListPage(
+      c,
+      AVISOS_SENT,
+      () => textsOf(c).sentTitle,
+      (scope, paging) => listCitizenAvisos(c.get('sql'), { ...scope, ...paging }),
+      { name: 'citizen_page_avisos', size: SENT_PAGE, keyOf: (r) => [r.created_at.toISOString(), r.id] },
+    );
+    if (listed instanceof Response) return listed;
+    const { citizen, shown, next } = listed;
     const page = pageContext(c);
-    let after: [string, string] | undefined;
-    try {
-      const cursor = c.req.query('desde');
-      after = cursor ? (decodeCursor('citizen_page_avisos', cursor, 2) as [string, string]) : undefined;
-    } catch (error) {
-      if (error instanceof ProblemError) return problemPage(c, error, citizen, AVISOS_SENT);
-      throw error;
-    }
-    const rows = await listCitizenAvisos(c.get('sql'), {
-      citizenId: citizen.citizenId,
-      livemode: citizenLivemodeFilter(c),
-      after,
-      limit: SENT_PAGE,
-    });
-    const shown = rows.slice(0, SENT_PAGE);
-    const last = shown[shown.length - 1];
-    const next =
-      rows.length > SENT_PAGE && last
-        ? encodeCursor('citizen_page_avisos', [last.created_at.toISOString(), last.id])
-        : undefined;
     const attempts = await listAttempts(
       c.get('sql'),
       shown.map((r) => r.id),
@@ -384,10 +381,9 @@ export function registerAvisoPages(app: App): void {
   });
 
   app.post(`${AVISOS}/contacto/:slug`, formLimit, async (c) => {
-    const channel = SLUGS[c.req.param('slug')];
-    const citizen = await postSession(c, AVISOS);
-    if (citizen instanceof Response) return citizen;
-    if (!channel) return problemPage(c, new ProblemError('not_found', 'No such page.'), citizen, AVISOS);
+    const posted = await contactFormPost(c);
+    if (posted instanceof Response) return posted;
+    const { citizen, channel } = posted;
     const form = await formOf(c);
     const value = typeof form.value === 'string' ? form.value.slice(0, 254) : '';
     const a = textsOf(c);
@@ -417,10 +413,9 @@ export function registerAvisoPages(app: App): void {
   });
 
   app.post(`${AVISOS}/contacto/:slug/confirmar`, formLimit, async (c) => {
-    const channel = SLUGS[c.req.param('slug')];
-    const citizen = await postSession(c, AVISOS);
-    if (citizen instanceof Response) return citizen;
-    if (!channel) return problemPage(c, new ProblemError('not_found', 'No such page.'), citizen, AVISOS);
+    const posted = await contactFormPost(c);
+    if (posted instanceof Response) return posted;
+    const { citizen, channel } = posted;
     const form = await formOf(c);
     const code = typeof form.code === 'string' ? form.code.slice(0, 32) : '';
     const a = textsOf(c);
@@ -449,10 +444,9 @@ export function registerAvisoPages(app: App): void {
   });
 
   app.post(`${AVISOS}/contacto/:slug/quitar`, formLimit, async (c) => {
-    const channel = SLUGS[c.req.param('slug')];
-    const citizen = await postSession(c, AVISOS);
-    if (citizen instanceof Response) return citizen;
-    if (!channel) return problemPage(c, new ProblemError('not_found', 'No such page.'), citizen, AVISOS);
+    const posted = await contactFormPost(c);
+    if (posted instanceof Response) return posted;
+    const { citizen, channel } = posted;
     await removeContact(c.get('sql'), citizen.citizenId, channel, c.get('deps').clock.now());
     return c.redirect(`${AVISOS}?hecho=removed`, 303);
   });

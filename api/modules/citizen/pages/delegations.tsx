@@ -1,21 +1,18 @@
 import type { App } from '../../../http/context';
-import { decodeCursor, encodeCursor } from '../../../http/pagination';
-import { ProblemError } from '../../../http/problem';
-import { legalDay } from '../../../lib/legal-day';
 import { type DelegationRow, listDelegations } from '../../delegations/queries';
 import { revokeDelegation } from '../../delegations/service';
 import { formatDay } from '../i18n';
 import { Layout, type PageContext, pageContext, sendPage, type SessionChrome } from '../layout';
-import { citizenLivemodeFilter } from '../routes';
+import { todayOf } from '../service';
 import {
-  citizenOrSignIn,
+  citizenListPage,
   CsrfField,
   DELEGATIONS,
   formLimit,
   Notice,
   noticeFor,
+  orProblemPage,
   postSession,
-  problemPage,
   procedureNames,
   ScopeDetails,
   sessionChrome,
@@ -124,30 +121,16 @@ function DelegationsPage(props: {
 /** The delegations the citizen granted, and revoking one. */
 export function registerDelegationPages(app: App): void {
   app.get(DELEGATIONS, async (c) => {
-    const citizen = await citizenOrSignIn(c, DELEGATIONS, (t) => t.delegationsTitle);
-    if (citizen instanceof Response) return citizen;
+    const listed = await citizenListPage(
+      c,
+      DELEGATIONS,
+      (t) => t.delegationsTitle,
+      (scope, paging) => listDelegations(c.get('sql'), { ...scope, ...paging, today: todayOf(scope) }),
+      { name: 'citizen_page_delegations', size: DELEGATIONS_PAGE, keyOf: (d) => [d.created_at.toISOString(), d.id] },
+    );
+    if (listed instanceof Response) return listed;
+    const { citizen, shown, next } = listed;
     const page = pageContext(c);
-    const cursor = c.req.query('desde');
-    let after: [string, string] | undefined;
-    try {
-      after = cursor ? (decodeCursor('citizen_page_delegations', cursor, 2) as [string, string]) : undefined;
-    } catch (error) {
-      if (error instanceof ProblemError) return problemPage(c, error, citizen, DELEGATIONS);
-      throw error;
-    }
-    const rows = await listDelegations(c.get('sql'), {
-      citizenId: citizen.citizenId,
-      livemode: citizenLivemodeFilter(c),
-      after,
-      limit: DELEGATIONS_PAGE,
-      today: legalDay(c.get('deps').clock.now()),
-    });
-    const shown = rows.slice(0, DELEGATIONS_PAGE);
-    const last = shown[shown.length - 1];
-    const next =
-      rows.length > DELEGATIONS_PAGE && last
-        ? encodeCursor('citizen_page_delegations', [last.created_at.toISOString(), last.id])
-        : undefined;
     const names = await procedureNames(c.get('sql'), page);
     const session = (await sessionChrome(c, citizen))!;
     return sendPage(
@@ -167,12 +150,10 @@ export function registerDelegationPages(app: App): void {
   app.post('/ciudadania/delegaciones/:id/revocar', formLimit, async (c) => {
     const citizen = await postSession(c, DELEGATIONS);
     if (citizen instanceof Response) return citizen;
-    try {
-      await revokeDelegation(c.get('sql'), citizen.citizenId, c.req.param('id'), c.get('deps').clock.now());
-    } catch (error) {
-      if (error instanceof ProblemError) return problemPage(c, error, citizen, DELEGATIONS);
-      throw error;
-    }
+    const revoked = await orProblemPage(c, citizen, DELEGATIONS, () =>
+      revokeDelegation(c.get('sql'), citizen.citizenId, c.req.param('id'), c.get('deps').clock.now()),
+    );
+    if (revoked instanceof Response) return revoked;
     return c.redirect(`${DELEGATIONS}?aviso=revocada`, 303);
   });
 }

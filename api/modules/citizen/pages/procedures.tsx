@@ -1,9 +1,4 @@
-import type { Context } from 'hono';
-
-import type { CitizenPrincipal } from '../../../http/auth';
-import type { App, AppEnv } from '../../../http/context';
-import { decodeCursor, encodeCursor } from '../../../http/pagination';
-import { ProblemError } from '../../../http/problem';
+import type { App } from '../../../http/context';
 import { contentDisposition } from '../../documents/files';
 import type { TimelineRow } from '../../procedures/timeline.queries';
 import { delegationStatusText } from '../access-log-view';
@@ -20,7 +15,15 @@ import {
   myReceipt,
   scopeOf,
 } from '../service';
-import { citizenOrSignIn, problemPage, procedureNames, PROCEDURES, sessionChrome, Table } from './shared';
+import {
+  citizenListPage,
+  citizenOrSignIn,
+  orProblemPage,
+  procedureNames,
+  PROCEDURES,
+  sessionChrome,
+  Table,
+} from './shared';
 
 const PROCEDURES_PAGE = 50;
 const MANAGED_BY_SOCIAL_SECURITY = ['INSS', 'ISM', 'MUTUA'];
@@ -285,45 +288,24 @@ function ProcedurePage(props: { page: PageContext; session: SessionChrome; d: My
   );
 }
 
-/** The page's answer to a ProblemError from the service: a 404 page, or the problem in words. */
-async function orProblemPage<T>(
-  c: Context<AppEnv>,
-  citizen: CitizenPrincipal,
-  back: string,
-  work: () => Promise<T>,
-): Promise<T | Response> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof ProblemError) return problemPage(c, error, citizen, back);
-    throw error;
-  }
-}
-
 /** "Mis trámites": every procedure in the citizen's name, one procedure in full, its documents and receipt. */
 export function registerProcedurePages(app: App): void {
   app.get(PROCEDURES, async (c) => {
-    const citizen = await citizenOrSignIn(c, PROCEDURES, (t) => t.proceduresTitle);
-    if (citizen instanceof Response) return citizen;
+    const listed = await citizenListPage(
+      c,
+      PROCEDURES,
+      (t) => t.proceduresTitle,
+      async (scope, paging) =>
+        listMyProcedures(c.get('sql'), scope, await c.get('deps').calendar.ensure(c.get('sql')), paging),
+      {
+        name: 'citizen_page_procedures',
+        size: PROCEDURES_PAGE,
+        keyOf: (p) => [p.row.created_at.toISOString(), p.row.id],
+      },
+    );
+    if (listed instanceof Response) return listed;
+    const { citizen, shown, next } = listed;
     const page = pageContext(c);
-    const cursor = c.req.query('desde');
-    const result = await orProblemPage(c, citizen, PROCEDURES, async () => {
-      const after = cursor ? (decodeCursor('citizen_page_procedures', cursor, 2) as [string, string]) : undefined;
-      const cal = await c.get('deps').calendar.ensure(c.get('sql'));
-      return listMyProcedures(
-        c.get('sql'),
-        scopeOf(citizen, citizenLivemodeFilter(c), c.get('deps').clock.now()),
-        cal,
-        { after, limit: PROCEDURES_PAGE },
-      );
-    });
-    if (result instanceof Response) return result;
-    const shown = result.slice(0, PROCEDURES_PAGE);
-    const last = shown[shown.length - 1];
-    const next =
-      result.length > PROCEDURES_PAGE && last
-        ? encodeCursor('citizen_page_procedures', [last.row.created_at.toISOString(), last.row.id])
-        : undefined;
     const names = await procedureNames(c.get('sql'), page);
     const session = (await sessionChrome(c, citizen))!;
     return sendPage(c, page, <ProceduresPage page={page} session={session} rows={shown} names={names} next={next} />);

@@ -8,12 +8,15 @@ import type { Config } from '../../../config';
 import type { Sql } from '../../../db/sql';
 import { citizenFromSession, type CitizenPrincipal, SESSION_COOKIE } from '../../../http/auth';
 import type { AppEnv } from '../../../http/context';
+import { type CursorKey, decodeCursor, toPage } from '../../../http/pagination';
 import { ProblemError } from '../../../http/problem';
 import { listProcedureTypes } from '../../catalog/queries';
 import { PROCEDURE_TYPE_CODES, type Subject } from '../../catalog/schemas';
 import { CAPACITIES, type Capacity } from '../../delegations/scope';
 import type { Messages } from '../i18n';
 import { checkCsrf, csrfToken, Layout, type PageContext, pageContext, sendPage, type SessionChrome } from '../layout';
+import { citizenLivemodeFilter } from '../routes';
+import { type CitizenScope, scopeOf } from '../service';
 
 /** Where each citizen page lives. */
 export const HOME = '/ciudadania';
@@ -211,6 +214,49 @@ export function problemPage(
     },
     { citizen, switchPath: back },
   );
+}
+
+/** The page's answer to a ProblemError from the service: a 404 page, or the problem in words. */
+export async function orProblemPage<T>(
+  c: Context<AppEnv>,
+  citizen: CitizenPrincipal,
+  back: string,
+  work: () => Promise<T>,
+): Promise<T | Response> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof ProblemError) return problemPage(c, error, citizen, back);
+    throw error;
+  }
+}
+
+/**
+ * The signed-in citizen's page of one of their lists at `path` (else the sign-in page): the rows
+ * `read` in the citizen's scope after `?desde=` (the cursor that ended the page before; `read`
+ * answers one row more than the page's `limit`, see `toPage`), and the cursor for the page after.
+ * A cursor of another list answers a problem page.
+ */
+export async function citizenListPage<Row>(
+  c: Context<AppEnv>,
+  path: string,
+  title: (t: Messages) => string,
+  read: (scope: CitizenScope, paging: { after?: [string, string]; limit: number }) => Promise<readonly Row[]>,
+  list: { name: string; size: number; keyOf: (row: Row) => CursorKey },
+): Promise<{ citizen: CitizenPrincipal; shown: Row[]; next: string | undefined } | Response> {
+  const citizen = await citizenOrSignIn(c, path, title);
+  if (citizen instanceof Response) return citizen;
+  const cursor = c.req.query('desde');
+  const scope = scopeOf(citizen, citizenLivemodeFilter(c), c.get('deps').clock.now());
+  const rows = await orProblemPage(c, citizen, path, () =>
+    read(scope, {
+      after: cursor ? (decodeCursor(list.name, cursor, 2) as [string, string]) : undefined,
+      limit: list.size,
+    }),
+  );
+  if (rows instanceof Response) return rows;
+  const { data, next_cursor } = toPage(rows, list.size, list.name, list.keyOf, (row) => row);
+  return { citizen, shown: data, next: next_cursor ?? undefined };
 }
 
 export function signInPage(
