@@ -191,7 +191,8 @@ describe.skipIf(!haveChromium)('avisos pages in a real browser, in Spanish and E
     // The settings page shows the kind turned off.
     await page.goto(`${h.baseUrl}/ciudadania/avisos?lang=es`);
     expect(await page.getByLabel('Una organización pide representarme').isChecked()).toBe(false);
-  });
+    // Some twenty page states, each checked with axe in two languages.
+  }, 120_000);
 
   it('avisos sent, empty, in both languages', async () => {
     const page = await h.newPage();
