@@ -219,7 +219,7 @@ export async function deliverDue(
 export class DeliveryPipeline {
   private readonly inFlight = new Map<string, number>();
   private readonly running = new Set<Promise<void>>();
-  /** Claimed beyond an endpoint's free slots (at most `perEndpoint` each): sent as its slots free up. */
+  /** Claimed beyond an endpoint's free slots (fewer than `claimAhead` each, plus one claim): sent as its slots free up. */
   private readonly queued = new Map<string, ClaimedDelivery[]>();
   private readonly concurrency: number;
   private readonly perEndpoint: number;
@@ -247,7 +247,7 @@ export class DeliveryPipeline {
   async fill(): Promise<number> {
     const free = this.concurrency - this.size;
     if (free <= 0) return 0;
-    const busy = [...this.inFlight].filter(([, n]) => n >= this.perEndpoint).map(([id]) => id);
+    const busy = [...this.inFlight.keys()].filter((id) => this.held(id) >= this.claimAhead);
     const claimed = await claimDueDeliveries(
       this.sql,
       this.deps.clock.now(),
@@ -257,6 +257,21 @@ export class DeliveryPipeline {
     );
     for (const d of claimed) this.start(d);
     return claimed.length;
+  }
+
+  /**
+   * Deliveries held for one endpoint at most before another claim for it: its slots, and half as
+   * many again waiting, so its queue is refilled while it still has work and its slots stay busy.
+   * The last one waits for two rounds of the endpoint's slots at most: with the default timeout
+   * (15 s) and lease (60 s) it is sent before its lease ends even if every request times out.
+   */
+  private get claimAhead(): number {
+    return this.perEndpoint + Math.ceil(this.perEndpoint / 2);
+  }
+
+  /** Deliveries of an endpoint sent or waiting in this process. */
+  private held(endpointId: string): number {
+    return (this.inFlight.get(endpointId) ?? 0) + (this.queued.get(endpointId)?.length ?? 0);
   }
 
   /** Resolves when every delivery started so far has finished. */
@@ -283,9 +298,9 @@ export class DeliveryPipeline {
       else this.inFlight.delete(d.endpoint_id);
       const next = this.queued.get(d.endpoint_id)?.shift();
       if (this.queued.get(d.endpoint_id)?.length === 0) this.queued.delete(d.endpoint_id);
-      // A slot taken over by a waiting delivery is not a free slot: no claim for it.
       if (next) this.start(next);
-      else this.onSettled();
+      // Claim again when the slot found nothing waiting, or when the endpoint's queue has just run low.
+      if (!next || this.held(d.endpoint_id) === this.claimAhead - 1) this.onSettled();
     };
     const run: Promise<void> = deliverClaimed(this.sql, this.deps, d, this.options.fetch ?? fetch, this.attempts, free)
       .catch((error: unknown) => {
