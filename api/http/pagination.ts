@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 
+import type { PageArgs } from '../db/fragments';
 import { base64UrlDecode, base64UrlEncode } from '../lib/encoding';
 import { ProblemError } from './problem';
 
@@ -83,4 +84,19 @@ export function toPage<Row, Item>(
     has_more,
     next_cursor: has_more && last !== undefined ? encodeCursor(list, keyOf(last)) : null,
   };
+}
+
+/**
+ * A page of a list in `(created_at, id)` order: reads the query's cursor, fetches the rows after
+ * it (`limit + 1` of them, for `toPage`) and builds the page.
+ */
+export async function createdPage<Row extends { created_at: Date; id: string }, Item>(
+  list: string,
+  query: { limit: number; cursor?: string },
+  fetch: (page: PageArgs) => Promise<readonly Row[]>,
+  map: (row: Row) => Item,
+): Promise<{ data: Item[]; has_more: boolean; next_cursor: string | null }> {
+  const after = query.cursor ? (decodeCursor(list, query.cursor, 2) as [string, string]) : undefined;
+  const rows = await fetch({ after, limit: query.limit });
+  return toPage(rows, query.limit, list, (r) => [r.created_at.toISOString(), r.id], map);
 }

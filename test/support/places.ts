@@ -1,3 +1,19 @@
+/** A place in the Comunidad de Madrid as the API reports it. */
+const madridRegionPlace = (
+  role: string,
+  municipality: string,
+  municipality_name: string,
+  local_days_known: boolean,
+) => ({
+  role,
+  region: 'MD',
+  province: 'M',
+  municipality,
+  municipality_name,
+  area: null,
+  local_days_known,
+});
+
 /**
  * What the API answers, written out by hand, for the places of an applicant in Alcalá de Henares
  * (28005: the Comunidad de Madrid has no local-day data outside the capital) whose office sits in
@@ -5,22 +21,6 @@
  * show the same two places.
  */
 export const ALCALA_APPLICANT_MADRID_OFFICE = [
-  {
-    role: 'applicant',
-    region: 'MD',
-    province: 'M',
-    municipality: '28005',
-    municipality_name: 'Alcalá de Henares',
-    area: null,
-    local_days_known: false,
-  },
-  {
-    role: 'office',
-    region: 'MD',
-    province: 'M',
-    municipality: '28079',
-    municipality_name: 'Madrid',
-    area: null,
-    local_days_known: true,
-  },
+  madridRegionPlace('applicant', '28005', 'Alcalá de Henares', false),
+  madridRegionPlace('office', '28079', 'Madrid', true),
 ];

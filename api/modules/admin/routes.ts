@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 
 import type { App } from '../../http/context';
 import { created, get, ok, post, routesOf } from '../../http/openapi';
-import { decodeCursor, toPage } from '../../http/pagination';
+import { createdPage } from '../../http/pagination';
 import { registerCalendarAdmin } from '../calendar/admin.routes';
 import { toOrganization } from '../organizations/mappers';
 import { listOrganizations } from '../organizations/queries';
@@ -97,13 +97,14 @@ const routes = routesOf('Admin', {
 export function registerAdmin(app: App): void {
   registerCalendarAdmin(app);
   app.openapi(routes.listOrganizations, async (c) => {
-    const { limit, cursor, status } = c.req.valid('query');
-    const after = cursor ? (decodeCursor('admin_organizations', cursor, 2) as [string, string]) : undefined;
-    const rows = await listOrganizations(c.get('sql'), { status, after, limit });
-    return c.json(
-      toPage(rows, limit, 'admin_organizations', (r) => [r.created_at.toISOString(), r.id], toOrganization),
-      200,
+    const { status, ...query } = c.req.valid('query');
+    const page = await createdPage(
+      'admin_organizations',
+      query,
+      (p) => listOrganizations(c.get('sql'), { status, ...p }),
+      toOrganization,
     );
+    return c.json(page, 200);
   });
 
   app.openapi(routes.verify, async (c) => {

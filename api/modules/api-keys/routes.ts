@@ -1,7 +1,7 @@
 import { organizationPrincipal } from '../../http/auth';
 import type { App } from '../../http/context';
 import { created, del, get, ok, post, routesOf } from '../../http/openapi';
-import { decodeCursor, toPage } from '../../http/pagination';
+import { createdPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import { findMember } from '../members/queries';
 import { findOrganization } from '../organizations/queries';
@@ -86,13 +86,13 @@ export function registerApiKeys(app: App): void {
 
   app.openapi(routes.listKeys, async (c) => {
     const principal = organizationPrincipal(c);
-    const { limit, cursor } = c.req.valid('query');
-    const after = cursor ? (decodeCursor('api_keys', cursor, 2) as [string, string]) : undefined;
-    const rows = await listApiKeys(c.get('sql'), { organizationId: principal.organizationId, after, limit });
-    return c.json(
-      toPage(rows, limit, 'api_keys', (r) => [r.created_at.toISOString(), r.id], toApiKey),
-      200,
+    const page = await createdPage(
+      'api_keys',
+      c.req.valid('query'),
+      (p) => listApiKeys(c.get('sql'), { organizationId: principal.organizationId, ...p }),
+      toApiKey,
     );
+    return c.json(page, 200);
   });
 
   app.openapi(routes.revokeKey, async (c) => {

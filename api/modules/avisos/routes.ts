@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { citizenPrincipal } from '../../http/auth';
 import type { App, AppEnv } from '../../http/context';
 import { accepted, del, get, ok, post, put, routesOf } from '../../http/openapi';
-import { decodeCursor, toPage } from '../../http/pagination';
+import { createdPage } from '../../http/pagination';
 import { citizenLivemodeFilter } from '../citizen/routes';
 import { toAviso, toAvisoSettings } from './mappers';
 import type { Channel } from './messages';
@@ -81,35 +81,25 @@ export function channelOf(param: 'email' | 'phone'): Channel {
   return param === 'email' ? 'email' : 'sms';
 }
 
-export async function avisosPage(c: Context<AppEnv>, citizenId: string, limit: number, cursor?: string) {
-  const after = cursor ? (decodeCursor('my_avisos', cursor, 2) as [string, string]) : undefined;
-  const rows = await listCitizenAvisos(c.get('sql'), {
-    citizenId,
-    livemode: citizenLivemodeFilter(c),
-    after,
-    limit,
-  });
-  const attempts = await listAttempts(
-    c.get('sql'),
-    rows.slice(0, limit).map((r) => r.id),
-  );
-  return toPage(
-    rows,
-    limit,
+export function avisosPage(c: Context<AppEnv>, citizenId: string, query: { limit: number; cursor?: string }) {
+  return createdPage(
     'my_avisos',
-    (r) => [r.created_at.toISOString(), r.id],
-    (r) =>
-      toAviso(
-        r,
-        attempts.filter((a) => a.aviso_id === r.id),
-      ),
+    query,
+    async (p) => {
+      const rows = await listCitizenAvisos(c.get('sql'), { citizenId, livemode: citizenLivemodeFilter(c), ...p });
+      const attempts = await listAttempts(
+        c.get('sql'),
+        rows.slice(0, p.limit).map((r) => r.id),
+      );
+      return rows.map((r) => ({ ...r, attemptRows: attempts.filter((a) => a.aviso_id === r.id) }));
+    },
+    (r) => toAviso(r, r.attemptRows),
   );
 }
 
 export function registerAvisos(app: App): void {
   app.openapi(routes.listMyAvisos, async (c) => {
-    const { limit, cursor } = c.req.valid('query');
-    return c.json(await avisosPage(c, citizenPrincipal(c).citizenId, limit, cursor), 200);
+    return c.json(await avisosPage(c, citizenPrincipal(c).citizenId, c.req.valid('query')), 200);
   });
 
   app.openapi(routes.getSettings, async (c) => {

@@ -5,7 +5,6 @@ import type { App, AppEnv } from '../../http/context';
 import { fileResponse, get, ok, post, routesOf } from '../../http/openapi';
 import { decodeCursor, encodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
-import { legalDay } from '../../lib/legal-day';
 import { toAccessLogEntry } from '../access-log/mappers';
 import { AccessLogPageSchema, ListAccessLogQuery } from '../access-log/schemas';
 import { findDelegationRequest } from '../delegation-requests/queries';
@@ -17,7 +16,7 @@ import {
   ListDelegationRequestsQuery,
 } from '../delegation-requests/schemas';
 import { toDelegation } from '../delegations/mappers';
-import { listDelegations } from '../delegations/queries';
+import { delegationPage } from '../delegations/routes';
 import { DelegationPageSchema, DelegationParams, DelegationSchema, ListDelegationsQuery } from '../delegations/schemas';
 import { revokeDelegation } from '../delegations/service';
 import { contentDisposition } from '../documents/files';
@@ -198,21 +197,8 @@ export function registerCitizen(app: App): void {
   );
 
   app.openapi(routes.listMyDelegations, async (c) => {
-    const principal = citizenPrincipal(c);
-    const { limit, cursor, status } = c.req.valid('query');
-    const after = cursor ? (decodeCursor('my_delegations', cursor, 2) as [string, string]) : undefined;
-    const rows = await listDelegations(c.get('sql'), {
-      citizenId: principal.citizenId,
-      livemode: citizenLivemodeFilter(c),
-      status,
-      after,
-      limit,
-      today: legalDay(c.get('deps').clock.now()),
-    });
-    return c.json(
-      toPage(rows, limit, 'my_delegations', (r) => [r.created_at.toISOString(), r.id], toDelegation),
-      200,
-    );
+    const who = { citizenId: citizenPrincipal(c).citizenId, livemode: citizenLivemodeFilter(c) };
+    return c.json(await delegationPage(c, who, c.req.valid('query'), 'my_delegations'), 200);
   });
 
   app.openapi(routes.revokeMyDelegation, async (c) => {

@@ -2,9 +2,13 @@ import { z } from '@hono/zod-openapi';
 
 import { pathIdField } from '../../http/fields';
 import { pageSchema, paginationQuery } from '../../http/pagination';
+import { EXAMPLE_MEMBER_ID } from '../members/schemas';
 
 /** Most rows one batch takes: a gestoría's whole client base, in one file. */
 export const MAX_BATCH_ROWS = 5000;
+
+/** The batch every example of this module shows. */
+const EXAMPLE_BATCH_ID = 'dlb_3vN8kQ2mXp7LwR4tZ9cB1d';
 
 /** The CSV columns, each the field of a single request's body it fills. */
 export const CSV_COLUMNS = {
@@ -80,7 +84,7 @@ export const DelegationRequestBatchSchema = z
   })
   .openapi('DelegationRequestBatch', {
     example: {
-      id: 'dlb_3vN8kQ2mXp7LwR4tZ9cB1d',
+      id: EXAMPLE_BATCH_ID,
       object: 'delegation_request_batch',
       livemode: false,
       source: 'csv',
@@ -90,8 +94,8 @@ export const DelegationRequestBatchSchema = z
       created: 380,
       duplicates: 12,
       failed: 8,
-      rows_url: '/v1/delegation-requests/batches/dlb_3vN8kQ2mXp7LwR4tZ9cB1d/rows',
-      created_by: 'mem_8Fq2LwP0sZ4nR7tY1xB5cV',
+      rows_url: `/v1/delegation-requests/batches/${EXAMPLE_BATCH_ID}/rows`,
+      created_by: EXAMPLE_MEMBER_ID,
       created_at: '2026-03-02T09:00:00.000Z',
       completed_at: null,
     },
@@ -162,7 +166,7 @@ export type BatchRow = z.infer<typeof BatchRowSchema>;
 export type RowProblem = z.infer<typeof RowProblemSchema>;
 
 export const BatchParams = z.object({
-  id: pathIdField('id', 'dlb_3vN8kQ2mXp7LwR4tZ9cB1d'),
+  id: pathIdField('id', EXAMPLE_BATCH_ID),
 });
 
 export const ListBatchRowsQuery = z

@@ -1,7 +1,11 @@
+import type { z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+
+import type { Owner } from '../../db/fragments';
 import { organizationPrincipal } from '../../http/auth';
-import type { App } from '../../http/context';
+import type { App, AppEnv } from '../../http/context';
 import { created, get, ok, optionalJsonBody, post, routesOf } from '../../http/openapi';
-import { decodeCursor, toPage } from '../../http/pagination';
+import { createdPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import { legalDay } from '../../lib/legal-day';
 import { mintForDelegation } from '../consent/service';
@@ -63,23 +67,21 @@ const routes = routesOf('Delegations', {
   }),
 });
 
+/** A page of delegations, the organisation's or a citizen's (`list` names the cursor). */
+export function delegationPage(
+  c: Context<AppEnv>,
+  who: Owner,
+  { status, ...query }: z.infer<typeof ListDelegationsQuery>,
+  list: 'delegations' | 'my_delegations',
+) {
+  const today = legalDay(c.get('deps').clock.now());
+  return createdPage(list, query, (p) => listDelegations(c.get('sql'), { ...who, status, today, ...p }), toDelegation);
+}
+
 export function registerDelegations(app: App): void {
   app.openapi(routes.listDelegations, async (c) => {
-    const principal = organizationPrincipal(c);
-    const { limit, cursor, status } = c.req.valid('query');
-    const after = cursor ? (decodeCursor('delegations', cursor, 2) as [string, string]) : undefined;
-    const rows = await listDelegations(c.get('sql'), {
-      organizationId: principal.organizationId,
-      livemode: principal.livemode,
-      status,
-      after,
-      limit,
-      today: legalDay(c.get('deps').clock.now()),
-    });
-    return c.json(
-      toPage(rows, limit, 'delegations', (r) => [r.created_at.toISOString(), r.id], toDelegation),
-      200,
-    );
+    const { organizationId, livemode } = organizationPrincipal(c);
+    return c.json(await delegationPage(c, { organizationId, livemode }, c.req.valid('query'), 'delegations'), 200);
   });
 
   app.openapi(routes.retrieveDelegation, async (c) => {

@@ -54,42 +54,33 @@ export function docsPage(title: string): string {
 }
 
 /** AA contrast on white and on the dark right panel (Redoc's defaults fall short). */
+const PALETTE = {
+  ink: '#1a1a1a',
+  blue: '#1f4fa3',
+  green: '#1b6b36',
+  red: '#a1261b',
+  amber: '#7a4b00',
+  slate: '#3d4246',
+};
+const { ink, blue, green, red, amber, slate } = PALETTE;
 const THEME = {
   colors: {
-    primary: { main: '#1f4fa3' },
-    text: { primary: '#1a1a1a', secondary: '#3d4246' },
-    success: { main: '#1b6b36' },
-    error: { main: '#a1261b' },
-    warning: { main: '#7a4b00' },
-    http: {
-      get: '#1b6b36',
-      post: '#1f4fa3',
-      put: '#7a4b00',
-      patch: '#7a4b00',
-      delete: '#a1261b',
-      options: '#3d4246',
-      head: '#5b2a86',
-    },
-    responses: {
-      success: { color: '#1b6b36' },
-      error: { color: '#a1261b' },
-      redirect: { color: '#7a4b00' },
-      info: { color: '#1f4fa3' },
-    },
+    primary: { main: blue },
+    text: { primary: ink, secondary: slate },
+    success: { main: green },
+    error: { main: red },
+    warning: { main: amber },
+    http: { get: green, post: blue, put: amber, patch: amber, delete: red, options: slate, head: '#5b2a86' },
+    responses: { success: { color: green }, error: { color: red }, redirect: { color: amber }, info: { color: blue } },
   },
-  schema: {
-    typeNameColor: '#3d4246',
-    typeTitleColor: '#1f4fa3',
-    requireLabelColor: '#a1261b',
-    nestedBackground: '#fafafa',
-  },
+  schema: { typeNameColor: slate, typeTitleColor: blue, requireLabelColor: red, nestedBackground: '#fafafa' },
   typography: {
     fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
     headings: { fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif' },
-    code: { color: '#a1261b', backgroundColor: '#f4f5f5', fontFamily: 'ui-monospace, Menlo, Consolas, monospace' },
-    links: { color: '#1f4fa3' },
+    code: { color: red, backgroundColor: '#f4f5f5', fontFamily: 'ui-monospace, Menlo, Consolas, monospace' },
+    links: { color: blue },
   },
-  sidebar: { textColor: '#1a1a1a', backgroundColor: '#fafafa' },
+  sidebar: { textColor: ink, backgroundColor: '#fafafa' },
   rightPanel: { backgroundColor: '#1f2933', textColor: '#ffffff' },
   codeBlock: { backgroundColor: '#111820' },
 };

@@ -1,7 +1,7 @@
 import { organizationPrincipal } from '../../http/auth';
 import type { App } from '../../http/context';
 import { created, del, get, ok, post, routesOf } from '../../http/openapi';
-import { decodeCursor, toPage } from '../../http/pagination';
+import { createdPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import { toMember } from './mappers';
 import { findMember, listMembers } from './queries';
@@ -68,13 +68,14 @@ export function registerMembers(app: App): void {
 
   app.openapi(routes.list, async (c) => {
     const principal = organizationPrincipal(c);
-    const { limit, cursor, status } = c.req.valid('query');
-    const after = cursor ? (decodeCursor('members', cursor, 2) as [string, string]) : undefined;
-    const rows = await listMembers(c.get('sql'), { organizationId: principal.organizationId, status, after, limit });
-    return c.json(
-      toPage(rows, limit, 'members', (r) => [r.created_at.toISOString(), r.id], toMember),
-      200,
+    const { status, ...query } = c.req.valid('query');
+    const page = await createdPage(
+      'members',
+      query,
+      (p) => listMembers(c.get('sql'), { organizationId: principal.organizationId, status, ...p }),
+      toMember,
     );
+    return c.json(page, 200);
   });
 
   app.openapi(routes.retrieve, async (c) => {

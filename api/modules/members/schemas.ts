@@ -5,6 +5,9 @@ import { pageSchema, paginationQuery } from '../../http/pagination';
 
 export const ROLES = ['owner', 'admin', 'agent', 'viewer'] as const;
 
+/** The member the examples show: the owner, who also creates what the other examples show. */
+export const EXAMPLE_MEMBER_ID = 'mem_8Fq2LwP0sZ4nR7tY1xB5cV';
+
 export const MemberSchema = z
   .object({
     id: z.string(),
@@ -20,7 +23,7 @@ export const MemberSchema = z
   })
   .openapi('Member', {
     example: {
-      id: 'mem_8Fq2LwP0sZ4nR7tY1xB5cV',
+      id: EXAMPLE_MEMBER_ID,
       object: 'member',
       name: 'Lucía Martínez Pardo',
       id_number: '12345678Z',
@@ -56,7 +59,7 @@ export const CreateMemberBody = z
   });
 
 export const MemberParams = z.object({
-  id: pathIdField('id', 'mem_8Fq2LwP0sZ4nR7tY1xB5cV'),
+  id: pathIdField('id', EXAMPLE_MEMBER_ID),
 });
 
 export const ListMembersQuery = z

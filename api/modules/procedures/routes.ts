@@ -132,17 +132,20 @@ export function registerProcedures(app: App): void {
   /** The calendar snapshot; with the version a gated read returned, no query when it is current. */
   const calendar = (c: Context<AppEnv>, version?: number) => c.get('deps').calendar.ensure(c.get('sql'), version);
 
-  /** A consented write on a procedure, read with the gate, and the calendar its dates are computed with. */
+  /** A consented write on a procedure, read with the gate: its result, and the calendar its dates are computed with. */
   const write = <T>(
     c: Context<AppEnv>,
     need: ConsentNeed & { procedureId: string },
     work: (tx: Sql, row: GatedProcedureRow, consent: Consent, cal: CalendarSnapshot) => Promise<T>,
   ) =>
-    consentedWrite<GatedProcedureRow, T>(
+    consentedWrite<GatedProcedureRow, readonly [T, CalendarSnapshot]>(
       c,
       need,
       (tx) => procedurePayload(tx, need.procedureId),
-      async (tx, row, consent) => work(tx, row, consent, await c.get('deps').calendar.ensure(tx, row.calendar_version)),
+      async (tx, row, consent) => {
+        const cal = await c.get('deps').calendar.ensure(tx, row.calendar_version);
+        return [await work(tx, row, consent, cal), cal] as const;
+      },
     );
 
   app.openapi(routes.createProcedure, async (c) => {
@@ -221,17 +224,14 @@ export function registerProcedures(app: App): void {
       { capacity: 'file', action: 'procedure.updated', procedureId: id },
       async (tx, row, consent, cal) => {
         checkIfMatch(c, row.id, row.version);
-        return [
-          await updateProcedureForm(
-            tx,
-            row,
-            c.req.valid('json').form,
-            consent.principal.memberId,
-            c.get('deps').clock.now(),
-            cal,
-          ),
+        return updateProcedureForm(
+          tx,
+          row,
+          c.req.valid('json').form,
+          consent.principal.memberId,
+          c.get('deps').clock.now(),
           cal,
-        ] as const;
+        );
       },
     );
     c.header('etag', etagOf(updated.id, updated.version));
@@ -243,20 +243,15 @@ export function registerProcedures(app: App): void {
     const [row, cal] = await write(
       c,
       { capacity: 'file', action: 'procedure.submitted', procedureId: id },
-      async (tx, _row, consent, cal) => {
-        const now = c.get('deps').clock.now();
-        return [
-          await submitProcedure(tx, {
-            id,
-            memberId: consent.principal.memberId,
-            consentToken: consent.token,
-            consentJti: consent.claims.jti,
-            now,
-            calendar: cal,
-          }),
-          cal,
-        ] as const;
-      },
+      (tx, _row, consent, cal) =>
+        submitProcedure(tx, {
+          id,
+          memberId: consent.principal.memberId,
+          consentToken: consent.token,
+          consentJti: consent.claims.jti,
+          now: c.get('deps').clock.now(),
+          calendar: cal,
+        }),
     );
     return c.json(toProcedure(row, today(c), cal), 200);
   });
@@ -266,17 +261,13 @@ export function registerProcedures(app: App): void {
     const [row, cal] = await write(
       c,
       { capacity: 'withdraw', action: 'procedure.withdrawn', procedureId: id },
-      async (tx, _row, consent, cal) => {
-        return [
-          await withdrawProcedure(
-            tx,
-            id,
-            { type: 'member', id: consent.principal.memberId, name: null },
-            c.get('deps').clock.now(),
-          ),
-          cal,
-        ] as const;
-      },
+      (tx, _row, consent) =>
+        withdrawProcedure(
+          tx,
+          id,
+          { type: 'member', id: consent.principal.memberId, name: null },
+          c.get('deps').clock.now(),
+        ),
     );
     return c.json(toProcedure(row, today(c), cal), 200);
   });
@@ -321,23 +312,16 @@ export function registerProcedures(app: App): void {
     const { id, requirement_id } = c.req.valid('param');
     const body = c.req.valid('json');
     const action = body.request_extension ? 'requirement.extension_requested' : 'requirement.answered';
-    const [row, cal] = await write(
-      c,
-      { capacity: 'respond', action, procedureId: id },
-      async (tx, _row, consent, cal) => {
-        return [
-          await respondToRequirement(tx, {
-            procedureId: id,
-            requirementId: requirement_id,
-            message: body.message ?? null,
-            extension: body.request_extension ?? false,
-            memberId: consent.principal.memberId,
-            now: c.get('deps').clock.now(),
-            calendar: cal,
-          }),
-          cal,
-        ] as const;
-      },
+    const [row, cal] = await write(c, { capacity: 'respond', action, procedureId: id }, (tx, _row, consent, cal) =>
+      respondToRequirement(tx, {
+        procedureId: id,
+        requirementId: requirement_id,
+        message: body.message ?? null,
+        extension: body.request_extension ?? false,
+        memberId: consent.principal.memberId,
+        now: c.get('deps').clock.now(),
+        calendar: cal,
+      }),
     );
     return c.json(toProcedure(row, today(c), cal), 200);
   });

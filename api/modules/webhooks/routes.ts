@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { organizationPrincipal } from '../../http/auth';
 import type { App, AppEnv } from '../../http/context';
 import { accepted, created, del, get, ok, patch, post, routesOf } from '../../http/openapi';
-import { decodeCursor, toPage } from '../../http/pagination';
+import { createdPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import { toDelivery, toWebhookEndpoint } from './mappers';
 import { findEndpoint, listAttempts, listDeliveries, listEndpoints, softDeleteEndpoint } from './queries';
@@ -140,25 +140,14 @@ export function registerWebhooks(app: App): void {
   });
 
   app.openapi(routes.list, async (c) => {
-    const principal = organizationPrincipal(c);
-    const { limit, cursor } = c.req.valid('query');
-    const after = cursor ? (decodeCursor('webhook_endpoints', cursor, 2) as [string, string]) : undefined;
-    const rows = await listEndpoints(c.get('sql'), {
-      organizationId: principal.organizationId,
-      livemode: principal.livemode,
-      after,
-      limit,
-    });
-    return c.json(
-      toPage(
-        rows,
-        limit,
-        'webhook_endpoints',
-        (r) => [r.created_at.toISOString(), r.id],
-        (r) => toWebhookEndpoint(r, now(c)),
-      ),
-      200,
+    const { organizationId, livemode } = organizationPrincipal(c);
+    const page = await createdPage(
+      'webhook_endpoints',
+      c.req.valid('query'),
+      (p) => listEndpoints(c.get('sql'), { organizationId, livemode, ...p }),
+      (r) => toWebhookEndpoint(r, now(c)),
     );
+    return c.json(page, 200);
   });
 
   app.openapi(routes.retrieve, async (c) =>
@@ -199,27 +188,20 @@ export function registerWebhooks(app: App): void {
 
   app.openapi(routes.deliveries, async (c) => {
     const endpoint = await ownEndpoint(c, c.req.valid('param').id);
-    const { limit, cursor } = c.req.valid('query');
-    const before = cursor ? (decodeCursor('webhook_deliveries', cursor, 2) as [string, string]) : undefined;
-    const rows = await listDeliveries(c.get('sql'), { endpointId: endpoint.id, before, limit });
-    const attempts = await listAttempts(
-      c.get('sql'),
-      rows.map((r) => r.id),
+    const page = await createdPage(
+      'webhook_deliveries',
+      c.req.valid('query'),
+      async ({ after, limit }) => {
+        const rows = await listDeliveries(c.get('sql'), { endpointId: endpoint.id, before: after, limit });
+        const attempts = await listAttempts(
+          c.get('sql'),
+          rows.map((r) => r.id),
+        );
+        return rows.map((r) => ({ ...r, attemptRows: attempts.filter((a) => a.delivery_id === r.id) }));
+      },
+      (r) => toDelivery(r, r.attemptRows),
     );
-    return c.json(
-      toPage(
-        rows,
-        limit,
-        'webhook_deliveries',
-        (r) => [r.created_at.toISOString(), r.id],
-        (r) =>
-          toDelivery(
-            r,
-            attempts.filter((a) => a.delivery_id === r.id),
-          ),
-      ),
-      200,
-    );
+    return c.json(page, 200);
   });
 
   app.openapi(routes.retry, async (c) => {

@@ -250,38 +250,19 @@ export function registerAccessLogPages(app: App): void {
     const { citizen, page, scope, query, window } = opened;
     const choices = await listDelegationChoices(c.get('sql'), citizen.citizenId, scope.livemode, todayOf(scope));
     const session = (await sessionChrome(c, citizen))!;
-    if ('errors' in window) {
-      return sendPage(
+    const render = (list: { rows: AccessLogRow[]; errors: FieldErrors; older?: string }, status?: 400) =>
+      sendPage(
         c,
         page,
-        <AccessLogPage
-          page={page}
-          session={session}
-          rows={[]}
-          query={query}
-          choices={choices}
-          errors={window.errors}
-        />,
-        400,
+        <AccessLogPage page={page} session={session} query={query} choices={choices} {...list} />,
+        status,
       );
-    }
+    if ('errors' in window) return render({ rows: [], errors: window.errors }, 400);
     const { rows, older } = await accessLogPage(c.get('sql'), window.filter, {
       before: window.before,
       limit: ACCESS_LOG_PAGE,
     });
-    return sendPage(
-      c,
-      page,
-      <AccessLogPage
-        page={page}
-        session={session}
-        rows={rows}
-        query={query}
-        choices={choices}
-        errors={{}}
-        older={older ? encodeCursor(CURSOR_LIST, [older]) : undefined}
-      />,
-    );
+    return render({ rows, errors: {}, older: older ? encodeCursor(CURSOR_LIST, [older]) : undefined });
   });
 
   for (const format of ['csv', 'pdf'] as const) {
