@@ -62,7 +62,13 @@ const required = await puente.sandbox.advanceProcedure(draft.id, {
   message: 'Aporte el certificado de empresa.',
 });
 const requirement = required.requirements.at(-1)!;
-console.log(`Requirement ${requirement.id}: answer by ${requirement.deadline}`);
+// The term to answer runs from the day after its notification is opened (Ley 39/2015, art. 43.2): open it, then read the date.
+await carmen.notifications.accessProcedureNotification(
+  draft.id,
+  required.deadlines.awaiting_notification!.notification_id,
+);
+const notified = await carmen.procedures.retrieve(draft.id);
+console.log(`Requirement ${requirement.id} opened: answer by ${notified.deadlines.requirement_deadline}`);
 await carmen.procedures.documents.upload(draft.id, {
   kind: 'COMPANY_CERT',
   file: await toFile(samplePdf('certificado'), 'certificado-empresa.pdf'),
