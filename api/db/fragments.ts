@@ -3,6 +3,12 @@ import type { Sql, SqlFragment } from './sql';
 /** Whose rows a query may see (see `ownedBy`); each condition only when its value is given. */
 export type Owner = { organizationId?: string; livemode?: boolean; citizenId?: string };
 
+/** An organisation's test or live rows: both conditions always apply. */
+export type OrganizationOwner = { organizationId: string; livemode: boolean };
+
+/** One row by id, and whose it must be (see `ownedById`). */
+type OwnedId = Owner & { id: string };
+
 /** One page of a list (see `pageAfter`): the keyset position of the last row seen, and the page size. */
 export type PageArgs = { after?: [string, string]; limit: number };
 
@@ -15,6 +21,16 @@ export function ownedBy(sql: Sql, alias: string, who: Owner) {
     ${who.organizationId !== undefined ? sql`and ${sql(`${alias}.organization_id`)} = ${who.organizationId}` : sql``}
     ${who.livemode !== undefined ? sql`and ${sql(`${alias}.livemode`)} = ${who.livemode}` : sql``}
     ${who.citizenId !== undefined ? sql`and ${sql(`${alias}.citizen_id`)} = ${who.citizenId}` : sql``}`;
+}
+
+/** `where <alias>.id = …` and the owner's conditions (see `ownedBy`). */
+export function ownedById(sql: Sql, alias: string, where: OwnedId) {
+  return sql`where ${sql(`${alias}.id`)} = ${where.id} ${ownedBy(sql, alias, where)}`;
+}
+
+/** `and <column> = <value>` when a value is given, nothing otherwise: an optional filter. */
+export function equalsIfGiven(sql: Sql, column: string, value: string | boolean | undefined) {
+  return value === undefined ? sql`` : sql`and ${sql(column)} = ${value}`;
 }
 
 /** Keyset pagination: `and (<at>, <id>) > (cursor)`, the rows after the cursor in `order by <at>, <id>`. */
@@ -37,7 +53,7 @@ export function pageAfter(sql: Sql, columns: { at: string; id: string }, page: P
  * stops holding, before any job records it: `open` matches the rows still current, `expired` the
  * recorded and the lapsed ones, any other status the rows stored with it; none, every row.
  */
-export function lapsingStatusFilter(
+function lapsingStatusFilter(
   sql: Sql,
   column: string,
   filter: { status?: string; open: string; current: SqlFragment },
@@ -48,4 +64,21 @@ export function lapsingStatusFilter(
   if (filter.status === 'expired')
     return sql`and (${stored} = 'expired' or (${stored} = ${filter.open} and not (${filter.current})))`;
   return sql`and ${stored} = ${filter.status}`;
+}
+
+/**
+ * An owner's list whose status lapses (see `lapsingStatusFilter`): the `where` clause and one keyset
+ * page in creation order, for the rows of `<alias>` with `<alias>.status`, `created_at` and `id`.
+ */
+export function ownedLapsingPage(
+  sql: Sql,
+  alias: string,
+  args: Owner & PageArgs & { status?: string },
+  lapse: { open: string; current: SqlFragment },
+) {
+  return sql`
+    where true
+      ${ownedBy(sql, alias, args)}
+      ${lapsingStatusFilter(sql, `${alias}.status`, { status: args.status, ...lapse })}
+      ${pageAfter(sql, { at: `${alias}.created_at`, id: `${alias}.id` }, args)}`;
 }

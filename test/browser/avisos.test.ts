@@ -1,30 +1,16 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { memoryLogger } from '../../api/http/logger';
 import { deliverAvisos } from '../../api/modules/avisos/delivery';
-import {
-  type BrowserHarness,
-  expectAccessible,
-  h1,
-  haveChromium,
-  inBothLanguages,
-  startBrowserHarness,
-} from '../support/browser';
+import { expectAccessible, h1, haveChromium, inBothLanguages, suiteBrowserHarness } from '../support/browser';
 import { createRequest, delegationRequestBody, newCitizenId, registerOrg } from '../support/fixtures';
 
 const ORG = 'Gestoría Navarro S.L.';
 
 describe.skipIf(!haveChromium)('avisos pages in a real browser, in Spanish and English', () => {
-  let h: BrowserHarness;
+  const h = suiteBrowserHarness();
   const logger = memoryLogger();
-
-  beforeAll(async () => {
-    h = await startBrowserHarness();
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
 
   const deliver = () => deliverAvisos(h.t.sql, { config: h.t.config, clock: h.clock, logger }, { limit: 50 });
   const main = (page: Page) => page.locator('main').innerText();

@@ -1,8 +1,6 @@
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import type { TestApp } from '../support/app';
-import { type BrowserHarness, expectAccessible, h1, haveChromium, startBrowserHarness } from '../support/browser';
+import { expectAccessible, h1, haveChromium, suiteBrowserHarness } from '../support/browser';
 import {
   auth,
   createRequest,
@@ -18,34 +16,21 @@ const MEMBER_NAME = 'Lucía Martínez Pardo';
 const DEV_BANNER = 'Proveedor de identidad de DESARROLLO — no usar en producción';
 
 describe.skipIf(!haveChromium)('citizen pages in a real browser', () => {
-  let h: BrowserHarness;
-  let baseUrl: string;
-  let t: TestApp;
-  const newPage = (options?: { bypassCSP?: boolean }) => h.newPage(options);
-  const signIn = (page: Page, idNumber: string, name: string) => h.signIn(page, idNumber, name);
-
-  beforeAll(async () => {
-    h = await startBrowserHarness();
-    ({ baseUrl, t } = h);
-  });
-
-  afterAll(async () => {
-    await h?.close();
-  });
+  const h = suiteBrowserHarness();
 
   it('lets a citizen sign in, read, accept and revoke a live request, and see the access log', async () => {
-    const org = await registerVerifiedOrg(t, { legal_name: ORG_NAME });
+    const org = await registerVerifiedOrg(h.t, { legal_name: ORG_NAME });
     const idNumber = newCitizenId();
     const request = await createRequest(
-      t,
+      h.t,
       org.liveKey,
       delegationRequestBody(idNumber, {
         scope: { procedure_types: ['JUB'], subjects: ['family'], capacities: ['consult', 'file', 'respond'] },
       }),
     );
-    expect(request.approval_url).toBe(`${baseUrl}/ciudadania/solicitudes/${request.id}`);
+    expect(request.approval_url).toBe(`${h.baseUrl}/ciudadania/solicitudes/${request.id}`);
 
-    const page = await newPage();
+    const page = await h.newPage();
 
     // Signed out, the approval link asks to sign in and shows nothing of the request.
     const first = await page.goto(request.approval_url);
@@ -79,7 +64,7 @@ describe.skipIf(!haveChromium)('citizen pages in a real browser', () => {
     expect(await page.getByRole('alert').innerText()).toContain('Hay errores en el formulario');
     await expectAccessible(page, 'development sign-in with an error');
 
-    await signIn(page, idNumber, 'Carmen López García');
+    await h.signIn(page, idNumber, 'Carmen López García');
     expect(page.url()).toBe(request.approval_url);
     const cookies = await page.context().cookies();
     const session = cookies.find((c) => c.name === 'puente_citizen');
@@ -106,7 +91,7 @@ describe.skipIf(!haveChromium)('citizen pages in a real browser', () => {
     await expectAccessible(page, 'approval page, signed in');
 
     // Home lists it as pending, linking back to the approval page.
-    await page.goto(`${baseUrl}/ciudadania`);
+    await page.goto(`${h.baseUrl}/ciudadania`);
     expect(await h1(page)).toBe('Área de ciudadanía');
     const pending = page.locator('section', { has: page.getByRole('heading', { name: 'Solicitudes pendientes' }) });
     expect(await pending.innerText()).toContain(ORG_NAME);
@@ -126,25 +111,25 @@ describe.skipIf(!haveChromium)('citizen pages in a real browser', () => {
 
     // The organisation now mints a consent token and uses it.
     const accepted = (await (
-      await t.request(`/v1/delegation-requests/${request.id}`, { headers: auth(org.liveKey) })
+      await h.t.request(`/v1/delegation-requests/${request.id}`, { headers: auth(org.liveKey) })
     ).json()) as { status: string; delegation_id: string };
     expect(accepted.status).toBe('accepted');
     const delegationId = accepted.delegation_id;
-    const token = await mintToken(t, org.liveKey, delegationId);
-    const check = await t.request('/v1/consent-tokens/current', {
+    const token = await mintToken(h.t, org.liveKey, delegationId);
+    const check = await h.t.request('/v1/consent-tokens/current', {
       headers: auth(org.liveKey, { 'puente-consent': token }),
     });
     expect(check.status, await check.clone().text()).toBe(200);
 
     // A forged form (wrong CSRF token) is refused, and changes nothing.
-    const forged = await page.context().request.post(`${baseUrl}/ciudadania/delegaciones/${delegationId}/revocar`, {
+    const forged = await page.context().request.post(`${h.baseUrl}/ciudadania/delegaciones/${delegationId}/revocar`, {
       form: { csrf: 'forged' },
       maxRedirects: 0,
     });
     expect(forged.status()).toBe(403);
     expect(await forged.text()).toContain('Acción no permitida');
     expect(
-      (await t.request('/v1/consent-tokens/current', { headers: auth(org.liveKey, { 'puente-consent': token }) }))
+      (await h.t.request('/v1/consent-tokens/current', { headers: auth(org.liveKey, { 'puente-consent': token }) }))
         .status,
     ).toBe(200);
 
@@ -158,7 +143,7 @@ describe.skipIf(!haveChromium)('citizen pages in a real browser', () => {
     await expectAccessible(page, 'delegations, revoked');
 
     await expectProblem(
-      await t.request(`/v1/delegations/${delegationId}/consent-tokens`, {
+      await h.t.request(`/v1/delegations/${delegationId}/consent-tokens`, {
         method: 'POST',
         headers: auth(org.liveKey),
         json: {},
@@ -167,7 +152,7 @@ describe.skipIf(!haveChromium)('citizen pages in a real browser', () => {
       'delegation_inactive',
     );
     await expectProblem(
-      await t.request('/v1/consent-tokens/current', { headers: auth(org.liveKey, { 'puente-consent': token }) }),
+      await h.t.request('/v1/consent-tokens/current', { headers: auth(org.liveKey, { 'puente-consent': token }) }),
       403,
       'delegation_inactive',
     );
@@ -199,7 +184,7 @@ describe.skipIf(!haveChromium)('citizen pages in a real browser', () => {
     await page.waitForURL((url) => url.pathname === '/ciudadania/delegaciones');
     expect(await h1(page)).toBe('My delegations');
     expect(await page.locator('main').innerText()).toContain('Revoked by you');
-    await page.goto(`${baseUrl}/ciudadania`);
+    await page.goto(`${h.baseUrl}/ciudadania`);
     expect(await h1(page)).toBe('Citizen area');
     expect(await page.getByRole('heading', { level: 2, name: 'Pending requests' }).count()).toBe(1);
     await expectAccessible(page, 'home in English');
@@ -213,7 +198,7 @@ describe.skipIf(!haveChromium)('citizen pages in a real browser', () => {
     expect(await page.getByRole('button', { name: /Aceptar/ }).count()).toBe(0);
 
     // Signing out clears the session.
-    await page.goto(`${baseUrl}/ciudadania`);
+    await page.goto(`${h.baseUrl}/ciudadania`);
     await page.getByRole('button', { name: 'Salir' }).click();
     await page.waitForURL((url) => url.searchParams.get('aviso') === 'salida');
     expect(await page.getByRole('status').innerText()).toContain('Ha salido de su sesión');
@@ -222,19 +207,22 @@ describe.skipIf(!haveChromium)('citizen pages in a real browser', () => {
   }, 60_000);
 
   it("shows another citizen a 404 page for someone else's request, and rejects answering it", async () => {
-    const org = await registerVerifiedOrg(t, { legal_name: 'Asesoría Laboral Ribera S.L.P.', kind: 'graduado_social' });
+    const org = await registerVerifiedOrg(h.t, {
+      legal_name: 'Asesoría Laboral Ribera S.L.P.',
+      kind: 'graduado_social',
+    });
     const owner = newCitizenId();
-    const request = await createRequest(t, org.liveKey, delegationRequestBody(owner));
+    const request = await createRequest(h.t, org.liveKey, delegationRequestBody(owner));
 
-    const page = await newPage();
+    const page = await h.newPage();
     await page.goto(
-      `${baseUrl}/dev-idp/login?return_to=${encodeURIComponent(`/ciudadania/solicitudes/${request.id}`)}`,
+      `${h.baseUrl}/dev-idp/login?return_to=${encodeURIComponent(`/ciudadania/solicitudes/${request.id}`)}`,
     );
     const responses: number[] = [];
     page.on('response', (r) => {
       if (new URL(r.url()).pathname === `/ciudadania/solicitudes/${request.id}`) responses.push(r.status());
     });
-    await signIn(page, newCitizenId(), 'Pedro Ruiz Soler');
+    await h.signIn(page, newCitizenId(), 'Pedro Ruiz Soler');
     expect(responses).toEqual([404]);
     expect(await h1(page)).toBe('Página no encontrada');
     const content = await page.content();
@@ -243,32 +231,32 @@ describe.skipIf(!haveChromium)('citizen pages in a real browser', () => {
     await expectAccessible(page, '404 page');
 
     // Even with a valid CSRF token for their own session, they cannot accept it.
-    await page.goto(`${baseUrl}/ciudadania`);
+    await page.goto(`${h.baseUrl}/ciudadania`);
     const csrf = await page.locator('input[name=csrf]').first().inputValue();
     const attempt = await page
       .context()
-      .request.post(`${baseUrl}/ciudadania/solicitudes/${request.id}/aceptar`, { form: { csrf }, maxRedirects: 0 });
+      .request.post(`${h.baseUrl}/ciudadania/solicitudes/${request.id}/aceptar`, { form: { csrf }, maxRedirects: 0 });
     expect(attempt.status()).toBe(404);
     const still = (await (
-      await t.request(`/v1/delegation-requests/${request.id}`, { headers: auth(org.liveKey) })
+      await h.t.request(`/v1/delegation-requests/${request.id}`, { headers: auth(org.liveKey) })
     ).json()) as { status: string };
     expect(still.status).toBe('pending');
 
     // Returning elsewhere than the citizen pages is refused: the sign-in goes home instead.
-    const other = await newPage();
-    await other.goto(`${baseUrl}/dev-idp/login?return_to=${encodeURIComponent('//evil.example/ciudadania')}`);
-    await signIn(other, newCitizenId(), 'Ana Gil Torres');
+    const other = await h.newPage();
+    await other.goto(`${h.baseUrl}/dev-idp/login?return_to=${encodeURIComponent('//evil.example/ciudadania')}`);
+    await h.signIn(other, newCitizenId(), 'Ana Gil Torres');
     expect(new URL(other.url()).pathname).toBe('/ciudadania');
   }, 60_000);
 
   it('renders styled under its Content-Security-Policy, and says who handles sign-in', async () => {
-    const page = await newPage({ bypassCSP: false });
-    const res = await page.goto(`${baseUrl}/ciudadania`);
+    const page = await h.newPage({ bypassCSP: false });
+    const res = await page.goto(`${h.baseUrl}/ciudadania`);
     expect(res?.headers()['content-security-policy']).toContain("default-src 'none'");
     expect(res?.headers()['cache-control']).toBe('no-store');
     const headerBackground = await page.locator('header').evaluate((el) => getComputedStyle(el).backgroundColor);
     expect(headerBackground).toBe('rgb(11, 58, 102)');
-    await page.goto(`${baseUrl}/ciudadania?lang=en`);
+    await page.goto(`${h.baseUrl}/ciudadania?lang=en`);
     expect(await h1(page)).toBe('Citizen area');
     expect(await page.getByRole('link', { name: 'Sign in' }).getAttribute('href')).toBe(
       '/dev-idp/login?return_to=%2Fciudadania',

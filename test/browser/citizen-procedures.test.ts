@@ -1,10 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import type { ManualClock } from '../../api/lib/clock';
-import type { TestApp } from '../support/app';
-import { type BrowserHarness, h1, haveChromium, inBothLanguages, startBrowserHarness } from '../support/browser';
+import { h1, haveChromium, inBothLanguages, suiteBrowserHarness } from '../support/browser';
 import { advance, answerRequirement, citizenCase, fileJub } from '../support/citizen-procedures';
 import { auth, citizenToken, newCitizenId } from '../support/fixtures';
 import { pdfText } from '../support/pdf';
@@ -14,21 +12,7 @@ const FIRST_ORG = 'Gestoría Martínez y Asociados S.L.';
 const SECOND_ORG = 'Asesoría Ribera S.L.P.';
 
 describe.skipIf(!haveChromium)('Mis trámites and the access log in a real browser', () => {
-  let h: BrowserHarness;
-  let baseUrl: string;
-  let t: TestApp;
-  let clock: ManualClock;
-  const newPage = (options?: { bypassCSP?: boolean }) => h.newPage(options);
-  const signIn = (page: Page, idNumber: string, name: string) => h.signIn(page, idNumber, name);
-
-  beforeAll(async () => {
-    h = await startBrowserHarness();
-    ({ baseUrl, t, clock } = h);
-  });
-
-  afterAll(async () => {
-    await h?.close();
-  });
+  const h = suiteBrowserHarness();
 
   /** The cells of a table body as a reader sees them, test-mode tags left out. */
   async function tableRows(page: Page, selector: string): Promise<string[][]> {
@@ -44,13 +28,13 @@ describe.skipIf(!haveChromium)('Mis trámites and the access log in a real brows
   }
 
   it('shows an empty list to a citizen nobody has filed for', async () => {
-    const page = await newPage();
-    await page.goto(`${baseUrl}/ciudadania/tramites`);
+    const page = await h.newPage();
+    await page.goto(`${h.baseUrl}/ciudadania/tramites`);
     await inBothLanguages(page, 'procedures, signed out', async (lang) => {
       expect(await h1(page)).toBe(lang === 'es' ? 'Mis trámites' : 'My procedures');
     });
     await page.getByRole('link', { name: 'Identificarse' }).click();
-    await signIn(page, newCitizenId(), 'Pedro Ruiz Soler');
+    await h.signIn(page, newCitizenId(), 'Pedro Ruiz Soler');
     expect(new URL(page.url()).pathname).toBe('/ciudadania/tramites');
     await inBothLanguages(page, 'procedures, empty', async (lang) => {
       expect(await h1(page)).toBe(lang === 'es' ? 'Mis trámites' : 'My procedures');
@@ -67,51 +51,51 @@ describe.skipIf(!haveChromium)('Mis trámites and the access log in a real brows
 
   it('lists, explains and exports: open requirement, resolved procedure, filtered access log, in Spanish and English', async () => {
     // Two firms file a JUB application each for the same citizen on Monday 2 March 2026.
-    clock.set('2026-03-02T09:00:00Z');
-    const first = await citizenCase(t, { orgName: FIRST_ORG });
-    const second = await citizenCase(t, { idNumber: first.idNumber, orgName: SECOND_ORG });
-    const open = await fileJub(t, first);
-    const resolved = await fileJub(t, second);
+    h.clock.set('2026-03-02T09:00:00Z');
+    const first = await citizenCase(h.t, { orgName: FIRST_ORG });
+    const second = await citizenCase(h.t, { idNumber: first.idNumber, orgName: SECOND_ORG });
+    const open = await fileJub(h.t, first);
+    const resolved = await fileJub(h.t, second);
     // The second is required on the 3rd, answered on the 4th and denied on Thursday 5 March.
-    clock.set('2026-03-03T09:00:00Z');
-    const req = await advance(t, second, resolved.id, {
+    h.clock.set('2026-03-03T09:00:00Z');
+    const req = await advance(h.t, second, resolved.id, {
       action: 'require',
       kinds: ['COMPANY_CERT'],
       message: 'Falta el certificado de empresa.',
     });
-    clock.set('2026-03-04T09:00:00Z');
-    await answerRequirement(t, second, resolved.id, req.requirements[0].id, 'COMPANY_CERT');
-    clock.set('2026-03-05T09:00:00Z');
-    await advance(t, second, resolved.id, { action: 'deny', message: 'No reúne el periodo mínimo de cotización.' });
+    h.clock.set('2026-03-04T09:00:00Z');
+    await answerRequirement(h.t, second, resolved.id, req.requirements[0].id, 'COMPANY_CERT');
+    h.clock.set('2026-03-05T09:00:00Z');
+    await advance(h.t, second, resolved.id, { action: 'deny', message: 'No reúne el periodo mínimo de cotización.' });
     // Each notification is opened by the firm the day it is made available: its term runs from the next day.
-    await openNotification(t, second.orgKey, await second.token(), resolved.id, 'resolution');
+    await openNotification(h.t, second.orgKey, await second.token(), resolved.id, 'resolution');
     const denied = (await (
-      await t.request(`/v1/procedures/${resolved.id}`, { headers: await second.consent() })
+      await h.t.request(`/v1/procedures/${resolved.id}`, { headers: await second.consent() })
     ).json()) as Record<string, any>;
     // The first is required on Tuesday 10 March; the citizen then revokes the second firm's delegation.
-    clock.set('2026-03-10T09:00:00Z');
-    await advance(t, first, open.id, {
+    h.clock.set('2026-03-10T09:00:00Z');
+    await advance(h.t, first, open.id, {
       action: 'require',
       kinds: ['COMPANY_CERT', 'QUOTA_PROOF'],
       message: 'Aporte el certificado de empresa y el informe de cotizaciones.',
     });
-    const required = await openNotification(t, first.orgKey, await first.token(), open.id, 'requirement').then(
+    const required = await openNotification(h.t, first.orgKey, await first.token(), open.id, 'requirement').then(
       async () =>
-        (await t.request(`/v1/procedures/${open.id}`, { headers: await first.consent() })).json() as Promise<
+        (await h.t.request(`/v1/procedures/${open.id}`, { headers: await first.consent() })).json() as Promise<
           Record<string, any>
         >,
     );
     // The citizen looks at their area the next day, Wednesday 11 March.
-    clock.set('2026-03-11T09:00:00Z');
-    const revoke = await t.request(`/v1/me/delegations/${second.delegationId}/revoke`, {
+    h.clock.set('2026-03-11T09:00:00Z');
+    const revoke = await h.t.request(`/v1/me/delegations/${second.delegationId}/revoke`, {
       method: 'POST',
-      headers: auth(await citizenToken(t, first.idNumber)),
+      headers: auth(await citizenToken(h.t, first.idNumber)),
     });
     expect(revoke.status).toBe(200);
 
-    const page = await newPage();
-    await page.goto(`${baseUrl}/dev-idp/login?return_to=${encodeURIComponent('/ciudadania/tramites')}`);
-    await signIn(page, first.idNumber, 'Carmen López García');
+    const page = await h.newPage();
+    await page.goto(`${h.baseUrl}/dev-idp/login?return_to=${encodeURIComponent('/ciudadania/tramites')}`);
+    await h.signIn(page, first.idNumber, 'Carmen López García');
 
     // The list: both procedures, their state in words, who handles them; the revoked one stays as history.
     await inBothLanguages(page, 'procedures, two', async (lang) => {
@@ -170,12 +154,12 @@ describe.skipIf(!haveChromium)('Mis trámites and the access log in a real brows
     ]);
     expect(download.suggestedFilename()).toBe('dni_nie.pdf');
     const receiptHref = await page.getByRole('link', { name: 'Descargar el justificante (PDF)' }).getAttribute('href');
-    const receipt = await page.context().request.get(`${baseUrl}${receiptHref}`);
+    const receipt = await page.context().request.get(`${h.baseUrl}${receiptHref}`);
     expect(receipt.headers()['content-type']).toBe('application/pdf');
     expect((await pdfText(await receipt.body())).text).toContain(open.registry_entry_number);
 
     // The resolved procedure: the decision and the reclamación previa deadline.
-    await page.goto(`${baseUrl}/ciudadania/tramites/${resolved.id}`);
+    await page.goto(`${h.baseUrl}/ciudadania/tramites/${resolved.id}`);
     // 30 días hábiles from Thursday 5 March in Madrid, Holy Thursday (2 April) and Good Friday (3 April) not counted: 20 April.
     expect(denied.deadlines.prior_claim_deadline).toBe('2026-04-20');
     await inBothLanguages(page, 'resolved procedure', async (lang) => {
@@ -194,7 +178,7 @@ describe.skipIf(!haveChromium)('Mis trámites and the access log in a real brows
     });
 
     // The access log, filtered by the first firm's delegation and by 10 March: only the citizen's own downloads.
-    await page.goto(`${baseUrl}/ciudadania/registro`);
+    await page.goto(`${h.baseUrl}/ciudadania/registro`);
     await page.getByLabel('Delegación').selectOption(first.delegationId);
     await page.getByLabel('Desde el día').fill('2026-03-11');
     await page.getByLabel('Hasta el día (incluido)').fill('2026-03-11');
@@ -227,7 +211,7 @@ describe.skipIf(!haveChromium)('Mis trámites and the access log in a real brows
     expect(shown.length).toBeGreaterThan(2);
     expect(shown.every((r) => r[1] === FIRST_ORG)).toBe(true);
     const csvHref = await page.getByRole('link', { name: 'Descargar en CSV' }).getAttribute('href');
-    const csv = await page.context().request.get(`${baseUrl}${csvHref}`);
+    const csv = await page.context().request.get(`${h.baseUrl}${csvHref}`);
     expect(csv.headers()['content-type']).toBe('text/csv; charset=utf-8');
     expect(csv.headers()['cache-control']).toBe('no-store');
     const records = parse(await csv.text(), { bom: true, columns: true }) as Record<string, string>[];
@@ -235,7 +219,7 @@ describe.skipIf(!haveChromium)('Mis trámites and the access log in a real brows
       shown,
     );
     const pdfHref = await page.getByRole('link', { name: 'Descargar en PDF' }).getAttribute('href');
-    const pdf = await pdfText(await (await page.context().request.get(`${baseUrl}${pdfHref}`)).body());
+    const pdf = await pdfText(await (await page.context().request.get(`${h.baseUrl}${pdfHref}`)).body());
     // The PDF's table holds the same rows in the same order, and no other: time, organisation, person, action.
     const flat = pdf.text.replace(/\s+/g, ' ');
     const table = flat.slice(flat.indexOf('Fecha y hora Organización Persona Acción Sobre'));

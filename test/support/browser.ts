@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 
 import { serve, type ServerType } from '@hono/node-server';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 
 import { configFromEnv } from '../../api/config';
 import type { App } from '../../api/http/context';
@@ -159,4 +159,24 @@ export async function startBrowserHarness(options: { env?: Record<string, string
       await database.close();
     },
   };
+}
+
+/**
+ * The harness of the enclosing `describe` block: started before its tests, closed after them. It
+ * answers once the tests run.
+ */
+export function suiteBrowserHarness(options: { env?: Record<string, string> } = {}): BrowserHarness {
+  let started: BrowserHarness | undefined;
+  beforeAll(async () => {
+    started = await startBrowserHarness(options);
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  return new Proxy({} as BrowserHarness, {
+    get(_, key) {
+      if (!started) throw new Error('The browser harness starts before the tests run.');
+      return Reflect.get(started, key);
+    },
+  });
 }

@@ -44,14 +44,11 @@ export async function findApiKey(sql: Sql, organizationId: string, id: string): 
 
 export async function revokeApiKey(
   sql: Sql,
-  organizationId: string,
-  id: string,
-  by: string,
-  at: Date,
+  revocation: { organizationId: string; id: string; by: string; at: Date },
 ): Promise<ApiKeyRow | undefined> {
   const [row] = await sql<ApiKeyRow[]>`
-    update api_keys set revoked_at = coalesce(revoked_at, ${at}), revoked_by_member_id = coalesce(revoked_by_member_id, ${by})
-    where organization_id = ${organizationId} and id = ${id}
+    update api_keys set revoked_at = coalesce(revoked_at, ${revocation.at}), revoked_by_member_id = coalesce(revoked_by_member_id, ${revocation.by})
+    where organization_id = ${revocation.organizationId} and id = ${revocation.id}
     returning ${sql.unsafe(COLUMNS)}`;
   return row;
 }

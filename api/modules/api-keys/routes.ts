@@ -97,13 +97,12 @@ export function registerApiKeys(app: App): void {
 
   app.openapi(routes.revokeKey, async (c) => {
     const principal = organizationPrincipal(c);
-    const row = await revokeApiKey(
-      c.get('sql'),
-      principal.organizationId,
-      c.req.valid('param').id,
-      principal.memberId,
-      c.get('deps').clock.now(),
-    );
+    const row = await revokeApiKey(c.get('sql'), {
+      organizationId: principal.organizationId,
+      id: c.req.valid('param').id,
+      by: principal.memberId,
+      at: c.get('deps').clock.now(),
+    });
     if (!row) throw new ProblemError('not_found', 'No such API key.');
     return c.json(toApiKey(row), 200);
   });

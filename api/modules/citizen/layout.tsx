@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { html, raw } from 'hono/html';
-import type { Child } from 'hono/jsx';
+import type { Child, JSX } from 'hono/jsx';
 import type { CookieOptions } from 'hono/utils/cookie';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
@@ -183,6 +183,39 @@ export function FieldError(props: { id?: string; message: string | undefined }) 
       {props.message}
     </span>
   ) : null;
+}
+
+/**
+ * A labelled input with its hint, if any, and its error, when it has one (`<id>-error`), both named
+ * by the input's `aria-describedby`.
+ */
+export function InputField(props: {
+  id: string;
+  label: string;
+  hint?: { id: string; text: string };
+  error: string | undefined;
+  input: JSX.IntrinsicElements['input'];
+}) {
+  const errorId = `${props.id}-error`;
+  const describedBy = [props.hint?.id, props.error ? errorId : undefined].filter(Boolean).join(' ');
+  return (
+    <>
+      <label for={props.id}>{props.label}</label>
+      {props.hint ? (
+        <span class="hint" id={props.hint.id}>
+          {props.hint.text}
+        </span>
+      ) : null}
+      <FieldError id={errorId} message={props.error} />
+      <input
+        type={props.input.type ?? 'text'}
+        id={props.id}
+        {...props.input}
+        aria-describedby={describedBy || undefined}
+        aria-invalid={props.error ? 'true' : undefined}
+      />
+    </>
+  );
 }
 
 export function Layout(props: {

@@ -1,3 +1,4 @@
+import { equalsIfGiven, type OrganizationOwner, ownedById } from '../../db/fragments';
 import type { Sql } from '../../db/sql';
 import type { RowProblem } from './schemas';
 
@@ -59,13 +60,10 @@ export async function insertBatch(
   return inserted!;
 }
 
-export async function findBatch(
-  sql: Sql,
-  where: { id: string; organizationId: string; livemode: boolean },
-): Promise<BatchRecord | undefined> {
+export async function findBatch(sql: Sql, where: OrganizationOwner & { id: string }): Promise<BatchRecord | undefined> {
   const [row] = await sql<BatchRecord[]>`
     select ${BATCH_COLUMNS(sql)} from delegation_request_batches
-    where id = ${where.id} and organization_id = ${where.organizationId} and livemode = ${where.livemode}`;
+    ${ownedById(sql, 'delegation_request_batches', where)}`;
   return row;
 }
 
@@ -76,7 +74,7 @@ export function listBatchRows(
   return sql<BatchRowRecord[]>`
     select row_number, line, status, delegation_request_id, problem, processed_at from delegation_request_batch_rows
     where batch_id = ${args.batchId}
-      ${args.status ? sql`and status = ${args.status}` : sql``}
+      ${equalsIfGiven(sql, 'status', args.status)}
       ${args.afterRow !== undefined ? sql`and row_number > ${args.afterRow}` : sql``}
     order by row_number
     limit ${args.limit + 1}`;

@@ -1,4 +1,4 @@
-import { lapsingStatusFilter, ownedBy, type Owner, pageAfter, type PageArgs } from '../../db/fragments';
+import { ownedBy, ownedLapsingPage, type Owner, type PageArgs } from '../../db/fragments';
 import type { Sql } from '../../db/sql';
 import type { Scope } from '../delegations/scope';
 
@@ -142,17 +142,8 @@ export async function listDelegationRequests(
   sql: Sql,
   args: Owner & PageArgs & { status?: string; now: Date },
 ): Promise<DelegationRequestRow[]> {
-  const statusFilter = lapsingStatusFilter(sql, 'r.status', {
-    status: args.status,
-    open: 'pending',
-    current: sql`r.expires_at > ${args.now}`,
-  });
-  return sql<DelegationRequestRow[]>`
-    ${selectRequests(sql, args.now)}
-    where true
-      ${ownedBy(sql, 'r', args)}
-      ${statusFilter}
-      ${pageAfter(sql, { at: 'r.created_at', id: 'r.id' }, args)}`;
+  const lapse = { open: 'pending', current: sql`r.expires_at > ${args.now}` };
+  return sql<DelegationRequestRow[]>`${selectRequests(sql, args.now)} ${ownedLapsingPage(sql, 'r', args, lapse)}`;
 }
 
 export async function endDelegationRequest(

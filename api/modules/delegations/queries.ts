@@ -1,4 +1,4 @@
-import { lapsingStatusFilter, ownedBy, type Owner, pageAfter, type PageArgs } from '../../db/fragments';
+import { ownedBy, ownedLapsingPage, type Owner, type PageArgs } from '../../db/fragments';
 import { type Sql, textArray } from '../../db/sql';
 import type { Scope } from './scope';
 
@@ -103,17 +103,8 @@ export async function listDelegations(
   sql: Sql,
   args: Owner & PageArgs & { status?: string; today: string },
 ): Promise<DelegationRow[]> {
-  const statusFilter = lapsingStatusFilter(sql, 'd.status', {
-    status: args.status,
-    open: 'active',
-    current: delegationInForce(sql, 'd', args.today),
-  });
-  return sql<DelegationRow[]>`
-    ${selectDelegations(sql, args.today)}
-    where true
-      ${ownedBy(sql, 'd', args)}
-      ${statusFilter}
-      ${pageAfter(sql, { at: 'd.created_at', id: 'd.id' }, args)}`;
+  const lapse = { open: 'active', current: delegationInForce(sql, 'd', args.today) };
+  return sql<DelegationRow[]>`${selectDelegations(sql, args.today)} ${ownedLapsingPage(sql, 'd', args, lapse)}`;
 }
 
 /** Ends an active delegation and answers what changed; undefined when it was not active (any more). */

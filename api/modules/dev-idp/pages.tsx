@@ -11,6 +11,7 @@ import {
   checkCsrf,
   cookieOptions,
   csrfToken,
+  InputField,
   Layout,
   type PageContext,
   pageContext,
@@ -59,41 +60,18 @@ function LoginPage(props: { page: PageContext; csrf: string; returnTo: string; f
       <form method="post" action={LOGIN} novalidate>
         <input type="hidden" name="csrf" value={csrf} />
         <input type="hidden" name="return_to" value={returnTo} />
-        <label for="id_number">{t.devIdNumber}</label>
-        <span class="hint" id="id_number-hint">
-          {t.devIdNumberHint}
-        </span>
-        {form.errors.idNumber ? (
-          <span class="field-error" id="id_number-error">
-            {form.errors.idNumber}
-          </span>
-        ) : null}
-        <input
-          type="text"
+        <InputField
           id="id_number"
-          name="id_number"
-          value={form.idNumber}
-          autocomplete="off"
-          spellcheck={false}
-          required
-          aria-invalid={form.errors.idNumber ? 'true' : undefined}
-          aria-describedby={form.errors.idNumber ? 'id_number-hint id_number-error' : 'id_number-hint'}
+          label={t.devIdNumber}
+          hint={{ id: 'id_number-hint', text: t.devIdNumberHint }}
+          error={form.errors.idNumber}
+          input={{ name: 'id_number', value: form.idNumber, autocomplete: 'off', spellcheck: false, required: true }}
         />
-        <label for="name">{t.devName}</label>
-        {form.errors.name ? (
-          <span class="field-error" id="name-error">
-            {form.errors.name}
-          </span>
-        ) : null}
-        <input
-          type="text"
+        <InputField
           id="name"
-          name="name"
-          value={form.name}
-          autocomplete="name"
-          required
-          aria-invalid={form.errors.name ? 'true' : undefined}
-          aria-describedby={form.errors.name ? 'name-error' : undefined}
+          label={t.devName}
+          error={form.errors.name}
+          input={{ name: 'name', value: form.name, autocomplete: 'name', required: true }}
         />
         <div class="actions">
           <button type="submit">{t.devSubmit}</button>

@@ -1,3 +1,4 @@
+import { type OrganizationOwner, ownedById } from '../../db/fragments';
 import type { Sql } from '../../db/sql';
 
 /**
@@ -75,14 +76,9 @@ export function listEvents(
     limit ${args.limit + 1}`;
 }
 
-export async function findEvent(
-  sql: Sql,
-  organizationId: string,
-  livemode: boolean,
-  id: string,
-): Promise<EventRow | undefined> {
+export async function findEvent(sql: Sql, owner: OrganizationOwner, id: string): Promise<EventRow | undefined> {
   const [row] = await sql<EventRow[]>`
     select seq::text as seq, id, organization_id, livemode, type, data, created_at from events
-    where id = ${id} and organization_id = ${organizationId} and livemode = ${livemode}`;
+    ${ownedById(sql, 'events', { id, organizationId: owner.organizationId, livemode: owner.livemode })}`;
   return row;
 }

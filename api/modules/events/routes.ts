@@ -63,7 +63,7 @@ export function registerEvents(app: App): void {
 
   app.openapi(routes.retrieveEvent, async (c) => {
     const principal = organizationPrincipal(c);
-    const row = await findEvent(c.get('sql'), principal.organizationId, principal.livemode, c.req.valid('param').id);
+    const row = await findEvent(c.get('sql'), principal, c.req.valid('param').id);
     if (!row) throw new ProblemError('not_found', 'No such event.');
     return c.json(toEvent(row), 200);
   });

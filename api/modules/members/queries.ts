@@ -1,4 +1,4 @@
-import { pageAfter, type PageArgs } from '../../db/fragments';
+import { equalsIfGiven, pageAfter, type PageArgs } from '../../db/fragments';
 import type { Sql } from '../../db/sql';
 
 export interface MemberRow {
@@ -47,8 +47,7 @@ export async function listMembers(
 ): Promise<MemberRow[]> {
   return sql<MemberRow[]>`
     select * from members
-    where organization_id = ${args.organizationId}
-      ${args.status ? sql`and status = ${args.status}` : sql``}
+    where organization_id = ${args.organizationId} ${equalsIfGiven(sql, 'status', args.status)}
       ${pageAfter(sql, { at: 'created_at', id: 'id' }, args)}`;
 }
 

@@ -1,4 +1,4 @@
-import { pageAfter, type PageArgs } from '../../db/fragments';
+import { equalsIfGiven, pageAfter, type PageArgs } from '../../db/fragments';
 import type { Sql } from '../../db/sql';
 
 export interface OrganizationRow {
@@ -51,8 +51,7 @@ export async function findOrganizationIdByNif(sql: Sql, nif: string): Promise<st
 export async function listOrganizations(sql: Sql, args: { status?: string } & PageArgs): Promise<OrganizationRow[]> {
   return sql<OrganizationRow[]>`
     select * from organizations
-    where true
-      ${args.status ? sql`and status = ${args.status}` : sql``}
+    where true ${equalsIfGiven(sql, 'status', args.status)}
       ${pageAfter(sql, { at: 'created_at', id: 'id' }, args)}`;
 }
 

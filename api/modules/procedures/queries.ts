@@ -1,4 +1,4 @@
-import { ownedBy, pageAfter } from '../../db/fragments';
+import { equalsIfGiven, ownedBy, pageAfter, type PageArgs } from '../../db/fragments';
 import { type Sql, textArray } from '../../db/sql';
 import { delegationInForce } from '../delegations/queries';
 import { notificationsJson } from '../notifications/queries';
@@ -233,8 +233,8 @@ export async function listProcedures(
           and ${delegationInForce(sql, 'd', args.today)}
           and 'consult' = any(d.capacities) and p.type = any(d.procedure_types)
         limit 1), false)
-      ${args.status ? sql`and p.status = ${args.status}` : sql``}
-      ${args.type ? sql`and p.type = ${args.type}` : sql``}
+      ${equalsIfGiven(sql, 'p.status', args.status)}
+      ${equalsIfGiven(sql, 'p.type', args.type)}
       ${args.updatedSince ? sql`and p.updated_at >= ${args.updatedSince}` : sql``}
       ${args.after ? sql`and (p.updated_at, p.id) < (${args.after[0]}::timestamptz, ${args.after[1]})` : sql``}
     order by p.updated_at desc, p.id desc
@@ -244,12 +244,11 @@ export async function listProcedures(
 
 export async function listCitizenProcedures(
   sql: Sql,
-  args: { citizenId: string; livemode?: boolean; after?: [string, string]; limit: number },
+  args: PageArgs & { citizenId: string; livemode?: boolean },
 ): Promise<ProcedureRow[]> {
   return sql<ProcedureRow[]>`
     ${SELECT(sql)}
-    where p.citizen_id = ${args.citizenId}
-      ${args.livemode !== undefined ? sql`and p.livemode = ${args.livemode}` : sql``}
+    where true ${ownedBy(sql, 'p', args)}
       ${pageAfter(sql, { at: 'p.created_at', id: 'p.id' }, args)}`;
 }
 
@@ -261,7 +260,7 @@ export async function listAgencyQueue(
   return sql<ProcedureRow[]>`
     ${SELECT(sql)}
     where p.livemode and p.status <> 'draft' and ${args.managingBody} = any(pt.managing_bodies)
-      ${args.status ? sql`and p.status = ${args.status}` : sql``}
+      ${equalsIfGiven(sql, 'p.status', args.status)}
       ${pageAfter(sql, { at: 'p.submitted_at', id: 'p.id' }, args)}`;
 }
 

@@ -516,6 +516,19 @@ const DEFAULT_TEXT = {
     'Se declara la caducidad del procedimiento y se acuerda el archivo de las actuaciones (art. 95.1 de la Ley 39/2015).',
 } as const;
 
+/** What an agency warning or declaration is made with; without a text, the standard one of its kind. */
+type AgencyNotice = { text?: string; actor: Actor; now: Date; calendar: CalendarSnapshot };
+
+/** The procedure's end each agency declaration brings: its notification, timeline action and event. */
+const DECLARED_ENDS = {
+  withdrawn: {
+    kind: 'withdrawal_declaration',
+    action: 'withdrawal_declared',
+    eventType: 'procedure.withdrawal_declared',
+  },
+  lapsed: { kind: 'lapse_declaration', action: 'lapse_declared', eventType: 'procedure.lapsed' },
+} as const satisfies Record<string, { kind: NotificationKind; action: string; eventType: EventType }>;
+
 function termNotElapsed(what: string, deadline: string | null): ProblemError {
   const earliest = deadline ? addDays(deadline, 1) : null;
   return new ProblemError(
@@ -531,55 +544,44 @@ function termNotElapsed(what: string, deadline: string | null): ProblemError {
 async function declareEnd(
   tx: Sql,
   row: ProcedureRow,
-  args: {
-    to: 'withdrawn' | 'lapsed';
-    kind: NotificationKind;
-    action: string;
-    eventType: EventType;
-    text: string;
-    actor: Actor;
-    now: Date;
-    calendar: CalendarSnapshot;
-    details: Record<string, unknown>;
-  },
+  to: keyof typeof DECLARED_ENDS,
+  args: AgencyNotice,
+  declared: Record<string, unknown>,
 ): Promise<void> {
-  await setStatus(tx, { id: row.id, from: [row.status], to: args.to, at: args.now });
+  const end = DECLARED_ENDS[to];
+  await setStatus(tx, { id: row.id, from: [row.status], to, at: args.now });
   const notification = await makeNotificationAvailable(tx, {
     row,
-    kind: args.kind,
-    content: { text: args.text, ...args.details },
+    kind: end.kind,
+    content: { text: args.text ?? DEFAULT_TEXT[end.kind], ...declared },
     now: args.now,
     calendar: args.calendar,
   });
-  const details = { ...args.details, notification_id: notification.id };
+  const details = { ...declared, notification_id: notification.id };
   await recordTimeline(tx, {
     procedureId: row.id,
     at: args.now,
     actor: args.actor,
-    action: args.action,
+    action: end.action,
     from: row.status,
-    to: args.to,
+    to,
     details,
   });
   await emit(tx, {
     organizationId: row.organization_id,
     livemode: row.livemode,
-    type: args.eventType,
-    data: { procedure_id: row.id, type: row.type, status: args.to, ...details },
+    type: end.eventType,
+    data: { procedure_id: row.id, type: row.type, status: to, ...details },
     at: args.now,
   });
-  await emitStatusChange(tx, row, row.status, args.to, args.now);
+  await emitStatusChange(tx, row, row.status, to, args.now);
 }
 
 /**
  * The agency declares the application withdrawn (arts. 68.1 and 94) once the open requirement's
  * term has passed unanswered: from the day after its deadline, never earlier.
  */
-export async function declareWithdrawal(
-  sql: Sql,
-  id: string,
-  args: { text?: string; actor: Actor; now: Date; calendar: CalendarSnapshot },
-): Promise<ProcedureRow> {
+export async function declareWithdrawal(sql: Sql, id: string, args: AgencyNotice): Promise<ProcedureRow> {
   return changeProcedure(sql, id, 'declare_withdrawal', async (tx, row) => {
     const today = legalDay(args.now);
     const open = row.requirements.find((r) => r.status === 'open');
@@ -589,26 +591,12 @@ export async function declareWithdrawal(
     const term = withCalendar(() => notificationTerm(args.calendar, row, notification, today));
     if (!term.deadline || today <= term.deadline) throw termNotElapsed("The requirement's term", term.deadline);
     await expireRequirement(tx, open.id);
-    await declareEnd(tx, row, {
-      to: 'withdrawn',
-      kind: 'withdrawal_declaration',
-      action: 'withdrawal_declared',
-      eventType: 'procedure.withdrawal_declared',
-      text: args.text ?? DEFAULT_TEXT.withdrawal_declaration,
-      actor: args.actor,
-      now: args.now,
-      calendar: args.calendar,
-      details: { requirement_id: open.id, requirement_deadline: term.deadline },
-    });
+    await declareEnd(tx, row, 'withdrawn', args, { requirement_id: open.id, requirement_deadline: term.deadline });
   });
 }
 
 /** Caducidad, first step (art. 95.1): the agency warns that the standstill the applicant caused will lapse the procedure in three months. */
-export async function warnLapse(
-  sql: Sql,
-  id: string,
-  args: { text?: string; actor: Actor; now: Date; calendar: CalendarSnapshot },
-): Promise<ProcedureRow> {
+export async function warnLapse(sql: Sql, id: string, args: AgencyNotice): Promise<ProcedureRow> {
   return changeProcedure(sql, id, 'warn_lapse', async (tx, row) => {
     const notification = await makeNotificationAvailable(tx, {
       row,
@@ -634,11 +622,7 @@ export async function warnLapse(
  * Caducidad declared (art. 95.1): three months (date to date, art. 30.4) after the warning took
  * effect, from the next day, and only if the applicant has not acted since the warning.
  */
-export async function declareLapse(
-  sql: Sql,
-  id: string,
-  args: { text?: string; actor: Actor; now: Date; calendar: CalendarSnapshot },
-): Promise<ProcedureRow> {
+export async function declareLapse(sql: Sql, id: string, args: AgencyNotice): Promise<ProcedureRow> {
   return changeProcedure(sql, id, 'declare_lapse', async (tx, row) => {
     const warning = latestNotification(row, 'lapse_warning');
     if (!warning) throw new ProblemError('conflict', 'Caducidad needs a prior warning (art. 95.1); warn first.');
@@ -652,17 +636,7 @@ export async function declareLapse(
         'The representative acted on the procedure after the lapse warning; the standstill ended. Warn again if it recurs.',
       );
     }
-    await declareEnd(tx, row, {
-      to: 'lapsed',
-      kind: 'lapse_declaration',
-      action: 'lapse_declared',
-      eventType: 'procedure.lapsed',
-      text: args.text ?? DEFAULT_TEXT.lapse_declaration,
-      actor: args.actor,
-      now: args.now,
-      calendar: args.calendar,
-      details: { lapse_warning_id: warning.id, warning_term_ended_on: term.deadline },
-    });
+    await declareEnd(tx, row, 'lapsed', args, { lapse_warning_id: warning.id, warning_term_ended_on: term.deadline });
   });
 }
 

@@ -1,4 +1,4 @@
-import { pageAfter } from '../../db/fragments';
+import { type OrganizationOwner, ownedById, pageAfter } from '../../db/fragments';
 import { type Sql, textArray } from '../../db/sql';
 import { DELIVERIES_CHANNEL } from '../events/queries';
 
@@ -35,11 +35,11 @@ export async function insertEndpoint(
 
 export async function findEndpoint(
   sql: Sql,
-  where: { id: string; organizationId: string; livemode: boolean },
+  where: OrganizationOwner & { id: string },
 ): Promise<EndpointRow | undefined> {
   const [row] = await sql<EndpointRow[]>`
     select * from webhook_endpoints
-    where id = ${where.id} and organization_id = ${where.organizationId} and livemode = ${where.livemode} and deleted_at is null`;
+    ${ownedById(sql, 'webhook_endpoints', where)} and deleted_at is null`;
   return row;
 }
 

@@ -18,7 +18,7 @@ import {
 } from '../../avisos/queries';
 import { confirmContact, removeContact, savePreferences, startContactConfirmation } from '../../avisos/service';
 import { formatMadridTime, isLang } from '../i18n';
-import { FieldError, Layout, type PageContext, pageContext, sendPage, type SessionChrome } from '../layout';
+import { InputField, Layout, type PageContext, pageContext, sendPage, type SessionChrome } from '../layout';
 import {
   citizenListPage,
   citizenOrSignIn,
@@ -82,19 +82,12 @@ function ContactSection(props: {
         <form method="post" action={`${AVISOS}/contacto/${slug}/confirmar`}>
           <CsrfField token={session.csrf} />
           <p>{a.pendingCode(pending.value)}</p>
-          <label for={codeId}>{a.codeLabel}</label>
-          <span class="hint" id={`${codeId}-ayuda`}>
-            {a.codeHint}
-          </span>
-          <FieldError id={`${codeId}-error`} message={codeError?.message} />
-          <input
-            type="text"
+          <InputField
             id={codeId}
-            name="code"
-            inputmode="numeric"
-            autocomplete="one-time-code"
-            aria-describedby={codeError ? `${codeId}-ayuda ${codeId}-error` : `${codeId}-ayuda`}
-            aria-invalid={codeError ? 'true' : undefined}
+            label={a.codeLabel}
+            hint={{ id: `${codeId}-ayuda`, text: a.codeHint }}
+            error={codeError?.message}
+            input={{ name: 'code', inputmode: 'numeric', autocomplete: 'one-time-code' }}
           />
           <div class="actions">
             <button type="submit">{a.confirm}</button>
@@ -103,19 +96,17 @@ function ContactSection(props: {
       ) : null}
       <form method="post" action={`${AVISOS}/contacto/${slug}`} novalidate>
         <CsrfField token={session.csrf} />
-        <label for={valueId}>{channel === 'email' ? a.newEmail : a.newPhone}</label>
-        <span class="hint" id={`${valueId}-ayuda`}>
-          {channel === 'email' ? a.emailHint : a.phoneHint}
-        </span>
-        <FieldError id={`${valueId}-error`} message={valueError?.message} />
-        <input
-          type={channel === 'email' ? 'email' : 'tel'}
+        <InputField
           id={valueId}
-          name="value"
-          autocomplete={channel === 'email' ? 'email' : 'tel'}
-          value={valueError?.value ?? ''}
-          aria-describedby={valueError ? `${valueId}-ayuda ${valueId}-error` : `${valueId}-ayuda`}
-          aria-invalid={valueError ? 'true' : undefined}
+          label={channel === 'email' ? a.newEmail : a.newPhone}
+          hint={{ id: `${valueId}-ayuda`, text: channel === 'email' ? a.emailHint : a.phoneHint }}
+          error={valueError?.message}
+          input={{
+            type: channel === 'email' ? 'email' : 'tel',
+            name: 'value',
+            autocomplete: channel === 'email' ? 'email' : 'tel',
+            value: valueError?.value ?? '',
+          }}
         />
         <div class="actions">
           <button type="submit">{a.sendCode}</button>
@@ -338,6 +329,31 @@ async function contactFormPost(
   return { citizen, channel };
 }
 
+/**
+ * One step of adding a contact: the posted `field` (cut to `max` characters), the step itself, and
+ * on a refusal the settings page again with the status and error `refused` gives for it.
+ */
+async function contactStep(
+  c: Context<AppEnv>,
+  field: { name: 'value' | 'code'; max: number },
+  step: (citizen: CitizenPrincipal, channel: Channel, text: string) => Promise<unknown>,
+  refused: (error: ProblemError, channel: Channel, text: string) => { status: 400 | 422 | 429; error: FormErrors },
+  done: string,
+): Promise<Response> {
+  const posted = await contactFormPost(c);
+  if (posted instanceof Response) return posted;
+  const { citizen, channel } = posted;
+  const given = (await formOf(c))[field.name];
+  const text = typeof given === 'string' ? given.slice(0, field.max) : '';
+  try {
+    await step(citizen, channel, text);
+  } catch (error) {
+    if (!(error instanceof ProblemError)) throw error;
+    return renderSettings(c, citizen, refused(error, channel, text));
+  }
+  return c.redirect(`${AVISOS}?hecho=${done}`, 303);
+}
+
 async function formOf(c: Context<AppEnv>): Promise<Record<string, string | string[]>> {
   const body = await c.req.parseBody({ all: true }).catch(() => ({}));
   const out: Record<string, string | string[]> = {};
@@ -364,84 +380,75 @@ export function registerAvisoPages(app: App): void {
   app.get(AVISOS_SENT, async (c) => {
     const listed = await citizenListPage(
       c,
-      AVISOS_SENT,
-      () => textsOf(c).sentTitle,
       (scope, paging) => listCitizenAvisos(c.get('sql'), { ...scope, ...paging }),
-      { name: 'citizen_page_avisos', size: SENT_PAGE, keyOf: (r) => [r.created_at.toISOString(), r.id] },
+      {
+        path: AVISOS_SENT,
+        title: () => textsOf(c).sentTitle,
+        name: 'citizen_page_avisos',
+        size: SENT_PAGE,
+        keyOf: (r) => [r.created_at.toISOString(), r.id],
+      },
     );
     if (listed instanceof Response) return listed;
-    const { citizen, shown, next } = listed;
-    const page = pageContext(c);
+    const { page, session, shown, next } = listed;
     const attempts = await listAttempts(
       c.get('sql'),
       shown.map((r) => r.id),
     );
-    const session = (await sessionChrome(c, citizen))!;
     return sendPage(c, page, <SentPage page={page} session={session} rows={shown} attempts={attempts} next={next} />);
   });
 
-  app.post(`${AVISOS}/contacto/:slug`, formLimit, async (c) => {
-    const posted = await contactFormPost(c);
-    if (posted instanceof Response) return posted;
-    const { citizen, channel } = posted;
-    const form = await formOf(c);
-    const value = typeof form.value === 'string' ? form.value.slice(0, 254) : '';
-    const a = textsOf(c);
-    try {
-      await startContactConfirmation(
-        c.get('sql'),
-        c.get('deps').config,
-        { citizenId: citizen.citizenId, name: citizen.name, livemode: true },
-        channel,
-        value,
-        c.get('deps').clock.now(),
-      );
-    } catch (error) {
-      if (!(error instanceof ProblemError)) throw error;
-      const rate = error.code === 'rate_limited';
-      return renderSettings(c, citizen, {
-        status: rate ? 429 : 400,
-        error: {
+  app.post(`${AVISOS}/contacto/:slug`, formLimit, (c) =>
+    contactStep(
+      c,
+      { name: 'value', max: 254 },
+      (citizen, channel, value) =>
+        startContactConfirmation(
+          c.get('sql'),
+          c.get('deps').config,
+          { citizenId: citizen.citizenId, name: citizen.name, livemode: true },
           channel,
-          field: 'value',
-          message: rate ? a.errors.rate_limited! : channel === 'email' ? a.errors.email! : a.errors.phone!,
           value,
-        },
-      });
-    }
-    return c.redirect(`${AVISOS}?hecho=code_sent`, 303);
-  });
+          c.get('deps').clock.now(),
+        ),
+      (error, channel, value) => {
+        const a = textsOf(c);
+        const rate = error.code === 'rate_limited';
+        return {
+          status: rate ? 429 : 400,
+          error: {
+            channel,
+            field: 'value',
+            message: rate ? a.errors.rate_limited! : channel === 'email' ? a.errors.email! : a.errors.phone!,
+            value,
+          },
+        };
+      },
+      'code_sent',
+    ),
+  );
 
-  app.post(`${AVISOS}/contacto/:slug/confirmar`, formLimit, async (c) => {
-    const posted = await contactFormPost(c);
-    if (posted instanceof Response) return posted;
-    const { citizen, channel } = posted;
-    const form = await formOf(c);
-    const code = typeof form.code === 'string' ? form.code.slice(0, 32) : '';
-    const a = textsOf(c);
-    try {
-      await confirmContact(
-        c.get('sql'),
-        c.get('deps').config,
-        citizen.citizenId,
-        channel,
-        code,
-        c.get('deps').clock.now(),
-      );
-    } catch (error) {
-      if (!(error instanceof ProblemError)) throw error;
-      const expired = error.code === 'contact_code_expired';
-      return renderSettings(c, citizen, {
-        status: 422,
-        error: {
-          channel,
-          field: expired ? 'value' : 'code',
-          message: expired ? a.errors.code_expired! : a.errors.code_invalid!,
-        },
-      });
-    }
-    return c.redirect(`${AVISOS}?hecho=confirmed`, 303);
-  });
+  app.post(`${AVISOS}/contacto/:slug/confirmar`, formLimit, (c) =>
+    contactStep(
+      c,
+      { name: 'code', max: 32 },
+      (citizen, channel, code) =>
+        confirmContact(c.get('sql'), c.get('deps').config, citizen.citizenId, channel, code, c.get('deps').clock.now()),
+      (error, channel) => {
+        const a = textsOf(c);
+        const expired = error.code === 'contact_code_expired';
+        return {
+          status: 422,
+          error: {
+            channel,
+            field: expired ? 'value' : 'code',
+            message: expired ? a.errors.code_expired! : a.errors.code_invalid!,
+          },
+        };
+      },
+      'confirmed',
+    ),
+  );
 
   app.post(`${AVISOS}/contacto/:slug/quitar`, formLimit, async (c) => {
     const posted = await contactFormPost(c);

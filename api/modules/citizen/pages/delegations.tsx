@@ -2,9 +2,10 @@ import type { App } from '../../../http/context';
 import { type DelegationRow, listDelegations } from '../../delegations/queries';
 import { revokeDelegation } from '../../delegations/service';
 import { formatDay } from '../i18n';
-import { Layout, type PageContext, pageContext, sendPage, type SessionChrome } from '../layout';
+import { Layout, type PageContext, sendPage, type SessionChrome } from '../layout';
 import { todayOf } from '../service';
 import {
+  CardList,
   citizenListPage,
   CsrfField,
   DELEGATIONS,
@@ -15,7 +16,6 @@ import {
   postSession,
   procedureNames,
   ScopeDetails,
-  sessionChrome,
 } from './shared';
 
 const DELEGATIONS_PAGE = 50;
@@ -87,15 +87,11 @@ function DelegationsPage(props: {
         <>
           <section aria-labelledby="activas">
             <h2 id="activas">{t.activeHeading}</h2>
-            {active.length === 0 ? (
-              <p>{t.activeNone}</p>
-            ) : (
-              <ul class="list">
-                {active.map((d) => (
-                  <DelegationCard page={page} session={session} d={d} names={names} />
-                ))}
-              </ul>
-            )}
+            <CardList
+              items={active}
+              none={t.activeNone}
+              card={(d) => <DelegationCard page={page} session={session} d={d} names={names} />}
+            />
           </section>
           {ended.length > 0 ? (
             <section aria-labelledby="terminadas">
@@ -123,16 +119,18 @@ export function registerDelegationPages(app: App): void {
   app.get(DELEGATIONS, async (c) => {
     const listed = await citizenListPage(
       c,
-      DELEGATIONS,
-      (t) => t.delegationsTitle,
       (scope, paging) => listDelegations(c.get('sql'), { ...scope, ...paging, today: todayOf(scope) }),
-      { name: 'citizen_page_delegations', size: DELEGATIONS_PAGE, keyOf: (d) => [d.created_at.toISOString(), d.id] },
+      {
+        path: DELEGATIONS,
+        title: (t) => t.delegationsTitle,
+        name: 'citizen_page_delegations',
+        size: DELEGATIONS_PAGE,
+        keyOf: (d) => [d.created_at.toISOString(), d.id],
+      },
     );
     if (listed instanceof Response) return listed;
-    const { citizen, shown, next } = listed;
-    const page = pageContext(c);
+    const { page, session, shown, next } = listed;
     const names = await procedureNames(c.get('sql'), page);
-    const session = (await sessionChrome(c, citizen))!;
     return sendPage(
       c,
       page,

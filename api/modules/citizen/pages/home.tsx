@@ -17,6 +17,7 @@ import {
 import { citizenLivemodeFilter } from '../routes';
 import {
   ACCESS_LOG,
+  CardList,
   DELEGATIONS,
   formLimit,
   HOME,
@@ -62,36 +63,34 @@ function HomePage(props: {
       ) : (
         <section aria-labelledby="pendientes">
           <h2 id="pendientes">{t.pendingHeading}</h2>
-          {pending.length === 0 ? (
-            <p>{t.pendingNone}</p>
-          ) : (
-            <ul class="list">
-              {pending.map((r) => (
-                <li class="card">
-                  <h3>
-                    {r.org_legal_name}
-                    {r.livemode ? null : <span class="tag">{t.testMode}</span>}
-                  </h3>
-                  <p>{t.pendingAsks}</p>
-                  <ul>
-                    {coveredTypes(r.scope).map((code) => (
-                      <li>{names.get(code) ?? code}</li>
-                    ))}
-                  </ul>
-                  <p>{t.listJoin(orderedCapacities(r.scope.capacities).map((cap) => t.capacities[cap]))}.</p>
-                  <p class="muted">{t.pendingUntil(formatMadridDay(page.lang, r.expires_at))}</p>
-                  <p>
-                    <a
-                      href={`/ciudadania/solicitudes/${encodeURIComponent(r.id)}`}
-                      aria-label={t.reviewRequestOf(r.org_legal_name)}
-                    >
-                      {t.reviewRequest}
-                    </a>
-                  </p>
-                </li>
-              ))}
-            </ul>
-          )}
+          <CardList
+            items={pending}
+            none={t.pendingNone}
+            card={(r) => (
+              <li class="card">
+                <h3>
+                  {r.org_legal_name}
+                  {r.livemode ? null : <span class="tag">{t.testMode}</span>}
+                </h3>
+                <p>{t.pendingAsks}</p>
+                <ul>
+                  {coveredTypes(r.scope).map((code) => (
+                    <li>{names.get(code) ?? code}</li>
+                  ))}
+                </ul>
+                <p>{t.listJoin(orderedCapacities(r.scope.capacities).map((cap) => t.capacities[cap]))}.</p>
+                <p class="muted">{t.pendingUntil(formatMadridDay(page.lang, r.expires_at))}</p>
+                <p>
+                  <a
+                    href={`/ciudadania/solicitudes/${encodeURIComponent(r.id)}`}
+                    aria-label={t.reviewRequestOf(r.org_legal_name)}
+                  >
+                    {t.reviewRequest}
+                  </a>
+                </p>
+              </li>
+            )}
+          />
           <h2>{t.moreLinks}</h2>
           <ul>
             <li>

@@ -293,21 +293,19 @@ export function registerProcedurePages(app: App): void {
   app.get(PROCEDURES, async (c) => {
     const listed = await citizenListPage(
       c,
-      PROCEDURES,
-      (t) => t.proceduresTitle,
       async (scope, paging) =>
         listMyProcedures(c.get('sql'), scope, await c.get('deps').calendar.ensure(c.get('sql')), paging),
       {
+        path: PROCEDURES,
+        title: (t) => t.proceduresTitle,
         name: 'citizen_page_procedures',
         size: PROCEDURES_PAGE,
         keyOf: (p) => [p.row.created_at.toISOString(), p.row.id],
       },
     );
     if (listed instanceof Response) return listed;
-    const { citizen, shown, next } = listed;
-    const page = pageContext(c);
+    const { page, session, shown, next } = listed;
     const names = await procedureNames(c.get('sql'), page);
-    const session = (await sessionChrome(c, citizen))!;
     return sendPage(c, page, <ProceduresPage page={page} session={session} rows={shown} names={names} next={next} />);
   });
 

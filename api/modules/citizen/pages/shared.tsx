@@ -106,6 +106,11 @@ export function Table(props: { caption: string; columns: string[]; children?: Ch
   );
 }
 
+/** A list of cards, or the sentence that says there are none. */
+export function CardList<T>(props: { items: readonly T[]; none: string; card: (item: T) => Child }) {
+  return props.items.length === 0 ? <p>{props.none}</p> : <ul class="list">{props.items.map(props.card)}</ul>;
+}
+
 export function CsrfField(props: { token: string }) {
   return <input type="hidden" name="csrf" value={props.token} />;
 }
@@ -232,23 +237,21 @@ export async function orProblemPage<T>(
 }
 
 /**
- * The signed-in citizen's page of one of their lists at `path` (else the sign-in page): the rows
- * `read` in the citizen's scope after `?desde=` (the cursor that ended the page before; `read`
- * answers one row more than the page's `limit`, see `toPage`), and the cursor for the page after.
- * A cursor of another list answers a problem page.
+ * The signed-in citizen's page of one of their lists at `path` (else the sign-in page `title`
+ * names): the rows `read` in the citizen's scope after `?desde=` (the cursor that ended the page
+ * before; `read` answers one row more than the page's `size`, see `toPage`), the cursor for the page
+ * after, and what the page is rendered with. A cursor of another list answers a problem page.
  */
 export async function citizenListPage<Row>(
   c: Context<AppEnv>,
-  path: string,
-  title: (t: Messages) => string,
   read: (scope: CitizenScope, paging: { after?: [string, string]; limit: number }) => Promise<readonly Row[]>,
-  list: { name: string; size: number; keyOf: (row: Row) => CursorKey },
-): Promise<{ citizen: CitizenPrincipal; shown: Row[]; next: string | undefined } | Response> {
-  const citizen = await citizenOrSignIn(c, path, title);
+  list: { path: string; title: (t: Messages) => string; name: string; size: number; keyOf: (row: Row) => CursorKey },
+): Promise<{ page: PageContext; session: SessionChrome; shown: Row[]; next: string | undefined } | Response> {
+  const citizen = await citizenOrSignIn(c, list.path, list.title);
   if (citizen instanceof Response) return citizen;
   const cursor = c.req.query('desde');
   const scope = scopeOf(citizen, citizenLivemodeFilter(c), c.get('deps').clock.now());
-  const rows = await orProblemPage(c, citizen, path, () =>
+  const rows = await orProblemPage(c, citizen, list.path, () =>
     read(scope, {
       after: cursor ? (decodeCursor(list.name, cursor, 2) as [string, string]) : undefined,
       limit: list.size,
@@ -256,7 +259,8 @@ export async function citizenListPage<Row>(
   );
   if (rows instanceof Response) return rows;
   const { data, next_cursor } = toPage(rows, list.size, list.name, list.keyOf, (row) => row);
-  return { citizen, shown: data, next: next_cursor ?? undefined };
+  const session = (await sessionChrome(c, citizen))!;
+  return { page: pageContext(c), session, shown: data, next: next_cursor ?? undefined };
 }
 
 export function signInPage(
