@@ -160,10 +160,12 @@ export function configFromEnv(env: EnvSource, overrides: Partial<Config> = {}): 
 }
 
 function checked(config: Config): Config {
-  if (config.webhooks.leaseSeconds * 1000 <= config.webhooks.timeoutMs) {
+  // A claimed delivery may wait for two rounds of its endpoint's slots before its own attempt
+  // (api/modules/webhooks/delivery.ts): the claim must outlast three timeouts, or it could be sent twice.
+  if (config.webhooks.leaseSeconds * 1000 <= 3 * config.webhooks.timeoutMs) {
     throw new ConfigError(
       'PUENTE_WEBHOOK_LEASE_SECONDS',
-      'PUENTE_WEBHOOK_LEASE_SECONDS must be longer than the webhook timeout',
+      'PUENTE_WEBHOOK_LEASE_SECONDS must be longer than three webhook timeouts (PUENTE_WEBHOOK_TIMEOUT_MS)',
     );
   }
   return config;

@@ -76,6 +76,9 @@ export function ownedLapsingPage(
   args: Owner & PageArgs & { status?: string },
   lapse: { open: string; current: SqlFragment },
 ) {
+  // A list states whose rows it shows: without an organisation or a citizen it would show everyone's.
+  if (args.organizationId === undefined && args.citizenId === undefined)
+    throw new Error('A list needs an organisation or a citizen to own its rows');
   return sql`
     where true
       ${ownedBy(sql, alias, args)}

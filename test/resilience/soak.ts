@@ -94,7 +94,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     PUENTE_RATE_LIMIT: '10000000',
     // A killed worker's claimed deliveries go back to the queue after this lease.
     PUENTE_WEBHOOK_LEASE_SECONDS: '5',
-    PUENTE_WEBHOOK_TIMEOUT_MS: '2000',
+    PUENTE_WEBHOOK_TIMEOUT_MS: '1500',
   };
   const server: ServerProcess = await startServer(env);
   const workers = [startWorker(env), startWorker(env)];

@@ -65,6 +65,12 @@ describe('configuration in one place', () => {
     expect(secret.variable).toBe('PUENTE_SECRET_KEY');
     expect(secret.message).not.toContain('short-secret-value');
   });
+  it('refuses a webhook lease that a delivery waiting for two rounds of its endpoint could outlive', () => {
+    // Default timeout 15 s: the lease must be longer than 45 s.
+    expect(failure({ PUENTE_WEBHOOK_LEASE_SECONDS: '45' }).variable).toBe('PUENTE_WEBHOOK_LEASE_SECONDS');
+    expect(configFromEnv({ PUENTE_WEBHOOK_LEASE_SECONDS: '46' }).webhooks.leaseSeconds).toBe(46);
+    expect(failure({ PUENTE_WEBHOOK_TIMEOUT_MS: '20000' }).variable).toBe('PUENTE_WEBHOOK_LEASE_SECONDS');
+  });
   it('names the aviso variable at fault, never its value', () => {
     const cases: Array<[Record<string, string>, string]> = [
       [{ PUENTE_SMTP_URL: 'http://mail.example.es' }, 'PUENTE_SMTP_URL'],

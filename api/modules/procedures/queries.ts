@@ -248,7 +248,7 @@ export async function listCitizenProcedures(
 ): Promise<ProcedureRow[]> {
   return sql<ProcedureRow[]>`
     ${SELECT(sql)}
-    where true ${ownedBy(sql, 'p', args)}
+    where p.citizen_id = ${args.citizenId} ${ownedBy(sql, 'p', { livemode: args.livemode })}
       ${pageAfter(sql, { at: 'p.created_at', id: 'p.id' }, args)}`;
 }
 

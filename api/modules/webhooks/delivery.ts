@@ -148,8 +148,8 @@ async function deliverClaimed(
   const signature = await signatureHeader(d, deps.config.secretKey, body, timestamp, now);
   const started = performance.now();
   const result = await send(deps, d, body, signature, timestamp, fetcher);
-  answered();
   const latencyMs = Math.round(performance.now() - started);
+  answered();
   const at = deps.clock.now();
   const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
   // What the answer means: done, gone for good (410 disables the endpoint), out of attempts, or again later.
@@ -262,8 +262,8 @@ export class DeliveryPipeline {
   /**
    * Deliveries held for one endpoint at most before another claim for it: its slots, and half as
    * many again waiting, so its queue is refilled while it still has work and its slots stay busy.
-   * The last one waits for two rounds of the endpoint's slots at most: with the default timeout
-   * (15 s) and lease (60 s) it is sent before its lease ends even if every request times out.
+   * The last one waits for two rounds of the endpoint's slots at most, so it is sent before its
+   * lease ends even if every request times out (the configuration requires lease > 3 × timeout).
    */
   private get claimAhead(): number {
     return this.perEndpoint + Math.ceil(this.perEndpoint / 2);

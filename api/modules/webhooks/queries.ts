@@ -248,6 +248,9 @@ export async function recordAttempts(sql: Sql, attempts: readonly AttemptRecord[
     ), attempt as (
       insert into webhook_attempts (delivery_id, attempted_at, status_code, latency_ms, error)
       select delivery_id, attempted_at, status_code, latency_ms, error from a order by ord
+    ), last as (
+      -- A delivery sent twice in one batch (its lease ran out and it was claimed again) ends as its last attempt left it.
+      select distinct on (delivery_id) * from a order by delivery_id, ord desc
     )
     update webhook_deliveries d set
       status = a.status,
@@ -255,7 +258,7 @@ export async function recordAttempts(sql: Sql, attempts: readonly AttemptRecord[
       locked_until = null,
       last_status_code = a.status_code, last_error = a.error, last_latency_ms = a.latency_ms,
       delivered_at = a.delivered_at
-    from a where d.id = a.delivery_id`;
+    from last a where d.id = a.delivery_id`;
 }
 
 export async function disableEndpoint(sql: Sql, id: string, reason: string, at: Date): Promise<void> {
