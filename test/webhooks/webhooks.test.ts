@@ -195,6 +195,47 @@ describe('events and webhooks', () => {
     expect(receiver.received.length).toBe(claimed.length);
   });
 
+  it("does not count a dead worker's claim as an attempt: the first refusal after it is retried in seconds", async () => {
+    const receiver = await receiverForTest((_, n) => (n === 1 ? { status: 503 } : { status: 200 }));
+    const org = await registerOrg(t);
+    const hook = await endpoint(org.testKey, receiver.url);
+    await t.request(`/v1/webhook-endpoints/${hook.id}/test`, { method: 'POST', headers: auth(org.testKey) });
+    // A worker claims the delivery and dies before sending it; its lease (1 s here) runs out.
+    expect(await claimDueDeliveries(t.sql, t.clock.now(), 1, 100)).toHaveLength(1);
+    t.clock.advance(1_001);
+    await drain();
+    expect(receiver.received).toHaveLength(1);
+    const [pending] = (await deliveries(org.testKey, hook.id)).data;
+    expect(pending.status).toBe('pending');
+    // The schedule's first step (5 s, jittered by ±20 %), not its second (300 s): the endpoint saw one attempt.
+    const wait = new Date(pending.next_attempt_at).getTime() - t.clock.now().getTime();
+    expect(wait).toBeGreaterThanOrEqual(4_000);
+    expect(wait).toBeLessThanOrEqual(6_000);
+    t.clock.advance(6_000);
+    await drain();
+    expect((await deliveries(org.testKey, hook.id)).data[0].attempts.map((a: any) => a.status_code)).toEqual([
+      503, 200,
+    ]);
+  });
+
+  it('gives up, unsent, a delivery whose workers died holding it five times in a row', async () => {
+    const receiver = await receiverForTest();
+    const org = await registerOrg(t);
+    const hook = await endpoint(org.testKey, receiver.url);
+    await t.request(`/v1/webhook-endpoints/${hook.id}/test`, { method: 'POST', headers: auth(org.testKey) });
+    for (let i = 0; i < 5; i++) {
+      expect(await claimDueDeliveries(t.sql, t.clock.now(), 1, 100)).toHaveLength(1);
+      t.clock.advance(1_001);
+    }
+    await drain();
+    expect(receiver.received).toHaveLength(0);
+    const [given] = (await deliveries(org.testKey, hook.id)).data;
+    expect(given.status).toBe('exhausted');
+    expect(given.attempts).toEqual([
+      expect.objectContaining({ status_code: null, error: 'interrupted 5 times before an answer was recorded' }),
+    ]);
+  });
+
   it('two workers never deliver the same attempt at the same time', async () => {
     const receiver = await receiverForTest(() => ({ status: 200, delayMs: 50 }));
     const org = await registerOrg(t);

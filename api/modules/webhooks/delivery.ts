@@ -10,12 +10,17 @@ import {
   disableEndpoint,
   recordAttempts,
 } from './queries';
-import { signPayload } from './signing';
+import { importSigningKey, signPayload } from './signing';
 import { checkWebhookUrl } from './url-policy';
 
 /** Seconds to wait after attempt n (1-based) fails: about three days in all. */
 export const RETRY_SCHEDULE = [5, 300, 1800, 7200, 18_000, 36_000, 36_000, 50_400, 72_000, 50_400];
 export const MAX_ATTEMPTS = RETRY_SCHEDULE.length + 1;
+/**
+ * Claims in a row that ended without an attempt recorded (the worker died holding the delivery)
+ * before the delivery is given up unsent: what kills the worker is not sent again and again.
+ */
+export const MAX_INTERRUPTED_CLAIMS = 5;
 
 export function retryDelaySeconds(
   attempt: number,
@@ -47,6 +52,24 @@ export function webhookBody(
   });
 }
 
+/**
+ * Endpoints' signing keys by sealed secret, opened and imported once per process rather than per
+ * delivery. A rotation seals a new secret, so a new entry; the oldest entries go past the bound.
+ */
+const signingKeys = new Map<string, Promise<CryptoKey>>();
+const SIGNING_KEYS_KEPT = 1000;
+
+function signingKey(secretKey: string, sealed: string): Promise<CryptoKey> {
+  let key = signingKeys.get(sealed);
+  if (!key) {
+    key = secretBox(secretKey).open(sealed).then(importSigningKey);
+    key.catch(() => signingKeys.delete(sealed));
+    if (signingKeys.size >= SIGNING_KEYS_KEPT) signingKeys.delete(signingKeys.keys().next().value!);
+    signingKeys.set(sealed, key);
+  }
+  return key;
+}
+
 export async function signatureHeader(
   d: ClaimedDelivery,
   secretKey: string,
@@ -54,11 +77,11 @@ export async function signatureHeader(
   timestamp: number,
   now: Date,
 ): Promise<string> {
-  const box = secretBox(secretKey);
-  const signatures = [await signPayload(await box.open(d.secret_encrypted), d.event_id, timestamp, body)];
+  const signatures = [await signPayload(await signingKey(secretKey, d.secret_encrypted), d.event_id, timestamp, body)];
   // During a rotation the old secret keeps signing for 24 h, so receivers can switch at their pace.
   if (d.previous_secret_encrypted && d.previous_secret_expires_at && new Date(d.previous_secret_expires_at) > now) {
-    signatures.push(await signPayload(await box.open(d.previous_secret_encrypted), d.event_id, timestamp, body));
+    const previous = await signingKey(secretKey, d.previous_secret_encrypted);
+    signatures.push(await signPayload(previous, d.event_id, timestamp, body));
   }
   return signatures.join(' ');
 }
@@ -129,18 +152,19 @@ async function deliverClaimed(
   answered: () => void = () => {},
 ): Promise<void> {
   const now = deps.clock.now();
-  if (!d.enabled) {
+  // Given up without sending: the endpoint is disabled, or workers died holding it too often.
+  const unsent = !d.enabled
+    ? { error: 'endpoint disabled', outcome: 'failed' as const }
+    : d.claims - d.attempt >= MAX_INTERRUPTED_CLAIMS
+      ? {
+          error: `interrupted ${d.claims - d.attempt} times before an answer was recorded`,
+          outcome: 'exhausted' as const,
+        }
+      : null;
+  if (unsent) {
     answered();
-    await attempts.add({
-      deliveryId: d.id,
-      at: now,
-      statusCode: null,
-      latencyMs: 0,
-      error: 'endpoint disabled',
-      outcome: 'failed',
-      nextAttemptAt: null,
-    });
-    deps.metrics?.deliveryAttempt('failed');
+    await attempts.add({ deliveryId: d.id, at: now, statusCode: null, latencyMs: 0, nextAttemptAt: null, ...unsent });
+    deps.metrics?.deliveryAttempt(unsent.outcome);
     return;
   }
   const timestamp = Math.floor(now.getTime() / 1000);
@@ -154,7 +178,7 @@ async function deliverClaimed(
   const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
   // What the answer means: done, gone for good (410 disables the endpoint), out of attempts, or again later.
   const gone = !ok && result.statusCode === 410;
-  const outcome = ok ? 'succeeded' : gone ? 'failed' : d.attempts >= MAX_ATTEMPTS ? 'exhausted' : 'retry';
+  const outcome = ok ? 'succeeded' : gone ? 'failed' : d.attempt >= MAX_ATTEMPTS ? 'exhausted' : 'retry';
   const attempt = {
     deliveryId: d.id,
     at,
@@ -163,7 +187,7 @@ async function deliverClaimed(
     error: ok ? null : gone ? 'endpoint answered 410 Gone' : result.error,
     outcome,
     nextAttemptAt:
-      outcome === 'retry' ? new Date(at.getTime() + retryDelaySeconds(d.attempts, result.retryAfter) * 1000) : null,
+      outcome === 'retry' ? new Date(at.getTime() + retryDelaySeconds(d.attempt, result.retryAfter) * 1000) : null,
   } as const;
   if (gone) {
     await transaction(sql, async (tx) => {
@@ -177,7 +201,7 @@ async function deliverClaimed(
   deps.logger.log(ok ? 'info' : 'warn', 'webhook delivery', {
     delivery_id: d.id,
     event_type: d.event_type,
-    attempt: d.attempts,
+    attempt: d.attempt,
     status: result.statusCode,
     latency_ms: latencyMs,
   });

@@ -159,7 +159,10 @@ export async function requeueDelivery(
 
 export interface ClaimedDelivery {
   id: string;
-  attempts: number;
+  /** The number of the attempt this claim makes (1 for the first): the attempts recorded so far, plus one. */
+  attempt: number;
+  /** Claims of the delivery so far, this one included; more than `attempt` when a worker died holding it. */
+  claims: number;
   event_id: string;
   event_type: string;
   event_data: Record<string, unknown>;
@@ -204,11 +207,11 @@ export function claimDueDeliveries(
       limit ${limit}
       for update of d skip locked
     ), claimed as (
-      update webhook_deliveries d set locked_until = ${now}::timestamptz + make_interval(secs => ${leaseSeconds}), attempts = d.attempts + 1
+      update webhook_deliveries d set locked_until = ${now}::timestamptz + make_interval(secs => ${leaseSeconds}), claims = d.claims + 1
       from due where d.id = due.id
-      returning d.id, d.attempts, d.event_id, d.endpoint_id
+      returning d.id, d.attempts + 1 as attempt, d.claims, d.event_id, d.endpoint_id
     )
-    select c.id, c.attempts, c.event_id, e.type as event_type, e.data as event_data, e.livemode as event_livemode, e.created_at as event_created_at,
+    select c.id, c.attempt, c.claims, c.event_id, e.type as event_type, e.data as event_data, e.livemode as event_livemode, e.created_at as event_created_at,
       c.endpoint_id, w.url, w.enabled and w.deleted_at is null as enabled, w.secret_encrypted, w.previous_secret_encrypted, w.previous_secret_expires_at
     from claimed c join events e on e.id = c.event_id join webhook_endpoints w on w.id = c.endpoint_id`;
 }
@@ -250,10 +253,11 @@ export async function recordAttempts(sql: Sql, attempts: readonly AttemptRecord[
       select delivery_id, attempted_at, status_code, latency_ms, error from a order by ord
     ), last as (
       -- A delivery sent twice in one batch (its lease ran out and it was claimed again) ends as its last attempt left it.
-      select distinct on (delivery_id) * from a order by delivery_id, ord desc
+      select distinct on (delivery_id) *, count(*) over (partition by delivery_id)::int as sent from a order by delivery_id, ord desc
     )
     update webhook_deliveries d set
       status = a.status,
+      attempts = d.attempts + a.sent,
       next_attempt_at = coalesce(a.next_attempt_at, d.next_attempt_at),
       locked_until = null,
       last_status_code = a.status_code, last_error = a.error, last_latency_ms = a.latency_ms,

@@ -15,15 +15,25 @@ export function newWebhookSecret(): string {
   return `whsec_${toBase64(crypto.getRandomValues(new Uint8Array(32)))}`;
 }
 
-/** `v1,<base64 HMAC-SHA256 of "id.timestamp.body">` keyed with the secret's decoded bytes. */
-export async function signPayload(secret: string, id: string, timestamp: number, body: string): Promise<string> {
-  const key = await crypto.subtle.importKey(
+/** The HMAC-SHA256 key of a `whsec_` secret (its decoded bytes). */
+export function importSigningKey(secret: string): Promise<CryptoKey> {
+  return crypto.subtle.importKey(
     'raw',
     fromBase64(secret.replace(/^whsec_/, '')) as Uint8Array<ArrayBuffer>,
     { name: 'HMAC', hash: 'SHA-256' },
     false,
     ['sign'],
   );
+}
+
+/** `v1,<base64 HMAC-SHA256 of "id.timestamp.body">` keyed with the secret (or its imported key). */
+export async function signPayload(
+  secret: string | CryptoKey,
+  id: string,
+  timestamp: number,
+  body: string,
+): Promise<string> {
+  const key = typeof secret === 'string' ? await importSigningKey(secret) : secret;
   const mac = await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(`${id}.${timestamp}.${body}`));
   return `v1,${toBase64(new Uint8Array(mac))}`;
 }
