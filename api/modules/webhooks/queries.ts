@@ -201,8 +201,11 @@ export function claimDueDeliveries(
     ), ranked as (
       select id, row_number() over (partition by endpoint_id order by next_attempt_at, id) as rank from candidates
     ), due as (
-      select d.id from webhook_deliveries d join ranked r on r.id = d.id
-      where r.rank <= ${perEndpoint} and d.status = 'pending' and (d.locked_until is null or d.locked_until < ${now})
+      -- The ranked ids as one array, computed once and looked up by primary key: as a join, a
+      -- table without statistics yet (a new database) was planned as a loop re-ranking every row.
+      select d.id from webhook_deliveries d
+      where d.id = any(array(select id from ranked where rank <= ${perEndpoint}))
+        and d.status = 'pending' and (d.locked_until is null or d.locked_until < ${now})
       order by d.next_attempt_at
       limit ${limit}
       for update of d skip locked
