@@ -13,13 +13,26 @@ export function asSql(tx: TransactionSql): Sql {
 
 /**
  * Runs `work` in a transaction; queries must use the handle it receives (PGlite has one
- * connection). Inside an enclosing transaction it becomes a savepoint, so services compose.
+ * connection). Inside an enclosing transaction it joins that one, so services compose: their
+ * writes commit with the caller's or not at all, and an error that leaves `work` rolls back the
+ * whole transaction. A caller that catches an error and carries on (a batch worked row by row)
+ * puts each unit in a `savepoint`.
  */
 export function transaction<T>(sql: Sql, work: (tx: Sql) => Promise<T>): Promise<T> {
-  const outer = sql as unknown as Partial<TransactionSql>;
-  if (typeof outer.savepoint === 'function')
-    return outer.savepoint((tx) => work(asSql(tx as TransactionSql))) as Promise<T>;
-  return begin(sql, work);
+  return inTransaction(sql) ? work(sql) : begin(sql, work);
+}
+
+/**
+ * Runs `work` inside the enclosing transaction `tx` so that an error thrown out of it undoes its
+ * writes only, and the transaction can go on.
+ */
+export function savepoint<T>(tx: Sql, work: (tx: Sql) => Promise<T>): Promise<T> {
+  if (!inTransaction(tx)) throw new Error('savepoint() needs an enclosing transaction');
+  return (tx as unknown as TransactionSql).savepoint((inner) => work(asSql(inner as TransactionSql))) as Promise<T>;
+}
+
+function inTransaction(sql: Sql): boolean {
+  return typeof (sql as unknown as Partial<TransactionSql>).savepoint === 'function';
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { transaction } from '../../api/db/sql';
+import { savepoint, transaction } from '../../api/db/sql';
 import { connectPostgres } from '../../api/node/database';
 
 // The server's own client options, under a steady load well past the point where postgres.js
@@ -57,7 +57,12 @@ describe.skipIf(!process.env.DATABASE_URL)('sustained throughput on PostgreSQL',
               if ((i + caller) % 3 === 0) {
                 await transaction(db.sql, async (tx) => {
                   const [outer] = await tx<{ x: string }[]>`select txid_current()::text as x`;
-                  const inner = await transaction(
+                  const joined = await transaction(
+                    tx,
+                    async (same) => (await same<{ x: string }[]>`select txid_current()::text as x`)[0]!.x,
+                  );
+                  if (joined !== outer!.x) throw new Error('a nested transaction did not join its enclosing one');
+                  const inner = await savepoint(
                     tx,
                     async (sp) => (await sp<{ x: string }[]>`select txid_current()::text as x`)[0]!.x,
                   );

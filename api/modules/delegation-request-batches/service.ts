@@ -1,5 +1,5 @@
 import type { Sql } from '../../db/sql';
-import { transaction } from '../../db/sql';
+import { savepoint, transaction } from '../../db/sql';
 import type { Deps } from '../../deps';
 import { validationProblem, zodIssuesToErrors } from '../../http/openapi';
 import { ProblemError } from '../../http/problem';
@@ -155,7 +155,7 @@ export async function createBatch(
 
 type Outcome = { status: 'created' | 'duplicate'; id: string } | { status: 'failed'; problem: RowProblem };
 
-/** One row through the same service function as a single request (inside a savepoint of the chunk). */
+/** One row through the same service function as a single request, in a savepoint of the chunk's transaction. */
 async function processRow(
   tx: Sql,
   deps: Pick<Deps, 'config'>,
@@ -164,12 +164,15 @@ async function processRow(
   now: Date,
 ): Promise<Outcome> {
   try {
-    const { id } = await createDelegationRequest(
-      tx,
-      deps.config,
-      { organizationId: batch.organization_id, memberId: batch.created_by_member_id, livemode: batch.livemode },
-      input,
-      now,
+    // A refused row undoes what it wrote (the citizen it registered) and the chunk goes on.
+    const { id } = await savepoint(tx, (rowTx) =>
+      createDelegationRequest(
+        rowTx,
+        deps.config,
+        { organizationId: batch.organization_id, memberId: batch.created_by_member_id, livemode: batch.livemode },
+        input,
+        now,
+      ),
     );
     return { status: 'created', id };
   } catch (error) {

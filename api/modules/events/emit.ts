@@ -64,7 +64,7 @@ export function emit(
       () => newId('whd'),
     );
   if (!AVISO_EVENT_TYPES.has(event.type)) return record(tx);
-  // The event and its avisos commit together (a savepoint inside the caller's transaction).
+  // The event and its avisos commit together (in the caller's transaction, or one of their own).
   return transaction(tx, async (t) => {
     if (!(await record(t))) return false;
     await queueAvisosForEvent(t, { id, type: event.type, livemode: event.livemode, data: event.data, at: event.at });
