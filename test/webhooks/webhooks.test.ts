@@ -234,6 +234,15 @@ describe('events and webhooks', () => {
     expect(given.attempts).toEqual([
       expect.objectContaining({ status_code: null, error: 'interrupted 5 times before an answer was recorded' }),
     ]);
+    // A retry asked for by the organisation sends it.
+    const retried = await t.request(`/v1/webhook-endpoints/${hook.id}/deliveries/${given.id}/retry`, {
+      method: 'POST',
+      headers: auth(org.testKey),
+    });
+    expect(retried.status).toBe(202);
+    await drain();
+    expect(receiver.received).toHaveLength(1);
+    expect((await deliveries(org.testKey, hook.id)).data[0].status).toBe('succeeded');
   });
 
   it('two workers never deliver the same attempt at the same time', async () => {

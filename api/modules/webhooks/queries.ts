@@ -149,7 +149,8 @@ export async function requeueDelivery(
 ): Promise<DeliveryRow | undefined> {
   const [row] = await sql<DeliveryRow[]>`
     with d as (
-      update webhook_deliveries set status = 'pending', next_attempt_at = ${at}, locked_until = null
+      -- Claims lost to dead workers are forgiven: a delivery given up for them is sent again.
+      update webhook_deliveries set status = 'pending', next_attempt_at = ${at}, locked_until = null, claims = attempts
       where id = ${id} and endpoint_id = ${endpointId}
       returning *
     ), notified as (select pg_notify(${DELIVERIES_CHANNEL}, '') from d)
