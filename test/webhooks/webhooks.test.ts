@@ -66,6 +66,23 @@ async function receiverForTest(respond?: Parameters<typeof startReceiver>[0]) {
   return receiver;
 }
 
+/** An organisation, an endpoint answering with `respond`, and one test event queued for it. */
+async function queuedTestEvent(respond?: Parameters<typeof startReceiver>[0]) {
+  const receiver = await receiverForTest(respond);
+  const org = await registerOrg(t);
+  const hook = await endpoint(org.testKey, receiver.url);
+  await t.request(`/v1/webhook-endpoints/${hook.id}/test`, { method: 'POST', headers: auth(org.testKey) });
+  return { receiver, org, hook };
+}
+
+/** `times` workers in turn claim the one due delivery and die before sending it; each lease (1 s) runs out. */
+async function deadWorkerClaims(times: number) {
+  for (let i = 0; i < times; i++) {
+    expect(await claimDueDeliveries(t.sql, t.clock.now(), 1, 100)).toHaveLength(1);
+    t.clock.advance(1_001);
+  }
+}
+
 /** The delivery log of an endpoint. */
 const deliveries = async (key: string, endpointId: string) =>
   (await (await t.request(`/v1/webhook-endpoints/${endpointId}/deliveries`, { headers: auth(key) })).json()) as any;
@@ -196,13 +213,8 @@ describe('events and webhooks', () => {
   });
 
   it("does not count a dead worker's claim as an attempt: the first refusal after it is retried in seconds", async () => {
-    const receiver = await receiverForTest((_, n) => (n === 1 ? { status: 503 } : { status: 200 }));
-    const org = await registerOrg(t);
-    const hook = await endpoint(org.testKey, receiver.url);
-    await t.request(`/v1/webhook-endpoints/${hook.id}/test`, { method: 'POST', headers: auth(org.testKey) });
-    // A worker claims the delivery and dies before sending it; its lease (1 s here) runs out.
-    expect(await claimDueDeliveries(t.sql, t.clock.now(), 1, 100)).toHaveLength(1);
-    t.clock.advance(1_001);
+    const { receiver, org, hook } = await queuedTestEvent((_, n) => (n === 1 ? { status: 503 } : { status: 200 }));
+    await deadWorkerClaims(1);
     await drain();
     expect(receiver.received).toHaveLength(1);
     const [pending] = (await deliveries(org.testKey, hook.id)).data;
@@ -219,14 +231,8 @@ describe('events and webhooks', () => {
   });
 
   it('gives up, unsent, a delivery whose workers died holding it five times in a row', async () => {
-    const receiver = await receiverForTest();
-    const org = await registerOrg(t);
-    const hook = await endpoint(org.testKey, receiver.url);
-    await t.request(`/v1/webhook-endpoints/${hook.id}/test`, { method: 'POST', headers: auth(org.testKey) });
-    for (let i = 0; i < 5; i++) {
-      expect(await claimDueDeliveries(t.sql, t.clock.now(), 1, 100)).toHaveLength(1);
-      t.clock.advance(1_001);
-    }
+    const { receiver, org, hook } = await queuedTestEvent();
+    await deadWorkerClaims(5);
     await drain();
     expect(receiver.received).toHaveLength(0);
     const [given] = (await deliveries(org.testKey, hook.id)).data;
