@@ -5,7 +5,7 @@ import { createApp } from '../../api/app';
 import { configFromEnv } from '../../api/config';
 import { memoryLogger } from '../../api/http/logger';
 import { deliverDue } from '../../api/modules/webhooks/delivery';
-import { claimDueDeliveries } from '../../api/modules/webhooks/queries';
+import { claimDueDeliveries, recordAttempts } from '../../api/modules/webhooks/queries';
 import { startBackgroundWork } from '../../api/node/background';
 import { nodeDeps } from '../../api/node/runtime';
 import { createTestApp, type TestApp } from '../support/app';
@@ -249,6 +249,42 @@ describe('events and webhooks', () => {
     await drain();
     expect(receiver.received).toHaveLength(1);
     expect((await deliveries(org.testKey, hook.id)).data[0].status).toBe('succeeded');
+  });
+
+  it('counts interrupted claims in a row only: a recorded attempt starts the count again', async () => {
+    const { receiver, org, hook } = await queuedTestEvent((_, n) => (n === 1 ? { status: 503 } : { status: 200 }));
+    await deadWorkerClaims(4);
+    await drain();
+    expect(receiver.received).toHaveLength(1);
+    t.clock.advance(6_000);
+    await deadWorkerClaims(4);
+    await drain();
+    const [delivered] = (await deliveries(org.testKey, hook.id)).data;
+    expect(delivered.status).toBe('succeeded');
+    expect(delivered.attempts.map((a: any) => a.status_code)).toEqual([503, 200]);
+  });
+
+  it("does not let a late attempt's retry undo another worker's success", async () => {
+    const { receiver, org, hook } = await queuedTestEvent();
+    await drain();
+    expect(receiver.received).toHaveLength(1);
+    const [delivered] = (await deliveries(org.testKey, hook.id)).data;
+    // A worker whose lease ran out records its failed attempt after the success.
+    await recordAttempts(t.sql, [
+      {
+        deliveryId: delivered.id,
+        at: t.clock.now(),
+        statusCode: null,
+        latencyMs: 1500,
+        error: 'timed out',
+        outcome: 'retry',
+        nextAttemptAt: new Date(t.clock.now().getTime() + 5_000),
+        sent: true,
+      },
+    ]);
+    const [after] = (await deliveries(org.testKey, hook.id)).data;
+    expect(after.status).toBe('succeeded');
+    expect(after.attempts).toHaveLength(2);
   });
 
   it('two workers never deliver the same attempt at the same time', async () => {

@@ -163,7 +163,15 @@ async function deliverClaimed(
       : null;
   if (unsent) {
     answered();
-    await attempts.add({ deliveryId: d.id, at: now, statusCode: null, latencyMs: 0, nextAttemptAt: null, ...unsent });
+    await attempts.add({
+      deliveryId: d.id,
+      at: now,
+      statusCode: null,
+      latencyMs: 0,
+      nextAttemptAt: null,
+      sent: false,
+      ...unsent,
+    });
     deps.metrics?.deliveryAttempt(unsent.outcome);
     return;
   }
@@ -188,6 +196,7 @@ async function deliverClaimed(
     outcome,
     nextAttemptAt:
       outcome === 'retry' ? new Date(at.getTime() + retryDelaySeconds(d.attempt, result.retryAfter) * 1000) : null,
+    sent: true,
   } as const;
   if (gone) {
     await transaction(sql, async (tx) => {

@@ -229,6 +229,8 @@ export interface AttemptRecord {
   error: string | null;
   outcome: 'succeeded' | 'retry' | 'failed' | 'exhausted';
   nextAttemptAt: Date | null;
+  /** False when the delivery was given up without a request (endpoint disabled, workers died holding it). */
+  sent: boolean;
 }
 
 /**
@@ -247,26 +249,32 @@ export async function recordAttempts(sql: Sql, attempts: readonly AttemptRecord[
     status: a.outcome === 'retry' ? 'pending' : a.outcome,
     next_attempt_at: a.nextAttemptAt?.toISOString() ?? null,
     delivered_at: a.outcome === 'succeeded' ? a.at.toISOString() : null,
+    sent: a.sent,
   }));
   await sql`
     with a as (
       select * from jsonb_to_recordset(${sql.json(rows as never)}::jsonb) as a(ord int, delivery_id text, attempted_at timestamptz,
-        status_code int, latency_ms int, error text, status text, next_attempt_at timestamptz, delivered_at timestamptz)
+        status_code int, latency_ms int, error text, status text, next_attempt_at timestamptz, delivered_at timestamptz, sent boolean)
     ), attempt as (
       insert into webhook_attempts (delivery_id, attempted_at, status_code, latency_ms, error)
       select delivery_id, attempted_at, status_code, latency_ms, error from a order by ord
     ), last as (
       -- A delivery sent twice in one batch (its lease ran out and it was claimed again) ends as its last attempt left it.
-      select distinct on (delivery_id) *, count(*) over (partition by delivery_id)::int as sent from a order by delivery_id, ord desc
+      select distinct on (delivery_id) *, (count(*) filter (where sent) over (partition by delivery_id))::int as requests
+      from a order by delivery_id, ord desc
     )
     update webhook_deliveries d set
       status = a.status,
-      attempts = d.attempts + a.sent,
+      attempts = d.attempts + a.requests,
+      -- A recorded attempt ends a run of claims lost to dead workers.
+      claims = d.attempts + a.requests,
       next_attempt_at = coalesce(a.next_attempt_at, d.next_attempt_at),
       locked_until = null,
       last_status_code = a.status_code, last_error = a.error, last_latency_ms = a.latency_ms,
       delivered_at = a.delivered_at
-    from last a where d.id = a.delivery_id`;
+    from last a where d.id = a.delivery_id
+      -- A late attempt (its lease ran out meanwhile) does not undo another worker's final outcome, unless it succeeded.
+      and (d.status = 'pending' or a.status = 'succeeded')`;
 }
 
 export async function disableEndpoint(sql: Sql, id: string, reason: string, at: Date): Promise<void> {
