@@ -424,10 +424,11 @@ describe('avisos: email through SMTP, SMS through a signed gateway, end to end t
     expect(settled!.status).toBe('sent');
     expect(settled!.facts.code).toBe('······');
     expect(`${settled!.subject}${settled!.body}`).not.toMatch(/\d{6}/);
+    // Each guess under a new Idempotency-Key: every wrong one still counts.
     for (let i = 0; i < 5; i++) {
       const wrong = await t.request('/v1/me/aviso-settings/contacts/phone/confirm', {
         method: 'POST',
-        headers: auth(token),
+        headers: auth(token, { 'idempotency-key': `guess-${i}-${pendingAviso!.id}` }),
         json: { code: '000000' },
       });
       // (One in a million: the random code may be 000000 itself.)

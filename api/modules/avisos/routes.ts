@@ -4,6 +4,7 @@ import { citizenPrincipal } from '../../http/auth';
 import type { App, AppEnv } from '../../http/context';
 import { accepted, del, get, ok, post, put, routesOf } from '../../http/openapi';
 import { createdPage } from '../../http/pagination';
+import { ProblemError, problemResponse } from '../../http/problem';
 import { citizenLivemodeFilter } from '../citizen/routes';
 import { toAviso, toAvisoSettings } from './mappers';
 import type { Channel } from './messages';
@@ -142,6 +143,9 @@ export function registerAvisos(app: App): void {
       c.req.valid('json').code,
       c.get('deps').clock.now(),
     );
+    // Answered, not thrown, so the wrong attempt it counted commits with it. (The declared problems
+    // are documented from the route's `problems`; the typed responses list the success only.)
+    if (settings instanceof ProblemError) return problemResponse(settings, c.get('requestId')) as never;
     return c.json(toAvisoSettings(settings), 200);
   });
 

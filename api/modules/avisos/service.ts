@@ -328,7 +328,12 @@ export async function startContactConfirmation(
   });
 }
 
-/** Checks the code; right, the contact becomes the citizen's. Wrong codes count, and expire the code at the limit. */
+/**
+ * Checks the code; right, the contact becomes the citizen's. Wrong codes count, and expire the code
+ * at the limit. A refusal is returned, not thrown: the count must commit with the refusal (a thrown
+ * error rolls the request's transaction back, and a new Idempotency-Key per guess would get past
+ * the limit).
+ */
 export async function confirmContact(
   sql: Sql,
   config: Config,
@@ -336,7 +341,7 @@ export async function confirmContact(
   channel: Channel,
   code: string,
   now: Date,
-): Promise<SettingsState> {
+): Promise<SettingsState | ProblemError> {
   const outcome = await transaction(sql, async (tx) => {
     const pending = await lockCode(tx, citizenId, channel);
     if (!pending || pending.expires_at <= now || pending.attempts >= CODE_MAX_ATTEMPTS) {
@@ -353,12 +358,12 @@ export async function confirmContact(
     return withCodes(tx, citizenId, settings, now);
   });
   if (outcome === 'expired')
-    throw new ProblemError(
+    return new ProblemError(
       'contact_code_expired',
       'No code is waiting, it expired or it was tried too many times; ask for a new one.',
     );
   if (outcome === 'wrong')
-    throw new ProblemError('contact_code_invalid', 'The code does not match the one sent.', {
+    return new ProblemError('contact_code_invalid', 'The code does not match the one sent.', {
       errors: [{ pointer: '/code', in: 'body', detail: 'Check the code and try again.' }],
     });
   return outcome;
