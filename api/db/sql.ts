@@ -35,6 +35,22 @@ function inTransaction(sql: Sql): boolean {
   return typeof (sql as unknown as Partial<TransactionSql>).savepoint === 'function';
 }
 
+/** What each open transaction (by its handle) runs once it has committed. */
+const committedHooks = new WeakMap<object, Array<() => void>>();
+
+/**
+ * Runs `fn` once the transaction `sql` belongs to has committed, or at once outside a
+ * transaction; never when it rolls back. For process state that must only ever reflect committed
+ * data (a cache adopting what the transaction wrote): a transaction may be joined by its caller's,
+ * which commits later, or not at all.
+ */
+export function afterCommit(sql: Sql, fn: () => void): void {
+  const hooks = committedHooks.get(sql);
+  if (hooks) hooks.push(fn);
+  else if (inTransaction(sql)) throw new Error('afterCommit() needs a transaction opened by begin()');
+  else fn();
+}
+
 /**
  * A top-level transaction on a connection of its own. Not `sql.begin`: with one query in flight
  * per connection (`max_pipeline: 1`, see api/db/client.ts) postgres.js 3.4.9 may queue the
@@ -59,6 +75,8 @@ export async function begin<T>(sql: Sql, work: (tx: Sql) => Promise<T>): Promise
     }
   };
   const tx = Object.assign(reserved, { savepoint }) as unknown as Sql;
+  const committed: Array<() => void> = [];
+  committedHooks.set(tx, committed);
   try {
     await reserved`begin`;
     let result: T;
@@ -69,8 +87,10 @@ export async function begin<T>(sql: Sql, work: (tx: Sql) => Promise<T>): Promise
       throw error;
     }
     await reserved`commit`;
+    for (const hook of committed) hook();
     return result;
   } finally {
+    committedHooks.delete(tx);
     reserved.release();
   }
 }

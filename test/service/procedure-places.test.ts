@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { begin } from '../../api/db/sql';
+import { changeHolidays } from '../../api/modules/calendar/service';
 import { CalendarStore } from '../../api/modules/calendar/store';
 import { runScheduler } from '../../api/modules/events/scheduler';
 import { createTestApp, type TestApp } from '../support/app';
@@ -209,6 +211,44 @@ describe('a filed procedure in a municipality without local data', () => {
 });
 
 describe('calendar administration', () => {
+  it('a change its caller rolls back never reaches the calendar this process holds', async () => {
+    const store = new CalendarStore();
+    const held = await store.ensure(t.sql);
+    // La Acebeda (Madrid), a municipality no other test gives local days.
+    const change: Parameters<typeof changeHolidays>[2] = {
+      year: 2026,
+      scope: 'municipality',
+      code: '28001',
+      mode: 'add',
+      days: [
+        {
+          date: '2026-10-14',
+          kind: 'holiday',
+          name: 'Fiesta de prueba',
+          source: 'prueba',
+          confidence: 'A',
+          partial: false,
+          conflict: false,
+        },
+      ],
+      reason: 'rolled back by its caller',
+      now: t.clock.now(),
+    };
+    // The change commits inside the caller's transaction, which then fails (as a request whose answer cannot be stored).
+    await expect(
+      begin(t.sql, async (tx) => {
+        await changeHolidays(tx, store, change);
+        throw new Error('the caller failed after the change');
+      }),
+    ).rejects.toThrow('the caller failed');
+    expect(store.peek()).toBe(held);
+    expect((await store.ensure(t.sql)).version).toBe(held.version);
+    // Committed, it is adopted.
+    await changeHolidays(t.sql, store, { ...change, reason: 'committed' });
+    expect(store.peek()!.days.get('municipality:28001')?.has('2026-10-14')).toBe(true);
+    expect(store.peek()!.version).toBe(held.version + 1);
+  });
+
   it('a year without data fails until the administrator creates it, provisional until replaced', async () => {
     expect((await t.request('/v1/calendar/deadline?from=2028-03-01&business_days=5&region=MD')).status).toBe(422);
     const early = await t.request('/v1/admin/calendar/years/2028/regions/MD', {

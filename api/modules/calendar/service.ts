@@ -1,5 +1,5 @@
 import type { Sql } from '../../db/sql';
-import { transaction } from '../../db/sql';
+import { afterCommit, transaction } from '../../db/sql';
 import type { Calendar } from '../../deps';
 import { ProblemError } from '../../http/problem';
 import {
@@ -240,7 +240,7 @@ function checkDays(change: HolidayChange, existing: readonly HolidayInput[]): vo
 export async function changeHolidays(sql: Sql, store: Calendar, change: HolidayChange) {
   const before = await store.ensure(sql);
   checkPlace(before, change.scope, change.code);
-  const outcome = await transaction(sql, async (tx) => {
+  return transaction(sql, async (tx) => {
     const version = await bumpCalendarVersion(tx);
     if (change.yearRecord) {
       await upsertYear(tx, { year: change.year, ...change.yearRecord });
@@ -314,8 +314,8 @@ export async function changeHolidays(sql: Sql, store: Calendar, change: HolidayC
         at: change.now,
       });
     }
-    return { id, snapshot };
+    // Adopted once the change is committed (a request's transaction may still roll it back).
+    afterCommit(tx, () => store.adopt(snapshot));
+    return id;
   });
-  store.adopt(outcome.snapshot);
-  return outcome.id;
 }
