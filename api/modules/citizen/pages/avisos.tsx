@@ -432,8 +432,18 @@ export function registerAvisoPages(app: App): void {
     contactStep(
       c,
       { name: 'code', max: 32 },
-      (citizen, channel, code) =>
-        confirmContact(c.get('sql'), c.get('deps').config, citizen.citizenId, channel, code, c.get('deps').clock.now()),
+      async (citizen, channel, code) => {
+        // The page's own transaction has committed the count by now; the refusal is shown on the form.
+        const confirmed = await confirmContact(
+          c.get('sql'),
+          c.get('deps').config,
+          citizen.citizenId,
+          channel,
+          code,
+          c.get('deps').clock.now(),
+        );
+        if (confirmed instanceof ProblemError) throw confirmed;
+      },
       (error, channel) => {
         const a = textsOf(c);
         const expired = error.code === 'contact_code_expired';
