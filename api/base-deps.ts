@@ -5,6 +5,7 @@ import { HitBuffer } from './http/rate-limit';
 import { systemClock } from './lib/clock';
 import { type Ed25519, webCryptoEd25519 } from './lib/ed25519';
 import { sha256Hex } from './lib/encoding';
+import { webCryptoHmac } from './lib/hmac';
 import { noMetrics } from './lib/metrics';
 import { CalendarStore } from './modules/calendar/store';
 import { SigningKeyStore } from './modules/consent/keys';
@@ -12,7 +13,9 @@ import { postgresStorage } from './modules/documents/storage';
 
 /** What only the runtime can say: where the database is, how to resolve names, who is calling. */
 export type RuntimeParts = Pick<Deps, 'db' | 'docsAssets' | 'resolveHost' | 'clientAddress' | 'requestIsBodyless'> &
-  Partial<Pick<Deps, 'clock' | 'logger' | 'sha256' | 'documents' | 'metrics' | 'accessLog' | 'mailer'>> & {
+  Partial<
+    Pick<Deps, 'clock' | 'logger' | 'sha256' | 'hmacSha256' | 'documents' | 'metrics' | 'accessLog' | 'mailer'>
+  > & {
     /** The runtime's fastest Ed25519; WebCrypto by default. */
     ed25519?: Ed25519;
   };
@@ -28,6 +31,7 @@ export function baseDeps(config: Config, runtime: RuntimeParts): Deps {
     clock: systemClock,
     logger: jsonLogger(config.logLevel),
     sha256: sha256Hex,
+    hmacSha256: webCryptoHmac,
     documents: postgresStorage,
     metrics: noMetrics,
     signingKeys: new SigningKeyStore(config.secretKey, ed25519 ?? webCryptoEd25519),

@@ -8,6 +8,7 @@ import type { HitBuffer } from './http/rate-limit';
 import type { CalendarSnapshot } from './lib/calendar';
 import type { Clock } from './lib/clock';
 import type { Ed25519PrivateKey, Ed25519PublicKey } from './lib/ed25519';
+import type { HmacSha256 } from './lib/hmac';
 import type { Metrics } from './lib/metrics';
 
 /** Files of the self-hosted API reference, read by whichever runtime serves the app. */
@@ -122,6 +123,8 @@ export interface Deps {
   /** The holiday calendar, loaded from the database and cached per process with its version. */
   calendar: Calendar;
   sha256: Sha256;
+  /** HMAC-SHA256 for webhook signatures, through the runtime's fastest implementation. */
+  hmacSha256: HmacSha256;
   /** Where uploaded documents are kept. */
   documents: DocumentStorage;
   /** Counters, gauges and histograms for `GET /metrics` (a no-op where nothing collects them). */

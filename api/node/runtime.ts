@@ -16,6 +16,7 @@ import { accessLogBatcher } from '../modules/access-log/batcher';
 import { connectPostgres, type Database, openEmbedded, WRITER_POOL_SIZE } from './database';
 import { nodeDocsAssets } from './docs-assets';
 import { nodeEd25519 } from './ed25519';
+import { nodeHmac } from './hmac';
 import { smtpMailer } from './mailer';
 import { nodeMetrics } from './metrics';
 import { readMigrationFiles } from './migration-files';
@@ -53,6 +54,7 @@ export function nodeDeps(
     resolveHost: nodeResolveHost,
     ed25519: nodeEd25519,
     sha256: nodeSha256,
+    hmacSha256: nodeHmac,
     // Collected only when someone may scrape them.
     metrics: extra.metrics ?? (config.metricsToken ? nodeMetrics() : noMetrics),
     accessLog: database.writer ? accessLogBatcher(database.writer, WRITER_POOL_SIZE) : undefined,

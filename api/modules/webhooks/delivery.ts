@@ -3,6 +3,7 @@ import type { Sql } from '../../db/sql';
 import { transaction } from '../../db/sql';
 import type { Deps } from '../../deps';
 import { secretBox } from '../../lib/crypto-box';
+import { type HmacKey, type HmacSha256, webCryptoHmac } from '../../lib/hmac';
 import {
   type AttemptRecord,
   claimDueDeliveries,
@@ -56,13 +57,15 @@ export function webhookBody(
  * Endpoints' signing keys by sealed secret, opened and imported once per process rather than per
  * delivery. A rotation seals a new secret, so a new entry; the oldest entries go past the bound.
  */
-const signingKeys = new Map<string, Promise<CryptoKey>>();
+const signingKeys = new Map<string, Promise<HmacKey>>();
 const SIGNING_KEYS_KEPT = 1000;
 
-function signingKey(secretKey: string, sealed: string): Promise<CryptoKey> {
+function signingKey(secretKey: string, sealed: string, hmac: HmacSha256): Promise<HmacKey> {
   let key = signingKeys.get(sealed);
   if (!key) {
-    key = secretBox(secretKey).open(sealed).then(importSigningKey);
+    key = secretBox(secretKey)
+      .open(sealed)
+      .then((secret) => importSigningKey(secret, hmac));
     key.catch(() => signingKeys.delete(sealed));
     if (signingKeys.size >= SIGNING_KEYS_KEPT) signingKeys.delete(signingKeys.keys().next().value!);
     signingKeys.set(sealed, key);
@@ -76,11 +79,13 @@ export async function signatureHeader(
   body: string,
   timestamp: number,
   now: Date,
+  hmac: HmacSha256 = webCryptoHmac,
 ): Promise<string> {
-  const signatures = [await signPayload(await signingKey(secretKey, d.secret_encrypted), d.event_id, timestamp, body)];
+  const current = await signingKey(secretKey, d.secret_encrypted, hmac);
+  const signatures = [await signPayload(current, d.event_id, timestamp, body)];
   // During a rotation the old secret keeps signing for 24 h, so receivers can switch at their pace.
   if (d.previous_secret_encrypted && d.previous_secret_expires_at && new Date(d.previous_secret_expires_at) > now) {
-    const previous = await signingKey(secretKey, d.previous_secret_encrypted);
+    const previous = await signingKey(secretKey, d.previous_secret_encrypted, hmac);
     signatures.push(await signPayload(previous, d.event_id, timestamp, body));
   }
   return signatures.join(' ');
@@ -127,7 +132,8 @@ async function send(
   }
 }
 
-type DeliveryDeps = Pick<Deps, 'config' | 'clock' | 'resolveHost' | 'logger'> & Partial<Pick<Deps, 'metrics'>>;
+type DeliveryDeps = Pick<Deps, 'config' | 'clock' | 'resolveHost' | 'logger'> &
+  Partial<Pick<Deps, 'metrics' | 'hmacSha256'>>;
 
 /**
  * The attempts of a worker's concurrent deliveries, committed together: each delivery's attempt
@@ -177,7 +183,7 @@ async function deliverClaimed(
   }
   const timestamp = Math.floor(now.getTime() / 1000);
   const body = webhookBody(d);
-  const signature = await signatureHeader(d, deps.config.secretKey, body, timestamp, now);
+  const signature = await signatureHeader(d, deps.config.secretKey, body, timestamp, now, deps.hmacSha256);
   const started = performance.now();
   const result = await send(deps, d, body, signature, timestamp, fetcher);
   const latencyMs = Math.round(performance.now() - started);

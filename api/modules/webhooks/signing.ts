@@ -1,4 +1,5 @@
 import { base64UrlDecode } from '../../lib/encoding';
+import { type HmacKey, type HmacSha256, webCryptoHmac } from '../../lib/hmac';
 
 function toBase64(bytes: Uint8Array): string {
   let binary = '';
@@ -15,25 +16,18 @@ export function newWebhookSecret(): string {
   return `whsec_${toBase64(crypto.getRandomValues(new Uint8Array(32)))}`;
 }
 
-/** The HMAC-SHA256 key of a `whsec_` secret (its decoded bytes). */
-export function importSigningKey(secret: string): Promise<CryptoKey> {
-  return crypto.subtle.importKey(
-    'raw',
-    fromBase64(secret.replace(/^whsec_/, '')) as Uint8Array<ArrayBuffer>,
-    { name: 'HMAC', hash: 'SHA-256' },
-    false,
-    ['sign'],
-  );
+/** The HMAC-SHA256 key of a `whsec_` secret (its decoded bytes), through `hmac`. */
+export function importSigningKey(secret: string, hmac: HmacSha256 = webCryptoHmac): Promise<HmacKey> {
+  return hmac(fromBase64(secret.replace(/^whsec_/, '')));
 }
 
 /** `v1,<base64 HMAC-SHA256 of "id.timestamp.body">` keyed with the secret (or its imported key). */
 export async function signPayload(
-  secret: string | CryptoKey,
+  secret: string | HmacKey,
   id: string,
   timestamp: number,
   body: string,
 ): Promise<string> {
   const key = typeof secret === 'string' ? await importSigningKey(secret) : secret;
-  const mac = await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(`${id}.${timestamp}.${body}`));
-  return `v1,${toBase64(new Uint8Array(mac))}`;
+  return `v1,${toBase64(await key.sign(`${id}.${timestamp}.${body}`))}`;
 }
