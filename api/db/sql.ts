@@ -40,9 +40,10 @@ const committedHooks = new WeakMap<object, Array<() => void>>();
 
 /**
  * Runs `fn` once the transaction `sql` belongs to has committed, or at once outside a
- * transaction; never when it rolls back. For process state that must only ever reflect committed
- * data (a cache adopting what the transaction wrote): a transaction may be joined by its caller's,
- * which commits later, or not at all.
+ * transaction; never when it (or the savepoint that registered it) rolls back. For process state
+ * that must only ever reflect committed data (a cache adopting what the transaction wrote): a
+ * transaction may be joined by its caller's, which commits later, or not at all. `fn` must not
+ * throw: the transaction has committed by then, and its caller is told so.
  */
 export function afterCommit(sql: Sql, fn: () => void): void {
   const hooks = committedHooks.get(sql);
@@ -62,8 +63,10 @@ export function afterCommit(sql: Sql, fn: () => void): void {
 export async function begin<T>(sql: Sql, work: (tx: Sql) => Promise<T>): Promise<T> {
   const reserved = await sql.reserve();
   let savepoints = 0;
+  const committed: Array<() => void> = [];
   const savepoint = async <R>(fn: (tx: Sql) => Promise<R>): Promise<R> => {
     const name = reserved(`s${savepoints++}`);
+    const hooksBefore = committed.length;
     await reserved`savepoint ${name}`;
     try {
       const result = await fn(tx);
@@ -71,11 +74,12 @@ export async function begin<T>(sql: Sql, work: (tx: Sql) => Promise<T>): Promise
       return result;
     } catch (error) {
       await reserved`rollback to savepoint ${name}`;
+      // What the rolled-back part registered to run after the commit goes with it.
+      committed.length = hooksBefore;
       throw error;
     }
   };
   const tx = Object.assign(reserved, { savepoint }) as unknown as Sql;
-  const committed: Array<() => void> = [];
   committedHooks.set(tx, committed);
   try {
     await reserved`begin`;
