@@ -57,10 +57,12 @@ export function webhookBody(
  * Endpoints' signing keys by sealed secret, opened and imported once per process rather than per
  * delivery. A rotation seals a new secret, so a new entry; the oldest entries go past the bound.
  */
-const signingKeys = new Map<string, Promise<HmacKey>>();
+const signingKeysByImplementation = new WeakMap<HmacSha256, Map<string, Promise<HmacKey>>>();
 const SIGNING_KEYS_KEPT = 1000;
 
 function signingKey(secretKey: string, sealed: string, hmac: HmacSha256): Promise<HmacKey> {
+  let signingKeys = signingKeysByImplementation.get(hmac);
+  if (!signingKeys) signingKeysByImplementation.set(hmac, (signingKeys = new Map()));
   let key = signingKeys.get(sealed);
   if (!key) {
     key = secretBox(secretKey)
