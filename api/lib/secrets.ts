@@ -1,4 +1,5 @@
 import { base64UrlEncode, sha256Hex } from './encoding';
+import { webCryptoHmac } from './hmac';
 import { randomToken } from './ids';
 
 export type SecretKind = 'sk_live' | 'sk_test' | 'ak_live';
@@ -28,9 +29,6 @@ export async function constantTimeEqual(a: string, b: string): Promise<boolean> 
 
 /** HMAC-SHA256 of `text` keyed with `secret`, base64url: form tokens, unsubscribe links, stored confirmation codes. */
 export async function hmacSha256(secret: string, text: string): Promise<string> {
-  const encoder = new TextEncoder();
-  const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
-    'sign',
-  ]);
-  return base64UrlEncode(new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(text))));
+  const key = await webCryptoHmac(new TextEncoder().encode(secret));
+  return base64UrlEncode(await key.sign(text));
 }
