@@ -24,6 +24,13 @@ export interface SqlOptions {
  * until it drains completely; under sustained load it never drains, and throughput fell to a
  * third within a minute and stayed there (porsager/postgres#747). One query in flight per
  * connection keeps the queue empty; the pool's connections still run in parallel.
+ *
+ * `plan_cache_mode=force_generic_plan`: postgres.js prepares every statement once per
+ * connection, but PostgreSQL's default still plans a prepared statement afresh on each execution
+ * whenever it guesses a custom plan is cheaper. For the list of procedures that guess held
+ * forever: 0.4 ms of planning for 0.25 ms of execution on every page. Our statements look rows up
+ * by key and range, where the generic plan is the same plan, so it is made once and kept. The
+ * setting travels in the startup packet: the embedded database ignores it, Hyperdrive gets none.
  */
 export function createSql(
   target: string | { host: string; port: number; database: string; username: string },
@@ -36,7 +43,9 @@ export function createSql(
     max: options.max ?? 10,
     ...(options.applicationName === false
       ? {}
-      : { connection: { application_name: options.applicationName ?? 'puente' } }),
+      : {
+          connection: { application_name: options.applicationName ?? 'puente', plan_cache_mode: 'force_generic_plan' },
+        }),
     ...(options.fetchTypes === false ? { fetch_types: false } : {}),
     ...(options.debug ? { debug: options.debug } : {}),
   };

@@ -44,6 +44,20 @@ describe.skipIf(!process.env.DATABASE_URL)('sustained throughput on PostgreSQL',
     }
   }, 30_000);
 
+  it('plans a statement once per connection, not again on each execution', async () => {
+    const db = connectPostgres(process.env.DATABASE_URL!, 1);
+    try {
+      for (let i = 0; i < 8; i++) await db.sql`select count(*) from pg_class where relname = ${`puente_${i}`}`;
+      const [row] = await db.sql<{ generic_plans: string; custom_plans: string }[]>`
+        select generic_plans::text, custom_plans::text from pg_prepared_statements where statement like '%from pg_class where relname%' and statement not like '%pg_prepared_statements%'`;
+      // PostgreSQL's default plans the first five executions afresh, and may go on doing so forever.
+      expect(row!.custom_plans).toBe('0');
+      expect(row!.generic_plans).toBe('8');
+    } finally {
+      await db.close();
+    }
+  });
+
   it('runs transactions among concurrent queries on busy connections (sql.begin fails there with one query in flight per connection)', async () => {
     const db = connectPostgres(process.env.DATABASE_URL!, 4);
     try {
