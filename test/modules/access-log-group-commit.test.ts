@@ -165,3 +165,52 @@ describe('the access log of consented reads', () => {
     expect(await logged('req_after_revoke')).toEqual([]);
   });
 });
+
+describe('the access log of minted consent tokens', () => {
+  const mint = (key: string, delegationId: string, requestId: string) =>
+    t.request(`/v1/delegations/${delegationId}/consent-tokens`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'request-id': requestId },
+    });
+
+  it('has the entry durable when the token is answered, in the batch where the runtime has one', async () => {
+    const { org, delegationId } = await world();
+    const commits = t.deps!.accessLog?.commits ?? 0;
+    const before = queries;
+    const res = await mint(org.testKey, delegationId, 'req_mint_durable_01');
+    const statements = queries - before;
+    const entries = await logged('req_mint_durable_01');
+    expect(res.status).toBe(201);
+    expect(entries).toEqual([
+      { action: 'consent_token.minted', resource_id: delegationId, delegation_id: delegationId },
+    ]);
+    if (grouped()) {
+      // The key and the delegation on the request pool; the entry in a batch on the writer pool.
+      expect(statements).toBe(2);
+      expect(t.deps!.accessLog!.commits).toBe(commits + 1);
+    }
+  });
+
+  it.runIf(inject('databaseMode') === 'postgres')(
+    'answers 503 and no token when the batch carrying its entry fails',
+    async () => {
+      const { org, delegationId } = await world();
+      await t.sql.unsafe(`
+        create function poison_mint_log() returns trigger language plpgsql as $$
+        begin
+          if new.request_id = 'req_mint_poison' then raise exception 'poisoned entry'; end if;
+          return new;
+        end $$;
+        create trigger poison_mint_log before insert on access_log for each row execute function poison_mint_log();`);
+      try {
+        const res = await mint(org.testKey, delegationId, 'req_mint_poison');
+        const problem = await expectProblem(res, 503, 'service_unavailable');
+        expect(problem).not.toHaveProperty('token');
+        expect(await logged('req_mint_poison')).toEqual([]);
+      } finally {
+        await t.sql.unsafe('drop trigger poison_mint_log on access_log; drop function poison_mint_log();');
+      }
+      expect((await mint(org.testKey, delegationId, 'req_mint_after')).status).toBe(201);
+    },
+  );
+});

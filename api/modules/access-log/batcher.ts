@@ -1,5 +1,8 @@
 import { GroupCommit } from '../../db/group-commit';
 import type { Sql } from '../../db/sql';
+import type { AccessLogBatch } from '../../deps';
+import type { Logger } from '../../http/logger';
+import { ProblemError } from '../../http/problem';
 import { type AccessLogEntry, insertAccessLogBatch } from './queries';
 
 /**
@@ -17,4 +20,25 @@ export function accessLogBatcher(sql: Sql, slots: number): AccessLogBatcher {
     maxBatch: 256,
     maxInFlight: slots,
   });
+}
+
+/**
+ * Adds an entry to the group-committed access log and waits for the commit that carries it. If
+ * that batch fails, the request fails with 503 `service_unavailable` and serves nothing: nothing
+ * leaves without its entry. Only the kind of failure is logged (a database error's text may quote
+ * the row).
+ */
+export async function logCommitted(batch: AccessLogBatch, logger: Logger, entry: AccessLogEntry): Promise<void> {
+  try {
+    await batch.add(entry);
+  } catch (error) {
+    logger.log('error', 'access log batch failed', {
+      error: error instanceof Error ? error.name : 'unknown',
+      code: (error as { code?: unknown }).code === undefined ? null : String((error as { code?: unknown }).code),
+    });
+    throw new ProblemError(
+      'service_unavailable',
+      "The access could not be recorded in the citizen's access log, so nothing was served; retry.",
+    );
+  }
 }

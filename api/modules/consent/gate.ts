@@ -16,6 +16,7 @@ import { ProblemError } from '../../http/problem';
 import { enforceCredentialRateLimit } from '../../http/rate-limit';
 import { newId } from '../../lib/ids';
 import { legalDay } from '../../lib/legal-day';
+import { logCommitted } from '../access-log/batcher';
 import type { Capacity } from '../delegations/scope';
 import { type GateArgs, type GateFacts, readThroughGate } from './queries';
 import { type ConsentClaims, verifyConsentToken } from './tokens';
@@ -244,38 +245,21 @@ async function gate<T>(
   };
 }
 
-/** Adds the read's entry to the group-committed access log and waits for its commit; 503 if the batch fails. */
-async function logThroughBatch(
-  c: Context<AppEnv>,
-  batcher: AccessLogBatch,
-  args: GateArgs,
-  facts: GateFacts,
-): Promise<void> {
-  try {
-    await batcher.add({
-      id: args.log.id,
-      citizenId: facts.citizen_id!,
-      delegationId: facts.delegation_id,
-      organizationId: facts.organization_id,
-      memberId: facts.member_id,
-      livemode: facts.livemode,
-      action: args.log.action,
-      resourceType: args.log.resourceType,
-      resourceId: args.log.resourceId ?? args.procedureId,
-      requestId: args.log.requestId,
-      at: args.log.at,
-    });
-  } catch (error) {
-    // Only the kind of failure: a database error's text may quote the row.
-    c.get('deps').logger.log('error', 'access log batch failed', {
-      error: error instanceof Error ? error.name : 'unknown',
-      code: (error as { code?: unknown }).code === undefined ? null : String((error as { code?: unknown }).code),
-    });
-    throw new ProblemError(
-      'service_unavailable',
-      "The access could not be recorded in the citizen's access log, so nothing was served; retry.",
-    );
-  }
+/** Adds the read's entry to the group-committed access log and waits for its commit (see `logCommitted`). */
+function logThroughBatch(c: Context<AppEnv>, batcher: AccessLogBatch, args: GateArgs, facts: GateFacts): Promise<void> {
+  return logCommitted(batcher, c.get('deps').logger, {
+    id: args.log.id,
+    citizenId: facts.citizen_id!,
+    delegationId: facts.delegation_id,
+    organizationId: facts.organization_id,
+    memberId: facts.member_id,
+    livemode: facts.livemode,
+    action: args.log.action,
+    resourceType: args.log.resourceType,
+    resourceId: args.log.resourceId ?? args.procedureId,
+    requestId: args.log.requestId,
+    at: args.log.at,
+  });
 }
 
 /**

@@ -1,10 +1,12 @@
 import type { Config } from '../../config';
 import type { Sql } from '../../db/sql';
-import type { SigningKeys } from '../../deps';
+import type { AccessLogBatch, SigningKeys } from '../../deps';
 import type { OrganizationPrincipal } from '../../http/auth';
+import type { Logger } from '../../http/logger';
 import { ProblemError } from '../../http/problem';
 import { newId } from '../../lib/ids';
 import { legalDay } from '../../lib/legal-day';
+import { logCommitted } from '../access-log/batcher';
 import { insertAccessLog } from '../access-log/queries';
 import type { ProcedureTypeCode } from '../catalog/schemas';
 import { findDelegation } from '../delegations/queries';
@@ -19,7 +21,14 @@ export interface MintRequest {
 
 /** Mints a consent token from an active delegation, narrowed if asked, and logs it for the citizen. */
 export async function mintForDelegation(
-  deps: { sql: Sql; config: Config; keys: SigningKeys; requestId: string },
+  deps: {
+    sql: Sql;
+    config: Config;
+    keys: SigningKeys;
+    requestId: string;
+    accessLog: AccessLogBatch | undefined;
+    logger: Logger;
+  },
   principal: OrganizationPrincipal,
   delegationId: string,
   request: MintRequest,
@@ -75,7 +84,7 @@ export async function mintForDelegation(
     lifetimeSeconds: request.lifetime_seconds ?? config.consent.defaultLifetimeSeconds,
     now,
   });
-  await insertAccessLog(sql, {
+  const entry = {
     id: newId('acl'),
     citizenId: delegation.citizen_id,
     delegationId: delegation.id,
@@ -87,7 +96,10 @@ export async function mintForDelegation(
     resourceId: delegation.id,
     requestId: deps.requestId,
     at: now,
-  });
+  };
+  // The token is answered only once its entry is durable: in a batch shared with concurrent
+  // requests where the runtime group-commits the log, else in a statement of its own.
+  await (deps.accessLog ? logCommitted(deps.accessLog, deps.logger, entry) : insertAccessLog(sql, entry));
   return minted;
 }
 

@@ -106,10 +106,10 @@ export function registerDelegations(app: App): void {
 
   app.openapi(routes.mint, async (c) => {
     const principal = organizationPrincipal(c);
-    const { config, signingKeys, clock } = c.get('deps');
+    const { config, signingKeys, clock, accessLog, logger } = c.get('deps');
     const body = (c.req.valid('json') as Record<string, never> | undefined) ?? {};
     const { token, claims } = await mintForDelegation(
-      { sql: c.get('sql'), config, keys: signingKeys, requestId: c.get('requestId') },
+      { sql: c.get('sql'), config, keys: signingKeys, requestId: c.get('requestId'), accessLog, logger },
       principal,
       c.req.valid('param').id,
       body,
