@@ -252,7 +252,37 @@ interface DayVerdict {
   matches: Match[];
 }
 
-function judge(cal: CalendarSnapshot, date: string, places: readonly Place[]): DayVerdict {
+/**
+ * Verdicts already reached, per snapshot, places and date. A snapshot never changes, so neither
+ * does a verdict on it; a term of 90 días hábiles judges some 130 days, on every read of the
+ * procedure. Bounded: past `MAX_REMEMBERED` verdicts a snapshot's memory starts again.
+ */
+const remembered = new WeakMap<CalendarSnapshot, { size: number; byPlaces: Map<string, Map<string, DayVerdict>> }>();
+const MAX_REMEMBERED = 100_000;
+
+/** What identifies the places for a verdict (every field `judge` reads). */
+function placesKey(places: readonly Place[]): string {
+  let key = '';
+  for (const p of places)
+    key += `${p.role}:${p.region ?? ''}:${p.province ?? ''}:${p.municipality ?? ''}:${p.area ?? ''};`;
+  return key;
+}
+
+function judge(cal: CalendarSnapshot, date: string, places: readonly Place[], key = placesKey(places)): DayVerdict {
+  let memory = remembered.get(cal);
+  if (!memory || memory.size >= MAX_REMEMBERED) remembered.set(cal, (memory = { size: 0, byPlaces: new Map() }));
+  let verdicts = memory.byPlaces.get(key);
+  if (!verdicts) memory.byPlaces.set(key, (verdicts = new Map()));
+  let verdict = verdicts.get(date);
+  if (!verdict) {
+    verdict = judgeAfresh(cal, date, places);
+    verdicts.set(date, verdict);
+    memory.size++;
+  }
+  return verdict;
+}
+
+function judgeAfresh(cal: CalendarSnapshot, date: string, places: readonly Place[]): DayVerdict {
   coverageOf(cal, date);
   const matches = matchesOn(cal, date, places);
   const first = matches[0];
@@ -299,11 +329,13 @@ class Counter {
   provisional = false;
   lowest: Confidence = 'A';
   conflicts: Array<{ date: string; place: string }> = [];
+  private readonly placesKey: string;
   constructor(
     private readonly cal: CalendarSnapshot,
     private readonly places: readonly Place[],
     readonly start: string,
   ) {
+    this.placesKey = placesKey(places);
     this.touch(start);
   }
   touch(date: string): void {
@@ -314,7 +346,7 @@ class Counter {
   /** True when `date` counts as a working day; records it otherwise. */
   working(date: string): boolean {
     this.touch(date);
-    const verdict = judge(this.cal, date, this.places);
+    const verdict = judge(this.cal, date, this.places, this.placesKey);
     for (const m of verdict.matches) {
       this.lowest = worse(this.lowest, m.row.confidence);
       if (m.row.conflict) this.conflicts.push({ date, place: m.row.code ?? 'ES' });

@@ -4,7 +4,21 @@ export function isoDay(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 export function addDays(date: string, n: number): string {
+  // The day after, without a Date: counting a term walks day by day, on every read of a procedure.
+  if (n === 1) {
+    const year = Number(date.slice(0, 4));
+    const month = Number(date.slice(5, 7));
+    const day = Number(date.slice(8, 10));
+    const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+    const last = (DAYS_IN_MONTH[month - 1] ?? 0) + (month === 2 && leap ? 1 : 0);
+    if (date.length === 10 && day >= 1 && day <= last) {
+      if (day < last) return `${date.slice(0, 8)}${day < 9 ? '0' : ''}${day + 1}`;
+      return month < 12 ? `${date.slice(0, 5)}${month < 9 ? '0' : ''}${month + 1}-01` : `${year + 1}-01-01`;
+    }
+  }
   return isoDay(new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000));
 }
 
