@@ -88,7 +88,7 @@ export function registerDocuments(app: App): void {
       (tx, row) =>
         addDocument(tx, c.get('deps'), {
           procedureId: row.id,
-          procedureType: row.type,
+          capBytes: row.attachment_cap_bytes,
           kind,
           file,
           declaredType: file.type,

@@ -3,10 +3,8 @@ import { transaction } from '../../db/sql';
 import type { Deps } from '../../deps';
 import { fieldProblem, ProblemError } from '../../http/problem';
 import { newId } from '../../lib/ids';
-import { findProcedureType } from '../catalog/queries';
-import type { ProcedureTypeCode } from '../catalog/schemas';
 import type { Capacity } from '../delegations/scope';
-import { findProcedure, procedureById, touchProcedure } from '../procedures/queries';
+import { procedureById, procedureStatus, touchProcedure } from '../procedures/queries';
 import { assertTransition } from '../procedures/state-machine';
 import { recordTimeline } from '../procedures/timeline.queries';
 import { safeFilename, sniffType } from './files';
@@ -22,8 +20,7 @@ export async function uploadCapacity(
   tx: Sql,
   where: { id: string; organizationId: string; livemode: boolean },
 ): Promise<Capacity> {
-  const procedure = await findProcedure(tx, where);
-  return procedure?.status === 'action_required' ? 'respond' : 'file';
+  return (await procedureStatus(tx, where)) === 'action_required' ? 'respond' : 'file';
 }
 
 /**
@@ -35,7 +32,8 @@ export async function addDocument(
   { documents: storage, sha256: hash }: Pick<Deps, 'documents' | 'sha256'>,
   args: {
     procedureId: string;
-    procedureType: string;
+    /** The procedure type's cap on one document. */
+    capBytes: number;
     kind: string;
     file: File;
     declaredType: string;
@@ -45,7 +43,7 @@ export async function addDocument(
 ): Promise<DocumentRow> {
   const bytes = new Uint8Array(await args.file.arrayBuffer());
   if (bytes.length === 0) throw fieldProblem('/file', 'The file is empty.');
-  const capBytes = (await findProcedureType(sql, args.procedureType as ProcedureTypeCode))!.attachment_cap_bytes;
+  const { capBytes } = args;
   if (bytes.length > capBytes) {
     throw new ProblemError(
       'payload_too_large',

@@ -35,6 +35,8 @@ export interface ProcedureRow {
   max_term_unit: 'business_days' | 'months';
   legal_source: string;
   required_documents: string[][];
+  /** The largest document the type accepts. */
+  attachment_cap_bytes: number;
   document_kinds: string[];
   requirements: RequirementJson[];
   notifications: NotificationJson[];
@@ -76,7 +78,7 @@ const SELECT = (sql: Sql) => sql`
     to_char(p.max_resolution_base, 'YYYY-MM-DD') as max_resolution_base, p.filing_consent_jti, p.created_by_member_id,
     p.submitted_by_member_id, p.resolved_at, p.resolution_text, p.resolution_amount::text as resolution_amount, p.withdrawn_at,
     p.created_at, p.updated_at, p.version, pt.max_term_value, pt.max_term_unit, pt.legal_source, pt.required_documents,
-    array(select distinct d.kind from documents d where d.procedure_id = p.id) as document_kinds,
+    pt.attachment_cap_bytes, array(select distinct d.kind from documents d where d.procedure_id = p.id) as document_kinds,
     coalesce((
       select json_agg(json_build_object(
         'id', r.id, 'kinds', r.kinds, 'message', r.message, 'notified_at', r.notified_at, 'notified_on', r.notified_on,
@@ -109,6 +111,16 @@ export async function insertProcedure(
       office_municipality, original_procedure_id, created_by_member_id, created_at, updated_at)
     values (${p.id}, ${p.organization_id}, ${p.livemode}, ${p.citizen_id}, ${p.delegation_id}, ${p.type}, ${sql.json(p.form as never)},
       ${p.region}, ${p.applicant_municipality}, ${p.office_municipality}, ${p.original_procedure_id}, ${p.created_by_member_id}, ${p.at}, ${p.at})`;
+}
+
+/** A procedure's status, unlocked, when it is the caller's (e.g. to choose the capacity a request needs). */
+export async function procedureStatus(
+  sql: Sql,
+  where: { id: string; organizationId: string; livemode: boolean },
+): Promise<string | undefined> {
+  const [row] = await sql<{ status: string }[]>`
+    select status from procedures where id = ${where.id} and organization_id = ${where.organizationId} and livemode = ${where.livemode}`;
+  return row?.status;
 }
 
 export async function findProcedure(
