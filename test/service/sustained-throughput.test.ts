@@ -53,6 +53,8 @@ describe.skipIf(!process.env.DATABASE_URL)('sustained throughput on PostgreSQL',
       // PostgreSQL's default plans the first five executions afresh, and may go on doing so forever.
       expect(row!.custom_plans).toBe('0');
       expect(row!.generic_plans).toBe('8');
+      // Nor compiled: a generic plan's estimate must not cost a JIT compilation per execution.
+      expect(await db.sql`show jit`).toEqual([{ jit: 'off' }]);
     } finally {
       await db.close();
     }

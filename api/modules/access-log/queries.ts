@@ -1,3 +1,4 @@
+import { limitRows } from '../../db/fragments';
 import type { Sql, SqlFragment } from '../../db/sql';
 import type { AccessLogRecord } from '../../deps';
 
@@ -104,5 +105,5 @@ export function listAccessLog(
       ${args.toDay ? sql`and a.occurred_at < ((${args.toDay}::date + 1)::timestamp at time zone 'Europe/Madrid')` : sql``}
       ${args.before ? sql`and a.seq < ${args.before}::bigint` : sql``}
     order by a.seq desc
-    limit ${args.limit + 1}`;
+    ${limitRows(sql, args.limit + 1)}`;
 }

@@ -1,3 +1,4 @@
+import { limitRows } from '../../db/fragments';
 import type { Sql } from '../../db/sql';
 import { textArray } from '../../db/sql';
 import type { Lang } from '../citizen/i18n';
@@ -156,7 +157,7 @@ export function claimDueAvisos(
       where status = 'pending' and next_attempt_at <= ${now} and (lease_until is null or lease_until <= ${now})
         ${channels ? sql`and channel = any(${textArray(channels)}::text[])` : sql``}
       order by next_attempt_at, id
-      limit ${limit}
+      ${limitRows(sql, limit)}
       for update skip locked
     )
     returning *`;
@@ -321,7 +322,7 @@ export function listCitizenAvisos(
       ${args.livemode === undefined ? sql`` : sql`and livemode = ${args.livemode}`}
       ${args.after ? sql`and (created_at, id) < (${new Date(args.after[0])}, ${args.after[1]})` : sql``}
     order by created_at desc, id desc
-    limit ${args.limit + 1}`;
+    ${limitRows(sql, args.limit + 1)}`;
 }
 
 export function listAttempts(sql: Sql, avisoIds: string[]): Promise<AttemptRow[]> {
@@ -374,7 +375,7 @@ export async function insertMailbox(
 export function listMailbox(sql: Sql, limit: number): Promise<MailboxRow[]> {
   return sql<MailboxRow[]>`
     select seq::text as seq, aviso_id, channel, recipient, subject, body, headers, created_at
-    from dev_mailbox order by seq desc limit ${limit}`;
+    from dev_mailbox order by seq desc ${limitRows(sql, limit)}`;
 }
 
 export async function findMailbox(sql: Sql, seq: string): Promise<MailboxRow | undefined> {

@@ -1,3 +1,4 @@
+import { limitRows } from '../../db/fragments';
 import type { Sql } from '../../db/sql';
 import type { CalendarData, HolidayRow, YearCoverage } from '../../lib/calendar';
 import type { HolidayScope } from '../../lib/holidays';
@@ -190,7 +191,7 @@ export async function listCalendarChanges(
     from calendar_changes
     ${args.after ? sql`where (occurred_at, id) < (${args.after[0]}::timestamptz, ${args.after[1]})` : sql``}
     order by occurred_at desc, id desc
-    limit ${args.limit + 1}`;
+    ${limitRows(sql, args.limit + 1)}`;
 }
 
 /** Procedures whose stored dates depend on the calendar: filed and not yet resolved, or with an open requirement. */

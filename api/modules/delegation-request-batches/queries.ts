@@ -1,4 +1,4 @@
-import { equalsIfGiven, type OrganizationOwner, ownedById } from '../../db/fragments';
+import { equalsIfGiven, limitRows, type OrganizationOwner, ownedById } from '../../db/fragments';
 import type { Sql } from '../../db/sql';
 import type { RowProblem } from './schemas';
 
@@ -77,7 +77,7 @@ export function listBatchRows(
       ${equalsIfGiven(sql, 'status', args.status)}
       ${args.afterRow !== undefined ? sql`and row_number > ${args.afterRow}` : sql``}
     order by row_number
-    limit ${args.limit + 1}`;
+    ${limitRows(sql, args.limit + 1)}`;
 }
 
 /**
@@ -115,7 +115,7 @@ export function lockQueuedRows(
     select row_number, input from delegation_request_batch_rows
     where batch_id = ${batchId} and status = 'queued'
     order by row_number
-    limit ${limit}
+    ${limitRows(sql, limit)}
     for update skip locked`;
 }
 

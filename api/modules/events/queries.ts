@@ -1,4 +1,4 @@
-import { type OrganizationOwner, ownedById } from '../../db/fragments';
+import { limitRows, type OrganizationOwner, ownedById } from '../../db/fragments';
 import type { Sql } from '../../db/sql';
 
 /**
@@ -73,7 +73,7 @@ export function listEvents(
       ${args.type ? (args.type.endsWith('.*') ? sql`and type like ${args.type.slice(0, -1) + '%'}` : sql`and type = ${args.type}`) : sql``}
       ${args.afterSeq ? sql`and seq > ${args.afterSeq}::bigint` : sql``}
     order by seq
-    limit ${args.limit + 1}`;
+    ${limitRows(sql, args.limit + 1)}`;
 }
 
 export async function findEvent(sql: Sql, owner: OrganizationOwner, id: string): Promise<EventRow | undefined> {

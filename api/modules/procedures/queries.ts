@@ -1,4 +1,4 @@
-import { equalsIfGiven, ownedBy, pageAfter, type PageArgs } from '../../db/fragments';
+import { equalsIfGiven, limitRows, ownedBy, pageAfter, type PageArgs } from '../../db/fragments';
 import { type Sql, textArray } from '../../db/sql';
 import { delegationInForce } from '../delegations/queries';
 import { notificationsJson } from '../notifications/queries';
@@ -250,7 +250,7 @@ export async function listProcedures(
       ${args.updatedSince ? sql`and p.updated_at >= ${args.updatedSince}` : sql``}
       ${args.after ? sql`and (p.updated_at, p.id) < (${args.after[0]}::timestamptz, ${args.after[1]})` : sql``}
     order by p.updated_at desc, p.id desc
-    limit ${args.limit + 1}) q
+    ${limitRows(sql, args.limit + 1)}) q
     order by q.updated_at desc, q.id desc`;
 }
 

@@ -1,4 +1,4 @@
-import { type OrganizationOwner, ownedById, pageAfter } from '../../db/fragments';
+import { limitRows, type OrganizationOwner, ownedById, pageAfter } from '../../db/fragments';
 import { type Sql, textArray } from '../../db/sql';
 import { DELIVERIES_CHANNEL } from '../events/queries';
 
@@ -122,7 +122,7 @@ export function listDeliveries(
     from webhook_deliveries d join events e on e.id = d.event_id
     where d.endpoint_id = ${args.endpointId}
       ${args.before ? sql`and (d.created_at, d.id) < (${args.before[0]}::timestamptz, ${args.before[1]})` : sql``}
-    order by d.created_at desc, d.id desc limit ${args.limit + 1}`;
+    order by d.created_at desc, d.id desc ${limitRows(sql, args.limit + 1)}`;
 }
 
 export function listAttempts(sql: Sql, deliveryIds: readonly string[]) {
@@ -198,7 +198,7 @@ export function claimDueDeliveries(
       where status = 'pending' and next_attempt_at <= ${now} and (locked_until is null or locked_until < ${now})
         ${options.busy?.length ? sql`and not (endpoint_id = any(${textArray(options.busy)}::text[]))` : sql``}
       order by next_attempt_at
-      limit ${Math.min(1000, limit * 8)}
+      ${limitRows(sql, Math.min(1000, limit * 8))}
     ), ranked as (
       select id, row_number() over (partition by endpoint_id order by next_attempt_at, id) as rank from candidates
     ), due as (
@@ -208,7 +208,7 @@ export function claimDueDeliveries(
       where d.id = any(array(select id from ranked where rank <= ${perEndpoint}))
         and d.status = 'pending' and (d.locked_until is null or d.locked_until < ${now})
       order by d.next_attempt_at
-      limit ${limit}
+      ${limitRows(sql, limit)}
       for update of d skip locked
     ), claimed as (
       update webhook_deliveries d set locked_until = ${now}::timestamptz + make_interval(secs => ${leaseSeconds}), claims = d.claims + 1
