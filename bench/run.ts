@@ -121,14 +121,18 @@ const filed = await fileJub();
 
 // CPU time (ms) of the server process and of every local PostgreSQL process, from /proc: where a request's cost goes.
 function cpuSnapshot(): { server: number; postgres: number } {
-  const ticks = (pid: string) => {
+  // utime + stime (100 ticks per second), and with `reaped` the CPU of children that exited: a
+  // PostgreSQL backend or autovacuum worker that ends during a scenario leaves its time with the
+  // postmaster, instead of taking it out of the total.
+  const ticks = (pid: string, reaped = false) => {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, 100 ticks per second
+    const own = Number(fields[11]) + Number(fields[12]);
+    return (reaped ? own + Number(fields[13]) + Number(fields[14]) : own) * 10;
   };
   let postgresMs = 0;
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {
-      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') postgresMs += ticks(pid);
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') postgresMs += ticks(pid, true);
     } catch {
       /* process gone */
     }
