@@ -1,4 +1,4 @@
-import { equalsIfGiven, limitRows, ownedBy, pageAfter, type PageArgs } from '../../db/fragments';
+import { equalsIfGiven, limitRows, ownedBy, ownedById, pageAfter, type PageArgs } from '../../db/fragments';
 import { type Sql, textArray } from '../../db/sql';
 import { delegationInForce } from '../delegations/queries';
 import { notificationsJson } from '../notifications/queries';
@@ -119,7 +119,7 @@ export async function procedureStatus(
   where: { id: string; organizationId: string; livemode: boolean },
 ): Promise<string | undefined> {
   const [row] = await sql<{ status: string }[]>`
-    select status from procedures where id = ${where.id} and organization_id = ${where.organizationId} and livemode = ${where.livemode}`;
+    select p.status from procedures p ${ownedById(sql, 'p', where)}`;
   return row?.status;
 }
 
