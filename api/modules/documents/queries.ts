@@ -42,6 +42,18 @@ export async function findDocument(sql: Sql, procedureId: string, id: string): P
 }
 
 /** Every document of a procedure as the payload of a read through the consent gate (one row, documents as JSON). */
+/** What an upload needs of its procedure, as the payload of the gate: the type's cap on one document. */
+export interface UploadTargetRow {
+  id: string;
+  attachment_cap_bytes: number;
+}
+
+export function uploadTargetPayload(sql: Sql, procedureId: string) {
+  return sql`
+    select p.id, pt.attachment_cap_bytes from procedures p join procedure_types pt on pt.code = p.type
+    where p.id = ${procedureId}`;
+}
+
 export function documentListPayload(sql: Sql, procedureId: string) {
   return sql`
     select coalesce((select json_agg(json_build_object('id', id, 'procedure_id', procedure_id, 'kind', kind, 'filename', filename,

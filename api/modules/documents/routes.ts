@@ -5,11 +5,18 @@ import type { App } from '../../http/context';
 import { created, fileResponse, get, ok, post, routesOf } from '../../http/openapi';
 import { ProblemError } from '../../http/problem';
 import { consentedRead, consentedWrite, type ConsentNeed } from '../consent/gate';
-import { procedurePayload, type ProcedureRow } from '../procedures/queries';
 import { ProcedureParams } from '../procedures/schemas';
 import { contentDisposition } from './files';
 import { toDocument } from './mappers';
-import { documentExists, documentListPayload, documentPayload, type DocumentRow, documentsFromJson } from './queries';
+import {
+  documentExists,
+  documentListPayload,
+  documentPayload,
+  type DocumentRow,
+  documentsFromJson,
+  uploadTargetPayload,
+  type UploadTargetRow,
+} from './queries';
 import { DocumentListSchema, DocumentParams, DocumentSchema, UploadDocumentBody } from './schemas';
 import { addDocument, uploadCapacity } from './service';
 
@@ -73,7 +80,7 @@ export function registerDocuments(app: App): void {
     }
     const procedureId = c.req.valid('param').id;
     const principal = organizationPrincipal(c);
-    const document = await consentedWrite<ProcedureRow, DocumentRow>(
+    const document = await consentedWrite<UploadTargetRow, DocumentRow>(
       c,
       async (tx) => ({
         capacity: await uploadCapacity(tx, {
@@ -84,7 +91,7 @@ export function registerDocuments(app: App): void {
         action: 'document.uploaded',
         procedureId,
       }),
-      (tx) => procedurePayload(tx, procedureId),
+      (tx) => uploadTargetPayload(tx, procedureId),
       (tx, row) =>
         addDocument(tx, c.get('deps'), {
           procedureId: row.id,

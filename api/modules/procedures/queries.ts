@@ -35,8 +35,6 @@ export interface ProcedureRow {
   max_term_unit: 'business_days' | 'months';
   legal_source: string;
   required_documents: string[][];
-  /** The largest document the type accepts. */
-  attachment_cap_bytes: number;
   document_kinds: string[];
   requirements: RequirementJson[];
   notifications: NotificationJson[];
@@ -78,7 +76,7 @@ const SELECT = (sql: Sql) => sql`
     to_char(p.max_resolution_base, 'YYYY-MM-DD') as max_resolution_base, p.filing_consent_jti, p.created_by_member_id,
     p.submitted_by_member_id, p.resolved_at, p.resolution_text, p.resolution_amount::text as resolution_amount, p.withdrawn_at,
     p.created_at, p.updated_at, p.version, pt.max_term_value, pt.max_term_unit, pt.legal_source, pt.required_documents,
-    pt.attachment_cap_bytes, array(select distinct d.kind from documents d where d.procedure_id = p.id) as document_kinds,
+    array(select distinct d.kind from documents d where d.procedure_id = p.id) as document_kinds,
     coalesce((
       select json_agg(json_build_object(
         'id', r.id, 'kinds', r.kinds, 'message', r.message, 'notified_at', r.notified_at, 'notified_on', r.notified_on,
