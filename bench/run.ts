@@ -53,10 +53,13 @@ const ready = await new Promise<{
 const api = `http://127.0.0.1:${ready.ports.app}`;
 
 let peakRss = 0;
+/** The server's peak RSS since the current scenario started: which scenario sets the peak. */
+let scenarioRss = 0;
 const rssTimer = setInterval(() => {
   try {
     const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${ready.pid}/status`, 'utf8'))?.[1] ?? 0);
     peakRss = Math.max(peakRss, kb * 1024);
+    scenarioRss = Math.max(scenarioRss, kb * 1024);
   } catch {
     /* process gone */
   }
@@ -148,10 +151,19 @@ interface Result {
   errors: number;
   non2xx: number;
   cpu_us?: { server: number; postgres: number };
+  /** Peak server RSS during the scenario, in MB. */
+  rss_mb?: number;
 }
 const results: Result[] = [];
 
+/** Starts a scenario's RSS window; returns its peak so far, in MB. */
+function rssWindow(): () => number {
+  scenarioRss = 0;
+  return () => Math.round(scenarioRss / 1024 / 1024);
+}
+
 async function load(name: string, url: string, options: Partial<autocannon.Options> = {}): Promise<Result> {
+  const rss = rssWindow();
   const before = cpuSnapshot();
   const r = await autocannon({ url, connections, duration, ...options });
   const after = cpuSnapshot();
@@ -168,6 +180,7 @@ async function load(name: string, url: string, options: Partial<autocannon.Optio
     errors: r.errors,
     non2xx: r.non2xx,
     cpu_us,
+    rss_mb: rss(),
   };
   results.push(result);
   console.error(
@@ -249,6 +262,7 @@ if (wants('filing')) {
   const pdf = new Uint8Array(100 * 1024);
   pdf.set(PDF_BYTES);
   let filings = 0;
+  const rss = rssWindow();
   const filingCpu = cpuSnapshot();
   const filingStart = performance.now();
   const filingLatencies: number[] = [];
@@ -277,6 +291,7 @@ if (wants('filing')) {
       server: Math.round(((filingCpuAfter.server - filingCpu.server) * 1000) / Math.max(1, filings)),
       postgres: Math.round(((filingCpuAfter.postgres - filingCpu.postgres) * 1000) / Math.max(1, filings)),
     },
+    rss_mb: rss(),
   });
 }
 if (wants('webhooks')) {
@@ -298,6 +313,7 @@ if (wants('webhooks')) {
   const receiverPort = (receiver.address() as { port: number }).port;
   const hook = await call('POST', '/v1/webhook-endpoints', auth, { url: `http://127.0.0.1:${receiverPort}/hooks` });
   const webhookCount = Number(process.env.BENCH_WEBHOOKS ?? 1000);
+  let rss = rssWindow();
   const webhookStart = performance.now();
   for (let i = 0; i < webhookCount; i += 50) {
     await Promise.all(
@@ -318,6 +334,7 @@ if (wants('webhooks')) {
     p99: arrivals[Math.floor(arrivals.length * 0.99)] ?? -1,
     errors: webhookCount - arrivals.length,
     non2xx: 0,
+    rss_mb: rss(),
   });
   console.error(
     `webhooks: ${(arrivals.length / webhookSeconds).toFixed(0)} deliveries/s, p95 commit-to-delivery ${p95} ms`,
@@ -327,6 +344,7 @@ if (wants('webhooks')) {
   await new Promise((r) => setTimeout(r, 1000));
   arrivals.length = 0;
   received.length = 0;
+  rss = rssWindow();
   if (!embedded) {
     const outbox = createSql(dbUrl!, { max: 1 });
     await transaction(outbox, async (tx) => {
@@ -353,6 +371,7 @@ if (wants('webhooks')) {
       p99: sinceCommit[Math.floor(sinceCommit.length * 0.99)] ?? -1,
       errors: webhookCount - arrivals.length,
       non2xx: 0,
+      rss_mb: rss(),
     });
     console.error(`webhooks, queued: drained at ${(arrivals.length / drainSeconds).toFixed(0)} deliveries/s`);
     await outbox.end();
@@ -393,6 +412,7 @@ const table = results.map((r) => ({
   'ratio to (b)': (r.rps / floorDb.rps).toFixed(2),
   'server µs/req': r.cpu_us?.server ?? '',
   'postgres µs/req': r.cpu_us?.postgres ?? '',
+  'peak RSS MB': r.rss_mb ?? '',
   errors: r.errors + r.non2xx,
 }));
 console.table(table);
