@@ -7,12 +7,14 @@ import { configFromProcessEnv } from './config';
 import { jsonLogger } from './http/logger';
 import { ensureDemoOrganization } from './modules/organizations/demo';
 import { startBackgroundWork } from './node/background';
+import { boundHeapGrowth } from './node/heap';
 import { nodeMetrics } from './node/metrics';
 import { exitWithStartupError, migrate, nodeDeps, openDatabase } from './node/runtime';
 
 const SHUTDOWN_GRACE_MS = 4_000;
 
 async function main(): Promise<void> {
+  boundHeapGrowth();
   const config = configFromProcessEnv();
   const logger = jsonLogger(config.logLevel);
   const database = await openDatabase(config);

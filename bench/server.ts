@@ -11,8 +11,11 @@ import { configFromEnv } from '../api/config';
 import { GroupCommit } from '../api/db/group-commit';
 import { jsonLogger } from '../api/http/logger';
 import { startBackgroundWork } from '../api/node/background';
+import { boundHeapGrowth } from '../api/node/heap';
 import { migrate, nodeDeps, openDatabase } from '../api/node/runtime';
 
+// The heap as `npm start` runs it.
+boundHeapGrowth();
 const config = configFromEnv({ ...process.env, LOG_LEVEL: 'error', PUENTE_RATE_LIMIT: '100000000' });
 const logger = jsonLogger('error');
 const database = await openDatabase(config);

@@ -1,10 +1,12 @@
 import { ConfigError, configFromProcessEnv } from '../config';
 import { jsonLogger } from '../http/logger';
 import { startBackgroundWork } from '../node/background';
+import { boundHeapGrowth } from '../node/heap';
 import { exitWithStartupError, nodeDeps, openDatabase } from '../node/runtime';
 
 // An extra webhook delivery, batch and aviso worker (and scheduler) next to `npm start`, against DATABASE_URL.
 async function main(): Promise<void> {
+  boundHeapGrowth();
   const config = configFromProcessEnv();
   if (!config.database.url) {
     // The embedded database is a file only `npm start` may open; that process already runs the background work.
