@@ -1,12 +1,24 @@
+import { createHash } from 'node:crypto';
+
 import { describe, expect, it } from 'vitest';
 
 import { createApp } from '../../api/app';
 import { configFromEnv } from '../../api/config';
+import { requestFingerprint } from '../../api/http/idempotency';
 import { memoryLogger } from '../../api/http/logger';
 import { HitBuffer } from '../../api/http/rate-limit';
 import { nodeDeps } from '../../api/node/runtime';
 import { createTestApp, fileTestApp } from '../support/app';
-import { auth, dni, expectProblem, registerOrg, registrationBody } from '../support/fixtures';
+import {
+  auth,
+  dni,
+  expectProblem,
+  grantDelegation,
+  mintToken,
+  registerOrg,
+  registrationBody,
+} from '../support/fixtures';
+import { consentHeaders, createDraft, FORMS, PDF_BYTES, PNG_BYTES } from '../support/procedures';
 
 const t = await fileTestApp();
 
@@ -102,6 +114,68 @@ describe('Idempotency-Key', () => {
     const [row] = await t.sql<{ n: number }[]>`select count(*)::int as n from organizations where nif = ${body.nif}`;
     expect(row!.n).toBe(1);
     void org;
+  });
+
+  it('replays a retried upload, whose multipart boundary is new, and refuses another file under its key', async () => {
+    const org = await registerOrg(t);
+    const granted = await grantDelegation(t, org.testKey, {
+      scope: { procedure_types: ['JUB'], subjects: [], capacities: ['consult', 'file'] },
+    });
+    const token = await mintToken(t, org.testKey, granted.delegationId);
+    const draft = await createDraft(t, org.testKey, token, 'JUB', FORMS.JUB);
+    // A 100 kB PDF, as a firm's SDK sends it: every write with an Idempotency-Key.
+    const pdf = new Uint8Array(100 * 1024);
+    pdf.set(PDF_BYTES);
+    const send = (bytes: Uint8Array, type: string) => {
+      const form = new FormData();
+      form.set('kind', 'DNI_NIE');
+      form.set('file', new Blob([bytes as Uint8Array<ArrayBuffer>], { type }), 'dni.pdf');
+      return t.request(`/v1/procedures/${draft.id}/documents`, {
+        method: 'POST',
+        headers: consentHeaders(org.testKey, token, { 'idempotency-key': 'upload-dni-1' }),
+        body: form,
+      });
+    };
+    const first = await send(pdf, 'application/pdf');
+    const retry = await send(pdf, 'application/pdf');
+    expect(first.status).toBe(201);
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(await retry.text()).toBe(await first.text());
+    const [row] = await t.sql<
+      { n: number }[]
+    >`select count(*)::int as n from documents where procedure_id = ${draft.id}`;
+    expect(row!.n).toBe(1);
+    await expectProblem(await send(PNG_BYTES, 'image/png'), 422, 'idempotency_conflict');
+  });
+
+  it('fingerprints a request as it always has: the boundary left out, each byte read as windows-1252, UTF-8 encoded', async () => {
+    const sha256 = async (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
+    const boundary = 'XyZ123';
+    // 0xE9 is é (UTF-8 C3 A9) and 0xFF is ÿ (C3 BF). Bytes 0x80–0x9F are left out: Node 20 decodes
+    // them as Latin-1 control characters, other runtimes as windows-1252.
+    const body = new Uint8Array([
+      ...new TextEncoder().encode(`--${boundary}\r\nA`),
+      0xe9,
+      0xff,
+      ...new TextEncoder().encode(`\r\n--${boundary}--`),
+    ]);
+    const expected = new Uint8Array([
+      ...new TextEncoder().encode('POST /v1/x\n--\r\nA'),
+      0xc3,
+      0xa9,
+      0xc3,
+      0xbf,
+      ...new TextEncoder().encode('\r\n----'),
+    ]);
+    expect(
+      await requestFingerprint(sha256, {
+        method: 'POST',
+        path: '/v1/x',
+        contentType: `multipart/form-data; boundary=${boundary}`,
+        body,
+      }),
+    ).toBe(await sha256(expected));
   });
 
   it('refuses keys longer than 255 characters', async () => {
