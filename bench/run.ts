@@ -1,5 +1,6 @@
 // npm run bench [-- --embedded] : every figure is measured against floors taken in the same run.
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 import autocannon from 'autocannon';
@@ -108,16 +109,20 @@ const token: string = (
 const consented = { ...auth, 'puente-consent': token };
 const procedure = await call('POST', '/v1/procedures', consented, { type: 'JUB', form: FORMS.JUB });
 
-/** Creates, uploads the documents of and submits a JUB: a complete filing through the API. */
+/**
+ * Creates, uploads the documents of and submits a JUB: a complete filing through the API, each
+ * write with its own Idempotency-Key as the SDK sends them.
+ */
 async function fileJub(pdf: Uint8Array<ArrayBuffer> = PDF_BYTES): Promise<{ id: string }> {
-  const p = await call('POST', '/v1/procedures', consented, { type: 'JUB', form: FORMS.JUB });
+  const write = () => ({ ...consented, 'idempotency-key': randomUUID() });
+  const p = await call('POST', '/v1/procedures', write(), { type: 'JUB', form: FORMS.JUB });
   for (const kind of ['DNI_NIE', 'IBAN_CERT']) {
     const form = new FormData();
     form.set('kind', kind);
     form.set('file', new Blob([kind === 'DNI_NIE' ? pdf : PDF_BYTES], { type: 'application/pdf' }), `${kind}.pdf`);
-    await call('POST', `/v1/procedures/${p.id}/documents`, consented, form);
+    await call('POST', `/v1/procedures/${p.id}/documents`, write(), form);
   }
-  return call('POST', `/v1/procedures/${p.id}/submit`, consented);
+  return call('POST', `/v1/procedures/${p.id}/submit`, write());
 }
 // A filed procedure: its read computes the legal deadlines (90 días hábiles) on every request.
 const filed = await fileJub();
