@@ -7,7 +7,7 @@ import { processDelegationRequestBatches } from './modules/delegation-request-ba
 import { runScheduler } from './modules/events/scheduler';
 import { deliverDue } from './modules/webhooks/delivery';
 
-export type BackgroundDeps = Pick<Deps, 'config' | 'clock' | 'resolveHost' | 'logger'> &
+export type BackgroundDeps = Pick<Deps, 'config' | 'clock' | 'resolveHost' | 'logger' | 'secretBox'> &
   Partial<Pick<Deps, 'calendar' | 'metrics' | 'mailer'>>;
 
 /**

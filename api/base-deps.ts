@@ -3,6 +3,7 @@ import type { Deps } from './deps';
 import { jsonLogger } from './http/logger';
 import { HitBuffer } from './http/rate-limit';
 import { systemClock } from './lib/clock';
+import { type AesGcm, SecretBox, webCryptoAesGcm } from './lib/crypto-box';
 import { type Ed25519, webCryptoEd25519 } from './lib/ed25519';
 import { sha256Hex } from './lib/encoding';
 import { webCryptoHmac } from './lib/hmac';
@@ -18,6 +19,8 @@ export type RuntimeParts = Pick<Deps, 'db' | 'docsAssets' | 'resolveHost' | 'cli
   > & {
     /** The runtime's fastest Ed25519; WebCrypto by default. */
     ed25519?: Ed25519;
+    /** The runtime's fastest AES-GCM; WebCrypto by default. */
+    aesGcm?: AesGcm;
   };
 
 /**
@@ -25,7 +28,8 @@ export type RuntimeParts = Pick<Deps, 'db' | 'docsAssets' | 'resolveHost' | 'cli
  * OpenAPI generator all start here and pass only what their runtime does differently.
  */
 export function baseDeps(config: Config, runtime: RuntimeParts): Deps {
-  const { ed25519, ...parts } = runtime;
+  const { ed25519, aesGcm, ...parts } = runtime;
+  const secretBox = new SecretBox(config.secretKey, aesGcm ?? webCryptoAesGcm);
   return {
     config,
     clock: systemClock,
@@ -34,7 +38,8 @@ export function baseDeps(config: Config, runtime: RuntimeParts): Deps {
     hmacSha256: webCryptoHmac,
     documents: postgresStorage,
     metrics: noMetrics,
-    signingKeys: new SigningKeyStore(config.secretKey, ed25519 ?? webCryptoEd25519),
+    secretBox,
+    signingKeys: new SigningKeyStore(secretBox, ed25519 ?? webCryptoEd25519),
     hits: new HitBuffer(),
     calendar: new CalendarStore(),
     ...parts,

@@ -7,6 +7,7 @@ import type { Logger } from './http/logger';
 import type { HitBuffer } from './http/rate-limit';
 import type { CalendarSnapshot } from './lib/calendar';
 import type { Clock } from './lib/clock';
+import type { SecretBox } from './lib/crypto-box';
 import type { Ed25519PrivateKey, Ed25519PublicKey } from './lib/ed25519';
 import type { HmacSha256 } from './lib/hmac';
 import type { Metrics } from './lib/metrics';
@@ -125,6 +126,8 @@ export interface Deps {
   sha256: Sha256;
   /** HMAC-SHA256 for webhook signatures, through the runtime's fastest implementation. */
   hmacSha256: HmacSha256;
+  /** Seals secrets kept at rest (signing keys, webhook secrets, replayable responses) under the configured secret. */
+  secretBox: SecretBox;
   /** Where uploaded documents are kept. */
   documents: DocumentStorage;
   /** Counters, gauges and histograms for `GET /metrics` (a no-op where nothing collects them). */

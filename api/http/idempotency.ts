@@ -1,7 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 
 import { transaction } from '../db/sql';
-import { secretBox } from '../lib/crypto-box';
 import type { AppEnv } from './context';
 import { ProblemError } from './problem';
 import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from './queries';
@@ -64,9 +63,7 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
           },
         );
       }
-      const stored = existing.response_body
-        ? await secretBox(c.get('deps').config.secretKey).open(existing.response_body)
-        : '';
+      const stored = existing.response_body ? await c.get('deps').secretBox.open(existing.response_body) : '';
       return c.body(stored, existing.response_status as 200, {
         'content-type': existing.response_content_type ?? 'application/json',
         'idempotent-replayed': 'true',
@@ -81,7 +78,7 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
         c.set('sql', tx);
         await next();
         if (c.res.status >= 500 || c.error) throw new Rollback();
-        const responseBody = await secretBox(deps.config.secretKey).seal(await c.res.clone().text());
+        const responseBody = await deps.secretBox.seal(await c.res.clone().text());
         await completeIdempotencyKey(tx, {
           credentialId,
           key,
@@ -99,10 +96,6 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
   };
 }
 
-/**
- * A multipart body with its boundary taken out: clients draw a new boundary for every request, so
- * a retry of the same upload would otherwise never match its first attempt.
- */
 /**
  * What makes two requests the same: method, path and body, a multipart body's boundary left out
  * (a client's retry draws a new one). Fingerprints are stored with their keys, so these bytes must
@@ -122,6 +115,10 @@ export function requestFingerprint(
   return sha256(data);
 }
 
+/**
+ * A multipart body with its boundary taken out: clients draw a new boundary for every request, so
+ * a retry of the same upload would otherwise never match its first attempt.
+ */
 function withoutBoundary(body: Uint8Array, contentType: string | undefined): Uint8Array {
   const boundary = /^multipart\/[^;]+;.*\bboundary="?([^";]+)"?/i.exec(contentType ?? '')?.[1];
   if (!boundary) return body;

@@ -13,6 +13,7 @@ import type { Logger } from '../http/logger';
 import { type Clock, systemClock } from '../lib/clock';
 import { noMetrics } from '../lib/metrics';
 import { accessLogBatcher } from '../modules/access-log/batcher';
+import { nodeAesGcm } from './aes-gcm';
 import { connectPostgres, type Database, openEmbedded, WRITER_POOL_SIZE } from './database';
 import { nodeDocsAssets } from './docs-assets';
 import { nodeEd25519 } from './ed25519';
@@ -53,6 +54,7 @@ export function nodeDeps(
     requestIsBodyless: nodeRequestIsBodyless,
     resolveHost: nodeResolveHost,
     ed25519: nodeEd25519,
+    aesGcm: nodeAesGcm,
     sha256: nodeSha256,
     hmacSha256: nodeHmac,
     // Collected only when someone may scrape them.

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createApp } from '../../api/app';
 import { memoryLogger } from '../../api/http/logger';
+import { SecretBox } from '../../api/lib/crypto-box';
 import { base64UrlEncode } from '../../api/lib/encoding';
 import { SigningKeyStore } from '../../api/modules/consent/keys';
 import { nodeDeps } from '../../api/node/runtime';
@@ -42,7 +43,7 @@ async function signWithPuenteKey(
   claims: Record<string, unknown>,
   header: Record<string, unknown> = {},
 ): Promise<string> {
-  const store = new SigningKeyStore(t.config.secretKey);
+  const store = new SigningKeyStore(new SecretBox(t.config.secretKey));
   const signing = await store.signingKey(t.sql, 'consent', t.clock.now());
   return new SignJWT(claims)
     .setProtectedHeader({ alg: 'EdDSA', kid: signing.kid, typ: 'puente-consent+jwt', ...header })

@@ -1,6 +1,7 @@
 import { createLocalJWKSet, jwtVerify, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { SecretBox } from '../../api/lib/crypto-box';
 import { type Ed25519, webCryptoEd25519 } from '../../api/lib/ed25519';
 import { base64UrlEncode } from '../../api/lib/encoding';
 import { SigningKeyStore } from '../../api/modules/consent/keys';
@@ -73,8 +74,8 @@ describe('consent tokens signed and verified through either implementation', () 
     });
 
   it('produces the same token whichever implementation signs (Ed25519 is deterministic), and each accepts the other', async () => {
-    const viaNode = new SigningKeyStore(t.config.secretKey, nodeEd25519);
-    const viaWebCrypto = new SigningKeyStore(t.config.secretKey, webCryptoEd25519);
+    const viaNode = new SigningKeyStore(new SecretBox(t.config.secretKey), nodeEd25519);
+    const viaWebCrypto = new SigningKeyStore(new SecretBox(t.config.secretKey), webCryptoEd25519);
     const minted = await mint(viaNode);
     const key = await viaWebCrypto.signingKey(t.sql, 'consent', t.clock.now());
     const input = minted.token.split('.').slice(0, 2).join('.');
@@ -86,7 +87,7 @@ describe('consent tokens signed and verified through either implementation', () 
     const other = await mint(viaWebCrypto);
     expect(
       await verifyConsentToken(
-        new SigningKeyStore(t.config.secretKey, nodeEd25519),
+        new SigningKeyStore(new SecretBox(t.config.secretKey), nodeEd25519),
         t.sql,
         t.config,
         other.token,
@@ -96,7 +97,7 @@ describe('consent tokens signed and verified through either implementation', () 
   });
 
   it('mints tokens that jose verifies against the published JWKS, and accepts tokens jose signed', async () => {
-    const keys = new SigningKeyStore(t.config.secretKey, nodeEd25519);
+    const keys = new SigningKeyStore(new SecretBox(t.config.secretKey), nodeEd25519);
     const { token } = await mint(keys);
     const jwks = createLocalJWKSet(await keys.jwks(t.sql, 'consent', t.clock.now()));
     const { payload, protectedHeader } = await jwtVerify(token, jwks, {
@@ -116,7 +117,7 @@ describe('consent tokens signed and verified through either implementation', () 
       .sign(signing.privateKey);
     expect(
       await verifyConsentToken(
-        new SigningKeyStore(t.config.secretKey, nodeEd25519),
+        new SigningKeyStore(new SecretBox(t.config.secretKey), nodeEd25519),
         t.sql,
         t.config,
         byJose,
@@ -126,7 +127,7 @@ describe('consent tokens signed and verified through either implementation', () 
   });
 
   it('refuses a header with critical extensions and a truncated signature', async () => {
-    const keys = new SigningKeyStore(t.config.secretKey, nodeEd25519);
+    const keys = new SigningKeyStore(new SecretBox(t.config.secretKey), nodeEd25519);
     const { token } = await mint(keys);
     const [h, p, s] = token.split('.');
     const crit = base64UrlEncode(
@@ -139,7 +140,7 @@ describe('consent tokens signed and verified through either implementation', () 
     });
     await expect(
       verifyConsentToken(
-        new SigningKeyStore(t.config.secretKey, nodeEd25519),
+        new SigningKeyStore(new SecretBox(t.config.secretKey), nodeEd25519),
         t.sql,
         t.config,
         `${h}.${p}.${s!.slice(0, 40)}`,

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { createApp } from '../../api/app';
 import { configFromEnv } from '../../api/config';
 import { memoryLogger } from '../../api/http/logger';
+import { SecretBox } from '../../api/lib/crypto-box';
 import { deliverDue } from '../../api/modules/webhooks/delivery';
 import { claimDueDeliveries, recordAttempts } from '../../api/modules/webhooks/queries';
 import { startBackgroundWork } from '../../api/node/background';
@@ -40,7 +41,13 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const deps = () => ({ config: t.config, clock: t.clock, logger: memoryLogger(), resolveHost: async () => [] });
+const deps = () => ({
+  config: t.config,
+  clock: t.clock,
+  logger: memoryLogger(),
+  resolveHost: async () => [],
+  secretBox: new SecretBox(t.config.secretKey),
+});
 
 async function endpoint(key: string, url: string, eventTypes: string[] = []) {
   const res = await t.request('/v1/webhook-endpoints', {

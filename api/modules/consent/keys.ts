@@ -3,7 +3,7 @@ import { exportJWK, generateKeyPair, importJWK, type JWK, type JWTPayload } from
 import type { Sql } from '../../db/sql';
 import { transaction } from '../../db/sql';
 import type { KeyPurpose, SigningKey, SigningKeys } from '../../deps';
-import { SecretBox } from '../../lib/crypto-box';
+import type { SecretBox } from '../../lib/crypto-box';
 import { type Ed25519, type Ed25519PublicKey, webCryptoEd25519 } from '../../lib/ed25519';
 import { randomToken } from '../../lib/ids';
 import {
@@ -27,7 +27,6 @@ export type { SigningKey } from '../../deps';
  * the previous key that long, which verifiers still accept because both are published.
  */
 export class SigningKeyStore implements SigningKeys {
-  private readonly box: SecretBox;
   private readonly current = new Map<KeyPurpose, { key: SigningKey; loadedAt: number }>();
   private readonly publicKeys = new Map<string, CryptoKey>();
   private readonly verifiers = new Map<string, Ed25519PublicKey>();
@@ -36,11 +35,10 @@ export class SigningKeyStore implements SigningKeys {
 
   /** `ed25519`: the runtime's fastest Ed25519 (node:crypto on Node, injected by the entry point); WebCrypto otherwise. */
   constructor(
-    secret: string,
+    /** Seals the private halves in the database. */
+    private readonly box: SecretBox,
     private readonly ed25519: Ed25519 = webCryptoEd25519,
-  ) {
-    this.box = new SecretBox(secret);
-  }
+  ) {}
 
   async signingKey(sql: Sql, purpose: KeyPurpose, now: Date): Promise<SigningKey> {
     const cached = this.current.get(purpose);

@@ -2,7 +2,7 @@ import { GroupCommit } from '../../db/group-commit';
 import type { Sql } from '../../db/sql';
 import { transaction } from '../../db/sql';
 import type { Deps } from '../../deps';
-import { secretBox } from '../../lib/crypto-box';
+import type { SecretBox } from '../../lib/crypto-box';
 import { type HmacKey, type HmacSha256, webCryptoHmac } from '../../lib/hmac';
 import {
   type AttemptRecord,
@@ -60,14 +60,12 @@ export function webhookBody(
 const signingKeysByImplementation = new WeakMap<HmacSha256, Map<string, Promise<HmacKey>>>();
 const SIGNING_KEYS_KEPT = 1000;
 
-function signingKey(secretKey: string, sealed: string, hmac: HmacSha256): Promise<HmacKey> {
+function signingKey(box: SecretBox, sealed: string, hmac: HmacSha256): Promise<HmacKey> {
   let signingKeys = signingKeysByImplementation.get(hmac);
   if (!signingKeys) signingKeysByImplementation.set(hmac, (signingKeys = new Map()));
   let key = signingKeys.get(sealed);
   if (!key) {
-    key = secretBox(secretKey)
-      .open(sealed)
-      .then((secret) => importSigningKey(secret, hmac));
+    key = box.open(sealed).then((secret) => importSigningKey(secret, hmac));
     key.catch(() => signingKeys.delete(sealed));
     if (signingKeys.size >= SIGNING_KEYS_KEPT) signingKeys.delete(signingKeys.keys().next().value!);
     signingKeys.set(sealed, key);
@@ -77,17 +75,17 @@ function signingKey(secretKey: string, sealed: string, hmac: HmacSha256): Promis
 
 export async function signatureHeader(
   d: ClaimedDelivery,
-  secretKey: string,
+  box: SecretBox,
   body: string,
   timestamp: number,
   now: Date,
   hmac: HmacSha256 = webCryptoHmac,
 ): Promise<string> {
-  const current = await signingKey(secretKey, d.secret_encrypted, hmac);
+  const current = await signingKey(box, d.secret_encrypted, hmac);
   const signatures = [await signPayload(current, d.event_id, timestamp, body)];
   // During a rotation the old secret keeps signing for 24 h, so receivers can switch at their pace.
   if (d.previous_secret_encrypted && d.previous_secret_expires_at && new Date(d.previous_secret_expires_at) > now) {
-    const previous = await signingKey(secretKey, d.previous_secret_encrypted, hmac);
+    const previous = await signingKey(box, d.previous_secret_encrypted, hmac);
     signatures.push(await signPayload(previous, d.event_id, timestamp, body));
   }
   return signatures.join(' ');
@@ -134,7 +132,7 @@ async function send(
   }
 }
 
-type DeliveryDeps = Pick<Deps, 'config' | 'clock' | 'resolveHost' | 'logger'> &
+type DeliveryDeps = Pick<Deps, 'config' | 'clock' | 'resolveHost' | 'logger' | 'secretBox'> &
   Partial<Pick<Deps, 'metrics' | 'hmacSha256'>>;
 
 /**
@@ -185,7 +183,7 @@ async function deliverClaimed(
   }
   const timestamp = Math.floor(now.getTime() / 1000);
   const body = webhookBody(d);
-  const signature = await signatureHeader(d, deps.config.secretKey, body, timestamp, now, deps.hmacSha256);
+  const signature = await signatureHeader(d, deps.secretBox, body, timestamp, now, deps.hmacSha256);
   const started = performance.now();
   const result = await send(deps, d, body, signature, timestamp, fetcher);
   const latencyMs = Math.round(performance.now() - started);

@@ -175,7 +175,7 @@ export function registerWebhooks(app: App): void {
 
   app.openapi(routes.rotate, async (c) => {
     const endpoint = await ownEndpoint(c, c.req.valid('param').id);
-    const rotated = await rotateEndpointSecret(c.get('sql'), c.get('deps').config.secretKey, endpoint, now(c));
+    const rotated = await rotateEndpointSecret(c.get('sql'), c.get('deps').secretBox, endpoint, now(c));
     return c.json({ ...toWebhookEndpoint(rotated.endpoint, now(c)), secret: rotated.secret }, 200);
   });
 

@@ -2,7 +2,7 @@ import type { Sql } from '../../db/sql';
 import { transaction } from '../../db/sql';
 import type { Deps } from '../../deps';
 import { ProblemError } from '../../http/problem';
-import { secretBox } from '../../lib/crypto-box';
+import type { SecretBox } from '../../lib/crypto-box';
 import { newId } from '../../lib/ids';
 import {
   type DeliveryRow,
@@ -20,7 +20,7 @@ export const PREVIOUS_SECRET_GRACE_MS = 24 * 3600_000;
 
 export async function createEndpoint(
   sql: Sql,
-  deps: Pick<Deps, 'config' | 'resolveHost'>,
+  deps: Pick<Deps, 'config' | 'resolveHost' | 'secretBox'>,
   args: {
     organizationId: string;
     livemode: boolean;
@@ -39,7 +39,7 @@ export async function createEndpoint(
     url: url.toString(),
     description: args.description ?? null,
     event_types: [...new Set(args.eventTypes)],
-    secret_encrypted: await secretBox(deps.config.secretKey).seal(secret),
+    secret_encrypted: await deps.secretBox.seal(secret),
     at: args.now,
   });
   return { endpoint, secret };
@@ -60,7 +60,7 @@ export async function changeEndpoint(
 /** A new secret; the old one keeps signing alongside it for 24 hours. */
 export async function rotateEndpointSecret(
   sql: Sql,
-  secretKey: string,
+  box: SecretBox,
   endpoint: EndpointRow,
   now: Date,
 ): Promise<{ endpoint: EndpointRow; secret: string }> {
@@ -68,15 +68,11 @@ export async function rotateEndpointSecret(
   const rotated = await rotateSecret(
     sql,
     endpoint.id,
-    await secretBox(secretKey).seal(secret),
+    await box.seal(secret),
     new Date(now.getTime() + PREVIOUS_SECRET_GRACE_MS),
     now,
   );
   return { endpoint: rotated, secret };
-}
-
-export async function endpointSecret(secretKey: string, endpoint: EndpointRow): Promise<string> {
-  return secretBox(secretKey).open(endpoint.secret_encrypted);
 }
 
 /** Queues a `webhook_endpoint.test` event for this endpoint only (the normal delivery path); answers the delivery. */
