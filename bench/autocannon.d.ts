@@ -7,6 +7,10 @@ declare module 'autocannon' {
       method?: string;
       headers?: Record<string, string>;
       body?: string;
+      /** Each request may be rewritten before it is sent (a fresh header per request). */
+      requests?: {
+        setupRequest?: (request: { headers: Record<string, string> }) => { headers: Record<string, string> };
+      }[];
     }
     interface Result {
       requests: { average: number; total: number };

@@ -215,11 +215,26 @@ if (wants('read') || wants('sustained')) {
     );
   console.error(`sustained: run 3 is ${(runs[2]!.rps / runs[0]!.rps).toFixed(2)} × run 1`);
 }
-if (wants('mint'))
+if (wants('mint')) {
   await load('mint consent token', `${api}/v1/delegations/${delegationId}/consent-tokens`, {
     method: 'POST',
     headers: auth,
   });
+  // The SDK sends every write with its own Idempotency-Key: the response is kept for retries.
+  await load(
+    'mint consent token, with an Idempotency-Key (as the SDK sends)',
+    `${api}/v1/delegations/${delegationId}/consent-tokens`,
+    {
+      method: 'POST',
+      headers: auth,
+      requests: [
+        {
+          setupRequest: (request) => ({ ...request, headers: { ...request.headers, 'idempotency-key': randomUUID() } }),
+        },
+      ],
+    },
+  );
+}
 
 // Lists: seed organisations with N procedures each, with SQL (not through the API).
 if (!embedded && wants('lists')) {
