@@ -78,13 +78,18 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
         c.set('sql', tx);
         await next();
         if (c.res.status >= 500 || c.error) throw new Rollback();
-        const responseBody = await deps.secretBox.seal(await c.res.clone().text());
+        const response = c.res;
+        const text = await response.text();
+        // Answered from the text just read rather than from a clone (which tees the body's
+        // stream). Cleared first: replacing a response would wrap its body in a stream again.
+        c.res = undefined;
+        c.res = new Response(text, response);
         await completeIdempotencyKey(tx, {
           credentialId,
           key,
-          status: c.res.status,
-          body: responseBody,
-          contentType: c.res.headers.get('content-type'),
+          status: response.status,
+          body: await deps.secretBox.seal(text),
+          contentType: response.headers.get('content-type'),
         });
       });
     } catch (error) {
