@@ -20,23 +20,12 @@ export const webCryptoAesGcm: AesGcm = async (raw) => {
     'encrypt',
     'decrypt',
   ]);
+  const params = (iv: Uint8Array) => ({ name: 'AES-GCM', iv: iv as Uint8Array<ArrayBuffer> });
   return {
     encrypt: async (iv, plaintext) =>
-      new Uint8Array(
-        await crypto.subtle.encrypt(
-          { name: 'AES-GCM', iv: iv as Uint8Array<ArrayBuffer> },
-          key,
-          plaintext as Uint8Array<ArrayBuffer>,
-        ),
-      ),
+      new Uint8Array(await crypto.subtle.encrypt(params(iv), key, plaintext as Uint8Array<ArrayBuffer>)),
     decrypt: async (iv, sealed) =>
-      new Uint8Array(
-        await crypto.subtle.decrypt(
-          { name: 'AES-GCM', iv: iv as Uint8Array<ArrayBuffer> },
-          key,
-          sealed as Uint8Array<ArrayBuffer>,
-        ),
-      ),
+      new Uint8Array(await crypto.subtle.decrypt(params(iv), key, sealed as Uint8Array<ArrayBuffer>)),
   };
 };
 

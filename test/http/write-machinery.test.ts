@@ -18,7 +18,7 @@ import {
   registerOrg,
   registrationBody,
 } from '../support/fixtures';
-import { consentHeaders, createDraft, FORMS, PDF_BYTES, PNG_BYTES } from '../support/procedures';
+import { createDraft, FORMS, PDF_BYTES, PNG_BYTES, upload } from '../support/procedures';
 
 const t = await fileTestApp();
 
@@ -126,16 +126,11 @@ describe('Idempotency-Key', () => {
     // A 100 kB PDF, as a firm's SDK sends it: every write with an Idempotency-Key.
     const pdf = new Uint8Array(100 * 1024);
     pdf.set(PDF_BYTES);
-    const send = (bytes: Uint8Array, type: string) => {
-      const form = new FormData();
-      form.set('kind', 'DNI_NIE');
-      form.set('file', new Blob([bytes as Uint8Array<ArrayBuffer>], { type }), 'dni.pdf');
-      return t.request(`/v1/procedures/${draft.id}/documents`, {
-        method: 'POST',
-        headers: consentHeaders(org.testKey, token, { 'idempotency-key': 'upload-dni-1' }),
-        body: form,
+    const send = (bytes: Uint8Array, type: string) =>
+      upload(t, org.testKey, token, draft.id, 'DNI_NIE', bytes, {
+        type,
+        headers: { 'idempotency-key': 'upload-dni-1' },
       });
-    };
     const first = await send(pdf, 'application/pdf');
     const retry = await send(pdf, 'application/pdf');
     expect(first.status).toBe(201);

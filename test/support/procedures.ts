@@ -17,7 +17,7 @@ export async function upload(
   procedureId: string,
   kind: string,
   bytes: Uint8Array = PDF_BYTES,
-  options: { type?: string; name?: string } = {},
+  options: { type?: string; name?: string; headers?: Record<string, string> } = {},
 ): Promise<Response> {
   const form = new FormData();
   form.set('kind', kind);
@@ -28,7 +28,7 @@ export async function upload(
   );
   return t.request(`/v1/procedures/${procedureId}/documents`, {
     method: 'POST',
-    headers: consentHeaders(key, token),
+    headers: consentHeaders(key, token, options.headers),
     body: form,
   });
 }
