@@ -129,6 +129,15 @@ export async function deleteOldRateLimitWindows(sql: Sql, before: Date): Promise
   return result.count;
 }
 
+/**
+ * Deletes the Idempotency-Keys whose retention has ended (a claim would take them over anyway):
+ * every write sent with a key leaves a row with its sealed response. Answers how many went.
+ */
+export async function deleteExpiredIdempotencyKeys(sql: Sql, now: Date): Promise<number> {
+  const result = await sql`delete from idempotency_keys where expires_at < ${now}`;
+  return result.count;
+}
+
 export interface IdempotencyRow {
   fingerprint: string;
   state: 'in_flight' | 'completed';

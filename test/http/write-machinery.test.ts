@@ -7,6 +7,8 @@ import { configFromEnv } from '../../api/config';
 import { requestFingerprint } from '../../api/http/idempotency';
 import { memoryLogger } from '../../api/http/logger';
 import { HitBuffer } from '../../api/http/rate-limit';
+import { CalendarStore } from '../../api/modules/calendar/store';
+import { runScheduler } from '../../api/modules/events/scheduler';
 import { nodeDeps } from '../../api/node/runtime';
 import { createTestApp, fileTestApp } from '../support/app';
 import {
@@ -63,6 +65,32 @@ describe('Idempotency-Key', () => {
     });
     await expectProblem(other, 422, 'idempotency_conflict');
     expect(other.headers.get('puente-should-retry')).toBe('false');
+  });
+
+  it('are deleted by the scheduler once 24 hours old, after which the same key runs its request anew', async () => {
+    const org = await registerOrg(t);
+    const send = () =>
+      t.request('/v1/members', {
+        method: 'POST',
+        headers: auth(org.testKey, { 'idempotency-key': 'member-5010' }),
+        json: { name: 'Eva Ruiz', id_number: dni(5010), role: 'agent' },
+      });
+    expect((await send()).status).toBe(201);
+    const sentAt = t.clock.now();
+    const stored = async () =>
+      (
+        await t.sql<{ n: number }[]>`
+          select count(*)::int as n from idempotency_keys where key = 'member-5010'`
+      )[0]!.n;
+    await runScheduler(t.sql, new Date(sentAt.getTime() + 24 * 3600_000 - 1000), new CalendarStore());
+    expect(await stored()).toBe(1);
+    const report = await runScheduler(t.sql, new Date(sentAt.getTime() + 24 * 3600_000 + 1000), new CalendarStore());
+    expect(report.prunedIdempotencyKeys).toBeGreaterThanOrEqual(1);
+    expect(await stored()).toBe(0);
+    // The member exists now, so the request runs and is refused instead of being replayed.
+    const again = await send();
+    expect(again.headers.get('idempotent-replayed')).toBeNull();
+    expect(again.status).toBe(409);
   });
 
   it('scopes keys to the credential', async () => {

@@ -2,7 +2,7 @@ import { MAX_RATE_LIMIT_WINDOW } from '../../config';
 import type { Sql } from '../../db/sql';
 import { transaction } from '../../db/sql';
 import type { Calendar } from '../../deps';
-import { deleteOldRateLimitWindows } from '../../http/queries';
+import { deleteExpiredIdempotencyKeys, deleteOldRateLimitWindows } from '../../http/queries';
 import { addBusinessDays, CalendarUnavailableError } from '../../lib/calendar';
 import { addDays } from '../../lib/dates';
 import { legalDay } from '../../lib/legal-day';
@@ -35,6 +35,8 @@ export interface SchedulerReport {
   endingDelegationAvisos: number;
   /** Rate-limit window rows older than a day, deleted (no limit reads them again). */
   prunedRateLimitWindows: number;
+  /** Idempotency-Keys past their 24 hours, deleted with the responses kept for their retries. */
+  prunedIdempotencyKeys: number;
 }
 
 /** How long a rate-limit window's rows are kept: as long as the longest window the configuration accepts. */
@@ -56,6 +58,7 @@ export async function runScheduler(sql: Sql, now: Date, calendar: Calendar): Pro
     expiredRequirements: 0,
     endingDelegationAvisos: 0,
     prunedRateLimitWindows: 0,
+    prunedIdempotencyKeys: 0,
   };
   // Housekeeping first, so a failure further on never skips it; in the passes of each hour's first minute
   // only (the delete scans the table, which holds a day of windows).
@@ -64,6 +67,8 @@ export async function runScheduler(sql: Sql, now: Date, calendar: Calendar): Pro
       sql,
       new Date(now.getTime() - RATE_LIMIT_RETENTION_MS),
     );
+  // On every pass: the expiry's index finds them, and each pass deletes what expired since the last.
+  report.prunedIdempotencyKeys = await deleteExpiredIdempotencyKeys(sql, now);
   await transaction(sql, async (tx) => {
     for (const r of await expireDueRequests(tx, now)) {
       report.expiredRequests++;
