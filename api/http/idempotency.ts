@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 
 import { transaction } from '../db/sql';
+import type { Sha256 } from '../deps';
 import type { AppEnv } from './context';
 import { ProblemError } from './problem';
 import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from './queries';
@@ -107,7 +108,7 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
  * not change between releases.
  */
 export function requestFingerprint(
-  sha256: (data: Uint8Array) => Promise<string>,
+  sha256: Sha256,
   request: { method: string; path: string; contentType: string | undefined; body: Uint8Array },
 ): Promise<string> {
   const head = new TextEncoder().encode(`${request.method} ${request.path}\n`);

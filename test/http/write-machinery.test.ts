@@ -173,7 +173,7 @@ describe('Idempotency-Key', () => {
   });
 
   it('fingerprints a request as it always has: the boundary left out, each byte read as windows-1252, UTF-8 encoded', async () => {
-    const sha256 = async (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
+    const sha256 = async (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
     const boundary = 'XyZ123';
     // 0xE9 is é (UTF-8 C3 A9) and 0xFF is ÿ (C3 BF). Bytes 0x80–0x9F are left out: Node 20 decodes
     // them as Latin-1 control characters, other runtimes as windows-1252.
