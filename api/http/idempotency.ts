@@ -10,6 +10,13 @@ const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
 const RETENTION_MS = 24 * 3600_000;
 
 /**
+ * The headers of the first response that a replay repeats: they describe the result (the
+ * version to send as `If-Match`, where it lives, whether to resend). Headers about the request
+ * itself (its id, the rate limit's count) are this request's own and set around the replay.
+ */
+const REPLAYED_HEADERS = ['etag', 'location', 'content-disposition', 'puente-should-retry'] as const;
+
+/**
  * `Idempotency-Key` for writes: the first response is stored (scoped to the credential) and
  * replayed to retries; the same key with another request is refused. Server errors are not
  * stored, so they can be retried with the same key.
@@ -66,6 +73,7 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
       }
       const stored = existing.response_body ? await c.get('deps').secretBox.open(existing.response_body) : '';
       return c.body(stored, existing.response_status as 200, {
+        ...existing.response_headers,
         'content-type': existing.response_content_type ?? 'application/json',
         'idempotent-replayed': 'true',
       });
@@ -91,6 +99,7 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
           status: response.status,
           body: await deps.secretBox.seal(text),
           contentType: response.headers.get('content-type'),
+          headers: replayedHeaders(response.headers),
         });
       });
     } catch (error) {
@@ -123,13 +132,29 @@ export function requestFingerprint(
 
 /**
  * A multipart body with its boundary taken out: clients draw a new boundary for every request, so
- * a retry of the same upload would otherwise never match its first attempt.
+ * a retry of the same upload would otherwise never match its first attempt. Each byte is read as
+ * the character of the same number (U+0000 to U+00FF), the boundary removed, and the text UTF-8
+ * encoded: the bytes the first releases hashed. They read the body with a `windows-1252`
+ * TextDecoder, which only Node decodes that way (WHATWG decoders turn 0x80–0x9F into other
+ * characters), so the same upload retried on a Worker, or on a later Node, would not have matched.
  */
 function withoutBoundary(body: Uint8Array, contentType: string | undefined): Uint8Array {
   const boundary = /^multipart\/[^;]+;.*\bboundary="?([^";]+)"?/i.exec(contentType ?? '')?.[1];
   if (!boundary) return body;
-  // One character per byte (windows-1252 decodes every byte to a distinct character), so nothing else changes.
-  return new TextEncoder().encode(new TextDecoder('windows-1252').decode(body).replaceAll(boundary, ''));
+  let text = '';
+  for (let at = 0; at < body.length; at += 8192) {
+    text += String.fromCharCode.apply(null, body.subarray(at, at + 8192) as unknown as number[]);
+  }
+  return new TextEncoder().encode(text.replaceAll(boundary, ''));
+}
+
+function replayedHeaders(headers: Headers): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const name of REPLAYED_HEADERS) {
+    const value = headers.get(name);
+    if (value !== null) kept[name] = value;
+  }
+  return kept;
 }
 
 /** Undoes the handler's writes when it answered with an error (nothing is stored for replay). */

@@ -144,6 +144,8 @@ export interface IdempotencyRow {
   response_status: number | null;
   response_body: string | null;
   response_content_type: string | null;
+  /** The headers a replay repeats (see `REPLAYED_HEADERS`); null for rows stored before they were kept. */
+  response_headers: Record<string, string> | null;
   locked_until: Date;
 }
 
@@ -166,18 +168,26 @@ export async function claimIdempotencyKey(
     returning key`;
   if (claimed.length > 0) return null;
   const [existing] = await sql<IdempotencyRow[]>`
-    select fingerprint, state, response_status, response_body, response_content_type, locked_until
+    select fingerprint, state, response_status, response_body, response_content_type, response_headers, locked_until
     from idempotency_keys where credential_id = ${args.credentialId} and key = ${args.key}`;
   return existing ?? null;
 }
 
 export async function completeIdempotencyKey(
   sql: Sql,
-  args: { credentialId: string; key: string; status: number; body: string; contentType: string | null },
+  args: {
+    credentialId: string;
+    key: string;
+    status: number;
+    body: string;
+    contentType: string | null;
+    headers: Record<string, string>;
+  },
 ): Promise<void> {
   await sql`
     update idempotency_keys
-    set state = 'completed', response_status = ${args.status}, response_body = ${args.body}, response_content_type = ${args.contentType}
+    set state = 'completed', response_status = ${args.status}, response_body = ${args.body}, response_content_type = ${args.contentType},
+        response_headers = ${sql.json(args.headers)}
     where credential_id = ${args.credentialId} and key = ${args.key}`;
 }
 

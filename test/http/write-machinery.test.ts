@@ -20,7 +20,7 @@ import {
   registerOrg,
   registrationBody,
 } from '../support/fixtures';
-import { createDraft, FORMS, PDF_BYTES, PNG_BYTES, upload } from '../support/procedures';
+import { consentHeaders, createDraft, FORMS, PDF_BYTES, PNG_BYTES, upload } from '../support/procedures';
 
 const t = await fileTestApp();
 
@@ -172,15 +172,63 @@ describe('Idempotency-Key', () => {
     await expectProblem(await send(PNG_BYTES, 'image/png'), 422, 'idempotency_conflict');
   });
 
-  it('fingerprints a request as it always has: the boundary left out, each byte read as windows-1252, UTF-8 encoded', async () => {
+  it("replays the first response's ETag, so a retried update can be followed by the next If-Match", async () => {
+    const org = await registerOrg(t);
+    const granted = await grantDelegation(t, org.testKey, {
+      scope: { procedure_types: ['JUB'], subjects: [], capacities: ['consult', 'file'] },
+    });
+    const token = await mintToken(t, org.testKey, granted.delegationId);
+    const create = () =>
+      t.request('/v1/procedures', {
+        method: 'POST',
+        headers: consentHeaders(org.testKey, token, { 'idempotency-key': 'draft-etag-1' }),
+        json: { type: 'JUB', form: {} },
+      });
+    const created = await create();
+    const createdAgain = await create();
+    expect(createdAgain.headers.get('idempotent-replayed')).toBe('true');
+    const draft = (await created.json()) as { id: string; version: number };
+    expect(created.headers.get('etag')).toBe(`"${draft.id}.v${draft.version}"`);
+    expect(createdAgain.headers.get('etag')).toBe(created.headers.get('etag'));
+
+    const update = () =>
+      t.request(`/v1/procedures/${draft.id}`, {
+        method: 'PATCH',
+        headers: consentHeaders(org.testKey, token, {
+          'idempotency-key': 'draft-etag-2',
+          'if-match': created.headers.get('etag')!,
+        }),
+        json: { form: FORMS.JUB },
+      });
+    const updated = await update();
+    expect(updated.status).toBe(200);
+    // The retry is answered from the stored response (its If-Match no longer matches the procedure).
+    const retried = await update();
+    expect(retried.status).toBe(200);
+    expect(retried.headers.get('idempotent-replayed')).toBe('true');
+    expect(retried.headers.get('etag')).toBe(`"${draft.id}.v${draft.version + 1}"`);
+    // A fresh request id and rate-limit count are this request's own, not the stored ones.
+    expect(retried.headers.get('request-id')).not.toBe(updated.headers.get('request-id'));
+    const next = await t.request(`/v1/procedures/${draft.id}`, {
+      method: 'PATCH',
+      headers: consentHeaders(org.testKey, token, { 'if-match': retried.headers.get('etag')! }),
+      json: { form: FORMS.JUB },
+    });
+    expect(next.status).toBe(200);
+  });
+
+  it('fingerprints a request as it always has: the boundary left out, each byte read as U+0000–U+00FF, UTF-8 encoded', async () => {
     const sha256 = async (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
     const boundary = 'XyZ123';
-    // 0xE9 is é (UTF-8 C3 A9) and 0xFF is ÿ (C3 BF). Bytes 0x80–0x9F are left out: Node 20 decodes
-    // them as Latin-1 control characters, other runtimes as windows-1252.
+    // 0xE9 is é (UTF-8 C3 A9), 0xFF is ÿ (C3 BF), and 0x80 and 0x9F are the C1 controls U+0080
+    // (C2 80) and U+009F (C2 9F), as Node 20 hashed them; a windows-1252 decoder elsewhere would
+    // have made them € (E2 82 AC) and Ÿ (C5 B8), and a retry there would not match.
     const body = new Uint8Array([
       ...new TextEncoder().encode(`--${boundary}\r\nA`),
       0xe9,
       0xff,
+      0x80,
+      0x9f,
       ...new TextEncoder().encode(`\r\n--${boundary}--`),
     ]);
     const expected = new Uint8Array([
@@ -189,6 +237,10 @@ describe('Idempotency-Key', () => {
       0xa9,
       0xc3,
       0xbf,
+      0xc2,
+      0x80,
+      0xc2,
+      0x9f,
       ...new TextEncoder().encode('\r\n----'),
     ]);
     expect(
