@@ -434,7 +434,17 @@ describe('avisos: email through SMTP, SMS through a signed gateway, end to end t
       // (One in a million: the random code may be 000000 itself.)
       if (wrong.status === 200) return;
       expect(((await wrong.json()) as any).code).toBe('contact_code_invalid');
+      expect(wrong.headers.get('puente-should-retry')).toBe('false');
     }
+    // A retry of a guess is its stored answer again, headers included, and not another guess.
+    const replayed = await t.request('/v1/me/aviso-settings/contacts/phone/confirm', {
+      method: 'POST',
+      headers: auth(token, { 'idempotency-key': `guess-4-${pendingAviso!.id}` }),
+      json: { code: '000000' },
+    });
+    expect(replayed.headers.get('idempotent-replayed')).toBe('true');
+    expect(((await replayed.json()) as any).code).toBe('contact_code_invalid');
+    expect(replayed.headers.get('puente-should-retry')).toBe('false');
     const ended = await t.request('/v1/me/aviso-settings/contacts/phone/confirm', {
       method: 'POST',
       headers: auth(token),
