@@ -3,6 +3,7 @@ import { exportJWK, generateKeyPair, importJWK, type JWK, type JWTPayload } from
 import type { Sql } from '../../db/sql';
 import { transaction } from '../../db/sql';
 import type { KeyPurpose, SigningKey, SigningKeys } from '../../deps';
+import { BoundedMap } from '../../lib/bounded-map';
 import type { SecretBox } from '../../lib/crypto-box';
 import { type Ed25519, type Ed25519PublicKey, webCryptoEd25519 } from '../../lib/ed25519';
 import { randomToken } from '../../lib/ids';
@@ -30,8 +31,8 @@ export class SigningKeyStore implements SigningKeys {
   private readonly current = new Map<KeyPurpose, { key: SigningKey; loadedAt: number }>();
   private readonly publicKeys = new Map<string, CryptoKey>();
   private readonly verifiers = new Map<string, Ed25519PublicKey>();
-  /** Tokens whose signature and fixed claims verified, by their exact text; the oldest go first. */
-  private readonly verified = new Map<string, JWTPayload>();
+  /** Tokens whose signature and fixed claims verified, by their exact text; the least recently used go first. */
+  private readonly verified = new BoundedMap<string, JWTPayload>(VERIFIED_TOKENS_KEPT);
 
   /** `ed25519`: the runtime's fastest Ed25519 (node:crypto on Node, injected by the entry point); WebCrypto otherwise. */
   constructor(
@@ -92,7 +93,6 @@ export class SigningKeyStore implements SigningKeys {
   }
 
   rememberVerified(token: string, payload: JWTPayload): void {
-    if (this.verified.size >= VERIFIED_TOKENS_KEPT) this.verified.delete(this.verified.keys().next().value!);
     this.verified.set(token, payload);
   }
 

@@ -2,6 +2,7 @@ import { GroupCommit } from '../../db/group-commit';
 import type { Sql } from '../../db/sql';
 import { transaction } from '../../db/sql';
 import type { Deps } from '../../deps';
+import { BoundedMap } from '../../lib/bounded-map';
 import type { SecretBox } from '../../lib/crypto-box';
 import { type HmacKey, type HmacSha256, webCryptoHmac } from '../../lib/hmac';
 import {
@@ -55,19 +56,19 @@ export function webhookBody(
 
 /**
  * Endpoints' signing keys by sealed secret, opened and imported once per process rather than per
- * delivery. A rotation seals a new secret, so a new entry; the oldest entries go past the bound.
+ * delivery. A rotation seals a new secret, so a new entry; past the bound, the least recently
+ * used go.
  */
-const signingKeysByImplementation = new WeakMap<HmacSha256, Map<string, Promise<HmacKey>>>();
+const signingKeysByImplementation = new WeakMap<HmacSha256, BoundedMap<string, Promise<HmacKey>>>();
 const SIGNING_KEYS_KEPT = 1000;
 
 function signingKey(box: SecretBox, sealed: string, hmac: HmacSha256): Promise<HmacKey> {
   let signingKeys = signingKeysByImplementation.get(hmac);
-  if (!signingKeys) signingKeysByImplementation.set(hmac, (signingKeys = new Map()));
+  if (!signingKeys) signingKeysByImplementation.set(hmac, (signingKeys = new BoundedMap(SIGNING_KEYS_KEPT)));
   let key = signingKeys.get(sealed);
   if (!key) {
     key = box.open(sealed).then((secret) => importSigningKey(secret, hmac));
     key.catch(() => signingKeys.delete(sealed));
-    if (signingKeys.size >= SIGNING_KEYS_KEPT) signingKeys.delete(signingKeys.keys().next().value!);
     signingKeys.set(sealed, key);
   }
   return key;
