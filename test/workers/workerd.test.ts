@@ -7,13 +7,17 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { configFromEnv } from '../../api/config';
+import { ManualClock } from '../../api/lib/clock';
 import { Puente } from '../../sdk/src';
+import { testAppOver } from '../support/app';
 import { openTestDatabase } from '../support/database';
 import { registrationBody } from '../support/people';
 import { startReceiver } from '../support/receiver';
 import { freePort, ROOT } from '../support/server-process';
 
 const enabled = Boolean(process.env.DATABASE_URL);
+const BASE_URL = 'https://api.puente.test';
 
 /** Nothing leaves the machine: no telemetry, no update check, no `Request.cf` download. */
 const OFFLINE = {
@@ -100,7 +104,12 @@ describe.skipIf(!enabled)('the Worker in workerd (wrangler dev, local PostgreSQL
 
   beforeAll(async () => {
     database = await openTestDatabase();
-    worker = await startWrangler(database.url!, { PUENTE_ENV: 'test', PUENTE_WEBHOOKS_ALLOW_PRIVATE: '1' });
+    // A public base URL of their own, as every instance of one deployment shares (the tokens' issuer).
+    worker = await startWrangler(database.url!, {
+      PUENTE_ENV: 'test',
+      PUENTE_WEBHOOKS_ALLOW_PRIVATE: '1',
+      PUENTE_BASE_URL: BASE_URL,
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -169,6 +178,71 @@ describe.skipIf(!enabled)('the Worker in workerd (wrangler dev, local PostgreSQL
     } finally {
       await receiver.close();
     }
+  }, 60_000);
+
+  it('replays to an upload retried on the Worker the response Node stored for its first attempt', async () => {
+    const post = async (base: string, path: string, headers: Record<string, string>, body?: unknown) => {
+      const res = await fetch(`${base}${path}`, {
+        method: 'POST',
+        headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      expect(res.status, await res.clone().text()).toBeLessThan(300);
+      return (await res.json()) as Record<string, any>;
+    };
+    const base = worker.baseUrl;
+    const { test_key } = await post(base, '/v1/organizations', {}, registrationBody());
+    const auth = { authorization: `Bearer ${test_key.secret}` };
+    const request = await post(base, '/v1/delegation-requests', auth, {
+      citizen: { id_number: '11111111H', name: 'Carmen López García' },
+      scope: { procedure_types: ['JUB'], subjects: [], capacities: ['consult', 'file'] },
+      valid_until: '2027-12-31',
+    });
+    const accepted = await post(base, `/v1/sandbox/delegation-requests/${request.id}/accept`, auth);
+    const { token } = await post(base, `/v1/delegations/${accepted.delegation_id}/consent-tokens`, auth, {
+      lifetime_seconds: 600,
+    });
+    const draft = await post(base, '/v1/procedures', { ...auth, 'puente-consent': token }, { type: 'JUB', form: {} });
+
+    // A PDF with bytes 0x80–0x9F, which text decoders read differently on Node and in workerd.
+    const pdf = new Uint8Array([...new TextEncoder().encode('%PDF-1.4\n%'), 0x80, 0x93, 0x9f, 0xe9, 0x0a]);
+    const multipart = (boundary: string) =>
+      new Uint8Array([
+        ...new TextEncoder().encode(
+          `--${boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\nDNI_NIE\r\n--${boundary}\r\n` +
+            `Content-Disposition: form-data; name="file"; filename="dni.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
+        ),
+        ...pdf,
+        ...new TextEncoder().encode(`\r\n--${boundary}--\r\n`),
+      ]);
+    const send = (boundary: string) => ({
+      method: 'POST',
+      headers: {
+        ...auth,
+        'puente-consent': token,
+        'idempotency-key': `upload-${draft.id}`,
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+      },
+      body: multipart(boundary),
+    });
+    // The first attempt reaches a Node instance of the same deployment (same database, secrets, base
+    // URL; its clock the real one too).
+    const node = testAppOver(
+      database,
+      configFromEnv({ PUENTE_ENV: 'test', PUENTE_BASE_URL: BASE_URL }),
+      new ManualClock(new Date()),
+    );
+    const first = await node.app.request(`/v1/procedures/${draft.id}/documents`, send('node-boundary-1'));
+    expect(first.status, await first.clone().text()).toBe(201);
+    // The retry, with a boundary of its own, reaches the Worker: same fingerprint, and the stored
+    // response (sealed with node:crypto) opened with WebCrypto.
+    const retry = await fetch(`${base}/v1/procedures/${draft.id}/documents`, send('worker-boundary-22'));
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(await retry.text()).toBe(await first.text());
+    const [row] = await database.sql<{ n: number }[]>`
+      select count(*)::int as n from documents where procedure_id = ${draft.id}`;
+    expect(row!.n).toBe(1);
   }, 60_000);
 
   it('answers every request with configuration_invalid naming a missing or invalid secret, never its value', async () => {
