@@ -23,22 +23,28 @@ const wants = (scenario: string) => !only || only.includes(scenario);
 const adminToken = 'bench-admin-token-0123456789abcdef';
 const dbUrl = embedded ? undefined : await freshDatabase(process.env.BENCH_DATABASE ?? 'puente_bench');
 const dataDir = embedded ? `/tmp/puente-bench-${Date.now()}` : undefined;
+// BENCH_NODE_FLAGS='--perf-basic-prof' passes flags to the server's node (e.g. to read `perf record -p` of it).
+const nodeFlags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
 // BENCH_PROFILE=1 writes a CPU profile of the server to bench/results/profiles/ (open it in Chrome DevTools).
 const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=bench/results/profiles'] : [];
 // The server runs compiled, as `npm start` runs it (not through tsx, whose transpiler would add to its memory).
 await bundle({ 'bench-server': 'bench/server.ts' }, 'dist/bench');
-const child = spawn(process.execPath, [...profile, '--enable-source-maps', 'dist/bench/bench-server.js'], {
-  env: {
-    ...process.env,
-    PUENTE_WEBHOOKS_ALLOW_PRIVATE: '1',
-    DATABASE_URL: dbUrl ?? '',
-    PUENTE_DATA_DIR: dataDir,
-    PUENTE_ADMIN_TOKEN: adminToken,
-    PUENTE_ENV: 'development',
-    DATABASE_POOL_SIZE: '10',
+const child = spawn(
+  process.execPath,
+  [...nodeFlags, ...profile, '--enable-source-maps', 'dist/bench/bench-server.js'],
+  {
+    env: {
+      ...process.env,
+      PUENTE_WEBHOOKS_ALLOW_PRIVATE: '1',
+      DATABASE_URL: dbUrl ?? '',
+      PUENTE_DATA_DIR: dataDir,
+      PUENTE_ADMIN_TOKEN: adminToken,
+      PUENTE_ENV: 'development',
+      DATABASE_POOL_SIZE: '10',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
   },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
+);
 const ready = await new Promise<{
   ports: { bare: number; db: number; write: number; grouped: number; app: number };
   pid: number;
