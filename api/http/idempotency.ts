@@ -40,12 +40,13 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
     const credentialId = principal?.credentialId ?? 'anonymous';
     const sql = c.get('sql');
     const now = c.get('deps').clock.now();
-    const fingerprint = await requestFingerprint(c.get('deps').sha256, {
+    const request = {
       method: c.req.method,
       path: c.req.path,
       contentType: c.req.header('content-type'),
       body: new Uint8Array(await c.req.arrayBuffer()),
-    });
+    };
+    const fingerprint = await requestFingerprint(c.get('deps').sha256, request);
 
     const existing = await claimIdempotencyKey(sql, {
       credentialId,
@@ -56,7 +57,10 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
       expiresAt: new Date(now.getTime() + RETENTION_MS),
     });
     if (existing) {
-      if (existing.fingerprint !== fingerprint) {
+      if (
+        existing.fingerprint !== fingerprint &&
+        existing.fingerprint !== (await legacyFingerprint(c.get('deps').sha256, request))
+      ) {
         throw new ProblemError(
           'idempotency_conflict',
           'This Idempotency-Key was already used with a different request.',
@@ -112,40 +116,87 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
 }
 
 /**
- * What makes two requests the same: method, path and body, a multipart body's boundary left out
- * (a client's retry draws a new one). Fingerprints are stored with their keys, so these bytes must
- * not change between releases.
+ * What makes two requests the same: method, path and body bytes, with a multipart body's boundary
+ * left out wherever it occurs (a client's retry draws a new one). Byte for byte, with no text
+ * decoding, so every runtime computes the same digest. Fingerprints are stored with their keys
+ * for 24 hours, so these bytes must not change between releases without `legacyFingerprint`.
  */
-export function requestFingerprint(
-  sha256: Sha256,
-  request: { method: string; path: string; contentType: string | undefined; body: Uint8Array },
-): Promise<string> {
+export function requestFingerprint(sha256: Sha256, request: FingerprintedRequest): Promise<string> {
   const head = new TextEncoder().encode(`${request.method} ${request.path}\n`);
-  const body = withoutBoundary(request.body, request.contentType);
-  // Joined with set, never by spreading: a spread makes a JS array of one number per byte (about
-  // 8 ms per 100 kB uploaded, and a second the size of the cap).
-  const data = new Uint8Array(head.length + body.length);
+  const boundary = multipartBoundary(request.contentType);
+  const kept = boundary ? segmentsWithout(request.body, boundary) : [request.body];
+  // Joined with set, never by spreading (a spread makes a JS array of one number per byte).
+  const data = new Uint8Array(head.length + kept.reduce((n, part) => n + part.length, 0));
   data.set(head);
-  data.set(body, head.length);
+  let at = head.length;
+  for (const part of kept) {
+    data.set(part, at);
+    at += part.length;
+  }
   return sha256(data);
 }
 
+interface FingerprintedRequest {
+  method: string;
+  path: string;
+  contentType: string | undefined;
+  body: Uint8Array;
+}
+
 /**
- * A multipart body with its boundary taken out: clients draw a new boundary for every request, so
- * a retry of the same upload would otherwise never match its first attempt. Each byte is read as
- * the character of the same number (U+0000 to U+00FF), the boundary removed, and the text UTF-8
- * encoded: the bytes the first releases hashed. They read the body with a `windows-1252`
- * TextDecoder, which only Node decodes that way (WHATWG decoders turn 0x80–0x9F into other
- * characters), so the same upload retried on a Worker, or on a later Node, would not have matched.
+ * The fingerprint of keys stored by earlier releases, for a retry that arrives within their 24
+ * hours: each byte of a multipart body read as the character of the same number, the boundary
+ * removed, the text UTF-8 encoded. It differs from `requestFingerprint` only for multipart bodies
+ * with bytes from 0x80 (elsewhere the digest is undefined); it costs a text transform of the
+ * whole body, so it is only computed when the current fingerprint did not match.
  */
-function withoutBoundary(body: Uint8Array, contentType: string | undefined): Uint8Array {
-  const boundary = /^multipart\/[^;]+;.*\bboundary="?([^";]+)"?/i.exec(contentType ?? '')?.[1];
-  if (!boundary) return body;
+export async function legacyFingerprint(sha256: Sha256, request: FingerprintedRequest): Promise<string | undefined> {
+  const boundary = multipartBoundary(request.contentType);
+  if (!boundary || !request.body.some((byte) => byte >= 0x80)) return undefined;
   let text = '';
-  for (let at = 0; at < body.length; at += 8192) {
-    text += String.fromCharCode.apply(null, body.subarray(at, at + 8192) as unknown as number[]);
+  for (let at = 0; at < request.body.length; at += 8192) {
+    text += String.fromCharCode.apply(null, request.body.subarray(at, at + 8192) as unknown as number[]);
   }
-  return new TextEncoder().encode(text.replaceAll(boundary, ''));
+  const body = new TextEncoder().encode(text.replaceAll(boundary, ''));
+  return requestFingerprint(sha256, { ...request, contentType: undefined, body });
+}
+
+function multipartBoundary(contentType: string | undefined): string | undefined {
+  return /^multipart\/[^;]+;.*\bboundary="?([^";]+)"?/i.exec(contentType ?? '')?.[1];
+}
+
+/** The parts of `body` between the occurrences of `boundary` (a header value: one byte per character). */
+function segmentsWithout(body: Uint8Array, boundary: string): Uint8Array[] {
+  const needle = new Uint8Array(boundary.length);
+  for (let i = 0; i < boundary.length; i++) {
+    const code = boundary.charCodeAt(i);
+    // A wider character is not a byte of any body: the boundary occurs nowhere.
+    if (code > 0xff) return [body];
+    needle[i] = code;
+  }
+  const kept: Uint8Array[] = [];
+  let from = 0;
+  for (let at = indexOfBytes(body, needle, 0); at !== -1; at = indexOfBytes(body, needle, from)) {
+    kept.push(body.subarray(from, at));
+    from = at + needle.length;
+  }
+  kept.push(body.subarray(from));
+  return kept;
+}
+
+/** Where `needle` first occurs in `haystack` at or after `from`, or -1. */
+function indexOfBytes(haystack: Uint8Array, needle: Uint8Array, from: number): number {
+  const last = haystack.length - needle.length;
+  for (
+    let at = haystack.indexOf(needle[0]!, from);
+    at !== -1 && at <= last;
+    at = haystack.indexOf(needle[0]!, at + 1)
+  ) {
+    let i = 1;
+    while (i < needle.length && haystack[at + i] === needle[i]) i++;
+    if (i === needle.length) return at;
+  }
+  return -1;
 }
 
 function replayedHeaders(headers: Headers): Record<string, string> {

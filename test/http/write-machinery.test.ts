@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 import { createApp } from '../../api/app';
 import { configFromEnv } from '../../api/config';
-import { requestFingerprint } from '../../api/http/idempotency';
+import { legacyFingerprint, requestFingerprint } from '../../api/http/idempotency';
 import { memoryLogger } from '../../api/http/logger';
 import { HitBuffer } from '../../api/http/rate-limit';
 import { CalendarStore } from '../../api/modules/calendar/store';
@@ -217,12 +217,10 @@ describe('Idempotency-Key', () => {
     expect(next.status).toBe(200);
   });
 
-  it('fingerprints a request as it always has: the boundary left out, each byte read as U+0000–U+00FF, UTF-8 encoded', async () => {
+  it('fingerprints a request byte for byte: method, path and body, the multipart boundary left out', async () => {
     const sha256 = async (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
     const boundary = 'XyZ123';
-    // 0xE9 is é (UTF-8 C3 A9), 0xFF is ÿ (C3 BF), and 0x80 and 0x9F are the C1 controls U+0080
-    // (C2 80) and U+009F (C2 9F), as Node 20 hashed them; a windows-1252 decoder elsewhere would
-    // have made them € (E2 82 AC) and Ÿ (C5 B8), and a retry there would not match.
+    // 0x80 and 0x9F are the bytes text decoders disagree on; here they are bytes like any other.
     const body = new Uint8Array([
       ...new TextEncoder().encode(`--${boundary}\r\nA`),
       0xe9,
@@ -231,7 +229,18 @@ describe('Idempotency-Key', () => {
       0x9f,
       ...new TextEncoder().encode(`\r\n--${boundary}--`),
     ]);
+    const request = { method: 'POST', path: '/v1/x', contentType: `multipart/form-data; boundary=${boundary}`, body };
     const expected = new Uint8Array([
+      ...new TextEncoder().encode('POST /v1/x\n--\r\nA'),
+      0xe9,
+      0xff,
+      0x80,
+      0x9f,
+      ...new TextEncoder().encode('\r\n----'),
+    ]);
+    expect(await requestFingerprint(sha256, request)).toBe(await sha256(expected));
+    // Keys stored by earlier releases (each byte read as U+0000–U+00FF, UTF-8 encoded) still match.
+    const legacy = new Uint8Array([
       ...new TextEncoder().encode('POST /v1/x\n--\r\nA'),
       0xc3,
       0xa9,
@@ -243,14 +252,54 @@ describe('Idempotency-Key', () => {
       0x9f,
       ...new TextEncoder().encode('\r\n----'),
     ]);
-    expect(
-      await requestFingerprint(sha256, {
+    expect(await legacyFingerprint(sha256, request)).toBe(await sha256(legacy));
+    // Without bytes from 0x80, or without a boundary, the two never differed.
+    expect(await legacyFingerprint(sha256, { ...request, body: body.subarray(0, 10) })).toBeUndefined();
+    expect(await legacyFingerprint(sha256, { ...request, contentType: 'application/pdf' })).toBeUndefined();
+  });
+
+  it('replays an upload whose key was stored with the earlier fingerprint', async () => {
+    const org = await registerOrg(t);
+    const granted = await grantDelegation(t, org.testKey, {
+      scope: { procedure_types: ['JUB'], subjects: [], capacities: ['consult', 'file'] },
+    });
+    const token = await mintToken(t, org.testKey, granted.delegationId);
+    const draft = await createDraft(t, org.testKey, token, 'JUB', FORMS.JUB);
+    const pdf = Buffer.from([...PDF_BYTES, 0x80, 0xe9, 0x9f, 0x0a]);
+    const parts = (boundary: string, file: Buffer) => [
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\nDNI_NIE\r\n--${boundary}\r\n` +
+          'Content-Disposition: form-data; name="file"; filename="dni.pdf"\r\nContent-Type: application/pdf\r\n\r\n',
+      ),
+      file,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ];
+    const send = (boundary: string, file = pdf) =>
+      t.request(`/v1/procedures/${draft.id}/documents`, {
         method: 'POST',
-        path: '/v1/x',
-        contentType: `multipart/form-data; boundary=${boundary}`,
-        body,
-      }),
-    ).toBe(await sha256(expected));
+        headers: consentHeaders(org.testKey, token, {
+          'idempotency-key': 'upload-legacy-1',
+          'content-type': `multipart/form-data; boundary=${boundary}`,
+        }),
+        body: Buffer.concat(parts(boundary, file)),
+      });
+    const first = await send('first-boundary');
+    expect(first.status).toBe(201);
+    // The key as an earlier release stored it: the body without its boundary, each byte as the
+    // character U+0000–U+00FF, UTF-8 encoded.
+    const text = parts('', pdf)
+      .map((part) => part.toString('latin1'))
+      .join('');
+    const earlier = createHash('sha256')
+      .update(Buffer.concat([Buffer.from(`POST /v1/procedures/${draft.id}/documents\n`), Buffer.from(text, 'utf8')]))
+      .digest('hex');
+    await t.sql`update idempotency_keys set fingerprint = ${earlier} where key = 'upload-legacy-1'`;
+    const retry = await send('retry-boundary');
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(await retry.text()).toBe(await first.text());
+    // Another file under the key is still another request.
+    await expectProblem(await send('third-boundary', Buffer.from([...PDF_BYTES, 0x81])), 422, 'idempotency_conflict');
   });
 
   it('refuses keys longer than 255 characters', async () => {
