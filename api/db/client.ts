@@ -35,6 +35,11 @@ export interface SqlOptions {
  * estimate that crosses the JIT threshold (a million-row organisation's list) made PostgreSQL
  * compile it on every execution, 0.7 s a page. Both travel in the startup packet: the embedded
  * database ignores them, Hyperdrive gets none.
+ *
+ * The driver is patched at install (`api/db/patches/`, applied by patch-package): without type
+ * fetching, a reservation (every transaction, see `begin`) that had to open its connection was
+ * never handed it, so on a fresh pool, or whenever a connection was reopened after its 30–60
+ * minute lifetime, that transaction and every later query waited forever (porsager/postgres#751).
  */
 export function createSql(
   target: string | { host: string; port: number; database: string; username: string },

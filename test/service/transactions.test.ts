@@ -4,9 +4,6 @@ import { afterCommit, begin, savepoint, transaction } from '../../api/db/sql';
 import { fileTestApp } from '../support/app';
 
 const t = await fileTestApp();
-// The embedded database's one connection is opened by a first plain query (the server's is its
-// migrations); a transaction that is the very first use of a fresh embedded client waits forever.
-await t.sql`select 1`;
 
 describe('transactions (api/db/sql.ts)', () => {
   it('a nested transaction joins the enclosing one: its hooks run when the outermost commits, not before', async () => {

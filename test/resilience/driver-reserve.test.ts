@@ -1,0 +1,95 @@
+// The transactions every write runs on (`begin` in api/db/sql.ts) reserve a connection of the
+// postgres.js pool. Without type fetching (the embedded database, Hyperdrive), the driver (3.4.9)
+// left a reservation that had to open its connection pending forever, and every later query of
+// the pool behind it: on a fresh pool, and whenever the pool reopened a connection (each lives 30
+// to 60 minutes). Patched in api/db/patches/postgres+3.4.9.patch (porsager/postgres#751). The server
+// ending a connection a reservation waited for is covered too (a restart or failover under load).
+import postgres from 'postgres';
+import { describe, expect, it } from 'vitest';
+
+import { createSql } from '../../api/db/client';
+import { begin, type Sql } from '../../api/db/sql';
+import { openEmbedded } from '../../api/node/database';
+
+const postgresUrl = process.env.DATABASE_URL;
+
+/** Settles with the promise, or fails the test after `ms` instead of hanging it. */
+function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what}: still pending after ${ms} ms`)), ms)),
+  ]);
+}
+
+describe('reserving a connection for a transaction', () => {
+  it('works as the very first use of a fresh embedded database', async () => {
+    const db = await openEmbedded();
+    try {
+      const [row] = await within(
+        10_000,
+        begin(db.sql, (tx) => tx<{ one: number }[]>`select 1 as one`),
+        'begin',
+      );
+      expect(row!.one).toBe(1);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it.skipIf(!postgresUrl)('works as the very first use of a PostgreSQL pool without type fetching', async () => {
+    const sql = createSql(postgresUrl!, { max: 1, fetchTypes: false });
+    try {
+      const [row] = await within(
+        10_000,
+        begin(sql, (tx) => tx<{ one: number }[]>`select 1 as one`),
+        'begin',
+      );
+      expect(row!.one).toBe(1);
+    } finally {
+      await sql.end({ timeout: 1 });
+    }
+  });
+
+  it.skipIf(!postgresUrl)('works as the first use of a connection the pool recycled (its lifetime ended)', async () => {
+    // The pool's own options (createSql leaves the driver's 30–60 min lifetime), with a 1 s lifetime.
+    const sql = postgres(postgresUrl!, { max: 1, fetch_types: false, max_lifetime: 1 });
+    try {
+      await sql`select 1`;
+      await new Promise((r) => setTimeout(r, 2_500));
+      const [row] = await within(
+        10_000,
+        begin(sql as unknown as Sql, (tx) => tx<{ one: number }[]>`select 1 as one`),
+        'begin',
+      );
+      expect(row!.one).toBe(1);
+    } finally {
+      await sql.end({ timeout: 1 });
+    }
+  });
+
+  for (const fetchTypes of [true, false]) {
+    it.skipIf(!postgresUrl)(
+      `is served by a new connection when the server ends the one it waited for (type fetching ${fetchTypes ? 'on' : 'off'})`,
+      async () => {
+        const sql = createSql(postgresUrl!, { max: 1, fetchTypes, applicationName: 'puente-reserve-test' });
+        const admin = createSql(postgresUrl!, { max: 1 });
+        try {
+          await sql`select 1`;
+          // The pool's one connection is busy; a transaction queues behind it.
+          const busy = sql`select pg_sleep(30)`.catch((error: unknown) => error);
+          const waiting = begin(sql, (tx) => tx<{ one: number }[]>`select 1 as one`);
+          await new Promise((r) => setTimeout(r, 200));
+          await admin`
+            select pg_terminate_backend(pid) from pg_stat_activity
+            where application_name = 'puente-reserve-test' and query like '%pg_sleep%'`;
+          expect(await busy).toBeInstanceOf(Error);
+          const [row] = await within(10_000, waiting, 'the queued transaction');
+          expect(row!.one).toBe(1);
+        } finally {
+          await sql.end({ timeout: 1 });
+          await admin.end();
+        }
+      },
+    );
+  }
+});
