@@ -20,7 +20,15 @@ import {
   registerOrg,
   registrationBody,
 } from '../support/fixtures';
-import { consentHeaders, createDraft, FORMS, PDF_BYTES, PNG_BYTES, upload } from '../support/procedures';
+import {
+  consentHeaders,
+  createDraft,
+  delegatedDraft,
+  FORMS,
+  PDF_BYTES,
+  PNG_BYTES,
+  upload,
+} from '../support/procedures';
 
 const t = await fileTestApp();
 
@@ -260,11 +268,7 @@ describe('Idempotency-Key', () => {
 
   it('replays an upload whose key was stored with the earlier fingerprint', async () => {
     const org = await registerOrg(t);
-    const granted = await grantDelegation(t, org.testKey, {
-      scope: { procedure_types: ['JUB'], subjects: [], capacities: ['consult', 'file'] },
-    });
-    const token = await mintToken(t, org.testKey, granted.delegationId);
-    const draft = await createDraft(t, org.testKey, token, 'JUB', FORMS.JUB);
+    const { token, draft } = await delegatedDraft(t, org.testKey);
     const pdf = Buffer.from([...PDF_BYTES, 0x80, 0xe9, 0x9f, 0x0a]);
     const parts = (boundary: string, file: Buffer) => [
       Buffer.from(
