@@ -11,10 +11,10 @@ const RETENTION_MS = 24 * 3600_000;
 
 /**
  * The headers of the first response that a replay repeats: they describe the result (the
- * version to send as `If-Match`, where it lives, whether to resend). Headers about the request
+ * version to send as `If-Match`, where to follow it, whether to resend). Headers about the request
  * itself (its id, the rate limit's count) are this request's own and set around the replay.
  */
-const REPLAYED_HEADERS = ['etag', 'location', 'content-disposition', 'puente-should-retry'] as const;
+const REPLAYED_HEADERS = ['etag', 'location', 'puente-should-retry'] as const;
 
 /**
  * `Idempotency-Key` for writes: the first response is stored (scoped to the credential) and

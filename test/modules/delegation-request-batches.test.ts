@@ -154,6 +154,8 @@ describe('bulk delegation requests', () => {
     const again = await upload(org.testKey, data.csv, { 'idempotency-key': 'onboarding-2026-03' });
     expect(again.status).toBe(202);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
+    // Where to follow the batch, as the first answer said.
+    expect(again.headers.get('location')).toBe(`/v1/delegation-requests/batches/${created.id}`);
     expect(((await again.json()) as Json).id).toBe(created.id);
     const [{ batches }] = (await t.sql<
       { batches: number }[]
