@@ -59,6 +59,39 @@ const ready = await new Promise<{
 });
 const api = `http://127.0.0.1:${ready.ports.app}`;
 
+/** utime + stime of a process, in ms (100 ticks per second). */
+function cpuMs(pid: string): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/**
+ * Every local PostgreSQL process's CPU as last seen (sampled every 200 ms as well as at each
+ * snapshot), so that a backend or autovacuum worker that exits during a scenario counts what it
+ * used until then, and nothing it used before the scenario. (The postmaster's reaped-children
+ * total put the whole life of an autovacuum worker that had run through the lists into the
+ * filing that saw it exit: once 120 ms of PostgreSQL CPU per filing.)
+ */
+const postgresSeen = new Map<string, number>();
+let postgresRetired = 0;
+function samplePostgres(): number {
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
+      const ms = cpuMs(pid);
+      const last = postgresSeen.get(pid);
+      // A lower figure under a known pid is a new process that reused it.
+      if (last !== undefined && ms < last) postgresRetired += last;
+      postgresSeen.set(pid, ms);
+    } catch {
+      /* process gone */
+    }
+  }
+  let total = postgresRetired;
+  for (const ms of postgresSeen.values()) total += ms;
+  return total;
+}
+
 let peakRss = 0;
 /** The server's peak RSS since the current scenario started: which scenario sets the peak. */
 let scenarioRss = 0;
@@ -70,6 +103,7 @@ const rssTimer = setInterval(() => {
   } catch {
     /* process gone */
   }
+  samplePostgres();
 }, 200);
 
 async function call(method: string, path: string, headers: Record<string, string> = {}, body?: unknown): Promise<any> {
@@ -135,23 +169,7 @@ const filed = await fileJub();
 
 // CPU time (ms) of the server process and of every local PostgreSQL process, from /proc: where a request's cost goes.
 function cpuSnapshot(): { server: number; postgres: number } {
-  // utime + stime (100 ticks per second), and with `reaped` the CPU of children that exited: a
-  // PostgreSQL backend or autovacuum worker that ends during a scenario leaves its time with the
-  // postmaster, instead of taking it out of the total.
-  const ticks = (pid: string, reaped = false) => {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    const own = Number(fields[11]) + Number(fields[12]);
-    return (reaped ? own + Number(fields[13]) + Number(fields[14]) : own) * 10;
-  };
-  let postgresMs = 0;
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') postgresMs += ticks(pid, true);
-    } catch {
-      /* process gone */
-    }
-  }
-  return { server: ticks(String(ready.pid)), postgres: postgresMs };
+  return { server: cpuMs(String(ready.pid)), postgres: samplePostgres() };
 }
 
 interface Result {
