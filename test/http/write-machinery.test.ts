@@ -20,15 +20,7 @@ import {
   registerOrg,
   registrationBody,
 } from '../support/fixtures';
-import {
-  consentHeaders,
-  createDraft,
-  delegatedDraft,
-  FORMS,
-  PDF_BYTES,
-  PNG_BYTES,
-  upload,
-} from '../support/procedures';
+import { consentHeaders, delegatedDraft, FORMS, PDF_BYTES, PNG_BYTES, upload } from '../support/procedures';
 
 const t = await fileTestApp();
 
@@ -154,11 +146,7 @@ describe('Idempotency-Key', () => {
 
   it('replays a retried upload, whose multipart boundary is new, and refuses another file under its key', async () => {
     const org = await registerOrg(t);
-    const granted = await grantDelegation(t, org.testKey, {
-      scope: { procedure_types: ['JUB'], subjects: [], capacities: ['consult', 'file'] },
-    });
-    const token = await mintToken(t, org.testKey, granted.delegationId);
-    const draft = await createDraft(t, org.testKey, token, 'JUB', FORMS.JUB);
+    const { token, draft } = await delegatedDraft(t, org.testKey);
     // A 100 kB PDF, as a firm's SDK sends it: every write with an Idempotency-Key.
     const pdf = new Uint8Array(100 * 1024);
     pdf.set(PDF_BYTES);
