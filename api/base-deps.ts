@@ -1,6 +1,7 @@
 import type { Config } from './config';
 import type { Deps } from './deps';
 import { jsonLogger } from './http/logger';
+import { KeyUses } from './http/auth';
 import { HitBuffer } from './http/rate-limit';
 import { systemClock } from './lib/clock';
 import { type AesGcm, SecretBox, webCryptoAesGcm } from './lib/crypto-box';
@@ -41,6 +42,7 @@ export function baseDeps(config: Config, runtime: RuntimeParts): Deps {
     secretBox,
     signingKeys: new SigningKeyStore(secretBox, ed25519 ?? webCryptoEd25519),
     hits: new HitBuffer(),
+    keyUses: new KeyUses(),
     calendar: new CalendarStore(),
     ...parts,
   };

@@ -4,6 +4,7 @@ import type { JWK, JWTPayload } from 'jose';
 import type { Config } from './config';
 import type { Sql, SqlFragment } from './db/sql';
 import type { Logger } from './http/logger';
+import type { KeyUses } from './http/auth';
 import type { HitBuffer } from './http/rate-limit';
 import type { CalendarSnapshot } from './lib/calendar';
 import type { Clock } from './lib/clock';
@@ -121,6 +122,8 @@ export interface Deps {
   accessLog?: AccessLogBatch;
   /** Rate-limit hits this instance holds before writing them (see `HitBuffer`). */
   hits: HitBuffer;
+  /** When each API key's use was last recorded, as this instance saw it (see `KeyUses`). */
+  keyUses: KeyUses;
   /** The holiday calendar, loaded from the database and cached per process with its version. */
   calendar: Calendar;
   sha256: Sha256;

@@ -3,6 +3,7 @@ import { getCookie } from 'hono/cookie';
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, type JWTPayload, jwtVerify } from 'jose';
 
 import type { Config } from '../config';
+import { BoundedMap } from '../lib/bounded-map';
 import { checkPersonalId } from '../lib/identifiers';
 import { constantTimeEqual } from '../lib/secrets';
 import type { AppEnv } from './context';
@@ -82,7 +83,7 @@ async function apiKeyLookup(c: Context<AppEnv>): Promise<ApiKeyLookup> {
   const token = bearerToken(c);
   if (!token) throw unauthorized('Send an API key as `Authorization: Bearer sk_test_…` or `sk_live_…`.');
   if (!API_KEY.test(token)) throw unauthorized('The credential is not a Puente API key.');
-  const { clock, config, hits, sha256 } = c.get('deps');
+  const { clock, config, hits, keyUses, sha256 } = c.get('deps');
   const now = clock.now();
   // The same digest as hashSecret (lib/secrets.ts), through the runtime's fastest SHA-256.
   const secretHash = await sha256(token);
@@ -93,19 +94,43 @@ async function apiKeyLookup(c: Context<AppEnv>): Promise<ApiKeyLookup> {
   return {
     secretHash,
     now,
+    recordUse: keyUses.due(secretHash, now),
     rateLimit: { windowStart, shard: Math.floor(Math.random() * RATE_LIMIT_SHARDS), write, held, known },
   };
 }
 
 /**
- * Keeps the window's total the statement read from the database (`hits` is what it judged: that
- * total plus the hits this instance still holds), for the requests of the next second to judge
- * without reading it. Nothing to keep when the statement judged a total already known.
+ * When each API key's use was last recorded (`api_keys.last_used_at`) as this instance last saw
+ * it. The statement that settles a key records the use at most once a minute; this instance
+ * leaves that update out of the statement while the use it saw recorded is less than a minute
+ * old, so `last_used_at` still lags real use by at most a minute, on every instance.
  */
-export function rememberKeyHits(c: Context<AppEnv>, lookup: ApiKeyLookup, hits: number): void {
+export class KeyUses {
+  private readonly seen = new BoundedMap<string, number>(10_000);
+
+  /** Whether this request's statement should record the use. */
+  due(secretHash: string, now: Date): boolean {
+    const at = this.seen.get(secretHash);
+    return at === undefined || now.getTime() - at > 60_000;
+  }
+
+  saw(secretHash: string, lastUsedAt: Date | string | null): void {
+    if (lastUsedAt !== null) this.seen.set(secretHash, new Date(lastUsedAt).getTime());
+  }
+}
+
+/**
+ * Keeps what the statement that settled the key told this instance: when the key's use was last
+ * recorded, and the window's total it read from the database (`hits` is what it judged: that
+ * total plus the hits this instance still holds), for the requests of the next second to judge
+ * without reading it. No total to keep when the statement judged a total already known.
+ */
+export function rememberKey(c: Context<AppEnv>, lookup: ApiKeyLookup, row: ApiKeyPrincipalRow): void {
+  const { hits, keyUses } = c.get('deps');
+  keyUses.saw(lookup.secretHash, row.last_used_at);
   const { windowStart, held, known } = lookup.rateLimit;
   if (known !== null) return;
-  c.get('deps').hits.remember(lookup.secretHash, windowStart, hits - held, lookup.now.getTime());
+  hits.remember(lookup.secretHash, windowStart, row.rate_limit_hits - held, lookup.now.getTime());
 }
 
 /** The key's own refusals, in order: unknown or revoked (401), suspended organisation, live mode not yet available. */
@@ -156,7 +181,7 @@ export function apiKey(options: { settle: boolean; minimumRole: MemberRole }): M
       return next();
     }
     const row = await findApiKeyPrincipal(c.get('sql'), lookup);
-    if (row) rememberKeyHits(c, lookup, row.rate_limit_hits);
+    if (row) rememberKey(c, lookup, row);
     const refusal = keyRefusal({
       known: row !== undefined,
       key_ok: row !== undefined && !row.revoked && row.member_status === 'active',

@@ -12,11 +12,15 @@ export interface ApiKeyPrincipalRow {
   member_status: string;
   livemode: boolean;
   revoked: boolean;
+  /** When the key's use was last recorded, this request's included (a string when read through `row_to_json`). */
+  last_used_at: Date | string | null;
 }
 
 export interface ApiKeyLookup {
   secretHash: string;
   now: Date;
+  /** Record this use in `last_used_at`: this instance has not seen one recorded in the last minute (see `KeyUses`). */
+  recordUse: boolean;
   /**
    * This request's hit: `write` hits to add to a shard now (0 while the instance holds them back),
    * `held` hits it holds, and `known`, the window's total as the database told this instance less
@@ -28,35 +32,53 @@ export interface ApiKeyLookup {
 /**
  * The credential half of a statement, as common table expressions ending in `principal` (one
  * row per known key): the key, its organisation and member, its use recorded at most once a
- * minute, and this request counted against its rate limit (see `HitBuffer`). Folding these writes into the
- * statement that needs the principal is what keeps authentication from costing a round trip.
+ * minute, and this request counted against its rate limit (see `HitBuffer`). Folding these writes
+ * into the statement that needs the principal is what keeps authentication from costing a round
+ * trip. The writes and the read of the window's shards are in the statement only when they are
+ * due: most requests need none of them, and PostgreSQL sets up every part of a statement on each
+ * execution, whether it then runs or not (a fifth of a consented read's database time went to
+ * preparing an update and an upsert that wrote nothing).
  */
 export function apiKeyPrincipalCtes(sql: Sql, lookup: ApiKeyLookup) {
-  const { secretHash, now, rateLimit } = lookup;
+  const { secretHash, now, recordUse, rateLimit } = lookup;
+  const { windowStart, shard, write, held, known } = rateLimit;
+  const touched = recordUse
+    ? sql`, touched as (
+      update api_keys set last_used_at = ${now}
+      where id = (select id from key where not revoked)
+        and (last_used_at is null or last_used_at < ${now}::timestamptz - interval '60 seconds')
+      returning last_used_at
+    )`
+    : sql``;
+  const hit =
+    write > 0
+      ? sql`, hit as (
+      insert into rate_limit_windows (bucket, window_start, shard, hits)
+      select 'credential:' || id, ${windowStart}, ${shard}, ${write}::int from key where not revoked
+      on conflict (bucket, window_start, shard) do update set hits = rate_limit_windows.hits + excluded.hits
+      returning hits
+    )`
+      : sql``;
+  // A total the instance knows is judged as is; otherwise this shard's hits as written now and the other shards' as committed.
+  const hits =
+    known !== null
+      ? sql`${known + held}::int`
+      : write > 0
+        ? sql`(coalesce((select hits from hit), 0) + ${held}::int + coalesce((
+            select sum(r.hits) from rate_limit_windows r
+            where r.bucket = 'credential:' || key.id and r.window_start = ${windowStart} and r.shard <> ${shard}), 0))::int`
+        : sql`(${held}::int + coalesce((
+            select sum(r.hits) from rate_limit_windows r
+            where r.bucket = 'credential:' || key.id and r.window_start = ${windowStart}), 0))::int`;
   return sql`
     key as (
       select k.id, k.organization_id, k.member_id, k.livemode, k.revoked_at is not null as revoked, k.last_used_at
       from api_keys k where k.secret_hash = ${secretHash}
-    ), touched as (
-      update api_keys set last_used_at = ${now}
-      where id = (select id from key where not revoked)
-        and (last_used_at is null or last_used_at < ${now}::timestamptz - interval '60 seconds')
-      returning id
-    ), hit as (
-      insert into rate_limit_windows (bucket, window_start, shard, hits)
-      select 'credential:' || id, ${rateLimit.windowStart}, ${rateLimit.shard}, ${rateLimit.write}::int from key where not revoked and ${rateLimit.write}::int > 0
-      on conflict (bucket, window_start, shard) do update set hits = rate_limit_windows.hits + excluded.hits
-      returning hits
-    ), principal as (
+    )${touched}${hit}, principal as (
       select key.id as key_id, key.organization_id, o.status as organization_status, key.member_id,
              m.role as member_role, m.status as member_status, key.livemode, key.revoked,
-             -- A total known to the instance is judged without reading the shards (CASE runs the subqueries only when needed).
-             (case when ${rateLimit.known}::int is not null then ${rateLimit.known}::int + ${rateLimit.held}::int
-                   else coalesce((select hits from hit), 0) + ${rateLimit.held}::int + coalesce((
-                     select sum(r.hits) from rate_limit_windows r
-                     where r.bucket = 'credential:' || key.id and r.window_start = ${rateLimit.windowStart}
-                       and (r.shard <> ${rateLimit.shard} or ${rateLimit.write}::int = 0)), 0)
-              end)::int as rate_limit_hits
+             ${recordUse ? sql`coalesce((select last_used_at from touched), key.last_used_at)` : sql`key.last_used_at`} as last_used_at,
+             ${hits} as rate_limit_hits
       from key
       join organizations o on o.id = key.organization_id
       join members m on m.id = key.member_id

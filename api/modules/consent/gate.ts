@@ -8,7 +8,7 @@ import {
   type MemberRole,
   type OrganizationPrincipal,
   principalOfKey,
-  rememberKeyHits,
+  rememberKey,
   roleRefusal,
 } from '../../http/auth';
 import type { AppEnv } from '../../http/context';
@@ -219,7 +219,7 @@ async function gate<T>(
     logLater: batcher !== undefined,
   };
   const result = await readThroughGate<T>(sql, args, payload);
-  if (result && 'lookup' in caller) rememberKeyHits(c, caller.lookup, result.gate.hits);
+  if (result?.gate.principal && 'lookup' in caller) rememberKey(c, caller.lookup, result.gate.principal);
   const type = need.procedureType ?? result?.gate.procedure_type ?? null;
   const refusal = refusalOf(c, result?.gate, token, need, caller, type);
   if (refusal) throw refusal;
