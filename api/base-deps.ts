@@ -1,7 +1,7 @@
 import type { Config } from './config';
 import type { Deps } from './deps';
-import { jsonLogger } from './http/logger';
 import { KeyUses } from './http/auth';
+import { jsonLogger } from './http/logger';
 import { HitBuffer } from './http/rate-limit';
 import { systemClock } from './lib/clock';
 import { type AesGcm, SecretBox, webCryptoAesGcm } from './lib/crypto-box';

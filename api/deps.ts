@@ -3,8 +3,8 @@ import type { JWK, JWTPayload } from 'jose';
 
 import type { Config } from './config';
 import type { Sql, SqlFragment } from './db/sql';
-import type { Logger } from './http/logger';
 import type { KeyUses } from './http/auth';
+import type { Logger } from './http/logger';
 import type { HitBuffer } from './http/rate-limit';
 import type { CalendarSnapshot } from './lib/calendar';
 import type { Clock } from './lib/clock';

@@ -17,15 +17,20 @@ export interface DocumentRow {
 const COLUMNS =
   'id, procedure_id, kind, filename, content_type, size_bytes, sha256, storage_key, requirement_id, uploaded_by_member_id, created_at';
 
+/** Adds the document, and makes it a change of its procedure (`updated_at`, `version`), in one round trip. */
 export async function insertDocument(
   sql: Sql,
   d: DocumentRow & { organization_id: string; livemode: boolean },
 ): Promise<void> {
   await sql`
-    insert into documents (id, procedure_id, organization_id, livemode, kind, filename, content_type, size_bytes, sha256, storage_key,
-      requirement_id, uploaded_by_member_id, created_at)
-    values (${d.id}, ${d.procedure_id}, ${d.organization_id}, ${d.livemode}, ${d.kind}, ${d.filename}, ${d.content_type}, ${d.size_bytes},
-      ${d.sha256}, ${d.storage_key}, ${d.requirement_id}, ${d.uploaded_by_member_id}, ${d.created_at})`;
+    with added as (
+      insert into documents (id, procedure_id, organization_id, livemode, kind, filename, content_type, size_bytes, sha256, storage_key,
+        requirement_id, uploaded_by_member_id, created_at)
+      values (${d.id}, ${d.procedure_id}, ${d.organization_id}, ${d.livemode}, ${d.kind}, ${d.filename}, ${d.content_type}, ${d.size_bytes},
+        ${d.sha256}, ${d.storage_key}, ${d.requirement_id}, ${d.uploaded_by_member_id}, ${d.created_at})
+      returning procedure_id
+    )
+    update procedures set updated_at = ${d.created_at}, version = version + 1 where id = (select procedure_id from added)`;
 }
 
 export function listDocuments(sql: Sql, procedureId: string): Promise<DocumentRow[]> {

@@ -4,7 +4,7 @@ import type { Deps } from '../../deps';
 import { fieldProblem, ProblemError } from '../../http/problem';
 import { newId } from '../../lib/ids';
 import type { Capacity } from '../delegations/scope';
-import { procedureById, procedureStatus, touchProcedure } from '../procedures/queries';
+import { procedureById, procedureStatus } from '../procedures/queries';
 import { assertTransition } from '../procedures/state-machine';
 import { recordTimeline } from '../procedures/timeline.queries';
 import { safeFilename, sniffType } from './files';
@@ -87,7 +87,6 @@ export async function addDocument(
     };
     await storage.put(tx, row.storage_key, bytes);
     await insertDocument(tx, { ...row, organization_id: procedure.organization_id, livemode: procedure.livemode });
-    await touchProcedure(tx, procedure.id, args.now);
     await recordTimeline(tx, {
       procedureId: procedure.id,
       at: args.now,

@@ -36,20 +36,25 @@ export async function insertEvent(
   },
   deliveryId: () => string,
 ): Promise<boolean> {
-  const inserted = await sql`
-    insert into events (id, organization_id, livemode, type, data, dedupe_key, created_at)
-    values (${e.id}, ${e.organizationId}, ${e.livemode}, ${e.type}, ${sql.json(e.data as never)}, ${e.dedupeKey}, ${e.at})
-    on conflict (dedupe_key) do nothing
-    returning id`;
-  if (inserted.length === 0) return false;
-  const endpoints = await sql<{ id: string }[]>`
-    select id from webhook_endpoints
-    where organization_id = ${e.organizationId} and livemode = ${e.livemode} and enabled and deleted_at is null
-      and (cardinality(event_types) = 0 or ${e.type} = any(event_types) or ${e.type.split('.')[0] + '.*'} = any(event_types))`;
-  if (endpoints.length === 0) return true;
-  const deliveries = endpoints.map((endpoint) => ({
+  // The event and the endpoints it is for in one round trip; none when the dedupe key was taken.
+  const [row] = await sql<{ inserted: boolean; endpoints: string[] }[]>`
+    with inserted as (
+      insert into events (id, organization_id, livemode, type, data, dedupe_key, created_at)
+      values (${e.id}, ${e.organizationId}, ${e.livemode}, ${e.type}, ${sql.json(e.data as never)}, ${e.dedupeKey}, ${e.at})
+      on conflict (dedupe_key) do nothing
+      returning id
+    )
+    select exists (select 1 from inserted) as inserted, array(
+      select w.id from webhook_endpoints w
+      where exists (select 1 from inserted)
+        and w.organization_id = ${e.organizationId} and w.livemode = ${e.livemode} and w.enabled and w.deleted_at is null
+        and (cardinality(w.event_types) = 0 or ${e.type} = any(w.event_types) or ${e.type.split('.')[0] + '.*'} = any(w.event_types))
+      order by w.id) as endpoints`;
+  if (!row!.inserted) return false;
+  if (row!.endpoints.length === 0) return true;
+  const deliveries = row!.endpoints.map((endpointId) => ({
     id: deliveryId(),
-    endpoint_id: endpoint.id,
+    endpoint_id: endpointId,
     event_id: e.id,
     next_attempt_at: e.at,
     created_at: e.at,

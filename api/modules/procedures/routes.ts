@@ -10,6 +10,7 @@ import { ProblemError } from '../../http/problem';
 import type { CalendarSnapshot } from '../../lib/calendar';
 import { newId } from '../../lib/ids';
 import { legalToday } from '../../lib/legal-day';
+import { calendarVersionPayload } from '../calendar/queries';
 import { type Consent, consentedRead, consentedWrite, type ConsentNeed, throughGate } from '../consent/gate';
 import { contentDisposition } from '../documents/files';
 import { toProcedure, toTimeline } from './mappers';
@@ -151,15 +152,21 @@ export function registerProcedures(app: App): void {
   app.openapi(routes.createProcedure, async (c) => {
     const body = c.req.valid('json');
     const id = newId('prc');
-    const cal = await calendar(c);
-    const row = await transaction(c.get('sql'), async (tx) => {
-      const { consent } = await throughGate(c, tx, {
-        capacity: 'file',
-        procedureType: body.type,
-        action: 'procedure.created',
-        resource: { type: 'procedure', id },
-      });
-      return createProcedure(tx, {
+    const [row, cal] = await transaction(c.get('sql'), async (tx) => {
+      // The gate's statement reads the calendar version too: no round trip of its own.
+      const { consent, row: version } = await throughGate<{ calendar_version: number }>(
+        c,
+        tx,
+        {
+          capacity: 'file',
+          procedureType: body.type,
+          action: 'procedure.created',
+          resource: { type: 'procedure', id },
+        },
+        calendarVersionPayload(tx),
+      );
+      const cal = await c.get('deps').calendar.ensure(tx, version!.calendar_version);
+      const created = await createProcedure(tx, {
         id,
         organizationId: consent.principal.organizationId,
         livemode: consent.principal.livemode,
@@ -172,6 +179,7 @@ export function registerProcedures(app: App): void {
         now: c.get('deps').clock.now(),
         calendar: cal,
       });
+      return [created, cal] as const;
     });
     c.header('etag', etagOf(row.id, row.version));
     return c.json(toProcedure(row, today(c), cal), 201);

@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { createTestApp, type TestApp } from '../support/app';
+import { expectJson, registerOrg } from '../support/fixtures';
+import { consentHeaders, delegatedDraft, FORMS, upload } from '../support/procedures';
+
+/**
+ * The round trips of a filing's writes, as the SDK sends them (each with an Idempotency-Key).
+ * Every statement costs both processes CPU: these counts keep a write from quietly growing one.
+ */
+let t: TestApp;
+let statements: string[] = [];
+beforeAll(async () => {
+  t = await createTestApp({
+    onQuery: (_connection, query) => {
+      // Not the driver's type lookup on a new connection, nor the rare sweep of old rate-limit windows.
+      if (!query.includes('pg_catalog.pg_type') && !query.includes('delete from rate_limit_windows'))
+        statements.push(query.replace(/\s+/g, ' ').trim());
+    },
+  });
+});
+afterAll(() => t.close());
+
+const keyed = (key: string, token: string) => consentHeaders(key, token, { 'idempotency-key': randomUUID() });
+
+describe("a filing's writes", () => {
+  it('create, upload and submit in the statements they need', async () => {
+    const org = await registerOrg(t);
+    const { token } = await delegatedDraft(t, org.testKey, { capacities: ['consult', 'file'] });
+
+    statements = [];
+    const created = await expectJson(
+      await t.request('/v1/procedures', {
+        method: 'POST',
+        headers: keyed(org.testKey, token),
+        json: { type: 'JUB', form: FORMS.JUB },
+      }),
+      201,
+    );
+    // The key, the claim; in one transaction the gate (which reads the calendar version too), the
+    // procedure, its timeline entry, the procedure as answered, the completed key.
+    expect(statements.filter((s) => s.startsWith('select version'))).toEqual([]);
+    expect(statements).toHaveLength(9);
+
+    statements = [];
+    await expectJson(
+      await upload(t, org.testKey, token, created.id, 'DNI_NIE', undefined, {
+        headers: { 'idempotency-key': randomUUID() },
+      }),
+      201,
+    );
+    // The document and the procedure's new version are one statement.
+    expect(statements.filter((s) => s.startsWith('update procedures set updated_at'))).toEqual([]);
+    expect(statements).toHaveLength(11);
+    await upload(t, org.testKey, token, created.id, 'IBAN_CERT');
+
+    statements = [];
+    await expectJson(
+      await t.request(`/v1/procedures/${created.id}/submit`, { method: 'POST', headers: keyed(org.testKey, token) }),
+      200,
+    );
+    // The key, the claim; the gate, the procedure locked, the filing, its timeline entry, two events
+    // (each written with the lookup of the endpoints it goes to) and the citizen's avisos, the
+    // procedure as answered, the completed key.
+    const events = statements.filter((s) => s.includes('insert into events'));
+    expect(events.length).toBeGreaterThan(0);
+    expect(events.every((s) => s.includes('from webhook_endpoints'))).toBe(true);
+    expect(statements.filter((s) => s.startsWith('select id from webhook_endpoints'))).toEqual([]);
+    expect(statements).toHaveLength(13);
+  });
+});
