@@ -31,7 +31,8 @@ export function savepoint<T>(tx: Sql, work: (tx: Sql) => Promise<T>): Promise<T>
   return (tx as unknown as TransactionSql).savepoint((inner) => work(asSql(inner as TransactionSql))) as Promise<T>;
 }
 
-function inTransaction(sql: Sql): boolean {
+/** Whether `sql` is the handle of an open transaction. */
+export function inTransaction(sql: Sql): boolean {
   return typeof (sql as unknown as Partial<TransactionSql>).savepoint === 'function';
 }
 

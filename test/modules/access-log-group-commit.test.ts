@@ -191,6 +191,28 @@ describe('the access log of minted consent tokens', () => {
     }
   });
 
+  it("with an Idempotency-Key, writes the entry in the request's own transaction: it commits with the stored response", async () => {
+    const { org, delegationId } = await world();
+    const commits = t.deps!.accessLog?.commits ?? 0;
+    const before = queries;
+    const res = await t.request(`/v1/delegations/${delegationId}/consent-tokens`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${org.testKey}`,
+        'request-id': 'req_mint_keyed_01',
+        'idempotency-key': 'mint-keyed-01',
+      },
+    });
+    const statements = queries - before;
+    expect(res.status).toBe(201);
+    expect(await logged('req_mint_keyed_01')).toEqual([
+      { action: 'consent_token.minted', resource_id: delegationId, delegation_id: delegationId },
+    ]);
+    // The key, the claim; begin, the delegation, the entry, the completed key, commit. No batch.
+    expect(statements).toBe(7);
+    expect(t.deps!.accessLog?.commits ?? 0).toBe(commits);
+  });
+
   it.runIf(inject('databaseMode') === 'postgres')(
     'answers 503 and no token when the batch carrying its entry fails',
     async () => {

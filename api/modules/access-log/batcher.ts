@@ -1,9 +1,9 @@
 import { GroupCommit } from '../../db/group-commit';
-import type { Sql } from '../../db/sql';
+import { inTransaction, type Sql } from '../../db/sql';
 import type { AccessLogBatch } from '../../deps';
 import type { Logger } from '../../http/logger';
 import { ProblemError } from '../../http/problem';
-import { type AccessLogEntry, insertAccessLogBatch } from './queries';
+import { type AccessLogEntry, insertAccessLog, insertAccessLogBatch } from './queries';
 
 /**
  * The access log of consented reads, group-committed: the entries of concurrent reads share one
@@ -41,4 +41,19 @@ export async function logCommitted(batch: AccessLogBatch, logger: Logger, entry:
       "The access could not be recorded in the citizen's access log, so nothing was served; retry.",
     );
   }
+}
+
+/**
+ * Records an access that is answered only once its entry is durable: in the caller's transaction
+ * when there is one (it commits with the request's writes, an Idempotency-Key's stored response
+ * among them, at no commit of its own); otherwise in the group-committed log where the runtime
+ * keeps one; otherwise in a statement of its own.
+ */
+export function recordAccess(
+  sql: Sql,
+  batch: AccessLogBatch | undefined,
+  logger: Logger,
+  entry: AccessLogEntry,
+): Promise<void> {
+  return batch && !inTransaction(sql) ? logCommitted(batch, logger, entry) : insertAccessLog(sql, entry);
 }

@@ -6,8 +6,7 @@ import type { Logger } from '../../http/logger';
 import { ProblemError } from '../../http/problem';
 import { newId } from '../../lib/ids';
 import { legalDay } from '../../lib/legal-day';
-import { logCommitted } from '../access-log/batcher';
-import { insertAccessLog } from '../access-log/queries';
+import { recordAccess } from '../access-log/batcher';
 import type { ProcedureTypeCode } from '../catalog/schemas';
 import { findDelegation } from '../delegations/queries';
 import type { Capacity } from '../delegations/scope';
@@ -97,9 +96,8 @@ export async function mintForDelegation(
     requestId: deps.requestId,
     at: now,
   };
-  // The token is answered only once its entry is durable: in a batch shared with concurrent
-  // requests where the runtime group-commits the log, else in a statement of its own.
-  await (deps.accessLog ? logCommitted(deps.accessLog, deps.logger, entry) : insertAccessLog(sql, entry));
+  // The token is answered only once its entry is durable (see `recordAccess`).
+  await recordAccess(sql, deps.accessLog, deps.logger, entry);
   return minted;
 }
 
