@@ -114,8 +114,11 @@ export class KeyUses {
     return at === undefined || now.getTime() - at > 60_000;
   }
 
+  /** Keeps the latest use seen (a statement that lost a race to record it reads the one before). */
   saw(secretHash: string, lastUsedAt: Date | string | null): void {
-    if (lastUsedAt !== null) this.seen.set(secretHash, new Date(lastUsedAt).getTime());
+    if (lastUsedAt === null) return;
+    const at = new Date(lastUsedAt).getTime();
+    if (at > (this.seen.get(secretHash) ?? -Infinity)) this.seen.set(secretHash, at);
   }
 }
 

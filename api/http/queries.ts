@@ -61,7 +61,7 @@ export function apiKeyPrincipalCtes(sql: Sql, lookup: ApiKeyLookup) {
       : sql``;
   // A total the instance knows is judged as is; otherwise this shard's hits as written now and the other shards' as committed.
   const hits =
-    known !== null
+    known !== null && write === 0
       ? sql`${known + held}::int`
       : write > 0
         ? sql`(coalesce((select hits from hit), 0) + ${held}::int + coalesce((

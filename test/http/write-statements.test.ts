@@ -54,6 +54,10 @@ describe("a filing's writes", () => {
     // The document and the procedure's new version are one statement.
     expect(statements.filter((s) => s.startsWith('update procedures set updated_at'))).toEqual([]);
     expect(statements).toHaveLength(11);
+    const [after] = await t.sql<{ version: number; updated_at: Date }[]>`
+      select version, updated_at from procedures where id = ${created.id}`;
+    expect(after!.version).toBe(created.version + 1);
+    expect(after!.updated_at.toISOString()).toBe(t.clock.now().toISOString());
     await upload(t, org.testKey, token, created.id, 'IBAN_CERT');
 
     statements = [];

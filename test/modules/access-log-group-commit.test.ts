@@ -211,6 +211,18 @@ describe('the access log of minted consent tokens', () => {
     // The key, the claim; begin, the delegation, the entry, the completed key, commit. No batch.
     expect(statements).toBe(7);
     expect(t.deps!.accessLog?.commits ?? 0).toBe(commits);
+    // A retry is answered the stored token, and mints (and logs) nothing more.
+    const retried = await t.request(`/v1/delegations/${delegationId}/consent-tokens`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${org.testKey}`,
+        'request-id': 'req_mint_keyed_02',
+        'idempotency-key': 'mint-keyed-01',
+      },
+    });
+    expect(retried.headers.get('idempotent-replayed')).toBe('true');
+    expect(((await retried.json()) as { token: string }).token).toBe(((await res.json()) as { token: string }).token);
+    expect(await logged('req_mint_keyed_02')).toEqual([]);
   });
 
   it.runIf(inject('databaseMode') === 'postgres')(

@@ -49,7 +49,7 @@ export async function logCommitted(batch: AccessLogBatch, logger: Logger, entry:
  * among them, at no commit of its own); otherwise in the group-committed log where the runtime
  * keeps one; otherwise in a statement of its own.
  */
-export function recordAccess(
+export function logAccessDurably(
   sql: Sql,
   batch: AccessLogBatch | undefined,
   logger: Logger,

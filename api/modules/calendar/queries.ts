@@ -8,9 +8,17 @@ export async function readCalendarVersion(sql: Sql): Promise<number> {
   return Number(row!.version);
 }
 
+/**
+ * The calendar version current when a statement runs, as a column (`… as calendar_version`): a
+ * statement that reads dates brings the version to compute them with (see `CalendarStore.ensure`).
+ */
+export function calendarVersion(sql: Sql) {
+  return sql`(select version::int from calendar_state)`;
+}
+
 /** The calendar version as the payload of a read through the consent gate, for a write with nothing else to read first. */
 export function calendarVersionPayload(sql: Sql) {
-  return sql`select version::int as calendar_version from calendar_state`;
+  return sql`select ${calendarVersion(sql)} as calendar_version`;
 }
 
 /** Everything the deadline engine needs, about 18,000 holiday rows and 8,132 municipalities. */

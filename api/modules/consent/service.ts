@@ -6,7 +6,7 @@ import type { Logger } from '../../http/logger';
 import { ProblemError } from '../../http/problem';
 import { newId } from '../../lib/ids';
 import { legalDay } from '../../lib/legal-day';
-import { recordAccess } from '../access-log/batcher';
+import { logAccessDurably } from '../access-log/batcher';
 import type { ProcedureTypeCode } from '../catalog/schemas';
 import { findDelegation } from '../delegations/queries';
 import type { Capacity } from '../delegations/scope';
@@ -96,8 +96,8 @@ export async function mintForDelegation(
     requestId: deps.requestId,
     at: now,
   };
-  // The token is answered only once its entry is durable (see `recordAccess`).
-  await recordAccess(sql, deps.accessLog, deps.logger, entry);
+  // The token is answered only once its entry is durable (see `logAccessDurably`).
+  await logAccessDurably(sql, deps.accessLog, deps.logger, entry);
   return minted;
 }
 

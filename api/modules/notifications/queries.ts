@@ -1,4 +1,5 @@
 import type { Sql } from '../../db/sql';
+import { calendarVersion } from '../calendar/queries';
 import type { NotificationJson, RequirementJson } from '../procedures/queries';
 
 export type NotificationKind = NotificationJson['kind'];
@@ -83,7 +84,7 @@ export function notificationsPayload(sql: Sql, procedureId: string) {
       coalesce((select json_agg(json_build_object('id', r.id, 'extended', r.extended) order by r.created_at, r.id)
                 from requirements r where r.procedure_id = p.id), '[]') as requirements,
       ${notificationsJson(sql)} as notifications,
-      (select version::int from calendar_state) as calendar_version
+      ${calendarVersion(sql)} as calendar_version
     from procedures p where p.id = ${procedureId}`;
 }
 

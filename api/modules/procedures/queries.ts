@@ -1,5 +1,6 @@
 import { equalsIfGiven, limitRows, ownedBy, ownedById, pageAfter, type PageArgs } from '../../db/fragments';
 import { type Sql, textArray } from '../../db/sql';
+import { calendarVersion } from '../calendar/queries';
 import { delegationInForce } from '../delegations/queries';
 import { notificationsJson } from '../notifications/queries';
 
@@ -232,7 +233,7 @@ export async function listProcedures(
   },
 ): Promise<GatedProcedureRow[]> {
   return sql<GatedProcedureRow[]>`
-    select q.*, (select version::int from calendar_state) as calendar_version from (
+    select q.*, ${calendarVersion(sql)} as calendar_version from (
     ${SELECT(sql)}
     where p.organization_id = ${args.organizationId} and p.livemode = ${args.livemode}
       -- A scalar subquery, not EXISTS: the planner then walks the index in order and stops at
@@ -300,7 +301,7 @@ export interface GatedProcedureRow extends ProcedureRow {
 
 /** The procedure as the payload of a read through the consent gate (see `readThroughGate`). */
 export function procedurePayload(sql: Sql, id: string) {
-  return sql`select q.*, (select version::int from calendar_state) as calendar_version from (${SELECT(sql)} where p.id = ${id}) q`;
+  return sql`select q.*, ${calendarVersion(sql)} as calendar_version from (${SELECT(sql)} where p.id = ${id}) q`;
 }
 
 export interface ReceiptRow extends GatedProcedureRow {
@@ -316,7 +317,7 @@ export interface ReceiptRow extends GatedProcedureRow {
 export function receiptPayload(sql: Sql, id: string) {
   return sql`
     select q.*, pt.name_es as type_name, o.legal_name as organization_legal_name, o.nif as organization_nif,
-      m.name as member_name, m.id_number as member_id_number, (select version::int from calendar_state) as calendar_version,
+      m.name as member_name, m.id_number as member_id_number, ${calendarVersion(sql)} as calendar_version,
       coalesce((select json_agg(json_build_object('kind', d.kind, 'filename', d.filename, 'sha256', d.sha256, 'size_bytes', d.size_bytes)
                                 order by d.created_at, d.id)
                 from documents d where d.procedure_id = q.id), '[]'::json) as documents

@@ -153,7 +153,8 @@ export function registerProcedures(app: App): void {
     const body = c.req.valid('json');
     const id = newId('prc');
     const [row, cal] = await transaction(c.get('sql'), async (tx) => {
-      // The gate's statement reads the calendar version too: no round trip of its own.
+      // The gate's statement reads the calendar version too: no round trip of its own. A changed
+      // calendar reloads in this transaction, as in `write` above (only when its version moved).
       const { consent, row: version } = await throughGate<{ calendar_version: number }>(
         c,
         tx,
