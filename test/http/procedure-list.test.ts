@@ -3,21 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app';
 import { auth, grantDelegation, mintToken, registerOrg } from '../support/fixtures';
 import { createDraft, FORMS } from '../support/procedures';
+import { statementRecorder } from '../support/statements';
 
 /**
  * A page of the organisation's procedures is two statements: the key (with its rate limit) and
  * the page, which brings the calendar version its dates are computed with.
  */
 let t: TestApp;
-let statements: string[] = [];
+const statements = statementRecorder();
 beforeAll(async () => {
-  t = await createTestApp({
-    onQuery: (_connection, query) => {
-      // Not the driver's type lookup on a new connection, nor the rare sweep of old rate-limit windows.
-      if (!query.includes('pg_catalog.pg_type') && !query.includes('delete from rate_limit_windows'))
-        statements.push(query);
-    },
-  });
+  t = await createTestApp({ onQuery: statements.onQuery });
 });
 afterAll(() => t.close());
 
@@ -36,25 +31,25 @@ describe('the list of procedures', () => {
     // The calendar is loaded once per process; later pages only compare its version.
     await t.request('/v1/procedures?limit=2', { headers: auth(org.testKey) });
 
-    statements = [];
+    statements.sent.length = 0;
     const first = await t.request('/v1/procedures?limit=2', { headers: auth(org.testKey) });
-    expect(statements).toHaveLength(2);
+    expect(statements.sent).toHaveLength(2);
     expect(first.status).toBe(200);
     const page = (await first.json()) as { data: { id: string }[]; has_more: boolean; next_cursor: string };
     expect(page.data.map((p) => p.id)).toEqual([ids[2], ids[1]]);
     expect(page.has_more).toBe(true);
 
-    statements = [];
+    statements.sent.length = 0;
     const next = await t.request(`/v1/procedures?limit=2&cursor=${page.next_cursor}`, { headers: auth(org.testKey) });
-    expect(statements).toHaveLength(2);
+    expect(statements.sent).toHaveLength(2);
     const rest = (await next.json()) as { data: { id: string }[]; has_more: boolean };
     expect(rest.data.map((p) => p.id)).toEqual([ids[0]]);
     expect(rest.has_more).toBe(false);
 
     const empty = await registerOrg(t);
-    statements = [];
+    statements.sent.length = 0;
     const none = await t.request('/v1/procedures', { headers: auth(empty.testKey) });
-    expect(statements).toHaveLength(2);
+    expect(statements.sent).toHaveLength(2);
     expect(((await none.json()) as { data: unknown[] }).data).toEqual([]);
   });
 });

@@ -5,21 +5,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app';
 import { expectJson, registerOrg } from '../support/fixtures';
 import { consentHeaders, delegatedDraft, FORMS, upload } from '../support/procedures';
+import { statementRecorder } from '../support/statements';
 
 /**
  * The round trips of a filing's writes, as the SDK sends them (each with an Idempotency-Key).
  * Every statement costs both processes CPU: these counts keep a write from quietly growing one.
  */
 let t: TestApp;
-let statements: string[] = [];
+const statements = statementRecorder();
 beforeAll(async () => {
-  t = await createTestApp({
-    onQuery: (_connection, query) => {
-      // Not the driver's type lookup on a new connection, nor the rare sweep of old rate-limit windows.
-      if (!query.includes('pg_catalog.pg_type') && !query.includes('delete from rate_limit_windows'))
-        statements.push(query.replace(/\s+/g, ' ').trim());
-    },
-  });
+  t = await createTestApp({ onQuery: statements.onQuery });
 });
 afterAll(() => t.close());
 
@@ -30,7 +25,7 @@ describe("a filing's writes", () => {
     const org = await registerOrg(t);
     const { token } = await delegatedDraft(t, org.testKey, { capacities: ['consult', 'file'] });
 
-    statements = [];
+    statements.sent.length = 0;
     const created = await expectJson(
       await t.request('/v1/procedures', {
         method: 'POST',
@@ -41,10 +36,10 @@ describe("a filing's writes", () => {
     );
     // The key, the claim; in one transaction the gate (which reads the calendar version too), the
     // procedure, its timeline entry, the procedure as answered, the completed key.
-    expect(statements.filter((s) => s.startsWith('select version'))).toEqual([]);
-    expect(statements).toHaveLength(9);
+    expect(statements.sent.filter((s) => s.startsWith('select version'))).toEqual([]);
+    expect(statements.sent).toHaveLength(9);
 
-    statements = [];
+    statements.sent.length = 0;
     await expectJson(
       await upload(t, org.testKey, token, created.id, 'DNI_NIE', undefined, {
         headers: { 'idempotency-key': randomUUID() },
@@ -52,15 +47,15 @@ describe("a filing's writes", () => {
       201,
     );
     // The document and the procedure's new version are one statement.
-    expect(statements.filter((s) => s.startsWith('update procedures set updated_at'))).toEqual([]);
-    expect(statements).toHaveLength(11);
+    expect(statements.sent.filter((s) => s.startsWith('update procedures set updated_at'))).toEqual([]);
+    expect(statements.sent).toHaveLength(11);
     const [after] = await t.sql<{ version: number; updated_at: Date }[]>`
       select version, updated_at from procedures where id = ${created.id}`;
     expect(after!.version).toBe(created.version + 1);
     expect(after!.updated_at.toISOString()).toBe(t.clock.now().toISOString());
     await upload(t, org.testKey, token, created.id, 'IBAN_CERT');
 
-    statements = [];
+    statements.sent.length = 0;
     await expectJson(
       await t.request(`/v1/procedures/${created.id}/submit`, { method: 'POST', headers: keyed(org.testKey, token) }),
       200,
@@ -68,10 +63,10 @@ describe("a filing's writes", () => {
     // The key, the claim; the gate, the procedure locked, the filing, its timeline entry, two events
     // (each written with the lookup of the endpoints it goes to) and the citizen's avisos, the
     // procedure as answered, the completed key.
-    const events = statements.filter((s) => s.includes('insert into events'));
+    const events = statements.sent.filter((s) => s.includes('insert into events'));
     expect(events.length).toBeGreaterThan(0);
     expect(events.every((s) => s.includes('from webhook_endpoints'))).toBe(true);
-    expect(statements.filter((s) => s.startsWith('select id from webhook_endpoints'))).toEqual([]);
-    expect(statements).toHaveLength(13);
+    expect(statements.sent.filter((s) => s.startsWith('select id from webhook_endpoints'))).toEqual([]);
+    expect(statements.sent).toHaveLength(13);
   });
 });

@@ -167,10 +167,10 @@ describe('the access log of consented reads', () => {
 });
 
 describe('the access log of minted consent tokens', () => {
-  const mint = (key: string, delegationId: string, requestId: string) =>
+  const mint = (key: string, delegationId: string, requestId: string, headers: Record<string, string> = {}) =>
     t.request(`/v1/delegations/${delegationId}/consent-tokens`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'request-id': requestId },
+      headers: { authorization: `Bearer ${key}`, 'request-id': requestId, ...headers },
     });
 
   it('has the entry durable when the token is answered, in the batch where the runtime has one', async () => {
@@ -195,14 +195,7 @@ describe('the access log of minted consent tokens', () => {
     const { org, delegationId } = await world();
     const commits = t.deps!.accessLog?.commits ?? 0;
     const before = queries;
-    const res = await t.request(`/v1/delegations/${delegationId}/consent-tokens`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${org.testKey}`,
-        'request-id': 'req_mint_keyed_01',
-        'idempotency-key': 'mint-keyed-01',
-      },
-    });
+    const res = await mint(org.testKey, delegationId, 'req_mint_keyed_01', { 'idempotency-key': 'mint-keyed-01' });
     const statements = queries - before;
     expect(res.status).toBe(201);
     expect(await logged('req_mint_keyed_01')).toEqual([
@@ -212,14 +205,7 @@ describe('the access log of minted consent tokens', () => {
     expect(statements).toBe(7);
     expect(t.deps!.accessLog?.commits ?? 0).toBe(commits);
     // A retry is answered the stored token, and mints (and logs) nothing more.
-    const retried = await t.request(`/v1/delegations/${delegationId}/consent-tokens`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${org.testKey}`,
-        'request-id': 'req_mint_keyed_02',
-        'idempotency-key': 'mint-keyed-01',
-      },
-    });
+    const retried = await mint(org.testKey, delegationId, 'req_mint_keyed_02', { 'idempotency-key': 'mint-keyed-01' });
     expect(retried.headers.get('idempotent-replayed')).toBe('true');
     expect(((await retried.json()) as { token: string }).token).toBe(((await res.json()) as { token: string }).token);
     expect(await logged('req_mint_keyed_02')).toEqual([]);
