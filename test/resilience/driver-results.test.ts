@@ -69,7 +69,7 @@ describe("the driver's queries and results", () => {
         stdout.split('\n').filter((l) => l.includes(`aborted optimizing`) && l.includes(`<JSFunction ${fn} `));
       expect(dropped('Result')).toEqual([]);
       expect(dropped('ReadyForQuery')).toEqual([]);
-      // Unpatched, the query's constructor was dropped 60 to 70 times in these 3 s; a first
+      // Unpatched, the query's constructor was dropped 57 to 72 times in these 3 s; a first
       // attempt may still meet a shape that is settling.
       expect(dropped('Query').length).toBeLessThan(5);
     },
