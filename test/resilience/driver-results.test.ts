@@ -10,29 +10,19 @@ import { promisify } from 'node:util';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createSql } from '../../api/db/client';
-import type { Sql } from '../../api/db/sql';
-import { openEmbedded } from '../../api/node/database';
+import type { Database } from '../../api/node/database';
+import { openTestDatabase } from '../support/database';
 
 const postgresUrl = process.env.DATABASE_URL;
-let sql: Sql;
-let close: () => Promise<void>;
+let db: Database;
 beforeAll(async () => {
-  if (postgresUrl) {
-    const pool = createSql(postgresUrl, { max: 2 });
-    sql = pool;
-    close = () => pool.end({ timeout: 1 });
-  } else {
-    const db = await openEmbedded();
-    sql = db.sql;
-    close = () => db.close();
-  }
+  db = await openTestDatabase();
 });
-afterAll(() => close());
+afterAll(() => db.close());
 
 describe("the driver's queries and results", () => {
   it('a result is an array of the rows, with the command and the count beside them', async () => {
-    const rows = await sql<{ n: number }[]>`select n from generate_series(1, 3) n`;
+    const rows = await db.sql<{ n: number }[]>`select n from generate_series(1, 3) n`;
     expect(Array.isArray(rows)).toBe(true);
     expect(rows.map((r) => r.n)).toEqual([1, 2, 3]);
     expect(rows.command).toBe('SELECT');
