@@ -94,9 +94,11 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
         const response = c.res;
         const text = await response.text();
         // Answered from the text just read rather than from a clone (which tees the body's
-        // stream). Cleared first: replacing a response would wrap its body in a stream again.
+        // stream). Cleared first: replacing a response would wrap its body in a stream again. A
+        // plain init, not the response itself: on Node the adapter then writes the text as it is,
+        // where a response as init made a second full Response whose body it had to stream.
         c.res = undefined;
-        c.res = new Response(text, response);
+        c.res = new Response(text, { status: response.status, headers: response.headers });
         await completeIdempotencyKey(tx, {
           credentialId,
           key,
