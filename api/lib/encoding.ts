@@ -1,7 +1,27 @@
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+/** The two characters of every 12 bits. */
+const BASE64URL_PAIRS = Array.from({ length: 4096 }, (_, n) => BASE64URL[n >> 6]! + BASE64URL[n & 63]!);
+
+/**
+ * Base64url without padding (RFC 4648 §5), in plain JavaScript so every runtime runs the same
+ * code. Three bytes at a time through a table of character pairs: every sealed idempotent response
+ * and every token goes through it, and a binary string for `btoa` plus three replacements took
+ * twice as long.
+ */
 export function base64UrlEncode(bytes: Uint8Array): string {
-  let binary = '';
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  let out = '';
+  const whole = bytes.length - (bytes.length % 3);
+  for (let i = 0; i < whole; i += 3) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    out += BASE64URL_PAIRS[n >> 12]! + BASE64URL_PAIRS[n & 4095]!;
+  }
+  if (bytes.length - whole === 1) {
+    out += BASE64URL_PAIRS[bytes[whole]! << 4]!;
+  } else if (bytes.length - whole === 2) {
+    const n = (bytes[whole]! << 8) | bytes[whole + 1]!;
+    out += BASE64URL_PAIRS[n >> 4]! + BASE64URL[(n << 2) & 63]!;
+  }
+  return out;
 }
 
 export function base64UrlDecode(text: string): Uint8Array {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { sha256Hex } from '../../api/lib/encoding';
+import { base64UrlDecode, base64UrlEncode, sha256Hex } from '../../api/lib/encoding';
 import { nodeSha256 } from '../../api/node/runtime';
 
 describe('sha256Hex', () => {
@@ -23,5 +23,34 @@ describe('sha256Hex', () => {
     for (const input of ['abc', '', 'Señora Núñez', new TextEncoder().encode('abc')]) {
       expect(await nodeSha256(input)).toBe(await sha256Hex(input));
     }
+  });
+});
+
+describe('base64url', () => {
+  it('matches the RFC 4648 vectors, without padding and with the URL alphabet', () => {
+    const text = (s: string) => base64UrlEncode(new TextEncoder().encode(s));
+    // RFC 4648 §10, padding removed.
+    expect(['', 'f', 'fo', 'foo', 'foob', 'fooba', 'foobar'].map(text)).toEqual([
+      '',
+      'Zg',
+      'Zm8',
+      'Zm9v',
+      'Zm9vYg',
+      'Zm9vYmE',
+      'Zm9vYmFy',
+    ]);
+    // The two characters that differ from base64: 62 is '-' and 63 is '_'.
+    expect(base64UrlEncode(new Uint8Array([0xfb, 0xff, 0xbf]))).toBe('-_-_');
+  });
+
+  it('gives what Node gives for every length and byte, and decodes back to the bytes', () => {
+    for (let length = 0; length < 200; length++) {
+      const bytes = crypto.getRandomValues(new Uint8Array(length));
+      const encoded = base64UrlEncode(bytes);
+      expect(encoded).toBe(Buffer.from(bytes).toString('base64url'));
+      expect(base64UrlDecode(encoded)).toEqual(bytes);
+    }
+    const every = Uint8Array.from({ length: 768 }, (_, i) => i % 256);
+    expect(base64UrlEncode(every)).toBe(Buffer.from(every).toString('base64url'));
   });
 });
