@@ -7,12 +7,16 @@
 // never optimized. Patched in api/db/patches/postgres+3.4.9.patch: `Symbol.species` is set after
 // each class. The same patch builds each row from a template of the statement's columns: a plain
 // object given more than a dozen properties by computed key (as the driver names a row's columns)
-// turns into a dictionary, slow to fill and slow to read, and most of Puente's rows are wider.
+// turns into a dictionary, slow to fill and slow to read, and most of Puente's rows are wider. And
+// it sends bytes (a document's content) in binary rather than as hex text of twice the size.
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { type AddressInfo, connect, createServer } from 'node:net';
 import { promisify } from 'node:util';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { createSql } from '../../api/db/client';
 import type { Database } from '../../api/node/database';
 import { openTestDatabase } from '../support/database';
 
@@ -66,6 +70,46 @@ describe("the driver's queries and results", () => {
     // Unpatched: every one of these rows is a dictionary (false).
     expect(JSON.parse(stdout)).toEqual([true, true, true, true, true, true]);
   });
+
+  it.skipIf(!postgresUrl)(
+    'send bytes as they are, not as hex text of twice the size, and store them exactly',
+    async () => {
+      // A proxy between the driver and PostgreSQL counts what the driver sends.
+      let sent = 0;
+      const target = new URL(postgresUrl!);
+      const proxy = createServer((client) => {
+        const server = connect(Number(target.port || 5432), target.hostname);
+        client.on('data', (chunk: Buffer) => {
+          sent += chunk.length;
+          server.write(chunk);
+        });
+        server.pipe(client);
+        client.on('close', () => server.destroy());
+        server.on('close', () => client.destroy());
+      });
+      await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+      const via = new URL(postgresUrl!);
+      via.host = `127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      const sql = createSql(via.toString(), { max: 1 });
+      try {
+        const bytes = new Uint8Array(100 * 1024).map((_, i) => (i * 131) % 256);
+        await sql`select 1`;
+        const before = sent;
+        const [row] = await sql<{ digest: string; size: number; empty: Uint8Array; none: null }[]>`
+        select encode(sha256(${bytes}), 'hex') as digest, length(${bytes}::bytea) as size,
+          ${new Uint8Array(0)}::bytea as empty, ${null}::bytea as none`;
+        expect(row!.digest).toBe(createHash('sha256').update(bytes).digest('hex'));
+        expect(row!.size).toBe(bytes.length);
+        expect(row!.empty.length).toBe(0);
+        expect(row!.none).toBeNull();
+        // Twice the bytes, plus the statement. Unpatched: more than four times (hex text, each time).
+        expect(sent - before).toBeLessThan(2 * bytes.length + 4096);
+      } finally {
+        await sql.end();
+        proxy.close();
+      }
+    },
+  );
 
   it.skipIf(!postgresUrl)(
     'are built by code the compiler optimizes once, not over and over',
