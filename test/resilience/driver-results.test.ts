@@ -72,10 +72,11 @@ describe("the driver's queries and results", () => {
   });
 
   it.skipIf(!postgresUrl)(
-    'send bytes as they are, not as hex text of twice the size, and store them exactly',
+    'send and read bytes as they are, not as hex text of twice the size, and keep them exact',
     async () => {
-      // A proxy between the driver and PostgreSQL counts what the driver sends.
+      // A proxy between the driver and PostgreSQL counts what crosses it each way.
       let sent = 0;
+      let received = 0;
       const target = new URL(postgresUrl!);
       const proxy = createServer((client) => {
         const server = connect(Number(target.port || 5432), target.hostname);
@@ -83,7 +84,10 @@ describe("the driver's queries and results", () => {
           sent += chunk.length;
           server.write(chunk);
         });
-        server.pipe(client);
+        server.on('data', (chunk: Buffer) => {
+          received += chunk.length;
+          client.write(chunk);
+        });
         client.on('close', () => server.destroy());
         server.on('close', () => client.destroy());
       });
@@ -104,6 +108,28 @@ describe("the driver's queries and results", () => {
         expect(row!.none).toBeNull();
         // Twice the bytes, plus the statement. Unpatched: more than four times (hex text, each time).
         expect(sent - before).toBeLessThan(2 * bytes.length + 4096);
+
+        // Read back: as hex text the first time a connection runs the statement (it is described
+        // before its columns are known), in binary from then on.
+        await sql`create temporary table blob (content bytea)`;
+        await sql`insert into blob values (${bytes}), (${new Uint8Array([0, 0x5c, 0x78, 0xff])}), (null)`;
+        const read = () =>
+          sql<
+            { content: Buffer | null }[]
+          >`select content from blob where ${true} order by length(content) desc nulls last`;
+        await read();
+        const start = received;
+        const rows = await read();
+        expect(rows.map((r) => r.content && createHash('sha256').update(r.content).digest('hex'))).toEqual([
+          createHash('sha256').update(bytes).digest('hex'),
+          createHash('sha256')
+            .update(new Uint8Array([0, 0x5c, 0x78, 0xff]))
+            .digest('hex'),
+          null,
+        ]);
+        expect(Buffer.isBuffer(rows[0]!.content)).toBe(true);
+        // Unpatched: twice the bytes.
+        expect(received - start).toBeLessThan(bytes.length + 4096);
       } finally {
         await sql.end();
         proxy.close();
