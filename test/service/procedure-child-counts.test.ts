@@ -29,7 +29,7 @@ const countsOf = async (id: string) =>
       select document_count, requirement_count, notification_count from procedures where id = ${id}`
   )[0]!;
 
-/** A filed JUB with its two documents, and a requirement notified for it, written as the agency's back office writes them. */
+/** A filed JUB with its two documents, and a requirement notified for it written straight into the tables: the triggers count rows whoever writes them. */
 async function filedWithRequirement() {
   const org = await registerOrg(t);
   const { token, draft } = await delegatedDraft(t, org.testKey);
