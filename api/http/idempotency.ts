@@ -1,10 +1,10 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 
 import { transaction } from '../db/sql';
 import type { Sha256 } from '../deps';
 import type { AppEnv } from './context';
 import { ProblemError } from './problem';
-import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from './queries';
+import { claimIdempotencyKey, completeIdempotencyKey, type IdempotencyRow } from './queries';
 
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
 const RETENTION_MS = 24 * 3600_000;
@@ -39,55 +39,33 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
     const principal = c.get('principal');
     const credentialId = principal?.credentialId ?? 'anonymous';
     const sql = c.get('sql');
-    const now = c.get('deps').clock.now();
+    const deps = c.get('deps');
+    const now = deps.clock.now();
     const request = {
       method: c.req.method,
       path: c.req.path,
       contentType: c.req.header('content-type'),
       body: new Uint8Array(await c.req.arrayBuffer()),
     };
-    const fingerprint = await requestFingerprint(c.get('deps').sha256, request);
+    const fingerprint = await requestFingerprint(deps.sha256, request);
 
-    const existing = await claimIdempotencyKey(sql, {
-      credentialId,
-      key,
-      fingerprint,
-      now,
-      lockedUntil: new Date(now.getTime() + c.get('deps').config.idempotencyLeaseSeconds * 1000),
-      expiresAt: new Date(now.getTime() + RETENTION_MS),
-    });
-    if (existing) {
-      if (
-        existing.fingerprint !== fingerprint &&
-        existing.fingerprint !== (await legacyFingerprint(c.get('deps').sha256, request))
-      ) {
-        throw new ProblemError(
-          'idempotency_conflict',
-          'This Idempotency-Key was already used with a different request.',
-        );
-      }
-      if (existing.state === 'in_flight') {
-        throw new ProblemError(
-          'idempotency_in_flight',
-          'A request with this Idempotency-Key is still being processed.',
-          {
-            headers: { 'retry-after': '1' },
-          },
-        );
-      }
-      const stored = existing.response_body ? await c.get('deps').secretBox.open(existing.response_body) : '';
-      return c.body(stored, existing.response_status as 200, {
-        ...existing.response_headers,
-        'content-type': existing.response_content_type ?? 'application/json',
-        'idempotent-replayed': 'true',
-      });
-    }
-
-    // The handler's writes and the stored response commit in one transaction: a process that dies
-    // in between leaves neither, and a retry after the lease executes the request exactly once.
-    const deps = c.get('deps');
+    // The claim, the handler's writes and the stored response commit in one transaction: a
+    // process that dies in between leaves none of them, and a retry executes the request once.
+    let replay: Response | undefined;
     try {
       await transaction(sql, async (tx) => {
+        const claim = await claimIdempotencyKey(tx, {
+          credentialId,
+          key,
+          fingerprint,
+          now,
+          lockedUntil: new Date(now.getTime() + deps.config.idempotencyLeaseSeconds * 1000),
+          expiresAt: new Date(now.getTime() + RETENTION_MS),
+        });
+        if (claim !== 'claimed') {
+          replay = await answerClaimed(c, claim, fingerprint, request);
+          return;
+        }
         c.set('sql', tx);
         await next();
         if (c.res.status >= 500 || c.error) throw new Rollback();
@@ -109,12 +87,44 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
         });
       });
     } catch (error) {
-      await releaseIdempotencyKey(sql, credentialId, key);
+      // The handler answered an error: its writes and the claim are rolled back (nothing is stored).
       if (!(error instanceof Rollback)) throw error;
     } finally {
       c.set('sql', sql);
     }
+    return replay;
   };
+}
+
+/**
+ * What a request whose key is taken gets: 409 while the first request is still running, 422 when
+ * the key was used with another request, else the stored response, replayed.
+ */
+async function answerClaimed(
+  c: Context<AppEnv>,
+  claim: 'in_flight' | IdempotencyRow,
+  fingerprint: string,
+  request: FingerprintedRequest,
+): Promise<Response> {
+  const deps = c.get('deps');
+  if (
+    claim !== 'in_flight' &&
+    claim.fingerprint !== fingerprint &&
+    claim.fingerprint !== (await legacyFingerprint(deps.sha256, request))
+  ) {
+    throw new ProblemError('idempotency_conflict', 'This Idempotency-Key was already used with a different request.');
+  }
+  if (claim === 'in_flight' || claim.state === 'in_flight') {
+    throw new ProblemError('idempotency_in_flight', 'A request with this Idempotency-Key is still being processed.', {
+      headers: { 'retry-after': '1' },
+    });
+  }
+  const stored = claim.response_body ? await deps.secretBox.open(claim.response_body) : '';
+  return c.body(stored, claim.response_status as 200, {
+    ...claim.response_headers,
+    'content-type': claim.response_content_type ?? 'application/json',
+    'idempotent-replayed': 'true',
+  });
 }
 
 /**

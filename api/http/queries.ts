@@ -172,27 +172,40 @@ export interface IdempotencyRow {
 }
 
 /**
- * Claims a key for this request. Answers null when the claim succeeded; otherwise the existing
- * record. A stale in-flight claim (its request died) is taken over.
+ * Claims a key for this request, inside the transaction that runs it (`tx`), so the claim commits
+ * with the request's writes and its stored response, or not at all: a write sent with a key
+ * costs no commit of its own, and a request that fails or whose process dies leaves no claim.
+ * While that transaction runs it holds a transaction-scoped advisory lock on the key, so a
+ * duplicate sent meanwhile is told at once (`in_flight`) instead of waiting on the uncommitted
+ * row. Answers `claimed`, `in_flight`, or the committed record (a stale in-flight claim left by
+ * an earlier release, or an expired record, is taken over).
  */
 export async function claimIdempotencyKey(
-  sql: Sql,
+  tx: Sql,
   args: { credentialId: string; key: string; fingerprint: string; now: Date; lockedUntil: Date; expiresAt: Date },
-): Promise<IdempotencyRow | null> {
-  const claimed = await sql<{ key: string }[]>`
-    insert into idempotency_keys (credential_id, key, fingerprint, state, created_at, locked_until, expires_at)
-    values (${args.credentialId}, ${args.key}, ${args.fingerprint}, 'in_flight', ${args.now}, ${args.lockedUntil}, ${args.expiresAt})
-    on conflict (credential_id, key) do update
-      set fingerprint = excluded.fingerprint, created_at = excluded.created_at,
-          locked_until = excluded.locked_until, expires_at = excluded.expires_at
-      where (idempotency_keys.state = 'in_flight' and idempotency_keys.locked_until < ${args.now})
-         or idempotency_keys.expires_at < ${args.now}
-    returning key`;
-  if (claimed.length > 0) return null;
-  const [existing] = await sql<IdempotencyRow[]>`
+): Promise<'claimed' | 'in_flight' | IdempotencyRow> {
+  const [claim] = await tx<{ held: boolean; claimed: boolean }[]>`
+    with lock as (
+      select pg_try_advisory_xact_lock(hashtextextended(${args.credentialId}::text || ' ' || ${args.key}::text, 0)) as held
+    ), claimed as (
+      insert into idempotency_keys (credential_id, key, fingerprint, state, created_at, locked_until, expires_at)
+      select ${args.credentialId}::text, ${args.key}::text, ${args.fingerprint}::text, 'in_flight', ${args.now}::timestamptz,
+             ${args.lockedUntil}::timestamptz, ${args.expiresAt}::timestamptz
+      from lock where held
+      on conflict (credential_id, key) do update
+        set fingerprint = excluded.fingerprint, created_at = excluded.created_at,
+            locked_until = excluded.locked_until, expires_at = excluded.expires_at
+        where (idempotency_keys.state = 'in_flight' and idempotency_keys.locked_until < ${args.now})
+           or idempotency_keys.expires_at < ${args.now}
+      returning key
+    )
+    select held, exists (select from claimed) as claimed from lock`;
+  if (!claim!.held) return 'in_flight';
+  if (claim!.claimed) return 'claimed';
+  const [existing] = await tx<IdempotencyRow[]>`
     select fingerprint, state, response_status, response_body, response_content_type, response_headers, locked_until
     from idempotency_keys where credential_id = ${args.credentialId} and key = ${args.key}`;
-  return existing ?? null;
+  return existing ?? 'in_flight';
 }
 
 export async function completeIdempotencyKey(
@@ -211,8 +224,4 @@ export async function completeIdempotencyKey(
     set state = 'completed', response_status = ${args.status}, response_body = ${args.body}, response_content_type = ${args.contentType},
         response_headers = ${sql.json(args.headers)}
     where credential_id = ${args.credentialId} and key = ${args.key}`;
-}
-
-export async function releaseIdempotencyKey(sql: Sql, credentialId: string, key: string): Promise<void> {
-  await sql`delete from idempotency_keys where credential_id = ${credentialId} and key = ${key} and state = 'in_flight'`;
 }

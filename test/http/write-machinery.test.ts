@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 
 import { createApp } from '../../api/app';
 import { configFromEnv } from '../../api/config';
 import { legacyFingerprint, requestFingerprint } from '../../api/http/idempotency';
+import { claimIdempotencyKey } from '../../api/http/queries';
 import { memoryLogger } from '../../api/http/logger';
 import { HitBuffer } from '../../api/http/rate-limit';
 import { CalendarStore } from '../../api/modules/calendar/store';
@@ -143,6 +144,49 @@ describe('Idempotency-Key', () => {
     expect(row!.n).toBe(1);
     void org;
   });
+
+  it.runIf(inject('databaseMode') === 'postgres')(
+    'holds a key only while its request runs: a duplicate meanwhile is told 409, a retry after its rollback runs at once',
+    async () => {
+      const org = await registerOrg(t);
+      const body = { name: 'Luz Mora', id_number: dni(5020), role: 'agent' };
+      const send = () =>
+        t.request('/v1/members', {
+          method: 'POST',
+          headers: auth(org.testKey, { 'idempotency-key': 'member-5020' }),
+          json: body,
+        });
+      const [key] = await t.sql<{ id: string }[]>`select id from api_keys where organization_id = ${org.id} limit 1`;
+      // A first request still running: its transaction has claimed the key and not committed.
+      const running = await t.sql.reserve();
+      try {
+        await running`begin`;
+        const now = t.clock.now();
+        const claim = await claimIdempotencyKey(running as unknown as typeof t.sql, {
+          credentialId: key!.id,
+          key: 'member-5020',
+          fingerprint: 'first',
+          now,
+          lockedUntil: new Date(now.getTime() + 60_000),
+          expiresAt: new Date(now.getTime() + 86_400_000),
+        });
+        expect(claim).toBe('claimed');
+        const duplicate = await send();
+        await expectProblem(duplicate, 409, 'idempotency_in_flight');
+        expect(duplicate.headers.get('retry-after')).toBe('1');
+        // Its process dies: the transaction rolls back, and with it the claim. No lease to wait out.
+        await running`rollback`;
+      } finally {
+        running.release();
+      }
+      const retry = await send();
+      expect(retry.status).toBe(201);
+      expect(retry.headers.get('idempotent-replayed')).toBeNull();
+      const [stored] = await t.sql<{ state: string }[]>`
+        select state from idempotency_keys where credential_id = ${key!.id} and key = 'member-5020'`;
+      expect(stored!.state).toBe('completed');
+    },
+  );
 
   it('replays a retried upload, whose multipart boundary is new, and refuses another file under its key', async () => {
     const org = await registerOrg(t);

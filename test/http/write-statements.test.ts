@@ -34,10 +34,13 @@ describe("a filing's writes", () => {
       }),
       201,
     );
-    // The key, the claim; in one transaction the gate (which reads the calendar version too), the
-    // procedure, its timeline entry, the procedure as answered, the completed key.
+    // The key; in one transaction the claim, the gate (which reads the calendar version too), the
+    // procedure, its timeline entry, the procedure as answered, the completed key: one commit.
     expect(statements.sent.filter((s) => s.startsWith('select version'))).toEqual([]);
     expect(statements.sent).toHaveLength(9);
+    expect(statements.sent[1]).toBe('begin');
+    expect(statements.sent[2]).toContain('pg_try_advisory_xact_lock');
+    expect(statements.sent.at(-1)).toBe('commit');
 
     statements.sent.length = 0;
     await expectJson(
@@ -60,7 +63,7 @@ describe("a filing's writes", () => {
       await t.request(`/v1/procedures/${created.id}/submit`, { method: 'POST', headers: keyed(org.testKey, token) }),
       200,
     );
-    // The key, the claim; the gate, the procedure locked, the filing, its timeline entry, two events
+    // The key; the claim, the gate, the procedure locked, the filing, its timeline entry, two events
     // (each written with the lookup of the endpoints it goes to) and the citizen's avisos, the
     // procedure as answered, the completed key.
     const events = statements.sent.filter((s) => s.includes('insert into events'));
