@@ -16,7 +16,7 @@ import {
   findApiKeyPrincipal,
   RATE_LIMIT_SHARDS,
 } from './queries';
-import { windowStartOf } from './rate-limit';
+import { enforceCredentialRateLimit, windowStartOf } from './rate-limit';
 
 export type MemberRole = 'owner' | 'admin' | 'agent' | 'viewer';
 
@@ -154,6 +154,40 @@ export function keyRefusal(facts: {
   return undefined;
 }
 
+/** The key's own refusals (see `keyRefusal`), judged from its row as the statement that settled it read it. */
+function keyRowRefusal(row: ApiKeyPrincipalRow | undefined): ProblemError | undefined {
+  return keyRefusal({
+    known: row !== undefined,
+    key_ok: row !== undefined && !row.revoked && row.member_status === 'active',
+    org_ok: row?.organization_status !== 'suspended',
+    live_ok: !row?.livemode || row.organization_status === 'verified',
+  });
+}
+
+/**
+ * Settles a key its route left to the handler's statement (`Caller` with a `lookup`), from the
+ * principal row that statement read (undefined: no such key). It refuses in the middleware's
+ * order (the key, then the rate limit, whose headers it sets, then the member's role) and
+ * otherwise makes the key the request's principal, as `apiKey({ settle: true })` and the
+ * middleware after it would have.
+ */
+export function settleDeferredKey(
+  c: Context<AppEnv>,
+  caller: { lookup: ApiKeyLookup; minimumRole: MemberRole },
+  row: ApiKeyPrincipalRow | undefined,
+): OrganizationPrincipal {
+  if (row) rememberKey(c, caller.lookup, row);
+  const refusal = keyRowRefusal(row);
+  if (refusal || !row) throw refusal;
+  for (const [name, value] of Object.entries(enforceCredentialRateLimit(c, row.rate_limit_hits))) c.header(name, value);
+  const principal = principalOfKey(row);
+  const forbidden = roleRefusal(principal.role, caller.minimumRole);
+  if (forbidden) throw forbidden;
+  c.set('principal', principal);
+  c.set('caller', { principal });
+  return principal;
+}
+
 export function roleRefusal(role: MemberRole, minimum: MemberRole): ProblemError | undefined {
   if (roleRank(role) >= roleRank(minimum)) return undefined;
   return new ProblemError('forbidden', `This action needs the ${minimum} role or higher; the key's member is ${role}.`);
@@ -174,7 +208,8 @@ export function principalOfKey(row: ApiKeyPrincipalRow): OrganizationPrincipal {
 /**
  * An organisation API key. `settle: true` checks it against the database now and makes it the
  * request's principal (its hit counted in the same statement, for the rate limit to judge);
- * `settle: false` leaves it as the caller of a consented read, which settles it in its own statement.
+ * `settle: false` leaves it as the caller of a consented read, which settles it in its own statement
+ * (or of a write that reads what it needs in one statement, see `settleDeferredKey`).
  */
 export function apiKey(options: { settle: boolean; minimumRole: MemberRole }): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -185,12 +220,7 @@ export function apiKey(options: { settle: boolean; minimumRole: MemberRole }): M
     }
     const row = await findApiKeyPrincipal(c.get('sql'), lookup);
     if (row) rememberKey(c, lookup, row);
-    const refusal = keyRefusal({
-      known: row !== undefined,
-      key_ok: row !== undefined && !row.revoked && row.member_status === 'active',
-      org_ok: row?.organization_status !== 'suspended',
-      live_ok: !row?.livemode || row.organization_status === 'verified',
-    });
+    const refusal = keyRowRefusal(row);
     if (refusal || !row) throw refusal;
     const principal = principalOfKey(row);
     c.set('countedHits', { bucket: 'credential', hits: row.rate_limit_hits });

@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import { every } from 'hono/combine';
 
 import {
   apiKey,
@@ -24,6 +25,7 @@ export type RouteAuth =
   | 'publicWrite'
   | 'orgRead'
   | 'orgWrite'
+  | 'orgWriteKeyInHandler'
   | 'orgConsentedRead'
   | 'orgConsentedWrite'
   | 'orgOrAgencyRead'
@@ -97,6 +99,23 @@ export const ROUTE_AUTH: Record<RouteAuth, AuthKind> = {
     problems: ORG_PROBLEMS,
     defaultRole: 'agent',
     middleware: (role) => [...settled(role), idempotency()],
+  },
+  /**
+   * A write whose handler settles the key in the statement that reads what the write needs
+   * (`settleDeferredKey`): one round trip less. A request with an Idempotency-Key has its key
+   * settled first, as `orgWrite` does, since the Idempotency-Key is scoped to it.
+   */
+  orgWriteKeyInHandler: {
+    security: API_KEY,
+    problems: ORG_PROBLEMS,
+    defaultRole: 'agent',
+    middleware: (role) => {
+      const deferred = apiKey({ settle: false, minimumRole: role });
+      const settledFirst = every(...settled(role));
+      const settle: MiddlewareHandler<AppEnv> = (c, next) =>
+        c.req.header('idempotency-key') === undefined ? deferred(c, next) : settledFirst(c, next);
+      return [settle, idempotency()];
+    },
   },
   /** The key is settled inside the read's one statement, with the consent gate (`api/modules/consent/gate.ts`). */
   orgConsentedRead: {

@@ -3,7 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createTestApp, type TestApp } from '../support/app';
-import { expectJson, registerOrg } from '../support/fixtures';
+import {
+  ADMIN_TOKEN,
+  expectJson,
+  expectProblem,
+  grantDelegation,
+  registerOrg,
+  registerVerifiedOrg,
+} from '../support/fixtures';
 import { consentHeaders, delegatedDraft, FORMS, upload } from '../support/procedures';
 import { statementRecorder } from '../support/statements';
 
@@ -14,7 +21,7 @@ import { statementRecorder } from '../support/statements';
 let t: TestApp;
 const statements = statementRecorder();
 beforeAll(async () => {
-  t = await createTestApp({ onQuery: statements.onQuery });
+  t = await createTestApp({ onQuery: statements.onQuery, config: { adminToken: ADMIN_TOKEN } });
 });
 afterAll(() => t.close());
 
@@ -71,5 +78,89 @@ describe("a filing's writes", () => {
     expect(events.every((s) => s.includes('from webhook_endpoints'))).toBe(true);
     expect(statements.sent.filter((s) => s.startsWith('select id from webhook_endpoints'))).toEqual([]);
     expect(statements.sent).toHaveLength(13);
+  });
+});
+
+describe('minting a consent token', () => {
+  const mint = (key: string, delegationId: string, headers: Record<string, string> = {}, json?: unknown) =>
+    t.request(`/v1/delegations/${delegationId}/consent-tokens`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, ...headers },
+      ...(json === undefined ? {} : { json }),
+    });
+  const keyStatements = () => statements.sent.filter((s) => s.includes('from api_keys'));
+
+  it('settles the key in the statement that reads the delegation, unless it carries an Idempotency-Key', async () => {
+    const org = await registerOrg(t);
+    const granted = await grantDelegation(t, org.testKey);
+
+    statements.sent.length = 0;
+    const minted = await expectJson<{ delegation_id: string }>(await mint(org.testKey, granted.delegationId), 201);
+    expect(minted.delegation_id).toBe(granted.delegationId);
+    // One round trip: the key, its organisation and member, and the delegation.
+    expect(keyStatements()).toHaveLength(1);
+    expect(keyStatements()[0]).toContain('from delegations d');
+    expect(statements.sent.filter((s) => s.includes('from delegations d'))).toHaveLength(1);
+
+    // The Idempotency-Key is scoped to the key, so a keyed mint settles the key first.
+    statements.sent.length = 0;
+    await expectJson(await mint(org.testKey, granted.delegationId, { 'idempotency-key': randomUUID() }), 201);
+    expect(keyStatements()).toHaveLength(1);
+    expect(keyStatements()[0]).not.toContain('from delegations d');
+    expect(statements.sent.filter((s) => s.includes('from delegations d'))).toHaveLength(1);
+  });
+
+  it("refuses as the key's middleware does, and reads no delegation for a revoked key", async () => {
+    const org = await registerOrg(t);
+    const granted = await grantDelegation(t, org.testKey);
+    await expectProblem(await mint(org.testKey, 'dlg_000000000000000000000'), 404, 'not_found');
+    await expectProblem(
+      await mint(org.testKey, granted.delegationId, {}, { capacities: ['withdraw'] }),
+      403,
+      'scope_insufficient',
+    );
+    // Another organisation's key does not see the delegation.
+    const other = await registerOrg(t);
+    await expectProblem(await mint(other.testKey, granted.delegationId), 404, 'not_found');
+    // Nor does the same organisation's live key (another mode).
+    const verified = await registerVerifiedOrg(t);
+    const live = await grantDelegation(t, verified.testKey);
+    await expectProblem(await mint(verified.liveKey, live.delegationId), 404, 'not_found');
+
+    const unknown = `sk_test_${'x'.repeat(43)}`;
+    const refused = await mint(unknown, granted.delegationId);
+    await expectProblem(refused, 401, 'unauthorized');
+    expect(refused.headers.get('www-authenticate')).toContain('Bearer');
+
+    const [key] = await t.sql<{ id: string }[]>`select id from api_keys where organization_id = ${org.id} limit 1`;
+    await t.sql`update api_keys set revoked_at = now() where id = ${key!.id}`;
+    statements.sent.length = 0;
+    await expectProblem(await mint(org.testKey, granted.delegationId), 401, 'unauthorized');
+    expect(keyStatements()).toHaveLength(1);
+    expect(keyStatements()[0]).toContain('not principal.revoked');
+  });
+
+  it('answers the rate limit with its headers, and 429 past it', async () => {
+    const limited = await createTestApp({ config: { rateLimit: { limit: 3, windowSeconds: 60 } } });
+    try {
+      const org = await registerOrg(limited);
+      const granted = await grantDelegation(limited, org.testKey);
+      const send = () =>
+        limited.request(`/v1/delegations/${granted.delegationId}/consent-tokens`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${org.testKey}` },
+        });
+      // Registering and granting used the key's budget: spend what is left, then one more.
+      let res = await send();
+      while (res.status === 201) {
+        expect(res.headers.get('ratelimit-policy')).toBe('"credential";q=3;w=60');
+        expect(res.headers.get('ratelimit')).toMatch(/^"credential";r=\d+;t=\d+$/);
+        res = await send();
+      }
+      await expectProblem(res, 429, 'rate_limited');
+      expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+    } finally {
+      await limited.close();
+    }
   });
 });

@@ -8,7 +8,7 @@ import { newId } from '../../lib/ids';
 import { legalDay } from '../../lib/legal-day';
 import { logAccessDurably } from '../access-log/batcher';
 import type { ProcedureTypeCode } from '../catalog/schemas';
-import { findDelegation } from '../delegations/queries';
+import { type DelegationScopeRow, findDelegation } from '../delegations/queries';
 import type { Capacity } from '../delegations/scope';
 import { type ConsentClaims, mintConsentToken, verifyConsentToken } from './tokens';
 
@@ -18,7 +18,10 @@ export interface MintRequest {
   capacities?: Capacity[];
 }
 
-/** Mints a consent token from an active delegation, narrowed if asked, and logs it for the citizen. */
+/**
+ * Mints a consent token from an active delegation (as the principal's organisation and mode read
+ * it: undefined when there is none), narrowed if asked, and logs it for the citizen.
+ */
 export async function mintForDelegation(
   deps: {
     sql: Sql;
@@ -29,16 +32,11 @@ export async function mintForDelegation(
     logger: Logger;
   },
   principal: OrganizationPrincipal,
-  delegationId: string,
+  delegation: DelegationScopeRow | undefined,
   request: MintRequest,
   now: Date,
 ): Promise<{ token: string; claims: ConsentClaims }> {
   const { sql, config } = deps;
-  const delegation = await findDelegation(
-    sql,
-    { id: delegationId, organizationId: principal.organizationId, livemode: principal.livemode },
-    legalDay(now),
-  );
   if (!delegation) throw new ProblemError('not_found', 'No such delegation.');
   if (!delegation.usable) {
     throw new ProblemError(

@@ -1,5 +1,7 @@
 import { ownedBy, ownedLapsingPage, type Owner, type PageArgs } from '../../db/fragments';
-import { type Sql, textArray } from '../../db/sql';
+import { type Sql, type SqlFragment, textArray } from '../../db/sql';
+import type { Caller } from '../../http/auth';
+import { apiKeyPrincipalCtes, type ApiKeyPrincipalRow } from '../../http/queries';
 import type { Scope } from './scope';
 
 export interface DelegationRow {
@@ -97,6 +99,54 @@ export async function findDelegation(
     where d.id = ${where.id}
       ${ownedBy(sql, 'd', where)}`;
   return row;
+}
+
+/** What minting a consent token reads of a delegation: its scope, and whether it can be acted under today. */
+export type DelegationScopeRow = Pick<
+  DelegationRow,
+  'id' | 'citizen_id' | 'status' | 'capacities' | 'procedure_types' | 'usable'
+>;
+
+function selectDelegationScope(sql: Sql, today: string, where: SqlFragment) {
+  return sql`
+    select d.id, d.citizen_id, ${delegationStatusOn(sql, 'd', today)} as status, d.capacities, d.procedure_types,
+           ${delegationUsable(sql, 'd', 'o', today)} as usable
+    from delegations d join organizations o on o.id = d.organization_id
+    where ${where}`;
+}
+
+/**
+ * A delegation's scope, as the caller's organisation and mode see it. A caller whose key is still
+ * to be settled (`lookup`) has it settled in the same statement (see `apiKeyPrincipalCtes`), its
+ * row answered as `principal` (none: no such key), and the delegation read only for a key that
+ * is not revoked and only within the key's organisation and mode.
+ */
+export async function findDelegationScope(
+  sql: Sql,
+  caller: Caller,
+  id: string,
+  today: string,
+): Promise<{ principal?: ApiKeyPrincipalRow; delegation?: DelegationScopeRow }> {
+  if ('principal' in caller) {
+    const { organizationId, livemode } = caller.principal;
+    const [row] = await sql<DelegationScopeRow[]>`
+      ${selectDelegationScope(sql, today, sql`d.id = ${id} ${ownedBy(sql, 'd', { organizationId, livemode })}`)}`;
+    return { delegation: row };
+  }
+  const [row] = await sql<({ principal: ApiKeyPrincipalRow; found: boolean | null } & DelegationScopeRow)[]>`
+    with ${apiKeyPrincipalCtes(sql, caller.lookup)}
+    select row_to_json(principal) as principal, scope.*
+    from principal left join lateral (
+      select true as found, x.* from (${selectDelegationScope(
+        sql,
+        today,
+        sql`d.id = ${id} and d.organization_id = principal.organization_id and d.livemode = principal.livemode
+            and not principal.revoked`,
+      )}) x
+    ) scope on true`;
+  if (!row) return {};
+  const { principal, found, ...delegation } = row;
+  return { principal, delegation: found ? delegation : undefined };
 }
 
 export async function listDelegations(

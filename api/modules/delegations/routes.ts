@@ -2,7 +2,7 @@ import type { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 
 import type { Owner } from '../../db/fragments';
-import { organizationPrincipal } from '../../http/auth';
+import { organizationPrincipal, settleDeferredKey } from '../../http/auth';
 import type { App, AppEnv } from '../../http/context';
 import { created, get, ok, optionalJsonBody, post, routesOf } from '../../http/openapi';
 import { createdPage } from '../../http/pagination';
@@ -10,7 +10,7 @@ import { ProblemError } from '../../http/problem';
 import { legalDay } from '../../lib/legal-day';
 import { mintForDelegation } from '../consent/service';
 import { toDelegation } from './mappers';
-import { findDelegation, listDelegations } from './queries';
+import { findDelegation, findDelegationScope, listDelegations } from './queries';
 import {
   ConsentTokenSchema,
   DelegationPageSchema,
@@ -58,7 +58,7 @@ const routes = routesOf('Delegations', {
     description:
       "A short-lived JWS (EdDSA, 10 minutes by default) proving the citizen's consent, to send as `Puente-Consent`. " +
       "Every use is re-checked against the delegation in the database, so revocation takes effect on the very next request. Recorded in the citizen's access log.",
-    auth: 'orgWrite',
+    auth: 'orgWriteKeyInHandler',
     role: 'viewer',
     params: DelegationParams,
     body: optionalJsonBody(MintConsentTokenBody),
@@ -105,15 +105,19 @@ export function registerDelegations(app: App): void {
   });
 
   app.openapi(routes.mint, async (c) => {
-    const principal = organizationPrincipal(c);
     const { config, signingKeys, clock, accessLog, logger } = c.get('deps');
+    const now = clock.now();
+    const caller = c.get('caller')!;
+    // Without an Idempotency-Key the key is settled in the statement that reads the delegation.
+    const read = await findDelegationScope(c.get('sql'), caller, c.req.valid('param').id, legalDay(now));
+    const principal = 'lookup' in caller ? settleDeferredKey(c, caller, read.principal) : caller.principal;
     const body = (c.req.valid('json') as Record<string, never> | undefined) ?? {};
     const { token, claims } = await mintForDelegation(
       { sql: c.get('sql'), config, keys: signingKeys, requestId: c.get('requestId'), accessLog, logger },
       principal,
-      c.req.valid('param').id,
+      read.delegation,
       body,
-      clock.now(),
+      now,
     );
     return c.json(
       {
