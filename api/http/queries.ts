@@ -1,5 +1,5 @@
 /** SQL of the HTTP machinery: credentials, rate limits, idempotency keys, citizens' ids. */
-import type { Sql } from '../db/sql';
+import type { Sql, SqlFragment } from '../db/sql';
 import { newId } from '../lib/ids';
 
 export interface ApiKeyPrincipalRow {
@@ -89,6 +89,31 @@ export function apiKeyPrincipalCtes(sql: Sql, lookup: ApiKeyLookup) {
 export async function findApiKeyPrincipal(sql: Sql, lookup: ApiKeyLookup): Promise<ApiKeyPrincipalRow | undefined> {
   const rows = await sql<ApiKeyPrincipalRow[]>`with ${apiKeyPrincipalCtes(sql, lookup)} select * from principal`;
   return rows[0];
+}
+
+/**
+ * A read whose one statement settles the caller's key too (see `apiKeyPrincipalCtes`), for routes
+ * that leave the key to their handler (`settleDeferredKey`): one round trip instead of two.
+ * `payload` is a query that may use the CTE `principal` (the key's organisation and mode as
+ * `principal.organization_id` and `principal.livemode`); it runs only for a key that is not
+ * revoked. Answers the key's row (undefined: no such key) and the payload's rows. The key's row
+ * travels once, on one row, and the rows keep the columns `principal` and `ord` beside their own
+ * (copying every row without them would cost more than carrying them).
+ */
+export async function readSettlingKey<T extends object>(
+  sql: Sql,
+  lookup: ApiKeyLookup,
+  payload: SqlFragment,
+): Promise<{ principal: ApiKeyPrincipalRow | undefined; rows: T[] }> {
+  const rows = await sql<({ principal: ApiKeyPrincipalRow | null; ord: number | null } & T)[]>`
+    with ${apiKeyPrincipalCtes(sql, lookup)}
+    select case when coalesce(payload.ord, 1) = 1 then row_to_json(principal) end as principal, payload.*
+    from principal left join lateral (
+      select (row_number() over ())::int as ord, x.* from (${payload}) x
+    ) payload on not principal.revoked
+    order by payload.ord`;
+  const principal = rows[0]?.principal ?? undefined;
+  return { principal, rows: rows[0]?.ord == null ? [] : rows };
 }
 
 export interface AgencyPrincipalRow {

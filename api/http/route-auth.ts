@@ -24,6 +24,7 @@ export type RouteAuth =
   | 'public'
   | 'publicWrite'
   | 'orgRead'
+  | 'orgReadKeyInHandler'
   | 'orgWrite'
   | 'orgWriteKeyInHandler'
   | 'orgConsentedRead'
@@ -94,6 +95,13 @@ export const ROUTE_AUTH: Record<RouteAuth, AuthKind> = {
     middleware: () => [registrationRateLimit(), idempotency()],
   },
   orgRead: { security: API_KEY, problems: ORG_PROBLEMS, defaultRole: 'viewer', middleware: settled },
+  /** A read whose handler settles the key in the statement that reads its data (`readSettlingKey`): one round trip. */
+  orgReadKeyInHandler: {
+    security: API_KEY,
+    problems: ORG_PROBLEMS,
+    defaultRole: 'viewer',
+    middleware: (role) => [apiKey({ settle: false, minimumRole: role })],
+  },
   orgWrite: {
     security: API_KEY,
     problems: ORG_PROBLEMS,

@@ -17,7 +17,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe('the list of procedures', () => {
-  it('costs the key and the page, nothing more, and pages on', async () => {
+  it('costs one statement, the key settled with the page, and pages on', async () => {
     const org = await registerOrg(t);
     const { delegationId } = await grantDelegation(t, org.testKey, {
       scope: { procedure_types: ['JUB'], subjects: [], capacities: ['consult', 'file'] },
@@ -33,15 +33,18 @@ describe('the list of procedures', () => {
 
     statements.sent.length = 0;
     const first = await t.request('/v1/procedures?limit=2', { headers: auth(org.testKey) });
-    expect(statements.sent).toHaveLength(2);
+    expect(statements.sent).toHaveLength(1);
     expect(first.status).toBe(200);
+    expect(statements.sent[0]).toContain('from api_keys');
+    // The key is judged as its middleware judges it: the rate limit's headers, and its refusals.
+    expect(first.headers.get('ratelimit')).toMatch(/^"credential";r=\d+;t=\d+$/);
     const page = (await first.json()) as { data: { id: string }[]; has_more: boolean; next_cursor: string };
     expect(page.data.map((p) => p.id)).toEqual([ids[2], ids[1]]);
     expect(page.has_more).toBe(true);
 
     statements.sent.length = 0;
     const next = await t.request(`/v1/procedures?limit=2&cursor=${page.next_cursor}`, { headers: auth(org.testKey) });
-    expect(statements.sent).toHaveLength(2);
+    expect(statements.sent).toHaveLength(1);
     const rest = (await next.json()) as { data: { id: string }[]; has_more: boolean };
     expect(rest.data.map((p) => p.id)).toEqual([ids[0]]);
     expect(rest.has_more).toBe(false);
@@ -49,7 +52,15 @@ describe('the list of procedures', () => {
     const empty = await registerOrg(t);
     statements.sent.length = 0;
     const none = await t.request('/v1/procedures', { headers: auth(empty.testKey) });
-    expect(statements.sent).toHaveLength(2);
+    expect(statements.sent).toHaveLength(1);
     expect(((await none.json()) as { data: unknown[] }).data).toEqual([]);
+
+    const [key] = await t.sql<{ id: string }[]>`select id from api_keys where organization_id = ${org.id} limit 1`;
+    await t.sql`update api_keys set revoked_at = now() where id = ${key!.id}`;
+    const revoked = await t.request('/v1/procedures', { headers: auth(org.testKey) });
+    expect(revoked.status).toBe(401);
+    expect(((await revoked.json()) as { code: string }).code).toBe('unauthorized');
+    const unknown = await t.request('/v1/procedures', { headers: auth(`sk_test_${'x'.repeat(43)}`) });
+    expect(unknown.status).toBe(401);
   });
 });

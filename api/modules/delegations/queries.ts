@@ -1,7 +1,7 @@
 import { ownedBy, ownedLapsingPage, type Owner, type PageArgs } from '../../db/fragments';
 import { type Sql, type SqlFragment, textArray } from '../../db/sql';
 import type { Caller } from '../../http/auth';
-import { apiKeyPrincipalCtes, type ApiKeyPrincipalRow } from '../../http/queries';
+import { type ApiKeyPrincipalRow, readSettlingKey } from '../../http/queries';
 import type { Scope } from './scope';
 
 export interface DelegationRow {
@@ -117,9 +117,8 @@ function selectDelegationScope(sql: Sql, today: string, where: SqlFragment) {
 
 /**
  * A delegation's scope, as the caller's organisation and mode see it. A caller whose key is still
- * to be settled (`lookup`) has it settled in the same statement (see `apiKeyPrincipalCtes`), its
- * row answered as `principal` (none: no such key), and the delegation read only for a key that
- * is not revoked and only within the key's organisation and mode.
+ * to be settled (`lookup`) has it settled in the same statement (see `readSettlingKey`), its row
+ * answered as `principal` (none: no such key).
  */
 export async function findDelegationScope(
   sql: Sql,
@@ -133,20 +132,16 @@ export async function findDelegationScope(
       ${selectDelegationScope(sql, today, sql`d.id = ${id} ${ownedBy(sql, 'd', { organizationId, livemode })}`)}`;
     return { delegation: row };
   }
-  const [row] = await sql<({ principal: ApiKeyPrincipalRow; found: boolean | null } & DelegationScopeRow)[]>`
-    with ${apiKeyPrincipalCtes(sql, caller.lookup)}
-    select row_to_json(principal) as principal, scope.*
-    from principal left join lateral (
-      select true as found, x.* from (${selectDelegationScope(
-        sql,
-        today,
-        sql`d.id = ${id} and d.organization_id = principal.organization_id and d.livemode = principal.livemode
-            and not principal.revoked`,
-      )}) x
-    ) scope on true`;
-  if (!row) return {};
-  const { principal, found, ...delegation } = row;
-  return { principal, delegation: found ? delegation : undefined };
+  const { principal, rows } = await readSettlingKey<DelegationScopeRow>(
+    sql,
+    caller.lookup,
+    selectDelegationScope(
+      sql,
+      today,
+      sql`d.id = ${id} and d.organization_id = principal.organization_id and d.livemode = principal.livemode`,
+    ),
+  );
+  return { principal, delegation: rows[0] };
 }
 
 export async function listDelegations(

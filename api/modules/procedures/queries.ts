@@ -1,5 +1,6 @@
 import { equalsIfGiven, limitRows, ownedBy, ownedById, pageAfter, type PageArgs } from '../../db/fragments';
 import { type Sql, textArray } from '../../db/sql';
+import { type ApiKeyLookup, type ApiKeyPrincipalRow, readSettlingKey } from '../../http/queries';
 import { calendarVersion } from '../calendar/queries';
 import { delegationInForce } from '../delegations/queries';
 import { notificationsJson } from '../notifications/queries';
@@ -224,11 +225,14 @@ export async function touchProcedure(sql: Sql, id: string, at: Date): Promise<vo
  * carries the calendar version current when the statement ran (computed once, an InitPlan), so
  * the page's dates need no second round trip.
  */
+/**
+ * A page of the organisation's procedures, with the caller's key settled in the same statement
+ * (see `readSettlingKey`): the organisation and mode are the key's.
+ */
 export async function listProcedures(
   sql: Sql,
+  lookup: ApiKeyLookup,
   args: {
-    organizationId: string;
-    livemode: boolean;
     today: string;
     status?: string;
     type?: string;
@@ -236,11 +240,14 @@ export async function listProcedures(
     after?: [string, string];
     limit: number;
   },
-): Promise<GatedProcedureRow[]> {
-  return sql<GatedProcedureRow[]>`
+): Promise<{ principal: ApiKeyPrincipalRow | undefined; rows: GatedProcedureRow[] }> {
+  return readSettlingKey<GatedProcedureRow>(
+    sql,
+    lookup,
+    sql`
     select q.*, ${calendarVersion(sql)} as calendar_version from (
     ${SELECT(sql)}
-    where p.organization_id = ${args.organizationId} and p.livemode = ${args.livemode}
+    where p.organization_id = principal.organization_id and p.livemode = principal.livemode
       -- A scalar subquery, not EXISTS: the planner then walks the index in order and stops at
       -- the page size, instead of joining every procedure of the organisation first.
       and coalesce((
@@ -255,7 +262,8 @@ export async function listProcedures(
       ${args.after ? sql`and (p.updated_at, p.id) < (${args.after[0]}::timestamptz, ${args.after[1]})` : sql``}
     order by p.updated_at desc, p.id desc
     ${limitRows(sql, args.limit + 1)}) q
-    order by q.updated_at desc, q.id desc`;
+    order by q.updated_at desc, q.id desc`,
+  );
 }
 
 export async function listCitizenProcedures(
