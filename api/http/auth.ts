@@ -58,9 +58,9 @@ export interface CitizenPrincipal {
 export type Principal = OrganizationPrincipal | AgencyPrincipal | AdminPrincipal | CitizenPrincipal;
 
 /**
- * Who calls an operation on a client's data: a principal the middleware already settled (writes,
- * which need it for their Idempotency-Key), or an API key still to be settled inside the one
- * statement of a consented read, with the role that read needs.
+ * Who calls: a principal the middleware already settled (writes, which need it for their
+ * Idempotency-Key), or an API key still to be settled inside the handler's one statement (a
+ * consented read's gate, or `readSettlingKey`), with the role the route needs.
  */
 export type Caller = { principal: OrganizationPrincipal } | { lookup: ApiKeyLookup; minimumRole: MemberRole };
 
@@ -79,7 +79,7 @@ export function unauthorized(detail: string): ProblemError {
 }
 
 /** Reads the bearer API key and hashes it, and counts this request's hit; nothing touches the database yet. */
-async function apiKeyLookup(c: Context<AppEnv>): Promise<ApiKeyLookup> {
+async function apiKeyLookup(c: Context<AppEnv>, minimumRole: MemberRole): Promise<ApiKeyLookup> {
   const token = bearerToken(c);
   if (!token) throw unauthorized('Send an API key as `Authorization: Bearer sk_test_…` or `sk_live_…`.');
   if (!API_KEY.test(token)) throw unauthorized('The credential is not a Puente API key.');
@@ -96,6 +96,7 @@ async function apiKeyLookup(c: Context<AppEnv>): Promise<ApiKeyLookup> {
     now,
     recordUse: keyUses.due(secretHash, now),
     rateLimit: { windowStart, shard: Math.floor(Math.random() * RATE_LIMIT_SHARDS), write, held, known },
+    accepts: { limit: config.rateLimit.limit, roles: MEMBER_ROLES.slice(roleRank(minimumRole)) },
   };
 }
 
@@ -129,6 +130,7 @@ export class KeyUses {
  * without reading it. No total to keep when the statement judged a total already known.
  */
 export function rememberKey(c: Context<AppEnv>, lookup: ApiKeyLookup, row: ApiKeyPrincipalRow): void {
+  c.set('keySettled', true);
   const { hits, keyUses } = c.get('deps');
   keyUses.saw(lookup.secretHash, row.last_used_at);
   const { windowStart, held, known } = lookup.rateLimit;
@@ -220,10 +222,17 @@ export function principalOfKey(row: ApiKeyPrincipalRow): OrganizationPrincipal {
  */
 export function apiKey(options: { settle: boolean; minimumRole: MemberRole }): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const lookup = await apiKeyLookup(c);
+    const lookup = await apiKeyLookup(c, options.minimumRole);
     if (!options.settle) {
       c.set('caller', { lookup, minimumRole: options.minimumRole });
-      return next();
+      await next();
+      // Answered before any statement settled the key (its input refused, say): the hits it took
+      // to write go back to the buffer, so every request still counts against the limit.
+      if (!c.get('keySettled')) {
+        const { windowStart, write } = lookup.rateLimit;
+        c.get('deps').hits.restore(lookup.secretHash, windowStart, write, lookup.now.getTime());
+      }
+      return;
     }
     const row = await findApiKeyPrincipal(c.get('sql'), lookup);
     if (row) rememberKey(c, lookup, row);

@@ -11,8 +11,13 @@ export interface AppVariables {
   principal?: Principal;
   /** Set when authentication counted the request against the credential's rate limit. */
   countedHits?: { bucket: string; hits: number };
-  /** The caller of an operation on a client's data, for the consent gate (see `api/modules/consent/gate.ts`). */
+  /**
+   * Who calls: a settled principal, or a key its route leaves to the handler's statement (the
+   * consent gate in `api/modules/consent/gate.ts`, or `readSettlingKey`).
+   */
   caller?: Caller;
+  /** A statement has settled the key left to the handler (its hits written, when due). */
+  keySettled?: boolean;
 }
 
 export type AppEnv = { Variables: AppVariables };

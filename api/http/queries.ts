@@ -1,5 +1,5 @@
 /** SQL of the HTTP machinery: credentials, rate limits, idempotency keys, citizens' ids. */
-import type { Sql, SqlFragment } from '../db/sql';
+import { type Sql, type SqlFragment, textArray } from '../db/sql';
 import { newId } from '../lib/ids';
 
 export interface ApiKeyPrincipalRow {
@@ -27,6 +27,8 @@ export interface ApiKeyLookup {
    * than a second ago (null when it must be read now; see `HitBuffer`).
    */
   rateLimit: { windowStart: Date; shard: number; write: number; held: number; known: number | null };
+  /** What the route accepts: at most `limit` hits in the window, from a member with one of `roles` (see `readSettlingKey`). */
+  accepts: { limit: number; roles: readonly string[] };
 }
 
 /**
@@ -92,13 +94,27 @@ export async function findApiKeyPrincipal(sql: Sql, lookup: ApiKeyLookup): Promi
 }
 
 /**
+ * The key's own facts, as columns of a query over the CTE `principal` (see `apiKeyPrincipalCtes`):
+ * the key live and its member active, the organisation not suspended, live mode only once the
+ * organisation is verified, and the window's hits. `keyRefusal` judges them, in that order.
+ */
+export function keyFacts(sql: Sql) {
+  return sql`(not principal.revoked and principal.member_status = 'active') as key_ok,
+    principal.organization_status <> 'suspended' as org_ok,
+    (not principal.livemode or principal.organization_status = 'verified') as live_ok,
+    principal.rate_limit_hits as hits`;
+}
+
+/**
  * A read whose one statement settles the caller's key too (see `apiKeyPrincipalCtes`), for routes
  * that leave the key to their handler (`settleDeferredKey`): one round trip instead of two.
  * `payload` is a query that may use the CTE `principal` (the key's organisation and mode as
- * `principal.organization_id` and `principal.livemode`); it runs only for a key that is not
- * revoked. Answers the key's row (undefined: no such key) and the payload's rows. The key's row
- * travels once, on one row, and the rows keep the columns `principal` and `ord` beside their own
- * (copying every row without them would cost more than carrying them).
+ * `principal.organization_id` and `principal.livemode`); it runs only when the key would be
+ * accepted (its facts, the rate limit and the role: see `lookup.accepts`), so a refused key costs
+ * the key's statement and nothing more. Answers the key's row (undefined: no such key) and the
+ * payload's rows. The key's row travels once, on one row, and the rows keep the columns
+ * `principal` and `ord` beside their own (copying every row without them would cost more than
+ * carrying them).
  */
 export async function readSettlingKey<T extends object>(
   sql: Sql,
@@ -106,11 +122,15 @@ export async function readSettlingKey<T extends object>(
   payload: SqlFragment,
 ): Promise<{ principal: ApiKeyPrincipalRow | undefined; rows: T[] }> {
   const rows = await sql<({ principal: ApiKeyPrincipalRow | null; ord: number | null } & T)[]>`
-    with ${apiKeyPrincipalCtes(sql, lookup)}
+    with ${apiKeyPrincipalCtes(sql, lookup)}, facts as (
+      select ${keyFacts(sql)}, principal.member_role = any(${textArray(lookup.accepts.roles)}::text[]) as role_ok from principal
+    )
     select case when coalesce(payload.ord, 1) = 1 then row_to_json(principal) end as principal, payload.*
     from principal left join lateral (
       select (row_number() over ())::int as ord, x.* from (${payload}) x
-    ) payload on not principal.revoked
+      -- Only outer facts: checked once, before the payload runs.
+      where (select key_ok and org_ok and live_ok and hits <= ${lookup.accepts.limit}::int and role_ok from facts)
+    ) payload on true
     order by payload.ord`;
   const principal = rows[0]?.principal ?? undefined;
   return { principal, rows: rows[0]?.ord == null ? [] : rows };
@@ -202,8 +222,8 @@ export interface IdempotencyRow {
  * costs no commit of its own, and a request that fails or whose process dies leaves no claim.
  * While that transaction runs it holds a transaction-scoped advisory lock on the key, so a
  * duplicate sent meanwhile is told at once (`in_flight`) instead of waiting on the uncommitted
- * row. Answers `claimed`, `in_flight`, or the committed record (a stale in-flight claim left by
- * an earlier release, or an expired record, is taken over).
+ * row. Answers `claimed`, `in_flight` (nothing committed yet), or the committed record (a stale
+ * in-flight claim left by an earlier release, or an expired record, is taken over).
  */
 export async function claimIdempotencyKey(
   tx: Sql,
@@ -225,11 +245,13 @@ export async function claimIdempotencyKey(
       returning key
     )
     select held, exists (select from claimed) as claimed from lock`;
-  if (!claim!.held) return 'in_flight';
   if (claim!.claimed) return 'claimed';
+  // A record has committed (it decides: replayed, or refused for another request), or another
+  // transaction holds the key (`held` false: a request running with it, or a replay of it), in
+  // which case a record that has not expired decides all the same, and otherwise it is in flight.
   const [existing] = await tx<IdempotencyRow[]>`
     select fingerprint, state, response_status, response_body, response_content_type, response_headers, locked_until
-    from idempotency_keys where credential_id = ${args.credentialId} and key = ${args.key}`;
+    from idempotency_keys where credential_id = ${args.credentialId} and key = ${args.key} and expires_at >= ${args.now}`;
   return existing ?? 'in_flight';
 }
 

@@ -58,6 +58,17 @@ export class HitBuffer {
     return known && known.windowStart === windowStart.getTime() && nowMs - known.at < 1000 ? known.total : undefined;
   }
 
+  /**
+   * Puts back hits `take` gave out to be written by a statement that never ran (a request that
+   * ended before it, such as one refused for its input), so they are written with a later one.
+   */
+  restore(subject: string, windowStart: Date, hits: number, nowMs: number): void {
+    if (hits === 0) return;
+    const entry = this.pending.get(subject);
+    if (!entry) this.pending.set(subject, { windowStart: windowStart.getTime(), hits, since: nowMs });
+    else if (entry.windowStart === windowStart.getTime()) entry.hits += hits;
+  }
+
   /** Counts one hit: how many to write now (0 while holding back), and how many stay held. */
   take(subject: string, windowStart: Date, limit: number, nowMs: number): { write: number; held: number } {
     let entry = this.pending.get(subject);

@@ -5,8 +5,8 @@ import { describe, expect, inject, it } from 'vitest';
 import { createApp } from '../../api/app';
 import { configFromEnv } from '../../api/config';
 import { legacyFingerprint, requestFingerprint } from '../../api/http/idempotency';
-import { claimIdempotencyKey } from '../../api/http/queries';
 import { memoryLogger } from '../../api/http/logger';
+import { claimIdempotencyKey } from '../../api/http/queries';
 import { HitBuffer } from '../../api/http/rate-limit';
 import { CalendarStore } from '../../api/modules/calendar/store';
 import { runScheduler } from '../../api/modules/events/scheduler';
@@ -185,6 +185,19 @@ describe('Idempotency-Key', () => {
       const [stored] = await t.sql<{ state: string }[]>`
         select state from idempotency_keys where credential_id = ${key!.id} and key = 'member-5020'`;
       expect(stored!.state).toBe('completed');
+
+      // A replay holds the key briefly too: a retry sent meanwhile is answered from the record, not 409.
+      const replaying = await t.sql.reserve();
+      try {
+        await replaying`begin`;
+        await replaying`select pg_advisory_xact_lock(hashtextextended(${key!.id}::text || ' ' || 'member-5020', 0))`;
+        const retried = await send();
+        expect(retried.status).toBe(201);
+        expect(retried.headers.get('idempotent-replayed')).toBe('true');
+        await replaying`rollback`;
+      } finally {
+        replaying.release();
+      }
     },
   );
 

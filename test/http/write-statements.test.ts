@@ -1,7 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { readSettlingKey } from '../../api/http/queries';
 import { createTestApp, type TestApp } from '../support/app';
 import {
   ADMIN_TOKEN,
@@ -159,6 +160,45 @@ describe('minting a consent token', () => {
       }
       await expectProblem(res, 429, 'rate_limited');
       expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
+describe('a statement that settles the key with the data', () => {
+  it('runs the data only for a key it accepts, and counts requests refused for their input', async () => {
+    const limited = await createTestApp({ config: { rateLimit: { limit: 3, windowSeconds: 60 } } });
+    try {
+      const org = await registerOrg(limited);
+      const lookup = (minimumRank: number) => ({
+        secretHash: createHash('sha256').update(org.testKey).digest('hex'),
+        now: limited.clock.now(),
+        recordUse: false,
+        rateLimit: { windowStart: new Date(0), shard: 0, write: 0, held: 0, known: 0 },
+        accepts: { limit: 3, roles: ['viewer', 'agent', 'admin', 'owner'].slice(minimumRank) },
+      });
+      // A payload that fails if it runs: it runs for an accepted key, and for no other.
+      const failing = limited.sql`select 1 / (random() * 0)::int as never`;
+      await expect(readSettlingKey(limited.sql, lookup(0), failing)).rejects.toThrow(/division by zero/);
+      const [member] = await limited.sql<{ id: string }[]>`
+        select member_id as id from api_keys where organization_id = ${org.id} limit 1`;
+      await limited.sql`update members set role = 'viewer' where id = ${member!.id}`;
+      const refused = await readSettlingKey(limited.sql, lookup(1), limited.sql`select 1 / (random() * 0)::int as never`);
+      expect(refused.rows).toEqual([]);
+      expect(refused.principal?.member_role).toBe('viewer');
+      await limited.sql`update members set role = 'owner' where id = ${member!.id}`;
+      await limited.sql`update api_keys set revoked_at = now() where organization_id = ${org.id}`;
+      const revoked = await readSettlingKey(limited.sql, lookup(0), limited.sql`select 1 / (random() * 0)::int as never`);
+      expect(revoked.rows).toEqual([]);
+      expect(revoked.principal?.revoked).toBe(true);
+
+      // Requests refused for their input before any statement still count against the limit.
+      const other = await registerOrg(limited);
+      const list = (query: string) =>
+        limited.request(`/v1/procedures${query}`, { headers: { authorization: `Bearer ${other.testKey}` } });
+      for (let i = 0; i < 3; i++) expect((await list('?limit=abc')).status).toBe(400);
+      await expectProblem(await list(''), 429, 'rate_limited');
     } finally {
       await limited.close();
     }

@@ -1,6 +1,6 @@
 import { type Sql, type SqlFragment, textArray } from '../../db/sql';
 import { type Caller, MEMBER_ROLES, type MemberRole, roleRank } from '../../http/auth';
-import { apiKeyPrincipalCtes, type ApiKeyPrincipalRow } from '../../http/queries';
+import { apiKeyPrincipalCtes, type ApiKeyPrincipalRow, keyFacts } from '../../http/queries';
 import { accessLogInsert } from '../access-log/queries';
 import { delegationUsable } from '../delegations/queries';
 
@@ -84,9 +84,8 @@ function callerCte(sql: Sql, caller: Caller) {
     )`;
   }
   return sql`${apiKeyPrincipalCtes(sql, caller.lookup)}, caller as (
-    select organization_id, livemode, member_id, (not revoked and member_status = 'active') as key_ok,
-           organization_status <> 'suspended' as org_ok, (not livemode or organization_status = 'verified') as live_ok,
-           rate_limit_hits as hits, array_position(${textArray(MEMBER_ROLES)}::text[], member_role) - 1 as role_rank,
+    select organization_id, livemode, member_id, ${keyFacts(sql)},
+           array_position(${textArray(MEMBER_ROLES)}::text[], member_role) - 1 as role_rank,
            row_to_json(principal) as principal
     from principal
   )`;

@@ -223,10 +223,7 @@ export async function touchProcedure(sql: Sql, id: string, at: Date): Promise<vo
  * The organisation's procedures whose citizen it still represents: an active delegation that
  * covers consulting the type. A revoked client's files drop out of the list at once. Each row
  * carries the calendar version current when the statement ran (computed once, an InitPlan), so
- * the page's dates need no second round trip.
- */
-/**
- * A page of the organisation's procedures, with the caller's key settled in the same statement
+ * the page's dates need no second round trip. The caller's key is settled in the same statement
  * (see `readSettlingKey`): the organisation and mode are the key's.
  */
 export async function listProcedures(
