@@ -46,6 +46,9 @@ const ORG_PROBLEMS = [
   'rate_limited',
 ] as const;
 
+/** What a write sent with an Idempotency-Key can answer: the key used with another request (422), or still running (409). */
+const IDEMPOTENCY_PROBLEMS = ['idempotency_conflict', 'idempotency_in_flight'] as const;
+
 /** What a consent token and the delegation behind it can refuse, in the gate's order after the key's own refusals. */
 export const CONSENT_PROBLEMS = [
   'consent_required',
@@ -91,7 +94,7 @@ export const ROUTE_AUTH: Record<RouteAuth, AuthKind> = {
   /** No credential (the sign-up): limited per client address instead, and idempotent. */
   publicWrite: {
     security: [],
-    problems: ['rate_limited'],
+    problems: ['rate_limited', ...IDEMPOTENCY_PROBLEMS],
     middleware: () => [registrationRateLimit(), idempotency()],
   },
   orgRead: { security: API_KEY, problems: ORG_PROBLEMS, defaultRole: 'viewer', middleware: settled },
@@ -104,7 +107,7 @@ export const ROUTE_AUTH: Record<RouteAuth, AuthKind> = {
   },
   orgWrite: {
     security: API_KEY,
-    problems: ORG_PROBLEMS,
+    problems: [...ORG_PROBLEMS, ...IDEMPOTENCY_PROBLEMS],
     defaultRole: 'agent',
     middleware: (role) => [...settled(role), idempotency()],
   },
@@ -115,7 +118,7 @@ export const ROUTE_AUTH: Record<RouteAuth, AuthKind> = {
    */
   orgWriteKeyInHandler: {
     security: API_KEY,
-    problems: ORG_PROBLEMS,
+    problems: [...ORG_PROBLEMS, ...IDEMPOTENCY_PROBLEMS],
     defaultRole: 'agent',
     middleware: (role) => {
       const deferred = apiKey({ settle: false, minimumRole: role });
@@ -136,7 +139,7 @@ export const ROUTE_AUTH: Record<RouteAuth, AuthKind> = {
   /** The key is settled first (the Idempotency-Key is scoped to it); the gate runs inside the write's transaction. */
   orgConsentedWrite: {
     security: API_KEY_WITH_CONSENT,
-    problems: [...ORG_PROBLEMS, ...CONSENT_PROBLEMS],
+    problems: [...ORG_PROBLEMS, ...CONSENT_PROBLEMS, ...IDEMPOTENCY_PROBLEMS],
     defaultRole: 'agent',
     middleware: (role) => [noStore(), ...settled(role), idempotency()],
   },
@@ -152,7 +155,7 @@ export const ROUTE_AUTH: Record<RouteAuth, AuthKind> = {
   },
   agencyWrite: {
     security: [{ AgencyKey: [] }],
-    problems: ['unauthorized', 'rate_limited'],
+    problems: ['unauthorized', 'rate_limited', ...IDEMPOTENCY_PROBLEMS],
     middleware: () => [requireAgencyKey(), credentialRateLimit(), idempotency()],
   },
   citizenRead: {
@@ -162,12 +165,12 @@ export const ROUTE_AUTH: Record<RouteAuth, AuthKind> = {
   },
   citizenWrite: {
     security: [{ CitizenToken: [] }],
-    problems: ['citizen_token_invalid', 'rate_limited'],
+    problems: ['citizen_token_invalid', 'rate_limited', ...IDEMPOTENCY_PROBLEMS],
     middleware: () => [noStore(), requireCitizen(), credentialRateLimit(), idempotency()],
   },
   admin: {
     security: [{ AdminToken: [] }],
-    problems: ['unauthorized'],
+    problems: ['unauthorized', ...IDEMPOTENCY_PROBLEMS],
     middleware: () => [requireAdmin(), idempotency()],
   },
 };

@@ -184,12 +184,20 @@ describe('a statement that settles the key with the data', () => {
       const [member] = await limited.sql<{ id: string }[]>`
         select member_id as id from api_keys where organization_id = ${org.id} limit 1`;
       await limited.sql`update members set role = 'viewer' where id = ${member!.id}`;
-      const refused = await readSettlingKey(limited.sql, lookup(1), limited.sql`select 1 / (random() * 0)::int as never`);
+      const refused = await readSettlingKey(
+        limited.sql,
+        lookup(1),
+        limited.sql`select 1 / (random() * 0)::int as never`,
+      );
       expect(refused.rows).toEqual([]);
       expect(refused.principal?.member_role).toBe('viewer');
       await limited.sql`update members set role = 'owner' where id = ${member!.id}`;
       await limited.sql`update api_keys set revoked_at = now() where organization_id = ${org.id}`;
-      const revoked = await readSettlingKey(limited.sql, lookup(0), limited.sql`select 1 / (random() * 0)::int as never`);
+      const revoked = await readSettlingKey(
+        limited.sql,
+        lookup(0),
+        limited.sql`select 1 / (random() * 0)::int as never`,
+      );
       expect(revoked.rows).toEqual([]);
       expect(revoked.principal?.revoked).toBe(true);
 

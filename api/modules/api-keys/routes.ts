@@ -26,7 +26,6 @@ const routes = routesOf('API keys', {
     auth: 'orgWrite',
     role: 'admin',
     body: CreateApiKeyBody,
-    problems: ['idempotency_conflict', 'idempotency_in_flight'],
     responses: created('The key, with its secret.', ApiKeyWithSecretSchema),
   }),
   listKeys: get('/v1/api-keys', {

@@ -56,7 +56,7 @@ const routes = routesOf('Delegation requests', {
       },
       required: false,
     },
-    problems: ['csv_invalid', 'too_many_rows', 'idempotency_conflict', 'idempotency_in_flight'],
+    problems: ['csv_invalid', 'too_many_rows'],
     responses: accepted('The batch, accepted; rows are processed in the background.', DelegationRequestBatchSchema),
   }),
   retrieveBatch: get('/v1/delegation-requests/batches/{id}', {

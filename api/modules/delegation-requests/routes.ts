@@ -26,7 +26,7 @@ const routes = routesOf('Delegation requests', {
       'Expires if not answered (21 days by default). A pending request for the same citizen and scope answers 409 with its id.',
     auth: 'orgWrite',
     body: CreateDelegationRequestBody,
-    problems: ['duplicate', 'idempotency_conflict', 'idempotency_in_flight'],
+    problems: ['duplicate'],
     responses: created('The pending request.', DelegationRequestSchema),
   }),
   listRequests: get('/v1/delegation-requests', {

@@ -16,7 +16,7 @@ const routes = routesOf('Members', {
     auth: 'orgWrite',
     role: 'admin',
     body: CreateMemberBody,
-    problems: ['duplicate', 'idempotency_conflict', 'idempotency_in_flight'],
+    problems: ['duplicate'],
     responses: created('The new member.', MemberSchema),
   }),
   list: get('/v1/members', {

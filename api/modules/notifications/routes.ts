@@ -38,7 +38,6 @@ const routes = routesOf('Notifications', {
     auth: 'orgConsentedWrite',
     role: 'viewer',
     params: NotificationParams,
-    problems: ['idempotency_conflict', 'idempotency_in_flight'],
     responses: ok('The opened notification.', NotificationSchema),
   }),
 });

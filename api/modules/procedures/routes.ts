@@ -43,7 +43,7 @@ const routes = routesOf('Procedures', {
     description: 'Needs the `file` capacity for the type. The form may be incomplete; submission checks it in full.',
     auth: 'orgConsentedWrite',
     body: CreateProcedureBody,
-    problems: ['unprocessable', 'idempotency_conflict', 'idempotency_in_flight'],
+    problems: ['unprocessable'],
     responses: created('The draft.', ProcedureSchema),
   }),
   listProcedures: get('/v1/procedures', {

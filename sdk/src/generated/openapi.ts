@@ -6413,7 +6413,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `duplicate`. */
+            /** @description Problem. Possible codes: `idempotency_in_flight`, `duplicate`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6433,6 +6433,15 @@ export interface operations {
             };
             /** @description Problem. Possible codes: `unsupported_media_type`. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `idempotency_conflict`. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6636,7 +6645,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `duplicate`, `idempotency_in_flight`. */
+            /** @description Problem. Possible codes: `idempotency_in_flight`, `duplicate`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6824,8 +6833,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `conflict`. */
+            /** @description Problem. Possible codes: `idempotency_in_flight`, `conflict`. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `idempotency_conflict`. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7084,6 +7102,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Problem. Possible codes: `idempotency_in_flight`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `idempotency_conflict`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
@@ -7182,7 +7218,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `too_many_rows`, `idempotency_conflict`. */
+            /** @description Problem. Possible codes: `idempotency_conflict`, `too_many_rows`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7490,7 +7526,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `duplicate`, `idempotency_in_flight`. */
+            /** @description Problem. Possible codes: `idempotency_in_flight`, `duplicate`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7678,8 +7714,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `invalid_state_transition`, `delegation_request_expired`. */
+            /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`, `delegation_request_expired`. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `idempotency_conflict`. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7914,7 +7959,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `invalid_state_transition`. */
+            /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7934,6 +7979,15 @@ export interface operations {
             };
             /** @description Problem. Possible codes: `unsupported_media_type`. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `idempotency_conflict`. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8021,6 +8075,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Problem. Possible codes: `idempotency_in_flight`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Problem. Possible codes: `payload_too_large`. */
             413: {
                 headers: {
@@ -8032,6 +8095,15 @@ export interface operations {
             };
             /** @description Problem. Possible codes: `unsupported_media_type`. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `idempotency_conflict`. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8404,7 +8476,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `unprocessable`, `idempotency_conflict`. */
+            /** @description Problem. Possible codes: `idempotency_conflict`, `unprocessable`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8578,7 +8650,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `invalid_state_transition`. */
+            /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8607,6 +8679,15 @@ export interface operations {
             };
             /** @description Problem. Possible codes: `unsupported_media_type`. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `idempotency_conflict`. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8690,7 +8771,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `invalid_state_transition`. */
+            /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8699,7 +8780,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `unprocessable`, `calendar_unavailable`. */
+            /** @description Problem. Possible codes: `idempotency_conflict`, `unprocessable`, `calendar_unavailable`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8784,8 +8865,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `invalid_state_transition`. */
+            /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `idempotency_conflict`. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9053,7 +9143,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `invalid_state_transition`, `conflict`. */
+            /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`, `conflict`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9080,7 +9170,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `unprocessable`, `calendar_unavailable`. */
+            /** @description Problem. Possible codes: `idempotency_conflict`, `unprocessable`, `calendar_unavailable`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9254,7 +9344,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `invalid_state_transition`. */
+            /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9274,6 +9364,15 @@ export interface operations {
             };
             /** @description Problem. Possible codes: `unsupported_media_type`. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `idempotency_conflict`. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9566,8 +9665,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `invalid_state_transition`. */
+            /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `idempotency_conflict`. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9646,7 +9754,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `invalid_state_transition`. */
+            /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9673,7 +9781,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `calendar_unavailable`. */
+            /** @description Problem. Possible codes: `idempotency_conflict`, `calendar_unavailable`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9753,7 +9861,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `invalid_state_transition`, `term_not_elapsed`, `conflict`. */
+            /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`, `term_not_elapsed`, `conflict`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9780,7 +9888,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `calendar_unavailable`. */
+            /** @description Problem. Possible codes: `idempotency_conflict`, `calendar_unavailable`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9860,7 +9968,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `invalid_state_transition`. */
+            /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9887,7 +9995,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `calendar_unavailable`. */
+            /** @description Problem. Possible codes: `idempotency_conflict`, `calendar_unavailable`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9967,7 +10075,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `invalid_state_transition`, `term_not_elapsed`, `conflict`. */
+            /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`, `term_not_elapsed`, `conflict`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9994,7 +10102,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `calendar_unavailable`. */
+            /** @description Problem. Possible codes: `idempotency_conflict`, `calendar_unavailable`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10074,7 +10182,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `invalid_state_transition`. */
+            /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10094,6 +10202,15 @@ export interface operations {
             };
             /** @description Problem. Possible codes: `unsupported_media_type`. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `idempotency_conflict`. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10654,6 +10771,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Problem. Possible codes: `idempotency_in_flight`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Problem. Possible codes: `payload_too_large`. */
             413: {
                 headers: {
@@ -10665,6 +10791,15 @@ export interface operations {
             };
             /** @description Problem. Possible codes: `unsupported_media_type`. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `idempotency_conflict`. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10824,6 +10959,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Problem. Possible codes: `idempotency_in_flight`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `idempotency_conflict`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
@@ -10904,6 +11057,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Problem. Possible codes: `idempotency_in_flight`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Problem. Possible codes: `payload_too_large`. */
             413: {
                 headers: {
@@ -10915,6 +11077,15 @@ export interface operations {
             };
             /** @description Problem. Possible codes: `unsupported_media_type`. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `idempotency_conflict`. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10998,6 +11169,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Problem. Possible codes: `idempotency_in_flight`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `idempotency_conflict`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
@@ -11074,8 +11263,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `conflict`. */
+            /** @description Problem. Possible codes: `idempotency_in_flight`, `conflict`. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `idempotency_conflict`. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11241,8 +11439,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `conflict`. */
+            /** @description Problem. Possible codes: `idempotency_in_flight`, `conflict`. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `idempotency_conflict`. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11330,7 +11537,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `invalid_state_transition`, `term_not_elapsed`, `conflict`. */
+            /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`, `term_not_elapsed`, `conflict`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11357,7 +11564,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `calendar_unavailable`. */
+            /** @description Problem. Possible codes: `idempotency_conflict`, `calendar_unavailable`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -11442,8 +11649,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `invalid_state_transition`, `delegation_request_expired`. */
+            /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`, `delegation_request_expired`. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `idempotency_conflict`. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11527,8 +11743,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `invalid_state_transition`, `delegation_request_expired`. */
+            /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`, `delegation_request_expired`. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `idempotency_conflict`. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11665,8 +11890,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `invalid_state_transition`, `delegation_request_expired`, `conflict`. */
+            /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`, `delegation_request_expired`, `conflict`. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `idempotency_conflict`. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11741,8 +11975,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `invalid_state_transition`, `delegation_request_expired`. */
+            /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`, `delegation_request_expired`. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `idempotency_conflict`. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11879,8 +12122,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `invalid_state_transition`. */
+            /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `idempotency_conflict`. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12534,6 +12786,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Problem. Possible codes: `idempotency_in_flight`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Problem. Possible codes: `payload_too_large`. */
             413: {
                 headers: {
@@ -12545,6 +12806,15 @@ export interface operations {
             };
             /** @description Problem. Possible codes: `unsupported_media_type`. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `idempotency_conflict`. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12614,6 +12884,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Problem. Possible codes: `idempotency_in_flight`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Problem. Possible codes: `payload_too_large`. */
             413: {
                 headers: {
@@ -12625,6 +12904,15 @@ export interface operations {
             };
             /** @description Problem. Possible codes: `unsupported_media_type`. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `idempotency_conflict`. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12683,6 +12971,24 @@ export interface operations {
             };
             /** @description Problem. Possible codes: `citizen_token_invalid`, `unauthorized`. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `idempotency_in_flight`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `idempotency_conflict`. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12752,6 +13058,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Problem. Possible codes: `idempotency_in_flight`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Problem. Possible codes: `payload_too_large`. */
             413: {
                 headers: {
@@ -12770,7 +13085,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `contact_code_invalid`, `contact_code_expired`. */
+            /** @description Problem. Possible codes: `idempotency_conflict`, `contact_code_invalid`, `contact_code_expired`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12850,7 +13165,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `conflict`. */
+            /** @description Problem. Possible codes: `idempotency_in_flight`, `conflict`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12877,7 +13192,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `calendar_unavailable`. */
+            /** @description Problem. Possible codes: `idempotency_conflict`, `calendar_unavailable`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12959,7 +13274,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `conflict`. */
+            /** @description Problem. Possible codes: `idempotency_in_flight`, `conflict`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12986,7 +13301,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `calendar_unavailable`. */
+            /** @description Problem. Possible codes: `idempotency_conflict`, `calendar_unavailable`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -13068,7 +13383,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `conflict`. */
+            /** @description Problem. Possible codes: `idempotency_in_flight`, `conflict`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13095,7 +13410,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `calendar_unavailable`. */
+            /** @description Problem. Possible codes: `idempotency_conflict`, `calendar_unavailable`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -13176,7 +13491,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `conflict`. */
+            /** @description Problem. Possible codes: `idempotency_in_flight`, `conflict`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13203,7 +13518,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `calendar_unavailable`. */
+            /** @description Problem. Possible codes: `idempotency_conflict`, `calendar_unavailable`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -13284,7 +13599,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `conflict`. */
+            /** @description Problem. Possible codes: `idempotency_in_flight`, `conflict`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13311,7 +13626,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `calendar_unavailable`. */
+            /** @description Problem. Possible codes: `idempotency_conflict`, `calendar_unavailable`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -13392,7 +13707,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `conflict`. */
+            /** @description Problem. Possible codes: `idempotency_in_flight`, `conflict`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13419,7 +13734,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `calendar_unavailable`. */
+            /** @description Problem. Possible codes: `idempotency_conflict`, `calendar_unavailable`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -13500,7 +13815,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `conflict`. */
+            /** @description Problem. Possible codes: `idempotency_in_flight`, `conflict`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13527,7 +13842,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `calendar_unavailable`. */
+            /** @description Problem. Possible codes: `idempotency_conflict`, `calendar_unavailable`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -13590,6 +13905,24 @@ export interface operations {
             };
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `idempotency_in_flight`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `idempotency_conflict`. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13664,6 +13997,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Problem. Possible codes: `idempotency_in_flight`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `idempotency_conflict`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
@@ -13719,6 +14070,24 @@ export interface operations {
             };
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `idempotency_in_flight`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `idempotency_conflict`. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13797,7 +14166,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `invalid_state_transition`. */
+            /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13817,6 +14186,15 @@ export interface operations {
             };
             /** @description Problem. Possible codes: `unsupported_media_type`. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `idempotency_conflict`. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13895,7 +14273,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `invalid_state_transition`. */
+            /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13915,6 +14293,15 @@ export interface operations {
             };
             /** @description Problem. Possible codes: `unsupported_media_type`. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `idempotency_conflict`. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13989,8 +14376,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `invalid_state_transition`. */
+            /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `idempotency_conflict`. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14038,6 +14434,24 @@ export interface operations {
             };
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `idempotency_in_flight`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `idempotency_conflict`. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14105,6 +14519,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Problem. Possible codes: `idempotency_in_flight`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Problem. Possible codes: `payload_too_large`. */
             413: {
                 headers: {
@@ -14116,6 +14539,15 @@ export interface operations {
             };
             /** @description Problem. Possible codes: `unsupported_media_type`. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `idempotency_conflict`. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
