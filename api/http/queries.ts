@@ -112,28 +112,27 @@ export function keyFacts(sql: Sql) {
  * `principal.organization_id` and `principal.livemode`); it runs only when the key would be
  * accepted (its facts, the rate limit and the role: see `lookup.accepts`), so a refused key costs
  * the key's statement and nothing more. Answers the key's row (undefined: no such key) and the
- * payload's rows. The key's row travels once, on one row, and the rows keep the columns
- * `principal` and `ord` beside their own (copying every row without them would cost more than
- * carrying them).
+ * payload's rows, in the payload's order. The key's row comes as text on every row (PostgreSQL
+ * makes it once), parsed once here; the rows keep the columns `principal` and `payload_found`
+ * beside their own (copying every row without them would cost more than carrying them).
  */
 export async function readSettlingKey<T extends object>(
   sql: Sql,
   lookup: ApiKeyLookup,
   payload: SqlFragment,
 ): Promise<{ principal: ApiKeyPrincipalRow | undefined; rows: T[] }> {
-  const rows = await sql<({ principal: ApiKeyPrincipalRow | null; ord: number | null } & T)[]>`
+  const rows = await sql<({ principal: string; payload_found: boolean | null } & T)[]>`
     with ${apiKeyPrincipalCtes(sql, lookup)}, facts as (
       select ${keyFacts(sql)}, principal.member_role = any(${textArray(lookup.accepts.roles)}::text[]) as role_ok from principal
-    )
-    select case when coalesce(payload.ord, 1) = 1 then row_to_json(principal) end as principal, payload.*
-    from principal left join lateral (
-      select (row_number() over ())::int as ord, x.* from (${payload}) x
+    ), settled as (select row_to_json(principal)::text as principal from principal)
+    select settled.principal, payload.*
+    from principal join settled on true left join lateral (
+      select true as payload_found, x.* from (${payload}) x
       -- Only outer facts: checked once, before the payload runs.
       where (select key_ok and org_ok and live_ok and hits <= ${lookup.accepts.limit}::int and role_ok from facts)
-    ) payload on true
-    order by payload.ord`;
-  const principal = rows[0]?.principal ?? undefined;
-  return { principal, rows: rows[0]?.ord == null ? [] : rows };
+    ) payload on true`;
+  if (!rows[0]) return { principal: undefined, rows: [] };
+  return { principal: JSON.parse(rows[0].principal) as ApiKeyPrincipalRow, rows: rows[0].payload_found ? rows : [] };
 }
 
 export interface AgencyPrincipalRow {
