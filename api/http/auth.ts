@@ -190,13 +190,6 @@ export function settleDeferredKey(
   return principal;
 }
 
-/** The caller of a route that leaves its key to the handler's statement (`apiKey({ settle: false })`). */
-export function deferredKey(c: Context<AppEnv>): { lookup: ApiKeyLookup; minimumRole: MemberRole } {
-  const caller = c.get('caller');
-  if (!caller || !('lookup' in caller)) throw new Error('route does not leave its key to the handler');
-  return caller;
-}
-
 export function roleRefusal(role: MemberRole, minimum: MemberRole): ProblemError | undefined {
   if (roleRank(role) >= roleRank(minimum)) return undefined;
   return new ProblemError('forbidden', `This action needs the ${minimum} role or higher; the key's member is ${role}.`);

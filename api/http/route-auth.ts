@@ -24,7 +24,6 @@ export type RouteAuth =
   | 'public'
   | 'publicWrite'
   | 'orgRead'
-  | 'orgReadKeyInHandler'
   | 'orgWrite'
   | 'orgWriteKeyInHandler'
   | 'orgConsentedRead'
@@ -98,13 +97,6 @@ export const ROUTE_AUTH: Record<RouteAuth, AuthKind> = {
     middleware: () => [registrationRateLimit(), idempotency()],
   },
   orgRead: { security: API_KEY, problems: ORG_PROBLEMS, defaultRole: 'viewer', middleware: settled },
-  /** A read whose handler settles the key in the statement that reads its data (`readSettlingKey`): one round trip. */
-  orgReadKeyInHandler: {
-    security: API_KEY,
-    problems: ORG_PROBLEMS,
-    defaultRole: 'viewer',
-    middleware: (role) => [apiKey({ settle: false, minimumRole: role })],
-  },
   orgWrite: {
     security: API_KEY,
     problems: [...ORG_PROBLEMS, ...IDEMPOTENCY_PROBLEMS],

@@ -203,10 +203,15 @@ describe('a statement that settles the key with the data', () => {
 
       // Requests refused for their input before any statement still count against the limit.
       const other = await registerOrg(limited);
-      const list = (query: string) =>
-        limited.request(`/v1/procedures${query}`, { headers: { authorization: `Bearer ${other.testKey}` } });
-      for (let i = 0; i < 3; i++) expect((await list('?limit=abc')).status).toBe(400);
-      await expectProblem(await list(''), 429, 'rate_limited');
+      const granted = await grantDelegation(limited, other.testKey);
+      const mint = (json: unknown) =>
+        limited.request(`/v1/delegations/${granted.delegationId}/consent-tokens`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${other.testKey}` },
+          json,
+        });
+      for (let i = 0; i < 3; i++) expect((await mint({ capacities: 'all' })).status).toBe(400);
+      await expectProblem(await mint({}), 429, 'rate_limited');
     } finally {
       await limited.close();
     }

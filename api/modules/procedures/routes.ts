@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 
 import { type Sql, transaction } from '../../db/sql';
-import { deferredKey, settleDeferredKey } from '../../http/auth';
+import { organizationPrincipal } from '../../http/auth';
 import type { App, AppEnv } from '../../http/context';
 import { checkIfMatch, etagOf } from '../../http/etag';
 import { created, fileResponse, get, ok, patch, post, routesOf } from '../../http/openapi';
@@ -51,7 +51,7 @@ const routes = routesOf('Procedures', {
     summary: "List the organisation's procedures",
     description:
       'Only procedures of clients the organisation still represents (an active delegation covering the type); most recently changed first. No consent token needed.',
-    auth: 'orgReadKeyInHandler',
+    auth: 'orgRead',
     query: ListProceduresQuery,
     responses: ok('A page of procedures.', ProcedurePageSchema),
   }),
@@ -187,11 +187,13 @@ export function registerProcedures(app: App): void {
   });
 
   app.openapi(routes.listProcedures, async (c) => {
-    const caller = deferredKey(c);
+    const principal = organizationPrincipal(c);
     const { limit, cursor, status, type, updated_since } = c.req.valid('query');
     const after = cursor ? (decodeCursor('procedures', cursor, 2) as [string, string]) : undefined;
     const day = today(c);
-    const { principal, rows } = await listProcedures(c.get('sql'), caller.lookup, {
+    const rows = await listProcedures(c.get('sql'), {
+      organizationId: principal.organizationId,
+      livemode: principal.livemode,
       today: day,
       status,
       type,
@@ -199,7 +201,6 @@ export function registerProcedures(app: App): void {
       after,
       limit,
     });
-    settleDeferredKey(c, caller, principal);
     // The version came with the rows; an empty page needs no calendar at all.
     const cal = rows[0] ? await calendar(c, rows[0].calendar_version) : undefined;
     return c.json(
