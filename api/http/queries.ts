@@ -128,8 +128,10 @@ export async function readSettlingKey<T extends object>(
     select settled.principal, payload.*
     from principal join settled on true left join lateral (
       select true as payload_found, x.* from (${payload}) x
-      -- Only outer facts: checked once, before the payload runs.
+      -- Only outer facts: checked once, before the payload runs. OFFSET 0 keeps the planner from
+      -- pulling the payload up into the join, where the check would follow it as a join filter.
       where (select key_ok and org_ok and live_ok and hits <= ${lookup.accepts.limit}::int and role_ok from facts)
+      offset 0
     ) payload on true`;
   if (!rows[0]) return { principal: undefined, rows: [] };
   return { principal: JSON.parse(rows[0].principal) as ApiKeyPrincipalRow, rows: rows[0].payload_found ? rows : [] };
