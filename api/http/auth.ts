@@ -79,7 +79,7 @@ export function unauthorized(detail: string): ProblemError {
 }
 
 /** Reads the bearer API key and hashes it, and counts this request's hit; nothing touches the database yet. */
-async function apiKeyLookup(c: Context<AppEnv>, minimumRole: MemberRole): Promise<ApiKeyLookup> {
+async function apiKeyLookup(c: Context<AppEnv>, roles: readonly MemberRole[]): Promise<ApiKeyLookup> {
   const token = bearerToken(c);
   if (!token) throw unauthorized('Send an API key as `Authorization: Bearer sk_test_…` or `sk_live_…`.');
   if (!API_KEY.test(token)) throw unauthorized('The credential is not a Puente API key.');
@@ -96,7 +96,7 @@ async function apiKeyLookup(c: Context<AppEnv>, minimumRole: MemberRole): Promis
     now,
     recordUse: keyUses.due(secretHash, now),
     rateLimit: { windowStart, shard: Math.floor(Math.random() * RATE_LIMIT_SHARDS), write, held, known },
-    accepts: { limit: config.rateLimit.limit, roles: MEMBER_ROLES.slice(roleRank(minimumRole)) },
+    accepts: { limit: config.rateLimit.limit, roles },
   };
 }
 
@@ -214,8 +214,10 @@ export function principalOfKey(row: ApiKeyPrincipalRow): OrganizationPrincipal {
  * (or of a write that reads what it needs in one statement, see `settleDeferredKey`).
  */
 export function apiKey(options: { settle: boolean; minimumRole: MemberRole }): MiddlewareHandler<AppEnv> {
+  // The roles the route accepts, worked out once per route rather than on every request.
+  const roles = MEMBER_ROLES.slice(roleRank(options.minimumRole));
   return async (c, next) => {
-    const lookup = await apiKeyLookup(c, options.minimumRole);
+    const lookup = await apiKeyLookup(c, roles);
     if (!options.settle) {
       c.set('caller', { lookup, minimumRole: options.minimumRole });
       await next();
