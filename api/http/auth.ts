@@ -138,13 +138,16 @@ export function rememberKey(c: Context<AppEnv>, lookup: ApiKeyLookup, row: ApiKe
   hits.remember(lookup.secretHash, windowStart, row.rate_limit_hits - held, lookup.now.getTime());
 }
 
-/** The key's own refusals, in order: unknown or revoked (401), suspended organisation, live mode not yet available. */
-export function keyRefusal(facts: {
+/** What a key's refusal is judged on: known, live and of an active member, its organisation not suspended, live mode allowed. */
+export interface KeyFacts {
   known: boolean;
   key_ok: boolean;
   org_ok: boolean;
   live_ok: boolean;
-}): ProblemError | undefined {
+}
+
+/** The key's own refusals, in order: unknown or revoked (401), suspended organisation, live mode not yet available. */
+export function keyRefusal(facts: KeyFacts): ProblemError | undefined {
   if (!facts.known || !facts.key_ok) return unauthorized('The API key is unknown or has been revoked.');
   if (!facts.org_ok)
     return new ProblemError(
@@ -156,21 +159,43 @@ export function keyRefusal(facts: {
   return undefined;
 }
 
-/** The key's own refusals (see `keyRefusal`), judged from its row as the statement that settled it read it. */
-function keyRowRefusal(row: ApiKeyPrincipalRow | undefined): ProblemError | undefined {
-  return keyRefusal({
+/** The key's own facts (see `keyRefusal`), judged from its row as the statement that settled it read it. */
+function keyRowFacts(row: ApiKeyPrincipalRow | undefined): KeyFacts {
+  return {
     known: row !== undefined,
     key_ok: row !== undefined && !row.revoked && row.member_status === 'active',
     org_ok: row?.organization_status !== 'suspended',
     live_ok: !row?.livemode || row.organization_status === 'verified',
-  });
+  };
 }
 
 /**
- * Settles a key its route left to the handler's statement (`Caller` with a `lookup`), from the
- * principal row that statement read (undefined: no such key). It refuses in the middleware's
- * order (the key, then the rate limit, whose headers it sets, then the member's role) and
- * otherwise makes the key the request's principal, as `apiKey({ settle: true })` and the
+ * A key settled by a statement of its route (a consented read, a write that reads what it needs
+ * in one statement), refused in the middleware's order: the key's own facts, then the rate limit
+ * (whose headers it sets), then the member's role. The one place that order is kept for them.
+ */
+export function keyCallerRefusal(
+  c: Context<AppEnv>,
+  key: KeyFacts,
+  hits: number,
+  role: MemberRole | undefined,
+  minimumRole: MemberRole,
+): ProblemError | undefined {
+  const refusal = keyRefusal(key);
+  if (refusal) return refusal;
+  try {
+    for (const [name, value] of Object.entries(enforceCredentialRateLimit(c, hits))) c.header(name, value);
+  } catch (error) {
+    if (error instanceof ProblemError) return error;
+    throw error;
+  }
+  return roleRefusal(role!, minimumRole);
+}
+
+/**
+ * Settles a key that its route left to the handler (`orgWriteKeyInHandler`), from the key's
+ * principal row that statement read (undefined: no such key). It refuses as `keyCallerRefusal`
+ * does and otherwise makes the key the request's principal, as `apiKey({ settle: true })` and the
  * middleware after it would have.
  */
 export function settleDeferredKey(
@@ -179,12 +204,15 @@ export function settleDeferredKey(
   row: ApiKeyPrincipalRow | undefined,
 ): OrganizationPrincipal {
   if (row) rememberKey(c, caller.lookup, row);
-  const refusal = keyRowRefusal(row);
+  const refusal = keyCallerRefusal(
+    c,
+    keyRowFacts(row),
+    row?.rate_limit_hits ?? 0,
+    row?.member_role as MemberRole | undefined,
+    caller.minimumRole,
+  );
   if (refusal || !row) throw refusal;
-  for (const [name, value] of Object.entries(enforceCredentialRateLimit(c, row.rate_limit_hits))) c.header(name, value);
   const principal = principalOfKey(row);
-  const forbidden = roleRefusal(principal.role, caller.minimumRole);
-  if (forbidden) throw forbidden;
   c.set('principal', principal);
   c.set('caller', { principal });
   return principal;
@@ -231,7 +259,7 @@ export function apiKey(options: { settle: boolean; minimumRole: MemberRole }): M
     }
     const row = await findApiKeyPrincipal(c.get('sql'), lookup);
     if (row) rememberKey(c, lookup, row);
-    const refusal = keyRowRefusal(row);
+    const refusal = keyRefusal(keyRowFacts(row));
     if (refusal || !row) throw refusal;
     const principal = principalOfKey(row);
     c.set('countedHits', { bucket: 'credential', hits: row.rate_limit_hits });

@@ -4,16 +4,15 @@ import { type Sql, type SqlFragment, transaction } from '../../db/sql';
 import type { AccessLogBatch } from '../../deps';
 import {
   type Caller,
+  keyCallerRefusal,
   keyRefusal,
   type MemberRole,
   type OrganizationPrincipal,
   principalOfKey,
   rememberKey,
-  roleRefusal,
 } from '../../http/auth';
 import type { AppEnv } from '../../http/context';
 import { ProblemError } from '../../http/problem';
-import { enforceCredentialRateLimit } from '../../http/rate-limit';
 import { newId } from '../../lib/ids';
 import { legalDay } from '../../lib/legal-day';
 import { logCommitted } from '../access-log/batcher';
@@ -95,22 +94,17 @@ export function refusalOf(
   caller: Caller,
   type: string | null,
 ): ProblemError | undefined {
-  const key = keyRefusal({
+  const key = {
     known: facts !== undefined,
     key_ok: facts?.key_ok ?? false,
     org_ok: facts?.org_ok ?? false,
     live_ok: facts?.live_ok ?? false,
-  });
-  if (key || !facts) return key;
-  if ('lookup' in caller) {
-    try {
-      for (const [name, value] of Object.entries(enforceCredentialRateLimit(c, facts.hits))) c.header(name, value);
-    } catch (error) {
-      if (error instanceof ProblemError) return error;
-      throw error;
-    }
-    if (!facts.role_ok) return roleRefusal(principalOfKey(facts.principal!).role, caller.minimumRole);
-  }
+  };
+  const refusal =
+    'lookup' in caller
+      ? keyCallerRefusal(c, key, facts?.hits ?? 0, facts?.principal?.member_role as MemberRole, caller.minimumRole)
+      : keyRefusal(key);
+  if (refusal || !facts) return refusal;
   if ('error' in token) return token.error;
   if (!facts.actor_ok)
     return new ProblemError('consent_actor_mismatch', 'The consent token was minted for another organisation.');
