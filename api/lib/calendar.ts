@@ -70,6 +70,21 @@ export interface CalendarData {
   holidays: HolidayRow[];
   /** `ine:year` → what is known of that municipality's local days that year. */
   localCoverage: Array<{ ine: string; year: number } & LocalCoverage>;
+  procedureTypes: ProcedureTypeTerms[];
+}
+
+/**
+ * What the catalogue says of a procedure type that its procedures are answered with: the maximum
+ * term to resolve and its legal source, and the groups of documents a filing needs (one of each
+ * group). Kept with the calendar, so a page of procedures reads none of it per row; any change to
+ * the catalogue bumps the calendar version (migration 0110), so every process reloads it.
+ */
+export interface ProcedureTypeTerms {
+  code: string;
+  max_term_value: number;
+  max_term_unit: 'business_days' | 'months';
+  legal_source: string;
+  required_documents: string[][];
 }
 
 export interface CalendarSnapshot {
@@ -82,6 +97,7 @@ export interface CalendarSnapshot {
   /** `scope:code` → date → rows. */
   days: ReadonlyMap<string, ReadonlyMap<string, readonly HolidayRow[]>>;
   localCoverage: ReadonlyMap<string, LocalCoverage>;
+  procedureTypes: ReadonlyMap<string, ProcedureTypeTerms>;
   /** `ine:year` of municipalities whose rows hold only the main town's days. */
   partialLocal: ReadonlySet<string>;
   rowCount: number;
@@ -116,9 +132,17 @@ export function buildSnapshot(data: CalendarData): CalendarSnapshot {
     localCoverage: new Map(
       data.localCoverage.map((c) => [`${c.ine}:${c.year}`, { complete: c.complete, note: c.note }]),
     ),
+    procedureTypes: new Map(data.procedureTypes.map((t) => [t.code, t])),
     partialLocal,
     rowCount: data.holidays.length,
   };
+}
+
+/** A procedure type's terms as the calendar snapshot holds them (every type a procedure can have is in the catalogue). */
+export function procedureTypeTerms(cal: CalendarSnapshot, code: string): ProcedureTypeTerms {
+  const terms = cal.procedureTypes.get(code);
+  if (!terms) throw new Error(`procedure type ${code} is not in the calendar snapshot`);
+  return terms;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -208,6 +208,22 @@ describe('a filed procedure in a municipality without local data', () => {
     expect(event!.data.presumed_denied_at).toBe('2026-06-18');
     expect(event!.data.prior_claim_deadline).toBe(p.deadlines.prior_claim_deadline);
   });
+
+  it("a change to the catalogue reaches the next answer: the type's terms travel with the calendar version", async () => {
+    const versionNow = async () =>
+      Number((await t.sql<{ version: string }[]>`select version::text as version from calendar_state`)[0]!.version);
+    const before = await versionNow();
+    const read = async () => (await (await t.request(`/v1/procedures/${id}`, { headers: h })).json()) as any;
+    expect((await read()).deadlines.basis.max_resolution_date.article).not.toContain('(revisado)');
+
+    await t.sql`update procedure_types set legal_source = legal_source || ' (revisado)' where code = 'NCM'`;
+    expect(await versionNow()).toBe(before + 1);
+    expect((await read()).deadlines.basis.max_resolution_date.article).toContain('(revisado)');
+
+    await t.sql`update procedure_types set legal_source = replace(legal_source, ' (revisado)', '') where code = 'NCM'`;
+    expect(await versionNow()).toBe(before + 2);
+    expect((await read()).deadlines.basis.max_resolution_date.article).not.toContain('(revisado)');
+  });
 });
 
 describe('calendar administration', () => {

@@ -1,6 +1,6 @@
 import { limitRows } from '../../db/fragments';
 import type { Sql } from '../../db/sql';
-import type { CalendarData, HolidayRow, YearCoverage } from '../../lib/calendar';
+import type { CalendarData, HolidayRow, ProcedureTypeTerms, YearCoverage } from '../../lib/calendar';
 import type { HolidayScope } from '../../lib/holidays';
 
 export async function readCalendarVersion(sql: Sql): Promise<number> {
@@ -21,11 +21,11 @@ export function calendarVersionPayload(sql: Sql) {
   return sql`select ${calendarVersion(sql)} as calendar_version`;
 }
 
-/** Everything the deadline engine needs, about 18,000 holiday rows and 8,132 municipalities. */
+/** Everything the deadline engine needs: about 18,000 holiday rows, 8,132 municipalities, and each procedure type's terms. */
 export async function loadCalendarData(sql: Sql): Promise<CalendarData> {
   for (;;) {
     const version = await readCalendarVersion(sql);
-    const [years, provinces, municipalities, areas, holidays, localCoverage] = await Promise.all([
+    const [years, provinces, municipalities, areas, holidays, localCoverage, procedureTypes] = await Promise.all([
       sql<YearCoverage[]>`select year, provisional, source, confidence, note from calendar_years order by year`,
       sql<CalendarData['provinces']>`
         select code, ine_code as ine, name, community_code as region, capital_ine_code as capital from provinces order by code`,
@@ -40,6 +40,8 @@ export async function loadCalendarData(sql: Sql): Promise<CalendarData> {
       sql<
         { j: string }[]
       >`select coalesce(json_agg(json_build_array(ine_code, year, complete, note)), '[]')::text as j from local_holiday_coverage`,
+      sql<ProcedureTypeTerms[]>`
+        select code, max_term_value, max_term_unit, legal_source, required_documents from procedure_types order by code`,
     ]);
     // A change committed while reading: read again, so the snapshot matches its version.
     if ((await readCalendarVersion(sql)) !== version) continue;
@@ -86,6 +88,13 @@ export async function loadCalendarData(sql: Sql): Promise<CalendarData> {
         year,
         complete,
         note,
+      })),
+      procedureTypes: procedureTypes.map((t) => ({
+        code: t.code,
+        max_term_value: t.max_term_value,
+        max_term_unit: t.max_term_unit,
+        legal_source: t.legal_source,
+        required_documents: t.required_documents,
       })),
     };
   }

@@ -11,6 +11,7 @@ import {
   nextBusinessDay,
   type Place,
   type PlaceReport,
+  procedureTypeTerms,
   regionPlace,
 } from '../../lib/calendar';
 import { addDays } from '../../lib/dates';
@@ -37,6 +38,12 @@ export const ARTICLES = {
 export interface Term {
   value: number;
   unit: 'business_days' | 'months';
+}
+
+/** The maximum term to resolve a procedure of this type, as the catalogue states it (with the calendar snapshot). */
+export function maxTermOf(cal: CalendarSnapshot, type: string): Term {
+  const terms = procedureTypeTerms(cal, type);
+  return { value: terms.max_term_value, unit: terms.max_term_unit };
 }
 
 /** Where a procedure's calendar comes from: the applicant's municipality and the seat of the deciding office (art. 30.6). */

@@ -1,4 +1,4 @@
-import { type CalendarSnapshot, CalendarUnavailableError } from '../../lib/calendar';
+import { type CalendarSnapshot, CalendarUnavailableError, procedureTypeTerms } from '../../lib/calendar';
 import { addDays } from '../../lib/dates';
 import { legalDay } from '../../lib/legal-day';
 import {
@@ -13,6 +13,7 @@ import {
   type DeadlineBasis,
   maxResolutionBase,
   maxResolutionDate,
+  maxTermOf,
   placesOf,
   presumedDeniedOn,
   PRIOR_CLAIM_DAYS,
@@ -105,7 +106,7 @@ export function deadlinesOf(row: ProcedureRow, today: string, cal: CalendarSnaps
   if (openRequirement) result.basis.requirement_deadline = requirementBasis(cal, row, openRequirement, openTerm);
   if (row.max_resolution_base === null || row.registered_on === null) return result;
   try {
-    const term = { value: row.max_term_value, unit: row.max_term_unit };
+    const term = maxTermOf(cal, row.type);
     const suspensions = row.requirements.map((r: RequirementJson) => ({
       from: addDays(r.notified_on, 1),
       until: r.answered_on ? addDays(r.answered_on, 1) : undefined,
@@ -115,7 +116,13 @@ export function deadlinesOf(row: ProcedureRow, today: string, cal: CalendarSnaps
     const max = maxResolutionDate(cal, { ...base, deadline: row.max_resolution_base }, term, suspensions, places);
     result.max_resolution_date = max?.deadline ?? null;
     if (max) {
-      const basis = basisOf(cal, `${ARTICLES.max_resolution}; ${row.legal_source}`, term, places, max);
+      const basis = basisOf(
+        cal,
+        `${ARTICLES.max_resolution}; ${procedureTypeTerms(cal, row.type).legal_source}`,
+        term,
+        places,
+        max,
+      );
       result.basis.max_resolution_date = basis;
       if (RUNNING.includes(row.status) && today > max.deadline) {
         result.presumed_denied_at = presumedDeniedOn(max.deadline);
@@ -224,7 +231,7 @@ export function toProcedure(row: ProcedureRow, today: string, cal: CalendarSnaps
         response_message: r.response_message,
       };
     }),
-    missing_documents: missingDocumentGroups(row).map((group) => ({
+    missing_documents: missingDocumentGroups(cal, row).map((group) => ({
       any_of: group as Procedure['missing_documents'][number]['any_of'],
     })),
     created_by: row.created_by_member_id,

@@ -2,7 +2,7 @@ import type { Sql } from '../../db/sql';
 import { transaction } from '../../db/sql';
 import { zodIssuesToErrors } from '../../http/openapi';
 import { ProblemError, type ProblemFieldError } from '../../http/problem';
-import { type CalendarSnapshot, CalendarUnavailableError } from '../../lib/calendar';
+import { type CalendarSnapshot, CalendarUnavailableError, procedureTypeTerms } from '../../lib/calendar';
 import { addDays } from '../../lib/dates';
 import type { HolidayScope } from '../../lib/holidays';
 import { newId } from '../../lib/ids';
@@ -15,7 +15,7 @@ import { emit, type EventType } from '../events/emit';
 import type { NotificationKind } from '../notifications/queries';
 import { acknowledgeByResponse, makeNotificationAvailable } from '../notifications/service';
 import { latestNotification, notificationTerm, requirementNotification } from '../notifications/terms';
-import { maxResolutionBase, placesOf, registrationDay } from './deadlines';
+import { maxResolutionBase, maxTermOf, placesOf, registrationDay } from './deadlines';
 import { draftFormSchema, formPlaces, placeErrors, validateCompleteForm } from './forms';
 import {
   findProcedure,
@@ -185,8 +185,14 @@ export async function updateProcedureForm(
   });
 }
 
-export function missingDocumentGroups(row: Pick<ProcedureRow, 'required_documents' | 'document_kinds'>): string[][] {
-  return row.required_documents.filter((group) => !group.some((kind) => row.document_kinds.includes(kind)));
+/** The groups of the type's required documents (one of each) the procedure has none of. */
+export function missingDocumentGroups(
+  cal: CalendarSnapshot,
+  row: Pick<ProcedureRow, 'type' | 'document_kinds'>,
+): string[][] {
+  return procedureTypeTerms(cal, row.type).required_documents.filter(
+    (group) => !group.some((kind) => row.document_kinds.includes(kind)),
+  );
 }
 
 /**
@@ -212,7 +218,7 @@ export async function submitProcedure(
     const complete = validateCompleteForm(type, row.form);
     if (!complete.ok) errors.push(...complete.errors.map((e) => ({ ...e, in: 'body' as const })));
     errors.push(...placeErrors(cal, row.form).map((e) => ({ ...e, in: 'body' as const })));
-    const missing = missingDocumentGroups(row);
+    const missing = missingDocumentGroups(cal, row);
     for (const group of missing) {
       errors.push({ pointer: '/documents', in: 'body', detail: `Missing a document of kind ${group.join(' or ')}.` });
     }
@@ -227,8 +233,7 @@ export async function submitProcedure(
       const registered = registrationDay(cal, legalDay(args.now), places);
       return {
         registeredOn: registered,
-        maxBase: maxResolutionBase(cal, registered, { value: row.max_term_value, unit: row.max_term_unit }, places)
-          .deadline,
+        maxBase: maxResolutionBase(cal, registered, maxTermOf(cal, row.type), places).deadline,
       };
     });
     const entry = await markSubmitted(tx, {
@@ -674,12 +679,7 @@ export async function recomputeCalendarDates(
     const places = placesOf(cal, row);
     try {
       const registeredOn = registrationDay(cal, legalDay(row.submitted_at!), places);
-      const maxBase = maxResolutionBase(
-        cal,
-        registeredOn,
-        { value: row.max_term_value, unit: row.max_term_unit },
-        places,
-      ).deadline;
+      const maxBase = maxResolutionBase(cal, registeredOn, maxTermOf(cal, row.type), places).deadline;
       if (registeredOn === row.registered_on && maxBase === row.max_resolution_base) continue;
       await setCalendarDates(tx, { id, registeredOn, maxBase, at: now });
       await recordTimeline(tx, {
