@@ -39,7 +39,7 @@ export interface SigningKeys {
   rotate(sql: Sql, purpose: KeyPurpose, now: Date): Promise<string>;
 }
 
-/** The holiday calendar of this process, cached with its version (modules/calendar/store.ts). */
+/** The calendar of this process (holidays, places, each procedure type's terms), cached with its version (modules/calendar/store.ts). */
 export interface Calendar {
   ensure(sql: Sql, knownVersion?: number): Promise<CalendarSnapshot>;
   /** The snapshot in memory, if one was loaded (for callers that must not wait). */
@@ -124,7 +124,7 @@ export interface Deps {
   hits: HitBuffer;
   /** When each API key's use was last recorded, as this instance saw it (see `KeyUses`). */
   keyUses: KeyUses;
-  /** The holiday calendar, loaded from the database and cached per process with its version. */
+  /** The calendar (holidays, places, each procedure type's terms), loaded from the database and cached per process with its version. */
   calendar: Calendar;
   sha256: Sha256;
   /** HMAC-SHA256 for webhook signatures, through the runtime's fastest implementation. */

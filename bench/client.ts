@@ -68,12 +68,18 @@ export function httpClient(base: string) {
           res.on('error', reject);
           res.on('end', () => {
             const text = Buffer.concat(chunks).toString();
-            if (res.statusCode! >= 300) reject(new Error(`${method} ${path} → ${res.statusCode} ${text}`));
-            else resolve(text ? JSON.parse(text) : undefined);
+            if (res.statusCode! >= 300) return reject(new Error(`${method} ${path} → ${res.statusCode} ${text}`));
+            try {
+              resolve(text ? JSON.parse(text) : undefined);
+            } catch (error) {
+              reject(error);
+            }
           });
         },
       );
       req.on('error', reject);
+      // A server that stops answering fails the run rather than hanging it.
+      req.setTimeout(120_000, () => req.destroy(new Error(`${method} ${path}: no answer in 120 s`)));
       req.end(payload?.bytes);
     });
   };

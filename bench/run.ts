@@ -140,14 +140,15 @@ const consented = { ...auth, 'puente-consent': token };
 const procedure = await call('POST', '/v1/procedures', consented, { type: 'JUB', form: FORMS.JUB });
 
 const createBody = Body.json({ type: 'JUB', form: FORMS.JUB });
-const uploads = new Map<string, Body>();
+const uploads = new WeakMap<Uint8Array, Map<string, Body>>();
 /** The upload of `bytes` as the document `kind`, encoded once (the harness must not cost the machine more than autocannon). */
 function uploadBody(kind: string, bytes: Uint8Array): Body {
-  const key = `${kind} ${bytes.length}`;
-  let body = uploads.get(key);
+  let byKind = uploads.get(bytes);
+  if (!byKind) uploads.set(bytes, (byKind = new Map()));
+  let body = byKind.get(kind);
   if (!body) {
     body = Body.multipart({ kind }, { field: 'file', name: `${kind}.pdf`, type: 'application/pdf', bytes });
-    uploads.set(key, body);
+    byKind.set(kind, body);
   }
   return body;
 }

@@ -189,7 +189,10 @@ export function keyCallerRefusal(
     if (error instanceof ProblemError) return error;
     throw error;
   }
-  return roleRefusal(role!, minimumRole);
+  // A key whose facts hold has an active member, so a role (absent only for an unknown key).
+  return role === undefined
+    ? unauthorized('The API key is unknown or has been revoked.')
+    : roleRefusal(role, minimumRole);
 }
 
 /**

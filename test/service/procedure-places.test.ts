@@ -217,10 +217,12 @@ describe('a filed procedure in a municipality without local data', () => {
     expect((await read()).deadlines.basis.max_resolution_date.article).not.toContain('(revisado)');
 
     await t.sql`update procedure_types set legal_source = legal_source || ' (revisado)' where code = 'NCM'`;
-    expect(await versionNow()).toBe(before + 1);
-    expect((await read()).deadlines.basis.max_resolution_date.article).toContain('(revisado)');
-
-    await t.sql`update procedure_types set legal_source = replace(legal_source, ' (revisado)', '') where code = 'NCM'`;
+    try {
+      expect(await versionNow()).toBe(before + 1);
+      expect((await read()).deadlines.basis.max_resolution_date.article).toContain('(revisado)');
+    } finally {
+      await t.sql`update procedure_types set legal_source = replace(legal_source, ' (revisado)', '') where code = 'NCM'`;
+    }
     expect(await versionNow()).toBe(before + 2);
     expect((await read()).deadlines.basis.max_resolution_date.article).not.toContain('(revisado)');
   });

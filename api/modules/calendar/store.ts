@@ -4,10 +4,13 @@ import { buildSnapshot, type CalendarSnapshot } from '../../lib/calendar';
 import { loadCalendarData, readCalendarVersion } from './queries';
 
 /**
- * The calendar snapshot of this process, cached with its version. Every change the administrator
- * makes bumps `calendar_state.version` in its own transaction, so `ensure` reloads only when the
- * database holds another version: a caller that already read the version (a column of its own
- * statement) costs no query at all, any other caller one tiny query.
+ * The calendar snapshot of this process (holidays, places, and each procedure type's terms),
+ * cached with its version. Every change the administrator makes, and any change to the procedure
+ * catalogue (a trigger, migration 0110), bumps `calendar_state.version` in its own transaction,
+ * so `ensure` reloads only when the database holds another version: a caller that already read
+ * the version (a column of its own statement) costs no query at all, any other caller one tiny
+ * query. It never answers a snapshot older than that version: a load already under way may have
+ * read the data just before the change committed, so it loads again.
  */
 export class CalendarStore implements Calendar {
   private current: CalendarSnapshot | undefined;
@@ -18,7 +21,9 @@ export class CalendarStore implements Calendar {
     if (cached && knownVersion !== undefined && knownVersion === cached.version) return cached;
     const version = knownVersion ?? (await readCalendarVersion(sql));
     if (cached && cached.version === version) return cached;
-    return this.reload(sql);
+    let snapshot = await this.reload(sql);
+    while (snapshot.version < version) snapshot = await this.reload(sql);
+    return snapshot;
   }
 
   /** The snapshot in memory, if one was loaded (for callers that must not wait, such as metrics). */

@@ -13,7 +13,6 @@ import {
   type DeadlineBasis,
   maxResolutionBase,
   maxResolutionDate,
-  maxTermOf,
   placesOf,
   presumedDeniedOn,
   PRIOR_CLAIM_DAYS,
@@ -106,7 +105,8 @@ export function deadlinesOf(row: ProcedureRow, today: string, cal: CalendarSnaps
   if (openRequirement) result.basis.requirement_deadline = requirementBasis(cal, row, openRequirement, openTerm);
   if (row.max_resolution_base === null || row.registered_on === null) return result;
   try {
-    const term = maxTermOf(cal, row.type);
+    const terms = procedureTypeTerms(cal, row.type);
+    const term = { value: terms.max_term_value, unit: terms.max_term_unit };
     const suspensions = row.requirements.map((r: RequirementJson) => ({
       from: addDays(r.notified_on, 1),
       until: r.answered_on ? addDays(r.answered_on, 1) : undefined,
@@ -116,13 +116,7 @@ export function deadlinesOf(row: ProcedureRow, today: string, cal: CalendarSnaps
     const max = maxResolutionDate(cal, { ...base, deadline: row.max_resolution_base }, term, suspensions, places);
     result.max_resolution_date = max?.deadline ?? null;
     if (max) {
-      const basis = basisOf(
-        cal,
-        `${ARTICLES.max_resolution}; ${procedureTypeTerms(cal, row.type).legal_source}`,
-        term,
-        places,
-        max,
-      );
+      const basis = basisOf(cal, `${ARTICLES.max_resolution}; ${terms.legal_source}`, term, places, max);
       result.basis.max_resolution_date = basis;
       if (RUNNING.includes(row.status) && today > max.deadline) {
         result.presumed_denied_at = presumedDeniedOn(max.deadline);
