@@ -22,7 +22,8 @@ export class CalendarStore implements Calendar {
     const version = knownVersion ?? (await readCalendarVersion(sql));
     if (cached && cached.version === version) return cached;
     let snapshot = await this.reload(sql);
-    while (snapshot.version < version) snapshot = await this.reload(sql);
+    // Bounded: a version seen inside a transaction that then rolled back never comes.
+    for (let again = 0; snapshot.version < version && again < 2; again++) snapshot = await this.reload(sql);
     return snapshot;
   }
 
