@@ -54,10 +54,11 @@ export function createApp(deps: Deps): App {
   // Bodyless methods skip the check: it would materialise a full Request object on every read.
   app.use('/v1/*', (c, next) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
-    // A POST without a body (minting a token, accepting, revoking) as a bodyless request: the
-    // body limit and the media-type check would otherwise open, copy and read an empty stream.
+    // A POST without a body (minting a token, accepting, revoking) is marked bodyless where it
+    // stands (its `body` null), so that the body limit and the media-type check neither open nor
+    // read an empty stream, and no second Request is built (a URL, headers and a signal each time).
     if (deps.requestIsBodyless(c)) {
-      c.req.raw = new Request(c.req.url, { method: c.req.method, headers: c.req.raw.headers });
+      Object.defineProperty(c.req.raw, 'body', { value: null });
       return next();
     }
     return c.req.header('content-type')?.startsWith('multipart/form-data') || OWN_BODY_LIMIT.has(c.req.path)

@@ -83,10 +83,16 @@ export async function begin<T>(sql: Sql, work: (tx: Sql) => Promise<T>): Promise
   const tx = Object.assign(reserved, { savepoint }) as unknown as Sql;
   committedHooks.set(tx, committed);
   try {
-    await reserved`begin`;
+    // Sent, not awaited: the work's first statement goes out in the same write and comes back in
+    // the same read, one round trip fewer per transaction. Statements on a reserved connection run
+    // in order, so it runs inside the transaction; a `begin` that failed (its connection lost)
+    // fails that statement too, and is thrown here before any commit.
+    const began = reserved`begin`.execute();
+    began.catch(() => undefined);
     let result: T;
     try {
       result = await work(tx);
+      await began;
     } catch (error) {
       await reserved`rollback`.catch(() => undefined);
       throw error;

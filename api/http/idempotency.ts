@@ -45,7 +45,7 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
       method: c.req.method,
       path: c.req.path,
       contentType: c.req.header('content-type'),
-      body: new Uint8Array(await c.req.arrayBuffer()),
+      body: deps.requestIsBodyless(c) ? new Uint8Array() : new Uint8Array(await c.req.arrayBuffer()),
     };
     const fingerprint = await requestFingerprint(deps.sha256, request);
 

@@ -44,6 +44,33 @@ describe('transactions (api/db/sql.ts)', () => {
     expect(ran).toEqual(['before', 'kept']);
   });
 
+  it("runs the work's first statement inside the transaction, sent with its begin: a rollback undoes it", async () => {
+    await t.sql`create table if not exists transaction_probe (id text primary key)`;
+    await expect(
+      begin(t.sql, async (tx) => {
+        await tx`insert into transaction_probe (id) values ('first statement')`;
+        throw new Error('the work failed');
+      }),
+    ).rejects.toThrow('the work failed');
+    expect(await t.sql`select id from transaction_probe`).toHaveLength(0);
+
+    const [first, last] = await begin(t.sql, async (tx) => {
+      const [a] = await tx<{ at: Date }[]>`select transaction_timestamp() as at`;
+      await tx`select pg_sleep(0.01)`;
+      await tx`insert into transaction_probe (id) values ('committed')`;
+      const [b] = await tx<{ at: Date }[]>`select transaction_timestamp() as at`;
+      return [a!.at, b!.at];
+    });
+    // One transaction from the first statement on (each statement would otherwise start its own).
+    expect(last.getTime()).toBe(first.getTime());
+    expect((await t.sql`select id from transaction_probe`).map((r) => r.id)).toEqual(['committed']);
+  });
+
+  it('answers the error of a first statement that fails, and leaves the connection usable', async () => {
+    await expect(begin(t.sql, async (tx) => tx`select 1 / 0`)).rejects.toThrow(/division by zero/);
+    expect(await begin(t.sql, async (tx) => (await tx`select 2 as two`)[0]!.two)).toBe(2);
+  });
+
   it('runs a hook at once outside a transaction', () => {
     let ran = false;
     afterCommit(t.sql, () => (ran = true));
