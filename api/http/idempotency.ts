@@ -67,16 +67,23 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
           return;
         }
         c.set('sql', tx);
+        const answered = recordJson(c);
         await next();
         if (c.res.status >= 500 || c.error) throw new Rollback();
         const response = c.res;
-        const text = await response.text();
-        // Answered from the text just read rather than from a clone (which tees the body's
-        // stream). Cleared first: replacing a response would wrap its body in a stream again. A
-        // plain init, not the response itself: on Node the adapter then writes the text as it is,
-        // where a response as init made a second full Response whose body it had to stream.
-        c.res = undefined;
-        c.res = new Response(text, { status: response.status, headers: response.headers });
+        let text: string;
+        if (answered.response === response) {
+          // The handler's JSON as it was serialised: nothing to read back out of the response.
+          text = answered.text;
+        } else {
+          text = await response.text();
+          // Answered from the text just read rather than from a clone (which tees the body's
+          // stream). Cleared first: replacing a response would wrap its body in a stream again. A
+          // plain init, not the response itself: on Node the adapter then writes the text as it is,
+          // where a response as init made a second full Response whose body it had to stream.
+          c.res = undefined;
+          c.res = new Response(text, { status: response.status, headers: response.headers });
+        }
         await completeIdempotencyKey(tx, {
           credentialId,
           key,
@@ -94,6 +101,22 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
     }
     return replay;
   };
+}
+
+/**
+ * Keeps the text of the JSON the handler answers with `c.json`, as it serialises it, so that the
+ * response to store need not be read back out of its body (on Node that builds a second Response
+ * and reads its stream). Anything else the handler answers is read from the response.
+ */
+function recordJson(c: Context<AppEnv>): { response?: Response; text: string } {
+  const answered: { response?: Response; text: string } = { text: '' };
+  c.json = ((object: unknown, arg?: number | ResponseInit, headers?: Record<string, string>) => {
+    answered.text = JSON.stringify(object);
+    // As Hono's own `c.json` answers: its content type unless the headers say otherwise.
+    answered.response = c.body(answered.text, arg as never, { 'Content-Type': 'application/json', ...headers });
+    return answered.response;
+  }) as typeof c.json;
+  return answered;
 }
 
 /**

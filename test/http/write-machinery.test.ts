@@ -41,6 +41,8 @@ describe('Idempotency-Key', () => {
     expect(second.headers.get('idempotent-replayed')).toBe('true');
     expect(first.headers.get('idempotent-replayed')).toBeNull();
     expect(await second.text()).toBe(await first.text());
+    expect(first.headers.get('content-type')).toBe('application/json');
+    expect(second.headers.get('content-type')).toBe('application/json');
     const [row] = await t.sql<
       { n: number }[]
     >`select count(*)::int as n from members where organization_id = ${org.id} and name = 'Ana Gil'`;
