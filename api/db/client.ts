@@ -40,6 +40,10 @@ export interface SqlOptions {
  * fetching, a reservation (every transaction, see `begin`) that had to open its connection was
  * never handed it, so on a fresh pool, or whenever a connection was reopened after its 30–60
  * minute lifetime, that transaction and every later query waited forever (porsager/postgres#751).
+ * And a statement sent on a reserved connection the server had closed (a restart, a terminated
+ * backend, in the middle of a transaction) was written to a null socket: a TypeError thrown out of
+ * a timer, which ends the process, and a statement that never settled. It now fails with
+ * CONNECTION_CLOSED, and `begin` (db/sql.ts) hands no such connection back to the pool.
  */
 export function createSql(
   target: string | { host: string; port: number; database: string; username: string },

@@ -82,28 +82,51 @@ export async function begin<T>(sql: Sql, work: (tx: Sql) => Promise<T>): Promise
   };
   const tx = Object.assign(reserved, { savepoint }) as unknown as Sql;
   committedHooks.set(tx, committed);
+  let lost = false;
   try {
     // Sent, not awaited: the work's first statement goes out in the same write and comes back in
     // the same read, one round trip fewer per transaction. Statements on a reserved connection run
-    // in order, so it runs inside the transaction; a `begin` that failed (its connection lost)
-    // fails that statement too, and is thrown here before any commit.
-    const began = reserved`begin`.execute();
+    // in order, so that statement runs inside the transaction. In the simple protocol, as no
+    // prepared statement: the driver resends a prepared statement the server has lost, and a
+    // resent `begin` would go out after the statement behind it. Only a lost connection fails a
+    // `begin`, and that fails the statement behind it too.
+    const began = reserved.unsafe('begin').execute();
     began.catch(() => undefined);
     let result: T;
     try {
       result = await work(tx);
       await began;
     } catch (error) {
-      await reserved`rollback`.catch(() => undefined);
+      if (!connectionLost(error)) await reserved`rollback`.catch(() => undefined);
       throw error;
     }
     await reserved`commit`;
     for (const hook of committed) hook();
     return result;
+  } catch (error) {
+    lost = connectionLost(error);
+    throw error;
   } finally {
     committedHooks.delete(tx);
-    reserved.release();
+    // A connection the server ended is back in the pool's closed set, which reopens it when
+    // needed; released, it would join the open ones with no socket. Nothing can be sent on it.
+    if (!lost) reserved.release();
   }
+}
+
+/**
+ * Whether the error means the connection is gone: the driver's own (closed, ended, destroyed) or
+ * the server's fatal ones (it ends the session: a terminated backend, a shutdown).
+ */
+function connectionLost(error: unknown): boolean {
+  const { code, severity } = (error ?? {}) as { code?: unknown; severity?: unknown };
+  return (
+    code === 'CONNECTION_CLOSED' ||
+    code === 'CONNECTION_ENDED' ||
+    code === 'CONNECTION_DESTROYED' ||
+    severity === 'FATAL' ||
+    severity === 'PANIC'
+  );
 }
 
 /**

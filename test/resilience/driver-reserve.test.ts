@@ -3,7 +3,9 @@
 // left a reservation that had to open its connection pending forever, and every later query of
 // the pool behind it: on a fresh pool, and whenever the pool reopened a connection (each lives 30
 // to 60 minutes). Patched in api/db/patches/postgres+3.4.9.patch (porsager/postgres#751). The server
-// ending a connection a reservation waited for is covered too (a restart or failover under load).
+// ending a connection a reservation waited for is covered too (a restart or failover under load),
+// and so is the server ending the connection of a transaction in progress: its next statement was
+// written to a null socket, which threw out of a timer (ending the process) and never settled.
 import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
 
@@ -92,4 +94,31 @@ describe('reserving a connection for a transaction', () => {
       },
     );
   }
+  it.skipIf(!postgresUrl)(
+    'fails a transaction whose connection the server ends, and the pool serves the next one',
+    async () => {
+      const sql = createSql(postgresUrl!, { max: 1, applicationName: 'puente-reserve-ended' });
+      const admin = createSql(postgresUrl!, { max: 1 });
+      try {
+        const ended = begin(sql, async (tx) => {
+          await tx`select 1`;
+          await admin`
+            select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'puente-reserve-ended'`;
+          await new Promise((r) => setTimeout(r, 200));
+          return tx`select 2`;
+        });
+        await expect(within(10_000, ended, 'the transaction on the ended connection')).rejects.toThrow();
+        const [row] = await within(
+          10_000,
+          begin(sql, (tx) => tx<{ three: number }[]>`select 3 as three`),
+          'the next transaction',
+        );
+        expect(row!.three).toBe(3);
+        expect((await within(10_000, sql<{ four: number }[]>`select 4 as four`, 'the next query'))[0]!.four).toBe(4);
+      } finally {
+        await sql.end({ timeout: 1 });
+        await admin.end();
+      }
+    },
+  );
 });
