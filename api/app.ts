@@ -1,12 +1,11 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 
 import type { Deps } from './deps';
+import { limitBody } from './http/body-limit';
 import type { App, AppEnv } from './http/context';
 import { errorHandler, refuseNulCharacters, requestContext } from './http/middleware';
 import { notFoundHandler } from './http/not-found';
 import { validationHook } from './http/openapi';
-import { ProblemError } from './http/problem';
 import { registerSecuritySchemes } from './http/route-auth';
 import { registerAdmin } from './modules/admin/routes';
 import { registerAgency } from './modules/agency/routes';
@@ -44,12 +43,10 @@ export function createApp(deps: Deps): App {
 
   app.use('*', requestContext(deps));
   app.use('*', refuseNulCharacters());
-  const jsonBodyLimit = bodyLimit({
-    maxSize: deps.config.maxJsonBodyBytes,
-    onError: () => {
-      throw new ProblemError('payload_too_large', `The body is larger than ${deps.config.maxJsonBodyBytes} bytes.`);
-    },
-  });
+  const jsonBodyLimit = limitBody(
+    deps.config.maxJsonBodyBytes,
+    `The body is larger than ${deps.config.maxJsonBodyBytes} bytes.`,
+  );
   // Uploads (multipart) and batches carry their own, larger limit on their route.
   // Bodyless methods skip the check: it would materialise a full Request object on every read.
   app.use('/v1/*', (c, next) => {

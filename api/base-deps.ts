@@ -16,7 +16,10 @@ import { postgresStorage } from './modules/documents/storage';
 /** What only the runtime can say: where the database is, how to resolve names, who is calling. */
 export type RuntimeParts = Pick<Deps, 'db' | 'docsAssets' | 'resolveHost' | 'clientAddress' | 'requestIsBodyless'> &
   Partial<
-    Pick<Deps, 'clock' | 'logger' | 'sha256' | 'hmacSha256' | 'documents' | 'metrics' | 'accessLog' | 'mailer'>
+    Pick<
+      Deps,
+      'clock' | 'logger' | 'sha256' | 'hmacSha256' | 'documents' | 'metrics' | 'accessLog' | 'mailer' | 'readBody'
+    >
   > & {
     /** The runtime's fastest Ed25519; WebCrypto by default. */
     ed25519?: Ed25519;

@@ -143,6 +143,12 @@ export interface Deps {
    * Workers a request whose body is null.
    */
   requestIsBodyless(c: Context): boolean;
+  /**
+   * The request's body read straight from the runtime's own request, where it can be: on Node an
+   * HTTP/1 body with a Content-Length and no Transfer-Encoding, not yet read. Answers undefined
+   * elsewhere (Workers, chunked bodies); the body is then read through the web `Request`.
+   */
+  readBody?(c: Context): Promise<Uint8Array> | undefined;
   /** The SMTP transport for email avisos, when this runtime has one and PUENTE_SMTP_URL is set. */
   mailer?: Mailer;
   /** The caller's network address, for limits on public routes; 'unknown' when the runtime cannot tell. */

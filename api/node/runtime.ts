@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
-import type { IncomingMessage } from 'node:http';
 
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
@@ -21,6 +20,7 @@ import { nodeHmac } from './hmac';
 import { smtpMailer } from './mailer';
 import { nodeMetrics } from './metrics';
 import { readMigrationFiles } from './migration-files';
+import { nodeReadBody, nodeRequestIsBodyless } from './request-body';
 
 /** Opens the database the configuration names: DATABASE_URL, or the embedded default. */
 export async function openDatabase(config: Config): Promise<Database> {
@@ -52,6 +52,7 @@ export function nodeDeps(
     docsAssets: nodeDocsAssets(),
     clientAddress: config.trustProxy ? forwardedClientAddress : connectionAddress,
     requestIsBodyless: nodeRequestIsBodyless,
+    readBody: nodeReadBody,
     resolveHost: nodeResolveHost,
     ed25519: nodeEd25519,
     aesGcm: nodeAesGcm,
@@ -63,22 +64,6 @@ export function nodeDeps(
     mailer: config.avisos.smtpUrl ? smtpMailer(config.avisos.smtpUrl) : undefined,
     ...extra,
   });
-}
-
-/**
- * Told from the headers, never from `c.req.raw.body` (which would build the request's stream):
- * an HTTP/1 request without Content-Length or Transfer-Encoding has no body. Requests that did not
- * come through the Node server (`app.request` in tests) count as bodyless only with `Content-Length: 0`.
- */
-function nodeRequestIsBodyless(c: Context): boolean {
-  if (c.req.header('content-length') === '0') return true;
-  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  return (
-    incoming !== undefined &&
-    incoming.httpVersionMajor === 1 &&
-    incoming.headers['content-length'] === undefined &&
-    incoming.headers['transfer-encoding'] === undefined
-  );
 }
 
 function forwardedClientAddress(c: Context): string {

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 
 import { organizationPrincipal } from '../../http/auth';
+import { limitBody } from '../../http/body-limit';
 import type { App } from '../../http/context';
 import { accepted, get, ok, post, routesOf } from '../../http/openapi';
 import { decodeCursor, toPage } from '../../http/pagination';
@@ -36,15 +36,7 @@ const routes = routesOf('Delegation requests', {
     auth: 'orgWrite',
     // The size limit wraps the body stream, so it must come before anything reads the body (idempotency does).
     before: [
-      bodyLimit({
-        maxSize: MAX_BATCH_BYTES,
-        onError: () => {
-          throw new ProblemError(
-            'payload_too_large',
-            `The batch is larger than ${MAX_BATCH_BYTES} bytes; split it into several batches.`,
-          );
-        },
-      }),
+      limitBody(MAX_BATCH_BYTES, `The batch is larger than ${MAX_BATCH_BYTES} bytes; split it into several batches.`),
     ],
     body: {
       content: {

@@ -1,6 +1,5 @@
-import { bodyLimit } from 'hono/body-limit';
-
 import { organizationPrincipal } from '../../http/auth';
+import { limitBody } from '../../http/body-limit';
 import type { App } from '../../http/context';
 import { created, fileResponse, get, ok, post, routesOf } from '../../http/openapi';
 import { ProblemError } from '../../http/problem';
@@ -31,14 +30,7 @@ const routes = routesOf('Procedures', {
       'multipart/form-data with `kind` and `file`. PDF, PNG or JPEG only, recognised by content; the size cap depends on the procedure type. SHA-256 recorded.',
     auth: 'orgConsentedWrite',
     // The size limit wraps the body stream, so it must come before anything reads the body (idempotency does).
-    before: [
-      bodyLimit({
-        maxSize: MAX_UPLOAD_BYTES,
-        onError: () => {
-          throw new ProblemError('payload_too_large', 'The upload is larger than any procedure type accepts.');
-        },
-      }),
-    ],
+    before: [limitBody(MAX_UPLOAD_BYTES, 'The upload is larger than any procedure type accepts.')],
     params: ProcedureParams,
     body: { content: { 'multipart/form-data': { schema: UploadDocumentBody } }, required: true },
     problems: ['invalid_state_transition'],
