@@ -34,8 +34,10 @@ import { registerProcedures } from './modules/procedures/routes';
 import { registerSandbox } from './modules/sandbox/routes';
 import { registerWebhooks } from './modules/webhooks/routes';
 
-/** Routes whose body limit is set on the route itself. */
-const OWN_BODY_LIMIT = new Set(['/v1/delegation-requests/batches']);
+/** Uploads and batches carry their own, larger body limit on their route; every other body has the JSON limit. */
+function hasOwnBodyLimit(path: string): boolean {
+  return path === '/v1/delegation-requests/batches' || /^\/v1\/procedures\/[^/]+\/documents$/.test(path);
+}
 
 /** Builds the whole HTTP application from its dependencies; the same on every runtime. */
 export function createApp(deps: Deps): App {
@@ -47,7 +49,6 @@ export function createApp(deps: Deps): App {
     deps.config.maxJsonBodyBytes,
     `The body is larger than ${deps.config.maxJsonBodyBytes} bytes.`,
   );
-  // Uploads (multipart) and batches carry their own, larger limit on their route.
   // Bodyless methods skip the check: it would materialise a full Request object on every read.
   app.use('/v1/*', (c, next) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
@@ -58,9 +59,7 @@ export function createApp(deps: Deps): App {
       Object.defineProperty(c.req.raw, 'body', { value: null });
       return next();
     }
-    return c.req.header('content-type')?.startsWith('multipart/form-data') || OWN_BODY_LIMIT.has(c.req.path)
-      ? next()
-      : jsonBodyLimit(c, next);
+    return hasOwnBodyLimit(c.req.path) ? next() : jsonBodyLimit(c, next);
   });
 
   registerSecuritySchemes(app);
