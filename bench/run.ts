@@ -28,14 +28,20 @@ const dataDir = embedded ? `/tmp/puente-bench-${Date.now()}` : undefined;
 const nodeFlags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
 // BENCH_PROFILE=1 writes a CPU profile of the server to bench/results/profiles/ (open it in Chrome DevTools).
 const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=bench/results/profiles'] : [];
-// The server runs compiled, as `npm start` runs it (not through tsx, whose transpiler would add to its memory).
+// The server runs compiled, as `npm start` runs it (not through tsx, whose transpiler would add to its memory),
+// with the environment `npm start` sets (the C allocator's settings).
 await bundle({ 'bench-server': 'bench/server.ts' }, 'dist/bench');
+const startScript: string = JSON.parse(readFileSync('package.json', 'utf8')).scripts.start;
+const startEnv = Object.fromEntries(
+  [...startScript.matchAll(/\b([A-Z][A-Z0-9_]*)=(\S+) exec /g)].map((m) => [m[1], m[2]]),
+);
 const child = spawn(
   process.execPath,
   [...nodeFlags, ...profile, '--enable-source-maps', 'dist/bench/bench-server.js'],
   {
     env: {
       ...process.env,
+      ...startEnv,
       PUENTE_WEBHOOKS_ALLOW_PRIVATE: '1',
       DATABASE_URL: dbUrl ?? '',
       PUENTE_DATA_DIR: dataDir,
