@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { afterCommit, begin, savepoint, transaction } from '../../api/db/sql';
+import { afterCommit, begin, inOrder, savepoint, transaction } from '../../api/db/sql';
 import { fileTestApp } from '../support/app';
 
 const t = await fileTestApp();
@@ -75,5 +75,33 @@ describe('transactions (api/db/sql.ts)', () => {
     let ran = false;
     afterCommit(t.sql, () => (ran = true));
     expect(ran).toBe(true);
+  });
+
+  it('runs statements sent together in the order they were made, and answers the first failure', async () => {
+    await t.sql`create table if not exists in_order_probe (id text primary key, n int not null)`;
+    const [, , read] = await begin(t.sql, (tx) =>
+      inOrder(
+        tx`insert into in_order_probe (id, n) values ('a', 1)`,
+        tx`update in_order_probe set n = n + 1 where id = 'a'`,
+        tx<{ n: number }[]>`select n from in_order_probe where id = 'a'`,
+      ),
+    );
+    expect(read[0]!.n).toBe(2);
+
+    // The second fails (a duplicate key); the third, after it in an aborted transaction, fails too.
+    const failed = await begin(t.sql, (tx) =>
+      inOrder(
+        tx`insert into in_order_probe (id, n) values ('b', 1)`,
+        tx`insert into in_order_probe (id, n) values ('a', 1)`,
+        tx`insert into in_order_probe (id, n) values ('c', 1)`,
+      ),
+    ).then(
+      () => undefined,
+      (error: { code?: string }) => error,
+    );
+    expect(failed?.code).toBe('23505');
+    expect((await t.sql<{ id: string }[]>`select id from in_order_probe order by id`).map((r) => r.id)).toEqual(['a']);
+    // The connection is usable afterwards.
+    expect(await begin(t.sql, (tx) => tx`select 1 as one`)).toEqual([{ one: 1 }]);
   });
 });

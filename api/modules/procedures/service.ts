@@ -1,5 +1,5 @@
 import type { Sql } from '../../db/sql';
-import { transaction } from '../../db/sql';
+import { inOrder, transaction } from '../../db/sql';
 import { zodIssuesToErrors } from '../../http/openapi';
 import { ProblemError, type ProblemFieldError } from '../../http/problem';
 import { type CalendarSnapshot, CalendarUnavailableError, procedureTypeTerms } from '../../lib/calendar';
@@ -137,27 +137,31 @@ export async function createProcedure(
       }
     }
     const id = args.id;
-    await insertProcedure(tx, {
-      id,
-      organization_id: args.organizationId,
-      livemode: args.livemode,
-      citizen_id: args.citizenId,
-      delegation_id: args.delegationId,
-      type: args.type,
-      form,
-      ...formPlaces(args.calendar, form),
-      original_procedure_id: args.originalProcedureId ?? null,
-      created_by_member_id: args.memberId,
-      at: args.now,
-    });
-    await recordTimeline(tx, {
-      procedureId: id,
-      at: args.now,
-      actor: { type: 'member', id: args.memberId, name: null },
-      action: 'created',
-      to: 'draft',
-    });
-    return procedureById(tx, id);
+    // Sent together (see `inOrder`): the timeline and the read run after the insert they follow.
+    const [, , row] = await inOrder(
+      insertProcedure(tx, {
+        id,
+        organization_id: args.organizationId,
+        livemode: args.livemode,
+        citizen_id: args.citizenId,
+        delegation_id: args.delegationId,
+        type: args.type,
+        form,
+        ...formPlaces(args.calendar, form),
+        original_procedure_id: args.originalProcedureId ?? null,
+        created_by_member_id: args.memberId,
+        at: args.now,
+      }),
+      recordTimeline(tx, {
+        procedureId: id,
+        at: args.now,
+        actor: { type: 'member', id: args.memberId, name: null },
+        action: 'created',
+        to: 'draft',
+      }),
+      procedureById(tx, id),
+    );
+    return row;
   });
 }
 
@@ -245,34 +249,36 @@ export async function submitProcedure(
       token: args.consentToken,
       jti: args.consentJti,
     });
-    await recordTimeline(tx, {
-      procedureId: row.id,
-      at: args.now,
-      actor: { type: 'member', id: args.memberId, name: null },
-      action: 'submitted',
-      from: 'draft',
-      to: 'submitted',
-      details: {
-        registry_entry_number: entry,
-        registered_on: registeredOn,
-        max_resolution_date: maxBase,
-        consent_token_id: args.consentJti,
-      },
-    });
-    await emit(tx, {
-      organizationId: row.organization_id,
-      livemode: row.livemode,
-      type: 'procedure.submitted',
-      data: {
-        procedure_id: row.id,
-        type: row.type,
-        status: 'submitted',
-        registry_entry_number: entry,
-        max_resolution_date: maxBase,
-      },
-      at: args.now,
-    });
-    await emitStatusChange(tx, row, 'draft', 'submitted', args.now);
+    await inOrder(
+      recordTimeline(tx, {
+        procedureId: row.id,
+        at: args.now,
+        actor: { type: 'member', id: args.memberId, name: null },
+        action: 'submitted',
+        from: 'draft',
+        to: 'submitted',
+        details: {
+          registry_entry_number: entry,
+          registered_on: registeredOn,
+          max_resolution_date: maxBase,
+          consent_token_id: args.consentJti,
+        },
+      }),
+      emit(tx, {
+        organizationId: row.organization_id,
+        livemode: row.livemode,
+        type: 'procedure.submitted',
+        data: {
+          procedure_id: row.id,
+          type: row.type,
+          status: 'submitted',
+          registry_entry_number: entry,
+          max_resolution_date: maxBase,
+        },
+        at: args.now,
+      }),
+      emitStatusChange(tx, row, 'draft', 'submitted', args.now),
+    );
   });
 }
 
