@@ -5,7 +5,7 @@ import type { Channel } from './modules/avisos/messages';
 import { CalendarStore } from './modules/calendar/store';
 import { processDelegationRequestBatches } from './modules/delegation-request-batches/service';
 import { runScheduler } from './modules/events/scheduler';
-import { deliverDue } from './modules/webhooks/delivery';
+import { deliverDue, type WebhookFetch } from './modules/webhooks/delivery';
 
 export type BackgroundDeps = Pick<Deps, 'config' | 'clock' | 'resolveHost' | 'logger' | 'secretBox'> &
   Partial<Pick<Deps, 'calendar' | 'metrics' | 'mailer'>>;
@@ -32,7 +32,7 @@ export function backgroundTasks(
   options: {
     /** Replaces the bounded delivery batch (the Node loop keeps a pipeline of deliveries in flight). */
     deliveries?: () => Promise<number>;
-    fetch?: typeof fetch;
+    fetch?: WebhookFetch;
     scheduler?: boolean;
     /** The aviso channels this runtime can send (all when unset; the Worker has no SMTP). */
     avisoChannels?: readonly Channel[];

@@ -1,7 +1,8 @@
 import { type BackgroundDeps, backgroundTasks } from '../background-tasks';
 import type { Sql } from '../db/sql';
 import { DELIVERIES_CHANNEL } from '../modules/events/queries';
-import { DeliveryPipeline } from '../modules/webhooks/delivery';
+import { DeliveryPipeline, type WebhookFetch } from '../modules/webhooks/delivery';
+import { nodeWebhookFetch } from './webhook-fetch';
 
 export interface BackgroundWork {
   stop(): Promise<void>;
@@ -48,10 +49,10 @@ function alarm() {
 export function startBackgroundWork(
   sql: Sql,
   deps: BackgroundDeps,
-  options: { scheduler?: boolean; listen?: boolean; fetch?: typeof fetch } = {},
+  options: { scheduler?: boolean; listen?: boolean; fetch?: WebhookFetch } = {},
 ): BackgroundWork {
   let stopped = false;
-  const pipeline = new DeliveryPipeline(sql, deps, { fetch: options.fetch });
+  const pipeline = new DeliveryPipeline(sql, deps, { fetch: options.fetch ?? nodeWebhookFetch });
   const tasks = backgroundTasks(sql, deps, { deliveries: () => pipeline.fill(), scheduler: options.scheduler });
   const alarms = new Map(tasks.map((task) => [task.name, alarm()]));
   pipeline.onSettled = () => alarms.get('deliveries')?.wake();

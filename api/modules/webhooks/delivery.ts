@@ -94,13 +94,27 @@ export async function signatureHeader(
 
 type Outcome = { statusCode: number | null; error: string | null; retryAfter?: number };
 
+/**
+ * What the worker sends a delivery with: the global `fetch` by default; a runtime may pass its own
+ * cheaper one (Node: api/node/webhook-fetch.ts). Only what a delivery uses of a request and answer.
+ */
+export type WebhookFetch = (
+  url: string,
+  init: { method: 'POST'; redirect: 'manual'; signal: AbortSignal; headers: Record<string, string>; body: string },
+) => Promise<{
+  status: number;
+  ok: boolean;
+  headers: { get(name: string): string | null };
+  body: { cancel(): Promise<void> } | null;
+}>;
+
 async function send(
   deps: Pick<Deps, 'config' | 'resolveHost'>,
   d: ClaimedDelivery,
   body: string,
   signature: string,
   timestamp: number,
-  fetcher: typeof fetch,
+  fetcher: WebhookFetch,
 ): Promise<Outcome> {
   try {
     await checkWebhookUrl(d.url, deps.config, deps.resolveHost);
@@ -154,7 +168,7 @@ async function deliverClaimed(
   sql: Sql,
   deps: DeliveryDeps,
   d: ClaimedDelivery,
-  fetcher: typeof fetch,
+  fetcher: WebhookFetch,
   attempts: GroupCommit<AttemptRecord>,
   answered: () => void = () => {},
 ): Promise<void> {
@@ -235,7 +249,7 @@ function perEndpointLimit(deps: DeliveryDeps): number {
 export async function deliverDue(
   sql: Sql,
   deps: DeliveryDeps,
-  options: { batch?: number; fetch?: typeof fetch } = {},
+  options: { batch?: number; fetch?: WebhookFetch } = {},
 ): Promise<number> {
   const claimed = await claimDueDeliveries(
     sql,
@@ -269,7 +283,7 @@ export class DeliveryPipeline {
   constructor(
     private readonly sql: Sql,
     private readonly deps: DeliveryDeps,
-    private readonly options: { fetch?: typeof fetch } = {},
+    private readonly options: { fetch?: WebhookFetch } = {},
   ) {
     this.concurrency = deps.config.webhooks.concurrency ?? 64;
     this.perEndpoint = perEndpointLimit(deps);
