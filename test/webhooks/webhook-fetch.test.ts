@@ -20,6 +20,17 @@ beforeAll(async () => {
     req.on('end', () => {
       seen.push({ method: req.method!, headers: req.headers, body });
       if (req.url === '/slow') return; // never answers
+      if (req.url === '/stalled') {
+        // Headers at once, then a body that never ends.
+        res.writeHead(200, { 'content-length': '1000000' });
+        return res.write('x');
+      }
+      if (req.url === '/reset') {
+        // Answered, then the connection is reset while the body is still coming.
+        res.writeHead(200, { 'content-length': '100' });
+        res.write('partial');
+        return setTimeout(() => req.socket.resetAndDestroy(), 50);
+      }
       if (req.url === '/busy') {
         res.writeHead(503, { 'retry-after': '120' });
         return res.end('try later');
@@ -87,6 +98,14 @@ describe.each(senders)('webhook sender: %s', (_name, send) => {
     expect(error?.name).toBe('TimeoutError');
   });
 
+  it('refuses a URL with credentials', async () => {
+    const error = await send(`${base.replace('http://', 'http://user:secret@')}/hooks`, init()).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(error).toBeInstanceOf(TypeError);
+  });
+
   it('rejects, not as a timeout, when nothing listens', async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
@@ -98,5 +117,32 @@ describe.each(senders)('webhook sender: %s', (_name, send) => {
     );
     expect(error).toBeInstanceOf(Error);
     expect(error?.name).not.toBe('TimeoutError');
+  });
+});
+
+describe('webhook sender: node:http, its connections', () => {
+  const connections = () => new Promise<number>((resolve) => server.getConnections((_, n) => resolve(n)));
+
+  it('answers at the headers, and closes connections whose body does not end once the time is up', async () => {
+    // Connections other cases left open (kept alive, or the other sender's).
+    const before = await connections();
+    // More than any connection cap would allow at once: none of them waits for another.
+    const answers = await Promise.all(
+      Array.from({ length: 70 }, () => nodeWebhookFetch(`${base}/stalled`, init(AbortSignal.timeout(300)))),
+    );
+    expect(answers.map((a) => a.status)).toEqual(Array(70).fill(200));
+    expect(await connections()).toBeGreaterThanOrEqual(70);
+    await expect.poll(connections, { timeout: 2000 }).toBeLessThanOrEqual(before);
+    const next = await nodeWebhookFetch(`${base}/hooks`, init(AbortSignal.timeout(1000)));
+    expect(next.status).toBe(204);
+  });
+
+  it('never sends an answered delivery again, even when its connection is reset afterwards', async () => {
+    // A kept-alive connection first, so that the second delivery reuses it.
+    expect((await nodeWebhookFetch(`${base}/hooks`, init())).status).toBe(204);
+    seen.length = 0;
+    expect((await nodeWebhookFetch(`${base}/reset`, init())).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(seen).toHaveLength(1);
   });
 });
