@@ -8,6 +8,7 @@ import {
   ADMIN_TOKEN,
   auth,
   citizenToken,
+  expectJson,
   expectProblem,
   grantDelegation,
   issueAgencyKey,
@@ -144,7 +145,20 @@ describe('pension family (JUB) through the sandbox', () => {
       422,
       'unprocessable',
     );
-    expect((await upload(t, org.testKey, token, draft.id, 'COMPANY_CERT')).status).toBe(201);
+    // While a requirement is open a document answers it: that needs the respond capacity, and
+    // the document names the requirement it answers.
+    const fileOnly = await mintToken(t, org.testKey, granted.delegationId, { capacities: ['consult', 'file'] });
+    const refused = await expectProblem(
+      await upload(t, org.testKey, fileOnly, draft.id, 'COMPANY_CERT'),
+      403,
+      'scope_insufficient',
+    );
+    expect(refused.required_capacity).toBe('respond');
+    const certificate = await expectJson<{ requirement_id: string | null }>(
+      await upload(t, org.testKey, token, draft.id, 'COMPANY_CERT'),
+      201,
+    );
+    expect(certificate.requirement_id).toBe(requirementId);
     const answered = (await (
       await t.request(`/v1/procedures/${draft.id}/requirements/${requirementId}/response`, {
         method: 'POST',

@@ -57,9 +57,13 @@ describe("a filing's writes", () => {
       }),
       201,
     );
-    // The document and the procedure's new version are one statement.
+    // The key; in one transaction the claim, the gate (which judges the capacity on the status it
+    // reads), the procedure locked (not read whole), the bytes, the document with the procedure's
+    // new version, its timeline entry, the completed key: one commit.
     expect(statements.sent.filter((s) => s.startsWith('update procedures set updated_at'))).toEqual([]);
-    expect(statements.sent).toHaveLength(11);
+    expect(statements.sent.filter((s) => s.startsWith('select p.status from procedures'))).toEqual([]);
+    expect(statements.sent.filter((s) => s.includes('for update') && s.includes('document_kinds'))).toEqual([]);
+    expect(statements.sent).toHaveLength(10);
     const [after] = await t.sql<{ version: number; updated_at: Date }[]>`
       select version, updated_at from procedures where id = ${created.id}`;
     expect(after!.version).toBe(created.version + 1);

@@ -25,6 +25,11 @@ export const CONSENT_HEADER = 'puente-consent';
 /** What an operation on a client's data needs, and what the citizen's access log will say of it. */
 export interface ConsentNeed {
   capacity: Capacity;
+  /**
+   * A capacity that follows the procedure's state: while the procedure acted on is in `status`,
+   * the operation needs `capacity` instead. Judged on the status the gate reads, in its statement.
+   */
+  capacityWhile?: { status: string; capacity: Capacity };
   /** The access-log action, e.g. `procedure.read`. */
   action: string;
   /** The procedure acted on: it must exist for the caller and belong to the token's citizen, and its type must be covered. */
@@ -67,6 +72,11 @@ async function readConsentToken(c: Context<AppEnv>, sql: Sql): Promise<TokenResu
     if (error instanceof ProblemError) return { error };
     throw error;
   }
+}
+
+/** The capacity `need` requires of a procedure in `status` (the gate states it as `facts.capacity`). */
+export function capacityAt(need: Pick<ConsentNeed, 'capacity' | 'capacityWhile'>, status: string | null): Capacity {
+  return need.capacityWhile && status === need.capacityWhile.status ? need.capacityWhile.capacity : need.capacity;
 }
 
 function scopeProblem(capacity: Capacity, procedureType: string | null): ProblemError {
@@ -116,7 +126,7 @@ export function refusalOf(
     );
   }
   if (!facts.capacity_ok || (need.procedureType !== undefined && !facts.type_ok))
-    return scopeProblem(need.capacity, need.procedureType ?? null);
+    return scopeProblem(facts.capacity as Capacity, need.procedureType ?? null);
   if (!facts.target_ok) return new ProblemError('not_found', 'No such procedure.');
   if (!facts.delegation_active) {
     const status =
@@ -129,7 +139,7 @@ export function refusalOf(
       },
     );
   }
-  if (!facts.covers || !facts.type_ok) return scopeProblem(need.capacity, type);
+  if (!facts.covers || !facts.type_ok) return scopeProblem(facts.capacity as Capacity, type);
   if (!facts.resource_ok)
     return (
       need.resourceMissing?.(facts) ?? new ProblemError('not_found', `No such ${need.resource?.type ?? 'resource'}.`)
@@ -198,6 +208,7 @@ async function gate<T>(
           }
         : null,
     capacity: need.capacity,
+    capacityWhile: need.capacityWhile ?? null,
     procedureType: need.procedureType ?? null,
     procedureId: need.procedureId ?? null,
     resourceExists: need.resourceExists ?? null,
@@ -258,18 +269,17 @@ function logThroughBatch(c: Context<AppEnv>, batcher: AccessLogBatch, args: Gate
 
 /**
  * A consented write: the gate (with the resource it changes, read by `payload`) and the change in
- * one transaction, so the access-log row commits with the change or not at all. A `need` that
- * depends on the data (a capacity that follows the procedure's state) is read in that transaction.
+ * one transaction, so the access-log row commits with the change or not at all. A capacity that
+ * follows the procedure's state (`need.capacityWhile`) is judged in the gate's own statement.
  */
 export function consentedWrite<T, R>(
   c: Context<AppEnv>,
-  need: ConsentNeed | ((tx: Sql) => Promise<ConsentNeed>),
+  need: ConsentNeed,
   payload: (tx: Sql) => SqlFragment,
   work: (tx: Sql, row: T, consent: Consent) => Promise<R>,
 ): Promise<R> {
   return transaction(c.get('sql'), async (tx) => {
-    const needed = typeof need === 'function' ? await need(tx) : need;
-    const { row, consent } = await throughGate<T>(c, tx, needed, payload(tx));
+    const { row, consent } = await throughGate<T>(c, tx, need, payload(tx));
     return work(tx, row!, consent);
   });
 }

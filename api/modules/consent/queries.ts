@@ -28,6 +28,8 @@ export interface GateFacts {
   token_ok: boolean;
   actor_ok: boolean;
   mode_ok: boolean;
+  /** The capacity the operation needs (see `ConsentNeed.capacityWhile`), and whether the token's scope has it. */
+  capacity: string;
   capacity_ok: boolean;
   type_ok: boolean;
   /** The procedure acted on exists for this organisation and mode and belongs to the token's citizen (true when none is). */
@@ -61,6 +63,8 @@ export interface GateArgs {
     citizenId: string;
   } | null;
   capacity: string;
+  /** The capacity needed instead while the procedure acted on is in `status`. */
+  capacityWhile: { status: string; capacity: string } | null;
   procedureType: string | null;
   procedureId: string | null;
   /** A boolean SQL expression: the resource acted on inside the procedure exists (e.g. the document downloaded). */
@@ -99,6 +103,10 @@ function callerCte(sql: Sql, caller: Caller) {
 export function gateCtes(sql: Sql, args: GateArgs) {
   const t = args.token;
   const type = sql`coalesce(${args.procedureType}::text, target.type)`;
+  const w = args.capacityWhile;
+  const capacity = w
+    ? sql`(case when target.status = ${w.status}::text then ${w.capacity}::text else ${args.capacity}::text end)`
+    : sql`${args.capacity}::text`;
   return sql`${callerCte(sql, args.caller)}, target as (
       select p.id, p.citizen_id, p.type, p.status, p.registry_entry_number from procedures p join caller on p.organization_id = caller.organization_id and p.livemode = caller.livemode
       where p.id = ${args.procedureId}::text
@@ -115,12 +123,12 @@ export function gateCtes(sql: Sql, args: GateArgs) {
              ${t !== null}::boolean as token_ok,
              coalesce(${t?.actor ?? null}::text = caller.organization_id, false) as actor_ok,
              coalesce(${t?.livemode ?? null}::boolean = caller.livemode, false) as mode_ok,
-             ${args.capacity}::text = any(${textArray(t?.capacities ?? [])}::text[]) as capacity_ok,
+             ${capacity} as capacity, ${capacity} = any(${textArray(t?.capacities ?? [])}::text[]) as capacity_ok,
              (${type} is null or ${type} = any(${textArray(t?.procedureTypes ?? [])}::text[])) as type_ok,
              (${args.procedureId}::text is null or target.citizen_id is not distinct from ${t?.citizenId ?? null}::text) as target_ok,
              coalesce(${args.resourceExists ?? sql`true`}, false) as resource_ok,
              delegation.status as delegation_status, coalesce(delegation.in_force, false) as delegation_active,
-             coalesce(${args.capacity}::text = any(delegation.capacities) and (${type} is null or ${type} = any(delegation.procedure_types)), false) as covers,
+             coalesce(${capacity} = any(delegation.capacities) and (${type} is null or ${type} = any(delegation.procedure_types)), false) as covers,
              caller.principal, target.type as procedure_type, target.status as procedure_status
       from caller left join target on true left join delegation on true
     ), gate as (

@@ -33,6 +33,31 @@ export async function insertDocument(
     update procedures set updated_at = ${d.created_at}, version = version + 1 where id = (select procedure_id from added)`;
 }
 
+/**
+ * The procedure a document is added to, locked for the rest of the transaction: what the upload
+ * needs of it (its state, and the open requirement a document answers), not the whole procedure.
+ */
+export async function lockForDocument(
+  sql: Sql,
+  procedureId: string,
+): Promise<{
+  id: string;
+  organization_id: string;
+  livemode: boolean;
+  status: string;
+  open_requirement_id: string | null;
+}> {
+  const [row] = await sql<
+    { id: string; organization_id: string; livemode: boolean; status: string; open_requirement_id: string | null }[]
+  >`
+    select p.id, p.organization_id, p.livemode, p.status,
+      (select r.id from requirements r where r.procedure_id = p.id and r.status = 'open' order by r.created_at, r.id limit 1) as open_requirement_id
+    from procedures p where p.id = ${procedureId}
+    for update of p`;
+  if (!row) throw new Error(`procedure ${procedureId} is not there inside its own transaction`);
+  return row;
+}
+
 export function listDocuments(sql: Sql, procedureId: string): Promise<DocumentRow[]> {
   return sql<
     DocumentRow[]
@@ -50,12 +75,13 @@ export async function findDocument(sql: Sql, procedureId: string, id: string): P
 /** What an upload needs of its procedure, as the payload of the gate: the type's cap on one document. */
 export interface UploadTargetRow {
   id: string;
+  status: string;
   attachment_cap_bytes: number;
 }
 
 export function uploadTargetPayload(sql: Sql, procedureId: string) {
   return sql`
-    select p.id, pt.attachment_cap_bytes from procedures p join procedure_types pt on pt.code = p.type
+    select p.id, p.status, pt.attachment_cap_bytes from procedures p join procedure_types pt on pt.code = p.type
     where p.id = ${procedureId}`;
 }
 

@@ -17,7 +17,7 @@ import {
   type UploadTargetRow,
 } from './queries';
 import { DocumentListSchema, DocumentParams, DocumentSchema, UploadDocumentBody } from './schemas';
-import { addDocument, uploadCapacity } from './service';
+import { addDocument, UPLOAD_NEED } from './service';
 
 /** The largest per-type attachment cap, plus room for the multipart envelope. */
 const MAX_UPLOAD_BYTES = 10 * 1024 * 1024 + 64 * 1024;
@@ -74,19 +74,12 @@ export function registerDocuments(app: App): void {
     const principal = organizationPrincipal(c);
     const document = await consentedWrite<UploadTargetRow, DocumentRow>(
       c,
-      async (tx) => ({
-        capacity: await uploadCapacity(tx, {
-          id: procedureId,
-          organizationId: principal.organizationId,
-          livemode: principal.livemode,
-        }),
-        action: 'document.uploaded',
-        procedureId,
-      }),
+      { ...UPLOAD_NEED, action: 'document.uploaded', procedureId },
       (tx) => uploadTargetPayload(tx, procedureId),
       (tx, row) =>
         addDocument(tx, c.get('deps'), {
           procedureId: row.id,
+          gatedStatus: row.status,
           capBytes: row.attachment_cap_bytes,
           kind,
           file,

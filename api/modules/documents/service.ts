@@ -3,25 +3,22 @@ import { transaction } from '../../db/sql';
 import type { Deps } from '../../deps';
 import { fieldProblem, ProblemError } from '../../http/problem';
 import { newId } from '../../lib/ids';
-import type { Capacity } from '../delegations/scope';
-import { procedureById, procedureStatus } from '../procedures/queries';
+import { capacityAt, type ConsentNeed } from '../consent/gate';
 import { assertTransition } from '../procedures/state-machine';
 import { recordTimeline } from '../procedures/timeline.queries';
 import { safeFilename, sniffType } from './files';
-import { type DocumentRow, insertDocument } from './queries';
+import { type DocumentRow, insertDocument, lockForDocument } from './queries';
 
 /**
  * Documents answer a requirement while one is open (`respond`); otherwise they complete the filing
- * (`file`). An unlocked read in the upload's transaction, before its gate (the gate comes first in every
- * consented write, so nothing is locked before it); `addDocument` checks the procedure's state again
- * under its lock, so a state that changed in between ends in a refusal, never in the wrong capacity.
+ * (`file`). The gate judges the capacity on the status it reads; `addDocument` reads the status
+ * again under its lock, and a procedure that has moved to a state needing another capacity in
+ * between is refused, never served with the wrong one.
  */
-export async function uploadCapacity(
-  tx: Sql,
-  where: { id: string; organizationId: string; livemode: boolean },
-): Promise<Capacity> {
-  return (await procedureStatus(tx, where)) === 'action_required' ? 'respond' : 'file';
-}
+export const UPLOAD_NEED = {
+  capacity: 'file',
+  capacityWhile: { status: 'action_required', capacity: 'respond' },
+} as const satisfies Pick<ConsentNeed, 'capacity' | 'capacityWhile'>;
 
 /**
  * Stores a document after checking what it really is and its size against the procedure type's
@@ -32,6 +29,8 @@ export async function addDocument(
   { documents: storage, sha256: hash }: Pick<Deps, 'documents' | 'sha256'>,
   args: {
     procedureId: string;
+    /** The procedure's status as the consent gate read it (which set the capacity it checked). */
+    gatedStatus: string;
     /** The procedure type's cap on one document. */
     capBytes: number;
     kind: string;
@@ -69,9 +68,10 @@ export async function addDocument(
   }
   const sha256 = await hash(bytes);
   return transaction(sql, async (tx) => {
-    const procedure = await procedureById(tx, args.procedureId, { forUpdate: true });
+    const procedure = await lockForDocument(tx, args.procedureId);
     assertTransition(procedure.status, 'add_document');
-    const openRequirement = procedure.requirements.find((r) => r.status === 'open');
+    if (capacityAt(UPLOAD_NEED, procedure.status) !== capacityAt(UPLOAD_NEED, args.gatedStatus))
+      throw new ProblemError('conflict', 'The procedure changed state during the upload; send it again.');
     const row: DocumentRow = {
       id: newId('doc'),
       procedure_id: procedure.id,
@@ -81,7 +81,7 @@ export async function addDocument(
       size_bytes: bytes.length,
       sha256,
       storage_key: `${procedure.id}/${newId('doc')}`,
-      requirement_id: procedure.status === 'action_required' ? (openRequirement?.id ?? null) : null,
+      requirement_id: procedure.status === 'action_required' ? procedure.open_requirement_id : null,
       uploaded_by_member_id: args.memberId,
       created_at: args.now,
     };

@@ -1,4 +1,4 @@
-import { equalsIfGiven, limitRows, ownedBy, ownedById, pageAfter, type PageArgs } from '../../db/fragments';
+import { equalsIfGiven, limitRows, ownedBy, pageAfter, type PageArgs } from '../../db/fragments';
 import { type Sql, textArray } from '../../db/sql';
 import { calendarVersion } from '../calendar/queries';
 import { delegationInForce } from '../delegations/queries';
@@ -114,16 +114,6 @@ export async function insertProcedure(
       office_municipality, original_procedure_id, created_by_member_id, created_at, updated_at)
     values (${p.id}, ${p.organization_id}, ${p.livemode}, ${p.citizen_id}, ${p.delegation_id}, ${p.type}, ${sql.json(p.form as never)},
       ${p.region}, ${p.applicant_municipality}, ${p.office_municipality}, ${p.original_procedure_id}, ${p.created_by_member_id}, ${p.at}, ${p.at})`;
-}
-
-/** A procedure's status, unlocked, when it is the caller's (e.g. to choose the capacity a request needs). */
-export async function procedureStatus(
-  sql: Sql,
-  where: { id: string; organizationId: string; livemode: boolean },
-): Promise<string | undefined> {
-  const [row] = await sql<{ status: string }[]>`
-    select p.status from procedures p ${ownedById(sql, 'p', where)}`;
-  return row?.status;
 }
 
 export async function findProcedure(
