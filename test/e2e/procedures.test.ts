@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { ProblemError } from '../../api/http/problem';
 import { addBusinessDays, type CalendarSnapshot, type Place } from '../../api/lib/calendar';
 import { readSnapshot } from '../../api/modules/calendar/store';
+import { addDocument } from '../../api/modules/documents/service';
 import { placesOf } from '../../api/modules/procedures/deadlines';
 import { createTestApp, type TestApp } from '../support/app';
 import {
@@ -159,6 +161,24 @@ describe('pension family (JUB) through the sandbox', () => {
       201,
     );
     expect(certificate.requirement_id).toBe(requirementId);
+    // A procedure that has moved, since the gate read it, to a state needing another capacity is
+    // refused under its lock, and nothing is stored.
+    const before = await t.sql<
+      { n: number }[]
+    >`select count(*)::int as n from documents where procedure_id = ${draft.id}`;
+    const moved = await addDocument(t.sql, t.deps!, {
+      procedureId: draft.id,
+      gatedStatus: 'draft',
+      capBytes: 1_000_000,
+      kind: 'COMPANY_CERT',
+      file: new File([PDF_BYTES], 'certificado.pdf', { type: 'application/pdf' }),
+      declaredType: 'application/pdf',
+      memberId: org.ownerId,
+      now: t.clock.now(),
+    }).catch((error: unknown) => error);
+    expect(moved).toBeInstanceOf(ProblemError);
+    expect((moved as ProblemError).code).toBe('conflict');
+    expect(await t.sql`select count(*)::int as n from documents where procedure_id = ${draft.id}`).toEqual(before);
     const answered = (await (
       await t.request(`/v1/procedures/${draft.id}/requirements/${requirementId}/response`, {
         method: 'POST',

@@ -27,13 +27,13 @@ const routes = routesOf('Procedures', {
     operationId: 'uploadDocument',
     summary: 'Attach a document',
     description:
-      'multipart/form-data with `kind` and `file`. PDF, PNG or JPEG only, recognised by content; the size cap depends on the procedure type. SHA-256 recorded.',
+      'multipart/form-data with `kind` and `file`. PDF, PNG or JPEG only, recognised by content; the size cap depends on the procedure type. SHA-256 recorded. While a requirement is open (`action_required`) the document answers it and needs the `respond` capacity; otherwise it completes the filing and needs `file`. A procedure that moves to a state needing the other capacity during the upload is refused with `conflict`; send it again.',
     auth: 'orgConsentedWrite',
     // The size limit wraps the body stream, so it must come before anything reads the body (idempotency does).
     before: [limitBody(MAX_UPLOAD_BYTES, 'The upload is larger than any procedure type accepts.')],
     params: ProcedureParams,
     body: { content: { 'multipart/form-data': { schema: UploadDocumentBody } }, required: true },
-    problems: ['invalid_state_transition'],
+    problems: ['invalid_state_transition', 'conflict'],
     responses: created('The stored document.', DocumentSchema),
   }),
   listDocuments: get('/v1/procedures/{id}/documents', {

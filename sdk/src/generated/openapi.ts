@@ -680,7 +680,7 @@ export interface paths {
         put?: never;
         /**
          * Attach a document
-         * @description multipart/form-data with `kind` and `file`. PDF, PNG or JPEG only, recognised by content; the size cap depends on the procedure type. SHA-256 recorded.
+         * @description multipart/form-data with `kind` and `file`. PDF, PNG or JPEG only, recognised by content; the size cap depends on the procedure type. SHA-256 recorded. While a requirement is open (`action_required`) the document answers it and needs the `respond` capacity; otherwise it completes the filing and needs `file`. A procedure that moves to a state needing the other capacity during the upload is refused with `conflict`; send it again.
          */
         post: operations["uploadDocument"];
         delete?: never;
@@ -9344,7 +9344,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`. */
+            /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`, `conflict`. */
             409: {
                 headers: {
                     [name: string]: unknown;

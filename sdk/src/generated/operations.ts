@@ -504,7 +504,7 @@ export interface Resources {
       /**
        * Attach a document
        *
-       * multipart/form-data with `kind` and `file`. PDF, PNG or JPEG only, recognised by content; the size cap depends on the procedure type. SHA-256 recorded.
+       * multipart/form-data with `kind` and `file`. PDF, PNG or JPEG only, recognised by content; the size cap depends on the procedure type. SHA-256 recorded. While a requirement is open (`action_required`) the document answers it and needs the `respond` capacity; otherwise it completes the filing and needs `file`. A procedure that moves to a state needing the other capacity during the upload is refused with `conflict`; send it again.
        * @see operation `uploadDocument`
        */
       upload(id: string, body: Body<'uploadDocument'>, options?: RequestOptions): Promise<Result<'uploadDocument'>>;
