@@ -33,23 +33,18 @@ export async function insertDocument(
     update procedures set updated_at = ${d.created_at}, version = version + 1 where id = (select procedure_id from added)`;
 }
 
-/**
- * The procedure a document is added to, locked for the rest of the transaction: what the upload
- * needs of it (its state, and the open requirement a document answers), not the whole procedure.
- */
-export async function lockForDocument(
-  sql: Sql,
-  procedureId: string,
-): Promise<{
+/** What an upload needs of the procedure under its lock: its state, and the open requirement a document answers. */
+export interface DocumentTarget {
   id: string;
   organization_id: string;
   livemode: boolean;
   status: string;
   open_requirement_id: string | null;
-}> {
-  const [row] = await sql<
-    { id: string; organization_id: string; livemode: boolean; status: string; open_requirement_id: string | null }[]
-  >`
+}
+
+/** The procedure a document is added to, locked for the rest of the transaction (not read whole). */
+export async function lockForDocument(sql: Sql, procedureId: string): Promise<DocumentTarget> {
+  const [row] = await sql<DocumentTarget[]>`
     select p.id, p.organization_id, p.livemode, p.status,
       (select r.id from requirements r where r.procedure_id = p.id and r.status = 'open' order by r.created_at, r.id limit 1) as open_requirement_id
     from procedures p where p.id = ${procedureId}
@@ -72,7 +67,7 @@ export async function findDocument(sql: Sql, procedureId: string, id: string): P
 }
 
 /** Every document of a procedure as the payload of a read through the consent gate (one row, documents as JSON). */
-/** What an upload needs of its procedure, as the payload of the gate: the type's cap on one document. */
+/** What an upload needs of its procedure, as the payload of the gate: its status as the gate read it, and the type's cap on one document. */
 export interface UploadTargetRow {
   id: string;
   status: string;
