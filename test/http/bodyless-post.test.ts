@@ -1,8 +1,8 @@
 import { connect } from 'node:net';
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { createTestApp, type ServedApp, serveTestApp, type TestApp } from '../support/app';
+import { fileServedApp } from '../support/app';
 import { grantDelegation, registerOrg } from '../support/fixtures';
 
 /**
@@ -10,23 +10,12 @@ import { grantDelegation, registerOrg } from '../support/fixtures';
  * Content-Length at all (curl -X POST, load tools), with `Content-Length: 0` (fetch), and a
  * chunked body, which must still be read.
  */
-let t: TestApp;
-let server: ServedApp | undefined;
-beforeAll(async () => {
-  t = await createTestApp();
-  server = await serveTestApp(t);
-});
-afterAll(async () => {
-  await server?.close();
-  await t.close();
-});
+const { t, server } = await fileServedApp();
 
 /** Sends `head` (and `body`) on a fresh connection and answers the status and the JSON body. */
 function raw(head: string, body = ''): Promise<{ status: number; json: Record<string, any> }> {
   return new Promise((resolve, reject) => {
-    const socket = connect(server!.port, '127.0.0.1', () =>
-      socket.write(`${head}\r\nconnection: close\r\n\r\n${body}`),
-    );
+    const socket = connect(server.port, '127.0.0.1', () => socket.write(`${head}\r\nconnection: close\r\n\r\n${body}`));
     let data = '';
     socket.on('data', (d) => (data += d));
     socket.on('error', reject);

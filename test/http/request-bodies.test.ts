@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 
-import { createTestApp, type ServedApp, serveTestApp, type TestApp } from '../support/app';
+import { fileServedApp } from '../support/app';
 import { auth, dni, registerOrg } from '../support/fixtures';
 import { consentHeaders, delegatedDraft, PDF_BYTES } from '../support/procedures';
 
@@ -14,16 +14,7 @@ import { consentHeaders, delegatedDraft, PDF_BYTES } from '../support/procedures
  * Both must be read alike: the same JSON, the same multipart file, the same idempotency
  * fingerprint, the same limits and errors.
  */
-let t: TestApp;
-let server: ServedApp | undefined;
-beforeAll(async () => {
-  t = await createTestApp();
-  server = await serveTestApp(t);
-});
-afterAll(async () => {
-  await server?.close();
-  await t.close();
-});
+const { t, server } = await fileServedApp();
 
 interface Answer {
   status: number;
@@ -47,7 +38,7 @@ function send(
     const req = httpRequest(
       {
         host: '127.0.0.1',
-        port: server!.port,
+        port: server.port,
         path,
         method: 'POST',
         headers: chunked ? headers : { ...headers, 'content-length': String(length) },
@@ -77,7 +68,7 @@ function send(
 /** Sends `head` and `body` on a raw socket and answers the response's status line and text. */
 function raw(head: string, body: Uint8Array = new Uint8Array(), { destroyAfterWrite = false } = {}) {
   return new Promise<{ status: number; text: string }>((resolve, reject) => {
-    const socket = connect(server!.port, '127.0.0.1', () => {
+    const socket = connect(server.port, '127.0.0.1', () => {
       socket.write(`${head}\r\nconnection: close\r\n\r\n`);
       if (body.length) socket.write(body);
       if (destroyAfterWrite) setTimeout(() => (socket.destroy(), resolve({ status: 0, text: '' })), 20);
@@ -200,7 +191,7 @@ describe('a JSON body over a real socket', () => {
     const org = await registerOrg(t);
     const body = bytes(JSON.stringify({ name: 'Rosa Vidal', id_number: dni(6008), role: 'agent' }));
     const answer = await new Promise<string>((resolve, reject) => {
-      const socket = connect(server!.port, '127.0.0.1', () => {
+      const socket = connect(server.port, '127.0.0.1', () => {
         socket.write(
           `POST /v1/members HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer ${org.testKey}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n`,
         );

@@ -46,6 +46,22 @@ export async function fileTestApp(options: Parameters<typeof createTestApp>[0] =
   return t;
 }
 
+/**
+ * `fileTestApp` served on a real Node HTTP server on a free port, for tests that send bytes over
+ * a socket: both closed after the file's last test.
+ */
+export async function fileServedApp(
+  options: Parameters<typeof createTestApp>[0] = {},
+): Promise<{ t: TestApp; server: ServedApp }> {
+  const t = await createTestApp(options);
+  const server = await serveTestApp(t);
+  afterAll(async () => {
+    await server.close();
+    await t.close();
+  });
+  return { t, server };
+}
+
 export function testAppOver(
   database: Database,
   config: Config,
