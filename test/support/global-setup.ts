@@ -45,8 +45,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await applyMigrations(db.sql, readMigrationFiles());
   await db.sql`checkpoint`;
   const dir = mkdtempSync(join(tmpdir(), 'puente-test-'));
-  const file = join(dir, 'template.tar.gz');
-  const dump = await db.pglite!.dumpDataDir('gzip');
+  const file = join(dir, 'template.tar');
+  // Uncompressed: each test file restores it, and skipping gunzip saves about a third of a second per file.
+  const dump = await db.pglite!.dumpDataDir('none');
   writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
   await db.close();
   project.provide('databaseMode', 'embedded');
