@@ -35,7 +35,6 @@ export async function createTestApp(
   return testAppOver(database, config, clock);
 }
 
-/** The real app over `database`, built from this config and clock; requests go in-process unless `request` is given. */
 /**
  * The app every test of a file shares, created as the file loads and closed after its last test:
  * `const t = await fileTestApp(options);` at the top of the file.
@@ -62,6 +61,7 @@ export async function fileServedApp(
   return { t, server };
 }
 
+/** The real app over `database`, built from this config and clock; requests go in-process unless `request` is given. */
 export function testAppOver(
   database: Database,
   config: Config,
