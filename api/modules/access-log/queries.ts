@@ -28,6 +28,9 @@ function accessLogRow<W = never>(e: Omit<AccessLogEntry, Who> & { [K in Who]: Ac
   };
 }
 
+/** The columns of `accessLogRow`, in its order (constant text: names from this module, never from input). */
+const COLUMN_LIST = Object.keys(accessLogRow({} as AccessLogEntry)).join(', ');
+
 /**
  * The one way an access-log row is written inside another statement: from `source`, a row set
  * with the columns `citizen_id`, `delegation_id`, `organization_id`, `member_id` and `livemode`.
@@ -46,8 +49,14 @@ export function accessLogInsert(
     memberId: sql`member_id`,
     livemode: sql`livemode`,
   });
-  // postgres.js renders a fragment value of a select helper in place (`citizen_id as "citizen_id"`); its types do not say so.
-  return sql`insert into access_log (${sql(Object.keys(row))}) select ${sql(row as Record<keyof typeof row, never>)} from ${source}`;
+  // Written without postgres.js's helpers (sql(keys), sql(row)), whose text the driver rebuilds
+  // from their values on every execution: the consent gate carries this insert, and a statement
+  // made only of templates, fragments and constant text is found prepared by its shape.
+  const values = Object.values(row) as unknown[];
+  const list = values
+    .slice(1)
+    .reduce<SqlFragment>((head, value) => sql`${head}, ${value as never}`, sql`${values[0] as never}`);
+  return sql`insert into access_log (${sql.unsafe(COLUMN_LIST)}) select ${list} from ${source}`;
 }
 
 export function insertAccessLog(sql: Sql, e: AccessLogEntry): Promise<void> {
