@@ -54,17 +54,6 @@ export function listUnrecordedNotifications(sql: Sql): Promise<Array<{ id: strin
     order by made_available_on, id`;
 }
 
-/** The notifications of the procedure `p` as a JSON array, oldest first (`NotificationJson`). */
-export function notificationsJson(sql: Sql) {
-  return sql`coalesce((
-      select json_agg(json_build_object(
-        'id', n.id, 'kind', n.kind, 'requirement_id', n.requirement_id, 'content', n.content, 'made_available_at', n.made_available_at,
-        'made_available_on', to_char(n.made_available_on, 'YYYY-MM-DD'), 'accessed_at', n.accessed_at,
-        'accessed_on', to_char(n.accessed_on, 'YYYY-MM-DD'), 'accessed_by_member_id', n.accessed_by_member_id,
-        'deemed_rejected_at', n.deemed_rejected_at) order by n.made_available_at, n.id)
-      from notifications n where n.procedure_id = p.id), '[]')`;
-}
-
 /** What the notifications of a procedure are shown with: its places and requirements (for the terms) and the calendar version. */
 export interface NotificationsRow {
   id: string;
@@ -81,9 +70,7 @@ export interface NotificationsRow {
 export function notificationsPayload(sql: Sql, procedureId: string) {
   return sql`
     select p.id, p.livemode, p.region, p.applicant_municipality, p.office_municipality,
-      coalesce((select json_agg(json_build_object('id', r.id, 'extended', r.extended) order by r.created_at, r.id)
-                from requirements r where r.procedure_id = p.id), '[]') as requirements,
-      ${notificationsJson(sql)} as notifications,
+      p.requirements_json as requirements, p.notifications_json as notifications,
       ${calendarVersion(sql)} as calendar_version
     from procedures p where p.id = ${procedureId}`;
 }

@@ -2,7 +2,6 @@ import { equalsIfGiven, limitRows, ownedBy, pageAfter, type PageArgs } from '../
 import { type Sql, textArray } from '../../db/sql';
 import { calendarVersion } from '../calendar/queries';
 import { delegationInForce } from '../delegations/queries';
-import { notificationsJson } from '../notifications/queries';
 
 export interface ProcedureRow {
   id: string;
@@ -69,8 +68,8 @@ export interface RequirementJson {
 
 /**
  * A procedure as every response maps it. Its children (documents' kinds, requirements,
- * notifications) are read only when its counts say it has some: the database keeps the counts
- * (migration 0100), and a list page of procedures without children then costs no probe per row.
+ * notifications) come from the summaries the database keeps on its row (migration 0120): no
+ * subquery per child table, which PostgreSQL would set up on every execution, run or not.
  * Its type's terms and required documents are not read here but from the calendar snapshot the
  * response is computed with (`procedureTypeTerms`): on a page, a join per row for the same few
  * catalogue rows was a fifth of the statement's time.
@@ -81,14 +80,7 @@ const SELECT = (sql: Sql) => sql`
     to_char(p.max_resolution_base, 'YYYY-MM-DD') as max_resolution_base, p.filing_consent_jti, p.created_by_member_id,
     p.submitted_by_member_id, p.resolved_at, p.resolution_text, p.resolution_amount::text as resolution_amount, p.withdrawn_at,
     p.created_at, p.updated_at, p.version,
-    case when p.document_count > 0 then array(select distinct d.kind from documents d where d.procedure_id = p.id) else '{}' end as document_kinds,
-    case when p.requirement_count > 0 then coalesce((
-      select json_agg(json_build_object(
-        'id', r.id, 'kinds', r.kinds, 'message', r.message, 'notified_at', r.notified_at, 'notified_on', r.notified_on,
-        'deadline', r.deadline, 'extended', r.extended, 'status', r.status, 'answered_at', r.answered_at,
-        'answered_on', r.answered_on, 'response_message', r.response_message) order by r.created_at, r.id)
-      from requirements r where r.procedure_id = p.id), '[]') else '[]' end as requirements,
-    case when p.notification_count > 0 then ${notificationsJson(sql)} else '[]' end as notifications
+    p.document_kinds, p.requirements_json as requirements, p.notifications_json as notifications
   from procedures p join citizens c on c.id = p.citizen_id`;
 
 export async function insertProcedure(
