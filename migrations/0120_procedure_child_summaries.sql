@@ -96,3 +96,17 @@ create trigger requirements_counted after insert or update or delete on requirem
 drop trigger notifications_counted on notifications;
 create trigger notifications_counted after insert or update or delete on notifications
   for each row execute function procedure_child_counted();
+
+-- A truncate fires no row trigger: it would leave summaries describing rows that are gone (a
+-- submit would accept documents no longer stored). Children are deleted, never truncated.
+create function procedure_children_not_truncated() returns trigger language plpgsql as $$
+begin
+  raise exception '% rows are deleted, not truncated, so that their procedures'' summaries follow', tg_table_name;
+end;
+$$;
+create trigger documents_no_truncate before truncate on documents
+  for each statement execute function procedure_children_not_truncated();
+create trigger requirements_no_truncate before truncate on requirements
+  for each statement execute function procedure_children_not_truncated();
+create trigger notifications_no_truncate before truncate on notifications
+  for each statement execute function procedure_children_not_truncated();

@@ -26,6 +26,8 @@ const BEFORE_0120 = `
   drop trigger notifications_counted on notifications;
   drop function procedure_document_kinds(text); drop function procedure_requirements_json(text);
   drop function procedure_notifications_json(text);
+  drop trigger documents_no_truncate on documents; drop trigger requirements_no_truncate on requirements;
+  drop trigger notifications_no_truncate on notifications; drop function procedure_children_not_truncated();
   delete from schema_migrations where name = '0120_procedure_child_summaries.sql';
   create trigger documents_counted after insert or delete on documents for each row execute function procedure_child_counted();
   create trigger requirements_counted after insert or delete on requirements for each row execute function procedure_child_counted();
@@ -120,6 +122,32 @@ describe("a procedure's summaries of its children", () => {
     expect(before.document_kinds).toEqual(['DNI_NIE', 'IBAN_CERT']);
     expect(before.requirements_json).toMatchObject([{ id: requirementId, status: 'open', response_message: null }]);
     expect(before.notifications_json).toMatchObject([{ id: `ntf_count${id}`, accessed_on: null }]);
+    // Every field the API maps, as the read statement used to build them.
+    expect(Object.keys(before.requirements_json[0]!).sort()).toEqual([
+      'answered_at',
+      'answered_on',
+      'deadline',
+      'extended',
+      'id',
+      'kinds',
+      'message',
+      'notified_at',
+      'notified_on',
+      'response_message',
+      'status',
+    ]);
+    expect(Object.keys(before.notifications_json[0]!).sort()).toEqual([
+      'accessed_at',
+      'accessed_by_member_id',
+      'accessed_on',
+      'content',
+      'deemed_rejected_at',
+      'id',
+      'kind',
+      'made_available_at',
+      'made_available_on',
+      'requirement_id',
+    ]);
 
     await t.sql`update requirements set status = 'answered', response_message = 'Aportado.' where id = ${requirementId}`;
     await t.sql`update notifications set accessed_at = now(), accessed_on = '2026-03-02' where procedure_id = ${id}`;
@@ -141,6 +169,14 @@ describe("a procedure's summaries of its children", () => {
     await t.sql`delete from notifications where procedure_id = ${id}`;
     await t.sql`delete from requirements where procedure_id = ${id}`;
     expect(await summariesOf(id)).toMatchObject({ requirements_json: [], notifications_json: [] });
+  });
+
+  it('cannot be bypassed by truncating a child table', async () => {
+    const { id } = await filedWithRequirement();
+    for (const table of ['documents', 'requirements', 'notifications']) {
+      await expect(t.sql.unsafe(`truncate ${table} cascade`)).rejects.toThrow(/deleted, not truncated/);
+    }
+    expect((await summariesOf(id)).document_kinds).toEqual(['DNI_NIE', 'IBAN_CERT']);
   });
 
   // Two transactions adding children to one procedure at once: the second waits for the first
