@@ -206,10 +206,15 @@ export interface UnopenedNotification {
   now: Date;
 }
 
-/** The scheduler records a deemed rejection once (any number of processes may try). */
+/**
+ * The scheduler records a deemed rejection once (any number of processes may try). The procedure
+ * is locked before its notification changes, in the order every other change to a notification
+ * takes (opening it, answering its requirement): the other order deadlocked with an opening.
+ */
 export async function recordDeemedRejection(sql: Sql, unopened: UnopenedNotification): Promise<boolean> {
   const { row, n, term, now } = unopened;
   return transaction(sql, async (tx) => {
+    await procedureById(tx, row.id, { forUpdate: true });
     if (!(await markDeemedRejected(tx, n.id, now))) return false;
     await recordTimeline(tx, {
       procedureId: row.id,
