@@ -2,13 +2,31 @@ const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345678
 /** The two characters of every 12 bits. */
 const BASE64URL_PAIRS = Array.from({ length: 4096 }, (_, n) => BASE64URL[n >> 6]! + BASE64URL[n & 63]!);
 
+/** What base64url needs of a runtime's `Buffer` (Node's, and workerd's with `nodejs_compat`). */
+interface NativeBuffer {
+  from(buffer: ArrayBufferLike, byteOffset: number, length: number): { toString(encoding: 'base64url'): string };
+}
+const nativeBuffer = (globalThis as { Buffer?: NativeBuffer }).Buffer;
+
 /**
- * Base64url without padding (RFC 4648 §5), in plain JavaScript so every runtime runs the same
- * code. Three bytes at a time through a table of character pairs: every sealed idempotent response
- * and every token goes through it, and a binary string for `btoa` plus three replacements took
- * twice as long.
+ * Base64url without padding (RFC 4648 §5). Through the runtime's native `Buffer` where there is
+ * one, from 32 bytes up: every write sent with an Idempotency-Key seals its response, and on a
+ * response of 2.5 kB the native encoder took 1 µs where the table below took 23 (it was 5 % of
+ * the server's CPU in a filing). Shorter input, and runtimes without `Buffer`, go through
+ * `base64UrlEncodeScript`, which gives the same text.
  */
 export function base64UrlEncode(bytes: Uint8Array): string {
+  return nativeBuffer && bytes.length >= 32
+    ? nativeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url')
+    : base64UrlEncodeScript(bytes);
+}
+
+/**
+ * Base64url in plain JavaScript, three bytes at a time through a table of character pairs (a
+ * binary string for `btoa` plus three replacements took twice as long). Faster than a native
+ * call on a few bytes (an id, a cursor).
+ */
+export function base64UrlEncodeScript(bytes: Uint8Array): string {
   let out = '';
   const whole = bytes.length - (bytes.length % 3);
   for (let i = 0; i < whole; i += 3) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { base64UrlDecode, base64UrlEncode, sha256Hex } from '../../api/lib/encoding';
+import { base64UrlDecode, base64UrlEncode, base64UrlEncodeScript, sha256Hex } from '../../api/lib/encoding';
 import { nodeSha256 } from '../../api/node/runtime';
 
 describe('sha256Hex', () => {
@@ -27,30 +27,46 @@ describe('sha256Hex', () => {
 });
 
 describe('base64url', () => {
-  it('matches the RFC 4648 vectors, without padding and with the URL alphabet', () => {
-    const text = (s: string) => base64UrlEncode(new TextEncoder().encode(s));
-    // RFC 4648 §10, padding removed.
-    expect(['', 'f', 'fo', 'foo', 'foob', 'fooba', 'foobar'].map(text)).toEqual([
-      '',
-      'Zg',
-      'Zm8',
-      'Zm9v',
-      'Zm9vYg',
-      'Zm9vYmE',
-      'Zm9vYmFy',
-    ]);
-    // The two characters that differ from base64: 62 is '-' and 63 is '_'.
-    expect(base64UrlEncode(new Uint8Array([0xfb, 0xff, 0xbf]))).toBe('-_-_');
-  });
+  // The runtime's `Buffer` from 32 bytes, the script below that and where there is none: both must give the same text.
+  const encoders = { base64UrlEncode, base64UrlEncodeScript };
 
-  it('gives what Node gives for every length and byte, and decodes back to the bytes', () => {
-    for (let length = 0; length < 200; length++) {
-      const bytes = crypto.getRandomValues(new Uint8Array(length));
-      const encoded = base64UrlEncode(bytes);
-      expect(encoded).toBe(Buffer.from(bytes).toString('base64url'));
-      expect(base64UrlDecode(encoded)).toEqual(bytes);
-    }
-    const every = Uint8Array.from({ length: 768 }, (_, i) => i % 256);
-    expect(base64UrlEncode(every)).toBe(Buffer.from(every).toString('base64url'));
-  });
+  it.each(Object.entries(encoders))(
+    '%s matches the RFC 4648 vectors, without padding and with the URL alphabet',
+    (_, encode) => {
+      const text = (s: string) => encode(new TextEncoder().encode(s));
+      // RFC 4648 §10, padding removed.
+      expect(['', 'f', 'fo', 'foo', 'foob', 'fooba', 'foobar'].map(text)).toEqual([
+        '',
+        'Zg',
+        'Zm8',
+        'Zm9v',
+        'Zm9vYg',
+        'Zm9vYmE',
+        'Zm9vYmFy',
+      ]);
+      // The two characters that differ from base64: 62 is '-' and 63 is '_', on either side of 32 bytes.
+      expect(encode(new Uint8Array([0xfb, 0xff, 0xbf]))).toBe('-_-_');
+      expect(encode(new Uint8Array(33).fill(0xff))).toBe('_'.repeat(44));
+      expect(encode(new Uint8Array(36).fill(0xfb))).toBe('-_v7'.repeat(12));
+    },
+  );
+
+  it.each(Object.entries(encoders))(
+    '%s gives the same text as the other for every length and byte, and decodes back to the bytes',
+    (_, encode) => {
+      for (let length = 0; length < 200; length++) {
+        const bytes = crypto.getRandomValues(new Uint8Array(length));
+        const encoded = encode(bytes);
+        expect(encoded).toBe(base64UrlEncodeScript(bytes));
+        expect(encoded).toBe(Buffer.from(bytes).toString('base64url'));
+        expect(base64UrlDecode(encoded)).toEqual(bytes);
+        // A view into a larger buffer is encoded as the view, not the whole buffer.
+        const within = new Uint8Array(length + 8);
+        within.set(bytes, 5);
+        expect(encode(within.subarray(5, 5 + length))).toBe(encoded);
+      }
+      const every = Uint8Array.from({ length: 768 }, (_, i) => i % 256);
+      expect(encode(every)).toBe(Buffer.from(every).toString('base64url'));
+    },
+  );
 });
