@@ -49,6 +49,34 @@ describe('Idempotency-Key', () => {
     expect(row!.n).toBe(1);
   });
 
+  it('stores the response with the commit: if storing it fails, the request fails and nothing commits', async () => {
+    const org = await registerOrg(t);
+    // The completion of this one key is refused, as a full disk or a lost connection would refuse it.
+    await t.sql.unsafe(`
+      create or replace function refuse_completion() returns trigger language plpgsql as $$
+      begin raise exception 'the response could not be stored'; end; $$`);
+    await t.sql.unsafe(`
+      create trigger refuse_completion before update on idempotency_keys
+      for each row when (new.key = 'member-5002' and new.state = 'completed') execute function refuse_completion()`);
+    try {
+      const send = () =>
+        t.request('/v1/members', {
+          method: 'POST',
+          headers: auth(org.testKey, { 'idempotency-key': 'member-5002' }),
+          json: { name: 'Eva Ruiz', id_number: dni(5002), role: 'agent' },
+        });
+      await expectProblem(await send(), 500, 'internal');
+      const members = await t.sql`select 1 from members where organization_id = ${org.id} and name = 'Eva Ruiz'`;
+      const keys = await t.sql`select 1 from idempotency_keys where key = 'member-5002'`;
+      expect([members.length, keys.length]).toEqual([0, 0]);
+      // Nothing was claimed either: once the response can be stored, the same key runs the request.
+      await t.sql.unsafe('drop trigger refuse_completion on idempotency_keys');
+      expect((await send()).status).toBe(201);
+    } finally {
+      await t.sql.unsafe('drop trigger if exists refuse_completion on idempotency_keys');
+    }
+  });
+
   it('refuses the same key with a different body (422)', async () => {
     const org = await registerOrg(t);
     const headers = auth(org.testKey, { 'idempotency-key': 'member-5002' });

@@ -1,5 +1,5 @@
 import type { Sql } from '../../db/sql';
-import { transaction } from '../../db/sql';
+import { inOrder, transaction } from '../../db/sql';
 import type { Deps } from '../../deps';
 import { fieldProblem, ProblemError } from '../../http/problem';
 import { newId } from '../../lib/ids';
@@ -85,15 +85,18 @@ export async function addDocument(
       uploaded_by_member_id: args.memberId,
       created_at: args.now,
     };
-    await storage.put(tx, row.storage_key, bytes);
-    await insertDocument(tx, { ...row, organization_id: procedure.organization_id, livemode: procedure.livemode });
-    await recordTimeline(tx, {
-      procedureId: procedure.id,
-      at: args.now,
-      actor: { type: 'member', id: args.memberId, name: null },
-      action: 'document_added',
-      details: { document_id: row.id, kind: row.kind, sha256, size_bytes: row.size_bytes },
-    });
+    // Sent together (see `inOrder`): the document and its timeline entry run after the bytes.
+    await inOrder(
+      storage.put(tx, row.storage_key, bytes),
+      insertDocument(tx, { ...row, organization_id: procedure.organization_id, livemode: procedure.livemode }),
+      recordTimeline(tx, {
+        procedureId: procedure.id,
+        at: args.now,
+        actor: { type: 'member', id: args.memberId, name: null },
+        action: 'document_added',
+        details: { document_id: row.id, kind: row.kind, sha256, size_bytes: row.size_bytes },
+      }),
+    );
     return row;
   });
 }
