@@ -64,27 +64,6 @@ export function afterCommit(sql: Sql, fn: () => void): void {
   else fn();
 }
 
-/** Per transaction opened by `begin` (by its handle): the savepoints open, and the statements sent with its commit. */
-const commitTrains = new WeakMap<object, { savepoints: number; statements: Promise<unknown>[] }>();
-
-/**
- * The last statement of a transaction, sent without waiting for its answer: `begin` sends
- * `commit` right behind it and both come back in one round trip. If the statement fails,
- * PostgreSQL answers that `commit` with a rollback and the transaction fails with the statement's
- * error: nothing is committed, as when it is awaited. For a statement whose answer the work does
- * not need (it only writes). Resolves at once in a transaction opened by `begin` outside any
- * savepoint; elsewhere (a joined transaction commits later, a savepoint may roll back on its own)
- * it waits for the statement, as awaiting it would.
- */
-export function sendWithCommit(tx: Sql, statement: Promise<unknown>): Promise<void> {
-  const train = commitTrains.get(tx);
-  if (!train || train.savepoints > 0) return statement.then(() => undefined);
-  // Awaited by `begin` with the commit; until then its failure is nobody else's to report.
-  statement.catch(() => undefined);
-  train.statements.push(statement);
-  return Promise.resolve();
-}
-
 /**
  * A top-level transaction on a connection of its own. Not `sql.begin`: with one query in flight
  * per connection (`max_pipeline: 1`, see api/db/client.ts) postgres.js 3.4.9 may queue the
@@ -97,12 +76,10 @@ export async function begin<T>(sql: Sql, work: (tx: Sql) => Promise<T>): Promise
   const reserved = await sql.reserve();
   let savepoints = 0;
   const committed: Array<() => void> = [];
-  const train = { savepoints: 0, statements: [] as Promise<unknown>[] };
   const savepoint = async <R>(fn: (tx: Sql) => Promise<R>): Promise<R> => {
     const name = reserved(`s${savepoints++}`);
     const hooksBefore = committed.length;
     await reserved`savepoint ${name}`;
-    train.savepoints++;
     try {
       const result = await fn(tx);
       await reserved`release savepoint ${name}`;
@@ -112,13 +89,10 @@ export async function begin<T>(sql: Sql, work: (tx: Sql) => Promise<T>): Promise
       // What the rolled-back part registered to run after the commit goes with it.
       committed.length = hooksBefore;
       throw error;
-    } finally {
-      train.savepoints--;
     }
   };
   const tx = Object.assign(reserved, { savepoint }) as unknown as Sql;
   committedHooks.set(tx, committed);
-  commitTrains.set(tx, train);
   let lost = false;
   try {
     // Sent, not awaited: the work's first statement goes out in the same write and comes back in
@@ -137,12 +111,7 @@ export async function begin<T>(sql: Sql, work: (tx: Sql) => Promise<T>): Promise
       if (!connectionLost(error)) await reserved`rollback`.catch(() => undefined);
       throw error;
     }
-    // Behind the statements sent with it (`sendWithCommit`). Had one failed, the transaction was
-    // aborted, PostgreSQL answered this `commit` with a rollback, and that failure is thrown here,
-    // once the `commit` is answered too (the connection is not released with it in flight).
-    const answers = await Promise.allSettled([...train.statements, reserved`commit`]);
-    const failed = answers.find((answer) => answer.status === 'rejected');
-    if (failed) throw failed.reason;
+    await reserved`commit`;
     for (const hook of committed) hook();
     return result;
   } catch (error) {
@@ -150,7 +119,6 @@ export async function begin<T>(sql: Sql, work: (tx: Sql) => Promise<T>): Promise
     throw error;
   } finally {
     committedHooks.delete(tx);
-    commitTrains.delete(tx);
     // A connection the server ended is back in the pool's closed set, which reopens it when
     // needed; released, it would join the open ones with no socket. Nothing can be sent on it.
     if (!lost) reserved.release();

@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 
-import { sendWithCommit, transaction } from '../db/sql';
+import { transaction } from '../db/sql';
 import type { Sha256 } from '../deps';
 import type { AppEnv } from './context';
 import { ProblemError } from './problem';
@@ -84,19 +84,14 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
           c.res = undefined;
           c.res = new Response(text, { status: response.status, headers: response.headers });
         }
-        const body = await deps.secretBox.seal(text);
-        // Answered with the commit, in one round trip; if it fails, nothing commits.
-        await sendWithCommit(
-          tx,
-          completeIdempotencyKey(tx, {
-            credentialId,
-            key,
-            status: response.status,
-            body,
-            contentType: response.headers.get('content-type'),
-            headers: replayedHeaders(response.headers),
-          }),
-        );
+        await completeIdempotencyKey(tx, {
+          credentialId,
+          key,
+          status: response.status,
+          body: await deps.secretBox.seal(text),
+          contentType: response.headers.get('content-type'),
+          headers: replayedHeaders(response.headers),
+        });
       });
     } catch (error) {
       // The handler answered an error: its writes and the claim are rolled back (nothing is stored).

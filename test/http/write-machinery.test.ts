@@ -49,7 +49,7 @@ describe('Idempotency-Key', () => {
     expect(row!.n).toBe(1);
   });
 
-  it('stores the response with the commit: if storing it fails, the request fails and nothing commits', async () => {
+  it('commits nothing when the response cannot be stored: the request fails, and the key runs it anew', async () => {
     const org = await registerOrg(t);
     // The completion of this one key is refused, as a full disk or a lost connection would refuse it.
     await t.sql.unsafe(`

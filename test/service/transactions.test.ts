@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
 
-import { afterCommit, begin, inOrder, savepoint, sendWithCommit, transaction } from '../../api/db/sql';
+import { afterCommit, begin, inOrder, savepoint, transaction } from '../../api/db/sql';
 import { fileTestApp } from '../support/app';
-import { statementRecorder } from '../support/statements';
 
-const statements = statementRecorder();
-const t = await fileTestApp({ onQuery: statements.onQuery });
+const t = await fileTestApp();
 
 describe('transactions (api/db/sql.ts)', () => {
   it('a nested transaction joins the enclosing one: its hooks run when the outermost commits, not before', async () => {
@@ -105,65 +103,5 @@ describe('transactions (api/db/sql.ts)', () => {
     expect((await t.sql<{ id: string }[]>`select id from in_order_probe order by id`).map((r) => r.id)).toEqual(['a']);
     // The connection is usable afterwards.
     expect(await begin(t.sql, (tx) => tx`select 1 as one`)).toEqual([{ one: 1 }]);
-  });
-
-  describe('a statement sent with the commit', () => {
-    const probe = async () => {
-      await t.sql`create table if not exists commit_train_probe (id text primary key)`;
-      await t.sql`delete from commit_train_probe`;
-    };
-    const ids = async () =>
-      (await t.sql<{ id: string }[]>`select id from commit_train_probe order by id`).map((r) => r.id);
-
-    it('goes out with the commit, before its own answer, and commits with the rest', async () => {
-      await probe();
-      const seen: string[] = [];
-      statements.sent.length = 0;
-      await begin(t.sql, async (tx) => {
-        await tx`insert into commit_train_probe (id) values ('work')`;
-        const last = tx`insert into commit_train_probe (id) values ('last')`;
-        void last.then(() =>
-          seen.push(`answered, ${statements.sent.filter((s) => s === 'commit').length} commit sent`),
-        );
-        await sendWithCommit(tx, last);
-        seen.push('work done');
-      });
-      // The work went on without its answer, and the commit was sent before that answer came back.
-      expect(seen).toEqual(['work done', 'answered, 1 commit sent']);
-      expect(await ids()).toEqual(['last', 'work']);
-    });
-
-    it('fails the transaction with its error when it fails: nothing commits, and the connection is usable', async () => {
-      await probe();
-      const ran: string[] = [];
-      const failed = await begin(t.sql, async (tx) => {
-        await tx`insert into commit_train_probe (id) values ('work')`;
-        afterCommit(tx, () => ran.push('committed'));
-        await sendWithCommit(tx, tx`insert into commit_train_probe (id) values ('work')`);
-        return 'answered';
-      }).then(
-        (value) => value,
-        (error: { code?: string }) => error.code,
-      );
-      expect(failed).toBe('23505');
-      expect(ran).toEqual([]);
-      expect(await ids()).toEqual([]);
-      expect(await begin(t.sql, (tx) => tx`select 1 as one`)).toEqual([{ one: 1 }]);
-    });
-
-    it('is waited for inside a savepoint, which can fail alone, and outside a transaction', async () => {
-      await probe();
-      await begin(t.sql, async (tx) => {
-        await tx`insert into commit_train_probe (id) values ('kept')`;
-        await expect(
-          savepoint(tx, (sp) => sendWithCommit(sp, sp`insert into commit_train_probe (id) values ('kept')`)),
-        ).rejects.toMatchObject({ code: '23505' });
-        await savepoint(tx, (sp) => sendWithCommit(sp, sp`insert into commit_train_probe (id) values ('saved')`));
-      });
-      expect(await ids()).toEqual(['kept', 'saved']);
-      await expect(
-        sendWithCommit(t.sql, t.sql`insert into commit_train_probe (id) values ('kept')`),
-      ).rejects.toMatchObject({ code: '23505' });
-    });
   });
 });

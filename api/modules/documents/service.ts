@@ -85,7 +85,8 @@ export async function addDocument(
       uploaded_by_member_id: args.memberId,
       created_at: args.now,
     };
-    // Sent together (see `inOrder`): the document and its timeline entry run after the bytes.
+    // Sent together (see `inOrder`). With the bytes in PostgreSQL, all three are statements of this
+    // transaction and run in this order; any that fails fails the upload, and nothing is stored.
     await inOrder(
       storage.put(tx, row.storage_key, bytes),
       insertDocument(tx, { ...row, organization_id: procedure.organization_id, livemode: procedure.livemode }),
