@@ -325,6 +325,18 @@ const CASES: RefusalCase[] = [
       json: { reason: 'Fin del encargo.' },
     }),
   ),
+  // Another client's procedure answers as an unknown one, even where the token's own scope would
+  // not cover that procedure's type: its type is not told by a 403 that names it.
+  refusal("another client's procedure, of a type the token does not cover", 404, 'not_found', async () => {
+    const org = await registerOrg(t);
+    const theirs = await world(org.testKey, ['JUB']);
+    // Another client of the same organisation, with an IMV-only delegation.
+    const mine = await grantDelegation(t, org.testKey, {
+      scope: { procedure_types: ['IMV'], subjects: [], capacities: [...ALL] },
+    });
+    const token = await mintToken(t, org.testKey, mine.delegationId, { lifetime_seconds: 3600 });
+    return aimedAt(theirs, consentHeaders(org.testKey, token));
+  }),
   refusal('an unknown id', 404, 'not_found', async () => {
     const w = await world((await registerOrg(t)).testKey);
     return {
@@ -381,6 +393,31 @@ describe('the consent gate refuses the same way on every operation, and logs not
         expect(await accessLogRows(id), op.name).toBe(refused ? 0 : 1);
       }
     }
+  });
+
+  it("another client's procedure that awaits documents answers 404, not a 403 naming the capacity its state needs", async () => {
+    // The other client's JUB awaits documents: an upload to it would need `respond`.
+    const c = await citizenCase(t);
+    const filed = await fileJub(t, c);
+    await advance(t, c, filed.id, { action: 'require', kinds: ['COMPANY_CERT'], message: 'Falta el certificado.' });
+    // A client of the same organisation, whose token covers JUB but not `respond`.
+    const mine = await world(c.orgKey, ['JUB']);
+    const token = await mine.tokenWithout('respond');
+    const id = requestId();
+    const res = await t.request(`/v1/procedures/${filed.id}/documents`, {
+      method: 'POST',
+      body: uploadBody(),
+      headers: consentHeaders(c.orgKey, token, { 'request-id': id }),
+    });
+    await expectProblem(res, 404, 'not_found');
+    expect(await accessLogRows(id)).toBe(0);
+    // The same token on the client's own draft (which needs `file`) is allowed.
+    const own = await t.request(`/v1/procedures/${mine.procedureId}/documents`, {
+      method: 'POST',
+      body: uploadBody(),
+      headers: consentHeaders(c.orgKey, token),
+    });
+    expect(own.status, await own.clone().text()).toBe(201);
   });
 
   it('every consented read costs exactly one query: allowed on a filed procedure, refused inside the gate on a draft, or refused for the token', async () => {

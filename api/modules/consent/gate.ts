@@ -125,9 +125,16 @@ export function refusalOf(
       `This is a ${live ? 'live' : 'test'} token; use it with a ${live ? 'live' : 'test'} key.`,
     );
   }
+  if (!facts.target_ok) {
+    // An unknown procedure and another citizen's answer alike: the scope is judged on what the
+    // request names, never on that procedure's type or status (which would tell them apart).
+    const scope = token.claims.authorization_details[0];
+    if (!scope?.capacities.includes(need.capacity) || (need.procedureType !== undefined && !facts.type_ok))
+      return scopeProblem(need.capacity, need.procedureType ?? null);
+    return new ProblemError('not_found', 'No such procedure.');
+  }
   if (!facts.capacity_ok || (need.procedureType !== undefined && !facts.type_ok))
     return scopeProblem(facts.capacity as Capacity, need.procedureType ?? null);
-  if (!facts.target_ok) return new ProblemError('not_found', 'No such procedure.');
   if (!facts.delegation_active) {
     const status =
       facts.delegation_status && facts.delegation_status !== 'active' ? facts.delegation_status : 'no longer active';
