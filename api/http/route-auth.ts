@@ -65,7 +65,11 @@ export const CONSENT_PROBLEMS = [
   'scope_insufficient',
 ] as const;
 
-/** Responses with a citizen's data are never stored by a cache, shared or private. */
+/**
+ * Responses to a credential (a client's or a member's data, keys and secrets, a citizen's data)
+ * are never stored by a cache, shared or private. Only the public routes (catalogue, calendar,
+ * signing keys) may be cached, as they say themselves.
+ */
 function noStore(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     c.header('cache-control', 'no-store');
@@ -94,14 +98,19 @@ export const ROUTE_AUTH: Record<RouteAuth, AuthKind> = {
   publicWrite: {
     security: [],
     problems: ['rate_limited', ...IDEMPOTENCY_PROBLEMS],
-    middleware: () => [registrationRateLimit(), idempotency()],
+    middleware: () => [noStore(), registrationRateLimit(), idempotency()],
   },
-  orgRead: { security: API_KEY, problems: ORG_PROBLEMS, defaultRole: 'viewer', middleware: settled },
+  orgRead: {
+    security: API_KEY,
+    problems: ORG_PROBLEMS,
+    defaultRole: 'viewer',
+    middleware: (role) => [noStore(), ...settled(role)],
+  },
   orgWrite: {
     security: API_KEY,
     problems: [...ORG_PROBLEMS, ...IDEMPOTENCY_PROBLEMS],
     defaultRole: 'agent',
-    middleware: (role) => [...settled(role), idempotency()],
+    middleware: (role) => [noStore(), ...settled(role), idempotency()],
   },
   /**
    * A write whose handler settles the key in the statement that reads what the write needs
@@ -117,7 +126,7 @@ export const ROUTE_AUTH: Record<RouteAuth, AuthKind> = {
       const settledFirst = every(...settled(role));
       const settle: MiddlewareHandler<AppEnv> = (c, next) =>
         c.req.header('idempotency-key') === undefined ? deferred(c, next) : settledFirst(c, next);
-      return [settle, idempotency()];
+      return [noStore(), settle, idempotency()];
     },
   },
   /** The key is settled inside the read's one statement, with the consent gate (`api/modules/consent/gate.ts`). */
@@ -138,17 +147,17 @@ export const ROUTE_AUTH: Record<RouteAuth, AuthKind> = {
   orgOrAgencyRead: {
     security: [{ ApiKey: [] }, { AgencyKey: [] }],
     problems: ['unauthorized', 'organization_suspended', 'live_mode_unavailable', 'rate_limited'],
-    middleware: () => [requireOrganizationOrAgencyKey(), credentialRateLimit()],
+    middleware: () => [noStore(), requireOrganizationOrAgencyKey(), credentialRateLimit()],
   },
   agencyRead: {
     security: [{ AgencyKey: [] }],
     problems: ['unauthorized', 'rate_limited'],
-    middleware: () => [requireAgencyKey(), credentialRateLimit()],
+    middleware: () => [noStore(), requireAgencyKey(), credentialRateLimit()],
   },
   agencyWrite: {
     security: [{ AgencyKey: [] }],
     problems: ['unauthorized', 'rate_limited', ...IDEMPOTENCY_PROBLEMS],
-    middleware: () => [requireAgencyKey(), credentialRateLimit(), idempotency()],
+    middleware: () => [noStore(), requireAgencyKey(), credentialRateLimit(), idempotency()],
   },
   citizenRead: {
     security: [{ CitizenToken: [] }],
@@ -163,7 +172,7 @@ export const ROUTE_AUTH: Record<RouteAuth, AuthKind> = {
   admin: {
     security: [{ AdminToken: [] }],
     problems: ['unauthorized', ...IDEMPOTENCY_PROBLEMS],
-    middleware: () => [requireAdmin(), idempotency()],
+    middleware: () => [noStore(), requireAdmin(), idempotency()],
   },
 };
 
