@@ -1,6 +1,7 @@
 import {
   addBusinessDays,
   addMonths,
+  addNaturalDays,
   assess,
   type CalendarSnapshot,
   type CalendarWarning,
@@ -14,7 +15,7 @@ import {
   procedureTypeTerms,
   regionPlace,
 } from '../../lib/calendar';
-import { addDays } from '../../lib/dates';
+import { addDays, addMonths as addMonthsToDate } from '../../lib/dates';
 import { type Confidence, REGION_CODES, type RegionCode } from '../../lib/holidays';
 
 /** Días hábiles to cure a requirement (art. 68), and the one extension that may be asked. */
@@ -95,29 +96,37 @@ function businessDaysBetween(cal: CalendarSnapshot, from: string, until: string,
 /**
  * The maximum resolution date once the clock has been suspended by requirements (art. 22.1.a):
  * the time a requirement was open is added back, in the term's own unit. While one is still
- * open the date is not known, so it answers null.
+ * open the date is not known, so it answers null. A term in months ends on a calendar date (date
+ * to date from the registration, art. 30.4) and only that last day moves to a working one (art.
+ * 30.5): the suspended days are added to the date the months reach, not to `base` (already moved),
+ * and the result is moved once.
  */
 export function maxResolutionDate(
   cal: CalendarSnapshot,
+  registeredOn: string,
   base: DeadlineResult,
   term: Term,
   suspensions: readonly Suspension[],
   places: readonly Place[],
 ): DeadlineResult | null {
+  if (suspensions.some((s) => !s.until)) return null;
+  if (suspensions.length === 0) return base;
+  if (term.unit === 'months') {
+    const suspendedDays = suspensions.reduce(
+      (n, s) => n + Math.round((Date.parse(s.until!) - Date.parse(s.from)) / 86_400_000),
+      0,
+    );
+    const end = addNaturalDays(cal, addMonthsToDate(registeredOn, term.value), suspendedDays, places);
+    return combineResults(end.deadline, [base, end]);
+  }
   const parts = [base];
   let date = base.deadline;
   for (const s of suspensions) {
-    if (!s.until) return null;
-    if (term.unit === 'months') {
-      const moved = addDays(date, Math.round((Date.parse(s.until) - Date.parse(s.from)) / 86_400_000));
-      date = nextBusinessDay(cal, moved, places);
-    } else {
-      const lost = businessDaysBetween(cal, s.from, s.until, places);
-      if (lost > 0) {
-        const step = addBusinessDays(cal, date, lost, places);
-        parts.push(step);
-        date = step.deadline;
-      }
+    const lost = businessDaysBetween(cal, s.from, s.until!, places);
+    if (lost > 0) {
+      const step = addBusinessDays(cal, date, lost, places);
+      parts.push(step);
+      date = step.deadline;
     }
   }
   return combineResults(date, parts);

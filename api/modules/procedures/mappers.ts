@@ -113,7 +113,14 @@ export function deadlinesOf(row: ProcedureRow, today: string, cal: CalendarSnaps
     }));
     const base = maxResolutionBase(cal, row.registered_on, term, places);
     // The stored base is authoritative (recomputed whenever the calendar changes); the basis describes it.
-    const max = maxResolutionDate(cal, { ...base, deadline: row.max_resolution_base }, term, suspensions, places);
+    const max = maxResolutionDate(
+      cal,
+      row.registered_on,
+      { ...base, deadline: row.max_resolution_base },
+      term,
+      suspensions,
+      places,
+    );
     result.max_resolution_date = max?.deadline ?? null;
     if (max) {
       const basis = basisOf(cal, `${ARTICLES.max_resolution}; ${terms.legal_source}`, term, places, max);
