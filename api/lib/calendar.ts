@@ -359,8 +359,9 @@ class Counter {
     private readonly places: readonly Place[],
     readonly start: string,
   ) {
+    // The start itself is not examined (counting begins the next day): a term that starts on the
+    // last day of a year without data, and ends in one with it, needs none of the first.
     this.placesKey = placesKey(places);
-    this.touch(start);
   }
   touch(date: string): void {
     const y = coverageOf(this.cal, date);
@@ -379,6 +380,7 @@ class Counter {
     return verdict.skipped === null;
   }
   result(deadline: string): DeadlineResult {
+    this.touch(deadline);
     return {
       deadline,
       skipped: this.skipped,

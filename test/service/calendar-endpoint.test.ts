@@ -52,6 +52,15 @@ describe('GET /v1/calendar/deadline', () => {
     expect(r.body.code).toBe('calendar_unavailable');
   });
 
+  it('a term that starts on the last day of a year without data and is counted in one with it needs none of the first', async () => {
+    // 2025, national days: 01-01 holiday; 01-02 (1), 01-03 (2), weekend, 01-06 Epiphany, 01-07 (3), 01-08 (4), 01-09 (5).
+    const r = await deadline('from=2024-12-31&business_days=5');
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ deadline: '2025-01-09', provisional: false });
+    // A term that would count a day of 2024 is refused.
+    expect((await deadline('from=2024-12-30&business_days=5')).body.code).toBe('calendar_unavailable');
+  });
+
   it('needs exactly one unit and a real date', async () => {
     const both = await deadline('from=2026-03-27&business_days=10&months=1');
     expect(both.status).toBe(400);
