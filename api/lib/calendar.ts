@@ -547,12 +547,19 @@ export function assess(
   }
   if (result.provisional) {
     const provisional = years.filter((y) => cal.years.get(y)?.provisional);
+    // What the year's data lacks (e.g. the communities' lists), as its coverage records it.
+    const notes = provisional.flatMap((y) => {
+      const note = cal.years.get(y)?.note;
+      return note ? [` ${y}: ${note}`] : [];
+    });
     warnings.push({
       code: 'provisional_calendar',
-      message: `The calendar of ${provisional.join(', ')} is provisional: not yet published officially.`,
+      message: `The calendar of ${provisional.join(', ')} is provisional: not yet published officially.${notes.join('')}`,
     });
   }
-  return { places: reports, warnings };
+  // The applicant and the office in one municipality would state its gaps twice.
+  const unique = new Map(warnings.map((w) => [`${w.code}\n${w.message}`, w]));
+  return { places: reports, warnings: [...unique.values()] };
 }
 
 export function isIsoDate(s: string): boolean {

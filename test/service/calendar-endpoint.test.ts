@@ -246,6 +246,27 @@ describe('months, natural days, provisional years, uncertain data', () => {
     expect(r.body.warnings.map((w: any) => w.code)).toContain('provisional_calendar');
   });
 
+  it('a provisional year says what its data lacks, and a gap shared by the applicant and the office is stated once', async () => {
+    // 10 días hábiles from Friday 2026-12-18 in Madrid: 12-21, 22, 23, 24 (1–4), 12-25 national, 12-28, 29,
+    // 30, 31 (5–8), 2027-01-01 national, 01-04 (9), 01-05 (10). 2027 has only its national days.
+    const r = await deadline('from=2026-12-18&business_days=10&municipality=28079&office_province=M');
+    expect(r.body).toMatchObject({ deadline: '2027-01-05', provisional: true });
+    const provisional = r.body.warnings.find((w: any) => w.code === 'provisional_calendar');
+    expect(provisional.message).toMatch(/other communities' lists/);
+    const messages = r.body.warnings.map((w: any) => `${w.code} ${w.message}`);
+    expect(messages.filter((m: string) => m.startsWith('local_days_unknown'))).toHaveLength(1);
+    expect(new Set(messages).size).toBe(messages.length);
+  });
+
+  it('Sitges 2026: one of its two local days is missing, and the answer says so', async () => {
+    const r = await deadline('from=2026-09-15&business_days=10&municipality=08270');
+    expect(r.status).toBe(200);
+    expect(r.body.warnings).toContainEqual({
+      code: 'local_days_incomplete',
+      message: expect.stringContaining('Only one of the two local days of 2026 is known'),
+    });
+  });
+
   it("León's conflicting June days are both kept, graded C, with a warning", async () => {
     // 06-04 Corpus (Diario de León) vs 06-24 San Juan (JCyL): 06-03 + 1 → 06-04 skipped → 06-05.
     const r = await deadline('from=2026-06-03&business_days=1&municipality=24089');
