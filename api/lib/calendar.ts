@@ -176,6 +176,18 @@ export function regionPlace(role: PlaceRole, region: RegionCode): Place {
   return { role, region, province: null, municipality: null, area: null };
 }
 
+/**
+ * The province whose capital is the deciding office's seat when none is given: the applicant's,
+ * or the only province of the applicant's community (Madrid, Asturias, Cantabria, La Rioja,
+ * Murcia, Navarra, Illes Balears, Ceuta, Melilla). Undefined when it cannot be known.
+ */
+export function impliedOfficeProvince(cal: CalendarSnapshot, applicant: Place): string | undefined {
+  if (applicant.province) return applicant.province;
+  if (!applicant.region) return undefined;
+  const provinces = [...cal.provinces.values()].filter((p) => p.region === applicant.region);
+  return provinces.length === 1 ? provinces[0]!.code : undefined;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Days
 
@@ -469,7 +481,8 @@ export interface CalendarWarning {
     | 'local_days_incomplete'
     | 'local_days_partial'
     | 'local_days_conflict'
-    | 'provisional_calendar';
+    | 'provisional_calendar'
+    | 'office_unknown';
   message: string;
 }
 
@@ -537,6 +550,13 @@ export function assess(
       local_days_known: m !== undefined && unknownYears.length === 0,
     };
   });
+  if (!places.some((p) => p.role === 'office')) {
+    warnings.push({
+      code: 'office_unknown',
+      message:
+        "The deciding office's seat is not known: the days of its community and municipality (the provincial capital) were not counted, so the true deadline may be later. Give the office's province.",
+    });
+  }
   for (const place of new Set(result.conflicts.map((c) => c.place))) {
     const dates = [...new Set(result.conflicts.filter((c) => c.place === place).map((c) => c.date))].join(', ');
     const name = cal.municipalities.get(place)?.name ?? place;

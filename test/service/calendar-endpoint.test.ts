@@ -258,6 +258,20 @@ describe('months, natural days, provisional years, uncertain data', () => {
     expect(new Set(messages).size).toBe(messages.length);
   });
 
+  it("a community of one province implies the office's seat; elsewhere the answer says the office is unknown", async () => {
+    // Comunidad de Madrid: every office sits in Madrid city. 10 días hábiles from Tuesday 2026-05-05:
+    // 05-06 … 05-14 (1–7), 05-15 San Isidro (Madrid city), 05-18, 05-19, 05-20 (8–10).
+    const madrid = await deadline('from=2026-05-05&business_days=10&region=MD');
+    expect(madrid.body.deadline).toBe('2026-05-20');
+    expect(madrid.body.places).toContainEqual(expect.objectContaining({ role: 'office', municipality: '28079' }));
+    expect(madrid.body.warnings.map((w: any) => w.code)).not.toContain('office_unknown');
+    // Andalucía has eight provinces: the office's local days cannot be counted, and the answer says so.
+    const andalucia = await deadline('from=2026-05-05&business_days=10&region=AN');
+    expect(andalucia.body.warnings.map((w: any) => w.code)).toContain('office_unknown');
+    const national = await deadline('from=2026-05-05&business_days=10');
+    expect(national.body.warnings.map((w: any) => w.code)).toContain('office_unknown');
+  });
+
   it('Sitges 2026: one of its two local days is missing, and the answer says so', async () => {
     const r = await deadline('from=2026-09-15&business_days=10&municipality=08270');
     expect(r.status).toBe(200);

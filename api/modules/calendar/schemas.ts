@@ -62,7 +62,7 @@ export const DeadlineQuery = z
     municipality: Municipality.optional(),
     office_province: ProvinceSchema.optional().openapi({
       description:
-        "Province of the deciding office (its seat is the provincial capital). Defaults to the applicant's province when `municipality` is given.",
+        "Province of the deciding office (its seat is the provincial capital). Defaults to the applicant's province when `municipality` is given, or to the community's only province (MD, AS, CB, RI, MC, NC, IB, CE, ML) when only `region` is; otherwise the office's days are not counted and the answer warns `office_unknown`.",
     }),
   })
   .strict();
@@ -99,6 +99,7 @@ export const CalendarWarningSchema = z
       'local_days_partial',
       'local_days_conflict',
       'provisional_calendar',
+      'office_unknown',
     ]),
     message: z.string(),
   })

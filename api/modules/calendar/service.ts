@@ -10,6 +10,7 @@ import {
   type CalendarSnapshot,
   CalendarUnavailableError,
   type CalendarWarning,
+  impliedOfficeProvince,
   municipalityPlace,
   officePlace,
   type Place,
@@ -56,7 +57,8 @@ function fieldProblem(pointer: string, detail: string): ProblemError {
 
 /**
  * The places of a query: the applicant (its municipality, or only its community) and the
- * deciding office's seat (the capital of `office_province`, by default the applicant's province).
+ * deciding office's seat (the capital of `office_province`; by default the applicant's province, or
+ * its community's when it has only one).
  */
 export function queryPlaces(
   cal: CalendarSnapshot,
@@ -72,7 +74,7 @@ export function queryPlaces(
   } else if (q.region) {
     applicant = regionPlace('applicant', q.region);
   }
-  const officeProvince = q.office_province ?? applicant.province ?? undefined;
+  const officeProvince = q.office_province ?? impliedOfficeProvince(cal, applicant);
   const office = officeProvince ? officePlace(cal, officeProvince) : undefined;
   return office ? [applicant, office] : [applicant];
 }

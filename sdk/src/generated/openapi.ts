@@ -3721,7 +3721,7 @@ export interface components {
         Confidence: "A" | "B" | "C";
         CalendarWarning: {
             /** @enum {string} */
-            code: "region_unknown" | "municipality_unknown" | "local_days_unknown" | "local_days_incomplete" | "local_days_partial" | "local_days_conflict" | "provisional_calendar";
+            code: "region_unknown" | "municipality_unknown" | "local_days_unknown" | "local_days_incomplete" | "local_days_partial" | "local_days_conflict" | "provisional_calendar" | "office_unknown";
             message: string;
         };
         /**
@@ -3731,7 +3731,7 @@ export interface components {
          */
         Region: "AN" | "AR" | "AS" | "CN" | "CB" | "CL" | "CM" | "CT" | "EX" | "GA" | "IB" | "RI" | "MD" | "MC" | "NC" | "PV" | "VC" | "CE" | "ML";
         /**
-         * @description Province of the deciding office (its seat is the provincial capital). Defaults to the applicant's province when `municipality` is given.
+         * @description Province of the deciding office (its seat is the provincial capital). Defaults to the applicant's province when `municipality` is given, or to the community's only province (MD, AS, CB, RI, MC, NC, IB, CE, ML) when only `region` is; otherwise the office's days are not counted and the answer warns `office_unknown`.
          * @example M
          * @enum {string}
          */
@@ -6282,7 +6282,7 @@ export interface operations {
                 region?: components["schemas"]["Region"];
                 /** @description INE 5-digit code of the applicant's municipality (e.g. 28079 Madrid); gives its province, community and island or territory. */
                 municipality?: string;
-                /** @description Province of the deciding office (its seat is the provincial capital). Defaults to the applicant's province when `municipality` is given. */
+                /** @description Province of the deciding office (its seat is the provincial capital). Defaults to the applicant's province when `municipality` is given, or to the community's only province (MD, AS, CB, RI, MC, NC, IB, CE, ML) when only `region` is; otherwise the office's days are not counted and the answer warns `office_unknown`. */
                 office_province?: components["schemas"]["Province"];
             };
             header?: never;
