@@ -2,6 +2,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 
 import type { Sql } from '../db/sql';
 import type { Deps } from '../deps';
+import type { ConsentGrant } from '../modules/consent/gate';
 import type { Caller, Principal } from './auth';
 
 export interface AppVariables {
@@ -18,6 +19,8 @@ export interface AppVariables {
   caller?: Caller;
   /** A statement has settled the key left to the handler (its hits written, when due). */
   keySettled?: boolean;
+  /** What the consent gate allowed this request (kept with a consented write's Idempotency-Key). */
+  consentGrant?: ConsentGrant;
 }
 
 export type AppEnv = { Variables: AppVariables };

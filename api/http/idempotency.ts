@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 
-import { transaction } from '../db/sql';
+import { type Sql, transaction } from '../db/sql';
 import type { Sha256 } from '../deps';
 import type { AppEnv } from './context';
 import { ProblemError } from './problem';
@@ -17,11 +17,29 @@ const RETENTION_MS = 24 * 3600_000;
 const REPLAYED_HEADERS = ['etag', 'location', 'puente-should-retry'] as const;
 
 /**
+ * What a replay must be allowed again, for routes whose response is only served under a
+ * condition checked in the database (a consented write's consent, `consentedReplay`): what the
+ * first request was allowed is stored with its response, and checked before that response is
+ * replayed.
+ */
+export interface ReplayCheck {
+  /** What the request that just ran was allowed, as JSON to store with its response (undefined: nothing). */
+  granted(c: Context<AppEnv>): unknown;
+  /**
+   * Throws the refusal a fresh request would get when this one is not allowed `granted` now (null
+   * for a response stored without it). It runs in `tx`, before the response is read back: what it
+   * writes commits before the replay is answered, and nothing of a refused replay commits.
+   */
+  recheck(c: Context<AppEnv>, tx: Sql, granted: unknown): Promise<void>;
+}
+
+/**
  * `Idempotency-Key` for writes: the first response is stored (scoped to the credential) and
  * replayed to retries; the same key with another request is refused. Server errors are not
- * stored, so they can be retried with the same key.
+ * stored, so they can be retried with the same key. With `check`, a replay is served only when
+ * it passes (see `ReplayCheck`).
  */
-export function idempotency(): MiddlewareHandler<AppEnv> {
+export function idempotency(check?: ReplayCheck): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const key = c.req.header('idempotency-key');
     if (key === undefined) return next();
@@ -63,7 +81,7 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
           expiresAt: new Date(now.getTime() + RETENTION_MS),
         });
         if (claim !== 'claimed') {
-          replay = await answerClaimed(c, claim, fingerprint, request);
+          replay = await answerClaimed(c, tx, claim, fingerprint, request, check);
           return;
         }
         c.set('sql', tx);
@@ -91,6 +109,7 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
           body: await deps.secretBox.seal(text),
           contentType: response.headers.get('content-type'),
           headers: replayedHeaders(response.headers),
+          granted: check?.granted(c) ?? null,
         });
       });
     } catch (error) {
@@ -121,13 +140,16 @@ function recordJson(c: Context<AppEnv>): { response?: Response; text: string } {
 
 /**
  * What a request whose key is taken gets: 409 while the first request is still running, 422 when
- * the key was used with another request, else the stored response, replayed.
+ * the key was used with another request, the refusal of the route's `check` when it is not
+ * allowed what the first one was, else the stored response, replayed.
  */
 async function answerClaimed(
   c: Context<AppEnv>,
+  tx: Sql,
   claim: 'in_flight' | IdempotencyRow,
   fingerprint: string,
   request: FingerprintedRequest,
+  check: ReplayCheck | undefined,
 ): Promise<Response> {
   const deps = c.get('deps');
   if (
@@ -142,6 +164,7 @@ async function answerClaimed(
       headers: { 'retry-after': '1' },
     });
   }
+  if (check) await check.recheck(c, tx, claim.granted);
   const stored = claim.response_body ? await deps.secretBox.open(claim.response_body) : '';
   return c.body(stored, claim.response_status as 200, {
     ...claim.response_headers,

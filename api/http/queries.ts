@@ -214,6 +214,8 @@ export interface IdempotencyRow {
   response_content_type: string | null;
   /** The headers a replay repeats (see `REPLAYED_HEADERS`); null for rows stored before they were kept. */
   response_headers: Record<string, string> | null;
+  /** What the first request was allowed (see `ReplayCheck`); null when its route keeps nothing, or for rows stored before. */
+  granted: unknown;
   locked_until: Date;
 }
 
@@ -251,7 +253,7 @@ export async function claimIdempotencyKey(
   // transaction holds the key (`held` false: a request running with it, or a replay of it), in
   // which case a record that has not expired decides all the same, and otherwise it is in flight.
   const [existing] = await tx<IdempotencyRow[]>`
-    select fingerprint, state, response_status, response_body, response_content_type, response_headers, locked_until
+    select fingerprint, state, response_status, response_body, response_content_type, response_headers, granted, locked_until
     from idempotency_keys where credential_id = ${args.credentialId} and key = ${args.key} and expires_at >= ${args.now}`;
   return existing ?? 'in_flight';
 }
@@ -265,11 +267,13 @@ export async function completeIdempotencyKey(
     body: string;
     contentType: string | null;
     headers: Record<string, string>;
+    /** What the request was allowed, for a replay to be allowed again (JSON), or null. */
+    granted: unknown;
   },
 ): Promise<void> {
   await sql`
     update idempotency_keys
     set state = 'completed', response_status = ${args.status}, response_body = ${args.body}, response_content_type = ${args.contentType},
-        response_headers = ${sql.json(args.headers)}
+        response_headers = ${sql.json(args.headers)}, granted = ${args.granted == null ? null : sql.json(args.granted as never)}
     where credential_id = ${args.credentialId} and key = ${args.key}`;
 }

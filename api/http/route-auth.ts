@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { every } from 'hono/combine';
 
+import { consentedReplay } from '../modules/consent/gate';
 import {
   apiKey,
   type MemberRole,
@@ -137,12 +138,15 @@ export const ROUTE_AUTH: Record<RouteAuth, AuthKind> = {
     defaultRole: 'viewer',
     middleware: (role) => [noStore(), apiKey({ settle: false, minimumRole: role })],
   },
-  /** The key is settled first (the Idempotency-Key is scoped to it); the gate runs inside the write's transaction. */
+  /**
+   * The key is settled first (the Idempotency-Key is scoped to it); the gate runs inside the
+   * write's transaction. A replay passes the gate again, for what the write was allowed.
+   */
   orgConsentedWrite: {
     security: API_KEY_WITH_CONSENT,
     problems: [...ORG_PROBLEMS, ...CONSENT_PROBLEMS, ...IDEMPOTENCY_PROBLEMS],
     defaultRole: 'agent',
-    middleware: (role) => [noStore(), ...settled(role), idempotency()],
+    middleware: (role) => [noStore(), ...settled(role), idempotency(consentedReplay)],
   },
   orgOrAgencyRead: {
     security: [{ ApiKey: [] }, { AgencyKey: [] }],

@@ -2,6 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 
 import { renderPdf } from '../../lib/pdf-document';
 import type { AccessLogFilter, AccessLogRow } from '../access-log/queries';
+import { REPLAYED } from '../consent/gate';
 import { formatDay, formatMadridTime, type Lang, MESSAGES, type Messages } from './i18n';
 import type { DelegationChoiceRow } from './queries';
 
@@ -15,7 +16,10 @@ export interface AccessLogCells {
 }
 
 export function actionText(t: Messages, action: string): string {
-  return t.actions[action] ?? t.otherAction(action);
+  const known = t.actions[action];
+  if (known) return known;
+  const replayed = action.endsWith(REPLAYED) ? t.actions[action.slice(0, -REPLAYED.length)] : undefined;
+  return replayed ? t.replayedAction(replayed) : t.otherAction(action);
 }
 
 export function accessLogCells(lang: Lang, row: AccessLogRow): AccessLogCells {

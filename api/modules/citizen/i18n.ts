@@ -134,6 +134,7 @@ const es = {
     'document.downloaded': 'Descargó un documento',
   } as Record<string, string>,
   otherAction: (code: string) => `Otra acción (${code})`,
+  replayedAction: (text: string) => `${text} (respuesta enviada de nuevo, sin cambios)`,
   resources: {
     delegation: 'Delegación',
     procedure: 'Expediente',
@@ -477,6 +478,7 @@ const en: Messages = {
     'document.downloaded': 'Downloaded a document',
   },
   otherAction: (code: string) => `Other action (${code})`,
+  replayedAction: (text: string) => `${text} (answer sent again, nothing changed)`,
   resources: {
     delegation: 'Delegation',
     procedure: 'Case',

@@ -12,6 +12,7 @@ import {
   rememberKey,
 } from '../../http/auth';
 import type { AppEnv } from '../../http/context';
+import type { ReplayCheck } from '../../http/idempotency';
 import { ProblemError } from '../../http/problem';
 import { newId } from '../../lib/ids';
 import { legalDay } from '../../lib/legal-day';
@@ -21,6 +22,9 @@ import { type GateArgs, type GateFacts, readThroughGate } from './queries';
 import { type ConsentClaims, verifyConsentToken } from './tokens';
 
 export const CONSENT_HEADER = 'puente-consent';
+
+/** The suffix of the access-log action of a consented write's response replayed (see `consentedReplay`). */
+export const REPLAYED = '.replayed';
 
 /** What an operation on a client's data needs, and what the citizen's access log will say of it. */
 export interface ConsentNeed {
@@ -42,6 +46,19 @@ export interface ConsentNeed {
   resourceExists?: SqlFragment;
   /** The refusal when it does not (default: 404 naming the resource type). */
   resourceMissing?: (facts: GateFacts) => ProblemError;
+}
+
+/**
+ * What the gate allowed a request: the capacity it judged (one that follows the procedure's state
+ * resolved on the status it read), the procedure or type acted on, and the access-log action and
+ * resource. A consented write keeps it with its Idempotency-Key (see `consentedReplay`).
+ */
+export interface ConsentGrant {
+  capacity: Capacity;
+  action: string;
+  procedureId: string | null;
+  procedureType: string | null;
+  resource: { type: string; id: string | null };
 }
 
 export interface Consent {
@@ -236,6 +253,13 @@ async function gate<T>(
   const refusal = refusalOf(c, result?.gate, token, need, caller, type);
   if (refusal) throw refusal;
   const facts = result!.gate;
+  c.set('consentGrant', {
+    capacity: facts.capacity as Capacity,
+    action: need.action,
+    procedureId: need.procedureId ?? null,
+    procedureType: need.procedureType ?? null,
+    resource: { type: args.log.resourceType, id: args.log.resourceId },
+  });
   const verified = token as { token: string; claims: ConsentClaims };
   let principal: OrganizationPrincipal;
   if ('lookup' in caller) {
@@ -290,3 +314,33 @@ export function consentedWrite<T, R>(
     return work(tx, row!, consent);
   });
 }
+
+/**
+ * The replay of a consented write's stored response (`Idempotency-Key`, on every route of kind
+ * `orgConsentedWrite`): it discloses what the write answered, so it passes the gate as a fresh
+ * request would, with its own consent token, for what the write was allowed (same capacity,
+ * procedure or type, and resource). Allowed, the citizen's access log records it once, as the
+ * write's action with `.replayed` (the write happened once; this is its answer served again), in
+ * the transaction that commits before the replay is answered. Refused, it answers the gate's
+ * refusal and logs nothing.
+ */
+export const consentedReplay: ReplayCheck = {
+  granted: (c) => c.get('consentGrant'),
+  async recheck(c, tx, granted) {
+    if (!granted) {
+      // Stored before grants were kept: what it was allowed is unknown, so it is not served again.
+      throw new ProblemError(
+        'idempotency_conflict',
+        'This Idempotency-Key was stored before its replay could be checked against your consent; it cannot be replayed.',
+      );
+    }
+    const grant = granted as ConsentGrant;
+    await throughGate(c, tx, {
+      capacity: grant.capacity,
+      action: `${grant.action}${REPLAYED}`,
+      procedureId: grant.procedureId ?? undefined,
+      procedureType: grant.procedureType ?? undefined,
+      resource: grant.resource,
+    });
+  },
+};
