@@ -55,9 +55,9 @@ export function idempotency(check?: ReplayCheck): MiddlewareHandler<AppEnv> {
       });
     }
     const principal = c.get('principal');
-    const credentialId = principal?.credentialId ?? 'anonymous';
     const sql = c.get('sql');
     const deps = c.get('deps');
+    const credentialId = principal?.credentialId ?? (await anonymousScope(c));
     const now = deps.clock.now();
     const request = {
       method: c.req.method,
@@ -120,6 +120,16 @@ export function idempotency(check?: ReplayCheck): MiddlewareHandler<AppEnv> {
     }
     return replay;
   };
+}
+
+/**
+ * The scope of a key sent without a credential (the sign-up, whose answer holds the new keys'
+ * secrets): the client's address, digested. Shared by every anonymous caller, a key and body
+ * guessed or reused by someone else would replay the first caller's secrets to them.
+ */
+async function anonymousScope(c: Context<AppEnv>): Promise<string> {
+  const deps = c.get('deps');
+  return `anonymous:${await deps.sha256(new TextEncoder().encode(deps.clientAddress(c)))}`;
 }
 
 /**

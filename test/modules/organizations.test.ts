@@ -67,6 +67,28 @@ describe('registration', () => {
     expect(JSON.stringify(dup)).not.toContain(body.organization.id);
   });
 
+  it("a sign-up's Idempotency-Key replays its keys to the caller who sent it, never to another address", async () => {
+    const behindProxy = await fileTestApp({ config: { trustProxy: true } });
+    const body = registrationBody();
+    const send = (address: string) =>
+      behindProxy.request('/v1/organizations', {
+        method: 'POST',
+        headers: { 'idempotency-key': 'signup-1', 'x-forwarded-for': address },
+        json: body,
+      });
+    const first = (await (await send('203.0.113.7')).json()) as Record<string, any>;
+    expect(first.test_key.secret).toMatch(/^sk_test_/);
+    // The same caller retrying gets the same answer (its secret), marked as a replay.
+    const retry = await send('203.0.113.7');
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(((await retry.json()) as Record<string, any>).test_key.secret).toBe(first.test_key.secret);
+    // Another caller with the same key and body runs its own request: the NIF is taken, no secret leaves.
+    const other = await send('198.51.100.9');
+    expect(other.headers.get('idempotent-replayed')).toBeNull();
+    expect(await other.text()).not.toContain(first.test_key.secret);
+    expect(other.status).toBe(409);
+  });
+
   it('accepts a sole practitioner registering with a personal NIF', async () => {
     const res = await t.request('/v1/organizations', {
       method: 'POST',
