@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 
-import { fileTestApp } from '../support/app';
+import { createTestApp, fileTestApp } from '../support/app';
 import {
   ADMIN_TOKEN,
   auth,
   citizenToken,
   createRequest,
   delegationRequestBody,
+  expectJson,
   expectProblem,
   grantDelegation,
   mintToken,
@@ -344,5 +345,32 @@ describe('access log', () => {
     expect(new Date(log.data[0].occurred_at) > new Date(log.data[1].occurred_at)).toBe(true);
     await expect(t.sql`update access_log set action = 'tampered'`).rejects.toThrow(/append-only/);
     await expect(t.sql`delete from access_log`).rejects.toThrow(/append-only/);
+  });
+});
+
+describe("the citizen's access log in production", () => {
+  it('shows live entries only: a test-mode delegation a firm made up for their DNI is not theirs', async () => {
+    const p = await createTestApp({
+      config: { env: 'production', devIdentityProvider: true, adminToken: ADMIN_TOKEN },
+    });
+    try {
+      const idNumber = newCitizenId();
+      // A firm's test key: its sandbox accepts the firm's own request, for any DNI.
+      const sandbox = await registerOrg(p);
+      const madeUp = await grantDelegation(p, sandbox.testKey, { idNumber });
+      await mintToken(p, sandbox.testKey, madeUp.delegationId);
+      // A verified firm's live delegation, which the citizen accepts.
+      const live = await registerVerifiedOrg(p);
+      const granted = await grantDelegation(p, live.liveKey, { idNumber });
+      await mintToken(p, live.liveKey, granted.delegationId);
+      const log = await expectJson<{ data: Array<{ livemode: boolean; delegation_id: string }> }>(
+        await p.request('/v1/me/access-log', { headers: auth(granted.citizenToken!) }),
+        200,
+      );
+      expect(log.data.length).toBeGreaterThan(0);
+      expect(log.data.every((e) => e.livemode && e.delegation_id === granted.delegationId)).toBe(true);
+    } finally {
+      await p.close();
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { limitRows } from '../../db/fragments';
+import { equalsIfGiven, limitRows } from '../../db/fragments';
 import type { Sql, SqlFragment } from '../../db/sql';
 import type { AccessLogRecord } from '../../deps';
 
@@ -92,6 +92,8 @@ export interface AccessLogRow {
 /** Which entries: one citizen's, optionally one delegation's, optionally a period of Madrid days (both ends included). */
 export interface AccessLogFilter {
   citizenId: string;
+  /** Only entries of this mode (production shows citizens their live data only); undefined: both. */
+  livemode?: boolean;
   delegationId?: string;
   fromDay?: string;
   toDay?: string;
@@ -109,6 +111,7 @@ export function listAccessLog(
     join organizations o on o.id = a.organization_id
     left join members m on m.id = a.member_id
     where a.citizen_id = ${args.citizenId}
+      ${equalsIfGiven(sql, 'a.livemode', args.livemode)}
       ${args.delegationId ? sql`and a.delegation_id = ${args.delegationId}` : sql``}
       ${args.fromDay ? sql`and a.occurred_at >= (${args.fromDay}::date::timestamp at time zone 'Europe/Madrid')` : sql``}
       ${args.toDay ? sql`and a.occurred_at < ((${args.toDay}::date + 1)::timestamp at time zone 'Europe/Madrid')` : sql``}

@@ -276,6 +276,7 @@ export function accessLogFilter(scope: CitizenScope, query: AccessLogQuery, wher
     throw fieldProblem('/to', 'The period ends before it starts: `to` must be on or after `from`.', where);
   return {
     citizenId: scope.citizenId,
+    livemode: scope.livemode,
     delegationId: query.delegationId || undefined,
     fromDay: query.from || undefined,
     toDay: query.to || undefined,
