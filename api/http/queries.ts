@@ -162,11 +162,15 @@ export async function findAgencyKeyPrincipal(
   return rows[0];
 }
 
-/** The citizen's pseudonymous id (`cit_…`), created the first time anyone refers to their id number. */
+/**
+ * The citizen's pseudonymous id (`cit_…`), created the first time anyone refers to their id
+ * number. `name` is the identity provider's (a sign-in): it replaces what was held. Others pass
+ * null (a firm's request keeps the name the firm gave on the request itself).
+ */
 export async function ensureCitizen(sql: Sql, idNumber: string, name: string | null, now: Date): Promise<string> {
   const [row] = await sql<{ id: string }[]>`
     insert into citizens (id, id_number, name, created_at) values (${newId('cit')}, ${idNumber}, ${name}, ${now})
-    on conflict (id_number) do update set name = coalesce(citizens.name, excluded.name)
+    on conflict (id_number) do update set name = coalesce(excluded.name, citizens.name)
     returning id`;
   return row!.id;
 }

@@ -121,7 +121,10 @@ describe('avisos: email through SMTP, SMS through a signed gateway, end to end t
     expect(requestMail!.text).toContain(request.code);
     expect(requestMail!.text).not.toContain('López');
     expect(requestMail!.text).not.toContain(idNumber);
-    expect(header(requestMail!, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
+    // The address is the firm's word, used for this aviso only: it subscribed to nothing, and no
+    // link in it changes the citizen's own settings.
+    expect(header(requestMail!, 'List-Unsubscribe')).toBeUndefined();
+    expect(requestMail!.text).not.toContain('/avisos/baja');
     const approval = linkIn(requestMail!.text!, `${BASE}/ciudadania/solicitudes/`)!;
     expect(approval).toBe(`${BASE}/ciudadania/solicitudes/${request.id}`);
     const page = await t.request(new URL(approval).pathname);
@@ -215,6 +218,50 @@ describe('avisos: email through SMTP, SMS through a signed gateway, end to end t
       expect(line).not.toContain('López');
       expect(line).not.toContain(own);
     }
+  });
+
+  it("a firm's request neither learns nor sets the citizen's name", async () => {
+    const idNumber = newCitizenId();
+    // A firm that knows only the DNI, of a citizen who has signed in (their name is held) but
+    // gave no contact: its aviso goes to the firm's own address, without the citizen's name.
+    await (
+      await t.request('/v1/me/aviso-settings', {
+        headers: auth(await citizenToken(t, idNumber, 'Herminia Zubizarreta')),
+      })
+    ).text();
+    const prober = await registerOrg(t, { legal_name: 'Gestoría Sonda S.L.' });
+    const box = `buzon.${idNumber.toLowerCase()}@gestoria.example`;
+    await createRequest(
+      t,
+      prober.testKey,
+      delegationRequestBody(idNumber, { citizen: { id_number: idNumber, contact: box } }),
+    );
+    await drain();
+    const [probe] = mailsTo(box);
+    expect(probe, 'the aviso to the firm-given address').toBeDefined();
+    expect(probe!.text).not.toContain('Herminia');
+
+    // A name a firm gives is the request's: the citizen, greeted at their own address, keeps the
+    // identity provider's.
+    const other = newCitizenId();
+    const early = await registerOrg(t, { legal_name: 'Gestoría Bruno S.L.' });
+    await createRequest(
+      t,
+      early.testKey,
+      delegationRequestBody(other, { citizen: { id_number: other, name: 'Nombre Inventado' } }),
+    );
+    const token = await citizenToken(t, other, 'Herminia Zubizarreta');
+    const own = `herminia.${other.toLowerCase()}@example.es`;
+    await confirmEmail(token, own);
+    const later = await registerOrg(t, { legal_name: 'Gestoría Cierzo S.L.' });
+    const request = await createRequest(
+      t,
+      later.testKey,
+      delegationRequestBody(other, { citizen: { id_number: other } }),
+    );
+    await drain();
+    const mail = mailsTo(own).find((m) => m.text?.includes(request.code));
+    expect(mail!.text).toContain('Hola, Herminia:');
   });
 
   it('an unsubscribed kind is not sent again; the link works without signing in (GET asks, POST turns it off)', async () => {
@@ -387,8 +434,21 @@ describe('avisos: email through SMTP, SMS through a signed gateway, end to end t
     expect(payload.text).toContain(request.code);
     expect(payload.text).toContain(`${BASE}/ciudadania/solicitudes/${request.id}`);
     expect(payload.text).not.toContain('Soto');
-    // The SMS ends with its signed unsubscribe link, which works like the email's.
-    const stop = payload.text!.match(/Baja: (\S+)$/)![1]!;
+    // A number the firm gave subscribed to nothing: no unsubscribe link that would change the citizen's settings.
+    expect(payload.text).not.toContain('/avisos/baja');
+    // An SMS to a number the citizen gives (its confirmation code) ends with its signed
+    // unsubscribe link, which works like the email's.
+    const own = await citizenToken(t, idNumber, 'Pilar Soto');
+    const sent = sms.received.length;
+    const added = await t.request('/v1/me/aviso-settings/contacts/phone', {
+      method: 'POST',
+      headers: auth(own),
+      json: { value: '611 222 333' },
+    });
+    expect(added.status).toBe(202);
+    await drain();
+    const confirmation = JSON.parse(sms.received.slice(sent)[0]!.body) as { text: string };
+    const stop = confirmation.text.match(/Baja: (\S+)$/)![1]!;
     expect(new URL(stop).pathname).toBe('/avisos/baja');
     expect((await t.request(new URL(stop).pathname + new URL(stop).search)).status).toBe(200);
     // A tampered body does not verify.

@@ -56,11 +56,21 @@ async function render(config: Config, a: AvisoRow): Promise<Rendered> {
   const inLang = a.lang === 'en' ? `${a.path.includes('?') ? '&' : '?'}lang=en` : '';
   const link = `${config.baseUrl}${a.path}${inLang}`;
   const text = renderAviso(a.lang, a.facts, a.first_name, link);
+  const testMode = a.livemode ? '' : a.lang === 'es' ? '[Prueba] ' : '[Test] ';
+  if (a.recipient_source === 'request') {
+    // A contact the firm gave, used for this one aviso and never kept: it subscribed to nothing,
+    // and a link that changed the citizen's own settings must not reach an address that may not
+    // be theirs.
+    return {
+      subject: `${testMode}${text.subject}`,
+      body: a.channel === 'sms' ? `${testMode}${text.sms}` : `${text.body}\n`,
+      headers: a.channel === 'sms' ? {} : { 'Auto-Submitted': 'auto-generated' },
+    };
+  }
   const unsubscribe = `${await unsubscribeUrl(config.baseUrl, config.secretKey, {
     citizenId: a.citizen_id,
     kind: a.kind === 'contact_confirmation' ? '*' : a.kind,
   })}${a.lang === 'en' ? '&lang=en' : ''}`;
-  const testMode = a.livemode ? '' : a.lang === 'es' ? '[Prueba] ' : '[Test] ';
   if (a.channel === 'sms') {
     const stop = a.lang === 'es' ? 'Baja' : 'Stop';
     return {

@@ -204,7 +204,6 @@ export async function queueRequestAviso(tx: Sql, requestId: string, now: Date): 
   const facts: AvisoFacts = { kind, org: ctx.org, code: ctx.code, answerBy: legalDay(ctx.expires_at) };
   const path = `/ciudadania/solicitudes/${encodeURIComponent(requestId)}`;
   const given = requestContact(ctx.citizen_contact);
-  const name = firstName(ctx.citizen_name ?? ctx.request_name);
   const avisos: NewAviso[] = [];
   for (const channel of CHANNELS) {
     if (!wants(ctx, kind, channel)) continue;
@@ -222,7 +221,9 @@ export async function queueRequestAviso(tx: Sql, requestId: string, now: Date): 
       recipient_source: own ? 'citizen' : 'request',
       lang: ctx.lang ?? 'es',
       facts,
-      first_name: name,
+      // To the contact the firm gave, only the name the firm gave: never what Puente holds of the
+      // citizen (the firm may not know it, and the address may not be the citizen's).
+      first_name: firstName(own ? ctx.citizen_name : ctx.request_name),
       path,
       event_id: null,
       at: now,

@@ -56,7 +56,8 @@ export async function createDelegationRequest(
   const scope = normalizeScope(input.scope);
   const key = scopeKey(scope);
   return transaction(sql, async (tx) => {
-    const citizenId = await ensureCitizen(tx, input.citizen.id_number, input.citizen.name ?? null, now);
+    // The name the firm gives stays on the request; the citizen's own is the identity provider's.
+    const citizenId = await ensureCitizen(tx, input.citizen.id_number, null, now);
     const row = {
       id: newId('dlr'),
       organization_id: actor.organizationId,
