@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { municipalityPlace, officePlace } from '../../api/lib/calendar';
 import { readSnapshot } from '../../api/modules/calendar/store';
 import { maxResolutionBase, maxResolutionDate, type Term } from '../../api/modules/procedures/deadlines';
+import { deadlinesOf } from '../../api/modules/procedures/mappers';
 import { fileTestApp } from '../support/app';
 
 const t = await fileTestApp();
@@ -90,5 +91,48 @@ describe('the maximum resolution date of a term in months, suspended by a requir
     const { cal, places } = await madrid();
     const base = maxResolutionBase(cal, '2026-03-02', SIX_MONTHS, places);
     expect(maxResolutionDate(cal, '2026-03-02', base, SIX_MONTHS, [{ from: '2026-03-10' }], places)).toBeNull();
+  });
+});
+
+describe('a date that reaches a year without holiday data', () => {
+  it('is null, and the procedure says which date and which year, rather than nothing', async () => {
+    const { cal } = await madrid();
+    // A JUB denied in Madrid, its resolution opened on Friday 2027-12-10: the 30 días hábiles of the
+    // prior claim start on 12-13; 2027 gives 14 of them (12-13 … 12-31, 12-25 a Saturday), the rest
+    // fall in 2028, which has no data.
+    const row = {
+      id: 'prc_x',
+      type: 'JUB',
+      status: 'denied',
+      region: 'MD',
+      applicant_municipality: '28079',
+      office_municipality: '28079',
+      registered_on: '2027-06-01',
+      max_resolution_base: '2027-10-05',
+      resolved_at: new Date('2027-12-10T10:00:00Z'),
+      requirements: [],
+      notifications: [
+        {
+          id: 'ntf_1',
+          kind: 'resolution',
+          requirement_id: null,
+          content: { outcome: 'denied' },
+          made_available_at: '2027-12-10T10:00:00Z',
+          made_available_on: '2027-12-10',
+          accessed_at: '2027-12-10T11:00:00Z',
+          accessed_on: '2027-12-10',
+          accessed_by_member_id: null,
+          deemed_rejected_at: null,
+        },
+      ],
+    } as unknown as Parameters<typeof deadlinesOf>[0];
+    const d = deadlinesOf(row, '2027-12-15', cal);
+    expect(d.prior_claim_deadline).toBeNull();
+    expect(d.basis.prior_claim_deadline).toBeNull();
+    expect(d.unavailable).toEqual([
+      { deadline: 'prior_claim_deadline', year: 2028, message: expect.stringContaining('2028') },
+    ]);
+    // The dates that could be computed are there, and not listed as unavailable.
+    expect(d.max_resolution_date).toBe('2027-10-05');
   });
 });

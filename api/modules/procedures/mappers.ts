@@ -76,11 +76,31 @@ function awaitingNotification(
 
 const RUNNING = ['submitted', 'in_review'];
 
+type DeadlineName = Procedure['deadlines']['unavailable'][number]['deadline'];
+
 /** Time-driven facts, computed from the clock and the calendar on every read, each with its basis. */
 export function deadlinesOf(row: ProcedureRow, today: string, cal: CalendarSnapshot): Procedure['deadlines'] {
   const places = placesOf(cal, row);
+  const unavailable: Procedure['deadlines']['unavailable'] = [];
+  /** `compute`'s answer; null when it reaches a year without holiday data: stated, never guessed. */
+  const known = <T>(deadline: DeadlineName, compute: () => T): T | null => {
+    try {
+      return compute();
+    } catch (error) {
+      if (!(error instanceof CalendarUnavailableError)) throw error;
+      unavailable.push({
+        deadline,
+        year: error.year,
+        message: `Counting it reaches ${error.year}, a year with no holiday data yet: it is left null rather than guessed.`,
+      });
+      return null;
+    }
+  };
   const openRequirement = row.requirements.find((r) => r.status === 'open');
-  const openTerm = openRequirement ? requirementTerm(cal, row, openRequirement, today) : null;
+  const openNotification = openRequirement ? requirementNotification(row, openRequirement.id) : undefined;
+  const openTerm = openNotification
+    ? known('requirement_deadline', () => notificationTerm(cal, row, openNotification, today))
+    : null;
   const result: Procedure['deadlines'] = {
     clock:
       row.max_resolution_base === null
@@ -101,64 +121,56 @@ export function deadlinesOf(row: ProcedureRow, today: string, cal: CalendarSnaps
       requirement_deadline: null,
       prior_claim_deadline: null,
     },
+    unavailable,
   };
   if (openRequirement) result.basis.requirement_deadline = requirementBasis(cal, row, openRequirement, openTerm);
-  if (row.max_resolution_base === null || row.registered_on === null) return result;
-  try {
-    const terms = procedureTypeTerms(cal, row.type);
-    const term = { value: terms.max_term_value, unit: terms.max_term_unit };
+  const registeredOn = row.registered_on;
+  const maxBase = row.max_resolution_base;
+  if (maxBase === null || registeredOn === null) return result;
+  const terms = procedureTypeTerms(cal, row.type);
+  const term = { value: terms.max_term_value, unit: terms.max_term_unit };
+  const max = known('max_resolution_date', () => {
     const suspensions = row.requirements.map((r: RequirementJson) => ({
       from: addDays(r.notified_on, 1),
       until: r.answered_on ? addDays(r.answered_on, 1) : undefined,
     }));
-    const base = maxResolutionBase(cal, row.registered_on, term, places);
+    const base = maxResolutionBase(cal, registeredOn, term, places);
     // The stored base is authoritative (recomputed whenever the calendar changes); the basis describes it.
-    const max = maxResolutionDate(
-      cal,
-      row.registered_on,
-      { ...base, deadline: row.max_resolution_base },
-      term,
-      suspensions,
-      places,
+    return maxResolutionDate(cal, registeredOn, { ...base, deadline: maxBase }, term, suspensions, places);
+  });
+  result.max_resolution_date = max?.deadline ?? null;
+  if (max) {
+    const basis = basisOf(cal, `${ARTICLES.max_resolution}; ${terms.legal_source}`, term, places, max);
+    result.basis.max_resolution_date = basis;
+    if (RUNNING.includes(row.status) && today > max.deadline) {
+      const deniedOn = presumedDeniedOn(max.deadline);
+      result.presumed_denied_at = deniedOn;
+      result.basis.presumed_denied_at = { ...basis, article: ARTICLES.presumed_denial };
+      const claim = known('prior_claim_deadline', () => priorClaimDeadline(cal, deniedOn, places));
+      result.prior_claim_deadline = claim?.deadline ?? null;
+      result.basis.prior_claim_deadline = claim
+        ? basisOf(cal, ARTICLES.prior_claim, { value: PRIOR_CLAIM_DAYS, unit: 'business_days' }, places, claim)
+        : null;
+    }
+  }
+  if (row.status === 'denied' || row.status === 'partially_approved') {
+    // From the day after the resolution's notification took effect (opened, or deemed rejected, art. 43.2).
+    const notification = latestNotification(row, 'resolution');
+    const claim = known('prior_claim_deadline', () =>
+      notification
+        ? notificationTerm(cal, row, notification, today).result
+        : priorClaimDeadline(cal, legalDay(row.resolved_at!), places),
     );
-    result.max_resolution_date = max?.deadline ?? null;
-    if (max) {
-      const basis = basisOf(cal, `${ARTICLES.max_resolution}; ${terms.legal_source}`, term, places, max);
-      result.basis.max_resolution_date = basis;
-      if (RUNNING.includes(row.status) && today > max.deadline) {
-        result.presumed_denied_at = presumedDeniedOn(max.deadline);
-        result.basis.presumed_denied_at = { ...basis, article: ARTICLES.presumed_denial };
-        const claim = priorClaimDeadline(cal, result.presumed_denied_at, places);
-        result.prior_claim_deadline = claim.deadline;
-        result.basis.prior_claim_deadline = basisOf(
+    result.prior_claim_deadline = claim?.deadline ?? null;
+    result.basis.prior_claim_deadline = claim
+      ? basisOf(
           cal,
-          ARTICLES.prior_claim,
+          notification ? `${ARTICLES.prior_claim}; ${ARTICLES.notification}` : ARTICLES.prior_claim,
           { value: PRIOR_CLAIM_DAYS, unit: 'business_days' },
           places,
           claim,
-        );
-      }
-    }
-    if (row.status === 'denied' || row.status === 'partially_approved') {
-      // From the day after the resolution's notification took effect (opened, or deemed rejected, art. 43.2).
-      const notification = latestNotification(row, 'resolution');
-      const claim = notification
-        ? notificationTerm(cal, row, notification, today).result
-        : priorClaimDeadline(cal, legalDay(row.resolved_at!), places);
-      result.prior_claim_deadline = claim?.deadline ?? null;
-      result.basis.prior_claim_deadline = claim
-        ? basisOf(
-            cal,
-            notification ? `${ARTICLES.prior_claim}; ${ARTICLES.notification}` : ARTICLES.prior_claim,
-            { value: PRIOR_CLAIM_DAYS, unit: 'business_days' },
-            places,
-            claim,
-          )
-        : null;
-    }
-  } catch (error) {
-    // Dates that reach a year without holiday data stay unknown rather than guessed.
-    if (!(error instanceof CalendarUnavailableError)) throw error;
+        )
+      : null;
   }
   return result;
 }

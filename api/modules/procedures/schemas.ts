@@ -180,6 +180,23 @@ export const ProcedureSchema = z
           description:
             'For each date above: the article it comes from, the places whose calendars were used and the weakest data behind it.',
         }),
+      unavailable: z
+        .array(
+          z.object({
+            deadline: z.enum([
+              'max_resolution_date',
+              'presumed_denied_at',
+              'requirement_deadline',
+              'prior_claim_deadline',
+            ]),
+            year: z.number().int(),
+            message: z.string(),
+          }),
+        )
+        .openapi({
+          description:
+            'Dates above left null because counting them reaches a year with no holiday data yet (never guessed): each with that year. Empty when every date could be computed.',
+        }),
     }),
     resolution: z
       .object({

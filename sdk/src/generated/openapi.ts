@@ -4812,6 +4812,13 @@ export interface components {
                     requirement_deadline: components["schemas"]["DeadlineBasis"];
                     prior_claim_deadline: components["schemas"]["DeadlineBasis"];
                 };
+                /** @description Dates above left null because counting them reaches a year with no holiday data yet (never guessed): each with that year. Empty when every date could be computed. */
+                unavailable: {
+                    /** @enum {string} */
+                    deadline: "max_resolution_date" | "presumed_denied_at" | "requirement_deadline" | "prior_claim_deadline";
+                    year: number;
+                    message: string;
+                }[];
             };
             resolution: {
                 /** @enum {string} */
@@ -5505,6 +5512,13 @@ export interface components {
                     requirement_deadline: components["schemas"]["DeadlineBasis"];
                     prior_claim_deadline: components["schemas"]["DeadlineBasis"];
                 };
+                /** @description Dates above left null because counting them reaches a year with no holiday data yet (never guessed): each with that year. Empty when every date could be computed. */
+                unavailable: {
+                    /** @enum {string} */
+                    deadline: "max_resolution_date" | "presumed_denied_at" | "requirement_deadline" | "prior_claim_deadline";
+                    year: number;
+                    message: string;
+                }[];
             };
             resolution: {
                 /** @enum {string} */
@@ -5572,6 +5586,13 @@ export interface components {
                     requirement_deadline: components["schemas"]["DeadlineBasis"];
                     prior_claim_deadline: components["schemas"]["DeadlineBasis"];
                 };
+                /** @description Dates above left null because counting them reaches a year with no holiday data yet (never guessed): each with that year. Empty when every date could be computed. */
+                unavailable: {
+                    /** @enum {string} */
+                    deadline: "max_resolution_date" | "presumed_denied_at" | "requirement_deadline" | "prior_claim_deadline";
+                    year: number;
+                    message: string;
+                }[];
             };
             resolution: {
                 /** @enum {string} */
