@@ -1,5 +1,7 @@
 import { limitRows, type OrganizationOwner, ownedById } from '../../db/fragments';
 import type { Sql } from '../../db/sql';
+import { legalDay } from '../../lib/legal-day';
+import { procedureFollowed } from '../delegations/queries';
 
 /**
  * Delivery workers LISTEN on this channel; a transaction that queues deliveries NOTIFYs it, and
@@ -20,8 +22,38 @@ export interface EventRow {
 }
 
 /**
+ * An event (`alias`: an events row, or a row with its columns) its organisation may be told of on
+ * `today`. One about a citizen's procedure (its data names a `procedure_id`) only while the
+ * organisation may follow that procedure (`procedureFollowed`): once the delegation ends or the
+ * organisation is suspended, it learns nothing more of it. Any other event (the organisation's
+ * own, its keys', its delegations' and requests', among them the end of a delegation) always.
+ */
+export function eventVisible(sql: Sql, alias: string, today: string) {
+  const e = sql(alias);
+  return sql`(${e}.data->>'procedure_id' is null or exists (
+    select 1 from procedures event_p
+    where event_p.id = ${e}.data->>'procedure_id' and event_p.organization_id = ${e}.organization_id
+      and event_p.livemode = ${e}.livemode and ${procedureFollowed(sql, 'event_p', today)}))`;
+}
+
+/**
+ * Why an event (`eventAlias`) must not be sent to its organisation (`orgAlias`, its
+ * organizations row) on `today`, or null when it may: a suspended organisation is sent nothing
+ * (what it is still owed waits in the feed, readable once reinstated), and an event it may not be
+ * told of (`eventVisible`) is not sent. The one rule of what goes out, judged when an event's
+ * deliveries are queued and again when each is claimed for sending; the reason is the failed
+ * delivery's `last_error`.
+ */
+export function deliveryWithheld(sql: Sql, eventAlias: string, orgAlias: string, today: string) {
+  return sql`(case when ${sql(orgAlias)}.status = 'suspended' then 'organization suspended'
+    when not ${eventVisible(sql, eventAlias, today)} then 'consent not in force' end)`;
+}
+
+/**
  * Writes the event and one pending delivery per enabled endpoint that wants it, in the caller's
- * transaction: the change and its notification commit together or not at all.
+ * transaction: the change and its notification commit together or not at all. None when the
+ * event may not be sent (`deliveryWithheld`), judged in the statement that records it: a
+ * revocation committed before it is seen, and one committed after it is caught by the claim.
  */
 export async function insertEvent(
   sql: Sql,
@@ -42,13 +74,14 @@ export async function insertEvent(
       insert into events (id, organization_id, livemode, type, data, dedupe_key, created_at)
       values (${e.id}, ${e.organizationId}, ${e.livemode}, ${e.type}, ${sql.json(e.data as never)}, ${e.dedupeKey}, ${e.at})
       on conflict (dedupe_key) do nothing
-      returning id
+      returning id, organization_id, livemode, data
     )
     select exists (select 1 from inserted) as inserted, array(
-      select w.id from webhook_endpoints w
-      where exists (select 1 from inserted)
-        and w.organization_id = ${e.organizationId} and w.livemode = ${e.livemode} and w.enabled and w.deleted_at is null
+      select w.id from inserted e join organizations o on o.id = e.organization_id
+      join webhook_endpoints w on w.organization_id = e.organization_id and w.livemode = e.livemode
+      where w.enabled and w.deleted_at is null
         and (cardinality(w.event_types) = 0 or ${e.type} = any(w.event_types) or ${e.type.split('.')[0] + '.*'} = any(w.event_types))
+        and ${deliveryWithheld(sql, 'e', 'o', legalDay(e.at))} is null
       order by w.id) as endpoints`;
   if (!row!.inserted) return false;
   if (row!.endpoints.length === 0) return true;
@@ -68,22 +101,39 @@ export async function insertEvent(
   return true;
 }
 
+/** The organisation's events it may be told of on `today` (`eventVisible`), oldest first. */
 export function listEvents(
   sql: Sql,
-  args: { organizationId: string; livemode: boolean; type?: string; since: Date; afterSeq?: string; limit: number },
+  args: {
+    organizationId: string;
+    livemode: boolean;
+    type?: string;
+    since: Date;
+    afterSeq?: string;
+    limit: number;
+    today: string;
+  },
 ): Promise<EventRow[]> {
   return sql<EventRow[]>`
     select seq::text as seq, id, organization_id, livemode, type, data, created_at from events
     where organization_id = ${args.organizationId} and livemode = ${args.livemode} and created_at >= ${args.since}
       ${args.type ? (args.type.endsWith('.*') ? sql`and type like ${args.type.slice(0, -1) + '%'}` : sql`and type = ${args.type}`) : sql``}
       ${args.afterSeq ? sql`and seq > ${args.afterSeq}::bigint` : sql``}
+      and ${eventVisible(sql, 'events', args.today)}
     order by seq
     ${limitRows(sql, args.limit + 1)}`;
 }
 
-export async function findEvent(sql: Sql, owner: OrganizationOwner, id: string): Promise<EventRow | undefined> {
+/** One of the organisation's events, when it may be told of it on `today` (`eventVisible`). */
+export async function findEvent(
+  sql: Sql,
+  owner: OrganizationOwner,
+  id: string,
+  today: string,
+): Promise<EventRow | undefined> {
   const [row] = await sql<EventRow[]>`
     select seq::text as seq, id, organization_id, livemode, type, data, created_at from events
-    ${ownedById(sql, 'events', { id, organizationId: owner.organizationId, livemode: owner.livemode })}`;
+    ${ownedById(sql, 'events', { id, organizationId: owner.organizationId, livemode: owner.livemode })}
+      and ${eventVisible(sql, 'events', today)}`;
   return row;
 }

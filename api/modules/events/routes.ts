@@ -3,6 +3,7 @@ import type { App } from '../../http/context';
 import { get, ok, routesOf } from '../../http/openapi';
 import { decodeCursor, encodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
+import { legalDay } from '../../lib/legal-day';
 import { type EventRow, findEvent, listEvents } from './queries';
 import { EventPageSchema, EventParams, EventSchema, ListEventsQuery } from './schemas';
 
@@ -23,7 +24,7 @@ const routes = routesOf('Events', {
   listEvents: get('/v1/events', {
     operationId: 'listEvents',
     summary: 'The event feed',
-    description: `Every event of the last ${EVENT_RETENTION_DAYS} days, oldest first: the source of truth for clients that poll. Keep the last \`next_cursor\` and pass it next time to get only what is new.`,
+    description: `Every event of the last ${EVENT_RETENTION_DAYS} days, oldest first: the source of truth for clients that poll. Keep the last \`next_cursor\` and pass it next time to get only what is new. An event about a client's procedure is listed only while the organisation holds a delegation that lets it consult that procedure (the rule of \`GET /v1/procedures\`): once the delegation ends (revoked, renounced, expired or suspended) those events drop out, and none is sent to webhook endpoints. The end of the delegation itself is listed and sent.`,
     auth: 'orgRead',
     query: ListEventsQuery,
     responses: ok('A page of events.', EventPageSchema),
@@ -31,7 +32,8 @@ const routes = routesOf('Events', {
   retrieveEvent: get('/v1/events/{id}', {
     operationId: 'retrieveEvent',
     summary: 'Retrieve an event',
-    description: 'One event by id, as delivered to webhook endpoints. Events are kept for 30 days.',
+    description:
+      "One event by id, as delivered to webhook endpoints. Events are kept for 30 days. An event about a client's procedure answers 404 once the organisation may no longer consult that procedure.",
     auth: 'orgRead',
     params: EventParams,
     responses: ok('The event.', EventSchema),
@@ -43,7 +45,8 @@ export function registerEvents(app: App): void {
     const principal = organizationPrincipal(c);
     const { limit, cursor, type } = c.req.valid('query');
     const afterSeq = cursor ? decodeCursor('events', cursor, 1)[0] : undefined;
-    const since = new Date(c.get('deps').clock.now().getTime() - EVENT_RETENTION_DAYS * 86_400_000);
+    const now = c.get('deps').clock.now();
+    const since = new Date(now.getTime() - EVENT_RETENTION_DAYS * 86_400_000);
     const rows = await listEvents(c.get('sql'), {
       organizationId: principal.organizationId,
       livemode: principal.livemode,
@@ -51,6 +54,7 @@ export function registerEvents(app: App): void {
       since,
       afterSeq,
       limit,
+      today: legalDay(now),
     });
     const page = toPage(rows, limit, 'events', (r) => [r.seq], toEvent);
     // A poller always gets a cursor to resume from, even on the last page.
@@ -63,7 +67,7 @@ export function registerEvents(app: App): void {
 
   app.openapi(routes.retrieveEvent, async (c) => {
     const principal = organizationPrincipal(c);
-    const row = await findEvent(c.get('sql'), principal, c.req.valid('param').id);
+    const row = await findEvent(c.get('sql'), principal, c.req.valid('param').id, legalDay(c.get('deps').clock.now()));
     if (!row) throw new ProblemError('not_found', 'No such event.');
     return c.json(toEvent(row), 200);
   });

@@ -1,7 +1,7 @@
 import { equalsIfGiven, limitRows, ownedBy, pageAfter, type PageArgs } from '../../db/fragments';
 import { type Sql, textArray } from '../../db/sql';
 import { calendarVersion } from '../calendar/queries';
-import { delegationInForce } from '../delegations/queries';
+import { procedureFollowed } from '../delegations/queries';
 
 export interface ProcedureRow {
   id: string;
@@ -200,12 +200,12 @@ export async function touchProcedure(sql: Sql, id: string, at: Date): Promise<vo
 }
 
 /**
- * The organisation's procedures whose citizen it still represents: an active delegation that
- * covers consulting the type. A revoked client's files drop out of the list at once. Each row
- * carries the calendar version current when the statement ran (computed once, an InitPlan), so
- * the page's dates need no second round trip. The key is settled by its own statement before
- * this one: with the page in one statement (`readSettlingKey`), PostgreSQL spent more per page
- * than on the two, in an interleaved comparison at 10,000 procedures.
+ * The organisation's procedures whose citizen it still represents (`procedureFollowed`): a
+ * usable delegation that covers consulting the type. A revoked client's files drop out of the
+ * list at once. Each row carries the calendar version current when the statement ran (computed
+ * once, an InitPlan), so the page's dates need no second round trip. The key is settled by its
+ * own statement before this one: with the page in one statement (`readSettlingKey`), PostgreSQL
+ * spent more per page than on the two, in an interleaved comparison at 10,000 procedures.
  */
 export async function listProcedures(
   sql: Sql,
@@ -224,14 +224,7 @@ export async function listProcedures(
     select q.*, ${calendarVersion(sql)} as calendar_version from (
     ${SELECT(sql)}
     where p.organization_id = ${args.organizationId} and p.livemode = ${args.livemode}
-      -- A scalar subquery, not EXISTS: the planner then walks the index in order and stops at
-      -- the page size, instead of joining every procedure of the organisation first.
-      and coalesce((
-        select true from delegations d
-        where d.organization_id = p.organization_id and d.citizen_id = p.citizen_id and d.livemode = p.livemode
-          and ${delegationInForce(sql, 'd', args.today)}
-          and 'consult' = any(d.capacities) and p.type = any(d.procedure_types)
-        limit 1), false)
+      and ${procedureFollowed(sql, 'p', args.today)}
       ${equalsIfGiven(sql, 'p.status', args.status)}
       ${equalsIfGiven(sql, 'p.type', args.type)}
       ${args.updatedSince ? sql`and p.updated_at >= ${args.updatedSince}` : sql``}

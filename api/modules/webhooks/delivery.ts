@@ -173,15 +173,18 @@ async function deliverClaimed(
   answered: () => void = () => {},
 ): Promise<void> {
   const now = deps.clock.now();
-  // Given up without sending: the endpoint is disabled, or workers died holding it too often.
+  // Given up without sending: the endpoint is disabled, the event may no longer be sent to the
+  // organisation (its consent ended, or it is suspended), or workers died holding it too often.
   const unsent = !d.enabled
     ? { error: 'endpoint disabled', outcome: 'failed' as const }
-    : d.claims - d.attempt >= MAX_INTERRUPTED_CLAIMS
-      ? {
-          error: `interrupted ${d.claims - d.attempt} times before an answer was recorded`,
-          outcome: 'exhausted' as const,
-        }
-      : null;
+    : d.withheld
+      ? { error: d.withheld, outcome: 'failed' as const }
+      : d.claims - d.attempt >= MAX_INTERRUPTED_CLAIMS
+        ? {
+            error: `interrupted ${d.claims - d.attempt} times before an answer was recorded`,
+            outcome: 'exhausted' as const,
+          }
+        : null;
   if (unsent) {
     answered();
     await attempts.add({

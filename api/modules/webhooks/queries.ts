@@ -1,6 +1,7 @@
 import { limitRows, type OrganizationOwner, ownedById, pageAfter } from '../../db/fragments';
 import { type Sql, textArray } from '../../db/sql';
-import { DELIVERIES_CHANNEL } from '../events/queries';
+import { legalDay } from '../../lib/legal-day';
+import { DELIVERIES_CHANNEL, deliveryWithheld } from '../events/queries';
 
 export interface EndpointRow {
   id: string;
@@ -175,6 +176,8 @@ export interface ClaimedDelivery {
   secret_encrypted: string;
   previous_secret_encrypted: string | null;
   previous_secret_expires_at: Date | null;
+  /** Why the event may not be sent now (`deliveryWithheld`), or null: the delivery is then given up unsent. */
+  withheld: string | null;
 }
 
 /**
@@ -182,7 +185,9 @@ export interface ClaimedDelivery {
  * the claim is a lease, so a worker that dies mid-delivery leaves them to be retried. At most
  * `perEndpoint` per endpoint, and none for the endpoints in `busy` (those this worker already
  * sends to at its limit), so one endpoint's backlog cannot take every slot. Only the oldest due
- * rows are looked at (a bounded scan however long the backlog).
+ * rows are looked at (a bounded scan however long the backlog). Whether the event may still be
+ * sent is judged in the same statement (`withheld`): a revocation or a suspension committed after
+ * the delivery was queued stops it here.
  */
 export function claimDueDeliveries(
   sql: Sql,
@@ -216,8 +221,10 @@ export function claimDueDeliveries(
       returning d.id, d.attempts + 1 as attempt, d.claims, d.event_id, d.endpoint_id
     )
     select c.id, c.attempt, c.claims, c.event_id, e.type as event_type, e.data as event_data, e.livemode as event_livemode, e.created_at as event_created_at,
-      c.endpoint_id, w.url, w.enabled and w.deleted_at is null as enabled, w.secret_encrypted, w.previous_secret_encrypted, w.previous_secret_expires_at
-    from claimed c join events e on e.id = c.event_id join webhook_endpoints w on w.id = c.endpoint_id`;
+      c.endpoint_id, w.url, w.enabled and w.deleted_at is null as enabled, w.secret_encrypted, w.previous_secret_encrypted, w.previous_secret_expires_at,
+      ${deliveryWithheld(sql, 'e', 'o', legalDay(now))} as withheld
+    from claimed c join events e on e.id = c.event_id join webhook_endpoints w on w.id = c.endpoint_id
+    join organizations o on o.id = e.organization_id`;
 }
 
 /** One delivery attempt and the state it leaves the delivery in. */

@@ -92,7 +92,8 @@ const routes = routesOf('Webhook endpoints', {
   deliveries: get('/v1/webhook-endpoints/{id}/deliveries', {
     operationId: 'listWebhookDeliveries',
     summary: 'The delivery log',
-    description: 'Newest first, with every attempt: status code, latency, error.',
+    description:
+      "Newest first, with every attempt: status code, latency, error. A delivery that may no longer be sent is given up unsent, `failed` with the reason as its attempt's error: `consent not in force` for an event about a client's procedure after the delegation ended, `organization suspended` while the organisation is suspended.",
     auth: 'orgRead',
     params: WebhookEndpointParams,
     query: ListQuery,

@@ -609,14 +609,14 @@ export interface Resources {
     /**
      * The event feed
      *
-     * Every event of the last 30 days, oldest first: the source of truth for clients that poll. Keep the last `next_cursor` and pass it next time to get only what is new.
+     * Every event of the last 30 days, oldest first: the source of truth for clients that poll. Keep the last `next_cursor` and pass it next time to get only what is new. An event about a client's procedure is listed only while the organisation holds a delegation that lets it consult that procedure (the rule of `GET /v1/procedures`): once the delegation ends (revoked, renounced, expired or suspended) those events drop out, and none is sent to webhook endpoints. The end of the delegation itself is listed and sent.
      * @see operation `listEvents`
      */
     list(query?: Query<'listEvents'>, options?: RequestOptions): PagePromise<Result<'listEvents'>>;
     /**
      * Retrieve an event
      *
-     * One event by id, as delivered to webhook endpoints. Events are kept for 30 days.
+     * One event by id, as delivered to webhook endpoints. Events are kept for 30 days. An event about a client's procedure answers 404 once the organisation may no longer consult that procedure.
      * @see operation `retrieveEvent`
      */
     retrieve(id: string, options?: RequestOptions): Promise<Result<'retrieveEvent'>>;
@@ -674,7 +674,7 @@ export interface Resources {
     /**
      * The delivery log
      *
-     * Newest first, with every attempt: status code, latency, error.
+     * Newest first, with every attempt: status code, latency, error. A delivery that may no longer be sent is given up unsent, `failed` with the reason as its attempt's error: `consent not in force` for an event about a client's procedure after the delegation ended, `organization suspended` while the organisation is suspended.
      * @see operation `listWebhookDeliveries`
      */
     listDeliveries(id: string, query?: Query<'listWebhookDeliveries'>, options?: RequestOptions): PagePromise<Result<'listWebhookDeliveries'>>;
