@@ -12,9 +12,18 @@ import {
   grantDelegation,
   issueAgencyKey,
   mintToken,
+  registerOrg,
   registerVerifiedOrg,
 } from '../support/fixtures';
-import { consentHeaders, createDraft, delegatedDraft, FORMS, submitJub } from '../support/procedures';
+import {
+  APPLICANT,
+  consentHeaders,
+  createDraft,
+  delegatedDraft,
+  FORMS,
+  submitJub,
+  uploadAll,
+} from '../support/procedures';
 import { startReceiver } from '../support/receiver';
 
 /**
@@ -308,5 +317,75 @@ describe('what the end of one delegation leaves alone', () => {
       outcome: 'approved',
       amount: 1412.5,
     });
+  });
+});
+
+describe('a calendar change', () => {
+  // Monday 4 May 2026: a 30-business-day term from then runs into June, where the new local day falls.
+  let cal: TestApp;
+  beforeAll(async () => {
+    cal = await createTestApp({ config: { adminToken: ADMIN_TOKEN }, now: '2026-05-04T08:00:00Z' });
+  });
+  afterAll(() => cal.close());
+
+  const ALCALA = {
+    ...APPLICANT,
+    address: {
+      ...APPLICANT.address,
+      street: 'Calle Mayor 1',
+      postal_code: '28801',
+      municipality: 'Alcalá de Henares',
+      municipality_code: '28005',
+    },
+  };
+
+  /** A client's NCM filed in Alcalá de Henares under a delegation to the organisation of `key`. */
+  async function filedNcm(key: string) {
+    const granted = await grantDelegation(cal, key, {
+      scope: { procedure_types: ['NCM'], subjects: [], capacities: ['consult', 'file'] },
+    });
+    const token = await mintToken(cal, key, granted.delegationId);
+    const draft = await createDraft(cal, key, token, 'NCM', { ...FORMS.NCM, applicant: ALCALA });
+    await uploadAll(cal, key, token, draft.id, [
+      'DNI_NIE',
+      'BIRTH_CERT',
+      'MEDICAL_REPORT',
+      'COMPANY_CERT',
+      'IBAN_CERT',
+    ]);
+    await expectJson(
+      await cal.request(`/v1/procedures/${draft.id}/submit`, { method: 'POST', headers: consentHeaders(key, token) }),
+      200,
+    );
+    return { delegationId: granted.delegationId, procedureId: draft.id as string };
+  }
+
+  it('names to each organisation only the procedures it still follows', async () => {
+    const org = await registerOrg(cal);
+    const ended = await filedNcm(org.testKey);
+    const kept = await filedNcm(org.testKey);
+    expect(
+      (
+        await cal.request(`/v1/delegations/${ended.delegationId}/renounce`, {
+          method: 'POST',
+          headers: auth(org.testKey),
+        })
+      ).status,
+    ).toBe(200);
+    const res = await cal.request('/v1/admin/calendar/years/2026/municipalities/28005', {
+      method: 'PUT',
+      headers: auth(ADMIN_TOKEN),
+      json: {
+        days: [{ date: '2026-06-11', name: 'Fiesta local', source: 'BOCM', confidence: 'A' }],
+        reason: 'Fiestas locales de Alcalá de Henares para 2026, publicadas en el BOCM.',
+      },
+    });
+    expect((await expectJson(res, 200)).procedures_recomputed).toBe(2);
+    const feed = await expectJson<{ data: Array<{ type: string; data: Record<string, unknown> }> }>(
+      await cal.request('/v1/events?limit=100', { headers: auth(org.testKey) }),
+      200,
+    );
+    const changed = feed.data.filter((e) => e.type === 'calendar.holidays_changed');
+    expect(changed.map((e) => e.data.procedure_ids)).toEqual([[kept.procedureId]]);
   });
 });

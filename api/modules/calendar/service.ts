@@ -20,7 +20,9 @@ import {
 import { type Confidence, type HolidayScope, REGION_NAMES, type RegionCode } from '../../lib/holidays';
 import { REGION_CODES } from '../../lib/holidays';
 import { newId } from '../../lib/ids';
+import { legalDay } from '../../lib/legal-day';
 import { emit } from '../events/emit';
+import { followedProcedureIds } from '../procedures/queries';
 import { recomputeCalendarDates } from '../procedures/service';
 import {
   bumpCalendarVersion,
@@ -294,8 +296,16 @@ export async function changeHolidays(sql: Sql, store: Calendar, change: HolidayC
       change.now,
     );
     await setChangeRecomputed(tx, id, recomputed.length);
+    // Each organisation hears only of the procedures it may still follow: not of a client whose
+    // delegation has ended (the dates moved all the same).
+    const followed = await followedProcedureIds(
+      tx,
+      recomputed.map((p) => p.id),
+      legalDay(change.now),
+    );
     const byOrganization = new Map<string, { organizationId: string; livemode: boolean; ids: string[] }>();
     for (const p of recomputed) {
+      if (!followed.has(p.id)) continue;
       const key = `${p.organization_id}:${p.livemode}`;
       const entry = byOrganization.get(key) ?? { organizationId: p.organization_id, livemode: p.livemode, ids: [] };
       entry.ids.push(p.id);

@@ -234,6 +234,15 @@ export async function listProcedures(
     order by q.updated_at desc, q.id desc`;
 }
 
+/** Of these procedures, those their organisations may follow on `today` (`procedureFollowed`). */
+export async function followedProcedureIds(sql: Sql, ids: readonly string[], today: string): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await sql<{ id: string }[]>`
+    select p.id from procedures p
+    where p.id = any(${textArray(ids)}::text[]) and ${procedureFollowed(sql, 'p', today)}`;
+  return new Set(rows.map((r) => r.id));
+}
+
 export async function listCitizenProcedures(
   sql: Sql,
   args: PageArgs & { citizenId: string; livemode?: boolean },
