@@ -51,19 +51,22 @@ export function delegationUsable(sql: Sql, alias: string, orgAlias: string, toda
 
 /**
  * The organisation that holds procedure `procAlias` (a procedures row) may follow it on `today`:
- * it holds a usable delegation (`delegationUsable`) for the procedure's citizen, in the
+ * it holds a delegation in force (`delegationInForce`) for the procedure's citizen, in the
  * procedure's mode, that lets it consult the procedure's type. The one statement of which of its
  * clients' procedures an organisation is told about: its procedure list, its event feed and its
- * webhooks. A scalar subquery, not EXISTS: a list walking an index in order then stops at its
- * page size, instead of joining every procedure of the organisation first.
+ * webhooks. The organisation's own standing is judged by each of them beside it (a suspended
+ * organisation's keys are refused, and its deliveries withheld, `deliveryWithheld`), so this
+ * costs one index probe per procedure and no join. A scalar subquery, not EXISTS: a list walking
+ * an index in order then stops at its page size, instead of joining every procedure of the
+ * organisation first.
  */
 export function procedureFollowed(sql: Sql, procAlias: string, today: string) {
   const p = sql(procAlias);
   return sql`coalesce((
-    select true from delegations follow_d join organizations follow_o on follow_o.id = follow_d.organization_id
+    select true from delegations follow_d
     where follow_d.organization_id = ${p}.organization_id and follow_d.citizen_id = ${p}.citizen_id
       and follow_d.livemode = ${p}.livemode
-      and ${delegationUsable(sql, 'follow_d', 'follow_o', today)}
+      and ${delegationInForce(sql, 'follow_d', today)}
       and 'consult' = any(follow_d.capacities) and ${p}.type = any(follow_d.procedure_types)
     limit 1), false)`;
 }
