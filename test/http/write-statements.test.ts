@@ -80,7 +80,7 @@ describe("a filing's writes", () => {
     // procedure as answered, the completed key.
     const events = statements.sent.filter((s) => s.includes('insert into events'));
     expect(events.length).toBeGreaterThan(0);
-    expect(events.every((s) => s.includes('from webhook_endpoints'))).toBe(true);
+    expect(events.every((s) => s.includes('join webhook_endpoints'))).toBe(true);
     expect(statements.sent.filter((s) => s.startsWith('select id from webhook_endpoints'))).toEqual([]);
     expect(statements.sent).toHaveLength(13);
   });

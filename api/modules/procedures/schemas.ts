@@ -101,6 +101,7 @@ export const PROCEDURE_EXAMPLE = {
       requirement_deadline: null,
       prior_claim_deadline: null,
     },
+    unavailable: [],
   },
   resolution: null,
   requirements: [],

@@ -4736,7 +4736,8 @@ export interface components {
          *           "presumed_denied_at": null,
          *           "requirement_deadline": null,
          *           "prior_claim_deadline": null
-         *         }
+         *         },
+         *         "unavailable": []
          *       },
          *       "resolution": null,
          *       "requirements": [],
@@ -5122,7 +5123,8 @@ export interface components {
          *           "presumed_denied_at": null,
          *           "requirement_deadline": null,
          *           "prior_claim_deadline": null
-         *         }
+         *         },
+         *         "unavailable": []
          *       },
          *       "resolution": null,
          *       "requirements": [],
