@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 
+import { FIRST_YEAR, isInstantInRange, LAST_YEAR } from '../lib/dates';
 import { checkNif, checkPersonalId, checkSpanishIban } from '../lib/identifiers';
 
 type Check = (input: string) => { ok: true; value: string } | { ok: false; message: string };
@@ -47,3 +48,12 @@ export const pathIdField = (name: string, example: string) =>
     .string()
     .max(64)
     .openapi({ param: { name, in: 'path', required: true }, example });
+
+/**
+ * An instant with its UTC offset (`2026-03-02T09:00:00Z`, `2026-03-02T10:00:00+01:00`), in the
+ * years the API accepts once in UTC (see `FIRST_YEAR`): every timestamp input.
+ */
+export const timestampField = () =>
+  z.iso.datetime({ offset: true }).refine((s) => isInstantInRange(new Date(s)), {
+    message: `Must fall in the years ${FIRST_YEAR} to ${LAST_YEAR} once in UTC.`,
+  });

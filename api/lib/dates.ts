@@ -1,5 +1,26 @@
 /** Plain `YYYY-MM-DD` date arithmetic in UTC, with no notion of holidays. */
 
+/**
+ * The years a date or an instant given to the API may fall in (in UTC): PostgreSQL has no year 0,
+ * and ISO 8601 without an expansion writes years with four digits. Every date and timestamp input
+ * is held to it (see `isIsoDate`, `isInstantInRange`), so none reaches a query that would refuse it.
+ */
+export const FIRST_YEAR = 1;
+export const LAST_YEAR = 9999;
+
+/** An instant whose UTC year is one the API accepts (see `FIRST_YEAR`). */
+export function isInstantInRange(at: Date): boolean {
+  const year = at.getUTCFullYear();
+  return year >= FIRST_YEAR && year <= LAST_YEAR;
+}
+
+/** A real calendar day written `YYYY-MM-DD`, in the years the API accepts (see `FIRST_YEAR`). */
+export function isIsoDate(s: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && isInstantInRange(d) && d.toISOString().slice(0, 10) === s;
+}
+
 export function isoDay(date: Date): string {
   return date.toISOString().slice(0, 10);
 }

@@ -7,7 +7,6 @@ import {
   type CalendarSnapshot,
   CalendarUnavailableError,
   isBusinessDay,
-  isIsoDate,
   municipalityPlace,
   nextBusinessDay,
   nonWorkingReason,
@@ -176,11 +175,5 @@ describe('missing data fails loudly', () => {
     } catch (error) {
       expect((error as CalendarUnavailableError).year).toBe(2028);
     }
-  });
-
-  it('validates ISO dates', () => {
-    expect(isIsoDate('2026-02-28')).toBe(true);
-    expect(isIsoDate('2026-02-30')).toBe(false);
-    expect(isIsoDate('26-2-3')).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 
 import { pageSchema, paginationQuery } from '../../http/pagination';
+import { IsoDateSchema } from '../calendar/schemas';
 
 export const AccessLogEntrySchema = z
   .object({
@@ -41,17 +42,15 @@ export const AccessLogEntrySchema = z
   });
 export type AccessLogEntryResponse = z.infer<typeof AccessLogEntrySchema>;
 
-const MadridDay = z.iso.date();
-
 export const ListAccessLogQuery = z
   .object({
     ...paginationQuery,
     delegation_id: z.string().max(64).optional(),
-    from: MadridDay.optional().openapi({
+    from: IsoDateSchema.optional().openapi({
       description: 'First day (Europe/Madrid) of the period, included.',
       example: '2026-03-01',
     }),
-    to: MadridDay.optional().openapi({
+    to: IsoDateSchema.optional().openapi({
       description: 'Last day (Europe/Madrid) of the period, included.',
       example: '2026-03-31',
     }),

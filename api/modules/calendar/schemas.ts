@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 
 import { pathIdField } from '../../http/fields';
-import { isIsoDate } from '../../lib/calendar';
+import { isIsoDate } from '../../lib/dates';
 import { PROVINCE_CODES, REGION_CODES } from '../../lib/holidays';
 
 export const RegionSchema = z.enum(REGION_CODES).openapi('Region', {
@@ -20,9 +20,10 @@ export const ProvinceSchema = z.enum(PROVINCE_CODES).openapi('Province', {
   example: 'M',
 });
 
+/** A calendar day, `YYYY-MM-DD`, in the years the API accepts (see `isIsoDate`): every date input. */
 export const IsoDateSchema = z
   .string()
-  .refine(isIsoDate, { message: 'Must be a calendar date in the form YYYY-MM-DD.' })
+  .refine(isIsoDate, { message: 'Must be a calendar date in the form YYYY-MM-DD, in the years 0001 to 9999.' })
   .openapi({ format: 'date', example: '2026-03-27' });
 
 const Municipality = z

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 
-import { pathIdField } from '../../http/fields';
+import { pathIdField, timestampField } from '../../http/fields';
 import { pageSchema, paginationQuery } from '../../http/pagination';
 import { DeadlineBasisSchema, NullableRegionSchema, PLACES_EXAMPLE } from '../calendar/schemas';
 import { DocumentKindSchema, ProcedureTypeCodeSchema } from '../catalog/schemas';
@@ -229,8 +229,7 @@ export const ListProceduresQuery = z
     ...paginationQuery,
     status: z.enum(PROCEDURE_STATUSES).optional(),
     type: ProcedureTypeCodeSchema.optional(),
-    updated_since: z.iso
-      .datetime({ offset: true })
+    updated_since: timestampField()
       .optional()
       .openapi({ description: 'Only procedures changed at or after this time.' }),
   })

@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import type { App, AppEnv } from '../../../http/context';
 import { decodeCursor, encodeCursor } from '../../../http/pagination';
 import { ProblemError } from '../../../http/problem';
+import { isIsoDate } from '../../../lib/dates';
 import type { AccessLogFilter, AccessLogRow } from '../../access-log/queries';
 import { accessLogCells, delegationStatusText } from '../access-log-view';
 import { formatDay, type Lang, type Messages } from '../i18n';
@@ -14,7 +15,6 @@ import { ACCESS_LOG, citizenOrSignIn, problemPage, sessionChrome, Table } from '
 
 const ACCESS_LOG_PAGE = 50;
 const CURSOR_LIST = 'citizen_page_access_log';
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The page's query, as typed: `delegacion`, `inicio`, `fin` (Madrid days) and the `antes` cursor. */
 interface PageQuery {
@@ -53,14 +53,6 @@ function readQuery(c: Context<AppEnv>): PageQuery {
   return { delegacion: q('delegacion'), inicio: q('inicio'), fin: q('fin'), antes: q('antes') };
 }
 
-function validDay(value: string): boolean {
-  return (
-    DAY.test(value) &&
-    !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) &&
-    new Date(`${value}T00:00:00Z`).toISOString().startsWith(value)
-  );
-}
-
 /** The same filter and window for the page and its exports, or the fields in error. */
 function resolve(
   scope: CitizenScope,
@@ -68,8 +60,8 @@ function resolve(
   query: PageQuery,
 ): { filter: AccessLogFilter; before?: string } | { errors: FieldErrors } {
   const errors: FieldErrors = {};
-  if (query.inicio && !validDay(query.inicio)) errors.inicio = t.filterDateInvalid;
-  if (query.fin && !validDay(query.fin)) errors.fin = t.filterDateInvalid;
+  if (query.inicio && !isIsoDate(query.inicio)) errors.inicio = t.filterDateInvalid;
+  if (query.fin && !isIsoDate(query.fin)) errors.fin = t.filterDateInvalid;
   if (!errors.inicio && !errors.fin && query.inicio && query.fin && query.fin < query.inicio)
     errors.fin = t.filterPeriodInvalid;
   if (errors.inicio || errors.fin) return { errors };
