@@ -1,7 +1,9 @@
 import { z } from '@hono/zod-openapi';
 
 import type { PageArgs } from '../db/fragments';
+import { isInstantInRange } from '../lib/dates';
 import { base64UrlDecode, base64UrlEncode } from '../lib/encoding';
+import { isId } from '../lib/ids';
 import { ProblemError } from './problem';
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -43,7 +45,56 @@ export function encodeCursor(list: string, key: CursorKey): string {
   return base64UrlEncode(new TextEncoder().encode(JSON.stringify([list, ...key])));
 }
 
-export function decodeCursor(list: string, cursor: string, arity: number): string[] {
+const INT4_MAX = 2_147_483_647;
+
+/** A non-negative integer no larger than `max`, as a JSON number or as the digits `encodeCursor` wrote for a bigint. */
+function nonNegativeInteger(value: unknown, max: number): boolean {
+  const n =
+    typeof value === 'number' ? value : typeof value === 'string' && /^\d{1,16}$/.test(value) ? Number(value) : NaN;
+  return Number.isSafeInteger(n) && n >= 0 && n <= max;
+}
+
+/**
+ * What each position of a cursor may hold, checked as it is decoded: a cursor is the client's
+ * input, and a forged position must be refused as an invalid cursor, not reach a query that fails.
+ */
+const CURSOR_POSITIONS = {
+  /** An instant exactly as `toISOString` writes it, in the years the API accepts. */
+  timestamp: (v: unknown) => {
+    if (typeof v !== 'string') return false;
+    const at = new Date(v);
+    return isInstantInRange(at) && at.toISOString() === v;
+  },
+  /** A Puente id (`prc_…`, see `newId`). */
+  id: (v: unknown) => typeof v === 'string' && isId(v),
+  /** A `bigint` sequence number: a safe non-negative integer. */
+  bigint: (v: unknown) => nonNegativeInteger(v, Number.MAX_SAFE_INTEGER),
+  /** An `integer` column's value, such as a row number. */
+  integer: (v: unknown) => nonNegativeInteger(v, INT4_MAX),
+} satisfies Record<string, (value: unknown) => boolean>;
+
+export type CursorPosition = keyof typeof CURSOR_POSITIONS;
+/** The positions of a list's cursor, in order. */
+export type CursorShape = readonly CursorPosition[];
+
+/** The key of a list in `(created_at, id)` order (see `createdPage`). */
+export const CREATED_KEY = ['timestamp', 'id'] as const satisfies CursorShape;
+/** The key of a list in the order of a `bigint` sequence. */
+export const SEQUENCE_KEY = ['bigint'] as const satisfies CursorShape;
+
+/**
+ * The positions of a cursor of `list`, each checked against its `shape` (`1` is short for
+ * `SEQUENCE_KEY`); a cursor of another list, of another shape or with a forged position is
+ * `invalid_cursor`. The positions come back as strings.
+ */
+export function decodeCursor(list: string, cursor: string, shape: 1): [string];
+export function decodeCursor<const S extends CursorShape>(
+  list: string,
+  cursor: string,
+  shape: S,
+): { -readonly [K in keyof S]: string };
+export function decodeCursor(list: string, cursor: string, shape: CursorShape | 1): string[] {
+  const positions = shape === 1 ? SEQUENCE_KEY : shape;
   let parsed: unknown;
   try {
     parsed = JSON.parse(new TextDecoder().decode(base64UrlDecode(cursor)));
@@ -53,8 +104,8 @@ export function decodeCursor(list: string, cursor: string, arity: number): strin
   if (
     !Array.isArray(parsed) ||
     parsed[0] !== list ||
-    parsed.length !== arity + 1 ||
-    !parsed.slice(1).every((v) => typeof v === 'string' || typeof v === 'number')
+    parsed.length !== positions.length + 1 ||
+    !positions.every((position, i) => CURSOR_POSITIONS[position](parsed[i + 1]))
   ) {
     throw new ProblemError('invalid_cursor', 'The cursor is not valid for this list.', {
       errors: [
@@ -96,7 +147,7 @@ export async function createdPage<Row extends { created_at: Date; id: string }, 
   fetch: (page: PageArgs) => Promise<readonly Row[]>,
   map: (row: Row) => Item,
 ): Promise<{ data: Item[]; has_more: boolean; next_cursor: string | null }> {
-  const after = query.cursor ? (decodeCursor(list, query.cursor, 2) as [string, string]) : undefined;
+  const after = query.cursor ? decodeCursor(list, query.cursor, CREATED_KEY) : undefined;
   const rows = await fetch({ after, limit: query.limit });
   return toPage(rows, query.limit, list, (r) => [r.created_at.toISOString(), r.id], map);
 }

@@ -56,6 +56,16 @@ export function newId(prefix: IdPrefix): string {
   return `${prefix}_${randomToken()}`;
 }
 
+/** The part of an id after its prefix: base62, 22 characters from `newId`, 8 to 64 accepted. */
+const ID_BODY = '[0-9A-Za-z]{8,64}';
+
 export function idPattern(prefix: IdPrefix): RegExp {
-  return new RegExp(`^${prefix}_[0-9A-Za-z]{8,64}$`);
+  return new RegExp(`^${prefix}_${ID_BODY}$`);
+}
+
+const ANY_ID = new RegExp(`^(?:${ID_PREFIXES.join('|')})_${ID_BODY}$`);
+
+/** An id of any kind Puente makes (`prc_…`, `evt_…`). */
+export function isId(value: string): boolean {
+  return ANY_ID.test(value);
 }

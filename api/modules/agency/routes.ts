@@ -1,7 +1,7 @@
 import { agencyPrincipal } from '../../http/auth';
 import type { App } from '../../http/context';
 import { get, ok, optionalJsonBody, post, routesOf } from '../../http/openapi';
-import { decodeCursor, toPage } from '../../http/pagination';
+import { CREATED_KEY, decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import type { CalendarSnapshot } from '../../lib/calendar';
 import { legalDay } from '../../lib/legal-day';
@@ -128,7 +128,7 @@ export function registerAgency(app: App): void {
 
   app.openapi(routes.queue, async (c) => {
     const { limit, cursor, status } = c.req.valid('query');
-    const after = cursor ? (decodeCursor('agency_queue', cursor, 2) as [string, string]) : undefined;
+    const after = cursor ? decodeCursor('agency_queue', cursor, CREATED_KEY) : undefined;
     const rows = await listAgencyQueue(c.get('sql'), {
       managingBody: agencyPrincipal(c).managingBody,
       status,

@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 
 import type { App, AppEnv } from '../../http/context';
 import { get, ok, post, put, routesOf } from '../../http/openapi';
-import { decodeCursor, pageSchema, paginationQuery, toPage } from '../../http/pagination';
+import { CREATED_KEY, decodeCursor, pageSchema, paginationQuery, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import type { HolidayScope } from '../../lib/holidays';
 import { type CalendarChangeRow, findCalendarChange, type HolidayInput, listCalendarChanges } from './queries';
@@ -199,7 +199,7 @@ export function registerCalendarAdmin(app: App): void {
 
   app.openapi(routes.listChanges, async (c) => {
     const { limit, cursor } = c.req.valid('query');
-    const after = cursor ? (decodeCursor('calendar_changes', cursor, 2) as [string, string]) : undefined;
+    const after = cursor ? decodeCursor('calendar_changes', cursor, CREATED_KEY) : undefined;
     const rows = await listCalendarChanges(c.get('sql'), { after, limit });
     return c.json(
       toPage(rows, limit, 'calendar_changes', (r) => [r.occurred_at.toISOString(), r.id], toChange),

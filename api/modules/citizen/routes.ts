@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { citizenPrincipal } from '../../http/auth';
 import type { App, AppEnv } from '../../http/context';
 import { fileResponse, get, ok, post, routesOf } from '../../http/openapi';
-import { decodeCursor, encodeCursor, toPage } from '../../http/pagination';
+import { CREATED_KEY, decodeCursor, encodeCursor, SEQUENCE_KEY, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import { toAccessLogEntry } from '../access-log/mappers';
 import { AccessLogPageSchema, ListAccessLogQuery } from '../access-log/schemas';
@@ -211,7 +211,7 @@ export function registerCitizen(app: App): void {
   app.openapi(routes.listMyProcedures, async (c) => {
     const scope = citizenScope(c);
     const { limit, cursor } = c.req.valid('query');
-    const after = cursor ? (decodeCursor('my_procedures', cursor, 2) as [string, string]) : undefined;
+    const after = cursor ? decodeCursor('my_procedures', cursor, CREATED_KEY) : undefined;
     const cal = await c.get('deps').calendar.ensure(c.get('sql'));
     const rows = await listMyProcedureSummaries(c.get('sql'), scope, cal, { after, limit });
     const today = todayOf(scope);
@@ -283,7 +283,7 @@ export function registerCitizen(app: App): void {
     const scope = citizenScope(c);
     const { limit, cursor, delegation_id, from, to } = c.req.valid('query');
     const filter = accessLogFilter(scope, { delegationId: delegation_id, from, to });
-    const before = cursor ? decodeCursor('my_access_log', cursor, 1)[0] : undefined;
+    const before = cursor ? decodeCursor('my_access_log', cursor, SEQUENCE_KEY)[0] : undefined;
     const { rows, older } = await accessLogPage(c.get('sql'), filter, { before, limit });
     return c.json(
       {
@@ -299,7 +299,7 @@ export function registerCitizen(app: App): void {
     const scope = citizenScope(c);
     const { limit, cursor, delegation_id, from, to, format, lang = 'es' } = c.req.valid('query');
     const filter = accessLogFilter(scope, { delegationId: delegation_id, from, to });
-    const before = cursor ? decodeCursor('my_access_log', cursor, 1)[0] : undefined;
+    const before = cursor ? decodeCursor('my_access_log', cursor, SEQUENCE_KEY)[0] : undefined;
     const { rows } = await accessLogPage(c.get('sql'), filter, { before, limit });
     return sendAccessLogExport(c, scope, format, lang, filter, rows);
   });

@@ -126,7 +126,7 @@ export function registerDelegationRequestBatches(app: App): void {
     });
     if (!batch) throw new ProblemError('not_found', 'No such batch.');
     const list = `delegation_request_batch_rows:${batch.id}:${status ?? ''}`;
-    const afterRow = cursor ? Number(decodeCursor(list, cursor, 1)[0]) : undefined;
+    const afterRow = cursor ? Number(decodeCursor(list, cursor, ['integer'])[0]) : undefined;
     const rows = await listBatchRows(sql, { batchId: batch.id, status, afterRow, limit });
     return c.json(
       toPage(rows, limit, list, (r) => [r.row_number], toBatchRow),

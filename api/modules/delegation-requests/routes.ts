@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { organizationPrincipal } from '../../http/auth';
 import type { App, AppEnv } from '../../http/context';
 import { created, get, ok, post, routesOf } from '../../http/openapi';
-import { decodeCursor, toPage } from '../../http/pagination';
+import { CREATED_KEY, decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import { toDelegationRequest } from './mappers';
 import { type DelegationRequestRow, findDelegationRequest, listDelegationRequests } from './queries';
@@ -72,7 +72,7 @@ export async function requestPage(
   query: { limit: number; cursor?: string; status?: (typeof REQUEST_STATUSES)[number] },
   object: 'delegation_requests' | 'my_delegation_requests',
 ) {
-  const after = query.cursor ? (decodeCursor(object, query.cursor, 2) as [string, string]) : undefined;
+  const after = query.cursor ? decodeCursor(object, query.cursor, CREATED_KEY) : undefined;
   const rows = await listDelegationRequests(c.get('sql'), {
     ...who,
     status: query.status,

@@ -5,7 +5,7 @@ import { organizationPrincipal } from '../../http/auth';
 import type { App, AppEnv } from '../../http/context';
 import { checkIfMatch, etagOf } from '../../http/etag';
 import { created, fileResponse, get, ok, patch, post, routesOf } from '../../http/openapi';
-import { decodeCursor, toPage } from '../../http/pagination';
+import { CREATED_KEY, decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import type { CalendarSnapshot } from '../../lib/calendar';
 import { newId } from '../../lib/ids';
@@ -189,7 +189,7 @@ export function registerProcedures(app: App): void {
   app.openapi(routes.listProcedures, async (c) => {
     const principal = organizationPrincipal(c);
     const { limit, cursor, status, type, updated_since } = c.req.valid('query');
-    const after = cursor ? (decodeCursor('procedures', cursor, 2) as [string, string]) : undefined;
+    const after = cursor ? decodeCursor('procedures', cursor, CREATED_KEY) : undefined;
     const day = today(c);
     const rows = await listProcedures(c.get('sql'), {
       organizationId: principal.organizationId,

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 
 import type { App, AppEnv } from '../../../http/context';
-import { decodeCursor, encodeCursor } from '../../../http/pagination';
+import { decodeCursor, encodeCursor, SEQUENCE_KEY } from '../../../http/pagination';
 import { ProblemError } from '../../../http/problem';
 import { isIsoDate } from '../../../lib/dates';
 import type { AccessLogFilter, AccessLogRow } from '../../access-log/queries';
@@ -66,7 +66,7 @@ function resolve(
     errors.fin = t.filterPeriodInvalid;
   if (errors.inicio || errors.fin) return { errors };
   const filter = accessLogFilter(scope, { delegationId: query.delegacion, from: query.inicio, to: query.fin });
-  const before = query.antes ? decodeCursor(CURSOR_LIST, query.antes, 1)[0] : undefined;
+  const before = query.antes ? decodeCursor(CURSOR_LIST, query.antes, SEQUENCE_KEY)[0] : undefined;
   return { filter, before };
 }
 

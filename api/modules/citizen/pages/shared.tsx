@@ -8,7 +8,7 @@ import type { Config } from '../../../config';
 import type { Sql } from '../../../db/sql';
 import { citizenFromSession, type CitizenPrincipal, SESSION_COOKIE } from '../../../http/auth';
 import type { AppEnv } from '../../../http/context';
-import { type CursorKey, decodeCursor, toPage } from '../../../http/pagination';
+import { CREATED_KEY, type CursorKey, decodeCursor, toPage } from '../../../http/pagination';
 import { ProblemError } from '../../../http/problem';
 import { listProcedureTypes } from '../../catalog/queries';
 import { PROCEDURE_TYPE_CODES, type Subject } from '../../catalog/schemas';
@@ -253,7 +253,7 @@ export async function citizenListPage<Row>(
   const scope = scopeOf(citizen, citizenLivemodeFilter(c), c.get('deps').clock.now());
   const rows = await orProblemPage(c, citizen, list.path, () =>
     read(scope, {
-      after: cursor ? (decodeCursor(list.name, cursor, 2) as [string, string]) : undefined,
+      after: cursor ? decodeCursor(list.name, cursor, CREATED_KEY) : undefined,
       limit: list.size,
     }),
   );
