@@ -2,6 +2,7 @@ import type { Hook } from '@hono/zod-openapi';
 import { createRoute, type RouteConfig, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 
+import { textFaults } from '../lib/text';
 import type { MemberRole } from './auth';
 import type { AppEnv } from './context';
 import { type ParameterLocation, ProblemError, type ProblemFieldError } from './problem';
@@ -269,8 +270,34 @@ export function validationProblem(errors: ProblemFieldError[]): ProblemError {
   return new ProblemError('validation_failed', detail, { errors });
 }
 
-/** Turns zod validation failures of any request part into one 400 problem with pointers. */
+/** Every string of a body that cannot be stored as text (see `textFault`), as field errors. */
+function textErrors(value: unknown, where: ParameterLocation): ProblemFieldError[] {
+  return textFaults(value).map(({ path, detail }) => ({ pointer: toPointer(path), in: where, detail }));
+}
+
+/** A request part as zod judged it: its output, or the issues (and the input, which the validator passes along). */
+type Judged = { success: true; data: unknown } | { success: false; data?: unknown; error: z.ZodError };
+
+/**
+ * Refuses a request part with one 400 problem with pointers: zod's issues and, in a body, every
+ * string that cannot be stored as text. Only bodies are searched: a URL cannot carry such a string
+ * past `refuseNulCharacters`, nor a header at all.
+ */
+function refuseInvalid(result: Judged, where: ParameterLocation): void {
+  const text = where === 'body' ? textErrors(result.data, where) : [];
+  if (result.success && text.length === 0) return;
+  const schema = result.success ? [] : zodIssuesToErrors(result.error.issues, where);
+  throw validationProblem([...text, ...schema.filter((e) => !text.some((t) => t.pointer === e.pointer))]);
+}
+
+/** Turns validation failures of any request part into one 400 problem with pointers (see `refuseInvalid`). */
 export const validationHook: Hook<unknown, any, string, unknown> = (result) => {
-  if (result.success) return;
-  throw validationProblem(zodIssuesToErrors(result.error.issues, TARGET_LOCATION[result.target] ?? 'body'));
+  refuseInvalid(result, TARGET_LOCATION[result.target] ?? 'body');
 };
+
+/** A JSON body a handler reads itself, judged as the routes' hook judges theirs: its output, or a 400. */
+export function parseJsonBody<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const result = schema.safeParse(value);
+  refuseInvalid(result.success ? result : { success: false, data: value, error: result.error }, 'body');
+  return result.data as z.output<S>;
+}

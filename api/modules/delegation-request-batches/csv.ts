@@ -2,6 +2,7 @@
 import { parse } from 'csv-parse/browser/esm/sync';
 
 import { ProblemError } from '../../http/problem';
+import { isStorableText, textFault } from '../../lib/text';
 
 /** A CSV record with its line in the file (where it starts) and its cells by column name. */
 export interface CsvRecord {
@@ -60,6 +61,7 @@ export function parseCsv(
   knownColumns: readonly string[],
   requiredColumns: readonly string[],
 ): CsvRecord[] {
+  refuseUnstorableText(text);
   const delimiter = detectDelimiter(text);
   let parsed: Array<{ record: string[]; info: { lines: number } }>;
   try {
@@ -116,6 +118,20 @@ export function parseCsv(
     const out: CsvRecord = { line: info.lines - inner, cells };
     if (record.length !== header.length) out.fieldCountMismatch = { expected: header.length, actual: record.length };
     return out;
+  });
+}
+
+/**
+ * A file with text that cannot be stored (see `textFault`: a NUL, most often from a spreadsheet or
+ * UTF-16 text sent as CSV) is refused naming its first such line, as a JSON body is.
+ */
+function refuseUnstorableText(text: string): void {
+  if (isStorableText(text)) return;
+  const lines = text.split(/\r\n|\n|\r/);
+  const index = lines.findIndex((l) => !isStorableText(l));
+  const detail = `Line ${index + 1}: ${textFault(lines[index]!)}`;
+  throw new ProblemError('validation_failed', `${detail} Save the file as CSV UTF-8.`, {
+    errors: [{ pointer: '/file', in: 'body', detail }],
   });
 }
 

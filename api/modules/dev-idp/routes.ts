@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 
 import type { App } from '../../http/context';
 import { personalIdField } from '../../http/fields';
-import { validationProblem, zodIssuesToErrors } from '../../http/openapi';
+import { parseJsonBody } from '../../http/openapi';
 import { issueDevIdToken } from './tokens';
 
 const TokenRequest = z.object({ id_number: personalIdField(), name: z.string().min(2).max(200) }).strict();
@@ -18,17 +18,9 @@ export function registerDevIdentityProvider(app: App): void {
   });
 
   app.post('/dev-idp/token', async (c) => {
-    const parsed = TokenRequest.safeParse(await c.req.json().catch(() => null));
-    if (!parsed.success) throw validationProblem(zodIssuesToErrors(parsed.error.issues, 'body'));
+    const body = parseJsonBody(TokenRequest, await c.req.json().catch(() => null));
     const { config, signingKeys, clock } = c.get('deps');
-    const idToken = await issueDevIdToken(
-      signingKeys,
-      c.get('sql'),
-      config,
-      parsed.data.id_number,
-      parsed.data.name,
-      clock.now(),
-    );
+    const idToken = await issueDevIdToken(signingKeys, c.get('sql'), config, body.id_number, body.name, clock.now());
     c.header('x-puente-development', 'This identity provider is for development only.');
     return c.json({ id_token: idToken, token_type: 'Bearer', expires_in: 3600 });
   });
