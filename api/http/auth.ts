@@ -6,6 +6,7 @@ import type { Config } from '../config';
 import { BoundedMap } from '../lib/bounded-map';
 import { checkPersonalId } from '../lib/identifiers';
 import { constantTimeEqual } from '../lib/secrets';
+import { isStorableText } from '../lib/text';
 import type { AppEnv } from './context';
 import { ProblemError } from './problem';
 import {
@@ -411,6 +412,9 @@ export async function verifyCitizenToken(
   const checked = typeof raw === 'string' ? checkPersonalId(raw) : undefined;
   if (!checked?.ok) throw citizenRejected(`The ID token has no valid id number in its "${idClaim}" claim.`);
   const name = payload[nameClaim];
+  // The name is stored as text: one that cannot be (see `textFault`) makes the token invalid.
+  if (typeof name === 'string' && !isStorableText(name))
+    throw citizenRejected(`The ID token's "${nameClaim}" claim is not valid text.`);
   return { idNumber: checked.value, name: typeof name === 'string' ? name : null };
 }
 

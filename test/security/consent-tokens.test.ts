@@ -6,11 +6,13 @@ import { memoryLogger } from '../../api/http/logger';
 import { SecretBox } from '../../api/lib/crypto-box';
 import { base64UrlEncode } from '../../api/lib/encoding';
 import { SigningKeyStore } from '../../api/modules/consent/keys';
+import { issueDevIdToken } from '../../api/modules/dev-idp/tokens';
 import { nodeDeps } from '../../api/node/runtime';
 import { createTestApp, type TestApp } from '../support/app';
 import {
   ADMIN_TOKEN,
   auth,
+  dni,
   expectProblem,
   grantDelegation,
   mintToken,
@@ -99,6 +101,22 @@ describe('consent tokens are verified strictly', () => {
     await expectProblem(await check(org.liveKey, sameKid), 403, 'consent_signature_invalid');
   });
 
+  it('refuses a key id that Puente could not have made as an invalid token, without looking it up', async () => {
+    const withKid = (kid: string) =>
+      `${base64UrlEncode(new TextEncoder().encode(JSON.stringify({ alg: 'EdDSA', typ: 'puente-consent+jwt', kid })))}.e30.c2ln`;
+    for (const kid of ['\u0000', 'ck_\u0000', 'ck_\ud800', 'ck 2026', 'x'.repeat(65), '']) {
+      const problem = await expectProblem(await check(org.liveKey, withKid(kid)), 403, 'consent_invalid');
+      expect(problem.detail).toMatch(/key id/);
+      const introspected = await t.request('/v1/consent-tokens/introspect', {
+        method: 'POST',
+        headers: auth(org.liveKey),
+        json: { token: withKid(kid) },
+      });
+      expect(introspected.status).toBe(200);
+      expect(await introspected.json()).toMatchObject({ active: false, reason: 'consent_invalid' });
+    }
+  });
+
   it('refuses expired and not-yet-valid tokens', async () => {
     t.clock.advance(11 * 60_000);
     try {
@@ -143,6 +161,24 @@ describe('consent tokens are verified strictly', () => {
       403,
       'scope_insufficient',
     );
+  });
+});
+
+describe('citizen ID tokens', () => {
+  it('refuses a token whose name cannot be stored as text, and records no citizen', async () => {
+    const store = new SigningKeyStore(new SecretBox(t.config.secretKey));
+    for (const name of ['Ana\u0000Gil', 'Ana \ud800']) {
+      const idToken = await issueDevIdToken(store, t.sql, t.config, dni(7601), name, t.clock.now());
+      const [before] = await t.sql<{ n: number }[]>`select count(*)::int as n from citizens`;
+      const problem = await expectProblem(
+        await t.request('/v1/me/delegations', { headers: auth(idToken) }),
+        401,
+        'citizen_token_invalid',
+      );
+      expect(problem.detail).toMatch(/"name" claim/);
+      const [after] = await t.sql<{ n: number }[]>`select count(*)::int as n from citizens`;
+      expect(after!.n).toBe(before!.n);
+    }
   });
 });
 

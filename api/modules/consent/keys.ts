@@ -23,6 +23,16 @@ const VERIFIED_TOKENS_KEPT = 10_000;
 export type { SigningKey } from '../../deps';
 
 /**
+ * What a key id looks like: Puente makes `ck_20260302_aBcDeFgH` (see `createKey`). A token's `kid`
+ * is the sender's input; one outside this alphabet or length names no key and is not looked up.
+ */
+const KEY_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+export function isKeyId(kid: string): boolean {
+  return KEY_ID.test(kid);
+}
+
+/**
  * Ed25519 signing keys kept in the database (private halves encrypted), shared by every
  * instance. The current key is cached for a minute; after a rotation an instance may sign with
  * the previous key that long, which verifiers still accept because both are published.
@@ -55,7 +65,7 @@ export class SigningKeyStore implements SigningKeys {
     return key;
   }
 
-  /** Public key for a `kid`; keys never change, so they are cached for good. Unknown kid → undefined. */
+  /** Public key for a `kid`; keys never change, so they are cached for good. Unknown or malformed kid → undefined. */
   verificationKey(sql: Sql, purpose: KeyPurpose, kid: string): Promise<CryptoKey | undefined> {
     return this.publicKey(
       sql,
@@ -81,6 +91,7 @@ export class SigningKeyStore implements SigningKeys {
   ): Promise<K | undefined> {
     const cached = cache.get(kid);
     if (cached) return cached;
+    if (!isKeyId(kid)) return undefined;
     const row = await findKey(sql, kid);
     if (!row || row.purpose !== purpose) return undefined;
     const key = await importKey(row.public_jwk as JWK);

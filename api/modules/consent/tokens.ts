@@ -9,7 +9,7 @@ import { base64UrlDecode, base64UrlEncode } from '../../lib/encoding';
 import { newId } from '../../lib/ids';
 import type { ProcedureTypeCode } from '../catalog/schemas';
 import type { Capacity } from '../delegations/scope';
-import { SIGNING_ALG } from './keys';
+import { isKeyId, SIGNING_ALG } from './keys';
 
 export const CONSENT_TOKEN_TYPE = 'puente-consent+jwt';
 
@@ -104,6 +104,7 @@ export async function verifyConsentToken(
   if (header.typ !== CONSENT_TOKEN_TYPE)
     throw invalid('consent_invalid', `The token type must be ${CONSENT_TOKEN_TYPE}.`);
   if (typeof header.kid !== 'string') throw invalid('consent_invalid', 'The token has no key id.');
+  if (!isKeyId(header.kid)) throw invalid('consent_invalid', 'The token key id is not one Puente could have made.');
   // No extension this verifier does not implement (RFC 7515 §4.1.11), no unencoded payload.
   if (header.crit !== undefined || header.b64 !== undefined)
     throw invalid('consent_invalid', 'The token header carries extensions Puente does not accept.');
