@@ -1,11 +1,12 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { routePath } from 'hono/route';
 
 import type { Deps } from '../deps';
 import { newId } from '../lib/ids';
 import type { AppEnv } from './context';
-import { ProblemError, problemResponse } from './problem';
+import { toPointer, validationProblem } from './openapi';
+import { ProblemError, type ProblemFieldError, problemResponse } from './problem';
 
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
@@ -61,7 +62,15 @@ export function toProblem(error: unknown): ProblemError | undefined {
       return new ProblemError('malformed_json', 'The request body is not valid JSON.');
     }
     if (error.status === 400 && /formdata/i.test(error.message)) {
-      return new ProblemError('validation_failed', 'The multipart body could not be parsed.');
+      return new ProblemError('validation_failed', 'The multipart body could not be parsed.', {
+        errors: [
+          {
+            pointer: '',
+            in: 'body',
+            detail: 'Not a multipart/form-data body with the boundary its Content-Type names.',
+          },
+        ],
+      });
     }
     const code = HTTP_EXCEPTION_CODES[error.status];
     if (code) return new ProblemError(code);
@@ -90,26 +99,60 @@ export function errorHandler(deps: Deps) {
   };
 }
 
+/** One percent-encoded part of a URL decoded, or undefined when it is not validly encoded. */
+function decodePart(raw: string): string | undefined {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
+}
+
+/** What is wrong with a decoded part of a URL (see `refuseNulCharacters`), if anything. */
+function partFault(decoded: string | undefined): string | undefined {
+  if (decoded === undefined) return 'Not validly percent-encoded.';
+  return decoded.includes('\u0000') ? 'NUL characters are not allowed.' : undefined;
+}
+
+/**
+ * The faulty segments of the path, each named as its route's parameter (`/id` for the segment
+ * `:id` of `/v1/members/:id`), or as the whole path (`''`) where the segment is no parameter.
+ */
+function pathErrors(c: Context<AppEnv>, pathname: string): ProblemFieldError[] {
+  const route = routePath(c, -1).split('/');
+  return pathname.split('/').flatMap((segment, i) => {
+    const detail = partFault(decodePart(segment));
+    if (!detail) return [];
+    const param = /^:([^{?]+)/.exec(route[i] ?? '')?.[1];
+    return [{ pointer: param ? toPointer([param]) : '', in: 'path' as const, detail }];
+  });
+}
+
+/** The faulty parameters of the query, each named by its name (as sent, when the name itself is not decodable). */
+function queryErrors(search: string): ProblemFieldError[] {
+  return search
+    .slice(1)
+    .split('&')
+    .flatMap((pair) => {
+      const [rawName = '', ...rest] = pair.replace(/\+/g, ' ').split('=');
+      const name = decodePart(rawName);
+      const detail = partFault(name) ?? partFault(decodePart(rest.join('=')));
+      return detail ? [{ pointer: toPointer([name ?? rawName]), in: 'query' as const, detail }] : [];
+    });
+}
+
 /**
  * PostgreSQL text cannot hold NUL characters; refuse them in the path and query up front, as a
- * validation error, rather than let a query fail.
+ * validation error naming the parameter (in the path or in the query), rather than let a query
+ * fail. Malformed percent-encoding is refused the same way.
  */
 export function refuseNulCharacters(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     // Only percent-encoding can smuggle a NUL (or be malformed); most URLs have none.
     if (!c.req.url.includes('%')) return next();
-    let decoded: string;
-    try {
-      const url = new URL(c.req.url);
-      decoded = decodeURIComponent(url.pathname + url.search);
-    } catch {
-      throw new ProblemError('validation_failed', 'The URL is not validly percent-encoded.');
-    }
-    if (decoded.includes('\u0000')) {
-      throw new ProblemError('validation_failed', 'The URL contains a NUL character.', {
-        errors: [{ pointer: '', in: 'query', detail: 'NUL characters are not allowed.' }],
-      });
-    }
+    const url = new URL(c.req.url);
+    const errors = [...pathErrors(c, url.pathname), ...queryErrors(url.search)];
+    if (errors.length > 0) throw validationProblem(errors);
     await next();
   };
 }

@@ -67,6 +67,57 @@ describe('SQL injection', () => {
   });
 });
 
+describe('malformed URLs and bodies', () => {
+  it('name the parameter at fault, in the path or in the query', async () => {
+    const cases: Array<[string, string, 'path' | 'query']> = [
+      ['/v1/members?status=%zz', '/status', 'query'],
+      ['/v1/members?status=active%00', '/status', 'query'],
+      ['/v1/members?limit=5&st%zzatus=x', '/st%zzatus', 'query'],
+      ['/v1/members?cursor=a%2', '/cursor', 'query'],
+      ['/v1/members/mem_%00', '/id', 'path'],
+      ['/v1/members/%E0%A4%A', '/id', 'path'],
+      ['/v1/procedures/prc_x%00/timeline', '/id', 'path'],
+      ['/v1/mem%00bers', '', 'path'],
+    ];
+    for (const [path, pointer, where] of cases) {
+      const problem = await expectProblem(
+        await t.request(path, { headers: auth(org.testKey) }),
+        400,
+        'validation_failed',
+      );
+      expect(problem.errors, path).toEqual([expect.objectContaining({ pointer, in: where })]);
+    }
+    const both = await expectProblem(
+      await t.request('/v1/members/mem_%00?status=%zz', { headers: auth(org.testKey) }),
+      400,
+      'validation_failed',
+    );
+    expect(both.errors).toEqual([
+      expect.objectContaining({ pointer: '/id', in: 'path' }),
+      expect.objectContaining({ pointer: '/status', in: 'query' }),
+    ]);
+  });
+
+  it('name the body when a multipart body cannot be parsed, and store nothing', async () => {
+    const draft = await createDraft(t, org.testKey, token, 'JUB', FORMS.JUB);
+    const count = async () => (await t.sql<{ n: number }[]>`select count(*)::int as n from documents`)[0]!.n;
+    const before = await count();
+    for (const body of ['', '--x\r\nContent-Disposition: form-data; name="kind"\r\n\r\nDNI_NIE']) {
+      const problem = await expectProblem(
+        await t.request(`/v1/procedures/${draft.id}/documents`, {
+          method: 'POST',
+          headers: consentHeaders(org.testKey, token, { 'content-type': 'multipart/form-data; boundary=x' }),
+          body,
+        }),
+        400,
+        'validation_failed',
+      );
+      expect(problem.errors).toEqual([expect.objectContaining({ pointer: '', in: 'body' })]);
+    }
+    expect(await count()).toBe(before);
+  });
+});
+
 describe('mass assignment', () => {
   it('refuses livemode, status and organization_id in bodies instead of applying them', async () => {
     const attempts: Array<[string, string, Record<string, unknown>, Record<string, string>]> = [
