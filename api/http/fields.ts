@@ -42,6 +42,21 @@ export const ibanField = () =>
 
 export const emailField = () => z.email().max(254).openapi({ example: 'contacto@gestoriamartinez.es' });
 
+/** The largest amount taken, in euros: a monthly benefit, well inside the `numeric(12, 2)` it is stored in. */
+const MAX_EURO_AMOUNT = 1_000_000;
+
+/**
+ * An amount in euros, stored as `numeric(12, 2)`: from 0 to a million, in cents at most. More
+ * decimals are refused, not rounded away where it is stored.
+ */
+export const euroAmountField = () =>
+  z
+    .number()
+    .nonnegative()
+    .max(MAX_EURO_AMOUNT)
+    .refine((n) => Number(n.toFixed(2)) === n, { message: 'At most two decimals: an amount in euros and cents.' })
+    .openapi({ description: 'Amount in euros, with at most two decimals.' });
+
 /** A path parameter that names a resource by its id, such as `{id}` in `/v1/procedures/{id}`. */
 export const pathIdField = (name: string, example: string) =>
   z

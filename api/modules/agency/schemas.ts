@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 
+import { euroAmountField } from '../../http/fields';
 import { pageSchema, paginationQuery } from '../../http/pagination';
 import { DocumentKindSchema } from '../catalog/schemas';
 import { DOCUMENT_EXAMPLE, DocumentSchema } from '../documents/schemas';
@@ -42,12 +43,9 @@ export const ResolveBody = z
   .object({
     outcome: z.enum(RESOLUTIONS),
     text: z.string().min(10).max(8000).openapi({ description: 'The resolution as notified.' }),
-    amount: z
-      .number()
-      .nonnegative()
-      .max(1_000_000)
+    amount: euroAmountField()
       .optional()
-      .openapi({ description: 'Monthly amount in euros, when granted.' }),
+      .openapi({ description: 'Monthly amount in euros, when granted; at most two decimals.' }),
   })
   .strict()
   .openapi('ResolveProcedureRequest', {
@@ -95,7 +93,9 @@ export const SandboxAdvanceBody = z
       .max(4000)
       .optional()
       .openapi({ description: "The requirement's, resolution's or declaration's text." }),
-    amount: z.number().nonnegative().max(1_000_000).optional(),
+    amount: euroAmountField().optional().openapi({
+      description: "The resolution's monthly amount in euros; at most two decimals.",
+    }),
   })
   .strict()
   .openapi('SandboxAdvanceRequest', {

@@ -5188,7 +5188,7 @@ export interface components {
             outcome: "approved" | "partially_approved" | "denied";
             /** @description The resolution as notified. */
             text: string;
-            /** @description Monthly amount in euros, when granted. */
+            /** @description Monthly amount in euros, when granted; at most two decimals. */
             amount?: number;
         };
         NotificationList: {
@@ -5466,6 +5466,7 @@ export interface components {
             kinds?: components["schemas"]["DocumentKind"][];
             /** @description The requirement's, resolution's or declaration's text. */
             message?: string;
+            /** @description The resolution's monthly amount in euros; at most two decimals. */
             amount?: number;
         };
         MyProcedureList: {
