@@ -11,15 +11,25 @@ export function sniffType(bytes: Uint8Array): AcceptedType | undefined {
   return SIGNATURES.find(([, sig]) => sig.every((b, i) => bytes[i] === b))?.[0];
 }
 
-/** A file name safe to store and to send back in Content-Disposition: no paths, no control characters. */
+/** The longest file name stored, in characters (code points, so that none is cut in half). */
+const MAX_FILENAME_CHARACTERS = 150;
+
+/**
+ * A file name safe to store and to send back in Content-Disposition: no paths, no control
+ * characters, and no bidirectional controls (U+200E, U+200F, U+202A–U+202E, U+2066–U+2069), which
+ * can make `dni\u202Efdp.exe` read as `dniexe.pdf`.
+ */
 export function safeFilename(name: string, type: AcceptedType): string {
   const base = name.split(/[\\/]/).pop() ?? '';
-  const cleaned = base
-    .normalize('NFC')
-    .replace(/[\u0000-\u001f\u007f-\u009f"<>:|?*]/g, '')
-    .replace(/^\.+/, '')
-    .trim()
-    .slice(0, 150);
+  const cleaned = Array.from(
+    base
+      .normalize('NFC')
+      .replace(/[\u0000-\u001f\u007f-\u009f"<>:|?*\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
+      .replace(/^\.+/, '')
+      .trim(),
+  )
+    .slice(0, MAX_FILENAME_CHARACTERS)
+    .join('');
   const extension = type === 'application/pdf' ? '.pdf' : type === 'image/png' ? '.png' : '.jpg';
   return cleaned.length > 0 ? cleaned : `documento${extension}`;
 }
