@@ -124,6 +124,14 @@ describe('a replayed consented write', () => {
     expect(otherType.procedure_type).toBe('JUB');
     expect(await logged('req_create_imvonly_1')).toEqual([]);
 
+    // Another client's token, covering the same type: the draft created is the first client's,
+    // so it is not served (nor logged for the other client), as a fresh request on it would not be.
+    const other = await delegatedDraft(t, org.liveKey, { capacities: ALL, procedure_types: ['JUB'] });
+    const foreign = await create(other.token, 'req_create_other_001');
+    expect(foreign.headers.get('idempotent-replayed')).toBeNull();
+    await expectProblem(foreign, 404, 'not_found');
+    expect(await logged('req_create_other_001')).toEqual([]);
+
     await t.request(`/v1/me/delegations/${g.delegationId}/revoke`, { method: 'POST', headers: auth(g.citizenToken!) });
     await expectProblem(await create(g.token, 'req_create_revoked_1'), 403, 'delegation_inactive');
     expect(await logged('req_create_revoked_1')).toEqual([]);

@@ -256,7 +256,9 @@ async function gate<T>(
   c.set('consentGrant', {
     capacity: facts.capacity as Capacity,
     action: need.action,
-    procedureId: need.procedureId ?? null,
+    // A procedure the request created is the one its answer shows: a replay is judged on it (its
+    // citizen must be the new token's), as every other write on a procedure is.
+    procedureId: need.procedureId ?? (args.log.resourceType === 'procedure' ? args.log.resourceId : null),
     procedureType: need.procedureType ?? null,
     resource: { type: args.log.resourceType, id: args.log.resourceId },
   });
