@@ -550,13 +550,6 @@ export function assess(
       local_days_known: m !== undefined && unknownYears.length === 0,
     };
   });
-  if (!places.some((p) => p.role === 'office')) {
-    warnings.push({
-      code: 'office_unknown',
-      message:
-        "The deciding office's seat is not known: the days of its community and municipality (the provincial capital) were not counted, so the true deadline may be later. Give the office's province.",
-    });
-  }
   for (const place of new Set(result.conflicts.map((c) => c.place))) {
     const dates = [...new Set(result.conflicts.filter((c) => c.place === place).map((c) => c.date))].join(', ');
     const name = cal.municipalities.get(place)?.name ?? place;

@@ -150,8 +150,15 @@ describe.skipIf(!haveChromium)('avisos pages in a real browser, in Spanish and E
       expect(await rows.filter({ hasText: own }).innerText()).toContain(lang === 'es' ? 'Enviado' : 'Sent');
     });
 
-    // The unsubscribe link of the request's aviso works signed out: it asks, then turns the kind off.
-    const unsubscribe = requestText.match(/https?:\/\/\S+\/avisos\/baja\?t=\S+/)![0]!;
+    // The firm's address subscribed to nothing: the request's aviso there has no unsubscribe link.
+    expect(requestText).not.toContain('/avisos/baja');
+    // Another firm's request reaches the citizen's own address; its unsubscribe link works signed
+    // out: it asks, then turns the kind off.
+    const second = await registerOrg(h.t, { legal_name: 'Asesoría Segunda S.L.' });
+    await createRequest(h.t, second.testKey, delegationRequestBody(idNumber, { citizen: { id_number: idNumber } }));
+    expect(await deliver()).toBe(1);
+    const ownText = await openMail(page, own);
+    const unsubscribe = ownText.match(/https?:\/\/\S+\/avisos\/baja\?t=[^\s&]+/)![0]!;
     const anonymous = await h.newPage();
     await anonymous.goto(unsubscribe);
     await inBothLanguages(anonymous, 'unsubscribe, asking', async (lang) => {

@@ -321,6 +321,8 @@ describe('GET /v1/calendar/holidays', () => {
     expect(by('national_holiday')).toHaveLength(8);
     expect(by('regional_holiday')).toEqual(['2026-04-02', '2026-05-02', '2026-11-02', '2026-12-07']);
     expect(by('local_holiday')).toEqual(['2026-05-15', '2026-11-09']);
+    // A list of one place's holidays has no deciding office to miss.
+    expect(body.warnings).toEqual([]);
   });
 
   it('a year without data is 422 calendar_unavailable', async () => {

@@ -97,7 +97,15 @@ export function computeDeadline(
         ? addMonths(cal, from, amount, places)
         : addNaturalDays(cal, from, amount, places),
   );
-  return { result, ...assess(cal, places, result) };
+  const { places: reports, warnings } = assess(cal, places, result);
+  if (!places.some((p) => p.role === 'office')) {
+    warnings.push({
+      code: 'office_unknown',
+      message:
+        "The deciding office's seat is not known: the days of its community and municipality (the provincial capital) were not counted, so the true deadline may be later. Give the office's province.",
+    });
+  }
+  return { result, places: reports, warnings };
 }
 
 export interface ListedHoliday {
