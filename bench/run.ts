@@ -286,7 +286,7 @@ if (!embedded && wants('lists')) {
       await tx`insert into delegations (id, organization_id, livemode, citizen_id, request_id, scope, scope_version, procedure_types, capacities, valid_from, valid_until, created_at)
         values (${'dlg_bench' + size}, ${seededOrg}, false, ${citizen_id}, ${'dlr_bench' + size}, ${tx.json({ procedure_types: ['JUB'], subjects: [], capacities: ['consult'] } as never)}, 1, '{JUB}', '{consult}', '2026-01-01', '2027-12-31', now())`;
       await tx`insert into procedures (id, organization_id, livemode, citizen_id, delegation_id, type, status, form, created_by_member_id, created_at, updated_at)
-        select 'prc_bench' || ${size} || '_' || g, ${seededOrg}, false, ${citizen_id}, ${'dlg_bench' + size}, 'JUB', 'draft', '{}'::jsonb, ${'mem_bench' + size},
+        select 'prc_bench' || ${size} || 'n' || g, ${seededOrg}, false, ${citizen_id}, ${'dlg_bench' + size}, 'JUB', 'draft', '{}'::jsonb, ${'mem_bench' + size},
                now() - (g || ' seconds')::interval, now() - (g || ' seconds')::interval
         from generate_series(1, ${size}) g`;
       await tx`update api_keys set organization_id = ${seededOrg}, member_id = ${'mem_bench' + size} where id = ${keyRow.id}`;
