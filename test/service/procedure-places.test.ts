@@ -6,22 +6,10 @@ import { CalendarStore } from '../../api/modules/calendar/store';
 import { runScheduler } from '../../api/modules/events/scheduler';
 import { createTestApp, type TestApp } from '../support/app';
 import { ADMIN_TOKEN, auth, expectProblem, grantDelegation, mintToken, registerOrg } from '../support/fixtures';
-import { ALCALA_APPLICANT_MADRID_OFFICE } from '../support/places';
-import { APPLICANT, consentHeaders, createDraft, FORMS, uploadAll } from '../support/procedures';
+import { ALCALA_APPLICANT, ALCALA_APPLICANT_MADRID_OFFICE } from '../support/places';
+import { consentHeaders, createDraft, FORMS, uploadAll } from '../support/procedures';
 
 const NCM_DOCS = ['DNI_NIE', 'BIRTH_CERT', 'MEDICAL_REPORT', 'COMPANY_CERT', 'IBAN_CERT'];
-// Alcalá de Henares (28005): Comunidad de Madrid has no local-day data outside the capital.
-const ALCALA = {
-  ...APPLICANT,
-  address: {
-    ...APPLICANT.address,
-    street: 'Calle Mayor 1',
-    postal_code: '28801',
-    municipality: 'Alcalá de Henares',
-    municipality_code: '28005',
-  },
-};
-
 let t: TestApp;
 let key: string;
 let token: string;
@@ -48,11 +36,14 @@ const refresh = async () => {
 };
 
 /** Creates an NCM whose applicant lives in Alcalá, with these fields of the address changed. */
-const createFrom = (address: Partial<typeof ALCALA.address>) =>
+const createFrom = (address: Partial<typeof ALCALA_APPLICANT.address>) =>
   t.request('/v1/procedures', {
     method: 'POST',
     headers: h,
-    json: { type: 'NCM', form: { ...FORMS.NCM, applicant: { ...ALCALA, address: { ...ALCALA.address, ...address } } } },
+    json: {
+      type: 'NCM',
+      form: { ...FORMS.NCM, applicant: { ...ALCALA_APPLICANT, address: { ...ALCALA_APPLICANT.address, ...address } } },
+    },
   });
 
 describe('the place of a procedure (art. 30.6)', () => {
@@ -72,8 +63,11 @@ describe('the place of a procedure (art. 30.6)', () => {
   });
 
   it('refuses to file a form without the place (422, with the pointer)', async () => {
-    const { municipality_code: _omitted, ...address } = ALCALA.address;
-    const draft = await createDraft(t, key, token, 'NCM', { ...FORMS.NCM, applicant: { ...ALCALA, address } });
+    const { municipality_code: _omitted, ...address } = ALCALA_APPLICANT.address;
+    const draft = await createDraft(t, key, token, 'NCM', {
+      ...FORMS.NCM,
+      applicant: { ...ALCALA_APPLICANT, address },
+    });
     await uploadAll(t, key, token, draft.id, NCM_DOCS);
     const res = await t.request(`/v1/procedures/${draft.id}/submit`, { method: 'POST', headers: h });
     const problem = await expectProblem(res, 422, 'unprocessable');
@@ -85,7 +79,7 @@ describe('a filed procedure in a municipality without local data', () => {
   let id: string;
 
   it("counts the office seat (Madrid) and says the applicant's local days are unknown", async () => {
-    const draft = await createDraft(t, key, token, 'NCM', { ...FORMS.NCM, applicant: ALCALA });
+    const draft = await createDraft(t, key, token, 'NCM', { ...FORMS.NCM, applicant: ALCALA_APPLICANT });
     id = draft.id;
     expect(draft.places).toEqual({ applicant_municipality: '28005', office_municipality: '28079' });
     await uploadAll(t, key, token, id, NCM_DOCS);

@@ -8,6 +8,7 @@ import type { Deps } from '../../api/deps';
 import type { App } from '../../api/http/context';
 import { memoryLogger } from '../../api/http/logger';
 import { ManualClock } from '../../api/lib/clock';
+import { SecretBox } from '../../api/lib/crypto-box';
 import type { Database, QueryObserver } from '../../api/node/database';
 import { nodeDeps } from '../../api/node/runtime';
 import { openTestDatabase } from './database';
@@ -110,5 +111,16 @@ export async function serveTestApp(t: TestApp): Promise<ServedApp> {
     url: `http://127.0.0.1:${port}`,
     port,
     close: () => new Promise<void>((resolve) => server!.close(() => resolve())),
+  };
+}
+
+/** What a webhook delivery worker needs, for tests that drive it themselves: any host resolves (receivers are local). */
+export function deliveryDeps(t: TestApp) {
+  return {
+    config: t.config,
+    clock: t.clock,
+    logger: memoryLogger(),
+    resolveHost: async (): Promise<string[]> => [],
+    secretBox: new SecretBox(t.config.secretKey),
   };
 }

@@ -1,3 +1,5 @@
+import { APPLICANT } from './forms';
+
 /** A place in the Comunidad de Madrid as the API reports it. */
 const madridRegionPlace = (
   role: string,
@@ -24,3 +26,15 @@ export const ALCALA_APPLICANT_MADRID_OFFICE = [
   madridRegionPlace('applicant', '28005', 'Alcalá de Henares', false),
   madridRegionPlace('office', '28079', 'Madrid', true),
 ];
+
+/** The form's applicant living in Alcalá de Henares (28005), whose local days are not known. */
+export const ALCALA_APPLICANT = {
+  ...APPLICANT,
+  address: {
+    ...APPLICANT.address,
+    street: 'Calle Mayor 1',
+    postal_code: '28801',
+    municipality: 'Alcalá de Henares',
+    municipality_code: '28005',
+  },
+};

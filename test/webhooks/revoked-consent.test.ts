@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 
-import { memoryLogger } from '../../api/http/logger';
-import { SecretBox } from '../../api/lib/crypto-box';
 import { legalDay } from '../../api/lib/legal-day';
 import { deliverDue } from '../../api/modules/webhooks/delivery';
-import { createTestApp, type TestApp } from '../support/app';
+import { createTestApp, deliveryDeps, type TestApp } from '../support/app';
 import {
   ADMIN_TOKEN,
   auth,
@@ -15,15 +13,8 @@ import {
   registerOrg,
   registerVerifiedOrg,
 } from '../support/fixtures';
-import {
-  APPLICANT,
-  consentHeaders,
-  createDraft,
-  delegatedDraft,
-  FORMS,
-  submitJub,
-  uploadAll,
-} from '../support/procedures';
+import { ALCALA_APPLICANT } from '../support/places';
+import { consentHeaders, createDraft, delegatedDraft, FORMS, submitJub, uploadAll } from '../support/procedures';
 import { startReceiver } from '../support/receiver';
 
 /**
@@ -46,13 +37,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const deps = () => ({
-  config: t.config,
-  clock: t.clock,
-  logger: memoryLogger(),
-  resolveHost: async () => [],
-  secretBox: new SecretBox(t.config.secretKey),
-});
+const deps = () => deliveryDeps(t);
 
 async function drain() {
   while ((await deliverDue(t.sql, deps())) > 0) {
@@ -328,24 +313,13 @@ describe('a calendar change', () => {
   });
   afterAll(() => cal.close());
 
-  const ALCALA = {
-    ...APPLICANT,
-    address: {
-      ...APPLICANT.address,
-      street: 'Calle Mayor 1',
-      postal_code: '28801',
-      municipality: 'Alcalá de Henares',
-      municipality_code: '28005',
-    },
-  };
-
   /** A client's NCM filed in Alcalá de Henares under a delegation to the organisation of `key`. */
   async function filedNcm(key: string) {
     const granted = await grantDelegation(cal, key, {
       scope: { procedure_types: ['NCM'], subjects: [], capacities: ['consult', 'file'] },
     });
     const token = await mintToken(cal, key, granted.delegationId);
-    const draft = await createDraft(cal, key, token, 'NCM', { ...FORMS.NCM, applicant: ALCALA });
+    const draft = await createDraft(cal, key, token, 'NCM', { ...FORMS.NCM, applicant: ALCALA_APPLICANT });
     await uploadAll(cal, key, token, draft.id, [
       'DNI_NIE',
       'BIRTH_CERT',

@@ -4,12 +4,11 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { createApp } from '../../api/app';
 import { configFromEnv } from '../../api/config';
 import { memoryLogger } from '../../api/http/logger';
-import { SecretBox } from '../../api/lib/crypto-box';
 import { deliverDue } from '../../api/modules/webhooks/delivery';
 import { claimDueDeliveries, recordAttempts } from '../../api/modules/webhooks/queries';
 import { startBackgroundWork } from '../../api/node/background';
 import { nodeDeps } from '../../api/node/runtime';
-import { createTestApp, type TestApp } from '../support/app';
+import { createTestApp, deliveryDeps, type TestApp } from '../support/app';
 import {
   ADMIN_TOKEN,
   auth,
@@ -41,13 +40,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const deps = () => ({
-  config: t.config,
-  clock: t.clock,
-  logger: memoryLogger(),
-  resolveHost: async () => [],
-  secretBox: new SecretBox(t.config.secretKey),
-});
+const deps = () => deliveryDeps(t);
 
 async function endpoint(key: string, url: string, eventTypes: string[] = []) {
   const res = await t.request('/v1/webhook-endpoints', {
