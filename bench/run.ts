@@ -563,4 +563,8 @@ writeFileSync(
   ),
 );
 console.log(`wrote ${file}`);
-process.exit(0);
+// A scenario whose requests failed measured something else (a refusal is cheaper than the work):
+// its figures are written above, and the run fails.
+const failed = results.filter((r) => r.errors + r.non2xx > 0);
+for (const r of failed) console.error(`FAILED: ${r.name}: ${r.errors} errors, ${r.non2xx} answers that were not 2xx`);
+process.exit(failed.length > 0 ? 1 : 0);
