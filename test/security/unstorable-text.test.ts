@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { SESSION_COOKIE } from '../../api/http/auth';
+import { csrfToken } from '../../api/modules/citizen/layout';
 import { createTestApp, type TestApp } from '../support/app';
 import { CSV_HEADER, csvLine } from '../support/batches';
 import {
   ADMIN_TOKEN,
   auth,
+  citizenToken,
   delegationRequestBody,
   dni,
   expectProblem,
@@ -280,5 +283,25 @@ describe('strings that cannot be stored as text', () => {
       () => t.request('/dev-idp/token', { method: 'POST', json: { id_number: dni(7508), name: 'Ana\u0000Gil' } }),
       '/name',
     );
+  });
+});
+
+describe('forms posted from the citizen pages', () => {
+  it('answer a NUL in a contact address with the form again (400), storing nothing', async () => {
+    const idToken = await citizenToken(t, dni(7509));
+    const csrf = await csrfToken(t.config.secretKey, idToken);
+    const cookie = `${SESSION_COOKIE}=${idToken}`;
+    expect((await t.request('/ciudadania/avisos', { headers: { cookie } })).status).toBe(200);
+    const before = await rowCounts();
+    const aviso_count = await t.sql<{ n: number }[]>`select count(*)::int as n from avisos`;
+    const answer = await t.request('/ciudadania/avisos/contacto/correo', {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ csrf, value: 'carmen\u0000@correo.es' }).toString(),
+    });
+    expect(answer.status).toBe(400);
+    expect(await answer.text()).toContain('correo');
+    expect(await rowCounts()).toEqual(before);
+    expect(await t.sql`select count(*)::int as n from avisos`).toEqual(aviso_count);
   });
 });

@@ -6,6 +6,7 @@ import { addDays } from '../../lib/dates';
 import { newId } from '../../lib/ids';
 import { legalDay } from '../../lib/legal-day';
 import { hmacSha256 } from '../../lib/secrets';
+import { isStorableText } from '../../lib/text';
 import type { Lang } from '../citizen/i18n';
 import {
   type AnyAvisoKind,
@@ -169,7 +170,8 @@ export async function queueAvisosForEvent(tx: Sql, event: EmittedEvent): Promise
   return insertAvisos(tx, avisos);
 }
 
-const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[A-Za-z]{2,}$/;
+/** An address as a mail server takes it: no spaces, control characters (NUL included) or specials. */
+const EMAIL = /^[^\s\x00-\x1f\x7f@<>()[\]\\,;:"]+@[^\s\x00-\x1f\x7f@<>()[\]\\,;:"]+\.[A-Za-z]{2,}$/;
 
 /** A phone number as the SMS gateway takes it (E.164); Spanish numbers may omit +34. */
 export function normalizePhone(value: string): string | null {
@@ -181,7 +183,7 @@ export function normalizePhone(value: string): string | null {
 
 export function normalizeEmail(value: string): string | null {
   const trimmed = value.trim();
-  return trimmed.length <= 254 && EMAIL.test(trimmed) ? trimmed : null;
+  return trimmed.length <= 254 && EMAIL.test(trimmed) && isStorableText(trimmed) ? trimmed : null;
 }
 
 /** The contact a firm gave on a request, as a channel and address (or nothing usable). */

@@ -6,6 +6,7 @@ import { SESSION_COOKIE } from '../../http/auth';
 import type { App, AppEnv } from '../../http/context';
 import { base64UrlEncode } from '../../lib/encoding';
 import { checkPersonalId } from '../../lib/identifiers';
+import { isStorableText } from '../../lib/text';
 import type { Messages } from '../citizen/i18n';
 import {
   checkCsrf,
@@ -107,7 +108,7 @@ function validate(t: Messages, idNumber: string, name: string): { id?: string; e
   const errors: FormState['errors'] = {};
   const checked = checkPersonalId(idNumber);
   if (!checked.ok) errors.idNumber = checked.reason === 'check_letter' ? t.devIdCheckLetter : t.devIdInvalid;
-  if (name.length < 2 || name.length > 200) errors.name = t.devNameInvalid;
+  if (name.length < 2 || name.length > 200 || !isStorableText(name)) errors.name = t.devNameInvalid;
   return { id: checked.ok ? checked.value : undefined, errors };
 }
 
