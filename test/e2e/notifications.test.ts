@@ -311,6 +311,11 @@ describe('a requirement opened on day 3', () => {
       }),
     );
     expect(extended.requirements[0]).toMatchObject({ extended: true, deadline: '2026-04-06' });
+    // The citizen's record of accesses says what the firm did, in words.
+    const exported = await t.request('/v1/me/access-log/export?format=csv&limit=100', {
+      headers: auth(await citizenToken(t, p.idNumber)),
+    });
+    expect(await exported.text()).toContain('Pidió más plazo para responder a un requerimiento');
 
     // Opened in time: no deemed rejection, ever.
     await schedule('2026-03-21');

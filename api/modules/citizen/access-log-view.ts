@@ -1,8 +1,8 @@
 import { stringify } from 'csv-stringify/sync';
 
 import { renderPdf } from '../../lib/pdf-document';
+import { REPLAYED } from '../access-log/actions';
 import type { AccessLogFilter, AccessLogRow } from '../access-log/queries';
-import { REPLAYED } from '../consent/gate';
 import { formatDay, formatMadridTime, type Lang, MESSAGES, type Messages } from './i18n';
 import type { DelegationChoiceRow } from './queries';
 

@@ -1,3 +1,4 @@
+import type { AccessAction } from '../access-log/actions';
 import type { Subject } from '../catalog/schemas';
 import type { Capacity } from '../delegations/scope';
 
@@ -130,9 +131,11 @@ const es = {
     'procedure.timeline_read': 'Consultó el historial de un expediente',
     'procedure.receipt_read': 'Consultó el justificante de presentación',
     'requirement.answered': 'Respondió a un requerimiento',
+    'requirement.extension_requested': 'Pidió más plazo para responder a un requerimiento',
+    'documents.listed': 'Consultó la lista de documentos de un expediente',
     'document.uploaded': 'Aportó un documento',
     'document.downloaded': 'Descargó un documento',
-  } as Record<string, string>,
+  } satisfies Record<AccessAction, string> as Record<string, string>,
   otherAction: (code: string) => `Otra acción (${code})`,
   replayedAction: (text: string) => `${text} (respuesta enviada de nuevo, sin cambios)`,
   resources: {
@@ -474,9 +477,11 @@ const en: Messages = {
     'procedure.timeline_read': 'Read the history of a case',
     'procedure.receipt_read': 'Read the filing receipt',
     'requirement.answered': 'Answered a requirement',
+    'requirement.extension_requested': 'Asked for more time to answer a requirement',
+    'documents.listed': "Read the list of a case's documents",
     'document.uploaded': 'Added a document',
     'document.downloaded': 'Downloaded a document',
-  },
+  } satisfies Record<AccessAction, string>,
   otherAction: (code: string) => `Other action (${code})`,
   replayedAction: (text: string) => `${text} (answer sent again, nothing changed)`,
   resources: {

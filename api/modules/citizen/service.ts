@@ -6,6 +6,7 @@ import { fieldProblem, ProblemError } from '../../http/problem';
 import { type CalendarSnapshot, CalendarUnavailableError } from '../../lib/calendar';
 import { newId } from '../../lib/ids';
 import { legalDay } from '../../lib/legal-day';
+import type { AccessAction } from '../access-log/actions';
 import { type AccessLogFilter, type AccessLogRow, insertAccessLog, listAccessLog } from '../access-log/queries';
 import { findProcedureType, type ProcedureTypeRow } from '../catalog/queries';
 import { type DocumentRow, findDocument, listDocuments } from '../documents/queries';
@@ -196,7 +197,7 @@ function logOwnAccess(
   sql: Sql,
   scope: CitizenScope,
   row: ProcedureRow,
-  action: string,
+  action: AccessAction,
   resource: { type: string; id: string },
   requestId: string,
 ): Promise<void> {

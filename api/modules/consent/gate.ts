@@ -16,15 +16,13 @@ import type { ReplayCheck } from '../../http/idempotency';
 import { ProblemError } from '../../http/problem';
 import { newId } from '../../lib/ids';
 import { legalDay } from '../../lib/legal-day';
+import { type AccessAction, type LoggedAction, REPLAYED } from '../access-log/actions';
 import { logCommitted } from '../access-log/batcher';
 import type { Capacity } from '../delegations/scope';
 import { type GateArgs, type GateFacts, readThroughGate } from './queries';
 import { type ConsentClaims, verifyConsentToken } from './tokens';
 
 export const CONSENT_HEADER = 'puente-consent';
-
-/** The suffix of the access-log action of a consented write's response replayed (see `consentedReplay`). */
-export const REPLAYED = '.replayed';
 
 /** What an operation on a client's data needs, and what the citizen's access log will say of it. */
 export interface ConsentNeed {
@@ -35,7 +33,7 @@ export interface ConsentNeed {
    */
   capacityWhile?: { status: string; capacity: Capacity };
   /** The access-log action, e.g. `procedure.read`. */
-  action: string;
+  action: LoggedAction;
   /** The procedure acted on: it must exist for the caller and belong to the token's citizen, and its type must be covered. */
   procedureId?: string;
   /** The procedure type acted on when there is no procedure yet (a draft being created, a consent check for a type). */
@@ -55,7 +53,7 @@ export interface ConsentNeed {
  */
 export interface ConsentGrant {
   capacity: Capacity;
-  action: string;
+  action: LoggedAction;
   procedureId: string | null;
   procedureType: string | null;
   resource: { type: string; id: string | null };
@@ -339,7 +337,7 @@ export const consentedReplay: ReplayCheck = {
     const grant = granted as ConsentGrant;
     await throughGate(c, tx, {
       capacity: grant.capacity,
-      action: `${grant.action}${REPLAYED}`,
+      action: `${grant.action as AccessAction}${REPLAYED}`,
       procedureId: grant.procedureId ?? undefined,
       procedureType: grant.procedureType ?? undefined,
       resource: grant.resource,

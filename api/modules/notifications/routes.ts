@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import type { App, AppEnv } from '../../http/context';
 import { get, ok, post, routesOf } from '../../http/openapi';
 import { legalToday } from '../../lib/legal-day';
+import type { AccessAction } from '../access-log/actions';
 import { consentedRead, consentedWrite, type ConsentNeed } from '../consent/gate';
 import { ProcedureParams } from '../procedures/schemas';
 import { toNotification, toNotificationList } from './mappers';
@@ -46,7 +47,7 @@ export function registerNotifications(app: App): void {
   const today = (c: Context<AppEnv>) => legalToday(c.get('deps').clock);
   const calendar = (c: Context<AppEnv>, version: number) => c.get('deps').calendar.ensure(c.get('sql'), version);
   /** One notification of the procedure: the gate refuses (404, nothing logged) one that is not there. */
-  const one = (c: Context<AppEnv>, action: string, id: string, notificationId: string): ConsentNeed => ({
+  const one = (c: Context<AppEnv>, action: AccessAction, id: string, notificationId: string): ConsentNeed => ({
     capacity: 'consult',
     action,
     procedureId: id,
