@@ -84,6 +84,12 @@ export interface ProcedureTypeTerms {
   max_term_value: number;
   max_term_unit: 'business_days' | 'months';
   legal_source: string;
+  /**
+   * How sure the catalogue is of the maximum term, on its own scale (C confirmed by an official text
+   * or two sources, S one secondary source, U not confirmed), and why when it is not C.
+   */
+  confidence: 'C' | 'S' | 'U';
+  confidence_note: string | null;
   required_documents: string[][];
 }
 
@@ -482,7 +488,8 @@ export interface CalendarWarning {
     | 'local_days_partial'
     | 'local_days_conflict'
     | 'provisional_calendar'
-    | 'office_unknown';
+    | 'office_unknown'
+    | 'term_unconfirmed';
   message: string;
 }
 

@@ -102,6 +102,10 @@ describe('pension family (JUB) through the sandbox', () => {
     expect(submitted.registered_on).toBe('2026-03-02');
     const base = addBusinessDays(cal, '2026-03-02', 90, MD).deadline;
     expect(submitted.deadlines).toMatchObject({ clock: 'running', max_resolution_date: base });
+    // JUB's 90 días hábiles are confirmed by an official text: no warning about the term.
+    expect(submitted.deadlines.basis.max_resolution_date.warnings).not.toContainEqual(
+      expect.objectContaining({ code: 'term_unconfirmed' }),
+    );
 
     // The caseworker (sandbox) asks for a company certificate on Tuesday 10 March.
     t.clock.set('2026-03-10T09:00:00Z');

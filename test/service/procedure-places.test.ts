@@ -91,14 +91,21 @@ describe('a filed procedure in a municipality without local data', () => {
     // office's seat) skipped, 18-22 (13), 25-29 (18), Jun 1-5 (23), 8-12 (28), 15 (29), 16 (30) → 2026-06-16.
     expect(p.deadlines.max_resolution_date).toBe('2026-06-16');
     const basis = p.deadlines.basis.max_resolution_date;
+    // Every holiday behind the date is official (A), but the catalogue has not confirmed NCM's
+    // 30-day term in an official text (grade U): the date rests on it, and says so.
     expect(basis).toMatchObject({
       term: { value: 30, unit: 'business_days' },
-      lowest_confidence: 'A',
+      lowest_confidence: 'C',
       provisional: false,
     });
     expect(basis.article).toContain('arts. 21.2–21.3');
     expect(basis.places).toEqual(ALCALA_APPLICANT_MADRID_OFFICE);
     expect(basis.warnings).toContainEqual(expect.objectContaining({ code: 'local_days_unknown' }));
+    expect(basis.warnings).toContainEqual({
+      code: 'term_unconfirmed',
+      message:
+        'The maximum term of NCM, 30 días hábiles, is not confirmed by an official text (Plazo máximo no confirmado en texto oficial): a date counted from it may differ.',
+    });
   });
 
   it('the administrator adds the local days: recorded, the stored date moves, the organisation is told', async () => {
@@ -195,6 +202,14 @@ describe('a filed procedure in a municipality without local data', () => {
     p = (await (await t.request(`/v1/procedures/${id}`, { headers: h })).json()) as any;
     expect(p.deadlines.presumed_denied_at).toBe('2026-06-18');
     expect(p.deadlines.basis.presumed_denied_at.article).toContain('silence');
+    // The silence and the reclamación previa counted from it rest on the same unconfirmed term.
+    expect(p.deadlines.basis.presumed_denied_at.warnings).toContainEqual(
+      expect.objectContaining({ code: 'term_unconfirmed' }),
+    );
+    expect(p.deadlines.basis.prior_claim_deadline).toMatchObject({
+      lowest_confidence: 'C',
+      warnings: expect.arrayContaining([expect.objectContaining({ code: 'term_unconfirmed' })]),
+    });
     await runScheduler(t.sql, t.clock.now(), store);
     const [event] = await t.sql<
       { data: any }[]

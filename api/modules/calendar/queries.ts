@@ -41,7 +41,8 @@ export async function loadCalendarData(sql: Sql): Promise<CalendarData> {
         { j: string }[]
       >`select coalesce(json_agg(json_build_array(ine_code, year, complete, note)), '[]')::text as j from local_holiday_coverage`,
       sql<ProcedureTypeTerms[]>`
-        select code, max_term_value, max_term_unit, legal_source, required_documents from procedure_types order by code`,
+        select code, max_term_value, max_term_unit, legal_source, confidence, confidence_note, required_documents
+        from procedure_types order by code`,
     ]);
     // A change committed while reading: read again, so the snapshot matches its version.
     if ((await readCalendarVersion(sql)) !== version) continue;
@@ -94,6 +95,8 @@ export async function loadCalendarData(sql: Sql): Promise<CalendarData> {
         max_term_value: t.max_term_value,
         max_term_unit: t.max_term_unit,
         legal_source: t.legal_source,
+        confidence: t.confidence,
+        confidence_note: t.confidence_note,
         required_documents: t.required_documents,
       })),
     };

@@ -101,6 +101,7 @@ export const CalendarWarningSchema = z
       'local_days_conflict',
       'provisional_calendar',
       'office_unknown',
+      'term_unconfirmed',
     ]),
     message: z.string(),
   })

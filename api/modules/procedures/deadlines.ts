@@ -12,6 +12,7 @@ import {
   nextBusinessDay,
   type Place,
   type PlaceReport,
+  type ProcedureTypeTerms,
   procedureTypeTerms,
   regionPlace,
 } from '../../lib/calendar';
@@ -175,6 +176,35 @@ export function basisOf(
     lowest_confidence: result.lowestConfidence,
     provisional: result.provisional,
     warnings,
+  };
+}
+
+/** The catalogue's grade of a maximum term on the calendar's scale (confirmed → A, one secondary source → B, unconfirmed → C). */
+const TERM_GRADE: Record<ProcedureTypeTerms['confidence'], Confidence> = { C: 'A', S: 'B', U: 'C' };
+const TERM_UNIT: Record<ProcedureTypeTerms['max_term_unit'], string> = {
+  business_days: 'días hábiles',
+  months: 'months',
+};
+
+/**
+ * A basis that also rests on the catalogue's maximum term for the type (the maximum date, the
+ * presumed denial and what is counted from it): the term's grade joins the data's, and a term the
+ * catalogue has not confirmed is stated as such.
+ */
+export function withTermGrade(basis: DeadlineBasis, terms: ProcedureTypeTerms): DeadlineBasis {
+  if (terms.confidence === 'C') return basis;
+  const grade = TERM_GRADE[terms.confidence];
+  const note = terms.confidence_note ? ` (${terms.confidence_note.replace(/\.$/, '')})` : '';
+  return {
+    ...basis,
+    lowest_confidence: basis.lowest_confidence > grade ? basis.lowest_confidence : grade,
+    warnings: [
+      ...basis.warnings,
+      {
+        code: 'term_unconfirmed',
+        message: `The maximum term of ${terms.code}, ${terms.max_term_value} ${TERM_UNIT[terms.max_term_unit]}, is not confirmed by an official text${note}: a date counted from it may differ.`,
+      },
+    ],
   };
 }
 

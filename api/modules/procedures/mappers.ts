@@ -19,6 +19,7 @@ import {
   priorClaimDeadline,
   REQUIREMENT_DAYS,
   REQUIREMENT_EXTENSION_DAYS,
+  withTermGrade,
 } from './deadlines';
 import type { ProcedureRow, RequirementJson } from './queries';
 import type { Procedure } from './schemas';
@@ -140,7 +141,10 @@ export function deadlinesOf(row: ProcedureRow, today: string, cal: CalendarSnaps
   });
   result.max_resolution_date = max?.deadline ?? null;
   if (max) {
-    const basis = basisOf(cal, `${ARTICLES.max_resolution}; ${terms.legal_source}`, term, places, max);
+    const basis = withTermGrade(
+      basisOf(cal, `${ARTICLES.max_resolution}; ${terms.legal_source}`, term, places, max),
+      terms,
+    );
     result.basis.max_resolution_date = basis;
     if (RUNNING.includes(row.status) && today > max.deadline) {
       const deniedOn = presumedDeniedOn(max.deadline);
@@ -149,7 +153,10 @@ export function deadlinesOf(row: ProcedureRow, today: string, cal: CalendarSnaps
       const claim = known('prior_claim_deadline', () => priorClaimDeadline(cal, deniedOn, places));
       result.prior_claim_deadline = claim?.deadline ?? null;
       result.basis.prior_claim_deadline = claim
-        ? basisOf(cal, ARTICLES.prior_claim, { value: PRIOR_CLAIM_DAYS, unit: 'business_days' }, places, claim)
+        ? withTermGrade(
+            basisOf(cal, ARTICLES.prior_claim, { value: PRIOR_CLAIM_DAYS, unit: 'business_days' }, places, claim),
+            terms,
+          )
         : null;
     }
   }

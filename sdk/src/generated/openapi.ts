@@ -3721,7 +3721,7 @@ export interface components {
         Confidence: "A" | "B" | "C";
         CalendarWarning: {
             /** @enum {string} */
-            code: "region_unknown" | "municipality_unknown" | "local_days_unknown" | "local_days_incomplete" | "local_days_partial" | "local_days_conflict" | "provisional_calendar" | "office_unknown";
+            code: "region_unknown" | "municipality_unknown" | "local_days_unknown" | "local_days_incomplete" | "local_days_partial" | "local_days_conflict" | "provisional_calendar" | "office_unknown" | "term_unconfirmed";
             message: string;
         };
         /**
