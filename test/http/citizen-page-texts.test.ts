@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+
+import { SESSION_COOKIE } from '../../api/http/auth';
+import { fileTestApp } from '../support/app';
+import { advance, citizenCase, fileJub } from '../support/citizen-procedures';
+import { citizenToken } from '../support/fixtures';
+import { openNotification } from '../support/procedures';
+
+const t = await fileTestApp();
+
+/** A citizen page as the signed-in citizen gets it, in one language. */
+async function pageOf(idNumber: string, path: string, lang: 'es' | 'en'): Promise<string> {
+  const token = await citizenToken(t, idNumber);
+  const sep = path.includes('?') ? '&' : '?';
+  const res = await t.request(`${path}${sep}lang=${lang}`, { headers: { cookie: `${SESSION_COOKIE}=${token}` } });
+  expect(res.status).toBe(200);
+  return res.text();
+}
+
+describe("the citizen's pages put every step in words", () => {
+  it('the history of a procedure names the firm opening a notification, in Spanish and English', async () => {
+    t.clock.set('2026-03-02T09:00:00Z');
+    const c = await citizenCase(t);
+    const filed = await fileJub(t, c);
+    t.clock.set('2026-03-03T09:00:00Z');
+    await advance(t, c, filed.id, { action: 'require', kinds: ['COMPANY_CERT'], message: 'Falta el certificado.' });
+    await openNotification(t, c.orgKey, await c.token(), filed.id, 'requirement');
+    const es = await pageOf(c.idNumber, `/ciudadania/tramites/${filed.id}`, 'es');
+    expect(es).toContain('Abrió una notificación de la Administración');
+    expect(es).not.toContain('Otro paso');
+    const en = await pageOf(c.idNumber, `/ciudadania/tramites/${filed.id}`, 'en');
+    expect(en).toContain('Opened a notification from the administration');
+    expect(en).not.toContain('Other step');
+  });
+});
