@@ -33,3 +33,22 @@ describe("the citizen's pages put every step in words", () => {
     expect(en).not.toContain('Other step');
   });
 });
+
+describe("the citizen's access log puts every access in words", () => {
+  it("a firm listing a procedure's documents, on the page and in the CSV", async () => {
+    t.clock.set('2026-03-02T09:00:00Z');
+    const c = await citizenCase(t);
+    const filed = await fileJub(t, c);
+    const listed = await t.request(`/v1/procedures/${filed.id}/documents`, { headers: await c.consent() });
+    expect(listed.status).toBe(200);
+    const es = await pageOf(c.idNumber, '/ciudadania/registro', 'es');
+    expect(es).toContain('Consultó la lista de documentos de un expediente');
+    expect(es).not.toContain('Otra acción');
+    const en = await pageOf(c.idNumber, '/ciudadania/registro', 'en');
+    expect(en).toContain('Listed the documents of a case');
+    expect(en).not.toContain('Other action');
+    const csv = await pageOf(c.idNumber, '/ciudadania/registro/exportar.csv', 'es');
+    expect(csv).toContain('Consultó la lista de documentos de un expediente');
+    expect(csv).not.toContain('documents.listed');
+  });
+});
