@@ -52,3 +52,24 @@ describe("the citizen's access log puts every access in words", () => {
     expect(csv).not.toContain('documents.listed');
   });
 });
+
+describe("the access log's filter", () => {
+  it('ties a date it cannot read to its field, so a screen reader says it there', async () => {
+    const c = await citizenCase(t);
+    const token = await citizenToken(t, c.idNumber);
+    const res = await t.request('/ciudadania/registro?inicio=2026-02-30&fin=2026-03-01', {
+      headers: { cookie: `${SESSION_COOKIE}=${token}` },
+    });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    const input = /<input type="date" id="inicio"[^>]*>/.exec(html)?.[0];
+    expect(input).toContain('aria-invalid="true"');
+    const describedBy = /aria-describedby="([^"]*)"/.exec(input!)?.[1]?.split(' ') ?? [];
+    expect(describedBy).toContain('inicio-ayuda');
+    const errorId = describedBy.find((id) => id !== 'inicio-ayuda');
+    expect(errorId, 'the error named by the field').toBeDefined();
+    expect(html).toMatch(new RegExp(`<span class="field-error" id="${errorId}">[^<]+</span>`));
+    // The other field, valid, names its hint only.
+    expect(/<input type="date" id="fin"[^>]*>/.exec(html)?.[0]).toContain('aria-describedby="fin-ayuda"');
+  });
+});

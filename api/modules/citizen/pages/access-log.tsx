@@ -26,22 +26,23 @@ interface PageQuery {
 
 type FieldErrors = Partial<Record<'inicio' | 'fin', string>>;
 
-/** A date input of the filter form, with its hint and its error. */
+/** A date input of the filter form, with its hint and its error, both named by its `aria-describedby`. */
 function DateFilter(props: { name: string; label: string; hint: string; value: string | undefined; error?: string }) {
   const hint = `${props.name}-ayuda`;
+  const errorId = `${props.name}-error`;
   return (
     <div>
       <label for={props.name}>{props.label}</label>
       <span class="hint" id={hint}>
         {props.hint}
       </span>
-      <FieldError message={props.error} />
+      <FieldError id={errorId} message={props.error} />
       <input
         type="date"
         id={props.name}
         name={props.name}
         value={props.value}
-        aria-describedby={hint}
+        aria-describedby={props.error ? `${hint} ${errorId}` : hint}
         aria-invalid={props.error ? 'true' : undefined}
       />
     </div>
