@@ -340,6 +340,8 @@ export const DEV_IDP_AUDIENCE = 'puente-citizen';
 export const SESSION_COOKIE = 'puente_citizen';
 /** The only algorithm of the development identity provider's tokens (its keys are Ed25519). */
 const DEV_IDP_ALGORITHM = 'EdDSA';
+/** Every ID token must say when it expires: one that never does is refused, whoever signed it. */
+const ID_TOKEN_REQUIRED_CLAIMS = ['exp'];
 
 export function devIssuer(config: Config): string {
   return `${config.baseUrl}/dev-idp`;
@@ -382,6 +384,7 @@ export async function verifyCitizenToken(
         algorithms: [DEV_IDP_ALGORITHM],
         issuer: devIssuer(config),
         audience: DEV_IDP_AUDIENCE,
+        requiredClaims: ID_TOKEN_REQUIRED_CLAIMS,
         currentDate: clock.now(),
       }));
       idClaim = 'dni';
@@ -397,6 +400,7 @@ export async function verifyCitizenToken(
         algorithms: oidc.algorithms,
         issuer: oidc.issuer,
         audience: oidc.audience,
+        requiredClaims: ID_TOKEN_REQUIRED_CLAIMS,
         currentDate: clock.now(),
       }));
       idClaim = oidc.idNumberClaim;
