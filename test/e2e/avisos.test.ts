@@ -674,7 +674,9 @@ describe('avisos without SMTP: the development mailbox', () => {
         { id: string }[]
       >`select citizen_id as id from delegation_requests where id = ${request.id}`;
       await t.sql`
-        insert into citizen_aviso_settings (citizen_id, updated_at) values (${cit!.id}, now()) on conflict do nothing`;
+        insert into citizen_aviso_settings (citizen_id, email, email_confirmed_at, updated_at)
+        values (${cit!.id}, 'x@example.es', now(), now())
+        on conflict (citizen_id) do update set email = excluded.email, email_confirmed_at = excluded.email_confirmed_at`;
       await t.sql`
         insert into avisos (id, dedupe_key, citizen_id, livemode, kind, channel, recipient, recipient_source, lang, facts, path, next_attempt_at, created_at)
         values ('avs_prodtest', 'prodtest', ${cit!.id}, true, 'filing', 'email', 'x@example.es', 'citizen', 'es',

@@ -190,7 +190,7 @@ async function deliverOne(sql: Sql, deps: AvisoDeliveryDeps, a: AvisoRow): Promi
     await settle({ status: 'cancelled', error: 'test mode: not sent in production' });
     return;
   }
-  if (!stillWanted(await findSettings(sql, a.citizen_id), a.kind, a.channel)) {
+  if (!stillWanted(await findSettings(sql, a.citizen_id), a)) {
     await settle({ status: 'cancelled', error: 'turned off by the citizen' });
     return;
   }

@@ -65,12 +65,20 @@ export const AVISO_EVENT_TYPES = new Set([
 const PROCEDURES_PAGE = '/ciudadania/tramites';
 const DELEGATIONS_PAGE = '/ciudadania/delegaciones';
 
+/** The email or phone the citizen has confirmed on a channel, if any. */
+function confirmedContact(
+  s: Pick<SettingsRow, 'email' | 'email_confirmed_at' | 'phone' | 'phone_confirmed_at'>,
+  channel: Channel,
+): string | null {
+  if (channel === 'email') return s.email && s.email_confirmed_at ? s.email : null;
+  return s.phone && s.phone_confirmed_at ? s.phone : null;
+}
+
 /** The citizen's own confirmed contact on a channel, if they want that kind on that channel. */
 function ownRecipient(ctx: AvisoContext, kind: AvisoKind, channel: Channel): string | null {
   if (!ctx.channels || !ctx.channels.includes(channel)) return null;
   if (ctx.kinds_off?.includes(kind) || ctx.kinds_off?.includes('*')) return null;
-  if (channel === 'email') return ctx.email && ctx.email_confirmed_at ? ctx.email : null;
-  return ctx.phone && ctx.phone_confirmed_at ? ctx.phone : null;
+  return confirmedContact(ctx, channel);
 }
 
 function wants(ctx: AvisoContext, kind: AvisoKind, channel: Channel): boolean {
@@ -413,10 +421,19 @@ export async function unsubscribe(sql: Sql, citizenId: string, kind: AvisoKind |
   await turnOff(sql, citizenId, kind === '*' ? [...AVISO_KINDS] : [kind], now);
 }
 
-/** Whether the citizen, as things stand now, still wants this aviso (checked again just before sending). */
-export function stillWanted(settings: SettingsRow | undefined, kind: AnyAvisoKind, channel: Channel): boolean {
-  if (kind === 'contact_confirmation') return true;
+/**
+ * Whether the citizen, as things stand now, still wants this aviso (checked again just before
+ * sending): the kind and channel still wanted and, for one queued to the citizen's own contact,
+ * that contact still theirs (an address removed or replaced since receives nothing more).
+ */
+export function stillWanted(
+  settings: SettingsRow | undefined,
+  a: { kind: AnyAvisoKind; channel: Channel; recipient: string; recipient_source: string },
+): boolean {
+  if (a.kind === 'contact_confirmation') return true;
+  if (a.recipient_source === 'citizen' && (!settings || confirmedContact(settings, a.channel) !== a.recipient))
+    return false;
   if (!settings) return true;
-  if (settings.kinds_off.includes(kind) || settings.kinds_off.includes('*')) return false;
-  return settings.channels.includes(channel);
+  if (settings.kinds_off.includes(a.kind) || settings.kinds_off.includes('*')) return false;
+  return settings.channels.includes(a.channel);
 }
