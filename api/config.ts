@@ -135,7 +135,7 @@ export function configFromEnv(env: EnvSource, overrides: Partial<Config> = {}): 
           algorithms: (env.PUENTE_OIDC_ALGORITHMS ?? 'RS256,ES256,EdDSA').split(',').map((a) => a.trim()),
         }
       : undefined,
-    devIdentityProvider: env.PUENTE_DEV_IDP ? env.PUENTE_DEV_IDP === '1' : mode !== 'production',
+    devIdentityProvider: devIdentityProvider(env, mode),
     webhooks: {
       requireHttps: mode === 'production',
       allowPrivateTargets: env.PUENTE_WEBHOOKS_ALLOW_PRIVATE === '1' && mode !== 'production',
@@ -169,6 +169,18 @@ function checked(config: Config): Config {
     );
   }
   return config;
+}
+
+/** The development identity provider: on outside production unless `PUENTE_DEV_IDP=0`; never in production. */
+function devIdentityProvider(env: EnvSource, mode: Environment): boolean {
+  const on = env.PUENTE_DEV_IDP ? env.PUENTE_DEV_IDP === '1' : mode !== 'production';
+  // It signs anyone in as any DNI: in production citizens sign in only through their identity provider.
+  if (on && mode === 'production')
+    throw new ConfigError(
+      'PUENTE_DEV_IDP',
+      'PUENTE_DEV_IDP cannot be 1 in production: the development identity provider signs anyone in as any DNI',
+    );
+  return on;
 }
 
 function avisosConfig(env: EnvSource, mode: Environment, base: string): Config['avisos'] {

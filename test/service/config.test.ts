@@ -58,6 +58,18 @@ describe('configuration in one place', () => {
     expect(failure(env).variable).toBe(variable);
   });
 
+  it('never lets the development identity provider, which signs anyone in as any DNI, run in production', () => {
+    const production = { PUENTE_ENV: 'production', PUENTE_SECRET_KEY: 'a-production-secret-of-32-characters-at-least' };
+    expect(configFromEnv(production).devIdentityProvider).toBe(false);
+    expect(configFromEnv({ ...production, PUENTE_DEV_IDP: '0' }).devIdentityProvider).toBe(false);
+    const refused = failure({ ...production, PUENTE_DEV_IDP: '1' });
+    expect(refused.variable).toBe('PUENTE_DEV_IDP');
+    expect(refused.message).toContain('production');
+    // Outside production it is on unless turned off.
+    expect(configFromEnv({ PUENTE_ENV: 'test' }).devIdentityProvider).toBe(true);
+    expect(configFromEnv({ PUENTE_ENV: 'test', PUENTE_DEV_IDP: '0' }).devIdentityProvider).toBe(false);
+  });
+
   it('never repeats a database URL or a secret in the message', () => {
     const url = failure({ DATABASE_URL: 'not a url with secret-password' });
     expect(url.message).not.toContain('secret-password');
