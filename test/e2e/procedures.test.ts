@@ -495,4 +495,33 @@ describe('capacities', () => {
     );
   });
 });
+describe('the agency sees only what was filed', () => {
+  it('a draft the firm withdrew before filing never reaches the back office', async () => {
+    const org = await registerVerifiedOrg(t);
+    const { token, draft } = await delegatedDraft(t, org.liveKey!, {
+      capacities: ['consult', 'file', 'withdraw'],
+    });
+    const withdrawn = await expectJson(
+      await t.request(`/v1/procedures/${draft.id}/withdraw`, {
+        method: 'POST',
+        headers: consentHeaders(org.liveKey!, token),
+      }),
+      200,
+    );
+    expect(withdrawn).toMatchObject({ status: 'withdrawn', registry_entry_number: null });
+    await expectProblem(
+      await t.request(`/v1/agency/procedures/${draft.id}`, { headers: auth(agencyKey) }),
+      404,
+      'not_found',
+    );
+    const queue = await get('/v1/agency/procedures?status=withdrawn&limit=100', auth(agencyKey));
+    expect(queue.data.map((p: any) => p.id)).not.toContain(draft.id);
+    await expectProblem(
+      await t.request(`/v1/agency/procedures/${draft.id}/lapse-warning`, { method: 'POST', headers: auth(agencyKey) }),
+      404,
+      'not_found',
+    );
+  });
+});
+
 void day;

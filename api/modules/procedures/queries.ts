@@ -253,6 +253,13 @@ export async function listCitizenProcedures(
       ${pageAfter(sql, { at: 'p.created_at', id: 'p.id' }, args)}`;
 }
 
+/**
+ * What the agency may see: live procedures filed with a body it manages. A draft never reached the
+ * registry, and one the firm withdrew before filing it never does.
+ */
+const FILED_WITH = (sql: Sql, managingBody: string) =>
+  sql`p.livemode and p.submitted_at is not null and ${managingBody} = any(pt.managing_bodies)`;
+
 /** The agency's queue: live procedures of the bodies it manages, oldest first. */
 export async function listAgencyQueue(
   sql: Sql,
@@ -260,7 +267,7 @@ export async function listAgencyQueue(
 ): Promise<ProcedureRow[]> {
   return sql<ProcedureRow[]>`
     ${SELECT(sql)} join procedure_types pt on pt.code = p.type
-    where p.livemode and p.status <> 'draft' and ${args.managingBody} = any(pt.managing_bodies)
+    where ${FILED_WITH(sql, args.managingBody)}
       ${equalsIfGiven(sql, 'p.status', args.status)}
       ${pageAfter(sql, { at: 'p.submitted_at', id: 'p.id' }, args)}`;
 }
@@ -272,7 +279,7 @@ export async function findAgencyProcedure(
 ): Promise<ProcedureRow | undefined> {
   const [row] = await sql<ProcedureRow[]>`
     ${SELECT(sql)} join procedure_types pt on pt.code = p.type
-    where p.id = ${id} and p.livemode and p.status <> 'draft' and ${managingBody} = any(pt.managing_bodies)`;
+    where p.id = ${id} and ${FILED_WITH(sql, managingBody)}`;
   return row;
 }
 
