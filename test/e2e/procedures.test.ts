@@ -524,4 +524,30 @@ describe('the agency sees only what was filed', () => {
   });
 });
 
+describe('resolutions', () => {
+  it('a denial carries no amount: refused naming the field, and nothing is resolved', async () => {
+    const org = await registerVerifiedOrg(t);
+    const { token, draft } = await delegatedDraft(t, org.liveKey!);
+    await submitJub(t, org.liveKey!, token, draft.id);
+    const resolve = (json: Record<string, unknown>) =>
+      t.request(`/v1/agency/procedures/${draft.id}/resolve`, { method: 'POST', headers: auth(agencyKey), json });
+    const problem = await expectProblem(
+      await resolve({ outcome: 'denied', text: 'No reúne el periodo mínimo de cotización.', amount: 1200 }),
+      400,
+      'validation_failed',
+    );
+    expect(problem.errors).toEqual([expect.objectContaining({ pointer: '/amount', in: 'body' })]);
+    const seen = await get(`/v1/agency/procedures/${draft.id}`, auth(agencyKey));
+    expect(seen).toMatchObject({ status: 'submitted', resolution: null });
+    const notifications = await get(`/v1/procedures/${draft.id}/notifications`, consentHeaders(org.liveKey!, token));
+    expect(notifications.data).toEqual([]);
+
+    const denied = await expectJson(
+      await resolve({ outcome: 'denied', text: 'No reúne el periodo mínimo de cotización.' }),
+      200,
+    );
+    expect(denied.resolution).toMatchObject({ outcome: 'denied', amount: null });
+  });
+});
+
 void day;

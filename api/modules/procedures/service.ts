@@ -1,7 +1,7 @@
 import type { Sql } from '../../db/sql';
 import { inOrder, transaction } from '../../db/sql';
 import { zodIssuesToErrors } from '../../http/openapi';
-import { ProblemError, type ProblemFieldError } from '../../http/problem';
+import { fieldProblem, ProblemError, type ProblemFieldError } from '../../http/problem';
 import { type CalendarSnapshot, CalendarUnavailableError, procedureTypeTerms } from '../../lib/calendar';
 import { addDays } from '../../lib/dates';
 import type { HolidayScope } from '../../lib/holidays';
@@ -348,18 +348,22 @@ export const admitProcedure = (sql: Sql, id: string, actor: Actor, now: Date) =>
   transition(sql, id, 'admit', actor, now);
 export const withdrawProcedure = (sql: Sql, id: string, actor: Actor, now: Date) =>
   transition(sql, id, 'withdraw', actor, now);
-export const resolveProcedure = (
+/** A resolution grants an amount only when it grants something: a denial carries none. */
+export function resolveProcedure(
   sql: Sql,
   id: string,
   actor: Actor,
   resolution: { outcome: Resolution; text: string; amount: number | null },
   now: Date,
   calendar: CalendarSnapshot,
-) =>
-  transition(sql, id, 'resolve', actor, now, {
+): Promise<ProcedureRow> {
+  if (resolution.outcome === 'denied' && resolution.amount !== null)
+    throw fieldProblem('/amount', 'A denial grants no amount; send the amount only when the benefit is granted.');
+  return transition(sql, id, 'resolve', actor, now, {
     resolution: { ...resolution, calendar },
     details: { outcome: resolution.outcome, amount: resolution.amount },
   });
+}
 
 /**
  * A requerimiento de subsanación (art. 68), made available to the representative as an
