@@ -13,7 +13,7 @@ import {
   registerOrg,
   registerVerifiedOrg,
 } from '../support/fixtures';
-import { consentHeaders, delegatedDraft, submitJub } from '../support/procedures';
+import { consentHeaders, delegatedDraft, submitJub, upload } from '../support/procedures';
 
 // Every expected date below is counted by hand on the calendar of the applicant's community
 // (Madrid, MD) for 2026: weekends, 2 April (Jueves Santo, MD) and 3 April (Viernes Santo, national).
@@ -367,6 +367,40 @@ describe('a requirement opened on day 3', () => {
         )
       ).accessed_at,
     ).toBe(null);
+  });
+});
+
+describe('the resolution clock and a requirement opened on day 10', () => {
+  it('keeps running until the requirement is notified, and stops only from then until it is answered', async () => {
+    const p = await fileJub(true);
+    // Filed Monday 2 March: 90 días hábiles in Madrid (2 and 3 April, 1 and 15 May skipped) → Friday 10 July.
+    expect((await procedure(p)).deadlines.max_resolution_date).toBe('2026-07-10');
+    const required = await requireDocuments(p, '2026-03-10'); // made available Tuesday 10 March
+    const requirementId = required.requirements[0].id;
+    // Opened on Thursday 19 March, within the 10 días naturales: the requirement is notified that day (art. 43.2).
+    t.clock.set(at('2026-03-19'));
+    const [n] = await notifications(p);
+    await json(
+      await t.request(`/v1/procedures/${p.id}/notifications/${n.id}/access`, {
+        method: 'POST',
+        headers: await p.headers(),
+      }),
+    );
+    // Answered on Monday 23 March.
+    t.clock.set(at('2026-03-23'));
+    expect((await upload(t, p.key, await p.mint(), p.id, 'COMPANY_CERT')).status).toBe(201);
+    const answered = await json(
+      await t.request(`/v1/procedures/${p.id}/requirements/${requirementId}/response`, {
+        method: 'POST',
+        headers: await p.headers(),
+        json: { message: 'Se aporta el certificado de empresa.' },
+      }),
+    );
+    // Suspended between the notification (19 March) and the answer (23 March), art. 22.1.a: the días
+    // hábiles lost are 20 and 23 March, so 10 July moves two días hábiles → Tuesday 14 July. The
+    // days the notification waited unopened (11 to 19 March) do not stop the clock.
+    expect(answered.status).toBe('in_review');
+    expect(answered.deadlines).toMatchObject({ clock: 'running', max_resolution_date: '2026-07-14' });
   });
 });
 

@@ -13,6 +13,7 @@ import {
   type DeadlineBasis,
   maxResolutionBase,
   maxResolutionDate,
+  notificationEffectiveOn,
   placesOf,
   presumedDeniedOn,
   PRIOR_CLAIM_DAYS,
@@ -41,6 +42,17 @@ function requirementTerm(
     if (!(error instanceof CalendarUnavailableError)) throw error;
     return null;
   }
+}
+
+/**
+ * The day a requirement was notified: the day its notification took effect. One made available
+ * and neither opened nor deemed rejected yet has not; a requirement stored without a notification
+ * was notified when issued.
+ */
+function requirementNotifiedOn(cal: CalendarSnapshot, row: ProcedureRow, r: RequirementJson, today: string): string {
+  const n = requirementNotification(row, r.id);
+  if (!n) return r.notified_on;
+  return notificationEffectiveOn(cal, n.made_available_on, n.accessed_on, today, placesOf(cal, row)) ?? today;
 }
 
 const TERM_OPENING = ['requirement', 'resolution'] as const;
@@ -131,8 +143,10 @@ export function deadlinesOf(row: ProcedureRow, today: string, cal: CalendarSnaps
   const terms = procedureTypeTerms(cal, row.type);
   const term = { value: terms.max_term_value, unit: terms.max_term_unit };
   const max = known('max_resolution_date', () => {
+    // From the requirement's notification (art. 22.1.a), which takes effect when it is opened or deemed
+    // rejected (art. 43.2), not when it is made available; until it is answered.
     const suspensions = row.requirements.map((r: RequirementJson) => ({
-      from: addDays(r.notified_on, 1),
+      from: addDays(requirementNotifiedOn(cal, row, r, today), 1),
       until: r.answered_on ? addDays(r.answered_on, 1) : undefined,
     }));
     const base = maxResolutionBase(cal, registeredOn, term, places);
