@@ -550,4 +550,34 @@ describe('resolutions', () => {
   });
 });
 
+describe('reclamación previa', () => {
+  it('contests a silence only once it has arisen: from the day after the maximum date', async () => {
+    t.clock.set('2026-03-02T09:00:00Z');
+    const org = await registerVerifiedOrg(t);
+    const { token, draft, delegationId } = await delegatedDraft(t, org.liveKey!, {
+      procedure_types: ['JUB', 'RP'],
+    });
+    await submitJub(t, org.liveKey!, token, draft.id);
+    const claim = async () =>
+      t.request('/v1/procedures', {
+        method: 'POST',
+        headers: consentHeaders(
+          org.liveKey!,
+          await mintToken(t, org.liveKey!, delegationId, { lifetime_seconds: 3600 }),
+        ),
+        json: { type: 'RP', form: {}, original_procedure_id: draft.id },
+      });
+    // Filed Monday 2 March in Madrid: 90 días hábiles (2 and 3 April, 1 and 15 May skipped) → Friday 10 July.
+    const early = await expectProblem(await claim(), 422, 'unprocessable');
+    expect(early.errors).toEqual([expect.objectContaining({ pointer: '/original_procedure_id', in: 'body' })]);
+    t.clock.set('2026-07-10T08:00:00Z');
+    await expectProblem(await claim(), 422, 'unprocessable');
+    // Saturday 11 July: presumed denied.
+    t.clock.set('2026-07-11T08:00:00Z');
+    const rp = await expectJson(await claim(), 201);
+    expect(rp).toMatchObject({ type: 'RP', status: 'draft', original_procedure_id: draft.id });
+    t.clock.set('2026-03-02T09:00:00Z');
+  });
+});
+
 void day;

@@ -17,6 +17,7 @@ import { acknowledgeByResponse, makeNotificationAvailable } from '../notificatio
 import { latestNotification, notificationTerm, requirementNotification } from '../notifications/terms';
 import { maxResolutionBase, maxTermOf, placesOf, registrationDay } from './deadlines';
 import { draftFormSchema, formPlaces, placeErrors, validateCompleteForm } from './forms';
+import { deadlinesOf } from './mappers';
 import {
   findProcedure,
   insertProcedure,
@@ -134,6 +135,21 @@ export async function createProcedure(
           'unprocessable',
           `A reclamación previa contests a resolution or a silence; the original procedure is ${original.status}.`,
         );
+      }
+      // Unresolved, it can be contested only once silence has arisen (the day after its maximum date).
+      if (['submitted', 'in_review'].includes(original.status)) {
+        const silence = deadlinesOf(original, legalDay(args.now), args.calendar).presumed_denied_at;
+        if (silence === null) {
+          const detail =
+            'The original procedure is unresolved and its maximum term has not passed: there is no silence yet.';
+          throw new ProblemError(
+            'unprocessable',
+            `A reclamación previa contests a resolution or a silence. ${detail}`,
+            {
+              errors: [{ pointer: '/original_procedure_id', in: 'body', detail }],
+            },
+          );
+        }
       }
     }
     const id = args.id;
