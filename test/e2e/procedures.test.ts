@@ -580,4 +580,39 @@ describe('reclamación previa', () => {
   });
 });
 
+describe('a procedure that ends while a requirement is open', () => {
+  it('withdrawn by the firm: the requirement closes with it, and no clock or term is shown running', async () => {
+    t.clock.set('2026-03-02T09:00:00Z');
+    const org = await registerVerifiedOrg(t);
+    const { token, draft, delegationId } = await delegatedDraft(t, org.liveKey!, {
+      capacities: ['consult', 'file', 'respond', 'withdraw'],
+    });
+    await submitJub(t, org.liveKey!, token, draft.id);
+    t.clock.set('2026-03-10T09:00:00Z');
+    const h = consentHeaders(org.liveKey!, await mintToken(t, org.liveKey!, delegationId, { lifetime_seconds: 3600 }));
+    await expectJson(
+      await t.request(`/v1/agency/procedures/${draft.id}/requirements`, {
+        method: 'POST',
+        headers: auth(agencyKey),
+        json: { kinds: ['COMPANY_CERT'], message: 'Falta el certificado de empresa con la fecha de cese.' },
+      }),
+      200,
+    );
+    const withdrawn = await expectJson(
+      await t.request(`/v1/procedures/${draft.id}/withdraw`, { method: 'POST', headers: h }),
+      200,
+    );
+    expect(withdrawn.status).toBe('withdrawn');
+    expect(withdrawn.deadlines).toMatchObject({
+      clock: 'stopped',
+      requirement_deadline: null,
+      awaiting_notification: null,
+    });
+    expect(withdrawn.requirements[0].status).not.toBe('open');
+    const seen = await get(`/v1/agency/procedures/${draft.id}`, auth(agencyKey));
+    expect(seen.requirements[0].status).not.toBe('open');
+    t.clock.set('2026-03-02T09:00:00Z');
+  });
+});
+
 void day;

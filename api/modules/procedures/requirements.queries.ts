@@ -65,8 +65,10 @@ export async function answerRequirement(
   return rows.length > 0;
 }
 
-/** The term passed unanswered and the application was declared withdrawn. */
-export async function expireRequirement(sql: Sql, id: string): Promise<boolean> {
-  const rows = await sql`update requirements set status = 'expired' where id = ${id} and status = 'open' returning id`;
-  return rows.length > 0;
+/**
+ * The procedure ended (declared withdrawn once the term passed, withdrawn by the applicant, or lapsed):
+ * a requirement still open closes unanswered with it.
+ */
+export async function expireOpenRequirements(sql: Sql, procedureId: string): Promise<void> {
+  await sql`update requirements set status = 'expired' where procedure_id = ${procedureId} and status = 'open'`;
 }

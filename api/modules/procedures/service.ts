@@ -31,7 +31,7 @@ import {
 } from './queries';
 import {
   answerRequirement,
-  expireRequirement,
+  expireOpenRequirements,
   extendRequirement,
   findRequirement,
   insertRequirement,
@@ -321,6 +321,7 @@ async function transition(
       at: now,
       resolution: options.resolution ? { text: options.resolution.text, amount: options.resolution.amount } : undefined,
     });
+    if (action === 'withdraw') await expireOpenRequirements(tx, id);
     await recordTimeline(tx, {
       procedureId: id,
       at: now,
@@ -581,6 +582,7 @@ async function declareEnd(
 ): Promise<void> {
   const end = DECLARED_ENDS[to];
   await setStatus(tx, { id: row.id, from: [row.status], to, at: args.now });
+  await expireOpenRequirements(tx, row.id);
   const notification = await makeNotificationAvailable(tx, {
     row,
     kind: end.kind,
@@ -621,7 +623,6 @@ export async function declareWithdrawal(sql: Sql, id: string, args: AgencyNotice
       throw new ProblemError('conflict', 'There is no open requirement whose term could have passed.');
     const term = withCalendar(() => notificationTerm(args.calendar, row, notification, today));
     if (!term.deadline || today <= term.deadline) throw termNotElapsed("The requirement's term", term.deadline);
-    await expireRequirement(tx, open.id);
     await declareEnd(tx, row, 'withdrawn', args, { requirement_id: open.id, requirement_deadline: term.deadline });
   });
 }
