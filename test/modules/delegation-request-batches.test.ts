@@ -330,6 +330,26 @@ describe('bulk delegation requests', () => {
     expect(rows[0]!.problem.detail).toMatch(/7 cells and the header 6/);
   });
 
+  it('skips the rows of only separators a spreadsheet writes after the data, as it skips blank lines', async () => {
+    const csv = [
+      CSV_HEADER.join(';'),
+      `${newCitizenId()};Ana;;JUB;consult;2027-12-31`,
+      ';;;;;',
+      `${newCitizenId()};Luis;;JUB;consult;2027-12-31`,
+      ';;;;;',
+      ' ; ;;;;',
+      '',
+    ].join('\r\n');
+    const created = await accepted(await upload(org.testKey, csv));
+    expect(created).toMatchObject({ total: 2, failed: 0 });
+    await drain();
+    const rows = await allRows(org.testKey, created.id);
+    expect(rows.map((r) => [r.row, r.line, r.status])).toEqual([
+      [1, 2, 'created'],
+      [2, 4, 'created'],
+    ]);
+  });
+
   it('shows a batch only to its organisation and mode', async () => {
     const created = await accepted(
       await upload(org.testKey, `${CSV_HEADER.join(',')}\n${newCitizenId()},Ana,,JUB,consult,2027-12-31\n`),

@@ -53,7 +53,8 @@ export function normalizeHeader(name: string): string {
 
 /**
  * Parses a CSV with a header line into records keyed by (normalised) column name. Quoted cells may
- * hold separators, quotes ("") and line breaks; blank lines are skipped; cells are trimmed.
+ * hold separators, quotes ("") and line breaks; blank lines, and lines of only separators and spaces
+ * (what a spreadsheet writes for rows it once formatted), are skipped; cells are trimmed.
  * A file that cannot be read as CSV at all (an unclosed quote) is refused naming the line.
  */
 export function parseCsv(
@@ -72,6 +73,7 @@ export function parseCsv(
       relax_column_count: true,
       relax_quotes: true,
       skip_empty_lines: true,
+      skip_records_with_empty_values: true,
       trim: true,
     }) as never;
   } catch (error) {
