@@ -350,6 +350,20 @@ describe('bulk delegation requests', () => {
     ]);
   });
 
+  it('ignores the empty columns a spreadsheet adds after the last named one', async () => {
+    const csv = [
+      `${CSV_HEADER.join(';')};;`,
+      `${newCitizenId()};Ana;;JUB;consult;2027-12-31;;`,
+      `${newCitizenId()};Luis;;JUB;consult;2027-12-31`,
+      `${newCitizenId()};Eva;;JUB;consult;2027-12-31;;x`,
+    ].join('\r\n');
+    const created = await accepted(await upload(org.testKey, csv));
+    await drain();
+    const rows = await allRows(org.testKey, created.id);
+    expect(rows.map((r) => r.status)).toEqual(['created', 'created', 'failed']);
+    expect(rows[2]!.problem.detail).toMatch(/8 cells and the header 6/);
+  });
+
   it('shows a batch only to its organisation and mode', async () => {
     const created = await accepted(
       await upload(org.testKey, `${CSV_HEADER.join(',')}\n${newCitizenId()},Ana,,JUB,consult,2027-12-31\n`),

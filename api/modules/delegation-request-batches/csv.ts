@@ -93,6 +93,8 @@ export function parseCsv(
       errors: [{ pointer: '/file', in: 'body', detail: 'Empty file.' }],
     });
   const header = head.record.map(normalizeHeader);
+  // Spreadsheets add unnamed columns after the last named one (a separator ending every line).
+  while (header.length > 0 && header.at(-1) === '') header.pop();
   const problems: string[] = [];
   const unknown = header.filter((h) => !knownColumns.includes(h));
   if (unknown.length > 0)
@@ -109,7 +111,9 @@ export function parseCsv(
       extensions: { line: 1, delimiter },
     });
   }
-  return body.map(({ record, info }) => {
+  return body.map(({ record: cellsRead, info }) => {
+    // Empty cells under those unnamed columns are not cells of the row.
+    const record = withoutEmptyTail(cellsRead, header.length);
     const cells: Record<string, string> = {};
     header.forEach((name, i) => {
       const value = record[i];
@@ -121,6 +125,13 @@ export function parseCsv(
     if (record.length !== header.length) out.fieldCountMismatch = { expected: header.length, actual: record.length };
     return out;
   });
+}
+
+/** The cells of a record without the empty ones after the header's last column. */
+function withoutEmptyTail(record: string[], columns: number): string[] {
+  let end = record.length;
+  while (end > columns && record[end - 1] === '') end--;
+  return end === record.length ? record : record.slice(0, end);
 }
 
 /**
