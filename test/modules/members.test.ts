@@ -69,4 +69,31 @@ describe('members', () => {
       'conflict',
     );
   });
+
+  it('an admin cannot issue a key acting as the owner or another admin: writes would record them', async () => {
+    const org = await registerOrg(t);
+    const admin = await addMember(org.testKey, 'admin', 4005);
+    const other = await addMember(org.testKey, 'admin', 4006);
+    const agent = await addMember(org.testKey, 'agent', 4007);
+    const adminKey = await keyFor(org.testKey, admin.id);
+    for (const memberId of [org.ownerId, other.id]) {
+      const refused = await expectProblem(
+        await t.request('/v1/api-keys', {
+          method: 'POST',
+          headers: auth(adminKey),
+          json: { name: 'impersonation', member_id: memberId },
+        }),
+        403,
+        'forbidden',
+      );
+      expect(refused.errors).toEqual([{ pointer: '/member_id', in: 'body', detail: expect.any(String) }]);
+    }
+    const issued = await t.sql<{ n: number }[]>`
+      select count(*)::int as n from api_keys where member_id in (${org.ownerId}, ${other.id}) and created_by_member_id = ${admin.id}`;
+    expect(issued[0]!.n).toBe(0);
+    // Their own keys, and keys of members below them, as before; the owner issues keys for anyone.
+    await keyFor(adminKey, admin.id);
+    await keyFor(adminKey, agent.id);
+    await keyFor(org.testKey, other.id);
+  });
 });

@@ -15,14 +15,15 @@ import {
   CreateApiKeyBody,
   ListApiKeysQuery,
 } from './schemas';
-import { issueApiKey } from './service';
+import { checkKeyHolder, issueApiKey } from './service';
 
 const routes = routesOf('API keys', {
   createKey: post('/v1/api-keys', {
     operationId: 'createApiKey',
     summary: 'Create an API key',
     description:
-      'Answers the secret once; only its hash is kept. A live key (`livemode: true`) needs a verified organisation. Needs the admin or owner role.',
+      'Answers the secret once; only its hash is kept. A live key (`livemode: true`) needs a verified organisation. Needs the admin or owner role; ' +
+      'a key for another member (`member_id`) needs a role above theirs.',
     auth: 'orgWrite',
     role: 'admin',
     body: CreateApiKeyBody,
@@ -72,6 +73,7 @@ export function registerApiKeys(app: App): void {
         errors: [{ pointer: '/member_id', in: 'body', detail: 'Must be an active member of this organisation.' }],
       });
     }
+    checkKeyHolder(principal, member);
     const { row, secret } = await issueApiKey(sql, {
       organizationId: principal.organizationId,
       memberId,

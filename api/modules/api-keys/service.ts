@@ -1,4 +1,6 @@
 import type { Sql } from '../../db/sql';
+import { type MemberRole, roleRank } from '../../http/auth';
+import { ProblemError } from '../../http/problem';
 import { newId } from '../../lib/ids';
 import { displayPrefix, hashSecret, newSecret } from '../../lib/secrets';
 import { type ApiKeyRow, insertApiKey } from './queries';
@@ -28,4 +30,24 @@ export async function issueApiKey(
     created_by_member_id: args.createdBy,
   });
   return { row, secret };
+}
+
+/**
+ * A key acts as its member, and every write records that member: a member issues keys for
+ * themselves and for members of a lower role, never to act as an equal or a superior.
+ */
+export function checkKeyHolder(
+  actor: { memberId: string; role: MemberRole },
+  holder: { id: string; role: string },
+): void {
+  if (holder.id === actor.memberId || roleRank(holder.role as MemberRole) < roleRank(actor.role)) return;
+  throw new ProblemError(
+    'forbidden',
+    `A key acting as another member needs a role above theirs; the member is ${holder.role} and the caller ${actor.role}.`,
+    {
+      errors: [
+        { pointer: '/member_id', in: 'body', detail: 'Issue keys for yourself or for members of a lower role.' },
+      ],
+    },
+  );
 }

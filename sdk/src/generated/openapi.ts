@@ -224,7 +224,7 @@ export interface paths {
         put?: never;
         /**
          * Create an API key
-         * @description Answers the secret once; only its hash is kept. A live key (`livemode: true`) needs a verified organisation. Needs the admin or owner role.
+         * @description Answers the secret once; only its hash is kept. A live key (`livemode: true`) needs a verified organisation. Needs the admin or owner role; a key for another member (`member_id`) needs a role above theirs.
          */
         post: operations["createApiKey"];
         delete?: never;

@@ -309,7 +309,7 @@ export interface Resources {
     /**
      * Create an API key
      *
-     * Answers the secret once; only its hash is kept. A live key (`livemode: true`) needs a verified organisation. Needs the admin or owner role.
+     * Answers the secret once; only its hash is kept. A live key (`livemode: true`) needs a verified organisation. Needs the admin or owner role; a key for another member (`member_id`) needs a role above theirs.
      * @see operation `createApiKey`
      */
     create(body: Body<'createApiKey'>, options?: RequestOptions): Promise<Result<'createApiKey'>>;
