@@ -173,7 +173,7 @@ function checked(config: Config): Config {
 
 /** The development identity provider: on outside production unless `PUENTE_DEV_IDP=0`; never in production. */
 function devIdentityProvider(env: EnvSource, mode: Environment): boolean {
-  const on = env.PUENTE_DEV_IDP ? env.PUENTE_DEV_IDP === '1' : mode !== 'production';
+  const on = flag(env, 'PUENTE_DEV_IDP', mode !== 'production');
   // It signs anyone in as any DNI: in production citizens sign in only through their identity provider.
   if (on && mode === 'production')
     throw new ConfigError(

@@ -41,6 +41,16 @@ describe('configuration in one place', () => {
     expect(set.metricsToken).toBe('a-metrics-token-of-16+');
   });
 
+  it('reads PUENTE_DEV_IDP as the other switches: 1/true on, 0/false off, unset on outside production', () => {
+    expect(configFromEnv({}).devIdentityProvider).toBe(true);
+    expect(configFromEnv({ PUENTE_DEV_IDP: 'true' }).devIdentityProvider).toBe(true);
+    expect(configFromEnv({ PUENTE_DEV_IDP: '0' }).devIdentityProvider).toBe(false);
+    expect(configFromEnv({ PUENTE_DEV_IDP: 'false' }).devIdentityProvider).toBe(false);
+    const production = { PUENTE_ENV: 'production', PUENTE_SECRET_KEY: 'x'.repeat(32) };
+    expect(configFromEnv(production).devIdentityProvider).toBe(false);
+    expect(configFromEnv({ ...production, PUENTE_DEV_IDP: '1' }).devIdentityProvider).toBe(true);
+  });
+
   it.each([
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
@@ -48,6 +58,8 @@ describe('configuration in one place', () => {
     [{ DATABASE_URL: 'mysql://localhost/x' }, 'DATABASE_URL'],
     [{ PUENTE_BACKGROUND: 'yes' }, 'PUENTE_BACKGROUND'],
     [{ PUENTE_TRUST_PROXY: 'on' }, 'PUENTE_TRUST_PROXY'],
+    [{ PUENTE_DEV_IDP: 'yes' }, 'PUENTE_DEV_IDP'],
+    [{ PUENTE_DEV_IDP: 'off' }, 'PUENTE_DEV_IDP'],
     [{ PUENTE_METRICS_TOKEN: 'short' }, 'PUENTE_METRICS_TOKEN'],
     [{ PUENTE_ENV: 'staging' }, 'PUENTE_ENV'],
     [{ PUENTE_RATE_LIMIT_WINDOW: '86401' }, 'PUENTE_RATE_LIMIT_WINDOW'],
