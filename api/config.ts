@@ -104,7 +104,7 @@ export function configFromEnv(env: EnvSource, overrides: Partial<Config> = {}): 
   return checked({
     env: mode,
     baseUrl: baseUrl(env, port),
-    adminToken: env.PUENTE_ADMIN_TOKEN || undefined,
+    adminToken: adminToken(env),
     logLevel: logLevel as Config['logLevel'],
     maxJsonBodyBytes: positiveInt(env, 'PUENTE_MAX_JSON_BYTES', 1_048_576),
     rateLimit: {
@@ -322,6 +322,15 @@ function databaseUrl(env: EnvSource): string | undefined {
     throw new ConfigError('DATABASE_URL', 'DATABASE_URL must be a postgres:// or postgresql:// URL');
   }
   return raw;
+}
+
+/** The platform administrator's token verifies and suspends organisations: as long as the secret key. */
+function adminToken(env: EnvSource): string | undefined {
+  const value = env.PUENTE_ADMIN_TOKEN;
+  if (value === undefined || value === '') return undefined;
+  if (value.length < 32)
+    throw new ConfigError('PUENTE_ADMIN_TOKEN', 'PUENTE_ADMIN_TOKEN must be at least 32 characters');
+  return value;
 }
 
 function metricsToken(env: EnvSource): string | undefined {

@@ -14,7 +14,7 @@ import { buildOpenApiDocument } from '../http/openapi-builder';
 export function generateOpenApiDocument(): unknown {
   const config = configFromEnv({
     PUENTE_ENV: 'development',
-    PUENTE_ADMIN_TOKEN: 'document-generation',
+    PUENTE_ADMIN_TOKEN: 'document-generation-has-no-admin-00000',
     PUENTE_SECRET_KEY: 'document-generation-has-no-keys-000000',
   });
   const app = createApp(

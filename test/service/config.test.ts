@@ -39,6 +39,9 @@ describe('configuration in one place', () => {
     expect(set.background).toBe(false);
     expect(set.trustProxy).toBe(true);
     expect(set.metricsToken).toBe('a-metrics-token-of-16+');
+    expect(configFromEnv({ PUENTE_ADMIN_TOKEN: 'admin-token-of-32-characters-ok!' }).adminToken).toBe(
+      'admin-token-of-32-characters-ok!',
+    );
   });
 
   it('reads PUENTE_DEV_IDP as the other switches: 1/true on, 0/false off, unset on outside production', () => {
@@ -61,6 +64,8 @@ describe('configuration in one place', () => {
     [{ PUENTE_DEV_IDP: 'yes' }, 'PUENTE_DEV_IDP'],
     [{ PUENTE_DEV_IDP: 'off' }, 'PUENTE_DEV_IDP'],
     [{ PUENTE_METRICS_TOKEN: 'short' }, 'PUENTE_METRICS_TOKEN'],
+    [{ PUENTE_ADMIN_TOKEN: 'admin' }, 'PUENTE_ADMIN_TOKEN'],
+    [{ PUENTE_ADMIN_TOKEN: 'admin-token-31-characters-long!' }, 'PUENTE_ADMIN_TOKEN'],
     [{ PUENTE_ENV: 'staging' }, 'PUENTE_ENV'],
     [{ PUENTE_RATE_LIMIT_WINDOW: '86401' }, 'PUENTE_RATE_LIMIT_WINDOW'],
     [{ PUENTE_REGISTRATION_RATE_LIMIT_WINDOW: '172800' }, 'PUENTE_REGISTRATION_RATE_LIMIT_WINDOW'],
