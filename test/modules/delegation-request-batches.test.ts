@@ -364,6 +364,37 @@ describe('bulk delegation requests', () => {
     expect(rows[2]!.problem.detail).toMatch(/8 cells and the header 6/);
   });
 
+  it('stops making requests for a member removed while their batch is processed, as their keys stop', async () => {
+    const member = (await (
+      await t.request('/v1/members', {
+        method: 'POST',
+        headers: auth(org.testKey),
+        json: { name: 'Agente Saliente', id_number: newCitizenId(), role: 'agent' },
+      })
+    ).json()) as Json;
+    const key = (await (
+      await t.request('/v1/api-keys', {
+        method: 'POST',
+        headers: auth(org.testKey),
+        json: { name: 'agent', member_id: member.id },
+      })
+    ).json()) as Json;
+    const csv = [CSV_HEADER.join(','), ...[1, 2].map(() => `${newCitizenId()},Ana,,JUB,consult,2027-12-31`)].join('\n');
+    const created = await accepted(await upload(key.secret, csv));
+    const removed = await t.request(`/v1/members/${member.id}`, { method: 'DELETE', headers: auth(org.testKey) });
+    expect(removed.status).toBe(200);
+    await drain();
+    expect(await batch(org.testKey, created.id)).toMatchObject({ status: 'completed', created: 0, failed: 2 });
+    const rows = await allRows(org.testKey, created.id);
+    expect(rows.map((r) => [r.status, r.problem?.code])).toEqual([
+      ['failed', 'unauthorized'],
+      ['failed', 'unauthorized'],
+    ]);
+    const made = await t.sql<{ n: number }[]>`
+      select count(*)::int as n from delegation_requests where created_by_member_id = ${member.id}`;
+    expect(made[0]!.n).toBe(0);
+  });
+
   it('shows a batch only to its organisation and mode', async () => {
     const created = await accepted(
       await upload(org.testKey, `${CSV_HEADER.join(',')}\n${newCitizenId()},Ana,,JUB,consult,2027-12-31\n`),

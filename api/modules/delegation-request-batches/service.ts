@@ -7,6 +7,7 @@ import { newId } from '../../lib/ids';
 import { CreateDelegationRequestBody } from '../delegation-requests/schemas';
 import { createDelegationRequest, type NewRequestInput } from '../delegation-requests/service';
 import { emit } from '../events/emit';
+import { findMember } from '../members/queries';
 import { findOrganization } from '../organizations/queries';
 import { type CsvRecord, decodeCsv, parseCsv } from './csv';
 import {
@@ -184,6 +185,26 @@ async function processRow(
 }
 
 /**
+ * Why the batch's rows can no longer be made, as its sender's keys would now be refused: the
+ * organisation was suspended, or the member who sent it was removed (their keys revoked).
+ */
+async function senderRefusal(tx: Sql, batch: BatchRecord): Promise<RowProblem | null> {
+  if ((await findOrganization(tx, batch.organization_id))?.status === 'suspended')
+    return {
+      code: 'organization_suspended',
+      detail: 'The organisation was suspended while the batch was processed.',
+      errors: [],
+    };
+  if ((await findMember(tx, batch.organization_id, batch.created_by_member_id))?.status !== 'active')
+    return {
+      code: 'unauthorized',
+      detail: 'The member who sent the batch was removed while it was processed, and their keys revoked.',
+      errors: [],
+    };
+  return null;
+}
+
+/**
  * Up to `size` queued rows of a batch in one transaction: each row's request and its status commit
  * together, so a crash leaves a row either untouched or finished and no request is made twice.
  * Completes the batch (and records its event) when no queued row is left.
@@ -199,18 +220,10 @@ async function processChunk(
     const rows = await lockQueuedRows(tx, batch.id, size);
     const counts = { created: 0, duplicates: 0, failed: 0 };
     if (rows.length > 0) {
-      // A suspended organisation gets no new requests, as its keys would be refused.
-      const suspended = (await findOrganization(tx, batch.organization_id))?.status === 'suspended';
+      const refusal = await senderRefusal(tx, batch);
       for (const row of rows) {
-        const outcome: Outcome = suspended
-          ? {
-              status: 'failed',
-              problem: {
-                code: 'organization_suspended',
-                detail: 'The organisation was suspended while the batch was processed.',
-                errors: [],
-              },
-            }
+        const outcome: Outcome = refusal
+          ? { status: 'failed', problem: refusal }
           : await processRow(tx, deps, batch, row.input as NewRequestInput, now);
         await finishRow(tx, {
           batchId: batch.id,
