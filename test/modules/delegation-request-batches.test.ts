@@ -395,6 +395,28 @@ describe('bulk delegation requests', () => {
     expect(made[0]!.n).toBe(0);
   });
 
+  it("a batch the worker fails on holds back neither other organisations' batches nor the pass", async () => {
+    const stuck = await accepted(
+      await upload(org.testKey, `${CSV_HEADER.join(',')}\n${newCitizenId()},Ana,,JUB,consult,2027-12-31\n`),
+    );
+    const other = await registerOrg(t);
+    const next = await accepted(
+      await upload(other.testKey, `${CSV_HEADER.join(',')}\n${newCitizenId()},Luis,,JUB,consult,2027-12-31\n`),
+    );
+    // A queued row the worker cannot process (an unexpected error, not a problem of the row).
+    await t.sql`update delegation_request_batch_rows set input = '{}'::jsonb where batch_id = ${stuck.id}`;
+    const deps = { config: t.config, clock: t.clock };
+    await expect(processDelegationRequestBatches(t.sql, deps)).rejects.toThrow();
+    expect(await batch(other.testKey, next.id)).toMatchObject({ status: 'completed', created: 1 });
+    expect(await batch(org.testKey, stuck.id)).toMatchObject({ status: 'processing', done: 0 });
+    // The failed batch keeps its lease, so the next passes do not take it again at once; it is retried after it.
+    expect(await processDelegationRequestBatches(t.sql, deps)).toBe(0);
+    await t.sql`delete from delegation_request_batch_rows where batch_id = ${stuck.id}`;
+    t.clock.advance((t.config.batchLeaseSeconds + 1) * 1000);
+    await drain();
+    expect(await batch(org.testKey, stuck.id)).toMatchObject({ status: 'completed' });
+  });
+
   it('shows a batch only to its organisation and mode', async () => {
     const created = await accepted(
       await upload(org.testKey, `${CSV_HEADER.join(',')}\n${newCitizenId()},Ana,,JUB,consult,2027-12-31\n`),

@@ -271,6 +271,7 @@ async function processChunk(
  * under a lease) and works through at most `limit` of their rows, in chunks. Safe to run in any
  * number of processes at once; the Node background loops (`npm start`, `npm run delivery-worker`)
  * and the Worker's Cron Trigger all call this. Answers how many rows and batches it finished (0: nothing to do).
+ * A batch that throws is left under its lease and the pass goes on with the others; it then throws that error.
  */
 export async function processDelegationRequestBatches(
   sql: Sql,
@@ -280,21 +281,28 @@ export async function processDelegationRequestBatches(
   let work = 0;
   let rows = 0;
   const held: string[] = [];
+  let failure: { error: unknown } | undefined;
   try {
     while (rows < limit) {
       const batch = await claimBatch(sql, deps.clock.now(), deps.config.batchLeaseSeconds);
       if (!batch) break;
-      held.push(batch.id);
-      for (;;) {
-        const chunk = await processChunk(sql, deps, batch, Math.min(CHUNK_ROWS, limit - rows));
-        rows += chunk.rows;
-        work += chunk.rows + (chunk.completed ? 1 : 0);
-        if (chunk.completed || chunk.rows === 0 || rows >= limit) break;
+      try {
+        for (;;) {
+          const chunk = await processChunk(sql, deps, batch, Math.min(CHUNK_ROWS, limit - rows));
+          rows += chunk.rows;
+          work += chunk.rows + (chunk.completed ? 1 : 0);
+          if (chunk.completed || chunk.rows === 0 || rows >= limit) break;
+        }
+        held.push(batch.id);
+      } catch (error) {
+        // A batch that fails keeps its lease: the other batches go on, and it is retried when the lease runs out.
+        failure ??= { error };
       }
     }
   } finally {
     // Batches left unfinished are released, so the next pass (here or elsewhere) continues at once.
     for (const id of held) await releaseBatch(sql, id).catch(() => undefined);
   }
+  if (failure) throw failure.error;
   return work;
 }
