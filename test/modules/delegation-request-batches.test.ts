@@ -317,6 +317,25 @@ describe('bulk delegation requests', () => {
     expect(n).toBe(0);
   });
 
+  it("takes the `sep=;` line some programs write before the header for Excel, keeping the file's line numbers", async () => {
+    const csv = [
+      'sep=;',
+      CSV_HEADER.join(';'),
+      `${newCitizenId()};Peña, Begoña;;JUB;consult;2027-12-31`,
+      `12345678A;Luis;;JUB;consult;2027-12-31`,
+    ].join('\r\n');
+    const created = await accepted(await upload(org.testKey, `\uFEFF${csv}`));
+    expect(created).toMatchObject({ total: 2, failed: 1 });
+    await drain();
+    const rows = await allRows(org.testKey, created.id);
+    expect(rows.map((r) => [r.row, r.line, r.status])).toEqual([
+      [1, 3, 'created'],
+      [2, 4, 'failed'],
+    ]);
+    const header = await expectProblem(await upload(org.testKey, 'sep=;\ndni;name\n1;2\n'), 400, 'csv_invalid');
+    expect(header).toMatchObject({ line: 2, delimiter: ';' });
+  });
+
   it('reports a row with the wrong number of cells without losing the others', async () => {
     const csv = [
       CSV_HEADER.join(';'),

@@ -14,6 +14,9 @@ export interface CsvRecord {
 
 const DELIMITERS = [',', ';', '\t'] as const;
 
+/** The line `sep=;` some programs write before the header, for Excel: it names the separator. */
+const SEPARATOR_HINT = /^\uFEFF?sep=([^\r\n])(\r\n|\n|\r)/i;
+
 /**
  * Text of an uploaded file: UTF-8 (with or without a BOM), or Windows-1252 when the bytes are not
  * valid UTF-8 (what Excel writes for "CSV (delimitado por comas)" on a Spanish Windows).
@@ -52,8 +55,9 @@ export function normalizeHeader(name: string): string {
 }
 
 /**
- * Parses a CSV with a header line into records keyed by (normalised) column name. Quoted cells may
- * hold separators, quotes ("") and line breaks; blank lines, and lines of only separators and spaces
+ * Parses a CSV with a header line (after Excel's `sep=` line, if any) into records keyed by
+ * (normalised) column name. Quoted cells may hold separators, quotes ("") and line breaks;
+ * blank lines, and lines of only separators and spaces
  * (what a spreadsheet writes for rows it once formatted), are skipped; cells are trimmed.
  * A file that cannot be read as CSV at all (an unclosed quote) is refused naming the line.
  */
@@ -63,12 +67,15 @@ export function parseCsv(
   requiredColumns: readonly string[],
 ): CsvRecord[] {
   refuseUnstorableText(text);
-  const delimiter = detectDelimiter(text);
+  const hint = SEPARATOR_HINT.exec(text);
+  const delimiter = hint ? hint[1]! : detectDelimiter(text);
   let parsed: Array<{ record: string[]; info: { lines: number } }>;
   try {
     parsed = parse(text, {
       bom: true,
       delimiter,
+      // Lines keep their numbers in the file.
+      from_line: hint ? 2 : 1,
       info: true,
       relax_column_count: true,
       relax_quotes: true,
@@ -108,7 +115,7 @@ export function parseCsv(
   if (problems.length > 0) {
     throw new ProblemError('csv_invalid', `The header line is not valid: ${problems.join(' ')}`, {
       errors: problems.map((detail) => ({ pointer: '/file', in: 'body' as const, detail })),
-      extensions: { line: 1, delimiter },
+      extensions: { line: head.info.lines, delimiter },
     });
   }
   return body.map(({ record: cellsRead, info }) => {

@@ -29,7 +29,7 @@ export const ROW_STATUSES = ['queued', 'created', 'duplicate', 'failed'] as cons
 
 const CSV_DESCRIPTION =
   `A CSV file with a header line. Columns: ${Object.keys(CSV_COLUMNS).join(', ')} (${REQUIRED_CSV_COLUMNS.join(', ')} required; ` +
-  'procedure_types or subjects must name at least one). Separator `,`, `;` or tab, detected from the header line; ' +
+  'procedure_types or subjects must name at least one). Separator `,`, `;` or tab, detected from the header line (or named by a `sep=;` line before it); ' +
   "lists (procedure types, subjects, capacities) separated by `;`, `,`, `|` or spaces inside their cell (quote the cell when it holds the file's separator). " +
   `UTF-8 with or without BOM, or Windows-1252. At most ${MAX_BATCH_ROWS} rows.`;
 
