@@ -96,4 +96,26 @@ describe('members', () => {
     await keyFor(adminKey, agent.id);
     await keyFor(org.testKey, other.id);
   });
+
+  it("an admin cannot revoke the owner's or another admin's keys, and so lock them out", async () => {
+    const org = await registerOrg(t);
+    const admin = await addMember(org.testKey, 'admin', 4008);
+    const agent = await addMember(org.testKey, 'agent', 4009);
+    const adminKey = await keyFor(org.testKey, admin.id);
+    const agentKey = await keyFor(org.testKey, agent.id);
+    const keys = (await (await t.request('/v1/api-keys?limit=100', { headers: auth(org.testKey) })).json()) as any;
+    const ownerKeyId = keys.data.find((k: any) => k.member_id === org.ownerId).id;
+    const refused = await expectProblem(
+      await t.request(`/v1/api-keys/${ownerKeyId}`, { method: 'DELETE', headers: auth(adminKey) }),
+      403,
+      'forbidden',
+    );
+    expect(refused.detail).toMatch(/role above/);
+    expect((await t.request('/v1/organization', { headers: auth(org.testKey) })).status).toBe(200);
+    // Keys of members below them, as before.
+    const agentKeyId = keys.data.find((k: any) => k.member_id === agent.id).id;
+    const revoked = await t.request(`/v1/api-keys/${agentKeyId}`, { method: 'DELETE', headers: auth(adminKey) });
+    expect(revoked.status).toBe(200);
+    await expectProblem(await t.request('/v1/organization', { headers: auth(agentKey) }), 401, 'unauthorized');
+  });
 });

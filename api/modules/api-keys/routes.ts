@@ -6,7 +6,7 @@ import { ProblemError } from '../../http/problem';
 import { findMember } from '../members/queries';
 import { findOrganization } from '../organizations/queries';
 import { toApiKey } from './mappers';
-import { listApiKeys, revokeApiKey } from './queries';
+import { findApiKey, listApiKeys, revokeApiKey } from './queries';
 import {
   ApiKeyPageSchema,
   ApiKeyParams,
@@ -41,7 +41,8 @@ const routes = routesOf('API keys', {
   revokeKey: del('/v1/api-keys/{id}', {
     operationId: 'revokeApiKey',
     summary: 'Revoke an API key',
-    description: 'Takes effect on the very next request, on every instance. Revoking twice is harmless.',
+    description:
+      "Takes effect on the very next request, on every instance. Revoking twice is harmless. Another member's key needs a role above theirs.",
     auth: 'orgWrite',
     role: 'admin',
     params: ApiKeyParams,
@@ -73,7 +74,7 @@ export function registerApiKeys(app: App): void {
         errors: [{ pointer: '/member_id', in: 'body', detail: 'Must be an active member of this organisation.' }],
       });
     }
-    checkKeyHolder(principal, member);
+    checkKeyHolder(principal, member, '/member_id');
     const { row, secret } = await issueApiKey(sql, {
       organizationId: principal.organizationId,
       memberId,
@@ -98,7 +99,12 @@ export function registerApiKeys(app: App): void {
 
   app.openapi(routes.revokeKey, async (c) => {
     const principal = organizationPrincipal(c);
-    const row = await revokeApiKey(c.get('sql'), {
+    const sql = c.get('sql');
+    const key = await findApiKey(sql, principal.organizationId, c.req.valid('param').id);
+    if (!key) throw new ProblemError('not_found', 'No such API key.');
+    const holder = await findMember(sql, principal.organizationId, key.member_id);
+    if (holder) checkKeyHolder(principal, holder);
+    const row = await revokeApiKey(sql, {
       organizationId: principal.organizationId,
       id: c.req.valid('param').id,
       by: principal.memberId,

@@ -33,21 +33,22 @@ export async function issueApiKey(
 }
 
 /**
- * A key acts as its member, and every write records that member: a member issues keys for
- * themselves and for members of a lower role, never to act as an equal or a superior.
+ * A key acts as its member, and every write records that member: a member issues and revokes keys
+ * of their own and of members of a lower role, never of an equal or a superior (to act as them, or
+ * to lock them out). `field` names the body field that chose the member, when one did.
  */
 export function checkKeyHolder(
   actor: { memberId: string; role: MemberRole },
-  holder: { id: string; role: string },
+  holder: { id: string; role: string; status: string },
+  field?: string,
 ): void {
-  if (holder.id === actor.memberId || roleRank(holder.role as MemberRole) < roleRank(actor.role)) return;
+  if (holder.id === actor.memberId || holder.status !== 'active') return;
+  if (roleRank(holder.role as MemberRole) < roleRank(actor.role)) return;
   throw new ProblemError(
     'forbidden',
-    `A key acting as another member needs a role above theirs; the member is ${holder.role} and the caller ${actor.role}.`,
-    {
-      errors: [
-        { pointer: '/member_id', in: 'body', detail: 'Issue keys for yourself or for members of a lower role.' },
-      ],
-    },
+    `Keys of another member need a role above theirs; the member is ${holder.role} and the caller ${actor.role}.`,
+    field
+      ? { errors: [{ pointer: field, in: 'body', detail: 'Issue keys for yourself or for members of a lower role.' }] }
+      : {},
   );
 }

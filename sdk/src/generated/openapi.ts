@@ -245,7 +245,7 @@ export interface paths {
         post?: never;
         /**
          * Revoke an API key
-         * @description Takes effect on the very next request, on every instance. Revoking twice is harmless.
+         * @description Takes effect on the very next request, on every instance. Revoking twice is harmless. Another member's key needs a role above theirs.
          */
         delete: operations["revokeApiKey"];
         options?: never;

@@ -323,7 +323,7 @@ export interface Resources {
     /**
      * Revoke an API key
      *
-     * Takes effect on the very next request, on every instance. Revoking twice is harmless.
+     * Takes effect on the very next request, on every instance. Revoking twice is harmless. Another member's key needs a role above theirs.
      * @see operation `revokeApiKey`
      */
     revoke(id: string, options?: RequestOptions): Promise<Result<'revokeApiKey'>>;
