@@ -178,7 +178,7 @@ function devIdentityProvider(env: EnvSource, mode: Environment): boolean {
   if (on && mode === 'production')
     throw new ConfigError(
       'PUENTE_DEV_IDP',
-      'PUENTE_DEV_IDP cannot be 1 in production: the development identity provider signs anyone in as any DNI',
+      'PUENTE_DEV_IDP cannot turn the development identity provider on in production: it signs anyone in as any DNI',
     );
   return on;
 }

@@ -51,7 +51,7 @@ describe('configuration in one place', () => {
     expect(configFromEnv({ PUENTE_DEV_IDP: 'false' }).devIdentityProvider).toBe(false);
     const production = { PUENTE_ENV: 'production', PUENTE_SECRET_KEY: 'x'.repeat(32) };
     expect(configFromEnv(production).devIdentityProvider).toBe(false);
-    expect(configFromEnv({ ...production, PUENTE_DEV_IDP: '1' }).devIdentityProvider).toBe(true);
+    expect(configFromEnv({ ...production, PUENTE_DEV_IDP: 'false' }).devIdentityProvider).toBe(false);
   });
 
   it.each([
