@@ -1,5 +1,6 @@
 import { Agent as HttpAgent, type IncomingMessage, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { isIPv6, type LookupFunction } from 'node:net';
 
 import type { WebhookFetch } from '../modules/webhooks/delivery';
 
@@ -22,6 +23,7 @@ const DRAINED_BODY_BYTES = 64 * 1024;
  * `fetch`, which builds a web Request, Response and streams for each. Like the worker's `fetch`:
  * - it follows no redirect, sends the body with its Content-Length, and refuses a URL with
  *   credentials;
+ * - given `addresses`, it connects to the host at those only, never looking the name up again;
  * - it answers once the headers are in, and rejects with the signal's reason (a `TimeoutError`)
  *   if the signal aborts before.
  *
@@ -39,10 +41,12 @@ export const nodeWebhookFetch: WebhookFetch = (input, init) =>
     if (url.username || url.password) return reject(new TypeError('The URL includes credentials'));
     const { signal, body } = init;
     const headers = { ...init.headers, 'content-length': String(Buffer.byteLength(body)) };
+    const lookup = init.addresses ? checkedAddresses(init.addresses) : undefined;
+    const options = { method: init.method, headers, agent: agents[protocol], lookup };
     const attempt = (again: boolean) => {
       if (signal.aborted) return reject(signal.reason);
       let answered = false;
-      const req = send(url, { method: init.method, headers, agent: agents[protocol] }, (res: IncomingMessage) => {
+      const req = send(url, options, (res: IncomingMessage) => {
         answered = true;
         resolve({
           status: res.statusCode!,
@@ -75,6 +79,22 @@ export const nodeWebhookFetch: WebhookFetch = (input, init) =>
     };
     attempt(true);
   });
+
+/** A lookup that answers these addresses (of the family asked for) whatever the name, and fails when none is left. */
+function checkedAddresses(addresses: readonly string[]): LookupFunction {
+  return (hostname, options, callback) => {
+    const found = addresses
+      .map((address) => ({ address, family: isIPv6(address) ? 6 : 4 }))
+      .filter((a) => !options.family || a.family === options.family);
+    if (found.length === 0) {
+      const error: NodeJS.ErrnoException = new Error(`No checked address for ${hostname}`);
+      error.code = 'ENOTFOUND';
+      return callback(error, '', 0);
+    }
+    if (options.all) return callback(null, found);
+    callback(null, found[0]!.address, found[0]!.family);
+  };
+}
 
 function headerValue(value: string | string[] | undefined): string | null {
   return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;

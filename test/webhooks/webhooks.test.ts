@@ -1,3 +1,5 @@
+import dns from 'node:dns';
+
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 
@@ -8,6 +10,7 @@ import { deliverDue } from '../../api/modules/webhooks/delivery';
 import { claimDueDeliveries, recordAttempts } from '../../api/modules/webhooks/queries';
 import { startBackgroundWork } from '../../api/node/background';
 import { nodeDeps } from '../../api/node/runtime';
+import { nodeWebhookFetch } from '../../api/node/webhook-fetch';
 import { createTestApp, deliveryDeps, type TestApp } from '../support/app';
 import {
   ADMIN_TOKEN,
@@ -462,6 +465,30 @@ describe('webhook URL policy', () => {
       body: JSON.stringify({ url: 'https://hooks.example.com/puente' }),
     });
     expect(ok.status).toBe(201);
+  });
+
+  it('connects only to the addresses it checked: a name that answers a loopback address at connection time is not reached', async () => {
+    const receiver = await receiverForTest();
+    const org = await registerOrg(t);
+    const port = new URL(receiver.url).port;
+    const hook = await endpoint(org.testKey, `http://rebind.example.com:${port}/hooks`);
+    await t.request(`/v1/webhook-endpoints/${hook.id}/test`, { method: 'POST', headers: auth(org.testKey) });
+    // The name answered a public address when checked, and loopback when the connection looks it up.
+    const lookup = dns.lookup;
+    dns.lookup = ((_host: string, options: unknown, callback: (...args: unknown[]) => void) =>
+      (options as { all?: boolean }).all
+        ? callback(null, [{ address: '127.0.0.1', family: 4 }])
+        : callback(null, '127.0.0.1', 4)) as typeof dns.lookup;
+    onTestFinished(() => void (dns.lookup = lookup));
+    const production = {
+      ...deps(),
+      config: { ...t.config, webhooks: { ...t.config.webhooks, allowPrivateTargets: false, timeoutMs: 500 } },
+      resolveHost: async () => ['93.184.216.34'],
+    };
+    await deliverDue(t.sql, production, { fetch: nodeWebhookFetch });
+    expect(receiver.received).toHaveLength(0);
+    const log = await deliveries(org.testKey, hook.id);
+    expect(log.data[0].attempts).toHaveLength(1);
   });
 });
 

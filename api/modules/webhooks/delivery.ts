@@ -13,7 +13,7 @@ import {
   recordAttempts,
 } from './queries';
 import { importSigningKey, signPayload } from './signing';
-import { checkWebhookUrl } from './url-policy';
+import { checkWebhookTarget } from './url-policy';
 
 /** Seconds to wait after attempt n (1-based) fails: about three days in all. */
 export const RETRY_SCHEDULE = [5, 300, 1800, 7200, 18_000, 36_000, 36_000, 50_400, 72_000, 50_400];
@@ -97,10 +97,19 @@ type Outcome = { statusCode: number | null; error: string | null; retryAfter?: n
 /**
  * What the worker sends a delivery with: the global `fetch` by default; a runtime may pass its own
  * cheaper one (Node: api/node/webhook-fetch.ts). Only what a delivery uses of a request and answer.
+ * `addresses`, when given, are the only ones the URL's host may be connected at (those the URL
+ * policy checked; none: not at all); a sender that cannot choose (the global `fetch`) ignores them.
  */
 export type WebhookFetch = (
   url: string,
-  init: { method: 'POST'; redirect: 'manual'; signal: AbortSignal; headers: Record<string, string>; body: string },
+  init: {
+    method: 'POST';
+    redirect: 'manual';
+    signal: AbortSignal;
+    headers: Record<string, string>;
+    body: string;
+    addresses?: readonly string[];
+  },
 ) => Promise<{
   status: number;
   ok: boolean;
@@ -116,8 +125,9 @@ async function send(
   timestamp: number,
   fetcher: WebhookFetch,
 ): Promise<Outcome> {
+  let addresses: string[] | null;
   try {
-    await checkWebhookUrl(d.url, deps.config, deps.resolveHost);
+    ({ addresses } = await checkWebhookTarget(d.url, deps.config, deps.resolveHost));
   } catch {
     return { statusCode: null, error: 'target address not allowed' };
   }
@@ -125,6 +135,7 @@ async function send(
     const res = await fetcher(d.url, {
       method: 'POST',
       redirect: 'manual',
+      ...(addresses ? { addresses } : {}),
       signal: AbortSignal.timeout(deps.config.webhooks.timeoutMs),
       headers: {
         'content-type': 'application/json',

@@ -12,6 +12,19 @@ export async function checkWebhookUrl(
   config: Config,
   resolveHost: (host: string) => Promise<string[]>,
 ): Promise<URL> {
+  return (await checkWebhookTarget(raw, config, resolveHost)).url;
+}
+
+/**
+ * `checkWebhookUrl`, with the addresses it found the host at: the only ones a delivery may
+ * connect to, so that a name answering otherwise when the connection looks it up again (DNS
+ * rebinding) is not reached. Null when any address is allowed (`allowPrivateTargets`).
+ */
+export async function checkWebhookTarget(
+  raw: string,
+  config: Config,
+  resolveHost: (host: string) => Promise<string[]>,
+): Promise<{ url: URL; addresses: string[] | null }> {
   let url: URL;
   try {
     url = new URL(raw);
@@ -22,7 +35,7 @@ export async function checkWebhookUrl(
     throw fieldProblem('/url', config.webhooks.requireHttps ? 'Must use https.' : 'Must use http or https.');
   }
   if (url.username || url.password) throw fieldProblem('/url', 'Must not carry credentials.');
-  if (config.webhooks.allowPrivateTargets) return url;
+  if (config.webhooks.allowPrivateTargets) return { url, addresses: null };
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.internal')) {
     throw fieldProblem('/url', 'Must point to a public internet address.');
@@ -33,5 +46,5 @@ export async function checkWebhookUrl(
       '/url',
       'Must point to a public internet address (it resolves to a private, loopback or link-local one).',
     );
-  return url;
+  return { url, addresses };
 }
