@@ -53,7 +53,10 @@ export async function changeEndpoint(
   changes: { url?: string; description?: string | null; event_types?: string[]; enabled?: boolean },
   now: Date,
 ): Promise<EndpointRow> {
-  const url = changes.url ? (await checkWebhookUrl(changes.url, deps.config, deps.resolveHost)).toString() : undefined;
+  const url =
+    changes.url !== undefined
+      ? (await checkWebhookUrl(changes.url, deps.config, deps.resolveHost)).toString()
+      : undefined;
   return updateEndpoint(sql, id, { ...changes, url }, now);
 }
 
