@@ -35,3 +35,18 @@ it('refuses an empty URL in a change as at creation, and changes nothing', async
   );
   expect(seen).toMatchObject({ url: hook.url, description: null });
 });
+
+it('keeps each event type once when they are changed, as at creation', async () => {
+  const org = await registerOrg(t);
+  const hook = await endpoint(org.testKey);
+  expect(hook.event_types).toEqual(['procedure.*']);
+  const changed = await expectJson<{ event_types: string[] }>(
+    await t.request(`/v1/webhook-endpoints/${hook.id}`, {
+      method: 'PATCH',
+      headers: auth(org.testKey),
+      json: { event_types: ['delegation.revoked', 'procedure.*', 'delegation.revoked'] },
+    }),
+    200,
+  );
+  expect(changed.event_types).toEqual(['delegation.revoked', 'procedure.*']);
+});

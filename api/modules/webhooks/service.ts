@@ -18,6 +18,11 @@ import { checkWebhookUrl } from './url-policy';
 
 export const PREVIOUS_SECRET_GRACE_MS = 24 * 3600_000;
 
+/** The event types an endpoint is saved with: each once, in the order first given. */
+function eventTypeList(types: readonly string[]): string[] {
+  return [...new Set(types)];
+}
+
 export async function createEndpoint(
   sql: Sql,
   deps: Pick<Deps, 'config' | 'resolveHost' | 'secretBox'>,
@@ -38,7 +43,7 @@ export async function createEndpoint(
     livemode: args.livemode,
     url: url.toString(),
     description: args.description ?? null,
-    event_types: [...new Set(args.eventTypes)],
+    event_types: eventTypeList(args.eventTypes),
     secret_encrypted: await deps.secretBox.seal(secret),
     at: args.now,
   });
@@ -57,7 +62,8 @@ export async function changeEndpoint(
     changes.url !== undefined
       ? (await checkWebhookUrl(changes.url, deps.config, deps.resolveHost)).toString()
       : undefined;
-  return updateEndpoint(sql, id, { ...changes, url }, now);
+  const event_types = changes.event_types && eventTypeList(changes.event_types);
+  return updateEndpoint(sql, id, { ...changes, url, event_types }, now);
 }
 
 /** A new secret; the old one keeps signing alongside it for 24 hours. */
