@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 
+import { claimDueDeliveries } from '../../api/modules/webhooks/queries';
 import { fileTestApp } from '../support/app';
 import { auth, expectJson, expectProblem, registerOrg } from '../support/fixtures';
 
@@ -49,4 +50,26 @@ it('keeps each event type once when they are changed, as at creation', async () 
     200,
   );
   expect(changed.event_types).toEqual(['delegation.revoked', 'procedure.*']);
+});
+
+it('does not queue again a delivery a worker is sending: it would be sent twice at once', async () => {
+  const org = await registerOrg(t);
+  const hook = await endpoint(org.testKey);
+  const delivery = await expectJson<{ id: string }>(
+    await t.request(`/v1/webhook-endpoints/${hook.id}/test`, { method: 'POST', headers: auth(org.testKey) }),
+    202,
+  );
+  // A worker claims it and is sending it.
+  const claimed = await claimDueDeliveries(t.sql, t.clock.now(), 60, 100);
+  expect(claimed.map((d) => d.id)).toContain(delivery.id);
+  const retry = () =>
+    t.request(`/v1/webhook-endpoints/${hook.id}/deliveries/${delivery.id}/retry`, {
+      method: 'POST',
+      headers: auth(org.testKey),
+    });
+  await expectProblem(await retry(), 409, 'conflict');
+  expect((await claimDueDeliveries(t.sql, t.clock.now(), 60, 100)).map((d) => d.id)).not.toContain(delivery.id);
+  // Once its lease is over (the worker died), it may be queued again.
+  t.clock.advance(61_000);
+  expect((await retry()).status).toBe(202);
 });

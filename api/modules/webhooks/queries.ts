@@ -141,7 +141,11 @@ export function listAttempts(sql: Sql, deliveryIds: readonly string[]) {
     where delivery_id = any(${textArray(deliveryIds)}::text[]) order by id`;
 }
 
-/** Manual redelivery: due now, whatever happened before. Answers the delivery, or undefined when the endpoint has no such delivery. */
+/**
+ * Manual redelivery: due now, whatever happened before, unless a worker holds it (its lease runs
+ * at `at`: it is being sent). Answers the delivery, or undefined when the endpoint has no such
+ * delivery free to queue.
+ */
 export async function requeueDelivery(
   sql: Sql,
   endpointId: string,
@@ -152,11 +156,18 @@ export async function requeueDelivery(
     with d as (
       -- Claims lost to dead workers are forgiven: a delivery given up for them is sent again.
       update webhook_deliveries set status = 'pending', next_attempt_at = ${at}, locked_until = null, claims = attempts
-      where id = ${id} and endpoint_id = ${endpointId}
+      where id = ${id} and endpoint_id = ${endpointId} and (locked_until is null or locked_until < ${at})
       returning *
     ), notified as (select pg_notify(${DELIVERIES_CHANNEL}, '') from d)
     select ${deliveryColumns(sql)} from d join events e on e.id = d.event_id, notified`;
   return row;
+}
+
+/** Whether a worker holds the endpoint's delivery at `at` (its lease has not run out). */
+export async function deliveryClaimed(sql: Sql, endpointId: string, id: string, at: Date): Promise<boolean> {
+  const [row] = await sql<{ id: string }[]>`
+    select id from webhook_deliveries where id = ${id} and endpoint_id = ${endpointId} and locked_until >= ${at}`;
+  return row !== undefined;
 }
 
 export interface ClaimedDelivery {

@@ -103,7 +103,7 @@ const routes = routesOf('Webhook endpoints', {
     operationId: 'retryWebhookDelivery',
     summary: 'Deliver again now',
     description:
-      'Queues a delivery again for immediate sending, for example after fixing the receiving endpoint. The new attempt appears in the delivery log.',
+      'Queues a delivery again for immediate sending, for example after fixing the receiving endpoint. The new attempt appears in the delivery log. While a worker is sending the delivery, the answer is `409 conflict`: retry once that attempt is in the log.',
     auth: 'orgWrite',
     role: 'admin',
     params: DeliveryParams,

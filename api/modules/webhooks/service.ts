@@ -5,6 +5,7 @@ import { ProblemError } from '../../http/problem';
 import type { SecretBox } from '../../lib/crypto-box';
 import { newId } from '../../lib/ids';
 import {
+  deliveryClaimed,
   type DeliveryRow,
   type EndpointRow,
   insertEndpoint,
@@ -91,9 +92,14 @@ export function sendTestEvent(sql: Sql, endpoint: EndpointRow, now: Date): Promi
   );
 }
 
-/** Queues one of the endpoint's deliveries again, due now; answers it. */
+/**
+ * Queues one of the endpoint's deliveries again, due now; answers it. Not while a worker is
+ * sending it: a second worker could send it at the same time.
+ */
 export async function redeliver(sql: Sql, endpoint: EndpointRow, deliveryId: string, now: Date): Promise<DeliveryRow> {
   const delivery = await requeueDelivery(sql, endpoint.id, deliveryId, now);
-  if (!delivery) throw new ProblemError('not_found', 'No such delivery.');
-  return delivery;
+  if (delivery) return delivery;
+  if (await deliveryClaimed(sql, endpoint.id, deliveryId, now))
+    throw new ProblemError('conflict', 'The delivery is being sent; retry it once its attempt is in the log.');
+  throw new ProblemError('not_found', 'No such delivery.');
 }

@@ -1092,7 +1092,7 @@ export interface paths {
         put?: never;
         /**
          * Deliver again now
-         * @description Queues a delivery again for immediate sending, for example after fixing the receiving endpoint. The new attempt appears in the delivery log.
+         * @description Queues a delivery again for immediate sending, for example after fixing the receiving endpoint. The new attempt appears in the delivery log. While a worker is sending the delivery, the answer is `409 conflict`: retry once that attempt is in the log.
          */
         post: operations["retryWebhookDelivery"];
         delete?: never;

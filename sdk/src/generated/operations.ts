@@ -681,7 +681,7 @@ export interface Resources {
     /**
      * Deliver again now
      *
-     * Queues a delivery again for immediate sending, for example after fixing the receiving endpoint. The new attempt appears in the delivery log.
+     * Queues a delivery again for immediate sending, for example after fixing the receiving endpoint. The new attempt appears in the delivery log. While a worker is sending the delivery, the answer is `409 conflict`: retry once that attempt is in the log.
      * @see operation `retryWebhookDelivery`
      */
     retryDelivery(id: string, deliveryId: string, options?: RequestOptions): Promise<Result<'retryWebhookDelivery'>>;
