@@ -73,3 +73,29 @@ it('does not queue again a delivery a worker is sending: it would be sent twice 
   t.clock.advance(61_000);
   expect((await retry()).status).toBe(202);
 });
+
+it('deletes an endpoint and gives up its pending deliveries together, or neither', async () => {
+  const org = await registerOrg(t);
+  const hook = await endpoint(org.testKey);
+  await t.request(`/v1/webhook-endpoints/${hook.id}/test`, { method: 'POST', headers: auth(org.testKey) });
+  // Giving up its deliveries fails, as a lost connection would make it fail.
+  await t.sql.unsafe(`
+    create or replace function refuse_give_up() returns trigger language plpgsql as $$
+    begin raise exception 'the deliveries could not be given up'; end; $$`);
+  await t.sql.unsafe(`
+    create trigger refuse_give_up before update on webhook_deliveries
+    for each row when (new.last_error = 'endpoint deleted') execute function refuse_give_up()`);
+  try {
+    const remove = () =>
+      t.request(`/v1/webhook-endpoints/${hook.id}`, { method: 'DELETE', headers: auth(org.testKey) });
+    await expectProblem(await remove(), 500, 'internal');
+    expect((await t.request(`/v1/webhook-endpoints/${hook.id}`, { headers: auth(org.testKey) })).status).toBe(200);
+    await t.sql.unsafe('drop trigger refuse_give_up on webhook_deliveries');
+    expect((await remove()).status).toBe(200);
+    const [delivery] = await t.sql<{ status: string }[]>`
+      select status from webhook_deliveries where endpoint_id = ${hook.id}`;
+    expect(delivery!.status).toBe('failed');
+  } finally {
+    await t.sql.unsafe('drop trigger if exists refuse_give_up on webhook_deliveries');
+  }
+});

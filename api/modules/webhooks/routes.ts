@@ -6,7 +6,7 @@ import { accepted, created, del, get, ok, patch, post, routesOf } from '../../ht
 import { createdPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import { toDelivery, toWebhookEndpoint } from './mappers';
-import { findEndpoint, listAttempts, listDeliveries, listEndpoints, softDeleteEndpoint } from './queries';
+import { findEndpoint, listAttempts, listDeliveries, listEndpoints } from './queries';
 import {
   CreateWebhookEndpointBody,
   DeliveryPageSchema,
@@ -19,7 +19,14 @@ import {
   WebhookEndpointSchema,
   WebhookEndpointWithSecretSchema,
 } from './schemas';
-import { changeEndpoint, createEndpoint, redeliver, rotateEndpointSecret, sendTestEvent } from './service';
+import {
+  changeEndpoint,
+  createEndpoint,
+  deleteEndpoint,
+  redeliver,
+  rotateEndpointSecret,
+  sendTestEvent,
+} from './service';
 
 const routes = routesOf('Webhook endpoints', {
   create: post('/v1/webhook-endpoints', {
@@ -170,7 +177,7 @@ export function registerWebhooks(app: App): void {
 
   app.openapi(routes.remove, async (c) => {
     const endpoint = await ownEndpoint(c, c.req.valid('param').id);
-    await softDeleteEndpoint(c.get('sql'), endpoint.id, now(c));
+    await deleteEndpoint(c.get('sql'), endpoint.id, now(c));
     return c.json({ ...toWebhookEndpoint(endpoint, now(c)), enabled: false }, 200);
   });
 

@@ -12,6 +12,7 @@ import {
   insertTestEvent,
   requeueDelivery,
   rotateSecret,
+  softDeleteEndpoint,
   updateEndpoint,
 } from './queries';
 import { newWebhookSecret } from './signing';
@@ -65,6 +66,11 @@ export async function changeEndpoint(
       : undefined;
   const event_types = changes.event_types && eventTypeList(changes.event_types);
   return updateEndpoint(sql, id, { ...changes, url, event_types }, now);
+}
+
+/** Deletes an endpoint and gives up its pending deliveries, together. */
+export function deleteEndpoint(sql: Sql, id: string, now: Date): Promise<void> {
+  return transaction(sql, (tx) => softDeleteEndpoint(tx, id, now));
 }
 
 /** A new secret; the old one keeps signing alongside it for 24 hours. */
