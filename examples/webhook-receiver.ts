@@ -16,7 +16,9 @@ let puente: Puente | undefined;
 
 const server = createServer((req, res) => {
   let body = '';
-  req.on('data', (chunk) => (body += chunk));
+  // Decoded as a stream: a character split between two chunks stays whole (the signature covers its bytes).
+  req.setEncoding('utf8');
+  req.on('data', (chunk: string) => (body += chunk));
   req.on('end', async () => {
     try {
       const event = await new Puente().webhooks.unwrap(body, req.headers as Record<string, string>, secret!);

@@ -16,7 +16,9 @@ export async function startReceiver(
   const received: Received[] = [];
   const server: Server = createServer((req, res) => {
     let body = '';
-    req.on('data', (chunk) => (body += chunk));
+    // Decoded as a stream: a character split between two chunks stays whole (the signature covers its bytes).
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (body += chunk));
     req.on('end', async () => {
       const r = { headers: req.headers, body, at: Date.now() };
       received.push(r);
