@@ -9,6 +9,7 @@ import { createSql } from './db/client';
 import type { Sql } from './db/sql';
 import type { Deps } from './deps';
 import type { App } from './http/context';
+import { errorFields } from './http/logger';
 import { ProblemError, problemResponse } from './http/problem';
 import { newId } from './lib/ids';
 
@@ -114,9 +115,7 @@ export default {
             const done = await task.run(SCHEDULED_LIMITS[task.name]);
             if (done > 0) deps.logger.log('info', 'scheduled batch', { task: task.name, done });
           } catch (error) {
-            deps.logger.log('error', `${task.name} failed`, {
-              message: error instanceof Error ? error.message : String(error),
-            });
+            deps.logger.log('error', `${task.name} failed`, errorFields(error));
           }
         }
       } finally {

@@ -5,6 +5,7 @@ import { routePath } from 'hono/route';
 import type { Deps } from '../deps';
 import { newId } from '../lib/ids';
 import type { AppEnv } from './context';
+import { errorFields } from './logger';
 import { toPointer, validationProblem } from './openapi';
 import { ProblemError, type ProblemFieldError, problemResponse } from './problem';
 
@@ -83,12 +84,7 @@ export function errorHandler(deps: Deps) {
     const requestId = c.get('requestId') ?? newId('rid');
     const problem = toProblem(error);
     if (problem) return problemResponse(problem, requestId);
-    deps.logger.log('error', 'unhandled error', {
-      request_id: requestId,
-      error: error.name,
-      message: error.message,
-      stack: error.stack,
-    });
+    deps.logger.log('error', 'unhandled error', { request_id: requestId, ...errorFields(error) });
     // A write without an Idempotency-Key may have taken effect before it failed: not to be resent blindly.
     const unsafe = !['GET', 'HEAD'].includes(c.req.method) && c.req.header('idempotency-key') === undefined;
     return problemResponse(

@@ -1,5 +1,6 @@
 import { type BackgroundDeps, backgroundTasks } from '../background-tasks';
 import type { Sql } from '../db/sql';
+import { errorFields } from '../http/logger';
 import { DELIVERIES_CHANNEL } from '../modules/events/queries';
 import { DeliveryPipeline, type WebhookFetch } from '../modules/webhooks/delivery';
 import { nodeWebhookFetch } from './webhook-fetch';
@@ -61,9 +62,7 @@ export function startBackgroundWork(
     listening = sql
       .listen(DELIVERIES_CHANNEL, () => alarms.get('deliveries')?.wake())
       .catch((error: unknown) => {
-        deps.logger.log('warn', 'delivery worker cannot listen; polling only', {
-          message: error instanceof Error ? error.message : String(error),
-        });
+        deps.logger.log('warn', 'delivery worker cannot listen; polling only', errorFields(error));
         return undefined;
       });
   }
@@ -83,9 +82,7 @@ export function startBackgroundWork(
           await sleeper.sleep(idleMs);
         } else if ((await task.run()) === 0) await sleeper.sleep(idleMs);
       } catch (error) {
-        deps.logger.log('error', `${task.name} failed`, {
-          message: error instanceof Error ? error.message : String(error),
-        });
+        deps.logger.log('error', `${task.name} failed`, errorFields(error));
         due = Date.now() + 1000;
         await sleeper.sleep(1000);
       }

@@ -30,6 +30,11 @@ beforeAll(async () => {
     await c.get('sql')`select * from table_that_does_not_exist`;
     return c.text('unreachable');
   });
+  // A failure whose database text quotes the value refused (here a DNI taken for a date).
+  t.app.get('/v1/boom-data', async (c) => {
+    await c.get('sql')`select (${'12345678Z'}::text)::date`;
+    return c.text('unreachable');
+  });
 });
 afterAll(() => t.close());
 
@@ -97,6 +102,16 @@ describe('HTTP contract', () => {
     const logged = t.logs.map((l) => JSON.parse(l)).find((l) => l.msg === 'unhandled error');
     expect(logged.request_id).toBe(body.request_id);
     expect(logged.message).toContain('table_that_does_not_exist');
+    expect(logged.code).toBe('42P01');
+  });
+
+  it('logs the code of a database failure whose text quotes a value, never the value', async () => {
+    const res = await t.request('/v1/boom-data');
+    expect(res.status).toBe(500);
+    const { request_id } = await problem(res);
+    const line = t.logs.find((l) => JSON.parse(l).request_id === request_id && JSON.parse(l).msg === 'unhandled error');
+    expect(JSON.parse(line!)).toMatchObject({ error: expect.any(String), code: expect.stringMatching(/^22/) });
+    expect(line).not.toContain('12345678Z');
   });
 
   it('accepts a well-formed client request id and echoes it', async () => {

@@ -1,7 +1,7 @@
 import { GroupCommit } from '../../db/group-commit';
 import { inTransaction, type Sql } from '../../db/sql';
 import type { AccessLogBatch } from '../../deps';
-import type { Logger } from '../../http/logger';
+import { errorFields, type Logger } from '../../http/logger';
 import { ProblemError } from '../../http/problem';
 import { type AccessLogEntry, insertAccessLog, insertAccessLogBatch } from './queries';
 
@@ -32,10 +32,7 @@ export async function logCommitted(batch: AccessLogBatch, logger: Logger, entry:
   try {
     await batch.add(entry);
   } catch (error) {
-    logger.log('error', 'access log batch failed', {
-      error: error instanceof Error ? error.name : 'unknown',
-      code: (error as { code?: unknown }).code === undefined ? null : String((error as { code?: unknown }).code),
-    });
+    logger.log('error', 'access log batch failed', errorFields(error));
     throw new ProblemError(
       'service_unavailable',
       "The access could not be recorded in the citizen's access log, so nothing was served; retry.",
