@@ -3,7 +3,7 @@ import type { Sql } from '../../db/sql';
 import { transaction } from '../../db/sql';
 import type { Calendar } from '../../deps';
 import { deleteExpiredIdempotencyKeys, deleteOldRateLimitWindows } from '../../http/queries';
-import { addBusinessDays, CalendarUnavailableError } from '../../lib/calendar';
+import { addBusinessDays, type CalendarSnapshot, CalendarUnavailableError } from '../../lib/calendar';
 import { addDays } from '../../lib/dates';
 import { legalDay } from '../../lib/legal-day';
 import { queueEndingDelegations } from '../avisos/service';
@@ -14,7 +14,7 @@ import { recordDeemedRejection, termOrNull, warnDeemedRejectionApproaching } fro
 import { requirementNotification } from '../notifications/terms';
 import { placesOf } from '../procedures/deadlines';
 import { deadlinesOf } from '../procedures/mappers';
-import { findProcedure, listClockCandidates } from '../procedures/queries';
+import { findProcedure, listClockCandidates, procedureById } from '../procedures/queries';
 import { recordTimeline } from '../procedures/timeline.queries';
 import { emit } from './emit';
 
@@ -102,17 +102,23 @@ export async function runScheduler(sql: Sql, now: Date, calendar: Calendar): Pro
     const deadlines = deadlinesOf(row, today, cal);
     const base = { organizationId: row.organization_id, livemode: row.livemode, at: now };
     if (deadlines.presumed_denied_at && deadlines.presumed_denied_at <= today) {
-      const emitted = await emit(sql, {
-        ...base,
-        type: 'procedure.presumed_denied',
-        data: {
-          procedure_id: row.id,
-          type: row.type,
-          status: row.status,
-          presumed_denied_at: deadlines.presumed_denied_at,
-          prior_claim_deadline: deadlines.prior_claim_deadline,
-        },
-        dedupeKey: `procedure.presumed_denied:${row.id}`,
+      const emitted = await transaction(sql, async (tx) => {
+        // Judged again on the row locked: a resolution committed since this pass read it ends the silence.
+        const current = await lockedAgain(tx, row.id, today, cal);
+        const deniedAt = current.deadlines.presumed_denied_at;
+        if (!deniedAt || deniedAt > today) return false;
+        return emit(tx, {
+          ...base,
+          type: 'procedure.presumed_denied',
+          data: {
+            procedure_id: row.id,
+            type: row.type,
+            status: current.row.status,
+            presumed_denied_at: deniedAt,
+            prior_claim_deadline: current.deadlines.prior_claim_deadline,
+          },
+          dedupeKey: `procedure.presumed_denied:${row.id}`,
+        });
       });
       if (emitted) report.presumedDenials++;
     }
@@ -138,6 +144,9 @@ export async function runScheduler(sql: Sql, now: Date, calendar: Calendar): Pro
     // The term passed unanswered: the agency may now declare the application withdrawn (art. 68.1).
     if (open && deadline && today > deadline) {
       const emitted = await transaction(sql, async (tx) => {
+        // Judged again on the row locked: a late answer (art. 73.3) committed since this pass read it closes it.
+        const again = await lockedAgain(tx, row.id, today, cal);
+        if (again.row.requirements.find((r) => r.id === open.id)?.status !== 'open') return false;
         const first = await emit(tx, {
           ...base,
           type: 'requirement.expired',
@@ -182,4 +191,14 @@ export async function runScheduler(sql: Sql, now: Date, calendar: Calendar): Pro
   }
   report.endingDelegationAvisos = await queueEndingDelegations(sql, now);
   return report;
+}
+
+/**
+ * The procedure read again in `tx`, locked until it commits, with its deadlines: what a pass read
+ * before may be stale by the time it emits, and an event must describe the state it commits with
+ * (the requests that change a procedure lock it too).
+ */
+async function lockedAgain(tx: Sql, id: string, today: string, cal: CalendarSnapshot) {
+  const row = await procedureById(tx, id, { forUpdate: true });
+  return { row, deadlines: deadlinesOf(row, today, cal) };
 }
