@@ -29,20 +29,14 @@ export function memoryLogger(): Logger & { lines: string[] } {
 
 /**
  * What the logs keep of an error. Ours: its kind, message and stack (they say where the code
- * failed). A database error: its kind, SQLSTATE code and the routine that raised it, and its text
- * unless it is a data exception (class 22), whose text quotes the value refused (`invalid input
- * syntax for type date: "…"`), which may be a client's data; never its stack, which starts with
- * that text and shows only the driver.
+ * failed). A database error: its kind, SQLSTATE code and the routine that raised it, never its
+ * text or its stack (which starts with the text): PostgreSQL quotes the value refused in it
+ * (`invalid input syntax for type date: "…"`), and a trigger's message may quote the row, either of
+ * which may be a client's data.
  */
 export function errorFields(error: unknown): LogFields {
   if (!(error instanceof Error)) return { error: 'unknown' };
   const { code, routine, severity } = error as Error & { code?: unknown; routine?: unknown; severity?: unknown };
   if (severity === undefined) return { error: error.name, message: error.message, stack: error.stack };
-  const sqlstate = typeof code === 'string' ? code : null;
-  return {
-    error: error.name,
-    code: sqlstate,
-    routine: routine ?? null,
-    ...(sqlstate === null || sqlstate.startsWith('22') ? {} : { message: error.message }),
-  };
+  return { error: error.name, code: typeof code === 'string' ? code : null, routine: routine ?? null };
 }
