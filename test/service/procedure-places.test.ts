@@ -216,6 +216,16 @@ describe('a filed procedure in a municipality without local data', () => {
     >`select data from events where dedupe_key = ${`procedure.presumed_denied:${id}`}`;
     expect(event!.data.presumed_denied_at).toBe('2026-06-18');
     expect(event!.data.prior_claim_deadline).toBe(p.deadlines.prior_claim_deadline);
+    // The procedure's history shows the silence once, however many passes run.
+    await runScheduler(t.sql, t.clock.now(), store);
+    const timeline = (await (await t.request(`/v1/procedures/${id}/timeline`, { headers: h })).json()) as any;
+    const silences = timeline.data.filter((e: any) => e.action === 'presumed_denied');
+    expect(silences).toEqual([
+      expect.objectContaining({
+        actor: expect.objectContaining({ type: 'system' }),
+        details: { presumed_denied_at: '2026-06-18', prior_claim_deadline: p.deadlines.prior_claim_deadline },
+      }),
+    ]);
   });
 
   it("a change to the catalogue reaches the next answer: the type's terms travel with the calendar version", async () => {

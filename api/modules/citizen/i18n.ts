@@ -303,6 +303,7 @@ const es = {
     notification_accessed: 'Abrió una notificación de la Administración',
     notification_deemed_rejected: 'La notificación se dio por rechazada: no se abrió en 10 días naturales',
     requirement_expired: 'Terminó el plazo del requerimiento sin que se aportara lo pedido',
+    presumed_denied: 'Pasó el plazo máximo sin resolución notificada: la solicitud se entiende desestimada (silencio)',
     withdrawal_declared: 'Declaró el desistimiento de la solicitud',
     lapse_warned: 'Advirtió de que el procedimiento puede caducar',
     lapse_declared: 'Declaró la caducidad del procedimiento',
@@ -656,6 +657,8 @@ const en: Messages = {
     notification_accessed: 'Opened a notification from the administration',
     notification_deemed_rejected: 'The notification counted as rejected: it was not opened within 10 calendar days',
     requirement_expired: 'The time to provide what was requested ended without it',
+    presumed_denied:
+      'The maximum term passed with no resolution notified: the application is presumed denied (silence)',
     withdrawal_declared: 'Declared the application withdrawn',
     lapse_warned: 'Warned that the procedure may lapse',
     lapse_declared: 'Declared the procedure lapsed',

@@ -107,7 +107,8 @@ export async function runScheduler(sql: Sql, now: Date, calendar: Calendar): Pro
         const current = await lockedAgain(tx, row.id, today, cal);
         const deniedAt = current.deadlines.presumed_denied_at;
         if (!deniedAt || deniedAt > today) return false;
-        return emit(tx, {
+        const priorClaimDeadline = current.deadlines.prior_claim_deadline;
+        const first = await emit(tx, {
           ...base,
           type: 'procedure.presumed_denied',
           data: {
@@ -115,10 +116,21 @@ export async function runScheduler(sql: Sql, now: Date, calendar: Calendar): Pro
             type: row.type,
             status: current.row.status,
             presumed_denied_at: deniedAt,
-            prior_claim_deadline: current.deadlines.prior_claim_deadline,
+            prior_claim_deadline: priorClaimDeadline,
           },
           dedupeKey: `procedure.presumed_denied:${row.id}`,
         });
+        // The history the firm and the citizen read shows the silence too, once.
+        if (first) {
+          await recordTimeline(tx, {
+            procedureId: row.id,
+            at: now,
+            actor: { type: 'system', id: null, name: null },
+            action: 'presumed_denied',
+            details: { presumed_denied_at: deniedAt, prior_claim_deadline: priorClaimDeadline },
+          });
+        }
+        return first;
       });
       if (emitted) report.presumedDenials++;
     }
