@@ -104,7 +104,7 @@ export function configFromEnv(env: EnvSource, overrides: Partial<Config> = {}): 
   return checked({
     env: mode,
     baseUrl: baseUrl(env, port),
-    adminToken: adminToken(env),
+    adminToken: optionalToken(env, 'PUENTE_ADMIN_TOKEN', 32),
     logLevel: logLevel as Config['logLevel'],
     maxJsonBodyBytes: positiveInt(env, 'PUENTE_MAX_JSON_BYTES', 1_048_576),
     rateLimit: {
@@ -153,7 +153,7 @@ export function configFromEnv(env: EnvSource, overrides: Partial<Config> = {}): 
     },
     background: flag(env, 'PUENTE_BACKGROUND', true),
     trustProxy: flag(env, 'PUENTE_TRUST_PROXY', false),
-    metricsToken: metricsToken(env),
+    metricsToken: optionalToken(env, 'PUENTE_METRICS_TOKEN', 16),
     avisos: avisosConfig(env, mode, baseUrl(env, port)),
     ...overrides,
   });
@@ -324,19 +324,14 @@ function databaseUrl(env: EnvSource): string | undefined {
   return raw;
 }
 
-/** The platform administrator's token verifies and suspends organisations: as long as the secret key. */
-function adminToken(env: EnvSource): string | undefined {
-  const value = env.PUENTE_ADMIN_TOKEN;
+/**
+ * An optional bearer token, unset when empty, refused when shorter than `min` characters. The
+ * platform administrator's verifies and suspends organisations: as long as the secret key (32); the
+ * metrics token reads operational figures (16).
+ */
+function optionalToken(env: EnvSource, name: 'PUENTE_ADMIN_TOKEN' | 'PUENTE_METRICS_TOKEN', min: number) {
+  const value = env[name];
   if (value === undefined || value === '') return undefined;
-  if (value.length < 32)
-    throw new ConfigError('PUENTE_ADMIN_TOKEN', 'PUENTE_ADMIN_TOKEN must be at least 32 characters');
-  return value;
-}
-
-function metricsToken(env: EnvSource): string | undefined {
-  const value = env.PUENTE_METRICS_TOKEN;
-  if (value === undefined || value === '') return undefined;
-  if (value.length < 16)
-    throw new ConfigError('PUENTE_METRICS_TOKEN', 'PUENTE_METRICS_TOKEN must be at least 16 characters');
+  if (value.length < min) throw new ConfigError(name, `${name} must be at least ${min} characters`);
   return value;
 }
