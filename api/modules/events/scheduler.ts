@@ -15,7 +15,7 @@ import { requirementNotification } from '../notifications/terms';
 import { placesOf } from '../procedures/deadlines';
 import { deadlinesOf } from '../procedures/mappers';
 import { findProcedure, listClockCandidates, procedureById } from '../procedures/queries';
-import { recordTimeline } from '../procedures/timeline.queries';
+import { recordTimeline, SYSTEM_ACTOR } from '../procedures/timeline.queries';
 import { emit } from './emit';
 
 /** Días hábiles before a requirement's deadline when the representative is warned. */
@@ -125,7 +125,7 @@ export async function runScheduler(sql: Sql, now: Date, calendar: Calendar): Pro
           await recordTimeline(tx, {
             procedureId: row.id,
             at: now,
-            actor: { type: 'system', id: null, name: null },
+            actor: SYSTEM_ACTOR,
             action: 'presumed_denied',
             details: { presumed_denied_at: deniedAt, prior_claim_deadline: priorClaimDeadline },
           });
@@ -176,7 +176,7 @@ export async function runScheduler(sql: Sql, now: Date, calendar: Calendar): Pro
           await recordTimeline(tx, {
             procedureId: row.id,
             at: now,
-            actor: { type: 'system', id: null, name: null },
+            actor: SYSTEM_ACTOR,
             action: 'requirement_expired',
             details: { requirement_id: open.id, deadline },
           });

@@ -6,7 +6,7 @@ import { newId } from '../../lib/ids';
 import { legalDay } from '../../lib/legal-day';
 import { emit, type EventType } from '../events/emit';
 import { type NotificationJson, procedureById, type ProcedureRow, touchProcedure } from '../procedures/queries';
-import { type Actor, recordTimeline } from '../procedures/timeline.queries';
+import { type Actor, recordTimeline, SYSTEM_ACTOR } from '../procedures/timeline.queries';
 import {
   insertNotification,
   markAccessed,
@@ -219,7 +219,7 @@ export async function recordDeemedRejection(sql: Sql, unopened: UnopenedNotifica
     await recordTimeline(tx, {
       procedureId: row.id,
       at: now,
-      actor: { type: 'system', id: null, name: null },
+      actor: SYSTEM_ACTOR,
       action: 'notification_deemed_rejected',
       details: {
         notification_id: n.id,

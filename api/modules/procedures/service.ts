@@ -37,7 +37,7 @@ import {
   insertRequirement,
 } from './requirements.queries';
 import { assertTransition, nextStatus, type Resolution } from './state-machine';
-import { type Actor, memberActedSince, recordTimeline } from './timeline.queries';
+import { type Actor, memberActedSince, recordTimeline, SYSTEM_ACTOR } from './timeline.queries';
 
 function checkDraftForm(type: ProcedureTypeCode, form: unknown, cal: CalendarSnapshot): Record<string, unknown> {
   const parsed = draftFormSchema(type).safeParse(form);
@@ -712,7 +712,7 @@ export async function recomputeCalendarDates(
       await recordTimeline(tx, {
         procedureId: id,
         at: now,
-        actor: { type: 'system', id: null, name: null },
+        actor: SYSTEM_ACTOR,
         action: 'calendar_recomputed',
         details: {
           calendar_change_id: change.changeId,

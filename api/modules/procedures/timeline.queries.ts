@@ -8,6 +8,9 @@ export interface Actor {
   name: string | null;
 }
 
+/** Puente itself, for the steps its scheduler records (a deadline passed, a notification deemed rejected). */
+export const SYSTEM_ACTOR: Actor = { type: 'system', id: null, name: null };
+
 export interface TimelineRow {
   id: string;
   occurred_at: Date;
