@@ -12,7 +12,8 @@ import { procedureFollowed } from '../delegations/queries';
 export const DELIVERIES_CHANNEL = 'puente_deliveries';
 
 export interface EventRow {
-  seq: string;
+  /** The event's place in the feed, taken as its transaction commits (see migration 0160). */
+  feed_seq: string;
   id: string;
   organization_id: string;
   livemode: boolean;
@@ -101,7 +102,10 @@ export async function insertEvent(
   return true;
 }
 
-/** The organisation's events it may be told of on `today` (`eventVisible`), oldest first. */
+/**
+ * The organisation's events it may be told of on `today` (`eventVisible`), in the order they
+ * committed: an event committed after a page was read always sorts after that page.
+ */
 export function listEvents(
   sql: Sql,
   args: {
@@ -109,18 +113,18 @@ export function listEvents(
     livemode: boolean;
     type?: string;
     since: Date;
-    afterSeq?: string;
+    afterFeedSeq?: string;
     limit: number;
     today: string;
   },
 ): Promise<EventRow[]> {
   return sql<EventRow[]>`
-    select seq::text as seq, id, organization_id, livemode, type, data, created_at from events
+    select feed_seq::text as feed_seq, id, organization_id, livemode, type, data, created_at from events
     where organization_id = ${args.organizationId} and livemode = ${args.livemode} and created_at >= ${args.since}
       ${args.type ? (args.type.endsWith('.*') ? sql`and type like ${args.type.slice(0, -1) + '%'}` : sql`and type = ${args.type}`) : sql``}
-      ${args.afterSeq ? sql`and seq > ${args.afterSeq}::bigint` : sql``}
+      ${args.afterFeedSeq ? sql`and feed_seq > ${args.afterFeedSeq}::bigint` : sql``}
       and ${eventVisible(sql, 'events', args.today)}
-    order by seq
+    order by feed_seq
     ${limitRows(sql, args.limit + 1)}`;
 }
 
@@ -132,7 +136,7 @@ export async function findEvent(
   today: string,
 ): Promise<EventRow | undefined> {
   const [row] = await sql<EventRow[]>`
-    select seq::text as seq, id, organization_id, livemode, type, data, created_at from events
+    select feed_seq::text as feed_seq, id, organization_id, livemode, type, data, created_at from events
     ${ownedById(sql, 'events', { id, organizationId: owner.organizationId, livemode: owner.livemode })}
       and ${eventVisible(sql, 'events', today)}`;
   return row;

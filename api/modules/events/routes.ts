@@ -44,7 +44,7 @@ export function registerEvents(app: App): void {
   app.openapi(routes.listEvents, async (c) => {
     const principal = organizationPrincipal(c);
     const { limit, cursor, type } = c.req.valid('query');
-    const afterSeq = cursor ? decodeCursor('events', cursor, 1)[0] : undefined;
+    const afterFeedSeq = cursor ? decodeCursor('events', cursor, 1)[0] : undefined;
     const now = c.get('deps').clock.now();
     const since = new Date(now.getTime() - EVENT_RETENTION_DAYS * 86_400_000);
     const rows = await listEvents(c.get('sql'), {
@@ -52,15 +52,15 @@ export function registerEvents(app: App): void {
       livemode: principal.livemode,
       type,
       since,
-      afterSeq,
+      afterFeedSeq,
       limit,
       today: legalDay(now),
     });
-    const page = toPage(rows, limit, 'events', (r) => [r.seq], toEvent);
+    const page = toPage(rows, limit, 'events', (r) => [r.feed_seq], toEvent);
     // A poller always gets a cursor to resume from, even on the last page.
     const last = rows.slice(0, limit).at(-1);
     return c.json(
-      { ...page, next_cursor: page.next_cursor ?? (last ? encodeCursor('events', [last.seq]) : (cursor ?? null)) },
+      { ...page, next_cursor: page.next_cursor ?? (last ? encodeCursor('events', [last.feed_seq]) : (cursor ?? null)) },
       200,
     );
   });

@@ -1,0 +1,42 @@
+-- The event feed in the order events become visible, so a poller's cursor never passes one.
+--
+-- `seq` is taken when a row is inserted, but transactions commit in their own order: an event
+-- inserted first (seq 100) by a transaction that commits last is invisible when a poller reads
+-- seq 101 and keeps it as its cursor, and `seq > 101` never returns it. `feed_seq` is the
+-- position in the feed instead, taken as the event's transaction commits (a deferred constraint
+-- trigger) while holding a lock on its organisation until the commit is visible: a later
+-- transaction of that organisation takes its number only after, so whoever sees a number sees
+-- every smaller one of that organisation. Organisations do not wait for each other, and a
+-- transaction with events of several takes their locks in one order (no deadlock).
+
+create sequence events_feed_seq;
+select setval('events_feed_seq', coalesce((select max(seq) from events), 0) + 1, false);
+
+alter table events add column feed_seq bigint;
+-- Cursors handed out before keep their meaning: an event's place was its seq.
+update events set feed_seq = seq;
+
+drop index events_feed_idx;
+create index events_feed_idx on events (organization_id, livemode, feed_seq);
+-- Only the inserting transaction ever sees a row without its number (committed rows have one).
+create index events_unnumbered_idx on events (organization_id, seq) where feed_seq is null;
+
+create function events_take_feed_seq() returns trigger language plpgsql as $$
+declare
+  org text;
+begin
+  -- The first of a transaction's events to reach its commit locks every organisation the
+  -- transaction has events of, sorted; the others find them locked.
+  if coalesce(current_setting('puente.events_feed_locked', true), '') <> 'on' then
+    for org in select distinct organization_id from events where feed_seq is null order by 1 loop
+      perform pg_advisory_xact_lock(hashtext('puente events feed'), hashtext(org));
+    end loop;
+    perform set_config('puente.events_feed_locked', 'on', true);
+  end if;
+  -- Rows reach here in the order they were inserted, so a transaction's events keep it.
+  update events set feed_seq = nextval('events_feed_seq') where id = new.id and feed_seq is null;
+  return null;
+end $$;
+
+create constraint trigger events_feed_order after insert on events
+  deferrable initially deferred for each row execute function events_take_feed_seq();
