@@ -12,6 +12,8 @@ import { ProblemError } from './problem';
 import {
   type ApiKeyLookup,
   type ApiKeyPrincipalRow,
+  citizenSessionEnded,
+  endCitizenSession,
   ensureCitizen,
   findAgencyKeyPrincipal,
   findApiKeyPrincipal,
@@ -363,7 +365,7 @@ function citizenRejected(detail: string): ProblemError {
 export async function verifyCitizenToken(
   c: Context<AppEnv>,
   token: string,
-): Promise<{ idNumber: string; name: string | null }> {
+): Promise<{ idNumber: string; name: string | null; expiresAt: Date }> {
   const { config, signingKeys, clock } = c.get('deps');
   let issuer: unknown;
   try {
@@ -419,11 +421,23 @@ export async function verifyCitizenToken(
   // The name is stored as text: one that cannot be (see `textFault`) makes the token invalid.
   if (typeof name === 'string' && !isStorableText(name))
     throw citizenRejected(`The ID token's "${nameClaim}" claim is not valid text.`);
-  return { idNumber: checked.value, name: typeof name === 'string' ? name : null };
+  return {
+    idNumber: checked.value,
+    name: typeof name === 'string' ? name : null,
+    // Required and checked by `jwtVerify` (ID_TOKEN_REQUIRED_CLAIMS).
+    expiresAt: new Date(payload.exp! * 1000),
+  };
 }
 
+/**
+ * The citizen an ID token signs in, on the JSON API and the pages alike: a token whose page
+ * session the citizen ended (`endCitizenSessionOf`) is refused on both, since a kept copy of the
+ * cookie is the token itself.
+ */
 async function citizenFrom(c: Context<AppEnv>, token: string): Promise<CitizenPrincipal> {
   const { idNumber, name } = await verifyCitizenToken(c, token);
+  if (await citizenSessionEnded(c.get('sql'), await c.get('deps').sha256(token)))
+    throw citizenRejected('The citizen signed out of the session of this ID token: sign in again.');
   const citizenId = await ensureCitizen(c.get('sql'), idNumber, name, c.get('deps').clock.now());
   return { type: 'citizen', credentialId: citizenId, citizenId, idNumber, name };
 }
@@ -438,7 +452,10 @@ export function requireCitizen(): MiddlewareHandler<AppEnv> {
   };
 }
 
-/** Citizen pages: the session cookie holds the ID token; answers undefined when signed out. */
+/**
+ * Citizen pages: the session cookie holds the ID token; answers undefined when signed out (also
+ * of this very session, with the cookie kept: `endCitizenSessionOf`).
+ */
 export async function citizenFromSession(c: Context<AppEnv>): Promise<CitizenPrincipal | undefined> {
   const token = getCookie(c, SESSION_COOKIE);
   if (!token) return undefined;
@@ -448,6 +465,21 @@ export async function citizenFromSession(c: Context<AppEnv>): Promise<CitizenPri
     if (error instanceof ProblemError) return undefined;
     throw error;
   }
+}
+
+/**
+ * Signing out of the pages: the session's ID token is recorded as ended until it expires, so a
+ * copy of the cookie signs no one in. A cookie that holds no valid token has nothing to end.
+ */
+export async function endCitizenSessionOf(c: Context<AppEnv>, token: string): Promise<void> {
+  let expiresAt: Date;
+  try {
+    ({ expiresAt } = await verifyCitizenToken(c, token));
+  } catch (error) {
+    if (error instanceof ProblemError) return;
+    throw error;
+  }
+  await endCitizenSession(c.get('sql'), await c.get('deps').sha256(token), expiresAt);
 }
 
 export function citizenPrincipal(c: Context<AppEnv>): CitizenPrincipal {

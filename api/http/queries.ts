@@ -175,6 +175,25 @@ export async function ensureCitizen(sql: Sql, idNumber: string, name: string | n
   return row!.id;
 }
 
+/** Records a citizen's page session (its ID token's SHA-256) as ended until the token expires. */
+export async function endCitizenSession(sql: Sql, tokenSha256: string, expiresAt: Date): Promise<void> {
+  await sql`
+    insert into ended_citizen_sessions (token_sha256, expires_at) values (${tokenSha256}, ${expiresAt})
+    on conflict (token_sha256) do nothing`;
+}
+
+/** Whether the citizen signed out of the session of this ID token (its SHA-256). */
+export async function citizenSessionEnded(sql: Sql, tokenSha256: string): Promise<boolean> {
+  const rows = await sql`select 1 from ended_citizen_sessions where token_sha256 = ${tokenSha256}`;
+  return rows.length > 0;
+}
+
+/** Deletes the ended sessions whose token has expired (it is refused on its own by then). */
+export async function deleteExpiredEndedSessions(sql: Sql, now: Date): Promise<number> {
+  const result = await sql`delete from ended_citizen_sessions where expires_at < ${now}`;
+  return result.count;
+}
+
 export const RATE_LIMIT_SHARDS = 16;
 
 /**

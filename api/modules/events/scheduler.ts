@@ -2,7 +2,11 @@ import { MAX_RATE_LIMIT_WINDOW } from '../../config';
 import type { Sql } from '../../db/sql';
 import { transaction } from '../../db/sql';
 import type { Calendar } from '../../deps';
-import { deleteExpiredIdempotencyKeys, deleteOldRateLimitWindows } from '../../http/queries';
+import {
+  deleteExpiredEndedSessions,
+  deleteExpiredIdempotencyKeys,
+  deleteOldRateLimitWindows,
+} from '../../http/queries';
 import { addBusinessDays, type CalendarSnapshot, CalendarUnavailableError } from '../../lib/calendar';
 import { addDays } from '../../lib/dates';
 import { legalDay } from '../../lib/legal-day';
@@ -37,6 +41,8 @@ export interface SchedulerReport {
   prunedRateLimitWindows: number;
   /** Idempotency-Keys past their 24 hours, deleted with the responses kept for their retries. */
   prunedIdempotencyKeys: number;
+  /** Signed-out page sessions whose ID token has expired since (see `endCitizenSessionOf`). */
+  prunedEndedSessions: number;
 }
 
 /** How long a rate-limit window's rows are kept: as long as the longest window the configuration accepts. */
@@ -59,6 +65,7 @@ export async function runScheduler(sql: Sql, now: Date, calendar: Calendar): Pro
     endingDelegationAvisos: 0,
     prunedRateLimitWindows: 0,
     prunedIdempotencyKeys: 0,
+    prunedEndedSessions: 0,
   };
   // Housekeeping first, so a failure further on never skips it; in the passes of each hour's first minute
   // only (the delete scans the table, which holds a day of windows).
@@ -69,6 +76,7 @@ export async function runScheduler(sql: Sql, now: Date, calendar: Calendar): Pro
     );
   // On every pass: the expiry's index finds them, and each pass deletes what expired since the last.
   report.prunedIdempotencyKeys = await deleteExpiredIdempotencyKeys(sql, now);
+  report.prunedEndedSessions = await deleteExpiredEndedSessions(sql, now);
   await transaction(sql, async (tx) => {
     for (const r of await expireDueRequests(tx, now)) {
       report.expiredRequests++;

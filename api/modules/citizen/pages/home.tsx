@@ -1,6 +1,6 @@
 import { deleteCookie, getCookie } from 'hono/cookie';
 
-import { citizenFromSession, SESSION_COOKIE } from '../../../http/auth';
+import { citizenFromSession, endCitizenSessionOf, SESSION_COOKIE } from '../../../http/auth';
 import type { App } from '../../../http/context';
 import { type DelegationRequestRow, listDelegationRequests } from '../../delegation-requests/queries';
 import { coveredTypes } from '../../delegations/scope';
@@ -165,6 +165,7 @@ export function registerHomePages(app: App): void {
         { switchPath: HOME },
       );
     }
+    await endCitizenSessionOf(c, cookie);
     deleteCookie(c, SESSION_COOKIE, cookieOptions(config));
     return c.redirect(`${HOME}?aviso=salida`, 303);
   });
