@@ -16,6 +16,7 @@ export const EVENT_TYPES = [
   'procedure.submitted',
   'procedure.status_changed',
   'procedure.requirement_issued',
+  'procedure.requirement_extended',
   'procedure.requirement_deadline_approaching',
   'procedure.resolved',
   'procedure.presumed_denied',

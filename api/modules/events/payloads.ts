@@ -161,16 +161,42 @@ export const EVENT_PAYLOADS: Record<
     },
   },
   'procedure.requirement_issued': {
-    summary: 'The managing body asked for documents; answer before the deadline.',
+    summary:
+      'The managing body asked for documents. The requirement is a notification: its term of 10 días hábiles runs from the day after it is opened or counts as rejected, so the deadline is not known yet.',
     schema: z.object({
       procedure_id: procedureId,
       type: procedureType,
       status: z.literal('action_required'),
       requirement_id: requirementId,
       kinds: z.array(DocumentKindSchema),
-      deadline: day,
+      deadline: z.null().openapi({
+        description:
+          'Not known when issued: `notification.accessed` (or `notification.deemed_rejected`) carries it as `term_deadline`.',
+      }),
+      term_starts: z.literal('on_access_or_deemed_rejection'),
+      notification_id: notificationId.openapi({ description: 'The notification that carries the requirement.' }),
     }),
-    example: { ...openRequirement, kinds: ['COMPANY_CERT'], deadline: '2026-03-24' },
+    example: {
+      ...openRequirement,
+      kinds: ['COMPANY_CERT'],
+      deadline: null,
+      term_starts: 'on_access_or_deemed_rejection',
+      notification_id: ids.notification,
+    },
+  },
+  'procedure.requirement_extended': {
+    summary:
+      'The representative asked for the extension of 5 días hábiles (art. 68.2 LPAC), before the term ended: the requirement has its new deadline.',
+    schema: z.object({
+      procedure_id: procedureId,
+      type: procedureType,
+      status: procedureStatus,
+      requirement_id: requirementId,
+      deadline: day.nullable().openapi({
+        description: "The requirement's new deadline; null when the calendar of its last year is not known yet.",
+      }),
+    }),
+    example: { ...openRequirement, deadline: '2026-03-31' },
   },
   'procedure.requirement_deadline_approaching': {
     summary: "An open requirement's deadline is a few business days away.",

@@ -506,6 +506,13 @@ export async function respondToRequirement(
         action: 'requirement_extended',
         details: { requirement_id: requirement.id, deadline },
       });
+      await emit(tx, {
+        organizationId: row.organization_id,
+        livemode: row.livemode,
+        type: 'procedure.requirement_extended',
+        data: { procedure_id: row.id, type: row.type, status: row.status, requirement_id: requirement.id, deadline },
+        at: args.now,
+      });
       return procedureById(tx, row.id);
     }
     assertTransition(row.status, 'answer_requirement');

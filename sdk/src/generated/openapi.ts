@@ -2002,9 +2002,29 @@ export interface webhooks {
         put?: never;
         /**
          * procedure.requirement_issued
-         * @description The managing body asked for documents; answer before the deadline. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         * @description The managing body asked for documents. The requirement is a notification: its term of 10 días hábiles runs from the day after it is opened or counts as rejected, so the deadline is not known yet. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
          */
         post: operations["procedureRequirementIssuedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "procedure.requirement_extended": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * procedure.requirement_extended
+         * @description The representative asked for the extension of 5 días hábiles (art. 68.2 LPAC), before the term ended: the requirement has its new deadline. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         */
+        post: operations["procedureRequirementExtendedWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2665,7 +2685,7 @@ export interface components {
             };
         };
         /**
-         * @description The managing body asked for documents; answer before the deadline.
+         * @description The managing body asked for documents. The requirement is a notification: its term of 10 días hábiles runs from the day after it is opened or counts as rejected, so the deadline is not known yet.
          * @example {
          *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
          *       "type": "procedure.requirement_issued",
@@ -2679,7 +2699,9 @@ export interface components {
          *         "kinds": [
          *           "COMPANY_CERT"
          *         ],
-         *         "deadline": "2026-03-24"
+         *         "deadline": null,
+         *         "term_starts": "on_access_or_deemed_rejection",
+         *         "notification_id": "ntf_4Rf6Tg8Yh0Uj2Ik4Ol6Pz8"
          *       }
          *     }
          */
@@ -2707,15 +2729,65 @@ export interface components {
                 /** @example req_3Ed5Rf7Tg9Yh1Uj3Ik5Ol7 */
                 requirement_id: string;
                 kinds: components["schemas"]["DocumentKind"][];
+                /** @description Not known when issued: `notification.accessed` (or `notification.deemed_rejected`) carries it as `term_deadline`. */
+                deadline: null;
+                /** @enum {string} */
+                term_starts: "on_access_or_deemed_rejection";
                 /**
-                 * @description A date, `YYYY-MM-DD` (Europe/Madrid).
-                 * @example 2026-04-14
+                 * @description The notification that carries the requirement.
+                 * @example ntf_4Rf6Tg8Yh0Uj2Ik4Ol6Pz8
                  */
-                deadline: string;
+                notification_id: string;
             };
         };
         /** @enum {string} */
         DocumentKind: "DNI_NIE" | "IBAN_CERT" | "LIBRO_FAMILIA" | "BIRTH_CERT" | "DEATH_CERT" | "MARRIAGE_CERT" | "PARTNERSHIP_CERT" | "EMPADRONAMIENTO" | "MEDICAL_REPORT" | "COMPANY_CERT" | "QUOTA_PROOF" | "RESIDENCE_PROOF" | "INCOME_PROOF" | "DISABILITY_RESOLUTION" | "COURT_RULING" | "FUNERAL_INVOICE" | "REPRESENTATION_PROOF" | "OTHER";
+        /**
+         * @description The representative asked for the extension of 5 días hábiles (art. 68.2 LPAC), before the term ended: the requirement has its new deadline.
+         * @example {
+         *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+         *       "type": "procedure.requirement_extended",
+         *       "timestamp": "2026-03-10T09:00:00.000Z",
+         *       "livemode": false,
+         *       "data": {
+         *         "procedure_id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
+         *         "type": "JUB",
+         *         "status": "action_required",
+         *         "requirement_id": "req_3Ed5Rf7Tg9Yh1Uj3Ik5Ol7",
+         *         "deadline": "2026-03-31"
+         *       }
+         *     }
+         */
+        ProcedureRequirementExtendedEvent: {
+            /** @description The event id (`evt_…`), also in `webhook-id`: deduplicate on it. */
+            id: string;
+            /** @enum {string} */
+            type: "procedure.requirement_extended";
+            /** @description When it happened, ISO 8601 UTC. */
+            timestamp: string;
+            livemode: boolean;
+            data: {
+                /**
+                 * @description The procedure (`prc_…`).
+                 * @example prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0
+                 */
+                procedure_id: string;
+                /**
+                 * @description The procedure type code.
+                 * @enum {string}
+                 */
+                type: "JUB" | "IP" | "IT_PD" | "NCM" | "CCL" | "CUME" | "REM" | "VIU" | "ORF" | "FFA" | "ADF" | "IMV" | "CAPI" | "AHC" | "TSE" | "PNC" | "RP";
+                /** @enum {string} */
+                status: "draft" | "submitted" | "in_review" | "action_required" | "approved" | "partially_approved" | "denied" | "withdrawn" | "lapsed";
+                /** @example req_3Ed5Rf7Tg9Yh1Uj3Ik5Ol7 */
+                requirement_id: string;
+                /**
+                 * @description The requirement's new deadline; null when the calendar of its last year is not known yet.
+                 * @example 2026-04-14
+                 */
+                deadline: string | null;
+            };
+        };
         /**
          * @description An open requirement's deadline is a few business days away.
          * @example {
@@ -14973,11 +15045,50 @@ export interface operations {
                  *         "kinds": [
                  *           "COMPANY_CERT"
                  *         ],
-                 *         "deadline": "2026-03-24"
+                 *         "deadline": null,
+                 *         "term_starts": "on_access_or_deemed_rejection",
+                 *         "notification_id": "ntf_4Rf6Tg8Yh0Uj2Ik4Ol6Pz8"
                  *       }
                  *     }
                  */
                 "application/json": components["schemas"]["ProcedureRequirementIssuedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. Any 2xx will do; 410 disables the endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    procedureRequirementExtendedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
+                 *       "type": "procedure.requirement_extended",
+                 *       "timestamp": "2026-03-10T09:00:00.000Z",
+                 *       "livemode": false,
+                 *       "data": {
+                 *         "procedure_id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
+                 *         "type": "JUB",
+                 *         "status": "action_required",
+                 *         "requirement_id": "req_3Ed5Rf7Tg9Yh1Uj3Ik5Ol7",
+                 *         "deadline": "2026-03-31"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ProcedureRequirementExtendedEvent"];
             };
         };
         responses: {
