@@ -118,8 +118,10 @@ describe('pension family (JUB) through the sandbox', () => {
     ).json()) as any;
     expect(required.status).toBe('action_required');
     // An electronic notification (art. 43): no deadline until it is opened or deemed rejected (10 March + 10 días naturales = Friday 20 March).
+    // Until then the term is not suspended (art. 22.1.a counts from the notification): the clock runs,
+    // though the maximum date is not known while the requirement is open.
     expect(required.deadlines).toMatchObject({
-      clock: 'suspended',
+      clock: 'running',
       requirement_deadline: null,
       max_resolution_date: null,
       awaiting_notification: {

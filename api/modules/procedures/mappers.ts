@@ -114,13 +114,16 @@ export function deadlinesOf(row: ProcedureRow, today: string, cal: CalendarSnaps
   const openTerm = openNotification
     ? known('requirement_deadline', () => notificationTerm(cal, row, openNotification, today))
     : null;
+  // A requirement suspends the term from its notification taking effect (arts. 22.1.a and 43.2),
+  // the same day the suspension of the maximum date counts from; until then the clock runs.
+  const suspended = openRequirement !== undefined && (openTerm === null || openTerm.effectiveOn !== null);
   const result: Procedure['deadlines'] = {
     clock:
       row.max_resolution_base === null
         ? 'not_started'
-        : openRequirement
+        : suspended
           ? 'suspended'
-          : RUNNING.includes(row.status)
+          : RUNNING.includes(row.status) || openRequirement
             ? 'running'
             : 'stopped',
     max_resolution_date: null,

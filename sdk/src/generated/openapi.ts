@@ -4859,9 +4859,12 @@ export interface components {
              */
             registered_on: string | null;
             deadlines: {
-                /** @enum {string} */
+                /**
+                 * @description The maximum resolution term: `not_started` before filing; `running`; `suspended` from the day a requirement's notification takes effect (opened, or deemed rejected after 10 días naturales) until it is answered (art. 22.1.a LPAC): while the notification waits, the term still runs; `stopped` once the procedure has ended.
+                 * @enum {string}
+                 */
                 clock: "not_started" | "running" | "suspended" | "stopped";
-                /** @description Legal maximum date to resolve and notify, suspensions included; null while suspended. */
+                /** @description Legal maximum date to resolve and notify, suspensions included; null while a requirement is open (its suspension lasts until it is answered, so the date is not known yet). */
                 max_resolution_date: string | null;
                 /** @description Set once silence applies (desestimación presunta); the body may still resolve later. */
                 presumed_denied_at: string | null;
@@ -5561,9 +5564,12 @@ export interface components {
             /** Format: date */
             registered_on: string | null;
             deadlines: {
-                /** @enum {string} */
+                /**
+                 * @description The maximum resolution term: `not_started` before filing; `running`; `suspended` from the day a requirement's notification takes effect (opened, or deemed rejected after 10 días naturales) until it is answered (art. 22.1.a LPAC): while the notification waits, the term still runs; `stopped` once the procedure has ended.
+                 * @enum {string}
+                 */
                 clock: "not_started" | "running" | "suspended" | "stopped";
-                /** @description Legal maximum date to resolve and notify, suspensions included; null while suspended. */
+                /** @description Legal maximum date to resolve and notify, suspensions included; null while a requirement is open (its suspension lasts until it is answered, so the date is not known yet). */
                 max_resolution_date: string | null;
                 /** @description Set once silence applies (desestimación presunta); the body may still resolve later. */
                 presumed_denied_at: string | null;
@@ -5635,9 +5641,12 @@ export interface components {
             /** Format: date */
             registered_on: string | null;
             deadlines: {
-                /** @enum {string} */
+                /**
+                 * @description The maximum resolution term: `not_started` before filing; `running`; `suspended` from the day a requirement's notification takes effect (opened, or deemed rejected after 10 días naturales) until it is answered (art. 22.1.a LPAC): while the notification waits, the term still runs; `stopped` once the procedure has ended.
+                 * @enum {string}
+                 */
                 clock: "not_started" | "running" | "suspended" | "stopped";
-                /** @description Legal maximum date to resolve and notify, suspensions included; null while suspended. */
+                /** @description Legal maximum date to resolve and notify, suspensions included; null while a requirement is open (its suspension lasts until it is answered, so the date is not known yet). */
                 max_resolution_date: string | null;
                 /** @description Set once silence applies (desestimación presunta); the body may still resolve later. */
                 presumed_denied_at: string | null;
