@@ -349,6 +349,34 @@ describe('bulk delegation requests', () => {
     expect(rows[0]!.problem.detail).toMatch(/7 cells and the header 6/);
   });
 
+  it('fails alone a row that errs on our side, so the batch still ends', async () => {
+    const [ana, broken, luis] = [newCitizenId(), newCitizenId(), newCitizenId()];
+    // A failure no request body causes (here a trigger), for one row: every pass would meet it again.
+    await t.sql.unsafe(`
+      create function batch_test_fail() returns trigger language plpgsql as $$
+      begin
+        if new.id_number = '${broken}' then raise exception 'simulated failure'; end if;
+        return new;
+      end $$;
+      create trigger batch_test_fail before insert on citizens for each row execute function batch_test_fail();`);
+    try {
+      const csv = [CSV_HEADER.join(';'), ...[ana, broken, luis].map((id) => `${id};Persona;;JUB;consult;2027-12-31`)];
+      const created = await accepted(await upload(org.testKey, csv.join('\n')));
+      await drain();
+      const done = await batch(org.testKey, created.id);
+      expect(done).toMatchObject({ status: 'completed', created: 2, failed: 1 });
+      const rows = await allRows(org.testKey, created.id);
+      expect(rows.map((r) => r.status)).toEqual(['created', 'failed', 'created']);
+      expect(rows[1]!.problem).toMatchObject({
+        code: 'internal',
+        detail: expect.stringContaining('nothing was created'),
+      });
+      expect(await t.sql`select 1 from citizens where id_number = ${broken}`).toHaveLength(0);
+    } finally {
+      await t.sql.unsafe('drop trigger batch_test_fail on citizens; drop function batch_test_fail();');
+    }
+  });
+
   it('skips the rows of only separators a spreadsheet writes after the data, as it skips blank lines', async () => {
     const csv = [
       CSV_HEADER.join(';'),
@@ -414,26 +442,36 @@ describe('bulk delegation requests', () => {
     expect(made[0]!.n).toBe(0);
   });
 
-  it("a batch the worker fails on holds back neither other organisations' batches nor the pass", async () => {
+  it("a batch the worker must retry holds back neither other organisations' batches nor the pass", async () => {
+    const ana = newCitizenId();
     const stuck = await accepted(
-      await upload(org.testKey, `${CSV_HEADER.join(',')}\n${newCitizenId()},Ana,,JUB,consult,2027-12-31\n`),
+      await upload(org.testKey, `${CSV_HEADER.join(',')}\n${ana},Ana,,JUB,consult,2027-12-31\n`),
     );
     const other = await registerOrg(t);
     const next = await accepted(
       await upload(other.testKey, `${CSV_HEADER.join(',')}\n${newCitizenId()},Luis,,JUB,consult,2027-12-31\n`),
     );
-    // A queued row the worker cannot process (an unexpected error, not a problem of the row).
-    await t.sql`update delegation_request_batch_rows set input = '{}'::jsonb where batch_id = ${stuck.id}`;
-    const deps = { config: t.config, clock: t.clock };
-    await expect(processDelegationRequestBatches(t.sql, deps)).rejects.toThrow();
-    expect(await batch(other.testKey, next.id)).toMatchObject({ status: 'completed', created: 1 });
-    expect(await batch(org.testKey, stuck.id)).toMatchObject({ status: 'processing', done: 0 });
-    // The failed batch keeps its lease, so the next passes do not take it again at once; it is retried after it.
-    expect(await processDelegationRequestBatches(t.sql, deps)).toBe(0);
-    await t.sql`delete from delegation_request_batch_rows where batch_id = ${stuck.id}`;
+    // A failure that may pass on a later try (PostgreSQL undid the row for concurrency: 40001).
+    await t.sql.unsafe(`
+      create function batch_test_retry() returns trigger language plpgsql as $$
+      begin
+        if new.id_number = '${ana}' then raise exception 'simulated conflict' using errcode = '40001'; end if;
+        return new;
+      end $$;
+      create trigger batch_test_retry before insert on citizens for each row execute function batch_test_retry();`);
+    try {
+      const deps = { config: t.config, clock: t.clock };
+      await expect(processDelegationRequestBatches(t.sql, deps)).rejects.toThrow('simulated conflict');
+      expect(await batch(other.testKey, next.id)).toMatchObject({ status: 'completed', created: 1 });
+      expect(await batch(org.testKey, stuck.id)).toMatchObject({ status: 'processing', done: 0 });
+      // The failed batch keeps its lease, so the next passes do not take it again at once; it is retried after it.
+      expect(await processDelegationRequestBatches(t.sql, deps)).toBe(0);
+    } finally {
+      await t.sql.unsafe('drop trigger batch_test_retry on citizens; drop function batch_test_retry();');
+    }
     t.clock.advance((t.config.batchLeaseSeconds + 1) * 1000);
     await drain();
-    expect(await batch(org.testKey, stuck.id)).toMatchObject({ status: 'completed' });
+    expect(await batch(org.testKey, stuck.id)).toMatchObject({ status: 'completed', created: 1 });
   });
 
   it('shows a batch only to its organisation and mode', async () => {

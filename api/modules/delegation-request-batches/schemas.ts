@@ -105,7 +105,8 @@ export type DelegationRequestBatch = z.infer<typeof DelegationRequestBatchSchema
 export const RowProblemSchema = z
   .object({
     code: z.string().openapi({
-      description: 'The problem code a single request with this row would have answered.',
+      description:
+        'The problem code a single request with this row would have answered; `internal` when the row failed because of an error on our side (nothing was made for it, and the other rows went on).',
       example: 'validation_failed',
     }),
     detail: z.string(),

@@ -1,6 +1,7 @@
 import type { Sql } from '../../db/sql';
 import { savepoint, transaction } from '../../db/sql';
 import type { Deps } from '../../deps';
+import { errorFields } from '../../http/logger';
 import { validationProblem, zodIssuesToErrors } from '../../http/openapi';
 import { ProblemError } from '../../http/problem';
 import { newId } from '../../lib/ids';
@@ -154,12 +155,15 @@ export async function createBatch(
   );
 }
 
+/** What the batch worker needs: the configuration and clock, and a logger for rows that fail on our side. */
+type BatchDeps = Pick<Deps, 'config' | 'clock'> & Partial<Pick<Deps, 'logger'>>;
+
 type Outcome = { status: 'created' | 'duplicate'; id: string } | { status: 'failed'; problem: RowProblem };
 
 /** One row through the same service function as a single request, in a savepoint of the chunk's transaction. */
 async function processRow(
   tx: Sql,
-  deps: Pick<Deps, 'config'>,
+  deps: BatchDeps,
   batch: BatchRecord,
   input: NewRequestInput,
   now: Date,
@@ -180,8 +184,33 @@ async function processRow(
     if (error instanceof ProblemError && error.code === 'duplicate')
       return { status: 'duplicate', id: String(error.extensions.existing_id) };
     if (error instanceof ProblemError) return { status: 'failed', problem: toRowProblem(error, batch.source) };
-    throw error;
+    if (retryable(error)) throw error;
+    // A failure of this row's own (its savepoint is rolled back): retried, it would fail the same
+    // way every pass, and the batch would never end. It fails alone; the others go on.
+    deps.logger?.log('error', 'batch row failed', { batch_id: batch.id, ...errorFields(error) });
+    return {
+      status: 'failed',
+      problem: {
+        code: 'internal',
+        detail:
+          'This row could not be processed because of an error on our side; nothing was created for it. Send it again as a single request, or quote the batch id when reporting it.',
+        errors: [],
+      },
+    };
   }
+}
+
+/**
+ * Whether a row's failure may pass if the chunk is tried again later: the connection or the
+ * server went (class 08, 57, 53 and fatal errors), or PostgreSQL rolled back for concurrency
+ * (class 40: serialization failure, deadlock). The chunk's transaction fails and the batch is
+ * retried once its lease runs out.
+ */
+function retryable(error: unknown): boolean {
+  const { code, severity } = (error ?? {}) as { code?: unknown; severity?: unknown };
+  if (severity === 'FATAL' || severity === 'PANIC') return true;
+  if (typeof code !== 'string') return false;
+  return code.startsWith('CONNECTION_') || /^(08|40|53|57)/.test(code);
 }
 
 /**
@@ -211,7 +240,7 @@ async function senderRefusal(tx: Sql, batch: BatchRecord): Promise<RowProblem | 
  */
 async function processChunk(
   sql: Sql,
-  deps: Pick<Deps, 'config' | 'clock'>,
+  deps: BatchDeps,
   batch: BatchRecord,
   size: number,
 ): Promise<{ rows: number; completed: boolean }> {
@@ -273,11 +302,7 @@ async function processChunk(
  * and the Worker's Cron Trigger all call this. Answers how many rows and batches it finished (0: nothing to do).
  * A batch that throws is left under its lease and the pass goes on with the others; it then throws that error.
  */
-export async function processDelegationRequestBatches(
-  sql: Sql,
-  deps: Pick<Deps, 'config' | 'clock'>,
-  limit = 500,
-): Promise<number> {
+export async function processDelegationRequestBatches(sql: Sql, deps: BatchDeps, limit = 500): Promise<number> {
   let work = 0;
   let rows = 0;
   const held: string[] = [];

@@ -4297,7 +4297,7 @@ export interface components {
         /** @description `failed`: why, field by field. */
         DelegationRequestBatchRowProblem: {
             /**
-             * @description The problem code a single request with this row would have answered.
+             * @description The problem code a single request with this row would have answered; `internal` when the row failed because of an error on our side (nothing was made for it, and the other rows went on).
              * @example validation_failed
              */
             code: string;
