@@ -261,3 +261,60 @@ describe('platform administration', () => {
     );
   });
 });
+
+describe('an owner who lost every key', () => {
+  const ownerKey = (id: string, body: Record<string, unknown>, token = ADMIN_TOKEN) =>
+    t.request(`/v1/admin/organizations/${id}/owner-keys`, { method: 'POST', headers: auth(token), json: body });
+  const evidence = { verified_by: 'ops@puente.es', note: 'Solicitud firmada con certificado del titular.' };
+
+  it('gets back in with a key the platform administrator issues, which the organisation sees as such', async () => {
+    const org = await registerVerifiedOrg(t);
+    // The owner revokes every key of theirs: nothing is left to issue another with.
+    for (const key of [org.testKey, org.liveKey]) {
+      const me = (await (await t.request('/v1/api-keys', { headers: auth(org.liveKey) })).json()) as any;
+      const id = me.data.find((k: any) => key.startsWith(k.display_prefix.slice(0, 12)))?.id;
+      expect((await t.request(`/v1/api-keys/${id}`, { method: 'DELETE', headers: auth(key) })).status).toBe(200);
+    }
+    await expectProblem(await t.request('/v1/api-keys', { headers: auth(org.liveKey) }), 401, 'unauthorized');
+
+    const res = await ownerKey(org.id, { ...evidence, livemode: true });
+    expect(res.status, await res.clone().text()).toBe(201);
+    const issued = (await res.json()) as any;
+    expect(issued).toMatchObject({
+      object: 'api_key',
+      livemode: true,
+      member_id: org.ownerId,
+      created_by: null,
+      issued_by_platform: evidence,
+    });
+    expect(issued.secret).toMatch(/^sk_live_/);
+    // It acts as the owner: it can issue keys again, and the list shows who issued it and why.
+    const fresh = await t.request('/v1/api-keys', {
+      method: 'POST',
+      headers: auth(issued.secret),
+      json: { name: 'nueva', livemode: true },
+    });
+    expect(fresh.status).toBe(201);
+    const list = (await (await t.request('/v1/api-keys', { headers: auth(issued.secret) })).json()) as any;
+    expect(list.data.find((k: any) => k.id === issued.id).issued_by_platform).toEqual(evidence);
+    expect(list.data.filter((k: any) => k.issued_by_platform === null).length).toBe(list.data.length - 1);
+  });
+
+  it('is refused without the administrator token, for an unknown organisation, and live before verification', async () => {
+    const org = await registerOrg(t);
+    await expectProblem(await ownerKey(org.id, evidence, org.testKey), 401, 'unauthorized');
+    await expectProblem(await ownerKey('org_doesnotexist00000000', evidence), 404, 'not_found');
+    const live = await expectProblem(
+      await ownerKey(org.id, { ...evidence, livemode: true }),
+      403,
+      'live_mode_unavailable',
+    );
+    expect(live.errors).toEqual([expect.objectContaining({ pointer: '/livemode' })]);
+    const bare = await expectProblem(await ownerKey(org.id, { livemode: false }), 400, 'validation_failed');
+    expect(bare.errors.map((e: any) => e.pointer).sort()).toEqual(['/note', '/verified_by']);
+    // Nothing was issued by the refusals.
+    const issued =
+      await t.sql`select 1 from api_keys where organization_id = ${org.id} and platform_issued_by is not null`;
+    expect(issued).toHaveLength(0);
+  });
+});

@@ -3,6 +3,8 @@ import { z } from '@hono/zod-openapi';
 import type { App } from '../../http/context';
 import { created, get, ok, post, routesOf } from '../../http/openapi';
 import { createdPage } from '../../http/pagination';
+import { toApiKey } from '../api-keys/mappers';
+import { ApiKeyWithSecretSchema } from '../api-keys/schemas';
 import { registerCalendarAdmin } from '../calendar/admin.routes';
 import { toOrganization } from '../organizations/mappers';
 import { listOrganizations } from '../organizations/queries';
@@ -10,13 +12,20 @@ import { OrganizationSchema } from '../organizations/schemas';
 import {
   AgencyKeySchema,
   CreateAgencyKeyBody,
+  IssueOwnerKeyBody,
   ListOrganizationsQuery,
   OrganizationPageSchema,
   OrganizationParams,
   SuspendOrganizationBody,
   VerifyOrganizationBody,
 } from './schemas';
-import { issueAgencyKey, reinstateOrganization, suspendOrganization, verifyOrganization } from './service';
+import {
+  issueAgencyKey,
+  issueOwnerRecoveryKey,
+  reinstateOrganization,
+  suspendOrganization,
+  verifyOrganization,
+} from './service';
 
 const RotationSchema = z
   .object({
@@ -73,6 +82,17 @@ const routes = routesOf('Admin', {
     params: OrganizationParams,
     problems: ['invalid_state_transition'],
     responses: ok('The organisation.', OrganizationSchema),
+  }),
+  ownerKey: post('/v1/admin/organizations/{id}/owner-keys', {
+    operationId: 'adminIssueOwnerKey',
+    summary: "Issue a key for an organisation's owner who lost every key",
+    description:
+      "Platform administration: keys are otherwise issued only with a key, so an owner who revoked or lost all of theirs cannot get back in. After checking the owner's identity, the administrator issues a key acting as the owner; `verified_by` and `note` are kept on the key, which the organisation sees in its list (`issued_by_platform`). The secret is shown once in the response. A live key needs a verified organisation.",
+    auth: 'admin',
+    params: OrganizationParams,
+    body: IssueOwnerKeyBody,
+    problems: ['live_mode_unavailable'],
+    responses: created('The key, with its secret (shown once).', ApiKeyWithSecretSchema),
   }),
   agencyKey: post('/v1/admin/agency-keys', {
     operationId: 'adminCreateAgencyKey',
@@ -141,6 +161,18 @@ export function registerAdmin(app: App): void {
       { object: 'signing_key_rotation' as const, purpose: 'consent' as const, kid, previous_kid_still_published: true },
       200,
     );
+  });
+
+  app.openapi(routes.ownerKey, async (c) => {
+    const { livemode, verified_by, note } = c.req.valid('json');
+    const { row, secret } = await issueOwnerRecoveryKey(c.get('sql'), {
+      organizationId: c.req.valid('param').id,
+      livemode: livemode ?? false,
+      verifiedBy: verified_by,
+      note,
+      now: c.get('deps').clock.now(),
+    });
+    return c.json({ ...toApiKey(row), secret }, 201);
   });
 
   app.openapi(routes.agencyKey, async (c) => {

@@ -33,6 +33,31 @@ export const VerifyOrganizationBody = z
     },
   });
 
+export const IssueOwnerKeyBody = z
+  .object({
+    livemode: z
+      .boolean()
+      .optional()
+      .openapi({ description: 'Default false. A live key needs a verified organisation.' }),
+    verified_by: z
+      .string()
+      .min(2)
+      .max(200)
+      .openapi({ description: "Who checked the owner's identity.", example: 'ops@puente.es' }),
+    note: z.string().min(5).max(2000).openapi({
+      description: 'What was checked, and how the owner asked.',
+      example: 'Solicitud firmada con certificado FNMT del titular; DNI coincide con el del propietario.',
+    }),
+  })
+  .strict()
+  .openapi('IssueOwnerKeyRequest', {
+    example: {
+      livemode: true,
+      verified_by: 'ops@puente.es',
+      note: 'Solicitud firmada con certificado FNMT del titular; DNI coincide con el del propietario.',
+    },
+  });
+
 export const SuspendOrganizationBody = z
   .object({
     reason: z.string().min(5).max(2000).openapi({ example: 'Baja como ejerciente comunicada por el Colegio.' }),

@@ -3,7 +3,10 @@ import { transaction } from '../../db/sql';
 import { ProblemError } from '../../http/problem';
 import { newId } from '../../lib/ids';
 import { displayPrefix, hashSecret, newSecret } from '../../lib/secrets';
+import type { ApiKeyRow } from '../api-keys/queries';
+import { issueApiKey } from '../api-keys/service';
 import { suspendDelegationsFor } from '../delegations/service';
+import { findOwner } from '../members/queries';
 import {
   findOrganization,
   markReinstated,
@@ -63,4 +66,35 @@ export async function issueAgencyKey(sql: Sql, managingBody: string, office: str
     created_by: 'admin',
   });
   return { row, secret };
+}
+
+/**
+ * A key for the organisation's owner, issued by the platform administrator when the owner has
+ * lost every key (keys are otherwise issued only with a key). The key records who checked the
+ * owner's identity and what, and the organisation sees it in its list of keys.
+ */
+export async function issueOwnerRecoveryKey(
+  sql: Sql,
+  args: { organizationId: string; livemode: boolean; verifiedBy: string; note: string; now: Date },
+): Promise<{ row: ApiKeyRow; secret: string }> {
+  return transaction(sql, async (tx) => {
+    const organization = await findOrganization(tx, args.organizationId);
+    if (!organization) throw new ProblemError('not_found', 'No such organisation.');
+    if (args.livemode && organization.status !== 'verified') {
+      throw new ProblemError('live_mode_unavailable', 'Live keys exist once the organisation has been verified.', {
+        errors: [{ pointer: '/livemode', in: 'body', detail: `The organisation is ${organization.status}.` }],
+      });
+    }
+    const owner = await findOwner(tx, args.organizationId);
+    if (!owner) throw new ProblemError('not_found', 'The organisation has no active owner.');
+    return issueApiKey(tx, {
+      organizationId: args.organizationId,
+      memberId: owner.id,
+      livemode: args.livemode,
+      name: 'Recovery key issued by the platform',
+      createdBy: null,
+      platformIssue: { by: args.verifiedBy, note: args.note },
+      now: args.now,
+    });
+  });
 }

@@ -13,5 +13,8 @@ export function toApiKey(row: ApiKeyRow): ApiKey {
     created_at: row.created_at.toISOString(),
     last_used_at: row.last_used_at?.toISOString() ?? null,
     revoked_at: row.revoked_at?.toISOString() ?? null,
+    issued_by_platform: row.platform_issued_by
+      ? { verified_by: row.platform_issued_by, note: row.platform_issue_note ?? '' }
+      : null,
   };
 }

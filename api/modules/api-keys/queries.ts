@@ -12,18 +12,23 @@ export interface ApiKeyRow {
   created_by_member_id: string | null;
   last_used_at: Date | null;
   revoked_at: Date | null;
+  /** Set when the platform administrator issued the key for the owner (see `issueOwnerRecoveryKey`). */
+  platform_issued_by: string | null;
+  platform_issue_note: string | null;
 }
 
 const COLUMNS =
-  'id, organization_id, member_id, livemode, name, display_prefix, created_at, created_by_member_id, last_used_at, revoked_at';
+  'id, organization_id, member_id, livemode, name, display_prefix, created_at, created_by_member_id, last_used_at, revoked_at, platform_issued_by, platform_issue_note';
 
 export async function insertApiKey(
   sql: Sql,
   k: Omit<ApiKeyRow, 'last_used_at' | 'revoked_at'> & { secret_hash: string },
 ): Promise<ApiKeyRow> {
   const [row] = await sql<ApiKeyRow[]>`
-    insert into api_keys (id, organization_id, member_id, livemode, name, secret_hash, display_prefix, created_at, created_by_member_id)
-    values (${k.id}, ${k.organization_id}, ${k.member_id}, ${k.livemode}, ${k.name}, ${k.secret_hash}, ${k.display_prefix}, ${k.created_at}, ${k.created_by_member_id})
+    insert into api_keys (id, organization_id, member_id, livemode, name, secret_hash, display_prefix, created_at, created_by_member_id,
+      platform_issued_by, platform_issue_note)
+    values (${k.id}, ${k.organization_id}, ${k.member_id}, ${k.livemode}, ${k.name}, ${k.secret_hash}, ${k.display_prefix}, ${k.created_at}, ${k.created_by_member_id},
+      ${k.platform_issued_by}, ${k.platform_issue_note})
     returning ${sql.unsafe(COLUMNS)}`;
   return row!;
 }

@@ -14,6 +14,7 @@ const API_KEY_EXAMPLE = {
   created_at: '2026-03-02T09:00:00.000Z',
   last_used_at: '2026-03-02T09:05:12.000Z',
   revoked_at: null,
+  issued_by_platform: null,
 };
 
 export const ApiKeySchema = z
@@ -30,6 +31,16 @@ export const ApiKeySchema = z
     created_at: z.string(),
     last_used_at: z.string().nullable(),
     revoked_at: z.string().nullable(),
+    issued_by_platform: z
+      .object({
+        verified_by: z.string().openapi({ description: "Who at the platform checked the owner's identity." }),
+        note: z.string().openapi({ description: 'What was checked.' }),
+      })
+      .nullable()
+      .openapi({
+        description:
+          'Set on a key the platform administrator issued for the owner, who had lost every key (`POST /v1/admin/organizations/{id}/owner-keys`); null on keys the organisation made.',
+      }),
   })
   .openapi('ApiKey', { example: API_KEY_EXAMPLE });
 export type ApiKey = z.infer<typeof ApiKeySchema>;

@@ -14,6 +14,8 @@ export async function issueApiKey(
     livemode: boolean;
     name: string;
     createdBy: string | null;
+    /** Who at the platform issued it, and on what evidence (a recovery key for the owner). */
+    platformIssue?: { by: string; note: string };
     now: Date;
   },
 ): Promise<{ row: ApiKeyRow; secret: string }> {
@@ -28,6 +30,8 @@ export async function issueApiKey(
     display_prefix: displayPrefix(secret),
     created_at: args.now,
     created_by_member_id: args.createdBy,
+    platform_issued_by: args.platformIssue?.by ?? null,
+    platform_issue_note: args.platformIssue?.note ?? null,
   });
   return { row, secret };
 }

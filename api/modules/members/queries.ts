@@ -31,6 +31,13 @@ export async function findMember(sql: Sql, organizationId: string, id: string): 
   return row;
 }
 
+/** The organisation's owner (there is one, and it cannot be removed). */
+export async function findOwner(sql: Sql, organizationId: string): Promise<MemberRow | undefined> {
+  const [row] = await sql<MemberRow[]>`
+    select * from members where organization_id = ${organizationId} and role = 'owner' and status = 'active'`;
+  return row;
+}
+
 export async function findActiveMemberByIdNumber(
   sql: Sql,
   organizationId: string,

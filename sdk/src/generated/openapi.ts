@@ -1769,6 +1769,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/organizations/{id}/owner-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue a key for an organisation's owner who lost every key
+         * @description Platform administration: keys are otherwise issued only with a key, so an owner who revoked or lost all of theirs cannot get back in. After checking the owner's identity, the administrator issues a key acting as the owner; `verified_by` and `note` are kept on the key, which the organisation sees in its list (`issued_by_platform`). The secret is shown once in the response. A live key needs a verified organisation.
+         */
+        post: operations["adminIssueOwnerKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/agency-keys": {
         parameters: {
             query?: never;
@@ -3971,6 +3991,7 @@ export interface components {
          *       "created_at": "2026-03-02T09:00:00.000Z",
          *       "last_used_at": null,
          *       "revoked_at": null,
+         *       "issued_by_platform": null,
          *       "secret": "sk_test_Ab3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5bC7d9xQz"
          *     }
          */
@@ -3992,7 +4013,8 @@ export interface components {
          *       "created_by": "mem_8Fq2LwP0sZ4nR7tY1xB5cV",
          *       "created_at": "2026-03-02T09:00:00.000Z",
          *       "last_used_at": "2026-03-02T09:05:12.000Z",
-         *       "revoked_at": null
+         *       "revoked_at": null,
+         *       "issued_by_platform": null
          *     }
          */
         ApiKey: {
@@ -4010,6 +4032,13 @@ export interface components {
             created_at: string;
             last_used_at: string | null;
             revoked_at: string | null;
+            /** @description Set on a key the platform administrator issued for the owner, who had lost every key (`POST /v1/admin/organizations/{id}/owner-keys`); null on keys the organisation made. */
+            issued_by_platform: {
+                /** @description Who at the platform checked the owner's identity. */
+                verified_by: string;
+                /** @description What was checked. */
+                note: string;
+            } | null;
         };
         /**
          * @example {
@@ -6162,6 +6191,27 @@ export interface components {
             purpose: "consent";
             kid: string;
             previous_kid_still_published: boolean;
+        };
+        /**
+         * @example {
+         *       "livemode": true,
+         *       "verified_by": "ops@puente.es",
+         *       "note": "Solicitud firmada con certificado FNMT del titular; DNI coincide con el del propietario."
+         *     }
+         */
+        IssueOwnerKeyRequest: {
+            /** @description Default false. A live key needs a verified organisation. */
+            livemode?: boolean;
+            /**
+             * @description Who checked the owner's identity.
+             * @example ops@puente.es
+             */
+            verified_by: string;
+            /**
+             * @description What was checked, and how the owner asked.
+             * @example Solicitud firmada con certificado FNMT del titular; DNI coincide con el del propietario.
+             */
+            note: string;
         };
         /**
          * @example {
@@ -14548,6 +14598,122 @@ export interface operations {
             };
             /** @description Problem. Possible codes: `idempotency_in_flight`. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `idempotency_conflict`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adminIssueOwnerKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IssueOwnerKeyRequest"];
+            };
+        };
+        responses: {
+            /** @description The key, with its secret (shown once). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyWithSecret"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `live_mode_unavailable`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `idempotency_in_flight`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unsupported_media_type`. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -11,6 +11,7 @@ export const OPERATIONS = {
   adminAddMunicipalityHolidays: { method: 'POST', path: '/v1/admin/calendar/years/{year}/municipalities/{municipality}/days', body: 'json' },
   adminAddRegionHolidays: { method: 'POST', path: '/v1/admin/calendar/years/{year}/regions/{region}/days', body: 'json' },
   adminCreateAgencyKey: { method: 'POST', path: '/v1/admin/agency-keys', body: 'json' },
+  adminIssueOwnerKey: { method: 'POST', path: '/v1/admin/organizations/{id}/owner-keys', body: 'json' },
   adminListCalendarChanges: { method: 'GET', path: '/v1/admin/calendar/changes', query: true, paginated: true },
   adminListOrganizations: { method: 'GET', path: '/v1/admin/organizations', query: true, paginated: true },
   adminReinstateOrganization: { method: 'POST', path: '/v1/admin/organizations/{id}/reinstate' },
@@ -114,6 +115,7 @@ export const operationMethods = {
   adminAddMunicipalityHolidays: 'admin.addMunicipalityHolidays',
   adminAddRegionHolidays: 'admin.addRegionHolidays',
   adminCreateAgencyKey: 'admin.createAgencyKey',
+  adminIssueOwnerKey: 'admin.issueOwnerKey',
   adminListCalendarChanges: 'admin.listCalendarChanges',
   adminListOrganizations: 'admin.listOrganizations',
   adminReinstateOrganization: 'admin.reinstateOrganization',
@@ -936,6 +938,13 @@ export interface Resources {
      * @see operation `adminRotateSigningKey`
      */
     rotateSigningKey(options?: RequestOptions): Promise<Result<'adminRotateSigningKey'>>;
+    /**
+     * Issue a key for an organisation's owner who lost every key
+     *
+     * Platform administration: keys are otherwise issued only with a key, so an owner who revoked or lost all of theirs cannot get back in. After checking the owner's identity, the administrator issues a key acting as the owner; `verified_by` and `note` are kept on the key, which the organisation sees in its list (`issued_by_platform`). The secret is shown once in the response. A live key needs a verified organisation.
+     * @see operation `adminIssueOwnerKey`
+     */
+    issueOwnerKey(id: string, body: Body<'adminIssueOwnerKey'>, options?: RequestOptions): Promise<Result<'adminIssueOwnerKey'>>;
     /**
      * Issue an agency back-office key
      *
