@@ -196,6 +196,12 @@ export const PROBLEM_CODES = {
     title: 'Too many rows',
     description: 'A batch takes at most `limit` rows; split the file.',
   },
+  out_of_time: {
+    status: 422,
+    title: 'The term to file it has ended',
+    description:
+      'The legal term to file this ended on `deadline`. Filed now, the body may reject it as late; to file it all the same (the term did not start as computed, say), give the reason in the field the error names.',
+  },
   unprocessable: {
     status: 422,
     title: 'Domain rule broken',

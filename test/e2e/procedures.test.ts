@@ -582,6 +582,98 @@ describe('reclamación previa', () => {
   });
 });
 
+describe('reclamación previa filed after its term', () => {
+  it('is refused naming the deadline, and filed only with a reason in its form, which the history keeps', async () => {
+    t.clock.set('2026-03-02T09:00:00Z');
+    const org = await registerOrg(t);
+    const { token, draft, delegationId } = await delegatedDraft(t, org.testKey, {
+      procedure_types: ['JUB', 'RP'],
+    });
+    await submitJub(t, org.testKey, token, draft.id);
+    const headers = async () =>
+      consentHeaders(org.testKey, await mintToken(t, org.testKey, delegationId, { lifetime_seconds: 3600 }));
+    // Denied on Wednesday 1 April, its notification opened the same day.
+    t.clock.set('2026-04-01T09:00:00Z');
+    await expectJson(
+      await t.request(`/v1/sandbox/procedures/${draft.id}/advance`, {
+        method: 'POST',
+        headers: auth(org.testKey),
+        json: { action: 'deny' },
+      }),
+      200,
+    );
+    await openNotification(t, org.testKey, (await headers())['puente-consent']!, draft.id, 'resolution');
+    // 30 días hábiles from 2 April in Madrid, without 2 and 3 April (Holy Thursday, Good Friday),
+    // 1 May and 15 May (San Isidro): Tuesday 19 May.
+    expect((await get(`/v1/procedures/${draft.id}`, await headers())).deadlines.prior_claim_deadline).toBe(
+      '2026-05-19',
+    );
+
+    t.clock.set('2026-05-18T09:00:00Z');
+    const form = {
+      applicant: FORMS.JUB.applicant,
+      original_procedure_id: draft.id,
+      resolution_date: '2026-04-01',
+      grounds: 'La resolución no computa los periodos cotizados en Francia entre 1995 y 2001.',
+    };
+    const claim = async () => {
+      const rp = await expectJson(
+        await t.request('/v1/procedures', {
+          method: 'POST',
+          headers: await headers(),
+          json: {
+            type: 'RP',
+            original_procedure_id: draft.id,
+            form,
+          },
+        }),
+        201,
+      );
+      for (const group of rp.missing_documents as Array<{ any_of: string[] }>) {
+        expect(
+          (await upload(t, org.testKey, (await headers())['puente-consent']!, rp.id, group.any_of[0]!)).status,
+        ).toBe(201);
+      }
+      return rp.id as string;
+    };
+    const inTime = await claim();
+    const late = await claim();
+    const submit = async (id: string) =>
+      t.request(`/v1/procedures/${id}/submit`, { method: 'POST', headers: await headers() });
+
+    // On the last day: filed.
+    t.clock.set('2026-05-19T16:00:00Z');
+    expect((await expectJson(await submit(inTime), 200)).status).toBe('submitted');
+    // The next day: refused, naming the deadline, and nothing changes.
+    t.clock.set('2026-05-20T09:00:00Z');
+    const refused = await expectProblem(await submit(late), 422, 'out_of_time');
+    expect(refused).toMatchObject({ deadline: '2026-05-19', registered_on: '2026-05-20' });
+    expect(refused.errors).toEqual([expect.objectContaining({ pointer: '/form/late_filing_reason', in: 'body' })]);
+    expect(refused.detail).toContain(draft.id);
+    expect((await get(`/v1/procedures/${late}`, await headers())).status).toBe('draft');
+    // Filed all the same once its form says why it should be admitted; its history says it was out of time.
+    const reasoned = await t.request(`/v1/procedures/${late}`, {
+      method: 'PATCH',
+      headers: await headers(),
+      json: {
+        form: {
+          ...form,
+          late_filing_reason: 'La resolución se notificó sin indicar los recursos procedentes (art. 40.3 LPAC).',
+        },
+      },
+    });
+    expect(reasoned.status, await reasoned.clone().text()).toBe(200);
+    expect((await expectJson(await submit(late), 200)).status).toBe('submitted');
+    const timeline = await get(`/v1/procedures/${late}/timeline`, await headers());
+    expect(timeline.data.find((e: any) => e.action === 'submitted').details.out_of_time).toEqual({
+      prior_claim_deadline: '2026-05-19',
+    });
+    const onTime = await get(`/v1/procedures/${inTime}/timeline`, await headers());
+    expect(onTime.data.find((e: any) => e.action === 'submitted').details.out_of_time).toBeUndefined();
+    t.clock.set('2026-03-02T09:00:00Z');
+  });
+});
+
 describe('a procedure that ends while a requirement is open', () => {
   it('withdrawn by the firm: the requirement closes with it, and no clock or term is shown running', async () => {
     t.clock.set('2026-03-02T09:00:00Z');

@@ -174,6 +174,10 @@ const RP_SHAPE = {
   resolution_date: IsoDateSchema.optional(),
   silence_date: IsoDateSchema.optional(),
   grounds: z.string().min(20).max(8000),
+  late_filing_reason: z.string().min(20).max(4000).optional().openapi({
+    description:
+      "Why the claim should be admitted although Puente counts its term as ended (the contested procedure's `prior_claim_deadline`; 30 días hábiles, art. 71 LRJS), e.g. a resolution not notified in due form (art. 40.3 LPAC). Without it, a late claim is refused at submission (422 `out_of_time`).",
+  }),
 };
 
 export const FORM_SCHEMAS = {

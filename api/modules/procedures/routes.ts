@@ -79,10 +79,11 @@ const routes = routesOf('Procedures', {
     summary: 'File the procedure',
     description:
       'Checks the complete form and every required document (422 listing what is missing, and nothing changes). Assigns the registry entry number, the registration day ' +
-      "(the next working day when filed on a non-working one) and the legal maximum date for the applicant's community, and keeps the consent token that authorised it.",
+      "(the next working day when filed on a non-working one) and the legal maximum date for the applicant's community, and keeps the consent token that authorised it. " +
+      "A reclamación previa registered after its term (the contested procedure's `prior_claim_deadline`) is refused with 422 `out_of_time`, unless its form gives `late_filing_reason`.",
     auth: 'orgConsentedWrite',
     params: ProcedureParams,
-    problems: ['invalid_state_transition', 'unprocessable', 'calendar_unavailable'],
+    problems: ['invalid_state_transition', 'unprocessable', 'out_of_time', 'calendar_unavailable'],
     responses: ok('The procedure.', ProcedureSchema),
   }),
   withdraw: post('/v1/procedures/{id}/withdraw', {

@@ -220,6 +220,31 @@ export function missingDocumentGroups(
  * and nothing changes. Assigns the registry entry, the registration day and the legal maximum
  * date, and keeps the consent token that authorised it.
  */
+/**
+ * A reclamación previa registered after the term to file it (the contested procedure's
+ * `prior_claim_deadline`: 30 días hábiles from its resolution's notification, or from the silence;
+ * art. 71 LRJS): the contested procedure and the deadline, or null when in time, when the term
+ * has not started (an unopened notification) or when it is not an RP.
+ */
+async function lateClaim(
+  tx: Sql,
+  cal: CalendarSnapshot,
+  row: ProcedureRow,
+  registeredOn: string,
+  today: string,
+): Promise<{ originalId: string; deadline: string } | null> {
+  if (row.type !== 'RP' || !row.original_procedure_id) return null;
+  const original = await findProcedure(tx, {
+    id: row.original_procedure_id,
+    organizationId: row.organization_id,
+    livemode: row.livemode,
+    citizenId: row.citizen_id,
+  });
+  if (!original) return null;
+  const deadline = deadlinesOf(original, today, cal).prior_claim_deadline;
+  return deadline !== null && registeredOn > deadline ? { originalId: original.id, deadline } : null;
+}
+
 export async function submitProcedure(
   sql: Sql,
   args: {
@@ -256,6 +281,18 @@ export async function submitProcedure(
         maxBase: maxResolutionBase(cal, registered, maxTermOf(cal, row.type), places).deadline,
       };
     });
+    const late = await lateClaim(tx, cal, row, registeredOn, legalDay(args.now));
+    if (late && !(row.form as { late_filing_reason?: string }).late_filing_reason) {
+      const detail = `The term to file a reclamación previa against ${late.originalId} ended on ${late.deadline} (30 días hábiles, art. 71 LRJS); filed now it is registered on ${registeredOn}.`;
+      throw new ProblemError(
+        'out_of_time',
+        `${detail} To file it all the same, give in the form why it should be admitted.`,
+        {
+          errors: [{ pointer: '/form/late_filing_reason', in: 'body', detail }],
+          extensions: { deadline: late.deadline, registered_on: registeredOn },
+        },
+      );
+    }
     const entry = await markSubmitted(tx, {
       id: row.id,
       memberId: args.memberId,
@@ -278,6 +315,7 @@ export async function submitProcedure(
           registered_on: registeredOn,
           max_resolution_date: maxBase,
           consent_token_id: args.consentJti,
+          ...(late ? { out_of_time: { prior_claim_deadline: late.deadline } } : {}),
         },
       }),
       emit(tx, {

@@ -576,7 +576,7 @@ export interface paths {
         put?: never;
         /**
          * File the procedure
-         * @description Checks the complete form and every required document (422 listing what is missing, and nothing changes). Assigns the registry entry number, the registration day (the next working day when filed on a non-working one) and the legal maximum date for the applicant's community, and keeps the consent token that authorised it.
+         * @description Checks the complete form and every required document (422 listing what is missing, and nothing changes). Assigns the registry entry number, the registration day (the next working day when filed on a non-working one) and the legal maximum date for the applicant's community, and keeps the consent token that authorised it. A reclamación previa registered after its term (the contested procedure's `prior_claim_deadline`) is refused with 422 `out_of_time`, unless its form gives `late_filing_reason`.
          */
         post: operations["submitProcedure"];
         delete?: never;
@@ -3552,7 +3552,7 @@ export interface components {
             /** @example The request has 1 invalid field. */
             detail: string;
             /** @enum {string} */
-            code: "validation_failed" | "malformed_json" | "csv_invalid" | "invalid_cursor" | "citizen_token_invalid" | "unauthorized" | "forbidden" | "organization_suspended" | "live_mode_unavailable" | "consent_required" | "consent_invalid" | "consent_signature_invalid" | "consent_key_unknown" | "consent_algorithm_not_allowed" | "consent_issuer_mismatch" | "consent_mode_mismatch" | "consent_expired" | "consent_not_yet_valid" | "consent_audience_mismatch" | "consent_actor_mismatch" | "delegation_inactive" | "scope_insufficient" | "not_found" | "method_not_allowed" | "conflict" | "invalid_state_transition" | "duplicate" | "idempotency_in_flight" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "idempotency_conflict" | "delegation_request_expired" | "term_not_elapsed" | "calendar_unavailable" | "contact_code_invalid" | "contact_code_expired" | "too_many_rows" | "unprocessable" | "rate_limited" | "internal" | "configuration_invalid" | "service_unavailable";
+            code: "validation_failed" | "malformed_json" | "csv_invalid" | "invalid_cursor" | "citizen_token_invalid" | "unauthorized" | "forbidden" | "organization_suspended" | "live_mode_unavailable" | "consent_required" | "consent_invalid" | "consent_signature_invalid" | "consent_key_unknown" | "consent_algorithm_not_allowed" | "consent_issuer_mismatch" | "consent_mode_mismatch" | "consent_expired" | "consent_not_yet_valid" | "consent_audience_mismatch" | "consent_actor_mismatch" | "delegation_inactive" | "scope_insufficient" | "not_found" | "method_not_allowed" | "conflict" | "invalid_state_transition" | "duplicate" | "idempotency_in_flight" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "idempotency_conflict" | "delegation_request_expired" | "term_not_elapsed" | "calendar_unavailable" | "contact_code_invalid" | "contact_code_expired" | "too_many_rows" | "out_of_time" | "unprocessable" | "rate_limited" | "internal" | "configuration_invalid" | "service_unavailable";
             /** @example rid_3kTMd9Qx1uWv8ZbNcE4fGh */
             request_id: string;
             errors?: {
@@ -8935,7 +8935,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `idempotency_conflict`, `unprocessable`, `calendar_unavailable`. */
+            /** @description Problem. Possible codes: `idempotency_conflict`, `unprocessable`, `out_of_time`, `calendar_unavailable`. */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -468,7 +468,7 @@ export interface Resources {
     /**
      * File the procedure
      *
-     * Checks the complete form and every required document (422 listing what is missing, and nothing changes). Assigns the registry entry number, the registration day (the next working day when filed on a non-working one) and the legal maximum date for the applicant's community, and keeps the consent token that authorised it.
+     * Checks the complete form and every required document (422 listing what is missing, and nothing changes). Assigns the registry entry number, the registration day (the next working day when filed on a non-working one) and the legal maximum date for the applicant's community, and keeps the consent token that authorised it. A reclamación previa registered after its term (the contested procedure's `prior_claim_deadline`) is refused with 422 `out_of_time`, unless its form gives `late_filing_reason`.
      * @see operation `submitProcedure`
      */
     submit(id: string, options?: RequestOptions): Promise<Result<'submitProcedure'>>;
