@@ -9,12 +9,16 @@
 -- every smaller one of that organisation. Organisations do not wait for each other, and a
 -- transaction with events of several takes their locks in one order (no deadlock).
 
-create sequence events_feed_seq;
-select setval('events_feed_seq', coalesce((select max(seq) from events), 0) + 1, false);
+-- Events committed by instances still running the previous release wait until this migration
+-- commits, so every row numbered here is below the sequence's start.
+lock table events in share row exclusive mode;
 
 alter table events add column feed_seq bigint;
 -- Cursors handed out before keep their meaning: an event's place was its seq.
 update events set feed_seq = seq;
+
+create sequence events_feed_seq;
+select setval('events_feed_seq', coalesce((select max(feed_seq) from events), 0) + 1, false);
 
 drop index events_feed_idx;
 create index events_feed_idx on events (organization_id, livemode, feed_seq);
@@ -23,13 +27,14 @@ create index events_unnumbered_idx on events (organization_id, seq) where feed_s
 
 create function events_take_feed_seq() returns trigger language plpgsql as $$
 declare
-  org text;
+  org_key integer;
 begin
   -- The first of a transaction's events to reach its commit locks every organisation the
-  -- transaction has events of, sorted; the others find them locked.
+  -- transaction has events of, in the order of the lock keys (two organisations may share one);
+  -- the others find them locked.
   if coalesce(current_setting('puente.events_feed_locked', true), '') <> 'on' then
-    for org in select distinct organization_id from events where feed_seq is null order by 1 loop
-      perform pg_advisory_xact_lock(hashtext('puente events feed'), hashtext(org));
+    for org_key in select distinct hashtext(organization_id) from events where feed_seq is null order by 1 loop
+      perform pg_advisory_xact_lock(hashtext('puente events feed'), org_key);
     end loop;
     perform set_config('puente.events_feed_locked', 'on', true);
   end if;

@@ -436,7 +436,7 @@ export async function verifyCitizenToken(
  */
 async function citizenFrom(c: Context<AppEnv>, token: string): Promise<CitizenPrincipal> {
   const { idNumber, name } = await verifyCitizenToken(c, token);
-  if (await citizenSessionEnded(c.get('sql'), await c.get('deps').sha256(token)))
+  if (await citizenSessionEnded(c.get('sql'), await sessionKey(c, token)))
     throw citizenRejected('The citizen signed out of the session of this ID token: sign in again.');
   const citizenId = await ensureCitizen(c.get('sql'), idNumber, name, c.get('deps').clock.now());
   return { type: 'citizen', credentialId: citizenId, citizenId, idNumber, name };
@@ -479,7 +479,17 @@ export async function endCitizenSessionOf(c: Context<AppEnv>, token: string): Pr
     if (error instanceof ProblemError) return;
     throw error;
   }
-  await endCitizenSession(c.get('sql'), await c.get('deps').sha256(token), expiresAt);
+  await endCitizenSession(c.get('sql'), await sessionKey(c, token), expiresAt);
+}
+
+/**
+ * What an ended session is recorded under: the SHA-256 of the token's signed part (header and
+ * claims), not of the whole text. The signature's text is not signed: its last character has
+ * spare bits a decoder ignores, and an ECDSA signature has a second valid form, so a copy of the
+ * token spelled differently verifies all the same and must be refused all the same.
+ */
+function sessionKey(c: Context<AppEnv>, token: string): Promise<string> {
+  return c.get('deps').sha256(token.slice(0, token.lastIndexOf('.')));
 }
 
 export function citizenPrincipal(c: Context<AppEnv>): CitizenPrincipal {

@@ -193,7 +193,8 @@ export const EVENT_PAYLOADS: Record<
       status: procedureStatus,
       requirement_id: requirementId,
       deadline: day.nullable().openapi({
-        description: "The requirement's new deadline; null when the calendar of its last year is not known yet.",
+        description:
+          "The requirement's new deadline (15 días hábiles from the day after its notification took effect); null only for a requirement recorded without a notification.",
       }),
     }),
     example: { ...openRequirement, deadline: '2026-03-31' },

@@ -2802,7 +2802,7 @@ export interface components {
                 /** @example req_3Ed5Rf7Tg9Yh1Uj3Ik5Ol7 */
                 requirement_id: string;
                 /**
-                 * @description The requirement's new deadline; null when the calendar of its last year is not known yet.
+                 * @description The requirement's new deadline (15 días hábiles from the day after its notification took effect); null only for a requirement recorded without a notification.
                  * @example 2026-04-14
                  */
                 deadline: string | null;
