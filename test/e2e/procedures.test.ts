@@ -119,11 +119,11 @@ describe('pension family (JUB) through the sandbox', () => {
     expect(required.status).toBe('action_required');
     // An electronic notification (art. 43): no deadline until it is opened or deemed rejected (10 March + 10 días naturales = Friday 20 March).
     // Until then the term is not suspended (art. 22.1.a counts from the notification): the clock runs,
-    // though the maximum date is not known while the requirement is open.
+    // and the maximum date stands where filing put it.
     expect(required.deadlines).toMatchObject({
       clock: 'running',
       requirement_deadline: null,
-      max_resolution_date: null,
+      max_resolution_date: base,
       awaiting_notification: {
         kind: 'requirement',
         term_starts: 'on_access_or_deemed_rejection',
@@ -578,6 +578,56 @@ describe('reclamación previa', () => {
     t.clock.set('2026-07-11T08:00:00Z');
     const rp = await expectJson(await claim(), 201);
     expect(rp).toMatchObject({ type: 'RP', status: 'draft', original_procedure_id: draft.id });
+    t.clock.set('2026-03-02T09:00:00Z');
+  });
+});
+
+describe('a requirement against the maximum term', () => {
+  it('suspends it only from its notification taking effect, and not at all once the term has ended', async () => {
+    t.clock.set('2026-03-02T09:00:00Z');
+    const org = await registerOrg(t);
+    const { token, draft, delegationId } = await delegatedDraft(t, org.testKey, {
+      procedure_types: ['JUB', 'RP'],
+      capacities: ['consult', 'file', 'respond'],
+    });
+    await submitJub(t, org.testKey, token, draft.id);
+    const headers = async () =>
+      consentHeaders(org.testKey, await mintToken(t, org.testKey, delegationId, { lifetime_seconds: 3600 }));
+    const deadlines = async () => (await get(`/v1/procedures/${draft.id}`, await headers())).deadlines;
+    // Filed Monday 2 March in Madrid: 90 días hábiles (2 and 3 April, 1 and 15 May skipped) → Friday 10 July.
+    // The requirement comes on that last day, made available and not opened.
+    t.clock.set('2026-07-10T09:00:00Z');
+    await expectJson(
+      await t.request(`/v1/sandbox/procedures/${draft.id}/advance`, {
+        method: 'POST',
+        headers: auth(org.testKey),
+        json: { action: 'require', kinds: ['COMPANY_CERT'] },
+      }),
+      200,
+    );
+    expect(await deadlines()).toMatchObject({ clock: 'running', max_resolution_date: '2026-07-10' });
+    // Monday 13 July, still unopened: the term ran out on the 10th, silence from Saturday the 11th.
+    t.clock.set('2026-07-13T09:00:00Z');
+    expect(await deadlines()).toMatchObject({
+      clock: 'running',
+      max_resolution_date: '2026-07-10',
+      presumed_denied_at: '2026-07-11',
+      awaiting_notification: { kind: 'requirement', deemed_rejected_on: '2026-07-20' },
+    });
+    // Opened now, after the term: it suspends nothing, the silence stands, and it may be contested.
+    await openNotification(t, org.testKey, (await headers())['puente-consent']!, draft.id, 'requirement');
+    expect(await deadlines()).toMatchObject({
+      clock: 'running',
+      max_resolution_date: '2026-07-10',
+      presumed_denied_at: '2026-07-11',
+      requirement_deadline: '2026-07-27',
+    });
+    const rp = await t.request('/v1/procedures', {
+      method: 'POST',
+      headers: await headers(),
+      json: { type: 'RP', form: {}, original_procedure_id: draft.id },
+    });
+    expect(rp.status, await rp.clone().text()).toBe(201);
     t.clock.set('2026-03-02T09:00:00Z');
   });
 });

@@ -97,7 +97,9 @@ function businessDaysBetween(cal: CalendarSnapshot, from: string, until: string,
 /**
  * The maximum resolution date once the clock has been suspended by requirements (art. 22.1.a):
  * the time a requirement was open is added back, in the term's own unit. While one is still
- * open the date is not known, so it answers null. A term in months ends on a calendar date (date
+ * open the date is not known, so it answers null. A suspension runs from the day after the
+ * requirement's notification took effect; one whose notification took effect after the term had
+ * ended suspends nothing (silence had arisen). A term in months ends on a calendar date (date
  * to date from the registration, art. 30.4) and only that last day moves to a working one (art.
  * 30.5): the suspended days are added to the date the months reach, not to `base` (already moved),
  * and the result is moved once.
@@ -110,27 +112,32 @@ export function maxResolutionDate(
   suspensions: readonly Suspension[],
   places: readonly Place[],
 ): DeadlineResult | null {
-  if (suspensions.some((s) => !s.until)) return null;
-  if (suspensions.length === 0) return base;
-  if (term.unit === 'months') {
-    const suspendedDays = suspensions.reduce(
-      (n, s) => n + Math.round((Date.parse(s.until!) - Date.parse(s.from)) / 86_400_000),
-      0,
-    );
-    const end = addNaturalDays(cal, addMonthsToDate(registeredOn, term.value), suspendedDays, places);
-    return combineResults(end.deadline, [base, end]);
-  }
+  const inOrder = [...suspensions].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
   const parts = [base];
   let date = base.deadline;
-  for (const s of suspensions) {
-    const lost = businessDaysBetween(cal, s.from, s.until!, places);
+  let suspendedDays = 0;
+  let applied = false;
+  for (const s of inOrder) {
+    // Notified after the last day of the term (the suspension would start two days after it).
+    if (s.from > addDays(date, 1)) continue;
+    if (!s.until) return null;
+    applied = true;
+    if (term.unit === 'months') {
+      suspendedDays += Math.round((Date.parse(s.until) - Date.parse(s.from)) / 86_400_000);
+      const end = addNaturalDays(cal, addMonthsToDate(registeredOn, term.value), suspendedDays, places);
+      parts.push(end);
+      date = end.deadline;
+      continue;
+    }
+    const lost = businessDaysBetween(cal, s.from, s.until, places);
     if (lost > 0) {
       const step = addBusinessDays(cal, date, lost, places);
       parts.push(step);
       date = step.deadline;
     }
   }
-  return combineResults(date, parts);
+  if (!applied) return base;
+  return combineResults(date, term.unit === 'months' ? [base, parts.at(-1)!] : parts);
 }
 
 export function requirementDeadline(

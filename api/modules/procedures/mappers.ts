@@ -45,14 +45,19 @@ function requirementTerm(
 }
 
 /**
- * The day a requirement was notified: the day its notification took effect. One made available
- * and neither opened nor deemed rejected yet has not; a requirement stored without a notification
- * was notified when issued.
+ * The day a requirement was notified: the day its notification took effect, or null while one
+ * made available is neither opened nor deemed rejected (the term still runs). A requirement
+ * stored without a notification was notified when issued.
  */
-function requirementNotifiedOn(cal: CalendarSnapshot, row: ProcedureRow, r: RequirementJson, today: string): string {
+function requirementNotifiedOn(
+  cal: CalendarSnapshot,
+  row: ProcedureRow,
+  r: RequirementJson,
+  today: string,
+): string | null {
   const n = requirementNotification(row, r.id);
   if (!n) return r.notified_on;
-  return notificationEffectiveOn(cal, n.made_available_on, n.accessed_on, today, placesOf(cal, row)) ?? today;
+  return notificationEffectiveOn(cal, n.made_available_on, n.accessed_on, today, placesOf(cal, row));
 }
 
 const TERM_OPENING = ['requirement', 'resolution'] as const;
@@ -114,18 +119,12 @@ export function deadlinesOf(row: ProcedureRow, today: string, cal: CalendarSnaps
   const openTerm = openNotification
     ? known('requirement_deadline', () => notificationTerm(cal, row, openNotification, today))
     : null;
-  // A requirement suspends the term from its notification taking effect (arts. 22.1.a and 43.2),
-  // the same day the suspension of the maximum date counts from; until then the clock runs.
+  // A requirement suspends the term from its notification taking effect (arts. 22.1.a and 43.2);
+  // until then the clock runs. Settled below by the maximum date, when it can be counted.
+  const active = RUNNING.includes(row.status) || row.status === 'action_required';
   const suspended = openRequirement !== undefined && (openTerm === null || openTerm.effectiveOn !== null);
   const result: Procedure['deadlines'] = {
-    clock:
-      row.max_resolution_base === null
-        ? 'not_started'
-        : suspended
-          ? 'suspended'
-          : RUNNING.includes(row.status) || openRequirement
-            ? 'running'
-            : 'stopped',
+    clock: row.max_resolution_base === null ? 'not_started' : suspended ? 'suspended' : active ? 'running' : 'stopped',
     max_resolution_date: null,
     presumed_denied_at: null,
     requirement_deadline: openTerm?.deadline ?? null,
@@ -148,22 +147,27 @@ export function deadlinesOf(row: ProcedureRow, today: string, cal: CalendarSnaps
   const max = known('max_resolution_date', () => {
     // From the requirement's notification (art. 22.1.a), which takes effect when it is opened or deemed
     // rejected (art. 43.2), not when it is made available; until it is answered.
-    const suspensions = row.requirements.map((r: RequirementJson) => ({
-      from: addDays(requirementNotifiedOn(cal, row, r, today), 1),
-      until: r.answered_on ? addDays(r.answered_on, 1) : undefined,
-    }));
+    const suspensions = row.requirements.flatMap((r: RequirementJson) => {
+      const notifiedOn = requirementNotifiedOn(cal, row, r, today);
+      if (notifiedOn === null) return [];
+      return [{ from: addDays(notifiedOn, 1), until: r.answered_on ? addDays(r.answered_on, 1) : undefined }];
+    });
     const base = maxResolutionBase(cal, registeredOn, term, places);
     // The stored base is authoritative (recomputed whenever the calendar changes); the basis describes it.
     return maxResolutionDate(cal, registeredOn, { ...base, deadline: maxBase }, term, suspensions, places);
   });
   result.max_resolution_date = max?.deadline ?? null;
+  // Counted, the date says it: null while a requirement notified within the term is unanswered.
+  if (active && !unavailable.some((u) => u.deadline === 'max_resolution_date'))
+    result.clock = max ? 'running' : 'suspended';
   if (max) {
     const basis = withTermGrade(
       basisOf(cal, `${ARTICLES.max_resolution}; ${terms.legal_source}`, term, places, max),
       terms,
     );
     result.basis.max_resolution_date = basis;
-    if (RUNNING.includes(row.status) && today > max.deadline) {
+    // Also with a requirement waiting: one whose notification has not taken effect suspends nothing yet.
+    if (active && today > max.deadline) {
       const deniedOn = presumedDeniedOn(max.deadline);
       result.presumed_denied_at = deniedOn;
       result.basis.presumed_denied_at = { ...basis, article: ARTICLES.presumed_denial };

@@ -130,14 +130,14 @@ export async function createProcedure(
           ],
         });
       }
-      if (!['denied', 'partially_approved', 'submitted', 'in_review'].includes(original.status)) {
+      if (!['denied', 'partially_approved', 'submitted', 'in_review', 'action_required'].includes(original.status)) {
         throw new ProblemError(
           'unprocessable',
           `A reclamación previa contests a resolution or a silence; the original procedure is ${original.status}.`,
         );
       }
       // Unresolved, it can be contested only once silence has arisen (the day after its maximum date).
-      if (['submitted', 'in_review'].includes(original.status)) {
+      if (['submitted', 'in_review', 'action_required'].includes(original.status)) {
         const silence = deadlinesOf(original, legalDay(args.now), args.calendar).presumed_denied_at;
         if (silence === null) {
           const detail =
@@ -216,11 +216,6 @@ export function missingDocumentGroups(
 }
 
 /**
- * Files a draft: complete form and every required document, else 422 listing what is missing
- * and nothing changes. Assigns the registry entry, the registration day and the legal maximum
- * date, and keeps the consent token that authorised it.
- */
-/**
  * A reclamación previa registered after the term to file it (the contested procedure's
  * `prior_claim_deadline`: 30 días hábiles from its resolution's notification, or from the silence;
  * art. 71 LRJS): the contested procedure and the deadline, or null when in time, when the term
@@ -230,7 +225,6 @@ async function lateClaim(
   tx: Sql,
   cal: CalendarSnapshot,
   row: ProcedureRow,
-  registeredOn: string,
   today: string,
 ): Promise<{ originalId: string; deadline: string } | null> {
   if (row.type !== 'RP' || !row.original_procedure_id) return null;
@@ -242,9 +236,17 @@ async function lateClaim(
   });
   if (!original) return null;
   const deadline = deadlinesOf(original, today, cal).prior_claim_deadline;
-  return deadline !== null && registeredOn > deadline ? { originalId: original.id, deadline } : null;
+  if (deadline === null) return null;
+  // Filed on a day that is not a working one where the term was counted, it counts from the next (art. 31.2.b).
+  const filedOn = withCalendar(() => registrationDay(cal, today, placesOf(cal, original)));
+  return filedOn > deadline ? { originalId: original.id, deadline } : null;
 }
 
+/**
+ * Files a draft: complete form and every required document, else 422 listing what is missing
+ * and nothing changes. Assigns the registry entry, the registration day and the legal maximum
+ * date, and keeps the consent token that authorised it.
+ */
 export async function submitProcedure(
   sql: Sql,
   args: {
@@ -281,7 +283,7 @@ export async function submitProcedure(
         maxBase: maxResolutionBase(cal, registered, maxTermOf(cal, row.type), places).deadline,
       };
     });
-    const late = await lateClaim(tx, cal, row, registeredOn, legalDay(args.now));
+    const late = await lateClaim(tx, cal, row, legalDay(args.now));
     if (late && !(row.form as { late_filing_reason?: string }).late_filing_reason) {
       const detail = `The term to file a reclamación previa against ${late.originalId} ended on ${late.deadline} (30 días hábiles, art. 71 LRJS); filed now it is registered on ${registeredOn}.`;
       throw new ProblemError(
