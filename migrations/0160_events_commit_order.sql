@@ -22,24 +22,43 @@ select setval('events_feed_seq', coalesce((select max(feed_seq) from events), 0)
 
 drop index events_feed_idx;
 create index events_feed_idx on events (organization_id, livemode, feed_seq);
--- Only the inserting transaction ever sees a row without its number (committed rows have one).
-create index events_unnumbered_idx on events (organization_id, seq) where feed_seq is null;
+-- Nothing reads events in `seq` order any more: its index would only cost every write.
+drop index events_seq_idx;
+
+-- As each event is inserted, its organisation's lock key joins the transaction's list (a setting
+-- local to the transaction, undone with a savepoint rolled back, as the event is).
+create function events_note_organization() returns trigger language plpgsql as $$
+declare
+  noted text := coalesce(current_setting('puente.events_feed_orgs', true), '');
+  org_key text := hashtext(new.organization_id)::text;
+begin
+  if position(',' || org_key || ',' in ',' || noted) = 0 then
+    perform set_config('puente.events_feed_orgs', noted || org_key || ',', true);
+  end if;
+  return null;
+end $$;
+
+create trigger events_note_organization after insert on events
+  for each row execute function events_note_organization();
 
 create function events_take_feed_seq() returns trigger language plpgsql as $$
 declare
   org_key integer;
 begin
   -- The first of a transaction's events to reach its commit locks every organisation the
-  -- transaction has events of, in the order of the lock keys (two organisations may share one);
+  -- transaction has events of, in the order of their lock keys (two organisations may share one);
   -- the others find them locked.
   if coalesce(current_setting('puente.events_feed_locked', true), '') <> 'on' then
-    for org_key in select distinct hashtext(organization_id) from events where feed_seq is null order by 1 loop
+    for org_key in
+      select distinct k::integer from unnest(string_to_array(current_setting('puente.events_feed_orgs', true), ',')) k
+      where k <> '' order by 1
+    loop
       perform pg_advisory_xact_lock(hashtext('puente events feed'), org_key);
     end loop;
     perform set_config('puente.events_feed_locked', 'on', true);
   end if;
   -- Rows reach here in the order they were inserted, so a transaction's events keep it.
-  update events set feed_seq = nextval('events_feed_seq') where id = new.id and feed_seq is null;
+  update events set feed_seq = nextval('events_feed_seq') where id = new.id;
   return null;
 end $$;
 
