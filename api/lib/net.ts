@@ -66,14 +66,23 @@ export function isPrivateAddress(ip: string): boolean {
   if (g.slice(0, 5).every((x) => x === 0) && (g[5] === 0xffff || g[5] === 0)) {
     return isPrivateAddress(`${g[6]! >> 8}.${g[6]! & 0xff}.${g[7]! >> 8}.${g[7]! & 0xff}`); // v4-mapped / compatible
   }
-  if (g[0] === 0x64 && g[1] === 0xff9b)
-    return isPrivateAddress(`${g[6]! >> 8}.${g[6]! & 0xff}.${g[7]! >> 8}.${g[7]! & 0xff}`); // NAT64
+  const v4At = (hi: number, lo: number) => `${hi >> 8}.${hi & 0xff}.${lo >> 8}.${lo & 0xff}`;
+  // IPv4-translated (::ffff:0:a.b.c.d, RFC 2765).
+  if (g.slice(0, 4).every((x) => x === 0) && g[4] === 0xffff && g[5] === 0) return isPrivateAddress(v4At(g[6]!, g[7]!));
+  if (g[0] === 0x64 && g[1] === 0xff9b) {
+    if (g[2] === 1) return true; // local-use NAT64 (RFC 8215): the network's own translator
+    return isPrivateAddress(v4At(g[6]!, g[7]!)); // NAT64
+  }
+  if (g[0] === 0x2002) return isPrivateAddress(v4At(g[1]!, g[2]!)); // 6to4: the IPv4 address it carries
   const first = g[0]!;
   return (
-    (first & 0xfe00) === 0xfc00 ||
-    (first & 0xffc0) === 0xfe80 ||
-    (first & 0xff00) === 0xff00 ||
-    (first === 0x2001 && g[1] === 0xdb8)
+    (first & 0xfe00) === 0xfc00 || // unique local
+    (first & 0xffc0) === 0xfe80 || // link-local
+    (first & 0xffc0) === 0xfec0 || // site-local (deprecated, still routed inside some networks)
+    (first & 0xff00) === 0xff00 || // multicast
+    (first === 0x2001 && g[1] === 0xdb8) || // documentation
+    (first === 0x2001 && g[1] === 0) || // Teredo: a tunnel whose far end cannot be judged
+    (first === 0x100 && g.slice(1, 4).every((x) => x === 0)) // discard-only (RFC 6666)
   );
 }
 

@@ -202,15 +202,15 @@ async function processRow(
 
 /**
  * Whether a row's failure may pass if the chunk is tried again later: the connection or the
- * server went (class 08, 57, 53 and fatal errors), or PostgreSQL rolled back for concurrency
- * (class 40: serialization failure, deadlock). The chunk's transaction fails and the batch is
+ * server went (class 08, 57, 53 and fatal errors), or PostgreSQL gave way to concurrency (class
+ * 40: serialization failure, deadlock; 55P03: a lock not available in time). The chunk's transaction fails and the batch is
  * retried once its lease runs out.
  */
 function retryable(error: unknown): boolean {
   const { code, severity } = (error ?? {}) as { code?: unknown; severity?: unknown };
   if (severity === 'FATAL' || severity === 'PANIC') return true;
   if (typeof code !== 'string') return false;
-  return code.startsWith('CONNECTION_') || /^(08|40|53|57)/.test(code);
+  return code.startsWith('CONNECTION_') || /^(08|40|53|57)/.test(code) || code === '55P03';
 }
 
 /**
