@@ -13,49 +13,35 @@ export const ListOrganizationsQuery = z
   .strict();
 export const OrganizationPageSchema = pageSchema(OrganizationSchema, 'OrganizationList');
 
-export const VerifyOrganizationBody = z
-  .object({
-    verified_by: z
-      .string()
-      .min(2)
-      .max(200)
-      .openapi({ description: 'Who checked the evidence.', example: 'ops@puente.es' }),
-    note: z.string().min(5).max(2000).openapi({
-      description: 'The evidence checked.',
-      example: 'Colegiación 2841 comprobada en el censo del Colegio de Gestores de Madrid.',
-    }),
-  })
-  .strict()
-  .openapi('VerifyOrganizationRequest', {
-    example: {
-      verified_by: 'ops@puente.es',
-      note: 'Colegiación 2841 comprobada en el censo del Colegio de Gestores de Madrid.',
-    },
-  });
+/**
+ * The record every check by the platform administrator leaves: who checked, and what (`checked`
+ * and `noted` describe them for the operation, `example` is the note's example).
+ */
+function checkRecord(checked: string, noted: string, example: string) {
+  return {
+    verified_by: z.string().min(2).max(200).openapi({ description: checked, example: 'ops@puente.es' }),
+    note: z.string().min(5).max(2000).openapi({ description: noted, example }),
+  };
+}
 
+const VERIFICATION_NOTE = 'Colegiación 2841 comprobada en el censo del Colegio de Gestores de Madrid.';
+export const VerifyOrganizationBody = z
+  .object(checkRecord('Who checked the evidence.', 'The evidence checked.', VERIFICATION_NOTE))
+  .strict()
+  .openapi('VerifyOrganizationRequest', { example: { verified_by: 'ops@puente.es', note: VERIFICATION_NOTE } });
+
+const RECOVERY_NOTE = 'Solicitud firmada con certificado FNMT del titular; DNI coincide con el del propietario.';
 export const IssueOwnerKeyBody = z
   .object({
     livemode: z
       .boolean()
       .optional()
       .openapi({ description: 'Default false. A live key needs a verified organisation.' }),
-    verified_by: z
-      .string()
-      .min(2)
-      .max(200)
-      .openapi({ description: "Who checked the owner's identity.", example: 'ops@puente.es' }),
-    note: z.string().min(5).max(2000).openapi({
-      description: 'What was checked, and how the owner asked.',
-      example: 'Solicitud firmada con certificado FNMT del titular; DNI coincide con el del propietario.',
-    }),
+    ...checkRecord("Who checked the owner's identity.", 'What was checked, and how the owner asked.', RECOVERY_NOTE),
   })
   .strict()
   .openapi('IssueOwnerKeyRequest', {
-    example: {
-      livemode: true,
-      verified_by: 'ops@puente.es',
-      note: 'Solicitud firmada con certificado FNMT del titular; DNI coincide con el del propietario.',
-    },
+    example: { livemode: true, verified_by: 'ops@puente.es', note: RECOVERY_NOTE },
   });
 
 export const SuspendOrganizationBody = z
