@@ -109,7 +109,9 @@ export function legalDatesOf(
   // A reclamación previa answers a denial of the original claim; the claim of an RP itself goes to court.
   const claimable = silence === 'negative' && row.type !== 'RP';
   if (RUNNING.includes(row.status)) {
-    if (deadlines.requirement_deadline) out.push({ code: 'clock_suspended', date: deadlines.requirement_deadline });
+    // Only while it suspends the term: a requirement notified after the term had ended suspends nothing.
+    const suspendedUntil = deadlines.clock === 'suspended' ? deadlines.requirement_deadline : null;
+    if (suspendedUntil) out.push({ code: 'clock_suspended', date: suspendedUntil });
     if (deadlines.presumed_denied_at) {
       out.push({
         code: silence === 'positive' ? 'presumed_approved' : 'presumed_denied',
@@ -123,7 +125,7 @@ export function legalDatesOf(
         const ifSilent = prospectivePriorClaim(cal, row, deadlines.max_resolution_date);
         if (ifSilent) out.push({ code: 'prior_claim_if_silent', date: ifSilent });
       }
-    } else if (!deadlines.requirement_deadline) {
+    } else if (!suspendedUntil) {
       out.push({ code: 'dates_unknown' });
     }
   }

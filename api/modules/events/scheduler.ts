@@ -104,12 +104,14 @@ export async function runScheduler(sql: Sql, now: Date, calendar: Calendar): Pro
 
   const today = legalDay(now);
   const cal = await calendar.ensure(sql);
-  for (const { id } of await listClockCandidates(sql)) {
+  for (const { id, silence_recorded } of await listClockCandidates(sql)) {
     const row = await findProcedure(sql, { id });
     if (!row) continue;
     const deadlines = deadlinesOf(row, today, cal);
     const base = { organizationId: row.organization_id, livemode: row.livemode, at: now };
-    if (deadlines.presumed_denied_at && deadlines.presumed_denied_at <= today) {
+    // A silence already recorded is not judged again (an action_required procedure stays a
+    // candidate for its requirement's warnings).
+    if (!silence_recorded && deadlines.presumed_denied_at && deadlines.presumed_denied_at <= today) {
       const emitted = await transaction(sql, async (tx) => {
         // Judged again on the row locked: a resolution committed since this pass read it ends the silence.
         const current = await lockedAgain(tx, row.id, today, cal);

@@ -126,18 +126,26 @@ export function maxResolutionDate(
       suspendedDays += Math.round((Date.parse(s.until) - Date.parse(s.from)) / 86_400_000);
       const end = addNaturalDays(cal, addMonthsToDate(registeredOn, term.value), suspendedDays, places);
       parts.push(end);
-      date = end.deadline;
-      continue;
+      if (end.deadline > date) date = end.deadline;
+    } else {
+      const lost = businessDaysBetween(cal, s.from, s.until, places);
+      if (lost > 0) {
+        const step = addBusinessDays(cal, date, lost, places);
+        parts.push(step);
+        date = step.deadline;
+      }
     }
-    const lost = businessDaysBetween(cal, s.from, s.until, places);
-    if (lost > 0) {
-      const step = addBusinessDays(cal, date, lost, places);
-      parts.push(step);
-      date = step.deadline;
+    // A term that had nothing left when the suspension began ends no earlier than the suspension
+    // (the last day moved to a working one): counted back, it would end while it was suspended.
+    const lastSuspended = addDays(s.until, -1);
+    if (date < lastSuspended) {
+      const floor = addNaturalDays(cal, lastSuspended, 0, places);
+      parts.push(floor);
+      date = floor.deadline;
     }
   }
   if (!applied) return base;
-  return combineResults(date, term.unit === 'months' ? [base, parts.at(-1)!] : parts);
+  return combineResults(date, parts);
 }
 
 export function requirementDeadline(

@@ -20,6 +20,7 @@ import {
   priorClaimDeadline,
   REQUIREMENT_DAYS,
   REQUIREMENT_EXTENSION_DAYS,
+  requirementDeadline,
   withTermGrade,
 } from './deadlines';
 import type { ProcedureRow, RequirementJson } from './queries';
@@ -147,10 +148,14 @@ export function deadlinesOf(row: ProcedureRow, today: string, cal: CalendarSnaps
   const max = known('max_resolution_date', () => {
     // From the requirement's notification (art. 22.1.a), which takes effect when it is opened or deemed
     // rejected (art. 43.2), not when it is made available; until it is answered.
+    // It lasts until the requirement is answered or, unanswered, until the term it granted (the
+    // extension included) has passed: "o, en su defecto, por el del plazo concedido".
     const suspensions = row.requirements.flatMap((r: RequirementJson) => {
       const notifiedOn = requirementNotifiedOn(cal, row, r, today);
       if (notifiedOn === null) return [];
-      return [{ from: addDays(notifiedOn, 1), until: r.answered_on ? addDays(r.answered_on, 1) : undefined }];
+      const granted = requirementDeadline(cal, notifiedOn, r.extended, places).deadline;
+      const lastDay = r.answered_on && r.answered_on <= granted ? r.answered_on : today > granted ? granted : null;
+      return [{ from: addDays(notifiedOn, 1), until: lastDay ? addDays(lastDay, 1) : undefined }];
     });
     const base = maxResolutionBase(cal, registeredOn, term, places);
     // The stored base is authoritative (recomputed whenever the calendar changes); the basis describes it.

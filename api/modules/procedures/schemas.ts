@@ -148,11 +148,11 @@ export const ProcedureSchema = z
     deadlines: z.object({
       clock: z.enum(['not_started', 'running', 'suspended', 'stopped']).openapi({
         description:
-          "The maximum resolution term: `not_started` before filing; `running`; `suspended` from the day after a requirement's notification takes effect (opened, or deemed rejected after 10 días naturales) until it is answered (art. 22.1.a LPAC): while the notification waits the term still runs, and one that takes effect after the term has ended suspends nothing; `stopped` once the procedure has ended.",
+          "The maximum resolution term: `not_started` before filing; `running`; `suspended` from the day after a requirement's notification takes effect (opened, or deemed rejected after 10 días naturales) until it is answered or, unanswered, until the term it granted has passed (art. 22.1.a LPAC): while the notification waits the term still runs, and one that takes effect after the term has ended suspends nothing; `stopped` once the procedure has ended.",
       }),
       max_resolution_date: z.string().nullable().openapi({
         description:
-          'Legal maximum date to resolve and notify, suspensions included; null while the term is suspended by a requirement (until it is answered, the date is not known). A requirement whose notification has not taken effect does not move it yet.',
+          'Legal maximum date to resolve and notify, suspensions included; null while the term is suspended by a requirement (until it is answered or its term passes, the date is not known); never earlier than the last day of a suspension. A requirement whose notification has not taken effect does not move it yet.',
       }),
       presumed_denied_at: z.string().nullable().openapi({
         description: 'Set once silence applies (desestimación presunta); the body may still resolve later.',
