@@ -117,6 +117,8 @@ export function maxResolutionDate(
   let date = base.deadline;
   let suspendedDays = 0;
   let applied = false;
+  // In months, each suspension recounts from the date the months reach: only the last count stands.
+  let monthsEnd: DeadlineResult | undefined;
   for (const s of inOrder) {
     // Notified after the last day of the term (the suspension would start two days after it).
     if (s.from > addDays(date, 1)) continue;
@@ -124,9 +126,8 @@ export function maxResolutionDate(
     applied = true;
     if (term.unit === 'months') {
       suspendedDays += Math.round((Date.parse(s.until) - Date.parse(s.from)) / 86_400_000);
-      const end = addNaturalDays(cal, addMonthsToDate(registeredOn, term.value), suspendedDays, places);
-      parts.push(end);
-      if (end.deadline > date) date = end.deadline;
+      monthsEnd = addNaturalDays(cal, addMonthsToDate(registeredOn, term.value), suspendedDays, places);
+      if (monthsEnd.deadline > date) date = monthsEnd.deadline;
     } else {
       const lost = businessDaysBetween(cal, s.from, s.until, places);
       if (lost > 0) {
@@ -145,6 +146,7 @@ export function maxResolutionDate(
     }
   }
   if (!applied) return base;
+  if (monthsEnd) parts.push(monthsEnd);
   return combineResults(date, parts);
 }
 

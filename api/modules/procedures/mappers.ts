@@ -147,9 +147,8 @@ export function deadlinesOf(row: ProcedureRow, today: string, cal: CalendarSnaps
   const term = { value: terms.max_term_value, unit: terms.max_term_unit };
   const max = known('max_resolution_date', () => {
     // From the requirement's notification (art. 22.1.a), which takes effect when it is opened or deemed
-    // rejected (art. 43.2), not when it is made available; until it is answered.
-    // It lasts until the requirement is answered or, unanswered, until the term it granted (the
-    // extension included) has passed: "o, en su defecto, por el del plazo concedido".
+    // rejected (art. 43.2), not when it is made available; until it is answered or, unanswered, until
+    // the term it granted (the extension included) has passed: "o, en su defecto, por el del plazo concedido".
     const suspensions = row.requirements.flatMap((r: RequirementJson) => {
       const notifiedOn = requirementNotifiedOn(cal, row, r, today);
       if (notifiedOn === null) return [];
