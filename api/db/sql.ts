@@ -129,7 +129,7 @@ export async function begin<T>(sql: Sql, work: (tx: Sql) => Promise<T>): Promise
  * Whether the error means the connection is gone: the driver's own (closed, ended, destroyed) or
  * the server's fatal ones (it ends the session: a terminated backend, a shutdown).
  */
-function connectionLost(error: unknown): boolean {
+export function connectionLost(error: unknown): boolean {
   const { code, severity } = (error ?? {}) as { code?: unknown; severity?: unknown };
   return (
     code === 'CONNECTION_CLOSED' ||

@@ -63,10 +63,10 @@ export function isPrivateAddress(ip: string): boolean {
   if (!g) return true;
   if (g.every((x) => x === 0)) return true; // ::
   if (g.slice(0, 7).every((x) => x === 0) && g[7] === 1) return true; // ::1
-  if (g.slice(0, 5).every((x) => x === 0) && (g[5] === 0xffff || g[5] === 0)) {
-    return isPrivateAddress(`${g[6]! >> 8}.${g[6]! & 0xff}.${g[7]! >> 8}.${g[7]! & 0xff}`); // v4-mapped / compatible
-  }
   const v4At = (hi: number, lo: number) => `${hi >> 8}.${hi & 0xff}.${lo >> 8}.${lo & 0xff}`;
+  // v4-mapped / compatible
+  if (g.slice(0, 5).every((x) => x === 0) && (g[5] === 0xffff || g[5] === 0))
+    return isPrivateAddress(v4At(g[6]!, g[7]!));
   // IPv4-translated (::ffff:0:a.b.c.d, RFC 2765).
   if (g.slice(0, 4).every((x) => x === 0) && g[4] === 0xffff && g[5] === 0) return isPrivateAddress(v4At(g[6]!, g[7]!));
   if (g[0] === 0x64 && g[1] === 0xff9b) {

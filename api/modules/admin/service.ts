@@ -4,7 +4,7 @@ import { ProblemError } from '../../http/problem';
 import { newId } from '../../lib/ids';
 import { displayPrefix, hashSecret, newSecret } from '../../lib/secrets';
 import type { ApiKeyRow } from '../api-keys/queries';
-import { issueApiKey } from '../api-keys/service';
+import { checkLiveKeyAllowed, issueApiKey } from '../api-keys/service';
 import { suspendDelegationsFor } from '../delegations/service';
 import { findOwner } from '../members/queries';
 import {
@@ -80,11 +80,7 @@ export async function issueOwnerRecoveryKey(
   return transaction(sql, async (tx) => {
     const organization = await findOrganization(tx, args.organizationId);
     if (!organization) throw new ProblemError('not_found', 'No such organisation.');
-    if (args.livemode && organization.status !== 'verified') {
-      throw new ProblemError('live_mode_unavailable', 'Live keys exist once the organisation has been verified.', {
-        errors: [{ pointer: '/livemode', in: 'body', detail: `The organisation is ${organization.status}.` }],
-      });
-    }
+    if (args.livemode) checkLiveKeyAllowed(organization.status);
     const owner = await findOwner(tx, args.organizationId);
     if (!owner) throw new ProblemError('not_found', 'The organisation has no active owner.');
     return issueApiKey(tx, {

@@ -15,7 +15,7 @@ import {
   CreateApiKeyBody,
   ListApiKeysQuery,
 } from './schemas';
-import { checkKeyHolder, issueApiKey } from './service';
+import { checkKeyHolder, checkLiveKeyAllowed, issueApiKey } from './service';
 
 const routes = routesOf('API keys', {
   createKey: post('/v1/api-keys', {
@@ -55,18 +55,7 @@ export function registerApiKeys(app: App): void {
     const principal = organizationPrincipal(c);
     const body = c.req.valid('json');
     const sql = c.get('sql');
-    if (body.livemode) {
-      const organization = await findOrganization(sql, principal.organizationId);
-      if (organization?.status !== 'verified') {
-        throw new ProblemError(
-          'live_mode_unavailable',
-          'Live keys can be created once the organisation has been verified.',
-          {
-            errors: [{ pointer: '/livemode', in: 'body', detail: 'The organisation is not verified yet.' }],
-          },
-        );
-      }
-    }
+    if (body.livemode) checkLiveKeyAllowed((await findOrganization(sql, principal.organizationId))?.status);
     const memberId = body.member_id ?? principal.memberId;
     const member = await findMember(sql, principal.organizationId, memberId);
     if (!member || member.status !== 'active') {

@@ -36,6 +36,14 @@ export async function issueApiKey(
   return { row, secret };
 }
 
+/** A live key exists once its organisation has been verified (`status`, the organisation's). */
+export function checkLiveKeyAllowed(status: string | undefined): void {
+  if (status === 'verified') return;
+  throw new ProblemError('live_mode_unavailable', 'Live keys can be created once the organisation has been verified.', {
+    errors: [{ pointer: '/livemode', in: 'body', detail: 'The organisation is not verified yet.' }],
+  });
+}
+
 /**
  * A key acts as its member, and every write records that member: a member issues and revokes keys
  * of their own and of members of a lower role, never of an equal or a superior (to act as them, or

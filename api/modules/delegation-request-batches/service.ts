@@ -1,5 +1,5 @@
 import type { Sql } from '../../db/sql';
-import { savepoint, transaction } from '../../db/sql';
+import { connectionLost, savepoint, transaction } from '../../db/sql';
 import type { Deps } from '../../deps';
 import { errorFields } from '../../http/logger';
 import { validationProblem, zodIssuesToErrors } from '../../http/openapi';
@@ -207,10 +207,9 @@ async function processRow(
  * retried once its lease runs out.
  */
 function retryable(error: unknown): boolean {
-  const { code, severity } = (error ?? {}) as { code?: unknown; severity?: unknown };
-  if (severity === 'FATAL' || severity === 'PANIC') return true;
-  if (typeof code !== 'string') return false;
-  return code.startsWith('CONNECTION_') || /^(08|40|53|57)/.test(code) || code === '55P03';
+  if (connectionLost(error)) return true;
+  const { code } = (error ?? {}) as { code?: unknown };
+  return typeof code === 'string' && (/^(08|40|53|57)/.test(code) || code === '55P03');
 }
 
 /**
