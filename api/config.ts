@@ -32,8 +32,6 @@ export interface Config {
     defaultLifetimeSeconds: number;
     maxLifetimeSeconds: number;
   };
-  /** How long a request holds its Idempotency-Key before a retry may take it over (its process died). */
-  idempotencyLeaseSeconds: number;
   /** How long a worker's claim on a batch of delegation requests lasts; another worker takes over after it. */
   batchLeaseSeconds: number;
   /** Days a delegation request waits for the citizen before it expires. */
@@ -123,7 +121,6 @@ export function configFromEnv(env: EnvSource, overrides: Partial<Config> = {}): 
       maxLifetimeSeconds: 3600,
     },
     delegationRequestTtlDays: positiveInt(env, 'PUENTE_DELEGATION_REQUEST_TTL_DAYS', 21),
-    idempotencyLeaseSeconds: positiveInt(env, 'PUENTE_IDEMPOTENCY_LEASE_SECONDS', 60),
     batchLeaseSeconds: positiveInt(env, 'PUENTE_BATCH_LEASE_SECONDS', 60),
     oidc: env.PUENTE_OIDC_ISSUER
       ? {

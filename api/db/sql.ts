@@ -42,6 +42,32 @@ export function inOrder<T extends readonly unknown[]>(...statements: { [K in key
   return Promise.all(statements) as Promise<T>;
 }
 
+/** The statements of each open transaction (by its handle) that its commit waits for (`settledAtCommit`). */
+const settledAtCommitOf = new WeakMap<object, Array<Promise<unknown>>>();
+
+/**
+ * A write whose answer nothing in the transaction needs: inside a transaction opened by `begin`
+ * it is sent at once and not waited for, so it goes out with whatever follows (at the latest the
+ * `commit`, in the same write). The commit waits for it: if it fails, the transaction rolls back
+ * and fails with its error. Outside a transaction the returned promise is the statement itself.
+ * Callers await the result either way.
+ */
+export function settledAtCommit(sql: Sql, statement: Promise<unknown>): Promise<void> {
+  const pending = settledAtCommitOf.get(sql);
+  if (!pending) return statement.then(() => undefined);
+  statement.catch(() => undefined);
+  pending.push(statement);
+  return Promise.resolve();
+}
+
+/** The first failure of `statements` (undefined when all of them succeeded). */
+async function firstFailure(statements: readonly Promise<unknown>[]): Promise<{ error: unknown } | undefined> {
+  for (const outcome of await Promise.allSettled(statements)) {
+    if (outcome.status === 'rejected') return { error: outcome.reason };
+  }
+  return undefined;
+}
+
 /** Whether `sql` is the handle of an open transaction. */
 export function inTransaction(sql: Sql): boolean {
   return typeof (sql as unknown as Partial<TransactionSql>).savepoint === 'function';
@@ -76,14 +102,23 @@ export async function begin<T>(sql: Sql, work: (tx: Sql) => Promise<T>): Promise
   const reserved = await sql.reserve();
   let savepoints = 0;
   const committed: Array<() => void> = [];
+  const pending: Array<Promise<unknown>> = [];
   const savepoint = async <R>(fn: (tx: Sql) => Promise<R>): Promise<R> => {
     const name = reserved(`s${savepoints++}`);
     const hooksBefore = committed.length;
+    const pendingBefore = pending.length;
     await reserved`savepoint ${name}`;
     try {
-      const result = await fn(tx);
+      // The part's own unanswered writes belong to it: their failure is its failure, and comes first.
+      const outcome = await (async () => fn(tx))().then(
+        (value) => ({ value }),
+        (error: unknown) => ({ error }),
+      );
+      const failed = await firstFailure(pending.splice(pendingBefore));
+      if (failed) throw failed.error;
+      if ('error' in outcome) throw outcome.error;
       await reserved`release savepoint ${name}`;
-      return result;
+      return outcome.value;
     } catch (error) {
       await reserved`rollback to savepoint ${name}`;
       // What the rolled-back part registered to run after the commit goes with it.
@@ -93,6 +128,7 @@ export async function begin<T>(sql: Sql, work: (tx: Sql) => Promise<T>): Promise
   };
   const tx = Object.assign(reserved, { savepoint }) as unknown as Sql;
   committedHooks.set(tx, committed);
+  settledAtCommitOf.set(tx, pending);
   let lost = false;
   try {
     // Sent, not awaited: the work's first statement goes out in the same write and comes back in
@@ -108,10 +144,21 @@ export async function begin<T>(sql: Sql, work: (tx: Sql) => Promise<T>): Promise
       result = await work(tx);
       await began;
     } catch (error) {
-      if (!connectionLost(error)) await reserved`rollback`.catch(() => undefined);
-      throw error;
+      // A write nothing waited for may have failed first, and aborted what followed it.
+      const failed = await firstFailure(pending);
+      const cause = failed ? failed.error : error;
+      if (!connectionLost(cause)) await reserved`rollback`.catch(() => undefined);
+      throw cause;
     }
-    await reserved`commit`;
+    // The commit goes out behind the writes not yet answered (`settledAtCommit`); if one of them
+    // failed, the server has rolled the transaction back and answers the commit as a rollback.
+    const commit = reserved`commit`.execute();
+    const failed = await firstFailure(pending);
+    if (failed) {
+      await commit.catch(() => undefined);
+      throw failed.error;
+    }
+    await commit;
     for (const hook of committed) hook();
     return result;
   } catch (error) {
@@ -119,6 +166,7 @@ export async function begin<T>(sql: Sql, work: (tx: Sql) => Promise<T>): Promise
     throw error;
   } finally {
     committedHooks.delete(tx);
+    settledAtCommitOf.delete(tx);
     // A connection the server ended is back in the pool's closed set, which reopens it when
     // needed; released, it would join the open ones with no socket. Nothing can be sent on it.
     if (!lost) reserved.release();

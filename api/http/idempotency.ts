@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 
-import { type Sql, transaction } from '../db/sql';
+import { settledAtCommit, type Sql, transaction } from '../db/sql';
 import type { Sha256 } from '../deps';
 import type { AppEnv } from './context';
 import { ProblemError } from './problem';
@@ -72,14 +72,7 @@ export function idempotency(check?: ReplayCheck): MiddlewareHandler<AppEnv> {
     let replay: Response | undefined;
     try {
       await transaction(sql, async (tx) => {
-        const claim = await claimIdempotencyKey(tx, {
-          credentialId,
-          key,
-          fingerprint,
-          now,
-          lockedUntil: new Date(now.getTime() + deps.config.idempotencyLeaseSeconds * 1000),
-          expiresAt: new Date(now.getTime() + RETENTION_MS),
-        });
+        const claim = await claimIdempotencyKey(tx, { credentialId, key, now });
         if (claim !== 'claimed') {
           replay = await answerClaimed(c, tx, claim, fingerprint, request, check);
           return;
@@ -102,15 +95,22 @@ export function idempotency(check?: ReplayCheck): MiddlewareHandler<AppEnv> {
           c.res = undefined;
           c.res = new Response(text, { status: response.status, headers: response.headers });
         }
-        await completeIdempotencyKey(tx, {
-          credentialId,
-          key,
-          status: response.status,
-          body: await deps.secretBox.seal(text),
-          contentType: response.headers.get('content-type'),
-          headers: replayedHeaders(response.headers),
-          granted: check?.granted(c) ?? null,
-        });
+        // Sent with the commit, in the same write.
+        await settledAtCommit(
+          tx,
+          completeIdempotencyKey(tx, {
+            credentialId,
+            key,
+            fingerprint,
+            now,
+            expiresAt: new Date(now.getTime() + RETENTION_MS),
+            status: response.status,
+            body: await deps.secretBox.seal(text),
+            contentType: response.headers.get('content-type'),
+            headers: replayedHeaders(response.headers),
+            granted: check?.granted(c) ?? null,
+          }),
+        );
       });
     } catch (error) {
       // The handler answered an error: its writes and the claim are rolled back (nothing is stored).

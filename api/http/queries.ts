@@ -1,5 +1,5 @@
 /** SQL of the HTTP machinery: credentials, rate limits, idempotency keys, citizens' ids. */
-import { type Sql, type SqlFragment, textArray } from '../db/sql';
+import { inOrder, type Sql, type SqlFragment, textArray } from '../db/sql';
 import { newId } from '../lib/ids';
 
 export interface ApiKeyPrincipalRow {
@@ -243,49 +243,44 @@ export interface IdempotencyRow {
 }
 
 /**
- * Claims a key for this request, inside the transaction that runs it (`tx`), so the claim commits
- * with the request's writes and its stored response, or not at all: a write sent with a key
- * costs no commit of its own, and a request that fails or whose process dies leaves no claim.
- * While that transaction runs it holds a transaction-scoped advisory lock on the key, so a
- * duplicate sent meanwhile is told at once (`in_flight`) instead of waiting on the uncommitted
- * row. Answers `claimed`, `in_flight` (nothing committed yet), or the committed record (a stale
- * in-flight claim left by an earlier release, or an expired record, is taken over).
+ * Claims a key for this request, inside the transaction that runs it (`tx`), writing nothing:
+ * the transaction holds a transaction-scoped advisory lock on the key while it runs, so a
+ * duplicate sent meanwhile is told at once (`in_flight`), and the record is written only with the
+ * response (`completeIdempotencyKey`), in the same commit as the request's writes. A request that
+ * fails or whose process dies leaves nothing. The record is read by a statement of its own, after
+ * the lock is taken, so it sees whatever the previous holder committed. Answers `claimed`,
+ * `in_flight`, or the committed record that decides (replayed, or refused for another request);
+ * an expired record, or an in-flight claim an earlier release left and whose lease has run out,
+ * is taken over.
  */
 export async function claimIdempotencyKey(
   tx: Sql,
-  args: { credentialId: string; key: string; fingerprint: string; now: Date; lockedUntil: Date; expiresAt: Date },
+  args: { credentialId: string; key: string; now: Date },
 ): Promise<'claimed' | 'in_flight' | IdempotencyRow> {
-  const [claim] = await tx<{ held: boolean; claimed: boolean }[]>`
-    with lock as (
-      select pg_try_advisory_xact_lock(hashtextextended(${args.credentialId}::text || ' ' || ${args.key}::text, 0)) as held
-    ), claimed as (
-      insert into idempotency_keys (credential_id, key, fingerprint, state, created_at, locked_until, expires_at)
-      select ${args.credentialId}::text, ${args.key}::text, ${args.fingerprint}::text, 'in_flight', ${args.now}::timestamptz,
-             ${args.lockedUntil}::timestamptz, ${args.expiresAt}::timestamptz
-      from lock where held
-      on conflict (credential_id, key) do update
-        set fingerprint = excluded.fingerprint, created_at = excluded.created_at,
-            locked_until = excluded.locked_until, expires_at = excluded.expires_at
-        where (idempotency_keys.state = 'in_flight' and idempotency_keys.locked_until < ${args.now})
-           or idempotency_keys.expires_at < ${args.now}
-      returning key
-    )
-    select held, exists (select from claimed) as claimed from lock`;
-  if (claim!.claimed) return 'claimed';
-  // A record has committed (it decides: replayed, or refused for another request), or another
-  // transaction holds the key (`held` false: a request running with it, or a replay of it), in
-  // which case a record that has not expired decides all the same, and otherwise it is in flight.
-  const [existing] = await tx<IdempotencyRow[]>`
-    select fingerprint, state, response_status, response_body, response_content_type, response_headers, granted, locked_until
-    from idempotency_keys where credential_id = ${args.credentialId} and key = ${args.key} and expires_at >= ${args.now}`;
-  return existing ?? 'in_flight';
+  const [[lock], [existing]] = await inOrder(
+    tx<{ held: boolean }[]>`
+      select pg_try_advisory_xact_lock(hashtextextended(${args.credentialId}::text || ' ' || ${args.key}::text, 0)) as held`,
+    tx<IdempotencyRow[]>`
+      select fingerprint, state, response_status, response_body, response_content_type, response_headers, granted, locked_until
+      from idempotency_keys where credential_id = ${args.credentialId} and key = ${args.key} and expires_at >= ${args.now}`,
+  );
+  // A record that has not expired decides, even while another transaction holds the key (a replay of it).
+  if (existing && !(existing.state === 'in_flight' && existing.locked_until < args.now)) return existing;
+  return lock!.held ? 'claimed' : 'in_flight';
 }
 
+/**
+ * The record of a claimed key with the response to replay, written in the request's transaction
+ * (it takes over an expired record or a stale claim, which the claim found).
+ */
 export async function completeIdempotencyKey(
   sql: Sql,
   args: {
     credentialId: string;
     key: string;
+    fingerprint: string;
+    now: Date;
+    expiresAt: Date;
     status: number;
     body: string;
     contentType: string | null;
@@ -294,9 +289,15 @@ export async function completeIdempotencyKey(
     granted: unknown;
   },
 ): Promise<void> {
+  const granted = args.granted == null ? null : sql.json(args.granted as never);
   await sql`
-    update idempotency_keys
-    set state = 'completed', response_status = ${args.status}, response_body = ${args.body}, response_content_type = ${args.contentType},
-        response_headers = ${sql.json(args.headers)}, granted = ${args.granted == null ? null : sql.json(args.granted as never)}
-    where credential_id = ${args.credentialId} and key = ${args.key}`;
+    insert into idempotency_keys (credential_id, key, fingerprint, state, response_status, response_body, response_content_type,
+                                  response_headers, granted, created_at, locked_until, expires_at)
+    values (${args.credentialId}, ${args.key}, ${args.fingerprint}, 'completed', ${args.status}, ${args.body}, ${args.contentType},
+            ${sql.json(args.headers)}, ${granted}, ${args.now}, ${args.now}, ${args.expiresAt})
+    on conflict (credential_id, key) do update
+      set fingerprint = excluded.fingerprint, state = 'completed', response_status = excluded.response_status,
+          response_body = excluded.response_body, response_content_type = excluded.response_content_type,
+          response_headers = excluded.response_headers, granted = excluded.granted, created_at = excluded.created_at,
+          locked_until = excluded.locked_until, expires_at = excluded.expires_at`;
 }

@@ -56,7 +56,7 @@ describe('Idempotency-Key', () => {
       create or replace function refuse_completion() returns trigger language plpgsql as $$
       begin raise exception 'the response could not be stored'; end; $$`);
     await t.sql.unsafe(`
-      create trigger refuse_completion before update on idempotency_keys
+      create trigger refuse_completion before insert or update on idempotency_keys
       for each row when (new.key = 'member-5002' and new.state = 'completed') execute function refuse_completion()`);
     try {
       const send = () =>
@@ -195,10 +195,7 @@ describe('Idempotency-Key', () => {
         const claim = await claimIdempotencyKey(running as unknown as typeof t.sql, {
           credentialId: key!.id,
           key: 'member-5020',
-          fingerprint: 'first',
           now,
-          lockedUntil: new Date(now.getTime() + 60_000),
-          expiresAt: new Date(now.getTime() + 86_400_000),
         });
         expect(claim).toBe('claimed');
         const duplicate = await send();

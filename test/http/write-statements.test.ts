@@ -42,13 +42,17 @@ describe("a filing's writes", () => {
       }),
       201,
     );
-    // The key; in one transaction the claim, the gate (which reads the calendar version too), the
-    // procedure, its timeline entry, the procedure as answered, the completed key: one commit.
+    // The key; in one transaction the claim (the key's lock, then its record, sent together), the
+    // gate (which reads the calendar version too), the procedure, its timeline entry, the procedure
+    // as answered, the key's record with the response (sent with the commit): one commit.
     expect(statements.sent.filter((s) => s.startsWith('select version'))).toEqual([]);
-    expect(statements.sent).toHaveLength(9);
+    expect(statements.sent).toHaveLength(10);
     expect(statements.sent[1]).toBe('begin');
     expect(statements.sent[2]).toContain('pg_try_advisory_xact_lock');
+    expect(statements.sent[3]).toContain('from idempotency_keys');
+    expect(statements.sent.at(-2)).toContain('insert into idempotency_keys');
     expect(statements.sent.at(-1)).toBe('commit');
+    expect(statements.sent.filter((s) => s.startsWith('update idempotency_keys'))).toEqual([]);
 
     statements.sent.length = 0;
     await expectJson(
@@ -57,13 +61,13 @@ describe("a filing's writes", () => {
       }),
       201,
     );
-    // The key; in one transaction the claim, the gate (which judges the capacity on the status it
-    // reads), the procedure locked (not read whole), the bytes, the document with the procedure's
-    // new version, its timeline entry, the completed key: one commit.
+    // The key; in one transaction the claim (two statements sent together), the gate (which judges
+    // the capacity on the status it reads), the procedure locked (not read whole), the bytes, the
+    // document with the procedure's new version, its timeline entry, the key's record: one commit.
     expect(statements.sent.filter((s) => s.startsWith('update procedures set updated_at'))).toEqual([]);
     expect(statements.sent.filter((s) => s.startsWith('select p.status from procedures'))).toEqual([]);
     expect(statements.sent.filter((s) => s.includes('for update') && s.includes('document_kinds'))).toEqual([]);
-    expect(statements.sent).toHaveLength(10);
+    expect(statements.sent).toHaveLength(11);
     const [after] = await t.sql<{ version: number; updated_at: Date }[]>`
       select version, updated_at from procedures where id = ${created.id}`;
     expect(after!.version).toBe(created.version + 1);
@@ -75,14 +79,14 @@ describe("a filing's writes", () => {
       await t.request(`/v1/procedures/${created.id}/submit`, { method: 'POST', headers: keyed(org.testKey, token) }),
       200,
     );
-    // The key; the claim, the gate, the procedure locked, the filing, its timeline entry, two events
-    // (each written with the lookup of the endpoints it goes to) and the citizen's avisos, the
-    // procedure as answered, the completed key.
+    // The key; the claim (two statements), the gate, the procedure locked, the filing, its timeline
+    // entry, two events (each written with the lookup of the endpoints it goes to) and the
+    // citizen's avisos, the procedure as answered, the key's record.
     const events = statements.sent.filter((s) => s.includes('insert into events'));
     expect(events.length).toBeGreaterThan(0);
     expect(events.every((s) => s.includes('join webhook_endpoints'))).toBe(true);
     expect(statements.sent.filter((s) => s.startsWith('select id from webhook_endpoints'))).toEqual([]);
-    expect(statements.sent).toHaveLength(13);
+    expect(statements.sent).toHaveLength(14);
   });
 });
 

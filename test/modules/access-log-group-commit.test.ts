@@ -201,8 +201,9 @@ describe('the access log of minted consent tokens', () => {
     expect(await logged('req_mint_keyed_01')).toEqual([
       { action: 'consent_token.minted', resource_id: delegationId, delegation_id: delegationId },
     ]);
-    // The key, the claim; begin, the delegation, the entry, the completed key, commit. No batch.
-    expect(statements).toBe(7);
+    // The key; begin, the claim (the key's lock, then its record), the delegation, the entry, the
+    // key's record with the response, commit. No batch.
+    expect(statements).toBe(8);
     expect(t.deps!.accessLog?.commits ?? 0).toBe(commits);
     // A retry is answered the stored token, and mints (and logs) nothing more.
     const retried = await mint(org.testKey, delegationId, 'req_mint_keyed_02', { 'idempotency-key': 'mint-keyed-01' });
@@ -210,6 +211,39 @@ describe('the access log of minted consent tokens', () => {
     expect(((await retried.json()) as { token: string }).token).toBe(((await res.json()) as { token: string }).token);
     expect(await logged('req_mint_keyed_02')).toEqual([]);
   });
+
+  it.runIf(inject('databaseMode') === 'postgres')(
+    'with an Idempotency-Key, answers no token and keeps nothing when its entry fails; the key then mints anew',
+    async () => {
+      const { org, delegationId } = await world();
+      await t.sql.unsafe(`
+        create function poison_keyed_mint_log() returns trigger language plpgsql as $$
+        begin
+          if new.request_id = 'req_mint_keyed_poison' then raise exception 'poisoned entry'; end if;
+          return new;
+        end $$;
+        create trigger poison_keyed_mint_log before insert on access_log for each row execute function poison_keyed_mint_log();`);
+      try {
+        // The entry is sent with the stored response and the commit: its failure fails them all.
+        const res = await mint(org.testKey, delegationId, 'req_mint_keyed_poison', {
+          'idempotency-key': 'mint-poison',
+        });
+        const problem = await expectProblem(res, 500, 'internal');
+        expect(problem).not.toHaveProperty('token');
+        expect(await logged('req_mint_keyed_poison')).toEqual([]);
+        const stored = await t.sql`select 1 from idempotency_keys where key = 'mint-poison'`;
+        expect(stored).toHaveLength(0);
+      } finally {
+        await t.sql.unsafe('drop trigger poison_keyed_mint_log on access_log; drop function poison_keyed_mint_log();');
+      }
+      const retried = await mint(org.testKey, delegationId, 'req_mint_keyed_retry', {
+        'idempotency-key': 'mint-poison',
+      });
+      expect(retried.status).toBe(201);
+      expect(retried.headers.get('idempotent-replayed')).toBeNull();
+      expect(await logged('req_mint_keyed_retry')).toHaveLength(1);
+    },
+  );
 
   it.runIf(inject('databaseMode') === 'postgres')(
     'answers 503 and no token when the batch carrying its entry fails',

@@ -24,7 +24,6 @@ const env = () => ({
   PUENTE_BASE_URL: 'http://puente.crash.test',
   DATABASE_URL: db.url,
   PUENTE_WEBHOOKS_ALLOW_PRIVATE: '1',
-  PUENTE_IDEMPOTENCY_LEASE_SECONDS: '2',
   PUENTE_WEBHOOK_TIMEOUT_MS: '600',
   PUENTE_WEBHOOK_LEASE_SECONDS: '2',
   PUENTE_ENV: 'development',

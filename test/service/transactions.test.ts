@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { afterCommit, begin, inOrder, savepoint, transaction } from '../../api/db/sql';
+import { afterCommit, begin, inOrder, savepoint, settledAtCommit, transaction } from '../../api/db/sql';
 import { fileTestApp } from '../support/app';
 
 const t = await fileTestApp();
@@ -103,5 +103,56 @@ describe('transactions (api/db/sql.ts)', () => {
     expect((await t.sql<{ id: string }[]>`select id from in_order_probe order by id`).map((r) => r.id)).toEqual(['a']);
     // The connection is usable afterwards.
     expect(await begin(t.sql, (tx) => tx`select 1 as one`)).toEqual([{ one: 1 }]);
+  });
+  it('sends a write settled at commit without waiting for it; its failure rolls the transaction back with its error', async () => {
+    await t.sql`create table if not exists settled_probe (id text primary key)`;
+    const ran: string[] = [];
+    await begin(t.sql, async (tx) => {
+      await settledAtCommit(tx, tx`insert into settled_probe (id) values ('a')`);
+      afterCommit(tx, () => ran.push('committed'));
+    });
+    expect(ran).toEqual(['committed']);
+
+    // It fails (a duplicate key) after the work is done: nothing of the transaction commits.
+    const failed = await begin(t.sql, async (tx) => {
+      await tx`insert into settled_probe (id) values ('b')`;
+      await settledAtCommit(tx, tx`insert into settled_probe (id) values ('a')`);
+      afterCommit(tx, () => ran.push('rolled back'));
+      return 'answered';
+    }).then(
+      () => undefined,
+      (error: { code?: string }) => error,
+    );
+    expect(failed?.code).toBe('23505');
+    expect(ran).toEqual(['committed']);
+
+    // A statement of the work sent after it fails as the transaction is aborted; the cause is answered.
+    const cause = await begin(t.sql, async (tx) => {
+      await settledAtCommit(tx, tx`insert into settled_probe (id) values ('a')`);
+      await tx`insert into settled_probe (id) values ('c')`;
+    }).then(
+      () => undefined,
+      (error: { code?: string }) => error,
+    );
+    expect(cause?.code).toBe('23505');
+    expect((await t.sql<{ id: string }[]>`select id from settled_probe order by id`).map((r) => r.id)).toEqual(['a']);
+
+    // Inside a savepoint it is the savepoint's: its failure undoes that part only.
+    await begin(t.sql, async (tx) => {
+      await expect(
+        savepoint(tx, async (sp) => {
+          await settledAtCommit(sp, sp`insert into settled_probe (id) values ('a')`);
+        }),
+      ).rejects.toMatchObject({ code: '23505' });
+      await settledAtCommit(tx, tx`insert into settled_probe (id) values ('d')`);
+    });
+    expect((await t.sql<{ id: string }[]>`select id from settled_probe order by id`).map((r) => r.id)).toEqual([
+      'a',
+      'd',
+    ]);
+    // Outside a transaction it is the statement itself.
+    await expect(settledAtCommit(t.sql, t.sql`insert into settled_probe (id) values ('a')`)).rejects.toMatchObject({
+      code: '23505',
+    });
   });
 });

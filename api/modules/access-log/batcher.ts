@@ -1,5 +1,5 @@
 import { GroupCommit } from '../../db/group-commit';
-import { inTransaction, type Sql } from '../../db/sql';
+import { inTransaction, settledAtCommit, type Sql } from '../../db/sql';
 import type { AccessLogBatch } from '../../deps';
 import { errorFields, type Logger } from '../../http/logger';
 import { ProblemError } from '../../http/problem';
@@ -43,8 +43,9 @@ export async function logCommitted(batch: AccessLogBatch, logger: Logger, entry:
 /**
  * Records an access that is answered only once its entry is durable: in the caller's transaction
  * when there is one (it commits with the request's writes, an Idempotency-Key's stored response
- * among them, at no commit of its own); otherwise in the group-committed log where the runtime
- * keeps one; otherwise in a statement of its own.
+ * among them, at no commit of its own, and goes out with the commit: see `settledAtCommit`);
+ * otherwise in the group-committed log where the runtime keeps one; otherwise in a statement of
+ * its own.
  */
 export function logAccessDurably(
   sql: Sql,
@@ -52,5 +53,7 @@ export function logAccessDurably(
   logger: Logger,
   entry: AccessLogEntry,
 ): Promise<void> {
-  return batch && !inTransaction(sql) ? logCommitted(batch, logger, entry) : insertAccessLog(sql, entry);
+  return batch && !inTransaction(sql)
+    ? logCommitted(batch, logger, entry)
+    : settledAtCommit(sql, insertAccessLog(sql, entry));
 }
