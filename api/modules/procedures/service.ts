@@ -236,6 +236,9 @@ async function lateClaim(
   });
   if (!original) return null;
   const deadline = deadlinesOf(original, today, cal).prior_claim_deadline;
+  // Null also when counting the term reaches a year with no holiday data: it then ends in that
+  // year or later, after today (whose own year has data, or the registration day below could not
+  // be set and the submission is refused with `calendar_unavailable`), so the claim is in time.
   if (deadline === null) return null;
   // Filed on a day that is not a working one where the term was counted, it counts from the next (art. 31.2.b).
   const filedOn = withCalendar(() => registrationDay(cal, today, placesOf(cal, original)));
