@@ -4,7 +4,7 @@ import { serve } from '@hono/node-server';
 
 import { createApp } from './app';
 import { configFromProcessEnv } from './config';
-import { jsonLogger } from './http/logger';
+import { errorFields, jsonLogger } from './http/logger';
 import { ensureDemoOrganization } from './modules/organizations/demo';
 import { startBackgroundWork } from './node/background';
 import { boundHeapGrowth } from './node/heap';
@@ -12,6 +12,8 @@ import { nodeMetrics } from './node/metrics';
 import { exitWithStartupError, migrate, nodeDeps, openDatabase } from './node/runtime';
 
 const SHUTDOWN_GRACE_MS = 4_000;
+/** Past this, the process exits whatever is still closing (a hung socket, a stuck close). */
+const SHUTDOWN_LIMIT_MS = 15_000;
 
 async function main(): Promise<void> {
   boundHeapGrowth();
@@ -59,13 +61,24 @@ async function main(): Promise<void> {
       server.closeAllConnections();
     }, SHUTDOWN_GRACE_MS);
     force.unref();
+    // The background work and the database close within their own bounds (3 s and 5 s); should
+    // anything still hang, an orchestrator waiting for the exit is not kept waiting for ever.
+    setTimeout(() => {
+      logger.log('error', 'shutdown timed out', { limit_ms: SHUTDOWN_LIMIT_MS });
+      process.exit(1);
+    }, SHUTDOWN_LIMIT_MS).unref();
     server.closeIdleConnections();
     server.close(async () => {
       clearTimeout(force);
-      await background?.stop();
-      await database.close();
-      logger.log('info', 'stopped', {});
-      process.exit(0);
+      try {
+        await background?.stop();
+        await database.close();
+        logger.log('info', 'stopped', {});
+        process.exit(0);
+      } catch (error) {
+        logger.log('error', 'shutdown failed', errorFields(error));
+        process.exit(1);
+      }
     });
   };
   process.on('SIGINT', () => stop('SIGINT'));
