@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import dns from 'node:dns';
 
 import { Webhook } from 'standardwebhooks';
@@ -17,6 +18,7 @@ import {
   auth,
   createRequest,
   delegationRequestBody,
+  expectJson,
   expectProblem,
   grantDelegation,
   newCitizenId,
@@ -196,6 +198,77 @@ describe('events and webhooks', () => {
     t.clock.advance(-25 * 3600_000);
     // After 24 hours only the new secret signs.
     expect(String(receiver.received[1]!.headers['webhook-signature']).split(' ')).toHaveLength(1);
+  });
+
+  it('keeps every secret rotated out signing until its own end, however many rotations; 0 stops them all (a leak)', async () => {
+    const receiver = await receiverForTest();
+    const org = await registerOrg(t);
+    const hook = await endpoint(org.testKey, receiver.url);
+    const start = t.clock.now().getTime();
+    const rotate = async (json?: unknown) =>
+      t.request(`/v1/webhook-endpoints/${hook.id}/rotate-secret`, {
+        method: 'POST',
+        headers: auth(org.testKey),
+        ...(json === undefined ? {} : { json }),
+      });
+    // Signed by `secret` (Standard Webhooks), checked by hand: the clock here is hours from the real one.
+    const verifies = (secret: string, r: { headers: Record<string, unknown>; body: string }) => {
+      const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
+      const signed = `${String(r.headers['webhook-id'])}.${String(r.headers['webhook-timestamp'])}.${r.body}`;
+      const expected = `v1,${createHmac('sha256', key).update(signed).digest('base64')}`;
+      return String(r.headers['webhook-signature']).split(' ').includes(expected);
+    };
+    const sendTest = async () => {
+      await t.request(`/v1/webhook-endpoints/${hook.id}/test`, { method: 'POST', headers: auth(org.testKey) });
+      await drain();
+      return receiver.received.at(-1)!;
+    };
+    const iso = (hours: number) => new Date(start + hours * 3600_000).toISOString();
+    try {
+      const b = await expectJson<any>(await rotate(), 200);
+      t.clock.advance(6 * 3600_000);
+      // Six hours later, a second rotation: the first secret still signs until its own end (24 h after the first).
+      const c = await expectJson<any>(await rotate(), 200);
+      expect(c.secret_rotation).toEqual({
+        previous_secret_valid_until: iso(30),
+        previous_secrets: [{ valid_until: iso(30) }, { valid_until: iso(24) }],
+      });
+      let delivered = await sendTest();
+      expect(String(delivered.headers['webhook-signature']).split(' ')).toHaveLength(3);
+      expect([hook.secret, b.secret, c.secret].map((secret) => verifies(secret, delivered))).toEqual([
+        true,
+        true,
+        true,
+      ]);
+      // Past the first secret's end, only the other two sign.
+      t.clock.set(iso(25));
+      delivered = await sendTest();
+      expect([hook.secret, b.secret, c.secret].map((secret) => verifies(secret, delivered))).toEqual([
+        false,
+        true,
+        true,
+      ]);
+      // Four secrets rotated out may sign at once; a fifth rotation is refused, naming their ends.
+      const d = await expectJson<any>(await rotate({ previous_secret_valid_seconds: 3600 }), 200);
+      expect(d.secret_rotation.previous_secrets[0]).toEqual({ valid_until: iso(26) });
+      await expectJson(await rotate(), 200);
+      const f = await expectJson<any>(await rotate(), 200);
+      expect(f.secret_rotation.previous_secrets).toHaveLength(4);
+      const refused = await expectProblem(await rotate(), 409, 'conflict');
+      expect(refused.previous_secrets_valid_until).toHaveLength(4);
+      await expectProblem(await rotate({ previous_secret_valid_seconds: 90_000 }), 400, 'validation_failed');
+      delivered = await sendTest();
+      expect(verifies(f.secret, delivered)).toBe(true);
+      // A leaked secret: rotated with 0, nothing but the new secret signs from now on.
+      const g = await expectJson<any>(await rotate({ previous_secret_valid_seconds: 0 }), 200);
+      expect(g.secret_rotation).toBeNull();
+      delivered = await sendTest();
+      expect(String(delivered.headers['webhook-signature']).split(' ')).toHaveLength(1);
+      expect(verifies(g.secret, delivered)).toBe(true);
+      expect(verifies(f.secret, delivered)).toBe(false);
+    } finally {
+      t.clock.set(new Date(start).toISOString());
+    }
   });
 
   it('redelivers what a worker claimed but never finished (it died): nothing is lost', async () => {

@@ -12,7 +12,7 @@ import {
   disableEndpoint,
   recordAttempts,
 } from './queries';
-import { importSigningKey, signPayload } from './signing';
+import { importSigningKey, signingPreviousSecrets, signPayload } from './signing';
 import { checkWebhookTarget } from './url-policy';
 
 /** Seconds to wait after attempt n (1-based) fails: about three days in all. */
@@ -84,10 +84,11 @@ export async function signatureHeader(
 ): Promise<string> {
   const current = await signingKey(box, d.secret_encrypted, hmac);
   const signatures = [await signPayload(current, d.event_id, timestamp, body)];
-  // During a rotation the old secret keeps signing for 24 h, so receivers can switch at their pace.
-  if (d.previous_secret_encrypted && d.previous_secret_expires_at && new Date(d.previous_secret_expires_at) > now) {
-    const previous = await signingKey(box, d.previous_secret_encrypted, hmac);
-    signatures.push(await signPayload(previous, d.event_id, timestamp, body));
+  // After a rotation each old secret keeps signing until its end (24 h by default), so receivers
+  // can switch at their pace, however many rotations that day.
+  for (const previous of signingPreviousSecrets(d.previous_secrets, now)) {
+    const key = await signingKey(box, previous.secret_encrypted, hmac);
+    signatures.push(await signPayload(key, d.event_id, timestamp, body));
   }
   return signatures.join(' ');
 }

@@ -1,4 +1,5 @@
 import type { DeliveryRow, EndpointRow } from './queries';
+import { signingPreviousSecrets } from './signing';
 
 export function toWebhookEndpoint(row: EndpointRow, now: Date) {
   return {
@@ -10,12 +11,19 @@ export function toWebhookEndpoint(row: EndpointRow, now: Date) {
     event_types: row.event_types,
     enabled: row.enabled,
     disabled_reason: row.disabled_reason,
-    secret_rotation:
-      row.previous_secret_expires_at && row.previous_secret_expires_at > now
-        ? { previous_secret_valid_until: row.previous_secret_expires_at.toISOString() }
-        : null,
+    secret_rotation: secretRotationOf(row, now),
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
+  };
+}
+
+/** The secrets rotated out that still sign (newest first), and when the last of them stops; null when none does. */
+function secretRotationOf(row: EndpointRow, now: Date) {
+  const signing = signingPreviousSecrets(row.previous_secrets, now).map((p) => new Date(p.expires_at).toISOString());
+  if (signing.length === 0) return null;
+  return {
+    previous_secret_valid_until: signing.reduce((last, at) => (at > last ? at : last)),
+    previous_secrets: signing.map((validUntil) => ({ valid_until: validUntil })),
   };
 }
 

@@ -13,11 +13,18 @@ export interface EndpointRow {
   enabled: boolean;
   disabled_reason: string | null;
   secret_encrypted: string;
-  previous_secret_encrypted: string | null;
-  previous_secret_expires_at: Date | null;
+  /** Secrets rotated out that still sign until their own end, newest first (ended ones may linger until the next rotation). */
+  previous_secrets: PreviousSecret[];
   created_at: Date;
   updated_at: Date;
   version: number;
+}
+
+/** A secret rotated out, as stored in `webhook_endpoints.previous_secrets`. */
+export interface PreviousSecret {
+  secret_encrypted: string;
+  /** An ISO timestamp: it signs while this is later than now. */
+  expires_at: string;
 }
 
 export async function insertEndpoint(
@@ -78,19 +85,33 @@ export async function softDeleteEndpoint(sql: Sql, id: string, at: Date): Promis
   await sql`update webhook_deliveries set status = 'failed', last_error = 'endpoint deleted' where endpoint_id = ${id} and status = 'pending'`;
 }
 
+/**
+ * Replaces the signing secret. The one replaced signs until `previousUntil` (not at all when that
+ * is not later than `at`, which also ends every earlier one at once); earlier secrets keep their
+ * own end, and those ended are dropped. Written only while fewer than `maxPrevious` earlier
+ * secrets still sign (undefined otherwise: the caller refuses), in one statement, so concurrent
+ * rotations each keep what the other rotated out.
+ */
 export async function rotateSecret(
   sql: Sql,
-  id: string,
-  newSecretEncrypted: string,
-  previousUntil: Date,
-  at: Date,
-): Promise<EndpointRow> {
+  args: { id: string; newSecretEncrypted: string; previousUntil: Date; at: Date; maxPrevious: number },
+): Promise<EndpointRow | undefined> {
+  const keep = args.previousUntil > args.at;
   const [row] = await sql<EndpointRow[]>`
-    update webhook_endpoints set previous_secret_encrypted = secret_encrypted, previous_secret_expires_at = ${previousUntil},
-      secret_encrypted = ${newSecretEncrypted}, updated_at = ${at}, version = version + 1
-    where id = ${id}
-    returning *`;
-  return row!;
+    with earlier as (
+      select coalesce(jsonb_agg(p order by n), '[]'::jsonb) as secrets, count(*) as live
+      from webhook_endpoints w, jsonb_array_elements(w.previous_secrets) with ordinality as e(p, n)
+      where w.id = ${args.id} and (p->>'expires_at')::timestamptz > ${args.at}::timestamptz
+    )
+    update webhook_endpoints w set
+      previous_secrets = case when ${keep}::boolean
+        then jsonb_build_array(jsonb_build_object('secret_encrypted', w.secret_encrypted, 'expires_at', to_jsonb(${args.previousUntil}::timestamptz))) || earlier.secrets
+        else '[]'::jsonb end,
+      secret_encrypted = ${args.newSecretEncrypted}, updated_at = ${args.at}, version = version + 1
+    from earlier
+    where w.id = ${args.id} and (not ${keep}::boolean or earlier.live < ${args.maxPrevious}::int)
+    returning w.*`;
+  return row;
 }
 
 export interface DeliveryRow {
@@ -185,8 +206,7 @@ export interface ClaimedDelivery {
   url: string;
   enabled: boolean;
   secret_encrypted: string;
-  previous_secret_encrypted: string | null;
-  previous_secret_expires_at: Date | null;
+  previous_secrets: PreviousSecret[];
   /** Why the event may not be sent now (`deliveryWithheld`), or null: the delivery is then given up unsent. */
   withheld: string | null;
 }
@@ -232,7 +252,7 @@ export function claimDueDeliveries(
       returning d.id, d.attempts + 1 as attempt, d.claims, d.event_id, d.endpoint_id
     )
     select c.id, c.attempt, c.claims, c.event_id, e.type as event_type, e.data as event_data, e.livemode as event_livemode, e.created_at as event_created_at,
-      c.endpoint_id, w.url, w.enabled and w.deleted_at is null as enabled, w.secret_encrypted, w.previous_secret_encrypted, w.previous_secret_expires_at,
+      c.endpoint_id, w.url, w.enabled and w.deleted_at is null as enabled, w.secret_encrypted, w.previous_secrets,
       ${deliveryWithheld(sql, 'e', 'o', legalDay(now))} as withheld
     from claimed c join events e on e.id = c.event_id join webhook_endpoints w on w.id = c.endpoint_id
     join organizations o on o.id = e.organization_id`;

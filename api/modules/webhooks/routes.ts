@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 
 import { organizationPrincipal } from '../../http/auth';
 import type { App, AppEnv } from '../../http/context';
-import { accepted, created, del, get, ok, patch, post, routesOf } from '../../http/openapi';
+import { accepted, created, del, get, ok, optionalJsonBody, patch, post, routesOf } from '../../http/openapi';
 import { createdPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import { toDelivery, toWebhookEndpoint } from './mappers';
@@ -13,6 +13,8 @@ import {
   DeliveryParams,
   DeliverySchema,
   ListQuery,
+  MAX_PREVIOUS_SECRETS,
+  RotateWebhookSecretBody,
   UpdateWebhookEndpointBody,
   WebhookEndpointPageSchema,
   WebhookEndpointParams,
@@ -23,6 +25,7 @@ import {
   changeEndpoint,
   createEndpoint,
   deleteEndpoint,
+  PREVIOUS_SECRET_GRACE_SECONDS,
   redeliver,
   rotateEndpointSecret,
   sendTestEvent,
@@ -80,10 +83,14 @@ const routes = routesOf('Webhook endpoints', {
   rotate: post('/v1/webhook-endpoints/{id}/rotate-secret', {
     operationId: 'rotateWebhookEndpointSecret',
     summary: 'Rotate the signing secret',
-    description: 'The old secret keeps signing (a second signature) for 24 hours.',
+    description:
+      'The secret replaced keeps signing beside the new one (a signature more in `webhook-signature`) for 24 hours, or as long as `previous_secret_valid_seconds` says; secrets rotated out earlier keep signing until their own end. ' +
+      `At most ${MAX_PREVIOUS_SECRETS} secrets rotated out sign at once: a rotation beyond that is refused (409 \`conflict\`) unless it passes \`previous_secret_valid_seconds: 0\`, which stops every earlier secret at once (a leaked secret).`,
     auth: 'orgWrite',
     role: 'admin',
     params: WebhookEndpointParams,
+    body: optionalJsonBody(RotateWebhookSecretBody),
+    problems: ['conflict'],
     responses: ok('The endpoint and its signing secret.', WebhookEndpointWithSecretSchema),
   }),
   test: post('/v1/webhook-endpoints/{id}/test', {
@@ -183,7 +190,15 @@ export function registerWebhooks(app: App): void {
 
   app.openapi(routes.rotate, async (c) => {
     const endpoint = await ownEndpoint(c, c.req.valid('param').id);
-    const rotated = await rotateEndpointSecret(c.get('sql'), c.get('deps').secretBox, endpoint, now(c));
+    // The body is optional: without a JSON content type the validator leaves it unset.
+    const body = c.req.valid('json') as { previous_secret_valid_seconds?: number } | undefined;
+    const rotated = await rotateEndpointSecret(
+      c.get('sql'),
+      c.get('deps').secretBox,
+      endpoint,
+      body?.previous_secret_valid_seconds ?? PREVIOUS_SECRET_GRACE_SECONDS,
+      now(c),
+    );
     return c.json({ ...toWebhookEndpoint(rotated.endpoint, now(c)), secret: rotated.secret }, 200);
   });
 

@@ -42,7 +42,20 @@ export const WebhookEndpointSchema = z
       .openapi({ description: 'Types delivered (`procedure.*` matches a family); empty means every type.' }),
     enabled: z.boolean(),
     disabled_reason: z.string().nullable(),
-    secret_rotation: z.object({ previous_secret_valid_until: z.string() }).nullable(),
+    secret_rotation: z
+      .object({
+        previous_secret_valid_until: z
+          .string()
+          .openapi({ description: 'When the last secret rotated out stops signing.' }),
+        previous_secrets: z
+          .array(z.object({ valid_until: z.string() }))
+          .openapi({ description: 'Every secret rotated out that still signs, newest first, with its end.' }),
+      })
+      .nullable()
+      .openapi({
+        description:
+          'While secrets rotated out still sign (each adds a signature to `webhook-signature`); null when only the current one does.',
+      }),
     created_at: z.string(),
     updated_at: z.string(),
   })
@@ -82,6 +95,19 @@ export const UpdateWebhookEndpointBody = z
   })
   .strict()
   .openapi('UpdateWebhookEndpointRequest', { example: { enabled: true, event_types: ['procedure.*'] } });
+
+/** The most secrets rotated out that may sign at once (a rotation beyond it is refused). */
+export const MAX_PREVIOUS_SECRETS = 4;
+
+export const RotateWebhookSecretBody = z
+  .object({
+    previous_secret_valid_seconds: z.number().int().min(0).max(86_400).optional().openapi({
+      description:
+        'How long the secret replaced keeps signing beside the new one (default 86400, 24 hours). `0` stops it, and every secret rotated out before it, at once: use it when a secret has leaked.',
+    }),
+  })
+  .strict()
+  .openapi('RotateWebhookSecretRequest', { example: { previous_secret_valid_seconds: 3600 } });
 
 export const WebhookEndpointParams = z.object({
   id: pathIdField('id', 'whe_2Bn4Mq6Wr8Ty0Ui2Op4As6'),

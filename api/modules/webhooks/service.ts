@@ -15,10 +15,12 @@ import {
   softDeleteEndpoint,
   updateEndpoint,
 } from './queries';
-import { newWebhookSecret } from './signing';
+import { MAX_PREVIOUS_SECRETS } from './schemas';
+import { newWebhookSecret, signingPreviousSecrets } from './signing';
 import { checkWebhookUrl } from './url-policy';
 
-export const PREVIOUS_SECRET_GRACE_MS = 24 * 3600_000;
+/** How long a secret rotated out keeps signing, unless the rotation says otherwise. */
+export const PREVIOUS_SECRET_GRACE_SECONDS = 24 * 3600;
 
 /** The event types an endpoint is saved with: each once, in the order first given. */
 function eventTypeList(types: readonly string[]): string[] {
@@ -73,21 +75,34 @@ export function deleteEndpoint(sql: Sql, id: string, now: Date): Promise<void> {
   return transaction(sql, (tx) => softDeleteEndpoint(tx, id, now));
 }
 
-/** A new secret; the old one keeps signing alongside it for 24 hours. */
+/**
+ * A new secret; the one replaced keeps signing beside it for `previousValidSeconds` (0: every
+ * secret rotated out stops at once), and earlier ones until their own end. Refused while
+ * `MAX_PREVIOUS_SECRETS` of them still sign, unless it stops them.
+ */
 export async function rotateEndpointSecret(
   sql: Sql,
   box: SecretBox,
   endpoint: EndpointRow,
+  previousValidSeconds: number,
   now: Date,
 ): Promise<{ endpoint: EndpointRow; secret: string }> {
   const secret = newWebhookSecret();
-  const rotated = await rotateSecret(
-    sql,
-    endpoint.id,
-    await box.seal(secret),
-    new Date(now.getTime() + PREVIOUS_SECRET_GRACE_MS),
-    now,
-  );
+  const rotated = await rotateSecret(sql, {
+    id: endpoint.id,
+    newSecretEncrypted: await box.seal(secret),
+    previousUntil: new Date(now.getTime() + previousValidSeconds * 1000),
+    at: now,
+    maxPrevious: MAX_PREVIOUS_SECRETS,
+  });
+  if (!rotated) {
+    const ends = signingPreviousSecrets(endpoint.previous_secrets, now).map((p) => p.expires_at);
+    throw new ProblemError(
+      'conflict',
+      `${MAX_PREVIOUS_SECRETS} secrets rotated out still sign beside the current one. Rotate again once the first of them ends, or pass previous_secret_valid_seconds: 0 to stop all of them now.`,
+      { extensions: { previous_secrets_valid_until: ends } },
+    );
+  }
   return { endpoint: rotated, secret };
 }
 

@@ -1,5 +1,6 @@
 import { base64UrlDecode } from '../../lib/encoding';
 import { type HmacKey, type HmacSha256, webCryptoHmac } from '../../lib/hmac';
+import type { PreviousSecret } from './queries';
 
 function toBase64(bytes: Uint8Array): string {
   let binary = '';
@@ -9,6 +10,11 @@ function toBase64(bytes: Uint8Array): string {
 
 function fromBase64(text: string): Uint8Array {
   return base64UrlDecode(text.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''));
+}
+
+/** The secrets rotated out that still sign at `now` (each until its own end), newest first. */
+export function signingPreviousSecrets(secrets: readonly PreviousSecret[], now: Date): PreviousSecret[] {
+  return secrets.filter((p) => new Date(p.expires_at) > now);
 }
 
 /** `whsec_` + base64 of 32 random bytes (Standard Webhooks). */

@@ -1032,7 +1032,7 @@ export interface paths {
         put?: never;
         /**
          * Rotate the signing secret
-         * @description The old secret keeps signing (a second signature) for 24 hours.
+         * @description The secret replaced keeps signing beside the new one (a signature more in `webhook-signature`) for 24 hours, or as long as `previous_secret_valid_seconds` says; secrets rotated out earlier keep signing until their own end. At most 4 secrets rotated out sign at once: a rotation beyond that is refused (409 `conflict`) unless it passes `previous_secret_valid_seconds: 0`, which stops every earlier secret at once (a leaked secret).
          */
         post: operations["rotateWebhookEndpointSecret"];
         delete?: never;
@@ -5465,8 +5465,14 @@ export interface components {
             event_types: string[];
             enabled: boolean;
             disabled_reason: string | null;
+            /** @description While secrets rotated out still sign (each adds a signature to `webhook-signature`); null when only the current one does. */
             secret_rotation: {
+                /** @description When the last secret rotated out stops signing. */
                 previous_secret_valid_until: string;
+                /** @description Every secret rotated out that still signs, newest first, with its end. */
+                previous_secrets: {
+                    valid_until: string;
+                }[];
             } | null;
             created_at: string;
             updated_at: string;
@@ -5507,6 +5513,15 @@ export interface components {
             description?: string | null;
             event_types?: string[];
             enabled?: boolean;
+        };
+        /**
+         * @example {
+         *       "previous_secret_valid_seconds": 3600
+         *     }
+         */
+        RotateWebhookSecretRequest: {
+            /** @description How long the secret replaced keeps signing beside the new one (default 86400, 24 hours). `0` stops it, and every secret rotated out before it, at once: use it when a secret has leaked. */
+            previous_secret_valid_seconds?: number;
         };
         /**
          * @example {
@@ -11277,7 +11292,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RotateWebhookSecretRequest"];
+            };
+        };
         responses: {
             /** @description The endpoint and its signing secret. */
             200: {
@@ -11288,7 +11307,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookEndpointWithSecret"];
                 };
             };
-            /** @description Problem. Possible codes: `validation_failed`. */
+            /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11324,8 +11343,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `idempotency_in_flight`. */
+            /** @description Problem. Possible codes: `idempotency_in_flight`, `conflict`. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unsupported_media_type`. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

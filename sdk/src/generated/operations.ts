@@ -93,7 +93,7 @@ export const OPERATIONS = {
   retryWebhookDelivery: { method: 'POST', path: '/v1/webhook-endpoints/{id}/deliveries/{delivery_id}/retry' },
   revokeApiKey: { method: 'DELETE', path: '/v1/api-keys/{id}' },
   revokeMyDelegation: { method: 'POST', path: '/v1/me/delegations/{id}/revoke' },
-  rotateWebhookEndpointSecret: { method: 'POST', path: '/v1/webhook-endpoints/{id}/rotate-secret' },
+  rotateWebhookEndpointSecret: { method: 'POST', path: '/v1/webhook-endpoints/{id}/rotate-secret', body: 'json' },
   sandboxAcceptDelegationRequest: { method: 'POST', path: '/v1/sandbox/delegation-requests/{id}/accept' },
   sandboxAdvanceProcedure: { method: 'POST', path: '/v1/sandbox/procedures/{id}/advance', body: 'json' },
   sandboxRejectDelegationRequest: { method: 'POST', path: '/v1/sandbox/delegation-requests/{id}/reject' },
@@ -662,10 +662,10 @@ export interface Resources {
     /**
      * Rotate the signing secret
      *
-     * The old secret keeps signing (a second signature) for 24 hours.
+     * The secret replaced keeps signing beside the new one (a signature more in `webhook-signature`) for 24 hours, or as long as `previous_secret_valid_seconds` says; secrets rotated out earlier keep signing until their own end. At most 4 secrets rotated out sign at once: a rotation beyond that is refused (409 `conflict`) unless it passes `previous_secret_valid_seconds: 0`, which stops every earlier secret at once (a leaked secret).
      * @see operation `rotateWebhookEndpointSecret`
      */
-    rotateSecret(id: string, options?: RequestOptions): Promise<Result<'rotateWebhookEndpointSecret'>>;
+    rotateSecret(id: string, body?: Body<'rotateWebhookEndpointSecret'>, options?: RequestOptions): Promise<Result<'rotateWebhookEndpointSecret'>>;
     /**
      * Send a test event
      *
