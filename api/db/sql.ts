@@ -47,10 +47,10 @@ const settledAtCommitOf = new WeakMap<object, Array<Promise<unknown>>>();
 
 /**
  * A write whose answer nothing in the transaction needs: inside a transaction opened by `begin`
- * it is sent at once and not waited for, so it goes out with whatever follows (at the latest the
- * `commit`, in the same write). The commit waits for it: if it fails, the transaction rolls back
- * and fails with its error. Outside a transaction the returned promise is the statement itself.
- * Callers await the result either way.
+ * it is sent at once and not waited for, so it goes out with whatever follows, and several such
+ * writes go out together. The transaction waits for them before its commit: if one failed, it
+ * rolls back and fails with that error. Outside a transaction the returned promise is the
+ * statement itself. Callers await the result either way.
  */
 export function settledAtCommit(sql: Sql, statement: Promise<unknown>): Promise<void> {
   const pending = settledAtCommitOf.get(sql);
@@ -143,26 +143,27 @@ export async function begin<T>(sql: Sql, work: (tx: Sql) => Promise<T>): Promise
     try {
       result = await work(tx);
       await began;
+      // The writes not waited for (`settledAtCommit`) are answered before the commit is sent: the
+      // driver resends a prepared statement the server has lost, and a resend queued behind a
+      // commit already sent would run outside the transaction, after its rollback.
+      const failed = await firstFailure(pending);
+      if (failed) throw failed.error;
     } catch (error) {
       // A write nothing waited for may have failed first, and aborted what followed it.
       const failed = await firstFailure(pending);
       const cause = failed ? failed.error : error;
-      if (!connectionLost(cause)) await reserved`rollback`.catch(() => undefined);
+      if (connectionLost(cause) || connectionLost(error)) lost = true;
+      else await reserved`rollback`.catch(() => undefined);
       throw cause;
     }
-    // The commit goes out behind the writes not yet answered (`settledAtCommit`); if one of them
-    // failed, the server has rolled the transaction back and answers the commit as a rollback.
-    const commit = reserved`commit`.execute();
-    const failed = await firstFailure(pending);
-    if (failed) {
-      await commit.catch(() => undefined);
-      throw failed.error;
-    }
-    await commit;
+    // The server answers a commit as a rollback when a statement of the transaction failed and the
+    // work carried on past its error: nothing was written, and the caller must not be told otherwise.
+    const done = await reserved`commit`;
+    if (done.command !== 'COMMIT') throw new Error(`The transaction ended in ${done.command}, not COMMIT.`);
     for (const hook of committed) hook();
     return result;
   } catch (error) {
-    lost = connectionLost(error);
+    lost ||= connectionLost(error);
     throw error;
   } finally {
     committedHooks.delete(tx);

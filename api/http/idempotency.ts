@@ -95,7 +95,7 @@ export function idempotency(check?: ReplayCheck): MiddlewareHandler<AppEnv> {
           c.res = undefined;
           c.res = new Response(text, { status: response.status, headers: response.headers });
         }
-        // Sent with the commit, in the same write.
+        // Not waited for: settled, with the access-log entry of a mint, just before the commit.
         await settledAtCommit(
           tx,
           completeIdempotencyKey(tx, {

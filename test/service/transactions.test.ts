@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 
 import { afterCommit, begin, inOrder, savepoint, settledAtCommit, transaction } from '../../api/db/sql';
 import { fileTestApp } from '../support/app';
@@ -155,4 +155,42 @@ describe('transactions (api/db/sql.ts)', () => {
       code: '23505',
     });
   });
+  it('fails a transaction whose work carried on past a failed statement: the server answered its commit as a rollback', async () => {
+    await t.sql`create table if not exists swallowed_probe (id text primary key)`;
+    const outcome = await begin(t.sql, async (tx) => {
+      await tx`insert into swallowed_probe (id) values ('lost')`;
+      await tx`select 1 / 0`.catch(() => undefined);
+      return 'answered';
+    }).then(
+      (value) => value,
+      (error: Error) => error.message,
+    );
+    expect(outcome).toMatch(/ROLLBACK, not COMMIT/);
+    expect(await t.sql`select id from swallowed_probe`).toHaveLength(0);
+  });
+
+  it.runIf(inject('databaseMode') === 'postgres')(
+    'never lets a write settled at commit run outside its transaction when the server has lost its prepared statement',
+    async () => {
+      await t.sql`create table if not exists resent_probe (id text primary key, at text)`;
+      const write = (tx: typeof t.sql, id: string) => tx`insert into resent_probe (id, at) values (${id}, 'x')`;
+      // Prepared on every connection of the pool first, then deallocated inside the transaction:
+      // the driver resends the statement after the server's error.
+      for (let i = 0; i < 12; i++) await begin(t.sql, (tx) => write(tx, `warm-${i}`));
+      const outcome = await begin(t.sql, async (tx) => {
+        await tx`insert into resent_probe (id, at) values ('work', 'y')`;
+        await tx.unsafe('deallocate all');
+        await settledAtCommit(tx, write(tx, 'settled'));
+        return 'answered';
+      }).then(
+        (value) => value,
+        (error: { code?: string }) => error.code ?? 'failed',
+      );
+      const rows = (await t.sql<{ id: string }[]>`select id from resent_probe where id in ('work', 'settled')`).map(
+        (r) => r.id,
+      );
+      // Either both committed or neither did: never the settled write alone.
+      expect(outcome === 'answered' ? rows.sort() : rows).toEqual(outcome === 'answered' ? ['settled', 'work'] : []);
+    },
+  );
 });

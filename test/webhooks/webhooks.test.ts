@@ -2,13 +2,14 @@ import { createHmac } from 'node:crypto';
 import dns from 'node:dns';
 
 import { Webhook } from 'standardwebhooks';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
 
 import { createApp } from '../../api/app';
 import { configFromEnv } from '../../api/config';
+import { begin } from '../../api/db/sql';
 import { memoryLogger } from '../../api/http/logger';
 import { deliverDue } from '../../api/modules/webhooks/delivery';
-import { claimDueDeliveries, recordAttempts } from '../../api/modules/webhooks/queries';
+import { claimDueDeliveries, recordAttempts, rotateSecret } from '../../api/modules/webhooks/queries';
 import { startBackgroundWork } from '../../api/node/background';
 import { nodeDeps } from '../../api/node/runtime';
 import { nodeWebhookFetch } from '../../api/node/webhook-fetch';
@@ -257,6 +258,14 @@ describe('events and webhooks', () => {
       const refused = await expectProblem(await rotate(), 409, 'conflict');
       expect(refused.previous_secrets_valid_until).toHaveLength(4);
       await expectProblem(await rotate({ previous_secret_valid_seconds: 90_000 }), 400, 'validation_failed');
+      // A rotation with no body is one, whatever Content-Type the client sends with every POST.
+      for (const type of ['application/json', 'application/x-www-form-urlencoded']) {
+        const bodyless = await t.request(`/v1/webhook-endpoints/${hook.id}/rotate-secret`, {
+          method: 'POST',
+          headers: auth(org.testKey, { 'content-type': type, 'content-length': '0' }),
+        });
+        await expectProblem(bodyless, 409, 'conflict');
+      }
       delivered = await sendTest();
       expect(verifies(f.secret, delivered)).toBe(true);
       // A leaked secret: rotated with 0, nothing but the new secret signs from now on.
@@ -270,6 +279,36 @@ describe('events and webhooks', () => {
       t.clock.set(new Date(start).toISOString());
     }
   });
+
+  it.runIf(inject('databaseMode') === 'postgres')(
+    'keeps what a concurrent rotation rotated out: the second rotation reads the list once the first has committed',
+    async () => {
+      const org = await registerOrg(t);
+      const hook = await endpoint(org.testKey, 'https://hooks.example.es/concurrent');
+      const [before] = await t.sql<{ secret_encrypted: string }[]>`
+        select secret_encrypted from webhook_endpoints where id = ${hook.id}`;
+      const at = t.clock.now();
+      const rotation = (sealed: string) => ({
+        id: hook.id,
+        newSecretEncrypted: sealed,
+        previousUntil: new Date(at.getTime() + 3600_000),
+        at,
+        maxPrevious: 4,
+      });
+      let second: Promise<unknown> | undefined;
+      await begin(t.sql, async (tx) => {
+        await rotateSecret(tx, rotation('sealed-first'));
+        // The second rotation waits on the row until the first commits.
+        second = rotateSecret(t.sql, rotation('sealed-second'));
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      });
+      await second;
+      const [row] = await t.sql<{ secret_encrypted: string; previous_secrets: Array<{ secret_encrypted: string }> }[]>`
+        select secret_encrypted, previous_secrets from webhook_endpoints where id = ${hook.id}`;
+      expect(row!.secret_encrypted).toBe('sealed-second');
+      expect(row!.previous_secrets.map((p) => p.secret_encrypted)).toEqual(['sealed-first', before!.secret_encrypted]);
+    },
+  );
 
   it('redelivers what a worker claimed but never finished (it died): nothing is lost', async () => {
     const receiver = await receiverForTest();

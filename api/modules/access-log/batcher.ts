@@ -43,7 +43,7 @@ export async function logCommitted(batch: AccessLogBatch, logger: Logger, entry:
 /**
  * Records an access that is answered only once its entry is durable: in the caller's transaction
  * when there is one (it commits with the request's writes, an Idempotency-Key's stored response
- * among them, at no commit of its own, and goes out with the commit: see `settledAtCommit`);
+ * among them, at no commit of its own, sent without waiting: see `settledAtCommit`);
  * otherwise in the group-committed log where the runtime keeps one; otherwise in a statement of
  * its own.
  */

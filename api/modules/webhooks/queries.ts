@@ -89,27 +89,24 @@ export async function softDeleteEndpoint(sql: Sql, id: string, at: Date): Promis
  * Replaces the signing secret. The one replaced signs until `previousUntil` (not at all when that
  * is not later than `at`, which also ends every earlier one at once); earlier secrets keep their
  * own end, and those ended are dropped. Written only while fewer than `maxPrevious` earlier
- * secrets still sign (undefined otherwise: the caller refuses), in one statement, so concurrent
- * rotations each keep what the other rotated out.
+ * secrets still sign (undefined otherwise: the caller refuses). The list is read from the row
+ * being updated, so a rotation that waited for a concurrent one keeps what that one rotated out.
  */
 export async function rotateSecret(
   sql: Sql,
   args: { id: string; newSecretEncrypted: string; previousUntil: Date; at: Date; maxPrevious: number },
 ): Promise<EndpointRow | undefined> {
   const keep = args.previousUntil > args.at;
+  const live = sql`from jsonb_array_elements(w.previous_secrets) with ordinality as e(p, n)
+      where (p->>'expires_at')::timestamptz > ${args.at}::timestamptz`;
   const [row] = await sql<EndpointRow[]>`
-    with earlier as (
-      select coalesce(jsonb_agg(p order by n), '[]'::jsonb) as secrets, count(*) as live
-      from webhook_endpoints w, jsonb_array_elements(w.previous_secrets) with ordinality as e(p, n)
-      where w.id = ${args.id} and (p->>'expires_at')::timestamptz > ${args.at}::timestamptz
-    )
     update webhook_endpoints w set
       previous_secrets = case when ${keep}::boolean
-        then jsonb_build_array(jsonb_build_object('secret_encrypted', w.secret_encrypted, 'expires_at', to_jsonb(${args.previousUntil}::timestamptz))) || earlier.secrets
+        then jsonb_build_array(jsonb_build_object('secret_encrypted', w.secret_encrypted, 'expires_at', to_jsonb(${args.previousUntil}::timestamptz)))
+             || (select coalesce(jsonb_agg(p order by n), '[]'::jsonb) ${live})
         else '[]'::jsonb end,
       secret_encrypted = ${args.newSecretEncrypted}, updated_at = ${args.at}, version = version + 1
-    from earlier
-    where w.id = ${args.id} and (not ${keep}::boolean or earlier.live < ${args.maxPrevious}::int)
+    where w.id = ${args.id} and (not ${keep}::boolean or (select count(*) ${live}) < ${args.maxPrevious}::int)
     returning w.*`;
   return row;
 }

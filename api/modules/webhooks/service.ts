@@ -8,6 +8,7 @@ import {
   deliveryClaimed,
   type DeliveryRow,
   type EndpointRow,
+  findEndpoint,
   insertEndpoint,
   insertTestEvent,
   requeueDelivery,
@@ -96,7 +97,9 @@ export async function rotateEndpointSecret(
     maxPrevious: MAX_PREVIOUS_SECRETS,
   });
   if (!rotated) {
-    const ends = signingPreviousSecrets(endpoint.previous_secrets, now).map((p) => p.expires_at);
+    const owner = { organizationId: endpoint.organization_id, livemode: endpoint.livemode };
+    const current = (await findEndpoint(sql, { ...owner, id: endpoint.id })) ?? endpoint;
+    const ends = signingPreviousSecrets(current.previous_secrets, now).map((p) => p.expires_at);
     throw new ProblemError(
       'conflict',
       `${MAX_PREVIOUS_SECRETS} secrets rotated out still sign beside the current one. Rotate again once the first of them ends, or pass previous_secret_valid_seconds: 0 to stop all of them now.`,
