@@ -153,7 +153,11 @@ export async function begin<T>(sql: Sql, work: (tx: Sql) => Promise<T>): Promise
       const failed = await firstFailure(pending);
       const cause = failed ? failed.error : error;
       if (connectionLost(cause) || connectionLost(error)) lost = true;
-      else await reserved`rollback`.catch(() => undefined);
+      else
+        await reserved`rollback`.catch((rollbackError: unknown) => {
+          // The server ended the session meanwhile: the connection must not go back to the pool.
+          if (connectionLost(rollbackError)) lost = true;
+        });
       throw cause;
     }
     // The server answers a commit as a rollback when a statement of the transaction failed and the

@@ -1,5 +1,6 @@
 import { describe, expect, inject, it } from 'vitest';
 
+import { createSql } from '../../api/db/client';
 import { afterCommit, begin, inOrder, savepoint, settledAtCommit, transaction } from '../../api/db/sql';
 import { fileTestApp } from '../support/app';
 
@@ -191,6 +192,30 @@ describe('transactions (api/db/sql.ts)', () => {
       );
       // Either both committed or neither did: never the settled write alone.
       expect(outcome === 'answered' ? rows.sort() : rows).toEqual(outcome === 'answered' ? ['settled', 'work'] : []);
+    },
+  );
+  it.runIf(inject('databaseMode') === 'postgres')(
+    'keeps out of the pool a connection the server ended while the work failed',
+    async () => {
+      const sql = createSql(process.env.DATABASE_URL!, { max: 1 });
+      try {
+        const failed = await begin(sql, async (tx) => {
+          const [row] = await tx<{ pid: number }[]>`select pg_backend_pid() as pid`;
+          const pid = row!.pid;
+          await t.sql`select pg_terminate_backend(${pid})`;
+          // The work fails a moment later, for a reason of its own.
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          throw new Error('the work failed');
+        }).then(
+          () => undefined,
+          (error: Error) => error.message,
+        );
+        expect(failed).toBe('the work failed');
+        // The pool's one connection is opened anew, not handed out dead.
+        expect(await sql`select 1 as one`).toEqual([{ one: 1 }]);
+      } finally {
+        await sql.end({ timeout: 1 });
+      }
     },
   );
 });
