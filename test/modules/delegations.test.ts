@@ -369,6 +369,16 @@ describe("the citizen's access log in production", () => {
       );
       expect(log.data.length).toBeGreaterThan(0);
       expect(log.data.every((e) => e.livemode && e.delegation_id === granted.delegationId)).toBe(true);
+
+      // Nor can they act on it: revoking it by id answers as for any delegation not theirs.
+      const revoke = (id: string) =>
+        p.request(`/v1/me/delegations/${id}/revoke`, { method: 'POST', headers: auth(granted.citizenToken!) });
+      await expectProblem(await revoke(madeUp.delegationId), 404, 'not_found');
+      const [sandboxed] = await p.sql<
+        { status: string }[]
+      >`select status from delegations where id = ${madeUp.delegationId}`;
+      expect(sandboxed!.status).toBe('active');
+      expect((await expectJson<{ status: string }>(await revoke(granted.delegationId), 200)).status).toBe('revoked');
     } finally {
       await p.close();
     }

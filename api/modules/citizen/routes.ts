@@ -205,7 +205,8 @@ export function registerCitizen(app: App): void {
     const principal = citizenPrincipal(c);
     const id = c.req.valid('param').id;
     const now = c.get('deps').clock.now();
-    return c.json(toDelegation(await revokeDelegation(c.get('sql'), principal.citizenId, id, now)), 200);
+    const who = { citizenId: principal.citizenId, livemode: citizenLivemodeFilter(c) };
+    return c.json(toDelegation(await revokeDelegation(c.get('sql'), who, id, now)), 200);
   });
 
   app.openapi(routes.listMyProcedures, async (c) => {

@@ -5,7 +5,7 @@ import { legalDay } from '../../lib/legal-day';
 import { emit } from '../events/emit';
 import { type DelegationRow, endDelegation, findDelegation, suspendDelegationsOfOrganization } from './queries';
 
-type Owner = { citizenId: string } | { organizationId: string; livemode: boolean };
+type Owner = { citizenId: string; livemode?: boolean } | { organizationId: string; livemode: boolean };
 
 async function end(
   sql: Sql,
@@ -40,8 +40,17 @@ async function end(
 }
 
 /** The citizen withdraws the power; it takes effect on the organisation's very next request. */
-export function revokeDelegation(sql: Sql, citizenId: string, id: string, now: Date): Promise<DelegationRow> {
-  return end(sql, id, { citizenId }, { status: 'revoked', by: 'citizen', memberId: null, reason: null }, now);
+/**
+ * The citizen revokes one of their delegations: `livemode` as their views are filtered (only live
+ * ones in production, where test-mode delegations are a firm's sandbox and none of theirs).
+ */
+export function revokeDelegation(
+  sql: Sql,
+  citizen: { citizenId: string; livemode: boolean | undefined },
+  id: string,
+  now: Date,
+): Promise<DelegationRow> {
+  return end(sql, id, citizen, { status: 'revoked', by: 'citizen', memberId: null, reason: null }, now);
 }
 
 /** The representative gives up the power (renuncia). */

@@ -3,6 +3,7 @@ import { type DelegationRow, listDelegations } from '../../delegations/queries';
 import { revokeDelegation } from '../../delegations/service';
 import { formatDay } from '../i18n';
 import { Layout, type PageContext, sendPage, type SessionChrome } from '../layout';
+import { citizenLivemodeFilter } from '../routes';
 import { todayOf } from '../service';
 import {
   CardList,
@@ -149,7 +150,12 @@ export function registerDelegationPages(app: App): void {
     const citizen = await postSession(c, DELEGATIONS);
     if (citizen instanceof Response) return citizen;
     const revoked = await orProblemPage(c, citizen, DELEGATIONS, () =>
-      revokeDelegation(c.get('sql'), citizen.citizenId, c.req.param('id'), c.get('deps').clock.now()),
+      revokeDelegation(
+        c.get('sql'),
+        { citizenId: citizen.citizenId, livemode: citizenLivemodeFilter(c) },
+        c.req.param('id'),
+        c.get('deps').clock.now(),
+      ),
     );
     if (revoked instanceof Response) return revoked;
     return c.redirect(`${DELEGATIONS}?aviso=revocada`, 303);
