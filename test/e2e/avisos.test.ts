@@ -80,6 +80,9 @@ describe('avisos: email through SMTP, SMS through a signed gateway, end to end t
     expect(start.status, await start.clone().text()).toBe(202);
     await drain();
     const mail = mailsTo(address).at(-1)!;
+    // The address is not confirmed yet (it may be mistyped): nothing in the mail unsubscribes the citizen.
+    expect(header(mail, 'List-Unsubscribe')).toBeUndefined();
+    expect(mail.text).not.toContain('/avisos/baja');
     const code = mail.text!.match(/\b(\d{6})\b/)![1]!;
     const done = await t.request('/v1/me/aviso-settings/contacts/email/confirm', {
       method: 'POST',
@@ -436,10 +439,10 @@ describe('avisos: email through SMTP, SMS through a signed gateway, end to end t
     expect(payload.text).not.toContain('Soto');
     // A number the firm gave subscribed to nothing: no unsubscribe link that would change the citizen's settings.
     expect(payload.text).not.toContain('/avisos/baja');
-    // An SMS to a number the citizen gives (its confirmation code) ends with its signed
-    // unsubscribe link, which works like the email's.
+    // The code that confirms a number the citizen types has no unsubscribe link either: the number
+    // may be mistyped, and its holder must not be able to turn off the citizen's avisos.
     const own = await citizenToken(t, idNumber, 'Pilar Soto');
-    const sent = sms.received.length;
+    let sent = sms.received.length;
     const added = await t.request('/v1/me/aviso-settings/contacts/phone', {
       method: 'POST',
       headers: auth(own),
@@ -448,7 +451,23 @@ describe('avisos: email through SMTP, SMS through a signed gateway, end to end t
     expect(added.status).toBe(202);
     await drain();
     const confirmation = JSON.parse(sms.received.slice(sent)[0]!.body) as { text: string };
-    const stop = confirmation.text.match(/Baja: (\S+)$/)![1]!;
+    expect(confirmation.text).not.toContain('/avisos/baja');
+    const code = confirmation.text.match(/\b(\d{6})\b/)![1]!;
+    const confirmed = await t.request('/v1/me/aviso-settings/contacts/phone/confirm', {
+      method: 'POST',
+      headers: auth(own),
+      json: { code },
+    });
+    expect(confirmed.status, await confirmed.clone().text()).toBe(200);
+    // Once confirmed, the citizen's own number gets avisos that end with their signed unsubscribe
+    // link, which works like the email's.
+    sent = sms.received.length;
+    const another = await registerOrg(t, { legal_name: 'Gestoría Faro S.L.' });
+    await createRequest(t, another.testKey, delegationRequestBody(idNumber));
+    await drain();
+    const ownAviso = JSON.parse(sms.received.slice(sent).at(-1)!.body) as { text: string; to: string };
+    expect(ownAviso.to).toBe('+34611222333');
+    const stop = ownAviso.text.match(/Baja: (\S+)$/)![1]!;
     expect(new URL(stop).pathname).toBe('/avisos/baja');
     expect((await t.request(new URL(stop).pathname + new URL(stop).search)).status).toBe(200);
     // A tampered body does not verify.

@@ -57,10 +57,11 @@ async function render(config: Config, a: AvisoRow): Promise<Rendered> {
   const link = `${config.baseUrl}${a.path}${inLang}`;
   const text = renderAviso(a.lang, a.facts, a.first_name, link);
   const testMode = a.livemode ? '' : a.lang === 'es' ? '[Prueba] ' : '[Test] ';
-  if (a.recipient_source === 'request') {
-    // A contact the firm gave, used for this one aviso and never kept: it subscribed to nothing,
+  if (a.recipient_source === 'request' || a.kind === 'contact_confirmation') {
+    // A contact the firm gave, used for this one aviso and never kept, or one the citizen typed and
+    // has not confirmed (it gets the code that would confirm it): neither subscribed to anything,
     // and a link that changed the citizen's own settings must not reach an address that may not
-    // be theirs.
+    // be theirs. A mistyped address would otherwise hold a link that turns off every aviso.
     return {
       subject: `${testMode}${text.subject}`,
       body: a.channel === 'sms' ? `${testMode}${text.sms}` : `${text.body}\n`,
@@ -69,7 +70,7 @@ async function render(config: Config, a: AvisoRow): Promise<Rendered> {
   }
   const unsubscribe = `${await unsubscribeUrl(config.baseUrl, config.secretKey, {
     citizenId: a.citizen_id,
-    kind: a.kind === 'contact_confirmation' ? '*' : a.kind,
+    kind: a.kind,
   })}${a.lang === 'en' ? '&lang=en' : ''}`;
   if (a.channel === 'sms') {
     const stop = a.lang === 'es' ? 'Baja' : 'Stop';
