@@ -78,7 +78,6 @@ const es = {
   } as Record<string, string>,
   unsubscribeTitle: 'Dejar de recibir avisos',
   unsubscribeAsk: (what: string) => `¿Quiere dejar de recibir avisos de este tipo: «${what}»?`,
-  unsubscribeAll: 'todos los avisos de Puente',
   unsubscribeButton: 'Sí, no quiero recibirlos',
   unsubscribeDone:
     'Hecho: no le enviaremos más avisos de este tipo. Puede cambiarlo cuando quiera en su área de ciudadanía.',
@@ -162,7 +161,6 @@ const en: AvisoTexts = {
   },
   unsubscribeTitle: 'Stop getting notices',
   unsubscribeAsk: (what: string) => `Do you want to stop getting notices of this kind: “${what}”?`,
-  unsubscribeAll: 'all notices from Puente',
   unsubscribeButton: 'Yes, stop them',
   unsubscribeDone:
     'Done: we will not send you more notices of this kind. You can change it any time in your citizen area.',

@@ -52,7 +52,7 @@ async function tokenOf(c: Context<AppEnv>, fromForm: boolean): Promise<{ raw?: s
 
 function what(page: PageContext, u: Unsubscribe): string {
   const a = AVISO_TEXTS[page.lang];
-  return u.kind === '*' ? a.unsubscribeAll : a.kindNames[u.kind];
+  return a.kindNames[u.kind];
 }
 
 /**

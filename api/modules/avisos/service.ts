@@ -416,9 +416,9 @@ async function withCodes(
   return { settings, codes: await pendingCodes(sql, citizenId, now) };
 }
 
-/** Turns off what an unsubscribe link names (one kind, or every kind). */
-export async function unsubscribe(sql: Sql, citizenId: string, kind: AvisoKind | '*', now: Date): Promise<void> {
-  await turnOff(sql, citizenId, kind === '*' ? [...AVISO_KINDS] : [kind], now);
+/** Turns off what an unsubscribe link names: one kind. */
+export async function unsubscribe(sql: Sql, citizenId: string, kind: AvisoKind, now: Date): Promise<void> {
+  await turnOff(sql, citizenId, [kind], now);
 }
 
 /**

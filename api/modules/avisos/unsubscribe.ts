@@ -1,10 +1,14 @@
 import { constantTimeEqual, hmacSha256 } from '../../lib/secrets';
 import { AVISO_KINDS, type AvisoKind, isAvisoKind } from './messages';
 
-/** What an unsubscribe link turns off: one kind of aviso, or all of them (`*`). */
+/**
+ * What an unsubscribe link turns off: one kind of aviso. Links that turned off every kind (`x`)
+ * were sent only with the codes that confirm a contact, to an address that may be mistyped: they
+ * are no longer honoured.
+ */
 export interface Unsubscribe {
   citizenId: string;
-  kind: AvisoKind | '*';
+  kind: AvisoKind;
 }
 
 const PURPOSE = 'puente-avisos-unsubscribe:';
@@ -13,13 +17,12 @@ function mac(secret: string, payload: string): Promise<string> {
   return hmacSha256(secret, PURPOSE + payload);
 }
 
-/** Kinds by position in the token (short enough for an SMS); `x` for every kind. */
-function kindCode(kind: AvisoKind | '*'): string {
-  return kind === '*' ? 'x' : String(AVISO_KINDS.indexOf(kind));
+/** Kinds by position in the token (short enough for an SMS). */
+function kindCode(kind: AvisoKind): string {
+  return String(AVISO_KINDS.indexOf(kind));
 }
 
-function kindOf(code: string): AvisoKind | '*' | undefined {
-  if (code === 'x') return '*';
+function kindOf(code: string): AvisoKind | undefined {
   if (!/^\d{1,2}$/.test(code)) return undefined;
   const kind = AVISO_KINDS[Number(code)];
   return isAvisoKind(kind) ? kind : undefined;
