@@ -46,6 +46,26 @@ const logged = async (requestId: string) =>
     { action: string; resource_id: string; delegation_id: string }[]
   >`select action, resource_id, delegation_id from access_log where request_id = ${requestId}`;
 
+/**
+ * Runs `work` while the access log refuses entries whose request id is `requestId` or starts with
+ * it when it ends in `%` (a failing batch, or a failing insert), and takes the refusal away after.
+ */
+async function whilePoisoned(requestId: string, work: () => Promise<void>): Promise<void> {
+  const test = requestId.endsWith('%') ? 'like' : '=';
+  await t.sql.unsafe(`
+    create function poison_access_log() returns trigger language plpgsql as $$
+    begin
+      if new.request_id ${test} '${requestId}' then raise exception 'poisoned entry'; end if;
+      return new;
+    end $$;
+    create trigger poison_access_log before insert on access_log for each row execute function poison_access_log();`);
+  try {
+    await work();
+  } finally {
+    await t.sql.unsafe('drop trigger poison_access_log on access_log; drop function poison_access_log();');
+  }
+}
+
 describe('the access log of consented reads', () => {
   it('is chosen by the runtime: group-committed on PostgreSQL, in the statement on the embedded database', () => {
     expect(grouped()).toBe(t.database.kind === 'postgres');
@@ -100,14 +120,7 @@ describe('the access log of consented reads', () => {
     async () => {
       const { org, token, procedure } = await world();
       // A batch carrying a poisoned entry fails as a whole (its transaction rolls back).
-      await t.sql.unsafe(`
-        create function poison_access_log() returns trigger language plpgsql as $$
-        begin
-          if new.request_id like 'req_poison%' then raise exception 'poisoned entry'; end if;
-          return new;
-        end $$;
-        create trigger poison_access_log before insert on access_log for each row execute function poison_access_log();`);
-      try {
+      await whilePoisoned('req_poison%', async () => {
         const ids = Array.from({ length: 20 }, (_, i) =>
           i % 5 === 0 ? `req_poison_${String(i).padStart(3, '0')}` : `req_batchmate_${String(i).padStart(3, '0')}`,
         );
@@ -136,9 +149,7 @@ describe('the access log of consented reads', () => {
         expect(refused).toBeGreaterThanOrEqual(4);
         expect(t.logs.some((line) => line.includes('access log batch failed'))).toBe(true);
         expect(t.logs.join('\n')).not.toContain('poisoned entry');
-      } finally {
-        await t.sql.unsafe('drop trigger poison_access_log on access_log; drop function poison_access_log();');
-      }
+      });
       // The next batch commits again.
       const res = await t.request(`/v1/procedures/${procedure.id}`, {
         headers: consentHeaders(org.testKey, token, { 'request-id': 'req_after_poison' }),
@@ -216,15 +227,8 @@ describe('the access log of minted consent tokens', () => {
     'with an Idempotency-Key, answers no token and keeps nothing when its entry fails; the key then mints anew',
     async () => {
       const { org, delegationId } = await world();
-      await t.sql.unsafe(`
-        create function poison_keyed_mint_log() returns trigger language plpgsql as $$
-        begin
-          if new.request_id = 'req_mint_keyed_poison' then raise exception 'poisoned entry'; end if;
-          return new;
-        end $$;
-        create trigger poison_keyed_mint_log before insert on access_log for each row execute function poison_keyed_mint_log();`);
-      try {
-        // The entry is sent with the stored response and the commit: its failure fails them all.
+      await whilePoisoned('req_mint_keyed_poison', async () => {
+        // The entry is sent with the stored response, both settled before the commit: its failure fails them all.
         const res = await mint(org.testKey, delegationId, 'req_mint_keyed_poison', {
           'idempotency-key': 'mint-poison',
         });
@@ -233,9 +237,7 @@ describe('the access log of minted consent tokens', () => {
         expect(await logged('req_mint_keyed_poison')).toEqual([]);
         const stored = await t.sql`select 1 from idempotency_keys where key = 'mint-poison'`;
         expect(stored).toHaveLength(0);
-      } finally {
-        await t.sql.unsafe('drop trigger poison_keyed_mint_log on access_log; drop function poison_keyed_mint_log();');
-      }
+      });
       const retried = await mint(org.testKey, delegationId, 'req_mint_keyed_retry', {
         'idempotency-key': 'mint-poison',
       });
@@ -249,21 +251,12 @@ describe('the access log of minted consent tokens', () => {
     'answers 503 and no token when the batch carrying its entry fails',
     async () => {
       const { org, delegationId } = await world();
-      await t.sql.unsafe(`
-        create function poison_mint_log() returns trigger language plpgsql as $$
-        begin
-          if new.request_id = 'req_mint_poison' then raise exception 'poisoned entry'; end if;
-          return new;
-        end $$;
-        create trigger poison_mint_log before insert on access_log for each row execute function poison_mint_log();`);
-      try {
+      await whilePoisoned('req_mint_poison', async () => {
         const res = await mint(org.testKey, delegationId, 'req_mint_poison');
         const problem = await expectProblem(res, 503, 'service_unavailable');
         expect(problem).not.toHaveProperty('token');
         expect(await logged('req_mint_poison')).toEqual([]);
-      } finally {
-        await t.sql.unsafe('drop trigger poison_mint_log on access_log; drop function poison_mint_log();');
-      }
+      });
       expect((await mint(org.testKey, delegationId, 'req_mint_after')).status).toBe(201);
     },
   );
