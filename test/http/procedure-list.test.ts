@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createTestApp, type TestApp } from '../support/app';
-import { auth, grantDelegation, mintToken, registerOrg } from '../support/fixtures';
+import { advance, answerRequirement, citizenCase, fileJub } from '../support/citizen-procedures';
+import { auth, expectJson, grantDelegation, mintToken, registerOrg } from '../support/fixtures';
 import { createDraft, FORMS } from '../support/procedures';
 import { statementRecorder } from '../support/statements';
 
@@ -63,5 +64,75 @@ describe('the list of procedures', () => {
     expect(((await revoked.json()) as { code: string }).code).toBe('unauthorized');
     const unknown = await t.request('/v1/procedures', { headers: auth(`sk_test_${'x'.repeat(43)}`) });
     expect(unknown.status).toBe(401);
+  });
+
+  it("shows each case's state and dates, and leaves its contents to a read the client's log records", async () => {
+    const c = await citizenCase(t);
+    const filed = await fileJub(t, c);
+    await advance(t, c, filed.id, {
+      action: 'require',
+      kinds: ['COMPANY_CERT'],
+      message: 'Falta el certificado de empresa.',
+    });
+    const required = await expectJson(
+      await t.request(`/v1/procedures/${filed.id}`, { headers: await c.consent() }),
+      200,
+    );
+    const requirementId = required.requirements[0].id as string;
+    await answerRequirement(t, c, filed.id, requirementId, 'COMPANY_CERT');
+    await advance(t, c, filed.id, {
+      action: 'approve',
+      amount: 1412.5,
+      message: 'Se reconoce la pensión de jubilación.',
+    });
+    t.clock.advance(1000);
+    const draft = await createDraft(t, c.orgKey, await c.token(), 'JUB', FORMS.JUB);
+    const logged = async () =>
+      (
+        await t.sql<
+          { n: number }[]
+        >`select count(*)::int as n from access_log where resource_id in (${filed.id}, ${draft.id})`
+      )[0]!.n;
+    const before = await logged();
+
+    const page = await expectJson(await t.request('/v1/procedures', { headers: auth(c.orgKey) }), 200);
+    const [listedDraft, listedFiled] = page.data;
+    expect([listedDraft.id, listedFiled.id]).toEqual([draft.id, filed.id]);
+    for (const item of page.data) expect(item).not.toHaveProperty('form');
+    expect(listedFiled).toMatchObject({
+      object: 'procedure',
+      status: 'approved',
+      registry_entry_number: filed.registry_entry_number,
+    });
+    expect(listedFiled.resolution).toEqual({ outcome: 'approved', resolved_at: expect.any(String) });
+    expect(listedFiled.requirements).toHaveLength(1);
+    expect(listedFiled.requirements[0]).toMatchObject({
+      id: requirementId,
+      kinds: ['COMPANY_CERT'],
+      status: 'answered',
+    });
+    expect(listedFiled.requirements[0]).not.toHaveProperty('message');
+    expect(listedFiled.requirements[0]).not.toHaveProperty('response_message');
+    expect(listedDraft.missing_documents.length).toBeGreaterThan(0);
+    // Listing reads none of a client's contents, so nothing is written to their log.
+    expect(await logged()).toBe(before);
+
+    // The same procedure read under the client's consent: its contents, and an entry in their log.
+    const read = await expectJson(await t.request(`/v1/procedures/${filed.id}`, { headers: await c.consent() }), 200);
+    expect(read.form).toEqual(filed.form);
+    expect(read.resolution).toEqual({
+      ...listedFiled.resolution,
+      text: 'Se reconoce la pensión de jubilación.',
+      amount: 1412.5,
+    });
+    expect(read.requirements[0]).toEqual({
+      ...listedFiled.requirements[0],
+      message: 'Falta el certificado de empresa.',
+      response_message: 'Adjunto el certificado.',
+    });
+    const { form: _form, resolution: _resolution, requirements: _requirements, ...rest } = read;
+    const { resolution: _r, requirements: _q, ...listedRest } = listedFiled;
+    expect(listedRest).toEqual(rest);
+    expect(await logged()).toBe(before + 1);
   });
 });

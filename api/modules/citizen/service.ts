@@ -17,6 +17,7 @@ import {
   findProcedure,
   listCitizenProcedures,
   type ProcedureRow,
+  type ProcedureStateRow,
   type ReceiptRow,
   type RequirementJson,
 } from '../procedures/queries';
@@ -98,7 +99,7 @@ const RUNNING = ['submitted', 'in_review', 'action_required'];
 const DENIED = ['denied', 'partially_approved'];
 
 export function legalDatesOf(
-  row: ProcedureRow,
+  row: ProcedureStateRow,
   type: Pick<ProcedureTypeRow, 'silence_effect'>,
   deadlines: Procedure['deadlines'],
   cal: CalendarSnapshot,
@@ -135,7 +136,7 @@ export function legalDatesOf(
 }
 
 /** The last day of the reclamación previa should the maximum date pass in silence, in the procedure's places. */
-function prospectivePriorClaim(cal: CalendarSnapshot, row: ProcedureRow, maxDate: string): string | undefined {
+function prospectivePriorClaim(cal: CalendarSnapshot, row: ProcedureStateRow, maxDate: string): string | undefined {
   try {
     return priorClaimDeadline(cal, presumedDeniedOn(maxDate), placesOf(cal, row)).deadline;
   } catch (error) {

@@ -23,15 +23,15 @@ import {
   requirementDeadline,
   withTermGrade,
 } from './deadlines';
-import type { ProcedureRow, RequirementJson } from './queries';
-import type { Procedure } from './schemas';
+import type { ProcedureRow, ProcedureStateRow, RequirementJson } from './queries';
+import type { Procedure, ProcedureSummary } from './schemas';
 import { missingDocumentGroups } from './service';
 import type { TimelineRow } from './timeline.queries';
 
 /** The term of a requirement as of `today` (null when its dates reach a year without holiday data). */
 function requirementTerm(
   cal: CalendarSnapshot,
-  row: ProcedureRow,
+  row: ProcedureStateRow,
   r: RequirementJson,
   today: string,
 ): NotificationTerm | null {
@@ -52,7 +52,7 @@ function requirementTerm(
  */
 function requirementNotifiedOn(
   cal: CalendarSnapshot,
-  row: ProcedureRow,
+  row: ProcedureStateRow,
   r: RequirementJson,
   today: string,
 ): string | null {
@@ -66,7 +66,7 @@ const TERM_OPENING = ['requirement', 'resolution'] as const;
 /** The oldest notification that governs a deadline of the procedure and has not taken effect yet. */
 function awaitingNotification(
   cal: CalendarSnapshot,
-  row: ProcedureRow,
+  row: ProcedureStateRow,
   today: string,
 ): Procedure['deadlines']['awaiting_notification'] {
   for (const n of row.notifications) {
@@ -98,7 +98,7 @@ const RUNNING = ['submitted', 'in_review'];
 type DeadlineName = Procedure['deadlines']['unavailable'][number]['deadline'];
 
 /** Time-driven facts, computed from the clock and the calendar on every read, each with its basis. */
-export function deadlinesOf(row: ProcedureRow, today: string, cal: CalendarSnapshot): Procedure['deadlines'] {
+export function deadlinesOf(row: ProcedureStateRow, today: string, cal: CalendarSnapshot): Procedure['deadlines'] {
   const places = placesOf(cal, row);
   const unavailable: Procedure['deadlines']['unavailable'] = [];
   /** `compute`'s answer; null when it reaches a year without holiday data: stated, never guessed. */
@@ -210,7 +210,7 @@ export function deadlinesOf(row: ProcedureRow, today: string, cal: CalendarSnaps
 /** The basis of a requirement's deadline: counted from the day after its notification took effect; null while it has not. */
 function requirementBasis(
   cal: CalendarSnapshot,
-  row: ProcedureRow,
+  row: ProcedureStateRow,
   r: RequirementJson,
   term: NotificationTerm | null,
 ): DeadlineBasis | null {
@@ -229,7 +229,12 @@ function iso(value: string | null): string | null {
   return value === null ? null : new Date(value).toISOString();
 }
 
-export function toProcedure(row: ProcedureRow, today: string, cal: CalendarSnapshot): Procedure {
+/**
+ * What a list shows of a procedure: its state, its legal dates and what it still needs, none of
+ * its contents. The form, the resolution's text and amount and the requirements' messages are
+ * shown by `toProcedure`, to a read under the client's consent (which the access log records).
+ */
+export function toProcedureSummary(row: ProcedureStateRow, today: string, cal: CalendarSnapshot): ProcedureSummary {
   return {
     id: row.id,
     object: 'procedure',
@@ -238,7 +243,6 @@ export function toProcedure(row: ProcedureRow, today: string, cal: CalendarSnaps
     status: row.status as Procedure['status'],
     citizen: { id: row.citizen_id, id_number: row.citizen_id_number },
     delegation_id: row.delegation_id,
-    form: row.form,
     region: row.region as Procedure['region'],
     places: { applicant_municipality: row.applicant_municipality, office_municipality: row.office_municipality },
     original_procedure_id: row.original_procedure_id,
@@ -246,22 +250,13 @@ export function toProcedure(row: ProcedureRow, today: string, cal: CalendarSnaps
     submitted_at: row.submitted_at?.toISOString() ?? null,
     registered_on: row.registered_on,
     deadlines: deadlinesOf(row, today, cal),
-    resolution:
-      row.resolved_at && ['approved', 'partially_approved', 'denied'].includes(row.status)
-        ? {
-            outcome: row.status as 'approved' | 'partially_approved' | 'denied',
-            text: row.resolution_text ?? '',
-            amount: row.resolution_amount === null ? null : Number(row.resolution_amount),
-            resolved_at: row.resolved_at.toISOString(),
-          }
-        : null,
+    resolution: resolutionOf(row),
     requirements: row.requirements.map((r) => {
       const term = requirementTerm(cal, row, r, today);
       return {
         id: r.id,
         object: 'requirement' as const,
         kinds: r.kinds as Procedure['requirements'][number]['kinds'],
-        message: r.message,
         notified_at: iso(r.notified_at)!,
         notification_id: requirementNotification(row, r.id)?.id ?? null,
         deadline: term?.deadline ?? null,
@@ -273,7 +268,6 @@ export function toProcedure(row: ProcedureRow, today: string, cal: CalendarSnaps
         // Past its deadline unanswered it is expired, though a late answer is still admitted until the withdrawal is declared (art. 73.3).
         status: r.status === 'open' && term?.deadline && today > term.deadline ? 'expired' : r.status,
         answered_at: iso(r.answered_at),
-        response_message: r.response_message,
       };
     }),
     missing_documents: missingDocumentGroups(cal, row).map((group) => ({
@@ -284,6 +278,37 @@ export function toProcedure(row: ProcedureRow, today: string, cal: CalendarSnaps
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
     version: row.version,
+  };
+}
+
+/** The express resolution, once there is one: its outcome and when. */
+function resolutionOf(row: ProcedureStateRow): ProcedureSummary['resolution'] {
+  return row.resolved_at && ['approved', 'partially_approved', 'denied'].includes(row.status)
+    ? {
+        outcome: row.status as 'approved' | 'partially_approved' | 'denied',
+        resolved_at: row.resolved_at.toISOString(),
+      }
+    : null;
+}
+
+/** A whole procedure: its summary with its contents. */
+export function toProcedure(row: ProcedureRow, today: string, cal: CalendarSnapshot): Procedure {
+  const summary = toProcedureSummary(row, today, cal);
+  const resolution = summary.resolution;
+  return {
+    ...summary,
+    form: row.form,
+    resolution: resolution && {
+      outcome: resolution.outcome,
+      text: row.resolution_text ?? '',
+      amount: row.resolution_amount === null ? null : Number(row.resolution_amount),
+      resolved_at: resolution.resolved_at,
+    },
+    requirements: summary.requirements.map((r, i) => ({
+      ...r,
+      message: row.requirements[i]!.message,
+      response_message: row.requirements[i]!.response_message,
+    })),
   };
 }
 

@@ -3,7 +3,11 @@ import { type Sql, textArray } from '../../db/sql';
 import { calendarVersion } from '../calendar/queries';
 import { procedureFollowed } from '../delegations/queries';
 
-export interface ProcedureRow {
+/**
+ * A procedure's state and legal dates, without its contents (the form, the resolution's text and
+ * amount): what a list shows (`toProcedureSummary`).
+ */
+export interface ProcedureStateRow {
   id: string;
   organization_id: string;
   livemode: boolean;
@@ -12,7 +16,6 @@ export interface ProcedureRow {
   delegation_id: string;
   type: string;
   status: string;
-  form: Record<string, unknown>;
   region: string | null;
   applicant_municipality: string | null;
   office_municipality: string | null;
@@ -25,8 +28,6 @@ export interface ProcedureRow {
   created_by_member_id: string;
   submitted_by_member_id: string | null;
   resolved_at: Date | null;
-  resolution_text: string | null;
-  resolution_amount: string | null;
   withdrawn_at: Date | null;
   created_at: Date;
   updated_at: Date;
@@ -34,6 +35,13 @@ export interface ProcedureRow {
   document_kinds: string[];
   requirements: RequirementJson[];
   notifications: NotificationJson[];
+}
+
+/** A whole procedure: its state and its contents, read under the client's consent (or by the agency). */
+export interface ProcedureRow extends ProcedureStateRow {
+  form: Record<string, unknown>;
+  resolution_text: string | null;
+  resolution_amount: string | null;
 }
 
 /** Electronic notifications as read with their procedure (dates as text), oldest first. */
@@ -74,13 +82,16 @@ export interface RequirementJson {
  * response is computed with (`procedureTypeTerms`): on a page, a join per row for the same few
  * catalogue rows was a fifth of the statement's time.
  */
-const SELECT = (sql: Sql) => sql`
-  select p.id, p.organization_id, p.livemode, p.citizen_id, c.id_number as citizen_id_number, p.delegation_id, p.type, p.status, p.form,
+const STATE_COLUMNS = (sql: Sql) => sql`
+  p.id, p.organization_id, p.livemode, p.citizen_id, c.id_number as citizen_id_number, p.delegation_id, p.type, p.status,
     p.region, p.applicant_municipality, p.office_municipality, p.original_procedure_id, p.registry_entry_number, p.submitted_at, to_char(p.registered_on, 'YYYY-MM-DD') as registered_on,
     to_char(p.max_resolution_base, 'YYYY-MM-DD') as max_resolution_base, p.filing_consent_jti, p.created_by_member_id,
-    p.submitted_by_member_id, p.resolved_at, p.resolution_text, p.resolution_amount::text as resolution_amount, p.withdrawn_at,
+    p.submitted_by_member_id, p.resolved_at, p.withdrawn_at,
     p.created_at, p.updated_at, p.version,
-    p.document_kinds, p.requirements_json as requirements, p.notifications_json as notifications
+    p.document_kinds, p.requirements_json as requirements, p.notifications_json as notifications`;
+
+const SELECT = (sql: Sql) => sql`
+  select ${STATE_COLUMNS(sql)}, p.form, p.resolution_text, p.resolution_amount::text as resolution_amount
   from procedures p join citizens c on c.id = p.citizen_id`;
 
 export async function insertProcedure(
@@ -199,10 +210,17 @@ export async function touchProcedure(sql: Sql, id: string, at: Date): Promise<vo
   await sql`update procedures set updated_at = ${at}, version = version + 1 where id = ${id}`;
 }
 
+/** A procedure as a list shows it: its state only, with the calendar version its dates are computed with. */
+export interface ListedProcedureRow extends ProcedureStateRow {
+  calendar_version: number;
+}
+
 /**
  * The organisation's procedures whose citizen it still represents (`procedureFollowed`): a
  * usable delegation that covers consulting the type. A revoked client's files drop out of the
- * list at once. Each row carries the calendar version current when the statement ran (computed
+ * list at once. Their contents (the form, the resolution's text and amount) are not read: they
+ * leave Puente only through a read under the client's consent, which the client's access log
+ * records. Each row carries the calendar version current when the statement ran (computed
  * once, an InitPlan), so the page's dates need no second round trip. The key is settled by its
  * own statement before this one: with the page in one statement (`readSettlingKey`), PostgreSQL
  * spent more per page than on the two, in an interleaved comparison at 10,000 procedures.
@@ -219,10 +237,10 @@ export async function listProcedures(
     after?: [string, string];
     limit: number;
   },
-): Promise<GatedProcedureRow[]> {
-  return sql<GatedProcedureRow[]>`
+): Promise<ListedProcedureRow[]> {
+  return sql<ListedProcedureRow[]>`
     select q.*, ${calendarVersion(sql)} as calendar_version from (
-    ${SELECT(sql)}
+    select ${STATE_COLUMNS(sql)} from procedures p join citizens c on c.id = p.citizen_id
     where p.organization_id = ${args.organizationId} and p.livemode = ${args.livemode}
       and ${procedureFollowed(sql, 'p', args.today)}
       ${equalsIfGiven(sql, 'p.status', args.status)}

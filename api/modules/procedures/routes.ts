@@ -13,7 +13,7 @@ import { legalToday } from '../../lib/legal-day';
 import { calendarVersionPayload } from '../calendar/queries';
 import { type Consent, consentedRead, consentedWrite, type ConsentNeed, throughGate } from '../consent/gate';
 import { contentDisposition } from '../documents/files';
-import { toProcedure, toTimeline } from './mappers';
+import { toProcedure, toProcedureSummary, toTimeline } from './mappers';
 import { type GatedProcedureRow, listProcedures, procedurePayload, receiptPayload, type ReceiptRow } from './queries';
 import { receiptOf } from './receipt';
 import {
@@ -50,7 +50,7 @@ const routes = routesOf('Procedures', {
     operationId: 'listProcedures',
     summary: "List the organisation's procedures",
     description:
-      'Only procedures of clients the organisation still represents (an active delegation covering the type); most recently changed first. No consent token needed.',
+      "Only procedures of clients the organisation still represents (an active delegation covering the type); most recently changed first. No consent token needed: each item is the procedure's state, legal dates and what it still needs, without its contents (the form, the resolution's text and amount, the requirements' messages and answers). Those are read with `retrieveProcedure` under the client's consent token, which the client's access log records.",
     auth: 'orgRead',
     query: ListProceduresQuery,
     responses: ok('A page of procedures.', ProcedurePageSchema),
@@ -210,7 +210,7 @@ export function registerProcedures(app: App): void {
         limit,
         'procedures',
         (r) => [r.updated_at.toISOString(), r.id],
-        (r) => toProcedure(r, day, cal!),
+        (r) => toProcedureSummary(r, day, cal!),
       ),
       200,
     );

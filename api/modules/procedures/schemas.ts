@@ -32,35 +32,45 @@ export const UpdateProcedureBody = z
   .strict()
   .openapi('UpdateProcedureRequest', { example: { form: JUB_FORM_EXAMPLE } });
 
+/** A requirement's state and term, as lists show it (without its message or the answer's). */
+const requirementState = {
+  id: z.string(),
+  object: z.literal('requirement'),
+  kinds: z.array(DocumentKindSchema),
+  notified_at: z.string().openapi({ description: 'When the agency issued it and made its notification available.' }),
+  notification_id: z.string().nullable(),
+  deadline: z.string().nullable().openapi({
+    format: 'date',
+    description:
+      '10 días hábiles (15 with the extension) counted from the day after its notification is opened or deemed rejected (10 días naturales unopened, art. 43.2); null until then.',
+  }),
+  deadline_basis: DeadlineBasisSchema.nullable().openapi({
+    description:
+      'What the deadline rests on; null while it is not known (the notification has not taken effect, or its year has no holiday data).',
+  }),
+  term_starts: z.enum(['on_access_or_deemed_rejection', 'after_access', 'after_deemed_rejection']).nullable(),
+  counting_from: z
+    .string()
+    .nullable()
+    .openapi({ format: 'date', description: 'First día counted; null while the term has not started.' }),
+  deemed_rejected_on: z.string().nullable().openapi({
+    format: 'date',
+    description: 'The day its notification is deemed rejected if nobody opens it by then.',
+  }),
+  extended: z.boolean(),
+  status: z.enum(['open', 'answered', 'expired']),
+  answered_at: z.string().nullable(),
+};
+
+export const RequirementSummarySchema = z.object(requirementState).openapi('RequirementSummary', {
+  description:
+    'A requirement as a list shows it: its state and term. Its message and the answer are read with the procedure.',
+});
+
 export const RequirementSchema = z
   .object({
-    id: z.string(),
-    object: z.literal('requirement'),
-    kinds: z.array(DocumentKindSchema),
+    ...requirementState,
     message: z.string(),
-    notified_at: z.string().openapi({ description: 'When the agency issued it and made its notification available.' }),
-    notification_id: z.string().nullable(),
-    deadline: z.string().nullable().openapi({
-      format: 'date',
-      description:
-        '10 días hábiles (15 with the extension) counted from the day after its notification is opened or deemed rejected (10 días naturales unopened, art. 43.2); null until then.',
-    }),
-    deadline_basis: DeadlineBasisSchema.nullable().openapi({
-      description:
-        'What the deadline rests on; null while it is not known (the notification has not taken effect, or its year has no holiday data).',
-    }),
-    term_starts: z.enum(['on_access_or_deemed_rejection', 'after_access', 'after_deemed_rejection']).nullable(),
-    counting_from: z
-      .string()
-      .nullable()
-      .openapi({ format: 'date', description: 'First día counted; null while the term has not started.' }),
-    deemed_rejected_on: z.string().nullable().openapi({
-      format: 'date',
-      description: 'The day its notification is deemed rejected if nobody opens it by then.',
-    }),
-    extended: z.boolean(),
-    status: z.enum(['open', 'answered', 'expired']),
-    answered_at: z.string().nullable(),
     response_message: z.string().nullable(),
   })
   .openapi('Requirement');
@@ -113,113 +123,140 @@ export const PROCEDURE_EXAMPLE = {
   version: 4,
 };
 
-export const ProcedureSchema = z
+const { form: _form, ...PROCEDURE_SUMMARY_EXAMPLE } = PROCEDURE_EXAMPLE;
+
+/** The legal dates of a procedure, as computed for today, with what each rests on. */
+const ProcedureDeadlinesSchema = z
   .object({
-    id: z.string(),
-    object: z.literal('procedure'),
-    livemode: z.boolean(),
-    type: ProcedureTypeCodeSchema,
-    status: z.enum(PROCEDURE_STATUSES),
-    citizen: z.object({ id: z.string(), id_number: z.string() }),
-    delegation_id: z.string(),
-    form: FormObject,
-    region: NullableRegionSchema,
-    places: z
+    clock: z.enum(['not_started', 'running', 'suspended', 'stopped']).openapi({
+      description:
+        "The maximum resolution term: `not_started` before filing; `running`; `suspended` from the day after a requirement's notification takes effect (opened, or deemed rejected after 10 días naturales) until it is answered or, unanswered, until the term it granted has passed (art. 22.1.a LPAC): while the notification waits the term still runs, and one that takes effect after the term has ended suspends nothing; `stopped` once the procedure has ended.",
+    }),
+    max_resolution_date: z.string().nullable().openapi({
+      description:
+        'Legal maximum date to resolve and notify, suspensions included; null while the term is suspended by a requirement (until it is answered or its term passes, the date is not known); never earlier than the last day of a suspension. A requirement whose notification has not taken effect does not move it yet.',
+    }),
+    presumed_denied_at: z.string().nullable().openapi({
+      description: 'Set once silence applies (desestimación presunta); the body may still resolve later.',
+    }),
+    requirement_deadline: z.string().nullable(),
+    prior_claim_deadline: z.string().nullable().openapi({
+      description:
+        "After a denial: last day to file a reclamación previa (30 días hábiles from the day after the resolution's notification is opened or deemed rejected, or after silence).",
+    }),
+    awaiting_notification: z
       .object({
-        applicant_municipality: z
-          .string()
-          .nullable()
-          .openapi({ description: "INE code of the applicant's municipality (from the form's address)." }),
-        office_municipality: z.string().nullable().openapi({
-          description:
-            "INE code of the deciding office's seat: the capital of the applicant's province (Dirección Provincial).",
-        }),
+        notification_id: z.string(),
+        kind: z.enum(['requirement', 'resolution']),
+        term_starts: z.literal('on_access_or_deemed_rejection'),
+        deemed_rejected_on: z.string().openapi({ format: 'date' }),
+      })
+      .nullable()
+      .openapi({
+        description:
+          'A notification not yet opened nor deemed rejected: the deadline it governs is null until it takes effect. Open it with `POST /v1/procedures/{id}/notifications/{notification_id}/access`.',
+      }),
+    basis: z
+      .object({
+        max_resolution_date: DeadlineBasisSchema.nullable(),
+        presumed_denied_at: DeadlineBasisSchema.nullable(),
+        requirement_deadline: DeadlineBasisSchema.nullable(),
+        prior_claim_deadline: DeadlineBasisSchema.nullable(),
       })
       .openapi({
-        description: "The places whose calendars count for this procedure's deadlines (Ley 39/2015, art. 30.6).",
-      }),
-    original_procedure_id: z.string().nullable(),
-    registry_entry_number: z.string().nullable(),
-    submitted_at: z.string().nullable(),
-    registered_on: z.string().nullable().openapi({
-      format: 'date',
-      description: 'The day the legal clock counts from (next working day when filed on a non-working day).',
-    }),
-    deadlines: z.object({
-      clock: z.enum(['not_started', 'running', 'suspended', 'stopped']).openapi({
         description:
-          "The maximum resolution term: `not_started` before filing; `running`; `suspended` from the day after a requirement's notification takes effect (opened, or deemed rejected after 10 días naturales) until it is answered or, unanswered, until the term it granted has passed (art. 22.1.a LPAC): while the notification waits the term still runs, and one that takes effect after the term has ended suspends nothing; `stopped` once the procedure has ended.",
+          'For each date above: the article it comes from, the places whose calendars were used and the weakest data behind it.',
       }),
-      max_resolution_date: z.string().nullable().openapi({
+    unavailable: z
+      .array(
+        z.object({
+          deadline: z.enum([
+            'max_resolution_date',
+            'presumed_denied_at',
+            'requirement_deadline',
+            'prior_claim_deadline',
+          ]),
+          year: z.number().int(),
+          message: z.string(),
+        }),
+      )
+      .openapi({
         description:
-          'Legal maximum date to resolve and notify, suspensions included; null while the term is suspended by a requirement (until it is answered or its term passes, the date is not known); never earlier than the last day of a suspension. A requirement whose notification has not taken effect does not move it yet.',
+          'Dates above left null because counting them reaches a year with no holiday data yet (never guessed): each with that year. Empty when every date could be computed.',
       }),
-      presumed_denied_at: z.string().nullable().openapi({
-        description: 'Set once silence applies (desestimación presunta); the body may still resolve later.',
-      }),
-      requirement_deadline: z.string().nullable(),
-      prior_claim_deadline: z.string().nullable().openapi({
-        description:
-          "After a denial: last day to file a reclamación previa (30 días hábiles from the day after the resolution's notification is opened or deemed rejected, or after silence).",
-      }),
-      awaiting_notification: z
-        .object({
-          notification_id: z.string(),
-          kind: z.enum(['requirement', 'resolution']),
-          term_starts: z.literal('on_access_or_deemed_rejection'),
-          deemed_rejected_on: z.string().openapi({ format: 'date' }),
-        })
+  })
+  .openapi('ProcedureDeadlines');
+
+/** What a list shows of a procedure and a read shows too: its state and legal dates. */
+const procedureState = {
+  id: z.string(),
+  object: z.literal('procedure'),
+  livemode: z.boolean(),
+  type: ProcedureTypeCodeSchema,
+  status: z.enum(PROCEDURE_STATUSES),
+  citizen: z.object({ id: z.string(), id_number: z.string() }),
+  delegation_id: z.string(),
+  region: NullableRegionSchema,
+  places: z
+    .object({
+      applicant_municipality: z
+        .string()
         .nullable()
-        .openapi({
-          description:
-            'A notification not yet opened nor deemed rejected: the deadline it governs is null until it takes effect. Open it with `POST /v1/procedures/{id}/notifications/{notification_id}/access`.',
-        }),
-      basis: z
-        .object({
-          max_resolution_date: DeadlineBasisSchema.nullable(),
-          presumed_denied_at: DeadlineBasisSchema.nullable(),
-          requirement_deadline: DeadlineBasisSchema.nullable(),
-          prior_claim_deadline: DeadlineBasisSchema.nullable(),
-        })
-        .openapi({
-          description:
-            'For each date above: the article it comes from, the places whose calendars were used and the weakest data behind it.',
-        }),
-      unavailable: z
-        .array(
-          z.object({
-            deadline: z.enum([
-              'max_resolution_date',
-              'presumed_denied_at',
-              'requirement_deadline',
-              'prior_claim_deadline',
-            ]),
-            year: z.number().int(),
-            message: z.string(),
-          }),
-        )
-        .openapi({
-          description:
-            'Dates above left null because counting them reaches a year with no holiday data yet (never guessed): each with that year. Empty when every date could be computed.',
-        }),
+        .openapi({ description: "INE code of the applicant's municipality (from the form's address)." }),
+      office_municipality: z.string().nullable().openapi({
+        description:
+          "INE code of the deciding office's seat: the capital of the applicant's province (Dirección Provincial).",
+      }),
+    })
+    .openapi({
+      description: "The places whose calendars count for this procedure's deadlines (Ley 39/2015, art. 30.6).",
     }),
+  original_procedure_id: z.string().nullable(),
+  registry_entry_number: z.string().nullable(),
+  submitted_at: z.string().nullable(),
+  registered_on: z.string().nullable().openapi({
+    format: 'date',
+    description: 'The day the legal clock counts from (next working day when filed on a non-working day).',
+  }),
+  deadlines: ProcedureDeadlinesSchema,
+  missing_documents: z
+    .array(z.object({ any_of: z.array(DocumentKindSchema) }))
+    .openapi({ description: 'Required document groups with no document yet.' }),
+  created_by: z.string(),
+  submitted_by: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  version: z.number().int(),
+};
+
+const RESOLUTION_OUTCOME = z.enum(RESOLUTIONS);
+
+export const ProcedureSummarySchema = z
+  .object({
+    ...procedureState,
+    resolution: z.object({ outcome: RESOLUTION_OUTCOME, resolved_at: z.string() }).nullable(),
+    requirements: z.array(RequirementSummarySchema),
+  })
+  .openapi('ProcedureSummary', {
+    description:
+      "A procedure as a list shows it: its state, legal dates and what it still needs. Its contents (the form, the resolution's text and amount, the requirements' messages and answers) are read with `retrieveProcedure` under the client's consent token, which the client's access log records.",
+    example: PROCEDURE_SUMMARY_EXAMPLE,
+  });
+export type ProcedureSummary = z.infer<typeof ProcedureSummarySchema>;
+
+export const ProcedureSchema = z
+  .object({
+    ...procedureState,
+    form: FormObject,
     resolution: z
       .object({
-        outcome: z.enum(RESOLUTIONS),
+        outcome: RESOLUTION_OUTCOME,
         text: z.string(),
         amount: z.number().nullable(),
         resolved_at: z.string(),
       })
       .nullable(),
     requirements: z.array(RequirementSchema),
-    missing_documents: z
-      .array(z.object({ any_of: z.array(DocumentKindSchema) }))
-      .openapi({ description: 'Required document groups with no document yet.' }),
-    created_by: z.string(),
-    submitted_by: z.string().nullable(),
-    created_at: z.string(),
-    updated_at: z.string(),
-    version: z.number().int(),
   })
   .openapi('Procedure', { example: PROCEDURE_EXAMPLE });
 export type Procedure = z.infer<typeof ProcedureSchema>;
@@ -238,7 +275,7 @@ export const ListProceduresQuery = z
       .openapi({ description: 'Only procedures changed at or after this time.' }),
   })
   .strict();
-export const ProcedurePageSchema = pageSchema(ProcedureSchema, 'ProcedureList');
+export const ProcedurePageSchema = pageSchema(ProcedureSummarySchema, 'ProcedureList');
 
 export const TimelineEntrySchema = z
   .object({

@@ -526,7 +526,7 @@ export interface paths {
         };
         /**
          * List the organisation's procedures
-         * @description Only procedures of clients the organisation still represents (an active delegation covering the type); most recently changed first. No consent token needed.
+         * @description Only procedures of clients the organisation still represents (an active delegation covering the type); most recently changed first. No consent token needed: each item is the procedure's state, legal dates and what it still needs, without its contents (the form, the resolution's text and amount, the requirements' messages and answers). Those are read with `retrieveProcedure` under the client's consent token, which the client's access log records.
          */
         get: operations["listProcedures"];
         put?: never;
@@ -4863,10 +4863,6 @@ export interface components {
                 id_number: string;
             };
             delegation_id: string;
-            /** @description The application form of the procedure type; its JSON Schema is at `GET /v1/procedure-types/{code}/form`. Drafts may be incomplete. */
-            form: {
-                [key: string]: unknown;
-            };
             /**
              * @description Autonomous community (ISO 3166-2:ES), or null.
              * @enum {string|null}
@@ -4887,52 +4883,7 @@ export interface components {
              * @description The day the legal clock counts from (next working day when filed on a non-working day).
              */
             registered_on: string | null;
-            deadlines: {
-                /**
-                 * @description The maximum resolution term: `not_started` before filing; `running`; `suspended` from the day after a requirement's notification takes effect (opened, or deemed rejected after 10 días naturales) until it is answered or, unanswered, until the term it granted has passed (art. 22.1.a LPAC): while the notification waits the term still runs, and one that takes effect after the term has ended suspends nothing; `stopped` once the procedure has ended.
-                 * @enum {string}
-                 */
-                clock: "not_started" | "running" | "suspended" | "stopped";
-                /** @description Legal maximum date to resolve and notify, suspensions included; null while the term is suspended by a requirement (until it is answered or its term passes, the date is not known); never earlier than the last day of a suspension. A requirement whose notification has not taken effect does not move it yet. */
-                max_resolution_date: string | null;
-                /** @description Set once silence applies (desestimación presunta); the body may still resolve later. */
-                presumed_denied_at: string | null;
-                requirement_deadline: string | null;
-                /** @description After a denial: last day to file a reclamación previa (30 días hábiles from the day after the resolution's notification is opened or deemed rejected, or after silence). */
-                prior_claim_deadline: string | null;
-                /** @description A notification not yet opened nor deemed rejected: the deadline it governs is null until it takes effect. Open it with `POST /v1/procedures/{id}/notifications/{notification_id}/access`. */
-                awaiting_notification: {
-                    notification_id: string;
-                    /** @enum {string} */
-                    kind: "requirement" | "resolution";
-                    /** @enum {string} */
-                    term_starts: "on_access_or_deemed_rejection";
-                    /** Format: date */
-                    deemed_rejected_on: string;
-                } | null;
-                /** @description For each date above: the article it comes from, the places whose calendars were used and the weakest data behind it. */
-                basis: {
-                    max_resolution_date: components["schemas"]["DeadlineBasis"];
-                    presumed_denied_at: components["schemas"]["DeadlineBasis"];
-                    requirement_deadline: components["schemas"]["DeadlineBasis"];
-                    prior_claim_deadline: components["schemas"]["DeadlineBasis"];
-                };
-                /** @description Dates above left null because counting them reaches a year with no holiday data yet (never guessed): each with that year. Empty when every date could be computed. */
-                unavailable: {
-                    /** @enum {string} */
-                    deadline: "max_resolution_date" | "presumed_denied_at" | "requirement_deadline" | "prior_claim_deadline";
-                    year: number;
-                    message: string;
-                }[];
-            };
-            resolution: {
-                /** @enum {string} */
-                outcome: "approved" | "partially_approved" | "denied";
-                text: string;
-                amount: number | null;
-                resolved_at: string;
-            } | null;
-            requirements: components["schemas"]["Requirement"][];
+            deadlines: components["schemas"]["ProcedureDeadlines"];
             /** @description Required document groups with no document yet. */
             missing_documents: {
                 any_of: components["schemas"]["DocumentKind"][];
@@ -4942,6 +4893,56 @@ export interface components {
             created_at: string;
             updated_at: string;
             version: number;
+            /** @description The application form of the procedure type; its JSON Schema is at `GET /v1/procedure-types/{code}/form`. Drafts may be incomplete. */
+            form: {
+                [key: string]: unknown;
+            };
+            resolution: {
+                /** @enum {string} */
+                outcome: "approved" | "partially_approved" | "denied";
+                text: string;
+                amount: number | null;
+                resolved_at: string;
+            } | null;
+            requirements: components["schemas"]["Requirement"][];
+        };
+        ProcedureDeadlines: {
+            /**
+             * @description The maximum resolution term: `not_started` before filing; `running`; `suspended` from the day after a requirement's notification takes effect (opened, or deemed rejected after 10 días naturales) until it is answered or, unanswered, until the term it granted has passed (art. 22.1.a LPAC): while the notification waits the term still runs, and one that takes effect after the term has ended suspends nothing; `stopped` once the procedure has ended.
+             * @enum {string}
+             */
+            clock: "not_started" | "running" | "suspended" | "stopped";
+            /** @description Legal maximum date to resolve and notify, suspensions included; null while the term is suspended by a requirement (until it is answered or its term passes, the date is not known); never earlier than the last day of a suspension. A requirement whose notification has not taken effect does not move it yet. */
+            max_resolution_date: string | null;
+            /** @description Set once silence applies (desestimación presunta); the body may still resolve later. */
+            presumed_denied_at: string | null;
+            requirement_deadline: string | null;
+            /** @description After a denial: last day to file a reclamación previa (30 días hábiles from the day after the resolution's notification is opened or deemed rejected, or after silence). */
+            prior_claim_deadline: string | null;
+            /** @description A notification not yet opened nor deemed rejected: the deadline it governs is null until it takes effect. Open it with `POST /v1/procedures/{id}/notifications/{notification_id}/access`. */
+            awaiting_notification: {
+                notification_id: string;
+                /** @enum {string} */
+                kind: "requirement" | "resolution";
+                /** @enum {string} */
+                term_starts: "on_access_or_deemed_rejection";
+                /** Format: date */
+                deemed_rejected_on: string;
+            } | null;
+            /** @description For each date above: the article it comes from, the places whose calendars were used and the weakest data behind it. */
+            basis: {
+                max_resolution_date: components["schemas"]["DeadlineBasis"];
+                presumed_denied_at: components["schemas"]["DeadlineBasis"];
+                requirement_deadline: components["schemas"]["DeadlineBasis"];
+                prior_claim_deadline: components["schemas"]["DeadlineBasis"];
+            };
+            /** @description Dates above left null because counting them reaches a year with no holiday data yet (never guessed): each with that year. Empty when every date could be computed. */
+            unavailable: {
+                /** @enum {string} */
+                deadline: "max_resolution_date" | "presumed_denied_at" | "requirement_deadline" | "prior_claim_deadline";
+                year: number;
+                message: string;
+            }[];
         };
         DeadlineBasis: {
             article: string;
@@ -4960,7 +4961,6 @@ export interface components {
             /** @enum {string} */
             object: "requirement";
             kinds: components["schemas"]["DocumentKind"][];
-            message: string;
             /** @description When the agency issued it and made its notification available. */
             notified_at: string;
             notification_id: string | null;
@@ -4986,6 +4986,7 @@ export interface components {
             /** @enum {string} */
             status: "open" | "answered" | "expired";
             answered_at: string | null;
+            message: string;
             response_message: string | null;
         };
         /**
@@ -5023,10 +5024,168 @@ export interface components {
             original_procedure_id?: string;
         };
         ProcedureList: {
-            data: components["schemas"]["Procedure"][];
+            data: components["schemas"]["ProcedureSummary"][];
             has_more: boolean;
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             next_cursor: string | null;
+        };
+        /**
+         * @description A procedure as a list shows it: its state, legal dates and what it still needs. Its contents (the form, the resolution's text and amount, the requirements' messages and answers) are read with `retrieveProcedure` under the client's consent token, which the client's access log records.
+         * @example {
+         *       "id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
+         *       "object": "procedure",
+         *       "livemode": true,
+         *       "type": "JUB",
+         *       "status": "in_review",
+         *       "citizen": {
+         *         "id": "cit_9Zx8Yw7Vu6Ts5Rq4Po3Nm2",
+         *         "id_number": "12345678Z"
+         *       },
+         *       "delegation_id": "dlg_3Gh5Jk7Lm9Np1Qr3St5Uv7",
+         *       "region": "MD",
+         *       "original_procedure_id": null,
+         *       "registry_entry_number": "REG-2026-00001234",
+         *       "submitted_at": "2026-03-02T10:30:00.000Z",
+         *       "registered_on": "2026-03-02",
+         *       "places": {
+         *         "applicant_municipality": "28079",
+         *         "office_municipality": "28079"
+         *       },
+         *       "deadlines": {
+         *         "clock": "running",
+         *         "max_resolution_date": "2026-07-09",
+         *         "presumed_denied_at": null,
+         *         "requirement_deadline": null,
+         *         "prior_claim_deadline": null,
+         *         "awaiting_notification": null,
+         *         "basis": {
+         *           "max_resolution_date": {
+         *             "article": "Ley 39/2015, arts. 21.2–21.3 (plazo máximo) and 30 (cómputo); suspended by a requirement, art. 22.1.a",
+         *             "term": {
+         *               "value": 90,
+         *               "unit": "business_days"
+         *             },
+         *             "places": [
+         *               {
+         *                 "role": "applicant",
+         *                 "region": "MD",
+         *                 "province": "M",
+         *                 "municipality": "28079",
+         *                 "municipality_name": "Madrid",
+         *                 "area": null,
+         *                 "local_days_known": true
+         *               },
+         *               {
+         *                 "role": "office",
+         *                 "region": "MD",
+         *                 "province": "M",
+         *                 "municipality": "28079",
+         *                 "municipality_name": "Madrid",
+         *                 "area": null,
+         *                 "local_days_known": true
+         *               }
+         *             ],
+         *             "lowest_confidence": "A",
+         *             "provisional": false,
+         *             "warnings": []
+         *           },
+         *           "presumed_denied_at": null,
+         *           "requirement_deadline": null,
+         *           "prior_claim_deadline": null
+         *         },
+         *         "unavailable": []
+         *       },
+         *       "resolution": null,
+         *       "requirements": [],
+         *       "missing_documents": [],
+         *       "created_by": "mem_8Fq2LwP0sZ4nR7tY1xB5cV",
+         *       "submitted_by": "mem_8Fq2LwP0sZ4nR7tY1xB5cV",
+         *       "created_at": "2026-03-02T10:20:00.000Z",
+         *       "updated_at": "2026-03-03T08:00:00.000Z",
+         *       "version": 4
+         *     }
+         */
+        ProcedureSummary: {
+            id: string;
+            /** @enum {string} */
+            object: "procedure";
+            livemode: boolean;
+            type: components["schemas"]["ProcedureTypeCode"];
+            /** @enum {string} */
+            status: "draft" | "submitted" | "in_review" | "action_required" | "approved" | "partially_approved" | "denied" | "withdrawn" | "lapsed";
+            citizen: {
+                id: string;
+                id_number: string;
+            };
+            delegation_id: string;
+            /**
+             * @description Autonomous community (ISO 3166-2:ES), or null.
+             * @enum {string|null}
+             */
+            region: "AN" | "AR" | "AS" | "CN" | "CB" | "CL" | "CM" | "CT" | "EX" | "GA" | "IB" | "RI" | "MD" | "MC" | "NC" | "PV" | "VC" | "CE" | "ML" | null;
+            /** @description The places whose calendars count for this procedure's deadlines (Ley 39/2015, art. 30.6). */
+            places: {
+                /** @description INE code of the applicant's municipality (from the form's address). */
+                applicant_municipality: string | null;
+                /** @description INE code of the deciding office's seat: the capital of the applicant's province (Dirección Provincial). */
+                office_municipality: string | null;
+            };
+            original_procedure_id: string | null;
+            registry_entry_number: string | null;
+            submitted_at: string | null;
+            /**
+             * Format: date
+             * @description The day the legal clock counts from (next working day when filed on a non-working day).
+             */
+            registered_on: string | null;
+            deadlines: components["schemas"]["ProcedureDeadlines"];
+            /** @description Required document groups with no document yet. */
+            missing_documents: {
+                any_of: components["schemas"]["DocumentKind"][];
+            }[];
+            created_by: string;
+            submitted_by: string | null;
+            created_at: string;
+            updated_at: string;
+            version: number;
+            resolution: {
+                /** @enum {string} */
+                outcome: "approved" | "partially_approved" | "denied";
+                resolved_at: string;
+            } | null;
+            requirements: components["schemas"]["RequirementSummary"][];
+        };
+        /** @description A requirement as a list shows it: its state and term. Its message and the answer are read with the procedure. */
+        RequirementSummary: {
+            id: string;
+            /** @enum {string} */
+            object: "requirement";
+            kinds: components["schemas"]["DocumentKind"][];
+            /** @description When the agency issued it and made its notification available. */
+            notified_at: string;
+            notification_id: string | null;
+            /**
+             * Format: date
+             * @description 10 días hábiles (15 with the extension) counted from the day after its notification is opened or deemed rejected (10 días naturales unopened, art. 43.2); null until then.
+             */
+            deadline: string | null;
+            deadline_basis: components["schemas"]["DeadlineBasis"] & unknown;
+            /** @enum {string|null} */
+            term_starts: "on_access_or_deemed_rejection" | "after_access" | "after_deemed_rejection" | null;
+            /**
+             * Format: date
+             * @description First día counted; null while the term has not started.
+             */
+            counting_from: string | null;
+            /**
+             * Format: date
+             * @description The day its notification is deemed rejected if nobody opens it by then.
+             */
+            deemed_rejected_on: string | null;
+            extended: boolean;
+            /** @enum {string} */
+            status: "open" | "answered" | "expired";
+            answered_at: string | null;
         };
         /**
          * @example {
@@ -5607,44 +5766,7 @@ export interface components {
             submitted_at: string | null;
             /** Format: date */
             registered_on: string | null;
-            deadlines: {
-                /**
-                 * @description The maximum resolution term: `not_started` before filing; `running`; `suspended` from the day after a requirement's notification takes effect (opened, or deemed rejected after 10 días naturales) until it is answered or, unanswered, until the term it granted has passed (art. 22.1.a LPAC): while the notification waits the term still runs, and one that takes effect after the term has ended suspends nothing; `stopped` once the procedure has ended.
-                 * @enum {string}
-                 */
-                clock: "not_started" | "running" | "suspended" | "stopped";
-                /** @description Legal maximum date to resolve and notify, suspensions included; null while the term is suspended by a requirement (until it is answered or its term passes, the date is not known); never earlier than the last day of a suspension. A requirement whose notification has not taken effect does not move it yet. */
-                max_resolution_date: string | null;
-                /** @description Set once silence applies (desestimación presunta); the body may still resolve later. */
-                presumed_denied_at: string | null;
-                requirement_deadline: string | null;
-                /** @description After a denial: last day to file a reclamación previa (30 días hábiles from the day after the resolution's notification is opened or deemed rejected, or after silence). */
-                prior_claim_deadline: string | null;
-                /** @description A notification not yet opened nor deemed rejected: the deadline it governs is null until it takes effect. Open it with `POST /v1/procedures/{id}/notifications/{notification_id}/access`. */
-                awaiting_notification: {
-                    notification_id: string;
-                    /** @enum {string} */
-                    kind: "requirement" | "resolution";
-                    /** @enum {string} */
-                    term_starts: "on_access_or_deemed_rejection";
-                    /** Format: date */
-                    deemed_rejected_on: string;
-                } | null;
-                /** @description For each date above: the article it comes from, the places whose calendars were used and the weakest data behind it. */
-                basis: {
-                    max_resolution_date: components["schemas"]["DeadlineBasis"];
-                    presumed_denied_at: components["schemas"]["DeadlineBasis"];
-                    requirement_deadline: components["schemas"]["DeadlineBasis"];
-                    prior_claim_deadline: components["schemas"]["DeadlineBasis"];
-                };
-                /** @description Dates above left null because counting them reaches a year with no holiday data yet (never guessed): each with that year. Empty when every date could be computed. */
-                unavailable: {
-                    /** @enum {string} */
-                    deadline: "max_resolution_date" | "presumed_denied_at" | "requirement_deadline" | "prior_claim_deadline";
-                    year: number;
-                    message: string;
-                }[];
-            };
+            deadlines: components["schemas"]["ProcedureDeadlines"];
             resolution: {
                 /** @enum {string} */
                 outcome: "approved" | "partially_approved" | "denied";
@@ -5684,44 +5806,7 @@ export interface components {
             submitted_at: string | null;
             /** Format: date */
             registered_on: string | null;
-            deadlines: {
-                /**
-                 * @description The maximum resolution term: `not_started` before filing; `running`; `suspended` from the day after a requirement's notification takes effect (opened, or deemed rejected after 10 días naturales) until it is answered or, unanswered, until the term it granted has passed (art. 22.1.a LPAC): while the notification waits the term still runs, and one that takes effect after the term has ended suspends nothing; `stopped` once the procedure has ended.
-                 * @enum {string}
-                 */
-                clock: "not_started" | "running" | "suspended" | "stopped";
-                /** @description Legal maximum date to resolve and notify, suspensions included; null while the term is suspended by a requirement (until it is answered or its term passes, the date is not known); never earlier than the last day of a suspension. A requirement whose notification has not taken effect does not move it yet. */
-                max_resolution_date: string | null;
-                /** @description Set once silence applies (desestimación presunta); the body may still resolve later. */
-                presumed_denied_at: string | null;
-                requirement_deadline: string | null;
-                /** @description After a denial: last day to file a reclamación previa (30 días hábiles from the day after the resolution's notification is opened or deemed rejected, or after silence). */
-                prior_claim_deadline: string | null;
-                /** @description A notification not yet opened nor deemed rejected: the deadline it governs is null until it takes effect. Open it with `POST /v1/procedures/{id}/notifications/{notification_id}/access`. */
-                awaiting_notification: {
-                    notification_id: string;
-                    /** @enum {string} */
-                    kind: "requirement" | "resolution";
-                    /** @enum {string} */
-                    term_starts: "on_access_or_deemed_rejection";
-                    /** Format: date */
-                    deemed_rejected_on: string;
-                } | null;
-                /** @description For each date above: the article it comes from, the places whose calendars were used and the weakest data behind it. */
-                basis: {
-                    max_resolution_date: components["schemas"]["DeadlineBasis"];
-                    presumed_denied_at: components["schemas"]["DeadlineBasis"];
-                    requirement_deadline: components["schemas"]["DeadlineBasis"];
-                    prior_claim_deadline: components["schemas"]["DeadlineBasis"];
-                };
-                /** @description Dates above left null because counting them reaches a year with no holiday data yet (never guessed): each with that year. Empty when every date could be computed. */
-                unavailable: {
-                    /** @enum {string} */
-                    deadline: "max_resolution_date" | "presumed_denied_at" | "requirement_deadline" | "prior_claim_deadline";
-                    year: number;
-                    message: string;
-                }[];
-            };
+            deadlines: components["schemas"]["ProcedureDeadlines"];
             resolution: {
                 /** @enum {string} */
                 outcome: "approved" | "partially_approved" | "denied";

@@ -447,7 +447,7 @@ export interface Resources {
     /**
      * List the organisation's procedures
      *
-     * Only procedures of clients the organisation still represents (an active delegation covering the type); most recently changed first. No consent token needed.
+     * Only procedures of clients the organisation still represents (an active delegation covering the type); most recently changed first. No consent token needed: each item is the procedure's state, legal dates and what it still needs, without its contents (the form, the resolution's text and amount, the requirements' messages and answers). Those are read with `retrieveProcedure` under the client's consent token, which the client's access log records.
      * @see operation `listProcedures`
      */
     list(query?: Query<'listProcedures'>, options?: RequestOptions): PagePromise<Result<'listProcedures'>>;
