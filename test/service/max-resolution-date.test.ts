@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { municipalityPlace, officePlace } from '../../api/lib/calendar';
 import { readSnapshot } from '../../api/modules/calendar/store';
-import { maxResolutionBase, maxResolutionDate, type Term } from '../../api/modules/procedures/deadlines';
+import { maxResolutionBase, maxResolutionDate, suspendedTerm, type Term } from '../../api/modules/procedures/deadlines';
 import { deadlinesOf } from '../../api/modules/procedures/mappers';
 import { fileTestApp } from '../support/app';
 
@@ -34,7 +34,7 @@ describe('the maximum resolution date of a term in months, suspended by a requir
       '2026-04-17',
       base,
       SIX_MONTHS,
-      [{ from: '2026-05-04', until: '2026-05-10' }],
+      [{ id: 'req_a', from: '2026-05-04', until: '2026-05-10' }],
       places,
     );
     expect(max!.deadline).toBe('2026-10-23');
@@ -50,7 +50,7 @@ describe('the maximum resolution date of a term in months, suspended by a requir
       '2026-03-02',
       base,
       SIX_MONTHS,
-      [{ from: '2026-03-10', until: '2026-03-20' }],
+      [{ id: 'req_a', from: '2026-03-10', until: '2026-03-20' }],
       places,
     );
     expect(max!.deadline).toBe('2026-09-14');
@@ -62,10 +62,16 @@ describe('the maximum resolution date of a term in months, suspended by a requir
     // (05-04 to 05-07): 09-02 + 8 = Thursday 2026-09-10.
     const base = maxResolutionBase(cal, '2026-03-02', SIX_MONTHS, places);
     const suspensions = [
-      { from: '2026-04-01', until: '2026-04-06' },
-      { from: '2026-05-04', until: '2026-05-07' },
+      { id: 'req_a', from: '2026-04-01', until: '2026-04-06' },
+      { id: 'req_b', from: '2026-05-04', until: '2026-05-07' },
     ];
-    expect(maxResolutionDate(cal, '2026-03-02', base, SIX_MONTHS, suspensions, places)!.deadline).toBe('2026-09-10');
+    const { result, effects } = suspendedTerm(cal, '2026-03-02', base, SIX_MONTHS, suspensions, places);
+    expect(result!.deadline).toBe('2026-09-10');
+    // What each one added, as the procedure states it for a count by hand.
+    expect(Object.fromEntries(effects)).toEqual({
+      req_a: { status: 'ended', firstDay: '2026-04-01', lastDay: '2026-04-05', days: 5, unit: 'natural_days' },
+      req_b: { status: 'ended', firstDay: '2026-05-04', lastDay: '2026-05-06', days: 3, unit: 'natural_days' },
+    });
   });
 
   it('is provisional, on the weakest data, when the added days reach a year not yet published', async () => {
@@ -79,7 +85,7 @@ describe('the maximum resolution date of a term in months, suspended by a requir
       '2026-06-16',
       base,
       SIX_MONTHS,
-      [{ from: '2026-07-01', until: '2026-07-31' }],
+      [{ id: 'req_a', from: '2026-07-01', until: '2026-07-31' }],
       places,
     )!;
     expect(max.deadline).toBe('2027-01-15');
@@ -90,7 +96,16 @@ describe('the maximum resolution date of a term in months, suspended by a requir
   it('is unknown while a requirement is still open', async () => {
     const { cal, places } = await madrid();
     const base = maxResolutionBase(cal, '2026-03-02', SIX_MONTHS, places);
-    expect(maxResolutionDate(cal, '2026-03-02', base, SIX_MONTHS, [{ from: '2026-03-10' }], places)).toBeNull();
+    const { result, effects } = suspendedTerm(
+      cal,
+      '2026-03-02',
+      base,
+      SIX_MONTHS,
+      [{ id: 'req_a', from: '2026-03-10' }],
+      places,
+    );
+    expect(result).toBeNull();
+    expect(effects.get('req_a')).toEqual({ status: 'running', firstDay: '2026-03-10' });
   });
 });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { readSnapshot } from '../../api/modules/calendar/store';
 import { legalDatesOf } from '../../api/modules/citizen/service';
-import { deadlinesOf } from '../../api/modules/procedures/mappers';
+import { deadlinesOf, toProcedureSummary } from '../../api/modules/procedures/mappers';
 import { fileTestApp } from '../support/app';
 
 /**
@@ -29,6 +29,10 @@ function procedure(over: Record<string, unknown>): Row {
     resolved_at: null,
     requirements: [],
     notifications: [],
+    document_kinds: [],
+    created_at: new Date('2026-02-02T09:00:00Z'),
+    updated_at: new Date('2026-02-02T09:00:00Z'),
+    submitted_at: null,
     ...over,
   } as unknown as Row;
 }
@@ -68,6 +72,11 @@ function required(availableOn: string, openedOn: string | null, answeredOn: stri
   };
 }
 
+/** What the procedure says its one requirement did to the maximum term, on `today`. */
+async function suspensionOf(row: Row, today: string) {
+  return toProcedureSummary(row, today, await readSnapshot(t.sql)).requirements[0]!.suspension;
+}
+
 describe('a requirement and the maximum term', () => {
   it('unanswered, suspends it only until the term it granted has passed', async () => {
     const cal = await readSnapshot(t.sql);
@@ -81,6 +90,21 @@ describe('a requirement and the maximum term', () => {
       max_resolution_date: '2026-06-26',
       presumed_denied_at: '2026-06-27',
     });
+    // Said on the requirement, for a count by hand: 3–6, 9–13 and 16 March, 10 días hábiles added back.
+    expect(await suspensionOf(row, '2026-03-10')).toEqual({
+      status: 'running',
+      first_day: '2026-03-03',
+      last_day: null,
+      days: null,
+      unit: null,
+    });
+    expect(await suspensionOf(row, '2026-12-01')).toEqual({
+      status: 'ended',
+      first_day: '2026-03-03',
+      last_day: '2026-03-16',
+      days: 10,
+      unit: 'business_days',
+    });
   });
 
   it('notified on the last day and answered on a Saturday, ends no earlier than the next working day', async () => {
@@ -90,6 +114,14 @@ describe('a requirement and the maximum term', () => {
     expect(deadlinesOf(row, '2026-06-16', cal)).toMatchObject({
       max_resolution_date: '2026-06-15',
       presumed_denied_at: '2026-06-16',
+    });
+    // Suspended on Saturday 13 June only: no día hábil added back, the date rests on the answer.
+    expect(await suspensionOf(row, '2026-06-16')).toEqual({
+      status: 'ended',
+      first_day: '2026-06-13',
+      last_day: '2026-06-13',
+      days: 0,
+      unit: 'business_days',
     });
   });
 
@@ -118,6 +150,14 @@ describe('a requirement and the maximum term', () => {
       presumed_denied_at: null,
     });
     expect(deadlinesOf(answered, '2026-10-22', cal)).toMatchObject({ presumed_denied_at: '2026-10-22' });
+    // In months the suspended días naturales count: Tuesday 20 and Wednesday 21 October.
+    expect(await suspensionOf(answered, '2026-10-22')).toEqual({
+      status: 'ended',
+      first_day: '2026-10-20',
+      last_day: '2026-10-21',
+      days: 2,
+      unit: 'natural_days',
+    });
   });
 
   it('notified after the term ended, suspends nothing, and the citizen is not told the clock stopped', async () => {
@@ -134,5 +174,12 @@ describe('a requirement and the maximum term', () => {
     const said = legalDatesOf(row, { silence_effect: 'negative' }, deadlines, cal).map((d) => d.code);
     expect(said).toContain('presumed_denied');
     expect(said).not.toContain('clock_suspended');
+    expect(await suspensionOf(row, '2026-06-17')).toEqual({
+      status: 'none',
+      first_day: null,
+      last_day: null,
+      days: null,
+      unit: null,
+    });
   });
 });

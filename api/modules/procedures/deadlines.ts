@@ -83,10 +83,23 @@ export function maxResolutionBase(
 }
 
 export interface Suspension {
+  /** The requirement that suspends the term. */
+  id: string;
   from: string;
   /** Exclusive end; undefined while the requirement is still open. */
   until?: string;
 }
+
+/**
+ * What one requirement did to the maximum term: `running` while it suspends it (the term's end
+ * is not known), `ended` with the days it added back (días hábiles for a term in días hábiles,
+ * días naturales for one in months), or `none` when its notification took effect after the term
+ * had ended (silence had arisen).
+ */
+export type SuspensionEffect =
+  | { status: 'running'; firstDay: string }
+  | { status: 'ended'; firstDay: string; lastDay: string; days: number; unit: 'business_days' | 'natural_days' }
+  | { status: 'none' };
 
 function businessDaysBetween(cal: CalendarSnapshot, from: string, until: string, places: readonly Place[]): number {
   let n = 0;
@@ -112,6 +125,23 @@ export function maxResolutionDate(
   suspensions: readonly Suspension[],
   places: readonly Place[],
 ): DeadlineResult | null {
+  return suspendedTerm(cal, registeredOn, base, term, suspensions, places).result;
+}
+
+/**
+ * `maxResolutionDate`, with what each suspension did (by requirement id), so that the date can be
+ * counted again by hand: the suspensions applied, their days, and those that suspended nothing.
+ * A suspension after one still running is not judged yet (it has no entry).
+ */
+export function suspendedTerm(
+  cal: CalendarSnapshot,
+  registeredOn: string,
+  base: DeadlineResult,
+  term: Term,
+  suspensions: readonly Suspension[],
+  places: readonly Place[],
+): { result: DeadlineResult | null; effects: Map<string, SuspensionEffect> } {
+  const effects = new Map<string, SuspensionEffect>();
   const inOrder = [...suspensions].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
   const parts = [base];
   let date = base.deadline;
@@ -121,15 +151,25 @@ export function maxResolutionDate(
   let monthsEnd: DeadlineResult | undefined;
   for (const s of inOrder) {
     // Notified after the last day of the term (the suspension would start two days after it).
-    if (s.from > addDays(date, 1)) continue;
-    if (!s.until) return null;
+    if (s.from > addDays(date, 1)) {
+      effects.set(s.id, { status: 'none' });
+      continue;
+    }
+    if (!s.until) {
+      effects.set(s.id, { status: 'running', firstDay: s.from });
+      return { result: null, effects };
+    }
     applied = true;
+    const lastDay = addDays(s.until, -1);
     if (term.unit === 'months') {
-      suspendedDays += Math.round((Date.parse(s.until) - Date.parse(s.from)) / 86_400_000);
+      const days = Math.round((Date.parse(s.until) - Date.parse(s.from)) / 86_400_000);
+      effects.set(s.id, { status: 'ended', firstDay: s.from, lastDay, days, unit: 'natural_days' });
+      suspendedDays += days;
       monthsEnd = addNaturalDays(cal, addMonthsToDate(registeredOn, term.value), suspendedDays, places);
       if (monthsEnd.deadline > date) date = monthsEnd.deadline;
     } else {
       const lost = businessDaysBetween(cal, s.from, s.until, places);
+      effects.set(s.id, { status: 'ended', firstDay: s.from, lastDay, days: lost, unit: 'business_days' });
       if (lost > 0) {
         const step = addBusinessDays(cal, date, lost, places);
         parts.push(step);
@@ -138,16 +178,15 @@ export function maxResolutionDate(
     }
     // A term that had nothing left when the suspension began ends no earlier than the suspension
     // (the last day moved to a working one): counted back, it would end while it was suspended.
-    const lastSuspended = addDays(s.until, -1);
-    if (date < lastSuspended) {
-      const floor = addNaturalDays(cal, lastSuspended, 0, places);
+    if (date < lastDay) {
+      const floor = addNaturalDays(cal, lastDay, 0, places);
       parts.push(floor);
       date = floor.deadline;
     }
   }
-  if (!applied) return base;
+  if (!applied) return { result: base, effects };
   if (monthsEnd) parts.push(monthsEnd);
-  return combineResults(date, parts);
+  return { result: combineResults(date, parts), effects };
 }
 
 export function requirementDeadline(

@@ -12,7 +12,6 @@ import {
   basisOf,
   type DeadlineBasis,
   maxResolutionBase,
-  maxResolutionDate,
   notificationEffectiveOn,
   placesOf,
   presumedDeniedOn,
@@ -21,6 +20,8 @@ import {
   REQUIREMENT_DAYS,
   REQUIREMENT_EXTENSION_DAYS,
   requirementDeadline,
+  suspendedTerm,
+  type SuspensionEffect,
   withTermGrade,
 } from './deadlines';
 import type { ProcedureRow, ProcedureStateRow, RequirementJson } from './queries';
@@ -99,6 +100,16 @@ type DeadlineName = Procedure['deadlines']['unavailable'][number]['deadline'];
 
 /** Time-driven facts, computed from the clock and the calendar on every read, each with its basis. */
 export function deadlinesOf(row: ProcedureStateRow, today: string, cal: CalendarSnapshot): Procedure['deadlines'] {
+  return legalTermsOf(row, today, cal).deadlines;
+}
+
+/** The procedure's deadlines, and what each requirement did to its maximum term (by requirement id). */
+function legalTermsOf(
+  row: ProcedureStateRow,
+  today: string,
+  cal: CalendarSnapshot,
+): { deadlines: Procedure['deadlines']; suspensions: Map<string, SuspensionEffect> } {
+  let suspensions = new Map<string, SuspensionEffect>();
   const places = placesOf(cal, row);
   const unavailable: Procedure['deadlines']['unavailable'] = [];
   /** `compute`'s answer; null when it reaches a year without holiday data: stated, never guessed. */
@@ -142,23 +153,32 @@ export function deadlinesOf(row: ProcedureStateRow, today: string, cal: Calendar
   if (openRequirement) result.basis.requirement_deadline = requirementBasis(cal, row, openRequirement, openTerm);
   const registeredOn = row.registered_on;
   const maxBase = row.max_resolution_base;
-  if (maxBase === null || registeredOn === null) return result;
+  if (maxBase === null || registeredOn === null) return { deadlines: result, suspensions };
   const terms = procedureTypeTerms(cal, row.type);
   const term = { value: terms.max_term_value, unit: terms.max_term_unit };
   const max = known('max_resolution_date', () => {
     // From the requirement's notification (art. 22.1.a), which takes effect when it is opened or deemed
     // rejected (art. 43.2), not when it is made available; until it is answered or, unanswered, until
     // the term it granted (the extension included) has passed: "o, en su defecto, por el del plazo concedido".
-    const suspensions = row.requirements.flatMap((r: RequirementJson) => {
+    const requirementSuspensions = row.requirements.flatMap((r: RequirementJson) => {
       const notifiedOn = requirementNotifiedOn(cal, row, r, today);
       if (notifiedOn === null) return [];
       const granted = requirementDeadline(cal, notifiedOn, r.extended, places).deadline;
       const lastDay = r.answered_on && r.answered_on <= granted ? r.answered_on : today > granted ? granted : null;
-      return [{ from: addDays(notifiedOn, 1), until: lastDay ? addDays(lastDay, 1) : undefined }];
+      return [{ id: r.id, from: addDays(notifiedOn, 1), until: lastDay ? addDays(lastDay, 1) : undefined }];
     });
     const base = maxResolutionBase(cal, registeredOn, term, places);
     // The stored base is authoritative (recomputed whenever the calendar changes); the basis describes it.
-    return maxResolutionDate(cal, registeredOn, { ...base, deadline: maxBase }, term, suspensions, places);
+    const counted = suspendedTerm(
+      cal,
+      registeredOn,
+      { ...base, deadline: maxBase },
+      term,
+      requirementSuspensions,
+      places,
+    );
+    suspensions = counted.effects;
+    return counted.result;
   });
   result.max_resolution_date = max?.deadline ?? null;
   // Counted, the date says it: null while a requirement notified within the term is unanswered.
@@ -204,7 +224,26 @@ export function deadlinesOf(row: ProcedureStateRow, today: string, cal: Calendar
         )
       : null;
   }
-  return result;
+  return { deadlines: result, suspensions };
+}
+
+/** What a requirement did to the maximum term, as responses state it; null while it has done nothing yet or cannot be counted. */
+function suspensionOf(effect: SuspensionEffect | undefined): ProcedureSummary['requirements'][number]['suspension'] {
+  if (!effect) return null;
+  switch (effect.status) {
+    case 'running':
+      return { status: 'running', first_day: effect.firstDay, last_day: null, days: null, unit: null };
+    case 'ended':
+      return {
+        status: 'ended',
+        first_day: effect.firstDay,
+        last_day: effect.lastDay,
+        days: effect.days,
+        unit: effect.unit,
+      };
+    case 'none':
+      return { status: 'none', first_day: null, last_day: null, days: null, unit: null };
+  }
 }
 
 /** The basis of a requirement's deadline: counted from the day after its notification took effect; null while it has not. */
@@ -235,6 +274,7 @@ function iso(value: string | null): string | null {
  * shown by `toProcedure`, to a read under the client's consent (which the access log records).
  */
 export function toProcedureSummary(row: ProcedureStateRow, today: string, cal: CalendarSnapshot): ProcedureSummary {
+  const { deadlines, suspensions } = legalTermsOf(row, today, cal);
   return {
     id: row.id,
     object: 'procedure',
@@ -249,7 +289,7 @@ export function toProcedureSummary(row: ProcedureStateRow, today: string, cal: C
     registry_entry_number: row.registry_entry_number,
     submitted_at: row.submitted_at?.toISOString() ?? null,
     registered_on: row.registered_on,
-    deadlines: deadlinesOf(row, today, cal),
+    deadlines,
     resolution: resolutionOf(row),
     requirements: row.requirements.map((r) => {
       const term = requirementTerm(cal, row, r, today);
@@ -265,6 +305,7 @@ export function toProcedureSummary(row: ProcedureStateRow, today: string, cal: C
         counting_from: term?.countingFrom ?? null,
         deemed_rejected_on: term?.deemedRejectedOn ?? null,
         extended: r.extended,
+        suspension: suspensionOf(suspensions.get(r.id)),
         // Past its deadline unanswered it is expired, though a late answer is still admitted until the withdrawal is declared (art. 73.3).
         status: r.status === 'open' && term?.deadline && today > term.deadline ? 'expired' : r.status,
         answered_at: iso(r.answered_at),

@@ -32,6 +32,33 @@ export const UpdateProcedureBody = z
   .strict()
   .openapi('UpdateProcedureRequest', { example: { form: JUB_FORM_EXAMPLE } });
 
+const RequirementSuspensionSchema = z
+  .object({
+    status: z.enum(['running', 'ended', 'none']).openapi({
+      description:
+        '`running`: the maximum term is suspended by this requirement now (its end is not known until it is answered or its term passes); `ended`: it suspended the term from `first_day` to `last_day` and `days` were added back; `none`: its notification took effect after the maximum term had ended, so it suspended nothing (silence had arisen).',
+    }),
+    first_day: z.string().nullable().openapi({
+      format: 'date',
+      description: 'First day of the suspension: the day after the notification took effect.',
+    }),
+    last_day: z.string().nullable().openapi({
+      format: 'date',
+      description:
+        'Last day of the suspension: the day it was answered, or the last day of its term when it was not answered in time; null while running.',
+    }),
+    days: z.number().int().nullable().openapi({
+      description:
+        'Days added back to the maximum term: the días hábiles within the suspension for a term in días hábiles, its días naturales for a term in months.',
+    }),
+    unit: z.enum(['business_days', 'natural_days']).nullable(),
+  })
+  .nullable()
+  .openapi('RequirementSuspension', {
+    description:
+      'What this requirement did to the maximum resolution term (art. 22.1.a LPAC), so that `max_resolution_date` can be counted again by hand. Null while its notification has not taken effect (the term still runs), before filing, or when the term reaches a year with no holiday data.',
+  });
+
 /** A requirement's state and term, as lists show it (without its message or the answer's). */
 const requirementState = {
   id: z.string(),
@@ -58,6 +85,7 @@ const requirementState = {
     description: 'The day its notification is deemed rejected if nobody opens it by then.',
   }),
   extended: z.boolean(),
+  suspension: RequirementSuspensionSchema,
   status: z.enum(['open', 'answered', 'expired']),
   answered_at: z.string().nullable(),
 };
@@ -134,7 +162,7 @@ const ProcedureDeadlinesSchema = z
     }),
     max_resolution_date: z.string().nullable().openapi({
       description:
-        'Legal maximum date to resolve and notify, suspensions included; null while the term is suspended by a requirement (until it is answered or its term passes, the date is not known); never earlier than the last day of a suspension. A requirement whose notification has not taken effect does not move it yet.',
+        'Legal maximum date to resolve and notify, suspensions included; null while the term is suspended by a requirement (until it is answered or its term passes, the date is not known); never earlier than the last day of a suspension. A requirement whose notification has not taken effect does not move it yet. The `suspension` of each requirement states the days it added back, to count the date again by hand.',
     }),
     presumed_denied_at: z.string().nullable().openapi({
       description: 'Set once silence applies (desestimación presunta); the body may still resolve later.',

@@ -4912,7 +4912,7 @@ export interface components {
              * @enum {string}
              */
             clock: "not_started" | "running" | "suspended" | "stopped";
-            /** @description Legal maximum date to resolve and notify, suspensions included; null while the term is suspended by a requirement (until it is answered or its term passes, the date is not known); never earlier than the last day of a suspension. A requirement whose notification has not taken effect does not move it yet. */
+            /** @description Legal maximum date to resolve and notify, suspensions included; null while the term is suspended by a requirement (until it is answered or its term passes, the date is not known); never earlier than the last day of a suspension. A requirement whose notification has not taken effect does not move it yet. The `suspension` of each requirement states the days it added back, to count the date again by hand. */
             max_resolution_date: string | null;
             /** @description Set once silence applies (desestimación presunta); the body may still resolve later. */
             presumed_denied_at: string | null;
@@ -4983,12 +4983,35 @@ export interface components {
              */
             deemed_rejected_on: string | null;
             extended: boolean;
+            suspension: components["schemas"]["RequirementSuspension"];
             /** @enum {string} */
             status: "open" | "answered" | "expired";
             answered_at: string | null;
             message: string;
             response_message: string | null;
         };
+        /** @description What this requirement did to the maximum resolution term (art. 22.1.a LPAC), so that `max_resolution_date` can be counted again by hand. Null while its notification has not taken effect (the term still runs), before filing, or when the term reaches a year with no holiday data. */
+        RequirementSuspension: {
+            /**
+             * @description `running`: the maximum term is suspended by this requirement now (its end is not known until it is answered or its term passes); `ended`: it suspended the term from `first_day` to `last_day` and `days` were added back; `none`: its notification took effect after the maximum term had ended, so it suspended nothing (silence had arisen).
+             * @enum {string}
+             */
+            status: "running" | "ended" | "none";
+            /**
+             * Format: date
+             * @description First day of the suspension: the day after the notification took effect.
+             */
+            first_day: string | null;
+            /**
+             * Format: date
+             * @description Last day of the suspension: the day it was answered, or the last day of its term when it was not answered in time; null while running.
+             */
+            last_day: string | null;
+            /** @description Days added back to the maximum term: the días hábiles within the suspension for a term in días hábiles, its días naturales for a term in months. */
+            days: number | null;
+            /** @enum {string|null} */
+            unit: "business_days" | "natural_days" | null;
+        } | null;
         /**
          * @example {
          *       "type": "JUB",
@@ -5183,6 +5206,7 @@ export interface components {
              */
             deemed_rejected_on: string | null;
             extended: boolean;
+            suspension: components["schemas"]["RequirementSuspension"];
             /** @enum {string} */
             status: "open" | "answered" | "expired";
             answered_at: string | null;
