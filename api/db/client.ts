@@ -43,7 +43,10 @@ export interface SqlOptions {
  * And a statement sent on a reserved connection the server had closed (a restart, a terminated
  * backend, in the middle of a transaction) was written to a null socket: a TypeError thrown out of
  * a timer, which ends the process, and a statement that never settled. It now fails with
- * CONNECTION_CLOSED, and `begin` (db/sql.ts) hands no such connection back to the pool. And a
+ * CONNECTION_CLOSED, and `begin` (db/sql.ts) hands no such connection back to the pool. And when
+ * the server ended a connection with a statement in flight (a terminated backend), the error it
+ * sent for it outlived the socket: the next connection failed with it whatever reopened it, and a
+ * reservation failed that way kept the connection for good, every later query waiting. And a
  * statement already prepared on a connection is found again by its shape (its call site's
  * template, the fragments, identifiers and unsafe text nested in it, its parameters' types)
  * instead of by its text, which the driver otherwise builds from the fragments and hashes on every

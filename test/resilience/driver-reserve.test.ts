@@ -6,6 +6,11 @@
 // ending a connection a reservation waited for is covered too (a restart or failover under load),
 // and so is the server ending the connection of a transaction in progress: its next statement was
 // written to a null socket, which threw out of a timer (ending the process) and never settled.
+// And the server ending a connection while a statement ran on it (a terminated backend, right
+// after it answered the rollback of a failed transaction and took the statement waiting for the
+// pool): its last error outlived the socket, and the next connection failed with it the
+// reservation that opened it, which then held that connection for good: every later query of the
+// pool waited forever.
 import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
 
@@ -121,4 +126,57 @@ describe('reserving a connection for a transaction', () => {
       }
     },
   );
+
+  for (const opener of ['begin', 'sql.begin'] as const) {
+    it.skipIf(!postgresUrl)(
+      `serves the pool after the server ends a connection right after answering a rollback (${opener})`,
+      async () => {
+        const name = `puente-rolled-back-${opener}`;
+        const admin = createSql(postgresUrl!, { max: 1 });
+        let terminated: Promise<unknown> | undefined;
+        const sql = createSql(postgresUrl!, {
+          max: 1,
+          applicationName: name,
+          // The statement waiting for the pool is sent as soon as the rollback is answered and the
+          // connection comes back: the server is told to end that backend then, while it runs.
+          debug: (_connection, query) => {
+            if (query.includes('pg_sleep') && !terminated)
+              terminated = admin`
+                select pg_terminate_backend(pid) from pg_stat_activity where application_name = ${name}`.execute();
+          },
+        });
+        try {
+          await sql`select 1`;
+          let waiting: Promise<unknown> | undefined;
+          const work = async (tx: Sql) => {
+            // The pool's one connection is the transaction's: this waits for it.
+            waiting = sql`select pg_sleep(5)`.catch((error: unknown) => error);
+            await tx`select 1/0`;
+          };
+          const failed = opener === 'begin' ? begin(sql, work) : sql.begin((tx) => work(tx as unknown as Sql));
+          await expect(within(10_000, failed, 'the failed transaction')).rejects.toMatchObject({ code: '22012' });
+          expect(await within(10_000, waiting!, 'the statement that waited')).toMatchObject({
+            code: 'CONNECTION_CLOSED',
+          });
+          await terminated;
+          // Unpatched: the next transaction failed with the ended backend's error (57P01), and the
+          // query after it never settled.
+          const next = await within(
+            10_000,
+            begin(sql, (tx) => tx<{ three: number }[]>`select 3 as three`).then(
+              (rows) => rows[0]!.three,
+              (error: unknown) => error,
+            ),
+            'the next transaction',
+          );
+          const later = await within(10_000, sql<{ four: number }[]>`select 4 as four`, 'a later query');
+          expect(next).toBe(3);
+          expect(later[0]!.four).toBe(4);
+        } finally {
+          await sql.end({ timeout: 1 });
+          await admin.end();
+        }
+      },
+    );
+  }
 });

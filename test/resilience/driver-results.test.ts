@@ -8,7 +8,9 @@
 // each class. The same patch builds each row from a template of the statement's columns: a plain
 // object given more than a dozen properties by computed key (as the driver names a row's columns)
 // turns into a dictionary, slow to fill and slow to read, and most of Puente's rows are wider. And
-// it sends bytes (a document's content) in binary rather than as hex text of twice the size.
+// it sends bytes (a document's content) in binary rather than as hex text of twice the size. And a
+// connection the server ended in the middle of a result no longer passes that result's error and
+// its count of rows read on to the statement that reopens it.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { type AddressInfo, connect, createServer } from 'node:net';
@@ -178,5 +180,33 @@ describe("the driver's queries and results", () => {
       expect(dropped.length, dropped.join('\n')).toBeLessThan(3);
     },
     30_000,
+  );
+
+  it.skipIf(!postgresUrl)(
+    'the next statement after the server ended a connection in the middle of a result gets its own rows',
+    async () => {
+      const name = 'puente-ended-mid-result';
+      const sql = createSql(postgresUrl!, { max: 1, applicationName: name });
+      const admin = createSql(postgresUrl!, { max: 1 });
+      try {
+        await sql`select 1`;
+        // The server has 49 rows out and waits before the 50th when it is told to end the backend.
+        const cut = sql`select x, pg_sleep(case when x = 50 then 30 else 0 end) from generate_series(1, 60) x`.catch(
+          (error: unknown) => error,
+        );
+        await new Promise((r) => setTimeout(r, 500));
+        await admin`select pg_terminate_backend(pid) from pg_stat_activity where application_name = ${name}`;
+        expect(await cut).toMatchObject({ code: 'CONNECTION_CLOSED' });
+        // Unpatched: the first failed with the ended backend's error (57P01), and the second came
+        // back as 49 empty slots and then its row.
+        const first = await sql<{ one: number }[]>`select 1 as one`.catch((error: unknown) => error);
+        expect(first).toEqual([{ one: 1 }]);
+        const second = await sql<{ two: number }[]>`select 2 as two`;
+        expect([...second]).toEqual([{ two: 2 }]);
+      } finally {
+        await sql.end({ timeout: 1 });
+        await admin.end();
+      }
+    },
   );
 });
