@@ -76,7 +76,9 @@ await carmen.procedures.documents.upload(draft.id, {
 await carmen.procedures.requirements.respond(draft.id, requirement.id, {
   message: 'Adjuntamos el certificado de empresa.',
 });
-const approved = await puente.sandbox.advanceProcedure(draft.id, { action: 'approve', amount: 1456.32 });
+await puente.sandbox.advanceProcedure(draft.id, { action: 'approve', amount: 1456.32 });
+// The resolution's text and amount are the client's contents: read under their consent (and logged).
+const approved = await carmen.procedures.retrieve(draft.id);
 console.log(`Resolution: ${approved.resolution?.outcome} (${approved.resolution?.amount} €/month)`);
 
 const timeline = await carmen.procedures.timeline(draft.id);

@@ -43,6 +43,11 @@ export function addDays(date: string, n: number): string {
   return isoDay(new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000));
 }
 
+/** Days from `from` to `until` (dates, `until` excluded): 0 when they are the same day. */
+export function daysBetween(from: string, until: string): number {
+  return Math.round((Date.parse(`${until}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
 /** Date to date; when the target month is shorter, its last day (Ley 39/2015, art. 30.4). */
 export function addMonths(date: string, n: number): string {
   const start = new Date(`${date}T00:00:00Z`);

@@ -95,7 +95,10 @@ describe('the list of procedures', () => {
       )[0]!.n;
     const before = await logged();
 
+    statements.sent.length = 0;
     const page = await expectJson(await t.request('/v1/procedures', { headers: auth(c.orgKey) }), 200);
+    // The page's statement does not even read the contents.
+    expect(statements.sent[1]).not.toMatch(/p\.form|resolution_text|resolution_amount/);
     const [listedDraft, listedFiled] = page.data;
     expect([listedDraft.id, listedFiled.id]).toEqual([draft.id, filed.id]);
     for (const item of page.data) expect(item).not.toHaveProperty('form');
@@ -113,6 +116,8 @@ describe('the list of procedures', () => {
     });
     expect(listedFiled.requirements[0]).not.toHaveProperty('message');
     expect(listedFiled.requirements[0]).not.toHaveProperty('response_message');
+    // Answered the day it was opened (answering opens it): it suspended nothing.
+    expect(listedFiled.requirements[0].suspension).toEqual({ status: 'none', reason: 'answered_when_notified' });
     expect(listedDraft.missing_documents.length).toBeGreaterThan(0);
     // Listing reads none of a client's contents, so nothing is written to their log.
     expect(await logged()).toBe(before);

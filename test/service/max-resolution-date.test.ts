@@ -69,8 +69,23 @@ describe('the maximum resolution date of a term in months, suspended by a requir
     expect(result!.deadline).toBe('2026-09-10');
     // What each one added, as the procedure states it for a count by hand.
     expect(Object.fromEntries(effects)).toEqual({
-      req_a: { status: 'ended', firstDay: '2026-04-01', lastDay: '2026-04-05', days: 5, unit: 'natural_days' },
-      req_b: { status: 'ended', firstDay: '2026-05-04', lastDay: '2026-05-06', days: 3, unit: 'natural_days' },
+      // 2 September + 5 = Monday 7 September; + 3 more = Thursday 10 September.
+      req_a: {
+        status: 'ended',
+        firstDay: '2026-04-01',
+        lastDay: '2026-04-05',
+        days: 5,
+        unit: 'natural_days',
+        maxDateAfter: '2026-09-07',
+      },
+      req_b: {
+        status: 'ended',
+        firstDay: '2026-05-04',
+        lastDay: '2026-05-06',
+        days: 3,
+        unit: 'natural_days',
+        maxDateAfter: '2026-09-10',
+      },
     });
   });
 

@@ -38,11 +38,11 @@ function procedure(over: Record<string, unknown>): Row {
 }
 
 /** A requirement made available on `availableOn`, opened on `openedOn`, answered on `answeredOn`. */
-function required(availableOn: string, openedOn: string | null, answeredOn: string | null) {
+function required(availableOn: string, openedOn: string | null, answeredOn: string | null, id = 's') {
   return {
     requirements: [
       {
-        id: 'req_s',
+        id: `req_${id}`,
         kinds: ['COMPANY_CERT'],
         message: 'Falta el certificado.',
         notified_at: `${availableOn}T09:00:00Z`,
@@ -57,9 +57,9 @@ function required(availableOn: string, openedOn: string | null, answeredOn: stri
     ],
     notifications: [
       {
-        id: 'ntf_s',
+        id: `ntf_${id}`,
         kind: 'requirement',
-        requirement_id: 'req_s',
+        requirement_id: `req_${id}`,
         content: {},
         made_available_at: `${availableOn}T09:00:00Z`,
         made_available_on: availableOn,
@@ -73,8 +73,8 @@ function required(availableOn: string, openedOn: string | null, answeredOn: stri
 }
 
 /** What the procedure says its one requirement did to the maximum term, on `today`. */
-async function suspensionOf(row: Row, today: string) {
-  return toProcedureSummary(row, today, await readSnapshot(t.sql)).requirements[0]!.suspension;
+async function suspensionOf(row: Row, today: string, index = 0) {
+  return toProcedureSummary(row, today, await readSnapshot(t.sql)).requirements[index]!.suspension;
 }
 
 describe('a requirement and the maximum term', () => {
@@ -91,19 +91,14 @@ describe('a requirement and the maximum term', () => {
       presumed_denied_at: '2026-06-27',
     });
     // Said on the requirement, for a count by hand: 3–6, 9–13 and 16 March, 10 días hábiles added back.
-    expect(await suspensionOf(row, '2026-03-10')).toEqual({
-      status: 'running',
-      first_day: '2026-03-03',
-      last_day: null,
-      days: null,
-      unit: null,
-    });
+    expect(await suspensionOf(row, '2026-03-10')).toEqual({ status: 'running', first_day: '2026-03-03' });
     expect(await suspensionOf(row, '2026-12-01')).toEqual({
       status: 'ended',
       first_day: '2026-03-03',
       last_day: '2026-03-16',
       days: 10,
       unit: 'business_days',
+      max_resolution_date_after: '2026-06-26',
     });
   });
 
@@ -115,13 +110,15 @@ describe('a requirement and the maximum term', () => {
       max_resolution_date: '2026-06-15',
       presumed_denied_at: '2026-06-16',
     });
-    // Suspended on Saturday 13 June only: no día hábil added back, the date rests on the answer.
+    // Suspended on Saturday 13 June only: no día hábil added back; the date rests on the last
+    // suspended day, moved to Monday 15 June, and says so.
     expect(await suspensionOf(row, '2026-06-16')).toEqual({
       status: 'ended',
       first_day: '2026-06-13',
       last_day: '2026-06-13',
       days: 0,
       unit: 'business_days',
+      max_resolution_date_after: '2026-06-15',
     });
   });
 
@@ -157,6 +154,8 @@ describe('a requirement and the maximum term', () => {
       last_day: '2026-10-21',
       days: 2,
       unit: 'natural_days',
+      // 17 October + 2 = Monday 19 October, before the last suspended day: the 21st.
+      max_resolution_date_after: '2026-10-21',
     });
   });
 
@@ -174,12 +173,63 @@ describe('a requirement and the maximum term', () => {
     const said = legalDatesOf(row, { silence_effect: 'negative' }, deadlines, cal).map((d) => d.code);
     expect(said).toContain('presumed_denied');
     expect(said).not.toContain('clock_suspended');
-    expect(await suspensionOf(row, '2026-06-17')).toEqual({
-      status: 'none',
-      first_day: null,
-      last_day: null,
-      days: null,
-      unit: null,
+    expect(await suspensionOf(row, '2026-06-17')).toEqual({ status: 'none', reason: 'notified_after_term' });
+  });
+
+  it('answered the day its notification took effect, suspends nothing', async () => {
+    const cal = await readSnapshot(t.sql);
+    // Opened and answered on Monday 2 March: not one day suspended, 12 June stands.
+    const row = procedure({ status: 'in_review', ...required('2026-03-02', '2026-03-02', '2026-03-02') });
+    expect(deadlinesOf(row, '2026-03-10', cal)).toMatchObject({ clock: 'running', max_resolution_date: '2026-06-12' });
+    expect(await suspensionOf(row, '2026-03-10')).toEqual({ status: 'none', reason: 'answered_when_notified' });
+  });
+
+  it('unanswered when the procedure ended, stopped suspending it that day', async () => {
+    const cal = await readSnapshot(t.sql);
+    // Opened Monday 2 March, the client withdrew on Thursday 5 March, within the 10 días hábiles.
+    const row = procedure({
+      status: 'withdrawn',
+      withdrawn_at: new Date('2026-03-05T10:00:00Z'),
+      ...required('2026-03-02', '2026-03-02', null),
+    });
+    // Suspended 3, 4 and 5 March (3 días hábiles): 12 June + 3 = Wednesday 17 June, then and later.
+    for (const today of ['2026-03-10', '2026-12-01']) {
+      expect(deadlinesOf(row, today, cal)).toMatchObject({ clock: 'stopped', max_resolution_date: '2026-06-17' });
+      expect(await suspensionOf(row, today)).toEqual({
+        status: 'ended',
+        first_day: '2026-03-03',
+        last_day: '2026-03-05',
+        days: 3,
+        unit: 'business_days',
+        max_resolution_date_after: '2026-06-17',
+      });
+    }
+  });
+
+  it('after another that ended on the last day, counts from the date that one left', async () => {
+    const cal = await readSnapshot(t.sql);
+    // The first is opened Friday 12 June (the last day) and answered Saturday 13: the date moves to
+    // Monday 15. The second is opened Sunday 14 June and answered Friday 19: 15–19 June are 5 días
+    // hábiles, added to the 15th: 16, 17, 18, 19 and Monday 22 June.
+    const first = required('2026-06-12', '2026-06-12', '2026-06-13', 'a');
+    const second = required('2026-06-14', '2026-06-14', '2026-06-19', 'b');
+    const row = procedure({
+      status: 'in_review',
+      requirements: [...first.requirements, ...second.requirements],
+      notifications: [...first.notifications, ...second.notifications],
+    });
+    expect(deadlinesOf(row, '2026-06-22', cal)).toMatchObject({ max_resolution_date: '2026-06-22' });
+    expect(await suspensionOf(row, '2026-06-22', 0)).toMatchObject({
+      days: 0,
+      max_resolution_date_after: '2026-06-15',
+    });
+    expect(await suspensionOf(row, '2026-06-22', 1)).toEqual({
+      status: 'ended',
+      first_day: '2026-06-15',
+      last_day: '2026-06-19',
+      days: 5,
+      unit: 'business_days',
+      max_resolution_date_after: '2026-06-22',
     });
   });
 });

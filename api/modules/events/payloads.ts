@@ -205,18 +205,15 @@ export const EVENT_PAYLOADS: Record<
     example: { ...openRequirement, deadline: '2026-03-24' },
   },
   'procedure.resolved': {
-    summary: 'The managing body resolved a procedure.',
+    summary:
+      "The managing body resolved a procedure. The resolution's text and amount are the client's contents: read them with the procedure, under the client's consent.",
     schema: z.object({
       procedure_id: procedureId,
       type: procedureType,
       status: procedureStatus,
       outcome: z.enum(RESOLUTIONS),
-      amount: z
-        .number()
-        .nullable()
-        .openapi({ description: 'The monthly amount granted, in euros, when there is one.', example: 1412.5 }),
     }),
-    example: { procedure_id: ids.procedure, type: 'JUB', status: 'approved', outcome: 'approved', amount: 1412.5 },
+    example: { procedure_id: ids.procedure, type: 'JUB', status: 'approved', outcome: 'approved' },
   },
   'procedure.presumed_denied': {
     summary: 'The maximum resolution term passed without a decision (silencio administrativo).',

@@ -9,7 +9,7 @@ import {
   type ProcedurePlaces,
   requirementDeadline,
 } from '../procedures/deadlines';
-import type { NotificationJson, ProcedureRow, RequirementJson } from '../procedures/queries';
+import type { NotificationStateJson, ProcedureStateRow, RequirementStateJson } from '../procedures/queries';
 
 /** What a notification's term is for: curing a requirement, filing a reclamación previa, or the standstill before caducidad. */
 export type TermBasis = 'requirement' | 'prior_claim' | 'lapse_warning';
@@ -38,9 +38,9 @@ export interface NotificationTerm {
 }
 
 /** What a term is computed from: the procedure's places (art. 30.6) and its requirements (for the extension). */
-export type TermRow = ProcedurePlaces & { requirements: ReadonlyArray<Pick<RequirementJson, 'id' | 'extended'>> };
+export type TermRow = ProcedurePlaces & { requirements: ReadonlyArray<Pick<RequirementStateJson, 'id' | 'extended'>> };
 
-function basisOf(n: Pick<NotificationJson, 'kind' | 'content'>): TermBasis | null {
+function basisOf(n: Pick<NotificationStateJson, 'kind' | 'content'>): TermBasis | null {
   if (n.kind === 'requirement') return 'requirement';
   if (n.kind === 'lapse_warning') return 'lapse_warning';
   if (n.kind === 'resolution' && (n.content.outcome === 'denied' || n.content.outcome === 'partially_approved'))
@@ -56,7 +56,7 @@ function basisOf(n: Pick<NotificationJson, 'kind' | 'content'>): TermBasis | nul
 export function notificationTerm(
   cal: CalendarSnapshot,
   row: TermRow,
-  n: NotificationJson,
+  n: NotificationStateJson,
   today: string,
 ): NotificationTerm {
   const places = placesOf(cal, row);
@@ -88,16 +88,16 @@ export function notificationTerm(
 
 /** The notification of a requirement (every requirement has one). */
 export function requirementNotification(
-  row: Pick<ProcedureRow, 'notifications'>,
+  row: Pick<ProcedureStateRow, 'notifications'>,
   requirementId: string,
-): NotificationJson | undefined {
+): NotificationStateJson | undefined {
   return row.notifications.find((n) => n.kind === 'requirement' && n.requirement_id === requirementId);
 }
 
 /** The latest notification of a kind. */
 export function latestNotification(
-  row: Pick<ProcedureRow, 'notifications'>,
-  kind: NotificationJson['kind'],
-): NotificationJson | undefined {
+  row: Pick<ProcedureStateRow, 'notifications'>,
+  kind: NotificationStateJson['kind'],
+): NotificationStateJson | undefined {
   return row.notifications.filter((n) => n.kind === kind).at(-1);
 }

@@ -16,7 +16,7 @@ import {
   procedureTypeTerms,
   regionPlace,
 } from '../../lib/calendar';
-import { addDays, addMonths as addMonthsToDate } from '../../lib/dates';
+import { addDays, addMonths as addMonthsToDate, daysBetween } from '../../lib/dates';
 import { type Confidence, REGION_CODES, type RegionCode } from '../../lib/holidays';
 
 /** Días hábiles to cure a requirement (art. 68), and the one extension that may be asked. */
@@ -85,21 +85,30 @@ export function maxResolutionBase(
 export interface Suspension {
   /** The requirement that suspends the term. */
   id: string;
+  /** First day suspended. */
   from: string;
-  /** Exclusive end; undefined while the requirement is still open. */
+  /** The day after the last one suspended (exclusive); undefined while the requirement is still open. */
   until?: string;
 }
 
 /**
  * What one requirement did to the maximum term: `running` while it suspends it (the term's end
- * is not known), `ended` with the days it added back (días hábiles for a term in días hábiles,
- * días naturales for one in months), or `none` when its notification took effect after the term
- * had ended (silence had arisen).
+ * is not known); `ended` with its first and last day (inclusive), the days it added back (días
+ * hábiles for a term in días hábiles, días naturales for one in months) and the maximum date once
+ * it is counted; or `none`, with why: its notification took effect after the term had ended
+ * (silence had arisen), or it was answered the day its notification took effect.
  */
 export type SuspensionEffect =
   | { status: 'running'; firstDay: string }
-  | { status: 'ended'; firstDay: string; lastDay: string; days: number; unit: 'business_days' | 'natural_days' }
-  | { status: 'none' };
+  | {
+      status: 'ended';
+      firstDay: string;
+      lastDay: string;
+      days: number;
+      unit: 'business_days' | 'natural_days';
+      maxDateAfter: string;
+    }
+  | { status: 'none'; reason: 'notified_after_term' | 'answered_when_notified' };
 
 function businessDaysBetween(cal: CalendarSnapshot, from: string, until: string, places: readonly Place[]): number {
   let n = 0;
@@ -152,26 +161,30 @@ export function suspendedTerm(
   for (const s of inOrder) {
     // Notified after the last day of the term (the suspension would start two days after it).
     if (s.from > addDays(date, 1)) {
-      effects.set(s.id, { status: 'none' });
+      effects.set(s.id, { status: 'none', reason: 'notified_after_term' });
       continue;
     }
     if (!s.until) {
       effects.set(s.id, { status: 'running', firstDay: s.from });
       return { result: null, effects };
     }
+    // Answered the day its notification took effect: not a single day was suspended.
+    if (s.until <= s.from) {
+      effects.set(s.id, { status: 'none', reason: 'answered_when_notified' });
+      continue;
+    }
     applied = true;
     const lastDay = addDays(s.until, -1);
+    let days: number;
     if (term.unit === 'months') {
-      const days = Math.round((Date.parse(s.until) - Date.parse(s.from)) / 86_400_000);
-      effects.set(s.id, { status: 'ended', firstDay: s.from, lastDay, days, unit: 'natural_days' });
+      days = daysBetween(s.from, s.until);
       suspendedDays += days;
       monthsEnd = addNaturalDays(cal, addMonthsToDate(registeredOn, term.value), suspendedDays, places);
       if (monthsEnd.deadline > date) date = monthsEnd.deadline;
     } else {
-      const lost = businessDaysBetween(cal, s.from, s.until, places);
-      effects.set(s.id, { status: 'ended', firstDay: s.from, lastDay, days: lost, unit: 'business_days' });
-      if (lost > 0) {
-        const step = addBusinessDays(cal, date, lost, places);
+      days = businessDaysBetween(cal, s.from, s.until, places);
+      if (days > 0) {
+        const step = addBusinessDays(cal, date, days, places);
         parts.push(step);
         date = step.deadline;
       }
@@ -183,6 +196,8 @@ export function suspendedTerm(
       parts.push(floor);
       date = floor.deadline;
     }
+    const unit = term.unit === 'months' ? 'natural_days' : 'business_days';
+    effects.set(s.id, { status: 'ended', firstDay: s.from, lastDay, days, unit, maxDateAfter: date });
   }
   if (!applied) return { result: base, effects };
   if (monthsEnd) parts.push(monthsEnd);

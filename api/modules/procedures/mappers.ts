@@ -24,7 +24,7 @@ import {
   type SuspensionEffect,
   withTermGrade,
 } from './deadlines';
-import type { ProcedureRow, ProcedureStateRow, RequirementJson } from './queries';
+import type { ProcedureRow, ProcedureStateRow, RequirementStateJson } from './queries';
 import type { Procedure, ProcedureSummary } from './schemas';
 import { missingDocumentGroups } from './service';
 import type { TimelineRow } from './timeline.queries';
@@ -33,7 +33,7 @@ import type { TimelineRow } from './timeline.queries';
 function requirementTerm(
   cal: CalendarSnapshot,
   row: ProcedureStateRow,
-  r: RequirementJson,
+  r: RequirementStateJson,
   today: string,
 ): NotificationTerm | null {
   const n = requirementNotification(row, r.id);
@@ -54,7 +54,7 @@ function requirementTerm(
 function requirementNotifiedOn(
   cal: CalendarSnapshot,
   row: ProcedureStateRow,
-  r: RequirementJson,
+  r: RequirementStateJson,
   today: string,
 ): string | null {
   const n = requirementNotification(row, r.id);
@@ -109,7 +109,6 @@ function legalTermsOf(
   today: string,
   cal: CalendarSnapshot,
 ): { deadlines: Procedure['deadlines']; suspensions: Map<string, SuspensionEffect> } {
-  let suspensions = new Map<string, SuspensionEffect>();
   const places = placesOf(cal, row);
   const unavailable: Procedure['deadlines']['unavailable'] = [];
   /** `compute`'s answer; null when it reaches a year without holiday data: stated, never guessed. */
@@ -134,7 +133,7 @@ function legalTermsOf(
   // A requirement suspends the term from its notification taking effect (arts. 22.1.a and 43.2);
   // until then the clock runs. Settled below by the maximum date, when it can be counted.
   const active = RUNNING.includes(row.status) || row.status === 'action_required';
-  const suspended = openRequirement !== undefined && (openTerm === null || openTerm.effectiveOn !== null);
+  const suspended = active && openRequirement !== undefined && (openTerm === null || openTerm.effectiveOn !== null);
   const result: Procedure['deadlines'] = {
     clock: row.max_resolution_base === null ? 'not_started' : suspended ? 'suspended' : active ? 'running' : 'stopped',
     max_resolution_date: null,
@@ -153,33 +152,30 @@ function legalTermsOf(
   if (openRequirement) result.basis.requirement_deadline = requirementBasis(cal, row, openRequirement, openTerm);
   const registeredOn = row.registered_on;
   const maxBase = row.max_resolution_base;
-  if (maxBase === null || registeredOn === null) return { deadlines: result, suspensions };
+  if (maxBase === null || registeredOn === null) return { deadlines: result, suspensions: new Map() };
   const terms = procedureTypeTerms(cal, row.type);
   const term = { value: terms.max_term_value, unit: terms.max_term_unit };
-  const max = known('max_resolution_date', () => {
+  // A procedure that has ended stops every suspension on the day it ended: resolved, withdrawn, or
+  // (declared lapsed, which records no time of its own) the day of its last change.
+  const endedOn = active ? null : legalDay(row.resolved_at ?? row.withdrawn_at ?? row.updated_at);
+  const counted = known('max_resolution_date', () => {
     // From the requirement's notification (art. 22.1.a), which takes effect when it is opened or deemed
     // rejected (art. 43.2), not when it is made available; until it is answered or, unanswered, until
     // the term it granted (the extension included) has passed: "o, en su defecto, por el del plazo concedido".
-    const requirementSuspensions = row.requirements.flatMap((r: RequirementJson) => {
+    const requirementSuspensions = row.requirements.flatMap((r) => {
       const notifiedOn = requirementNotifiedOn(cal, row, r, today);
       if (notifiedOn === null) return [];
       const granted = requirementDeadline(cal, notifiedOn, r.extended, places).deadline;
-      const lastDay = r.answered_on && r.answered_on <= granted ? r.answered_on : today > granted ? granted : null;
+      let lastDay = r.answered_on && r.answered_on <= granted ? r.answered_on : today > granted ? granted : null;
+      if (endedOn !== null && (lastDay === null || lastDay > endedOn)) lastDay = endedOn;
       return [{ id: r.id, from: addDays(notifiedOn, 1), until: lastDay ? addDays(lastDay, 1) : undefined }];
     });
     const base = maxResolutionBase(cal, registeredOn, term, places);
     // The stored base is authoritative (recomputed whenever the calendar changes); the basis describes it.
-    const counted = suspendedTerm(
-      cal,
-      registeredOn,
-      { ...base, deadline: maxBase },
-      term,
-      requirementSuspensions,
-      places,
-    );
-    suspensions = counted.effects;
-    return counted.result;
+    return suspendedTerm(cal, registeredOn, { ...base, deadline: maxBase }, term, requirementSuspensions, places);
   });
+  const max = counted?.result ?? null;
+  const suspensions = counted?.effects ?? new Map<string, SuspensionEffect>();
   result.max_resolution_date = max?.deadline ?? null;
   // Counted, the date says it: null while a requirement notified within the term is unanswered.
   if (active && !unavailable.some((u) => u.deadline === 'max_resolution_date'))
@@ -232,7 +228,7 @@ function suspensionOf(effect: SuspensionEffect | undefined): ProcedureSummary['r
   if (!effect) return null;
   switch (effect.status) {
     case 'running':
-      return { status: 'running', first_day: effect.firstDay, last_day: null, days: null, unit: null };
+      return { status: 'running', first_day: effect.firstDay };
     case 'ended':
       return {
         status: 'ended',
@@ -240,9 +236,10 @@ function suspensionOf(effect: SuspensionEffect | undefined): ProcedureSummary['r
         last_day: effect.lastDay,
         days: effect.days,
         unit: effect.unit,
+        max_resolution_date_after: effect.maxDateAfter,
       };
     case 'none':
-      return { status: 'none', first_day: null, last_day: null, days: null, unit: null };
+      return { status: 'none', reason: effect.reason };
   }
 }
 
@@ -250,7 +247,7 @@ function suspensionOf(effect: SuspensionEffect | undefined): ProcedureSummary['r
 function requirementBasis(
   cal: CalendarSnapshot,
   row: ProcedureStateRow,
-  r: RequirementJson,
+  r: RequirementStateJson,
   term: NotificationTerm | null,
 ): DeadlineBasis | null {
   if (!term?.result) return null;

@@ -33,8 +33,9 @@ export interface ProcedureStateRow {
   updated_at: Date;
   version: number;
   document_kinds: string[];
-  requirements: RequirementJson[];
-  notifications: NotificationJson[];
+  /** Typed without their texts: the summary must not show them (the row does carry them). */
+  requirements: RequirementStateJson[];
+  notifications: NotificationStateJson[];
 }
 
 /** A whole procedure: its state and its contents, read under the client's consent (or by the agency). */
@@ -42,14 +43,24 @@ export interface ProcedureRow extends ProcedureStateRow {
   form: Record<string, unknown>;
   resolution_text: string | null;
   resolution_amount: string | null;
+  requirements: RequirementJson[];
+  notifications: NotificationJson[];
 }
 
 /** Electronic notifications as read with their procedure (dates as text), oldest first. */
-export interface NotificationJson {
+export interface NotificationJson extends NotificationStateJson {
+  content: Record<string, unknown>;
+}
+
+/**
+ * A notification without the act it notifies, but for a resolution's outcome (shown with the
+ * procedure's status anyway), which decides the term a resolution opens.
+ */
+export interface NotificationStateJson {
+  content: { outcome?: unknown };
   id: string;
   kind: 'requirement' | 'resolution' | 'withdrawal_declaration' | 'lapse_warning' | 'lapse_declaration';
   requirement_id: string | null;
-  content: Record<string, unknown>;
   made_available_at: string;
   made_available_on: string;
   accessed_at: string | null;
@@ -59,10 +70,15 @@ export interface NotificationJson {
 }
 
 /** Requirements as read with their procedure (dates as text). */
-export interface RequirementJson {
+export interface RequirementJson extends RequirementStateJson {
+  message: string;
+  response_message: string | null;
+}
+
+/** A requirement without its message or the answer's. */
+export interface RequirementStateJson {
   id: string;
   kinds: string[];
-  message: string;
   notified_at: string;
   notified_on: string;
   /** As stored when issued, before notifications existed; the deadline is computed from the notification. */
@@ -71,7 +87,6 @@ export interface RequirementJson {
   status: 'open' | 'answered' | 'expired';
   answered_at: string | null;
   answered_on: string | null;
-  response_message: string | null;
 }
 
 /**

@@ -32,31 +32,47 @@ export const UpdateProcedureBody = z
   .strict()
   .openapi('UpdateProcedureRequest', { example: { form: JUB_FORM_EXAMPLE } });
 
+const suspensionDay = (description: string) => z.string().openapi({ format: 'date', description });
+const FIRST_SUSPENDED_DAY =
+  'First day of the suspension: the day after the notification took effect (opened, or deemed rejected).';
+
 const RequirementSuspensionSchema = z
-  .object({
-    status: z.enum(['running', 'ended', 'none']).openapi({
+  .discriminatedUnion('status', [
+    z.object({ status: z.literal('running'), first_day: suspensionDay(FIRST_SUSPENDED_DAY) }).openapi({
       description:
-        '`running`: the maximum term is suspended by this requirement now (its end is not known until it is answered or its term passes); `ended`: it suspended the term from `first_day` to `last_day` and `days` were added back; `none`: its notification took effect after the maximum term had ended, so it suspended nothing (silence had arisen).',
+        'The maximum term is suspended by this requirement now: its end, and so `max_resolution_date`, is known once it is answered or its term passes.',
     }),
-    first_day: z.string().nullable().openapi({
-      format: 'date',
-      description: 'First day of the suspension: the day after the notification took effect.',
-    }),
-    last_day: z.string().nullable().openapi({
-      format: 'date',
-      description:
-        'Last day of the suspension: the day it was answered, or the last day of its term when it was not answered in time; null while running.',
-    }),
-    days: z.number().int().nullable().openapi({
-      description:
-        'Days added back to the maximum term: the días hábiles within the suspension for a term in días hábiles, its días naturales for a term in months.',
-    }),
-    unit: z.enum(['business_days', 'natural_days']).nullable(),
-  })
+    z
+      .object({
+        status: z.literal('ended'),
+        first_day: suspensionDay(FIRST_SUSPENDED_DAY),
+        last_day: suspensionDay(
+          'Last day of the suspension: the day it was answered; unanswered, the last day of its term; the day the procedure ended, if it ended first.',
+        ),
+        days: z.number().int().openapi({
+          description:
+            'Days added back: for a term in días hábiles, the días hábiles from `first_day` to `last_day`, added to the maximum date as it stood; for a term in months, the días naturales, added (with those of earlier suspensions) to the date the months reach from the registration day (art. 30.4), which is then moved to a working day.',
+        }),
+        unit: z.enum(['business_days', 'natural_days']),
+        max_resolution_date_after: suspensionDay(
+          'The maximum date once this suspension is counted. Never earlier than `last_day` (moved to the next working day): a term with nothing left when it was suspended ends no earlier than the suspension.',
+        ),
+      })
+      .openapi({ description: 'It suspended the maximum term from `first_day` to `last_day`.' }),
+    z
+      .object({
+        status: z.literal('none'),
+        reason: z.enum(['notified_after_term', 'answered_when_notified']).openapi({
+          description:
+            '`notified_after_term`: its notification took effect after the maximum term had ended (silence had arisen); `answered_when_notified`: it was answered the day its notification took effect.',
+        }),
+      })
+      .openapi({ description: 'It suspended nothing.' }),
+  ])
   .nullable()
   .openapi('RequirementSuspension', {
     description:
-      'What this requirement did to the maximum resolution term (art. 22.1.a LPAC), so that `max_resolution_date` can be counted again by hand. Null while its notification has not taken effect (the term still runs), before filing, or when the term reaches a year with no holiday data.',
+      'What this requirement did to the maximum resolution term (art. 22.1.a LPAC), in order, so that `max_resolution_date` can be counted again by hand. Null while its notification has not taken effect (the term still runs), before filing, or when the term reaches a year with no holiday data.',
   });
 
 /** A requirement's state and term, as lists show it (without its message or the answer's). */

@@ -396,7 +396,6 @@ async function transition(
           type: row.type,
           status: to,
           outcome: options.resolution.outcome,
-          amount: options.resolution.amount,
         },
         at: now,
       });

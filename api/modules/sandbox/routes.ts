@@ -12,9 +12,9 @@ import { SandboxAdvanceBody } from '../agency/schemas';
 import { findDelegationRequest } from '../delegation-requests/queries';
 import { answeredRequest } from '../delegation-requests/routes';
 import { DelegationRequestParams, DelegationRequestSchema } from '../delegation-requests/schemas';
-import { toProcedure } from '../procedures/mappers';
+import { toProcedureSummary } from '../procedures/mappers';
 import { findProcedure, type ProcedureRow } from '../procedures/queries';
-import { ProcedureParams, ProcedureSchema } from '../procedures/schemas';
+import { ProcedureParams, ProcedureSummarySchema } from '../procedures/schemas';
 import { admitProcedure, DECLARATIONS, issueRequirement, resolveProcedure } from '../procedures/service';
 import type { Actor } from '../procedures/timeline.queries';
 
@@ -49,7 +49,10 @@ const routes = routesOf('Sandbox', {
     params: ProcedureParams,
     body: SandboxAdvanceBody,
     problems: ['invalid_state_transition', 'term_not_elapsed', 'conflict', 'calendar_unavailable'],
-    responses: ok('The procedure after the simulated action.', ProcedureSchema),
+    responses: ok(
+      "The procedure after the simulated action, as a list shows it (`ProcedureSummary`): its contents are read under the client's consent, as in live mode.",
+      ProcedureSummarySchema,
+    ),
   }),
 });
 
@@ -125,7 +128,7 @@ export function registerSandbox(app: App): void {
     const now = c.get('deps').clock.now();
     const calendar = await c.get('deps').calendar.ensure(sql);
     const advanced = await playCaseworker(sql, row.id, c.req.valid('json'), now, calendar);
-    return c.json(toProcedure(advanced, legalDay(now), calendar), 200);
+    return c.json(toProcedureSummary(advanced, legalDay(now), calendar), 200);
   });
 
   app.openapi(routes.accept, async (c) =>

@@ -2082,7 +2082,7 @@ export interface webhooks {
         put?: never;
         /**
          * procedure.resolved
-         * @description The managing body resolved a procedure. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         * @description The managing body resolved a procedure. The resolution's text and amount are the client's contents: read them with the procedure, under the client's consent. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
          */
         post: operations["procedureResolvedWebhook"];
         delete?: never;
@@ -2855,7 +2855,7 @@ export interface components {
             };
         };
         /**
-         * @description The managing body resolved a procedure.
+         * @description The managing body resolved a procedure. The resolution's text and amount are the client's contents: read them with the procedure, under the client's consent.
          * @example {
          *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
          *       "type": "procedure.resolved",
@@ -2865,8 +2865,7 @@ export interface components {
          *         "procedure_id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
          *         "type": "JUB",
          *         "status": "approved",
-         *         "outcome": "approved",
-         *         "amount": 1412.5
+         *         "outcome": "approved"
          *       }
          *     }
          */
@@ -2893,11 +2892,6 @@ export interface components {
                 status: "draft" | "submitted" | "in_review" | "action_required" | "approved" | "partially_approved" | "denied" | "withdrawn" | "lapsed";
                 /** @enum {string} */
                 outcome: "approved" | "partially_approved" | "denied";
-                /**
-                 * @description The monthly amount granted, in euros, when there is one.
-                 * @example 1412.5
-                 */
-                amount: number | null;
             };
         };
         /**
@@ -4990,27 +4984,45 @@ export interface components {
             message: string;
             response_message: string | null;
         };
-        /** @description What this requirement did to the maximum resolution term (art. 22.1.a LPAC), so that `max_resolution_date` can be counted again by hand. Null while its notification has not taken effect (the term still runs), before filing, or when the term reaches a year with no holiday data. */
+        /** @description What this requirement did to the maximum resolution term (art. 22.1.a LPAC), in order, so that `max_resolution_date` can be counted again by hand. Null while its notification has not taken effect (the term still runs), before filing, or when the term reaches a year with no holiday data. */
         RequirementSuspension: {
+            /** @enum {string} */
+            status: "running";
             /**
-             * @description `running`: the maximum term is suspended by this requirement now (its end is not known until it is answered or its term passes); `ended`: it suspended the term from `first_day` to `last_day` and `days` were added back; `none`: its notification took effect after the maximum term had ended, so it suspended nothing (silence had arisen).
+             * Format: date
+             * @description First day of the suspension: the day after the notification took effect (opened, or deemed rejected).
+             */
+            first_day: string;
+        } | {
+            /** @enum {string} */
+            status: "ended";
+            /**
+             * Format: date
+             * @description First day of the suspension: the day after the notification took effect (opened, or deemed rejected).
+             */
+            first_day: string;
+            /**
+             * Format: date
+             * @description Last day of the suspension: the day it was answered; unanswered, the last day of its term; the day the procedure ended, if it ended first.
+             */
+            last_day: string;
+            /** @description Days added back: for a term in días hábiles, the días hábiles from `first_day` to `last_day`, added to the maximum date as it stood; for a term in months, the días naturales, added (with those of earlier suspensions) to the date the months reach from the registration day (art. 30.4), which is then moved to a working day. */
+            days: number;
+            /** @enum {string} */
+            unit: "business_days" | "natural_days";
+            /**
+             * Format: date
+             * @description The maximum date once this suspension is counted. Never earlier than `last_day` (moved to the next working day): a term with nothing left when it was suspended ends no earlier than the suspension.
+             */
+            max_resolution_date_after: string;
+        } | {
+            /** @enum {string} */
+            status: "none";
+            /**
+             * @description `notified_after_term`: its notification took effect after the maximum term had ended (silence had arisen); `answered_when_notified`: it was answered the day its notification took effect.
              * @enum {string}
              */
-            status: "running" | "ended" | "none";
-            /**
-             * Format: date
-             * @description First day of the suspension: the day after the notification took effect.
-             */
-            first_day: string | null;
-            /**
-             * Format: date
-             * @description Last day of the suspension: the day it was answered, or the last day of its term when it was not answered in time; null while running.
-             */
-            last_day: string | null;
-            /** @description Days added back to the maximum term: the días hábiles within the suspension for a term in días hábiles, its días naturales for a term in months. */
-            days: number | null;
-            /** @enum {string|null} */
-            unit: "business_days" | "natural_days" | null;
+            reason: "notified_after_term" | "answered_when_notified";
         } | null;
         /**
          * @example {
@@ -11793,13 +11805,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The procedure after the simulated action. */
+            /** @description The procedure after the simulated action, as a list shows it (`ProcedureSummary`): its contents are read under the client's consent, as in live mode. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Procedure"];
+                    "application/json": components["schemas"]["ProcedureSummary"];
                 };
             };
             /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
@@ -15478,8 +15490,7 @@ export interface operations {
                  *         "procedure_id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
                  *         "type": "JUB",
                  *         "status": "approved",
-                 *         "outcome": "approved",
-                 *         "amount": 1412.5
+                 *         "outcome": "approved"
                  *       }
                  *     }
                  */
