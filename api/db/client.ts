@@ -47,6 +47,9 @@ export interface SqlOptions {
  * the server ended a connection with a statement in flight (a terminated backend), the error it
  * sent for it outlived the socket: the next connection failed with it whatever reopened it, and a
  * reservation failed that way kept the connection for good, every later query waiting. And a
+ * socket that closed with messages gathered but not yet flushed (sockets closing together, as in a
+ * restart) left them, and the cancelled flush, to the next connection: its startup message was
+ * never sent, and it timed out on every attempt. And a
  * statement already prepared on a connection is found again by its shape (its call site's
  * template, the fragments, identifiers and unsafe text nested in it, its parameters' types)
  * instead of by its text, which the driver otherwise builds from the fragments and hashes on every

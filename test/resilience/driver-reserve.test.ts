@@ -11,6 +11,9 @@
 // pool): its last error outlived the socket, and the next connection failed with it the
 // reservation that opened it, which then held that connection for good: every later query of the
 // pool waited forever.
+import { once } from 'node:events';
+import { type AddressInfo, connect as connectSocket, createServer, type Socket } from 'node:net';
+
 import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
 
@@ -179,4 +182,48 @@ describe('reserving a connection for a transaction', () => {
       },
     );
   }
+
+  it.skipIf(!postgresUrl)('opens a new connection after one closed with a write still to flush', async () => {
+    // The driver gathers a statement's messages and flushes them with setImmediate. When sockets
+    // close together (a server restart), one's close event can come after a statement was written
+    // to it and before that flush: its close left the gathered bytes and the cancelled flush's
+    // handle behind. The next connection's startup message joined those bytes and, the handle not
+    // being null, was never flushed: that connection waited for its connect timeout, again and
+    // again. Here the driver's socket is ours (`socket` option) and closes in the same turn as
+    // another socket whose close writes a statement, as in a restart under load (libuv runs the
+    // close callbacks of one turn last closed first: the other socket is closed second).
+    const url = new URL(postgresUrl!);
+    let opened: Socket | undefined;
+    // The driver reads `socket` (a function answering a connected socket); its types leave it out.
+    const socket = () =>
+      new Promise<Socket>((resolve, reject) => {
+        const opening = connectSocket(Number(url.port || 5432), url.hostname);
+        opening.once('connect', () => resolve((opened = opening)));
+        opening.once('error', reject);
+      });
+    const sql = postgres(postgresUrl!, { max: 1, fetch_types: false, connect_timeout: 5, ...{ socket } });
+    const other = createServer((s) => s.resume()).listen(0, '127.0.0.1');
+    try {
+      await once(other, 'listening');
+      await sql`select 1`;
+      const neighbour = connectSocket((other.address() as AddressInfo).port, '127.0.0.1');
+      await once(neighbour, 'connect');
+      let written: Promise<unknown> | undefined;
+      neighbour.once('close', () => {
+        written = sql`select 2`.catch((error: unknown) => error);
+      });
+      const closing = once(opened!, 'close');
+      opened!.destroy();
+      neighbour.destroy();
+      await closing;
+      expect(await within(10_000, written!, 'the statement written as its socket closed')).toMatchObject({
+        code: 'CONNECTION_CLOSED',
+      });
+      const [row] = await within(10_000, sql<{ three: number }[]>`select 3 as three`, 'the next query');
+      expect(row!.three).toBe(3);
+    } finally {
+      other.close();
+      await sql.end({ timeout: 1 });
+    }
+  });
 });
