@@ -49,7 +49,9 @@ export interface SqlOptions {
  * reservation failed that way kept the connection for good, every later query waiting. And a
  * socket that closed with messages gathered but not yet flushed (sockets closing together, as in a
  * restart) left them, and the cancelled flush, to the next connection: its startup message was
- * never sent, and it timed out on every attempt. And a
+ * never sent, and it timed out on every attempt. And a transaction waiting for the pool when the
+ * server ended the connection it waited for was taken out of the queue to reopen that connection,
+ * and never handed it: it stays queued now, and a reservation that fails leaves the queue. And a
  * statement already prepared on a connection is found again by its shape (its call site's
  * template, the fragments, identifiers and unsafe text nested in it, its parameters' types)
  * instead of by its text, which the driver otherwise builds from the fragments and hashes on every

@@ -85,8 +85,17 @@ describe('reserving a connection for a transaction', () => {
         const admin = createSql(postgresUrl!, { max: 1 });
         try {
           await sql`select 1`;
-          // The pool's one connection is busy; a transaction queues behind it.
+          // The pool's one connection is busy; a transaction queues behind it. (A statement is
+          // sent a microtask after it is made, and a reservation takes an open connection at
+          // once: the transaction waits only once the sleep is seen running.)
           const busy = sql`select pg_sleep(30)`.catch((error: unknown) => error);
+          for (let i = 0; i < 100; i++) {
+            const [seen] = await admin<{ n: number }[]>`
+              select count(*)::int as n from pg_stat_activity
+              where application_name = 'puente-reserve-test' and state = 'active' and query like '%pg_sleep%'`;
+            if (seen!.n > 0) break;
+            await new Promise((r) => setTimeout(r, 20));
+          }
           const waiting = begin(sql, (tx) => tx<{ one: number }[]>`select 1 as one`);
           await new Promise((r) => setTimeout(r, 200));
           await admin`
@@ -223,6 +232,40 @@ describe('reserving a connection for a transaction', () => {
       expect(row!.three).toBe(3);
     } finally {
       other.close();
+      await sql.end({ timeout: 1 });
+    }
+  });
+
+  it.skipIf(!postgresUrl)('serves the pool once the server is back after a transaction could not connect', async () => {
+    // A reservation whose connection cannot be opened fails, and leaves the pool's queue: left in
+    // it, the connection opened later was handed to it, could not be taken, and served nothing.
+    const url = new URL(postgresUrl!);
+    const refused = createServer().listen(0, '127.0.0.1');
+    await once(refused, 'listening');
+    const closedPort = (refused.address() as AddressInfo).port;
+    refused.close();
+    let down = true;
+    // The driver reads `socket` (a function answering a socket); its types leave it out.
+    const socket = () => connectSocket(down ? closedPort : Number(url.port || 5432), down ? '127.0.0.1' : url.hostname);
+    const sql = postgres(postgresUrl!, { max: 1, fetch_types: false, connect_timeout: 5, ...{ socket } });
+    try {
+      await expect(
+        within(
+          10_000,
+          begin(sql as unknown as Sql, (tx) => tx`select 1`),
+          'the transaction while down',
+        ),
+      ).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+      down = false;
+      const [row] = await within(10_000, sql<{ two: number }[]>`select 2 as two`, 'a query once back');
+      expect(row!.two).toBe(2);
+      const [again] = await within(
+        10_000,
+        begin(sql as unknown as Sql, (tx) => tx<{ three: number }[]>`select 3 as three`),
+        'a transaction once back',
+      );
+      expect(again!.three).toBe(3);
+    } finally {
       await sql.end({ timeout: 1 });
     }
   });
