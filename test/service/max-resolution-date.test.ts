@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { municipalityPlace, officePlace } from '../../api/lib/calendar';
 import { readSnapshot } from '../../api/modules/calendar/store';
-import { maxResolutionBase, maxResolutionDate, suspendedTerm, type Term } from '../../api/modules/procedures/deadlines';
+import { maxResolutionBase, suspendedTerm, type Term } from '../../api/modules/procedures/deadlines';
 import { deadlinesOf } from '../../api/modules/procedures/mappers';
 import { fileTestApp } from '../support/app';
 
@@ -29,14 +29,14 @@ describe('the maximum resolution date of a term in months, suspended by a requir
     // the moved Monday would give Sunday 10-25, moved again to Monday 10-26: a day late.
     const base = maxResolutionBase(cal, '2026-04-17', SIX_MONTHS, places);
     expect(base.deadline).toBe('2026-10-19');
-    const max = maxResolutionDate(
+    const max = suspendedTerm(
       cal,
       '2026-04-17',
       base,
       SIX_MONTHS,
       [{ id: 'req_a', from: '2026-05-04', until: '2026-05-10' }],
       places,
-    );
+    ).result;
     expect(max!.deadline).toBe('2026-10-23');
   });
 
@@ -45,14 +45,14 @@ describe('the maximum resolution date of a term in months, suspended by a requir
     // Registered 2026-03-02; six months reach Wednesday 09-02. Suspended 10 days (03-10 to 03-20):
     // Saturday 09-12, so the deadline is Monday 2026-09-14.
     const base = maxResolutionBase(cal, '2026-03-02', SIX_MONTHS, places);
-    const max = maxResolutionDate(
+    const max = suspendedTerm(
       cal,
       '2026-03-02',
       base,
       SIX_MONTHS,
       [{ id: 'req_a', from: '2026-03-10', until: '2026-03-20' }],
       places,
-    );
+    ).result;
     expect(max!.deadline).toBe('2026-09-14');
   });
 
@@ -95,14 +95,14 @@ describe('the maximum resolution date of a term in months, suspended by a requir
     // 2027-01-15. The 2027 calendar is provisional (only the national days, grade C).
     const base = maxResolutionBase(cal, '2026-06-16', SIX_MONTHS, places);
     expect(base.provisional).toBe(false);
-    const max = maxResolutionDate(
+    const max = suspendedTerm(
       cal,
       '2026-06-16',
       base,
       SIX_MONTHS,
       [{ id: 'req_a', from: '2026-07-01', until: '2026-07-31' }],
       places,
-    )!;
+    ).result!;
     expect(max.deadline).toBe('2027-01-15');
     expect(max.provisional).toBe(true);
     expect(max.lowestConfidence).toBe('C');

@@ -119,28 +119,14 @@ function businessDaysBetween(cal: CalendarSnapshot, from: string, until: string,
 /**
  * The maximum resolution date once the clock has been suspended by requirements (art. 22.1.a):
  * the time a requirement was open is added back, in the term's own unit. While one is still
- * open the date is not known, so it answers null. A suspension runs from the day after the
+ * open the date is not known, so `result` is null. A suspension runs from the day after the
  * requirement's notification took effect; one whose notification took effect after the term had
  * ended suspends nothing (silence had arisen). A term in months ends on a calendar date (date
  * to date from the registration, art. 30.4) and only that last day moves to a working one (art.
  * 30.5): the suspended days are added to the date the months reach, not to `base` (already moved),
- * and the result is moved once.
- */
-export function maxResolutionDate(
-  cal: CalendarSnapshot,
-  registeredOn: string,
-  base: DeadlineResult,
-  term: Term,
-  suspensions: readonly Suspension[],
-  places: readonly Place[],
-): DeadlineResult | null {
-  return suspendedTerm(cal, registeredOn, base, term, suspensions, places).result;
-}
-
-/**
- * `maxResolutionDate`, with what each suspension did (by requirement id), so that the date can be
- * counted again by hand: the suspensions applied, their days, and those that suspended nothing.
- * A suspension after one still running is not judged yet (it has no entry).
+ * and the result is moved once. With the date, what each suspension did (`effects`, by
+ * requirement id), so that it can be counted again by hand; a suspension after one still running
+ * is not judged yet (it has no entry).
  */
 export function suspendedTerm(
   cal: CalendarSnapshot,
