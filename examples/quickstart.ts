@@ -76,8 +76,10 @@ await carmen.procedures.documents.upload(draft.id, {
 await carmen.procedures.requirements.respond(draft.id, requirement.id, {
   message: 'Adjuntamos el certificado de empresa.',
 });
-await puente.sandbox.advanceProcedure(draft.id, { action: 'approve', amount: 1456.32 });
-// The resolution's text and amount are the client's contents: read under their consent (and logged).
+const resolved = await puente.sandbox.advanceProcedure(draft.id, { action: 'approve', amount: 1456.32 });
+// The resolution is notified like the requirement: its text and amount are shown once the
+// notification is opened (the legal access), and read under the client's consent (and logged).
+await carmen.notifications.accessProcedureNotification(draft.id, resolved.resolution!.notification_id!);
 const approved = await carmen.procedures.retrieve(draft.id);
 console.log(`Resolution: ${approved.resolution?.outcome} (${approved.resolution?.amount} €/month)`);
 

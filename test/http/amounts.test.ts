@@ -40,12 +40,18 @@ async function filedProcedure(live: boolean) {
   return { key, token, id: draft.id as string };
 }
 
-/** What the procedure's resolution and timeline are now: a refused request must leave both as they were. */
+/**
+ * What the procedure's resolution and timeline are now: a refused request must leave both as they
+ * were. A resolution's amount is shown once its notification is opened, so this opens it.
+ */
 async function stateOf(p: { key: string; token: string; id: string }) {
-  const procedure = await expectJson(
-    await t.request(`/v1/procedures/${p.id}`, { headers: consentHeaders(p.key, p.token) }),
-    200,
-  );
+  const read = () => t.request(`/v1/procedures/${p.id}`, { headers: consentHeaders(p.key, p.token) });
+  let procedure = await expectJson(await read(), 200);
+  if (procedure.resolution?.content_withheld) {
+    const opened = `/v1/procedures/${p.id}/notifications/${procedure.resolution.notification_id}/access`;
+    await expectJson(await t.request(opened, { method: 'POST', headers: consentHeaders(p.key, p.token) }), 200);
+    procedure = await expectJson(await read(), 200);
+  }
   const [row] = await t.sql<{ n: number }[]>`
     select count(*)::int as n from procedure_timeline where procedure_id = ${p.id}`;
   return { status: procedure.status, resolution: procedure.resolution, timeline: row!.n };

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app';
 import { advance, answerRequirement, citizenCase, fileJub } from '../support/citizen-procedures';
 import { auth, expectJson, grantDelegation, mintToken, registerOrg } from '../support/fixtures';
-import { createDraft, FORMS } from '../support/procedures';
+import { createDraft, FORMS, openNotification } from '../support/procedures';
 import { statementRecorder } from '../support/statements';
 
 /**
@@ -107,7 +107,11 @@ describe('the list of procedures', () => {
       status: 'approved',
       registry_entry_number: filed.registry_entry_number,
     });
-    expect(listedFiled.resolution).toEqual({ outcome: 'approved', resolved_at: expect.any(String) });
+    expect(listedFiled.resolution).toEqual({
+      outcome: 'approved',
+      resolved_at: expect.any(String),
+      notification_id: expect.stringMatching(/^ntf_/),
+    });
     expect(listedFiled.requirements).toHaveLength(1);
     expect(listedFiled.requirements[0]).toMatchObject({
       id: requirementId,
@@ -123,21 +127,28 @@ describe('the list of procedures', () => {
     expect(await logged()).toBe(before);
 
     // The same procedure read under the client's consent: its contents, and an entry in their log.
+    // The resolution's text and amount wait for its notification to be opened (the requirement's was
+    // opened by answering it).
     const read = await expectJson(await t.request(`/v1/procedures/${filed.id}`, { headers: await c.consent() }), 200);
     expect(read.form).toEqual(filed.form);
-    expect(read.resolution).toEqual({
-      ...listedFiled.resolution,
-      text: 'Se reconoce la pensión de jubilación.',
-      amount: 1412.5,
-    });
+    expect(read.resolution).toEqual({ ...listedFiled.resolution, text: null, amount: null, content_withheld: true });
     expect(read.requirements[0]).toEqual({
       ...listedFiled.requirements[0],
       message: 'Falta el certificado de empresa.',
+      content_withheld: false,
       response_message: 'Adjunto el certificado.',
     });
     const { form: _form, resolution: _resolution, requirements: _requirements, ...rest } = read;
     const { resolution: _r, requirements: _q, ...listedRest } = listedFiled;
     expect(listedRest).toEqual(rest);
     expect(await logged()).toBe(before + 1);
+    await openNotification(t, c.orgKey, await c.token(), filed.id, 'resolution');
+    const opened = await expectJson(await t.request(`/v1/procedures/${filed.id}`, { headers: await c.consent() }), 200);
+    expect(opened.resolution).toEqual({
+      ...listedFiled.resolution,
+      text: 'Se reconoce la pensión de jubilación.',
+      amount: 1412.5,
+      content_withheld: false,
+    });
   });
 });

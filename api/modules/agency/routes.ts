@@ -124,7 +124,7 @@ export function registerAgency(app: App): void {
   const calendar = (c: Parameters<typeof agencyPrincipal>[0]) => c.get('deps').calendar.ensure(c.get('sql'));
   /** The procedure as the act left it, in the same calendar its dates were computed with. */
   const answer = (c: Parameters<typeof agencyPrincipal>[0], row: ProcedureRow, cal: CalendarSnapshot) =>
-    c.json(toProcedure(row, legalDay(c.get('deps').clock.now()), cal), 200);
+    c.json(toProcedure(row, legalDay(c.get('deps').clock.now()), cal, 'agency'), 200);
 
   app.openapi(routes.queue, async (c) => {
     const { limit, cursor, status } = c.req.valid('query');
@@ -143,7 +143,7 @@ export function registerAgency(app: App): void {
         limit,
         'agency_queue',
         (r) => [r.submitted_at!.toISOString(), r.id],
-        (r) => toProcedure(r, today, cal),
+        (r) => toProcedure(r, today, cal, 'agency'),
       ),
       200,
     );
@@ -154,7 +154,7 @@ export function registerAgency(app: App): void {
     const documents = await listDocuments(c.get('sql'), row.id);
     return c.json(
       {
-        ...toProcedure(row, legalDay(c.get('deps').clock.now()), await calendar(c)),
+        ...toProcedure(row, legalDay(c.get('deps').clock.now()), await calendar(c), 'agency'),
         documents: documents.map(toDocument),
       },
       200,

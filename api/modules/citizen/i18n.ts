@@ -266,6 +266,8 @@ const es = {
     'El plazo empieza a contar cuando su representante abra la notificación (o, si no la abre, a los 10 días naturales).',
   requirementExtended: 'El plazo ya se amplió una vez (5 días hábiles más).',
   requirementMessage: 'Lo que dice la Administración:',
+  requirementMessageWithheld:
+    'El texto del requerimiento se mostrará cuando su representante abra la notificación: abrirla es la notificación a efectos legales.',
   resolutionHeading: 'Resolución',
   resolutionOutcome: { approved: 'Aprobada', partially_approved: 'Aprobada en parte', denied: 'Denegada' } as Record<
     string,
@@ -273,6 +275,8 @@ const es = {
   >,
   resolvedOn: (date: string) => `Resuelta el ${date}.`,
   resolutionAmount: 'Importe',
+  resolutionWithheld:
+    'El texto y el importe de la resolución se mostrarán cuando su representante abra la notificación: abrirla es la notificación a efectos legales.',
   documentsHeading: 'Documentos',
   documentsNone: 'Todavía no se ha aportado ningún documento.',
   documentsCaption: 'Documentos del trámite',
@@ -623,10 +627,14 @@ const en: Messages = {
     'The time limit starts once your representative opens the notification (or, if unopened, after 10 calendar days).',
   requirementExtended: 'The time limit was already extended once (5 more working days).',
   requirementMessage: 'What the administration says:',
+  requirementMessageWithheld:
+    'The text of the request will be shown once your representative opens the notification: opening it is the notification in law.',
   resolutionHeading: 'Decision',
   resolutionOutcome: { approved: 'Approved', partially_approved: 'Partly approved', denied: 'Refused' },
   resolvedOn: (date: string) => `Decided on ${date}.`,
   resolutionAmount: 'Amount',
+  resolutionWithheld:
+    'The text and amount of the decision will be shown once your representative opens the notification: opening it is the notification in law.',
   documentsHeading: 'Documents',
   documentsNone: 'No document has been provided yet.',
   documentsCaption: 'Documents of the procedure',

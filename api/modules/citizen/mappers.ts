@@ -1,8 +1,7 @@
 import type { z } from '@hono/zod-openapi';
 
-import type { CalendarSnapshot } from '../../lib/calendar';
 import { toDocument } from '../documents/mappers';
-import { toProcedure, toTimelineEntry } from '../procedures/mappers';
+import { toTimelineEntry } from '../procedures/mappers';
 import type { HandledBySchema, LegalDateSchema, MyProcedureSchema, MyProcedureSummarySchema } from './schemas';
 import type { LegalDate, MyProcedureDetail, MyProcedureSummary } from './service';
 
@@ -25,8 +24,8 @@ function toHandledBy(s: MyProcedureSummary): z.infer<typeof HandledBySchema> {
   };
 }
 
-export function toMyProcedureSummary(s: MyProcedureSummary, today: string, cal: CalendarSnapshot): Summary {
-  const p = toProcedure(s.row, today, cal);
+export function toMyProcedureSummary(s: MyProcedureSummary): Summary {
+  const p = s.procedure;
   return {
     id: p.id,
     object: 'my_procedure',
@@ -37,7 +36,7 @@ export function toMyProcedureSummary(s: MyProcedureSummary, today: string, cal: 
     registry_entry_number: p.registry_entry_number,
     submitted_at: p.submitted_at,
     registered_on: p.registered_on,
-    deadlines: s.deadlines,
+    deadlines: p.deadlines,
     resolution: p.resolution,
     created_at: p.created_at,
     updated_at: p.updated_at,
@@ -48,22 +47,22 @@ export function toLegalDate(d: LegalDate): z.infer<typeof LegalDateSchema> {
   return { code: d.code, date: 'date' in d ? d.date : null, silence: 'silence' in d ? d.silence : null };
 }
 
-export function toMyProcedure(d: MyProcedureDetail, today: string, cal: CalendarSnapshot): Detail {
+export function toMyProcedure(d: MyProcedureDetail): Detail {
   const base = `${BASE}/${encodeURIComponent(d.row.id)}`;
-  const open = d.openRequirement;
-  const requirements = toProcedure(d.row, today, cal).requirements;
+  const open = d.openRequirement?.requirement;
   return {
-    ...toMyProcedureSummary(d, today, cal),
-    requirements,
+    ...toMyProcedureSummary(d),
+    requirements: d.procedure.requirements,
     open_requirement: open
       ? {
-          id: open.requirement.id,
-          kinds: open.requirement.kinds as Detail['requirements'][number]['kinds'],
-          missing_kinds: open.missingKinds as Detail['requirements'][number]['kinds'],
-          message: open.requirement.message,
-          notified_at: new Date(open.requirement.notified_at).toISOString(),
+          id: open.id,
+          kinds: open.kinds,
+          missing_kinds: d.openRequirement!.missingKinds as Detail['requirements'][number]['kinds'],
+          message: open.message,
+          content_withheld: open.content_withheld,
+          notified_at: open.notified_at,
           deadline: open.deadline,
-          extended: open.requirement.extended,
+          extended: open.extended,
         }
       : null,
     legal_dates: d.legalDates.map(toLegalDate),

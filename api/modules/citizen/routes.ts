@@ -215,15 +215,8 @@ export function registerCitizen(app: App): void {
     const after = cursor ? decodeCursor('my_procedures', cursor, CREATED_KEY) : undefined;
     const cal = await c.get('deps').calendar.ensure(c.get('sql'));
     const rows = await listMyProcedureSummaries(c.get('sql'), scope, cal, { after, limit });
-    const today = todayOf(scope);
     return c.json(
-      toPage(
-        rows,
-        limit,
-        'my_procedures',
-        (s) => [s.row.created_at.toISOString(), s.row.id],
-        (s) => toMyProcedureSummary(s, today, cal),
-      ),
+      toPage(rows, limit, 'my_procedures', (s) => [s.row.created_at.toISOString(), s.row.id], toMyProcedureSummary),
       200,
     );
   });
@@ -231,10 +224,7 @@ export function registerCitizen(app: App): void {
   app.openapi(routes.retrieveMyProcedure, async (c) => {
     const scope = citizenScope(c);
     const cal = await c.get('deps').calendar.ensure(c.get('sql'));
-    return c.json(
-      toMyProcedure(await myProcedure(c.get('sql'), scope, cal, c.req.valid('param').id), todayOf(scope), cal),
-      200,
-    );
+    return c.json(toMyProcedure(await myProcedure(c.get('sql'), scope, cal, c.req.valid('param').id)), 200);
   });
 
   app.openapi(routes.downloadMyDocument, async (c) => {

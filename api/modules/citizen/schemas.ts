@@ -95,7 +95,13 @@ export const MyProcedureSchema = z
         missing_kinds: z
           .array(DocumentKindSchema)
           .openapi({ description: 'Kinds asked for with no document uploaded for this requirement yet.' }),
-        message: z.string(),
+        message: z.string().nullable().openapi({
+          description: 'What the agency asks; null until your representative opens the notification that carries it.',
+        }),
+        content_withheld: z.boolean().openapi({
+          description:
+            'True while the notification has not been opened: opening it is the legal access (art. 43.2 LPAC) that starts the term.',
+        }),
         notified_at: z.string(),
         deadline: z.string().nullable().openapi({
           format: 'date',

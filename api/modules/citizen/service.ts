@@ -12,14 +12,12 @@ import { findProcedureType, type ProcedureTypeRow } from '../catalog/queries';
 import { type DocumentRow, findDocument, listDocuments } from '../documents/queries';
 import { placesOf, presumedDeniedOn, priorClaimDeadline } from '../procedures/deadlines';
 import { toProcedure } from '../procedures/mappers';
-import { deadlinesOf } from '../procedures/mappers';
 import {
   findProcedure,
   listCitizenProcedures,
   type ProcedureRow,
   type ProcedureStateRow,
   type ReceiptRow,
-  type RequirementJson,
 } from '../procedures/queries';
 import { receiptOf } from '../procedures/receipt';
 import type { Procedure } from '../procedures/schemas';
@@ -47,7 +45,8 @@ export function todayOf(scope: CitizenScope): string {
 export interface MyProcedureSummary {
   row: ProcedureRow;
   holder: HolderRow;
-  deadlines: Procedure['deadlines'];
+  /** The procedure as the API answers it, computed once: its legal dates, and a notified act's text only once opened. */
+  procedure: Procedure;
 }
 
 /** A page of the procedures filed or drafted in the citizen's name by anyone, whatever became of the delegation. */
@@ -70,11 +69,18 @@ export async function listMyProcedures(
       h,
     ]),
   );
-  return rows.map((row) => ({ row, holder: holders.get(row.delegation_id)!, deadlines: deadlinesOf(row, today, cal) }));
+  return rows.map((row) => ({
+    row,
+    holder: holders.get(row.delegation_id)!,
+    procedure: toProcedure(row, today, cal),
+  }));
 }
 
 /** What a requirement still lacks: each kind it asked for with no document uploaded for it. */
-export function missingForRequirement(requirement: RequirementJson, documents: readonly DocumentRow[]): string[] {
+export function missingForRequirement(
+  requirement: { id: string; kinds: readonly string[] },
+  documents: readonly DocumentRow[],
+): string[] {
   return requirement.kinds.filter(
     (kind) => !documents.some((d) => d.requirement_id === requirement.id && d.kind === kind),
   );
@@ -149,8 +155,8 @@ export interface MyProcedureDetail extends MyProcedureSummary {
   type: ProcedureTypeRow;
   timeline: TimelineRow[];
   documents: DocumentRow[];
-  /** The open requirement, with its deadline as the API computes it (null until its notification is opened or deemed rejected). */
-  openRequirement: { requirement: RequirementJson; missingKinds: string[]; deadline: string | null } | null;
+  /** The open requirement as the API answers it (its deadline null until its notification takes effect, its message until it is opened). */
+  openRequirement: { requirement: Procedure['requirements'][number]; missingKinds: string[] } | null;
   legalDates: LegalDate[];
 }
 
@@ -175,23 +181,17 @@ export async function myProcedure(
     listTimeline(sql, row.id),
     listDocuments(sql, row.id),
   ]);
-  const deadlines = deadlinesOf(row, today, cal);
-  const open = row.requirements.find((r) => r.status === 'open');
+  const procedure = toProcedure(row, today, cal);
+  const open = procedure.requirements.find((r) => r.id === row.requirements.find((q) => q.status === 'open')?.id);
   return {
     row,
     holder: holders[0]!,
-    deadlines,
+    procedure,
     type: type!,
     timeline,
     documents,
-    openRequirement: open
-      ? {
-          requirement: open,
-          missingKinds: missingForRequirement(open, documents),
-          deadline: toProcedure(row, today, cal).requirements.find((r) => r.id === open.id)?.deadline ?? null,
-        }
-      : null,
-    legalDates: legalDatesOf(row, type!, deadlines, cal),
+    openRequirement: open ? { requirement: open, missingKinds: missingForRequirement(open, documents) } : null,
+    legalDates: legalDatesOf(row, type!, procedure.deadlines, cal),
   };
 }
 

@@ -4,7 +4,7 @@ import type { CalendarSnapshot } from '../../lib/calendar';
 import type { NotificationJson } from '../procedures/queries';
 import type { NotificationSchema } from './schemas';
 import { termOrNull } from './service';
-import { TERM_ARTICLES, type TermRow } from './terms';
+import { actShown, TERM_ARTICLES, type TermRow } from './terms';
 
 /** A procedure as its notifications are shown with (a `NotificationsRow` or a `ProcedureRow`). */
 type NotifiedRow = TermRow & { id: string; livemode: boolean; notifications: NotificationJson[] };
@@ -44,7 +44,7 @@ export function toNotification(
           deadline: term.deadline,
         }
       : null,
-    content: n.accessed_at !== null ? n.content : null,
+    content: actShown(n) ? n.content : null,
   };
 }
 

@@ -94,6 +94,17 @@ export function requirementNotification(
   return row.notifications.find((n) => n.kind === 'requirement' && n.requirement_id === requirementId);
 }
 
+/**
+ * Whether the act a notification carries is shown to the interested party's side (the firm, the
+ * citizen): once the notification has been opened, which is the legal access (art. 43.2) and starts
+ * its term. Until then reads show its state and dates, never its text, so nobody learns the act
+ * before the access that the record and the term rest on. An act stored without a notification was
+ * notified when issued.
+ */
+export function actShown(n: Pick<NotificationStateJson, 'accessed_at'> | undefined): boolean {
+  return n === undefined || n.accessed_at !== null;
+}
+
 /** The latest notification of a kind. */
 export function latestNotification(
   row: Pick<ProcedureStateRow, 'notifications'>,

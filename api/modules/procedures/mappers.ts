@@ -2,6 +2,7 @@ import { type CalendarSnapshot, CalendarUnavailableError, procedureTypeTerms } f
 import { addDays } from '../../lib/dates';
 import { legalDay } from '../../lib/legal-day';
 import {
+  actShown,
   latestNotification,
   type NotificationTerm,
   notificationTerm,
@@ -319,34 +320,50 @@ export function toProcedureSummary(row: ProcedureStateRow, today: string, cal: C
   };
 }
 
-/** The express resolution, once there is one: its outcome and when. */
+/** The express resolution, once there is one: its outcome, when, and the notification that carries it. */
 function resolutionOf(row: ProcedureStateRow): ProcedureSummary['resolution'] {
   return row.resolved_at && ['approved', 'partially_approved', 'denied'].includes(row.status)
     ? {
         outcome: row.status as 'approved' | 'partially_approved' | 'denied',
         resolved_at: row.resolved_at.toISOString(),
+        notification_id: latestNotification(row, 'resolution')?.id ?? null,
       }
     : null;
 }
 
+/**
+ * Who reads a whole procedure: the interested party's side (the firm under the client's consent,
+ * the client) sees a notified act's text once its notification is opened (`actShown`); the agency
+ * that issued it always does.
+ */
+export type ProcedureReader = 'interested' | 'agency';
+
 /** A whole procedure: its summary with its contents. */
-export function toProcedure(row: ProcedureRow, today: string, cal: CalendarSnapshot): Procedure {
+export function toProcedure(
+  row: ProcedureRow,
+  today: string,
+  cal: CalendarSnapshot,
+  reader: ProcedureReader = 'interested',
+): Procedure {
   const summary = toProcedureSummary(row, today, cal);
   const resolution = summary.resolution;
+  const shown = (n: Parameters<typeof actShown>[0]) => reader === 'agency' || actShown(n);
+  const resolutionShown = shown(latestNotification(row, 'resolution'));
+  const texts = new Map(row.requirements.map((r) => [r.id, r]));
   return {
     ...summary,
     form: row.form,
     resolution: resolution && {
-      outcome: resolution.outcome,
-      text: row.resolution_text ?? '',
-      amount: row.resolution_amount === null ? null : Number(row.resolution_amount),
-      resolved_at: resolution.resolved_at,
+      ...resolution,
+      text: resolutionShown ? (row.resolution_text ?? '') : null,
+      amount: resolutionShown && row.resolution_amount !== null ? Number(row.resolution_amount) : null,
+      content_withheld: !resolutionShown,
     },
-    requirements: summary.requirements.map((r, i) => ({
-      ...r,
-      message: row.requirements[i]!.message,
-      response_message: row.requirements[i]!.response_message,
-    })),
+    requirements: summary.requirements.map((r) => {
+      const withheld = !shown(requirementNotification(row, r.id));
+      const { message, response_message } = texts.get(r.id)!;
+      return { ...r, message: withheld ? null : message, content_withheld: withheld, response_message };
+    }),
   };
 }
 

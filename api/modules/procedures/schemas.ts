@@ -111,10 +111,16 @@ export const RequirementSummarySchema = z.object(requirementState).openapi('Requ
     'A requirement as a list shows it: its state and term. Its message and the answer are read with the procedure.',
 });
 
+const WITHHELD_UNTIL_OPENED =
+  "opened with `POST /v1/procedures/{id}/notifications/{notification_id}/access`, the legal access (art. 43.2 LPAC) that starts its term and is recorded in the client's access log. Deemed rejected unopened, it stays withheld until a member opens it";
+
 export const RequirementSchema = z
   .object({
     ...requirementState,
-    message: z.string(),
+    message: z.string().nullable().openapi({ description: `What the agency asks; null while \`content_withheld\`.` }),
+    content_withheld: z.boolean().openapi({
+      description: `True while the requirement's notification has not been opened: its message is shown once it is ${WITHHELD_UNTIL_OPENED}.`,
+    }),
     response_message: z.string().nullable(),
   })
   .openapi('Requirement');
@@ -273,17 +279,25 @@ const procedureState = {
   version: z.number().int(),
 };
 
-const RESOLUTION_OUTCOME = z.enum(RESOLUTIONS);
+/** An express resolution's outcome and notification, as lists show it (without its text or amount). */
+const resolutionState = {
+  outcome: z.enum(RESOLUTIONS),
+  resolved_at: z.string(),
+  notification_id: z
+    .string()
+    .nullable()
+    .openapi({ description: 'The notification that carries it (null for a resolution recorded without one).' }),
+};
 
 export const ProcedureSummarySchema = z
   .object({
     ...procedureState,
-    resolution: z.object({ outcome: RESOLUTION_OUTCOME, resolved_at: z.string() }).nullable(),
+    resolution: z.object(resolutionState).nullable(),
     requirements: z.array(RequirementSummarySchema),
   })
   .openapi('ProcedureSummary', {
     description:
-      "A procedure as a list shows it: its state, legal dates and what it still needs. Its contents (the form, the resolution's text and amount, the requirements' messages and answers) are read with `retrieveProcedure` under the client's consent token, which the client's access log records.",
+      "A procedure as a list shows it: its state, legal dates and what it still needs. Its contents (the form, the resolution's text and amount, the requirements' messages and answers) are read with `retrieveProcedure` under the client's consent token, which the client's access log records; the text of an act notified electronically (a requirement, a resolution) once its notification has been opened.",
     example: PROCEDURE_SUMMARY_EXAMPLE,
   });
 export type ProcedureSummary = z.infer<typeof ProcedureSummarySchema>;
@@ -294,10 +308,17 @@ export const ProcedureSchema = z
     form: FormObject,
     resolution: z
       .object({
-        outcome: RESOLUTION_OUTCOME,
-        text: z.string(),
-        amount: z.number().nullable(),
-        resolved_at: z.string(),
+        ...resolutionState,
+        text: z
+          .string()
+          .nullable()
+          .openapi({ description: 'The resolution as notified; null while `content_withheld`.' }),
+        amount: z.number().nullable().openapi({
+          description: 'The amount granted, in euros; null when none is (a denial), or while `content_withheld`.',
+        }),
+        content_withheld: z.boolean().openapi({
+          description: `True while the resolution's notification has not been opened: its text and amount are shown once it is ${WITHHELD_UNTIL_OPENED}.`,
+        }),
       })
       .nullable(),
     requirements: z.array(RequirementSchema),

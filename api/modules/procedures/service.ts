@@ -420,7 +420,8 @@ export function resolveProcedure(
     throw fieldProblem('/amount', 'A denial grants no amount; send the amount only when the benefit is granted.');
   return transition(sql, id, 'resolve', actor, now, {
     resolution: { ...resolution, calendar },
-    details: { outcome: resolution.outcome, amount: resolution.amount },
+    // The amount stays with the resolution: it is shown once its notification is opened, the timeline is not.
+    details: { outcome: resolution.outcome },
   });
 }
 

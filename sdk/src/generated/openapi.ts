@@ -4894,9 +4894,15 @@ export interface components {
             resolution: {
                 /** @enum {string} */
                 outcome: "approved" | "partially_approved" | "denied";
-                text: string;
-                amount: number | null;
                 resolved_at: string;
+                /** @description The notification that carries it (null for a resolution recorded without one). */
+                notification_id: string | null;
+                /** @description The resolution as notified; null while `content_withheld`. */
+                text: string | null;
+                /** @description The amount granted, in euros; null when none is (a denial), or while `content_withheld`. */
+                amount: number | null;
+                /** @description True while the resolution's notification has not been opened: its text and amount are shown once it is opened with `POST /v1/procedures/{id}/notifications/{notification_id}/access`, the legal access (art. 43.2 LPAC) that starts its term and is recorded in the client's access log. Deemed rejected unopened, it stays withheld until a member opens it. */
+                content_withheld: boolean;
             } | null;
             requirements: components["schemas"]["Requirement"][];
         };
@@ -4981,7 +4987,10 @@ export interface components {
             /** @enum {string} */
             status: "open" | "answered" | "expired";
             answered_at: string | null;
-            message: string;
+            /** @description What the agency asks; null while `content_withheld`. */
+            message: string | null;
+            /** @description True while the requirement's notification has not been opened: its message is shown once it is opened with `POST /v1/procedures/{id}/notifications/{notification_id}/access`, the legal access (art. 43.2 LPAC) that starts its term and is recorded in the client's access log. Deemed rejected unopened, it stays withheld until a member opens it. */
+            content_withheld: boolean;
             response_message: string | null;
         };
         /** @description What this requirement did to the maximum resolution term (art. 22.1.a LPAC), in order, so that `max_resolution_date` can be counted again by hand. Null while its notification has not taken effect (the term still runs), before filing, or when the term reaches a year with no holiday data. */
@@ -5065,7 +5074,7 @@ export interface components {
             next_cursor: string | null;
         };
         /**
-         * @description A procedure as a list shows it: its state, legal dates and what it still needs. Its contents (the form, the resolution's text and amount, the requirements' messages and answers) are read with `retrieveProcedure` under the client's consent token, which the client's access log records.
+         * @description A procedure as a list shows it: its state, legal dates and what it still needs. Its contents (the form, the resolution's text and amount, the requirements' messages and answers) are read with `retrieveProcedure` under the client's consent token, which the client's access log records; the text of an act notified electronically (a requirement, a resolution) once its notification has been opened.
          * @example {
          *       "id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
          *       "object": "procedure",
@@ -5187,6 +5196,8 @@ export interface components {
                 /** @enum {string} */
                 outcome: "approved" | "partially_approved" | "denied";
                 resolved_at: string;
+                /** @description The notification that carries it (null for a resolution recorded without one). */
+                notification_id: string | null;
             } | null;
             requirements: components["schemas"]["RequirementSummary"][];
         };
@@ -5806,9 +5817,15 @@ export interface components {
             resolution: {
                 /** @enum {string} */
                 outcome: "approved" | "partially_approved" | "denied";
-                text: string;
-                amount: number | null;
                 resolved_at: string;
+                /** @description The notification that carries it (null for a resolution recorded without one). */
+                notification_id: string | null;
+                /** @description The resolution as notified; null while `content_withheld`. */
+                text: string | null;
+                /** @description The amount granted, in euros; null when none is (a denial), or while `content_withheld`. */
+                amount: number | null;
+                /** @description True while the resolution's notification has not been opened: its text and amount are shown once it is opened with `POST /v1/procedures/{id}/notifications/{notification_id}/access`, the legal access (art. 43.2 LPAC) that starts its term and is recorded in the client's access log. Deemed rejected unopened, it stays withheld until a member opens it. */
+                content_withheld: boolean;
             } | null;
             created_at: string;
             updated_at: string;
@@ -5846,9 +5863,15 @@ export interface components {
             resolution: {
                 /** @enum {string} */
                 outcome: "approved" | "partially_approved" | "denied";
-                text: string;
-                amount: number | null;
                 resolved_at: string;
+                /** @description The notification that carries it (null for a resolution recorded without one). */
+                notification_id: string | null;
+                /** @description The resolution as notified; null while `content_withheld`. */
+                text: string | null;
+                /** @description The amount granted, in euros; null when none is (a denial), or while `content_withheld`. */
+                amount: number | null;
+                /** @description True while the resolution's notification has not been opened: its text and amount are shown once it is opened with `POST /v1/procedures/{id}/notifications/{notification_id}/access`, the legal access (art. 43.2 LPAC) that starts its term and is recorded in the client's access log. Deemed rejected unopened, it stays withheld until a member opens it. */
+                content_withheld: boolean;
             } | null;
             created_at: string;
             updated_at: string;
@@ -5858,7 +5881,10 @@ export interface components {
                 kinds: components["schemas"]["DocumentKind"][];
                 /** @description Kinds asked for with no document uploaded for this requirement yet. */
                 missing_kinds: components["schemas"]["DocumentKind"][];
-                message: string;
+                /** @description What the agency asks; null until your representative opens the notification that carries it. */
+                message: string | null;
+                /** @description True while the notification has not been opened: opening it is the legal access (art. 43.2 LPAC) that starts the term. */
+                content_withheld: boolean;
                 notified_at: string;
                 /**
                  * Format: date

@@ -143,6 +143,7 @@ function ProcedurePage(props: { page: PageContext; session: SessionChrome; d: My
   const r = d.row;
   const kind = (k: string) => t.documentKinds[k] ?? k;
   const open = d.openRequirement;
+  const resolution = d.procedure.resolution;
   const base = procedureHref(r.id);
   const money = new Intl.NumberFormat(t.locale, { style: 'currency', currency: 'EUR' });
   return (
@@ -181,9 +182,11 @@ function ProcedurePage(props: { page: PageContext; session: SessionChrome; d: My
       {open ? (
         <section aria-labelledby="requerimiento" class="alert">
           <h2 id="requerimiento">{t.requirementHeading}</h2>
-          <p class="lead" data-deadline={open.deadline ?? undefined}>
+          <p class="lead" data-deadline={open.requirement.deadline ?? undefined}>
             <strong>
-              {open.deadline ? t.requirementDeadline(formatDay(page.lang, open.deadline)) : t.requirementTermPending}
+              {open.requirement.deadline
+                ? t.requirementDeadline(formatDay(page.lang, open.requirement.deadline))
+                : t.requirementTermPending}
             </strong>
           </p>
           <p>
@@ -196,32 +199,39 @@ function ProcedurePage(props: { page: PageContext; session: SessionChrome; d: My
           ) : (
             <p>{t.requirementAllProvided}</p>
           )}
-          <p>
-            <strong>{t.requirementMessage}</strong>
-          </p>
-          <blockquote>
-            <p>{open.requirement.message}</p>
-          </blockquote>
+          {open.requirement.message === null ? (
+            <p data-withheld>{t.requirementMessageWithheld}</p>
+          ) : (
+            <>
+              <p>
+                <strong>{t.requirementMessage}</strong>
+              </p>
+              <blockquote>
+                <p>{open.requirement.message}</p>
+              </blockquote>
+            </>
+          )}
           {open.requirement.extended ? <p class="muted">{t.requirementExtended}</p> : null}
         </section>
       ) : null}
       <LegalDates page={page} d={d} />
-      {r.resolved_at && ['approved', 'partially_approved', 'denied'].includes(r.status) ? (
+      {resolution ? (
         <section aria-labelledby="resolucion">
           <h2 id="resolucion">{t.resolutionHeading}</h2>
           <p class="lead">
-            <strong>{t.resolutionOutcome[r.status] ?? r.status}</strong>.{' '}
-            {t.resolvedOn(formatMadridDay(page.lang, r.resolved_at))}
+            <strong>{t.resolutionOutcome[resolution.outcome] ?? resolution.outcome}</strong>.{' '}
+            {t.resolvedOn(formatMadridDay(page.lang, new Date(resolution.resolved_at)))}
           </p>
-          {r.resolution_text ? (
+          {resolution.content_withheld ? <p data-withheld>{t.resolutionWithheld}</p> : null}
+          {resolution.text ? (
             <blockquote>
-              <p>{r.resolution_text}</p>
+              <p>{resolution.text}</p>
             </blockquote>
           ) : null}
-          {r.resolution_amount !== null ? (
+          {resolution.amount !== null ? (
             <dl class="facts">
               <dt>{t.resolutionAmount}</dt>
-              <dd class="amount">{money.format(Number(r.resolution_amount))}</dd>
+              <dd class="amount">{money.format(resolution.amount)}</dd>
             </dl>
           ) : null}
         </section>
