@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { applyMigrations } from '../../api/db/migrate';
 import { SESSION_COOKIE } from '../../api/http/auth';
+import { readMigrationFiles } from '../../api/node/migration-files';
 import { createTestApp, type TestApp } from '../support/app';
 import { advance, citizenCase, fileJub } from '../support/citizen-procedures';
 import {
@@ -17,9 +19,10 @@ import { consentHeaders, createDraft, FORMS, openNotification, submitJub } from 
 
 /**
  * An act notified electronically (a requirement, a resolution) is read by the interested party's
- * side only after its notification is opened: the opening is the legal access (art. 43.2 LPAC) that
- * the record and the term rest on. Until then the firm's consented read, the notification and the
- * citizen's view show its state and dates, not its text; the agency that issued it sees it all.
+ * side only once its notification has taken effect: opened (the legal access, art. 43.2 LPAC, that
+ * the record and the term rest on) or deemed rejected after 10 días naturales. Until then the
+ * firm's consented read, the notification and the citizen's views show its state and dates, not its
+ * text; the agency that issued it sees it all.
  */
 let t: TestApp;
 beforeAll(async () => {
@@ -84,7 +87,7 @@ describe("a notified act's text", () => {
     expect(shown.html).toContain(REQUIREMENT_TEXT);
   });
 
-  it("a resolution's text and amount are withheld until it is opened, even once it is deemed rejected", async () => {
+  it("a resolution's text and amount are withheld until its notification takes effect, and shown once it is deemed rejected", async () => {
     t.clock.set('2026-03-02T09:00:00Z');
     const c = await citizenCase(t);
     const filed = await fileJub(t, c);
@@ -110,36 +113,49 @@ describe("a notified act's text", () => {
       resolved_at: '2026-03-04T09:00:00.000Z',
       notification_id: notificationId,
     });
+    // The timeline says it was resolved, and how; the amount stays with the resolution.
+    const timeline = await expectJson(
+      await t.request(`/v1/procedures/${filed.id}/timeline`, { headers: await c.consent() }),
+      200,
+    );
+    expect(timeline.data.find((e: { action: string }) => e.action === 'resolved').details).toEqual({
+      outcome: 'approved',
+    });
 
-    // Made available on 4 March: deemed rejected on the 14th, a Saturday, so on Monday 16 March
-    // (arts. 43.2 and 30.5). The rejection has effect in law; it reveals nothing.
-    t.clock.set('2026-03-20T09:00:00Z');
+    // Made available on Wednesday 4 March: deemed rejected on the 14th, a Saturday, so on Monday
+    // 16 March (arts. 43.2 and 30.5). On the 16th it still waits; from the 17th it has had its effect.
+    t.clock.set('2026-03-16T20:00:00Z');
+    expect((await read()).resolution).toEqual(withheld);
+    const citizen = await citizenView(c.idNumber, filed.id);
+    expect(citizen.json.resolution).toEqual(withheld);
+    const myList = await expectJson(
+      await t.request('/v1/me/procedures', { headers: auth(await citizenToken(t, c.idNumber)) }),
+      200,
+    );
+    expect(myList.data.find((p: { id: string }) => p.id === filed.id).resolution).toEqual(withheld);
+    expect(citizen.html).toContain('Aprobada');
+    expect(citizen.html).not.toContain(RESOLUTION_TEXT);
+    expect(citizen.html).not.toMatch(/1\.?412,50/);
+    expect(citizen.html).toContain('El texto y el importe de la resolución se mostrarán');
+
+    t.clock.set('2026-03-17T09:00:00Z');
     const notificationPath = `/v1/procedures/${filed.id}/notifications/${notificationId}`;
     expect(await expectJson(await t.request(notificationPath, { headers: await c.consent() }), 200)).toMatchObject({
       status: 'deemed_rejected',
       deemed_rejected_on: '2026-03-16',
-      content: null,
+      accessed_at: null,
+      content: { outcome: 'approved', text: RESOLUTION_TEXT, amount: 1412.5 },
     });
-    expect((await read()).resolution).toEqual(withheld);
-    const citizen = await citizenView(c.idNumber, filed.id);
-    expect(citizen.json.resolution).toEqual(withheld);
-    expect(citizen.html).toContain('Aprobada');
-    expect(citizen.html).not.toContain(RESOLUTION_TEXT);
-    expect(citizen.html).toContain('El texto y el importe de la resolución se mostrarán');
-
-    await expectJson(
-      await t.request(`${notificationPath}/access`, { method: 'POST', headers: await c.consent() }),
-      200,
-    );
-    const opened = { ...withheld, text: RESOLUTION_TEXT, amount: 1412.5, content_withheld: false };
-    expect((await read()).resolution).toEqual(opened);
+    const shownResolution = { ...withheld, text: RESOLUTION_TEXT, amount: 1412.5, content_withheld: false };
+    expect((await read()).resolution).toEqual(shownResolution);
     const shown = await citizenView(c.idNumber, filed.id);
-    expect(shown.json.resolution).toEqual(opened);
+    expect(shown.json.resolution).toEqual(shownResolution);
     expect(shown.html).toContain(RESOLUTION_TEXT);
-    expect(shown.html).toMatch(/1412,50|1\.412,50/);
+    expect(shown.html).toMatch(/1\.?412,50/);
+    expect(shown.html).not.toContain('se mostrarán');
   });
 
-  it('the agency that issued the act sees it before the firm opens it', async () => {
+  it('the agency that issued an act sees it before the firm does', async () => {
     t.clock.set('2026-03-02T09:00:00Z');
     const agency = await issueAgencyKey(t);
     const org = await registerVerifiedOrg(t);
@@ -148,26 +164,65 @@ describe("a notified act's text", () => {
       scope: { procedure_types: ['JUB'], subjects: [], capacities: ['consult', 'file'] },
     });
     const token = await mintToken(t, key, granted.delegationId, { lifetime_seconds: 3600 });
-    const draft = await createDraft(t, key, token, 'JUB', FORMS.JUB);
-    await submitJub(t, key, token, draft.id);
-    const act = (path: string, json?: Record<string, unknown>) =>
-      t.request(`/v1/agency/procedures/${draft.id}/${path}`, { method: 'POST', headers: auth(agency), json });
-    await expectJson(await act('admit'), 200);
+    const filedLive = async () => {
+      const draft = await createDraft(t, key, token, 'JUB', FORMS.JUB);
+      await submitJub(t, key, token, draft.id);
+      await expectJson(await act(draft.id, 'admit'), 200);
+      return draft.id as string;
+    };
+    const act = (id: string, path: string, json?: Record<string, unknown>) =>
+      t.request(`/v1/agency/procedures/${id}/${path}`, { method: 'POST', headers: auth(agency), json });
+    const agencyRead = async (id: string) =>
+      expectJson(await t.request(`/v1/agency/procedures/${id}`, { headers: auth(agency) }), 200);
+    const firmRead = async (id: string) =>
+      expectJson(await t.request(`/v1/procedures/${id}`, { headers: consentHeaders(key, token) }), 200);
+
+    const required = await filedLive();
+    await expectJson(await act(required, 'requirements', { kinds: ['COMPANY_CERT'], message: REQUIREMENT_TEXT }), 200);
+    expect((await agencyRead(required)).requirements[0]).toMatchObject({
+      message: REQUIREMENT_TEXT,
+      content_withheld: false,
+    });
+    expect((await firmRead(required)).requirements[0]).toMatchObject({ message: null, content_withheld: true });
+
+    const resolvedId = await filedLive();
     const resolved = await expectJson(
-      await act('resolve', { outcome: 'approved', text: RESOLUTION_TEXT, amount: 1412.5 }),
+      await act(resolvedId, 'resolve', { outcome: 'approved', text: RESOLUTION_TEXT, amount: 1412.5 }),
       200,
     );
-    expect(resolved.resolution).toMatchObject({ text: RESOLUTION_TEXT, amount: 1412.5, content_withheld: false });
-    const firm = await expectJson(
-      await t.request(`/v1/procedures/${draft.id}`, { headers: consentHeaders(key, token) }),
+    const full = { text: RESOLUTION_TEXT, amount: 1412.5, content_withheld: false };
+    expect(resolved.resolution).toMatchObject(full);
+    expect((await agencyRead(resolvedId)).resolution).toMatchObject(full);
+    const queue = await expectJson(
+      await t.request('/v1/agency/procedures?status=approved&limit=100', { headers: auth(agency) }),
       200,
     );
-    expect(firm.resolution).toMatchObject({ text: null, amount: null, content_withheld: true });
-    await openNotification(t, key, token, draft.id, 'resolution');
-    const opened = await expectJson(
-      await t.request(`/v1/procedures/${draft.id}`, { headers: consentHeaders(key, token) }),
-      200,
+    expect(queue.data.find((p: { id: string }) => p.id === resolvedId).resolution).toMatchObject(full);
+    expect((await firmRead(resolvedId)).resolution).toMatchObject({ text: null, amount: null, content_withheld: true });
+    await openNotification(t, key, token, resolvedId, 'resolution');
+    expect((await firmRead(resolvedId)).resolution).toMatchObject(full);
+  });
+
+  it('migration 0164 takes the amount out of the timeline entries of earlier resolutions, and nothing else', async () => {
+    t.clock.set('2026-03-02T09:00:00Z');
+    const c = await citizenCase(t);
+    const filed = await fileJub(t, c);
+    await advance(t, c, filed.id, { action: 'approve', amount: 1412.5, message: RESOLUTION_TEXT });
+    // As a resolution was recorded before: its amount copied into the timeline.
+    await t.sql`update procedure_timeline set details = details || '{"amount": 1412.5}'::jsonb
+      where procedure_id = ${filed.id} and action = 'resolved'`;
+    const before = await t.sql<{ action: string; details: Record<string, unknown> }[]>`
+      select action, details from procedure_timeline where procedure_id = ${filed.id} order by seq`;
+    expect(before.find((e) => e.action === 'resolved')!.details).toEqual({ outcome: 'approved', amount: 1412.5 });
+
+    await t.sql`delete from schema_migrations where name = '0164_timeline_resolution_amount.sql'`;
+    expect((await applyMigrations(t.sql, readMigrationFiles())).applied).toEqual([
+      '0164_timeline_resolution_amount.sql',
+    ]);
+    const after = await t.sql<{ action: string; details: Record<string, unknown> }[]>`
+      select action, details from procedure_timeline where procedure_id = ${filed.id} order by seq`;
+    expect(after).toEqual(
+      before.map((e) => (e.action === 'resolved' ? { ...e, details: { outcome: 'approved' } } : e)),
     );
-    expect(opened.resolution).toMatchObject({ text: RESOLUTION_TEXT, amount: 1412.5, content_withheld: false });
   });
 });

@@ -267,7 +267,7 @@ const es = {
   requirementExtended: 'El plazo ya se amplió una vez (5 días hábiles más).',
   requirementMessage: 'Lo que dice la Administración:',
   requirementMessageWithheld:
-    'El texto del requerimiento se mostrará cuando su representante abra la notificación: abrirla es la notificación a efectos legales.',
+    'El texto del requerimiento se mostrará cuando su representante abra la notificación (abrirla es la notificación a efectos legales) o, si no la abre, cuando se entienda rechazada a los 10 días naturales.',
   resolutionHeading: 'Resolución',
   resolutionOutcome: { approved: 'Aprobada', partially_approved: 'Aprobada en parte', denied: 'Denegada' } as Record<
     string,
@@ -276,7 +276,7 @@ const es = {
   resolvedOn: (date: string) => `Resuelta el ${date}.`,
   resolutionAmount: 'Importe',
   resolutionWithheld:
-    'El texto y el importe de la resolución se mostrarán cuando su representante abra la notificación: abrirla es la notificación a efectos legales.',
+    'El texto y el importe de la resolución se mostrarán cuando su representante abra la notificación (abrirla es la notificación a efectos legales) o, si no la abre, cuando se entienda rechazada a los 10 días naturales.',
   documentsHeading: 'Documentos',
   documentsNone: 'Todavía no se ha aportado ningún documento.',
   documentsCaption: 'Documentos del trámite',
@@ -628,13 +628,13 @@ const en: Messages = {
   requirementExtended: 'The time limit was already extended once (5 more working days).',
   requirementMessage: 'What the administration says:',
   requirementMessageWithheld:
-    'The text of the request will be shown once your representative opens the notification: opening it is the notification in law.',
+    'The text of the request will be shown once your representative opens the notification (opening it is the notification in law) or, if unopened, once it is deemed rejected after 10 calendar days.',
   resolutionHeading: 'Decision',
   resolutionOutcome: { approved: 'Approved', partially_approved: 'Partly approved', denied: 'Refused' },
   resolvedOn: (date: string) => `Decided on ${date}.`,
   resolutionAmount: 'Amount',
   resolutionWithheld:
-    'The text and amount of the decision will be shown once your representative opens the notification: opening it is the notification in law.',
+    'The text and amount of the decision will be shown once your representative opens the notification (opening it is the notification in law) or, if unopened, once it is deemed rejected after 10 calendar days.',
   documentsHeading: 'Documents',
   documentsNone: 'No document has been provided yet.',
   documentsCaption: 'Documents of the procedure',

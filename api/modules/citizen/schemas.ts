@@ -96,11 +96,12 @@ export const MyProcedureSchema = z
           .array(DocumentKindSchema)
           .openapi({ description: 'Kinds asked for with no document uploaded for this requirement yet.' }),
         message: z.string().nullable().openapi({
-          description: 'What the agency asks; null until your representative opens the notification that carries it.',
+          description:
+            'What the agency asks; null until the notification that carries it takes effect (your representative opens it, or 10 días naturales pass unopened).',
         }),
         content_withheld: z.boolean().openapi({
           description:
-            'True while the notification has not been opened: opening it is the legal access (art. 43.2 LPAC) that starts the term.',
+            'True until the notification takes effect: opened (the legal access, art. 43.2 LPAC) or deemed rejected; the term starts the day after.',
         }),
         notified_at: z.string(),
         deadline: z.string().nullable().openapi({

@@ -206,7 +206,7 @@ export const EVENT_PAYLOADS: Record<
   },
   'procedure.resolved': {
     summary:
-      "The managing body resolved a procedure. The resolution's text and amount are the client's contents: read them with the procedure, under the client's consent.",
+      "The managing body resolved a procedure. The resolution's text and amount are the client's contents: read them with the procedure, under the client's consent, once its notification (`resolution.notification_id`) has been opened or deemed rejected.",
     schema: z.object({
       procedure_id: procedureId,
       type: procedureType,

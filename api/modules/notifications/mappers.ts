@@ -44,7 +44,7 @@ export function toNotification(
           deadline: term.deadline,
         }
       : null,
-    content: actShown(n) ? n.content : null,
+    content: actShown(cal, row, n, today) ? n.content : null,
   };
 }
 

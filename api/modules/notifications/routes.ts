@@ -25,7 +25,8 @@ const routes = routesOf('Notifications', {
   retrieve: get('/v1/procedures/{id}/notifications/{notification_id}', {
     operationId: 'retrieveProcedureNotification',
     summary: 'A notification, without opening it',
-    description: 'Its state and dates; the content stays withheld until it is opened with `POST …/access`.',
+    description:
+      'Its state and dates; the content stays withheld until it takes effect: opened with `POST …/access`, or deemed rejected after 10 días naturales.',
     auth: 'orgConsentedRead',
     params: NotificationParams,
     responses: ok('The notification.', NotificationSchema),

@@ -84,10 +84,9 @@ export const NotificationSchema = z
     term: NotificationTermSchema.nullable().openapi({
       description: 'The term this act opens; null for acts that open none Puente tracks.',
     }),
-    content: z
-      .record(z.string(), z.unknown())
-      .nullable()
-      .openapi({ description: 'The act as notified; null until the notification is opened.' }),
+    content: z.record(z.string(), z.unknown()).nullable().openapi({
+      description: 'The act as notified; null until the notification takes effect (opened, or deemed rejected).',
+    }),
   })
   .openapi('Notification', { example: NOTIFICATION_EXAMPLE });
 

@@ -1,4 +1,4 @@
-import type { CalendarSnapshot, DeadlineResult } from '../../lib/calendar';
+import { type CalendarSnapshot, CalendarUnavailableError, type DeadlineResult } from '../../lib/calendar';
 import { addDays } from '../../lib/dates';
 import {
   deemedRejectionOn,
@@ -96,13 +96,27 @@ export function requirementNotification(
 
 /**
  * Whether the act a notification carries is shown to the interested party's side (the firm, the
- * citizen): once the notification has been opened, which is the legal access (art. 43.2) and starts
- * its term. Until then reads show its state and dates, never its text, so nobody learns the act
- * before the access that the record and the term rest on. An act stored without a notification was
+ * citizen): once the notification has taken effect, opened (the legal access, art. 43.2, which is
+ * recorded) or deemed rejected after 10 días naturales unopened. Until then reads show the act's
+ * state and dates, never its text, so nobody learns it before the access that its record and its
+ * term rest on; once rejected it has had its effect, and hiding it would keep it from the citizen
+ * for good when nobody represents them any more. While the rejection day cannot be counted (a
+ * year without holiday data), only an opening shows it. An act stored without a notification was
  * notified when issued.
  */
-export function actShown(n: Pick<NotificationStateJson, 'accessed_at'> | undefined): boolean {
-  return n === undefined || n.accessed_at !== null;
+export function actShown(
+  cal: CalendarSnapshot,
+  row: TermRow,
+  n: Pick<NotificationStateJson, 'accessed_at' | 'accessed_on' | 'made_available_on'> | undefined,
+  today: string,
+): boolean {
+  if (n === undefined || n.accessed_at !== null) return true;
+  try {
+    return notificationEffectiveOn(cal, n.made_available_on, n.accessed_on, today, placesOf(cal, row)) !== null;
+  } catch (error) {
+    if (error instanceof CalendarUnavailableError) return false;
+    throw error;
+  }
 }
 
 /** The latest notification of a kind. */

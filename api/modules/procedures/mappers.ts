@@ -333,8 +333,8 @@ function resolutionOf(row: ProcedureStateRow): ProcedureSummary['resolution'] {
 
 /**
  * Who reads a whole procedure: the interested party's side (the firm under the client's consent,
- * the client) sees a notified act's text once its notification is opened (`actShown`); the agency
- * that issued it always does.
+ * the client) sees a notified act's text once its notification has taken effect (`actShown`); the
+ * agency that issued it always does.
  */
 export type ProcedureReader = 'interested' | 'agency';
 
@@ -347,7 +347,7 @@ export function toProcedure(
 ): Procedure {
   const summary = toProcedureSummary(row, today, cal);
   const resolution = summary.resolution;
-  const shown = (n: Parameters<typeof actShown>[0]) => reader === 'agency' || actShown(n);
+  const shown = (n: Parameters<typeof actShown>[2]) => reader === 'agency' || actShown(cal, row, n, today);
   const resolutionShown = shown(latestNotification(row, 'resolution'));
   const texts = new Map(row.requirements.map((r) => [r.id, r]));
   return {

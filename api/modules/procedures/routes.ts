@@ -58,7 +58,8 @@ const routes = routesOf('Procedures', {
   retrieveProcedure: get('/v1/procedures/{id}', {
     operationId: 'retrieveProcedure',
     summary: 'Retrieve a procedure',
-    description: 'With its deadlines computed for today. Answers an `ETag` to send as `If-Match` when updating.',
+    description:
+      'With its deadlines computed for today. An act notified electronically (a requirement, a resolution) shows its text once its notification has taken effect: until it is opened or deemed rejected, `content_withheld` is true. Answers an `ETag` to send as `If-Match` when updating.',
     auth: 'orgConsentedRead',
     params: ProcedureParams,
     responses: ok('The procedure.', ProcedureSchema),

@@ -111,15 +111,15 @@ export const RequirementSummarySchema = z.object(requirementState).openapi('Requ
     'A requirement as a list shows it: its state and term. Its message and the answer are read with the procedure.',
 });
 
-const WITHHELD_UNTIL_OPENED =
-  "opened with `POST /v1/procedures/{id}/notifications/{notification_id}/access`, the legal access (art. 43.2 LPAC) that starts its term and is recorded in the client's access log. Deemed rejected unopened, it stays withheld until a member opens it";
+const WITHHELD_UNTIL_EFFECTIVE =
+  "has taken effect: opened with `POST /v1/procedures/{id}/notifications/{notification_id}/access` (the legal access, art. 43.2 LPAC, which starts its term and is recorded in the client's access log), or deemed rejected after 10 días naturales unopened. Always false in the agency's responses: the agency issued the act";
 
 export const RequirementSchema = z
   .object({
     ...requirementState,
     message: z.string().nullable().openapi({ description: `What the agency asks; null while \`content_withheld\`.` }),
     content_withheld: z.boolean().openapi({
-      description: `True while the requirement's notification has not been opened: its message is shown once it is ${WITHHELD_UNTIL_OPENED}.`,
+      description: `True until the requirement's notification takes effect: its message is shown once the notification ${WITHHELD_UNTIL_EFFECTIVE}.`,
     }),
     response_message: z.string().nullable(),
   })
@@ -297,7 +297,7 @@ export const ProcedureSummarySchema = z
   })
   .openapi('ProcedureSummary', {
     description:
-      "A procedure as a list shows it: its state, legal dates and what it still needs. Its contents (the form, the resolution's text and amount, the requirements' messages and answers) are read with `retrieveProcedure` under the client's consent token, which the client's access log records; the text of an act notified electronically (a requirement, a resolution) once its notification has been opened.",
+      "A procedure as a list shows it: its state, legal dates and what it still needs. Its contents (the form, the resolution's text and amount, the requirements' messages and answers) are read with `retrieveProcedure` under the client's consent token, which the client's access log records; the text of an act notified electronically (a requirement, a resolution) once its notification has taken effect (opened, or deemed rejected).",
     example: PROCEDURE_SUMMARY_EXAMPLE,
   });
 export type ProcedureSummary = z.infer<typeof ProcedureSummarySchema>;
@@ -317,7 +317,7 @@ export const ProcedureSchema = z
           description: 'The amount granted, in euros; null when none is (a denial), or while `content_withheld`.',
         }),
         content_withheld: z.boolean().openapi({
-          description: `True while the resolution's notification has not been opened: its text and amount are shown once it is ${WITHHELD_UNTIL_OPENED}.`,
+          description: `True until the resolution's notification takes effect: its text and amount are shown once the notification ${WITHHELD_UNTIL_EFFECTIVE}. Its outcome is the procedure's status, shown all along.`,
         }),
       })
       .nullable(),

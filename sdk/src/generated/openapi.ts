@@ -550,7 +550,7 @@ export interface paths {
         };
         /**
          * Retrieve a procedure
-         * @description With its deadlines computed for today. Answers an `ETag` to send as `If-Match` when updating.
+         * @description With its deadlines computed for today. An act notified electronically (a requirement, a resolution) shows its text once its notification has taken effect: until it is opened or deemed rejected, `content_withheld` is true. Answers an `ETag` to send as `If-Match` when updating.
          */
         get: operations["retrieveProcedure"];
         put?: never;
@@ -898,7 +898,7 @@ export interface paths {
         };
         /**
          * A notification, without opening it
-         * @description Its state and dates; the content stays withheld until it is opened with `POST …/access`.
+         * @description Its state and dates; the content stays withheld until it takes effect: opened with `POST …/access`, or deemed rejected after 10 días naturales.
          */
         get: operations["retrieveProcedureNotification"];
         put?: never;
@@ -2082,7 +2082,7 @@ export interface webhooks {
         put?: never;
         /**
          * procedure.resolved
-         * @description The managing body resolved a procedure. The resolution's text and amount are the client's contents: read them with the procedure, under the client's consent. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         * @description The managing body resolved a procedure. The resolution's text and amount are the client's contents: read them with the procedure, under the client's consent, once its notification (`resolution.notification_id`) has been opened or deemed rejected. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
          */
         post: operations["procedureResolvedWebhook"];
         delete?: never;
@@ -2855,7 +2855,7 @@ export interface components {
             };
         };
         /**
-         * @description The managing body resolved a procedure. The resolution's text and amount are the client's contents: read them with the procedure, under the client's consent.
+         * @description The managing body resolved a procedure. The resolution's text and amount are the client's contents: read them with the procedure, under the client's consent, once its notification (`resolution.notification_id`) has been opened or deemed rejected.
          * @example {
          *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
          *       "type": "procedure.resolved",
@@ -4901,7 +4901,7 @@ export interface components {
                 text: string | null;
                 /** @description The amount granted, in euros; null when none is (a denial), or while `content_withheld`. */
                 amount: number | null;
-                /** @description True while the resolution's notification has not been opened: its text and amount are shown once it is opened with `POST /v1/procedures/{id}/notifications/{notification_id}/access`, the legal access (art. 43.2 LPAC) that starts its term and is recorded in the client's access log. Deemed rejected unopened, it stays withheld until a member opens it. */
+                /** @description True until the resolution's notification takes effect: its text and amount are shown once the notification has taken effect: opened with `POST /v1/procedures/{id}/notifications/{notification_id}/access` (the legal access, art. 43.2 LPAC, which starts its term and is recorded in the client's access log), or deemed rejected after 10 días naturales unopened. Always false in the agency's responses: the agency issued the act. Its outcome is the procedure's status, shown all along. */
                 content_withheld: boolean;
             } | null;
             requirements: components["schemas"]["Requirement"][];
@@ -4989,7 +4989,7 @@ export interface components {
             answered_at: string | null;
             /** @description What the agency asks; null while `content_withheld`. */
             message: string | null;
-            /** @description True while the requirement's notification has not been opened: its message is shown once it is opened with `POST /v1/procedures/{id}/notifications/{notification_id}/access`, the legal access (art. 43.2 LPAC) that starts its term and is recorded in the client's access log. Deemed rejected unopened, it stays withheld until a member opens it. */
+            /** @description True until the requirement's notification takes effect: its message is shown once the notification has taken effect: opened with `POST /v1/procedures/{id}/notifications/{notification_id}/access` (the legal access, art. 43.2 LPAC, which starts its term and is recorded in the client's access log), or deemed rejected after 10 días naturales unopened. Always false in the agency's responses: the agency issued the act. */
             content_withheld: boolean;
             response_message: string | null;
         };
@@ -5074,7 +5074,7 @@ export interface components {
             next_cursor: string | null;
         };
         /**
-         * @description A procedure as a list shows it: its state, legal dates and what it still needs. Its contents (the form, the resolution's text and amount, the requirements' messages and answers) are read with `retrieveProcedure` under the client's consent token, which the client's access log records; the text of an act notified electronically (a requirement, a resolution) once its notification has been opened.
+         * @description A procedure as a list shows it: its state, legal dates and what it still needs. Its contents (the form, the resolution's text and amount, the requirements' messages and answers) are read with `retrieveProcedure` under the client's consent token, which the client's access log records; the text of an act notified electronically (a requirement, a resolution) once its notification has taken effect (opened, or deemed rejected).
          * @example {
          *       "id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
          *       "object": "procedure",
@@ -5557,7 +5557,7 @@ export interface components {
             /** @description When Puente recorded the deemed rejection. */
             deemed_rejected_at: string | null;
             term: components["schemas"]["NotificationTerm"];
-            /** @description The act as notified; null until the notification is opened. */
+            /** @description The act as notified; null until the notification takes effect (opened, or deemed rejected). */
             content: {
                 [key: string]: unknown;
             } | null;
@@ -5824,7 +5824,7 @@ export interface components {
                 text: string | null;
                 /** @description The amount granted, in euros; null when none is (a denial), or while `content_withheld`. */
                 amount: number | null;
-                /** @description True while the resolution's notification has not been opened: its text and amount are shown once it is opened with `POST /v1/procedures/{id}/notifications/{notification_id}/access`, the legal access (art. 43.2 LPAC) that starts its term and is recorded in the client's access log. Deemed rejected unopened, it stays withheld until a member opens it. */
+                /** @description True until the resolution's notification takes effect: its text and amount are shown once the notification has taken effect: opened with `POST /v1/procedures/{id}/notifications/{notification_id}/access` (the legal access, art. 43.2 LPAC, which starts its term and is recorded in the client's access log), or deemed rejected after 10 días naturales unopened. Always false in the agency's responses: the agency issued the act. Its outcome is the procedure's status, shown all along. */
                 content_withheld: boolean;
             } | null;
             created_at: string;
@@ -5870,7 +5870,7 @@ export interface components {
                 text: string | null;
                 /** @description The amount granted, in euros; null when none is (a denial), or while `content_withheld`. */
                 amount: number | null;
-                /** @description True while the resolution's notification has not been opened: its text and amount are shown once it is opened with `POST /v1/procedures/{id}/notifications/{notification_id}/access`, the legal access (art. 43.2 LPAC) that starts its term and is recorded in the client's access log. Deemed rejected unopened, it stays withheld until a member opens it. */
+                /** @description True until the resolution's notification takes effect: its text and amount are shown once the notification has taken effect: opened with `POST /v1/procedures/{id}/notifications/{notification_id}/access` (the legal access, art. 43.2 LPAC, which starts its term and is recorded in the client's access log), or deemed rejected after 10 días naturales unopened. Always false in the agency's responses: the agency issued the act. Its outcome is the procedure's status, shown all along. */
                 content_withheld: boolean;
             } | null;
             created_at: string;
@@ -5881,9 +5881,9 @@ export interface components {
                 kinds: components["schemas"]["DocumentKind"][];
                 /** @description Kinds asked for with no document uploaded for this requirement yet. */
                 missing_kinds: components["schemas"]["DocumentKind"][];
-                /** @description What the agency asks; null until your representative opens the notification that carries it. */
+                /** @description What the agency asks; null until the notification that carries it takes effect (your representative opens it, or 10 días naturales pass unopened). */
                 message: string | null;
-                /** @description True while the notification has not been opened: opening it is the legal access (art. 43.2 LPAC) that starts the term. */
+                /** @description True until the notification takes effect: opened (the legal access, art. 43.2 LPAC) or deemed rejected; the term starts the day after. */
                 content_withheld: boolean;
                 notified_at: string;
                 /**

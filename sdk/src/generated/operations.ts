@@ -454,7 +454,7 @@ export interface Resources {
     /**
      * Retrieve a procedure
      *
-     * With its deadlines computed for today. Answers an `ETag` to send as `If-Match` when updating.
+     * With its deadlines computed for today. An act notified electronically (a requirement, a resolution) shows its text once its notification has taken effect: until it is opened or deemed rejected, `content_withheld` is true. Answers an `ETag` to send as `If-Match` when updating.
      * @see operation `retrieveProcedure`
      */
     retrieve(id: string, options?: RequestOptions): Promise<Result<'retrieveProcedure'>>;
@@ -595,7 +595,7 @@ export interface Resources {
     /**
      * A notification, without opening it
      *
-     * Its state and dates; the content stays withheld until it is opened with `POST …/access`.
+     * Its state and dates; the content stays withheld until it takes effect: opened with `POST …/access`, or deemed rejected after 10 días naturales.
      * @see operation `retrieveProcedureNotification`
      */
     retrieveProcedureNotification(id: string, notificationId: string, options?: RequestOptions): Promise<Result<'retrieveProcedureNotification'>>;
