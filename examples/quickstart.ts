@@ -63,10 +63,7 @@ const required = await puente.sandbox.advanceProcedure(draft.id, {
 });
 const requirement = required.requirements.at(-1)!;
 // The term to answer runs from the day after its notification is opened (Ley 39/2015, art. 43.2): open it, then read the date.
-await carmen.notifications.accessProcedureNotification(
-  draft.id,
-  required.deadlines.awaiting_notification!.notification_id,
-);
+await carmen.procedures.notifications.open(draft.id, required.deadlines.awaiting_notification!.notification_id);
 const notified = await carmen.procedures.retrieve(draft.id);
 console.log(`Requirement ${requirement.id} opened: answer by ${notified.deadlines.requirement_deadline}`);
 await carmen.procedures.documents.upload(draft.id, {
@@ -79,7 +76,7 @@ await carmen.procedures.requirements.respond(draft.id, requirement.id, {
 const resolved = await puente.sandbox.advanceProcedure(draft.id, { action: 'approve', amount: 1456.32 });
 // The resolution is notified like the requirement: its text and amount are shown once the
 // notification is opened (the legal access), and read under the client's consent (and logged).
-await carmen.notifications.accessProcedureNotification(draft.id, resolved.resolution!.notification_id!);
+await carmen.procedures.notifications.open(draft.id, resolved.resolution!.notification_id!);
 const approved = await carmen.procedures.retrieve(draft.id);
 console.log(`Resolution: ${approved.resolution?.outcome} (${approved.resolution?.amount} €/month)`);
 

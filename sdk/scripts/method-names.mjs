@@ -10,6 +10,10 @@ export const NAMES = {
   listDocuments: 'procedures.documents.list',
   downloadDocument: 'procedures.documents.download',
   respondToRequirement: 'procedures.requirements.respond',
+  listProcedureNotifications: 'procedures.notifications.list',
+  retrieveProcedureNotification: 'procedures.notifications.retrieve',
+  // Opening is the legal access (art. 43.2 LPAC): the term starts, and the act's text is shown.
+  accessProcedureNotification: 'procedures.notifications.open',
   // `delegationRequests.createBatch` is the client's upload-and-wait method; the raw calls sit under `batches`.
   createDelegationRequestBatch: 'delegationRequests.batches.create',
   retrieveDelegationRequestBatch: 'delegationRequests.batches.retrieve',

@@ -110,7 +110,7 @@ export const OPERATIONS = {
 /** Every operation of the API and the client method that calls it. */
 export const operationMethods = {
   acceptMyDelegationRequest: 'citizen.acceptDelegationRequest',
-  accessProcedureNotification: 'notifications.accessProcedureNotification',
+  accessProcedureNotification: 'procedures.notifications.open',
   adminAddAreaHolidays: 'admin.addAreaHolidays',
   adminAddMunicipalityHolidays: 'admin.addMunicipalityHolidays',
   adminAddRegionHolidays: 'admin.addRegionHolidays',
@@ -169,7 +169,7 @@ export const operationMethods = {
   listMyDelegations: 'citizen.listDelegations',
   listMyProcedures: 'citizen.listProcedures',
   listMyProcedureTimeline: 'citizen.listProcedureTimeline',
-  listProcedureNotifications: 'notifications.listProcedureNotifications',
+  listProcedureNotifications: 'procedures.notifications.list',
   listProcedures: 'procedures.list',
   listProcedureTimeline: 'procedures.timeline',
   listProcedureTypes: 'procedureTypes.list',
@@ -189,7 +189,7 @@ export const operationMethods = {
   retrieveMyProcedureReceipt: 'citizen.retrieveProcedureReceipt',
   retrieveOrganization: 'organization.retrieve',
   retrieveProcedure: 'procedures.retrieve',
-  retrieveProcedureNotification: 'notifications.retrieveProcedureNotification',
+  retrieveProcedureNotification: 'procedures.notifications.retrieve',
   retrieveProcedureReceipt: 'procedures.receipt',
   retrieveProcedureType: 'procedureTypes.retrieve',
   retrieveProcedureTypeForm: 'procedureTypes.retrieveForm',
@@ -525,6 +525,29 @@ export interface Resources {
        */
       download(id: string, documentId: string, options?: RequestOptions): Promise<Response>;
     };
+    notifications: {
+      /**
+       * The electronic notifications of a procedure
+       *
+       * Every agency act that opens a term (requirement, resolution, declared withdrawal, lapse warning, declared lapse), oldest first. Listing does not open them: a notification takes effect when a member opens it, or when it is deemed rejected after 10 días naturales unopened (art. 43.2), and its term runs from the next day.
+       * @see operation `listProcedureNotifications`
+       */
+      list(id: string, options?: RequestOptions): Promise<Result<'listProcedureNotifications'>>;
+      /**
+       * A notification, without opening it
+       *
+       * Its state and dates; the content stays withheld until it takes effect: opened with `POST …/access`, or deemed rejected after 10 días naturales.
+       * @see operation `retrieveProcedureNotification`
+       */
+      retrieve(id: string, notificationId: string, options?: RequestOptions): Promise<Result<'retrieveProcedureNotification'>>;
+      /**
+       * Open a notification (comparecencia)
+       *
+       * Answers the notification with its content. The first opening is the legal access (art. 43.2): it is recorded with the member and in the citizen's access log, and the term it opens runs from the next day. Opening it again returns the same notification and changes no date. Needs the `consult` capacity.
+       * @see operation `accessProcedureNotification`
+       */
+      open(id: string, notificationId: string, options?: RequestOptions): Promise<Result<'accessProcedureNotification'>>;
+    };
   };
   agency: {
     /**
@@ -583,29 +606,6 @@ export interface Resources {
      * @see operation `agencyResolveProcedure`
      */
     resolveProcedure(id: string, body: Body<'agencyResolveProcedure'>, options?: RequestOptions): Promise<Result<'agencyResolveProcedure'>>;
-  };
-  notifications: {
-    /**
-     * The electronic notifications of a procedure
-     *
-     * Every agency act that opens a term (requirement, resolution, declared withdrawal, lapse warning, declared lapse), oldest first. Listing does not open them: a notification takes effect when a member opens it, or when it is deemed rejected after 10 días naturales unopened (art. 43.2), and its term runs from the next day.
-     * @see operation `listProcedureNotifications`
-     */
-    listProcedureNotifications(id: string, options?: RequestOptions): Promise<Result<'listProcedureNotifications'>>;
-    /**
-     * A notification, without opening it
-     *
-     * Its state and dates; the content stays withheld until it takes effect: opened with `POST …/access`, or deemed rejected after 10 días naturales.
-     * @see operation `retrieveProcedureNotification`
-     */
-    retrieveProcedureNotification(id: string, notificationId: string, options?: RequestOptions): Promise<Result<'retrieveProcedureNotification'>>;
-    /**
-     * Open a notification (comparecencia)
-     *
-     * Answers the notification with its content. The first opening is the legal access (art. 43.2): it is recorded with the member and in the citizen's access log, and the term it opens runs from the next day. Opening it again returns the same notification and changes no date. Needs the `consult` capacity.
-     * @see operation `accessProcedureNotification`
-     */
-    accessProcedureNotification(id: string, notificationId: string, options?: RequestOptions): Promise<Result<'accessProcedureNotification'>>;
   };
   events: {
     /**
