@@ -45,7 +45,7 @@ export function todayOf(scope: CitizenScope): string {
 export interface MyProcedureSummary {
   row: ProcedureRow;
   holder: HolderRow;
-  /** The procedure as the API answers it, computed once: its legal dates, and a notified act's text only once opened. */
+  /** The procedure as the API answers it, computed once: its legal dates, and a notified act's text once its notification has taken effect. */
   procedure: Procedure;
 }
 
@@ -155,7 +155,7 @@ export interface MyProcedureDetail extends MyProcedureSummary {
   type: ProcedureTypeRow;
   timeline: TimelineRow[];
   documents: DocumentRow[];
-  /** The open requirement as the API answers it (its deadline null until its notification takes effect, its message until it is opened). */
+  /** The open requirement as the API answers it (its deadline and its message null until its notification takes effect). */
   openRequirement: { requirement: Procedure['requirements'][number]; missingKinds: string[] } | null;
   legalDates: LegalDate[];
 }
@@ -182,7 +182,9 @@ export async function myProcedure(
     listDocuments(sql, row.id),
   ]);
   const procedure = toProcedure(row, today, cal);
-  const open = procedure.requirements.find((r) => r.id === row.requirements.find((q) => q.status === 'open')?.id);
+  // Open as stored: the answer shows one past its deadline as `expired`, and it is still open to a late answer.
+  const openId = row.requirements.find((r) => r.status === 'open')?.id;
+  const open = procedure.requirements.find((r) => r.id === openId);
   return {
     row,
     holder: holders[0]!,
