@@ -724,6 +724,84 @@ describe('reclamación previa filed after its term', () => {
   });
 });
 
+describe("a reclamación previa's own denial", () => {
+  it('states no prior-claim date, by silence or expressly: it is contested in court', async () => {
+    t.clock.set('2026-03-02T09:00:00Z');
+    const org = await registerOrg(t);
+    const { token, draft, delegationId } = await delegatedDraft(t, org.testKey, {
+      procedure_types: ['JUB', 'RP'],
+    });
+    await submitJub(t, org.testKey, token, draft.id);
+    const headers = async () =>
+      consentHeaders(org.testKey, await mintToken(t, org.testKey, delegationId, { lifetime_seconds: 3600 }));
+    const advance = async (id: string, action: string) =>
+      expectJson(
+        await t.request(`/v1/sandbox/procedures/${id}/advance`, {
+          method: 'POST',
+          headers: auth(org.testKey),
+          json: { action },
+        }),
+        200,
+      );
+    t.clock.set('2026-04-01T09:00:00Z');
+    await advance(draft.id, 'deny');
+    await openNotification(t, org.testKey, (await headers())['puente-consent']!, draft.id, 'resolution');
+
+    // The RP, filed on Monday 6 April in Madrid.
+    t.clock.set('2026-04-06T09:00:00Z');
+    const rp = await expectJson(
+      await t.request('/v1/procedures', {
+        method: 'POST',
+        headers: await headers(),
+        json: {
+          type: 'RP',
+          original_procedure_id: draft.id,
+          form: {
+            applicant: FORMS.JUB.applicant,
+            original_procedure_id: draft.id,
+            resolution_date: '2026-04-01',
+            grounds: 'La resolución no computa los periodos cotizados en Francia entre 1995 y 2001.',
+          },
+        },
+      }),
+      201,
+    );
+    for (const group of rp.missing_documents as Array<{ any_of: string[] }>) {
+      expect((await upload(t, org.testKey, (await headers())['puente-consent']!, rp.id, group.any_of[0]!)).status).toBe(
+        201,
+      );
+    }
+    await expectJson(
+      await t.request(`/v1/procedures/${rp.id}/submit`, { method: 'POST', headers: await headers() }),
+      200,
+    );
+
+    // 45 días hábiles from Tuesday 7 April, in Madrid without 1 May (national) and 15 May (San
+    // Isidro): Wednesday 10 June. Silence from Thursday 11 June, and no reclamación previa follows.
+    t.clock.set('2026-06-12T09:00:00Z');
+    const silent = await get(`/v1/procedures/${rp.id}`, await headers());
+    expect(silent.deadlines).toMatchObject({
+      max_resolution_date: '2026-06-10',
+      presumed_denied_at: '2026-06-11',
+      prior_claim_deadline: null,
+      basis: { prior_claim_deadline: null },
+    });
+
+    // Denied expressly and notified: neither the procedure nor its notification states a term.
+    await advance(rp.id, 'deny');
+    const opened = await openNotification(t, org.testKey, (await headers())['puente-consent']!, rp.id, 'resolution');
+    expect(opened.term).toBeNull();
+    const denied = await get(`/v1/procedures/${rp.id}`, await headers());
+    expect(denied.status).toBe('denied');
+    expect(denied.deadlines).toMatchObject({ prior_claim_deadline: null, basis: { prior_claim_deadline: null } });
+    // The original claim keeps its own: 30 días hábiles from 2 April in Madrid (2 and 3 April, 1 and 15 May skipped).
+    expect((await get(`/v1/procedures/${draft.id}`, await headers())).deadlines.prior_claim_deadline).toBe(
+      '2026-05-19',
+    );
+    t.clock.set('2026-03-02T09:00:00Z');
+  });
+});
+
 describe('a procedure that ends while a requirement is open', () => {
   it('withdrawn by the firm: the requirement closes with it, and no clock or term is shown running', async () => {
     t.clock.set('2026-03-02T09:00:00Z');

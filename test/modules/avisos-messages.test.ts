@@ -18,7 +18,14 @@ const ALL: AvisoFacts[] = [
   { kind: 'requirement', org: ORG, registry: REG, deadline: null, deemedRejectedOn: '2026-03-20' },
   { kind: 'requirement', org: ORG, registry: REG, deadline: '2026-03-24', deemedRejectedOn: '2026-03-20' },
   { kind: 'resolution', org: ORG, registry: REG },
-  { kind: 'presumed_denial', registry: REG, deniedOn: '2026-06-03', priorClaimDeadline: '2026-07-15' },
+  {
+    kind: 'presumed_denial',
+    registry: REG,
+    deniedOn: '2026-06-03',
+    priorClaim: true,
+    priorClaimDeadline: '2026-07-15',
+  },
+  { kind: 'presumed_denial', registry: REG, deniedOn: '2026-06-03', priorClaim: false, priorClaimDeadline: null },
   { kind: 'deemed_rejection_warning', org: ORG, registry: REG, deemedRejectedOn: '2026-03-20' },
   { kind: 'contact_confirmation', code: '482913', minutes: 15 },
 ];
@@ -45,6 +52,14 @@ describe('aviso texts', () => {
     expect(es.body).toContain('reclamación previa hasta el 15 de julio de 2026');
     const en = renderAviso('en', ALL[7]!, null, 'https://x');
     expect(en.subject).toBe('Documents are due by 24 March 2026');
+  });
+
+  it('sends the denial of a reclamación previa to court, not to another reclamación previa', () => {
+    const es = renderAviso('es', ALL[10]!, null, 'https://x');
+    expect(es.body).toContain('desde el 3 de junio de 2026 se entiende denegado');
+    expect(es.body).toContain('demanda ante el Juzgado de lo Social');
+    expect(es.body).not.toContain('reclamación previa');
+    expect(renderAviso('en', ALL[10]!, null, 'https://x').body).not.toContain('prior claim');
   });
 
   it('keeps only the first name', () => {

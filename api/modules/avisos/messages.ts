@@ -42,7 +42,14 @@ export type AvisoFacts =
   | { kind: 'filing'; org: string; registry: string }
   | { kind: 'requirement'; org: string; registry: string; deadline: string | null; deemedRejectedOn: string | null }
   | { kind: 'resolution'; org: string; registry: string }
-  | { kind: 'presumed_denial'; registry: string; deniedOn: string; priorClaimDeadline: string | null }
+  | {
+      kind: 'presumed_denial';
+      registry: string;
+      deniedOn: string;
+      /** False for a reclamación previa: its denial is contested in court, not with another one. */
+      priorClaim: boolean;
+      priorClaimDeadline: string | null;
+    }
   | { kind: 'deemed_rejection_warning'; org: string; registry: string; deemedRejectedOn: string }
   | { kind: 'contact_confirmation'; code: string; minutes: number };
 
@@ -194,16 +201,20 @@ export function renderAviso(lang: Lang, facts: AvisoFacts, name: string | null, 
       lines = es
         ? [
             `La Seguridad Social no resolvió a tiempo el trámite ${facts.registry}: desde el ${day(facts.deniedOn)} se entiende denegado.`,
-            facts.priorClaimDeadline
-              ? `Puede presentar una reclamación previa hasta el ${day(facts.priorClaimDeadline)}.`
-              : 'Puede presentar una reclamación previa.',
+            !facts.priorClaim
+              ? 'Esta denegación se recurre con una demanda ante el Juzgado de lo Social, que tiene su propio plazo: consulte a su representante.'
+              : facts.priorClaimDeadline
+                ? `Puede presentar una reclamación previa hasta el ${day(facts.priorClaimDeadline)}.`
+                : 'Puede presentar una reclamación previa.',
             see,
           ]
         : [
             `Social Security did not decide procedure ${facts.registry} in time: since ${day(facts.deniedOn)} it counts as denied.`,
-            facts.priorClaimDeadline
-              ? `You may file a prior claim (reclamación previa) until ${day(facts.priorClaimDeadline)}.`
-              : 'You may file a prior claim (reclamación previa).',
+            !facts.priorClaim
+              ? 'This refusal is contested with a claim before the social court (Juzgado de lo Social), which has its own time limit: ask your representative.'
+              : facts.priorClaimDeadline
+                ? `You may file a prior claim (reclamación previa) until ${day(facts.priorClaimDeadline)}.`
+                : 'You may file a prior claim (reclamación previa).',
             see,
           ];
       sms = es

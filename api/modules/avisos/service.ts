@@ -8,6 +8,7 @@ import { legalDay } from '../../lib/legal-day';
 import { hmacSha256 } from '../../lib/secrets';
 import { isStorableText } from '../../lib/text';
 import type { Lang } from '../citizen/i18n';
+import { opensPriorClaim } from '../procedures/deadlines';
 import {
   type AnyAvisoKind,
   AVISO_KINDS,
@@ -160,7 +161,13 @@ export async function queueAvisosForEvent(tx: Sql, event: EmittedEvent): Promise
     else if (event.type === 'procedure.presumed_denied') {
       const deniedOn = text(d.presumed_denied_at);
       if (deniedOn)
-        facts = { kind: 'presumed_denial', registry, deniedOn, priorClaimDeadline: text(d.prior_claim_deadline) };
+        facts = {
+          kind: 'presumed_denial',
+          registry,
+          deniedOn,
+          priorClaim: opensPriorClaim(text(d.type) ?? ''),
+          priorClaimDeadline: text(d.prior_claim_deadline),
+        };
     } else if (event.type === 'notification.deemed_rejection_approaching') {
       const on = text(d.deemed_rejected_on);
       if (on) facts = { kind: 'deemed_rejection_warning', org: ctx.org, registry, deemedRejectedOn: on };

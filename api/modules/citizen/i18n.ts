@@ -242,8 +242,8 @@ const es = {
   bodySocialSecurity: 'La Seguridad Social',
   bodyAdministration: 'La Administración',
   legal: {
-    not_filed: () => 'Todavía no se ha presentado. Los plazos legales empiezan a contar el día en que se registre.',
-    registered: (date: string) => `Se registró el ${date}. Los plazos legales cuentan desde ese día.`,
+    not_filed: () => 'Todavía no se ha presentado. Los plazos legales empiezan a contar el día siguiente a su registro.',
+    registered: (date: string) => `Se registró el ${date}. Los plazos legales cuentan desde el día siguiente.`,
     resolve_by: (body: string, date: string, positive: boolean) =>
       `${body} debe resolver y notificarle su decisión como muy tarde el ${date}. Si no lo hace, la solicitud se entiende ${positive ? 'aprobada' : 'denegada'} (silencio administrativo).`,
     prior_claim_if_silent: (date: string) => `En ese caso, podrá presentar una reclamación previa hasta el ${date}.`,
@@ -601,8 +601,8 @@ const en: Messages = {
   bodySocialSecurity: 'Social Security',
   bodyAdministration: 'The administration',
   legal: {
-    not_filed: () => 'It has not been filed yet. Legal time limits start on the day it is registered.',
-    registered: (date: string) => `It was registered on ${date}. Legal time limits count from that day.`,
+    not_filed: () => 'It has not been filed yet. Legal time limits start on the day after it is registered.',
+    registered: (date: string) => `It was registered on ${date}. Legal time limits count from the next day.`,
     resolve_by: (body: string, date: string, positive: boolean) =>
       `${body} must decide and notify you by ${date} at the latest. If it does not, the application is deemed ${positive ? 'approved' : 'refused'} (administrative silence).`,
     prior_claim_if_silent: (date: string) =>

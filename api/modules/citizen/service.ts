@@ -10,7 +10,7 @@ import type { AccessAction } from '../access-log/actions';
 import { type AccessLogFilter, type AccessLogRow, insertAccessLog, listAccessLog } from '../access-log/queries';
 import { findProcedureType, type ProcedureTypeRow } from '../catalog/queries';
 import { type DocumentRow, findDocument, listDocuments } from '../documents/queries';
-import { placesOf, presumedDeniedOn, priorClaimDeadline } from '../procedures/deadlines';
+import { opensPriorClaim, placesOf, presumedDeniedOn, priorClaimDeadline } from '../procedures/deadlines';
 import { toProcedure } from '../procedures/mappers';
 import {
   findProcedure,
@@ -113,8 +113,7 @@ export function legalDatesOf(
   if (!row.registered_on) return [{ code: 'not_filed' }];
   const out: LegalDate[] = [{ code: 'registered', date: row.registered_on }];
   const silence = type.silence_effect === 'positive' ? 'positive' : 'negative';
-  // A reclamación previa answers a denial of the original claim; the claim of an RP itself goes to court.
-  const claimable = silence === 'negative' && row.type !== 'RP';
+  const claimable = silence === 'negative' && opensPriorClaim(row.type);
   if (RUNNING.includes(row.status)) {
     // Only while it suspends the term: a requirement notified after the term had ended suspends nothing.
     const suspendedUntil = deadlines.clock === 'suspended' ? deadlines.requirement_deadline : null;

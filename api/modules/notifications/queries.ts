@@ -58,6 +58,7 @@ export function listUnrecordedNotifications(sql: Sql): Promise<Array<{ id: strin
 export interface NotificationsRow {
   id: string;
   livemode: boolean;
+  type: string;
   region: string | null;
   applicant_municipality: string | null;
   office_municipality: string | null;
@@ -69,7 +70,7 @@ export interface NotificationsRow {
 /** A procedure's notifications as the payload of a read (or write) through the consent gate: one row. */
 export function notificationsPayload(sql: Sql, procedureId: string) {
   return sql`
-    select p.id, p.livemode, p.region, p.applicant_municipality, p.office_municipality,
+    select p.id, p.livemode, p.type, p.region, p.applicant_municipality, p.office_municipality,
       p.requirements_json as requirements, p.notifications_json as notifications,
       ${calendarVersion(sql)} as calendar_version
     from procedures p where p.id = ${procedureId}`;

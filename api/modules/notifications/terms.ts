@@ -4,6 +4,7 @@ import {
   deemedRejectionOn,
   lapseWarningEnds,
   notificationEffectiveOn,
+  opensPriorClaim,
   placesOf,
   priorClaimDeadline,
   type ProcedurePlaces,
@@ -38,12 +39,19 @@ export interface NotificationTerm {
 }
 
 /** What a term is computed from: the procedure's places (art. 30.6) and its requirements (for the extension). */
-export type TermRow = ProcedurePlaces & { requirements: ReadonlyArray<Pick<RequirementStateJson, 'id' | 'extended'>> };
+export type TermRow = ProcedurePlaces & {
+  type: string;
+  requirements: ReadonlyArray<Pick<RequirementStateJson, 'id' | 'extended'>>;
+};
 
-function basisOf(n: Pick<NotificationStateJson, 'kind' | 'content'>): TermBasis | null {
+function basisOf(type: string, n: Pick<NotificationStateJson, 'kind' | 'content'>): TermBasis | null {
   if (n.kind === 'requirement') return 'requirement';
   if (n.kind === 'lapse_warning') return 'lapse_warning';
-  if (n.kind === 'resolution' && (n.content.outcome === 'denied' || n.content.outcome === 'partially_approved'))
+  if (
+    n.kind === 'resolution' &&
+    opensPriorClaim(type) &&
+    (n.content.outcome === 'denied' || n.content.outcome === 'partially_approved')
+  )
     return 'prior_claim';
   return null;
 }
@@ -63,7 +71,7 @@ export function notificationTerm(
   const deemedRejectedOn = deemedRejectionOn(cal, n.made_available_on, places);
   const effectiveOn = notificationEffectiveOn(cal, n.made_available_on, n.accessed_on, today, places);
   const openedInTime = effectiveOn !== null && effectiveOn === n.accessed_on;
-  const basis = basisOf(n);
+  const basis = basisOf(row.type, n);
   let result: DeadlineResult | null = null;
   if (effectiveOn !== null && basis === 'requirement') {
     const requirement = row.requirements.find((r) => r.id === n.requirement_id);

@@ -204,6 +204,16 @@ export function presumedDeniedOn(maxDate: string): string {
   return addDays(maxDate, 1);
 }
 
+/**
+ * Whether a denial of this type of procedure is contested with a reclamación previa (Ley 36/2011,
+ * art. 71). An RP is that claim: its own denial, express or by silence, is contested in court (the
+ * demanda of art. 71.6), whose term runs in the judicial calendar (August is not working), which
+ * Puente does not count. So an RP states no prior-claim date.
+ */
+export function opensPriorClaim(type: string): boolean {
+  return type !== 'RP';
+}
+
 export function priorClaimDeadline(cal: CalendarSnapshot, from: string, places: readonly Place[]): DeadlineResult {
   return addBusinessDays(cal, from, PRIOR_CLAIM_DAYS, places);
 }

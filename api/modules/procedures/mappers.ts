@@ -14,6 +14,7 @@ import {
   type DeadlineBasis,
   maxResolutionBase,
   notificationEffectiveOn,
+  opensPriorClaim,
   placesOf,
   presumedDeniedOn,
   PRIOR_CLAIM_DAYS,
@@ -192,7 +193,9 @@ function legalTermsOf(
       const deniedOn = presumedDeniedOn(max.deadline);
       result.presumed_denied_at = deniedOn;
       result.basis.presumed_denied_at = { ...basis, article: ARTICLES.presumed_denial };
-      const claim = known('prior_claim_deadline', () => priorClaimDeadline(cal, deniedOn, places));
+      const claim = opensPriorClaim(row.type)
+        ? known('prior_claim_deadline', () => priorClaimDeadline(cal, deniedOn, places))
+        : undefined;
       result.prior_claim_deadline = claim?.deadline ?? null;
       result.basis.prior_claim_deadline = claim
         ? withTermGrade(
@@ -202,7 +205,7 @@ function legalTermsOf(
         : null;
     }
   }
-  if (row.status === 'denied' || row.status === 'partially_approved') {
+  if ((row.status === 'denied' || row.status === 'partially_approved') && opensPriorClaim(row.type)) {
     // From the day after the resolution's notification took effect (opened, or deemed rejected, art. 43.2).
     const notification = latestNotification(row, 'resolution');
     const claim = known('prior_claim_deadline', () =>

@@ -192,7 +192,7 @@ const ProcedureDeadlinesSchema = z
     requirement_deadline: z.string().nullable(),
     prior_claim_deadline: z.string().nullable().openapi({
       description:
-        "After a denial: last day to file a reclamación previa (30 días hábiles from the day after the resolution's notification is opened or deemed rejected, or after silence).",
+        "After a denial: last day to file a reclamación previa (30 días hábiles from the day after the resolution's notification is opened or deemed rejected, or after silence). Always null for an `RP`: the denial of a reclamación previa is contested in court (demanda, Ley 36/2011 art. 71.6), whose term runs in the judicial calendar, which Puente does not count.",
     }),
     awaiting_notification: z
       .object({

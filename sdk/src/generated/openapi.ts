@@ -4917,7 +4917,7 @@ export interface components {
             /** @description Set once silence applies (desestimación presunta); the body may still resolve later. */
             presumed_denied_at: string | null;
             requirement_deadline: string | null;
-            /** @description After a denial: last day to file a reclamación previa (30 días hábiles from the day after the resolution's notification is opened or deemed rejected, or after silence). */
+            /** @description After a denial: last day to file a reclamación previa (30 días hábiles from the day after the resolution's notification is opened or deemed rejected, or after silence). Always null for an `RP`: the denial of a reclamación previa is contested in court (demanda, Ley 36/2011 art. 71.6), whose term runs in the judicial calendar, which Puente does not count. */
             prior_claim_deadline: string | null;
             /** @description A notification not yet opened nor deemed rejected: the deadline it governs is null until it takes effect. Open it with `POST /v1/procedures/{id}/notifications/{notification_id}/access`. */
             awaiting_notification: {
@@ -5562,7 +5562,7 @@ export interface components {
                 [key: string]: unknown;
             } | null;
         };
-        /** @description The term this act opens; null for acts that open none Puente tracks. */
+        /** @description The term this act opens; null for acts that open none Puente tracks (an approval; the denial of a reclamación previa, contested in court). */
         NotificationTerm: {
             /**
              * @description `requirement`: 10 días hábiles to cure it (15 with the extension); `prior_claim`: 30 días hábiles to file a reclamación previa; `lapse_warning`: the three months after which caducidad may be declared.
