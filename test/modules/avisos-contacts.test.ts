@@ -99,3 +99,28 @@ describe("avisos go only to the citizen's contact as it stands when they are sen
     expect(after!.status).toBe('cancelled');
   });
 });
+
+describe('the code that confirms a contact', () => {
+  it('is never shown to the citizen: whoever is signed in cannot confirm an address that is not theirs', async () => {
+    const token = await citizenToken(t, newCitizenId(), 'Ana Ruiz Gómez');
+    await expectJson(
+      await t.request('/v1/me/aviso-settings/contacts/email', {
+        method: 'POST',
+        headers: auth(token),
+        json: { value: 'otra.persona@example.org' },
+      }),
+      202,
+    );
+    const [aviso] = await t.sql<{ code: string }[]>`
+      select facts->>'code' as code from avisos
+      where kind = 'contact_confirmation' and recipient = 'otra.persona@example.org'`;
+    expect(aviso!.code).toMatch(/^\d{6}$/);
+    const listed = await expectJson<{ data: Array<{ kind: string; subject: string }> }>(
+      await t.request('/v1/me/avisos', { headers: auth(token) }),
+      200,
+    );
+    const shown = listed.data.find((a) => a.kind === 'contact_confirmation')!;
+    expect(shown.subject).toBe('Su código de Puente: ······');
+    expect(JSON.stringify(listed)).not.toContain(aviso!.code);
+  });
+});

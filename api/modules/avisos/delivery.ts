@@ -3,7 +3,7 @@ import type { Sql } from '../../db/sql';
 import { transaction } from '../../db/sql';
 import type { Deps } from '../../deps';
 import { signPayload } from '../webhooks/signing';
-import { type Channel, renderAviso, unsubscribeLine } from './messages';
+import { type Channel, HIDDEN_CODE, renderAviso, unsubscribeLine } from './messages';
 import {
   type AvisoRow,
   claimDueAvisos,
@@ -175,7 +175,7 @@ async function deliverOne(sql: Sql, deps: AvisoDeliveryDeps, a: AvisoRow): Promi
       // A confirmation code is kept only as its hash: once settled, the outbox forgets it.
       const final = args.status !== 'pending' && a.facts.kind === 'contact_confirmation';
       const hide = (text: string) =>
-        final && a.facts.kind === 'contact_confirmation' ? text.split(a.facts.code).join('······') : text;
+        final && a.facts.kind === 'contact_confirmation' ? text.split(a.facts.code).join(HIDDEN_CODE) : text;
       const settled = await settleAviso(tx, {
         id: a.id,
         attempt: a.attempts,

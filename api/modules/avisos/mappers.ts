@@ -1,11 +1,18 @@
 import type { z } from '@hono/zod-openapi';
 
-import { AVISO_KINDS, renderAviso } from './messages';
+import { AVISO_KINDS, HIDDEN_CODE, renderAviso } from './messages';
 import type { AttemptRow, AvisoRow, SettingsState } from './queries';
 import type { AvisoSchema, AvisoSettingsSchema } from './schemas';
 
-/** The subject as sent, or (not sent yet) as it will read. */
+/**
+ * The subject as sent, or (not sent yet) as it will read. A confirmation code never shows: it
+ * proves that whoever reads it receives the contact's messages, and anyone signed in as the
+ * citizen could otherwise confirm an address that is not theirs (and a retried aviso keeps it
+ * until it settles).
+ */
 export function avisoSubject(a: AvisoRow): string {
+  if (a.facts.kind === 'contact_confirmation')
+    return renderAviso(a.lang, { ...a.facts, code: HIDDEN_CODE }, a.first_name, a.path).subject;
   return a.subject ?? renderAviso(a.lang, a.facts, a.first_name, a.path).subject;
 }
 

@@ -19,6 +19,9 @@ export const AVISO_KINDS = [
 ] as const;
 export type AvisoKind = (typeof AVISO_KINDS)[number];
 export type AnyAvisoKind = AvisoKind | 'contact_confirmation';
+
+/** What stands for a confirmation code wherever an aviso is shown rather than sent. */
+export const HIDDEN_CODE = '······';
 export const CHANNELS = ['email', 'sms'] as const;
 export type Channel = (typeof CHANNELS)[number];
 

@@ -3,7 +3,7 @@ import type { Sql } from '../../db/sql';
 import { textArray } from '../../db/sql';
 import type { Lang } from '../citizen/i18n';
 import { delegationInForce } from '../delegations/queries';
-import type { AnyAvisoKind, AvisoFacts, Channel } from './messages';
+import { type AnyAvisoKind, type AvisoFacts, type Channel, HIDDEN_CODE } from './messages';
 
 export interface SettingsRow {
   citizen_id: string;
@@ -198,7 +198,7 @@ export async function settleAviso(
 
 /** Blanks the code in a settled confirmation aviso's facts. */
 export async function forgetCode(sql: Sql, avisoId: string): Promise<void> {
-  await sql`update avisos set facts = jsonb_set(facts, '{code}', '"······"') where id = ${avisoId} and kind = 'contact_confirmation'`;
+  await sql`update avisos set facts = jsonb_set(facts, '{code}', to_jsonb(${HIDDEN_CODE}::text)) where id = ${avisoId} and kind = 'contact_confirmation'`;
 }
 
 export async function findSettings(sql: Sql, citizenId: string): Promise<SettingsRow | undefined> {
