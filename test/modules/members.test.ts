@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { fileTestApp } from '../support/app';
-import { auth, dni, expectProblem, registerOrg } from '../support/fixtures';
+import { auth, dni, expectJson, expectProblem, registerOrg } from '../support/fixtures';
 
 const t = await fileTestApp();
 
@@ -117,5 +117,26 @@ describe('members', () => {
     const revoked = await t.request(`/v1/api-keys/${agentKeyId}`, { method: 'DELETE', headers: auth(adminKey) });
     expect(revoked.status).toBe(200);
     await expectProblem(await t.request('/v1/organization', { headers: auth(agentKey) }), 401, 'unauthorized');
+  });
+
+  it('an admin cannot remove another admin either (which revokes their keys); the owner can', async () => {
+    const org = await registerOrg(t);
+    const admin = await addMember(org.testKey, 'admin', 4010);
+    const other = await addMember(org.testKey, 'admin', 4011);
+    const agent = await addMember(org.testKey, 'agent', 4012);
+    const adminKey = await keyFor(org.testKey, admin.id);
+    const otherKey = await keyFor(org.testKey, other.id);
+    const remove = (id: string, key: string) =>
+      t.request(`/v1/members/${id}`, { method: 'DELETE', headers: auth(key) });
+    const refused = await expectProblem(await remove(other.id, adminKey), 403, 'forbidden');
+    expect(refused.detail).toMatch(/role above/);
+    // Nothing changed: the other admin is still a member and their key still works.
+    expect((await t.request('/v1/organization', { headers: auth(otherKey) })).status).toBe(200);
+    const [row] = await t.sql<{ status: string }[]>`select status from members where id = ${other.id}`;
+    expect(row!.status).toBe('active');
+    // Below them, as before; and the owner removes an admin.
+    expect((await expectJson<{ status: string }>(await remove(agent.id, adminKey), 200)).status).toBe('removed');
+    expect((await expectJson<{ status: string }>(await remove(other.id, org.testKey), 200)).status).toBe('removed');
+    await expectProblem(await t.request('/v1/organization', { headers: auth(otherKey) }), 401, 'unauthorized');
   });
 });

@@ -40,7 +40,7 @@ const routes = routesOf('Members', {
     operationId: 'deleteMember',
     summary: 'Remove a member',
     description:
-      'The member can no longer act; every key bound to them is revoked at once. The record stays, for the audit trail.',
+      "The member can no longer act; every key bound to them is revoked at once. The record stays, for the audit trail. Needs a role above the member's: the owner removes admins, an admin removes agents and viewers.",
     auth: 'orgWrite',
     role: 'admin',
     params: MemberParams,
@@ -90,6 +90,7 @@ export function registerMembers(app: App): void {
     const row = await removeMember(c.get('sql'), {
       organizationId: principal.organizationId,
       actorMemberId: principal.memberId,
+      actorRole: principal.role,
       memberId: c.req.valid('param').id,
       now: c.get('deps').clock.now(),
     });

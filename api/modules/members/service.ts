@@ -1,5 +1,6 @@
 import type { Sql } from '../../db/sql';
 import { transaction } from '../../db/sql';
+import { type MemberRole, roleRank } from '../../http/auth';
 import { ProblemError } from '../../http/problem';
 import { newId } from '../../lib/ids';
 import {
@@ -45,10 +46,14 @@ export async function addMember(
   return row;
 }
 
-/** Removing a member revokes their keys in the same transaction; the owner cannot be removed. */
+/**
+ * Removing a member revokes their keys in the same transaction; the owner cannot be removed, and
+ * only from a role above the member's (as for revoking their keys, `checkKeyHolder`): an admin
+ * cannot lock another admin out.
+ */
 export async function removeMember(
   sql: Sql,
-  args: { organizationId: string; actorMemberId: string; memberId: string; now: Date },
+  args: { organizationId: string; actorMemberId: string; actorRole: MemberRole; memberId: string; now: Date },
 ): Promise<MemberRow> {
   return transaction(sql, async (tx) => {
     const member = await findMember(tx, args.organizationId, args.memberId);
@@ -57,6 +62,11 @@ export async function removeMember(
     if (member.role === 'owner') throw new ProblemError('conflict', 'The owner cannot be removed.');
     if (member.id === args.actorMemberId)
       throw new ProblemError('conflict', 'A member cannot remove themselves; ask another admin.');
+    if (roleRank(member.role as MemberRole) >= roleRank(args.actorRole))
+      throw new ProblemError(
+        'forbidden',
+        `Removing a member needs a role above theirs; the member is ${member.role} and the caller ${args.actorRole}.`,
+      );
     const removed = (await markMemberRemoved(tx, args))!;
     await revokeKeysOfMember(tx, args.memberId, args.actorMemberId, args.now);
     return removed;

@@ -201,7 +201,7 @@ export interface paths {
         post?: never;
         /**
          * Remove a member
-         * @description The member can no longer act; every key bound to them is revoked at once. The record stays, for the audit trail.
+         * @description The member can no longer act; every key bound to them is revoked at once. The record stays, for the audit trail. Needs a role above the member's: the owner removes admins, an admin removes agents and viewers.
          */
         delete: operations["deleteMember"];
         options?: never;

@@ -302,7 +302,7 @@ export interface Resources {
     /**
      * Remove a member
      *
-     * The member can no longer act; every key bound to them is revoked at once. The record stays, for the audit trail.
+     * The member can no longer act; every key bound to them is revoked at once. The record stays, for the audit trail. Needs a role above the member's: the owner removes admins, an admin removes agents and viewers.
      * @see operation `deleteMember`
      */
     del(id: string, options?: RequestOptions): Promise<Result<'deleteMember'>>;
