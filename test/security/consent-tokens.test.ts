@@ -13,6 +13,7 @@ import {
   ADMIN_TOKEN,
   auth,
   dni,
+  expectJson,
   expectProblem,
   grantDelegation,
   mintToken,
@@ -146,6 +147,28 @@ describe('consent tokens are verified strictly', () => {
     const other = await registerVerifiedOrg(t);
     await expectProblem(await check(other.liveKey, token), 403, 'consent_actor_mismatch');
     await expectProblem(await check(org.testKey, token), 403, 'consent_mode_mismatch');
+  });
+
+  it('introspection answers a token of the other mode as inactive, and tells nothing of it', async () => {
+    const introspect = async (key: string) =>
+      expectJson<Record<string, unknown>>(
+        await t.request('/v1/consent-tokens/introspect', { method: 'POST', headers: auth(key), json: { token } }),
+        200,
+      );
+    expect(await introspect(org.liveKey)).toMatchObject({ active: true, dlg: delegationId });
+    expect(await introspect(org.testKey)).toEqual({
+      active: false,
+      reason: 'consent_mode_mismatch',
+      sub: null,
+      dlg: null,
+      act: null,
+      livemode: null,
+      authorization_details: null,
+      iat: null,
+      exp: null,
+      jti: null,
+      delegation_status: null,
+    });
   });
 
   it('a token for JUB cannot be used for IMV, nor beyond its capacities', async () => {

@@ -83,7 +83,7 @@ const routes = routesOf('Consent', {
     operationId: 'introspectConsentToken',
     summary: 'Is this consent token usable now?',
     description:
-      'Checks the signature and claims and, in the database, the delegation behind it. Agency keys may introspect any token; an organisation only its own (others answer `active: false`).',
+      "Checks the signature and claims and, in the database, the delegation behind it. Agency keys may introspect any token; an organisation only its own, of its key's mode (others answer `active: false`, with `consent_actor_mismatch` or `consent_mode_mismatch`).",
     auth: 'orgOrAgencyRead',
     body: IntrospectBody,
     responses: ok('The verdict and, when the signature verifies, the claims.', IntrospectionSchema),
@@ -125,7 +125,9 @@ export function registerConsent(app: App): void {
     const result = await introspect(
       { sql: c.get('sql'), config, keys: signingKeys },
       c.req.valid('json').token,
-      { organizationId: principal?.type === 'organization' ? principal.organizationId : undefined },
+      principal?.type === 'organization'
+        ? { organizationId: principal.organizationId, livemode: principal.livemode }
+        : {},
       clock.now(),
     );
     const claims = result.claims;

@@ -108,12 +108,13 @@ export interface Introspection {
 
 /**
  * Answers whether a token is usable now: signature and claims, and the delegation in the
- * database. An organisation may only introspect its own tokens; others see `active: false`.
+ * database. An organisation may only introspect its own tokens, of its key's mode; others see
+ * `active: false`.
  */
 export async function introspect(
   deps: { sql: Sql; config: Config; keys: SigningKeys },
   token: string,
-  caller: { organizationId?: string },
+  caller: { organizationId?: string; livemode?: boolean },
   now: Date,
 ): Promise<Introspection> {
   let claims: ConsentClaims;
@@ -126,6 +127,10 @@ export async function introspect(
   }
   if (caller.organizationId && claims.act.sub !== caller.organizationId) {
     return { active: false, reason: 'consent_actor_mismatch', claims: null, delegationStatus: null };
+  }
+  // A test key learns nothing of live tokens, nor a live key of test ones: the modes never meet.
+  if (caller.livemode !== undefined && claims.livemode !== caller.livemode) {
+    return { active: false, reason: 'consent_mode_mismatch', claims: null, delegationStatus: null };
   }
   const delegation = await findDelegation(deps.sql, { id: claims.dlg, organizationId: claims.act.sub }, legalDay(now));
   const active = delegation?.usable === true && delegation.citizen_id === claims.sub;

@@ -508,7 +508,7 @@ export interface paths {
         put?: never;
         /**
          * Is this consent token usable now?
-         * @description Checks the signature and claims and, in the database, the delegation behind it. Agency keys may introspect any token; an organisation only its own (others answer `active: false`).
+         * @description Checks the signature and claims and, in the database, the delegation behind it. Agency keys may introspect any token; an organisation only its own, of its key's mode (others answer `active: false`, with `consent_actor_mismatch` or `consent_mode_mismatch`).
          */
         post: operations["introspectConsentToken"];
         delete?: never;

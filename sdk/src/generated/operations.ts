@@ -431,7 +431,7 @@ export interface Resources {
     /**
      * Is this consent token usable now?
      *
-     * Checks the signature and claims and, in the database, the delegation behind it. Agency keys may introspect any token; an organisation only its own (others answer `active: false`).
+     * Checks the signature and claims and, in the database, the delegation behind it. Agency keys may introspect any token; an organisation only its own, of its key's mode (others answer `active: false`, with `consent_actor_mismatch` or `consent_mode_mismatch`).
      * @see operation `introspectConsentToken`
      */
     introspectToken(body: Body<'introspectConsentToken'>, options?: RequestOptions): Promise<Result<'introspectConsentToken'>>;
