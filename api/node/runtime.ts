@@ -66,8 +66,13 @@ export function nodeDeps(
   });
 }
 
+/**
+ * The address the operator's proxy appended to `X-Forwarded-For`: its last entry. Entries before
+ * it are whatever the client sent (a proxy appends to the header it received), so the first one
+ * would let any client choose its own address, past the sign-up limit.
+ */
 function forwardedClientAddress(c: Context): string {
-  const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+  const forwarded = c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim();
   return forwarded || connectionAddress(c);
 }
 

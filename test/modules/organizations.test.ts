@@ -82,6 +82,9 @@ describe('registration', () => {
     const retry = await send('203.0.113.7');
     expect(retry.headers.get('idempotent-replayed')).toBe('true');
     expect(((await retry.json()) as Record<string, any>).test_key.secret).toBe(first.test_key.secret);
+    // The proxy appends the address it saw: what the client put before it is not its address.
+    const spoofed = await send('198.51.100.77, 203.0.113.7');
+    expect(spoofed.headers.get('idempotent-replayed')).toBe('true');
     // Another caller with the same key and body runs its own request: the NIF is taken, no secret leaves.
     const other = await send('198.51.100.9');
     expect(other.headers.get('idempotent-replayed')).toBeNull();
