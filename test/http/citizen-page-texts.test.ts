@@ -51,6 +51,20 @@ describe("the citizen's access log puts every access in words", () => {
     expect(csv).toContain('Consultó la lista de documentos de un expediente');
     expect(csv).not.toContain('documents.listed');
   });
+
+  it('names the procedure an access concerns as the other pages do, never by its internal id', async () => {
+    t.clock.set('2026-03-02T09:00:00Z');
+    const c = await citizenCase(t);
+    const filed = await fileJub(t, c);
+    expect((await t.request(`/v1/procedures/${filed.id}`, { headers: await c.consent() })).status).toBe(200);
+    const registry = filed.registry_entry_number as string;
+    expect(registry).toMatch(/^REG-2026-/);
+    const es = await pageOf(c.idNumber, '/ciudadania/registro', 'es');
+    expect(es).toContain(`Expediente · Pensión de jubilación contributiva · ${registry}`);
+    const en = await pageOf(c.idNumber, '/ciudadania/registro', 'en');
+    expect(en).toContain(`Case · Contributory retirement pension · ${registry}`);
+    for (const page of [es, en]) expect(page).not.toContain(filed.id);
+  });
 });
 
 describe("the access log's filter", () => {

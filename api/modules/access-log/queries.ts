@@ -87,6 +87,10 @@ export interface AccessLogRow {
   request_id: string | null;
   occurred_at: Date;
   actor_type: 'organization' | 'citizen';
+  /** The procedure the entry concerns (itself, or its document, notification or requirement), named for the citizen. */
+  procedure_name_es: string | null;
+  procedure_name_en: string | null;
+  procedure_registry_number: string | null;
 }
 
 /** Which entries: one citizen's, optionally one delegation's, optionally a period of Madrid days (both ends included). */
@@ -106,10 +110,18 @@ export function listAccessLog(
 ): Promise<AccessLogRow[]> {
   return sql<AccessLogRow[]>`
     select a.seq::text as seq, a.id, a.delegation_id, a.organization_id, o.legal_name as organization_name, a.member_id, m.name as member_name,
-      a.livemode, a.action, a.resource_type, a.resource_id, a.request_id, a.occurred_at, a.actor_type
+      a.livemode, a.action, a.resource_type, a.resource_id, a.request_id, a.occurred_at, a.actor_type,
+      pt.name_es as procedure_name_es, pt.name_en as procedure_name_en, p.registry_entry_number as procedure_registry_number
     from access_log a
     join organizations o on o.id = a.organization_id
     left join members m on m.id = a.member_id
+    left join procedures p on p.citizen_id = a.citizen_id and p.id = case a.resource_type
+      when 'procedure' then a.resource_id
+      when 'document' then (select d.procedure_id from documents d where d.id = a.resource_id)
+      when 'notification' then (select n.procedure_id from notifications n where n.id = a.resource_id)
+      when 'requirement' then (select r.procedure_id from requirements r where r.id = a.resource_id)
+    end
+    left join procedure_types pt on pt.code = p.type
     where a.citizen_id = ${args.citizenId}
       ${equalsIfGiven(sql, 'a.livemode', args.livemode)}
       ${args.delegationId ? sql`and a.delegation_id = ${args.delegationId}` : sql``}

@@ -29,11 +29,21 @@ export function accessLogCells(lang: Lang, row: AccessLogRow): AccessLogCells {
     organization: row.organization_name,
     person: row.actor_type === 'citizen' ? t.actorYou : (row.member_name ?? t.unknownMember),
     action: actionText(t, row.action),
-    about:
-      row.resource_type && row.resource_id
-        ? `${t.resources[row.resource_type] ?? row.resource_type} ${row.resource_id}`
-        : '—',
+    about: aboutText(lang, row),
   };
+}
+
+/**
+ * What an entry concerns, in words the citizen knows from their other pages: the resource and,
+ * for anything of a procedure, its name and registry number. Ids mean nothing to a citizen; the
+ * CSV keeps the entry's and the delegation's.
+ */
+function aboutText(lang: Lang, row: AccessLogRow): string {
+  const t = MESSAGES[lang];
+  if (!row.resource_type) return '—';
+  const resource = t.resources[row.resource_type] ?? row.resource_type;
+  const name = lang === 'es' ? row.procedure_name_es : row.procedure_name_en;
+  return name ? t.aboutProcedure(resource, name, row.procedure_registry_number) : resource;
 }
 
 export function delegationStatusText(t: Messages, status: string): string {

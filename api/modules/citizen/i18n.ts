@@ -138,11 +138,15 @@ const es = {
   } satisfies Record<AccessAction, string> as Record<string, string>,
   otherAction: (code: string) => `Otra acción (${code})`,
   replayedAction: (text: string) => `${text} (respuesta enviada de nuevo, sin cambios)`,
+  /** What an entry concerns: the resource, and the procedure it belongs to by name and registry number. */
+  aboutProcedure: (resource: string, name: string, registry: string | null) =>
+    `${resource} · ${name} · ${registry ?? 'sin presentar'}`,
   resources: {
     delegation: 'Delegación',
     procedure: 'Expediente',
     document: 'Documento',
     requirement: 'Requerimiento',
+    notification: 'Notificación',
   } as Record<string, string>,
 
   notices: {
@@ -496,11 +500,14 @@ const en: Messages = {
   } satisfies Record<AccessAction, string>,
   otherAction: (code: string) => `Other action (${code})`,
   replayedAction: (text: string) => `${text} (answer sent again, nothing changed)`,
+  aboutProcedure: (resource: string, name: string, registry: string | null) =>
+    `${resource} · ${name} · ${registry ?? 'not filed'}`,
   resources: {
     delegation: 'Delegation',
     procedure: 'Case',
     document: 'Document',
     requirement: 'Requirement',
+    notification: 'Notification',
   },
 
   notices: {
