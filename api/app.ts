@@ -5,7 +5,7 @@ import { limitBody } from './http/body-limit';
 import type { App, AppEnv } from './http/context';
 import { errorHandler, refuseNulCharacters, requestContext } from './http/middleware';
 import { notFoundHandler } from './http/not-found';
-import { validationHook } from './http/openapi';
+import { registerDocumentHeaders, validationHook } from './http/openapi';
 import { registerSecuritySchemes } from './http/route-auth';
 import { registerAdmin } from './modules/admin/routes';
 import { registerAgency } from './modules/agency/routes';
@@ -63,6 +63,7 @@ export function createApp(deps: Deps): App {
   });
 
   registerSecuritySchemes(app);
+  registerDocumentHeaders(app);
   registerHealth(app);
   registerMetrics(app);
   registerCatalog(app);

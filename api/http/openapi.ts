@@ -4,7 +4,7 @@ import type { MiddlewareHandler } from 'hono';
 
 import { textFaults } from '../lib/text';
 import type { MemberRole } from './auth';
-import type { AppEnv } from './context';
+import type { App, AppEnv } from './context';
 import { type ParameterLocation, ProblemError, type ProblemFieldError } from './problem';
 import { PROBLEM_CODES, type ProblemCode } from './problem-codes';
 import { ROUTE_AUTH, type RouteAuth } from './route-auth';
@@ -77,6 +77,10 @@ type RouteOptions = {
   before?: MiddlewareHandler<AppEnv>[];
   /** Further problems the operation can answer; those that follow from the request's shape are added. */
   problems?: readonly ProblemCode[];
+  /** Its successful answer carries an `ETag` of the resource's version (to send as `If-Match`). */
+  etag?: boolean;
+  /** It takes `If-Match` (optimistic concurrency: 412 when the version moved). */
+  ifMatch?: boolean;
 };
 
 /** The fields of a request part's object schema (path parameters, query). */
@@ -92,9 +96,13 @@ function shapeOf(schema: unknown): Record<string, unknown> {
 export function defineRoute<const R extends Omit<RouteConfig, 'security'>>(
   route: R & RouteOptions,
 ): R & { security: Record<string, string[]>[] } {
-  const { problems = [], auth, role, before = [], ...config } = route;
+  const { problems = [], auth, role, before = [], etag = false, ifMatch = false, ...config } = route;
   const kind = ROUTE_AUTH[auth];
-  const codes = new Set<ProblemCode>([...kind.problems, ...problems]);
+  // A read is never stored for replay: an Idempotency-Key only means something on a write.
+  const idempotent = kind.problems.includes('idempotency_conflict') && config.method !== 'get';
+  const codes = new Set<ProblemCode>(
+    [...kind.problems, ...problems].filter((code) => idempotent || !code.startsWith('idempotency_')),
+  );
   const request = config.request;
   // A path parameter with a free value (an id, a year) may name nothing that exists; an enum one cannot.
   if (request?.params && Object.values(shapeOf(request.params)).some((param) => !(param instanceof z.ZodEnum)))
@@ -107,18 +115,17 @@ export function defineRoute<const R extends Omit<RouteConfig, 'security'>>(
     codes.add('payload_too_large');
     if (Object.keys(request.body.content).some((t) => t.includes('json'))) codes.add('malformed_json');
   }
-  if (kind.security.length > 0) {
-    codes.add('unauthorized');
-    codes.add('rate_limited');
-  }
+  if (kind.security.length > 0) codes.add('unauthorized');
+  if (ifMatch) codes.add('precondition_failed');
   codes.add('internal');
+  const rateLimited = codes.has('rate_limited');
 
   const byStatus = new Map<number, ProblemCode[]>();
   for (const code of codes) {
     const status = PROBLEM_CODES[code].status;
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }
-  const responses: Record<string, unknown> = { ...config.responses };
+  const responses = { ...config.responses } as Record<string, Record<string, unknown>>;
   for (const [status, list] of [...byStatus].sort((a, b) => a[0] - b[0])) {
     if (responses[String(status)]) continue;
     responses[String(status)] = {
@@ -126,6 +133,27 @@ export function defineRoute<const R extends Omit<RouteConfig, 'security'>>(
       content: { 'application/problem+json': { schema: ProblemSchema } },
     };
   }
+  // The headers an answer carries, as the middleware and handlers set them: on a problem, only
+  // those that say when to retry (its `request_id` is in the body).
+  for (const [status, response] of Object.entries(responses)) {
+    const names = status.startsWith('2')
+      ? [
+          'Request-Id',
+          ...(rateLimited ? ['RateLimit', 'RateLimit-Policy'] : []),
+          ...(idempotent ? ['Idempotent-Replayed'] : []),
+          ...(etag ? ['ETag'] : []),
+        ]
+      : status === '429'
+        ? ['Retry-After', 'RateLimit', 'RateLimit-Policy']
+        : (status === '409' && idempotent) || status === '503'
+          ? ['Retry-After']
+          : [];
+    if (names.length > 0) responses[status] = { ...response, headers: headerRefs(names) };
+  }
+  const parameters = [
+    ...(idempotent ? [{ $ref: '#/components/parameters/IdempotencyKey' }] : []),
+    ...(ifMatch ? [{ $ref: '#/components/parameters/IfMatch' }] : []),
+  ];
   const extra = (config.middleware ?? []) as MiddlewareHandler<AppEnv>[] | MiddlewareHandler<AppEnv>;
   const middleware = [
     ...(request?.body && request.body.required === false ? [emptyBodyIsNone] : []),
@@ -133,9 +161,79 @@ export function defineRoute<const R extends Omit<RouteConfig, 'security'>>(
     ...kind.middleware(role ?? kind.defaultRole ?? 'viewer'),
     ...(Array.isArray(extra) ? extra : [extra]),
   ];
-  return createRoute({ ...config, security: kind.security, middleware, responses } as unknown as R) as unknown as R & {
+  return createRoute({
+    ...config,
+    ...(parameters.length > 0 && { parameters }),
+    security: kind.security,
+    middleware,
+    responses,
+  } as unknown as R) as unknown as R & {
     security: Record<string, string[]>[];
   };
+}
+
+/** The response headers (`DOCUMENT_HEADERS`) by reference. */
+function headerRefs(names: readonly string[]): Record<string, { $ref: string }> {
+  return Object.fromEntries(names.map((name) => [name, { $ref: `#/components/headers/${name}` }]));
+}
+
+/** The request headers the document's operations refer to (`parameters`). */
+const DOCUMENT_PARAMETERS = {
+  IdempotencyKey: {
+    name: 'Idempotency-Key',
+    in: 'header',
+    required: false,
+    description:
+      'Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.',
+    schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
+    example: '5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64',
+  },
+  IfMatch: {
+    name: 'If-Match',
+    in: 'header',
+    required: false,
+    description:
+      'The `ETag` of your last read: the change applies only if the resource is still at that version (412 `precondition_failed` otherwise).',
+    schema: { type: 'string' },
+    example: '"prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0.v4"',
+  },
+} as const;
+
+/** The response headers the document's operations refer to. */
+const DOCUMENT_HEADERS = {
+  'Request-Id': {
+    description: 'The id of this request (also `request_id` in a problem): quote it to support.',
+    schema: { type: 'string' },
+  },
+  RateLimit: {
+    description:
+      'The requests left in the current window and the seconds until it resets (IETF RateLimit header fields), e.g. `"credential";r=97;t=42`.',
+    schema: { type: 'string' },
+  },
+  'RateLimit-Policy': {
+    description: 'The limit and its window in seconds, e.g. `"credential";q=100;w=60`.',
+    schema: { type: 'string' },
+  },
+  'Retry-After': {
+    description: 'Seconds to wait before retrying (on 429, 409 `idempotency_in_flight` and 503).',
+    schema: { type: 'integer' },
+  },
+  'Idempotent-Replayed': {
+    description: '`true` when this is the stored response of an earlier request with the same `Idempotency-Key`.',
+    schema: { type: 'string', enum: ['true'] },
+  },
+  ETag: {
+    description: "The resource's version, to send as `If-Match` with a change.",
+    schema: { type: 'string' },
+  },
+} as const;
+
+/** Declares the request and response headers the operations refer to. */
+export function registerDocumentHeaders(app: App): void {
+  for (const [name, parameter] of Object.entries(DOCUMENT_PARAMETERS))
+    app.openAPIRegistry.registerComponent('parameters', name, parameter as never);
+  for (const [name, header] of Object.entries(DOCUMENT_HEADERS))
+    app.openAPIRegistry.registerComponent('headers', name, header as never);
 }
 
 /**

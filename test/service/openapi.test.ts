@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from '../../api/modules/events/emit';
 import { generateOpenApiDocument, serialiseDocument } from '../../api/scripts/openapi-document';
 import { fileTestApp } from '../support/app';
+import { auth, delegationRequestBody, dni, registerOrg } from '../support/fixtures';
 
 const committedText = readFileSync(new URL('../../openapi/openapi.json', import.meta.url), 'utf8');
 const generated = generateOpenApiDocument() as Record<string, any>;
@@ -78,6 +79,53 @@ describe('OpenAPI document', () => {
       expect(body.example.type, type).toBe(type);
       expect(Object.keys(schema.properties.data.properties).length, type).toBeGreaterThan(0);
     }
+  });
+
+  it('declares the headers a client sends and reads: Idempotency-Key on writes, If-Match, ETag, rate limits', () => {
+    const byId = new Map(operations(generated).map(([method, path, op]) => [op.operationId!, { method, path, op }]));
+    const refs = (op: Operation) => (op.parameters ?? []).map((p) => p.$ref).filter(Boolean);
+    for (const { method, path, op } of byId.values()) {
+      const idempotent = method !== 'get' && Object.keys(op.responses!).includes('422') && op.security!.length > 0;
+      const problems = JSON.stringify(op.responses);
+      // A read is never stored for replay, so it neither takes the key nor answers its problems.
+      if (method === 'get') {
+        expect(refs(op), `GET ${path}`).not.toContain('#/components/parameters/IdempotencyKey');
+        expect(problems, `GET ${path}`).not.toContain('idempotency_');
+      }
+      if (problems.includes('idempotency_conflict'))
+        expect(refs(op), `${method} ${path}`).toContain('#/components/parameters/IdempotencyKey');
+      if (idempotent && problems.includes('rate_limited'))
+        expect(Object.keys(op.responses!['429'].headers)).toEqual(['Retry-After', 'RateLimit', 'RateLimit-Policy']);
+    }
+    expect(refs(byId.get('createDelegationRequest')!.op)).toContain('#/components/parameters/IdempotencyKey');
+    expect(refs(byId.get('updateProcedure')!.op)).toContain('#/components/parameters/IfMatch');
+    for (const id of ['retrieveProcedure', 'updateProcedure', 'submitProcedure'])
+      expect(Object.keys(byId.get(id)!.op.responses!['200'].headers), id).toContain('ETag');
+    expect(generated.components.parameters.IdempotencyKey).toMatchObject({ name: 'Idempotency-Key', in: 'header' });
+    // Admin routes have no rate limit, so they do not document one.
+    for (const { path, op } of byId.values())
+      if (path.startsWith('/v1/admin/')) expect(JSON.stringify(op.responses), path).not.toContain('rate_limited');
+  });
+
+  it('sends the response headers it documents', async () => {
+    const doc = generated as Record<string, any>;
+    const org = await registerOrg(t);
+    const res = await t.request('/v1/delegation-requests', {
+      method: 'POST',
+      headers: { ...auth(org.testKey), 'idempotency-key': 'headers-documented-1' },
+      json: delegationRequestBody(dni(71_000_001)),
+    });
+    expect(res.status).toBe(201);
+    const documented = Object.keys(doc.paths['/v1/delegation-requests'].post.responses['201'].headers);
+    expect(documented).toEqual(['Request-Id', 'RateLimit', 'RateLimit-Policy', 'Idempotent-Replayed']);
+    for (const name of documented.filter((n) => n !== 'Idempotent-Replayed'))
+      expect(res.headers.get(name), name).toBeTruthy();
+    const replay = await t.request('/v1/delegation-requests', {
+      method: 'POST',
+      headers: { ...auth(org.testKey), 'idempotency-key': 'headers-documented-1' },
+      json: delegationRequestBody(dni(71_000_001)),
+    });
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
   });
 
   it('declares its security schemes', () => {

@@ -38,6 +38,7 @@ import { timelineFromJson, timelinePayload } from './timeline.queries';
 
 const routes = routesOf('Procedures', {
   createProcedure: post('/v1/procedures', {
+    etag: true,
     operationId: 'createProcedure',
     summary: 'Start a procedure (draft) for the client of the consent token',
     description: 'Needs the `file` capacity for the type. The form may be incomplete; submission checks it in full.',
@@ -56,6 +57,7 @@ const routes = routesOf('Procedures', {
     responses: ok('A page of procedures.', ProcedurePageSchema),
   }),
   retrieveProcedure: get('/v1/procedures/{id}', {
+    etag: true,
     operationId: 'retrieveProcedure',
     summary: 'Retrieve a procedure',
     description:
@@ -65,6 +67,8 @@ const routes = routesOf('Procedures', {
     responses: ok('The procedure.', ProcedureSchema),
   }),
   updateProcedure: patch('/v1/procedures/{id}', {
+    etag: true,
+    ifMatch: true,
     operationId: 'updateProcedure',
     summary: 'Replace the form of a draft',
     description:
@@ -76,6 +80,7 @@ const routes = routesOf('Procedures', {
     responses: ok('The procedure.', ProcedureSchema),
   }),
   submit: post('/v1/procedures/{id}/submit', {
+    etag: true,
     operationId: 'submitProcedure',
     summary: 'File the procedure',
     description:
@@ -88,6 +93,7 @@ const routes = routesOf('Procedures', {
     responses: ok('The procedure.', ProcedureSchema),
   }),
   withdraw: post('/v1/procedures/{id}/withdraw', {
+    etag: true,
     operationId: 'withdrawProcedure',
     summary: 'Withdraw (desistimiento)',
     description: 'Needs the `withdraw` capacity, which the citizen must have granted explicitly.',
@@ -118,6 +124,7 @@ const routes = routesOf('Procedures', {
     },
   }),
   respond: post('/v1/procedures/{id}/requirements/{requirement_id}/response', {
+    etag: true,
     operationId: 'respondToRequirement',
     summary: 'Answer a requirement (or ask once for 5 more días hábiles)',
     description:
@@ -264,6 +271,7 @@ export function registerProcedures(app: App): void {
           calendar: cal,
         }),
     );
+    c.header('etag', etagOf(row.id, row.version));
     return c.json(toProcedure(row, today(c), cal), 200);
   });
 
@@ -280,6 +288,7 @@ export function registerProcedures(app: App): void {
           c.get('deps').clock.now(),
         ),
     );
+    c.header('etag', etagOf(row.id, row.version));
     return c.json(toProcedure(row, today(c), cal), 200);
   });
 
@@ -334,6 +343,7 @@ export function registerProcedures(app: App): void {
         calendar: cal,
       }),
     );
+    c.header('etag', etagOf(row.id, row.version));
     return c.json(toProcedure(row, today(c), cal), 200);
   });
 }

@@ -6412,9 +6412,33 @@ export interface components {
         };
     };
     responses: never;
-    parameters: never;
+    parameters: {
+        /**
+         * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+         * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+         */
+        IdempotencyKey: string;
+        /**
+         * @description The `ETag` of your last read: the change applies only if the resource is still at that version (412 `precondition_failed` otherwise).
+         * @example "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0.v4"
+         */
+        IfMatch: string;
+    };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description The id of this request (also `request_id` in a problem): quote it to support. */
+        "Request-Id": string;
+        /** @description The requests left in the current window and the seconds until it resets (IETF RateLimit header fields), e.g. `"credential";r=97;t=42`. */
+        RateLimit: string;
+        /** @description The limit and its window in seconds, e.g. `"credential";q=100;w=60`. */
+        "RateLimit-Policy": string;
+        /** @description Seconds to wait before retrying (on 429, 409 `idempotency_in_flight` and 503). */
+        "Retry-After": number;
+        /** @description `true` when this is the stored response of an earlier request with the same `Idempotency-Key`. */
+        "Idempotent-Replayed": "true";
+        /** @description The resource's version, to send as `If-Match` with a change. */
+        ETag: string;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -6431,6 +6455,7 @@ export interface operations {
             /** @description Healthy */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6449,6 +6474,7 @@ export interface operations {
             /** @description The database is unavailable */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6469,6 +6495,7 @@ export interface operations {
             /** @description The whole catalogue (one page). */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6500,6 +6527,7 @@ export interface operations {
             /** @description The JSON Schema. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6549,6 +6577,7 @@ export interface operations {
             /** @description The procedure type. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6611,6 +6640,7 @@ export interface operations {
             /** @description The deadline and every day skipped. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6664,6 +6694,7 @@ export interface operations {
             /** @description The holidays, by date. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6702,7 +6733,13 @@ export interface operations {
     registerOrganization: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6715,6 +6752,10 @@ export interface operations {
             /** @description Registered. Store `test_key.secret` now: it is never shown again. */
             201: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6733,6 +6774,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `duplicate`. */
             409: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6769,6 +6811,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6798,6 +6843,9 @@ export interface operations {
             /** @description The organisation of the API key. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6825,6 +6873,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6860,6 +6911,9 @@ export interface operations {
             /** @description A page of members, oldest first. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6896,6 +6950,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6916,7 +6973,13 @@ export interface operations {
     createMember: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6929,6 +6992,10 @@ export interface operations {
             /** @description The new member. */
             201: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6965,6 +7032,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `duplicate`. */
             409: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7001,6 +7069,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7032,6 +7103,9 @@ export interface operations {
             /** @description The member. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7077,6 +7151,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7097,7 +7174,13 @@ export interface operations {
     deleteMember: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -7108,6 +7191,10 @@ export interface operations {
             /** @description The removed member. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7153,6 +7240,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `conflict`. */
             409: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7171,6 +7259,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7205,6 +7296,9 @@ export interface operations {
             /** @description A page of keys, oldest first. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7241,6 +7335,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7261,7 +7358,13 @@ export interface operations {
     createApiKey: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7274,6 +7377,10 @@ export interface operations {
             /** @description The key, with its secret. */
             201: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7310,6 +7417,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`. */
             409: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7346,6 +7454,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7366,7 +7477,13 @@ export interface operations {
     revokeApiKey: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -7377,6 +7494,10 @@ export interface operations {
             /** @description The revoked key. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7422,6 +7543,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`. */
             409: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7440,6 +7562,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7460,7 +7585,13 @@ export interface operations {
     createDelegationRequestBatch: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7475,6 +7606,10 @@ export interface operations {
             /** @description The batch, accepted; rows are processed in the background. */
             202: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7511,6 +7646,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`. */
             409: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7547,6 +7683,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7578,6 +7717,9 @@ export interface operations {
             /** @description The batch. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7623,6 +7765,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7661,6 +7806,9 @@ export interface operations {
             /** @description A page of rows. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7706,6 +7854,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7741,6 +7892,9 @@ export interface operations {
             /** @description A page of requests, oldest first. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7777,6 +7931,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7797,7 +7954,13 @@ export interface operations {
     createDelegationRequest: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7810,6 +7973,10 @@ export interface operations {
             /** @description The pending request. */
             201: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7846,6 +8013,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `duplicate`. */
             409: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7882,6 +8050,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7913,6 +8084,9 @@ export interface operations {
             /** @description The delegation request. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7958,6 +8132,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7978,7 +8155,13 @@ export interface operations {
     cancelDelegationRequest: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -7989,6 +8172,10 @@ export interface operations {
             /** @description The delegation request. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8034,6 +8221,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`, `delegation_request_expired`. */
             409: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8052,6 +8240,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8087,6 +8278,9 @@ export interface operations {
             /** @description A page of delegations, oldest first. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8123,6 +8317,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8154,6 +8351,9 @@ export interface operations {
             /** @description The delegation. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8199,6 +8399,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8219,7 +8422,13 @@ export interface operations {
     renounceDelegation: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -8234,6 +8443,10 @@ export interface operations {
             /** @description The delegation. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8279,6 +8492,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`. */
             409: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8315,6 +8529,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8335,7 +8552,13 @@ export interface operations {
     createConsentToken: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -8350,6 +8573,10 @@ export interface operations {
             /** @description The token. */
             201: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8395,6 +8622,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`. */
             409: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8431,6 +8659,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8465,6 +8696,9 @@ export interface operations {
             /** @description The action would be allowed. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8501,6 +8735,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8519,6 +8756,7 @@ export interface operations {
             /** @description Problem. Possible codes: `service_unavailable`. */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8539,6 +8777,7 @@ export interface operations {
             /** @description A JSON Web Key Set. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8572,6 +8811,9 @@ export interface operations {
             /** @description The verdict and, when the signature verifies, the claims. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8626,6 +8868,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8664,6 +8909,9 @@ export interface operations {
             /** @description A page of procedures. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8700,6 +8948,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8720,7 +8971,13 @@ export interface operations {
     createProcedure: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -8733,6 +8990,11 @@ export interface operations {
             /** @description The draft. */
             201: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8769,6 +9031,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`. */
             409: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8805,6 +9068,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8836,6 +9102,10 @@ export interface operations {
             /** @description The procedure. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8881,6 +9151,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8899,6 +9172,7 @@ export interface operations {
             /** @description Problem. Possible codes: `service_unavailable`. */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8910,7 +9184,18 @@ export interface operations {
     updateProcedure: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /**
+                 * @description The `ETag` of your last read: the change applies only if the resource is still at that version (412 `precondition_failed` otherwise).
+                 * @example "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0.v4"
+                 */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 id: string;
             };
@@ -8925,6 +9210,11 @@ export interface operations {
             /** @description The procedure. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8970,6 +9260,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`. */
             409: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9015,6 +9306,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9035,7 +9329,13 @@ export interface operations {
     submitProcedure: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -9046,6 +9346,11 @@ export interface operations {
             /** @description The procedure. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9091,6 +9396,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`. */
             409: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9109,6 +9415,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9129,7 +9438,13 @@ export interface operations {
     withdrawProcedure: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -9140,6 +9455,11 @@ export interface operations {
             /** @description The procedure. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9185,6 +9505,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`. */
             409: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9203,6 +9524,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9234,6 +9558,9 @@ export interface operations {
             /** @description The timeline, oldest first. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9279,6 +9606,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9297,6 +9627,7 @@ export interface operations {
             /** @description Problem. Possible codes: `service_unavailable`. */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9319,6 +9650,9 @@ export interface operations {
             /** @description The receipt. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9373,6 +9707,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9391,6 +9728,7 @@ export interface operations {
             /** @description Problem. Possible codes: `service_unavailable`. */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9402,7 +9740,13 @@ export interface operations {
     respondToRequirement: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
                 requirement_id: string;
@@ -9418,6 +9762,11 @@ export interface operations {
             /** @description The procedure. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9463,6 +9812,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`, `conflict`. */
             409: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9499,6 +9849,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9530,6 +9883,9 @@ export interface operations {
             /** @description Every document, oldest first. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9575,6 +9931,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9593,6 +9952,7 @@ export interface operations {
             /** @description Problem. Possible codes: `service_unavailable`. */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9604,7 +9964,13 @@ export interface operations {
     uploadDocument: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -9619,6 +9985,10 @@ export interface operations {
             /** @description The stored document. */
             201: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9664,6 +10034,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`, `conflict`. */
             409: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9700,6 +10071,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9732,6 +10106,9 @@ export interface operations {
             /** @description The file as uploaded. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9779,6 +10156,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9797,6 +10177,7 @@ export interface operations {
             /** @description Problem. Possible codes: `service_unavailable`. */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9824,6 +10205,9 @@ export interface operations {
             /** @description A page of procedures. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9851,6 +10235,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9882,6 +10269,9 @@ export interface operations {
             /** @description The procedure. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9918,6 +10308,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9938,7 +10331,13 @@ export interface operations {
     agencyAdmitProcedure: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -9949,6 +10348,10 @@ export interface operations {
             /** @description The procedure after the action. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9985,6 +10388,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`. */
             409: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10003,6 +10407,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10023,7 +10430,13 @@ export interface operations {
     agencyIssueRequirement: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -10038,6 +10451,10 @@ export interface operations {
             /** @description The procedure after the action. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10074,6 +10491,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`. */
             409: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10110,6 +10528,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10130,7 +10551,13 @@ export interface operations {
     agencyDeclareWithdrawal: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -10145,6 +10572,10 @@ export interface operations {
             /** @description The procedure after the action. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10181,6 +10612,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`, `term_not_elapsed`, `conflict`. */
             409: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10217,6 +10649,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10237,7 +10672,13 @@ export interface operations {
     agencyWarnLapse: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -10252,6 +10693,10 @@ export interface operations {
             /** @description The procedure after the action. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10288,6 +10733,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`. */
             409: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10324,6 +10770,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10344,7 +10793,13 @@ export interface operations {
     agencyDeclareLapse: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -10359,6 +10814,10 @@ export interface operations {
             /** @description The procedure after the action. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10395,6 +10854,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`, `term_not_elapsed`, `conflict`. */
             409: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10431,6 +10891,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10451,7 +10914,13 @@ export interface operations {
     agencyResolveProcedure: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -10466,6 +10935,10 @@ export interface operations {
             /** @description The procedure after the action. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10502,6 +10975,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`. */
             409: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10538,6 +11012,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10569,6 +11046,9 @@ export interface operations {
             /** @description The notifications. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10614,6 +11094,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10632,6 +11115,7 @@ export interface operations {
             /** @description Problem. Possible codes: `service_unavailable`. */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10655,6 +11139,9 @@ export interface operations {
             /** @description The notification. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10700,6 +11187,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10718,6 +11208,7 @@ export interface operations {
             /** @description Problem. Possible codes: `service_unavailable`. */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10729,7 +11220,13 @@ export interface operations {
     accessProcedureNotification: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
                 notification_id: string;
@@ -10741,6 +11238,10 @@ export interface operations {
             /** @description The opened notification. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10786,6 +11287,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`. */
             409: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10804,6 +11306,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10840,6 +11345,9 @@ export interface operations {
             /** @description A page of events. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10876,6 +11384,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10907,6 +11418,9 @@ export interface operations {
             /** @description The event. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10952,6 +11466,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10986,6 +11503,9 @@ export interface operations {
             /** @description A page of endpoints. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11022,6 +11542,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11042,7 +11565,13 @@ export interface operations {
     createWebhookEndpoint: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -11055,6 +11584,10 @@ export interface operations {
             /** @description The endpoint and its signing secret. */
             201: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11091,6 +11624,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`. */
             409: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11127,6 +11661,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11158,6 +11695,9 @@ export interface operations {
             /** @description The endpoint. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11203,6 +11743,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11223,7 +11766,13 @@ export interface operations {
     deleteWebhookEndpoint: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -11234,6 +11783,10 @@ export interface operations {
             /** @description The endpoint. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11279,6 +11832,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`. */
             409: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11297,6 +11851,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11317,7 +11874,13 @@ export interface operations {
     updateWebhookEndpoint: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -11332,6 +11895,10 @@ export interface operations {
             /** @description The endpoint. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11377,6 +11944,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`. */
             409: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11413,6 +11981,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11433,7 +12004,13 @@ export interface operations {
     rotateWebhookEndpointSecret: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -11448,6 +12025,10 @@ export interface operations {
             /** @description The endpoint and its signing secret. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11493,6 +12074,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `conflict`. */
             409: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11529,6 +12111,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11549,7 +12134,13 @@ export interface operations {
     testWebhookEndpoint: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -11560,6 +12151,10 @@ export interface operations {
             /** @description Queued. */
             202: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11605,6 +12200,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `conflict`. */
             409: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11623,6 +12219,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11659,6 +12258,9 @@ export interface operations {
             /** @description A page of deliveries. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11704,6 +12306,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11724,7 +12329,13 @@ export interface operations {
     retryWebhookDelivery: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
                 delivery_id: string;
@@ -11736,6 +12347,10 @@ export interface operations {
             /** @description Queued again. */
             202: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11781,6 +12396,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `conflict`. */
             409: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11799,6 +12415,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11819,7 +12438,13 @@ export interface operations {
     sandboxAdvanceProcedure: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -11834,6 +12459,10 @@ export interface operations {
             /** @description The procedure after the simulated action, as a list shows it (`ProcedureSummary`): its contents are read under the client's consent, as in live mode. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11879,6 +12508,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`, `term_not_elapsed`, `conflict`. */
             409: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11915,6 +12545,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11935,7 +12568,13 @@ export interface operations {
     sandboxAcceptDelegationRequest: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -11946,6 +12585,10 @@ export interface operations {
             /** @description The request after the simulated answer. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11991,6 +12634,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`, `delegation_request_expired`. */
             409: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12009,6 +12653,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12029,7 +12676,13 @@ export interface operations {
     sandboxRejectDelegationRequest: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -12040,6 +12693,10 @@ export interface operations {
             /** @description The request after the simulated answer. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12085,6 +12742,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`, `delegation_request_expired`. */
             409: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12103,6 +12761,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12138,6 +12799,9 @@ export interface operations {
             /** @description A page of requests for the signed-in citizen. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12165,6 +12829,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12185,7 +12852,13 @@ export interface operations {
     acceptMyDelegationRequest: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -12196,6 +12869,10 @@ export interface operations {
             /** @description The accepted request; `delegation_id` names the new delegation. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12232,6 +12909,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`, `delegation_request_expired`, `conflict`. */
             409: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12250,6 +12928,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12270,7 +12951,13 @@ export interface operations {
     rejectMyDelegationRequest: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -12281,6 +12968,10 @@ export interface operations {
             /** @description The rejected request. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12317,6 +13008,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`, `delegation_request_expired`. */
             409: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12335,6 +13027,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12370,6 +13065,9 @@ export interface operations {
             /** @description A page of delegations. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12397,6 +13095,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12417,7 +13118,13 @@ export interface operations {
     revokeMyDelegation: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -12428,6 +13135,10 @@ export interface operations {
             /** @description The revoked delegation. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12464,6 +13175,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`. */
             409: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12482,6 +13194,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12516,6 +13231,9 @@ export interface operations {
             /** @description A page of procedures, oldest first. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12543,6 +13261,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12574,6 +13295,9 @@ export interface operations {
             /** @description The procedure as the citizen sees it. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12610,6 +13334,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12642,6 +13369,9 @@ export interface operations {
             /** @description The file as uploaded. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12680,6 +13410,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12711,6 +13444,9 @@ export interface operations {
             /** @description The receipt. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12756,6 +13492,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12787,6 +13526,9 @@ export interface operations {
             /** @description Every change, oldest first. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12823,6 +13565,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12862,6 +13607,9 @@ export interface operations {
             /** @description A page of access-log entries. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12889,6 +13637,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12932,6 +13683,9 @@ export interface operations {
             /** @description The entries as a file. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12960,6 +13714,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12994,6 +13751,9 @@ export interface operations {
             /** @description A page of avisos. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13021,6 +13781,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13050,6 +13813,9 @@ export interface operations {
             /** @description The citizen's aviso settings. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13068,6 +13834,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13088,7 +13857,13 @@ export interface operations {
     updateMyAvisoSettings: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -13101,6 +13876,10 @@ export interface operations {
             /** @description The citizen's aviso settings. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13128,6 +13907,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`. */
             409: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13164,6 +13944,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13184,7 +13967,13 @@ export interface operations {
     startMyContactConfirmation: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 channel: "email" | "phone";
             };
@@ -13199,6 +13988,10 @@ export interface operations {
             /** @description The code is on its way; `pending` shows the contact waiting for it. */
             202: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13226,6 +14019,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`. */
             409: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13262,6 +14056,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13282,7 +14079,13 @@ export interface operations {
     removeMyContact: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 channel: "email" | "phone";
             };
@@ -13293,6 +14096,10 @@ export interface operations {
             /** @description The citizen's aviso settings. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13320,6 +14127,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`. */
             409: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13338,6 +14146,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13358,7 +14169,13 @@ export interface operations {
     confirmMyContact: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 channel: "email" | "phone";
             };
@@ -13373,6 +14190,10 @@ export interface operations {
             /** @description The citizen's aviso settings. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13400,6 +14221,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`. */
             409: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13436,6 +14258,9 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13456,7 +14281,13 @@ export interface operations {
     adminReplaceCalendarYear: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 year: number;
             };
@@ -13471,6 +14302,8 @@ export interface operations {
             /** @description The recorded change. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13507,6 +14340,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `conflict`. */
             409: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13533,15 +14367,6 @@ export interface operations {
             };
             /** @description Problem. Possible codes: `idempotency_conflict`, `calendar_unavailable`. */
             422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem. Possible codes: `rate_limited`. */
-            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13563,7 +14388,13 @@ export interface operations {
     adminReplaceRegionHolidays: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 year: number;
                 /** @description Autonomous community, ISO 3166-2:ES subdivision code without the `ES-` prefix. */
@@ -13580,6 +14411,8 @@ export interface operations {
             /** @description The recorded change. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13616,6 +14449,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `conflict`. */
             409: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13642,15 +14476,6 @@ export interface operations {
             };
             /** @description Problem. Possible codes: `idempotency_conflict`, `calendar_unavailable`. */
             422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem. Possible codes: `rate_limited`. */
-            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13672,7 +14497,13 @@ export interface operations {
     adminAddRegionHolidays: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 year: number;
                 /** @description Autonomous community, ISO 3166-2:ES subdivision code without the `ES-` prefix. */
@@ -13689,6 +14520,8 @@ export interface operations {
             /** @description The recorded change. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13725,6 +14558,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `conflict`. */
             409: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13751,15 +14585,6 @@ export interface operations {
             };
             /** @description Problem. Possible codes: `idempotency_conflict`, `calendar_unavailable`. */
             422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem. Possible codes: `rate_limited`. */
-            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13781,7 +14606,13 @@ export interface operations {
     adminReplaceAreaHolidays: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 year: number;
                 area: string;
@@ -13797,6 +14628,8 @@ export interface operations {
             /** @description The recorded change. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13833,6 +14666,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `conflict`. */
             409: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13859,15 +14693,6 @@ export interface operations {
             };
             /** @description Problem. Possible codes: `idempotency_conflict`, `calendar_unavailable`. */
             422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem. Possible codes: `rate_limited`. */
-            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13889,7 +14714,13 @@ export interface operations {
     adminAddAreaHolidays: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 year: number;
                 area: string;
@@ -13905,6 +14736,8 @@ export interface operations {
             /** @description The recorded change. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13941,6 +14774,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `conflict`. */
             409: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13967,15 +14801,6 @@ export interface operations {
             };
             /** @description Problem. Possible codes: `idempotency_conflict`, `calendar_unavailable`. */
             422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem. Possible codes: `rate_limited`. */
-            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13997,7 +14822,13 @@ export interface operations {
     adminReplaceMunicipalityHolidays: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 year: number;
                 municipality: string;
@@ -14013,6 +14844,8 @@ export interface operations {
             /** @description The recorded change. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14049,6 +14882,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `conflict`. */
             409: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14075,15 +14909,6 @@ export interface operations {
             };
             /** @description Problem. Possible codes: `idempotency_conflict`, `calendar_unavailable`. */
             422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem. Possible codes: `rate_limited`. */
-            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14105,7 +14930,13 @@ export interface operations {
     adminAddMunicipalityHolidays: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 year: number;
                 municipality: string;
@@ -14121,6 +14952,8 @@ export interface operations {
             /** @description The recorded change. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14157,6 +14990,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `conflict`. */
             409: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14183,15 +15017,6 @@ export interface operations {
             };
             /** @description Problem. Possible codes: `idempotency_conflict`, `calendar_unavailable`. */
             422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem. Possible codes: `rate_limited`. */
-            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14227,6 +15052,7 @@ export interface operations {
             /** @description A page of changes. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14244,33 +15070,6 @@ export interface operations {
             };
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem. Possible codes: `idempotency_in_flight`. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem. Possible codes: `idempotency_conflict`. */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem. Possible codes: `rate_limited`. */
-            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14303,6 +15102,7 @@ export interface operations {
             /** @description The recorded change. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14329,33 +15129,6 @@ export interface operations {
             };
             /** @description Problem. Possible codes: `not_found`. */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem. Possible codes: `idempotency_in_flight`. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem. Possible codes: `idempotency_conflict`. */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem. Possible codes: `rate_limited`. */
-            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14392,6 +15165,7 @@ export interface operations {
             /** @description A page of organisations, oldest first. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14416,33 +15190,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `idempotency_in_flight`. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem. Possible codes: `idempotency_conflict`. */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem. Possible codes: `rate_limited`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
             /** @description Problem. Possible codes: `internal`. */
             500: {
                 headers: {
@@ -14457,7 +15204,13 @@ export interface operations {
     adminVerifyOrganization: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -14472,6 +15225,8 @@ export interface operations {
             /** @description The organisation. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14508,6 +15263,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`. */
             409: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14534,15 +15290,6 @@ export interface operations {
             };
             /** @description Problem. Possible codes: `idempotency_conflict`. */
             422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem. Possible codes: `rate_limited`. */
-            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14564,7 +15311,13 @@ export interface operations {
     adminSuspendOrganization: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -14579,6 +15332,8 @@ export interface operations {
             /** @description The organisation. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14615,6 +15370,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`. */
             409: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14648,15 +15404,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `rate_limited`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
             /** @description Problem. Possible codes: `internal`. */
             500: {
                 headers: {
@@ -14671,7 +15418,13 @@ export interface operations {
     adminReinstateOrganization: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -14682,6 +15435,8 @@ export interface operations {
             /** @description The organisation. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14718,6 +15473,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`. */
             409: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14726,15 +15482,6 @@ export interface operations {
             };
             /** @description Problem. Possible codes: `idempotency_conflict`. */
             422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem. Possible codes: `rate_limited`. */
-            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14756,7 +15503,13 @@ export interface operations {
     adminRotateSigningKey: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -14765,6 +15518,8 @@ export interface operations {
             /** @description The new key id. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14783,6 +15538,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`. */
             409: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14791,15 +15547,6 @@ export interface operations {
             };
             /** @description Problem. Possible codes: `idempotency_conflict`. */
             422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem. Possible codes: `rate_limited`. */
-            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14821,7 +15568,13 @@ export interface operations {
     adminIssueOwnerKey: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -14836,6 +15589,8 @@ export interface operations {
             /** @description The key, with its secret (shown once). */
             201: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14881,6 +15636,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`. */
             409: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14914,15 +15670,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `rate_limited`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
             /** @description Problem. Possible codes: `internal`. */
             500: {
                 headers: {
@@ -14937,7 +15684,13 @@ export interface operations {
     adminCreateAgencyKey: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -14950,6 +15703,8 @@ export interface operations {
             /** @description The key, with its secret (shown once). */
             201: {
                 headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14977,6 +15732,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`. */
             409: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15003,15 +15759,6 @@ export interface operations {
             };
             /** @description Problem. Possible codes: `idempotency_conflict`. */
             422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem. Possible codes: `rate_limited`. */
-            429: {
                 headers: {
                     [name: string]: unknown;
                 };
