@@ -235,8 +235,9 @@ const PRIORITY: Record<SkipReason, number> = {
   sunday: 4,
 };
 
+/** The year of an ISO date, past 9999 too (`+010009-12-20`, as a count from year 9999 may reach). */
 function yearOf(date: string): number {
-  return Number(date.slice(0, 4));
+  return Number(date.slice(0, date.indexOf('-', 1)));
 }
 
 export function coverageOf(cal: CalendarSnapshot, date: string): YearCoverage {

@@ -50,6 +50,9 @@ describe('GET /v1/calendar/deadline', () => {
     const r = await deadline('from=2027-12-20&business_days=30');
     expect(r.status).toBe(422);
     expect(r.body.code).toBe('calendar_unavailable');
+    // Ten years from December 9999 end in 10009: the year named is that one, not its first digits.
+    const far = await deadline('from=9999-12-20&months=120');
+    expect(far.body).toMatchObject({ code: 'calendar_unavailable', year: 10009 });
   });
 
   it('a term that starts on the last day of a year without data and is counted in one with it needs none of the first', async () => {

@@ -28,6 +28,13 @@ describe('procedure catalogue', () => {
     expect(ip.max_resolution_term).toEqual({ value: 135, unit: 'business_days' });
   });
 
+  it("answers a type's form as the JSON Schema media type it documents", async () => {
+    const res = await t.request('/v1/procedure-types/JUB/form');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/schema+json');
+    expect(((await res.json()) as Record<string, unknown>).$schema).toMatch(/json-schema/);
+  });
+
   it('answers an unknown code with a 404 problem', async () => {
     const res = await t.request('/v1/procedure-types/XYZ');
     expect(res.status).toBe(404);

@@ -47,6 +47,7 @@ export function withCalendar<T>(work: () => T): T {
       throw new ProblemError(
         'calendar_unavailable',
         `There is no holiday data for ${error.year}; the deadline cannot be computed safely.`,
+        { extensions: { year: error.year } },
       );
     }
     throw error;

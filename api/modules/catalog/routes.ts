@@ -53,8 +53,10 @@ export function registerCatalog(app: App): void {
     const { code } = c.req.valid('param');
     const row = await findProcedureType(c.get('sql'), code.toUpperCase());
     if (!row) throw new ProblemError('not_found', `There is no procedure type with code "${code}".`);
-    c.header('content-type', 'application/schema+json');
-    return c.json(formJsonSchema(row.code as ProcedureTypeCode) as Record<string, never>, 200);
+    // As documented: c.json would set its own application/json over a header set before it.
+    return c.json(formJsonSchema(row.code as ProcedureTypeCode) as Record<string, never>, 200, {
+      'content-type': 'application/schema+json',
+    });
   });
 
   app.openapi(routes.retrieve, async (c) => {
