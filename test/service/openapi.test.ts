@@ -128,6 +128,34 @@ describe('OpenAPI document', () => {
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
   });
 
+  it('has admin calendar examples that, sent as they are, change no day (a replacement sends the whole set)', async () => {
+    const admin = { authorization: 'Bearer admin-token-for-tests' };
+    const cases = [
+      ['put', '/v1/admin/calendar/years/{year}', '/v1/admin/calendar/years/2026'],
+      ['put', '/v1/admin/calendar/years/{year}/regions/{region}', '/v1/admin/calendar/years/2026/regions/MD'],
+      ['put', '/v1/admin/calendar/years/{year}/areas/{area}', '/v1/admin/calendar/years/2026/areas/tenerife'],
+      [
+        'put',
+        '/v1/admin/calendar/years/{year}/municipalities/{municipality}',
+        '/v1/admin/calendar/years/2026/municipalities/08019',
+      ],
+    ] as const;
+    for (const [method, template, path] of cases) {
+      const op = generated.paths[template][method];
+      // The path's own example names that year.
+      expect(op.parameters.find((x: any) => x.name === 'year').schema.example, template).toBe(2026);
+      const example =
+        op.requestBody.content['application/json'].example ??
+        generated.components.schemas[op.requestBody.content['application/json'].schema.$ref.split('/').at(-1)].example;
+      const res = await t.request(path, { method: 'PUT', headers: admin, json: example });
+      const change = (await res.json()) as Record<string, any>;
+      expect(res.status, `${template}: ${JSON.stringify(change)}`).toBe(200);
+      const dates = (days: Array<{ date: string }>) => days.map((d) => d.date).sort();
+      expect(change.before.length, template).toBeGreaterThan(0);
+      expect(dates(change.after), template).toEqual(dates(change.before));
+    }
+  });
+
   it('declares its security schemes', () => {
     expect(Object.keys(generated.components.securitySchemes).sort()).toEqual([
       'AdminToken',

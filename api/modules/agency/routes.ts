@@ -1,6 +1,6 @@
 import { agencyPrincipal } from '../../http/auth';
 import type { App } from '../../http/context';
-import { get, ok, optionalJsonBody, post, routesOf } from '../../http/openapi';
+import { get, ok, post, routesOf } from '../../http/openapi';
 import { CREATED_KEY, decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import type { CalendarSnapshot } from '../../lib/calendar';
@@ -21,8 +21,11 @@ import {
   ResolveBody,
 } from './schemas';
 
-/** A declaration or warning: an optional text, notified to the representative. */
-const ACT_TEXT = optionalJsonBody(AgencyActBody);
+/** A declaration or warning: an optional text, notified to the representative; the example is that act's. */
+const actText = (example: string) => ({
+  content: { 'application/json': { schema: AgencyActBody, example: { text: example } } },
+  required: false as const,
+});
 
 const routes = routesOf('Agency', {
   queue: get('/v1/agency/procedures', {
@@ -82,7 +85,9 @@ const routes = routesOf('Agency', {
       'The declaration is notified to the representative.',
     auth: 'agencyWrite',
     params: ProcedureParams,
-    body: ACT_TEXT,
+    body: actText(
+      'Se le tiene por desistido de su solicitud por no aportar en plazo la documentación requerida (art. 68.1 de la Ley 39/2015).',
+    ),
     problems: ['invalid_state_transition', 'term_not_elapsed', 'conflict', 'calendar_unavailable'],
     responses: ok('The procedure after the action.', ProcedureSchema),
   }),
@@ -93,7 +98,9 @@ const routes = routesOf('Agency', {
       'Art. 95.1: notified to the representative; three months (date to date) after it takes effect, the procedure may be declared lapsed unless the applicant acts.',
     auth: 'agencyWrite',
     params: ProcedureParams,
-    body: ACT_TEXT,
+    body: actText(
+      'Se le advierte de que, paralizado el procedimiento por causa imputable a usted, transcurridos tres meses se producirá su caducidad (art. 95.1 de la Ley 39/2015).',
+    ),
     problems: ['invalid_state_transition', 'calendar_unavailable'],
     responses: ok('The procedure after the action.', ProcedureSchema),
   }),
@@ -105,7 +112,9 @@ const routes = routesOf('Agency', {
       'or if the representative acted since. The declaration is notified to the representative.',
     auth: 'agencyWrite',
     params: ProcedureParams,
-    body: ACT_TEXT,
+    body: actText(
+      'Se declara la caducidad del procedimiento y se acuerda el archivo de las actuaciones (art. 95.1 de la Ley 39/2015).',
+    ),
     problems: ['invalid_state_transition', 'term_not_elapsed', 'conflict', 'calendar_unavailable'],
     responses: ok('The procedure after the action.', ProcedureSchema),
   }),

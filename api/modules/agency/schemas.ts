@@ -66,9 +66,7 @@ export const AgencyActBody = z
       .openapi({ description: 'The act as notified; a standard text citing the article when omitted.' }),
   })
   .strict()
-  .openapi('AgencyActRequest', {
-    example: { text: 'Se le tiene por desistido de su solicitud por no aportar en plazo la documentación requerida.' },
-  });
+  .openapi('AgencyActRequest');
 
 export const SandboxAdvanceBody = z
   .object({

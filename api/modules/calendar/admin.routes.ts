@@ -9,10 +9,12 @@ import type { HolidayScope } from '../../lib/holidays';
 import { type CalendarChangeRow, findCalendarChange, type HolidayInput, listCalendarChanges } from './queries';
 import {
   AddDaysBody,
+  addDaysExample,
   AreaDaysParams,
   CalendarChangeSchema,
   ChangeParams,
   MunicipalityDaysParams,
+  PLACE_DAYS_EXAMPLES,
   RegionDaysParams,
   ReplaceDaysBody,
   ReplaceMunicipalityDaysBody,
@@ -59,7 +61,15 @@ function placeRoutes<P extends z.ZodObject>(
         'Every day of that year for that place is replaced by the list sent (an empty list removes them). Recorded with the reason and what was there before; dependent procedures recomputed.',
       auth: 'admin',
       params,
-      body: scope === 'municipality' ? ReplaceMunicipalityDaysBody : ReplaceDaysBody,
+      body: {
+        content: {
+          'application/json': {
+            schema: scope === 'municipality' ? ReplaceMunicipalityDaysBody : ReplaceDaysBody,
+            example: PLACE_DAYS_EXAMPLES[scope].replace,
+          },
+        },
+        required: true,
+      },
       problems: [...CHANGE_PROBLEMS],
       responses: ok('The recorded change.', CalendarChangeSchema),
     }),
@@ -69,7 +79,10 @@ function placeRoutes<P extends z.ZodObject>(
       description: 'Adds the days sent; a date that already has a day there answers 409 (replace the set instead).',
       auth: 'admin',
       params,
-      body: AddDaysBody,
+      body: {
+        content: { 'application/json': { schema: AddDaysBody, example: addDaysExample(scope) } },
+        required: true,
+      },
       problems: [...CHANGE_PROBLEMS],
       responses: ok('The recorded change.', CalendarChangeSchema),
     }),

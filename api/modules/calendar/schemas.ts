@@ -294,20 +294,58 @@ const Reason = z.string().min(5).max(2000).openapi({
   example: 'Orden EMT/208/2025, DOGC 17-XII-2025: fiestas locales de Cataluña para 2026.',
 });
 
-const DAYS_EXAMPLE = {
-  days: [{ date: '2026-09-24', name: 'La Mercè', source: 'Orden EMT/208/2025, DOGC 17-XII-2025', confidence: 'A' }],
-  reason: 'Orden EMT/208/2025, DOGC 17-XII-2025: fiestas locales de Cataluña para 2026.',
-};
+const day = (date: string, name: string, source: string) => ({ date, name, source, confidence: 'A' as const });
+const MADRID = 'Decreto 75/2025, BOCM';
+const TENERIFE = 'Decreto 61/2025, BOC 88 de 5-V-2025';
+const BARCELONA = 'Orden EMT/208/2025, DOGC 17-XII-2025';
+
+/**
+ * Per place, bodies an administrator could send as they are for the year and place the path
+ * examples name (2026; Madrid, Tenerife, Barcelona): the whole set for a replacement, which
+ * replaces every day there, so that trying it changes nothing.
+ */
+export const PLACE_DAYS_EXAMPLES = {
+  region: {
+    replace: {
+      days: [
+        day('2026-04-02', 'Jueves Santo', MADRID),
+        day('2026-05-02', 'Fiesta de la Comunidad de Madrid', MADRID),
+        day('2026-11-02', 'Lunes siguiente a Todos los Santos', MADRID),
+        day('2026-12-07', 'Lunes siguiente al Día de la Constitución', MADRID),
+      ],
+      reason: `${MADRID}: fiestas laborales de la Comunidad de Madrid para 2026.`,
+    },
+  },
+  area: {
+    replace: {
+      days: [day('2026-02-02', 'Virgen de la Candelaria', TENERIFE)],
+      reason: `${TENERIFE}: fiesta insular de Tenerife para 2026.`,
+    },
+  },
+  municipality: {
+    replace: {
+      days: [day('2026-05-25', 'Segunda Pascua', BARCELONA), day('2026-09-24', 'La Mercè', BARCELONA)],
+      reason: `${BARCELONA}: fiestas locales de Cataluña para 2026.`,
+      complete: true,
+    },
+  },
+} as const;
+
+/** One day added (409 when the place already has a day on that date). */
+export function addDaysExample(scope: keyof typeof PLACE_DAYS_EXAMPLES) {
+  const { days, reason } = PLACE_DAYS_EXAMPLES[scope].replace;
+  return { days: [days.at(-1)!], reason };
+}
 
 export const ReplaceDaysBody = z
   .object({ days: z.array(DayInput).max(400), reason: Reason })
   .strict()
-  .openapi('ReplaceHolidaysRequest', { example: DAYS_EXAMPLE });
+  .openapi('ReplaceHolidaysRequest');
 
 export const AddDaysBody = z
   .object({ days: z.array(DayInput).min(1).max(400), reason: Reason })
   .strict()
-  .openapi('AddHolidaysRequest', { example: DAYS_EXAMPLE });
+  .openapi('AddHolidaysRequest');
 
 export const ReplaceMunicipalityDaysBody = z
   .object({
@@ -320,7 +358,7 @@ export const ReplaceMunicipalityDaysBody = z
     note: z.string().max(1000).optional(),
   })
   .strict()
-  .openapi('ReplaceMunicipalityHolidaysRequest', { example: DAYS_EXAMPLE });
+  .openapi('ReplaceMunicipalityHolidaysRequest');
 
 export const ReplaceYearBody = z
   .object({
@@ -333,12 +371,22 @@ export const ReplaceYearBody = z
   })
   .strict()
   .openapi('ReplaceCalendarYearRequest', {
+    // The whole set, as published: the days sent replace every national day of the year.
     example: {
       provisional: false,
-      source: 'Resolución de la Dirección General de Trabajo, BOE 2027-10-20',
+      source: 'Resolución de la Dirección General de Trabajo, BOE-A-2025-21667 (BOE 28-10-2025)',
       confidence: 'A',
-      national_days: [{ date: '2027-01-01', name: 'Año Nuevo', source: 'BOE 2027-10-20', confidence: 'A' }],
-      reason: 'Publicación del calendario oficial de 2027.',
+      national_days: [
+        ['2026-01-01', 'Año Nuevo'],
+        ['2026-01-06', 'Epifanía del Señor'],
+        ['2026-04-03', 'Viernes Santo'],
+        ['2026-05-01', 'Fiesta del Trabajo'],
+        ['2026-08-15', 'Asunción de la Virgen'],
+        ['2026-10-12', 'Fiesta Nacional de España'],
+        ['2026-12-08', 'Inmaculada Concepción'],
+        ['2026-12-25', 'Natividad del Señor'],
+      ].map(([date, name]) => day(date!, name!, 'BOE-A-2025-21667')),
+      reason: 'Publicación del calendario oficial de 2026.',
     },
   });
 
@@ -348,7 +396,7 @@ export const YearParams = z.object({
     .int()
     .min(2000)
     .max(2100)
-    .openapi({ param: { name: 'year', in: 'path', required: true }, example: 2027 }),
+    .openapi({ param: { name: 'year', in: 'path', required: true }, example: 2026 }),
 });
 export const RegionDaysParams = YearParams.extend({
   region: RegionSchema.openapi({ param: { name: 'region', in: 'path', required: true } }),

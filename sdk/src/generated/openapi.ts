@@ -5477,11 +5477,6 @@ export interface components {
             kinds: components["schemas"]["DocumentKind"][];
             message: string;
         };
-        /**
-         * @example {
-         *       "text": "Se le tiene por desistido de su solicitud por no aportar en plazo la documentación requerida."
-         *     }
-         */
         AgencyActRequest: {
             /** @description The act as notified; a standard text citing the article when omitted. */
             text?: string;
@@ -6124,17 +6119,59 @@ export interface components {
         /**
          * @example {
          *       "provisional": false,
-         *       "source": "Resolución de la Dirección General de Trabajo, BOE 2027-10-20",
+         *       "source": "Resolución de la Dirección General de Trabajo, BOE-A-2025-21667 (BOE 28-10-2025)",
          *       "confidence": "A",
          *       "national_days": [
          *         {
-         *           "date": "2027-01-01",
+         *           "date": "2026-01-01",
          *           "name": "Año Nuevo",
-         *           "source": "BOE 2027-10-20",
+         *           "source": "BOE-A-2025-21667",
+         *           "confidence": "A"
+         *         },
+         *         {
+         *           "date": "2026-01-06",
+         *           "name": "Epifanía del Señor",
+         *           "source": "BOE-A-2025-21667",
+         *           "confidence": "A"
+         *         },
+         *         {
+         *           "date": "2026-04-03",
+         *           "name": "Viernes Santo",
+         *           "source": "BOE-A-2025-21667",
+         *           "confidence": "A"
+         *         },
+         *         {
+         *           "date": "2026-05-01",
+         *           "name": "Fiesta del Trabajo",
+         *           "source": "BOE-A-2025-21667",
+         *           "confidence": "A"
+         *         },
+         *         {
+         *           "date": "2026-08-15",
+         *           "name": "Asunción de la Virgen",
+         *           "source": "BOE-A-2025-21667",
+         *           "confidence": "A"
+         *         },
+         *         {
+         *           "date": "2026-10-12",
+         *           "name": "Fiesta Nacional de España",
+         *           "source": "BOE-A-2025-21667",
+         *           "confidence": "A"
+         *         },
+         *         {
+         *           "date": "2026-12-08",
+         *           "name": "Inmaculada Concepción",
+         *           "source": "BOE-A-2025-21667",
+         *           "confidence": "A"
+         *         },
+         *         {
+         *           "date": "2026-12-25",
+         *           "name": "Natividad del Señor",
+         *           "source": "BOE-A-2025-21667",
          *           "confidence": "A"
          *         }
          *       ],
-         *       "reason": "Publicación del calendario oficial de 2027."
+         *       "reason": "Publicación del calendario oficial de 2026."
          *     }
          */
         ReplaceCalendarYearRequest: {
@@ -6170,19 +6207,6 @@ export interface components {
              */
             reason: string;
         };
-        /**
-         * @example {
-         *       "days": [
-         *         {
-         *           "date": "2026-09-24",
-         *           "name": "La Mercè",
-         *           "source": "Orden EMT/208/2025, DOGC 17-XII-2025",
-         *           "confidence": "A"
-         *         }
-         *       ],
-         *       "reason": "Orden EMT/208/2025, DOGC 17-XII-2025: fiestas locales de Cataluña para 2026."
-         *     }
-         */
         ReplaceHolidaysRequest: {
             days: {
                 /**
@@ -6211,19 +6235,6 @@ export interface components {
              */
             reason: string;
         };
-        /**
-         * @example {
-         *       "days": [
-         *         {
-         *           "date": "2026-09-24",
-         *           "name": "La Mercè",
-         *           "source": "Orden EMT/208/2025, DOGC 17-XII-2025",
-         *           "confidence": "A"
-         *         }
-         *       ],
-         *       "reason": "Orden EMT/208/2025, DOGC 17-XII-2025: fiestas locales de Cataluña para 2026."
-         *     }
-         */
         AddHolidaysRequest: {
             days: {
                 /**
@@ -6252,19 +6263,6 @@ export interface components {
              */
             reason: string;
         };
-        /**
-         * @example {
-         *       "days": [
-         *         {
-         *           "date": "2026-09-24",
-         *           "name": "La Mercè",
-         *           "source": "Orden EMT/208/2025, DOGC 17-XII-2025",
-         *           "confidence": "A"
-         *         }
-         *       ],
-         *       "reason": "Orden EMT/208/2025, DOGC 17-XII-2025: fiestas locales de Cataluña para 2026."
-         *     }
-         */
         ReplaceMunicipalityHolidaysRequest: {
             days: {
                 /**
@@ -10565,6 +10563,11 @@ export interface operations {
         };
         requestBody?: {
             content: {
+                /**
+                 * @example {
+                 *       "text": "Se le tiene por desistido de su solicitud por no aportar en plazo la documentación requerida (art. 68.1 de la Ley 39/2015)."
+                 *     }
+                 */
                 "application/json": components["schemas"]["AgencyActRequest"];
             };
         };
@@ -10686,6 +10689,11 @@ export interface operations {
         };
         requestBody?: {
             content: {
+                /**
+                 * @example {
+                 *       "text": "Se le advierte de que, paralizado el procedimiento por causa imputable a usted, transcurridos tres meses se producirá su caducidad (art. 95.1 de la Ley 39/2015)."
+                 *     }
+                 */
                 "application/json": components["schemas"]["AgencyActRequest"];
             };
         };
@@ -10807,6 +10815,11 @@ export interface operations {
         };
         requestBody?: {
             content: {
+                /**
+                 * @example {
+                 *       "text": "Se declara la caducidad del procedimiento y se acuerda el archivo de las actuaciones (art. 95.1 de la Ley 39/2015)."
+                 *     }
+                 */
                 "application/json": components["schemas"]["AgencyActRequest"];
             };
         };
@@ -14404,6 +14417,37 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "days": [
+                 *         {
+                 *           "date": "2026-04-02",
+                 *           "name": "Jueves Santo",
+                 *           "source": "Decreto 75/2025, BOCM",
+                 *           "confidence": "A"
+                 *         },
+                 *         {
+                 *           "date": "2026-05-02",
+                 *           "name": "Fiesta de la Comunidad de Madrid",
+                 *           "source": "Decreto 75/2025, BOCM",
+                 *           "confidence": "A"
+                 *         },
+                 *         {
+                 *           "date": "2026-11-02",
+                 *           "name": "Lunes siguiente a Todos los Santos",
+                 *           "source": "Decreto 75/2025, BOCM",
+                 *           "confidence": "A"
+                 *         },
+                 *         {
+                 *           "date": "2026-12-07",
+                 *           "name": "Lunes siguiente al Día de la Constitución",
+                 *           "source": "Decreto 75/2025, BOCM",
+                 *           "confidence": "A"
+                 *         }
+                 *       ],
+                 *       "reason": "Decreto 75/2025, BOCM: fiestas laborales de la Comunidad de Madrid para 2026."
+                 *     }
+                 */
                 "application/json": components["schemas"]["ReplaceHolidaysRequest"];
             };
         };
@@ -14513,6 +14557,19 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "days": [
+                 *         {
+                 *           "date": "2026-12-07",
+                 *           "name": "Lunes siguiente al Día de la Constitución",
+                 *           "source": "Decreto 75/2025, BOCM",
+                 *           "confidence": "A"
+                 *         }
+                 *       ],
+                 *       "reason": "Decreto 75/2025, BOCM: fiestas laborales de la Comunidad de Madrid para 2026."
+                 *     }
+                 */
                 "application/json": components["schemas"]["AddHolidaysRequest"];
             };
         };
@@ -14621,6 +14678,19 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "days": [
+                 *         {
+                 *           "date": "2026-02-02",
+                 *           "name": "Virgen de la Candelaria",
+                 *           "source": "Decreto 61/2025, BOC 88 de 5-V-2025",
+                 *           "confidence": "A"
+                 *         }
+                 *       ],
+                 *       "reason": "Decreto 61/2025, BOC 88 de 5-V-2025: fiesta insular de Tenerife para 2026."
+                 *     }
+                 */
                 "application/json": components["schemas"]["ReplaceHolidaysRequest"];
             };
         };
@@ -14729,6 +14799,19 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "days": [
+                 *         {
+                 *           "date": "2026-02-02",
+                 *           "name": "Virgen de la Candelaria",
+                 *           "source": "Decreto 61/2025, BOC 88 de 5-V-2025",
+                 *           "confidence": "A"
+                 *         }
+                 *       ],
+                 *       "reason": "Decreto 61/2025, BOC 88 de 5-V-2025: fiesta insular de Tenerife para 2026."
+                 *     }
+                 */
                 "application/json": components["schemas"]["AddHolidaysRequest"];
             };
         };
@@ -14837,6 +14920,26 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "days": [
+                 *         {
+                 *           "date": "2026-05-25",
+                 *           "name": "Segunda Pascua",
+                 *           "source": "Orden EMT/208/2025, DOGC 17-XII-2025",
+                 *           "confidence": "A"
+                 *         },
+                 *         {
+                 *           "date": "2026-09-24",
+                 *           "name": "La Mercè",
+                 *           "source": "Orden EMT/208/2025, DOGC 17-XII-2025",
+                 *           "confidence": "A"
+                 *         }
+                 *       ],
+                 *       "reason": "Orden EMT/208/2025, DOGC 17-XII-2025: fiestas locales de Cataluña para 2026.",
+                 *       "complete": true
+                 *     }
+                 */
                 "application/json": components["schemas"]["ReplaceMunicipalityHolidaysRequest"];
             };
         };
@@ -14945,6 +15048,19 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "days": [
+                 *         {
+                 *           "date": "2026-09-24",
+                 *           "name": "La Mercè",
+                 *           "source": "Orden EMT/208/2025, DOGC 17-XII-2025",
+                 *           "confidence": "A"
+                 *         }
+                 *       ],
+                 *       "reason": "Orden EMT/208/2025, DOGC 17-XII-2025: fiestas locales de Cataluña para 2026."
+                 *     }
+                 */
                 "application/json": components["schemas"]["AddHolidaysRequest"];
             };
         };
