@@ -87,3 +87,30 @@ describe("the access log's filter", () => {
     expect(/<input type="date" id="fin"[^>]*>/.exec(html)?.[0]).toContain('aria-describedby="fin-ayuda"');
   });
 });
+
+describe('a request the pages cannot take', () => {
+  it('a tampered page link says so, in words, and leads back', async () => {
+    const c = await citizenCase(t);
+    const token = await citizenToken(t, c.idNumber);
+    const res = await t.request('/ciudadania/tramites?desde=garbage', {
+      headers: { cookie: `${SESSION_COOKIE}=${token}` },
+    });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toContain('El enlace de esta página no es válido o ha caducado');
+    expect(html).not.toContain('Inténtelo de nuevo más tarde');
+  });
+
+  it("a form far larger than any of ours is a page in the citizen's language, not a bare status", async () => {
+    const c = await citizenCase(t);
+    const token = await citizenToken(t, c.idNumber);
+    const res = await t.request('/ciudadania/avisos/preferencias', {
+      method: 'POST',
+      headers: { cookie: `${SESSION_COOKIE}=${token}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: `x=${'a'.repeat(64 * 1024)}`,
+    });
+    expect(res.status).toBe(413);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await res.text()).toContain('Lo que ha enviado es demasiado largo');
+  });
+});

@@ -5,7 +5,7 @@ import { pageSchema, paginationQuery } from '../../http/pagination';
 import { DocumentKindSchema } from '../catalog/schemas';
 import { DOCUMENT_EXAMPLE, DocumentSchema } from '../documents/schemas';
 import { PROCEDURE_EXAMPLE, ProcedureSchema } from '../procedures/schemas';
-import { PROCEDURE_STATUSES, RESOLUTIONS } from '../procedures/state-machine';
+import { PROCEDURE_STATUSES, type ProcedureStatus, RESOLUTIONS } from '../procedures/state-machine';
 
 export const AgencyProcedureSchema = ProcedureSchema.extend({ documents: z.array(DocumentSchema) }).openapi(
   'AgencyProcedure',
@@ -17,8 +17,9 @@ export const AgencyProcedureSchema = ProcedureSchema.extend({ documents: z.array
 export const AgencyQueueQuery = z
   .object({
     ...paginationQuery,
+    // A draft never reaches the agency.
     status: z
-      .enum(PROCEDURE_STATUSES)
+      .enum(PROCEDURE_STATUSES.filter((s) => s !== 'draft') as [ProcedureStatus, ...ProcedureStatus[]])
       .default('submitted')
       .openapi({ description: 'Default `submitted`: the intake queue.' }),
   })

@@ -2,6 +2,20 @@ import { z } from '@hono/zod-openapi';
 
 import { pathIdField } from '../../http/fields';
 import { pageSchema, paginationQuery } from '../../http/pagination';
+import { EVENT_TYPES } from './emit';
+
+/** An event type, or a family of them (`procedure.*`): one that exists, never silently nothing. */
+export const EventTypeFilter = z
+  .string()
+  .refine(
+    (t) =>
+      (EVENT_TYPES as readonly string[]).includes(t) ||
+      (t.endsWith('.*') && EVENT_TYPES.some((e) => e.startsWith(t.slice(0, -1)))),
+    {
+      message: 'Unknown event type.',
+    },
+  )
+  .openapi({ example: 'procedure.*' });
 
 export const EventSchema = z
   .object({
@@ -33,10 +47,15 @@ export const EventSchema = z
 export const ListEventsQuery = z
   .object({
     ...paginationQuery,
-    type: z.string().max(100).optional().openapi({ description: 'An event type, or a family such as `procedure.*`.' }),
+    type: EventTypeFilter.optional().openapi({ description: 'An event type, or a family such as `procedure.*`.' }),
   })
   .strict();
-export const EventPageSchema = pageSchema(EventSchema, 'EventList');
+export const EventPageSchema = pageSchema(EventSchema, 'EventList').extend({
+  next_cursor: z.string().nullable().openapi({
+    description:
+      'Pass as `cursor` to get what came after this page. Unlike other lists, kept on the last page too: poll with it to get only what is new (null only while the feed is empty).',
+  }),
+});
 export const EventParams = z.object({
   id: pathIdField('id', 'evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5'),
 });

@@ -2,19 +2,7 @@ import { z } from '@hono/zod-openapi';
 
 import { pathIdField } from '../../http/fields';
 import { pageSchema, paginationQuery } from '../../http/pagination';
-import { EVENT_TYPES } from '../events/emit';
-
-const EventTypeFilter = z
-  .string()
-  .refine(
-    (t) =>
-      (EVENT_TYPES as readonly string[]).includes(t) ||
-      (t.endsWith('.*') && EVENT_TYPES.some((e) => e.startsWith(t.slice(0, -1)))),
-    {
-      message: 'Unknown event type.',
-    },
-  )
-  .openapi({ example: 'procedure.*' });
+import { EventTypeFilter } from '../events/schemas';
 
 const WEBHOOK_ENDPOINT_EXAMPLE = {
   id: 'whe_2Bn4Mq6Wr8Ty0Ui2Op4As6',

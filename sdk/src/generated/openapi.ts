@@ -5581,12 +5581,6 @@ export interface components {
              */
             deadline: string | null;
         } | null;
-        EventList: {
-            data: components["schemas"]["Event"][];
-            has_more: boolean;
-            /** @description Pass as `cursor` to get the next page; null on the last page. */
-            next_cursor: string | null;
-        };
         /**
          * @example {
          *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
@@ -5613,6 +5607,12 @@ export interface components {
             data: {
                 [key: string]: unknown;
             };
+        };
+        EventList: {
+            data: components["schemas"]["Event"][];
+            has_more: boolean;
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
         };
         /**
          * @example {
@@ -10192,7 +10192,7 @@ export interface operations {
                 /** @description Opaque cursor from a previous page's `next_cursor`. */
                 cursor?: string;
                 /** @description Default `submitted`: the intake queue. */
-                status?: "draft" | "submitted" | "in_review" | "action_required" | "approved" | "partially_approved" | "denied" | "withdrawn" | "lapsed";
+                status?: "submitted" | "in_review" | "action_required" | "approved" | "partially_approved" | "denied" | "withdrawn" | "lapsed";
             };
             header?: never;
             path?: never;
@@ -11364,7 +11364,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EventList"];
+                    "application/json": components["schemas"]["EventList"] & {
+                        /** @description Pass as `cursor` to get what came after this page. Unlike other lists, kept on the last page too: poll with it to get only what is new (null only while the feed is empty). */
+                        next_cursor?: string | null;
+                    };
                 };
             };
             /** @description Problem. Possible codes: `invalid_cursor`, `validation_failed`. */

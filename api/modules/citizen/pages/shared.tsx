@@ -215,7 +215,7 @@ export function problemPage(
     {
       title: (t) => t.errorTitle,
       text: (t) => problemText(t, error),
-      links: (t) => [{ href: back, text: t.backHome }],
+      links: (t) => [{ href: back, text: t.back }],
     },
     { citizen, switchPath: back },
   );
@@ -284,9 +284,15 @@ export async function citizenOrSignIn(
 
 /* ------------------------------------------------------------------ POST machinery */
 
+/** A form larger than any of ours: a page in the citizen's language, not a bare status. */
 export const formLimit: MiddlewareHandler<AppEnv> = bodyLimit({
   maxSize: FORM_MAX_BYTES,
-  onError: (c) => c.text('Payload Too Large', 413),
+  onError: (c) =>
+    messagePage(c as Context<AppEnv>, 413, {
+      title: (t) => t.errorTitle,
+      text: (t) => t.problems.payload_too_large!,
+      links: (t) => [{ href: HOME, text: t.backHome }],
+    }),
 });
 
 /**
