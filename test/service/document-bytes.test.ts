@@ -52,3 +52,22 @@ describe("a document's bytes", () => {
     expect(Buffer.from(await content.arrayBuffer()).equals(Buffer.from(bytes))).toBe(true);
   });
 });
+
+describe("a procedure's documents", () => {
+  it('are at most 50: the 51st is refused, naming the file, and stores nothing', async () => {
+    const org = await registerOrg(t);
+    const { token, draft } = await delegatedDraft(t, org.testKey);
+    for (let i = 0; i < 50; i++) expect((await upload(t, org.testKey, token, draft.id, 'OTHER')).status).toBe(201);
+    const refused = await upload(t, org.testKey, token, draft.id, 'OTHER');
+    expect(refused.status).toBe(422);
+    const problem = (await refused.json()) as { code: string; errors: Array<{ pointer: string }> };
+    expect(problem.code).toBe('unprocessable');
+    expect(problem.errors.map((e) => e.pointer)).toEqual(['/file']);
+    const listed = await expectJson<{ data: unknown[]; has_more: boolean }>(
+      await t.request(`/v1/procedures/${draft.id}/documents`, { headers: consentHeaders(org.testKey, token) }),
+      200,
+    );
+    expect(listed.data).toHaveLength(50);
+    expect(listed.has_more).toBe(false);
+  });
+});

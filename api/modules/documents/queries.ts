@@ -40,13 +40,16 @@ export interface DocumentTarget {
   livemode: boolean;
   status: string;
   open_requirement_id: string | null;
+  /** How many documents it holds already. */
+  documents: number;
 }
 
 /** The procedure a document is added to, locked for the rest of the transaction (not read whole). */
 export async function lockForDocument(sql: Sql, procedureId: string): Promise<DocumentTarget> {
   const [row] = await sql<DocumentTarget[]>`
     select p.id, p.organization_id, p.livemode, p.status,
-      (select r.id from requirements r where r.procedure_id = p.id and r.status = 'open' order by r.created_at, r.id limit 1) as open_requirement_id
+      (select r.id from requirements r where r.procedure_id = p.id and r.status = 'open' order by r.created_at, r.id limit 1) as open_requirement_id,
+      (select count(*) from documents d where d.procedure_id = p.id)::int as documents
     from procedures p where p.id = ${procedureId}
     for update of p`;
   if (!row) throw new Error(`procedure ${procedureId} is not there inside its own transaction`);

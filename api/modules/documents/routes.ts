@@ -27,20 +27,20 @@ const routes = routesOf('Procedures', {
     operationId: 'uploadDocument',
     summary: 'Attach a document',
     description:
-      'multipart/form-data with `kind` and `file`. PDF, PNG or JPEG only, recognised by content; the size cap depends on the procedure type. SHA-256 recorded. While a requirement is open (`action_required`) the document answers it and needs the `respond` capacity; otherwise it completes the filing and needs `file`. A procedure that moves to a state needing the other capacity during the upload is refused with `conflict`; send it again.',
+      'multipart/form-data with `kind` and `file`. PDF, PNG or JPEG only, recognised by content; the size cap depends on the procedure type; a procedure holds at most 50 documents (422 `unprocessable` past that). SHA-256 recorded. While a requirement is open (`action_required`) the document answers it and needs the `respond` capacity; otherwise it completes the filing and needs `file`. A procedure that moves to a state needing the other capacity during the upload is refused with `conflict`; send it again.',
     auth: 'orgConsentedWrite',
     // The size limit wraps the body stream, so it must come before anything reads the body (idempotency does).
     before: [limitBody(MAX_UPLOAD_BYTES, 'The upload is larger than any procedure type accepts.')],
     params: ProcedureParams,
     body: { content: { 'multipart/form-data': { schema: UploadDocumentBody } }, required: true },
-    problems: ['invalid_state_transition', 'conflict'],
+    problems: ['invalid_state_transition', 'conflict', 'unprocessable'],
     responses: created('The stored document.', DocumentSchema),
   }),
   listDocuments: get('/v1/procedures/{id}/documents', {
     operationId: 'listDocuments',
     summary: "List a procedure's documents",
     description:
-      'The documents uploaded to one procedure, with kind, file name, size and SHA-256 digest, cursor-paginated. Needs a consent token.',
+      'The documents uploaded to one procedure, with kind, file name, size and SHA-256 digest: all of them in one page (a procedure holds at most 50). Needs a consent token.',
     auth: 'orgConsentedRead',
     params: ProcedureParams,
     responses: ok('Every document, oldest first.', DocumentListSchema),

@@ -24,6 +24,13 @@ export const UPLOAD_NEED = {
  * Stores a document after checking what it really is and its size against the procedure type's
  * cap. Bytes and metadata go in one transaction: a refused or failed upload stores nothing.
  */
+/**
+ * Documents one procedure holds, at most: well above any filing (its required documents and the
+ * answers to its requirements), and what keeps a procedure's reads and its document list, which
+ * is answered whole, bounded.
+ */
+export const MAX_DOCUMENTS_PER_PROCEDURE = 50;
+
 export async function addDocument(
   sql: Sql,
   { documents: storage, sha256: hash }: Pick<Deps, 'documents' | 'sha256'>,
@@ -70,6 +77,16 @@ export async function addDocument(
   return transaction(sql, async (tx) => {
     const procedure = await lockForDocument(tx, args.procedureId);
     assertTransition(procedure.status, 'add_document');
+    if (procedure.documents >= MAX_DOCUMENTS_PER_PROCEDURE)
+      throw new ProblemError(
+        'unprocessable',
+        `A procedure holds at most ${MAX_DOCUMENTS_PER_PROCEDURE} documents, and this one has them; join pages into one PDF.`,
+        {
+          errors: [
+            { pointer: '/file', in: 'body', detail: `At most ${MAX_DOCUMENTS_PER_PROCEDURE} documents a procedure.` },
+          ],
+        },
+      );
     if (capacityAt(UPLOAD_NEED, procedure.status) !== capacityAt(UPLOAD_NEED, args.gatedStatus))
       throw new ProblemError('conflict', 'The procedure changed state during the upload; send it again.');
     const row: DocumentRow = {

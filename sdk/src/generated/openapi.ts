@@ -674,13 +674,13 @@ export interface paths {
         };
         /**
          * List a procedure's documents
-         * @description The documents uploaded to one procedure, with kind, file name, size and SHA-256 digest, cursor-paginated. Needs a consent token.
+         * @description The documents uploaded to one procedure, with kind, file name, size and SHA-256 digest: all of them in one page (a procedure holds at most 50). Needs a consent token.
          */
         get: operations["listDocuments"];
         put?: never;
         /**
          * Attach a document
-         * @description multipart/form-data with `kind` and `file`. PDF, PNG or JPEG only, recognised by content; the size cap depends on the procedure type. SHA-256 recorded. While a requirement is open (`action_required`) the document answers it and needs the `respond` capacity; otherwise it completes the filing and needs `file`. A procedure that moves to a state needing the other capacity during the upload is refused with `conflict`; send it again.
+         * @description multipart/form-data with `kind` and `file`. PDF, PNG or JPEG only, recognised by content; the size cap depends on the procedure type; a procedure holds at most 50 documents (422 `unprocessable` past that). SHA-256 recorded. While a requirement is open (`action_required`) the document answers it and needs the `respond` capacity; otherwise it completes the filing and needs `file`. A procedure that moves to a state needing the other capacity during the upload is refused with `conflict`; send it again.
          */
         post: operations["uploadDocument"];
         delete?: never;
@@ -10057,7 +10057,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `idempotency_conflict`. */
+            /** @description Problem. Possible codes: `idempotency_conflict`, `unprocessable`. */
             422: {
                 headers: {
                     [name: string]: unknown;

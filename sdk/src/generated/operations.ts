@@ -506,14 +506,14 @@ export interface Resources {
       /**
        * Attach a document
        *
-       * multipart/form-data with `kind` and `file`. PDF, PNG or JPEG only, recognised by content; the size cap depends on the procedure type. SHA-256 recorded. While a requirement is open (`action_required`) the document answers it and needs the `respond` capacity; otherwise it completes the filing and needs `file`. A procedure that moves to a state needing the other capacity during the upload is refused with `conflict`; send it again.
+       * multipart/form-data with `kind` and `file`. PDF, PNG or JPEG only, recognised by content; the size cap depends on the procedure type; a procedure holds at most 50 documents (422 `unprocessable` past that). SHA-256 recorded. While a requirement is open (`action_required`) the document answers it and needs the `respond` capacity; otherwise it completes the filing and needs `file`. A procedure that moves to a state needing the other capacity during the upload is refused with `conflict`; send it again.
        * @see operation `uploadDocument`
        */
       upload(id: string, body: Body<'uploadDocument'>, options?: RequestOptions): Promise<Result<'uploadDocument'>>;
       /**
        * List a procedure's documents
        *
-       * The documents uploaded to one procedure, with kind, file name, size and SHA-256 digest, cursor-paginated. Needs a consent token.
+       * The documents uploaded to one procedure, with kind, file name, size and SHA-256 digest: all of them in one page (a procedure holds at most 50). Needs a consent token.
        * @see operation `listDocuments`
        */
       list(id: string, options?: RequestOptions): Promise<Result<'listDocuments'>>;
