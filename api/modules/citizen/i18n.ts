@@ -250,7 +250,8 @@ const es = {
   bodySocialSecurity: 'La Seguridad Social',
   bodyAdministration: 'La Administración',
   legal: {
-    not_filed: () => 'Todavía no se ha presentado. Los plazos legales empiezan a contar el día siguiente a su registro.',
+    not_filed: () =>
+      'Todavía no se ha presentado. Los plazos legales empiezan a contar el día siguiente a su registro.',
     registered: (date: string) => `Se registró el ${date}. Los plazos legales cuentan desde el día siguiente.`,
     resolve_by: (body: string, date: string, positive: boolean) =>
       `${body} debe resolver y notificarle su decisión como muy tarde el ${date}. Si no lo hace, la solicitud se entiende ${positive ? 'aprobada' : 'denegada'} (silencio administrativo).`,

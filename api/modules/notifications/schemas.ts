@@ -82,7 +82,8 @@ export const NotificationSchema = z
     accessed_by_member_id: z.string().nullable(),
     deemed_rejected_at: z.string().nullable().openapi({ description: 'When Puente recorded the deemed rejection.' }),
     term: NotificationTermSchema.nullable().openapi({
-      description: 'The term this act opens; null for acts that open none Puente tracks (an approval; the denial of a reclamación previa, contested in court).',
+      description:
+        'The term this act opens; null for acts that open none Puente tracks (an approval; the denial of a reclamación previa, contested in court).',
     }),
     content: z.record(z.string(), z.unknown()).nullable().openapi({
       description: 'The act as notified; null until the notification takes effect (opened, or deemed rejected).',
