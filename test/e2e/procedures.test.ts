@@ -582,29 +582,64 @@ describe('reclamación previa', () => {
   });
 });
 
+/**
+ * A JUB filed with a test key on Monday 2 March 2026 in Madrid, under a delegation that covers RP
+ * too. The clock jumps in these tests and consent tokens live minutes: `headers()` mints a fresh one.
+ */
+async function filedJubCoveringRp(capacities?: string[]) {
+  t.clock.set('2026-03-02T09:00:00Z');
+  const org = await registerOrg(t);
+  const { token, draft, delegationId } = await delegatedDraft(t, org.testKey, {
+    procedure_types: ['JUB', 'RP'],
+    ...(capacities && { capacities }),
+  });
+  await submitJub(t, org.testKey, token, draft.id);
+  const headers = async () =>
+    consentHeaders(org.testKey, await mintToken(t, org.testKey, delegationId, { lifetime_seconds: 3600 }));
+  /** The sandbox caseworker's act on one of the organisation's test-mode procedures. */
+  const advance = async (id: string, body: Record<string, unknown>) =>
+    expectJson(
+      await t.request(`/v1/sandbox/procedures/${id}/advance`, {
+        method: 'POST',
+        headers: auth(org.testKey),
+        json: body,
+      }),
+      200,
+    );
+  /** The form of an RP contesting the JUB's resolution of 1 April. */
+  const rpForm = {
+    applicant: FORMS.JUB.applicant,
+    original_procedure_id: draft.id,
+    resolution_date: '2026-04-01',
+    grounds: 'La resolución no computa los periodos cotizados en Francia entre 1995 y 2001.',
+  };
+  /** That RP, its documents attached, still a draft. */
+  const rpDraft = async () => {
+    const rp = await expectJson(
+      await t.request('/v1/procedures', {
+        method: 'POST',
+        headers: await headers(),
+        json: { type: 'RP', original_procedure_id: draft.id, form: rpForm },
+      }),
+      201,
+    );
+    for (const group of rp.missing_documents as Array<{ any_of: string[] }>) {
+      const uploaded = await upload(t, org.testKey, (await headers())['puente-consent']!, rp.id, group.any_of[0]!);
+      expect(uploaded.status).toBe(201);
+    }
+    return rp.id as string;
+  };
+  return { org, draft, headers, advance, rpForm, rpDraft };
+}
+
 describe('a requirement against the maximum term', () => {
   it('suspends it only from its notification taking effect, and not at all once the term has ended', async () => {
-    t.clock.set('2026-03-02T09:00:00Z');
-    const org = await registerOrg(t);
-    const { token, draft, delegationId } = await delegatedDraft(t, org.testKey, {
-      procedure_types: ['JUB', 'RP'],
-      capacities: ['consult', 'file', 'respond'],
-    });
-    await submitJub(t, org.testKey, token, draft.id);
-    const headers = async () =>
-      consentHeaders(org.testKey, await mintToken(t, org.testKey, delegationId, { lifetime_seconds: 3600 }));
+    const { org, draft, headers, advance } = await filedJubCoveringRp(['consult', 'file', 'respond']);
     const deadlines = async () => (await get(`/v1/procedures/${draft.id}`, await headers())).deadlines;
     // Filed Monday 2 March in Madrid: 90 días hábiles (2 and 3 April, 1 and 15 May skipped) → Friday 10 July.
     // The requirement comes on that last day, made available and not opened.
     t.clock.set('2026-07-10T09:00:00Z');
-    await expectJson(
-      await t.request(`/v1/sandbox/procedures/${draft.id}/advance`, {
-        method: 'POST',
-        headers: auth(org.testKey),
-        json: { action: 'require', kinds: ['COMPANY_CERT'] },
-      }),
-      200,
-    );
+    await advance(draft.id, { action: 'require', kinds: ['COMPANY_CERT'] });
     expect(await deadlines()).toMatchObject({ clock: 'running', max_resolution_date: '2026-07-10' });
     // Monday 13 July, still unopened: the term ran out on the 10th, silence from Saturday the 11th.
     t.clock.set('2026-07-13T09:00:00Z');
@@ -634,24 +669,10 @@ describe('a requirement against the maximum term', () => {
 
 describe('reclamación previa filed after its term', () => {
   it('is refused naming the deadline, and filed only with a reason in its form, which the history keeps', async () => {
-    t.clock.set('2026-03-02T09:00:00Z');
-    const org = await registerOrg(t);
-    const { token, draft, delegationId } = await delegatedDraft(t, org.testKey, {
-      procedure_types: ['JUB', 'RP'],
-    });
-    await submitJub(t, org.testKey, token, draft.id);
-    const headers = async () =>
-      consentHeaders(org.testKey, await mintToken(t, org.testKey, delegationId, { lifetime_seconds: 3600 }));
+    const { org, draft, headers, advance, rpForm, rpDraft } = await filedJubCoveringRp();
     // Denied on Wednesday 1 April, its notification opened the same day.
     t.clock.set('2026-04-01T09:00:00Z');
-    await expectJson(
-      await t.request(`/v1/sandbox/procedures/${draft.id}/advance`, {
-        method: 'POST',
-        headers: auth(org.testKey),
-        json: { action: 'deny' },
-      }),
-      200,
-    );
+    await advance(draft.id, { action: 'deny' });
     await openNotification(t, org.testKey, (await headers())['puente-consent']!, draft.id, 'resolution');
     // 30 días hábiles from 2 April in Madrid, without 2 and 3 April (Holy Thursday, Good Friday),
     // 1 May and 15 May (San Isidro): Tuesday 19 May.
@@ -660,34 +681,8 @@ describe('reclamación previa filed after its term', () => {
     );
 
     t.clock.set('2026-05-18T09:00:00Z');
-    const form = {
-      applicant: FORMS.JUB.applicant,
-      original_procedure_id: draft.id,
-      resolution_date: '2026-04-01',
-      grounds: 'La resolución no computa los periodos cotizados en Francia entre 1995 y 2001.',
-    };
-    const claim = async () => {
-      const rp = await expectJson(
-        await t.request('/v1/procedures', {
-          method: 'POST',
-          headers: await headers(),
-          json: {
-            type: 'RP',
-            original_procedure_id: draft.id,
-            form,
-          },
-        }),
-        201,
-      );
-      for (const group of rp.missing_documents as Array<{ any_of: string[] }>) {
-        expect(
-          (await upload(t, org.testKey, (await headers())['puente-consent']!, rp.id, group.any_of[0]!)).status,
-        ).toBe(201);
-      }
-      return rp.id as string;
-    };
-    const inTime = await claim();
-    const late = await claim();
+    const inTime = await rpDraft();
+    const late = await rpDraft();
     const submit = async (id: string) =>
       t.request(`/v1/procedures/${id}/submit`, { method: 'POST', headers: await headers() });
 
@@ -707,7 +702,7 @@ describe('reclamación previa filed after its term', () => {
       headers: await headers(),
       json: {
         form: {
-          ...form,
+          ...rpForm,
           late_filing_reason: 'La resolución se notificó sin indicar los recursos procedentes (art. 40.3 LPAC).',
         },
       },
@@ -726,60 +721,20 @@ describe('reclamación previa filed after its term', () => {
 
 describe("a reclamación previa's own denial", () => {
   it('states no prior-claim date, by silence or expressly: it is contested in court', async () => {
-    t.clock.set('2026-03-02T09:00:00Z');
-    const org = await registerOrg(t);
-    const { token, draft, delegationId } = await delegatedDraft(t, org.testKey, {
-      procedure_types: ['JUB', 'RP'],
-    });
-    await submitJub(t, org.testKey, token, draft.id);
-    const headers = async () =>
-      consentHeaders(org.testKey, await mintToken(t, org.testKey, delegationId, { lifetime_seconds: 3600 }));
-    const advance = async (id: string, action: string) =>
-      expectJson(
-        await t.request(`/v1/sandbox/procedures/${id}/advance`, {
-          method: 'POST',
-          headers: auth(org.testKey),
-          json: { action },
-        }),
-        200,
-      );
+    const { org, draft, headers, advance, rpDraft } = await filedJubCoveringRp();
     t.clock.set('2026-04-01T09:00:00Z');
-    await advance(draft.id, 'deny');
+    await advance(draft.id, { action: 'deny' });
     await openNotification(t, org.testKey, (await headers())['puente-consent']!, draft.id, 'resolution');
 
     // The RP, filed on Monday 6 April in Madrid.
     t.clock.set('2026-04-06T09:00:00Z');
-    const rp = await expectJson(
-      await t.request('/v1/procedures', {
-        method: 'POST',
-        headers: await headers(),
-        json: {
-          type: 'RP',
-          original_procedure_id: draft.id,
-          form: {
-            applicant: FORMS.JUB.applicant,
-            original_procedure_id: draft.id,
-            resolution_date: '2026-04-01',
-            grounds: 'La resolución no computa los periodos cotizados en Francia entre 1995 y 2001.',
-          },
-        },
-      }),
-      201,
-    );
-    for (const group of rp.missing_documents as Array<{ any_of: string[] }>) {
-      expect((await upload(t, org.testKey, (await headers())['puente-consent']!, rp.id, group.any_of[0]!)).status).toBe(
-        201,
-      );
-    }
-    await expectJson(
-      await t.request(`/v1/procedures/${rp.id}/submit`, { method: 'POST', headers: await headers() }),
-      200,
-    );
+    const rp = await rpDraft();
+    await expectJson(await t.request(`/v1/procedures/${rp}/submit`, { method: 'POST', headers: await headers() }), 200);
 
     // 45 días hábiles from Tuesday 7 April, in Madrid without 1 May (national) and 15 May (San
     // Isidro): Wednesday 10 June. Silence from Thursday 11 June, and no reclamación previa follows.
     t.clock.set('2026-06-12T09:00:00Z');
-    const silent = await get(`/v1/procedures/${rp.id}`, await headers());
+    const silent = await get(`/v1/procedures/${rp}`, await headers());
     expect(silent.deadlines).toMatchObject({
       max_resolution_date: '2026-06-10',
       presumed_denied_at: '2026-06-11',
@@ -788,10 +743,10 @@ describe("a reclamación previa's own denial", () => {
     });
 
     // Denied expressly and notified: neither the procedure nor its notification states a term.
-    await advance(rp.id, 'deny');
-    const opened = await openNotification(t, org.testKey, (await headers())['puente-consent']!, rp.id, 'resolution');
+    await advance(rp, { action: 'deny' });
+    const opened = await openNotification(t, org.testKey, (await headers())['puente-consent']!, rp, 'resolution');
     expect(opened.term).toBeNull();
-    const denied = await get(`/v1/procedures/${rp.id}`, await headers());
+    const denied = await get(`/v1/procedures/${rp}`, await headers());
     expect(denied.status).toBe('denied');
     expect(denied.deadlines).toMatchObject({ prior_claim_deadline: null, basis: { prior_claim_deadline: null } });
     // The original claim keeps its own: 30 días hábiles from 2 April in Madrid (2 and 3 April, 1 and 15 May skipped).
