@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createTestApp, type TestApp } from '../support/app';
-import { expectJson, registerOrg } from '../support/fixtures';
+import { expectJson, mintToken, registerOrg } from '../support/fixtures';
 import { PDF_BYTES } from '../support/forms';
 import { consentHeaders, delegatedDraft, upload } from '../support/procedures';
 
@@ -54,20 +54,29 @@ describe("a document's bytes", () => {
 });
 
 describe("a procedure's documents", () => {
-  it('are at most 50: the 51st is refused, naming the file, and stores nothing', async () => {
+  it('are at most 50, also when uploads race: the ones past it are refused, naming the file, and store nothing', async () => {
     const org = await registerOrg(t);
-    const { token, draft } = await delegatedDraft(t, org.testKey);
-    for (let i = 0; i < 50; i++) expect((await upload(t, org.testKey, token, draft.id, 'OTHER')).status).toBe(201);
-    const refused = await upload(t, org.testKey, token, draft.id, 'OTHER');
-    expect(refused.status).toBe(422);
-    const problem = (await refused.json()) as { code: string; errors: Array<{ pointer: string }> };
-    expect(problem.code).toBe('unprocessable');
-    expect(problem.errors.map((e) => e.pointer)).toEqual(['/file']);
+    const { token, draft, delegationId } = await delegatedDraft(t, org.testKey);
+    for (let i = 0; i < 48; i++) expect((await upload(t, org.testKey, token, draft.id, 'OTHER')).status).toBe(201);
+    // Four at once, each with its own token (one request per token and connection, as four clients would).
+    const tokens = await Promise.all([1, 2, 3, 4].map(() => mintToken(t, org.testKey, delegationId)));
+    const raced = await Promise.all(tokens.map((own) => upload(t, org.testKey, own, draft.id, 'OTHER')));
+    expect(raced.map((r) => r.status).sort()).toEqual([201, 201, 422, 422]);
+    const refused = (await raced.find((r) => r.status === 422)!.json()) as {
+      code: string;
+      errors: Array<{ pointer: string }>;
+    };
+    expect(refused.code).toBe('unprocessable');
+    expect(refused.errors.map((e) => e.pointer)).toEqual(['/file']);
     const listed = await expectJson<{ data: unknown[]; has_more: boolean }>(
       await t.request(`/v1/procedures/${draft.id}/documents`, { headers: consentHeaders(org.testKey, token) }),
       200,
     );
     expect(listed.data).toHaveLength(50);
     expect(listed.has_more).toBe(false);
+    const [stored] = await t.sql<
+      { n: number }[]
+    >`select count(*)::int as n from documents where procedure_id = ${draft.id}`;
+    expect(stored!.n).toBe(50);
   });
 });

@@ -40,7 +40,11 @@ export interface DocumentTarget {
   livemode: boolean;
   status: string;
   open_requirement_id: string | null;
-  /** How many documents it holds already. */
+  /**
+   * How many documents it holds already: the row's own count, kept by a trigger with every insert
+   * (migration 0100). Read from the locked row, so an upload that waited for the lock sees the one
+   * committed before it, where a count(*) in this statement would still count with its snapshot.
+   */
   documents: number;
 }
 
@@ -49,7 +53,7 @@ export async function lockForDocument(sql: Sql, procedureId: string): Promise<Do
   const [row] = await sql<DocumentTarget[]>`
     select p.id, p.organization_id, p.livemode, p.status,
       (select r.id from requirements r where r.procedure_id = p.id and r.status = 'open' order by r.created_at, r.id limit 1) as open_requirement_id,
-      (select count(*) from documents d where d.procedure_id = p.id)::int as documents
+      p.document_count as documents
     from procedures p where p.id = ${procedureId}
     for update of p`;
   if (!row) throw new Error(`procedure ${procedureId} is not there inside its own transaction`);
