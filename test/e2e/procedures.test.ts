@@ -748,6 +748,17 @@ describe("a reclamación previa's own denial", () => {
     expect(opened.term).toBeNull();
     const denied = await get(`/v1/procedures/${rp}`, await headers());
     expect(denied.status).toBe('denied');
+    // Nor can another reclamación previa contest it.
+    const again = await expectProblem(
+      await t.request('/v1/procedures', {
+        method: 'POST',
+        headers: await headers(),
+        json: { type: 'RP', original_procedure_id: rp, form: {} },
+      }),
+      422,
+      'unprocessable',
+    );
+    expect(again.errors).toEqual([expect.objectContaining({ pointer: '/original_procedure_id', in: 'body' })]);
     expect(denied.deadlines).toMatchObject({ prior_claim_deadline: null, basis: { prior_claim_deadline: null } });
     // The original claim keeps its own: 30 días hábiles from 2 April in Madrid (2 and 3 April, 1 and 15 May skipped).
     expect((await get(`/v1/procedures/${draft.id}`, await headers())).deadlines.prior_claim_deadline).toBe(

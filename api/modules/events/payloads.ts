@@ -222,7 +222,10 @@ export const EVENT_PAYLOADS: Record<
       type: procedureType,
       status: procedureStatus,
       presumed_denied_at: day,
-      prior_claim_deadline: day.nullable(),
+      prior_claim_deadline: day.nullable().openapi({
+        description:
+          'Last day to file a reclamación previa; null for an `RP` (its denial goes to court) or when a year it reaches has no holiday data.',
+      }),
     }),
     example: {
       procedure_id: ids.procedure,

@@ -15,7 +15,7 @@ import { emit, type EventType } from '../events/emit';
 import type { NotificationKind } from '../notifications/queries';
 import { acknowledgeByResponse, makeNotificationAvailable } from '../notifications/service';
 import { latestNotification, notificationTerm, requirementNotification } from '../notifications/terms';
-import { maxResolutionBase, maxTermOf, placesOf, registrationDay } from './deadlines';
+import { maxResolutionBase, maxTermOf, opensPriorClaim, placesOf, registrationDay } from './deadlines';
 import { draftFormSchema, formPlaces, placeErrors, validateCompleteForm } from './forms';
 import { deadlinesOf } from './mappers';
 import {
@@ -130,11 +130,17 @@ export async function createProcedure(
           ],
         });
       }
+      if (!opensPriorClaim(original.type)) {
+        const detail = 'A reclamación previa is not contested with another one: its denial goes to court.';
+        throw new ProblemError('unprocessable', detail, {
+          errors: [{ pointer: '/original_procedure_id', in: 'body', detail }],
+        });
+      }
       if (!['denied', 'partially_approved', 'submitted', 'in_review', 'action_required'].includes(original.status)) {
-        throw new ProblemError(
-          'unprocessable',
-          `A reclamación previa contests a resolution or a silence; the original procedure is ${original.status}.`,
-        );
+        const detail = `A reclamación previa contests a resolution or a silence; the original procedure is ${original.status}.`;
+        throw new ProblemError('unprocessable', detail, {
+          errors: [{ pointer: '/original_procedure_id', in: 'body', detail }],
+        });
       }
       // Unresolved, it can be contested only once silence has arisen (the day after its maximum date).
       if (['submitted', 'in_review', 'action_required'].includes(original.status)) {
