@@ -128,7 +128,8 @@ export function holidaysFor(
   place: Place,
 ): { data: ListedHoliday[]; place: PlaceReport | null; warnings: CalendarWarning[] } {
   const coverage = cal.years.get(year);
-  if (!coverage) throw new ProblemError('calendar_unavailable', `There is no holiday data for ${year}.`);
+  if (!coverage)
+    throw new ProblemError('calendar_unavailable', `There is no holiday data for ${year}.`, { extensions: { year } });
   const inYear = (scope: HolidayScope, code: string | null) =>
     [...(cal.days.get(`${scope}:${code ?? ''}`) ?? new Map()).entries()]
       .filter(([date]) => date.startsWith(`${year}-`))
@@ -261,6 +262,7 @@ export async function changeHolidays(sql: Sql, store: Calendar, change: HolidayC
       throw new ProblemError(
         'calendar_unavailable',
         `There is no calendar for ${change.year} yet: set its national days first (PUT /v1/admin/calendar/years/${change.year}).`,
+        { extensions: { year: change.year } },
       );
     }
     const existing = await listPlaceHolidays(tx, { year: change.year, scope: change.scope, code: change.code });
