@@ -27,6 +27,13 @@ export type MemberRole = 'owner' | 'admin' | 'agent' | 'viewer';
 export const MEMBER_ROLES: readonly MemberRole[] = ['viewer', 'agent', 'admin', 'owner'];
 export const roleRank = (role: MemberRole): number => MEMBER_ROLES.indexOf(role);
 
+/**
+ * Whether a member of role `actor` stands above one of role `other`: what acting on another
+ * member's standing needs (issuing or revoking their keys, removing them), so that nobody locks
+ * out an equal or a superior.
+ */
+export const outranks = (actor: MemberRole, other: MemberRole): boolean => roleRank(actor) > roleRank(other);
+
 export interface OrganizationPrincipal {
   type: 'organization';
   credentialId: string;

@@ -1,5 +1,5 @@
 import type { Sql } from '../../db/sql';
-import { type MemberRole, roleRank } from '../../http/auth';
+import { type MemberRole, outranks } from '../../http/auth';
 import { ProblemError } from '../../http/problem';
 import { newId } from '../../lib/ids';
 import { displayPrefix, hashSecret, newSecret } from '../../lib/secrets';
@@ -55,7 +55,7 @@ export function checkKeyHolder(
   field?: string,
 ): void {
   if (holder.id === actor.memberId || holder.status !== 'active') return;
-  if (roleRank(holder.role as MemberRole) < roleRank(actor.role)) return;
+  if (outranks(actor.role, holder.role as MemberRole)) return;
   throw new ProblemError(
     'forbidden',
     `Keys of another member need a role above theirs; the member is ${holder.role} and the caller ${actor.role}.`,

@@ -1,6 +1,6 @@
 import type { Sql } from '../../db/sql';
 import { transaction } from '../../db/sql';
-import { type MemberRole, roleRank } from '../../http/auth';
+import { type MemberRole, outranks } from '../../http/auth';
 import { ProblemError } from '../../http/problem';
 import { newId } from '../../lib/ids';
 import {
@@ -62,7 +62,7 @@ export async function removeMember(
     if (member.role === 'owner') throw new ProblemError('conflict', 'The owner cannot be removed.');
     if (member.id === args.actorMemberId)
       throw new ProblemError('conflict', 'A member cannot remove themselves; ask another admin.');
-    if (roleRank(member.role as MemberRole) >= roleRank(args.actorRole))
+    if (!outranks(args.actorRole, member.role as MemberRole))
       throw new ProblemError(
         'forbidden',
         `Removing a member needs a role above theirs; the member is ${member.role} and the caller ${args.actorRole}.`,
