@@ -133,9 +133,10 @@ export function defineRoute<const R extends Omit<RouteConfig, 'security'>>(
       content: { 'application/problem+json': { schema: ProblemSchema } },
     };
   }
-  // The headers an answer carries, as the middleware and handlers set them: on a problem, only
-  // those that say when to retry (its `request_id` is in the body).
+  // The headers an answer carries, as the middleware and handlers set them. On a problem, only
+  // those that say whether and when to retry (its `request_id` is in the body); a 500 has none.
   for (const [status, response] of Object.entries(responses)) {
+    const problem = 'application/problem+json' in ((response.content as object | undefined) ?? {});
     const names = status.startsWith('2')
       ? [
           'Request-Id',
@@ -143,11 +144,13 @@ export function defineRoute<const R extends Omit<RouteConfig, 'security'>>(
           ...(idempotent ? ['Idempotent-Replayed'] : []),
           ...(etag ? ['ETag'] : []),
         ]
-      : status === '429'
-        ? ['Retry-After', 'RateLimit', 'RateLimit-Policy']
-        : (status === '409' && idempotent) || status === '503'
-          ? ['Retry-After']
-          : [];
+      : !problem || status === '500'
+        ? []
+        : [
+            'Puente-Should-Retry',
+            ...(status === '429' || status === '503' || (status === '409' && idempotent) ? ['Retry-After'] : []),
+            ...(status === '429' ? ['RateLimit', 'RateLimit-Policy'] : []),
+          ];
     if (names.length > 0) responses[status] = { ...response, headers: headerRefs(names) };
   }
   const parameters = [
@@ -217,6 +220,11 @@ const DOCUMENT_HEADERS = {
   'Retry-After': {
     description: 'Seconds to wait before retrying (on 429, 409 `idempotency_in_flight` and 503).',
     schema: { type: 'integer' },
+  },
+  'Puente-Should-Retry': {
+    description:
+      '`true` when sending the same request again may succeed (429, 503), `false` when it will fail the same way until something changes (every other 4xx, including 409 `idempotency_in_flight`, whose outcome is not known yet). Absent on a 500: retry with the same `Idempotency-Key`.',
+    schema: { type: 'string', enum: ['true', 'false'] },
   },
   'Idempotent-Replayed': {
     description: '`true` when this is the stored response of an earlier request with the same `Idempotency-Key`.',

@@ -140,6 +140,9 @@ describe('the access log of consented reads', () => {
             continue;
           }
           refused++;
+          // Worth sending again, soon (as the document says of every 503).
+          expect(res.headers.get('retry-after')).toBe('1');
+          expect(res.headers.get('puente-should-retry')).toBe('true');
           const problem = await expectProblem(res, 503, 'service_unavailable');
           expect(JSON.stringify(problem)).not.toContain(procedure.id);
           expect(problem).not.toHaveProperty('form');

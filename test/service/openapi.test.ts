@@ -95,7 +95,12 @@ describe('OpenAPI document', () => {
       if (problems.includes('idempotency_conflict'))
         expect(refs(op), `${method} ${path}`).toContain('#/components/parameters/IdempotencyKey');
       if (idempotent && problems.includes('rate_limited'))
-        expect(Object.keys(op.responses!['429'].headers)).toEqual(['Retry-After', 'RateLimit', 'RateLimit-Policy']);
+        expect(Object.keys(op.responses!['429'].headers)).toEqual([
+          'Puente-Should-Retry',
+          'Retry-After',
+          'RateLimit',
+          'RateLimit-Policy',
+        ]);
     }
     expect(refs(byId.get('createDelegationRequest')!.op)).toContain('#/components/parameters/IdempotencyKey');
     expect(refs(byId.get('updateProcedure')!.op)).toContain('#/components/parameters/IfMatch');
@@ -126,6 +131,17 @@ describe('OpenAPI document', () => {
       json: delegationRequestBody(dni(71_000_001)),
     });
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    // A problem says whether to send it again, as documented.
+    const refused = await t.request('/v1/delegation-requests', {
+      method: 'POST',
+      headers: auth(org.testKey),
+      json: { citizen: {} },
+    });
+    expect(refused.status).toBe(400);
+    expect(Object.keys(doc.paths['/v1/delegation-requests'].post.responses['400'].headers)).toEqual([
+      'Puente-Should-Retry',
+    ]);
+    expect(refused.headers.get('puente-should-retry')).toBe('false');
   });
 
   it('has admin calendar examples that, sent as they are, change no day (a replacement sends the whole set)', async () => {

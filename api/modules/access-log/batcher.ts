@@ -36,6 +36,7 @@ export async function logCommitted(batch: AccessLogBatch, logger: Logger, entry:
     throw new ProblemError(
       'service_unavailable',
       "The access could not be recorded in the citizen's access log, so nothing was served; retry.",
+      { headers: { 'retry-after': '1' } },
     );
   }
 }

@@ -102,7 +102,7 @@ body { margin: 0; font-family: ${THEME.typography.fontFamily}; color: #1a1a1a; }
 .console :focus-visible, #reference :focus-visible { outline: 3px solid #1f4fa3; outline-offset: 2px; }
 .console pre { background: #f4f5f5; padding: 12px; max-height: 320px; overflow: auto; white-space: pre-wrap; }
 .console h2 { font-size: 1.1rem; margin: 16px 0 8px; }
-#reference h5 { color: #3d4246 !important; }
+#reference h5, #reference table caption { color: #3d4246 !important; }
 #reference a { text-decoration: underline; }
 #reference [role="tab"].tab-error { color: #ffb4ab !important; }
 #reference [role="tab"].tab-success { color: #a8e6b4 !important; }

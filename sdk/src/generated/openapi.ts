@@ -2937,7 +2937,7 @@ export interface components {
                  */
                 presumed_denied_at: string;
                 /**
-                 * @description A date, `YYYY-MM-DD` (Europe/Madrid).
+                 * @description Last day to file a reclamación previa; null for an `RP` (its denial goes to court) or when a year it reaches has no holiday data.
                  * @example 2026-04-14
                  */
                 prior_claim_deadline: string | null;
@@ -6432,6 +6432,8 @@ export interface components {
         "RateLimit-Policy": string;
         /** @description Seconds to wait before retrying (on 429, 409 `idempotency_in_flight` and 503). */
         "Retry-After": number;
+        /** @description `true` when sending the same request again may succeed (429, 503), `false` when it will fail the same way until something changes (every other 4xx, including 409 `idempotency_in_flight`, whose outcome is not known yet). Absent on a 500: retry with the same `Idempotency-Key`. */
+        "Puente-Should-Retry": "true" | "false";
         /** @description `true` when this is the stored response of an earlier request with the same `Idempotency-Key`. */
         "Idempotent-Replayed": "true";
         /** @description The resource's version, to send as `If-Match` with a change. */
@@ -6472,7 +6474,6 @@ export interface operations {
             /** @description The database is unavailable */
             503: {
                 headers: {
-                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6535,6 +6536,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6544,6 +6546,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6585,6 +6588,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6594,6 +6598,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6648,6 +6653,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6657,6 +6663,7 @@ export interface operations {
             /** @description Problem. Possible codes: `calendar_unavailable`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6702,6 +6709,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6711,6 +6719,7 @@ export interface operations {
             /** @description Problem. Possible codes: `calendar_unavailable`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6763,6 +6772,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6772,6 +6782,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `duplicate`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -6782,6 +6793,7 @@ export interface operations {
             /** @description Problem. Possible codes: `payload_too_large`. */
             413: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6791,6 +6803,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unsupported_media_type`. */
             415: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6800,6 +6813,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_conflict`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6809,6 +6823,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -6853,6 +6868,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6862,6 +6878,7 @@ export interface operations {
             /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
             403: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6871,6 +6888,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -6921,6 +6939,7 @@ export interface operations {
             /** @description Problem. Possible codes: `invalid_cursor`, `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6930,6 +6949,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6939,6 +6959,7 @@ export interface operations {
             /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
             403: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6948,6 +6969,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -7003,6 +7025,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7012,6 +7035,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7021,6 +7045,7 @@ export interface operations {
             /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
             403: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7030,6 +7055,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `duplicate`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -7040,6 +7066,7 @@ export interface operations {
             /** @description Problem. Possible codes: `payload_too_large`. */
             413: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7049,6 +7076,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unsupported_media_type`. */
             415: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7058,6 +7086,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_conflict`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7067,6 +7096,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -7113,6 +7143,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7122,6 +7153,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7131,6 +7163,7 @@ export interface operations {
             /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
             403: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7140,6 +7173,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7149,6 +7183,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -7202,6 +7237,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7211,6 +7247,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7220,6 +7257,7 @@ export interface operations {
             /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
             403: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7229,6 +7267,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7238,6 +7277,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `conflict`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -7248,6 +7288,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_conflict`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7257,6 +7298,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -7306,6 +7348,7 @@ export interface operations {
             /** @description Problem. Possible codes: `invalid_cursor`, `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7315,6 +7358,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7324,6 +7368,7 @@ export interface operations {
             /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
             403: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7333,6 +7378,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -7388,6 +7434,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7397,6 +7444,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7406,6 +7454,7 @@ export interface operations {
             /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
             403: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7415,6 +7464,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -7425,6 +7475,7 @@ export interface operations {
             /** @description Problem. Possible codes: `payload_too_large`. */
             413: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7434,6 +7485,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unsupported_media_type`. */
             415: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7443,6 +7495,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_conflict`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7452,6 +7505,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -7505,6 +7559,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7514,6 +7569,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7523,6 +7579,7 @@ export interface operations {
             /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
             403: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7532,6 +7589,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7541,6 +7599,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -7551,6 +7610,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_conflict`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7560,6 +7620,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -7617,6 +7678,7 @@ export interface operations {
             /** @description Problem. Possible codes: `csv_invalid`, `validation_failed`, `malformed_json`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7626,6 +7688,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7635,6 +7698,7 @@ export interface operations {
             /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
             403: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7644,6 +7708,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -7654,6 +7719,7 @@ export interface operations {
             /** @description Problem. Possible codes: `payload_too_large`. */
             413: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7663,6 +7729,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unsupported_media_type`. */
             415: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7672,6 +7739,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_conflict`, `too_many_rows`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7681,6 +7749,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -7727,6 +7796,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7736,6 +7806,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7745,6 +7816,7 @@ export interface operations {
             /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
             403: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7754,6 +7826,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7763,6 +7836,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -7816,6 +7890,7 @@ export interface operations {
             /** @description Problem. Possible codes: `invalid_cursor`, `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7825,6 +7900,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7834,6 +7910,7 @@ export interface operations {
             /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
             403: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7843,6 +7920,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7852,6 +7930,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -7902,6 +7981,7 @@ export interface operations {
             /** @description Problem. Possible codes: `invalid_cursor`, `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7911,6 +7991,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7920,6 +8001,7 @@ export interface operations {
             /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
             403: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7929,6 +8011,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -7984,6 +8067,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7993,6 +8077,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8002,6 +8087,7 @@ export interface operations {
             /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
             403: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8011,6 +8097,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `duplicate`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -8021,6 +8108,7 @@ export interface operations {
             /** @description Problem. Possible codes: `payload_too_large`. */
             413: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8030,6 +8118,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unsupported_media_type`. */
             415: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8039,6 +8128,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_conflict`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8048,6 +8138,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -8094,6 +8185,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8103,6 +8195,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8112,6 +8205,7 @@ export interface operations {
             /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
             403: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8121,6 +8215,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8130,6 +8225,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -8183,6 +8279,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8192,6 +8289,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8201,6 +8299,7 @@ export interface operations {
             /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
             403: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8210,6 +8309,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8219,6 +8319,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`, `delegation_request_expired`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -8229,6 +8330,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_conflict`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8238,6 +8340,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -8288,6 +8391,7 @@ export interface operations {
             /** @description Problem. Possible codes: `invalid_cursor`, `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8297,6 +8401,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8306,6 +8411,7 @@ export interface operations {
             /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
             403: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8315,6 +8421,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -8361,6 +8468,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8370,6 +8478,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8379,6 +8488,7 @@ export interface operations {
             /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
             403: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8388,6 +8498,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8397,6 +8508,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -8454,6 +8566,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8463,6 +8576,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8472,6 +8586,7 @@ export interface operations {
             /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
             403: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8481,6 +8596,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8490,6 +8606,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -8500,6 +8617,7 @@ export interface operations {
             /** @description Problem. Possible codes: `payload_too_large`. */
             413: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8509,6 +8627,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unsupported_media_type`. */
             415: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8518,6 +8637,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_conflict`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8527,6 +8647,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -8584,6 +8705,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8593,6 +8715,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8602,6 +8725,7 @@ export interface operations {
             /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `delegation_inactive`, `scope_insufficient`. */
             403: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8611,6 +8735,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8620,6 +8745,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -8630,6 +8756,7 @@ export interface operations {
             /** @description Problem. Possible codes: `payload_too_large`. */
             413: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8639,6 +8766,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unsupported_media_type`. */
             415: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8648,6 +8776,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_conflict`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8657,6 +8786,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -8706,6 +8836,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8715,6 +8846,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8724,6 +8856,7 @@ export interface operations {
             /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `delegation_inactive`, `scope_insufficient`. */
             403: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8733,6 +8866,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -8754,6 +8888,7 @@ export interface operations {
             /** @description Problem. Possible codes: `service_unavailable`. */
             503: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -8821,6 +8956,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8830,6 +8966,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8839,6 +8976,7 @@ export interface operations {
             /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`. */
             403: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8848,6 +8986,7 @@ export interface operations {
             /** @description Problem. Possible codes: `payload_too_large`. */
             413: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8857,6 +8996,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unsupported_media_type`. */
             415: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8866,6 +9006,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -8919,6 +9060,7 @@ export interface operations {
             /** @description Problem. Possible codes: `invalid_cursor`, `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8928,6 +9070,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8937,6 +9080,7 @@ export interface operations {
             /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
             403: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8946,6 +9090,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -9002,6 +9147,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9011,6 +9157,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9020,6 +9167,7 @@ export interface operations {
             /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `delegation_inactive`, `scope_insufficient`. */
             403: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9029,6 +9177,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -9039,6 +9188,7 @@ export interface operations {
             /** @description Problem. Possible codes: `payload_too_large`. */
             413: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9048,6 +9198,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unsupported_media_type`. */
             415: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9057,6 +9208,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_conflict`, `unprocessable`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9066,6 +9218,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -9113,6 +9266,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9122,6 +9276,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9131,6 +9286,7 @@ export interface operations {
             /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `delegation_inactive`, `scope_insufficient`. */
             403: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9140,6 +9296,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9149,6 +9306,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -9170,6 +9328,7 @@ export interface operations {
             /** @description Problem. Possible codes: `service_unavailable`. */
             503: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -9222,6 +9381,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9231,6 +9391,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9240,6 +9401,7 @@ export interface operations {
             /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `delegation_inactive`, `scope_insufficient`. */
             403: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9249,6 +9411,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9258,6 +9421,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -9268,6 +9432,7 @@ export interface operations {
             /** @description Problem. Possible codes: `precondition_failed`. */
             412: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9277,6 +9442,7 @@ export interface operations {
             /** @description Problem. Possible codes: `payload_too_large`. */
             413: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9286,6 +9452,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unsupported_media_type`. */
             415: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9295,6 +9462,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_conflict`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9304,6 +9472,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -9358,6 +9527,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9367,6 +9537,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9376,6 +9547,7 @@ export interface operations {
             /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `delegation_inactive`, `scope_insufficient`. */
             403: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9385,6 +9557,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9394,6 +9567,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -9404,6 +9578,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_conflict`, `unprocessable`, `out_of_time`, `calendar_unavailable`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9413,6 +9588,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -9467,6 +9643,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9476,6 +9653,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9485,6 +9663,7 @@ export interface operations {
             /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `delegation_inactive`, `scope_insufficient`. */
             403: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9494,6 +9673,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9503,6 +9683,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -9513,6 +9694,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_conflict`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9522,6 +9704,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -9568,6 +9751,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9577,6 +9761,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9586,6 +9771,7 @@ export interface operations {
             /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `delegation_inactive`, `scope_insufficient`. */
             403: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9595,6 +9781,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9604,6 +9791,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -9625,6 +9813,7 @@ export interface operations {
             /** @description Problem. Possible codes: `service_unavailable`. */
             503: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -9660,6 +9849,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9669,6 +9859,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9678,6 +9869,7 @@ export interface operations {
             /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `delegation_inactive`, `scope_insufficient`. */
             403: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9687,6 +9879,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9696,6 +9889,7 @@ export interface operations {
             /** @description Problem. Possible codes: `invalid_state_transition`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9705,6 +9899,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -9726,6 +9921,7 @@ export interface operations {
             /** @description Problem. Possible codes: `service_unavailable`. */
             503: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -9774,6 +9970,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9783,6 +9980,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9792,6 +9990,7 @@ export interface operations {
             /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `delegation_inactive`, `scope_insufficient`. */
             403: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9801,6 +10000,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9810,6 +10010,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`, `conflict`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -9820,6 +10021,7 @@ export interface operations {
             /** @description Problem. Possible codes: `payload_too_large`. */
             413: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9829,6 +10031,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unsupported_media_type`. */
             415: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9838,6 +10041,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_conflict`, `unprocessable`, `calendar_unavailable`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9847,6 +10051,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -9893,6 +10098,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9902,6 +10108,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9911,6 +10118,7 @@ export interface operations {
             /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `delegation_inactive`, `scope_insufficient`. */
             403: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9920,6 +10128,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9929,6 +10138,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -9950,6 +10160,7 @@ export interface operations {
             /** @description Problem. Possible codes: `service_unavailable`. */
             503: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -9996,6 +10207,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10005,6 +10217,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10014,6 +10227,7 @@ export interface operations {
             /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `delegation_inactive`, `scope_insufficient`. */
             403: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10023,6 +10237,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10032,6 +10247,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`, `conflict`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -10042,6 +10258,7 @@ export interface operations {
             /** @description Problem. Possible codes: `payload_too_large`. */
             413: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10051,6 +10268,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unsupported_media_type`. */
             415: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10060,6 +10278,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_conflict`, `unprocessable`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10069,6 +10288,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -10118,6 +10338,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10127,6 +10348,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10136,6 +10358,7 @@ export interface operations {
             /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `delegation_inactive`, `scope_insufficient`. */
             403: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10145,6 +10368,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10154,6 +10378,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -10175,6 +10400,7 @@ export interface operations {
             /** @description Problem. Possible codes: `service_unavailable`. */
             503: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -10215,6 +10441,7 @@ export interface operations {
             /** @description Problem. Possible codes: `invalid_cursor`, `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10224,6 +10451,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10233,6 +10461,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -10279,6 +10508,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10288,6 +10518,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10297,6 +10528,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10306,6 +10538,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -10359,6 +10592,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10368,6 +10602,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10377,6 +10612,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10386,6 +10622,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -10396,6 +10633,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_conflict`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10405,6 +10643,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -10462,6 +10701,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10471,6 +10711,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10480,6 +10721,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10489,6 +10731,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -10499,6 +10742,7 @@ export interface operations {
             /** @description Problem. Possible codes: `payload_too_large`. */
             413: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10508,6 +10752,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unsupported_media_type`. */
             415: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10517,6 +10762,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_conflict`, `calendar_unavailable`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10526,6 +10772,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -10588,6 +10835,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10597,6 +10845,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10606,6 +10855,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10615,6 +10865,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`, `term_not_elapsed`, `conflict`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -10625,6 +10876,7 @@ export interface operations {
             /** @description Problem. Possible codes: `payload_too_large`. */
             413: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10634,6 +10886,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unsupported_media_type`. */
             415: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10643,6 +10896,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_conflict`, `calendar_unavailable`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10652,6 +10906,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -10714,6 +10969,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10723,6 +10979,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10732,6 +10989,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10741,6 +10999,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -10751,6 +11010,7 @@ export interface operations {
             /** @description Problem. Possible codes: `payload_too_large`. */
             413: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10760,6 +11020,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unsupported_media_type`. */
             415: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10769,6 +11030,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_conflict`, `calendar_unavailable`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10778,6 +11040,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -10840,6 +11103,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10849,6 +11113,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10858,6 +11123,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10867,6 +11133,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`, `term_not_elapsed`, `conflict`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -10877,6 +11144,7 @@ export interface operations {
             /** @description Problem. Possible codes: `payload_too_large`. */
             413: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10886,6 +11154,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unsupported_media_type`. */
             415: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10895,6 +11164,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_conflict`, `calendar_unavailable`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10904,6 +11174,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -10961,6 +11232,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10970,6 +11242,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10979,6 +11252,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10988,6 +11262,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -10998,6 +11273,7 @@ export interface operations {
             /** @description Problem. Possible codes: `payload_too_large`. */
             413: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11007,6 +11283,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unsupported_media_type`. */
             415: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11016,6 +11293,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_conflict`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11025,6 +11303,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -11071,6 +11350,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11080,6 +11360,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11089,6 +11370,7 @@ export interface operations {
             /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `delegation_inactive`, `scope_insufficient`. */
             403: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11098,6 +11380,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11107,6 +11390,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -11128,6 +11412,7 @@ export interface operations {
             /** @description Problem. Possible codes: `service_unavailable`. */
             503: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -11164,6 +11449,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11173,6 +11459,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11182,6 +11469,7 @@ export interface operations {
             /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `delegation_inactive`, `scope_insufficient`. */
             403: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11191,6 +11479,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11200,6 +11489,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -11221,6 +11511,7 @@ export interface operations {
             /** @description Problem. Possible codes: `service_unavailable`. */
             503: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -11264,6 +11555,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11273,6 +11565,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11282,6 +11575,7 @@ export interface operations {
             /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `delegation_inactive`, `scope_insufficient`. */
             403: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11291,6 +11585,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11300,6 +11595,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -11310,6 +11606,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_conflict`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11319,6 +11616,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -11373,6 +11671,7 @@ export interface operations {
             /** @description Problem. Possible codes: `invalid_cursor`, `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11382,6 +11681,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11391,6 +11691,7 @@ export interface operations {
             /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
             403: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11400,6 +11701,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -11446,6 +11748,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11455,6 +11758,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11464,6 +11768,7 @@ export interface operations {
             /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
             403: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11473,6 +11778,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11482,6 +11788,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -11531,6 +11838,7 @@ export interface operations {
             /** @description Problem. Possible codes: `invalid_cursor`, `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11540,6 +11848,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11549,6 +11858,7 @@ export interface operations {
             /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
             403: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11558,6 +11868,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -11613,6 +11924,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11622,6 +11934,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11631,6 +11944,7 @@ export interface operations {
             /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
             403: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11640,6 +11954,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -11650,6 +11965,7 @@ export interface operations {
             /** @description Problem. Possible codes: `payload_too_large`. */
             413: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11659,6 +11975,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unsupported_media_type`. */
             415: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11668,6 +11985,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_conflict`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11677,6 +11995,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -11723,6 +12042,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11732,6 +12052,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11741,6 +12062,7 @@ export interface operations {
             /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
             403: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11750,6 +12072,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11759,6 +12082,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -11812,6 +12136,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11821,6 +12146,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11830,6 +12156,7 @@ export interface operations {
             /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
             403: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11839,6 +12166,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11848,6 +12176,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -11858,6 +12187,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_conflict`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11867,6 +12197,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -11924,6 +12255,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11933,6 +12265,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11942,6 +12275,7 @@ export interface operations {
             /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
             403: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11951,6 +12285,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11960,6 +12295,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -11970,6 +12306,7 @@ export interface operations {
             /** @description Problem. Possible codes: `payload_too_large`. */
             413: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11979,6 +12316,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unsupported_media_type`. */
             415: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11988,6 +12326,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_conflict`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11997,6 +12336,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -12054,6 +12394,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12063,6 +12404,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12072,6 +12414,7 @@ export interface operations {
             /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
             403: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12081,6 +12424,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12090,6 +12434,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `conflict`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -12100,6 +12445,7 @@ export interface operations {
             /** @description Problem. Possible codes: `payload_too_large`. */
             413: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12109,6 +12455,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unsupported_media_type`. */
             415: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12118,6 +12465,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_conflict`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12127,6 +12475,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -12180,6 +12529,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12189,6 +12539,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12198,6 +12549,7 @@ export interface operations {
             /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
             403: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12207,6 +12559,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12216,6 +12569,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `conflict`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -12226,6 +12580,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_conflict`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12235,6 +12590,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -12286,6 +12642,7 @@ export interface operations {
             /** @description Problem. Possible codes: `invalid_cursor`, `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12295,6 +12652,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12304,6 +12662,7 @@ export interface operations {
             /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
             403: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12313,6 +12672,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12322,6 +12682,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -12376,6 +12737,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12385,6 +12747,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12394,6 +12757,7 @@ export interface operations {
             /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
             403: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12403,6 +12767,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12412,6 +12777,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `conflict`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -12422,6 +12788,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_conflict`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12431,6 +12798,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -12488,6 +12856,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12497,6 +12866,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12506,6 +12876,7 @@ export interface operations {
             /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
             403: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12515,6 +12886,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12524,6 +12896,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`, `term_not_elapsed`, `conflict`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -12534,6 +12907,7 @@ export interface operations {
             /** @description Problem. Possible codes: `payload_too_large`. */
             413: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12543,6 +12917,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unsupported_media_type`. */
             415: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12552,6 +12927,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_conflict`, `calendar_unavailable`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12561,6 +12937,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -12614,6 +12991,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12623,6 +13001,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12632,6 +13011,7 @@ export interface operations {
             /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
             403: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12641,6 +13021,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12650,6 +13031,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`, `delegation_request_expired`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -12660,6 +13042,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_conflict`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12669,6 +13052,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -12722,6 +13106,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12731,6 +13116,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12740,6 +13126,7 @@ export interface operations {
             /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
             403: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12749,6 +13136,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12758,6 +13146,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`, `delegation_request_expired`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -12768,6 +13157,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_conflict`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12777,6 +13167,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -12827,6 +13218,7 @@ export interface operations {
             /** @description Problem. Possible codes: `invalid_cursor`, `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12836,6 +13228,7 @@ export interface operations {
             /** @description Problem. Possible codes: `citizen_token_invalid`, `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12845,6 +13238,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -12898,6 +13292,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12907,6 +13302,7 @@ export interface operations {
             /** @description Problem. Possible codes: `citizen_token_invalid`, `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12916,6 +13312,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12925,6 +13322,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`, `delegation_request_expired`, `conflict`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -12935,6 +13333,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_conflict`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12944,6 +13343,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -12997,6 +13397,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13006,6 +13407,7 @@ export interface operations {
             /** @description Problem. Possible codes: `citizen_token_invalid`, `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13015,6 +13417,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13024,6 +13427,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`, `delegation_request_expired`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -13034,6 +13438,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_conflict`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13043,6 +13448,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -13093,6 +13499,7 @@ export interface operations {
             /** @description Problem. Possible codes: `invalid_cursor`, `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13102,6 +13509,7 @@ export interface operations {
             /** @description Problem. Possible codes: `citizen_token_invalid`, `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13111,6 +13519,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -13164,6 +13573,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13173,6 +13583,7 @@ export interface operations {
             /** @description Problem. Possible codes: `citizen_token_invalid`, `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13182,6 +13593,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13191,6 +13603,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -13201,6 +13614,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_conflict`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13210,6 +13624,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -13259,6 +13674,7 @@ export interface operations {
             /** @description Problem. Possible codes: `invalid_cursor`, `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13268,6 +13684,7 @@ export interface operations {
             /** @description Problem. Possible codes: `citizen_token_invalid`, `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13277,6 +13694,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -13323,6 +13741,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13332,6 +13751,7 @@ export interface operations {
             /** @description Problem. Possible codes: `citizen_token_invalid`, `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13341,6 +13761,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13350,6 +13771,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -13399,6 +13821,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13408,6 +13831,7 @@ export interface operations {
             /** @description Problem. Possible codes: `citizen_token_invalid`, `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13417,6 +13841,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13426,6 +13851,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -13472,6 +13898,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13481,6 +13908,7 @@ export interface operations {
             /** @description Problem. Possible codes: `citizen_token_invalid`, `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13490,6 +13918,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13499,6 +13928,7 @@ export interface operations {
             /** @description Problem. Possible codes: `invalid_state_transition`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13508,6 +13938,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -13554,6 +13985,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13563,6 +13995,7 @@ export interface operations {
             /** @description Problem. Possible codes: `citizen_token_invalid`, `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13572,6 +14005,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13581,6 +14015,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -13635,6 +14070,7 @@ export interface operations {
             /** @description Problem. Possible codes: `invalid_cursor`, `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13644,6 +14080,7 @@ export interface operations {
             /** @description Problem. Possible codes: `citizen_token_invalid`, `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13653,6 +14090,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -13712,6 +14150,7 @@ export interface operations {
             /** @description Problem. Possible codes: `invalid_cursor`, `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13721,6 +14160,7 @@ export interface operations {
             /** @description Problem. Possible codes: `citizen_token_invalid`, `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13730,6 +14170,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -13779,6 +14220,7 @@ export interface operations {
             /** @description Problem. Possible codes: `invalid_cursor`, `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13788,6 +14230,7 @@ export interface operations {
             /** @description Problem. Possible codes: `citizen_token_invalid`, `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13797,6 +14240,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -13841,6 +14285,7 @@ export interface operations {
             /** @description Problem. Possible codes: `citizen_token_invalid`, `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13850,6 +14295,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -13905,6 +14351,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13914,6 +14361,7 @@ export interface operations {
             /** @description Problem. Possible codes: `citizen_token_invalid`, `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13923,6 +14371,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -13933,6 +14382,7 @@ export interface operations {
             /** @description Problem. Possible codes: `payload_too_large`. */
             413: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13942,6 +14392,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unsupported_media_type`. */
             415: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13951,6 +14402,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_conflict`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13960,6 +14412,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -14017,6 +14470,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14026,6 +14480,7 @@ export interface operations {
             /** @description Problem. Possible codes: `citizen_token_invalid`, `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14035,6 +14490,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -14045,6 +14501,7 @@ export interface operations {
             /** @description Problem. Possible codes: `payload_too_large`. */
             413: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14054,6 +14511,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unsupported_media_type`. */
             415: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14063,6 +14521,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_conflict`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14072,6 +14531,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -14125,6 +14585,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14134,6 +14595,7 @@ export interface operations {
             /** @description Problem. Possible codes: `citizen_token_invalid`, `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14143,6 +14605,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -14153,6 +14616,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_conflict`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14162,6 +14626,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -14219,6 +14684,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14228,6 +14694,7 @@ export interface operations {
             /** @description Problem. Possible codes: `citizen_token_invalid`, `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14237,6 +14704,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -14247,6 +14715,7 @@ export interface operations {
             /** @description Problem. Possible codes: `payload_too_large`. */
             413: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14256,6 +14725,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unsupported_media_type`. */
             415: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14265,6 +14735,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_conflict`, `contact_code_invalid`, `contact_code_expired`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14274,6 +14745,7 @@ export interface operations {
             /** @description Problem. Possible codes: `rate_limited`. */
             429: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -14329,6 +14801,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14338,6 +14811,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14347,6 +14821,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14356,6 +14831,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `conflict`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -14366,6 +14842,7 @@ export interface operations {
             /** @description Problem. Possible codes: `payload_too_large`. */
             413: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14375,6 +14852,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unsupported_media_type`. */
             415: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14384,6 +14862,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_conflict`, `calendar_unavailable`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14469,6 +14948,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14478,6 +14958,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14487,6 +14968,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14496,6 +14978,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `conflict`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -14506,6 +14989,7 @@ export interface operations {
             /** @description Problem. Possible codes: `payload_too_large`. */
             413: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14515,6 +14999,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unsupported_media_type`. */
             415: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14524,6 +15009,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_conflict`, `calendar_unavailable`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14591,6 +15077,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14600,6 +15087,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14609,6 +15097,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14618,6 +15107,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `conflict`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -14628,6 +15118,7 @@ export interface operations {
             /** @description Problem. Possible codes: `payload_too_large`. */
             413: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14637,6 +15128,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unsupported_media_type`. */
             415: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14646,6 +15138,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_conflict`, `calendar_unavailable`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14712,6 +15205,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14721,6 +15215,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14730,6 +15225,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14739,6 +15235,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `conflict`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -14749,6 +15246,7 @@ export interface operations {
             /** @description Problem. Possible codes: `payload_too_large`. */
             413: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14758,6 +15256,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unsupported_media_type`. */
             415: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14767,6 +15266,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_conflict`, `calendar_unavailable`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14833,6 +15333,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14842,6 +15343,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14851,6 +15353,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14860,6 +15363,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `conflict`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -14870,6 +15374,7 @@ export interface operations {
             /** @description Problem. Possible codes: `payload_too_large`. */
             413: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14879,6 +15384,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unsupported_media_type`. */
             415: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14888,6 +15394,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_conflict`, `calendar_unavailable`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14961,6 +15468,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14970,6 +15478,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14979,6 +15488,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14988,6 +15498,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `conflict`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -14998,6 +15509,7 @@ export interface operations {
             /** @description Problem. Possible codes: `payload_too_large`. */
             413: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15007,6 +15519,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unsupported_media_type`. */
             415: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15016,6 +15529,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_conflict`, `calendar_unavailable`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15082,6 +15596,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15091,6 +15606,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15100,6 +15616,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15109,6 +15626,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `conflict`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -15119,6 +15637,7 @@ export interface operations {
             /** @description Problem. Possible codes: `payload_too_large`. */
             413: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15128,6 +15647,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unsupported_media_type`. */
             415: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15137,6 +15657,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_conflict`, `calendar_unavailable`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15181,6 +15702,7 @@ export interface operations {
             /** @description Problem. Possible codes: `invalid_cursor`, `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15190,6 +15712,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15231,6 +15754,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15240,6 +15764,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15249,6 +15774,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15294,6 +15820,7 @@ export interface operations {
             /** @description Problem. Possible codes: `invalid_cursor`, `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15303,6 +15830,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15355,6 +15883,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15364,6 +15893,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15373,6 +15903,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15382,6 +15913,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -15392,6 +15924,7 @@ export interface operations {
             /** @description Problem. Possible codes: `payload_too_large`. */
             413: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15401,6 +15934,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unsupported_media_type`. */
             415: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15410,6 +15944,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_conflict`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15462,6 +15997,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15471,6 +16007,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15480,6 +16017,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15489,6 +16027,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -15499,6 +16038,7 @@ export interface operations {
             /** @description Problem. Possible codes: `payload_too_large`. */
             413: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15508,6 +16048,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unsupported_media_type`. */
             415: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15517,6 +16058,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_conflict`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15565,6 +16107,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15574,6 +16117,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15583,6 +16127,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15592,6 +16137,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`, `invalid_state_transition`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -15602,6 +16148,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_conflict`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15648,6 +16195,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15657,6 +16205,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -15667,6 +16216,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_conflict`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15719,6 +16269,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15728,6 +16279,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15737,6 +16289,7 @@ export interface operations {
             /** @description Problem. Possible codes: `live_mode_unavailable`. */
             403: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15746,6 +16299,7 @@ export interface operations {
             /** @description Problem. Possible codes: `not_found`. */
             404: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15755,6 +16309,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -15765,6 +16320,7 @@ export interface operations {
             /** @description Problem. Possible codes: `payload_too_large`. */
             413: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15774,6 +16330,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unsupported_media_type`. */
             415: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15783,6 +16340,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_conflict`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15833,6 +16391,7 @@ export interface operations {
             /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
             400: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15842,6 +16401,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unauthorized`. */
             401: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15851,6 +16411,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_in_flight`. */
             409: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
@@ -15861,6 +16422,7 @@ export interface operations {
             /** @description Problem. Possible codes: `payload_too_large`. */
             413: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15870,6 +16432,7 @@ export interface operations {
             /** @description Problem. Possible codes: `unsupported_media_type`. */
             415: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15879,6 +16442,7 @@ export interface operations {
             /** @description Problem. Possible codes: `idempotency_conflict`. */
             422: {
                 headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
