@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../../api/http/auth';
 import { fileTestApp } from '../support/app';
 import { advance, citizenCase, fileJub } from '../support/citizen-procedures';
-import { citizenToken } from '../support/fixtures';
-import { openNotification } from '../support/procedures';
+import { auth, citizenToken, expectJson } from '../support/fixtures';
+import { FORMS, openNotification, upload } from '../support/procedures';
 
 const t = await fileTestApp();
 
@@ -31,6 +31,56 @@ describe("the citizen's pages put every step in words", () => {
     const en = await pageOf(c.idNumber, `/ciudadania/tramites/${filed.id}`, 'en');
     expect(en).toContain('Opened a notification from the administration');
     expect(en).not.toContain('Other step');
+  });
+});
+
+describe('a reclamación previa denied', () => {
+  it('points the citizen to the social court, not to another reclamación previa', async () => {
+    t.clock.set('2026-03-02T09:00:00Z');
+    const c = await citizenCase(t, { procedureTypes: ['JUB', 'RP'] });
+    const filed = await fileJub(t, c);
+    t.clock.set('2026-04-01T09:00:00Z');
+    await advance(t, c, filed.id, { action: 'deny' });
+    await openNotification(t, c.orgKey, await c.token(), filed.id, 'resolution');
+    t.clock.set('2026-04-06T09:00:00Z');
+    const rp = await expectJson<{ id: string; missing_documents: Array<{ any_of: string[] }> }>(
+      await t.request('/v1/procedures', {
+        method: 'POST',
+        headers: await c.consent(),
+        json: {
+          type: 'RP',
+          original_procedure_id: filed.id,
+          form: {
+            applicant: FORMS.JUB.applicant,
+            original_procedure_id: filed.id,
+            resolution_date: '2026-04-01',
+            grounds: 'La resolución no computa los periodos cotizados en Francia entre 1995 y 2001.',
+          },
+        },
+      }),
+      201,
+    );
+    for (const group of rp.missing_documents)
+      expect((await upload(t, c.orgKey, await c.token(), rp.id, group.any_of[0]!)).status).toBe(201);
+    await expectJson(
+      await t.request(`/v1/procedures/${rp.id}/submit`, { method: 'POST', headers: await c.consent() }),
+      200,
+    );
+    await advance(t, c, rp.id, { action: 'deny' });
+    await openNotification(t, c.orgKey, await c.token(), rp.id, 'resolution');
+    const es = await pageOf(c.idNumber, `/ciudadania/tramites/${rp.id}`, 'es');
+    expect(es).toContain('cabe demanda ante el Juzgado de lo Social');
+    expect(es).not.toContain('Puede presentar una reclamación previa');
+    const token = await citizenToken(t, c.idNumber);
+    const mine = await expectJson<{ legal_dates: Array<{ code: string }> }>(
+      await t.request(`/v1/me/procedures/${rp.id}`, { headers: auth(token) }),
+      200,
+    );
+    expect(mine.legal_dates.map((l) => l.code)).toEqual(['registered', 'court_claim']);
+    // The original claim still shows its own reclamación previa.
+    const original = await pageOf(c.idNumber, `/ciudadania/tramites/${filed.id}`, 'es');
+    expect(original).toContain('Puede presentar una reclamación previa hasta el');
+    t.clock.set('2026-03-02T09:00:00Z');
   });
 });
 

@@ -17,13 +17,17 @@ export interface CitizenCase {
 
 export async function citizenCase(
   t: TestApp,
-  options: { idNumber?: string; orgName?: string } = {},
+  options: { idNumber?: string; orgName?: string; procedureTypes?: string[] } = {},
 ): Promise<CitizenCase> {
   const orgName = options.orgName ?? `Gestoría Prueba ${Math.random().toString(36).slice(2, 8)} S.L.`;
   const org = await registerOrg(t, { legal_name: orgName });
   const granted = await grantDelegation(t, org.testKey, {
     ...(options.idNumber ? { idNumber: options.idNumber } : {}),
-    scope: { procedure_types: ['JUB'], subjects: [], capacities: ['consult', 'file', 'respond'] },
+    scope: {
+      procedure_types: options.procedureTypes ?? ['JUB'],
+      subjects: [],
+      capacities: ['consult', 'file', 'respond'],
+    },
   });
   const token = () => mintToken(t, org.testKey, granted.delegationId, { lifetime_seconds: 3600 });
   return {

@@ -263,6 +263,8 @@ const es = {
     presumed_approved: (date: string) =>
       `El plazo para resolver terminó sin respuesta: desde el ${date} la solicitud se entiende aprobada (silencio administrativo).`,
     prior_claim_until: (date: string) => `Puede presentar una reclamación previa hasta el ${date}.`,
+    court_claim: () =>
+      'Contra la denegación de una reclamación previa cabe demanda ante el Juzgado de lo Social, con su propio plazo: consulte a su representante.',
     dates_unknown: () =>
       'Todavía no podemos calcular estas fechas: falta el calendario oficial de días inhábiles del año. Las mostraremos en cuanto se publique.',
   },
@@ -630,6 +632,8 @@ const en: Messages = {
     presumed_approved: (date: string) =>
       `The time limit to decide ended without an answer: since ${date} the application is deemed approved (administrative silence).`,
     prior_claim_until: (date: string) => `You may file a prior claim (reclamación previa) until ${date}.`,
+    court_claim: () =>
+      'The refusal of a prior claim can be contested before the social court (Juzgado de lo Social), which has its own time limit: ask your representative.',
     dates_unknown: () =>
       'We cannot compute these dates yet: the official calendar of non-working days for the year is missing. We will show them as soon as it is published.',
   },

@@ -58,12 +58,13 @@ export const LegalDateSchema = z
         'presumed_approved',
         'prior_claim_until',
         'dates_unknown',
+        'court_claim',
       ])
       .openapi({
         description:
           '`registered`: the day the legal clock counts from. `resolve_by`: the body must resolve and notify by `date`; `silence` says what happens if it does not. ' +
           '`prior_claim_if_silent`: last day for a reclamación previa should that date pass unresolved. `clock_suspended`: a requirement is open; it must be answered by `date`. ' +
-          '`presumed_denied` / `presumed_approved`: silence applied on `date`. `prior_claim_until`: last day for a reclamación previa. `dates_unknown`: no holiday data yet for the years concerned.',
+          '`presumed_denied` / `presumed_approved`: silence applied on `date`. `prior_claim_until`: last day for a reclamación previa. `dates_unknown`: no holiday data yet for the years concerned. `court_claim` (no date): a reclamación previa was denied, expressly or by silence; what follows is a claim before the social court, whose term Puente does not count.',
       }),
     date: z.string().nullable().openapi({
       format: 'date',

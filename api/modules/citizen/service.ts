@@ -99,7 +99,8 @@ export type LegalDate =
   | { code: 'presumed_denied'; date: string }
   | { code: 'presumed_approved'; date: string }
   | { code: 'prior_claim_until'; date: string }
-  | { code: 'dates_unknown' };
+  | { code: 'dates_unknown' }
+  | { code: 'court_claim' };
 
 const RUNNING = ['submitted', 'in_review', 'action_required'];
 const DENIED = ['denied', 'partially_approved'];
@@ -137,6 +138,9 @@ export function legalDatesOf(
   }
   if (DENIED.includes(row.status) && claimable && deadlines.prior_claim_deadline)
     out.push({ code: 'prior_claim_until', date: deadlines.prior_claim_deadline });
+  // A reclamación previa denied, expressly or by silence: what follows is a claim in court.
+  const denied = DENIED.includes(row.status) || (RUNNING.includes(row.status) && deadlines.presumed_denied_at);
+  if (denied && silence === 'negative' && !opensPriorClaim(row.type)) out.push({ code: 'court_claim' });
   return out;
 }
 

@@ -5896,10 +5896,10 @@ export interface components {
         };
         LegalDate: {
             /**
-             * @description `registered`: the day the legal clock counts from. `resolve_by`: the body must resolve and notify by `date`; `silence` says what happens if it does not. `prior_claim_if_silent`: last day for a reclamación previa should that date pass unresolved. `clock_suspended`: a requirement is open; it must be answered by `date`. `presumed_denied` / `presumed_approved`: silence applied on `date`. `prior_claim_until`: last day for a reclamación previa. `dates_unknown`: no holiday data yet for the years concerned.
+             * @description `registered`: the day the legal clock counts from. `resolve_by`: the body must resolve and notify by `date`; `silence` says what happens if it does not. `prior_claim_if_silent`: last day for a reclamación previa should that date pass unresolved. `clock_suspended`: a requirement is open; it must be answered by `date`. `presumed_denied` / `presumed_approved`: silence applied on `date`. `prior_claim_until`: last day for a reclamación previa. `dates_unknown`: no holiday data yet for the years concerned. `court_claim` (no date): a reclamación previa was denied, expressly or by silence; what follows is a claim before the social court, whose term Puente does not count.
              * @enum {string}
              */
-            code: "not_filed" | "registered" | "resolve_by" | "prior_claim_if_silent" | "clock_suspended" | "presumed_denied" | "presumed_approved" | "prior_claim_until" | "dates_unknown";
+            code: "not_filed" | "registered" | "resolve_by" | "prior_claim_if_silent" | "clock_suspended" | "presumed_denied" | "presumed_approved" | "prior_claim_until" | "dates_unknown" | "court_claim";
             /**
              * Format: date
              * @description A Europe/Madrid legal day, from the same deadline code as `deadlines`.

@@ -108,6 +108,8 @@ function LegalDates(props: { page: PageContext; d: MyProcedureDetail }) {
         return t.legal.not_filed();
       case 'dates_unknown':
         return t.legal.dates_unknown();
+      case 'court_claim':
+        return t.legal.court_claim();
       case 'resolve_by':
         return t.legal.resolve_by(body, day(l.date), l.silence === 'positive');
       default:
