@@ -365,4 +365,43 @@ describe('a calendar change', () => {
     const changed = feed.data.filter((e) => e.type === 'calendar.holidays_changed');
     expect(changed.map((e) => e.data.procedure_ids)).toEqual([[kept.procedureId]]);
   });
+
+  it('and, once a delegation ends after the change, no longer names its procedures; none left, no event', async () => {
+    const org = await registerOrg(cal);
+    const first = await filedNcm(org.testKey);
+    const second = await filedNcm(org.testKey);
+    const res = await cal.request('/v1/admin/calendar/years/2026/municipalities/28005', {
+      method: 'PUT',
+      headers: auth(ADMIN_TOKEN),
+      json: {
+        days: [
+          { date: '2026-06-11', name: 'Fiesta local', source: 'BOCM', confidence: 'A' },
+          { date: '2026-06-12', name: 'Fiesta local', source: 'BOCM', confidence: 'A' },
+        ],
+        reason: 'Corrección de las fiestas locales de Alcalá de Henares para 2026 (BOCM).',
+      },
+    });
+    expect((await expectJson(res, 200)).procedures_recomputed).toBeGreaterThanOrEqual(2);
+    const changes = async () =>
+      (
+        await expectJson<{ data: Array<{ id: string; type: string; data: Record<string, unknown> }> }>(
+          await cal.request('/v1/events?type=calendar.holidays_changed&limit=100', { headers: auth(org.testKey) }),
+          200,
+        )
+      ).data;
+    const [event] = await changes();
+    expect(new Set(event!.data.procedure_ids as string[])).toEqual(new Set([first.procedureId, second.procedureId]));
+    const renounce = (delegationId: string) =>
+      cal.request(`/v1/delegations/${delegationId}/renounce`, { method: 'POST', headers: auth(org.testKey) });
+    expect((await renounce(first.delegationId)).status).toBe(200);
+    expect((await changes()).map((e) => e.data.procedure_ids)).toEqual([[second.procedureId]]);
+    const retrieved = await expectJson<{ data: Record<string, unknown> }>(
+      await cal.request(`/v1/events/${event!.id}`, { headers: auth(org.testKey) }),
+      200,
+    );
+    expect(retrieved.data.procedure_ids).toEqual([second.procedureId]);
+    expect((await renounce(second.delegationId)).status).toBe(200);
+    expect(await changes()).toEqual([]);
+    expect((await cal.request(`/v1/events/${event!.id}`, { headers: auth(org.testKey) })).status).toBe(404);
+  });
 });

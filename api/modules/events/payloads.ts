@@ -255,9 +255,10 @@ export const EVENT_PAYLOADS: Record<
           'The place: region code, island or territory code, or INE municipality code; null for national days.',
         example: '28079',
       }),
-      procedure_ids: z
-        .array(procedureId)
-        .openapi({ description: "This organisation's procedures whose stored dates moved." }),
+      procedure_ids: z.array(procedureId).openapi({
+        description:
+          "This organisation's procedures whose stored dates moved, of those it still follows when the event is read or sent (a client whose delegation ended since drops out; with none left, the event is not listed).",
+      }),
     }),
     example: {
       calendar_change_id: ids.calendarChange,

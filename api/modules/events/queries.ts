@@ -1,5 +1,5 @@
 import { limitRows, type OrganizationOwner, ownedById } from '../../db/fragments';
-import type { Sql } from '../../db/sql';
+import type { Sql, SqlFragment } from '../../db/sql';
 import { legalDay } from '../../lib/legal-day';
 import { procedureFollowed } from '../delegations/queries';
 
@@ -22,19 +22,43 @@ export interface EventRow {
   created_at: Date;
 }
 
+/** The procedure `procedureId` names is one of the event's (`e`) organisation and mode, which it may follow on `today`. */
+function followedFor(sql: Sql, alias: string, procedureId: SqlFragment, today: string) {
+  const e = sql(alias);
+  return sql`exists (
+    select 1 from procedures event_p
+    where event_p.id = ${procedureId} and event_p.organization_id = ${e}.organization_id
+      and event_p.livemode = ${e}.livemode and ${procedureFollowed(sql, 'event_p', today)})`;
+}
+
 /**
  * An event (`alias`: an events row, or a row with its columns) its organisation may be told of on
  * `today`. One about a citizen's procedure (its data names a `procedure_id`) only while the
  * organisation may follow that procedure (`procedureFollowed`): once the delegation ends or the
- * organisation is suspended, it learns nothing more of it. Any other event (the organisation's
- * own, its keys', its delegations' and requests', among them the end of a delegation) always.
+ * organisation is suspended, it learns nothing more of it. One about several (`procedure_ids`, a
+ * calendar change) while it follows any of them, and it is told only of those (`visibleEventData`).
+ * Any other event (the organisation's own, its keys', its delegations' and requests', among them
+ * the end of a delegation) always.
  */
 export function eventVisible(sql: Sql, alias: string, today: string) {
   const e = sql(alias);
-  return sql`(${e}.data->>'procedure_id' is null or exists (
-    select 1 from procedures event_p
-    where event_p.id = ${e}.data->>'procedure_id' and event_p.organization_id = ${e}.organization_id
-      and event_p.livemode = ${e}.livemode and ${procedureFollowed(sql, 'event_p', today)}))`;
+  return sql`((${e}.data->>'procedure_id' is null or ${followedFor(sql, alias, sql`${e}.data->>'procedure_id'`, today)})
+    and (${e}.data->'procedure_ids' is null or exists (
+      select 1 from jsonb_array_elements_text(${e}.data->'procedure_ids') as event_pid(id)
+      where ${followedFor(sql, alias, sql`event_pid.id`, today)})))`;
+}
+
+/**
+ * An event's data as its organisation is told it on `today`: the data as recorded, but for an
+ * event about several procedures (`procedure_ids`), only those it may still follow, in their order.
+ */
+export function visibleEventData(sql: Sql, alias: string, today: string) {
+  const e = sql(alias);
+  return sql`(case when ${e}.data->'procedure_ids' is null then ${e}.data
+    else jsonb_set(${e}.data, '{procedure_ids}', (
+      select coalesce(jsonb_agg(event_pid.id order by event_pid.n), '[]'::jsonb)
+      from jsonb_array_elements_text(${e}.data->'procedure_ids') with ordinality as event_pid(id, n)
+      where ${followedFor(sql, alias, sql`event_pid.id`, today)})) end)`;
 }
 
 /**
@@ -119,7 +143,8 @@ export function listEvents(
   },
 ): Promise<EventRow[]> {
   return sql<EventRow[]>`
-    select feed_seq::text as feed_seq, id, organization_id, livemode, type, data, created_at from events
+    select feed_seq::text as feed_seq, id, organization_id, livemode, type,
+      ${visibleEventData(sql, 'events', args.today)} as data, created_at from events
     where organization_id = ${args.organizationId} and livemode = ${args.livemode} and created_at >= ${args.since}
       ${args.type ? (args.type.endsWith('.*') ? sql`and type like ${args.type.slice(0, -1) + '%'}` : sql`and type = ${args.type}`) : sql``}
       ${args.afterFeedSeq ? sql`and feed_seq > ${args.afterFeedSeq}::bigint` : sql``}
@@ -136,7 +161,8 @@ export async function findEvent(
   today: string,
 ): Promise<EventRow | undefined> {
   const [row] = await sql<EventRow[]>`
-    select feed_seq::text as feed_seq, id, organization_id, livemode, type, data, created_at from events
+    select feed_seq::text as feed_seq, id, organization_id, livemode, type,
+      ${visibleEventData(sql, 'events', today)} as data, created_at from events
     ${ownedById(sql, 'events', { id, organizationId: owner.organizationId, livemode: owner.livemode })}
       and ${eventVisible(sql, 'events', today)}`;
   return row;

@@ -1,7 +1,7 @@
 import { limitRows, type OrganizationOwner, ownedById, pageAfter } from '../../db/fragments';
 import { type Sql, textArray } from '../../db/sql';
 import { legalDay } from '../../lib/legal-day';
-import { DELIVERIES_CHANNEL, deliveryWithheld } from '../events/queries';
+import { DELIVERIES_CHANNEL, deliveryWithheld, visibleEventData } from '../events/queries';
 
 export interface EndpointRow {
   id: string;
@@ -248,7 +248,8 @@ export function claimDueDeliveries(
       from due where d.id = due.id
       returning d.id, d.attempts + 1 as attempt, d.claims, d.event_id, d.endpoint_id
     )
-    select c.id, c.attempt, c.claims, c.event_id, e.type as event_type, e.data as event_data, e.livemode as event_livemode, e.created_at as event_created_at,
+    select c.id, c.attempt, c.claims, c.event_id, e.type as event_type, ${visibleEventData(sql, 'e', legalDay(now))} as event_data,
+      e.livemode as event_livemode, e.created_at as event_created_at,
       c.endpoint_id, w.url, w.enabled and w.deleted_at is null as enabled, w.secret_encrypted, w.previous_secrets,
       ${deliveryWithheld(sql, 'e', 'o', legalDay(now))} as withheld
     from claimed c join events e on e.id = c.event_id join webhook_endpoints w on w.id = c.endpoint_id

@@ -3012,7 +3012,7 @@ export interface components {
                  * @example 28079
                  */
                 code: string | null;
-                /** @description This organisation's procedures whose stored dates moved. */
+                /** @description This organisation's procedures whose stored dates moved, of those it still follows when the event is read or sent (a client whose delegation ended since drops out; with none left, the event is not listed). */
                 procedure_ids: string[];
             };
         };
