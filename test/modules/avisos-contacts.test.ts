@@ -122,5 +122,18 @@ describe('the code that confirms a contact', () => {
     const shown = listed.data.find((a) => a.kind === 'contact_confirmation')!;
     expect(shown.subject).toBe('Su código de Puente: ······');
     expect(JSON.stringify(listed)).not.toContain(aviso!.code);
+    // Sent, it shows the subject as sent, the code masked.
+    await drain();
+    const sent = await expectJson<{ data: Array<{ kind: string; subject: string; status: string }> }>(
+      await t.request('/v1/me/avisos', { headers: auth(token) }),
+      200,
+    );
+    const after = sent.data.find((a) => a.kind === 'contact_confirmation')!;
+    expect(after.status).toBe('sent');
+    const [stored] = await t.sql<{ subject: string }[]>`
+      select subject from avisos where kind = 'contact_confirmation' and recipient = 'otra.persona@example.org'`;
+    expect(after.subject).toBe(stored!.subject);
+    expect(after.subject).toContain('······');
+    expect(JSON.stringify(sent)).not.toContain(aviso!.code);
   });
 });

@@ -11,9 +11,13 @@ import type { AvisoSchema, AvisoSettingsSchema } from './schemas';
  * until it settles).
  */
 export function avisoSubject(a: AvisoRow): string {
-  if (a.facts.kind === 'contact_confirmation')
-    return renderAviso(a.lang, { ...a.facts, code: HIDDEN_CODE }, a.first_name, a.path).subject;
-  return a.subject ?? renderAviso(a.lang, a.facts, a.first_name, a.path).subject;
+  if (a.facts.kind !== 'contact_confirmation')
+    return a.subject ?? renderAviso(a.lang, a.facts, a.first_name, a.path).subject;
+  const { code } = a.facts;
+  return (
+    a.subject?.split(code).join(HIDDEN_CODE) ??
+    renderAviso(a.lang, { ...a.facts, code: HIDDEN_CODE }, a.first_name, a.path).subject
+  );
 }
 
 export function toAviso(a: AvisoRow, attempts: AttemptRow[]): z.infer<typeof AvisoSchema> {
