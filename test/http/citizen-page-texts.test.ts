@@ -107,13 +107,26 @@ describe("the citizen's access log puts every access in words", () => {
     const c = await citizenCase(t);
     const filed = await fileJub(t, c);
     expect((await t.request(`/v1/procedures/${filed.id}`, { headers: await c.consent() })).status).toBe(200);
+    // One of its documents downloaded: named by the procedure it belongs to.
+    const documents = await expectJson<{ data: Array<{ id: string }> }>(
+      await t.request(`/v1/procedures/${filed.id}/documents`, { headers: await c.consent() }),
+      200,
+    );
+    const content = await t.request(`/v1/procedures/${filed.id}/documents/${documents.data[0]!.id}/content`, {
+      headers: await c.consent(),
+    });
+    expect(content.status).toBe(200);
     const registry = filed.registry_entry_number as string;
     expect(registry).toMatch(/^REG-2026-/);
     const es = await pageOf(c.idNumber, '/ciudadania/registro', 'es');
     expect(es).toContain(`Expediente · Pensión de jubilación contributiva · ${registry}`);
+    expect(es).toContain(`Documento · Pensión de jubilación contributiva · ${registry}`);
     const en = await pageOf(c.idNumber, '/ciudadania/registro', 'en');
     expect(en).toContain(`Case · Contributory retirement pension · ${registry}`);
-    for (const page of [es, en]) expect(page).not.toContain(filed.id);
+    for (const page of [es, en]) {
+      expect(page).not.toContain(filed.id);
+      expect(page).not.toContain(documents.data[0]!.id);
+    }
   });
 });
 
