@@ -30,14 +30,20 @@ export const ProblemSchema = z
   .passthrough()
   .openapi('Problem', { description: 'An RFC 9457 problem. Switch on `code`, which is stable.' });
 
-/** A required JSON request body (`request.body` of a route). */
-export function jsonBody<T extends z.ZodType>(schema: T) {
-  return { content: { 'application/json': { schema } }, required: true };
+/**
+ * A required JSON request body (`request.body` of a route), with an example of this operation's
+ * own where the schema's would not fit it (one schema taken by several operations).
+ */
+export function jsonBody<T extends z.ZodType>(schema: T, example?: unknown) {
+  return { content: { 'application/json': { schema, ...(example !== undefined && { example }) } }, required: true };
 }
 
-/** An optional JSON request body (`request.body` of a route whose body may be left out). */
-export function optionalJsonBody<T extends z.ZodType>(schema: T) {
-  return { content: { 'application/json': { schema } }, required: false as const };
+/** An optional JSON request body (`request.body` of a route whose body may be left out), as `jsonBody`. */
+export function optionalJsonBody<T extends z.ZodType>(schema: T, example?: unknown) {
+  return {
+    content: { 'application/json': { schema, ...(example !== undefined && { example }) } },
+    required: false as const,
+  };
 }
 
 /** A JSON response with its description (one entry of a route's `responses`). */

@@ -1,6 +1,6 @@
 import { agencyPrincipal } from '../../http/auth';
 import type { App } from '../../http/context';
-import { get, ok, post, routesOf } from '../../http/openapi';
+import { get, ok, optionalJsonBody, post, routesOf } from '../../http/openapi';
 import { CREATED_KEY, decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import type { CalendarSnapshot } from '../../lib/calendar';
@@ -22,10 +22,7 @@ import {
 } from './schemas';
 
 /** A declaration or warning: an optional text, notified to the representative; the example is that act's. */
-const actText = (example: string) => ({
-  content: { 'application/json': { schema: AgencyActBody, example: { text: example } } },
-  required: false as const,
-});
+const actText = (example: string) => optionalJsonBody(AgencyActBody, { text: example });
 
 const routes = routesOf('Agency', {
   queue: get('/v1/agency/procedures', {

@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 
 import type { App, AppEnv } from '../../http/context';
-import { get, ok, post, put, routesOf } from '../../http/openapi';
+import { get, jsonBody, ok, post, put, routesOf } from '../../http/openapi';
 import { CREATED_KEY, decodeCursor, pageSchema, paginationQuery, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import type { HolidayScope } from '../../lib/holidays';
@@ -61,15 +61,10 @@ function placeRoutes<P extends z.ZodObject>(
         'Every day of that year for that place is replaced by the list sent (an empty list removes them). Recorded with the reason and what was there before; dependent procedures recomputed.',
       auth: 'admin',
       params,
-      body: {
-        content: {
-          'application/json': {
-            schema: scope === 'municipality' ? ReplaceMunicipalityDaysBody : ReplaceDaysBody,
-            example: PLACE_DAYS_EXAMPLES[scope].replace,
-          },
-        },
-        required: true,
-      },
+      body: jsonBody(
+        scope === 'municipality' ? ReplaceMunicipalityDaysBody : ReplaceDaysBody,
+        PLACE_DAYS_EXAMPLES[scope].replace,
+      ),
       problems: [...CHANGE_PROBLEMS],
       responses: ok('The recorded change.', CalendarChangeSchema),
     }),
@@ -79,10 +74,7 @@ function placeRoutes<P extends z.ZodObject>(
       description: 'Adds the days sent; a date that already has a day there answers 409 (replace the set instead).',
       auth: 'admin',
       params,
-      body: {
-        content: { 'application/json': { schema: AddDaysBody, example: addDaysExample(scope) } },
-        required: true,
-      },
+      body: jsonBody(AddDaysBody, addDaysExample(scope)),
       problems: [...CHANGE_PROBLEMS],
       responses: ok('The recorded change.', CalendarChangeSchema),
     }),
