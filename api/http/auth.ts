@@ -50,6 +50,8 @@ export interface AgencyPrincipal {
   agencyKeyId: string;
   managingBody: string;
   office: string;
+  /** The community the key is limited to, if any. */
+  region: string | null;
 }
 
 export interface AdminPrincipal {
@@ -308,6 +310,7 @@ export function requireAgencyKey(): MiddlewareHandler<AppEnv> {
       agencyKeyId: row.id,
       managingBody: row.managing_body,
       office: row.office,
+      region: row.region,
     });
     await next();
   };

@@ -141,6 +141,7 @@ export interface AgencyPrincipalRow {
   id: string;
   managing_body: string;
   office: string;
+  region: string | null;
   revoked: boolean;
 }
 
@@ -151,14 +152,14 @@ export async function findAgencyKeyPrincipal(
 ): Promise<AgencyPrincipalRow | undefined> {
   const rows = await sql<AgencyPrincipalRow[]>`
     with key as (
-      select id, managing_body, office, revoked_at is not null as revoked from agency_keys where secret_hash = ${secretHash}
+      select id, managing_body, office, region, revoked_at is not null as revoked from agency_keys where secret_hash = ${secretHash}
     ), touched as (
       update agency_keys set last_used_at = ${now}
       where id = (select id from key where not revoked)
         and (last_used_at is null or last_used_at < ${now}::timestamptz - interval '60 seconds')
       returning id
     )
-    select id, managing_body, office, revoked from key`;
+    select id, managing_body, office, region, revoked from key`;
   return rows[0];
 }
 

@@ -92,13 +92,19 @@ export async function createRequest(
   );
 }
 
-/** An agency key of the INSS's Madrid office, issued by the platform admin. Needs an app with ADMIN_TOKEN. */
-export async function issueAgencyKey(t: TestApp): Promise<string> {
+/**
+ * An agency key issued by the platform admin: the INSS's Madrid office unless told. Needs an app
+ * with ADMIN_TOKEN.
+ */
+export async function issueAgencyKey(
+  t: TestApp,
+  key: { managing_body?: string; office?: string; region?: string } = {},
+): Promise<string> {
   const { secret } = await expectJson<{ secret: string }>(
     await t.request('/v1/admin/agency-keys', {
       method: 'POST',
       headers: auth(ADMIN_TOKEN),
-      json: { managing_body: 'INSS', office: 'Dirección Provincial de Madrid' },
+      json: { managing_body: 'INSS', office: 'Dirección Provincial de Madrid', ...key },
     }),
     201,
   );

@@ -1,18 +1,25 @@
 import { z } from '@hono/zod-openapi';
 
 import type { App } from '../../http/context';
-import { created, get, ok, post, routesOf } from '../../http/openapi';
+import { created, del, get, ok, post, routesOf } from '../../http/openapi';
 import { createdPage } from '../../http/pagination';
+import { ProblemError } from '../../http/problem';
 import { toApiKey } from '../api-keys/mappers';
 import { ApiKeyWithSecretSchema } from '../api-keys/schemas';
 import { registerCalendarAdmin } from '../calendar/admin.routes';
 import { toOrganization } from '../organizations/mappers';
 import { listOrganizations } from '../organizations/queries';
 import { OrganizationSchema } from '../organizations/schemas';
+import { toAgencyKey } from './mappers';
+import { listAgencyKeys, revokeAgencyKey } from './queries';
 import {
+  AgencyKeyPageSchema,
+  AgencyKeyParams,
   AgencyKeySchema,
+  AgencyKeyWithSecretSchema,
   CreateAgencyKeyBody,
   IssueOwnerKeyBody,
+  ListAgencyKeysQuery,
   ListOrganizationsQuery,
   OrganizationPageSchema,
   OrganizationParams,
@@ -98,10 +105,28 @@ const routes = routesOf('Admin', {
     operationId: 'adminCreateAgencyKey',
     summary: 'Issue an agency back-office key',
     description:
-      'Platform administration: issues a back-office key for a managing body (`ak_live_…`). The secret is shown once in the response.',
+      "Platform administration: issues a back-office key for a managing body (`ak_live_…`). The key sees and acts on the procedures that body decides (`managing_body` on the procedure), in `region` when it is given; a regional body's (`CCAA`) key must name its community. The secret is shown once in the response.",
     auth: 'admin',
     body: CreateAgencyKeyBody,
-    responses: created('The key, with its secret (shown once).', AgencyKeySchema),
+    responses: created('The key, with its secret (shown once).', AgencyKeyWithSecretSchema),
+  }),
+  listAgencyKeys: get('/v1/admin/agency-keys', {
+    operationId: 'adminListAgencyKeys',
+    summary: 'List agency back-office keys',
+    description:
+      'Platform administration: every back-office key, revoked ones included, oldest first, cursor-paginated.',
+    auth: 'admin',
+    query: ListAgencyKeysQuery,
+    responses: ok('A page of keys, oldest first.', AgencyKeyPageSchema),
+  }),
+  revokeAgencyKey: del('/v1/admin/agency-keys/{id}', {
+    operationId: 'adminRevokeAgencyKey',
+    summary: 'Revoke an agency back-office key',
+    description:
+      "Takes effect on the very next request, on every instance: the key answers 401 from then on. Revoking twice is harmless. The acts the key made keep naming it in the procedures' timelines.",
+    auth: 'admin',
+    params: AgencyKeyParams,
+    responses: ok('The revoked key.', AgencyKeySchema),
   }),
   rotateKeys: post('/v1/admin/signing-keys/rotate', {
     operationId: 'adminRotateSigningKey',
@@ -176,19 +201,29 @@ export function registerAdmin(app: App): void {
   });
 
   app.openapi(routes.agencyKey, async (c) => {
-    const { managing_body, office } = c.req.valid('json');
-    const { row, secret } = await issueAgencyKey(c.get('sql'), managing_body, office, c.get('deps').clock.now());
-    return c.json(
-      {
-        id: row.id,
-        object: 'agency_key' as const,
-        managing_body: row.managing_body as typeof managing_body,
-        office: row.office,
-        display_prefix: row.display_prefix,
-        created_at: row.created_at.toISOString(),
-        secret,
-      },
-      201,
+    const { managing_body, office, region } = c.req.valid('json');
+    const { row, secret } = await issueAgencyKey(
+      c.get('sql'),
+      { managingBody: managing_body, office, region: region ?? null },
+      c.get('deps').clock.now(),
     );
+    return c.json({ ...toAgencyKey(row), secret }, 201);
+  });
+
+  app.openapi(routes.listAgencyKeys, async (c) => {
+    const { managing_body, ...query } = c.req.valid('query');
+    const page = await createdPage(
+      'admin_agency_keys',
+      query,
+      (p) => listAgencyKeys(c.get('sql'), { managingBody: managing_body, ...p }),
+      toAgencyKey,
+    );
+    return c.json(page, 200);
+  });
+
+  app.openapi(routes.revokeAgencyKey, async (c) => {
+    const row = await revokeAgencyKey(c.get('sql'), c.req.valid('param').id, c.get('deps').clock.now());
+    if (!row) throw new ProblemError('not_found', 'No such agency key.');
+    return c.json(toAgencyKey(row), 200);
   });
 }

@@ -54,12 +54,17 @@ export function reinstateOrganization(sql: Sql, id: string, at: Date): Promise<O
   return transition(sql, id, ['suspended'], (tx) => markReinstated(tx, id, at));
 }
 
-export async function issueAgencyKey(sql: Sql, managingBody: string, office: string, at: Date) {
+export async function issueAgencyKey(
+  sql: Sql,
+  key: { managingBody: string; office: string; region: string | null },
+  at: Date,
+) {
   const secret = newSecret('ak_live');
   const row = await insertAgencyKey(sql, {
     id: newId('agk'),
-    managing_body: managingBody,
-    office,
+    managing_body: key.managingBody,
+    office: key.office,
+    region: key.region,
     secret_hash: await hashSecret(secret),
     display_prefix: displayPrefix(secret),
     created_at: at,

@@ -28,7 +28,8 @@ const routes = routesOf('Agency', {
   queue: get('/v1/agency/procedures', {
     operationId: 'agencyListProcedures',
     summary: 'The back-office queue',
-    description: 'Live procedures of the managing body of the key, oldest filing first.',
+    description:
+      'Live procedures the body of the key decides (`managing_body`), in its community if the key is limited to one, oldest filing first.',
     auth: 'agencyRead',
     query: AgencyQueueQuery,
     responses: ok('A page of procedures.', AgencyQueueSchema),
@@ -37,7 +38,7 @@ const routes = routesOf('Agency', {
     operationId: 'agencyRetrieveProcedure',
     summary: 'A procedure with its documents',
     description:
-      "For the managing body's caseworkers: a procedure addressed to the agency, with its form and documents, to review it.",
+      "For the managing body's caseworkers: a procedure the body decides, with its form and documents, to review it. Another body's procedure, or one outside the key's community, answers 404.",
     auth: 'agencyRead',
     params: ProcedureParams,
     responses: ok('The procedure.', AgencyProcedureSchema),
@@ -122,8 +123,12 @@ export function registerAgency(app: App): void {
     const p = agencyPrincipal(c);
     return { type: 'caseworker', id: p.agencyKeyId, name: `${p.managingBody} · ${p.office}` };
   };
+  const scopeOf = (c: Parameters<typeof agencyPrincipal>[0]) => {
+    const { managingBody, region } = agencyPrincipal(c);
+    return { managingBody, region };
+  };
   const load = async (c: Parameters<typeof agencyPrincipal>[0], id: string) => {
-    const row = await findAgencyProcedure(c.get('sql'), id, agencyPrincipal(c).managingBody);
+    const row = await findAgencyProcedure(c.get('sql'), id, scopeOf(c));
     if (!row) throw new ProblemError('not_found', "No such procedure in this body's queue.");
     return row;
   };
@@ -136,7 +141,7 @@ export function registerAgency(app: App): void {
     const { limit, cursor, status } = c.req.valid('query');
     const after = cursor ? decodeCursor('agency_queue', cursor, CREATED_KEY) : undefined;
     const rows = await listAgencyQueue(c.get('sql'), {
-      managingBody: agencyPrincipal(c).managingBody,
+      scope: scopeOf(c),
       status,
       after,
       limit,

@@ -65,6 +65,11 @@ export const SUBJECT_OF: Record<ProcedureTypeCode, Subject> = {
   RP: 'appeals',
 };
 
+/** The bodies that manage Social Security benefits: the INSS, the ISM (sea workers), the IMSERSO, the SEPE, mutuas and the communities' own bodies. */
+export const MANAGING_BODIES = ['INSS', 'ISM', 'IMSERSO', 'SEPE', 'MUTUA', 'CCAA'] as const;
+export type ManagingBody = (typeof MANAGING_BODIES)[number];
+export const ManagingBodySchema = z.enum(MANAGING_BODIES).openapi('ManagingBody');
+
 export const SubjectSchema = z
   .enum(SUBJECTS)
   .openapi('Subject', { description: 'Subject (materia) of a procedure, as used in delegation scopes.' });

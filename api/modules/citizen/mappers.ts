@@ -34,6 +34,7 @@ export function toMyProcedureSummary(s: MyProcedureSummary): Summary {
     status: p.status,
     handled_by: toHandledBy(s),
     registry_entry_number: p.registry_entry_number,
+    managing_body: p.managing_body,
     submitted_at: p.submitted_at,
     registered_on: p.registered_on,
     deadlines: p.deadlines,

@@ -5,7 +5,7 @@ import { pageSchema, paginationQuery } from '../../http/pagination';
 import { ListAccessLogQuery } from '../access-log/schemas';
 import { DocumentKindSchema, ProcedureTypeCodeSchema } from '../catalog/schemas';
 import { DOCUMENT_EXAMPLE, DocumentSchema } from '../documents/schemas';
-import { ProcedureSchema, RequirementSchema, TimelineEntrySchema } from '../procedures/schemas';
+import { MANAGING_BODY_FIELD, ProcedureSchema, RequirementSchema, TimelineEntrySchema } from '../procedures/schemas';
 import { PROCEDURE_STATUSES } from '../procedures/state-machine';
 
 export const ListMyProceduresQuery = z.object({ ...paginationQuery }).strict();
@@ -34,6 +34,7 @@ const summaryShape = {
   status: z.enum(PROCEDURE_STATUSES),
   handled_by: HandledBySchema,
   registry_entry_number: z.string().nullable(),
+  managing_body: MANAGING_BODY_FIELD,
   submitted_at: z.string().nullable(),
   registered_on: z.string().nullable().openapi({ format: 'date' }),
   deadlines: ProcedureSchema.shape.deadlines,

@@ -288,6 +288,7 @@ export function toProcedureSummary(row: ProcedureStateRow, today: string, cal: C
     places: { applicant_municipality: row.applicant_municipality, office_municipality: row.office_municipality },
     original_procedure_id: row.original_procedure_id,
     registry_entry_number: row.registry_entry_number,
+    managing_body: row.managing_body as Procedure['managing_body'],
     submitted_at: row.submitted_at?.toISOString() ?? null,
     registered_on: row.registered_on,
     deadlines,

@@ -21,6 +21,8 @@ export interface ProcedureStateRow {
   office_municipality: string | null;
   original_procedure_id: string | null;
   registry_entry_number: string | null;
+  /** The body that decides it, set when it is filed. */
+  managing_body: string | null;
   submitted_at: Date | null;
   registered_on: string | null;
   max_resolution_base: string | null;
@@ -99,7 +101,7 @@ export interface RequirementStateJson {
  */
 const STATE_COLUMNS = (sql: Sql) => sql`
   p.id, p.organization_id, p.livemode, p.citizen_id, c.id_number as citizen_id_number, p.delegation_id, p.type, p.status,
-    p.region, p.applicant_municipality, p.office_municipality, p.original_procedure_id, p.registry_entry_number, p.submitted_at, to_char(p.registered_on, 'YYYY-MM-DD') as registered_on,
+    p.region, p.applicant_municipality, p.office_municipality, p.original_procedure_id, p.registry_entry_number, p.managing_body, p.submitted_at, to_char(p.registered_on, 'YYYY-MM-DD') as registered_on,
     to_char(p.max_resolution_base, 'YYYY-MM-DD') as max_resolution_base, p.filing_consent_jti, p.created_by_member_id,
     p.submitted_by_member_id, p.resolved_at, p.withdrawn_at,
     p.created_at, p.updated_at, p.version,
@@ -179,11 +181,21 @@ export async function updateDraft(
 
 export async function markSubmitted(
   sql: Sql,
-  args: { id: string; memberId: string; at: Date; registeredOn: string; maxBase: string; token: string; jti: string },
+  args: {
+    id: string;
+    memberId: string;
+    at: Date;
+    registeredOn: string;
+    maxBase: string;
+    managingBody: string;
+    token: string;
+    jti: string;
+  },
 ): Promise<string> {
   const [row] = await sql<{ registry_entry_number: string }[]>`
     update procedures set status = 'submitted', submitted_at = ${args.at}, submitted_by_member_id = ${args.memberId},
-      registered_on = ${args.registeredOn}, max_resolution_base = ${args.maxBase}, filing_consent_token = ${args.token},
+      registered_on = ${args.registeredOn}, max_resolution_base = ${args.maxBase}, managing_body = ${args.managingBody},
+      filing_consent_token = ${args.token},
       filing_consent_jti = ${args.jti},
       registry_entry_number = 'REG-' || to_char(${args.at}::timestamptz at time zone 'Europe/Madrid', 'YYYY') || '-' || lpad(nextval('registry_entry_seq')::text, 8, '0'),
       updated_at = ${args.at}, version = version + 1
@@ -286,33 +298,37 @@ export async function listCitizenProcedures(
       ${pageAfter(sql, { at: 'p.created_at', id: 'p.id' }, args)}`;
 }
 
-/**
- * What the agency may see: live procedures filed with a body it manages. A draft never reached the
- * registry, and one the firm withdrew before filing it never does.
- */
-const FILED_WITH = (sql: Sql, managingBody: string) =>
-  sql`p.livemode and p.submitted_at is not null and ${managingBody} = any(pt.managing_bodies)`;
+/** Whose procedures an agency key reaches: those its body decides, in its community if it is limited to one. */
+export interface AgencyScope {
+  managingBody: string;
+  region: string | null;
+}
 
-/** The agency's queue: live procedures of the bodies it manages, oldest first. */
+/**
+ * What the agency may see: live procedures filed with its body (the one that decides them, fixed
+ * at filing), in its community if the key is limited to one. A draft never reached the registry,
+ * and one the firm withdrew before filing it never does.
+ */
+const FILED_WITH = (sql: Sql, scope: AgencyScope) =>
+  sql`p.livemode and p.submitted_at is not null and p.managing_body = ${scope.managingBody}
+    ${scope.region === null ? sql`` : sql`and p.region = ${scope.region}`}`;
+
+/** The agency's queue: live procedures its body decides, oldest filing first. */
 export async function listAgencyQueue(
   sql: Sql,
-  args: { managingBody: string; status?: string; after?: [string, string]; limit: number },
+  args: { scope: AgencyScope; status?: string; after?: [string, string]; limit: number },
 ): Promise<ProcedureRow[]> {
   return sql<ProcedureRow[]>`
-    ${SELECT(sql)} join procedure_types pt on pt.code = p.type
-    where ${FILED_WITH(sql, args.managingBody)}
+    ${SELECT(sql)}
+    where ${FILED_WITH(sql, args.scope)}
       ${equalsIfGiven(sql, 'p.status', args.status)}
       ${pageAfter(sql, { at: 'p.submitted_at', id: 'p.id' }, args)}`;
 }
 
-export async function findAgencyProcedure(
-  sql: Sql,
-  id: string,
-  managingBody: string,
-): Promise<ProcedureRow | undefined> {
+export async function findAgencyProcedure(sql: Sql, id: string, scope: AgencyScope): Promise<ProcedureRow | undefined> {
   const [row] = await sql<ProcedureRow[]>`
-    ${SELECT(sql)} join procedure_types pt on pt.code = p.type
-    where p.id = ${id} and ${FILED_WITH(sql, managingBody)}`;
+    ${SELECT(sql)}
+    where p.id = ${id} and ${FILED_WITH(sql, scope)}`;
   return row;
 }
 

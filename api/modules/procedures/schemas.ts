@@ -3,7 +3,7 @@ import { z } from '@hono/zod-openapi';
 import { pathIdField, timestampField } from '../../http/fields';
 import { pageSchema, paginationQuery } from '../../http/pagination';
 import { DeadlineBasisSchema, NullableRegionSchema, PLACES_EXAMPLE } from '../calendar/schemas';
-import { DocumentKindSchema, ProcedureTypeCodeSchema } from '../catalog/schemas';
+import { DocumentKindSchema, ManagingBodySchema, ProcedureTypeCodeSchema } from '../catalog/schemas';
 import { FORM_EXAMPLES } from './forms';
 import { PROCEDURE_STATUSES, RESOLUTIONS } from './state-machine';
 
@@ -137,6 +137,7 @@ export const PROCEDURE_EXAMPLE = {
   region: 'MD',
   original_procedure_id: null,
   registry_entry_number: 'REG-2026-00001234',
+  managing_body: 'INSS',
   submitted_at: '2026-03-02T10:30:00.000Z',
   registered_on: '2026-03-02',
   places: { applicant_municipality: '28079', office_municipality: '28079' },
@@ -237,6 +238,12 @@ const ProcedureDeadlinesSchema = z
   })
   .openapi('ProcedureDeadlines');
 
+/** The body that decides the procedure, as the procedure and the citizen's view show it. */
+export const MANAGING_BODY_FIELD = ManagingBodySchema.nullable().openapi({
+  description:
+    "The body that decides it, fixed when it is filed (null for a draft); its back office is the only one that sees the procedure. A reclamación previa goes to the body that decided what it contests; a non-contributory pension to the applicant's community (the IMSERSO in Ceuta and Melilla); a retirement pension under the sea workers' regime to the ISM; everything else to the INSS (the forms do not name a mutua).",
+});
+
 /** What a list shows of a procedure and a read shows too: its state and legal dates. */
 const procedureState = {
   id: z.string(),
@@ -263,6 +270,7 @@ const procedureState = {
     }),
   original_procedure_id: z.string().nullable(),
   registry_entry_number: z.string().nullable(),
+  managing_body: MANAGING_BODY_FIELD,
   submitted_at: z.string().nullable(),
   registered_on: z.string().nullable().openapi({
     format: 'date',

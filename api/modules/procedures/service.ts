@@ -9,7 +9,7 @@ import { newId } from '../../lib/ids';
 import { legalDay } from '../../lib/legal-day';
 import { listDatedProcedures } from '../calendar/queries';
 import { withCalendar } from '../calendar/service';
-import type { ProcedureTypeCode } from '../catalog/schemas';
+import type { ManagingBody, ProcedureTypeCode } from '../catalog/schemas';
 import { listDocuments } from '../documents/queries';
 import { emit, type EventType } from '../events/emit';
 import type { NotificationKind } from '../notifications/queries';
@@ -227,19 +227,38 @@ export function missingDocumentGroups(
  * art. 71 LRJS): the contested procedure and the deadline, or null when in time, when the term
  * has not started (an unopened notification) or when it is not an RP.
  */
-async function lateClaim(
-  tx: Sql,
-  cal: CalendarSnapshot,
-  row: ProcedureRow,
-  today: string,
-): Promise<{ originalId: string; deadline: string } | null> {
-  if (row.type !== 'RP' || !row.original_procedure_id) return null;
-  const original = await findProcedure(tx, {
+/** The procedure a reclamación previa contests (undefined for any other type). */
+async function contestedBy(tx: Sql, row: ProcedureRow): Promise<ProcedureRow | undefined> {
+  if (row.type !== 'RP' || !row.original_procedure_id) return undefined;
+  return findProcedure(tx, {
     id: row.original_procedure_id,
     organizationId: row.organization_id,
     livemode: row.livemode,
     citizenId: row.citizen_id,
   });
+}
+
+/**
+ * The body that decides a procedure, fixed when it is filed; the agency's keys reach only their
+ * body's procedures. A reclamación previa goes to the body that decided what it contests (Ley
+ * 36/2011, art. 71). A non-contributory pension is decided by the applicant's community, and by
+ * the IMSERSO in Ceuta and Melilla. A retirement pension under the sea workers' regime by the ISM.
+ * Everything else by the INSS: the forms do not say whether the applicant is a sea worker (other
+ * types) or which mutua covers the employer, so nothing is addressed to a mutua or, but for the
+ * retirement pension, to the ISM.
+ */
+export function decidingBody(row: ProcedureRow, contested: ProcedureRow | undefined): ManagingBody {
+  if (row.type === 'RP') return (contested?.managing_body as ManagingBody | null | undefined) ?? 'INSS';
+  if (row.type === 'PNC') return row.region === 'CE' || row.region === 'ML' ? 'IMSERSO' : 'CCAA';
+  if (row.type === 'JUB' && (row.form as { regime?: string }).regime === 'mar') return 'ISM';
+  return 'INSS';
+}
+
+function lateClaim(
+  cal: CalendarSnapshot,
+  original: ProcedureRow | undefined,
+  today: string,
+): { originalId: string; deadline: string } | null {
   if (!original) return null;
   const deadline = deadlinesOf(original, today, cal).prior_claim_deadline;
   // Null also when counting the term reaches a year with no holiday data: it then ends in that
@@ -292,7 +311,8 @@ export async function submitProcedure(
         maxBase: maxResolutionBase(cal, registered, maxTermOf(cal, row.type), places).deadline,
       };
     });
-    const late = await lateClaim(tx, cal, row, legalDay(args.now));
+    const contested = await contestedBy(tx, row);
+    const late = lateClaim(cal, contested, legalDay(args.now));
     if (late && !(row.form as { late_filing_reason?: string }).late_filing_reason) {
       const detail = `The term to file a reclamación previa against ${late.originalId} ended on ${late.deadline} (30 días hábiles, art. 71 LRJS); filed now it is registered on ${registeredOn}.`;
       throw new ProblemError(
@@ -310,6 +330,7 @@ export async function submitProcedure(
       at: args.now,
       registeredOn,
       maxBase,
+      managingBody: decidingBody(row, contested),
       token: args.consentToken,
       jti: args.consentJti,
     });

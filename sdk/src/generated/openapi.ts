@@ -718,7 +718,7 @@ export interface paths {
         };
         /**
          * The back-office queue
-         * @description Live procedures of the managing body of the key, oldest filing first.
+         * @description Live procedures the body of the key decides (`managing_body`), in its community if the key is limited to one, oldest filing first.
          */
         get: operations["agencyListProcedures"];
         put?: never;
@@ -738,7 +738,7 @@ export interface paths {
         };
         /**
          * A procedure with its documents
-         * @description For the managing body's caseworkers: a procedure addressed to the agency, with its form and documents, to review it.
+         * @description For the managing body's caseworkers: a procedure the body decides, with its form and documents, to review it. Another body's procedure, or one outside the key's community, answers 404.
          */
         get: operations["agencyRetrieveProcedure"];
         put?: never;
@@ -1796,14 +1796,38 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List agency back-office keys
+         * @description Platform administration: every back-office key, revoked ones included, oldest first, cursor-paginated.
+         */
+        get: operations["adminListAgencyKeys"];
         put?: never;
         /**
          * Issue an agency back-office key
-         * @description Platform administration: issues a back-office key for a managing body (`ak_live_…`). The secret is shown once in the response.
+         * @description Platform administration: issues a back-office key for a managing body (`ak_live_…`). The key sees and acts on the procedures that body decides (`managing_body` on the procedure), in `region` when it is given; a regional body's (`CCAA`) key must name its community. The secret is shown once in the response.
          */
         post: operations["adminCreateAgencyKey"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/agency-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke an agency back-office key
+         * @description Takes effect on the very next request, on every instance: the key answers 401 from then on. Revoking twice is harmless. The acts the key made keep naming it in the procedures' timelines.
+         */
+        delete: operations["adminRevokeAgencyKey"];
         options?: never;
         head?: never;
         patch?: never;
@@ -4784,6 +4808,7 @@ export interface components {
          *       "region": "MD",
          *       "original_procedure_id": null,
          *       "registry_entry_number": "REG-2026-00001234",
+         *       "managing_body": "INSS",
          *       "submitted_at": "2026-03-02T10:30:00.000Z",
          *       "registered_on": "2026-03-02",
          *       "places": {
@@ -4871,6 +4896,7 @@ export interface components {
             };
             original_procedure_id: string | null;
             registry_entry_number: string | null;
+            managing_body: components["schemas"]["ManagingBody"];
             submitted_at: string | null;
             /**
              * Format: date
@@ -4906,6 +4932,11 @@ export interface components {
             } | null;
             requirements: components["schemas"]["Requirement"][];
         };
+        /**
+         * @description The body that decides it, fixed when it is filed (null for a draft); its back office is the only one that sees the procedure. A reclamación previa goes to the body that decided what it contests; a non-contributory pension to the applicant's community (the IMSERSO in Ceuta and Melilla); a retirement pension under the sea workers' regime to the ISM; everything else to the INSS (the forms do not name a mutua).
+         * @enum {string|null}
+         */
+        ManagingBody: "INSS" | "ISM" | "IMSERSO" | "SEPE" | "MUTUA" | "CCAA" | null;
         ProcedureDeadlines: {
             /**
              * @description The maximum resolution term: `not_started` before filing; `running`; `suspended` from the day after a requirement's notification takes effect (opened, or deemed rejected after 10 días naturales) until it is answered or, unanswered, until the term it granted has passed (art. 22.1.a LPAC): while the notification waits the term still runs, and one that takes effect after the term has ended suspends nothing; `stopped` once the procedure has ended.
@@ -5089,6 +5120,7 @@ export interface components {
          *       "region": "MD",
          *       "original_procedure_id": null,
          *       "registry_entry_number": "REG-2026-00001234",
+         *       "managing_body": "INSS",
          *       "submitted_at": "2026-03-02T10:30:00.000Z",
          *       "registered_on": "2026-03-02",
          *       "places": {
@@ -5176,6 +5208,7 @@ export interface components {
             };
             original_procedure_id: string | null;
             registry_entry_number: string | null;
+            managing_body: components["schemas"]["ManagingBody"];
             submitted_at: string | null;
             /**
              * Format: date
@@ -5386,6 +5419,7 @@ export interface components {
          *       "region": "MD",
          *       "original_procedure_id": null,
          *       "registry_entry_number": "REG-2026-00001234",
+         *       "managing_body": "INSS",
          *       "submitted_at": "2026-03-02T10:30:00.000Z",
          *       "registered_on": "2026-03-02",
          *       "places": {
@@ -5805,6 +5839,7 @@ export interface components {
             status: "draft" | "submitted" | "in_review" | "action_required" | "approved" | "partially_approved" | "denied" | "withdrawn" | "lapsed";
             handled_by: components["schemas"]["HandledBy"];
             registry_entry_number: string | null;
+            managing_body: components["schemas"]["ManagingBody"];
             submitted_at: string | null;
             /** Format: date */
             registered_on: string | null;
@@ -5851,6 +5886,7 @@ export interface components {
             status: "draft" | "submitted" | "in_review" | "action_required" | "approved" | "partially_approved" | "denied" | "withdrawn" | "lapsed";
             handled_by: components["schemas"]["HandledBy"];
             registry_entry_number: string | null;
+            managing_body: components["schemas"]["ManagingBody"];
             submitted_at: string | null;
             /** Format: date */
             registered_on: string | null;
@@ -6379,8 +6415,11 @@ export interface components {
          *       "object": "agency_key",
          *       "managing_body": "INSS",
          *       "office": "Dirección Provincial del INSS de Madrid",
+         *       "region": null,
          *       "display_prefix": "ak_live_Qm4x…7Lp2",
          *       "created_at": "2026-03-02T09:00:00.000Z",
+         *       "last_used_at": null,
+         *       "revoked_at": null,
          *       "secret": "ak_live_Qm4xR8tV2yB6nM0kJ4hG8fD2sA6pO0iU4yT8rE2w7Lp2"
          *     }
          */
@@ -6388,11 +6427,17 @@ export interface components {
             id: string;
             /** @enum {string} */
             object: "agency_key";
-            /** @enum {string} */
-            managing_body: "INSS" | "ISM" | "IMSERSO" | "SEPE" | "MUTUA" | "CCAA";
+            managing_body: components["schemas"]["ManagingBody"];
             office: string;
+            /**
+             * @description The community whose procedures the key may see and act on (the applicant's, as on the procedure). Required for a regional body's key (`CCAA`), which decides only its own community's procedures; optional for the others, to limit an office to its community.
+             * @enum {string|null}
+             */
+            region: "AN" | "AR" | "AS" | "CN" | "CB" | "CL" | "CM" | "CT" | "EX" | "GA" | "IB" | "RI" | "MD" | "MC" | "NC" | "PV" | "VC" | "CE" | "ML" | null;
             display_prefix: string;
             created_at: string;
+            last_used_at: string | null;
+            revoked_at: string | null;
             /** @description Shown once. */
             secret: string;
         };
@@ -6403,10 +6448,46 @@ export interface components {
          *     }
          */
         CreateAgencyKeyRequest: {
-            /** @enum {string} */
-            managing_body: "INSS" | "ISM" | "IMSERSO" | "SEPE" | "MUTUA" | "CCAA";
+            managing_body: components["schemas"]["ManagingBody"];
             /** @example Dirección Provincial del INSS de Madrid */
             office: string;
+            region?: components["schemas"]["Region"] & unknown;
+        };
+        AgencyKeyList: {
+            data: components["schemas"]["AgencyKey"][];
+            has_more: boolean;
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        /**
+         * @description A back-office key of a managing body. Its secret is shown only when it is issued.
+         * @example {
+         *       "id": "agk_5Jd8Qw1Rt4Yu7Io0Pa3SdF",
+         *       "object": "agency_key",
+         *       "managing_body": "INSS",
+         *       "office": "Dirección Provincial del INSS de Madrid",
+         *       "region": null,
+         *       "display_prefix": "ak_live_Qm4x…7Lp2",
+         *       "created_at": "2026-03-02T09:00:00.000Z",
+         *       "last_used_at": null,
+         *       "revoked_at": null
+         *     }
+         */
+        AgencyKey: {
+            id: string;
+            /** @enum {string} */
+            object: "agency_key";
+            managing_body: components["schemas"]["ManagingBody"];
+            office: string;
+            /**
+             * @description The community whose procedures the key may see and act on (the applicant's, as on the procedure). Required for a regional body's key (`CCAA`), which decides only its own community's procedures; optional for the others, to limit an office to its community.
+             * @enum {string|null}
+             */
+            region: "AN" | "AR" | "AS" | "CN" | "CB" | "CL" | "CM" | "CT" | "EX" | "GA" | "IB" | "RI" | "MD" | "MC" | "NC" | "PV" | "VC" | "CE" | "ML" | null;
+            display_prefix: string;
+            created_at: string;
+            last_used_at: string | null;
+            revoked_at: string | null;
         };
     };
     responses: never;
@@ -16358,6 +16439,62 @@ export interface operations {
             };
         };
     };
+    adminListAgencyKeys: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1 to 100. */
+                limit?: number;
+                /** @description Opaque cursor from a previous page's `next_cursor`. */
+                cursor?: string;
+                managing_body?: components["schemas"]["ManagingBody"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of keys, oldest first. */
+            200: {
+                headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgencyKeyList"];
+                };
+            };
+            /** @description Problem. Possible codes: `invalid_cursor`, `validation_failed`. */
+            400: {
+                headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     adminCreateAgencyKey: {
         parameters: {
             query?: never;
@@ -16433,6 +16570,96 @@ export interface operations {
             415: {
                 headers: {
                     "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `idempotency_conflict`. */
+            422: {
+                headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adminRevokeAgencyKey: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Any unique string (a UUID) of 1 to 255 printable ASCII characters. The first response is stored for 24 hours, scoped to your credential, and replayed to a retry with the same key (`Idempotent-Replayed: true`); the same key with another request answers 422 `idempotency_conflict`, and while the first is still running, 409 `idempotency_in_flight`. Error responses are not stored: a retry runs again.
+                 * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The revoked key. */
+            200: {
+                headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgencyKey"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`. */
+            400: {
+                headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `idempotency_in_flight`. */
+            409: {
+                headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {

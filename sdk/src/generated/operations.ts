@@ -12,6 +12,7 @@ export const OPERATIONS = {
   adminAddRegionHolidays: { method: 'POST', path: '/v1/admin/calendar/years/{year}/regions/{region}/days', body: 'json' },
   adminCreateAgencyKey: { method: 'POST', path: '/v1/admin/agency-keys', body: 'json' },
   adminIssueOwnerKey: { method: 'POST', path: '/v1/admin/organizations/{id}/owner-keys', body: 'json' },
+  adminListAgencyKeys: { method: 'GET', path: '/v1/admin/agency-keys', query: true, paginated: true },
   adminListCalendarChanges: { method: 'GET', path: '/v1/admin/calendar/changes', query: true, paginated: true },
   adminListOrganizations: { method: 'GET', path: '/v1/admin/organizations', query: true, paginated: true },
   adminReinstateOrganization: { method: 'POST', path: '/v1/admin/organizations/{id}/reinstate' },
@@ -20,6 +21,7 @@ export const OPERATIONS = {
   adminReplaceMunicipalityHolidays: { method: 'PUT', path: '/v1/admin/calendar/years/{year}/municipalities/{municipality}', body: 'json' },
   adminReplaceRegionHolidays: { method: 'PUT', path: '/v1/admin/calendar/years/{year}/regions/{region}', body: 'json' },
   adminRetrieveCalendarChange: { method: 'GET', path: '/v1/admin/calendar/changes/{id}' },
+  adminRevokeAgencyKey: { method: 'DELETE', path: '/v1/admin/agency-keys/{id}' },
   adminRotateSigningKey: { method: 'POST', path: '/v1/admin/signing-keys/rotate' },
   adminSuspendOrganization: { method: 'POST', path: '/v1/admin/organizations/{id}/suspend', body: 'json' },
   adminVerifyOrganization: { method: 'POST', path: '/v1/admin/organizations/{id}/verify', body: 'json' },
@@ -116,6 +118,7 @@ export const operationMethods = {
   adminAddRegionHolidays: 'admin.addRegionHolidays',
   adminCreateAgencyKey: 'admin.createAgencyKey',
   adminIssueOwnerKey: 'admin.issueOwnerKey',
+  adminListAgencyKeys: 'admin.listAgencyKeys',
   adminListCalendarChanges: 'admin.listCalendarChanges',
   adminListOrganizations: 'admin.listOrganizations',
   adminReinstateOrganization: 'admin.reinstateOrganization',
@@ -124,6 +127,7 @@ export const operationMethods = {
   adminReplaceMunicipalityHolidays: 'admin.replaceMunicipalityHolidays',
   adminReplaceRegionHolidays: 'admin.replaceRegionHolidays',
   adminRetrieveCalendarChange: 'admin.retrieveCalendarChange',
+  adminRevokeAgencyKey: 'admin.revokeAgencyKey',
   adminRotateSigningKey: 'admin.rotateSigningKey',
   adminSuspendOrganization: 'admin.suspendOrganization',
   adminVerifyOrganization: 'admin.verifyOrganization',
@@ -553,14 +557,14 @@ export interface Resources {
     /**
      * The back-office queue
      *
-     * Live procedures of the managing body of the key, oldest filing first.
+     * Live procedures the body of the key decides (`managing_body`), in its community if the key is limited to one, oldest filing first.
      * @see operation `agencyListProcedures`
      */
     listProcedures(query?: Query<'agencyListProcedures'>, options?: RequestOptions): PagePromise<Result<'agencyListProcedures'>>;
     /**
      * A procedure with its documents
      *
-     * For the managing body's caseworkers: a procedure addressed to the agency, with its form and documents, to review it.
+     * For the managing body's caseworkers: a procedure the body decides, with its form and documents, to review it. Another body's procedure, or one outside the key's community, answers 404.
      * @see operation `agencyRetrieveProcedure`
      */
     retrieveProcedure(id: string, options?: RequestOptions): Promise<Result<'agencyRetrieveProcedure'>>;
@@ -948,9 +952,23 @@ export interface Resources {
     /**
      * Issue an agency back-office key
      *
-     * Platform administration: issues a back-office key for a managing body (`ak_live_…`). The secret is shown once in the response.
+     * Platform administration: issues a back-office key for a managing body (`ak_live_…`). The key sees and acts on the procedures that body decides (`managing_body` on the procedure), in `region` when it is given; a regional body's (`CCAA`) key must name its community. The secret is shown once in the response.
      * @see operation `adminCreateAgencyKey`
      */
     createAgencyKey(body: Body<'adminCreateAgencyKey'>, options?: RequestOptions): Promise<Result<'adminCreateAgencyKey'>>;
+    /**
+     * List agency back-office keys
+     *
+     * Platform administration: every back-office key, revoked ones included, oldest first, cursor-paginated.
+     * @see operation `adminListAgencyKeys`
+     */
+    listAgencyKeys(query?: Query<'adminListAgencyKeys'>, options?: RequestOptions): PagePromise<Result<'adminListAgencyKeys'>>;
+    /**
+     * Revoke an agency back-office key
+     *
+     * Takes effect on the very next request, on every instance: the key answers 401 from then on. Revoking twice is harmless. The acts the key made keep naming it in the procedures' timelines.
+     * @see operation `adminRevokeAgencyKey`
+     */
+    revokeAgencyKey(id: string, options?: RequestOptions): Promise<Result<'adminRevokeAgencyKey'>>;
   };
 }
