@@ -411,8 +411,12 @@ describe('caducidad through the sandbox', () => {
     await json(await advance(p, 'admit'));
     await expectProblem(await advance(p, 'declare_lapse'), 409, 'conflict'); // no warning yet
     await expectProblem(await advance(p, 'declare_withdrawal'), 409, 'invalid_state_transition'); // no requirement: in_review
+    // In review the applicant has nothing to answer: no standstill of theirs to warn of.
+    await expectProblem(await advance(p, 'warn_lapse'), 409, 'invalid_state_transition');
 
-    // Warned on Tuesday 10 March, opened the same day: three months date to date → 10 June (Wednesday, hábil).
+    // Required on the 9th, then warned on Tuesday 10 March, opened the same day: three months date
+    // to date → 10 June (Wednesday, hábil).
+    await json(await advance(p, 'require'));
     t.clock.set(at('2026-03-10'));
     await json(await advance(p, 'warn_lapse'));
     const warning = (await notifications(p)).find((n) => n.kind === 'lapse_warning');
@@ -434,7 +438,7 @@ describe('caducidad through the sandbox', () => {
     const lapsed = await json(await advance(p, 'declare_lapse'));
     expect(lapsed.status).toBe('lapsed');
     expect(await events(p, 'procedure.lapsed')).toHaveLength(1);
-    expect((await notifications(p)).map((n) => n.kind)).toEqual(['lapse_warning', 'lapse_declaration']);
+    expect((await notifications(p)).map((n) => n.kind)).toEqual(['requirement', 'lapse_warning', 'lapse_declaration']);
     const timeline = (
       await json(await t.request(`/v1/procedures/${p.id}/timeline`, { headers: await p.headers() }))
     ).data.map((e: any) => e.action);

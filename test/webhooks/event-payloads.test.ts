@@ -62,6 +62,7 @@ describe('every event emitted', () => {
     // Warned of lapse, then lapsed; and one left without a decision until silence.
     const lapsing = await fileJub(t, c);
     await advance(t, c, lapsing.id, { action: 'admit' });
+    await advance(t, c, lapsing.id, { action: 'require', kinds: ['COMPANY_CERT'] });
     await advance(t, c, lapsing.id, { action: 'warn_lapse' });
     // 90 días hábiles in Madrid from 6 April end on 12 August: silence from the 13th.
     await fileJub(t, c);

@@ -1,5 +1,7 @@
+import { type Sql, transaction } from '../../db/sql';
 import { agencyPrincipal } from '../../http/auth';
 import type { App } from '../../http/context';
+import { checkIfMatch, etagOf } from '../../http/etag';
 import { get, ok, optionalJsonBody, post, routesOf } from '../../http/openapi';
 import { CREATED_KEY, decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
@@ -38,8 +40,9 @@ const routes = routesOf('Agency', {
     operationId: 'agencyRetrieveProcedure',
     summary: 'A procedure with its documents',
     description:
-      "For the managing body's caseworkers: a procedure the body decides, with its form and documents, to review it. Another body's procedure, or one outside the key's community, answers 404.",
+      "For the managing body's caseworkers: a procedure the body decides, with its form and documents, to review it. Another body's procedure, or one outside the key's community, answers 404. Answers an `ETag`: send it as `If-Match` with an act so that it is refused (412) if the procedure changed since you read it (a colleague's act, the representative's answer).",
     auth: 'agencyRead',
+    etag: true,
     params: ProcedureParams,
     responses: ok('The procedure.', AgencyProcedureSchema),
   }),
@@ -49,6 +52,8 @@ const routes = routesOf('Agency', {
     description:
       'Moves a submitted procedure into review (`in_review`). Emits `procedure.status_changed`; the maximum resolution term keeps running from registration.',
     auth: 'agencyWrite',
+    etag: true,
+    ifMatch: true,
     params: ProcedureParams,
     problems: ['invalid_state_transition'],
     responses: ok('The procedure after the action.', ProcedureSchema),
@@ -59,6 +64,8 @@ const routes = routesOf('Agency', {
     description:
       'The applicant has 10 días hábiles from notification (in their community) to cure it, extendable once by 5; the resolution clock is suspended meanwhile.',
     auth: 'agencyWrite',
+    etag: true,
+    ifMatch: true,
     params: ProcedureParams,
     body: IssueRequirementBody,
     problems: ['invalid_state_transition', 'calendar_unavailable'],
@@ -70,6 +77,8 @@ const routes = routesOf('Agency', {
     description:
       'Records the decision (approved, partially approved or denied) with its text and, when granted, the amount. Emits `procedure.resolved` and `procedure.status_changed`.',
     auth: 'agencyWrite',
+    etag: true,
+    ifMatch: true,
     params: ProcedureParams,
     body: ResolveBody,
     problems: ['invalid_state_transition'],
@@ -82,6 +91,8 @@ const routes = routesOf('Agency', {
       "Arts. 68.1 and 94: once the open requirement's term has passed unanswered, from the day after its deadline (409 `term_not_elapsed` before, with `earliest_on`). " +
       'The declaration is notified to the representative.',
     auth: 'agencyWrite',
+    etag: true,
+    ifMatch: true,
     params: ProcedureParams,
     body: actText(
       'Se le tiene por desistido de su solicitud por no aportar en plazo la documentación requerida (art. 68.1 de la Ley 39/2015).',
@@ -93,8 +104,10 @@ const routes = routesOf('Agency', {
     operationId: 'agencyWarnLapse',
     summary: 'Warn of caducidad (standstill caused by the applicant)',
     description:
-      'Art. 95.1: notified to the representative; three months (date to date) after it takes effect, the procedure may be declared lapsed unless the applicant acts.',
+      'Art. 95.1: notified to the representative; three months (date to date) after it takes effect, the procedure may be declared lapsed unless the applicant acts. Only while a requirement is open (`action_required`): answering it, or asking for more time, is the act that ends the standstill; in review the applicant has nothing to answer (409 `invalid_state_transition`).',
     auth: 'agencyWrite',
+    etag: true,
+    ifMatch: true,
     params: ProcedureParams,
     body: actText(
       'Se le advierte de que, paralizado el procedimiento por causa imputable a usted, transcurridos tres meses se producirá su caducidad (art. 95.1 de la Ley 39/2015).',
@@ -109,6 +122,8 @@ const routes = routesOf('Agency', {
       "Art. 95.1: from the day after the three months that follow the warning's notification (409 `term_not_elapsed` before); refused (409 `conflict`) with no warning, " +
       'or if the representative acted since. The declaration is notified to the representative.',
     auth: 'agencyWrite',
+    etag: true,
+    ifMatch: true,
     params: ProcedureParams,
     body: actText(
       'Se declara la caducidad del procedimiento y se acuerda el archivo de las actuaciones (art. 95.1 de la Ley 39/2015).',
@@ -133,9 +148,28 @@ export function registerAgency(app: App): void {
     return row;
   };
   const calendar = (c: Parameters<typeof agencyPrincipal>[0]) => c.get('deps').calendar.ensure(c.get('sql'));
-  /** The procedure as the act left it, in the same calendar its dates were computed with. */
-  const answer = (c: Parameters<typeof agencyPrincipal>[0], row: ProcedureRow, cal: CalendarSnapshot) =>
-    c.json(toProcedure(row, legalDay(c.get('deps').clock.now()), cal, 'agency'), 200);
+  /**
+   * An act on a procedure of the key's body. In one transaction: the procedure locked and found in
+   * the key's scope, its version checked against `If-Match` (a colleague's act or the
+   * representative's answer since the caseworker read it refuses the act), then the act. Answers
+   * the procedure as the act left it, in the calendar its dates were computed with, and its ETag.
+   */
+  const act = async (
+    c: Parameters<typeof agencyPrincipal>[0],
+    id: string,
+    work: (tx: Sql, args: { actor: Actor; now: Date; calendar: CalendarSnapshot }) => Promise<ProcedureRow>,
+  ) => {
+    const cal = await calendar(c);
+    const now = c.get('deps').clock.now();
+    const row = await transaction(c.get('sql'), async (tx) => {
+      const found = await findAgencyProcedure(tx, id, scopeOf(c), { forUpdate: true });
+      if (!found) throw new ProblemError('not_found', "No such procedure in this body's queue.");
+      checkIfMatch(c, found.id, found.version);
+      return work(tx, { actor: actorOf(c), now, calendar: cal });
+    });
+    c.header('etag', etagOf(row.id, row.version));
+    return c.json(toProcedure(row, legalDay(now), cal, 'agency'), 200);
+  };
 
   app.openapi(routes.queue, async (c) => {
     const { limit, cursor, status } = c.req.valid('query');
@@ -163,6 +197,7 @@ export function registerAgency(app: App): void {
   app.openapi(routes.retrieve, async (c) => {
     const row = await load(c, c.req.valid('param').id);
     const documents = await listDocuments(c.get('sql'), row.id);
+    c.header('etag', etagOf(row.id, row.version));
     return c.json(
       {
         ...toProcedure(row, legalDay(c.get('deps').clock.now()), await calendar(c), 'agency'),
@@ -173,46 +208,32 @@ export function registerAgency(app: App): void {
   });
 
   app.openapi(routes.admit, async (c) => {
-    const row = await load(c, c.req.valid('param').id);
-    const cal = await calendar(c);
-    return answer(c, await admitProcedure(c.get('sql'), row.id, actorOf(c), c.get('deps').clock.now()), cal);
+    const id = c.req.valid('param').id;
+    return act(c, id, (tx, { actor, now }) => admitProcedure(tx, id, actor, now));
   });
 
   app.openapi(routes.require, async (c) => {
-    const row = await load(c, c.req.valid('param').id);
+    const id = c.req.valid('param').id;
     const { kinds, message } = c.req.valid('json');
-    const cal = await calendar(c);
-    const now = c.get('deps').clock.now();
-    return answer(
-      c,
-      await issueRequirement(c.get('sql'), row.id, { kinds, message, actor: actorOf(c), now, calendar: cal }),
-      cal,
-    );
+    return act(c, id, (tx, args) => issueRequirement(tx, id, { kinds, message, ...args }));
   });
 
-  for (const [route, act] of [
+  for (const [route, declare] of [
     [routes.withdrawal, DECLARATIONS.declare_withdrawal],
     [routes.lapseWarning, DECLARATIONS.warn_lapse],
     [routes.lapse, DECLARATIONS.declare_lapse],
   ] as const) {
     app.openapi(route, async (c) => {
-      const row = await load(c, c.req.valid('param').id);
+      const id = c.req.valid('param').id;
       const text = (c.req.valid('json') as { text?: string } | undefined)?.text;
-      const cal = await calendar(c);
-      const now = c.get('deps').clock.now();
-      return answer(c, await act(c.get('sql'), row.id, { text, actor: actorOf(c), now, calendar: cal }), cal);
+      return act(c, id, (tx, args) => declare(tx, id, { text, ...args }));
     });
   }
 
   app.openapi(routes.resolve, async (c) => {
-    const row = await load(c, c.req.valid('param').id);
+    const id = c.req.valid('param').id;
     const { outcome, text, amount } = c.req.valid('json');
-    const cal = await calendar(c);
     const resolution = { outcome, text, amount: amount ?? null };
-    return answer(
-      c,
-      await resolveProcedure(c.get('sql'), row.id, actorOf(c), resolution, c.get('deps').clock.now(), cal),
-      cal,
-    );
+    return act(c, id, (tx, { actor, now, calendar: cal }) => resolveProcedure(tx, id, actor, resolution, now, cal));
   });
 }

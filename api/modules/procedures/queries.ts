@@ -325,10 +325,16 @@ export async function listAgencyQueue(
       ${pageAfter(sql, { at: 'p.submitted_at', id: 'p.id' }, args)}`;
 }
 
-export async function findAgencyProcedure(sql: Sql, id: string, scope: AgencyScope): Promise<ProcedureRow | undefined> {
+export async function findAgencyProcedure(
+  sql: Sql,
+  id: string,
+  scope: AgencyScope,
+  options: { forUpdate?: boolean } = {},
+): Promise<ProcedureRow | undefined> {
   const [row] = await sql<ProcedureRow[]>`
     ${SELECT(sql)}
-    where p.id = ${id} and ${FILED_WITH(sql, scope)}`;
+    where p.id = ${id} and ${FILED_WITH(sql, scope)}
+    ${options.forUpdate ? sql`for update of p` : sql``}`;
   return row;
 }
 

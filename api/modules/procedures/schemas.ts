@@ -373,7 +373,10 @@ export const TimelineSchema = z
 
 export const RequirementResponseBody = z
   .object({
-    message: z.string().max(4000).optional().openapi({ description: 'Explanation for the caseworker.' }),
+    message: z.string().max(4000).optional().openapi({
+      description:
+        "Explanation for the caseworker: with an answer, kept as the requirement's `response_message`; with `request_extension`, why more time is needed, kept in the `requirement_extended` timeline entry.",
+    }),
     request_extension: z
       .boolean()
       .optional()

@@ -574,7 +574,8 @@ export async function respondToRequirement(
         at: args.now,
         actor,
         action: 'requirement_extended',
-        details: { requirement_id: requirement.id, deadline },
+        // Why more time is needed (art. 32.1 grants it when circumstances advise it): the caseworker reads it here.
+        details: { requirement_id: requirement.id, deadline, ...(args.message ? { message: args.message } : {}) },
       });
       await emit(tx, {
         organizationId: row.organization_id,

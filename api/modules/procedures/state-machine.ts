@@ -33,7 +33,10 @@ const TRANSITIONS = {
   // The agency declares the application withdrawn once a requirement's term passed unanswered (arts. 68.1 and 94).
   declare_withdrawal: { from: ['action_required'], to: 'withdrawn' },
   // Caducidad (art. 95): a standstill the applicant caused is warned, and may be declared three months later.
-  warn_lapse: { from: ['in_review', 'action_required'], to: null },
+  // Warned only while a requirement is open: it is what the applicant has to do, and the
+  // representative's answer to it (or request for more time) is the act that ends the standstill.
+  // In review the applicant has nothing to answer through, so nothing they did not do can stall it.
+  warn_lapse: { from: ['action_required'], to: null },
   declare_lapse: { from: ['in_review', 'action_required'], to: 'lapsed' },
 } as const satisfies Record<string, { from: readonly ProcedureStatus[]; to: ProcedureStatus | 'resolved' | null }>;
 

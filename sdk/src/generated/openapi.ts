@@ -738,7 +738,7 @@ export interface paths {
         };
         /**
          * A procedure with its documents
-         * @description For the managing body's caseworkers: a procedure the body decides, with its form and documents, to review it. Another body's procedure, or one outside the key's community, answers 404.
+         * @description For the managing body's caseworkers: a procedure the body decides, with its form and documents, to review it. Another body's procedure, or one outside the key's community, answers 404. Answers an `ETag`: send it as `If-Match` with an act so that it is refused (412) if the procedure changed since you read it (a colleague's act, the representative's answer).
          */
         get: operations["agencyRetrieveProcedure"];
         put?: never;
@@ -820,7 +820,7 @@ export interface paths {
         put?: never;
         /**
          * Warn of caducidad (standstill caused by the applicant)
-         * @description Art. 95.1: notified to the representative; three months (date to date) after it takes effect, the procedure may be declared lapsed unless the applicant acts.
+         * @description Art. 95.1: notified to the representative; three months (date to date) after it takes effect, the procedure may be declared lapsed unless the applicant acts. Only while a requirement is open (`action_required`): answering it, or asking for more time, is the act that ends the standstill; in review the applicant has nothing to answer (409 `invalid_state_transition`).
          */
         post: operations["agencyWarnLapse"];
         delete?: never;
@@ -5327,7 +5327,7 @@ export interface components {
          *     }
          */
         RequirementResponseRequest: {
-            /** @description Explanation for the caseworker. */
+            /** @description Explanation for the caseworker: with an answer, kept as the requirement's `response_message`; with `request_extension`, why more time is needed, kept in the `requirement_extended` timeline entry. */
             message?: string;
             /** @description Ask once for 5 more días hábiles instead of answering now. */
             request_extension?: boolean;
@@ -10580,6 +10580,7 @@ export interface operations {
                     "Request-Id": components["headers"]["Request-Id"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10649,6 +10650,11 @@ export interface operations {
                  * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /**
+                 * @description The `ETag` of your last read: the change applies only if the resource is still at that version (412 `precondition_failed` otherwise).
+                 * @example "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0.v4"
+                 */
+                "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
                 id: string;
@@ -10664,6 +10670,7 @@ export interface operations {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10705,6 +10712,16 @@ export interface operations {
                 headers: {
                     "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `precondition_failed`. */
+            412: {
+                headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10754,6 +10771,11 @@ export interface operations {
                  * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /**
+                 * @description The `ETag` of your last read: the change applies only if the resource is still at that version (412 `precondition_failed` otherwise).
+                 * @example "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0.v4"
+                 */
+                "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
                 id: string;
@@ -10773,6 +10795,7 @@ export interface operations {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10814,6 +10837,16 @@ export interface operations {
                 headers: {
                     "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `precondition_failed`. */
+            412: {
+                headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10883,6 +10916,11 @@ export interface operations {
                  * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /**
+                 * @description The `ETag` of your last read: the change applies only if the resource is still at that version (412 `precondition_failed` otherwise).
+                 * @example "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0.v4"
+                 */
+                "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
                 id: string;
@@ -10907,6 +10945,7 @@ export interface operations {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10948,6 +10987,16 @@ export interface operations {
                 headers: {
                     "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `precondition_failed`. */
+            412: {
+                headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11017,6 +11066,11 @@ export interface operations {
                  * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /**
+                 * @description The `ETag` of your last read: the change applies only if the resource is still at that version (412 `precondition_failed` otherwise).
+                 * @example "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0.v4"
+                 */
+                "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
                 id: string;
@@ -11041,6 +11095,7 @@ export interface operations {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11082,6 +11137,16 @@ export interface operations {
                 headers: {
                     "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `precondition_failed`. */
+            412: {
+                headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11151,6 +11216,11 @@ export interface operations {
                  * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /**
+                 * @description The `ETag` of your last read: the change applies only if the resource is still at that version (412 `precondition_failed` otherwise).
+                 * @example "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0.v4"
+                 */
+                "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
                 id: string;
@@ -11175,6 +11245,7 @@ export interface operations {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11216,6 +11287,16 @@ export interface operations {
                 headers: {
                     "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `precondition_failed`. */
+            412: {
+                headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11285,6 +11366,11 @@ export interface operations {
                  * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /**
+                 * @description The `ETag` of your last read: the change applies only if the resource is still at that version (412 `precondition_failed` otherwise).
+                 * @example "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0.v4"
+                 */
+                "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
                 id: string;
@@ -11304,6 +11390,7 @@ export interface operations {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11345,6 +11432,16 @@ export interface operations {
                 headers: {
                     "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `precondition_failed`. */
+            412: {
+                headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {

@@ -564,7 +564,7 @@ export interface Resources {
     /**
      * A procedure with its documents
      *
-     * For the managing body's caseworkers: a procedure the body decides, with its form and documents, to review it. Another body's procedure, or one outside the key's community, answers 404.
+     * For the managing body's caseworkers: a procedure the body decides, with its form and documents, to review it. Another body's procedure, or one outside the key's community, answers 404. Answers an `ETag`: send it as `If-Match` with an act so that it is refused (412) if the procedure changed since you read it (a colleague's act, the representative's answer).
      * @see operation `agencyRetrieveProcedure`
      */
     retrieveProcedure(id: string, options?: RequestOptions): Promise<Result<'agencyRetrieveProcedure'>>;
@@ -592,7 +592,7 @@ export interface Resources {
     /**
      * Warn of caducidad (standstill caused by the applicant)
      *
-     * Art. 95.1: notified to the representative; three months (date to date) after it takes effect, the procedure may be declared lapsed unless the applicant acts.
+     * Art. 95.1: notified to the representative; three months (date to date) after it takes effect, the procedure may be declared lapsed unless the applicant acts. Only while a requirement is open (`action_required`): answering it, or asking for more time, is the act that ends the standstill; in review the applicant has nothing to answer (409 `invalid_state_transition`).
      * @see operation `agencyWarnLapse`
      */
     warnLapse(id: string, body?: Body<'agencyWarnLapse'>, options?: RequestOptions): Promise<Result<'agencyWarnLapse'>>;

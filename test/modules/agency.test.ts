@@ -20,11 +20,11 @@ import { consentHeaders, FORMS, upload } from '../support/procedures';
  */
 const t = await fileTestApp({ config: { adminToken: ADMIN_TOKEN }, now: '2026-03-02T09:00:00Z' });
 
-/** One live client of a verified firm, whose delegation covers a retirement pension, a PNC and an RP. */
+/** One live client of a verified firm, whose delegation covers a retirement pension, a PNC and an RP, to file and answer. */
 async function liveClient() {
   const org = await registerVerifiedOrg(t);
   const { delegationId, citizenToken } = await grantDelegation(t, org.liveKey, {
-    scope: { procedure_types: ['JUB', 'PNC', 'RP'], subjects: [], capacities: ['consult', 'file'] },
+    scope: { procedure_types: ['JUB', 'PNC', 'RP'], subjects: [], capacities: ['consult', 'file', 'respond'] },
   });
   const token = await mintToken(t, org.liveKey, delegationId, { lifetime_seconds: 3600 });
   const headers = consentHeaders(org.liveKey, token);
@@ -187,5 +187,89 @@ describe('agency keys', () => {
     );
     // Only the platform administrator manages them.
     expect((await t.request('/v1/admin/agency-keys', { headers: auth(issued.secret) })).status).toBe(401);
+  });
+});
+
+describe("a caseworker's act on what they read", () => {
+  it('is refused (412) if the procedure changed since, and changes nothing', async () => {
+    const inss = await issueAgencyKey(t);
+    const { file } = await liveClient();
+    const jub = await file('JUB', FORMS.JUB);
+    const read = await t.request(`/v1/agency/procedures/${jub.id}`, { headers: auth(inss) });
+    const seen = read.headers.get('etag');
+    expect(seen).toBe(`"${jub.id}.v${jub.version}"`);
+
+    // A colleague admits it meanwhile.
+    const admitted = await t.request(`/v1/agency/procedures/${jub.id}/admit`, {
+      method: 'POST',
+      headers: auth(inss, { 'if-match': seen! }),
+    });
+    expect(admitted.status).toBe(200);
+    const now = admitted.headers.get('etag');
+    expect(now).not.toBe(seen);
+    expect(((await admitted.json()) as { version: number }).version).toBe(jub.version + 1);
+
+    // The first caseworker's requirement, on the version they read, is refused and records nothing.
+    const stale = await expectProblem(
+      await t.request(`/v1/agency/procedures/${jub.id}/requirements`, {
+        method: 'POST',
+        headers: auth(inss, { 'if-match': seen! }),
+        json: { kinds: ['IBAN_CERT'], message: 'Aporte un certificado de titularidad de la cuenta.' },
+      }),
+      412,
+      'precondition_failed',
+    );
+    expect(stale.current_etag).toBe(now);
+    const after = await expectJson(await t.request(`/v1/agency/procedures/${jub.id}`, { headers: auth(inss) }), 200);
+    expect(after).toMatchObject({ status: 'in_review', requirements: [], version: jub.version + 1 });
+
+    // On the version now current it goes through; without If-Match too.
+    const required = await t.request(`/v1/agency/procedures/${jub.id}/requirements`, {
+      method: 'POST',
+      headers: auth(inss, { 'if-match': now! }),
+      json: { kinds: ['IBAN_CERT'], message: 'Aporte un certificado de titularidad de la cuenta.' },
+    });
+    expect(required.status).toBe(200);
+    expect(
+      (await t.request(`/v1/agency/procedures/${jub.id}/lapse-warning`, { method: 'POST', headers: auth(inss) }))
+        .status,
+    ).toBe(200);
+  });
+
+  it('cannot warn of caducidad while the applicant has nothing to answer', async () => {
+    const inss = await issueAgencyKey(t);
+    const { file } = await liveClient();
+    const jub = await file('JUB', FORMS.JUB);
+    const warn = () =>
+      t.request(`/v1/agency/procedures/${jub.id}/lapse-warning`, { method: 'POST', headers: auth(inss) });
+    expect((await expectProblem(await warn(), 409, 'invalid_state_transition')).current_state).toBe('submitted');
+    await t.request(`/v1/agency/procedures/${jub.id}/admit`, { method: 'POST', headers: auth(inss) });
+    expect((await expectProblem(await warn(), 409, 'invalid_state_transition')).allowed_from).toEqual([
+      'action_required',
+    ]);
+  });
+
+  it("reads the representative's reason for asking more time", async () => {
+    const inss = await issueAgencyKey(t);
+    const { file, headers } = await liveClient();
+    const jub = await file('JUB', FORMS.JUB);
+    const required = await expectJson(
+      await t.request(`/v1/agency/procedures/${jub.id}/requirements`, {
+        method: 'POST',
+        headers: auth(inss),
+        json: { kinds: ['IBAN_CERT'], message: 'Aporte un certificado de titularidad de la cuenta.' },
+      }),
+      200,
+    );
+    const reason = 'El banco tarda diez días en emitir el certificado de titularidad.';
+    const extended = await t.request(`/v1/procedures/${jub.id}/requirements/${required.requirements[0].id}/response`, {
+      method: 'POST',
+      headers,
+      json: { request_extension: true, message: reason },
+    });
+    expect(extended.status).toBe(200);
+    const timeline = await expectJson(await t.request(`/v1/procedures/${jub.id}/timeline`, { headers }), 200);
+    const entry = timeline.data.find((e: { action: string }) => e.action === 'requirement_extended');
+    expect(entry.details).toMatchObject({ requirement_id: required.requirements[0].id, message: reason });
   });
 });
