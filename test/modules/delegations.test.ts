@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 
+import { begin } from '../../api/db/sql';
 import { createTestApp, fileTestApp } from '../support/app';
 import {
   ADMIN_TOKEN,
@@ -15,6 +16,7 @@ import {
   registerOrg,
   registerVerifiedOrg,
 } from '../support/fixtures';
+import { consentHeaders, FORMS } from '../support/procedures';
 
 const t = await fileTestApp({ config: { adminToken: ADMIN_TOKEN } });
 
@@ -382,5 +384,114 @@ describe("the citizen's access log in production", () => {
     } finally {
       await p.close();
     }
+  });
+});
+
+/**
+ * Another transaction holds `table` (`lock table … in share mode`: rows can be read, not written)
+ * until `release` is called; resolves once it does.
+ */
+async function holdTable(table: 'procedures' | 'events'): Promise<{ release(): Promise<void> }> {
+  let held!: () => void;
+  const holding = new Promise<void>((resolve) => (held = resolve));
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const done = begin(t.sql, async (tx) => {
+    await tx.unsafe(`lock table ${table} in share mode`);
+    held();
+    await released;
+  });
+  await holding;
+  return {
+    release: () => {
+      release();
+      return done;
+    },
+  };
+}
+
+/** Waits until `count` statements of this file's database wait for a lock. */
+async function lockWaits(count: number): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const [row] = await t.sql<{ n: number }[]>`
+      select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`;
+    if (row!.n >= count) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`${count} statements never waited for a lock`);
+}
+
+/** Records the order in which requests are answered. */
+function answered(order: string[], name: string, res: Promise<Response>): Promise<Response> {
+  return res.then((r) => {
+    order.push(`${name} ${r.status}`);
+    return r;
+  });
+}
+
+// Two transactions at once need two connections: PostgreSQL only.
+describe.runIf(inject('databaseMode') === 'postgres')('a revocation and the writes under the delegation', () => {
+  const revoke = (g: { delegationId: string; citizenToken?: string }) =>
+    t.request(`/v1/me/delegations/${g.delegationId}/revoke`, { method: 'POST', headers: auth(g.citizenToken!) });
+  const createDraft = (key: string, token: string) =>
+    t.request('/v1/procedures', {
+      method: 'POST',
+      headers: consentHeaders(key, token),
+      json: { type: 'JUB', form: FORMS.JUB },
+    });
+
+  it('waits for a write already past its consent check, which commits before the revocation is answered', async () => {
+    const org = await registerVerifiedOrg(t);
+    const g = await grantDelegation(t, org.liveKey);
+    const token = await mintToken(t, org.liveKey, g.delegationId);
+    const order: string[] = [];
+    // The draft's creation passes its consent check, then waits to insert its row.
+    const procedures = await holdTable('procedures');
+    let create: Promise<Response>;
+    let revoked: Promise<Response>;
+    try {
+      create = answered(order, 'create', createDraft(org.liveKey, token));
+      await lockWaits(1);
+      revoked = answered(order, 'revoke', revoke(g));
+      await lockWaits(2);
+      expect(order).toEqual([]);
+    } finally {
+      await procedures.release();
+    }
+    await expectJson(await create, 201);
+    expect((await expectJson<{ status: string }>(await revoked, 200)).status).toBe('revoked');
+    expect(order).toEqual(['create 201', 'revoke 200']);
+  });
+
+  it('refuses a write that reaches its consent check while the revocation is under way', async () => {
+    const org = await registerVerifiedOrg(t);
+    const g = await grantDelegation(t, org.liveKey);
+    const token = await mintToken(t, org.liveKey, g.delegationId);
+    // The revocation has ended the delegation, and waits to record its event before it commits.
+    const events = await holdTable('events');
+    let revoked: Promise<Response>;
+    let create: Promise<Response>;
+    try {
+      revoked = revoke(g);
+      await lockWaits(1);
+      create = createDraft(org.liveKey, token);
+      await lockWaits(2);
+    } finally {
+      await events.release();
+    }
+    expect((await expectJson<{ status: string }>(await revoked, 200)).status).toBe('revoked');
+    await expectProblem(await create, 403, 'delegation_inactive');
+    expect(await t.sql`select id from procedures where delegation_id = ${g.delegationId}`).toHaveLength(0);
+  });
+
+  it('does not make writes under one delegation wait for each other', async () => {
+    const org = await registerVerifiedOrg(t);
+    const g = await grantDelegation(t, org.liveKey);
+    const token = await mintToken(t, org.liveKey, g.delegationId);
+    // Another write under the same delegation, past its consent check and not committed.
+    await begin(t.sql, async (tx) => {
+      await tx`select 1 from delegations where id = ${g.delegationId} for share`;
+      await expectJson(await createDraft(org.liveKey, token), 201);
+    });
   });
 });

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 
-import { type Sql, type SqlFragment, transaction } from '../../db/sql';
+import { inTransaction, type Sql, type SqlFragment, transaction } from '../../db/sql';
 import type { AccessLogBatch } from '../../deps';
 import {
   type Caller,
@@ -173,7 +173,8 @@ export function refusalOf(
  * The one consent gate of every operation on a client's data. It states every gate as a fact in
  * one statement (with the read's data, when `payload` is given), writes the access-log row only
  * when all of them hold, and throws the refusal otherwise. Reads call it with the request's
- * handle (one round trip); writes call it with their transaction, before they change anything.
+ * handle (one round trip); writes call it with their transaction, before they change anything,
+ * and hold the delegation (`for share`) until they commit, so a revocation waits for them.
  */
 export function throughGate<T = never>(
   c: Context<AppEnv>,
@@ -244,6 +245,7 @@ async function gate<T>(
       at: now,
     },
     logLater: batcher !== undefined,
+    lockDelegation: inTransaction(sql),
   };
   const result = await readThroughGate<T>(sql, args, payload);
   if (result?.gate.principal && 'lookup' in caller) rememberKey(c, caller.lookup, result.gate.principal);

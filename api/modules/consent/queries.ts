@@ -77,6 +77,14 @@ export interface GateArgs {
    * of the read, only the key's use and rate-limit hits when they are due.
    */
   logLater?: boolean;
+  /**
+   * The gate runs inside a write's transaction: the delegation row is locked `for share` until the
+   * write commits. A revocation (an update of that row) then waits for the writes already past
+   * their gate, and a write that reaches the gate while a revocation holds the row waits for it
+   * and reads the row as it left it: no write commits after its delegation's end was answered.
+   * Share locks do not conflict, so writes under one delegation do not wait for each other.
+   */
+  lockDelegation?: boolean;
 }
 
 function callerCte(sql: Sql, caller: Caller) {
@@ -116,6 +124,7 @@ export function gateCtes(sql: Sql, args: GateArgs) {
       from delegations d join organizations o on o.id = d.organization_id
       join caller on caller.organization_id = d.organization_id and caller.livemode = d.livemode
       where d.id = ${t?.delegationId ?? null}::text and d.citizen_id = ${t?.citizenId ?? null}::text
+      ${args.lockDelegation ? sql`for share of d` : sql``}
     ), facts as (
       select caller.organization_id, caller.livemode, caller.member_id, delegation.citizen_id, delegation.id as delegation_id,
              caller.key_ok, caller.org_ok, caller.live_ok, caller.hits, caller.hits <= ${args.rateLimit}::int as rate_ok,
