@@ -495,3 +495,42 @@ describe.runIf(inject('databaseMode') === 'postgres')('a revocation and the writ
     });
   });
 });
+
+describe.runIf(inject('databaseMode') === 'postgres')('a revocation and a renunciation at once', () => {
+  it('end the delegation once; the other answers 409 naming the state it was left in', async () => {
+    const org = await registerVerifiedOrg(t);
+    const g = await grantDelegation(t, org.liveKey);
+    // Another transaction holds the row: the citizen's revocation comes first, the firm's renunciation after it.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let held!: () => void;
+    const holding = new Promise<void>((resolve) => (held = resolve));
+    const holder = begin(t.sql, async (tx) => {
+      await tx`select 1 from delegations where id = ${g.delegationId} for update`;
+      held();
+      await released;
+    });
+    await holding;
+    let revoked: Promise<Response>;
+    let renounced: Promise<Response>;
+    try {
+      revoked = t.request(`/v1/me/delegations/${g.delegationId}/revoke`, {
+        method: 'POST',
+        headers: auth(g.citizenToken!),
+      });
+      await lockWaits(1);
+      renounced = t.request(`/v1/delegations/${g.delegationId}/renounce`, {
+        method: 'POST',
+        headers: auth(org.liveKey),
+        json: { reason: 'El cliente cambia de gestoría.' },
+      });
+      await lockWaits(2);
+    } finally {
+      release();
+      await holder;
+    }
+    expect(await expectJson(await revoked, 200)).toMatchObject({ status: 'revoked', ended_by: 'citizen' });
+    const problem = await expectProblem(await renounced, 409, 'invalid_state_transition');
+    expect(problem).toMatchObject({ detail: 'The delegation is already revoked.', current_state: 'revoked' });
+  });
+});

@@ -115,11 +115,13 @@ export async function findDelegation(
   sql: Sql,
   where: { id: string; organizationId?: string; livemode?: boolean; citizenId?: string },
   today: string,
+  options: { forUpdate?: boolean } = {},
 ): Promise<DelegationRow | undefined> {
   const [row] = await sql<DelegationRow[]>`
     ${selectDelegations(sql, today)}
     where d.id = ${where.id}
-      ${ownedBy(sql, 'd', where)}`;
+      ${ownedBy(sql, 'd', where)}
+    ${options.forUpdate ? sql`for update of d` : sql``}`;
   return row;
 }
 

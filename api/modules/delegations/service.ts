@@ -20,7 +20,9 @@ async function end(
   now: Date,
 ): Promise<DelegationRow> {
   return transaction(sql, async (tx) => {
-    const current = await findDelegation(tx, { id, ...owner }, legalDay(now));
+    // Locked: an end racing this one (a revocation and a renunciation at once) has either
+    // committed, and its status is read here, or waits for this one.
+    const current = await findDelegation(tx, { id, ...owner }, legalDay(now), { forUpdate: true });
     if (!current) throw new ProblemError('not_found', 'No such delegation.');
     const ended = current.status === 'active' ? await endDelegation(tx, { id, ...change, at: now }) : undefined;
     if (!ended) {
