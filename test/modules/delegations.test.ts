@@ -1,6 +1,7 @@
 import { describe, expect, inject, it } from 'vitest';
 
 import { begin } from '../../api/db/sql';
+import { runScheduler } from '../../api/modules/events/scheduler';
 import { createTestApp, fileTestApp } from '../support/app';
 import {
   ADMIN_TOKEN,
@@ -323,6 +324,50 @@ describe('delegations and consent tokens', () => {
       expect(verdict.active).toBe(false);
     } finally {
       t.clock.advance(-9 * 86_400_000);
+    }
+  });
+});
+
+describe('an expired delegation', () => {
+  it('ended at midnight in Madrid at the end of its valid_until, before and after the scheduler records it', async () => {
+    const org = await registerOrg(t);
+    const winter = await grantDelegation(t, org.testKey, { validUntil: '2026-03-04' });
+    const summer = await grantDelegation(t, org.testKey, { validUntil: '2026-07-15' });
+    const seen = async (id: string) =>
+      expectJson<{ status: string; ended_at: string | null; ended_by: string | null }>(
+        await t.request(`/v1/delegations/${id}`, { headers: auth(org.testKey) }),
+        200,
+      );
+    const expired = (endedAt: string) => ({ status: 'expired', ended_at: endedAt, ended_by: 'expiry' });
+    // The scheduler records the expiry in the row (derived from the date until then).
+    const scheduler = async (id: string) => {
+      await runScheduler(t.sql, t.clock.now(), t.deps!.calendar);
+      const [row] = await t.sql<{ status: string }[]>`select status from delegations where id = ${id}`;
+      expect(row!.status).toBe('expired');
+    };
+    const start = t.clock.now();
+    try {
+      // 23:30 on 4 March in Madrid (UTC+1): still its last day.
+      t.clock.set(new Date('2026-03-04T22:30:00Z'));
+      expect(await seen(winter.delegationId)).toMatchObject({ status: 'active', ended_at: null });
+      // 00:30 on 5 March in Madrid: ended at its midnight, 23:00 UTC.
+      t.clock.set(new Date('2026-03-04T23:30:00Z'));
+      expect(await seen(winter.delegationId)).toMatchObject(expired('2026-03-04T23:00:00.000Z'));
+      t.clock.set(new Date('2026-03-05T10:00:00Z'));
+      await scheduler(winter.delegationId);
+      expect(await seen(winter.delegationId)).toMatchObject(expired('2026-03-04T23:00:00.000Z'));
+
+      // Summer time (UTC+2): 23:30 on 15 July in Madrid is still its last day; midnight is 22:00 UTC.
+      t.clock.set(new Date('2026-07-15T21:30:00Z'));
+      expect(await seen(summer.delegationId)).toMatchObject({ status: 'active', ended_at: null });
+      t.clock.set(new Date('2026-07-15T22:30:00Z'));
+      expect(await seen(summer.delegationId)).toMatchObject(expired('2026-07-15T22:00:00.000Z'));
+      t.clock.set(new Date('2026-07-20T08:00:00Z'));
+      await scheduler(summer.delegationId);
+      expect(await seen(summer.delegationId)).toMatchObject(expired('2026-07-15T22:00:00.000Z'));
+      expect(await seen(winter.delegationId)).toMatchObject(expired('2026-03-04T23:00:00.000Z'));
+    } finally {
+      t.clock.set(start);
     }
   });
 });

@@ -71,6 +71,15 @@ export function procedureFollowed(sql: Sql, procAlias: string, today: string) {
     limit 1), false)`;
 }
 
+/**
+ * When a delegation past its last day ended: the midnight in Madrid that closes its `valid_until`
+ * (legal days are Madrid's, see `legalDay`), the same instant before and after the scheduler
+ * records the expiry.
+ */
+function expiryInstant(sql: Sql, alias: string) {
+  return sql`((${sql(alias)}.valid_until + 1)::timestamp at time zone 'Europe/Madrid')`;
+}
+
 /** `expired` is derived from the date, so a delegation past its end is never treated as active. */
 function selectDelegations(sql: Sql, today: string) {
   const inForce = delegationInForce(sql, 'd', today);
@@ -80,7 +89,7 @@ function selectDelegations(sql: Sql, today: string) {
       to_char(d.valid_from, 'YYYY-MM-DD') as valid_from, to_char(d.valid_until, 'YYYY-MM-DD') as valid_until,
       ${delegationStatusOn(sql, 'd', today)} as status,
       d.created_at,
-      case when d.status = 'active' and not ${inForce} then (d.valid_until + 1)::timestamptz else d.ended_at end as ended_at,
+      case when d.status = 'active' and not ${inForce} then ${expiryInstant(sql, 'd')} else d.ended_at end as ended_at,
       case when d.status = 'active' and not ${inForce} then 'expiry' else d.ended_by end as ended_by,
       d.ended_reason, d.version, ${delegationUsable(sql, 'd', 'o', today)} as usable
     from delegations d join citizens c on c.id = d.citizen_id join organizations o on o.id = d.organization_id`;
@@ -208,14 +217,16 @@ export function suspendDelegationsOfOrganization(
     returning id, livemode`;
 }
 
-/** Active delegations past their last day, closed for good and answered for their events. */
+/**
+ * Active delegations past their last day, closed for good (ended when their last day did, not
+ * when this runs) and answered for their events.
+ */
 export function expireDueDelegations(
   sql: Sql,
   today: string,
-  at: Date,
 ): Promise<Array<{ id: string; organization_id: string; livemode: boolean }>> {
   return sql<Array<{ id: string; organization_id: string; livemode: boolean }>>`
-    update delegations set status = 'expired', ended_at = ${at}, ended_by = 'expiry', version = version + 1
+    update delegations set status = 'expired', ended_at = ${expiryInstant(sql, 'delegations')}, ended_by = 'expiry', version = version + 1
     where status = 'active' and not ${delegationInForce(sql, 'delegations', today)}
     returning id, organization_id, livemode`;
 }

@@ -27,7 +27,10 @@ export const DelegationSchema = z
     valid_until: z.string().openapi({ format: 'date' }),
     status: z.enum(DELEGATION_STATUSES),
     created_at: z.string(),
-    ended_at: z.string().nullable(),
+    ended_at: z.string().nullable().openapi({
+      description:
+        'When it ended. Past `valid_until` (`ended_by: expiry`): midnight in Madrid at the end of that day, e.g. `2026-03-04T23:00:00.000Z` for `2026-03-04`.',
+    }),
     ended_by: z.enum(['citizen', 'organization', 'platform', 'expiry']).nullable(),
     ended_reason: z.string().nullable(),
   })

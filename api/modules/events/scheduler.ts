@@ -89,7 +89,7 @@ export async function runScheduler(sql: Sql, now: Date, calendar: Calendar): Pro
         dedupeKey: `delegation_request.expired:${r.id}`,
       });
     }
-    for (const d of await expireDueDelegations(tx, legalDay(now), now)) {
+    for (const d of await expireDueDelegations(tx, legalDay(now))) {
       report.expiredDelegations++;
       await emit(tx, {
         organizationId: d.organization_id,

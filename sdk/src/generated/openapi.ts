@@ -4600,6 +4600,7 @@ export interface components {
             /** @enum {string} */
             status: "active" | "revoked" | "renounced" | "expired" | "suspended";
             created_at: string;
+            /** @description When it ended. Past `valid_until` (`ended_by: expiry`): midnight in Madrid at the end of that day, e.g. `2026-03-04T23:00:00.000Z` for `2026-03-04`. */
             ended_at: string | null;
             /** @enum {string|null} */
             ended_by: "citizen" | "organization" | "platform" | "expiry" | null;
