@@ -270,6 +270,30 @@ describe('bulk delegation requests', () => {
     });
   });
 
+  it('fails alone a JSON row that is not an object, as any other invalid row', async () => {
+    const res = await t.request('/v1/delegation-requests/batches', {
+      method: 'POST',
+      headers: auth(org.testKey),
+      json: { rows: [delegationRequestBody(newCitizenId()), 'x', null] },
+    });
+    const created = await accepted(res);
+    expect(created).toMatchObject({ source: 'json', total: 3, done: 2, failed: 2 });
+    await drain();
+    expect(await batch(org.testKey, created.id)).toMatchObject({ status: 'completed', created: 1, failed: 2 });
+    const rows = await allRows(org.testKey, created.id);
+    expect(rows.map((r) => [r.row, r.status])).toEqual([
+      [1, 'created'],
+      [2, 'failed'],
+      [3, 'failed'],
+    ]);
+    for (const r of rows.slice(1)) {
+      expect(r.problem).toMatchObject({
+        code: 'validation_failed',
+        errors: [{ pointer: '', column: null, detail: expect.stringContaining('expected object') }],
+      });
+    }
+  });
+
   it('refuses files it cannot read, unknown or missing columns, more than 5,000 rows, and empty batches', async () => {
     const unclosed = await expectProblem(
       await upload(org.testKey, `${CSV_HEADER.join(',')}\n12345678Z,"Carmen,,JUB,consult,2027-12-31\n`),

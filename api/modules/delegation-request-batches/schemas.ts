@@ -39,11 +39,12 @@ export const CreateBatchUpload = z
 
 export const CreateBatchJson = z
   .object({
+    // Any value: each row is checked on its own (a row that is not even an object fails alone).
     rows: z
-      .array(z.looseObject({}))
+      .array(z.unknown())
       .min(1)
       .openapi({
-        description: `Up to ${MAX_BATCH_ROWS} rows, each a \`CreateDelegationRequest\` body. A row that is not valid does not refuse the batch: it is reported as failed, with its fields at fault.`,
+        description: `Up to ${MAX_BATCH_ROWS} rows, each a \`CreateDelegationRequest\` body. A row that is not valid (not even an object) does not refuse the batch: it is reported as failed, with its fields at fault.`,
       }),
   })
   .strict()

@@ -4295,10 +4295,8 @@ export interface components {
          *     }
          */
         CreateDelegationRequestBatch: {
-            /** @description Up to 5000 rows, each a `CreateDelegationRequest` body. A row that is not valid does not refuse the batch: it is reported as failed, with its fields at fault. */
-            rows: {
-                [key: string]: unknown;
-            }[];
+            /** @description Up to 5000 rows, each a `CreateDelegationRequest` body. A row that is not valid (not even an object) does not refuse the batch: it is reported as failed, with its fields at fault. */
+            rows: unknown[];
         };
         DelegationRequestBatchRowList: {
             data: components["schemas"]["DelegationRequestBatchRow"][];
