@@ -75,7 +75,10 @@ export interface AccessLogRecord {
   resourceId: string | null;
   requestId: string | null;
   at: Date;
-  actorType?: 'organization' | 'citizen';
+  /** Who acted: the organisation (the default), the citizen on their own procedure, or the agency that decides it. */
+  actorType?: 'organization' | 'citizen' | 'agency';
+  /** The agency key that read, when the agency did. */
+  agencyKeyId?: string | null;
 }
 
 /** Entries committed in batches shared by concurrent requests; `add` settles when the batch carrying it committed. */

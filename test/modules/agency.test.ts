@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import { describe, expect, it } from 'vitest';
 
 import { fileTestApp } from '../support/app';
@@ -271,5 +273,64 @@ describe("a caseworker's act on what they read", () => {
     const timeline = await expectJson(await t.request(`/v1/procedures/${jub.id}/timeline`, { headers }), 200);
     const entry = timeline.data.find((e: { action: string }) => e.action === 'requirement_extended');
     expect(entry.details).toMatchObject({ requirement_id: required.requirements[0].id, message: reason });
+  });
+});
+
+describe("a caseworker's reads", () => {
+  it("are in the citizen's access log, naming the body and office, and documents can be opened", async () => {
+    const inss = await issueAgencyKey(t, { office: 'Dirección Provincial del INSS de Madrid' });
+    const { file, citizen, org } = await liveClient();
+    const jub = await file('JUB', FORMS.JUB);
+    const before = await expectJson(await t.request('/v1/me/access-log?limit=100', { headers: citizen }), 200);
+
+    const seen = await expectJson(await t.request(`/v1/agency/procedures/${jub.id}`, { headers: auth(inss) }), 200);
+    const document = seen.documents[0];
+    const download = await t.request(`/v1/agency/procedures/${jub.id}/documents/${document.id}/content`, {
+      headers: auth(inss),
+    });
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-type')).toBe(document.content_type);
+    const bytes = new Uint8Array(await download.arrayBuffer());
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(document.sha256);
+    await expectProblem(
+      await t.request(`/v1/agency/procedures/${jub.id}/documents/doc_000000000000000000000/content`, {
+        headers: auth(inss),
+      }),
+      404,
+      'not_found',
+    );
+    // Another body's key reads nothing, and nothing is logged for it.
+    const ism = await issueAgencyKey(t, { managing_body: 'ISM' });
+    expect(
+      (await t.request(`/v1/agency/procedures/${jub.id}/documents/${document.id}/content`, { headers: auth(ism) }))
+        .status,
+    ).toBe(404);
+
+    const after = await expectJson(await t.request('/v1/me/access-log?limit=100', { headers: citizen }), 200);
+    const fresh = after.data.slice(0, after.data.length - before.data.length);
+    expect(fresh.map((e: { action: string }) => e.action)).toEqual(['document.downloaded', 'procedure.read']);
+    for (const entry of fresh) {
+      expect(entry).toMatchObject({
+        actor: 'agency',
+        agency: { managing_body: 'INSS', office: 'Dirección Provincial del INSS de Madrid' },
+        organization: { id: org.id },
+        member: null,
+      });
+    }
+    expect(fresh[0].resource).toEqual({ type: 'document', id: document.id });
+    expect(fresh[1].resource).toEqual({ type: 'procedure', id: jub.id });
+
+    // The queue shows each procedure whole: every one on the page is an access too.
+    const queue = await expectJson(await t.request('/v1/agency/procedures?limit=100', { headers: auth(inss) }), 200);
+    expect(queue.data.map((p: { id: string }) => p.id)).toContain(jub.id);
+    const listed = await expectJson(await t.request('/v1/me/access-log?limit=1', { headers: citizen }), 200);
+    expect(listed.data[0]).toMatchObject({ actor: 'agency', action: 'procedure.read', resource: { id: jub.id } });
+
+    // The citizen's page says who read, in words.
+    const page = await t.request('/ciudadania/registro', {
+      headers: { cookie: `puente_citizen=${citizen.authorization!.slice('Bearer '.length)}` },
+    });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Personal de INSS (Dirección Provincial del INSS de Madrid)');
   });
 });

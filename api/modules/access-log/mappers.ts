@@ -1,3 +1,4 @@
+import type { ManagingBody } from '../catalog/schemas';
 import type { AccessLogRow } from './queries';
 import type { AccessLogEntryResponse } from './schemas';
 
@@ -8,6 +9,10 @@ export function toAccessLogEntry(row: AccessLogRow): AccessLogEntryResponse {
     occurred_at: row.occurred_at.toISOString(),
     actor: row.actor_type,
     organization: { id: row.organization_id, legal_name: row.organization_name },
+    agency:
+      row.agency_managing_body && row.agency_office
+        ? { managing_body: row.agency_managing_body as ManagingBody, office: row.agency_office }
+        : null,
     member: row.member_id ? { id: row.member_id, name: row.member_name ?? '' } : null,
     delegation_id: row.delegation_id,
     livemode: row.livemode,

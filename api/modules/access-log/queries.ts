@@ -25,6 +25,7 @@ function accessLogRow<W = never>(e: Omit<AccessLogEntry, Who> & { [K in Who]: Ac
     request_id: e.requestId,
     occurred_at: e.at,
     actor_type: e.actorType ?? 'organization',
+    agency_key_id: e.agencyKeyId ?? null,
   };
 }
 
@@ -38,7 +39,10 @@ const COLUMN_LIST = Object.keys(accessLogRow({} as AccessLogEntry)).join(', ');
  */
 export function accessLogInsert(
   sql: Sql,
-  entry: Pick<AccessLogEntry, 'id' | 'action' | 'resourceType' | 'resourceId' | 'requestId' | 'at' | 'actorType'>,
+  entry: Pick<
+    AccessLogEntry,
+    'id' | 'action' | 'resourceType' | 'resourceId' | 'requestId' | 'at' | 'actorType' | 'agencyKeyId'
+  >,
   source: SqlFragment,
 ) {
   const row = accessLogRow<SqlFragment>({
@@ -65,7 +69,7 @@ export function insertAccessLog(sql: Sql, e: AccessLogEntry): Promise<void> {
 
 /**
  * Many entries in one multi-row insert: a batch of the group-committed access log (see
- * `accessLogBatcher`). Twelve parameters a row, so a batch of 256 stays far under PostgreSQL's
+ * `accessLogBatcher`). Thirteen parameters a row, so a batch of 256 stays far under PostgreSQL's
  * 65,535.
  */
 export async function insertAccessLogBatch(sql: Sql, entries: readonly AccessLogEntry[]): Promise<void> {
@@ -86,7 +90,10 @@ export interface AccessLogRow {
   resource_id: string | null;
   request_id: string | null;
   occurred_at: Date;
-  actor_type: 'organization' | 'citizen';
+  actor_type: 'organization' | 'citizen' | 'agency';
+  /** The body and office of the agency key that read (agency entries only). */
+  agency_managing_body: string | null;
+  agency_office: string | null;
   /** The procedure the entry concerns (itself, or its document, notification or requirement), named for the citizen. */
   procedure_name_es: string | null;
   procedure_name_en: string | null;
@@ -111,10 +118,12 @@ export function listAccessLog(
   return sql<AccessLogRow[]>`
     select a.seq::text as seq, a.id, a.delegation_id, a.organization_id, o.legal_name as organization_name, a.member_id, m.name as member_name,
       a.livemode, a.action, a.resource_type, a.resource_id, a.request_id, a.occurred_at, a.actor_type,
+      ak.managing_body as agency_managing_body, ak.office as agency_office,
       pt.name_es as procedure_name_es, pt.name_en as procedure_name_en, p.registry_entry_number as procedure_registry_number
     from access_log a
     join organizations o on o.id = a.organization_id
     left join members m on m.id = a.member_id
+    left join agency_keys ak on ak.id = a.agency_key_id
     left join procedures p on p.citizen_id = a.citizen_id and p.id = case a.resource_type
       when 'procedure' then a.resource_id
       when 'document' then (select d.procedure_id from documents d where d.id = a.resource_id)

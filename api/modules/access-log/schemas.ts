@@ -2,17 +2,22 @@ import { z } from '@hono/zod-openapi';
 
 import { pageSchema, paginationQuery } from '../../http/pagination';
 import { IsoDateSchema } from '../calendar/schemas';
+import { ManagingBodySchema } from '../catalog/schemas';
 
 export const AccessLogEntrySchema = z
   .object({
     id: z.string(),
     object: z.literal('access_log_entry'),
     occurred_at: z.string(),
-    actor: z.enum(['organization', 'citizen']).openapi({
+    actor: z.enum(['organization', 'citizen', 'agency']).openapi({
       description:
-        '`citizen` when the citizen themself downloaded a document or receipt of their own procedure (then `organization` is the one holding it).',
+        '`citizen` when the citizen themself downloaded a document or receipt of their own procedure; `agency` when a caseworker of the body that decides the procedure read it (`agency` says which); in both cases `organization` is the one holding the procedure.',
     }),
     organization: z.object({ id: z.string(), legal_name: z.string() }),
+    agency: z
+      .object({ managing_body: ManagingBodySchema, office: z.string() })
+      .nullable()
+      .openapi({ description: 'The body and office whose caseworker read (agency entries only).' }),
     member: z
       .object({ id: z.string(), name: z.string() })
       .nullable()
@@ -32,6 +37,7 @@ export const AccessLogEntrySchema = z
       occurred_at: '2026-03-02T10:15:03.000Z',
       actor: 'organization',
       organization: { id: 'org_4mT9sQ2xPz8LkV1bN7cW3d', legal_name: 'Gestoría Martínez y Asociados S.L.' },
+      agency: null,
       member: { id: 'mem_8Fq2LwP0sZ4nR7tY1xB5cV', name: 'Lucía Martínez Pardo' },
       delegation_id: 'dlg_3Gh5Jk7Lm9Np1Qr3St5Uv7',
       livemode: true,

@@ -2,13 +2,17 @@ import { type Sql, transaction } from '../../db/sql';
 import { agencyPrincipal } from '../../http/auth';
 import type { App } from '../../http/context';
 import { checkIfMatch, etagOf } from '../../http/etag';
-import { get, ok, optionalJsonBody, post, routesOf } from '../../http/openapi';
+import { fileResponse, get, ok, optionalJsonBody, post, routesOf } from '../../http/openapi';
 import { CREATED_KEY, decodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import type { CalendarSnapshot } from '../../lib/calendar';
+import { newId } from '../../lib/ids';
 import { legalDay } from '../../lib/legal-day';
+import { insertAccessLogBatch } from '../access-log/queries';
+import { documentHeaders } from '../documents/files';
 import { toDocument } from '../documents/mappers';
-import { listDocuments } from '../documents/queries';
+import { findDocument, listDocuments } from '../documents/queries';
+import { DocumentParams } from '../documents/schemas';
 import { toProcedure } from '../procedures/mappers';
 import { findAgencyProcedure, listAgencyQueue, type ProcedureRow } from '../procedures/queries';
 import { ProcedureParams, ProcedureSchema } from '../procedures/schemas';
@@ -31,7 +35,7 @@ const routes = routesOf('Agency', {
     operationId: 'agencyListProcedures',
     summary: 'The back-office queue',
     description:
-      'Live procedures the body of the key decides (`managing_body`), in its community if the key is limited to one, oldest filing first.',
+      "Live procedures the body of the key decides (`managing_body`), in its community if the key is limited to one, oldest filing first. Each procedure on the page is recorded in its citizen's access log as read by the key's body and office.",
     auth: 'agencyRead',
     query: AgencyQueueQuery,
     responses: ok('A page of procedures.', AgencyQueueSchema),
@@ -40,11 +44,22 @@ const routes = routesOf('Agency', {
     operationId: 'agencyRetrieveProcedure',
     summary: 'A procedure with its documents',
     description:
-      "For the managing body's caseworkers: a procedure the body decides, with its form and documents, to review it. Another body's procedure, or one outside the key's community, answers 404. Answers an `ETag`: send it as `If-Match` with an act so that it is refused (412) if the procedure changed since you read it (a colleague's act, the representative's answer).",
+      "For the managing body's caseworkers: a procedure the body decides, with its form and documents, to review it. Another body's procedure, or one outside the key's community, answers 404. The read is recorded in the citizen's access log, naming the key's body and office, before anything is answered. Answers an `ETag`: send it as `If-Match` with an act so that it is refused (412) if the procedure changed since you read it (a colleague's act, the representative's answer).",
     auth: 'agencyRead',
     etag: true,
     params: ProcedureParams,
     responses: ok('The procedure.', AgencyProcedureSchema),
+  }),
+  documentContent: get('/v1/agency/procedures/{id}/documents/{document_id}/content', {
+    operationId: 'agencyDownloadDocument',
+    summary: "Download a document's exact bytes",
+    description:
+      "For the managing body's caseworkers reviewing a procedure it decides: the exact bytes of an uploaded document, with its content type and file name; their SHA-256 digest is the one listed. The download is recorded in the citizen's access log, naming the key's body and office.",
+    auth: 'agencyRead',
+    params: DocumentParams,
+    responses: {
+      200: fileResponse('The file as uploaded.', 'application/pdf', 'image/png', 'image/jpeg'),
+    },
   }),
   admit: post('/v1/agency/procedures/{id}/admit', {
     operationId: 'agencyAdmitProcedure',
@@ -142,11 +157,42 @@ export function registerAgency(app: App): void {
     const { managingBody, region } = agencyPrincipal(c);
     return { managingBody, region };
   };
-  const load = async (c: Parameters<typeof agencyPrincipal>[0], id: string) => {
-    const row = await findAgencyProcedure(c.get('sql'), id, scopeOf(c));
+  const load = async (c: Parameters<typeof agencyPrincipal>[0], sql: Sql, id: string) => {
+    const row = await findAgencyProcedure(sql, id, scopeOf(c));
     if (!row) throw new ProblemError('not_found', "No such procedure in this body's queue.");
     return row;
   };
+  /**
+   * Records in each citizen's access log that the key's body read their procedure (or one of its
+   * documents). It commits before anything is answered: nothing leaves without its entry.
+   */
+  const recordReads = (
+    c: Parameters<typeof agencyPrincipal>[0],
+    sql: Sql,
+    rows: readonly ProcedureRow[],
+    action: 'procedure.read' | 'document.downloaded',
+    resource?: { type: 'document'; id: string },
+  ) =>
+    rows.length === 0
+      ? Promise.resolve()
+      : insertAccessLogBatch(
+          sql,
+          rows.map((row) => ({
+            id: newId('acl'),
+            citizenId: row.citizen_id,
+            delegationId: row.delegation_id,
+            organizationId: row.organization_id,
+            memberId: null,
+            livemode: row.livemode,
+            action,
+            resourceType: resource?.type ?? 'procedure',
+            resourceId: resource?.id ?? row.id,
+            requestId: c.get('requestId') ?? null,
+            at: c.get('deps').clock.now(),
+            actorType: 'agency' as const,
+            agencyKeyId: agencyPrincipal(c).agencyKeyId,
+          })),
+        );
   const calendar = (c: Parameters<typeof agencyPrincipal>[0]) => c.get('deps').calendar.ensure(c.get('sql'));
   /**
    * An act on a procedure of the key's body. In one transaction: the procedure locked and found in
@@ -182,6 +228,7 @@ export function registerAgency(app: App): void {
     });
     const today = legalDay(c.get('deps').clock.now());
     const cal = await calendar(c);
+    await recordReads(c, c.get('sql'), rows.slice(0, limit), 'procedure.read');
     return c.json(
       toPage(
         rows,
@@ -195,8 +242,12 @@ export function registerAgency(app: App): void {
   });
 
   app.openapi(routes.retrieve, async (c) => {
-    const row = await load(c, c.req.valid('param').id);
-    const documents = await listDocuments(c.get('sql'), row.id);
+    const id = c.req.valid('param').id;
+    const { row, documents } = await transaction(c.get('sql'), async (tx) => {
+      const row = await load(c, tx, id);
+      await recordReads(c, tx, [row], 'procedure.read');
+      return { row, documents: await listDocuments(tx, row.id) };
+    });
     c.header('etag', etagOf(row.id, row.version));
     return c.json(
       {
@@ -205,6 +256,21 @@ export function registerAgency(app: App): void {
       },
       200,
     );
+  });
+
+  app.openapi(routes.documentContent, async (c) => {
+    const { id, document_id } = c.req.valid('param');
+    const sql = c.get('sql');
+    const document = await transaction(sql, async (tx) => {
+      const row = await load(c, tx, id);
+      const document = await findDocument(tx, row.id, document_id);
+      if (!document) throw new ProblemError('not_found', 'No such document in this procedure.');
+      await recordReads(c, tx, [row], 'document.downloaded', { type: 'document', id: document.id });
+      return document;
+    });
+    const bytes = await c.get('deps').documents.get(sql, document.storage_key);
+    if (!bytes) throw new Error(`document ${document.id} has no stored content`);
+    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, documentHeaders(document, bytes.length));
   });
 
   app.openapi(routes.admit, async (c) => {

@@ -27,7 +27,12 @@ export function accessLogCells(lang: Lang, row: AccessLogRow): AccessLogCells {
   return {
     when: formatMadridTime(lang, row.occurred_at),
     organization: row.organization_name,
-    person: row.actor_type === 'citizen' ? t.actorYou : (row.member_name ?? t.unknownMember),
+    person:
+      row.actor_type === 'citizen'
+        ? t.actorYou
+        : row.actor_type === 'agency'
+          ? t.actorCaseworker(row.agency_managing_body ?? '', row.agency_office ?? '')
+          : (row.member_name ?? t.unknownMember),
     action: actionText(t, row.action),
     about: aboutText(lang, row),
   };

@@ -327,6 +327,7 @@ const es = {
   otherTimelineAction: (code: string) => `Otro paso (${code})`,
   actorAgency: 'La Administración',
   actorYou: 'Usted',
+  actorCaseworker: (body: string, office: string) => `Personal de ${body} (${office}), que resuelve el expediente`,
   actorSystem: 'Puente',
   backToProcedures: 'Volver a Mis trámites',
   documentKinds: {
@@ -695,6 +696,7 @@ const en: Messages = {
   otherTimelineAction: (code: string) => `Other step (${code})`,
   actorAgency: 'The administration',
   actorYou: 'You',
+  actorCaseworker: (body: string, office: string) => `Staff of ${body} (${office}), which decides the case`,
   actorSystem: 'Puente',
   backToProcedures: 'Back to My procedures',
   documentKinds: {

@@ -39,3 +39,21 @@ export function contentDisposition(filename: string): string {
   const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
 }
+
+/**
+ * The headers a document's exact bytes are sent with: its type, length and file name, no sniffing,
+ * and its SHA-256 digest (RFC 3230) as listed.
+ */
+export function documentHeaders(
+  document: { content_type: string; filename: string; sha256: string },
+  length: number,
+): Record<string, string> {
+  const digest = (document.sha256.match(/../g) ?? []).map((h) => parseInt(h, 16));
+  return {
+    'content-type': document.content_type,
+    'content-length': String(length),
+    'content-disposition': contentDisposition(document.filename),
+    'x-content-type-options': 'nosniff',
+    digest: `sha-256=${btoa(String.fromCharCode(...digest))}`,
+  };
+}

@@ -5,7 +5,7 @@ import { created, fileResponse, get, ok, post, routesOf } from '../../http/opena
 import { ProblemError } from '../../http/problem';
 import { consentedRead, consentedWrite, type ConsentNeed } from '../consent/gate';
 import { ProcedureParams } from '../procedures/schemas';
-import { contentDisposition } from './files';
+import { documentHeaders } from './files';
 import { toDocument } from './mappers';
 import {
   documentExists,
@@ -124,12 +124,6 @@ export function registerDocuments(app: App): void {
       ? new Uint8Array(document.content)
       : await c.get('deps').documents.get(sql, document.storage_key);
     if (!bytes) throw new Error(`document ${document.id} has no stored content`);
-    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
-      'content-type': document.content_type,
-      'content-length': String(bytes.length),
-      'content-disposition': contentDisposition(document.filename),
-      'x-content-type-options': 'nosniff',
-      digest: `sha-256=${btoa(String.fromCharCode(...(document.sha256.match(/../g) ?? []).map((h) => parseInt(h, 16))))}`,
-    });
+    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, documentHeaders(document, bytes.length));
   });
 }

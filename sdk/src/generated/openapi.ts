@@ -718,7 +718,7 @@ export interface paths {
         };
         /**
          * The back-office queue
-         * @description Live procedures the body of the key decides (`managing_body`), in its community if the key is limited to one, oldest filing first.
+         * @description Live procedures the body of the key decides (`managing_body`), in its community if the key is limited to one, oldest filing first. Each procedure on the page is recorded in its citizen's access log as read by the key's body and office.
          */
         get: operations["agencyListProcedures"];
         put?: never;
@@ -738,9 +738,29 @@ export interface paths {
         };
         /**
          * A procedure with its documents
-         * @description For the managing body's caseworkers: a procedure the body decides, with its form and documents, to review it. Another body's procedure, or one outside the key's community, answers 404. Answers an `ETag`: send it as `If-Match` with an act so that it is refused (412) if the procedure changed since you read it (a colleague's act, the representative's answer).
+         * @description For the managing body's caseworkers: a procedure the body decides, with its form and documents, to review it. Another body's procedure, or one outside the key's community, answers 404. The read is recorded in the citizen's access log, naming the key's body and office, before anything is answered. Answers an `ETag`: send it as `If-Match` with an act so that it is refused (412) if the procedure changed since you read it (a colleague's act, the representative's answer).
          */
         get: operations["agencyRetrieveProcedure"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/agency/procedures/{id}/documents/{document_id}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a document's exact bytes
+         * @description For the managing body's caseworkers reviewing a procedure it decides: the exact bytes of an uploaded document, with its content type and file name; their SHA-256 digest is the one listed. The download is recorded in the citizen's access log, naming the key's body and office.
+         */
+        get: operations["agencyDownloadDocument"];
         put?: never;
         post?: never;
         delete?: never;
@@ -5979,6 +5999,7 @@ export interface components {
          *         "id": "org_4mT9sQ2xPz8LkV1bN7cW3d",
          *         "legal_name": "Gestoría Martínez y Asociados S.L."
          *       },
+         *       "agency": null,
          *       "member": {
          *         "id": "mem_8Fq2LwP0sZ4nR7tY1xB5cV",
          *         "name": "Lucía Martínez Pardo"
@@ -5999,14 +6020,19 @@ export interface components {
             object: "access_log_entry";
             occurred_at: string;
             /**
-             * @description `citizen` when the citizen themself downloaded a document or receipt of their own procedure (then `organization` is the one holding it).
+             * @description `citizen` when the citizen themself downloaded a document or receipt of their own procedure; `agency` when a caseworker of the body that decides the procedure read it (`agency` says which); in both cases `organization` is the one holding the procedure.
              * @enum {string}
              */
-            actor: "organization" | "citizen";
+            actor: "organization" | "citizen" | "agency";
             organization: {
                 id: string;
                 legal_name: string;
             };
+            /** @description The body and office whose caseworker read (agency entries only). */
+            agency: {
+                managing_body: components["schemas"]["ManagingBody"];
+                office: string;
+            } | null;
             /** @description The professional who acted. */
             member: {
                 id: string;
@@ -10584,6 +10610,86 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AgencyProcedure"];
+                };
+            };
+            /** @description Problem. Possible codes: `validation_failed`. */
+            400: {
+                headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unauthorized`. */
+            401: {
+                headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `not_found`. */
+            404: {
+                headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `rate_limited`. */
+            429: {
+                headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `internal`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    agencyDownloadDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                document_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file as uploaded. */
+            200: {
+                headers: {
+                    "Request-Id": components["headers"]["Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": Blob;
+                    "image/png": Blob;
+                    "image/jpeg": Blob;
                 };
             };
             /** @description Problem. Possible codes: `validation_failed`. */

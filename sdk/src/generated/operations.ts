@@ -28,6 +28,7 @@ export const OPERATIONS = {
   agencyAdmitProcedure: { method: 'POST', path: '/v1/agency/procedures/{id}/admit' },
   agencyDeclareLapse: { method: 'POST', path: '/v1/agency/procedures/{id}/lapse-declaration', body: 'json' },
   agencyDeclareWithdrawal: { method: 'POST', path: '/v1/agency/procedures/{id}/withdrawal-declaration', body: 'json' },
+  agencyDownloadDocument: { method: 'GET', path: '/v1/agency/procedures/{id}/documents/{document_id}/content', binary: true },
   agencyIssueRequirement: { method: 'POST', path: '/v1/agency/procedures/{id}/requirements', body: 'json' },
   agencyListProcedures: { method: 'GET', path: '/v1/agency/procedures', query: true, paginated: true },
   agencyResolveProcedure: { method: 'POST', path: '/v1/agency/procedures/{id}/resolve', body: 'json' },
@@ -134,6 +135,7 @@ export const operationMethods = {
   agencyAdmitProcedure: 'agency.admitProcedure',
   agencyDeclareLapse: 'agency.declareLapse',
   agencyDeclareWithdrawal: 'agency.declareWithdrawal',
+  agencyDownloadDocument: 'agency.downloadDocument',
   agencyIssueRequirement: 'agency.issueRequirement',
   agencyListProcedures: 'agency.listProcedures',
   agencyResolveProcedure: 'agency.resolveProcedure',
@@ -557,17 +559,24 @@ export interface Resources {
     /**
      * The back-office queue
      *
-     * Live procedures the body of the key decides (`managing_body`), in its community if the key is limited to one, oldest filing first.
+     * Live procedures the body of the key decides (`managing_body`), in its community if the key is limited to one, oldest filing first. Each procedure on the page is recorded in its citizen's access log as read by the key's body and office.
      * @see operation `agencyListProcedures`
      */
     listProcedures(query?: Query<'agencyListProcedures'>, options?: RequestOptions): PagePromise<Result<'agencyListProcedures'>>;
     /**
      * A procedure with its documents
      *
-     * For the managing body's caseworkers: a procedure the body decides, with its form and documents, to review it. Another body's procedure, or one outside the key's community, answers 404. Answers an `ETag`: send it as `If-Match` with an act so that it is refused (412) if the procedure changed since you read it (a colleague's act, the representative's answer).
+     * For the managing body's caseworkers: a procedure the body decides, with its form and documents, to review it. Another body's procedure, or one outside the key's community, answers 404. The read is recorded in the citizen's access log, naming the key's body and office, before anything is answered. Answers an `ETag`: send it as `If-Match` with an act so that it is refused (412) if the procedure changed since you read it (a colleague's act, the representative's answer).
      * @see operation `agencyRetrieveProcedure`
      */
     retrieveProcedure(id: string, options?: RequestOptions): Promise<Result<'agencyRetrieveProcedure'>>;
+    /**
+     * Download a document's exact bytes
+     *
+     * For the managing body's caseworkers reviewing a procedure it decides: the exact bytes of an uploaded document, with its content type and file name; their SHA-256 digest is the one listed. The download is recorded in the citizen's access log, naming the key's body and office.
+     * @see operation `agencyDownloadDocument`
+     */
+    downloadDocument(id: string, documentId: string, options?: RequestOptions): Promise<Response>;
     /**
      * Admit for review
      *
