@@ -99,9 +99,11 @@ export function configFromEnv(env: EnvSource, overrides: Partial<Config> = {}): 
   const mode = oneOf(env, 'PUENTE_ENV', ['development', 'test', 'production'] as const, 'development');
   const port = String(port_(env));
   const logLevel = oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'] as const, 'info');
+  const secret = secretKey(env, mode);
+  const base = baseUrl(env, port, mode);
   return checked({
     env: mode,
-    baseUrl: baseUrl(env, port),
+    baseUrl: base,
     adminToken: optionalToken(env, 'PUENTE_ADMIN_TOKEN', 32),
     logLevel: logLevel as Config['logLevel'],
     maxJsonBodyBytes: positiveInt(env, 'PUENTE_MAX_JSON_BYTES', 1_048_576),
@@ -113,10 +115,10 @@ export function configFromEnv(env: EnvSource, overrides: Partial<Config> = {}): 
       limit: positiveInt(env, 'PUENTE_REGISTRATION_RATE_LIMIT', 20),
       windowSeconds: positiveInt(env, 'PUENTE_REGISTRATION_RATE_LIMIT_WINDOW', 3600, MAX_RATE_LIMIT_WINDOW),
     },
-    secretKey: secretKey(env, mode),
+    secretKey: secret,
     consent: {
-      issuer: baseUrl(env, port),
-      audience: `${baseUrl(env, port)}/v1`,
+      issuer: base,
+      audience: `${base}/v1`,
       defaultLifetimeSeconds: positiveInt(env, 'PUENTE_CONSENT_TOKEN_TTL', 600),
       maxLifetimeSeconds: 3600,
     },
@@ -151,7 +153,7 @@ export function configFromEnv(env: EnvSource, overrides: Partial<Config> = {}): 
     background: flag(env, 'PUENTE_BACKGROUND', true),
     trustProxy: flag(env, 'PUENTE_TRUST_PROXY', false),
     metricsToken: optionalToken(env, 'PUENTE_METRICS_TOKEN', 16),
-    avisos: avisosConfig(env, mode, baseUrl(env, port)),
+    avisos: avisosConfig(env, mode, base),
     ...overrides,
   });
 }
@@ -235,15 +237,44 @@ function avisoLease(env: EnvSource): number {
 }
 
 function hostOf(base: string): string {
-  try {
-    return new URL(base).hostname;
-  } catch {
-    throw new ConfigError('PUENTE_BASE_URL', 'PUENTE_BASE_URL must be an absolute URL with its scheme (https://…)');
-  }
+  return new URL(base).hostname;
 }
 
-function baseUrl(env: EnvSource, port: string): string {
-  return (env.PUENTE_BASE_URL ?? `http://localhost:${port}`).replace(/\/$/, '');
+/**
+ * The public URL citizens and firms reach this service at: every link sent to a citizen, the
+ * consent tokens' issuer and audience and the mail sender derive from it. Outside production it
+ * defaults to localhost; in production a default would send citizens there, so it is required.
+ */
+function baseUrl(env: EnvSource, port: string, mode: Environment): string {
+  const raw = env.PUENTE_BASE_URL;
+  if (raw === undefined || raw === '') {
+    if (mode === 'production')
+      throw new ConfigError(
+        'PUENTE_BASE_URL',
+        'PUENTE_BASE_URL is required in production: the public URL of this service (https://…), used in the links sent to citizens and in consent tokens',
+      );
+    return `http://localhost:${port}`;
+  }
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (
+    !url ||
+    (url.protocol !== 'https:' && url.protocol !== 'http:') ||
+    !url.hostname ||
+    url.username ||
+    url.password ||
+    url.search ||
+    url.hash
+  )
+    throw new ConfigError(
+      'PUENTE_BASE_URL',
+      'PUENTE_BASE_URL must be an http:// or https:// URL with a host and no query (https://…)',
+    );
+  return raw.replace(/\/$/, '');
 }
 
 function required(env: EnvSource, name: string): string {

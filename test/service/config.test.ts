@@ -49,7 +49,11 @@ describe('configuration in one place', () => {
     expect(configFromEnv({ PUENTE_DEV_IDP: 'true' }).devIdentityProvider).toBe(true);
     expect(configFromEnv({ PUENTE_DEV_IDP: '0' }).devIdentityProvider).toBe(false);
     expect(configFromEnv({ PUENTE_DEV_IDP: 'false' }).devIdentityProvider).toBe(false);
-    const production = { PUENTE_ENV: 'production', PUENTE_SECRET_KEY: 'x'.repeat(32) };
+    const production = {
+      PUENTE_ENV: 'production',
+      PUENTE_SECRET_KEY: 'x'.repeat(32),
+      PUENTE_BASE_URL: 'https://puente.example.es',
+    };
     expect(configFromEnv(production).devIdentityProvider).toBe(false);
     expect(configFromEnv({ ...production, PUENTE_DEV_IDP: 'false' }).devIdentityProvider).toBe(false);
   });
@@ -76,7 +80,11 @@ describe('configuration in one place', () => {
   });
 
   it('never lets the development identity provider, which signs anyone in as any DNI, run in production', () => {
-    const production = { PUENTE_ENV: 'production', PUENTE_SECRET_KEY: 'a-production-secret-of-32-characters-at-least' };
+    const production = {
+      PUENTE_ENV: 'production',
+      PUENTE_SECRET_KEY: 'a-production-secret-of-32-characters-at-least',
+      PUENTE_BASE_URL: 'https://puente.example.es',
+    };
     expect(configFromEnv(production).devIdentityProvider).toBe(false);
     expect(configFromEnv({ ...production, PUENTE_DEV_IDP: '0' }).devIdentityProvider).toBe(false);
     const refused = failure({ ...production, PUENTE_DEV_IDP: '1' });
@@ -85,6 +93,32 @@ describe('configuration in one place', () => {
     // Outside production it is on unless turned off.
     expect(configFromEnv({ PUENTE_ENV: 'test' }).devIdentityProvider).toBe(true);
     expect(configFromEnv({ PUENTE_ENV: 'test', PUENTE_DEV_IDP: '0' }).devIdentityProvider).toBe(false);
+  });
+
+  it('requires PUENTE_BASE_URL in production, and an http(s) URL with a host wherever it is set', () => {
+    const production = { PUENTE_ENV: 'production', PUENTE_SECRET_KEY: 'a-production-secret-of-32-characters-at-least' };
+    const missing = failure(production);
+    expect(missing.variable).toBe('PUENTE_BASE_URL');
+    expect(missing.message).toContain('required in production');
+    const set = configFromEnv({ ...production, PUENTE_BASE_URL: 'https://puente.example.es/' });
+    expect(set.baseUrl).toBe('https://puente.example.es');
+    expect(set.consent).toMatchObject({
+      issuer: 'https://puente.example.es',
+      audience: 'https://puente.example.es/v1',
+    });
+    expect(set.avisos.mailFrom).toBe('Puente <avisos@puente.example.es>');
+    // Outside production, links point at this machine unless it is set.
+    expect(configFromEnv({ PORT: '8080' }).baseUrl).toBe('http://localhost:8080');
+    for (const value of [
+      'localhost:3000',
+      'puente.example.es',
+      'ftp://puente.example.es',
+      'https://',
+      'http://x/?a=1',
+    ]) {
+      expect(failure({ PUENTE_BASE_URL: value }).variable, value).toBe('PUENTE_BASE_URL');
+      expect(failure({ ...production, PUENTE_BASE_URL: value }).variable, value).toBe('PUENTE_BASE_URL');
+    }
   });
 
   it('never repeats a database URL or a secret in the message', () => {
