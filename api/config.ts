@@ -119,7 +119,8 @@ export function configFromEnv(env: EnvSource, overrides: Partial<Config> = {}): 
     consent: {
       issuer: base,
       audience: `${base}/v1`,
-      defaultLifetimeSeconds: positiveInt(env, 'PUENTE_CONSENT_TOKEN_TTL', 600),
+      // The bounds a firm may ask for when it mints one (`lifetime_seconds`).
+      defaultLifetimeSeconds: positiveInt(env, 'PUENTE_CONSENT_TOKEN_TTL', 600, 3600, 60),
       maxLifetimeSeconds: 3600,
     },
     delegationRequestTtlDays: positiveInt(env, 'PUENTE_DELEGATION_REQUEST_TTL_DAYS', 21),
@@ -299,13 +300,14 @@ function secretKey(env: EnvSource, mode: Environment): string {
 /** Rate-limit windows last a day at most: the scheduler deletes the rows of windows older than that. */
 export const MAX_RATE_LIMIT_WINDOW = 86_400;
 
-function positiveInt(env: EnvSource, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+function positiveInt(env: EnvSource, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER, min = 1): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value <= 0)
     throw new ConfigError(name, `${name} must be a positive integer (got "${raw}")`);
   if (value > max) throw new ConfigError(name, `${name} must be at most ${max} (got "${raw}")`);
+  if (value < min) throw new ConfigError(name, `${name} must be at least ${min} (got "${raw}")`);
   return value;
 }
 

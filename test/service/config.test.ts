@@ -74,9 +74,19 @@ describe('configuration in one place', () => {
     [{ PUENTE_RATE_LIMIT_WINDOW: '86401' }, 'PUENTE_RATE_LIMIT_WINDOW'],
     [{ PUENTE_REGISTRATION_RATE_LIMIT_WINDOW: '172800' }, 'PUENTE_REGISTRATION_RATE_LIMIT_WINDOW'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ PUENTE_CONSENT_TOKEN_TTL: '86400' }, 'PUENTE_CONSENT_TOKEN_TTL'],
+    [{ PUENTE_CONSENT_TOKEN_TTL: '3601' }, 'PUENTE_CONSENT_TOKEN_TTL'],
+    [{ PUENTE_CONSENT_TOKEN_TTL: '59' }, 'PUENTE_CONSENT_TOKEN_TTL'],
+    [{ PUENTE_CONSENT_TOKEN_TTL: '5' }, 'PUENTE_CONSENT_TOKEN_TTL'],
     [{ PUENTE_ENV: 'production' }, 'PUENTE_SECRET_KEY'],
   ])('refuses %o, naming %s', (env, variable) => {
     expect(failure(env).variable).toBe(variable);
+  });
+
+  it('takes a default consent-token lifetime within what a firm may ask for: 60 to 3600 seconds', () => {
+    expect(configFromEnv({}).consent.defaultLifetimeSeconds).toBe(600);
+    expect(configFromEnv({ PUENTE_CONSENT_TOKEN_TTL: '60' }).consent.defaultLifetimeSeconds).toBe(60);
+    expect(configFromEnv({ PUENTE_CONSENT_TOKEN_TTL: '3600' }).consent.defaultLifetimeSeconds).toBe(3600);
   });
 
   it('never lets the development identity provider, which signs anyone in as any DNI, run in production', () => {
