@@ -125,16 +125,7 @@ export function configFromEnv(env: EnvSource, overrides: Partial<Config> = {}): 
     },
     delegationRequestTtlDays: positiveInt(env, 'PUENTE_DELEGATION_REQUEST_TTL_DAYS', 21),
     batchLeaseSeconds: positiveInt(env, 'PUENTE_BATCH_LEASE_SECONDS', 60),
-    oidc: env.PUENTE_OIDC_ISSUER
-      ? {
-          issuer: env.PUENTE_OIDC_ISSUER,
-          audience: required(env, 'PUENTE_OIDC_AUDIENCE'),
-          jwksUrl: required(env, 'PUENTE_OIDC_JWKS_URL'),
-          idNumberClaim: env.PUENTE_OIDC_ID_CLAIM ?? 'dni',
-          nameClaim: env.PUENTE_OIDC_NAME_CLAIM ?? 'name',
-          algorithms: (env.PUENTE_OIDC_ALGORITHMS ?? 'RS256,ES256,EdDSA').split(',').map((a) => a.trim()),
-        }
-      : undefined,
+    oidc: oidcConfig(env, mode),
     devIdentityProvider: devIdentityProvider(env, mode),
     webhooks: {
       requireHttps: mode === 'production',
@@ -278,9 +269,58 @@ function baseUrl(env: EnvSource, port: string, mode: Environment): string {
   return raw.replace(/\/$/, '');
 }
 
-function required(env: EnvSource, name: string): string {
+const OIDC_VARIABLES = [
+  'PUENTE_OIDC_ISSUER',
+  'PUENTE_OIDC_AUDIENCE',
+  'PUENTE_OIDC_JWKS_URL',
+  'PUENTE_OIDC_ID_CLAIM',
+  'PUENTE_OIDC_NAME_CLAIM',
+  'PUENTE_OIDC_ALGORITHMS',
+] as const;
+
+/** Signatures an identity provider makes with a private key; never `none` or a shared secret (HS*). */
+const OIDC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+
+/**
+ * The citizens' identity provider: all of issuer, audience and JWKS URL, or none of them (a part
+ * of it would be ignored, and citizens could not sign in without anyone being told why).
+ */
+function oidcConfig(env: EnvSource, mode: Environment): Config['oidc'] {
+  if (!OIDC_VARIABLES.some((name) => env[name])) return undefined;
+  const issuer = required(env, 'PUENTE_OIDC_ISSUER', 'with any other PUENTE_OIDC_ variable');
+  const audience = required(env, 'PUENTE_OIDC_AUDIENCE', 'with PUENTE_OIDC_ISSUER');
+  const jwksUrl = required(env, 'PUENTE_OIDC_JWKS_URL', 'with PUENTE_OIDC_ISSUER');
+  let url: URL | undefined;
+  try {
+    url = new URL(jwksUrl);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'https:' && (mode === 'production' || url.protocol !== 'http:')))
+    throw new ConfigError(
+      'PUENTE_OIDC_JWKS_URL',
+      'PUENTE_OIDC_JWKS_URL must be an https URL (http is allowed outside production)',
+    );
+  const algorithms = (env.PUENTE_OIDC_ALGORITHMS || 'RS256,ES256,EdDSA').split(',').map((a) => a.trim());
+  const refused = algorithms.find((a) => !OIDC_ALGORITHMS.includes(a));
+  if (refused !== undefined)
+    throw new ConfigError(
+      'PUENTE_OIDC_ALGORITHMS',
+      `PUENTE_OIDC_ALGORITHMS must list asymmetric signature algorithms only (${OIDC_ALGORITHMS.join(', ')}; got "${refused}")`,
+    );
+  return {
+    issuer,
+    audience,
+    jwksUrl,
+    idNumberClaim: env.PUENTE_OIDC_ID_CLAIM || 'dni',
+    nameClaim: env.PUENTE_OIDC_NAME_CLAIM || 'name',
+    algorithms,
+  };
+}
+
+function required(env: EnvSource, name: string, when?: string): string {
   const value = env[name];
-  if (!value) throw new ConfigError(name, `${name} is required`);
+  if (!value) throw new ConfigError(name, `${name} is required${when ? ` ${when}` : ''}`);
   return value;
 }
 

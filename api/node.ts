@@ -19,6 +19,9 @@ async function main(): Promise<void> {
   boundHeapGrowth();
   const config = configFromProcessEnv();
   const logger = jsonLogger(config.logLevel);
+  // Citizen sign-in may be run elsewhere, so it is not required: but say so once.
+  if (config.env === 'production' && !config.oidc && !config.devIdentityProvider)
+    logger.log('warn', 'citizens cannot sign in: no identity provider is configured (PUENTE_OIDC_ISSUER)', {});
   const database = await openDatabase(config);
   await migrate(database, logger, config);
   const demo = config.env === 'production' ? undefined : await ensureDemoOrganization(database.sql, new Date());

@@ -1,6 +1,14 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, type JWTPayload, jwtVerify } from 'jose';
+import {
+  createRemoteJWKSet,
+  decodeJwt,
+  decodeProtectedHeader,
+  errors,
+  type JWTPayload,
+  jwtVerify,
+  type JWTVerifyGetKey,
+} from 'jose';
 
 import type { Config } from '../config';
 import { BoundedMap } from '../lib/bounded-map';
@@ -359,7 +367,40 @@ export function devIssuer(config: Config): string {
   return `${config.baseUrl}/dev-idp`;
 }
 
-const remoteKeySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
+/** The identity provider's key set (fetched and cached by jose), and whether fetching it fails. */
+const remoteKeySets = new Map<string, { keySet: ReturnType<typeof createRemoteJWKSet>; failing: boolean }>();
+
+/**
+ * The key of an ID token of the configured identity provider. The token is refused either way
+ * when its key set cannot be fetched (network, timeout, an answer that is not a key set), but the
+ * operator is told: once, at warn, until a key is fetched again. A token naming a key the set does
+ * not have is the token's fault, not the provider's.
+ */
+function providerKey(c: Context<AppEnv>, jwksUrl: string): JWTVerifyGetKey {
+  const keys = remoteKeySets.get(jwksUrl) ?? { keySet: createRemoteJWKSet(new URL(jwksUrl)), failing: false };
+  remoteKeySets.set(jwksUrl, keys);
+  return async (header, token) => {
+    try {
+      const key = await keys.keySet(header, token);
+      keys.failing = false;
+      return key;
+    } catch (error) {
+      const tokensFault = error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys;
+      if (!tokensFault && !keys.failing) {
+        keys.failing = true;
+        const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
+        // The provider's host and what failed: nothing of the token.
+        c.get('deps').logger.log('warn', "citizens' identity provider keys cannot be fetched: ID tokens are refused", {
+          jwks_host: new URL(jwksUrl).host,
+          error: error instanceof Error ? error.name : 'unknown',
+          message: error instanceof Error ? error.message : null,
+          code: typeof cause?.code === 'string' ? cause.code : null,
+        });
+      }
+      throw error;
+    }
+  };
+}
 
 function citizenRejected(detail: string): ProblemError {
   return new ProblemError('citizen_token_invalid', detail, {
@@ -403,12 +444,7 @@ export async function verifyCitizenToken(
       nameClaim = 'name';
     } else if (config.oidc && issuer === config.oidc.issuer) {
       const oidc = config.oidc;
-      let keySet = remoteKeySets.get(oidc.jwksUrl);
-      if (!keySet) {
-        keySet = createRemoteJWKSet(new URL(oidc.jwksUrl));
-        remoteKeySets.set(oidc.jwksUrl, keySet);
-      }
-      ({ payload } = await jwtVerify(token, keySet, {
+      ({ payload } = await jwtVerify(token, providerKey(c, oidc.jwksUrl), {
         algorithms: oidc.algorithms,
         issuer: oidc.issuer,
         audience: oidc.audience,

@@ -131,6 +131,51 @@ describe('configuration in one place', () => {
     }
   });
 
+  it("takes the citizens' identity provider whole, with a JWKS URL and asymmetric algorithms only", () => {
+    const oidc = {
+      PUENTE_OIDC_ISSUER: 'https://idp.example.es',
+      PUENTE_OIDC_AUDIENCE: 'puente',
+      PUENTE_OIDC_JWKS_URL: 'https://idp.example.es/jwks.json',
+    };
+    const production = {
+      PUENTE_ENV: 'production',
+      PUENTE_SECRET_KEY: 'a-production-secret-of-32-characters-at-least',
+      PUENTE_BASE_URL: 'https://puente.example.es',
+    };
+    expect(configFromEnv(oidc).oidc).toEqual({
+      issuer: 'https://idp.example.es',
+      audience: 'puente',
+      jwksUrl: 'https://idp.example.es/jwks.json',
+      idNumberClaim: 'dni',
+      nameClaim: 'name',
+      algorithms: ['RS256', 'ES256', 'EdDSA'],
+    });
+    expect(configFromEnv({ ...oidc, PUENTE_OIDC_ALGORITHMS: 'PS256, ES384' }).oidc?.algorithms).toEqual([
+      'PS256',
+      'ES384',
+    ]);
+    // Not required, in production either: citizens may sign in elsewhere.
+    expect(configFromEnv(production).oidc).toBeUndefined();
+    expect(configFromEnv({ ...production, ...oidc }).oidc?.issuer).toBe('https://idp.example.es');
+    // http only outside production.
+    expect(configFromEnv({ ...oidc, PUENTE_OIDC_JWKS_URL: 'http://127.0.0.1:8080/jwks' }).oidc?.jwksUrl).toBe(
+      'http://127.0.0.1:8080/jwks',
+    );
+    const cases: Array<[Record<string, string>, string]> = [
+      [{ PUENTE_OIDC_AUDIENCE: 'puente', PUENTE_OIDC_JWKS_URL: oidc.PUENTE_OIDC_JWKS_URL }, 'PUENTE_OIDC_ISSUER'],
+      [{ PUENTE_OIDC_ALGORITHMS: 'RS256' }, 'PUENTE_OIDC_ISSUER'],
+      [{ PUENTE_OIDC_ISSUER: oidc.PUENTE_OIDC_ISSUER }, 'PUENTE_OIDC_AUDIENCE'],
+      [{ ...oidc, PUENTE_OIDC_JWKS_URL: '' }, 'PUENTE_OIDC_JWKS_URL'],
+      [{ ...oidc, PUENTE_OIDC_JWKS_URL: 'not a url' }, 'PUENTE_OIDC_JWKS_URL'],
+      [{ ...oidc, PUENTE_OIDC_JWKS_URL: 'ftp://idp.example.es/jwks.json' }, 'PUENTE_OIDC_JWKS_URL'],
+      [{ ...production, ...oidc, PUENTE_OIDC_JWKS_URL: 'http://idp.example.es/jwks.json' }, 'PUENTE_OIDC_JWKS_URL'],
+      [{ ...oidc, PUENTE_OIDC_ALGORITHMS: 'none,HS256' }, 'PUENTE_OIDC_ALGORITHMS'],
+      [{ ...oidc, PUENTE_OIDC_ALGORITHMS: 'RS256,HS512' }, 'PUENTE_OIDC_ALGORITHMS'],
+      [{ ...oidc, PUENTE_OIDC_ALGORITHMS: 'RS256,' }, 'PUENTE_OIDC_ALGORITHMS'],
+    ];
+    for (const [env, variable] of cases) expect(failure(env).variable, JSON.stringify(env)).toBe(variable);
+  });
+
   it('never repeats a database URL or a secret in the message', () => {
     const url = failure({ DATABASE_URL: 'not a url with secret-password' });
     expect(url.message).not.toContain('secret-password');

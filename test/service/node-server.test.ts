@@ -30,3 +30,23 @@ describe('npm start on the embedded default', () => {
     expect(again.code).toBe(0);
   }, 150_000);
 });
+
+describe('npm start in production', () => {
+  it('says once, at start, that citizens cannot sign in when no identity provider is configured', async () => {
+    const server = await startServer({
+      PUENTE_DATA_DIR: join(dataDir, 'production'),
+      PUENTE_ENV: 'production',
+      PUENTE_SECRET_KEY: 'a-production-secret-of-32-characters-at-least',
+      PUENTE_BASE_URL: 'https://puente.example.es',
+    });
+    const stopped = await server.stop('SIGTERM');
+    expect(stopped.code).toBe(0);
+    const warnings = server
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line))
+      .filter((line) => line.level === 'warn');
+    expect(warnings).toEqual([expect.objectContaining({ msg: expect.stringContaining('citizens cannot sign in') })]);
+  }, 150_000);
+});
