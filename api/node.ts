@@ -9,7 +9,7 @@ import { ensureDemoOrganization } from './modules/organizations/demo';
 import { startBackgroundWork } from './node/background';
 import { boundHeapGrowth } from './node/heap';
 import { nodeMetrics } from './node/metrics';
-import { exitWithStartupError, migrate, nodeDeps, openDatabase } from './node/runtime';
+import { exitWithStartupError, listenError, migrate, nodeDeps, openDatabase } from './node/runtime';
 
 const SHUTDOWN_GRACE_MS = 4_000;
 /** Past this, the process exits whatever is still closing (a hung socket, a stuck close). */
@@ -53,6 +53,14 @@ async function main(): Promise<void> {
       );
     process.stdout.write(`\n${lines.join('\n')}\n\n`);
   }) as Server;
+  // A port in use or a host that is not this machine's: one line naming it, after stopping what started.
+  server.once('error', (error: NodeJS.ErrnoException) => {
+    void (async () => {
+      await background?.stop().catch(() => {});
+      await database.close().catch(() => {});
+      exitWithStartupError(listenError(error, { variable: 'PORT', value: port }, { variable: 'HOST', value: host }));
+    })();
+  });
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -92,6 +92,31 @@ async function nodeResolveHost(hostname: string): Promise<string[]> {
   }
 }
 
+/** A variable of the configuration and the value it was read as. */
+type Setting = { variable: string; value: string | number };
+
+/**
+ * Why a server could not listen, naming the variable at fault: the port (taken, or privileged) or
+ * the host (no address of this machine). Other errors as they are.
+ */
+export function listenError(error: NodeJS.ErrnoException, port: Setting, host: Setting): Error {
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return new ConfigError(port.variable, `${port.variable} ${port.value} is already in use by another process`);
+    case 'EACCES':
+      return new ConfigError(
+        port.variable,
+        `${port.variable} ${port.value} cannot be opened by this process (ports below 1024 need privileges)`,
+      );
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EADDRNOTAVAIL':
+      return new ConfigError(host.variable, `${host.variable} ${host.value} is not an address of this machine`);
+    default:
+      return error;
+  }
+}
+
 /**
  * Stops a Node process that cannot start, with one line on stderr. A configuration error names
  * the variable at fault (and never repeats a secret's value).

@@ -1,10 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { startServer } from '../support/server-process';
+import { ROOT, startServer } from '../support/server-process';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'puente-node-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -49,4 +51,51 @@ describe('npm start in production', () => {
       .filter((line) => line.level === 'warn');
     expect(warnings).toEqual([expect.objectContaining({ msg: expect.stringContaining('citizens cannot sign in') })]);
   }, 150_000);
+});
+
+/** Runs the server from its sources with `env` until it exits; answers its exit code, stdout and stderr. */
+function runServer(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'api/node.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const killer = setTimeout(() => child.kill('SIGKILL'), 90_000);
+  return new Promise((resolve) =>
+    child.once('exit', (code) => {
+      clearTimeout(killer);
+      resolve({ code, stdout, stderr });
+    }),
+  );
+}
+
+describe('npm start that cannot listen', () => {
+  it('stops with one line naming PORT when the port is in use, or HOST when it is not an address here', async () => {
+    const taken = createServer();
+    await new Promise<void>((ok) => taken.listen(0, '127.0.0.1', ok));
+    const port = String((taken.address() as { port: number }).port);
+    try {
+      const cases = [
+        { env: { PORT: port, HOST: '127.0.0.1' }, variable: 'PORT' },
+        // TEST-NET-1: never an address of this machine.
+        { env: { PORT: '0', HOST: '192.0.2.1' }, variable: 'HOST' },
+      ];
+      for (const [i, { env, variable }] of cases.entries()) {
+        const dir = join(dataDir, `unlistened-${i}`);
+        const run = await runServer({ ...env, PUENTE_DATA_DIR: dir });
+        expect(run.code, run.stderr).toBe(1);
+        const lines = run.stderr.trim().split('\n');
+        expect(lines, run.stderr).toHaveLength(1);
+        expect(JSON.parse(lines[0]!)).toMatchObject({ msg: 'invalid configuration', variable });
+        // What had started was stopped: the database closed, its lock released.
+        expect(existsSync(join(dir, 'puente.lock'))).toBe(false);
+      }
+    } finally {
+      await new Promise((ok) => taken.close(ok));
+    }
+  }, 200_000);
 });
