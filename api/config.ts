@@ -129,7 +129,7 @@ export function configFromEnv(env: EnvSource, overrides: Partial<Config> = {}): 
     devIdentityProvider: devIdentityProvider(env, mode),
     webhooks: {
       requireHttps: mode === 'production',
-      allowPrivateTargets: env.PUENTE_WEBHOOKS_ALLOW_PRIVATE === '1' && mode !== 'production',
+      allowPrivateTargets: allowPrivateTargets(env, mode),
       timeoutMs: positiveInt(env, 'PUENTE_WEBHOOK_TIMEOUT_MS', 15_000),
       leaseSeconds: positiveInt(env, 'PUENTE_WEBHOOK_LEASE_SECONDS', 60),
       concurrency: positiveInt(env, 'PUENTE_WEBHOOK_CONCURRENCY', 64),
@@ -142,7 +142,7 @@ export function configFromEnv(env: EnvSource, overrides: Partial<Config> = {}): 
       dataDir: env.PUENTE_DATA_DIR || '.puente/data',
       migrationsDir: env.PUENTE_MIGRATIONS_DIR || undefined,
     },
-    background: flag(env, 'PUENTE_BACKGROUND', true),
+    background: background(env),
     trustProxy: flag(env, 'PUENTE_TRUST_PROXY', false),
     metricsToken: optionalToken(env, 'PUENTE_METRICS_TOKEN', 16),
     avisos: avisosConfig(env, mode, base),
@@ -170,6 +170,32 @@ function devIdentityProvider(env: EnvSource, mode: Environment): boolean {
     throw new ConfigError(
       'PUENTE_DEV_IDP',
       'PUENTE_DEV_IDP cannot turn the development identity provider on in production: it signs anyone in as any DNI',
+    );
+  return on;
+}
+
+/** Webhooks to loopback and private addresses: for local development and tests, never in production. */
+function allowPrivateTargets(env: EnvSource, mode: Environment): boolean {
+  const on = flag(env, 'PUENTE_WEBHOOKS_ALLOW_PRIVATE', false);
+  if (on && mode === 'production')
+    throw new ConfigError(
+      'PUENTE_WEBHOOKS_ALLOW_PRIVATE',
+      'PUENTE_WEBHOOKS_ALLOW_PRIVATE cannot be on in production: webhooks would reach private addresses',
+    );
+  return on;
+}
+
+/**
+ * `npm start` runs the background work unless told not to; then only delivery workers run it, and
+ * they need PostgreSQL (the embedded database is the server's alone): without DATABASE_URL nothing
+ * would ever deliver a webhook, send an aviso or run the scheduler.
+ */
+function background(env: EnvSource): boolean {
+  const on = flag(env, 'PUENTE_BACKGROUND', true);
+  if (!on && !env.DATABASE_URL)
+    throw new ConfigError(
+      'PUENTE_BACKGROUND',
+      'PUENTE_BACKGROUND=0 needs DATABASE_URL: with the embedded database only npm start can run the background work (webhook deliveries, avisos, the scheduler), since delivery workers need PostgreSQL',
     );
   return on;
 }
@@ -343,8 +369,9 @@ export const MAX_RATE_LIMIT_WINDOW = 86_400;
 function positiveInt(env: EnvSource, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER, min = 1): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0)
+  // Digits only: Number() would also read " 80 ", 0x10 or 1e3.
+  const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(value) || value <= 0)
     throw new ConfigError(name, `${name} must be a positive integer (got "${raw}")`);
   if (value > max) throw new ConfigError(name, `${name} must be at most ${max} (got "${raw}")`);
   if (value < min) throw new ConfigError(name, `${name} must be at least ${min} (got "${raw}")`);
@@ -354,8 +381,8 @@ function positiveInt(env: EnvSource, name: string, fallback: number, max = Numbe
 function port_(env: EnvSource): number {
   const raw = env.PORT;
   if (raw === undefined || raw === '') return 3000;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > 65_535) {
+  const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isInteger(value) || value > 65_535) {
     throw new ConfigError('PORT', `PORT must be a port number, 0 to 65535 (got "${raw}")`);
   }
   return value;

@@ -64,6 +64,25 @@ describe('configuration in one place', () => {
     [{ DATABASE_POOL_SIZE: '0' }, 'DATABASE_POOL_SIZE'],
     [{ DATABASE_URL: 'mysql://localhost/x' }, 'DATABASE_URL'],
     [{ PUENTE_BACKGROUND: 'yes' }, 'PUENTE_BACKGROUND'],
+    [{ PORT: '0x10' }, 'PORT'],
+    [{ PORT: ' 80 ' }, 'PORT'],
+    [{ PORT: '80.0' }, 'PORT'],
+    [{ PORT: '-1' }, 'PORT'],
+    [{ PUENTE_RATE_LIMIT: '1e3' }, 'PUENTE_RATE_LIMIT'],
+    [{ PUENTE_RATE_LIMIT: '0x10' }, 'PUENTE_RATE_LIMIT'],
+    [{ DATABASE_POOL_SIZE: ' 10' }, 'DATABASE_POOL_SIZE'],
+    [{ PUENTE_WEBHOOK_TIMEOUT_MS: '1_000' }, 'PUENTE_WEBHOOK_TIMEOUT_MS'],
+    [{ PUENTE_WEBHOOKS_ALLOW_PRIVATE: 'yes' }, 'PUENTE_WEBHOOKS_ALLOW_PRIVATE'],
+    [{ PUENTE_WEBHOOKS_ALLOW_PRIVATE: 'on' }, 'PUENTE_WEBHOOKS_ALLOW_PRIVATE'],
+    [
+      {
+        PUENTE_ENV: 'production',
+        PUENTE_SECRET_KEY: 'a-production-secret-of-32-characters-at-least',
+        PUENTE_BASE_URL: 'https://puente.example.es',
+        PUENTE_WEBHOOKS_ALLOW_PRIVATE: '1',
+      },
+      'PUENTE_WEBHOOKS_ALLOW_PRIVATE',
+    ],
     [{ PUENTE_TRUST_PROXY: 'on' }, 'PUENTE_TRUST_PROXY'],
     [{ PUENTE_DEV_IDP: 'yes' }, 'PUENTE_DEV_IDP'],
     [{ PUENTE_DEV_IDP: 'off' }, 'PUENTE_DEV_IDP'],
@@ -87,6 +106,25 @@ describe('configuration in one place', () => {
     expect(configFromEnv({}).consent.defaultLifetimeSeconds).toBe(600);
     expect(configFromEnv({ PUENTE_CONSENT_TOKEN_TTL: '60' }).consent.defaultLifetimeSeconds).toBe(60);
     expect(configFromEnv({ PUENTE_CONSENT_TOKEN_TTL: '3600' }).consent.defaultLifetimeSeconds).toBe(3600);
+  });
+
+  it('reads numbers as written, in digits, and switches as documented', () => {
+    expect(configFromEnv({ PORT: '080' }).server.port).toBe(80);
+    expect(configFromEnv({ PORT: '0' }).server.port).toBe(0);
+    expect(configFromEnv({ PUENTE_RATE_LIMIT: '1000' }).rateLimit.limit).toBe(1000);
+    expect(configFromEnv({}).webhooks.allowPrivateTargets).toBe(false);
+    expect(configFromEnv({ PUENTE_WEBHOOKS_ALLOW_PRIVATE: '1' }).webhooks.allowPrivateTargets).toBe(true);
+    expect(configFromEnv({ PUENTE_WEBHOOKS_ALLOW_PRIVATE: 'true' }).webhooks.allowPrivateTargets).toBe(true);
+    expect(configFromEnv({ PUENTE_WEBHOOKS_ALLOW_PRIVATE: '0' }).webhooks.allowPrivateTargets).toBe(false);
+  });
+
+  it('refuses PUENTE_BACKGROUND=0 on the embedded database, where no delivery worker could do the work', () => {
+    const refused = failure({ PUENTE_BACKGROUND: '0' });
+    expect(refused.variable).toBe('PUENTE_BACKGROUND');
+    expect(refused.message).toContain('DATABASE_URL');
+    expect(failure({ PUENTE_BACKGROUND: 'false', DATABASE_URL: '' }).variable).toBe('PUENTE_BACKGROUND');
+    expect(configFromEnv({ PUENTE_BACKGROUND: '0', DATABASE_URL: 'postgres://db/puente' }).background).toBe(false);
+    expect(configFromEnv({ PUENTE_BACKGROUND: '1' }).background).toBe(true);
   });
 
   it('never lets the development identity provider, which signs anyone in as any DNI, run in production', () => {
