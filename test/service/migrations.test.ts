@@ -1,11 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
-import { applyMigrations, MigrationError } from '../../api/db/migrate';
-import type { Database } from '../../api/node/database';
+import { applyMigrations, MigrationError, type MigrationFile, sqlStatements } from '../../api/db/migrate';
+import { connectPostgres, type Database } from '../../api/node/database';
 import { readMigrationFiles } from '../../api/node/migration-files';
 import { openTestDatabase } from '../support/database';
 
-let db: Database;
+let db: Database & { url?: string };
+/** A migration the tests below add to the project's files. */
+const EXTRA = { name: '9999_extra.sql', sql: 'create table extra_table (id int);' };
+const withExtra = (...more: MigrationFile[]) => [...readMigrationFiles(), EXTRA, ...more];
 beforeAll(async () => {
   db = await openTestDatabase();
 });
@@ -36,8 +39,7 @@ describe('migrations', () => {
     await expect(applyMigrations(db.sql, [...files, broken])).rejects.toThrow();
     const [row] = await db.sql<{ exists: boolean }[]>`select to_regclass('half_done') is not null as exists`;
     expect(row?.exists).toBe(false);
-    const good = { name: '9999_extra.sql', sql: 'create table extra_table (id int);' };
-    const report = await applyMigrations(db.sql, [...files, good]);
+    const report = await applyMigrations(db.sql, [...files, EXTRA]);
     expect(report.applied).toEqual(['9999_extra.sql']);
   });
 
@@ -45,5 +47,58 @@ describe('migrations', () => {
     await expect(applyMigrations(db.sql, [{ name: 'add_things.sql', sql: 'select 1' }])).rejects.toThrow(
       /NNNN_name\.sql/,
     );
+  });
+});
+
+describe('a migration that runs outside a transaction (-- puente:no-transaction)', () => {
+  const concurrently = (n: number) => ({
+    name: `${9900 + n}_concurrent_index.sql`,
+    sql: [
+      '-- puente:no-transaction',
+      '-- Built without locking writes out; safe to run again.',
+      `drop index concurrently if exists concurrent_index_${n};`,
+      `create index concurrently concurrent_index_${n} on webhook_deliveries (created_at);`,
+      '',
+    ].join('\n'),
+  });
+
+  it('runs CREATE INDEX CONCURRENTLY, which a transaction refuses, and records it once', async () => {
+    const inTransaction = { ...concurrently(1), sql: concurrently(1).sql.split('\n').slice(1).join('\n') };
+    // PGlite refuses it in a transaction too, and builds it alone (with no one else to wait for).
+    await expect(applyMigrations(db.sql, withExtra(inTransaction))).rejects.toThrow(/transaction block/);
+    const report = await applyMigrations(db.sql, withExtra(concurrently(1)));
+    expect(report.applied.filter((name) => name !== EXTRA.name)).toEqual(['9901_concurrent_index.sql']);
+    const [index] = await db.sql<{ valid: boolean }[]>`
+      select i.indisvalid as valid from pg_index i where i.indexrelid = 'concurrent_index_1'::regclass`;
+    expect(index).toEqual({ valid: true });
+    expect((await applyMigrations(db.sql, withExtra(concurrently(1)))).applied).toEqual([]);
+  });
+
+  it('two processes starting together: one builds the index, the other waits for it without a deadlock', async () => {
+    if (inject('databaseMode') !== 'postgres') return; // one process at a time opens the embedded database
+    const files = withExtra(concurrently(1), concurrently(2));
+    const [a, b] = [connectPostgres(db.url!, 2), connectPostgres(db.url!, 2)];
+    try {
+      const reports = await Promise.all([applyMigrations(a.sql, files), applyMigrations(b.sql, files)]);
+      expect(reports.flatMap((r) => r.applied)).toEqual(['9902_concurrent_index.sql']);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it('sends each statement on its own, splitting at semicolons outside quotes, comments and function bodies', () => {
+    const script = [
+      '-- puente:no-transaction',
+      'insert into t values (\'a;b\', "c;d"); -- a comment; with a semicolon',
+      '/* block; comment */',
+      'create function f() returns int language sql as $body$ select 1; $body$;',
+      'select $$;$$;',
+      '-- only a comment at the end;',
+    ].join('\n');
+    expect(sqlStatements(script).map((s) => s.trim())).toEqual([
+      '-- puente:no-transaction\ninsert into t values (\'a;b\', "c;d")',
+      '-- a comment; with a semicolon\n/* block; comment */\ncreate function f() returns int language sql as $body$ select 1; $body$',
+      'select $$;$$',
+    ]);
   });
 });
