@@ -70,6 +70,8 @@ export interface Config {
   trustProxy: boolean;
   /** Bearer token for `GET /metrics`; the route answers 404 without one. */
   metricsToken?: string;
+  /** Where `npm run delivery-worker` serves `GET /metrics` and `GET /health` (on HOST); none when unset. */
+  metricsPort?: number;
   /** Messages to citizens (email and SMS). */
   avisos: {
     /** SMTP server for email avisos (`smtp://user:pass@host:587`, `smtps://…`); none: development mailbox outside production. */
@@ -97,7 +99,7 @@ export function configFromProcessEnv(overrides: Partial<Config> = {}): Config {
 /** Reads configuration from environment variables (process.env on Node, bindings on Workers). */
 export function configFromEnv(env: EnvSource, overrides: Partial<Config> = {}): Config {
   const mode = oneOf(env, 'PUENTE_ENV', ['development', 'test', 'production'] as const, 'development');
-  const port = String(port_(env));
+  const port = String(portNumber(env, 'PORT') ?? 3000);
   const logLevel = oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'] as const, 'info');
   const secret = secretKey(env, mode);
   const base = baseUrl(env, port, mode);
@@ -145,6 +147,7 @@ export function configFromEnv(env: EnvSource, overrides: Partial<Config> = {}): 
     background: background(env),
     trustProxy: flag(env, 'PUENTE_TRUST_PROXY', false),
     metricsToken: optionalToken(env, 'PUENTE_METRICS_TOKEN', 16),
+    metricsPort: portNumber(env, 'PUENTE_METRICS_PORT'),
     avisos: avisosConfig(env, mode, base),
     ...overrides,
   });
@@ -378,12 +381,13 @@ function positiveInt(env: EnvSource, name: string, fallback: number, max = Numbe
   return value;
 }
 
-function port_(env: EnvSource): number {
-  const raw = env.PORT;
-  if (raw === undefined || raw === '') return 3000;
+/** A port number, 0 to 65535, in digits; undefined when unset. */
+function portNumber(env: EnvSource, name: 'PORT' | 'PUENTE_METRICS_PORT'): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
   const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isInteger(value) || value > 65_535) {
-    throw new ConfigError('PORT', `PORT must be a port number, 0 to 65535 (got "${raw}")`);
+    throw new ConfigError(name, `${name} must be a port number, 0 to 65535 (got "${raw}")`);
   }
   return value;
 }

@@ -2,6 +2,8 @@ import { ConfigError, configFromProcessEnv } from '../config';
 import { jsonLogger } from '../http/logger';
 import { startBackgroundWork } from '../node/background';
 import { boundHeapGrowth } from '../node/heap';
+import { nodeMetrics } from '../node/metrics';
+import { serveOperations } from '../node/operations-server';
 import { exitWithStartupError, nodeDeps, openDatabase } from '../node/runtime';
 
 // An extra webhook delivery, batch and aviso worker (and scheduler) next to `npm start`, against DATABASE_URL.
@@ -17,9 +19,21 @@ async function main(): Promise<void> {
   }
   const logger = jsonLogger(config.logLevel);
   const database = await openDatabase(config);
-  const work = startBackgroundWork(database.sql, nodeDeps(config, database, logger), { listen: true });
-  logger.log('info', 'delivery worker started', {});
+  const deps = nodeDeps(config, database, logger, undefined, {
+    ...(config.metricsToken ? { metrics: nodeMetrics({ processMetrics: true }) } : {}),
+  });
+  // Its counters (deliveries, avisos, scheduler) are scraped here when the API instances run no background work.
+  const operations =
+    config.metricsPort === undefined
+      ? undefined
+      : await serveOperations(deps, config.metricsPort, config.server.host).catch(async (error: unknown) => {
+          await database.close();
+          throw error;
+        });
+  const work = startBackgroundWork(database.sql, deps, { listen: true });
+  logger.log('info', 'delivery worker started', operations ? { metrics_port: operations.port } : {});
   const stop = async () => {
+    await operations?.close();
     await work.stop();
     await database.close();
     process.exit(0);

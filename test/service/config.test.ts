@@ -20,6 +20,8 @@ describe('configuration in one place', () => {
     expect(config.background).toBe(true);
     expect(config.trustProxy).toBe(false);
     expect(config.metricsToken).toBeUndefined();
+    expect(config.metricsPort).toBeUndefined();
+    expect(configFromEnv({ PUENTE_METRICS_PORT: '9100' }).metricsPort).toBe(9100);
     const set = configFromEnv({
       PORT: '8080',
       HOST: '127.0.0.1',
@@ -65,6 +67,8 @@ describe('configuration in one place', () => {
     [{ DATABASE_URL: 'mysql://localhost/x' }, 'DATABASE_URL'],
     [{ PUENTE_BACKGROUND: 'yes' }, 'PUENTE_BACKGROUND'],
     [{ PORT: '0x10' }, 'PORT'],
+    [{ PUENTE_METRICS_PORT: '9100x' }, 'PUENTE_METRICS_PORT'],
+    [{ PUENTE_METRICS_PORT: '65536' }, 'PUENTE_METRICS_PORT'],
     [{ PORT: ' 80 ' }, 'PORT'],
     [{ PORT: '80.0' }, 'PORT'],
     [{ PORT: '-1' }, 'PORT'],
