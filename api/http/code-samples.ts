@@ -1,4 +1,4 @@
-import { methodName } from '../../sdk/scripts/method-names.mjs';
+import { isPaginated, methodName } from '../../sdk/scripts/method-names.mjs';
 
 /**
  * `x-codeSamples` for every operation, in curl and with the SDK, built from the examples the
@@ -158,9 +158,7 @@ function sdkSample(tag: string, operationId: string, method: string, op: Json, p
   const response = resolve(op.responses?.[success ?? '']);
   const mediaTypes = Object.keys(response?.content ?? {});
   const jsonResponse = mediaTypes.find((t) => t.includes('json'));
-  const paginated =
-    resolve(response?.content?.[jsonResponse ?? '']?.schema)?.properties?.has_more &&
-    (op.parameters ?? []).some((p: Json) => resolve(p).name === 'cursor');
+  const paginated = isPaginated(document, op);
   lines.push('');
   if (paginated) {
     lines.push(`// Awaited: the first page. Iterated: every item of every page.`);

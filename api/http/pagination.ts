@@ -24,16 +24,21 @@ export const paginationQuery = {
     .openapi({ description: "Opaque cursor from a previous page's `next_cursor`." }),
 };
 
-/** The list envelope every collection answers with. */
-export function pageSchema<T extends z.ZodType>(item: T, name: string) {
+/**
+ * The list envelope every collection answers with, one object in the document (the SDK pages
+ * through a response whose properties include `has_more`). `nextCursor` replaces the description of
+ * `next_cursor` for a list whose cursor means more.
+ */
+export function pageSchema<T extends z.ZodType>(
+  item: T,
+  name: string,
+  nextCursor = 'Pass as `cursor` to get the next page; null on the last page.',
+) {
   return z
     .object({
       data: z.array(item),
       has_more: z.boolean(),
-      next_cursor: z
-        .string()
-        .nullable()
-        .openapi({ description: 'Pass as `cursor` to get the next page; null on the last page.' }),
+      next_cursor: z.string().nullable().openapi({ description: nextCursor }),
     })
     .openapi(name);
 }

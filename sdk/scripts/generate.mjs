@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
 import ts from 'typescript';
 
-import { camel, HAND_WRITTEN, methodName, RESERVED, words } from './method-names.mjs';
+import { camel, HAND_WRITTEN, isPaginated, methodName, RESERVED, words } from './method-names.mjs';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const document = JSON.parse(readFileSync(here('../../openapi/openapi.json'), 'utf8'));
@@ -57,8 +57,7 @@ for (const [path, item] of Object.entries(document.paths)) {
     if (requestBody)
       spec.body = Object.keys(requestBody.content).some((t) => t.startsWith('multipart/')) ? 'multipart' : 'json';
     if (query.length) spec.query = true;
-    if (query.some((p) => p.name === 'cursor') && json && resolve(success.content[json].schema)?.properties?.has_more)
-      spec.paginated = true;
+    if (isPaginated(document, op, item.parameters)) spec.paginated = true;
     if (mediaTypes.length && !json) spec.binary = true;
     if ((op.security ?? document.security ?? []).some((requirement) => 'Consent' in requirement)) spec.consent = true;
     specs[id] = spec;

@@ -45,3 +45,37 @@ function mechanicalName(tag, operationId) {
 export function methodName(tag, operationId) {
   return NAMES[operationId] ?? mechanicalName(tag, operationId);
 }
+
+/** A node of `document`, its `$ref` followed (to the end of a chain of them). */
+function resolveIn(document, node) {
+  return node?.$ref
+    ? resolveIn(
+        document,
+        node.$ref
+          .split('/')
+          .slice(1)
+          .reduce((n, k) => n?.[k], document),
+      )
+    : node;
+}
+
+/** The properties a schema declares, with those of its `allOf` parts (an extended schema). */
+function propertiesOf(document, node) {
+  const schema = resolveIn(document, node);
+  return Object.assign({}, ...(schema?.allOf ?? []).map((part) => propertiesOf(document, part)), schema?.properties);
+}
+
+/**
+ * Whether the client pages through an operation (its method answers a `PagePromise`): it takes a
+ * `cursor` and answers a JSON page with `has_more`. Used by the SDK generator and by the code
+ * samples, so both treat the same operations as lists.
+ */
+export function isPaginated(document, operation, pathParameters = []) {
+  const takesCursor = [...pathParameters, ...(operation.parameters ?? [])].some(
+    (p) => resolveIn(document, p)?.in === 'query' && resolveIn(document, p).name === 'cursor',
+  );
+  const success = Object.keys(operation.responses ?? {}).find((code) => code.startsWith('2'));
+  const content = resolveIn(document, operation.responses?.[success])?.content ?? {};
+  const json = Object.keys(content).find((t) => t.includes('json'));
+  return takesCursor && json !== undefined && 'has_more' in propertiesOf(document, content[json].schema);
+}

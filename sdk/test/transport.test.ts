@@ -362,6 +362,35 @@ describe('pagination', () => {
     await list;
     expect(cursors).toEqual([null]);
   });
+
+  it('pages through the event feed, whose last page keeps its cursor for polling', async () => {
+    const cursors: Array<string | null> = [];
+    server.use(
+      http.get(`${BASE}/v1/events`, ({ request }) => {
+        const url = new URL(request.url);
+        const cursor = url.searchParams.get('cursor');
+        cursors.push(cursor);
+        const page = cursor === null ? 0 : Number(cursor.replace('cur_', ''));
+        const event = (n: number) => ({ id: `evt_${n}`, object: 'event', type: 'procedure.submitted', data: {} });
+        // The feed's next_cursor is never null once it holds events: has_more alone says there is more.
+        return HttpResponse.json({
+          data: [event(page * 2), event(page * 2 + 1)],
+          has_more: page < 2,
+          next_cursor: `cur_${page + 1}`,
+        });
+      }),
+    );
+    const ids: string[] = [];
+    for await (const e of client().events.list({ type: 'procedure.*' })) ids.push(e.id);
+    expect(ids).toEqual(['evt_0', 'evt_1', 'evt_2', 'evt_3', 'evt_4', 'evt_5']);
+    expect(cursors).toEqual([null, 'cur_1', 'cur_2']);
+
+    cursors.length = 0;
+    const some = await client().events.list().toArray({ limit: 3 });
+    expect(some.map((e) => e.id)).toEqual(['evt_0', 'evt_1', 'evt_2']);
+    expect(cursors).toEqual([null, 'cur_1']);
+    expect(await client().events.list().toArray({ limit: 500 })).toHaveLength(6);
+  });
 });
 
 describe('forClient', () => {

@@ -50,12 +50,11 @@ export const ListEventsQuery = z
     type: EventTypeFilter.optional().openapi({ description: 'An event type, or a family such as `procedure.*`.' }),
   })
   .strict();
-export const EventPageSchema = pageSchema(EventSchema, 'EventList').extend({
-  next_cursor: z.string().nullable().openapi({
-    description:
-      'Pass as `cursor` to get what came after this page. Unlike other lists, kept on the last page too: poll with it to get only what is new (null only while the feed is empty).',
-  }),
-});
+export const EventPageSchema = pageSchema(
+  EventSchema,
+  'EventList',
+  'Pass as `cursor` to get what came after this page. Unlike other lists, kept on the last page too: poll with it to get only what is new (null only while the feed is empty).',
+);
 export const EventParams = z.object({
   id: pathIdField('id', 'evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5'),
 });

@@ -5634,6 +5634,12 @@ export interface components {
              */
             deadline: string | null;
         } | null;
+        EventList: {
+            data: components["schemas"]["Event"][];
+            has_more: boolean;
+            /** @description Pass as `cursor` to get what came after this page. Unlike other lists, kept on the last page too: poll with it to get only what is new (null only while the feed is empty). */
+            next_cursor: string | null;
+        };
         /**
          * @example {
          *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
@@ -5660,12 +5666,6 @@ export interface components {
             data: {
                 [key: string]: unknown;
             };
-        };
-        EventList: {
-            data: components["schemas"]["Event"][];
-            has_more: boolean;
-            /** @description Pass as `cursor` to get the next page; null on the last page. */
-            next_cursor: string | null;
         };
         /**
          * @example {
@@ -11945,10 +11945,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EventList"] & {
-                        /** @description Pass as `cursor` to get what came after this page. Unlike other lists, kept on the last page too: poll with it to get only what is new (null only while the feed is empty). */
-                        next_cursor?: string | null;
-                    };
+                    "application/json": components["schemas"]["EventList"];
                 };
             };
             /** @description Problem. Possible codes: `invalid_cursor`, `validation_failed`. */

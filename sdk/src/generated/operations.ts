@@ -59,7 +59,7 @@ export const OPERATIONS = {
   listDelegationRequests: { method: 'GET', path: '/v1/delegation-requests', query: true, paginated: true },
   listDelegations: { method: 'GET', path: '/v1/delegations', query: true, paginated: true },
   listDocuments: { method: 'GET', path: '/v1/procedures/{id}/documents', consent: true },
-  listEvents: { method: 'GET', path: '/v1/events', query: true },
+  listEvents: { method: 'GET', path: '/v1/events', query: true, paginated: true },
   listHolidays: { method: 'GET', path: '/v1/calendar/holidays', query: true },
   listMembers: { method: 'GET', path: '/v1/members', query: true, paginated: true },
   listMyAccessLog: { method: 'GET', path: '/v1/me/access-log', query: true, paginated: true },
@@ -627,7 +627,7 @@ export interface Resources {
      * Every event of the last 30 days, oldest first: the source of truth for clients that poll. Keep the last `next_cursor` and pass it next time to get only what is new. An event about a client's procedure is listed only while the organisation holds a delegation that lets it consult that procedure (the rule of `GET /v1/procedures`): once the delegation ends (revoked, renounced, expired or suspended) those events drop out, and none is sent to webhook endpoints. The end of the delegation itself is listed and sent.
      * @see operation `listEvents`
      */
-    list(query?: Query<'listEvents'>, options?: RequestOptions): Promise<Result<'listEvents'>>;
+    list(query?: Query<'listEvents'>, options?: RequestOptions): PagePromise<Result<'listEvents'>>;
     /**
      * Retrieve an event
      *
