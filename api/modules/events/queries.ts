@@ -94,13 +94,28 @@ export async function insertEvent(
   deliveryId: () => string,
 ): Promise<boolean> {
   // The event and the endpoints it is for in one round trip; none when the dedupe key was taken.
+  // A key is taken in `event_dedupe_keys`, which outlives the event (see `deleteExpiredEvents`).
+  const data = sql.json(e.data as never);
   const [row] = await sql<{ inserted: boolean; endpoints: string[] }[]>`
-    with inserted as (
+    with ${
+      e.dedupeKey === null
+        ? sql`inserted as (
+      insert into events (id, organization_id, livemode, type, data, created_at)
+      values (${e.id}, ${e.organizationId}, ${e.livemode}, ${e.type}, ${data}, ${e.at})
+      returning id, organization_id, livemode, data
+    )`
+        : sql`taken as (
+      insert into event_dedupe_keys (dedupe_key, created_at) values (${e.dedupeKey}, ${e.at})
+      on conflict (dedupe_key) do nothing
+      returning dedupe_key
+    ), inserted as (
       insert into events (id, organization_id, livemode, type, data, dedupe_key, created_at)
-      values (${e.id}, ${e.organizationId}, ${e.livemode}, ${e.type}, ${sql.json(e.data as never)}, ${e.dedupeKey}, ${e.at})
+      select ${e.id}::text, ${e.organizationId}::text, ${e.livemode}::boolean, ${e.type}::text, ${data}::jsonb,
+        dedupe_key, ${e.at}::timestamptz from taken
       on conflict (dedupe_key) do nothing
       returning id, organization_id, livemode, data
-    )
+    )`
+    }
     select exists (select 1 from inserted) as inserted, array(
       select w.id from inserted e join organizations o on o.id = e.organization_id
       join webhook_endpoints w on w.organization_id = e.organization_id and w.livemode = e.livemode
@@ -153,17 +168,42 @@ export function listEvents(
     ${limitRows(sql, args.limit + 1)}`;
 }
 
-/** One of the organisation's events, when it may be told of it on `today` (`eventVisible`). */
+/** One of the organisation's events, still kept (created at `since` or later) and one it may be told of on `today` (`eventVisible`). */
 export async function findEvent(
   sql: Sql,
   owner: OrganizationOwner,
   id: string,
-  today: string,
+  args: { since: Date; today: string },
 ): Promise<EventRow | undefined> {
   const [row] = await sql<EventRow[]>`
     select feed_seq::text as feed_seq, id, organization_id, livemode, type,
-      ${visibleEventData(sql, 'events', today)} as data, created_at from events
+      ${visibleEventData(sql, 'events', args.today)} as data, created_at from events
     ${ownedById(sql, 'events', { id, organizationId: owner.organizationId, livemode: owner.livemode })}
-      and ${eventVisible(sql, 'events', today)}`;
+      and created_at >= ${args.since} and ${eventVisible(sql, 'events', args.today)}`;
   return row;
+}
+
+/**
+ * Deletes up to `limit` of the events created before `before`, oldest first, with their deliveries
+ * and those deliveries' attempts, in one statement; answers how many events went. An event with a
+ * delivery still pending (a worker may be sending it: a retry by hand near the end of the
+ * retention) waits until it has settled. Their dedupe keys stay taken (`event_dedupe_keys`).
+ */
+export async function deleteExpiredEvents(sql: Sql, args: { before: Date; limit: number }): Promise<number> {
+  const [row] = await sql<{ deleted: number }[]>`
+    with gone as (
+      select e.id from events e
+      where e.created_at < ${args.before} and not exists (
+        select 1 from webhook_deliveries d where d.event_id = e.id and d.status = 'pending')
+      order by e.created_at ${limitRows(sql, args.limit)}
+      for update of e skip locked
+    ), deliveries as (
+      delete from webhook_deliveries d using gone where d.event_id = gone.id returning d.id
+    ), attempts as (
+      delete from webhook_attempts a using deliveries where a.delivery_id = deliveries.id
+    ), events_gone as (
+      delete from events e using gone where e.id = gone.id returning 1
+    )
+    select count(*)::int as deleted from events_gone`;
+  return row!.deleted;
 }

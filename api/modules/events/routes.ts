@@ -5,9 +5,8 @@ import { decodeCursor, encodeCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import { legalDay } from '../../lib/legal-day';
 import { type EventRow, findEvent, listEvents } from './queries';
+import { EVENT_RETENTION_DAYS, eventsKeptSince } from './retention';
 import { EventPageSchema, EventParams, EventSchema, ListEventsQuery } from './schemas';
-
-export const EVENT_RETENTION_DAYS = 30;
 
 export function toEvent(row: EventRow) {
   return {
@@ -32,8 +31,7 @@ const routes = routesOf('Events', {
   retrieveEvent: get('/v1/events/{id}', {
     operationId: 'retrieveEvent',
     summary: 'Retrieve an event',
-    description:
-      "One event by id, as delivered to webhook endpoints. Events are kept for 30 days. An event about a client's procedure answers 404 once the organisation may no longer consult that procedure.",
+    description: `One event by id, as delivered to webhook endpoints. Events are kept for ${EVENT_RETENTION_DAYS} days: an older one answers 404. An event about a client's procedure answers 404 once the organisation may no longer consult that procedure.`,
     auth: 'orgRead',
     params: EventParams,
     responses: ok('The event.', EventSchema),
@@ -46,12 +44,11 @@ export function registerEvents(app: App): void {
     const { limit, cursor, type } = c.req.valid('query');
     const afterFeedSeq = cursor ? decodeCursor('events', cursor, 1)[0] : undefined;
     const now = c.get('deps').clock.now();
-    const since = new Date(now.getTime() - EVENT_RETENTION_DAYS * 86_400_000);
     const rows = await listEvents(c.get('sql'), {
       organizationId: principal.organizationId,
       livemode: principal.livemode,
       type,
-      since,
+      since: eventsKeptSince(now),
       afterFeedSeq,
       limit,
       today: legalDay(now),
@@ -67,7 +64,11 @@ export function registerEvents(app: App): void {
 
   app.openapi(routes.retrieveEvent, async (c) => {
     const principal = organizationPrincipal(c);
-    const row = await findEvent(c.get('sql'), principal, c.req.valid('param').id, legalDay(c.get('deps').clock.now()));
+    const now = c.get('deps').clock.now();
+    const row = await findEvent(c.get('sql'), principal, c.req.valid('param').id, {
+      since: eventsKeptSince(now),
+      today: legalDay(now),
+    });
     if (!row) throw new ProblemError('not_found', 'No such event.');
     return c.json(toEvent(row), 200);
   });

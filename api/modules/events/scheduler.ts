@@ -21,6 +21,8 @@ import { deadlinesOf } from '../procedures/mappers';
 import { findProcedure, listClockCandidates, procedureById } from '../procedures/queries';
 import { recordTimeline, SYSTEM_ACTOR } from '../procedures/timeline.queries';
 import { emit } from './emit';
+import { deleteExpiredEvents } from './queries';
+import { eventsKeptSince } from './retention';
 
 /** Días hábiles before a requirement's deadline when the representative is warned. */
 export const DEADLINE_WARNING_DAYS = 3;
@@ -43,10 +45,32 @@ export interface SchedulerReport {
   prunedIdempotencyKeys: number;
   /** Signed-out page sessions whose ID token has expired since (see `endCitizenSessionOf`). */
   prunedEndedSessions: number;
+  /** Events past their retention, deleted with their deliveries and attempts. */
+  prunedEvents: number;
 }
 
 /** How long a rate-limit window's rows are kept: as long as the longest window the configuration accepts. */
 export const RATE_LIMIT_RETENTION_MS = MAX_RATE_LIMIT_WINDOW * 1000;
+
+/** Events deleted by one statement, and the most statements of a pass: a backlog goes over several passes. */
+export const EVENT_PURGE_BATCH = 1000;
+export const EVENT_PURGE_BATCHES_PER_PASS = 10;
+
+/**
+ * Deletes the events past their retention, with their deliveries and attempts, a bounded batch per
+ * statement (each commits on its own, so no lock is held for long), until a batch is not full or
+ * the pass has done its share; answers how many went.
+ */
+async function pruneEvents(sql: Sql, now: Date): Promise<number> {
+  const args = { before: eventsKeptSince(now), limit: EVENT_PURGE_BATCH };
+  let total = 0;
+  for (let i = 0; i < EVENT_PURGE_BATCHES_PER_PASS; i++) {
+    const deleted = await deleteExpiredEvents(sql, args);
+    total += deleted;
+    if (deleted < EVENT_PURGE_BATCH) break;
+  }
+  return total;
+}
 
 /**
  * Time-driven facts: expiries, silence (desestimación presunta) and requirement deadlines. Every
@@ -66,6 +90,7 @@ export async function runScheduler(sql: Sql, now: Date, calendar: Calendar): Pro
     prunedRateLimitWindows: 0,
     prunedIdempotencyKeys: 0,
     prunedEndedSessions: 0,
+    prunedEvents: 0,
   };
   // Housekeeping first, so a failure further on never skips it; in the passes of each hour's first minute
   // only (the delete scans the table, which holds a day of windows).
@@ -77,6 +102,7 @@ export async function runScheduler(sql: Sql, now: Date, calendar: Calendar): Pro
   // On every pass: the expiry's index finds them, and each pass deletes what expired since the last.
   report.prunedIdempotencyKeys = await deleteExpiredIdempotencyKeys(sql, now);
   report.prunedEndedSessions = await deleteExpiredEndedSessions(sql, now);
+  report.prunedEvents = await pruneEvents(sql, now);
   await transaction(sql, async (tx) => {
     for (const r of await expireDueRequests(tx, now)) {
       report.expiredRequests++;

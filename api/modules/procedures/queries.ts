@@ -383,7 +383,7 @@ export function receiptPayload(sql: Sql, id: string) {
 export function listClockCandidates(sql: Sql): Promise<Array<{ id: string; silence_recorded: boolean }>> {
   return sql<Array<{ id: string; silence_recorded: boolean }>>`
     select id, silence_recorded from (
-      select p.id, p.status, exists (select 1 from events e where e.dedupe_key = 'procedure.presumed_denied:' || p.id) as silence_recorded
+      select p.id, p.status, exists (select 1 from event_dedupe_keys k where k.dedupe_key = 'procedure.presumed_denied:' || p.id) as silence_recorded
       from procedures p
       where p.status in ('submitted', 'in_review', 'action_required') and p.max_resolution_base is not null) c
     where not silence_recorded or status = 'action_required'`;

@@ -132,14 +132,15 @@ function deliveryColumns(sql: Sql) {
     d.created_at, d.delivered_at, e.type as event_type`;
 }
 
+/** The endpoint's deliveries of events still kept (created at `since` or later), newest first. */
 export function listDeliveries(
   sql: Sql,
-  args: { endpointId: string; before?: [string, string]; limit: number },
+  args: { endpointId: string; since: Date; before?: [string, string]; limit: number },
 ): Promise<DeliveryRow[]> {
   return sql<DeliveryRow[]>`
     select ${deliveryColumns(sql)}
     from webhook_deliveries d join events e on e.id = d.event_id
-    where d.endpoint_id = ${args.endpointId}
+    where d.endpoint_id = ${args.endpointId} and e.created_at >= ${args.since}
       ${args.before ? sql`and (d.created_at, d.id) < (${args.before[0]}::timestamptz, ${args.before[1]})` : sql``}
     order by d.created_at desc, d.id desc ${limitRows(sql, args.limit + 1)}`;
 }
@@ -162,19 +163,21 @@ export function listAttempts(sql: Sql, deliveryIds: readonly string[]) {
 /**
  * Manual redelivery: due now, whatever happened before, unless a worker holds it (its lease runs
  * at `at`: it is being sent). Answers the delivery, or undefined when the endpoint has no such
- * delivery free to queue.
+ * delivery free to queue, or its event is no longer kept (created before `since`).
  */
 export async function requeueDelivery(
   sql: Sql,
   endpointId: string,
   id: string,
   at: Date,
+  since: Date,
 ): Promise<DeliveryRow | undefined> {
   const [row] = await sql<DeliveryRow[]>`
     with d as (
       -- Claims lost to dead workers are forgiven: a delivery given up for them is sent again.
       update webhook_deliveries set status = 'pending', next_attempt_at = ${at}, locked_until = null, claims = attempts
       where id = ${id} and endpoint_id = ${endpointId} and (locked_until is null or locked_until < ${at})
+        and exists (select 1 from events e where e.id = webhook_deliveries.event_id and e.created_at >= ${since})
       returning *
     ), notified as (select pg_notify(${DELIVERIES_CHANNEL}, '') from d)
     select ${deliveryColumns(sql)} from d join events e on e.id = d.event_id, notified`;
@@ -292,8 +295,11 @@ export async function recordAttempts(sql: Sql, attempts: readonly AttemptRecord[
       select * from jsonb_to_recordset(${sql.json(rows as never)}::jsonb) as a(ord int, delivery_id text, attempted_at timestamptz,
         status_code int, latency_ms int, error text, status text, next_attempt_at timestamptz, delivered_at timestamptz, sent boolean)
     ), attempt as (
+      -- A late attempt (its lease ran out, another worker settled it) may find its delivery deleted with its event since.
       insert into webhook_attempts (delivery_id, attempted_at, status_code, latency_ms, error)
-      select delivery_id, attempted_at, status_code, latency_ms, error from a order by ord
+      select delivery_id, attempted_at, status_code, latency_ms, error from a
+      where exists (select 1 from webhook_deliveries d where d.id = a.delivery_id)
+      order by ord
     ), last as (
       -- A delivery sent twice in one batch (its lease ran out and it was claimed again) ends as its last attempt left it.
       select distinct on (delivery_id) *, (count(*) filter (where sent) over (partition by delivery_id))::int as requests

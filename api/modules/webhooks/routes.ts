@@ -5,6 +5,7 @@ import type { App, AppEnv } from '../../http/context';
 import { accepted, created, del, get, ok, optionalJsonBody, patch, post, routesOf } from '../../http/openapi';
 import { createdPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
+import { EVENT_RETENTION_DAYS, eventsKeptSince } from '../events/retention';
 import { toDelivery, toWebhookEndpoint } from './mappers';
 import { findEndpoint, listAttempts, listDeliveries, listEndpoints } from './queries';
 import {
@@ -107,7 +108,8 @@ const routes = routesOf('Webhook endpoints', {
     operationId: 'listWebhookDeliveries',
     summary: 'The delivery log',
     description:
-      "Newest first, with every attempt: status code, latency, error. A delivery that may no longer be sent is given up unsent, `failed` with the reason as its attempt's error: `consent not in force` for an event about a client's procedure after the delegation ended, `organization suspended` while the organisation is suspended.",
+      `Newest first, with every attempt: status code, latency, error; the deliveries of the events of the last ${EVENT_RETENTION_DAYS} days (older ones are deleted with their events). ` +
+      "A delivery that may no longer be sent is given up unsent, `failed` with the reason as its attempt's error: `consent not in force` for an event about a client's procedure after the delegation ended, `organization suspended` while the organisation is suspended.",
     auth: 'orgRead',
     params: WebhookEndpointParams,
     query: ListQuery,
@@ -117,7 +119,8 @@ const routes = routesOf('Webhook endpoints', {
     operationId: 'retryWebhookDelivery',
     summary: 'Deliver again now',
     description:
-      'Queues a delivery again for immediate sending, for example after fixing the receiving endpoint. The new attempt appears in the delivery log. While a worker is sending the delivery, the answer is `409 conflict`: retry once that attempt is in the log.',
+      'Queues a delivery again for immediate sending, for example after fixing the receiving endpoint. The new attempt appears in the delivery log. While a worker is sending the delivery, the answer is `409 conflict`: retry once that attempt is in the log. ' +
+      `A delivery whose event is older than the ${EVENT_RETENTION_DAYS} days events are kept answers 404.`,
     auth: 'orgWrite',
     role: 'admin',
     params: DeliveryParams,
@@ -215,7 +218,12 @@ export function registerWebhooks(app: App): void {
       'webhook_deliveries',
       c.req.valid('query'),
       async ({ after, limit }) => {
-        const rows = await listDeliveries(c.get('sql'), { endpointId: endpoint.id, before: after, limit });
+        const rows = await listDeliveries(c.get('sql'), {
+          endpointId: endpoint.id,
+          since: eventsKeptSince(now(c)),
+          before: after,
+          limit,
+        });
         const attempts = await listAttempts(
           c.get('sql'),
           rows.map((r) => r.id),

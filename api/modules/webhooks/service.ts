@@ -4,6 +4,7 @@ import type { Deps } from '../../deps';
 import { ProblemError } from '../../http/problem';
 import type { SecretBox } from '../../lib/crypto-box';
 import { newId } from '../../lib/ids';
+import { eventsKeptSince } from '../events/retention';
 import {
   deliveryClaimed,
   type DeliveryRow,
@@ -118,10 +119,11 @@ export function sendTestEvent(sql: Sql, endpoint: EndpointRow, now: Date): Promi
 
 /**
  * Queues one of the endpoint's deliveries again, due now; answers it. Not while a worker is
- * sending it: a second worker could send it at the same time.
+ * sending it: a second worker could send it at the same time; nor once its event is past its
+ * retention (the event is gone from the feed, and the purge deletes it).
  */
 export async function redeliver(sql: Sql, endpoint: EndpointRow, deliveryId: string, now: Date): Promise<DeliveryRow> {
-  const delivery = await requeueDelivery(sql, endpoint.id, deliveryId, now);
+  const delivery = await requeueDelivery(sql, endpoint.id, deliveryId, now, eventsKeptSince(now));
   if (delivery) return delivery;
   if (await deliveryClaimed(sql, endpoint.id, deliveryId, now))
     throw new ProblemError('conflict', 'The delivery is being sent; retry it once its attempt is in the log.');

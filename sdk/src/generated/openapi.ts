@@ -978,7 +978,7 @@ export interface paths {
         };
         /**
          * Retrieve an event
-         * @description One event by id, as delivered to webhook endpoints. Events are kept for 30 days. An event about a client's procedure answers 404 once the organisation may no longer consult that procedure.
+         * @description One event by id, as delivered to webhook endpoints. Events are kept for 30 days: an older one answers 404. An event about a client's procedure answers 404 once the organisation may no longer consult that procedure.
          */
         get: operations["retrieveEvent"];
         put?: never;
@@ -1090,7 +1090,7 @@ export interface paths {
         };
         /**
          * The delivery log
-         * @description Newest first, with every attempt: status code, latency, error. A delivery that may no longer be sent is given up unsent, `failed` with the reason as its attempt's error: `consent not in force` for an event about a client's procedure after the delegation ended, `organization suspended` while the organisation is suspended.
+         * @description Newest first, with every attempt: status code, latency, error; the deliveries of the events of the last 30 days (older ones are deleted with their events). A delivery that may no longer be sent is given up unsent, `failed` with the reason as its attempt's error: `consent not in force` for an event about a client's procedure after the delegation ended, `organization suspended` while the organisation is suspended.
          */
         get: operations["listWebhookDeliveries"];
         put?: never;
@@ -1112,7 +1112,7 @@ export interface paths {
         put?: never;
         /**
          * Deliver again now
-         * @description Queues a delivery again for immediate sending, for example after fixing the receiving endpoint. The new attempt appears in the delivery log. While a worker is sending the delivery, the answer is `409 conflict`: retry once that attempt is in the log.
+         * @description Queues a delivery again for immediate sending, for example after fixing the receiving endpoint. The new attempt appears in the delivery log. While a worker is sending the delivery, the answer is `409 conflict`: retry once that attempt is in the log. A delivery whose event is older than the 30 days events are kept answers 404.
          */
         post: operations["retryWebhookDelivery"];
         delete?: never;

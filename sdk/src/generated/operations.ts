@@ -631,7 +631,7 @@ export interface Resources {
     /**
      * Retrieve an event
      *
-     * One event by id, as delivered to webhook endpoints. Events are kept for 30 days. An event about a client's procedure answers 404 once the organisation may no longer consult that procedure.
+     * One event by id, as delivered to webhook endpoints. Events are kept for 30 days: an older one answers 404. An event about a client's procedure answers 404 once the organisation may no longer consult that procedure.
      * @see operation `retrieveEvent`
      */
     retrieve(id: string, options?: RequestOptions): Promise<Result<'retrieveEvent'>>;
@@ -689,14 +689,14 @@ export interface Resources {
     /**
      * The delivery log
      *
-     * Newest first, with every attempt: status code, latency, error. A delivery that may no longer be sent is given up unsent, `failed` with the reason as its attempt's error: `consent not in force` for an event about a client's procedure after the delegation ended, `organization suspended` while the organisation is suspended.
+     * Newest first, with every attempt: status code, latency, error; the deliveries of the events of the last 30 days (older ones are deleted with their events). A delivery that may no longer be sent is given up unsent, `failed` with the reason as its attempt's error: `consent not in force` for an event about a client's procedure after the delegation ended, `organization suspended` while the organisation is suspended.
      * @see operation `listWebhookDeliveries`
      */
     listDeliveries(id: string, query?: Query<'listWebhookDeliveries'>, options?: RequestOptions): PagePromise<Result<'listWebhookDeliveries'>>;
     /**
      * Deliver again now
      *
-     * Queues a delivery again for immediate sending, for example after fixing the receiving endpoint. The new attempt appears in the delivery log. While a worker is sending the delivery, the answer is `409 conflict`: retry once that attempt is in the log.
+     * Queues a delivery again for immediate sending, for example after fixing the receiving endpoint. The new attempt appears in the delivery log. While a worker is sending the delivery, the answer is `409 conflict`: retry once that attempt is in the log. A delivery whose event is older than the 30 days events are kept answers 404.
      * @see operation `retryWebhookDelivery`
      */
     retryDelivery(id: string, deliveryId: string, options?: RequestOptions): Promise<Result<'retryWebhookDelivery'>>;
