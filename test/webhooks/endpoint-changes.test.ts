@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 
-import { claimDueDeliveries } from '../../api/modules/webhooks/queries';
+import { claimDueDeliveries, disableEndpoint } from '../../api/modules/webhooks/queries';
+import { changeEndpoint } from '../../api/modules/webhooks/service';
 import { fileTestApp } from '../support/app';
 import { auth, expectJson, expectProblem, registerOrg } from '../support/fixtures';
 
@@ -98,4 +99,60 @@ it('deletes an endpoint and gives up its pending deliveries together, or neither
   } finally {
     await t.sql.unsafe('drop trigger if exists refuse_give_up on webhook_deliveries');
   }
+});
+
+it('answers an ETag, and applies a change sent with If-Match only while the endpoint is at that version', async () => {
+  const org = await registerOrg(t);
+  const created = await t.request('/v1/webhook-endpoints', {
+    method: 'POST',
+    headers: auth(org.testKey),
+    json: { url: 'http://127.0.0.1:9/hooks' },
+  });
+  const hook = await expectJson<{ id: string }>(created, 201);
+  expect(created.headers.get('etag')).toBe(`"${hook.id}.v1"`);
+  const read = async () => {
+    const res = await t.request(`/v1/webhook-endpoints/${hook.id}`, { headers: auth(org.testKey) });
+    return { etag: res.headers.get('etag'), body: await expectJson<{ description: string | null }>(res, 200) };
+  };
+  expect((await read()).etag).toBe(`"${hook.id}.v1"`);
+  const change = (description: string, ifMatch?: string) =>
+    t.request(`/v1/webhook-endpoints/${hook.id}`, {
+      method: 'PATCH',
+      headers: auth(org.testKey, ifMatch ? { 'if-match': ifMatch } : {}),
+      json: { description },
+    });
+
+  const first = await change('first', `"${hook.id}.v1"`);
+  expect((await expectJson(first, 200)).description).toBe('first');
+  expect(first.headers.get('etag')).toBe(`"${hook.id}.v2"`);
+  // Someone else's change sent with the ETag read before the first one: refused, nothing written.
+  const stale = await expectProblem(await change('second', `"${hook.id}.v1"`), 412, 'precondition_failed');
+  expect(stale.current_etag).toBe(`"${hook.id}.v2"`);
+  expect((await read()).body.description).toBe('first');
+  // A rotation is a change too.
+  const rotated = await t.request(`/v1/webhook-endpoints/${hook.id}/rotate-secret`, {
+    method: 'POST',
+    headers: auth(org.testKey),
+  });
+  expect(rotated.headers.get('etag')).toBe(`"${hook.id}.v3"`);
+  await expectProblem(await change('third', `"${hook.id}.v2"`), 412, 'precondition_failed');
+  // Without If-Match, a change applies as before.
+  const blind = await change('fourth');
+  expect((await expectJson(blind, 200)).description).toBe('fourth');
+  expect(blind.headers.get('etag')).toBe(`"${hook.id}.v4"`);
+});
+
+it('refuses a change sent with If-Match when the endpoint moved between its read and its write', async () => {
+  const org = await registerOrg(t);
+  const hook = await endpoint(org.testKey);
+  // The endpoint answered 410 and was disabled (version 2) after the change read it at version 1.
+  await disableEndpoint(t.sql, hook.id, 'The endpoint answered 410 Gone.', t.clock.now());
+  await expect(
+    changeEndpoint(t.sql, t.deps!, hook.id, { description: 'late' }, t.clock.now(), 1),
+  ).rejects.toMatchObject({ code: 'precondition_failed' });
+  const seen = await expectJson<{ description: string | null; enabled: boolean }>(
+    await t.request(`/v1/webhook-endpoints/${hook.id}`, { headers: auth(org.testKey) }),
+    200,
+  );
+  expect(seen).toMatchObject({ description: null, enabled: false });
 });

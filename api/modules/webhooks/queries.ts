@@ -61,12 +61,14 @@ export function listEndpoints(
       ${pageAfter(sql, { at: 'created_at', id: 'id' }, args)}`;
 }
 
+/** Changes an endpoint; when `expectedVersion` is given, only while the endpoint is still at it (undefined otherwise). */
 export async function updateEndpoint(
   sql: Sql,
   id: string,
   change: { url?: string; description?: string | null; event_types?: string[]; enabled?: boolean },
   at: Date,
-): Promise<EndpointRow> {
+  expectedVersion?: number,
+): Promise<EndpointRow | undefined> {
   const [row] = await sql<EndpointRow[]>`
     update webhook_endpoints set
       url = coalesce(${change.url ?? null}, url),
@@ -75,9 +77,9 @@ export async function updateEndpoint(
       enabled = coalesce(${change.enabled ?? null}::boolean, enabled),
       disabled_reason = case when ${change.enabled ?? null}::boolean then null else disabled_reason end,
       updated_at = ${at}, version = version + 1
-    where id = ${id}
+    where id = ${id} ${expectedVersion === undefined ? sql`` : sql`and version = ${expectedVersion}`}
     returning *`;
-  return row!;
+  return row;
 }
 
 export async function softDeleteEndpoint(sql: Sql, id: string, at: Date): Promise<void> {

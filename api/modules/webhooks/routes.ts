@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 
 import { organizationPrincipal } from '../../http/auth';
 import type { App, AppEnv } from '../../http/context';
+import { checkIfMatch, etagOf } from '../../http/etag';
 import { accepted, created, del, get, ok, optionalJsonBody, patch, post, routesOf } from '../../http/openapi';
 import { createdPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
@@ -41,6 +42,7 @@ const routes = routesOf('Webhook endpoints', {
     auth: 'orgWrite',
     role: 'admin',
     body: CreateWebhookEndpointBody,
+    etag: true,
     responses: created('The endpoint and its signing secret.', WebhookEndpointWithSecretSchema),
   }),
   list: get('/v1/webhook-endpoints', {
@@ -56,19 +58,23 @@ const routes = routesOf('Webhook endpoints', {
     operationId: 'retrieveWebhookEndpoint',
     summary: 'Retrieve a webhook endpoint',
     description:
-      'One webhook endpoint: its URL, the event types it receives, whether it is enabled and why it was disabled, if it was.',
+      'One webhook endpoint: its URL, the event types it receives, whether it is enabled and why it was disabled, if it was. Answers an `ETag` to send as `If-Match` when updating.',
     auth: 'orgRead',
     params: WebhookEndpointParams,
+    etag: true,
     responses: ok('The endpoint.', WebhookEndpointSchema),
   }),
   update: patch('/v1/webhook-endpoints/{id}', {
     operationId: 'updateWebhookEndpoint',
     summary: 'Update a webhook endpoint',
-    description: 'Change the URL, the event types, or enable it again after it was disabled.',
+    description:
+      "Change the URL, the event types, or enable it again after it was disabled. Send the `ETag` of your last read as `If-Match` to avoid overwriting someone else's change (412 if it moved).",
     auth: 'orgWrite',
     role: 'admin',
     params: WebhookEndpointParams,
     body: UpdateWebhookEndpointBody,
+    etag: true,
+    ifMatch: true,
     responses: ok('The endpoint.', WebhookEndpointSchema),
   }),
   remove: del('/v1/webhook-endpoints/{id}', {
@@ -92,6 +98,7 @@ const routes = routesOf('Webhook endpoints', {
     params: WebhookEndpointParams,
     body: optionalJsonBody(RotateWebhookSecretBody),
     problems: ['conflict'],
+    etag: true,
     responses: ok('The endpoint and its signing secret.', WebhookEndpointWithSecretSchema),
   }),
   test: post('/v1/webhook-endpoints/{id}/test', {
@@ -154,6 +161,7 @@ export function registerWebhooks(app: App): void {
       eventTypes: body.event_types ?? [],
       now: now(c),
     });
+    c.header('etag', etagOf(endpoint.id, endpoint.version));
     return c.json({ ...toWebhookEndpoint(endpoint, now(c)), secret }, 201);
   });
 
@@ -168,12 +176,15 @@ export function registerWebhooks(app: App): void {
     return c.json(page, 200);
   });
 
-  app.openapi(routes.retrieve, async (c) =>
-    c.json(toWebhookEndpoint(await ownEndpoint(c, c.req.valid('param').id), now(c)), 200),
-  );
+  app.openapi(routes.retrieve, async (c) => {
+    const endpoint = await ownEndpoint(c, c.req.valid('param').id);
+    c.header('etag', etagOf(endpoint.id, endpoint.version));
+    return c.json(toWebhookEndpoint(endpoint, now(c)), 200);
+  });
 
   app.openapi(routes.update, async (c) => {
     const endpoint = await ownEndpoint(c, c.req.valid('param').id);
+    const expectedVersion = checkIfMatch(c, endpoint.id, endpoint.version);
     const body = c.req.valid('json');
     const changed = await changeEndpoint(
       c.get('sql'),
@@ -181,7 +192,9 @@ export function registerWebhooks(app: App): void {
       endpoint.id,
       { url: body.url, description: body.description, event_types: body.event_types, enabled: body.enabled },
       now(c),
+      expectedVersion,
     );
+    c.header('etag', etagOf(changed.id, changed.version));
     return c.json(toWebhookEndpoint(changed, now(c)), 200);
   });
 
@@ -202,6 +215,7 @@ export function registerWebhooks(app: App): void {
       body?.previous_secret_valid_seconds ?? PREVIOUS_SECRET_GRACE_SECONDS,
       now(c),
     );
+    c.header('etag', etagOf(rotated.endpoint.id, rotated.endpoint.version));
     return c.json({ ...toWebhookEndpoint(rotated.endpoint, now(c)), secret: rotated.secret }, 200);
   });
 

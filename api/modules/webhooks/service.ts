@@ -56,20 +56,31 @@ export async function createEndpoint(
   return { endpoint, secret };
 }
 
-/** Changes an endpoint; a new URL passes the same policy as at creation (https, no private networks). */
+/**
+ * Changes an endpoint; a new URL passes the same policy as at creation (https, no private networks).
+ * With `expectedVersion` (the client sent `If-Match`), only while the endpoint is still at that
+ * version: 412 when it moved since it was read.
+ */
 export async function changeEndpoint(
   sql: Sql,
   deps: Pick<Deps, 'config' | 'resolveHost'>,
   id: string,
   changes: { url?: string; description?: string | null; event_types?: string[]; enabled?: boolean },
   now: Date,
+  expectedVersion?: number,
 ): Promise<EndpointRow> {
   const url =
     changes.url !== undefined
       ? (await checkWebhookUrl(changes.url, deps.config, deps.resolveHost)).toString()
       : undefined;
   const event_types = changes.event_types && eventTypeList(changes.event_types);
-  return updateEndpoint(sql, id, { ...changes, url, event_types }, now);
+  const changed = await updateEndpoint(sql, id, { ...changes, url, event_types }, now, expectedVersion);
+  if (!changed)
+    throw new ProblemError(
+      'precondition_failed',
+      'The webhook endpoint changed while you were editing it; read it again.',
+    );
+  return changed;
 }
 
 /** Deletes an endpoint and gives up its pending deliveries, together. */

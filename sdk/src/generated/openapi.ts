@@ -1022,7 +1022,7 @@ export interface paths {
         };
         /**
          * Retrieve a webhook endpoint
-         * @description One webhook endpoint: its URL, the event types it receives, whether it is enabled and why it was disabled, if it was.
+         * @description One webhook endpoint: its URL, the event types it receives, whether it is enabled and why it was disabled, if it was. Answers an `ETag` to send as `If-Match` when updating.
          */
         get: operations["retrieveWebhookEndpoint"];
         put?: never;
@@ -1036,7 +1036,7 @@ export interface paths {
         head?: never;
         /**
          * Update a webhook endpoint
-         * @description Change the URL, the event types, or enable it again after it was disabled.
+         * @description Change the URL, the event types, or enable it again after it was disabled. Send the `ETag` of your last read as `If-Match` to avoid overwriting someone else's change (412 if it moved).
          */
         patch: operations["updateWebhookEndpoint"];
         trace?: never;
@@ -12195,6 +12195,7 @@ export interface operations {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12313,6 +12314,7 @@ export interface operations {
                     "Request-Id": components["headers"]["Request-Id"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12507,6 +12509,11 @@ export interface operations {
                  * @example 5f0c6a4e-2b7d-4d8e-9a51-3c2f1e0b7a64
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /**
+                 * @description The `ETag` of your last read: the change applies only if the resource is still at that version (412 `precondition_failed` otherwise).
+                 * @example "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0.v4"
+                 */
+                "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
                 id: string;
@@ -12526,6 +12533,7 @@ export interface operations {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12577,6 +12585,16 @@ export interface operations {
                 headers: {
                     "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `precondition_failed`. */
+            412: {
+                headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12665,6 +12683,7 @@ export interface operations {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {

@@ -654,14 +654,14 @@ export interface Resources {
     /**
      * Retrieve a webhook endpoint
      *
-     * One webhook endpoint: its URL, the event types it receives, whether it is enabled and why it was disabled, if it was.
+     * One webhook endpoint: its URL, the event types it receives, whether it is enabled and why it was disabled, if it was. Answers an `ETag` to send as `If-Match` when updating.
      * @see operation `retrieveWebhookEndpoint`
      */
     retrieve(id: string, options?: RequestOptions): Promise<Result<'retrieveWebhookEndpoint'>>;
     /**
      * Update a webhook endpoint
      *
-     * Change the URL, the event types, or enable it again after it was disabled.
+     * Change the URL, the event types, or enable it again after it was disabled. Send the `ETag` of your last read as `If-Match` to avoid overwriting someone else's change (412 if it moved).
      * @see operation `updateWebhookEndpoint`
      */
     update(id: string, body: Body<'updateWebhookEndpoint'>, options?: RequestOptions): Promise<Result<'updateWebhookEndpoint'>>;
