@@ -1,9 +1,11 @@
-import { expect, it } from 'vitest';
+import { expect, it, onTestFinished } from 'vitest';
 
+import { deliverDue } from '../../api/modules/webhooks/delivery';
 import { claimDueDeliveries, disableEndpoint } from '../../api/modules/webhooks/queries';
 import { changeEndpoint } from '../../api/modules/webhooks/service';
-import { fileTestApp } from '../support/app';
-import { auth, expectJson, expectProblem, registerOrg } from '../support/fixtures';
+import { deliveryDeps, fileTestApp } from '../support/app';
+import { auth, expectJson, expectProblem, grantDelegation, registerOrg } from '../support/fixtures';
+import { startReceiver } from '../support/receiver';
 
 const t = await fileTestApp({
   config: { webhooks: { requireHttps: false, allowPrivateTargets: true, timeoutMs: 2000, leaseSeconds: 60 } },
@@ -155,4 +157,64 @@ it('refuses a change sent with If-Match when the endpoint moved between its read
     200,
   );
   expect(seen).toMatchObject({ description: null, enabled: false });
+});
+
+it('records when an endpoint was disabled, so what it missed can be read from the feed; enabling clears it', async () => {
+  const receiver = await startReceiver(() => ({ status: 410 }));
+  onTestFinished(() => receiver.close());
+  const org = await registerOrg(t);
+  const hook = await expectJson<{ id: string; disabled_at: string | null }>(
+    await t.request('/v1/webhook-endpoints', {
+      method: 'POST',
+      headers: auth(org.testKey),
+      json: { url: receiver.url },
+    }),
+    201,
+  );
+  expect(hook.disabled_at).toBeNull();
+  const read = async () =>
+    expectJson<{ enabled: boolean; disabled_reason: string | null; disabled_at: string | null }>(
+      await t.request(`/v1/webhook-endpoints/${hook.id}`, { headers: auth(org.testKey) }),
+      200,
+    );
+  const change = (json: Record<string, unknown>) =>
+    t.request(`/v1/webhook-endpoints/${hook.id}`, { method: 'PATCH', headers: auth(org.testKey), json });
+
+  // It answers 410 on Thursday 5 March at 10:00 UTC.
+  t.clock.set('2026-03-05T10:00:00Z');
+  await t.request(`/v1/webhook-endpoints/${hook.id}/test`, { method: 'POST', headers: auth(org.testKey) });
+  while ((await deliverDue(t.sql, deliveryDeps(t))) > 0) {
+    /* until nothing is due */
+  }
+  expect(await read()).toMatchObject({ enabled: false, disabled_at: '2026-03-05T10:00:00.000Z' });
+  expect((await read()).disabled_reason).toContain('410');
+
+  // An event an hour later is queued for no one, but the feed has it, after disabled_at.
+  t.clock.set('2026-03-05T11:00:00Z');
+  await grantDelegation(t, org.testKey);
+  const feed = await expectJson(await t.request('/v1/events', { headers: auth(org.testKey) }), 200);
+  const missed = (feed.data as any[]).filter((e) => e.created_at >= '2026-03-05T10:00:00.000Z');
+  expect(missed.map((e) => e.type)).toContain('delegation_request.accepted');
+  // A change that leaves it disabled keeps the time it was disabled.
+  await expectJson(await change({ description: 'still off' }), 200);
+  expect((await read()).disabled_at).toBe('2026-03-05T10:00:00.000Z');
+
+  // Enabled again on Friday: the time and the reason are cleared, and nothing missed is sent.
+  t.clock.set('2026-03-06T09:00:00Z');
+  expect(await expectJson(await change({ enabled: true }), 200)).toMatchObject({
+    enabled: true,
+    disabled_reason: null,
+    disabled_at: null,
+  });
+  const [queued] = await t.sql<{ n: number }[]>`
+    select count(*)::int as n from webhook_deliveries where endpoint_id = ${hook.id} and status = 'pending'`;
+  expect(queued!.n).toBe(0);
+
+  // Disabled by a change: when, and no reason of Puente's.
+  t.clock.set('2026-03-06T12:30:00Z');
+  expect(await expectJson(await change({ enabled: false }), 200)).toMatchObject({
+    enabled: false,
+    disabled_reason: null,
+    disabled_at: '2026-03-06T12:30:00.000Z',
+  });
 });

@@ -11,6 +11,7 @@ export function toWebhookEndpoint(row: EndpointRow, now: Date) {
     event_types: row.event_types,
     enabled: row.enabled,
     disabled_reason: row.disabled_reason,
+    disabled_at: row.disabled_at?.toISOString() ?? null,
     secret_rotation: secretRotationOf(row, now),
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),

@@ -12,6 +12,8 @@ export interface EndpointRow {
   event_types: string[];
   enabled: boolean;
   disabled_reason: string | null;
+  /** When it was last disabled (a 410 answer, or a change); null while enabled. */
+  disabled_at: Date | null;
   secret_encrypted: string;
   /** Secrets rotated out that still sign until their own end, newest first (ended ones may linger until the next rotation). */
   previous_secrets: PreviousSecret[];
@@ -76,6 +78,8 @@ export async function updateEndpoint(
       event_types = ${change.event_types ? sql`${textArray(change.event_types)}::text[]` : sql`event_types`},
       enabled = coalesce(${change.enabled ?? null}::boolean, enabled),
       disabled_reason = case when ${change.enabled ?? null}::boolean then null else disabled_reason end,
+      disabled_at = case when ${change.enabled ?? null}::boolean then null
+        when not ${change.enabled ?? null}::boolean and enabled then ${at}::timestamptz else disabled_at end,
       updated_at = ${at}, version = version + 1
     where id = ${id} ${expectedVersion === undefined ? sql`` : sql`and version = ${expectedVersion}`}
     returning *`;
@@ -322,7 +326,10 @@ export async function recordAttempts(sql: Sql, attempts: readonly AttemptRecord[
 }
 
 export async function disableEndpoint(sql: Sql, id: string, reason: string, at: Date): Promise<void> {
-  await sql`update webhook_endpoints set enabled = false, disabled_reason = ${reason}, updated_at = ${at}, version = version + 1 where id = ${id}`;
+  await sql`
+    update webhook_endpoints set enabled = false, disabled_reason = ${reason},
+      disabled_at = case when enabled then ${at}::timestamptz else disabled_at end, updated_at = ${at}, version = version + 1
+    where id = ${id}`;
   await sql`update webhook_deliveries set status = 'failed', last_error = ${reason}, locked_until = null where endpoint_id = ${id} and status = 'pending'`;
 }
 

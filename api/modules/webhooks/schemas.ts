@@ -13,6 +13,7 @@ const WEBHOOK_ENDPOINT_EXAMPLE = {
   event_types: ['procedure.*', 'delegation.revoked'],
   enabled: true,
   disabled_reason: null,
+  disabled_at: null,
   secret_rotation: null,
   created_at: '2026-03-02T09:00:00.000Z',
   updated_at: '2026-03-02T09:00:00.000Z',
@@ -29,7 +30,13 @@ export const WebhookEndpointSchema = z
       .array(z.string())
       .openapi({ description: 'Types delivered (`procedure.*` matches a family); empty means every type.' }),
     enabled: z.boolean(),
-    disabled_reason: z.string().nullable(),
+    disabled_reason: z.string().nullable().openapi({
+      description: 'Why Puente disabled it (it answered 410); null while enabled, or when disabled by a change.',
+    }),
+    disabled_at: z.string().nullable().openapi({
+      description:
+        'When it was disabled; null while enabled. Nothing is queued for a disabled endpoint, and enabling it again does not send what it missed: read the events created from this time on in the feed (`GET /v1/events`).',
+    }),
     secret_rotation: z
       .object({
         previous_secret_valid_until: z

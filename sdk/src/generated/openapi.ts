@@ -1036,7 +1036,7 @@ export interface paths {
         head?: never;
         /**
          * Update a webhook endpoint
-         * @description Change the URL, the event types, or enable it again after it was disabled. Send the `ETag` of your last read as `If-Match` to avoid overwriting someone else's change (412 if it moved).
+         * @description Change the URL, the event types, or enable it again after it was disabled (`enabled: true`). Enabling it sends nothing it missed: while it was disabled no delivery was queued for it, and those pending when it was disabled were given up (`failed` in its delivery log, where each can be retried). Read what it missed in the feed (`GET /v1/events`, oldest first): the events created at or after its `disabled_at`, which enabling clears. Send the `ETag` of your last read as `If-Match` to avoid overwriting someone else's change (412 if it moved).
          */
         patch: operations["updateWebhookEndpoint"];
         trace?: never;
@@ -5680,6 +5680,7 @@ export interface components {
          *       ],
          *       "enabled": true,
          *       "disabled_reason": null,
+         *       "disabled_at": null,
          *       "secret_rotation": null,
          *       "created_at": "2026-03-02T09:00:00.000Z",
          *       "updated_at": "2026-03-02T09:00:00.000Z",
@@ -5703,6 +5704,7 @@ export interface components {
          *       ],
          *       "enabled": true,
          *       "disabled_reason": null,
+         *       "disabled_at": null,
          *       "secret_rotation": null,
          *       "created_at": "2026-03-02T09:00:00.000Z",
          *       "updated_at": "2026-03-02T09:00:00.000Z"
@@ -5718,7 +5720,10 @@ export interface components {
             /** @description Types delivered (`procedure.*` matches a family); empty means every type. */
             event_types: string[];
             enabled: boolean;
+            /** @description Why Puente disabled it (it answered 410); null while enabled, or when disabled by a change. */
             disabled_reason: string | null;
+            /** @description When it was disabled; null while enabled. Nothing is queued for a disabled endpoint, and enabling it again does not send what it missed: read the events created from this time on in the feed (`GET /v1/events`). */
+            disabled_at: string | null;
             /** @description While secrets rotated out still sign (each adds a signature to `webhook-signature`); null when only the current one does. */
             secret_rotation: {
                 /** @description When the last secret rotated out stops signing. */

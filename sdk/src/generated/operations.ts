@@ -661,7 +661,7 @@ export interface Resources {
     /**
      * Update a webhook endpoint
      *
-     * Change the URL, the event types, or enable it again after it was disabled. Send the `ETag` of your last read as `If-Match` to avoid overwriting someone else's change (412 if it moved).
+     * Change the URL, the event types, or enable it again after it was disabled (`enabled: true`). Enabling it sends nothing it missed: while it was disabled no delivery was queued for it, and those pending when it was disabled were given up (`failed` in its delivery log, where each can be retried). Read what it missed in the feed (`GET /v1/events`, oldest first): the events created at or after its `disabled_at`, which enabling clears. Send the `ETag` of your last read as `If-Match` to avoid overwriting someone else's change (412 if it moved).
      * @see operation `updateWebhookEndpoint`
      */
     update(id: string, body: Body<'updateWebhookEndpoint'>, options?: RequestOptions): Promise<Result<'updateWebhookEndpoint'>>;
