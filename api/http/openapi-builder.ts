@@ -33,7 +33,8 @@ const TAGS = [
   { name: 'Events', description: 'Everything that happened, as a feed: the source of truth behind webhooks.' },
   {
     name: 'Webhook endpoints',
-    description: 'Where events are pushed, signed per Standard Webhooks, with retries and a delivery log.',
+    description:
+      'Where events are pushed, signed per Standard Webhooks, with retries and a delivery log. Deliveries come at least once and in no guaranteed order: deduplicate on the event `id`, and re-read the resource or walk the ordered feed (`GET /v1/events`) rather than rely on their order.',
   },
   { name: 'Sandbox', description: 'Test-mode helpers that play the citizen and the caseworker.' },
   { name: 'Admin', description: 'Platform administration (`PUENTE_ADMIN_TOKEN`).' },

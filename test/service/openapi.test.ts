@@ -78,6 +78,11 @@ describe('OpenAPI document', () => {
       expect(schema.properties.type.enum, type).toEqual([type]);
       expect(body.example.type, type).toBe(type);
       expect(Object.keys(schema.properties.data.properties).length, type).toBeGreaterThan(0);
+      // Deliveries overtake each other and repeat: each webhook says so where integrators read it.
+      const description = generated.webhooks[type].post.description;
+      expect(description, type).toContain('in no guaranteed order');
+      expect(description, type).toContain('Deduplicate on the event `id`');
+      expect(description, type).toContain('`GET /v1/events`');
     }
   });
 

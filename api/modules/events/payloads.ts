@@ -370,6 +370,10 @@ const pascal = (type: string) =>
     .map((w) => w[0]!.toUpperCase() + w.slice(1))
     .join('');
 
+/** What every webhook's description says of the order and repetition of deliveries. */
+const DELIVERY_ORDER =
+  'Deliveries come at least once and in no guaranteed order: several go to one endpoint at once and each retry is scheduled on its own, so a later event can arrive before an earlier one. Deduplicate on the event `id` (also `webhook-id`), do not rely on the order, and for the current state re-read the resource the event names, or walk the feed (`GET /v1/events`), which is in commit order.';
+
 /** Declares every event type under the document's `webhooks`: the body each endpoint receives. */
 export function registerWebhookEvents(app: App): void {
   for (const [type, payload] of Object.entries(EVENT_PAYLOADS)) {
@@ -397,7 +401,7 @@ export function registerWebhookEvents(app: App): void {
       // Sent to your endpoint, which verifies `webhook-signature` rather than a credential.
       security: [],
       summary: type,
-      description: `${payload.summary} Signed per Standard Webhooks (\`webhook-id\`, \`webhook-timestamp\`, \`webhook-signature\`); answer 2xx within 15 s, or it is retried with backoff.`,
+      description: `${payload.summary} Signed per Standard Webhooks (\`webhook-id\`, \`webhook-timestamp\`, \`webhook-signature\`); answer 2xx within 15 s, or it is retried with backoff. ${DELIVERY_ORDER}`,
       request: { body: { required: true, content: { 'application/json': { schema, example } } } },
       responses: { 200: { description: 'Received. Any 2xx will do; 410 disables the endpoint.' } },
     });

@@ -1866,7 +1866,7 @@ export interface webhooks {
         put?: never;
         /**
          * delegation_request.accepted
-         * @description The citizen accepted a delegation request; the delegation now exists. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         * @description The citizen accepted a delegation request; the delegation now exists. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff. Deliveries come at least once and in no guaranteed order: several go to one endpoint at once and each retry is scheduled on its own, so a later event can arrive before an earlier one. Deduplicate on the event `id` (also `webhook-id`), do not rely on the order, and for the current state re-read the resource the event names, or walk the feed (`GET /v1/events`), which is in commit order.
          */
         post: operations["delegationRequestAcceptedWebhook"];
         delete?: never;
@@ -1886,7 +1886,7 @@ export interface webhooks {
         put?: never;
         /**
          * delegation_request.rejected
-         * @description The citizen rejected a delegation request. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         * @description The citizen rejected a delegation request. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff. Deliveries come at least once and in no guaranteed order: several go to one endpoint at once and each retry is scheduled on its own, so a later event can arrive before an earlier one. Deduplicate on the event `id` (also `webhook-id`), do not rely on the order, and for the current state re-read the resource the event names, or walk the feed (`GET /v1/events`), which is in commit order.
          */
         post: operations["delegationRequestRejectedWebhook"];
         delete?: never;
@@ -1906,7 +1906,7 @@ export interface webhooks {
         put?: never;
         /**
          * delegation_request.expired
-         * @description A delegation request reached its expiry unanswered. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         * @description A delegation request reached its expiry unanswered. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff. Deliveries come at least once and in no guaranteed order: several go to one endpoint at once and each retry is scheduled on its own, so a later event can arrive before an earlier one. Deduplicate on the event `id` (also `webhook-id`), do not rely on the order, and for the current state re-read the resource the event names, or walk the feed (`GET /v1/events`), which is in commit order.
          */
         post: operations["delegationRequestExpiredWebhook"];
         delete?: never;
@@ -1926,7 +1926,7 @@ export interface webhooks {
         put?: never;
         /**
          * delegation_request.cancelled
-         * @description The organisation cancelled a pending delegation request. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         * @description The organisation cancelled a pending delegation request. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff. Deliveries come at least once and in no guaranteed order: several go to one endpoint at once and each retry is scheduled on its own, so a later event can arrive before an earlier one. Deduplicate on the event `id` (also `webhook-id`), do not rely on the order, and for the current state re-read the resource the event names, or walk the feed (`GET /v1/events`), which is in commit order.
          */
         post: operations["delegationRequestCancelledWebhook"];
         delete?: never;
@@ -1946,7 +1946,7 @@ export interface webhooks {
         put?: never;
         /**
          * delegation.revoked
-         * @description The citizen revoked a delegation; its consent tokens stop working at once. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         * @description The citizen revoked a delegation; its consent tokens stop working at once. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff. Deliveries come at least once and in no guaranteed order: several go to one endpoint at once and each retry is scheduled on its own, so a later event can arrive before an earlier one. Deduplicate on the event `id` (also `webhook-id`), do not rely on the order, and for the current state re-read the resource the event names, or walk the feed (`GET /v1/events`), which is in commit order.
          */
         post: operations["delegationRevokedWebhook"];
         delete?: never;
@@ -1966,7 +1966,7 @@ export interface webhooks {
         put?: never;
         /**
          * delegation.renounced
-         * @description The organisation renounced a delegation. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         * @description The organisation renounced a delegation. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff. Deliveries come at least once and in no guaranteed order: several go to one endpoint at once and each retry is scheduled on its own, so a later event can arrive before an earlier one. Deduplicate on the event `id` (also `webhook-id`), do not rely on the order, and for the current state re-read the resource the event names, or walk the feed (`GET /v1/events`), which is in commit order.
          */
         post: operations["delegationRenouncedWebhook"];
         delete?: never;
@@ -1986,7 +1986,7 @@ export interface webhooks {
         put?: never;
         /**
          * delegation.expired
-         * @description A delegation reached its `valid_until` date. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         * @description A delegation reached its `valid_until` date. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff. Deliveries come at least once and in no guaranteed order: several go to one endpoint at once and each retry is scheduled on its own, so a later event can arrive before an earlier one. Deduplicate on the event `id` (also `webhook-id`), do not rely on the order, and for the current state re-read the resource the event names, or walk the feed (`GET /v1/events`), which is in commit order.
          */
         post: operations["delegationExpiredWebhook"];
         delete?: never;
@@ -2006,7 +2006,7 @@ export interface webhooks {
         put?: never;
         /**
          * delegation.suspended
-         * @description A delegation was suspended with its organisation. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         * @description A delegation was suspended with its organisation. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff. Deliveries come at least once and in no guaranteed order: several go to one endpoint at once and each retry is scheduled on its own, so a later event can arrive before an earlier one. Deduplicate on the event `id` (also `webhook-id`), do not rely on the order, and for the current state re-read the resource the event names, or walk the feed (`GET /v1/events`), which is in commit order.
          */
         post: operations["delegationSuspendedWebhook"];
         delete?: never;
@@ -2026,7 +2026,7 @@ export interface webhooks {
         put?: never;
         /**
          * procedure.submitted
-         * @description A procedure was filed: it has a registry entry and a maximum resolution date. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         * @description A procedure was filed: it has a registry entry and a maximum resolution date. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff. Deliveries come at least once and in no guaranteed order: several go to one endpoint at once and each retry is scheduled on its own, so a later event can arrive before an earlier one. Deduplicate on the event `id` (also `webhook-id`), do not rely on the order, and for the current state re-read the resource the event names, or walk the feed (`GET /v1/events`), which is in commit order.
          */
         post: operations["procedureSubmittedWebhook"];
         delete?: never;
@@ -2046,7 +2046,7 @@ export interface webhooks {
         put?: never;
         /**
          * procedure.status_changed
-         * @description A procedure moved from one status to another. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         * @description A procedure moved from one status to another. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff. Deliveries come at least once and in no guaranteed order: several go to one endpoint at once and each retry is scheduled on its own, so a later event can arrive before an earlier one. Deduplicate on the event `id` (also `webhook-id`), do not rely on the order, and for the current state re-read the resource the event names, or walk the feed (`GET /v1/events`), which is in commit order.
          */
         post: operations["procedureStatusChangedWebhook"];
         delete?: never;
@@ -2066,7 +2066,7 @@ export interface webhooks {
         put?: never;
         /**
          * procedure.requirement_issued
-         * @description The managing body asked for documents. The requirement is a notification: its term of 10 días hábiles runs from the day after it is opened or counts as rejected, so the deadline is not known yet. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         * @description The managing body asked for documents. The requirement is a notification: its term of 10 días hábiles runs from the day after it is opened or counts as rejected, so the deadline is not known yet. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff. Deliveries come at least once and in no guaranteed order: several go to one endpoint at once and each retry is scheduled on its own, so a later event can arrive before an earlier one. Deduplicate on the event `id` (also `webhook-id`), do not rely on the order, and for the current state re-read the resource the event names, or walk the feed (`GET /v1/events`), which is in commit order.
          */
         post: operations["procedureRequirementIssuedWebhook"];
         delete?: never;
@@ -2086,7 +2086,7 @@ export interface webhooks {
         put?: never;
         /**
          * procedure.requirement_extended
-         * @description The representative asked for the extension of 5 días hábiles (art. 68.2 LPAC), before the term ended: the requirement has its new deadline. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         * @description The representative asked for the extension of 5 días hábiles (art. 68.2 LPAC), before the term ended: the requirement has its new deadline. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff. Deliveries come at least once and in no guaranteed order: several go to one endpoint at once and each retry is scheduled on its own, so a later event can arrive before an earlier one. Deduplicate on the event `id` (also `webhook-id`), do not rely on the order, and for the current state re-read the resource the event names, or walk the feed (`GET /v1/events`), which is in commit order.
          */
         post: operations["procedureRequirementExtendedWebhook"];
         delete?: never;
@@ -2106,7 +2106,7 @@ export interface webhooks {
         put?: never;
         /**
          * procedure.requirement_deadline_approaching
-         * @description An open requirement's deadline is a few business days away. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         * @description An open requirement's deadline is a few business days away. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff. Deliveries come at least once and in no guaranteed order: several go to one endpoint at once and each retry is scheduled on its own, so a later event can arrive before an earlier one. Deduplicate on the event `id` (also `webhook-id`), do not rely on the order, and for the current state re-read the resource the event names, or walk the feed (`GET /v1/events`), which is in commit order.
          */
         post: operations["procedureRequirementDeadlineApproachingWebhook"];
         delete?: never;
@@ -2126,7 +2126,7 @@ export interface webhooks {
         put?: never;
         /**
          * procedure.resolved
-         * @description The managing body resolved a procedure. The resolution's text and amount are the client's contents: read them with the procedure, under the client's consent, once its notification (`resolution.notification_id`) has been opened or deemed rejected. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         * @description The managing body resolved a procedure. The resolution's text and amount are the client's contents: read them with the procedure, under the client's consent, once its notification (`resolution.notification_id`) has been opened or deemed rejected. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff. Deliveries come at least once and in no guaranteed order: several go to one endpoint at once and each retry is scheduled on its own, so a later event can arrive before an earlier one. Deduplicate on the event `id` (also `webhook-id`), do not rely on the order, and for the current state re-read the resource the event names, or walk the feed (`GET /v1/events`), which is in commit order.
          */
         post: operations["procedureResolvedWebhook"];
         delete?: never;
@@ -2146,7 +2146,7 @@ export interface webhooks {
         put?: never;
         /**
          * procedure.presumed_denied
-         * @description The maximum resolution term passed without a decision (silencio administrativo). Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         * @description The maximum resolution term passed without a decision (silencio administrativo). Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff. Deliveries come at least once and in no guaranteed order: several go to one endpoint at once and each retry is scheduled on its own, so a later event can arrive before an earlier one. Deduplicate on the event `id` (also `webhook-id`), do not rely on the order, and for the current state re-read the resource the event names, or walk the feed (`GET /v1/events`), which is in commit order.
          */
         post: operations["procedurePresumedDeniedWebhook"];
         delete?: never;
@@ -2166,7 +2166,7 @@ export interface webhooks {
         put?: never;
         /**
          * webhook_endpoint.test
-         * @description A test event sent to one endpoint on request. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         * @description A test event sent to one endpoint on request. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff. Deliveries come at least once and in no guaranteed order: several go to one endpoint at once and each retry is scheduled on its own, so a later event can arrive before an earlier one. Deduplicate on the event `id` (also `webhook-id`), do not rely on the order, and for the current state re-read the resource the event names, or walk the feed (`GET /v1/events`), which is in commit order.
          */
         post: operations["webhookEndpointTestWebhook"];
         delete?: never;
@@ -2186,7 +2186,7 @@ export interface webhooks {
         put?: never;
         /**
          * calendar.holidays_changed
-         * @description The published calendar changed (a holiday added, replaced or lifted) and the stored dates of these procedures were recomputed; each has a timeline entry. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         * @description The published calendar changed (a holiday added, replaced or lifted) and the stored dates of these procedures were recomputed; each has a timeline entry. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff. Deliveries come at least once and in no guaranteed order: several go to one endpoint at once and each retry is scheduled on its own, so a later event can arrive before an earlier one. Deduplicate on the event `id` (also `webhook-id`), do not rely on the order, and for the current state re-read the resource the event names, or walk the feed (`GET /v1/events`), which is in commit order.
          */
         post: operations["calendarHolidaysChangedWebhook"];
         delete?: never;
@@ -2206,7 +2206,7 @@ export interface webhooks {
         put?: never;
         /**
          * delegation_request_batch.completed
-         * @description Every row of a batch of delegation requests was processed; each row's outcome is in the batch's rows list. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         * @description Every row of a batch of delegation requests was processed; each row's outcome is in the batch's rows list. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff. Deliveries come at least once and in no guaranteed order: several go to one endpoint at once and each retry is scheduled on its own, so a later event can arrive before an earlier one. Deduplicate on the event `id` (also `webhook-id`), do not rely on the order, and for the current state re-read the resource the event names, or walk the feed (`GET /v1/events`), which is in commit order.
          */
         post: operations["delegationRequestBatchCompletedWebhook"];
         delete?: never;
@@ -2226,7 +2226,7 @@ export interface webhooks {
         put?: never;
         /**
          * notification.available
-         * @description The managing body made an act available to the organisation as the representative (art. 43.1 LPAC); opening it starts its term. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         * @description The managing body made an act available to the organisation as the representative (art. 43.1 LPAC); opening it starts its term. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff. Deliveries come at least once and in no guaranteed order: several go to one endpoint at once and each retry is scheduled on its own, so a later event can arrive before an earlier one. Deduplicate on the event `id` (also `webhook-id`), do not rely on the order, and for the current state re-read the resource the event names, or walk the feed (`GET /v1/events`), which is in commit order.
          */
         post: operations["notificationAvailableWebhook"];
         delete?: never;
@@ -2246,7 +2246,7 @@ export interface webhooks {
         put?: never;
         /**
          * notification.accessed
-         * @description A member opened an act made available by the managing body; its term runs from the next day. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         * @description A member opened an act made available by the managing body; its term runs from the next day. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff. Deliveries come at least once and in no guaranteed order: several go to one endpoint at once and each retry is scheduled on its own, so a later event can arrive before an earlier one. Deduplicate on the event `id` (also `webhook-id`), do not rely on the order, and for the current state re-read the resource the event names, or walk the feed (`GET /v1/events`), which is in commit order.
          */
         post: operations["notificationAccessedWebhook"];
         delete?: never;
@@ -2266,7 +2266,7 @@ export interface webhooks {
         put?: never;
         /**
          * notification.deemed_rejected
-         * @description Ten días naturales passed without the act being opened: it counts as rejected and the procedure goes on (art. 43.2 LPAC). Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         * @description Ten días naturales passed without the act being opened: it counts as rejected and the procedure goes on (art. 43.2 LPAC). Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff. Deliveries come at least once and in no guaranteed order: several go to one endpoint at once and each retry is scheduled on its own, so a later event can arrive before an earlier one. Deduplicate on the event `id` (also `webhook-id`), do not rely on the order, and for the current state re-read the resource the event names, or walk the feed (`GET /v1/events`), which is in commit order.
          */
         post: operations["notificationDeemedRejectedWebhook"];
         delete?: never;
@@ -2286,7 +2286,7 @@ export interface webhooks {
         put?: never;
         /**
          * notification.deemed_rejection_approaching
-         * @description An act is still unopened and counts as rejected in a few days. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         * @description An act is still unopened and counts as rejected in a few days. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff. Deliveries come at least once and in no guaranteed order: several go to one endpoint at once and each retry is scheduled on its own, so a later event can arrive before an earlier one. Deduplicate on the event `id` (also `webhook-id`), do not rely on the order, and for the current state re-read the resource the event names, or walk the feed (`GET /v1/events`), which is in commit order.
          */
         post: operations["notificationDeemedRejectionApproachingWebhook"];
         delete?: never;
@@ -2306,7 +2306,7 @@ export interface webhooks {
         put?: never;
         /**
          * requirement.expired
-         * @description A requirement's term passed unanswered; from the day after, the managing body may declare the application withdrawn. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         * @description A requirement's term passed unanswered; from the day after, the managing body may declare the application withdrawn. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff. Deliveries come at least once and in no guaranteed order: several go to one endpoint at once and each retry is scheduled on its own, so a later event can arrive before an earlier one. Deduplicate on the event `id` (also `webhook-id`), do not rely on the order, and for the current state re-read the resource the event names, or walk the feed (`GET /v1/events`), which is in commit order.
          */
         post: operations["requirementExpiredWebhook"];
         delete?: never;
@@ -2326,7 +2326,7 @@ export interface webhooks {
         put?: never;
         /**
          * procedure.withdrawal_declared
-         * @description The managing body declared the application withdrawn after a requirement went unanswered (arts. 68.1 and 94 LPAC); the declaration is a new notification. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         * @description The managing body declared the application withdrawn after a requirement went unanswered (arts. 68.1 and 94 LPAC); the declaration is a new notification. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff. Deliveries come at least once and in no guaranteed order: several go to one endpoint at once and each retry is scheduled on its own, so a later event can arrive before an earlier one. Deduplicate on the event `id` (also `webhook-id`), do not rely on the order, and for the current state re-read the resource the event names, or walk the feed (`GET /v1/events`), which is in commit order.
          */
         post: operations["procedureWithdrawalDeclaredWebhook"];
         delete?: never;
@@ -2346,7 +2346,7 @@ export interface webhooks {
         put?: never;
         /**
          * procedure.lapse_warned
-         * @description The managing body warned that the procedure lapses in three months unless the applicant acts (art. 95.1 LPAC); the warning is a notification. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         * @description The managing body warned that the procedure lapses in three months unless the applicant acts (art. 95.1 LPAC); the warning is a notification. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff. Deliveries come at least once and in no guaranteed order: several go to one endpoint at once and each retry is scheduled on its own, so a later event can arrive before an earlier one. Deduplicate on the event `id` (also `webhook-id`), do not rely on the order, and for the current state re-read the resource the event names, or walk the feed (`GET /v1/events`), which is in commit order.
          */
         post: operations["procedureLapseWarnedWebhook"];
         delete?: never;
@@ -2366,7 +2366,7 @@ export interface webhooks {
         put?: never;
         /**
          * procedure.lapsed
-         * @description The managing body declared the procedure lapsed (caducidad, art. 95.1 LPAC) after the warning's three months passed; the declaration is a notification. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff.
+         * @description The managing body declared the procedure lapsed (caducidad, art. 95.1 LPAC) after the warning's three months passed; the declaration is a notification. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff. Deliveries come at least once and in no guaranteed order: several go to one endpoint at once and each retry is scheduled on its own, so a later event can arrive before an earlier one. Deduplicate on the event `id` (also `webhook-id`), do not rely on the order, and for the current state re-read the resource the event names, or walk the feed (`GET /v1/events`), which is in commit order.
          */
         post: operations["procedureLapsedWebhook"];
         delete?: never;
