@@ -1,11 +1,13 @@
 // A tiny receiver that verifies every delivery (Standard Webhooks) and logs it.
 //   npm run example:webhook-receiver            listens on RECEIVER_PORT (default 4000)
 //   WEBHOOK_SECRET=whsec_… to verify with an existing endpoint's secret; without it, and with an
-//   API key (or none: a fresh test organisation), it registers an endpoint pointing at itself.
+//   API key (or none: a fresh test organisation), it registers an endpoint pointing at itself,
+//   http://127.0.0.1:…, which the server accepts only when started with PUENTE_WEBHOOKS_ALLOW_PRIVATE=1
+//   (webhook URLs must be public otherwise).
 //   --once: exit after the first verified event (used by CI with a test event).
 import { createServer } from 'node:http';
 
-import { Puente, WebhookVerificationError } from '@puente/sdk';
+import { BadRequestError, Puente, WebhookVerificationError } from '@puente/sdk';
 
 import { connect } from './connect';
 
@@ -39,9 +41,19 @@ console.log(`Listening on http://localhost:${port}/webhooks`);
 
 if (!secret) {
   puente = await connect();
-  const endpoint = await puente.webhookEndpoints.create({
-    url: `http://127.0.0.1:${port}/webhooks`,
-    description: 'example receiver',
+  const url = `http://127.0.0.1:${port}/webhooks`;
+  const endpoint = await puente.webhookEndpoints.create({ url, description: 'example receiver' }).catch((error) => {
+    // The server refused the URL itself: by default webhook URLs must be public (and https in production).
+    if (error instanceof BadRequestError && error.problem?.errors?.some((e) => e.pointer === '/url')) {
+      console.error(
+        `The server refused ${url} as a webhook URL: ${error.problem.detail}\n` +
+          'A local receiver needs the server started with PUENTE_WEBHOOKS_ALLOW_PRIVATE=1 (never in production):\n' +
+          '  PUENTE_WEBHOOKS_ALLOW_PRIVATE=1 npm start\n' +
+          "Or expose this receiver at a public https URL, register that URL, and run this with its endpoint's WEBHOOK_SECRET.",
+      );
+      process.exit(1);
+    }
+    throw error;
   });
   secret = endpoint.secret;
   console.log(`Registered endpoint ${endpoint.id}; sending a test event`);
