@@ -83,6 +83,18 @@ describe('OpenAPI document', () => {
       expect(description, type).toContain('in no guaranteed order');
       expect(description, type).toContain('Deduplicate on the event `id`');
       expect(description, type).toContain('`GET /v1/events`');
+      // The Standard Webhooks headers each delivery carries, to verify it.
+      const headers = generated.webhooks[type].post.parameters
+        .map((p: any) => generated.components.parameters[p.$ref.split('/').at(-1)])
+        .filter((p: any) => p.in === 'header');
+      expect(
+        headers.map((p: any) => [p.name, p.required]),
+        type,
+      ).toEqual([
+        ['webhook-id', true],
+        ['webhook-timestamp', true],
+        ['webhook-signature', true],
+      ]);
     }
   });
 

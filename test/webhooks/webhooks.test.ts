@@ -122,6 +122,15 @@ describe('events and webhooks', () => {
 
     const feed = (await (await t.request('/v1/events', { headers: auth(org.testKey) })).json()) as any;
     expect(feed.data.map((e: any) => e.type)).toEqual(['delegation_request.accepted', 'delegation.renounced']);
+    // The feed's item and the event read by id carry the body delivered, field for field (timestamp too).
+    for (const r of receiver.received) {
+      const delivered = JSON.parse(r.body);
+      expect(Object.keys(delivered).sort()).toEqual(['data', 'id', 'livemode', 'timestamp', 'type']);
+      const listed = feed.data.find((e: any) => e.id === delivered.id);
+      expect(listed).toMatchObject({ ...delivered, object: 'event', created_at: delivered.timestamp });
+      const read = await (await t.request(`/v1/events/${delivered.id}`, { headers: auth(org.testKey) })).json();
+      expect(read).toEqual(listed);
+    }
     const more = (await (
       await t.request(`/v1/events?cursor=${feed.next_cursor}`, { headers: auth(org.testKey) })
     ).json()) as any;

@@ -374,8 +374,40 @@ const pascal = (type: string) =>
 const DELIVERY_ORDER =
   'Deliveries come at least once and in no guaranteed order: several go to one endpoint at once and each retry is scheduled on its own, so a later event can arrive before an earlier one. Deduplicate on the event `id` (also `webhook-id`), do not rely on the order, and for the current state re-read the resource the event names, or walk the feed (`GET /v1/events`), which is in commit order.';
 
+/** The Standard Webhooks headers every delivery carries (see api/modules/webhooks/delivery.ts), as document parameters. */
+const WEBHOOK_HEADERS = {
+  WebhookId: {
+    name: 'webhook-id',
+    in: 'header',
+    required: true,
+    description: 'The event id (`evt_…`), the same on every attempt: deduplicate on it.',
+    schema: { type: 'string' },
+    example: 'evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5',
+  },
+  WebhookTimestamp: {
+    name: 'webhook-timestamp',
+    in: 'header',
+    required: true,
+    description: 'When this attempt was sent, in Unix seconds; part of what is signed (refuse ones far from now).',
+    schema: { type: 'string' },
+    example: '1773133200',
+  },
+  WebhookSignature: {
+    name: 'webhook-signature',
+    in: 'header',
+    required: true,
+    description:
+      "`v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with the endpoint's secret (the bytes its base64 after `whsec_` encodes); several, separated by spaces, while secrets rotated out still sign.",
+    schema: { type: 'string' },
+    example: 'v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=',
+  },
+} as const;
+
 /** Declares every event type under the document's `webhooks`: the body each endpoint receives. */
 export function registerWebhookEvents(app: App): void {
+  for (const [name, parameter] of Object.entries(WEBHOOK_HEADERS))
+    app.openAPIRegistry.registerComponent('parameters', name, parameter as never);
+  const parameters = Object.keys(WEBHOOK_HEADERS).map((name) => ({ $ref: `#/components/parameters/${name}` }));
   for (const [type, payload] of Object.entries(EVENT_PAYLOADS)) {
     const example = {
       id: 'evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5',
@@ -402,6 +434,7 @@ export function registerWebhookEvents(app: App): void {
       security: [],
       summary: type,
       description: `${payload.summary} Signed per Standard Webhooks (\`webhook-id\`, \`webhook-timestamp\`, \`webhook-signature\`); answer 2xx within 15 s, or it is retried with backoff. ${DELIVERY_ORDER}`,
+      parameters,
       request: { body: { required: true, content: { 'application/json': { schema, example } } } },
       responses: { 200: { description: 'Received. Any 2xx will do; 410 disables the endpoint.' } },
     });

@@ -15,6 +15,7 @@ export function toEvent(row: EventRow) {
     type: row.type,
     livemode: row.livemode,
     created_at: row.created_at.toISOString(),
+    timestamp: row.created_at.toISOString(),
     data: row.data,
   };
 }
@@ -31,7 +32,7 @@ const routes = routesOf('Events', {
   retrieveEvent: get('/v1/events/{id}', {
     operationId: 'retrieveEvent',
     summary: 'Retrieve an event',
-    description: `One event by id, as delivered to webhook endpoints. Events are kept for ${EVENT_RETENTION_DAYS} days: an older one answers 404. An event about a client's procedure answers 404 once the organisation may no longer consult that procedure.`,
+    description: `One event by id: the body delivered to webhook endpoints (\`id\`, \`type\`, \`timestamp\`, \`livemode\`, \`data\`), with \`object\` and \`created_at\` besides. Events are kept for ${EVENT_RETENTION_DAYS} days: an older one answers 404. An event about a client's procedure answers 404 once the organisation may no longer consult that procedure.`,
     auth: 'orgRead',
     params: EventParams,
     responses: ok('The event.', EventSchema),

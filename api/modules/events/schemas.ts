@@ -24,6 +24,10 @@ export const EventSchema = z
     type: z.string(),
     livemode: z.boolean(),
     created_at: z.string(),
+    timestamp: z.string().openapi({
+      description:
+        'When it happened, ISO 8601 UTC: the `timestamp` of the webhook body (the same instant as `created_at`).',
+    }),
     data: z
       .record(z.string(), z.unknown())
       .openapi({ description: 'Ids and the new state; fetch the resource for the rest.' }),
@@ -35,6 +39,7 @@ export const EventSchema = z
       type: 'procedure.status_changed',
       livemode: true,
       created_at: '2026-03-10T09:00:00.000Z',
+      timestamp: '2026-03-10T09:00:00.000Z',
       data: {
         procedure_id: 'prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0',
         type: 'JUB',

@@ -978,7 +978,7 @@ export interface paths {
         };
         /**
          * Retrieve an event
-         * @description One event by id, as delivered to webhook endpoints. Events are kept for 30 days: an older one answers 404. An event about a client's procedure answers 404 once the organisation may no longer consult that procedure.
+         * @description One event by id: the body delivered to webhook endpoints (`id`, `type`, `timestamp`, `livemode`, `data`), with `object` and `created_at` besides. Events are kept for 30 days: an older one answers 404. An event about a client's procedure answers 404 once the organisation may no longer consult that procedure.
          */
         get: operations["retrieveEvent"];
         put?: never;
@@ -5647,6 +5647,7 @@ export interface components {
          *       "type": "procedure.status_changed",
          *       "livemode": true,
          *       "created_at": "2026-03-10T09:00:00.000Z",
+         *       "timestamp": "2026-03-10T09:00:00.000Z",
          *       "data": {
          *         "procedure_id": "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0",
          *         "type": "JUB",
@@ -5662,6 +5663,8 @@ export interface components {
             type: string;
             livemode: boolean;
             created_at: string;
+            /** @description When it happened, ISO 8601 UTC: the `timestamp` of the webhook body (the same instant as `created_at`). */
+            timestamp: string;
             /** @description Ids and the new state; fetch the resource for the rest. */
             data: {
                 [key: string]: unknown;
@@ -6532,6 +6535,21 @@ export interface components {
          * @example "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0.v4"
          */
         IfMatch: string;
+        /**
+         * @description The event id (`evt_…`), the same on every attempt: deduplicate on it.
+         * @example evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5
+         */
+        WebhookId: string;
+        /**
+         * @description When this attempt was sent, in Unix seconds; part of what is signed (refuse ones far from now).
+         * @example 1773133200
+         */
+        WebhookTimestamp: string;
+        /**
+         * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with the endpoint's secret (the bytes its base64 after `whsec_` encodes); several, separated by spaces, while secrets rotated out still sign.
+         * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+         */
+        WebhookSignature: string;
     };
     requestBodies: never;
     headers: {
@@ -16913,7 +16931,23 @@ export interface operations {
     delegationRequestAcceptedWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /**
+                 * @description The event id (`evt_…`), the same on every attempt: deduplicate on it.
+                 * @example evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was sent, in Unix seconds; part of what is signed (refuse ones far from now).
+                 * @example 1773133200
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with the endpoint's secret (the bytes its base64 after `whsec_` encodes); several, separated by spaces, while secrets rotated out still sign.
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -16948,7 +16982,23 @@ export interface operations {
     delegationRequestRejectedWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /**
+                 * @description The event id (`evt_…`), the same on every attempt: deduplicate on it.
+                 * @example evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was sent, in Unix seconds; part of what is signed (refuse ones far from now).
+                 * @example 1773133200
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with the endpoint's secret (the bytes its base64 after `whsec_` encodes); several, separated by spaces, while secrets rotated out still sign.
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -16982,7 +17032,23 @@ export interface operations {
     delegationRequestExpiredWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /**
+                 * @description The event id (`evt_…`), the same on every attempt: deduplicate on it.
+                 * @example evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was sent, in Unix seconds; part of what is signed (refuse ones far from now).
+                 * @example 1773133200
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with the endpoint's secret (the bytes its base64 after `whsec_` encodes); several, separated by spaces, while secrets rotated out still sign.
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -17016,7 +17082,23 @@ export interface operations {
     delegationRequestCancelledWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /**
+                 * @description The event id (`evt_…`), the same on every attempt: deduplicate on it.
+                 * @example evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was sent, in Unix seconds; part of what is signed (refuse ones far from now).
+                 * @example 1773133200
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with the endpoint's secret (the bytes its base64 after `whsec_` encodes); several, separated by spaces, while secrets rotated out still sign.
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -17050,7 +17132,23 @@ export interface operations {
     delegationRevokedWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /**
+                 * @description The event id (`evt_…`), the same on every attempt: deduplicate on it.
+                 * @example evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was sent, in Unix seconds; part of what is signed (refuse ones far from now).
+                 * @example 1773133200
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with the endpoint's secret (the bytes its base64 after `whsec_` encodes); several, separated by spaces, while secrets rotated out still sign.
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -17085,7 +17183,23 @@ export interface operations {
     delegationRenouncedWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /**
+                 * @description The event id (`evt_…`), the same on every attempt: deduplicate on it.
+                 * @example evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was sent, in Unix seconds; part of what is signed (refuse ones far from now).
+                 * @example 1773133200
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with the endpoint's secret (the bytes its base64 after `whsec_` encodes); several, separated by spaces, while secrets rotated out still sign.
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -17120,7 +17234,23 @@ export interface operations {
     delegationExpiredWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /**
+                 * @description The event id (`evt_…`), the same on every attempt: deduplicate on it.
+                 * @example evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was sent, in Unix seconds; part of what is signed (refuse ones far from now).
+                 * @example 1773133200
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with the endpoint's secret (the bytes its base64 after `whsec_` encodes); several, separated by spaces, while secrets rotated out still sign.
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -17155,7 +17285,23 @@ export interface operations {
     delegationSuspendedWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /**
+                 * @description The event id (`evt_…`), the same on every attempt: deduplicate on it.
+                 * @example evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was sent, in Unix seconds; part of what is signed (refuse ones far from now).
+                 * @example 1773133200
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with the endpoint's secret (the bytes its base64 after `whsec_` encodes); several, separated by spaces, while secrets rotated out still sign.
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -17190,7 +17336,23 @@ export interface operations {
     procedureSubmittedWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /**
+                 * @description The event id (`evt_…`), the same on every attempt: deduplicate on it.
+                 * @example evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was sent, in Unix seconds; part of what is signed (refuse ones far from now).
+                 * @example 1773133200
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with the endpoint's secret (the bytes its base64 after `whsec_` encodes); several, separated by spaces, while secrets rotated out still sign.
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -17227,7 +17389,23 @@ export interface operations {
     procedureStatusChangedWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /**
+                 * @description The event id (`evt_…`), the same on every attempt: deduplicate on it.
+                 * @example evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was sent, in Unix seconds; part of what is signed (refuse ones far from now).
+                 * @example 1773133200
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with the endpoint's secret (the bytes its base64 after `whsec_` encodes); several, separated by spaces, while secrets rotated out still sign.
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -17264,7 +17442,23 @@ export interface operations {
     procedureRequirementIssuedWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /**
+                 * @description The event id (`evt_…`), the same on every attempt: deduplicate on it.
+                 * @example evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was sent, in Unix seconds; part of what is signed (refuse ones far from now).
+                 * @example 1773133200
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with the endpoint's secret (the bytes its base64 after `whsec_` encodes); several, separated by spaces, while secrets rotated out still sign.
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -17306,7 +17500,23 @@ export interface operations {
     procedureRequirementExtendedWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /**
+                 * @description The event id (`evt_…`), the same on every attempt: deduplicate on it.
+                 * @example evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was sent, in Unix seconds; part of what is signed (refuse ones far from now).
+                 * @example 1773133200
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with the endpoint's secret (the bytes its base64 after `whsec_` encodes); several, separated by spaces, while secrets rotated out still sign.
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -17343,7 +17553,23 @@ export interface operations {
     procedureRequirementDeadlineApproachingWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /**
+                 * @description The event id (`evt_…`), the same on every attempt: deduplicate on it.
+                 * @example evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was sent, in Unix seconds; part of what is signed (refuse ones far from now).
+                 * @example 1773133200
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with the endpoint's secret (the bytes its base64 after `whsec_` encodes); several, separated by spaces, while secrets rotated out still sign.
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -17380,7 +17606,23 @@ export interface operations {
     procedureResolvedWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /**
+                 * @description The event id (`evt_…`), the same on every attempt: deduplicate on it.
+                 * @example evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was sent, in Unix seconds; part of what is signed (refuse ones far from now).
+                 * @example 1773133200
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with the endpoint's secret (the bytes its base64 after `whsec_` encodes); several, separated by spaces, while secrets rotated out still sign.
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -17416,7 +17658,23 @@ export interface operations {
     procedurePresumedDeniedWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /**
+                 * @description The event id (`evt_…`), the same on every attempt: deduplicate on it.
+                 * @example evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was sent, in Unix seconds; part of what is signed (refuse ones far from now).
+                 * @example 1773133200
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with the endpoint's secret (the bytes its base64 after `whsec_` encodes); several, separated by spaces, while secrets rotated out still sign.
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -17453,7 +17711,23 @@ export interface operations {
     webhookEndpointTestWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /**
+                 * @description The event id (`evt_…`), the same on every attempt: deduplicate on it.
+                 * @example evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was sent, in Unix seconds; part of what is signed (refuse ones far from now).
+                 * @example 1773133200
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with the endpoint's secret (the bytes its base64 after `whsec_` encodes); several, separated by spaces, while secrets rotated out still sign.
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -17486,7 +17760,23 @@ export interface operations {
     calendarHolidaysChangedWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /**
+                 * @description The event id (`evt_…`), the same on every attempt: deduplicate on it.
+                 * @example evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was sent, in Unix seconds; part of what is signed (refuse ones far from now).
+                 * @example 1773133200
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with the endpoint's secret (the bytes its base64 after `whsec_` encodes); several, separated by spaces, while secrets rotated out still sign.
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -17525,7 +17815,23 @@ export interface operations {
     delegationRequestBatchCompletedWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /**
+                 * @description The event id (`evt_…`), the same on every attempt: deduplicate on it.
+                 * @example evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was sent, in Unix seconds; part of what is signed (refuse ones far from now).
+                 * @example 1773133200
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with the endpoint's secret (the bytes its base64 after `whsec_` encodes); several, separated by spaces, while secrets rotated out still sign.
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -17563,7 +17869,23 @@ export interface operations {
     notificationAvailableWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /**
+                 * @description The event id (`evt_…`), the same on every attempt: deduplicate on it.
+                 * @example evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was sent, in Unix seconds; part of what is signed (refuse ones far from now).
+                 * @example 1773133200
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with the endpoint's secret (the bytes its base64 after `whsec_` encodes); several, separated by spaces, while secrets rotated out still sign.
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -17602,7 +17924,23 @@ export interface operations {
     notificationAccessedWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /**
+                 * @description The event id (`evt_…`), the same on every attempt: deduplicate on it.
+                 * @example evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was sent, in Unix seconds; part of what is signed (refuse ones far from now).
+                 * @example 1773133200
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with the endpoint's secret (the bytes its base64 after `whsec_` encodes); several, separated by spaces, while secrets rotated out still sign.
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -17641,7 +17979,23 @@ export interface operations {
     notificationDeemedRejectedWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /**
+                 * @description The event id (`evt_…`), the same on every attempt: deduplicate on it.
+                 * @example evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was sent, in Unix seconds; part of what is signed (refuse ones far from now).
+                 * @example 1773133200
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with the endpoint's secret (the bytes its base64 after `whsec_` encodes); several, separated by spaces, while secrets rotated out still sign.
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -17680,7 +18034,23 @@ export interface operations {
     notificationDeemedRejectionApproachingWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /**
+                 * @description The event id (`evt_…`), the same on every attempt: deduplicate on it.
+                 * @example evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was sent, in Unix seconds; part of what is signed (refuse ones far from now).
+                 * @example 1773133200
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with the endpoint's secret (the bytes its base64 after `whsec_` encodes); several, separated by spaces, while secrets rotated out still sign.
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -17719,7 +18089,23 @@ export interface operations {
     requirementExpiredWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /**
+                 * @description The event id (`evt_…`), the same on every attempt: deduplicate on it.
+                 * @example evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was sent, in Unix seconds; part of what is signed (refuse ones far from now).
+                 * @example 1773133200
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with the endpoint's secret (the bytes its base64 after `whsec_` encodes); several, separated by spaces, while secrets rotated out still sign.
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -17757,7 +18143,23 @@ export interface operations {
     procedureWithdrawalDeclaredWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /**
+                 * @description The event id (`evt_…`), the same on every attempt: deduplicate on it.
+                 * @example evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was sent, in Unix seconds; part of what is signed (refuse ones far from now).
+                 * @example 1773133200
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with the endpoint's secret (the bytes its base64 after `whsec_` encodes); several, separated by spaces, while secrets rotated out still sign.
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -17795,7 +18197,23 @@ export interface operations {
     procedureLapseWarnedWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /**
+                 * @description The event id (`evt_…`), the same on every attempt: deduplicate on it.
+                 * @example evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was sent, in Unix seconds; part of what is signed (refuse ones far from now).
+                 * @example 1773133200
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with the endpoint's secret (the bytes its base64 after `whsec_` encodes); several, separated by spaces, while secrets rotated out still sign.
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -17831,7 +18249,23 @@ export interface operations {
     procedureLapsedWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /**
+                 * @description The event id (`evt_…`), the same on every attempt: deduplicate on it.
+                 * @example evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was sent, in Unix seconds; part of what is signed (refuse ones far from now).
+                 * @example 1773133200
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with the endpoint's secret (the bytes its base64 after `whsec_` encodes); several, separated by spaces, while secrets rotated out still sign.
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
             path?: never;
             cookie?: never;
         };

@@ -631,7 +631,7 @@ export interface Resources {
     /**
      * Retrieve an event
      *
-     * One event by id, as delivered to webhook endpoints. Events are kept for 30 days: an older one answers 404. An event about a client's procedure answers 404 once the organisation may no longer consult that procedure.
+     * One event by id: the body delivered to webhook endpoints (`id`, `type`, `timestamp`, `livemode`, `data`), with `object` and `created_at` besides. Events are kept for 30 days: an older one answers 404. An event about a client's procedure answers 404 once the organisation may no longer consult that procedure.
      * @see operation `retrieveEvent`
      */
     retrieve(id: string, options?: RequestOptions): Promise<Result<'retrieveEvent'>>;
