@@ -44,6 +44,12 @@ export const PROBLEM_CODES = {
     title: 'The organisation is suspended',
     description: 'Keys of a suspended organisation are refused until it is reinstated.',
   },
+  organization_not_practising: {
+    status: 403,
+    title: 'The organisation is not practising',
+    description:
+      'Its professional standing is non-practising (no ejerciente), and only practising professionals may represent: no delegation can be granted to it or acted under.',
+  },
   live_mode_unavailable: {
     status: 403,
     title: 'Live mode is not available yet',

@@ -62,6 +62,7 @@ export const CONSENT_PROBLEMS = [
   'consent_issuer_mismatch',
   'consent_actor_mismatch',
   'consent_mode_mismatch',
+  'organization_not_practising',
   'delegation_inactive',
   'scope_insufficient',
 ] as const;

@@ -372,6 +372,69 @@ describe('an expired delegation', () => {
   });
 });
 
+describe('professional standing', () => {
+  const NON_PRACTISING = {
+    colegio: 'Colegio Oficial de Graduados Sociales de Madrid',
+    registration_number: '3307',
+    practising: false,
+  };
+
+  it('refuses to grant a delegation to an organisation registered as non-practising', async () => {
+    const org = await registerOrg(t, { kind: 'graduado_social', professional_standing: NON_PRACTISING });
+    const request = await createRequest(t, org.testKey, delegationRequestBody(newCitizenId()));
+    await expectProblem(
+      await t.request(`/v1/sandbox/delegation-requests/${request.id}/accept`, {
+        method: 'POST',
+        headers: auth(org.testKey),
+      }),
+      403,
+      'organization_not_practising',
+    );
+    const still = await expectJson<{ status: string; delegation_id: string | null }>(
+      await t.request(`/v1/delegation-requests/${request.id}`, { headers: auth(org.testKey) }),
+      200,
+    );
+    expect(still).toMatchObject({ status: 'pending', delegation_id: null });
+  });
+
+  it('checks the standing when the citizen accepts, and on every use of a delegation granted before it lapsed', async () => {
+    const org = await registerVerifiedOrg(t);
+    const granted = await grantDelegation(t, org.liveKey);
+    const token = await mintToken(t, org.liveKey, granted.delegationId);
+    const idNumber = newCitizenId();
+    const request = await createRequest(t, org.liveKey, delegationRequestBody(idNumber));
+    // The colegio now lists it as non-practising (standing recorded before verification refused it).
+    await t.sql`update organizations set practising = false where id = ${org.id}`;
+
+    await expectProblem(
+      await t.request(`/v1/me/delegation-requests/${request.id}/accept`, {
+        method: 'POST',
+        headers: auth(await citizenToken(t, idNumber)),
+      }),
+      403,
+      'organization_not_practising',
+    );
+    await expectProblem(
+      await t.request(`/v1/delegations/${granted.delegationId}/consent-tokens`, {
+        method: 'POST',
+        headers: auth(org.liveKey),
+      }),
+      403,
+      'organization_not_practising',
+    );
+    await expectProblem(
+      await t.request('/v1/consent-tokens/current', { headers: auth(org.liveKey, { 'puente-consent': token }) }),
+      403,
+      'organization_not_practising',
+    );
+    const introspected = await expectJson<{ active: boolean }>(
+      await t.request('/v1/consent-tokens/introspect', { method: 'POST', headers: auth(org.liveKey), json: { token } }),
+      200,
+    );
+    expect(introspected.active).toBe(false);
+  });
+});
+
 describe('access log', () => {
   it('shows the citizen every token minted, newest first, with the acting member', async () => {
     const org = await registerVerifiedOrg(t);

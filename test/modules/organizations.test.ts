@@ -139,6 +139,36 @@ describe('live keys and verification', () => {
     });
     await expectProblem(twice, 409, 'invalid_state_transition');
   });
+
+  it('signs up a non-practising professional, but never verifies it: only practising ones may represent', async () => {
+    const org = await registerOrg(t, {
+      professional_standing: {
+        colegio: 'Colegio Oficial de Gestores Administrativos de Madrid',
+        registration_number: '4411',
+        practising: false,
+      },
+    });
+    const verify = await t.request(`/v1/admin/organizations/${org.id}/verify`, {
+      method: 'POST',
+      headers: auth(ADMIN_TOKEN),
+      json: { verified_by: 'ops@puente.test', note: 'Colegiación comprobada en el censo.' },
+    });
+    const problem = await expectProblem(verify, 422, 'unprocessable');
+    expect(problem.errors).toEqual([
+      expect.objectContaining({ pointer: '/professional_standing/practising', in: 'body' }),
+    ]);
+    const seen = (await (await t.request('/v1/organization', { headers: auth(org.testKey) })).json()) as any;
+    expect(seen).toMatchObject({ status: 'pending_verification', verification: null });
+    await expectProblem(
+      await t.request('/v1/api-keys', {
+        method: 'POST',
+        headers: auth(org.testKey),
+        json: { name: 'prod', livemode: true },
+      }),
+      403,
+      'live_mode_unavailable',
+    );
+  });
 });
 
 describe('API keys', () => {

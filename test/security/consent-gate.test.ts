@@ -297,6 +297,13 @@ const CASES: RefusalCase[] = [
     const w = await world(org.testKey);
     return aimedAt(w, consentHeaders(org.liveKey, w.token));
   }),
+  refusal('an organisation whose standing lapsed to non-practising', 403, 'organization_not_practising', async () => {
+    const org = await registerOrg(t);
+    const w = await world(org.testKey);
+    // Recorded as it would stand for an organisation verified before non-practising ones were refused.
+    await t.sql`update organizations set practising = false where id = ${org.id}`;
+    return aimedAt(w, consentHeaders(org.testKey, w.token));
+  }),
   refusal('a token whose capacities do not cover the action', 403, 'scope_insufficient', async (op) => {
     const w = await world((await registerOrg(t)).testKey);
     return aimedAt(w, consentHeaders(w.key, await w.tokenWithout(op.capacity)));

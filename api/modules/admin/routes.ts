@@ -63,11 +63,12 @@ const routes = routesOf('Admin', {
   verify: post('/v1/admin/organizations/{id}/verify', {
     operationId: 'adminVerifyOrganization',
     summary: 'Verify an organisation',
-    description: 'Records who checked which evidence, and when. Live keys become available.',
+    description:
+      'Records who checked which evidence, and when. Live keys become available. An organisation registered as non-practising (`professional_standing.practising: false`) cannot be verified: 422 `unprocessable` pointing at that field.',
     auth: 'admin',
     params: OrganizationParams,
     body: VerifyOrganizationBody,
-    problems: ['invalid_state_transition'],
+    problems: ['invalid_state_transition', 'unprocessable'],
     responses: ok('The organisation.', OrganizationSchema),
   }),
   suspend: post('/v1/admin/organizations/{id}/suspend', {

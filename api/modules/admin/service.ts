@@ -20,7 +20,7 @@ async function transition(
   sql: Sql,
   id: string,
   allowedFrom: string[],
-  apply: (tx: Sql) => Promise<OrganizationRow | undefined>,
+  apply: (tx: Sql, current: OrganizationRow) => Promise<OrganizationRow | undefined>,
 ): Promise<OrganizationRow> {
   return transaction(sql, async (tx) => {
     const current = await findOrganization(tx, id);
@@ -34,12 +34,26 @@ async function transition(
         },
       );
     }
-    return (await apply(tx))!;
+    return (await apply(tx, current))!;
   });
 }
 
+/** Only practising professionals may represent (Ley 39/2015, art. 5; their colegio's ejerciente). */
+function checkStanding(organization: OrganizationRow): void {
+  if (organization.practising === false) {
+    const detail =
+      'The organisation is registered as non-practising (no ejerciente): only practising professionals may represent citizens.';
+    throw new ProblemError('unprocessable', detail, {
+      errors: [{ pointer: '/professional_standing/practising', in: 'body', detail }],
+    });
+  }
+}
+
 export function verifyOrganization(sql: Sql, id: string, by: string, note: string, at: Date): Promise<OrganizationRow> {
-  return transition(sql, id, ['pending_verification'], (tx) => markVerified(tx, { id, by, note, at }));
+  return transition(sql, id, ['pending_verification'], (tx, current) => {
+    checkStanding(current);
+    return markVerified(tx, { id, by, note, at });
+  });
 }
 
 export function suspendOrganization(sql: Sql, id: string, reason: string, at: Date): Promise<OrganizationRow> {

@@ -172,6 +172,8 @@ const es = {
     invalid_state_transition:
       'Esta solicitud o delegación ya no admite ese cambio: puede que ya la haya respondido o revocado.',
     conflict: 'La organización está suspendida y no puede recibir nuevas delegaciones.',
+    organization_not_practising:
+      'La organización figura como no ejerciente en su colegio profesional, y solo quien ejerce puede representarle. No se ha concedido nada.',
     not_found: 'No encontramos esta solicitud o delegación.',
     invalid_cursor: 'El enlace de esta página no es válido o ha caducado. Vuelva a la lista y ábrala de nuevo.',
     validation_failed: 'Algún dato de la petición no es válido. Revíselo e inténtelo de nuevo.',
@@ -542,6 +544,8 @@ const en: Messages = {
     invalid_state_transition:
       'This request or delegation no longer allows that change: you may have already answered or revoked it.',
     conflict: 'The organisation is suspended and cannot receive new delegations.',
+    organization_not_practising:
+      'The organisation is registered with its professional association as non-practising, and only practising professionals may represent you. Nothing has been granted.',
     not_found: 'We could not find this request or delegation.',
     invalid_cursor: 'This page link is not valid or has expired. Go back to the list and open it again.',
     validation_failed: 'Something in the request is not valid. Please check it and try again.',

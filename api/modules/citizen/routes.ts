@@ -68,10 +68,11 @@ const routes = routesOf('Citizen', {
     operationId: 'acceptMyDelegationRequest',
     summary: 'Accept a request: grant the delegation',
     description:
-      'For the signed-in citizen: accepts a pending request and grants the delegation with the scope asked for. Emits `delegation_request.accepted` to the organisation.',
+      'For the signed-in citizen: accepts a pending request and grants the delegation with the scope asked for. Emits `delegation_request.accepted` to the organisation. ' +
+      'Refused with 403 `organization_not_practising` when the organisation is registered as a non-practising professional, who may not represent anyone.',
     auth: 'citizenWrite',
     params: DelegationRequestParams,
-    problems: ['invalid_state_transition', 'delegation_request_expired', 'conflict'],
+    problems: ['invalid_state_transition', 'delegation_request_expired', 'conflict', 'organization_not_practising'],
     responses: ok('The accepted request; `delegation_id` names the new delegation.', DelegationRequestSchema),
   }),
   rejectMyRequest: post('/v1/me/delegation-requests/{id}/reject', {

@@ -19,6 +19,7 @@ import { legalDay } from '../../lib/legal-day';
 import { type AccessAction, type LoggedAction, REPLAYED } from '../access-log/actions';
 import { logCommitted } from '../access-log/batcher';
 import type { Capacity } from '../delegations/scope';
+import { notPractising } from '../organizations/service';
 import { type GateArgs, type GateFacts, readThroughGate } from './queries';
 import { type ConsentClaims, verifyConsentToken } from './tokens';
 
@@ -108,8 +109,9 @@ function scopeProblem(capacity: Capacity, procedureType: string | null): Problem
  * Turns the facts into the refusal, in the documented order: the key (unknown or revoked,
  * suspended organisation, live mode), the rate limit, the member's role; then the consent token
  * (missing or invalid, another organisation, the other mode, a scope without the action); then
- * the procedure (unknown, or another citizen's: both 404); last the delegation (not in force,
- * not covering the action). Answers undefined when every gate holds.
+ * the procedure (unknown, or another citizen's: both 404); then the standing of the organisation
+ * holding the delegation (non-practising); last the delegation (not in force, not covering the
+ * action). Answers undefined when every gate holds.
  */
 export function refusalOf(
   c: Context<AppEnv>,
@@ -150,6 +152,7 @@ export function refusalOf(
   }
   if (!facts.capacity_ok || (need.procedureType !== undefined && !facts.type_ok))
     return scopeProblem(facts.capacity as Capacity, need.procedureType ?? null);
+  if (!facts.org_practising) return notPractising();
   if (!facts.delegation_active) {
     const status =
       facts.delegation_status && facts.delegation_status !== 'active' ? facts.delegation_status : 'no longer active';

@@ -2,7 +2,7 @@ import { type Sql, type SqlFragment, textArray } from '../../db/sql';
 import { type Caller, MEMBER_ROLES, type MemberRole, roleRank } from '../../http/auth';
 import { apiKeyPrincipalCtes, type ApiKeyPrincipalRow, keyFacts } from '../../http/queries';
 import { accessLogInsert } from '../access-log/queries';
-import { delegationUsable } from '../delegations/queries';
+import { delegationUsable, organizationPractising } from '../delegations/queries';
 
 /**
  * Every gate of an operation on a client's data, as one row of facts. The facts are computed in
@@ -36,6 +36,8 @@ export interface GateFacts {
   target_ok: boolean;
   /** The resource acted on inside the procedure exists (true when there is none). */
   resource_ok: boolean;
+  /** The organisation holding the token's delegation practises (true when there is no such delegation). */
+  org_practising: boolean;
   /** The delegation: its status, whether it is in force now, and whether it covers the action. */
   delegation_status: string | null;
   delegation_active: boolean;
@@ -120,7 +122,7 @@ export function gateCtes(sql: Sql, args: GateArgs) {
       where p.id = ${args.procedureId}::text
     ), delegation as (
       select d.id, d.citizen_id, d.status, d.capacities, d.procedure_types,
-             ${delegationUsable(sql, 'd', 'o', args.today)} as in_force
+             ${delegationUsable(sql, 'd', 'o', args.today)} as in_force, ${organizationPractising(sql, 'o')} as org_practising
       from delegations d join organizations o on o.id = d.organization_id
       join caller on caller.organization_id = d.organization_id and caller.livemode = d.livemode
       where d.id = ${t?.delegationId ?? null}::text and d.citizen_id = ${t?.citizenId ?? null}::text
@@ -136,6 +138,7 @@ export function gateCtes(sql: Sql, args: GateArgs) {
              (${type} is null or ${type} = any(${textArray(t?.procedureTypes ?? [])}::text[])) as type_ok,
              (${args.procedureId}::text is null or target.citizen_id is not distinct from ${t?.citizenId ?? null}::text) as target_ok,
              coalesce(${args.resourceExists ?? sql`true`}, false) as resource_ok,
+             coalesce(delegation.org_practising, true) as org_practising,
              delegation.status as delegation_status, coalesce(delegation.in_force, false) as delegation_active,
              coalesce(${capacity} = any(delegation.capacities) and (${type} is null or ${type} = any(delegation.procedure_types)), false) as covers,
              caller.principal, target.type as procedure_type, target.status as procedure_status

@@ -10,6 +10,7 @@ import { logAccessDurably } from '../access-log/batcher';
 import type { ProcedureTypeCode } from '../catalog/schemas';
 import { type DelegationScopeRow, findDelegation } from '../delegations/queries';
 import type { Capacity } from '../delegations/scope';
+import { notPractising } from '../organizations/service';
 import { type ConsentClaims, mintConsentToken, verifyConsentToken } from './tokens';
 
 export interface MintRequest {
@@ -38,6 +39,7 @@ export async function mintForDelegation(
 ): Promise<{ token: string; claims: ConsentClaims }> {
   const { sql, config } = deps;
   if (!delegation) throw new ProblemError('not_found', 'No such delegation.');
+  if (!delegation.organization_practising) throw notPractising();
   if (!delegation.usable) {
     throw new ProblemError(
       'delegation_inactive',

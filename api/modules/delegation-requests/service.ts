@@ -11,6 +11,7 @@ import { insertDelegation } from '../delegations/queries';
 import { coveredTypes, normalizeScope, type Scope, SCOPE_VERSION, scopeKey } from '../delegations/scope';
 import { emit } from '../events/emit';
 import { findOrganization } from '../organizations/queries';
+import { notPractising } from '../organizations/service';
 import {
   type DelegationRequestRow,
   endDelegationRequest,
@@ -157,6 +158,7 @@ export async function acceptDelegationRequest(
     if (organization?.status === 'suspended') {
       throw new ProblemError('conflict', 'The organisation is suspended and cannot receive new delegations.');
     }
+    if (organization?.practising === false) throw notPractising();
     const delegationId = newId('dlg');
     await insertDelegation(tx, {
       id: delegationId,

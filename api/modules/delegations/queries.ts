@@ -24,7 +24,7 @@ export interface DelegationRow {
   ended_by: string | null;
   ended_reason: string | null;
   version: number;
-  /** In force on the day asked and its organisation not suspended: consent tokens can be minted and used. */
+  /** In force on the day asked, its organisation not suspended and practising: consent tokens can be minted and used. */
   usable: boolean;
 }
 
@@ -42,11 +42,20 @@ export function delegationStatusOn(sql: Sql, alias: string, today: string) {
 }
 
 /**
+ * The organisation (`orgAlias`, an organizations row) practises: a professional registered as
+ * non-practising (no ejerciente) may not represent anyone. Third-sector bodies have no such
+ * standing (null) and are judged by their statutes at sign-up.
+ */
+export function organizationPractising(sql: Sql, orgAlias: string) {
+  return sql`(${sql(orgAlias)}.practising is not false)`;
+}
+
+/**
  * A delegation that can be acted under on `today`: in force, and its organisation (`orgAlias`,
- * the organizations row it joins) not suspended.
+ * the organizations row it joins) not suspended and practising.
  */
 export function delegationUsable(sql: Sql, alias: string, orgAlias: string, today: string) {
-  return sql`(${delegationInForce(sql, alias, today)} and ${sql(orgAlias)}.status <> 'suspended')`;
+  return sql`(${delegationInForce(sql, alias, today)} and ${sql(orgAlias)}.status <> 'suspended' and ${organizationPractising(sql, orgAlias)})`;
 }
 
 /**
@@ -138,12 +147,12 @@ export async function findDelegation(
 export type DelegationScopeRow = Pick<
   DelegationRow,
   'id' | 'citizen_id' | 'status' | 'capacities' | 'procedure_types' | 'usable'
->;
+> & { organization_practising: boolean };
 
 function selectDelegationScope(sql: Sql, today: string, where: SqlFragment) {
   return sql`
     select d.id, d.citizen_id, ${delegationStatusOn(sql, 'd', today)} as status, d.capacities, d.procedure_types,
-           ${delegationUsable(sql, 'd', 'o', today)} as usable
+           ${delegationUsable(sql, 'd', 'o', today)} as usable, ${organizationPractising(sql, 'o')} as organization_practising
     from delegations d join organizations o on o.id = d.organization_id
     where ${where}`;
 }

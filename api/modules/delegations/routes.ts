@@ -62,7 +62,7 @@ const routes = routesOf('Delegations', {
     role: 'viewer',
     params: DelegationParams,
     body: optionalJsonBody(MintConsentTokenBody),
-    problems: ['delegation_inactive', 'scope_insufficient'],
+    problems: ['organization_not_practising', 'delegation_inactive', 'scope_insufficient'],
     responses: created('The token.', ConsentTokenSchema),
   }),
 });

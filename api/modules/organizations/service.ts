@@ -8,6 +8,18 @@ import { insertMember, type MemberRow } from '../members/queries';
 import { insertOrganization, type OrganizationRow } from './queries';
 import type { RegisterOrganizationInput } from './schemas';
 
+/**
+ * A professional registered as non-practising (no ejerciente) may not represent citizens: the
+ * refusal wherever a power is granted (a request accepted) or used (a consent token minted, the
+ * consent gate). Verification refuses such an organisation too (`verifyOrganization`).
+ */
+export function notPractising(): ProblemError {
+  return new ProblemError(
+    'organization_not_practising',
+    "The organisation's professional standing is non-practising (no ejerciente): it may not represent citizens.",
+  );
+}
+
 export interface Registration {
   organization: OrganizationRow;
   owner: MemberRow;

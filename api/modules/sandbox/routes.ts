@@ -24,10 +24,11 @@ const routes = routesOf('Sandbox', {
   accept: post('/v1/sandbox/delegation-requests/{id}/accept', {
     operationId: 'sandboxAcceptDelegationRequest',
     summary: 'Play the citizen: accept a test-mode request',
-    description: "Test keys only. Creates the delegation exactly as a citizen's acceptance would.",
+    description:
+      "Test keys only. Creates the delegation exactly as a citizen's acceptance would, and is refused as it would be: an organisation registered as non-practising answers 403 `organization_not_practising`.",
     auth: 'orgWrite',
     params: DelegationRequestParams,
-    problems: PROBLEMS,
+    problems: [...PROBLEMS, 'organization_not_practising'],
     responses: ok('The request after the simulated answer.', DelegationRequestSchema),
   }),
   reject: post('/v1/sandbox/delegation-requests/{id}/reject', {

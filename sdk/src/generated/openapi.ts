@@ -1152,7 +1152,7 @@ export interface paths {
         put?: never;
         /**
          * Play the citizen: accept a test-mode request
-         * @description Test keys only. Creates the delegation exactly as a citizen's acceptance would.
+         * @description Test keys only. Creates the delegation exactly as a citizen's acceptance would, and is refused as it would be: an organisation registered as non-practising answers 403 `organization_not_practising`.
          */
         post: operations["sandboxAcceptDelegationRequest"];
         delete?: never;
@@ -1212,7 +1212,7 @@ export interface paths {
         put?: never;
         /**
          * Accept a request: grant the delegation
-         * @description For the signed-in citizen: accepts a pending request and grants the delegation with the scope asked for. Emits `delegation_request.accepted` to the organisation.
+         * @description For the signed-in citizen: accepts a pending request and grants the delegation with the scope asked for. Emits `delegation_request.accepted` to the organisation. Refused with 403 `organization_not_practising` when the organisation is registered as a non-practising professional, who may not represent anyone.
          */
         post: operations["acceptMyDelegationRequest"];
         delete?: never;
@@ -1720,7 +1720,7 @@ export interface paths {
         put?: never;
         /**
          * Verify an organisation
-         * @description Records who checked which evidence, and when. Live keys become available.
+         * @description Records who checked which evidence, and when. Live keys become available. An organisation registered as non-practising (`professional_standing.practising: false`) cannot be verified: 422 `unprocessable` pointing at that field.
          */
         post: operations["adminVerifyOrganization"];
         delete?: never;
@@ -3590,7 +3590,7 @@ export interface components {
             /** @example The request has 1 invalid field. */
             detail: string;
             /** @enum {string} */
-            code: "validation_failed" | "malformed_json" | "csv_invalid" | "invalid_cursor" | "citizen_token_invalid" | "unauthorized" | "forbidden" | "organization_suspended" | "live_mode_unavailable" | "consent_required" | "consent_invalid" | "consent_signature_invalid" | "consent_key_unknown" | "consent_algorithm_not_allowed" | "consent_issuer_mismatch" | "consent_mode_mismatch" | "consent_expired" | "consent_not_yet_valid" | "consent_audience_mismatch" | "consent_actor_mismatch" | "delegation_inactive" | "scope_insufficient" | "not_found" | "method_not_allowed" | "conflict" | "invalid_state_transition" | "duplicate" | "idempotency_in_flight" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "idempotency_conflict" | "delegation_request_expired" | "term_not_elapsed" | "calendar_unavailable" | "contact_code_invalid" | "contact_code_expired" | "too_many_rows" | "out_of_time" | "unprocessable" | "rate_limited" | "internal" | "configuration_invalid" | "service_unavailable";
+            code: "validation_failed" | "malformed_json" | "csv_invalid" | "invalid_cursor" | "citizen_token_invalid" | "unauthorized" | "forbidden" | "organization_suspended" | "organization_not_practising" | "live_mode_unavailable" | "consent_required" | "consent_invalid" | "consent_signature_invalid" | "consent_key_unknown" | "consent_algorithm_not_allowed" | "consent_issuer_mismatch" | "consent_mode_mismatch" | "consent_expired" | "consent_not_yet_valid" | "consent_audience_mismatch" | "consent_actor_mismatch" | "delegation_inactive" | "scope_insufficient" | "not_found" | "method_not_allowed" | "conflict" | "invalid_state_transition" | "duplicate" | "idempotency_in_flight" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "idempotency_conflict" | "delegation_request_expired" | "term_not_elapsed" | "calendar_unavailable" | "contact_code_invalid" | "contact_code_expired" | "too_many_rows" | "out_of_time" | "unprocessable" | "rate_limited" | "internal" | "configuration_invalid" | "service_unavailable";
             /** @example rid_3kTMd9Qx1uWv8ZbNcE4fGh */
             request_id: string;
             errors?: {
@@ -8851,7 +8851,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `delegation_inactive`, `scope_insufficient`. */
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `organization_not_practising`, `delegation_inactive`, `scope_insufficient`. */
             403: {
                 headers: {
                     "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
@@ -8982,7 +8982,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `delegation_inactive`, `scope_insufficient`. */
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `organization_not_practising`, `delegation_inactive`, `scope_insufficient`. */
             403: {
                 headers: {
                     "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
@@ -9293,7 +9293,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `delegation_inactive`, `scope_insufficient`. */
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `organization_not_practising`, `delegation_inactive`, `scope_insufficient`. */
             403: {
                 headers: {
                     "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
@@ -9412,7 +9412,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `delegation_inactive`, `scope_insufficient`. */
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `organization_not_practising`, `delegation_inactive`, `scope_insufficient`. */
             403: {
                 headers: {
                     "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
@@ -9527,7 +9527,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `delegation_inactive`, `scope_insufficient`. */
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `organization_not_practising`, `delegation_inactive`, `scope_insufficient`. */
             403: {
                 headers: {
                     "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
@@ -9673,7 +9673,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `delegation_inactive`, `scope_insufficient`. */
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `organization_not_practising`, `delegation_inactive`, `scope_insufficient`. */
             403: {
                 headers: {
                     "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
@@ -9789,7 +9789,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `delegation_inactive`, `scope_insufficient`. */
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `organization_not_practising`, `delegation_inactive`, `scope_insufficient`. */
             403: {
                 headers: {
                     "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
@@ -9897,7 +9897,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `delegation_inactive`, `scope_insufficient`. */
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `organization_not_practising`, `delegation_inactive`, `scope_insufficient`. */
             403: {
                 headers: {
                     "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
@@ -9995,7 +9995,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `delegation_inactive`, `scope_insufficient`. */
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `organization_not_practising`, `delegation_inactive`, `scope_insufficient`. */
             403: {
                 headers: {
                     "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
@@ -10116,7 +10116,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `delegation_inactive`, `scope_insufficient`. */
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `organization_not_practising`, `delegation_inactive`, `scope_insufficient`. */
             403: {
                 headers: {
                     "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
@@ -10244,7 +10244,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `delegation_inactive`, `scope_insufficient`. */
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `organization_not_practising`, `delegation_inactive`, `scope_insufficient`. */
             403: {
                 headers: {
                     "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
@@ -10353,7 +10353,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `delegation_inactive`, `scope_insufficient`. */
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `organization_not_practising`, `delegation_inactive`, `scope_insufficient`. */
             403: {
                 headers: {
                     "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
@@ -10484,7 +10484,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `delegation_inactive`, `scope_insufficient`. */
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `organization_not_practising`, `delegation_inactive`, `scope_insufficient`. */
             403: {
                 headers: {
                     "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
@@ -11673,7 +11673,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `delegation_inactive`, `scope_insufficient`. */
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `organization_not_practising`, `delegation_inactive`, `scope_insufficient`. */
             403: {
                 headers: {
                     "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
@@ -11772,7 +11772,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `delegation_inactive`, `scope_insufficient`. */
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `organization_not_practising`, `delegation_inactive`, `scope_insufficient`. */
             403: {
                 headers: {
                     "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
@@ -11878,7 +11878,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `delegation_inactive`, `scope_insufficient`. */
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `consent_required`, `consent_invalid`, `consent_signature_invalid`, `consent_key_unknown`, `consent_algorithm_not_allowed`, `consent_expired`, `consent_not_yet_valid`, `consent_audience_mismatch`, `consent_issuer_mismatch`, `consent_actor_mismatch`, `consent_mode_mismatch`, `organization_not_practising`, `delegation_inactive`, `scope_insufficient`. */
             403: {
                 headers: {
                     "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
@@ -13330,7 +13330,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `organization_not_practising`. */
             403: {
                 headers: {
                     "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
@@ -13623,6 +13623,16 @@ export interface operations {
             };
             /** @description Problem. Possible codes: `citizen_token_invalid`, `unauthorized`. */
             401: {
+                headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `organization_not_practising`. */
+            403: {
                 headers: {
                     "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
                     [name: string]: unknown;
@@ -16263,7 +16273,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `idempotency_conflict`. */
+            /** @description Problem. Possible codes: `idempotency_conflict`, `unprocessable`. */
             422: {
                 headers: {
                     "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];

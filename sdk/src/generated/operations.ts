@@ -712,7 +712,7 @@ export interface Resources {
     /**
      * Play the citizen: accept a test-mode request
      *
-     * Test keys only. Creates the delegation exactly as a citizen's acceptance would.
+     * Test keys only. Creates the delegation exactly as a citizen's acceptance would, and is refused as it would be: an organisation registered as non-practising answers 403 `organization_not_practising`.
      * @see operation `sandboxAcceptDelegationRequest`
      */
     acceptDelegationRequest(id: string, options?: RequestOptions): Promise<Result<'sandboxAcceptDelegationRequest'>>;
@@ -735,7 +735,7 @@ export interface Resources {
     /**
      * Accept a request: grant the delegation
      *
-     * For the signed-in citizen: accepts a pending request and grants the delegation with the scope asked for. Emits `delegation_request.accepted` to the organisation.
+     * For the signed-in citizen: accepts a pending request and grants the delegation with the scope asked for. Emits `delegation_request.accepted` to the organisation. Refused with 403 `organization_not_practising` when the organisation is registered as a non-practising professional, who may not represent anyone.
      * @see operation `acceptMyDelegationRequest`
      */
     acceptDelegationRequest(id: string, options?: RequestOptions): Promise<Result<'acceptMyDelegationRequest'>>;
@@ -926,7 +926,7 @@ export interface Resources {
     /**
      * Verify an organisation
      *
-     * Records who checked which evidence, and when. Live keys become available.
+     * Records who checked which evidence, and when. Live keys become available. An organisation registered as non-practising (`professional_standing.practising: false`) cannot be verified: 422 `unprocessable` pointing at that field.
      * @see operation `adminVerifyOrganization`
      */
     verifyOrganization(id: string, body: Body<'adminVerifyOrganization'>, options?: RequestOptions): Promise<Result<'adminVerifyOrganization'>>;
