@@ -206,6 +206,64 @@ describe.skipIf(!haveChromium)('citizen pages in a real browser', () => {
     expect(await page.getByRole('link', { name: 'Identificarse' }).count()).toBe(1);
   }, 60_000);
 
+  it('asks for the withdraw capacity apart, with its own box, and grants it only once ticked', async () => {
+    const org = await registerVerifiedOrg(h.t, { legal_name: 'Despacho Soler Abogados S.L.P.', kind: 'law_firm' });
+    const idNumber = newCitizenId();
+    const request = await createRequest(
+      h.t,
+      org.liveKey,
+      delegationRequestBody(idNumber, {
+        scope: { procedure_types: ['JUB'], subjects: [], capacities: ['consult', 'file', 'withdraw'] },
+      }),
+    );
+    const page = await h.newPage();
+    await page.goto(
+      `${h.baseUrl}/dev-idp/login?return_to=${encodeURIComponent(`/ciudadania/solicitudes/${request.id}`)}`,
+    );
+    await h.signIn(page, idNumber, 'Carmen López García');
+    expect(page.url()).toBe(request.approval_url);
+    expect(await page.locator('main').innerText()).toContain('desistir o renunciar');
+    const box = page.getByRole('checkbox', {
+      name: /Autorizo expresamente a esta organización a desistir de mis solicitudes o renunciar a ellas en mi nombre/,
+    });
+    expect(await box.isChecked()).toBe(false);
+    await expectAccessible(page, 'approval page asking for withdraw');
+
+    // Accepting without the box grants nothing: the page says why, next to the box.
+    const answered = page.waitForResponse((r) => r.url().endsWith('/aceptar'));
+    await page.getByRole('button', { name: 'Aceptar y conceder la representación' }).click();
+    expect((await answered).status()).toBe(422);
+    await page.waitForLoadState();
+    expect(await page.getByRole('alert').innerText()).toContain('marque la casilla que lo autoriza expresamente');
+    expect(await box.getAttribute('aria-invalid')).toBe('true');
+    await expectAccessible(page, 'approval page, withdraw not confirmed');
+    const still = (await (
+      await h.t.request(`/v1/delegation-requests/${request.id}`, { headers: auth(org.liveKey) })
+    ).json()) as { status: string };
+    expect(still.status).toBe('pending');
+
+    // The same box in English.
+    await page.goto(`${request.approval_url}?lang=en`);
+    expect(
+      await page
+        .getByRole('checkbox', {
+          name: /I expressly authorise this organisation to withdraw or renounce my applications/,
+        })
+        .count(),
+    ).toBe(1);
+    await page.goto(`${request.approval_url}?lang=es`);
+
+    // Ticked, the request is accepted with the capacity.
+    await box.check();
+    await page.getByRole('button', { name: 'Aceptar y conceder la representación' }).click();
+    await page.waitForURL((url) => url.pathname === '/ciudadania/delegaciones');
+    const accepted = (await (
+      await h.t.request(`/v1/delegation-requests/${request.id}`, { headers: auth(org.liveKey) })
+    ).json()) as { status: string; delegation_id: string };
+    expect(accepted.status).toBe('accepted');
+    await mintToken(h.t, org.liveKey, accepted.delegation_id, { capacities: ['withdraw'] });
+  }, 60_000);
+
   it("shows another citizen a 404 page for someone else's request, and rejects answering it", async () => {
     const org = await registerVerifiedOrg(h.t, {
       legal_name: 'Asesoría Laboral Ribera S.L.P.',

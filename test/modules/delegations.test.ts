@@ -168,6 +168,47 @@ describe('citizen side', () => {
     expect(myDelegations.data.map((d: any) => d.id)).toEqual([delegationId]);
   });
 
+  it('grants the withdraw capacity only with its own express confirmation', async () => {
+    const org = await registerVerifiedOrg(t);
+    const idNumber = newCitizenId();
+    const request = await createRequest(
+      t,
+      org.liveKey,
+      delegationRequestBody(idNumber, {
+        scope: { procedure_types: ['JUB'], subjects: [], capacities: ['consult', 'file', 'withdraw'] },
+      }),
+    );
+    const token = await citizenToken(t, idNumber);
+    const accept = (json?: unknown) =>
+      t.request(`/v1/me/delegation-requests/${request.id}/accept`, {
+        method: 'POST',
+        headers: auth(token),
+        ...(json === undefined ? {} : { json }),
+      });
+
+    for (const body of [undefined, {}, { confirm_withdraw: false }]) {
+      const problem = await expectProblem(await accept(body), 422, 'unprocessable');
+      expect(problem.errors).toEqual([expect.objectContaining({ pointer: '/confirm_withdraw', in: 'body' })]);
+    }
+    const pending = await expectJson<{ status: string }>(
+      await t.request(`/v1/delegation-requests/${request.id}`, { headers: auth(org.liveKey) }),
+      200,
+    );
+    expect(pending.status).toBe('pending');
+    const [none] = await t.sql<
+      { n: number }[]
+    >`select count(*)::int as n from delegations where request_id = ${request.id}`;
+    expect(none!.n).toBe(0);
+
+    const accepted = await expectJson<{ status: string; delegation_id: string }>(
+      await accept({ confirm_withdraw: true }),
+      200,
+    );
+    expect(accepted.status).toBe('accepted');
+    // The token covers withdrawing: the capacity was granted.
+    await mintToken(t, org.liveKey, accepted.delegation_id, { capacities: ['withdraw'] });
+  });
+
   it('refuses ID tokens from untrusted issuers or without a valid id number', async () => {
     const { SignJWT, generateKeyPair } = await import('jose');
     const { privateKey } = await generateKeyPair('EdDSA');

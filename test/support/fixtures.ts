@@ -122,7 +122,8 @@ export async function citizenToken(t: TestApp, idNumber: string, name = 'Carmen 
 
 /**
  * A delegation granted to `key`'s organisation: in test mode the sandbox plays the citizen, in
- * live mode the citizen accepts through their own API with a development ID token.
+ * live mode the citizen accepts through their own API with a development ID token (confirming
+ * the `withdraw` capacity expressly when the scope asks for it).
  */
 export async function grantDelegation(
   t: TestApp,
@@ -140,10 +141,13 @@ export async function grantDelegation(
   );
   const sandbox = key.startsWith('sk_test_');
   const token = sandbox ? undefined : await citizenToken(t, idNumber);
+  const capacities = (options.scope?.capacities ?? []) as string[];
+  const confirm = !sandbox && capacities.includes('withdraw') ? { json: { confirm_withdraw: true } } : {};
   const accepted = await expectJson<{ delegation_id: string }>(
     await t.request(`/v1/${sandbox ? 'sandbox' : 'me'}/delegation-requests/${request.id}/accept`, {
       method: 'POST',
       headers: auth(token ?? key),
+      ...confirm,
     }),
     200,
   );

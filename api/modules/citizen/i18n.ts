@@ -73,6 +73,10 @@ const es = {
     'Si acepta, la organización podrá actuar en su nombre dentro de estos límites. Podrá revocarlo en cualquier momento.',
   answerBy: (date: string) => `Puede responder hasta el ${date}.`,
   accept: 'Aceptar y conceder la representación',
+  confirmWithdraw:
+    'Autorizo expresamente a esta organización a desistir de mis solicitudes o renunciar a ellas en mi nombre. Si lo hace, el expediente se cierra y no sigue adelante.',
+  confirmWithdrawMissing:
+    'Esta solicitud incluye desistir o renunciar en su nombre: para aceptarla, marque la casilla que lo autoriza expresamente. Si no quiere concederlo, rechácela y pida a la organización una solicitud sin ese permiso.',
   reject: 'Rechazar',
   requestStatus: {
     accepted: 'Ya aceptó esta solicitud.',
@@ -445,6 +449,10 @@ const en: Messages = {
     'If you accept, the organisation may act on your behalf within these limits. You can revoke it at any time.',
   answerBy: (date: string) => `You can answer until ${date}.`,
   accept: 'Accept and grant representation',
+  confirmWithdraw:
+    'I expressly authorise this organisation to withdraw or renounce my applications on my behalf. If it does, the application is closed and does not go ahead.',
+  confirmWithdrawMissing:
+    'This request includes withdrawing or renouncing on your behalf: to accept it, tick the box that expressly authorises it. If you do not want to grant that, reject it and ask the organisation for a request without that power.',
   reject: 'Reject',
   requestStatus: {
     accepted: 'You have already accepted this request.',

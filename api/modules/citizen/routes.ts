@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 
 import { citizenPrincipal } from '../../http/auth';
 import type { App, AppEnv } from '../../http/context';
-import { fileResponse, get, ok, post, routesOf } from '../../http/openapi';
+import { fileResponse, get, ok, optionalJsonBody, post, routesOf } from '../../http/openapi';
 import { CREATED_KEY, decodeCursor, encodeCursor, SEQUENCE_KEY, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import { toAccessLogEntry } from '../access-log/mappers';
@@ -28,6 +28,7 @@ import { accessLogCsv, accessLogPdf, filterParts } from './access-log-view';
 import { toMyProcedure, toMyProcedureSummary } from './mappers';
 import { listDelegationChoices } from './queries';
 import {
+  AcceptMyDelegationRequestBody,
   ExportAccessLogQuery,
   ListMyProceduresQuery,
   MyDocumentParams,
@@ -69,10 +70,18 @@ const routes = routesOf('Citizen', {
     summary: 'Accept a request: grant the delegation',
     description:
       'For the signed-in citizen: accepts a pending request and grants the delegation with the scope asked for. Emits `delegation_request.accepted` to the organisation. ' +
+      'A request whose scope includes `withdraw` (desisting from or renouncing applications on the citizen\'s behalf, which the law lets a representative do only with express consent) is accepted only with `{"confirm_withdraw": true}` in the body, the citizen\'s separate confirmation of that capacity; without it the answer is 422 `unprocessable` pointing at `/confirm_withdraw`, and nothing is granted. Other requests need no body. ' +
       'Refused with 403 `organization_not_practising` when the organisation is registered as a non-practising professional, who may not represent anyone.',
     auth: 'citizenWrite',
     params: DelegationRequestParams,
-    problems: ['invalid_state_transition', 'delegation_request_expired', 'conflict', 'organization_not_practising'],
+    body: optionalJsonBody(AcceptMyDelegationRequestBody),
+    problems: [
+      'invalid_state_transition',
+      'delegation_request_expired',
+      'conflict',
+      'organization_not_practising',
+      'unprocessable',
+    ],
     responses: ok('The accepted request; `delegation_id` names the new delegation.', DelegationRequestSchema),
   }),
   rejectMyRequest: post('/v1/me/delegation-requests/{id}/reject', {
@@ -189,9 +198,13 @@ export function registerCitizen(app: App): void {
     return c.json(await requestPage(c, who, c.req.valid('query'), 'my_delegation_requests'), 200);
   });
 
-  app.openapi(routes.acceptMyRequest, async (c) =>
-    c.json(await answeredRequest(c, await myRequest(c, c.req.valid('param').id), 'accept'), 200),
-  );
+  app.openapi(routes.acceptMyRequest, async (c) => {
+    // The body is optional: without a JSON content type the validator leaves it unset.
+    const body = c.req.valid('json') as { confirm_withdraw?: boolean } | undefined;
+    const request = await myRequest(c, c.req.valid('param').id);
+    const answer = { accept: true as const, confirmWithdraw: body?.confirm_withdraw === true };
+    return c.json(await answeredRequest(c, request, answer), 200);
+  });
 
   app.openapi(routes.rejectMyRequest, async (c) =>
     c.json(await answeredRequest(c, await myRequest(c, c.req.valid('param').id), 'reject'), 200),

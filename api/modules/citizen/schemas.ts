@@ -10,6 +10,16 @@ import { PROCEDURE_STATUSES } from '../procedures/state-machine';
 
 export const ListMyProceduresQuery = z.object({ ...paginationQuery }).strict();
 
+export const AcceptMyDelegationRequestBody = z
+  .object({
+    confirm_withdraw: z.boolean().optional().openapi({
+      description:
+        "The citizen's express consent to the `withdraw` capacity (desisting from or renouncing applications on their behalf), given apart from the rest of the scope. Required, as `true`, when the request asks for `withdraw`; ignored otherwise.",
+    }),
+  })
+  .strict()
+  .openapi('AcceptMyDelegationRequestRequest', { example: { confirm_withdraw: true } });
+
 export const HandledBySchema = z
   .object({
     organization: z.object({

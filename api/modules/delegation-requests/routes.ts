@@ -60,7 +60,11 @@ const routes = routesOf('Delegation requests', {
 });
 
 /** The citizen's answer to a request (by the citizen, or the sandbox playing them), as the API returns it. */
-export async function answeredRequest(c: Context<AppEnv>, request: DelegationRequestRow, answer: 'accept' | 'reject') {
+export async function answeredRequest(
+  c: Context<AppEnv>,
+  request: DelegationRequestRow,
+  answer: Parameters<typeof answerDelegationRequest>[2],
+) {
   const answered = await answerDelegationRequest(c.get('sql'), request, answer, c.get('deps').clock.now());
   return toDelegationRequest(answered, c.get('deps').config.baseUrl);
 }

@@ -137,11 +137,38 @@ async function lockPending(tx: Sql, id: string, now: Date): Promise<{ organizati
   return current;
 }
 
-/** The citizen (or, in test mode, the sandbox playing them) accepts: the request becomes a delegation. */
+/** Where a refused acceptance points when the `withdraw` capacity was not confirmed. */
+export const CONFIRM_WITHDRAW_POINTER = '/confirm_withdraw';
+
+/**
+ * Desisting from an application or renouncing a right (`withdraw`) needs the citizen's express
+ * consent (Ley 39/2015, art. 5.3): a request that asks for it is accepted only with that capacity
+ * confirmed on its own, apart from the rest of the scope.
+ */
+export function needsWithdrawConfirmation(scope: Pick<Scope, 'capacities'>): boolean {
+  return scope.capacities.includes('withdraw');
+}
+
+function checkWithdrawConfirmed(scope: Scope, confirmed: boolean): void {
+  if (needsWithdrawConfirmation(scope) && !confirmed) {
+    const detail =
+      "The request includes the withdraw capacity (desisting from or renouncing applications on the citizen's behalf), which needs its own express consent: send `confirm_withdraw: true`.";
+    throw new ProblemError('unprocessable', detail, {
+      errors: [{ pointer: CONFIRM_WITHDRAW_POINTER, in: 'body', detail }],
+    });
+  }
+}
+
+/**
+ * The citizen (or, in test mode, the sandbox playing them) accepts: the request becomes a
+ * delegation. `confirmWithdraw` is the citizen's separate, express consent to the `withdraw`
+ * capacity, needed when the request asks for it.
+ */
 export async function acceptDelegationRequest(
   sql: Sql,
   request: Pick<DelegationRequestRow, 'id' | 'organization_id' | 'citizen_id' | 'livemode' | 'scope' | 'valid_until'>,
   now: Date,
+  confirmWithdraw: boolean,
 ): Promise<DelegationRequestRow> {
   const args = {
     requestId: request.id,
@@ -159,6 +186,7 @@ export async function acceptDelegationRequest(
       throw new ProblemError('conflict', 'The organisation is suspended and cannot receive new delegations.');
     }
     if (organization?.practising === false) throw notPractising();
+    checkWithdrawConfirmed(args.scope, confirmWithdraw);
     const delegationId = newId('dlg');
     await insertDelegation(tx, {
       id: delegationId,
@@ -218,16 +246,19 @@ export function rejectDelegationRequest(sql: Sql, requestId: string, now: Date):
   return endPending(sql, requestId, { status: 'rejected', by: 'citizen', memberId: null }, now);
 }
 
-/** The citizen's answer to a pending request: from their pages, the API, or the sandbox playing them. */
+/**
+ * The citizen's answer to a pending request: from their pages, the API, or the sandbox playing
+ * them. An acceptance says whether the `withdraw` capacity was expressly confirmed.
+ */
 export function answerDelegationRequest(
   sql: Sql,
   request: DelegationRequestRow,
-  answer: 'accept' | 'reject',
+  answer: { accept: true; confirmWithdraw: boolean } | 'reject',
   now: Date,
 ): Promise<DelegationRequestRow> {
-  return answer === 'accept'
-    ? acceptDelegationRequest(sql, request, now)
-    : rejectDelegationRequest(sql, request.id, now);
+  return answer === 'reject'
+    ? rejectDelegationRequest(sql, request.id, now)
+    : acceptDelegationRequest(sql, request, now, answer.confirmWithdraw);
 }
 
 export function cancelDelegationRequest(

@@ -133,7 +133,14 @@ export function registerSandbox(app: App): void {
   });
 
   app.openapi(routes.accept, async (c) =>
-    c.json(await answeredRequest(c, await testModeRequest(c, c.req.valid('param').id), 'accept'), 200),
+    // The sandbox plays a citizen who expressly consents to everything asked, `withdraw` included.
+    c.json(
+      await answeredRequest(c, await testModeRequest(c, c.req.valid('param').id), {
+        accept: true,
+        confirmWithdraw: true,
+      }),
+      200,
+    ),
   );
 
   app.openapi(routes.reject, async (c) =>

@@ -1212,7 +1212,7 @@ export interface paths {
         put?: never;
         /**
          * Accept a request: grant the delegation
-         * @description For the signed-in citizen: accepts a pending request and grants the delegation with the scope asked for. Emits `delegation_request.accepted` to the organisation. Refused with 403 `organization_not_practising` when the organisation is registered as a non-practising professional, who may not represent anyone.
+         * @description For the signed-in citizen: accepts a pending request and grants the delegation with the scope asked for. Emits `delegation_request.accepted` to the organisation. A request whose scope includes `withdraw` (desisting from or renouncing applications on the citizen's behalf, which the law lets a representative do only with express consent) is accepted only with `{"confirm_withdraw": true}` in the body, the citizen's separate confirmation of that capacity; without it the answer is 422 `unprocessable` pointing at `/confirm_withdraw`, and nothing is granted. Other requests need no body. Refused with 403 `organization_not_practising` when the organisation is registered as a non-practising professional, who may not represent anyone.
          */
         post: operations["acceptMyDelegationRequest"];
         delete?: never;
@@ -5849,6 +5849,15 @@ export interface components {
             message?: string;
             /** @description The resolution's monthly amount in euros; at most two decimals. */
             amount?: number;
+        };
+        /**
+         * @example {
+         *       "confirm_withdraw": true
+         *     }
+         */
+        AcceptMyDelegationRequestRequest: {
+            /** @description The citizen's express consent to the `withdraw` capacity (desisting from or renouncing applications on their behalf), given apart from the rest of the scope. Required, as `true`, when the request asks for `withdraw`; ignored otherwise. */
+            confirm_withdraw?: boolean;
         };
         MyProcedureList: {
             data: components["schemas"]["MyProcedureSummary"][];
@@ -13596,7 +13605,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["AcceptMyDelegationRequestRequest"];
+            };
+        };
         responses: {
             /** @description The accepted request; `delegation_id` names the new delegation. */
             200: {
@@ -13611,7 +13624,7 @@ export interface operations {
                     "application/json": components["schemas"]["DelegationRequest"];
                 };
             };
-            /** @description Problem. Possible codes: `validation_failed`. */
+            /** @description Problem. Possible codes: `validation_failed`, `malformed_json`. */
             400: {
                 headers: {
                     "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
@@ -13662,7 +13675,27 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `idempotency_conflict`. */
+            /** @description Problem. Possible codes: `payload_too_large`. */
+            413: {
+                headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Possible codes: `idempotency_conflict`, `unprocessable`. */
             422: {
                 headers: {
                     "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];

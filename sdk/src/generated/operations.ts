@@ -5,7 +5,7 @@ import type { Body, OperationSpec, Query, Result } from '../types';
 
 /** How to call each operation of the API. */
 export const OPERATIONS = {
-  acceptMyDelegationRequest: { method: 'POST', path: '/v1/me/delegation-requests/{id}/accept' },
+  acceptMyDelegationRequest: { method: 'POST', path: '/v1/me/delegation-requests/{id}/accept', body: 'json' },
   accessProcedureNotification: { method: 'POST', path: '/v1/procedures/{id}/notifications/{notification_id}/access', consent: true },
   adminAddAreaHolidays: { method: 'POST', path: '/v1/admin/calendar/years/{year}/areas/{area}/days', body: 'json' },
   adminAddMunicipalityHolidays: { method: 'POST', path: '/v1/admin/calendar/years/{year}/municipalities/{municipality}/days', body: 'json' },
@@ -735,10 +735,10 @@ export interface Resources {
     /**
      * Accept a request: grant the delegation
      *
-     * For the signed-in citizen: accepts a pending request and grants the delegation with the scope asked for. Emits `delegation_request.accepted` to the organisation. Refused with 403 `organization_not_practising` when the organisation is registered as a non-practising professional, who may not represent anyone.
+     * For the signed-in citizen: accepts a pending request and grants the delegation with the scope asked for. Emits `delegation_request.accepted` to the organisation. A request whose scope includes `withdraw` (desisting from or renouncing applications on the citizen's behalf, which the law lets a representative do only with express consent) is accepted only with `{"confirm_withdraw": true}` in the body, the citizen's separate confirmation of that capacity; without it the answer is 422 `unprocessable` pointing at `/confirm_withdraw`, and nothing is granted. Other requests need no body. Refused with 403 `organization_not_practising` when the organisation is registered as a non-practising professional, who may not represent anyone.
      * @see operation `acceptMyDelegationRequest`
      */
-    acceptDelegationRequest(id: string, options?: RequestOptions): Promise<Result<'acceptMyDelegationRequest'>>;
+    acceptDelegationRequest(id: string, body?: Body<'acceptMyDelegationRequest'>, options?: RequestOptions): Promise<Result<'acceptMyDelegationRequest'>>;
     /**
      * Reject a request
      *

@@ -4,10 +4,14 @@ import { citizenFromSession, type CitizenPrincipal } from '../../../http/auth';
 import type { App, AppEnv } from '../../../http/context';
 import { ProblemError } from '../../../http/problem';
 import type { DelegationRequestRow } from '../../delegation-requests/queries';
-import { answerDelegationRequest } from '../../delegation-requests/service';
+import {
+  answerDelegationRequest,
+  CONFIRM_WITHDRAW_POINTER,
+  needsWithdrawConfirmation,
+} from '../../delegation-requests/service';
 import { coveredTypes } from '../../delegations/scope';
 import { formatDay, formatMadridDay } from '../i18n';
-import { Layout, type PageContext, pageContext, sendPage, type SessionChrome } from '../layout';
+import { FieldError, Layout, type PageContext, pageContext, sendPage, type SessionChrome } from '../layout';
 import { myRequest } from '../routes';
 import {
   CsrfField,
@@ -38,19 +42,33 @@ async function ownRequest(
   }
 }
 
+const CONFIRM_WITHDRAW = 'confirmar-desistir';
+
 function RequestPage(props: {
   page: PageContext;
   session: SessionChrome;
   request: DelegationRequestRow;
   names: Map<string, string>;
+  /** The citizen accepted without ticking the express consent to `withdraw`. */
+  withdrawUnconfirmed?: boolean;
 }) {
-  const { page, session, request: r, names } = props;
+  const { page, session, request: r, names, withdrawUnconfirmed } = props;
   const { t } = page;
   const place = r.org_colegio ?? r.org_registry;
   const base = `/ciudadania/solicitudes/${encodeURIComponent(r.id)}`;
+  const errorId = `${CONFIRM_WITHDRAW}-error`;
   return (
     <Layout page={page} title={t.requestTitle} session={session}>
       <h1>{t.requestTitle}</h1>
+      {withdrawUnconfirmed ? (
+        <div class="alert error-summary" role="alert">
+          <ul>
+            <li>
+              <a href={`#${CONFIRM_WITHDRAW}`}>{t.confirmWithdrawMissing}</a>
+            </li>
+          </ul>
+        </div>
+      ) : null}
       {r.livemode ? null : <p class="notice">{t.testModeNote}</p>}
       <section aria-labelledby="quien">
         <h2 id="quien">{t.whoHeading}</h2>
@@ -109,8 +127,25 @@ function RequestPage(props: {
           <>
             <p id="respuesta-ayuda">{t.answerHelp}</p>
             <p class="muted">{t.answerBy(formatMadridDay(page.lang, r.expires_at))}</p>
+            {needsWithdrawConfirmation(r.scope) ? (
+              <div class="checks">
+                <FieldError id={errorId} message={withdrawUnconfirmed ? t.confirmWithdrawMissing : undefined} />
+                <label>
+                  <input
+                    type="checkbox"
+                    id={CONFIRM_WITHDRAW}
+                    name="confirm_withdraw"
+                    value="1"
+                    form="aceptar"
+                    aria-describedby={withdrawUnconfirmed ? errorId : undefined}
+                    aria-invalid={withdrawUnconfirmed ? 'true' : undefined}
+                  />
+                  {t.confirmWithdraw}
+                </label>
+              </div>
+            ) : null}
             <div class="actions">
-              <form method="post" action={`${base}/aceptar`}>
+              <form method="post" action={`${base}/aceptar`} id="aceptar">
                 <CsrfField token={session.csrf} />
                 <button type="submit" aria-describedby="respuesta-ayuda">
                   {t.accept}
@@ -163,10 +198,10 @@ export function registerRequestPages(app: App): void {
   });
 
   const answers = [
-    { slug: 'aceptar', answer: 'accept', done: `${DELEGATIONS}?aviso=aceptada` },
-    { slug: 'rechazar', answer: 'reject', done: `${HOME}?aviso=rechazada` },
+    { slug: 'aceptar', accept: true, done: `${DELEGATIONS}?aviso=aceptada` },
+    { slug: 'rechazar', accept: false, done: `${HOME}?aviso=rechazada` },
   ] as const;
-  for (const { slug, answer, done } of answers) {
+  for (const { slug, accept, done } of answers) {
     app.post(`/ciudadania/solicitudes/:id/${slug}`, formLimit, async (c) => {
       const id = c.req.param('id');
       const back = `/ciudadania/solicitudes/${encodeURIComponent(id)}`;
@@ -174,11 +209,21 @@ export function registerRequestPages(app: App): void {
       if (citizen instanceof Response) return citizen;
       const row = await ownRequest(c, citizen, id);
       if (!row) return notFoundPage(c, citizen, HOME);
+      // The form was read (and cached) by `postSession`; the box is sent only when ticked.
+      const form = await c.req.parseBody();
+      const answer = accept ? { accept, confirmWithdraw: form.confirm_withdraw !== undefined } : 'reject';
       try {
         await answerDelegationRequest(c.get('sql'), row, answer, c.get('deps').clock.now());
       } catch (error) {
-        if (error instanceof ProblemError) return problemPage(c, error, citizen, back);
-        throw error;
+        if (!(error instanceof ProblemError)) throw error;
+        if (error.errors?.some((e) => e.pointer === CONFIRM_WITHDRAW_POINTER)) {
+          const page = pageContext(c);
+          const names = await procedureNames(c.get('sql'), page);
+          const session = (await sessionChrome(c, citizen))!;
+          const again = <RequestPage page={page} session={session} request={row} names={names} withdrawUnconfirmed />;
+          return sendPage(c, page, again, 422);
+        }
+        return problemPage(c, error, citizen, back);
       }
       return c.redirect(done, 303);
     });
