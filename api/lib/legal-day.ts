@@ -22,6 +22,25 @@ export function legalDay(instant: Date): string {
 
 let last = { minute: Number.NaN, day: '' };
 
+/**
+ * The instant legal day `day` (`YYYY-MM-DD`) begins: midnight in Madrid, which is 22:00 UTC the
+ * evening before in summer time and 23:00 UTC in winter time (the clocks change at night, never
+ * at midnight). A day ends when the next one begins.
+ */
+export function legalDayStart(day: string): Date {
+  const utcMidnight = Date.parse(`${day}T00:00:00Z`);
+  const summer = new Date(utcMidnight - 2 * 3_600_000);
+  return MADRID.format(summer) === day ? summer : new Date(utcMidnight - 3_600_000);
+}
+
 export function legalToday(clock: Clock): string {
   return legalDay(clock.now());
+}
+
+/**
+ * The last legal day before instant `end`: the day on which what ends at `end` can last be done
+ * (something that ends at midnight in Madrid ends with the day before).
+ */
+export function lastLegalDayBefore(end: Date): string {
+  return legalDay(new Date(end.getTime() - 1));
 }

@@ -2,6 +2,7 @@ import { describe, expect, inject, it } from 'vitest';
 
 import { begin } from '../../api/db/sql';
 import { runScheduler } from '../../api/modules/events/scheduler';
+import { readMigrationFiles } from '../../api/node/migration-files';
 import { createTestApp, fileTestApp } from '../support/app';
 import {
   ADMIN_TOKEN,
@@ -110,6 +111,108 @@ describe('delegation requests', () => {
       ).toBe(201);
     } finally {
       t.clock.advance(-(21 * 86_400_000 + 1000));
+    }
+  });
+
+  it('expires with the last day of its validity, and is never accepted into a delegation already ended', async () => {
+    const org = await registerOrg(t);
+    const start = t.clock.now();
+    const request = await createRequest(
+      t,
+      org.testKey,
+      delegationRequestBody(newCitizenId(), { valid_until: '2026-03-04' }),
+    );
+    // The end of 4 March in Madrid (winter time, UTC+1), well before the 21 days it would wait.
+    expect((request as unknown as { expires_at: string }).expires_at).toBe('2026-03-04T23:00:00.000Z');
+    // The citizen is told they may answer until 4 March, the last day they can.
+    const [aviso] = await t.sql<{ facts: { answerBy: string } }[]>`
+      select facts from avisos where dedupe_key = ${`delegation_request:${request.id}:email`}`;
+    expect(aviso!.facts.answerBy).toBe('2026-03-04');
+    try {
+      t.clock.set('2026-03-04T23:30:00Z'); // 00:30 on 5 March in Madrid
+      await expectProblem(
+        await t.request(`/v1/sandbox/delegation-requests/${request.id}/accept`, {
+          method: 'POST',
+          headers: auth(org.testKey),
+        }),
+        409,
+        'delegation_request_expired',
+      );
+      const seen = await expectJson(
+        await t.request(`/v1/delegation-requests/${request.id}`, { headers: auth(org.testKey) }),
+        200,
+      );
+      expect(seen).toMatchObject({
+        status: 'expired',
+        ended_at: '2026-03-04T23:00:00.000Z',
+        ended_by: 'system',
+        delegation_id: null,
+      });
+    } finally {
+      t.clock.set(start);
+    }
+  });
+
+  it('is accepted until the last minute of its last day, into a delegation of that one day', async () => {
+    const org = await registerOrg(t);
+    const start = t.clock.now();
+    const request = await createRequest(
+      t,
+      org.testKey,
+      delegationRequestBody(newCitizenId(), { valid_until: '2026-03-04' }),
+    );
+    try {
+      t.clock.set('2026-03-04T22:59:00Z'); // 23:59 on 4 March in Madrid
+      const accepted = await expectJson<{ delegation_id: string }>(
+        await t.request(`/v1/sandbox/delegation-requests/${request.id}/accept`, {
+          method: 'POST',
+          headers: auth(org.testKey),
+        }),
+        200,
+      );
+      const delegation = await expectJson(
+        await t.request(`/v1/delegations/${accepted.delegation_id}`, { headers: auth(org.testKey) }),
+        200,
+      );
+      expect(delegation).toMatchObject({ status: 'active', valid_from: '2026-03-04', valid_until: '2026-03-04' });
+    } finally {
+      t.clock.set(start);
+    }
+  });
+
+  it('refuses a request that waited past its last day (made before requests expired with it)', async () => {
+    const org = await registerOrg(t);
+    const start = t.clock.now();
+    const request = await createRequest(
+      t,
+      org.testKey,
+      delegationRequestBody(newCitizenId(), { valid_until: '2026-03-04' }),
+    );
+    // As such requests were stored: waiting the full 21 days.
+    await t.sql`update delegation_requests set expires_at = '2026-03-23T09:00:00Z' where id = ${request.id}`;
+    try {
+      t.clock.set('2026-03-10T09:00:00Z');
+      await expectProblem(
+        await t.request(`/v1/sandbox/delegation-requests/${request.id}/accept`, {
+          method: 'POST',
+          headers: auth(org.testKey),
+        }),
+        409,
+        'delegation_request_expired',
+      );
+      const [none] = await t.sql<{ n: number }[]>`
+        select count(*)::int as n from delegations where request_id = ${request.id}`;
+      expect(none!.n).toBe(0);
+      // The migration that moved such requests' expiry to the end of their last day.
+      const migration = readMigrationFiles().find((f) => f.name.endsWith('_delegation_request_expiry_by_validity.sql'));
+      await t.sql.unsafe(migration!.sql);
+      const seen = await expectJson(
+        await t.request(`/v1/delegation-requests/${request.id}`, { headers: auth(org.testKey) }),
+        200,
+      );
+      expect(seen).toMatchObject({ status: 'expired', expires_at: '2026-03-04T23:00:00.000Z', ended_by: 'system' });
+    } finally {
+      t.clock.set(start);
     }
   });
 

@@ -4,7 +4,7 @@ import { transaction } from '../../db/sql';
 import { fieldProblem, ProblemError } from '../../http/problem';
 import { addDays } from '../../lib/dates';
 import { newId } from '../../lib/ids';
-import { legalDay } from '../../lib/legal-day';
+import { lastLegalDayBefore, legalDay } from '../../lib/legal-day';
 import { hmacSha256 } from '../../lib/secrets';
 import { isStorableText } from '../../lib/text';
 import type { Lang } from '../citizen/i18n';
@@ -218,7 +218,7 @@ export async function queueRequestAviso(tx: Sql, requestId: string, now: Date): 
   const ctx = await requestContext(tx, requestId);
   if (!ctx) return 0;
   const kind = 'delegation_request' as const;
-  const facts: AvisoFacts = { kind, org: ctx.org, code: ctx.code, answerBy: legalDay(ctx.expires_at) };
+  const facts: AvisoFacts = { kind, org: ctx.org, code: ctx.code, answerBy: lastLegalDayBefore(ctx.expires_at) };
   const path = `/ciudadania/solicitudes/${encodeURIComponent(requestId)}`;
   const given = requestContact(ctx.citizen_contact);
   const avisos: NewAviso[] = [];

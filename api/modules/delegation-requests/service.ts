@@ -3,9 +3,9 @@ import type { Sql } from '../../db/sql';
 import { transaction } from '../../db/sql';
 import { fieldProblem, ProblemError } from '../../http/problem';
 import { ensureCitizen } from '../../http/queries';
-import { addMonths } from '../../lib/dates';
+import { addDays, addMonths } from '../../lib/dates';
 import { newId } from '../../lib/ids';
-import { legalDay } from '../../lib/legal-day';
+import { legalDay, legalDayStart } from '../../lib/legal-day';
 import { queueRequestAviso } from '../avisos/service';
 import { insertDelegation } from '../delegations/queries';
 import { coveredTypes, normalizeScope, type Scope, SCOPE_VERSION, scopeKey } from '../delegations/scope';
@@ -46,6 +46,16 @@ export function checkValidity(validUntil: string, today: string): void {
     throw fieldProblem('/valid_until', `A delegation lasts at most 5 years: the latest possible end is ${limit}.`);
 }
 
+/**
+ * When a request stops waiting for the citizen: after the configured time, and no later than the
+ * end of its `valid_until` (a Madrid day), so a request is never accepted into a delegation that
+ * has already ended.
+ */
+function requestExpiry(config: Config, validUntil: string, now: Date): Date {
+  const waited = now.getTime() + config.delegationRequestTtlDays * 86_400_000;
+  return new Date(Math.min(waited, legalDayStart(addDays(validUntil, 1)).getTime()));
+}
+
 export async function createDelegationRequest(
   sql: Sql,
   config: Config,
@@ -74,7 +84,7 @@ export async function createDelegationRequest(
       code: humanCode(),
       created_at: now,
       created_by_member_id: actor.memberId,
-      expires_at: new Date(now.getTime() + config.delegationRequestTtlDays * 86_400_000),
+      expires_at: requestExpiry(config, input.valid_until, now),
     };
     if (await insertDelegationRequest(tx, row)) {
       await queueRequestAviso(tx, row.id, now);
@@ -119,15 +129,19 @@ export async function expireWithEvent(tx: Sql, id: string): Promise<void> {
   }
 }
 
+function requestExpired(): ProblemError {
+  return new ProblemError(
+    'delegation_request_expired',
+    'The request expired before it was answered; ask for a new one.',
+  );
+}
+
 async function lockPending(tx: Sql, id: string, now: Date): Promise<{ organization_id: string; livemode: boolean }> {
   const current = await lockDelegationRequest(tx, id);
   if (!current) throw new ProblemError('not_found', 'No such delegation request.');
   if (current.status === 'pending' && current.expires_at <= now) {
     await expireWithEvent(tx, id);
-    throw new ProblemError(
-      'delegation_request_expired',
-      'The request expired before it was answered; ask for a new one.',
-    );
+    throw requestExpired();
   }
   if (current.status !== 'pending') {
     throw new ProblemError('invalid_state_transition', `The request is already ${current.status}.`, {
@@ -181,6 +195,10 @@ export async function acceptDelegationRequest(
   };
   return transaction(sql, async (tx) => {
     await lockPending(tx, args.requestId, args.now);
+    // A delegation is never born ended: past its last day the request can no longer be accepted
+    // (it expires with that day; this also holds for requests made before it did).
+    const validFrom = legalDay(args.now);
+    if (args.validUntil < validFrom) throw requestExpired();
     const organization = await findOrganization(tx, args.organizationId);
     if (organization?.status === 'suspended') {
       throw new ProblemError('conflict', 'The organisation is suspended and cannot receive new delegations.');
@@ -198,7 +216,7 @@ export async function acceptDelegationRequest(
       scope_version: SCOPE_VERSION,
       procedure_types: coveredTypes(args.scope),
       capacities: args.scope.capacities,
-      valid_from: legalDay(args.now),
+      valid_from: validFrom,
       valid_until: args.validUntil,
       created_at: args.now,
     });

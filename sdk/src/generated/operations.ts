@@ -363,7 +363,7 @@ export interface Resources {
     /**
      * Ask a citizen for a delegation
      *
-     * The citizen gets an approval link and a short code; they sign in, see who asks and for what, and accept or reject. Expires if not answered (21 days by default). A pending request for the same citizen and scope answers 409 with its id.
+     * The citizen gets an approval link and a short code; they sign in, see who asks and for what, and accept or reject. Expires if not answered (21 days by default), and at the latest when its `valid_until` day ends (Europe/Madrid): a request is never accepted into a delegation that has already ended. A pending request for the same citizen and scope answers 409 with its id.
      * @see operation `createDelegationRequest`
      */
     create(body: Body<'createDelegationRequest'>, options?: RequestOptions): Promise<Result<'createDelegationRequest'>>;

@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { citizenFromSession, type CitizenPrincipal } from '../../../http/auth';
 import type { App, AppEnv } from '../../../http/context';
 import { ProblemError } from '../../../http/problem';
+import { lastLegalDayBefore } from '../../../lib/legal-day';
 import type { DelegationRequestRow } from '../../delegation-requests/queries';
 import {
   answerDelegationRequest,
@@ -10,7 +11,7 @@ import {
   needsWithdrawConfirmation,
 } from '../../delegation-requests/service';
 import { coveredTypes } from '../../delegations/scope';
-import { formatDay, formatMadridDay } from '../i18n';
+import { formatDay } from '../i18n';
 import { FieldError, Layout, type PageContext, pageContext, sendPage, type SessionChrome } from '../layout';
 import { myRequest } from '../routes';
 import {
@@ -126,7 +127,7 @@ function RequestPage(props: {
         {r.status === 'pending' ? (
           <>
             <p id="respuesta-ayuda">{t.answerHelp}</p>
-            <p class="muted">{t.answerBy(formatMadridDay(page.lang, r.expires_at))}</p>
+            <p class="muted">{t.answerBy(formatDay(page.lang, lastLegalDayBefore(r.expires_at)))}</p>
             {needsWithdrawConfirmation(r.scope) ? (
               <div class="checks">
                 <FieldError id={errorId} message={withdrawUnconfirmed ? t.confirmWithdrawMissing : undefined} />
