@@ -786,3 +786,62 @@ describe.runIf(inject('databaseMode') === 'postgres')('a revocation and a renunc
     expect(problem).toMatchObject({ detail: 'The delegation is already revoked.', current_state: 'revoked' });
   });
 });
+
+/** Waits until `n` backends of this test's database are waiting for a lock. */
+async function lockWaiters(n: number): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    const [row] = await t.sql<{ n: number }[]>`
+      select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`;
+    if (row!.n >= n) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`fewer than ${n} backends ever waited for a lock`);
+}
+
+// Two transactions at once need two connections: PostgreSQL only.
+describe.skipIf(!process.env.DATABASE_URL)('an acceptance racing a suspension of its organisation', () => {
+  it('never leaves the suspended organisation an active delegation', async () => {
+    const org = await registerVerifiedOrg(t);
+    const idNumber = newCitizenId();
+    const request = await createRequest(t, org.liveKey, delegationRequestBody(idNumber));
+    const token = await citizenToken(t, idNumber);
+
+    // Another transaction holds the delegations table, so the acceptance stops just before it
+    // creates its delegation, having read its organisation (verified) and taken the request.
+    let holding!: () => void;
+    const held = new Promise<void>((resolve) => (holding = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const blocker = begin(t.sql, async (tx) => {
+      await tx`lock table delegations in share mode`;
+      holding();
+      await released;
+    });
+    await held;
+    const accepting = t.request(`/v1/me/delegation-requests/${request.id}/accept`, {
+      method: 'POST',
+      headers: auth(token),
+    });
+    await lockWaiters(1);
+    // The suspension starts meanwhile and waits too (for the organisation the acceptance read).
+    const suspending = t.request(`/v1/admin/organizations/${org.id}/suspend`, {
+      method: 'POST',
+      headers: auth(ADMIN_TOKEN),
+      json: { reason: 'Baja como ejerciente comunicada por el Colegio.' },
+    });
+    await lockWaiters(2);
+    release();
+    await blocker;
+    const [accepted, suspended] = await Promise.all([accepting, suspending]);
+    expect(suspended.status, await suspended.clone().text()).toBe(200);
+
+    // The acceptance committed first; the suspension then ended the delegation it made.
+    const { delegation_id } = await expectJson<{ delegation_id: string }>(accepted, 200);
+    const mine = await expectJson<{ data: Array<{ id: string; status: string; ended_by: string }> }>(
+      await t.request('/v1/me/delegations', { headers: auth(token) }),
+      200,
+    );
+    const delegation = mine.data.find((d) => d.id === delegation_id);
+    expect(delegation).toMatchObject({ status: 'suspended', ended_by: 'platform' });
+  });
+});

@@ -10,7 +10,7 @@ import { queueRequestAviso } from '../avisos/service';
 import { insertDelegation } from '../delegations/queries';
 import { coveredTypes, normalizeScope, type Scope, SCOPE_VERSION, scopeKey } from '../delegations/scope';
 import { emit } from '../events/emit';
-import { findOrganization } from '../organizations/queries';
+import { findOrganizationForShare } from '../organizations/queries';
 import { notPractising } from '../organizations/service';
 import {
   type DelegationRequestRow,
@@ -194,12 +194,16 @@ export async function acceptDelegationRequest(
     now,
   };
   return transaction(sql, async (tx) => {
+    // The organisation first, share-locked: a suspension updates its row before it ends the
+    // organisation's delegations and requests, so it either committed before (and is seen here)
+    // or waits for this acceptance to commit and then ends the delegation made here. Taken before
+    // the request's lock, in the order a suspension takes them.
+    const organization = await findOrganizationForShare(tx, args.organizationId);
     await lockPending(tx, args.requestId, args.now);
     // A delegation is never born ended: past its last day the request can no longer be accepted
     // (it expires with that day; this also holds for requests made before it did).
     const validFrom = legalDay(args.now);
     if (args.validUntil < validFrom) throw requestExpired();
-    const organization = await findOrganization(tx, args.organizationId);
     if (organization?.status === 'suspended') {
       throw new ProblemError('conflict', 'The organisation is suspended and cannot receive new delegations.');
     }

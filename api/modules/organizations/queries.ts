@@ -43,6 +43,15 @@ export async function findOrganization(sql: Sql, id: string): Promise<Organizati
   return row;
 }
 
+/**
+ * The organisation, share-locked until the transaction ends: its status and standing cannot change
+ * (a suspension's update of the row waits) until what was decided on them has committed.
+ */
+export async function findOrganizationForShare(sql: Sql, id: string): Promise<OrganizationRow | undefined> {
+  const [row] = await sql<OrganizationRow[]>`select * from organizations where id = ${id} for share`;
+  return row;
+}
+
 export async function findOrganizationIdByNif(sql: Sql, nif: string): Promise<string | undefined> {
   const [row] = await sql<{ id: string }[]>`select id from organizations where nif = ${nif}`;
   return row?.id;
