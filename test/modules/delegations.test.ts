@@ -1,6 +1,7 @@
 import { describe, expect, inject, it } from 'vitest';
 
 import { begin } from '../../api/db/sql';
+import { SESSION_COOKIE } from '../../api/http/auth';
 import { runScheduler } from '../../api/modules/events/scheduler';
 import { readMigrationFiles } from '../../api/node/migration-files';
 import { createTestApp, fileTestApp } from '../support/app';
@@ -20,7 +21,10 @@ import {
 } from '../support/fixtures';
 import { consentHeaders, FORMS } from '../support/procedures';
 
-const t = await fileTestApp({ config: { adminToken: ADMIN_TOKEN } });
+const t = await fileTestApp({
+  // More organisations sign up here than the hourly limit of one address allows.
+  config: { adminToken: ADMIN_TOKEN, registrationRateLimit: { limit: 10_000, windowSeconds: 3600 } },
+});
 
 describe('delegation requests', () => {
   it('creates a pending request with an approval link and a readable code', async () => {
@@ -446,6 +450,67 @@ describe('delegations and consent tokens', () => {
       await t.request('/v1/me/delegations', { headers: auth(granted.citizenToken!) })
     ).json()) as any;
     expect(mine.data[0]).toMatchObject({ status: 'suspended', ended_by: 'platform' });
+  });
+
+  it('cancels the pending requests of a suspended organisation, as ended by the platform', async () => {
+    const org = await registerVerifiedOrg(t);
+    const idNumber = newCitizenId();
+    const live = await createRequest(t, org.liveKey, delegationRequestBody(idNumber));
+    const test = await createRequest(t, org.testKey, delegationRequestBody(newCitizenId()));
+    const token = await citizenToken(t, idNumber);
+    const suspendedAt = t.clock.now().toISOString();
+    const suspended = await t.request(`/v1/admin/organizations/${org.id}/suspend`, {
+      method: 'POST',
+      headers: auth(ADMIN_TOKEN),
+      json: { reason: 'Baja colegial comunicada.' },
+    });
+    expect(suspended.status).toBe(200);
+
+    // The citizen no longer sees it waiting for them, and accepting it says why it cannot be.
+    const pending = await expectJson<{ data: unknown[] }>(
+      await t.request('/v1/me/delegation-requests?status=pending', { headers: auth(token) }),
+      200,
+    );
+    expect(pending.data).toEqual([]);
+    const mine = await expectJson<{ data: Array<Record<string, unknown>> }>(
+      await t.request('/v1/me/delegation-requests', { headers: auth(token) }),
+      200,
+    );
+    expect(mine.data).toEqual([
+      expect.objectContaining({ id: live.id, status: 'cancelled', ended_by: 'system', ended_at: suspendedAt }),
+    ]);
+    const refused = await expectProblem(
+      await t.request(`/v1/me/delegation-requests/${live.id}/accept`, { method: 'POST', headers: auth(token) }),
+      409,
+      'invalid_state_transition',
+    );
+    expect(refused.current_state).toBe('cancelled');
+    const page = await t.request(`/ciudadania/solicitudes/${live.id}`, {
+      headers: { cookie: `${SESSION_COOKIE}=${token}` },
+    });
+    expect(await page.text()).toContain('Puente suspendió a la organización, y esta solicitud quedó cancelada.');
+
+    // Reinstated, the organisation finds both requests cancelled, each with its event.
+    const reinstated = await t.request(`/v1/admin/organizations/${org.id}/reinstate`, {
+      method: 'POST',
+      headers: auth(ADMIN_TOKEN),
+    });
+    expect(reinstated.status).toBe(200);
+    for (const [key, request] of [
+      [org.liveKey, live],
+      [org.testKey, test],
+    ] as const) {
+      const seen = await expectJson(
+        await t.request(`/v1/delegation-requests/${request.id}`, { headers: auth(key) }),
+        200,
+      );
+      expect(seen).toMatchObject({ status: 'cancelled', ended_by: 'system', delegation_id: null });
+      const events = await expectJson<{ data: Array<{ type: string; data: Record<string, unknown> }> }>(
+        await t.request('/v1/events?type=delegation_request.cancelled', { headers: auth(key) }),
+        200,
+      );
+      expect(events.data.map((e) => e.data)).toEqual([{ delegation_request_id: request.id, status: 'cancelled' }]);
+    }
   });
 
   it('treats a delegation past its end date as expired', async () => {

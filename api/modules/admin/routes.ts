@@ -75,7 +75,8 @@ const routes = routesOf('Admin', {
     operationId: 'adminSuspendOrganization',
     summary: 'Suspend an organisation',
     description:
-      'Every key of the organisation answers 403 `organization_suspended` from the next request on, and its delegations are suspended.',
+      'Every key of the organisation answers 403 `organization_suspended` from the next request on, and its delegations are suspended. ' +
+      'Its pending delegation requests are cancelled with it (`ended_by: system`), each announced as `delegation_request.cancelled`, so no citizen is left asked to grant it a delegation.',
     auth: 'admin',
     params: OrganizationParams,
     body: SuspendOrganizationBody,

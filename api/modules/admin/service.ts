@@ -5,6 +5,7 @@ import { newId } from '../../lib/ids';
 import { displayPrefix, hashSecret, newSecret } from '../../lib/secrets';
 import type { ApiKeyRow } from '../api-keys/queries';
 import { checkLiveKeyAllowed, issueApiKey } from '../api-keys/service';
+import { cancelRequestsOfSuspended } from '../delegation-requests/service';
 import { suspendDelegationsFor } from '../delegations/service';
 import { findOwner } from '../members/queries';
 import {
@@ -58,8 +59,11 @@ export function verifyOrganization(sql: Sql, id: string, by: string, note: strin
 
 export function suspendOrganization(sql: Sql, id: string, reason: string, at: Date): Promise<OrganizationRow> {
   return transition(sql, id, ['pending_verification', 'verified'], async (tx) => {
+    // The organisation's row first: an acceptance holding it (`for share`) commits before the
+    // delegations and requests below are read, so what it made is ended with the rest.
     const row = await markSuspended(tx, { id, reason, at });
     await suspendDelegationsFor(tx, id, reason, at);
+    await cancelRequestsOfSuspended(tx, id, at);
     return row;
   });
 }

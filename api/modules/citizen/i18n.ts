@@ -82,6 +82,8 @@ const es = {
     accepted: 'Ya aceptó esta solicitud.',
     rejected: 'Rechazó esta solicitud.',
     cancelled: 'La organización retiró esta solicitud.',
+    cancelled_by_system:
+      'Puente suspendió a la organización, y esta solicitud quedó cancelada. No se ha concedido nada.',
     expired: 'Esta solicitud caducó sin respuesta. Si lo desea, pida a la organización que le envíe otra.',
     pending: 'Pendiente de su respuesta.',
   } as Record<string, string>,
@@ -458,6 +460,7 @@ const en: Messages = {
     accepted: 'You have already accepted this request.',
     rejected: 'You rejected this request.',
     cancelled: 'The organisation withdrew this request.',
+    cancelled_by_system: 'Puente suspended the organisation, and this request was cancelled. Nothing has been granted.',
     expired: 'This request expired without an answer. If you wish, ask the organisation to send you another one.',
     pending: 'Waiting for your answer.',
   },

@@ -138,6 +138,22 @@ export function expireDueRequests(
     returning id, organization_id, livemode, expires_at`;
 }
 
+/**
+ * Ends the organisation's pending requests, still waiting, as cancelled by the platform
+ * (`system`), and answers them for their events. Those whose waiting time has run out are left to
+ * expire as they would have.
+ */
+export function cancelPendingRequestsOfOrganization(
+  sql: Sql,
+  organizationId: string,
+  at: Date,
+): Promise<Array<{ id: string; livemode: boolean }>> {
+  return sql<Array<{ id: string; livemode: boolean }>>`
+    update delegation_requests set status = 'cancelled', ended_at = ${at}, ended_by = 'system'
+    where organization_id = ${organizationId} and status = 'pending' and expires_at > ${at}
+    returning id, livemode`;
+}
+
 export async function listDelegationRequests(
   sql: Sql,
   args: Owner & PageArgs & { status?: string; now: Date },

@@ -13,6 +13,7 @@ import { emit } from '../events/emit';
 import { findOrganizationForShare } from '../organizations/queries';
 import { notPractising } from '../organizations/service';
 import {
+  cancelPendingRequestsOfOrganization,
   type DelegationRequestRow,
   endDelegationRequest,
   expireRequest,
@@ -262,6 +263,22 @@ async function endPending(
     });
     return writtenDelegationRequest(tx, requestId, now);
   });
+}
+
+/**
+ * A suspended organisation's pending requests end with its suspension, in its transaction: each
+ * cancelled by the platform (`ended_by: system`) and announced as `delegation_request.cancelled`.
+ */
+export async function cancelRequestsOfSuspended(tx: Sql, organizationId: string, now: Date): Promise<void> {
+  for (const request of await cancelPendingRequestsOfOrganization(tx, organizationId, now)) {
+    await emit(tx, {
+      organizationId,
+      livemode: request.livemode,
+      type: 'delegation_request.cancelled',
+      data: { delegation_request_id: request.id, status: 'cancelled' },
+      at: now,
+    });
+  }
 }
 
 export function rejectDelegationRequest(sql: Sql, requestId: string, now: Date): Promise<DelegationRequestRow> {

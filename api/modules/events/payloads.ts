@@ -112,7 +112,10 @@ export const EVENT_PAYLOADS: Record<
   },
   'delegation_request.rejected': requestEnded('The citizen rejected a delegation request.', 'rejected'),
   'delegation_request.expired': requestEnded('A delegation request reached its expiry unanswered.', 'expired'),
-  'delegation_request.cancelled': requestEnded('The organisation cancelled a pending delegation request.', 'cancelled'),
+  'delegation_request.cancelled': requestEnded(
+    'A pending delegation request was cancelled: by the organisation, or by the platform when it suspended the organisation (the request then shows `ended_by: system`).',
+    'cancelled',
+  ),
   'delegation.revoked': delegationEnded(
     'The citizen revoked a delegation; its consent tokens stop working at once.',
     'revoked',

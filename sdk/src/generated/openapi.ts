@@ -1740,7 +1740,7 @@ export interface paths {
         put?: never;
         /**
          * Suspend an organisation
-         * @description Every key of the organisation answers 403 `organization_suspended` from the next request on, and its delegations are suspended.
+         * @description Every key of the organisation answers 403 `organization_suspended` from the next request on, and its delegations are suspended. Its pending delegation requests are cancelled with it (`ended_by: system`), each announced as `delegation_request.cancelled`, so no citizen is left asked to grant it a delegation.
          */
         post: operations["adminSuspendOrganization"];
         delete?: never;
@@ -1926,7 +1926,7 @@ export interface webhooks {
         put?: never;
         /**
          * delegation_request.cancelled
-         * @description The organisation cancelled a pending delegation request. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff. Deliveries come at least once and in no guaranteed order: several go to one endpoint at once and each retry is scheduled on its own, so a later event can arrive before an earlier one. Deduplicate on the event `id` (also `webhook-id`), do not rely on the order, and for the current state re-read the resource the event names, or walk the feed (`GET /v1/events`), which is in commit order.
+         * @description A pending delegation request was cancelled: by the organisation, or by the platform when it suspended the organisation (the request then shows `ended_by: system`). Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer 2xx within 15 s, or it is retried with backoff. Deliveries come at least once and in no guaranteed order: several go to one endpoint at once and each retry is scheduled on its own, so a later event can arrive before an earlier one. Deduplicate on the event `id` (also `webhook-id`), do not rely on the order, and for the current state re-read the resource the event names, or walk the feed (`GET /v1/events`), which is in commit order.
          */
         post: operations["delegationRequestCancelledWebhook"];
         delete?: never;
@@ -2478,7 +2478,7 @@ export interface components {
             };
         };
         /**
-         * @description The organisation cancelled a pending delegation request.
+         * @description A pending delegation request was cancelled: by the organisation, or by the platform when it suspended the organisation (the request then shows `ended_by: system`).
          * @example {
          *       "id": "evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5",
          *       "type": "delegation_request.cancelled",

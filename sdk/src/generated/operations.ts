@@ -933,7 +933,7 @@ export interface Resources {
     /**
      * Suspend an organisation
      *
-     * Every key of the organisation answers 403 `organization_suspended` from the next request on, and its delegations are suspended.
+     * Every key of the organisation answers 403 `organization_suspended` from the next request on, and its delegations are suspended. Its pending delegation requests are cancelled with it (`ended_by: system`), each announced as `delegation_request.cancelled`, so no citizen is left asked to grant it a delegation.
      * @see operation `adminSuspendOrganization`
      */
     suspendOrganization(id: string, body: Body<'adminSuspendOrganization'>, options?: RequestOptions): Promise<Result<'adminSuspendOrganization'>>;

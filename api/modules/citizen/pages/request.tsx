@@ -163,7 +163,9 @@ function RequestPage(props: {
         ) : (
           <>
             <p class="lead" role="status">
-              {t.requestStatus[r.status] ?? r.status}
+              {t.requestStatus[
+                r.status === 'cancelled' && r.ended_by === 'system' ? 'cancelled_by_system' : r.status
+              ] ?? r.status}
             </p>
             {r.status === 'accepted' ? (
               <p>
