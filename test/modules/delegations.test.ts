@@ -26,6 +26,22 @@ const t = await fileTestApp({
   config: { adminToken: ADMIN_TOKEN, registrationRateLimit: { limit: 10_000, windowSeconds: 3600 } },
 });
 
+/** A client's request to a new test organisation, valid until 4 March 2026; and the clock to set back. */
+async function requestValidUntil4March() {
+  const org = await registerOrg(t);
+  const start = t.clock.now();
+  const request = await createRequest(
+    t,
+    org.testKey,
+    delegationRequestBody(newCitizenId(), { valid_until: '2026-03-04' }),
+  );
+  return { org, request, start };
+}
+
+/** The sandbox accepting a request as the citizen would. */
+const sandboxAccept = (key: string, requestId: string) =>
+  t.request(`/v1/sandbox/delegation-requests/${requestId}/accept`, { method: 'POST', headers: auth(key) });
+
 describe('delegation requests', () => {
   it('creates a pending request with an approval link and a readable code', async () => {
     const org = await registerOrg(t);
@@ -119,13 +135,7 @@ describe('delegation requests', () => {
   });
 
   it('expires with the last day of its validity, and is never accepted into a delegation already ended', async () => {
-    const org = await registerOrg(t);
-    const start = t.clock.now();
-    const request = await createRequest(
-      t,
-      org.testKey,
-      delegationRequestBody(newCitizenId(), { valid_until: '2026-03-04' }),
-    );
+    const { org, request, start } = await requestValidUntil4March();
     // The end of 4 March in Madrid (winter time, UTC+1), well before the 21 days it would wait.
     expect((request as unknown as { expires_at: string }).expires_at).toBe('2026-03-04T23:00:00.000Z');
     // The citizen is told they may answer until 4 March, the last day they can.
@@ -134,14 +144,7 @@ describe('delegation requests', () => {
     expect(aviso!.facts.answerBy).toBe('2026-03-04');
     try {
       t.clock.set('2026-03-04T23:30:00Z'); // 00:30 on 5 March in Madrid
-      await expectProblem(
-        await t.request(`/v1/sandbox/delegation-requests/${request.id}/accept`, {
-          method: 'POST',
-          headers: auth(org.testKey),
-        }),
-        409,
-        'delegation_request_expired',
-      );
+      await expectProblem(await sandboxAccept(org.testKey, request.id), 409, 'delegation_request_expired');
       const seen = await expectJson(
         await t.request(`/v1/delegation-requests/${request.id}`, { headers: auth(org.testKey) }),
         200,
@@ -158,22 +161,10 @@ describe('delegation requests', () => {
   });
 
   it('is accepted until the last minute of its last day, into a delegation of that one day', async () => {
-    const org = await registerOrg(t);
-    const start = t.clock.now();
-    const request = await createRequest(
-      t,
-      org.testKey,
-      delegationRequestBody(newCitizenId(), { valid_until: '2026-03-04' }),
-    );
+    const { org, request, start } = await requestValidUntil4March();
     try {
       t.clock.set('2026-03-04T22:59:00Z'); // 23:59 on 4 March in Madrid
-      const accepted = await expectJson<{ delegation_id: string }>(
-        await t.request(`/v1/sandbox/delegation-requests/${request.id}/accept`, {
-          method: 'POST',
-          headers: auth(org.testKey),
-        }),
-        200,
-      );
+      const accepted = await expectJson<{ delegation_id: string }>(await sandboxAccept(org.testKey, request.id), 200);
       const delegation = await expectJson(
         await t.request(`/v1/delegations/${accepted.delegation_id}`, { headers: auth(org.testKey) }),
         200,
@@ -185,25 +176,12 @@ describe('delegation requests', () => {
   });
 
   it('refuses a request that waited past its last day (made before requests expired with it)', async () => {
-    const org = await registerOrg(t);
-    const start = t.clock.now();
-    const request = await createRequest(
-      t,
-      org.testKey,
-      delegationRequestBody(newCitizenId(), { valid_until: '2026-03-04' }),
-    );
+    const { org, request, start } = await requestValidUntil4March();
     // As such requests were stored: waiting the full 21 days.
     await t.sql`update delegation_requests set expires_at = '2026-03-23T09:00:00Z' where id = ${request.id}`;
     try {
       t.clock.set('2026-03-10T09:00:00Z');
-      await expectProblem(
-        await t.request(`/v1/sandbox/delegation-requests/${request.id}/accept`, {
-          method: 'POST',
-          headers: auth(org.testKey),
-        }),
-        409,
-        'delegation_request_expired',
-      );
+      await expectProblem(await sandboxAccept(org.testKey, request.id), 409, 'delegation_request_expired');
       const [none] = await t.sql<{ n: number }[]>`
         select count(*)::int as n from delegations where request_id = ${request.id}`;
       expect(none!.n).toBe(0);
