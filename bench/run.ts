@@ -197,6 +197,15 @@ function rssWindow(): () => number {
   return () => Math.round(scenarioRss / 1024 / 1024);
 }
 
+/** The answers that were not 2xx, by status ("503: 12, 429: 3"): what a failed scenario ran into. */
+function statusesOf(r: autocannon.Result): string {
+  const stats = (r as { statusCodeStats?: Record<string, { count: number }> }).statusCodeStats ?? {};
+  return Object.entries(stats)
+    .filter(([status]) => !status.startsWith('2'))
+    .map(([status, { count }]) => `${status}: ${count}`)
+    .join(', ');
+}
+
 async function load(name: string, url: string, options: Partial<autocannon.Options> = {}): Promise<Result> {
   const rss = rssWindow();
   const before = cpuSnapshot();
@@ -219,7 +228,7 @@ async function load(name: string, url: string, options: Partial<autocannon.Optio
   };
   results.push(result);
   console.error(
-    `${name}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, CPU per request: server ${cpu_us.server} µs, postgres ${cpu_us.postgres} µs${result.non2xx ? `, ${result.non2xx} non-2xx` : ''}`,
+    `${name}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, CPU per request: server ${cpu_us.server} µs, postgres ${cpu_us.postgres} µs${result.non2xx ? `, ${result.non2xx} non-2xx (${statusesOf(r)})` : ''}`,
   );
   return result;
 }
