@@ -166,14 +166,18 @@ export interface KeyFacts {
   live_ok: boolean;
 }
 
+/** The organisation is suspended: its keys, and whatever they started, are refused until it is reinstated. */
+export function organizationSuspended(): ProblemError {
+  return new ProblemError(
+    'organization_suspended',
+    'This organisation is suspended; its keys are refused until it is reinstated.',
+  );
+}
+
 /** The key's own refusals, in order: unknown or revoked (401), suspended organisation, live mode not yet available. */
 export function keyRefusal(facts: KeyFacts): ProblemError | undefined {
   if (!facts.known || !facts.key_ok) return unauthorized('The API key is unknown or has been revoked.');
-  if (!facts.org_ok)
-    return new ProblemError(
-      'organization_suspended',
-      'This organisation is suspended; its keys are refused until it is reinstated.',
-    );
+  if (!facts.org_ok) return organizationSuspended();
   if (!facts.live_ok)
     return new ProblemError('live_mode_unavailable', 'Live keys work only once the organisation is verified.');
   return undefined;

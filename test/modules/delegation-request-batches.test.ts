@@ -294,6 +294,27 @@ describe('bulk delegation requests', () => {
     }
   });
 
+  it('fails every row of an organisation the colegio lists as non-practising, as a single request would', async () => {
+    const lapsed = await registerOrg(t);
+    const res = await t.request('/v1/delegation-requests/batches', {
+      method: 'POST',
+      headers: auth(lapsed.testKey),
+      json: { rows: [delegationRequestBody(newCitizenId()), delegationRequestBody(newCitizenId())] },
+    });
+    const created = await accepted(res);
+    await t.sql`update organizations set practising = false where id = ${lapsed.id}`;
+    await drain();
+    expect(await batch(lapsed.testKey, created.id)).toMatchObject({ status: 'completed', created: 0, failed: 2 });
+    const rows = await allRows(lapsed.testKey, created.id);
+    expect(rows.map((r) => [r.status, r.problem?.code])).toEqual([
+      ['failed', 'organization_not_practising'],
+      ['failed', 'organization_not_practising'],
+    ]);
+    const [made] = await t.sql<{ n: number }[]>`
+      select count(*)::int as n from delegation_requests where organization_id = ${lapsed.id}`;
+    expect(made!.n).toBe(0);
+  });
+
   it('refuses files it cannot read, unknown or missing columns, more than 5,000 rows, and empty batches', async () => {
     const unclosed = await expectProblem(
       await upload(org.testKey, `${CSV_HEADER.join(',')}\n12345678Z,"Carmen,,JUB,consult,2027-12-31\n`),

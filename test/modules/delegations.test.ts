@@ -566,9 +566,35 @@ describe('professional standing', () => {
     practising: false,
   };
 
+  it('refuses to ask a citizen for a delegation for an organisation registered as non-practising', async () => {
+    const org = await registerOrg(t, { kind: 'graduado_social', professional_standing: NON_PRACTISING });
+    const idNumber = newCitizenId();
+    await expectProblem(
+      await t.request('/v1/delegation-requests', {
+        method: 'POST',
+        headers: auth(org.testKey),
+        json: delegationRequestBody(idNumber),
+      }),
+      403,
+      'organization_not_practising',
+    );
+    // Nothing was sent: no request on the organisation's list, none waiting for the citizen.
+    const listed = await expectJson<{ data: unknown[] }>(
+      await t.request('/v1/delegation-requests', { headers: auth(org.testKey) }),
+      200,
+    );
+    expect(listed.data).toEqual([]);
+    const [waiting] = await t.sql<{ n: number }[]>`
+      select count(*)::int as n from delegation_requests where organization_id = ${org.id}`;
+    expect(waiting!.n).toBe(0);
+  });
+
   it('refuses to grant a delegation to an organisation registered as non-practising', async () => {
     const org = await registerOrg(t, { kind: 'graduado_social', professional_standing: NON_PRACTISING });
+    // Asked while it practised; the colegio lists it as non-practising before the citizen answers.
+    await t.sql`update organizations set practising = true where id = ${org.id}`;
     const request = await createRequest(t, org.testKey, delegationRequestBody(newCitizenId()));
+    await t.sql`update organizations set practising = false where id = ${org.id}`;
     await expectProblem(
       await t.request(`/v1/sandbox/delegation-requests/${request.id}/accept`, {
         method: 'POST',
@@ -842,6 +868,51 @@ async function lockWaiters(n: number): Promise<void> {
 }
 
 // Two transactions at once need two connections: PostgreSQL only.
+describe.skipIf(!process.env.DATABASE_URL)('a request made as its organisation is suspended', () => {
+  it('is cancelled with the suspension, never left pending', async () => {
+    const org = await registerVerifiedOrg(t);
+    const idNumber = newCitizenId();
+
+    // Another transaction holds the requests table, so the request stops just before it is
+    // written, having read its organisation (not suspended yet).
+    let holding!: () => void;
+    const held = new Promise<void>((resolve) => (holding = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const blocker = begin(t.sql, async (tx) => {
+      await tx`lock table delegation_requests in share mode`;
+      holding();
+      await released;
+    });
+    await held;
+    const requesting = t.request('/v1/delegation-requests', {
+      method: 'POST',
+      headers: auth(org.liveKey),
+      json: delegationRequestBody(idNumber),
+    });
+    await lockWaiters(1);
+    // The suspension starts meanwhile and waits for the organisation the request read.
+    const suspending = t.request(`/v1/admin/organizations/${org.id}/suspend`, {
+      method: 'POST',
+      headers: auth(ADMIN_TOKEN),
+      json: { reason: 'Baja como ejerciente comunicada por el Colegio.' },
+    });
+    await lockWaiters(2);
+    release();
+    await blocker;
+    const [requested, suspended] = await Promise.all([requesting, suspending]);
+    expect(suspended.status, await suspended.clone().text()).toBe(200);
+
+    // The request committed first; the suspension then cancelled it.
+    const { id } = await expectJson<{ id: string }>(requested, 201);
+    const mine = await expectJson<{ data: Array<{ id: string; status: string; ended_by: string }> }>(
+      await t.request('/v1/me/delegation-requests', { headers: auth(await citizenToken(t, idNumber)) }),
+      200,
+    );
+    expect(mine.data).toEqual([expect.objectContaining({ id, status: 'cancelled', ended_by: 'system' })]);
+  });
+});
+
 describe.skipIf(!process.env.DATABASE_URL)('an acceptance racing a suspension of its organisation', () => {
   it('never leaves the suspended organisation an active delegation', async () => {
     const org = await registerVerifiedOrg(t);

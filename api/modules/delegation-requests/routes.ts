@@ -23,17 +23,17 @@ const routes = routesOf('Delegation requests', {
     summary: 'Ask a citizen for a delegation',
     description:
       'The citizen gets an approval link and a short code; they sign in, see who asks and for what, and accept or reject. ' +
-      'Expires if not answered (21 days by default), and at the latest when its `valid_until` day ends (Europe/Madrid): a request is never accepted into a delegation that has already ended. A pending request for the same citizen and scope answers 409 with its id.',
+      'Expires if not answered (21 days by default), and at the latest when its `valid_until` day ends (Europe/Madrid): a request is never accepted into a delegation that has already ended. A pending request for the same citizen and scope answers 409 with its id. An organisation registered as a non-practising professional may not represent anyone, so its requests are refused with 403 `organization_not_practising`.',
     auth: 'orgWrite',
     body: CreateDelegationRequestBody,
-    problems: ['duplicate'],
+    problems: ['duplicate', 'organization_not_practising'],
     responses: created('The pending request.', DelegationRequestSchema),
   }),
   listRequests: get('/v1/delegation-requests', {
     operationId: 'listDelegationRequests',
     summary: 'List delegation requests',
     description:
-      'Requests the organisation has sent to citizens, newest first, cursor-paginated; filter by `status` (pending, accepted, rejected, expired, cancelled).',
+      'Requests the organisation has sent to citizens, oldest first (the order they were made), cursor-paginated; filter by `status` (pending, accepted, rejected, expired, cancelled).',
     auth: 'orgRead',
     query: ListDelegationRequestsQuery,
     responses: ok('A page of requests, oldest first.', DelegationRequestPageSchema),

@@ -1,6 +1,7 @@
 import type { Config } from '../../config';
 import type { Sql } from '../../db/sql';
 import { transaction } from '../../db/sql';
+import { organizationSuspended } from '../../http/auth';
 import { fieldProblem, ProblemError } from '../../http/problem';
 import { ensureCitizen } from '../../http/queries';
 import { addDays, addMonths } from '../../lib/dates';
@@ -68,6 +69,13 @@ export async function createDelegationRequest(
   const scope = normalizeScope(input.scope);
   const key = scopeKey(scope);
   return transaction(sql, async (tx) => {
+    // The organisation share-locked, as an acceptance takes it: a suspension updates its row before
+    // it cancels the organisation's pending requests, so it either committed before (and refuses
+    // this one here) or waits for this request to commit and then cancels it too. A request that
+    // could never be accepted is not sent to the citizen.
+    const organization = await findOrganizationForShare(tx, actor.organizationId);
+    if (organization?.status === 'suspended') throw organizationSuspended();
+    if (organization?.practising === false) throw notPractising();
     // The name the firm gives stays on the request; the citizen's own is the identity provider's.
     const citizenId = await ensureCitizen(tx, input.citizen.id_number, null, now);
     const row = {

@@ -322,13 +322,13 @@ export interface paths {
         };
         /**
          * List delegation requests
-         * @description Requests the organisation has sent to citizens, newest first, cursor-paginated; filter by `status` (pending, accepted, rejected, expired, cancelled).
+         * @description Requests the organisation has sent to citizens, oldest first (the order they were made), cursor-paginated; filter by `status` (pending, accepted, rejected, expired, cancelled).
          */
         get: operations["listDelegationRequests"];
         put?: never;
         /**
          * Ask a citizen for a delegation
-         * @description The citizen gets an approval link and a short code; they sign in, see who asks and for what, and accept or reject. Expires if not answered (21 days by default), and at the latest when its `valid_until` day ends (Europe/Madrid): a request is never accepted into a delegation that has already ended. A pending request for the same citizen and scope answers 409 with its id.
+         * @description The citizen gets an approval link and a short code; they sign in, see who asks and for what, and accept or reject. Expires if not answered (21 days by default), and at the latest when its `valid_until` day ends (Europe/Madrid): a request is never accepted into a delegation that has already ended. A pending request for the same citizen and scope answers 409 with its id. An organisation registered as a non-practising professional may not represent anyone, so its requests are refused with 403 `organization_not_practising`.
          */
         post: operations["createDelegationRequest"];
         delete?: never;
@@ -8222,7 +8222,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `organization_not_practising`. */
             403: {
                 headers: {
                     "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];

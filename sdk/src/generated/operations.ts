@@ -363,14 +363,14 @@ export interface Resources {
     /**
      * Ask a citizen for a delegation
      *
-     * The citizen gets an approval link and a short code; they sign in, see who asks and for what, and accept or reject. Expires if not answered (21 days by default), and at the latest when its `valid_until` day ends (Europe/Madrid): a request is never accepted into a delegation that has already ended. A pending request for the same citizen and scope answers 409 with its id.
+     * The citizen gets an approval link and a short code; they sign in, see who asks and for what, and accept or reject. Expires if not answered (21 days by default), and at the latest when its `valid_until` day ends (Europe/Madrid): a request is never accepted into a delegation that has already ended. A pending request for the same citizen and scope answers 409 with its id. An organisation registered as a non-practising professional may not represent anyone, so its requests are refused with 403 `organization_not_practising`.
      * @see operation `createDelegationRequest`
      */
     create(body: Body<'createDelegationRequest'>, options?: RequestOptions): Promise<Result<'createDelegationRequest'>>;
     /**
      * List delegation requests
      *
-     * Requests the organisation has sent to citizens, newest first, cursor-paginated; filter by `status` (pending, accepted, rejected, expired, cancelled).
+     * Requests the organisation has sent to citizens, oldest first (the order they were made), cursor-paginated; filter by `status` (pending, accepted, rejected, expired, cancelled).
      * @see operation `listDelegationRequests`
      */
     list(query?: Query<'listDelegationRequests'>, options?: RequestOptions): PagePromise<Result<'listDelegationRequests'>>;
