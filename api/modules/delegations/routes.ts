@@ -27,7 +27,7 @@ const routes = routesOf('Delegations', {
     operationId: 'listDelegations',
     summary: 'List delegations granted to the organisation',
     description:
-      'Powers citizens have granted to the organisation, newest first, cursor-paginated; filter by `status` to find those still active.',
+      'Powers citizens have granted to the organisation, oldest first (the order they were granted), cursor-paginated; filter by `status` to find those still active.',
     auth: 'orgRead',
     query: ListDelegationsQuery,
     responses: ok('A page of delegations, oldest first.', DelegationPageSchema),

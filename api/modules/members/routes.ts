@@ -23,7 +23,7 @@ const routes = routesOf('Members', {
     operationId: 'listMembers',
     summary: 'List members',
     description:
-      'The professionals registered in the organisation, newest first, cursor-paginated. Filter by `status` to see active or removed members.',
+      'The professionals registered in the organisation, oldest first (the order they were added), cursor-paginated. Filter by `status` to see active or removed members.',
     auth: 'orgRead',
     query: ListMembersQuery,
     responses: ok('A page of members, oldest first.', MemberPageSchema),

@@ -49,7 +49,7 @@ const routes = routesOf('Webhook endpoints', {
     operationId: 'listWebhookEndpoints',
     summary: 'List webhook endpoints',
     description:
-      "The organisation's webhook endpoints, newest first, cursor-paginated. Secrets are never shown again after creation.",
+      "The organisation's webhook endpoints, oldest first (the order they were created), cursor-paginated. Secrets are never shown again after creation.",
     auth: 'orgRead',
     query: ListQuery,
     responses: ok('A page of endpoints.', WebhookEndpointPageSchema),

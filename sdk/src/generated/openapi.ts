@@ -170,7 +170,7 @@ export interface paths {
         };
         /**
          * List members
-         * @description The professionals registered in the organisation, newest first, cursor-paginated. Filter by `status` to see active or removed members.
+         * @description The professionals registered in the organisation, oldest first (the order they were added), cursor-paginated. Filter by `status` to see active or removed members.
          */
         get: operations["listMembers"];
         put?: never;
@@ -386,7 +386,7 @@ export interface paths {
         };
         /**
          * List delegations granted to the organisation
-         * @description Powers citizens have granted to the organisation, newest first, cursor-paginated; filter by `status` to find those still active.
+         * @description Powers citizens have granted to the organisation, oldest first (the order they were granted), cursor-paginated; filter by `status` to find those still active.
          */
         get: operations["listDelegations"];
         put?: never;
@@ -998,7 +998,7 @@ export interface paths {
         };
         /**
          * List webhook endpoints
-         * @description The organisation's webhook endpoints, newest first, cursor-paginated. Secrets are never shown again after creation.
+         * @description The organisation's webhook endpoints, oldest first (the order they were created), cursor-paginated. Secrets are never shown again after creation.
          */
         get: operations["listWebhookEndpoints"];
         put?: never;

@@ -294,7 +294,7 @@ export interface Resources {
     /**
      * List members
      *
-     * The professionals registered in the organisation, newest first, cursor-paginated. Filter by `status` to see active or removed members.
+     * The professionals registered in the organisation, oldest first (the order they were added), cursor-paginated. Filter by `status` to see active or removed members.
      * @see operation `listMembers`
      */
     list(query?: Query<'listMembers'>, options?: RequestOptions): PagePromise<Result<'listMembers'>>;
@@ -393,7 +393,7 @@ export interface Resources {
     /**
      * List delegations granted to the organisation
      *
-     * Powers citizens have granted to the organisation, newest first, cursor-paginated; filter by `status` to find those still active.
+     * Powers citizens have granted to the organisation, oldest first (the order they were granted), cursor-paginated; filter by `status` to find those still active.
      * @see operation `listDelegations`
      */
     list(query?: Query<'listDelegations'>, options?: RequestOptions): PagePromise<Result<'listDelegations'>>;
@@ -647,7 +647,7 @@ export interface Resources {
     /**
      * List webhook endpoints
      *
-     * The organisation's webhook endpoints, newest first, cursor-paginated. Secrets are never shown again after creation.
+     * The organisation's webhook endpoints, oldest first (the order they were created), cursor-paginated. Secrets are never shown again after creation.
      * @see operation `listWebhookEndpoints`
      */
     list(query?: Query<'listWebhookEndpoints'>, options?: RequestOptions): PagePromise<Result<'listWebhookEndpoints'>>;
