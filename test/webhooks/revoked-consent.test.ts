@@ -278,6 +278,40 @@ describe('events of a suspended organisation', () => {
   });
 });
 
+describe('a non-practising organisation', () => {
+  it("is told nothing of its clients' procedures: no list items, no feed items, no deliveries", async () => {
+    const receiver = await receiverForTest();
+    const { org, g, procedureId } = await firmWithFiledProcedure(receiver.url);
+    const listed = async () =>
+      (
+        await expectJson<{ data: Array<{ id: string }> }>(
+          await t.request('/v1/procedures', { headers: auth(org.liveKey) }),
+          200,
+        )
+      ).data.map((p) => p.id);
+    expect(await listed()).toEqual([procedureId]);
+
+    // The colegio lists it as no ejerciente: a consented read is refused, and nothing else tells it more.
+    await t.sql`update organizations set practising = false where id = ${org.id}`;
+    const refused = await t.request(`/v1/procedures/${procedureId}`, { headers: consentHeaders(org.liveKey, g.token) });
+    expect(refused.status).toBe(403);
+    expect(await listed()).toEqual([]);
+    await resolve(procedureId);
+    await drain();
+    expect(receiver.events().filter((e) => e.type === 'procedure.resolved')).toEqual([]);
+    const resolved = (await recordedAbout(procedureId)).find((e) => e.type === 'procedure.resolved')!;
+    expect(resolved.deliveries).toEqual([]);
+    expect((await feed(org.liveKey)).filter(aboutProcedure(procedureId))).toEqual([]);
+
+    // Practising again, its clients' procedures are its to follow again.
+    await t.sql`update organizations set practising = true where id = ${org.id}`;
+    expect(await listed()).toEqual([procedureId]);
+    expect((await feed(org.liveKey)).filter(aboutProcedure(procedureId)).map((e) => e.type)).toContain(
+      'procedure.resolved',
+    );
+  });
+});
+
 describe('what the end of one delegation leaves alone', () => {
   it("still delivers and lists the firm's other clients and other firms' events", async () => {
     const receiver = await receiverForTest();

@@ -24,7 +24,7 @@ const routes = routesOf('Events', {
   listEvents: get('/v1/events', {
     operationId: 'listEvents',
     summary: 'The event feed',
-    description: `Every event of the last ${EVENT_RETENTION_DAYS} days, oldest first: the source of truth for clients that poll. Keep the last \`next_cursor\` and pass it next time to get only what is new. An event about a client's procedure is listed only while the organisation holds a delegation that lets it consult that procedure (the rule of \`GET /v1/procedures\`): once the delegation ends (revoked, renounced, expired or suspended) those events drop out, and none is sent to webhook endpoints. The end of the delegation itself is listed and sent.`,
+    description: `Every event of the last ${EVENT_RETENTION_DAYS} days, oldest first: the source of truth for clients that poll. Keep the last \`next_cursor\` and pass it next time to get only what is new. An event about a client's procedure is listed only while the organisation holds a delegation that lets it consult that procedure (the rule of \`GET /v1/procedures\`): once the delegation ends (revoked, renounced, expired or suspended), or while the organisation is registered as non-practising, those events drop out, and none is sent to webhook endpoints. The end of the delegation itself is listed and sent.`,
     auth: 'orgRead',
     query: ListEventsQuery,
     responses: ok('A page of events.', EventPageSchema),

@@ -269,7 +269,7 @@ export async function listProcedures(
     select q.*, ${calendarVersion(sql)} as calendar_version from (
     select ${STATE_COLUMNS(sql)} from procedures p join citizens c on c.id = p.citizen_id
     where p.organization_id = ${args.organizationId} and p.livemode = ${args.livemode}
-      and ${procedureFollowed(sql, 'p', args.today)}
+      and ${procedureFollowed(sql, 'p', args.today, args.organizationId)}
       ${equalsIfGiven(sql, 'p.status', args.status)}
       ${equalsIfGiven(sql, 'p.type', args.type)}
       ${args.updatedSince ? sql`and p.updated_at >= ${args.updatedSince}` : sql``}

@@ -51,7 +51,7 @@ const routes = routesOf('Procedures', {
     operationId: 'listProcedures',
     summary: "List the organisation's procedures",
     description:
-      "Only procedures of clients the organisation still represents (an active delegation covering the type); most recently changed first. No consent token needed: each item is the procedure's state, legal dates and what it still needs, without its contents (the form, the resolution's text and amount, the requirements' messages and answers). Those are read with `retrieveProcedure` under the client's consent token, which the client's access log records.",
+      "Only procedures of clients the organisation still represents (an active delegation covering the type), and none while the organisation is registered as non-practising (no ejerciente), who may not represent anyone; most recently changed first. No consent token needed: each item is the procedure's state, legal dates and what it still needs, without its contents (the form, the resolution's text and amount, the requirements' messages and answers). Those are read with `retrieveProcedure` under the client's consent token, which the client's access log records.",
     auth: 'orgRead',
     query: ListProceduresQuery,
     responses: ok('A page of procedures.', ProcedurePageSchema),

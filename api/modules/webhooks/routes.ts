@@ -119,7 +119,7 @@ const routes = routesOf('Webhook endpoints', {
     summary: 'The delivery log',
     description:
       `Newest first, with every attempt: status code, latency, error; the deliveries of the events of the last ${EVENT_RETENTION_DAYS} days (older ones are deleted with their events). ` +
-      "A delivery that may no longer be sent is given up unsent, `failed` with the reason as its attempt's error: `consent not in force` for an event about a client's procedure after the delegation ended, `organization suspended` while the organisation is suspended.",
+      "A delivery that may no longer be sent is given up unsent, `failed` with the reason as its attempt's error: `consent not in force` for an event about a client's procedure after the delegation ended or while the organisation is registered as non-practising, `organization suspended` while the organisation is suspended.",
     auth: 'orgRead',
     params: WebhookEndpointParams,
     query: ListQuery,

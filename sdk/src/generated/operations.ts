@@ -453,7 +453,7 @@ export interface Resources {
     /**
      * List the organisation's procedures
      *
-     * Only procedures of clients the organisation still represents (an active delegation covering the type); most recently changed first. No consent token needed: each item is the procedure's state, legal dates and what it still needs, without its contents (the form, the resolution's text and amount, the requirements' messages and answers). Those are read with `retrieveProcedure` under the client's consent token, which the client's access log records.
+     * Only procedures of clients the organisation still represents (an active delegation covering the type), and none while the organisation is registered as non-practising (no ejerciente), who may not represent anyone; most recently changed first. No consent token needed: each item is the procedure's state, legal dates and what it still needs, without its contents (the form, the resolution's text and amount, the requirements' messages and answers). Those are read with `retrieveProcedure` under the client's consent token, which the client's access log records.
      * @see operation `listProcedures`
      */
     list(query?: Query<'listProcedures'>, options?: RequestOptions): PagePromise<Result<'listProcedures'>>;
@@ -624,7 +624,7 @@ export interface Resources {
     /**
      * The event feed
      *
-     * Every event of the last 30 days, oldest first: the source of truth for clients that poll. Keep the last `next_cursor` and pass it next time to get only what is new. An event about a client's procedure is listed only while the organisation holds a delegation that lets it consult that procedure (the rule of `GET /v1/procedures`): once the delegation ends (revoked, renounced, expired or suspended) those events drop out, and none is sent to webhook endpoints. The end of the delegation itself is listed and sent.
+     * Every event of the last 30 days, oldest first: the source of truth for clients that poll. Keep the last `next_cursor` and pass it next time to get only what is new. An event about a client's procedure is listed only while the organisation holds a delegation that lets it consult that procedure (the rule of `GET /v1/procedures`): once the delegation ends (revoked, renounced, expired or suspended), or while the organisation is registered as non-practising, those events drop out, and none is sent to webhook endpoints. The end of the delegation itself is listed and sent.
      * @see operation `listEvents`
      */
     list(query?: Query<'listEvents'>, options?: RequestOptions): PagePromise<Result<'listEvents'>>;
@@ -689,7 +689,7 @@ export interface Resources {
     /**
      * The delivery log
      *
-     * Newest first, with every attempt: status code, latency, error; the deliveries of the events of the last 30 days (older ones are deleted with their events). A delivery that may no longer be sent is given up unsent, `failed` with the reason as its attempt's error: `consent not in force` for an event about a client's procedure after the delegation ended, `organization suspended` while the organisation is suspended.
+     * Newest first, with every attempt: status code, latency, error; the deliveries of the events of the last 30 days (older ones are deleted with their events). A delivery that may no longer be sent is given up unsent, `failed` with the reason as its attempt's error: `consent not in force` for an event about a client's procedure after the delegation ended or while the organisation is registered as non-practising, `organization suspended` while the organisation is suspended.
      * @see operation `listWebhookDeliveries`
      */
     listDeliveries(id: string, query?: Query<'listWebhookDeliveries'>, options?: RequestOptions): PagePromise<Result<'listWebhookDeliveries'>>;
