@@ -26,6 +26,11 @@ export const ProblemSchema = z
         }),
       )
       .optional(),
+    current_etag: z.string().optional().openapi({
+      description:
+        "With `precondition_failed`: the resource's current `ETag`. Read the resource again, apply your change to it, and send that one as `If-Match`.",
+      example: '"prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0.v5"',
+    }),
   })
   .passthrough()
   .openapi('Problem', { description: 'An RFC 9457 problem. Switch on `code`, which is stable.' });

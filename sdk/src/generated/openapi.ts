@@ -3604,6 +3604,11 @@ export interface components {
                 /** @example The check letter should be Z for 12345678. */
                 detail: string;
             }[];
+            /**
+             * @description With `precondition_failed`: the resource's current `ETag`. Read the resource again, apply your change to it, and send that one as `If-Match`.
+             * @example "prc_6Yh8Uj0Ik2Ol4Pz6Xc8Vb0.v5"
+             */
+            current_etag?: string;
         } & {
             [key: string]: unknown;
         };
