@@ -48,8 +48,16 @@ export class NotFoundError extends APIError {
 export class ConflictError extends APIError {
   override name = 'ConflictError';
 }
+/** The resource moved since the version sent as `ifMatch`: read it again and reapply your change. */
 export class PreconditionFailedError extends APIError {
   override name = 'PreconditionFailedError';
+  /** The resource's current `ETag` (the problem's `current_etag`). */
+  readonly currentEtag: string | undefined;
+
+  constructor(status: number, problem: Problem | undefined, headers: Headers) {
+    super(status, problem, headers);
+    this.currentEtag = problem?.current_etag;
+  }
 }
 export class PayloadTooLargeError extends APIError {
   override name = 'PayloadTooLargeError';

@@ -7,6 +7,7 @@ export type {
 } from './batches';
 export { operationMethods, Puente } from './client';
 export * from './errors';
+export { etagOf } from './etag';
 export type { components, operations, paths } from './generated/openapi';
 export { type PageData, PagePromise } from './pagination';
 export type { ClientOptions, RequestOptions } from './transport';

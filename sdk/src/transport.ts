@@ -1,4 +1,5 @@
 import { ConnectionError, errorFor, type Problem, TimeoutError } from './errors';
+import { ifMatchHeader, rememberEtag } from './etag';
 import { VERSION } from './version';
 
 export interface ClientOptions {
@@ -24,8 +25,11 @@ export interface RequestOptions {
   maxRetries?: number;
   /** Every write (POST, PUT, PATCH, DELETE) gets a random one by default, kept across retries; pass your own to dedupe across processes. */
   idempotencyKey?: string;
-  /** The `ETag` of your last read: the update fails with PreconditionFailedError if it moved. */
-  ifMatch?: string;
+  /**
+   * The version your change is based on: the resource as the SDK returned it (its `ETag` is sent)
+   * or an ETag string. The change fails with PreconditionFailedError (`currentEtag`) if it moved.
+   */
+  ifMatch?: string | object;
   headers?: Record<string, string>;
 }
 
@@ -127,7 +131,7 @@ export class Transport {
     });
     if (this.options.apiKey && !headers.has('authorization'))
       headers.set('authorization', `Bearer ${this.options.apiKey}`);
-    if (options.ifMatch) headers.set('if-match', options.ifMatch);
+    if (options.ifMatch !== undefined) headers.set('if-match', ifMatchHeader(options.ifMatch));
     let body: BodyInit | undefined;
     if (call.body !== undefined && call.multipart) body = toFormData(call.body as Record<string, unknown>);
     else if (call.body !== undefined) {
@@ -189,7 +193,9 @@ export class Transport {
       if (response.ok) {
         if (call.binary) return response as T;
         const json = (response.headers.get('content-type') ?? '').includes('json');
-        return (text === '' ? undefined : json ? JSON.parse(text) : text) as T;
+        const result: unknown = text === '' ? undefined : json ? JSON.parse(text) : text;
+        rememberEtag(result, response.headers.get('etag'));
+        return result as T;
       }
       if (attempt < maxRetries && shouldRetry(response)) {
         await sleep(backoff(attempt, retryAfterMs(response.headers.get('retry-after'))), signal);

@@ -10,6 +10,7 @@ import {
   ConflictError,
   ConnectionError,
   DelegationInactiveError,
+  etagOf,
   InternalServerError,
   NotFoundError,
   PayloadTooLargeError,
@@ -324,6 +325,60 @@ describe('errors', () => {
       code: 'unknown',
       problem: undefined,
     });
+  });
+});
+
+describe('optimistic concurrency', () => {
+  const hook = { id: 'whe_1', url: 'https://gestoria.example/hooks', description: null };
+  const etag = (version: number) => `"whe_1.v${version}"`;
+
+  it('keeps the ETag of a resource, out of its JSON, and sends it as If-Match when given the resource', async () => {
+    let version = 1;
+    const ifMatch: Array<string | null> = [];
+    server.use(
+      http.get(`${BASE}/v1/webhook-endpoints/whe_1`, () =>
+        HttpResponse.json(hook, { headers: { etag: etag(version) } }),
+      ),
+      http.patch(`${BASE}/v1/webhook-endpoints/whe_1`, ({ request }) => {
+        ifMatch.push(request.headers.get('if-match'));
+        if (request.headers.get('if-match') !== etag(version))
+          return problem(412, 'precondition_failed', { current_etag: etag(version) });
+        version++;
+        return HttpResponse.json({ ...hook, description: 'nueva' }, { headers: { etag: etag(version) } });
+      }),
+    );
+    const puente = client();
+    const read = await puente.webhookEndpoints.retrieve('whe_1');
+    expect(etagOf(read)).toBe(etag(1));
+    expect(JSON.parse(JSON.stringify(read))).toEqual(hook);
+    expect(Object.keys(read)).toEqual(Object.keys(hook));
+
+    const updated = await puente.webhookEndpoints.update('whe_1', { description: 'nueva' }, { ifMatch: read });
+    expect(etagOf(updated)).toBe(etag(2));
+
+    // A change based on the first read, after the one above: refused, naming the version now current.
+    const error = await puente.webhookEndpoints
+      .update('whe_1', { description: 'otra' }, { ifMatch: read })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PreconditionFailedError);
+    expect((error as PreconditionFailedError).currentEtag).toBe(etag(2));
+    // An ETag string goes as it is.
+    await puente.webhookEndpoints.update('whe_1', { description: 'otra' }, { ifMatch: etag(2) });
+    expect(ifMatch).toEqual([etag(1), etag(1), etag(2)]);
+  });
+
+  it('refuses, sending nothing, a resource that carries no ETag (a list item, a copy)', async () => {
+    let sent = 0;
+    server.use(
+      http.get(`${BASE}/v1/webhook-endpoints/whe_1`, () => HttpResponse.json(hook, { headers: { etag: etag(1) } })),
+      http.patch(`${BASE}/v1/webhook-endpoints/whe_1`, () => (sent++, HttpResponse.json(hook))),
+    );
+    const read = await client().webhookEndpoints.retrieve('whe_1');
+    for (const resource of [{ ...read }, hook])
+      await expect(
+        client().webhookEndpoints.update('whe_1', { description: 'x' }, { ifMatch: resource }),
+      ).rejects.toBeInstanceOf(TypeError);
+    expect(sent).toBe(0);
   });
 });
 
