@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 
 import type { PageArgs } from '../db/fragments';
+import type { SecretBox } from '../lib/crypto-box';
 import { isInstantInRange } from '../lib/dates';
 import { base64UrlDecode, base64UrlEncode } from '../lib/encoding';
 import { isId } from '../lib/ids';
@@ -99,13 +100,18 @@ export function decodeCursor<const S extends CursorShape>(
   shape: S,
 ): { -readonly [K in keyof S]: string };
 export function decodeCursor(list: string, cursor: string, shape: CursorShape | 1): string[] {
-  const positions = shape === 1 ? SEQUENCE_KEY : shape;
   let parsed: unknown;
   try {
     parsed = JSON.parse(new TextDecoder().decode(base64UrlDecode(cursor)));
   } catch {
     parsed = null;
   }
+  return cursorPositions(list, parsed, shape);
+}
+
+/** The positions of a parsed cursor of `list`, checked against its shape (see `decodeCursor`). */
+function cursorPositions(list: string, parsed: unknown, shape: CursorShape | 1): string[] {
+  const positions = shape === 1 ? SEQUENCE_KEY : shape;
   if (
     !Array.isArray(parsed) ||
     parsed[0] !== list ||
@@ -119,6 +125,38 @@ export function decodeCursor(list: string, cursor: string, shape: CursorShape | 
     });
   }
   return parsed.slice(1).map(String);
+}
+
+/**
+ * A cursor whose position the client must not read: sealed with AES-GCM (`SecretBox`), so it
+ * tells nothing and cannot be forged. For a list whose position is not the client's own data, such
+ * as the event feed's platform-wide sequence, which would otherwise show the whole platform's
+ * event volume.
+ */
+export function sealCursor(box: SecretBox, list: string, key: CursorKey): Promise<string> {
+  return box.seal(JSON.stringify([list, ...key]));
+}
+
+/**
+ * The positions of a cursor `sealCursor` made (see `decodeCursor`); one made before its list was
+ * sealed, still saved by a client, is read as it was. A cursor that does not open is `invalid_cursor`.
+ */
+export async function openCursor(box: SecretBox, list: string, cursor: string, shape: 1): Promise<[string]>;
+export async function openCursor(
+  box: SecretBox,
+  list: string,
+  cursor: string,
+  shape: CursorShape | 1,
+): Promise<string[]> {
+  // `SecretBox` output starts with its version and a dot, which base64url never holds.
+  if (!cursor.startsWith('v1.')) return decodeCursor(list, cursor, shape as CursorShape);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await box.open(cursor));
+  } catch {
+    parsed = null;
+  }
+  return cursorPositions(list, parsed, shape);
 }
 
 /**

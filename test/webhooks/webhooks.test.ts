@@ -139,6 +139,50 @@ describe('events and webhooks', () => {
     expect(log.data.every((d: any) => d.status === 'succeeded' && d.attempts[0].status_code === 200)).toBe(true);
   });
 
+  it("seals the feed's cursor: it tells nothing of the platform's sequence, and still resumes", async () => {
+    const org = await registerOrg(t);
+    const granted = await grantDelegation(t, org.testKey);
+    await t.request(`/v1/delegations/${granted.delegationId}/renounce`, { method: 'POST', headers: auth(org.testKey) });
+    const page = async (cursor?: string) => {
+      const query = cursor ? `?limit=1&cursor=${encodeURIComponent(cursor)}` : '?limit=1';
+      return expectJson<{ data: Array<{ id: string; type: string }>; next_cursor: string }>(
+        await t.request(`/v1/events${query}`, { headers: auth(org.testKey) }),
+        200,
+      );
+    };
+    const first = await page();
+    expect(first.data.map((e) => e.type)).toEqual(['delegation_request.accepted']);
+    const [{ feed_seq }] =
+      (await t.sql`select feed_seq::text from events where id = ${first.data[0]!.id}`) as never as [
+        { feed_seq: string },
+      ];
+    // Neither the cursor nor any part of it decodes to the position it holds, the event's place in
+    // the platform's feed (before, it was base64url of ["events", feed_seq]).
+    for (const part of [first.next_cursor, ...first.next_cursor.split('.')]) {
+      const decoded = Buffer.from(part, 'base64url').toString('latin1');
+      expect(decoded).not.toContain('events');
+      expect(() => JSON.parse(decoded)).toThrow();
+    }
+    // The same position sealed twice reads differently, so cursors cannot be compared either.
+    expect((await page()).next_cursor).not.toBe(first.next_cursor);
+
+    const second = await page(first.next_cursor);
+    expect(second.data.map((e) => e.type)).toEqual(['delegation.renounced']);
+    // A cursor saved before the feed's cursors were sealed still resumes where it was.
+    const saved = Buffer.from(JSON.stringify(['events', feed_seq])).toString('base64url');
+    expect((await page(saved)).data.map((e) => e.id)).toEqual(second.data.map((e) => e.id));
+
+    // An altered cursor is refused as any invalid cursor, naming the parameter.
+    const last = first.next_cursor.at(-2) === 'A' ? 'B' : 'A';
+    const altered = `${first.next_cursor.slice(0, -2)}${last}${first.next_cursor.at(-1)}`;
+    const refused = await expectProblem(
+      await t.request(`/v1/events?cursor=${encodeURIComponent(altered)}`, { headers: auth(org.testKey) }),
+      400,
+      'invalid_cursor',
+    );
+    expect(refused.errors).toEqual([expect.objectContaining({ pointer: '/cursor', in: 'query' })]);
+  });
+
   it('filters by event type and keeps test and live events apart', async () => {
     const receiver = await receiverForTest();
     const org = await registerOrg(t);

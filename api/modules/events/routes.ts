@@ -1,7 +1,7 @@
 import { organizationPrincipal } from '../../http/auth';
 import type { App } from '../../http/context';
 import { get, ok, routesOf } from '../../http/openapi';
-import { decodeCursor, encodeCursor, toPage } from '../../http/pagination';
+import { openCursor, sealCursor, toPage } from '../../http/pagination';
 import { ProblemError } from '../../http/problem';
 import { legalDay } from '../../lib/legal-day';
 import { type EventRow, findEvent, listEvents } from './queries';
@@ -43,8 +43,10 @@ export function registerEvents(app: App): void {
   app.openapi(routes.listEvents, async (c) => {
     const principal = organizationPrincipal(c);
     const { limit, cursor, type } = c.req.valid('query');
-    const afterFeedSeq = cursor ? decodeCursor('events', cursor, 1)[0] : undefined;
-    const now = c.get('deps').clock.now();
+    const { clock, secretBox } = c.get('deps');
+    // The feed's position is a platform-wide sequence: its cursor is sealed (see `sealCursor`).
+    const afterFeedSeq = cursor ? (await openCursor(secretBox, 'events', cursor, 1))[0] : undefined;
+    const now = clock.now();
     const rows = await listEvents(c.get('sql'), {
       organizationId: principal.organizationId,
       livemode: principal.livemode,
@@ -57,10 +59,8 @@ export function registerEvents(app: App): void {
     const page = toPage(rows, limit, 'events', (r) => [r.feed_seq], toEvent);
     // A poller always gets a cursor to resume from, even on the last page.
     const last = rows.slice(0, limit).at(-1);
-    return c.json(
-      { ...page, next_cursor: page.next_cursor ?? (last ? encodeCursor('events', [last.feed_seq]) : (cursor ?? null)) },
-      200,
-    );
+    const next = last ? await sealCursor(secretBox, 'events', [last.feed_seq]) : (cursor ?? null);
+    return c.json({ ...page, next_cursor: next }, 200);
   });
 
   app.openapi(routes.retrieveEvent, async (c) => {
