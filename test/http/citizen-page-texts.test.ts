@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../../api/http/auth';
 import { fileTestApp } from '../support/app';
 import { advance, citizenCase, fileJub } from '../support/citizen-procedures';
-import { auth, citizenToken, expectJson } from '../support/fixtures';
+import { auth, citizenToken, expectJson, grantDelegation, registerOrg } from '../support/fixtures';
 import { FORMS, openNotification, upload } from '../support/procedures';
 
 const t = await fileTestApp();
@@ -31,6 +31,60 @@ describe("the citizen's pages put every step in words", () => {
     const en = await pageOf(c.idNumber, `/ciudadania/tramites/${filed.id}`, 'en');
     expect(en).toContain('Opened a notification from the administration');
     expect(en).not.toContain('Other step');
+  });
+});
+
+/** The visible text of the delegation card of `org` on the delegations page (up to the next card). */
+function cardOf(html: string, org: string): string {
+  const card = html.split('<li class="card').find((part) => part.includes(org));
+  expect(card, `a card for ${org}`).toBeDefined();
+  return card!.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+}
+
+describe('an ended delegation', () => {
+  it('says when it ended, as a day in Madrid, and who ended it, in Spanish and English', async () => {
+    t.clock.set('2026-03-02T09:00:00Z');
+    const revoked = await citizenCase(t, { orgName: 'Gestoría Revocada S.L.' });
+    const renounced = await citizenCase(t, { idNumber: revoked.idNumber, orgName: 'Asesoría Renuncia S.L.' });
+    const org = await registerOrg(t, { legal_name: 'Gestoría Caducada S.L.' });
+    await grantDelegation(t, org.testKey, { idNumber: revoked.idNumber, validUntil: '2026-03-10' });
+    // Revoked at 23:30 UTC on 5 March: 00:30 on 6 March in Madrid (CET, UTC+1).
+    t.clock.set('2026-03-05T23:30:00Z');
+    const token = await citizenToken(t, revoked.idNumber);
+    await expectJson(
+      await t.request(`/v1/me/delegations/${revoked.delegationId}/revoke`, { method: 'POST', headers: auth(token) }),
+      200,
+    );
+    t.clock.set('2026-03-09T10:00:00Z');
+    await expectJson(
+      await t.request(`/v1/delegations/${renounced.delegationId}/renounce`, {
+        method: 'POST',
+        headers: auth(renounced.orgKey),
+      }),
+      200,
+    );
+    // The third ran out with its last day, 10 March.
+    t.clock.set('2026-03-12T10:00:00Z');
+    const es = await pageOf(revoked.idNumber, '/ciudadania/delegaciones', 'es');
+    const revokedEs = cardOf(es, 'Gestoría Revocada S.L.');
+    expect(revokedEs).toContain('Vigencia concedida');
+    expect(revokedEs).toContain('Terminó El 6 de marzo de 2026');
+    expect(revokedEs).toContain('Quién la terminó Usted, al revocarla');
+    expect(cardOf(es, 'Asesoría Renuncia S.L.')).toContain(
+      'Terminó El 9 de marzo de 2026 Quién la terminó Asesoría Renuncia S.L., al renunciar a ella',
+    );
+    expect(cardOf(es, 'Gestoría Caducada S.L.')).toContain(
+      'Terminó Al acabar el 10 de marzo de 2026 Quién la terminó Nadie: llegó al final de su vigencia',
+    );
+    const en = await pageOf(revoked.idNumber, '/ciudadania/delegaciones', 'en');
+    expect(cardOf(en, 'Gestoría Revocada S.L.')).toContain('Ended On 6 March 2026 Ended by You, by revoking it');
+    expect(cardOf(en, 'Asesoría Renuncia S.L.')).toContain(
+      'Ended On 9 March 2026 Ended by Asesoría Renuncia S.L., by giving it up',
+    );
+    expect(cardOf(en, 'Gestoría Caducada S.L.')).toContain(
+      'Ended At the end of 10 March 2026 Ended by Nobody: its validity ran out',
+    );
+    t.clock.set('2026-03-02T09:00:00Z');
   });
 });
 

@@ -1,7 +1,7 @@
 import type { App } from '../../../http/context';
 import { type DelegationRow, listDelegations } from '../../delegations/queries';
 import { revokeDelegation } from '../../delegations/service';
-import { formatDay } from '../i18n';
+import { formatDay, formatMadridDay, type Messages } from '../i18n';
 import { Layout, type PageContext, sendPage, type SessionChrome } from '../layout';
 import { citizenLivemodeFilter } from '../routes';
 import { todayOf } from '../service';
@@ -20,6 +20,31 @@ import {
 } from './shared';
 
 const DELEGATIONS_PAGE = 50;
+
+/**
+ * When an ended delegation ended, as a day in Madrid. One that ran out ended at the midnight that
+ * closes its last day, so it is named by that day (`valid_until`), not by the next one.
+ */
+function endedWhen(page: PageContext, d: DelegationRow): string {
+  if (d.ended_by === 'expiry') return page.t.endedAtEndOf(formatDay(page.lang, d.valid_until));
+  return page.t.endedOn(formatMadridDay(page.lang, d.ended_at!));
+}
+
+/** Who ended a delegation, in words. */
+function endedBy(t: Messages, d: DelegationRow): string {
+  switch (d.ended_by) {
+    case 'citizen':
+      return t.endedByCitizen;
+    case 'organization':
+      return t.endedByOrganization(d.organization_name);
+    case 'platform':
+      return t.endedByPlatform;
+    case 'expiry':
+      return t.endedByExpiry;
+    default:
+      return d.ended_by ?? '';
+  }
+}
 
 function DelegationCard(props: {
   page: PageContext;
@@ -45,10 +70,22 @@ function DelegationCard(props: {
         capacities={d.capacities}
       />
       <dl class="facts">
-        <dt>{t.validity}</dt>
+        <dt>{active ? t.validity : t.validityGranted}</dt>
         <dd>{t.validityRange(formatDay(page.lang, d.valid_from), formatDay(page.lang, d.valid_until))}</dd>
         <dt>{t.status}</dt>
         <dd>{t.delegationStatus[d.status] ?? d.status}</dd>
+        {active || !d.ended_at ? null : (
+          <>
+            <dt>{t.endedLabel}</dt>
+            <dd>{endedWhen(page, d)}</dd>
+          </>
+        )}
+        {active || !d.ended_by ? null : (
+          <>
+            <dt>{t.endedByLabel}</dt>
+            <dd>{endedBy(t, d)}</dd>
+          </>
+        )}
       </dl>
       {active ? (
         <form method="post" action={`/ciudadania/delegaciones/${encodeURIComponent(d.id)}/revocar`}>
