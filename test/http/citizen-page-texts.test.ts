@@ -88,6 +88,34 @@ describe('an ended delegation', () => {
   });
 });
 
+describe('an open requirement whose notification nobody has opened', () => {
+  it('gives the day it is deemed rejected, in /v1/me and on the page, in Spanish and English', async () => {
+    t.clock.set('2026-03-02T09:00:00Z');
+    const c = await citizenCase(t);
+    const filed = await fileJub(t, c);
+    // Made available on Tuesday 3 March; + 10 días naturales = Friday 13 March, a working day.
+    t.clock.set('2026-03-03T09:00:00Z');
+    await advance(t, c, filed.id, { action: 'require', kinds: ['COMPANY_CERT'], message: 'Falta el certificado.' });
+    const token = await citizenToken(t, c.idNumber);
+    const mine = await expectJson<{ open_requirement: Record<string, unknown> }>(
+      await t.request(`/v1/me/procedures/${filed.id}`, { headers: auth(token) }),
+      200,
+    );
+    expect(mine.open_requirement).toMatchObject({
+      deadline: null,
+      term_starts: 'on_access_or_deemed_rejection',
+      deemed_rejected_on: '2026-03-13',
+    });
+    const es = await pageOf(c.idNumber, `/ciudadania/tramites/${filed.id}`, 'es');
+    expect(es).toContain(
+      'Si no la abre antes, se entenderá rechazada el 13 de marzo de 2026 y el plazo empezará a contar el día siguiente.',
+    );
+    const en = await pageOf(c.idNumber, `/ciudadania/tramites/${filed.id}`, 'en');
+    expect(en).toContain('it is deemed rejected on 13 March 2026 and the time limit starts on the next day.');
+    t.clock.set('2026-03-02T09:00:00Z');
+  });
+});
+
 describe('a reclamación previa denied', () => {
   it('points the citizen to the social court, not to another reclamación previa', async () => {
     t.clock.set('2026-03-02T09:00:00Z');

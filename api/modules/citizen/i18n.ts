@@ -292,6 +292,8 @@ const es = {
   requirementDeadline: (date: string) => `Plazo: hasta el ${date}.`,
   requirementTermPending:
     'El plazo empieza a contar cuando su representante abra la notificación (o, si no la abre, a los 10 días naturales).',
+  requirementTermFrom: (date: string) =>
+    `El plazo empieza a contar el día siguiente a que su representante abra la notificación. Si no la abre antes, se entenderá rechazada el ${date} y el plazo empezará a contar el día siguiente.`,
   requirementExtended: 'El plazo ya se amplió una vez (5 días hábiles más).',
   requirementMessage: 'Lo que dice la Administración:',
   requirementMessageWithheld:
@@ -679,6 +681,8 @@ const en: Messages = {
   requirementDeadline: (date: string) => `Time limit: until ${date}.`,
   requirementTermPending:
     'The time limit starts once your representative opens the notification (or, if unopened, after 10 calendar days).',
+  requirementTermFrom: (date: string) =>
+    `The time limit starts on the day after your representative opens the notification. If it is not opened before then, it is deemed rejected on ${date} and the time limit starts on the next day.`,
   requirementExtended: 'The time limit was already extended once (5 more working days).',
   requirementMessage: 'What the administration says:',
   requirementMessageWithheld:

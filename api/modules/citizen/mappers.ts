@@ -63,6 +63,8 @@ export function toMyProcedure(d: MyProcedureDetail): Detail {
           content_withheld: open.content_withheld,
           notified_at: open.notified_at,
           deadline: open.deadline,
+          term_starts: open.term_starts,
+          deemed_rejected_on: open.deemed_rejected_on,
           extended: open.extended,
         }
       : null,

@@ -5963,6 +5963,16 @@ export interface components {
                  * @description Null until the representative opens the notification or it is deemed rejected (10 natural days): the term runs from the day after.
                  */
                 deadline: string | null;
+                /**
+                 * @description When the term starts: `on_access_or_deemed_rejection` while the notification is unopened (the day after it is opened, or the day after `deemed_rejected_on`), `after_access` or `after_deemed_rejection` once it has taken effect.
+                 * @enum {string|null}
+                 */
+                term_starts: "on_access_or_deemed_rejection" | "after_access" | "after_deemed_rejection" | null;
+                /**
+                 * Format: date
+                 * @description The day the notification is deemed rejected if nobody opens it by then (made available on D: D + 10 días naturales, moved to the next working day when that day is not one, art. 43.2 and 30.5 LPAC).
+                 */
+                deemed_rejected_on: string | null;
                 extended: boolean;
             } | null;
             legal_dates: components["schemas"]["LegalDate"][];

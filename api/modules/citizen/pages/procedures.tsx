@@ -188,7 +188,10 @@ function ProcedurePage(props: { page: PageContext; session: SessionChrome; d: My
             <strong>
               {open.requirement.deadline
                 ? t.requirementDeadline(formatDay(page.lang, open.requirement.deadline))
-                : t.requirementTermPending}
+                : open.requirement.term_starts === 'on_access_or_deemed_rejection' &&
+                    open.requirement.deemed_rejected_on
+                  ? t.requirementTermFrom(formatDay(page.lang, open.requirement.deemed_rejected_on))
+                  : t.requirementTermPending}
             </strong>
           </p>
           <p>
