@@ -198,7 +198,9 @@ describe.skipIf(!haveChromium)('Mis trámites and the access log in a real brows
             ],
       );
       expect(await page.getByRole('status').innerText()).toBe(
-        lang === 'es' ? 'Se muestran 2 accesos con este filtro.' : '2 accesses match this filter.',
+        lang === 'es'
+          ? 'Esta página muestra 2 accesos con este filtro.'
+          : 'This page shows 2 accesses that match this filter.',
       );
     });
 

@@ -213,6 +213,32 @@ describe("the citizen's access log puts every access in words", () => {
 });
 
 describe("the access log's filter", () => {
+  it('counts the rows on the page as such, never as all that match, and says when older ones match too', async () => {
+    t.clock.set('2026-03-02T09:00:00Z');
+    const c = await citizenCase(t);
+    // 60 token mints: 60 entries, more than the 50 a page shows.
+    for (let i = 0; i < 60; i++) await c.token();
+    const visible = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    const es = visible(await pageOf(c.idNumber, '/ciudadania/registro?inicio=2026-03-01', 'es'));
+    expect(es).toContain(
+      'Esta página muestra 50 accesos con este filtro. Hay más accesos anteriores con este filtro en la página siguiente.',
+    );
+    expect(es).not.toContain('Se muestran 50 accesos con este filtro');
+    const en = visible(await pageOf(c.idNumber, '/ciudadania/registro?inicio=2026-03-01', 'en'));
+    expect(en).toContain(
+      'This page shows 50 accesses that match this filter. More, older accesses match it on the next page.',
+    );
+    expect(en).not.toContain('50 accesses match this filter.');
+    // The next page holds the rest, and none older.
+    const older = /href="([^"]*antes=[^"]*)"/.exec(
+      await pageOf(c.idNumber, '/ciudadania/registro?inicio=2026-03-01', 'es'),
+    );
+    expect(older, 'a link to the older entries').not.toBeNull();
+    const rest = visible(await pageOf(c.idNumber, older![1]!.replaceAll('&amp;', '&'), 'es'));
+    expect(rest).toMatch(/Esta página muestra \d+ accesos? con este filtro\./);
+    expect(rest).not.toContain('Hay más accesos anteriores');
+  });
+
   it('ties a date it cannot read to its field, so a screen reader says it there', async () => {
     const c = await citizenCase(t);
     const token = await citizenToken(t, c.idNumber);

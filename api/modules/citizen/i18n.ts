@@ -378,8 +378,10 @@ const es = {
   filterDateHint: 'Por ejemplo, 2026-03-01.',
   filterApply: 'Aplicar el filtro',
   filterClear: 'Quitar el filtro',
-  filterActive: (n: number) =>
-    n === 1 ? 'Se muestra 1 acceso con este filtro.' : `Se muestran ${n} accesos con este filtro.`,
+  /** What this page shows under the filter (`n` rows), and whether older ones match it too: never a total. */
+  filterActive: (n: number, more: boolean) =>
+    (n === 1 ? 'Esta página muestra 1 acceso con este filtro.' : `Esta página muestra ${n} accesos con este filtro.`) +
+    (more ? ' Hay más accesos anteriores con este filtro en la página siguiente.' : ''),
   filterDateInvalid: 'Escriba la fecha como aaaa-mm-dd, por ejemplo 2026-03-01.',
   filterPeriodInvalid: 'El día «hasta» es anterior al día «desde».',
   delegationChoice: (org: string, from: string, status: string) => `${org}, desde el ${from} (${status})`,
@@ -765,7 +767,11 @@ const en: Messages = {
   filterDateHint: 'For example, 2026-03-01.',
   filterApply: 'Apply the filter',
   filterClear: 'Clear the filter',
-  filterActive: (n: number) => (n === 1 ? '1 access matches this filter.' : `${n} accesses match this filter.`),
+  filterActive: (n: number, more: boolean) =>
+    (n === 1
+      ? 'This page shows 1 access that matches this filter.'
+      : `This page shows ${n} accesses that match this filter.`) +
+    (more ? ' More, older accesses match it on the next page.' : ''),
   filterDateInvalid: 'Write the date as yyyy-mm-dd, for example 2026-03-01.',
   filterPeriodInvalid: 'The “to” day is before the “from” day.',
   delegationChoice: (org: string, from: string, status: string) => `${org}, since ${from} (${status})`,

@@ -150,7 +150,7 @@ function AccessLogPage(props: {
       {failed ? null : (
         <section aria-labelledby="accesos">
           <h2 id="accesos">{t.accessLogCaption}</h2>
-          {filtered ? <p role="status">{t.filterActive(rows.length)}</p> : null}
+          {filtered ? <p role="status">{t.filterActive(rows.length, Boolean(props.older))}</p> : null}
           {rows.length === 0 ? (
             <p>{t.accessLogNone}</p>
           ) : (
