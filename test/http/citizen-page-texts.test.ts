@@ -4,7 +4,7 @@ import { SESSION_COOKIE } from '../../api/http/auth';
 import { fileTestApp } from '../support/app';
 import { advance, citizenCase, fileJub } from '../support/citizen-procedures';
 import { auth, citizenToken, expectJson, grantDelegation, registerOrg } from '../support/fixtures';
-import { FORMS, openNotification, upload } from '../support/procedures';
+import { createDraft, FORMS, openNotification, upload } from '../support/procedures';
 
 const t = await fileTestApp();
 
@@ -270,6 +270,25 @@ describe('a request the pages cannot take', () => {
     const html = await res.text();
     expect(html).toContain('El enlace de esta página no es válido o ha caducado');
     expect(html).not.toContain('Inténtelo de nuevo más tarde');
+  });
+
+  it('the receipt of a procedure not filed yet says there is none yet, in Spanish and English', async () => {
+    t.clock.set('2026-03-02T09:00:00Z');
+    const c = await citizenCase(t);
+    const draft = await createDraft(t, c.orgKey, await c.token(), 'JUB', FORMS.JUB);
+    const token = await citizenToken(t, c.idNumber);
+    for (const [lang, text] of [
+      ['es', 'Este trámite todavía no se ha presentado, así que no tiene justificante de presentación.'],
+      ['en', 'This procedure has not been filed yet, so it has no filing receipt.'],
+    ] as const) {
+      const res = await t.request(`/ciudadania/tramites/${draft.id}/justificante?lang=${lang}`, {
+        headers: { cookie: `${SESSION_COOKIE}=${token}` },
+      });
+      expect(res.status).toBe(409);
+      const html = await res.text();
+      expect(html).toContain(text);
+      expect(html).not.toContain(lang === 'es' ? 'solicitud o delegación' : 'request or delegation');
+    }
   });
 
   it("a form far larger than any of ours is a page in the citizen's language, not a bare status", async () => {

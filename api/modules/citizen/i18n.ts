@@ -320,6 +320,8 @@ const es = {
   receiptHeading: 'Justificante de presentación',
   receiptLink: 'Descargar el justificante (PDF)',
   receiptNone: 'Habrá justificante cuando se presente la solicitud.',
+  receiptNotFiled:
+    'Este trámite todavía no se ha presentado, así que no tiene justificante de presentación. Lo tendrá cuando su representante lo presente.',
   timelineHeading: 'Historial',
   timelineCaption: 'Todo lo ocurrido en el trámite, del más antiguo al más reciente',
   colWho: 'Quién',
@@ -708,6 +710,8 @@ const en: Messages = {
   receiptHeading: 'Filing receipt',
   receiptLink: 'Download the receipt (PDF)',
   receiptNone: 'There will be a receipt once the application is filed.',
+  receiptNotFiled:
+    'This procedure has not been filed yet, so it has no filing receipt. It will have one once your representative files it.',
   timelineHeading: 'History',
   timelineCaption: 'Everything that happened in the procedure, oldest first',
   colWho: 'Who',

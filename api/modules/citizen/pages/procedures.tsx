@@ -370,8 +370,13 @@ export function registerProcedurePages(app: App): void {
     const citizen = await citizenOrSignIn(c, procedureHref(id), (t) => t.proceduresTitle);
     if (citizen instanceof Response) return citizen;
     const scope = scopeOf(citizen, citizenLivemodeFilter(c), c.get('deps').clock.now());
-    const found = await orProblemPage(c, citizen, procedureHref(id), () =>
-      myReceipt(c.get('sql'), scope, c.get('deps').calendar, id, c.get('requestId')),
+    const found = await orProblemPage(
+      c,
+      citizen,
+      procedureHref(id),
+      () => myReceipt(c.get('sql'), scope, c.get('deps').calendar, id, c.get('requestId')),
+      // The one state it refuses: not filed yet, so there is no receipt.
+      { invalid_state_transition: (t) => t.receiptNotFiled },
     );
     if (found instanceof Response) return found;
     c.header('Cache-Control', 'no-store');

@@ -76,8 +76,11 @@ export function noticeFor(c: Context<AppEnv>, t: Messages): string | undefined {
   return t.notices[NOTICES[key as keyof typeof NOTICES]];
 }
 
-export function problemText(t: Messages, error: ProblemError): string {
-  return t.problems[error.code] ?? t.problemFallback;
+/** What a page says of a problem in words, by its code; a page may word some codes its own way (`texts`). */
+export type ProblemTexts = Partial<Record<string, (t: Messages) => string>>;
+
+export function problemText(t: Messages, error: ProblemError, texts: ProblemTexts = {}): string {
+  return texts[error.code]?.(t) ?? t.problems[error.code] ?? t.problemFallback;
 }
 
 export function Notice(props: { text: string | undefined }) {
@@ -206,6 +209,7 @@ export function problemPage(
   error: ProblemError,
   citizen: CitizenPrincipal,
   back: string,
+  texts: ProblemTexts = {},
 ): Promise<Response> {
   if (error.code === 'not_found') return notFoundPage(c, citizen, back);
   const status = (error.status >= 400 && error.status < 600 ? error.status : 400) as ContentfulStatusCode;
@@ -214,24 +218,28 @@ export function problemPage(
     status,
     {
       title: (t) => t.errorTitle,
-      text: (t) => problemText(t, error),
+      text: (t) => problemText(t, error, texts),
       links: (t) => [{ href: back, text: t.back }],
     },
     { citizen, switchPath: back },
   );
 }
 
-/** The page's answer to a ProblemError from the service: a 404 page, or the problem in words. */
+/**
+ * The page's answer to a ProblemError from the service: a 404 page, or the problem in words
+ * (`texts` words a code the page's own way, where the general text would not fit it).
+ */
 export async function orProblemPage<T>(
   c: Context<AppEnv>,
   citizen: CitizenPrincipal,
   back: string,
   work: () => Promise<T>,
+  texts: ProblemTexts = {},
 ): Promise<T | Response> {
   try {
     return await work();
   } catch (error) {
-    if (error instanceof ProblemError) return problemPage(c, error, citizen, back);
+    if (error instanceof ProblemError) return problemPage(c, error, citizen, back, texts);
     throw error;
   }
 }
