@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { SESSION_COOKIE } from '../../api/http/auth';
 import { fileTestApp } from '../support/app';
-import { advance, citizenCase, fileJub } from '../support/citizen-procedures';
+import { advance, answerRequirement, citizenCase, fileJub } from '../support/citizen-procedures';
 import { auth, citizenToken, expectJson, grantDelegation, registerOrg } from '../support/fixtures';
 import { createDraft, FORMS, openNotification, upload } from '../support/procedures';
 
@@ -112,6 +112,78 @@ describe('an open requirement whose notification nobody has opened', () => {
     );
     const en = await pageOf(c.idNumber, `/ciudadania/tramites/${filed.id}`, 'en');
     expect(en).toContain('it is deemed rejected on 13 March 2026 and the time limit starts on the next day.');
+    t.clock.set('2026-03-02T09:00:00Z');
+  });
+});
+
+describe('a lapse warning (caducidad, art. 95.1)', () => {
+  /** A JUB filed on 2 March, a requirement on 3 March opened by the firm, and a lapse warning made available on 4 March. */
+  async function warned() {
+    t.clock.set('2026-03-02T09:00:00Z');
+    const c = await citizenCase(t);
+    const filed = await fileJub(t, c);
+    t.clock.set('2026-03-03T09:00:00Z');
+    const required = await advance(t, c, filed.id, { action: 'require', kinds: ['COMPANY_CERT'] });
+    await openNotification(t, c.orgKey, await c.token(), filed.id, 'requirement');
+    t.clock.set('2026-03-04T09:00:00Z');
+    await advance(t, c, filed.id, { action: 'warn_lapse' });
+    const requirementId = (required.requirements as Array<{ id: string }>)[0]!.id;
+    return { c, id: filed.id as string, requirementId };
+  }
+
+  async function legalDates(c: { idNumber: string }, id: string) {
+    const token = await citizenToken(t, c.idNumber);
+    const mine = await expectJson<{ legal_dates: Array<{ code: string; date: string | null }> }>(
+      await t.request(`/v1/me/procedures/${id}`, { headers: auth(token) }),
+      200,
+    );
+    return mine.legal_dates.filter((l) => l.code.startsWith('lapse_'));
+  }
+
+  it('unopened, gives the day its notification is deemed rejected', async () => {
+    const { c, id } = await warned();
+    // Made available on 4 March; + 10 días naturales = Saturday 14 March, moved to Monday 16 March.
+    t.clock.set('2026-03-05T09:00:00Z');
+    expect(await legalDates(c, id)).toEqual([{ code: 'lapse_warned_unopened', date: '2026-03-16', silence: null }]);
+    const es = await pageOf(c.idNumber, `/ciudadania/tramites/${id}`, 'es');
+    expect(es).toContain('puede caducar (art. 95.1 de la Ley 39/2015)');
+    expect(es).toContain('si no la abre, se entenderá rechazada el 16 de marzo de 2026');
+    const en = await pageOf(c.idNumber, `/ciudadania/tramites/${id}`, 'en');
+    expect(en).toContain('if it is not opened, it is deemed rejected on 16 March 2026');
+    t.clock.set('2026-03-02T09:00:00Z');
+  });
+
+  it('opened, gives the first day caducidad may be declared, the day the agency is held to', async () => {
+    const { c, id } = await warned();
+    // Opened on 5 March: three months date to date end on Friday 5 June; caducidad from 6 June.
+    t.clock.set('2026-03-05T09:00:00Z');
+    await openNotification(t, c.orgKey, await c.token(), id, 'lapse_warning');
+    expect(await legalDates(c, id)).toEqual([{ code: 'lapse_declarable_from', date: '2026-06-06', silence: null }]);
+    const es = await pageOf(c.idNumber, `/ciudadania/tramites/${id}`, 'es');
+    expect(es).toContain(
+      'Si su representante no actúa en él antes, a partir del 6 de junio de 2026 la Administración podrá declararlo caducado y archivarlo.',
+    );
+    const en = await pageOf(c.idNumber, `/ciudadania/tramites/${id}`, 'en');
+    expect(en).toContain('from 6 June 2026 the administration may declare it lapsed and close it.');
+    // The agency cannot declare it a day earlier.
+    t.clock.set('2026-06-05T09:00:00Z');
+    const early = await t.request(`/v1/sandbox/procedures/${id}/advance`, {
+      method: 'POST',
+      headers: auth(c.orgKey),
+      json: { action: 'declare_lapse' },
+    });
+    expect(early.status).toBe(409);
+    expect(await early.json()).toMatchObject({ code: 'term_not_elapsed', earliest_on: '2026-06-06' });
+    t.clock.set('2026-03-02T09:00:00Z');
+  });
+
+  it('says nothing of caducidad once the representative has acted since the warning', async () => {
+    const { c, id, requirementId } = await warned();
+    t.clock.set('2026-03-05T09:00:00Z');
+    expect((await legalDates(c, id)).map((l) => l.code)).toEqual(['lapse_warned_unopened']);
+    await answerRequirement(t, c, id, requirementId, 'COMPANY_CERT');
+    expect(await legalDates(c, id)).toEqual([]);
+    expect(await pageOf(c.idNumber, `/ciudadania/tramites/${id}`, 'es')).not.toContain('caducado');
     t.clock.set('2026-03-02T09:00:00Z');
   });
 });

@@ -284,6 +284,10 @@ const es = {
       'Contra la denegación de una reclamación previa cabe demanda ante el Juzgado de lo Social, con su propio plazo: consulte a su representante.',
     dates_unknown: () =>
       'Todavía no podemos calcular estas fechas: falta el calendario oficial de días inhábiles del año. Las mostraremos en cuanto se publique.',
+    lapse_warned_unopened: (date: string) =>
+      `La Administración ha advertido de que el trámite está paralizado por causa imputable a usted y puede caducar (art. 95.1 de la Ley 39/2015). Su representante aún no ha abierto la advertencia: si no la abre, se entenderá rechazada el ${date}. Desde el día siguiente a abrirla o a esa fecha hay tres meses para reanudarlo; después, la Administración podrá declararlo caducado y archivarlo.`,
+    lapse_declarable_from: (date: string) =>
+      `La Administración ha advertido de que el trámite está paralizado por causa imputable a usted y puede caducar (art. 95.1 de la Ley 39/2015). Si su representante no actúa en él antes, a partir del ${date} la Administración podrá declararlo caducado y archivarlo.`,
   },
   requirementHeading: 'Documentación que le piden',
   requirementAsked: 'Le piden:',
@@ -676,6 +680,10 @@ const en: Messages = {
       'The refusal of a prior claim can be contested before the social court (Juzgado de lo Social), which has its own time limit: ask your representative.',
     dates_unknown: () =>
       'We cannot compute these dates yet: the official calendar of non-working days for the year is missing. We will show them as soon as it is published.',
+    lapse_warned_unopened: (date: string) =>
+      `The administration has warned that the procedure is halted for a reason attributable to you and may lapse (art. 95.1 of Ley 39/2015). Your representative has not opened the warning yet: if it is not opened, it is deemed rejected on ${date}. From the day after it is opened or after that date there are three months to resume it; after that, the administration may declare it lapsed and close it.`,
+    lapse_declarable_from: (date: string) =>
+      `The administration has warned that the procedure is halted for a reason attributable to you and may lapse (art. 95.1 of Ley 39/2015). Unless your representative acts on it before then, from ${date} the administration may declare it lapsed and close it.`,
   },
   requirementHeading: 'Documents requested from you',
   requirementAsked: 'They ask for:',

@@ -70,12 +70,16 @@ export const LegalDateSchema = z
         'prior_claim_until',
         'dates_unknown',
         'court_claim',
+        'lapse_warned_unopened',
+        'lapse_declarable_from',
       ])
       .openapi({
         description:
           '`registered`: the day the legal clock counts from. `resolve_by`: the body must resolve and notify by `date`; `silence` says what happens if it does not. ' +
           '`prior_claim_if_silent`: last day for a reclamación previa should that date pass unresolved. `clock_suspended`: a requirement is open; it must be answered by `date`. ' +
-          '`presumed_denied` / `presumed_approved`: silence applied on `date`. `prior_claim_until`: last day for a reclamación previa. `dates_unknown`: no holiday data yet for the years concerned. `court_claim` (no date): a reclamación previa was denied, expressly or by silence; what follows is a claim before the social court, whose term Puente does not count.',
+          '`presumed_denied` / `presumed_approved`: silence applied on `date`. `prior_claim_until`: last day for a reclamación previa. `dates_unknown`: no holiday data yet for the years concerned. `court_claim` (no date): a reclamación previa was denied, expressly or by silence; what follows is a claim before the social court, whose term Puente does not count. ' +
+          "`lapse_warned_unopened`: the body warned that the procedure, halted by the applicant, may lapse (caducidad, Ley 39/2015 art. 95.1), and the warning's notification has not been opened: `date` is the day it is deemed rejected if nobody opens it; its three months count from the day after it is opened or deemed rejected. " +
+          '`lapse_declarable_from`: under that warning, the first day the body may declare caducidad (the day after the three months, counted date to date, art. 30.4), unless the representative acts on the procedure before. Both only while the warning stands: the procedure runs and the representative has not acted since it was issued.',
       }),
     date: z.string().nullable().openapi({
       format: 'date',

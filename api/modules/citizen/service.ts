@@ -10,17 +10,20 @@ import type { AccessAction } from '../access-log/actions';
 import { type AccessLogFilter, type AccessLogRow, insertAccessLog, listAccessLog } from '../access-log/queries';
 import { findProcedureType, type ProcedureTypeRow } from '../catalog/queries';
 import { type DocumentRow, findDocument, listDocuments } from '../documents/queries';
+import { lapseDeclarableFrom, latestNotification, notificationTerm } from '../notifications/terms';
 import { opensPriorClaim, placesOf, presumedDeniedOn, priorClaimDeadline } from '../procedures/deadlines';
 import { toProcedure } from '../procedures/mappers';
 import {
   findProcedure,
   listCitizenProcedures,
+  type NotificationStateJson,
   type ProcedureRow,
   type ProcedureStateRow,
   type ReceiptRow,
 } from '../procedures/queries';
 import { receiptOf } from '../procedures/receipt';
 import type { Procedure } from '../procedures/schemas';
+import { standstillEndedSince } from '../procedures/service';
 import { listTimeline, type TimelineRow } from '../procedures/timeline.queries';
 import { type HolderRow, listHolders, readOwnReceipt } from './queries';
 
@@ -100,16 +103,28 @@ export type LegalDate =
   | { code: 'presumed_approved'; date: string }
   | { code: 'prior_claim_until'; date: string }
   | { code: 'dates_unknown' }
-  | { code: 'court_claim' };
+  | { code: 'court_claim' }
+  | { code: 'lapse_warned_unopened'; date: string }
+  | { code: 'lapse_declarable_from'; date: string };
 
 const RUNNING = ['submitted', 'in_review', 'action_required'];
 const DENIED = ['denied', 'partially_approved'];
+
+/**
+ * A lapse warning that can still lead to caducidad (art. 95.1), judged on `today`: the procedure's
+ * latest, while the procedure runs and the representative has not acted since (`lapseWarningOf`).
+ */
+export interface StandingLapseWarning {
+  warning: NotificationStateJson;
+  today: string;
+}
 
 export function legalDatesOf(
   row: ProcedureStateRow,
   type: Pick<ProcedureTypeRow, 'silence_effect'>,
   deadlines: Procedure['deadlines'],
   cal: CalendarSnapshot,
+  lapse?: StandingLapseWarning,
 ): LegalDate[] {
   if (!row.registered_on) return [{ code: 'not_filed' }];
   const out: LegalDate[] = [{ code: 'registered', date: row.registered_on }];
@@ -135,6 +150,8 @@ export function legalDatesOf(
     } else if (!suspendedUntil) {
       out.push({ code: 'dates_unknown' });
     }
+    const lapseDate = lapse ? lapseDateOf(cal, row, lapse) : undefined;
+    if (lapseDate) out.push(lapseDate);
   }
   if (DENIED.includes(row.status) && claimable && deadlines.prior_claim_deadline)
     out.push({ code: 'prior_claim_until', date: deadlines.prior_claim_deadline });
@@ -152,6 +169,41 @@ function prospectivePriorClaim(cal: CalendarSnapshot, row: ProcedureStateRow, ma
     if (error instanceof CalendarUnavailableError) return undefined;
     throw error;
   }
+}
+
+/**
+ * What a standing lapse warning means in dates, by the rule the agency's declaration is checked
+ * against (`notificationTerm`, `lapseDeclarableFrom`): unopened, the day its notification is deemed
+ * rejected (the three months count from the day after it is opened or rejected); in effect, the
+ * first day caducidad may be declared. Nothing while a year it reaches has no holiday data.
+ */
+function lapseDateOf(
+  cal: CalendarSnapshot,
+  row: ProcedureStateRow,
+  lapse: StandingLapseWarning,
+): LegalDate | undefined {
+  try {
+    const term = notificationTerm(cal, row, lapse.warning, lapse.today);
+    const from = lapseDeclarableFrom(term);
+    if (from) return { code: 'lapse_declarable_from', date: from };
+    if (term.effectiveOn === null) return { code: 'lapse_warned_unopened', date: term.deemedRejectedOn };
+    return undefined;
+  } catch (error) {
+    if (error instanceof CalendarUnavailableError) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * The procedure's latest lapse warning while it can still lead to caducidad: the procedure runs,
+ * and the representative has not acted on it since (`standstillEndedSince`, the rule the
+ * agency's declaration is refused by).
+ */
+async function lapseWarningOf(sql: Sql, row: ProcedureRow, today: string): Promise<StandingLapseWarning | undefined> {
+  if (!RUNNING.includes(row.status)) return undefined;
+  const warning = latestNotification(row, 'lapse_warning');
+  if (!warning || (await standstillEndedSince(sql, row.id, warning))) return undefined;
+  return { warning, today };
 }
 
 export interface MyProcedureDetail extends MyProcedureSummary {
@@ -178,11 +230,12 @@ export async function myProcedure(
 ): Promise<MyProcedureDetail> {
   const row = await ownProcedure(sql, scope, id);
   const today = todayOf(scope);
-  const [type, holders, timeline, documents] = await Promise.all([
+  const [type, holders, timeline, documents, lapse] = await Promise.all([
     findProcedureType(sql, row.type),
     listHolders(sql, scope.citizenId, [row.delegation_id], today),
     listTimeline(sql, row.id),
     listDocuments(sql, row.id),
+    lapseWarningOf(sql, row, today),
   ]);
   const procedure = toProcedure(row, today, cal);
   // Open as stored: the answer shows one past its deadline as `expired`, and it is still open to a late answer.
@@ -196,7 +249,7 @@ export async function myProcedure(
     timeline,
     documents,
     openRequirement: open ? { requirement: open, missingKinds: missingForRequirement(open, documents) } : null,
-    legalDates: legalDatesOf(row, type!, procedure.deadlines, cal),
+    legalDates: legalDatesOf(row, type!, procedure.deadlines, cal, lapse),
   };
 }
 

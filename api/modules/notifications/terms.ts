@@ -94,6 +94,14 @@ export function notificationTerm(
   };
 }
 
+/**
+ * The first day caducidad may be declared on a lapse warning (art. 95.1): the day after the three
+ * months its notification opened (`notificationTerm`); null while that term has not started.
+ */
+export function lapseDeclarableFrom(term: Pick<NotificationTerm, 'basis' | 'deadline'>): string | null {
+  return term.basis === 'lapse_warning' && term.deadline ? addDays(term.deadline, 1) : null;
+}
+
 /** The notification of a requirement (every requirement has one). */
 export function requirementNotification(
   row: Pick<ProcedureStateRow, 'notifications'>,

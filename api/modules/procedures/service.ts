@@ -14,7 +14,12 @@ import { listDocuments } from '../documents/queries';
 import { emit, type EventType } from '../events/emit';
 import type { NotificationKind } from '../notifications/queries';
 import { acknowledgeByResponse, makeNotificationAvailable } from '../notifications/service';
-import { latestNotification, notificationTerm, requirementNotification } from '../notifications/terms';
+import {
+  lapseDeclarableFrom,
+  latestNotification,
+  notificationTerm,
+  requirementNotification,
+} from '../notifications/terms';
 import { maxResolutionBase, maxTermOf, opensPriorClaim, placesOf, registrationDay } from './deadlines';
 import { draftFormSchema, formPlaces, placeErrors, validateCompleteForm } from './forms';
 import { deadlinesOf } from './mappers';
@@ -22,6 +27,7 @@ import {
   findProcedure,
   insertProcedure,
   markSubmitted,
+  type NotificationStateJson,
   procedureById,
   type ProcedureRow,
   setCalendarDates,
@@ -729,6 +735,19 @@ export async function warnLapse(sql: Sql, id: string, args: AgencyNotice): Promi
 }
 
 /**
+ * The representative has acted on the procedure since the lapse warning was made available
+ * (opening the warning itself does not count): the standstill it warned of has ended, and
+ * caducidad may not be declared on it (art. 95.1).
+ */
+export function standstillEndedSince(
+  sql: Sql,
+  procedureId: string,
+  warning: Pick<NotificationStateJson, 'made_available_at'>,
+): Promise<boolean> {
+  return memberActedSince(sql, procedureId, new Date(warning.made_available_at), ['notification_accessed']);
+}
+
+/**
  * Caducidad declared (art. 95.1): three months (date to date, art. 30.4) after the warning took
  * effect, from the next day, and only if the applicant has not acted since the warning.
  */
@@ -738,9 +757,9 @@ export async function declareLapse(sql: Sql, id: string, args: AgencyNotice): Pr
     if (!warning) throw new ProblemError('conflict', 'Caducidad needs a prior warning (art. 95.1); warn first.');
     const today = legalDay(args.now);
     const term = withCalendar(() => notificationTerm(args.calendar, row, warning, today));
-    if (!term.deadline || today <= term.deadline)
-      throw termNotElapsed('The three months after the lapse warning', term.deadline);
-    if (await memberActedSince(tx, row.id, new Date(warning.made_available_at), ['notification_accessed'])) {
+    const from = lapseDeclarableFrom(term);
+    if (!from || today < from) throw termNotElapsed('The three months after the lapse warning', term.deadline);
+    if (await standstillEndedSince(tx, row.id, warning)) {
       throw new ProblemError(
         'conflict',
         'The representative acted on the procedure after the lapse warning; the standstill ended. Warn again if it recurs.',
