@@ -72,3 +72,12 @@ export const timestampField = () =>
   z.iso.datetime({ offset: true }).refine((s) => isInstantInRange(new Date(s)), {
     message: `Must fall in the years ${FIRST_YEAR} to ${LAST_YEAR} once in UTC.`,
   });
+
+/**
+ * The file part of a multipart/form-data body: required (a body without it, or with a text field
+ * in its place, is refused with its pointer) and documented as binary, so clients type it as a file.
+ */
+export const filePart = (description: string) =>
+  z
+    .custom<File>((value) => value instanceof File, { message: 'Required file part.' })
+    .openapi({ type: 'string', format: 'binary', description });

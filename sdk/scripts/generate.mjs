@@ -54,8 +54,8 @@ for (const [path, item] of Object.entries(document.paths)) {
     const mediaTypes = Object.keys(success?.content ?? {});
     const json = mediaTypes.find((t) => t.includes('json'));
     const spec = { method: httpMethod.toUpperCase(), path };
-    if (requestBody)
-      spec.body = Object.keys(requestBody.content).some((t) => t.startsWith('multipart/')) ? 'multipart' : 'json';
+    // Every media type the body may be sent as: the transport sends each call as the one its body fits.
+    if (requestBody) spec.body = Object.keys(requestBody.content);
     if (query.length) spec.query = true;
     if (isPaginated(document, op, item.parameters)) spec.paginated = true;
     if (mediaTypes.length && !json) spec.binary = true;
@@ -97,13 +97,14 @@ const emit = (node) =>
     .map(([key, value]) => (typeof value === 'string' ? value : `${key}: {\n${indent(emit(value), 2)}\n};`))
     .join('\n');
 const sorted = (object) => Object.fromEntries(Object.entries(object).sort(([a], [b]) => a.localeCompare(b)));
-const quote = (value) => (typeof value === 'string' ? `'${value}'` : String(value));
+const quote = (value) =>
+  Array.isArray(value) ? `[${value.map(quote).join(', ')}]` : typeof value === 'string' ? `'${value}'` : String(value);
 const literal = (object) =>
   `{\n${Object.entries(object)
     .map(
       ([k, v]) =>
         `  ${k}: ${
-          typeof v === 'object'
+          typeof v === 'object' && !Array.isArray(v)
             ? `{ ${Object.entries(v)
                 .map(([kk, vv]) => `${kk}: ${quote(vv)}`)
                 .join(', ')} }`

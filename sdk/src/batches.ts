@@ -1,3 +1,4 @@
+import { OPERATIONS } from './generated/operations';
 import type { RequestOptions, Transport } from './transport';
 import type { Body, Result, Schemas } from './types';
 
@@ -40,16 +41,14 @@ export async function createBatch(
   fileOrRows: Blob | readonly DelegationRequestBatchRow[],
   { onProgress, pollIntervalMs = 1000, ...options }: CreateBatchOptions = {},
 ): Promise<CompletedDelegationRequestBatch> {
-  const upload =
-    fileOrRows instanceof Blob
-      ? { body: { file: fileOrRows }, multipart: true }
-      : Array.isArray(fileOrRows)
-        ? { body: { rows: fileOrRows } }
-        : undefined;
-  if (!upload)
+  const body =
+    fileOrRows instanceof Blob ? { file: fileOrRows } : Array.isArray(fileOrRows) ? { rows: fileOrRows } : undefined;
+  if (!body)
     throw new TypeError('delegationRequests.createBatch: pass a CSV file (a Blob or File) or an array of rows');
+  // A file goes as multipart/form-data, rows as JSON: the transport picks from the operation's media types.
+  const { method, path: createPath, body: contentTypes } = OPERATIONS.createDelegationRequestBatch;
   let batch = await transport.request<Result<'createDelegationRequestBatch'>>(
-    { method: 'POST', path: '/v1/delegation-requests/batches', ...upload },
+    { method, path: createPath, body, contentTypes },
     options,
   );
   const { idempotencyKey: _key, ...readOptions } = options;

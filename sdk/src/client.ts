@@ -91,7 +91,7 @@ export class Puente {
     const body = spec.body ? args[i++] : undefined;
     const query = spec.query ? (args[i++] as Record<string, unknown> | undefined) : undefined;
     const options = args[i] as RequestOptions | undefined;
-    const call = { method: spec.method, path, body, multipart: spec.body === 'multipart', binary: spec.binary };
+    const call = { method: spec.method, path, body, contentTypes: spec.body, binary: spec.binary };
     if (!spec.paginated) return this.#send({ ...call, query }, options, spec.consent);
     return new PagePromise((cursor) =>
       this.#send<PageData>({ ...call, query: cursor ? { ...query, cursor } : query }, options, spec.consent),

@@ -38,7 +38,8 @@ export interface Call {
   path: string;
   query?: Record<string, unknown>;
   body?: unknown;
-  multipart?: boolean;
+  /** The media types the operation takes its body as; default JSON. See `encodeBody`. */
+  contentTypes?: readonly string[];
   /** Resolve to the Response (for PDFs and images) instead of parsed JSON. */
   binary?: boolean;
 }
@@ -94,6 +95,36 @@ function toFormData(body: Record<string, unknown>): FormData {
   return form;
 }
 
+const isJson = (type: string) => type === 'application/json' || type.endsWith('+json');
+const isMultipart = (type: string) => type === 'multipart/form-data';
+
+/** Whether a body carries a file: a Blob (or File) as one of its fields, or among a field's items. */
+const holdsFile = (body: object) =>
+  Object.values(body).some(
+    (value) => value instanceof Blob || (Array.isArray(value) && value.some((item) => item instanceof Blob)),
+  );
+
+/**
+ * The body in the one of the operation's media types that fits what the caller passed, for an
+ * operation that takes several (a batch: a CSV file in a multipart `file` part, CSV text, or JSON
+ * rows): a string goes as the text type declared (`text/csv`), an object carrying a file as
+ * multipart/form-data, any other object as JSON. An operation that takes only multipart gets
+ * multipart, and one that takes only JSON gets JSON, whatever they are passed.
+ */
+function encodeBody(
+  body: unknown,
+  types: readonly string[] = ['application/json'],
+): { body: BodyInit; contentType?: string } {
+  const json = types.find(isJson);
+  const multipart = types.find(isMultipart);
+  const text = types.find((type) => !isJson(type) && !isMultipart(type));
+  if (typeof body === 'string' && text)
+    return { body, contentType: text.startsWith('text/') ? `${text}; charset=utf-8` : text };
+  if (multipart && typeof body === 'object' && body !== null && (!json || holdsFile(body)))
+    return { body: toFormData(body as Record<string, unknown>) }; // fetch sets the boundary
+  return { body: JSON.stringify(body), contentType: json ?? 'application/json' };
+}
+
 function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -133,10 +164,10 @@ export class Transport {
       headers.set('authorization', `Bearer ${this.options.apiKey}`);
     if (options.ifMatch !== undefined) headers.set('if-match', ifMatchHeader(options.ifMatch));
     let body: BodyInit | undefined;
-    if (call.body !== undefined && call.multipart) body = toFormData(call.body as Record<string, unknown>);
-    else if (call.body !== undefined) {
-      body = JSON.stringify(call.body);
-      headers.set('content-type', 'application/json');
+    if (call.body !== undefined) {
+      const encoded = encodeBody(call.body, call.contentTypes);
+      body = encoded.body;
+      if (encoded.contentType) headers.set('content-type', encoded.contentType);
     }
     // One key for every attempt of this write, so the server acts at most once: a retried PATCH
     // whose first answer was lost gets that answer replayed instead of failing its If-Match.

@@ -8,7 +8,8 @@ export type Schemas = components['schemas'];
 export interface OperationSpec {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
-  body?: 'json' | 'multipart';
+  /** The media types its body may be sent as (`application/json`, `multipart/form-data`, `text/csv`…). */
+  body?: readonly string[];
   query?: true;
   /** A cursor-paginated list: the method returns a PagePromise. */
   paginated?: true;
@@ -23,7 +24,7 @@ type Success<R> = R[Extract<keyof R, 200 | 201 | 202 | 203 | 204>];
 
 /** The success body of an operation. */
 export type Result<O extends OperationId> = Content<Success<operations[O]['responses']>>;
-/** The request body of an operation (JSON, or multipart with Blob/File parts). */
+/** The request body of an operation (JSON, multipart with Blob/File parts, or text such as a CSV). */
 export type Body<O extends OperationId> = Content<NonNullable<operations[O]['requestBody']>>;
 /** The query parameters of an operation. */
 export type Query<O extends OperationId> = NonNullable<operations[O]['parameters']['query']>;

@@ -106,6 +106,75 @@ describe('requests', () => {
   });
 });
 
+describe('operations that take several body types', () => {
+  // `delegationRequests.batches.create` takes multipart/form-data (a `file`), text/csv and JSON `{ rows }`.
+  const batch = { id: 'dlb_1', object: 'delegation_request_batch' };
+  const capture = () => {
+    const seen: { contentType: string | null; body?: string; form?: FormData } = { contentType: null };
+    server.use(
+      http.post(`${BASE}/v1/delegation-requests/batches`, async ({ request }) => {
+        seen.contentType = request.headers.get('content-type');
+        if (seen.contentType?.startsWith('multipart/form-data')) seen.form = await request.formData();
+        else seen.body = await request.text();
+        return HttpResponse.json(batch, { status: 202 });
+      }),
+    );
+    return seen;
+  };
+  const row = {
+    citizen: { id_number: '12345678Z', name: 'Carmen López García' },
+    scope: { procedure_types: ['JUB' as const], subjects: [], capacities: ['consult' as const] },
+    valid_until: '2027-12-31',
+  };
+
+  it('sends an object without a file as JSON', async () => {
+    const seen = capture();
+    expect(await client().delegationRequests.batches.create({ rows: [row] })).toEqual(batch);
+    expect(seen.contentType).toBe('application/json');
+    expect(JSON.parse(seen.body!)).toEqual({ rows: [row] });
+  });
+
+  it('sends a string as the text type the operation declares, byte for byte', async () => {
+    const seen = capture();
+    const csv =
+      'id_number;name;procedure_types;capacities;valid_until\r\n12345678Z;Núñez, Óscar;JUB;consult;2027-12-31\r\n';
+    await client().delegationRequests.batches.create(csv);
+    expect(seen.contentType).toBe('text/csv; charset=utf-8');
+    expect(seen.body).toBe(csv);
+  });
+
+  it('sends an object carrying a file as multipart/form-data', async () => {
+    const seen = capture();
+    await client().delegationRequests.batches.create({
+      file: new File(['id_number,capacities,valid_until\n'], 'clientes.csv', { type: 'text/csv' }),
+    });
+    expect(seen.contentType).toMatch(/^multipart\/form-data; boundary=/);
+    const file = seen.form!.get('file') as File;
+    expect(file.name).toBe('clientes.csv');
+    expect(await file.text()).toBe('id_number,capacities,valid_until\n');
+  });
+
+  it('keeps an operation that takes only multipart on multipart, and one that takes only JSON on JSON', async () => {
+    let uploadType: string | null = null;
+    let memberType: string | null = null;
+    server.use(
+      http.post(`${BASE}/v1/procedures/prc_1/documents`, ({ request }) => {
+        uploadType = request.headers.get('content-type');
+        return HttpResponse.json({ id: 'doc_1' }, { status: 201 });
+      }),
+      http.post(`${BASE}/v1/members`, ({ request }) => {
+        memberType = request.headers.get('content-type');
+        return HttpResponse.json({ id: 'mem_1' }, { status: 201 });
+      }),
+    );
+    // Without its file the upload is still multipart (the API names the missing part).
+    await client().procedures.documents.upload('prc_1', { kind: 'DNI_NIE' } as never);
+    await client().members.create(member);
+    expect(uploadType).toMatch(/^multipart\/form-data; boundary=/);
+    expect(memberType).toBe('application/json');
+  });
+});
+
 describe('retries', () => {
   it('retries 503 with growing backoff, with one Idempotency-Key for every attempt', async () => {
     const attempts: Array<{ key: string | null; at: number }> = [];

@@ -84,11 +84,6 @@ export function registerDelegationRequestBatches(app: App): void {
       rows = rowsFromJson((c.req.valid('json') as z.infer<typeof CreateBatchJson>).rows);
     } else if (type === 'multipart/form-data') {
       const { file } = c.req.valid('form') as z.infer<typeof CreateBatchUpload>;
-      if (!(file instanceof File)) {
-        throw new ProblemError('validation_failed', 'Send the CSV as the `file` part of a multipart/form-data body.', {
-          errors: [{ pointer: '/file', in: 'body', detail: 'Required file part.' }],
-        });
-      }
       source = 'csv';
       rows = rowsFromCsv(new Uint8Array(await file.arrayBuffer()));
     } else if (type === 'text/csv') {

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 
-import { pathIdField } from '../../http/fields';
+import { filePart, pathIdField } from '../../http/fields';
 import { pageSchema, paginationQuery } from '../../http/pagination';
 import { EXAMPLE_MEMBER_ID } from '../members/schemas';
 
@@ -34,7 +34,7 @@ const CSV_DESCRIPTION =
   `UTF-8 with or without BOM, or Windows-1252. At most ${MAX_BATCH_ROWS} rows.`;
 
 export const CreateBatchUpload = z
-  .object({ file: z.any().openapi({ type: 'string', format: 'binary', description: CSV_DESCRIPTION }) })
+  .object({ file: filePart(CSV_DESCRIPTION) })
   .openapi('CreateDelegationRequestBatchUpload');
 
 export const CreateBatchJson = z

@@ -2,7 +2,6 @@ import { organizationPrincipal } from '../../http/auth';
 import { limitBody } from '../../http/body-limit';
 import type { App } from '../../http/context';
 import { created, fileResponse, get, ok, post, routesOf } from '../../http/openapi';
-import { ProblemError } from '../../http/problem';
 import { consentedRead, consentedWrite, type ConsentNeed } from '../consent/gate';
 import { ProcedureParams } from '../procedures/schemas';
 import { documentHeaders } from './files';
@@ -61,15 +60,6 @@ const routes = routesOf('Procedures', {
 export function registerDocuments(app: App): void {
   app.openapi(routes.upload, async (c) => {
     const { kind, file } = c.req.valid('form');
-    if (!(file instanceof File)) {
-      throw new ProblemError(
-        'validation_failed',
-        'Send the document as the `file` part of a multipart/form-data body.',
-        {
-          errors: [{ pointer: '/file', in: 'body', detail: 'Required file part.' }],
-        },
-      );
-    }
     const procedureId = c.req.valid('param').id;
     const principal = organizationPrincipal(c);
     const document = await consentedWrite<UploadTargetRow, DocumentRow>(

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 
-import { pathIdField } from '../../http/fields';
+import { filePart, pathIdField } from '../../http/fields';
 import { DocumentKindSchema } from '../catalog/schemas';
 
 export const DOCUMENT_EXAMPLE = {
@@ -40,11 +40,7 @@ export type DocumentResponse = z.infer<typeof DocumentSchema>;
 export const UploadDocumentBody = z
   .object({
     kind: DocumentKindSchema,
-    file: z.any().openapi({
-      type: 'string',
-      format: 'binary',
-      description: 'PDF, PNG or JPEG; checked by content, not by name. Size cap per procedure type.',
-    }),
+    file: filePart('PDF, PNG or JPEG; checked by content, not by name. Size cap per procedure type.'),
   })
   .openapi('UploadDocumentRequest');
 

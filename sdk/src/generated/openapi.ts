@@ -4292,7 +4292,7 @@ export interface components {
              * Format: binary
              * @description A CSV file with a header line. Columns: id_number, name, contact, procedure_types, subjects, capacities, valid_until, message (id_number, capacities, valid_until required; procedure_types or subjects must name at least one). Separator `,`, `;` or tab, detected from the header line (or named by a `sep=;` line before it); lists (procedure types, subjects, capacities) separated by `;`, `,`, `|` or spaces inside their cell (quote the cell when it holds the file's separator). UTF-8 with or without BOM, or Windows-1252. At most 5000 rows.
              */
-            file?: Blob;
+            file: Blob;
         };
         /**
          * @example {
@@ -5394,7 +5394,7 @@ export interface components {
              * Format: binary
              * @description PDF, PNG or JPEG; checked by content, not by name. Size cap per procedure type.
              */
-            file?: Blob;
+            file: Blob;
         };
         DocumentList: {
             data: components["schemas"]["Document"][];
