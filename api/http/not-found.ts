@@ -16,12 +16,15 @@ function compile(path: string): RegExp {
       segment.startsWith(':') ? '[^/]+' : segment === '*' ? '.*' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
     )
     .join('/');
-  return new RegExp(`^${source}/?$`);
+  // Exactly the path, as the router matches it: `/v1/procedures/` is no route (GET included), so it
+  // must answer 404, not a 405 that lists the very method it refused.
+  return new RegExp(`^${source}$`);
 }
 
 /**
  * Unknown paths answer 404; known paths with another method answer 405 with `Allow`, which
- * Hono does not distinguish on its own.
+ * Hono does not distinguish on its own. A path is known when it matches a route exactly (Hono's
+ * router is strict: a trailing slash makes another path).
  */
 export function notFoundHandler(app: App) {
   let patterns: RoutePattern[] | undefined;

@@ -63,6 +63,23 @@ describe('HTTP contract', () => {
     expect((await problem(res)).code).toBe('method_not_allowed');
   });
 
+  it('answers a known path with a trailing slash with 404, whatever the method: routes match exactly', async () => {
+    for (const [path, method] of [
+      ['/v1/procedure-types/', 'GET'],
+      ['/v1/procedure-types/', 'DELETE'],
+      ['/v1/procedures/', 'GET'],
+      ['/v1/procedures/', 'POST'],
+      ['/v1/procedure-types/JUB/', 'GET'],
+    ] as const) {
+      const res = await t.request(path, { method });
+      expect(res.status, `${method} ${path}`).toBe(404);
+      expect(res.headers.get('allow')).toBeNull();
+      expect((await problem(res)).code).toBe('not_found');
+    }
+    // Without the slash the same paths still tell a wrong method from an unknown path.
+    expect((await t.request('/v1/procedure-types', { method: 'DELETE' })).status).toBe(405);
+  });
+
   it('points at every invalid and unknown field', async () => {
     const res = await t.request('/v1/probe', {
       method: 'POST',
