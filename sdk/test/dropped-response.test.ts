@@ -80,10 +80,11 @@ describe('a write whose answer is lost', () => {
     const { sent, fetcher } = droppingFirstAnswer('PATCH');
     const { client, draft, version } = await draftProcedure({ fetch: fetcher });
     const ifMatch = `"${draft.id}.v${version}"`;
+    const form = { ...FORMS.JUB, requested_start_date: '2026-07-01' };
     const call = (key: string) =>
       client.procedures.update(
         draft.id,
-        { form: FORMS.JUB as never },
+        { form: form as never },
         { ifMatch, maxRetries: 0, headers: { 'idempotency-key': key } },
       );
     await expect(call('first')).rejects.toBeInstanceOf(ConnectionError);

@@ -44,8 +44,9 @@ describe('optimistic concurrency through the SDK against the real API', () => {
     const draft = await client.procedures.create({ type: 'JUB', form: FORMS.JUB as never });
     expect(etagOf(draft)).toBe(`"${draft.id}.v${draft.version}"`);
 
-    const updated = await client.procedures.update(draft.id, { form: FORMS.JUB as never }, { ifMatch: draft });
-    expect(etagOf(updated)).toBe(`"${draft.id}.v${updated.version}"`);
+    const form = { ...FORMS.JUB, requested_start_date: '2026-07-01' };
+    const updated = await client.procedures.update(draft.id, { form: form as never }, { ifMatch: draft });
+    expect(etagOf(updated)).toBe(`"${draft.id}.v${draft.version + 1}"`);
     const error = await refusal(client.procedures.update(draft.id, { form: FORMS.JUB as never }, { ifMatch: draft }));
     expect(error).toBeInstanceOf(PreconditionFailedError);
     expect((error as PreconditionFailedError).currentEtag).toBe(etagOf(updated));

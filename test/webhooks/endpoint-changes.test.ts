@@ -1,7 +1,7 @@
 import { expect, it, onTestFinished } from 'vitest';
 
 import { deliverDue } from '../../api/modules/webhooks/delivery';
-import { claimDueDeliveries, disableEndpoint } from '../../api/modules/webhooks/queries';
+import { claimDueDeliveries, disableEndpoint, findEndpoint } from '../../api/modules/webhooks/queries';
 import { changeEndpoint } from '../../api/modules/webhooks/service';
 import { deliveryDeps, fileTestApp } from '../support/app';
 import { auth, expectJson, expectProblem, grantDelegation, registerOrg } from '../support/fixtures';
@@ -147,11 +147,12 @@ it('answers an ETag, and applies a change sent with If-Match only while the endp
 it('refuses a change sent with If-Match when the endpoint moved between its read and its write', async () => {
   const org = await registerOrg(t);
   const hook = await endpoint(org.testKey);
+  const read = (await findEndpoint(t.sql, { id: hook.id, organizationId: org.id, livemode: false }))!;
   // The endpoint answered 410 and was disabled (version 2) after the change read it at version 1.
   await disableEndpoint(t.sql, hook.id, 'The endpoint answered 410 Gone.', t.clock.now());
-  await expect(
-    changeEndpoint(t.sql, t.deps!, hook.id, { description: 'late' }, t.clock.now(), 1),
-  ).rejects.toMatchObject({ code: 'precondition_failed' });
+  await expect(changeEndpoint(t.sql, t.deps!, read, { description: 'late' }, t.clock.now(), 1)).rejects.toMatchObject({
+    code: 'precondition_failed',
+  });
   const seen = await expectJson<{ description: string | null; enabled: boolean }>(
     await t.request(`/v1/webhook-endpoints/${hook.id}`, { headers: auth(org.testKey) }),
     200,

@@ -72,7 +72,8 @@ const routes = routesOf('Procedures', {
     operationId: 'updateProcedure',
     summary: 'Replace the form of a draft',
     description:
-      "Drafts only. Send the `ETag` of your last read as `If-Match` to avoid overwriting someone else's change (412 if it moved).",
+      "Drafts only. Send the `ETag` of your last read as `If-Match` to avoid overwriting someone else's change (412 if it moved). " +
+      'A form equal to the one the draft holds (whatever the order of its keys) writes nothing: it answers the procedure as it is, with its version and `ETag` unchanged, and adds nothing to its timeline.',
     auth: 'orgConsentedWrite',
     params: ProcedureParams,
     body: UpdateProcedureBody,

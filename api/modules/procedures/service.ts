@@ -6,6 +6,7 @@ import { type CalendarSnapshot, CalendarUnavailableError, procedureTypeTerms } f
 import { addDays } from '../../lib/dates';
 import type { HolidayScope } from '../../lib/holidays';
 import { newId } from '../../lib/ids';
+import { sameJson } from '../../lib/json';
 import { legalDay } from '../../lib/legal-day';
 import { listDatedProcedures } from '../calendar/queries';
 import { withCalendar } from '../calendar/service';
@@ -203,8 +204,18 @@ export async function updateProcedureForm(
 ): Promise<ProcedureRow> {
   assertTransition(row.status, 'update');
   const checked = checkDraftForm(row.type as ProcedureTypeCode, form, cal);
+  const places = formPlaces(cal, checked);
+  // The same form (and the places it names): nothing to write, no timeline entry; the procedure
+  // is answered as read, at its version, so other clients' ETags stay good.
+  if (
+    sameJson(checked, row.form) &&
+    places.region === row.region &&
+    places.applicant_municipality === row.applicant_municipality &&
+    places.office_municipality === row.office_municipality
+  )
+    return row;
   return transaction(sql, async (tx) => {
-    if (!(await updateDraft(tx, row.id, checked, formPlaces(cal, checked), row.version, now))) {
+    if (!(await updateDraft(tx, row.id, checked, places, row.version, now))) {
       throw new ProblemError('precondition_failed', 'The procedure changed while you were editing it; read it again.');
     }
     await recordTimeline(tx, {

@@ -71,7 +71,8 @@ const routes = routesOf('Webhook endpoints', {
       'Change the URL, the event types, or enable it again after it was disabled (`enabled: true`). ' +
       'Enabling it sends nothing it missed: while it was disabled no delivery was queued for it, and those pending when it was disabled were given up (`failed` in its delivery log, where each can be retried). ' +
       'Read what it missed in the feed (`GET /v1/events`, oldest first): the events created at or after its `disabled_at`, which enabling clears. ' +
-      "Send the `ETag` of your last read as `If-Match` to avoid overwriting someone else's change (412 if it moved).",
+      "Send the `ETag` of your last read as `If-Match` to avoid overwriting someone else's change (412 if it moved). " +
+      'A change that changes nothing (an empty body, or only values the endpoint already has) writes nothing: it answers the endpoint as it is, with its version and `ETag` unchanged.',
     auth: 'orgWrite',
     role: 'admin',
     params: WebhookEndpointParams,
@@ -192,7 +193,7 @@ export function registerWebhooks(app: App): void {
     const changed = await changeEndpoint(
       c.get('sql'),
       c.get('deps'),
-      endpoint.id,
+      endpoint,
       { url: body.url, description: body.description, event_types: body.event_types, enabled: body.enabled },
       now(c),
       expectedVersion,

@@ -4,6 +4,7 @@ import type { Deps } from '../../deps';
 import { ProblemError } from '../../http/problem';
 import type { SecretBox } from '../../lib/crypto-box';
 import { newId } from '../../lib/ids';
+import { sameJson } from '../../lib/json';
 import { eventsKeptSince } from '../events/retention';
 import {
   deliveryClaimed,
@@ -57,14 +58,16 @@ export async function createEndpoint(
 }
 
 /**
- * Changes an endpoint; a new URL passes the same policy as at creation (https, no private networks).
- * With `expectedVersion` (the client sent `If-Match`), only while the endpoint is still at that
- * version: 412 when it moved since it was read.
+ * Changes an endpoint, as read (`endpoint`); a new URL passes the same policy as at creation
+ * (https, no private networks). With `expectedVersion` (the client sent `If-Match`), only while
+ * the endpoint is still at that version: 412 when it moved since it was read. A change that
+ * changes nothing (no field, or each equal to what the endpoint holds) writes nothing: the
+ * endpoint is answered as read, at its version, so other clients' ETags stay good.
  */
 export async function changeEndpoint(
   sql: Sql,
   deps: Pick<Deps, 'config' | 'resolveHost'>,
-  id: string,
+  endpoint: EndpointRow,
   changes: { url?: string; description?: string | null; event_types?: string[]; enabled?: boolean },
   now: Date,
   expectedVersion?: number,
@@ -74,13 +77,30 @@ export async function changeEndpoint(
       ? (await checkWebhookUrl(changes.url, deps.config, deps.resolveHost)).toString()
       : undefined;
   const event_types = changes.event_types && eventTypeList(changes.event_types);
-  const changed = await updateEndpoint(sql, id, { ...changes, url, event_types }, now, expectedVersion);
+  const change = { ...changes, url, event_types };
+  if (!changesEndpoint(endpoint, change)) return endpoint;
+  const changed = await updateEndpoint(sql, endpoint.id, change, now, expectedVersion);
   if (!changed)
     throw new ProblemError(
       'precondition_failed',
       'The webhook endpoint changed while you were editing it; read it again.',
     );
   return changed;
+}
+
+/** Whether writing `change` would make the endpoint differ from `endpoint` (see `updateEndpoint`). */
+function changesEndpoint(
+  endpoint: EndpointRow,
+  change: { url?: string; description?: string | null; event_types?: string[]; enabled?: boolean },
+): boolean {
+  return (
+    (change.url !== undefined && change.url !== endpoint.url) ||
+    (change.description !== undefined && change.description !== endpoint.description) ||
+    (change.event_types !== undefined && !sameJson(change.event_types, endpoint.event_types)) ||
+    (change.enabled !== undefined && change.enabled !== endpoint.enabled) ||
+    // Enabling clears why and since when it was disabled.
+    (change.enabled === true && (endpoint.disabled_reason !== null || endpoint.disabled_at !== null))
+  );
 }
 
 /** Deletes an endpoint and gives up its pending deliveries, together. */

@@ -560,7 +560,7 @@ export interface paths {
         head?: never;
         /**
          * Replace the form of a draft
-         * @description Drafts only. Send the `ETag` of your last read as `If-Match` to avoid overwriting someone else's change (412 if it moved).
+         * @description Drafts only. Send the `ETag` of your last read as `If-Match` to avoid overwriting someone else's change (412 if it moved). A form equal to the one the draft holds (whatever the order of its keys) writes nothing: it answers the procedure as it is, with its version and `ETag` unchanged, and adds nothing to its timeline.
          */
         patch: operations["updateProcedure"];
         trace?: never;
@@ -1036,7 +1036,7 @@ export interface paths {
         head?: never;
         /**
          * Update a webhook endpoint
-         * @description Change the URL, the event types, or enable it again after it was disabled (`enabled: true`). Enabling it sends nothing it missed: while it was disabled no delivery was queued for it, and those pending when it was disabled were given up (`failed` in its delivery log, where each can be retried). Read what it missed in the feed (`GET /v1/events`, oldest first): the events created at or after its `disabled_at`, which enabling clears. Send the `ETag` of your last read as `If-Match` to avoid overwriting someone else's change (412 if it moved).
+         * @description Change the URL, the event types, or enable it again after it was disabled (`enabled: true`). Enabling it sends nothing it missed: while it was disabled no delivery was queued for it, and those pending when it was disabled were given up (`failed` in its delivery log, where each can be retried). Read what it missed in the feed (`GET /v1/events`, oldest first): the events created at or after its `disabled_at`, which enabling clears. Send the `ETag` of your last read as `If-Match` to avoid overwriting someone else's change (412 if it moved). A change that changes nothing (an empty body, or only values the endpoint already has) writes nothing: it answers the endpoint as it is, with its version and `ETag` unchanged.
          */
         patch: operations["updateWebhookEndpoint"];
         trace?: never;

@@ -467,7 +467,7 @@ export interface Resources {
     /**
      * Replace the form of a draft
      *
-     * Drafts only. Send the `ETag` of your last read as `If-Match` to avoid overwriting someone else's change (412 if it moved).
+     * Drafts only. Send the `ETag` of your last read as `If-Match` to avoid overwriting someone else's change (412 if it moved). A form equal to the one the draft holds (whatever the order of its keys) writes nothing: it answers the procedure as it is, with its version and `ETag` unchanged, and adds nothing to its timeline.
      * @see operation `updateProcedure`
      */
     update(id: string, body: Body<'updateProcedure'>, options?: RequestOptions): Promise<Result<'updateProcedure'>>;
@@ -661,7 +661,7 @@ export interface Resources {
     /**
      * Update a webhook endpoint
      *
-     * Change the URL, the event types, or enable it again after it was disabled (`enabled: true`). Enabling it sends nothing it missed: while it was disabled no delivery was queued for it, and those pending when it was disabled were given up (`failed` in its delivery log, where each can be retried). Read what it missed in the feed (`GET /v1/events`, oldest first): the events created at or after its `disabled_at`, which enabling clears. Send the `ETag` of your last read as `If-Match` to avoid overwriting someone else's change (412 if it moved).
+     * Change the URL, the event types, or enable it again after it was disabled (`enabled: true`). Enabling it sends nothing it missed: while it was disabled no delivery was queued for it, and those pending when it was disabled were given up (`failed` in its delivery log, where each can be retried). Read what it missed in the feed (`GET /v1/events`, oldest first): the events created at or after its `disabled_at`, which enabling clears. Send the `ETag` of your last read as `If-Match` to avoid overwriting someone else's change (412 if it moved). A change that changes nothing (an empty body, or only values the endpoint already has) writes nothing: it answers the endpoint as it is, with its version and `ETag` unchanged.
      * @see operation `updateWebhookEndpoint`
      */
     update(id: string, body: Body<'updateWebhookEndpoint'>, options?: RequestOptions): Promise<Result<'updateWebhookEndpoint'>>;
