@@ -128,18 +128,21 @@ function cursorPositions(list: string, parsed: unknown, shape: CursorShape | 1):
 }
 
 /**
- * A cursor whose position the client must not read: sealed with AES-GCM (`SecretBox`), so it
- * tells nothing and cannot be forged. For a list whose position is not the client's own data, such
- * as the event feed's platform-wide sequence, which would otherwise show the whole platform's
- * event volume.
+ * A cursor whose position the client must neither read nor choose: sealed with AES-GCM
+ * (`SecretBox`), so it tells nothing and cannot be forged. For a list whose position is not the
+ * client's own data, such as the event feed's platform-wide sequence: with a cursor it could
+ * write, a client could search the sequence for the place of each of its events, and learn the
+ * whole platform's event volume between them. `list` names the list and whose it is (the feed of
+ * one organisation in one mode), so a cursor opens only where it was given.
  */
 export function sealCursor(box: SecretBox, list: string, key: CursorKey): Promise<string> {
   return box.seal(JSON.stringify([list, ...key]));
 }
 
 /**
- * The positions of a cursor `sealCursor` made (see `decodeCursor`); one made before its list was
- * sealed, still saved by a client, is read as it was. A cursor that does not open is `invalid_cursor`.
+ * The positions of a cursor `sealCursor` made for `list` (see `decodeCursor`). Anything else, a
+ * cursor of another list or owner, an altered one, or one in the readable form such lists gave
+ * before they were sealed, is `invalid_cursor`, saying to start again without one.
  */
 export async function openCursor(box: SecretBox, list: string, cursor: string, shape: 1): Promise<[string]>;
 export async function openCursor(
@@ -148,15 +151,26 @@ export async function openCursor(
   cursor: string,
   shape: CursorShape | 1,
 ): Promise<string[]> {
-  // `SecretBox` output starts with its version and a dot, which base64url never holds.
-  if (!cursor.startsWith('v1.')) return decodeCursor(list, cursor, shape as CursorShape);
   let parsed: unknown;
   try {
     parsed = JSON.parse(await box.open(cursor));
   } catch {
     parsed = null;
   }
-  return cursorPositions(list, parsed, shape);
+  try {
+    return cursorPositions(list, parsed, shape);
+  } catch {
+    throw new ProblemError('invalid_cursor', 'The cursor is not valid for this list.', {
+      errors: [
+        {
+          pointer: '/cursor',
+          in: 'query',
+          detail:
+            'Use the next_cursor value of a previous page of this same list, as it was given. A cursor saved before this list sealed its cursors no longer opens: start again without one.',
+        },
+      ],
+    });
+  }
 }
 
 /**

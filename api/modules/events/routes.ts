@@ -44,8 +44,9 @@ export function registerEvents(app: App): void {
     const principal = organizationPrincipal(c);
     const { limit, cursor, type } = c.req.valid('query');
     const { clock, secretBox } = c.get('deps');
-    // The feed's position is a platform-wide sequence: its cursor is sealed (see `sealCursor`).
-    const afterFeedSeq = cursor ? (await openCursor(secretBox, 'events', cursor, 1))[0] : undefined;
+    // The feed's position is a platform-wide sequence: its cursor is sealed, for this feed only (see `sealCursor`).
+    const feed = `events:${principal.organizationId}:${principal.livemode ? 'live' : 'test'}`;
+    const afterFeedSeq = cursor ? (await openCursor(secretBox, feed, cursor, 1))[0] : undefined;
     const now = clock.now();
     const rows = await listEvents(c.get('sql'), {
       organizationId: principal.organizationId,
@@ -59,7 +60,7 @@ export function registerEvents(app: App): void {
     const page = toPage(rows, limit, 'events', (r) => [r.feed_seq], toEvent);
     // A poller always gets a cursor to resume from, even on the last page.
     const last = rows.slice(0, limit).at(-1);
-    const next = last ? await sealCursor(secretBox, 'events', [last.feed_seq]) : (cursor ?? null);
+    const next = last ? await sealCursor(secretBox, feed, [last.feed_seq]) : (cursor ?? null);
     return c.json({ ...page, next_cursor: next }, 200);
   });
 

@@ -58,7 +58,7 @@ export const ListEventsQuery = z
 export const EventPageSchema = pageSchema(
   EventSchema,
   'EventList',
-  'Pass as `cursor` to get what came after this page. Unlike other lists, kept on the last page too: poll with it to get only what is new (null only while the feed is empty). Opaque and sealed: store it as it is; cursors saved before they were sealed still work.',
+  'Pass as `cursor` to get what came after this page. Unlike other lists, kept on the last page too: poll with it to get only what is new (null only while the feed is empty). Opaque and sealed, valid only for this feed (organisation and mode): store it as it is.',
 );
 export const EventParams = z.object({
   id: pathIdField('id', 'evt_1Az3Sx5Dc7Fv9Gb1Hn3Jm5'),

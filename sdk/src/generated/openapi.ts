@@ -5642,7 +5642,7 @@ export interface components {
         EventList: {
             data: components["schemas"]["Event"][];
             has_more: boolean;
-            /** @description Pass as `cursor` to get what came after this page. Unlike other lists, kept on the last page too: poll with it to get only what is new (null only while the feed is empty). Opaque and sealed: store it as it is; cursors saved before they were sealed still work. */
+            /** @description Pass as `cursor` to get what came after this page. Unlike other lists, kept on the last page too: poll with it to get only what is new (null only while the feed is empty). Opaque and sealed, valid only for this feed (organisation and mode): store it as it is. */
             next_cursor: string | null;
         };
         /**
