@@ -294,7 +294,7 @@ describe('bulk delegation requests', () => {
     }
   });
 
-  it('fails every row of an organisation the colegio lists as non-practising, as a single request would', async () => {
+  it('fails every row of an organisation the colegio lists as non-practising, and refuses its next batch', async () => {
     const lapsed = await registerOrg(t);
     const res = await t.request('/v1/delegation-requests/batches', {
       method: 'POST',
@@ -313,6 +313,19 @@ describe('bulk delegation requests', () => {
     const [made] = await t.sql<{ n: number }[]>`
       select count(*)::int as n from delegation_requests where organization_id = ${lapsed.id}`;
     expect(made!.n).toBe(0);
+
+    // A batch sent while it is non-practising is refused as it arrives: none of its rows is kept.
+    const refused = await t.request('/v1/delegation-requests/batches', {
+      method: 'POST',
+      headers: auth(lapsed.testKey),
+      json: { rows: [delegationRequestBody(newCitizenId())] },
+    });
+    await expectProblem(refused, 403, 'organization_not_practising');
+    const [kept] = await t.sql<{ batches: number; rows: number }[]>`
+      select count(distinct b.id)::int as batches, count(r.*)::int as rows
+      from delegation_request_batches b left join delegation_request_batch_rows r on r.batch_id = b.id
+      where b.organization_id = ${lapsed.id}`;
+    expect(kept).toEqual({ batches: 1, rows: 2 });
   });
 
   it('refuses files it cannot read, unknown or missing columns, more than 5,000 rows, and empty batches', async () => {

@@ -32,7 +32,7 @@ const routes = routesOf('Delegation requests', {
       '(same checks, same duplicate rule), in order. A row whose citizen already has a pending request for the same scope (made before the batch ' +
       'or by an earlier row of the same batch) is counted as a duplicate and names that request. Poll the batch for progress, or wait for the ' +
       '`delegation_request_batch.completed` event; the outcome of each row is in its rows list. Send an `Idempotency-Key`: the same batch ' +
-      'sent again with it answers the same batch.',
+      'sent again with it answers the same batch. An organisation registered as a non-practising professional is refused with 403 `organization_not_practising` before any row is kept.',
     auth: 'orgWrite',
     // The size limit wraps the body stream, so it must come before anything reads the body (idempotency does).
     before: [
@@ -48,7 +48,7 @@ const routes = routesOf('Delegation requests', {
       },
       required: false,
     },
-    problems: ['csv_invalid', 'too_many_rows'],
+    problems: ['csv_invalid', 'too_many_rows', 'organization_not_practising'],
     responses: accepted('The batch, accepted; rows are processed in the background.', DelegationRequestBatchSchema),
   }),
   retrieveBatch: get('/v1/delegation-requests/batches/{id}', {

@@ -6,7 +6,7 @@ import { validationProblem, zodIssuesToErrors } from '../../http/openapi';
 import { ProblemError } from '../../http/problem';
 import { newId } from '../../lib/ids';
 import { CreateDelegationRequestBody } from '../delegation-requests/schemas';
-import { createDelegationRequest, type NewRequestInput } from '../delegation-requests/service';
+import { checkMayRequest, createDelegationRequest, type NewRequestInput } from '../delegation-requests/service';
 import { emit } from '../events/emit';
 import { findMember } from '../members/queries';
 import { findOrganization } from '../organizations/queries';
@@ -136,8 +136,9 @@ export async function createBatch(
   rows: PreparedRow[],
   now: Date,
 ): Promise<BatchRecord> {
-  return transaction(sql, (tx) =>
-    insertBatch(
+  return transaction(sql, async (tx) => {
+    checkMayRequest(await findOrganization(tx, actor.organizationId));
+    return insertBatch(
       tx,
       {
         id: newId('dlb'),
@@ -151,8 +152,8 @@ export async function createBatch(
       },
       rows,
       now,
-    ),
-  );
+    );
+  });
 }
 
 /** What the batch worker needs: the configuration and clock, and a logger for rows that fail on our side. */

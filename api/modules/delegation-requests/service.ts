@@ -11,7 +11,7 @@ import { queueRequestAviso } from '../avisos/service';
 import { insertDelegation } from '../delegations/queries';
 import { coveredTypes, normalizeScope, type Scope, SCOPE_VERSION, scopeKey } from '../delegations/scope';
 import { emit } from '../events/emit';
-import { findOrganizationForShare } from '../organizations/queries';
+import { findOrganizationForShare, type OrganizationRow } from '../organizations/queries';
 import { notPractising } from '../organizations/service';
 import {
   cancelPendingRequestsOfOrganization,
@@ -58,6 +58,16 @@ function requestExpiry(config: Config, validUntil: string, now: Date): Date {
   return new Date(Math.min(waited, legalDayStart(addDays(validUntil, 1)).getTime()));
 }
 
+/**
+ * An organisation may ask citizens for delegations while it is not suspended and practises: a
+ * request it could not turn into a delegation is not sent. Asked of a single request and of a batch
+ * as it is received, before any of its rows is kept.
+ */
+export function checkMayRequest(organization: Pick<OrganizationRow, 'status' | 'practising'> | undefined): void {
+  if (organization?.status === 'suspended') throw organizationSuspended();
+  if (organization?.practising === false) throw notPractising();
+}
+
 export async function createDelegationRequest(
   sql: Sql,
   config: Config,
@@ -73,9 +83,7 @@ export async function createDelegationRequest(
     // it cancels the organisation's pending requests, so it either committed before (and refuses
     // this one here) or waits for this request to commit and then cancels it too. A request that
     // could never be accepted is not sent to the citizen.
-    const organization = await findOrganizationForShare(tx, actor.organizationId);
-    if (organization?.status === 'suspended') throw organizationSuspended();
-    if (organization?.practising === false) throw notPractising();
+    checkMayRequest(await findOrganizationForShare(tx, actor.organizationId));
     // The name the firm gives stays on the request; the citizen's own is the identity provider's.
     const citizenId = await ensureCitizen(tx, input.citizen.id_number, null, now);
     const row = {

@@ -264,7 +264,7 @@ export interface paths {
         put?: never;
         /**
          * Ask many citizens for a delegation at once
-         * @description Up to 5000 rows, as a CSV file (the `file` part of multipart/form-data, or a text/csv body) or as JSON `{ rows: [...] }`. Answers at once with the batch; its rows are then processed in the background, each exactly as `POST /v1/delegation-requests` would (same checks, same duplicate rule), in order. A row whose citizen already has a pending request for the same scope (made before the batch or by an earlier row of the same batch) is counted as a duplicate and names that request. Poll the batch for progress, or wait for the `delegation_request_batch.completed` event; the outcome of each row is in its rows list. Send an `Idempotency-Key`: the same batch sent again with it answers the same batch.
+         * @description Up to 5000 rows, as a CSV file (the `file` part of multipart/form-data, or a text/csv body) or as JSON `{ rows: [...] }`. Answers at once with the batch; its rows are then processed in the background, each exactly as `POST /v1/delegation-requests` would (same checks, same duplicate rule), in order. A row whose citizen already has a pending request for the same scope (made before the batch or by an earlier row of the same batch) is counted as a duplicate and names that request. Poll the batch for progress, or wait for the `delegation_request_batch.completed` event; the outcome of each row is in its rows list. Send an `Idempotency-Key`: the same batch sent again with it answers the same batch. An organisation registered as a non-practising professional is refused with 403 `organization_not_practising` before any row is kept.
          */
         post: operations["createDelegationRequestBatch"];
         delete?: never;
@@ -7848,7 +7848,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`. */
+            /** @description Problem. Possible codes: `organization_suspended`, `live_mode_unavailable`, `forbidden`, `organization_not_practising`. */
             403: {
                 headers: {
                     "Puente-Should-Retry": components["headers"]["Puente-Should-Retry"];
