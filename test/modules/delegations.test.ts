@@ -750,6 +750,39 @@ function answered(order: string[], name: string, res: Promise<Response>): Promis
   });
 }
 
+/**
+ * `act`, stopped by another transaction holding `table` just before it writes there (having read
+ * its organisation), and meanwhile the organisation's suspension, which waits for that read; then
+ * both let go. Answers the two responses, `act`'s first.
+ */
+async function racingSuspension(
+  orgId: string,
+  table: 'delegations' | 'delegation_requests',
+  act: () => Promise<Response>,
+): Promise<[Response, Response]> {
+  let holding!: () => void;
+  const held = new Promise<void>((resolve) => (holding = resolve));
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const blocker = begin(t.sql, async (tx) => {
+    await tx`lock table ${tx(table)} in share mode`;
+    holding();
+    await released;
+  });
+  await held;
+  const acting = act();
+  await lockWaiters(1);
+  const suspending = t.request(`/v1/admin/organizations/${orgId}/suspend`, {
+    method: 'POST',
+    headers: auth(ADMIN_TOKEN),
+    json: { reason: 'Baja como ejerciente comunicada por el Colegio.' },
+  });
+  await lockWaiters(2);
+  release();
+  await blocker;
+  return Promise.all([acting, suspending]);
+}
+
 // Two transactions at once need two connections: PostgreSQL only.
 describe.runIf(inject('databaseMode') === 'postgres')('a revocation and the writes under the delegation', () => {
   const revoke = (g: { delegationId: string; citizenToken?: string }) =>
@@ -873,34 +906,14 @@ describe.skipIf(!process.env.DATABASE_URL)('a request made as its organisation i
     const org = await registerVerifiedOrg(t);
     const idNumber = newCitizenId();
 
-    // Another transaction holds the requests table, so the request stops just before it is
-    // written, having read its organisation (not suspended yet).
-    let holding!: () => void;
-    const held = new Promise<void>((resolve) => (holding = resolve));
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    const blocker = begin(t.sql, async (tx) => {
-      await tx`lock table delegation_requests in share mode`;
-      holding();
-      await released;
-    });
-    await held;
-    const requesting = t.request('/v1/delegation-requests', {
-      method: 'POST',
-      headers: auth(org.liveKey),
-      json: delegationRequestBody(idNumber),
-    });
-    await lockWaiters(1);
-    // The suspension starts meanwhile and waits for the organisation the request read.
-    const suspending = t.request(`/v1/admin/organizations/${org.id}/suspend`, {
-      method: 'POST',
-      headers: auth(ADMIN_TOKEN),
-      json: { reason: 'Baja como ejerciente comunicada por el Colegio.' },
-    });
-    await lockWaiters(2);
-    release();
-    await blocker;
-    const [requested, suspended] = await Promise.all([requesting, suspending]);
+    // The request stops just before it is written, having read its organisation (not suspended yet).
+    const [requested, suspended] = await racingSuspension(org.id, 'delegation_requests', () =>
+      t.request('/v1/delegation-requests', {
+        method: 'POST',
+        headers: auth(org.liveKey),
+        json: delegationRequestBody(idNumber),
+      }),
+    );
     expect(suspended.status, await suspended.clone().text()).toBe(200);
 
     // The request committed first; the suspension then cancelled it.
@@ -920,33 +933,11 @@ describe.skipIf(!process.env.DATABASE_URL)('an acceptance racing a suspension of
     const request = await createRequest(t, org.liveKey, delegationRequestBody(idNumber));
     const token = await citizenToken(t, idNumber);
 
-    // Another transaction holds the delegations table, so the acceptance stops just before it
-    // creates its delegation, having read its organisation (verified) and taken the request.
-    let holding!: () => void;
-    const held = new Promise<void>((resolve) => (holding = resolve));
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    const blocker = begin(t.sql, async (tx) => {
-      await tx`lock table delegations in share mode`;
-      holding();
-      await released;
-    });
-    await held;
-    const accepting = t.request(`/v1/me/delegation-requests/${request.id}/accept`, {
-      method: 'POST',
-      headers: auth(token),
-    });
-    await lockWaiters(1);
-    // The suspension starts meanwhile and waits too (for the organisation the acceptance read).
-    const suspending = t.request(`/v1/admin/organizations/${org.id}/suspend`, {
-      method: 'POST',
-      headers: auth(ADMIN_TOKEN),
-      json: { reason: 'Baja como ejerciente comunicada por el Colegio.' },
-    });
-    await lockWaiters(2);
-    release();
-    await blocker;
-    const [accepted, suspended] = await Promise.all([accepting, suspending]);
+    // The acceptance stops just before it creates its delegation, having read its organisation
+    // (verified) and taken the request.
+    const [accepted, suspended] = await racingSuspension(org.id, 'delegations', () =>
+      t.request(`/v1/me/delegation-requests/${request.id}/accept`, { method: 'POST', headers: auth(token) }),
+    );
     expect(suspended.status, await suspended.clone().text()).toBe(200);
 
     // The acceptance committed first; the suspension then ended the delegation it made.
