@@ -181,7 +181,7 @@ describe('a replayed consented write', () => {
 
   it("reads in the citizen's access log as the write's answer sent again", () => {
     expect(actionText(MESSAGES.es, 'procedure.updated.replayed')).toBe(
-      'Modificó un expediente (respuesta enviada de nuevo, sin cambios)',
+      'Guardó el formulario de un expediente (respuesta enviada de nuevo, sin cambios)',
     );
     expect(actionText(MESSAGES.en, 'document.uploaded.replayed')).toBe(
       'Added a document (answer sent again, nothing changed)',
