@@ -5,6 +5,7 @@ import {
   type DelegationRequestBatchRow,
 } from './batches';
 import { APIError, DelegationInactiveError } from './errors';
+import { ifMatchHeader } from './etag';
 import { operationMethods, OPERATIONS, type Resources } from './generated/operations';
 import { type PageData, PagePromise } from './pagination';
 import { type ClientOptions, type RequestOptions, Transport } from './transport';
@@ -104,6 +105,8 @@ export class Puente {
     needsConsent?: boolean,
   ): Promise<T> {
     if (!needsConsent || !this.#consent) return this.#transport.request<T>(call, options);
+    // An `ifMatch` that holds no ETag throws before the consent token is minted, so nothing is sent.
+    if ('ifMatch' in options) options = { ...options, ifMatch: ifMatchHeader(options.ifMatch) };
     const token = await this.#consent.token();
     try {
       return await this.#transport.request<T>(call, {

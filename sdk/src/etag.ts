@@ -16,14 +16,21 @@ export function etagOf(resource: object): string | undefined {
   return etags.get(resource);
 }
 
-/** The `If-Match` header for the `ifMatch` option: an ETag as is, or a resource's own ETag. */
-export function ifMatchHeader(value: string | object): string {
+const HOW_TO_GET_ONE =
+  'pass the resource as the SDK returned it from a retrieve, create or update, or the ETag string etagOf() gives for it; a list item or a copy carries none, so retrieve the resource first';
+
+/**
+ * The `If-Match` header for the `ifMatch` option: an ETag as is, or a resource's own ETag. An
+ * `ifMatch` given without a value (undefined or null, as `etagOf` of a list item is, or an empty
+ * string) is refused rather than sent as no precondition at all: the change would overwrite
+ * whatever moved. Leave `ifMatch` out to change a resource unconditionally.
+ */
+export function ifMatchHeader(value: string | object | null | undefined): string {
+  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === ''))
+    throw new TypeError(`\`ifMatch\` is ${typeof value === 'string' ? 'empty' : String(value)}: ${HOW_TO_GET_ONE}`);
   if (typeof value === 'string') return value;
   const etag = etagOf(value);
   // Sending the change without If-Match would overwrite whatever moved: refuse instead.
-  if (etag === undefined)
-    throw new TypeError(
-      '`ifMatch`: this object carries no ETag; pass a resource as the SDK returned it from a retrieve, create or update (not a list item or a copy)',
-    );
+  if (etag === undefined) throw new TypeError(`\`ifMatch\`: this object carries no ETag; ${HOW_TO_GET_ONE}`);
   return etag;
 }

@@ -28,6 +28,8 @@ export interface RequestOptions {
   /**
    * The version your change is based on: the resource as the SDK returned it (its `ETag` is sent)
    * or an ETag string. The change fails with PreconditionFailedError (`currentEtag`) if it moved.
+   * Present but undefined, null or empty (`etagOf` of a list item) throws a TypeError, sending
+   * nothing; leave it out to change the resource unconditionally.
    */
   ifMatch?: string | object;
   headers?: Record<string, string>;
@@ -162,7 +164,8 @@ export class Transport {
     });
     if (this.options.apiKey && !headers.has('authorization'))
       headers.set('authorization', `Bearer ${this.options.apiKey}`);
-    if (options.ifMatch !== undefined) headers.set('if-match', ifMatchHeader(options.ifMatch));
+    // An `ifMatch` key that holds no ETag (`etagOf` of a list item) throws: only its absence means no If-Match.
+    if ('ifMatch' in options) headers.set('if-match', ifMatchHeader(options.ifMatch));
     let body: BodyInit | undefined;
     if (call.body !== undefined) {
       const encoded = encodeBody(call.body, call.contentTypes);

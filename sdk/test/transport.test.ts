@@ -449,6 +449,49 @@ describe('optimistic concurrency', () => {
       ).rejects.toBeInstanceOf(TypeError);
     expect(sent).toBe(0);
   });
+
+  it('refuses, sending nothing, an ifMatch given without an ETag: etagOf of a list item, null or empty', async () => {
+    let sent = 0;
+    server.use(
+      http.get(`${BASE}/v1/webhook-endpoints`, () =>
+        HttpResponse.json({ data: [hook], has_more: false, next_cursor: null }),
+      ),
+      http.patch(`${BASE}/v1/webhook-endpoints/whe_1`, () => (sent++, HttpResponse.json(hook))),
+      http.post(
+        `${BASE}/v1/delegations/dlg_1/consent-tokens`,
+        () => (sent++, HttpResponse.json({ token: 'ct_1', expires_at: new Date(Date.now() + 600_000).toISOString() })),
+      ),
+      http.patch(`${BASE}/v1/procedures/prc_1`, () => (sent++, HttpResponse.json({ id: 'prc_1' }))),
+    );
+    const puente = client();
+    const [item] = (await puente.webhookEndpoints.list()).data;
+    expect(etagOf(item!)).toBeUndefined();
+    for (const ifMatch of [etagOf(item!), null as unknown as string, '', ' ']) {
+      const error = await puente.webhookEndpoints
+        .update('whe_1', { description: 'x' }, { ifMatch })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TypeError);
+      expect((error as TypeError).message).toMatch(/retrieve.*a list item .*carries none/);
+      // A consented write refuses it before minting its consent token.
+      await expect(
+        puente.forClient('dlg_1').procedures.update('prc_1', { form: {} }, { ifMatch }),
+      ).rejects.toBeInstanceOf(TypeError);
+    }
+    expect(sent).toBe(0);
+  });
+
+  it('sends no If-Match when ifMatch is left out', async () => {
+    const ifMatch: Array<string | null> = [];
+    server.use(
+      http.patch(
+        `${BASE}/v1/webhook-endpoints/whe_1`,
+        ({ request }) => (ifMatch.push(request.headers.get('if-match')), HttpResponse.json(hook)),
+      ),
+    );
+    await client().webhookEndpoints.update('whe_1', { description: 'x' });
+    await client().webhookEndpoints.update('whe_1', { description: 'x' }, { timeout: 5_000 });
+    expect(ifMatch).toEqual([null, null]);
+  });
 });
 
 describe('pagination', () => {
