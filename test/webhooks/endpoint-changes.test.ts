@@ -152,6 +152,7 @@ it('refuses a change sent with If-Match when the endpoint moved between its read
   await disableEndpoint(t.sql, hook.id, 'The endpoint answered 410 Gone.', t.clock.now());
   await expect(changeEndpoint(t.sql, t.deps!, read, { description: 'late' }, t.clock.now(), 1)).rejects.toMatchObject({
     code: 'precondition_failed',
+    extensions: { current_etag: `"${hook.id}.v2"` },
   });
   const seen = await expectJson<{ description: string | null; enabled: boolean }>(
     await t.request(`/v1/webhook-endpoints/${hook.id}`, { headers: auth(org.testKey) }),

@@ -179,6 +179,15 @@ export async function updateDraft(
   return rows.length > 0;
 }
 
+/**
+ * The version a procedure is at now, as a statement of its own (in a transaction, a fresh
+ * snapshot): after `updateDraft` found it moved, the change that moved it has committed.
+ */
+export async function procedureVersion(sql: Sql, id: string): Promise<number | undefined> {
+  const [row] = await sql<{ version: number }[]>`select version from procedures where id = ${id}`;
+  return row?.version;
+}
+
 export async function markSubmitted(
   sql: Sql,
   args: {

@@ -1,5 +1,6 @@
 import type { Sql } from '../../db/sql';
 import { inOrder, transaction } from '../../db/sql';
+import { preconditionFailed } from '../../http/etag';
 import { zodIssuesToErrors } from '../../http/openapi';
 import { fieldProblem, ProblemError, type ProblemFieldError } from '../../http/problem';
 import { type CalendarSnapshot, CalendarUnavailableError, procedureTypeTerms } from '../../lib/calendar';
@@ -31,6 +32,7 @@ import {
   type NotificationStateJson,
   procedureById,
   type ProcedureRow,
+  procedureVersion,
   setCalendarDates,
   setStatus,
   touchProcedure,
@@ -216,7 +218,9 @@ export async function updateProcedureForm(
     return row;
   return transaction(sql, async (tx) => {
     if (!(await updateDraft(tx, row.id, checked, places, row.version, now))) {
-      throw new ProblemError('precondition_failed', 'The procedure changed while you were editing it; read it again.');
+      // Another change committed between the read and this write: name the version it left.
+      const current = (await procedureVersion(tx, row.id)) ?? row.version;
+      throw preconditionFailed(row.id, current, 'The procedure changed while you were editing it');
     }
     await recordTimeline(tx, {
       procedureId: row.id,

@@ -86,6 +86,15 @@ export async function updateEndpoint(
   return row;
 }
 
+/**
+ * The version an endpoint is at now, as a statement of its own (a fresh snapshot): after an
+ * update refused for its expected version, the one that moved it has committed.
+ */
+export async function endpointVersion(sql: Sql, id: string): Promise<number | undefined> {
+  const [row] = await sql<{ version: number }[]>`select version from webhook_endpoints where id = ${id}`;
+  return row?.version;
+}
+
 export async function softDeleteEndpoint(sql: Sql, id: string, at: Date): Promise<void> {
   await sql`update webhook_endpoints set deleted_at = ${at}, enabled = false, updated_at = ${at} where id = ${id}`;
   await sql`update webhook_deliveries set status = 'failed', last_error = 'endpoint deleted' where endpoint_id = ${id} and status = 'pending'`;

@@ -1,6 +1,7 @@
 import type { Sql } from '../../db/sql';
 import { transaction } from '../../db/sql';
 import type { Deps } from '../../deps';
+import { preconditionFailed } from '../../http/etag';
 import { ProblemError } from '../../http/problem';
 import type { SecretBox } from '../../lib/crypto-box';
 import { newId } from '../../lib/ids';
@@ -10,6 +11,7 @@ import {
   deliveryClaimed,
   type DeliveryRow,
   type EndpointRow,
+  endpointVersion,
   findEndpoint,
   insertEndpoint,
   insertTestEvent,
@@ -80,11 +82,11 @@ export async function changeEndpoint(
   const change = { ...changes, url, event_types };
   if (!changesEndpoint(endpoint, change)) return endpoint;
   const changed = await updateEndpoint(sql, endpoint.id, change, now, expectedVersion);
-  if (!changed)
-    throw new ProblemError(
-      'precondition_failed',
-      'The webhook endpoint changed while you were editing it; read it again.',
-    );
+  if (!changed) {
+    // Another change committed between the read and this write: name the version it left.
+    const current = (await endpointVersion(sql, endpoint.id)) ?? endpoint.version;
+    throw preconditionFailed(endpoint.id, current, 'The webhook endpoint changed while you were editing it');
+  }
   return changed;
 }
 
