@@ -107,11 +107,14 @@ describe('an open requirement whose notification nobody has opened', () => {
       deemed_rejected_on: '2026-03-13',
     });
     const es = await pageOf(c.idNumber, `/ciudadania/tramites/${filed.id}`, 'es');
+    // Opening it on the 13th itself still counts as opening it: "by", not "before".
     expect(es).toContain(
-      'Si no la abre antes, se entenderá rechazada el 13 de marzo de 2026 y el plazo empezará a contar el día siguiente.',
+      'Si no la abre a más tardar el 13 de marzo de 2026, se entenderá rechazada ese día y el plazo empezará a contar el día siguiente.',
     );
     const en = await pageOf(c.idNumber, `/ciudadania/tramites/${filed.id}`, 'en');
-    expect(en).toContain('it is deemed rejected on 13 March 2026 and the time limit starts on the next day.');
+    expect(en).toContain(
+      'If it is not opened by 13 March 2026, it is deemed rejected on that day and the time limit starts on the next day.',
+    );
     t.clock.set('2026-03-02T09:00:00Z');
   });
 });

@@ -297,7 +297,7 @@ const es = {
   requirementTermPending:
     'El plazo empieza a contar cuando su representante abra la notificación (o, si no la abre, a los 10 días naturales).',
   requirementTermFrom: (date: string) =>
-    `El plazo empieza a contar el día siguiente a que su representante abra la notificación. Si no la abre antes, se entenderá rechazada el ${date} y el plazo empezará a contar el día siguiente.`,
+    `El plazo empieza a contar el día siguiente a que su representante abra la notificación. Si no la abre a más tardar el ${date}, se entenderá rechazada ese día y el plazo empezará a contar el día siguiente.`,
   requirementExtended: 'El plazo ya se amplió una vez (5 días hábiles más).',
   requirementMessage: 'Lo que dice la Administración:',
   requirementMessageWithheld:
@@ -694,7 +694,7 @@ const en: Messages = {
   requirementTermPending:
     'The time limit starts once your representative opens the notification (or, if unopened, after 10 calendar days).',
   requirementTermFrom: (date: string) =>
-    `The time limit starts on the day after your representative opens the notification. If it is not opened before then, it is deemed rejected on ${date} and the time limit starts on the next day.`,
+    `The time limit starts on the day after your representative opens the notification. If it is not opened by ${date}, it is deemed rejected on that day and the time limit starts on the next day.`,
   requirementExtended: 'The time limit was already extended once (5 more working days).',
   requirementMessage: 'What the administration says:',
   requirementMessageWithheld:
