@@ -50,6 +50,8 @@ export interface OrganizationPrincipal {
   memberId: string;
   role: MemberRole;
   livemode: boolean;
+  /** The organisation practises, as the key's statement read it (see `procedureFollowed`). */
+  practising: boolean;
 }
 
 export interface AgencyPrincipal {
@@ -259,6 +261,7 @@ export function principalOfKey(row: ApiKeyPrincipalRow): OrganizationPrincipal {
     memberId: row.member_id,
     role: row.member_role as MemberRole,
     livemode: row.livemode,
+    practising: row.organization_practising,
   };
 }
 

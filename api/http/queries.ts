@@ -7,6 +7,8 @@ export interface ApiKeyPrincipalRow {
   key_id: string;
   organization_id: string;
   organization_status: string;
+  /** The organisation practises (`organizationPractising`): not registered as non-practising. */
+  organization_practising: boolean;
   member_id: string;
   member_role: string;
   member_status: string;
@@ -77,7 +79,8 @@ export function apiKeyPrincipalCtes(sql: Sql, lookup: ApiKeyLookup) {
       select k.id, k.organization_id, k.member_id, k.livemode, k.revoked_at is not null as revoked, k.last_used_at
       from api_keys k where k.secret_hash = ${secretHash}
     )${touched}${hit}, principal as (
-      select key.id as key_id, key.organization_id, o.status as organization_status, key.member_id,
+      select key.id as key_id, key.organization_id, o.status as organization_status,
+             o.practising is not false as organization_practising, key.member_id,
              m.role as member_role, m.status as member_status, key.livemode, key.revoked,
              ${recordUse ? sql`coalesce((select last_used_at from touched), key.last_used_at)` : sql`key.last_used_at`} as last_used_at,
              ${hits} as rate_limit_hits

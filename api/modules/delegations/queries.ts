@@ -69,21 +69,23 @@ export function delegationUsable(sql: Sql, alias: string, orgAlias: string, toda
  * refused, and its deliveries withheld, `deliveryWithheld`), so this costs one index probe per
  * procedure and no join. A scalar subquery, not EXISTS: a list walking an index in order then
  * stops at its page size, instead of joining every procedure of the organisation first. A
- * statement about one organisation passes its id (`organizationId`), so its standing is read once
- * for the statement instead of once per procedure.
+ * statement about one organisation whose standing the request has just read (`practising`, from
+ * its key's statement) does not read it again: practising, its statement is the delegation's
+ * probe alone, as it was before the standing counted; not practising, it follows nothing.
  */
-export function procedureFollowed(sql: Sql, procAlias: string, today: string, organizationId?: string) {
+export function procedureFollowed(sql: Sql, procAlias: string, today: string, standing?: { practising: boolean }) {
   const p = sql(procAlias);
-  const organization = organizationId === undefined ? sql`${p}.organization_id` : sql`${organizationId}`;
-  return sql`(coalesce((
+  const followed = sql`coalesce((
     select true from delegations follow_d
     where follow_d.organization_id = ${p}.organization_id and follow_d.citizen_id = ${p}.citizen_id
       and follow_d.livemode = ${p}.livemode
       and ${delegationInForce(sql, 'follow_d', today)}
       and 'consult' = any(follow_d.capacities) and ${p}.type = any(follow_d.procedure_types)
-    limit 1), false)
-    and exists (select 1 from organizations follow_o
-      where follow_o.id = ${organization} and ${organizationPractising(sql, 'follow_o')}))`;
+    limit 1), false)`;
+  if (standing === undefined)
+    return sql`(${followed} and exists (select 1 from organizations follow_o
+      where follow_o.id = ${p}.organization_id and ${organizationPractising(sql, 'follow_o')}))`;
+  return standing.practising ? followed : sql`false`;
 }
 
 /**

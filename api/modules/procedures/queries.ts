@@ -266,6 +266,8 @@ export async function listProcedures(
   args: {
     organizationId: string;
     livemode: boolean;
+    /** The organisation practises, as its key's statement read it (see `procedureFollowed`). */
+    practising: boolean;
     today: string;
     status?: string;
     type?: string;
@@ -278,7 +280,7 @@ export async function listProcedures(
     select q.*, ${calendarVersion(sql)} as calendar_version from (
     select ${STATE_COLUMNS(sql)} from procedures p join citizens c on c.id = p.citizen_id
     where p.organization_id = ${args.organizationId} and p.livemode = ${args.livemode}
-      and ${procedureFollowed(sql, 'p', args.today, args.organizationId)}
+      and ${procedureFollowed(sql, 'p', args.today, { practising: args.practising })}
       ${equalsIfGiven(sql, 'p.status', args.status)}
       ${equalsIfGiven(sql, 'p.type', args.type)}
       ${args.updatedSince ? sql`and p.updated_at >= ${args.updatedSince}` : sql``}

@@ -204,6 +204,7 @@ export function registerProcedures(app: App): void {
     const rows = await listProcedures(c.get('sql'), {
       organizationId: principal.organizationId,
       livemode: principal.livemode,
+      practising: principal.practising,
       today: day,
       status,
       type,
