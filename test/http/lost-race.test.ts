@@ -2,6 +2,7 @@ import { describe, expect, inject, it } from 'vitest';
 
 import { begin } from '../../api/db/sql';
 import { fileServedApp } from '../support/app';
+import { lockWaiters } from '../support/database';
 import { auth, registerOrg } from '../support/fixtures';
 import { consentHeaders, delegatedDraft, FORMS } from '../support/procedures';
 
@@ -41,23 +42,12 @@ async function racing<T>(change: string, request: () => Promise<T>): Promise<T> 
   await changing;
   const answer = request();
   try {
-    await lockWaits(1);
+    await lockWaiters(t.sql, 1);
   } finally {
     commit();
     await other;
   }
   return answer;
-}
-
-/** Waits until `count` statements of this file's database wait for a lock. */
-async function lockWaits(count: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const [row] = await t.sql<{ n: number }[]>`
-      select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`;
-    if (row!.n >= count) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`${count} statements never waited for a lock`);
 }
 
 // Two transactions at once need two connections: PostgreSQL only.

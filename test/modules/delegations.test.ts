@@ -5,6 +5,7 @@ import { SESSION_COOKIE } from '../../api/http/auth';
 import { runScheduler } from '../../api/modules/events/scheduler';
 import { readMigrationFiles } from '../../api/node/migration-files';
 import { createTestApp, fileTestApp } from '../support/app';
+import { lockWaiters } from '../support/database';
 import {
   ADMIN_TOKEN,
   auth,
@@ -731,17 +732,6 @@ async function holdTable(table: 'procedures' | 'events'): Promise<{ release(): P
   };
 }
 
-/** Waits until `count` statements of this file's database wait for a lock. */
-async function lockWaits(count: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const [row] = await t.sql<{ n: number }[]>`
-      select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`;
-    if (row!.n >= count) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`${count} statements never waited for a lock`);
-}
-
 /** Records the order in which requests are answered. */
 function answered(order: string[], name: string, res: Promise<Response>): Promise<Response> {
   return res.then((r) => {
@@ -771,13 +761,13 @@ async function racingSuspension(
   });
   await held;
   const acting = act();
-  await lockWaiters(1);
+  await lockWaiters(t.sql, 1);
   const suspending = t.request(`/v1/admin/organizations/${orgId}/suspend`, {
     method: 'POST',
     headers: auth(ADMIN_TOKEN),
     json: { reason: 'Baja como ejerciente comunicada por el Colegio.' },
   });
-  await lockWaiters(2);
+  await lockWaiters(t.sql, 2);
   release();
   await blocker;
   return Promise.all([acting, suspending]);
@@ -805,9 +795,9 @@ describe.runIf(inject('databaseMode') === 'postgres')('a revocation and the writ
     let revoked: Promise<Response>;
     try {
       create = answered(order, 'create', createDraft(org.liveKey, token));
-      await lockWaits(1);
+      await lockWaiters(t.sql, 1);
       revoked = answered(order, 'revoke', revoke(g));
-      await lockWaits(2);
+      await lockWaiters(t.sql, 2);
       expect(order).toEqual([]);
     } finally {
       await procedures.release();
@@ -827,9 +817,9 @@ describe.runIf(inject('databaseMode') === 'postgres')('a revocation and the writ
     let create: Promise<Response>;
     try {
       revoked = revoke(g);
-      await lockWaits(1);
+      await lockWaiters(t.sql, 1);
       create = createDraft(org.liveKey, token);
-      await lockWaits(2);
+      await lockWaiters(t.sql, 2);
     } finally {
       await events.release();
     }
@@ -872,13 +862,13 @@ describe.runIf(inject('databaseMode') === 'postgres')('a revocation and a renunc
         method: 'POST',
         headers: auth(g.citizenToken!),
       });
-      await lockWaits(1);
+      await lockWaiters(t.sql, 1);
       renounced = t.request(`/v1/delegations/${g.delegationId}/renounce`, {
         method: 'POST',
         headers: auth(org.liveKey),
         json: { reason: 'El cliente cambia de gestoría.' },
       });
-      await lockWaits(2);
+      await lockWaiters(t.sql, 2);
     } finally {
       release();
       await holder;
@@ -888,17 +878,6 @@ describe.runIf(inject('databaseMode') === 'postgres')('a revocation and a renunc
     expect(problem).toMatchObject({ detail: 'The delegation is already revoked.', current_state: 'revoked' });
   });
 });
-
-/** Waits until `n` backends of this test's database are waiting for a lock. */
-async function lockWaiters(n: number): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    const [row] = await t.sql<{ n: number }[]>`
-      select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`;
-    if (row!.n >= n) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`fewer than ${n} backends ever waited for a lock`);
-}
 
 // Two transactions at once need two connections: PostgreSQL only.
 describe.skipIf(!process.env.DATABASE_URL)('a request made as its organisation is suspended', () => {

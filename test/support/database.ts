@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { inject } from 'vitest';
 
 import { createSql } from '../../api/db/client';
+import type { Sql } from '../../api/db/sql';
 import { connectPostgres, type Database, openEmbedded, type QueryObserver } from '../../api/node/database';
 
 /** A migrated database of this test file's own: a PGlite restored from the template dump, or a PostgreSQL clone of the template. */
@@ -27,4 +28,18 @@ export async function openTestDatabase(options: { debug?: QueryObserver } = {}):
       await admin.end();
     },
   };
+}
+
+/**
+ * Waits until `count` statements of the database `sql` is connected to wait for a lock (PostgreSQL):
+ * a race test's way to know its requests have reached the lock it holds.
+ */
+export async function lockWaiters(sql: Sql, count: number): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    const [row] = await sql<{ n: number }[]>`
+      select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`;
+    if (row!.n >= count) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`${count} statements never waited for a lock`);
 }
