@@ -1,7 +1,7 @@
 import { describe, expect, inject, it } from 'vitest';
 
 import { begin } from '../../api/db/sql';
-import { fileServedApp } from '../support/app';
+import { fileServedApp, sendJson } from '../support/app';
 import { lockWaiters } from '../support/database';
 import { auth, registerOrg } from '../support/fixtures';
 import { consentHeaders, delegatedDraft, FORMS } from '../support/procedures';
@@ -15,14 +15,9 @@ const { t, server } = await fileServedApp({
   config: { webhooks: { requireHttps: false, allowPrivateTargets: true, timeoutMs: 2000, leaseSeconds: 60 } },
 });
 
-async function send(path: string, method: string, headers: Record<string, string>, json?: unknown) {
-  const response = await fetch(`${server.url}${path}`, {
-    method,
-    headers: json === undefined ? headers : { ...headers, 'content-type': 'application/json' },
-    body: json === undefined ? undefined : JSON.stringify(json),
-  });
-  return { status: response.status, etag: response.headers.get('etag'), body: (await response.json()) as any };
-}
+/** A request to this file's served app (see `sendJson`). */
+const send = (path: string, method: string, headers: Record<string, string>, json?: unknown) =>
+  sendJson(server, path, method, headers, json);
 
 /**
  * Runs `change` in another transaction and holds it uncommitted while `request` is sent: the

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { fileServedApp } from '../support/app';
+import { fileServedApp, sendJson } from '../support/app';
 import { auth, registerOrg } from '../support/fixtures';
 import { consentHeaders, delegatedDraft, FORMS } from '../support/procedures';
 
@@ -13,14 +13,9 @@ const { t, server } = await fileServedApp({
   config: { webhooks: { requireHttps: false, allowPrivateTargets: true, timeoutMs: 2000, leaseSeconds: 60 } },
 });
 
-async function send(path: string, method: string, headers: Record<string, string>, json?: unknown) {
-  const response = await fetch(`${server.url}${path}`, {
-    method,
-    headers: json === undefined ? headers : { ...headers, 'content-type': 'application/json' },
-    body: json === undefined ? undefined : JSON.stringify(json),
-  });
-  return { status: response.status, etag: response.headers.get('etag'), body: (await response.json()) as any };
-}
+/** A request to this file's served app (see `sendJson`). */
+const send = (path: string, method: string, headers: Record<string, string>, json?: unknown) =>
+  sendJson(server, path, method, headers, json);
 
 /** The same JSON value with every object's keys in the reverse order. */
 function reordered(value: unknown): unknown {

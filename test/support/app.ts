@@ -114,6 +114,25 @@ export async function serveTestApp(t: TestApp): Promise<ServedApp> {
   };
 }
 
+/**
+ * Sends `json` (when given) to a served app over its socket, as a client would: the status, the
+ * `ETag` and the parsed body.
+ */
+export async function sendJson(
+  served: ServedApp,
+  path: string,
+  method: string,
+  headers: Record<string, string>,
+  json?: unknown,
+): Promise<{ status: number; etag: string | null; body: any }> {
+  const response = await fetch(`${served.url}${path}`, {
+    method,
+    headers: json === undefined ? headers : { ...headers, 'content-type': 'application/json' },
+    body: json === undefined ? undefined : JSON.stringify(json),
+  });
+  return { status: response.status, etag: response.headers.get('etag'), body: await response.json() };
+}
+
 /** What a webhook delivery worker needs, for tests that drive it themselves: any host resolves (receivers are local). */
 export function deliveryDeps(t: TestApp) {
   return {
